@@ -1,0 +1,54 @@
+"""The ``annotation-advisor`` command line.
+
+Each group of subcommands lives in its own module with a ``register(subparsers)``
+function that adds its parsers and sets ``handler`` (a callable taking the
+parsed arguments and returning an exit status). Errors a user can cause are
+printed as one line on standard error with exit status 2; nothing is written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from advisor.cli import common, interfaces, pilot, recommend, report, scenarios
+from advisor.errors import AdvisorError
+
+COMMAND_MODULES = (scenarios, recommend, report, pilot, interfaces)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full argument parser with every subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="annotation-advisor",
+        description="Plan human-annotation campaigns from the information capacity of the labeling interface. "
+        "Without a command, opens the desktop app.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {common.app_version()}")
+    common.add_db_option(parser)
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for module in COMMAND_MODULES:
+        module.register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; returns the process exit status."""
+    parser = build_parser()
+    args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
+    if not getattr(args, "handler", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args.handler(args) or 0)
+    except (AdvisorError, ValueError) as error:
+        common.fail(str(error))
+        return 2
+    except BrokenPipeError:
+        return 0
+    except KeyboardInterrupt:
+        common.fail("interrupted")
+        return 130
+    finally:
+        common.close_store(args)

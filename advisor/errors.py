@@ -1,0 +1,62 @@
+"""Exception types of the application core.
+
+Every error a user can cause carries a message that names the field or the
+argument, the value and what is allowed; the command line prints it on one
+line and exits with status 2, the GUI shows it next to the field.
+"""
+
+from __future__ import annotations
+
+
+class AdvisorError(Exception):
+    """Base class of every error raised by ``advisor``."""
+
+
+class ScenarioValidationError(AdvisorError, ValueError):
+    """A scenario (or a part of one) does not satisfy the schema.
+
+    Parameters
+    ----------
+    message
+        One readable line per problem, joined by ``"; "``.
+    problems
+        ``(field path, message)`` pairs, the field path dotted as in the JSON
+        (``"questions.0.format.k"``), so that a form can mark the field.
+    """
+
+    def __init__(self, message: str, problems: list[tuple[str, str]] | None = None):
+        super().__init__(message)
+        self.problems: list[tuple[str, str]] = list(problems or [])
+
+
+class ScenarioNotFoundError(AdvisorError, LookupError):
+    """No stored scenario has that name or id, and no file has that path."""
+
+
+class StaleRevisionError(AdvisorError):
+    """A save was based on a revision that is no longer the newest one."""
+
+    def __init__(self, name: str, base_revision: int, current_revision: int):
+        super().__init__(
+            f"scenario {name!r} was changed elsewhere: this edit is based on revision "
+            f"{base_revision}, the stored one is revision {current_revision}; reload or save as a new scenario"
+        )
+        self.name = name
+        self.base_revision = base_revision
+        self.current_revision = current_revision
+
+
+class DatabaseError(AdvisorError):
+    """The database cannot be opened, is corrupt, or is not ours."""
+
+
+class ImportFormatError(AdvisorError, ValueError):
+    """An imported file (interface config, pilot CSV, scenario JSON) is malformed."""
+
+
+class Unreachable(AdvisorError):
+    """A target cannot be met; ``best`` holds the best achievable value."""
+
+    def __init__(self, message: str, best: float | None = None):
+        super().__init__(message)
+        self.best = best

@@ -1,0 +1,169 @@
+"""evaluate(): the numbers equal the models/ functions called directly."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+import models
+from advisor.evaluate import campaign_cost, evaluate, required_capacity, time_shares
+from advisor.scenario import Scenario, example_scenarios
+from models.channel import question_channel
+from models.timing import judgment_seconds
+
+EXAMPLES = example_scenarios()
+
+
+def _two_question_scenario(**changes) -> Scenario:
+    base = Scenario(
+        name="two questions",
+        contexts=[
+            {"name": "easy", "weight": 3, "difficulty": 1.2, "reading_words": 60},
+            {"name": "hard", "weight": 1, "difficulty": 0.6, "reading_words": 200},
+        ],
+        questions=[
+            {"name": "helpful", "format": {"kind": "ordinal", "k": 5}, "time_share": 2},
+            {"name": "safe", "format": {"kind": "binary"}, "time_share": 1},
+        ],
+        raters={"per_item": 3, "correlation": 0.2},
+        campaign={"items": 5000, "seconds_per_item": 45},
+    )
+    return base.with_changes(changes) if changes else base
+
+
+def test_examples_exist():
+    assert len(EXAMPLES) >= 6
+
+
+@pytest.mark.parametrize("scenario", EXAMPLES, ids=lambda s: s.name)
+def test_every_example_is_finite_and_bounded(scenario):
+    result = evaluate(scenario)
+    for value in (result.capacity_nats, result.floor, result.floor_paper, result.ceiling, result.ceiling_plateau,
+                  result.capacity_needed_nats, result.cost, result.rater_hours):
+        assert math.isfinite(value)
+    for bound in (result.floor, result.floor_paper, result.ceiling, result.ceiling_plateau):
+        assert 0.0 <= bound <= 1.0
+    assert result.floor >= result.floor_paper - 1e-12
+    for curve in result.curves.values():
+        assert len(curve.x) == len(curve.floor) == len(curve.ceiling) > 5
+        assert all(0.0 <= v <= 1.0 for v in curve.floor + curve.ceiling + curve.floor_paper)
+        assert all(math.isfinite(v) for v in curve.x + curve.capacity_nats)
+
+
+@pytest.mark.parametrize("scenario", EXAMPLES, ids=lambda s: s.name)
+def test_example_matches_models_called_directly(scenario):
+    result = evaluate(scenario, curves=False)
+    shares = time_shares(scenario)
+    raters = scenario.raters
+    capacity = 0.0
+    for context, weight, ctx_result in zip(scenario.contexts, scenario.context_weights, result.contexts):
+        item = 0.0
+        for question, share, q_result in zip(scenario.questions, shares, ctx_result.questions):
+            channel = question_channel(
+                question.format.kind, question.format.k,
+                seconds=judgment_seconds(scenario.campaign.seconds_per_item, share, context.reading_words,
+                                         raters.reading_wpm),
+                discriminability=raters.discriminability, accrual_rate=raters.accrual_rate,
+                base_time=raters.base_time, difficulty=context.difficulty, slip_rate=question.slip_rate,
+                raters=raters.per_item, correlation=raters.correlation, span=question.span,
+                aspects=question.aspects, max_chars=question.format.max_chars,
+                bits_per_char=question.bits_per_char, chars_per_second=question.chars_per_second,
+            )
+            assert q_result.panel_nats == pytest.approx(channel.panel_nats, rel=1e-12, abs=1e-12)
+            assert q_result.cascade_nats <= min(q_result.cognitive_nats, q_result.articulation_nats) + 1e-9
+            item += channel.panel_nats
+        assert ctx_result.panel_nats == pytest.approx(item, rel=1e-12)
+        capacity += weight * item
+    assert result.capacity_nats == pytest.approx(capacity, rel=1e-12)
+    target, b = scenario.target, scenario.bounds
+    assert result.floor == pytest.approx(models.fano_floor(capacity, target.log2_m, separation=target.separation))
+    assert result.floor_paper == pytest.approx(
+        models.fano_floor(capacity, target.log2_m, separation=target.separation, form="paper"))
+    assert result.ceiling == pytest.approx(models.ceiling(
+        b.observed_risk, capacity, scenario.campaign.items, form=b.ceiling_form, delta=b.delta, eta=b.eta,
+        residual_nats=b.residual_nats, context_nats=b.context_nats, catoni_lambda=b.catoni_lambda))
+
+
+def test_cost_is_the_closed_form():
+    scenario = _two_question_scenario(**{"campaign.wage_per_hour": 20.0, "campaign.platform_fee": 0.25})
+    result = evaluate(scenario, curves=False)
+    expected_hours = 5000 * 3 * 45 / 3600
+    assert result.rater_hours == pytest.approx(expected_hours)
+    assert result.cost == pytest.approx(expected_hours * 20.0 * 1.25)
+    assert campaign_cost(scenario, raters=4)[1] == pytest.approx(5000 * 4 * 45 / 3600)
+
+
+def test_fixed_shares_are_normalised_and_weights_too():
+    scenario = _two_question_scenario()
+    assert time_shares(scenario) == pytest.approx((2 / 3, 1 / 3))
+    assert scenario.context_weights == pytest.approx((0.75, 0.25))
+    result = evaluate(scenario, curves=False)
+    assert result.contexts[0].weight == pytest.approx(0.75)
+    # Reading 200 words at 238 wpm leaves 45 - 50.4 < 0 seconds: no time to judge, no information.
+    hard = result.contexts[1]
+    assert hard.judgment_seconds == 0.0
+    assert hard.panel_nats == pytest.approx(0.0, abs=1e-9)
+
+
+def test_automatic_shares_are_no_worse_than_fixed_splits():
+    automatic = _two_question_scenario(**{"questions.0.time_share": None, "questions.1.time_share": None})
+    best = evaluate(automatic, curves=False).capacity_nats
+    assert sum(time_shares(automatic)) == pytest.approx(1.0)
+    for split in np.linspace(0.05, 0.95, 7):
+        fixed = automatic.with_changes({"questions.0.time_share": float(split), "questions.1.time_share": float(1 - split)})
+        # the allocation is exact on a grid of 1/40 of the time; allow that resolution
+        assert best >= evaluate(fixed, curves=False).capacity_nats - 0.02
+
+
+def test_required_capacity_meets_the_target_exactly():
+    scenario = _two_question_scenario(**{"target.log2_m": 6.0, "target.target_risk": 0.2})
+    needed = required_capacity(scenario)
+    assert models.fano_floor(needed, 6.0) == pytest.approx(0.2, abs=1e-6)
+    assert evaluate(scenario, curves=False).capacity_gap_nats == pytest.approx(
+        needed - evaluate(scenario, curves=False).capacity_nats)
+
+
+def test_labels_cannot_reach_target_flag_follows_the_floor():
+    for log2_m in (1.0, 4.0, 16.0, 64.0):
+        result = evaluate(_two_question_scenario(**{"target.log2_m": log2_m}), curves=False)
+        assert result.labels_cannot_reach_target == (result.floor > result.target_risk)
+
+
+def test_saturation_warning_when_observed_risk_is_below_the_floor():
+    scenario = _two_question_scenario(**{"target.log2_m": 40.0, "bounds.observed_risk": 0.01})
+    result = evaluate(scenario, curves=False)
+    assert result.floor > 0.01
+    assert any(w.startswith("Saturation") for w in result.warnings)
+    calm = evaluate(scenario.with_changes({"bounds.observed_risk": 0.99 * result.floor}), curves=False)
+    assert any(w.startswith("Saturation") for w in calm.warnings)
+    above = evaluate(scenario.with_changes({"bounds.observed_risk": min(0.99, result.floor + 0.01)}), curves=False)
+    assert not any(w.startswith("Saturation") for w in above.warnings)
+
+
+def test_curves_pass_through_the_scenario_point():
+    scenario = _two_question_scenario()
+    result = evaluate(scenario)
+    raters = result.curves["raters"]
+    index = raters.x.index(3.0)
+    assert raters.capacity_nats[index] == pytest.approx(result.capacity_nats)
+    assert raters.floor[index] == pytest.approx(result.floor)
+    seconds = result.curves["seconds"]
+    assert seconds.capacity_nats[seconds.x.index(45.0)] == pytest.approx(result.capacity_nats)
+    # more raters never lower capacity; the floor is flat in m
+    assert all(b >= a - 1e-9 for a, b in zip(raters.capacity_nats, raters.capacity_nats[1:]))
+    assert len(set(result.curves["items"].floor)) == 1
+
+
+def test_to_dict_bits_twins_and_json_ready():
+    import json
+
+    result = evaluate(_two_question_scenario())
+    data = result.to_dict(unit="bits")
+    assert data["capacity_bits"] == pytest.approx(result.capacity_nats / math.log(2))
+    assert data["contexts"][0]["questions"][0]["panel_bits"] == pytest.approx(
+        result.contexts[0].questions[0].panel_nats / math.log(2))
+    json.dumps(data, allow_nan=False)
+    with pytest.raises(ValueError, match="unit"):
+        result.to_dict(unit="shannons")

@@ -1,0 +1,28 @@
+"""Test set-up shared by every tier.
+
+Qt must never find a display or touch the user's files: the platform is set to
+offscreen before any Qt import, and every path the app would write to points
+into a temporary folder for the whole session.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("ANNOTATION_ADVISOR_NO_OPEN", "1")
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+_session_home = Path(tempfile.mkdtemp(prefix="annotation-advisor-tests-"))
+for _variable, _folder in (
+    ("ANNOTATION_ADVISOR_DATA_DIR", "data"),
+    ("ANNOTATION_ADVISOR_CONFIG_DIR", "config"),
+):
+    os.environ.setdefault(_variable, str(_session_home / _folder))
+os.environ.setdefault("ANNOTATION_ADVISOR_DB", f"sqlite:///{_session_home / 'default.db'}")
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+"""The shared data folder lies beside the checkout (as in CI)."""
