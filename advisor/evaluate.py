@@ -423,7 +423,8 @@ def evaluate(scenario: Scenario, *, curves: bool = True) -> Evaluation:
     cost, hours = campaign_cost(scenario)
 
     warnings: list[str] = []
-    if b.observed_risk < floor:
+    # R̂ = 0 is the default, read as "not measured": the check needs a real fit.
+    if 0.0 < b.observed_risk < floor:
         warnings.append(
             f"Saturation: the observed risk {b.observed_risk:.3f} is below the floor {floor:.3f}. The channel carries "
             f"{capacity / LN2:.2f} bits per item, too little for that fit on a {target.log2_m:g}-bit target: "

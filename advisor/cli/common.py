@@ -92,12 +92,19 @@ def resolve_scenario(args: argparse.Namespace, reference: str) -> ResolvedScenar
     ScenarioNotFoundError
         When it is neither.
     """
-    if looks_like_path(reference):
-        path = Path(reference)
+    path = Path(reference)
+    if path.is_file() or reference.endswith(".json"):
         if not path.is_file():
             raise ScenarioNotFoundError(f"{reference}: no such file")
         return ResolvedScenario(load_scenario_file(path), "file")
-    stored = open_store(args).get(reference)
+    # A name may contain "/" ("A/B test"): only a missing file that could not
+    # be a name is reported as a missing file.
+    try:
+        stored = open_store(args).get(reference)
+    except ScenarioNotFoundError as error:
+        if looks_like_path(reference):
+            raise ScenarioNotFoundError(f"{reference}: no such file, and {error}") from None
+        raise
     return ResolvedScenario(stored.scenario, "database", stored.id, stored.revision)
 
 

@@ -1,0 +1,344 @@
+"""``pilot``: import pilot labels, summarise them, calibrate a scenario, simulate a pilot.
+
+``pilot import FILE`` stores the file and its summary in the database; ``pilot summary`` and
+``pilot apply`` take either a file or the name (or id) of a stored pilot; ``pilot simulate`` writes
+a CSV drawn from a scenario. Information is printed in bits unless ``--nats`` is given; JSON output
+keeps nats in keys that say so (``capacity_nats``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from advisor import pilot as pilots
+from advisor.cli import common
+from advisor.errors import ImportFormatError, ScenarioNotFoundError
+from advisor.scenario import save_scenario_file
+
+PILOT_SUFFIXES = (".csv", ".tsv", ".tab", ".txt")
+DEFAULT_BOOT = 1000
+
+
+def register(subparsers: Any) -> None:
+    """Add ``pilot`` and its subcommands to the command line."""
+    parser = subparsers.add_parser(
+        "pilot",
+        help="import pilot annotations, summarise them, calibrate a scenario, simulate a pilot",
+        description="Pilot annotations: import, summary, apply (calibrate a scenario), simulate.",
+    )
+    commands = parser.add_subparsers(dest="pilot_command", metavar="SUBCOMMAND")
+    parser.set_defaults(handler=lambda args: _missing_subcommand(parser))
+
+    importer = common.subcommand(commands, "import", "Store a pilot CSV/TSV and its summary in the database.", _run_import)
+    importer.add_argument("file", metavar="FILE", help="pilot labels: columns item, rater, label [, gold, seconds, question, context]")
+    importer.add_argument("--name", help="name to store it under (default: the file name without its extension)")
+    _add_summary_options(importer, with_scale=True)
+
+    summary = common.subcommand(commands, "summary", "Aggregation, agreement, capacity, ρ and flagged raters of a pilot.", _run_summary)
+    summary.add_argument("pilot", metavar="FILE_OR_NAME", help="a pilot file, or the name or id of a stored pilot")
+    summary.add_argument("--json", action="store_true", help="print the summary as JSON (information in nats)")
+    summary.add_argument("--nats", action="store_true", help="print information in nats instead of bits")
+    summary.add_argument("--question", help="which question, when the pilot has several")
+    _add_summary_options(summary, with_scale=True)
+
+    apply = common.subcommand(commands, "apply", "Calibrate a scenario from a pilot (with provenance).", _run_apply)
+    apply.add_argument("pilot", metavar="FILE_OR_NAME", help="a pilot file, or the name or id of a stored pilot")
+    apply.add_argument("--scenario", required=True, metavar="NAME_OR_PATH", help="scenario JSON file, or stored scenario name or id")
+    apply.add_argument("--question", help="the scenario question the pilot measured (needed when it has several)")
+    apply.add_argument("--pilot-question", help="which of the pilot's questions to use, when it has several")
+    _add_summary_options(apply, with_scale=False)
+    target = apply.add_mutually_exclusive_group()
+    target.add_argument("--save-as", metavar="NAME", help="store the calibrated scenario in the database under NAME")
+    target.add_argument("-o", "--output", metavar="FILE", help="write the calibrated scenario JSON to FILE")
+
+    simulate = common.subcommand(commands, "simulate", "Write a simulated pilot CSV drawn from a scenario.", _run_simulate)
+    simulate.add_argument("scenario", metavar="NAME_OR_PATH", help="scenario JSON file, or stored scenario name or id")
+    simulate.add_argument("--items", type=int, required=True, help="items to simulate (1 to 1,000,000)")
+    simulate.add_argument("--seed", type=int, required=True, help="random seed (>= 0): the same seed writes the same file")
+    simulate.add_argument("-o", "--output", required=True, metavar="FILE", help="CSV file to write")
+    simulate.add_argument("--question", help="which scenario question (needed when it has several)")
+    simulate.add_argument("--time-spread", type=float, default=0.8, help="log-scale SD of the seconds per item (default 0.8)")
+
+    listing = common.subcommand(commands, "list", "List the pilots stored in the database.", _run_list)
+    listing.add_argument("--json", action="store_true", help="print JSON")
+
+
+def _missing_subcommand(parser: argparse.ArgumentParser) -> int:
+    parser.print_help(sys.stderr)
+    return 2
+
+
+def _add_summary_options(parser: argparse.ArgumentParser, *, with_scale: bool) -> None:
+    if with_scale:
+        parser.add_argument(
+            "--scale", choices=("nominal", "ordinal"), default="nominal",
+            help="nominal (binary, categorical) or ordinal (rating scales); shapes the speed–accuracy fit (default nominal)",
+        )
+    parser.add_argument(
+        "--gold", choices=("evaluate", "clamp"), default="evaluate", dest="gold_use",
+        help="evaluate: aggregation ignores gold and is scored against it (default); clamp: gold items are fixed in Dawid–Skene",
+    )
+    parser.add_argument("--boot", type=int, default=DEFAULT_BOOT, help=f"bootstrap resamples for the capacity interval (default {DEFAULT_BOOT})")
+    parser.add_argument("--seed", type=int, default=0, help="bootstrap seed (default 0)")
+    parser.add_argument("--level", type=float, default=0.95, help="confidence level of the interval (default 0.95)")
+
+
+# ----------------------------------------------------------------- loading
+@dataclass(frozen=True)
+class _LoadedPilot:
+    dataset: pilots.PilotDataset
+    source: str
+    content: bytes
+    stored_summary: dict[str, Any] | None
+
+
+def _looks_like_file(reference: str) -> bool:
+    return "/" in reference or "\\" in reference or Path(reference).suffix.lower() in PILOT_SUFFIXES
+
+
+def _read_file(reference: str) -> tuple[bytes, str]:
+    path = Path(reference)
+    if not path.is_file():
+        raise ImportFormatError(f"{reference}: no such file")
+    try:
+        return path.read_bytes(), str(path)
+    except OSError as error:
+        raise ImportFormatError(f"{reference}: cannot read ({error.strerror})") from None
+
+
+def _load(args: argparse.Namespace, reference: str) -> _LoadedPilot:
+    path = Path(reference)
+    if path.is_file() or path.suffix.lower() in PILOT_SUFFIXES:
+        content, source = _read_file(reference)
+        dataset = _parse(content, path.name, source)
+        return _LoadedPilot(dataset, source, content, None)
+    # A stored name may contain "/": only a reference that is no stored name either is a missing file.
+    try:
+        stored = common.open_store(args).get_pilot(reference)
+    except ScenarioNotFoundError as error:
+        if _looks_like_file(reference):
+            raise ScenarioNotFoundError(f"{reference}: no such file, and {error}") from None
+        raise
+    dataset = _parse(stored.content, stored.name, stored.source)
+    return _LoadedPilot(dataset, stored.source, stored.content, stored.summary)
+
+
+def _parse(content: bytes, name: str, source: str) -> pilots.PilotDataset:
+    try:
+        return pilots.read_pilot(content, name=name)
+    except ImportFormatError as error:
+        raise ImportFormatError(f"{source}: {error}") from None
+
+
+def _options(args: argparse.Namespace, **overrides: Any) -> dict[str, Any]:
+    options = {
+        "gold_use": args.gold_use,
+        "n_boot": args.boot,
+        "seed": args.seed,
+        "level": args.level,
+        "scale": getattr(args, "scale", "nominal"),
+    }
+    options.update(overrides)
+    if not 0 <= options["n_boot"] <= 100_000:
+        raise ValueError(f"--boot must be an integer from 0 to 100000, got {options['n_boot']}")
+    if options["seed"] < 0:
+        raise ValueError(f"--seed must be an integer >= 0, got {options['seed']}")
+    if not 0.0 < options["level"] < 1.0:
+        raise ValueError(f"--level must be in (0, 1), got {options['level']}")
+    return options
+
+
+def _summarise(dataset: pilots.PilotDataset, question: str | None, options: dict[str, Any]) -> pilots.PilotSummary:
+    with common.Progress("bootstrap resamples", options["n_boot"]) as progress:
+        return pilots.summarize(dataset, question=question, progress=progress, **options)
+
+
+def _reusable(stored: dict[str, Any] | None, question: str | None, options: dict[str, Any]) -> dict[str, Any] | None:
+    """The stored summary for this question if it was computed with exactly these options."""
+    if not stored:
+        return None
+    wanted = {
+        "scale": options["scale"], "slip_rate": 0.0, "span": 3.0, "gold_use": options["gold_use"],
+        "n_boot": options["n_boot"], "level": options["level"], "seed": options["seed"],
+    }
+    for summary in stored.get("summaries", []):
+        found = pilots.summary_options(summary)
+        if question is not None and found.get("question") != question:
+            continue
+        if all(found.get(key) == value for key, value in wanted.items()):
+            return summary
+    return None
+
+
+# ---------------------------------------------------------------- handlers
+def _run_import(args: argparse.Namespace) -> int:
+    content, source = _read_file(args.file)
+    name = (args.name or Path(args.file).stem).strip()
+    dataset = _parse(content, Path(args.file).name, source)
+    options = _options(args)
+    with common.Progress("bootstrap resamples", options["n_boot"]) as progress:
+        summary = pilots.storage_summary(dataset, progress=progress, **options)
+    pilot_id = common.open_store(args).add_pilot(name, source=source, content=content, summary=summary)
+    described = dataset.describe()
+    print(
+        f"stored pilot {pilot_id} ({name!r}): {described['labels']} labels, {described['items']} items, "
+        f"{described['raters']} raters, {len(described['classes'])} classes, gold on {described['gold_items']} items"
+    )
+    return 0
+
+
+def _run_summary(args: argparse.Namespace) -> int:
+    loaded = _load(args, args.pilot)
+    options = _options(args)
+    summary = _reusable(loaded.stored_summary, args.question, options)
+    if summary is None:
+        summary = _summarise(loaded.dataset, args.question, options).to_dict()
+    if args.json:
+        common.print_json(summary)
+    else:
+        _print_summary(summary, loaded.dataset, use_nats=args.nats)
+    return 0
+
+
+def _run_apply(args: argparse.Namespace) -> int:
+    loaded = _load(args, args.pilot)
+    resolved = common.resolve_scenario(args, args.scenario)
+    scenario = resolved.scenario
+    index = _scenario_question(scenario, args.question)
+    question = scenario.questions[index]
+    if question.format.kind not in pilots.NOMINAL_KINDS + pilots.ORDINAL_KINDS:
+        raise ValueError(f"question {question.name!r}: pilots calibrate binary, categorical, ordinal and pairwise questions, not {question.format.kind}")
+    scale = "nominal" if question.format.kind in pilots.NOMINAL_KINDS else "ordinal"
+    options = _options(args, scale=scale)
+    # A pilot that names its contexts is fitted with the scenario's difficulty and reading time per context.
+    contexts = pilots.scenario_contexts(scenario) if loaded.dataset.contexts is not None else None
+    with common.Progress("bootstrap resamples", options["n_boot"]) as progress:
+        summary = pilots.summarize(
+            loaded.dataset, question=args.pilot_question, slip_rate=question.slip_rate, span=question.span,
+            progress=progress, contexts=contexts, **options,
+        )
+    calibrated = pilots.apply_to_scenario(scenario, summary, question=question.name, source=loaded.source)
+    if args.save_as:
+        calibrated = calibrated.with_changes({"name": args.save_as})
+        stored = common.open_store(args).create(calibrated, summary=f"calibrated from pilot {loaded.source}")
+        print(f"saved calibrated scenario {stored.id} ({stored.name!r})")
+        _print_changes(scenario, calibrated)
+    elif args.output:
+        save_scenario_file(calibrated, args.output)
+        print(f"wrote calibrated scenario to {args.output}")
+        _print_changes(scenario, calibrated)
+    else:
+        print(calibrated.to_json())
+    return 0
+
+
+def _scenario_question(scenario: Any, name: str | None) -> int:
+    names = [q.name for q in scenario.questions]
+    if name is None:
+        if len(names) == 1:
+            return 0
+        raise ValueError(f"--question: the scenario has {len(names)} questions ({', '.join(map(repr, names))}); name the one the pilot measured")
+    if name not in names:
+        raise ValueError(f"--question: the scenario has no question {name!r}; it has {', '.join(map(repr, names))}")
+    return names.index(name)
+
+
+def _print_changes(before: Any, after: Any) -> None:
+    rows = []
+    for path in ("discriminability", "accrual_rate", "base_time", "correlation"):
+        old, new = getattr(before.raters, path), getattr(after.raters, path)
+        if old != new:
+            rows.append([f"raters.{path}", f"{old:.4g}", f"{new:.4g}"])
+    if rows:
+        common.print_table(["field", "before", "after"], rows)
+
+
+def _run_simulate(args: argparse.Namespace) -> int:
+    scenario = common.resolve_scenario(args, args.scenario).scenario
+    dataset = pilots.simulate_pilot(
+        scenario, items=args.items, seed=args.seed, question=args.question, time_spread=args.time_spread,
+        name=Path(args.output).name,
+    )
+    output = Path(args.output)
+    try:
+        dataset.write_csv(output)
+    except OSError as error:
+        raise ImportFormatError(f"{output}: cannot write ({error.strerror})") from None
+    print(f"wrote {dataset.n_labels} labels ({dataset.n_items} items, {dataset.n_raters} raters) to {output}")
+    return 0
+
+
+def _run_list(args: argparse.Namespace) -> int:
+    stored = common.open_store(args).list_pilots()
+    if args.json:
+        common.print_json([
+            {"id": p.id, "name": p.name, "source": p.source, "created": p.created.isoformat(),
+             "dataset": p.summary.get("dataset", {})}
+            for p in stored
+        ])
+        return 0
+    rows = []
+    for p in stored:
+        described = p.summary.get("dataset", {})
+        rows.append([p.id, p.name, described.get("labels", ""), described.get("items", ""), described.get("raters", ""),
+                     p.created.strftime("%Y-%m-%d %H:%M")])
+    common.print_table(["id", "name", "labels", "items", "raters", "created"], rows)
+    return 0
+
+
+# ---------------------------------------------------------------- printing
+def _number(value: Any, digits: int = 4) -> str:
+    return "—" if value is None else f"{value:.{digits}f}"
+
+
+def _print_summary(summary: dict[str, Any], dataset: pilots.PilotDataset, *, use_nats: bool) -> None:
+    unit = "nats" if use_nats else "bits"
+    question = f", question {summary['question']!r}" if summary.get("question") else ""
+    print(
+        f"{summary['source']}{question}: {summary['labels']} labels, {summary['items']} items, {summary['raters']} raters, "
+        f"classes {', '.join(summary['classes'])}; gold on {summary['gold_items']} items"
+    )
+    print()
+    order = ("majority_vote", "one_coin", "dawid_skene")
+    methods = summary["methods"]
+    rows = [
+        [name, _number(methods[name]["accuracy_vs_gold"]), methods[name]["iterations"], "yes" if methods[name]["converged"] else "NO"]
+        for name in sorted(methods, key=lambda n: order.index(n) if n in order else len(order))
+    ]
+    common.print_table(["method", "accuracy vs gold", "iterations", "converged"], rows)
+    stats = summary["agreement"]
+    print(
+        f"\nagreement: percent {_number(stats['percent_agreement'], 3)}, Fleiss κ {_number(stats['fleiss_kappa'], 3)}, "
+        f"Krippendorff α nominal {_number(stats['krippendorff_alpha_nominal'], 3)}, ordinal {_number(stats['krippendorff_alpha_ordinal'], 3)}"
+    )
+    low, high = summary["capacity_ci"]
+    print(
+        f"capacity of one rater (pooled kernel from {summary['kernel_source']}): "
+        f"{common.info_unit(summary['capacity_nats'], use_nats)} {unit} "
+        f"({summary['capacity_level']:.0%} interval {common.info_unit(low, use_nats)}–{common.info_unit(high, use_nats)}, "
+        f"{summary['bootstrap_resamples']} resamples)"
+    )
+    print(
+        f"single-rater accuracy {summary['single_rater_accuracy']:.4f}; ρ {summary['rho']:.4f} "
+        f"(unanimous items {summary['observed_unanimity']:.4f} observed, {summary['independent_unanimity']:.4f} if independent)"
+    )
+    speed = summary.get("speed_accuracy")
+    if speed:
+        errors = speed.get("standard_errors")
+        spread = f" (± {errors[0]:.3g}, {errors[1]:.3g}, {errors[2]:.3g})" if errors else ""
+        print(
+            f"speed–accuracy, pilot seconds: λ {speed['discriminability']:.4g}, β {speed['accrual_rate']:.4g}/s, "
+            f"δ₀ {speed['base_time']:.4g} s{spread}"
+        )
+    flagged = summary["flagged"]
+    for flag in ("malicious", "lazy"):
+        names = flagged.get(flag, [])
+        if names:
+            shown = ", ".join(names[:10]) + (f" and {len(names) - 10} more" if len(names) > 10 else "")
+            print(f"{flag} raters ({len(names)}): {shown}")
+    for note in summary.get("notes", []):
+        print(f"note: {note}")

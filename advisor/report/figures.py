@@ -1,0 +1,417 @@
+"""Plots for reports, rendered off-screen to PNG with matplotlib's Agg canvas.
+
+Every figure is a fresh :class:`matplotlib.figure.Figure` drawn on its own
+:class:`~matplotlib.backends.backend_agg.FigureCanvasAgg`: no pyplot, no global
+state, no display, so reports can be built in a worker thread or on a server
+while a GUI runs. The plots are the GUI's curves (risk against items, value
+complexity, raters and seconds per item, with the floor, the ceiling and the
+target line), the capacity breakdown per context and question, the
+optimiser's cost–floor frontier and, for comparisons, the curves of several
+scenarios overlaid.
+
+Readability rules applied throughout: 10-point text or larger at print size,
+every axis labelled with its unit, colours from the Okabe–Ito palette (safe for
+colour-blind readers) doubled by line styles, and legends placed outside the
+plotting area so they never cover data.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from collections.abc import Sequence
+
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure as MplFigure
+from matplotlib.lines import Line2D
+from matplotlib.ticker import FixedLocator, FuncFormatter, NullFormatter, NullLocator
+
+from advisor.evaluate import Curve, Evaluation
+from advisor.report.model import Figure
+
+LN2 = math.log(2.0)
+DPI = 150
+WIDTH_IN = 6.6
+
+# Okabe & Ito (2008), "Color universal design".
+BLUE = "#0072B2"
+VERMILION = "#D55E00"
+ORANGE = "#E69F00"
+SKY = "#56B4E9"
+GREEN = "#009E73"
+PURPLE = "#CC79A7"
+YELLOW = "#F0E442"
+BLACK = "#000000"
+GREY = "#666666"
+SERIES_COLOURS = (BLUE, VERMILION, GREEN, PURPLE, ORANGE, SKY, BLACK, YELLOW)
+
+MAX_BAR_GROUPS = 24
+LABEL_SIZE = 10
+TICK_SIZE = 9
+LEGEND_SIZE = 9
+
+AXIS_LABELS = {
+    "items": "labelled items m (count, log scale)",
+    "log2_m": "value complexity log₂ M (bits)",
+    "raters": "raters per item r (count)",
+    "seconds": "time per rater per item T (seconds, log scale)",
+}
+CURVE_TITLES = {
+    "items": "Risk against the number of labelled items",
+    "log2_m": "Risk against the complexity of the target",
+    "raters": "Risk against raters per item",
+    "seconds": "Risk against time per item",
+}
+CURVE_CAPTIONS = {
+    "items": "Everything but the number of labelled items as in the scenario. More labels never lower the floor; "
+             "the ceiling falls with them at most to its plateau. Where the band is flat, labels buy nothing.",
+    "log2_m": "Everything but the target's complexity as in the scenario. A more complex target (more bits to pin "
+              "down) raises the floor; a narrower target lowers it.",
+    "raters": "Everything but the raters per item as in the scenario. More raters raise the capacity per item, with "
+              "diminishing returns when their errors are correlated or the answer format is saturated.",
+    "seconds": "Everything but the time per item as in the scenario (time shares held). More time raises the raters' "
+               "discriminability until it saturates; below the dead time an item carries nothing.",
+}
+INTERVAL_READING = (
+    "The true risk lies in the shaded band between the floor (no learner can do better with this interface) and the "
+    "ceiling (a learner that fits the labels does at least this well). The target is reachable only where the floor "
+    "is below the dotted line."
+)
+RISK_LABEL = "risk (expected loss, 0 to 1)"
+
+
+def plain(text: str) -> str:
+    """User text safe for matplotlib: a ``$`` would otherwise start math mode."""
+    return str(text).replace("$", r"\$")
+
+
+def shorten(text: str, limit: int = 40) -> str:
+    """Cut long names for tick labels, keeping the start readable."""
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _new_figure(height_in: float) -> MplFigure:
+    # Styling is set per artist rather than through rcParams: rc_context
+    # changes process-wide state, which a report built in a worker thread
+    # must not touch.
+    figure = MplFigure(figsize=(WIDTH_IN, height_in), dpi=DPI, layout="constrained")
+    FigureCanvasAgg(figure)
+    return figure
+
+
+def _style_axes(axes) -> None:
+    axes.spines["top"].set_visible(False)
+    axes.spines["right"].set_visible(False)
+    axes.grid(True, alpha=0.3, linewidth=0.6)
+    axes.tick_params(labelsize=TICK_SIZE)
+    axes.xaxis.label.set_size(LABEL_SIZE)
+    axes.yaxis.label.set_size(LABEL_SIZE)
+
+
+def _legend_below(figure: MplFigure, columns: int) -> None:
+    # "outside" places the legend in its own strip of the constrained layout,
+    # so it can never cover a curve.
+    figure.legend(loc="outside lower center", ncol=columns, frameon=False, fontsize=LEGEND_SIZE)
+
+
+def _to_png(figure: MplFigure) -> tuple[bytes, int, int]:
+    buffer = io.BytesIO()
+    # No "Software" entry: the same data gives byte-identical images.
+    figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
+    width, height = figure.canvas.get_width_height()
+    return buffer.getvalue(), int(width), int(height)
+
+
+def _finish(figure: MplFigure, title: str, caption: str, alt_text: str) -> Figure:
+    png, width, height = _to_png(figure)
+    return Figure(title=title, png=png, caption=caption, alt_text=alt_text, width_px=width, height_px=height)
+
+
+def _risk_axis_limits(*series: Sequence[float], target: float) -> tuple[float, float]:
+    # Risks live in [0, 1]; showing the whole range keeps plots comparable,
+    # but when everything stays low a tighter axis makes the gap visible.
+    # The axis starts a little below zero so that a floor of exactly zero is
+    # drawn above the spine instead of hidden by it.
+    highest = max([target, *(max(s) for s in series if len(s))])
+    top = 1.02 if highest > 0.45 else min(1.02, max(0.05, 1.25 * highest))
+    return -0.015 * top, top
+
+
+def compact_number(value: float) -> str:
+    """A tick label without exponents: 500, 2k, 10k, 1M, 0.5."""
+    for size, suffix in ((1e9, "G"), (1e6, "M"), (1e3, "k")):
+        if abs(value) >= size:
+            return f"{value / size:g}{suffix}"
+    return f"{value:g}"
+
+
+def _log_axis(axes, low: float, high: float) -> None:
+    """A log x axis with readable labels at 1-2-5 steps (decades only when those are too many).
+
+    Matplotlib's default labels minor ticks as ``3 × 10¹``, which collide on
+    a short range; plain numbers at chosen places never do.
+    """
+    axes.set_xscale("log")
+    exponents = range(math.floor(math.log10(max(low, 1e-12))), math.ceil(math.log10(max(high, 1e-12))) + 1)
+    for mantissas in ((1, 2, 5), (1, 3), (1,)):
+        ticks = [m * 10.0 ** e for e in exponents for m in mantissas if low <= m * 10.0 ** e <= high]
+        if len(ticks) <= 8:
+            break
+    if len(ticks) < 2:
+        ticks = [low, high]
+    axes.xaxis.set_major_locator(FixedLocator(ticks))
+    axes.xaxis.set_major_formatter(FuncFormatter(lambda value, _: compact_number(value)))
+    axes.xaxis.set_minor_locator(NullLocator())
+    axes.xaxis.set_minor_formatter(NullFormatter())
+
+
+def _format_x(value: float, name: str) -> str:
+    if name in ("items",):
+        return f"{value:,.0f}"
+    if name == "raters":
+        return f"{value:.0f}"
+    return f"{value:g}"
+
+
+def risk_curve_figure(curve: Curve, scenario_name: str) -> Figure:
+    """Floor, ceiling and target against one design variable.
+
+    Parameters
+    ----------
+    curve
+        One of :attr:`advisor.evaluate.Evaluation.curves` (risks in [0, 1]).
+    scenario_name
+        Shown in the alt text.
+
+    Returns
+    -------
+    Figure
+        The PNG with a caption and an alt text that states the plotted values
+        at the ends of the range and at the scenario's own design.
+    """
+    figure = _new_figure(3.7)
+    axes = figure.add_subplot()
+    _style_axes(axes)
+    x = list(curve.x)
+    axes.fill_between(x, curve.floor, curve.ceiling, where=[c >= f for f, c in zip(curve.floor, curve.ceiling)],
+                      color=SKY, alpha=0.18, linewidth=0, label="interval (floor to ceiling)")
+    axes.plot(x, curve.ceiling, color=BLUE, linewidth=2.0, label="ceiling (upper bound)")
+    axes.plot(x, curve.floor, color=VERMILION, linewidth=2.0, label="floor, exact Fano (lower bound)")
+    axes.plot(x, curve.floor_paper, color=ORANGE, linewidth=1.4, linestyle="--", label="floor, paper form")
+    axes.axhline(curve.target, color=BLACK, linewidth=1.2, linestyle=":", label=f"target risk {curve.target:g}")
+    axes.axvline(curve.current, color=GREY, linewidth=1.0, linestyle="-.",
+                 label=f"this design ({_format_x(curve.current, curve.name)})")
+    axes.set_xlim(min(x), max(x))
+    if curve.log_x:
+        _log_axis(axes, min(x), max(x))
+    axes.set_ylim(*_risk_axis_limits(curve.floor, curve.ceiling, target=curve.target))
+    axes.set_xlabel(AXIS_LABELS.get(curve.name, plain(curve.x_label)))
+    axes.set_ylabel(RISK_LABEL)
+    _legend_below(figure, 3)
+    title = CURVE_TITLES.get(curve.name, f"Risk against {curve.x_label}")
+    at_current = _value_at(curve, curve.current)
+    alt = (
+        f"Line chart for scenario {scenario_name}: risk against {curve.x_label} from "
+        f"{_format_x(x[0], curve.name)} to {_format_x(x[-1], curve.name)}. "
+        f"The exact floor goes from {curve.floor[0]:.3f} to {curve.floor[-1]:.3f}; the ceiling from "
+        f"{curve.ceiling[0]:.3f} to {curve.ceiling[-1]:.3f}; the target is {curve.target:g}. "
+        f"At this design ({_format_x(curve.current, curve.name)}) the floor is {at_current[0]:.3f} "
+        f"and the ceiling {at_current[1]:.3f}."
+    )
+    caption = f"{CURVE_CAPTIONS.get(curve.name, '')} {INTERVAL_READING}".strip()
+    return _finish(figure, title, caption, alt)
+
+
+def _value_at(curve: Curve, x_value: float) -> tuple[float, float]:
+    nearest = min(range(len(curve.x)), key=lambda i: abs(curve.x[i] - x_value))
+    return curve.floor[nearest], curve.ceiling[nearest]
+
+
+def capacity_breakdown_figure(evaluation: Evaluation, raters: int, *, unit: str = "bits") -> Figure:
+    """Grouped horizontal bars: the stages of capacity per context and question.
+
+    For each (context, question): the cognitive capacity (judgment), the
+    articulation capacity (interface), the exact one-rater cascade and the
+    panel of ``raters`` raters, with a tick at the most the question's
+    alphabet can carry.
+
+    Parameters
+    ----------
+    evaluation
+        The scenario's evaluation (capacities in nats).
+    raters
+        Raters per item, for the legend.
+    unit
+        ``"bits"`` or ``"nats"``.
+    """
+    scale = 1.0 / LN2 if unit == "bits" else 1.0
+    groups = [(ctx.name, q) for ctx in evaluation.contexts for q in ctx.questions]
+    several_contexts = len(evaluation.contexts) > 1
+    note = ""
+    if len(groups) > MAX_BAR_GROUPS:
+        # Dozens of bar groups would make an unreadable, page-high chart: show
+        # the first context's questions only and say so in the caption.
+        groups = [(evaluation.contexts[0].name, q) for q in evaluation.contexts[0].questions][:MAX_BAR_GROUPS]
+        note = (f" Only the first {len(groups)} questions of context {evaluation.contexts[0].name!r} are shown; the "
+                "capacity tables list every context and question.")
+    series = (
+        ("cognitive (judgment)", "cognitive_nats", SKY, ""),
+        ("articulation (interface)", "articulation_nats", ORANGE, "//"),
+        ("cascade, one rater", "cascade_nats", GREEN, ""),
+        (f"{raters} rater{'s' if raters != 1 else ''} (panel)", "panel_nats", BLUE, ""),
+    )
+    bar = 0.19
+    figure = _new_figure(1.5 + 0.62 * len(groups))
+    axes = figure.add_subplot()
+    _style_axes(axes)
+    positions = list(range(len(groups)))
+    for index, (label, attribute, colour, hatch) in enumerate(series):
+        offsets = [p + (index - 1.5) * bar for p in positions]
+        values = [getattr(q, attribute) * scale for _, q in groups]
+        axes.barh(offsets, values, height=bar, color=colour, hatch=hatch, edgecolor="white" if not hatch else GREY,
+                  linewidth=0.5, label=label)
+    limits = [(p, q.max_nats * scale) for p, (_, q) in zip(positions, groups) if q.max_nats > 0]
+    if limits:
+        axes.scatter([v for _, v in limits], [p for p, _ in limits], marker="|", s=420, color=BLACK,
+                     linewidths=1.6, label="most the answer format can carry", zorder=3)
+    names = [shorten(f"{ctx} / {q.name}" if several_contexts else q.name) for ctx, q in groups]
+    axes.set_yticks(positions, [plain(n) for n in names])
+    axes.invert_yaxis()
+    axes.grid(axis="y", visible=False)
+    axes.set_xlabel(f"capacity per item ({unit})")
+    axes.set_xlim(0.0, None)
+    _legend_below(figure, 3)
+    title = "Capacity per context and question"
+    parts = []
+    for ctx, q in groups:
+        parts.append(
+            f"{ctx} / {q.name}: cognitive {q.cognitive_nats * scale:.2f}, articulation {q.articulation_nats * scale:.2f}, "
+            f"one-rater cascade {q.cascade_nats * scale:.2f}, panel {q.panel_nats * scale:.2f} {unit}"
+        )
+    alt = f"Bar chart of capacity per item in {unit}. " + "; ".join(parts) + "."
+    caption = (
+        f"Where information is lost, in {unit} per item. The judgment (cognitive) and the interface (articulation) "
+        "each limit a single rater; the cascade of both is never above the smaller one. More raters raise the panel's "
+        "capacity, but never past the tick: the most the answer format can carry."
+    ) + note
+    return _finish(figure, title, caption, alt)
+
+
+def frontier_figure(costs: Sequence[float], floors: Sequence[float], ceilings: Sequence[float], *, target: float,
+                    currency: str, recommended: tuple[float, float] | None,
+                    current: tuple[float, float] | None) -> Figure:
+    """The optimiser's Pareto frontier: cheapest floor at each cost.
+
+    Parameters
+    ----------
+    costs, floors, ceilings
+        One entry per frontier point; cost in ``currency``, risks in [0, 1].
+    target
+        The target risk (a horizontal line).
+    recommended, current
+        ``(cost, floor)`` of the recommended design and of the scenario as
+        given, or None.
+    """
+    order = sorted(range(len(costs)), key=lambda i: costs[i])
+    xs = [costs[i] for i in order]
+    figure = _new_figure(3.7)
+    axes = figure.add_subplot()
+    _style_axes(axes)
+    if xs:
+        axes.plot(xs, [floors[i] for i in order], color=VERMILION, marker="o", markersize=4, linewidth=1.6,
+                  drawstyle="steps-post", label="floor of the best design at this cost")
+        axes.plot(xs, [ceilings[i] for i in order], color=BLUE, marker="s", markersize=3, linewidth=1.0,
+                  linestyle="--", label="its ceiling")
+    axes.axhline(target, color=BLACK, linewidth=1.2, linestyle=":", label=f"target risk {target:g}")
+    if current is not None:
+        axes.scatter([current[0]], [current[1]], marker="D", s=50, color=GREY, zorder=4,
+                     label="the scenario as given")
+    if recommended is not None:
+        axes.scatter([recommended[0]], [recommended[1]], marker="*", s=180, color=GREEN, edgecolor=BLACK,
+                     linewidths=0.6, zorder=5, label="recommended design")
+    every_cost = [c for c in [*xs, *(p[0] for p in (current, recommended) if p is not None)] if c > 0]
+    if every_cost and max(every_cost) / min(every_cost) > 30:
+        low, high = min(every_cost) / 1.2, max(every_cost) * 1.2
+        axes.set_xlim(low, high)
+        _log_axis(axes, low, high)
+    else:
+        axes.xaxis.set_major_formatter(FuncFormatter(lambda value, _: compact_number(value)))
+    axes.set_xlabel(f"campaign cost ({plain(currency)}{', log scale' if axes.get_xscale() == 'log' else ''})")
+    axes.set_ylabel(RISK_LABEL)
+    every_risk = [*floors, *ceilings, *(p[1] for p in (current, recommended) if p is not None)]
+    axes.set_ylim(*_risk_axis_limits(every_risk, target=target))
+    _legend_below(figure, 2)
+    title = "Cost against floor: the optimiser's frontier"
+    if xs:
+        alt = (
+            f"Step chart of {len(xs)} designs on the Pareto frontier, cost from {xs[0]:,.0f} to {xs[-1]:,.0f} "
+            f"{currency}; floor from {floors[order[0]]:.3f} to {floors[order[-1]]:.3f}; target {target:g}."
+        )
+    else:
+        alt = f"Empty chart: the optimiser found no design; target {target:g}."
+    if recommended is not None:
+        alt += f" Recommended: cost {recommended[0]:,.0f} {currency}, floor {recommended[1]:.3f}."
+    caption = (
+        "Each point is the design with the lowest floor the optimiser found at that cost or less (raters, time per "
+        "item and formats varied, time water-filled across questions). Designs below the dotted line can reach the "
+        "target; the cheapest of them is recommended."
+    )
+    return _finish(figure, title, caption, alt)
+
+
+def comparison_curve_figure(name: str, curves: Sequence[tuple[str, Curve]]) -> Figure:
+    """The floor and ceiling of several scenarios against one variable.
+
+    One colour per scenario; the line style says what a line is (solid
+    floor, dashed ceiling, dotted target), so the legend names each scenario
+    once and each style once instead of every combination.
+
+    Parameters
+    ----------
+    name
+        The curve's key (``"items"``, ``"log2_m"``, ``"raters"``, ``"seconds"``).
+    curves
+        ``(scenario name, curve)`` pairs, one per scenario.
+    """
+    figure = _new_figure(3.9)
+    axes = figure.add_subplot()
+    _style_axes(axes)
+    targets = {curve.target for _, curve in curves}
+    handles: list[Line2D] = []
+    for index, (scenario_name, curve) in enumerate(curves):
+        colour = SERIES_COLOURS[index % len(SERIES_COLOURS)]
+        axes.plot(curve.x, curve.floor, color=colour, linewidth=2.0)
+        axes.plot(curve.x, curve.ceiling, color=colour, linewidth=1.4, linestyle="--")
+        axes.scatter([curve.current], [_value_at(curve, curve.current)[0]], color=colour, s=30, zorder=4)
+        if len(targets) > 1:
+            axes.axhline(curve.target, color=colour, linewidth=1.1, linestyle=":")
+        handles.append(Line2D([], [], color=colour, linewidth=3.0, label=plain(shorten(scenario_name, 45))))
+    if len(targets) == 1:
+        axes.axhline(next(iter(targets)), color=BLACK, linewidth=1.1, linestyle=":")
+    handles.extend([
+        Line2D([], [], color=GREY, linewidth=2.0, label="floor"),
+        Line2D([], [], color=GREY, linewidth=1.4, linestyle="--", label="ceiling"),
+        Line2D([], [], color=GREY if len(targets) > 1 else BLACK, linewidth=1.1, linestyle=":",
+               label="target risk" + (f" {next(iter(targets)):g}" if len(targets) == 1 else " (scenario's colour)")),
+    ])
+    if any(curve.log_x for _, curve in curves):
+        low = min(min(curve.x) for _, curve in curves)
+        high = max(max(curve.x) for _, curve in curves)
+        axes.set_xlim(low, high)
+        _log_axis(axes, low, high)
+    first = curves[0][1]
+    axes.set_xlabel(AXIS_LABELS.get(name, plain(first.x_label)))
+    axes.set_ylabel(RISK_LABEL)
+    axes.set_ylim(*_risk_axis_limits(*(c.floor for _, c in curves), *(c.ceiling for _, c in curves),
+                                     target=max(targets)))
+    figure.legend(handles=handles, loc="outside lower center", ncol=2, frameon=False, fontsize=LEGEND_SIZE)
+    title = CURVE_TITLES.get(name, f"Risk against {first.x_label}") + ", all scenarios"
+    alt = f"Line chart comparing {len(curves)} scenarios against {first.x_label}. " + " ".join(
+        f"{scenario_name}: floor {curve.floor[0]:.3f} to {curve.floor[-1]:.3f}, ceiling {curve.ceiling[0]:.3f} to "
+        f"{curve.ceiling[-1]:.3f}, target {curve.target:g}."
+        for scenario_name, curve in curves
+    )
+    caption = ("One colour per scenario: solid lines are floors, dashed lines ceilings, dotted lines targets; a dot "
+               "marks each scenario's own design.")
+    return _finish(figure, title, caption, alt)

@@ -1,0 +1,252 @@
+"""The format-neutral report: sections of blocks that every renderer understands.
+
+A report is built once by :func:`advisor.report.build.build_report` and then
+rendered to HTML, PDF, Markdown, JSON or CSV (Orange's ``report_items`` idea):
+the builder decides *what* is said, a renderer only decides *how it looks*.
+Blocks are frozen dataclasses holding plain values, so a report can be handed
+between threads and compared in tests.
+
+Table cells keep their raw values (numbers stay numbers) together with a
+per-column display format: documents show the formatted text, the CSV and
+JSON renderers keep the numbers.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal, Union
+
+Cell = Union[str, int, float, bool, None]
+"""A table cell: text, a number, a yes/no flag, or empty."""
+
+ParagraphStyle = Literal["normal", "verdict", "note", "warning"]
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """Running text.
+
+    Attributes
+    ----------
+    text
+        Plain text; renderers escape it for their format. Blank lines are not
+        interpreted: one block is one paragraph.
+    style
+        ``"verdict"`` (the headline finding, emphasised), ``"note"``
+        (secondary, smaller), ``"warning"`` (a caveat the reader must see) or
+        ``"normal"``.
+    """
+
+    text: str
+    style: ParagraphStyle = "normal"
+
+
+@dataclass(frozen=True)
+class KeyValue:
+    """One labelled value, e.g. ``KeyValue("capacity per item", "2.31", "bits")``."""
+
+    label: str
+    value: str
+    unit: str = ""
+
+
+@dataclass(frozen=True)
+class KeyValues:
+    """A short list of labelled values (a definition list).
+
+    Attributes
+    ----------
+    rows
+        The label/value/unit rows, in reading order.
+    title
+        Optional heading shown above the rows.
+    """
+
+    rows: tuple[KeyValue, ...]
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table of raw cell values with display formats.
+
+    Attributes
+    ----------
+    headers
+        Column headings (units in parentheses, e.g. ``"floor (risk)"``).
+    rows
+        Cell values; every row has ``len(headers)`` cells.
+    caption
+        Shown under the table; says what the rows are and the units.
+    formats
+        A ``format()`` spec per column for numeric cells (``".3f"``,
+        ``",.0f"``); an empty spec shows numbers with ``:g``. Missing entries
+        count as empty.
+    key
+        A stable identifier for machine-readable output (``"comparison"``).
+    """
+
+    headers: tuple[str, ...]
+    rows: tuple[tuple[Cell, ...], ...]
+    caption: str = ""
+    formats: tuple[str, ...] = ()
+    key: str = ""
+
+    def __post_init__(self) -> None:
+        width = len(self.headers)
+        for index, row in enumerate(self.rows):
+            if len(row) != width:
+                raise ValueError(f"table row {index} has {len(row)} cells, the table has {width} columns")
+
+    def numeric_columns(self) -> tuple[bool, ...]:
+        """True for a column whose non-empty cells are all numbers (right-aligned)."""
+        result = []
+        for column in range(len(self.headers)):
+            values = [row[column] for row in self.rows if row[column] is not None and row[column] != ""]
+            result.append(bool(values) and all(is_number(v) for v in values))
+        return tuple(result)
+
+    def display(self, row: int, column: int) -> str:
+        """The text shown for one cell."""
+        spec = self.formats[column] if column < len(self.formats) else ""
+        return format_cell(self.rows[row][column], spec)
+
+    def display_rows(self) -> list[list[str]]:
+        """Every cell as shown text."""
+        return [[self.display(r, c) for c in range(len(self.headers))] for r in range(len(self.rows))]
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A rendered plot.
+
+    Attributes
+    ----------
+    title
+        Short heading.
+    png
+        The image, PNG bytes (rendered off-screen by :mod:`advisor.report.figures`).
+    caption
+        What the plot shows and how to read it.
+    alt_text
+        A description for readers who cannot see the image (HTML ``alt``,
+        Markdown, JSON).
+    width_px, height_px
+        Pixel size of the PNG, so renderers can keep its aspect ratio.
+    """
+
+    title: str
+    png: bytes = field(repr=False)
+    caption: str
+    alt_text: str
+    width_px: int
+    height_px: int
+
+
+@dataclass(frozen=True)
+class Formula:
+    """A formula in plain Unicode text, with what it means and where it comes from."""
+
+    text: str
+    explanation: str = ""
+    reference: str = ""
+
+
+Block = Union[Paragraph, KeyValues, Table, Figure, Formula]
+
+
+@dataclass(frozen=True)
+class Section:
+    """A titled run of blocks.
+
+    Attributes
+    ----------
+    key
+        Which kind of section this is (one of
+        :data:`advisor.report.build.SECTION_KEYS`, or ``"scenario"`` for the
+        heading that opens one scenario's part of a multi-scenario report).
+    title
+        The heading.
+    blocks
+        The content, in reading order.
+    level
+        1 for a top-level heading, 2 for a section inside one scenario's part.
+    anchor
+        A unique, URL-safe identifier for links and PDF bookmarks.
+    """
+
+    key: str
+    title: str
+    blocks: tuple[Block, ...]
+    level: int = 1
+    anchor: str = ""
+
+
+@dataclass(frozen=True)
+class Report:
+    """A complete report, ready for any renderer.
+
+    Attributes
+    ----------
+    title
+        The document title.
+    created
+        ISO 8601 time (UTC) at which the report was built.
+    sections
+        The document, in reading order.
+    comparison
+        One row per scenario with the key numbers: what the CSV renderer writes.
+    data
+        The machine-readable payload (evaluations, recommendations, frontier,
+        protocol) that the JSON renderer writes; plain JSON values only.
+    """
+
+    title: str
+    created: str
+    sections: tuple[Section, ...]
+    comparison: Table
+    data: Mapping[str, Any] = field(default_factory=dict, repr=False)
+
+    def figures(self) -> list[Figure]:
+        """Every figure, in document order."""
+        return [block for section in self.sections for block in section.blocks if isinstance(block, Figure)]
+
+
+def is_number(value: Any) -> bool:
+    """True for an int or float that is not a bool."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def format_cell(value: Cell, spec: str = "") -> str:
+    """Show a cell value as text: ``""`` for empty, yes/no for flags, numbers by ``spec``."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, (int, float)):
+        if isinstance(value, float) and not math.isfinite(value):
+            return "∞" if value > 0 else ("−∞" if value < 0 else "n/a")
+        text = format(value, spec) if spec else (str(value) if isinstance(value, int) else format(value, "g"))
+        # A minus sign, not a hyphen, reads correctly in every typeface.
+        return "−" + text[1:] if text.startswith("-") else text
+    return str(value)
+
+
+def blocks_text(blocks: Sequence[Block]) -> str:
+    """All the words of some blocks, for search and tests."""
+    parts: list[str] = []
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            parts.append(block.text)
+        elif isinstance(block, KeyValues):
+            parts.extend(f"{row.label} {row.value} {row.unit}" for row in block.rows)
+        elif isinstance(block, Table):
+            parts.append(" ".join(block.headers))
+            parts.extend(" ".join(row) for row in block.display_rows())
+        elif isinstance(block, Figure):
+            parts.append(f"{block.title} {block.caption}")
+        elif isinstance(block, Formula):
+            parts.append(f"{block.text} {block.explanation} {block.reference}")
+    return "\n".join(parts)

@@ -1,0 +1,377 @@
+"""Render a report as a paginated A4 PDF with reportlab's platypus.
+
+Layout decisions, each for the reader:
+
+* Text is set in DejaVu Sans, taken from matplotlib's bundled fonts (always
+  installed with the app), because the standard PDF fonts cannot show the
+  Greek letters, subscripts and operators the formulas use (Δ, ε, ρ, ≤, √, ⁻¹).
+* Every table cell is a wrapped paragraph and column widths are computed from
+  the content so that a table always fits the frame: columns get the width
+  their text needs, and when the page is too narrow the extra space is shared
+  in proportion to what each column is missing, never below its longest word
+  (words longer than a column, such as hashes, are split). Header rows repeat
+  on every page a table spans; numeric columns are right-aligned.
+* Figures are scaled to the frame width, kept on one page with their caption.
+* Every page carries the title and "page N of M" (a two-pass canvas counts the
+  pages); headings become PDF bookmarks so a reader can jump between sections.
+"""
+
+from __future__ import annotations
+
+import io
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_LEFT, TA_RIGHT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen import canvas as pdf_canvas
+from reportlab.platypus import (
+    Flowable,
+    Image,
+    KeepTogether,
+    PageBreak,
+    Paragraph as PdfParagraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table as PdfTable,
+    TableStyle,
+)
+
+from advisor.report.model import Figure, Formula, KeyValues, Paragraph, Report, Table
+
+PAGE_WIDTH, PAGE_HEIGHT = A4
+MARGIN_SIDE = 18 * mm
+MARGIN_TOP = 20 * mm
+MARGIN_BOTTOM = 20 * mm
+FRAME_WIDTH = PAGE_WIDTH - 2 * MARGIN_SIDE
+FRAME_HEIGHT = PAGE_HEIGHT - MARGIN_TOP - MARGIN_BOTTOM
+CELL_PADDING = 3.0
+KEEP_TOGETHER_ROWS = 12
+MAX_CELL_CHARS = 1200
+ACCENT = colors.HexColor("#0b5394")
+MUTED = colors.HexColor("#555555")
+RULE = colors.HexColor("#c8c8c8")
+SHADE = colors.HexColor("#f1f3f5")
+WARNING_SHADE = colors.HexColor("#fff3e0")
+
+FONT = "DejaVuSans"
+FONT_BOLD = "DejaVuSans-Bold"
+FONT_ITALIC = "DejaVuSans-Oblique"
+
+
+@lru_cache(maxsize=1)
+def register_fonts() -> None:
+    """Register DejaVu Sans (regular, bold, oblique, bold oblique) with reportlab, once."""
+    import matplotlib
+
+    folder = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+    files = {
+        FONT: "DejaVuSans.ttf",
+        FONT_BOLD: "DejaVuSans-Bold.ttf",
+        FONT_ITALIC: "DejaVuSans-Oblique.ttf",
+        "DejaVuSans-BoldOblique": "DejaVuSans-BoldOblique.ttf",
+    }
+    for name, file_name in files.items():
+        pdfmetrics.registerFont(TTFont(name, str(folder / file_name)))
+    pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD, italic=FONT_ITALIC,
+                                  boldItalic="DejaVuSans-BoldOblique")
+
+
+@lru_cache(maxsize=1)
+def _styles() -> dict[str, ParagraphStyle]:
+    register_fonts()
+    body = ParagraphStyle("body", fontName=FONT, fontSize=9.5, leading=13, spaceAfter=5, alignment=TA_LEFT)
+    return {
+        "title": ParagraphStyle("title", parent=body, fontName=FONT_BOLD, fontSize=17, leading=21, textColor=ACCENT,
+                                spaceAfter=2),
+        "subtitle": ParagraphStyle("subtitle", parent=body, textColor=MUTED, spaceAfter=10),
+        "h1": ParagraphStyle("h1", parent=body, fontName=FONT_BOLD, fontSize=13.5, leading=17, textColor=ACCENT,
+                             spaceBefore=12, spaceAfter=6, keepWithNext=1),
+        "h2": ParagraphStyle("h2", parent=body, fontName=FONT_BOLD, fontSize=11.5, leading=15, spaceBefore=10,
+                             spaceAfter=4, keepWithNext=1),
+        "normal": body,
+        "verdict": ParagraphStyle("verdict", parent=body, fontName=FONT_BOLD, fontSize=10.5, leading=14.5,
+                                  backColor=SHADE, borderColor=ACCENT, borderWidth=0, borderPadding=(5, 6, 5, 6),
+                                  spaceBefore=4, spaceAfter=10),
+        "note": ParagraphStyle("note", parent=body, fontSize=8.5, leading=11.5, textColor=MUTED),
+        "warning": ParagraphStyle("warning", parent=body, backColor=WARNING_SHADE, borderPadding=(4, 6, 4, 6),
+                                  spaceBefore=3, spaceAfter=8),
+        "caption": ParagraphStyle("caption", parent=body, fontSize=8.5, leading=11.5, textColor=MUTED, spaceBefore=3,
+                                  spaceAfter=9),
+        "kv_title": ParagraphStyle("kv_title", parent=body, fontName=FONT_BOLD, spaceBefore=6, spaceAfter=3,
+                                   keepWithNext=1),
+        "formula": ParagraphStyle("formula", parent=body, fontName=FONT, fontSize=9.5, leading=13,
+                                  backColor=SHADE, borderPadding=(3, 5, 3, 5), spaceBefore=6, spaceAfter=5),
+        "formula_text": ParagraphStyle("formula_text", parent=body, fontSize=9, leading=12, leftIndent=6,
+                                       spaceAfter=2),
+        "formula_ref": ParagraphStyle("formula_ref", parent=body, fontSize=8, leading=10.5, textColor=MUTED,
+                                      leftIndent=6, spaceAfter=6),
+    }
+
+
+def _cell_style(size: float, *, bold: bool = False, right: bool = False) -> ParagraphStyle:
+    return ParagraphStyle(
+        f"cell-{size}-{bold}-{right}", fontName=FONT_BOLD if bold else FONT, fontSize=size, leading=size * 1.22,
+        alignment=TA_RIGHT if right else TA_LEFT, splitLongWords=1,
+    )
+
+
+def text(value: Any) -> str:
+    """Text as reportlab paragraph markup: ``&``, ``<`` and ``>`` escaped.
+
+    The combining macron (the bar of C̄) is drawn as a combining overline,
+    which DejaVu Sans positions correctly in reportlab; the macron is lost.
+    """
+    return escape(str(value)).replace("\u0304", "\u0305")
+
+
+def _fit_cell(value: str) -> str:
+    """Cut a cell's text so that its row fits on one page.
+
+    A table row cannot break across pages in reportlab; a cell taller than the
+    frame would stop the whole document. Long free text (notes, provenance
+    details) is cut and the reader pointed to the formats that keep it whole.
+    """
+    if len(value) <= MAX_CELL_CHARS:
+        return value
+    return value[:MAX_CELL_CHARS].rstrip() + f" … (cut at {MAX_CELL_CHARS} of {len(value):,} characters; " \
+        "the HTML, Markdown and JSON exports hold the full text)"
+
+
+def column_widths(columns: list[list[str]], font_names: list[str], size: float, available: float) -> list[float]:
+    """Widths (points) for a table's columns that always add up to ``available``.
+
+    Parameters
+    ----------
+    columns
+        The text of each column, header first.
+    font_names
+        The font of each row (bold header, regular body), same length as a column.
+    size
+        Font size in points.
+    available
+        The frame width in points.
+
+    Returns
+    -------
+    list of float
+        Each column gets at least its longest word (capped at a third of the
+        page: longer words are split) and the rest in proportion to how much
+        its unwrapped text still needs.
+    """
+    padding = 2 * CELL_PADDING + 1
+    natural, minimum = [], []
+    for column in columns:
+        widths = [pdfmetrics.stringWidth(cell, font, size) for cell, font in zip(column, font_names)]
+        words = [pdfmetrics.stringWidth(word, font, size) for cell, font in zip(column, font_names)
+                 for word in cell.split()] or [0.0]
+        natural.append(max(widths, default=0.0) + padding)
+        minimum.append(min(max(words) + padding, available / 3))
+    if sum(natural) <= available:
+        spare = available - sum(natural)
+        return [w + spare * w / sum(natural) for w in natural]
+    if sum(minimum) >= available:
+        return [w * available / sum(minimum) for w in minimum]
+    missing = [n - m for n, m in zip(natural, minimum)]
+    spare = available - sum(minimum)
+    return [m + spare * miss / sum(missing) for m, miss in zip(minimum, missing)]
+
+
+def _pdf_table(table: Table) -> list[Flowable]:
+    numeric = table.numeric_columns()
+    shown = [[_fit_cell(cell) for cell in row] for row in table.display_rows()]
+    size = 9.0 if len(table.headers) <= 5 else (8.0 if len(table.headers) <= 8 else 7.2)
+    columns = [[table.headers[c], *(row[c] for row in shown)] for c in range(len(table.headers))]
+    fonts = [FONT_BOLD] + [FONT] * len(shown)
+    widths = column_widths(columns, fonts, size, FRAME_WIDTH)
+    header_styles = [_cell_style(size, bold=True, right=n) for n in numeric]
+    body_styles = [_cell_style(size, right=n) for n in numeric]
+    data = [[PdfParagraph(text(h), header_styles[c]) for c, h in enumerate(table.headers)]]
+    data.extend([PdfParagraph(text(cell), body_styles[c]) for c, cell in enumerate(row)] for row in shown)
+    flowable = PdfTable(data, colWidths=widths, repeatRows=1, hAlign="LEFT")
+    flowable.setStyle(TableStyle([
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("BACKGROUND", (0, 0), (-1, 0), SHADE),
+        ("LINEBELOW", (0, 0), (-1, 0), 0.8, ACCENT),
+        ("LINEBELOW", (0, 1), (-1, -1), 0.3, RULE),
+        ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING),
+        ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
+        ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
+    ]))
+    closing = PdfParagraph(text(table.caption), _styles()["caption"]) if table.caption else Spacer(1, 6)
+    if len(table.rows) <= KEEP_TOGETHER_ROWS:
+        # A short table split across pages (one row and a repeated header
+        # overleaf) reads worse than a gap at the bottom of the page.
+        return [KeepTogether([flowable, closing])]
+    return [flowable, closing]
+
+
+def _key_values(block: KeyValues) -> list[Flowable]:
+    styles = _styles()
+    size = 9.0
+    label_style, value_style = _cell_style(size), _cell_style(size)
+    label_style.textColor = MUTED
+    rows = [(_fit_cell(row.label), _fit_cell(f"{row.value} {row.unit}".strip())) for row in block.rows]
+    widths = column_widths([[r[0] for r in rows], [r[1] for r in rows]], [FONT] * len(rows), size, FRAME_WIDTH)
+    # Labels take what they need up to 45 % of the width; values the rest.
+    label_width = min(widths[0], 0.45 * FRAME_WIDTH)
+    flowable = PdfTable(
+        [[PdfParagraph(text(label), label_style), PdfParagraph(text(value), value_style)] for label, value in rows],
+        colWidths=[label_width, FRAME_WIDTH - label_width], hAlign="LEFT",
+    )
+    flowable.setStyle(TableStyle([
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE),
+        ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING),
+        ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
+        ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+    ]))
+    out: list[Flowable] = []
+    if block.title:
+        out.append(PdfParagraph(text(block.title), styles["kv_title"]))
+    out.extend([flowable, Spacer(1, 6)])
+    return out
+
+
+def _figure(block: Figure) -> list[Flowable]:
+    styles = _styles()
+    # Full frame width, but never taller than most of a page (tall bar charts
+    # for many questions are scaled down whole rather than split).
+    width = FRAME_WIDTH
+    height = width * block.height_px / block.width_px
+    limit = 0.78 * FRAME_HEIGHT
+    if height > limit:
+        width, height = width * limit / height, limit
+    image = Image(io.BytesIO(block.png), width=width, height=height)
+    image.hAlign = "CENTER"
+    caption = PdfParagraph(f"<b>{text(block.title)}.</b> {text(block.caption)}", styles["caption"])
+    return [KeepTogether([Spacer(1, 4), image, caption])]
+
+
+def _formula(block: Formula) -> list[Flowable]:
+    styles = _styles()
+    parts: list[Flowable] = [PdfParagraph(text(block.text), styles["formula"])]
+    if block.explanation:
+        parts.append(PdfParagraph(text(block.explanation), styles["formula_text"]))
+    if block.reference:
+        parts.append(PdfParagraph(text(block.reference), styles["formula_ref"]))
+    return [KeepTogether(parts)]
+
+
+class _Heading(PdfParagraph):
+    """A heading paragraph that also becomes a PDF bookmark."""
+
+    def __init__(self, title: str, style: ParagraphStyle, anchor: str, level: int):
+        super().__init__(text(title), style)
+        self.bookmark_title = title
+        self.bookmark_key = anchor or f"h{id(self)}"
+        self.bookmark_level = level
+
+
+class _ReportDocument(SimpleDocTemplate):
+    def afterFlowable(self, flowable: Flowable) -> None:  # noqa: N802 (reportlab's name)
+        if isinstance(flowable, _Heading):
+            self.canv.bookmarkPage(flowable.bookmark_key)
+            self.canv.addOutlineEntry(flowable.bookmark_title, flowable.bookmark_key, level=flowable.bookmark_level,
+                                      closed=False)
+
+
+def _numbered_canvas(title: str, created: str) -> type:
+    """A canvas class that draws the running header and "page N of M" footers.
+
+    The total is known only at the end, so each page's state is kept and the
+    pages are drawn in :meth:`save` (the usual reportlab two-pass pattern).
+    """
+    short_title = title if len(title) <= 90 else title[:89] + "…"
+
+    class NumberedCanvas(pdf_canvas.Canvas):
+        def __init__(self, *args: Any, **kwargs: Any):
+            super().__init__(*args, **kwargs)
+            self._page_states: list[dict] = []
+
+        def showPage(self) -> None:  # noqa: N802 (reportlab's name)
+            self._page_states.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            total = len(self._page_states)
+            for state in self._page_states:
+                self.__dict__.update(state)
+                self._draw_frame_text(total)
+                super().showPage()
+            super().save()
+
+        def _draw_frame_text(self, total: int) -> None:
+            self.saveState()
+            self.setFont(FONT, 7.5)
+            self.setFillColor(MUTED)
+            self.drawString(MARGIN_SIDE, PAGE_HEIGHT - 12 * mm, short_title)
+            self.setStrokeColor(RULE)
+            self.setLineWidth(0.4)
+            self.line(MARGIN_SIDE, PAGE_HEIGHT - 13.5 * mm, PAGE_WIDTH - MARGIN_SIDE, PAGE_HEIGHT - 13.5 * mm)
+            self.line(MARGIN_SIDE, 14.5 * mm, PAGE_WIDTH - MARGIN_SIDE, 14.5 * mm)
+            self.drawString(MARGIN_SIDE, 10.5 * mm, f"Annotation Advisor · created {created}")
+            self.drawRightString(PAGE_WIDTH - MARGIN_SIDE, 10.5 * mm, f"page {self._pageNumber} of {total}")
+            self.restoreState()
+
+    return NumberedCanvas
+
+
+def _story(report: Report) -> list[Flowable]:
+    styles = _styles()
+    story: list[Flowable] = [
+        PdfParagraph(text(report.title), styles["title"]),
+        PdfParagraph(f"Created {text(report.created)}", styles["subtitle"]),
+    ]
+    for index, section in enumerate(report.sections):
+        if section.key == "scenario" and index > 0:
+            # Each scenario's part of a comparison starts on a fresh page.
+            story.append(PageBreak())
+        style = styles["h1"] if section.level == 1 else styles["h2"]
+        story.append(_Heading(section.title, style, section.anchor, section.level - 1))
+        for block in section.blocks:
+            if isinstance(block, Paragraph):
+                story.append(PdfParagraph(text(block.text), styles.get(block.style, styles["normal"])))
+            elif isinstance(block, KeyValues):
+                story.extend(_key_values(block))
+            elif isinstance(block, Table):
+                story.extend(_pdf_table(block))
+            elif isinstance(block, Figure):
+                story.extend(_figure(block))
+            elif isinstance(block, Formula):
+                story.extend(_formula(block))
+            else:
+                raise TypeError(f"unknown report block {type(block).__name__}")
+    return story
+
+
+def render_pdf(report: Report) -> bytes:
+    """The report as PDF bytes (A4 portrait).
+
+    Parameters
+    ----------
+    report
+        A built report.
+
+    Returns
+    -------
+    bytes
+        A complete PDF document with bookmarks, title metadata and page numbers.
+    """
+    buffer = io.BytesIO()
+    document = _ReportDocument(
+        buffer, pagesize=A4, leftMargin=MARGIN_SIDE, rightMargin=MARGIN_SIDE, topMargin=MARGIN_TOP,
+        bottomMargin=MARGIN_BOTTOM, title=report.title, author="Annotation Advisor",
+        subject="Annotation design report", creator="Annotation Advisor",
+    )
+    document.build(_story(report), canvasmaker=_numbered_canvas(report.title, report.created))
+    return buffer.getvalue()

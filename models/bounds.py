@@ -1,0 +1,416 @@
+"""The Alignment Performance Interval, MODEL.md §5: Fano floors and PAC-Bayes ceilings, in nats.
+
+The target is an index ``J`` uniform over ``M = 2^log2_m`` values, independent of the context, and
+everything the learner sees about it passes through the annotation channel, so
+``I(J; labels | S) <= C`` with ``C`` the per-item capacity averaged over contexts (nats per item).
+
+*Floor* (Fano 1961; Cover & Thomas, Thm 2.10.1): any estimator errs with probability ``p`` such that
+``h(p) + p ln(M - 1) >= ln M - C``. The exact floor is the smallest such ``p``; the paper's form
+uses ``h(p) <= ln 2`` and ``ln(M - 1) <= ln M`` and is never larger. Risk is ``separation * p``.
+
+*Ceilings*: for a loss in [0, 1] and ``m`` items, with ``I = m C + residual + context`` (the total
+information the learner can absorb, plus what it absorbs about rater noise and contexts):
+
+- expectation (Xu & Raginsky 2017): ``E[R] <= R_hat + sqrt(I / (2 m))``;
+- high probability, with the KL budget ``B = I / eta`` (Markov's inequality on the expected KL,
+  failure probability ``eta``) and confidence ``delta``, jointly with probability >= 1 - delta - eta:
+  Seeger (2002) / Maurer (2004) ``kl^{-1}(R_hat, (B + ln(2 sqrt(m) / delta)) / m)``; McAllester
+  (1999, in Maurer's form via Pinsker) ``R_hat + sqrt((B + ln(2 sqrt(m) / delta)) / (2 m))``;
+  Catoni (2007, Thm 1.2.6 with a fixed constant ``c = catoni_lambda``, as stated by Germain et al.
+  2009) ``(1 - exp(-c R_hat - (B + ln(1 / delta)) / m)) / (1 - exp(-c))``.
+
+Every ceiling is clipped to [0, 1]. For ``delta`` in (0, 1) each form is non-increasing in ``m``
+(``ln(2 sqrt(m)/delta)/m`` has derivative ``(1/2 - ln(2/delta) - ln(m)/2)/m^2 < 0`` because
+``ln(2/delta) > ln 2 > 1/2``), which is what makes :func:`items_needed` a bisection.
+"""
+
+from __future__ import annotations
+
+import math
+
+from .errors import check_choice, check_integer, check_real
+from .info import _binary_kl
+
+__all__ = [
+    "FLOOR_FORMS",
+    "CEILING_FORMS",
+    "fano_floor",
+    "capacity_needed",
+    "capacity_gap",
+    "kl_inverse",
+    "ceiling",
+    "ceiling_plateau",
+    "items_needed",
+]
+
+FLOOR_FORMS = ("exact", "paper")
+CEILING_FORMS = ("expectation", "kl", "mcallester", "catoni")
+
+_LN2 = math.log(2.0)
+_DIVERGENCE_FORM_MAX_BITS = 900.0
+
+
+def _log_alphabet(log2_m: float) -> tuple[float, float, float]:
+    """``(ln M, ln(M - 1), 1 - 1/M)`` without forming ``M`` (which overflows beyond 2^1024)."""
+    log_m = log2_m * _LN2
+    log_m_minus_one = log_m + math.log(-math.expm1(-log_m))
+    return log_m, log_m_minus_one, -math.expm1(-log_m)
+
+
+def _fano_lhs(p: float, log_m_minus_one: float) -> float:
+    entropy = 0.0
+    if 0.0 < p < 1.0:
+        entropy = -p * math.log(p) - (1.0 - p) * math.log1p(-p)
+    return entropy + p * log_m_minus_one
+
+
+def _exact_floor(capacity: float, log2_m: float) -> float:
+    """Smallest p with h(p) + p ln(M - 1) >= ln M - C, never above it by more than rounding.
+
+    ``ln M - h(p) - p ln(M - 1)`` is the binary divergence ``kl(1 - p || 1/M)``, so the floor is
+    ``1 - a*`` with ``a*`` the largest ``a`` in [1/M, 1] with ``kl(a || 1/M) <= C``. Evaluated as a
+    divergence it stays accurate near ``p = 1 - 1/M`` (small C), where ``h(p) + p ln(M - 1)`` is flat
+    at its maximum and loses half the digits. For M beyond 2^900 (1/M underflows) the direct form is
+    used; there ``1 - 1/M`` is 1 to double precision anyway.
+    """
+    log_m, log_m_minus_one, top = _log_alphabet(log2_m)
+    if capacity >= log_m:
+        return 0.0
+    if log2_m <= _DIVERGENCE_FORM_MAX_BITS:
+        chance = 2.0**-log2_m
+        low, high = chance, 1.0
+        while True:
+            middle = 0.5 * (low + high)
+            if middle <= low or middle >= high:
+                # kl(high || 1/M) > C, so a* < high and 1 - high is a (rounding-safe) floor.
+                return max(0.0, 1.0 - high)
+            if _binary_kl(middle, chance) <= capacity:
+                low = middle
+            else:
+                high = middle
+    target = log_m - capacity
+    low, high = 0.0, top
+    while True:
+        middle = 0.5 * (low + high)
+        if middle <= low or middle >= high:
+            return low
+        if _fano_lhs(middle, log_m_minus_one) >= target:
+            high = middle
+        else:
+            low = middle
+
+
+def fano_floor(
+    capacity_nats: float, log2_m: float, *, separation: float = 1.0, form: str = "exact"
+) -> float:
+    """Lower bound on the risk of any learner given the channel's capacity, MODEL.md §5.
+
+    Parameters
+    ----------
+    capacity_nats : float
+        Information the labels carry about the target, ``C`` in nats, >= 0.
+    log2_m : float
+        Value complexity ``log2 M`` in bits, > 0.
+    separation : float
+        Loss separation ``Delta`` of the codebook, in (0, 1]; risk = Delta * error probability.
+    form : {"exact", "paper"}
+        ``exact``: the smallest ``p`` in [0, 1 - 1/M] with ``h(p) + p ln(M - 1) >= ln M - C``
+        (bisection to double precision); ``paper``: ``max(0, 1 - (C + ln 2) / ln M)``.
+
+    Returns
+    -------
+    float
+        Risk floor in [0, separation]. The exact form is >= the paper form; both are
+        non-decreasing in ``log2_m`` and non-increasing in ``capacity_nats``.
+    """
+    capacity = check_real("capacity_nats", capacity_nats, low=0.0)
+    complexity = check_real("log2_m", log2_m, low=0.0, low_open=True)
+    delta = check_real("separation", separation, low=0.0, high=1.0, low_open=True)
+    check_choice("form", form, FLOOR_FORMS)
+    if form == "paper":
+        error = max(0.0, 1.0 - (capacity + _LN2) / (complexity * _LN2))
+    else:
+        error = _exact_floor(capacity, complexity)
+    return min(max(delta * error, 0.0), delta)
+
+
+def capacity_needed(error: float, log2_m: float, *, form: str = "exact") -> float:
+    """Capacity a channel needs for error probability ``error`` to be allowed by Fano, MODEL.md §5.
+
+    Parameters
+    ----------
+    error : float
+        Target error probability (risk / separation), in [0, 1].
+    log2_m : float
+        Value complexity in bits, > 0.
+    form : {"exact", "paper"}
+        ``exact``: ``ln M - h(error) - error ln(M - 1)``, and 0 for ``error >= 1 - 1/M`` (guessing
+        already achieves that); ``paper``: ``(1 - error) ln M - ln 2``.
+
+    Returns
+    -------
+    float
+        Nats, >= 0 (negative values are clipped: no capacity is needed). The inverse of
+        :func:`fano_floor`: ``fano_floor(capacity_needed(e, b), b) == e`` for ``e`` in (0, 1 - 1/M).
+    """
+    target = check_real("error", error, low=0.0, high=1.0)
+    complexity = check_real("log2_m", log2_m, low=0.0, low_open=True)
+    check_choice("form", form, FLOOR_FORMS)
+    log_m, log_m_minus_one, top = _log_alphabet(complexity)
+    if form == "paper":
+        return max(0.0, (1.0 - target) * log_m - _LN2)
+    if target >= top:
+        return 0.0
+    return max(0.0, log_m - _fano_lhs(target, log_m_minus_one))
+
+
+def capacity_gap(
+    error: float, log2_m: float, capacity_nats: float, *, form: str = "exact"
+) -> float:
+    """Capacity needed for ``error`` minus the capacity available, in nats.
+
+    Positive: no number of labels reaches the error (the floor is above it); negative: slack.
+
+    Parameters
+    ----------
+    error : float
+        Target error probability, in [0, 1].
+    log2_m : float
+        Value complexity in bits, > 0.
+    capacity_nats : float
+        Available capacity in nats, >= 0.
+    form : {"exact", "paper"}
+        Which Fano form, as in :func:`capacity_needed`.
+    """
+    capacity = check_real("capacity_nats", capacity_nats, low=0.0)
+    return capacity_needed(error, log2_m, form=form) - capacity
+
+
+def kl_inverse(empirical_risk: float, budget: float) -> float:
+    """Largest ``q >= R_hat`` with ``kl(R_hat || q) <= budget`` (the Seeger-Maurer inversion).
+
+    Parameters
+    ----------
+    empirical_risk : float
+        ``R_hat``, in [0, 1].
+    budget : float
+        KL budget in nats, >= 0.
+
+    Returns
+    -------
+    float
+        ``q`` in [R_hat, 1], found by bisection down to adjacent doubles (far below the 1e-12 of
+        MODEL.md) and returned as the bracket's upper end, so the result is never below the true
+        inverse, as a bound must be.
+    """
+    risk = check_real("empirical_risk", empirical_risk, low=0.0, high=1.0)
+    allowed = check_real("budget", budget, low=0.0)
+    return _kl_inverse(risk, allowed)
+
+
+def _kl_inverse(risk: float, budget: float) -> float:
+    if risk >= 1.0:
+        return 1.0
+    if budget == 0.0:
+        return risk
+    if _binary_kl(risk, 1.0) <= budget:  # inf unless risk == 1, handled above
+        return 1.0
+    low, high = risk, 1.0
+    # Bisect until the bracket is two adjacent doubles (~55 halvings): well within 1e-12.
+    while True:
+        middle = 0.5 * (low + high)
+        if middle <= low or middle >= high:
+            return high
+        if _binary_kl(risk, middle) <= budget:
+            low = middle
+        else:
+            high = middle
+
+
+def _check_ceiling_terms(
+    form: str,
+    delta: float,
+    eta: float,
+    residual_nats: float,
+    context_nats: float,
+    catoni_lambda: float,
+) -> tuple[float, float, float, float]:
+    check_choice("form", form, CEILING_FORMS)
+    confidence = check_real("delta", delta, low=0.0, high=1.0, low_open=True, high_open=True)
+    markov = check_real("eta", eta, low=0.0, high=1.0, low_open=True, high_open=True)
+    extra = check_real("residual_nats", residual_nats, low=0.0) + check_real(
+        "context_nats", context_nats, low=0.0
+    )
+    constant = check_real("catoni_lambda", catoni_lambda, low=0.0, low_open=True)
+    return confidence, markov, extra, constant
+
+
+def _ceiling(
+    risk: float,
+    capacity: float,
+    items: float,
+    form: str,
+    delta: float,
+    eta: float,
+    extra: float,
+    catoni: float,
+) -> float:
+    information = items * capacity + extra
+    if form == "expectation":
+        value = risk + math.sqrt(information / (2.0 * items))
+    else:
+        budget = information / eta
+        if form == "catoni":
+            exponent = catoni * risk + (budget + math.log(1.0 / delta)) / items
+            value = -math.expm1(-exponent) / -math.expm1(-catoni)
+        else:
+            complexity = (budget + math.log(2.0 * math.sqrt(items) / delta)) / items
+            if form == "kl":
+                value = _kl_inverse(risk, complexity)
+            else:
+                value = risk + math.sqrt(complexity / 2.0)
+    return min(max(value, 0.0), 1.0)
+
+
+def ceiling(
+    observed_risk: float,
+    capacity_nats: float,
+    items: int,
+    *,
+    form: str = "expectation",
+    delta: float = 0.05,
+    eta: float = 0.05,
+    residual_nats: float = 0.0,
+    context_nats: float = 0.0,
+    catoni_lambda: float = 1.0,
+) -> float:
+    """Upper bound on the learner's risk after ``items`` labelled items, MODEL.md §5.
+
+    Parameters
+    ----------
+    observed_risk : float
+        ``R_hat``, the learner's observed risk under a loss in [0, 1], in [0, 1].
+    capacity_nats : float
+        Per-item capacity ``C`` in nats, >= 0.
+    items : int
+        Labelled items ``m``, >= 1.
+    form : {"expectation", "kl", "mcallester", "catoni"}
+        Which bound (see the module docstring).
+    delta : float
+        Confidence term of the high-probability forms, in (0, 1).
+    eta : float
+        Markov term of the KL budget ``B = (m C + residual + context) / eta``, in (0, 1).
+    residual_nats : float
+        Information the learner absorbs about rater noise (fitting channel regularities), >= 0.
+    context_nats : float
+        Information the learner absorbs about contexts, >= 0.
+    catoni_lambda : float
+        Catoni's constant ``c``, > 0 (larger trusts ``R_hat`` more).
+
+    Returns
+    -------
+    float
+        Risk ceiling in [0, 1], non-increasing in ``items``.
+    """
+    risk = check_real("observed_risk", observed_risk, low=0.0, high=1.0)
+    capacity = check_real("capacity_nats", capacity_nats, low=0.0)
+    count = check_integer("items", items, low=1)
+    terms = _check_ceiling_terms(form, delta, eta, residual_nats, context_nats, catoni_lambda)
+    return _ceiling(risk, capacity, float(count), form, *terms)
+
+
+def ceiling_plateau(
+    observed_risk: float,
+    capacity_nats: float,
+    *,
+    form: str = "expectation",
+    delta: float = 0.05,
+    eta: float = 0.05,
+    residual_nats: float = 0.0,
+    context_nats: float = 0.0,
+    catoni_lambda: float = 1.0,
+) -> float:
+    """The ceiling's limit as ``items -> infinity``: what more labels alone can never beat.
+
+    ``expectation``: ``R_hat + sqrt(C / 2)``; ``kl``: ``kl^{-1}(R_hat, C / eta)``; ``mcallester``:
+    ``R_hat + sqrt(C / (2 eta))``; ``catoni``: ``(1 - exp(-c R_hat - C / eta)) / (1 - exp(-c))``
+    (the residual, context and confidence terms are divided by ``m`` and vanish). Clipped to [0, 1].
+    Parameters as in :func:`ceiling`; ``delta``, ``residual_nats`` and ``context_nats`` are validated
+    but do not enter the limit.
+    """
+    risk = check_real("observed_risk", observed_risk, low=0.0, high=1.0)
+    capacity = check_real("capacity_nats", capacity_nats, low=0.0)
+    _, markov, _, constant = _check_ceiling_terms(
+        form, delta, eta, residual_nats, context_nats, catoni_lambda
+    )
+    if form == "expectation":
+        value = risk + math.sqrt(capacity / 2.0)
+    elif form == "kl":
+        value = _kl_inverse(risk, capacity / markov)
+    elif form == "mcallester":
+        value = risk + math.sqrt(capacity / (2.0 * markov))
+    else:
+        value = -math.expm1(-(constant * risk + capacity / markov)) / -math.expm1(-constant)
+    return min(max(value, 0.0), 1.0)
+
+
+def items_needed(
+    target_risk: float,
+    observed_risk: float,
+    capacity_nats: float,
+    *,
+    form: str = "expectation",
+    max_items: int = 10**12,
+    delta: float = 0.05,
+    eta: float = 0.05,
+    residual_nats: float = 0.0,
+    context_nats: float = 0.0,
+    catoni_lambda: float = 1.0,
+) -> int | None:
+    """Smallest number of items whose ceiling is at most ``target_risk``.
+
+    The ceiling is non-increasing in ``m`` for every form (module docstring), so the answer is
+    found by doubling ``m`` until the ceiling is low enough and then bisecting between the last two
+    doublings.
+
+    Parameters
+    ----------
+    target_risk : float
+        Risk to reach, in [0, 1].
+    observed_risk, capacity_nats, form, delta, eta, residual_nats, context_nats, catoni_lambda
+        As in :func:`ceiling`.
+    max_items : int
+        Search limit, >= 1.
+
+    Returns
+    -------
+    int or None
+        The smallest ``m`` in [1, max_items] with ``ceiling(m) <= target_risk``; None when no such
+        ``m`` exists: either the plateau (:func:`ceiling_plateau`) is at or above the target, so no
+        number of items suffices, or more than ``max_items`` would be needed.
+    """
+    target = check_real("target_risk", target_risk, low=0.0, high=1.0)
+    risk = check_real("observed_risk", observed_risk, low=0.0, high=1.0)
+    capacity = check_real("capacity_nats", capacity_nats, low=0.0)
+    limit = check_integer("max_items", max_items, low=1)
+    terms = _check_ceiling_terms(form, delta, eta, residual_nats, context_nats, catoni_lambda)
+
+    def reached(count: int) -> bool:
+        return _ceiling(risk, capacity, float(count), form, *terms) <= target
+
+    if reached(1):
+        return 1
+    low, high = 1, 2
+    while not reached(min(high, limit)):
+        if high >= limit:
+            return None
+        low, high = high, 2 * high
+    high = min(high, limit)
+    # Invariant: ceiling(low) > target >= ceiling(high).
+    while high - low > 1:
+        middle = (low + high) // 2
+        if reached(middle):
+            high = middle
+        else:
+            low = middle
+    return high

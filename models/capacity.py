@@ -1,0 +1,284 @@
+"""Channel capacity: Blahut-Arimoto with a certified gap, and the closed forms of MODEL.md §3.
+
+Blahut-Arimoto (Blahut 1972, Arimoto 1972) maximises ``I(p; K)`` over input distributions ``p``.
+At any ``p``, with ``q = p K`` and ``D_x = D(K[x] || q)``,
+
+    I(p; K) = sum_x p_x D_x  <=  C  <=  max_x D_x,
+
+(Blahut 1972, Thm 1 and its corollary; Arimoto 1972), so the difference of the
+two sides is a certificate: when it is below ``tol`` the returned value is within ``tol`` of the
+capacity, whatever the path taken to reach ``p``. That is what lets the iteration be accelerated
+freely (over-relaxed steps, an active set, Newton steps: see ``_blahut_arimoto``); Matz & Duhamel
+2004 study over-relaxed Blahut-Arimoto steps.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import special
+
+from .errors import check_integer, check_probability, check_real
+from .info import as_kernel, binary_entropy
+
+__all__ = [
+    "Capacity",
+    "blahut_arimoto",
+    "nominal_capacity",
+    "binary_symmetric_capacity",
+    "erasure_capacity",
+]
+
+_TINY = np.finfo(float).tiny
+# Tuned on ordinal and nominal panels (k <= 7, r <= 15) and random Dirichlet kernels: the median
+# kernel converges to 1e-9 in ~15 evaluations, plain Blahut-Arimoto needs ~400.
+_MAX_STEP = 16.0
+_DROP_FACTOR = 20.0
+_NEWTON_INTERVAL = 4
+
+
+@dataclass(frozen=True, eq=False)
+class Capacity:
+    """Capacity of a channel, with how it was obtained.
+
+    Attributes
+    ----------
+    nats : float
+        Capacity in nats. For Blahut-Arimoto, the achieved lower bound ``I(p*; K)`` (the true
+        capacity lies in ``[nats, nats + gap]``); for a fallback bound (``exact`` False), an upper
+        bound on the capacity.
+    input_distribution : numpy.ndarray
+        The optimal (or best known) input distribution; read-only.
+    gap : float
+        Upper minus lower bound of Blahut-Arimoto at termination, in nats, >= 0 (0 for a closed
+        form; for a fallback bound, the certified slack carried into it).
+    iterations : int
+        Blahut-Arimoto updates performed (0 for a closed form).
+    exact : bool
+        False when ``nats`` is the fallback bound of MODEL.md §4 rather than the capacity.
+    """
+
+    nats: float
+    input_distribution: np.ndarray
+    gap: float
+    iterations: int
+    exact: bool
+
+    @property
+    def bits(self) -> float:
+        """Capacity in bits (``nats / ln 2``)."""
+        return self.nats / math.log(2.0)
+
+
+def _frozen(array: np.ndarray) -> np.ndarray:
+    copy = np.array(array, dtype=float)
+    copy.setflags(write=False)
+    return copy
+
+
+def blahut_arimoto(kernel: object, *, tol: float = 1e-9, max_iter: int = 100_000) -> Capacity:
+    """Capacity of a discrete memoryless channel by accelerated Blahut-Arimoto.
+
+    Parameters
+    ----------
+    kernel : array_like, shape (n_inputs, n_outputs)
+        Row-stochastic kernel ``K[x, y] = P(y | x)``.
+    tol : float
+        Target upper-minus-lower gap in nats, > 0. Iteration stops as soon as the gap is at most
+        ``tol``; below ~1e-13 rounding in the sums can keep it from being reached.
+    max_iter : int
+        Maximum number of updates, >= 1. If reached, the result carries the gap achieved (> tol).
+
+    Returns
+    -------
+    Capacity
+        ``exact`` True; ``nats`` is the lower bound ``I(p; K)`` at the returned ``p``.
+    """
+    matrix = as_kernel("kernel", kernel)
+    tolerance = check_real("tol", tol, low=0.0, low_open=True)
+    limit = check_integer("max_iter", max_iter, low=1)
+    return _blahut_arimoto(matrix, tolerance, limit)
+
+
+def _blahut_arimoto(matrix: np.ndarray, tol: float, max_iter: int) -> Capacity:
+    """Blahut-Arimoto on an already validated row-stochastic matrix.
+
+    Three devices make it fast without weakening the certificate (every returned value comes with
+    the gap measured at the returned ``p``):
+
+    - over-relaxed multiplicative steps ``p <- p exp(mu D)``, ``mu`` doubling up to 16 while the
+      mutual information keeps increasing, back to the classical ``mu = 1`` otherwise;
+    - an active set: an input whose divergence is far below ``I(p)`` (by 20 times the current gap)
+      gets zero mass at once instead of decaying geometrically; if it later turns out to be
+      profitable (its divergence then sets the upper bound) it is re-admitted for good;
+    - Newton steps on the active set's KKT conditions (``D_x = const`` on the support), whose Hessian
+      is ``W_A diag(1/q) W_A^T``, accepted only when they raise ``I`` and at least halve the gap.
+      Near the optimum this converges quadratically where plain Blahut-Arimoto crawls (inputs with
+      tiny optimal mass, typical of ordinal panels).
+
+    Nearly identical rows whose divergences differ by ~1e-6 remain slow (mass moves between them at
+    that rate); such kernels can reach ``max_iter`` and then return a gap above ``tol``.
+    """
+    n_inputs = matrix.shape[0]
+    # Outputs no input can produce carry no information and would only cost time.
+    used = matrix.max(axis=0) > 0.0
+    kernel = np.ascontiguousarray(matrix if np.all(used) else matrix[:, used])
+    negative_row_entropy = np.einsum("ij,ij->i", kernel, np.log(np.where(kernel > 0.0, kernel, 1.0)))
+    evaluations = 0
+
+    def evaluate(log_p: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
+        nonlocal evaluations
+        evaluations += 1
+        p = np.exp(log_p)
+        q = p @ kernel
+        # q = 0 only where every input with mass has K = 0; the floor keeps D finite, and such an
+        # output makes D_x huge, i.e. "x is very informative", as the exact +inf would.
+        d = negative_row_entropy - kernel @ np.log(np.maximum(q, _TINY))
+        return p, q, d, float(p @ d)
+
+    def normalised(log_p: np.ndarray) -> np.ndarray:
+        return log_p - _log_sum_exp(log_p)
+
+    active = np.ones(n_inputs, dtype=bool)
+    readmitted = np.zeros(n_inputs, dtype=bool)
+    log_p = np.full(n_inputs, -math.log(n_inputs))
+    p, q, d, lower = evaluate(log_p)
+    step = 1.0
+    since_change = 0
+    newton_interval = _NEWTON_INTERVAL
+    while True:
+        upper = float(d.max())
+        if upper - lower <= tol or evaluations >= max_iter:
+            break
+        upper_active = float(d[active].max())
+        if upper > upper_active and upper_active - lower <= 0.5 * (upper - lower):
+            comeback = ~active & (d > upper_active)
+            active |= comeback
+            readmitted |= comeback
+            log_p = normalised(np.where(comeback, math.log(1e-3 / n_inputs), log_p))
+            p, q, d, lower = evaluate(log_p)
+            step, since_change = 1.0, 0
+            continue
+        drop = active & ~readmitted & (d < lower - _DROP_FACTOR * (upper_active - lower))
+        if np.any(drop):
+            active &= ~drop
+            log_p = normalised(np.where(active, log_p, -np.inf))
+            p, q, d, lower = evaluate(log_p)
+            step, since_change = 1.0, 0
+            continue
+        since_change += 1
+        if since_change % newton_interval == 0:
+            accepted = _newton_step(kernel, active, p, q, d, lower, upper, evaluate)
+            if accepted is not None:
+                log_p, p, q, d, lower = accepted
+                newton_interval = _NEWTON_INTERVAL
+                continue
+            newton_interval = min(2 * newton_interval, 256)
+        candidate_log = normalised(np.where(active, log_p + step * d, -np.inf))
+        candidate = evaluate(candidate_log)
+        if candidate[3] >= lower or step == 1.0:
+            log_p, (p, q, d, lower) = candidate_log, candidate
+            step = min(2.0 * step, _MAX_STEP)
+        else:
+            step = 1.0
+    return Capacity(
+        nats=max(0.0, lower),
+        input_distribution=_frozen(p),
+        gap=max(0.0, float(d.max()) - lower),
+        iterations=evaluations - 1,
+        exact=True,
+    )
+
+
+def _log_sum_exp(values: np.ndarray) -> float:
+    """``ln sum exp(values)`` for a short vector with at least one finite entry (scipy's version
+    costs more in overhead than the whole Blahut-Arimoto evaluation of a small kernel)."""
+    peak = float(values.max())
+    return peak + math.log(float(np.exp(values - peak).sum()))
+
+
+def _newton_step(kernel, active, p, q, d, lower, upper, evaluate):
+    """One damped Newton step on the active inputs, or None when it does not pay.
+
+    Maximises the quadratic model ``d_A . delta - delta^T H delta / 2`` subject to
+    ``sum(delta) = 0``; ``lstsq`` copes with the singular Hessian of duplicated inputs.
+    """
+    index = np.flatnonzero(active)
+    size = index.size
+    rows = kernel[index]
+    hessian = (rows / np.maximum(q, _TINY)) @ rows.T
+    system = np.zeros((size + 1, size + 1))
+    system[:size, :size] = hessian
+    system[:size, size] = 1.0
+    system[size, :size] = 1.0
+    right = np.concatenate((d[index], [0.0]))
+    try:
+        delta = np.linalg.lstsq(system, right, rcond=None)[0][:size]
+    except np.linalg.LinAlgError:
+        return None
+    if not np.all(np.isfinite(delta)):
+        return None
+    mass = p[index]
+    shrinking = delta < 0.0
+    scale = 1.0
+    if np.any(shrinking):
+        # Stay strictly inside the simplex; leaving the support is the active set's job.
+        scale = min(1.0, 0.9 * float(np.min(mass[shrinking] / -delta[shrinking])))
+    for _ in range(4):
+        if scale <= 0.0:
+            return None
+        trial = mass + scale * delta
+        if np.all(trial > 0.0):
+            log_p = np.full(p.size, -np.inf)
+            log_p[index] = np.log(trial)
+            log_p -= _log_sum_exp(log_p)
+            trial_p, trial_q, trial_d, trial_lower = evaluate(log_p)
+            if trial_lower > lower and float(trial_d.max()) - trial_lower < 0.5 * (upper - lower):
+                return log_p, trial_p, trial_q, trial_d, trial_lower
+        scale *= 0.5
+    return None
+
+
+def nominal_capacity(p_correct: float, k: int) -> float:
+    """Capacity of the k-ary symmetric channel, ``ln k - h(P_c) - (1 - P_c) ln(k - 1)``.
+
+    The channel is correct with probability ``P_c`` and otherwise uniform over the other ``k - 1``
+    answers. It is symmetric, so the uniform input is optimal and the capacity is ``ln k`` minus the
+    entropy of a row; this holds for every ``P_c`` (below chance, ``P_c < 1/k``, the channel is
+    still informative: the answer is then evidence against the truth).
+
+    Parameters
+    ----------
+    p_correct : float
+        Probability of the correct answer, in [0, 1].
+    k : int
+        Alphabet size, >= 2.
+
+    Returns
+    -------
+    float
+        Capacity in nats, in [0, ln k]; 0 exactly at ``P_c = 1/k``.
+    """
+    correct = check_probability("p_correct", p_correct)
+    count = check_integer("k", k, low=2)
+    return _nominal_capacity(correct, count)
+
+
+def _nominal_capacity(p_correct: float, k: int) -> float:
+    error = 1.0 - p_correct
+    value = math.log(k) - float(binary_entropy(p_correct)) - error * math.log(k - 1)
+    return min(max(value, 0.0), math.log(k))
+
+
+def binary_symmetric_capacity(p: float) -> float:
+    """Capacity ``ln 2 - h(p)`` of the binary symmetric channel, crossover ``p`` in [0, 1], in nats."""
+    rate = check_probability("p", p)
+    return max(0.0, math.log(2.0) - float(binary_entropy(rate)))
+
+
+def erasure_capacity(eps: float) -> float:
+    """Capacity ``(1 - eps) ln 2`` of the binary erasure channel, erasure ``eps`` in [0, 1], in nats."""
+    rate = check_probability("eps", eps)
+    return (1.0 - rate) * math.log(2.0)

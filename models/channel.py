@@ -1,0 +1,396 @@
+"""One question as a channel: from format, time and raters to nats, MODEL.md §3-§4.
+
+:func:`question_channel` is the per-question computation ``advisor/`` builds everything on. Given
+the question's format, its judgment time ``t_q`` (after reading), the rater model and the panel, it
+returns the single rater's cognitive, articulation, paper (``min``) and exact cascade capacities, the
+panel capacity of ``r`` raters, and which stage binds. It is pure and cached on its exact arguments,
+because the optimiser evaluates the same designs many times.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+
+from scipy import special
+
+from .capacity import _blahut_arimoto, _nominal_capacity
+from .errors import InvalidArgumentError, check_choice, check_integer, check_real
+from .kernels import _error_probability, _ordinal, _ordinal_slip, _symmetric
+from .mallows import MAX_KERNEL_ITEMS, folded_dispersion, mallows_kernel, ranking_capacity
+from .panel import _panel_capacity
+from .timing import dprime, hick_hyman_effort
+
+__all__ = [
+    "FORMAT_KINDS",
+    "BINDING_STAGES",
+    "SATURATION_SHARE",
+    "AGGREGATION_EFFICIENCY",
+    "QuestionChannel",
+    "question_channel",
+]
+
+FORMAT_KINDS = ("binary", "categorical", "ordinal", "pairwise", "ranking", "multi_select", "free_text")
+BINDING_STAGES = ("cognitive", "articulation", "question alphabet", "rater aggregation")
+
+#: A panel within this share of ``max_nats`` is saturated: more raters or time buy (almost) nothing.
+SATURATION_SHARE = 0.95
+#: Below this share of the additive ideal gain, rater aggregation is the binding stage.
+AGGREGATION_EFFICIENCY = 0.5
+#: Largest ranking whose panel is computed exactly (4! = 24 answers); MODEL.md §4.
+MAX_EXACT_RANKING = 4
+#: Blahut-Arimoto settings used for every kernel of a question.
+_TOLERANCE = 1e-9
+_MAX_ITERATIONS = 100_000
+
+
+@dataclass(frozen=True)
+class QuestionChannel:
+    """Capacities of one question for one rater and for the panel, all in nats per item.
+
+    Attributes
+    ----------
+    kind : str
+        One of :data:`FORMAT_KINDS`.
+    alternatives : int
+        Distinct answers a rater can give: binary 2, categorical/ordinal/pairwise k, ranking n!,
+        multi_select 2^k, free_text 0 (unbounded).
+    max_nats : float
+        ``ln(alternatives)``; for free text the typing limit ``ln 2 * bits_per_char * max_chars``.
+    judgment_seconds : float
+        ``t_q``, seconds of judgment for this question.
+    effective_seconds : float
+        ``t_eff = t_q / effort``, seconds per elementary judgment.
+    effort : float
+        Hick-Hyman effort ``e`` (>= 1).
+    dprime : float
+        d' reached in ``t_eff``, with ``lambda = discriminability * difficulty``.
+    cognitive_nats : float
+        ``cap(K_cog)``.
+    articulation_nats : float
+        ``cap(K_art)``.
+    paper_nats : float
+        ``min(cognitive_nats, articulation_nats)``: the paper's ``C_tot``.
+    cascade_nats : float
+        ``cap(K_cog @ K_art)``, <= ``paper_nats`` by data processing. Free text has no finite kernel;
+        there it equals ``paper_nats`` (an upper bound on the cascade).
+    panel_nats : float
+        Capacity of ``r`` raters (MODEL.md §4): exact, or an upper bound when ``panel_exact`` is
+        False.
+    panel_exact : bool
+        False when ``panel_nats`` is the fallback bound (too many vote histograms, rankings of
+        more than 4 items, free text with r > 1).
+    binding_stage : str
+        The first that applies of:
+
+        1. ``"question alphabet"``: the panel is saturated (``saturated`` below);
+        2. ``"rater aggregation"``: ``r > 1`` and the panel realises less than half of the gain that
+           additive raters would bring, ``panel - cascade < 0.5 (min(max_nats, r cascade) - cascade)``
+           (correlated or redundant raters waste the panel);
+        3. ``"articulation"``: ``articulation_nats < cognitive_nats`` (the interface loses more than
+           the judgment: the paper's ``C_tot`` is the articulation capacity);
+        4. ``"cognitive"``: otherwise.
+    saturated : bool
+        ``panel_nats >= 0.95 * max_nats``: within 5 % of what the answer alphabet can carry.
+    """
+
+    kind: str
+    alternatives: int
+    max_nats: float
+    judgment_seconds: float
+    effective_seconds: float
+    effort: float
+    dprime: float
+    cognitive_nats: float
+    articulation_nats: float
+    paper_nats: float
+    cascade_nats: float
+    panel_nats: float
+    panel_exact: bool
+    binding_stage: str
+    saturated: bool
+
+    @property
+    def panel_bits(self) -> float:
+        """``panel_nats`` in bits."""
+        return self.panel_nats / math.log(2.0)
+
+
+def question_channel(
+    kind: str,
+    k: int | None = None,
+    *,
+    seconds: float,
+    discriminability: float = 2.0,
+    accrual_rate: float = 0.15,
+    base_time: float = 1.5,
+    difficulty: float = 1.0,
+    slip_rate: float = 0.02,
+    raters: int = 1,
+    correlation: float = 0.0,
+    span: float = 3.0,
+    aspects: int = 3,
+    max_chars: int | None = None,
+    bits_per_char: float = 1.0,
+    chars_per_second: float = 3.3,
+    max_outcomes: int = 200_000,
+) -> QuestionChannel:
+    """Capacities of one question in one context, for one rater and for a panel of ``raters``.
+
+    Parameters
+    ----------
+    kind : str
+        One of :data:`FORMAT_KINDS`.
+    k : int or None
+        binary: None or 2; categorical: categories, >= 2; ordinal: levels, >= 2; pairwise: answer
+        levels (2 forced choice, 3 with tie, more for strength levels), >= 2, default 2; ranking:
+        items, >= 2; multi_select: options, >= 1; free_text: ignored (see ``max_chars``).
+    seconds : float
+        Judgment time ``t_q`` of this question, in seconds, >= 0, already net of reading and
+        multiplied by the question's share (see :func:`models.timing.judgment_seconds`).
+    discriminability : float
+        Asymptotic d' of a rater with unlimited time ``lambda``, >= 0.
+    accrual_rate : float
+        ``beta`` in 1/s, > 0.
+    base_time : float
+        ``delta0`` in seconds, >= 0.
+    difficulty : float
+        Context multiplier on ``discriminability``, >= 0.
+    slip_rate : float
+        Articulation slip probability, in [0, 0.5]. (Above one half the "slip" is the dominant
+        behaviour; the capacity is then no longer monotone in it: at k = 2, s and 1 - s are the
+        same channel.)
+    raters : int
+        Raters per item, >= 1.
+    correlation : float
+        Probability ``rho`` that an item's raters share one error draw, in [0, 1].
+    span : float
+        Ordinal, pairwise and ranking scale width in units of d', > 0.
+    aspects : int
+        Free text: independent aspects of the Gaussian cognitive channel, >= 1.
+    max_chars : int or None
+        Free text: answer length limit in characters, >= 1; required for free_text.
+    bits_per_char : float
+        Free text: information per typed character in bits, > 0 (1.0: Shannon 1951).
+    chars_per_second : float
+        Free text: typing rate, > 0 (3.3 ~ 40 words per minute).
+    max_outcomes : int
+        Largest vote-histogram alphabet computed exactly, >= 1.
+
+    Returns
+    -------
+    QuestionChannel
+        All capacities in nats per item.
+
+    Notes
+    -----
+    - Nominal formats (binary, categorical, each multi_select decision) use the closed forms of
+      §3; cognitive, slip and composite kernels are all k-ary symmetric, the composite's error being
+      ``e1 + e2 - e1 e2 k / (k - 1)``. Their panels are symmetric too, so Blahut-Arimoto certifies
+      the uniform input at its first evaluation.
+    - Ordinal and pairwise capacities are computed by Blahut-Arimoto (tolerance 1e-9 nats).
+    - Ranking uses the Mallows closed form; its panel is exact for n <= 4 (explicit n! x n! kernel)
+      and otherwise the bound ``min(ln n!, ((1 - rho) r + rho) cap)``.
+    - multi_select(k): k independent binary decisions with ``t_q / k`` seconds each; every capacity
+      is k times the decision's, the panel too (decisions are separate channels).
+    - free_text: ``C_cog = aspects * ln(1 + d^2) / 2``,
+      ``C_art = ln 2 * bits_per_char * min(max_chars, chars_per_second * t_q)``; panel (r > 1, a
+      bound under the correlation mixture):
+      ``min(((1 - rho) r + rho) C_art, aspects [(1 - rho) ln(1 + r d^2) + rho ln(1 + d^2)] / 2)``.
+    """
+    check_choice("kind", kind, FORMAT_KINDS)
+    count = _check_alternatives(kind, k)
+    time = check_real("seconds", seconds, low=0.0)
+    asymptote = check_real("discriminability", discriminability, low=0.0)
+    rate = check_real("accrual_rate", accrual_rate, low=0.0, low_open=True)
+    delay = check_real("base_time", base_time, low=0.0)
+    multiplier = check_real("difficulty", difficulty, low=0.0)
+    slip = check_real("slip_rate", slip_rate, low=0.0, high=0.5)
+    panel = check_integer("raters", raters, low=1)
+    rho = check_real("correlation", correlation, low=0.0, high=1.0)
+    width = check_real("span", span, low=0.0, low_open=True)
+    dimensions = check_integer("aspects", aspects, low=1)
+    if kind == "free_text":
+        if max_chars is None:
+            raise InvalidArgumentError("max_chars must be an integer >= 1 for free_text, got None")
+        characters = check_integer("max_chars", max_chars, low=1)
+    else:
+        characters = 0
+    per_char = check_real("bits_per_char", bits_per_char, low=0.0, low_open=True)
+    typing = check_real("chars_per_second", chars_per_second, low=0.0, low_open=True)
+    limit = check_integer("max_outcomes", max_outcomes, low=1)
+    return _question_channel(
+        kind, count, time, asymptote, rate, delay, multiplier, slip, panel, rho, width,
+        dimensions, characters, per_char, typing, limit,
+    )
+
+
+def _check_alternatives(kind: str, k: object) -> int:
+    if kind == "free_text":
+        return 0
+    if kind == "binary":
+        if k is None:
+            return 2
+        return check_integer("k", k, low=2, high=2)
+    if kind == "pairwise" and k is None:
+        return 2
+    if k is None:
+        raise InvalidArgumentError(f"k must be an integer for {kind} questions, got None")
+    return check_integer("k", k, low=1 if kind == "multi_select" else 2)
+
+
+@lru_cache(maxsize=8192)
+def _question_channel(
+    kind: str,
+    k: int,
+    seconds: float,
+    discriminability: float,
+    accrual_rate: float,
+    base_time: float,
+    difficulty: float,
+    slip: float,
+    raters: int,
+    rho: float,
+    span: float,
+    aspects: int,
+    max_chars: int,
+    bits_per_char: float,
+    chars_per_second: float,
+    max_outcomes: int,
+) -> QuestionChannel:
+    effort = hick_hyman_effort(kind, k if kind != "free_text" else None)
+    effective = seconds / effort
+    d = dprime(effective, discriminability * difficulty, accrual_rate, base_time)
+    if kind in ("binary", "categorical"):
+        alternatives = k
+        max_nats = math.log(k)
+        parts = _nominal_parts(d, k, slip, raters, rho, max_outcomes)
+    elif kind == "multi_select":
+        alternatives = 2**k
+        max_nats = k * math.log(2.0)
+        single = _nominal_parts(d, 2, slip, raters, rho, max_outcomes)
+        parts = tuple(k * value for value in single[:-1]) + (single[-1],)
+    elif kind in ("ordinal", "pairwise"):
+        alternatives = k
+        max_nats = math.log(k)
+        parts = _ordinal_parts(d, k, span, slip, raters, rho, max_outcomes)
+    elif kind == "ranking":
+        alternatives = math.factorial(k)
+        max_nats = float(special.gammaln(k + 1))
+        parts = _ranking_parts(d, k, span, slip, raters, rho, max_outcomes)
+    else:
+        alternatives = 0
+        max_nats = math.log(2.0) * bits_per_char * max_chars
+        parts = _free_text_parts(
+            d, seconds, aspects, max_chars, bits_per_char, chars_per_second, raters, rho
+        )
+    cognitive, articulation, cascade, panel, exact = parts
+    paper = min(cognitive, articulation)
+    cascade = min(cascade, paper)
+    # More raters never lose information, so a panel value below the single rater's can only be
+    # Blahut-Arimoto slack (< 1e-9); clamping keeps the reported stages consistent.
+    panel = min(max(panel, cascade), max_nats)
+    saturated = max_nats > 0.0 and panel >= SATURATION_SHARE * max_nats
+    ideal_gain = min(max_nats, raters * cascade) - cascade
+    if saturated:
+        stage = "question alphabet"
+    elif raters > 1 and ideal_gain > 1e-12 and panel - cascade < AGGREGATION_EFFICIENCY * ideal_gain:
+        stage = "rater aggregation"
+    elif articulation < cognitive:
+        stage = "articulation"
+    else:
+        stage = "cognitive"
+    return QuestionChannel(
+        kind=kind,
+        alternatives=alternatives,
+        max_nats=max_nats,
+        judgment_seconds=seconds,
+        effective_seconds=effective,
+        effort=effort,
+        dprime=d,
+        cognitive_nats=cognitive,
+        articulation_nats=articulation,
+        paper_nats=paper,
+        cascade_nats=cascade,
+        panel_nats=panel,
+        panel_exact=exact,
+        binding_stage=stage,
+        saturated=saturated,
+    )
+
+
+@lru_cache(maxsize=8192)
+def _nominal_parts(
+    d: float, k: int, slip: float, raters: int, rho: float, max_outcomes: int
+) -> tuple[float, float, float, float, bool]:
+    cognitive_error = _error_probability(d, k)
+    composite_error = cognitive_error + slip - cognitive_error * slip * k / (k - 1)
+    cognitive = _nominal_capacity(1.0 - cognitive_error, k)
+    articulation = _nominal_capacity(1.0 - slip, k)
+    cascade = _nominal_capacity(1.0 - composite_error, k)
+    if raters == 1:
+        return cognitive, articulation, cascade, cascade, True
+    result = _panel_capacity(
+        _symmetric(k, composite_error), raters, rho, max_outcomes, _TOLERANCE, _MAX_ITERATIONS
+    )
+    return cognitive, articulation, cascade, result.nats, result.exact
+
+
+@lru_cache(maxsize=1024)
+def _ordinal_slip_capacity(k: int, slip: float) -> float:
+    return _blahut_arimoto(_ordinal_slip(k, slip), _TOLERANCE, _MAX_ITERATIONS).nats
+
+
+@lru_cache(maxsize=8192)
+def _ordinal_parts(
+    d: float, k: int, span: float, slip: float, raters: int, rho: float, max_outcomes: int
+) -> tuple[float, float, float, float, bool]:
+    cognitive_kernel = _ordinal(d, k, span)
+    composite = cognitive_kernel @ _ordinal_slip(k, slip)
+    cognitive = _blahut_arimoto(cognitive_kernel, _TOLERANCE, _MAX_ITERATIONS).nats
+    articulation = _ordinal_slip_capacity(k, slip)
+    cascade = _blahut_arimoto(composite, _TOLERANCE, _MAX_ITERATIONS).nats
+    if raters == 1:
+        return cognitive, articulation, cascade, cascade, True
+    result = _panel_capacity(composite, raters, rho, max_outcomes, _TOLERANCE, _MAX_ITERATIONS)
+    return cognitive, articulation, cascade, result.nats, result.exact
+
+
+@lru_cache(maxsize=8192)
+def _ranking_parts(
+    d: float, n: int, span: float, slip: float, raters: int, rho: float, max_outcomes: int
+) -> tuple[float, float, float, float, bool]:
+    swap = float(special.ndtr(-(span * d / (n - 1)) / math.sqrt(2.0)))
+    cognitive = ranking_capacity(n, swap, 0.0)
+    articulation = ranking_capacity(n, 0.0, slip)
+    cascade = ranking_capacity(n, swap, slip)
+    if raters == 1:
+        return cognitive, articulation, cascade, cascade, True
+    if n <= min(MAX_EXACT_RANKING, MAX_KERNEL_ITEMS):
+        effective = swap * (1.0 - slip) + (1.0 - swap) * slip
+        kernel = mallows_kernel(n, folded_dispersion(effective))
+        result = _panel_capacity(kernel, raters, rho, max_outcomes, _TOLERANCE, _MAX_ITERATIONS)
+        return cognitive, articulation, cascade, result.nats, result.exact
+    bound = min(float(special.gammaln(n + 1)), ((1.0 - rho) * raters + rho) * cascade)
+    return cognitive, articulation, cascade, bound, False
+
+
+def _free_text_parts(
+    d: float,
+    seconds: float,
+    aspects: int,
+    max_chars: int,
+    bits_per_char: float,
+    chars_per_second: float,
+    raters: int,
+    rho: float,
+) -> tuple[float, float, float, float, bool]:
+    cognitive = aspects * 0.5 * math.log1p(d * d)
+    articulation = math.log(2.0) * bits_per_char * min(max_chars, chars_per_second * seconds)
+    cascade = min(cognitive, articulation)
+    if raters == 1:
+        return cognitive, articulation, cascade, cascade, True
+    typing = ((1.0 - rho) * raters + rho) * articulation
+    judging = aspects * 0.5 * ((1.0 - rho) * math.log1p(raters * d * d) + rho * math.log1p(d * d))
+    return cognitive, articulation, cascade, min(typing, judging), False

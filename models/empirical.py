@@ -1,0 +1,743 @@
+"""What a pilot's labels say about the channel: capacity, rater correlation, speed–accuracy.
+
+Three estimates, each the empirical counterpart of a quantity in MODEL.md:
+
+* **Empirical capacity** (§3): the pooled single-rater kernel ``K[c, l] = P(label l | true c)`` is
+  tabulated from gold (or from Dawid–Skene posteriors when there is no gold) and its capacity is
+  computed by Blahut–Arimoto. A seeded bootstrap over items (items, not labels, are resampled:
+  labels of one item are not independent) gives a percentile interval.
+* **Rater correlation ρ** (§4): under the mixture
+  ``P(votes | x) = (1 − ρ) · independent + ρ · all raters copy one draw``,
+  ``P(unanimous) = (1 − ρ) · P_indep(unanimous) + ρ``; solving the averaged identity for ρ gives
+  ``ρ = (U_obs − U_ind) / (1 − U_ind)``, clipped to [0, 1).
+* **Speed–accuracy** (§3, Wickelgren 1977): ``d′(t) = λ (1 − exp(−β (t − δ₀)))`` fitted by
+  maximum likelihood to ``(seconds, correct)`` pairs, with
+  ``P(correct | t) = accuracy(d′(t))`` for a tabulated accuracy curve (``percent_correct`` for
+  nominal questions, the diagonal of the ordinal kernel for ordinal ones, either composed with
+  the articulation slip kernel).
+
+Nothing here reads files or knows about scenarios: ``advisor.pilot`` builds the inputs.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import optimize, sparse, special
+
+from .aggregation import Annotations
+from .capacity import blahut_arimoto
+from .errors import InvalidArgumentError, ModelError, check_integer, check_real
+
+__all__ = [
+    "Cancelled",
+    "EmpiricalCapacity",
+    "CorrelationEstimate",
+    "AccuracyCurve",
+    "SpeedAccuracyFit",
+    "confusion_counts",
+    "kernel_from_counts",
+    "empirical_capacity",
+    "excess_unanimity_correlation",
+    "accuracy_curve",
+    "fit_speed_accuracy",
+]
+
+Progress = Callable[[int, int], bool]
+_BOOTSTRAP_CHUNK = 25
+_MAX_TIME_GROUPS = 20_000
+_PROBABILITY_FLOOR = 1e-12
+
+
+class Cancelled(ModelError):
+    """A long computation was stopped because its progress callback returned False."""
+
+
+# ------------------------------------------------------------------ the kernel
+def _check_truth(data: Annotations, truth: object) -> np.ndarray:
+    """Return truth as item weights, shape (n_items, k): one-hot gold rows, posterior rows or zeros."""
+    array = np.asarray(truth)
+    k = data.n_classes
+    if array.ndim == 1:
+        if array.shape != (data.n_items,) or not np.issubdtype(array.dtype, np.integer):
+            raise InvalidArgumentError(f"truth must be gold codes of shape ({data.n_items},) or posteriors of shape ({data.n_items}, {k})")
+        if array.min() < -1 or array.max() >= k:
+            raise InvalidArgumentError(f"truth must hold class codes in [0, {k - 1}] or -1 for unknown")
+        weights = np.zeros((data.n_items, k))
+        known = np.flatnonzero(array >= 0)
+        weights[known, array[known]] = 1.0
+        return weights
+    if array.shape != (data.n_items, k):
+        raise InvalidArgumentError(f"truth must be gold codes of shape ({data.n_items},) or posteriors of shape ({data.n_items}, {k})")
+    weights = np.asarray(array, dtype=float)
+    sums = weights.sum(axis=1)
+    if not np.all(np.isfinite(weights)) or np.any(weights < 0) or np.any((sums > 0) & (np.abs(sums - 1.0) > 1e-6)):
+        raise InvalidArgumentError("truth posteriors must be finite, >= 0, and each row must sum to 1 (or be all zeros for unknown)")
+    return weights
+
+
+def _per_item_counts(data: Annotations, weights: np.ndarray) -> sparse.csr_matrix:
+    """Sparse (n_items, k*k) matrix: item u's expected counts of (true class c, label l) at column c*k + l."""
+    k = data.n_classes
+    columns = (np.arange(k)[None, :] * k + data.labels[:, None]).ravel()
+    rows = np.repeat(data.items, k)
+    values = weights[data.items].ravel()
+    keep = values > 0
+    return sparse.csr_matrix((values[keep], (rows[keep], columns[keep])), shape=(data.n_items, k * k))
+
+
+def confusion_counts(data: Annotations, truth: object) -> np.ndarray:
+    """Pooled counts ``counts[c, l]`` of labels ``l`` given to items of true class ``c``.
+
+    Parameters
+    ----------
+    data : Annotations
+        The labels.
+    truth : array_like
+        Either gold codes, shape (n_items,), -1 where unknown (those items are skipped), or
+        posteriors over the true class, shape (n_items, n_classes) (each label is spread over the
+        classes with its item's posterior; an all-zero row skips the item).
+
+    Returns
+    -------
+    numpy.ndarray, shape (n_classes, n_classes)
+        Expected counts (integers for gold).
+    """
+    if not isinstance(data, Annotations):
+        raise InvalidArgumentError(f"data must be an Annotations, got {type(data).__name__}")
+    weights = _check_truth(data, truth)
+    k = data.n_classes
+    flat = np.asarray(_per_item_counts(data, weights).sum(axis=0)).ravel()
+    return flat.reshape(k, k)
+
+
+def kernel_from_counts(counts: object) -> tuple[np.ndarray, np.ndarray]:
+    """Row-normalise confusion counts into a kernel, dropping classes with no data.
+
+    Parameters
+    ----------
+    counts : array_like, shape (k, k)
+        Non-negative counts, rows true classes.
+
+    Returns
+    -------
+    kernel : numpy.ndarray, shape (k_present, k)
+        Row-stochastic rows of the classes with any count.
+    present : numpy.ndarray of bool, shape (k,)
+        Which true classes the rows belong to.
+
+    Raises
+    ------
+    InvalidArgumentError
+        When the counts are negative, not finite or all zero.
+    """
+    matrix = np.asarray(counts, dtype=float)
+    if matrix.ndim != 2 or matrix.shape[0] != matrix.shape[1] or matrix.shape[0] < 2:
+        raise InvalidArgumentError(f"counts must be a square matrix with at least 2 classes, got shape {matrix.shape}")
+    if not np.all(np.isfinite(matrix)) or np.any(matrix < 0):
+        raise InvalidArgumentError("counts must be finite and >= 0")
+    totals = matrix.sum(axis=1)
+    present = totals > 0
+    if not np.any(present):
+        raise InvalidArgumentError("counts are all zero: no label has a known true class")
+    return matrix[present] / totals[present, None], present
+
+
+def _capacity_nats(counts: np.ndarray, tol: float) -> float:
+    kernel, _ = kernel_from_counts(counts)
+    return blahut_arimoto(kernel, tol=tol).nats
+
+
+@dataclass(frozen=True, eq=False)
+class EmpiricalCapacity:
+    """Capacity of the pooled single-rater kernel, with its bootstrap interval.
+
+    Attributes
+    ----------
+    nats : float
+        Blahut–Arimoto capacity of the pooled kernel, nats per label, in [0, ln k].
+    ci_low, ci_high : float
+        Percentile bootstrap interval at ``level``, nats.
+    level : float
+        Confidence level of the interval, in (0, 1).
+    n_boot : int
+        Bootstrap resamples drawn.
+    kernel : numpy.ndarray, shape (k_present, k)
+        The pooled kernel (rows: true classes with data, in order).
+    present : numpy.ndarray of bool, shape (k,)
+        Which true classes have rows in ``kernel``.
+    counts : numpy.ndarray, shape (k, k)
+        The pooled counts the kernel came from.
+    input_distribution : numpy.ndarray, shape (k_present,)
+        Capacity-achieving distribution of the true class.
+    items_used : int
+        Items that contributed (gold items, or all items for posteriors).
+    """
+
+    nats: float
+    ci_low: float
+    ci_high: float
+    level: float
+    n_boot: int
+    kernel: np.ndarray
+    present: np.ndarray
+    counts: np.ndarray
+    input_distribution: np.ndarray
+    items_used: int
+
+
+def empirical_capacity(
+    data: Annotations,
+    truth: object,
+    *,
+    n_boot: int = 1000,
+    level: float = 0.95,
+    seed: int = 0,
+    tol: float = 1e-9,
+    bootstrap_tol: float = 1e-6,
+    progress: Progress | None = None,
+) -> EmpiricalCapacity:
+    """Capacity of the pooled kernel with a seeded bootstrap interval over items.
+
+    Parameters
+    ----------
+    data : Annotations
+        The labels.
+    truth : array_like
+        Gold codes (n_items,) with -1 for unknown, or posteriors (n_items, n_classes); see
+        :func:`confusion_counts`.
+    n_boot : int
+        Bootstrap resamples, 0 (no interval: ``ci_low = ci_high = nats``) to 100 000.
+    level : float
+        Confidence level of the percentile interval, in (0, 1).
+    seed : int
+        Seed of the resampling (same seed, same interval), >= 0.
+    tol : float
+        Blahut–Arimoto gap tolerance of the point estimate, nats, > 0.
+    bootstrap_tol : float
+        Blahut–Arimoto gap tolerance of each resample, nats, > 0. Resampling spreads the
+        estimates by far more than 1e-6 nats, and near-useless kernels (capacity ~0) make
+        Blahut–Arimoto slow at tight tolerances, so the resamples use a looser one.
+    progress : callable, optional
+        ``progress(done, total) -> bool`` called after each block of resamples; returning False
+        stops the bootstrap.
+
+    Returns
+    -------
+    EmpiricalCapacity
+
+    Raises
+    ------
+    Cancelled
+        When ``progress`` returned False.
+    InvalidArgumentError
+        On a bad argument, or when no label has a known true class.
+
+    Notes
+    -----
+    The plug-in capacity of an estimated kernel is biased upwards by roughly
+    ``(k − 1)² / (2 N)`` nats for ``N`` labels (finite-sample mutual-information bias); the
+    percentile interval does not remove it, so read intervals from small pilots as optimistic.
+    """
+    if not isinstance(data, Annotations):
+        raise InvalidArgumentError(f"data must be an Annotations, got {type(data).__name__}")
+    resamples = check_integer("n_boot", n_boot, low=0, high=100_000)
+    confidence = check_real("level", level, low=0.0, high=1.0, low_open=True, high_open=True)
+    generator = np.random.default_rng(check_integer("seed", seed, low=0))
+    tolerance = check_real("tol", tol, low=0.0, low_open=True)
+    resample_tolerance = check_real("bootstrap_tol", bootstrap_tol, low=0.0, low_open=True)
+    weights = _check_truth(data, truth)
+    per_item = _per_item_counts(data, weights)
+    used = np.flatnonzero(np.asarray(per_item.sum(axis=1)).ravel() > 0)
+    if used.size == 0:
+        raise InvalidArgumentError("truth: no label has a known true class (no gold and no posteriors)")
+    per_item = per_item[used]
+    k = data.n_classes
+    counts = np.asarray(per_item.sum(axis=0)).ravel().reshape(k, k)
+    kernel, present = kernel_from_counts(counts)
+    capacity = blahut_arimoto(kernel, tol=tolerance)
+    estimates = np.empty(resamples)
+    done = 0
+    transposed = per_item.T.tocsr()
+    while done < resamples:
+        block = min(_BOOTSTRAP_CHUNK, resamples - done)
+        draws = generator.integers(0, used.size, size=(block, used.size))
+        flat = (np.arange(block)[:, None] * used.size + draws).ravel()
+        multiplicity = np.bincount(flat, minlength=block * used.size).reshape(block, used.size).astype(float)
+        block_counts = (transposed @ multiplicity.T).T.reshape(block, k, k)
+        for offset in range(block):
+            estimates[done + offset] = _capacity_nats(block_counts[offset], resample_tolerance)
+        done += block
+        if progress is not None and progress(done, resamples) is False:
+            raise Cancelled(f"bootstrap cancelled after {done} of {resamples} resamples")
+    if resamples:
+        tail = (1.0 - confidence) / 2.0
+        low, high = np.quantile(estimates, [tail, 1.0 - tail])
+    else:
+        low = high = capacity.nats
+    return EmpiricalCapacity(
+        nats=float(capacity.nats),
+        ci_low=float(low),
+        ci_high=float(high),
+        level=confidence,
+        n_boot=resamples,
+        kernel=kernel,
+        present=present,
+        counts=counts,
+        input_distribution=np.array(capacity.input_distribution),
+        items_used=int(used.size),
+    )
+
+
+# ----------------------------------------------------------- rater correlation
+@dataclass(frozen=True)
+class CorrelationEstimate:
+    """Rater correlation ρ from excess unanimity.
+
+    Attributes
+    ----------
+    rho : float
+        Estimated ρ in [0, 1).
+    observed_unanimity : float
+        Share of the used items whose labels all agree, in [0, 1].
+    independent_unanimity : float
+        Mean probability of unanimity if raters were independent given the truth, in [0, 1].
+    items_used : int
+        Items with at least two labels and a known (or prior) true-class distribution.
+    identifiable : bool
+        False when independent raters would already be unanimous with probability ~1 (no excess
+        can be seen; ρ is then reported as 0).
+    """
+
+    rho: float
+    observed_unanimity: float
+    independent_unanimity: float
+    items_used: int
+    identifiable: bool
+
+
+def excess_unanimity_correlation(
+    data: Annotations,
+    truth_weights: object,
+    kernels: object,
+    kernel_index: object,
+) -> CorrelationEstimate:
+    """Solve ``U_obs = (1 − ρ) U_ind + ρ`` for the rater correlation ρ (MODEL.md §4).
+
+    ``U_obs`` is the share of items whose labels all agree. ``U_ind`` is the mean over the same
+    items of ``Σ_c w_ic Σ_y Π_ℓ K_ℓ[c, y]``: the probability that independent raters, each label
+    ``ℓ`` drawn from its own kernel ``K_ℓ = kernels[kernel_index[ℓ]]``, all give the same answer.
+    Giving labels their own kernels (per time bin, say) keeps a pilot whose times vary from
+    reading as correlated just because its easy and hard moments differ.
+
+    Parameters
+    ----------
+    data : Annotations
+        The labels.
+    truth_weights : array_like, shape (n_items, n_classes)
+        Distribution of each item's true class (one-hot gold, or the class priors); an all-zero
+        row leaves the item out.
+    kernels : array_like, shape (n_kernels, n_classes, n_classes)
+        Row-stochastic single-label kernels.
+    kernel_index : array_like of int, shape (n_labels,)
+        Kernel of each label, in ``[0, n_kernels)``.
+
+    Returns
+    -------
+    CorrelationEstimate
+
+    Raises
+    ------
+    InvalidArgumentError
+        On bad shapes or when no item has two labels and a truth distribution.
+    """
+    if not isinstance(data, Annotations):
+        raise InvalidArgumentError(f"data must be an Annotations, got {type(data).__name__}")
+    k = data.n_classes
+    weights = _check_truth(data, truth_weights)
+    table = np.asarray(kernels, dtype=float)
+    if table.ndim != 3 or table.shape[1:] != (k, k):
+        raise InvalidArgumentError(f"kernels must have shape (n_kernels, {k}, {k}), got {table.shape}")
+    if not np.all(np.isfinite(table)) or np.any(table < 0) or np.any(np.abs(table.sum(axis=2) - 1.0) > 1e-9):
+        raise InvalidArgumentError("kernels must be row-stochastic (rows of non-negative entries summing to 1)")
+    index = np.asarray(kernel_index)
+    if index.shape != (data.n_labels,) or not np.issubdtype(index.dtype, np.integer) or index.min() < 0 or index.max() >= table.shape[0]:
+        raise InvalidArgumentError(f"kernel_index must be {data.n_labels} integer codes in [0, {table.shape[0] - 1}]")
+    votes = data.vote_counts()
+    per_item = votes.sum(axis=1)
+    used = (per_item >= 2) & (weights.sum(axis=1) > 0)
+    if not np.any(used):
+        raise InvalidArgumentError("data: no item has two or more labels and a known true-class distribution")
+    unanimous = votes.max(axis=1) == per_item
+    log_table = np.log(np.maximum(table, np.finfo(float).tiny))
+    flat_index = (data.items[:, None] * k + np.arange(k)[None, :]).ravel()
+    independent = np.zeros(data.n_items)
+    for true_class in range(k):
+        # Sum over each item's labels of log K_l[c, y], for every answer y at once.
+        log_products = np.bincount(
+            flat_index, weights=log_table[index, true_class, :].ravel(), minlength=data.n_items * k
+        ).reshape(data.n_items, k)
+        independent += weights[:, true_class] * np.exp(special.logsumexp(log_products, axis=1))
+    observed_share = float(unanimous[used].mean())
+    independent_share = float(np.clip(independent[used].mean(), 0.0, 1.0))
+    if independent_share >= 1.0 - 1e-9:
+        return CorrelationEstimate(0.0, observed_share, independent_share, int(used.sum()), False)
+    rho = (observed_share - independent_share) / (1.0 - independent_share)
+    return CorrelationEstimate(
+        rho=float(np.clip(rho, 0.0, 1.0 - 1e-6)),
+        observed_unanimity=observed_share,
+        independent_unanimity=independent_share,
+        items_used=int(used.sum()),
+        identifiable=True,
+    )
+
+
+# ---------------------------------------------------------- speed and accuracy
+@dataclass(frozen=True, eq=False)
+class AccuracyCurve:
+    """P(correct) as a function of d′, tabulated and interpolated linearly.
+
+    Attributes
+    ----------
+    dprimes : numpy.ndarray
+        Grid of d′ from 0 to ``d_max``, increasing.
+    accuracy : numpy.ndarray
+        P(correct) on the grid, non-decreasing (a running maximum removes rounding wiggles).
+    """
+
+    dprimes: np.ndarray
+    accuracy: np.ndarray
+
+    def __call__(self, d: np.ndarray | float) -> np.ndarray:
+        """P(correct) at d′ (clamped to the grid), same shape as ``d``."""
+        return np.interp(d, self.dprimes, self.accuracy)
+
+    def slope(self, d: np.ndarray) -> np.ndarray:
+        """dP(correct)/dd′ of the interpolant (0 beyond the grid), same shape as ``d``."""
+        steps = np.diff(self.accuracy) / np.diff(self.dprimes)
+        segment = np.clip(np.searchsorted(self.dprimes, d, side="right") - 1, 0, steps.size - 1)
+        return np.where(np.asarray(d) >= self.dprimes[-1], 0.0, steps[segment])
+
+    @property
+    def chance(self) -> float:
+        """P(correct) at d′ = 0."""
+        return float(self.accuracy[0])
+
+    @property
+    def ceiling(self) -> float:
+        """P(correct) at the largest tabulated d′."""
+        return float(self.accuracy[-1])
+
+    def inverse(self, p_correct: float) -> float:
+        """The smallest d′ with P(correct) = ``p_correct``.
+
+        Parameters
+        ----------
+        p_correct : float
+            Accuracy strictly between :attr:`chance` and :attr:`ceiling`.
+
+        Raises
+        ------
+        InvalidArgumentError
+            When ``p_correct`` is at or below chance, or at or above the ceiling.
+        """
+        value = check_real("p_correct", p_correct, low=0.0, high=1.0)
+        if value <= self.chance:
+            raise InvalidArgumentError(f"p_correct must be above chance ({self.chance:.4f}) to invert, got {value:.4f}")
+        if value >= self.ceiling:
+            raise InvalidArgumentError(
+                f"p_correct must be below {self.ceiling:.6f} (d' = {self.dprimes[-1]:g}) to invert, got {value:.6f}"
+            )
+        position = int(np.searchsorted(self.accuracy, value, side="left"))
+        low, high = position - 1, position
+        span = self.accuracy[high] - self.accuracy[low]
+        fraction = 0.0 if span <= 0 else (value - self.accuracy[low]) / span
+        return float(self.dprimes[low] + fraction * (self.dprimes[high] - self.dprimes[low]))
+
+
+def accuracy_curve(
+    kernel_of_dprime: Callable[[float], np.ndarray],
+    class_weights: object,
+    *,
+    d_max: float = 15.0,
+    points: int = 601,
+) -> AccuracyCurve:
+    """Tabulate ``P(correct | d′) = Σ_c w_c K(d′)[c, c]`` on a grid of d′.
+
+    Parameters
+    ----------
+    kernel_of_dprime : callable
+        ``d -> K`` returning the single-rater kernel (k, k) at discriminability ``d`` (e.g. the
+        cognitive kernel composed with the slip kernel).
+    class_weights : array_like, shape (k,)
+        Share of each true class, summing to 1 (uniform for nominal questions, where every row
+        has the same diagonal).
+    d_max : float
+        Largest d′ tabulated, in (0, 200].
+    points : int
+        Grid points, 11 to 100 000 (the default step 0.025 keeps interpolation error below 1e-5).
+
+    Returns
+    -------
+    AccuracyCurve
+    """
+    top = check_real("d_max", d_max, low=0.0, high=200.0, low_open=True)
+    count = check_integer("points", points, low=11, high=100_000)
+    weights = np.asarray(class_weights, dtype=float)
+    if weights.ndim != 1 or not np.all(np.isfinite(weights)) or np.any(weights < 0) or abs(weights.sum() - 1.0) > 1e-9:
+        raise InvalidArgumentError("class_weights must be a probability vector")
+    grid = np.linspace(0.0, top, count)
+    values = np.empty(count)
+    for position, d in enumerate(grid):
+        kernel = np.asarray(kernel_of_dprime(float(d)), dtype=float)
+        if kernel.shape != (weights.size, weights.size):
+            raise InvalidArgumentError(f"kernel_of_dprime must return a ({weights.size}, {weights.size}) kernel, got {kernel.shape}")
+        values[position] = float(weights @ np.diagonal(kernel))
+    return AccuracyCurve(grid, np.maximum.accumulate(np.clip(values, 0.0, 1.0)))
+
+
+@dataclass(frozen=True)
+class SpeedAccuracyFit:
+    """Maximum-likelihood speed–accuracy parameters, in the pilot's own seconds.
+
+    Attributes
+    ----------
+    discriminability : float
+        λ, the asymptotic d′, > 0.
+    accrual_rate : float
+        β, 1/s, > 0.
+    base_time : float
+        δ₀, seconds before information accrues, >= 0.
+    log_likelihood : float
+        Bernoulli log-likelihood at the optimum, nats.
+    chance_log_likelihood : float
+        Log-likelihood of the best constant accuracy, nats (a reference: the fit should beat it).
+    n_labels : int
+        Pairs used.
+    standard_errors : tuple of float or None
+        Asymptotic standard errors of (λ, β, δ₀) from the observed information, or None when the
+        information matrix is singular at the optimum (a parameter is not identified).
+    converged : bool
+        True when the optimiser reported success.
+    """
+
+    discriminability: float
+    accrual_rate: float
+    base_time: float
+    log_likelihood: float
+    chance_log_likelihood: float
+    n_labels: int
+    standard_errors: tuple[float, float, float] | None
+    converged: bool
+
+
+def _group_times(seconds: np.ndarray, correct: np.ndarray, budget: int):
+    """Binomial counts per distinct time, or per equal-count time bin when there are more than ``budget``."""
+    order = np.argsort(seconds, kind="stable")
+    times = seconds[order]
+    hits = correct[order].astype(float)
+    distinct = np.unique(times)
+    if distinct.size <= budget:
+        groups = np.searchsorted(distinct, times)
+    else:
+        # Equal-count bins of neighbouring times: within a bin d'(t) barely changes, so binning
+        # changes the likelihood by a negligible amount while keeping each evaluation cheap.
+        groups = (np.arange(times.size) * budget) // times.size
+    trials = np.bincount(groups).astype(float)
+    successes = np.bincount(groups, weights=hits)
+    mean_time = np.bincount(groups, weights=times) / np.maximum(trials, 1.0)
+    keep = trials > 0
+    return mean_time[keep], trials[keep], successes[keep]
+
+
+def _per_label(name: str, values: object | None, size: int, default: float, *, positive: bool) -> np.ndarray:
+    if values is None:
+        return np.full(size, default)
+    array = np.asarray(values, dtype=float)
+    if array.shape != (size,) or not np.all(np.isfinite(array)) or np.any(array <= 0 if positive else array < 0):
+        rule = "> 0" if positive else ">= 0"
+        raise InvalidArgumentError(f"{name} must be {size} finite numbers {rule}, one per label")
+    return array
+
+
+def fit_speed_accuracy(
+    seconds: object,
+    correct: object,
+    curve: AccuracyCurve,
+    *,
+    multiplier: object | None = None,
+    offset: object | None = None,
+    max_iter: int = 2000,
+) -> SpeedAccuracyFit:
+    """Fit ``d′(t) = λ m (1 − exp(−β (t − o − δ₀)))`` (0 before ``o + δ₀``) by maximum likelihood.
+
+    Each pair contributes ``log P`` if correct and ``log(1 − P)`` otherwise, with
+    ``P = curve(d′(t))``. The likelihood is maximised over ``log λ``, ``log β`` and ``δ₀`` by
+    L-BFGS-B (analytic gradient) from a small grid of starts, then polished by Nelder–Mead (the
+    likelihood has kinks in δ₀ at observed times). The per-label multiplier ``m`` and offset ``o``
+    carry what is known about each label's context (its difficulty and its reading time), so that
+    λ, β and δ₀ are common to all contexts.
+
+    Parameters
+    ----------
+    seconds : array_like, shape (n,)
+        Time spent on each label, seconds, finite and >= 0; at least 30 pairs, and the middle 80 %
+        of the times (after the offsets) must span at least 10 % of their median (otherwise λ, β
+        and δ₀ cannot be told apart).
+    correct : array_like of bool, shape (n,)
+        Whether each label equals the true class.
+    curve : AccuracyCurve
+        P(correct) as a function of d′.
+    multiplier : array_like, shape (n,), optional
+        Factor on λ per label, > 0 (default 1).
+    offset : array_like, shape (n,), optional
+        Seconds per label spent before judging (reading), >= 0 (default 0).
+    max_iter : int
+        Iteration cap of each optimiser run, >= 10.
+
+    Returns
+    -------
+    SpeedAccuracyFit
+
+    Raises
+    ------
+    InvalidArgumentError
+        On bad input or times that do not vary enough to identify the curve.
+    """
+    if not isinstance(curve, AccuracyCurve):
+        raise InvalidArgumentError(f"curve must be an AccuracyCurve (see accuracy_curve), got {type(curve).__name__}")
+    limit = check_integer("max_iter", max_iter, low=10)
+    raw_times = np.asarray(seconds, dtype=float)
+    hits = np.asarray(correct)
+    if raw_times.ndim != 1 or hits.shape != raw_times.shape:
+        raise InvalidArgumentError(f"seconds and correct must be 1-D arrays of equal length, got shapes {raw_times.shape} and {hits.shape}")
+    if hits.dtype != bool:
+        raise InvalidArgumentError(f"correct must be a boolean array, got dtype {hits.dtype}")
+    if raw_times.size < 30:
+        raise InvalidArgumentError(f"seconds: need at least 30 timed labels to fit speed and accuracy, got {raw_times.size}")
+    if not np.all(np.isfinite(raw_times)) or np.any(raw_times < 0):
+        raise InvalidArgumentError("seconds must be finite and >= 0")
+    factors = _per_label("multiplier", multiplier, raw_times.size, 1.0, positive=True)
+    shifts = _per_label("offset", offset, raw_times.size, 0.0, positive=False)
+    times = np.maximum(raw_times - shifts, 0.0)
+    low_time, median_time, high_time = np.quantile(times, [0.1, 0.5, 0.9])
+    if median_time <= 0 or (high_time - low_time) < 0.1 * median_time:
+        raise InvalidArgumentError(
+            "seconds: the times barely vary (10th to 90th percentile "
+            f"{low_time:.3g}-{high_time:.3g} s), so discriminability, accrual rate and base time cannot be told apart"
+        )
+    levels, level_of_label = np.unique(factors, return_inverse=True)
+    parts = []
+    for level in range(levels.size):
+        members = level_of_label == level
+        budget = max(100, int(_MAX_TIME_GROUPS * members.mean()))
+        group_time, group_trials, group_successes = _group_times(times[members], hits[members], budget)
+        parts.append((group_time, group_trials, group_successes, np.full(group_time.size, levels[level])))
+    mean_time, trials, successes, scale = (np.concatenate(column) for column in zip(*parts))
+    failures = trials - successes
+    d_top = float(curve.dprimes[-1])
+    delay_cap = float(np.quantile(times, 0.9))
+
+    def parameters(x: np.ndarray) -> tuple[float, float, float]:
+        return math.exp(x[0]), math.exp(x[1]), x[2]
+
+    def negative_log_likelihood(x: np.ndarray) -> float:
+        asymptote, rate, delay = parameters(x)
+        elapsed = np.maximum(mean_time - delay, 0.0)
+        p = np.clip(curve(asymptote * scale * -np.expm1(-rate * elapsed)), _PROBABILITY_FLOOR, 1.0 - _PROBABILITY_FLOOR)
+        # Elementwise sums rather than BLAS dot products: no thread start-up on short vectors.
+        return -float(np.sum(successes * np.log(p) + failures * np.log1p(-p)))
+
+    def value_and_gradient(x: np.ndarray) -> tuple[float, np.ndarray]:
+        asymptote, rate, delay = parameters(x)
+        elapsed = np.maximum(mean_time - delay, 0.0)
+        decay = np.exp(-rate * elapsed)
+        dprime = asymptote * scale * (1.0 - decay)
+        p = np.clip(curve(dprime), _PROBABILITY_FLOOR, 1.0 - _PROBABILITY_FLOOR)
+        value = -float(np.sum(successes * np.log(p) + failures * np.log1p(-p)))
+        # d(-log L)/dd' per group, by the chain rule through the piecewise-linear curve.
+        outer = -(successes / p - failures / (1.0 - p)) * curve.slope(dprime)
+        gradient = np.array([
+            float(np.sum(outer * dprime)),  # d/d log λ
+            float(np.sum(outer * asymptote * scale * elapsed * decay)) * rate,  # d/d log β
+            -float(np.sum(outer * asymptote * scale * rate * decay * (mean_time > delay))),  # d/d δ₀
+        ])
+        return value, gradient
+
+    overall = float(successes.sum() / trials.sum())
+    p_const = min(max(overall, _PROBABILITY_FLOOR), 1.0 - _PROBABILITY_FLOOR)
+    chance_ll = float(successes.sum() * math.log(p_const) + failures.sum() * math.log1p(-p_const))
+    # λ start: the accuracy of the slowest quarter, taken as nearly saturated.
+    slow = mean_time >= np.quantile(times, 0.75)
+    slow_accuracy = float(successes[slow].sum() / max(trials[slow].sum(), 1.0))
+    slow_accuracy = min(max(slow_accuracy, curve.chance + 1e-3), curve.ceiling - 1e-6)
+    asymptote_start = min(max(curve.inverse(slow_accuracy) * 1.1 / float(np.mean(factors)), 0.05), d_top * 0.9)
+    bounds = [(math.log(1e-3), math.log(d_top)), (math.log(1e-4), math.log(100.0)), (0.0, delay_cap)]
+    best: optimize.OptimizeResult | None = None
+    for rate_scale in (0.3, 1.5, 6.0):
+        for delay_share in (0.0, 0.5):
+            start = np.array([
+                math.log(asymptote_start),
+                math.log(min(max(rate_scale / median_time, 1.1e-4), 99.0)),
+                delay_share * float(low_time),
+            ])
+            result = optimize.minimize(
+                value_and_gradient, start, jac=True, method="L-BFGS-B", bounds=bounds, options={"maxiter": limit}
+            )
+            if best is None or result.fun < best.fun:
+                best = result
+    assert best is not None
+    polished = optimize.minimize(
+        negative_log_likelihood,
+        best.x,
+        method="Nelder-Mead",
+        bounds=bounds,
+        options={"maxiter": limit, "xatol": 1e-7, "fatol": 1e-9},
+    )
+    final = polished if polished.fun <= best.fun else best
+    asymptote, rate, delay = parameters(final.x)
+    return SpeedAccuracyFit(
+        discriminability=asymptote,
+        accrual_rate=rate,
+        base_time=float(delay),
+        log_likelihood=-float(final.fun),
+        chance_log_likelihood=chance_ll,
+        n_labels=int(times.size),
+        standard_errors=_standard_errors(negative_log_likelihood, final.x),
+        converged=bool(best.success or polished.success),
+    )
+
+
+def _standard_errors(objective: Callable[[np.ndarray], float], x: np.ndarray) -> tuple[float, float, float] | None:
+    """Delta-method standard errors of (λ, β, δ₀) from a central-difference Hessian in (log λ, log β, δ₀)."""
+    steps = np.array([1e-3, 1e-3, max(1e-3, 1e-3 * abs(x[2]))])
+    hessian = np.empty((3, 3))
+    centre = objective(x)
+    for i in range(3):
+        for j in range(i, 3):
+            ei = np.zeros(3)
+            ej = np.zeros(3)
+            ei[i] = steps[i]
+            ej[j] = steps[j]
+            if i == j:
+                value = (objective(x + ei) - 2.0 * centre + objective(x - ei)) / steps[i] ** 2
+            else:
+                value = (
+                    objective(x + ei + ej) - objective(x + ei - ej) - objective(x - ei + ej) + objective(x - ei - ej)
+                ) / (4.0 * steps[i] * steps[j])
+            hessian[i, j] = hessian[j, i] = value
+    try:
+        eigenvalues = np.linalg.eigvalsh(hessian)
+        if eigenvalues.min() <= 1e-9 * max(eigenvalues.max(), 1e-300):
+            return None
+        covariance = np.linalg.inv(hessian)
+    except np.linalg.LinAlgError:
+        return None
+    jacobian = np.array([math.exp(x[0]), math.exp(x[1]), 1.0])
+    variances = np.diag(covariance) * jacobian**2
+    if not np.all(np.isfinite(variances)) or np.any(variances < 0):
+        return None
+    return tuple(float(v) for v in np.sqrt(variances))  # type: ignore[return-value]

@@ -1,0 +1,141 @@
+"""Exception types of the modeling layer and the argument checks that raise them.
+
+Every public function of :mod:`models` validates its arguments with the helpers below, so that a bad
+value is reported once, at the boundary, with a message that names the argument, the value received
+and the allowed range (e.g. ``"raters must be an integer >= 1, got 0"``). ``advisor/`` shows the message
+next to the offending field, so it is written for a person, not a stack trace.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Iterable
+
+import numpy as np
+
+__all__ = [
+    "ModelError",
+    "InvalidArgumentError",
+    "check_real",
+    "check_integer",
+    "check_choice",
+    "check_probability",
+]
+
+
+class ModelError(Exception):
+    """Base class of every error raised on purpose by :mod:`models`."""
+
+
+class InvalidArgumentError(ModelError, ValueError):
+    """An argument is outside its documented domain (type, range, shape or choice)."""
+
+
+def _describe_interval(
+    low: float | None, high: float | None, low_open: bool, high_open: bool
+) -> str:
+    if low is None and high is None:
+        return "a finite real number"
+    if high is None:
+        return f"a finite real number {'>' if low_open else '>='} {low:g}"
+    if low is None:
+        return f"a finite real number {'<' if high_open else '<='} {high:g}"
+    left = "(" if low_open else "["
+    right = ")" if high_open else "]"
+    return f"a real number in {left}{low:g}, {high:g}{right}"
+
+
+def check_real(
+    name: str,
+    value: object,
+    *,
+    low: float | None = None,
+    high: float | None = None,
+    low_open: bool = False,
+    high_open: bool = False,
+) -> float:
+    """Return ``value`` as a float after checking it is finite and inside the interval.
+
+    Parameters
+    ----------
+    name : str
+        Argument name used in the error message.
+    value : object
+        Candidate value; ints, floats and NumPy real scalars are accepted, booleans are not (a
+        ``True`` where a rate is expected is almost always a wiring mistake).
+    low, high : float or None
+        Interval ends; None means unbounded on that side.
+    low_open, high_open : bool
+        Whether the corresponding end is excluded.
+
+    Raises
+    ------
+    InvalidArgumentError
+        If the value is not a finite real number inside the interval.
+    """
+    allowed = _describe_interval(low, high, low_open, high_open)
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise InvalidArgumentError(f"{name} must be {allowed}, got {value!r}")
+    number = float(value)
+    if not math.isfinite(number):
+        raise InvalidArgumentError(f"{name} must be {allowed}, got {value!r}")
+    if low is not None and (number < low or (low_open and number == low)):
+        raise InvalidArgumentError(f"{name} must be {allowed}, got {value!r}")
+    if high is not None and (number > high or (high_open and number == high)):
+        raise InvalidArgumentError(f"{name} must be {allowed}, got {value!r}")
+    return number
+
+
+def check_probability(name: str, value: object) -> float:
+    """Return ``value`` as a float after checking it lies in [0, 1]."""
+    return check_real(name, value, low=0.0, high=1.0)
+
+
+def check_integer(
+    name: str, value: object, *, low: int | None = None, high: int | None = None
+) -> int:
+    """Return ``value`` as an int after checking it is an integer inside [low, high].
+
+    Integral floats such as ``3.0`` are accepted because spin boxes and JSON hand them over; ``2.5``
+    and booleans are rejected.
+
+    Raises
+    ------
+    InvalidArgumentError
+        If the value is not an integer inside the interval.
+    """
+    if low is not None and high is not None:
+        allowed = f"an integer in [{low}, {high}]"
+    elif low is not None:
+        allowed = f"an integer >= {low}"
+    elif high is not None:
+        allowed = f"an integer <= {high}"
+    else:
+        allowed = "an integer"
+    if isinstance(value, (bool, np.bool_)):
+        raise InvalidArgumentError(f"{name} must be {allowed}, got {value!r}")
+    if isinstance(value, numbers.Integral):
+        number = int(value)
+    elif isinstance(value, numbers.Real) and math.isfinite(float(value)) and float(value).is_integer():
+        number = int(float(value))
+    else:
+        raise InvalidArgumentError(f"{name} must be {allowed}, got {value!r}")
+    if (low is not None and number < low) or (high is not None and number > high):
+        raise InvalidArgumentError(f"{name} must be {allowed}, got {value!r}")
+    return number
+
+
+def check_choice(name: str, value: object, choices: Iterable[str]) -> str:
+    """Return ``value`` after checking it is one of ``choices``.
+
+    Raises
+    ------
+    InvalidArgumentError
+        If the value is not one of the allowed strings.
+    """
+    options = tuple(choices)
+    if not isinstance(value, str) or value not in options:
+        listed = ", ".join(repr(option) for option in options)
+        raise InvalidArgumentError(f"{name} must be one of {listed}, got {value!r}")
+    return value

@@ -1,0 +1,140 @@
+"""Diagnosis: the "labels alone cannot reach the target" advice appears exactly
+when the floor exceeds the target, with the bits still missing; the plateau,
+the binding stages and the warnings are reported with their numbers."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from advisor.diagnosis import LABELS_ALONE_ADVICE, bits_text, diagnose, money
+from advisor.evaluate import evaluate
+from advisor.scenario import Bounds, Campaign, Context, Question, Raters, ResponseFormat, Scenario, Target, example_scenarios
+
+LN2 = math.log(2.0)
+PHRASE = "labels alone cannot reach the target"
+
+
+def scenario_with(log2_m: float, target_risk: float, **bounds) -> Scenario:
+    return Scenario(
+        name="diagnosis test",
+        target=Target(log2_m=log2_m, target_risk=target_risk),
+        contexts=(Context(name="easy", weight=2.0), Context(name="hard", difficulty=0.5, reading_words=120)),
+        questions=(Question(name="grade", format=ResponseFormat(kind="ordinal", k=4)),),
+        raters=Raters(per_item=2, correlation=0.1),
+        campaign=Campaign(items=3_000, seconds_per_item=25.0),
+        bounds=Bounds(**bounds),
+    )
+
+
+def all_text(diagnosis) -> str:
+    parts = [diagnosis.verdict, *diagnosis.findings, *diagnosis.warnings, *(c.meaning for c in diagnosis.contexts)]
+    return " ".join(parts).lower()
+
+
+def assert_advice_exactly_when_floor_exceeds_target(scenario: Scenario) -> None:
+    evaluation = evaluate(scenario, curves=False)
+    diagnosis = diagnose(scenario, evaluation)
+    above = evaluation.floor > scenario.target.target_risk
+    assert diagnosis.labels_cannot_reach_target is above
+    assert (PHRASE in all_text(diagnosis)) is above
+    assert (PHRASE in diagnosis.verdict.lower()) is above
+
+
+@settings(max_examples=25, deadline=None)
+@given(log2_m=st.floats(0.5, 12.0), target_risk=st.floats(0.01, 0.6))
+def test_advice_appears_exactly_when_the_floor_exceeds_the_target(log2_m, target_risk):
+    assert_advice_exactly_when_floor_exceeds_target(scenario_with(log2_m, target_risk))
+
+
+def test_advice_at_the_boundary():
+    # The floor does not depend on the target risk: put the target exactly on
+    # it (not above: no advice), then a hair below it (above: advice).
+    floor = evaluate(scenario_with(6.0, 0.5), curves=False).floor
+    assert 0.0 < floor < 1.0
+    on = scenario_with(6.0, floor)
+    below = scenario_with(6.0, floor * (1 - 1e-9))
+    assert evaluate(on, curves=False).floor == floor
+    assert_advice_exactly_when_floor_exceeds_target(on)
+    assert_advice_exactly_when_floor_exceeds_target(below)
+    assert PHRASE not in all_text(diagnose(on, evaluate(on, curves=False)))
+    assert PHRASE in all_text(diagnose(below, evaluate(below, curves=False)))
+
+
+@pytest.mark.parametrize("scenario", example_scenarios(), ids=lambda s: s.name)
+def test_examples_follow_the_rule(scenario):
+    assert_advice_exactly_when_floor_exceeds_target(scenario)
+    diagnosis = diagnose(scenario, evaluate(scenario, curves=False))
+    json.dumps(diagnosis.to_dict(), allow_nan=False)
+
+
+def test_missing_bits_are_the_capacity_gap():
+    scenario = scenario_with(10.0, 0.05)
+    evaluation = evaluate(scenario, curves=False)
+    diagnosis = diagnose(scenario, evaluation)
+    assert evaluation.floor > 0.05
+    assert diagnosis.missing_bits_per_item == pytest.approx(evaluation.capacity_gap_nats / LN2)
+    assert diagnosis.missing_bits_per_item > 1.0
+    assert f"{diagnosis.missing_bits_per_item:.2f} bits per item are still missing" in diagnosis.findings[0]
+    assert f"{evaluation.floor:.3f}" in diagnosis.findings[0]
+    assert diagnosis.capacity_gap_nats == evaluation.capacity_gap_nats
+
+
+def test_a_reachable_target_has_no_missing_bits():
+    scenario = scenario_with(1.0, 0.4)
+    evaluation = evaluate(scenario, curves=False)
+    diagnosis = diagnose(scenario, evaluation)
+    assert evaluation.floor <= 0.4
+    assert diagnosis.missing_bits_per_item == 0.0
+    assert "bits to spare" in diagnosis.findings[0]
+
+
+@pytest.mark.parametrize("target_risk", [0.05, 0.95 * 0.999])
+def test_plateau_is_reported_exactly_when_above_the_target(target_risk):
+    scenario = scenario_with(1.0, target_risk, ceiling_form="kl")
+    evaluation = evaluate(scenario, curves=False)
+    diagnosis = diagnose(scenario, evaluation)
+    above = evaluation.ceiling_plateau > target_risk
+    assert diagnosis.plateau_above_target is above
+    plateau_sentence = f"The ceiling plateaus at {evaluation.ceiling_plateau:.3f}"
+    assert any(plateau_sentence in f for f in diagnosis.findings) is above
+    if not above and evaluation.items_needed is not None:
+        assert any(f"{evaluation.items_needed:,} items" in f for f in diagnosis.findings)
+
+
+def test_binding_stages_and_warnings_come_from_the_evaluation():
+    scenario = scenario_with(3.0, 0.2, observed_risk=0.0)
+    evaluation = evaluate(scenario, curves=False)
+    diagnosis = diagnose(scenario, evaluation)
+    assert [c.name for c in diagnosis.contexts] == ["easy", "hard"]
+    assert [c.binding_stage for c in diagnosis.contexts] == [c.binding_stage for c in evaluation.contexts]
+    assert all(c.meaning for c in diagnosis.contexts)
+    assert diagnosis.warnings == evaluation.warnings
+    for context in evaluation.contexts:
+        assert any(f"In {context.name!r} the {context.binding_stage} stage binds" in f for f in diagnosis.findings)
+
+
+def test_saturation_is_said_in_the_verdict():
+    # An observed risk below the floor: the excess fit is to channel regularities.
+    scenario = scenario_with(8.0, 0.2)
+    floor = evaluate(scenario, curves=False).floor
+    fitted = scenario.with_changes({"bounds.observed_risk": floor / 2})
+    evaluation = evaluate(fitted, curves=False)
+    diagnosis = diagnose(fitted, evaluation)
+    assert any(w.startswith("Saturation") for w in diagnosis.warnings)
+    assert "rater artifacts" in diagnosis.verdict
+
+
+def test_words_for_numbers():
+    assert money(1240.4, "USD") == "$1,240"
+    assert money(12.5, "EUR") == "€12.50"
+    assert money(-300, "USD") == "-$300"
+    assert money(1500, "CHF") == "1,500 CHF"
+    assert bits_text(0.21 * LN2) == "0.21"
+    assert bits_text(0.0012 * LN2) == "0.0012"
+    assert bits_text(0.0) == "0.00"
+    assert LABELS_ALONE_ADVICE.lower() == PHRASE

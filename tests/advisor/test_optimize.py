@@ -1,0 +1,298 @@
+"""The optimiser: its design meets the target under the constraints, no frontier
+point is dominated, the search covers the promised space, and it can be
+cancelled from another thread."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import threading
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from models.allocation import allocate_on_grid
+from models.channel import question_channel
+from models.panel import panel_capacity
+
+from advisor.evaluate import evaluate, required_capacity
+from advisor.optimize import (
+    MIN_CANDIDATES,
+    SCREEN_MARGIN_NATS,
+    SEARCH_TOLERANCE,
+    FormatChoiceError,
+    _max_plus_total,
+    _Search,
+    _single_rater_kernel,
+    _limits,
+    default_formats,
+    format_options,
+    optimize,
+)
+from advisor.scenario import Campaign, Context, Question, Raters, ResponseFormat, Scenario, Target, example_scenarios
+
+
+
+def two_questions(**campaign) -> Scenario:
+    return Scenario(
+        name="optimiser test",
+        target=Target(log2_m=2.5, target_risk=0.15),
+        contexts=(Context(name="a", weight=0.5, reading_words=80), Context(name="b", weight=0.5, difficulty=0.8)),
+        questions=(
+            Question(name="quality", format=ResponseFormat(kind="binary"), time_share=0.5),
+            Question(name="preference", format=ResponseFormat(kind="pairwise", k=2), time_share=0.5),
+        ),
+        raters=Raters(per_item=3, correlation=0.1),
+        campaign=Campaign(**({"items": 5_000, "seconds_per_item": 30.0, "wage_per_hour": 15.0} | campaign)),
+    )
+
+
+@pytest.fixture(scope="module")
+def result():
+    return optimize(two_questions())
+
+
+def dominated(points) -> list[tuple[int, int]]:
+    pairs = []
+    for (i, a), (j, b) in itertools.permutations(enumerate(points), 2):
+        if a.cost <= b.cost and a.floor <= b.floor and (a.cost < b.cost or a.floor < b.floor):
+            pairs.append((i, j))
+    return pairs
+
+
+def test_the_recommended_design_meets_the_target(result):
+    assert result.recommended is not None and not result.cancelled
+    direct = evaluate(result.recommended, curves=False)
+    assert direct.floor <= 0.15
+    assert direct.floor == result.recommended_evaluation.floor
+    assert direct.cost == pytest.approx(result.recommended_evaluation.cost)
+    # The design is a new scenario with the same target, items and pool.
+    assert result.recommended.target == two_questions().target
+    assert result.recommended.campaign.items == 5_000
+    assert result.recommended.name != two_questions().name
+
+
+def test_no_frontier_point_is_dominated(result):
+    assert len(result.frontier) >= 3
+    assert dominated(result.frontier) == []
+    costs = [p.cost for p in result.frontier]
+    floors = [p.floor for p in result.frontier]
+    assert costs == sorted(costs) and floors == sorted(floors, reverse=True)
+    # The recommended design sits on the frontier with its checked numbers.
+    checked = [p for p in result.frontier if p.checked]
+    assert any(p.cost == pytest.approx(result.recommended_evaluation.cost) for p in checked)
+
+
+def test_frontier_points_are_their_scenarios(result):
+    for point in result.frontier[:: max(1, len(result.frontier) // 5)]:
+        assert point.scenario.raters.per_item == point.raters
+        assert point.scenario.campaign.seconds_per_item == point.seconds_per_item
+        assert tuple(q.format.label() for q in point.scenario.questions) == point.formats
+        direct = evaluate(point.scenario, curves=False)
+        assert direct.cost == pytest.approx(point.cost)
+        # Screened numbers are interpolated; they stay close to the exact ones.
+        assert direct.capacity_nats == pytest.approx(point.capacity_nats, abs=SCREEN_MARGIN_NATS)
+
+
+def test_no_cheaper_time_with_the_same_design_meets_the_target(result):
+    design = result.recommended
+    search = _Search(two_questions(), format_options(two_questions()), _limits(two_questions(), None, None, None, None),
+                     False, None, None)
+    times = search.times
+    index = int(np.argmin(np.abs(times - design.campaign.seconds_per_item)))
+    assert times[index] == design.campaign.seconds_per_item
+    if index > 0:
+        # The same formats, raters and water-filled shares one grid step cheaper.
+        combo = tuple(opts.index(q.format) for opts, q in zip(search.options, design.questions))
+        cheaper, _ = search.design(combo, design.raters.per_item, index - 1, "cheaper")
+        assert evaluate(cheaper, curves=False).floor > 0.15
+
+
+def test_the_default_search_covers_enough_designs(result):
+    assert result.candidates >= MIN_CANDIDATES
+    assert result.evaluated >= result.candidates
+    assert result.time_ratio > 1.0
+
+
+def test_constraints_are_respected():
+    scenario = two_questions()
+    free = optimize(scenario, allowed_formats=[["binary"], ["pairwise(2)"]])
+    cost = free.recommended_evaluation.cost
+    hours = free.recommended_evaluation.rater_hours
+    capped = optimize(scenario, budget_cap=cost * 0.5, allowed_formats=[["binary"], ["pairwise(2)"]])
+    assert capped.recommended is None and "No design meets the target" in capped.message
+    assert all(p.cost <= cost * 0.5 for p in capped.frontier)
+    limited = optimize(scenario, max_raters=2, raters_available=10, deadline_hours=hours / 10 * 2)
+    assert limited.recommended.raters.per_item <= 2
+    assert limited.recommended_evaluation.rater_hours / 10 <= hours / 10 * 2
+    assert all(p.raters <= 2 and p.rater_hours / 10 <= hours / 10 * 2 for p in limited.frontier)
+    assert limited.recommended.campaign.raters_available == 10
+
+
+def test_a_deadline_without_raters_available_is_ignored_and_said():
+    scenario = two_questions(deadline_hours=0.001)
+    result = optimize(scenario, max_raters=3)
+    assert result.recommended is not None
+    assert "deadline is ignored" in result.message
+
+
+def test_allowed_formats_are_the_only_formats_used():
+    scenario = two_questions()
+    result = optimize(scenario, allowed_formats={"quality": ["ordinal(5)", {"kind": "ordinal", "k": 7}]}, max_raters=3)
+    for point in result.frontier:
+        assert point.formats[0] in ("ordinal(5)", "ordinal(7)")
+        assert point.formats[1] in [f.label() for f in default_formats(ResponseFormat(kind="pairwise", k=2))]
+
+
+def test_format_options_read_texts_dicts_and_kinds():
+    scenario = two_questions()
+    options = format_options(scenario, [["binary", "ordinal"], [ResponseFormat(kind="pairwise", k=3), {"kind": "pairwise", "k": 4}]])
+    assert [f.label() for f in options[0]] == ["binary", "ordinal(3)", "ordinal(5)", "ordinal(7)"]
+    assert [f.label() for f in options[1]] == ["pairwise(3)", "pairwise(4)"]
+    with pytest.raises(FormatChoiceError, match="name no question"):
+        format_options(scenario, {"nope": ["binary"]})
+    with pytest.raises(FormatChoiceError, match="one entry per question"):
+        format_options(scenario, [["binary"]])
+    with pytest.raises(FormatChoiceError, match="quality"):
+        format_options(scenario, [["ordinal(99)"], None])
+    with pytest.raises(FormatChoiceError, match="cannot read"):
+        format_options(scenario, [["ordinal 5"], None])
+
+
+@settings(max_examples=60, deadline=None)
+@given(questions=st.integers(1, 4), steps=st.integers(1, 12), seed=st.integers(0, 2**32 - 1))
+def test_batched_max_plus_equals_the_grid_allocation(questions, steps, seed):
+    rng = np.random.default_rng(seed)
+    gains = np.cumsum(rng.uniform(0.0, 1.0, size=(5, questions, steps + 1)), axis=2)
+    totals = _max_plus_total(gains)
+    for design in range(5):
+        assert totals[design] == pytest.approx(allocate_on_grid(gains[design]).value, abs=1e-12)
+
+
+def test_screening_is_close_to_exact_evaluation():
+    # Fixed shares (keep_time_shares) make each exact evaluation cheap; the
+    # interpolated tables are the same ones the water-filled search uses.
+    scenario = two_questions()
+    search = _Search(scenario, format_options(scenario), _limits(scenario, None, None, None, None), True, None, None)
+    combo = (2, 1)  # ordinal(5), pairwise(3)
+    for raters in (1, 4):
+        screened = search.screen(combo, raters)
+        for index in (5, len(search.times) // 2, len(search.times) - 3):
+            design, shares = search.design(combo, raters, index, "check")
+            assert design.fixed_time_shares and shares == (0.5, 0.5)
+            exact = evaluate(design, curves=False).capacity_nats
+            assert exact == pytest.approx(screened[index], abs=SCREEN_MARGIN_NATS / 2)
+    assert search.needed == required_capacity(scenario)
+
+
+def test_water_filled_screening_matches_its_shares():
+    # The max-plus total of a design equals the capacity of the tables at the
+    # shares allocate_on_grid returns for it.
+    scenario = two_questions()
+    search = _Search(scenario, format_options(scenario), _limits(scenario, None, None, None, None), False, None, None)
+    combo = (1, 2)
+    screened = search.screen(combo, 2)
+    _, tables = search.gains(combo, 2)
+    for index in (3, len(search.times) // 2):
+        shares = search.shares_of(combo, 2, index)
+        units = [round(share * 40) for share in shares]
+        assert screened[index] == pytest.approx(sum(tables[index, q, u] for q, u in enumerate(units)), abs=1e-12)
+
+
+FORMATS = [
+    ResponseFormat(kind="binary"),
+    ResponseFormat(kind="categorical", k=4),
+    ResponseFormat(kind="ordinal", k=5),
+    ResponseFormat(kind="pairwise", k=3),
+    ResponseFormat(kind="multi_select", k=3),
+    ResponseFormat(kind="ranking", k=3),
+]
+
+
+@pytest.mark.parametrize("response", FORMATS, ids=lambda f: f.label())
+def test_search_kernels_give_question_channels_panel(response):
+    # The search runs the panel's Blahut–Arimoto on kernels built from
+    # models.kernels; they must be the kernels question_channel uses.
+    question = Question(name="q", format=response, slip_rate=0.03, span=2.5)
+    for seconds in (4.0, 15.0):
+        for raters in (2, 4):
+            exact = question_channel(response.kind, response.k, seconds=seconds, raters=raters, correlation=0.2,
+                                     slip_rate=0.03, span=2.5)
+            kernel, copies = _single_rater_kernel(question, response, exact.dprime)
+            assert kernel is not None
+            value = copies * panel_capacity(kernel, raters, correlation=0.2, tol=SEARCH_TOLERANCE).nats
+            assert value == pytest.approx(exact.panel_nats, abs=5 * SEARCH_TOLERANCE)
+
+
+@pytest.mark.parametrize("response", FORMATS + [ResponseFormat(kind="ranking", k=6)], ids=lambda f: f.label())
+def test_capacity_depends_on_time_and_difficulty_only_through_dprime(response):
+    # The search shares its d′ nodes across contexts: two contexts reaching the
+    # same d′ at different times must give the same channel.
+    first = question_channel(response.kind, response.k, seconds=12.0, difficulty=1.0, raters=3, correlation=0.1)
+    target = first.dprime
+    # Find, by bisection on time, where a harder context (0.8) reaches that d′.
+    low, high = 0.0, 10_000.0
+    for _ in range(200):
+        middle = 0.5 * (low + high)
+        if question_channel(response.kind, response.k, seconds=middle, difficulty=0.8, raters=3,
+                            correlation=0.1).dprime < target:
+            low = middle
+        else:
+            high = middle
+    second = question_channel(response.kind, response.k, seconds=high, difficulty=0.8, raters=3, correlation=0.1)
+    assert second.dprime == pytest.approx(target, rel=1e-9)
+    assert second.panel_nats == pytest.approx(first.panel_nats, abs=1e-7)
+
+
+def test_cancel_from_another_thread_stops_promptly():
+    scenario = two_questions()
+    cancel = threading.Event()
+    started = threading.Event()
+    seen: list[tuple[int, int]] = []
+    outcome = {}
+
+    def progress(done: int, total: int) -> bool:
+        seen.append((done, total))
+        started.set()
+        # Wait here until the other thread has pressed cancel: the next
+        # checkpoint of the search must see it.
+        cancel.wait(timeout=60)
+        return True
+
+    worker = threading.Thread(target=lambda: outcome.setdefault("result", optimize(scenario, progress=progress, cancel=cancel)))
+    worker.start()
+    assert started.wait(timeout=60)
+    cancel.set()
+    worker.join(timeout=120)
+    assert not worker.is_alive()
+    result = outcome["result"]
+    assert result.cancelled
+    assert len(seen) == 1 and seen[0][0] < result.candidates
+    assert result.evaluated < result.candidates
+    assert "cancelled" in result.message.lower()
+
+
+def test_progress_returning_false_cancels_with_the_best_so_far():
+    scenario = two_questions()
+    calls = []
+
+    def progress(done: int, total: int) -> bool:
+        calls.append(done)
+        return done < total // 2
+
+    result = optimize(scenario, progress=progress)
+    assert result.cancelled and calls[-1] >= result.candidates // 2 and calls[-1] < result.candidates
+    if result.recommended is not None:
+        assert evaluate(result.recommended, curves=False).floor <= scenario.target.target_risk
+
+
+@pytest.mark.parametrize("scenario", example_scenarios(), ids=lambda s: s.name)
+def test_examples(scenario):
+    result = optimize(scenario)
+    assert dominated(result.frontier) == []
+    assert result.candidates >= MIN_CANDIDATES
+    if result.recommended is not None:
+        assert evaluate(result.recommended, curves=False).floor <= scenario.target.target_risk
+    json.dumps(result.to_dict(), allow_nan=False)

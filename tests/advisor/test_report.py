@@ -1,0 +1,348 @@
+"""Reports: every format from every example, escaping, PDF content, JSON numbers, CSV injection,
+comparisons and the protocol of exports."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import math
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from advisor.evaluate import evaluate
+from advisor.report import FORMATS, build_report, export_report, render, write_report
+from advisor.report.build import SECTION_KEYS, ReportCancelled
+from advisor.report.model import Figure, Paragraph, Table
+from advisor.report.render_csv import neutralise, render_csv
+from advisor.report.render_html import render_html
+from advisor.report.render_json import render_json
+from advisor.report.render_md import render_markdown
+from advisor.scenario import Scenario, example_scenarios
+
+EXAMPLES = example_scenarios()
+SCRIPT_NAME = "<script>alert(1)</script>"
+
+
+def _small_scenario(name: str = "small", **changes) -> Scenario:
+    scenario = Scenario(
+        name=name,
+        contexts=[{"name": "easy", "weight": 2}, {"name": "hard", "weight": 1, "difficulty": 0.6}],
+        questions=[
+            {"name": "correct", "format": {"kind": "binary"}},
+            {"name": "quality", "format": {"kind": "ordinal", "k": 5}},
+        ],
+        raters={"per_item": 3},
+        campaign={"items": 2000, "seconds_per_item": 30},
+    )
+    return scenario.with_changes(changes) if changes else scenario
+
+
+@pytest.fixture(scope="module")
+def example_reports():
+    """One full report per example scenario, built once for all format tests."""
+    return {scenario.name: build_report([scenario]) for scenario in EXAMPLES}
+
+
+@pytest.fixture(scope="module")
+def small_report():
+    return build_report([_small_scenario()], include_optimizer=False)
+
+
+# ------------------------------------------------------------------ formats
+def test_there_are_example_scenarios():
+    assert len(EXAMPLES) >= 6
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("scenario", EXAMPLES, ids=lambda s: s.name)
+def test_every_format_from_every_example(example_reports, scenario, fmt, tmp_path):
+    report = example_reports[scenario.name]
+    path = tmp_path / f"report.{fmt}"
+    info = write_report(report, fmt, path)
+    data = path.read_bytes()
+    assert info.sha256 == hashlib.sha256(data).hexdigest()
+    assert info.size_bytes == len(data) > 0
+    if fmt == "pdf":
+        assert data.startswith(b"%PDF-")
+        return
+    text = data.decode("utf-8")
+    if fmt == "html":
+        assert text.startswith("<!DOCTYPE html>")
+        assert text.count('src="data:image/png;base64,') == len(report.figures()) >= 5
+        for key in ("verdict", "inputs", "capacity", "plots", "recommendations", "frontier", "method", "protocol"):
+            assert f'id="{key}"' in text
+    elif fmt == "md":
+        assert text.startswith("# Annotation design report")
+        assert "| question |" in text
+        assert len(info.extra_files) == len(report.figures())
+        for figure_file in info.extra_files:
+            assert figure_file.read_bytes().startswith(b"\x89PNG")
+            assert f"({figure_file.parent.name}/{figure_file.name})" in text
+    elif fmt == "json":
+        document = json.loads(text)
+        assert document["scenarios"][0]["name"] == scenario.name
+        assert document["scenarios"][0]["recommendations"]
+        assert document["scenarios"][0]["optimizer"]["frontier"] or document["scenarios"][0]["optimizer"]["message"]
+    elif fmt == "csv":
+        rows = list(csv.reader(io.StringIO(text)))
+        assert len(rows) == 2
+        assert rows[1][0] == neutralise(scenario.name)
+
+
+@pytest.mark.parametrize("scenario", EXAMPLES, ids=lambda s: s.name)
+def test_every_example_report_has_a_verdict_interval_and_all_sections(example_reports, scenario):
+    report = example_reports[scenario.name]
+    keys = [section.key for section in report.sections]
+    assert keys == [k for k in SECTION_KEYS if k != "comparison"]
+    verdict = report.sections[0].blocks[0]
+    assert isinstance(verdict, Paragraph) and verdict.style == "verdict"
+    e = evaluate(scenario, curves=False)
+    assert f"{e.floor:.3f}".replace("-", "−") in verdict.text
+    assert f"{e.ceiling:.3f}" in verdict.text
+    plots = next(s for s in report.sections if s.key == "plots")
+    assert sum(isinstance(b, Figure) for b in plots.blocks) == 5
+
+
+# ------------------------------------------------------------------ HTML
+def test_html_escapes_a_script_in_the_scenario_name_and_text():
+    scenario = _small_scenario(SCRIPT_NAME, notes=f"notes {SCRIPT_NAME}")
+    scenario = scenario.with_changes({"contexts.0.name": SCRIPT_NAME, "questions.0.name": "<b onmouseover=x>q</b>"})
+    report = build_report([scenario], include_optimizer=False)
+    html = render_html(report)
+    assert SCRIPT_NAME not in html
+    assert "<script" not in html.lower()
+    assert "<b onmouseover" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "&lt;b onmouseover=x&gt;q&lt;/b&gt;" in html
+    markdown = render_markdown(report)
+    assert SCRIPT_NAME not in markdown and "<b onmouseover" not in markdown
+
+
+def test_html_is_self_contained(small_report):
+    html = render_html(small_report)
+    assert "<link" not in html and "<script" not in html
+    assert 'src="http' not in html and "url(" not in html
+    assert "@media print" in html and "size: A4" in html
+
+
+# ------------------------------------------------------------------ PDF
+def test_pdf_has_text_images_and_page_numbers(small_report):
+    pypdf = pytest.importorskip("pypdf", reason="pypdf is in the test extra")
+    reader = pypdf.PdfReader(io.BytesIO(render(small_report, "pdf")))
+    pages = len(reader.pages)
+    assert pages >= 3
+    first = reader.pages[0].extract_text()
+    assert "Verdict" in first and "small" in first
+    assert f"page 1 of {pages}" in first
+    assert f"page {pages} of {pages}" in reader.pages[-1].extract_text()
+    images = sum(len(page.images) for page in reader.pages)
+    assert images == len(small_report.figures()) >= 5
+    all_text = "".join(page.extract_text() for page in reader.pages)
+    assert "Reproducibility protocol" in all_text and "Method" in all_text
+    assert [item.title for item in reader.outline if not isinstance(item, list)][:2] == ["Verdict", "Inputs"]
+
+
+def test_a_pdf_page_rendered_to_png_is_not_blank(small_report, tmp_path):
+    if shutil.which("pdftoppm") is None:
+        pytest.skip("pdftoppm (Debian package poppler-utils) is not installed; CI installs it")
+    from PIL import Image
+
+    pdf = tmp_path / "report.pdf"
+    pdf.write_bytes(render(small_report, "pdf"))
+    subprocess.run(["pdftoppm", "-r", "60", "-png", str(pdf), str(tmp_path / "page")], check=True, timeout=120)
+    pages = sorted(tmp_path.glob("page-*.png"))
+    assert len(pages) >= 3
+    for page in pages[:3]:
+        image = Image.open(page).convert("L")
+        histogram = image.histogram()
+        dark = sum(histogram[:200]) / (image.width * image.height)
+        assert dark > 0.01, f"{page.name} is blank"
+
+
+def test_pdf_tables_never_overflow_the_page_width():
+    from advisor.report.render_pdf import FRAME_WIDTH, _pdf_table
+
+    long_text = "a rather long explanation " * 6
+    # More rows than are kept together, so the first flowable is the table itself.
+    table = Table(
+        headers=tuple(f"column header number {i}" for i in range(12)),
+        rows=tuple(tuple([long_text, "x" * 90, *range(10)]) for _ in range(20)),
+    )
+    flowable = _pdf_table(table)[0]
+    width, _ = flowable.wrap(FRAME_WIDTH, 10_000)
+    assert width <= FRAME_WIDTH + 0.01
+    assert sum(flowable._colWidths) == pytest.approx(FRAME_WIDTH)
+
+
+def test_pdf_survives_very_long_free_text():
+    pypdf = pytest.importorskip("pypdf", reason="pypdf is in the test extra")
+    scenario = _small_scenario("long notes", notes="a long note " * 1600)
+    report = build_report([scenario], sections={"inputs", "protocol"})
+    reader = pypdf.PdfReader(io.BytesIO(render(report, "pdf")))
+    text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+    assert f"cut at 1200 of {len(scenario.notes):,} characters" in text
+
+
+# ------------------------------------------------------------------ JSON
+def _assert_same_numbers(expected, actual, path="evaluation"):
+    if isinstance(expected, dict):
+        assert isinstance(actual, dict), path
+        for key, value in expected.items():
+            assert key in actual, f"{path}.{key} missing"
+            _assert_same_numbers(value, actual[key], f"{path}.{key}")
+    elif isinstance(expected, list):
+        assert isinstance(actual, list) and len(actual) == len(expected), path
+        for index, (a, b) in enumerate(zip(expected, actual)):
+            _assert_same_numbers(a, b, f"{path}.{index}")
+    elif isinstance(expected, float):
+        assert math.isclose(expected, actual, rel_tol=1e-12, abs_tol=1e-15), f"{path}: {expected} != {actual}"
+    else:
+        assert expected == actual, path
+
+
+@pytest.mark.parametrize("scenario", EXAMPLES[:3], ids=lambda s: s.name)
+def test_json_report_carries_the_same_numbers_as_evaluate(example_reports, scenario):
+    document = json.loads(render_json(example_reports[scenario.name]))
+    entry = document["scenarios"][0]
+    expected = json.loads(json.dumps(evaluate(scenario).to_dict()))
+    _assert_same_numbers(expected, entry["evaluation"])
+    assert entry["evaluation"]["capacity_bits"] == pytest.approx(expected["capacity_nats"] / math.log(2), rel=1e-12)
+    assert entry["scenario"] == scenario.to_dict()
+    assert document["protocol"]["scenarios"][0]["content_sha256"] == scenario.content_hash()
+    assert document["comparison"]["rows"][0][0] == scenario.name
+
+
+def test_json_report_is_finite_and_complete(small_report):
+    document = json.loads(render_json(small_report))
+    assert document["format"] == "annotation-advisor-report"
+    assert {"scenarios", "protocol", "comparison", "sections"} <= set(document)
+    entry = document["scenarios"][0]
+    assert {"scenario", "evaluation", "diagnosis", "recommendations"} <= set(entry)
+    assert "optimizer" not in entry  # include_optimizer=False
+    first = entry["recommendations"][0]
+    assert {"key", "title", "delta_capacity_nats", "delta_floor", "delta_cost", "applicable"} <= set(first)
+    assert document["protocol"]["application_version"]
+
+
+# ------------------------------------------------------------------ CSV
+@pytest.mark.parametrize("text", ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"])
+def test_neutralise_prefixes_formula_triggers(text):
+    assert neutralise(text) == "'" + text
+
+
+def test_neutralise_keeps_ordinary_text():
+    assert neutralise("rater 1 = best") == "rater 1 = best"
+
+
+def test_csv_neutralises_injection_but_keeps_numbers_numeric():
+    names = ['=HYPERLINK("http://evil.example","click")', "+cmd", "-2+3", "@SUM(A1:A2)"]
+    # A one-bit target needs little capacity, so the capacity gap is negative.
+    scenarios = [_small_scenario(name, **{"target.log2_m": 1}) for name in names]
+    report = build_report(scenarios, sections={"verdict"}, include_optimizer=False)
+    text = render_csv(report)
+    rows = list(csv.reader(io.StringIO(text)))
+    assert [row[0] for row in rows[1:]] == ["'" + name for name in names]
+    for row in rows[1:]:
+        for cell in row:
+            assert not cell.startswith(("=", "+", "@", "\t", "\r")), cell
+    numeric = list(csv.reader(io.StringIO(text), quoting=csv.QUOTE_NONNUMERIC))
+    gap_column = rows[0].index(next(h for h in rows[0] if h.startswith("capacity gap")))
+    gaps = [row[gap_column] for row in numeric[1:]]
+    assert all(isinstance(value, float) for value in gaps)
+    assert all(value < 0 for value in gaps)
+    assert all(row[gap_column].startswith("-") for row in rows[1:])  # negative numbers stay numbers, unprefixed
+
+
+# ------------------------------------------------------------------ comparison
+def test_two_scenario_comparison_report():
+    first = _small_scenario("three raters")
+    second = _small_scenario("five raters", **{"raters.per_item": 5})
+    report = build_report([first, second], include_optimizer=False)
+    keys = [section.key for section in report.sections]
+    assert keys[0] == "comparison"
+    assert keys.count("verdict") == 2 and keys.count("scenario") == 2
+    comparison = report.sections[0]
+    side_by_side = comparison.blocks[0]
+    assert isinstance(side_by_side, Table) and side_by_side.headers[1:] == ("three raters", "five raters")
+    assert sum(isinstance(b, Figure) for b in comparison.blocks) == 4
+    assert [row[0] for row in report.comparison.rows] == ["three raters", "five raters"]
+    capacity_column = next(i for i, h in enumerate(report.comparison.headers) if h.startswith("capacity ("))
+    assert report.comparison.rows[1][capacity_column] >= report.comparison.rows[0][capacity_column]
+    assert len({s.anchor for s in report.sections}) == len(report.sections)
+    html = render_html(report)
+    assert "three raters" in html and "five raters" in html
+    assert render(report, "pdf").startswith(b"%PDF-")
+    assert len(list(csv.reader(io.StringIO(render_csv(report))))) == 3
+
+
+def test_a_report_refuses_repeated_names_and_unknown_sections():
+    scenario = _small_scenario()
+    with pytest.raises(ValueError, match="repeated"):
+        build_report([scenario, scenario], include_optimizer=False)
+    with pytest.raises(ValueError, match="choose from"):
+        build_report([scenario], sections={"verdict", "appendix"})
+    with pytest.raises(ValueError, match="at least one"):
+        build_report([])
+
+
+def test_sections_can_be_chosen():
+    report = build_report([_small_scenario()], sections={"protocol", "verdict"})
+    assert [s.key for s in report.sections] == ["verdict", "protocol"]
+    assert "optimizer" not in report.data["scenarios"][0]  # no frontier section: the optimiser did not run
+
+
+def test_progress_is_reported_and_can_cancel():
+    calls = []
+    build_report([_small_scenario()], include_optimizer=False, progress=lambda done, total: calls.append((done, total)))
+    assert calls[0][0] == 0 and calls[-1][0] == calls[-1][1] > 0
+    assert [done for done, _ in calls] == sorted(done for done, _ in calls)
+    with pytest.raises(ReportCancelled):
+        build_report([_small_scenario()], include_optimizer=False, progress=lambda done, total: done < 1)
+
+
+# ------------------------------------------------------------------ export
+def test_export_records_a_protocol_entry(tmp_path):
+    from advisor.store import ScenarioStore
+
+    scenario = _small_scenario()
+    with ScenarioStore.open(f"sqlite:///{tmp_path / 'protocol.sqlite'}", seed=False) as store:
+        info = export_report([scenario], "html", tmp_path / "design.html", store=store, include_optimizer=False,
+                             detail={"source": "test"})
+        records = store.list_exports()
+    assert len(records) == 1
+    record = records[0]
+    assert record.id == info.record_id
+    assert record.what == "report" and record.fmt == "html"
+    assert record.scenario_names == ("small",)
+    assert record.path == str((tmp_path / "design.html").absolute())
+    assert record.sha256 == hashlib.sha256((tmp_path / "design.html").read_bytes()).hexdigest()
+    assert record.detail["content_sha256"] == {"small": scenario.content_hash()}
+    assert record.detail["source"] == "test"
+
+
+def test_a_failed_export_leaves_the_old_file(small_report, tmp_path, monkeypatch):
+    import advisor.report.export as export
+
+    target = tmp_path / "report.html"
+    target.write_text("old report")
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("renderer failed")
+
+    monkeypatch.setattr(export, "render_html", broken)
+    with pytest.raises(RuntimeError):
+        write_report(small_report, "html", target)
+    assert target.read_text() == "old report"
+    assert [p.name for p in tmp_path.iterdir()] == ["report.html"]
+
+
+def test_export_into_a_missing_folder_fails_clearly(small_report, tmp_path):
+    from advisor.errors import AdvisorError
+
+    with pytest.raises(AdvisorError, match="does not exist"):
+        write_report(small_report, "json", tmp_path / "nowhere" / "report.json")

@@ -1,0 +1,281 @@
+"""question_channel: per-format capacities, monotonicity and the binding stage (MODEL.md §3-§4, §7)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import models
+from models import FORMAT_KINDS, question_channel
+
+LN2 = math.log(2.0)
+
+FORMATS = [
+    ("binary", None),
+    ("categorical", 4),
+    ("ordinal", 5),
+    ("pairwise", 3),
+    ("ranking", 3),
+    ("ranking", 6),
+    ("multi_select", 4),
+    ("free_text", None),
+]
+
+
+def channel(kind, k, **kwargs):
+    if kind == "free_text":
+        kwargs.setdefault("max_chars", 200)
+    return question_channel(kind, k, **kwargs)
+
+
+def test_binary_channel_by_hand():
+    seconds, lam, beta, delay, slip = 6.0, 2.0, 0.15, 1.5, 0.02
+    d = lam * (1 - math.exp(-beta * (seconds - delay)))
+    pc = models.percent_correct(d, 2)
+    composite_error = (1 - pc) * (1 - slip) + pc * slip
+    result = question_channel("binary", seconds=seconds, slip_rate=slip)
+    assert result.alternatives == 2 and result.max_nats == pytest.approx(LN2)
+    assert result.effort == 1.0 and result.effective_seconds == seconds
+    assert result.dprime == pytest.approx(d, abs=1e-15)
+    assert result.cognitive_nats == pytest.approx(models.nominal_capacity(pc, 2), abs=1e-14)
+    assert result.articulation_nats == pytest.approx(LN2 - models.binary_entropy(slip), abs=1e-14)
+    assert result.cascade_nats == pytest.approx(LN2 - models.binary_entropy(composite_error), abs=1e-14)
+    assert result.paper_nats == min(result.cognitive_nats, result.articulation_nats)
+    assert result.panel_nats == result.cascade_nats and result.panel_exact
+
+
+def test_categorical_channel_agrees_with_blahut_arimoto_on_the_composite_kernel():
+    result = question_channel("categorical", 5, seconds=10.0, raters=3, correlation=0.2, slip_rate=0.05)
+    d = result.dprime
+    assert result.effort == pytest.approx(math.log2(5))
+    composite = models.compose(models.nominal_kernel(d, 5), models.nominal_slip_kernel(5, 0.05))
+    assert result.cascade_nats == pytest.approx(models.blahut_arimoto(composite).nats, abs=1e-9)
+    assert result.panel_nats == pytest.approx(
+        models.panel_capacity(composite, 3, correlation=0.2).nats, abs=1e-9
+    )
+
+
+@pytest.mark.parametrize("kind", ["ordinal", "pairwise"])
+def test_ordinal_channel_agrees_with_the_kernels(kind):
+    result = question_channel(kind, 4, seconds=9.0, raters=4, correlation=0.1, span=2.5)
+    cognitive = models.ordinal_kernel(result.dprime, 4, span=2.5)
+    articulation = models.ordinal_slip_kernel(4, 0.02)
+    assert result.cognitive_nats == pytest.approx(models.blahut_arimoto(cognitive).nats, abs=1e-9)
+    assert result.articulation_nats == pytest.approx(models.blahut_arimoto(articulation).nats, abs=1e-9)
+    composite = models.compose(cognitive, articulation)
+    assert result.panel_nats == pytest.approx(models.panel_capacity(composite, 4, correlation=0.1).nats, abs=1e-9)
+
+
+def test_ranking_channel_uses_mallows_and_falls_back_beyond_four_items():
+    small = question_channel("ranking", 3, seconds=20.0, raters=3, correlation=0.1)
+    assert small.alternatives == 6 and small.effort == pytest.approx(math.log2(6))
+    p = models.ranking_swap_probability(small.dprime, 3)
+    assert small.cognitive_nats == pytest.approx(models.ranking_capacity(3, p, 0.0), abs=1e-14)
+    assert small.cascade_nats == pytest.approx(models.ranking_capacity(3, p, 0.02), abs=1e-14)
+    assert small.panel_exact
+    kernel = models.mallows_kernel(3, models.folded_dispersion(models.effective_swap_probability(p, 0.02)))
+    assert small.panel_nats == pytest.approx(models.panel_capacity(kernel, 3, correlation=0.1).nats, abs=1e-9)
+    large = question_channel("ranking", 6, seconds=60.0, raters=3, correlation=0.1)
+    assert not large.panel_exact
+    assert large.panel_nats == pytest.approx(
+        min(math.lgamma(7), (0.9 * 3 + 0.1) * large.cascade_nats), abs=1e-12
+    )
+
+
+def test_multi_select_is_k_binary_decisions():
+    result = question_channel("multi_select", 4, seconds=20.0, raters=2, correlation=0.1)
+    decision = question_channel("binary", seconds=5.0, raters=2, correlation=0.1)
+    assert result.alternatives == 16 and result.max_nats == pytest.approx(4 * LN2)
+    assert result.effort == 4.0 and result.effective_seconds == 5.0
+    for field in ("cognitive_nats", "articulation_nats", "cascade_nats", "panel_nats"):
+        assert getattr(result, field) == pytest.approx(4 * getattr(decision, field), abs=1e-12)
+
+
+def test_free_text_formulas():
+    result = question_channel("free_text", seconds=10.0, max_chars=20, raters=1, aspects=2)
+    d = result.dprime
+    assert result.alternatives == 0
+    assert result.cognitive_nats == pytest.approx(2 * 0.5 * math.log(1 + d * d))
+    assert result.articulation_nats == pytest.approx(LN2 * min(20, 33.0))
+    assert result.max_nats == pytest.approx(20 * LN2)
+    assert result.cascade_nats == result.paper_nats
+    panel = question_channel("free_text", seconds=10.0, max_chars=20, raters=4, correlation=0.25, aspects=2)
+    assert not panel.panel_exact
+    expected = min((0.75 * 4 + 0.25) * panel.articulation_nats,
+                   2 * 0.5 * (0.75 * math.log(1 + 4 * d * d) + 0.25 * math.log(1 + d * d)))
+    assert panel.panel_nats == pytest.approx(expected)
+
+
+def test_binding_stages():
+    saturated = question_channel("binary", seconds=60.0, discriminability=8.0, slip_rate=0.0, raters=5)
+    assert saturated.saturated and saturated.binding_stage == "question alphabet"
+    sloppy = question_channel("categorical", 3, seconds=60.0, discriminability=3.0, slip_rate=0.45)
+    assert sloppy.articulation_nats < sloppy.cognitive_nats
+    assert sloppy.binding_stage == "articulation"
+    herd = question_channel("binary", seconds=8.0, raters=9, correlation=0.9)
+    assert herd.binding_stage == "rater aggregation"
+    slow = question_channel("ordinal", 5, seconds=4.0)
+    assert slow.binding_stage == "cognitive"
+    for kind, k in FORMATS:
+        assert channel(kind, k, seconds=12.0, raters=3, correlation=0.3).binding_stage in models.BINDING_STAGES
+
+
+@pytest.mark.parametrize("kind,k", FORMATS)
+def test_capacities_are_ordered(kind, k):
+    result = channel(kind, k, seconds=15.0, raters=3, correlation=0.2)
+    assert result.kind == kind
+    assert result.cascade_nats <= result.paper_nats + 1e-12
+    assert result.paper_nats == min(result.cognitive_nats, result.articulation_nats)
+    assert result.cascade_nats - 1e-9 <= result.panel_nats <= result.max_nats + 1e-12
+    assert result.saturated == (result.panel_nats >= 0.95 * result.max_nats)
+
+
+def test_results_are_cached_on_exact_arguments():
+    first = question_channel("ordinal", 5, seconds=7.25, raters=3)
+    assert question_channel("ordinal", 5, seconds=7.25, raters=3) is first
+    assert question_channel("ordinal", 5, seconds=7.25 + 1e-12, raters=3) is not first
+
+
+format_strategy = st.sampled_from(FORMATS)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    format_strategy,
+    st.floats(min_value=0.0, max_value=120.0),
+    st.floats(min_value=0.0, max_value=60.0),
+    st.integers(min_value=1, max_value=6),
+    st.floats(min_value=0.0, max_value=0.95),
+)
+def test_capacity_is_non_decreasing_in_time(fmt, seconds, extra, raters, rho):
+    kind, k = fmt
+    before = channel(kind, k, seconds=seconds, raters=raters, correlation=rho)
+    after = channel(kind, k, seconds=seconds + extra, raters=raters, correlation=rho)
+    for field in ("cognitive_nats", "cascade_nats", "panel_nats"):
+        assert getattr(after, field) >= getattr(before, field) - 1e-9
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    format_strategy,
+    st.floats(min_value=2.0, max_value=60.0),
+    st.floats(min_value=0.0, max_value=6.0),
+    st.floats(min_value=0.0, max_value=3.0),
+    st.integers(min_value=1, max_value=6),
+)
+def test_capacity_is_non_decreasing_in_discriminability(fmt, seconds, lam, extra, raters):
+    kind, k = fmt
+    before = channel(kind, k, seconds=seconds, discriminability=lam, raters=raters, correlation=0.1)
+    after = channel(kind, k, seconds=seconds, discriminability=lam + extra, raters=raters, correlation=0.1)
+    assert after.panel_nats >= before.panel_nats - 1e-9
+    assert after.cascade_nats >= before.cascade_nats - 1e-9
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    format_strategy,
+    st.floats(min_value=2.0, max_value=60.0),
+    st.integers(min_value=1, max_value=7),
+    st.floats(min_value=0.0, max_value=1.0),
+)
+def test_capacity_is_non_decreasing_in_raters(fmt, seconds, raters, rho):
+    kind, k = fmt
+    before = channel(kind, k, seconds=seconds, raters=raters, correlation=rho)
+    after = channel(kind, k, seconds=seconds, raters=raters + 1, correlation=rho)
+    assert after.panel_nats >= before.panel_nats - 1e-9
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    format_strategy,
+    st.floats(min_value=2.0, max_value=60.0),
+    st.integers(min_value=1, max_value=6),
+    st.floats(min_value=0.0, max_value=1.0),
+    st.floats(min_value=0.0, max_value=1.0),
+)
+def test_capacity_is_non_increasing_in_correlation(fmt, seconds, raters, rho, other):
+    kind, k = fmt
+    low, high = sorted((rho, other))
+    more = channel(kind, k, seconds=seconds, raters=raters, correlation=high)
+    less = channel(kind, k, seconds=seconds, raters=raters, correlation=low)
+    assert more.panel_nats <= less.panel_nats + 1e-9
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    format_strategy,
+    st.floats(min_value=2.0, max_value=60.0),
+    st.integers(min_value=1, max_value=5),
+    st.floats(min_value=0.0, max_value=0.5),
+    st.floats(min_value=0.0, max_value=0.5),
+)
+def test_capacity_is_non_increasing_in_slip_rate(fmt, seconds, raters, slip, other):
+    kind, k = fmt
+    low, high = sorted((slip, other))
+    more = channel(kind, k, seconds=seconds, raters=raters, correlation=0.1, slip_rate=high)
+    less = channel(kind, k, seconds=seconds, raters=raters, correlation=0.1, slip_rate=low)
+    assert more.articulation_nats <= less.articulation_nats + 1e-9
+    assert more.cascade_nats <= less.cascade_nats + 1e-9
+    assert more.panel_nats <= less.panel_nats + 1e-9
+
+
+@settings(max_examples=120, deadline=None)
+@given(
+    format_strategy,
+    st.floats(min_value=0.0, max_value=1e4),
+    st.floats(min_value=0.0, max_value=30.0),
+    st.floats(min_value=1e-3, max_value=5.0),
+    st.floats(min_value=0.0, max_value=30.0),
+    st.floats(min_value=0.0, max_value=5.0),
+    st.floats(min_value=0.0, max_value=0.5),
+    st.integers(min_value=1, max_value=12),
+    st.floats(min_value=0.0, max_value=1.0),
+)
+def test_no_nan_or_inf_for_valid_input(fmt, seconds, lam, beta, delay, difficulty, slip, raters, rho):
+    kind, k = fmt
+    result = channel(kind, k, seconds=seconds, discriminability=lam, accrual_rate=beta, base_time=delay,
+                     difficulty=difficulty, slip_rate=slip, raters=raters, correlation=rho)
+    values = [getattr(result, name) for name in (
+        "max_nats", "judgment_seconds", "effective_seconds", "effort", "dprime", "cognitive_nats",
+        "articulation_nats", "paper_nats", "cascade_nats", "panel_nats")]
+    assert all(math.isfinite(v) and v >= 0.0 for v in values)
+    assert result.binding_stage in models.BINDING_STAGES
+
+
+def test_every_format_kind_is_supported():
+    assert set(FORMAT_KINDS) == {kind for kind, _ in FORMATS}
+
+
+def test_question_channel_rejects_bad_arguments():
+    with pytest.raises(ValueError, match="kind must be one of"):
+        question_channel("likert", 5, seconds=3.0)
+    with pytest.raises(ValueError, match="k must be an integer in \\[2, 2\\], got 3"):
+        question_channel("binary", 3, seconds=3.0)
+    with pytest.raises(ValueError, match="k must be an integer for categorical questions, got None"):
+        question_channel("categorical", seconds=3.0)
+    with pytest.raises(ValueError, match="k must be an integer >= 2, got 1"):
+        question_channel("ordinal", 1, seconds=3.0)
+    with pytest.raises(ValueError, match="seconds must be a finite real number >= 0, got -1"):
+        question_channel("binary", seconds=-1)
+    with pytest.raises(ValueError, match="raters must be an integer >= 1, got 0"):
+        question_channel("binary", seconds=3.0, raters=0)
+    with pytest.raises(ValueError, match="slip_rate must be a real number in \\[0, 0.5\\], got 0.7"):
+        question_channel("binary", seconds=3.0, slip_rate=0.7)
+    with pytest.raises(ValueError, match="correlation"):
+        question_channel("binary", seconds=3.0, correlation=-0.1)
+    with pytest.raises(ValueError, match="max_chars must be an integer >= 1 for free_text, got None"):
+        question_channel("free_text", seconds=3.0)
+    with pytest.raises(ValueError, match="max_chars must be an integer >= 1, got 0"):
+        question_channel("free_text", seconds=3.0, max_chars=0)
+    with pytest.raises(ValueError, match="aspects"):
+        question_channel("free_text", seconds=3.0, max_chars=10, aspects=0)
+    with pytest.raises(ValueError, match="span"):
+        question_channel("ordinal", 4, seconds=3.0, span=-1.0)
+    with pytest.raises(ValueError, match="difficulty"):
+        question_channel("ordinal", 4, seconds=3.0, difficulty=float("nan"))
+    with pytest.raises(ValueError, match="max_outcomes"):
+        question_channel("ordinal", 4, seconds=3.0, max_outcomes=0)

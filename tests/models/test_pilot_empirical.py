@@ -1,0 +1,215 @@
+"""Empirical capacity with its bootstrap, ρ from excess unanimity, and the speed–accuracy fit."""
+
+from __future__ import annotations
+
+import csv
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from models import kernels
+from models.aggregation import Annotations
+from models.empirical import (
+    AccuracyCurve,
+    Cancelled,
+    accuracy_curve,
+    confusion_counts,
+    empirical_capacity,
+    excess_unanimity_correlation,
+    fit_speed_accuracy,
+    kernel_from_counts,
+)
+from models.errors import InvalidArgumentError
+from models.info import binary_entropy
+
+PILOTS = Path(__file__).parents[2].parent / "shared" / "data" / "pilots"
+
+
+def _rte_codes() -> tuple[Annotations, np.ndarray]:
+    with open(PILOTS / "snow2008_rte.csv", newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    items: dict[str, int] = {}
+    raters: dict[str, int] = {}
+    classes = {"0": 0, "1": 1}
+    item_codes = [items.setdefault(r["item"], len(items)) for r in rows]
+    rater_codes = [raters.setdefault(r["rater"], len(raters)) for r in rows]
+    gold = np.full(len(items), -1, dtype=np.int64)
+    for row, item in zip(rows, item_codes):
+        gold[item] = classes[row["gold"]]
+    data = Annotations.from_arrays(item_codes, rater_codes, [classes[r["label"]] for r in rows], n_classes=2)
+    return data, gold
+
+
+def _binary_symmetric_pilot(seed: int, n_items: int, per_item: int, error: float, rho: float = 0.0):
+    """Items with uniform gold; raters flip with probability ``error``; with probability ρ all copy one draw."""
+    rng = np.random.default_rng(seed)
+    truth = rng.integers(0, 2, size=n_items)
+    flips = rng.random((n_items, per_item)) < error
+    herded = rng.random(n_items) < rho
+    flips[herded] = flips[herded, :1]
+    labels = np.where(flips, 1 - truth[:, None], truth[:, None])
+    items = np.repeat(np.arange(n_items), per_item)
+    raters = np.tile(np.arange(per_item), n_items)
+    return Annotations.from_arrays(items, raters, labels.ravel(), n_classes=2), truth
+
+
+# ------------------------------------------------------------------ capacity
+def test_rte_label_level_accuracy_matches_the_readme():
+    data, gold = _rte_codes()
+    counts = confusion_counts(data, gold)
+    assert counts.sum() == data.n_labels
+    assert np.trace(counts) / counts.sum() == pytest.approx(0.729, abs=5e-4)
+
+
+def test_capacity_of_a_large_symmetric_pilot_is_the_bsc_capacity():
+    data, truth = _binary_symmetric_pilot(seed=1, n_items=20_000, per_item=3, error=0.2)
+    result = empirical_capacity(data, truth, n_boot=200, seed=5)
+    exact = math.log(2) - binary_entropy(0.2)
+    assert result.nats == pytest.approx(exact, abs=0.01)
+    assert result.ci_low <= exact <= result.ci_high
+    assert result.ci_high - result.ci_low < 0.03
+    assert result.items_used == 20_000 and result.n_boot == 200
+
+
+def test_posterior_truth_gives_the_same_kernel_as_gold_when_posteriors_are_one_hot():
+    data, truth = _binary_symmetric_pilot(seed=2, n_items=500, per_item=3, error=0.1)
+    one_hot = np.eye(2)[truth]
+    assert np.allclose(confusion_counts(data, one_hot), confusion_counts(data, truth))
+
+
+def test_bootstrap_is_seeded_and_reports_progress():
+    data, truth = _binary_symmetric_pilot(seed=3, n_items=400, per_item=3, error=0.25)
+    calls: list[tuple[int, int]] = []
+    first = empirical_capacity(data, truth, n_boot=60, seed=11, progress=lambda done, total: calls.append((done, total)) is None)
+    again = empirical_capacity(data, truth, n_boot=60, seed=11)
+    other = empirical_capacity(data, truth, n_boot=60, seed=12)
+    assert (first.ci_low, first.ci_high) == (again.ci_low, again.ci_high)
+    assert (first.ci_low, first.ci_high) != (other.ci_low, other.ci_high)
+    assert calls[-1] == (60, 60) and all(total == 60 for _, total in calls)
+    assert [done for done, _ in calls] == sorted(done for done, _ in calls)
+
+
+def test_bootstrap_can_be_cancelled():
+    data, truth = _binary_symmetric_pilot(seed=4, n_items=300, per_item=3, error=0.25)
+    with pytest.raises(Cancelled, match="cancelled after 25 of 500"):
+        empirical_capacity(data, truth, n_boot=500, progress=lambda done, total: False)
+
+
+def test_no_bootstrap_gives_a_point_interval_and_unknown_gold_is_skipped():
+    data, truth = _binary_symmetric_pilot(seed=5, n_items=300, per_item=3, error=0.1)
+    partial = truth.copy()
+    partial[:100] = -1
+    result = empirical_capacity(data, partial, n_boot=0)
+    assert result.ci_low == result.ci_high == result.nats
+    assert result.items_used == 200
+    with pytest.raises(InvalidArgumentError, match="no label has a known true class"):
+        empirical_capacity(data, np.full(data.n_items, -1))
+
+
+def test_kernel_from_counts_drops_classes_without_data():
+    kernel, present = kernel_from_counts([[8, 2], [0, 0]])
+    assert present.tolist() == [True, False]
+    assert kernel.tolist() == [[0.8, 0.2]]
+    with pytest.raises(InvalidArgumentError, match="all zero"):
+        kernel_from_counts([[0, 0], [0, 0]])
+
+
+# ------------------------------------------------------------- correlation
+@pytest.mark.parametrize("rho", [0.0, 0.15, 0.4])
+def test_correlation_is_recovered_from_excess_unanimity(rho):
+    error = 0.2
+    data, truth = _binary_symmetric_pilot(seed=6, n_items=20_000, per_item=4, error=error, rho=rho)
+    kernel = np.array([[1 - error, error], [error, 1 - error]])
+    estimate = excess_unanimity_correlation(data, np.eye(2)[truth], kernel[None], np.zeros(data.n_labels, dtype=np.int64))
+    assert estimate.identifiable
+    assert estimate.independent_unanimity == pytest.approx((1 - error) ** 4 + error**4)
+    assert estimate.rho == pytest.approx(rho, abs=0.02)
+    assert estimate.items_used == 20_000
+
+
+def test_correlation_is_clipped_at_zero_when_raters_disagree_more_than_chance():
+    # Two raters who always disagree: no unanimous item at all.
+    items = np.repeat(np.arange(50), 2)
+    labels = np.tile([0, 1], 50)
+    data = Annotations.from_arrays(items, np.tile([0, 1], 50), labels, n_classes=2)
+    kernel = np.array([[0.5, 0.5], [0.5, 0.5]])
+    estimate = excess_unanimity_correlation(data, np.tile([0.5, 0.5], (50, 1)), kernel[None], np.zeros(100, dtype=np.int64))
+    assert estimate.rho == 0.0 and estimate.observed_unanimity == 0.0
+
+
+def test_perfect_raters_leave_correlation_unidentifiable():
+    data, truth = _binary_symmetric_pilot(seed=7, n_items=100, per_item=3, error=0.0)
+    estimate = excess_unanimity_correlation(data, np.eye(2)[truth], np.eye(2)[None], np.zeros(data.n_labels, dtype=np.int64))
+    assert not estimate.identifiable and estimate.rho == 0.0
+
+
+def test_correlation_validates_its_kernels():
+    data, truth = _binary_symmetric_pilot(seed=8, n_items=10, per_item=2, error=0.1)
+    with pytest.raises(InvalidArgumentError, match="row-stochastic"):
+        excess_unanimity_correlation(data, np.eye(2)[truth], np.ones((1, 2, 2)), np.zeros(data.n_labels, dtype=np.int64))
+    with pytest.raises(InvalidArgumentError, match="kernel_index"):
+        excess_unanimity_correlation(data, np.eye(2)[truth], np.eye(2)[None], np.ones(data.n_labels, dtype=np.int64))
+
+
+# ----------------------------------------------------------- speed–accuracy
+def _nominal_curve(k: int) -> AccuracyCurve:
+    return accuracy_curve(lambda d: kernels.nominal_kernel(d, k), np.full(k, 1.0 / k))
+
+
+def test_accuracy_curve_matches_percent_correct_and_inverts():
+    curve = _nominal_curve(3)
+    for d in (0.0, 0.7, 1.9, 3.3):
+        assert float(curve(d)) == pytest.approx(kernels.percent_correct(d, 3), abs=1e-5)
+        if d > 0:
+            assert curve.inverse(kernels.percent_correct(d, 3)) == pytest.approx(d, abs=1e-3)
+    assert curve.chance == pytest.approx(1 / 3)
+    with pytest.raises(InvalidArgumentError, match="above chance"):
+        curve.inverse(0.3)
+
+
+@pytest.mark.parametrize("k, asymptote, rate, delay", [(2, 2.0, 0.2, 1.0), (4, 2.5, 0.1, 2.0)])
+def test_speed_accuracy_parameters_are_recovered(k, asymptote, rate, delay):
+    rng = np.random.default_rng(k)
+    seconds = np.round(15.0 * rng.lognormal(-0.32, 0.8, size=30_000), 2)
+    dprime = asymptote * -np.expm1(-rate * np.maximum(seconds - delay, 0.0))
+    p_correct = np.array([kernels.percent_correct(float(d), k) for d in dprime])
+    correct = rng.random(seconds.size) < p_correct
+    fit = fit_speed_accuracy(seconds, correct, _nominal_curve(k))
+    assert fit.converged and fit.standard_errors is not None
+    for estimate, true, error in zip((fit.discriminability, fit.accrual_rate, fit.base_time), (asymptote, rate, delay), fit.standard_errors):
+        assert abs(estimate - true) < 4 * error + 1e-3
+    assert fit.discriminability == pytest.approx(asymptote, rel=0.05)
+    assert fit.log_likelihood > fit.chance_log_likelihood
+
+
+def test_per_label_difficulty_and_reading_time_enter_the_fit():
+    rng = np.random.default_rng(9)
+    n = 30_000
+    context = rng.integers(0, 2, size=n)
+    difficulty = np.array([1.3, 0.6])[context]
+    reading = np.array([0.0, 8.0])[context]
+    seconds = np.round(reading + 15.0 * rng.lognormal(-0.32, 0.8, size=n), 2)
+    dprime = 2.0 * difficulty * -np.expm1(-0.2 * np.maximum(seconds - reading - 1.0, 0.0))
+    correct = rng.random(n) < np.array([kernels.percent_correct(float(d), 2) for d in dprime])
+    curve = _nominal_curve(2)
+    fit = fit_speed_accuracy(seconds, correct, curve, multiplier=difficulty, offset=reading)
+    for estimate, true, error in zip((fit.discriminability, fit.accrual_rate, fit.base_time), (2.0, 0.2, 1.0), fit.standard_errors):
+        assert abs(estimate - true) < 4 * error + 1e-3
+    pooled = fit_speed_accuracy(seconds, correct, curve)
+    assert pooled.log_likelihood < fit.log_likelihood
+    with pytest.raises(InvalidArgumentError, match="multiplier must be"):
+        fit_speed_accuracy(seconds, correct, curve, multiplier=np.zeros(n))
+
+
+def test_speed_accuracy_fit_refuses_unidentifiable_input():
+    curve = _nominal_curve(2)
+    with pytest.raises(InvalidArgumentError, match="barely vary"):
+        fit_speed_accuracy(np.full(100, 12.0), np.ones(100, dtype=bool), curve)
+    with pytest.raises(InvalidArgumentError, match="at least 30"):
+        fit_speed_accuracy(np.arange(10.0), np.ones(10, dtype=bool), curve)
+    with pytest.raises(InvalidArgumentError, match="boolean"):
+        fit_speed_accuracy(np.arange(40.0), np.ones(40), curve)
+    with pytest.raises(InvalidArgumentError, match="finite and >= 0"):
+        fit_speed_accuracy(-np.arange(40.0), np.ones(40, dtype=bool), curve)

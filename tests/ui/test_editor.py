@@ -1,0 +1,215 @@
+"""The scenario editor writes valid edits into the state (with undo) and shows
+invalid ones next to their field without applying them."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QPushButton
+
+from advisor.scenario import example_scenarios
+from advisor.state import ScenarioState
+from ui.editor import ScenarioEditorWidget, _parse_m
+
+
+@pytest.fixture
+def scenario():
+    # Two contexts and ordinal questions with automatic time shares.
+    return next(s for s in example_scenarios() if len(s.contexts) > 1 and len(s.questions) == 1)
+
+
+@pytest.fixture
+def state(scenario):
+    return ScenarioState(scenario, stored_id=1, revision=1)
+
+
+@pytest.fixture
+def editor(qtbot, state):
+    widget = ScenarioEditorWidget(state)
+    qtbot.addWidget(widget)
+    widget.resize(760, 1000)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget
+
+
+def test_spin_box_edit_updates_the_state(qtbot, editor, state):
+    changes = []
+    state.changed.connect(changes.append)
+    raters = state.scenario.raters.per_item + 2
+    seconds = state.scenario.campaign.seconds_per_item + 7.5
+    editor.field_widget("raters.per_item").setValue(raters)
+    assert state.scenario.raters.per_item == raters
+    editor.field_widget("campaign.seconds_per_item").setValue(seconds)
+    assert state.scenario.campaign.seconds_per_item == seconds
+    assert len(changes) == 2 and state.dirty
+
+
+def test_combo_edit_updates_the_state_and_enables_its_terms(editor, state):
+    combo = editor.field_widget("bounds.ceiling_form")
+    assert not editor.field_widget("bounds.catoni_lambda").isEnabled()
+    combo.setCurrentIndex(combo.findData("catoni"))
+    assert state.scenario.bounds.ceiling_form == "catoni"
+    assert editor.field_widget("bounds.catoni_lambda").isEnabled()
+    assert editor.field_widget("bounds.delta").isEnabled()
+
+
+def test_checkbox_switches_an_optional_field(qtbot, editor, state):
+    check = editor.field_widget("campaign.budget_cap:enabled")
+    spin = editor.field_widget("campaign.budget_cap")
+    assert state.scenario.campaign.budget_cap is None and not spin.isEnabled()
+    qtbot.mouseClick(check, Qt.MouseButton.LeftButton, pos=QPoint(6, check.height() // 2))
+    assert check.isChecked() and spin.isEnabled()
+    assert state.scenario.campaign.budget_cap == pytest.approx(spin.value())
+    spin.setValue(2500)
+    assert state.scenario.campaign.budget_cap == 2500
+    check.setChecked(False)
+    assert state.scenario.campaign.budget_cap is None
+
+
+def test_table_cell_edit_updates_the_state(qtbot, editor, state, edit_cell):
+    view = editor.contexts_table
+    edit_cell(view, 0, 3, 150)
+    assert state.scenario.contexts[0].reading_words == 150
+    edit_cell(view, 1, 0, "long documents")
+    assert state.scenario.contexts[1].name == "long documents"
+
+
+def test_format_combo_in_the_questions_table(qtbot, editor, state, edit_cell):
+    view = editor.questions_table
+    edit_cell(view, 0, 1, "free_text")
+    question = state.scenario.questions[0]
+    assert question.format.kind == "free_text" and question.format.max_chars == 500
+    model = view.model()
+    assert not (model.flags(model.index(0, 5)) & Qt.ItemFlag.ItemIsEditable)  # span: not for free text
+    assert model.flags(model.index(0, 6)) & Qt.ItemFlag.ItemIsEditable  # aspects: free text only
+    edit_cell(view, 0, 1, "ranking")
+    assert state.scenario.questions[0].format.kind == "ranking"
+    assert 2 <= state.scenario.questions[0].format.k <= 10
+
+
+def test_invalid_value_is_shown_and_not_applied(qtbot, editor, state):
+    before = state.scenario
+    editor.field_widget("bounds.delta").setValue(0.6)
+    stack_size = editor.undo_stack.count()
+    seen = []
+    state.changed.connect(seen.append)
+    editor.field_widget("bounds.eta").setValue(0.5)
+    message = editor.error_text("bounds.eta")
+    assert "delta + eta must be below 1" in message
+    assert editor.field_widget("bounds.eta").property("invalid") is True
+    assert seen == [] and state.scenario.bounds.eta == before.bounds.eta
+    assert editor.undo_stack.count() == stack_size
+    editor.field_widget("bounds.eta").setValue(0.3)
+    assert editor.error_text("bounds.eta") == ""
+    assert not editor.field_widget("bounds.eta").property("invalid")
+    assert state.scenario.bounds.eta == 0.3
+
+
+def test_excluded_end_point_names_the_range(editor, state):
+    editor.field_widget("raters.correlation").setValue(1.0)
+    assert "less than 1" in editor.error_text("raters.correlation")
+    assert state.scenario.raters.correlation != 1.0
+
+
+def test_invalid_table_cell_is_marked_with_the_message(qtbot, editor, state, edit_cell):
+    first = state.scenario.contexts[0].name
+    before = state.scenario
+    edit_cell(editor.contexts_table, 1, 0, first)
+    assert "names must be unique" in editor.error_text("contexts")
+    model = editor.contexts_table.model()
+    index = model.index(1, 0)
+    assert model.data(index) == first
+    assert "unique" in model.data(index, Qt.ItemDataRole.ToolTipRole)
+    assert state.scenario is before
+
+
+def test_target_complexity_as_m(qtbot, editor, state):
+    mode = editor.field_widget("target.log2_m:mode")
+    mode.setCurrentIndex(mode.findData("count"))
+    count = editor.field_widget("target.log2_m:count")
+    assert count.isVisible()
+    count.setText("1024")
+    count.editingFinished.emit()
+    assert state.scenario.target.log2_m == pytest.approx(10.0)
+    count.setText("one")
+    count.editingFinished.emit()
+    assert "M must be a number" in editor.error_text("target.log2_m")
+    assert state.scenario.target.log2_m == pytest.approx(10.0)
+
+
+def test_parse_m():
+    assert _parse_m("2^20") == pytest.approx(20.0)
+    assert _parse_m("1e6") == pytest.approx(19.931568569324174)
+    assert "more than 1" in _parse_m("1")
+
+
+def test_undo_and_redo(editor, state):
+    original = state.scenario
+    editor.field_widget("raters.per_item").setValue(6)
+    editor.field_widget("target.target_risk").setValue(0.2)
+    stack = editor.undo_stack
+    assert stack.count() == 2
+    stack.undo()
+    assert state.scenario.target.target_risk == original.target.target_risk
+    assert state.scenario.raters.per_item == 6
+    assert editor.field_widget("target.target_risk").value() == pytest.approx(original.target.target_risk)
+    stack.undo()
+    assert state.scenario == original and not state.dirty
+    stack.redo()
+    stack.redo()
+    assert state.scenario.raters.per_item == 6 and state.scenario.target.target_risk == 0.2
+
+
+def test_consecutive_edits_of_one_field_merge(editor, state):
+    spin = editor.field_widget("raters.per_item")
+    for value in (4, 5, 6, 7):
+        spin.setValue(value)
+    assert editor.undo_stack.count() == 1
+    editor.undo_stack.undo()
+    assert state.scenario.raters.per_item == 3
+    spin.setValue(4)
+    correlation = editor.field_widget("raters.correlation")
+    correlation.setValue(correlation.value() + 0.05)
+    spin.setValue(5)
+    assert editor.undo_stack.count() == 3
+
+
+def test_add_and_remove_rows_are_undoable(qtbot, editor, state):
+    count = len(state.scenario.questions)
+    buttons = {button.text(): button for button in editor.findChildren(QPushButton)}
+    qtbot.mouseClick(buttons["Add question"], Qt.MouseButton.LeftButton)
+    assert len(state.scenario.questions) == count + 1
+    assert state.scenario.questions[-1].name == f"question {count + 1}"
+    assert buttons["Remove question"].isEnabled()
+    qtbot.mouseClick(buttons["Remove question"], Qt.MouseButton.LeftButton)
+    assert len(state.scenario.questions) == count
+    editor.undo_stack.undo()
+    assert len(state.scenario.questions) == count + 1
+    assert buttons["Remove context"].isEnabled() == (len(state.scenario.contexts) > 1)
+
+
+def test_outside_changes_refresh_without_echo(editor, state):
+    pushed = editor.undo_stack.count()
+    state.update({"raters.per_item": 9, "campaign.items": 1234, "notes": "from elsewhere"})
+    assert editor.field_widget("raters.per_item").value() == 9
+    assert editor.field_widget("campaign.items").value() == 1234
+    assert editor.field_widget("notes").toPlainText() == "from elsewhere"
+    assert editor.undo_stack.count() == pushed
+
+
+def test_every_field_has_a_tooltip_with_unit_and_range(editor):
+    tip = editor.field_widget("campaign.seconds_per_item").toolTip()
+    assert "unit: s" in tip and "(0, 86 400]" in tip and "Time budget" in tip
+    header_tip = editor.questions_table.model().headerData(4, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole)
+    assert "[0, 0.5)" in header_tip and "mis-click" in header_tip
+
+
+def test_units_switch_converts_the_information_fields(editor, state):
+    from ui.settings import display_settings
+
+    state.set("bounds.residual_nats", 0.6931471805599453)
+    spin = editor.field_widget("bounds.residual_nats")
+    assert spin.value() == pytest.approx(1.0, abs=1e-3)
+    display_settings().set_unit("nats")
+    assert spin.value() == pytest.approx(0.6931, abs=1e-3)

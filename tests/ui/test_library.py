@@ -1,0 +1,142 @@
+"""The scenario library: search, sort, create, duplicate, rename, delete with
+undo, import and export JSON, history and restore."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from PySide6.QtCore import Qt
+
+from advisor.scenario import example_scenarios, load_scenario_file
+from ui.library import ScenarioLibraryWidget
+
+
+@pytest.fixture
+def library(qtbot, store):
+    widget = ScenarioLibraryWidget(store)
+    qtbot.addWidget(widget)
+    widget.resize(520, 760)
+    widget.show()
+    return widget
+
+
+def test_lists_the_examples_with_tags(library):
+    names = library.visible_names()
+    assert sorted(names) == sorted(e.name for e in example_scenarios())
+    model = library.table.model()
+    tags = {model.index(row, 0).data(): model.index(row, 1).data() for row in range(model.rowCount())}
+    example = example_scenarios()[0]
+    assert sorted(tags[example.name].split(", ")) == sorted(example.tags)
+
+
+def test_search_filters_by_name_tag_and_notes(library):
+    example = next(e for e in example_scenarios() if e.tags)
+    library.search_field.setText(example.tags[0].upper())
+    assert example.name in library.visible_names()
+    library.search_field.setText("no scenario mentions this")
+    assert library.visible_names() == []
+    library.search_field.clear()
+    assert len(library.visible_names()) == len(example_scenarios())
+
+
+def test_sort_by_name(library):
+    library.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+    names = library.visible_names()
+    assert names == sorted(names, key=str.lower)
+    library.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+    assert library.visible_names() == sorted(names, key=str.lower, reverse=True)
+
+
+def test_new_blank_and_from_example_get_free_names(qtbot, library, store):
+    with qtbot.waitSignal(library.scenario_created) as created:
+        first = library.create_blank()
+    assert created.args == [first]
+    second = library.create_blank()
+    assert store.get(first).name == "Untitled scenario"
+    assert store.get(second).name == "Untitled scenario (2)"
+    example = example_scenarios()[0]
+    copy = library.create_from_example(example)
+    assert store.get(copy).name == f"{example.name} (2)"
+    assert library.selected_id() == copy
+
+
+def test_duplicate_and_rename(library, store):
+    original = store.list(order_by="name", descending=False)[0]
+    library.select(original.id)
+    copy_id = library.duplicate_selected()
+    copy = store.get(copy_id)
+    assert copy.name == f"{original.name} copy"
+    assert copy.scenario.with_changes({"name": original.name}) == store.get(original.id).scenario
+    assert library.rename_selected("A renamed copy")
+    assert store.get(copy_id).name == "A renamed copy"
+    assert "A renamed copy" in library.visible_names()
+
+
+def test_rename_to_a_taken_name_warns_and_keeps_the_name(library, store, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    warnings = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *args: warnings.append(args[2]))
+    first, second = store.list(order_by="name", descending=False)[:2]
+    library.select(second.id)
+    assert not library.rename_selected(first.name)
+    assert warnings and first.name in warnings[0]
+    assert store.get(second.id).name == second.name
+
+
+def test_delete_is_undoable(qtbot, library, store):
+    victim = store.list()[0]
+    library.select(victim.id)
+    with qtbot.waitSignal(library.scenario_deleted):
+        assert library.delete_selected()
+    assert victim.name not in library.visible_names()
+    assert all(s.id != victim.id for s in store.list())
+    assert library.undo_stack.canUndo()
+    with qtbot.waitSignal(library.scenario_undeleted):
+        library.undo_stack.undo()
+    assert victim.name in library.visible_names()
+    assert store.get(victim.id).name == victim.name
+    library.undo_stack.redo()
+    assert victim.name not in library.visible_names()
+
+
+def test_export_and_import_json(tmp_path, library, store):
+    original = store.list(order_by="name", descending=False)[0]
+    library.select(original.id)
+    path = tmp_path / "exported.json"
+    assert library.export_selected(path)
+    assert load_scenario_file(path) == store.get(original.id).scenario
+    created = library.import_files([path])
+    assert len(created) == 1
+    imported = store.get(created[0])
+    assert imported.name == f"{original.name} (2)"
+    assert store.history(created[0])[0].summary == "imported from exported.json"
+
+
+def test_import_reports_bad_files(tmp_path, library, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    bad = tmp_path / "broken.json"
+    bad.write_text(json.dumps({"name": "x", "questions": []}), encoding="utf-8")
+    shown = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *args: shown.append(args[2]))
+    assert library.import_files([bad]) == []
+    assert shown and "broken.json" in shown[0] and "questions" in shown[0]
+
+
+def test_history_lists_revisions_and_restores_one(library, store):
+    stored = store.list()[0]
+    first = store.get(stored.id)
+    store.save(first.scenario.with_changes({"raters.per_item": 7}), stored_id=stored.id, base_revision=first.revision)
+    library.refresh()
+    library.select(stored.id)
+    history = library.history_table
+    assert history.rowCount() == 2
+    assert history.item(0, 0).text() == "2 (current)"
+    history.selectRow(1)
+    assert library.restore_revision(1)
+    restored = store.get(stored.id)
+    assert restored.revision == 3
+    assert restored.scenario == first.scenario
+    assert library.history_table.rowCount() == 3

@@ -1,0 +1,230 @@
+"""The main window moves the edited scenario between the store and the editor:
+save and restart, unsaved-changes prompts, stale-save conflicts, drafts,
+the unit switch, help, and the remembered layout."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtWidgets import QMessageBox
+
+import ui.main_window as main_window_module
+from advisor.store import ScenarioStore
+from ui.main_window import MainWindow
+from ui.settings import display_settings
+
+
+class Answers:
+    """Stands in for QMessageBox.question: records the questions, answers in turn."""
+
+    def __init__(self, *answers):
+        self.answers = list(answers)
+        self.asked: list[str] = []
+
+    def __call__(self, parent, title, text, *args, **kwargs):
+        self.asked.append(text)
+        return self.answers.pop(0) if self.answers else QMessageBox.StandardButton.Discard
+
+
+@pytest.fixture
+def answers(monkeypatch):
+    """Every question is answered "Discard" unless a test queues answers."""
+    stub = Answers()
+    monkeypatch.setattr(QMessageBox, "question", stub)
+    return stub
+
+
+@pytest.fixture
+def window(qtbot, store, answers):
+    win = MainWindow(store, recover_drafts=False)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    return win
+
+
+def _reopen(qtbot, url: str, **kwargs) -> MainWindow:
+    again = ScenarioStore.open(url)
+    win = MainWindow(again, recover_drafts=False, **kwargs)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    return win
+
+
+def test_save_then_restart_brings_the_same_scenario_back(qtbot, window, store):
+    raters = window.state.scenario.raters.per_item + 2
+    window.editor.field_widget("raters.per_item").setValue(raters)
+    assert window.isWindowModified() and "[*]" in window.windowTitle()
+    window.action("save").trigger()
+    assert not window.isWindowModified()
+    saved_id, saved = window.state.stored_id, window.state.scenario
+    assert store.get(saved_id).scenario == saved and store.get(saved_id).revision == 2
+    url = store.url
+    assert window.close()
+    store.close()
+    again = _reopen(qtbot, url)
+    assert again.state.stored_id == saved_id
+    assert again.state.scenario == saved and again.state.scenario.raters.per_item == raters
+    assert not again.state.dirty
+
+
+def test_invalid_input_saves_nothing(window, store):
+    stored_id = window.state.stored_id
+    revision = store.get(stored_id).revision
+    window.editor.field_widget("raters.correlation").setValue(1.0)
+    assert "less than 1" in window.editor.error_text("raters.correlation")
+    assert not window.state.dirty
+    window.action("save").trigger()
+    assert store.get(stored_id).revision == revision
+    assert store.history(stored_id)[-1].revision == revision
+
+
+def test_closing_with_unsaved_changes_prompts(qtbot, window, store, answers):
+    stored_id = window.state.stored_id
+    window.editor.field_widget("raters.per_item").setValue(window.state.scenario.raters.per_item + 1)
+    answers.answers = [QMessageBox.StandardButton.Cancel]
+    assert not window.close()
+    assert window.isVisible() and len(answers.asked) == 1 and "unsaved changes" in answers.asked[0]
+    answers.answers = [QMessageBox.StandardButton.Save]
+    assert window.close()
+    assert store.get(stored_id).scenario == window.state.scenario
+    assert store.get(stored_id).revision == 2
+
+
+def test_discarding_on_close_keeps_the_stored_revision(window, store, answers):
+    stored_id = window.state.stored_id
+    before = store.get(stored_id)
+    window.editor.field_widget("raters.per_item").setValue(before.scenario.raters.per_item + 1)
+    answers.answers = [QMessageBox.StandardButton.Discard]
+    assert window.close()
+    assert store.get(stored_id).revision == before.revision and store.get(stored_id).scenario == before.scenario
+
+
+def test_switching_scenarios_prompts_and_cancel_stays(window, store, answers):
+    current = window.state.stored_id
+    other = next(s.id for s in store.list() if s.id != current)
+    window.editor.field_widget("raters.per_item").setValue(window.state.scenario.raters.per_item + 1)
+    answers.answers = [QMessageBox.StandardButton.Cancel]
+    assert not window.open_scenario(other)
+    assert window.state.stored_id == current and window.state.dirty
+    answers.answers = [QMessageBox.StandardButton.Discard]
+    assert window.open_scenario(other)
+    assert window.state.stored_id == other and not window.state.dirty
+    assert window.undo_stack.count() == 0
+
+
+def test_stale_save_offers_save_as_new(window, store, monkeypatch):
+    stored_id = window.state.stored_id
+    stored = store.get(stored_id)
+    store.save(stored.scenario.with_changes({"notes": "saved by someone else"}), stored_id=stored_id,
+               base_revision=stored.revision)
+    window.editor.field_widget("raters.per_item").setValue(stored.scenario.raters.per_item + 1)
+    asked = []
+    monkeypatch.setattr(main_window_module, "ask_stale_resolution",
+                        lambda parent, error: asked.append(error) or "save_as_new")
+    assert window.save()
+    assert asked and asked[0].base_revision == 1 and asked[0].current_revision == 2
+    assert window.state.stored_id != stored_id and not window.state.dirty
+    assert window.state.scenario.name == f"{stored.name} (my edits)"
+    assert store.get(stored_id).scenario.notes == "saved by someone else"
+
+
+def test_stale_save_reload_takes_the_stored_revision(window, store, monkeypatch):
+    stored_id = window.state.stored_id
+    stored = store.get(stored_id)
+    elsewhere = stored.scenario.with_changes({"notes": "saved by someone else"})
+    store.save(elsewhere, stored_id=stored_id, base_revision=stored.revision)
+    window.editor.field_widget("raters.per_item").setValue(stored.scenario.raters.per_item + 1)
+    monkeypatch.setattr(main_window_module, "ask_stale_resolution", lambda parent, error: "reload")
+    window.save()
+    assert window.state.scenario == elsewhere and window.state.revision == 2 and not window.state.dirty
+
+
+def test_draft_survives_a_crash_and_is_recovered(qtbot, window, store, answers):
+    stored_id = window.state.stored_id
+    raters = window.state.scenario.raters.per_item + 3
+    window.editor.field_widget("raters.per_item").setValue(raters)
+    assert window.drafts.pending
+    path = window.drafts.flush()
+    assert path is not None and path.exists()
+    # A crash: the window never closes, the edits were never saved.
+    assert store.get(stored_id).scenario.raters.per_item != raters
+    url = store.url
+    answers.answers = [QMessageBox.StandardButton.Yes]
+    again = _reopen(qtbot, url, scenario_id=stored_id)
+    assert again.offer_draft_recovery()
+    assert "autosaved" in answers.asked[-1]
+    assert again.state.stored_id == stored_id and again.state.dirty
+    assert again.state.scenario.raters.per_item == raters
+    again.undo_stack.undo()
+    assert not again.state.dirty
+
+
+def test_draft_is_deleted_after_saving(window):
+    window.editor.field_widget("raters.per_item").setValue(window.state.scenario.raters.per_item + 1)
+    path = window.drafts.flush()
+    assert path.exists()
+    window.save()
+    assert not path.exists()
+
+
+def test_library_and_file_menu_create_and_open(qtbot, window, store):
+    count = len(store.list())
+    window.action("new").trigger()
+    assert len(store.list()) == count + 1
+    assert window.state.scenario.name == "Untitled scenario"
+    assert window.library.selected_id() == window.state.stored_id
+
+
+def test_deleting_the_open_scenario_keeps_it_on_screen(window, store):
+    stored_id = window.state.stored_id
+    window.library.select(stored_id)
+    window.library.delete_selected()
+    assert window.state.stored_id is None and window.state.dirty
+    window.library.undo_stack.undo()
+    assert window.state.stored_id == stored_id and not window.state.dirty
+
+
+def test_units_action_switches_bits_and_nats(window):
+    action = window.action("units")
+    assert display_settings().unit == "bits" and not action.isChecked()
+    action.trigger()
+    assert display_settings().unit == "nats" and action.isChecked()
+    display_settings().set_unit("bits")
+    assert not action.isChecked()
+
+
+def test_help_method_and_about(qtbot, window, monkeypatch):
+    window.action("method").trigger()
+    dialog = window.findChild(main_window_module.MethodDialog)
+    assert dialog is not None and dialog.isVisible()
+    assert "method" in dialog.browser.toPlainText().lower()
+    shown = []
+    monkeypatch.setattr(main_window_module.AboutDialog, "exec", lambda self: shown.append(self.label.text()))
+    window.action("about").trigger()
+    for name in ("Python", "Qt", "PySide6", "pyqtgraph", "numpy", "scipy"):
+        assert name in shown[0]
+
+
+def test_window_layout_is_remembered(qtbot, window, store):
+    window.resize(1500, 900)
+    qtbot.wait(20)
+    sizes = [700, 800]
+    window._design.setSizes(sizes)
+    sizes = window._design.sizes()
+    window.tabs.setCurrentIndex(1)
+    assert window.close()
+    again = _reopen(qtbot, store.url)
+    assert (again.width(), again.height()) == (1500, 900)
+    assert again.tabs.currentIndex() == 1
+    again.tabs.setCurrentIndex(0)
+    assert again._design.sizes() == sizes
+
+
+def test_edit_undo_follows_the_focus(qtbot, window, store):
+    window.editor.field_widget("raters.per_item").setValue(window.state.scenario.raters.per_item + 1)
+    window.activateWindow()
+    window.editor.field_widget("raters.per_item").setFocus()
+    qtbot.waitUntil(lambda: window.action("undo").isEnabled())
+    window.action("undo").trigger()
+    assert not window.state.dirty

@@ -1,0 +1,154 @@
+"""The pilot wizard: preview, summary with the methods' accuracies, calibration."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from advisor.scenario import Question, ResponseFormat, Scenario
+from advisor.store import ScenarioStore
+from ui.pilot_wizard import PilotWizard
+
+PILOTS = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "pilots"
+RTE = PILOTS / "snow2008_rte.csv"
+
+
+@pytest.fixture
+def store(tmp_path):
+    opened = ScenarioStore.open(tmp_path / "pilots.sqlite", seed=False)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def scenario():
+    return Scenario(
+        name="Entailment, binary",
+        questions=(
+            Question(name="ranked", format=ResponseFormat(kind="ranking", k=3), time_share=0.3),
+            Question(name="entails", format=ResponseFormat(kind="binary"), time_share=0.7),
+        ),
+    )
+
+
+def _wait_idle(qtbot, wizard, timeout=60_000):
+    qtbot.waitUntil(lambda: not wizard.is_busy(), timeout=timeout)
+
+
+def _open(qtbot, store, scenario, path=RTE, resamples=100):
+    wizard = PilotWizard(store, scenario)
+    qtbot.addWidget(wizard)
+    # QWizard enters its start page when first shown; restart() does so
+    # without showing a window (which the offscreen platform would warn about).
+    wizard.restart()
+    wizard.file_page._resamples_spin.setValue(resamples)
+    wizard.set_path(path)
+    _wait_idle(qtbot, wizard)
+    return wizard
+
+
+def test_preview_shows_the_first_rows_and_the_columns(qtbot, store, scenario):
+    wizard = _open(qtbot, store, scenario)
+    page = wizard.file_page
+    assert page.isComplete()
+    table = page._preview_table
+    assert table.rowCount() == 20
+    assert [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())] == ["item", "rater", "label", "gold"]
+    assert (table.item(0, 0).text(), table.item(0, 1).text(), table.item(0, 2).text()) == ("266", "A19IBSKBTABMR3", "1")
+    assert "8,000 labels on 800 items by 164 raters" in page._status_label.text()
+    assert "gold (800 items)" in page._columns_label.text()
+    # The ranking question cannot be calibrated: the binary one is chosen.
+    assert page.scenario_question() == "entails"
+    assert page.options()["scale"] == "nominal"
+
+
+def test_summary_shows_the_methods_accuracies_and_apply_returns_a_calibrated_copy(qtbot, store, scenario):
+    wizard = _open(qtbot, store, scenario)
+    wizard.next()
+    _wait_idle(qtbot, wizard)
+    page = wizard.summary_page
+    assert page.isComplete()
+    table = page._methods_table
+    accuracies = {table.item(r, 0).text(): float(table.item(r, 1).text()) for r in range(table.rowCount())}
+    assert accuracies["Majority vote"] == pytest.approx(0.9025, abs=5e-5)
+    assert accuracies["Dawid–Skene"] >= 0.9275 - 5e-5
+    assert accuracies["Dawid–Skene"] > accuracies["Majority vote"]
+    assert "One-coin Dawid–Skene" in accuracies
+    capacity = page._value_labels["capacity"].text()
+    assert "95% interval" in capacity and "100 bootstrap resamples" in capacity
+    assert page._value_labels["fleiss_kappa"].text() != "—"
+    # Heatmaps: the pooled kernel first, then one rater's confusion matrix with numbers.
+    assert page._heatmap.matrix.shape == (2, 2)
+    assert len(page._heatmap.cell_texts()) == 4
+    assert page._rater_combo.count() == 1 + 164
+    page._rater_combo.setCurrentIndex(1)
+    rater = wizard.summary.rater_reports[page._rater_combo.currentData()]
+    assert page._heatmap.matrix.tolist() == [list(row) for row in rater.confusion]
+
+    wizard.next()
+    _wait_idle(qtbot, wizard)
+    assert wizard.apply_page.isComplete()
+    calibrated = wizard.calibrated_scenario()
+    assert calibrated is not None and calibrated != scenario
+    record = calibrated.provenance[-1]
+    assert record.source == str(RTE) and "pilot" in record.method
+    assert "raters.correlation" in record.fields and "raters.discriminability" in record.fields
+    assert calibrated.raters.correlation == pytest.approx(wizard.summary.rho)
+    assert wizard.apply_page._changes_table.rowCount() == len(record.fields)
+
+    with qtbot.waitSignal(wizard.pilot_stored) as blocker:
+        wizard.accept()
+    stored = store.get_pilot(blocker.args[0])
+    assert stored.name == "snow2008_rte" and stored.content == RTE.read_bytes()
+    assert stored.summary["methods"]["dawid_skene"]["accuracy_vs_gold"] == pytest.approx(accuracies["Dawid–Skene"], abs=5e-5)
+    assert wizard.result() == PilotWizard.DialogCode.Accepted
+
+
+def test_stop_cancels_the_summary_and_back_next_restarts_it(qtbot, store, scenario):
+    wizard = _open(qtbot, store, scenario, resamples=100_000)
+    wizard.next()
+    page = wizard.summary_page
+    assert page.is_running
+    page._stop_button.click()
+    _wait_idle(qtbot, wizard, timeout=15_000)
+    assert wizard.summary is None and not page.isComplete()
+    assert "Stopped" in page._status_label.text()
+
+
+def test_a_malformed_pilot_is_reported_with_its_line(qtbot, store, scenario, tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("item,rater,label\n1,a,0\n2,b\n")
+    wizard = _open(qtbot, store, scenario, path=bad)
+    assert not wizard.file_page.isComplete()
+    text = wizard.file_page._status_label.text()
+    assert "Cannot read the pilot" in text and "line 3" in text
+
+
+def test_a_taken_pilot_name_is_refused_on_finish(qtbot, store, scenario):
+    store.add_pilot("snow2008_rte", source="elsewhere", content=b"x", summary={})
+    wizard = _open(qtbot, store, scenario, resamples=0)
+    wizard.next()
+    _wait_idle(qtbot, wizard)
+    wizard.next()
+    _wait_idle(qtbot, wizard)
+    page = wizard.apply_page
+    assert page._store_name_edit.text() == "snow2008_rte (2)"
+    page._store_name_edit.setText("snow2008_rte")
+    assert not page.validatePage()
+    assert "already exists" in page._store_error_label.text()
+    page._store_name_edit.setText("rte pilot")
+    assert page.validatePage()
+    assert wizard.stored_pilot_id() == store.get_pilot("rte pilot").id
+
+
+def test_the_preview_opens(qtbot, tmp_path):
+    from ui.pilot_wizard import preview_pilot_wizard
+
+    wizard = preview_pilot_wizard(tmp_path)
+    qtbot.addWidget(wizard)
+    wizard.restart()
+    _wait_idle(qtbot, wizard)
+    assert wizard.file_page.isComplete()
+    assert not wizard.grab().isNull()
+    wizard._store.close()

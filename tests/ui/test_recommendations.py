@@ -1,0 +1,202 @@
+"""The Recommendations tab: levers, solve-for and the optimiser, off the GUI thread."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from PySide6.QtCore import QTimer
+
+from advisor.evaluate import evaluate
+from advisor.levers import rank_levers
+from advisor.scenario import Question, ResponseFormat, Scenario
+from advisor.solve import solve
+from advisor.state import ScenarioState
+from advisor.store import ScenarioStore
+from ui.recommendations import LEVER_COLUMNS, RecommendationsWidget, _solve_value_text
+from ui.settings import display_settings
+
+
+@pytest.fixture
+def store(tmp_path):
+    opened = ScenarioStore.open(tmp_path / "recommendations.sqlite", seed=False)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def scenario():
+    return Scenario(
+        name="Chatbot rubric",
+        questions=(
+            Question(name="helpful", format=ResponseFormat(kind="ordinal", k=5)),
+            Question(name="safe", format=ResponseFormat(kind="binary")),
+        ),
+    )
+
+
+@pytest.fixture
+def widget(qtbot, scenario, store):
+    state = ScenarioState(scenario)
+    made = RecommendationsWidget(state, store)
+    qtbot.addWidget(made)
+    qtbot.waitUntil(lambda: made.recommendations is not None and made.solve_result is not None, timeout=60_000)
+    return made
+
+
+def test_levers_table_shows_the_ranked_levers(widget, scenario):
+    expected = rank_levers(scenario)
+    table = widget._levers_table
+    assert table.rowCount() == len(expected)
+    assert [table.item(r, LEVER_COLUMNS.index("Lever")).text() for r in range(table.rowCount())] == [
+        lever.title for lever in expected]
+    first = expected[0]
+    assert float(table.item(0, 2).text().replace("−", "-")) == pytest.approx(first.gain_nats / 0.6931471805599453, abs=1e-3)
+    assert table.horizontalHeaderItem(2).text() == "ΔC̄ (bits/item)"
+    assert "bits per USD" == table.horizontalHeaderItem(LEVER_COLUMNS.index("per money")).text()
+
+
+def test_apply_lever_creates_a_new_scenario_in_the_store(widget, store, qtbot):
+    levers = widget.recommendations.levers
+    row = next(i for i, lever in enumerate(levers) if lever.scenario is not None)
+    widget.select_lever(row)
+    assert widget._apply_lever_button.isEnabled()
+    assert widget._lever_detail_label.text() == levers[row].explanation
+    with qtbot.waitSignal(widget.scenario_created) as blocker:
+        widget._apply_lever_button.click()
+    stored = store.get(blocker.args[0])
+    assert stored.name == f"Chatbot rubric — {levers[row].title}"[:200]
+    assert stored.scenario.with_changes({"name": "x"}) == levers[row].scenario.with_changes({"name": "x"})
+    # Applying it again does not collide with the name just taken.
+    with qtbot.waitSignal(widget.scenario_created) as again:
+        widget._apply_lever_button.click()
+    assert store.get(again.args[0]).name.endswith("(2)")
+    assert store.count() == 2
+
+
+def test_inapplicable_levers_cannot_be_applied(qtbot, store):
+    single = Scenario(name="One rater", questions=(Question(name="q", format=ResponseFormat(kind="binary")),),
+                      raters={"per_item": 1, "correlation": 0.0})
+    made = RecommendationsWidget(ScenarioState(single), store)
+    qtbot.addWidget(made)
+    qtbot.waitUntil(lambda: made.recommendations is not None, timeout=60_000)
+    row = next(i for i, lever in enumerate(made.recommendations.levers) if not lever.applicable)
+    made.select_lever(row)
+    assert not made._apply_lever_button.isEnabled()
+    assert made.apply_selected_lever() is None
+    assert "Does not apply" in made._levers_table.item(row, LEVER_COLUMNS.index("Explanation")).text()
+
+
+def test_an_edit_recomputes_once_after_the_debounce(widget, qtbot):
+    results = []
+    widget.recommendations_ready.connect(results.append)
+    widget._state.set("raters.per_item", 4)
+    widget._state.set("raters.per_item", 5)
+    qtbot.waitUntil(lambda: bool(results) and not widget.is_busy(), timeout=60_000)
+    qtbot.wait(50)
+    assert len(results) == 1
+    assert results[0].scenario.raters.per_item == 5
+    assert widget.recommendations.scenario == widget._state.scenario
+
+
+def test_solve_for_shows_the_value(widget, qtbot, scenario):
+    with qtbot.waitSignal(widget.solve_ready, timeout=60_000):
+        widget.set_solve_unknown("raters")
+    expected = solve(scenario, "raters")
+    assert widget.solve_result.value == expected.value
+    shown = widget._solve_value_label.text()
+    if expected.reachable:
+        assert shown == _solve_value_text("raters", expected.value, "USD")
+    else:
+        assert shown.startswith("unreachable")
+    assert widget._solve_message_label.text() == expected.message
+    assert widget._solve_current_label.text() == "now 3 raters per item"
+
+    with qtbot.waitSignal(widget.solve_ready, timeout=60_000):
+        widget.set_solve_unknown("items")
+    items = solve(scenario, "items")
+    assert widget.solve_result.unknown == "items"
+    assert widget._solve_message_label.text() == items.message
+
+
+def test_the_allocation_lists_every_question(widget):
+    table = widget._allocation_table
+    assert [table.item(r, 0).text() for r in range(table.rowCount())] == ["helpful", "safe"]
+    shares = [float(table.item(r, 2).text().rstrip(" %")) for r in range(table.rowCount())]
+    assert sum(shares) == pytest.approx(100, abs=1.01)
+
+
+def test_the_unit_switch_relabels_without_recomputing(widget):
+    before = widget.recommendations
+    display_settings().set_unit("nats")
+    assert widget._levers_table.horizontalHeaderItem(2).text() == "ΔC̄ (nats/item)"
+    assert widget.recommendations is before
+    first = before.levers[0]
+    assert float(widget._levers_table.item(0, 2).text().replace("−", "-")) == pytest.approx(first.gain_nats, abs=1e-3)
+
+
+def test_the_event_loop_turns_while_the_optimiser_runs_and_cancel_stops_it(widget, qtbot):
+    # The largest search the form allows, so that it is still running when cancelled.
+    widget._max_raters_spin.setValue(widget._max_raters_spin.maximum())
+    ticks = []
+    timer = QTimer()
+    timer.timeout.connect(lambda: ticks.append(time.monotonic()))
+    timer.start(10)
+    progress = []
+    widget._optimize_progress.valueChanged.connect(progress.append)
+    finished = []
+    widget.optimization_finished.connect(finished.append)
+    widget._optimize_button.click()
+    assert widget.is_optimizing and widget._cancel_button.isEnabled() and not widget._optimize_button.isEnabled()
+    qtbot.waitUntil(lambda: len(progress) >= 2 or not widget.is_optimizing, timeout=30_000)
+    assert widget.is_optimizing, "the search ended before it could be cancelled"
+    ticks_while_running = len(ticks)
+    assert ticks_while_running >= 3
+    cancelled_at = time.monotonic()
+    widget._cancel_button.click()
+    qtbot.waitUntil(lambda: not widget.is_optimizing, timeout=10_000)
+    timer.stop()
+    assert time.monotonic() - cancelled_at < 5.0
+    assert finished and finished[0].cancelled is True
+    assert "Cancelled" in widget._optimize_progress.format()
+    assert widget._optimize_button.isEnabled() and not widget._cancel_button.isEnabled()
+
+
+def test_the_optimiser_plots_the_frontier_and_saves_the_recommended_design(widget, qtbot, store, scenario):
+    with qtbot.waitSignal(widget.optimization_finished, timeout=120_000) as blocker:
+        widget.start_optimizer()
+    result = blocker.args[0]
+    assert result.cancelled is False
+    pareto = widget._pareto
+    assert list(pareto.costs) == [p.cost for p in result.frontier]
+    assert list(pareto.floors) == [p.floor for p in result.frontier]
+    assert pareto._target.isVisible() and pareto._target.value() == pytest.approx(scenario.target.target_risk)
+    if result.recommended is None:
+        assert not widget._save_design_button.isEnabled()
+        return
+    assert pareto.recommended_index is not None
+    assert widget._save_design_button.isEnabled()
+    with qtbot.waitSignal(widget.scenario_created) as created:
+        widget._save_design_button.click()
+    stored = store.get(created.args[0])
+    assert stored.name == "Chatbot rubric — optimised"
+    assert evaluate(stored.scenario, curves=False).floor <= scenario.target.target_risk
+
+
+def test_unticking_every_format_of_a_question_blocks_the_optimiser(widget):
+    for (name, _label), check in widget._format_checks.items():
+        if name == "safe":
+            check.setChecked(False)
+    assert not widget._optimize_button.isEnabled()
+    assert widget.constraints()["allowed_formats"]["safe"] == []
+
+
+def test_the_preview_opens(qtbot, tmp_path):
+    from ui.recommendations import preview_recommendations
+
+    made = preview_recommendations(tmp_path)
+    qtbot.addWidget(made)
+    qtbot.waitUntil(lambda: not made.is_busy(), timeout=60_000)
+    assert made._levers_table.rowCount() > 0
+    assert not made.grab().isNull()
+    made._store.close()

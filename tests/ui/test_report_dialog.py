@@ -1,0 +1,151 @@
+"""The report export dialog writes every format and records each export."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+import pytest
+
+from advisor.report import FORMATS
+from advisor.store import ScenarioStore
+from ui.report_dialog import ReportExportDialog, report_file_name
+
+
+@pytest.fixture(scope="module")
+def seeded_db(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("reports")
+    ScenarioStore.open(folder / "seeded.sqlite").close()
+    return folder / "seeded.sqlite"
+
+
+@pytest.fixture
+def store(seeded_db, tmp_path):
+    copy = tmp_path / "store.sqlite"
+    copy.write_bytes(seeded_db.read_bytes())
+    opened = ScenarioStore.open(copy, seed=False)
+    yield opened
+    opened.close()
+
+
+def _names(store):
+    return [s.name for s in store.list(order_by="name", descending=False)]
+
+
+def _export(qtbot, dialog, timeout=120_000):
+    with qtbot.waitSignal(dialog.exported, timeout=timeout) as blocker:
+        dialog._export_button.click()
+    return blocker.args[0]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_each_format_is_written_and_recorded(qtbot, store, tmp_path, fmt, monkeypatch):
+    opened = []
+    monkeypatch.setattr("ui.report_dialog.open_in_desktop", opened.append)
+    name = _names(store)[0]
+    dialog = ReportExportDialog(store, [name])
+    qtbot.addWidget(dialog)
+    assert dialog.selected_names() == [name]
+    dialog.set_format(fmt)
+    # The optimiser's frontier is the slowest section; the others cover every renderer.
+    dialog.set_section("frontier", False)
+    target = tmp_path / report_file_name([name], fmt)
+    dialog.set_output_path(target)
+    info = _export(qtbot, dialog)
+    assert info.path == target and target.is_file() and target.stat().st_size > 0
+    assert info.sha256 == hashlib.sha256(target.read_bytes()).hexdigest()
+    entries = store.list_exports()
+    assert len(entries) == 1
+    entry = entries[0]
+    assert (entry.fmt, entry.path, entry.sha256, entry.scenario_names) == (fmt, str(target), info.sha256, (name,))
+    assert "frontier" not in entry.detail["sections"]
+    assert opened == [target]
+    assert "recorded in the export protocol" in dialog._status_label.text()
+    if fmt == "json":
+        assert json.loads(target.read_text())
+    if fmt == "pdf":
+        assert target.read_bytes().startswith(b"%PDF")
+
+
+def test_the_opening_is_skipped_when_the_environment_says_so(qtbot, store, tmp_path, monkeypatch):
+    launched = []
+    monkeypatch.setenv("ANNOTATION_ADVISOR_NO_OPEN", "1")
+    monkeypatch.setattr("ui.protocol.QDesktopServices.openUrl", launched.append)
+    dialog = ReportExportDialog(store, _names(store)[:1])
+    qtbot.addWidget(dialog)
+    dialog.set_format("md")
+    for key in ("plots", "recommendations", "frontier", "method"):
+        dialog.set_section(key, False)
+    dialog.set_output_path(tmp_path / "r.md")
+    _export(qtbot, dialog)
+    assert launched == []
+
+
+def test_two_scenarios_make_a_comparison(qtbot, store, tmp_path):
+    names = _names(store)[:2]
+    dialog = ReportExportDialog(store, names)
+    qtbot.addWidget(dialog)
+    assert dialog._section_checks["comparison"].isEnabled()
+    dialog.set_format("csv")
+    dialog.set_output_path(tmp_path / "compare.csv")
+    dialog.set_section("frontier", False)
+    info = _export(qtbot, dialog)
+    assert info.scenario_names == tuple(names)
+    text = (tmp_path / "compare.csv").read_text(encoding="utf-8-sig")
+    assert all(name in text for name in names)
+
+
+def test_comparison_needs_two_scenarios_and_nothing_ticked_blocks_export(qtbot, store, tmp_path):
+    dialog = ReportExportDialog(store, [])
+    qtbot.addWidget(dialog)
+    assert not dialog._export_button.isEnabled()
+    dialog._scenario_list.item(0).setCheckState(dialog._scenario_list.item(0).checkState().Checked)
+    assert dialog._export_button.isEnabled()
+    assert not dialog._section_checks["comparison"].isEnabled()
+    assert "comparison" not in dialog.selected_sections()
+    for key in dialog._section_checks:
+        dialog.set_section(key, False)
+    assert not dialog._export_button.isEnabled()
+
+
+def test_the_suffix_follows_the_format(qtbot, store, tmp_path):
+    dialog = ReportExportDialog(store, _names(store)[:1])
+    qtbot.addWidget(dialog)
+    dialog.set_output_path(tmp_path / "design.html")
+    dialog.set_format("pdf")
+    assert dialog.output_path() == str(tmp_path / "design.pdf")
+
+
+def test_a_missing_folder_is_refused(qtbot, store, tmp_path):
+    dialog = ReportExportDialog(store, _names(store)[:1])
+    qtbot.addWidget(dialog)
+    dialog.set_output_path(tmp_path / "nowhere" / "r.html")
+    assert not dialog._export_button.isEnabled()
+    dialog.export()
+    assert "does not exist" in dialog._status_label.text()
+    assert store.list_exports() == []
+
+
+def test_cancel_stops_the_export_and_writes_nothing(qtbot, store, tmp_path):
+    names = _names(store)
+    dialog = ReportExportDialog(store, names)
+    qtbot.addWidget(dialog)
+    dialog.set_output_path(tmp_path / "all.html")
+    dialog._export_button.click()
+    assert dialog.is_exporting and dialog._cancel_button.isEnabled()
+    dialog._cancel_button.click()
+    qtbot.waitUntil(lambda: not dialog.is_exporting, timeout=120_000)
+    assert "cancelled" in dialog._status_label.text()
+    assert not (tmp_path / "all.html").exists()
+    assert store.list_exports() == []
+
+
+def test_the_preview_opens(qtbot, tmp_path):
+    from ui.report_dialog import preview_report_dialog
+
+    dialog = preview_report_dialog(tmp_path)
+    qtbot.addWidget(dialog)
+    assert len(dialog.selected_names()) == 1
+    assert dialog._export_button.isEnabled()
+    assert not dialog.grab().isNull()
+    dialog._store.close()

@@ -1,0 +1,164 @@
+"""Live results: every kind of edit reaches the cards, charts and plots, off
+the GUI thread, with the event loop turning throughout."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QHBoxLayout, QWidget
+
+from advisor.evaluate import evaluate
+from advisor.scenario import example_scenarios
+from advisor.state import ScenarioState
+from ui.editor import ScenarioEditorWidget
+from ui.results import ResultsWidget
+from ui.settings import display_settings
+from ui.workers import DebouncedEvaluator
+
+
+@pytest.fixture
+def scenario():
+    return next(s for s in example_scenarios() if len(s.contexts) > 1)
+
+
+@pytest.fixture
+def state(scenario):
+    return ScenarioState(scenario, stored_id=1, revision=1)
+
+
+@pytest.fixture
+def panel(qtbot, state):
+    """The editor and the results side by side on one state, as in the window."""
+    holder = QWidget()
+    layout = QHBoxLayout(holder)
+    editor = ScenarioEditorWidget(state)
+    results = ResultsWidget(state)
+    layout.addWidget(editor)
+    layout.addWidget(results)
+    qtbot.addWidget(holder)
+    holder.resize(1500, 950)
+    holder.show()
+    qtbot.waitUntil(lambda: results.evaluation is not None, timeout=30_000)
+    return editor, results
+
+
+def _wait_for(qtbot, results, state):
+    """Until the results show the state's current scenario."""
+    qtbot.waitUntil(lambda: results.evaluation is not None
+                    and results.evaluation.content_hash == state.scenario.content_hash()
+                    and not results.evaluator.is_busy, timeout=30_000)
+
+
+def test_results_show_the_evaluation(panel, state):
+    _, results = panel
+    expected = evaluate(state.scenario)
+    assert results.card("capacity").value_text == f"{expected.capacity_nats / 0.6931471805599453:.2f} bits/item"
+    assert results.card("floor").value_text == f"{expected.floor:.3f}"
+    assert results.card("ceiling").value_text == f"{expected.ceiling:.3f}"
+    assert results.card("floor").status == ("good" if expected.floor_meets_target else "bad")
+    for name in ("items", "log2_m", "raters", "seconds"):
+        plot = results.curve_plot(name)
+        assert plot.curve == expected.curves[name]
+        xs, ys = plot._ceiling.getData()
+        assert len(xs) == len(expected.curves[name].x) and max(ys) <= 1.0
+    groups = results.breakdown_chart.group_names
+    assert len(groups) == sum(len(c.questions) for c in expected.contexts)
+    panel_bits = [q.panel_nats / 0.6931471805599453 for c in expected.contexts for q in c.questions]
+    assert results.breakdown_chart.bar_values("panel_nats") == pytest.approx(panel_bits, rel=1e-9)
+    assert results.warnings() == [f"⚠ {w}" for w in expected.warnings]
+
+
+def test_spin_edit_updates_state_and_results(qtbot, panel, state):
+    editor, results = panel
+    before = results.evaluation
+    editor.field_widget("raters.per_item").setValue(state.scenario.raters.per_item + 3)
+    _wait_for(qtbot, results, state)
+    assert results.evaluation.capacity_nats > before.capacity_nats
+    assert results.card("cost").value_text != f"{before.currency} {before.cost:,.0f}"
+    assert results.curve_plot("raters").curve.current == state.scenario.raters.per_item
+
+
+def test_combo_edit_updates_state_and_results(qtbot, panel, state):
+    editor, results = panel
+    combo = editor.field_widget("bounds.ceiling_form")
+    combo.setCurrentIndex(combo.findData("mcallester"))
+    _wait_for(qtbot, results, state)
+    assert results.evaluation.ceiling_form == "mcallester"
+    assert results.card("ceiling").detail_text.startswith("mcallester form")
+
+
+def test_table_cell_edit_updates_state_and_results(qtbot, panel, state, edit_cell):
+    editor, results = panel
+    words = state.scenario.contexts[0].reading_words + 400
+    before = results.evaluation.contexts[0].judgment_seconds
+    edit_cell(editor.contexts_table, 0, 3, int(words))
+    assert state.scenario.contexts[0].reading_words == words
+    _wait_for(qtbot, results, state)
+    assert results.evaluation.contexts[0].judgment_seconds < before
+
+
+def test_checkbox_edit_updates_state_and_results(qtbot, panel, state):
+    editor, results = panel
+    assert results.card("cost").status == "neutral"
+    editor.field_widget("campaign.budget_cap").setValue(1.0)
+    editor.field_widget("campaign.budget_cap:enabled").setChecked(True)
+    assert state.scenario.campaign.budget_cap == 1.0
+    _wait_for(qtbot, results, state)
+    assert results.card("cost").status == "bad" and "cap" in results.card("cost").detail_text
+
+
+def test_card_colour_follows_the_target(qtbot, panel, state):
+    editor, results = panel
+    editor.field_widget("target.target_risk").setValue(0.999)
+    _wait_for(qtbot, results, state)
+    assert results.card("floor").status == "good"
+    editor.field_widget("target.target_risk").setValue(0.0001)
+    _wait_for(qtbot, results, state)
+    assert results.card("floor").status == "bad" and results.card("capacity").status == "bad"
+
+
+def test_unit_switch_redraws_in_nats(qtbot, panel, state):
+    _, results = panel
+    nats = results.evaluation.capacity_nats
+    display_settings().set_unit("nats")
+    assert results.card("capacity").value_text == f"{nats:.2f} nats/item"
+    first = results.evaluation.contexts[0].questions[0].panel_nats
+    assert results.breakdown_chart.bar_values("panel_nats")[0] == pytest.approx(first)
+
+
+def test_event_loop_turns_while_evaluating(qtbot, state):
+    """A QTimer keeps ticking and the busy indicator shows during a slow evaluation."""
+
+    def slow_evaluate(scenario):
+        time.sleep(0.6)
+        return evaluate(scenario)
+
+    results = ResultsWidget(state, evaluator=DebouncedEvaluator(evaluate_fn=slow_evaluate))
+    qtbot.addWidget(results)
+    results.show()
+    ticks = []
+    timer = QTimer()
+    timer.setInterval(20)
+    timer.timeout.connect(lambda: ticks.append(time.monotonic()))
+    timer.start()
+    qtbot.waitUntil(results.is_busy_shown, timeout=5000)
+    with qtbot.waitSignal(results.updated, timeout=30_000):
+        pass
+    timer.stop()
+    assert not results.is_busy_shown()
+    assert len(ticks) >= 15
+    assert max(b - a for a, b in zip(ticks, ticks[1:])) < 0.3
+
+
+def test_failed_evaluation_is_shown(qtbot, state):
+    def broken(_scenario):
+        raise ValueError("seconds_per_item: too short for any judgment")
+
+    results = ResultsWidget(state, evaluator=DebouncedEvaluator(evaluate_fn=broken))
+    qtbot.addWidget(results)
+    results.show()
+    with qtbot.waitSignal(results.evaluator.failed, timeout=5000):
+        pass
+    assert "too short for any judgment" in results.error_text()

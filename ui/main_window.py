@@ -1,0 +1,666 @@
+"""The main window: library, editor and live results, recommendations and
+comparison, with the menus that tie them together.
+
+One :class:`~advisor.state.ScenarioState` is the scenario being edited. The
+editor writes into it (with undo), the results and recommendations read from
+it, and this window moves it between the store and the editor: open, save
+(with the stale-revision conflict resolved by the user), save as, import and
+export. Unsaved edits are marked in the title, autosaved as a draft while the
+user pauses, offered back after a crash, and never dropped without asking.
+
+Run ``python -m ui.main_window`` to open the window on a temporary database
+seeded with the examples.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoGroup, QUndoStack
+from PySide6.QtWidgets import (
+    QApplication,
+    QDockWidget,
+    QFileDialog,
+    QInputDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QTabWidget,
+    QWidget,
+)
+
+from advisor.errors import AdvisorError, ScenarioNotFoundError, StaleRevisionError
+from advisor.scenario import Scenario, example_scenarios, save_scenario_file
+from advisor.state import ScenarioState
+from advisor.store import ScenarioStore, StoredScenario
+from ui.bindings import connect_to_widget
+from ui.compare import CompareWidget
+from ui.drafts import Draft, DraftKeeper, find_drafts
+from ui.editor import ScenarioEditorWidget
+from ui.help_dialogs import AboutDialog, MethodDialog
+from ui.interface_import import InterfaceImportDialog
+from ui.library import ScenarioLibraryWidget, blank_scenario, format_time
+from ui.pilot_wizard import PilotWizard
+from ui.protocol import ProtocolWidget
+from ui.results import ResultsWidget
+from ui.settings import APP_NAME, data_dir, display_settings, ui_settings
+from ui.undo import ScenarioEditCommand
+
+SETTINGS_GROUP = "main_window"
+
+
+def ask_stale_resolution(parent: QWidget, error: StaleRevisionError) -> str:
+    """Ask what to do when the stored scenario moved on since this edit began.
+
+    Returns
+    -------
+    str
+        ``"reload"`` (drop these edits, load the stored revision),
+        ``"save_as_new"`` (keep both: store these edits as a new scenario) or
+        ``"cancel"``.
+    """
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Warning)
+    box.setWindowTitle("The scenario was changed elsewhere")
+    box.setText(f"“{error.name}” was saved elsewhere (now revision {error.current_revision}) after you "
+                f"started editing revision {error.base_revision}.")
+    box.setInformativeText("Reload the stored revision (your edits here are dropped), or save your edits "
+                           "as a new scenario so that both versions are kept.")
+    reload_button = box.addButton("Reload stored", QMessageBox.ButtonRole.DestructiveRole)
+    save_as_button = box.addButton("Save as new…", QMessageBox.ButtonRole.AcceptRole)
+    box.addButton(QMessageBox.StandardButton.Cancel)
+    box.setDefaultButton(save_as_button)
+    box.exec()
+    clicked = box.clickedButton()
+    if clicked is reload_button:
+        return "reload"
+    if clicked is save_as_button:
+        return "save_as_new"
+    return "cancel"
+
+
+class MainWindow(QMainWindow):
+    """The application window.
+
+    Parameters
+    ----------
+    store
+        The scenario store.
+    parent
+        Parent widget (None for a top-level window).
+    scenario_id
+        Open this stored scenario; by default the one open when the app last
+        closed, else the most recently updated.
+    recover_drafts
+        Offer to recover autosaved drafts once the event loop runs.
+    """
+
+    def __init__(self, store: ScenarioStore, parent: QWidget | None = None, *, scenario_id: int | None = None,
+                 recover_drafts: bool = True):
+        super().__init__(parent)
+        self._store = store
+        self._units = display_settings()
+        self._creating = False
+        self._method_dialog: MethodDialog | None = None
+        self._protocol_dock: QDockWidget | None = None
+        stored = self._initial_scenario(scenario_id)
+        self._state = ScenarioState(stored.scenario, stored_id=stored.id, revision=stored.revision)
+        self._undo_group = QUndoGroup(self)
+        self._editor_stack = QUndoStack(self)
+        self._undo_group.addStack(self._editor_stack)
+        self._undo_group.setActiveStack(self._editor_stack)
+        self._drafts = DraftKeeper(self._state, data_dir() / "drafts", parent=self)
+        self._build()
+        self._build_menus()
+        self._restore_layout()
+        connect_to_widget(self._state.changed, self._on_state_changed, self)
+        connect_to_widget(self._state.dirty_changed, self._on_state_dirty_changed, self)
+        connect_to_widget(self._state.identity_changed, self._on_state_identity_changed, self)
+        QApplication.instance().focusChanged.connect(self._on_app_focus_changed)
+        self._units.unit_changed.connect(self._on_units_unit_changed)
+        self._update_title()
+        self._library.set_current(self._state.stored_id)
+        if recover_drafts:
+            QTimer.singleShot(0, self.offer_draft_recovery)
+
+    # ------------------------------------------------------------ public API
+    @property
+    def state(self) -> ScenarioState:
+        return self._state
+
+    @property
+    def store(self) -> ScenarioStore:
+        return self._store
+
+    @property
+    def editor(self) -> ScenarioEditorWidget:
+        return self._editor
+
+    @property
+    def results(self) -> ResultsWidget:
+        return self._results
+
+    @property
+    def library(self) -> ScenarioLibraryWidget:
+        return self._library
+
+    @property
+    def compare(self) -> CompareWidget:
+        return self._compare
+
+    @property
+    def tabs(self) -> QTabWidget:
+        return self._tabs
+
+    @property
+    def undo_stack(self) -> QUndoStack:
+        """The editor's undo stack (Edit → Undo when the editor has focus)."""
+        return self._editor_stack
+
+    @property
+    def drafts(self) -> DraftKeeper:
+        return self._drafts
+
+    def action(self, name: str) -> QAction:
+        """A menu action by name: ``new``, ``open``, ``save``, ``save_as``,
+        ``export_json``, ``undo``, ``redo``, ``units``, ``method``, ``about``, …"""
+        return self._actions[name]
+
+    def open_scenario(self, stored_id: int, *, ask: bool = True) -> bool:
+        """Edit a stored scenario, asking first about unsaved changes.
+
+        Returns
+        -------
+        bool
+            True when it is now open.
+        """
+        if stored_id == self._state.stored_id and not self._state.dirty:
+            self._library.set_current(stored_id)
+            return True
+        if ask and not self.maybe_keep_changes():
+            return False
+        try:
+            stored = self._store.get(stored_id)
+        except AdvisorError as error:
+            QMessageBox.warning(self, "Open scenario", str(error))
+            return False
+        self._load(stored)
+        return True
+
+    def maybe_keep_changes(self) -> bool:
+        """Ask whether to save unsaved changes. True means "go ahead" (they
+        were saved or discarded), False "stay" (cancelled, or the save failed)."""
+        if not self._state.dirty:
+            return True
+        answer = QMessageBox.question(
+            self, "Unsaved changes",
+            f"“{self._state.scenario.name}” has unsaved changes. Save them before going on?",
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Save,
+        )
+        if answer == QMessageBox.StandardButton.Save:
+            return self.save()
+        if answer == QMessageBox.StandardButton.Discard:
+            self._drafts.discard()
+            return True
+        return False
+
+    def save(self) -> bool:
+        """Save the edits as a new revision. Returns True when they are stored."""
+        if self._state.stored_id is None or self._state.revision is None:
+            return self.save_as()
+        try:
+            stored = self._store.save(self._state.scenario, stored_id=self._state.stored_id,
+                                      base_revision=self._state.revision)
+        except StaleRevisionError as error:
+            choice = ask_stale_resolution(self, error)
+            if choice == "reload":
+                self._drafts.discard()
+                return self.open_scenario(self._state.stored_id, ask=False)
+            if choice == "save_as_new":
+                return self.save_as(f"{self._state.scenario.name} (my edits)")
+            return False
+        except ScenarioNotFoundError:
+            # Deleted meanwhile (here or elsewhere): store the edits anew.
+            return self.save_as(self._state.scenario.name)
+        except AdvisorError as error:
+            QMessageBox.warning(self, "Save failed", str(error))
+            return False
+        self._state.mark_saved(stored.id, stored.revision)
+        self._after_store_write(stored.id)
+        self.statusBar().showMessage(f"Saved “{stored.name}” as revision {stored.revision}", 5000)
+        return True
+
+    def save_as(self, name: str | None = None) -> bool:
+        """Store the edits as a new scenario (asks for a name when not given)."""
+        if name is None:
+            name, accepted = QInputDialog.getText(self, "Save as new scenario", "Name:",
+                                                  text=f"{self._state.scenario.name} (copy)")
+            if not accepted:
+                return False
+        try:
+            scenario = self._state.scenario.with_changes({"name": name})
+            stored = self._store.create(scenario, summary="saved as a new scenario")
+        except AdvisorError as error:
+            QMessageBox.warning(self, "Save as failed", str(error))
+            return False
+        self._drafts.discard()
+        self._load(stored)
+        self._after_store_write(stored.id)
+        self.statusBar().showMessage(f"Saved as “{stored.name}”", 5000)
+        return True
+
+    def offer_draft_recovery(self) -> bool:
+        """Offer the newest autosaved draft left by a crash. Returns True when
+        one was recovered."""
+        for draft in find_drafts(self._drafts.directory):
+            stored = self._stored_or_none(draft.stored_id)
+            if stored is not None and (draft.scenario == stored.scenario or not draft.newer_than(stored.updated)):
+                draft.path.unlink(missing_ok=True)
+                continue
+            answer = QMessageBox.question(
+                self, "Recover unsaved changes?",
+                f"Unsaved changes to “{draft.scenario.name}”, autosaved {format_time(draft.saved_at)}, were found "
+                "(the app did not close normally). Recover them?",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Discard,
+                QMessageBox.StandardButton.Yes,
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                draft.path.unlink(missing_ok=True)
+                continue
+            self._recover(draft, stored)
+            return True
+        return False
+
+    # ------------------------------------------------------------ building
+    def _initial_scenario(self, scenario_id: int | None) -> StoredScenario:
+        candidates: list[int] = []
+        if scenario_id is not None:
+            candidates.append(scenario_id)
+        last = ui_settings().value(f"{SETTINGS_GROUP}/last_scenario_id")
+        if last is not None and str(last).isdigit():
+            candidates.append(int(last))
+        for stored_id in candidates:
+            stored = self._stored_or_none(stored_id)
+            if stored is not None:
+                return stored
+        newest = self._store.list(limit=1)
+        if newest:
+            return self._store.get(newest[0].id)
+        return self._store.create(blank_scenario("Untitled scenario"), summary="created blank")
+
+    def _build(self) -> None:
+        self.setDockOptions(QMainWindow.DockOption.AnimatedDocks | QMainWindow.DockOption.AllowTabbedDocks)
+        self._editor = ScenarioEditorWidget(self._state, self._editor_stack)
+        self._editor.setMinimumWidth(430)
+        self._results = ResultsWidget(self._state)
+        self._design = QSplitter(Qt.Orientation.Horizontal)
+        self._design.setObjectName("design_splitter")
+        self._design.addWidget(self._editor)
+        self._design.addWidget(self._results)
+        self._design.setStretchFactor(0, 2)
+        self._design.setStretchFactor(1, 3)
+        self._design.setChildrenCollapsible(False)
+
+        self._compare = CompareWidget(self._store)
+        self._tabs = QTabWidget()
+        self._tabs.setDocumentMode(True)
+        self._tabs.addTab(self._design, "Design")
+        self._tabs.addTab(self._compare, "Compare")
+        self.setCentralWidget(self._tabs)
+
+        self._library = ScenarioLibraryWidget(self._store)
+        self._undo_group.addStack(self._library.undo_stack)
+        self._library.open_requested.connect(self._on_library_open_requested)
+        self._library.scenario_created.connect(self._on_library_scenario_created)
+        self._library.stored_changed.connect(self._on_library_stored_changed)
+        self._library.scenario_deleted.connect(self._on_library_scenario_deleted)
+        self._library.scenario_undeleted.connect(self._on_library_scenario_undeleted)
+        self._library_dock = QDockWidget("Library", self)
+        self._library_dock.setObjectName("library_dock")
+        self._library_dock.setWidget(self._library)
+        self._library_dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
+                                       | QDockWidget.DockWidgetFeature.DockWidgetClosable
+                                       | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self._library_dock)
+        self.resizeDocks([self._library_dock], [330], Qt.Orientation.Horizontal)
+
+        self._revision_label = QLabel()
+        self._revision_label.setStyleSheet("color: #546e7a; padding: 0 6px;")
+        self._unit_label = QLabel()
+        self._unit_label.setStyleSheet("color: #546e7a; padding: 0 6px;")
+        self.statusBar().addPermanentWidget(self._revision_label)
+        self.statusBar().addPermanentWidget(self._unit_label)
+
+    def _build_menus(self) -> None:
+        self._actions: dict[str, QAction] = {}
+
+        def add(menu, name: str, text: str, slot, shortcut=None, tip: str = "") -> QAction:
+            action = QAction(text, self)
+            if shortcut is not None:
+                action.setShortcut(QKeySequence(shortcut))
+            if tip:
+                action.setStatusTip(tip)
+                action.setToolTip(tip)
+            action.triggered.connect(slot)
+            menu.addAction(action)
+            self._actions[name] = action
+            return action
+
+        file_menu = self.menuBar().addMenu("&File")
+        add(file_menu, "new", "&New blank scenario", self._on_new_triggered, QKeySequence.StandardKey.New,
+            "Create a scenario with default values")
+        examples = file_menu.addMenu("New from &example")
+        for example in example_scenarios():
+            examples.addAction(example.name, lambda e=example: self._create_and_open(
+                lambda: self._library.create_from_example(e)))
+        add(file_menu, "new_from_interface", "New scenario from &interface config…", self._on_new_from_interface,
+            tip="Map a labeling interface's config (Label Studio, Prodigy, …) to a scenario")
+        file_menu.addSeparator()
+        add(file_menu, "open", "&Open / import JSON…", self._on_open_triggered, QKeySequence.StandardKey.Open,
+            "Import a scenario JSON file into the library and open it")
+        add(file_menu, "save", "&Save", self.save, QKeySequence.StandardKey.Save, "Save the edits as a new revision")
+        add(file_menu, "save_as", "Save &as…", lambda: self.save_as(), QKeySequence("Ctrl+Shift+S"),
+            "Store the edits as a new scenario")
+        add(file_menu, "export_json", "&Export JSON…", self._on_export_json_triggered,
+            tip="Write the scenario being edited to a JSON file")
+        file_menu.addSeparator()
+        add(file_menu, "quit", "&Quit", self.close, QKeySequence.StandardKey.Quit)
+
+        edit_menu = self.menuBar().addMenu("&Edit")
+        undo = self._undo_group.createUndoAction(self, "&Undo")
+        undo.setShortcut(QKeySequence.StandardKey.Undo)
+        redo = self._undo_group.createRedoAction(self, "&Redo")
+        redo.setShortcuts([QKeySequence.StandardKey.Redo, QKeySequence("Ctrl+Y")])
+        edit_menu.addAction(undo)
+        edit_menu.addAction(redo)
+        self._actions["undo"], self._actions["redo"] = undo, redo
+        edit_menu.addSeparator()
+        add(edit_menu, "find", "&Find in library", self._on_find_triggered, QKeySequence.StandardKey.Find)
+
+        view_menu = self.menuBar().addMenu("&View")
+        units = add(view_menu, "units", "Show information in &nats (not bits)", self._on_units_action_toggled,
+                    QKeySequence("Ctrl+B"), "Switch every capacity between bits and nats")
+        units.setCheckable(True)
+        units.setChecked(self._units.unit == "nats")
+        units.triggered.disconnect()
+        units.toggled.connect(self._on_units_action_toggled)
+        view_menu.addSeparator()
+        library_action = self._library_dock.toggleViewAction()
+        library_action.setShortcut(QKeySequence("Ctrl+L"))
+        view_menu.addAction(library_action)
+        self._actions["library"] = library_action
+        add(view_menu, "protocol", "Export &protocol", self._on_protocol_triggered,
+            tip="Every report and export written, with file checks")
+        view_menu.addSeparator()
+        for index, name in enumerate(("Design", "Compare")):
+            add(view_menu, f"tab_{name.lower()}", f"&{name}", lambda _=False, i=index: self._tabs.setCurrentIndex(i),
+                QKeySequence(f"Ctrl+{index + 1}"))
+
+        tools_menu = self.menuBar().addMenu("&Tools")
+        add(tools_menu, "pilot", "&Calibrate from pilot…", self._on_pilot_triggered,
+            tip="Estimate rater parameters from pilot labels and apply them to this scenario")
+
+        help_menu = self.menuBar().addMenu("&Help")
+        add(help_menu, "method", "&Method", self._on_method_triggered, QKeySequence.StandardKey.HelpContents,
+            "The formulas behind every number")
+        add(help_menu, "about", "&About", self._on_about_triggered)
+
+    # ------------------------------------------------------------ layout memory
+    def _restore_layout(self) -> None:
+        settings = ui_settings()
+        settings.beginGroup(SETTINGS_GROUP)
+        geometry = settings.value("geometry")
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1560, 940)
+        state = settings.value("state")
+        if isinstance(state, QByteArray) and not state.isEmpty():
+            self.restoreState(state)
+        for key, splitter in (("design_splitter", self._design), ("library_splitter", self._library.splitter),
+                              ("compare_splitter", self._compare.splitter)):
+            value = settings.value(key)
+            if isinstance(value, QByteArray) and not value.isEmpty():
+                splitter.restoreState(value)
+            elif key == "design_splitter":
+                splitter.setSizes([540, 760])
+        tab = settings.value("tab")
+        if tab is not None and str(tab).isdigit() and int(tab) < self._tabs.count():
+            self._tabs.setCurrentIndex(int(tab))
+        settings.endGroup()
+
+    def save_layout(self) -> None:
+        """Remember the window geometry, docks, splitters, tab and scenario."""
+        settings = ui_settings()
+        settings.beginGroup(SETTINGS_GROUP)
+        settings.setValue("geometry", self.saveGeometry())
+        settings.setValue("state", self.saveState())
+        settings.setValue("design_splitter", self._design.saveState())
+        settings.setValue("library_splitter", self._library.splitter.saveState())
+        settings.setValue("compare_splitter", self._compare.splitter.saveState())
+        settings.setValue("tab", self._tabs.currentIndex())
+        if self._state.stored_id is not None:
+            settings.setValue("last_scenario_id", self._state.stored_id)
+        settings.endGroup()
+        settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+        if not self.maybe_keep_changes():
+            event.ignore()
+            return
+        self.save_layout()
+        if not self._state.dirty:
+            self._drafts.discard()
+        event.accept()
+
+    # ------------------------------------------------------------ refreshing
+    def _update_title(self) -> None:
+        self.setWindowTitle(f"{self._state.scenario.name}[*] — {APP_NAME}")
+        self.setWindowModified(self._state.dirty)
+        if self._state.stored_id is None:
+            text = "not stored yet"
+        else:
+            text = f"revision {self._state.revision}" + (" + unsaved edits" if self._state.dirty else "")
+        self._revision_label.setText(text)
+        self._unit_label.setText(f"information in {self._units.unit} (Ctrl+B)")
+
+    # ------------------------------------------------------------ internals
+    def _stored_or_none(self, stored_id: int | None) -> StoredScenario | None:
+        if stored_id is None:
+            return None
+        try:
+            return self._store.get(int(stored_id))
+        except AdvisorError:
+            return None
+
+    def _load(self, stored: StoredScenario) -> None:
+        self._state.load(stored.scenario, stored_id=stored.id, revision=stored.revision)
+        # Commands refer to the scenario they edited: undo must not cross into another.
+        self._editor_stack.clear()
+        self._library.set_current(stored.id)
+        settings = ui_settings()
+        settings.setValue(f"{SETTINGS_GROUP}/last_scenario_id", stored.id)
+
+    def _recover(self, draft: Draft, stored: StoredScenario | None) -> None:
+        if stored is not None:
+            base = draft.base_revision if draft.base_revision is not None else stored.revision
+            base_scenario = stored.scenario
+            if base != stored.revision:
+                try:
+                    base_scenario = self._store.get_revision(stored.id, base)
+                except AdvisorError:
+                    base, base_scenario = stored.revision, stored.scenario
+            self._state.load(base_scenario, stored_id=stored.id, revision=base)
+            self._editor_stack.clear()
+            self._library.set_current(stored.id)
+            self._editor_stack.push(ScenarioEditCommand(self._state, base_scenario, draft.scenario,
+                                                        "Recover autosaved draft"))
+        else:
+            self._state.load(draft.scenario)
+            self._editor_stack.clear()
+        if draft.path.exists() and draft.path != self._drafts.flush():
+            draft.path.unlink(missing_ok=True)
+        self.statusBar().showMessage(f"Recovered the autosaved edits of “{draft.scenario.name}”", 8000)
+
+    def _after_store_write(self, stored_id: int) -> None:
+        self._library.refresh()
+        self._library.set_current(stored_id)
+        self._compare.refresh()
+
+    def _create_and_open(self, create) -> None:
+        """Ask about unsaved changes, then create a scenario and open it."""
+        if not self.maybe_keep_changes():
+            return
+        self._creating = True
+        try:
+            stored_id = create()
+        finally:
+            self._creating = False
+        if stored_id is not None:
+            self.open_scenario(stored_id, ask=False)
+            self._compare.refresh()
+
+    # ------------------------------------------------------------ handlers
+    def _on_state_changed(self, _scenario: Scenario) -> None:
+        self._update_title()
+
+    def _on_state_dirty_changed(self, _dirty: bool) -> None:
+        self._update_title()
+
+    def _on_state_identity_changed(self, _stored_id, _revision) -> None:
+        self._update_title()
+
+    def _on_units_unit_changed(self, unit: str) -> None:
+        action = self._actions["units"]
+        action.blockSignals(True)
+        action.setChecked(unit == "nats")
+        action.blockSignals(False)
+        self._update_title()
+
+    def _on_units_action_toggled(self, checked: bool) -> None:
+        self._units.set_unit("nats" if checked else "bits")
+
+    def _on_app_focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
+        # Edit → Undo follows the focus: library deletions or scenario edits.
+        if new is None:
+            return
+        if self._library.isAncestorOf(new):
+            self._undo_group.setActiveStack(self._library.undo_stack)
+        elif self.isAncestorOf(new):
+            self._undo_group.setActiveStack(self._editor_stack)
+
+    def _on_library_open_requested(self, stored_id: int) -> None:
+        self.open_scenario(stored_id)
+
+    def _on_library_scenario_created(self, stored_id: int) -> None:
+        self._compare.refresh()
+        if not self._creating:
+            self.open_scenario(stored_id)
+
+    def _on_library_stored_changed(self, stored_id: int) -> None:
+        self._compare.refresh()
+        if stored_id != self._state.stored_id:
+            return
+        if not self._state.dirty:
+            self.open_scenario(stored_id, ask=False)
+        else:
+            self.statusBar().showMessage("The stored scenario changed; saving will ask how to combine the edits",
+                                         8000)
+
+    def _on_library_scenario_deleted(self, stored_id: int) -> None:
+        self._compare.refresh()
+        if stored_id == self._state.stored_id:
+            # Keep the content on screen as a scenario that is not stored.
+            self._state.load(self._state.scenario)
+            self._editor_stack.clear()
+            self.statusBar().showMessage("Deleted from the library; Save stores it again", 8000)
+
+    def _on_library_scenario_undeleted(self, stored_id: int) -> None:
+        self._compare.refresh()
+        if self._state.stored_id is not None:
+            return
+        stored = self._stored_or_none(stored_id)
+        if stored is not None and stored.scenario == self._state.scenario:
+            self._load(stored)
+
+    def _on_new_triggered(self) -> None:
+        self._create_and_open(self._library.create_blank)
+
+    def _on_new_from_interface(self) -> None:
+        dialog = InterfaceImportDialog(self)
+        if dialog.exec() and (scenario := dialog.scenario()) is not None:
+            self._create_and_open(lambda: self._library.create_from(scenario, "imported from an interface config"))
+
+    def _on_open_triggered(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open or import a scenario", "",
+                                              "Scenario JSON (*.json);;All files (*)")
+        if not path:
+            return
+        if not self.maybe_keep_changes():
+            return
+        self._creating = True
+        try:
+            created = self._library.import_files([path])
+        finally:
+            self._creating = False
+        if created:
+            self.open_scenario(created[-1], ask=False)
+
+    def _on_export_json_triggered(self) -> None:
+        name = self._state.scenario.name
+        suggested = "".join(c if c.isalnum() or c in "-_ " else "_" for c in name).strip() or "scenario"
+        path, _ = QFileDialog.getSaveFileName(self, "Export scenario JSON", f"{suggested}.json",
+                                              "Scenario JSON (*.json)")
+        if not path:
+            return
+        try:
+            save_scenario_file(self._state.scenario, path)
+        except OSError as error:
+            QMessageBox.warning(self, "Export failed", f"{path}: {error.strerror or error}")
+            return
+        self.statusBar().showMessage(f"Exported to {Path(path).name}", 5000)
+
+    def _on_find_triggered(self) -> None:
+        self._library_dock.show()
+        self._library.search_field.setFocus()
+        self._library.search_field.selectAll()
+
+    def _on_protocol_triggered(self) -> None:
+        if self._protocol_dock is None:
+            dock = QDockWidget("Export protocol", self)
+            dock.setObjectName("protocol_dock")
+            dock.setWidget(ProtocolWidget(self._store, dock))
+            self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
+            self._protocol_dock = dock
+        self._protocol_dock.show()
+        self._protocol_dock.raise_()
+
+    def _on_pilot_triggered(self) -> None:
+        wizard = PilotWizard(self._store, self._state.scenario, self)
+        if wizard.exec() and (calibrated := wizard.calibrated_scenario()) is not None:
+            before = self._state.scenario
+            if calibrated != before:
+                self._editor_stack.push(ScenarioEditCommand(self._state, before, calibrated, "Calibrate from pilot"))
+                self.statusBar().showMessage("Calibrated from the pilot (Undo reverts it)", 8000)
+
+    def _on_method_triggered(self) -> None:
+        if self._method_dialog is None:
+            self._method_dialog = MethodDialog(self)
+        if self._method_dialog.isVisible():
+            self._method_dialog.raise_()
+            self._method_dialog.activateWindow()
+        else:
+            self._method_dialog.show()
+
+    def _on_about_triggered(self) -> None:
+        AboutDialog(self._store.url, self).exec()
+
+
+if __name__ == "__main__":
+    from ui.preview import preview_app, preview_store, run_preview
+
+    preview_app()
+    run_preview(MainWindow(preview_store()), title="Main window", size=(1560, 940))

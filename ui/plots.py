@@ -1,0 +1,229 @@
+"""Risk plots: the Alignment Performance Interval against one design variable.
+
+A :class:`RiskCurvePlotWidget` shows one :class:`~advisor.evaluate.Curve`: the
+Fano floor (flat in the number of items: labels alone cannot cross it), the
+ceiling falling to its plateau, the band between them, the target risk and the
+scenario's own value of the variable. Its graphics items are created once and
+updated with ``setData`` (pyqtgraph's fast path), so a live edit redraws
+without rebuilding the scene.
+
+:class:`CurveOverlayPlotWidget` overlays the same curve of several scenarios
+(one colour each) for the comparison view.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QFont
+from PySide6.QtWidgets import QLabel, QWidget
+
+if TYPE_CHECKING:
+    from advisor.evaluate import Curve
+
+FLOOR_COLOUR = "#c62828"
+CEILING_COLOUR = "#1565c0"
+TARGET_COLOUR = "#2e7d32"
+CURRENT_COLOUR = "#616161"
+BAND_COLOUR = (21, 101, 192, 40)
+SERIES_COLOURS = ("#1565c0", "#c62828", "#2e7d32", "#ef6c00", "#6a1b9a", "#00838f", "#ad1457", "#4e342e")
+"""One colour per scenario in overlays (distinguishable, print well)."""
+
+CURVE_TITLES = {
+    "items": "Risk against labelled items m",
+    "log2_m": "Risk against target complexity log₂ M",
+    "raters": "Risk against raters per item r",
+    "seconds": "Risk against seconds per item T",
+}
+CURVE_ORDER = ("items", "log2_m", "raters", "seconds")
+
+
+def series_colour(index: int) -> str:
+    """The overlay colour of the ``index``-th scenario (cycles after eight)."""
+    return SERIES_COLOURS[index % len(SERIES_COLOURS)]
+
+
+def style_plot(plot: pg.PlotItem, *, title: str, x_label: str, y_label: str) -> None:
+    """House style of every plot: readable fonts, a light grid, labelled axes."""
+    plot.setTitle(title, size="11pt", color="#222222")
+    font = QFont()
+    font.setPointSizeF(9)
+    for name, label in (("bottom", x_label), ("left", y_label)):
+        axis = plot.getAxis(name)
+        axis.setLabel(label, color="#333333", **{"font-size": "10pt"})
+        axis.setTickFont(font)
+        axis.setTextPen("#333333")
+        axis.setPen("#9e9e9e")
+    plot.showGrid(x=True, y=True, alpha=0.18)
+    plot.setMenuEnabled(False)
+    plot.getViewBox().setMouseEnabled(x=True, y=False)
+
+
+def _position(value: float, log_x: bool) -> float:
+    # In log mode pyqtgraph's view coordinates are log10 of the data.
+    return math.log10(value) if log_x and value > 0 else value
+
+
+def _describe(value: float) -> str:
+    if value >= 10_000:
+        return f"{value:,.0f}".replace(",", " ")
+    return f"{value:g}"
+
+
+class RiskCurvePlotWidget(pg.PlotWidget):
+    """One curve of the risk interval, updated in place.
+
+    Parameters
+    ----------
+    name
+        Which curve (``"items"``, ``"log2_m"``, ``"raters"``, ``"seconds"``);
+        sets the title.
+    parent
+        Parent widget.
+    """
+
+    def __init__(self, name: str, parent: QWidget | None = None):
+        super().__init__(parent=parent)
+        self.name = name
+        self._log_x: bool | None = None
+        plot = self.getPlotItem()
+        style_plot(plot, title=CURVE_TITLES.get(name, name), x_label="", y_label="risk")
+        # One legend above the four plots (risk_legend_label) instead of one
+        # per plot: per-plot legends cover the curves in small plots.
+        self._ceiling = plot.plot([], [], pen=pg.mkPen(CEILING_COLOUR, width=2.5))
+        self._floor = plot.plot([], [], pen=pg.mkPen(FLOOR_COLOUR, width=2.5))
+        self._floor_paper = plot.plot([], [], pen=pg.mkPen(FLOOR_COLOUR, width=1.2, style=Qt.PenStyle.DashLine))
+        self._band = pg.FillBetweenItem(self._floor, self._ceiling, brush=pg.mkBrush(*BAND_COLOUR))
+        plot.addItem(self._band)
+        self._target = pg.InfiniteLine(
+            angle=0, movable=False, pen=pg.mkPen(TARGET_COLOUR, width=1.5, style=Qt.PenStyle.DashLine),
+            label="", labelOpts={"position": 0.06, "color": TARGET_COLOUR, "anchors": [(0, 1), (0, 1)]},
+        )
+        self._current = pg.InfiniteLine(
+            angle=90, movable=False, pen=pg.mkPen(CURRENT_COLOUR, width=1.2, style=Qt.PenStyle.DotLine),
+            label="", labelOpts={"position": 0.93, "color": CURRENT_COLOUR, "anchors": [(0, 0), (0, 0)]},
+        )
+        plot.addItem(self._target)
+        plot.addItem(self._current)
+        plot.setYRange(0.0, 1.0, padding=0.02)
+        plot.setLimits(yMin=-0.05, yMax=1.1)
+        self.setMinimumSize(260, 190)
+        self._curve: Curve | None = None
+
+    @property
+    def curve(self) -> Curve | None:
+        """The curve shown (None before the first :meth:`set_curve`)."""
+        return self._curve
+
+    def set_curve(self, curve: Curve) -> None:
+        """Show ``curve``; the axes follow its range."""
+        self._curve = curve
+        plot = self.getPlotItem()
+        if curve.log_x != self._log_x:
+            plot.setLogMode(x=curve.log_x, y=False)
+            self._log_x = curve.log_x
+        plot.getAxis("bottom").setLabel(curve.x_label, color="#333333", **{"font-size": "10pt"})
+        self._ceiling.setData(curve.x, curve.ceiling)
+        self._floor.setData(curve.x, curve.floor)
+        self._floor_paper.setData(curve.x, curve.floor_paper)
+        self._target.setPos(curve.target)
+        self._target.label.setFormat(f"target ε = {curve.target:g}")
+        self._current.setPos(_position(curve.current, curve.log_x))
+        self._current.label.setFormat(f"now: {_describe(curve.current)}")
+        if curve.x:
+            low, high = _position(min(curve.x), curve.log_x), _position(max(curve.x), curve.log_x)
+            plot.setXRange(low, high, padding=0.02)
+            plot.setLimits(xMin=low - 0.1 * (high - low), xMax=high + 0.1 * (high - low))
+
+
+class CurveOverlayPlotWidget(pg.PlotWidget):
+    """The same curve of several scenarios: ceiling solid, floor dashed, one
+    colour per scenario. Items are reused across updates.
+
+    Parameters
+    ----------
+    name
+        Which curve (see :data:`CURVE_TITLES`).
+    """
+
+    def __init__(self, name: str, parent: QWidget | None = None):
+        super().__init__(parent=parent)
+        self.name = name
+        self._log_x: bool | None = None
+        plot = self.getPlotItem()
+        style_plot(plot, title=CURVE_TITLES.get(name, name), x_label="", y_label="risk")
+        self._legend = plot.addLegend(offset=(-8, 8), labelTextSize="8.5pt", brush=pg.mkBrush(255, 255, 255, 215))
+        self._pairs: list[tuple[pg.PlotDataItem, pg.PlotDataItem]] = []
+        plot.setYRange(0.0, 1.0, padding=0.02)
+        plot.setLimits(yMin=-0.05, yMax=1.1)
+        self.setMinimumSize(260, 190)
+
+    def series_count(self) -> int:
+        """How many scenarios are drawn."""
+        return sum(1 for ceiling, _ in self._pairs if ceiling.isVisible())
+
+    def set_curves(self, names: Sequence[str], curves: Sequence[Curve]) -> None:
+        """Draw ``curves[i]`` for scenario ``names[i]`` (same length)."""
+        plot = self.getPlotItem()
+        log_x = curves[0].log_x if curves else False
+        if log_x != self._log_x:
+            plot.setLogMode(x=log_x, y=False)
+            self._log_x = log_x
+        while len(self._pairs) < len(curves):
+            colour = series_colour(len(self._pairs))
+            ceiling = plot.plot([], [], pen=pg.mkPen(colour, width=2.2))
+            floor = plot.plot([], [], pen=pg.mkPen(colour, width=2.0, style=Qt.PenStyle.DashLine))
+            self._pairs.append((ceiling, floor))
+        self._legend.clear()
+        xs: list[float] = []
+        for index, (ceiling, floor) in enumerate(self._pairs):
+            visible = index < len(curves)
+            ceiling.setVisible(visible)
+            floor.setVisible(visible)
+            if not visible:
+                ceiling.setData([], [])
+                floor.setData([], [])
+                continue
+            curve = curves[index]
+            ceiling.setData(curve.x, curve.ceiling)
+            floor.setData(curve.x, curve.floor)
+            self._legend.addItem(ceiling, f"{names[index]}: ceiling")
+            self._legend.addItem(floor, f"{names[index]}: floor")
+            xs.extend(curve.x)
+        if curves:
+            plot.getAxis("bottom").setLabel(curves[0].x_label, color="#333333", **{"font-size": "10pt"})
+        if xs:
+            low, high = _position(min(xs), log_x), _position(max(xs), log_x)
+            plot.setXRange(low, high, padding=0.02)
+
+
+def risk_legend_label() -> QLabel:
+    """A one-line legend shared by a grid of :class:`RiskCurvePlotWidget`."""
+
+    def swatch(colour: str, glyph: str, text: str) -> str:
+        return f"<span style='color:{colour}; font-weight:700'>{glyph}</span>&nbsp;{text}"
+
+    band = f"rgba({BAND_COLOUR[0]},{BAND_COLOUR[1]},{BAND_COLOUR[2]},0.25)"
+    parts = [
+        swatch(CEILING_COLOUR, "━━", "ceiling (falls with m to its plateau)"),
+        swatch(FLOOR_COLOUR, "━━", "floor (Fano, exact)"),
+        swatch(FLOOR_COLOUR, "╌╌", "floor (paper form)"),
+        f"<span style='background:{band}'>&nbsp;&nbsp;&nbsp;&nbsp;</span>&nbsp;achievable interval",
+        swatch(TARGET_COLOUR, "╌╌", "target ε"),
+        swatch(CURRENT_COLOUR, "┆", "this design"),
+    ]
+    label = QLabel("&nbsp;&nbsp;&nbsp;".join(parts))
+    label.setWordWrap(True)
+    label.setStyleSheet("color: #333333;")
+    return label
+
+
+def colour_with_alpha(colour: str, alpha: int) -> QColor:
+    """``colour`` with the given alpha (0–255), for fills and highlights."""
+    result = QColor(colour)
+    result.setAlpha(alpha)
+    return result

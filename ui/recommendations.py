@@ -1,0 +1,978 @@
+"""The Recommendations tab: where to spend information.
+
+Four panels, all computed off the GUI thread from the scenario being edited:
+
+* **Diagnosis** (:func:`advisor.diagnosis.diagnose`): which stage binds in each
+  context, the capacity gap, whether labels alone can reach the target.
+* **Levers** (:func:`advisor.levers.rank_levers`): every small change of the
+  scenario, evaluated and ranked, each with its effect on capacity, floor,
+  ceiling and cost; "Apply as a new scenario" stores the changed scenario.
+* **Time allocation** (:func:`advisor.allocation.optimal_time_allocation`): the
+  water-filled shares of the judgment time beside the current ones.
+* **Solve for** (:func:`advisor.solve.solve`): the raters, seconds, items,
+  target complexity or budget that just meets the target.
+* **Optimiser** (:func:`advisor.optimize.optimize`): the cheapest design under
+  the constraints, with progress and Cancel, the Pareto frontier of cost against
+  floor, and "Save the recommended design".
+
+Diagnosis, levers, allocation and solve-for recompute after a short quiet spell
+whenever the scenario state changes (a newer change cancels the running
+computation); the optimiser runs when asked, since it searches thousands of
+designs.
+
+Run ``python -m ui.recommendations`` to open the tab on an example scenario.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import sys
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import shiboken6
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from advisor.allocation import TimeAllocation, optimal_time_allocation
+from advisor.diagnosis import Diagnosis, diagnose, money
+from advisor.errors import AdvisorError, ScenarioValidationError
+from advisor.evaluate import Evaluation, evaluate
+from advisor.levers import LeverResult, rank_levers
+from advisor.optimize import DEFAULT_MAX_RATERS, OptimizationResult, default_formats, optimize
+from advisor.scenario import MAX_RATERS, Scenario
+from advisor.solve import UNKNOWNS, SolveResult, solve
+from advisor.state import ScenarioState
+from ui.pareto import ParetoPlotWidget
+from ui.settings import display_settings
+from ui.workers import WorkerHandle, run_in_pool
+
+DEBOUNCE_MS = 250
+"""Quiet time after the last edit before recomputing, ms: the levers evaluate
+the scenario a dozen times, so a spin box held down must not start each one."""
+LEVER_COLUMNS = ("#", "Lever", "ΔC̄", "Δfloor", "Δceiling", "Δcost", "per money", "Explanation")
+UNKNOWN_LABELS = {
+    "raters": "raters per item",
+    "seconds": "seconds per item",
+    "items": "labelled items",
+    "log2_m": "target complexity log2 M",
+    "budget": "budget",
+}
+GAIN_COLOUR = "#1b7f3b"
+LOSS_COLOUR = "#b00020"
+MUTED_COLOUR = "#808080"
+ERROR_STYLE = "color: #b00020"
+MAX_NAME = 200
+
+
+# ---------------------------------------------------------------- computation
+@dataclass(frozen=True)
+class Recommendations:
+    """Everything the live panels show for one scenario."""
+
+    scenario: Scenario
+    evaluation: Evaluation
+    diagnosis: Diagnosis
+    levers: tuple[LeverResult, ...]
+    allocation: TimeAllocation
+
+
+def compute_recommendations(scenario: Scenario, *, cancel, progress) -> Recommendations | None:
+    """Diagnosis, ranked levers and time allocation (for a worker thread).
+
+    ``progress`` receives ``(done, total)`` over the levers; returns None as
+    soon as ``cancel`` is set.
+    """
+    evaluation = evaluate(scenario, curves=False)
+    diagnosis = diagnose(scenario, evaluation)
+    if cancel.is_set():
+        return None
+
+    def report(done: int, total: int) -> bool:
+        progress((done, total))
+        return not cancel.is_set()
+
+    levers = rank_levers(scenario, evaluation, progress=report)
+    if cancel.is_set():
+        return None
+    allocation = optimal_time_allocation(scenario)
+    return Recommendations(scenario, evaluation, diagnosis, tuple(levers), allocation)
+
+
+def solve_for(scenario: Scenario, unknown: str, *, cancel) -> SolveResult | None:
+    """:func:`advisor.solve.solve` for a worker thread (None when cancelled)."""
+    result = solve(scenario, unknown, progress=lambda done, total: not cancel.is_set())
+    return None if cancel.is_set() else result
+
+
+def run_optimizer(scenario: Scenario, constraints: dict[str, Any], *, cancel, progress) -> OptimizationResult:
+    """:func:`advisor.optimize.optimize` for a worker thread, with progress and cancel."""
+    return optimize(scenario, progress=lambda done, total: progress((done, total)) or True, cancel=cancel,
+                    **constraints)
+
+
+def create_unique(store, scenario: Scenario, *, summary: str) -> Any:
+    """Store ``scenario`` as a new scenario, adding " (2)", " (3)"… to a taken name.
+
+    Returns
+    -------
+    advisor.store.StoredScenario
+    """
+    base = scenario.name[:MAX_NAME]
+    for attempt in range(1, 1000):
+        name = base if attempt == 1 else f"{base[: MAX_NAME - 6]} ({attempt})"
+        candidate = scenario if name == scenario.name else scenario.with_changes({"name": name})
+        try:
+            return store.create(candidate, summary=summary)
+        except ScenarioValidationError as error:
+            if not any(field == "name" for field, _ in error.problems):
+                raise
+    raise ScenarioValidationError(f"name: no free name found for {base!r}", [("name", "taken")])
+
+
+# ------------------------------------------------------------------ wording
+def _signed(value: float, digits: int) -> str:
+    text = f"{value:+.{digits}f}"
+    if float(text) == 0:
+        return f"{0:.{digits}f}"
+    return text.replace("-", "−")
+
+
+def _significant(value: float) -> str:
+    if value == 0 or not math.isfinite(value):
+        return "0"
+    return f"{value:.3g}"
+
+
+def _solve_value_text(unknown: str, value: float | int | None, currency: str) -> str:
+    if value is None:
+        return "—"
+    if unknown == "raters":
+        return f"{int(value)} rater{'s' if int(value) != 1 else ''} per item"
+    if unknown == "seconds":
+        return f"{value:.2f} s per item"
+    if unknown == "items":
+        return f"{int(value):,} items"
+    if unknown == "log2_m":
+        return f"{value:.2f} bits"
+    return money(float(value), currency)
+
+
+def _current_value(scenario: Scenario, unknown: str) -> float | int | None:
+    if unknown == "raters":
+        return scenario.raters.per_item
+    if unknown == "seconds":
+        return scenario.campaign.seconds_per_item
+    if unknown == "items":
+        return scenario.campaign.items
+    if unknown == "log2_m":
+        return scenario.target.log2_m
+    return scenario.campaign.budget_cap
+
+
+def _design_text(scenario: Scenario, evaluation: Any | None) -> str:
+    formats = ", ".join(f"{q.name}: {q.format.label()}" for q in scenario.questions)
+    text = (f"{scenario.raters.per_item} rater(s) × {scenario.campaign.seconds_per_item:.1f} s per item on "
+            f"{scenario.campaign.items:,} items; {formats}")
+    if evaluation is not None:
+        text += (f". Cost {money(evaluation.cost, evaluation.currency)}, floor {evaluation.floor:.4f}, "
+                 f"ceiling {evaluation.ceiling:.4f}.")
+    return text
+
+
+def _item(text: str, *, right: bool = False, tooltip: str = "", colour: str | None = None) -> QTableWidgetItem:
+    item = QTableWidgetItem(text)
+    if right:
+        item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    if tooltip:
+        item.setToolTip(tooltip)
+    if colour:
+        item.setForeground(QBrush(QColor(colour)))
+    return item
+
+
+def _read_only_table(columns: tuple[str, ...] | list[str]) -> QTableWidget:
+    table = QTableWidget(0, len(columns))
+    table.setHorizontalHeaderLabels(list(columns))
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.verticalHeader().setVisible(False)
+    table.setAlternatingRowColors(True)
+    table.setWordWrap(False)
+    return table
+
+
+# --------------------------------------------------------------------- widget
+class RecommendationsWidget(QWidget):
+    """Diagnosis, levers, time allocation, solve-for and the optimiser.
+
+    Parameters
+    ----------
+    state
+        The scenario being edited; every panel follows its ``changed`` signal.
+    store
+        An :class:`advisor.store.ScenarioStore`: "Apply as a new scenario" and
+        "Save the recommended design" create scenarios in it.
+    parent
+        Owning widget.
+
+    Signals
+    -------
+    scenario_created(int)
+        The stored id of a scenario this widget created.
+    recommendations_ready(object)
+        The :class:`Recommendations` of the current scenario, once shown.
+    solve_ready(object)
+        The :class:`advisor.solve.SolveResult` shown in the solve-for panel.
+    optimization_finished(object)
+        The optimiser's :class:`advisor.optimize.OptimizationResult` (also
+        when it was cancelled: then its ``cancelled`` is True).
+    """
+
+    scenario_created = Signal(int)
+    recommendations_ready = Signal(object)
+    solve_ready = Signal(object)
+    optimization_finished = Signal(object)
+
+    def __init__(self, state: ScenarioState, store, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._state = state
+        self._store = store
+        self._recommendations: Recommendations | None = None
+        self._solve_result: SolveResult | None = None
+        self._optimization: OptimizationResult | None = None
+        self._recommend_job: WorkerHandle | None = None
+        self._solve_job: WorkerHandle | None = None
+        self._optimize_job: WorkerHandle | None = None
+
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(DEBOUNCE_MS)
+        self._debounce.timeout.connect(self._on_debounce_timeout)
+
+        left = QSplitter(Qt.Orientation.Vertical)
+        left.addWidget(self._build_diagnosis())
+        left.addWidget(self._build_levers())
+        left.addWidget(self._build_allocation())
+        left.setStretchFactor(0, 2)
+        left.setStretchFactor(1, 4)
+        left.setStretchFactor(2, 2)
+        left.setChildrenCollapsible(False)
+
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self._build_solve())
+        right_layout.addWidget(self._build_optimizer(), 1)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(left)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(0, 11)
+        splitter.setStretchFactor(1, 9)
+        splitter.setChildrenCollapsible(False)
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter)
+
+        state.changed.connect(self._on_state_changed)
+        state.identity_changed.connect(self._on_state_identity_changed)
+        display_settings().unit_changed.connect(self._on_units_unit_changed)
+        self._update_constraints_from_scenario()
+        self._start_recommendations()
+        self._start_solve()
+
+    # --------------------------------------------------------------- building
+    def _build_diagnosis(self) -> QWidget:
+        box = QGroupBox("Diagnosis")
+        self._busy_label = QLabel()
+        self._busy_label.setStyleSheet(f"color: {MUTED_COLOUR}")
+        self._diagnosis_view = QTextBrowser()
+        self._diagnosis_view.setOpenLinks(False)
+        self._diagnosis_view.setMinimumHeight(110)
+        layout = QVBoxLayout(box)
+        layout.addWidget(self._diagnosis_view, 1)
+        layout.addWidget(self._busy_label)
+        return box
+
+    def _build_levers(self) -> QWidget:
+        box = QGroupBox("Levers, ranked")
+        self._levers_table = _read_only_table(LEVER_COLUMNS)
+        header = self._levers_table.horizontalHeader()
+        for column in range(len(LEVER_COLUMNS)):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(LEVER_COLUMNS.index("Explanation"), QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(LEVER_COLUMNS.index("Lever"), QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(LEVER_COLUMNS.index("Lever"), 260)
+        self._levers_table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self._levers_table.itemSelectionChanged.connect(self._on_levers_table_selection_changed)
+        self._levers_table.itemDoubleClicked.connect(self._on_levers_table_double_clicked)
+        self._lever_detail_label = QLabel("Select a lever to read what it does.")
+        self._lever_detail_label.setWordWrap(True)
+        self._lever_detail_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._lever_detail_label.setMinimumHeight(36)
+        self._lever_detail_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self._apply_lever_button = QPushButton("Apply as a new scenario")
+        self._apply_lever_button.setToolTip("Store the scenario with this lever applied, next to this one")
+        self._apply_lever_button.setEnabled(False)
+        self._apply_lever_button.clicked.connect(self._on_apply_lever_button_clicked)
+        self._levers_progress = QProgressBar()
+        self._levers_progress.setMaximumWidth(160)
+        self._levers_progress.setTextVisible(False)
+        self._levers_progress.setVisible(False)
+        self._levers_status_label = QLabel()
+        self._levers_status_label.setWordWrap(True)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self._levers_status_label, 1)
+        buttons.addWidget(self._levers_progress)
+        buttons.addWidget(self._apply_lever_button)
+        layout = QVBoxLayout(box)
+        layout.addWidget(self._levers_table, 1)
+        layout.addWidget(self._lever_detail_label)
+        layout.addLayout(buttons)
+        return box
+
+    def _build_allocation(self) -> QWidget:
+        box = QGroupBox("Time allocation across questions (water-filling)")
+        self._allocation_table = _read_only_table(("Question", "Share now", "Optimal share", "Seconds at optimum"))
+        header = self._allocation_table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in (1, 2, 3):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        self._allocation_label = QLabel()
+        self._allocation_label.setWordWrap(True)
+        layout = QVBoxLayout(box)
+        layout.addWidget(self._allocation_table, 1)
+        layout.addWidget(self._allocation_label)
+        return box
+
+    def _build_solve(self) -> QWidget:
+        box = QGroupBox("Solve for one unknown")
+        self._solve_combo = QComboBox()
+        for unknown in UNKNOWNS:
+            self._solve_combo.addItem(UNKNOWN_LABELS.get(unknown, unknown), unknown)
+        self._solve_combo.setToolTip("Everything else is held at the scenario's values; the design parameters must "
+                                     "bring the floor to the target, the items the ceiling")
+        self._solve_combo.currentIndexChanged.connect(self._on_solve_combo_changed)
+        self._solve_value_label = QLabel("—")
+        font = self._solve_value_label.font()
+        font.setPointSizeF(font.pointSizeF() * 1.35)
+        font.setBold(True)
+        self._solve_value_label.setFont(font)
+        self._solve_value_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._solve_current_label = QLabel()
+        self._solve_current_label.setStyleSheet(f"color: {MUTED_COLOUR}")
+        self._solve_message_label = QLabel()
+        self._solve_message_label.setWordWrap(True)
+        self._solve_message_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Solve for:"))
+        top.addWidget(self._solve_combo, 1)
+        value_row = QHBoxLayout()
+        value_row.addWidget(self._solve_value_label)
+        value_row.addStretch(1)
+        value_row.addWidget(self._solve_current_label)
+        layout = QVBoxLayout(box)
+        layout.addLayout(top)
+        layout.addLayout(value_row)
+        layout.addWidget(self._solve_message_label)
+        return box
+
+    def _build_optimizer(self) -> QWidget:
+        box = QGroupBox("Optimiser: the cheapest design that reaches the target")
+        self._budget_spin = QDoubleSpinBox()
+        self._budget_spin.setRange(0.0, 1e12)
+        self._budget_spin.setDecimals(0)
+        self._budget_spin.setSingleStep(1000.0)
+        self._budget_spin.setSpecialValueText("no cap")
+        self._budget_spin.setToolTip("Most money to spend on the campaign (0: no cap)")
+        self._deadline_spin = QDoubleSpinBox()
+        self._deadline_spin.setRange(0.0, 1e7)
+        self._deadline_spin.setDecimals(1)
+        self._deadline_spin.setSingleStep(24.0)
+        self._deadline_spin.setSuffix(" h")
+        self._deadline_spin.setSpecialValueText("no deadline")
+        self._deadline_spin.setToolTip("Wall-clock hours available; with the raters available this caps the "
+                                       "rater-hours (0: no deadline)")
+        self._available_spin = QSpinBox()
+        self._available_spin.setRange(0, 10_000_000)
+        self._available_spin.setSpecialValueText("unlimited")
+        self._available_spin.setToolTip("Raters working in parallel (0: as many as needed)")
+        self._max_raters_spin = QSpinBox()
+        self._max_raters_spin.setRange(1, MAX_RATERS)
+        self._max_raters_spin.setValue(DEFAULT_MAX_RATERS)
+        self._max_raters_spin.setToolTip(f"Most raters per item the search considers (1 to {MAX_RATERS})")
+        # One row per question, one box per format the optimiser may give it
+        # (its own and the usual alternatives, advisor.optimize.default_formats).
+        self._format_checks: dict[tuple[str, str], QCheckBox] = {}
+        self._formats_signature: tuple = ()
+        self._formats_widget = QWidget()
+        self._formats_grid = QGridLayout(self._formats_widget)
+        self._formats_grid.setContentsMargins(0, 0, 0, 0)
+        self._formats_grid.setHorizontalSpacing(10)
+        self._formats_grid.setVerticalSpacing(2)
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        row = QHBoxLayout()
+        row.addWidget(self._budget_spin, 1)
+        row.addWidget(QLabel("Deadline:"))
+        row.addWidget(self._deadline_spin, 1)
+        form.addRow("Budget cap:", row)
+        row = QHBoxLayout()
+        row.addWidget(self._available_spin, 1)
+        row.addWidget(QLabel("At most per item:"))
+        row.addWidget(self._max_raters_spin, 1)
+        form.addRow("Raters available:", row)
+        form.addRow("Formats allowed:", self._formats_widget)
+
+        self._optimize_button = QPushButton("Find the cheapest design")
+        self._optimize_button.clicked.connect(self._on_optimize_button_clicked)
+        self._cancel_button = QPushButton("Cancel")
+        self._cancel_button.setEnabled(False)
+        self._cancel_button.clicked.connect(self._on_cancel_button_clicked)
+        self._optimize_progress = QProgressBar()
+        self._optimize_progress.setRange(0, 1)
+        self._optimize_progress.setValue(0)
+        self._optimize_progress.setFormat("")
+        run_row = QHBoxLayout()
+        run_row.addWidget(self._optimize_button)
+        run_row.addWidget(self._optimize_progress, 1)
+        run_row.addWidget(self._cancel_button)
+
+        self._pareto = ParetoPlotWidget()
+        self._pareto.setMinimumHeight(220)
+        self._optimize_status_label = QLabel()
+        self._optimize_status_label.setWordWrap(True)
+        self._optimize_status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._save_design_button = QPushButton("Save the recommended design")
+        self._save_design_button.setToolTip("Store the recommended design as a new scenario")
+        self._save_design_button.setEnabled(False)
+        self._save_design_button.clicked.connect(self._on_save_design_button_clicked)
+        save_row = QHBoxLayout()
+        save_row.addStretch(1)
+        save_row.addWidget(self._save_design_button)
+
+        layout = QVBoxLayout(box)
+        layout.addLayout(form)
+        layout.addLayout(run_row)
+        layout.addWidget(self._pareto, 1)
+        layout.addWidget(self._optimize_status_label)
+        layout.addLayout(save_row)
+        return box
+
+    # ------------------------------------------------------------ public API
+    @property
+    def recommendations(self) -> Recommendations | None:
+        """What the live panels show (None while the first computation runs)."""
+        return self._recommendations
+
+    @property
+    def solve_result(self) -> SolveResult | None:
+        return self._solve_result
+
+    @property
+    def optimization(self) -> OptimizationResult | None:
+        """The last optimiser result shown (None before a run)."""
+        return self._optimization
+
+    def is_busy(self) -> bool:
+        """True while any panel is computing (or waiting for its debounce)."""
+        return (self._debounce.isActive() or self._recommend_job is not None or self._solve_job is not None
+                or self._optimize_job is not None)
+
+    @property
+    def is_optimizing(self) -> bool:
+        return self._optimize_job is not None
+
+    def select_lever(self, row: int) -> None:
+        """Select the lever in ``row`` of the ranked table."""
+        self._levers_table.selectRow(row)
+
+    def apply_selected_lever(self) -> int | None:
+        """Store the selected lever's scenario as a new scenario; returns its id."""
+        lever = self._selected_lever()
+        if lever is None or lever.scenario is None:
+            return None
+        base = self._recommendations.scenario.name if self._recommendations else lever.scenario.name
+        named = lever.scenario.with_changes({"name": f"{base} — {lever.title}"[:MAX_NAME]})
+        return self._create(named, f"lever applied: {lever.title}"[:200], self._levers_status_label)
+
+    def set_solve_unknown(self, unknown: str) -> None:
+        """Solve for ``unknown`` (one of :data:`advisor.solve.UNKNOWNS`)."""
+        index = self._solve_combo.findData(unknown)
+        if index < 0:
+            raise ValueError(f"unknown must be one of {', '.join(UNKNOWNS)}, got {unknown!r}")
+        self._solve_combo.setCurrentIndex(index)
+
+    def constraints(self) -> dict[str, Any]:
+        """The optimiser's keyword arguments from the constraints form."""
+        return {
+            "budget_cap": self._budget_spin.value() or None,
+            "deadline_hours": self._deadline_spin.value() or None,
+            "raters_available": self._available_spin.value() or None,
+            "allowed_formats": self._allowed_formats(),
+            "max_raters": self._max_raters_spin.value(),
+        }
+
+    def start_optimizer(self) -> None:
+        """Run the optimiser with the form's constraints (in a worker)."""
+        if self._optimize_job is not None:
+            return
+        constraints = self.constraints()
+        empty = [name for name, formats in constraints["allowed_formats"].items() if not formats]
+        if empty:
+            self._optimize_status_label.setStyleSheet(ERROR_STYLE)
+            self._optimize_status_label.setText(f"Allow at least one format for {', '.join(map(repr, empty))}.")
+            return
+        self._optimization = None
+        self._save_design_button.setEnabled(False)
+        self._pareto.clear("Searching…")
+        self._optimize_status_label.setStyleSheet("")
+        self._optimize_status_label.setText("Searching designs…")
+        self._optimize_progress.setRange(0, 0)
+        self._optimize_progress.setFormat("")
+        job = partial(run_optimizer, self._state.scenario, constraints)
+        self._optimize_job = run_in_pool(job, on_result=self._on_optimize_result, on_error=self._on_optimize_error,
+                                         on_progress=self._on_optimize_progress,
+                                         on_cancelled=self._on_optimize_cancelled)
+        self._update_optimizer_controls()
+
+    def cancel_optimizer(self) -> None:
+        """Ask a running optimiser to stop; it returns what it has found so far."""
+        if self._optimize_job is not None:
+            self._optimize_job.cancel()
+            self._optimize_status_label.setText("Cancelling…")
+
+    def save_recommended_design(self) -> int | None:
+        """Store the optimiser's recommended design as a new scenario; returns its id."""
+        result = self._optimization
+        if result is None or result.recommended is None:
+            return None
+        name = f"{self._state.scenario.name} — optimised"[:MAX_NAME]
+        return self._create(result.recommended.with_changes({"name": name}), "recommended by the optimiser",
+                            self._optimize_status_label)
+
+    # -------------------------------------------------------------- handlers
+    def _on_state_changed(self, _scenario: Scenario) -> None:
+        if not shiboken6.isValid(self):
+            return  # the widget was deleted; psygnal may still hold the method for a moment
+        self._debounce.start()
+        self._busy_label.setText("Scenario changed: updating…")
+        self._update_format_checks()
+        self._update_optimizer_controls()
+
+    def _on_state_identity_changed(self, _stored_id: object, _revision: object) -> None:
+        if shiboken6.isValid(self):
+            self._update_constraints_from_scenario()
+
+    def _on_debounce_timeout(self) -> None:
+        self._start_recommendations()
+        self._start_solve()
+
+    def _on_units_unit_changed(self, _unit: str) -> None:
+        if self._recommendations is not None:
+            self._update_levers()
+            self._update_allocation()
+
+    def _on_recommend_progress(self, value: tuple[int, int]) -> None:
+        done, total = value
+        self._levers_progress.setRange(0, max(total, 1))
+        self._levers_progress.setValue(done)
+
+    def _on_recommend_result(self, recommendations: Recommendations) -> None:
+        self._recommend_job = None
+        self._recommendations = recommendations
+        self._busy_label.clear()
+        self._levers_progress.setVisible(False)
+        self._update_diagnosis()
+        self._update_levers()
+        self._update_allocation()
+        self.recommendations_ready.emit(recommendations)
+
+    def _on_recommend_error(self, error: BaseException) -> None:
+        self._recommend_job = None
+        self._levers_progress.setVisible(False)
+        self._busy_label.clear()
+        self._diagnosis_view.setHtml(f"<p style='color:#b00020'>Cannot compute the recommendations: "
+                                     f"{html.escape(str(error))}</p>")
+
+    def _on_recommend_cancelled(self, _value: object) -> None:
+        # Only a job replaced by a newer scenario's is cancelled; the newer one reports.
+        pass
+
+    def _on_solve_combo_changed(self, _index: int) -> None:
+        self._start_solve()
+
+    def _on_solve_result(self, result: SolveResult) -> None:
+        self._solve_job = None
+        self._solve_result = result
+        self._update_solve()
+        self.solve_ready.emit(result)
+
+    def _on_solve_error(self, error: BaseException) -> None:
+        self._solve_job = None
+        self._solve_value_label.setText("—")
+        self._solve_message_label.setStyleSheet(ERROR_STYLE)
+        self._solve_message_label.setText(f"Cannot solve: {error}")
+
+    def _on_solve_cancelled(self, _value: object) -> None:
+        # As for the recommendations: a newer solve is already running.
+        pass
+
+    def _on_levers_table_selection_changed(self) -> None:
+        lever = self._selected_lever()
+        self._apply_lever_button.setEnabled(lever is not None and lever.scenario is not None)
+        if lever is not None:
+            self._lever_detail_label.setText(lever.explanation)
+
+    def _on_levers_table_double_clicked(self, _item: QTableWidgetItem) -> None:
+        self.apply_selected_lever()
+
+    def _on_apply_lever_button_clicked(self) -> None:
+        self.apply_selected_lever()
+
+    def _on_format_check_toggled(self, _checked: bool) -> None:
+        self._update_optimizer_controls()
+
+    def _on_optimize_button_clicked(self) -> None:
+        self.start_optimizer()
+
+    def _on_cancel_button_clicked(self) -> None:
+        self.cancel_optimizer()
+
+    def _on_optimize_progress(self, value: tuple[int, int]) -> None:
+        done, total = value
+        self._optimize_progress.setRange(0, max(int(total), 1))
+        self._optimize_progress.setValue(int(done))
+        self._optimize_progress.setFormat("%v of %m designs")
+
+    def _on_optimize_result(self, result: OptimizationResult) -> None:
+        self._optimize_job = None
+        self._show_optimization(result)
+
+    def _on_optimize_cancelled(self, result: OptimizationResult | None) -> None:
+        self._optimize_job = None
+        if result is None:
+            self._optimize_progress.setRange(0, 1)
+            self._optimize_progress.setValue(0)
+            self._optimize_progress.setFormat("Cancelled")
+            self._pareto.clear("Cancelled.")
+            self._optimize_status_label.setText("Cancelled.")
+            self._update_optimizer_controls()
+            return
+        self._show_optimization(result)
+
+    def _on_optimize_error(self, error: BaseException) -> None:
+        self._optimize_job = None
+        self._optimize_progress.setRange(0, 1)
+        self._optimize_progress.setValue(0)
+        self._optimize_progress.setFormat("Failed")
+        self._pareto.clear("No result.")
+        self._optimize_status_label.setStyleSheet(ERROR_STYLE)
+        self._optimize_status_label.setText(f"The optimiser stopped: {error}")
+        self._update_optimizer_controls()
+
+    def _on_save_design_button_clicked(self) -> None:
+        self.save_recommended_design()
+
+    # ------------------------------------------------------------ refreshers
+    def _start_recommendations(self) -> None:
+        if self._recommend_job is not None:
+            self._recommend_job.cancel()
+        self._busy_label.setText("Updating…")
+        self._levers_progress.setRange(0, 0)
+        self._levers_progress.setVisible(True)
+        self._recommend_job = run_in_pool(
+            compute_recommendations, self._state.scenario, on_result=self._on_recommend_result,
+            on_error=self._on_recommend_error, on_progress=self._on_recommend_progress,
+            on_cancelled=self._on_recommend_cancelled,
+        )
+
+    def _start_solve(self) -> None:
+        if self._solve_job is not None:
+            self._solve_job.cancel()
+        unknown = self._solve_combo.currentData()
+        self._solve_value_label.setText("…")
+        self._solve_message_label.setStyleSheet("")
+        self._solve_message_label.setText(f"Solving for the {UNKNOWN_LABELS.get(unknown, unknown)}…")
+        self._update_solve_current()
+        self._solve_job = run_in_pool(partial(solve_for, unknown=unknown), self._state.scenario,
+                                      on_result=self._on_solve_result, on_error=self._on_solve_error,
+                                      on_cancelled=self._on_solve_cancelled)
+
+    def _update_diagnosis(self) -> None:
+        assert self._recommendations is not None
+        diagnosis = self._recommendations.diagnosis
+        colour = LOSS_COLOUR if diagnosis.labels_cannot_reach_target else GAIN_COLOUR
+        parts = [f"<p style='color:{colour}'><b>{html.escape(diagnosis.verdict)}</b></p>", "<ul>"]
+        parts += [f"<li>{html.escape(finding)}</li>" for finding in diagnosis.findings]
+        parts.append("</ul>")
+        if diagnosis.warnings:
+            parts.append("<p><b>Warnings</b></p><ul>")
+            parts += [f"<li style='color:#8a5300'>{html.escape(w)}</li>" for w in diagnosis.warnings]
+            parts.append("</ul>")
+        self._diagnosis_view.setHtml("".join(parts))
+
+    def _update_levers(self) -> None:
+        assert self._recommendations is not None
+        units = display_settings()
+        levers = self._recommendations.levers
+        currency = self._recommendations.evaluation.currency
+        header = self._levers_table.horizontalHeaderItem
+        header(LEVER_COLUMNS.index("ΔC̄")).setText(f"ΔC̄ ({units.unit}/item)")
+        header(LEVER_COLUMNS.index("Δcost")).setText(f"Δcost ({currency})")
+        header(LEVER_COLUMNS.index("per money")).setText(f"{units.unit} per {currency}")
+        selected = self._selected_lever()
+        table = self._levers_table
+        table.setRowCount(len(levers))
+        for row, lever in enumerate(levers):
+            muted = None if lever.applicable else MUTED_COLOUR
+            gain = units.convert(lever.gain_nats)
+            gain_colour = muted or (GAIN_COLOUR if gain > 1e-9 else LOSS_COLOUR if gain < -1e-9 else None)
+            if lever.capacity_per_cost is not None:
+                per_money = _significant(units.convert(lever.capacity_per_cost))
+            elif lever.applicable and lever.gain_nats > 0:
+                per_money = "no cost" if lever.delta_cost == 0 else "saves money"
+            else:
+                per_money = "—"
+            delta_capacity_tip = (
+                f"Lowers the capacity the target needs by {units.format_info(-lever.delta_needed_nats, 3)} per item"
+                if lever.delta_needed_nats else "Change of the capacity per item C̄")
+            cells = [
+                _item(str(row + 1), right=True, colour=muted),
+                _item(lever.title, tooltip=lever.title, colour=muted),
+                _item(_signed(gain, 3) if lever.applicable else "—", right=True, colour=gain_colour,
+                      tooltip=delta_capacity_tip),
+                _item(_signed(lever.delta_floor, 4) if lever.applicable else "—", right=True, colour=muted),
+                _item(_signed(lever.delta_ceiling, 4) if lever.applicable else "—", right=True, colour=muted),
+                _item(_signed(lever.delta_cost, 0) if lever.applicable else "—", right=True, colour=muted),
+                _item(per_money, right=True, colour=muted),
+                _item(lever.explanation if lever.applicable else f"Does not apply: {lever.reason}",
+                      tooltip=lever.explanation, colour=muted),
+            ]
+            for column, item in enumerate(cells):
+                item.setData(Qt.ItemDataRole.UserRole, row)
+                table.setItem(row, column, item)
+        if selected is not None:
+            for row, lever in enumerate(levers):
+                if lever.key == selected.key:
+                    table.selectRow(row)
+                    break
+        self._on_levers_table_selection_changed()
+        applicable = sum(lever.applicable for lever in levers)
+        self._levers_status_label.setText(f"{applicable} of {len(levers)} levers apply to this scenario.")
+
+    def _update_allocation(self) -> None:
+        assert self._recommendations is not None
+        allocation = self._recommendations.allocation
+        scenario = self._recommendations.scenario
+        units = display_settings()
+        rows = list(allocation.shares)
+        self._allocation_table.setRowCount(len(rows))
+        seconds = scenario.campaign.seconds_per_item
+        for row, name in enumerate(rows):
+            optimal, current = allocation.shares[name], allocation.current_shares.get(name, 0.0)
+            moved = abs(optimal - current) >= 0.005
+            colour = GAIN_COLOUR if moved else None
+            self._allocation_table.setItem(row, 0, _item(name))
+            self._allocation_table.setItem(row, 1, _item(f"{100 * current:.0f} %", right=True))
+            self._allocation_table.setItem(row, 2, _item(f"{100 * optimal:.0f} %", right=True, colour=colour))
+            self._allocation_table.setItem(row, 3, _item(f"{optimal * seconds:.1f} s", right=True,
+                                                         tooltip="Share of the time per item, before reading time"))
+        gain = allocation.gain_nats
+        if gain > 1e-9:
+            text = (f"Water-filled shares carry {units.format_info(allocation.capacity_nats, 3, per_item=True)}, "
+                    f"{units.format_info(gain, 3)} more than the current split.")
+        else:
+            text = (f"The current split is already optimal to the grid's resolution "
+                    f"({units.format_info(allocation.capacity_nats, 3, per_item=True)}).")
+        if len(rows) == 1:
+            text = "One question: it gets all of the judgment time."
+        self._allocation_label.setText(text)
+
+    def _update_solve_current(self) -> None:
+        unknown = self._solve_combo.currentData()
+        scenario = self._state.scenario
+        current = _current_value(scenario, unknown)
+        if unknown == "budget" and current is None:
+            self._solve_current_label.setText("no budget cap set")
+        else:
+            self._solve_current_label.setText(f"now {_solve_value_text(unknown, current, scenario.campaign.currency)}")
+
+    def _update_solve(self) -> None:
+        result = self._solve_result
+        assert result is not None
+        currency = self._state.scenario.campaign.currency
+        if result.reachable:
+            self._solve_value_label.setStyleSheet(f"color: {GAIN_COLOUR}")
+            self._solve_value_label.setText(_solve_value_text(result.unknown, result.value, currency))
+        else:
+            self._solve_value_label.setStyleSheet(f"color: {LOSS_COLOUR}")
+            best = _solve_value_text(result.unknown, result.best_value, currency)
+            self._solve_value_label.setText(
+                f"unreachable — best {best}, risk {result.best_risk:.4f}" if result.best_value is not None
+                else f"unreachable — best risk {result.best_risk:.4f}")
+        self._solve_message_label.setStyleSheet("")
+        self._solve_message_label.setText(result.message)
+
+    def _update_constraints_from_scenario(self) -> None:
+        scenario = self._state.scenario
+        campaign = scenario.campaign
+        self._budget_spin.setSuffix(f" {campaign.currency}")
+        self._budget_spin.setValue(campaign.budget_cap or 0.0)
+        self._deadline_spin.setValue(campaign.deadline_hours or 0.0)
+        self._available_spin.setValue(campaign.raters_available or 0)
+        self._max_raters_spin.setValue(max(DEFAULT_MAX_RATERS, scenario.raters.per_item))
+        self._update_format_checks(force=True)
+        self._update_optimizer_controls()
+
+    def _update_format_checks(self, *, force: bool = False) -> None:
+        scenario = self._state.scenario
+        options = [(q.name, [f.label() for f in default_formats(q.format)]) for q in scenario.questions]
+        signature = tuple((name, tuple(labels)) for name, labels in options)
+        if signature == self._formats_signature and not force:
+            return  # same questions and formats: keep what the user ticked
+        self._formats_signature = signature
+        while self._formats_grid.count():
+            item = self._formats_grid.takeAt(0)
+            if item.widget() is not None:
+                item.widget().hide()
+                item.widget().deleteLater()
+        self._format_checks = {}
+        for row, (name, labels) in enumerate(options):
+            title = QLabel(name if len(name) <= 28 else name[:27] + "…")
+            title.setToolTip(name)
+            self._formats_grid.addWidget(title, row, 0)
+            for column, label in enumerate(labels, start=1):
+                check = QCheckBox(label)
+                check.setChecked(True)
+                check.setToolTip(f"Let the optimiser ask {name!r} as {label}")
+                check.toggled.connect(self._on_format_check_toggled)
+                self._format_checks[(name, label)] = check
+                self._formats_grid.addWidget(check, row, column)
+        self._formats_grid.setColumnStretch(len(max((labels for _, labels in options), key=len, default=[])) + 1, 1)
+
+    def _allowed_formats(self) -> dict[str, list[str]]:
+        allowed: dict[str, list[str]] = {q.name: [] for q in self._state.scenario.questions}
+        for (name, label), check in self._format_checks.items():
+            if check.isChecked() and name in allowed:
+                allowed[name].append(label)
+        return allowed
+
+    def _update_optimizer_controls(self) -> None:
+        running = self._optimize_job is not None
+        every_question = all(self._allowed_formats().values())
+        self._optimize_button.setEnabled(not running and every_question)
+        self._cancel_button.setEnabled(running)
+        for widget in (self._budget_spin, self._deadline_spin, self._available_spin, self._max_raters_spin,
+                       *self._format_checks.values()):
+            widget.setEnabled(not running)
+
+    def _show_optimization(self, result: OptimizationResult) -> None:
+        self._optimization = result
+        scenario = self._state.scenario
+        currency = scenario.campaign.currency
+        frontier = list(result.frontier)
+        recommended_index = None
+        if result.recommended is not None:
+            recommended_cost = result.recommended_evaluation.cost
+            recommended_floor = result.recommended_evaluation.floor
+            recommended_index = min(range(len(frontier)), default=None,
+                                    key=lambda i: abs(frontier[i].cost - recommended_cost)
+                                    + abs(frontier[i].floor - recommended_floor))
+        current = None
+        if self._recommendations is not None and self._recommendations.scenario == scenario:
+            current = (self._recommendations.evaluation.cost, self._recommendations.evaluation.floor)
+        self._pareto.set_frontier([p.cost for p in frontier], [p.floor for p in frontier],
+                                  target=scenario.target.target_risk, currency=currency,
+                                  recommended=recommended_index, current=current)
+        self._optimize_progress.setRange(0, 1)
+        self._optimize_progress.setValue(1)
+        self._optimize_progress.setFormat("Cancelled: partial result" if result.cancelled else "Done")
+        prefix = "Cancelled; the best found so far: " if result.cancelled else ""
+        if result.recommended is not None:
+            self._optimize_status_label.setStyleSheet("")
+            self._optimize_status_label.setText(
+                f"{prefix}Recommended: {_design_text(result.recommended, result.recommended_evaluation)}")
+        else:
+            self._optimize_status_label.setStyleSheet(ERROR_STYLE)
+            self._optimize_status_label.setText(f"{prefix}{result.message}")
+        self._save_design_button.setEnabled(result.recommended is not None)
+        self._update_optimizer_controls()
+        self.optimization_finished.emit(result)
+
+    def _selected_lever(self) -> LeverResult | None:
+        if self._recommendations is None:
+            return None
+        rows = self._levers_table.selectionModel().selectedRows()
+        if not rows:
+            return None
+        row = rows[0].row()
+        levers = self._recommendations.levers
+        return levers[row] if 0 <= row < len(levers) else None
+
+    def _create(self, scenario: Scenario, summary: str, status: QLabel) -> int | None:
+        try:
+            stored = create_unique(self._store, scenario, summary=summary)
+        except AdvisorError as error:
+            status.setStyleSheet(ERROR_STYLE)
+            status.setText(f"Cannot store the scenario: {error}")
+            return None
+        status.setStyleSheet("")
+        status.setText(f"Stored “{stored.name}” as a new scenario.")
+        self.scenario_created.emit(stored.id)
+        return stored.id
+
+
+def preview_recommendations(folder: Path) -> RecommendationsWidget:
+    """The tab on the preview example scenario, storing into a new database in ``folder``."""
+    from advisor.store import ScenarioStore
+    from ui.preview import preview_scenario
+
+    store = ScenarioStore.open(folder / "recommendations.sqlite", seed=False)
+    widget = RecommendationsWidget(ScenarioState(preview_scenario()), store)
+    widget.setWindowTitle("Recommendations — Annotation Advisor preview")
+    widget.resize(1500, 950)
+    return widget
+
+
+def main() -> int:
+    """Open the tab on an example scenario with a temporary database."""
+    import tempfile
+
+    from ui.app import create_application
+
+    app = create_application(sys.argv)
+    widget = preview_recommendations(Path(tempfile.mkdtemp(prefix="annotation-advisor-recommendations-")))
+    widget.show()
+    status = app.exec()
+    widget._store.close()
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())

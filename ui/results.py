@@ -1,0 +1,352 @@
+"""Live results: headline numbers, where the capacity goes, and the risk
+interval against each design variable.
+
+The widget listens to the scenario state, hands each change to a
+:class:`~ui.workers.DebouncedEvaluator` (≈ 80 ms debounce, evaluation in the
+thread pool, stale results dropped) and redraws when the newest evaluation
+arrives. The window never waits for a computation: while one runs, the old
+numbers stay visible and a "recomputing" indicator shows.
+
+Run ``python -m ui.results`` to open it alone on an example scenario.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QProgressBar,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from advisor.state import ScenarioState
+from ui.bindings import connect_to_widget
+from ui.capacity_chart import CapacityBreakdownWidget
+from ui.cards import HeadlineCardWidget
+from ui.plots import CURVE_ORDER, RiskCurvePlotWidget, risk_legend_label
+from ui.settings import display_settings
+from ui.workers import DebouncedEvaluator
+
+if TYPE_CHECKING:
+    from advisor.evaluate import Evaluation
+
+BUSY_SHOW_DELAY_MS = 150
+"""The "recomputing" indicator appears only for computations longer than this,
+so quick ones do not make it flicker."""
+
+BREAKDOWN_COLUMNS = (
+    "Context", "Question", "Format", "Time share", "Judgment s", "d′", "Cognitive", "Articulation",
+    "min (paper)", "Cascade", "r raters", "Binds at",
+)
+
+
+def _money(amount: float, currency: str) -> str:
+    if amount >= 100:
+        return f"{currency} {amount:,.0f}"
+    return f"{currency} {amount:,.2f}"
+
+
+def _count(value: float) -> str:
+    return f"{value:,.0f}"
+
+
+class ResultsWidget(QWidget):
+    """Headline cards, the capacity breakdown and the risk curves of a state.
+
+    Parameters
+    ----------
+    state
+        The scenario being edited; every change is re-evaluated.
+    parent
+        Parent widget.
+    evaluator
+        The evaluator to use (tests pass one with a slow ``evaluate_fn``); a
+        new :class:`~ui.workers.DebouncedEvaluator` by default.
+
+    Signals
+    -------
+    updated(object)
+        Cards, charts and plots now show this
+        :class:`~advisor.evaluate.Evaluation`.
+    """
+
+    updated = Signal(object)
+
+    def __init__(self, state: ScenarioState, parent: QWidget | None = None, *,
+                 evaluator: DebouncedEvaluator | None = None):
+        super().__init__(parent)
+        self._state = state
+        self._units = display_settings()
+        self._evaluator = evaluator or DebouncedEvaluator(self)
+        if self._evaluator.parent() is None:
+            self._evaluator.setParent(self)
+        self._evaluation: Evaluation | None = None
+        self._build()
+        self._evaluator.result_ready.connect(self._on_evaluator_result_ready)
+        self._evaluator.failed.connect(self._on_evaluator_failed)
+        self._evaluator.busy.connect(self._on_evaluator_busy)
+        self._units.unit_changed.connect(self._on_units_unit_changed)
+        connect_to_widget(state.changed, self._on_state_changed, self)
+        self._evaluator.evaluate_now(state.scenario)
+
+    # ------------------------------------------------------------ public API
+    @property
+    def evaluator(self) -> DebouncedEvaluator:
+        return self._evaluator
+
+    @property
+    def evaluation(self) -> Evaluation | None:
+        """The evaluation shown (None until the first one arrives)."""
+        return self._evaluation
+
+    @property
+    def breakdown_chart(self) -> CapacityBreakdownWidget:
+        return self._chart
+
+    @property
+    def tabs(self) -> QTabWidget:
+        return self._tabs
+
+    def card(self, name: str) -> HeadlineCardWidget:
+        """A headline card: ``"capacity"``, ``"floor"``, ``"ceiling"`` or ``"cost"``."""
+        return self._cards[name]
+
+    def curve_plot(self, name: str) -> RiskCurvePlotWidget:
+        """The plot of one curve: ``"items"``, ``"log2_m"``, ``"raters"``, ``"seconds"``."""
+        return self._plots[name]
+
+    def is_busy_shown(self) -> bool:
+        """True while the "recomputing" indicator is shown."""
+        return not self._busy.isHidden()
+
+    def error_text(self) -> str:
+        """Why the newest scenario could not be evaluated ("" when it could)."""
+        return self._error.text() if not self._error.isHidden() else ""
+
+    def warnings(self) -> list[str]:
+        return [self._warnings.item(i).text() for i in range(self._warnings.count())]
+
+    # ------------------------------------------------------------ building
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.setSpacing(6)
+
+        header = QHBoxLayout()
+        self._headline = QLabel("Evaluating…")
+        self._headline.setStyleSheet("font-weight: 600; font-size: 10.5pt;")
+        self._headline.setWordWrap(True)
+        self._busy = QWidget()
+        busy_layout = QHBoxLayout(self._busy)
+        busy_layout.setContentsMargins(0, 0, 0, 0)
+        busy_bar = QProgressBar()
+        busy_bar.setRange(0, 0)
+        busy_bar.setFixedSize(70, 10)
+        busy_bar.setTextVisible(False)
+        busy_label = QLabel("recomputing…")
+        busy_label.setStyleSheet("color: #607d8b;")
+        busy_layout.addWidget(busy_bar)
+        busy_layout.addWidget(busy_label)
+        self._busy.setVisible(False)
+        self._busy_timer = QTimer(self)
+        self._busy_timer.setSingleShot(True)
+        self._busy_timer.setInterval(BUSY_SHOW_DELAY_MS)
+        self._busy_timer.timeout.connect(lambda: self._busy.setVisible(self._evaluator.is_busy))
+        header.addWidget(self._headline, 1)
+        header.addWidget(self._busy)
+        layout.addLayout(header)
+
+        self._error = QLabel()
+        self._error.setWordWrap(True)
+        self._error.setStyleSheet("color: #b71c1c; background: #fdecea; padding: 4px; border-radius: 3px;")
+        self._error.setVisible(False)
+        layout.addWidget(self._error)
+
+        cards = QGridLayout()
+        cards.setSpacing(6)
+        self._cards = {
+            "capacity": HeadlineCardWidget(
+                "Capacity per item", "C̄: information the labels carry about the target, per item: the context-weighted "
+                "capacity of the whole rater panel (exact vote-count channel)."),
+            "floor": HeadlineCardWidget(
+                "Risk floor", "Fano lower bound on risk (exact form): no number of labels gets below it with this "
+                "capacity and target complexity."),
+            "ceiling": HeadlineCardWidget(
+                "Risk ceiling", "Upper bound on risk with this many items (the chosen ceiling form); falls with m "
+                "to a plateau."),
+            "cost": HeadlineCardWidget("Cost", "m · r · T/3600 · wage · (1 + fee)"),
+        }
+        for column, card in enumerate(self._cards.values()):
+            cards.addWidget(card, 0, column)
+            cards.setColumnStretch(column, 1)
+        layout.addLayout(cards)
+
+        self._warnings = QListWidget()
+        self._warnings.setWordWrap(True)
+        self._warnings.setMaximumHeight(96)
+        self._warnings.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self._warnings.setStyleSheet("QListWidget { background: #fffaf0; border: 1px solid #ffe0b2; }")
+        self._warnings.setVisible(False)
+        layout.addWidget(self._warnings)
+
+        self._tabs = QTabWidget()
+        self._tabs.setDocumentMode(True)
+        curves = QWidget()
+        grid = QGridLayout(curves)
+        grid.setContentsMargins(0, 4, 0, 0)
+        grid.setSpacing(6)
+        grid.addWidget(risk_legend_label(), 0, 0, 1, 2)
+        self._plots = {name: RiskCurvePlotWidget(name) for name in CURVE_ORDER}
+        for index, plot in enumerate(self._plots.values()):
+            grid.addWidget(plot, 1 + index // 2, index % 2)
+        grid.setRowStretch(1, 1)
+        grid.setRowStretch(2, 1)
+        self._tabs.addTab(curves, "Risk interval")
+
+        breakdown = QSplitter(Qt.Orientation.Vertical)
+        self._chart = CapacityBreakdownWidget()
+        self._table = QTableWidget(0, len(BREAKDOWN_COLUMNS))
+        self._table.setHorizontalHeaderLabels(BREAKDOWN_COLUMNS)
+        self._table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self._table.setAlternatingRowColors(True)
+        self._table.verticalHeader().setVisible(False)
+        self._table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self._table.horizontalHeader().setStretchLastSection(True)
+        breakdown.addWidget(self._chart)
+        breakdown.addWidget(self._table)
+        breakdown.setStretchFactor(0, 3)
+        breakdown.setStretchFactor(1, 2)
+        breakdown.setChildrenCollapsible(False)
+        self._tabs.addTab(breakdown, "Capacity breakdown")
+        self._breakdown_splitter = breakdown
+        layout.addWidget(self._tabs, 1)
+
+    # ------------------------------------------------------------ refreshing
+    def _update_all(self) -> None:
+        evaluation = self._evaluation
+        if evaluation is None:
+            return
+        self._update_cards(evaluation)
+        self._update_warnings(evaluation)
+        self._chart.set_evaluation(evaluation)
+        self._update_table(evaluation)
+        for name, plot in self._plots.items():
+            curve = evaluation.curves.get(name)
+            if curve is not None:
+                plot.set_curve(curve)
+        self.updated.emit(evaluation)
+
+    def _update_cards(self, e: Evaluation) -> None:
+        units = self._units
+        target = e.target_risk
+        per_item = f"{units.unit}/item"
+        needed = units.convert(e.capacity_needed_nats)
+        if e.capacity_gap_nats > 0:
+            detail = f"needs {needed:.2f} for ε = {target:g}: short by {units.convert(e.capacity_gap_nats):.2f}"
+        else:
+            detail = f"needs {needed:.2f} for ε = {target:g}: {units.convert(-e.capacity_gap_nats):.2f} to spare"
+        self._cards["capacity"].set_value(f"{units.convert(e.capacity_nats):.2f} {per_item}", detail,
+                                          "good" if e.floor_meets_target else "bad")
+        self._cards["floor"].set_value(
+            f"{e.floor:.3f}",
+            f"Fano, exact (paper form {e.floor_paper:.3f}); target {target:g}",
+            "good" if e.floor_meets_target else "bad",
+        )
+        if e.ceiling_meets_target:
+            status, reach = "good", f"met with {_count(e.items)} items"
+        elif e.items_needed is not None and e.floor_meets_target:
+            status, reach = "warn", f"needs {_count(e.items_needed)} items"
+        else:
+            status, reach = "bad", f"unreachable: plateau {e.ceiling_plateau:.3f}"
+        self._cards["ceiling"].set_value(f"{e.ceiling:.3f}", f"{e.ceiling_form} form; {reach}", status)
+        scenario = self._state.scenario
+        cap = scenario.campaign.budget_cap
+        cost_status = "neutral" if cap is None else ("good" if e.cost <= cap else "bad")
+        cap_text = "" if cap is None else f"; cap {_money(cap, e.currency)}"
+        self._cards["cost"].set_value(_money(e.cost, e.currency), f"{_count(e.rater_hours)} rater-hours{cap_text}",
+                                      cost_status)
+        if e.floor_meets_target and e.ceiling_meets_target:
+            verdict = f"Target risk {target:g} is reachable with this design."
+        elif e.floor_meets_target:
+            verdict = (f"Target risk {target:g} is within the floor; the ceiling needs more items."
+                       if e.items_needed is not None else
+                       f"Target risk {target:g} is above the floor, but the ceiling plateaus above it.")
+        else:
+            verdict = (f"Target risk {target:g} is below the floor: no number of labels reaches it. "
+                       "Raise capacity or narrow the target.")
+        self._headline.setText(f"{e.scenario_name} — {verdict}")
+
+    def _update_warnings(self, evaluation: Evaluation) -> None:
+        self._warnings.clear()
+        for text in evaluation.warnings:
+            item = QListWidgetItem(f"⚠ {text}")
+            item.setToolTip(text)
+            self._warnings.addItem(item)
+        self._warnings.setVisible(bool(evaluation.warnings))
+
+    def _update_table(self, evaluation: Evaluation) -> None:
+        convert = self._units.convert
+        rows = [(ctx, q) for ctx in evaluation.contexts for q in ctx.questions]
+        self._table.setRowCount(len(rows))
+        unit = self._units.unit
+        headers = list(BREAKDOWN_COLUMNS)
+        for index in range(6, 11):
+            headers[index] = f"{BREAKDOWN_COLUMNS[index]}\n({unit})"
+        self._table.setHorizontalHeaderLabels(headers)
+        for row, (ctx, q) in enumerate(rows):
+            values = (
+                ctx.name, q.name, q.format, f"{q.time_share:.2f}", f"{q.judgment_seconds:.1f}", f"{q.dprime:.2f}",
+                f"{convert(q.cognitive_nats):.3f}", f"{convert(q.articulation_nats):.3f}",
+                f"{convert(q.paper_nats):.3f}", f"{convert(q.cascade_nats):.3f}",
+                f"{convert(q.panel_nats):.3f}" + ("" if q.panel_exact else " (bound)"),
+                q.binding_stage + (" · saturated" if q.saturated else ""),
+            )
+            for column, value in enumerate(values):
+                item = QTableWidgetItem(value)
+                if 3 <= column <= 10:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                self._table.setItem(row, column, item)
+
+    # ------------------------------------------------------------ handlers
+    def _on_state_changed(self, scenario) -> None:
+        self._evaluator.submit(scenario)
+
+    def _on_evaluator_result_ready(self, evaluation: Evaluation) -> None:
+        self._evaluation = evaluation
+        self._error.setVisible(False)
+        self._update_all()
+
+    def _on_evaluator_failed(self, message: str) -> None:
+        self._error.setText(f"This scenario cannot be evaluated: {message}")
+        self._error.setVisible(True)
+
+    def _on_evaluator_busy(self, busy: bool) -> None:
+        if busy:
+            self._busy_timer.start()
+        else:
+            self._busy_timer.stop()
+            self._busy.setVisible(False)
+
+    def _on_units_unit_changed(self, _unit: str) -> None:
+        if self._evaluation is not None:
+            self._update_cards(self._evaluation)
+            self._update_table(self._evaluation)
+
+
+if __name__ == "__main__":
+    from ui.preview import preview_widget
+
+    preview_widget(lambda state: ResultsWidget(state), title="Results", size=(1000, 820))

@@ -1,0 +1,97 @@
+"""Number inputs that show values the way people write them.
+
+Qt's spin boxes print every decimal they allow ("0.1000"); these print the
+shortest form of the value ("0.1"), accept both "1e6" and "1000000", and use
+the C locale so a decimal point is always a point (scenario files and the
+method's formulas use points).
+"""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import QLocale
+from PySide6.QtGui import QValidator
+from PySide6.QtWidgets import QDoubleSpinBox, QWidget
+
+
+def compact_number(value: float, decimals: int) -> str:
+    """``value`` rounded to ``decimals`` places, without trailing zeros.
+
+    Values of a million or more are written in scientific notation with up to
+    six significant digits, which stays readable in a narrow field.
+    """
+    if abs(value) >= 1e6 and decimals == 0:
+        text = f"{value:.6g}"
+        return text if "e" in text else str(int(round(value)))
+    text = f"{value:.{decimals}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+class CompactDoubleSpinBox(QDoubleSpinBox):
+    """A :class:`QDoubleSpinBox` that prints ``0.1`` rather than ``0.1000``.
+
+    Parameters
+    ----------
+    minimum, maximum
+        The range the box lets the user type (inclusive).
+    decimals
+        Digits after the point that are kept (0 for whole numbers).
+    step
+        Arrow and wheel step; ``None`` picks one tenth of the order of
+        magnitude of the start value when the box is first shown.
+    suffix
+        Unit shown after the number, e.g. ``" s"``.
+    """
+
+    def __init__(self, minimum: float = 0.0, maximum: float = 1e12, decimals: int = 3,
+                 step: float | None = None, suffix: str = "", parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setLocale(QLocale.c())
+        self.setDecimals(decimals)
+        self.setRange(minimum, maximum)
+        self.setSingleStep(step if step is not None else (1.0 if decimals == 0 else 10.0 ** -min(decimals, 2)))
+        self.setSuffix(suffix)
+        # Commit on Enter, focus loss or an arrow step, not on every keystroke:
+        # typing "0.15" must not evaluate (and record undo steps for) 0, 0.1, 0.15.
+        self.setKeyboardTracking(False)
+        self.setAccelerated(True)
+        self.setCorrectionMode(QDoubleSpinBox.CorrectionMode.CorrectToNearestValue)
+
+    def textFromValue(self, value: float) -> str:  # noqa: N802 - Qt's name
+        return compact_number(value, self.decimals())
+
+    def valueFromText(self, text: str) -> float:  # noqa: N802 - Qt's name
+        number = _parse(self._strip(text))
+        return self.minimum() if number is None else number
+
+    def validate(self, text: str, position: int):  # noqa: D401 - Qt's name
+        body = self._strip(text)
+        if body in ("", "-", ".", "e", "-.") or body.lower().endswith(("e", "e-", "e+")):
+            return QValidator.State.Intermediate, text, position
+        if body == self.specialValueText() and body:
+            return QValidator.State.Acceptable, text, position
+        number = _parse(body)
+        if number is None:
+            return QValidator.State.Invalid, text, position
+        if number < self.minimum() or number > self.maximum():
+            return QValidator.State.Intermediate, text, position
+        return QValidator.State.Acceptable, text, position
+
+    def _strip(self, text: str) -> str:
+        body = text
+        if self.prefix() and body.startswith(self.prefix()):
+            body = body[len(self.prefix()):]
+        if self.suffix() and body.endswith(self.suffix()):
+            body = body[: -len(self.suffix())]
+        return body.strip()
+
+
+def _parse(text: str) -> float | None:
+    try:
+        number = float(text.replace(" ", ""))
+    except ValueError:
+        return None
+    return number if math.isfinite(number) else None
