@@ -15,7 +15,7 @@ split.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from models.allocation import water_fill
 
@@ -34,8 +34,6 @@ class TimeAllocation:
     shares
         Optimal share of the judgment time per question name, each in [0, 1],
         summing to 1 (multiples of ``1 / steps``).
-    current_shares
-        The shares the scenario uses now (fixed, or water-filled if automatic).
     capacity_nats
         C̄ at the optimal shares, nats per item.
     current_capacity_nats
@@ -44,16 +42,18 @@ class TimeAllocation:
         The marginal capacity of judgment time at the optimum, in nats per item
         per unit share (the budget constraint's multiplier): giving a question
         1 % more of the time gains about ``water_level / 100`` nats.
+    current_shares
+        The shares the scenario uses now (fixed, or water-filled if automatic).
     steps
         Grid resolution of the shares.
     """
 
     shares: dict[str, float]
-    current_shares: dict[str, float]
     capacity_nats: float
     current_capacity_nats: float
     water_level: float
-    steps: int
+    current_shares: dict[str, float] = field(default_factory=dict)
+    steps: int = WATER_FILL_STEPS
 
     @property
     def gain_nats(self) -> float:
@@ -112,13 +112,16 @@ def optimal_time_allocation(scenario: Scenario, *, steps: int = WATER_FILL_STEPS
 
     allocation = water_fill([gain(q) for q in scenario.questions], steps=steps)
     shares = allocation.shares
-    current = time_shares(scenario, design=design)
+    automatic = all(q.time_share is None for q in scenario.questions) and steps == WATER_FILL_STEPS
+    # With automatic shares evaluate water-fills exactly as above: no need to do it twice.
+    current = shares if automatic else time_shares(scenario, design=design)
     names = [q.name for q in scenario.questions]
+    capacity = _mean_capacity(scenario, _channels(scenario, shares, design))
     return TimeAllocation(
         shares=dict(zip(names, shares)),
-        current_shares=dict(zip(names, current)),
-        capacity_nats=_mean_capacity(scenario, _channels(scenario, shares, design)),
-        current_capacity_nats=_mean_capacity(scenario, _channels(scenario, current, design)),
+        capacity_nats=capacity,
+        current_capacity_nats=capacity if automatic else _mean_capacity(scenario, _channels(scenario, current, design)),
         water_level=allocation.water_level,
+        current_shares=dict(zip(names, current)),
         steps=steps,
     )

@@ -430,6 +430,12 @@ def evaluate(scenario: Scenario, *, curves: bool = True) -> Evaluation:
             f"{capacity / LN2:.2f} bits per item, too little for that fit on a {target.log2_m:g}-bit target: "
             "the excess is fit to channel regularities (rater artifacts: sycophancy, reward hacking)."
         )
+    if ceiling < floor:
+        warnings.append(
+            f"The ceiling {ceiling:.3f} lies below the floor {floor:.3f}: no learner can reach the observed risk "
+            f"{b.observed_risk:.3f} against the target through {capacity / LN2:.2f} bits per item. The ceiling "
+            "assumes that fit; enter the observed risk you actually measured (the true risk is at least the floor)."
+        )
     for ctx in contexts:
         for q in ctx.questions:
             if q.saturated:

@@ -259,9 +259,10 @@ def _structure_proposals(scenario: Scenario) -> list[_Proposal]:
         if first["time_share"] is not None:
             first["time_share"] = second["time_share"] = first["time_share"] / 2.0
         split[index:index + 1] = [first, second]
+        time = "half its time each" if question.time_share is not None else "time water-filled between them"
         proposals.append(_Proposal(
             f"split:{question.name}",
-            f"Splitting {question.name!r} into two rubric dimensions (same format, half the time each)",
+            f"Splitting {question.name!r} into two rubric dimensions (same format, {time})",
             {"questions": split},
         ))
     for index, question in enumerate(scenario.questions):

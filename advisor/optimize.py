@@ -88,6 +88,8 @@ NODE_POWER = 1.5
 """Node i of n sits at ``d′_max · (i / (n − 1))^NODE_POWER``: denser where panels rise fastest."""
 DPRIME_MAP_POINTS = 256
 """Seconds at which each context's d′ curve is tabulated for the search."""
+EXPENSIVE_OUTCOMES = 20_000
+"""Panels with more vote histograms than this are computed at every other d′ node."""
 SEARCH_TOLERANCE = 1e-5
 """Blahut–Arimoto gap (nats) of the panel capacities behind the screening."""
 SCREEN_MARGIN_NATS = 0.01
@@ -430,6 +432,14 @@ class _CapacityTables:
         key = (_question_parameters(question, response), raters)
         if key not in self.interpolants:
             dprimes, channels, seconds = self._shared_nodes(question, response)
+            answers = channels[0].alternatives
+            if raters > 1 and answers and models.outcome_count(raters, answers) > EXPENSIVE_OUTCOMES:
+                # Each node of such a panel costs a kernel over that many vote
+                # histograms: every other node (both ends kept) halves the cost.
+                chosen = sorted(set(range(0, len(dprimes), 2)) | {len(dprimes) - 1})
+                dprimes = dprimes[chosen]
+                seconds = [seconds[i] for i in chosen]
+                channels = [channels[i] for i in chosen]
             values = []
             for dprime, at, single in zip(dprimes, seconds, channels):
                 self.checkpoint()

@@ -112,7 +112,7 @@ class SolveResult:
     best_risk: float
     message: str
     scenario: Scenario | None
-    step: float | int
+    step: float | int = 1
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready data (``for``, ``value``, ``reachable``, ...)."""

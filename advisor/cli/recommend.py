@@ -138,7 +138,10 @@ def _run_recommend(args: argparse.Namespace) -> int:
             rank, lever.key, _bits(lever.delta_capacity_nats, use_nats), f"{lever.delta_floor:+.4f}",
             f"{lever.delta_ceiling:+.4f}", f"{lever.delta_cost:+,.0f}", per_cost, "",
         ])
-    common.print_table(["#", "lever", f"Δ{unit}", "Δfloor", "Δceiling", "Δcost", f"{unit}/1000 per cost", "note"], rows)
+    common.print_table(
+        ["#", "lever", f"Δ{unit}", "Δfloor", "Δceiling", "Δcost", f"{unit} per 1,000 {evaluation.currency}", "note"],
+        rows,
+    )
     print()
     for lever in levers:
         if lever.applicable:

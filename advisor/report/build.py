@@ -42,9 +42,8 @@ import math
 import platform
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, fields, is_dataclass
+from dataclasses import dataclass
 from datetime import datetime, timezone
-from enum import Enum
 from importlib import metadata
 from typing import Any
 
@@ -180,35 +179,6 @@ def _plain_number(value: Any) -> Any:
         except (TypeError, ValueError):
             return value
     return value
-
-
-def to_plain(value: Any) -> Any:
-    """JSON-ready data from dataclasses, enums, tuples, numpy values and scenarios.
-
-    Non-finite floats become None, because JSON has no NaN or infinity.
-    """
-    if isinstance(value, Scenario):
-        return value.to_dict()
-    if isinstance(value, Evaluation):
-        return value.to_dict(unit="bits")
-    if is_dataclass(value) and not isinstance(value, type):
-        return {f.name: to_plain(getattr(value, f.name)) for f in fields(value)}
-    if isinstance(value, Enum):
-        return to_plain(value.value)
-    if isinstance(value, dict):
-        return {str(k): to_plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple, set, frozenset)):
-        return [to_plain(v) for v in value]
-    if isinstance(value, datetime):
-        return value.isoformat()
-    value = _plain_number(value)
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if value is None or isinstance(value, (str, int, float, bool)):
-        return value
-    if hasattr(value, "tolist"):
-        return to_plain(value.tolist())
-    return str(value)
 
 
 # ------------------------------------------------------------ per scenario
@@ -555,7 +525,7 @@ def frontier_blocks(analysis: ScenarioAnalysis, units: _Units) -> list[Block]:
         recommended_point = (rec_eval.cost, rec_eval.floor)
         blocks.append(KeyValues((
             KeyValue("raters per item", str(rec.raters.per_item)),
-            KeyValue("time per rater per item", f"{rec.campaign.seconds_per_item:g}", "s"),
+            KeyValue("time per rater per item", f"{rec.campaign.seconds_per_item:.1f}", "s"),
             KeyValue("question formats", ", ".join(f"{q.name}: {q.format.label()}" for q in rec.questions)),
             KeyValue("time shares", ", ".join(f"{share:.2f}" for share in rec_eval.time_shares)),
             KeyValue("floor", _risk(rec_eval.floor)),
@@ -971,5 +941,5 @@ def build_report(scenarios: Sequence[Scenario], *, sections: Iterable[str] | Non
 
 __all__ = [
     "SECTION_KEYS", "SECTION_TITLES", "ReportCancelled", "ScenarioAnalysis", "analyse", "application_version",
-    "build_report", "comparison_table", "flatten_parameters", "normalise_sections", "to_plain",
+    "build_report", "comparison_table", "flatten_parameters", "normalise_sections",
 ]
