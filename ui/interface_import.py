@@ -14,7 +14,6 @@ example.
 from __future__ import annotations
 
 import html
-import sys
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
@@ -301,16 +300,15 @@ def preview_interface_import() -> InterfaceImportDialog:
     return dialog
 
 
-def main() -> int:
-    """Open the dialog on a shared Label Studio example; print the scenario on accept."""
-    from ui.app import create_application
+def main() -> None:
+    """Open the dialog on a shared Label Studio example; print the scenario JSON on accept."""
+    from ui.preview import preview_app, run_preview
 
-    _app = create_application(sys.argv)
+    preview_app()
     dialog = preview_interface_import()
-    if dialog.exec() == QDialog.DialogCode.Accepted and dialog.scenario() is not None:
-        print(dialog.scenario().to_json())
-    return 0
+    dialog.accepted.connect(lambda: print(dialog.scenario().to_json()))
+    run_preview(dialog, title="New scenario from interface config", size=(820, 640))
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

@@ -54,8 +54,8 @@ class ParetoPlotWidget(QWidget):
                                             symbolBrush=pg.mkBrush(RECOMMENDED_COLOUR), name="recommended design")
         self._target = pg.InfiniteLine(angle=0, movable=False,
                                        pen=pg.mkPen(TARGET_COLOUR, width=1.5, style=Qt.PenStyle.DashLine),
-                                       label="target {value:.3g}", labelOpts={"position": 0.08, "color": TARGET_COLOUR,
-                                                                               "anchors": [(0, 1), (0, 1)]})
+                                       label="target", labelOpts={"position": 0.97, "color": TARGET_COLOUR,
+                                                                               "anchors": [(1, 1), (1, 1)]})
         self._empty_text = pg.TextItem("", color="#666666", anchor=(0.5, 0.5))
         font = QFont()
         font.setPointSizeF(10.5)
@@ -147,8 +147,10 @@ class ParetoPlotWidget(QWidget):
             self._current.setData([current[0]], [current[1]])
         else:
             self._current.setData([], [])
-        self._target.setValue(target)
         self._target.setVisible(True)
+        self._target.setValue(target)
+        # The label only re-renders while visible, so it is set after showing the line.
+        self._target.label.setFormat(f"target {target:g}")
         self._plot.setLabel("bottom", f"campaign cost ({currency})")
         all_y = np.concatenate([y, [target], [current[1]] if current else []])
         top = float(min(1.0, max(all_y.max() * 1.1, target * 1.3)))

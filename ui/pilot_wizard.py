@@ -21,7 +21,6 @@ Snow et al. (2008) from the shared data.
 from __future__ import annotations
 
 import math
-import sys
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -851,21 +850,17 @@ def preview_pilot_wizard(folder: Path) -> PilotWizard:
     return wizard
 
 
-def main() -> int:
+def main() -> None:
     """Open the wizard on the RTE pilot and a binary example scenario."""
     import tempfile
 
-    from ui.app import create_application
+    from ui.preview import preview_app, run_preview
 
-    app = create_application(sys.argv)
+    preview_app()
     wizard = preview_pilot_wizard(Path(tempfile.mkdtemp(prefix="annotation-advisor-pilot-")))
-    wizard.show()
-    status = app.exec()
-    if wizard.calibrated_scenario() is not None:
-        print(wizard.calibrated_scenario().to_json())
-    wizard._store.close()
-    return status
+    wizard.accepted.connect(lambda: print(wizard.calibrated_scenario().to_json()))
+    run_preview(wizard, title="Calibrate from a pilot", size=(1000, 720))
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

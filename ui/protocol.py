@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -110,6 +109,7 @@ class ProtocolWidget(QWidget):
         self._store = store
         self._records = []
         self._check: WorkerHandle | None = None
+        self._shown_before = False
 
         self._table = QTableWidget(0, len(COLUMNS))
         self._table.setHorizontalHeaderLabels(COLUMNS)
@@ -144,6 +144,13 @@ class ProtocolWidget(QWidget):
         layout.addWidget(self._table, 1)
         layout.addLayout(buttons)
         self.refresh()
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt override
+        # A dock hidden during an export shows the new entry when it comes back.
+        if self._shown_before:
+            self.refresh()
+        self._shown_before = True
+        super().showEvent(event)
 
     # ------------------------------------------------------------ public API
     @property
@@ -254,19 +261,16 @@ def preview_protocol(folder: Path) -> ProtocolWidget:
     return widget
 
 
-def main() -> int:
+def main() -> None:
     """Open the protocol on a temporary database with three example exports."""
     import tempfile
 
-    from ui.app import create_application
+    from ui.preview import preview_app, run_preview
 
-    app = create_application(sys.argv)
+    preview_app()
     widget = preview_protocol(Path(tempfile.mkdtemp(prefix="annotation-advisor-protocol-")))
-    widget.show()
-    status = app.exec()
-    widget._store.close()
-    return status
+    run_preview(widget, title="Export protocol", size=(1100, 360))
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

@@ -27,14 +27,13 @@ from __future__ import annotations
 
 import html
 import math
-import sys
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -82,6 +81,9 @@ UNKNOWN_LABELS = {
     "log2_m": "target complexity log2 M",
     "budget": "budget",
 }
+PER_MONEY_SCALE = 1000
+"""Information per money is shown per 1,000 currency units: per single unit
+it is a tiny number (1e-4 bits per dollar) that is hard to compare by eye."""
 GAIN_COLOUR = "#1b7f3b"
 LOSS_COLOUR = "#b00020"
 MUTED_COLOUR = "#808080"
@@ -107,6 +109,8 @@ def compute_recommendations(scenario: Scenario, *, cancel, progress) -> Recommen
     ``progress`` receives ``(done, total)`` over the levers; returns None as
     soon as ``cancel`` is set.
     """
+    if cancel.is_set():
+        return None
     evaluation = evaluate(scenario, curves=False)
     diagnosis = diagnose(scenario, evaluation)
     if cancel.is_set():
@@ -125,6 +129,8 @@ def compute_recommendations(scenario: Scenario, *, cancel, progress) -> Recommen
 
 def solve_for(scenario: Scenario, unknown: str, *, cancel) -> SolveResult | None:
     """:func:`advisor.solve.solve` for a worker thread (None when cancelled)."""
+    if cancel.is_set():
+        return None
     result = solve(scenario, unknown, progress=lambda done, total: not cancel.is_set())
     return None if cancel.is_set() else result
 
@@ -154,11 +160,87 @@ def create_unique(store, scenario: Scenario, *, summary: str) -> Any:
     raise ScenarioValidationError(f"name: no free name found for {base!r}", [("name", "taken")])
 
 
+_pools: dict[str, QThreadPool] = {}
+
+
+def _pool(name: str, threads: int) -> QThreadPool:
+    """A thread pool of this tab's own.
+
+    Some searches cannot be interrupted (solving for raters when no number of
+    raters reaches the target evaluates panels of up to 100 raters), so they
+    must not occupy the global pool that the live results evaluate in; the
+    optimiser has a pool of its own so that it never waits behind them.
+    """
+    if name not in _pools:
+        pool = QThreadPool()
+        pool.setMaxThreadCount(threads)
+        _pools[name] = pool
+    return _pools[name]
+
+
+def wait_for_jobs(msecs: int = 30_000) -> bool:
+    """Wait until this tab's pools are idle (tests, and before quitting); True if they are."""
+    return all(pool.waitForDone(msecs) for pool in _pools.values())
+
+
+class SingleFlightRunner(QObject):
+    """Runs at most one job at a time, newest request wins.
+
+    A request while a job runs cancels that job and waits for it to return
+    before starting the newest request (requests in between are dropped), so a
+    burst of edits never queues stale work in the pool.
+
+    Parameters
+    ----------
+    pool
+        Where the jobs run.
+    parent
+        Owning QObject.
+    """
+
+    def __init__(self, pool: QThreadPool, parent: QObject | None = None):
+        super().__init__(parent)
+        self._pool = pool
+        self._running: WorkerHandle | None = None
+        self._pending: tuple[Any, tuple, dict] | None = None
+
+    @property
+    def busy(self) -> bool:
+        return self._running is not None or self._pending is not None
+
+    def request(self, fn, *args: Any, on_result, on_error, on_progress=None) -> None:
+        """Run ``fn(*args)`` (see :func:`ui.workers.run_in_pool`) once the running job is gone."""
+        callbacks = {"on_result": on_result, "on_error": on_error, "on_progress": on_progress}
+        if self._running is not None:
+            self._pending = (fn, args, callbacks)
+            self._running.cancel()
+            return
+        self._start(fn, args, callbacks)
+
+    def _start(self, fn, args: tuple, callbacks: dict) -> None:
+        self._running = run_in_pool(fn, *args, pool=self._pool, **callbacks)
+        self._running.finished.connect(self._on_running_finished)
+
+    def _on_running_finished(self) -> None:
+        self._running = None
+        if self._pending is not None:
+            fn, args, callbacks = self._pending
+            self._pending = None
+            self._start(fn, args, callbacks)
+
+
 # ------------------------------------------------------------------ wording
 def _signed(value: float, digits: int) -> str:
     text = f"{value:+.{digits}f}"
     if float(text) == 0:
         return f"{0:.{digits}f}"
+    return text.replace("-", "−")
+
+
+def _signed_money(value: float) -> str:
+    text = f"{value:+,.0f}" if abs(value) >= 100 else f"{value:+,.2f}"
+    if abs(value) < 0.005:
+        return "0"
     return text.replace("-", "−")
 
 
@@ -201,6 +283,17 @@ def _design_text(scenario: Scenario, evaluation: Any | None) -> str:
     if evaluation is not None:
         text += (f". Cost {money(evaluation.cost, evaluation.currency)}, floor {evaluation.floor:.4f}, "
                  f"ceiling {evaluation.ceiling:.4f}.")
+    return text
+
+
+def _effect_text(lever: LeverResult) -> str:
+    """The explanation without the title it starts with (the Lever column shows that)."""
+    if not lever.applicable:
+        return f"Does not apply: {lever.reason}"
+    text = lever.explanation
+    if text.startswith(lever.title):
+        rest = text[len(lever.title):].strip()
+        return rest[:1].upper() + rest[1:]
     return text
 
 
@@ -266,35 +359,38 @@ class RecommendationsWidget(QWidget):
         self._recommendations: Recommendations | None = None
         self._solve_result: SolveResult | None = None
         self._optimization: OptimizationResult | None = None
-        self._recommend_job: WorkerHandle | None = None
-        self._solve_job: WorkerHandle | None = None
+        self._recommend_runner = SingleFlightRunner(_pool("recommendations", 2), self)
+        self._solve_runner = SingleFlightRunner(_pool("recommendations", 2), self)
         self._optimize_job: WorkerHandle | None = None
 
+        self._stale = False
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(DEBOUNCE_MS)
         self._debounce.timeout.connect(self._on_debounce_timeout)
 
+        # Left: what limits the scenario and what to change (the levers table
+        # needs the width for its numbers); right: the searches.
         left = QSplitter(Qt.Orientation.Vertical)
         left.addWidget(self._build_diagnosis())
         left.addWidget(self._build_levers())
-        left.addWidget(self._build_allocation())
-        left.setStretchFactor(0, 2)
-        left.setStretchFactor(1, 4)
-        left.setStretchFactor(2, 2)
+        left.setStretchFactor(0, 1)
+        left.setStretchFactor(1, 3)
         left.setChildrenCollapsible(False)
 
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.addWidget(self._build_solve())
+        right_layout.addWidget(self._build_allocation())
         right_layout.addWidget(self._build_optimizer(), 1)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(left)
         splitter.addWidget(right)
-        splitter.setStretchFactor(0, 11)
-        splitter.setStretchFactor(1, 9)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setSizes([900, 600])
         splitter.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
@@ -327,7 +423,7 @@ class RecommendationsWidget(QWidget):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(LEVER_COLUMNS.index("Explanation"), QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(LEVER_COLUMNS.index("Lever"), QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(LEVER_COLUMNS.index("Lever"), 260)
+        header.resizeSection(LEVER_COLUMNS.index("Lever"), 300)
         self._levers_table.setTextElideMode(Qt.TextElideMode.ElideRight)
         self._levers_table.itemSelectionChanged.connect(self._on_levers_table_selection_changed)
         self._levers_table.itemDoubleClicked.connect(self._on_levers_table_double_clicked)
@@ -366,7 +462,7 @@ class RecommendationsWidget(QWidget):
         self._allocation_label = QLabel()
         self._allocation_label.setWordWrap(True)
         layout = QVBoxLayout(box)
-        layout.addWidget(self._allocation_table, 1)
+        layout.addWidget(self._allocation_table)
         layout.addWidget(self._allocation_label)
         return box
 
@@ -501,7 +597,7 @@ class RecommendationsWidget(QWidget):
 
     def is_busy(self) -> bool:
         """True while any panel is computing (or waiting for its debounce)."""
-        return (self._debounce.isActive() or self._recommend_job is not None or self._solve_job is not None
+        return (self._debounce.isActive() or self._recommend_runner.busy or self._solve_runner.busy
                 or self._optimize_job is not None)
 
     @property
@@ -526,7 +622,10 @@ class RecommendationsWidget(QWidget):
         index = self._solve_combo.findData(unknown)
         if index < 0:
             raise ValueError(f"unknown must be one of {', '.join(UNKNOWNS)}, got {unknown!r}")
-        self._solve_combo.setCurrentIndex(index)
+        if index == self._solve_combo.currentIndex():
+            self._start_solve()
+        else:
+            self._solve_combo.setCurrentIndex(index)
 
     def constraints(self) -> dict[str, Any]:
         """The optimiser's keyword arguments from the constraints form."""
@@ -558,7 +657,7 @@ class RecommendationsWidget(QWidget):
         job = partial(run_optimizer, self._state.scenario, constraints)
         self._optimize_job = run_in_pool(job, on_result=self._on_optimize_result, on_error=self._on_optimize_error,
                                          on_progress=self._on_optimize_progress,
-                                         on_cancelled=self._on_optimize_cancelled)
+                                         on_cancelled=self._on_optimize_cancelled, pool=_pool("optimizer", 1))
         self._update_optimizer_controls()
 
     def cancel_optimizer(self) -> None:
@@ -590,8 +689,20 @@ class RecommendationsWidget(QWidget):
             self._update_constraints_from_scenario()
 
     def _on_debounce_timeout(self) -> None:
+        if self.window().isVisible() and not self.isVisible():
+            # Another tab is on top: computing now would only compete with the
+            # live results for the processor. Catch up when this tab is shown.
+            self._stale = True
+            return
         self._start_recommendations()
         self._start_solve()
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt override
+        if self._stale:
+            self._stale = False
+            self._start_recommendations()
+            self._start_solve()
+        super().showEvent(event)
 
     def _on_units_unit_changed(self, _unit: str) -> None:
         if self._recommendations is not None:
@@ -604,7 +715,6 @@ class RecommendationsWidget(QWidget):
         self._levers_progress.setValue(done)
 
     def _on_recommend_result(self, recommendations: Recommendations) -> None:
-        self._recommend_job = None
         self._recommendations = recommendations
         self._busy_label.clear()
         self._levers_progress.setVisible(False)
@@ -614,34 +724,23 @@ class RecommendationsWidget(QWidget):
         self.recommendations_ready.emit(recommendations)
 
     def _on_recommend_error(self, error: BaseException) -> None:
-        self._recommend_job = None
         self._levers_progress.setVisible(False)
         self._busy_label.clear()
         self._diagnosis_view.setHtml(f"<p style='color:#b00020'>Cannot compute the recommendations: "
                                      f"{html.escape(str(error))}</p>")
 
-    def _on_recommend_cancelled(self, _value: object) -> None:
-        # Only a job replaced by a newer scenario's is cancelled; the newer one reports.
-        pass
-
     def _on_solve_combo_changed(self, _index: int) -> None:
         self._start_solve()
 
     def _on_solve_result(self, result: SolveResult) -> None:
-        self._solve_job = None
         self._solve_result = result
         self._update_solve()
         self.solve_ready.emit(result)
 
     def _on_solve_error(self, error: BaseException) -> None:
-        self._solve_job = None
         self._solve_value_label.setText("—")
         self._solve_message_label.setStyleSheet(ERROR_STYLE)
         self._solve_message_label.setText(f"Cannot solve: {error}")
-
-    def _on_solve_cancelled(self, _value: object) -> None:
-        # As for the recommendations: a newer solve is already running.
-        pass
 
     def _on_levers_table_selection_changed(self) -> None:
         lever = self._selected_lever()
@@ -701,28 +800,21 @@ class RecommendationsWidget(QWidget):
 
     # ------------------------------------------------------------ refreshers
     def _start_recommendations(self) -> None:
-        if self._recommend_job is not None:
-            self._recommend_job.cancel()
         self._busy_label.setText("Updating…")
         self._levers_progress.setRange(0, 0)
         self._levers_progress.setVisible(True)
-        self._recommend_job = run_in_pool(
-            compute_recommendations, self._state.scenario, on_result=self._on_recommend_result,
-            on_error=self._on_recommend_error, on_progress=self._on_recommend_progress,
-            on_cancelled=self._on_recommend_cancelled,
-        )
+        self._recommend_runner.request(compute_recommendations, self._state.scenario,
+                                       on_result=self._on_recommend_result, on_error=self._on_recommend_error,
+                                       on_progress=self._on_recommend_progress)
 
     def _start_solve(self) -> None:
-        if self._solve_job is not None:
-            self._solve_job.cancel()
         unknown = self._solve_combo.currentData()
         self._solve_value_label.setText("…")
         self._solve_message_label.setStyleSheet("")
         self._solve_message_label.setText(f"Solving for the {UNKNOWN_LABELS.get(unknown, unknown)}…")
         self._update_solve_current()
-        self._solve_job = run_in_pool(partial(solve_for, unknown=unknown), self._state.scenario,
-                                      on_result=self._on_solve_result, on_error=self._on_solve_error,
-                                      on_cancelled=self._on_solve_cancelled)
+        self._solve_runner.request(partial(solve_for, unknown=unknown), self._state.scenario,
+                                   on_result=self._on_solve_result, on_error=self._on_solve_error)
 
     def _update_diagnosis(self) -> None:
         assert self._recommendations is not None
@@ -743,9 +835,12 @@ class RecommendationsWidget(QWidget):
         levers = self._recommendations.levers
         currency = self._recommendations.evaluation.currency
         header = self._levers_table.horizontalHeaderItem
-        header(LEVER_COLUMNS.index("ΔC̄")).setText(f"ΔC̄ ({units.unit}/item)")
-        header(LEVER_COLUMNS.index("Δcost")).setText(f"Δcost ({currency})")
-        header(LEVER_COLUMNS.index("per money")).setText(f"{units.unit} per {currency}")
+        header(LEVER_COLUMNS.index("ΔC̄")).setText(f"ΔC̄ {units.unit}/item")
+        header(LEVER_COLUMNS.index("Δcost")).setText(f"Δcost {currency}")
+        per_money_header = header(LEVER_COLUMNS.index("per money"))
+        per_money_header.setText(f"{units.unit}/1k {currency}")
+        per_money_header.setToolTip(f"ΔC̄ per unit of cost, in {units.unit} per item per {PER_MONEY_SCALE:,} {currency} "
+                                    "(levers that cost money only)")
         selected = self._selected_lever()
         table = self._levers_table
         table.setRowCount(len(levers))
@@ -754,7 +849,7 @@ class RecommendationsWidget(QWidget):
             gain = units.convert(lever.gain_nats)
             gain_colour = muted or (GAIN_COLOUR if gain > 1e-9 else LOSS_COLOUR if gain < -1e-9 else None)
             if lever.capacity_per_cost is not None:
-                per_money = _significant(units.convert(lever.capacity_per_cost))
+                per_money = _significant(units.convert(lever.capacity_per_cost) * PER_MONEY_SCALE)
             elif lever.applicable and lever.gain_nats > 0:
                 per_money = "no cost" if lever.delta_cost == 0 else "saves money"
             else:
@@ -769,10 +864,9 @@ class RecommendationsWidget(QWidget):
                       tooltip=delta_capacity_tip),
                 _item(_signed(lever.delta_floor, 4) if lever.applicable else "—", right=True, colour=muted),
                 _item(_signed(lever.delta_ceiling, 4) if lever.applicable else "—", right=True, colour=muted),
-                _item(_signed(lever.delta_cost, 0) if lever.applicable else "—", right=True, colour=muted),
+                _item(_signed_money(lever.delta_cost) if lever.applicable else "—", right=True, colour=muted),
                 _item(per_money, right=True, colour=muted),
-                _item(lever.explanation if lever.applicable else f"Does not apply: {lever.reason}",
-                      tooltip=lever.explanation, colour=muted),
+                _item(_effect_text(lever), tooltip=lever.explanation, colour=muted),
             ]
             for column, item in enumerate(cells):
                 item.setData(Qt.ItemDataRole.UserRole, row)
@@ -782,6 +876,8 @@ class RecommendationsWidget(QWidget):
                 if lever.key == selected.key:
                     table.selectRow(row)
                     break
+        lever_column = LEVER_COLUMNS.index("Lever")
+        table.horizontalHeader().resizeSection(lever_column, min(table.sizeHintForColumn(lever_column) + 12, 300))
         self._on_levers_table_selection_changed()
         applicable = sum(lever.applicable for lever in levers)
         self._levers_status_label.setText(f"{applicable} of {len(levers)} levers apply to this scenario.")
@@ -803,6 +899,10 @@ class RecommendationsWidget(QWidget):
             self._allocation_table.setItem(row, 2, _item(f"{100 * optimal:.0f} %", right=True, colour=colour))
             self._allocation_table.setItem(row, 3, _item(f"{optimal * seconds:.1f} s", right=True,
                                                          tooltip="Share of the time per item, before reading time"))
+        # As tall as its rows (up to six): the optimiser's plot gets the rest.
+        table = self._allocation_table
+        table.setFixedHeight(table.horizontalHeader().sizeHint().height() + 2 * table.frameWidth()
+                             + min(max(len(rows), 1), 6) * table.verticalHeader().defaultSectionSize())
         gain = allocation.gain_nats
         if gain > 1e-9:
             text = (f"Water-filled shares carry {units.format_info(allocation.capacity_nats, 3, per_item=True)}, "
@@ -960,19 +1060,16 @@ def preview_recommendations(folder: Path) -> RecommendationsWidget:
     return widget
 
 
-def main() -> int:
+def main() -> None:
     """Open the tab on an example scenario with a temporary database."""
     import tempfile
 
-    from ui.app import create_application
+    from ui.preview import preview_app, run_preview
 
-    app = create_application(sys.argv)
+    preview_app()
     widget = preview_recommendations(Path(tempfile.mkdtemp(prefix="annotation-advisor-recommendations-")))
-    widget.show()
-    status = app.exec()
-    widget._store.close()
-    return status
+    run_preview(widget, title="Recommendations", size=(1500, 950))
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

@@ -14,7 +14,6 @@ with the example scenarios.
 from __future__ import annotations
 
 import re
-import sys
 from functools import partial
 from pathlib import Path
 
@@ -182,6 +181,7 @@ class ReportExportDialog(QDialog):
         self._progress_bar.setValue(0)
         self._progress_bar.setTextVisible(True)
         self._progress_bar.setFormat("")
+        self._progress_bar.setVisible(False)  # shown from the first export on
         self._status_label = QLabel()
         self._status_label.setWordWrap(True)
         self._status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -264,6 +264,7 @@ class ReportExportDialog(QDialog):
             self._show_status(problem, error=True)
             return
         fmt = self.format()
+        self._progress_bar.setVisible(True)
         self._progress_bar.setRange(0, 0)
         self._progress_bar.setFormat("Building the report…")
         self._show_status(f"Writing {Path(path).name}…")
@@ -391,6 +392,9 @@ class ReportExportDialog(QDialog):
             + (" — the report compares them" if several else "")
             + (" (CSV holds the comparison table only)" if csv_only_comparison else "")
         )
+        comparison = self._section_checks["comparison"]
+        comparison.setText(SECTION_TITLES.get("comparison", "comparison")
+                           + ("" if several else " (tick two or more scenarios)"))
         for widget in (self._format_combo, self._scenario_list, self._filter_edit, self._path_edit, self._path_button,
                        *self._section_checks.values()):
             widget.setEnabled(not busy and (widget is not self._section_checks["comparison"] or several))
@@ -426,19 +430,16 @@ def preview_report_dialog(folder: Path) -> ReportExportDialog:
     return dialog
 
 
-def main() -> int:
+def main() -> None:
     """Open the dialog on a temporary database seeded with the example scenarios."""
     import tempfile
 
-    from ui.app import create_application
+    from ui.preview import preview_app, run_preview
 
-    app = create_application(sys.argv)
+    preview_app()
     dialog = preview_report_dialog(Path(tempfile.mkdtemp(prefix="annotation-advisor-report-")))
-    dialog.show()
-    status = app.exec()
-    dialog._store.close()
-    return status
+    run_preview(dialog, title="Export report", size=(820, 600))
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -102,3 +105,12 @@ def test_the_preview_opens(qtbot):
     qtbot.addWidget(dialog)
     assert dialog.import_result() is not None and dialog._questions_table.rowCount() == 7
     assert not dialog.grab().isNull()
+
+
+def test_python_m_opens_the_preview_and_closes(isolated_app_paths):
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", ANNOTATION_ADVISOR_PREVIEW_QUIT_MS="2500")
+    env.pop("ANNOTATION_ADVISOR_DB", None)  # the preview makes its own database
+    completed = subprocess.run([sys.executable, "-m", "ui.interface_import"], cwd=Path(__file__).resolve().parents[2], env=env,
+                               capture_output=True, text=True, timeout=180)
+    assert completed.returncode == 0, completed.stderr
+    assert "Traceback" not in completed.stderr and "Error" not in completed.stderr, completed.stderr

@@ -2,19 +2,31 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QTimer
 
 from advisor.evaluate import evaluate
 from advisor.levers import rank_levers
-from advisor.scenario import Question, ResponseFormat, Scenario
+from advisor.scenario import Question, ResponseFormat, Scenario, Target
 from advisor.solve import solve
 from advisor.state import ScenarioState
 from advisor.store import ScenarioStore
-from ui.recommendations import LEVER_COLUMNS, RecommendationsWidget, _solve_value_text
+from ui.recommendations import LEVER_COLUMNS, RecommendationsWidget, _solve_value_text, wait_for_jobs
 from ui.settings import display_settings
+
+
+@pytest.fixture(autouse=True)
+def _tab_pools_drained(qapp):
+    """This tab runs its jobs in pools of its own: let them finish before the next test."""
+    yield
+    assert wait_for_jobs(120_000)
+    qapp.processEvents()
 
 
 @pytest.fixture
@@ -26,8 +38,10 @@ def store(tmp_path):
 
 @pytest.fixture
 def scenario():
+    # A 2-bit target: reachable with a few raters, so every search is quick.
     return Scenario(
         name="Chatbot rubric",
+        target=Target(log2_m=2.0, target_risk=0.1),
         questions=(
             Question(name="helpful", format=ResponseFormat(kind="ordinal", k=5)),
             Question(name="safe", format=ResponseFormat(kind="binary")),
@@ -52,8 +66,16 @@ def test_levers_table_shows_the_ranked_levers(widget, scenario):
         lever.title for lever in expected]
     first = expected[0]
     assert float(table.item(0, 2).text().replace("−", "-")) == pytest.approx(first.gain_nats / 0.6931471805599453, abs=1e-3)
-    assert table.horizontalHeaderItem(2).text() == "ΔC̄ (bits/item)"
-    assert "bits per USD" == table.horizontalHeaderItem(LEVER_COLUMNS.index("per money")).text()
+    assert table.horizontalHeaderItem(2).text() == "ΔC̄ bits/item"
+    per_money = LEVER_COLUMNS.index("per money")
+    assert table.horizontalHeaderItem(per_money).text() == "bits/1k USD"
+    paid = next(i for i, lever in enumerate(expected) if lever.capacity_per_cost is not None)
+    assert float(table.item(paid, per_money).text()) == pytest.approx(
+        expected[paid].capacity_per_cost / 0.6931471805599453 * 1000, rel=1e-2)
+    free = next(i for i, lever in enumerate(expected) if lever.applicable and lever.gain_nats > 0 and lever.delta_cost == 0)
+    assert table.item(free, per_money).text() == "no cost"
+    effect = table.item(0, LEVER_COLUMNS.index("Explanation")).text()
+    assert first.explanation.endswith(effect[1:]) and table.item(0, LEVER_COLUMNS.index("Explanation")).toolTip() == first.explanation
 
 
 def test_apply_lever_creates_a_new_scenario_in_the_store(widget, store, qtbot):
@@ -99,6 +121,26 @@ def test_an_edit_recomputes_once_after_the_debounce(widget, qtbot):
     assert widget.recommendations.scenario == widget._state.scenario
 
 
+def test_a_hidden_tab_catches_up_when_shown(qtbot, scenario, store):
+    from PySide6.QtWidgets import QLabel, QTabWidget
+
+    tabs = QTabWidget()
+    qtbot.addWidget(tabs)
+    tabs.addTab(QLabel("editor"), "Editor")
+    made = RecommendationsWidget(ScenarioState(scenario), store)
+    tabs.addTab(made, "Recommendations")
+    tabs.show()
+    qtbot.waitUntil(lambda: made.recommendations is not None and not made.is_busy(), timeout=60_000)
+    results = []
+    made.recommendations_ready.connect(results.append)
+    made._state.set("raters.per_item", 4)
+    qtbot.wait(600)
+    assert results == [] and made.recommendations.scenario.raters.per_item == 3
+    tabs.setCurrentWidget(made)
+    qtbot.waitUntil(lambda: bool(results), timeout=60_000)
+    assert results[0].scenario.raters.per_item == 4
+
+
 def test_solve_for_shows_the_value(widget, qtbot, scenario):
     with qtbot.waitSignal(widget.solve_ready, timeout=60_000):
         widget.set_solve_unknown("raters")
@@ -129,7 +171,7 @@ def test_the_allocation_lists_every_question(widget):
 def test_the_unit_switch_relabels_without_recomputing(widget):
     before = widget.recommendations
     display_settings().set_unit("nats")
-    assert widget._levers_table.horizontalHeaderItem(2).text() == "ΔC̄ (nats/item)"
+    assert widget._levers_table.horizontalHeaderItem(2).text() == "ΔC̄ nats/item"
     assert widget.recommendations is before
     first = before.levers[0]
     assert float(widget._levers_table.item(0, 2).text().replace("−", "-")) == pytest.approx(first.gain_nats, abs=1e-3)
@@ -200,3 +242,12 @@ def test_the_preview_opens(qtbot, tmp_path):
     assert made._levers_table.rowCount() > 0
     assert not made.grab().isNull()
     made._store.close()
+
+
+def test_python_m_opens_the_preview_and_closes(isolated_app_paths):
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", ANNOTATION_ADVISOR_PREVIEW_QUIT_MS="2500")
+    env.pop("ANNOTATION_ADVISOR_DB", None)  # the preview makes its own database
+    completed = subprocess.run([sys.executable, "-m", "ui.recommendations"], cwd=Path(__file__).resolve().parents[2], env=env,
+                               capture_output=True, text=True, timeout=180)
+    assert completed.returncode == 0, completed.stderr
+    assert "Traceback" not in completed.stderr and "Error" not in completed.stderr, completed.stderr
