@@ -7,12 +7,13 @@ computed three ways on the same single-rater kernel and correlation:
 - brute:  ``models.blahut_arimoto`` over all k^r answer tuples (``models.joint_panel_kernel``),
           skipped when k^r > 2e6 outputs;
 - dit:    dit's ``channel_capacity`` (plain Blahut-Arimoto, reports bits) on the same joint
-          kernel, where it fits in 2e5 outputs (it is slow and stops on a relative change, so it is
+          kernel, where it fits in 5e5 outputs (it is slow and stops on a relative change, so it is
           an independent anchor, not a timing baseline).
 
 The kernel is an ordinal (Thurstonian) kernel with slips, so Blahut-Arimoto really iterates
-(symmetric kernels would be certified at the first step). Times are wall-clock seconds of a cold
-call (composition tables not yet cached). Exits 1 when any two capacities differ by more than 1e-6
+(symmetric kernels would be certified at the first step). Times are wall-clock seconds; the counts
+time is the best of three cold calls (composition tables cleared before each), as timeit does, so
+that a busy machine does not decide a goal; brute force runs once. Exits 1 when any two capacities differ by more than 1e-6
 nats or a goal is missed (goals: k = 5, r = 8 at least 100x faster than brute force; k = 7, r = 15
 under 0.2 s). This script is a benchmark, not a test: the test suite never asserts on time.
 
@@ -35,7 +36,8 @@ from models import panel as panel_module  # noqa: E402
 
 TOLERANCE = 1e-6
 BRUTE_LIMIT = 2_000_000
-DIT_LIMIT = 200_000
+DIT_LIMIT = 500_000
+REPEATS = 3
 CORRELATION = 0.1
 D_PRIME = 1.2
 SLIP = 0.03
@@ -47,11 +49,14 @@ def kernel_for(k: int) -> np.ndarray:
 
 
 def cold_counts(kernel: np.ndarray, raters: int) -> tuple[float, float]:
-    panel_module._compositions.cache_clear()
-    panel_module._histogram_tables.cache_clear()
-    start = time.perf_counter()
-    result = models.panel_capacity(kernel, raters, correlation=CORRELATION, tol=1e-10)
-    return result.nats, time.perf_counter() - start
+    best = math.inf
+    for _ in range(REPEATS):
+        panel_module._compositions.cache_clear()
+        panel_module._histogram_tables.cache_clear()
+        start = time.perf_counter()
+        result = models.panel_capacity(kernel, raters, correlation=CORRELATION, tol=1e-10)
+        best = min(best, time.perf_counter() - start)
+    return result.nats, best
 
 
 def brute(kernel: np.ndarray, raters: int) -> tuple[float, float]:
@@ -73,7 +78,7 @@ def dit_capacity(kernel: np.ndarray, raters: int) -> float | None:
 
 def main() -> int:
     header = (
-        f"{'k':>2} {'r':>3} {'outcomes':>9} {'k^r':>10} {'counts (nats)':>15} {'brute (nats)':>15} "
+        f"{'k':>2} {'r':>3} {'outcomes':>9} {'k^r':>14} {'counts (nats)':>15} {'brute (nats)':>15} "
         f"{'|diff|':>9} {'dit (nats)':>15} {'|diff dit|':>10} {'t counts':>9} {'t brute':>9} {'ratio':>8}"
     )
     print(header)
@@ -96,7 +101,7 @@ def main() -> int:
                 failures.append(f"k={k}, r={raters}: counts {counts:.12f} vs dit {dit_value:.12f}")
         timings[(k, raters)] = (counts_time, brute_time)
         print(
-            f"{k:>2} {raters:>3} {outcomes:>9} {tuples:>10} {counts:>15.10f} "
+            f"{k:>2} {raters:>3} {outcomes:>9} {tuples:>14} {counts:>15.10f} "
             + (f"{brute_value:>15.10f} {abs(counts - brute_value):>9.1e} " if brute_value is not None
                else f"{'skipped':>15} {'-':>9} ")
             + (f"{dit_value:>15.10f} {abs(counts - dit_value):>10.1e} " if dit_value is not None

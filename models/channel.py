@@ -160,7 +160,9 @@ def question_channel(
     slip_rate : float
         Articulation slip probability, in [0, 0.5]. (Above one half the "slip" is the dominant
         behaviour; the capacity is then no longer monotone in it: at k = 2, s and 1 - s are the
-        same channel.)
+        same channel.) Within the range, single-rater capacities never increase with it, nor do
+        panels without correlation; correlated ordinal panels at low d' can gain slightly, because
+        the shared draw shares its slip (docs/method_models.md, Deviations 4).
     raters : int
         Raters per item, >= 1.
     correlation : float

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -205,22 +204,46 @@ def test_capacity_is_non_increasing_in_correlation(fmt, seconds, raters, rho, ot
     assert more.panel_nats <= less.panel_nats + 1e-9
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(
     format_strategy,
     st.floats(min_value=2.0, max_value=60.0),
     st.integers(min_value=1, max_value=5),
     st.floats(min_value=0.0, max_value=0.5),
     st.floats(min_value=0.0, max_value=0.5),
+    st.sampled_from([0.0, 0.1, 0.5]),
 )
-def test_capacity_is_non_increasing_in_slip_rate(fmt, seconds, raters, slip, other):
+def test_capacity_is_non_increasing_in_slip_rate(fmt, seconds, raters, slip, other, rho):
+    """True for one rater of every format, and for every panel without correlation (independent
+    slips garble each vote). With rho > 0 the shared draw shares its slip, the more slipped panel is
+    no longer a garbling, and ordinal panels can gain a little: see the next test."""
     kind, k = fmt
     low, high = sorted((slip, other))
-    more = channel(kind, k, seconds=seconds, raters=raters, correlation=0.1, slip_rate=high)
-    less = channel(kind, k, seconds=seconds, raters=raters, correlation=0.1, slip_rate=low)
+    more = channel(kind, k, seconds=seconds, raters=raters, correlation=rho, slip_rate=high)
+    less = channel(kind, k, seconds=seconds, raters=raters, correlation=rho, slip_rate=low)
     assert more.articulation_nats <= less.articulation_nats + 1e-9
     assert more.cascade_nats <= less.cascade_nats + 1e-9
-    assert more.panel_nats <= less.panel_nats + 1e-9
+    if rho == 0.0 or kind not in ("ordinal", "pairwise"):
+        assert more.panel_nats <= less.panel_nats + 1e-9
+
+
+def test_correlated_ordinal_panel_can_gain_from_slips():
+    """MODEL.md §7 claims capacity never increases with the slip rate; for correlated ordinal panels
+    that is false. Confirmed on the brute-force k^r joint kernel, independently of the count kernel."""
+    d, k, raters, rho = 0.0657, 5, 3, 0.1
+    values = []
+    for slip in (0.0, 0.5):
+        kernel = models.compose(models.ordinal_kernel(d, k), models.ordinal_slip_kernel(k, slip))
+        joint = models.joint_panel_kernel(kernel, raters, correlation=rho)
+        values.append(models.blahut_arimoto(joint, tol=1e-12).nats)
+        assert values[-1] == pytest.approx(models.panel_capacity(kernel, raters, correlation=rho).nats, abs=2e-9)
+    assert values[1] > values[0] + 5e-5
+    # Without correlation the slipped panel is a garbling and loses, as it must.
+    independent = [
+        models.panel_capacity(models.compose(models.ordinal_kernel(d, k), models.ordinal_slip_kernel(k, s)), raters).nats
+        for s in (0.0, 0.5)
+    ]
+    assert independent[1] < independent[0]
 
 
 @settings(max_examples=120, deadline=None)

@@ -11,7 +11,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import models
-from models.capacity import _blahut_arimoto
 
 
 def brute_force_joint_kernel(kernel: np.ndarray, raters: int, rho: float) -> np.ndarray:
