@@ -31,6 +31,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/evaluate.py
 	$(BIN)/python bench/optimize.py
 	$(BIN)/python bench/pilot.py
+	$(BIN)/python bench/gui.py
 
 screenshots: $(STAMP)
 	$(BIN)/python scripts/screenshots.py
