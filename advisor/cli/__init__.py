@@ -18,9 +18,18 @@ from advisor.errors import AdvisorError
 COMMAND_MODULES = (scenarios, recommend, report, pilot, interfaces)
 
 
+class OneLineArgumentParser(argparse.ArgumentParser):
+    """An argument parser whose usage errors are one line on standard error
+    (exit status 2), like every other error of the command line."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        common.fail(f"{self.prog}: {message} (see '{self.prog} --help')")
+        raise SystemExit(2)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The full argument parser with every subcommand."""
-    parser = argparse.ArgumentParser(
+    parser = OneLineArgumentParser(
         prog="annotation-advisor",
         description="Plan human-annotation campaigns from the information capacity of the labeling interface. "
         "Without a command, opens the desktop app.",

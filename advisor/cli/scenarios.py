@@ -49,7 +49,7 @@ def register(subparsers: Any) -> None:
     parser = common.subcommand(subparsers, "new", "Store a new scenario from an example or a JSON file.", _run_new)
     parser.add_argument("name", metavar="NAME", help="name of the new scenario")
     source = parser.add_mutually_exclusive_group(required=True)
-    source.add_argument("--from-example", metavar="EXAMPLE", help="an example's name or file name (see 'new NAME --from-example list')")
+    source.add_argument("--from-example", metavar="EXAMPLE", help="an example's name or file name ('--from-example list' lists them)")
     source.add_argument("--from-json", metavar="FILE", help="a scenario JSON file")
 
     parser = common.subcommand(
@@ -208,6 +208,10 @@ def _run_show(args: argparse.Namespace) -> int:
 
 
 def _run_new(args: argparse.Namespace) -> int:
+    if args.from_example == "list":
+        for example in example_scenarios():
+            print(example.name)
+        return 0
     if args.from_example is not None:
         source, origin = _find_example(args.from_example), f"example {args.from_example!r}"
     else:
@@ -260,7 +264,7 @@ def _print_evaluation(evaluation: Any, *, use_nats: bool) -> None:
         ["capacity needed", f"{info(needed)} {unit} (gap {info(evaluation.capacity_gap_nats)})"],
         ["risk floor", f"{evaluation.floor:.4f} (paper form {evaluation.floor_paper:.4f})"],
         ["risk ceiling", f"{evaluation.ceiling:.4f} ({evaluation.ceiling_form}, {evaluation.items:,} items)"],
-        ["target risk", f"{evaluation.target_risk:g}: " + ("reachable" if evaluation.floor_meets_target else "below the floor: more labels cannot reach it")],
+        ["target risk", f"{evaluation.target_risk:g}: " + ("at or above the floor: the channel allows it" if evaluation.floor_meets_target else "below the floor: more labels cannot reach it")],
         ["items for the target", reach],
         ["cost", f"{evaluation.currency} {evaluation.cost:,.0f} ({evaluation.rater_hours:,.0f} rater-hours)"],
     ]
