@@ -110,7 +110,11 @@ def fano_floor(
     capacity_nats : float
         Information the labels carry about the target, ``C`` in nats, >= 0.
     log2_m : float
-        Value complexity ``log2 M`` in bits, > 0.
+        Value complexity ``log2 M`` in bits, > 0, not necessarily an integer. The exact floor is
+        Fano's inequality in divergence form, ``kl(1 - p || 2^-log2_m) <= C``, valid for any target
+        whose most likely value has probability <= ``2^-log2_m``; it is continuous and
+        non-decreasing in ``log2_m``, including M < 2, where ``ln(M - 1) < 0`` (the floor then
+        stays below ``1 - 1/M < 1/2`` and tends to 0 as M -> 1).
     separation : float
         Loss separation ``Delta`` of the codebook, in (0, 1]; risk = Delta * error probability.
     form : {"exact", "paper"}

@@ -92,7 +92,10 @@ class QuestionChannel:
            the judgment: the paper's ``C_tot`` is the articulation capacity);
         4. ``"cognitive"``: otherwise.
     saturated : bool
-        ``panel_nats >= 0.95 * max_nats``: within 5 % of what the answer alphabet can carry.
+        ``panel_nats >= 0.95 * max_nats``: within 5 % of what the answer alphabet can carry. For free
+        text (no finite input alphabet; ``r`` raters type ``r`` texts) the panel may exceed one
+        text's ``max_nats`` (it is capped at ``r * max_nats``), and saturated means
+        ``cascade_nats >= 0.95 * max_nats``: a single answer fills its length limit.
     """
 
     kind: str
@@ -291,9 +294,21 @@ def _question_channel(
     paper = min(cognitive, articulation)
     cascade = min(cascade, paper)
     # More raters never lose information, so a panel value below the single rater's can only be
-    # Blahut-Arimoto slack (< 1e-9); clamping keeps the reported stages consistent.
-    panel = min(max(panel, cascade), max_nats)
-    saturated = max_nats > 0.0 and panel >= SATURATION_SHARE * max_nats
+    # Blahut-Arimoto slack (< 1e-9); clamping keeps the reported stages consistent. The most a panel
+    # can carry is ln(#alternatives) for a finite kernel (its input has that many values), but
+    # r * max_nats for free text: r texts of max_chars each, about a continuous judgment. Clamping
+    # the free-text bound at one text's limit would turn the flagged upper bound into a value
+    # below the model's own capacity (and the Fano floor computed from it into an invalid one).
+    panel_max = raters * max_nats if kind == "free_text" else max_nats
+    panel = min(max(panel, cascade), panel_max)
+    if kind == "free_text":
+        # Saturated = one rater's answer fills its length limit (a longer answer field would
+        # help); more raters still add their own texts, so the panel is not the criterion.
+        saturated = max_nats > 0.0 and cascade >= SATURATION_SHARE * max_nats
+    else:
+        saturated = max_nats > 0.0 and panel >= SATURATION_SHARE * max_nats
+    # The binding-stage heuristic keeps one text's limit as the "additive" reference for free
+    # text: its Gaussian judgment aggregates sublinearly by nature, which is not rater waste.
     ideal_gain = min(max_nats, raters * cascade) - cascade
     if saturated:
         stage = "question alphabet"
@@ -372,7 +387,11 @@ def _ranking_parts(
     if n <= min(MAX_EXACT_RANKING, MAX_KERNEL_ITEMS):
         effective = swap * (1.0 - slip) + (1.0 - swap) * slip
         kernel = mallows_kernel(n, folded_dispersion(effective))
-        result = _panel_capacity(kernel, raters, rho, max_outcomes, _TOLERANCE, _MAX_ITERATIONS)
+        # Mallows is invariant under relabelling the items (transitive on the orders): the
+        # uniform input is optimal for every panel, which the fallback's increment bound uses.
+        result = _panel_capacity(
+            kernel, raters, rho, max_outcomes, _TOLERANCE, _MAX_ITERATIONS, uniform_optimal=True
+        )
         return cognitive, articulation, cascade, result.nats, result.exact
     bound = min(float(special.gammaln(n + 1)), ((1.0 - rho) * raters + rho) * cascade)
     return cognitive, articulation, cascade, bound, False

@@ -24,6 +24,15 @@ shared branch is a single rater; (ii) for conditionally i.i.d. raters the inform
 ``C_r(0) <= (r / r0) C_r0(0)`` for the largest feasible ``r0 <= r``. The bound is an upper bound, so
 a Fano floor computed from it is still a valid floor, and capacity stays monotone in ``r`` across the
 switch from the exact value to the bound.
+
+When a group acting transitively on the inputs preserves the kernel (k-ary symmetric kernels,
+detected; Mallows, declared by the caller), the uniform input is optimal for every ``r``, the
+increments can be evaluated at that one input, and the much tighter
+
+    C_r(0)  <=  C_r0(0) + (r - r0) (C_r0(0) - C_{r0-1}(0))
+
+is used, with ``r0`` the largest panel under ``max_outcomes`` itself (cheap: one evaluation each).
+For k = 10, r = 12 it is 0.4 % above the exact value where the linear form was 21 % above.
 """
 
 from __future__ import annotations
@@ -254,32 +263,77 @@ def _largest_feasible_panel(raters: int, answers: int, max_outcomes: int) -> int
     return size
 
 
+def _is_k_ary_symmetric(matrix: np.ndarray) -> bool:
+    """True for a square kernel whose diagonal entries are all equal and off-diagonal entries are
+    all equal (to rounding): relabelling the answers by any permutation, applied to inputs and
+    outputs alike, leaves it and every panel built from it unchanged."""
+    size = matrix.shape[0]
+    if size != matrix.shape[1] or size < 2:
+        return False
+    diagonal = np.diag(matrix)
+    off = matrix[~np.eye(size, dtype=bool)]
+    return bool(np.ptp(diagonal) <= 1e-14 and np.ptp(off) <= 1e-14)
+
+
 def _panel_capacity(
-    matrix: np.ndarray, raters: int, rho: float, max_outcomes: int, tol: float, max_iter: int
+    matrix: np.ndarray,
+    raters: int,
+    rho: float,
+    max_outcomes: int,
+    tol: float,
+    max_iter: int,
+    uniform_optimal: bool | None = None,
 ) -> Capacity:
+    """Exact panel capacity, or the fallback upper bound (module docstring).
+
+    ``uniform_optimal`` says that a group acting transitively on the inputs preserves the kernel
+    (k-ary symmetric, Mallows), so the uniform input is optimal for *every* panel size; None
+    detects the k-ary symmetric case. Such kernels get the tighter increment bound
+    ``C_r(0) <= C_r0(0) + (r - r0) (C_r0(0) - C_{r0-1}(0))``, with ``r0`` the largest panel
+    computed exactly under ``max_outcomes`` itself: with one input distribution (the uniform one)
+    for all r, the non-increasing increments ``I(X; Y_i | Y^{i-1})`` bound the capacities directly.
+    """
     answers = matrix.shape[1]
     if raters == 1:
         return _blahut_arimoto(matrix, tol, max_iter)
     if math.comb(raters + answers - 1, answers - 1) <= max_outcomes:
         return _blahut_arimoto(_count_kernel(matrix, raters, rho), tol, max_iter)
+    if uniform_optimal is None:
+        uniform_optimal = _is_k_ary_symmetric(matrix)
     single = _blahut_arimoto(matrix, tol, max_iter)
-    feasible = _largest_feasible_panel(
-        raters, answers, min(max_outcomes, BOUND_REFERENCE_OUTCOMES)
-    )
+    single_upper = single.nats + single.gap
+    ceiling = math.log(matrix.shape[0])
+    if uniform_optimal:
+        feasible = _largest_feasible_panel(raters, answers, max_outcomes)
+    else:
+        feasible = _largest_feasible_panel(
+            raters, answers, min(max_outcomes, BOUND_REFERENCE_OUTCOMES)
+        )
     reference = (
         single
         if feasible == 1
         else _blahut_arimoto(_count_kernel(matrix, feasible, 0.0), tol, max_iter)
     )
-    single_upper = single.nats + single.gap
     reference_upper = reference.nats + reference.gap
-    scale = (1.0 - rho) * raters / feasible
-    bound = scale * reference_upper + rho * single_upper
-    ceiling = math.log(matrix.shape[0])
+    iterations = single.iterations + (0 if feasible == 1 else reference.iterations)
+    if uniform_optimal and feasible >= 2:
+        previous = (
+            single
+            if feasible == 2
+            else _blahut_arimoto(_count_kernel(matrix, feasible - 1, 0.0), tol, max_iter)
+        )
+        iterations += 0 if feasible == 2 else previous.iterations
+        increment = max(0.0, reference_upper - previous.nats)
+        independent = reference_upper + (raters - feasible) * increment
+        gap = (1.0 - rho) * (1 + raters - feasible) * reference.gap + rho * single.gap
+    else:
+        independent = raters / feasible * reference_upper
+        gap = (1.0 - rho) * raters / feasible * reference.gap + rho * single.gap
+    bound = (1.0 - rho) * independent + rho * single_upper
     return Capacity(
         nats=min(ceiling, bound),
         input_distribution=_frozen(reference.input_distribution),
-        gap=scale * reference.gap + rho * single.gap,
-        iterations=single.iterations + (0 if feasible == 1 else reference.iterations),
+        gap=gap,
+        iterations=iterations,
         exact=False,
     )

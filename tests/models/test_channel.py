@@ -129,8 +129,12 @@ def test_capacities_are_ordered(kind, k):
     assert result.kind == kind
     assert result.cascade_nats <= result.paper_nats + 1e-12
     assert result.paper_nats == min(result.cognitive_nats, result.articulation_nats)
-    assert result.cascade_nats - 1e-9 <= result.panel_nats <= result.max_nats + 1e-12
-    assert result.saturated == (result.panel_nats >= 0.95 * result.max_nats)
+    if kind == "free_text":  # r texts: the panel may exceed one text's limit
+        assert result.cascade_nats - 1e-9 <= result.panel_nats <= 3 * result.max_nats + 1e-12
+        assert result.saturated == (result.cascade_nats >= 0.95 * result.max_nats)
+    else:
+        assert result.cascade_nats - 1e-9 <= result.panel_nats <= result.max_nats + 1e-12
+        assert result.saturated == (result.panel_nats >= 0.95 * result.max_nats)
 
 
 def test_results_are_cached_on_exact_arguments():
