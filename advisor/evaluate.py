@@ -438,7 +438,12 @@ def evaluate(scenario: Scenario, *, curves: bool = True) -> Evaluation:
         )
     for ctx in contexts:
         for q in ctx.questions:
-            if q.saturated:
+            if q.saturated and q.kind == "free_text":
+                warnings.append(
+                    f"Question {q.name!r} in context {ctx.name!r}: one answer fills its length limit in the time "
+                    "given, so typing, not judgment, bounds it; a longer limit or a structured format would help."
+                )
+            elif q.saturated:
                 warnings.append(
                     f"Question {q.name!r} in context {ctx.name!r} carries {q.panel_nats / LN2:.2f} of at most "
                     f"{q.max_nats / LN2:.2f} bits ({100 * q.panel_nats / q.max_nats:.0f} %): more raters buy almost "

@@ -876,7 +876,7 @@ def summarize(
         ``"nominal"`` (binary, categorical) or ``"ordinal"`` (ordinal, pairwise; classes in the
         dataset's order): selects the accuracy curve of the speed–accuracy fit.
     span
-        Ordinal scale span in d′ units (MODEL.md §3), > 0.
+        Ordinal scale span in d′ units (the method §3), > 0.
     slip_rate
         Articulation slip rate assumed in the speed–accuracy fit, in [0, 0.5): the fitted λ is then
         the cognitive discriminability behind the slips.
@@ -1423,7 +1423,7 @@ def simulate_pilot(
     standard deviation ``time_spread``), rounded to 0.01 s; its ``raters.per_item`` raters all
     spend that time. Varying the time from item to item is what makes λ, β and δ₀ identifiable.
     The raters answer through the question's single-rater cascade kernel
-    ``K_cog(d′(t_eff)) @ K_art`` (MODEL.md §3) with
+    ``K_cog(d′(t_eff)) @ K_art`` (the method §3) with
     ``t_eff = share · max(0, t − reading) / e`` and ``d′ = λ · difficulty · (1 − exp(−β (t_eff − δ₀)))``,
     and with probability ρ all raters of an item copy one draw (the §4 mixture).
 

@@ -1,6 +1,6 @@
 """Pure numerics of Annotation Advisor: kernels, capacities, bounds (numpy + scipy only), in nats.
 
-The public API, re-exported here, is the contract ``advisor/`` codes against; MODEL.md §1, §3-§5
+The public API, re-exported here, is the contract ``advisor/`` codes against; the method §1, §3-§5
 specify it and ``docs/method.md`` explains it.
 """
 

@@ -5,7 +5,7 @@ A pilot is a list of labels ``(item, rater, label)``, each field an integer code
 :class:`Annotations`. Every method returns an :class:`Aggregation`: per-item posteriors over the
 true class, the hard labels, the class priors and per-rater confusion matrices
 ``confusion[j, c, l] = P(rater j answers l | true class c)`` (rows are true classes, so each row is a
-rater's kernel row in the sense of MODEL.md §1).
+rater's kernel row in the sense of the method §1).
 
 Dawid & Skene (1979) is expectation–maximisation on the latent true class, with each rater's
 answers independent given it. Both steps are segment sums over the labels, computed without any

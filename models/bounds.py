@@ -1,4 +1,4 @@
-"""The Alignment Performance Interval, MODEL.md §5: Fano floors and PAC-Bayes ceilings, in nats.
+"""The Alignment Performance Interval, the method §5: Fano floors and PAC-Bayes ceilings, in nats.
 
 The target is an index ``J`` uniform over ``M = 2^log2_m`` values, independent of the context, and
 everything the learner sees about it passes through the annotation channel, so
@@ -103,7 +103,7 @@ def _exact_floor(capacity: float, log2_m: float) -> float:
 def fano_floor(
     capacity_nats: float, log2_m: float, *, separation: float = 1.0, form: str = "exact"
 ) -> float:
-    """Lower bound on the risk of any learner given the channel's capacity, MODEL.md §5.
+    """Lower bound on the risk of any learner given the channel's capacity, the method §5.
 
     Parameters
     ----------
@@ -139,7 +139,7 @@ def fano_floor(
 
 
 def capacity_needed(error: float, log2_m: float, *, form: str = "exact") -> float:
-    """Capacity a channel needs for error probability ``error`` to be allowed by Fano, MODEL.md §5.
+    """Capacity a channel needs for error probability ``error`` to be allowed by Fano, the method §5.
 
     Parameters
     ----------
@@ -204,7 +204,7 @@ def kl_inverse(empirical_risk: float, budget: float) -> float:
     -------
     float
         ``q`` in [R_hat, 1], found by bisection down to adjacent doubles (far below the 1e-12 of
-        MODEL.md) and returned as the bracket's upper end, so the result is never below the true
+        the method) and returned as the bracket's upper end, so the result is never below the true
         inverse, as a bound must be.
     """
     risk = check_real("empirical_risk", empirical_risk, low=0.0, high=1.0)
@@ -288,7 +288,7 @@ def ceiling(
     context_nats: float = 0.0,
     catoni_lambda: float = 1.0,
 ) -> float:
-    """Upper bound on the learner's risk after ``items`` labelled items, MODEL.md §5.
+    """Upper bound on the learner's risk after ``items`` labelled items, the method §5.
 
     Parameters
     ----------

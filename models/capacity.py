@@ -1,4 +1,4 @@
-"""Channel capacity: Blahut-Arimoto with a certified gap, and the closed forms of MODEL.md §3.
+"""Channel capacity: Blahut-Arimoto with a certified gap, and the closed forms of the method §3.
 
 Blahut-Arimoto (Blahut 1972, Arimoto 1972) maximises ``I(p; K)`` over input distributions ``p``.
 At any ``p``, with ``q = p K`` and ``D_x = D(K[x] || q)``,
@@ -62,7 +62,7 @@ class Capacity:
     iterations : int
         Blahut-Arimoto updates performed (0 for a closed form).
     exact : bool
-        False when ``nats`` is the fallback bound of MODEL.md §4 rather than the capacity.
+        False when ``nats`` is the fallback bound of the method §4 rather than the capacity.
     """
 
     nats: float

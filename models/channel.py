@@ -1,4 +1,4 @@
-"""One question as a channel: from format, time and raters to nats, MODEL.md §3-§4.
+"""One question as a channel: from format, time and raters to nats, the method §3-§4.
 
 :func:`question_channel` is the per-question computation ``advisor/`` builds everything on. Given
 the question's format, its judgment time ``t_q`` (after reading), the rater model and the panel, it
@@ -38,7 +38,7 @@ BINDING_STAGES = ("cognitive", "articulation", "question alphabet", "rater aggre
 SATURATION_SHARE = 0.95
 #: Below this share of the additive ideal gain, rater aggregation is the binding stage.
 AGGREGATION_EFFICIENCY = 0.5
-#: Largest ranking whose panel is computed exactly (4! = 24 answers); MODEL.md §4.
+#: Largest ranking whose panel is computed exactly (4! = 24 answers); the method §4.
 MAX_EXACT_RANKING = 4
 #: Blahut-Arimoto settings used for every kernel of a question.
 _TOLERANCE = 1e-9
@@ -76,7 +76,7 @@ class QuestionChannel:
         ``cap(K_cog @ K_art)``, <= ``paper_nats`` by data processing. Free text has no finite kernel;
         there it equals ``paper_nats`` (an upper bound on the cascade).
     panel_nats : float
-        Capacity of ``r`` raters (MODEL.md §4): exact, or an upper bound when ``panel_exact`` is
+        Capacity of ``r`` raters (the method §4): exact, or an upper bound when ``panel_exact`` is
         False.
     panel_exact : bool
         False when ``panel_nats`` is the fallback bound (too many vote histograms, rankings of
@@ -165,7 +165,7 @@ def question_channel(
         behaviour; the capacity is then no longer monotone in it: at k = 2, s and 1 - s are the
         same channel.) Within the range, single-rater capacities never increase with it, nor do
         panels without correlation; correlated ordinal panels at low d' can gain slightly, because
-        the shared draw shares its slip (docs/method_models.md, Deviations 4).
+        the shared draw shares its slip (docs/method.md, "Deviations from the specification", 4).
     raters : int
         Raters per item, >= 1.
     correlation : float

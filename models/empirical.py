@@ -1,6 +1,6 @@
 """What a pilot's labels say about the channel: capacity, rater correlation, speed–accuracy.
 
-Three estimates, each the empirical counterpart of a quantity in MODEL.md:
+Three estimates, each the empirical counterpart of a quantity in the method:
 
 * **Empirical capacity** (§3): the pooled single-rater kernel ``K[c, l] = P(label l | true c)`` is
   tabulated from gold (or from Dawid–Skene posteriors when there is no gold) and its capacity is
@@ -325,7 +325,7 @@ def excess_unanimity_correlation(
     kernels: object,
     kernel_index: object,
 ) -> CorrelationEstimate:
-    """Solve ``U_obs = (1 − ρ) U_ind + ρ`` for the rater correlation ρ (MODEL.md §4).
+    """Solve ``U_obs = (1 − ρ) U_ind + ρ`` for the rater correlation ρ (the method §4).
 
     ``U_obs`` is the share of items whose labels all agree. ``U_ind`` is the mean over the same
     items of ``Σ_c w_ic Σ_y Π_ℓ K_ℓ[c, y]``: the probability that independent raters, each label

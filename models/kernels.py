@@ -1,4 +1,4 @@
-"""Rater kernels: the cognitive channels of MODEL.md §3 and the articulation (slip) channels.
+"""Rater kernels: the cognitive channels of the method §3 and the articulation (slip) channels.
 
 A kernel is a row-stochastic array ``K[x, y] = P(y | x)``: row ``x`` is the distribution of the
 answer a rater gives when the truth is ``x``. Cognitive kernels depend on the discriminability
@@ -135,7 +135,7 @@ def _interval_probability(lower: np.ndarray, upper: np.ndarray) -> np.ndarray:
 
 
 def ordinal_kernel(d: float, k: int, *, span: float = 3.0) -> np.ndarray:
-    """Thurstonian kernel of a k-level ordinal scale (Likert, rating, slider), MODEL.md §3.
+    """Thurstonian kernel of a k-level ordinal scale (Likert, rating, slider), the method §3.
 
     The scale covers ``D = span * d`` noise standard deviations. Level ``i`` (0-based) has latent
     centre ``(i + 1/2) D / k``; the percept is the centre plus N(0, 1) noise and is reported as the
@@ -173,7 +173,7 @@ def _ordinal(d: float, k: int, span: float) -> np.ndarray:
 
 
 def pairwise_kernel(d: float, k: int = 2, *, span: float = 3.0) -> np.ndarray:
-    """Kernel of a pairwise comparison: an ordinal scale on the difference axis, MODEL.md §3.
+    """Kernel of a pairwise comparison: an ordinal scale on the difference axis, the method §3.
 
     ``k = 2`` is a forced choice (A or B), ``k = 3`` adds a tie, larger ``k`` are strength levels
     ("A much better" ... "B much better"). Identical to :func:`ordinal_kernel`.

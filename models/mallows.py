@@ -1,4 +1,4 @@
-"""Ranking channels: the Mallows model on permutations, MODEL.md §3.
+"""Ranking channels: the Mallows model on permutations, the method §3.
 
 A rater asked to rank ``n`` items returns a permutation ``Y`` of the true order ``X`` drawn from
 the Mallows model ``P(Y | X) = phi^{d_K(X, Y)} / Z_n(phi)`` (Mallows 1957), where ``d_K`` is Kendall's
@@ -208,7 +208,7 @@ def folded_dispersion(p_effective: float) -> float:
 
 
 def ranking_capacity(n: int, p_swap: float, slip: float = 0.0) -> float:
-    """Capacity of the Mallows ranking channel, ``ln n! - H(Mallows_n(phi))``, MODEL.md §3.
+    """Capacity of the Mallows ranking channel, ``ln n! - H(Mallows_n(phi))``, the method §3.
 
     The slip is folded into the swap probability, ``p' = p (1 - s) + (1 - p) s``, and
     ``phi = p' / (1 - p')``; for ``p' > 1/2`` see :func:`folded_dispersion` (the channel is as

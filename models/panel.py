@@ -1,4 +1,4 @@
-"""Many raters on one question: the vote-count channel of MODEL.md §4.
+"""Many raters on one question: the vote-count channel of the method §4.
 
 ``r`` exchangeable raters answer the same item. Given the truth ``x`` their answers are, with
 probability ``1 - rho``, independent draws from ``K[x]`` and, with probability ``rho`` (herding, a
@@ -11,7 +11,7 @@ over the ``C(r + k - 1, k - 1)`` compositions of ``r`` into ``k`` parts instead 
 tuples, and its Blahut-Arimoto capacity is the exact capacity of the panel.
 
 When the compositions are too many, :func:`panel_capacity` returns an *upper bound* instead
-(``exact`` False). MODEL.md §4 proposes ``min(ln k, r_eff cap(K))`` with Kish's design effect
+(``exact`` False). the method §4 proposes ``min(ln k, r_eff cap(K))`` with Kish's design effect
 ``r_eff = r / (1 + (r - 1) rho)``; that is a variance heuristic, not a bound on information, and it
 falls below the exact capacity (e.g. binary symmetric K with crossover 0.3, rho = 0.9, r = 30:
 Kish gives 0.091 nats, the exact capacity is larger; see the tests). We use instead
@@ -145,7 +145,7 @@ def _count_kernel(kernel: np.ndarray, raters: int, correlation: float) -> np.nda
 
 
 def count_kernel(kernel: object, raters: int, *, correlation: float = 0.0) -> np.ndarray:
-    """The panel kernel ``P(c | x)`` over vote histograms, MODEL.md §4.
+    """The panel kernel ``P(c | x)`` over vote histograms, the method §4.
 
     Parameters
     ----------
@@ -214,7 +214,7 @@ def panel_capacity(
     tol: float = 1e-9,
     max_iter: int = 100_000,
 ) -> Capacity:
-    """Capacity of ``raters`` exchangeable raters answering one question, MODEL.md §4.
+    """Capacity of ``raters`` exchangeable raters answering one question, the method §4.
 
     Exact (Blahut-Arimoto over the vote-histogram kernel, see :func:`count_kernel`) when the number
     of histograms ``C(r + k - 1, k - 1)`` is at most ``max_outcomes``; otherwise the upper bound

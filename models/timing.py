@@ -1,6 +1,6 @@
 """The rater's time model: reading, Hick-Hyman effort and the speed-accuracy trade-off.
 
-MODEL.md §3. A rater has ``T`` seconds per item. Reading the item's text takes
+the method §3. A rater has ``T`` seconds per item. Reading the item's text takes
 ``60 * reading_words / reading_wpm`` seconds; the rest is judgment time, split between the item's
 questions by ``share``. Choosing among more alternatives costs more (Hick 1952, Hyman 1953), so the
 time available to each *elementary* judgment is the question's time divided by the Hick-Hyman
@@ -51,7 +51,7 @@ def reading_seconds(reading_words: float, reading_wpm: float = 238.0) -> float:
 def judgment_seconds(
     seconds_per_item: float, share: float, reading_words: float = 0.0, reading_wpm: float = 238.0
 ) -> float:
-    """Judgment time ``t_q`` of one question after reading, MODEL.md §3.
+    """Judgment time ``t_q`` of one question after reading, the method §3.
 
     ``t_q = share * max(0, T - 60 * reading_words / reading_wpm)``.
 

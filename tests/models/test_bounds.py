@@ -1,4 +1,4 @@
-"""Fano floors, capacity needed, kl inverse, ceilings, plateaus and items needed (MODEL.md §5, §7)."""
+"""Fano floors, capacity needed, kl inverse, ceilings, plateaus and items needed (the method §5, §7)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Blahut-Arimoto against closed forms and an independent one-dimensional optimiser (MODEL.md §7)."""
+"""Blahut-Arimoto against closed forms and an independent one-dimensional optimiser (the method §7)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""question_channel: per-format capacities, monotonicity and the binding stage (MODEL.md §3-§4, §7)."""
+"""question_channel: per-format capacities, monotonicity and the binding stage (the method §3-§4, §7)."""
 
 from __future__ import annotations
 
@@ -232,7 +232,7 @@ def test_capacity_is_non_increasing_in_slip_rate(fmt, seconds, raters, slip, oth
 
 
 def test_correlated_ordinal_panel_can_gain_from_slips():
-    """MODEL.md §7 claims capacity never increases with the slip rate; for correlated ordinal panels
+    """the method §7 claims capacity never increases with the slip rate; for correlated ordinal panels
     that is false. Confirmed on the brute-force k^r joint kernel, independently of the count kernel."""
     d, k, raters, rho = 0.0657, 5, 3, 0.1
     values = []

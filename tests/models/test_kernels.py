@@ -1,4 +1,4 @@
-"""Cognitive and articulation kernels of MODEL.md §3."""
+"""Cognitive and articulation kernels of the method §3."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Ranking channels: the Mallows product form against brute-force enumeration of S_n (MODEL.md §7)."""
+"""Ranking channels: the Mallows product form against brute-force enumeration of S_n (the method §7)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Many raters: the vote-count channel against brute force over all k^r answer tuples (MODEL.md §4, §7)."""
+"""Many raters: the vote-count channel against brute force over all k^r answer tuples (the method §4, §7)."""
 
 from __future__ import annotations
 
@@ -151,7 +151,7 @@ def test_fallback_is_an_upper_bound_on_the_exact_capacity(k, raters, rho, max_ou
 
 
 def test_kish_design_effect_is_not_an_upper_bound():
-    """MODEL.md §4's fallback min(ln k, r/(1+(r-1)rho) cap(K)) falls below the exact capacity."""
+    """the method §4's fallback min(ln k, r/(1+(r-1)rho) cap(K)) falls below the exact capacity."""
     kernel = models.binary_symmetric_kernel(0.3)
     single = models.blahut_arimoto(kernel).nats
     raters, rho = 30, 0.9

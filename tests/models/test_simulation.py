@@ -1,4 +1,4 @@
-"""A MAP decoder never beats the exact Fano floor (MODEL.md §7).
+"""A MAP decoder never beats the exact Fano floor (the method §7).
 
 A target index J, uniform over M values, is written in mixed radix onto the questions' answers
 (J's digits are the truths x_q), ``r`` raters per question answer through the question's composite

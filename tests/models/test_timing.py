@@ -1,4 +1,4 @@
-"""The time model: reading, Hick-Hyman effort and Wickelgren's speed-accuracy curve (MODEL.md §3)."""
+"""The time model: reading, Hick-Hyman effort and Wickelgren's speed-accuracy curve (the method §3)."""
 
 from __future__ import annotations
 
