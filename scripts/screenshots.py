@@ -115,21 +115,23 @@ def main(argv: list[str] | None = None) -> int:
     window.open_scenario(summaries[0].id, ask=False)
     settle(results_ready)
     editor = window.editor
-    editor.field_widget("bounds.delta").setValue(0.6)
-    editor.field_widget("bounds.eta").setValue(0.5)
-    editor.field_widget("bounds.eta").setFocus()
+    correlation = editor.field_widget("raters.correlation")
+    correlation.setValue(1.0)
+    correlation.setFocus()
     scroll = editor.findChild(QScrollArea)
-    scroll.ensureWidgetVisible(editor.field_widget("bounds.eta"))
+    scroll.ensureWidgetVisible(editor.field_widget("raters.discriminability"), 50, 200)
     settle(results_ready)
     shoot(window, "editor-invalid-input")
-    window.undo_stack.undo()  # the valid δ; the invalid η never reached the state
+    if window.state.dirty:
+        raise RuntimeError("an invalid value reached the scenario state")
+    correlation.setValue(window.state.scenario.raters.correlation)
     scroll.verticalScrollBar().setValue(0)
 
     # Every other tab.
     for tab in range(1, window.tabs.count()):
         window.tabs.setCurrentIndex(tab)
         name = window.tabs.tabText(tab)
-        if window.tabs.widget(tab) is window.compare:
+        if name == "Compare":
             window.compare.set_checked([s.id for s in summaries[:3]])
             settle(lambda: len(window.compare.compared) == 3 or "failed" in window.compare._status.text())
         else:

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 import pyqtgraph as pg
 
 from ui.settings import APP_NAME, ORGANIZATION
+from ui.workers import shutdown_workers
 
 APP_VERSION = "0.1.0"
 
@@ -42,6 +43,8 @@ def create_application(argv: Sequence[str] | None = None) -> QApplication:
         # Numbers are typed and shown with a decimal point everywhere (the
         # scenario files and the formulas use points).
         QLocale.setDefault(QLocale.c())
+        # No worker may outlive the objects it reports to.
+        app.aboutToQuit.connect(shutdown_workers)
     else:
         app.setApplicationName(APP_NAME)
         app.setOrganizationName(ORGANIZATION)

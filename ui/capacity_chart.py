@@ -14,10 +14,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import pyqtgraph as pg
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QLabel, QWidget
 
-from ui.plots import style_plot
+from ui.plots import set_x_label, style_plot
 from ui.settings import display_settings
 
 if TYPE_CHECKING:
@@ -45,23 +46,25 @@ class CapacityBreakdownWidget(pg.PlotWidget):
     """
 
     def __init__(self, parent: QWidget | None = None):
-        super().__init__(parent=parent)
+        # No context menu: building its widgets costs ~15 ms per plot at start-up.
+        super().__init__(parent=parent, enableMenu=False)
         self._units = display_settings()
         plot = self.getPlotItem()
         style_plot(plot, title="Capacity per item, by question and context", x_label="", y_label="")
         plot.getViewBox().setMouseEnabled(x=False, y=False)
         plot.getViewBox().invertY(True)
         plot.showGrid(x=True, y=False, alpha=0.2)
-        self._legend = plot.addLegend(offset=(-8, -8), labelTextSize="8.5pt", brush=pg.mkBrush(255, 255, 255, 225))
+        # The legend sits above the chart (breakdown_legend_label): inside
+        # the plot it would cover the bars of the last groups.
         self._bars: list[pg.BarGraphItem] = []
-        for _, label, colour in SERIES:
+        for _, _, colour in SERIES:
             bars = pg.BarGraphItem(x0=[], y=[], width=[], height=BAR_HEIGHT, brush=colour, pen=pg.mkPen(None))
             plot.addItem(bars)
-            self._legend.addItem(bars, label)
             self._bars.append(bars)
-        self._limits = pg.ScatterPlotItem(symbol="|", size=22, pen=pg.mkPen("#212121", width=2), brush=None)
+        # One dashed vertical segment per group at ln(#alternatives).
+        self._limits = pg.PlotDataItem([], [], connect="pairs",
+                                       pen=pg.mkPen("#37474f", width=1.6, style=Qt.PenStyle.DashLine))
         plot.addItem(self._limits)
-        self._legend.addItem(self._limits, "alphabet limit ln k")
         self._labels: list[pg.TextItem] = []
         self._label_font = QFont()
         self._label_font.setPointSizeF(8)
@@ -107,22 +110,27 @@ class CapacityBreakdownWidget(pg.PlotWidget):
                 widths.append(shown)
                 labels.append((shown, y, f"{value:.2f}" + (" ›" if value > clip else "")))
             self._bars[series_index].setOpts(x0=[0.0] * len(ys), y=ys, width=widths, height=BAR_HEIGHT)
-        limit_points = [(convert(q.max_nats), group) for group, (_, q) in enumerate(rows) if q.max_nats > 0]
-        self._limits.setData([x for x, _ in limit_points], [y for _, y in limit_points])
+        limit_xs, limit_ys = [], []
+        for group, (_, question) in enumerate(rows):
+            if question.max_nats > 0:
+                limit = convert(question.max_nats)
+                limit_xs += [limit, limit]
+                limit_ys += [group - 2.2 * BAR_HEIGHT, group + 2.2 * BAR_HEIGHT]
+        self._limits.setData(limit_xs, limit_ys)
         self._update_labels(labels)
         plot = self.getPlotItem()
         axis = plot.getAxis("left")
         axis.setTicks([[(group, name) for group, name in enumerate(self._group_names)], []])
-        plot.getAxis("bottom").setLabel(f"capacity ({self._units.unit} per item)", color="#333333",
-                                        **{"font-size": "10pt"})
+        set_x_label(plot, f"capacity ({self._units.unit} per item)")
         plot.setYRange(-0.5, max(len(rows), 1) - 0.5, padding=0.02)
-        # Room on the right for the value labels and the legend.
-        plot.setXRange(0.0, clip * 1.28, padding=0.0)
+        drawn = [width for bars in self._bars for width in bars.opts["width"]] + limit_xs
+        # Room on the right for the value labels.
+        plot.setXRange(0.0, max(drawn, default=1.0) * 1.15 or 1.0, padding=0.0)
 
     def _update_labels(self, labels: list[tuple[float, float, str]]) -> None:
         plot = self.getPlotItem()
         while len(self._labels) < len(labels):
-            item = pg.TextItem(color="#333333", anchor=(0, 0.5))
+            item = pg.TextItem(color="#333333", anchor=(-0.05, 0.5))
             item.setFont(self._label_font)
             plot.addItem(item)
             self._labels.append(item)
@@ -136,3 +144,12 @@ class CapacityBreakdownWidget(pg.PlotWidget):
     def _on_units_unit_changed(self, _unit: str) -> None:
         if self._evaluation is not None:
             self.set_evaluation(self._evaluation)
+
+
+def breakdown_legend_label() -> QLabel:
+    """The legend of :class:`CapacityBreakdownWidget`, as one line above it."""
+    parts = [f"<span style='color:{colour}; font-weight:700'>■</span>&nbsp;{label}" for _, label, colour in SERIES]
+    parts.append("<span style='color:#37474f; font-weight:700'>┆</span>&nbsp;alphabet limit ln(#alternatives)")
+    label = QLabel("&nbsp;&nbsp;&nbsp;".join(parts))
+    label.setWordWrap(True)
+    return label

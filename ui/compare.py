@@ -11,6 +11,7 @@ with the examples (the first three are checked).
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -38,7 +39,7 @@ from advisor.errors import AdvisorError
 from advisor.scenario import Scenario
 from advisor.store import ScenarioStore
 from ui.field_help import field_help
-from ui.plots import CURVE_ORDER, CurveOverlayPlotWidget, series_colour
+from ui.plots import CURVE_ORDER, CurveOverlayPlotWidget, overlay_legend_label, series_colour
 from ui.settings import display_settings
 from ui.workers import WorkerHandle, run_in_pool
 
@@ -48,6 +49,7 @@ if TYPE_CHECKING:
 SELECTION_DELAY_MS = 150
 """Checking several boxes in a row starts one evaluation, not one per click."""
 DIFFERENCE_BRUSH = QColor("#fff3cd")
+SECTION_BRUSH = QColor("#eceff1")
 LIST_LIMIT = 10_000
 
 
@@ -65,6 +67,11 @@ def _evaluate_all(items: Sequence[tuple[int, str, Scenario]]) -> list[ComparedSc
     from advisor.evaluate import evaluate
 
     return [ComparedScenario(stored_id, name, scenario, evaluate(scenario)) for stored_id, name, scenario in items]
+
+
+def _header_text(name: str) -> str:
+    short = textwrap.shorten(name, 84, placeholder="…")
+    return "\n".join(textwrap.wrap(short, 28, break_on_hyphens=False))
 
 
 def _text(value: Any) -> str:
@@ -236,6 +243,9 @@ class CompareWidget(QWidget):
     # ------------------------------------------------------------ building
     def _build(self) -> None:
         self._list = QListWidget()
+        self._list.setMinimumWidth(220)
+        self._list.setWordWrap(True)
+        self._list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self._list.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self._list.itemChanged.connect(lambda _item: self._timer.start())
         refresh = QPushButton("Reload list")
@@ -263,6 +273,7 @@ class CompareWidget(QWidget):
         self._table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self._table.setWordWrap(False)
         self._table.verticalHeader().setDefaultSectionSize(22)
+        self._table.verticalHeader().setVisible(False)
         self._table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         table_box = QWidget()
         table_layout = QVBoxLayout(table_box)
@@ -277,22 +288,28 @@ class CompareWidget(QWidget):
         grid = QGridLayout(plots)
         grid.setContentsMargins(0, 0, 0, 0)
         grid.setSpacing(6)
+        self._legend = QLabel()
+        self._legend.setWordWrap(True)
+        grid.addWidget(self._legend, 0, 0, 1, 2)
         self._plots = {name: CurveOverlayPlotWidget(name) for name in CURVE_ORDER}
         for index, plot in enumerate(self._plots.values()):
-            grid.addWidget(plot, index // 2, index % 2)
+            grid.addWidget(plot, 1 + index // 2, index % 2)
+        grid.setRowStretch(1, 1)
+        grid.setRowStretch(2, 1)
 
         right = QSplitter(Qt.Orientation.Vertical)
         right.addWidget(table_box)
         right.addWidget(plots)
         right.setStretchFactor(0, 1)
         right.setStretchFactor(1, 1)
+        right.setSizes([400, 520])
         right.setChildrenCollapsible(False)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(left)
         splitter.addWidget(right)
         splitter.setStretchFactor(0, 0)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([240, 1000])
+        splitter.setSizes([260, 1000])
         splitter.setChildrenCollapsible(False)
         self.splitter = splitter
         layout = QVBoxLayout(self)
@@ -303,44 +320,60 @@ class CompareWidget(QWidget):
     def _update_table(self) -> None:
         compared = self._compared
         self._table.clear()
+        self._table.clearSpans()
         if not compared:
             self._table.setRowCount(0)
             self._table.setColumnCount(0)
+            self._legend.setText("")
             return
         scenarios = [c.scenario for c in compared]
         rows = result_rows([c.evaluation for c in compared], self._units.unit) + input_rows(scenarios)
         if self._only_differences.isChecked():
             rows = [row for row in rows if len(set(row[2])) > 1]
-        self._table.setColumnCount(2 + len(compared))
-        self._table.setRowCount(len(rows))
-        self._table.setHorizontalHeaderLabels(["Group", "Field"] + [c.name for c in compared])
-        for column, item in enumerate(compared, start=2):
+        # A bold section row starts each group (Results, Target, a question …).
+        layout: list[tuple[str, str, list[str]] | str] = []
+        previous = None
+        for group, label, values in rows:
+            if group != previous:
+                layout.append(group)
+                previous = group
+            layout.append((group, label, values))
+        self._table.setColumnCount(1 + len(compared))
+        self._table.setRowCount(len(layout))
+        # Long names wrap onto up to three header lines instead of being cut.
+        self._table.setHorizontalHeaderLabels(["Field"] + [_header_text(c.name) for c in compared])
+        for column, item in enumerate(compared, start=1):
             header = self._table.horizontalHeaderItem(column)
-            header.setForeground(QBrush(QColor(series_colour(column - 2))))
+            header.setForeground(QBrush(QColor(series_colour(column - 1))))
             header.setToolTip(item.name)
             font = header.font()
             font.setBold(True)
             header.setFont(font)
         bold = QFont()
         bold.setBold(True)
-        previous_group = None
-        for row, (group, label, values) in enumerate(rows):
+        for row, entry in enumerate(layout):
+            if isinstance(entry, str):
+                cell = QTableWidgetItem(entry)
+                cell.setFont(bold)
+                cell.setBackground(QBrush(SECTION_BRUSH))
+                self._table.setItem(row, 0, cell)
+                self._table.setSpan(row, 0, 1, 1 + len(compared))
+                continue
+            _, label, values = entry
             differs = len(set(values)) > 1
-            cells = [group if group != previous_group else "", label, *values]
-            previous_group = group
-            for column, text in enumerate(cells):
+            for column, text in enumerate([label, *values]):
                 cell = QTableWidgetItem(text)
                 if differs:
                     cell.setBackground(QBrush(DIFFERENCE_BRUSH))
-                    if column >= 2:
-                        cell.setFont(bold)
                     cell.setToolTip("differs between the scenarios")
-                if column == 0:
-                    cell.setForeground(QBrush(QColor("#546e7a")))
+                    if column > 0:
+                        cell.setFont(bold)
                 self._table.setItem(row, column, cell)
-        self._table.resizeColumnsToContents()
-        for column in range(2, self._table.columnCount()):
-            self._table.setColumnWidth(column, min(max(self._table.columnWidth(column), 120), 260))
+        self._table.resizeColumnToContents(0)
+        self._table.setColumnWidth(0, min(max(self._table.columnWidth(0), 160), 260))
+        for column in range(1, self._table.columnCount()):
+            self._table.setColumnWidth(column, 210)
+        self._legend.setText(overlay_legend_label([c.name for c in compared]))
 
     def _update_plots(self) -> None:
         names = [c.name for c in self._compared]
@@ -351,7 +384,7 @@ class CompareWidget(QWidget):
         """Labels of the rows whose values differ (highlighted), in table order."""
         labels = []
         for row in range(self._table.rowCount()):
-            cell = self._table.item(row, 1)
+            cell = self._table.item(row, 0)
             if cell is not None and cell.background().color() == DIFFERENCE_BRUSH:
                 labels.append(cell.text())
         return labels
@@ -385,13 +418,8 @@ class CompareWidget(QWidget):
         if generation != self._generation:
             return
         self._compared = compared
-        differing = 0
         self._update_table()
-        for row in range(self._table.rowCount()):
-            cell = self._table.item(row, 1)
-            if cell is not None and cell.background().color() == DIFFERENCE_BRUSH:
-                differing += 1
-        self._status.setText(f"{len(compared)} scenarios; {differing} rows differ (highlighted).")
+        self._status.setText(f"{len(compared)} scenarios; {len(self.differing_labels())} rows differ (highlighted).")
         self._update_plots()
         self.comparison_ready.emit()
 

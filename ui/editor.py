@@ -17,10 +17,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSignalBlocker, Qt, QTimer, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QAbstractSpinBox,
+    QApplication,
     QCheckBox,
     QComboBox,
     QFrame,
@@ -101,6 +103,8 @@ def _error_message(error: ScenarioValidationError, changed: dict[str, Any]) -> s
 def _hint_label(text: str) -> QLabel:
     label = QLabel(text)
     label.setStyleSheet(f"color: {HINT_COLOUR};")
+    # Wrapping lets a narrow editor pane fit without a horizontal scroll bar.
+    label.setWordWrap(True)
     return label
 
 
@@ -116,10 +120,14 @@ def _mark_invalid(widget: QWidget, invalid: bool) -> None:
     if bool(widget.property("invalid")) == invalid:
         return
     widget.setProperty("invalid", invalid)
+    # A spin box with a styled border loses its native arrows: the red frame
+    # goes on its text field instead.
+    styled = widget.lineEdit() if isinstance(widget, QAbstractSpinBox) else widget
+    styled.setProperty("invalid", invalid)
     # A dynamic property does not re-polish by itself.
-    widget.style().unpolish(widget)
-    widget.style().polish(widget)
-    widget.update()
+    styled.style().unpolish(styled)
+    styled.style().polish(styled)
+    styled.update()
 
 
 # ---------------------------------------------------------------- the tables
@@ -481,6 +489,26 @@ class ScenarioEditorWidget(QWidget):
         label = self._error_labels[path]
         return label.text() if not label.isHidden() else ""
 
+    def commit_pending(self) -> None:
+        """Commit what is typed but not yet committed (the field being typed
+        in, a table cell being edited, notes waiting for their pause), e.g.
+        before a save: Ctrl+S does not move the focus, so the field would not
+        commit by itself."""
+        focus = QApplication.focusWidget()
+        if focus is not None and self.isAncestorOf(focus):
+            spin = focus if isinstance(focus, QAbstractSpinBox) else focus.parentWidget()
+            if isinstance(spin, QAbstractSpinBox):
+                spin.interpretText()
+            elif isinstance(focus, QLineEdit):
+                focus.editingFinished.emit()
+        for view in (self._contexts_view, self._questions_view):
+            editor = view.focusWidget()
+            if view.state() == QAbstractItemView.State.EditingState and editor is not None:
+                view.commitData(editor)
+        if self._notes_timer.isActive():
+            self._notes_timer.stop()
+            self._on_notes_timer_timeout()
+
     def commit(self, changes: dict[str, Any], *, text: str, merge_key: str = "", error_key: str | None = None) -> str | None:
         """Validate ``changes`` and, when valid, record them as one undo step.
 
@@ -661,7 +689,13 @@ class ScenarioEditorWidget(QWidget):
         notes.setPlaceholderText("Where the numbers come from, assumptions, decisions…")
         notes.setFixedHeight(56)
         notes.textChanged.connect(self._notes_timer.start)
-        self._refreshers.append(lambda s: notes.toPlainText() != s.notes and notes.setPlainText(s.notes))
+
+        def refresh_notes(scenario: Scenario) -> None:
+            # Notes still waiting for their pause are the user's, not stale.
+            if notes.toPlainText() != scenario.notes and not self._notes_timer.isActive():
+                notes.setPlainText(scenario.notes)
+
+        self._refreshers.append(refresh_notes)
         self._add_row(grid, "notes", notes, hint="", wide=True)
         return box
 
@@ -933,7 +967,9 @@ def _get(scenario: Scenario, path: str) -> Any:
 
 
 def _set_text(edit: QLineEdit, text: str) -> None:
-    if edit.text() != text:
+    # Text the user is typing (focused, modified, not yet committed) is left
+    # alone when another field's edit refreshes the form.
+    if edit.text() != text and not (edit.hasFocus() and edit.isModified()):
         edit.setText(text)
 
 

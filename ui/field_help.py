@@ -61,7 +61,11 @@ class FieldHelp:
         """Rich-text tooltip: label, unit and range, the schema's description,
         then the longer explanation."""
         head = f"<b>{escape(self.label)}</b>"
-        details = [part for part in (self.unit and f"unit: {escape(self.unit)}", self.range_text and f"range: {escape(self.range_text)}") if part]
+        details = []
+        if self.unit:
+            details.append(f"unit: {escape(self.unit)}")
+        if self.range_text:
+            details.append(f"range: {escape(self.range_text)}")
         if details:
             head += f" <span style='color:#555'>({'; '.join(details)})</span>"
         body = escape(self.schema_description)
@@ -101,7 +105,8 @@ def range_text(path: str) -> str:
     low = high = None
     low_open = high_open = False
     for constraint in info.metadata:
-        for attribute, is_low, is_open in (("gt", True, True), ("ge", True, False), ("lt", False, True), ("le", False, False)):
+        for attribute, is_low, is_open in (("gt", True, True), ("ge", True, False),
+                                           ("lt", False, True), ("le", False, False)):
             value = getattr(constraint, attribute, None)
             if value is None:
                 continue
@@ -185,7 +190,8 @@ FIELDS: dict[str, FieldHelp] = {
         FieldHelp("raters.discriminability", "Discriminability λ", "d′",
                   "Asymptotic d′ of a rater with unlimited time. Default 2.0."),
         FieldHelp("raters.accrual_rate", "Accrual rate β", "1/s",
-                  "Speed of evidence accrual in the speed–accuracy curve d′(t) = λ(1 − e^(−β(t − δ₀))). Default 0.15."),
+                  "Speed of evidence accrual in the speed–accuracy curve d′(t) = λ(1 − e^(−β(t − δ₀))). "
+                  "Default 0.15."),
         FieldHelp("raters.base_time", "Base time δ₀", "s",
                   "Seconds before any information accrues (orientation, motor). Default 1.5."),
         FieldHelp("raters.reading_wpm", "Reading speed", "words/min",

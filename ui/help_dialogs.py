@@ -12,11 +12,13 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QTextBrowser, Q
 
 from ui.settings import APP_NAME
 
-METHOD_PATH = Path(__file__).resolve().parent.parent / "docs" / "method.md"
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+METHOD_PATH = DOCS / "method.md"
 
 
 def method_markdown(path: Path = METHOD_PATH) -> str:
-    """The method document, or a short note on where it should be."""
+    """The method document (Markdown) from ``docs/method.md``, or a note
+    saying where it should be when the file is missing."""
     try:
         return path.read_text(encoding="utf-8")
     except OSError:
@@ -74,14 +76,16 @@ class AboutDialog(QDialog):
             rows += f"<tr><td style='padding-right:14px'>Database</td><td>{database}</td></tr>"
         text = (
             f"<h2>{APP_NAME}</h2>"
-            "<p>Plan human-annotation campaigns from the information capacity of the labeling interface:<br>"
-            "how much a rater's answers can tell about the target, the risk floor no number of labels can cross,<br>"
+            "<p>Plan human-annotation campaigns from the information capacity of the labeling interface: "
+            "how much a rater's answers can tell about the target, the risk floor no number of labels can cross, "
             "and where to spend time and money to lower it (after Cao, <i>The Alignment Bottleneck</i>, 2025).</p>"
             f"<table>{rows}</table>"
         )
         self.label = QLabel(text)
         self.label.setWordWrap(True)
         self.label.setTextFormat(Qt.TextFormat.RichText)
+        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.label.setFixedWidth(560)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok)
         buttons.accepted.connect(self.accept)
         layout = QVBoxLayout(self)

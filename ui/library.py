@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QFileDialog,
+    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
@@ -38,6 +39,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QPushButton,
+    QSizePolicy,
     QSplitter,
     QTableView,
     QTableWidget,
@@ -61,7 +63,8 @@ from advisor.store import ScenarioStore, ScenarioSummary
 LIST_LIMIT = 10_000
 """Scenarios listed at once; the store's page limit (a library is far smaller)."""
 
-COLUMNS = ("Name", "Tags", "Rev.", "Updated")
+COLUMNS = ("Name", "Tags", "Updated")
+"""The revision is in the history pane and the tooltip; the dock stays narrow."""
 
 
 def blank_scenario(name: str) -> Scenario:
@@ -132,12 +135,10 @@ class _SummaryModel(QAbstractTableModel):
         summary = self._rows[index.row()]
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            return (summary.name, ", ".join(summary.tags), str(summary.revision),
-                    format_time_short(summary.updated))[column]
+            return (summary.name, ", ".join(summary.tags), format_time_short(summary.updated))[column]
         if role == Qt.ItemDataRole.UserRole:
             # Sort keys: names without case, numbers as numbers, times as times.
-            return (summary.name.lower(), ", ".join(summary.tags).lower(), summary.revision,
-                    _local(summary.updated).timestamp())[column]
+            return (summary.name.lower(), ", ".join(summary.tags).lower(), _local(summary.updated).timestamp())[column]
         if role == Qt.ItemDataRole.ToolTipRole:
             tip = f"<b>{summary.name}</b>"
             if summary.notes_excerpt:
@@ -150,8 +151,6 @@ class _SummaryModel(QAbstractTableModel):
             font = QFont()
             font.setBold(True)
             return font
-        if role == Qt.ItemDataRole.TextAlignmentRole and column == 2:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
 
@@ -410,6 +409,8 @@ class ScenarioLibraryWidget(QWidget):
         self._search.textChanged.connect(self._on_filter_changed)
         self._tag = QComboBox()
         self._tag.setToolTip("Show only scenarios with this tag")
+        self._tag.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self._tag.setMinimumContentsLength(8)
         self._tag.currentIndexChanged.connect(self._on_filter_changed)
         filters = QHBoxLayout()
         filters.addWidget(self._search, 3)
@@ -418,7 +419,7 @@ class ScenarioLibraryWidget(QWidget):
         self._view = QTableView()
         self._view.setModel(self._proxy)
         self._view.setSortingEnabled(True)
-        self._view.sortByColumn(3, Qt.SortOrder.DescendingOrder)
+        self._view.sortByColumn(2, Qt.SortOrder.DescendingOrder)
         self._view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self._view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self._view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -430,9 +431,8 @@ class ScenarioLibraryWidget(QWidget):
         # The name gets the room; tags are elided (the tooltip lists them all).
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(1, 110)
-        for column in (2, 3):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.resizeSection(1, 90)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         header.setMinimumSectionSize(36)
         self._view.doubleClicked.connect(self._on_view_double_clicked)
         self._view.activated.connect(self._on_view_double_clicked)
@@ -474,14 +474,15 @@ class ScenarioLibraryWidget(QWidget):
         self._export_button.setToolTip("Export the selected scenario as JSON")
         self._export_button.clicked.connect(self._on_export_clicked)
 
-        row1 = QHBoxLayout()
-        for widget in (new_button, self._open_button, self._duplicate_button, self._rename_button):
-            row1.addWidget(widget)
-        row1.addStretch(1)
-        row2 = QHBoxLayout()
-        for widget in (self._delete_button, self._undo_button, import_button, self._export_button):
-            row2.addWidget(widget)
-        row2.addStretch(1)
+        # Three buttons a row keep the library dock narrow (about 300 px).
+        buttons = QGridLayout()
+        buttons.setHorizontalSpacing(4)
+        buttons.setVerticalSpacing(4)
+        for index, widget in enumerate((new_button, self._open_button, self._duplicate_button, self._rename_button,
+                                        self._delete_button, self._undo_button, import_button,
+                                        self._export_button)):
+            buttons.addWidget(widget, index // 3, index % 3)
+        new_button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
 
         delete_action = QAction("Delete scenario", self)
         delete_action.setShortcut(QKeySequence.StandardKey.Delete)
@@ -498,11 +499,11 @@ class ScenarioLibraryWidget(QWidget):
         top_layout.addLayout(filters)
         top_layout.addWidget(self._view, 1)
         top_layout.addWidget(self._count)
-        top_layout.addLayout(row1)
-        top_layout.addLayout(row2)
+        top_layout.addLayout(buttons)
 
         self._history_title = QLabel("History")
         self._history_title.setStyleSheet("font-weight: 600;")
+        self._history_title.setWordWrap(True)
         self._history = QTableWidget(0, 3)
         self._history.setHorizontalHeaderLabels(("Rev.", "Saved", "Change"))
         self._history.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

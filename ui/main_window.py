@@ -1,5 +1,6 @@
 """The main window: library, editor and live results, recommendations and
-comparison, with the menus that tie them together.
+comparison, with the menus that tie them together (and the dialogs for
+reports, interface configs, pilots and the export protocol).
 
 One :class:`~advisor.state.ScenarioState` is the scenario being edited. The
 editor writes into it (with undo), the results and recommendations read from
@@ -15,6 +16,7 @@ seeded with the examples.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoGroup, QUndoStack
@@ -28,6 +30,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QSplitter,
     QTabWidget,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -40,15 +43,20 @@ from ui.compare import CompareWidget
 from ui.drafts import Draft, DraftKeeper, find_drafts
 from ui.editor import ScenarioEditorWidget
 from ui.help_dialogs import AboutDialog, MethodDialog
-from ui.interface_import import InterfaceImportDialog
 from ui.library import ScenarioLibraryWidget, blank_scenario, format_time
-from ui.pilot_wizard import PilotWizard
-from ui.protocol import ProtocolWidget
 from ui.results import ResultsWidget
 from ui.settings import APP_NAME, data_dir, display_settings, ui_settings
 from ui.undo import ScenarioEditCommand
 
+if TYPE_CHECKING:
+    from ui.recommendations import RecommendationsWidget
+
 SETTINGS_GROUP = "main_window"
+DESIGN_TAB, RECOMMENDATIONS_TAB, COMPARE_TAB = 0, 1, 2
+# The recommendations tab and the dialogs of reports, interface configs,
+# pilots and the export protocol are imported when first opened: they load
+# scipy's optimisers, matplotlib, reportlab and the pilot statistics, which
+# the window's first paint does not need.
 
 
 def ask_stale_resolution(parent: QWidget, error: StaleRevisionError) -> str:
@@ -148,7 +156,13 @@ class MainWindow(QMainWindow):
 
     @property
     def compare(self) -> CompareWidget:
-        return self._compare
+        """The Compare tab's widget (built on first use)."""
+        return self._ensure_tab(COMPARE_TAB)
+
+    @property
+    def recommendations(self) -> RecommendationsWidget:
+        """The Recommendations tab's widget (built on first use)."""
+        return self._ensure_tab(RECOMMENDATIONS_TAB)
 
     @property
     def tabs(self) -> QTabWidget:
@@ -192,6 +206,7 @@ class MainWindow(QMainWindow):
     def maybe_keep_changes(self) -> bool:
         """Ask whether to save unsaved changes. True means "go ahead" (they
         were saved or discarded), False "stay" (cancelled, or the save failed)."""
+        self._editor.commit_pending()
         if not self._state.dirty:
             return True
         answer = QMessageBox.question(
@@ -209,6 +224,7 @@ class MainWindow(QMainWindow):
 
     def save(self) -> bool:
         """Save the edits as a new revision. Returns True when they are stored."""
+        self._editor.commit_pending()
         if self._state.stored_id is None or self._state.revision is None:
             return self.save_as()
         try:
@@ -304,11 +320,17 @@ class MainWindow(QMainWindow):
         self._design.setStretchFactor(1, 3)
         self._design.setChildrenCollapsible(False)
 
-        self._compare = CompareWidget(self._store)
+        # The tabs behind Design are built when first shown: their plots and
+        # the optimiser's modules would otherwise delay the first paint.
+        self._tab_widgets: dict[int, QWidget] = {}
         self._tabs = QTabWidget()
         self._tabs.setDocumentMode(True)
         self._tabs.addTab(self._design, "Design")
-        self._tabs.addTab(self._compare, "Compare")
+        for title in ("Recommendations", "Compare"):
+            holder = QWidget()
+            QVBoxLayout(holder).setContentsMargins(0, 0, 0, 0)
+            self._tabs.addTab(holder, title)
+        self._tabs.currentChanged.connect(self._on_tabs_current_changed)
         self.setCentralWidget(self._tabs)
 
         self._library = ScenarioLibraryWidget(self._store)
@@ -325,7 +347,6 @@ class MainWindow(QMainWindow):
                                        | QDockWidget.DockWidgetFeature.DockWidgetClosable
                                        | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self._library_dock)
-        self.resizeDocks([self._library_dock], [330], Qt.Orientation.Horizontal)
 
         self._revision_label = QLabel()
         self._revision_label.setStyleSheet("color: #546e7a; padding: 0 6px;")
@@ -366,6 +387,8 @@ class MainWindow(QMainWindow):
             "Store the edits as a new scenario")
         add(file_menu, "export_json", "&Export JSON…", self._on_export_json_triggered,
             tip="Write the scenario being edited to a JSON file")
+        add(file_menu, "export_report", "Export &report…", self._on_export_report_triggered, QKeySequence("Ctrl+E"),
+            "Write a report (HTML, Markdown, PDF, JSON, CSV) of stored scenarios")
         file_menu.addSeparator()
         add(file_menu, "quit", "&Quit", self.close, QKeySequence.StandardKey.Quit)
 
@@ -395,7 +418,7 @@ class MainWindow(QMainWindow):
         add(view_menu, "protocol", "Export &protocol", self._on_protocol_triggered,
             tip="Every report and export written, with file checks")
         view_menu.addSeparator()
-        for index, name in enumerate(("Design", "Compare")):
+        for index, name in enumerate(("Design", "Recommendations", "Compare")):
             add(view_menu, f"tab_{name.lower()}", f"&{name}", lambda _=False, i=index: self._tabs.setCurrentIndex(i),
                 QKeySequence(f"Ctrl+{index + 1}"))
 
@@ -420,17 +443,38 @@ class MainWindow(QMainWindow):
         state = settings.value("state")
         if isinstance(state, QByteArray) and not state.isEmpty():
             self.restoreState(state)
-        for key, splitter in (("design_splitter", self._design), ("library_splitter", self._library.splitter),
-                              ("compare_splitter", self._compare.splitter)):
-            value = settings.value(key)
-            if isinstance(value, QByteArray) and not value.isEmpty():
-                splitter.restoreState(value)
-            elif key == "design_splitter":
-                splitter.setSizes([540, 760])
+        # Splitters are restored once the window has its final size (see
+        # showEvent): restored earlier, a resize redistributes their sizes.
+        self._splitter_states = {key: settings.value(key) for key in
+                                 ("design_splitter", "library_splitter", "compare_splitter")}
         tab = settings.value("tab")
         if tab is not None and str(tab).isdigit() and int(tab) < self._tabs.count():
             self._tabs.setCurrentIndex(int(tab))
         settings.endGroup()
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        if self._splitter_states is not None:
+            # After this event the window's layout takes its final size.
+            QTimer.singleShot(0, self._restore_splitters)
+
+    def _restore_splitters(self) -> None:
+        if self._splitter_states is None:
+            return
+        states, self._splitter_states = self._splitter_states, None
+        splitters = {"design_splitter": self._design, "library_splitter": self._library.splitter}
+        if COMPARE_TAB in self._tab_widgets:
+            splitters["compare_splitter"] = self._tab_widgets[COMPARE_TAB].splitter
+        else:
+            self._compare_splitter_state = states.get("compare_splitter")
+        for key, splitter in splitters.items():
+            value = states.get(key)
+            if isinstance(value, QByteArray) and not value.isEmpty():
+                splitter.restoreState(value)
+            elif key == "design_splitter":
+                # First run: a library of 330 px, an editor of 540 px, the rest for the results.
+                self.resizeDocks([self._library_dock], [330], Qt.Orientation.Horizontal)
+                splitter.setSizes([540, max(sum(splitter.sizes()) - 540, 600)])
 
     def save_layout(self) -> None:
         """Remember the window geometry, docks, splitters, tab and scenario."""
@@ -440,7 +484,8 @@ class MainWindow(QMainWindow):
         settings.setValue("state", self.saveState())
         settings.setValue("design_splitter", self._design.saveState())
         settings.setValue("library_splitter", self._library.splitter.saveState())
-        settings.setValue("compare_splitter", self._compare.splitter.saveState())
+        if COMPARE_TAB in self._tab_widgets:
+            settings.setValue("compare_splitter", self._tab_widgets[COMPARE_TAB].splitter.saveState())
         settings.setValue("tab", self._tabs.currentIndex())
         if self._state.stored_id is not None:
             settings.setValue("last_scenario_id", self._state.stored_id)
@@ -505,10 +550,34 @@ class MainWindow(QMainWindow):
             draft.path.unlink(missing_ok=True)
         self.statusBar().showMessage(f"Recovered the autosaved edits of “{draft.scenario.name}”", 8000)
 
+    def _ensure_tab(self, index: int) -> QWidget:
+        """The widget of a lazily built tab, building it on first use."""
+        if index in self._tab_widgets:
+            return self._tab_widgets[index]
+        if index == RECOMMENDATIONS_TAB:
+            from ui.recommendations import RecommendationsWidget
+
+            widget: QWidget = RecommendationsWidget(self._state, self._store)
+            widget.scenario_created.connect(self._on_recommendations_scenario_created)
+        elif index == COMPARE_TAB:
+            widget = CompareWidget(self._store)
+            state = getattr(self, "_compare_splitter_state", None)
+            if isinstance(state, QByteArray) and not state.isEmpty():
+                widget.splitter.restoreState(state)
+        else:
+            return self._tabs.widget(index)
+        self._tab_widgets[index] = widget
+        self._tabs.widget(index).layout().addWidget(widget)
+        return widget
+
+    def _refresh_compare(self) -> None:
+        if COMPARE_TAB in self._tab_widgets:
+            self._tab_widgets[COMPARE_TAB].refresh()
+
     def _after_store_write(self, stored_id: int) -> None:
         self._library.refresh()
         self._library.set_current(stored_id)
-        self._compare.refresh()
+        self._refresh_compare()
 
     def _create_and_open(self, create) -> None:
         """Ask about unsaved changes, then create a scenario and open it."""
@@ -521,9 +590,12 @@ class MainWindow(QMainWindow):
             self._creating = False
         if stored_id is not None:
             self.open_scenario(stored_id, ask=False)
-            self._compare.refresh()
+            self._refresh_compare()
 
     # ------------------------------------------------------------ handlers
+    def _on_tabs_current_changed(self, index: int) -> None:
+        self._ensure_tab(index)
+
     def _on_state_changed(self, _scenario: Scenario) -> None:
         self._update_title()
 
@@ -556,12 +628,12 @@ class MainWindow(QMainWindow):
         self.open_scenario(stored_id)
 
     def _on_library_scenario_created(self, stored_id: int) -> None:
-        self._compare.refresh()
+        self._refresh_compare()
         if not self._creating:
             self.open_scenario(stored_id)
 
     def _on_library_stored_changed(self, stored_id: int) -> None:
-        self._compare.refresh()
+        self._refresh_compare()
         if stored_id != self._state.stored_id:
             return
         if not self._state.dirty:
@@ -571,7 +643,7 @@ class MainWindow(QMainWindow):
                                          8000)
 
     def _on_library_scenario_deleted(self, stored_id: int) -> None:
-        self._compare.refresh()
+        self._refresh_compare()
         if stored_id == self._state.stored_id:
             # Keep the content on screen as a scenario that is not stored.
             self._state.load(self._state.scenario)
@@ -579,7 +651,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("Deleted from the library; Save stores it again", 8000)
 
     def _on_library_scenario_undeleted(self, stored_id: int) -> None:
-        self._compare.refresh()
+        self._refresh_compare()
         if self._state.stored_id is not None:
             return
         stored = self._stored_or_none(stored_id)
@@ -590,6 +662,8 @@ class MainWindow(QMainWindow):
         self._create_and_open(self._library.create_blank)
 
     def _on_new_from_interface(self) -> None:
+        from ui.interface_import import InterfaceImportDialog
+
         dialog = InterfaceImportDialog(self)
         if dialog.exec() and (scenario := dialog.scenario()) is not None:
             self._create_and_open(lambda: self._library.create_from(scenario, "imported from an interface config"))
@@ -623,6 +697,22 @@ class MainWindow(QMainWindow):
             return
         self.statusBar().showMessage(f"Exported to {Path(path).name}", 5000)
 
+    def _on_export_report_triggered(self) -> None:
+        from ui.report_dialog import ReportExportDialog
+
+        stored = self._stored_or_none(self._state.stored_id)
+        names = [stored.name] if stored is not None else []
+        if self._state.dirty:
+            self.statusBar().showMessage("The report uses the stored revision; save to include unsaved edits", 8000)
+        ReportExportDialog(self._store, names, self).exec()
+
+    def _on_recommendations_scenario_created(self, stored_id: int) -> None:
+        self._library.refresh()
+        self._refresh_compare()
+        stored = self._stored_or_none(stored_id)
+        if stored is not None:
+            self.statusBar().showMessage(f"Created “{stored.name}”; open it from the library", 8000)
+
     def _on_find_triggered(self) -> None:
         self._library_dock.show()
         self._library.search_field.setFocus()
@@ -630,6 +720,8 @@ class MainWindow(QMainWindow):
 
     def _on_protocol_triggered(self) -> None:
         if self._protocol_dock is None:
+            from ui.protocol import ProtocolWidget
+
             dock = QDockWidget("Export protocol", self)
             dock.setObjectName("protocol_dock")
             dock.setWidget(ProtocolWidget(self._store, dock))
@@ -639,6 +731,8 @@ class MainWindow(QMainWindow):
         self._protocol_dock.raise_()
 
     def _on_pilot_triggered(self) -> None:
+        from ui.pilot_wizard import PilotWizard
+
         wizard = PilotWizard(self._store, self._state.scenario, self)
         if wizard.exec() and (calibrated := wizard.calibrated_scenario()) is not None:
             before = self._state.scenario

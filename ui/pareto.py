@@ -71,7 +71,7 @@ class ParetoPlotWidget(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self._plot_widget)
-        self.clear("Run the optimiser to see the cheapest designs that reach the target.")
+        self.clear("Run the optimiser to see the cheapest\ndesigns that reach the target.")
 
     # ------------------------------------------------------------ public API
     @property

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QLabel, QWidget
 
 if TYPE_CHECKING:
@@ -34,10 +34,10 @@ SERIES_COLOURS = ("#1565c0", "#c62828", "#2e7d32", "#ef6c00", "#6a1b9a", "#00838
 """One colour per scenario in overlays (distinguishable, print well)."""
 
 CURVE_TITLES = {
-    "items": "Risk against labelled items m",
-    "log2_m": "Risk against target complexity log₂ M",
-    "raters": "Risk against raters per item r",
-    "seconds": "Risk against seconds per item T",
+    "items": "Risk vs labelled items m",
+    "log2_m": "Risk vs target complexity log₂ M",
+    "raters": "Risk vs raters per item r",
+    "seconds": "Risk vs seconds per item T",
 }
 CURVE_ORDER = ("items", "log2_m", "raters", "seconds")
 
@@ -58,14 +58,60 @@ def style_plot(plot: pg.PlotItem, *, title: str, x_label: str, y_label: str) -> 
         axis.setTickFont(font)
         axis.setTextPen("#333333")
         axis.setPen("#9e9e9e")
+        # Risks and capacities are plain numbers: no "(x0.001)" rescaling.
+        axis.enableAutoSIPrefix(False)
     plot.showGrid(x=True, y=True, alpha=0.18)
     plot.setMenuEnabled(False)
     plot.getViewBox().setMouseEnabled(x=True, y=False)
 
 
 def _position(value: float, log_x: bool) -> float:
-    # In log mode pyqtgraph's view coordinates are log10 of the data.
+    # A log axis is drawn by plotting log10 of the data (see log_ticks).
     return math.log10(value) if log_x and value > 0 else value
+
+
+def short_number(value: float) -> str:
+    """Compact tick label: 5, 0.5, 20, 1k, 2.5k, 10M."""
+    for limit, suffix in ((1e9, "G"), (1e6, "M"), (1e3, "k")):
+        if abs(value) >= limit:
+            return f"{value / limit:g}{suffix}"
+    return f"{value:g}"
+
+
+def log_ticks(low: float, high: float) -> list[tuple[float, str]]:
+    """Ticks for a log axis between ``low`` and ``high`` (data units, > 0).
+
+    pyqtgraph's own log mode labels minor ticks as ``2·10¹ 3·10¹ …``, which
+    collide on a narrow plot; these ticks are 1-2-5 steps (only powers of ten
+    over many decades), labelled as plain numbers, at log10 positions.
+    """
+    if low <= 0 or high <= low:
+        return []
+    first, last = math.floor(math.log10(low)), math.ceil(math.log10(high))
+    steps = (1,) if last - first > 4 else ((1, 3) if last - first > 2 else (1, 2, 5))
+    ticks = []
+    for exponent in range(first, last + 1):
+        for step in steps:
+            value = step * 10.0 ** exponent
+            if low * 0.999 <= value <= high * 1.001:
+                ticks.append((math.log10(value), short_number(value)))
+    return ticks
+
+
+def set_x_label(plot: pg.PlotItem, text: str) -> None:
+    """Label the bottom axis (in the house style), only if the text changed:
+    setting a label re-renders its HTML, a cost on every live update."""
+    axis = plot.getAxis("bottom")
+    if axis.labelText != text:
+        axis.setLabel(text, color="#333333", **{"font-size": "10pt"})
+
+
+def _set_x_axis(plot: pg.PlotItem, xs: Sequence[float], log_x: bool) -> None:
+    axis = plot.getAxis("bottom")
+    if xs and log_x:
+        axis.setTicks([log_ticks(min(xs), max(xs)), []])
+    else:
+        axis.setTicks(None)
 
 
 def _describe(value: float) -> str:
@@ -87,9 +133,9 @@ class RiskCurvePlotWidget(pg.PlotWidget):
     """
 
     def __init__(self, name: str, parent: QWidget | None = None):
-        super().__init__(parent=parent)
+        # No context menu: building its widgets costs ~15 ms per plot at start-up.
+        super().__init__(parent=parent, enableMenu=False)
         self.name = name
-        self._log_x: bool | None = None
         plot = self.getPlotItem()
         style_plot(plot, title=CURVE_TITLES.get(name, name), x_label="", y_label="risk")
         # One legend above the four plots (risk_legend_label) instead of one
@@ -123,13 +169,12 @@ class RiskCurvePlotWidget(pg.PlotWidget):
         """Show ``curve``; the axes follow its range."""
         self._curve = curve
         plot = self.getPlotItem()
-        if curve.log_x != self._log_x:
-            plot.setLogMode(x=curve.log_x, y=False)
-            self._log_x = curve.log_x
-        plot.getAxis("bottom").setLabel(curve.x_label, color="#333333", **{"font-size": "10pt"})
-        self._ceiling.setData(curve.x, curve.ceiling)
-        self._floor.setData(curve.x, curve.floor)
-        self._floor_paper.setData(curve.x, curve.floor_paper)
+        set_x_label(plot, curve.x_label)
+        xs = [_position(x, curve.log_x) for x in curve.x]
+        self._ceiling.setData(xs, curve.ceiling)
+        self._floor.setData(xs, curve.floor)
+        self._floor_paper.setData(xs, curve.floor_paper)
+        _set_x_axis(plot, curve.x, curve.log_x)
         self._target.setPos(curve.target)
         self._target.label.setFormat(f"target ε = {curve.target:g}")
         self._current.setPos(_position(curve.current, curve.log_x))
@@ -138,6 +183,10 @@ class RiskCurvePlotWidget(pg.PlotWidget):
             low, high = _position(min(curve.x), curve.log_x), _position(max(curve.x), curve.log_x)
             plot.setXRange(low, high, padding=0.02)
             plot.setLimits(xMin=low - 0.1 * (high - low), xMax=high + 0.1 * (high - low))
+            # Near the right edge the "now" label goes left of its line, so it is not cut off.
+            right_side = high > low and (_position(curve.current, curve.log_x) - low) / (high - low) > 0.6
+            self._current.label.anchors = [(1.05, 0), (1.05, 0)] if right_side else [(-0.05, 0), (-0.05, 0)]
+            self._current.label.updatePosition()
 
 
 class CurveOverlayPlotWidget(pg.PlotWidget):
@@ -151,12 +200,12 @@ class CurveOverlayPlotWidget(pg.PlotWidget):
     """
 
     def __init__(self, name: str, parent: QWidget | None = None):
-        super().__init__(parent=parent)
+        # No context menu: building its widgets costs ~15 ms per plot at start-up.
+        super().__init__(parent=parent, enableMenu=False)
         self.name = name
-        self._log_x: bool | None = None
         plot = self.getPlotItem()
         style_plot(plot, title=CURVE_TITLES.get(name, name), x_label="", y_label="risk")
-        self._legend = plot.addLegend(offset=(-8, 8), labelTextSize="8.5pt", brush=pg.mkBrush(255, 255, 255, 215))
+        # The legend is shared by the grid of overlays (overlay_legend_label).
         self._pairs: list[tuple[pg.PlotDataItem, pg.PlotDataItem]] = []
         plot.setYRange(0.0, 1.0, padding=0.02)
         plot.setLimits(yMin=-0.05, yMax=1.1)
@@ -170,15 +219,11 @@ class CurveOverlayPlotWidget(pg.PlotWidget):
         """Draw ``curves[i]`` for scenario ``names[i]`` (same length)."""
         plot = self.getPlotItem()
         log_x = curves[0].log_x if curves else False
-        if log_x != self._log_x:
-            plot.setLogMode(x=log_x, y=False)
-            self._log_x = log_x
         while len(self._pairs) < len(curves):
             colour = series_colour(len(self._pairs))
             ceiling = plot.plot([], [], pen=pg.mkPen(colour, width=2.2))
             floor = plot.plot([], [], pen=pg.mkPen(colour, width=2.0, style=Qt.PenStyle.DashLine))
             self._pairs.append((ceiling, floor))
-        self._legend.clear()
         xs: list[float] = []
         for index, (ceiling, floor) in enumerate(self._pairs):
             visible = index < len(curves)
@@ -189,13 +234,13 @@ class CurveOverlayPlotWidget(pg.PlotWidget):
                 floor.setData([], [])
                 continue
             curve = curves[index]
-            ceiling.setData(curve.x, curve.ceiling)
-            floor.setData(curve.x, curve.floor)
-            self._legend.addItem(ceiling, f"{names[index]}: ceiling")
-            self._legend.addItem(floor, f"{names[index]}: floor")
+            positions = [_position(x, log_x) for x in curve.x]
+            ceiling.setData(positions, curve.ceiling)
+            floor.setData(positions, curve.floor)
             xs.extend(curve.x)
         if curves:
-            plot.getAxis("bottom").setLabel(curves[0].x_label, color="#333333", **{"font-size": "10pt"})
+            set_x_label(plot, curves[0].x_label)
+        _set_x_axis(plot, xs, log_x)
         if xs:
             low, high = _position(min(xs), log_x), _position(max(xs), log_x)
             plot.setXRange(low, high, padding=0.02)
@@ -222,8 +267,12 @@ def risk_legend_label() -> QLabel:
     return label
 
 
-def colour_with_alpha(colour: str, alpha: int) -> QColor:
-    """``colour`` with the given alpha (0–255), for fills and highlights."""
-    result = QColor(colour)
-    result.setAlpha(alpha)
-    return result
+def overlay_legend_label(names: Sequence[str]) -> str:
+    """Rich text naming each overlaid scenario's colour (for a QLabel)."""
+    styles = ("<span style='color:#333'>━━ ceiling&nbsp;&nbsp;╌╌ floor</span>")
+    swatches = [
+        f"<span style='color:{series_colour(i)}; font-weight:700'>■</span>&nbsp;{name}"
+        for i, name in enumerate(names)
+    ]
+    return styles + "&nbsp;&nbsp;&nbsp;&nbsp;" + "&nbsp;&nbsp;&nbsp;".join(swatches)
+

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 
 from advisor.state import ScenarioState
 from ui.bindings import connect_to_widget
-from ui.capacity_chart import CapacityBreakdownWidget
+from ui.capacity_chart import CapacityBreakdownWidget, breakdown_legend_label
 from ui.cards import HeadlineCardWidget
 from ui.plots import CURVE_ORDER, RiskCurvePlotWidget, risk_legend_label
 from ui.settings import display_settings
@@ -48,8 +48,17 @@ BUSY_SHOW_DELAY_MS = 150
 so quick ones do not make it flicker."""
 
 BREAKDOWN_COLUMNS = (
-    "Context", "Question", "Format", "Time share", "Judgment s", "d′", "Cognitive", "Articulation",
+    "Context", "Question", "Format", "Share", "Time (s)", "d′", "Cognitive", "Articul.",
     "min (paper)", "Cascade", "r raters", "Binds at",
+)
+
+
+BREAKDOWN_TIPS = (
+    "Stratum of items", "Question", "Response format", "Share of the judgment time spent on this question",
+    "Seconds of judgment on this question, after reading", "Discriminability reached in that time",
+    "Cognitive capacity of one rater (the judgment)", "Articulation capacity (what the interface can carry)",
+    "The paper's min(cognitive, articulation), one rater", "Exact capacity of the cascade, one rater",
+    "Exact capacity of the panel of r raters (vote counts)", "Which stage limits the capacity",
 )
 
 
@@ -218,6 +227,11 @@ class ResultsWidget(QWidget):
 
         breakdown = QSplitter(Qt.Orientation.Vertical)
         self._chart = CapacityBreakdownWidget()
+        chart_box = QWidget()
+        chart_layout = QVBoxLayout(chart_box)
+        chart_layout.setContentsMargins(0, 4, 0, 0)
+        chart_layout.addWidget(breakdown_legend_label())
+        chart_layout.addWidget(self._chart, 1)
         self._table = QTableWidget(0, len(BREAKDOWN_COLUMNS))
         self._table.setHorizontalHeaderLabels(BREAKDOWN_COLUMNS)
         self._table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -225,7 +239,7 @@ class ResultsWidget(QWidget):
         self._table.verticalHeader().setVisible(False)
         self._table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self._table.horizontalHeader().setStretchLastSection(True)
-        breakdown.addWidget(self._chart)
+        breakdown.addWidget(chart_box)
         breakdown.addWidget(self._table)
         breakdown.setStretchFactor(0, 3)
         breakdown.setStretchFactor(1, 2)
@@ -262,16 +276,16 @@ class ResultsWidget(QWidget):
                                           "good" if e.floor_meets_target else "bad")
         self._cards["floor"].set_value(
             f"{e.floor:.3f}",
-            f"Fano, exact (paper form {e.floor_paper:.3f}); target {target:g}",
+            f"Fano, exact; paper form {e.floor_paper:.3f}",
             "good" if e.floor_meets_target else "bad",
         )
         if e.ceiling_meets_target:
             status, reach = "good", f"met with {_count(e.items)} items"
-        elif e.items_needed is not None and e.floor_meets_target:
-            status, reach = "warn", f"needs {_count(e.items_needed)} items"
+        elif e.items_needed is not None:
+            status, reach = "warn", f"ε needs {_count(e.items_needed)} items"
         else:
-            status, reach = "bad", f"unreachable: plateau {e.ceiling_plateau:.3f}"
-        self._cards["ceiling"].set_value(f"{e.ceiling:.3f}", f"{e.ceiling_form} form; {reach}", status)
+            status, reach = "bad", f"plateau {e.ceiling_plateau:.3f} > ε"
+        self._cards["ceiling"].set_value(f"{e.ceiling:.3f}", f"{e.ceiling_form}; {reach}", status)
         scenario = self._state.scenario
         cap = scenario.campaign.budget_cap
         cost_status = "neutral" if cap is None else ("good" if e.cost <= cap else "bad")
@@ -306,6 +320,8 @@ class ResultsWidget(QWidget):
         for index in range(6, 11):
             headers[index] = f"{BREAKDOWN_COLUMNS[index]}\n({unit})"
         self._table.setHorizontalHeaderLabels(headers)
+        for column, tip in enumerate(BREAKDOWN_TIPS):
+            self._table.horizontalHeaderItem(column).setToolTip(tip)
         for row, (ctx, q) in enumerate(rows):
             values = (
                 ctx.name, q.name, q.format, f"{q.time_share:.2f}", f"{q.judgment_seconds:.1f}", f"{q.dprime:.2f}",

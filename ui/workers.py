@@ -102,11 +102,20 @@ class _Runner(QRunnable):
         try:
             value = self._fn(*self._args, **self._kwargs)
         except BaseException as error:  # noqa: BLE001 - every failure must reach the GUI, not kill the thread
-            self._signals.error.emit(error)
+            self._emit(self._signals.error, error)
         else:
-            self._signals.result.emit(value)
+            self._emit(self._signals.result, value)
         finally:
-            self._signals.done.emit()
+            self._emit(self._signals.done)
+
+    @staticmethod
+    def _emit(signal, *values: Any) -> None:
+        try:
+            signal.emit(*values)
+        except RuntimeError:
+            # The receiving side was deleted while the job ran (the app is
+            # shutting down): there is nobody left to tell.
+            pass
 
 
 class WorkerHandle(QObject):
@@ -214,6 +223,17 @@ class WorkerHandle(QObject):
 
     def _release(self) -> None:
         _ACTIVE.discard(self)
+
+
+def shutdown_workers(timeout_ms: int = 10_000) -> bool:
+    """Cancel every running job and wait for the pool to finish.
+
+    Called when the application quits, so that no worker outlives the objects
+    it reports to. Returns True when every job finished in time.
+    """
+    for handle in list(_ACTIVE):
+        handle.cancel()
+    return QThreadPool.globalInstance().waitForDone(timeout_ms)
 
 
 def _guarded(callback: Callable[..., Any], context: QObject | None) -> Callable[..., None]:
@@ -385,6 +405,8 @@ class DebouncedEvaluator(QObject):
     def _on_worker_result(self, evaluation: Evaluation) -> None:
         if self._running_generation == self._generation:
             self._latest = evaluation
+            if self._pending is None:
+                self._set_busy(False)
             self.result_ready.emit(evaluation)
 
     @Slot(object)
@@ -393,6 +415,8 @@ class DebouncedEvaluator(QObject):
             message = str(error) or type(error).__name__
             if not isinstance(error, ValueError):
                 message = f"{type(error).__name__}: {message}"
+            if self._pending is None:
+                self._set_busy(False)
             self.failed.emit(message)
 
     @Slot()

@@ -23,9 +23,10 @@ def test_three_scenarios_side_by_side(qtbot, compare, store):
         compare.set_checked([s.id for s in chosen])
     assert [c.name for c in compare.compared] == [s.name for s in chosen]
     table = compare.table
-    assert table.columnCount() == 5
-    assert [table.horizontalHeaderItem(c).text() for c in range(2, 5)] == [s.name for s in chosen]
-    labels = [table.item(row, 1).text() for row in range(table.rowCount())]
+    assert table.columnCount() == 4
+    assert [table.horizontalHeaderItem(c).toolTip() for c in range(1, 4)] == [s.name for s in chosen]
+    assert all(table.horizontalHeaderItem(c).text().replace("\n", " ") == s.name for c, s in zip(range(1, 4), chosen))
+    labels = [table.item(row, 0).text() for row in range(table.rowCount())]
     assert "Risk floor (exact)" in labels and "Raters per item r" in labels
     differing = compare.differing_labels()
     assert "Risk floor (exact)" in differing
@@ -35,7 +36,7 @@ def test_three_scenarios_side_by_side(qtbot, compare, store):
         assert compare.plot(name).series_count() == 3
     compare.set_checked([s.id for s in chosen[:2]])
     qtbot.waitUntil(lambda: len(compare.compared) == 2, timeout=60_000)
-    assert compare.plot("items").series_count() == 2 and compare.table.columnCount() == 4
+    assert compare.plot("items").series_count() == 2 and compare.table.columnCount() == 3
 
 
 def test_fewer_than_two_shows_nothing(qtbot, compare, store):
@@ -51,7 +52,8 @@ def test_only_differences_filter(qtbot, compare, store):
     all_rows = compare.table.rowCount()
     compare._only_differences.setChecked(True)
     assert 0 < compare.table.rowCount() < all_rows
-    assert len(compare.differing_labels()) == compare.table.rowCount()
+    sections = [row for row in range(compare.table.rowCount()) if compare.table.columnSpan(row, 0) > 1]
+    assert len(compare.differing_labels()) == compare.table.rowCount() - len(sections)
 
 
 def test_questions_are_aligned_by_name(store):

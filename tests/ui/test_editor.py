@@ -146,32 +146,34 @@ def test_parse_m():
 
 def test_undo_and_redo(editor, state):
     original = state.scenario
-    editor.field_widget("raters.per_item").setValue(6)
-    editor.field_widget("target.target_risk").setValue(0.2)
+    editor.field_widget("raters.per_item").setValue(original.raters.per_item + 3)
+    editor.field_widget("target.target_risk").setValue(0.37)
     stack = editor.undo_stack
     assert stack.count() == 2
     stack.undo()
     assert state.scenario.target.target_risk == original.target.target_risk
-    assert state.scenario.raters.per_item == 6
+    assert state.scenario.raters.per_item == original.raters.per_item + 3
     assert editor.field_widget("target.target_risk").value() == pytest.approx(original.target.target_risk)
     stack.undo()
     assert state.scenario == original and not state.dirty
     stack.redo()
     stack.redo()
-    assert state.scenario.raters.per_item == 6 and state.scenario.target.target_risk == 0.2
+    assert state.scenario.raters.per_item == original.raters.per_item + 3
+    assert state.scenario.target.target_risk == 0.37
 
 
 def test_consecutive_edits_of_one_field_merge(editor, state):
     spin = editor.field_widget("raters.per_item")
-    for value in (4, 5, 6, 7):
-        spin.setValue(value)
+    base = state.scenario.raters.per_item
+    for step in (1, 2, 3, 4):
+        spin.setValue(base + step)
     assert editor.undo_stack.count() == 1
     editor.undo_stack.undo()
-    assert state.scenario.raters.per_item == 3
-    spin.setValue(4)
+    assert state.scenario.raters.per_item == base
+    spin.setValue(base + 1)
     correlation = editor.field_widget("raters.correlation")
     correlation.setValue(correlation.value() + 0.05)
-    spin.setValue(5)
+    spin.setValue(base + 2)
     assert editor.undo_stack.count() == 3
 
 

@@ -218,7 +218,7 @@ def test_window_layout_is_remembered(qtbot, window, store):
     assert (again.width(), again.height()) == (1500, 900)
     assert again.tabs.currentIndex() == 1
     again.tabs.setCurrentIndex(0)
-    assert again._design.sizes() == sizes
+    qtbot.waitUntil(lambda: again._design.sizes() == sizes, timeout=2000)
 
 
 def test_edit_undo_follows_the_focus(qtbot, window, store):
@@ -228,3 +228,72 @@ def test_edit_undo_follows_the_focus(qtbot, window, store):
     qtbot.waitUntil(lambda: window.action("undo").isEnabled())
     window.action("undo").trigger()
     assert not window.state.dirty
+
+
+def test_tabs_and_part_dialogs_are_wired(qtbot, window, store, monkeypatch):
+    assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == ["Design", "Recommendations", "Compare"]
+    from ui.protocol import ProtocolWidget
+    from ui.recommendations import RecommendationsWidget
+    from ui.report_dialog import ReportExportDialog
+
+    opened = []
+    monkeypatch.setattr(ReportExportDialog, "exec", lambda self: opened.append(self.windowTitle()) or 0)
+    window.action("export_report").trigger()
+    assert len(opened) == 1
+    window.action("protocol").trigger()
+    assert window.findChild(ProtocolWidget) is not None
+    assert window.findChild(RecommendationsWidget) is None  # built when first shown
+    window.tabs.setCurrentIndex(1)
+    assert window.findChild(RecommendationsWidget) is window.recommendations
+
+
+def test_a_scenario_created_by_the_recommendations_appears_in_the_library(window, store):
+    stored = store.create(window.state.scenario.with_changes({"name": "Recommended design"}))
+    window.recommendations.scenario_created.emit(stored.id)
+    assert "Recommended design" in window.library.visible_names()
+    assert "Recommended design" in window.statusBar().currentMessage()
+
+
+def test_run_app_opens_the_main_window(qtbot, store, monkeypatch, answers):
+    from PySide6.QtWidgets import QApplication
+
+    import ui.app
+
+    shown = []
+
+    def fake_exec():
+        windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
+        shown.extend(windows)
+        for window in windows:
+            qtbot.addWidget(window)
+        return 0
+
+    monkeypatch.setattr(QApplication, "exec", staticmethod(fake_exec))
+    assert ui.app.run_app(store.url) == 0
+    assert len(shown) == 1 and shown[0].store.url == store.url
+
+
+def test_run_app_reports_a_database_it_cannot_open(tmp_path, monkeypatch):
+    import ui.app
+
+    not_a_database = tmp_path / "notes.sqlite"
+    not_a_database.write_text("these are notes, not a database", encoding="utf-8")
+    messages = []
+    monkeypatch.setattr(QMessageBox, "critical", lambda parent, title, text: messages.append(text))
+    assert ui.app.run_app(str(not_a_database)) == 2
+    assert messages and "cannot be opened" in messages[0]
+
+
+def test_save_commits_what_is_still_being_typed(qtbot, window, store):
+    notes = window.editor.field_widget("notes")
+    notes.setPlainText("typed just before Ctrl+S")
+    name = window.editor.field_widget("name")
+    window.activateWindow()
+    name.setFocus()
+    qtbot.waitUntil(name.hasFocus, timeout=2000)
+    name.selectAll()
+    qtbot.keyClicks(name, "A name still being typed")
+    window.action("save").trigger()
+    stored = store.get(window.state.stored_id)
+    assert stored.scenario.notes == "typed just before Ctrl+S"
+    assert stored.name == "A name still being typed" and not window.state.dirty

@@ -1,0 +1,55 @@
+"""Autosaved drafts: written after a pause in editing, removed once the edits
+are saved or undone, found again after a crash."""
+
+from __future__ import annotations
+
+from advisor.scenario import example_scenarios
+from advisor.state import ScenarioState
+from ui.drafts import DraftKeeper, draft_path, find_drafts, read_draft
+
+
+def _state():
+    return ScenarioState(example_scenarios()[0], stored_id=4, revision=2)
+
+
+def test_draft_is_written_after_a_pause(qtbot, tmp_path):
+    state = _state()
+    keeper = DraftKeeper(state, tmp_path, idle_ms=50)
+    path = draft_path(tmp_path, 4)
+    state.set("raters.per_item", state.scenario.raters.per_item + 1)
+    assert keeper.pending and not path.exists()
+    qtbot.waitUntil(path.exists, timeout=3000)
+    draft = read_draft(path)
+    assert draft.scenario == state.scenario
+    assert (draft.stored_id, draft.base_revision) == (4, 2)
+
+
+def test_draft_is_removed_when_the_edits_are_saved_or_undone(qtbot, tmp_path):
+    state = _state()
+    keeper = DraftKeeper(state, tmp_path, idle_ms=10_000)
+    original = state.scenario
+    state.set("raters.per_item", original.raters.per_item + 1)
+    path = keeper.flush()
+    assert path.exists()
+    state.replace(original)  # back to the stored content: nothing to recover
+    assert not path.exists()
+    state.set("raters.per_item", original.raters.per_item + 2)
+    path = keeper.flush()
+    state.mark_saved(4, 3)
+    assert not path.exists()
+    assert keeper.flush() is None  # nothing unsaved
+
+
+def test_find_drafts_skips_foreign_files_and_sorts_newest_first(qtbot, tmp_path):
+    first, second = _state(), ScenarioState(example_scenarios()[1], stored_id=5, revision=1)
+    for state in (first, second):
+        DraftKeeper(state, tmp_path)
+        state.set("raters.per_item", state.scenario.raters.per_item + 1)
+    DraftKeeper(first, tmp_path).flush()
+    qtbot.wait(5)
+    DraftKeeper(second, tmp_path).flush()
+    (tmp_path / "draft-9.json").write_text("{not json", encoding="utf-8")
+    (tmp_path / "draft-10.json").write_text('{"format": "something else"}', encoding="utf-8")
+    drafts = find_drafts(tmp_path)
+    assert [d.stored_id for d in drafts] == [5, 4]
+    assert find_drafts(tmp_path / "missing") == []
