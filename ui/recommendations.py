@@ -835,7 +835,10 @@ class RecommendationsWidget(QWidget):
         levers = self._recommendations.levers
         currency = self._recommendations.evaluation.currency
         header = self._levers_table.horizontalHeaderItem
-        header(LEVER_COLUMNS.index("ΔC̄")).setText(f"ΔC̄ {units.unit}/item")
+        gain_header = header(LEVER_COLUMNS.index("ΔC̄"))
+        gain_header.setText(f"gain {units.unit}/item")
+        gain_header.setToolTip("ΔC̄ minus the change of the capacity the target needs: how much nearer the target "
+                               "the lever brings the channel (a narrower target changes only what is needed)")
         header(LEVER_COLUMNS.index("Δcost")).setText(f"Δcost {currency}")
         per_money_header = header(LEVER_COLUMNS.index("per money"))
         per_money_header.setText(f"{units.unit}/1k {currency}")

@@ -9,63 +9,29 @@ same error contract as ``main`` (the pattern of ``test_importers_cli.py``).
 
 from __future__ import annotations
 
-import argparse
-import importlib
 import json
 import math
 import sqlite3
-import sys
-import types
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from advisor.errors import AdvisorError
 from advisor.scenario import examples_dir, load_scenario_file, scenario_from_json
 from advisor.store import ScenarioStore
 
 REPO = Path(__file__).resolve().parents[2]
 CLI_DIR = REPO / "advisor" / "cli"
-SIBLING_COMMANDS = ("recommend", "report", "pilot", "interfaces")
 RLHF_FILE = examples_dir() / "rlhf_pairwise_preference.json"
 RLHF = load_scenario_file(RLHF_FILE).name
 
 
-def _missing_siblings() -> list[str]:
-    return [name for name in SIBLING_COMMANDS if not (CLI_DIR / f"{name}.py").exists()]
-
-
 @pytest.fixture
-def run_cli(monkeypatch) -> Callable[[list[str]], int]:
-    """``run(argv) -> exit status``, through the real main when it can be imported."""
-    if not _missing_siblings():
-        import advisor.cli
+def run_cli() -> Callable[[list[str]], int]:
+    """``run(argv) -> exit status`` through the real command line."""
+    import advisor.cli
 
-        return advisor.cli.main
-    for name in [key for key in sys.modules if key == "advisor.cli" or key.startswith("advisor.cli.")]:
-        monkeypatch.delitem(sys.modules, name)
-    package = types.ModuleType("advisor.cli")
-    package.__path__ = [str(CLI_DIR)]
-    monkeypatch.setitem(sys.modules, "advisor.cli", package)
-    common = importlib.import_module("advisor.cli.common")
-    scenarios = importlib.import_module("advisor.cli.scenarios")
-
-    def run(argv: list[str]) -> int:
-        parser = argparse.ArgumentParser(prog="annotation-advisor")
-        common.add_db_option(parser)
-        scenarios.register(parser.add_subparsers(dest="command"))
-        args = parser.parse_args(argv)
-        try:
-            return int(args.handler(args) or 0)
-        except (AdvisorError, ValueError) as error:
-            # The same contract as advisor.cli.main: one line on stderr, status 2.
-            common.fail(str(error))
-            return 2
-        finally:
-            common.close_store(args)
-
-    return run
+    return advisor.cli.main
 
 
 @pytest.fixture
@@ -364,8 +330,6 @@ def test_schema_prints_the_json_schema(run_cli, capsys):
 
 
 def test_the_full_command_line_registers_every_scenario_command():
-    if _missing_siblings():
-        pytest.skip(f"advisor.cli cannot be imported yet: {', '.join(_missing_siblings())} not written")
     from advisor.cli import build_parser
 
     choices = build_parser()._subparsers._group_actions[0].choices  # type: ignore[union-attr]

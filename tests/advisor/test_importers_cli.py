@@ -1,19 +1,8 @@
-"""``import-interface`` on the command line.
-
-The command is tested through ``advisor.cli.main``. While the other command
-modules that ``advisor/cli/__init__.py`` imports are still being written, the
-package cannot be imported; the command's ``register()`` is then tested on a
-parser built here, loading ``advisor.cli.interfaces`` without the package
-``__init__``. Once every sibling module exists, only the real ``main`` is used.
-"""
+"""``import-interface`` on the command line, through ``advisor.cli.main``."""
 
 from __future__ import annotations
 
-import argparse
-import importlib
 import json
-import sys
-import types
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -22,47 +11,15 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 SHARED_LABEL_STUDIO = REPO.parent / "shared" / "data" / "interfaces" / "label-studio"
 SAGEMAKER_FIXTURE = REPO / "tests" / "data" / "interfaces" / "sagemaker" / "text-multiclass.create-labeling-job.json"
-CLI_DIR = REPO / "advisor" / "cli"
-SIBLING_COMMANDS = ("scenarios", "recommend", "report", "pilot")
-
-
-def _missing_siblings() -> list[str]:
-    return [name for name in SIBLING_COMMANDS if not (CLI_DIR / f"{name}.py").exists()]
 
 
 @pytest.fixture
-def cli(monkeypatch):
+def cli():
     """``run(argv) -> exit status`` and the ``common`` module the command uses."""
-    if not _missing_siblings():
-        import advisor.cli
-        from advisor.cli import common
+    import advisor.cli
+    from advisor.cli import common
 
-        return SimpleNamespace(run=advisor.cli.main, common=common, through_main=True)
-    # Load the command without advisor/cli/__init__.py, which imports modules
-    # that do not exist yet; the stand-in package is removed afterwards.
-    for name in [key for key in sys.modules if key == "advisor.cli" or key.startswith("advisor.cli.")]:
-        monkeypatch.delitem(sys.modules, name)
-    package = types.ModuleType("advisor.cli")
-    package.__path__ = [str(CLI_DIR)]
-    monkeypatch.setitem(sys.modules, "advisor.cli", package)
-    common = importlib.import_module("advisor.cli.common")
-    interfaces = importlib.import_module("advisor.cli.interfaces")
-    monkeypatch.setitem(sys.modules, "advisor.cli.common", common)
-    monkeypatch.setitem(sys.modules, "advisor.cli.interfaces", interfaces)
-
-    def run(argv: list[str]) -> int:
-        parser = argparse.ArgumentParser(prog="annotation-advisor")
-        common.add_db_option(parser)
-        interfaces.register(parser.add_subparsers(dest="command"))
-        args = parser.parse_args(argv)
-        try:
-            return int(args.handler(args) or 0)
-        except (ValueError, LookupError) as error:
-            # The same contract as advisor.cli.main: one line on stderr, status 2.
-            common.fail(str(error))
-            return 2
-
-    return SimpleNamespace(run=run, common=common, through_main=False)
+    return SimpleNamespace(run=advisor.cli.main, common=common)
 
 
 def test_json_output_is_the_scenario_with_a_warnings_list(cli, capsys):
@@ -150,7 +107,6 @@ def test_save_stores_the_scenario(cli, capsys, monkeypatch):
 
 
 def test_save_into_a_real_database(cli, capsys, tmp_path):
-    pytest.importorskip("advisor.store", reason="the scenario store is written in parallel and not there yet")
     database = tmp_path / "scenarios.db"
     status = cli.run(["--db", str(database), "import-interface", str(SHARED_LABEL_STUDIO / "text-classification.xml"), "--save"])
     assert status == 0, capsys.readouterr().err

@@ -10,7 +10,6 @@ import json
 import math
 import shutil
 import subprocess
-from pathlib import Path
 
 import pytest
 

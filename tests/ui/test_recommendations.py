@@ -66,7 +66,7 @@ def test_levers_table_shows_the_ranked_levers(widget, scenario):
         lever.title for lever in expected]
     first = expected[0]
     assert float(table.item(0, 2).text().replace("−", "-")) == pytest.approx(first.gain_nats / 0.6931471805599453, abs=1e-3)
-    assert table.horizontalHeaderItem(2).text() == "ΔC̄ bits/item"
+    assert table.horizontalHeaderItem(2).text() == "gain bits/item"
     per_money = LEVER_COLUMNS.index("per money")
     assert table.horizontalHeaderItem(per_money).text() == "bits/1k USD"
     paid = next(i for i, lever in enumerate(expected) if lever.capacity_per_cost is not None)
@@ -171,7 +171,7 @@ def test_the_allocation_lists_every_question(widget):
 def test_the_unit_switch_relabels_without_recomputing(widget):
     before = widget.recommendations
     display_settings().set_unit("nats")
-    assert widget._levers_table.horizontalHeaderItem(2).text() == "ΔC̄ nats/item"
+    assert widget._levers_table.horizontalHeaderItem(2).text() == "gain nats/item"
     assert widget.recommendations is before
     first = before.levers[0]
     assert float(widget._levers_table.item(0, 2).text().replace("−", "-")) == pytest.approx(first.gain_nats, abs=1e-3)
