@@ -254,7 +254,7 @@ def risk_legend_label() -> QLabel:
 
     band = f"rgba({BAND_COLOUR[0]},{BAND_COLOUR[1]},{BAND_COLOUR[2]},0.25)"
     parts = [
-        swatch(CEILING_COLOUR, "━━", "ceiling (falls with m to its plateau)"),
+        swatch(CEILING_COLOUR, "━━", "ceiling (upper bound)"),
         swatch(FLOOR_COLOUR, "━━", "floor (Fano, exact)"),
         swatch(FLOOR_COLOUR, "╌╌", "floor (paper form)"),
         f"<span style='background:{band}'>&nbsp;&nbsp;&nbsp;&nbsp;</span>&nbsp;achievable interval",

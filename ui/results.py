@@ -194,8 +194,9 @@ class ResultsWidget(QWidget):
                 "Risk floor", "Fano lower bound on risk (exact form): no number of labels gets below it with this "
                 "capacity and target complexity."),
             "ceiling": HeadlineCardWidget(
-                "Risk ceiling", "Upper bound on risk with this many items (the chosen ceiling form); falls with m "
-                "to a plateau."),
+                "Risk ceiling", "Upper bound on risk with this many items (the chosen ceiling form). The high-probability "
+                "forms fall with m to a plateau; the expectation form sits at R̂ + √(C̄/2) unless the residual or "
+                "context terms are set."),
             "cost": HeadlineCardWidget("Cost", "m · r · T/3600 · wage · (1 + fee)"),
         }
         for column, card in enumerate(self._cards.values()):
