@@ -40,6 +40,15 @@ MAX_RANKED_ITEMS = 10
 MAX_MULTI_SELECT = 30
 MAX_RATERS = 100
 MAX_LOG2_M = 10_000.0
+FORMAT_K_LIMITS: dict[str, tuple[int, int]] = {
+    "binary": (2, 2),
+    "categorical": (2, MAX_CATEGORIES),
+    "ordinal": (2, MAX_CATEGORIES),
+    "pairwise": (2, MAX_CATEGORIES),
+    "ranking": (2, MAX_RANKED_ITEMS),
+    "multi_select": (1, MAX_MULTI_SELECT),
+}
+"""Allowed ``k`` (inclusive range) of each format with alternatives."""
 
 
 class _Strict(BaseModel):
@@ -61,14 +70,7 @@ class ResponseFormat(_Strict):
 
     @model_validator(mode="after")
     def _check_k(self) -> "ResponseFormat":
-        limits = {
-            "binary": (2, 2),
-            "categorical": (2, MAX_CATEGORIES),
-            "ordinal": (2, MAX_CATEGORIES),
-            "pairwise": (2, MAX_CATEGORIES),
-            "ranking": (2, MAX_RANKED_ITEMS),
-            "multi_select": (1, MAX_MULTI_SELECT),
-        }
+        limits = FORMAT_K_LIMITS
         if self.kind == "free_text":
             if self.max_chars is None:
                 object.__setattr__(self, "max_chars", 500)

@@ -46,10 +46,9 @@ from PySide6.QtWidgets import (
 from advisor.errors import ScenarioValidationError
 from advisor.scenario import (
     CEILING_FORMS,
+    FORMAT_K_LIMITS,
     FORMAT_KINDS,
     MAX_CATEGORIES,
-    MAX_MULTI_SELECT,
-    MAX_RANKED_ITEMS,
     Context,
     Question,
     ResponseFormat,
@@ -69,14 +68,7 @@ HINT_COLOUR = "#6b6b6b"
 NOTES_COMMIT_MS = 600
 """Typing in the notes is committed after this quiet time (ms), as one undo step."""
 
-K_LIMITS = {
-    "binary": (2, 2),
-    "categorical": (2, MAX_CATEGORIES),
-    "ordinal": (2, MAX_CATEGORIES),
-    "pairwise": (2, MAX_CATEGORIES),
-    "ranking": (2, MAX_RANKED_ITEMS),
-    "multi_select": (1, MAX_MULTI_SELECT),
-}
+K_LIMITS = FORMAT_K_LIMITS
 DEFAULT_K = {"categorical": 4, "ordinal": 5, "pairwise": 3, "ranking": 4, "multi_select": 5}
 SPAN_KINDS = ("ordinal", "pairwise", "ranking")
 TEXT_KINDS = ("free_text",)
