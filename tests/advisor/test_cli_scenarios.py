@@ -1,10 +1,7 @@
 """The scenario subcommands: each one's happy path, and bad input giving one
 line on standard error, exit status 2 and nothing written.
 
-The commands run through ``advisor.cli.main``. While other command modules
-that ``advisor/cli/__init__.py`` imports are still being written, the package
-cannot be imported; ``register()`` is then run on a parser built here with the
-same error contract as ``main`` (the pattern of ``test_importers_cli.py``).
+The commands run through ``advisor.cli.main``.
 """
 
 from __future__ import annotations
