@@ -267,8 +267,10 @@ def _solve_items(scenario: Scenario) -> SolveResult:
     best = _best(memo, 1, MAX_ITEMS)
     message = (
         f"Unreachable: the {b.ceiling_form} ceiling plateaus at {evaluation.ceiling_plateau:.4f} > {target:g} "
-        f"however many items are labelled; from {best:,} items it is within {BEST_RISK_TOLERANCE:g} of its best "
-        f"({memo.risk(best):.4f})."
+        "however many items are labelled; "
+        + (f"it does not fall with m (it is {memo.risk(best):.4f} from the first item on)."
+           if best == 1 else
+           f"from {best:,} items on it is within {BEST_RISK_TOLERANCE:g} of its best ({memo.risk(best):.4f}).")
     )
     return SolveResult("items", None, False, best, memo.risk(best), message,
                        scenario.with_changes({"campaign.items": best}), 1)

@@ -314,6 +314,7 @@ class _CellDelegate(QStyledItemDelegate):
         if spec.kind in ("float", "share"):
             low_f, high_f = bounds_of(model.help_path(index.column()))
             box = CompactDoubleSpinBox(low_f or 0.0, high_f if high_f is not None else 1e12, spec.decimals, parent=parent)
+            box.refuses_out_of_range = False  # setModelData passes it to the model, which says why
             if spec.kind == "share":
                 # The minimum stands for "automatic" (water-filling).
                 box.setRange(0.0, high_f or 1e6)
@@ -334,6 +335,10 @@ class _CellDelegate(QStyledItemDelegate):
     def setModelData(self, editor, model, index):  # noqa: N802
         if isinstance(editor, QComboBox):
             model.setData(index, editor.currentData())
+        elif isinstance(editor, CompactDoubleSpinBox) and (typed := editor.last_typed_out_of_range) is not None:
+            # Out of the box's range: the model rejects it with the reason in the cell
+            # (Qt would put the minimum, or "auto", in its place).
+            model.setData(index, typed)
         elif isinstance(editor, CompactDoubleSpinBox):
             editor.interpretText()
             value = editor.value()
@@ -489,7 +494,9 @@ class ScenarioEditorWidget(QWidget):
         focus = QApplication.focusWidget()
         if focus is not None and self.isAncestorOf(focus):
             spin = focus if isinstance(focus, QAbstractSpinBox) else focus.parentWidget()
-            if isinstance(spin, QAbstractSpinBox):
+            if isinstance(spin, CompactDoubleSpinBox) and spin.reject_out_of_range():
+                pass
+            elif isinstance(spin, QAbstractSpinBox):
                 spin.interpretText()
             elif isinstance(focus, QLineEdit):
                 focus.editingFinished.emit()
@@ -614,8 +621,17 @@ class ScenarioEditorWidget(QWidget):
         box.valueChanged.connect(
             lambda value: self.commit({path: from_shown(value)}, text=f"Edit {field_help(path).label}", merge_key=path)
         )
+        box.out_of_range.connect(lambda number: self._reject_typed(path, box, number))
         self._refreshers.append(refresh)
         return box
+
+    def _reject_typed(self, path: str, box: CompactDoubleSpinBox, number: float) -> None:
+        """A number outside the field's range was typed: say so, change nothing."""
+        allowed = field_help(path).range_text or f"[{compact_number(box.minimum(), box.decimals())}, " \
+            f"{compact_number(box.maximum(), box.decimals())}]"
+        message = f"{compact_number(number, 6)} is out of range: {field_help(path).label} must be in {allowed}."
+        self._show_error(path, message)
+        self.edit_rejected.emit(path, message)
 
     def _integer(self, path: str, *, maximum: int | None = None) -> QSpinBox:
         low, high = bounds_of(path)
@@ -638,6 +654,7 @@ class ScenarioEditorWidget(QWidget):
         low, high = bounds_of(path)
         box = CompactDoubleSpinBox(low or 0.0, high if high is not None else 1e12, 0 if integer else decimals, suffix=suffix)
         box.setMinimumWidth(110)
+        box.out_of_range.connect(lambda number: self._reject_typed(path, box, number))
 
         def value_of() -> float | int:
             return int(box.value()) if integer else box.value()
@@ -699,6 +716,7 @@ class ScenarioEditorWidget(QWidget):
         mode.addItem("M", "count")
         mode.setToolTip("Enter the target complexity in bits (log₂ M) or as the number of hypotheses M")
         bits = CompactDoubleSpinBox(0.0, bounds_of("target.log2_m")[1] or 1e4, 3, step=1.0, suffix=" bits")
+        bits.out_of_range.connect(lambda number: self._reject_typed("target.log2_m", bits, number))
         bits.setMinimumWidth(110)
         count = QLineEdit()
         count.setPlaceholderText("e.g. 256, 1e6 or 2^20")

@@ -17,6 +17,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
+from ui.plots import log_ticks
+
 FRONTIER_COLOUR = "#1f77b4"
 RECOMMENDED_COLOUR = "#d62728"
 CURRENT_COLOUR = "#555555"
@@ -42,6 +44,9 @@ class ParetoPlotWidget(QWidget):
         self._plot.setLabel("left", "risk floor")
         self._plot.setLabel("bottom", "campaign cost")
         self._plot.setMenuEnabled(False)
+        for name in ("left", "bottom"):
+            # Risks and costs are plain numbers: no "(x0.001)" rescaling of the axis.
+            self._plot.getAxis(name).enableAutoSIPrefix(False)
         self._legend = self._plot.addLegend(offset=(-10, 10), labelTextSize="9pt")
         self._legend.setBrush(pg.mkBrush(255, 255, 255, 220))
         # PlotDataItems (not bare scatter items) follow the plot's log-x mode.
@@ -136,6 +141,10 @@ class ParetoPlotWidget(QWidget):
         positive = all_x[all_x > 0]
         log_x = positive.size > 0 and positive.size == all_x.size and positive.max() / positive.min() > LOG_X_RATIO
         self._plot.setLogMode(x=bool(log_x), y=False)
+        # pyqtgraph labels a log axis's minor ticks "2·10³ 3·10³ …", which collide;
+        # 1-2-5 ticks labelled as plain numbers read well (as on the risk plots).
+        self._plot.getAxis("bottom").setTicks(
+            [log_ticks(float(positive.min()), float(positive.max())), []] if log_x else None)
         order = np.argsort(x)
         self._line.setData(x[order], y[order])
         self._points.setData(x, y)

@@ -424,6 +424,9 @@ class RecommendationsWidget(QWidget):
         header.setSectionResizeMode(LEVER_COLUMNS.index("Explanation"), QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(LEVER_COLUMNS.index("Lever"), QHeaderView.ResizeMode.Interactive)
         header.resizeSection(LEVER_COLUMNS.index("Lever"), 300)
+        # The lever's title gives way to the numbers: Δcost and per-money stay
+        # in view, the full title is in the tooltip and the line below.
+        self._levers_table.viewport().installEventFilter(self)
         self._levers_table.setTextElideMode(Qt.TextElideMode.ElideRight)
         self._levers_table.itemSelectionChanged.connect(self._on_levers_table_selection_changed)
         self._levers_table.itemDoubleClicked.connect(self._on_levers_table_double_clicked)
@@ -742,6 +745,18 @@ class RecommendationsWidget(QWidget):
         self._solve_message_label.setStyleSheet(ERROR_STYLE)
         self._solve_message_label.setText(f"Cannot solve: {error}")
 
+    def eventFilter(self, watched: QObject, event) -> bool:  # noqa: N802 - Qt override
+        if watched is self._levers_table.viewport() and event.type() == event.Type.Resize:
+            QTimer.singleShot(0, self, self._fit_lever_column)
+        return super().eventFilter(watched, event)
+
+    def _fit_lever_column(self) -> None:
+        table = self._levers_table
+        header = table.horizontalHeader()
+        lever, explanation = LEVER_COLUMNS.index("Lever"), LEVER_COLUMNS.index("Explanation")
+        others = sum(header.sectionSize(c) for c in range(len(LEVER_COLUMNS)) if c not in (lever, explanation))
+        header.resizeSection(lever, max(160, min(360, table.viewport().width() - others)))
+
     def _on_levers_table_selection_changed(self) -> None:
         lever = self._selected_lever()
         self._apply_lever_button.setEnabled(lever is not None and lever.scenario is not None)
@@ -846,6 +861,7 @@ class RecommendationsWidget(QWidget):
                                     "(levers that cost money only)")
         selected = self._selected_lever()
         table = self._levers_table
+        QTimer.singleShot(0, self, self._fit_lever_column)
         table.setRowCount(len(levers))
         for row, lever in enumerate(levers):
             muted = None if lever.applicable else MUTED_COLOUR

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QLocale
+from PySide6.QtCore import QLocale, Qt, Signal
 from PySide6.QtGui import QValidator
 from PySide6.QtWidgets import QDoubleSpinBox, QWidget
 
@@ -46,6 +46,12 @@ class CompactDoubleSpinBox(QDoubleSpinBox):
         Unit shown after the number, e.g. ``" s"``.
     """
 
+    out_of_range = Signal(float)
+    """A number outside the range was typed and Enter pressed or the focus
+    left: the box shows its value again and emits the typed number, so the
+    owner can say why it was refused (Qt alone would silently put the
+    minimum in its place)."""
+
     def __init__(self, minimum: float = 0.0, maximum: float = 1e12, decimals: int = 3,
                  step: float | None = None, suffix: str = "", parent: QWidget | None = None):
         super().__init__(parent)
@@ -59,6 +65,13 @@ class CompactDoubleSpinBox(QDoubleSpinBox):
         self.setKeyboardTracking(False)
         self.setAccelerated(True)
         self.setCorrectionMode(QDoubleSpinBox.CorrectionMode.CorrectToNearestValue)
+        # Table-cell editors leave out-of-range entries to their delegate (which
+        # reads typed_out_of_range()); other boxes refuse them on Enter/focus-out.
+        self.refuses_out_of_range = True
+        # What the user last typed when out of range (a delegate fixes the text
+        # up before committing, so it reads this instead of the text).
+        self.last_typed_out_of_range: float | None = None
+        self.lineEdit().textEdited.connect(self._on_line_edit_text_edited)
 
     def textFromValue(self, value: float) -> str:  # noqa: N802 - Qt's name
         return compact_number(value, self.decimals())
@@ -79,6 +92,39 @@ class CompactDoubleSpinBox(QDoubleSpinBox):
         if number < self.minimum() or number > self.maximum():
             return QValidator.State.Intermediate, text, position
         return QValidator.State.Acceptable, text, position
+
+    def typed_out_of_range(self) -> float | None:
+        """The number typed in the box when it lies outside the range, else None."""
+        body = self._strip(self.lineEdit().displayText())
+        if self.specialValueText() and body == self.specialValueText():
+            return None
+        number = _parse(body)
+        if number is not None and (number < self.minimum() or number > self.maximum()):
+            return number
+        return None
+
+    def _on_line_edit_text_edited(self, _text: str) -> None:
+        self.last_typed_out_of_range = self.typed_out_of_range()
+
+    def reject_out_of_range(self) -> bool:
+        """Undo an out-of-range entry (see :attr:`out_of_range`). True when there was one."""
+        number = self.typed_out_of_range()
+        if number is None:
+            return False
+        self.lineEdit().setText(self.prefix() + self.textFromValue(self.value()) + self.suffix())
+        self.out_of_range.emit(number)
+        return True
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt override
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            if self.refuses_out_of_range:
+                self.reject_out_of_range()
+        super().keyPressEvent(event)
+
+    def focusOutEvent(self, event) -> None:  # noqa: N802 - Qt override
+        if self.refuses_out_of_range:
+            self.reject_out_of_range()
+        super().focusOutEvent(event)
 
     def _strip(self, text: str) -> str:
         body = text

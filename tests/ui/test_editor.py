@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QAbstractItemView, QPushButton
 
 from advisor.scenario import example_scenarios
 from advisor.state import ScenarioState
@@ -110,6 +110,40 @@ def test_excluded_end_point_names_the_range(editor, state):
     editor.field_widget("raters.correlation").setValue(1.0)
     assert "less than 1" in editor.error_text("raters.correlation")
     assert state.scenario.raters.correlation != 1.0
+
+
+def test_typed_out_of_range_number_is_refused_with_a_message(qtbot, editor, state):
+    """Typing 1.5 in a [0, 1) field and pressing Enter must neither save the
+    spin box's minimum (Qt's own correction) nor stay silent."""
+    before = state.scenario
+    stack_size = editor.undo_stack.count()
+    box = editor.field_widget("raters.correlation")
+    box.setFocus()
+    box.lineEdit().selectAll()
+    qtbot.keyClicks(box.lineEdit(), "1.5")
+    qtbot.keyClick(box, Qt.Key.Key_Return)
+    assert state.scenario is before and editor.undo_stack.count() == stack_size
+    assert "1.5 is out of range" in editor.error_text("raters.correlation")
+    assert box.property("invalid") is True
+    assert box.value() == before.raters.correlation
+    box.setValue(0.3)
+    assert editor.error_text("raters.correlation") == "" and state.scenario.raters.correlation == 0.3
+
+
+def test_typed_out_of_range_table_cell_is_refused_with_a_message(qtbot, editor, state):
+    before = state.scenario
+    view = editor.contexts_table
+    index = view.model().index(0, 2)  # difficulty, (0, 10]
+    view.setCurrentIndex(index)
+    view.edit(index)
+    qtbot.waitUntil(lambda: view.focusWidget() is not None and view.focusWidget() is not view, timeout=2000)
+    cell = view.focusWidget()
+    cell.lineEdit().selectAll()
+    qtbot.keyClicks(cell.lineEdit(), "25")
+    qtbot.keyClick(cell, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: view.state() != QAbstractItemView.State.EditingState, timeout=2000)
+    assert state.scenario is before
+    assert view.model().data(index) == "25" and editor.error_text("contexts")
 
 
 def test_invalid_table_cell_is_marked_with_the_message(qtbot, editor, state, edit_cell):
