@@ -633,13 +633,13 @@ class ScenarioEditorWidget(QWidget):
         self._show_error(path, message)
         self.edit_rejected.emit(path, message)
 
-    def _integer(self, path: str, *, maximum: int | None = None) -> QSpinBox:
+    def _integer(self, path: str, *, maximum: int | None = None) -> CompactDoubleSpinBox:
+        """A whole-number field that refuses (and explains) an out-of-range entry
+        instead of letting Qt clip the keystrokes ("500" in [1, 100] would be 50)."""
         low, high = bounds_of(path)
-        box = QSpinBox()
-        box.setRange(int(low or 0), int(maximum if maximum is not None else (high or 2**31 - 1)))
-        box.setKeyboardTracking(False)
-        box.setAccelerated(True)
+        box = CompactDoubleSpinBox(float(low or 0), float(maximum if maximum is not None else (high or 2**31 - 1)), 0)
         box.setMinimumWidth(110)
+        box.out_of_range.connect(lambda number: self._reject_typed(path, box, number))
         box.valueChanged.connect(
             lambda value: self.commit({path: int(value)}, text=f"Edit {field_help(path).label}", merge_key=path)
         )

@@ -130,6 +130,20 @@ def test_typed_out_of_range_number_is_refused_with_a_message(qtbot, editor, stat
     assert editor.error_text("raters.correlation") == "" and state.scenario.raters.correlation == 0.3
 
 
+def test_typed_whole_number_out_of_range_is_refused_not_clipped(qtbot, editor, state):
+    """"500" raters in a [1, 100] field is refused with a message, not kept as 50."""
+    before = state.scenario
+    box = editor.field_widget("raters.per_item")
+    box.setFocus()
+    box.lineEdit().selectAll()
+    qtbot.keyClicks(box.lineEdit(), "500")
+    qtbot.keyClick(box, Qt.Key.Key_Return)
+    assert state.scenario is before
+    assert "500 is out of range" in editor.error_text("raters.per_item")
+    box.setValue(7)
+    assert state.scenario.raters.per_item == 7 and editor.error_text("raters.per_item") == ""
+
+
 def test_typed_out_of_range_table_cell_is_refused_with_a_message(qtbot, editor, state):
     before = state.scenario
     view = editor.contexts_table
