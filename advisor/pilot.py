@@ -1187,7 +1187,14 @@ def storage_summary(dataset: PilotDataset, *, progress: Callable[[int, int], boo
 
 
 # ===================================================================== apply
-def _question_index(scenario: Scenario, question: str | None) -> int:
+def question_index(scenario: Scenario, question: str | None) -> int:
+    """Index of the named question; the only question when ``question`` is None.
+
+    Raises
+    ------
+    ValueError
+        When the name is unknown, or None while the scenario has several questions.
+    """
     names = [q.name for q in scenario.questions]
     if question is None:
         if len(names) == 1:
@@ -1280,7 +1287,7 @@ def apply_to_scenario(
         accuracy cannot be inverted (at or below chance, or the scenario's effective time is not
         past the base time).
     """
-    index = _question_index(scenario, question)
+    index = question_index(scenario, question)
     target = scenario.questions[index]
     _check_compatible(target, summary)
     share = _question_share(scenario, index)
@@ -1457,7 +1464,7 @@ def simulate_pilot(
         raise ValueError(f"seed must be an integer >= 0, got {seed!r}")
     if not 0.0 <= time_spread <= 2.0:
         raise ValueError(f"time_spread must be in [0, 2], got {time_spread}")
-    index = _question_index(scenario, question)
+    index = question_index(scenario, question)
     target = scenario.questions[index]
     kind = target.format.kind
     if kind not in NOMINAL_KINDS + ORDINAL_KINDS:

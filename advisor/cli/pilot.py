@@ -208,7 +208,7 @@ def _run_apply(args: argparse.Namespace) -> int:
     loaded = _load(args, args.pilot)
     resolved = common.resolve_scenario(args, args.scenario)
     scenario = resolved.scenario
-    index = _scenario_question(scenario, args.question)
+    index = pilots.question_index(scenario, args.question)
     question = scenario.questions[index]
     if question.format.kind not in pilots.NOMINAL_KINDS + pilots.ORDINAL_KINDS:
         raise ValueError(f"question {question.name!r}: pilots calibrate binary, categorical, ordinal and pairwise questions, not {question.format.kind}")
@@ -234,17 +234,6 @@ def _run_apply(args: argparse.Namespace) -> int:
     else:
         print(calibrated.to_json())
     return 0
-
-
-def _scenario_question(scenario: Any, name: str | None) -> int:
-    names = [q.name for q in scenario.questions]
-    if name is None:
-        if len(names) == 1:
-            return 0
-        raise ValueError(f"--question: the scenario has {len(names)} questions ({', '.join(map(repr, names))}); name the one the pilot measured")
-    if name not in names:
-        raise ValueError(f"--question: the scenario has no question {name!r}; it has {', '.join(map(repr, names))}")
-    return names.index(name)
 
 
 def _print_changes(before: Any, after: Any) -> None:
