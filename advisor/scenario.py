@@ -422,12 +422,33 @@ def load_scenario_file(path: str | Path) -> Scenario:
         raise type(error)(f"{path}: {error}", *([error.problems] if isinstance(error, ScenarioValidationError) else [])) from None
 
 
-def save_scenario_file(scenario: Scenario, path: str | Path) -> None:
-    """Write a scenario as JSON (atomically: a crash leaves the old file)."""
-    path = Path(path)
-    temporary = path.with_name(path.name + ".tmp")
-    temporary.write_text(scenario.to_json() + "\n", encoding="utf-8")
-    temporary.replace(path)
+def save_scenario_file(scenario: Scenario, path: str | Path, *, database_path: str | Path | None = None) -> Path:
+    """Write a scenario as JSON, atomically (a crash leaves the old file).
+
+    Parameters
+    ----------
+    scenario
+        What to write.
+    path
+        The file; an existing regular file is replaced.
+    database_path
+        The open SQLite database, which (with its sidecars and backups) is
+        never written; see :func:`advisor.output_paths.check_output_path`.
+
+    Returns
+    -------
+    Path
+        The absolute path written.
+
+    Raises
+    ------
+    advisor.output_paths.OutputPathError
+        For the database, a symbolic link, FIFO, device or folder, a missing
+        folder, or a failed write; nothing is changed then.
+    """
+    from advisor.output_paths import write_output_atomically
+
+    return write_output_atomically(path, scenario.to_json() + "\n", database_path=database_path)
 
 
 def json_schema() -> dict[str, Any]:

@@ -334,7 +334,8 @@ class ScenarioLibraryWidget(QWidget):
         if stored_id is None:
             return False
         try:
-            save_scenario_file(self._store.get(stored_id).scenario, path)
+            save_scenario_file(self._store.get(stored_id).scenario, path,
+                               database_path=getattr(self._store, "database_path", None))
         except (AdvisorError, OSError) as error:
             self._warn("Export failed", error)
             return False

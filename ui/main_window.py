@@ -691,7 +691,7 @@ class MainWindow(QMainWindow):
         if not path:
             return
         try:
-            save_scenario_file(self._state.scenario, path)
+            save_scenario_file(self._state.scenario, path, database_path=getattr(self._store, "database_path", None))
         except OSError as error:
             QMessageBox.warning(self, "Export failed", f"{path}: {error.strerror or error}")
             return

@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 )
 
 from advisor.errors import AdvisorError
+from advisor.output_paths import OutputPathError, check_output_path
 from advisor.report import FORMATS, SECTION_KEYS, SECTION_TITLES, ExportRecordInfo, export_report
 from ui.protocol import open_in_desktop
 from ui.settings import display_settings
@@ -411,6 +412,11 @@ class ReportExportDialog(QDialog):
         folder = Path(path).expanduser().parent
         if not folder.is_dir():
             return f"The folder {folder} does not exist."
+        try:
+            # The open database, its sidecars and backups, links, pipes and devices are never replaced.
+            check_output_path(path, database_path=getattr(self._store, "database_path", None))
+        except OutputPathError as error:
+            return f"Cannot save there: {error}"
         return ""
 
     def _show_status(self, text: str, *, error: bool = False) -> None:

@@ -17,6 +17,7 @@ from typing import Any
 from advisor import pilot as pilots
 from advisor.cli import common
 from advisor.errors import ImportFormatError, ScenarioNotFoundError
+from advisor.output_paths import check_output_path, database_file, write_output_atomically
 from advisor.scenario import save_scenario_file
 
 PILOT_SUFFIXES = (".csv", ".tsv", ".tab", ".txt")
@@ -228,8 +229,8 @@ def _run_apply(args: argparse.Namespace) -> int:
         print(f"saved calibrated scenario {stored.id} ({stored.name!r})")
         _print_changes(scenario, calibrated)
     elif args.output:
-        save_scenario_file(calibrated, args.output)
-        print(f"wrote calibrated scenario to {args.output}")
+        written = save_scenario_file(calibrated, args.output, database_path=database_file(getattr(args, "db", None)))
+        print(f"wrote calibrated scenario to {written}")
         _print_changes(scenario, calibrated)
     else:
         print(calibrated.to_json())
@@ -247,16 +248,15 @@ def _print_changes(before: Any, after: Any) -> None:
 
 
 def _run_simulate(args: argparse.Namespace) -> int:
+    database = database_file(getattr(args, "db", None))
+    # Refused before the simulation runs: never the database, a link, a pipe or a device.
+    check_output_path(args.output, database_path=database)
     scenario = common.resolve_scenario(args, args.scenario).scenario
     dataset = pilots.simulate_pilot(
         scenario, items=args.items, seed=args.seed, question=args.question, time_spread=args.time_spread,
         name=Path(args.output).name,
     )
-    output = Path(args.output)
-    try:
-        dataset.write_csv(output)
-    except OSError as error:
-        raise ImportFormatError(f"{output}: cannot write ({error.strerror})") from None
+    output = write_output_atomically(args.output, dataset.to_csv_text(), database_path=database)
     print(f"wrote {dataset.n_labels} labels ({dataset.n_items} items, {dataset.n_raters} raters) to {output}")
     return 0
 

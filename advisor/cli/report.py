@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from advisor.cli import common
+from advisor.output_paths import check_output_path, database_file
 from advisor.report.build import SECTION_KEYS
 from advisor.report.export import FORMATS, export_report, format_from_path, normalise_format
 
@@ -33,7 +34,7 @@ def register(subparsers: Any) -> None:
                         help="stored scenario names or ids, or scenario JSON files; several are compared")
     parser.add_argument("-f", "--format", dest="fmt", choices=FORMATS, metavar="FORMAT",
                         help=f"one of {', '.join(FORMATS)} (default: from the output file's suffix)")
-    parser.add_argument("-o", "--output", required=True, metavar="PATH", help="the file to write (replaced if it exists)")
+    parser.add_argument("-o", "--output", required=True, metavar="PATH", help="the file to write (a regular file is replaced; never the database, a link or a pipe)")
     parser.add_argument("--sections", action="append", metavar="LIST",
                         help=f"only these sections, comma-separated: {', '.join(SECTION_KEYS)} (default: all)")
     parser.add_argument("--no-optimizer", action="store_true",
@@ -57,9 +58,9 @@ def _run_report(args: argparse.Namespace) -> int:
     fmt = normalise_format(args.fmt) if args.fmt else format_from_path(args.output)
     if fmt is None:
         raise ValueError(f"--format: cannot tell the format from {args.output!r}; give --format ({', '.join(FORMATS)})")
-    output = Path(args.output)
-    if output.is_dir():
-        raise ValueError(f"-o: {output} is a folder; give a file name")
+    # Refused before anything is built: the open database, its sidecars and
+    # backups, and existing links, pipes, devices and folders are never replaced.
+    output = check_output_path(args.output, database_path=database_file(getattr(args, "db", None)))
     resolved = [common.resolve_scenario(args, reference) for reference in args.scenarios]
     sources = [
         {"reference": reference, "source": item.source, "stored_id": item.stored_id, "revision": item.revision}

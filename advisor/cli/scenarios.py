@@ -320,10 +320,9 @@ def _run_export(args: argparse.Namespace) -> int:
     if args.output is None:
         sys.stdout.write(scenario.to_json() + "\n")
         return 0
-    output = Path(args.output)
-    if not output.parent.is_dir():
-        raise ValueError(f"-o: folder {output.parent} does not exist")
-    save_scenario_file(scenario, output)
+    from advisor.output_paths import database_file
+
+    output = save_scenario_file(scenario, args.output, database_path=database_file(getattr(args, "db", None)))
     print(f"wrote {scenario.name!r} to {output}")
     return 0
 

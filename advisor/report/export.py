@@ -16,15 +16,14 @@ Markdown file, and the figure files are listed in the entry's detail.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
-import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from advisor.errors import AdvisorError
+from advisor.output_paths import check_output_path, write_output_atomically
 from advisor.report.build import ProgressCallback, application_version, build_report
 from advisor.report.model import Report
 from advisor.report.render_csv import render_csv
@@ -130,36 +129,20 @@ def render(report: Report, fmt: str, *, figure_links: Mapping[int, str] | None =
     return text.encode("utf-8")
 
 
-def write_atomically(path: Path, data: bytes) -> None:
+def write_atomically(path: Path, data: bytes, *, database_path: Path | None = None) -> None:
     """Replace ``path`` with ``data`` so that readers see the old file or the new one, never a part.
+
+    See :func:`advisor.output_paths.write_output_atomically`, which this calls.
 
     Raises
     ------
     AdvisorError
-        When the folder is missing or the file cannot be written (the message
-        names the path and the reason); the old file is left untouched.
+        When the folder is missing, the path is the open database (or one of
+        its sidecars or backups) or not a regular file, or the file cannot be
+        written (the message names the path and the reason); the old file is
+        left untouched.
     """
-    folder = path.parent
-    if not folder.is_dir():
-        raise AdvisorError(f"{path}: the folder {folder} does not exist")
-    descriptor, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        # mkstemp creates the file readable by its owner only; a report is an
-        # ordinary document, so give it the permissions the umask allows.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temporary, 0o666 & ~umask)
-        os.replace(temporary, path)
-    except OSError as error:
-        Path(temporary).unlink(missing_ok=True)
-        raise AdvisorError(f"{path}: cannot write the report ({error.strerror or error})") from error
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    write_output_atomically(path, data, database_path=database_path)
 
 
 def _figure_file_name(index: int, title: str) -> str:
@@ -167,11 +150,13 @@ def _figure_file_name(index: int, title: str) -> str:
     return f"figure-{index + 1:02d}-{slug}.png"
 
 
-def _write_markdown_figures(report: Report, path: Path) -> tuple[dict[int, str], list[Path]]:
+def _write_markdown_figures(report: Report, path: Path, database_path: Path | None) -> tuple[dict[int, str], list[Path]]:
     figures = report.figures()
     if not figures:
         return {}, []
     folder = path.with_name(f"{path.stem}_figures")
+    if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+        raise AdvisorError(f"{folder}: the figures folder of {path.name} exists and is not a folder; move it away")
     folder.mkdir(exist_ok=True)
     # Figures of an earlier export of the same file would otherwise linger
     # beside the new ones; only our own file names are removed.
@@ -181,7 +166,7 @@ def _write_markdown_figures(report: Report, path: Path) -> tuple[dict[int, str],
     written: list[Path] = []
     for index, figure in enumerate(figures):
         name = _figure_file_name(index, figure.title)
-        write_atomically(folder / name, figure.png)
+        write_atomically(folder / name, figure.png, database_path=database_path)
         links[index] = f"{folder.name}/{name}"
         written.append(folder / name)
     return links, written
@@ -211,15 +196,15 @@ def write_report(report: Report, fmt: str, path: str | Path, *, store: Any = Non
     ExportRecordInfo
     """
     fmt = normalise_format(fmt)
-    target = Path(path).expanduser().absolute()
+    database_path = getattr(store, "database_path", None) if store is not None else None
+    # Refused before anything is rendered or written (the Markdown figures included).
+    target = check_output_path(path, database_path=database_path)
     links: dict[int, str] = {}
     extra: list[Path] = []
     if fmt == "md":
-        if not target.parent.is_dir():
-            raise AdvisorError(f"{target}: the folder {target.parent} does not exist")
-        links, extra = _write_markdown_figures(report, target)
+        links, extra = _write_markdown_figures(report, target, database_path)
     data = render(report, fmt, figure_links=links)
-    write_atomically(target, data)
+    write_atomically(target, data, database_path=database_path)
     digest = hashlib.sha256(data).hexdigest()
     scenario_names = tuple(entry["name"] for entry in report.data.get("scenarios", ()))
     protocol = report.data.get("protocol", {})
