@@ -21,7 +21,18 @@ Safety rules, each with a test:
   copied (SQLite's online backup API) to a timestamped file beside it first.
 - SQLite connections use WAL, foreign keys and a busy timeout; writes begin
   with ``BEGIN IMMEDIATE`` so that a writer waits for the lock instead of
-  failing on a stale snapshot.
+  failing on a stale snapshot. A lock held by another process is waited for
+  up to the busy timeout (``ANNOTATION_ADVISOR_BUSY_TIMEOUT`` seconds), with
+  a message once the wait is noticeable, then refused on one line.
+- **Only regular files are opened**: a folder, named pipe, device or socket
+  given as the database is refused before anything opens it (a pipe would
+  block the first read for ever).
+- **No partial file outlives its process**: a backup is written under a name
+  that carries the host and process id and removed on any failure; one left by
+  a killed process is removed the next time a database in that folder opens.
+- **One backup per migration**: the migrating process takes the write lock
+  first, then backs up and migrates; a process opening at the same time waits
+  for the lock and finds the schema upgraded.
 """
 
 from __future__ import annotations
@@ -29,13 +40,20 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
+import math
+import os
+import re
+import secrets
+import socket
 import sqlite3
+import stat
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from sqlalchemy import create_engine, delete, event, exists, func, insert, inspect, or_, select, text, update
 from sqlalchemy.engine import URL, Connection, Engine, make_url
@@ -44,14 +62,22 @@ from sqlalchemy.orm import Session
 from sqlalchemy.pool import StaticPool
 
 from advisor import migrations
-from advisor.db_models import ExportRow, PilotRow, RevisionRow, ScenarioRow, ScenarioTagRow, TagRow
+from advisor.db_models import Base, ExportRow, PilotRow, RevisionRow, ScenarioRow, ScenarioTagRow, TagRow
 from advisor.errors import DatabaseError, ScenarioNotFoundError, ScenarioValidationError, StaleRevisionError
+from advisor.output_paths import SQLITE_SIDECAR_SUFFIXES
+from advisor.output_paths import _describe_kind as describe_file_kind
 from advisor.paths import database_url, default_database_url
 from advisor.scenario import Scenario, examples_dir, load_scenario_file, scenario_from_dict
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 20_000
-"""How long an SQLite writer waits for another process's lock before failing."""
+"""How long an SQLite writer waits for another process's lock before failing (default)."""
+ENV_BUSY_TIMEOUT = "ANNOTATION_ADVISOR_BUSY_TIMEOUT"
+"""Environment variable: the busy timeout in seconds (0 to 3600), instead of :data:`BUSY_TIMEOUT_MS`."""
+MAX_BUSY_TIMEOUT_S = 3600.0
+QUIET_WAIT_MS = 1_000
+"""A lock wait shorter than this (or a quarter of the timeout) passes without a message."""
+SQLITE_SIDECARS = SQLITE_SIDECAR_SUFFIXES
 OUR_TABLES = frozenset({"scenarios", "scenario_revisions", "tags", "scenario_tags"})
 POSTGRES_MIGRATION_LOCK = 0x41_4E_4E_41  # "ANNA": one advisory lock id for schema changes
 NOTES_EXCERPT_CHARS = 160
@@ -61,6 +87,7 @@ SEEDED_SUMMARY = "example shipped with Annotation Advisor"
 
 OrderField = Literal["updated", "name", "created"]
 ProgressCallback = Callable[[int, int], object]
+Result = TypeVar("Result")
 
 
 # --------------------------------------------------------------------- results
@@ -84,7 +111,13 @@ class ScenarioSummary:
 
 @dataclass(frozen=True)
 class StoredScenario:
-    """A stored scenario at its current revision."""
+    """A stored scenario at its current revision.
+
+    ``wrote_revision`` is True when the call that returned it stored
+    ``revision`` itself (a create, or a save or restore that changed the
+    content), read in the transaction that wrote it; False when it only read
+    the scenario or found nothing to change.
+    """
 
     id: int
     name: str
@@ -93,6 +126,7 @@ class StoredScenario:
     created: datetime
     updated: datetime
     tags: tuple[str, ...]
+    wrote_revision: bool = False
 
 
 @dataclass(frozen=True)
@@ -263,11 +297,169 @@ def _read_only_uri(path: Path) -> str:
     return f"{path.resolve().as_uri()}?mode=ro"
 
 
-def inspect_sqlite_file(path: Path) -> str | None:
+# ------------------------------------------------------------ lock waiting
+def busy_timeout_ms() -> int:
+    """The busy timeout in milliseconds: ``ANNOTATION_ADVISOR_BUSY_TIMEOUT`` (seconds) or the default.
+
+    Raises
+    ------
+    DatabaseError
+        When the variable is not a number of seconds from 0 to 3600.
+    """
+    raw = os.environ.get(ENV_BUSY_TIMEOUT, "").strip()
+    if not raw:
+        return BUSY_TIMEOUT_MS
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = math.nan
+    if not (math.isfinite(seconds) and 0.0 <= seconds <= MAX_BUSY_TIMEOUT_S):
+        raise DatabaseError(
+            f"{ENV_BUSY_TIMEOUT}: expected a number of seconds from 0 to {MAX_BUSY_TIMEOUT_S:g}, got {_one_line(raw)[:40]!r}"
+        )
+    return int(round(seconds * 1000.0))
+
+
+def _print_waiting(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def _is_busy(error: BaseException) -> bool:
+    """Whether an error (a driver error or SQLAlchemy's wrapper of one) is SQLite's "database is locked"."""
+    original = getattr(error, "orig", None) or error
+    code = getattr(original, "sqlite_errorcode", None)
+    if isinstance(code, int):
+        return code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)  # extended codes keep the primary one in the low byte
+    text = str(original)
+    return "database is locked" in text or "database is busy" in text
+
+
+@dataclass(frozen=True)
+class LockWait:
+    """How an SQLite file's lock is waited for: quietly at first, then with a message, then refused.
+
+    Parameters
+    ----------
+    where
+        The database, as named in messages.
+    timeout_ms
+        The whole wait, in milliseconds (≥ 0).
+    notify
+        Called with one line when a wait outlasts the quiet part (default:
+        printed on standard error).
+    """
+
+    where: str
+    timeout_ms: int = BUSY_TIMEOUT_MS
+    notify: Callable[[str], object] = _print_waiting
+
+    @property
+    def quiet_ms(self) -> int:
+        """The first part of the wait, without a message: 1 s, or a quarter of a shorter timeout."""
+        return min(QUIET_WAIT_MS, self.timeout_ms // 4)
+
+    def waiting_message(self) -> str:
+        return (
+            f"waiting up to {self.timeout_ms / 1000:g} s for another process to release its lock on {self.where} "
+            f"(the busy timeout; {ENV_BUSY_TIMEOUT} sets it in seconds)"
+        )
+
+    def locked_error(self) -> DatabaseError:
+        return DatabaseError(
+            f"database {self.where} is locked by another process: gave up after waiting {self.timeout_ms / 1000:g} s "
+            f"(the busy timeout; set {ENV_BUSY_TIMEOUT} to a number of seconds to wait longer); nothing was changed, try again later"
+        )
+
+    def run(self, action: Callable[[], Result], set_timeout: Callable[[int], object]) -> Result:
+        """Run ``action`` (one SQLite call that may meet a lock) under this wait.
+
+        ``set_timeout(ms)`` sets the connection's busy timeout; it is the full
+        timeout again when this returns.
+        """
+        set_timeout(self.quiet_ms)
+        try:
+            try:
+                return action()
+            except sqlite3.OperationalError as error:
+                if not _is_busy(error):
+                    raise
+            self.notify(self.waiting_message())
+            set_timeout(max(self.timeout_ms - self.quiet_ms, 0))
+            try:
+                return action()
+            except sqlite3.OperationalError as error:
+                if _is_busy(error):
+                    raise self.locked_error() from None
+                raise
+        finally:
+            set_timeout(self.timeout_ms)
+
+
+# ------------------------------------------------------------ file kinds
+def _not_regular(mode: int) -> str | None:
+    """What a file is when it is not a regular file (None for a regular file)."""
+    return None if stat.S_ISREG(mode) else describe_file_kind(mode)
+
+
+def require_regular_file(path: Path, unchanged: str = "it was left unchanged") -> bool:
+    """Check that ``path`` (after symlinks) is a regular file, without opening it.
+
+    Returns
+    -------
+    bool
+        False when nothing is there (nor a dangling symlink's target), True for
+        a regular file.
+
+    Raises
+    ------
+    DatabaseError
+        For a folder, named pipe, device or socket (SQLite would block for
+        ever reading a pipe), or when the path cannot be examined.
+    """
+    try:
+        status = os.stat(path)
+    except FileNotFoundError:
+        return False
+    except OSError as error:
+        raise DatabaseError(f"database {path} cannot be examined ({error.strerror}); {unchanged}") from error
+    kind = _not_regular(status.st_mode)
+    if kind is not None:
+        raise DatabaseError(f"database {path} is {kind}, not a regular file; {unchanged}")
+    return True
+
+
+def _read_header(path: Path, unchanged: str) -> bytes:
+    """The first bytes of a regular file, opened so that a file swapped for a pipe cannot block."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        descriptor = os.open(path, flags)
+    except OSError as error:
+        raise DatabaseError(f"database {path} cannot be read ({error.strerror}); {unchanged}") from error
+    try:
+        kind = _not_regular(os.fstat(descriptor).st_mode)
+        if kind is not None:  # replaced between the stat and the open
+            raise DatabaseError(f"database {path} is {kind}, not a regular file; {unchanged}")
+        return os.read(descriptor, len(SQLITE_HEADER))
+    except OSError as error:
+        raise DatabaseError(f"database {path} cannot be read ({error.strerror}); {unchanged}") from error
+    finally:
+        os.close(descriptor)
+
+
+def inspect_sqlite_file(path: Path, wait: LockWait | None = None) -> str | None:
     """Check an SQLite file without modifying it; return its schema revision.
 
-    The file is opened read-only: its header is read, ``PRAGMA quick_check``
-    runs, and its tables must be ours with a known ``alembic_version``.
+    The path must be a regular file (or a symlink to one). The file is opened
+    read-only: its header is read, ``PRAGMA quick_check`` runs, and its tables
+    must be ours with a known ``alembic_version``.
+
+    Parameters
+    ----------
+    path
+        The database file.
+    wait
+        How to wait for a lock another process holds (default: the busy
+        timeout, with a message on standard error).
 
     Returns
     -------
@@ -278,19 +470,20 @@ def inspect_sqlite_file(path: Path) -> str | None:
     Raises
     ------
     DatabaseError
-        When the file is not SQLite, is damaged, belongs to another
-        application, or was written by a newer version of this app.
+        When the path is not a regular file, the file is not SQLite, is
+        damaged, belongs to another application, was written by a newer
+        version of this app, or stays locked longer than the busy timeout.
     """
     unchanged = "it was left unchanged; choose another file with --db or ANNOTATION_ADVISOR_DB"
-    if not path.exists():
+    if not require_regular_file(path, unchanged):
         return None
-    if path.is_dir():
-        raise DatabaseError(f"database {path} is a folder, not a file; {unchanged}")
-    try:
-        with path.open("rb") as handle:
-            header = handle.read(len(SQLITE_HEADER))
-    except OSError as error:
-        raise DatabaseError(f"database {path} cannot be read ({error.strerror}); {unchanged}") from error
+    sidecars = [path.with_name(path.name + suffix) for suffix in SQLITE_SIDECARS]
+    for sidecar in sidecars:
+        try:
+            require_regular_file(sidecar, unchanged)
+        except DatabaseError as error:
+            raise DatabaseError(f"{error} (SQLite would use it beside {path.name})") from None
+    header = _read_header(path, unchanged)
     if not header:
         return None
     if header != SQLITE_HEADER:
@@ -298,10 +491,9 @@ def inspect_sqlite_file(path: Path) -> str | None:
     # Reading a WAL-mode file makes SQLite create -wal and -shm files beside it.
     # When the file turns out not to be usable, remove the ones this check
     # created (never ones that were there: another program may be using them).
-    sidecars = [path.with_name(path.name + suffix) for suffix in ("-wal", "-shm")]
     existed = {sidecar: sidecar.exists() for sidecar in sidecars}
     try:
-        return _inspect_sqlite_content(path, unchanged)
+        return _inspect_sqlite_content(path, unchanged, wait or LockWait(str(path), busy_timeout_ms()))
     except DatabaseError:
         for sidecar, was_there in existed.items():
             if not was_there:
@@ -309,11 +501,45 @@ def inspect_sqlite_file(path: Path) -> str | None:
         raise
 
 
-def _inspect_sqlite_content(path: Path, unchanged: str) -> str | None:
+class DamagedSchemaError(DatabaseError):
+    """A database of ours that lacks tables the app needs; ``problems`` lists them."""
+
+    def __init__(self, message: str, problems: Sequence[str]):
+        super().__init__(message)
+        self.problems = list(problems)
+
+
+def _refuse_tables(tables: set[str], versions: Callable[[], list[str]], where: str, unchanged: str) -> None:
+    """Refuse a database whose tables are not (all) ours.
+
+    A database stamped with one of our schema revisions that still has our
+    scenario tables but lacks others was ours and is damaged: it is refused
+    as such (:class:`DamagedSchemaError`, which ``db check`` reports), not as
+    another application's.
+    """
+    if migrations.VERSION_TABLE in tables and OUR_TABLES <= tables:
+        return
+    if migrations.VERSION_TABLE in tables and tables & {"scenarios", "scenario_revisions"}:
+        stamped = versions()
+        if len(stamped) == 1 and stamped[0] in migrations.known_revisions():
+            missing = sorted(OUR_TABLES - tables)
+            raise DamagedSchemaError(
+                f"database {where} is damaged: it lacks the table(s) {', '.join(missing)} that Annotation Advisor needs; "
+                f"{unchanged}, or restore a backup (the .backup-*.sqlite files beside it)",
+                [f"table {name} is missing" for name in missing],
+            )
+    shown = ", ".join(sorted(tables)[:6]) + (", ..." if len(tables) > 6 else "")
+    raise DatabaseError(f"database {where} is an SQLite database of another application (tables: {shown}); {unchanged}")
+
+
+def _inspect_sqlite_content(path: Path, unchanged: str, wait: LockWait) -> str | None:
     try:
-        connection = sqlite3.connect(_read_only_uri(path), uri=True)
+        connection = sqlite3.connect(_read_only_uri(path), uri=True, timeout=wait.timeout_ms / 1000)
         try:
-            checks = [row[0] for row in connection.execute("PRAGMA quick_check").fetchall()]
+            def set_timeout(ms: int) -> None:
+                connection.execute(f"PRAGMA busy_timeout = {int(ms)}")
+
+            checks = wait.run(lambda: [row[0] for row in connection.execute("PRAGMA quick_check").fetchall()], set_timeout)
             if checks != ["ok"]:
                 first = _one_line(checks[0]) if checks else "no answer"
                 raise DatabaseError(
@@ -324,17 +550,19 @@ def _inspect_sqlite_content(path: Path, unchanged: str) -> str | None:
             tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
             if not tables:
                 return None
-            if migrations.VERSION_TABLE not in tables or not OUR_TABLES <= tables:
-                shown = ", ".join(sorted(tables)[:6]) + (", ..." if len(tables) > 6 else "")
-                raise DatabaseError(
-                    f"database {path} is an SQLite database of another application (tables: {shown}); {unchanged}"
-                )
-            versions = [row[0] for row in connection.execute(f"SELECT version_num FROM {migrations.VERSION_TABLE}")]
+
+            def versions() -> list[str]:
+                return [row[0] for row in connection.execute(f"SELECT version_num FROM {migrations.VERSION_TABLE}")]
+
+            _refuse_tables(tables, versions, str(path), unchanged)
+            stamped = versions()
         finally:
             connection.close()
     except sqlite3.Error as error:
+        if _is_busy(error):
+            raise wait.locked_error() from error
         raise DatabaseError(f"database {path} cannot be read as SQLite ({_one_line(error)}); {unchanged}") from error
-    return _checked_version(versions, str(path))
+    return _checked_version(stamped, str(path))
 
 
 def _checked_version(versions: Sequence[str], where: str) -> str:
@@ -348,16 +576,85 @@ def _checked_version(versions: Sequence[str], where: str) -> str:
     return versions[0]
 
 
+# ------------------------------------------------------------ partial files
+def _host_tag() -> str:
+    """This machine's name, reduced to letters, digits and dashes (a partial file's owner is host and pid)."""
+    return re.sub(r"[^A-Za-z0-9-]", "", socket.gethostname())[:40] or "host"
+
+
+PARTIAL_PATTERN = re.compile(
+    r"^(?P<target>.+)\.(?P<host>[A-Za-z0-9-]+)\.(?P<pid>[0-9]+)\.(?P<token>[0-9a-f]{8})\.partial(?P<sidecar>-journal|-wal|-shm)?$"
+)
+"""Names of files being written: ``TARGET.HOST.PID.TOKEN.partial`` and SQLite's journals of them."""
+
+
+def partial_path(target: Path) -> Path:
+    """Where a file is written before it is moved to ``target``: a name that names its process."""
+    return target.with_name(f"{target.name}.{_host_tag()}.{os.getpid()}.{secrets.token_hex(4)}.partial")
+
+
+def _process_alive(pid: int) -> bool:
+    """Whether a process of this machine with that id exists (True when it cannot be told)."""
+    if pid <= 0 or pid == os.getpid():
+        return True
+    if os.name == "nt":  # os.kill would terminate it there; keep the file
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # e.g. EPERM: it exists but belongs to someone else
+        return True
+    return True
+
+
+def remove_stale_partials(folder: Path) -> list[Path]:
+    """Remove the partial files in ``folder`` whose writing process (on this machine) is gone.
+
+    Only names of :data:`PARTIAL_PATTERN` with this machine's host name are
+    considered; a file of a live process, or of another machine sharing the
+    folder, is kept.
+
+    Returns
+    -------
+    list of Path
+        The files removed.
+    """
+    host = _host_tag()
+    removed: list[Path] = []
+    try:
+        entries = list(folder.iterdir())
+    except OSError:
+        return removed
+    for entry in entries:
+        match = PARTIAL_PATTERN.match(entry.name)
+        if match is None or match["host"] != host or _process_alive(int(match["pid"])):
+            continue
+        try:
+            if entry.is_symlink() or not entry.is_file():
+                continue
+            entry.unlink()
+        except OSError:
+            continue
+        removed.append(entry)
+    return removed
+
+
 def backup_sqlite_file(source: Path, target: Path) -> Path:
     """Copy a live SQLite database to ``target`` with SQLite's online backup API.
 
     The copy is consistent even while other processes write, is written under
-    a temporary name first, and uses a rollback journal so that it is one
-    self-contained file.
+    a name that carries this process's id (:func:`partial_path`) and moved to
+    ``target`` only when complete, and uses a rollback journal so that it is
+    one self-contained file. The partial file is removed on any failure or
+    interruption; one left by a killed process is removed by
+    :func:`remove_stale_partials`, which runs here and whenever a database of
+    its folder opens.
     """
     if target.exists():
         raise DatabaseError(f"backup: {target} already exists; choose another path")
-    partial = target.with_name(target.name + ".partial")
+    remove_stale_partials(target.parent)
+    partial = partial_path(target)
     try:
         reader = sqlite3.connect(_read_only_uri(source), uri=True)
         try:
@@ -371,8 +668,10 @@ def backup_sqlite_file(source: Path, target: Path) -> Path:
             reader.close()
         partial.replace(target)
     except (sqlite3.Error, OSError) as error:
-        partial.unlink(missing_ok=True)
         raise DatabaseError(f"backup of {source} to {target} failed: {_one_line(error)}") from error
+    finally:
+        for leftover in (partial, *(partial.with_name(partial.name + suffix) for suffix in SQLITE_SIDECARS)):
+            leftover.unlink(missing_ok=True)
     return target
 
 
@@ -388,8 +687,9 @@ class ScenarioStore:
     Open with :meth:`open`; close with :meth:`close` (or use ``with``).
     """
 
-    def __init__(self, engine: Engine, *, created_now: bool, seeded: int) -> None:
+    def __init__(self, engine: Engine, *, created_now: bool, seeded: int, lock_wait: LockWait | None = None) -> None:
         self._engine = engine
+        self._lock_wait = lock_wait
         self._dialect = engine.dialect.name
         # Writes on SQLite take the write lock at BEGIN, so a writer never
         # reads a snapshot that another process invalidates before it writes.
@@ -402,7 +702,9 @@ class ScenarioStore:
 
     # ---------------------------------------------------------------- opening
     @classmethod
-    def open(cls, url_or_path: str | Path | None = None, *, seed: bool = True) -> "ScenarioStore":
+    def open(
+        cls, url_or_path: str | Path | None = None, *, seed: bool = True, on_lock_wait: Callable[[str], object] | None = None
+    ) -> "ScenarioStore":
         """Open (and create, migrate or seed as needed) a scenario database.
 
         Parameters
@@ -415,12 +717,18 @@ class ScenarioStore:
         seed
             Store the example scenarios of ``resources/scenarios`` when this
             open creates the database (never into an existing one).
+        on_lock_wait
+            Called with one line when an SQLite operation has waited about a
+            second (or a quarter of the busy timeout) for another process's
+            lock; default: printed on standard error.
 
         Raises
         ------
         DatabaseError
-            When the database cannot be reached, is damaged, is not ours, or
-            was written by a newer version; nothing is modified then.
+            When the database cannot be reached, is not a regular file, is
+            damaged, is not ours, was written by a newer version, or stays
+            locked by another process past the busy timeout; nothing is
+            modified then.
         """
         text_url = database_url(url_or_path) if url_or_path is not None else default_database_url()
         try:
@@ -429,23 +737,31 @@ class ScenarioStore:
             raise DatabaseError(f"database: {text_url!r} is neither a file path nor an SQLAlchemy URL ({error})") from None
         file_path = _sqlite_file_path(url)
         version_before: str | None = None
+        lock_wait: LockWait | None = None
+        if url.get_backend_name() == "sqlite":
+            lock_wait = LockWait(
+                str(file_path) if file_path is not None else "the in-memory database", busy_timeout_ms(),
+                on_lock_wait or _print_waiting,
+            )
         if file_path is not None:
-            version_before = inspect_sqlite_file(file_path)
+            assert lock_wait is not None
+            version_before = inspect_sqlite_file(file_path, lock_wait)
             if version_before is None:
                 try:
                     file_path.parent.mkdir(parents=True, exist_ok=True)
                 except OSError as error:
                     raise DatabaseError(f"database folder {file_path.parent} cannot be created ({error.strerror})") from error
-        engine = cls._create_engine(url, file_path)
+            remove_stale_partials(file_path.parent)
+        engine = cls._create_engine(url, file_path, lock_wait)
         try:
-            created_now, seeded = cls._prepare(engine, url, file_path, version_before, seed)
+            created_now, seeded = cls._prepare(engine, url, file_path, version_before, seed, lock_wait)
         except BaseException:
             engine.dispose()
             raise
-        return cls(engine, created_now=created_now, seeded=seeded)
+        return cls(engine, created_now=created_now, seeded=seeded, lock_wait=lock_wait)
 
     @staticmethod
-    def _create_engine(url: URL, file_path: Path | None) -> Engine:
+    def _create_engine(url: URL, file_path: Path | None, lock_wait: LockWait | None) -> Engine:
         try:
             if url.get_backend_name() == "sqlite":
                 in_memory = file_path is None
@@ -454,7 +770,7 @@ class ScenarioStore:
                     poolclass=StaticPool if in_memory else None,
                     connect_args={"check_same_thread": False},
                 )
-                _configure_sqlite(engine, wal=not in_memory)
+                _configure_sqlite(engine, wal=not in_memory, file_path=file_path, lock_wait=lock_wait or LockWait(str(url)))
                 return engine
             return create_engine(url, pool_pre_ping=True)
         except (NoSuchModuleError, ArgumentError, ImportError) as error:
@@ -463,7 +779,10 @@ class ScenarioStore:
             ) from error
 
     @classmethod
-    def _prepare(cls, engine: Engine, url: URL, file_path: Path | None, version_before: str | None, seed: bool) -> tuple[bool, int]:
+    def _prepare(
+        cls, engine: Engine, url: URL, file_path: Path | None, version_before: str | None, seed: bool,
+        lock_wait: LockWait | None = None,
+    ) -> tuple[bool, int]:
         """Check the schema; migrate (after a backup) and seed when needed."""
         where = url.render_as_string(hide_password=True)
         head = migrations.head_revision()
@@ -472,21 +791,27 @@ class ScenarioStore:
                 version = cls._our_version(connection, where)
             if version == head:
                 return False, 0
-            if version is not None and file_path is not None:
-                backup_sqlite_file(file_path, _timestamped_backup_path(file_path, f"schema{version}"))
             writer = engine.execution_options(sqlite_begin="IMMEDIATE") if engine.dialect.name == "sqlite" else engine
+            # The write lock (SQLite) or the advisory lock (PostgreSQL) comes
+            # first: of several processes opening an old or new database at
+            # once, one backs up and migrates, the others wait here and then
+            # find the schema at head (and make no backup of their own).
             with writer.begin() as connection:
                 if engine.dialect.name == "postgresql":
-                    # Two processes opening a new or old database at once: one
-                    # migrates, the other waits here and then finds it done.
                     connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": POSTGRES_MIGRATION_LOCK})
                 version = cls._our_version(connection, where)
                 if version == head:
                     return False, 0
+                if version is not None and file_path is not None:
+                    # Readers are not blocked by the write lock, so the copy
+                    # reads the committed old schema while this holds it.
+                    backup_sqlite_file(file_path, _timestamped_backup_path(file_path, f"schema{version}"))
                 migrations.upgrade(connection)
                 seeded = cls._seed(connection) if version is None and seed else 0
                 return version is None, seeded
         except SQLAlchemyError as error:
+            if lock_wait is not None and _is_busy(error):
+                raise lock_wait.locked_error() from error
             raise DatabaseError(f"database {where} cannot be opened: {_describe_database_error(error)}") from error
 
     @staticmethod
@@ -495,14 +820,21 @@ class ScenarioStore:
         tables = set(inspect(connection).get_table_names())
         if not tables:
             return None
-        if migrations.VERSION_TABLE not in tables or not OUR_TABLES <= tables:
+
+        def versions() -> list[str]:
+            return [row[0] for row in connection.execute(text(f"SELECT version_num FROM {migrations.VERSION_TABLE}"))]
+
+        try:
+            _refuse_tables(tables, versions, where, "it was left unchanged")
+        except DamagedSchemaError:
+            raise
+        except DatabaseError:
             shown = ", ".join(sorted(tables)[:6]) + (", ..." if len(tables) > 6 else "")
             raise DatabaseError(
                 f"database {where} holds tables of another application ({shown}); it was left unchanged. "
                 "Use an empty database (or, on PostgreSQL, a schema of its own) for Annotation Advisor"
-            )
-        versions = [row[0] for row in connection.execute(text(f"SELECT version_num FROM {migrations.VERSION_TABLE}"))]
-        return _checked_version(versions, where)
+            ) from None
+        return _checked_version(versions(), where)
 
     @staticmethod
     def _seed(connection: Connection) -> int:
@@ -557,7 +889,12 @@ class ScenarioStore:
             with Session(self._engine) as session, session.begin():
                 yield session
         except SQLAlchemyError as error:
+            self._raise_if_locked(error)
             raise DatabaseError(f"cannot {action}: {_describe_database_error(error)}") from error
+
+    def _raise_if_locked(self, error: SQLAlchemyError) -> None:
+        if self._lock_wait is not None and _is_busy(error):
+            raise self._lock_wait.locked_error() from error
 
     @contextmanager
     def _write(self, action: str) -> Iterator[Session]:
@@ -572,6 +909,7 @@ class ScenarioStore:
                 raise _name_taken_error(_name_from_integrity_error(error)) from error
             raise DatabaseError(f"cannot {action}: {_describe_database_error(error)}") from error
         except SQLAlchemyError as error:
+            self._raise_if_locked(error)
             raise DatabaseError(f"cannot {action}: {_describe_database_error(error)}") from error
 
     # ---------------------------------------------------------------- listing
@@ -742,7 +1080,7 @@ class ScenarioStore:
         with self._write(f"create scenario {scenario.name!r}") as session:
             _ensure_name_free(session, scenario.name, except_id=None)
             row = _insert_new(session, scenario, summary, _now())
-            return _stored(row, scenario)
+            return _stored(row, scenario, wrote_revision=True)
 
     def create_many(self, scenarios: Sequence[Scenario | dict[str, Any]], *, summary: str = "created") -> list[int]:
         """Store many new scenarios in one transaction (all or none); returns their ids."""
@@ -794,19 +1132,34 @@ class ScenarioStore:
     def rename(self, stored_id: int, new_name: str) -> StoredScenario:
         """Give a stored scenario a new name (a new revision)."""
         with self._write(f"rename scenario {stored_id}") as session:
-            row = _find_row(session, int(stored_id), include_deleted=False)
+            row = _locked_row(session, _find_row(session, int(stored_id), include_deleted=False))
             current = _parse_stored(_revision_json(session, row.id, row.revision), row.name, row.revision)
             renamed = current.with_changes({"name": new_name})
             return _save_in_session(session, row.id, row.revision, renamed, summary_prefix="renamed: ")
 
     def restore(self, name_or_id: str | int, revision: int) -> StoredScenario:
-        """Make an old revision's content the newest revision (the name stays)."""
-        with self._write(f"restore revision {revision} of {name_or_id!r}") as session:
-            row = _find_row(session, name_or_id, include_deleted=False)
-            old = _parse_stored(_revision_json(session, row.id, revision), row.name, revision)
-            if old.name != row.name:
-                old = old.with_changes({"name": row.name})
-            return _save_in_session(session, row.id, row.revision, old, summary_prefix=f"restored revision {revision}: ")
+        """Make an old revision's content the newest revision (the name stays).
+
+        The current revision is read, and the new one written, in one
+        transaction that holds the scenario's row (``SELECT ... FOR UPDATE`` on
+        PostgreSQL, the write lock on SQLite), so the returned revision is the
+        one this call stored (``wrote_revision``), or the current one when its
+        content already equals the old revision's. Should another process
+        still move the scenario on in between, the restore is tried once more
+        from the new current revision before :class:`StaleRevisionError`.
+        """
+        for attempt in (1, 2):
+            try:
+                with self._write(f"restore revision {revision} of {name_or_id!r}") as session:
+                    row = _locked_row(session, _find_row(session, name_or_id, include_deleted=False))
+                    old = _parse_stored(_revision_json(session, row.id, revision), row.name, revision)
+                    if old.name != row.name:
+                        old = old.with_changes({"name": row.name})
+                    return _save_in_session(session, row.id, row.revision, old, summary_prefix=f"restored revision {revision}: ")
+            except StaleRevisionError:
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
 
     def delete(self, name_or_id: str | int) -> int:
         """Mark a scenario deleted (undo with :meth:`undelete`); returns its id."""
@@ -995,6 +1348,11 @@ class ScenarioStore:
             version = migrations.current_revision(connection)
             if version != migrations.head_revision():
                 problems.append(f"schema revision is {version}, expected {migrations.head_revision()}")
+            shape, rows_readable = schema_problems(connection)
+            problems += shape
+            if not rows_readable:
+                problems.append("the scenarios were not checked: a table or column they are read from is missing")
+                return problems
             total = int(session.scalar(select(func.count(ScenarioRow.id))) or 0)
             tags = _tags_of(session, None)
             revisions = session.execute(
@@ -1035,21 +1393,96 @@ class ScenarioStore:
         return problems
 
 
+# ------------------------------------------------------------- schema shape
+ROW_CHECK_TABLES = frozenset({"scenarios", "scenario_revisions", "tags", "scenario_tags"})
+"""The tables :meth:`ScenarioStore.check` reads row by row."""
+
+
+def _describe_schema_difference(difference: Any) -> tuple[str | None, bool]:
+    """One of Alembic's ``compare_metadata`` differences as (problem or None, rows still readable).
+
+    Only what the app needs and lacks is a problem: a missing table, column,
+    index, unique or foreign key constraint, or a column of another type or
+    nullability. Extra tables, columns and indexes are left alone (they do not
+    stop the app).
+    """
+    if isinstance(difference, list):  # column modifications come grouped
+        found = [_describe_schema_difference(item) for item in difference]
+        lines = [line for line, _ in found if line]
+        return ("; ".join(lines) if lines else None), all(readable for _, readable in found)
+    kind = difference[0]
+    if kind == "add_table":
+        table = difference[1]
+        return f"table {table.name} is missing", table.name not in ROW_CHECK_TABLES
+    if kind == "add_column":
+        _, _, table_name, column = difference
+        return f"column {table_name}.{column.name} is missing", table_name not in ROW_CHECK_TABLES
+    if kind == "add_index":
+        index = difference[1]
+        columns = ", ".join(column.name for column in index.columns)
+        unique = "unique " if index.unique else ""
+        return f"{unique}index {index.name} on {index.table.name} ({columns}) is missing", True
+    if kind in ("add_constraint", "add_fk"):
+        constraint = difference[1]
+        what = "foreign key" if kind == "add_fk" else "constraint"
+        columns = ", ".join(column.name for column in constraint.columns)
+        return f"{what} {constraint.name or ''} on {constraint.table.name} ({columns}) is missing".replace("  ", " "), True
+    if kind == "modify_type":
+        _, _, table_name, column_name, _, existing, wanted = difference
+        return f"column {table_name}.{column_name} has type {existing}, expected {wanted}", True
+    if kind == "modify_nullable":
+        _, _, table_name, column_name, _, existing, wanted = difference
+        if wanted is False and existing is True:
+            return f"column {table_name}.{column_name} accepts NULL, expected NOT NULL", True
+        return None, True
+    return None, True
+
+
+def schema_problems(connection: Connection) -> tuple[list[str], bool]:
+    """Compare the database's tables, columns and indexes with the app's (:mod:`advisor.db_models`).
+
+    Returns
+    -------
+    problems : list of str
+        One line per missing or different table, column, index or constraint;
+        empty when the schema has the shape the app needs.
+    rows_readable : bool
+        False when a table or column that the row checks read is missing.
+    """
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    context = MigrationContext.configure(connection, opts={"compare_type": True})
+    problems: list[str] = []
+    readable = True
+    for difference in compare_metadata(context, Base.metadata):
+        line, rows_ok = _describe_schema_difference(difference)
+        readable = readable and rows_ok
+        if line:
+            problems.append(f"schema: {line}")
+    return problems, readable
+
+
 # ------------------------------------------------------- session-level steps
-def _configure_sqlite(engine: Engine, *, wal: bool) -> None:
+def _configure_sqlite(engine: Engine, *, wal: bool, file_path: Path | None, lock_wait: LockWait) -> None:
     """Pragmas on every connection, and BEGIN under our control.
 
     pysqlite's own transaction handling is switched off (``isolation_level =
     None``) so that SELECTs run inside the transaction too and writes can
-    begin IMMEDIATE (SQLAlchemy's documented recipe for SQLite).
+    begin IMMEDIATE (SQLAlchemy's documented recipe for SQLite). A write's
+    BEGIN waits for another process's lock as ``lock_wait`` says.
     """
 
-    @event.listens_for(engine, "connect")
+    @event.listens_for(engine, "connect", insert=True)
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        if file_path is not None:
+            # SQLite opens the file before it reads it; refuse a file that was
+            # swapped for a pipe or device since it was inspected.
+            require_regular_file(file_path)
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         try:
-            cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            cursor.execute(f"PRAGMA busy_timeout = {lock_wait.timeout_ms}")
             cursor.execute("PRAGMA foreign_keys = ON")
             if wal:
                 cursor.execute("PRAGMA journal_mode = WAL")
@@ -1060,7 +1493,19 @@ def _configure_sqlite(engine: Engine, *, wal: bool) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:
         mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
-        connection.exec_driver_sql(f"BEGIN {mode}")
+        if mode == "DEFERRED":  # takes no lock: nothing to wait for
+            connection.exec_driver_sql("BEGIN DEFERRED")
+            return
+        cursor = connection.connection.dbapi_connection.cursor()
+        try:
+            lock_wait.run(
+                lambda: cursor.execute(f"BEGIN {mode}"),
+                lambda ms: cursor.execute(f"PRAGMA busy_timeout = {int(ms)}"),
+            )
+        except sqlite3.Error as error:
+            raise DatabaseError(f"database {lock_wait.where}: cannot begin a write ({_one_line(error)})") from error
+        finally:
+            cursor.close()
 
 
 def _name_from_integrity_error(error: IntegrityError) -> str:
@@ -1107,7 +1552,7 @@ def _save_in_session(session: Session, stored_id: int, base_revision: int, scena
     new_json = _canonical_json(scenario)
     new_hash = scenario.content_hash()
     if _json_hash(previous_json) == new_hash:
-        return _stored(row, scenario)
+        return _stored(row, scenario, wrote_revision=False)
     if scenario.name != row.name:
         _ensure_name_free(session, scenario.name, except_id=row.id)
     now = _now()
@@ -1135,7 +1580,7 @@ def _save_in_session(session: Session, stored_id: int, base_revision: int, scena
     session.flush()
     return StoredScenario(
         id=row.id, name=scenario.name, revision=base_revision + 1, scenario=scenario, created=row.created,
-        updated=now, tags=scenario.tags,
+        updated=now, tags=scenario.tags, wrote_revision=True,
     )
 
 
@@ -1238,11 +1683,23 @@ def _parse_stored(content: str, name: str, revision: int) -> Scenario:
         raise DatabaseError(f"stored scenario {name!r} revision {revision} cannot be read: {error}") from error
 
 
-def _stored(row: ScenarioRow, scenario: Scenario) -> StoredScenario:
+def _stored(row: ScenarioRow, scenario: Scenario, *, wrote_revision: bool = False) -> StoredScenario:
     return StoredScenario(
         id=row.id, name=row.name, revision=row.revision, scenario=scenario, created=row.created,
-        updated=row.updated, tags=scenario.tags,
+        updated=row.updated, tags=scenario.tags, wrote_revision=wrote_revision,
     )
+
+
+def _locked_row(session: Session, row: ScenarioRow) -> ScenarioRow:
+    """The scenario row re-read under a row lock (PostgreSQL ``FOR UPDATE``; SQLite's write lock is held already).
+
+    A concurrent writer of the same row waits for this transaction, so the
+    revision read here is still the current one when this transaction writes.
+    """
+    locked = session.get(ScenarioRow, row.id, with_for_update=True, populate_existing=True)
+    if locked is None or locked.deleted_at is not None:
+        raise ScenarioNotFoundError(f"no stored scenario has id {row.id} (it was deleted meanwhile)")
+    return locked
 
 
 def _pilot(row: PilotRow) -> StoredPilot:

@@ -291,13 +291,13 @@ def _run_history(args: argparse.Namespace) -> int:
 
 
 def _run_restore(args: argparse.Namespace) -> int:
-    store = common.open_store(args)
-    before = store.get(args.scenario)
-    restored = store.restore(before.id, args.revision)
-    if restored.revision == before.revision:
-        print(f"{restored.name!r} revision {args.revision} has the same content as the current revision {before.revision}; nothing to do")
-    else:
+    # The revision printed is read in the transaction of the restore itself:
+    # a restore running at the same time cannot make two commands claim one revision.
+    restored = common.open_store(args).restore(args.scenario, args.revision)
+    if restored.wrote_revision:
         print(f"restored revision {args.revision} of {restored.name!r} as revision {restored.revision}")
+    else:
+        print(f"{restored.name!r} revision {args.revision} has the same content as the current revision {restored.revision}; nothing to do")
     return 0
 
 
@@ -342,7 +342,16 @@ def _run_db_help(args: argparse.Namespace) -> int:
 
 
 def _run_db_check(args: argparse.Namespace) -> int:
-    store = common.open_store(args)
+    from advisor.store import DamagedSchemaError
+
+    try:
+        store = common.open_store(args)
+    except DamagedSchemaError as error:  # ours, but tables are missing: a finding, not a usage error
+        print(f"database: {getattr(args, 'db', None) or 'the default database'}")
+        print(f"{len(error.problems)} problem(s): {error}")
+        for problem in error.problems:
+            print(f"  schema: {problem}")
+        return 1
     with common.Progress("checking scenarios") as progress:
         problems = store.check(progress=progress)
     print(f"database: {store.url}")
