@@ -17,8 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSignalBlocker, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QUndoStack
+from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QObject, QSignalBlocker, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QAbstractSpinBox,
@@ -36,7 +36,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSizePolicy,
-    QSpinBox,
     QStyledItemDelegate,
     QTableView,
     QVBoxLayout,
@@ -44,6 +43,7 @@ from PySide6.QtWidgets import (
 )
 
 from advisor.errors import ScenarioValidationError
+from advisor.guardrails import design_findings
 from advisor.scenario import (
     CEILING_FORMS,
     FORMAT_K_LIMITS,
@@ -59,11 +59,12 @@ from ui.bindings import connect_to_widget
 from ui.collapsible import CollapsibleSectionWidget
 from ui.field_help import bounds_of, field_help
 from ui.settings import display_settings
-from ui.spin_boxes import CompactDoubleSpinBox, compact_number
+from ui.spin_boxes import CompactDoubleSpinBox, compact_number, guard_wheel
 from ui.undo import ScenarioEditCommand
 
 INVALID_STYLE = "QWidget[invalid=\"true\"] { border: 1px solid #c62828; border-radius: 2px; background: #fff5f5; }"
 ERROR_COLOUR = "#c62828"
+WARNING_COLOUR = "#8a5a00"
 HINT_COLOUR = "#6b6b6b"
 NOTES_COMMIT_MS = 600
 """Typing in the notes is committed after this quiet time (ms), as one undo step."""
@@ -100,12 +101,67 @@ def _hint_label(text: str) -> QLabel:
     return label
 
 
-def _error_label() -> QLabel:
+def _error_label(colour: str = ERROR_COLOUR) -> QLabel:
     label = QLabel()
-    label.setStyleSheet(f"color: {ERROR_COLOUR};")
+    label.setStyleSheet(f"color: {colour};")
     label.setWordWrap(True)
     label.setVisible(False)
     return label
+
+
+def _malformed_message(path: str, text: str, allowed: str) -> str:
+    """Why a typed text that is no number was refused (one sentence)."""
+    label = field_help(path).label
+    if not text:
+        return f"Enter a number: {label} must be in {allowed}."
+    return f"{text!r} is not a number: {label} must be a number in {allowed}."
+
+
+class _FieldKeysFilter(QObject):
+    """Keys that every input of the editor shares, whatever widget has focus.
+
+    * Ctrl+Z and Ctrl+Shift+Z (or Ctrl+Y) are the scenario's undo and redo, not
+      the line edit's own: a field first drops what is typed and not yet
+      committed (the field shows the scenario's value again), otherwise the
+      last scenario edit is undone.
+    * Ctrl+Tab in the notes inserts a tab (Tab moves to the next field).
+    """
+
+    def __init__(self, editor: "ScenarioEditorWidget"):
+        super().__init__(editor)
+        self._editor = editor
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        kind = event.type()
+        if kind not in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress):
+            return False
+        action = _key_action(event)
+        if action is None:
+            return False
+        if kind == QEvent.Type.ShortcutOverride:
+            # Accepted: the key comes to this field as a key press, so neither the
+            # line edit's own undo nor a window shortcut acts on it.
+            event.accept()
+            return True
+        if action == "tab":
+            if isinstance(watched, QPlainTextEdit):
+                watched.insertPlainText("\t")
+                return True
+            return False
+        self._editor.undo_or_redo_from_field(action)
+        return True
+
+
+def _key_action(event) -> str | None:
+    """``"undo"``, ``"redo"``, ``"tab"`` (Ctrl+Tab) or None for a key event."""
+    if event.matches(QKeySequence.StandardKey.Undo):
+        return "undo"
+    if event.matches(QKeySequence.StandardKey.Redo) or (
+            event.key() == Qt.Key.Key_Y and event.modifiers() == Qt.KeyboardModifier.ControlModifier):
+        return "redo"
+    if event.key() == Qt.Key.Key_Tab and event.modifiers() == Qt.KeyboardModifier.ControlModifier:
+        return "tab"
+    return None
 
 
 def _mark_invalid(widget: QWidget, invalid: bool) -> None:
@@ -289,9 +345,22 @@ def _format_changes(base: str, current: ResponseFormat, kind: str) -> dict[str, 
 
 class _CellDelegate(QStyledItemDelegate):
     """Editors for table cells: combos for formats, spin boxes with the
-    schema's range for numbers, "auto" for an automatic time share."""
+    schema's range for numbers, "auto" for an automatic time share.
+
+    ``key_filter`` (the editor's shared keys: undo, redo) is installed on
+    every cell editor."""
+
+    def __init__(self, parent=None, key_filter: QObject | None = None):
+        super().__init__(parent)
+        self._key_filter = key_filter
 
     def createEditor(self, parent, option, index):  # noqa: N802
+        editor = self._create_editor(parent, option, index)
+        if editor is not None and self._key_filter is not None:
+            editor.installEventFilter(self._key_filter)
+        return editor
+
+    def _create_editor(self, parent, option, index):
         model: _RowsModel = index.model()
         spec = model.columns[index.column()]
         if spec.kind == "format":
@@ -299,17 +368,20 @@ class _CellDelegate(QStyledItemDelegate):
             for kind in FORMAT_KINDS:
                 combo.addItem(kind.replace("_", " "), kind)
             combo.setToolTip(field_help("questions.*.format.kind").tooltip())
+            guard_wheel(combo)
             return combo
         if spec.kind in ("int", "k"):
-            box = QSpinBox(parent)
             if spec.kind == "k":
                 part = model._rows[index.row()]
                 low, high = (1, 100_000) if part.format.kind == "free_text" else (1, MAX_CATEGORIES)
             else:
                 low_f, high_f = bounds_of(model.help_path(index.column()))
                 low, high = int(low_f or 0), int(high_f or 1_000_000)
-            box.setRange(low, high)
-            box.setKeyboardTracking(False)
+            # Whole numbers out of range or mistyped reach the model, which says
+            # why it refuses them (a QSpinBox would clip or drop the keystrokes).
+            box = CompactDoubleSpinBox(float(low), float(high), 0, parent=parent)
+            box.refuses_out_of_range = False
+            box.setProperty("whole", True)
             return box
         if spec.kind in ("float", "share"):
             low_f, high_f = bounds_of(model.help_path(index.column()))
@@ -327,26 +399,31 @@ class _CellDelegate(QStyledItemDelegate):
         value = index.model().data(index, Qt.ItemDataRole.EditRole)
         if isinstance(editor, QComboBox):
             editor.setCurrentIndex(max(0, editor.findData(value)))
-        elif isinstance(editor, (QSpinBox, CompactDoubleSpinBox)):
+        elif isinstance(editor, CompactDoubleSpinBox):
             editor.setValue(editor.minimum() if value is None else value)
         else:
             super().setEditorData(editor, index)
 
     def setModelData(self, editor, model, index):  # noqa: N802
+        spec = model.columns[index.column()]
         if isinstance(editor, QComboBox):
             model.setData(index, editor.currentData())
         elif isinstance(editor, CompactDoubleSpinBox) and (typed := editor.last_typed_out_of_range) is not None:
             # Out of the box's range: the model rejects it with the reason in the cell
             # (Qt would put the minimum, or "auto", in its place).
             model.setData(index, typed)
+        elif isinstance(editor, CompactDoubleSpinBox) and (text := editor.last_typed_malformed) is not None and (
+                text or spec.kind != "share"):
+            # Not a number: the schema's message goes in the cell. An emptied
+            # time share means "automatic".
+            model.setData(index, text)
         elif isinstance(editor, CompactDoubleSpinBox):
             editor.interpretText()
             value = editor.value()
-            spec = model.columns[index.column()]
-            model.setData(index, None if spec.kind == "share" and value == editor.minimum() else value)
-        elif isinstance(editor, QSpinBox):
-            editor.interpretText()
-            model.setData(index, editor.value())
+            if editor.property("whole"):
+                model.setData(index, int(round(value)))
+            else:
+                model.setData(index, None if spec.kind == "share" and value == editor.minimum() else value)
         else:
             super().setModelData(editor, model, index)
 
@@ -375,10 +452,13 @@ class _RowsTableView(QTableView):
     """A compact table that grows with its rows instead of scrolling inside the
     scrolling editor (nested scroll areas are awkward to use)."""
 
-    def __init__(self, model: _RowsModel, parent=None):
+    def __init__(self, model: _RowsModel, parent=None, key_filter: QObject | None = None):
         super().__init__(parent)
         self.setModel(model)
-        self.setItemDelegate(_CellDelegate(self))
+        self.setItemDelegate(_CellDelegate(self, key_filter))
+        # Tab leaves the table for the next field (arrows move between cells);
+        # with Tab moving between cells, the form's tab chain would end here.
+        self.setTabKeyNavigation(False)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setEditTriggers(
@@ -447,7 +527,9 @@ class ScenarioEditorWidget(QWidget):
         self._fields: dict[str, QWidget] = {}
         self._hints: dict[str, QLabel] = {}
         self._error_labels: dict[str, QLabel] = {}
+        self._warning_labels: dict[str, QLabel] = {}
         self._refreshers: list[Callable[[Scenario], None]] = []
+        self._key_filter = _FieldKeysFilter(self)
         self._units = display_settings()
         self._notes_timer = QTimer(self)
         self._notes_timer.setSingleShot(True)
@@ -455,6 +537,10 @@ class ScenarioEditorWidget(QWidget):
         self._notes_timer.timeout.connect(self._on_notes_timer_timeout)
         self.setStyleSheet(INVALID_STYLE)
         self._build()
+        for widget in self._all_inputs() + [self._contexts_view, self._questions_view]:
+            widget.installEventFilter(self._key_filter)
+            if isinstance(widget, QAbstractSpinBox):
+                widget.lineEdit().installEventFilter(self._key_filter)
         connect_to_widget(state.changed, self._on_state_changed, self)
         self._units.unit_changed.connect(self._on_units_unit_changed)
         self._update_widgets(state.scenario)
@@ -486,6 +572,28 @@ class ScenarioEditorWidget(QWidget):
         label = self._error_labels[path]
         return label.text() if not label.isHidden() else ""
 
+    def warning_text(self, path: str) -> str:
+        """The design warnings (:mod:`advisor.guardrails`) shown beside a field
+        or table, one per line, or ``""``."""
+        label = self._warning_labels.get(path)
+        return label.text() if label is not None and not label.isHidden() else ""
+
+    def undo_or_redo_from_field(self, action: str) -> None:
+        """Ctrl+Z (``"undo"``) or Ctrl+Shift+Z (``"redo"``) pressed in a field.
+
+        What is typed in the focused field and not yet committed is dropped
+        first (the field shows the scenario's value again); an undo stops
+        there. Otherwise the scenario's last edit is undone (or redone), as by
+        Edit ▸ Undo.
+        """
+        dropped = self._drop_typing(QApplication.focusWidget())
+        if action == "undo" and dropped:
+            return
+        if action == "undo":
+            self._undo_stack.undo()
+        else:
+            self._undo_stack.redo()
+
     def commit_pending(self) -> None:
         """Commit what is typed but not yet committed (the field being typed
         in, a table cell being edited, notes waiting for their pause), e.g.
@@ -500,6 +608,7 @@ class ScenarioEditorWidget(QWidget):
                 spin.interpretText()
             elif isinstance(focus, QLineEdit):
                 focus.editingFinished.emit()
+                focus.setModified(False)
         for view in (self._contexts_view, self._questions_view):
             editor = view.focusWidget()
             if view.state() == QAbstractItemView.State.EditingState and editor is not None:
@@ -587,21 +696,27 @@ class ScenarioEditorWidget(QWidget):
         caption.setToolTip(help_.tooltip())
         widget.setToolTip(help_.tooltip())
         grid.addWidget(caption, row, 0)
+        if hint is None:
+            hint = ", ".join(part for part in (help_.unit, help_.range_text) if part)
+        hint_label = _hint_label(hint)
+        hint_label.setToolTip(help_.tooltip())
         if wide:
+            # The input spans the hint's column, so the hint is left out of the
+            # grid: an (empty) label in that cell would lie over the input and
+            # take its mouse clicks.
             grid.addWidget(widget, row, 1, 1, 2)
         else:
             widget.setMinimumWidth(max(widget.minimumWidth(), 130))
             widget.setMaximumWidth(max(widget.maximumWidth() if widget.maximumWidth() < 16_000_000 else 0, 250))
             grid.addWidget(widget, row, 1)
-        if hint is None:
-            hint = ", ".join(part for part in (help_.unit, help_.range_text) if part)
-        hint_label = _hint_label(hint)
-        hint_label.setToolTip(help_.tooltip())
-        grid.addWidget(hint_label, row, 2)
+            grid.addWidget(hint_label, row, 2)
         error = _error_label()
         grid.addWidget(error, row + 1, 1, 1, 2)
+        warning = _error_label(WARNING_COLOUR)
+        grid.addWidget(warning, row + 2, 1, 1, 2)
         self._fields[path] = widget
         self._error_labels[path] = error
+        self._warning_labels[path] = warning
         self._hints[path] = hint_label
         return hint_label
 
@@ -622,14 +737,25 @@ class ScenarioEditorWidget(QWidget):
             lambda value: self.commit({path: from_shown(value)}, text=f"Edit {field_help(path).label}", merge_key=path)
         )
         box.out_of_range.connect(lambda number: self._reject_typed(path, box, number))
+        box.malformed.connect(lambda text: self._reject_text(path, box, text))
         self._refreshers.append(refresh)
         return box
 
+    @staticmethod
+    def _allowed(path: str, box: CompactDoubleSpinBox) -> str:
+        return field_help(path).range_text or f"[{compact_number(box.minimum(), box.decimals())}, " \
+            f"{compact_number(box.maximum(), box.decimals())}]"
+
     def _reject_typed(self, path: str, box: CompactDoubleSpinBox, number: float) -> None:
         """A number outside the field's range was typed: say so, change nothing."""
-        allowed = field_help(path).range_text or f"[{compact_number(box.minimum(), box.decimals())}, " \
-            f"{compact_number(box.maximum(), box.decimals())}]"
-        message = f"{compact_number(number, 6)} is out of range: {field_help(path).label} must be in {allowed}."
+        message = f"{compact_number(number, 6)} is out of range: {field_help(path).label} must be in " \
+            f"{self._allowed(path, box)}."
+        self._show_error(path, message)
+        self.edit_rejected.emit(path, message)
+
+    def _reject_text(self, path: str, box: CompactDoubleSpinBox, text: str) -> None:
+        """Text that is no number was typed: say so, change nothing."""
+        message = _malformed_message(path, text, self._allowed(path, box))
         self._show_error(path, message)
         self.edit_rejected.emit(path, message)
 
@@ -640,6 +766,7 @@ class ScenarioEditorWidget(QWidget):
         box = CompactDoubleSpinBox(float(low or 0), float(maximum if maximum is not None else (high or 2**31 - 1)), 0)
         box.setMinimumWidth(110)
         box.out_of_range.connect(lambda number: self._reject_typed(path, box, number))
+        box.malformed.connect(lambda text: self._reject_text(path, box, text))
         box.valueChanged.connect(
             lambda value: self.commit({path: int(value)}, text=f"Edit {field_help(path).label}", merge_key=path)
         )
@@ -655,6 +782,7 @@ class ScenarioEditorWidget(QWidget):
         box = CompactDoubleSpinBox(low or 0.0, high if high is not None else 1e12, 0 if integer else decimals, suffix=suffix)
         box.setMinimumWidth(110)
         box.out_of_range.connect(lambda number: self._reject_typed(path, box, number))
+        box.malformed.connect(lambda text: self._reject_text(path, box, text))
 
         def value_of() -> float | int:
             return int(box.value()) if integer else box.value()
@@ -683,20 +811,22 @@ class ScenarioEditorWidget(QWidget):
     def _build_identity(self) -> QGroupBox:
         box, grid = self._group("Scenario")
         name = QLineEdit()
-        name.editingFinished.connect(lambda: self.commit({"name": name.text()}, text="Rename scenario", merge_key="name"))
+        name.editingFinished.connect(lambda: self._commit_line(name, {"name": name.text()}, "Rename scenario", "name"))
         self._refreshers.append(lambda s: _set_text(name, s.name))
         self._add_row(grid, "name", name, hint="", wide=True)
         tags = QLineEdit()
         tags.setPlaceholderText("comma-separated, e.g. pilot, medical")
         tags.editingFinished.connect(
-            lambda: self.commit({"tags": [t.strip() for t in tags.text().split(",") if t.strip()]},
-                                text="Edit tags", merge_key="tags")
+            lambda: self._commit_line(tags, {"tags": [t.strip() for t in tags.text().split(",") if t.strip()]},
+                                      "Edit tags", "tags")
         )
         self._refreshers.append(lambda s: _set_text(tags, ", ".join(s.tags)))
         self._add_row(grid, "tags", tags, hint="", wide=True)
         notes = QPlainTextEdit()
         notes.setPlaceholderText("Where the numbers come from, assumptions, decisions…")
         notes.setFixedHeight(56)
+        # Tab moves on to the next field (Ctrl+Tab inserts a tab, see _FieldKeysFilter).
+        notes.setTabChangesFocus(True)
         notes.textChanged.connect(self._notes_timer.start)
 
         def refresh_notes(scenario: Scenario) -> None:
@@ -708,6 +838,11 @@ class ScenarioEditorWidget(QWidget):
         self._add_row(grid, "notes", notes, hint="", wide=True)
         return box
 
+    def _commit_line(self, edit: QLineEdit, changes: dict[str, Any], text: str, merge_key: str) -> None:
+        if self.commit(changes, text=text, merge_key=merge_key) is None:
+            # Committed: the text is the scenario's now, so a refresh (undo) may replace it.
+            edit.setModified(False)
+
     def _build_target(self) -> QGroupBox:
         box, grid = self._group("Target")
         # log2 M in bits, or M itself (which can be astronomically large, hence text).
@@ -715,8 +850,10 @@ class ScenarioEditorWidget(QWidget):
         mode.addItem("log₂ M", "bits")
         mode.addItem("M", "count")
         mode.setToolTip("Enter the target complexity in bits (log₂ M) or as the number of hypotheses M")
+        guard_wheel(mode)
         bits = CompactDoubleSpinBox(0.0, bounds_of("target.log2_m")[1] or 1e4, 3, step=1.0, suffix=" bits")
         bits.out_of_range.connect(lambda number: self._reject_typed("target.log2_m", bits, number))
+        bits.malformed.connect(lambda text: self._reject_text("target.log2_m", bits, text))
         bits.setMinimumWidth(110)
         count = QLineEdit()
         count.setPlaceholderText("e.g. 256, 1e6 or 2^20")
@@ -769,11 +906,14 @@ class ScenarioEditorWidget(QWidget):
         box = QGroupBox(title)
         layout = QVBoxLayout(box)
         model = _RowsModel(group, columns, self._commit_cell(group), self)
-        view = _RowsTableView(model, box)
+        view = _RowsTableView(model, box, self._key_filter)
         layout.addWidget(view)
         error = _error_label()
         layout.addWidget(error)
         self._error_labels[group] = error
+        warning = _error_label(WARNING_COLOUR)
+        layout.addWidget(warning)
+        self._warning_labels[group] = warning
         buttons = QHBoxLayout()
         noun = "context" if group == "contexts" else "question"
         add = QPushButton(f"Add {noun}")
@@ -823,6 +963,7 @@ class ScenarioEditorWidget(QWidget):
         currency.setEditable(True)
         currency.addItems(["USD", "EUR", "GBP", "CHF", "JPY", "CAD", "AUD", "INR", "CNY"])
         currency.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        guard_wheel(currency)
         currency.lineEdit().editingFinished.connect(
             lambda: self.commit({"campaign.currency": currency.currentText().strip().upper()},
                                 text="Edit currency", merge_key="campaign.currency")
@@ -844,6 +985,7 @@ class ScenarioEditorWidget(QWidget):
         form = QComboBox()
         for name in CEILING_FORMS:
             form.addItem(name, name)
+        guard_wheel(form)
         form.currentIndexChanged.connect(
             lambda _i: self.commit({"bounds.ceiling_form": form.currentData()}, text="Edit ceiling form",
                                    merge_key="bounds.ceiling_form")
@@ -884,6 +1026,7 @@ class ScenarioEditorWidget(QWidget):
             del blockers
         for path in list(self._error_labels):
             self._show_error(path, "")
+        self._update_warnings(scenario)
 
     def _all_inputs(self) -> list[QWidget]:
         widgets = list(self._fields.values())
@@ -917,6 +1060,49 @@ class ScenarioEditorWidget(QWidget):
             target = self._fields.get(f"{key}:count") if key == "target.log2_m" and self._fields[
                 "target.log2_m:mode"].currentData() == "count" else self._fields.get(f"{key}:bits", widget)
             _mark_invalid(target if key == "target.log2_m" else widget, bool(message))
+
+    def _drop_typing(self, focus: QWidget | None) -> bool:
+        """Put the scenario's value back into the focused field when it holds
+        typing not yet committed. True when there was such typing."""
+        if focus is None or not self.isAncestorOf(focus):
+            return False
+        notes = self._fields["notes"]
+        if focus is notes:
+            if not self._notes_timer.isActive():
+                return False
+            self._notes_timer.stop()
+            with QSignalBlocker(notes):
+                notes.setPlainText(self._state.scenario.notes)
+            return True
+        spin = focus if isinstance(focus, QAbstractSpinBox) else focus.parentWidget()
+        if isinstance(spin, CompactDoubleSpinBox):
+            shown = spin.prefix() + spin.textFromValue(spin.value()) + spin.suffix()
+            if spin.lineEdit().text() == shown:
+                return False
+            spin.lineEdit().setText(shown)
+            for path, widget in self._fields.items():
+                if widget is spin:
+                    self._show_error(path, "")
+            return True
+        edit = focus.lineEdit() if isinstance(focus, QComboBox) and focus.isEditable() else focus
+        if isinstance(edit, QLineEdit):
+            typed = edit.text()
+            edit.setModified(False)
+            self._update_widgets(self._state.scenario)
+            return edit.text() != typed
+        return False
+
+    def _update_warnings(self, scenario: Scenario) -> None:
+        shown: dict[str, list[str]] = {}
+        for finding in design_findings(scenario):
+            for path in finding.paths:
+                if path in self._warning_labels:
+                    shown.setdefault(path, []).append(finding.message)
+                    break
+        for path, label in self._warning_labels.items():
+            text = "\n".join(shown.get(path, ()))
+            label.setText(text)
+            label.setVisible(bool(text))
 
     # ------------------------------------------------------------ handlers
     def _on_state_changed(self, scenario: Scenario) -> None:

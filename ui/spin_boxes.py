@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QLocale, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QLocale, QObject, Qt, Signal
 from PySide6.QtGui import QValidator
-from PySide6.QtWidgets import QDoubleSpinBox, QWidget
+from PySide6.QtWidgets import QAbstractScrollArea, QDoubleSpinBox, QWidget
+
+MINUS_SIGNS = "\u2212\u2012\u2013\uFE63\uFF0D"
+"""Dashes people type or paste for a minus sign ("−3"): read as "-"."""
 
 
 def compact_number(value: float, decimals: int) -> str:
@@ -52,6 +55,11 @@ class CompactDoubleSpinBox(QDoubleSpinBox):
     owner can say why it was refused (Qt alone would silently put the
     minimum in its place)."""
 
+    malformed = Signal(str)
+    """Text that is not a number (letters, a lone "-", nothing at all) was
+    left in the box on Enter or focus loss: the box shows its value again and
+    emits the text. Qt alone would store the minimum in its place."""
+
     def __init__(self, minimum: float = 0.0, maximum: float = 1e12, decimals: int = 3,
                  step: float | None = None, suffix: str = "", parent: QWidget | None = None):
         super().__init__(parent)
@@ -71,7 +79,13 @@ class CompactDoubleSpinBox(QDoubleSpinBox):
         # What the user last typed when out of range (a delegate fixes the text
         # up before committing, so it reads this instead of the text).
         self.last_typed_out_of_range: float | None = None
+        # The same for text that is no number at all ("abc", "-"), else None.
+        self.last_typed_malformed: str | None = None
         self.lineEdit().textEdited.connect(self._on_line_edit_text_edited)
+        # The wheel changes the value only once the box has focus (a click or
+        # Tab): scrolling the form over it must not edit it.
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        guard_wheel(self)
 
     def textFromValue(self, value: float) -> str:  # noqa: N802 - Qt's name
         return compact_number(value, self.decimals())
@@ -81,17 +95,23 @@ class CompactDoubleSpinBox(QDoubleSpinBox):
         return self.minimum() if number is None else number
 
     def validate(self, text: str, position: int):  # noqa: D401 - Qt's name
+        # Nothing typed is dropped silently: text that is not (yet) a number
+        # in range stays visible as "intermediate", and Enter or focus loss
+        # refuses it with a signal the owner turns into a message.
         body = self._strip(text)
-        if body in ("", "-", ".", "e", "-.") or body.lower().endswith(("e", "e-", "e+")):
-            return QValidator.State.Intermediate, text, position
         if body == self.specialValueText() and body:
             return QValidator.State.Acceptable, text, position
         number = _parse(body)
-        if number is None:
-            return QValidator.State.Invalid, text, position
-        if number < self.minimum() or number > self.maximum():
+        if number is None or number < self.minimum() or number > self.maximum():
             return QValidator.State.Intermediate, text, position
         return QValidator.State.Acceptable, text, position
+
+    def malformed_text(self) -> str | None:
+        """The typed text when it is not a number (nor the special value), else None."""
+        body = self._strip(self.lineEdit().displayText())
+        if self.specialValueText() and body == self.specialValueText():
+            return None
+        return body if _parse(body) is None else None
 
     def typed_out_of_range(self) -> float | None:
         """The number typed in the box when it lies outside the range, else None."""
@@ -105,14 +125,22 @@ class CompactDoubleSpinBox(QDoubleSpinBox):
 
     def _on_line_edit_text_edited(self, _text: str) -> None:
         self.last_typed_out_of_range = self.typed_out_of_range()
+        self.last_typed_malformed = self.malformed_text()
 
     def reject_out_of_range(self) -> bool:
-        """Undo an out-of-range entry (see :attr:`out_of_range`). True when there was one."""
+        """Refuse an out-of-range or malformed entry (see :attr:`out_of_range`
+        and :attr:`malformed`): the box shows its value again. True when there
+        was one."""
         number = self.typed_out_of_range()
-        if number is None:
+        text = None if number is not None else self.malformed_text()
+        if number is None and text is None:
             return False
         self.lineEdit().setText(self.prefix() + self.textFromValue(self.value()) + self.suffix())
-        self.out_of_range.emit(number)
+        self.last_typed_out_of_range = self.last_typed_malformed = None
+        if number is not None:
+            self.out_of_range.emit(number)
+        else:
+            self.malformed.emit(text)
         return True
 
     def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt override
@@ -136,8 +164,52 @@ class CompactDoubleSpinBox(QDoubleSpinBox):
 
 
 def _parse(text: str) -> float | None:
+    cleaned = text.replace(" ", "").replace("\u00a0", "")
+    for sign in MINUS_SIGNS:
+        cleaned = cleaned.replace(sign, "-")
     try:
-        number = float(text.replace(" ", ""))
+        number = float(cleaned)
     except ValueError:
         return None
     return number if math.isfinite(number) else None
+
+
+class _WheelGuard(QObject):
+    """Passes wheel events over an unfocused input on to the scrolling form
+    that holds it, so that only a focused input changes its value."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if event.type() != QEvent.Type.Wheel or not isinstance(watched, QWidget) or watched.hasFocus():
+            return False
+        area = watched.parentWidget()
+        while area is not None and not isinstance(area, QAbstractScrollArea):
+            area = area.parentWidget()
+        if area is None:
+            # Ignored and filtered: Qt offers a spontaneous event to the parents.
+            event.ignore()
+            return True
+        # Handed to the form's scroll bar directly: Qt does not propagate a
+        # wheel event that was sent rather than coming from the window system.
+        bar = area.verticalScrollBar()
+        if event.angleDelta().y() == 0 and area.horizontalScrollBar().isVisible():
+            bar = area.horizontalScrollBar()
+        QCoreApplication.sendEvent(bar, event)
+        event.accept()
+        return True
+
+
+_WHEEL_GUARD: _WheelGuard | None = None
+
+
+def guard_wheel(widget: QWidget) -> None:
+    """Let the mouse wheel change ``widget`` (a spin box or combo box) only
+    while it has focus; otherwise the wheel scrolls what contains it.
+
+    Also gives the widget a click-or-Tab focus policy, so that the wheel
+    itself does not hand it the focus.
+    """
+    global _WHEEL_GUARD
+    if _WHEEL_GUARD is None:
+        _WHEEL_GUARD = _WheelGuard()
+    widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+    widget.installEventFilter(_WHEEL_GUARD)
