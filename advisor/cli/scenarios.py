@@ -1,4 +1,4 @@
-"""Scenario subcommands: ``list``, ``show``, ``new``, ``evaluate``, ``history``,
+"""Scenario subcommands: ``list``, ``show``, ``new``, ``set``, ``evaluate``, ``history``,
 ``restore``, ``delete``, ``undelete``, ``export``, ``import``, ``db check``,
 ``db backup`` and ``schema``.
 
@@ -10,6 +10,7 @@ bad input leaves the database and the files as they were; the main of
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import threading
 from collections.abc import Callable
@@ -51,6 +52,17 @@ def register(subparsers: Any) -> None:
     source = parser.add_mutually_exclusive_group(required=True)
     source.add_argument("--from-example", metavar="EXAMPLE", help="an example's name or file name ('--from-example list' lists them)")
     source.add_argument("--from-json", metavar="FILE", help="a scenario JSON file")
+    parser.add_argument("--set", dest="assignments", action="append", default=[], metavar="FIELD=VALUE",
+                        help="change a field of the copy, e.g. raters.per_item=3 or questions.0.format.k=7 "
+                        "(VALUE is read as JSON when it can be, else as text); repeat for more fields")
+
+    parser = common.subcommand(
+        subparsers, "set", "Change fields of a stored scenario, stored as one new revision.", _run_set
+    )
+    parser.add_argument("scenario", metavar="NAME", help="a stored scenario's name or id")
+    parser.add_argument("assignments", nargs="+", metavar="FIELD=VALUE",
+                        help="e.g. campaign.seconds_per_item=45 tags='[\"pilot\"]' (VALUE is read as JSON when it "
+                        "can be, else as text; the fields are those of 'schema')")
 
     parser = common.subcommand(
         subparsers, "evaluate", "Capacities, the risk interval and cost of a scenario (bits unless --nats).", _run_evaluate
@@ -216,9 +228,49 @@ def _run_new(args: argparse.Namespace) -> int:
         source, origin = _find_example(args.from_example), f"example {args.from_example!r}"
     else:
         source, origin = load_scenario_file(args.from_json), f"file {Path(args.from_json).name}"
-    scenario = source.with_changes({"name": args.name})
-    stored = common.open_store(args).create(scenario, summary=f"created from {origin}")
+    changes = parse_assignments(args.assignments, option="--set ")
+    scenario = source.with_changes({"name": args.name, **changes})
+    summary = f"created from {origin}" + (f"; set {', '.join(changes)}" if changes else "")
+    stored = common.open_store(args).create(scenario, summary=summary)
     print(f"created scenario {stored.name!r} (id {stored.id}, revision {stored.revision}) from {origin}")
+    return 0
+
+
+def parse_assignments(values: list[str], *, option: str = "") -> dict[str, Any]:
+    """``["raters.per_item=3", "notes=pilot run"]`` → ``{"raters.per_item": 3, "notes": "pilot run"}``.
+
+    A value is read as JSON when it parses (numbers, true/false/null, lists,
+    quoted strings), otherwise kept as text. The last assignment of a field wins.
+
+    Raises
+    ------
+    ValueError
+        When an assignment has no ``=`` or no field name.
+    """
+    changes: dict[str, Any] = {}
+    for value in values:
+        field, separator, text = value.partition("=")
+        if not separator or not field.strip():
+            raise ValueError(f"{option}expected FIELD=VALUE (e.g. raters.per_item=3), got {value!r}")
+        try:
+            parsed: Any = json.loads(text)
+        except ValueError:
+            parsed = text
+        changes[field.strip()] = parsed
+    return changes
+
+
+def _run_set(args: argparse.Namespace) -> int:
+    changes = parse_assignments(args.assignments)
+    store = common.open_store(args)
+    stored = store.get(args.scenario)
+    # Validated as a whole before anything is written: one bad field stores nothing.
+    scenario = stored.scenario.with_changes(changes)
+    saved = store.save(scenario, stored_id=stored.id, base_revision=stored.revision)
+    if saved.revision == stored.revision:
+        print(f"{saved.name!r} already has these values; nothing stored (revision {saved.revision})")
+    else:
+        print(f"stored {saved.name!r} revision {saved.revision}: set {', '.join(changes)}")
     return 0
 
 
