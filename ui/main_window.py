@@ -711,7 +711,27 @@ class MainWindow(QMainWindow):
         self._refresh_compare()
         stored = self._stored_or_none(stored_id)
         if stored is not None:
+            self._record_applied(stored)
             self.statusBar().showMessage(f"Created “{stored.name}”; open it from the library", 8000)
+
+    def _record_applied(self, stored: StoredScenario) -> None:
+        """Record a lever applied (or an optimised design stored) in the protocol."""
+        from advisor.protocol import record_analysis
+
+        history = self._store.history(stored.id)
+        summary = history[0].summary if history else ""
+        source = self._state.scenario
+        result = {"created": {"id": stored.id, "name": stored.name, "revision": stored.revision,
+                              "content_sha256": stored.scenario.content_hash()}, "applied": summary}
+        what = ("lever" if summary.startswith("lever applied") else "optimize" if "optimiser" in summary
+                else "recommended design")
+        try:
+            record_analysis(self._store, what=what, scenario_names=[source.name, stored.name], result=result,
+                            detail={"command": "app", "sources": [{
+                                "stored_id": self._state.stored_id, "revision": self._state.revision,
+                                "content_sha256": source.content_hash(), "unsaved_edits": self._state.dirty}]})
+        except (AdvisorError, ValueError) as error:
+            self.statusBar().showMessage(f"Could not record the analysis in the protocol: {error}", 8000)
 
     def _on_find_triggered(self) -> None:
         self._library_dock.show()

@@ -43,6 +43,7 @@ FILE_STATES = {
     "changed": ("changed", "The file on disk differs from the one exported (edited or overwritten)", "#b26a00"),
     "missing": ("missing", "No file at this path any more (moved or deleted)", "#b00020"),
     "checking": ("checking…", "Comparing the file on disk with the recorded SHA-256", None),
+    "none": ("no file", "An analysis (solve, optimisation, lever): its result is kept in the entry", None),
 }
 HASH_CHUNK_BYTES = 1 << 20
 
@@ -62,6 +63,9 @@ def file_states(entries: Sequence[tuple[str, str]]) -> list[str]:
     """
     states = []
     for path, recorded in entries:
+        if not path:
+            states.append("none")
+            continue
         digest = hashlib.sha256()
         try:
             with open(path, "rb") as handle:

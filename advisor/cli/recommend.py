@@ -95,6 +95,17 @@ def parse_format_options(values: list[str] | None) -> dict[str, list[str]] | Non
     return options
 
 
+def _record(args: argparse.Namespace, what: str, resolved: common.ResolvedScenario, result: dict[str, Any],
+            detail: dict[str, Any]) -> None:
+    """Record the analysis in the protocol (see :mod:`advisor.protocol`)."""
+    from advisor.protocol import record_analysis
+
+    source = {"reference": args.scenario, "source": resolved.source, "stored_id": resolved.stored_id,
+              "revision": resolved.revision, "content_sha256": resolved.scenario.content_hash()}
+    record_analysis(common.open_store(args), what=what, scenario_names=[resolved.scenario.name], result=result,
+                    detail={"command": what, "sources": [source], **detail})
+
+
 def _run_with_progress(label: str, work: Any) -> Any:
     with common.Progress(label) as progress:
         return work(progress)
@@ -152,9 +163,11 @@ def _run_recommend(args: argparse.Namespace) -> int:
 def _run_solve(args: argparse.Namespace) -> int:
     from advisor.solve import solve
 
-    scenario = common.resolve_scenario(args, args.scenario).scenario
+    resolved = common.resolve_scenario(args, args.scenario)
+    scenario = resolved.scenario
     result = _run_with_progress(f"solving for {args.unknown}",
                                 lambda progress: solve(scenario, args.unknown, progress=progress))
+    _record(args, "solve", resolved, result.to_dict(), {"for": args.unknown})
     if args.json:
         common.print_json(result.to_dict())
         return 0
@@ -199,6 +212,9 @@ def _run_optimize(args: argparse.Namespace) -> int:
             progress=progress,
         ),
     )
+    constraints = {"budget": args.budget, "deadline_hours": args.deadline_hours,
+                   "raters_available": args.raters_available, "max_raters": args.max_raters, "formats": formats}
+    _record(args, "optimize", resolved, result.to_dict(), {"constraints": constraints})
     saved = None
     if args.save_as and result.recommended is not None:
         saved = common.open_store(args).create(

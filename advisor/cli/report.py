@@ -82,6 +82,8 @@ def _run_report(args: argparse.Namespace) -> int:
 
 
 def _file_status(path: str, sha256: str) -> str:
+    if not path:
+        return "no file"  # an analysis (solve, optimize, lever): its result is in the entry
     file = Path(path)
     if not file.is_file():
         return "missing"

@@ -297,3 +297,20 @@ def test_save_commits_what_is_still_being_typed(qtbot, window, store):
     stored = store.get(window.state.stored_id)
     assert stored.scenario.notes == "typed just before Ctrl+S"
     assert stored.name == "A name still being typed" and not window.state.dirty
+
+
+def test_a_lever_applied_in_the_app_is_recorded_in_the_protocol(qtbot, window, store):
+    """Applying a lever stores a scenario and records the analysis (not only report exports)."""
+    window.tabs.setCurrentIndex(1)
+    widget = window.recommendations
+    qtbot.waitUntil(lambda: widget._recommendations is not None, timeout=60_000)
+    lever = next(i for i, lever in enumerate(widget._recommendations.levers) if lever.scenario is not None)
+    widget._levers_table.selectRow(lever)
+    stored_id = widget.apply_selected_lever()
+    assert stored_id is not None
+    [entry] = store.list_exports()
+    created = store.get(stored_id)
+    assert entry.what == "lever" and entry.path == ""
+    assert entry.scenario_names == (window.state.scenario.name, created.name)
+    assert entry.detail["result"]["created"]["content_sha256"] == created.scenario.content_hash()
+    assert entry.detail["result"]["applied"].startswith("lever applied: ")
