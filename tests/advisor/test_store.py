@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -628,3 +629,88 @@ def test_describe_changes_lists_adds_removals_and_edits():
     assert text_.startswith('questions.1.name = "why" added') and "more" in text_
     assert describe_changes(after, before).startswith("questions.1.name removed")
     assert describe_changes(before, before) == "no change"
+
+
+RESTORER = textwrap.dedent(
+    """
+    import contextlib, io, json, pathlib, sys, time
+    from advisor.cli import main
+
+    url, scenario_id, revision, go = sys.argv[1], sys.argv[2], sys.argv[3], pathlib.Path(sys.argv[4])
+    print("ready", flush=True)
+    deadline = time.monotonic() + 60
+    while not go.exists() and time.monotonic() < deadline:
+        time.sleep(0.001)
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        status = main(["--db", url, "restore", scenario_id, revision])
+    print(json.dumps({"revision": int(revision), "status": status, "out": out.getvalue(), "err": err.getvalue()}))
+    """
+)
+RESTORED = re.compile(r"^restored revision (\d+) of '.*' as revision (\d+)$")
+NOTHING_TO_DO = re.compile(r"^'.*' revision (\d+) has the same content as the current revision (\d+); nothing to do$")
+
+
+def test_concurrent_restores_each_report_the_revision_they_stored(store, database_url, tmp_path):
+    """Eight `restore` commands at once, of three different revisions: every one
+    that reports a new revision reports a different one, the history holds
+    exactly those, and a restore that found nothing to do names a revision
+    that has the content it asked for."""
+    stored = store.create(make_scenario("restored", notes="first"))
+    store.save(stored.scenario.with_changes({"notes": "second"}), stored_id=stored.id, base_revision=1)
+    store.save(stored.scenario.with_changes({"notes": "third"}), stored_id=stored.id, base_revision=2)
+    requested = [1, 2, 1, 2, 1, 3, 1, 2]
+    go = tmp_path / "go"
+    environment = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")])}
+    workers = [
+        subprocess.Popen(
+            [sys.executable, "-c", RESTORER, database_url, str(stored.id), str(revision), str(go)],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True, env=environment,
+        )
+        for revision in requested
+    ]
+    for worker in workers:  # all have imported the app before any starts
+        assert worker.stdout.readline().strip() == "ready"
+    go.touch()
+    reports = []
+    for worker in workers:
+        out, err = worker.communicate(timeout=240)
+        assert worker.returncode == 0, err
+        reports.append(json.loads(out.strip().splitlines()[-1]))
+
+    assert all(r["status"] == 0 and r["err"] == "" for r in reports), reports  # no restore lost a race for good
+    history = {r.revision: r for r in store.history(stored.id)}
+    content_hash = {number: info.content_hash for number, info in history.items()}
+    created = []
+    for report in reports:
+        line = report["out"].strip()
+        if (restored := RESTORED.match(line)) is not None:
+            asked, new = int(restored[1]), int(restored[2])
+            assert asked == report["revision"]
+            assert history[new].summary.startswith(f"restored revision {asked}: ")
+            assert content_hash[new] == content_hash[asked]
+            created.append(new)
+        else:
+            nothing = NOTHING_TO_DO.match(line)
+            assert nothing is not None, line
+            assert int(nothing[1]) == report["revision"]
+            assert content_hash[int(nothing[2])] == content_hash[report["revision"]]
+    assert len(created) == len(set(created)), f"two restores claimed one revision: {sorted(created)}"
+    assert sorted(created) == sorted(number for number in history if number > 3)
+    assert store.get(stored.id).revision == max(history)
+    assert store.check() == []
+
+
+def test_check_reports_what_the_schema_lacks_on_every_backend(store, database_url):
+    store.create(make_scenario("kept"))
+    engine = create_engine(database_url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(text("DROP TABLE pilots"))
+            connection.execute(text("DROP INDEX ix_scenarios_created"))
+    finally:
+        engine.dispose()
+    assert store.check() == [
+        "schema: table pilots is missing",
+        "schema: index ix_scenarios_created on scenarios (created) is missing",
+    ]
