@@ -753,12 +753,20 @@ class MainWindow(QMainWindow):
     def _on_pilot_triggered(self) -> None:
         from ui.pilot_wizard import PilotWizard
 
+        self._editor.commit_pending()
         wizard = PilotWizard(self._store, self._state.scenario, self)
-        if wizard.exec() and (calibrated := wizard.calibrated_scenario()) is not None:
+        if not wizard.exec() or (calibrated := wizard.calibrated_scenario()) is None:
+            return
+        if wizard.in_place():
             before = self._state.scenario
             if calibrated != before:
                 self._editor_stack.push(ScenarioEditCommand(self._state, before, calibrated, "Calibrate from pilot"))
                 self.statusBar().showMessage("Calibrated from the pilot (Undo reverts it)", 8000)
+            return
+        # The copy is stored as a new scenario and opened; the original keeps its content.
+        copy = calibrated.with_changes({"name": f"{calibrated.name} (calibrated)"[:200]})
+        self._create_and_open(lambda: self._library.create_from(copy, "calibrated copy from a pilot"))
+        self.statusBar().showMessage(f"Stored the calibrated copy; “{self._state.scenario.name}” is open", 8000)
 
     def _on_method_triggered(self) -> None:
         if self._method_dialog is None:

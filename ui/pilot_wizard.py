@@ -9,9 +9,13 @@
    speed–accuracy fit when the pilot has times, and each rater's confusion
    matrix as a heatmap. Computed in a worker thread with progress (the
    bootstrap is the slow part) and a Stop button.
-3. **Apply**: what the calibration changes in the scenario and where the numbers
-   come from; Finish stores the pilot dataset (optional) and makes the
-   calibrated copy available from :meth:`PilotWizard.calibrated_scenario`.
+3. **Apply**: what the calibration changes in the scenario and what that does
+   to capacity, floor and cost (before → after, evaluated on both), the model's
+   capacity of the question beside the pilot's measured one, and where the
+   numbers come from. The user picks one thing Finish does: store a calibrated
+   copy as a new scenario (the default; the original is unchanged) or calibrate
+   the open scenario in place (undoable); :meth:`PilotWizard.in_place` says
+   which, :meth:`PilotWizard.calibrated_scenario` holds the result.
 
 Reading, summarising and calibrating are :mod:`advisor.pilot`; this module only
 shows them. Run ``python -m ui.pilot_wizard`` to open it on the RTE pilot of
@@ -29,6 +33,7 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QButtonGroup,
     QCheckBox,
     QComboBox,
     QFileDialog,
@@ -41,6 +46,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
+    QRadioButton,
     QSpinBox,
     QSplitter,
     QTableWidget,
@@ -52,6 +58,7 @@ from PySide6.QtWidgets import (
 )
 
 from advisor.errors import AdvisorError, ImportFormatError
+from advisor.guardrails import pilot_class_warnings
 from advisor.pilot import NOMINAL_KINDS, ORDINAL_KINDS, PilotDataset, PilotSummary, apply_to_scenario, read_pilot, summarize
 from advisor.scenario import Scenario, get_path
 from ui.heatmap import ConfusionHeatmapWidget
@@ -82,6 +89,38 @@ FIELD_LABELS = {
 POOLED = -1
 """Heatmap choice: the pooled kernel of all raters rather than one rater."""
 ERROR_STYLE = "color: #b00020"
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """A calibrated scenario and the evaluations of the scenario before and after.
+
+    ``before`` and ``after`` are :class:`advisor.evaluate.Evaluation` objects.
+    """
+
+    scenario: Scenario
+    before: Any
+    after: Any
+
+
+def calibrate_and_evaluate(scenario: Scenario, summary: PilotSummary, *, question: str, source: str) -> Calibration:
+    """Calibrate ``scenario`` from the pilot and evaluate it before and after (for a worker)."""
+    from advisor.evaluate import evaluate
+
+    calibrated = apply_to_scenario(scenario, summary, question=question, source=source)
+    return Calibration(calibrated, evaluate(scenario, curves=False), evaluate(calibrated, curves=False))
+
+
+def question_single_rater_nats(evaluation: Any, question: str) -> float | None:
+    """The model's one-rater capacity of ``question``, context-weighted, nats
+    per item (what a pilot's pooled kernel measures); None if not found."""
+    total, found = 0.0, False
+    for context in evaluation.contexts:
+        for result in context.questions:
+            if result.name == question:
+                total += context.weight * result.cascade_nats
+                found = True
+    return total if found else None
 
 
 @dataclass(frozen=True)
@@ -595,12 +634,31 @@ class _ApplyPage(QWizardPage):
         super().__init__()
         self._wizard = wizard
         self._job: WorkerHandle | None = None
+        self._calibration: Calibration | None = None
         self.setTitle("Apply to the scenario")
-        self.setSubTitle("Finish makes a calibrated copy of the scenario; the original is unchanged.")
         self.setFinalPage(True)
+
+        self._copy_radio = QRadioButton("Store a calibrated copy as a new scenario (the original stays as it is)")
+        self._in_place_radio = QRadioButton("Calibrate the open scenario in place (Edit ▸ Undo reverts it)")
+        self._copy_radio.setChecked(True)
+        self._mode_group = QButtonGroup(self)
+        self._mode_group.addButton(self._copy_radio)
+        self._mode_group.addButton(self._in_place_radio)
+        self._copy_radio.toggled.connect(self._on_copy_radio_toggled)
 
         self._status_label = QLabel()
         self._status_label.setWordWrap(True)
+        self._class_warning_label = QLabel()
+        self._class_warning_label.setWordWrap(True)
+        self._class_warning_label.setStyleSheet(ERROR_STYLE)
+        self._class_warning_label.setVisible(False)
+        self._effect_table = _read_only_table(["What the model gives", "Before", "After"])
+        effect_header = self._effect_table.horizontalHeader()
+        effect_header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        effect_header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        effect_header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        self._pilot_capacity_label = QLabel()
+        self._pilot_capacity_label.setWordWrap(True)
         self._changes_table = _read_only_table(["Field", "Before", "After"])
         header = self._changes_table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -624,8 +682,13 @@ class _ApplyPage(QWizardPage):
         self._store_error_label.setWordWrap(True)
 
         layout = QVBoxLayout(self)
+        layout.addWidget(self._copy_radio)
+        layout.addWidget(self._in_place_radio)
         layout.addWidget(self._status_label)
+        layout.addWidget(self._class_warning_label)
         layout.addWidget(self._changes_table)
+        layout.addWidget(self._effect_table)
+        layout.addWidget(self._pilot_capacity_label)
         layout.addWidget(QLabel("Provenance recorded in the scenario:"))
         layout.addWidget(self._provenance_text, 1)
         layout.addLayout(store_row)
@@ -636,9 +699,31 @@ class _ApplyPage(QWizardPage):
     def is_running(self) -> bool:
         return self._job is not None
 
+    @property
+    def in_place(self) -> bool:
+        return self._in_place_radio.isChecked()
+
+    def set_in_place(self, in_place: bool) -> None:
+        (self._in_place_radio if in_place else self._copy_radio).setChecked(True)
+
+    def effect_rows(self) -> list[list[str]]:
+        """The before → after table as shown (label, before, after)."""
+        table = self._effect_table
+        return [[table.item(r, c).text() for c in range(table.columnCount())] for r in range(table.rowCount())]
+
+    def pilot_capacity_text(self) -> str:
+        return self._pilot_capacity_label.text()
+
+    def class_warning_text(self) -> str:
+        return self._class_warning_label.text() if not self._class_warning_label.isHidden() else ""
+
     def initializePage(self) -> None:  # noqa: N802 - Qt override
         self._wizard.set_calibrated(None)
+        self._calibration = None
+        self._update_mode()
         self._changes_table.setRowCount(0)
+        self._effect_table.setRowCount(0)
+        self._pilot_capacity_label.clear()
         self._provenance_text.clear()
         self._store_error_label.clear()
         loaded, summary = self._wizard.loaded, self._wizard.summary
@@ -651,9 +736,12 @@ class _ApplyPage(QWizardPage):
             self._show_error("No question of this scenario can be calibrated from a pilot "
                              "(pilots calibrate binary, categorical, ordinal and pairwise questions).")
             return
+        warnings = pilot_class_warnings(self._wizard.question(question), summary.classes)
+        self._class_warning_label.setText("\n".join(warnings))
+        self._class_warning_label.setVisible(bool(warnings))
         self._status_label.setStyleSheet("")
-        self._status_label.setText(f"Calibrating question {question!r}…")
-        calibrate = partial(apply_to_scenario, question=question, source=str(loaded.path))
+        self._status_label.setText(f"Calibrating question {question!r} and evaluating the scenario before and after…")
+        calibrate = partial(calibrate_and_evaluate, question=question, source=str(loaded.path))
         self._job = run_in_pool(calibrate, self._wizard.scenario, summary, on_result=self._on_job_result,
                                 on_error=self._on_job_error)
         self.completeChanged.emit()
@@ -674,11 +762,16 @@ class _ApplyPage(QWizardPage):
         return True
 
     # -------------------------------------------------------------- handlers
-    def _on_job_result(self, calibrated: Scenario) -> None:
+    def _on_job_result(self, calibration: Calibration) -> None:
         self._job = None
-        self._wizard.set_calibrated(calibrated)
+        self._calibration = calibration
+        self._wizard.set_calibrated(calibration.scenario)
         self._update_changes()
+        self._update_effect()
         self.completeChanged.emit()
+
+    def _on_copy_radio_toggled(self, _checked: bool) -> None:
+        self._update_mode()
 
     def _on_job_error(self, error: BaseException) -> None:
         self._job = None
@@ -694,6 +787,43 @@ class _ApplyPage(QWizardPage):
         self.completeChanged.emit()
 
     # -------------------------------------------------------------- refreshers
+    def _update_mode(self) -> None:
+        name = self._wizard.scenario.name
+        if self.in_place:
+            self.setSubTitle(f"Finish calibrates “{name}” in place; Edit ▸ Undo reverts it.")
+            self._wizard.setButtonText(QWizard.WizardButton.FinishButton, "Calibrate in place")
+        else:
+            self.setSubTitle(f"Finish stores a calibrated copy of “{name}” as a new scenario and opens it; "
+                             "the original is unchanged.")
+            self._wizard.setButtonText(QWizard.WizardButton.FinishButton, "Create calibrated copy")
+
+    def _update_effect(self) -> None:
+        calibration, summary = self._calibration, self._wizard.summary
+        assert calibration is not None and summary is not None
+        units = display_settings()
+        before, after = calibration.before, calibration.after
+        currency = getattr(after, "currency", "")
+        rows = [
+            [f"Capacity C̄ ({units.unit} per item)", f"{units.convert(before.capacity_nats):.3f}",
+             f"{units.convert(after.capacity_nats):.3f}"],
+            ["Risk floor (Fano)", f"{before.floor:.4f}", f"{after.floor:.4f}"],
+        ]
+        if hasattr(after, "achievable") and hasattr(before, "achievable"):
+            rows.append(["Achievable error", _achievable_text(before.achievable), _achievable_text(after.achievable)])
+        rows.append([f"Cost ({currency})", f"{before.cost:,.0f}", f"{after.cost:,.0f}"])
+        _fill_table(self._effect_table, rows, numeric_from=1)
+        table = self._effect_table
+        table.setFixedHeight(table.horizontalHeader().sizeHint().height()
+                             + len(rows) * table.verticalHeader().defaultSectionSize() + 2 * table.frameWidth())
+        question = self._wizard.file_page.scenario_question() or ""
+        model = question_single_rater_nats(after, question)
+        low, high = summary.capacity_ci
+        model_text = "—" if model is None else f"{units.convert(model):.3f}"
+        self._pilot_capacity_label.setText(
+            f"One rater on {question!r}: the calibrated model gives {model_text} {units.unit} per item; the pilot "
+            f"measured {units.convert(summary.capacity_nats):.3f} {units.unit} "
+            f"({100 * summary.capacity_level:.0f} % interval {units.convert(low):.3f} to {units.convert(high):.3f}).")
+
     def _show_error(self, message: str) -> None:
         self._status_label.setStyleSheet(ERROR_STYLE)
         self._status_label.setText(message)
@@ -712,14 +842,15 @@ class _ApplyPage(QWizardPage):
         table.setFixedHeight(table.horizontalHeader().sizeHint().height()
                              + max(len(rows), 1) * table.verticalHeader().defaultSectionSize() + 2 * table.frameWidth())
         self._status_label.setStyleSheet("")
-        self._status_label.setText(f"{len(rows)} field{'s' if len(rows) != 1 else ''} set by {record.method}.")
+        self._status_label.setText(f"{len(rows)} field{'s' if len(rows) != 1 else ''} set by {record.method}; "
+                                   "the evaluation of the scenario before and after is below.")
         self._provenance_text.setPlainText(f"Source: {record.source}\nMethod: {record.method}\n"
                                            + record.detail.replace("; ", "\n"))
 
 
 # ====================================================================== wizard
 class PilotWizard(QWizard):
-    """Import a pilot, summarise it, and calibrate a copy of a scenario.
+    """Import a pilot, summarise it, and calibrate a scenario (a copy, or in place).
 
     Parameters
     ----------
@@ -727,7 +858,9 @@ class PilotWizard(QWizard):
         An :class:`advisor.store.ScenarioStore`; Finish stores the pilot
         dataset in it (``add_pilot``) unless the user unticks that.
     scenario
-        The scenario to calibrate (left unchanged).
+        The scenario to calibrate; the wizard itself never changes it: its
+        caller stores :meth:`calibrated_scenario` as a copy, or replaces the
+        open scenario with it when :meth:`in_place` is True.
     parent
         Owning widget.
 
@@ -755,14 +888,23 @@ class PilotWizard(QWizard):
         self.apply_page = _ApplyPage(self)
         for page in (self.file_page, self.summary_page, self.apply_page):
             self.addPage(page)
-        self.setButtonText(QWizard.WizardButton.FinishButton, "Apply to this scenario")
-        self.resize(1000, 720)
+        self.setButtonText(QWizard.WizardButton.FinishButton, "Create calibrated copy")
+        self.resize(1000, 760)
 
     # ------------------------------------------------------------ public API
     @property
     def scenario(self) -> Scenario:
-        """The scenario being calibrated (unchanged)."""
+        """The scenario being calibrated (the wizard does not change it)."""
         return self._scenario
+
+    def question(self, name: str):
+        """The scenario's question called ``name``."""
+        return next(q for q in self._scenario.questions if q.name == name)
+
+    def in_place(self) -> bool:
+        """True when the user chose to calibrate the open scenario in place,
+        False (the default) for a calibrated copy stored as a new scenario."""
+        return self.apply_page.in_place
 
     @property
     def loaded(self) -> LoadedPilot | None:
@@ -779,7 +921,8 @@ class PilotWizard(QWizard):
         self.file_page.set_path(path)
 
     def calibrated_scenario(self) -> Scenario | None:
-        """The calibrated copy of the scenario, with its provenance entry."""
+        """The calibrated scenario, with its provenance entry (named as the
+        original: the caller names a copy)."""
         return self._calibrated
 
     def stored_pilot_id(self) -> int | None:
@@ -824,6 +967,10 @@ class PilotWizard(QWizard):
 
     def set_calibrated(self, scenario: Scenario | None) -> None:
         self._calibrated = scenario
+
+
+def _achievable_text(value: Any) -> str:
+    return f"{value:.4f}" if isinstance(value, (int, float)) else str(value)
 
 
 def _preview_scenario() -> Scenario:

@@ -314,3 +314,43 @@ def test_a_lever_applied_in_the_app_is_recorded_in_the_protocol(qtbot, window, s
     assert entry.scenario_names == (window.state.scenario.name, created.name)
     assert entry.detail["result"]["created"]["content_sha256"] == created.scenario.content_hash()
     assert entry.detail["result"]["applied"].startswith("lever applied: ")
+
+
+def _fake_wizard(monkeypatch, calibrated_of, *, in_place: bool):
+    import ui.pilot_wizard
+
+    class FakeWizard:
+        def __init__(self, store, scenario, parent=None):
+            self._calibrated = calibrated_of(scenario)
+
+        def exec(self):
+            return 1
+
+        def calibrated_scenario(self):
+            return self._calibrated
+
+        def in_place(self):
+            return in_place
+
+    monkeypatch.setattr(ui.pilot_wizard, "PilotWizard", FakeWizard)
+
+
+def test_pilot_calibration_makes_a_copy_and_leaves_the_original(window, store, monkeypatch):
+    original_id, original = window.state.stored_id, window.state.scenario
+    stored_before = store.get(original_id)
+    _fake_wizard(monkeypatch, lambda s: s.with_changes({"raters.correlation": 0.42}), in_place=False)
+    window.action("pilot").trigger()
+    assert window.state.stored_id != original_id
+    assert window.state.scenario.raters.correlation == 0.42
+    assert window.state.scenario.name == f"{original.name} (calibrated)"
+    assert store.get(original_id).revision == stored_before.revision
+    assert store.get(original_id).scenario == original
+
+
+def test_pilot_calibration_in_place_is_one_undoable_edit(window, store, monkeypatch):
+    original_id, original = window.state.stored_id, window.state.scenario
+    _fake_wizard(monkeypatch, lambda s: s.with_changes({"raters.correlation": 0.42}), in_place=True)
+    window.action("pilot").trigger()
+    assert window.state.stored_id == original_id and window.state.scenario.raters.correlation == 0.42
+    window.undo_stack.undo()
+    assert window.state.scenario == original

@@ -164,3 +164,53 @@ def test_python_m_opens_the_preview_and_closes(isolated_app_paths):
                                capture_output=True, text=True, timeout=180)
     assert completed.returncode == 0, completed.stderr
     assert "Traceback" not in completed.stderr and "Error" not in completed.stderr, completed.stderr
+
+
+def _to_apply_page(qtbot, store, scenario):
+    wizard = _open(qtbot, store, scenario)
+    wizard.next()
+    _wait_idle(qtbot, wizard)
+    wizard.next()
+    _wait_idle(qtbot, wizard)
+    assert wizard.apply_page.isComplete()
+    return wizard
+
+
+def test_apply_shows_before_and_after_from_the_evaluation(qtbot, store, scenario):
+    from advisor.evaluate import evaluate
+
+    wizard = _to_apply_page(qtbot, store, scenario)
+    calibrated = wizard.calibrated_scenario()
+    before, after = evaluate(scenario, curves=False), evaluate(calibrated, curves=False)
+    rows = {row[0]: row[1:] for row in wizard.apply_page.effect_rows()}
+    bits = 1 / 0.6931471805599453
+    assert rows["Capacity C̄ (bits per item)"] == [f"{before.capacity_nats * bits:.3f}", f"{after.capacity_nats * bits:.3f}"]
+    assert rows["Risk floor (Fano)"] == [f"{before.floor:.4f}", f"{after.floor:.4f}"]
+    assert rows[f"Cost ({after.currency})"] == [f"{before.cost:,.0f}", f"{after.cost:,.0f}"]
+    assert ("Achievable error" in rows) == hasattr(after, "achievable")
+    # The model's one-rater capacity of the question beside the pilot's measured one.
+    text = wizard.apply_page.pilot_capacity_text()
+    one_rater = sum(c.weight * q.cascade_nats for c in after.contexts for q in c.questions if q.name == "entails")
+    assert f"gives {one_rater * bits:.3f} bits" in text
+    assert f"measured {wizard.summary.capacity_nats * bits:.3f} bits" in text
+    assert wizard.apply_page.class_warning_text() == ""  # two classes, binary question
+
+
+def test_finish_states_one_thing_copy_by_default_or_in_place(qtbot, store, scenario):
+    from PySide6.QtWidgets import QWizard
+
+    wizard = _to_apply_page(qtbot, store, scenario)
+    assert not wizard.in_place()
+    assert "copy" in wizard.buttonText(QWizard.WizardButton.FinishButton).lower()
+    assert "original is unchanged" in wizard.apply_page.subTitle()
+    wizard.apply_page.set_in_place(True)
+    assert wizard.in_place() and "in place" in wizard.buttonText(QWizard.WizardButton.FinishButton)
+    assert "in place" in wizard.apply_page.subTitle() and "unchanged" not in wizard.apply_page.subTitle()
+
+
+def test_pilot_classes_that_do_not_match_k_are_named(qtbot, store):
+    three = Scenario(name="Three-way", questions=(
+        Question(name="entails", format=ResponseFormat(kind="categorical", k=3)),))
+    wizard = _to_apply_page(qtbot, store, three)
+    text = wizard.apply_page.class_warning_text()
+    assert "The pilot has 2 classes for question 'entails'" in text and "k = 3" in text
