@@ -16,7 +16,7 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -90,11 +90,17 @@ class InterfaceImportDialog(QDialog):
         self.setWindowTitle("New scenario from interface config")
         self._result: ImportResult | None = None
         self._scenario: Scenario | None = None
+        # (path, format) of the preview on screen; Create needs it to be the
+        # current file, so nothing is created from a file whose warnings were not shown.
+        self._previewed: tuple[str, str] | None = None
 
         self._path_edit = QLineEdit()
         self._path_edit.setPlaceholderText("Choose a Label Studio, Argilla or SageMaker config file…")
         self._path_edit.setToolTip("The config file; press Enter after typing a path to preview it")
-        self._path_edit.returnPressed.connect(self._on_path_edit_return_pressed)
+        # Enter on a new path previews it and goes no further (the dialog's
+        # default button would otherwise create the scenario at once).
+        self._path_edit.installEventFilter(self)
+        self._path_edit.textEdited.connect(self._on_path_edit_text_edited)
         self._browse_button = QPushButton("Browse…")
         self._browse_button.clicked.connect(self._on_browse_button_clicked)
         path_row = QHBoxLayout()
@@ -186,7 +192,15 @@ class InterfaceImportDialog(QDialog):
         """The mapped scenario, after the dialog was accepted (None before)."""
         return self._scenario
 
+    def preview_is_current(self) -> bool:
+        """True when the preview on screen is of the file and format chosen now."""
+        return self._previewed == self._chosen()
+
     def accept(self) -> None:  # noqa: D102 - QDialog.accept, with the scenario built first
+        if not self.preview_is_current():
+            # The path changed since the preview: show the new preview and its warnings first.
+            self._update_preview()
+            return
         scenario = self._named_scenario()
         if scenario is None:
             return
@@ -200,8 +214,21 @@ class InterfaceImportDialog(QDialog):
         if path:
             self.set_path(path)
 
-    def _on_path_edit_return_pressed(self) -> None:
-        self._update_preview()
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if (watched is self._path_edit and event.type() == QEvent.Type.KeyPress
+                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not self.preview_is_current()):
+            self._update_preview()
+            return True
+        return super().eventFilter(watched, event)
+
+    def _on_path_edit_text_edited(self, _text: str) -> None:
+        self._update_ok_button()
+        if not self.preview_is_current() and self._previewed is not None:
+            self._status_label.setText("The path changed: press Enter to preview it (the preview below is of "
+                                       f"{html.escape(self._previewed[0])}).")
+
+    def _chosen(self) -> tuple[str, str]:
+        return self._path_edit.text().strip(), str(self._format_combo.currentData())
 
     def _on_format_combo_changed(self, _index: int) -> None:
         if self._path_edit.text().strip():
@@ -213,6 +240,7 @@ class InterfaceImportDialog(QDialog):
     # ------------------------------------------------------------ refreshers
     def _update_preview(self) -> None:
         path = self._path_edit.text().strip()
+        self._previewed = self._chosen()
         self._result = None
         self._name_edit.setPlaceholderText("from the file name")
         self._questions_table.setRowCount(0)
@@ -276,7 +304,7 @@ class InterfaceImportDialog(QDialog):
 
     def _update_ok_button(self) -> None:
         name = self._name_edit.text().strip()
-        self._ok_button.setEnabled(self._result is not None and len(name) <= 200)
+        self._ok_button.setEnabled(self._result is not None and len(name) <= 200 and self.preview_is_current())
 
     def _named_scenario(self) -> Scenario | None:
         if self._result is None:

@@ -114,3 +114,43 @@ def test_python_m_opens_the_preview_and_closes(isolated_app_paths):
                                capture_output=True, text=True, timeout=180)
     assert completed.returncode == 0, completed.stderr
     assert "Traceback" not in completed.stderr and "Error" not in completed.stderr, completed.stderr
+
+
+def test_typing_a_path_and_return_previews_and_creates_nothing(qtbot):
+    from PySide6.QtCore import Qt
+
+    dialog = InterfaceImportDialog()
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    edit = dialog._path_edit
+    qtbot.mouseClick(edit, Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(edit, str(LABEL_STUDIO / "chat_rlhf.xml"))
+    qtbot.keyClick(edit, Qt.Key.Key_Return)
+    assert dialog.isVisible() and dialog.result() == 0 and dialog.scenario() is None
+    expected = import_interface(LABEL_STUDIO / "chat_rlhf.xml")
+    assert dialog._warnings_list.count() == len(expected.warnings) > 0
+    assert _table_rows(dialog) == [(q.name, q.format.label()) for q in expected.scenario.questions]
+    # With the preview and its warnings on screen, Return creates the scenario.
+    qtbot.keyClick(edit, Qt.Key.Key_Return)
+    assert dialog.result() == dialog.DialogCode.Accepted and dialog.scenario() == expected.scenario
+
+
+def test_create_after_changing_the_path_shows_the_new_preview_first(qtbot):
+    from PySide6.QtCore import Qt
+
+    dialog = InterfaceImportDialog()
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.set_path(LABEL_STUDIO / "chat_rlhf.xml")
+    edit = dialog._path_edit
+    edit.selectAll()
+    qtbot.keyClicks(edit, str(LABEL_STUDIO / "pairwise-classification.xml"))
+    assert not dialog._ok_button.isEnabled() and "press Enter to preview" in dialog._status_label.text()
+    dialog.accept()  # e.g. the Create shortcut: the new file is previewed instead
+    assert dialog.result() == 0 and dialog.scenario() is None
+    expected = import_interface(LABEL_STUDIO / "pairwise-classification.xml")
+    assert _table_rows(dialog) == [(q.name, q.format.label()) for q in expected.scenario.questions]
+    qtbot.mouseClick(dialog._ok_button, Qt.MouseButton.LeftButton)
+    assert dialog.scenario() == expected.scenario
