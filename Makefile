@@ -32,6 +32,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/optimize.py
 	$(BIN)/python bench/pilot.py
 	$(BIN)/python bench/gui.py
+	$(BIN)/python bench/kill.py
 
 screenshots: $(STAMP)
 	$(BIN)/python scripts/screenshots.py
