@@ -44,6 +44,7 @@ from advisor.scenario import Provenance, Question, Scenario
 
 __all__ = [
     "MAX_ROWS",
+    "MAX_LABELS",
     "COLUMN_ALIASES",
     "PilotDataset",
     "PilotSummary",
@@ -62,6 +63,13 @@ __all__ = [
 
 MAX_ROWS = 1_000_000
 """Most label rows a pilot file may have."""
+
+MAX_LABELS = 100
+"""Most distinct labels one pilot question may have. The calibration keeps a k×k confusion matrix
+per rater and bootstraps the k×k pooled kernel's capacity, so its cost grows with k² to k³: at 100
+labels a summary takes seconds, at 300 about a minute and 1.5 GB. A scenario question has at most
+50 categories (``advisor.scenario.MAX_CATEGORIES``); the margin leaves room for pilots whose
+labels are later merged."""
 
 COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     "item": ("item", "task", "item_id", "task_id", "object", "unit", "example"),
@@ -419,8 +427,26 @@ def _encode(values: list[str], column: str, lines: np.ndarray) -> tuple[np.ndarr
     return _codes(values, code_of_raw), list(names)
 
 
+def _csv_problem(error: csv.Error, line: int) -> ImportFormatError:
+    """A :mod:`csv` error as one line naming the line of the file."""
+    reason = str(error)
+    if "field larger than field limit" in reason:
+        reason = (
+            f"a field is longer than {csv.field_size_limit():,} characters; a pilot field holds an item, rater, "
+            "label, time, question or context, not a document (is a quote left open?)"
+        )
+    return ImportFormatError(f"line {line}: cannot read the CSV: {reason}")
+
+
 def _parse(stream: io.TextIOBase, name: str, delimiter: str, max_rows: int) -> dict[str, Any]:
     reader = csv.reader(stream, delimiter=delimiter)
+    try:
+        return _parse_rows(reader, max_rows)
+    except csv.Error as error:
+        raise _csv_problem(error, max(reader.line_num, 1)) from None
+
+
+def _parse_rows(reader: Any, max_rows: int) -> dict[str, Any]:
     try:
         header = next(reader)
     except StopIteration:
@@ -471,6 +497,8 @@ def _build_dataset(parsed: dict[str, Any], name: str, encoding: str, delimiter: 
     gold_uniques = _stripped_uniques(gold_values) if gold_values is not None else {}
     first_seen.update(dict.fromkeys(clean for clean in gold_uniques.values() if clean))
     class_names = _class_order(list(first_seen))
+    if len(class_names) > MAX_LABELS and "question" not in columns:
+        raise _too_many_labels(None, len(class_names))
     class_index = {c: i for i, c in enumerate(class_names)}
     labels = _codes(label_values, {raw: class_index[clean] for raw, clean in label_uniques.items()})
     if len(class_names) < 2:
@@ -491,6 +519,8 @@ def _build_dataset(parsed: dict[str, Any], name: str, encoding: str, delimiter: 
     if "question" in columns:
         questions, question_list = _encode(columns["question"], "question", lines)
         question_names = tuple(question_list)
+        _check_label_counts(questions, labels, row_gold if gold_values is not None else None, question_names,
+                            len(class_names))
     contexts = context_names = None
     if "context" in columns:
         contexts, context_list = _encode(columns["context"], "context", lines)
@@ -514,6 +544,32 @@ def _build_dataset(parsed: dict[str, Any], name: str, encoding: str, delimiter: 
         encoding=encoding,
         delimiter=delimiter,
     )
+
+
+def _too_many_labels(question: str | None, count: int) -> ImportFormatError:
+    which = f"question {question!r} of the pilot" if question is not None else "the pilot"
+    return ImportFormatError(
+        f"{which} has {count:,} distinct labels; a pilot question may have at most {MAX_LABELS} (the calibration "
+        f"keeps a {MAX_LABELS}×{MAX_LABELS} confusion matrix per rater). Numeric labels (scores, measurements) "
+        f"belong on a numeric scale: bin them into at most {MAX_LABELS} levels, or wait for the numeric 'scale' "
+        f"question format, which is planned for them"
+    )
+
+
+def _check_label_counts(questions: np.ndarray, labels: np.ndarray, row_gold: np.ndarray | None,
+                        question_names: tuple[str, ...], classes: int) -> None:
+    """Refuse a question with more than :data:`MAX_LABELS` distinct labels (gold answers included)."""
+    if classes <= MAX_LABELS:
+        return
+    pairs = [questions * classes + labels]
+    if row_gold is not None:
+        known = row_gold >= 0
+        pairs.append(questions[known] * classes + row_gold[known])
+    distinct = np.unique(np.concatenate(pairs)) // classes
+    counts = np.bincount(distinct, minlength=len(question_names))
+    worst = int(np.argmax(counts))
+    if counts[worst] > MAX_LABELS:
+        raise _too_many_labels(question_names[worst], int(counts[worst]))
 
 
 def _parse_seconds(values: list[str], lines: np.ndarray) -> np.ndarray:
@@ -780,12 +836,24 @@ def _jsonable(value: Any) -> Any:
 
 
 def _spam_scores(confusion: np.ndarray) -> np.ndarray:
-    """Per rater, the largest total-variation distance between two rows of the confusion matrix."""
-    differences = np.abs(confusion[:, :, None, :] - confusion[:, None, :, :]).sum(axis=3) / 2.0
-    return differences.max(axis=(1, 2))
+    """Per rater, the largest total-variation distance between two rows of the confusion matrix.
+
+    ``confusion`` has shape (R, k, k). The pairwise differences of one rater take k³ numbers, so
+    raters go in blocks of at most about four million numbers: memory stays bounded, and time is
+    linear in the number of raters.
+    """
+    raters, k = confusion.shape[0], confusion.shape[-1]
+    scores = np.empty(raters)
+    block = max(1, (1 << 22) // max(k**3, 1))
+    for start in range(0, raters, block):
+        part = confusion[start:start + block]
+        differences = np.abs(part[:, :, None, :] - part[:, None, :, :]).sum(axis=3) / 2.0
+        scores[start:start + block] = differences.max(axis=(1, 2))
+    return scores
 
 
-def rater_flag(confusion: np.ndarray, labels: int, *, spam_threshold: float = SPAM_THRESHOLD, min_labels: int = MIN_LABELS_TO_FLAG) -> str:
+def rater_flag(confusion: np.ndarray, labels: int, *, spam_threshold: float = SPAM_THRESHOLD, min_labels: int = MIN_LABELS_TO_FLAG,
+               spam_score: float | None = None) -> str:
     """Classify one rater from their Dawid–Skene confusion matrix.
 
     The rule, in order:
@@ -809,6 +877,8 @@ def rater_flag(confusion: np.ndarray, labels: int, *, spam_threshold: float = SP
         Total-variation threshold in [0, 1).
     min_labels
         Fewest labels to judge a rater, >= 1.
+    spam_score
+        The rater's largest row distance when already computed (it costs k³); None computes it.
     """
     matrix = np.asarray(confusion, dtype=float)
     if matrix.ndim != 2 or matrix.shape[0] != matrix.shape[1]:
@@ -817,7 +887,7 @@ def rater_flag(confusion: np.ndarray, labels: int, *, spam_threshold: float = SP
         raise ValueError(f"spam_threshold must be in [0, 1), got {spam_threshold}")
     if labels < min_labels:
         return "few_labels"
-    spam = float(_spam_scores(matrix[None])[0])
+    spam = float(_spam_scores(matrix[None])[0]) if spam_score is None else float(spam_score)
     if spam <= spam_threshold:
         return "lazy"
     if float(np.mean(np.diagonal(matrix))) < 1.0 / matrix.shape[0]:
@@ -922,6 +992,8 @@ def summarize(
     if not span > 0:
         raise ValueError(f"span must be > 0, got {span}")
     pilot = dataset.for_question(question)
+    if len(pilot.class_names) > MAX_LABELS:
+        raise _too_many_labels(question, len(pilot.class_names))
     if len(pilot.class_names) < 2:
         raise ImportFormatError(f"{pilot.name}: only one distinct label ({pilot.class_names[0]!r}); at least two are needed")
     question_name = question if question is not None else (pilot.question_names[0] if pilot.question_names else None)
@@ -1131,7 +1203,7 @@ def _rater_reports(pilot: PilotDataset, data: Annotations, ds: Aggregation, gold
     reports = []
     flagged: dict[str, list[str]] = {"malicious": [], "lazy": []}
     for rater in range(data.n_raters):
-        flag = rater_flag(confusion[rater], int(per_rater[rater]))
+        flag = rater_flag(confusion[rater], int(per_rater[rater]), spam_score=spam[rater])
         name = pilot.rater_names[rater]
         if flag in flagged:
             flagged[flag].append(name)

@@ -23,6 +23,17 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from advisor.errors import ImportFormatError, ScenarioValidationError
+from advisor.input_limits import (
+    SCENARIO_LIMITS,
+    InputLimitError,
+    check_scenario_counts,
+    json_name,
+    load_json,
+    non_finite_fields,
+    non_finite_message,
+    quote,
+    read_text_file,
+)
 
 SCHEMA_VERSION = 1
 """Version of the scenario JSON shape. Raise it, and add a step to
@@ -339,7 +350,7 @@ def _describe_error(error: dict[str, Any]) -> tuple[str, str]:
     message = str(error.get("msg", "invalid value"))
     message = message.removeprefix("Value error, ")
     if "input" in error and error.get("type") not in ("missing", "value_error") and not isinstance(error["input"], (dict, list)):
-        message = f"{message}, got {error['input']!r}"
+        message = f"{message}, got {quote(error['input'])}"
     if error.get("type") == "extra_forbidden":
         message = "unknown field (check the spelling)"
     return location or "scenario", message
@@ -391,31 +402,42 @@ def scenario_from_dict(data: Any) -> Scenario:
         )
     data = upgrade_scenario_dict(data)
     try:
-        return Scenario.model_validate(data)
+        check_scenario_counts(data)
+    except InputLimitError as error:
+        raise ScenarioValidationError(str(error), [(error.field, str(error))]) from None
+    try:
+        scenario = Scenario.model_validate(data)
     except ValidationError as error:
         problems = validation_problems(error)
         message = "; ".join(f"{field}: {msg}" for field, msg in problems)
         raise ScenarioValidationError(message, problems) from None
+    # pydantic reads "inf", "Infinity" and 1e400 as valid floats; no number of a scenario may be infinite.
+    bad = [(field, non_finite_message(field, json_name(value), optional=optional))
+           for field, value, optional in non_finite_fields(scenario)]
+    if bad:
+        raise ScenarioValidationError("; ".join(message for _, message in bad), bad)
+    return scenario
 
 
-def scenario_from_json(text: str) -> Scenario:
-    """Parse and validate scenario JSON text."""
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise ImportFormatError(f"not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}") from None
-    return scenario_from_dict(data)
+def scenario_from_json(text: str | bytes) -> Scenario:
+    """Parse and validate scenario JSON text, within :data:`advisor.input_limits.SCENARIO_LIMITS`.
+
+    Raises
+    ------
+    ImportFormatError
+        For text that is not JSON, or beyond a limit (size, nesting, string
+        length, a number that is ``NaN``, ``Infinity`` or too large).
+    ScenarioValidationError
+        For JSON that is not a valid scenario.
+    """
+    return scenario_from_dict(load_json(text, source="", limits=SCENARIO_LIMITS))
 
 
 def load_scenario_file(path: str | Path) -> Scenario:
     """Read a scenario from a JSON file."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as error:
-        raise ImportFormatError(f"{path}: cannot read ({error.strerror})") from None
-    except UnicodeDecodeError:
-        raise ImportFormatError(f"{path}: not UTF-8 text") from None
+    # Size and file type are checked before reading: a FIFO would block, a huge file fill memory.
+    text = read_text_file(path, limits=SCENARIO_LIMITS)
     try:
         return scenario_from_json(text)
     except (ImportFormatError, ScenarioValidationError) as error:

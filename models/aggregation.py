@@ -291,7 +291,8 @@ def _confusion_counts(data: Annotations, posteriors_by_class: np.ndarray, transp
     sparse matrix-vector product (a loop over the k classes, never over labels).
     """
     k = data.n_classes
-    by_pair = np.stack([transposed @ posteriors_by_class[c] for c in range(k)])  # [c, j * k + l]
+    # One sparse-times-dense product for all classes at once (the loop runs in C).
+    by_pair = (transposed @ posteriors_by_class.T).T  # [c, j * k + l]
     return by_pair.reshape(k, data.n_raters, k).transpose(1, 0, 2)
 
 
@@ -335,7 +336,7 @@ def _run_em(data, truth, tol, max_iter, m_step, method: str) -> Aggregation:
     while iterations < max_iter:
         log_priors, log_confusion, log_prior_density = m_step(_confusion_counts(data, posteriors, transposed), posteriors)
         by_pair = log_confusion.transpose(1, 0, 2).reshape(k, data.n_raters * k)  # [c, j * k + l]
-        log_joint = np.stack([incidence @ by_pair[c] for c in range(k)]) + log_priors[:, None]
+        log_joint = np.ascontiguousarray((incidence @ by_pair.T).T) + log_priors[:, None]
         top = log_joint.max(axis=0)
         scaled = np.exp(log_joint - top)
         totals = scaled.sum(axis=0)
@@ -461,13 +462,14 @@ def one_coin_dawid_skene(
         accuracy = (correct + smoothing) / (per_rater + 2.0 * smoothing) if smoothing > 0 else correct / np.maximum(per_rater, 1.0)
         accuracy = np.clip(accuracy, floor, 1.0 - 1e-15)
         error = (1.0 - accuracy) / (k - 1)
-        confusion = np.broadcast_to(error[:, None, None], (data.n_raters, k, k)).copy()
+        # Logs of the R accuracies and error rates, spread into (R, k, k): one pass over the big array.
+        log_confusion = np.empty((data.n_raters, k, k))
+        log_confusion[...] = np.log(np.maximum(error, floor))[:, None, None]
         diagonal = np.arange(k)
-        confusion[:, diagonal, diagonal] = accuracy[:, None]
+        log_confusion[:, diagonal, diagonal] = np.log(np.maximum(accuracy, floor))[:, None]
         priors = posteriors.sum(axis=1) + smoothing
         priors = priors / priors.sum()
         log_priors = np.log(np.maximum(priors, floor))
-        log_confusion = np.log(np.maximum(confusion, floor))
         density = smoothing * (float(np.log(accuracy).sum()) + float(np.log(np.maximum(1.0 - accuracy, floor)).sum()) + float(log_priors.sum()))
         return log_priors, log_confusion, density
 

@@ -16,13 +16,13 @@ scenario and records where it came from.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Literal
 
 from advisor.errors import ImportFormatError, ScenarioValidationError
+from advisor.input_limits import CONFIG_LIMITS, QUOTE_CHARS, load_json, quote
 from advisor.scenario import (
     MAX_CATEGORIES,
     MAX_MULTI_SELECT,
@@ -45,7 +45,7 @@ __all__ = [
 FORMATS: tuple[str, ...] = ("label-studio", "argilla", "sagemaker")
 """Formats :func:`import_interface` reads; ``"auto"`` picks one of them."""
 
-MAX_CONFIG_BYTES = 5_000_000
+MAX_CONFIG_BYTES = CONFIG_LIMITS.max_bytes
 """Largest config file read, bytes. Real configs are a few kilobytes; the cap
 keeps a wrong file (a dataset export, a video) from filling memory."""
 
@@ -57,6 +57,12 @@ DEFAULT_FREE_TEXT_CHARS = 500
 (the schema's own default for ``free_text``)."""
 
 MAX_FREE_TEXT_CHARS = 100_000
+
+MAX_SUBJECT_CHARS = QUOTE_CHARS
+"""Longest control name quoted in a warning or error, characters (a name may be any length)."""
+
+MAX_FOUND_LISTED = 10
+"""Controls listed when a config has no question the model can represent."""
 
 WarningKind = Literal["unsupported", "default", "approximation", "ignored"]
 """What a warning reports: a control that was not mapped (``unsupported``), a
@@ -150,10 +156,11 @@ class ImportLog:
 
     def warn(self, subject: str, message: str, *, kind: WarningKind = "approximation", line: int | None = None) -> None:
         """Record a warning."""
-        self.warnings.append(ImportWarning(subject, message, kind, line))
+        self.warnings.append(ImportWarning(_truncate(subject, MAX_SUBJECT_CHARS), message, kind, line))
 
     def unsupported(self, subject: str, reason: str, *, line: int | None = None) -> None:
         """Record a control that is not mapped to a question, with the reason."""
+        subject = _truncate(subject, MAX_SUBJECT_CHARS)
         self.warnings.append(ImportWarning(subject, f"not mapped: {reason}", "unsupported", line))
         where = f" (line {line})" if line is not None else ""
         self.found.append(f"{subject}{where}: {reason}")
@@ -161,7 +168,7 @@ class ImportLog:
     def mapped(self, subject: str, fmt: ResponseFormat, *, line: int | None = None) -> None:
         """Record a control that became a question."""
         where = f" (line {line})" if line is not None else ""
-        self.found.append(f"{subject}{where}: {fmt.label()}")
+        self.found.append(f"{_truncate(subject, MAX_SUBJECT_CHARS)}{where}: {fmt.label()}")
 
     def has_warning_about(self, subject: str) -> bool:
         return any(warning.subject == subject for warning in self.warnings)
@@ -262,7 +269,9 @@ def build_result(
     """
     settings = dict(settings or {})
     if not questions:
-        found = "; ".join(log.found) if log.found else "no labeling controls at all"
+        found = "; ".join(log.found[:MAX_FOUND_LISTED]) if log.found else "no labeling controls at all"
+        if len(log.found) > MAX_FOUND_LISTED:
+            found += f"; and {len(log.found) - MAX_FOUND_LISTED:,} more"
         raise ImportFormatError(f"{source}: no question this app can model. Found: {found}")
     if len(questions) > MAX_QUESTIONS:
         raise ImportFormatError(
@@ -332,13 +341,16 @@ def _truncate(text: str, limit: int) -> str:
 
 # --------------------------------------------------------------- input
 def parse_json_config(text: str, source: str) -> Any:
-    """Parse JSON text, naming the line and column of a syntax error."""
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as error:
-        raise ImportFormatError(
-            f"{source}: not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}"
-        ) from None
+    """Parse JSON text within :data:`advisor.input_limits.CONFIG_LIMITS`.
+
+    Raises
+    ------
+    ImportFormatError
+        For a syntax error (naming its line and column), nesting deeper than
+        the limit (which would otherwise overflow the parser's stack), an
+        overlong string, or a number that is ``NaN``, ``Infinity`` or too large.
+    """
+    return load_json(text, source=source, limits=CONFIG_LIMITS)
 
 
 def read_config(path_or_text: str | Path) -> tuple[str, str, str | None]:
@@ -400,7 +412,7 @@ def detect_format(text: str, source: str = "<text>") -> str:
             return "sagemaker"
         if isinstance(data.get("questions"), list):
             return "argilla"
-    keys = ", ".join(sorted(data)[:10]) if isinstance(data, dict) else type(data).__name__
+    keys = ", ".join(quote(key, 40) for key in sorted(data)[:10]) if isinstance(data, dict) else type(data).__name__
     raise ImportFormatError(
         f"{source}: JSON that is neither Argilla dataset settings (a 'questions' list) nor a SageMaker "
         f"HumanTaskConfig; top-level keys: {keys or 'none'}. Pass --format to say which it is"

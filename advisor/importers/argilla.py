@@ -22,6 +22,7 @@ from __future__ import annotations
 from typing import Any
 
 from advisor.errors import ImportFormatError
+from advisor.input_limits import quote
 from advisor.importers import (
     DEFAULT_FREE_TEXT_CHARS,
     ImportLog,
@@ -95,6 +96,11 @@ def _question(entry: Any, index: int, source: str, log: ImportLog) -> Question |
     if not isinstance(settings, dict):
         raise ImportFormatError(f"{source}: {where} ('{name}') has no 'settings' object")
     question_type = settings.get("type", entry.get("type"))
+    if not isinstance(question_type, str):
+        raise ImportFormatError(
+            f"{source}: {where} ('{quote(name, 40)[1:-1]}'): the question type must be a text such as "
+            f"'label_selection', got {quote(question_type, 40)}"
+        )
     subject = f"{question_type} question '{name}'"
     options = settings.get("options")
     if question_type in ("label_selection", "multi_label_selection", "rating", "ranking"):

@@ -20,7 +20,6 @@ warned about, since other tasks may differ.
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from dataclasses import dataclass
@@ -31,6 +30,7 @@ from defusedxml import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidd
 from defusedxml.ElementTree import DefusedXMLParser
 
 from advisor.errors import ImportFormatError
+from advisor.input_limits import CONFIG_LIMITS, QUOTE_CHARS, load_json, quote
 from advisor.importers import (
     DEFAULT_FREE_TEXT_CHARS,
     ImportLog,
@@ -43,6 +43,9 @@ from advisor.importers import (
     single_choice_format,
 )
 from advisor.scenario import MAX_CATEGORIES, Question, ResponseFormat
+
+MAX_XML_DEPTH = 100
+"""Deepest nesting of tags read; Label Studio's templates nest fewer than ten levels."""
 
 DEFAULT_MAX_RATING = 5
 """Label Studio's ``Rating`` default ``maxRating`` (stars)."""
@@ -131,6 +134,9 @@ class _CommentRecordingBuilder:
         self.parser: DefusedXMLParser | None = None
         self.comments: list[tuple[str, int]] = []
         self.lines: dict[int, int] = {}
+        self.depth = 0
+        self.max_depth = 0
+        self.deepest_line = 0
 
     def _line(self) -> int:
         assert self.parser is not None
@@ -139,9 +145,13 @@ class _CommentRecordingBuilder:
     def start(self, tag: str, attrs: dict[str, str]) -> Element:
         element = self._builder.start(tag, attrs)
         self.lines[id(element)] = self._line()
+        self.depth += 1
+        if self.depth > self.max_depth:
+            self.max_depth, self.deepest_line = self.depth, self.lines[id(element)]
         return element
 
     def end(self, tag: str) -> Element:
+        self.depth -= 1
         return self._builder.end(tag)
 
     def data(self, data: str) -> None:
@@ -188,6 +198,12 @@ def parse_labeling_config(text: str, source: str = "<text>") -> tuple[Element, d
         line, column = error.position
         reason = _ERROR_POSITION.sub("", str(error))
         raise ImportFormatError(f"{source}: malformed XML at line {line}, column {column + 1}: {reason}") from None
+    if builder.max_depth > MAX_XML_DEPTH:
+        # The reader walks the tree recursively; a bound far above real configs keeps it off the stack limit.
+        raise ImportFormatError(
+            f"{source}: line {builder.deepest_line}: tags are nested {builder.max_depth:,} levels deep; a labeling "
+            f"config may nest at most {MAX_XML_DEPTH} levels"
+        )
     return root, builder.lines, builder.comments
 
 
@@ -207,9 +223,9 @@ def example_task_data(comments: list[tuple[str, int]]) -> dict[str, Any] | None:
         if not stripped.startswith("{"):
             continue
         try:
-            parsed = json.loads(stripped)
-        except json.JSONDecodeError:
-            continue
+            parsed = load_json(stripped, source="", limits=CONFIG_LIMITS)
+        except ImportFormatError:
+            continue  # not example data (or beyond the limits): the comment is ignored
         if isinstance(parsed, dict) and isinstance(parsed.get("data"), dict):
             return parsed["data"]
     return None
@@ -390,12 +406,16 @@ class _LabelStudioReader:
         raw = attrs.get(key)
         if raw is None or raw.strip() == "":
             return None
-        try:
-            return int(raw.strip())
-        except ValueError:
-            raise ImportFormatError(
-                f"{self.source}: line {line}: {subject}: {display}=\"{raw}\" must be a whole number"
-            ) from None
+        text = raw.strip()
+        # More digits than any count of options or rows can have; int() of thousands is slow or refused.
+        if len(text.lstrip("+-")) <= 9:
+            try:
+                return int(text)
+            except ValueError:
+                pass
+        raise ImportFormatError(
+            f"{self.source}: line {line}: {subject}: {display}={_shown(raw)} must be a whole number below 1,000,000,000"
+        )
 
     def _float_attr(self, attrs: dict[str, str], key: str, subject: str, line: int | None, *, display: str) -> float | None:
         raw = attrs.get(key)
@@ -406,7 +426,7 @@ class _LabelStudioReader:
         except ValueError:
             value = math.nan
         if not math.isfinite(value):
-            raise ImportFormatError(f"{self.source}: line {line}: {subject}: {display}=\"{raw}\" must be a number")
+            raise ImportFormatError(f"{self.source}: line {line}: {subject}: {display}={_shown(raw)} must be a finite number")
         return value
 
     def _from_task_data(self, value: str, subject: str, line: int | None, noun: str) -> int | None:
@@ -558,7 +578,19 @@ class _LabelStudioReader:
                 line=line,
             )
             return []
-        levels = math.floor((high - low) / step + 1e-9) + 1
+        # (high - low) / step overflows to infinity for max="1e308" or step="1e-320"; it is
+        # compared as a float before it is made an integer.
+        steps = (high - low) / step
+        if not math.isfinite(steps) or abs(steps) > 1e6:
+            count = "more than a million" if steps > 0 else "no"
+            self.log.unsupported(
+                subject,
+                f"from {low:g} to {high:g} in steps of {step:g} gives {count} values; only 2 to {MAX_CATEGORIES} "
+                f"values can be modelled as an ordinal scale",
+                line=line,
+            )
+            return []
+        levels = math.floor(steps + 1e-9) + 1
         if levels < 2 or levels > MAX_CATEGORIES:
             self.log.unsupported(
                 subject,
@@ -697,6 +729,11 @@ def _attr(element: Element | None, key: str) -> str | None:
         if name.lower() == key:
             return value
     return None
+
+
+def _shown(raw: str) -> str:
+    """An attribute value as written (``"ten"``), or cut short with its length when it is long."""
+    return f'"{raw}"' if len(raw) <= QUOTE_CHARS else quote(raw)
 
 
 def _true(value: str | None) -> bool:

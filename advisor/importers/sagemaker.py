@@ -27,6 +27,7 @@ import re
 from typing import Any
 
 from advisor.errors import ImportFormatError
+from advisor.input_limits import quote
 from advisor.importers import ImportLog, ImportResult, build_result, multi_select_format, parse_json_config, single_choice_format
 from advisor.scenario import MAX_RATERS, Question, ResponseFormat
 
@@ -36,6 +37,10 @@ placeholder, always warned about, to be replaced by the user."""
 
 MAX_SECONDS_PER_ITEM = 86_400
 """Longest ``campaign.seconds_per_item`` a scenario holds, s."""
+
+MAX_PRICE_PART = 1_000_000
+"""Largest Dollars, Cents or TenthFractionsOfACent read from a task price (a million dollars per task
+is far beyond any labeling job; the bound keeps the price a finite number)."""
 
 TASK_FORMATS: dict[str, str] = {
     "TextMultiClass": "categorical",
@@ -220,9 +225,11 @@ def _price(task: dict[str, Any], seconds: int, source: str, settings: dict[str, 
     parts = {}
     for key in ("Dollars", "Cents", "TenthFractionsOfACent"):
         value = amount.get(key, 0)
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        # The bound keeps the price a finite float (Cents = 10**400 would overflow the division).
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_PRICE_PART:
             raise ImportFormatError(
-                f"{source}: PublicWorkforceTaskPrice.AmountInUsd.{key} must be a whole number ≥ 0, got {value!r}"
+                f"{source}: PublicWorkforceTaskPrice.AmountInUsd.{key} must be a whole number from 0 to "
+                f"{MAX_PRICE_PART:,}, got {quote(value)}"
             )
         parts[key] = value
     price = parts["Dollars"] + parts["Cents"] / 100 + parts["TenthFractionsOfACent"] / 1000
@@ -272,7 +279,7 @@ def _required_int(task: dict[str, Any], key: str, source: str, *, low: int, high
     valid = not isinstance(value, bool) and isinstance(value, int) and value >= low and (high is None or value <= high)
     if not valid:
         allowed = f"from {low} to {high}" if high is not None else f"≥ {low}"
-        missing = "is missing" if value is None else f"must be a whole number {allowed}, got {value!r}"
+        missing = "is missing" if value is None else f"must be a whole number {allowed}, got {quote(value)}"
         raise ImportFormatError(f"{source}: HumanTaskConfig.{key} {missing}")
     return value
 

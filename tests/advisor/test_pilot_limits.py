@@ -1,0 +1,130 @@
+"""Pilot files: a bounded label alphabet, bounded memory, and CSV errors as one line.
+
+A pilot with 10,000 distinct labels used to die with ArrayMemoryError after
+allocating gigabytes; a cell over 131,072 characters raised ``_csv.Error``.
+"""
+
+from __future__ import annotations
+
+import io
+import tracemalloc
+
+import numpy as np
+import pytest
+
+from advisor import pilot as pilots
+from advisor.cli import main
+from advisor.errors import ImportFormatError
+
+
+def _csv(rows: list[tuple[str, ...]], header: str = "item,rater,label") -> bytes:
+    lines = [header] + [",".join(row) for row in rows]
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def _distinct_labels(count: int, *, question: str | None = None) -> list[tuple[str, ...]]:
+    rows = []
+    for index in range(count):
+        extra = (question,) if question is not None else ()
+        rows.append((f"item{index}", "r1", f"label{index}", *extra))
+        rows.append((f"item{index}", "r2", f"label{index}", *extra))
+    return rows
+
+
+def test_ten_thousand_distinct_labels_are_refused_naming_the_limit_and_numeric_scales(tmp_path, capsys):
+    path = tmp_path / "wide.csv"
+    path.write_bytes(_csv(_distinct_labels(10_000)))
+    tracemalloc.start()
+    try:
+        status = main(["pilot", "summary", str(path), "--boot", "0"])
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    err = capsys.readouterr().err
+    assert status == 2
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in err
+    assert "10,000 distinct labels" in lines[0]
+    assert f"at most {pilots.MAX_LABELS}" in lines[0]
+    assert "numeric" in lines[0] and "'scale'" in lines[0]
+    # Refused before any k×k array: the old code asked for 3.7 GB.
+    assert peak < 200 * 2**20
+
+
+def test_the_limit_is_inclusive():
+    accepted = pilots.read_pilot(_csv(_distinct_labels(pilots.MAX_LABELS)))
+    assert len(accepted.class_names) == pilots.MAX_LABELS
+    with pytest.raises(ImportFormatError, match=f"{pilots.MAX_LABELS + 1} distinct labels"):
+        pilots.read_pilot(_csv(_distinct_labels(pilots.MAX_LABELS + 1)))
+
+
+def test_gold_answers_count_towards_the_alphabet():
+    rows = [(f"item{i}", "r1", "a", f"g{i}") for i in range(pilots.MAX_LABELS)]
+    with pytest.raises(ImportFormatError, match=f"{pilots.MAX_LABELS + 1} distinct labels"):
+        pilots.read_pilot(_csv(rows, header="item,rater,label,gold"))
+
+
+def test_the_limit_is_per_question():
+    # Two questions of 80 labels each: 160 in the file, 80 per question.
+    rows = _distinct_labels(80, question="q1") + [
+        (f"other{i}", r, f"x{i}", "q2") for i in range(80) for r in ("r1", "r2")
+    ]
+    dataset = pilots.read_pilot(_csv(rows, header="item,rater,label,question"))
+    assert len(dataset.class_names) == 160
+    summary = pilots.summarize(dataset, question="q2", n_boot=0)
+    assert len(summary.classes) == 80
+    too_wide = rows + [(f"more{i}", "r1", f"y{i}", "q2") for i in range(30)]
+    with pytest.raises(ImportFormatError, match="question 'q2' of the pilot has 110 distinct labels"):
+        pilots.read_pilot(_csv(too_wide, header="item,rater,label,question"))
+
+
+def test_a_cell_over_the_csv_field_limit_is_one_line_with_its_line_number(tmp_path, capsys):
+    path = tmp_path / "cell.csv"
+    path.write_bytes(_csv([("i1", "r1", "a"), ("i1", "r2", "b"), ("i2", "r1", "x" * 200_000)]))
+    status = main(["pilot", "summary", str(path), "--boot", "0"])
+    err = capsys.readouterr().err
+    assert status == 2 and "Traceback" not in err
+    (line,) = err.strip().splitlines()
+    assert "line 4" in line and "longer than 131,072 characters" in line
+    assert len(line) < 400
+
+
+def _reference_spam_scores(confusion: np.ndarray) -> np.ndarray:
+    """Largest total-variation distance between two rows, pair by pair."""
+    scores = []
+    for matrix in confusion:
+        k = matrix.shape[0]
+        scores.append(max(0.5 * np.abs(matrix[a] - matrix[b]).sum() for a in range(k) for b in range(k)))
+    return np.array(scores)
+
+
+def test_spam_scores_in_blocks_equal_the_pairwise_definition():
+    rng = np.random.default_rng(7)
+    confusion = rng.dirichlet(np.ones(6), size=(300, 6))
+    np.testing.assert_allclose(pilots._spam_scores(confusion), _reference_spam_scores(confusion), rtol=0, atol=1e-12)
+
+
+def test_spam_scores_memory_is_bounded_by_blocks_not_by_raters():
+    rng = np.random.default_rng(3)
+    confusion = rng.dirichlet(np.ones(50), size=(400, 50))
+    # All raters at once would need 400 × 50³ × 8 bytes = 400 MB per temporary.
+    tracemalloc.start()
+    try:
+        scores = pilots._spam_scores(confusion)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 150 * 2**20
+    np.testing.assert_allclose(scores[:3], _reference_spam_scores(confusion[:3]), atol=1e-12)
+
+
+def test_rater_flag_uses_a_given_spam_score():
+    lazy = np.full((3, 3), 1 / 3)
+    assert pilots.rater_flag(lazy, 10) == "lazy"
+    # The same matrix with a (wrong) large score passed in is judged by the score given.
+    assert pilots.rater_flag(lazy, 10, spam_score=0.9) == "ok"
+
+
+def test_a_stream_source_with_many_labels_is_refused_too():
+    with pytest.raises(ImportFormatError, match="distinct labels"):
+        pilots.read_pilot(io.BytesIO(_csv(_distinct_labels(500))))
