@@ -13,15 +13,19 @@ with the examples.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QEvent,
     QItemSelectionModel,
     QModelIndex,
     QSortFilterProxyModel,
+    QObject,
     Qt,
     Signal,
 )
@@ -70,6 +74,24 @@ COLUMNS = ("Name", "Tags", "Updated")
 def blank_scenario(name: str) -> Scenario:
     """A new scenario with the schema's defaults and one 5-point ordinal question."""
     return Scenario(name=name, questions=(Question(name="rating", format=ResponseFormat(kind="ordinal", k=5)),))
+
+
+NAME_DIALOG_WIDTH = 520
+"""Width of the dialogs that ask for a scenario name, px: room for a long name
+(names have up to 200 characters) without scrolling inside the field."""
+
+
+def ask_name(parent: QWidget, title: str, label: str, text: str) -> str | None:
+    """Ask for a scenario name in a dialog wide enough to read it; None if cancelled."""
+    dialog = QInputDialog(parent)
+    dialog.setWindowTitle(title)
+    dialog.setLabelText(label)
+    dialog.setTextValue(text)
+    dialog.setMinimumWidth(NAME_DIALOG_WIDTH)
+    dialog.resize(max(NAME_DIALOG_WIDTH, dialog.fontMetrics().horizontalAdvance(text) + 80), dialog.sizeHint().height())
+    if not dialog.exec():
+        return None
+    return dialog.textValue()
 
 
 def _local(moment: datetime) -> datetime:
@@ -205,10 +227,19 @@ class ScenarioLibraryWidget(QWidget):
     parent
         Parent widget.
 
+    The list's selection is the scenario open in the editor (see
+    :meth:`set_current`): selecting another row asks to open it, and the
+    history always shows the open scenario. A filter that hides it leaves no
+    row selected rather than selecting another one.
+
     Signals
     -------
     open_requested(int)
-        The user asked to open this stored scenario (double-click, Enter, Open).
+        The user asked to open this stored scenario (selecting its row,
+        double-click, Enter, Open, Return in the search box).
+    new_blank_requested()
+        The user asked for a new blank scenario (New): the owner decides when
+        it is stored (:meth:`create_blank` stores one at once).
     scenario_created(int)
         A scenario was created here (new, duplicate, import).
     stored_changed(int)
@@ -218,6 +249,7 @@ class ScenarioLibraryWidget(QWidget):
     """
 
     open_requested = Signal(int)
+    new_blank_requested = Signal()
     scenario_created = Signal(int)
     stored_changed = Signal(int)
     scenario_deleted = Signal(int)
@@ -227,6 +259,9 @@ class ScenarioLibraryWidget(QWidget):
         super().__init__(parent)
         self._store = store
         self._undo_stack = QUndoStack(self)
+        # True while the widget itself moves the selection (filtering, refresh,
+        # set_current): only the user's selections ask to open a scenario.
+        self._syncing = False
         self._build()
         self.refresh()
 
@@ -259,6 +294,10 @@ class ScenarioLibraryWidget(QWidget):
             return None
         return self._model.summary(self._proxy.mapToSource(rows[0]).row()).id
 
+    def current_id(self) -> int | None:
+        """The scenario open in the editor (see :meth:`set_current`)."""
+        return self._model.current_id
+
     def select(self, stored_id: int) -> None:
         """Select a scenario in the list (clearing the filter if it hides it)."""
         row = self._model.row_of(stored_id)
@@ -266,19 +305,27 @@ class ScenarioLibraryWidget(QWidget):
             return
         index = self._proxy.mapFromSource(self._model.index(row, 0))
         if not index.isValid():
-            self._search.clear()
-            self._tag.setCurrentIndex(0)
+            with self._quietly():
+                self._search.clear()
+                self._tag.setCurrentIndex(0)
             index = self._proxy.mapFromSource(self._model.index(row, 0))
-        self._view.selectionModel().setCurrentIndex(
-            index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
-        )
+        with self._quietly():
+            self._view.selectionModel().setCurrentIndex(
+                index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+            )
         self._view.scrollTo(index)
+        self._on_selection_changed()
 
     def set_current(self, stored_id: int | None) -> None:
-        """Mark the scenario open in the editor (shown in bold) and select it."""
+        """Mark the scenario open in the editor (shown in bold), select it and
+        show its history; None (a scenario not stored) clears the selection."""
         self._model.current_id = stored_id
         if stored_id is not None:
             self.select(stored_id)
+        else:
+            with self._quietly():
+                self._view.selectionModel().clearSelection()
+            self._on_selection_changed()
         self._view.viewport().update()
 
     def refresh(self) -> None:
@@ -290,12 +337,18 @@ class ScenarioLibraryWidget(QWidget):
         except AdvisorError as error:
             self._warn("The library cannot be read", error)
             return
-        self._model.set_rows(rows)
-        self._update_tags(tags)
+        with self._quietly():
+            self._model.set_rows(rows)
+            self._update_tags(tags)
         self._count.setText(f"{len(rows)} scenario{'s' if len(rows) != 1 else ''}")
-        if selected is not None:
-            self.select(selected)
+        keep = self._model.current_id if self._model.current_id is not None else selected
+        if keep is not None and self._model.row_of(keep) is not None:
+            self.select(keep)
         self._update_history()
+
+    def free_name(self, base: str) -> str:
+        """``base``, or ``base (2)``, ``(3)``… when a stored scenario has that name."""
+        return self._unique_name(base)
 
     def create_blank(self) -> int | None:
         """Store a new blank scenario; returns its id (None on failure)."""
@@ -360,8 +413,8 @@ class ScenarioLibraryWidget(QWidget):
             return False
         old = self._model.summary(self._model.row_of(stored_id)).name
         if new_name is None:
-            new_name, accepted = QInputDialog.getText(self, "Rename scenario", "New name:", text=old)
-            if not accepted:
+            new_name = ask_name(self, "Rename scenario", "New name:", old)
+            if new_name is None:
                 return False
         new_name = new_name.strip()
         if not new_name or new_name == old:
@@ -385,8 +438,8 @@ class ScenarioLibraryWidget(QWidget):
         return True
 
     def restore_revision(self, revision: int) -> bool:
-        """Make an old revision of the selected scenario its newest."""
-        stored_id = self.selected_id()
+        """Make an old revision of the scenario in the history its newest."""
+        stored_id = self._history_id()
         if stored_id is None:
             return False
         try:
@@ -408,6 +461,7 @@ class ScenarioLibraryWidget(QWidget):
         self._search.setPlaceholderText("Search names, tags, notes…")
         self._search.setClearButtonEnabled(True)
         self._search.textChanged.connect(self._on_filter_changed)
+        self._search.installEventFilter(self)
         self._tag = QComboBox()
         self._tag.setToolTip("Show only scenarios with this tag")
         self._tag.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
@@ -444,12 +498,12 @@ class ScenarioLibraryWidget(QWidget):
         new_button.setToolTip("New blank scenario, or a copy of an example")
         new_button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
         new_menu = QMenu(new_button)
-        new_menu.addAction("Blank scenario", self.create_blank)
+        new_menu.addAction("Blank scenario", self.new_blank_requested.emit)
         examples = new_menu.addMenu("From example")
         for example in example_scenarios():
             examples.addAction(example.name, lambda e=example: self.create_from_example(e))
         new_button.setMenu(new_menu)
-        new_button.clicked.connect(self.create_blank)
+        new_button.clicked.connect(self.new_blank_requested.emit)
 
         self._open_button = QPushButton("Open")
         self._open_button.setToolTip("Open the selected scenario in the editor (double-click)")
@@ -557,7 +611,9 @@ class ScenarioLibraryWidget(QWidget):
         self._proxy.set_filter(self._search.text(), self._tag.currentData())
 
     def _update_history(self) -> None:
-        stored_id = self.selected_id()
+        # The history is of the open scenario when there is one (even if a
+        # filter hides its row), else of the selected row.
+        stored_id = self._history_id()
         self._history.setRowCount(0)
         if stored_id is None:
             self._history_title.setText("History")
@@ -584,7 +640,7 @@ class ScenarioLibraryWidget(QWidget):
 
     def _update_restore_button(self) -> None:
         items = self._history.selectedItems()
-        stored_id = self.selected_id()
+        stored_id = self._history_id()
         enabled = False
         if items and stored_id is not None:
             revision = items[0].data(Qt.ItemDataRole.UserRole)
@@ -598,12 +654,45 @@ class ScenarioLibraryWidget(QWidget):
             button.setEnabled(has_selection)
 
     # ------------------------------------------------------------ handlers
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if watched is self._search and event.type() == QEvent.Type.KeyPress:
+            key = event.key()
+            if key == Qt.Key.Key_Down and self._proxy.rowCount():
+                self._view.setFocus()
+                if not self._view.selectionModel().selectedRows():
+                    self._view.setCurrentIndex(self._proxy.index(0, 0))
+                return True
+            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self._proxy.rowCount():
+                rows = self._view.selectionModel().selectedRows()
+                index = rows[0] if rows else self._proxy.index(0, 0)
+                self._view.setFocus()
+                self._on_view_double_clicked(index)
+                return True
+        return super().eventFilter(watched, event)
+
     def _on_filter_changed(self, *_: Any) -> None:
-        self._proxy.set_filter(self._search.text(), self._tag.currentData())
+        with self._quietly():
+            self._proxy.set_filter(self._search.text(), self._tag.currentData())
+            current = self._model.current_id
+            row = self._model.row_of(current) if current is not None else None
+            index = self._proxy.mapFromSource(self._model.index(row, 0)) if row is not None else QModelIndex()
+            if index.isValid():
+                self._view.selectionModel().setCurrentIndex(
+                    index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+            elif current is not None:
+                # The open scenario is filtered out: select nothing rather than another scenario.
+                self._view.selectionModel().clear()
+        self._on_selection_changed()
 
     def _on_selection_changed(self, *_: Any) -> None:
         self._update_buttons()
         self._update_history()
+        if self._syncing:
+            return
+        selected = self.selected_id()
+        if selected is not None and self._model.current_id is not None and selected != self._model.current_id:
+            # Selecting a row opens it: the list, the editor and the history show one scenario.
+            self.open_requested.emit(selected)
 
     def _on_view_double_clicked(self, index: QModelIndex) -> None:
         if index.isValid():
@@ -632,6 +721,19 @@ class ScenarioLibraryWidget(QWidget):
             self.restore_revision(int(items[0].data(Qt.ItemDataRole.UserRole)))
 
     # ------------------------------------------------------------ internals
+    def _history_id(self) -> int | None:
+        current = self._model.current_id
+        return current if current is not None and self._model.row_of(current) is not None else self.selected_id()
+
+    @contextmanager
+    def _quietly(self) -> Iterator[None]:
+        """A context in which selection changes are the widget's own (no open request)."""
+        previous, self._syncing = self._syncing, True
+        try:
+            yield
+        finally:
+            self._syncing = previous
+
     def _unique_name(self, base: str) -> str:
         try:
             taken = {summary.name.lower() for summary in self._store.list(limit=LIST_LIMIT)}
@@ -689,4 +791,5 @@ if __name__ == "__main__":
     preview_app()
     widget = ScenarioLibraryWidget(preview_store())
     widget.open_requested.connect(lambda stored_id: widget.setWindowTitle(f"Open requested: {stored_id}"))
+    widget.new_blank_requested.connect(widget.create_blank)
     run_preview(widget, title="Scenario library", size=(520, 760))

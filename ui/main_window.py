@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
     QFileDialog,
-    QInputDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -43,7 +42,7 @@ from ui.compare import CompareWidget
 from ui.drafts import Draft, DraftKeeper, find_drafts
 from ui.editor import ScenarioEditorWidget
 from ui.help_dialogs import AboutDialog, MethodDialog
-from ui.library import ScenarioLibraryWidget, blank_scenario, format_time
+from ui.library import ScenarioLibraryWidget, ask_name, blank_scenario, format_time
 from ui.results import ResultsWidget
 from ui.settings import APP_NAME, data_dir, display_settings, ui_settings
 from ui.undo import ScenarioEditCommand
@@ -113,8 +112,14 @@ class MainWindow(QMainWindow):
         self._creating = False
         self._method_dialog: MethodDialog | None = None
         self._protocol_dock: QDockWidget | None = None
+        # A new blank scenario is stored at its first edit; until then it is this one.
+        self._pristine_blank: Scenario | None = None
         stored = self._initial_scenario(scenario_id)
-        self._state = ScenarioState(stored.scenario, stored_id=stored.id, revision=stored.revision)
+        if stored is None:
+            self._pristine_blank = blank_scenario("Untitled scenario")
+            self._state = ScenarioState(self._pristine_blank)
+        else:
+            self._state = ScenarioState(stored.scenario, stored_id=stored.id, revision=stored.revision)
         self._undo_group = QUndoGroup(self)
         self._editor_stack = QUndoStack(self)
         self._undo_group.addStack(self._editor_stack)
@@ -207,7 +212,7 @@ class MainWindow(QMainWindow):
         """Ask whether to save unsaved changes. True means "go ahead" (they
         were saved or discarded), False "stay" (cancelled, or the save failed)."""
         self._editor.commit_pending()
-        if not self._state.dirty:
+        if not self._state.dirty or self._is_pristine_blank():
             return True
         answer = QMessageBox.question(
             self, "Unsaved changes",
@@ -252,9 +257,8 @@ class MainWindow(QMainWindow):
     def save_as(self, name: str | None = None) -> bool:
         """Store the edits as a new scenario (asks for a name when not given)."""
         if name is None:
-            name, accepted = QInputDialog.getText(self, "Save as new scenario", "Name:",
-                                                  text=f"{self._state.scenario.name} (copy)")
-            if not accepted:
+            name = ask_name(self, "Save as new scenario", "Name:", f"{self._state.scenario.name} (copy)")
+            if name is None:
                 return False
         try:
             scenario = self._state.scenario.with_changes({"name": name})
@@ -291,7 +295,7 @@ class MainWindow(QMainWindow):
         return False
 
     # ------------------------------------------------------------ building
-    def _initial_scenario(self, scenario_id: int | None) -> StoredScenario:
+    def _initial_scenario(self, scenario_id: int | None) -> StoredScenario | None:
         candidates: list[int] = []
         if scenario_id is not None:
             candidates.append(scenario_id)
@@ -305,7 +309,7 @@ class MainWindow(QMainWindow):
         newest = self._store.list(limit=1)
         if newest:
             return self._store.get(newest[0].id)
-        return self._store.create(blank_scenario("Untitled scenario"), summary="created blank")
+        return None  # an empty library: a blank scenario, stored at its first edit
 
     def _build(self) -> None:
         self.setDockOptions(QMainWindow.DockOption.AnimatedDocks | QMainWindow.DockOption.AllowTabbedDocks)
@@ -336,6 +340,7 @@ class MainWindow(QMainWindow):
         self._library = ScenarioLibraryWidget(self._store)
         self._undo_group.addStack(self._library.undo_stack)
         self._library.open_requested.connect(self._on_library_open_requested)
+        self._library.new_blank_requested.connect(self._on_new_triggered)
         self._library.scenario_created.connect(self._on_library_scenario_created)
         self._library.stored_changed.connect(self._on_library_stored_changed)
         self._library.scenario_deleted.connect(self._on_library_scenario_deleted)
@@ -522,6 +527,7 @@ class MainWindow(QMainWindow):
             return None
 
     def _load(self, stored: StoredScenario) -> None:
+        self._pristine_blank = None
         self._state.load(stored.scenario, stored_id=stored.id, revision=stored.revision)
         # Commands refer to the scenario they edited: undo must not cross into another.
         self._editor_stack.clear()
@@ -596,7 +602,9 @@ class MainWindow(QMainWindow):
     def _on_tabs_current_changed(self, index: int) -> None:
         self._ensure_tab(index)
 
-    def _on_state_changed(self, _scenario: Scenario) -> None:
+    def _on_state_changed(self, scenario: Scenario) -> None:
+        if self._pristine_blank is not None and self._state.stored_id is None and scenario != self._pristine_blank:
+            self._store_first_edit(scenario)
         self._update_title()
 
     def _on_state_dirty_changed(self, _dirty: bool) -> None:
@@ -625,7 +633,9 @@ class MainWindow(QMainWindow):
             self._undo_group.setActiveStack(self._editor_stack)
 
     def _on_library_open_requested(self, stored_id: int) -> None:
-        self.open_scenario(stored_id)
+        if not self.open_scenario(stored_id):
+            # Stayed (cancelled): the list goes back to the scenario in the editor.
+            self._library.set_current(self._state.stored_id)
 
     def _on_library_scenario_created(self, stored_id: int) -> None:
         self._refresh_compare()
@@ -659,7 +669,30 @@ class MainWindow(QMainWindow):
             self._load(stored)
 
     def _on_new_triggered(self) -> None:
-        self._create_and_open(self._library.create_blank)
+        """A blank scenario in the editor; stored when first edited (see _store_first_edit)."""
+        if not self.maybe_keep_changes():
+            return
+        self._drafts.discard()
+        self._pristine_blank = blank_scenario(self._library.free_name("Untitled scenario"))
+        self._state.load(self._pristine_blank)
+        self._drafts.discard()  # an untouched blank is nothing to recover
+        self._editor_stack.clear()
+        self._library.set_current(None)
+        self.statusBar().showMessage("New blank scenario: it is stored when you first change it", 8000)
+
+    def _is_pristine_blank(self) -> bool:
+        return self._state.stored_id is None and self._state.scenario == self._pristine_blank
+
+    def _store_first_edit(self, scenario: Scenario) -> None:
+        try:
+            stored = self._store.create(scenario, summary="created blank")
+        except AdvisorError as error:
+            # E.g. renamed to a taken name: it stays unstored and is tried again at the next edit.
+            self.statusBar().showMessage(f"Not stored yet: {error}", 8000)
+            return
+        self._pristine_blank = None
+        self._state.mark_saved(stored.id, stored.revision)
+        self._after_store_write(stored.id)
 
     def _on_new_from_interface(self) -> None:
         from ui.interface_import import InterfaceImportDialog

@@ -5,6 +5,7 @@ the unit switch, help, and the remembered layout."""
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 import ui.main_window as main_window_module
@@ -168,12 +169,22 @@ def test_draft_is_deleted_after_saving(window):
     assert not path.exists()
 
 
-def test_library_and_file_menu_create_and_open(qtbot, window, store):
+def test_new_stores_nothing_until_the_first_edit(qtbot, window, store, answers):
     count = len(store.list())
     window.action("new").trigger()
-    assert len(store.list()) == count + 1
+    assert len(store.list()) == count and window.state.stored_id is None
     assert window.state.scenario.name == "Untitled scenario"
-    assert window.library.selected_id() == window.state.stored_id
+    assert window.library.selected_id() is None
+    # Switching away from an untouched blank asks nothing and stores nothing.
+    other = store.list()[0].id
+    assert window.open_scenario(other) and answers.asked == [] and len(store.list()) == count
+    window.library.new_blank_requested.emit()  # the library's New button
+    assert window.state.stored_id is None and len(store.list()) == count
+    window.editor.field_widget("raters.per_item").setValue(window.state.scenario.raters.per_item + 1)
+    assert len(store.list()) == count + 1
+    stored = store.get(window.state.stored_id)
+    assert stored.scenario == window.state.scenario and len(store.history(stored.id)) == 1
+    assert not window.state.dirty and window.library.selected_id() == stored.id
 
 
 def test_deleting_the_open_scenario_keeps_it_on_screen(window, store):
@@ -354,3 +365,68 @@ def test_pilot_calibration_in_place_is_one_undoable_edit(window, store, monkeypa
     assert window.state.stored_id == original_id and window.state.scenario.raters.correlation == 0.42
     window.undo_stack.undo()
     assert window.state.scenario == original
+
+
+def test_library_filter_never_shows_another_scenario_than_the_editor(qtbot, window, store, answers):
+    library = window.library
+    open_id, open_name = window.state.stored_id, window.state.scenario.name
+    other = next(s for s in store.list() if s.id != open_id)
+    library.search_field.setText(other.name)
+    assert library.visible_names() == [other.name]
+    # The open scenario is filtered out: nothing is selected, the history stays the open one's.
+    assert library.selected_id() is None and window.state.stored_id == open_id
+    assert open_name in library._history_title.text()
+    library.search_field.setText(open_name)
+    assert library.selected_id() == open_id == window.state.stored_id
+
+
+def test_selecting_a_row_opens_it_and_cancel_puts_the_selection_back(qtbot, window, store, answers):
+    from PySide6.QtWidgets import QMessageBox
+
+    library = window.library
+    first = window.state.stored_id
+    other = next(s for s in store.list() if s.id != first)
+    library.select(other.id)  # as the widget itself does: no open request
+    library.set_current(first)
+    row = next(r for r in range(library.table.model().rowCount())
+               if library.table.model().index(r, 0).data() == other.name)
+    qtbot.mouseClick(library.table.viewport(), Qt.MouseButton.LeftButton,
+                     pos=library.table.visualRect(library.table.model().index(row, 0)).center())
+    assert window.state.stored_id == other.id and library.selected_id() == other.id
+    assert other.name in library._history_title.text()
+    window.editor.field_widget("raters.per_item").setValue(window.state.scenario.raters.per_item + 1)
+    answers.answers.append(QMessageBox.StandardButton.Cancel)
+    back = next(r for r in range(library.table.model().rowCount())
+                if library.table.model().index(r, 0).data() != other.name)
+    qtbot.mouseClick(library.table.viewport(), Qt.MouseButton.LeftButton,
+                     pos=library.table.visualRect(library.table.model().index(back, 0)).center())
+    assert window.state.stored_id == other.id and library.selected_id() == other.id and window.state.dirty
+
+
+def test_down_and_return_in_the_search_box_reach_the_list(qtbot, window, store, answers):
+    library = window.library
+    other = next(s for s in store.list() if s.id != window.state.stored_id)
+    qtbot.mouseClick(library.search_field, Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(library.search_field, other.name)
+    qtbot.keyClick(library.search_field, Qt.Key.Key_Return)
+    assert window.state.stored_id == other.id and library.table.hasFocus()
+    library.search_field.setFocus()
+    library.search_field.clear()
+    qtbot.keyClick(library.search_field, Qt.Key.Key_Down)
+    assert library.table.hasFocus() and library.selected_id() == window.state.stored_id
+
+
+def test_the_save_as_dialog_is_wide_enough_for_a_name(qtbot, window, monkeypatch):
+    from PySide6.QtWidgets import QInputDialog
+
+    seen = []
+
+    def fake_exec(dialog):
+        seen.append((dialog.width(), dialog.textValue()))
+        return 0
+
+    monkeypatch.setattr(QInputDialog, "exec", fake_exec)
+    assert not window.save_as()
+    [(width, text)] = seen
+    assert width >= 480 and text == f"{window.state.scenario.name} (copy)"
+    assert width >= window.fontMetrics().horizontalAdvance(text)
