@@ -8,7 +8,13 @@ and major view::
     xvfb-run -a -s "-screen 0 1600x1000x24" .venv/bin/python scripts/screenshots.py -o screenshots
     QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/screenshots.py --readme
 
-``--readme`` also writes the main window to ``docs/screenshot-main.png``.
+``--readme`` also writes the main window to ``docs/screenshot-main.png``;
+``--layout`` writes it at 1280 × 800 and 1920 × 1080 to
+``docs/screenshot-1280x800.png`` and ``docs/screenshot-1920x1080.png`` and lists
+any text that does not fit its label (run it under a display of at least
+1920 × 1080)::
+
+    xvfb-run -a -s "-screen 0 1920x1200x24" .venv/bin/python scripts/screenshots.py --layout -o screenshots
 """
 
 from __future__ import annotations
@@ -26,6 +32,8 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 WAIT_LIMIT_S = 60.0
+LAYOUT_SIZES = ((1280, 800), (1920, 1080))
+"""Window sizes of the layout screenshots: a small laptop and a full-HD screen."""
 
 
 def _slug(text: str) -> str:
@@ -47,6 +55,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("-o", "--output", default="screenshots", help="folder for the PNGs (default ./screenshots)")
     parser.add_argument("--readme", action="store_true", help="also write docs/screenshot-main.png")
     parser.add_argument("--size", default="1600x1000", help="window size, WIDTHxHEIGHT (default 1600x1000)")
+    parser.add_argument("--layout", action="store_true",
+                        help="only the layout shots: docs/screenshot-1280x800.png and docs/screenshot-1920x1080.png")
     args = parser.parse_args(argv)
     width, height = (int(part) for part in args.size.lower().split("x"))
     output = Path(args.output)
@@ -87,6 +97,24 @@ def main(argv: list[str] | None = None) -> int:
     window.resize(width, height)
     window.show()
     results = window.results
+    if args.layout:
+        for size in LAYOUT_SIZES:
+            window.resize(*size)
+            settle(extra_ms=600)
+            if (window.width(), window.height()) != size:
+                raise RuntimeError(f"the window is {window.width()}×{window.height()}, not {size[0]}×{size[1]} "
+                                   "(too small a display, or a minimum size above it)")
+            settle(lambda: not results.evaluator.is_busy, extra_ms=800)
+            target = REPO / "docs" / f"screenshot-{size[0]}x{size[1]}.png"
+            window.grab().save(str(target))
+            written.append(target)
+            for problem in clipped_texts(window):
+                print(f"{size[0]}x{size[1]}: {problem}")
+        window.close()
+        store.close()
+        for path in written:
+            print(path)
+        return 0
 
     def results_ready() -> bool:
         if results.evaluator.is_busy:
@@ -178,6 +206,34 @@ def main(argv: list[str] | None = None) -> int:
     for path in written:
         print(path)
     return 0
+
+
+def clipped_texts(root) -> list[str]:
+    """Visible one-line labels and buttons below ``root`` whose text needs more
+    width than they have, and table columns narrower than their header."""
+    from PySide6.QtWidgets import QAbstractButton, QHeaderView, QLabel
+
+    problems = []
+    for label in root.findChildren(QLabel):
+        if label.isVisible() and label.text() and not label.wordWrap() and "<" not in label.text():
+            needed = label.fontMetrics().horizontalAdvance(label.text().split("\n")[0])
+            if needed > label.contentsRect().width() + 1:
+                problems.append(f"label {label.text()[:50]!r} needs {needed} px, has {label.contentsRect().width()}")
+    for button in root.findChildren(QAbstractButton):
+        if button.isVisible() and button.text() and button.sizeHint().width() > button.width() + 1:
+            problems.append(f"button {button.text()!r} needs {button.sizeHint().width()} px, has {button.width()}")
+    for header in root.findChildren(QHeaderView):
+        if not header.isVisible() or header.orientation() != header.orientation().Horizontal:
+            continue
+        for section in range(header.count()):
+            if header.isSectionHidden(section):
+                continue
+            text = str(header.model().headerData(section, header.orientation()) or "")
+            needed = max((header.fontMetrics().horizontalAdvance(line) for line in text.splitlines()), default=0)
+            if header.sectionSize(section) < needed and header.sectionViewportPosition(section) < header.width():
+                problems.append(f"column {text.splitlines()[0] if text else section!r} is {header.sectionSize(section)} "
+                                f"px, its header needs {needed}")
+    return problems
 
 
 if __name__ == "__main__":

@@ -67,6 +67,9 @@ ERROR_COLOUR = "#c62828"
 WARNING_COLOUR = "#8a5a00"
 HINT_COLOUR = "#6b6b6b"
 NOTES_COMMIT_MS = 600
+HINTS_BESIDE_MIN_WIDTH = 600
+"""Below this editor width (px) the unit-and-range hints go under their
+inputs: squeezed beside them they wrap to three or four lines."""
 """Typing in the notes is committed after this quiet time (ms), as one undo step."""
 
 K_LIMITS = FORMAT_K_LIMITS
@@ -526,6 +529,9 @@ class ScenarioEditorWidget(QWidget):
         self._undo_stack = undo_stack if undo_stack is not None else QUndoStack(self)
         self._fields: dict[str, QWidget] = {}
         self._hints: dict[str, QLabel] = {}
+        # Where each field's hint can go: (grid, row of the field); see _place_hints.
+        self._hint_places: dict[str, tuple[QGridLayout, int]] = {}
+        self._hints_beside = True
         self._error_labels: dict[str, QLabel] = {}
         self._warning_labels: dict[str, QLabel] = {}
         self._refreshers: list[Callable[[Scenario], None]] = []
@@ -693,6 +699,9 @@ class ScenarioEditorWidget(QWidget):
         help_ = field_help(path)
         row = grid.rowCount()
         caption = label or QLabel(help_.label)
+        if isinstance(caption, QLabel):
+            # A long label ("Target complexity log₂ M") takes two lines in a narrow editor.
+            caption.setWordWrap(True)
         caption.setToolTip(help_.tooltip())
         widget.setToolTip(help_.tooltip())
         grid.addWidget(caption, row, 0)
@@ -710,10 +719,12 @@ class ScenarioEditorWidget(QWidget):
             widget.setMaximumWidth(max(widget.maximumWidth() if widget.maximumWidth() < 16_000_000 else 0, 250))
             grid.addWidget(widget, row, 1)
             grid.addWidget(hint_label, row, 2)
+            self._hint_places[path] = (grid, row)
+        # Row + 1 is for the hint when it goes under the input (a narrow editor).
         error = _error_label()
-        grid.addWidget(error, row + 1, 1, 1, 2)
+        grid.addWidget(error, row + 2, 1, 1, 2)
         warning = _error_label(WARNING_COLOUR)
-        grid.addWidget(warning, row + 2, 1, 1, 2)
+        grid.addWidget(warning, row + 3, 1, 1, 2)
         self._fields[path] = widget
         self._error_labels[path] = error
         self._warning_labels[path] = warning
@@ -895,6 +906,10 @@ class ScenarioEditorWidget(QWidget):
         count.editingFinished.connect(on_count_edited)
         self._refreshers.append(refresh)
         holder.setMaximumWidth(300)
+        # Room for "log₂ M" and "1.5 bits" in full when the editor is narrow.
+        mode.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        bits.setMinimumWidth(90)
+        holder.setMinimumWidth(mode.sizeHint().width() + bits.minimumWidth() + holder_layout.spacing())
         self._add_row(grid, "target.log2_m", holder, hint="(0, 10 000] bits")
         self._fields["target.log2_m:bits"] = bits
         grid.addWidget(equivalent, grid.rowCount(), 1, 1, 2)
@@ -1035,6 +1050,30 @@ class ScenarioEditorWidget(QWidget):
         widgets += self.findChildren(CompactDoubleSpinBox)
         return widgets
 
+    def _place_hints(self, beside: bool) -> None:
+        """Hints beside their inputs (a wide editor) or under them (a narrow one)."""
+        for path, (grid, row) in self._hint_places.items():
+            hint = self._hints[path]
+            grid.removeWidget(hint)
+            if beside:
+                grid.addWidget(hint, row, 2)
+            else:
+                grid.addWidget(hint, row + 1, 1, 1, 2)
+            # An empty hint under its input would still take a row's spacing.
+            hint.setVisible(beside or bool(hint.text()))
+        self._hints_beside = beside
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        beside = self.width() >= HINTS_BESIDE_MIN_WIDTH
+        if beside != self._hints_beside:
+            self._place_hints(beside)
+
+    @property
+    def hints_beside(self) -> bool:
+        """True when the unit-and-range hints are beside their inputs, False when under them."""
+        return self._hints_beside
+
     def _update_money_hints(self, scenario: Scenario) -> None:
         currency = scenario.campaign.currency
         grid_hint = {
@@ -1167,6 +1206,8 @@ def _set_text(edit: QLineEdit, text: str) -> None:
     # alone when another field's edit refreshes the form.
     if edit.text() != text and not (edit.hasFocus() and edit.isModified()):
         edit.setText(text)
+        # The start of a long name is what identifies it, not its end.
+        edit.setCursorPosition(0)
 
 
 def _format_m(log2_m: float) -> str:

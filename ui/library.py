@@ -70,6 +70,10 @@ LIST_LIMIT = 10_000
 COLUMNS = ("Name", "Tags", "Updated")
 """The revision is in the history pane and the tooltip; the dock stays narrow."""
 
+TAGS_COLUMN_MIN_WIDTH = 340
+"""Below this library width (px) the Tags column is hidden, so that names get
+the room (tags stay in the tooltip, the tag filter and the search)."""
+
 
 def blank_scenario(name: str) -> Scenario:
     """A new scenario with the schema's defaults and one 5-point ordinal question."""
@@ -479,9 +483,13 @@ class ScenarioLibraryWidget(QWidget):
         self._view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self._view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self._view.setAlternatingRowColors(True)
-        self._view.setWordWrap(False)
+        # Two lines a row: long names ("Search relevance, 4-point scale, 3
+        # assessors") stay readable in a narrow dock; a fixed height keeps a
+        # long list cheap to lay out.
+        self._view.setWordWrap(True)
+        self._view.setTextElideMode(Qt.TextElideMode.ElideRight)
         self._view.verticalHeader().setVisible(False)
-        self._view.verticalHeader().setDefaultSectionSize(24)
+        self._view.verticalHeader().setDefaultSectionSize(2 * self._view.fontMetrics().lineSpacing() + 8)
         header = self._view.horizontalHeader()
         # The name gets the room; tags are elided (the tooltip lists them all).
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -596,6 +604,10 @@ class ScenarioLibraryWidget(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(splitter)
         self._update_buttons()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self._view.setColumnHidden(1, self.width() < TAGS_COLUMN_MIN_WIDTH)
 
     # ------------------------------------------------------------ refreshing
     def _update_tags(self, tags: list[str]) -> None:

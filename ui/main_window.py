@@ -51,6 +51,9 @@ if TYPE_CHECKING:
     from ui.recommendations import RecommendationsWidget
 
 SETTINGS_GROUP = "main_window"
+EDITOR_MIN_WIDTH = 360
+"""Narrowest editor pane, px: with the library dock and the results it keeps
+the window usable on a 1280-pixel-wide screen (the hints go under the inputs)."""
 DESIGN_TAB, RECOMMENDATIONS_TAB, COMPARE_TAB = 0, 1, 2
 # The recommendations tab and the dialogs of reports, interface configs,
 # pilots and the export protocol are imported when first opened: they load
@@ -314,7 +317,7 @@ class MainWindow(QMainWindow):
     def _build(self) -> None:
         self.setDockOptions(QMainWindow.DockOption.AnimatedDocks | QMainWindow.DockOption.AllowTabbedDocks)
         self._editor = ScenarioEditorWidget(self._state, self._editor_stack)
-        self._editor.setMinimumWidth(430)
+        self._editor.setMinimumWidth(EDITOR_MIN_WIDTH)
         self._results = ResultsWidget(self._state)
         self._design = QSplitter(Qt.Orientation.Horizontal)
         self._design.setObjectName("design_splitter")
@@ -477,8 +480,10 @@ class MainWindow(QMainWindow):
             if isinstance(value, QByteArray) and not value.isEmpty():
                 splitter.restoreState(value)
             elif key == "design_splitter":
-                # First run: a library of 330 px, an editor of 540 px, the rest for the results.
-                self.resizeDocks([self._library_dock], [330], Qt.Orientation.Horizontal)
+                # First run: a library of a fifth of the window (300 to 420 px), an
+                # editor of 540 px, the rest for the results.
+                self.resizeDocks([self._library_dock], [max(300, min(420, self.width() // 5))],
+                                 Qt.Orientation.Horizontal)
                 splitter.setSizes([540, max(sum(splitter.sizes()) - 540, 600)])
 
     def save_layout(self) -> None:
