@@ -383,8 +383,10 @@ class LockWait:
             except sqlite3.OperationalError as error:
                 if not _is_busy(error):
                     raise
+                if self.timeout_ms - self.quiet_ms <= 0:  # no time left to wait: refuse at once
+                    raise self.locked_error() from None
             self.notify(self.waiting_message())
-            set_timeout(max(self.timeout_ms - self.quiet_ms, 0))
+            set_timeout(self.timeout_ms - self.quiet_ms)
             try:
                 return action()
             except sqlite3.OperationalError as error:
@@ -1328,7 +1330,9 @@ class ScenarioStore:
         """Look for problems; an empty list means none were found.
 
         Checks SQLite's ``integrity_check`` and ``foreign_key_check``, the
-        schema revision, and for every scenario: that its current revision
+        schema revision, the schema's shape against :mod:`advisor.db_models`
+        (:func:`schema_problems`: every table, column, index and constraint
+        the app needs), and for every scenario: that its current revision
         exists and validates, that the indexed name, notes and tags match the
         JSON, and that every revision's JSON matches its stored hash.
 
@@ -1455,7 +1459,11 @@ def schema_problems(connection: Connection) -> tuple[list[str], bool]:
     context = MigrationContext.configure(connection, opts={"compare_type": True})
     problems: list[str] = []
     readable = True
-    for difference in compare_metadata(context, Base.metadata):
+    try:
+        differences = compare_metadata(context, Base.metadata)
+    except (SQLAlchemyError, LookupError, TypeError, ValueError) as error:  # reflection of an odd schema
+        return [f"schema: cannot be compared with the app's ({_one_line(error)})"], False
+    for difference in differences:
         line, rows_ok = _describe_schema_difference(difference)
         readable = readable and rows_ok
         if line:

@@ -353,3 +353,18 @@ def test_processes_opening_one_old_database_at_once_make_one_backup(tmp_path):
         copy.close()
     with ScenarioStore.open(old) as store:
         assert store.check() == []
+
+
+def test_a_zero_busy_timeout_refuses_a_locked_write_at_once_without_a_waiting_line(our_database, monkeypatch):
+    monkeypatch.setenv(ENV_BUSY_TIMEOUT, "0")
+    heard: list[str] = []
+    with ScenarioStore.open(our_database, on_lock_wait=heard.append) as store:
+        stored = store.list()[0]
+        holder = _hold(our_database, "BEGIN IMMEDIATE")
+        try:
+            with pytest.raises(DatabaseError, match="gave up after waiting 0 s"):
+                store.delete(stored.id)
+        finally:
+            holder.rollback()
+            holder.close()
+    assert heard == []
