@@ -17,6 +17,8 @@ import stat
 import subprocess
 import sys
 import textwrap
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -118,25 +120,26 @@ def test_a_symlink_to_a_database_file_opens(tmp_path, our_database):
 
 
 # ------------------------------------------------------ another's lock
-def _hold(path: Path, begin: str, journal_mode: str | None = None) -> sqlite3.Connection:
-    """Another connection (autocommit off by hand) that holds a lock on ``path``."""
+@contextmanager
+def held_lock(path: Path, begin: str, journal_mode: str | None = None) -> Iterator[None]:
+    """Another connection holds a lock on ``path`` (a write begun, not committed) while the block runs."""
     connection = sqlite3.connect(path, isolation_level=None)
-    if journal_mode is not None:
-        assert connection.execute(f"PRAGMA journal_mode = {journal_mode}").fetchone()[0] == journal_mode.lower()
-    connection.execute(begin)
-    connection.execute("UPDATE scenarios SET notes = notes WHERE id = (SELECT min(id) FROM scenarios)")
-    return connection
+    try:
+        if journal_mode is not None:
+            assert connection.execute(f"PRAGMA journal_mode = {journal_mode}").fetchone()[0] == journal_mode.lower()
+        connection.execute(begin)
+        connection.execute("UPDATE scenarios SET notes = notes WHERE id = (SELECT min(id) FROM scenarios)")
+        yield
+    finally:
+        connection.rollback()
+        connection.close()
 
 
 def test_a_write_lock_held_elsewhere_is_waited_for_with_a_message_then_refused(our_database):
     before = digest(our_database)
-    holder = _hold(our_database, "BEGIN IMMEDIATE")
-    try:
+    with held_lock(our_database, "BEGIN IMMEDIATE"):
         result = run_cli(["--db", str(our_database), "new", "blocked", "--from-example", "medical_xray_binary"], **{ENV_BUSY_TIMEOUT: "0.4"})
         reader = run_cli(["--db", str(our_database), "list"], **{ENV_BUSY_TIMEOUT: "0.4"})
-    finally:
-        holder.rollback()
-        holder.close()
     assert result.returncode == 2 and result.stdout == ""
     waiting, refusal = result.stderr.splitlines()
     assert waiting.startswith("waiting up to 0.4 s for another process to release its lock on ") and str(our_database) in waiting
@@ -150,12 +153,8 @@ def test_a_write_lock_held_elsewhere_is_waited_for_with_a_message_then_refused(o
 
 
 def test_an_exclusive_lock_on_a_rollback_journal_file_blocks_even_reading_and_is_refused(our_database):
-    holder = _hold(our_database, "BEGIN EXCLUSIVE", journal_mode="DELETE")
-    try:
+    with held_lock(our_database, "BEGIN EXCLUSIVE", journal_mode="DELETE"):
         result = run_cli(["--db", str(our_database), "list"], **{ENV_BUSY_TIMEOUT: "0.4"})
-    finally:
-        holder.rollback()
-        holder.close()
     assert result.returncode == 2 and result.stdout == ""
     lines = result.stderr.splitlines()
     assert len(lines) == 2 and lines[0].startswith("waiting up to 0.4 s"), result.stderr
@@ -163,22 +162,19 @@ def test_an_exclusive_lock_on_a_rollback_journal_file_blocks_even_reading_and_is
     assert run_cli(["--db", str(our_database), "list"]).returncode == 0  # once released, it opens
 
 
-def test_the_store_reports_the_wait_to_its_caller_and_refuses_the_write(our_database, monkeypatch):
-    monkeypatch.setenv(ENV_BUSY_TIMEOUT, "0.2")
+@pytest.mark.parametrize(("timeout", "messages"), [("0.2", 1), ("0", 0)], ids=["waits", "zero: refuses at once"])
+def test_the_store_reports_the_wait_to_its_caller_and_refuses_the_write(our_database, monkeypatch, timeout, messages):
+    monkeypatch.setenv(ENV_BUSY_TIMEOUT, timeout)
     heard: list[str] = []
     with ScenarioStore.open(our_database, on_lock_wait=heard.append) as store:
         stored = store.list()[0]
-        holder = _hold(our_database, "BEGIN IMMEDIATE")
-        try:
-            with pytest.raises(DatabaseError, match=r"locked by another process: gave up after waiting 0\.2 s"):
+        with held_lock(our_database, "BEGIN IMMEDIATE"):
+            with pytest.raises(DatabaseError, match=f"locked by another process: gave up after waiting {timeout} s"):
                 store.delete(stored.id)
-            assert len(heard) == 1 and heard[0].startswith("waiting up to 0.2 s")
+            assert len(heard) == messages and all(m.startswith(f"waiting up to {timeout} s") for m in heard)
             assert store.count() > 0  # reading goes on meanwhile
-        finally:
-            holder.rollback()
-            holder.close()
         assert store.delete(stored.id) == stored.id  # the lock is gone: the same write succeeds
-        assert len(heard) == 1
+        assert len(heard) == messages
 
 
 @pytest.mark.parametrize("value", ["soon", "-1", "nan", "4000"])
@@ -354,17 +350,3 @@ def test_processes_opening_one_old_database_at_once_make_one_backup(tmp_path):
     with ScenarioStore.open(old) as store:
         assert store.check() == []
 
-
-def test_a_zero_busy_timeout_refuses_a_locked_write_at_once_without_a_waiting_line(our_database, monkeypatch):
-    monkeypatch.setenv(ENV_BUSY_TIMEOUT, "0")
-    heard: list[str] = []
-    with ScenarioStore.open(our_database, on_lock_wait=heard.append) as store:
-        stored = store.list()[0]
-        holder = _hold(our_database, "BEGIN IMMEDIATE")
-        try:
-            with pytest.raises(DatabaseError, match="gave up after waiting 0 s"):
-                store.delete(stored.id)
-        finally:
-            holder.rollback()
-            holder.close()
-    assert heard == []
