@@ -33,6 +33,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/pilot.py
 	$(BIN)/python bench/gui.py
 	$(BIN)/python bench/kill.py
+	$(BIN)/python bench/fuzz.py
 
 screenshots: $(STAMP)
 	$(BIN)/python scripts/screenshots.py

@@ -40,6 +40,7 @@ from models.aggregation import Aggregation, Annotations, dawid_skene, majority_v
 from models.errors import InvalidArgumentError
 
 from advisor.errors import ImportFormatError
+from advisor.input_limits import quote
 from advisor.scenario import Provenance, Question, Scenario
 
 __all__ = [
@@ -225,7 +226,7 @@ class PilotDataset:
         """
         if self.questions is None or len(self.question_names) <= 1:
             if question is not None and question not in self.question_names:
-                raise ValueError(f"question: this pilot has no question {question!r}" + (
+                raise ValueError(f"question: this pilot has no question {quote(question)}" + (
                     f"; it has {', '.join(map(repr, self.question_names))}" if self.question_names else " (no question column)"
                 ))
             return self
@@ -235,7 +236,7 @@ class PilotDataset:
                 f"({', '.join(map(repr, self.question_names))}); name one"
             )
         if question not in self.question_names:
-            raise ValueError(f"question: this pilot has no question {question!r}; it has {', '.join(map(repr, self.question_names))}")
+            raise ValueError(f"question: this pilot has no question {quote(question)}; it has {', '.join(quote(q, 40) for q in self.question_names[:20])}")
         rows = np.flatnonzero(self.questions == self.question_names.index(question))
         return _subset(self, rows, question)
 
@@ -502,7 +503,7 @@ def _build_dataset(parsed: dict[str, Any], name: str, encoding: str, delimiter: 
     class_index = {c: i for i, c in enumerate(class_names)}
     labels = _codes(label_values, {raw: class_index[clean] for raw, clean in label_uniques.items()})
     if len(class_names) < 2:
-        raise ImportFormatError(f"the pilot has only one distinct label ({class_names[0]!r}); at least two are needed")
+        raise ImportFormatError(f"the pilot has only one distinct label ({quote(class_names[0])}); at least two are needed")
 
     gold = np.full(len(item_names), -1, dtype=np.int64)
     if gold_values is not None:
@@ -547,7 +548,7 @@ def _build_dataset(parsed: dict[str, Any], name: str, encoding: str, delimiter: 
 
 
 def _too_many_labels(question: str | None, count: int) -> ImportFormatError:
-    which = f"question {question!r} of the pilot" if question is not None else "the pilot"
+    which = f"question {quote(question)} of the pilot" if question is not None else "the pilot"
     return ImportFormatError(
         f"{which} has {count:,} distinct labels; a pilot question may have at most {MAX_LABELS} (the calibration "
         f"keeps a {MAX_LABELS}×{MAX_LABELS} confusion matrix per rater). Numeric labels (scores, measurements) "
@@ -582,10 +583,10 @@ def _parse_seconds(values: list[str], lines: np.ndarray) -> np.ndarray:
             try:
                 seconds[position] = float(value) if value.strip() else math.nan
             except ValueError:
-                raise ImportFormatError(f"line {lines[position]}: seconds must be a number, got {value!r}") from None
+                raise ImportFormatError(f"line {lines[position]}: seconds must be a number, got {quote(value)}") from None
     bad = np.flatnonzero(~np.isnan(seconds) & (~np.isfinite(seconds) | (seconds < 0)))
     if bad.size:
-        raise ImportFormatError(f"line {lines[bad[0]]}: seconds must be a finite number >= 0, got {values[bad[0]]!r}")
+        raise ImportFormatError(f"line {lines[bad[0]]}: seconds must be a finite number >= 0, got {quote(values[bad[0]])}")
     return seconds
 
 
@@ -601,8 +602,8 @@ def _check_gold_consistency(items: np.ndarray, row_gold: np.ndarray, lines: np.n
         first, second = order[conflict[0]], order[conflict[0] + 1]
         later, earlier = (second, first) if lines[second] > lines[first] else (first, second)
         raise ImportFormatError(
-            f"line {lines[later]}: item {item_names[items[later]]!r} has gold {class_names[row_gold[later]]!r}, "
-            f"but line {lines[earlier]} gave it gold {class_names[row_gold[earlier]]!r}"
+            f"line {lines[later]}: item {quote(item_names[items[later]])} has gold {quote(class_names[row_gold[later]])}, "
+            f"but line {lines[earlier]} gave it gold {quote(class_names[row_gold[earlier]])}"
         )
 
 
@@ -614,7 +615,7 @@ def _check_duplicates(items, raters, questions, lines, item_names, rater_names) 
     if repeated.size:
         first, second = order[repeated[0]], order[repeated[0] + 1]
         raise ImportFormatError(
-            f"line {lines[second]}: rater {rater_names[raters[second]]!r} labels item {item_names[items[second]]!r} "
+            f"line {lines[second]}: rater {quote(rater_names[raters[second]])} labels item {quote(item_names[items[second]])} "
             f"a second time (first at line {lines[first]}); keep one label per rater, item and question"
         )
 
@@ -995,7 +996,7 @@ def summarize(
     if len(pilot.class_names) > MAX_LABELS:
         raise _too_many_labels(question, len(pilot.class_names))
     if len(pilot.class_names) < 2:
-        raise ImportFormatError(f"{pilot.name}: only one distinct label ({pilot.class_names[0]!r}); at least two are needed")
+        raise ImportFormatError(f"{pilot.name}: only one distinct label ({quote(pilot.class_names[0])}); at least two are needed")
     question_name = question if question is not None else (pilot.question_names[0] if pilot.question_names else None)
     try:
         data = Annotations.from_arrays(

@@ -381,7 +381,7 @@ def upgrade_scenario_dict(data: dict[str, Any]) -> dict[str, Any]:
     version = data.get("schema_version", SCHEMA_VERSION)
     if not isinstance(version, int) or version < 1 or version > SCHEMA_VERSION:
         raise ScenarioValidationError(
-            f"schema_version: this app reads versions 1 to {SCHEMA_VERSION}, got {version!r}",
+            f"schema_version: this app reads versions 1 to {SCHEMA_VERSION}, got {quote(version)}",
             [("schema_version", f"must be 1 to {SCHEMA_VERSION}")],
         )
     data["schema_version"] = SCHEMA_VERSION

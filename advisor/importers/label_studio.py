@@ -468,7 +468,7 @@ class _LabelStudioReader:
         mode = attrs.get("choice", "single").strip().lower()
         if mode not in ("single", "single-radio", "multiple"):
             raise ImportFormatError(
-                f"{self.source}: line {line}: {subject}: choice=\"{attrs.get('choice')}\" is not one of "
+                f"{self.source}: line {line}: {subject}: choice={_shown(attrs.get('choice', ''))} is not one of "
                 f"single, single-radio, multiple"
             )
         dynamic = attrs.get("value", "").strip()
