@@ -46,6 +46,8 @@ from advisor.scenario import Provenance, Question, Scenario
 __all__ = [
     "MAX_ROWS",
     "MAX_LABELS",
+    "MAX_BYTES",
+    "check_pilot_size",
     "COLUMN_ALIASES",
     "PilotDataset",
     "PilotSummary",
@@ -64,6 +66,9 @@ __all__ = [
 
 MAX_ROWS = 1_000_000
 """Most label rows a pilot file may have."""
+
+MAX_BYTES = 256 * 2**20
+"""Largest pilot file read, bytes (256 MiB): a million label rows with names of a hundred characters."""
 
 MAX_LABELS = 100
 """Most distinct labels one pilot question may have. The calibration keeps a k×k confusion matrix
@@ -654,15 +659,33 @@ def read_pilot(source: str | os.PathLike[str] | bytes | BinaryIO, *, name: str |
     if not 1 <= int(max_rows) <= MAX_ROWS:
         raise ValueError(f"max_rows must be an integer from 1 to {MAX_ROWS}, got {max_rows}")
     if isinstance(source, (bytes, bytearray, memoryview)):
+        check_pilot_size(len(source), name or "pilot")
         return _read_binary(io.BytesIO(bytes(source)), name or "pilot", max_rows)
     if hasattr(source, "read"):
         return _read_binary(source, name or Path(str(getattr(source, "name", "pilot"))).name, max_rows)  # type: ignore[arg-type]
     path = Path(source)
     try:
+        if not path.is_file():
+            raise ImportFormatError(f"{path}: not a regular file" if path.exists() else f"{path}: no such file")
+        check_pilot_size(path.stat().st_size, str(path))
         with open(path, "rb") as handle:
             return _read_binary(handle, name or path.name, max_rows)
     except OSError as error:
         raise ImportFormatError(f"{path}: cannot read ({error.strerror})") from None
+
+
+def check_pilot_size(size: int, name: str) -> None:
+    """Refuse a pilot file over :data:`MAX_BYTES` before it is read.
+
+    Raises
+    ------
+    ImportFormatError
+        Naming the size and the limit.
+    """
+    if size > MAX_BYTES:
+        raise ImportFormatError(
+            f"{name}: {size:,} bytes is too large for a pilot file (at most {MAX_BYTES:,} bytes); split it into smaller files"
+        )
 
 
 def _read_binary(handle: BinaryIO, name: str, max_rows: int) -> PilotDataset:

@@ -104,8 +104,9 @@ def _looks_like_file(reference: str) -> bool:
 def _read_file(reference: str) -> tuple[bytes, str]:
     path = Path(reference)
     if not path.is_file():
-        raise ImportFormatError(f"{reference}: no such file")
+        raise ImportFormatError(f"{reference}: not a regular file" if path.exists() else f"{reference}: no such file")
     try:
+        pilots.check_pilot_size(path.stat().st_size, reference)
         return path.read_bytes(), str(path)
     except OSError as error:
         raise ImportFormatError(f"{reference}: cannot read ({error.strerror})") from None

@@ -128,3 +128,25 @@ def test_rater_flag_uses_a_given_spam_score():
 def test_a_stream_source_with_many_labels_is_refused_too():
     with pytest.raises(ImportFormatError, match="distinct labels"):
         pilots.read_pilot(io.BytesIO(_csv(_distinct_labels(500))))
+
+
+def test_a_pilot_file_over_the_size_limit_is_refused_before_it_is_read(tmp_path, capsys, monkeypatch):
+    path = tmp_path / "big.csv"
+    path.write_bytes(_csv(_distinct_labels(50)))
+    monkeypatch.setattr(pilots, "MAX_BYTES", 100)
+    with pytest.raises(ImportFormatError, match="too large for a pilot file"):
+        pilots.read_pilot(path)
+    assert main(["pilot", "summary", str(path), "--boot", "0"]) == 2
+    (line,) = capsys.readouterr().err.strip().splitlines()
+    assert "bytes is too large for a pilot file (at most 100 bytes)" in line
+
+
+def test_a_fifo_is_not_opened_as_a_pilot(tmp_path, capsys):
+    import os
+
+    fifo = tmp_path / "labels.csv"
+    os.mkfifo(fifo)
+    with pytest.raises(ImportFormatError, match="not a regular file"):
+        pilots.read_pilot(fifo)
+    assert main(["pilot", "summary", str(fifo)]) == 2
+    assert "not a regular file" in capsys.readouterr().err
