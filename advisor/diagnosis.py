@@ -5,8 +5,10 @@ diagnosis names the stage that binds in each context and what that means, the
 capacity gap in bits, whether any number of labels can reach the target
 (the Fano floor does not shrink with the number of items: when it exceeds the
 target risk, labels alone cannot reach the target, and the bits per item still
-missing are said), whether the ceiling's plateau lies above the target, the
-saturation warnings, and a one-paragraph verdict the reports print.
+missing are said), what the design achieves beside the floor and the verdict
+of method §8.4 ("meets" only when the achievable side meets the target), the
+items the value model needs, the saturation warnings, and a one-paragraph
+verdict the reports print.
 """
 
 from __future__ import annotations
@@ -44,6 +46,10 @@ def bits_text(nats: float) -> str:
     if bits == 0 or abs(bits) >= 0.01:
         return f"{bits:.2f}"
     return f"{bits:.2g}"
+
+
+def _count(value: int | None) -> str:
+    return "no finite number of" if value is None else f"{value:,}"
 
 
 def _stage_meaning(stage: str, context: ContextResult, scenario: Scenario) -> str:
@@ -129,8 +135,14 @@ class Diagnosis:
         Bits per item still missing (0 when the floor meets the target).
     plateau_above_target
         True when the ceiling, with unlimited items, stays above the target.
+    achievable
+        The achievable risk of the design (method §8.1).
+    decision
+        The evaluation's verdict: ``"meets"``, ``"cannot"`` or ``"undecided"``.
+    items_needed
+        The items the value model needs: ``{"at_least", "estimate", "at_most"}``.
     findings
-        Sentences with numbers: the floor, the gap, the plateau, the items needed.
+        Sentences with numbers: the floor, the achievable risk, the gap, the items needed.
     warnings
         Saturation and bound warnings with their numbers.
     verdict
@@ -148,7 +160,9 @@ class Diagnosis:
     missing_bits_per_item: float
     ceiling_plateau: float
     plateau_above_target: bool
-    items_needed: int | None
+    items_needed: dict[str, int | None]
+    achievable: float
+    decision: str
     findings: tuple[str, ...]
     warnings: tuple[str, ...]
     verdict: str
@@ -206,17 +220,20 @@ def diagnose(scenario: Scenario, evaluation: Evaluation) -> Diagnosis:
             f"The floor {evaluation.floor:.3f} meets the target {target:g}: the interface carries {capacity_bits:.2f} "
             f"bits per item, {needed_bits:.2f} are needed ({max(0.0, -gap_nats) / LN2:.2f} bits to spare)."
         )
-    if plateau_above:
+    findings.append(
+        f"The design achieves risk {evaluation.achievable:.3f} (MAP decoding of the vote histograms, label error "
+        f"{evaluation.label_error:.3f} per item); the floor is {evaluation.floor:.3f}, the target {target:g}."
+    )
+    needed = evaluation.items_needed
+    if needed.at_least is None:
+        findings.append(f"No number of items teaches a {evaluation.model_bits:g}-bit value model through this channel.")
+    else:
         findings.append(
-            f"The ceiling plateaus at {evaluation.ceiling_plateau:.3f}, above the target {target:g}: no number of "
-            f"items lets the {evaluation.ceiling_form} ceiling certify the target."
+            f"A {evaluation.model_bits:g}-bit value model needs at least {needed.at_least:,} items (Fano), about "
+            f"{_count(needed.estimate)} (normal approximation) and at most {_count(needed.at_most)} (Gallager); the "
+            f"campaign has {evaluation.items:,}."
         )
-    elif evaluation.items_needed is not None:
-        findings.append(
-            f"The {evaluation.ceiling_form} ceiling reaches the target with {evaluation.items_needed:,} items "
-            f"(the campaign has {evaluation.items:,}; ceiling now {evaluation.ceiling:.3f}, plateau "
-            f"{evaluation.ceiling_plateau:.3f})."
-        )
+    findings.append(evaluation.verdict_text)
     for context in contexts:
         findings.append(f"In {context.name!r} the {context.binding_stage} stage binds: {context.meaning}.")
 
@@ -237,11 +254,7 @@ def diagnose(scenario: Scenario, evaluation: Evaluation) -> Diagnosis:
     body = f" What limits it: {limits}."
     if cannot:
         body += " Spend on the interface (see the levers), not on more items."
-    if plateau_above:
-        body += (f" The upper bound cannot certify the target with any number of items (its plateau is "
-                 f"{evaluation.ceiling_plateau:.3f}).")
-    elif evaluation.items_needed is not None:
-        body += f" The ceiling certifies the target from {evaluation.items_needed:,} items."
+    body += " " + evaluation.verdict_text
     saturated = scenario.bounds.observed_risk > 0 and any(w.startswith("Saturation") for w in evaluation.warnings)
     if saturated:
         body += (f" The observed risk {scenario.bounds.observed_risk:g} is below the floor: the learner fits more "
@@ -259,7 +272,9 @@ def diagnose(scenario: Scenario, evaluation: Evaluation) -> Diagnosis:
         missing_bits_per_item=missing_bits,
         ceiling_plateau=evaluation.ceiling_plateau,
         plateau_above_target=plateau_above,
-        items_needed=evaluation.items_needed,
+        items_needed=evaluation.items_needed.to_dict(),
+        achievable=evaluation.achievable,
+        decision=evaluation.verdict,
         findings=tuple(findings),
         warnings=tuple(evaluation.warnings),
         verdict=verdict,

@@ -12,25 +12,25 @@ opened and evaluated.
 
 Splitting a question
 --------------------
-Questions are parallel channels about independent parts of the target
-(method §4), so a split is modelled as the same question asked twice, as two
-rubric dimensions with the same format: the item then carries two answers
-(twice the alphabet, ``2 ln k`` at most) while each answer gets half of the
-original question's judgment time (a fixed share is halved between the two;
-automatic shares stay automatic and are water-filled). The target itself is
-unchanged. A split therefore pays when the question is saturated (its
-capacity is close to ``ln k``, time is plentiful) and costs when time is
-scarce, which is exactly the rubric trade-off.
+A split asks the question twice, as two rubric dimensions with the same
+format, each with half of the original question's judgment time (a fixed
+share is halved between the two; automatic shares stay automatic and are
+water-filled). The target does not change, so the two answers are about the
+*same part* of it (method §8.4): both questions carry the original's ``part``,
+their joint information is at most that part's (``ln k``, not ``2 ln k``), and
+they are decoded together from their joint kernel. A split therefore pays only
+when two half-time looks at the same part tell more than one full-time look.
 
 Ranking
 -------
-Improvements first: those that cost nothing (or save money) by the
-information they gain, then those that cost money by the information gained
-per unit of money; then levers that change nothing, then those that lose
-information (least loss first); levers that do not apply to this scenario come
-last. The information a lever gains is ``ΔC̄`` except for the narrower target,
-which leaves ``C̄`` unchanged and instead lowers the capacity the target needs:
-its gain is that reduction (both close the capacity gap by the same amount).
+By what a lever does to the design's decisions (method §8.4), not to a
+ceiling that rises with capacity: its *gain* is the fall of the achievable
+risk (the error the design achieves), with the fall of the items the value
+model needs (the estimate) breaking ties. Improvements first: those that cost
+nothing (or save money) by their gain, then those that cost money by gain per
+unit of money; then levers that change nothing, then those that make things
+worse (least loss first); levers that do not apply come last. ``ΔC̄`` and the
+change of the floor are reported beside it.
 """
 
 from __future__ import annotations
@@ -54,6 +54,8 @@ READING_CUT = 0.25
 """Relative cut of the words to read per item of the reading lever (−25 %)."""
 SAME_INFORMATION_NATS = 1e-12
 """Changes of information smaller than this (nats) count as no change (rounding)."""
+SAME_RISK = 1e-9
+"""Changes of the achievable risk smaller than this count as no change (rounding)."""
 
 ProgressCallback = Callable[[int, int], bool]
 
@@ -101,6 +103,13 @@ class LeverResult:
         narrower target.
     changes
         The dotted-path changes applied (:meth:`Scenario.with_changes`).
+    delta_achievable
+        Change of the achievable risk (method §8.1), risk units in [−1, 1].
+    delta_items_needed
+        Change of the items the value model needs (the estimate; None where
+        either side needs no finite number).
+    achievable_per_cost
+        ``−delta_achievable / delta_cost`` when the lever costs money, else None.
     """
 
     key: str
@@ -117,11 +126,19 @@ class LeverResult:
     reason: str
     delta_needed_nats: float = 0.0
     changes: dict[str, Any] = field(default_factory=dict)
+    delta_achievable: float = 0.0
+    delta_items_needed: int | None = None
+    achievable_per_cost: float | None = None
 
     @property
     def gain_nats(self) -> float:
-        """How much the lever closes the capacity gap, nats per item (the ranking's measure)."""
+        """How much the lever closes the capacity gap, nats per item."""
         return self.delta_capacity_nats - self.delta_needed_nats
+
+    @property
+    def gain(self) -> float:
+        """How much the lever lowers the achievable risk (the ranking's measure), risk units."""
+        return -self.delta_achievable
 
     def to_dict(self, unit: str = "bits") -> dict[str, Any]:
         """JSON-ready data; with ``unit="bits"`` each ``_nats`` value gets a ``_bits`` twin."""
@@ -138,9 +155,16 @@ class LeverResult:
             "gain_nats": self.gain_nats,
             "delta_floor": self.delta_floor,
             "delta_ceiling": self.delta_ceiling,
+            "delta_achievable": self.delta_achievable,
+            "delta_items_needed": self.delta_items_needed,
+            "gain": self.gain,
             "delta_cost": self.delta_cost,
             "capacity_per_cost_nats": self.capacity_per_cost,
+            "achievable_per_cost": self.achievable_per_cost,
             "floor": self.evaluation.floor if self.evaluation else None,
+            "achievable": self.evaluation.achievable if self.evaluation else None,
+            "verdict": self.evaluation.verdict if self.evaluation else None,
+            "items_needed": self.evaluation.items_needed.to_dict() if self.evaluation else None,
             "ceiling": self.evaluation.ceiling if self.evaluation else None,
             "cost": self.evaluation.cost if self.evaluation else None,
             "changes": self.changes,
@@ -254,7 +278,7 @@ def _structure_proposals(scenario: Scenario) -> list[_Proposal]:
     proposals: list[_Proposal] = []
     for index, question in enumerate(scenario.questions):
         split = [dict(q) for q in questions]
-        first = dict(split[index])
+        first = dict(split[index], part=question.part or question.name)
         second = dict(first, name=_split_name(scenario, question.name))
         if first["time_share"] is not None:
             first["time_share"] = second["time_share"] = first["time_share"] / 2.0
@@ -262,7 +286,8 @@ def _structure_proposals(scenario: Scenario) -> list[_Proposal]:
         time = "half its time each" if question.time_share is not None else "time water-filled between them"
         proposals.append(_Proposal(
             f"split:{question.name}",
-            f"Splitting {question.name!r} into two rubric dimensions (same format, {time})",
+            f"Splitting {question.name!r} into two rubric dimensions about the same part of the target "
+            f"(same format, {time})",
             {"questions": split},
         ))
     for index, question in enumerate(scenario.questions):
@@ -348,16 +373,28 @@ def _proposals(scenario: Scenario) -> list[_Proposal]:
 
 
 # ------------------------------------------------------------------ evaluation
+def _items_text(evaluation: Evaluation) -> str:
+    estimate = evaluation.items_needed.estimate
+    return "none suffices" if estimate is None else f"about {estimate:,}"
+
+
 def _explanation(proposal: _Proposal, base: Evaluation, result: Evaluation, delta_capacity: float,
                  delta_needed: float, delta_cost: float) -> str:
-    if proposal.key == "narrower-target":
-        effect = f"lowers the capacity needed by {bits_text(-delta_needed)} bits per item"
-    elif delta_capacity > SAME_INFORMATION_NATS:
-        effect = f"adds {bits_text(delta_capacity)} bits per item"
-    elif delta_capacity < -SAME_INFORMATION_NATS:
-        effect = f"loses {bits_text(-delta_capacity)} bits per item"
+    delta = result.achievable - base.achievable
+    if abs(delta) <= SAME_RISK:
+        effect = f"leaves the achievable risk at {base.achievable:.3f}"
+    elif delta < 0:
+        effect = f"lowers the achievable risk {base.achievable:.3f} → {result.achievable:.3f}"
     else:
-        effect = "leaves the information per item unchanged"
+        effect = f"raises the achievable risk {base.achievable:.3f} → {result.achievable:.3f}"
+    if proposal.key == "narrower-target":
+        information = f"lowers the capacity needed by {bits_text(-delta_needed)} bits per item"
+    elif delta_capacity > SAME_INFORMATION_NATS:
+        information = f"adds {bits_text(delta_capacity)} bits per item"
+    elif delta_capacity < -SAME_INFORMATION_NATS:
+        information = f"loses {bits_text(-delta_capacity)} bits per item"
+    else:
+        information = "leaves the information per item unchanged"
     if delta_cost > 0:
         price = f"for {money(delta_cost, base.currency)}"
     elif delta_cost < 0:
@@ -368,8 +405,8 @@ def _explanation(proposal: _Proposal, base: Evaluation, result: Evaluation, delt
     if proposal.key == "water-fill" and result.contexts:
         names = [q.name for q in result.contexts[0].questions]
         shares = "; shares " + ", ".join(f"{n} {100 * s:.0f} %" for n, s in zip(names, result.time_shares))
-    return (f"{proposal.title} {effect} {price} (floor {base.floor:.3f} → {result.floor:.3f}, "
-            f"ceiling {base.ceiling:.3f} → {result.ceiling:.3f}{shares}).")
+    return (f"{proposal.title} {effect} and {information} {price} (floor {base.floor:.3f} → {result.floor:.3f}, "
+            f"items needed {_items_text(base)} → {_items_text(result)}, verdict {result.verdict}{shares}).")
 
 
 def _not_applicable(proposal: _Proposal, reason: str) -> LeverResult:
@@ -392,6 +429,8 @@ def _evaluate_lever(scenario: Scenario, base: Evaluation, proposal: _Proposal) -
     delta_capacity = result.capacity_nats - base.capacity_nats
     delta_needed = result.capacity_needed_nats - base.capacity_needed_nats
     delta_cost = result.cost - base.cost
+    delta_achievable = result.achievable - base.achievable
+    before, after = base.items_needed.estimate, result.items_needed.estimate
     return LeverResult(
         key=proposal.key,
         title=proposal.title,
@@ -407,25 +446,35 @@ def _evaluate_lever(scenario: Scenario, base: Evaluation, proposal: _Proposal) -
         reason="",
         delta_needed_nats=delta_needed,
         changes=dict(proposal.changes),
+        delta_achievable=delta_achievable,
+        delta_items_needed=None if before is None or after is None else after - before,
+        achievable_per_cost=-delta_achievable / delta_cost if delta_cost > 0 else None,
     )
+
+
+def _items_gain(lever: LeverResult) -> float:
+    """Fall of the items needed (estimate), for ties; 0 where either side needs no finite number."""
+    return 0.0 if lever.delta_items_needed is None else -float(lever.delta_items_needed)
 
 
 def _rank_key(lever: LeverResult) -> tuple:
     if not lever.applicable:
-        return (4, 0.0, lever.key)
-    gain = lever.gain_nats
-    if gain > SAME_INFORMATION_NATS:
+        return (4, 0.0, 0.0, lever.key)
+    gain = lever.gain
+    items = _items_gain(lever)
+    if gain > SAME_RISK or (abs(gain) <= SAME_RISK and items > 0):
         if lever.delta_cost <= 0:
-            return (0, -gain, lever.key)
-        return (1, -gain / lever.delta_cost, lever.key)
-    if gain >= -SAME_INFORMATION_NATS:
-        return (2, lever.delta_cost, lever.key)
-    return (3, -gain, lever.key)
+            return (0, -gain, -items, lever.key)
+        return (1, -gain / lever.delta_cost, -items / lever.delta_cost, lever.key)
+    if gain >= -SAME_RISK and items >= 0:
+        return (2, lever.delta_cost, 0.0, lever.key)
+    return (3, -gain, -items, lever.key)
 
 
 def rank(levers: list[LeverResult]) -> list[LeverResult]:
-    """Order levers: free gains by information, paid gains by information per
-    money, no change, losses (smallest first), then the inapplicable ones."""
+    """Order levers: free gains by the fall of the achievable risk, paid gains by
+    that fall per money, no change, losses (smallest first), then the
+    inapplicable ones; ties by the fall of the items needed."""
     return sorted(levers, key=_rank_key)
 
 

@@ -1,7 +1,9 @@
 """The optimiser: the cheapest design that meets the target, and the cost–floor frontier.
 
-Method §6: minimise the campaign cost ``m · r · T/3600 · wage · (1 + fee)``
-subject to the risk floor ``≤ ε`` and the constraints — a budget cap, a
+Method §6 and §8.4: minimise the campaign cost ``m · r · T/3600 · wage · (1 + fee)``
+subject to the verdict ``meets`` (the achievable risk at most ``ε`` and the
+items enough for the value model; the floor ``≤ ε`` is only necessary) and
+the constraints — a budget cap, a
 deadline (``rater-hours / raters available ≤ deadline hours``), the raters
 available (also the most raters one item can have) and a maximum number of
 raters per item — over the raters per item ``r``, the time per item ``T`` and
@@ -37,12 +39,15 @@ nats); capacity between nodes is a monotone cubic (PCHIP) in ``d′``, and each
 context maps seconds to ``d′`` with :func:`models.timing.dprime`. Every
 design's water-filled total is then a vectorised max-plus convolution of its
 questions' gain tables. These screened values (about 1e-3 nats from the exact
-ones) only rank designs: the cheapest designs within :data:`SCREEN_MARGIN_NATS`
-of the needed capacity are checked with :func:`advisor.evaluate.evaluate` in
-cost order until one meets the target; the next cheaper time on the grid is
-checked to miss it; among the formats that cost the same, the lowest floor is
-recommended. Its checked numbers replace the screened ones on the frontier;
-other frontier points carry screened numbers (``checked`` False).
+ones) only rank designs: the floor's capacity need prunes the grid, then, per
+block of formats and raters and in order of its cheapest remaining candidate,
+the first time on the grid whose :func:`advisor.evaluate.evaluate` verdict is
+``meets`` is found by galloping and bisection (the verdict improves with
+time); a block whose cheapest candidate costs more than the best design found
+is skipped. Among the formats that cost the same, the lowest achievable risk
+is recommended. The frontier (cost against floor, by the screening) is thinned
+and each of its points is evaluated, so it shows floor, achievable risk and
+verdict of the designs it names.
 
 The recommended scenario fixes the water-filled shares the optimiser found,
 so that evaluating it reproduces the checked numbers (letting evaluate
@@ -94,10 +99,14 @@ SEARCH_TOLERANCE = 1e-5
 """Blahut–Arimoto gap (nats) of the panel capacities behind the screening."""
 SCREEN_MARGIN_NATS = 0.01
 """Designs screened within this of the needed capacity (nats) are checked exactly."""
-MAX_CHECKS = 40
+MAX_CHECKS = 160
 """Most exact evaluations spent on finding the recommended design."""
 MAX_FRONTIER_POINTS = 60
 """The frontier is thinned to at most this many points (evenly, keeping its ends)."""
+THRESHOLD_START_NATS = 0.02
+"""First step of the capacity margin the recommended design's search learns (nats)."""
+FRONTIER_EVALUATIONS = 24
+"""Frontier points evaluated exactly (floor, achievable risk, verdict) and returned."""
 
 ProgressCallback = Callable[[int, int], bool]
 
@@ -145,12 +154,16 @@ class FrontierPoint:
     rater_hours: float
     time_shares: tuple[float, ...]
     checked: bool
+    achievable: float = 1.0
+    verdict: str = "undecided"
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready data (the scenario as its JSON)."""
         return {
             "cost": self.cost,
             "floor": self.floor,
+            "achievable": self.achievable,
+            "verdict": self.verdict,
             "ceiling": self.ceiling,
             "capacity_nats": self.capacity_nats,
             "capacity_bits": self.capacity_nats / LN2,
@@ -177,7 +190,9 @@ class OptimizationResult:
         Its evaluation by :func:`advisor.evaluate.evaluate` (no curves).
     frontier
         Pareto frontier of (cost, floor) over the feasible designs, by
-        increasing cost and decreasing floor; no point is dominated.
+        increasing cost and decreasing floor, thinned to
+        :data:`FRONTIER_EVALUATIONS` points, each evaluated exactly (its
+        floor, achievable risk and verdict).
     evaluated
         Designs screened plus exact evaluations made.
     cancelled
@@ -191,6 +206,9 @@ class OptimizationResult:
         Ratio of neighbouring times on the grid (its relative resolution + 1).
     checks
         Exact evaluations made.
+    cheapest_not_ruled_out
+        Cost of the cheapest design checked whose verdict is not ``cannot``
+        (the floor's side of the answer); None when none was found.
     """
 
     recommended: Scenario | None
@@ -202,6 +220,7 @@ class OptimizationResult:
     candidates: int = 0
     time_ratio: float = 1.0
     checks: int = 0
+    cheapest_not_ruled_out: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready data: ``recommended`` is the scenario JSON (or None)."""
@@ -210,9 +229,12 @@ class OptimizationResult:
             "recommended": self.recommended.to_dict() if self.recommended is not None else None,
             "recommended_evaluation": None if ev is None else {
                 "cost": ev.cost, "rater_hours": ev.rater_hours, "floor": ev.floor, "ceiling": ev.ceiling,
+                "achievable": ev.achievable, "verdict": ev.verdict,
+                "items_needed": ev.items_needed.to_dict(),
                 "capacity_nats": ev.capacity_nats, "capacity_bits": ev.capacity_nats / LN2,
                 "target_risk": ev.target_risk, "currency": ev.currency,
             },
+            "cheapest_not_ruled_out": self.cheapest_not_ruled_out,
             "frontier": [point.to_dict() for point in self.frontier],
             "evaluated": self.evaluated,
             "candidates": self.candidates,
@@ -824,13 +846,6 @@ def _conclude(search: _Search, blocks: list[tuple[tuple[int, ...], int, np.ndarr
     search.cancel = None
     check_limit = 1 if cancelled else MAX_CHECKS
 
-    # ---- recommended: cheapest design whose exact evaluation meets the target
-    heap: list[tuple[float, int, int]] = []
-    for b, (combo, raters, capacity, ok, costs, _) in enumerate(feasible_blocks):
-        candidates = np.flatnonzero(ok & (capacity >= search.needed - SCREEN_MARGIN_NATS))
-        if candidates.size:
-            heapq.heappush(heap, (float(costs[candidates[0]]), b, int(candidates[0])))
-    recommended = None
     checked: dict[tuple[int, int], Evaluation] = {}
 
     def check(b: int, t: int) -> Evaluation:
@@ -841,28 +856,106 @@ def _conclude(search: _Search, blocks: list[tuple[tuple[int, ...], int, np.ndarr
             checked[(b, t)] = evaluate(design, curves=False)
         return checked[(b, t)]
 
+    def meets(b: int, t: int) -> bool:
+        return check(b, t).verdict == "meets"
+
+    def first_meeting(b: int, lower: int, upper: int) -> int:
+        """Bisect block b's times: ``lower`` does not meet (or is before the grid), ``upper`` does."""
+        while upper - lower > 1 and search.checks < check_limit:
+            middle = (lower + upper) // 2
+            if meets(b, middle):
+                upper = middle
+            else:
+                lower = middle
+        return upper
+
+    # ---- the cheapest design not ruled out (verdict other than "cannot"): the floor's side
+    starts: list[tuple[float, int, int]] = []
+    for b, (combo, raters, capacity, ok, costs, _) in enumerate(feasible_blocks):
+        candidates = np.flatnonzero(ok & (capacity >= search.needed - SCREEN_MARGIN_NATS))
+        if candidates.size:
+            starts.append((float(costs[candidates[0]]), b, int(candidates[0])))
+    allowed = None
+    heap = list(starts)
+    heapq.heapify(heap)
     while heap and search.checks < check_limit:
         _, b, t = heapq.heappop(heap)
-        if check(b, t).floor <= target:
-            # The screened value only ranked the designs: step down the time
-            # grid while the cheaper design also meets the target.
-            ok = feasible_blocks[b][3]
-            while t > 0 and ok[t - 1] and search.checks < check_limit + 2 and check(b, t - 1).floor <= target:
-                t -= 1
-            # Every format combination with these raters and this time costs
-            # the same: recommend the one with the lowest floor.
-            raters = feasible_blocks[b][1]
-            rivals = [(block[2][t], i) for i, block in enumerate(feasible_blocks)
-                      if block[1] == raters and i != b and block[2][t] > feasible_blocks[b][2][t]]
-            if rivals and search.checks < check_limit + 3:
-                _, rival = max(rivals)
-                if check(rival, t).floor < checked[(b, t)].floor:
-                    b = rival
-            recommended = (b, t)
+        if check(b, t).verdict != "cannot":
+            allowed = (b, t)
             break
         ok = feasible_blocks[b][3]
         if t + 1 < len(search.times) and ok[t + 1]:
             heapq.heappush(heap, (float(feasible_blocks[b][4][t + 1]), b, t + 1))
+
+    # ---- recommended: the cheapest design whose evaluation meets the target (method §8.4).
+    # The floor's capacity need is necessary, not sufficient: meeting the target takes some more
+    # capacity, how much is learnt on the way. Each check that fails raises a shared threshold to
+    # that design's screened excess over the need; the next design checked is the cheapest one,
+    # over all blocks (formats, raters), whose excess is above the threshold. A block found to
+    # meet is bisected back to its first time that meets; blocks whose cheapest floor-feasible
+    # design costs more than the best found are dropped. Every verdict comes from evaluate().
+    recommended = None
+    best_cost = math.inf
+    threshold = 0.0
+    lowest_failed: dict[int, int] = {}
+    pending = {b: t0 for _, b, t0 in starts}
+    while pending and search.checks < check_limit:
+        choice = None
+        for b, t0 in list(pending.items()):
+            ok, costs, capacity = feasible_blocks[b][3], feasible_blocks[b][4], feasible_blocks[b][2]
+            if costs[t0] >= best_cost:
+                del pending[b]
+                continue
+            floor_t = lowest_failed.get(b, t0 - 1) + 1
+            usable = np.flatnonzero(ok[floor_t:] & (capacity[floor_t:] >= search.needed - SCREEN_MARGIN_NATS + threshold))
+            t = floor_t + int(usable[0]) if usable.size else int(np.flatnonzero(ok)[-1])
+            if t <= lowest_failed.get(b, -1):
+                del pending[b]
+                continue
+            if choice is None or costs[t] < choice[0]:
+                choice = (float(costs[t]), b, t)
+        if choice is None or choice[0] >= best_cost:
+            break
+        _, b, t = choice
+        if meets(b, t):
+            upper = first_meeting(b, lowest_failed.get(b, pending[b] - 1), t)
+            cost = float(feasible_blocks[b][4][upper])
+            if cost < best_cost:
+                best_cost, recommended = cost, (b, upper)
+            del pending[b]
+        else:
+            lowest_failed[b] = t
+            excess = float(feasible_blocks[b][2][t]) - (search.needed - SCREEN_MARGIN_NATS)
+            # Gallop: the threshold at least doubles, so a few failures span the grid.
+            threshold = max(excess + 1e-9, 2.0 * threshold, THRESHOLD_START_NATS)
+    # The galloping threshold may have stepped over cheaper designs of other blocks: give every
+    # block that could still beat the best one check at its dearest time below the best cost,
+    # and bisect back where that meets.
+    for _, b, t0 in sorted(starts):
+        ok, costs = feasible_blocks[b][3], feasible_blocks[b][4]
+        if costs[t0] >= best_cost or search.checks >= check_limit:
+            continue
+        below = np.flatnonzero(ok & (costs < best_cost))
+        below = below[below > lowest_failed.get(b, -1)]
+        if not below.size:
+            continue
+        upper = int(below[-1])
+        if not meets(b, upper):
+            lowest_failed[b] = upper
+            continue
+        upper = first_meeting(b, max(lowest_failed.get(b, t0 - 1), t0 - 1), upper)
+        if float(costs[upper]) < best_cost:
+            best_cost, recommended = float(costs[upper]), (b, upper)
+    if recommended is not None:
+        # Every format combination with these raters and this time costs the same: recommend
+        # the one with the lowest achievable risk among those that also meet the target.
+        b, t = recommended
+        raters = feasible_blocks[b][1]
+        for i, block in enumerate(feasible_blocks):
+            if (i != b and block[1] == raters and block[3][t] and search.checks < check_limit + 3
+                    and block[2][t] > feasible_blocks[b][2][t] and meets(i, t)
+                    and check(i, t).achievable < check(*recommended).achievable):
+                recommended = (i, t)
 
     # ---- frontier: Pareto of (cost, floor) over the feasible screened designs
     rows = [(b, t) for b, block in enumerate(feasible_blocks) for t in np.flatnonzero(block[3])]
@@ -875,40 +968,50 @@ def _conclude(search: _Search, blocks: list[tuple[tuple[int, ...], int, np.ndarr
             if row in position:
                 capacities[position[row]] = evaluation.capacity_nats
         first = _pareto(costs, capacities, larger_is_better=True)
-        b_terms = scenario.bounds
         for i in first:
             b, t = rows[i]
             evaluation = checked.get((b, t))
             if evaluation is not None:
-                floor, ceiling, capacity = evaluation.floor, evaluation.ceiling, evaluation.capacity_nats
+                floor, capacity = evaluation.floor, evaluation.capacity_nats
             else:
                 capacity = float(capacities[i])
                 floor = float(models.fano_floor(capacity, scenario.target.log2_m,
                                                 separation=scenario.target.separation, form="exact"))
-                ceiling = float(models.ceiling(
-                    b_terms.observed_risk, capacity, scenario.campaign.items, form=b_terms.ceiling_form,
-                    delta=b_terms.delta, eta=b_terms.eta, residual_nats=b_terms.residual_nats,
-                    context_nats=b_terms.context_nats, catoni_lambda=b_terms.catoni_lambda,
-                ))
-            points.append({"b": b, "t": t, "cost": float(costs[i]), "floor": floor, "ceiling": ceiling,
-                           "capacity": capacity, "checked": evaluation is not None,
-                           "hours": float(feasible_blocks[b][5][t])})
+            points.append({"b": b, "t": t, "cost": float(costs[i]), "floor": floor,
+                           "capacity": capacity, "hours": float(feasible_blocks[b][5][t])})
         keep = _pareto(np.array([p["cost"] for p in points]), np.array([p["floor"] for p in points]),
                        larger_is_better=False)
         points = [points[i] for i in keep]
+    if recommended is not None and not any((p["b"], p["t"]) == recommended for p in points):
+        evaluation = checked[recommended]
+        b, t = recommended
+        points.append({"b": b, "t": t, "cost": evaluation.cost, "floor": evaluation.floor,
+                       "capacity": evaluation.capacity_nats, "hours": evaluation.rater_hours})
+        points.sort(key=lambda p: p["cost"])
     recommended_point = next((p for p in points if recommended and (p["b"], p["t"]) == recommended), None)
-    points = _thin(points, recommended_point, MAX_FRONTIER_POINTS)
+    points = _thin(points, recommended_point, FRONTIER_EVALUATIONS)
     frontier = []
     for p in points:
         combo, raters = feasible_blocks[p["b"]][0], feasible_blocks[p["b"]][1]
         seconds = float(search.times[p["t"]])
         design, shares = search.design(combo, raters, p["t"], f"{scenario.name} ({raters} raters, {seconds:.0f} s)")
+        # Each point is evaluated, so that the frontier shows the achievable risk beside the floor
+        # and the verdict of the design it names.
+        evaluation = checked.get((p["b"], p["t"])) or evaluate(design, curves=False)
         frontier.append(FrontierPoint(
-            cost=p["cost"], floor=p["floor"], ceiling=p["ceiling"], capacity_nats=p["capacity"], raters=raters,
-            seconds_per_item=seconds, formats=search.formats_of(combo), scenario=design, rater_hours=p["hours"],
-            time_shares=shares, checked=p["checked"],
+            cost=evaluation.cost, floor=evaluation.floor, ceiling=evaluation.ceiling,
+            capacity_nats=evaluation.capacity_nats, raters=raters, seconds_per_item=seconds,
+            formats=search.formats_of(combo), scenario=design, rater_hours=evaluation.rater_hours,
+            time_shares=shares, checked=True, achievable=evaluation.achievable, verdict=evaluation.verdict,
         ))
+    if frontier:
+        # The exact floors differ from the screened ones by the screening error: keep the points
+        # that stay non-dominated in (cost, floor) after the exact evaluation.
+        keep = _pareto(np.array([p.cost for p in frontier]), np.array([p.floor for p in frontier]),
+                       larger_is_better=False)
+        frontier = [frontier[i] for i in keep]
 
+    cheapest_allowed = None if allowed is None else checked[allowed].cost
     recommended_scenario = recommended_evaluation = None
     if recommended is not None:
         b, t = recommended
@@ -926,6 +1029,7 @@ def _conclude(search: _Search, blocks: list[tuple[tuple[int, ...], int, np.ndarr
         candidates=search.total,
         time_ratio=float(search.times[1] / search.times[0]) if len(search.times) > 1 else 1.0,
         checks=search.checks,
+        cheapest_not_ruled_out=cheapest_allowed,
     )
 
 
@@ -945,12 +1049,13 @@ def _message(search: _Search, design: Scenario | None, evaluation: Evaluation | 
         return (
             f"{prefix}{design.raters.per_item} rater(s) × {design.campaign.seconds_per_item:.1f} s per item "
             f"({', '.join(q.format.label() for q in design.questions)}) meets the target {evaluation.target_risk:g} "
-            f"with floor {evaluation.floor:.4f} for {money(evaluation.cost, currency)} "
+            f"with achievable risk {evaluation.achievable:.4f} (floor {evaluation.floor:.4f}) for "
+            f"{money(evaluation.cost, currency)} "
             f"({', '.join(constraints)}{notes})."
         )
     if not any_feasible:
         return f"{prefix}No design satisfies the constraints ({', '.join(constraints)}{notes})."
     return (
         f"{prefix}No design meets the target {search.scenario.target.target_risk:g} within the constraints "
-        f"({', '.join(constraints)}{notes}); the frontier shows the lowest floors they allow."
+        f"({', '.join(constraints)}{notes}); the frontier shows the lowest floors and achievable risks they allow."
     )

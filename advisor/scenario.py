@@ -35,9 +35,12 @@ from advisor.input_limits import (
     read_text_file,
 )
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 """Version of the scenario JSON shape. Raise it, and add a step to
-:func:`upgrade_scenario_dict`, whenever a field changes meaning or name."""
+:func:`upgrade_scenario_dict`, whenever a field changes meaning or name.
+
+Version 2 added ``target.model_bits``, ``questions[].prior`` and ``questions[].part`` (all
+optional, so a version-1 file reads unchanged) and defined herding (ρ) per question."""
 
 FormatKind = Literal["binary", "categorical", "ordinal", "pairwise", "ranking", "multi_select", "free_text"]
 FORMAT_KINDS: tuple[str, ...] = ("binary", "categorical", "ordinal", "pairwise", "ranking", "multi_select", "free_text")
@@ -129,6 +132,10 @@ class Target(_Strict):
     log2_m: float = Field(default=8.0, gt=0, le=MAX_LOG2_M, description="value complexity log2 M, bits")
     separation: float = Field(default=1.0, gt=0, le=1, description="loss separation Δ of the codebook")
     target_risk: float = Field(default=0.10, gt=0, lt=1, description="the risk wanted, ε")
+    model_bits: float = Field(
+        default=1000.0, gt=0, le=1e9,
+        description="complexity of the value model the labels must teach, log2 M_g, bits (sets the items needed)",
+    )
 
 
 class Context(_Strict):
@@ -154,13 +161,39 @@ class Question(_Strict):
     aspects: int = Field(default=3, ge=1, le=50, description="free text: independent aspects described")
     bits_per_char: float = Field(default=1.0, gt=0, le=8, description="free text: information per character, bits")
     chars_per_second: float = Field(default=3.3, gt=0, le=50, description="free text: typing speed")
+    prior: tuple[float, ...] | None = Field(
+        default=None,
+        description="share of items whose true answer is each of the k answers (normalised); empty: uniform",
+    )
+    part: str | None = Field(
+        default=None, min_length=1, max_length=200,
+        description="questions with the same part answer about the same part of the target (e.g. a split "
+        "question); their joint information is at most that part's",
+    )
+
+    @model_validator(mode="after")
+    def _check_prior(self) -> "Question":
+        if self.prior is None:
+            return self
+        if self.format.kind not in ("binary", "categorical", "ordinal", "pairwise"):
+            raise ValueError(f"prior applies to binary, categorical, ordinal and pairwise questions, not {self.format.kind}")
+        if len(self.prior) != self.format.k:
+            raise ValueError(f"prior must have one share per answer ({self.format.k}), got {len(self.prior)}")
+        if any(not math.isfinite(v) or v < 0 for v in self.prior) or sum(self.prior) <= 0:
+            raise ValueError("prior shares must be finite, non-negative and not all zero")
+        total = sum(self.prior)
+        object.__setattr__(self, "prior", tuple(v / total for v in self.prior))
+        return self
 
 
 class Raters(_Strict):
     """The rater pool."""
 
     per_item: int = Field(default=3, ge=1, le=MAX_RATERS, description="raters per item r")
-    correlation: float = Field(default=0.1, ge=0, lt=1, description="ρ: share of items whose raters err together")
+    correlation: float = Field(
+        default=0.1, ge=0, lt=1,
+        description="ρ: share of items whose raters copy one answer, drawn independently for each question",
+    )
     discriminability: float = Field(default=2.0, gt=0, le=20, description="λ: asymptotic d′ with unlimited time")
     accrual_rate: float = Field(default=0.15, gt=0, le=100, description="β: 1/s, speed of evidence accrual")
     base_time: float = Field(default=1.5, ge=0, le=3600, description="δ₀: seconds before information accrues")

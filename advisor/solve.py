@@ -1,46 +1,38 @@
-"""Solve for one unknown: the design value that just meets the target risk.
+"""Solve for one unknown: the design value that meets the target, and the one the floor allows.
 
 The pattern of statsmodels' ``solve_power``: one forward function —
-:func:`advisor.evaluate.evaluate` and the bound functions of :mod:`models` it
-calls — is the only formula, and each unknown is found by searching over it.
-Exactly one of these is unknown, everything else is the scenario's:
+:func:`advisor.evaluate.evaluate` — is the only formula, and each unknown is
+found by searching over it. Every answer comes as two thresholds (method
+§8.4):
 
-``raters``
-    The smallest number of raters per item ``r`` (integer, 1 to
-    :data:`MAX_SOLVE_RATERS` or the raters available) whose risk floor is at
-    most the target. The panel capacity never decreases with ``r`` (method §4)
-    and the water-filled optimum of non-decreasing gains does not either, so
-    the floor is non-increasing in ``r`` and a doubling-then-bisection search
-    finds it; the search keeps ``floor(r − 1) > ε ≥ floor(r)``.
-``seconds``
-    The smallest time per item ``T`` on a grid of :data:`SECONDS_RESOLUTION`
-    (0.01 s) whose floor is at most the target. For a fixed format ``T``
-    only lengthens every question's effective time ``t_q / e`` (the
-    Hick–Hyman effort ``e`` depends on the format, not on ``T``), so each
-    question's capacity and their water-filled sum are non-decreasing in ``T``:
-    bisection on the grid is exact. (Capacity is not monotone *across*
-    formats — more levels cost more time per judgment — but the format is
-    fixed here.)
-``items``
-    The smallest number of items ``m`` whose ceiling is at most the target:
-    :func:`models.items_needed`, the inverse of the ceiling evaluate reports.
-``log2_m``
-    The largest target complexity ``log2 M`` on a grid of
-    :data:`LOG2_M_RESOLUTION` bits whose floor is at most the target. ``C̄``
-    does not depend on ``log2 M``; the floor is non-decreasing in it.
-``budget``
-    The smallest campaign cost at which a design with the scenario's items,
-    formats and time-share rule meets the floor: the minimum over raters
-    ``r`` and times per item ``T`` of ``m · r · T/3600 · wage · (1 + fee)``
-    subject to ``floor ≤ ε`` and the scenario's deadline and raters available.
-    It is the optimiser's cost minimum (:func:`advisor.optimize.optimize`)
-    with the formats fixed and no budget cap, so ``T`` is resolved to the
-    optimiser's time grid; the result is checked by :func:`evaluate`.
+``value``
+    the value whose evaluation has the verdict ``meets`` (the achievable risk
+    meets the target and the items suffice for the value model), smallest for
+    raters, seconds, items and budget, largest for log2 M; None when no value
+    in the range meets it (*unreachable*). It is always checked by evaluating
+    the design it names.
+``at_least``
+    the smallest value not ruled out (verdict not ``cannot``: the floor is at
+    most the target and the items are at least what any learner needs). For
+    log2 M, whose verdict gets worse as it grows, it is the *largest*
+    complexity not ruled out.
 
-When no value within the allowed range meets the target the result is
-*unreachable*: ``value`` is None and ``best_value`` is the smallest value whose
-risk is within :data:`BEST_RISK_TOLERANCE` of the best risk the range allows
-(the point past which more buys almost nothing), ``best_risk`` that risk.
+So a solve reads "at least ``at_least``; ``value`` suffices". Between the two
+lies the honest uncertainty of the interval: the floor is only necessary.
+
+The unknowns: ``raters`` (1 to :data:`MAX_SOLVE_RATERS` or the raters
+available), ``seconds`` (time per item on a grid of :data:`SECONDS_RESOLUTION`),
+``items`` (the campaign's items), ``log2_m`` (on a grid of
+:data:`LOG2_M_RESOLUTION` bits) and ``budget`` (the optimiser's cheapest design
+with the formats fixed, :func:`advisor.optimize.optimize`). Floors, achievable
+errors and the items the value model needs are non-increasing in raters, time
+and items and non-decreasing in log2 M, so doubling-then-bisection finds each
+threshold; the value found is evaluated again, so a verdict printed is always
+the verdict of the design named.
+
+When no value in the allowed range meets the target, ``best_value`` is the
+smallest value whose achievable risk is within :data:`BEST_RISK_TOLERANCE` of
+the best the range allows, and ``best_risk`` that risk.
 """
 
 from __future__ import annotations
@@ -54,7 +46,7 @@ import models
 
 from advisor.diagnosis import money
 from advisor.errors import AdvisorError
-from advisor.evaluate import evaluate
+from advisor.evaluate import Evaluation, evaluate
 from advisor.scenario import MAX_LOG2_M, MAX_RATERS, Scenario
 
 UNKNOWNS = ("raters", "seconds", "items", "log2_m", "budget")
@@ -78,31 +70,34 @@ class UnknownParameterError(AdvisorError, ValueError):
 
 @dataclass(frozen=True)
 class SolveResult:
-    """The value of one unknown that just meets the target.
+    """The two thresholds of one unknown (module docstring).
 
     Attributes
     ----------
     unknown
         One of :data:`UNKNOWNS`.
     value
-        The solution (int for raters and items; float seconds, bits or money
-        otherwise), or None when unreachable.
+        The value whose evaluation meets the target (int for raters and items;
+        float seconds, bits or money otherwise), or None when unreachable.
     reachable
         Whether some value in the allowed range meets the target.
+    at_least
+        The smallest value not ruled out by the floor (for log2_m the largest);
+        None when every value in the range is ruled out.
     best_value
         The value itself when reachable; otherwise the smallest value whose
-        risk is within :data:`BEST_RISK_TOLERANCE` of the best achievable
-        (None for items when only infinitely many would approach the plateau).
+        achievable risk is within :data:`BEST_RISK_TOLERANCE` of the best in
+        the range.
     best_risk
-        The risk (floor; the ceiling for items) at ``best_value``, in [0, 1].
+        The achievable risk at ``best_value``, in [0, 1].
     message
         One sentence in words and numbers.
     scenario
-        The scenario with ``best_value`` set (for the budget: the cheapest
-        design, its cost as the budget cap).
+        The scenario with ``value`` set (``best_value`` when unreachable).
     step
-        The resolution: the value one step less (raters, seconds, items,
-        budget: a cheaper design) or more (log2_m) misses the target.
+        The resolution of the search grid.
+    verdict
+        The verdict of ``scenario``'s evaluation.
     """
 
     unknown: str
@@ -113,13 +108,17 @@ class SolveResult:
     message: str
     scenario: Scenario | None
     step: float | int = 1
+    at_least: float | int | None = None
+    verdict: str = "undecided"
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready data (``for``, ``value``, ``reachable``, ...)."""
+        """JSON-ready data (``for``, ``value``, ``reachable``, ``at_least``, ...)."""
         return {
             "for": self.unknown,
             "value": self.value,
             "reachable": self.reachable,
+            "at_least": self.at_least,
+            "verdict": self.verdict,
             "best_value": self.best_value,
             "best_risk": self.best_risk,
             "step": self.step,
@@ -169,54 +168,72 @@ def _smallest_meeting(meets: Callable[[int], bool], start: int, low: int, high: 
 
 
 class _Memo:
-    """Risk at a grid value, computed once (evaluations are the cost of a solve)."""
+    """Evaluation at a grid value, computed once (evaluations are the cost of a solve)."""
 
-    def __init__(self, risk: Callable[[int], float], target: float):
-        self.risk_of = risk
-        self.target = target
-        self.cache: dict[int, float] = {}
+    def __init__(self, scenario: Scenario, changes: Callable[[int], dict[str, Any]]):
+        self.scenario = scenario
+        self.changes = changes
+        self.cache: dict[int, Evaluation] = {}
 
-    def risk(self, n: int) -> float:
+    def evaluation(self, n: int) -> Evaluation:
         if n not in self.cache:
-            self.cache[n] = self.risk_of(n)
+            self.cache[n] = evaluate(self.scenario.with_changes(self.changes(n)), curves=False)
         return self.cache[n]
 
     def meets(self, n: int) -> bool:
-        return self.risk(n) <= self.target
+        return self.evaluation(n).verdict == "meets"
+
+    def allowed(self, n: int) -> bool:
+        return self.evaluation(n).verdict != "cannot"
+
+    def risk(self, n: int) -> float:
+        return self.evaluation(n).achievable
 
 
 def _best(memo: _Memo, low: int, high: int) -> int:
-    """Smallest n in [low, high] within BEST_RISK_TOLERANCE of the risk at ``high``
+    """Smallest n in [low, high] within BEST_RISK_TOLERANCE of the achievable risk at ``high``
     (the best, for a risk non-increasing in n)."""
     best = memo.risk(high)
     return _first_true(lambda n: memo.risk(n) <= best + BEST_RISK_TOLERANCE, low, high)
 
 
-def _floor_of(scenario: Scenario, changes: dict[str, Any]) -> float:
-    return evaluate(scenario.with_changes(changes), curves=False).floor
+def _thresholds(memo: _Memo, start: int, low: int, high: int) -> tuple[int | None, int | None]:
+    """(smallest n that meets, smallest n not ruled out) over [low, high]."""
+    found = _smallest_meeting(memo.meets, start, low, high)
+    allowed = _smallest_meeting(memo.allowed, found if found is not None else start, low, high)
+    return found, allowed
+
+
+def _result(unknown: str, memo: _Memo, found: int | None, allowed: int | None, low: int, high: int,
+            convert: Callable[[int], float | int], text: Callable[[float | int], str], noun: str,
+            step: float | int) -> SolveResult:
+    target = memo.scenario.target.target_risk
+    at_least = None if allowed is None else convert(allowed)
+    floor_text = (f"the floor allows no value up to {text(convert(high))}" if allowed is None
+                  else f"at least {text(at_least)} (floor {memo.evaluation(allowed).floor:.4f} ≤ {target:g})")
+    if found is not None:
+        value = convert(found)
+        evaluation = memo.evaluation(found)
+        message = (f"{text(value)} suffice: achievable risk {evaluation.achievable:.4f} ≤ {target:g} and the "
+                   f"verdict is meets; {floor_text}.")
+        return SolveResult(unknown, value, True, value, evaluation.achievable, message,
+                           memo.scenario.with_changes(memo.changes(found)), step, at_least, evaluation.verdict)
+    best = _best(memo, low, high)
+    evaluation = memo.evaluation(best)
+    message = (f"Unreachable: no {noun} up to {text(convert(high))} meets the target (at {text(convert(high))} "
+               f"the achievable risk is {memo.risk(high):.4f}, the verdict {memo.evaluation(high).verdict}); "
+               f"{floor_text}; beyond {text(convert(best))} more buys less than {BEST_RISK_TOLERANCE:g} of risk.")
+    return SolveResult(unknown, None, False, convert(best), evaluation.achievable, message,
+                       memo.scenario.with_changes(memo.changes(best)), step, at_least, evaluation.verdict)
 
 
 # ------------------------------------------------------------------ unknowns
 def _solve_raters(scenario: Scenario) -> SolveResult:
-    target = scenario.target.target_risk
     available = scenario.campaign.raters_available
     high = min(MAX_SOLVE_RATERS, available) if available else MAX_SOLVE_RATERS
-    memo = _Memo(lambda r: _floor_of(scenario, {"raters.per_item": r}), target)
-    found = _smallest_meeting(memo.meets, scenario.raters.per_item, 1, high)
-    if found is not None:
-        message = (
-            f"{found} rater(s) per item bring the floor to {memo.risk(found):.4f} ≤ {target:g}"
-            + (f"; {found - 1} leave it at {memo.risk(found - 1):.4f}." if found > 1 else ".")
-        )
-        return SolveResult("raters", found, True, found, memo.risk(found), message,
-                           scenario.with_changes({"raters.per_item": found}), 1)
-    best = _best(memo, 1, high)
-    message = (
-        f"Unreachable: even {high} raters per item leave the floor at {memo.risk(high):.4f} > {target:g}; "
-        f"beyond {best} raters (floor {memo.risk(best):.4f}) more raters buy less than {BEST_RISK_TOLERANCE:g} of risk."
-    )
-    return SolveResult("raters", None, False, best, memo.risk(best), message,
-                       scenario.with_changes({"raters.per_item": best}), 1)
+    memo = _Memo(scenario, lambda r: {"raters.per_item": r})
+    found, allowed = _thresholds(memo, scenario.raters.per_item, 1, high)
+    return _result("raters", memo, found, allowed, 1, high, int, lambda r: f"{r} rater(s) per item", "panel", 1)
 
 
 def _seconds(n: int) -> float:
@@ -225,55 +242,48 @@ def _seconds(n: int) -> float:
 
 
 def _solve_seconds(scenario: Scenario) -> SolveResult:
-    target = scenario.target.target_risk
-    memo = _Memo(lambda n: _floor_of(scenario, {"campaign.seconds_per_item": _seconds(n)}), target)
+    memo = _Memo(scenario, lambda n: {"campaign.seconds_per_item": _seconds(n)})
     high = int(round(MAX_SECONDS / SECONDS_RESOLUTION))
     start = max(1, int(math.ceil(scenario.campaign.seconds_per_item / SECONDS_RESOLUTION - 1e-9)))
-    found = _smallest_meeting(memo.meets, start, 1, high)
-    if found is not None:
-        seconds = _seconds(found)
-        message = f"{seconds:.2f} s per item bring the floor to {memo.risk(found):.4f} ≤ {target:g}" + (
-            f"; {_seconds(found - 1):.2f} s leave it at {memo.risk(found - 1):.4f}." if found > 1 else
-            " (the shortest time considered).")
-        return SolveResult("seconds", seconds, True, seconds, memo.risk(found), message,
-                           scenario.with_changes({"campaign.seconds_per_item": seconds}), SECONDS_RESOLUTION)
-    best = _best(memo, 1, high)
-    seconds = _seconds(best)
-    message = (
-        f"Unreachable: even {MAX_SECONDS:,.0f} s per item leave the floor at {memo.risk(high):.4f} > {target:g}; "
-        f"beyond {seconds:.2f} s (floor {memo.risk(best):.4f}) more time buys less than {BEST_RISK_TOLERANCE:g} of risk."
-    )
-    return SolveResult("seconds", None, False, seconds, memo.risk(best), message,
-                       scenario.with_changes({"campaign.seconds_per_item": seconds}), SECONDS_RESOLUTION)
+    found, allowed = _thresholds(memo, start, 1, high)
+    return _result("seconds", memo, found, allowed, 1, high, _seconds, lambda t: f"{t:,.2f} s per item",
+                   "time per item", SECONDS_RESOLUTION)
 
 
 def _solve_items(scenario: Scenario) -> SolveResult:
+    # Only the value model's part of the verdict depends on m; the thresholds are the model's
+    # interval (m_min, m_ach), checked by evaluating the design they name.
     evaluation = evaluate(scenario, curves=False)
-    target = scenario.target.target_risk
-    b = scenario.bounds
-    terms = dict(form=b.ceiling_form, delta=b.delta, eta=b.eta, residual_nats=b.residual_nats,
-                 context_nats=b.context_nats, catoni_lambda=b.catoni_lambda)
-
-    def ceiling(m: int) -> float:
-        return float(models.ceiling(b.observed_risk, evaluation.capacity_nats, m, **terms))
-
     needed = evaluation.items_needed
-    if needed is not None:
-        message = f"{needed:,} items bring the {b.ceiling_form} ceiling to {ceiling(needed):.4f} ≤ {target:g}" + (
-            f"; {needed - 1:,} leave it at {ceiling(needed - 1):.4f}." if needed > 1 else ".")
-        return SolveResult("items", int(needed), True, int(needed), ceiling(needed), message,
-                           scenario.with_changes({"campaign.items": int(needed)}), 1)
-    memo = _Memo(ceiling, target)
-    best = _best(memo, 1, MAX_ITEMS)
-    message = (
-        f"Unreachable: the {b.ceiling_form} ceiling plateaus at {evaluation.ceiling_plateau:.4f} > {target:g} "
-        "however many items are labelled; "
-        + (f"it does not fall with m (it is {memo.risk(best):.4f} from the first item on)."
-           if best == 1 else
-           f"from {best:,} items on it is within {BEST_RISK_TOLERANCE:g} of its best ({memo.risk(best):.4f}).")
-    )
-    return SolveResult("items", None, False, best, memo.risk(best), message,
-                       scenario.with_changes({"campaign.items": best}), 1)
+    target = scenario.target.target_risk
+    memo = _Memo(scenario, lambda m: {"campaign.items": m})
+    allowed = None
+    if evaluation.floor <= target and needed.at_least is not None:
+        allowed = max(1, needed.at_least)
+    found = None
+    if evaluation.achievable <= target and needed.at_most is not None and needed.at_most <= MAX_ITEMS:
+        candidate = max(1, needed.at_most)
+        if memo.meets(candidate):
+            found = candidate
+    if found is None and allowed is None:
+        message = (f"Unreachable: the floor {evaluation.floor:.4f} > {target:g} (or the channel carries no "
+                   "information), and no number of items changes that.")
+        return SolveResult("items", None, False, None, evaluation.achievable, message, scenario, 1, None,
+                           evaluation.verdict)
+    if found is None:
+        reason = (f"the achievable risk {evaluation.achievable:.4f} > {target:g} does not depend on m"
+                  if evaluation.achievable > target else "no finite number of items suffices")
+        message = (f"Unreachable: {reason}; at least {allowed:,} items are needed for a "
+                   f"{scenario.target.model_bits:g}-bit value model (Fano).")
+        return SolveResult("items", None, False, allowed, evaluation.achievable, message,
+                           scenario.with_changes({"campaign.items": allowed}), 1, allowed,
+                           memo.evaluation(allowed).verdict)
+    result = memo.evaluation(found)
+    message = (f"{found:,} items suffice for a {scenario.target.model_bits:g}-bit value model (Gallager) with "
+               f"achievable risk {result.achievable:.4f} ≤ {target:g}; at least {allowed:,} are needed (Fano), "
+               f"about {needed.estimate:,} by the normal approximation.")
+    return SolveResult("items", found, True, found, result.achievable, message,
+                       scenario.with_changes({"campaign.items": found}), 1, allowed, result.verdict)
 
 
 def _log2_m(n: int) -> float:
@@ -281,31 +291,33 @@ def _log2_m(n: int) -> float:
 
 
 def _solve_log2_m(scenario: Scenario) -> SolveResult:
-    capacity = evaluate(scenario, curves=False).capacity_nats
     target = scenario.target
     high = int(round(MAX_LOG2_M / LOG2_M_RESOLUTION))
-
-    def floor(n: int) -> float:
-        return float(models.fano_floor(capacity, _log2_m(n), separation=target.separation, form="exact"))
-
-    # The floor grows with log2 M: the largest n that meets is one below the
-    # smallest that misses.
-    memo = _Memo(floor, target.target_risk)
+    memo = _Memo(scenario, lambda n: {"target.log2_m": _log2_m(n)})
     start = max(1, int(round(target.log2_m / LOG2_M_RESOLUTION)))
+    # The verdict gets worse as log2 M grows: the largest n that meets is one below the
+    # smallest that does not.
     misses_from = _smallest_meeting(lambda n: not memo.meets(n), start, 1, high)
-    if misses_from == 1:
-        message = (
-            f"Unreachable: even a {LOG2_M_RESOLUTION:g}-bit target has the floor {memo.risk(1):.4f} > "
-            f"{target.target_risk:g} with {capacity / math.log(2):.3f} bits per item."
-        )
-        return SolveResult("log2_m", None, False, LOG2_M_RESOLUTION, memo.risk(1), message,
-                           scenario.with_changes({"target.log2_m": LOG2_M_RESOLUTION}), LOG2_M_RESOLUTION)
-    largest = high if misses_from is None else misses_from - 1
-    value = _log2_m(largest)
-    message = f"Targets up to {value:.2f} bits keep the floor at {memo.risk(largest):.4f} ≤ {target.target_risk:g}" + (
-        f"; {_log2_m(largest + 1):.2f} bits raise it to {memo.risk(largest + 1):.4f}." if largest < high else ".")
-    return SolveResult("log2_m", value, True, value, memo.risk(largest), message,
-                       scenario.with_changes({"target.log2_m": value}), LOG2_M_RESOLUTION)
+    ruled_out_from = _smallest_meeting(lambda n: not memo.allowed(n), start, 1, high)
+    largest = None if misses_from == 1 else (high if misses_from is None else misses_from - 1)
+    allowed = None if ruled_out_from == 1 else (high if ruled_out_from is None else ruled_out_from - 1)
+    at_least = None if allowed is None else _log2_m(allowed)
+    floor_text = ("the floor rules out every target" if allowed is None
+                  else f"the floor rules out targets above {_log2_m(allowed):.2f} bits")
+    if largest is not None:
+        value = _log2_m(largest)
+        evaluation = memo.evaluation(largest)
+        message = (f"Targets up to {value:.2f} bits meet the target risk (achievable {evaluation.achievable:.4f} ≤ "
+                   f"{target.target_risk:g}); {floor_text}.")
+        return SolveResult("log2_m", value, True, value, evaluation.achievable, message,
+                           scenario.with_changes({"target.log2_m": value}), LOG2_M_RESOLUTION, at_least,
+                           evaluation.verdict)
+    evaluation = memo.evaluation(1)
+    message = (f"Unreachable: even a {LOG2_M_RESOLUTION:g}-bit target has the verdict {evaluation.verdict} "
+               f"(achievable {evaluation.achievable:.4f}, target {target.target_risk:g}); {floor_text}.")
+    return SolveResult("log2_m", None, False, LOG2_M_RESOLUTION, evaluation.achievable, message,
+                       scenario.with_changes({"target.log2_m": LOG2_M_RESOLUTION}), LOG2_M_RESOLUTION, at_least,
+                       evaluation.verdict)
 
 
 def _solve_budget(scenario: Scenario, progress: Callable[[int, int], bool] | None) -> SolveResult:
@@ -315,25 +327,32 @@ def _solve_budget(scenario: Scenario, progress: Callable[[int, int], bool] | Non
     result = optimize(scenario.with_changes({"campaign.budget_cap": None}), allowed_formats=formats,
                       keep_time_shares=True, progress=progress)
     currency = scenario.campaign.currency
+    at_least = result.cheapest_not_ruled_out
+    floor_text = ("no design is allowed by the floor" if at_least is None
+                  else f"no design under {money(at_least, currency)} is allowed by the floor")
     if result.recommended is not None:
-        cost = result.recommended_evaluation.cost
+        evaluation = result.recommended_evaluation
         design = result.recommended
         message = (
-            f"{money(cost, currency)} buys the cheapest design that meets the target: {design.raters.per_item} "
-            f"rater(s) × {design.campaign.seconds_per_item:.1f} s per item on {design.campaign.items:,} items, floor "
-            f"{result.recommended_evaluation.floor:.4f} ≤ {scenario.target.target_risk:g}."
+            f"{money(evaluation.cost, currency)} buys the cheapest design found that meets the target: "
+            f"{design.raters.per_item} rater(s) × {design.campaign.seconds_per_item:.1f} s per item on "
+            f"{design.campaign.items:,} items, achievable risk {evaluation.achievable:.4f} ≤ "
+            f"{scenario.target.target_risk:g}; {floor_text}."
         )
-        return SolveResult("budget", cost, True, cost, result.recommended_evaluation.floor, message,
-                           design.with_changes({"campaign.budget_cap": cost}), result.time_ratio)
-    best = min(result.frontier, key=lambda p: (round(p.floor, 12), p.cost), default=None)
+        return SolveResult("budget", evaluation.cost, True, evaluation.cost, evaluation.achievable, message,
+                           design.with_changes({"campaign.budget_cap": evaluation.cost}), result.time_ratio,
+                           at_least, evaluation.verdict)
+    best = min(result.frontier, key=lambda p: (round(p.achievable, 12), p.cost), default=None)
     if best is None:
-        return SolveResult("budget", None, False, None, 1.0, f"Unreachable: {result.message}", None, result.time_ratio)
+        return SolveResult("budget", None, False, None, 1.0, f"Unreachable: {result.message}", None,
+                           result.time_ratio, at_least, "cannot")
     message = (
-        f"Unreachable: no design with these formats meets the target; the lowest floor, {best.floor:.4f}, "
-        f"costs {money(best.cost, currency)} ({result.message})"
+        f"Unreachable: no design with these formats meets the target; the lowest achievable risk, "
+        f"{best.achievable:.4f}, costs {money(best.cost, currency)}; {floor_text}."
     )
-    return SolveResult("budget", None, False, best.cost, best.floor, message,
-                       best.scenario.with_changes({"campaign.budget_cap": best.cost}), result.time_ratio)
+    return SolveResult("budget", None, False, best.cost, best.achievable, message,
+                       best.scenario.with_changes({"campaign.budget_cap": best.cost}), result.time_ratio,
+                       at_least, best.verdict)
 
 
 def solve(scenario: Scenario, unknown: str, *, progress: Callable[[int, int], bool] | None = None) -> SolveResult:

@@ -12,6 +12,7 @@ from .bounds import (
     ceiling,
     ceiling_plateau,
     fano_floor,
+    fano_floor_prior,
     items_needed,
     kl_inverse,
 )
@@ -85,6 +86,7 @@ __all__ = [
     "erasure_capacity",
     "erasure_kernel",
     "fano_floor",
+    "fano_floor_prior",
     "folded_dispersion",
     "hick_hyman_effort",
     "items_needed",

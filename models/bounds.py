@@ -36,6 +36,7 @@ __all__ = [
     "CEILING_FORMS",
     "fano_floor",
     "capacity_needed",
+    "fano_floor_prior",
     "capacity_gap",
     "kl_inverse",
     "ceiling",
@@ -88,13 +89,19 @@ def _exact_floor(capacity: float, log2_m: float) -> float:
                 low = middle
             else:
                 high = middle
-    target = log_m - capacity
+    return _smallest_error(log_m - capacity, log_m_minus_one, top)
+
+
+def _smallest_error(remaining: float, log_m_minus_one: float, top: float) -> float:
+    """Smallest p in [0, top] with h(p) + p ln(M - 1) >= remaining, by bisection to adjacent
+    doubles; the lower end of the bracket is returned, so the result never exceeds the true
+    floor (as a floor must not)."""
     low, high = 0.0, top
     while True:
         middle = 0.5 * (low + high)
         if middle <= low or middle >= high:
             return low
-        if _fano_lhs(middle, log_m_minus_one) >= target:
+        if _fano_lhs(middle, log_m_minus_one) >= remaining:
             high = middle
         else:
             low = middle
@@ -136,6 +143,41 @@ def fano_floor(
     else:
         error = _exact_floor(capacity, complexity)
     return min(max(delta * error, 0.0), delta)
+
+
+def fano_floor_prior(entropy_nats: float, information_nats: float, log_alphabet: float) -> float:
+    """Fano's floor for a target with a non-uniform prior, the method §8.1.
+
+    For a target ``J`` over ``N`` values with entropy ``H(J)`` observed through a channel carrying
+    ``I(J; Y)`` (the mutual information *at that prior*, at most the capacity), any estimator errs
+    with probability ``p`` such that ``h(p) + p ln(N - 1) ≥ H(J) - I(J; Y)`` (Cover & Thomas,
+    Thm 2.10.1). Returns the smallest such ``p``.
+
+    Parameters
+    ----------
+    entropy_nats : float
+        ``H(J)``, nats, in [0, log_alphabet].
+    information_nats : float
+        ``I(J; Y)`` at the prior, nats, >= 0.
+    log_alphabet : float
+        ``ln N``, nats, >= 0.
+
+    Returns
+    -------
+    float
+        Error floor in [0, 1 - 1/N]; 0 when ``I ≥ H``.
+    """
+    entropy = check_real("entropy_nats", entropy_nats, low=0.0)
+    information = check_real("information_nats", information_nats, low=0.0)
+    log_n = check_real("log_alphabet", log_alphabet, low=0.0)
+    remaining = entropy - information
+    if remaining <= 0.0 or log_n <= 0.0:
+        return 0.0
+    log_n_minus_one = log_n + math.log(-math.expm1(-log_n))
+    top = -math.expm1(-log_n)
+    if _fano_lhs(top, log_n_minus_one) <= remaining:
+        return top
+    return _smallest_error(remaining, log_n_minus_one, top)
 
 
 def capacity_needed(error: float, log2_m: float, *, form: str = "exact") -> float:
@@ -258,8 +300,9 @@ def _ceiling(
     eta: float,
     extra: float,
     catoni: float,
+    cap: float = math.inf,
 ) -> float:
-    information = items * capacity + extra
+    information = min(items * capacity, cap) + extra
     if form == "expectation":
         value = risk + math.sqrt(information / (2.0 * items))
     else:
@@ -287,8 +330,9 @@ def ceiling(
     residual_nats: float = 0.0,
     context_nats: float = 0.0,
     catoni_lambda: float = 1.0,
+    information_cap_nats: float | None = None,
 ) -> float:
-    """Upper bound on the learner's risk after ``items`` labelled items, the method §5.
+    """Upper bound on the learner's risk after ``items`` labelled items, the method §5 and §8.3.
 
     Parameters
     ----------
@@ -310,6 +354,11 @@ def ceiling(
         Information the learner absorbs about contexts, >= 0.
     catoni_lambda : float
         Catoni's constant ``c``, > 0 (larger trusts ``R_hat`` more).
+    information_cap_nats : float or None
+        Most information a finite model class can hold, ``ln M_g`` in nats, >= 0 (the method
+        §8.3): the information term is ``min(m C, cap) + residual + context``. The mutual
+        information between a learner's output and its data never exceeds the entropy of the
+        output, so the cap keeps the bound valid and makes it fall with ``m``. None: no cap.
 
     Returns
     -------
@@ -320,7 +369,14 @@ def ceiling(
     capacity = check_real("capacity_nats", capacity_nats, low=0.0)
     count = check_integer("items", items, low=1)
     terms = _check_ceiling_terms(form, delta, eta, residual_nats, context_nats, catoni_lambda)
-    return _ceiling(risk, capacity, float(count), form, *terms)
+    cap = _check_cap(information_cap_nats)
+    return _ceiling(risk, capacity, float(count), form, *terms, cap)
+
+
+def _check_cap(information_cap_nats: float | None) -> float:
+    if information_cap_nats is None:
+        return math.inf
+    return check_real("information_cap_nats", information_cap_nats, low=0.0)
 
 
 def ceiling_plateau(
@@ -333,8 +389,12 @@ def ceiling_plateau(
     residual_nats: float = 0.0,
     context_nats: float = 0.0,
     catoni_lambda: float = 1.0,
+    information_cap_nats: float | None = None,
 ) -> float:
     """The ceiling's limit as ``items -> infinity``: what more labels alone can never beat.
+
+    With a finite ``information_cap_nats`` every information term is divided by ``m`` and
+    vanishes: the limit is ``R_hat`` (Catoni: ``(1 - exp(-c R_hat)) / (1 - exp(-c))``).
 
     ``expectation``: ``R_hat + sqrt(C / 2)``; ``kl``: ``kl^{-1}(R_hat, C / eta)``; ``mcallester``:
     ``R_hat + sqrt(C / (2 eta))``; ``catoni``: ``(1 - exp(-c R_hat - C / eta)) / (1 - exp(-c))``
@@ -347,6 +407,8 @@ def ceiling_plateau(
     _, markov, _, constant = _check_ceiling_terms(
         form, delta, eta, residual_nats, context_nats, catoni_lambda
     )
+    if math.isfinite(_check_cap(information_cap_nats)):
+        capacity = 0.0
     if form == "expectation":
         value = risk + math.sqrt(capacity / 2.0)
     elif form == "kl":
@@ -370,6 +432,7 @@ def items_needed(
     residual_nats: float = 0.0,
     context_nats: float = 0.0,
     catoni_lambda: float = 1.0,
+    information_cap_nats: float | None = None,
 ) -> int | None:
     """Smallest number of items whose ceiling is at most ``target_risk``.
 
@@ -381,7 +444,7 @@ def items_needed(
     ----------
     target_risk : float
         Risk to reach, in [0, 1].
-    observed_risk, capacity_nats, form, delta, eta, residual_nats, context_nats, catoni_lambda
+    observed_risk, capacity_nats, form, delta, eta, residual_nats, context_nats, catoni_lambda, information_cap_nats
         As in :func:`ceiling`.
     max_items : int
         Search limit, >= 1.
@@ -398,9 +461,10 @@ def items_needed(
     capacity = check_real("capacity_nats", capacity_nats, low=0.0)
     limit = check_integer("max_items", max_items, low=1)
     terms = _check_ceiling_terms(form, delta, eta, residual_nats, context_nats, catoni_lambda)
+    cap = _check_cap(information_cap_nats)
 
     def reached(count: int) -> bool:
-        return _ceiling(risk, capacity, float(count), form, *terms) <= target
+        return _ceiling(risk, capacity, float(count), form, *terms, cap) <= target
 
     if reached(1):
         return 1

@@ -13,12 +13,14 @@ import math
 from dataclasses import dataclass
 from functools import lru_cache
 
+import numpy as np
 from scipy import special
 
 from .capacity import _blahut_arimoto, _nominal_capacity
 from .errors import InvalidArgumentError, check_choice, check_integer, check_real
 from .kernels import _error_probability, _ordinal, _ordinal_slip, _symmetric
-from .mallows import MAX_KERNEL_ITEMS, folded_dispersion, mallows_kernel, ranking_capacity
+from .mallows import MAX_KERNEL_ITEMS, folded_dispersion, mallows_kernel, ranking_capacity, ranking_swap_probability
+from .decoding import PanelDecoding, decode_kernel
 from .panel import _panel_capacity
 from .timing import dprime, hick_hyman_effort
 
@@ -29,6 +31,9 @@ __all__ = [
     "AGGREGATION_EFFICIENCY",
     "QuestionChannel",
     "question_channel",
+    "question_decoding",
+    "question_dprime",
+    "rater_kernel",
 ]
 
 FORMAT_KINDS = ("binary", "categorical", "ordinal", "pairwise", "ranking", "multi_select", "free_text")
@@ -91,6 +96,10 @@ class QuestionChannel:
         3. ``"articulation"``: ``articulation_nats < cognitive_nats`` (the interface loses more than
            the judgment: the paper's ``C_tot`` is the articulation capacity);
         4. ``"cognitive"``: otherwise.
+    panel_upper_nats : float
+        Certified upper end of ``panel_nats``: Blahut-Arimoto's ``max_x D(K[x] || q)`` at its last
+        iterate (``panel_nats`` is the lower end), or the bound itself. Floors use it (the method
+        §8.5), so a Blahut-Arimoto run stopped at its iteration cap can never make a floor invalid.
     saturated : bool
         ``panel_nats >= 0.95 * max_nats``: within 5 % of what the answer alphabet can carry. For free
         text (no finite input alphabet; ``r`` raters type ``r`` texts) the panel may exceed one
@@ -113,6 +122,7 @@ class QuestionChannel:
     panel_exact: bool
     binding_stage: str
     saturated: bool
+    panel_upper_nats: float = 0.0
 
     @property
     def panel_bits(self) -> float:
@@ -275,7 +285,7 @@ def _question_channel(
         alternatives = 2**k
         max_nats = k * math.log(2.0)
         single = _nominal_parts(d, 2, slip, raters, rho, max_outcomes)
-        parts = tuple(k * value for value in single[:-1]) + (single[-1],)
+        parts = tuple(k * value for value in single[:4]) + (single[4], k * single[5])
     elif kind in ("ordinal", "pairwise"):
         alternatives = k
         max_nats = math.log(k)
@@ -290,7 +300,7 @@ def _question_channel(
         parts = _free_text_parts(
             d, seconds, aspects, max_chars, bits_per_char, chars_per_second, raters, rho
         )
-    cognitive, articulation, cascade, panel, exact = parts
+    cognitive, articulation, cascade, panel, exact, panel_upper = parts
     paper = min(cognitive, articulation)
     cascade = min(cascade, paper)
     # More raters never lose information, so a panel value below the single rater's can only be
@@ -301,6 +311,7 @@ def _question_channel(
     # below the model's own capacity (and the Fano floor computed from it into an invalid one).
     panel_max = raters * max_nats if kind == "free_text" else max_nats
     panel = min(max(panel, cascade), panel_max)
+    panel_upper = min(max(panel_upper, panel), panel_max)
     if kind == "free_text":
         # Saturated = one rater's answer fills its length limit (a longer answer field would
         # help); more raters still add their own texts, so the panel is not the criterion.
@@ -334,24 +345,30 @@ def _question_channel(
         panel_exact=exact,
         binding_stage=stage,
         saturated=saturated,
+        panel_upper_nats=panel_upper,
     )
 
 
 @lru_cache(maxsize=8192)
 def _nominal_parts(
     d: float, k: int, slip: float, raters: int, rho: float, max_outcomes: int
-) -> tuple[float, float, float, float, bool]:
+) -> tuple[float, float, float, float, bool, float]:
     cognitive_error = _error_probability(d, k)
     composite_error = cognitive_error + slip - cognitive_error * slip * k / (k - 1)
     cognitive = _nominal_capacity(1.0 - cognitive_error, k)
     articulation = _nominal_capacity(1.0 - slip, k)
     cascade = _nominal_capacity(1.0 - composite_error, k)
     if raters == 1:
-        return cognitive, articulation, cascade, cascade, True
+        return cognitive, articulation, cascade, cascade, True, cascade
     result = _panel_capacity(
         _symmetric(k, composite_error), raters, rho, max_outcomes, _TOLERANCE, _MAX_ITERATIONS
     )
-    return cognitive, articulation, cascade, result.nats, result.exact
+    return cognitive, articulation, cascade, result.nats, result.exact, _upper(result)
+
+
+def _upper(result) -> float:
+    """Certified upper end of a capacity result (the bound itself for a fallback bound)."""
+    return result.nats if not result.exact else result.nats + result.gap
 
 
 @lru_cache(maxsize=1024)
@@ -362,29 +379,34 @@ def _ordinal_slip_capacity(k: int, slip: float) -> float:
 @lru_cache(maxsize=8192)
 def _ordinal_parts(
     d: float, k: int, span: float, slip: float, raters: int, rho: float, max_outcomes: int
-) -> tuple[float, float, float, float, bool]:
+) -> tuple[float, float, float, float, bool, float]:
     cognitive_kernel = _ordinal(d, k, span)
     composite = cognitive_kernel @ _ordinal_slip(k, slip)
     cognitive = _blahut_arimoto(cognitive_kernel, _TOLERANCE, _MAX_ITERATIONS).nats
     articulation = _ordinal_slip_capacity(k, slip)
-    cascade = _blahut_arimoto(composite, _TOLERANCE, _MAX_ITERATIONS).nats
+    single = _blahut_arimoto(composite, _TOLERANCE, _MAX_ITERATIONS)
+    cascade = single.nats
     if raters == 1:
-        return cognitive, articulation, cascade, cascade, True
+        return cognitive, articulation, cascade, cascade, True, _upper(single)
     result = _panel_capacity(composite, raters, rho, max_outcomes, _TOLERANCE, _MAX_ITERATIONS)
-    return cognitive, articulation, cascade, result.nats, result.exact
+    return cognitive, articulation, cascade, result.nats, result.exact, _upper(result)
 
 
 @lru_cache(maxsize=8192)
 def _ranking_parts(
     d: float, n: int, span: float, slip: float, raters: int, rho: float, max_outcomes: int
-) -> tuple[float, float, float, float, bool]:
-    swap = float(special.ndtr(-(span * d / (n - 1)) / math.sqrt(2.0)))
+) -> tuple[float, float, float, float, bool, float]:
+    swap = ranking_swap_probability(d, n, span=span)
     cognitive = ranking_capacity(n, swap, 0.0)
     articulation = ranking_capacity(n, 0.0, slip)
     cascade = ranking_capacity(n, swap, slip)
     if raters == 1:
-        return cognitive, articulation, cascade, cascade, True
-    if n <= min(MAX_EXACT_RANKING, MAX_KERNEL_ITEMS):
+        return cognitive, articulation, cascade, cascade, True, cascade
+    # The histogram kernel needs the explicit n! x n! Mallows kernel: exact whenever that and the
+    # histograms fit (ranking(5) with 2 raters: 7,260 histograms), the increment bound beyond.
+    if n <= MAX_KERNEL_ITEMS and (
+        n <= MAX_EXACT_RANKING or math.comb(raters + math.factorial(n) - 1, raters) <= max_outcomes
+    ):
         effective = swap * (1.0 - slip) + (1.0 - swap) * slip
         kernel = mallows_kernel(n, folded_dispersion(effective))
         # Mallows is invariant under relabelling the items (transitive on the orders): the
@@ -392,9 +414,9 @@ def _ranking_parts(
         result = _panel_capacity(
             kernel, raters, rho, max_outcomes, _TOLERANCE, _MAX_ITERATIONS, uniform_optimal=True
         )
-        return cognitive, articulation, cascade, result.nats, result.exact
+        return cognitive, articulation, cascade, result.nats, result.exact, _upper(result)
     bound = min(float(special.gammaln(n + 1)), ((1.0 - rho) * raters + rho) * cascade)
-    return cognitive, articulation, cascade, bound, False
+    return cognitive, articulation, cascade, bound, False, bound
 
 
 def _free_text_parts(
@@ -406,12 +428,122 @@ def _free_text_parts(
     chars_per_second: float,
     raters: int,
     rho: float,
-) -> tuple[float, float, float, float, bool]:
+) -> tuple[float, float, float, float, bool, float]:
     cognitive = aspects * 0.5 * math.log1p(d * d)
     articulation = math.log(2.0) * bits_per_char * min(max_chars, chars_per_second * seconds)
     cascade = min(cognitive, articulation)
     if raters == 1:
-        return cognitive, articulation, cascade, cascade, True
+        return cognitive, articulation, cascade, cascade, True, cascade
     typing = ((1.0 - rho) * raters + rho) * articulation
     judging = aspects * 0.5 * ((1.0 - rho) * math.log1p(raters * d * d) + rho * math.log1p(d * d))
-    return cognitive, articulation, cascade, min(typing, judging), False
+    bound = min(typing, judging)
+    return cognitive, articulation, cascade, bound, False, bound
+
+
+# ------------------------------------------------------------------ kernels and decoding
+def question_dprime(
+    kind: str,
+    k: int | None,
+    *,
+    seconds: float,
+    discriminability: float = 2.0,
+    accrual_rate: float = 0.15,
+    base_time: float = 1.5,
+    difficulty: float = 1.0,
+) -> float:
+    """d' one elementary judgment of this question reaches in ``seconds`` of judgment time.
+
+    The Hick-Hyman effort of the format divides the time (the method §3); parameters as in
+    :func:`question_channel`. Returns d' >= 0.
+    """
+    check_choice("kind", kind, FORMAT_KINDS)
+    count = _check_alternatives(kind, k)
+    effort = hick_hyman_effort(kind, count if kind != "free_text" else None)
+    return dprime(check_real("seconds", seconds, low=0.0) / effort, discriminability * difficulty,
+                  accrual_rate, base_time)
+
+
+def rater_kernel(kind: str, k: int | None, dprime_value: float, *, span: float = 3.0,
+                 slip_rate: float = 0.02) -> np.ndarray | None:
+    """One rater's composite kernel ``K_cog @ K_art`` of one question (the method §3).
+
+    Parameters
+    ----------
+    kind : str
+        One of :data:`FORMAT_KINDS`.
+    k : int or None
+        As in :func:`question_channel`.
+    dprime_value : float
+        d' of one elementary judgment, >= 0 (:func:`question_dprime`).
+    span : float
+        Ordinal, pairwise and ranking scale width in units of d', > 0.
+    slip_rate : float
+        Articulation slip probability, in [0, 0.5].
+
+    Returns
+    -------
+    numpy.ndarray or None
+        Row-stochastic kernel: k x k (binary, categorical, ordinal, pairwise), n! x n! over
+        permutations (ranking, n <= 6), 2 x 2 for *one* decision of a multi-select; None for free
+        text (no finite kernel) and rankings of more than 6 items.
+    """
+    check_choice("kind", kind, FORMAT_KINDS)
+    count = _check_alternatives(kind, k)
+    d = check_real("dprime_value", dprime_value, low=0.0)
+    width = check_real("span", span, low=0.0, low_open=True)
+    slip = check_real("slip_rate", slip_rate, low=0.0, high=0.5)
+    return _rater_kernel(kind, count, d, width, slip)
+
+
+@lru_cache(maxsize=8192)
+def _rater_kernel(kind: str, k: int, d: float, span: float, slip: float) -> np.ndarray | None:
+    if kind in ("binary", "categorical", "multi_select"):
+        answers = 2 if kind == "multi_select" else k
+        cognitive_error = _error_probability(d, answers)
+        composite_error = cognitive_error + slip - cognitive_error * slip * answers / (answers - 1)
+        kernel = _symmetric(answers, composite_error)
+    elif kind in ("ordinal", "pairwise"):
+        kernel = _ordinal(d, k, span) @ _ordinal_slip(k, slip)
+    elif kind == "ranking" and k <= MAX_KERNEL_ITEMS:
+        swap = ranking_swap_probability(d, k, span=span)
+        kernel = mallows_kernel(k, folded_dispersion(swap * (1.0 - slip) + (1.0 - swap) * slip))
+    else:
+        return None
+    kernel = np.ascontiguousarray(kernel, dtype=float)
+    kernel.setflags(write=False)
+    return kernel
+
+
+def question_decoding(
+    kind: str,
+    k: int | None,
+    *,
+    dprime_value: float,
+    span: float = 3.0,
+    slip_rate: float = 0.02,
+    raters: int = 1,
+    correlation: float = 0.0,
+    prior: tuple[float, ...] | None = None,
+    coding_terms: bool = True,
+) -> PanelDecoding | None:
+    """What a MAP decoder achieves with this question's r-rater panel (the method §8.1).
+
+    Parameters as in :func:`rater_kernel` and :func:`question_channel`; ``prior`` is the prior of
+    the question's true answers (k entries summing to 1; uniform when None; ignored for rankings
+    and multi-selects, whose answers are taken as uniform); ``coding_terms`` as in
+    :func:`models.decoding.decode_kernel`.
+
+    Returns
+    -------
+    PanelDecoding or None
+        None for free text and rankings of more than 6 items (no finite kernel to decode).
+    """
+    kernel = rater_kernel(kind, k, dprime_value, span=span, slip_rate=slip_rate)
+    if kernel is None:
+        return None
+    count = check_integer("raters", raters, low=1)
+    rho = check_real("correlation", correlation, low=0.0, high=1.0)
+    law = tuple(float(v) for v in prior) if prior is not None and kind not in ("ranking", "multi_select") else None
+    copies = int(k) if kind == "multi_select" else 1
+    symmetric = kind in ("binary", "categorical", "multi_select")
+    return decode_kernel(kernel, count, rho, law, copies=copies, symmetric=symmetric, coding_terms=coding_terms)

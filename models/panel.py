@@ -251,9 +251,13 @@ def panel_capacity(
     return _panel_capacity(matrix, count, rho, limit, tolerance, iterations)
 
 
-#: The bound's reference panel is kept this small so that the fallback stays cheap; any r0 gives a
-#: valid bound, a larger one only a tighter one.
-BOUND_REFERENCE_OUTCOMES = 20_000
+@lru_cache(maxsize=256)
+def _reference_capacity(kernel_bytes: bytes, shape: tuple[int, int], raters: int, tol: float,
+                        max_iter: int) -> Capacity:
+    """Exact capacity of ``raters`` independent raters (rho = 0), cached: every panel size beyond
+    the exact limit reuses the same reference."""
+    matrix = np.frombuffer(kernel_bytes, dtype=float).reshape(shape)
+    return _blahut_arimoto(_count_kernel(matrix, raters, 0.0), tol, max_iter)
 
 
 def _largest_feasible_panel(raters: int, answers: int, max_outcomes: int) -> int:
@@ -303,16 +307,13 @@ def _panel_capacity(
     single = _blahut_arimoto(matrix, tol, max_iter)
     single_upper = single.nats + single.gap
     ceiling = math.log(matrix.shape[0])
-    if uniform_optimal:
-        feasible = _largest_feasible_panel(raters, answers, max_outcomes)
-    else:
-        feasible = _largest_feasible_panel(
-            raters, answers, min(max_outcomes, BOUND_REFERENCE_OUTCOMES)
-        )
+    # The reference is the largest panel computed exactly under max_outcomes, so that the bound
+    # steps up by at most C_r0 / r0 at the switch from the exact value (the method §8.5).
+    feasible = _largest_feasible_panel(raters, answers, max_outcomes)
     reference = (
         single
         if feasible == 1
-        else _blahut_arimoto(_count_kernel(matrix, feasible, 0.0), tol, max_iter)
+        else _reference_capacity(matrix.tobytes(), matrix.shape, feasible, tol, max_iter)
     )
     reference_upper = reference.nats + reference.gap
     iterations = single.iterations + (0 if feasible == 1 else reference.iterations)
@@ -320,7 +321,7 @@ def _panel_capacity(
         previous = (
             single
             if feasible == 2
-            else _blahut_arimoto(_count_kernel(matrix, feasible - 1, 0.0), tol, max_iter)
+            else _reference_capacity(matrix.tobytes(), matrix.shape, feasible - 1, tol, max_iter)
         )
         iterations += 0 if feasible == 2 else previous.iterations
         increment = max(0.0, reference_upper - previous.nats)

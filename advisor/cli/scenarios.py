@@ -297,27 +297,37 @@ def _print_evaluation(evaluation: Any, *, use_nats: bool) -> None:
     rows = []
     for context in evaluation.contexts:
         for question in context.questions:
+            accuracy = "—" if question.label_accuracy is None else (
+                f"{question.label_accuracy:.3f}" + ("" if question.label_accuracy_exact else " (≥)"))
             rows.append([
                 context.name, question.name, question.format, info(question.cognitive_nats), info(question.articulation_nats),
                 info(question.paper_nats), info(question.cascade_nats),
-                info(question.panel_nats) + ("" if question.panel_exact else " (bound)"), question.binding_stage,
+                info(question.panel_nats) + ("" if question.panel_exact else " (bound)"), accuracy, question.binding_stage,
             ])
     common.print_table(
-        ["context", "question", "format", "cognitive", "articulation", "paper min", "cascade", "panel", "binding"], rows
+        ["context", "question", "format", "cognitive", "articulation", "paper min", "cascade", "panel",
+         "label accuracy", "binding"], rows
     )
     print()
     needed = evaluation.capacity_needed_nats
-    reach = (
-        f"{evaluation.items_needed:,} items" if evaluation.items_needed is not None
-        else f"unreachable: the ceiling plateaus at {evaluation.ceiling_plateau:.3f}"
-    )
+    items = evaluation.items_needed
+
+    def count(value: int | None) -> str:
+        return "none suffices" if value is None else f"{value:,}"
+
     summary = [
+        ["verdict", evaluation.verdict_text],
         ["capacity C̄", f"{info(evaluation.capacity_nats)} {unit} per item"],
         ["capacity needed", f"{info(needed)} {unit} (gap {info(evaluation.capacity_gap_nats)})"],
-        ["risk floor", f"{evaluation.floor:.4f} (paper form {evaluation.floor_paper:.4f})"],
-        ["risk ceiling", f"{evaluation.ceiling:.4f} ({evaluation.ceiling_form}, {evaluation.items:,} items)"],
-        ["target risk", f"{evaluation.target_risk:g}: " + ("at or above the floor: the channel allows it" if evaluation.floor_meets_target else "below the floor: more labels cannot reach it")],
-        ["items for the target", reach],
+        ["risk floor", f"{evaluation.floor:.4f} (paper form {evaluation.floor_paper:.4f}): no design of this capacity does better"],
+        ["achievable risk", f"{evaluation.achievable:.4f}: what this design achieves (MAP decoding, codebook "
+                            f"{' × '.join(str(n) for n in evaluation.codebook_sizes) or 'none'})"],
+        ["label error", f"{evaluation.label_error:.4f} per item (floor {evaluation.label_floor:.4f})"],
+        ["items needed", f"at least {count(items.at_least)}, about {count(items.estimate)}, at most "
+                         f"{count(items.at_most)} for a {evaluation.model_bits:g}-bit value model"],
+        ["risk ceiling", f"{evaluation.ceiling:.4f} ({evaluation.ceiling_form}, {evaluation.items:,} items, from the "
+                         f"{evaluation.ceiling_risk_source} risk {evaluation.ceiling_risk:.4f})"],
+        ["target risk", f"{evaluation.target_risk:g}"],
         ["cost", f"{evaluation.currency} {evaluation.cost:,.0f} ({evaluation.rater_hours:,.0f} rater-hours)"],
     ]
     width = max(len(label) for label, _ in summary)

@@ -9,7 +9,8 @@ renderers (HTML, PDF, Markdown, JSON, CSV) only lay it out.
 The sections, by key (:data:`SECTION_KEYS`):
 
 ``verdict``
-    The risk interval and one paragraph in plain words.
+    The planner's interval (floor, achievable risk, items needed), the
+    verdict and one paragraph in plain words.
 ``inputs``
     Every input of the scenario, grouped as in the editor.
 ``capacity``
@@ -19,7 +20,8 @@ The sections, by key (:data:`SECTION_KEYS`):
     The GUI's curves (risk against items, value complexity, raters, seconds
     per item) and the capacity breakdown per context and question.
 ``recommendations``
-    The levers, ranked, with their effect on capacity, floor, ceiling and cost.
+    The levers, ranked by their effect on the achievable risk and the items
+    needed, with their effect on capacity, floor and cost.
 ``frontier``
     The optimiser's cost–floor frontier (plot and table) and its recommended
     design.
@@ -262,23 +264,19 @@ def analyse(scenario: Scenario, *, levers: bool = True, optimizer: bool = True,
 
 
 # ----------------------------------------------------------------- verdict
+VERDICT_WORDS = {"meets": "meets the target", "cannot": "cannot meet it", "undecided": "not ruled out, not guaranteed"}
+
+
 def interval_sentence(evaluation: Evaluation, scenario: Scenario) -> str:
-    """The risk interval in one sentence, with the target and whether it is met."""
-    floor, ceiling, target = evaluation.floor, evaluation.ceiling, evaluation.target_risk
-    head = (f"With this design, the risk of a learner trained on the labels lies between {_risk(floor)} "
-            f"(floor) and {_risk(ceiling)} (ceiling); the target is {target:g}.")
-    if evaluation.labels_cannot_reach_target:
-        tail = (f"The target is out of reach: no number of labels can bring the risk below {_risk(floor)}, "
-                "because the interface carries too little information per item.")
-    elif evaluation.ceiling_meets_target:
-        tail = f"The target is guaranteed: even the ceiling is below {target:g}."
-    elif evaluation.items_needed is not None:
-        tail = (f"The target is reachable: {evaluation.items_needed:,} items would bring the ceiling down to it "
-                f"({scenario.campaign.items:,} planned).")
-    else:
-        tail = (f"The floor allows the target, but the ceiling plateaus at {_risk(evaluation.ceiling_plateau)}: "
-                "more labels alone cannot guarantee it.")
-    return f"{head} {tail}"
+    """The planner's interval in one sentence, with the target and the verdict (method §8.4)."""
+    floor, achievable, target = evaluation.floor, evaluation.achievable, evaluation.target_risk
+    head = (f"With this design the risk per item is at least {_risk(floor)} (floor: no design of this capacity "
+            f"does better) and this design achieves {_risk(achievable)}; the target is {target:g}.")
+    return f"{head} {evaluation.verdict_text}"
+
+
+def _count(value: int | None) -> str:
+    return "none suffices" if value is None else f"{value:,}"
 
 
 def verdict_blocks(analysis: ScenarioAnalysis, units: _Units) -> list[Block]:
@@ -286,24 +284,29 @@ def verdict_blocks(analysis: ScenarioAnalysis, units: _Units) -> list[Block]:
     e, s = analysis.evaluation, analysis.scenario
     blocks: list[Block] = [Paragraph(interval_sentence(e, s), "verdict")]
     blocks.append(Paragraph(analysis.diagnosis.verdict))
-    items_needed = (f"{e.items_needed:,}" if e.items_needed is not None
-                    else f"unreachable: the ceiling plateaus at {_risk(e.ceiling_plateau)}")
+    needed = e.items_needed
     u = units.name
     blocks.append(KeyValues((
+        KeyValue("verdict", VERDICT_WORDS[e.verdict]),
         KeyValue("risk floor, exact Fano form", _risk(e.floor)),
         KeyValue("risk floor, paper form", _risk(e.floor_paper)),
-        KeyValue(f"risk ceiling ({e.ceiling_form} form)", _risk(e.ceiling)),
-        KeyValue("ceiling as items grow without end", _risk(e.ceiling_plateau)),
+        KeyValue("achievable risk (this design)", _risk(e.achievable)),
+        KeyValue("label error per item (MAP)", _risk(e.label_error)),
         KeyValue("target risk", f"{e.target_risk:g}"),
         KeyValue("capacity per item, C̄", units.text(e.capacity_nats), f"{u}/item"),
         KeyValue("capacity needed for the target", units.text(e.capacity_needed_nats), f"{u}/item"),
-        KeyValue("capacity gap (needed − C̄; > 0: unreachable)", units.text(e.capacity_gap_nats), f"{u}/item"),
+        KeyValue("capacity gap (needed − C̄; > 0: ruled out)", units.text(e.capacity_gap_nats), f"{u}/item"),
         KeyValue("value complexity log₂ M", f"{e.log2_m:g}", "bits"),
+        KeyValue("value model log₂ M_g", f"{e.model_bits:g}", "bits"),
         KeyValue("labelled items", f"{e.items:,}", "items"),
-        KeyValue("items needed for the ceiling to reach the target", items_needed),
+        KeyValue("items the value model needs: at least (Fano)", _count(needed.at_least)),
+        KeyValue("items the value model needs: about (normal approximation)", _count(needed.estimate)),
+        KeyValue("items the value model needs: at most (Gallager)", _count(needed.at_most)),
+        KeyValue(f"risk ceiling ({e.ceiling_form} form, {e.ceiling_risk_source} R̂ {e.ceiling_risk:.3f})",
+                 _risk(e.ceiling)),
         KeyValue("campaign cost", _money(e.cost, e.currency)),
         KeyValue("rater time", f"{e.rater_hours:,.1f}", "hours"),
-    ), title="The Alignment Performance Interval"))
+    ), title="The planner's interval"))
     blocks.extend(Paragraph(w, "warning") for w in e.warnings)
     return blocks
 
@@ -424,17 +427,20 @@ def capacity_blocks(analysis: ScenarioAnalysis, units: _Units) -> list[Block]:
         for q in context.questions:
             rows.append((q.name, q.format, q.judgment_seconds, q.dprime, units.info(q.cognitive_nats),
                          units.info(q.articulation_nats), units.info(q.cascade_nats), units.info(q.panel_nats),
-                         units.info(q.max_nats) if q.max_nats > 0 else None,
+                         units.info(q.max_nats) if q.max_nats > 0 else None, q.label_accuracy,
                          q.binding_stage + ("" if q.panel_exact else " (bound)") + (" · saturated" if q.saturated else "")))
         blocks.append(Table(
             headers=("question", "format", "time (s)", "d′", f"cognitive ({u})", f"articulation ({u})",
-                     f"cascade, 1 rater ({u})", f"panel, {r} raters ({u})", f"format maximum ({u})", "binding stage"),
+                     f"cascade, 1 rater ({u})", f"panel, {r} raters ({u})", f"format maximum ({u})",
+                     "label accuracy", "binding stage"),
             rows=tuple(rows),
             caption=((f"Context {context.name!r}: " if several else "") +
                      "per question. d′ is the rater's discriminability after the judgment time; the format maximum "
                      "is log of the number of distinct answers (none for free text). “(bound)” marks a panel "
-                     "capacity computed as a bound, “saturated” a question within 5 % of its maximum."),
-            formats=("", "", ".1f", ".2f", ".3f", ".3f", ".3f", ".3f", ".3f", ""),
+                     "capacity computed as a bound, “saturated” a question within 5 % of its maximum. The label "
+                     "accuracy is the MAP decoder's chance of the right answer from the panel's votes, at the "
+                     "question's prior (none for free text)."),
+            formats=("", "", ".1f", ".2f", ".3f", ".3f", ".3f", ".3f", ".3f", ".3f", ""),
             key=f"capacity_questions:{context.name}",
         ))
     return blocks
@@ -470,25 +476,25 @@ def recommendation_blocks(analysis: ScenarioAnalysis, units: _Units) -> list[Blo
     if not applicable:
         return [Paragraph("No lever applies to this scenario.", "note")]
     blocks: list[Block] = [Paragraph(
-        "Each lever changes one thing in the scenario and re-evaluates it. Levers that gain information without "
-        "extra cost come first, then those that gain it for money (most information per money first), then those "
-        "that change nothing, then those that lose information. A negative Δ floor or Δ ceiling lowers the risk "
-        "bound.")]
+        "Each lever changes one thing in the scenario and re-evaluates it. They are ranked by how much they lower "
+        "the achievable risk (the error the design attains), ties broken by the items the value model needs: "
+        "those that cost nothing first, then those that cost money (most risk lowered per money first), then those "
+        "that change nothing, then those that make things worse.")]
     rows = []
     for rank, lever in enumerate(applicable, start=1):
         cost = _lever_value(lever, "delta_cost")
-        per_cost = units.info(lever.gain_nats) / cost * 1000.0 if cost is not None and cost > 0 else None
-        rows.append((rank, lever.title, units.info(lever.delta_capacity_nats), units.info(lever.gain_nats),
-                     _lever_value(lever, "delta_floor"), _lever_value(lever, "delta_ceiling"), cost, per_cost))
+        per_cost = lever.gain / cost * 1000.0 if cost is not None and cost > 0 else None
+        verdict = lever.evaluation.verdict if lever.evaluation is not None else ""
+        rows.append((rank, lever.title, _lever_value(lever, "delta_achievable"), _lever_value(lever, "delta_floor"),
+                     lever.delta_items_needed, units.info(lever.delta_capacity_nats), cost, per_cost, verdict))
     blocks.append(Table(
-        headers=("rank", "lever", f"Δ capacity ({u}/item)", f"gap closed ({u}/item)", "Δ floor", "Δ ceiling",
-                 f"Δ cost ({currency})", f"gap closed per 1,000 {currency} ({u})"),
+        headers=("rank", "lever", "Δ achievable risk", "Δ floor", "Δ items needed", f"Δ capacity ({u}/item)",
+                 f"Δ cost ({currency})", f"risk lowered per 1,000 {currency}", "verdict"),
         rows=tuple(rows),
-        caption=(f"Changes against the scenario as given: capacity in {u} per item, floor and ceiling in risk, cost in "
-                 f"{currency}. “Gap closed” is the capacity gained minus any change in the capacity the target needs "
-                 "(a narrower target needs less). The last column divides it by the extra cost (empty when the lever "
-                 "costs nothing or saves money)."),
-        formats=("d", "", "+.3f", "+.3f", "+.3f", "+.3f", "+,.2f", ".3f"), key="recommendations",
+        caption=(f"Changes against the scenario as given: risks in [0, 1], items needed by the value model (the "
+                 f"estimate), capacity in {u} per item, cost in {currency}. The per-money column divides the fall of "
+                 "the achievable risk by the extra cost (empty when the lever costs nothing or saves money)."),
+        formats=("d", "", "+.4f", "+.4f", "+,d", "+.3f", "+,.2f", ".4f", ""), key="recommendations",
     ))
     # The explanations are whole sentences that name the lever themselves.
     for rank, lever in enumerate(applicable[:3], start=1):
@@ -522,33 +528,34 @@ def frontier_blocks(analysis: ScenarioAnalysis, units: _Units) -> list[Block]:
     recommended_point = None
     if result.recommended is not None and result.recommended_evaluation is not None:
         rec, rec_eval = result.recommended, result.recommended_evaluation
-        recommended_point = (rec_eval.cost, rec_eval.floor)
+        recommended_point = (rec_eval.cost, rec_eval.achievable)
         blocks.append(KeyValues((
             KeyValue("raters per item", str(rec.raters.per_item)),
             KeyValue("time per rater per item", f"{rec.campaign.seconds_per_item:.1f}", "s"),
             KeyValue("question formats", ", ".join(f"{q.name}: {q.format.label()}" for q in rec.questions)),
             KeyValue("time shares", ", ".join(f"{share:.2f}" for share in rec_eval.time_shares)),
             KeyValue("floor", _risk(rec_eval.floor)),
-            KeyValue("ceiling", _risk(rec_eval.ceiling)),
+            KeyValue("achievable risk", _risk(rec_eval.achievable)),
+            KeyValue("verdict", rec_eval.verdict),
             KeyValue("capacity per item", units.text(rec_eval.capacity_nats), f"{u}/item"),
             KeyValue("cost", _money(rec_eval.cost, rec_eval.currency)),
             KeyValue("cost of the scenario as given", _money(e.cost, e.currency)),
         ), title="Recommended design"))
     points = sorted(result.frontier, key=lambda p: p.cost)
     blocks.append(figures.frontier_figure(
-        [p.cost for p in points], [p.floor for p in points], [p.ceiling for p in points],
-        target=s.target.target_risk, currency=currency, recommended=recommended_point, current=(e.cost, e.floor),
+        [p.cost for p in points], [p.floor for p in points], [p.achievable for p in points],
+        target=s.target.target_risk, currency=currency, recommended=recommended_point,
+        current=(e.cost, e.achievable),
     ))
     blocks.append(Table(
-        headers=(f"cost ({currency})", "floor", "ceiling", f"capacity ({u}/item)", "raters", "seconds per item",
-                 "formats", "exact"),
-        rows=tuple((float(p.cost), float(p.floor), float(p.ceiling), units.info(p.capacity_nats), int(p.raters),
-                    float(p.seconds_per_item), _formats_text(p.formats), bool(p.checked)) for p in points),
+        headers=(f"cost ({currency})", "floor", "achievable risk", "verdict", f"capacity ({u}/item)", "raters",
+                 "seconds per item", "formats"),
+        rows=tuple((float(p.cost), float(p.floor), float(p.achievable), p.verdict, units.info(p.capacity_nats),
+                    int(p.raters), float(p.seconds_per_item), _formats_text(p.formats)) for p in points),
         caption=(f"The Pareto frontier: {len(points)} designs, each with the lowest floor the optimiser found at its "
-                 f"cost ({result.evaluated:,} designs evaluated). Formats are listed in question order. “Exact”: the "
-                 "numbers come from a full evaluation; otherwise from the optimiser's screening, which interpolates "
-                 "capacities on a grid of times."),
-        formats=(",.2f", ".3f", ".3f", ".3f", "d", ".3g", "", ""), key="frontier",
+                 f"cost ({result.evaluated:,} designs screened), each evaluated in full. Formats are listed in "
+                 "question order."),
+        formats=(",.2f", ".3f", ".3f", "", ".3f", "d", ".3g", ""), key="frontier",
     ))
     return blocks
 
@@ -564,20 +571,20 @@ def comparison_table(analyses: Sequence[ScenarioAnalysis], units: _Units) -> Tab
             s.name, e.content_hash, s.target.log2_m, s.target.target_risk, len(s.contexts), len(s.questions),
             "; ".join(f"{q.name}: {q.format.label()}" for q in s.questions), s.raters.per_item,
             s.campaign.seconds_per_item, s.campaign.items, units.info(e.capacity_nats),
-            units.info(e.capacity_needed_nats), units.info(e.capacity_gap_nats), e.floor, e.floor_paper, e.ceiling,
-            e.ceiling_form, e.ceiling_plateau, e.items_needed, e.cost, e.currency, e.rater_hours,
-            e.floor_meets_target, e.ceiling_meets_target,
+            units.info(e.capacity_needed_nats), units.info(e.capacity_gap_nats), e.floor, e.floor_paper,
+            e.achievable, e.verdict, e.items_needed.at_least, e.items_needed.estimate, e.items_needed.at_most,
+            e.ceiling, e.ceiling_form, e.cost, e.currency, e.rater_hours,
         ))
     return Table(
         headers=("scenario", "content sha256", "log2 M (bits)", "target risk", "contexts", "questions", "formats",
                  "raters per item", "seconds per item", "items", f"capacity ({u}/item)",
-                 f"capacity needed ({u}/item)", f"capacity gap ({u}/item)", "floor", "floor (paper form)", "ceiling",
-                 "ceiling form", "ceiling plateau", "items needed", "cost", "currency", "rater hours",
-                 "floor meets target", "ceiling meets target"),
+                 f"capacity needed ({u}/item)", f"capacity gap ({u}/item)", "floor", "floor (paper form)",
+                 "achievable risk", "verdict", "items needed at least", "items needed estimate",
+                 "items needed at most", "ceiling", "ceiling form", "cost", "currency", "rater hours"),
         rows=tuple(tuple(_plain_number(v) for v in row) for row in rows),
         caption="One row per scenario; risks in [0, 1], cost in each scenario's currency.",
         formats=("", "", "g", "g", "d", "d", "", "d", "g", ",d", ".3f", ".3f", ".3f", ".3f", ".3f", ".3f", "",
-                 ".3f", ",d", ",.2f", "", ",.1f", "", ""),
+                 ",d", ",d", ",d", ".3f", "", ",.2f", "", ",.1f"),
         key="comparison",
     )
 
@@ -604,26 +611,29 @@ def comparison_blocks(analyses: Sequence[ScenarioAnalysis], units: _Units) -> li
             row(f"capacity per item ({u})", (units.text(e.capacity_nats) for e in es)),
             row(f"capacity needed ({u})", (units.text(e.capacity_needed_nats) for e in es)),
             row("floor (exact)", (_risk(e.floor) for e in es)),
-            row("ceiling", (f"{_risk(e.ceiling)} ({e.ceiling_form})" for e in es)),
-            row("items needed", ((f"{e.items_needed:,}" if e.items_needed is not None else "unreachable") for e in es)),
+            row("achievable risk", (_risk(e.achievable) for e in es)),
+            row("items needed (value model)", (f"{_count(e.items_needed.at_least)} to {_count(e.items_needed.at_most)}"
+                                                for e in es)),
             row("cost", (_money(e.cost, e.currency) for e in es)),
-            row("verdict", (("out of reach" if e.labels_cannot_reach_target else
-                             "guaranteed" if e.ceiling_meets_target else "reachable") for e in es)),
+            row("verdict", (VERDICT_WORDS[e.verdict] for e in es)),
         ),
-        caption="The scenarios side by side. “Out of reach”: the floor is above the target, whatever the number of "
-                "labels; “reachable”: the floor allows the target; “guaranteed”: the ceiling is below it too.",
+        caption="The scenarios side by side. “Meets”: the achievable risk is at most the target and the items "
+                "suffice; “cannot”: the floor is above the target (or the items are fewer than any learner needs); "
+                "“undecided”: neither.",
         key="comparison_side_by_side",
     )
-    best_floor = min(analyses, key=lambda a: a.evaluation.floor)
-    reaching = [a for a in analyses if not a.evaluation.labels_cannot_reach_target]
-    summary = [f"The lowest floor is {best_floor.scenario.name!r} ({_risk(best_floor.evaluation.floor)})."]
-    if reaching:
-        cheapest = min(reaching, key=lambda a: a.evaluation.cost)
+    best = min(analyses, key=lambda a: a.evaluation.achievable)
+    meeting = [a for a in analyses if a.evaluation.verdict == "meets"]
+    summary = [f"The lowest achievable risk is {best.scenario.name!r}'s ({_risk(best.evaluation.achievable)})."]
+    if meeting:
+        cheapest = min(meeting, key=lambda a: a.evaluation.cost)
         summary.append(
-            f"{len(reaching)} of {len(analyses)} scenarios can reach their target; the cheapest of them is "
+            f"{len(meeting)} of {len(analyses)} scenarios meet their target; the cheapest of them is "
             f"{cheapest.scenario.name!r} ({_money(cheapest.evaluation.cost, cheapest.evaluation.currency)}).")
     else:
-        summary.append("None of the scenarios can reach its target with any number of labels.")
+        ruled_out = sum(a.evaluation.verdict == "cannot" for a in analyses)
+        summary.append(f"None of the scenarios meets its target; {ruled_out} of {len(analyses)} are ruled out by "
+                       "their floor.")
     if len({e.currency for e in es}) > 1:
         summary.append("The scenarios use different currencies: compare costs with care.")
     blocks: list[Block] = [side_by_side, Paragraph(" ".join(summary))]
@@ -648,8 +658,8 @@ def method_blocks(scenarios: Sequence[Scenario]) -> list[Block]:
             "Assumptions. The target index is uniform over its M values and independent of the context, so both Fano "
             "floors hold for any learner. Questions are parallel channels about independent parts of the target, so "
             "their capacities add. Raters are exchangeable; with probability ρ all raters of an item share one error "
-            "draw (herding, a shared bias). The floor and the ceiling are bounds, not predictions: the true risk lies "
-            "between them. Information is computed in nats and shown in bits (1 bit = ln 2 nats)."),
+            "draw (herding, a shared bias), independently for each question. The floor is a bound no design beats; "
+            "the achievable risk is what this design attains with a decoder that knows the raters. Information is computed in nats and shown in bits (1 bit = ln 2 nats)."),
         Formula("t_q = share_q · max(0, T − 60 · words_s / wpm);   t_eff = t_q / max(1, log₂ #alternatives)",
                 "Judgment time of question q in context s after reading, and the effective time per elementary "
                 "judgment (choosing among more alternatives costs more time).",
@@ -669,13 +679,32 @@ def method_blocks(scenarios: Sequence[Scenario]) -> list[Block]:
                 "Blahut 1972; Arimoto 1972; Cover & Thomas, Elements of Information Theory."),
         Formula("P(c | x) = (1 − ρ) · Multinomial(c; r, K[x]) + ρ · Σ_y K[x, y] · 1[c = r · e_y]",
                 "r raters on one question: the vote counts are a sufficient statistic, and the capacity of this "
-                "channel is computed exactly. When there are too many vote outcomes it is bounded by "
-                "min(ln #alternatives, r_eff · C) with r_eff = r / (1 + (r − 1) · ρ), and flagged.",
-                "Kish 1965 (design effect); Dawid & Skene 1979."),
+                "channel is computed exactly (ρ: herding, drawn independently for each question). When there are "
+                "too many vote outcomes it is replaced by a provable upper bound from the largest panel r₀ that "
+                "fits, min(ln #alternatives, (1 − ρ)(r / r₀) C_r₀ + ρ C₁) (tighter for symmetric kernels), and "
+                "flagged.",
+                "Dawid & Skene 1979; Cover & Thomas (chain rule)."),
         Formula("C̄ = Σ_s w_s · Σ_q C_q|s(r)",
-                "Capacity per item: questions add up, contexts are weighted by their share of items. The paper's "
+                "Capacity per item: questions add up, contexts are weighted by their share of items. Questions about "
+                "the same part of the target (a split question) count at most that part's information. The paper's "
                 "per-context capacity min(C_cog|s, C_art|s) (one rater) is reported beside it.",
                 "Cao 2025."),
+        Formula("A_q = Σ_c max_x π_q(x) · P_q(c | x);   label error = 1 − Σ_s w_s Π_q A_q|s",
+                "What a design achieves: the maximum-a-posteriori decoder's accuracy on each question's vote "
+                "histogram at the question's prior, exact over the histograms. For a log₂ M target, an explicit "
+                "product codebook of answer subsets (best subsets by exhaustive search where few, else greedy), "
+                "decoded by maximum likelihood, gives the achievable risk Δ · P_ach ≥ the floor.",
+                "Fano 1961; Sheng, Provost & Ipeirotis 2008 (majority-vote accuracies)."),
+        Formula("m_min = ⌈(ln M_g − h(ε) − ε ln(M_g − 1)) / C̄⌉;   "
+                "m_ach = min_ρ ⌈(ρ ln(M_g − 1) + ln(1/ε)) / E₀(ρ)⌉",
+                "Items a value model of log₂ M_g bits needs: at least m_min (Fano over the training set), at most "
+                "m_ach (Gallager's random-coding bound with E₀(ρ) = −ln Σ_s w_s Π_q Σ_c [Σ_x p(x) "
+                "P(c | x)^{1/(1+ρ)}]^{1+ρ}), about the normal approximation m C − √(m V) Q⁻¹(ε) + ½ ln m ≥ ln M_g.",
+                "Gallager 1965; Polyanskiy, Poor & Verdú 2010."),
+        Formula("verdict: meets ⇔ Δ · P_ach ≤ ε and m ≥ m_ach;   cannot ⇔ floor > ε or m < m_min",
+                "The decision a planner can trust: a design meets the target only when what it achieves meets it; "
+                "the floor alone only rules designs out. Between the two the answer is “not ruled out, not "
+                "guaranteed”.", "Method §8.4."),
         Formula("risk ≥ Δ · p*,  p* = min{ p : h(p) + p · ln(M − 1) ≥ ln M − C̄ }",
                 "The floor, exact Fano form (the default): no learner, however many labels it sees, does better.",
                 "Fano 1961; Cover & Thomas, Theorem 2.10.1."),
@@ -684,14 +713,15 @@ def method_blocks(scenarios: Sequence[Scenario]) -> list[Block]:
         Formula("C_needed = ln M − h(ε) − ε · ln(M − 1);   gap = C_needed − C̄",
                 "The capacity per item the target risk ε needs; a positive gap means no number of labels reaches ε.",
                 "Fano 1961."),
-        Formula("E[R] ≤ R̂ + √((m · C̄ + ρ_res + I_ctx) / (2m))",
-                "The ceiling in expectation (the default form): it falls with the number of items m and plateaus "
-                "near R̂ + √(C̄ / 2).",
+        Formula("E[R] ≤ R̂ + √((min(m · C̄, ln M_g) + ρ_res + I_ctx) / (2m))",
+                "The ceiling in expectation (the default form). The information term is capped by what a model "
+                "class of M_g hypotheses can hold, so the ceiling falls with the number of items m towards R̂; R̂ is "
+                "the observed risk when one is entered, otherwise the predicted Δ · P_ach (never below the floor).",
                 "Xu & Raginsky 2017."),
     ]
     if any(form != "expectation" for form in forms):
         blocks.append(Formula(
-            "B = (m · C̄ + ρ_res + I_ctx) / η;   R ≤ kl⁻¹(R̂, (B + ln(2√m / δ)) / m)   with probability ≥ 1 − δ − η",
+            "B = (min(m · C̄, ln M_g) + ρ_res + I_ctx) / η;   R ≤ kl⁻¹(R̂, (B + ln(2√m / δ)) / m)   with probability ≥ 1 − δ − η",
             "The high-probability ceiling (Seeger–Maurer form); McAllester's form is "
             "R̂ + √((B + ln(2√m / δ)) / (2m)); Catoni's uses a chosen λ.",
             "McAllester 1999; Seeger 2002; Maurer 2004; Catoni 2007."))
@@ -707,7 +737,8 @@ def method_blocks(scenarios: Sequence[Scenario]) -> list[Block]:
         "JEP 45. Green & Swets (1966), Signal Detection Theory and Psychophysics. Thurstone (1927), Psych. Review 34. "
         "Mallows (1957), Biometrika 44. Miller (1956), Psych. Review 63. Kish (1965), Survey Sampling. Brysbaert "
         "(2019), J. Memory and Language 109. Shannon (1951), Bell System Technical Journal 30. Dawid & Skene (1979), "
-        "Applied Statistics 28.", "note"))
+        "Applied Statistics 28. Gallager (1965), IEEE Trans. Inf. Theory 11(1). Polyanskiy, Poor & Verdú (2010), IEEE "
+        "Trans. Inf. Theory 56(5). Sheng, Provost & Ipeirotis (2008), KDD.", "note"))
     return blocks
 
 

@@ -63,8 +63,11 @@ CURVE_TITLES = {
     "seconds": "Risk against time per item",
 }
 CURVE_CAPTIONS = {
-    "items": "Everything but the number of labelled items as in the scenario. More labels never lower the floor; "
-             "the ceiling falls with them at most to its plateau. Where the band is flat, labels buy nothing.",
+    "items": "Everything but the number of labelled items as in the scenario. More labels never lower the per-item "
+             "floor or the achievable risk (they are properties of one item's answers); the ceiling falls with them "
+             "towards the achievable risk. The value model's learning error falls with m between Fano's converse "
+             "(no learner does better) and Gallager's random-coding bound (some learner does at least this well), "
+             "the normal-approximation estimate between them.",
     "log2_m": "Everything but the target's complexity as in the scenario. A more complex target (more bits to pin "
               "down) raises the floor; a narrower target lowers it.",
     "raters": "Everything but the raters per item as in the scenario. More raters raise the capacity per item, with "
@@ -73,9 +76,9 @@ CURVE_CAPTIONS = {
                "discriminability until it saturates; below the dead time an item carries nothing.",
 }
 INTERVAL_READING = (
-    "The true risk lies in the shaded band between the floor (no learner can do better with this interface) and the "
-    "ceiling (a learner that fits the labels does at least this well). The target is reachable only where the floor "
-    "is below the dotted line."
+    "The shaded band runs from the floor (no design of this capacity does better) to the achievable risk (what this "
+    "design attains with a decoder that knows the raters). The target is met where the achievable risk is below the "
+    "dotted line, ruled out where the floor is above it, and undecided in between."
 )
 RISK_LABEL = "risk (expected loss, 0 to 1)"
 
@@ -194,18 +197,28 @@ def risk_curve_figure(curve: Curve, scenario_name: str) -> Figure:
     axes = figure.add_subplot()
     _style_axes(axes)
     x = list(curve.x)
-    axes.fill_between(x, curve.floor, curve.ceiling, where=[c >= f for f, c in zip(curve.floor, curve.ceiling)],
-                      color=SKY, alpha=0.18, linewidth=0, label="interval (floor to ceiling)")
-    axes.plot(x, curve.ceiling, color=BLUE, linewidth=2.0, label="ceiling (upper bound)")
+    achievable = list(curve.achievable) if curve.achievable else list(curve.ceiling)
+    axes.fill_between(x, curve.floor, achievable, color=SKY, alpha=0.18, linewidth=0,
+                      label="interval (floor to achievable)")
+    axes.plot(x, achievable, color=GREEN, linewidth=2.0, label="achievable risk (this design)")
     axes.plot(x, curve.floor, color=VERMILION, linewidth=2.0, label="floor, exact Fano (lower bound)")
     axes.plot(x, curve.floor_paper, color=ORANGE, linewidth=1.4, linestyle="--", label="floor, paper form")
+    axes.plot(x, curve.ceiling, color=BLUE, linewidth=1.4, linestyle="-.", label="ceiling (PAC-Bayes, predicted R̂)")
+    series = [curve.floor, curve.ceiling, achievable]
+    if curve.learning_converse:
+        axes.plot(x, curve.learning_achievable, color=PURPLE, linewidth=1.6, linestyle="--",
+                  label="value model: Gallager bound")
+        axes.plot(x, curve.learning_estimate, color=PURPLE, linewidth=1.2, label="value model: estimate")
+        axes.plot(x, curve.learning_converse, color=PURPLE, linewidth=1.6, linestyle=":",
+                  label="value model: Fano converse")
+        series += [curve.learning_converse, curve.learning_achievable]
     axes.axhline(curve.target, color=BLACK, linewidth=1.2, linestyle=":", label=f"target risk {curve.target:g}")
     axes.axvline(curve.current, color=GREY, linewidth=1.0, linestyle="-.",
                  label=f"this design ({_format_x(curve.current, curve.name)})")
     axes.set_xlim(min(x), max(x))
     if curve.log_x:
         _log_axis(axes, min(x), max(x))
-    axes.set_ylim(*_risk_axis_limits(curve.floor, curve.ceiling, target=curve.target))
+    axes.set_ylim(*_risk_axis_limits(*series, target=curve.target))
     axes.set_xlabel(AXIS_LABELS.get(curve.name, plain(curve.x_label)))
     axes.set_ylabel(RISK_LABEL)
     _legend_below(figure, 3)
@@ -214,18 +227,20 @@ def risk_curve_figure(curve: Curve, scenario_name: str) -> Figure:
     alt = (
         f"Line chart for scenario {scenario_name}: risk against {curve.x_label} from "
         f"{_format_x(x[0], curve.name)} to {_format_x(x[-1], curve.name)}. "
-        f"The exact floor goes from {curve.floor[0]:.3f} to {curve.floor[-1]:.3f}; the ceiling from "
+        f"The exact floor goes from {curve.floor[0]:.3f} to {curve.floor[-1]:.3f}; the achievable risk from "
+        f"{achievable[0]:.3f} to {achievable[-1]:.3f}; the ceiling from "
         f"{curve.ceiling[0]:.3f} to {curve.ceiling[-1]:.3f}; the target is {curve.target:g}. "
-        f"At this design ({_format_x(curve.current, curve.name)}) the floor is {at_current[0]:.3f} "
-        f"and the ceiling {at_current[1]:.3f}."
+        f"At this design ({_format_x(curve.current, curve.name)}) the floor is {at_current[0]:.3f}, "
+        f"the achievable risk {at_current[2]:.3f} and the ceiling {at_current[1]:.3f}."
     )
     caption = f"{CURVE_CAPTIONS.get(curve.name, '')} {INTERVAL_READING}".strip()
     return _finish(figure, title, caption, alt)
 
 
-def _value_at(curve: Curve, x_value: float) -> tuple[float, float]:
+def _value_at(curve: Curve, x_value: float) -> tuple[float, float, float]:
     nearest = min(range(len(curve.x)), key=lambda i: abs(curve.x[i] - x_value))
-    return curve.floor[nearest], curve.ceiling[nearest]
+    achievable = curve.achievable[nearest] if curve.achievable else curve.ceiling[nearest]
+    return curve.floor[nearest], curve.ceiling[nearest], achievable
 
 
 def capacity_breakdown_figure(evaluation: Evaluation, raters: int, *, unit: str = "bits") -> Figure:
@@ -298,20 +313,20 @@ def capacity_breakdown_figure(evaluation: Evaluation, raters: int, *, unit: str 
     return _finish(figure, title, caption, alt)
 
 
-def frontier_figure(costs: Sequence[float], floors: Sequence[float], ceilings: Sequence[float], *, target: float,
+def frontier_figure(costs: Sequence[float], floors: Sequence[float], achievable: Sequence[float], *, target: float,
                     currency: str, recommended: tuple[float, float] | None,
                     current: tuple[float, float] | None) -> Figure:
-    """The optimiser's Pareto frontier: cheapest floor at each cost.
+    """The optimiser's Pareto frontier: cheapest floor at each cost, with each design's achievable risk.
 
     Parameters
     ----------
-    costs, floors, ceilings
+    costs, floors, achievable
         One entry per frontier point; cost in ``currency``, risks in [0, 1].
     target
         The target risk (a horizontal line).
     recommended, current
-        ``(cost, floor)`` of the recommended design and of the scenario as
-        given, or None.
+        ``(cost, achievable risk)`` of the recommended design and of the
+        scenario as given, or None.
     """
     order = sorted(range(len(costs)), key=lambda i: costs[i])
     xs = [costs[i] for i in order]
@@ -321,8 +336,8 @@ def frontier_figure(costs: Sequence[float], floors: Sequence[float], ceilings: S
     if xs:
         axes.plot(xs, [floors[i] for i in order], color=VERMILION, marker="o", markersize=4, linewidth=1.6,
                   drawstyle="steps-post", label="floor of the best design at this cost")
-        axes.plot(xs, [ceilings[i] for i in order], color=BLUE, marker="s", markersize=3, linewidth=1.0,
-                  linestyle="--", label="its ceiling")
+        axes.plot(xs, [achievable[i] for i in order], color=GREEN, marker="s", markersize=3, linewidth=1.2,
+                  linestyle="--", label="its achievable risk")
     axes.axhline(target, color=BLACK, linewidth=1.2, linestyle=":", label=f"target risk {target:g}")
     if current is not None:
         axes.scatter([current[0]], [current[1]], marker="D", s=50, color=GREY, zorder=4,
@@ -339,10 +354,10 @@ def frontier_figure(costs: Sequence[float], floors: Sequence[float], ceilings: S
         axes.xaxis.set_major_formatter(FuncFormatter(lambda value, _: compact_number(value)))
     axes.set_xlabel(f"campaign cost ({plain(currency)}{', log scale' if axes.get_xscale() == 'log' else ''})")
     axes.set_ylabel(RISK_LABEL)
-    every_risk = [*floors, *ceilings, *(p[1] for p in (current, recommended) if p is not None)]
+    every_risk = [*floors, *achievable, *(p[1] for p in (current, recommended) if p is not None)]
     axes.set_ylim(*_risk_axis_limits(every_risk, target=target))
     _legend_below(figure, 2)
-    title = "Cost against floor: the optimiser's frontier"
+    title = "Cost against floor and achievable risk: the optimiser's frontier"
     if xs:
         alt = (
             f"Step chart of {len(xs)} designs on the Pareto frontier, cost from {xs[0]:,.0f} to {xs[-1]:,.0f} "
@@ -351,11 +366,12 @@ def frontier_figure(costs: Sequence[float], floors: Sequence[float], ceilings: S
     else:
         alt = f"Empty chart: the optimiser found no design; target {target:g}."
     if recommended is not None:
-        alt += f" Recommended: cost {recommended[0]:,.0f} {currency}, floor {recommended[1]:.3f}."
+        alt += f" Recommended: cost {recommended[0]:,.0f} {currency}, achievable risk {recommended[1]:.3f}."
     caption = (
         "Each point is the design with the lowest floor the optimiser found at that cost or less (raters, time per "
-        "item and formats varied, time water-filled across questions). Designs below the dotted line can reach the "
-        "target; the cheapest of them is recommended."
+        "item and formats varied, time water-filled across questions), with the risk that design achieves. A floor "
+        "above the dotted line rules a design out; an achievable risk below it meets the target. The recommended "
+        "design is the cheapest found whose evaluation meets the target."
     )
     return _finish(figure, title, caption, alt)
 

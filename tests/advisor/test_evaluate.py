@@ -57,9 +57,9 @@ def test_example_matches_models_called_directly(scenario):
     result = evaluate(scenario, curves=False)
     shares = time_shares(scenario)
     raters = scenario.raters
-    capacity = 0.0
+    capacity = upper = 0.0
     for context, weight, ctx_result in zip(scenario.contexts, scenario.context_weights, result.contexts):
-        item = 0.0
+        item = item_upper = 0.0
         for question, share, q_result in zip(scenario.questions, shares, ctx_result.questions):
             channel = question_channel(
                 question.format.kind, question.format.k,
@@ -74,16 +74,27 @@ def test_example_matches_models_called_directly(scenario):
             assert q_result.panel_nats == pytest.approx(channel.panel_nats, rel=1e-12, abs=1e-12)
             assert q_result.cascade_nats <= min(q_result.cognitive_nats, q_result.articulation_nats) + 1e-9
             item += channel.panel_nats
+            item_upper += channel.panel_upper_nats
+            # The certified upper end never lies below the reported capacity, and only by the
+            # Blahut-Arimoto gap above it (1e-9 nats) for an exact panel.
+            assert channel.panel_nats <= channel.panel_upper_nats <= channel.panel_nats + (1e-8 if channel.panel_exact else 0)
         assert ctx_result.panel_nats == pytest.approx(item, rel=1e-12)
         capacity += weight * item
+        upper += weight * item_upper
     assert result.capacity_nats == pytest.approx(capacity, rel=1e-12)
     target, b = scenario.target, scenario.bounds
-    assert result.floor == pytest.approx(models.fano_floor(capacity, target.log2_m, separation=target.separation))
+    # Floors use the certified upper end of C̄ (method §8.5), the ceiling the predicted risk
+    # Δ·P_ach when no observed risk is entered and the information cap ln M_g (method §8.3).
+    assert result.floor == pytest.approx(models.fano_floor(upper, target.log2_m, separation=target.separation))
     assert result.floor_paper == pytest.approx(
-        models.fano_floor(capacity, target.log2_m, separation=target.separation, form="paper"))
+        models.fano_floor(upper, target.log2_m, separation=target.separation, form="paper"))
+    risk = b.observed_risk if b.observed_risk > 0 else result.achievable
     assert result.ceiling == pytest.approx(models.ceiling(
-        b.observed_risk, capacity, scenario.campaign.items, form=b.ceiling_form, delta=b.delta, eta=b.eta,
-        residual_nats=b.residual_nats, context_nats=b.context_nats, catoni_lambda=b.catoni_lambda))
+        risk, upper, scenario.campaign.items, form=b.ceiling_form, delta=b.delta, eta=b.eta,
+        residual_nats=b.residual_nats, context_nats=b.context_nats, catoni_lambda=b.catoni_lambda,
+        information_cap_nats=target.model_bits * math.log(2)))
+    assert result.floor <= result.achievable <= 1.0
+    assert result.floor <= result.ceiling
 
 
 def test_cost_is_the_closed_form():

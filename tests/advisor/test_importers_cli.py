@@ -8,6 +8,8 @@ from types import SimpleNamespace
 
 import pytest
 
+from advisor.scenario import SCHEMA_VERSION
+
 REPO = Path(__file__).resolve().parents[2]
 SHARED_LABEL_STUDIO = REPO.parent / "shared" / "data" / "interfaces" / "label-studio"
 SAGEMAKER_FIXTURE = REPO / "tests" / "data" / "interfaces" / "sagemaker" / "text-multiclass.create-labeling-job.json"
@@ -27,7 +29,7 @@ def test_json_output_is_the_scenario_with_a_warnings_list(cli, capsys):
     assert status == 0
     data = json.loads(capsys.readouterr().out)
     assert data["name"] == "pdf-classification"
-    assert data["schema_version"] == 1
+    assert data["schema_version"] == SCHEMA_VERSION
     assert [(q["name"], q["format"]["kind"], q["format"]["k"]) for q in data["questions"]] == [
         ("rating", "ordinal", 10),
         ("choices", "binary", 2),

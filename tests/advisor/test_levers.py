@@ -100,23 +100,32 @@ def test_no_two_levers_make_the_same_scenario(ranked):
 
 
 def test_ranking_puts_free_gains_first_then_gain_per_cost_then_losses(ranked):
-    _, levers = ranked
+    scenario, levers = ranked
+    base_achievable = evaluate(scenario, curves=False).achievable
+
+    # The gain is the fall of the achievable risk (method §8.4); the fall of the items the value
+    # model needs breaks ties.
+    def items(lever: LeverResult) -> float:
+        return 0.0 if lever.delta_items_needed is None else -lever.delta_items_needed
 
     def group(lever: LeverResult) -> int:
         if not lever.applicable:
             return 4
-        if lever.gain_nats > 1e-12:
+        if lever.gain > 1e-9 or (abs(lever.gain) <= 1e-9 and items(lever) > 0):
             return 0 if lever.delta_cost <= 0 else 1
-        return 2 if lever.gain_nats >= -1e-12 else 3
+        return 2 if lever.gain >= -1e-9 and items(lever) >= 0 else 3
 
     groups = [group(lever) for lever in levers]
     assert groups == sorted(groups)
-    free = [lever.gain_nats for lever in levers if group(lever) == 0]
+    free = [(lever.gain, items(lever)) for lever in levers if group(lever) == 0]
     assert free == sorted(free, reverse=True)
-    paid = [lever.capacity_per_cost for lever in levers if group(lever) == 1]
+    paid = [(lever.gain / lever.delta_cost, items(lever) / lever.delta_cost) for lever in levers if group(lever) == 1]
     assert paid == sorted(paid, reverse=True)
-    losses = [lever.gain_nats for lever in levers if group(lever) == 3]
+    losses = [(lever.gain, items(lever)) for lever in levers if group(lever) == 3]
     assert losses == sorted(losses, reverse=True)
+    for lever in levers:
+        if lever.applicable:
+            assert lever.delta_achievable == lever.evaluation.achievable - base_achievable
     # More raters and more time cost money and gain information here.
     assert group(next(lever for lever in levers if lever.key == "raters+1")) == 1
     assert group(next(lever for lever in levers if lever.key == "raters-1")) == 3
@@ -128,9 +137,12 @@ def test_explanations_say_the_numbers(ranked):
     base = evaluate(scenario, curves=False)
     by_key = {lever.key: lever for lever in levers}
     more = by_key["raters+1"]
-    assert more.explanation.startswith("A 4th rater per item adds ")
-    assert f"{more.delta_capacity_nats / LN2:.2f} bits per item for {money(more.delta_cost, 'USD')}" in more.explanation
+    # A 4th binary rater adds information but not accuracy: with an even panel the tie at 2-2 is
+    # no better decided than by 3 raters (MAP accuracy of r = 3 and r = 4 agree).
+    assert more.explanation.startswith("A 4th rater per item leaves the achievable risk at ")
+    assert f"adds {more.delta_capacity_nats / LN2:.2f} bits per item for {money(more.delta_cost, 'USD')}" in more.explanation
     assert f"floor {base.floor:.3f} → {more.evaluation.floor:.3f}" in more.explanation
+    assert f"verdict {more.evaluation.verdict}" in more.explanation
     fewer = by_key["raters-1"]
     assert f"loses {-fewer.delta_capacity_nats / LN2:.2f} bits per item and saves" in fewer.explanation
     narrower = by_key["narrower-target"]

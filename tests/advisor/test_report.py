@@ -102,7 +102,8 @@ def test_every_example_report_has_a_verdict_interval_and_all_sections(example_re
     assert isinstance(verdict, Paragraph) and verdict.style == "verdict"
     e = evaluate(scenario, curves=False)
     assert f"{e.floor:.3f}".replace("-", "−") in verdict.text
-    assert f"{e.ceiling:.3f}" in verdict.text
+    assert f"{e.achievable:.3f}".replace("-", "−") in verdict.text
+    assert e.verdict_text in verdict.text
     plots = next(s for s in report.sections if s.key == "plots")
     assert sum(isinstance(b, Figure) for b in plots.blocks) == 5
 

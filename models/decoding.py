@@ -1,0 +1,611 @@
+"""What a panel's answers let a decoder achieve, the method §8.1: MAP accuracy and codebooks.
+
+The Fano floor says what no design can beat; this module computes what a given design *achieves*
+with a decoder that knows the channel. For one question of ``k`` answers the r-rater vote histogram
+``c`` has the kernel ``P(c | x)`` of :func:`models.panel.count_kernel` (herding ρ included), and
+
+* the **MAP accuracy** at the question's prior ``π`` is ``A = Σ_c max_x π(x) P(c | x)``, attained by
+  the decoder that picks the most probable answer given the histogram;
+* a **codebook** of ``j`` of the ``k`` answers, used with equal probability and decoded by maximum
+  likelihood among them, succeeds with probability ``(1/j) Σ_c max_{x ∈ S} P(c | x)``.
+  :func:`subset_successes` returns that success for ``j = 1 … k``: for each ``j`` the better of the
+  best subset by exhaustive search, where there are few enough subsets (:data:`EXHAUSTIVE_SUBSETS`,
+  :data:`EXHAUSTIVE_WORK`), and a nested greedy choice that adds, one answer at a time, the answer
+  that raises ``Σ_c max_{x ∈ S} P(c | x)`` most. Nominal (k-ary symmetric) kernels make all subsets of
+  one size equivalent, so the first ``j`` answers are used.
+
+Where the histograms of the full panel are too many (more than ``max_outcomes``), every quantity
+here is computed on the largest sub-panel ``r0 < r`` that fits: a decoder may ignore raters, so the
+accuracy of ``r0`` raters is *achievable* with ``r`` (for the herding mixture too: dropping a rater
+from an (r+1)-panel leaves exactly the r-panel) and the result is flagged ``exact=False``.
+
+The module also provides the per-question terms of the random-coding and normal-approximation
+analyses of §8.2 (:func:`gallager_terms`, :func:`information_moments`), evaluated on the same
+panel kernel at the uniform input law (any input law gives a valid random-coding bound; for the
+symmetric formats the uniform one is also capacity-achieving).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from .errors import InvalidArgumentError, check_integer, check_real
+from .info import as_distribution, as_kernel
+from .panel import _count_kernel
+
+__all__ = [
+    "RHO_GRID",
+    "DECODING_MAX_OUTCOMES",
+    "EXHAUSTIVE_WORK",
+    "Dimension",
+    "PanelDecoding",
+    "decoding_panel",
+    "map_accuracy",
+    "subset_successes",
+    "gallager_terms",
+    "information_moments",
+    "decode_kernel",
+    "joint_dimension",
+    "decode_joint",
+    "CodebookChoice",
+    "codebook_error",
+    "hypotheses_log2",
+]
+
+#: Gallager's ρ on 50 points of (0, 1] (the method §8.2: a 50-point grid is enough).
+RHO_GRID = np.linspace(0.02, 1.0, 50)
+#: Largest vote-histogram alphabet on which the decoding quantities are computed exactly.
+DECODING_MAX_OUTCOMES = 20_000
+#: Exhaustive subset search while there are at most EXHAUSTIVE_SUBSETS subsets of the size and
+#: C(k, j) · j · histograms stays below EXHAUSTIVE_WORK (the greedy choice otherwise).
+EXHAUSTIVE_WORK = 2_000_000
+EXHAUSTIVE_SUBSETS = 1_000
+
+
+@dataclass(frozen=True)
+class Dimension:
+    """One decoded answer of an item: a question, one decision of a multi-select, or a group of
+    questions about the same part of the target.
+
+    Attributes
+    ----------
+    alphabet : int
+        Number of answers the dimension can take, >= 1.
+    codebook_success : tuple of float
+        Entry ``j - 1``: success probability, in [0, 1], of maximum-likelihood decoding among the
+        best found ``j``-subset of answers used with equal probability (entry 0 is 1).
+    gallager : tuple of float
+        ``g(ρ) = Σ_c [Σ_x p(x) P(c | x)^(1/(1+ρ))]^(1+ρ)`` at the uniform ``p``, one value per
+        :data:`RHO_GRID` point, in (0, 1].
+    information_nats : float
+        ``I(X; C)`` at the uniform input, nats, >= 0.
+    information_variance : float
+        Variance of the information density ``ln P(c | x)/P(c)`` at the uniform input, nats², >= 0.
+    """
+
+    alphabet: int
+    codebook_success: tuple[float, ...]
+    gallager: tuple[float, ...]
+    information_nats: float
+    information_variance: float
+
+
+@dataclass(frozen=True)
+class PanelDecoding:
+    """What a decoder achieves with one question's panel in one context.
+
+    Attributes
+    ----------
+    label_accuracy : float
+        MAP accuracy ``Σ_c max_x π(x) P(c | x)`` at the question's prior, in [max π, 1]. For a
+        multi-select, the probability that every decision is right.
+    exact : bool
+        False when a sub-panel of ``raters_used < r`` raters was used (an achievable lower bound on
+        the accuracy of the full panel).
+    raters_used : int
+        Raters whose histogram the numbers are computed on.
+    dimensions : tuple of Dimension
+        One for an ordinary question, ``k`` for a multi-select of ``k`` options.
+    prior_information_nats : float
+        ``I_π(X; C)``, the mutual information at the prior (summed over a multi-select's decisions),
+        nats, >= 0.
+    prior_entropy_nats : float
+        ``H(π)``, nats.
+    log_alphabet : float
+        ``ln`` of the number of answers (``k ln 2`` for a multi-select), nats.
+    """
+
+    label_accuracy: float
+    exact: bool
+    raters_used: int
+    dimensions: tuple[Dimension, ...]
+    prior_information_nats: float
+    prior_entropy_nats: float
+    log_alphabet: float
+
+
+# ------------------------------------------------------------------ the panel kernel
+def _largest_panel(raters: int, answers: int, max_outcomes: int) -> int:
+    size = raters
+    while size > 1 and math.comb(size + answers - 1, answers - 1) > max_outcomes:
+        size -= 1
+    return size
+
+
+def decoding_panel(
+    kernel: object, raters: int, *, correlation: float = 0.0, max_outcomes: int = DECODING_MAX_OUTCOMES
+) -> tuple[np.ndarray, int]:
+    """The vote-histogram kernel of the largest panel of at most ``raters`` that fits.
+
+    Parameters
+    ----------
+    kernel : array_like, shape (n_inputs, k)
+        One rater's row-stochastic kernel.
+    raters : int
+        Raters per item ``r``, >= 1.
+    correlation : float
+        Herding probability ρ, in [0, 1].
+    max_outcomes : int
+        Largest histogram alphabet, >= 1.
+
+    Returns
+    -------
+    (panel, raters_used)
+        ``panel`` of shape (n_inputs, C(r0 + k - 1, k - 1)), row-stochastic; ``raters_used`` = r0,
+        the largest r0 <= r whose histograms number at most ``max_outcomes`` (at least 1).
+    """
+    matrix = as_kernel("kernel", kernel)
+    count = check_integer("raters", raters, low=1)
+    rho = check_real("correlation", correlation, low=0.0, high=1.0)
+    limit = check_integer("max_outcomes", max_outcomes, low=1)
+    used = _largest_panel(count, matrix.shape[1], limit)
+    if used == 1:
+        return matrix, 1
+    return _count_kernel(matrix, used, rho), used
+
+
+# ------------------------------------------------------------------ accuracy
+def map_accuracy(panel: object, prior: object | None = None) -> float:
+    """MAP accuracy ``Σ_c max_x π(x) P(c | x)`` of a kernel at a prior.
+
+    Parameters
+    ----------
+    panel : array_like, shape (n_inputs, n_outputs)
+        Row-stochastic kernel.
+    prior : array_like of shape (n_inputs,) or None
+        Input distribution; uniform when None.
+
+    Returns
+    -------
+    float
+        In [max π, 1].
+    """
+    matrix = as_kernel("panel", panel)
+    weights = _prior(prior, matrix.shape[0])
+    return _map_accuracy(matrix, weights)
+
+
+def _prior(prior: object | None, size: int) -> np.ndarray:
+    if prior is None:
+        return np.full(size, 1.0 / size)
+    weights = as_distribution("prior", prior)
+    if weights.shape[0] != size:
+        raise InvalidArgumentError(f"prior must have {size} entries, got {weights.shape[0]}")
+    return weights
+
+
+def _map_accuracy(matrix: np.ndarray, weights: np.ndarray) -> float:
+    return float(min(1.0, (weights[:, None] * matrix).max(axis=0).sum()))
+
+
+def _is_symmetric(matrix: np.ndarray) -> bool:
+    size = matrix.shape[0]
+    if matrix.shape[1] != size or size < 2:
+        return False
+    diagonal = np.diag(matrix)
+    off = matrix[~np.eye(size, dtype=bool)]
+    return bool(np.ptp(diagonal) <= 1e-14 and np.ptp(off) <= 1e-14)
+
+
+def subset_successes(panel: object, *, symmetric: bool | None = None) -> tuple[float, ...]:
+    """Maximum-likelihood success of the best found ``j``-answer codebook, ``j = 1 … n_inputs``.
+
+    Parameters
+    ----------
+    panel : array_like, shape (n_inputs, n_outputs)
+        Row-stochastic kernel (a panel's histogram kernel).
+    symmetric : bool or None
+        True when relabelling the inputs leaves the kernel's subsets equivalent (k-ary symmetric
+        single-rater kernels and their panels); None detects a k-ary symmetric square kernel.
+
+    Returns
+    -------
+    tuple of float
+        Entry ``j - 1`` in [1/j, 1]; entry 0 is 1. Non-increasing in ``j`` is not guaranteed for
+        the greedy choice, but each entry is the exact success of an explicit codebook.
+    """
+    matrix = as_kernel("panel", panel)
+    if symmetric is None:
+        symmetric = _is_symmetric(matrix)
+    return _subset_successes(matrix, bool(symmetric))
+
+
+def _subset_successes(matrix: np.ndarray, symmetric: bool) -> tuple[float, ...]:
+    inputs, outputs = matrix.shape
+    if symmetric:
+        running = np.maximum.accumulate(matrix, axis=0).sum(axis=1)
+        return tuple(float(min(1.0, running[j - 1] / j)) for j in range(1, inputs + 1))
+    best = [1.0]
+    # Greedy nested subsets: the running column-wise maximum of the chosen rows.
+    chosen: list[int] = []
+    current = np.zeros(outputs)
+    greedy_total = [0.0]
+    for _ in range(inputs):
+        remaining = [x for x in range(inputs) if x not in chosen]
+        totals = np.maximum(current[None, :], matrix[remaining]).sum(axis=1)
+        pick = int(np.argmax(totals))
+        chosen.append(remaining[pick])
+        current = np.maximum(current, matrix[remaining[pick]])
+        greedy_total.append(float(totals[pick]))
+    for size in range(2, inputs + 1):
+        total = greedy_total[size]
+        subsets = math.comb(inputs, size)
+        if subsets <= EXHAUSTIVE_SUBSETS and subsets * size * outputs <= EXHAUSTIVE_WORK:
+            index = np.array(list(itertools.combinations(range(inputs), size)), dtype=np.int64)
+            total = max(total, float(matrix[index].max(axis=1).sum(axis=1).max()))
+        best.append(min(1.0, total / size))
+    return tuple(best)
+
+
+# ------------------------------------------------------------ random coding terms
+def gallager_terms(panel: object, input_law: object | None = None, rhos: object | None = None) -> np.ndarray:
+    """``g(ρ) = Σ_c [Σ_x p(x) P(c | x)^(1/(1+ρ))]^(1+ρ)`` (Gallager 1965), so ``E₀(ρ) = −ln g(ρ)``.
+
+    Parameters
+    ----------
+    panel : array_like, shape (n_inputs, n_outputs)
+        Row-stochastic kernel.
+    input_law : array_like or None
+        Input distribution ``p``; uniform when None.
+    rhos : array_like or None
+        Values of ρ in [0, 1]; :data:`RHO_GRID` when None.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``g`` at each ρ, in (0, 1].
+    """
+    matrix = as_kernel("panel", panel)
+    law = _prior(input_law, matrix.shape[0])
+    grid = RHO_GRID if rhos is None else np.asarray(rhos, dtype=float)
+    return _gallager_terms(matrix, law, grid)
+
+
+def _gallager_terms(matrix: np.ndarray, law: np.ndarray, grid: np.ndarray) -> np.ndarray:
+    positive = matrix > 0.0
+    log_kernel = np.log(np.where(positive, matrix, 1.0))
+    values = np.empty(grid.shape[0])
+    log_law = np.log(np.where(law > 0, law, 1.0))
+    for i, rho in enumerate(grid):
+        power = 1.0 / (1.0 + rho)
+        terms = np.where(positive, np.exp(log_law[:, None] + power * log_kernel), 0.0)
+        terms[law <= 0] = 0.0
+        values[i] = float((terms.sum(axis=0) ** (1.0 + rho)).sum())
+    return np.clip(values, np.finfo(float).tiny, 1.0)
+
+
+def information_moments(panel: object, input_law: object | None = None) -> tuple[float, float]:
+    """Mean and variance of the information density ``ln P(c | x) / P(c)``, nats and nats².
+
+    The mean is ``I(X; C)`` at the input law; the variance at a capacity-achieving law is the
+    channel dispersion of Polyanskiy, Poor & Verdú (2010).
+    """
+    matrix = as_kernel("panel", panel)
+    law = _prior(input_law, matrix.shape[0])
+    return _information_moments(matrix, law)
+
+
+def _information_moments(matrix: np.ndarray, law: np.ndarray) -> tuple[float, float]:
+    output = law @ matrix
+    joint = law[:, None] * matrix
+    mask = joint > 0.0
+    density = np.zeros_like(matrix)
+    density[mask] = np.log(matrix[mask] / np.broadcast_to(output, matrix.shape)[mask])
+    mean = float((joint * density).sum())
+    variance = float((joint * (density - mean) ** 2).sum())
+    return max(0.0, mean), max(0.0, variance)
+
+
+def _entropy(weights: np.ndarray) -> float:
+    positive = weights[weights > 0]
+    return float(-(positive * np.log(positive)).sum())
+
+
+# ------------------------------------------------------------------ one question
+def _dimension(panel: np.ndarray, symmetric: bool, coding_terms: bool = True) -> Dimension:
+    if not coding_terms:
+        return Dimension(panel.shape[0], _subset_successes(panel, symmetric), (), 0.0, 0.0)
+    uniform = np.full(panel.shape[0], 1.0 / panel.shape[0])
+    mean, variance = _information_moments(panel, uniform)
+    return Dimension(
+        alphabet=panel.shape[0],
+        codebook_success=_subset_successes(panel, symmetric),
+        gallager=tuple(float(v) for v in _gallager_terms(panel, uniform, RHO_GRID)),
+        information_nats=mean,
+        information_variance=variance,
+    )
+
+
+def decode_kernel(
+    kernel: np.ndarray,
+    raters: int,
+    correlation: float,
+    prior: tuple[float, ...] | None,
+    *,
+    copies: int = 1,
+    symmetric: bool = False,
+    max_outcomes: int = DECODING_MAX_OUTCOMES,
+    coding_terms: bool = True,
+) -> PanelDecoding:
+    """Decoding quantities of ``copies`` independent decisions, each a panel of ``raters`` on
+    ``kernel`` (``copies > 1``: a multi-select of that many options, each with this kernel).
+
+    Parameters
+    ----------
+    kernel : numpy.ndarray, shape (k, k_out)
+        One rater's composite kernel of one decision.
+    raters : int
+        Raters per item, >= 1.
+    correlation : float
+        Herding ρ, in [0, 1].
+    prior : tuple of float or None
+        Prior of one decision's answers; uniform when None.
+    copies : int
+        Independent decisions, >= 1.
+    symmetric : bool
+        True for k-ary symmetric kernels (all codebooks of one size are equivalent).
+    max_outcomes : int
+        Largest histogram alphabet computed exactly.
+    coding_terms : bool
+        Also compute the random-coding terms of each dimension (``gallager``, the information
+        moments); False leaves them empty (a design point of a curve needs only the codebook).
+    """
+    matrix = as_kernel("kernel", kernel)
+    count = check_integer("raters", raters, low=1)
+    rho = check_real("correlation", correlation, low=0.0, high=1.0)
+    copies = check_integer("copies", copies, low=1)
+    return _decode_kernel(matrix.tobytes(), matrix.shape, count, rho, prior, copies, symmetric, max_outcomes,
+                          bool(coding_terms))
+
+
+@lru_cache(maxsize=4096)
+def _decode_kernel(
+    kernel_bytes: bytes,
+    shape: tuple[int, int],
+    raters: int,
+    rho: float,
+    prior: tuple[float, ...] | None,
+    copies: int,
+    symmetric: bool,
+    max_outcomes: int,
+    coding_terms: bool,
+) -> PanelDecoding:
+    matrix = np.frombuffer(kernel_bytes, dtype=float).reshape(shape)
+    used = _largest_panel(raters, shape[1], max_outcomes)
+    panel = matrix if used == 1 else _count_kernel(matrix, used, rho)
+    weights = _prior(prior, shape[0])
+    accuracy = _map_accuracy(panel, weights)
+    information, _ = _information_moments(panel, weights)
+    dimension = _dimension(panel, symmetric, coding_terms)
+    return PanelDecoding(
+        label_accuracy=accuracy**copies,
+        exact=used == raters,
+        raters_used=used,
+        dimensions=(dimension,) * copies,
+        prior_information_nats=copies * information,
+        prior_entropy_nats=copies * _entropy(weights),
+        log_alphabet=copies * math.log(shape[0]),
+    )
+
+
+def joint_dimension(panels: list[np.ndarray], *, max_outcomes: int = DECODING_MAX_OUTCOMES) -> tuple[np.ndarray, bool]:
+    """The joint kernel of several panels answering about the same truth (a split question).
+
+    ``P(c_1, …, c_n | x) = Π_i P_i(c_i | x)`` (panels independent given the truth). When the product
+    alphabet exceeds ``max_outcomes``, the most accurate single panel is returned instead (a decoder
+    may ignore the others), flagged False.
+
+    Returns
+    -------
+    (kernel, exact)
+    """
+    if not panels:
+        raise InvalidArgumentError("panels must hold at least one kernel")
+    inputs = panels[0].shape[0]
+    if any(p.shape[0] != inputs for p in panels):
+        raise InvalidArgumentError("panels must share their inputs (the same part of the target)")
+    if math.prod(p.shape[1] for p in panels) > max_outcomes:
+        best = max(panels, key=lambda p: _map_accuracy(p, np.full(inputs, 1.0 / inputs)))
+        return best, False
+    joint = panels[0]
+    for panel in panels[1:]:
+        joint = (joint[:, :, None] * panel[:, None, :]).reshape(inputs, -1)
+    return joint, True
+
+
+# ------------------------------------------------------------------ codebooks
+@dataclass(frozen=True)
+class CodebookChoice:
+    """The codebook behind the achievable error of a log₂ M target, the method §8.1.
+
+    Attributes
+    ----------
+    error : float
+        Error probability of the codebook's maximum-likelihood decoder, in [0, 1 − 1/⌈M⌉]
+        (an upper bound on the MAP error of the best ⌈M⌉-codeword code over these answers).
+    sizes : tuple of int
+        Answers used per dimension (the product code's factors).
+    log2_hypotheses : float
+        ``log₂ ⌈M⌉``, bits.
+    log2_expressible : float
+        ``log₂ N``, N = Π alphabets: the tuples the interface can express, bits.
+    """
+
+    error: float
+    sizes: tuple[int, ...]
+    log2_hypotheses: float
+    log2_expressible: float
+
+    @property
+    def expressible(self) -> bool:
+        """True when the interface can give every hypothesis its own answer tuple (M ≤ N)."""
+        return self.log2_expressible >= self.log2_hypotheses - 1e-12
+
+
+#: Bins of the accumulated log₂ codebook size in the size choice (a choice heuristic only: the
+#: chosen code's error is evaluated exactly).
+CODEBOOK_BINS = 256
+
+
+def hypotheses_log2(log2_m: float) -> float:
+    """``log₂ ⌈2^log2_m⌉``: a target of non-integer M is decoded among ⌈M⌉ hypotheses."""
+    bits = check_real("log2_m", log2_m, low=0.0)
+    if bits > 52.0:
+        return bits  # ⌈M⌉ = M to double precision
+    return math.log2(math.ceil(2.0**bits - 1e-9))
+
+
+def codebook_error(
+    dimensions: list[list[Dimension]], weights: object, log2_m: float
+) -> CodebookChoice:
+    """Achievable error of a target of ``log2_m`` bits per item through these answers.
+
+    The code is a product code: dimension ``d`` uses ``j_d`` of its answers (the subsets of
+    :func:`subset_successes`), every tuple of the product is a codeword, and hypotheses are spread
+    over the codewords as evenly as possible. With ``M' = Π j_d`` codewords and ⌈M⌉ hypotheses the
+    decoder (product maximum likelihood, context known) is right with probability
+    ``min(1, M'/⌈M⌉) · Σ_s w_s Π_d s_{d,s}(j_d)``: when ``M' ≥ ⌈M⌉`` the ⌈M⌉ codewords decoded best
+    do at least as well as the average codeword; when ``M' < ⌈M⌉`` each codeword carries several
+    hypotheses and a right codeword is the right hypothesis with probability ``M'/⌈M⌉`` (the
+    method's ``1 − (N/M)(1 − P_err)`` where the interface cannot express the target).
+
+    The sizes are chosen by a dynamic programme over the dimensions on :data:`CODEBOOK_BINS` bins of
+    ``log₂ M'`` (exactly when ``M ≥ N``: all answers are used, since ``j · s(j)`` never falls with
+    ``j``); the chosen code's error is then computed exactly.
+
+    Parameters
+    ----------
+    dimensions : list of list of Dimension
+        Per context, the item's dimensions in the same order (the same alphabets in every context).
+    weights : array_like
+        Context weights, summing to 1.
+    log2_m : float
+        Target complexity in bits, > 0.
+
+    Returns
+    -------
+    CodebookChoice
+    """
+    law = as_distribution("weights", weights)
+    if len(dimensions) != law.shape[0]:
+        raise InvalidArgumentError(f"dimensions must have one list per context ({law.shape[0]}), got {len(dimensions)}")
+    target = hypotheses_log2(check_real("log2_m", log2_m, low=0.0, low_open=True))
+    count = len(dimensions[0])
+    if any(len(row) != count for row in dimensions):
+        raise InvalidArgumentError("dimensions must list the same answers in every context")
+    alphabets = [dimensions[0][d].alphabet for d in range(count)]
+    expressible = float(sum(math.log2(a) for a in alphabets))
+    if count == 0:
+        return CodebookChoice(error=-math.expm1(-target * math.log(2.0)), sizes=(), log2_hypotheses=target,
+                              log2_expressible=0.0)
+    # success[s][d][j-1]
+    tables = [[np.asarray(row[d].codebook_success) for d in range(count)] for row in dimensions]
+    if expressible <= target:
+        sizes = tuple(alphabets)
+    else:
+        sizes = _choose_sizes(tables, law, alphabets, target)
+    return CodebookChoice(error=_code_error(tables, law, sizes, target), sizes=sizes, log2_hypotheses=target,
+                          log2_expressible=expressible)
+
+
+def _code_error(tables: list[list[np.ndarray]], law: np.ndarray, sizes: tuple[int, ...], target: float) -> float:
+    success = 0.0
+    for weight, row in zip(law, tables):
+        success += weight * math.prod(float(row[d][j - 1]) for d, j in enumerate(sizes))
+    log2_codewords = sum(math.log2(j) for j in sizes)
+    factor = 2.0 ** min(0.0, log2_codewords - target)
+    chance = 2.0**-target
+    return float(min(1.0 - chance, max(0.0, 1.0 - factor * min(1.0, success))))
+
+
+def _choose_sizes(tables: list[list[np.ndarray]], law: np.ndarray, alphabets: list[int], target: float) -> tuple[int, ...]:
+    bins = CODEBOOK_BINS
+    scale = bins / target
+    mean = [sum(w * row[d] for w, row in zip(law, tables)) for d in range(len(alphabets))]
+    # history[d][b]: best Σ log(mean success) of dimensions < d whose log₂ size (rounded down to
+    # bins, totals beyond the target capped in the last bin) is b; picks[d][b]: (j, previous bin).
+    value = np.full(bins + 1, -np.inf)
+    value[0] = 0.0
+    picks: list[tuple[np.ndarray, np.ndarray]] = []
+    for d, size in enumerate(alphabets):
+        best = np.full(bins + 1, -np.inf)
+        pick_size = np.ones(bins + 1, dtype=np.int64)
+        pick_from = np.arange(bins + 1, dtype=np.int64)
+        logs = np.log(np.clip(mean[d], 1e-300, 1.0))
+        sources = np.arange(bins + 1, dtype=np.int64)
+        for j in range(1, size + 1):
+            step = int(math.floor(math.log2(j) * scale + 1e-9))
+            destination = np.minimum(bins, sources + step)
+            candidate = value + logs[j - 1]
+            # Several sources land in the capped last bin: keep the best of them.
+            order = np.argsort(candidate, kind="stable")
+            better = np.zeros(bins + 1, dtype=bool)
+            reached = np.full(bins + 1, -np.inf)
+            reached[destination[order]] = candidate[order]
+            origin = np.zeros(bins + 1, dtype=np.int64)
+            origin[destination[order]] = sources[order]
+            better = reached > best
+            best[better] = reached[better]
+            pick_size[better] = j
+            pick_from[better] = origin[better]
+        picks.append((pick_size, pick_from))
+        value = best
+    # Codewords short of the target lose the factor M'/⌈M⌉ (in bins, a lower estimate of M').
+    scores = value + np.minimum(0.0, np.arange(bins + 1) / scale - target) * math.log(2.0)
+    state = int(np.argmax(scores))
+    sizes = [1] * len(alphabets)
+    for d in range(len(alphabets) - 1, -1, -1):
+        sizes[d] = int(picks[d][0][state])
+        state = int(picks[d][1][state])
+    return tuple(sizes)
+
+
+def decode_joint(panels: list[np.ndarray], prior: tuple[float, ...] | None = None, *,
+                 coding_terms: bool = True) -> PanelDecoding:
+    """Decoding quantities of several panels answering about the same truth (one part of the
+    target asked as several questions), from their joint kernel (:func:`joint_dimension`).
+
+    Parameters
+    ----------
+    panels : list of numpy.ndarray
+        Histogram kernels sharing their inputs (rows).
+    prior : tuple of float or None
+        Prior of the part's true answers; uniform when None.
+    """
+    joint, exact = joint_dimension(panels)
+    weights = _prior(prior, joint.shape[0])
+    information, _ = _information_moments(joint, weights)
+    return PanelDecoding(
+        label_accuracy=_map_accuracy(joint, weights),
+        exact=exact,
+        raters_used=0,
+        dimensions=(_dimension(joint, False, coding_terms),),
+        prior_information_nats=information,
+        prior_entropy_nats=_entropy(weights),
+        log_alphabet=math.log(joint.shape[0]),
+    )
