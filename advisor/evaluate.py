@@ -52,6 +52,8 @@ WATER_FILL_STEPS = 40
 VERDICTS = ("meets", "cannot", "undecided")
 """``meets``: the achievable side meets the target; ``cannot``: the floor (or the
 items any learner needs) rules it out; ``undecided``: neither (method §8.4)."""
+VERDICT_WORDS = {"meets": "meets the target", "cannot": "cannot meet it", "undecided": "not ruled out, not guaranteed"}
+"""Each verdict in a few words, for tables."""
 
 
 # --------------------------------------------------------------------- results

@@ -78,5 +78,5 @@ class HeadlineCardWidget(QFrame):
             f"QFrame#card {{ background: {background}; border: 1px solid {accent}55;"
             f" border-left: 5px solid {accent}; border-radius: 4px; }}"
         )
-        self._value.setStyleSheet(f"color: {accent}; font-size: 17pt; font-weight: 600;")
+        self._value.setStyleSheet(f"color: {accent}; font-size: 15pt; font-weight: 600;")
         self.setAccessibleDescription(meaning)

@@ -135,22 +135,32 @@ def input_rows(scenarios: Sequence[Scenario]) -> list[tuple[str, str, list[str]]
     return rows
 
 
+def _items_text(evaluation: Evaluation) -> str:
+    needed = evaluation.items_needed
+    if needed.at_least is None:
+        return "none suffice"
+    at_most = "—" if needed.at_most is None else f"{needed.at_most:,}"
+    estimate = "—" if needed.estimate is None else f"{needed.estimate:,}"
+    return f"{needed.at_least:,} · ≈{estimate} · {at_most}"
+
+
 def result_rows(evaluations: Sequence[Evaluation], unit: str) -> list[tuple[str, str, list[str]]]:
     """The headline results of several evaluations, information in ``unit``."""
+    from advisor.evaluate import VERDICT_WORDS
+
     convert = display_settings().convert
     rows = [
         ("Results", f"Capacity C̄ ({unit}/item)", [f"{convert(e.capacity_nats):.3f}" for e in evaluations]),
         ("Results", f"Capacity needed ({unit}/item)", [f"{convert(e.capacity_needed_nats):.3f}" for e in evaluations]),
         ("Results", "Risk floor (exact)", [f"{e.floor:.4f}" for e in evaluations]),
         ("Results", "Risk floor (paper)", [f"{e.floor_paper:.4f}" for e in evaluations]),
+        ("Results", "Achievable risk", [f"{e.achievable:.4f}" for e in evaluations]),
+        ("Results", "Label error per item", [f"{e.label_error:.4f}" for e in evaluations]),
+        ("Results", "Items needed (value model)", [_items_text(e) for e in evaluations]),
         ("Results", "Risk ceiling", [f"{e.ceiling:.4f} ({e.ceiling_form})" for e in evaluations]),
-        ("Results", "Ceiling plateau", [f"{e.ceiling_plateau:.4f}" for e in evaluations]),
-        ("Results", "Items needed", [f"{e.items_needed:,}" if e.items_needed is not None else "unreachable"
-                                     for e in evaluations]),
         ("Results", "Cost", [f"{e.currency} {e.cost:,.0f}" for e in evaluations]),
         ("Results", "Rater-hours", [f"{e.rater_hours:,.0f}" for e in evaluations]),
-        ("Results", "Target met", ["yes" if e.floor_meets_target and e.ceiling_meets_target else
-                                   ("floor only" if e.floor_meets_target else "no") for e in evaluations]),
+        ("Results", "Verdict", [VERDICT_WORDS[e.verdict] for e in evaluations]),
     ]
     return rows
 

@@ -1,10 +1,11 @@
-"""The optimiser's Pareto plot: campaign cost against the risk floor.
+"""The optimiser's Pareto plot: campaign cost against the risk floor and the achievable risk.
 
 Each point of the frontier is a design no other design beats on both cost and
-floor. The recommended design (the cheapest that meets the target) is drawn
-larger in another colour, the target risk is a dashed line, and the scenario's
-own design is drawn for reference, so a reader sees how far the recommendation
-moves from where they are.
+floor; beside its floor the plot shows the risk that design achieves (method
+§8.4: the floor rules designs out, the achievable risk says which meet the
+target). The recommended design (the cheapest found whose evaluation meets the
+target) is drawn larger at its achievable risk, the target risk is a dashed
+line, and the scenario's own design is drawn for reference.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from ui.plots import log_ticks
 
-FRONTIER_COLOUR = "#1f77b4"
+FRONTIER_COLOUR = "#c62828"
+ACHIEVABLE_COLOUR = "#ef6c00"
 RECOMMENDED_COLOUR = "#d62728"
 CURRENT_COLOUR = "#555555"
 TARGET_COLOUR = "#2ca02c"
@@ -28,7 +30,7 @@ LOG_X_RATIO = 30.0
 
 
 class ParetoPlotWidget(QWidget):
-    """Cost against risk floor for a frontier of designs.
+    """Cost against risk floor and achievable risk for a frontier of designs.
 
     Parameters
     ----------
@@ -41,7 +43,7 @@ class ParetoPlotWidget(QWidget):
         self._plot_widget = pg.PlotWidget(background="w")
         self._plot = self._plot_widget.getPlotItem()
         self._plot.showGrid(x=True, y=True, alpha=0.25)
-        self._plot.setLabel("left", "risk floor")
+        self._plot.setLabel("left", "risk")
         self._plot.setLabel("bottom", "campaign cost")
         self._plot.setMenuEnabled(False)
         for name in ("left", "bottom"):
@@ -52,7 +54,11 @@ class ParetoPlotWidget(QWidget):
         # PlotDataItems (not bare scatter items) follow the plot's log-x mode.
         self._line = pg.PlotDataItem(pen=pg.mkPen(FRONTIER_COLOUR, width=1.5, style=Qt.PenStyle.DotLine))
         self._points = pg.PlotDataItem(pen=None, symbol="o", symbolSize=8, symbolPen=pg.mkPen("w", width=0.8),
-                                       symbolBrush=pg.mkBrush(FRONTIER_COLOUR), name="Pareto frontier")
+                                       symbolBrush=pg.mkBrush(FRONTIER_COLOUR), name="floor (Pareto frontier)")
+        self._achievable_line = pg.PlotDataItem(pen=pg.mkPen(ACHIEVABLE_COLOUR, width=1.5, style=Qt.PenStyle.DashLine))
+        self._achievable_points = pg.PlotDataItem(
+            pen=None, symbol="t", symbolSize=8, symbolPen=pg.mkPen("w", width=0.8),
+            symbolBrush=pg.mkBrush(ACHIEVABLE_COLOUR), name="achievable risk of that design")
         self._current = pg.PlotDataItem(pen=None, symbol="s", symbolSize=11, symbolPen=pg.mkPen(CURRENT_COLOUR, width=2),
                                         symbolBrush=pg.mkBrush(255, 255, 255, 0), name="this scenario")
         self._recommended = pg.PlotDataItem(pen=None, symbol="star", symbolSize=18, symbolPen=pg.mkPen("k", width=1),
@@ -65,13 +71,15 @@ class ParetoPlotWidget(QWidget):
         font = QFont()
         font.setPointSizeF(10.5)
         self._empty_text.setFont(font)
-        for item in (self._line, self._points, self._current, self._recommended):
+        for item in (self._line, self._points, self._achievable_line, self._achievable_points, self._current,
+                     self._recommended):
             self._plot.addItem(item)
         self._plot.addItem(self._target, ignoreBounds=False)
         self._plot.addItem(self._empty_text, ignoreBounds=True)
         self._currency = ""
         self._costs = np.zeros(0)
         self._floors = np.zeros(0)
+        self._achievable = np.zeros(0)
         self._recommended_index: int | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -88,6 +96,10 @@ class ParetoPlotWidget(QWidget):
         return self._floors.copy()
 
     @property
+    def achievable(self) -> np.ndarray:
+        return self._achievable.copy()
+
+    @property
     def recommended_index(self) -> int | None:
         return self._recommended_index
 
@@ -98,9 +110,11 @@ class ParetoPlotWidget(QWidget):
     def clear(self, message: str = "") -> None:
         """Remove the points and show ``message`` in the middle of the plot."""
         self._costs, self._floors, self._recommended_index = np.zeros(0), np.zeros(0), None
-        for item in (self._points, self._current, self._recommended):
+        self._achievable = np.zeros(0)
+        for item in (self._points, self._achievable_points, self._current, self._recommended):
             item.setData([], [])
         self._line.setData([], [])
+        self._achievable_line.setData([], [])
         self._target.setVisible(False)
         self._plot.setLogMode(x=False, y=False)
         self._plot.setXRange(0, 1, padding=0)
@@ -110,7 +124,8 @@ class ParetoPlotWidget(QWidget):
         self._empty_text.setVisible(bool(message))
 
     def set_frontier(self, costs: Sequence[float], floors: Sequence[float], *, target: float, currency: str,
-                     recommended: int | None = None, current: tuple[float, float] | None = None) -> None:
+                     recommended: int | None = None, current: tuple[float, float] | None = None,
+                     achievable: Sequence[float] | None = None) -> None:
         """Show a frontier.
 
         Parameters
@@ -125,13 +140,20 @@ class ParetoPlotWidget(QWidget):
         recommended
             Index of the recommended design, or None when no design meets the target.
         current
-            ``(cost, floor)`` of the scenario's own design, or None.
+            ``(cost, risk)`` of the scenario's own design (its achievable risk when
+            ``achievable`` is given, else its floor), or None.
+        achievable
+            The achievable risk of each design, in [floor, 1], or None.
         """
         x = np.asarray(costs, dtype=float)
         y = np.asarray(floors, dtype=float)
         if x.shape != y.shape:
             raise ValueError(f"costs and floors must have the same length, got {x.size} and {y.size}")
+        reached = np.asarray(achievable, dtype=float) if achievable is not None else np.zeros(0)
+        if achievable is not None and reached.shape != x.shape:
+            raise ValueError(f"achievable must have one value per design, got {reached.size} for {x.size}")
         self._costs, self._floors, self._recommended_index = x, y, recommended
+        self._achievable = reached
         self._currency = currency
         self._empty_text.setVisible(x.size == 0)
         if x.size == 0:
@@ -148,8 +170,11 @@ class ParetoPlotWidget(QWidget):
         order = np.argsort(x)
         self._line.setData(x[order], y[order])
         self._points.setData(x, y)
+        shown = reached if reached.size else y
+        self._achievable_line.setData(x[order], reached[order]) if reached.size else self._achievable_line.setData([], [])
+        self._achievable_points.setData(x, reached) if reached.size else self._achievable_points.setData([], [])
         if recommended is not None:
-            self._recommended.setData([x[recommended]], [y[recommended]])
+            self._recommended.setData([x[recommended]], [shown[recommended]])
         else:
             self._recommended.setData([], [])
         if current is not None:
@@ -161,7 +186,7 @@ class ParetoPlotWidget(QWidget):
         # The label only re-renders while visible, so it is set after showing the line.
         self._target.label.setFormat(f"target {target:g}")
         self._plot.setLabel("bottom", f"campaign cost ({currency})")
-        all_y = np.concatenate([y, [target], [current[1]] if current else []])
+        all_y = np.concatenate([y, reached, [target], [current[1]] if current else []])
         top = float(min(1.0, max(all_y.max() * 1.1, target * 1.3)))
         self._plot.enableAutoRange(x=True)
         self._plot.setYRange(0.0, max(top, 1e-3), padding=0.02)

@@ -2,8 +2,10 @@
 
 A :class:`RiskCurvePlotWidget` shows one :class:`~advisor.evaluate.Curve`: the
 Fano floor (flat in the number of items: labels alone cannot cross it), the
-ceiling falling to its plateau, the band between them, the target risk and the
-scenario's own value of the variable. Its graphics items are created once and
+risk this design achieves, the band between them (method §8), the ceiling
+(from the predicted risk, falling with m), the target risk and the scenario's
+own value of the variable; against m also the value model's learning error
+(Fano's converse, the estimate and Gallager's bound, all falling). Its graphics items are created once and
 updated with ``setData`` (pyqtgraph's fast path), so a live edit redraws
 without rebuilding the scene.
 
@@ -27,9 +29,11 @@ if TYPE_CHECKING:
 
 FLOOR_COLOUR = "#c62828"
 CEILING_COLOUR = "#1565c0"
+ACHIEVABLE_COLOUR = "#ef6c00"
+LEARNING_COLOUR = "#6a1b9a"
 TARGET_COLOUR = "#2e7d32"
 CURRENT_COLOUR = "#616161"
-BAND_COLOUR = (21, 101, 192, 40)
+BAND_COLOUR = (239, 108, 0, 40)
 SERIES_COLOURS = ("#1565c0", "#c62828", "#2e7d32", "#ef6c00", "#6a1b9a", "#00838f", "#ad1457", "#4e342e")
 """One colour per scenario in overlays (distinguishable, print well)."""
 
@@ -140,11 +144,18 @@ class RiskCurvePlotWidget(pg.PlotWidget):
         style_plot(plot, title=CURVE_TITLES.get(name, name), x_label="", y_label="risk")
         # One legend above the four plots (risk_legend_label) instead of one
         # per plot: per-plot legends cover the curves in small plots.
-        self._ceiling = plot.plot([], [], pen=pg.mkPen(CEILING_COLOUR, width=2.5))
+        self._ceiling = plot.plot([], [], pen=pg.mkPen(CEILING_COLOUR, width=1.6, style=Qt.PenStyle.DashDotLine))
+        self._achievable = plot.plot([], [], pen=pg.mkPen(ACHIEVABLE_COLOUR, width=2.5))
         self._floor = plot.plot([], [], pen=pg.mkPen(FLOOR_COLOUR, width=2.5))
         self._floor_paper = plot.plot([], [], pen=pg.mkPen(FLOOR_COLOUR, width=1.2, style=Qt.PenStyle.DashLine))
-        self._band = pg.FillBetweenItem(self._floor, self._ceiling, brush=pg.mkBrush(*BAND_COLOUR))
+        self._band = pg.FillBetweenItem(self._floor, self._achievable, brush=pg.mkBrush(*BAND_COLOUR))
         plot.addItem(self._band)
+        # The value model's learning error against m (only the items plot has it).
+        self._learning = tuple(
+            plot.plot([], [], pen=pg.mkPen(LEARNING_COLOUR, width=width, style=style))
+            for width, style in ((1.6, Qt.PenStyle.DotLine), (1.4, Qt.PenStyle.SolidLine),
+                                 (1.6, Qt.PenStyle.DashLine))
+        )
         self._target = pg.InfiniteLine(
             angle=0, movable=False, pen=pg.mkPen(TARGET_COLOUR, width=1.5, style=Qt.PenStyle.DashLine),
             label="", labelOpts={"position": 0.06, "color": TARGET_COLOUR, "anchors": [(0, 1), (0, 1)]},
@@ -172,6 +183,10 @@ class RiskCurvePlotWidget(pg.PlotWidget):
         set_x_label(plot, curve.x_label)
         xs = [_position(x, curve.log_x) for x in curve.x]
         self._ceiling.setData(xs, curve.ceiling)
+        self._achievable.setData(xs, curve.achievable or curve.ceiling)
+        learning = (curve.learning_converse, curve.learning_estimate, curve.learning_achievable)
+        for item, values in zip(self._learning, learning):
+            item.setData(xs if values else [], values)
         self._floor.setData(xs, curve.floor)
         self._floor_paper.setData(xs, curve.floor_paper)
         _set_x_axis(plot, curve.x, curve.log_x)
@@ -190,8 +205,8 @@ class RiskCurvePlotWidget(pg.PlotWidget):
 
 
 class CurveOverlayPlotWidget(pg.PlotWidget):
-    """The same curve of several scenarios: ceiling solid, floor dashed, one
-    colour per scenario. Items are reused across updates.
+    """The same curve of several scenarios: achievable risk solid, floor dashed,
+    one colour per scenario. Items are reused across updates.
 
     Parameters
     ----------
@@ -213,7 +228,7 @@ class CurveOverlayPlotWidget(pg.PlotWidget):
 
     def series_count(self) -> int:
         """How many scenarios are drawn."""
-        return sum(1 for ceiling, _ in self._pairs if ceiling.isVisible())
+        return sum(1 for achievable, _ in self._pairs if achievable.isVisible())
 
     def set_curves(self, names: Sequence[str], curves: Sequence[Curve]) -> None:
         """Draw ``curves[i]`` for scenario ``names[i]`` (same length)."""
@@ -221,21 +236,21 @@ class CurveOverlayPlotWidget(pg.PlotWidget):
         log_x = curves[0].log_x if curves else False
         while len(self._pairs) < len(curves):
             colour = series_colour(len(self._pairs))
-            ceiling = plot.plot([], [], pen=pg.mkPen(colour, width=2.2))
+            achievable = plot.plot([], [], pen=pg.mkPen(colour, width=2.2))
             floor = plot.plot([], [], pen=pg.mkPen(colour, width=2.0, style=Qt.PenStyle.DashLine))
-            self._pairs.append((ceiling, floor))
+            self._pairs.append((achievable, floor))
         xs: list[float] = []
-        for index, (ceiling, floor) in enumerate(self._pairs):
+        for index, (achievable, floor) in enumerate(self._pairs):
             visible = index < len(curves)
-            ceiling.setVisible(visible)
+            achievable.setVisible(visible)
             floor.setVisible(visible)
             if not visible:
-                ceiling.setData([], [])
+                achievable.setData([], [])
                 floor.setData([], [])
                 continue
             curve = curves[index]
             positions = [_position(x, log_x) for x in curve.x]
-            ceiling.setData(positions, curve.ceiling)
+            achievable.setData(positions, curve.achievable or curve.ceiling)
             floor.setData(positions, curve.floor)
             xs.extend(curve.x)
         if curves:
@@ -254,10 +269,12 @@ def risk_legend_label() -> QLabel:
 
     band = f"rgba({BAND_COLOUR[0]},{BAND_COLOUR[1]},{BAND_COLOUR[2]},0.25)"
     parts = [
-        swatch(CEILING_COLOUR, "━━", "ceiling (upper bound)"),
         swatch(FLOOR_COLOUR, "━━", "floor (Fano, exact)"),
         swatch(FLOOR_COLOUR, "╌╌", "floor (paper form)"),
-        f"<span style='background:{band}'>&nbsp;&nbsp;&nbsp;&nbsp;</span>&nbsp;achievable interval",
+        swatch(ACHIEVABLE_COLOUR, "━━", "achievable (this design)"),
+        f"<span style='background:{band}'>&nbsp;&nbsp;&nbsp;&nbsp;</span>&nbsp;interval",
+        swatch(CEILING_COLOUR, "━·", "ceiling"),
+        swatch(LEARNING_COLOUR, "┈ ━ ╌", "value model: Fano · estimate · Gallager"),
         swatch(TARGET_COLOUR, "╌╌", "target ε"),
         swatch(CURRENT_COLOUR, "┆", "this design"),
     ]
@@ -269,7 +286,7 @@ def risk_legend_label() -> QLabel:
 
 def overlay_legend_label(names: Sequence[str]) -> str:
     """Rich text naming each overlaid scenario's colour (for a QLabel)."""
-    styles = ("<span style='color:#333'>━━ ceiling&nbsp;&nbsp;╌╌ floor</span>")
+    styles = ("<span style='color:#333'>━━ achievable&nbsp;&nbsp;╌╌ floor</span>")
     swatches = [
         f"<span style='color:{series_colour(i)}; font-weight:700'>■</span>&nbsp;{name}"
         for i, name in enumerate(names)

@@ -62,7 +62,7 @@ from advisor.diagnosis import Diagnosis, diagnose, money
 from advisor.errors import AdvisorError, ScenarioValidationError
 from advisor.evaluate import Evaluation, evaluate
 from advisor.levers import LeverResult, rank_levers
-from advisor.optimize import DEFAULT_MAX_RATERS, OptimizationResult, default_formats, optimize
+from advisor.optimize import DEFAULT_MAX_RATERS, FrontierPoint, OptimizationResult, default_formats, optimize
 from advisor.scenario import MAX_RATERS, Scenario
 from advisor.solve import UNKNOWNS, SolveResult, solve
 from advisor.state import ScenarioState
@@ -73,7 +73,7 @@ from ui.workers import WorkerHandle, run_in_pool
 DEBOUNCE_MS = 250
 """Quiet time after the last edit before recomputing, ms: the levers evaluate
 the scenario a dozen times, so a spin box held down must not start each one."""
-LEVER_COLUMNS = ("#", "Lever", "ΔC̄", "Δfloor", "Δceiling", "Δcost", "per money", "Explanation")
+LEVER_COLUMNS = ("#", "Lever", "Δachievable", "Δfloor", "Δitems", "Δcost", "per money", "Explanation")
 UNKNOWN_LABELS = {
     "raters": "raters per item",
     "seconds": "seconds per item",
@@ -82,6 +82,7 @@ UNKNOWN_LABELS = {
     "budget": "budget",
 }
 PER_MONEY_SCALE = 1000
+UNDECIDED_COLOUR = "#8d5a00"
 """Information per money is shown per 1,000 currency units: per single unit
 it is a tiny number (1e-4 bits per dollar) that is hard to compare by eye."""
 GAIN_COLOUR = "#1b7f3b"
@@ -282,7 +283,7 @@ def _design_text(scenario: Scenario, evaluation: Any | None) -> str:
             f"{scenario.campaign.items:,} items; {formats}")
     if evaluation is not None:
         text += (f". Cost {money(evaluation.cost, evaluation.currency)}, floor {evaluation.floor:.4f}, "
-                 f"ceiling {evaluation.ceiling:.4f}.")
+                 f"achievable risk {evaluation.achievable:.4f}, verdict {evaluation.verdict}.")
     return text
 
 
@@ -474,8 +475,9 @@ class RecommendationsWidget(QWidget):
         self._solve_combo = QComboBox()
         for unknown in UNKNOWNS:
             self._solve_combo.addItem(UNKNOWN_LABELS.get(unknown, unknown), unknown)
-        self._solve_combo.setToolTip("Everything else is held at the scenario's values; the design parameters must "
-                                     "bring the floor to the target, the items the ceiling")
+        self._solve_combo.setToolTip("Everything else is held at the scenario's values. The answer has two sides: "
+                                     "the value the floor does not rule out (at least), and the value whose "
+                                     "evaluation meets the target (suffices)")
         self._solve_combo.currentIndexChanged.connect(self._on_solve_combo_changed)
         self._solve_value_label = QLabel("—")
         font = self._solve_value_label.font()
@@ -834,7 +836,7 @@ class RecommendationsWidget(QWidget):
     def _update_diagnosis(self) -> None:
         assert self._recommendations is not None
         diagnosis = self._recommendations.diagnosis
-        colour = LOSS_COLOUR if diagnosis.labels_cannot_reach_target else GAIN_COLOUR
+        colour = {"meets": GAIN_COLOUR, "cannot": LOSS_COLOUR}.get(diagnosis.decision, UNDECIDED_COLOUR)
         parts = [f"<p style='color:{colour}'><b>{html.escape(diagnosis.verdict)}</b></p>", "<ul>"]
         parts += [f"<li>{html.escape(finding)}</li>" for finding in diagnosis.findings]
         parts.append("</ul>")
@@ -850,14 +852,14 @@ class RecommendationsWidget(QWidget):
         levers = self._recommendations.levers
         currency = self._recommendations.evaluation.currency
         header = self._levers_table.horizontalHeaderItem
-        gain_header = header(LEVER_COLUMNS.index("ΔC̄"))
-        gain_header.setText(f"gain {units.unit}/item")
-        gain_header.setToolTip("ΔC̄ minus the change of the capacity the target needs: how much nearer the target "
-                               "the lever brings the channel (a narrower target changes only what is needed)")
+        header(LEVER_COLUMNS.index("Δachievable")).setToolTip(
+            "Change of the achievable risk (the error this design attains): the ranking's measure")
+        header(LEVER_COLUMNS.index("Δitems")).setToolTip(
+            "Change of the items the value model needs (the estimate); breaks ties")
         header(LEVER_COLUMNS.index("Δcost")).setText(f"Δcost {currency}")
         per_money_header = header(LEVER_COLUMNS.index("per money"))
-        per_money_header.setText(f"{units.unit}/1k {currency}")
-        per_money_header.setToolTip(f"ΔC̄ per unit of cost, in {units.unit} per item per {PER_MONEY_SCALE:,} {currency} "
+        per_money_header.setText(f"risk/1k {currency}")
+        per_money_header.setToolTip(f"Achievable risk lowered per {PER_MONEY_SCALE:,} {currency} "
                                     "(levers that cost money only)")
         selected = self._selected_lever()
         table = self._levers_table
@@ -865,24 +867,24 @@ class RecommendationsWidget(QWidget):
         table.setRowCount(len(levers))
         for row, lever in enumerate(levers):
             muted = None if lever.applicable else MUTED_COLOUR
-            gain = units.convert(lever.gain_nats)
+            gain = lever.gain
             gain_colour = muted or (GAIN_COLOUR if gain > 1e-9 else LOSS_COLOUR if gain < -1e-9 else None)
-            if lever.capacity_per_cost is not None:
-                per_money = _significant(units.convert(lever.capacity_per_cost) * PER_MONEY_SCALE)
-            elif lever.applicable and lever.gain_nats > 0:
+            if lever.achievable_per_cost is not None:
+                per_money = _significant(lever.achievable_per_cost * PER_MONEY_SCALE)
+            elif lever.applicable and gain > 1e-9:
                 per_money = "no cost" if lever.delta_cost == 0 else "saves money"
             else:
                 per_money = "—"
-            delta_capacity_tip = (
-                f"Lowers the capacity the target needs by {units.format_info(-lever.delta_needed_nats, 3)} per item"
-                if lever.delta_needed_nats else "Change of the capacity per item C̄")
+            capacity_tip = (f"ΔC̄ {units.format_info(lever.delta_capacity_nats, 3)} per item; verdict "
+                            f"{lever.evaluation.verdict}" if lever.evaluation is not None else "")
+            items = "—" if not lever.applicable or lever.delta_items_needed is None else f"{lever.delta_items_needed:+,}"
             cells = [
                 _item(str(row + 1), right=True, colour=muted),
                 _item(lever.title, tooltip=lever.title, colour=muted),
-                _item(_signed(gain, 3) if lever.applicable else "—", right=True, colour=gain_colour,
-                      tooltip=delta_capacity_tip),
+                _item(_signed(lever.delta_achievable, 4) if lever.applicable else "—", right=True, colour=gain_colour,
+                      tooltip=capacity_tip),
                 _item(_signed(lever.delta_floor, 4) if lever.applicable else "—", right=True, colour=muted),
-                _item(_signed(lever.delta_ceiling, 4) if lever.applicable else "—", right=True, colour=muted),
+                _item(items.replace("-", "−"), right=True, colour=muted),
                 _item(_signed_money(lever.delta_cost) if lever.applicable else "—", right=True, colour=muted),
                 _item(per_money, right=True, colour=muted),
                 _item(_effect_text(lever), tooltip=lever.explanation, colour=muted),
@@ -946,6 +948,7 @@ class RecommendationsWidget(QWidget):
         result = self._solve_result
         assert result is not None
         currency = self._state.scenario.campaign.currency
+        # The value label stays short; the floor's threshold is in the message below it.
         if result.reachable:
             self._solve_value_label.setStyleSheet(f"color: {GAIN_COLOUR}")
             self._solve_value_label.setText(_solve_value_text(result.unknown, result.value, currency))
@@ -1018,15 +1021,29 @@ class RecommendationsWidget(QWidget):
         frontier = list(result.frontier)
         recommended_index = None
         if result.recommended is not None:
-            recommended_cost = result.recommended_evaluation.cost
-            recommended_floor = result.recommended_evaluation.floor
-            recommended_index = min(range(len(frontier)), default=None,
-                                    key=lambda i: abs(frontier[i].cost - recommended_cost)
-                                    + abs(frontier[i].floor - recommended_floor))
+            # The recommended design is drawn on the frontier; the frontier keeps the designs that are
+            # non-dominated in (cost, floor), so it is added where the floor alone would drop it.
+            evaluation = result.recommended_evaluation
+            design = result.recommended
+            formats = tuple(q.format.label() for q in design.questions)
+            recommended_index = next((i for i, p in enumerate(frontier)
+                                      if (p.raters, p.seconds_per_item, p.formats)
+                                      == (design.raters.per_item, design.campaign.seconds_per_item, formats)), None)
+            if recommended_index is None:
+                frontier.append(FrontierPoint(
+                    cost=evaluation.cost, floor=evaluation.floor, ceiling=evaluation.ceiling,
+                    capacity_nats=evaluation.capacity_nats, raters=result.recommended.raters.per_item,
+                    seconds_per_item=result.recommended.campaign.seconds_per_item,
+                    formats=formats,
+                    scenario=result.recommended, rater_hours=evaluation.rater_hours,
+                    time_shares=evaluation.time_shares, checked=True, achievable=evaluation.achievable,
+                    verdict=evaluation.verdict))
+                recommended_index = len(frontier) - 1
         current = None
         if self._recommendations is not None and self._recommendations.scenario == scenario:
-            current = (self._recommendations.evaluation.cost, self._recommendations.evaluation.floor)
+            current = (self._recommendations.evaluation.cost, self._recommendations.evaluation.achievable)
         self._pareto.set_frontier([p.cost for p in frontier], [p.floor for p in frontier],
+                                  achievable=[p.achievable for p in frontier],
                                   target=scenario.target.target_risk, currency=currency,
                                   recommended=recommended_index, current=current)
         self._optimize_progress.setRange(0, 1)

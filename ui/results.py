@@ -12,10 +12,12 @@ Run ``python -m ui.results`` to open it alone on an example scenario.
 
 from __future__ import annotations
 
+import html
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
+    QLayout,
     QAbstractItemView,
     QGridLayout,
     QHBoxLayout,
@@ -49,7 +51,7 @@ so quick ones do not make it flicker."""
 
 BREAKDOWN_COLUMNS = (
     "Context", "Question", "Format", "Share", "Time (s)", "d′", "Cognitive", "Articul.",
-    "min (paper)", "Cascade", "r raters", "Binds at",
+    "min (paper)", "Cascade", "r raters", "Label acc.", "Binds at",
 )
 
 
@@ -58,8 +60,12 @@ BREAKDOWN_TIPS = (
     "Seconds of judgment on this question, after reading", "Discriminability reached in that time",
     "Cognitive capacity of one rater (the judgment)", "Articulation capacity (what the interface can carry)",
     "The paper's min(cognitive, articulation), one rater", "Exact capacity of the cascade, one rater",
-    "Exact capacity of the panel of r raters (vote counts)", "Which stage limits the capacity",
+    "Exact capacity of the panel of r raters (vote counts)",
+    "Chance that the MAP decoder of the r raters' votes names the true answer, at the question's prior "
+    "(≥: computed on fewer raters, an achievable lower bound; — for free text)",
+    "Which stage limits the capacity",
 )
+VERDICT_STATUS = {"meets": "good", "cannot": "bad", "undecided": "warn"}
 
 
 def _money(amount: float, currency: str) -> str:
@@ -130,7 +136,7 @@ class ResultsWidget(QWidget):
         return self._tabs
 
     def card(self, name: str) -> HeadlineCardWidget:
-        """A headline card: ``"capacity"``, ``"floor"``, ``"ceiling"`` or ``"cost"``."""
+        """A headline card: ``"capacity"``, ``"floor"``, ``"achievable"``, ``"items"`` or ``"cost"``."""
         return self._cards[name]
 
     def curve_plot(self, name: str) -> RiskCurvePlotWidget:
@@ -140,6 +146,10 @@ class ResultsWidget(QWidget):
     def is_busy_shown(self) -> bool:
         """True while the "recomputing" indicator is shown."""
         return not self._busy.isHidden()
+
+    def headline_text(self) -> str:
+        """The header line: the scenario's name and its verdict (rich text)."""
+        return html.unescape(self._headline.text())
 
     def error_text(self) -> str:
         """Why the newest scenario could not be evaluated ("" when it could)."""
@@ -151,11 +161,15 @@ class ResultsWidget(QWidget):
     # ------------------------------------------------------------ building
     def _build(self) -> None:
         layout = QVBoxLayout(self)
+        # The cards re-flow into two rows on a narrow pane (resizeEvent), so the widget's minimum is
+        # minimumSizeHint's, not that of the one-row layout.
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.setSpacing(6)
 
         header = QHBoxLayout()
         self._headline = QLabel("Evaluating…")
+        self._headline.setTextFormat(Qt.TextFormat.RichText)
         self._headline.setStyleSheet("font-weight: 600; font-size: 10.5pt;")
         self._headline.setWordWrap(True)
         self._busy = QWidget()
@@ -193,15 +207,18 @@ class ResultsWidget(QWidget):
             "floor": HeadlineCardWidget(
                 "Risk floor", "Fano lower bound on risk (exact form): no number of labels gets below it with this "
                 "capacity and target complexity."),
-            "ceiling": HeadlineCardWidget(
-                "Risk ceiling", "Upper bound on risk with this many items (the chosen ceiling form). The high-probability "
-                "forms fall with m to a plateau; the expectation form sits at R̂ + √(C̄/2) unless the residual or "
-                "context terms are set."),
+            "achievable": HeadlineCardWidget(
+                "Achievable risk", "What this design achieves per item: the error of a decoder that knows the raters "
+                "(MAP decoding of the vote histograms through an explicit codebook for the log₂ M target), times Δ. "
+                "Never below the floor; \"meets the target\" needs it at or below ε."),
+            "items": HeadlineCardWidget(
+                "Items needed", "Items a value model of log₂ M_g bits needs: at least (Fano, no learner needs fewer), "
+                "about (normal approximation), at most (Gallager's random-coding bound: enough)."),
             "cost": HeadlineCardWidget("Cost", "m · r · T/3600 · wage · (1 + fee)"),
         }
-        for column, card in enumerate(self._cards.values()):
-            cards.addWidget(card, 0, column)
-            cards.setColumnStretch(column, 1)
+        self._card_grid = cards
+        self._card_columns = 0
+        self._arrange_cards(len(self._cards))
         layout.addLayout(cards)
 
         self._warnings = QListWidget()
@@ -249,6 +266,36 @@ class ResultsWidget(QWidget):
         self._breakdown_splitter = breakdown
         layout.addWidget(self._tabs, 1)
 
+    def _arrange_cards(self, columns: int) -> None:
+        """Lay the headline cards out in ``columns`` columns (one row when they all fit)."""
+        if columns == self._card_columns:
+            return
+        self._card_columns = columns
+        grid = self._card_grid
+        for card in self._cards.values():
+            grid.removeWidget(card)
+        for column in range(len(self._cards)):
+            grid.setColumnStretch(column, 1 if column < columns else 0)
+        for index, card in enumerate(self._cards.values()):
+            grid.addWidget(card, index // columns, index % columns)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        # On a narrow pane the five cards take two rows instead of widening the window.
+        needed = sum(card.minimumSizeHint().width() for card in self._cards.values()) + 6 * len(self._cards) + 12
+        self._arrange_cards(len(self._cards) if event.size().width() >= needed else 3)
+        super().resizeEvent(event)
+
+    def minimumSizeHint(self):  # noqa: N802 - Qt override
+        hint = super().minimumSizeHint()
+        widest = max(card.minimumSizeHint().width() for card in self._cards.values())
+        hint.setWidth(max(self._tabs.minimumSizeHint().width(), 3 * widest + 30) + 12)
+        return hint
+
+    def sizeHint(self):  # noqa: N802 - Qt override
+        hint = super().sizeHint()
+        hint.setWidth(max(hint.width(), self.minimumSizeHint().width()))
+        return hint
+
     # ------------------------------------------------------------ refreshing
     def _update_all(self) -> None:
         evaluation = self._evaluation
@@ -267,42 +314,43 @@ class ResultsWidget(QWidget):
     def _update_cards(self, e: Evaluation) -> None:
         units = self._units
         target = e.target_risk
-        per_item = f"{units.unit}/item"
         needed = units.convert(e.capacity_needed_nats)
         if e.capacity_gap_nats > 0:
             detail = f"needs {needed:.2f} for ε = {target:g}: short by {units.convert(e.capacity_gap_nats):.2f}"
         else:
             detail = f"needs {needed:.2f} for ε = {target:g}: {units.convert(-e.capacity_gap_nats):.2f} to spare"
-        self._cards["capacity"].set_value(f"{units.convert(e.capacity_nats):.2f} {per_item}", detail,
+        self._cards["capacity"].set_value(f"{units.convert(e.capacity_nats):.2f} {units.unit}", detail,
                                           "good" if e.floor_meets_target else "bad")
         self._cards["floor"].set_value(
             f"{e.floor:.3f}",
             f"Fano, exact; paper form {e.floor_paper:.3f}",
             "good" if e.floor_meets_target else "bad",
         )
-        if e.ceiling_meets_target:
-            status, reach = "good", f"met with {_count(e.items)} items"
-        elif e.items_needed is not None:
-            status, reach = "warn", f"ε needs {_count(e.items_needed)} items"
+        self._cards["achievable"].set_value(
+            f"{e.achievable:.3f}", f"label error {e.label_error:.3f}; ceiling {e.ceiling:.3f} ({e.ceiling_form})",
+            "good" if e.achievable <= target else ("bad" if e.floor > target else "warn"),
+        )
+        needed = e.items_needed
+        if needed.at_least is None:
+            self._cards["items"].set_value("none suffice", f"no information for a {e.model_bits:g}-bit model", "bad")
         else:
-            status, reach = "bad", f"plateau {e.ceiling_plateau:.3f} > ε"
-        self._cards["ceiling"].set_value(f"{e.ceiling:.3f}", f"{e.ceiling_form}; {reach}", status)
+            status = ("good" if needed.at_most is not None and e.items >= needed.at_most else
+                      "bad" if e.items < needed.at_least else "warn")
+            at_most = "—" if needed.at_most is None else _count(needed.at_most)
+            self._cards["items"].set_value(
+                f"≈ {_count(needed.estimate)}" if needed.estimate is not None else f"≥ {_count(needed.at_least)}",
+                f"{_count(needed.at_least)} to {at_most} ({e.model_bits:g}-bit model); campaign {_count(e.items)}",
+                status)
         scenario = self._state.scenario
         cap = scenario.campaign.budget_cap
         cost_status = "neutral" if cap is None else ("good" if e.cost <= cap else "bad")
         cap_text = "" if cap is None else f"; cap {_money(cap, e.currency)}"
         self._cards["cost"].set_value(_money(e.cost, e.currency), f"{_count(e.rater_hours)} rater-hours{cap_text}",
                                       cost_status)
-        if e.floor_meets_target and e.ceiling_meets_target:
-            verdict = f"Target risk {target:g} is reachable with this design."
-        elif e.floor_meets_target:
-            verdict = (f"Target risk {target:g} is within the floor; the ceiling needs more items."
-                       if e.items_needed is not None else
-                       f"Target risk {target:g} is above the floor, but the ceiling plateaus above it.")
-        else:
-            verdict = (f"Target risk {target:g} is below the floor: no number of labels reaches it. "
-                       "Raise capacity or narrow the target.")
-        self._headline.setText(f"{e.scenario_name} — {verdict}")
+        colour = {"meets": "#1b5e20", "cannot": "#b71c1c", "undecided": "#8d5a00"}[e.verdict]
+        self._headline.setText(f"{html.escape(e.scenario_name)} — <span style='color:{colour}'>"
+                               f"{html.escape(e.verdict_text)}</span>")
+        self._headline.setToolTip(e.verdict_text)
 
     def _update_warnings(self, evaluation: Evaluation) -> None:
         self._warnings.clear()
@@ -329,11 +377,13 @@ class ResultsWidget(QWidget):
                 f"{convert(q.cognitive_nats):.3f}", f"{convert(q.articulation_nats):.3f}",
                 f"{convert(q.paper_nats):.3f}", f"{convert(q.cascade_nats):.3f}",
                 f"{convert(q.panel_nats):.3f}" + ("" if q.panel_exact else " (bound)"),
+                "—" if q.label_accuracy is None else
+                ("" if q.label_accuracy_exact else "≥ ") + f"{q.label_accuracy:.3f}",
                 q.binding_stage + (" · saturated" if q.saturated else ""),
             )
             for column, value in enumerate(values):
                 item = QTableWidgetItem(value)
-                if 3 <= column <= 10:
+                if 3 <= column <= 11:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self._table.setItem(row, column, item)
 

@@ -51,7 +51,7 @@ from typing import Any
 
 from advisor.diagnosis import Diagnosis, diagnose
 from advisor.errors import AdvisorError
-from advisor.evaluate import Evaluation, evaluate
+from advisor.evaluate import VERDICT_WORDS, Evaluation, evaluate
 from advisor.levers import LeverResult, rank_levers
 from advisor.optimize import OptimizationResult, optimize
 from advisor.report import figures
@@ -264,9 +264,6 @@ def analyse(scenario: Scenario, *, levers: bool = True, optimizer: bool = True,
 
 
 # ----------------------------------------------------------------- verdict
-VERDICT_WORDS = {"meets": "meets the target", "cannot": "cannot meet it", "undecided": "not ruled out, not guaranteed"}
-
-
 def interval_sentence(evaluation: Evaluation, scenario: Scenario) -> str:
     """The planner's interval in one sentence, with the target and the verdict (method §8.4)."""
     floor, achievable, target = evaluation.floor, evaluation.achievable, evaluation.target_risk

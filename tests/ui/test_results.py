@@ -55,15 +55,29 @@ def _wait_for(qtbot, results, state):
 def test_results_show_the_evaluation(panel, state):
     _, results = panel
     expected = evaluate(state.scenario)
-    assert results.card("capacity").value_text == f"{expected.capacity_nats / 0.6931471805599453:.2f} bits/item"
+    assert results.card("capacity").value_text == f"{expected.capacity_nats / 0.6931471805599453:.2f} bits"
     assert results.card("floor").value_text == f"{expected.floor:.3f}"
-    assert results.card("ceiling").value_text == f"{expected.ceiling:.3f}"
+    assert results.card("achievable").value_text == f"{expected.achievable:.3f}"
     assert results.card("floor").status == ("good" if expected.floor_meets_target else "bad")
+    needed = expected.items_needed
+    assert f"{needed.at_least:,} to" in results.card("items").detail_text
+    assert expected.verdict_text in results.headline_text()
     for name in ("items", "log2_m", "raters", "seconds"):
         plot = results.curve_plot(name)
         assert plot.curve == expected.curves[name]
         xs, ys = plot._ceiling.getData()
         assert len(xs) == len(expected.curves[name].x) and max(ys) <= 1.0
+        # The interval is never inverted: the band runs from the floor up to the achievable risk.
+        _, floors = plot._floor.getData()
+        _, achieved = plot._achievable.getData()
+        assert all(f <= a + 1e-12 for f, a in zip(floors, achieved))
+    # Against m the ceiling and the value model's learning error fall.
+    items = results.curve_plot("items")
+    _, ceiling = items._ceiling.getData()
+    assert ceiling[-1] < ceiling[0] and all(b <= a + 1e-12 for a, b in zip(ceiling, ceiling[1:]))
+    for line in items._learning:
+        _, values = line.getData()
+        assert values[-1] < values[0] and all(b <= a + 1e-12 for a, b in zip(values, values[1:]))
     groups = results.breakdown_chart.group_names
     assert len(groups) == sum(len(c.questions) for c in expected.contexts)
     panel_bits = [q.panel_nats / 0.6931471805599453 for c in expected.contexts for q in c.questions]
@@ -87,7 +101,7 @@ def test_combo_edit_updates_state_and_results(qtbot, panel, state):
     combo.setCurrentIndex(combo.findData("mcallester"))
     _wait_for(qtbot, results, state)
     assert results.evaluation.ceiling_form == "mcallester"
-    assert results.card("ceiling").detail_text.startswith("mcallester;")
+    assert results.card("achievable").detail_text.endswith("(mcallester)")
 
 
 def test_table_cell_edit_updates_state_and_results(qtbot, panel, state, edit_cell):
@@ -124,7 +138,7 @@ def test_unit_switch_redraws_in_nats(qtbot, panel, state):
     _, results = panel
     nats = results.evaluation.capacity_nats
     display_settings().set_unit("nats")
-    assert results.card("capacity").value_text == f"{nats:.2f} nats/item"
+    assert results.card("capacity").value_text == f"{nats:.2f} nats"
     first = results.evaluation.contexts[0].questions[0].panel_nats
     assert results.breakdown_chart.bar_values("panel_nats")[0] == pytest.approx(first)
 
