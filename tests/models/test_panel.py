@@ -191,3 +191,39 @@ def test_panel_rejects_bad_arguments():
         models.joint_panel_kernel(np.full((7, 7), 1 / 7), 12)
     with pytest.raises(ValueError, match="parts must be an integer >= 1"):
         models.compositions(3, 0)
+
+
+# ------------------------------------------------------ method §8.5 corrections
+def test_the_fallback_bound_steps_up_by_at_most_the_average_increment_at_the_switch():
+    # Ordinal(7): the audit saw 1.139 → 1.663 nats from r = 19 (exact) to r = 20 (bound), exact 1.155.
+    from models.kernels import ordinal_kernel, ordinal_slip_kernel
+
+    kernel = ordinal_kernel(0.9, 7) @ ordinal_slip_kernel(7, 0.02)
+    limit = 200_000
+    r0 = max(r for r in range(1, 40) if math.comb(r + 6, 6) <= limit)
+    exact = models.panel_capacity(kernel, r0, max_outcomes=limit)
+    bound = models.panel_capacity(kernel, r0 + 1, max_outcomes=limit)
+    assert exact.exact and not bound.exact
+    assert bound.nats >= exact.nats
+    assert bound.nats <= exact.nats * (1 + 1 / r0) + exact.gap * 2 + 1e-9
+    # ... and it is an upper bound on the true value at r0 + 1 (computed with a larger limit).
+    truth = models.panel_capacity(kernel, r0 + 1, max_outcomes=10**6)
+    assert truth.exact and truth.nats <= bound.nats + 1e-9
+
+
+def test_rankings_of_five_are_exact_where_the_histograms_fit():
+    from models.channel import question_channel
+
+    two = question_channel("ranking", 5, seconds=30.0, raters=2, correlation=0.1, slip_rate=0.02)
+    three = question_channel("ranking", 5, seconds=30.0, raters=3, correlation=0.1, slip_rate=0.02)
+    assert two.panel_exact and not three.panel_exact
+    assert two.cascade_nats <= two.panel_nats <= three.panel_nats
+
+
+def test_the_certified_upper_end_is_reported_beside_the_capacity():
+    from models.channel import question_channel
+
+    channel = question_channel("ordinal", 5, seconds=20.0, raters=3, correlation=0.1)
+    assert channel.panel_nats <= channel.panel_upper_nats <= channel.panel_nats + 1e-8
+    stopped = models.panel_capacity(example_kernel(5, 1), 3, max_iter=2)
+    assert stopped.gap > 0  # stopped early: the upper end is what a floor must use
