@@ -28,10 +28,7 @@ all of it) is reported as leaving little time to judge."""
 
 FREE_TEXT_SHARE_WARN = 0.5
 """Free-text questions with automatic shares that water-filling gives at least
-this share of the judgment time are reported ..."""
-
-STARVED_SHARE = 0.1
-"""... when some structured question is left less than this share."""
+this share of the judgment time (together) are reported."""
 
 SUGGESTED_OPTIONAL_SHARE = 0.05
 """The fixed time share suggested for an optional comment box."""
@@ -101,13 +98,12 @@ def _free_text_findings(scenario: Scenario) -> list[DesignFinding]:
 
     shares = time_shares(scenario)
     text_share = sum(shares[i] for i in automatic_text)
-    starved = [i for i in structured if shares[i] < STARVED_SHARE]
-    if text_share < FREE_TEXT_SHARE_WARN or not starved:
+    if text_share < FREE_TEXT_SHARE_WARN:
         return []
     judgment = _mean_judgment_seconds(scenario)
     texts = ", ".join(f"{questions[i].name!r} ({100 * shares[i]:.0f} %, {_seconds(shares[i] * judgment)})"
                       for i in automatic_text)
-    left = ", ".join(f"{questions[i].name!r} {_seconds(shares[i] * judgment)}" for i in starved)
+    left = ", ".join(f"{questions[i].name!r} {_seconds(shares[i] * judgment)}" for i in structured)
     rate = questions[automatic_text[0]]
     noun = "question" if len(automatic_text) == 1 else "questions"
     return [DesignFinding(
