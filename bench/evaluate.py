@@ -5,6 +5,9 @@ Each timing is printed beside a baseline measured in the same run on the same
 data, so the ratios mean something on any machine:
 
 - an evaluation against validating the same scenario (``scenario_from_dict``),
+- the planner's interval (method §8: MAP accuracy, codebooks, items a value model needs and the
+  achievable error along the curves) as a share of the same ``evaluate()`` calls, with the caches
+  of :mod:`models` cleared before each call (cold) and kept (warm),
 - ``ScenarioStore.list()`` (first page, newest first, with tags) against a raw
   ``sqlite3`` SELECT of the same columns in the same order on the same file,
 - a search (``list(search=...)``) against the raw ``LIKE`` query,
@@ -70,6 +73,97 @@ def bench_evaluations() -> None:
     )
 
 
+#: The functions of :mod:`advisor.evaluate` that compute the planner's interval (method §8). Only
+#: the outermost of nested calls is timed.
+PLANNER_FUNCTIONS = ("_design_planner", "_item_decoding", "_planner", "_items_needed", "_achievable_at",
+                     "_joint_part_capacity", "codebook_error", "learning_error_curves")
+
+
+def clear_model_caches() -> int:
+    """Clear every ``functools`` cache of the :mod:`models` package; returns how many were cleared."""
+    import importlib
+    import pkgutil
+
+    import models
+
+    cleared = 0
+    for info in pkgutil.iter_modules(models.__path__):
+        module = importlib.import_module(f"models.{info.name}")
+        for value in vars(module).values():
+            if callable(getattr(value, "cache_clear", None)) and getattr(value, "__module__", "") == module.__name__:
+                value.cache_clear()
+                cleared += 1
+    return cleared
+
+
+class PlannerTimer:
+    """Wraps :data:`PLANNER_FUNCTIONS` in :mod:`advisor.evaluate` and adds up their outermost time."""
+
+    def __init__(self) -> None:
+        import advisor.evaluate as evaluate_module
+
+        self.module = evaluate_module
+        self.seconds = 0.0
+        self._depth = 0
+        self._originals = {name: getattr(evaluate_module, name) for name in PLANNER_FUNCTIONS
+                           if hasattr(evaluate_module, name)}
+
+    def __enter__(self) -> PlannerTimer:
+        for name, original in self._originals.items():
+            setattr(self.module, name, self._timed(original))
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        for name, original in self._originals.items():
+            setattr(self.module, name, original)
+
+    def _timed(self, function: Callable[..., object]) -> Callable[..., object]:
+        def timed(*args: object, **kwargs: object) -> object:
+            if self._depth:
+                return function(*args, **kwargs)
+            self._depth += 1
+            started = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                self.seconds += time.perf_counter() - started
+                self._depth -= 1
+
+        return timed
+
+
+def bench_planner_share(*, repeats: int = 3) -> None:
+    """Print the planner's share of ``evaluate()``, cold and warm, per example."""
+    from advisor.evaluate import evaluate
+
+    examples = example_scenarios()
+    print(f"Planner's interval (method §8) as a share of evaluate(), best of {repeats}")
+    print(f"{'example':48} {'cold ms':>8} {'§8 cold':>8} {'warm ms':>8} {'§8 warm':>8}")
+    shares_cold, shares_warm = [], []
+    for scenario in examples:
+        rows = {}
+        for mode in ("cold", "warm"):
+            best_total, best_planner = float("inf"), 0.0
+            if mode == "warm":
+                evaluate(scenario)
+            for _ in range(repeats):
+                if mode == "cold":
+                    clear_model_caches()
+                with PlannerTimer() as timer:
+                    started = time.perf_counter()
+                    evaluate(scenario)
+                    total = time.perf_counter() - started
+                if total < best_total:
+                    best_total, best_planner = total, timer.seconds
+            rows[mode] = (best_total, best_planner / best_total)
+        shares_cold.append(rows["cold"][1])
+        shares_warm.append(rows["warm"][1])
+        print(f"{scenario.name[:48]:48} {1000 * rows['cold'][0]:8.1f} {100 * rows['cold'][1]:7.1f}% "
+              f"{1000 * rows['warm'][0]:8.1f} {100 * rows['warm'][1]:7.1f}%")
+    print(f"{'mean share':48} {'':8} {100 * statistics.mean(shares_cold):7.1f}% {'':8} "
+          f"{100 * statistics.mean(shares_warm):7.1f}%   (goal: under 30 %)\n")
+
+
 def bench_listing(count: int) -> None:
     examples = example_scenarios()
     with tempfile.TemporaryDirectory() as folder:
@@ -129,6 +223,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not args.skip_evaluate:
         bench_evaluations()
+        bench_planner_share()
     bench_listing(args.scenarios)
     return 0
 

@@ -186,7 +186,8 @@ FIELDS: dict[str, FieldHelp] = {
         FieldHelp("raters.per_item", "Raters per item r", "",
                   "Independent raters who label each item; their votes are pooled (exact vote-count channel)."),
         FieldHelp("raters.correlation", "Correlation ρ", "",
-                  "Probability that an item's raters share one error draw (herding, shared bias). Default 0.1."),
+                  "Probability that, on one question, an item's raters share one draw (herding, shared bias); "
+                  "independent across questions. Default 0.1."),
         FieldHelp("raters.discriminability", "Discriminability λ", "d′",
                   "Asymptotic d′ of a rater with unlimited time. Default 2.0."),
         FieldHelp("raters.accrual_rate", "Accrual rate β", "1/s",
