@@ -39,6 +39,7 @@ from models.decoding import (
     Dimension,
     PanelDecoding,
     codebook_error,
+    codebook_errors,
     decode_joint,
     decoding_panel,
     joint_dimension,
@@ -664,9 +665,8 @@ def _curves(scenario: Scenario, shares: Sequence[float], capacity_upper: float, 
     log2_m = scenario.target.log2_m
     log2_grid = np.linspace(0.5, max(2.0 * log2_m, log2_m + 8.0, 16.0), 61)
     log2_achievable = [
-        scenario.target.separation
-        * codebook_error([list(d.dimensions) for d in decodings], scenario.context_weights, float(bits)).error
-        for bits in log2_grid
+        scenario.target.separation * choice.error
+        for choice in codebook_errors([list(d.dimensions) for d in decodings], scenario.context_weights, log2_grid)
     ]
     curves["log2_m"] = _curve("log2_m", "target complexity log2 M (bits)", log2_grid,
                               [capacity_upper] * len(log2_grid), scenario, log2_m, False, log2_achievable,

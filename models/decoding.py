@@ -40,6 +40,7 @@ from .panel import _count_kernel
 
 __all__ = [
     "RHO_GRID",
+    "codebook_errors",
     "DECODING_MAX_OUTCOMES",
     "EXHAUSTIVE_WORK",
     "Dimension",
@@ -481,7 +482,7 @@ def hypotheses_log2(log2_m: float) -> float:
 
 
 def codebook_error(
-    dimensions: list[list[Dimension]], weights: object, log2_m: float
+    dimensions: list[list[Dimension]], weights: object, log2_m: float, *, bins: int = CODEBOOK_BINS
 ) -> CodebookChoice:
     """Achievable error of a target of ``log2_m`` bits per item through these answers.
 
@@ -527,8 +528,11 @@ def codebook_error(
     tables = [[np.asarray(row[d].codebook_success) for d in range(count)] for row in dimensions]
     if expressible <= target:
         sizes = tuple(alphabets)
+    elif count == 1:
+        # One dimension: every size is tried exactly (cheaper than the programme, and optimal).
+        sizes = min(((j,) for j in range(1, alphabets[0] + 1)), key=lambda c: _code_error(tables, law, c, target))
     else:
-        sizes = _choose_sizes(tables, law, alphabets, target)
+        sizes = _best_sizes(_size_table(tables, law, alphabets, target, CODEBOOK_BINS), target)
     return CodebookChoice(error=_code_error(tables, law, sizes, target), sizes=sizes, log2_hypotheses=target,
                           log2_expressible=expressible)
 
@@ -543,46 +547,114 @@ def _code_error(tables: list[list[np.ndarray]], law: np.ndarray, sizes: tuple[in
     return float(min(1.0 - chance, max(0.0, 1.0 - factor * min(1.0, success))))
 
 
-def _choose_sizes(tables: list[list[np.ndarray]], law: np.ndarray, alphabets: list[int], target: float) -> tuple[int, ...]:
-    bins = CODEBOOK_BINS
-    scale = bins / target
+@dataclass(frozen=True)
+class _SizeTable:
+    """The dynamic programme of the size choice: ``value[b]``, the best ``Σ_d ln(mean success)``
+    of codes whose ``log₂ M'`` lies in bin ``b`` (bins of ``1/scale`` bits; totals of ``top`` bits
+    and more share the last bin), and per dimension the choice behind each bin."""
+
+    value: np.ndarray
+    picks: tuple[tuple[np.ndarray, np.ndarray], ...]
+    scale: float
+
+
+def _size_table(tables: list[list[np.ndarray]], law: np.ndarray, alphabets: list[int], top: float,
+                bins: int) -> _SizeTable:
+    scale = bins / top
     mean = [sum(w * row[d] for w, row in zip(law, tables)) for d in range(len(alphabets))]
-    # history[d][b]: best Σ log(mean success) of dimensions < d whose log₂ size (rounded down to
-    # bins, totals beyond the target capped in the last bin) is b; picks[d][b]: (j, previous bin).
     value = np.full(bins + 1, -np.inf)
     value[0] = 0.0
     picks: list[tuple[np.ndarray, np.ndarray]] = []
+    sources = np.arange(bins + 1, dtype=np.int64)
     for d, size in enumerate(alphabets):
         best = np.full(bins + 1, -np.inf)
         pick_size = np.ones(bins + 1, dtype=np.int64)
         pick_from = np.arange(bins + 1, dtype=np.int64)
         logs = np.log(np.clip(mean[d], 1e-300, 1.0))
-        sources = np.arange(bins + 1, dtype=np.int64)
         for j in range(1, size + 1):
-            step = int(math.floor(math.log2(j) * scale + 1e-9))
-            destination = np.minimum(bins, sources + step)
+            step = min(bins, int(math.floor(math.log2(j) * scale + 1e-9)))
             candidate = value + logs[j - 1]
-            # Several sources land in the capped last bin: keep the best of them.
-            order = np.argsort(candidate, kind="stable")
-            better = np.zeros(bins + 1, dtype=bool)
+            # Source b lands in bin b + step; every source from bins - step on lands in the capped
+            # last bin, which keeps the best of them (the last such source among equals).
             reached = np.full(bins + 1, -np.inf)
-            reached[destination[order]] = candidate[order]
             origin = np.zeros(bins + 1, dtype=np.int64)
-            origin[destination[order]] = sources[order]
+            reached[step:bins] = candidate[:bins - step]
+            origin[step:bins] = sources[:bins - step]
+            tail = candidate[bins - step:]
+            last = tail.shape[0] - 1 - int(np.argmax(tail[::-1]))
+            reached[bins] = tail[last]
+            origin[bins] = bins - step + last
             better = reached > best
             best[better] = reached[better]
             pick_size[better] = j
             pick_from[better] = origin[better]
         picks.append((pick_size, pick_from))
         value = best
+    return _SizeTable(value=value, picks=tuple(picks), scale=scale)
+
+
+def _best_sizes(table: _SizeTable, target: float) -> tuple[int, ...]:
+    """The sizes of the best code for a target of ``target`` bits, at most the table's ``top``."""
+    bins = table.value.shape[0] - 1
     # Codewords short of the target lose the factor M'/⌈M⌉ (in bins, a lower estimate of M').
-    scores = value + np.minimum(0.0, np.arange(bins + 1) / scale - target) * math.log(2.0)
+    scores = table.value + np.minimum(0.0, np.arange(bins + 1) / table.scale - target) * math.log(2.0)
     state = int(np.argmax(scores))
-    sizes = [1] * len(alphabets)
-    for d in range(len(alphabets) - 1, -1, -1):
-        sizes[d] = int(picks[d][0][state])
-        state = int(picks[d][1][state])
+    sizes = [1] * len(table.picks)
+    for d in range(len(table.picks) - 1, -1, -1):
+        sizes[d] = int(table.picks[d][0][state])
+        state = int(table.picks[d][1][state])
     return tuple(sizes)
+
+
+#: Most bins of the shared size table of :func:`codebook_errors`.
+CODEBOOK_MAX_BINS = 4096
+
+
+def codebook_errors(
+    dimensions: list[list[Dimension]], weights: object, log2_ms: object
+) -> list[CodebookChoice]:
+    """:func:`codebook_error` for several targets at once (a curve over log₂ M), sharing one size table.
+
+    One dynamic programme up to the largest target the interface can express serves every smaller
+    target (a code of at least ``top`` bits also covers a smaller target). Its bins are
+    ``CODEBOOK_BINS`` per smallest target, at most :data:`CODEBOOK_MAX_BINS` in all, so a small
+    target may be resolved more coarsely than by :func:`codebook_error` alone; each chosen code's
+    error is still computed exactly, so every value is a valid achievable error.
+
+    Parameters
+    ----------
+    dimensions, weights
+        As in :func:`codebook_error`.
+    log2_ms : array_like of float
+        Targets in bits, each > 0.
+
+    Returns
+    -------
+    list of CodebookChoice
+        One per target, in order.
+    """
+    law = as_distribution("weights", weights)
+    bits = [check_real("log2_m", float(t), low=0.0, low_open=True) for t in np.asarray(log2_ms, dtype=float).ravel()]
+    if not bits:
+        return []
+    if len(dimensions) != law.shape[0] or not dimensions[0]:
+        return [codebook_error(dimensions, law, t) for t in bits]
+    alphabets = [dim.alphabet for dim in dimensions[0]]
+    expressible = float(sum(math.log2(a) for a in alphabets))
+    targets = [hypotheses_log2(t) for t in bits]
+    shortfall = [t for t in targets if t < expressible]
+    if not shortfall or len(alphabets) == 1:
+        return [codebook_error(dimensions, law, t) for t in bits]
+    tables = [[np.asarray(row[d].codebook_success) for d in range(len(alphabets))] for row in dimensions]
+    top, smallest = max(shortfall), min(shortfall)
+    bins = int(min(CODEBOOK_MAX_BINS, max(CODEBOOK_BINS, math.ceil(CODEBOOK_BINS * top / smallest))))
+    table = _size_table(tables, law, alphabets, top, bins)
+    choices = []
+    for target in targets:
+        sizes = tuple(alphabets) if target >= expressible else _best_sizes(table, target)
+        choices.append(CodebookChoice(error=_code_error(tables, law, sizes, target), sizes=sizes,
+                                      log2_hypotheses=target, log2_expressible=expressible))
+    return choices
 
 
 def decode_joint(panels: list[np.ndarray], prior: tuple[float, ...] | None = None, *,

@@ -18,6 +18,7 @@ from models.channel import question_decoding, rater_kernel
 from models.decoding import (
     CodebookChoice,
     codebook_error,
+    codebook_errors,
     decode_kernel,
     decoding_panel,
     hypotheses_log2,
@@ -201,6 +202,46 @@ def test_product_codebook_error_is_the_simulated_product_decoder():
     wrong = (np.argmax(first[:, y1], axis=0) != x1) | (np.argmax(second[:, y2], axis=0) != x2)
     interval = stats.binomtest(int(wrong.sum()), trials).proportion_ci(confidence_level=0.999)
     assert interval.low <= choice.error <= interval.high
+
+
+def _best_product_code(dimensions, weights, bits):
+    """Brute force: the smallest error of any product code (every choice of sizes)."""
+    target = hypotheses_log2(bits)
+    best = 1.0
+    for sizes in itertools.product(*(range(1, d.alphabet + 1) for d in dimensions[0])):
+        success = sum(w * math.prod(row[i].codebook_success[j - 1] for i, j in enumerate(sizes))
+                      for w, row in zip(weights, dimensions))
+        factor = min(1.0, 2.0 ** (sum(math.log2(j) for j in sizes) - target))
+        best = min(best, 1.0 - factor * min(1.0, success))
+    return min(best, 1.0 - 2.0**-target)
+
+
+def test_codebooks_over_a_curve_of_targets_match_the_best_product_code():
+    rng = np.random.default_rng(11)
+    for _ in range(25):
+        count = int(rng.integers(1, 4))
+        rows = []
+        for _context in range(2):
+            row = []
+            for _d in range(count):
+                k = int(rng.integers(2, 6))
+                kernel = rater_kernel("ordinal", k, float(rng.uniform(0.3, 3.0)), span=3.0, slip_rate=0.02)
+                row.append((k, kernel))
+            rows.append(row)
+        # The same alphabets in both contexts (the second context's kernels are other draws).
+        rows[1] = [(k, rater_kernel("ordinal", k, float(rng.uniform(0.3, 3.0)), span=3.0, slip_rate=0.02))
+                   for k, _ in rows[0]]
+        dimensions = [[_dimension(kernel, 2) for _, kernel in row] for row in rows]
+        weights = [0.6, 0.4]
+        grid = np.linspace(0.5, 8.0, 16)
+        choices = codebook_errors(dimensions, weights, grid)
+        for bits, choice in zip(grid, choices):
+            best = _best_product_code(dimensions, weights, float(bits))
+            # A product code: never better than the best one, and found up to the bins' resolution.
+            assert choice.error >= best - 1e-12
+            assert choice.error <= best + 0.02
+            single = codebook_error(dimensions, weights, float(bits))
+            assert single.error >= best - 1e-12
 
 
 def test_codebook_error_is_never_below_the_fano_floor():
