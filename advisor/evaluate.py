@@ -647,7 +647,11 @@ def _curve(name: str, x_label: str, xs: Sequence[float], capacities: Sequence[fl
 
 
 def _achievable_at(scenario: Scenario, channels: list[list[QuestionChannel]], raters: int) -> float:
-    return _design_planner(scenario, channels, raters, coding_terms=False).achievable
+    """The achievable risk of a curve point: the codebook alone (the point needs no label floor or
+    coding terms), the same value as the planner's."""
+    decodings = [_item_decoding(scenario, row, raters, coding_terms=False) for row in channels]
+    choice = codebook_error([list(d.dimensions) for d in decodings], scenario.context_weights, scenario.target.log2_m)
+    return scenario.target.separation * choice.error
 
 
 def _curves(scenario: Scenario, shares: Sequence[float], capacity_upper: float, planner: _Planner,

@@ -567,29 +567,27 @@ def _size_table(tables: list[list[np.ndarray]], law: np.ndarray, alphabets: list
     picks: list[tuple[np.ndarray, np.ndarray]] = []
     sources = np.arange(bins + 1, dtype=np.int64)
     for d, size in enumerate(alphabets):
-        best = np.full(bins + 1, -np.inf)
-        pick_size = np.ones(bins + 1, dtype=np.int64)
-        pick_from = np.arange(bins + 1, dtype=np.int64)
         logs = np.log(np.clip(mean[d], 1e-300, 1.0))
-        for j in range(1, size + 1):
-            step = min(bins, int(math.floor(math.log2(j) * scale + 1e-9)))
-            candidate = value + logs[j - 1]
-            # Source b lands in bin b + step; every source from bins - step on lands in the capped
-            # last bin, which keeps the best of them (the last such source among equals).
-            reached = np.full(bins + 1, -np.inf)
-            origin = np.zeros(bins + 1, dtype=np.int64)
-            reached[step:bins] = candidate[:bins - step]
-            origin[step:bins] = sources[:bins - step]
-            tail = candidate[bins - step:]
-            last = tail.shape[0] - 1 - int(np.argmax(tail[::-1]))
-            reached[bins] = tail[last]
-            origin[bins] = bins - step + last
-            better = reached > best
-            best[better] = reached[better]
-            pick_size[better] = j
-            pick_from[better] = origin[better]
-        picks.append((pick_size, pick_from))
-        value = best
+        steps = np.minimum(bins, np.floor(np.log2(np.arange(1, size + 1)) * scale + 1e-9).astype(np.int64))
+        # reached[j - 1, b]: best total of a code using j answers of this dimension whose size
+        # lands in bin b. Source b lands in bin b + step_j; the sources from bins - step_j on all
+        # land in the capped last bin, which keeps the best of them (the last among equals).
+        reached = np.full((size, bins + 1), -np.inf)
+        origin = np.zeros((size, bins + 1), dtype=np.int64)
+        destination = sources[None, :] + steps[:, None]
+        inside = destination < bins
+        rows = np.broadcast_to(np.arange(size)[:, None], destination.shape)
+        candidate = value[None, :] + logs[:, None]
+        reached[rows[inside], destination[inside]] = candidate[inside]
+        origin[rows[inside], destination[inside]] = np.broadcast_to(sources, destination.shape)[inside]
+        tails = np.where(~inside, candidate, -np.inf)
+        last = bins - np.argmax(tails[:, ::-1], axis=1)
+        reached[:, bins] = tails[np.arange(size), last]
+        origin[:, bins] = last
+        # The smallest j among equal totals, as one answer at a time would choose.
+        choice = np.argmax(reached, axis=0)
+        value = reached[choice, sources]
+        picks.append((choice + 1, origin[choice, sources]))
     return _SizeTable(value=value, picks=tuple(picks), scale=scale)
 
 
