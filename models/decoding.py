@@ -495,9 +495,10 @@ def codebook_error(
     hypotheses and a right codeword is the right hypothesis with probability ``M'/⌈M⌉`` (the
     method's ``1 − (N/M)(1 − P_err)`` where the interface cannot express the target).
 
-    The sizes are chosen by a dynamic programme over the dimensions on :data:`CODEBOOK_BINS` bins of
-    ``log₂ M'`` (exactly when ``M ≥ N``: all answers are used, since ``j · s(j)`` never falls with
-    ``j``); the chosen code's error is then computed exactly.
+    The sizes are those of the best product code, found by trying every size tuple while there are
+    at most :data:`EXHAUSTIVE_CODES`, beyond that by a dynamic programme over the dimensions on
+    :data:`CODEBOOK_BINS` bins of ``log₂ M'`` (all answers when ``M ≥ N``, since ``j · s(j)`` never
+    falls with ``j``); the chosen code's error is then computed exactly.
 
     Parameters
     ----------
@@ -528,9 +529,8 @@ def codebook_error(
     tables = [[np.asarray(row[d].codebook_success) for d in range(count)] for row in dimensions]
     if expressible <= target:
         sizes = tuple(alphabets)
-    elif count == 1:
-        # One dimension: every size is tried exactly (cheaper than the programme, and optimal).
-        sizes = min(((j,) for j in range(1, alphabets[0] + 1)), key=lambda c: _code_error(tables, law, c, target))
+    elif math.prod(alphabets) <= EXHAUSTIVE_CODES:
+        sizes = _best_code(_all_codes(tables, law, alphabets), target)
     else:
         sizes = _best_sizes(_size_table(tables, law, alphabets, target, CODEBOOK_BINS), target)
     return CodebookChoice(error=_code_error(tables, law, sizes, target), sizes=sizes, log2_hypotheses=target,
@@ -545,6 +545,35 @@ def _code_error(tables: list[list[np.ndarray]], law: np.ndarray, sizes: tuple[in
     factor = 2.0 ** min(0.0, log2_codewords - target)
     chance = 2.0**-target
     return float(min(1.0 - chance, max(0.0, 1.0 - factor * min(1.0, success))))
+
+
+#: Product codes are chosen by trying every size tuple while there are at most this many (the
+#: best product code, exactly); the dynamic programme beyond.
+EXHAUSTIVE_CODES = 4096
+
+
+def _all_codes(tables: list[list[np.ndarray]], law: np.ndarray,
+               alphabets: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """Success ``Σ_s w_s Π_d s_{d,s}(j_d)`` and ``log₂ Π_d j_d`` of every size tuple, as arrays of
+    shape ``alphabets``."""
+    success = np.zeros(tuple(alphabets))
+    for weight, row in zip(law, tables):
+        product = np.ones(())
+        for values in row:
+            product = np.multiply.outer(product, np.asarray(values, dtype=float))
+        success += weight * product
+    log2_size = np.zeros(())
+    for size in alphabets:
+        log2_size = np.add.outer(log2_size, np.log2(np.arange(1, size + 1)))
+    return success, log2_size
+
+
+def _best_code(codes: tuple[np.ndarray, np.ndarray], target: float) -> tuple[int, ...]:
+    """The size tuple of the best product code for ``target`` bits (ties: the first in scan order)."""
+    success, log2_size = codes
+    error = 1.0 - np.exp2(np.minimum(0.0, log2_size - target)) * np.minimum(1.0, success)
+    index = np.unravel_index(int(np.argmin(error)), error.shape)
+    return tuple(int(i) + 1 for i in index)
 
 
 @dataclass(frozen=True)
@@ -641,9 +670,15 @@ def codebook_errors(
     expressible = float(sum(math.log2(a) for a in alphabets))
     targets = [hypotheses_log2(t) for t in bits]
     shortfall = [t for t in targets if t < expressible]
-    if not shortfall or len(alphabets) == 1:
+    if not shortfall:
         return [codebook_error(dimensions, law, t) for t in bits]
     tables = [[np.asarray(row[d].codebook_success) for d in range(len(alphabets))] for row in dimensions]
+    if math.prod(alphabets) <= EXHAUSTIVE_CODES:
+        codes = _all_codes(tables, law, alphabets)
+        return [CodebookChoice(error=_code_error(tables, law, sizes, target), sizes=sizes, log2_hypotheses=target,
+                               log2_expressible=expressible)
+                for target in targets
+                for sizes in [tuple(alphabets) if target >= expressible else _best_code(codes, target)]]
     top, smallest = max(shortfall), min(shortfall)
     bins = int(min(CODEBOOK_MAX_BINS, max(CODEBOOK_BINS, math.ceil(CODEBOOK_BINS * top / smallest))))
     table = _size_table(tables, law, alphabets, top, bins)

@@ -237,11 +237,27 @@ def test_codebooks_over_a_curve_of_targets_match_the_best_product_code():
         choices = codebook_errors(dimensions, weights, grid)
         for bits, choice in zip(grid, choices):
             best = _best_product_code(dimensions, weights, float(bits))
+            # Few enough size tuples to try them all: the best product code itself.
+            assert choice.error == pytest.approx(best, abs=1e-12)
+            assert codebook_error(dimensions, weights, float(bits)).error == pytest.approx(best, abs=1e-12)
+
+
+def test_codebooks_beyond_the_exhaustive_limit_come_close_to_the_best_product_code():
+    # Five 6-answer dimensions: 7,776 size tuples, more than models.decoding.EXHAUSTIVE_CODES, so
+    # the sizes come from the dynamic programme; brute force over every tuple is the reference.
+    assert 6**5 > models.decoding.EXHAUSTIVE_CODES
+    rng = np.random.default_rng(12)
+    for _ in range(3):
+        dimensions = [[_dimension(rater_kernel("ordinal", 6, float(rng.uniform(0.3, 3.0)), span=3.0,
+                                               slip_rate=0.02), 1) for _d in range(5)] for _context in range(2)]
+        weights = [0.7, 0.3]
+        grid = np.array([1.0, 3.0, 5.5, 8.0, 11.0, 12.5])
+        for bits, choice in zip(grid, codebook_errors(dimensions, weights, grid)):
+            best = _best_product_code(dimensions, weights, float(bits))
             # A product code: never better than the best one, and found up to the bins' resolution.
-            assert choice.error >= best - 1e-12
-            assert choice.error <= best + 0.02
+            assert best - 1e-12 <= choice.error <= best + 0.02
             single = codebook_error(dimensions, weights, float(bits))
-            assert single.error >= best - 1e-12
+            assert best - 1e-12 <= single.error <= best + 0.02
 
 
 def test_codebook_error_is_never_below_the_fano_floor():
