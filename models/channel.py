@@ -16,7 +16,7 @@ from functools import lru_cache
 import numpy as np
 from scipy import special
 
-from .capacity import _blahut_arimoto, _nominal_capacity
+from .capacity import _blahut_arimoto, _nominal_capacity, charge_work
 from .errors import InvalidArgumentError, check_choice, check_integer, check_real
 from .kernels import _error_probability, _ordinal, _ordinal_slip, _symmetric
 from .mallows import MAX_KERNEL_ITEMS, folded_dispersion, mallows_kernel, ranking_capacity, ranking_swap_probability
@@ -30,6 +30,7 @@ __all__ = [
     "SATURATION_SHARE",
     "AGGREGATION_EFFICIENCY",
     "QuestionChannel",
+    "budget_outcomes",
     "question_channel",
     "question_decoding",
     "question_dprime",
@@ -48,6 +49,17 @@ MAX_EXACT_RANKING = 4
 #: Blahut-Arimoto settings used for every kernel of a question.
 _TOLERANCE = 1e-9
 _MAX_ITERATIONS = 100_000
+#: Work charged for one uncached question computation beyond its kernels (argument checks,
+#: closed forms, kernel construction), in kernel entry visits (:class:`models.capacity.WorkMeter`);
+#: measured at about 60 us.
+CHANNEL_OVERHEAD_ENTRIES = 150_000
+#: Under a work cap, the exact vote-histogram panel is kept only while the cap pays for this many
+#: Blahut-Arimoto evaluations of it (fewer leave a wide gap; a smaller reference panel's bound is
+#: then the better use of the work).
+MIN_PANEL_PASSES = 40
+#: How a question's work cap is split: the cognitive and articulation kernels an eighth each, the
+#: cascade a quarter, the panel the remaining half.
+_COGNITIVE_SHARE, _ARTICULATION_SHARE, _CASCADE_SHARE, _PANEL_SHARE = 0.125, 0.125, 0.25, 0.5
 
 
 @dataclass(frozen=True)
@@ -105,6 +117,11 @@ class QuestionChannel:
         text (no finite input alphabet; ``r`` raters type ``r`` texts) the panel may exceed one
         text's ``max_nats`` (it is capped at ``r * max_nats``), and saturated means
         ``cascade_nats >= 0.95 * max_nats``: a single answer fills its length limit.
+    budget_limited : bool
+        True when ``max_work`` changed the computation: a Blahut-Arimoto run stopped before its
+        gap reached 1e-9 nats (the values are then its lower ends and ``panel_upper_nats`` its
+        certified upper end), or the panel fell back to the bound although ``max_outcomes`` would
+        have allowed the exact histogram kernel.
     """
 
     kind: str
@@ -123,6 +140,7 @@ class QuestionChannel:
     binding_stage: str
     saturated: bool
     panel_upper_nats: float = 0.0
+    budget_limited: bool = False
 
     @property
     def panel_bits(self) -> float:
@@ -148,6 +166,7 @@ def question_channel(
     bits_per_char: float = 1.0,
     chars_per_second: float = 3.3,
     max_outcomes: int = 200_000,
+    max_work: float | None = None,
 ) -> QuestionChannel:
     """Capacities of one question in one context, for one rater and for a panel of ``raters``.
 
@@ -192,6 +211,14 @@ def question_channel(
         Free text: typing rate, > 0 (3.3 ~ 40 words per minute).
     max_outcomes : int
         Largest vote-histogram alphabet computed exactly, >= 1.
+    max_work : float or None
+        Most kernel entry visits the question's Blahut-Arimoto runs may spend (see
+        :class:`models.capacity.WorkMeter`), > 0; None for no limit. An eighth goes to the
+        cognitive and to the articulation kernel, a quarter to the cascade, half to the panel; the
+        exact panel is used only while its half pays for :data:`MIN_PANEL_PASSES` evaluations of
+        it, otherwise the bound on the largest panel that does. Runs it stops report their lower
+        end as the value and their certified upper end as ``panel_upper_nats``
+        (``budget_limited`` True), so a floor computed from the upper end stays a valid floor.
 
     Returns
     -------
@@ -235,9 +262,10 @@ def question_channel(
     per_char = check_real("bits_per_char", bits_per_char, low=0.0, low_open=True)
     typing = check_real("chars_per_second", chars_per_second, low=0.0, low_open=True)
     limit = check_integer("max_outcomes", max_outcomes, low=1)
+    work = math.inf if max_work is None else check_real("max_work", max_work, low=0.0, low_open=True)
     return _question_channel(
         kind, count, time, asymptote, rate, delay, multiplier, slip, panel, rho, width,
-        dimensions, characters, per_char, typing, limit,
+        dimensions, characters, per_char, typing, limit, work,
     )
 
 
@@ -273,34 +301,36 @@ def _question_channel(
     bits_per_char: float,
     chars_per_second: float,
     max_outcomes: int,
+    max_work: float = math.inf,
 ) -> QuestionChannel:
+    charge_work(CHANNEL_OVERHEAD_ENTRIES)
     effort = hick_hyman_effort(kind, k if kind != "free_text" else None)
     effective = seconds / effort
     d = dprime(effective, discriminability * difficulty, accrual_rate, base_time)
     if kind in ("binary", "categorical"):
         alternatives = k
         max_nats = math.log(k)
-        parts = _nominal_parts(d, k, slip, raters, rho, max_outcomes)
+        parts = _nominal_parts(d, k, slip, raters, rho, max_outcomes, max_work)
     elif kind == "multi_select":
         alternatives = 2**k
         max_nats = k * math.log(2.0)
-        single = _nominal_parts(d, 2, slip, raters, rho, max_outcomes)
-        parts = tuple(k * value for value in single[:4]) + (single[4], k * single[5])
+        single = _nominal_parts(d, 2, slip, raters, rho, max_outcomes, max_work)
+        parts = tuple(k * value for value in single[:4]) + (single[4], k * single[5], single[6])
     elif kind in ("ordinal", "pairwise"):
         alternatives = k
         max_nats = math.log(k)
-        parts = _ordinal_parts(d, k, span, slip, raters, rho, max_outcomes)
+        parts = _ordinal_parts(d, k, span, slip, raters, rho, max_outcomes, max_work)
     elif kind == "ranking":
         alternatives = math.factorial(k)
         max_nats = float(special.gammaln(k + 1))
-        parts = _ranking_parts(d, k, span, slip, raters, rho, max_outcomes)
+        parts = _ranking_parts(d, k, span, slip, raters, rho, max_outcomes, max_work)
     else:
         alternatives = 0
         max_nats = math.log(2.0) * bits_per_char * max_chars
         parts = _free_text_parts(
             d, seconds, aspects, max_chars, bits_per_char, chars_per_second, raters, rho
         )
-    cognitive, articulation, cascade, panel, exact, panel_upper = parts
+    cognitive, articulation, cascade, panel, exact, panel_upper, limited = parts
     paper = min(cognitive, articulation)
     cascade = min(cascade, paper)
     # More raters never lose information, so a panel value below the single rater's can only be
@@ -346,24 +376,44 @@ def _question_channel(
         binding_stage=stage,
         saturated=saturated,
         panel_upper_nats=panel_upper,
+        budget_limited=limited,
     )
+
+
+def budget_outcomes(inputs: int, max_outcomes: int, max_work: float) -> int:
+    """Largest vote-histogram alphabet a panel computation of ``max_work`` kernel entry visits
+    affords: ``MIN_PANEL_PASSES`` Blahut-Arimoto evaluations plus the kernel's construction of an
+    ``inputs`` x outcomes kernel, and never more than ``max_outcomes`` (>= 1)."""
+    if math.isinf(max_work):
+        return max_outcomes
+    return max(1, min(max_outcomes, int(max_work / (inputs * (MIN_PANEL_PASSES + 3)))))
+
+
+def _panel_limited(raters: int, answers: int, max_outcomes: int, affordable: int) -> bool:
+    """True when the work cap, not ``max_outcomes``, rules out the exact histogram kernel."""
+    needed = math.comb(raters + answers - 1, answers - 1)
+    return affordable < needed <= max_outcomes
 
 
 @lru_cache(maxsize=8192)
 def _nominal_parts(
-    d: float, k: int, slip: float, raters: int, rho: float, max_outcomes: int
-) -> tuple[float, float, float, float, bool, float]:
+    d: float, k: int, slip: float, raters: int, rho: float, max_outcomes: int, max_work: float = math.inf
+) -> tuple[float, float, float, float, bool, float, bool]:
     cognitive_error = _error_probability(d, k)
     composite_error = cognitive_error + slip - cognitive_error * slip * k / (k - 1)
     cognitive = _nominal_capacity(1.0 - cognitive_error, k)
     articulation = _nominal_capacity(1.0 - slip, k)
     cascade = _nominal_capacity(1.0 - composite_error, k)
     if raters == 1:
-        return cognitive, articulation, cascade, cascade, True, cascade
+        return cognitive, articulation, cascade, cascade, True, cascade, False
+    panel_work = _PANEL_SHARE * max_work
+    affordable = budget_outcomes(k, max_outcomes, panel_work)
     result = _panel_capacity(
-        _symmetric(k, composite_error), raters, rho, max_outcomes, _TOLERANCE, _MAX_ITERATIONS
+        _symmetric(k, composite_error), raters, rho, affordable, _TOLERANCE, _MAX_ITERATIONS,
+        max_work=panel_work,
     )
-    return cognitive, articulation, cascade, result.nats, result.exact, _upper(result)
+    limited = _panel_limited(raters, k, max_outcomes, affordable) or _stopped(result)
+    return cognitive, articulation, cascade, result.nats, result.exact, _upper(result), limited
 
 
 def _upper(result) -> float:
@@ -371,52 +421,71 @@ def _upper(result) -> float:
     return result.nats if not result.exact else result.nats + result.gap
 
 
+def _stopped(result) -> bool:
+    """True for a Blahut-Arimoto result whose gap did not reach the tolerance (a cap stopped it)."""
+    return result.gap > _TOLERANCE
+
+
 @lru_cache(maxsize=1024)
-def _ordinal_slip_capacity(k: int, slip: float) -> float:
-    return _blahut_arimoto(_ordinal_slip(k, slip), _TOLERANCE, _MAX_ITERATIONS).nats
+def _ordinal_slip_capacity(k: int, slip: float, max_work: float = math.inf) -> tuple[float, bool]:
+    result = _blahut_arimoto(_ordinal_slip(k, slip), _TOLERANCE, _MAX_ITERATIONS, max_work)
+    return result.nats, _stopped(result)
 
 
 @lru_cache(maxsize=8192)
 def _ordinal_parts(
-    d: float, k: int, span: float, slip: float, raters: int, rho: float, max_outcomes: int
-) -> tuple[float, float, float, float, bool, float]:
+    d: float, k: int, span: float, slip: float, raters: int, rho: float, max_outcomes: int,
+    max_work: float = math.inf,
+) -> tuple[float, float, float, float, bool, float, bool]:
     cognitive_kernel = _ordinal(d, k, span)
     composite = cognitive_kernel @ _ordinal_slip(k, slip)
-    cognitive = _blahut_arimoto(cognitive_kernel, _TOLERANCE, _MAX_ITERATIONS).nats
-    articulation = _ordinal_slip_capacity(k, slip)
-    single = _blahut_arimoto(composite, _TOLERANCE, _MAX_ITERATIONS)
+    cognitive_result = _blahut_arimoto(cognitive_kernel, _TOLERANCE, _MAX_ITERATIONS, _COGNITIVE_SHARE * max_work)
+    cognitive = cognitive_result.nats
+    articulation, articulation_stopped = _ordinal_slip_capacity(k, slip, _ARTICULATION_SHARE * max_work)
+    single = _blahut_arimoto(composite, _TOLERANCE, _MAX_ITERATIONS, _CASCADE_SHARE * max_work)
     cascade = single.nats
+    limited = _stopped(cognitive_result) or articulation_stopped or _stopped(single)
     if raters == 1:
-        return cognitive, articulation, cascade, cascade, True, _upper(single)
-    result = _panel_capacity(composite, raters, rho, max_outcomes, _TOLERANCE, _MAX_ITERATIONS)
-    return cognitive, articulation, cascade, result.nats, result.exact, _upper(result)
+        return cognitive, articulation, cascade, cascade, True, _upper(single), limited
+    panel_work = _PANEL_SHARE * max_work
+    affordable = budget_outcomes(k, max_outcomes, panel_work)
+    result = _panel_capacity(composite, raters, rho, affordable, _TOLERANCE, _MAX_ITERATIONS, max_work=panel_work)
+    limited = limited or _panel_limited(raters, k, max_outcomes, affordable) or (result.exact and _stopped(result))
+    return cognitive, articulation, cascade, result.nats, result.exact, _upper(result), limited
 
 
 @lru_cache(maxsize=8192)
 def _ranking_parts(
-    d: float, n: int, span: float, slip: float, raters: int, rho: float, max_outcomes: int
-) -> tuple[float, float, float, float, bool, float]:
+    d: float, n: int, span: float, slip: float, raters: int, rho: float, max_outcomes: int,
+    max_work: float = math.inf,
+) -> tuple[float, float, float, float, bool, float, bool]:
     swap = ranking_swap_probability(d, n, span=span)
     cognitive = ranking_capacity(n, swap, 0.0)
     articulation = ranking_capacity(n, 0.0, slip)
     cascade = ranking_capacity(n, swap, slip)
     if raters == 1:
-        return cognitive, articulation, cascade, cascade, True, cascade
+        return cognitive, articulation, cascade, cascade, True, cascade, False
     # The histogram kernel needs the explicit n! x n! Mallows kernel: exact whenever that and the
     # histograms fit (ranking(5) with 2 raters: 7,260 histograms), the increment bound beyond.
+    orders = math.factorial(n)
+    panel_work = _PANEL_SHARE * max_work
+    affordable = budget_outcomes(orders, max_outcomes, panel_work) if n <= MAX_KERNEL_ITEMS else max_outcomes
     if n <= MAX_KERNEL_ITEMS and (
-        n <= MAX_EXACT_RANKING or math.comb(raters + math.factorial(n) - 1, raters) <= max_outcomes
+        n <= MAX_EXACT_RANKING or math.comb(raters + orders - 1, raters) <= affordable
     ):
         effective = swap * (1.0 - slip) + (1.0 - swap) * slip
         kernel = mallows_kernel(n, folded_dispersion(effective))
         # Mallows is invariant under relabelling the items (transitive on the orders): the
         # uniform input is optimal for every panel, which the fallback's increment bound uses.
         result = _panel_capacity(
-            kernel, raters, rho, max_outcomes, _TOLERANCE, _MAX_ITERATIONS, uniform_optimal=True
+            kernel, raters, rho, affordable, _TOLERANCE, _MAX_ITERATIONS, uniform_optimal=True,
+            max_work=panel_work,
         )
-        return cognitive, articulation, cascade, result.nats, result.exact, _upper(result)
+        limited = _panel_limited(raters, orders, max_outcomes, affordable) or (result.exact and _stopped(result))
+        return cognitive, articulation, cascade, result.nats, result.exact, _upper(result), limited
     bound = min(float(special.gammaln(n + 1)), ((1.0 - rho) * raters + rho) * cascade)
-    return cognitive, articulation, cascade, bound, False, bound
+    limited = n <= MAX_KERNEL_ITEMS and math.comb(raters + orders - 1, raters) <= max_outcomes
+    return cognitive, articulation, cascade, bound, False, bound, limited
 
 
 def _free_text_parts(
@@ -428,16 +497,16 @@ def _free_text_parts(
     chars_per_second: float,
     raters: int,
     rho: float,
-) -> tuple[float, float, float, float, bool, float]:
+) -> tuple[float, float, float, float, bool, float, bool]:
     cognitive = aspects * 0.5 * math.log1p(d * d)
     articulation = math.log(2.0) * bits_per_char * min(max_chars, chars_per_second * seconds)
     cascade = min(cognitive, articulation)
     if raters == 1:
-        return cognitive, articulation, cascade, cascade, True, cascade
+        return cognitive, articulation, cascade, cascade, True, cascade, False
     typing = ((1.0 - rho) * raters + rho) * articulation
     judging = aspects * 0.5 * ((1.0 - rho) * math.log1p(raters * d * d) + rho * math.log1p(d * d))
     bound = min(typing, judging)
-    return cognitive, articulation, cascade, bound, False, bound
+    return cognitive, articulation, cascade, bound, False, bound, False
 
 
 # ------------------------------------------------------------------ kernels and decoding
@@ -525,12 +594,14 @@ def question_decoding(
     correlation: float = 0.0,
     prior: tuple[float, ...] | None = None,
     coding_terms: bool = True,
+    max_work: float | None = None,
 ) -> PanelDecoding | None:
     """What a MAP decoder achieves with this question's r-rater panel (the method §8.1).
 
     Parameters as in :func:`rater_kernel` and :func:`question_channel`; ``prior`` is the prior of
     the question's true answers (k entries summing to 1; uniform when None; ignored for rankings
-    and multi-selects, whose answers are taken as uniform); ``coding_terms`` as in
+    and multi-selects, whose answers are taken as uniform); ``coding_terms`` and ``max_work``
+    (kernel entry visits, > 0, or None for the default sub-panel limit only) as in
     :func:`models.decoding.decode_kernel`.
 
     Returns
@@ -546,4 +617,5 @@ def question_decoding(
     law = tuple(float(v) for v in prior) if prior is not None and kind not in ("ranking", "multi_select") else None
     copies = int(k) if kind == "multi_select" else 1
     symmetric = kind in ("binary", "categorical", "multi_select")
-    return decode_kernel(kernel, count, rho, law, copies=copies, symmetric=symmetric, coding_terms=coding_terms)
+    return decode_kernel(kernel, count, rho, law, copies=copies, symmetric=symmetric, coding_terms=coding_terms,
+                         max_work=max_work)

@@ -36,6 +36,7 @@ import numpy as np
 
 from .errors import InvalidArgumentError, check_integer, check_real
 from .info import as_distribution, as_kernel
+from .capacity import charge_work
 from .panel import _count_kernel
 
 __all__ = [
@@ -51,6 +52,7 @@ __all__ = [
     "gallager_terms",
     "information_moments",
     "decode_kernel",
+    "decoding_work",
     "joint_dimension",
     "decode_joint",
     "CodebookChoice",
@@ -66,6 +68,20 @@ DECODING_MAX_OUTCOMES = 20_000
 #: C(k, j) · j · histograms stays below EXHAUSTIVE_WORK (the greedy choice otherwise).
 EXHAUSTIVE_WORK = 2_000_000
 EXHAUSTIVE_SUBSETS = 1_000
+#: Above this many inputs the nested greedy codebook search is lazy (the objective
+#: ``Σ_c max_{x ∈ S} P(c | x)`` is submodular, so stale gains bound fresh ones; Minoux 1978):
+#: the same choice, ties broken by the lowest index, in a few row passes per pick instead of
+#: one per remaining input.
+LAZY_GREEDY_INPUTS = 64
+#: Under a work cap, Gallager's terms are computed on every RHO_STRIDE-th point of RHO_GRID only;
+#: E₀(ρ) = −ln g(ρ) is concave in ρ with E₀(0) = 0 (Gallager 1965, Thm 2), so the chords between
+#: computed points are lower bounds on E₀ and the g they give are valid upper bounds.
+RHO_STRIDE = 7
+#: Row passes of a decoding beyond the subset search: the histogram kernel's construction (3),
+#: MAP accuracy (1), information moments at the prior and at the uniform law (8).
+_DECODING_PASSES = 12
+#: Row passes per Gallager point (exponential, mask, sum).
+_GALLAGER_PASSES = 3
 
 
 @dataclass(frozen=True)
@@ -119,6 +135,11 @@ class PanelDecoding:
         ``H(π)``, nats.
     log_alphabet : float
         ``ln`` of the number of answers (``k ln 2`` for a multi-select), nats.
+    budget_limited : bool
+        True when a work cap (``max_work`` of :func:`decode_kernel`) made the computation use
+        fewer raters than ``max_outcomes`` allowed, or Gallager's terms on chords
+        (:data:`RHO_STRIDE`): every number is then still achievable (accuracies lower, ``g`` upper
+        bounds), only less tight.
     """
 
     label_accuracy: float
@@ -128,6 +149,7 @@ class PanelDecoding:
     prior_information_nats: float
     prior_entropy_nats: float
     log_alphabet: float
+    budget_limited: bool = False
 
 
 # ------------------------------------------------------------------ the panel kernel
@@ -239,28 +261,62 @@ def subset_successes(panel: object, *, symmetric: bool | None = None) -> tuple[f
 def _subset_successes(matrix: np.ndarray, symmetric: bool) -> tuple[float, ...]:
     inputs, outputs = matrix.shape
     if symmetric:
+        charge_work(2.0 * matrix.size)
         running = np.maximum.accumulate(matrix, axis=0).sum(axis=1)
         return tuple(float(min(1.0, running[j - 1] / j)) for j in range(1, inputs + 1))
     best = [1.0]
-    # Greedy nested subsets: the running column-wise maximum of the chosen rows.
-    chosen: list[int] = []
-    current = np.zeros(outputs)
-    greedy_total = [0.0]
-    for _ in range(inputs):
-        remaining = [x for x in range(inputs) if x not in chosen]
-        totals = np.maximum(current[None, :], matrix[remaining]).sum(axis=1)
-        pick = int(np.argmax(totals))
-        chosen.append(remaining[pick])
-        current = np.maximum(current, matrix[remaining[pick]])
-        greedy_total.append(float(totals[pick]))
+    greedy_total = [0.0] + (_lazy_greedy_totals(matrix) if inputs > LAZY_GREEDY_INPUTS else _greedy_totals(matrix))
     for size in range(2, inputs + 1):
         total = greedy_total[size]
         subsets = math.comb(inputs, size)
         if subsets <= EXHAUSTIVE_SUBSETS and subsets * size * outputs <= EXHAUSTIVE_WORK:
+            charge_work(subsets * size * outputs)
             index = np.array(list(itertools.combinations(range(inputs), size)), dtype=np.int64)
             total = max(total, float(matrix[index].max(axis=1).sum(axis=1).max()))
         best.append(min(1.0, total / size))
     return tuple(best)
+
+
+def _greedy_totals(matrix: np.ndarray) -> list[float]:
+    """``Σ_c max_{x ∈ S_j} P(c | x)`` of the greedy nested subsets ``S_1 ⊂ S_2 ⊂ …``."""
+    inputs, outputs = matrix.shape
+    chosen: list[int] = []
+    current = np.zeros(outputs)
+    totals_chosen = []
+    for _ in range(inputs):
+        remaining = [x for x in range(inputs) if x not in chosen]
+        charge_work(len(remaining) * outputs)
+        totals = np.maximum(current[None, :], matrix[remaining]).sum(axis=1)
+        pick = int(np.argmax(totals))
+        chosen.append(remaining[pick])
+        current = np.maximum(current, matrix[remaining[pick]])
+        totals_chosen.append(float(totals[pick]))
+    return totals_chosen
+
+
+def _lazy_greedy_totals(matrix: np.ndarray) -> list[float]:
+    """The totals of :func:`_greedy_totals` by lazy evaluation of the marginal gains."""
+    import heapq
+
+    inputs, outputs = matrix.shape
+    current = np.zeros(outputs)
+    current_total = 0.0
+    charge_work(matrix.size)
+    heap = [(-float(total), x) for x, total in enumerate(matrix.sum(axis=1))]
+    heapq.heapify(heap)
+    totals_chosen = []
+    while heap:
+        _, x = heapq.heappop(heap)
+        charge_work(outputs)
+        total = float(np.maximum(current, matrix[x]).sum())
+        key = (-(total - current_total), x)
+        if heap and key > heap[0]:
+            heapq.heappush(heap, key)
+            continue
+        current = np.maximum(current, matrix[x])
+        current_total = total
+        totals_chosen.append(total)
+    return totals_chosen
 
 
 # ------------------------------------------------------------ random coding terms
@@ -288,6 +344,7 @@ def gallager_terms(panel: object, input_law: object | None = None, rhos: object 
 
 
 def _gallager_terms(matrix: np.ndarray, law: np.ndarray, grid: np.ndarray) -> np.ndarray:
+    charge_work(_GALLAGER_PASSES * matrix.size * grid.shape[0])
     positive = matrix > 0.0
     log_kernel = np.log(np.where(positive, matrix, 1.0))
     values = np.empty(grid.shape[0])
@@ -298,6 +355,17 @@ def _gallager_terms(matrix: np.ndarray, law: np.ndarray, grid: np.ndarray) -> np
         terms[law <= 0] = 0.0
         values[i] = float((terms.sum(axis=0) ** (1.0 + rho)).sum())
     return np.clip(values, np.finfo(float).tiny, 1.0)
+
+
+def _gallager_terms_on_chords(matrix: np.ndarray, law: np.ndarray, grid: np.ndarray, stride: int) -> np.ndarray:
+    """Upper bounds on ``g(ρ)`` at every grid point from its exact values at every ``stride``-th
+    point (the last included): ``E₀`` on the chords of its concave graph through ``(0, 0)`` and
+    the computed points, which lie below it. Equal to :func:`_gallager_terms` for ``stride`` 1."""
+    computed = np.unique(np.concatenate((np.arange(stride - 1, grid.shape[0], stride), [grid.shape[0] - 1])))
+    exponents = -np.log(_gallager_terms(matrix, law, grid[computed]))
+    chord = np.interp(grid, np.concatenate(([0.0], grid[computed])), np.concatenate(([0.0], exponents)))
+    chord[computed] = exponents
+    return np.clip(np.exp(-chord), np.finfo(float).tiny, 1.0)
 
 
 def information_moments(panel: object, input_law: object | None = None) -> tuple[float, float]:
@@ -312,6 +380,7 @@ def information_moments(panel: object, input_law: object | None = None) -> tuple
 
 
 def _information_moments(matrix: np.ndarray, law: np.ndarray) -> tuple[float, float]:
+    charge_work(4.0 * matrix.size)
     output = law @ matrix
     joint = law[:, None] * matrix
     mask = joint > 0.0
@@ -328,15 +397,17 @@ def _entropy(weights: np.ndarray) -> float:
 
 
 # ------------------------------------------------------------------ one question
-def _dimension(panel: np.ndarray, symmetric: bool, coding_terms: bool = True) -> Dimension:
+def _dimension(panel: np.ndarray, symmetric: bool, coding_terms: bool = True, rho_stride: int = 1) -> Dimension:
     if not coding_terms:
         return Dimension(panel.shape[0], _subset_successes(panel, symmetric), (), 0.0, 0.0)
     uniform = np.full(panel.shape[0], 1.0 / panel.shape[0])
     mean, variance = _information_moments(panel, uniform)
+    gallager = (_gallager_terms(panel, uniform, RHO_GRID) if rho_stride == 1
+                else _gallager_terms_on_chords(panel, uniform, RHO_GRID, rho_stride))
     return Dimension(
         alphabet=panel.shape[0],
         codebook_success=_subset_successes(panel, symmetric),
-        gallager=tuple(float(v) for v in _gallager_terms(panel, uniform, RHO_GRID)),
+        gallager=tuple(float(v) for v in gallager),
         information_nats=mean,
         information_variance=variance,
     )
@@ -352,6 +423,7 @@ def decode_kernel(
     symmetric: bool = False,
     max_outcomes: int = DECODING_MAX_OUTCOMES,
     coding_terms: bool = True,
+    max_work: float | None = None,
 ) -> PanelDecoding:
     """Decoding quantities of ``copies`` independent decisions, each a panel of ``raters`` on
     ``kernel`` (``copies > 1``: a multi-select of that many options, each with this kernel).
@@ -375,13 +447,55 @@ def decode_kernel(
     coding_terms : bool
         Also compute the random-coding terms of each dimension (``gallager``, the information
         moments); False leaves them empty (a design point of a curve needs only the codebook).
+    max_work : float or None
+        Most kernel entry visits to spend (:class:`models.capacity.WorkMeter`, estimated from the
+        kernel sizes before the work is done), > 0; None for no limit beyond ``max_outcomes``.
+        The largest sub-panel whose decoding fits is used, first with the full ρ grid, else with
+        Gallager's terms on chords; one rater is the least (``budget_limited`` says when the cap
+        decided).
     """
     matrix = as_kernel("kernel", kernel)
     count = check_integer("raters", raters, low=1)
     rho = check_real("correlation", correlation, low=0.0, high=1.0)
     copies = check_integer("copies", copies, low=1)
+    work = math.inf if max_work is None else check_real("max_work", max_work, low=0.0, low_open=True)
     return _decode_kernel(matrix.tobytes(), matrix.shape, count, rho, prior, copies, symmetric, max_outcomes,
-                          bool(coding_terms))
+                          bool(coding_terms), work)
+
+
+def decoding_work(inputs: int, outcomes: int, *, symmetric: bool, coding_terms: bool, rho_stride: int = 1) -> float:
+    """Estimated kernel entry visits of decoding one ``inputs`` x ``outcomes`` panel (>= 1 each)."""
+    if symmetric:
+        subset = 2.0
+    elif inputs > LAZY_GREEDY_INPUTS:
+        subset = 8.0
+    else:
+        subset = inputs * (inputs + 1) / 2.0
+    points = len(range(rho_stride - 1, RHO_GRID.shape[0], rho_stride)) + 1 if rho_stride > 1 else RHO_GRID.shape[0]
+    gallager = _GALLAGER_PASSES * points if coding_terms else 0.0
+    return float(inputs) * outcomes * (_DECODING_PASSES + subset + gallager)
+
+
+def _budget_panel(raters: int, inputs: int, answers: int, max_outcomes: int, max_work: float, symmetric: bool,
+                  coding_terms: bool) -> tuple[int, int, bool]:
+    """``(raters used, ρ stride, limited)`` of a decoding under ``max_work``."""
+    used = _largest_panel(raters, answers, max_outcomes)
+    if math.isinf(max_work):
+        return used, 1, False
+
+    def cost(size: int, stride: int) -> float:
+        return decoding_work(inputs, math.comb(size + answers - 1, answers - 1), symmetric=symmetric,
+                             coding_terms=coding_terms, rho_stride=stride)
+
+    # Raters first (they set the achievable accuracy), then the full ρ grid.
+    strides = (1, RHO_STRIDE) if coding_terms else (1,)
+    for stride in strides:
+        size = used
+        while size > 1 and cost(size, stride) > max_work:
+            size -= 1
+        if cost(size, stride) <= max_work and (size == used or stride == strides[-1]):
+            return size, stride, size < used or stride > 1
+    return 1, strides[-1], True
 
 
 @lru_cache(maxsize=4096)
@@ -395,14 +509,16 @@ def _decode_kernel(
     symmetric: bool,
     max_outcomes: int,
     coding_terms: bool,
+    max_work: float = math.inf,
 ) -> PanelDecoding:
     matrix = np.frombuffer(kernel_bytes, dtype=float).reshape(shape)
-    used = _largest_panel(raters, shape[1], max_outcomes)
+    used, stride, limited = _budget_panel(raters, shape[0], shape[1], max_outcomes, max_work, symmetric, coding_terms)
     panel = matrix if used == 1 else _count_kernel(matrix, used, rho)
     weights = _prior(prior, shape[0])
+    charge_work(panel.size)
     accuracy = _map_accuracy(panel, weights)
     information, _ = _information_moments(panel, weights)
-    dimension = _dimension(panel, symmetric, coding_terms)
+    dimension = _dimension(panel, symmetric, coding_terms, stride)
     return PanelDecoding(
         label_accuracy=accuracy**copies,
         exact=used == raters,
@@ -411,6 +527,7 @@ def _decode_kernel(
         prior_information_nats=copies * information,
         prior_entropy_nats=copies * _entropy(weights),
         log_alphabet=copies * math.log(shape[0]),
+        budget_limited=limited,
     )
 
 

@@ -43,7 +43,7 @@ from functools import lru_cache
 import numpy as np
 from scipy import special
 
-from .capacity import Capacity, _blahut_arimoto, _frozen
+from .capacity import Capacity, _blahut_arimoto, _frozen, charge_work
 from .errors import InvalidArgumentError, check_integer, check_real
 from .info import as_kernel
 
@@ -129,6 +129,8 @@ def _histogram_tables(raters: int, k: int) -> tuple[np.ndarray, np.ndarray, np.n
 
 def _count_kernel(kernel: np.ndarray, raters: int, correlation: float) -> np.ndarray:
     table, counts, log_coefficients, unanimous = _histogram_tables(raters, kernel.shape[1])
+    # One product with the histogram table, one exponential pass and one scaling pass.
+    charge_work(3.0 * kernel.shape[0] * table.shape[0])
     positive = kernel > 0.0
     log_kernel = np.log(np.where(positive, kernel, 1.0))
     matrix = log_kernel @ counts.T
@@ -213,6 +215,7 @@ def panel_capacity(
     max_outcomes: int = 200_000,
     tol: float = 1e-9,
     max_iter: int = 100_000,
+    max_work: float | None = None,
 ) -> Capacity:
     """Capacity of ``raters`` exchangeable raters answering one question, the method §4.
 
@@ -235,6 +238,10 @@ def panel_capacity(
         Blahut-Arimoto gap target in nats, > 0.
     max_iter : int
         Blahut-Arimoto iteration cap, >= 1.
+    max_work : float or None
+        Most kernel entry visits its Blahut-Arimoto runs may spend together, > 0 (see
+        :class:`models.capacity.WorkMeter`); None for no limit. A run it stops keeps ``exact``
+        True and carries its certified gap (``nats + gap`` is an upper bound).
 
     Returns
     -------
@@ -248,16 +255,17 @@ def panel_capacity(
     limit = check_integer("max_outcomes", max_outcomes, low=1)
     tolerance = check_real("tol", tol, low=0.0, low_open=True)
     iterations = check_integer("max_iter", max_iter, low=1)
-    return _panel_capacity(matrix, count, rho, limit, tolerance, iterations)
+    work = math.inf if max_work is None else check_real("max_work", max_work, low=0.0, low_open=True)
+    return _panel_capacity(matrix, count, rho, limit, tolerance, iterations, max_work=work)
 
 
 @lru_cache(maxsize=256)
 def _reference_capacity(kernel_bytes: bytes, shape: tuple[int, int], raters: int, tol: float,
-                        max_iter: int) -> Capacity:
+                        max_iter: int, max_work: float = math.inf) -> Capacity:
     """Exact capacity of ``raters`` independent raters (rho = 0), cached: every panel size beyond
     the exact limit reuses the same reference."""
     matrix = np.frombuffer(kernel_bytes, dtype=float).reshape(shape)
-    return _blahut_arimoto(_count_kernel(matrix, raters, 0.0), tol, max_iter)
+    return _blahut_arimoto(_count_kernel(matrix, raters, 0.0), tol, max_iter, max_work)
 
 
 def _largest_feasible_panel(raters: int, answers: int, max_outcomes: int) -> int:
@@ -287,6 +295,7 @@ def _panel_capacity(
     tol: float,
     max_iter: int,
     uniform_optimal: bool | None = None,
+    max_work: float = math.inf,
 ) -> Capacity:
     """Exact panel capacity, or the fallback upper bound (module docstring).
 
@@ -296,15 +305,19 @@ def _panel_capacity(
     ``C_r(0) <= C_r0(0) + (r - r0) (C_r0(0) - C_{r0-1}(0))``, with ``r0`` the largest panel
     computed exactly under ``max_outcomes`` itself: with one input distribution (the uniform one)
     for all r, the non-increasing increments ``I(X; Y_i | Y^{i-1})`` bound the capacities directly.
+
+    ``max_work`` caps the Blahut-Arimoto work of the whole computation (kernel entry visits): the
+    exact panel gets all of it, the fallback a third to each of its up to three runs.
     """
     answers = matrix.shape[1]
     if raters == 1:
-        return _blahut_arimoto(matrix, tol, max_iter)
+        return _blahut_arimoto(matrix, tol, max_iter, max_work)
     if math.comb(raters + answers - 1, answers - 1) <= max_outcomes:
-        return _blahut_arimoto(_count_kernel(matrix, raters, rho), tol, max_iter)
+        return _blahut_arimoto(_count_kernel(matrix, raters, rho), tol, max_iter, max_work)
     if uniform_optimal is None:
         uniform_optimal = _is_k_ary_symmetric(matrix)
-    single = _blahut_arimoto(matrix, tol, max_iter)
+    share = max_work / 3.0
+    single = _blahut_arimoto(matrix, tol, max_iter, share)
     single_upper = single.nats + single.gap
     ceiling = math.log(matrix.shape[0])
     # The reference is the largest panel computed exactly under max_outcomes, so that the bound
@@ -313,7 +326,7 @@ def _panel_capacity(
     reference = (
         single
         if feasible == 1
-        else _reference_capacity(matrix.tobytes(), matrix.shape, feasible, tol, max_iter)
+        else _reference_capacity(matrix.tobytes(), matrix.shape, feasible, tol, max_iter, share)
     )
     reference_upper = reference.nats + reference.gap
     iterations = single.iterations + (0 if feasible == 1 else reference.iterations)
@@ -321,7 +334,7 @@ def _panel_capacity(
         previous = (
             single
             if feasible == 2
-            else _reference_capacity(matrix.tobytes(), matrix.shape, feasible - 1, tol, max_iter)
+            else _reference_capacity(matrix.tobytes(), matrix.shape, feasible - 1, tol, max_iter, share)
         )
         iterations += 0 if feasible == 2 else previous.iterations
         increment = max(0.0, reference_upper - previous.nats)
