@@ -27,14 +27,26 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, fields
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
 
 import models
 from models.allocation import water_fill
-from models.channel import QuestionChannel, question_channel, question_decoding, rater_kernel
+from models.channel import (
+    CHANNEL_OVERHEAD_ENTRIES,
+    QuestionChannel,
+    channel_work_estimate,
+    panel_outcomes,
+    question_channel,
+    question_decoding,
+    rater_kernel,
+)
 from models.decoding import (
+    CODEBOOK_BINS,
+    CODEBOOK_MAX_BINS,
+    DECODING_MAX_OUTCOMES,
     RHO_GRID,
     Dimension,
     PanelDecoding,
@@ -42,6 +54,7 @@ from models.decoding import (
     codebook_errors,
     decode_joint,
     decoding_panel,
+    decoding_work,
     joint_dimension,
 )
 from models.learning import ItemsNeeded, items_needed_for_model, learning_error_curves, random_coding_exponent
@@ -50,6 +63,25 @@ from advisor.scenario import Question, Scenario
 
 LN2 = math.log(2.0)
 WATER_FILL_STEPS = 40
+PANEL_MAX_OUTCOMES = 200_000
+"""Largest vote-histogram alphabet of an exact panel capacity (:func:`models.channel.question_channel`)."""
+EVALUATE_WORK_BUDGET = 0.6e9
+"""Work one :func:`evaluate` may spend on its headline numbers, in kernel entry visits
+(:class:`models.capacity.WorkMeter`; about 0.5 s on a 2-core machine). It is divided among the
+question computations a scenario needs before any is done, so the result depends on the scenario
+alone (never on caches, the machine or whether curves are drawn); see ``docs/performance.md``."""
+CURVES_WORK_BUDGET = 0.8e9
+"""Work the curves over raters and seconds may spend, divided among their points the same way."""
+CHANNEL_WORK_SHARE = 0.5
+"""Share of :data:`EVALUATE_WORK_BUDGET` for capacities (the rest decodes the panels)."""
+MIN_CHANNEL_RATIO = 0.4
+"""Water-filling takes fewer steps while the capacity budget is below this share of the typical
+work of its computations (the caps then still allow that share of the generous allowance, which
+covers the slow small kernels: see :data:`models.channel.SINGLE_RATER_ESTIMATE_PASSES`)."""
+MIN_WATER_FILL_STEPS = 8
+"""Fewest water-filling steps the budget may leave (shares then move in 1/8 of the time)."""
+MIN_CURVE_RATIO = 1.0
+"""The curves keep fewer points while their caps would fall below this many times the estimates."""
 VERDICTS = ("meets", "cannot", "undecided")
 """``meets``: the achievable side meets the target; ``cannot``: the floor (or the
 items any learner needs) rules it out; ``undecided``: neither (method §8.4)."""
@@ -83,6 +115,7 @@ class QuestionResult:
     label_accuracy: float | None = None
     label_accuracy_exact: bool = True
     part: str | None = None
+    budget_limited: bool = False
 
 
 @dataclass(frozen=True)
@@ -176,6 +209,11 @@ class Evaluation:
     contexts: tuple[ContextResult, ...]
     warnings: tuple[str, ...]
     curves: dict[str, Curve] = field(default_factory=dict)
+    budget_limited: bool = False
+    """True when :data:`EVALUATE_WORK_BUDGET` made a headline number an approximation on the safe
+    side (a capacity's upper end in the floors, a sub-panel's achievable accuracy, fewer
+    water-filling steps); the warnings say which."""
+    water_fill_steps: int = WATER_FILL_STEPS
 
     @property
     def capacity_bits(self) -> float:
@@ -221,35 +259,171 @@ class Evaluation:
 # ----------------------------------------------------------------- the channel
 @dataclass(frozen=True)
 class _Design:
-    """The design variables that curves and levers vary."""
+    """The design variables that curves and levers vary, and the work caps they are computed under.
+
+    ``channel_ratio`` and ``decoding_ratio`` scale each question's work allowance
+    (:func:`_channel_estimate`, :func:`_decoding_estimate`) into its cap, so heavy questions get
+    proportionally more; ``math.inf`` means no cap (see :func:`_budgeted_design`). The ratios
+    depend on the scenario alone, so cached results never change what a later run computes."""
 
     raters: int
     seconds_per_item: float
+    channel_ratio: float = math.inf
+    decoding_ratio: float = math.inf
+    water_fill_steps: int = WATER_FILL_STEPS
+
+
+def _distinct_contexts(scenario: Scenario) -> int:
+    """Contexts that give different channels (the same difficulty and reading share one: the
+    channel computations are cached on their arguments)."""
+    return len({(c.difficulty, c.reading_words) for c in scenario.contexts})
+
+
+def _channel_estimate(kind: str, k: int, raters: int, typical: bool = True) -> float:
+    """Work (entry visits) of one exact question computation (:func:`models.channel.channel_work_estimate`):
+    typical for sharing out a budget, the allowance (``typical`` False) for its cap."""
+    return channel_work_estimate(kind, None if kind == "free_text" else k, raters, max_outcomes=PANEL_MAX_OUTCOMES,
+                                 typical=typical)
+
+
+def _alphabet(kind: str, k: int) -> int:
+    """Rows of a question's finite kernel (0 without one)."""
+    if kind == "free_text" or (kind == "ranking" and k > 6):
+        return 0
+    return math.factorial(k) if kind == "ranking" else 2 if kind == "multi_select" else k
+
+
+@lru_cache(maxsize=4096)
+def _decoding_estimate(kind: str, k: int, raters: int, coding_terms: bool) -> float:
+    """Work (entry visits) of one question's exact decoding (:func:`models.decoding.decoding_work`)."""
+    inputs = _alphabet(kind, k)
+    if inputs == 0:
+        return float(CHANNEL_OVERHEAD_ENTRIES)
+    symmetric = kind in ("binary", "categorical", "multi_select")
+    outcomes = panel_outcomes(inputs, raters, DECODING_MAX_OUTCOMES)
+    return decoding_work(inputs, outcomes, symmetric=symmetric, coding_terms=coding_terms)
+
+
+def _question_estimates(scenario: Scenario, raters: int, coding_terms: bool) -> tuple[list[float], list[float]]:
+    kinds = [(q.format.kind, q.format.k or 2) for q in scenario.questions]
+    return ([_channel_estimate(kind, k, raters) for kind, k in kinds],
+            [_decoding_estimate(kind, k, raters, coding_terms) for kind, k in kinds])
+
+
+def _budgeted_design(scenario: Scenario) -> _Design:
+    """The scenario's design with the work caps of :data:`EVALUATE_WORK_BUDGET`.
+
+    The question computations the headline needs are counted first, each weighted by its typical
+    work (:func:`models.channel.channel_work_estimate`): one per question and distinct context,
+    plus, for water-filled shares, one per automatic question, distinct context and grid step.
+    Water-filling halves its steps (not below :data:`MIN_WATER_FILL_STEPS`) while the capacity
+    share of the budget is below :data:`MIN_CHANNEL_RATIO` of that total. The ratio of the share
+    to the total then scales each computation's allowance into its cap, and likewise for the
+    decodings (:func:`models.decoding.decoding_work`) with the rest of the budget.
+    """
+    contexts = _distinct_contexts(scenario)
+    raters = scenario.raters.per_item
+    channel, decoding = _question_estimates(scenario, raters, True)
+    automatic = [] if scenario.fixed_time_shares else [
+        i for i, q in enumerate(scenario.questions) if q.time_share is None]
+    channel_budget = CHANNEL_WORK_SHARE * EVALUATE_WORK_BUDGET
+    steps = WATER_FILL_STEPS
+
+    def weighted(steps: int) -> float:
+        grid = (steps + 1) * sum(channel[i] for i in automatic) if len(automatic) > 1 else 0.0
+        return contexts * (sum(channel) + grid)
+
+    while steps > MIN_WATER_FILL_STEPS and channel_budget < MIN_CHANNEL_RATIO * weighted(steps):
+        steps = max(MIN_WATER_FILL_STEPS, steps // 2)
+    return _Design(
+        raters, scenario.campaign.seconds_per_item,
+        channel_ratio=channel_budget / weighted(steps),
+        decoding_ratio=(1.0 - CHANNEL_WORK_SHARE) * EVALUATE_WORK_BUDGET / (contexts * sum(decoding)),
+        water_fill_steps=steps,
+    )
+
+
+def _curve_ratio(scenario: Scenario, rater_points: Sequence[int], seconds_points: int) -> float:
+    """Ratio of :data:`CURVES_WORK_BUDGET` to the estimated work of these curve points (a
+    capacity and a codebook decoding per question and distinct context at each).
+
+    Along the rater curve the judgment time is the scenario's, so panels beyond the exact limits
+    reuse one cached reference panel and one cached decoding sub-panel: those are counted once."""
+    contexts = _distinct_contexts(scenario)
+    raters = scenario.raters.per_item
+    total = 0.0
+    seen: set[tuple[int, int, int]] = set()
+    for r in rater_points:
+        for index, q in enumerate(scenario.questions):
+            kind, k = q.format.kind, q.format.k or 2
+            inputs = _alphabet(kind, k)
+            channel_key = (0, index, min(panel_outcomes(inputs, r, PANEL_MAX_OUTCOMES), 1 << 62) if inputs else r)
+            decoding_key = (1, index, panel_outcomes(inputs, r, DECODING_MAX_OUTCOMES) if inputs else r)
+            if channel_key not in seen:
+                seen.add(channel_key)
+                total += contexts * _channel_estimate(kind, k, r)
+            else:
+                total += contexts * CHANNEL_OVERHEAD_ENTRIES
+            if decoding_key not in seen:
+                seen.add(decoding_key)
+                total += contexts * _decoding_estimate(kind, k, r, False)
+    if seconds_points:
+        channel, decoding = _question_estimates(scenario, raters, False)
+        total += seconds_points * contexts * (sum(channel) + sum(decoding))
+    return CURVES_WORK_BUDGET / total if total > 0 else math.inf
+
+
+def _thinned(grid: Sequence[float], current: float, keep: int) -> list[float]:
+    """``keep`` points of ``grid`` spread over it (its ends first), and ``current``."""
+    others = [x for x in grid if x != current]
+    if keep >= len(others):
+        chosen = others
+    elif keep <= 0:
+        chosen = []
+    else:
+        index = np.unique(np.round(np.linspace(0, len(others) - 1, keep)).astype(int))
+        chosen = [others[i] for i in index]
+    return sorted(set(chosen) | {current})
 
 
 def _question_channel(scenario: Scenario, question: Question, context_index: int, share: float,
                       design: _Design) -> QuestionChannel:
     context = scenario.contexts[context_index]
     raters = scenario.raters
-    seconds = models.timing.judgment_seconds(
-        design.seconds_per_item, share, context.reading_words, raters.reading_wpm
+    fmt = question.format
+    return _cached_channel(
+        fmt.kind, fmt.k, fmt.max_chars, question.slip_rate, question.span, question.aspects, question.bits_per_char,
+        question.chars_per_second, context.difficulty, context.reading_words, float(share), design,
+        raters.discriminability, raters.accrual_rate, raters.base_time, raters.correlation, raters.reading_wpm,
     )
+
+
+@lru_cache(maxsize=65_536)
+def _cached_channel(kind: str, k: int | None, max_chars: int | None, slip_rate: float, span: float, aspects: int,
+                    bits_per_char: float, chars_per_second: float, difficulty: float, reading_words: float,
+                    share: float, design: _Design, discriminability: float, accrual_rate: float, base_time: float,
+                    correlation: float, reading_wpm: float) -> QuestionChannel:
+    """One question in one context, cached on the numbers it depends on: contexts of the same
+    difficulty and reading, and the water-filling grid's repeated shares, cost one computation
+    (and one argument check)."""
+    seconds = models.timing.judgment_seconds(design.seconds_per_item, share, reading_words, reading_wpm)
     return question_channel(
-        question.format.kind,
-        question.format.k,
+        kind,
+        k,
         seconds=seconds,
-        discriminability=raters.discriminability,
-        accrual_rate=raters.accrual_rate,
-        base_time=raters.base_time,
-        difficulty=context.difficulty,
-        slip_rate=question.slip_rate,
+        discriminability=discriminability,
+        accrual_rate=accrual_rate,
+        base_time=base_time,
+        difficulty=difficulty,
+        slip_rate=slip_rate,
         raters=design.raters,
-        correlation=raters.correlation,
-        span=question.span,
-        aspects=question.aspects,
-        max_chars=question.format.max_chars,
-        bits_per_char=question.bits_per_char,
-        chars_per_second=question.chars_per_second,
+        correlation=correlation,
+        span=span,
+        aspects=aspects,
+        max_chars=max_chars,
+        bits_per_char=bits_per_char,
+        chars_per_second=chars_per_second,
+        max_work=None if math.isinf(design.channel_ratio) else design.channel_ratio * _channel_estimate(kind, k or 2, design.raters, False),
     )
 
 
@@ -277,7 +451,7 @@ def _grouped_sum(scenario: Scenario, values: Sequence[float], ceilings: Sequence
 
 
 def _part_panels(scenario: Scenario, row: Sequence[QuestionChannel], raters: int,
-                 members: Sequence[int]) -> tuple[list[np.ndarray], bool] | None:
+                 members: Sequence[int], ratio: float = math.inf) -> tuple[list[np.ndarray], bool] | None:
     """The vote-histogram kernels of a part's questions and whether each is the whole panel (None
     unless all have finite kernels of one alphabet)."""
     panels, whole = [], True
@@ -286,7 +460,9 @@ def _part_panels(scenario: Scenario, row: Sequence[QuestionChannel], raters: int
         kernel = rater_kernel(q.format.kind, q.format.k, ch.dprime, span=q.span, slip_rate=q.slip_rate)
         if kernel is None or q.format.kind == "multi_select":
             return None
-        panel, used = decoding_panel(kernel, raters, correlation=scenario.raters.correlation)
+        work = ratio * _decoding_estimate(q.format.kind, q.format.k or 2, raters, True)
+        panel, used = decoding_panel(kernel, raters, correlation=scenario.raters.correlation,
+                                     max_outcomes=_affordable_outcomes(kernel.shape[0], work))
         panels.append(panel)
         whole = whole and used == raters
     if len({p.shape[0] for p in panels}) > 1:
@@ -294,22 +470,32 @@ def _part_panels(scenario: Scenario, row: Sequence[QuestionChannel], raters: int
     return panels, whole
 
 
+def _affordable_outcomes(inputs: int, work: float) -> int:
+    """Largest histogram alphabet of an ``inputs``-row panel whose decoding fits ``work``."""
+    if math.isinf(work):
+        return DECODING_MAX_OUTCOMES
+    per_outcome = decoding_work(inputs, 1, symmetric=False, coding_terms=True)
+    return max(1, min(DECODING_MAX_OUTCOMES, int(work / per_outcome)))
+
+
 def _joint_part_capacity(scenario: Scenario, row: Sequence[QuestionChannel], raters: int,
-                         members: Sequence[int]) -> float | None:
+                         members: Sequence[int], ratio: float = math.inf) -> float | None:
     """Certified upper end of the capacity of a part's questions together (Blahut-Arimoto on their
     joint kernel), or None when the joint kernel of the whole panels is not available."""
-    found = _part_panels(scenario, row, raters, members)
+    found = _part_panels(scenario, row, raters, members, ratio)
+    work = ratio * sum(_decoding_estimate(scenario.questions[i].format.kind, scenario.questions[i].format.k or 2,
+                                          raters, True) for i in members)
     if found is None or not found[1]:
         return None
-    joint, exact = joint_dimension(found[0])
+    joint, exact = joint_dimension(found[0], max_outcomes=_affordable_outcomes(found[0][0].shape[0], work))
     if not exact:
         return None
-    result = models.blahut_arimoto(joint)
+    result = models.blahut_arimoto(joint, max_work=None if math.isinf(work) else work)
     return result.nats + result.gap
 
 
 def _context_capacity(scenario: Scenario, row: Sequence[QuestionChannel], *, upper: bool = False,
-                      raters: int | None = None) -> float:
+                      raters: int | None = None, ratio: float = math.inf) -> float:
     values = [ch.panel_upper_nats if upper else ch.panel_nats for ch in row]
     ceilings = [ch.max_nats if ch.max_nats > 0 else math.inf for ch in row]
     total = _grouped_sum(scenario, values, ceilings)
@@ -317,7 +503,7 @@ def _context_capacity(scenario: Scenario, row: Sequence[QuestionChannel], *, upp
     # Where a part's questions have an exact joint kernel, their joint capacity replaces the
     # min(sum, alphabet) bound (two half-time looks at one truth carry less than their sum).
     for members in _parts(scenario).values():
-        joint = _joint_part_capacity(scenario, row, panel, members)
+        joint = _joint_part_capacity(scenario, row, panel, members, ratio)
         if joint is not None:
             bound = min(sum(values[i] for i in members), max(ceilings[i] for i in members))
             total += min(joint, bound) - bound
@@ -334,8 +520,8 @@ def _parts(scenario: Scenario) -> dict[str, list[int]]:
 
 
 def _mean_capacity(scenario: Scenario, channels: list[list[QuestionChannel]], *, upper: bool = False,
-                   raters: int | None = None) -> float:
-    return float(sum(w * _context_capacity(scenario, row, upper=upper, raters=raters)
+                   raters: int | None = None, ratio: float = math.inf) -> float:
+    return float(sum(w * _context_capacity(scenario, row, upper=upper, raters=raters, ratio=ratio)
                      for w, row in zip(scenario.context_weights, channels)))
 
 
@@ -352,20 +538,31 @@ class _ItemDecoding:
     prior_information: float
     prior_entropy: float
     log_alphabet: float
+    budget_limited: bool = False
 
 
 def _question_decoding(scenario: Scenario, question: Question, channel: QuestionChannel,
-                       raters: int, coding_terms: bool) -> PanelDecoding | None:
+                       raters: int, coding_terms: bool, ratio: float = math.inf) -> PanelDecoding | None:
+    return _cached_decoding(question.format.kind, question.format.k, channel.dprime, question.span,
+                            question.slip_rate, raters, scenario.raters.correlation, question.prior, coding_terms, ratio)
+
+
+@lru_cache(maxsize=16_384)
+def _cached_decoding(kind: str, k: int | None, dprime: float, span: float, slip_rate: float, raters: int,
+                     correlation: float, prior: tuple[float, ...] | None, coding_terms: bool,
+                     ratio: float) -> PanelDecoding | None:
+    """One question's decoding, cached on the numbers it depends on (as :func:`_cached_channel`)."""
+    work = ratio * _decoding_estimate(kind, k or 2, raters, coding_terms)
     return question_decoding(
-        question.format.kind, question.format.k, dprime_value=channel.dprime, span=question.span,
-        slip_rate=question.slip_rate, raters=raters, correlation=scenario.raters.correlation,
-        prior=question.prior, coding_terms=coding_terms,
+        kind, k, dprime_value=dprime, span=span, slip_rate=slip_rate, raters=raters, correlation=correlation,
+        prior=prior, coding_terms=coding_terms, max_work=None if math.isinf(work) else work,
     )
 
 
 def _item_decoding(scenario: Scenario, row: Sequence[QuestionChannel], raters: int, *,
-                   coding_terms: bool = True) -> _ItemDecoding:
-    decodings = [_question_decoding(scenario, q, ch, raters, coding_terms) for q, ch in zip(scenario.questions, row)]
+                   coding_terms: bool = True, ratio: float = math.inf) -> _ItemDecoding:
+    decodings = [_question_decoding(scenario, q, ch, raters, coding_terms, ratio)
+                 for q, ch in zip(scenario.questions, row)]
     parts = {part: [i for i in members if decodings[i] is not None] for part, members in _parts(scenario).items()}
     # Each unit is one decoded part of the item, with an upper bound on the information its
     # answers carry at the prior: I_π itself when computed on the whole panel, else the panel's
@@ -386,7 +583,7 @@ def _item_decoding(scenario: Scenario, row: Sequence[QuestionChannel], raters: i
             best = max((decodings[i] for i in members), key=lambda d: d.label_accuracy)  # type: ignore[union-attr]
             units.append((best, upper))  # type: ignore[arg-type]
             continue
-        found = _part_panels(scenario, row, raters, members)
+        found = _part_panels(scenario, row, raters, members, ratio)
         if found is None:
             best = max((decodings[i] for i in members), key=lambda d: d.label_accuracy)  # type: ignore[union-attr]
             units.append((best, upper))  # type: ignore[arg-type]
@@ -403,6 +600,7 @@ def _item_decoding(scenario: Scenario, row: Sequence[QuestionChannel], raters: i
         prior_information=sum(information for _, information in units),
         prior_entropy=sum(u.prior_entropy_nats for u, _ in units),
         log_alphabet=sum(u.log_alphabet for u, _ in units),
+        budget_limited=any(d is not None and d.budget_limited for d in decodings),
     )
 
 
@@ -460,8 +658,8 @@ def _planner(scenario: Scenario, decodings: Sequence[_ItemDecoding], *, coding_t
 
 
 def _design_planner(scenario: Scenario, channels: list[list[QuestionChannel]], raters: int, *,
-                    coding_terms: bool = True) -> _Planner:
-    decodings = [_item_decoding(scenario, row, raters, coding_terms=coding_terms) for row in channels]
+                    coding_terms: bool = True, ratio: float = math.inf) -> _Planner:
+    decodings = [_item_decoding(scenario, row, raters, coding_terms=coding_terms, ratio=ratio) for row in channels]
     return _planner(scenario, decodings, coding_terms=coding_terms)
 
 
@@ -518,13 +716,16 @@ def verdict_sentence(verdict: str, *, floor: float, achievable: float, target_ri
     return "Not ruled out, not guaranteed: " + "; ".join(reasons) + "."
 
 
-def time_shares(scenario: Scenario, *, design: _Design | None = None, steps: int = WATER_FILL_STEPS) -> tuple[float, ...]:
+def time_shares(scenario: Scenario, *, design: _Design | None = None, steps: int | None = None) -> tuple[float, ...]:
     """The judgment-time share of each question.
 
     Fixed shares are normalised when every question has one. Otherwise the
     fixed ones are fractions of the judgment time and the rest is split among
     the automatic questions by water-filling on the context-weighted panel
-    capacity (:func:`models.allocation.water_fill`).
+    capacity (:func:`models.allocation.water_fill`), on ``steps`` grid steps
+    (default: the design's, :data:`WATER_FILL_STEPS` unless the work budget
+    of a heavy design asks for fewer). Without ``design``, the scenario's
+    own design under :data:`EVALUATE_WORK_BUDGET`, as :func:`evaluate` uses.
 
     Returns
     -------
@@ -535,7 +736,8 @@ def time_shares(scenario: Scenario, *, design: _Design | None = None, steps: int
     if scenario.fixed_time_shares:
         total = sum(q.time_share for q in questions)  # type: ignore[misc]
         return tuple(q.time_share / total for q in questions)  # type: ignore[operator]
-    design = design or _Design(scenario.raters.per_item, scenario.campaign.seconds_per_item)
+    design = design or _budgeted_design(scenario)
+    steps = design.water_fill_steps if steps is None else steps
     fixed_total = sum(q.time_share or 0.0 for q in questions)
     free = 1.0 - fixed_total
     automatic = [i for i, q in enumerate(questions) if q.time_share is None]
@@ -646,12 +848,33 @@ def _curve(name: str, x_label: str, xs: Sequence[float], capacities: Sequence[fl
                  tuple(float(v) for v in estimate), tuple(float(v) for v in reached))
 
 
-def _achievable_at(scenario: Scenario, channels: list[list[QuestionChannel]], raters: int) -> float:
+def _achievable_at(scenario: Scenario, channels: list[list[QuestionChannel]], raters: int,
+                   ratio: float = math.inf) -> float:
     """The achievable risk of a curve point: the codebook alone (the point needs no label floor or
     coding terms), the same value as the planner's."""
-    decodings = [_item_decoding(scenario, row, raters, coding_terms=False) for row in channels]
+    decodings = [_item_decoding(scenario, row, raters, coding_terms=False, ratio=ratio) for row in channels]
     choice = codebook_error([list(d.dimensions) for d in decodings], scenario.context_weights, scenario.target.log2_m)
     return scenario.target.separation * choice.error
+
+
+#: Work per answer and bin of the codebook size programme (models.decoding.codebook_errors), measured.
+_SIZE_TABLE_WORK = 24.0
+
+
+def _log2_grid(log2_m: float, decodings: Sequence[_ItemDecoding]) -> np.ndarray:
+    """Targets of the curve over log2 M: 61 from 0.5 bits, starting higher where the codebooks'
+    size programme over that range would exceed a third of :data:`CURVES_WORK_BUDGET` (its bins
+    grow with the ratio of the largest target to the smallest)."""
+    grid = np.linspace(0.5, max(2.0 * log2_m, log2_m + 8.0, 16.0), 61)
+    answers = sum(dim.alphabet for dim in decodings[0].dimensions) if decodings else 0
+    if answers == 0:
+        return grid
+    bins = CURVES_WORK_BUDGET / 3.0 / (_SIZE_TABLE_WORK * answers)
+    if bins >= CODEBOOK_MAX_BINS:
+        return grid
+    smallest = CODEBOOK_BINS * float(grid[-1]) / max(bins, CODEBOOK_BINS)
+    kept = grid[grid >= smallest]
+    return kept if kept.size else grid[-1:]
 
 
 def _curves(scenario: Scenario, shares: Sequence[float], capacity_upper: float, planner: _Planner,
@@ -667,7 +890,7 @@ def _curves(scenario: Scenario, shares: Sequence[float], capacity_upper: float, 
                         [planner.achievable] * len(item_grid), items=list(item_grid), learning=learning),
     }
     log2_m = scenario.target.log2_m
-    log2_grid = np.linspace(0.5, max(2.0 * log2_m, log2_m + 8.0, 16.0), 61)
+    log2_grid = _log2_grid(log2_m, decodings)
     log2_achievable = [
         scenario.target.separation * choice.error
         for choice in codebook_errors([list(d.dimensions) for d in decodings], scenario.context_weights, log2_grid)
@@ -676,29 +899,43 @@ def _curves(scenario: Scenario, shares: Sequence[float], capacity_upper: float, 
                               [capacity_upper] * len(log2_grid), scenario, log2_m, False, log2_achievable,
                               log2_ms=list(log2_grid))
     r = raters.per_item
-    rater_grid = list(range(1, max(2 * r, 10) + 1))
+    t = campaign.seconds_per_item
+    full_raters = list(range(1, max(2 * r, 10) + 1))
+    full_seconds = [float(x) for x in np.unique(np.concatenate([np.geomspace(max(t / 8.0, 0.5), t * 8.0, 25), [t]]))]
+    # Both curves share CURVES_WORK_BUDGET; the scenario's own point is the headline's and costs nothing.
+    wanted = len(full_raters) - 1 + len(full_seconds) - 1
+    # Thin both grids evenly until the estimated work of their points fits CURVES_WORK_BUDGET.
+    kept = wanted
+    while True:
+        kept_raters = round(kept * (len(full_raters) - 1) / wanted) if wanted else 0
+        rater_grid = [int(k) for k in _thinned(full_raters, r, kept_raters)]
+        seconds_grid = _thinned(full_seconds, t, kept - kept_raters)
+        ratio = _curve_ratio(scenario, [k for k in rater_grid if k != r], len(seconds_grid) - 1)
+        if ratio >= MIN_CURVE_RATIO or kept == 0:
+            break
+        kept = max(0, min(kept - 1, int(kept * ratio / MIN_CURVE_RATIO)))
     rater_caps, rater_achievable = [], []
     for k in rater_grid:
         if k == r:
             rater_caps.append(capacity_upper)
             rater_achievable.append(planner.achievable)
             continue
-        channels = _channels(scenario, shares, _Design(k, campaign.seconds_per_item))
-        rater_caps.append(_mean_capacity(scenario, channels, upper=True, raters=k))
-        rater_achievable.append(_achievable_at(scenario, channels, k))
+        design = _Design(k, t, channel_ratio=ratio, decoding_ratio=ratio)
+        channels = _channels(scenario, shares, design)
+        rater_caps.append(_mean_capacity(scenario, channels, upper=True, raters=k, ratio=ratio))
+        rater_achievable.append(_achievable_at(scenario, channels, k, ratio))
     curves["raters"] = _curve("raters", "raters per item r", rater_grid, rater_caps, scenario, r, False,
                               rater_achievable)
-    t = campaign.seconds_per_item
-    seconds_grid = np.unique(np.concatenate([np.geomspace(max(t / 8.0, 0.5), t * 8.0, 25), [t]]))
     seconds_caps, seconds_achievable = [], []
     for value in seconds_grid:
         if value == t:
             seconds_caps.append(capacity_upper)
             seconds_achievable.append(planner.achievable)
             continue
-        channels = _channels(scenario, shares, _Design(r, float(value)))
-        seconds_caps.append(_mean_capacity(scenario, channels, upper=True))
-        seconds_achievable.append(_achievable_at(scenario, channels, r))
+        design = _Design(r, float(value), channel_ratio=ratio, decoding_ratio=ratio)
+        channels = _channels(scenario, shares, design)
+        seconds_caps.append(_mean_capacity(scenario, channels, upper=True, ratio=ratio))
+        seconds_achievable.append(_achievable_at(scenario, channels, r, ratio))
     curves["seconds"] = _curve("seconds", "seconds per item T", seconds_grid, seconds_caps, scenario, t, True,
                                seconds_achievable)
     return curves
@@ -722,10 +959,10 @@ def evaluate(scenario: Scenario, *, curves: bool = True) -> Evaluation:
     -------
     Evaluation
     """
-    design = _Design(scenario.raters.per_item, scenario.campaign.seconds_per_item)
+    design = _budgeted_design(scenario)
     shares = time_shares(scenario, design=design)
     channels = _channels(scenario, shares, design)
-    decodings = [_item_decoding(scenario, row, design.raters) for row in channels]
+    decodings = [_item_decoding(scenario, row, design.raters, ratio=design.decoding_ratio) for row in channels]
 
     contexts: list[ContextResult] = []
     for (context, weight, row, decoding) in zip(scenario.contexts, scenario.context_weights, channels, decodings):
@@ -737,7 +974,7 @@ def evaluate(scenario: Scenario, *, curves: bool = True) -> Evaluation:
                 articulation_nats=ch.articulation_nats, paper_nats=ch.paper_nats, cascade_nats=ch.cascade_nats,
                 panel_nats=ch.panel_nats, panel_exact=ch.panel_exact, binding_stage=ch.binding_stage,
                 saturated=ch.saturated, panel_upper_nats=ch.panel_upper_nats, label_accuracy=accuracy,
-                label_accuracy_exact=accuracy_exact, part=q.part,
+                label_accuracy_exact=accuracy_exact, part=q.part, budget_limited=ch.budget_limited,
             )
             for q, share, ch, accuracy, accuracy_exact in zip(
                 scenario.questions, shares, row, decoding.question_accuracy, decoding.question_exact)
@@ -750,11 +987,11 @@ def evaluate(scenario: Scenario, *, curves: bool = True) -> Evaluation:
                 design.seconds_per_item, 1.0, context.reading_words, scenario.raters.reading_wpm),
             cognitive_nats=cognitive, articulation_nats=articulation, paper_nats=min(cognitive, articulation),
             cascade_nats=sum(q.cascade_nats for q in question_results),
-            panel_nats=_context_capacity(scenario, row),
+            panel_nats=_context_capacity(scenario, row, ratio=design.decoding_ratio),
             binding_stage=_binding_stage_of_context(question_results),
             questions=question_results,
             label_accuracy=decoding.accuracy,
-            panel_upper_nats=_context_capacity(scenario, row, upper=True),
+            panel_upper_nats=_context_capacity(scenario, row, upper=True, ratio=design.decoding_ratio),
         ))
 
     weights = scenario.context_weights
@@ -820,6 +1057,8 @@ def evaluate(scenario: Scenario, *, curves: bool = True) -> Evaluation:
                     f"Question {q.name!r} in context {ctx.name!r}: the label accuracy is computed on fewer raters "
                     "than the panel has (too many vote outcomes), so it is an achievable lower bound."
                 )
+    budget_notes = _budget_warnings(scenario, design, contexts, decodings)
+    warnings.extend(budget_notes)
     return Evaluation(
         scenario_name=scenario.name,
         content_hash=scenario.content_hash(),
@@ -862,4 +1101,34 @@ def evaluate(scenario: Scenario, *, curves: bool = True) -> Evaluation:
         contexts=tuple(contexts),
         warnings=tuple(warnings),
         curves=_curves(scenario, shares, capacity_upper, planner, decodings) if curves else {},
+        budget_limited=bool(budget_notes),
+        water_fill_steps=design.water_fill_steps,
     )
+
+
+def _budget_warnings(scenario: Scenario, design: _Design, contexts: Sequence[ContextResult],
+                     decodings: Sequence[_ItemDecoding]) -> list[str]:
+    """One warning per kind of approximation the work budget forced (none for most designs)."""
+    notes = []
+    limited = [(ctx, q) for ctx in contexts for q in ctx.questions if q.budget_limited]
+    if limited:
+        widest = max(limited, key=lambda pair: pair[1].panel_upper_nats - pair[1].panel_nats)
+        ctx, q = widest
+        notes.append(
+            f"Time budget: {len(limited)} of {sum(len(c.questions) for c in contexts)} question capacities were not "
+            "computed to 1e-9 nats (the exact computation would take too long); each is an interval, the floor uses its "
+            f"upper end, so it stays a valid floor. Widest: {q.name!r} in context {ctx.name!r}, "
+            f"{q.panel_nats / LN2:.4f}–{q.panel_upper_nats / LN2:.4f} bits."
+        )
+    if any(d.budget_limited for d in decodings):
+        notes.append(
+            "Time budget: the achievable error and the items a value model needs at most are computed on fewer raters "
+            "than the panel has (or on a coarser grid of Gallager's ρ); they are achievable, only less tight."
+        )
+    automatic = 0 if scenario.fixed_time_shares else sum(q.time_share is None for q in scenario.questions)
+    if automatic > 1 and design.water_fill_steps < WATER_FILL_STEPS:
+        notes.append(
+            f"Time budget: the automatic time shares are water-filled in steps of 1/{design.water_fill_steps} of the "
+            f"judgment time instead of 1/{WATER_FILL_STEPS}."
+        )
+    return notes

@@ -50,20 +50,23 @@ _DROP_FACTOR = 20.0
 _NEWTON_INTERVAL = 4
 #: Work charged for one Blahut-Arimoto evaluation of a small kernel, in kernel entries: below
 #: this size the Python overhead of an evaluation (about 10 us) costs more than its arithmetic.
-EVALUATION_OVERHEAD_ENTRIES = 30_000
+EVALUATION_OVERHEAD_ENTRIES = 10_000
 #: A Newton step's Hessian ``W_A diag(1/q) W_A^T`` is one matrix product; measured on this
-#: machine it costs about ``a / 8`` evaluations of the kernel for ``a`` active inputs.
-_NEWTON_PASSES_PER_INPUT = 1.0 / 8.0
+#: machine it costs about ``a / 1.5`` evaluations of the kernel for ``a`` active inputs, plus the
+#: least-squares solve of its ``(a + 1)``-square system, about ``3 a^3`` entry visits.
+_NEWTON_PASSES_PER_INPUT = 1.0 / 1.5
+_NEWTON_SOLVE_PER_CUBE = 3.0
 
 
 @dataclass
 class WorkMeter:
     """Work done by the numerics while a :func:`metered_work` block runs.
 
-    The unit is a *kernel entry visit*: one read of one entry of a kernel by a vectorised pass
-    (a Blahut-Arimoto evaluation visits every entry of its kernel once; small kernels are charged
-    :data:`EVALUATION_OVERHEAD_ENTRIES`, the cost of the pass's Python overhead). Results served
-    from a cache cost nothing. On a 2-core 2020s machine about 2-3e9 visits take one second.
+    The unit is a *kernel entry visit*, calibrated to take about 1 ns on the 2-core machine the
+    budgets were set on: a Blahut-Arimoto evaluation (two matrix-vector products and their
+    logarithms) is charged one visit per kernel entry, and at least
+    :data:`EVALUATION_OVERHEAD_ENTRIES`, the cost of its Python overhead; other passes are charged
+    their measured cost in these units. Results served from a cache cost nothing.
 
     Attributes
     ----------
@@ -271,7 +274,8 @@ def _blahut_arimoto(matrix: np.ndarray, tol: float, max_iter: int, max_work: flo
             continue
         since_change += 1
         if since_change % newton_interval == 0:
-            spent += evaluation_cost * max(1.0, int(active.sum()) * _NEWTON_PASSES_PER_INPUT)
+            size = int(active.sum())
+            spent += evaluation_cost * max(1.0, size * _NEWTON_PASSES_PER_INPUT) + _NEWTON_SOLVE_PER_CUBE * size**3
             accepted = _newton_step(kernel, active, p, q, d, lower, upper, evaluate)
             if accepted is not None:
                 log_p, p, q, d, lower = accepted

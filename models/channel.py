@@ -16,12 +16,12 @@ from functools import lru_cache
 import numpy as np
 from scipy import special
 
-from .capacity import _blahut_arimoto, _nominal_capacity, charge_work
+from .capacity import EVALUATION_OVERHEAD_ENTRIES, _blahut_arimoto, _nominal_capacity, charge_work
 from .errors import InvalidArgumentError, check_choice, check_integer, check_real
 from .kernels import _error_probability, _ordinal, _ordinal_slip, _symmetric
 from .mallows import MAX_KERNEL_ITEMS, folded_dispersion, mallows_kernel, ranking_capacity, ranking_swap_probability
 from .decoding import PanelDecoding, decode_kernel
-from .panel import _panel_capacity
+from .panel import KERNEL_BUILD_PASSES, _panel_capacity
 from .timing import dprime, hick_hyman_effort
 
 __all__ = [
@@ -31,6 +31,8 @@ __all__ = [
     "AGGREGATION_EFFICIENCY",
     "QuestionChannel",
     "budget_outcomes",
+    "channel_work_estimate",
+    "panel_outcomes",
     "question_channel",
     "question_decoding",
     "question_dprime",
@@ -52,14 +54,90 @@ _MAX_ITERATIONS = 100_000
 #: Work charged for one uncached question computation beyond its kernels (argument checks,
 #: closed forms, kernel construction), in kernel entry visits (:class:`models.capacity.WorkMeter`);
 #: measured at about 60 us.
-CHANNEL_OVERHEAD_ENTRIES = 150_000
+CHANNEL_OVERHEAD_ENTRIES = 60_000
 #: Under a work cap, the exact vote-histogram panel is kept only while the cap pays for this many
 #: Blahut-Arimoto evaluations of it (fewer leave a wide gap; a smaller reference panel's bound is
 #: then the better use of the work).
 MIN_PANEL_PASSES = 40
-#: How a question's work cap is split: the cognitive and articulation kernels an eighth each, the
-#: cascade a quarter, the panel the remaining half.
-_COGNITIVE_SHARE, _ARTICULATION_SHARE, _CASCADE_SHARE, _PANEL_SHARE = 0.125, 0.125, 0.25, 0.5
+#: Blahut-Arimoto evaluations a work estimate allows a panel kernel and a single rater's ordinal
+#: kernel (measured on the examples' curves: panels need up to 86, single raters up to 279).
+ESTIMATE_PASSES = 100
+SINGLE_RATER_ESTIMATE_PASSES = 300
+#: The typical counts for small kernels (at most EVALUATION_OVERHEAD_ENTRIES entries, whose
+#: evaluations cost their Python overhead): the examples' means are 38 and about 60. A budget is
+#: shared out by typical estimates, caps by the allowances above, so small kernels that converge
+#: slowly still converge while large ones stay within the budget.
+TYPICAL_SMALL_PASSES = 40
+TYPICAL_SMALL_SINGLE_PASSES = 80
+
+
+def _kernel_rows(kind: str, k: int) -> int:
+    """Rows of a question's finite single-rater kernel (0 without one)."""
+    if kind == "free_text" or (kind == "ranking" and k > MAX_KERNEL_ITEMS):
+        return 0
+    return math.factorial(k) if kind == "ranking" else 2 if kind == "multi_select" else k
+
+
+def panel_outcomes(answers: int, raters: int, max_outcomes: int) -> int:
+    """Vote histograms of the panel that is actually computed: the whole panel's when they number
+    at most ``max_outcomes``, else those of the largest sub-panel that fits (the fallback bound's
+    reference panel, or a decoding's sub-panel); ``answers`` for a single rater."""
+    return _panel_outcomes(answers, raters, max_outcomes)
+
+
+@lru_cache(maxsize=16_384)
+def _panel_outcomes(answers: int, raters: int, max_outcomes: int) -> int:
+    size = 1
+    while size < raters and math.comb(size + answers, answers - 1) <= max_outcomes:
+        size += 1
+    return math.comb(size + answers - 1, answers - 1) if size > 1 else answers
+
+
+@lru_cache(maxsize=4096)
+def _work_parts(kind: str, k: int, raters: int, max_outcomes: int, typical: bool = False) -> tuple[float, float]:
+    """Estimated work of each single-rater Blahut-Arimoto run and of the panel computation."""
+    rows = _kernel_rows(kind, k)
+    if rows == 0:
+        return 0.0, 0.0
+    uniform = kind not in ("ordinal", "pairwise")
+
+    def passes(entries: int, allowance: int, usual: int) -> int:
+        return usual if typical and entries <= EVALUATION_OVERHEAD_ENTRIES else allowance
+
+    square = rows * rows
+    single = 0.0 if uniform else (passes(square, SINGLE_RATER_ESTIMATE_PASSES, TYPICAL_SMALL_SINGLE_PASSES)
+                                  * max(square, EVALUATION_OVERHEAD_ENTRIES))
+    if raters == 1:
+        return single, 0.0
+    entries = rows * _panel_outcomes(rows, raters, max_outcomes)
+    count = 2 if uniform else passes(entries, ESTIMATE_PASSES, TYPICAL_SMALL_PASSES)
+    return single, count * max(entries, EVALUATION_OVERHEAD_ENTRIES) + KERNEL_BUILD_PASSES * entries
+
+
+def channel_work_estimate(kind: str, k: int | None, raters: int, *, max_outcomes: int = 200_000,
+                          typical: bool = False) -> float:
+    """Estimated work of one exact :func:`question_channel` computation, in kernel entry visits
+    (:class:`models.capacity.WorkMeter`) under typical convergence: :data:`ESTIMATE_PASSES`
+    Blahut-Arimoto evaluations of the panel kernel (two where the uniform input is optimal),
+    :data:`SINGLE_RATER_ESTIMATE_PASSES` of each of the three single-rater ordinal kernels, the
+    histogram kernel's construction and :data:`CHANNEL_OVERHEAD_ENTRIES`. A ``max_work`` cap is
+    shared out in proportion to these parts. ``typical`` uses the typical counts of small kernels
+    (:data:`TYPICAL_SMALL_PASSES`) instead: what such a computation usually costs."""
+    check_choice("kind", kind, FORMAT_KINDS)
+    count = _check_alternatives(kind, k)
+    single, panel = _work_parts(kind, count, check_integer("raters", raters, low=1),
+                                check_integer("max_outcomes", max_outcomes, low=1), bool(typical))
+    return CHANNEL_OVERHEAD_ENTRIES + 3 * single + panel
+
+
+def _work_shares(kind: str, k: int, raters: int, max_outcomes: int, max_work: float) -> tuple[float, float]:
+    """Caps of each single-rater run and of the panel: ``max_work`` shared in proportion to the
+    estimate's parts (both infinite without a cap)."""
+    if math.isinf(max_work):
+        return math.inf, math.inf
+    single, panel = _work_parts(kind, k, raters, max_outcomes)
+    ratio = max_work / (CHANNEL_OVERHEAD_ENTRIES + 3 * single + panel)
+    return ratio * single, ratio * panel
 
 
 @dataclass(frozen=True)
@@ -213,10 +291,10 @@ def question_channel(
         Largest vote-histogram alphabet computed exactly, >= 1.
     max_work : float or None
         Most kernel entry visits the question's Blahut-Arimoto runs may spend (see
-        :class:`models.capacity.WorkMeter`), > 0; None for no limit. An eighth goes to the
-        cognitive and to the articulation kernel, a quarter to the cascade, half to the panel; the
-        exact panel is used only while its half pays for :data:`MIN_PANEL_PASSES` evaluations of
-        it, otherwise the bound on the largest panel that does. Runs it stops report their lower
+        :class:`models.capacity.WorkMeter`), > 0; None for no limit. It is shared among the
+        kernels in proportion to their parts of :func:`channel_work_estimate`; the exact panel is
+        used only while its part pays for :data:`MIN_PANEL_PASSES` evaluations of it (two where
+        the uniform input is optimal), otherwise the bound on the largest panel that does. Runs it stops report their lower
         end as the value and their certified upper end as ``panel_upper_nats``
         (``budget_limited`` True), so a floor computed from the upper end stays a valid floor.
 
@@ -380,13 +458,15 @@ def _question_channel(
     )
 
 
-def budget_outcomes(inputs: int, max_outcomes: int, max_work: float) -> int:
+def budget_outcomes(inputs: int, max_outcomes: int, max_work: float, *, uniform_optimal: bool = False) -> int:
     """Largest vote-histogram alphabet a panel computation of ``max_work`` kernel entry visits
-    affords: ``MIN_PANEL_PASSES`` Blahut-Arimoto evaluations plus the kernel's construction of an
-    ``inputs`` x outcomes kernel, and never more than ``max_outcomes`` (>= 1)."""
+    affords: ``MIN_PANEL_PASSES`` Blahut-Arimoto evaluations (two for a kernel whose uniform input
+    is optimal: Blahut-Arimoto certifies it at once) plus the construction of an ``inputs`` x
+    outcomes kernel, and never more than ``max_outcomes`` (>= 1)."""
     if math.isinf(max_work):
         return max_outcomes
-    return max(1, min(max_outcomes, int(max_work / (inputs * (MIN_PANEL_PASSES + 3)))))
+    passes = (2 if uniform_optimal else MIN_PANEL_PASSES) + KERNEL_BUILD_PASSES
+    return max(1, min(max_outcomes, int(max_work / (inputs * passes))))
 
 
 def _panel_limited(raters: int, answers: int, max_outcomes: int, affordable: int) -> bool:
@@ -406,8 +486,8 @@ def _nominal_parts(
     cascade = _nominal_capacity(1.0 - composite_error, k)
     if raters == 1:
         return cognitive, articulation, cascade, cascade, True, cascade, False
-    panel_work = _PANEL_SHARE * max_work
-    affordable = budget_outcomes(k, max_outcomes, panel_work)
+    panel_work = _work_shares("categorical", k, raters, max_outcomes, max_work)[1]
+    affordable = budget_outcomes(k, max_outcomes, panel_work, uniform_optimal=True)
     result = _panel_capacity(
         _symmetric(k, composite_error), raters, rho, affordable, _TOLERANCE, _MAX_ITERATIONS,
         max_work=panel_work,
@@ -426,6 +506,17 @@ def _stopped(result) -> bool:
     return result.gap > _TOLERANCE
 
 
+@lru_cache(maxsize=8192)
+def _ordinal_cognitive_capacity(d: float, k: int, span: float, max_work: float) -> tuple[float, bool]:
+    result = _blahut_arimoto(_ordinal(d, k, span), _TOLERANCE, _MAX_ITERATIONS, max_work)
+    return result.nats, _stopped(result)
+
+
+@lru_cache(maxsize=8192)
+def _ordinal_cascade_capacity(d: float, k: int, span: float, slip: float, max_work: float):
+    return _blahut_arimoto(_ordinal(d, k, span) @ _ordinal_slip(k, slip), _TOLERANCE, _MAX_ITERATIONS, max_work)
+
+
 @lru_cache(maxsize=1024)
 def _ordinal_slip_capacity(k: int, slip: float, max_work: float = math.inf) -> tuple[float, bool]:
     result = _blahut_arimoto(_ordinal_slip(k, slip), _TOLERANCE, _MAX_ITERATIONS, max_work)
@@ -437,17 +528,17 @@ def _ordinal_parts(
     d: float, k: int, span: float, slip: float, raters: int, rho: float, max_outcomes: int,
     max_work: float = math.inf,
 ) -> tuple[float, float, float, float, bool, float, bool]:
-    cognitive_kernel = _ordinal(d, k, span)
-    composite = cognitive_kernel @ _ordinal_slip(k, slip)
-    cognitive_result = _blahut_arimoto(cognitive_kernel, _TOLERANCE, _MAX_ITERATIONS, _COGNITIVE_SHARE * max_work)
-    cognitive = cognitive_result.nats
-    articulation, articulation_stopped = _ordinal_slip_capacity(k, slip, _ARTICULATION_SHARE * max_work)
-    single = _blahut_arimoto(composite, _TOLERANCE, _MAX_ITERATIONS, _CASCADE_SHARE * max_work)
+    composite = _ordinal(d, k, span) @ _ordinal_slip(k, slip)
+    single_work, panel_work = _work_shares("ordinal", k, raters, max_outcomes, max_work)
+    # The single-rater runs do not depend on the panel (cached apart, so a curve over raters
+    # computes them once).
+    cognitive, cognitive_stopped = _ordinal_cognitive_capacity(d, k, span, single_work)
+    articulation, articulation_stopped = _ordinal_slip_capacity(k, slip, single_work)
+    single = _ordinal_cascade_capacity(d, k, span, slip, single_work)
     cascade = single.nats
-    limited = _stopped(cognitive_result) or articulation_stopped or _stopped(single)
+    limited = cognitive_stopped or articulation_stopped or _stopped(single)
     if raters == 1:
         return cognitive, articulation, cascade, cascade, True, _upper(single), limited
-    panel_work = _PANEL_SHARE * max_work
     affordable = budget_outcomes(k, max_outcomes, panel_work)
     result = _panel_capacity(composite, raters, rho, affordable, _TOLERANCE, _MAX_ITERATIONS, max_work=panel_work)
     limited = limited or _panel_limited(raters, k, max_outcomes, affordable) or (result.exact and _stopped(result))
@@ -468,8 +559,9 @@ def _ranking_parts(
     # The histogram kernel needs the explicit n! x n! Mallows kernel: exact whenever that and the
     # histograms fit (ranking(5) with 2 raters: 7,260 histograms), the increment bound beyond.
     orders = math.factorial(n)
-    panel_work = _PANEL_SHARE * max_work
-    affordable = budget_outcomes(orders, max_outcomes, panel_work) if n <= MAX_KERNEL_ITEMS else max_outcomes
+    panel_work = _work_shares("ranking", n, raters, max_outcomes, max_work)[1] if n <= MAX_KERNEL_ITEMS else max_work
+    affordable = (budget_outcomes(orders, max_outcomes, panel_work, uniform_optimal=True) if n <= MAX_KERNEL_ITEMS
+                  else max_outcomes)
     if n <= MAX_KERNEL_ITEMS and (
         n <= MAX_EXACT_RANKING or math.comb(raters + orders - 1, raters) <= affordable
     ):

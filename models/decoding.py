@@ -27,6 +27,7 @@ symmetric formats the uniform one is also capacity-achieving).
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import math
 from dataclasses import dataclass
@@ -77,11 +78,30 @@ LAZY_GREEDY_INPUTS = 64
 #: E₀(ρ) = −ln g(ρ) is concave in ρ with E₀(0) = 0 (Gallager 1965, Thm 2), so the chords between
 #: computed points are lower bounds on E₀ and the g they give are valid upper bounds.
 RHO_STRIDE = 7
-#: Row passes of a decoding beyond the subset search: the histogram kernel's construction (3),
-#: MAP accuracy (1), information moments at the prior and at the uniform law (8).
-_DECODING_PASSES = 12
-#: Row passes per Gallager point (exponential, mask, sum).
-_GALLAGER_PASSES = 3
+#: Economy levels of a decoding under a work cap: 0 exact (full ρ grid, greedy and exhaustive
+#: codebook search), 1 Gallager's terms on chords every RHO_STRIDE points, 2 chords every
+#: _COARSE_STRIDE points and, for alphabets above LAZY_GREEDY_INPUTS, the nested codebooks of a
+#: fixed spread order of the answers instead of the greedy search (any explicit codebook's error
+#: is achievable).
+_STRIDES = (1, RHO_STRIDE, 25)
+#: The last economy level: only the MAP accuracy and spread-order codebooks; Gallager's terms are
+#: left at their trivial bound g = 1 (E₀ = 0, no achievability claim), the information terms at
+#: 0, and the information at the prior at its upper bound H(π) (the decoding is then not exact).
+_MINIMAL_LEVEL = len(_STRIDES)
+#: Work per kernel entry of an elementwise pass with logarithms or exponentials, in entry visits
+#: (models.capacity.WorkMeter: about 1 ns each; such a pass with its masks takes 4-10 ns an entry
+#: on kernels of 10^4 to 10^6 entries).
+TRANSCENDENTAL_PASS = 8
+#: Work per kernel entry of a decoding beyond the subset search: the histogram kernel's
+#: exponential (1 transcendental pass), the MAP accuracy (3) and the information moments at the
+#: prior and at the uniform law (4 transcendental passes each, measured).
+_DECODING_PASSES = 9 * TRANSCENDENTAL_PASS + 3
+#: Work per kernel entry and Gallager point (a power, a mask and a sum).
+_GALLAGER_PASSES = 6
+#: Work charged per candidate the lazy greedy search re-evaluates (its Python overhead, about 9 us,
+#: outweighs the row pass of small alphabets), and the re-evaluations per pick it typically needs.
+_LAZY_POP_ENTRIES = 9_000
+_LAZY_POPS_PER_PICK = 10
 
 
 @dataclass(frozen=True)
@@ -137,9 +157,9 @@ class PanelDecoding:
         ``ln`` of the number of answers (``k ln 2`` for a multi-select), nats.
     budget_limited : bool
         True when a work cap (``max_work`` of :func:`decode_kernel`) made the computation use
-        fewer raters than ``max_outcomes`` allowed, or Gallager's terms on chords
-        (:data:`RHO_STRIDE`): every number is then still achievable (accuracies lower, ``g`` upper
-        bounds), only less tight.
+        fewer raters than ``max_outcomes`` allowed, Gallager's terms on chords (:data:`RHO_STRIDE`)
+        or spread-order codebooks: every number is then still achievable (accuracies lower, ``g``
+        upper bounds, explicit codebooks), only less tight.
     """
 
     label_accuracy: float
@@ -258,10 +278,16 @@ def subset_successes(panel: object, *, symmetric: bool | None = None) -> tuple[f
     return _subset_successes(matrix, bool(symmetric))
 
 
-def _subset_successes(matrix: np.ndarray, symmetric: bool) -> tuple[float, ...]:
+def _subset_successes(matrix: np.ndarray, symmetric: bool, spread: bool = False) -> tuple[float, ...]:
     inputs, outputs = matrix.shape
+    if spread and not symmetric and inputs > LAZY_GREEDY_INPUTS:
+        # Nested codebooks in a golden-ratio order of the answers (spread over the index range).
+        order = np.argsort((np.arange(inputs) * 0.6180339887498949) % 1.0, kind="stable")
+        charge_work(TRANSCENDENTAL_PASS * matrix.size)
+        running = np.maximum.accumulate(matrix[order], axis=0).sum(axis=1)
+        return (1.0,) + tuple(float(min(1.0, running[j - 1] / j)) for j in range(2, inputs + 1))
     if symmetric:
-        charge_work(2.0 * matrix.size)
+        charge_work(TRANSCENDENTAL_PASS * matrix.size)
         running = np.maximum.accumulate(matrix, axis=0).sum(axis=1)
         return tuple(float(min(1.0, running[j - 1] / j)) for j in range(1, inputs + 1))
     best = [1.0]
@@ -270,7 +296,7 @@ def _subset_successes(matrix: np.ndarray, symmetric: bool) -> tuple[float, ...]:
         total = greedy_total[size]
         subsets = math.comb(inputs, size)
         if subsets <= EXHAUSTIVE_SUBSETS and subsets * size * outputs <= EXHAUSTIVE_WORK:
-            charge_work(subsets * size * outputs)
+            charge_work(3.0 * subsets * size * outputs)
             index = np.array(list(itertools.combinations(range(inputs), size)), dtype=np.int64)
             total = max(total, float(matrix[index].max(axis=1).sum(axis=1).max()))
         best.append(min(1.0, total / size))
@@ -285,7 +311,7 @@ def _greedy_totals(matrix: np.ndarray) -> list[float]:
     totals_chosen = []
     for _ in range(inputs):
         remaining = [x for x in range(inputs) if x not in chosen]
-        charge_work(len(remaining) * outputs)
+        charge_work(3.0 * len(remaining) * outputs)
         totals = np.maximum(current[None, :], matrix[remaining]).sum(axis=1)
         pick = int(np.argmax(totals))
         chosen.append(remaining[pick])
@@ -307,7 +333,7 @@ def _lazy_greedy_totals(matrix: np.ndarray) -> list[float]:
     totals_chosen = []
     while heap:
         _, x = heapq.heappop(heap)
-        charge_work(outputs)
+        charge_work(max(outputs, _LAZY_POP_ENTRIES))
         total = float(np.maximum(current, matrix[x]).sum())
         key = (-(total - current_total), x)
         if heap and key > heap[0]:
@@ -380,7 +406,7 @@ def information_moments(panel: object, input_law: object | None = None) -> tuple
 
 
 def _information_moments(matrix: np.ndarray, law: np.ndarray) -> tuple[float, float]:
-    charge_work(4.0 * matrix.size)
+    charge_work(4.0 * TRANSCENDENTAL_PASS * matrix.size)
     output = law @ matrix
     joint = law[:, None] * matrix
     mask = joint > 0.0
@@ -397,16 +423,21 @@ def _entropy(weights: np.ndarray) -> float:
 
 
 # ------------------------------------------------------------------ one question
-def _dimension(panel: np.ndarray, symmetric: bool, coding_terms: bool = True, rho_stride: int = 1) -> Dimension:
+def _dimension(panel: np.ndarray, symmetric: bool, coding_terms: bool = True, level: int = 0) -> Dimension:
+    spread = level >= 2
+    if coding_terms and level == _MINIMAL_LEVEL:
+        return Dimension(panel.shape[0], _subset_successes(panel, symmetric, spread), (1.0,) * RHO_GRID.shape[0],
+                         0.0, 0.0)
     if not coding_terms:
-        return Dimension(panel.shape[0], _subset_successes(panel, symmetric), (), 0.0, 0.0)
+        return Dimension(panel.shape[0], _subset_successes(panel, symmetric, spread), (), 0.0, 0.0)
     uniform = np.full(panel.shape[0], 1.0 / panel.shape[0])
     mean, variance = _information_moments(panel, uniform)
-    gallager = (_gallager_terms(panel, uniform, RHO_GRID) if rho_stride == 1
-                else _gallager_terms_on_chords(panel, uniform, RHO_GRID, rho_stride))
+    stride = _STRIDES[level]
+    gallager = (_gallager_terms(panel, uniform, RHO_GRID) if stride == 1
+                else _gallager_terms_on_chords(panel, uniform, RHO_GRID, stride))
     return Dimension(
         alphabet=panel.shape[0],
-        codebook_success=_subset_successes(panel, symmetric),
+        codebook_success=_subset_successes(panel, symmetric, spread),
         gallager=tuple(float(v) for v in gallager),
         information_nats=mean,
         information_variance=variance,
@@ -450,9 +481,9 @@ def decode_kernel(
     max_work : float or None
         Most kernel entry visits to spend (:class:`models.capacity.WorkMeter`, estimated from the
         kernel sizes before the work is done), > 0; None for no limit beyond ``max_outcomes``.
-        The largest sub-panel whose decoding fits is used, first with the full ρ grid, else with
-        Gallager's terms on chords; one rater is the least (``budget_limited`` says when the cap
-        decided).
+        The largest sub-panel whose decoding fits is used, first exactly, else with Gallager's terms
+        on chords, else also with spread-order codebooks for large alphabets; one rater at the
+        last level is the least (``budget_limited`` says when the cap decided).
     """
     matrix = as_kernel("kernel", kernel)
     count = check_integer("raters", raters, low=1)
@@ -463,39 +494,47 @@ def decode_kernel(
                           bool(coding_terms), work)
 
 
-def decoding_work(inputs: int, outcomes: int, *, symmetric: bool, coding_terms: bool, rho_stride: int = 1) -> float:
-    """Estimated kernel entry visits of decoding one ``inputs`` x ``outcomes`` panel (>= 1 each)."""
-    if symmetric:
-        subset = 2.0
+def decoding_work(inputs: int, outcomes: int, *, symmetric: bool, coding_terms: bool, level: int = 0) -> float:
+    """Estimated kernel entry visits of decoding one ``inputs`` x ``outcomes`` panel (>= 1 each) at
+    an economy level (0 exact, 1 or 2: see :data:`_STRIDES`)."""
+    if level == _MINIMAL_LEVEL:
+        return float(inputs) * outcomes * (3.0 + TRANSCENDENTAL_PASS)
+    rho_stride = _STRIDES[level]
+    if symmetric or (level >= 2 and inputs > LAZY_GREEDY_INPUTS):
+        subset = float(TRANSCENDENTAL_PASS)
     elif inputs > LAZY_GREEDY_INPUTS:
-        subset = 8.0
+        subset = 1.0 + _LAZY_POPS_PER_PICK * max(1.0, _LAZY_POP_ENTRIES / outcomes)
     else:
-        subset = inputs * (inputs + 1) / 2.0
+        # The greedy search reads (inputs + 1) / 2 rows per input on average, 3 visits each.
+        subset = 3.0 * (inputs + 1) / 2.0
     points = len(range(rho_stride - 1, RHO_GRID.shape[0], rho_stride)) + 1 if rho_stride > 1 else RHO_GRID.shape[0]
     gallager = _GALLAGER_PASSES * points if coding_terms else 0.0
-    return float(inputs) * outcomes * (_DECODING_PASSES + subset + gallager)
+    # Without the coding terms the information moments are computed once (at the prior), not twice.
+    passes = _DECODING_PASSES if coding_terms else _DECODING_PASSES - 4 * TRANSCENDENTAL_PASS
+    return float(inputs) * outcomes * (passes + subset + gallager)
 
 
 def _budget_panel(raters: int, inputs: int, answers: int, max_outcomes: int, max_work: float, symmetric: bool,
                   coding_terms: bool) -> tuple[int, int, bool]:
-    """``(raters used, ρ stride, limited)`` of a decoding under ``max_work``."""
+    """``(raters used, economy level, limited)`` of a decoding under ``max_work``: the most raters
+    first (they set the achievable accuracy), then the least economy; one rater at the highest
+    level when nothing fits."""
     used = _largest_panel(raters, answers, max_outcomes)
     if math.isinf(max_work):
-        return used, 1, False
+        return used, 0, False
 
-    def cost(size: int, stride: int) -> float:
+    def cost(size: int, level: int) -> float:
         return decoding_work(inputs, math.comb(size + answers - 1, answers - 1), symmetric=symmetric,
-                             coding_terms=coding_terms, rho_stride=stride)
+                             coding_terms=coding_terms, level=level)
 
-    # Raters first (they set the achievable accuracy), then the full ρ grid.
-    strides = (1, RHO_STRIDE) if coding_terms else (1,)
-    for stride in strides:
+    levels = range(_MINIMAL_LEVEL + 1)
+    for level in levels:
         size = used
-        while size > 1 and cost(size, stride) > max_work:
+        while size > 1 and cost(size, level) > max_work:
             size -= 1
-        if cost(size, stride) <= max_work and (size == used or stride == strides[-1]):
-            return size, stride, size < used or stride > 1
-    return 1, strides[-1], True
+        if cost(size, level) <= max_work and (size == used or level == levels[-1]):
+            return size, level, size < used or level > 0
+    return 1, levels[-1], True
 
 
 @lru_cache(maxsize=4096)
@@ -511,23 +550,41 @@ def _decode_kernel(
     coding_terms: bool,
     max_work: float = math.inf,
 ) -> PanelDecoding:
+    used, level, limited = _budget_panel(raters, shape[0], shape[1], max_outcomes, max_work, symmetric, coding_terms)
+    decoding = _decode_panel(kernel_bytes, shape, used, rho, prior, copies, symmetric, coding_terms, level)
+    return dataclasses.replace(decoding, exact=decoding.exact and used == raters, budget_limited=limited)
+
+
+@lru_cache(maxsize=4096)
+def _decode_panel(
+    kernel_bytes: bytes,
+    shape: tuple[int, int],
+    used: int,
+    rho: float,
+    prior: tuple[float, ...] | None,
+    copies: int,
+    symmetric: bool,
+    coding_terms: bool,
+    level: int,
+) -> PanelDecoding:
+    """The decoding of exactly ``used`` raters (cached on that: every larger panel that falls back
+    to the same sub-panel shares it)."""
     matrix = np.frombuffer(kernel_bytes, dtype=float).reshape(shape)
-    used, stride, limited = _budget_panel(raters, shape[0], shape[1], max_outcomes, max_work, symmetric, coding_terms)
     panel = matrix if used == 1 else _count_kernel(matrix, used, rho)
     weights = _prior(prior, shape[0])
-    charge_work(panel.size)
+    charge_work(3.0 * panel.size)
     accuracy = _map_accuracy(panel, weights)
-    information, _ = _information_moments(panel, weights)
-    dimension = _dimension(panel, symmetric, coding_terms, stride)
+    minimal = level == _MINIMAL_LEVEL
+    information = _entropy(weights) if minimal else _information_moments(panel, weights)[0]
+    dimension = _dimension(panel, symmetric, coding_terms, level)
     return PanelDecoding(
         label_accuracy=accuracy**copies,
-        exact=used == raters,
+        exact=not minimal,
         raters_used=used,
         dimensions=(dimension,) * copies,
         prior_information_nats=copies * information,
         prior_entropy_nats=copies * _entropy(weights),
         log_alphabet=copies * math.log(shape[0]),
-        budget_limited=limited,
     )
 
 

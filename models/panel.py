@@ -55,6 +55,8 @@ __all__ = [
     "panel_capacity",
 ]
 
+#: Work per entry of building a vote-histogram kernel, in entry visits (models.capacity.WorkMeter).
+KERNEL_BUILD_PASSES = 10
 #: Largest number of entries :func:`joint_panel_kernel` will allocate (float64: 800 MB).
 MAX_JOINT_ENTRIES = 100_000_000
 
@@ -129,8 +131,9 @@ def _histogram_tables(raters: int, k: int) -> tuple[np.ndarray, np.ndarray, np.n
 
 def _count_kernel(kernel: np.ndarray, raters: int, correlation: float) -> np.ndarray:
     table, counts, log_coefficients, unanimous = _histogram_tables(raters, kernel.shape[1])
-    # One product with the histogram table, one exponential pass and one scaling pass.
-    charge_work(3.0 * kernel.shape[0] * table.shape[0])
+    # One product with the histogram table, one exponential pass and one scaling pass (about
+    # 10 ns an entry).
+    charge_work(KERNEL_BUILD_PASSES * kernel.shape[0] * table.shape[0])
     positive = kernel > 0.0
     log_kernel = np.log(np.where(positive, kernel, 1.0))
     matrix = log_kernel @ counts.T
@@ -268,6 +271,14 @@ def _reference_capacity(kernel_bytes: bytes, shape: tuple[int, int], raters: int
     return _blahut_arimoto(_count_kernel(matrix, raters, 0.0), tol, max_iter, max_work)
 
 
+@lru_cache(maxsize=256)
+def _single_capacity(kernel_bytes: bytes, shape: tuple[int, int], tol: float, max_iter: int,
+                     max_work: float) -> Capacity:
+    """Capacity of one rater's kernel, cached like the reference: every panel size beyond the
+    exact limit reuses it."""
+    return _blahut_arimoto(np.frombuffer(kernel_bytes, dtype=float).reshape(shape), tol, max_iter, max_work)
+
+
 def _largest_feasible_panel(raters: int, answers: int, max_outcomes: int) -> int:
     size = 1
     while size < raters and math.comb(size + answers, answers - 1) <= max_outcomes:
@@ -317,7 +328,7 @@ def _panel_capacity(
     if uniform_optimal is None:
         uniform_optimal = _is_k_ary_symmetric(matrix)
     share = max_work / 3.0
-    single = _blahut_arimoto(matrix, tol, max_iter, share)
+    single = _single_capacity(matrix.tobytes(), matrix.shape, tol, max_iter, share)
     single_upper = single.nats + single.gap
     ceiling = math.log(matrix.shape[0])
     # The reference is the largest panel computed exactly under max_outcomes, so that the bound
