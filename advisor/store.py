@@ -64,7 +64,7 @@ from sqlalchemy.pool import StaticPool
 from advisor import migrations
 from advisor.db_models import Base, ExportRow, PilotRow, RevisionRow, ScenarioRow, ScenarioTagRow, TagRow
 from advisor.errors import DatabaseError, ScenarioNotFoundError, ScenarioValidationError, StaleRevisionError
-from advisor.output_paths import SQLITE_SIDECAR_SUFFIXES
+from advisor.output_paths import SQLITE_SIDECAR_SUFFIXES, OutputPathError, check_output_path, protected_database_files
 from advisor.output_paths import _describe_kind as describe_file_kind
 from advisor.paths import database_url, default_database_url
 from advisor.scenario import Scenario, examples_dir, load_scenario_file, scenario_from_dict
@@ -652,9 +652,15 @@ def backup_sqlite_file(source: Path, target: Path) -> Path:
     interruption; one left by a killed process is removed by
     :func:`remove_stale_partials`, which runs here and whenever a database of
     its folder opens.
+
+    The target must be a new regular file (:func:`check_output_path`): never
+    the database or one of its working files (``-wal``, ``-shm``,
+    ``-journal``, even before SQLite creates them), nothing that exists (a
+    file, folder, pipe, device or symbolic link, dangling or not), and in a
+    folder that exists; the target is checked again before the finished copy
+    is moved there, so what appeared meanwhile is not replaced either.
     """
-    if target.exists():
-        raise DatabaseError(f"backup: {target} already exists; choose another path")
+    _check_backup_target(source, target)
     remove_stale_partials(target.parent)
     partial = partial_path(target)
     try:
@@ -668,13 +674,35 @@ def backup_sqlite_file(source: Path, target: Path) -> Path:
                 writer.close()
         finally:
             reader.close()
-        partial.replace(target)
+        _place_without_replacing(partial, target)
+    except DatabaseError:
+        raise
     except (sqlite3.Error, OSError) as error:
         raise DatabaseError(f"backup of {source} to {target} failed: {_one_line(error)}") from error
     finally:
         for leftover in (partial, *(partial.with_name(partial.name + suffix) for suffix in SQLITE_SIDECARS)):
             leftover.unlink(missing_ok=True)
     return target
+
+
+def _check_backup_target(source: Path, target: Path) -> None:
+    """Refuse (:class:`DatabaseError`) a backup target that is the database, one of its working
+    files, any existing path or a file in a missing folder."""
+    try:
+        absolute = check_output_path(target)
+    except OutputPathError as error:
+        raise DatabaseError(f"backup: {error}") from None
+    if absolute in protected_database_files(source):
+        raise DatabaseError(f"backup: {absolute} is the database or one of its working files; choose another path")
+    if os.path.lexists(absolute):
+        raise DatabaseError(f"backup: {absolute} already exists; choose another path")
+
+
+def _place_without_replacing(partial: Path, target: Path) -> None:
+    """Move the finished ``partial`` to ``target`` unless something appeared there during the copy."""
+    if os.path.lexists(target):
+        raise DatabaseError(f"backup: {target} appeared while the copy was made; choose another path")
+    partial.replace(target)
 
 
 def _timestamped_backup_path(database: Path, label: str) -> Path:

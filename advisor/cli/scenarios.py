@@ -429,8 +429,8 @@ def _run_db_check(args: argparse.Namespace) -> int:
 
 
 def _run_db_backup(args: argparse.Namespace) -> int:
-    if args.output is not None and Path(args.output).exists():
-        raise ValueError(f"-o: {args.output} already exists; choose another path")
+    # The store refuses the database, its working files, anything that exists (a dangling symbolic
+    # link included) and non-regular files, as the report exports' output paths do.
     path = common.open_store(args).backup(args.output)
     print(f"backed up to {path}")
     return 0

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from advisor.cli import main
+from advisor.errors import DatabaseError
 from advisor.output_paths import (
     OutputPathError,
     check_output_path,
@@ -216,3 +217,71 @@ def test_database_file_names_the_sqlite_file_of_a_url_or_path(tmp_path):
     assert database_file(f"sqlite:///{tmp_path / 'b.sqlite'}") == (tmp_path / "b.sqlite").resolve()
     assert database_file("postgresql://user@host/db") is None
     assert database_file("sqlite://") is None
+
+
+# ------------------------------------------------------------------ db backup -o
+@pytest.mark.parametrize("suffix", ["", "-wal", "-shm", "-journal"])
+def test_db_backup_onto_the_database_or_a_working_file_is_refused(database, capsys, suffix):
+    before = _digest(database)
+    target = database.with_name(database.name + suffix)
+    existed = target.exists()
+    capsys.readouterr()
+    assert main(["--db", str(database), "db", "backup", "-o", str(target)]) == 2
+    line = _one_error_line(capsys)
+    assert "database" in line or "already exists" in line
+    assert _digest(database) == before
+    # A working file that did not exist is not created (SQLite would read it as a hot journal).
+    assert target.exists() == existed
+    assert main(["--db", str(database), "show", "1", "--json"]) == 0
+
+
+def test_db_backup_onto_a_fifo_a_symlink_or_a_folder_is_refused_and_leaves_them_as_they_were(database, tmp_path,
+                                                                                              capsys):
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    dangling = tmp_path / "dangling.sqlite"
+    dangling.symlink_to(tmp_path / "nowhere.sqlite")
+    linked = tmp_path / "linked.sqlite"
+    linked.symlink_to(database)
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    before = _digest(database)
+    for target in (fifo, dangling, linked, folder, tmp_path / "missing" / "copy.sqlite"):
+        capsys.readouterr()
+        assert main(["--db", str(database), "db", "backup", "-o", str(target)]) == 2, target
+        _one_error_line(capsys)
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+    assert dangling.is_symlink() and not (tmp_path / "nowhere.sqlite").exists()
+    assert linked.is_symlink() and os.readlink(linked) == str(database)
+    assert folder.is_dir() and not any(folder.iterdir())
+    assert _digest(database) == before
+    assert not list(tmp_path.glob("*.partial*"))
+
+
+def test_db_backup_to_a_new_file_is_a_copy_that_opens(database, tmp_path, capsys):
+    target = tmp_path / "copy.sqlite"
+    assert main(["--db", str(database), "db", "backup", "-o", str(target)]) == 0
+    assert "backed up to" in capsys.readouterr().out
+    assert main(["--db", str(target), "show", "1", "--json"]) == 0
+    # A second backup onto the copy is refused: backups never replace a file.
+    before = _digest(target)
+    assert main(["--db", str(database), "db", "backup", "-o", str(target)]) == 2
+    assert _digest(target) == before
+
+
+def test_a_backup_target_that_appears_during_the_copy_is_not_replaced(database, tmp_path, monkeypatch):
+    from advisor import store as store_module
+
+    target = tmp_path / "raced.sqlite"
+    real_cleanup = store_module.remove_stale_partials
+
+    def cleanup_then_a_rival_appears(folder):
+        removed = real_cleanup(folder)
+        os.symlink(tmp_path / "elsewhere", target)
+        return removed
+
+    monkeypatch.setattr(store_module, "remove_stale_partials", cleanup_then_a_rival_appears)
+    with pytest.raises(DatabaseError, match="appeared"):
+        store_module.backup_sqlite_file(database, target)
+    assert target.is_symlink() and not (tmp_path / "elsewhere").exists()
+    assert not list(tmp_path.glob("raced.sqlite.*"))
