@@ -49,6 +49,7 @@ from ui.undo import ScenarioEditCommand
 
 if TYPE_CHECKING:
     from ui.recommendations import RecommendationsWidget
+    from ui.xy_plot import XYPlotWidget
 
 SETTINGS_GROUP = "main_window"
 EDITOR_MIN_WIDTH = 360
@@ -115,6 +116,7 @@ class MainWindow(QMainWindow):
         self._creating = False
         self._method_dialog: MethodDialog | None = None
         self._protocol_dock: QDockWidget | None = None
+        self._xy_plot_dock: QDockWidget | None = None
         # A new blank scenario is stored at its first edit; until then it is this one.
         self._pristine_blank: Scenario | None = None
         stored = self._initial_scenario(scenario_id)
@@ -171,6 +173,11 @@ class MainWindow(QMainWindow):
     def recommendations(self) -> RecommendationsWidget:
         """The Recommendations tab's widget (built on first use)."""
         return self._ensure_tab(RECOMMENDATIONS_TAB)
+
+    @property
+    def xy_plot(self) -> XYPlotWidget:
+        """The X–Y plot panel (built and shown on first use)."""
+        return self._xy_plot_panel().widget()
 
     @property
     def tabs(self) -> QTabWidget:
@@ -425,6 +432,9 @@ class MainWindow(QMainWindow):
         self._actions["library"] = library_action
         add(view_menu, "protocol", "Export &protocol", self._on_protocol_triggered,
             tip="Every report and export written, with file checks")
+        add(view_menu, "xy_plot", "&X–Y plot for a range of values…", self._on_xy_plot_triggered,
+            QKeySequence("Ctrl+4"),
+            "Sweep one design value and plot floor, achievable risk, ceiling, items needed and cost against it")
         view_menu.addSeparator()
         for index, name in enumerate(("Design", "Recommendations", "Compare")):
             add(view_menu, f"tab_{name.lower()}", f"&{name}", lambda _=False, i=index: self._tabs.setCurrentIndex(i),
@@ -787,6 +797,29 @@ class MainWindow(QMainWindow):
             self._protocol_dock = dock
         self._protocol_dock.show()
         self._protocol_dock.raise_()
+
+    def _xy_plot_panel(self) -> QDockWidget:
+        if self._xy_plot_dock is None:
+            from ui.xy_plot import XYPlotWidget
+
+            dock = QDockWidget("X–Y plot for a range of values", self)
+            dock.setObjectName("xy_plot_dock")
+            # A clicked point is an edit of the open design, on the editor's undo stack.
+            dock.setWidget(XYPlotWidget(self._state, self._editor_stack, self._store, dock))
+            self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
+            # Floating, the panel gets room of its own; the window's shortcuts (Ctrl+Z) still reach it.
+            dock.setFloating(True)
+            frame = self.frameGeometry()
+            dock.resize(min(1200, max(900, frame.width() - 80)), min(820, max(640, frame.height() - 60)))
+            dock.move(frame.x() + 40, frame.y() + 30)
+            self._xy_plot_dock = dock
+        return self._xy_plot_dock
+
+    def _on_xy_plot_triggered(self) -> None:
+        dock = self._xy_plot_panel()
+        dock.show()
+        dock.raise_()
+        dock.activateWindow()
 
     def _on_pilot_triggered(self) -> None:
         from ui.pilot_wizard import PilotWizard

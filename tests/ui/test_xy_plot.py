@@ -1,0 +1,205 @@
+"""The X–Y plot panel in the main window: every control is reachable, the range is typed with
+real keys, a sweep fills the plot and the table with what advisor.sweep computes, the exports
+hold the table's data, a click on a point edits the design (Ctrl+Z undoes it), and saved
+scenarios overlay as curves of their own."""
+
+from __future__ import annotations
+
+import csv
+import io
+import xml.etree.ElementTree as ElementTree
+
+import pytest
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QApplication
+
+from advisor.sweep import sweep
+from ui.main_window import MainWindow
+from ui.xy_plot import cell_text
+
+
+@pytest.fixture
+def window(qtbot, store):
+    window = MainWindow(store, recover_drafts=False)
+    qtbot.addWidget(window)
+    window.resize(1280, 800)
+    window.show()
+    qtbot.waitExposed(window)
+    qtbot.keyClick(window, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: window.xy_plot.isVisible(), timeout=5000)
+    panel_window = window.xy_plot.window()
+    panel_window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is panel_window, timeout=5000)
+    return window
+
+
+def _type(qtbot, widget, text: str) -> None:
+    widget.setFocus()
+    qtbot.keyClick(widget, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(widget, text)
+
+
+def _choose_x(qtbot, panel, key: str) -> None:
+    """Choose x with the keyboard: focus the combo, step with the arrows until it shows ``key``."""
+    combo = panel._x_combo
+    combo.setFocus()
+    qtbot.keyClick(combo, Qt.Key.Key_Home)
+    for _ in range(combo.count()):
+        if combo.currentData() == key:
+            return
+        qtbot.keyClick(combo, Qt.Key.Key_Down)
+    assert combo.currentData() == key
+
+
+def _run(qtbot, panel):
+    with qtbot.waitSignal(panel.sweep_finished, timeout=120_000) as blocker:
+        qtbot.keyClick(panel._run_button, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    return blocker.args[0]
+
+
+def _sweep_raters(qtbot, panel, start="1", stop="6", points="6"):
+    _choose_x(qtbot, panel, "raters")
+    _type(qtbot, panel._start_edit, start)
+    _type(qtbot, panel._stop_edit, stop)
+    _type(qtbot, panel._points_spin.lineEdit(), points)
+    return _run(qtbot, panel)
+
+
+def _table(panel) -> list[list]:
+    model = panel.table.model()
+    return [[model.index(r, c).data(Qt.ItemDataRole.UserRole) for c in range(model.columnCount())]
+            for r in range(model.rowCount())]
+
+
+def test_every_input_is_where_it_is_drawn_and_has_a_tooltip(window):
+    panel = window.xy_plot
+    inputs = panel.inputs()
+    assert len(inputs) >= 18
+    for widget in inputs:
+        assert widget.isVisible(), type(widget).__name__
+        assert widget.toolTip(), f"{type(widget).__name__} {getattr(widget, 'text', lambda: '')()!r} has no tooltip"
+        assert widget.focusPolicy() & Qt.FocusPolicy.TabFocus
+        hit = QApplication.widgetAt(widget.mapToGlobal(widget.rect().center()))
+        assert hit is widget or widget.isAncestorOf(hit), (type(widget).__name__, type(hit).__name__)
+
+
+def test_typed_range_runs_a_sweep_whose_table_is_advisor_sweep(qtbot, window):
+    panel = window.xy_plot
+    outcome = _sweep_raters(qtbot, panel, "2", "7", "6")
+    assert not outcome.problems and not outcome.cancelled
+    label, result = panel.results[0]
+    assert result.xs == (2, 3, 4, 5, 6, 7)
+    expected = sweep(window.state.scenario, "raters", 2, 7, points=6, y=["floor", "achievable"])
+    assert result.values == expected.values and result.verdicts == expected.verdicts
+    rows = _table(panel)
+    assert len(rows) == 6
+    for row, want in zip(rows, expected.rows()):
+        assert row == [want["scenario"], want["raters"], want["floor"], want["achievable"], want["verdict"]]
+    assert label == f"{want['scenario']} (open design)"
+    model = panel.table.model()
+    assert model.index(0, 2).data() == cell_text("floor", expected.column("floor")[0])
+    # Both curves drawn on the risk plot, with the data of the sweep; the axes follow it.
+    floor = panel.curve(0, "floor")
+    assert list(floor.getData()[0]) == [2.0, 3.0, 4.0, 5.0, 6.0, 7.0]
+    assert list(floor.getData()[1]) == list(expected.column("floor"))
+    low, high = panel.plot("risk").getViewBox().viewRange()[0]
+    assert low <= 2 and high >= 7 and high < 8
+
+
+def test_a_bad_range_is_refused_in_the_panel(qtbot, window):
+    panel = window.xy_plot
+    _choose_x(qtbot, panel, "raters")
+    _type(qtbot, panel._start_edit, "0")
+    assert panel.run() is None
+    assert "raters per item r must be a whole number from 1 to 100, got 0" in panel._message.text()
+    assert panel.results == []
+
+
+def test_csv_png_and_svg_exports_hold_the_table(qtbot, window, tmp_path):
+    panel = window.xy_plot
+    _sweep_raters(qtbot, panel)
+    panel.export_csv(str(tmp_path / "sweep.csv"))
+    rows = list(csv.reader(io.StringIO((tmp_path / "sweep.csv").read_text(encoding="utf-8"))))
+    table = _table(panel)
+    assert rows[0] == ["scenario", "raters", "floor", "achievable", "verdict"]
+    assert len(rows) - 1 == len(table)
+    model = panel.table.model()
+    for r, (row, cells) in enumerate(zip(rows[1:], table)):
+        assert row[0] == cells[0] and int(row[1]) == cells[1] and row[4] == cells[4]
+        assert float(row[2]) == cells[2] and float(row[3]) == cells[3]
+        assert model.index(r, 2).data() == cell_text("floor", float(row[2]))
+    panel.export_png(str(tmp_path / "sweep.png"))
+    data = (tmp_path / "sweep.png").read_bytes()
+    assert data.startswith(b"\x89PNG\r\n\x1a\n")
+    image = QImage(str(tmp_path / "sweep.png"))
+    assert image.width() == 1600 and image.height() > 100
+    panel.export_svg(str(tmp_path / "sweep.svg"))
+    root = ElementTree.fromstring((tmp_path / "sweep.svg").read_bytes())
+    assert root.tag.endswith("svg")
+    assert len([e for e in root.iter() if e.tag.endswith(("path", "polyline"))]) > 5
+    # The app's output checks apply: never over the database.
+    with pytest.raises(OSError, match="refusing to write there"):
+        panel.export_csv(str(window.store.database_path))
+
+
+def test_clicking_a_point_sets_it_in_the_design_and_ctrl_z_undoes_it(qtbot, window):
+    panel = window.xy_plot
+    _sweep_raters(qtbot, panel, "1", "8", "8")
+    before = window.state.scenario
+    target = 6 if before.raters.per_item != 6 else 5
+    plot = panel.plot("risk")
+    result = panel.results[0][1]
+    value = result.column("floor")[result.xs.index(target)]
+    view = panel.layout_widget
+    scene_point = plot.getViewBox().mapViewToScene(QPointF(target, value))
+    pos = view.mapFromScene(scene_point)
+    # The hover: the scene's mouse-move signal at the data point (the offscreen platform moves its
+    # cursor over the window beneath a floating panel, so a synthetic move would not reach it).
+    view.scene().sigMouseMoved.emit(scene_point)
+    qtbot.waitUntil(lambda: f"raters per item r = {target}" in panel._readout.text(), timeout=3000)
+    assert all(label in panel._readout.text() for label, _ in panel.results)
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=pos)
+    qtbot.waitUntil(lambda: window.state.scenario.raters.per_item == target, timeout=3000)
+    assert window.state.scenario == before.with_changes({"raters.per_item": target})
+    assert window.undo_stack.count() == 1
+    panel.table.setFocus()
+    qtbot.keyClick(panel.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert window.state.scenario == before
+
+
+def test_two_saved_scenarios_overlay_as_two_more_curves(qtbot, window, store):
+    panel = window.xy_plot
+    chosen = [s for s in store.list(order_by="name", descending=False) if s.id != window.state.stored_id][:2]
+    panel.set_checked([s.id for s in chosen])
+    _sweep_raters(qtbot, panel, "1", "5", "5")
+    labels = [label for label, _ in panel.results]
+    assert labels[1:] == [s.name for s in chosen]
+    assert panel.curve_count("floor") == 3 and panel.curve_count("achievable") == 3
+    for index, summary in enumerate(chosen, start=1):
+        expected = sweep(store.get(summary.id).scenario, "raters", 1, 5, points=5, y=["floor"])
+        assert list(panel.curve(index, "floor").getData()[1]) == list(expected.column("floor"))
+    assert len(_table(panel)) == 15
+    panel.set_checked([])
+    _run(qtbot, panel)
+    assert panel.curve_count("floor") == 1
+
+
+def test_k_of_a_question_and_cancel(qtbot, window):
+    panel = window.xy_plot
+    _choose_x(qtbot, panel, "k")
+    assert panel._question_combo.isEnabled()
+    outcome = _run(qtbot, panel)
+    assert outcome.results and all(isinstance(x, int) for x in panel.results[0][1].xs)
+    _choose_x(qtbot, panel, "seconds")
+    assert not panel._question_combo.isEnabled()
+    _type(qtbot, panel._points_spin.lineEdit(), "2000")
+    with qtbot.waitSignal(panel.sweep_finished, timeout=120_000) as blocker:
+        handle = panel.run()
+        panel._cancel_button.click()
+    assert handle.is_cancelled
+    cancelled = blocker.args[0]
+    assert cancelled.cancelled and sum(len(r.xs) for _, r in cancelled.results) < 2000
+    assert "Cancelled" in panel._message.text()
+    qtbot.waitUntil(lambda: panel._run_button.isEnabled(), timeout=5000)
+
