@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields, replace
 from functools import lru_cache
 from typing import Any
 
@@ -70,7 +70,7 @@ EVALUATE_WORK_BUDGET = 0.6e9
 (:class:`models.capacity.WorkMeter`; about 0.5 s on a 2-core machine). It is divided among the
 question computations a scenario needs before any is done, so the result depends on the scenario
 alone (never on caches, the machine or whether curves are drawn); see ``docs/performance.md``."""
-CURVES_WORK_BUDGET = 0.8e9
+CURVES_WORK_BUDGET = 1.0e9
 """Work the curves over raters and seconds may spend, divided among their points the same way."""
 CHANNEL_WORK_SHARE = 0.5
 """Share of :data:`EVALUATE_WORK_BUDGET` for capacities (the rest decodes the panels)."""
@@ -163,6 +163,8 @@ class Curve:
     learning_converse: tuple[float, ...] = ()
     learning_estimate: tuple[float, ...] = ()
     learning_achievable: tuple[float, ...] = ()
+    budget_limited: bool = False
+    """True when :data:`CURVES_WORK_BUDGET` thinned the grid or capped the work at its points."""
 
 
 @dataclass(frozen=True)
@@ -895,9 +897,9 @@ def _curves(scenario: Scenario, shares: Sequence[float], capacity_upper: float, 
         scenario.target.separation * choice.error
         for choice in codebook_errors([list(d.dimensions) for d in decodings], scenario.context_weights, log2_grid)
     ]
-    curves["log2_m"] = _curve("log2_m", "target complexity log2 M (bits)", log2_grid,
-                              [capacity_upper] * len(log2_grid), scenario, log2_m, False, log2_achievable,
-                              log2_ms=list(log2_grid))
+    curves["log2_m"] = replace(_curve("log2_m", "target complexity log2 M (bits)", log2_grid,
+                                      [capacity_upper] * len(log2_grid), scenario, log2_m, False, log2_achievable,
+                                      log2_ms=list(log2_grid)), budget_limited=len(log2_grid) < 61)
     r = raters.per_item
     t = campaign.seconds_per_item
     full_raters = list(range(1, max(2 * r, 10) + 1))
@@ -924,8 +926,9 @@ def _curves(scenario: Scenario, shares: Sequence[float], capacity_upper: float, 
         channels = _channels(scenario, shares, design)
         rater_caps.append(_mean_capacity(scenario, channels, upper=True, raters=k, ratio=ratio))
         rater_achievable.append(_achievable_at(scenario, channels, k, ratio))
-    curves["raters"] = _curve("raters", "raters per item r", rater_grid, rater_caps, scenario, r, False,
-                              rater_achievable)
+    thinned = kept < wanted or ratio < 1.0
+    curves["raters"] = replace(_curve("raters", "raters per item r", rater_grid, rater_caps, scenario, r, False,
+                                      rater_achievable), budget_limited=thinned)
     seconds_caps, seconds_achievable = [], []
     for value in seconds_grid:
         if value == t:
@@ -936,8 +939,8 @@ def _curves(scenario: Scenario, shares: Sequence[float], capacity_upper: float, 
         channels = _channels(scenario, shares, design)
         seconds_caps.append(_mean_capacity(scenario, channels, upper=True, ratio=ratio))
         seconds_achievable.append(_achievable_at(scenario, channels, r, ratio))
-    curves["seconds"] = _curve("seconds", "seconds per item T", seconds_grid, seconds_caps, scenario, t, True,
-                               seconds_achievable)
+    curves["seconds"] = replace(_curve("seconds", "seconds per item T", seconds_grid, seconds_caps, scenario, t,
+                                       True, seconds_achievable), budget_limited=thinned)
     return curves
 
 

@@ -38,7 +38,7 @@ import numpy as np
 from .errors import InvalidArgumentError, check_integer, check_real
 from .info import as_distribution, as_kernel
 from .capacity import charge_work
-from .panel import _count_kernel
+from .panel import KERNEL_BUILD_PASSES, _count_kernel
 
 __all__ = [
     "RHO_GRID",
@@ -92,10 +92,10 @@ _MINIMAL_LEVEL = len(_STRIDES)
 #: (models.capacity.WorkMeter: about 1 ns each; such a pass with its masks takes 4-10 ns an entry
 #: on kernels of 10^4 to 10^6 entries).
 TRANSCENDENTAL_PASS = 8
-#: Work per kernel entry of a decoding beyond the subset search: the histogram kernel's
-#: exponential (1 transcendental pass), the MAP accuracy (3) and the information moments at the
-#: prior and at the uniform law (4 transcendental passes each, measured).
-_DECODING_PASSES = 9 * TRANSCENDENTAL_PASS + 3
+#: Work per kernel entry of a decoding beyond the subset search and the histogram kernel's
+#: construction: the MAP accuracy (3) and the information moments at the prior and at the uniform
+#: law (4 transcendental passes each, measured).
+_DECODING_PASSES = 8 * TRANSCENDENTAL_PASS + 3
 #: Work per kernel entry and Gallager point (a power, a mask and a sum).
 _GALLAGER_PASSES = 6
 #: Work charged per candidate the lazy greedy search re-evaluates (its Python overhead, about 9 us,
@@ -497,21 +497,27 @@ def decode_kernel(
 def decoding_work(inputs: int, outcomes: int, *, symmetric: bool, coding_terms: bool, level: int = 0) -> float:
     """Estimated kernel entry visits of decoding one ``inputs`` x ``outcomes`` panel (>= 1 each) at
     an economy level (0 exact, 1 or 2: see :data:`_STRIDES`)."""
+    build = 0.0 if outcomes == inputs else float(KERNEL_BUILD_PASSES)
     if level == _MINIMAL_LEVEL:
-        return float(inputs) * outcomes * (3.0 + TRANSCENDENTAL_PASS)
+        return float(inputs) * outcomes * (3.0 + TRANSCENDENTAL_PASS + build)
     rho_stride = _STRIDES[level]
     if symmetric or (level >= 2 and inputs > LAZY_GREEDY_INPUTS):
         subset = float(TRANSCENDENTAL_PASS)
     elif inputs > LAZY_GREEDY_INPUTS:
         subset = 1.0 + _LAZY_POPS_PER_PICK * max(1.0, _LAZY_POP_ENTRIES / outcomes)
     else:
-        # The greedy search reads (inputs + 1) / 2 rows per input on average, 3 visits each.
+        # The greedy search reads (inputs + 1) / 2 rows per input on average, 3 visits each; the
+        # exhaustive search of the sizes with few subsets reads C(k, j) j rows for size j.
         subset = 3.0 * (inputs + 1) / 2.0
+        for size in range(2, inputs + 1):
+            subsets = math.comb(inputs, size)
+            if subsets <= EXHAUSTIVE_SUBSETS and subsets * size * outcomes <= EXHAUSTIVE_WORK:
+                subset += 3.0 * subsets * size / inputs
     points = len(range(rho_stride - 1, RHO_GRID.shape[0], rho_stride)) + 1 if rho_stride > 1 else RHO_GRID.shape[0]
     gallager = _GALLAGER_PASSES * points if coding_terms else 0.0
     # Without the coding terms the information moments are computed once (at the prior), not twice.
     passes = _DECODING_PASSES if coding_terms else _DECODING_PASSES - 4 * TRANSCENDENTAL_PASS
-    return float(inputs) * outcomes * (passes + subset + gallager)
+    return float(inputs) * outcomes * (passes + subset + gallager + build)
 
 
 def _budget_panel(raters: int, inputs: int, answers: int, max_outcomes: int, max_work: float, symmetric: bool,
