@@ -339,7 +339,14 @@ def sweeps_to_csv(results: Sequence[SweepResult]) -> str:
 
 
 # ------------------------------------------------------------------- the grid
-def _check_variable(scenario: Scenario, x: str, question_index: int | None) -> SweepVariable:
+def sweep_variable(scenario: Scenario, x: str, question_index: int | None = None) -> SweepVariable:
+    """The variable ``x`` of ``scenario`` (for ``k``: with the question's own range of k).
+
+    Raises
+    ------
+    SweepRangeError
+        For an unknown x, a missing or bad question index, or a question without a range of k.
+    """
     if x not in X_VARIABLES:
         raise SweepRangeError(f"x must be one of {', '.join(X_VARIABLES)}, got {x!r}")
     variable = X_VARIABLES[x]
@@ -475,7 +482,7 @@ def sweep_scenarios(scenario: Scenario, x: str, grid: Sequence[float | int], *,
         When any value is outside the variable's range or makes an invalid
         scenario; the message names the value and the reason.
     """
-    variable = _check_variable(scenario, x, question_index)
+    variable = sweep_variable(scenario, x, question_index)
     for value in grid:
         if not variable.allows(float(value)):
             raise SweepRangeError(f"{variable.label} must be {variable.range_text()}, got {value:g}")
@@ -492,7 +499,7 @@ def sweep_scenarios(scenario: Scenario, x: str, grid: Sequence[float | int], *,
 
 def current_value(scenario: Scenario, x: str, question_index: int | None = None) -> float | int:
     """The scenario's own value of ``x`` (a budget: the cost of its campaign)."""
-    variable = _check_variable(scenario, x, question_index)
+    variable = sweep_variable(scenario, x, question_index)
     if x == "budget":
         return campaign_cost(scenario)[0]
     return get_path(scenario.to_dict(), variable.path)
@@ -541,7 +548,7 @@ def sweep(scenario: Scenario, x: str, start: float, stop: float, *, points: int 
     unknown = [name for name in y if name not in Y_VARIABLES]
     if unknown or not y:
         raise SweepRangeError(f"y must be one or more of {', '.join(Y_VARIABLES)}, got {', '.join(map(repr, y)) or 'none'}")
-    variable = _check_variable(scenario, x, question_index)
+    variable = sweep_variable(scenario, x, question_index)
     grid = sweep_grid(x, start, stop, points=points, step=step, log=log, variable=variable)
     variable, scenarios = sweep_scenarios(scenario, x, grid, question_index=question_index)
     columns = _columns(y)
