@@ -810,8 +810,10 @@ class MainWindow(QMainWindow):
             # Floating, the panel gets room of its own; the window's shortcuts (Ctrl+Z) still reach it.
             dock.setFloating(True)
             frame = self.frameGeometry()
-            dock.resize(min(1200, max(900, frame.width() - 80)), min(820, max(640, frame.height() - 60)))
-            dock.move(frame.x() + 40, frame.y() + 30)
+            screen = (self.screen() or QApplication.primaryScreen()).availableGeometry()
+            dock.resize(min(1200, screen.width() - 60, max(900, frame.width() - 80)),
+                        min(860, screen.height() - 60, max(640, frame.height() - 60)))
+            dock.move(max(screen.x(), frame.x() + 40), max(screen.y(), frame.y() + 30))
             self._xy_plot_dock = dock
         return self._xy_plot_dock
 

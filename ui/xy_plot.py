@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFileDialog,
+    QFrame,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -46,6 +47,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QSplitter,
     QTableView,
@@ -75,7 +77,7 @@ from advisor.sweep import (
     sweeps_to_csv,
 )
 from ui.bindings import connect_to_widget
-from ui.plots import TARGET_COLOUR, series_colour, style_plot
+from ui.plots import TARGET_COLOUR, log_ticks, series_colour, style_plot
 from ui.undo import ScenarioEditCommand
 from ui.workers import WorkerHandle, run_in_pool
 
@@ -112,7 +114,11 @@ PLOT_GROUPS = (("risk", "risk", RISK_OUTPUTS),
 """The plots: risks in [0, 1], item counts, money. Each is shown when one of its outputs is chosen."""
 PLOT_GROUPS_OF = {group: columns for group, _, columns in PLOT_GROUPS}
 LEGEND_CHARS = 40
-"""Scenario names in a plot's legend are shortened to this (the table and the readout have them whole)."""
+"""Scenario names in the key are shortened to this (the table and the readout have them whole)."""
+PLOT_HEIGHT_PX = 170
+"""Height each shown plot gets when a sweep is shown (the table takes the rest)."""
+TABLE_NAME_CHARS = 26
+"""Scenario names in the table are shortened to this (the tooltip and the CSV have them whole)."""
 STYLE_GLYPHS = {Qt.PenStyle.SolidLine: "━━", Qt.PenStyle.DashLine: "╌╌", Qt.PenStyle.DashDotLine: "━·",
                 Qt.PenStyle.DotLine: "┈┈"}
 
@@ -493,9 +499,11 @@ class XYPlotWidget(QWidget):
                     label = QLabel(text)
                     label.setBuddy(widget)
                     layout.addWidget(label)
+                    layout.addSpacing(2)
                 layout.addWidget(widget, 1 if isinstance(widget, QComboBox) else 0)
                 layout.addSpacing(6)
             layout.addStretch(0 if layout is x_row else 1)
+        y_row.insertSpacing(0, 4)
         y_row.insertWidget(0, QLabel("y"))
         for row, layout in enumerate((x_row, range_row, y_row)):
             controls.addLayout(layout, row, 0)
@@ -551,7 +559,8 @@ class XYPlotWidget(QWidget):
             plot = pg.PlotItem()
             style_plot(plot, title="", x_label="", y_label=y_label)
             plot.setMouseEnabled(x=True, y=True)
-            plot.addLegend(offset=(-10, 10), labelTextSize="8pt").setBrush(pg.mkBrush(255, 255, 255, 210))
+            # No in-plot legend: in short plots it covers the curves; the key below says it all.
+            plot.hideButtons()
             line = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen("#90a4ae", width=1))
             line.hide()
             plot.addItem(line, ignoreBounds=True)
@@ -568,11 +577,12 @@ class XYPlotWidget(QWidget):
         self._layout.scene().sigMouseMoved.connect(self._on_scene_mouse_moved)
         self._layout.scene().sigMouseClicked.connect(self._on_scene_mouse_clicked)
         self._readout = QLabel("")
-        self._readout.setStyleSheet("color: #263238; font-family: monospace;")
         self._readout.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self._readout.setWordWrap(True)
+        self._readout.setStyleSheet("color: #263238;")
         self._style_key = QLabel("")
         self._style_key.setStyleSheet("color: #333333;")
+        self._style_key.setWordWrap(True)
         self._crossings = QLabel("")
         self._crossings.setWordWrap(True)
         self._crossings.setStyleSheet("color: #1b5e20;")
@@ -592,6 +602,8 @@ class XYPlotWidget(QWidget):
         self._analysis_combo = QComboBox()
         for name, title in ANALYSIS_TITLES.items():
             self._analysis_combo.addItem(title, name)
+        self._analysis_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self._analysis_combo.setMinimumContentsLength(18)
         self._analysis_combo.setToolTip("The analyses as G*Power names them, for the open design")
         self._analysis_button = QPushButton("Compute")
         self._analysis_button.setToolTip("Run the chosen analysis on the open design (in the background)")
@@ -612,21 +624,41 @@ class XYPlotWidget(QWidget):
         plot_layout.setContentsMargins(0, 0, 0, 0)
         plot_layout.addWidget(self._layout, 1)
         plot_layout.addWidget(self._style_key)
-        plot_layout.addWidget(self._readout)
-        plot_layout.addWidget(self._crossings)
-        table_side = QWidget()
-        table_layout = QVBoxLayout(table_side)
-        table_layout.setContentsMargins(0, 0, 0, 0)
-        table_layout.addWidget(self._table, 1)
-        table_layout.addLayout(analysis_row)
-        table_layout.addWidget(self._analysis_text)
+        # Below the plot: the table on the left; the hover readout, the crossings and the
+        # analyses on the right, where long scenario names have room.
+        notes = QWidget()
+        notes_layout = QVBoxLayout(notes)
+        notes_layout.setContentsMargins(0, 0, 0, 0)
+        notes_layout.addWidget(self._readout)
+        notes_layout.addWidget(self._crossings)
+        notes_layout.addStretch(1)
+        notes_scroll = QScrollArea()
+        notes_scroll.setWidgetResizable(True)
+        notes_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        notes_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        notes_scroll.setWidget(notes)
+        notes_scroll.setMinimumWidth(280)
+        notes_side = QWidget()
+        notes_side_layout = QVBoxLayout(notes_side)
+        notes_side_layout.setContentsMargins(0, 0, 0, 0)
+        notes_side_layout.addWidget(notes_scroll, 1)
+        notes_side_layout.addLayout(analysis_row)
+        notes_side_layout.addWidget(self._analysis_text)
+        below = QSplitter(Qt.Orientation.Horizontal)
+        below.addWidget(self._table)
+        below.addWidget(notes_side)
+        below.setStretchFactor(0, 3)
+        below.setStretchFactor(1, 2)
+        below.setChildrenCollapsible(False)
+        below.setSizes([680, 480])
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(plot_side)
-        splitter.addWidget(table_side)
+        splitter.addWidget(below)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
         splitter.setChildrenCollapsible(False)
         splitter.setSizes([360, 240])
+        self._splitter = splitter
 
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -689,8 +721,6 @@ class XYPlotWidget(QWidget):
         for item in self._items.values():
             item.setVisible(False)
             item.setData([], [])
-        for plot in self._plots.values():
-            plot.legend.clear()
         self._layout.clear()
         if not self._results:
             self._update_table()
@@ -705,7 +735,7 @@ class XYPlotWidget(QWidget):
             plot.setLogMode(x=bool(log_x), y=False)
             plot.setLabel("bottom", first.x_label if row == len(shown) - 1 else "", color="#333333",
                           **{"font-size": "10pt"})
-            plot.getAxis("bottom").setStyle(showValues=True)
+            plot.getAxis("bottom").setTicks([log_ticks(min(first.xs), max(first.xs)), []] if log_x else None)
             if row:
                 plot.setXLink(self._plots[shown[0]])
         for index, (label, result) in enumerate(self._results):
@@ -727,13 +757,17 @@ class XYPlotWidget(QWidget):
                 pairs = [(float(x), float(v)) for x, v in zip(result.xs, result.column(column)) if v is not None]
                 item.setData([p[0] for p in pairs], [p[1] for p in pairs])
                 item.setVisible(True)
-                if column == next(c for c in result.columns if c in PLOT_GROUPS_OF[group]):
-                    plot.legend.addItem(item, textwrap.shorten(label, LEGEND_CHARS, placeholder="…"))
         for group in shown:
             # The axes follow the data now (not at the next paint), and keep following it.
             self._plots[group].getViewBox().autoRange(padding=0.04)
             self._plots[group].enableAutoRange()
-        self._style_key.setText(style_key(first.columns))
+        swatches = "&nbsp;&nbsp;&nbsp;".join(
+            f"<span style='color:{series_colour(i)}; font-weight:700'>■</span>&nbsp;"
+            f"{html.escape(textwrap.shorten(label, LEGEND_CHARS, placeholder='…'))}"
+            for i, (label, _) in enumerate(self._results))
+        self._style_key.setText(f"{swatches}<br>{style_key(first.columns)}")
+        self._splitter.setSizes([PLOT_HEIGHT_PX * len(shown) + 90, max(160, sum(self._splitter.sizes())
+                                                                        - PLOT_HEIGHT_PX * len(shown) - 90)])
         self._update_table()
         self._update_crossings()
         for button in (self._csv_button, self._png_button, self._svg_button):
@@ -753,7 +787,7 @@ class XYPlotWidget(QWidget):
                 for key in keys:
                     value = row[key]
                     text = cell_text(key, value)
-                    item = QStandardItem(textwrap.shorten(text, LEGEND_CHARS, placeholder="…")
+                    item = QStandardItem(textwrap.shorten(text, TABLE_NAME_CHARS, placeholder="…")
                                          if key == "scenario" else text)
                     item.setData(value, Qt.ItemDataRole.UserRole)
                     item.setToolTip(text)
@@ -870,13 +904,25 @@ class XYPlotWidget(QWidget):
     def _on_scene_mouse_moved(self, scene_pos) -> None:
         hovered = self._hovered(scene_pos)
         if hovered is None:
-            for line in self._cursor_lines.values():
+            for line in (*self._cursor_lines.values(), self._cursor_level):
                 line.hide()
             return
         group, index = hovered
         for name, line in self._cursor_lines.items():
             line.setPos(self._view_position(name, index))
             line.show()
+        # The horizontal hair marks the open design's first output of the plot under the mouse.
+        first = self._results[0][1]
+        column = next((c for c in first.columns if c in PLOT_GROUPS_OF[group]), None)
+        level = None if column is None else first.column(column)[index]
+        plot = self._plots[group]
+        if self._cursor_level.getViewBox() is not plot.getViewBox():
+            if self._cursor_level.getViewBox() is not None:
+                self._cursor_level.getViewBox().removeItem(self._cursor_level)
+            plot.addItem(self._cursor_level, ignoreBounds=True)
+        self._cursor_level.setVisible(level is not None)
+        if level is not None:
+            self._cursor_level.setPos(float(level))
         self._readout.setText(self.readout(index))
 
     def _on_scene_mouse_clicked(self, event) -> None:
