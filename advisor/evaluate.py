@@ -38,6 +38,7 @@ from models.channel import (
     CHANNEL_OVERHEAD_ENTRIES,
     QuestionChannel,
     channel_work_estimate,
+    kernel_rows,
     panel_outcomes,
     question_channel,
     question_decoding,
@@ -288,17 +289,10 @@ def _channel_estimate(kind: str, k: int, raters: int, typical: bool = True) -> f
                                  typical=typical)
 
 
-def _alphabet(kind: str, k: int) -> int:
-    """Rows of a question's finite kernel (0 without one)."""
-    if kind == "free_text" or (kind == "ranking" and k > 6):
-        return 0
-    return math.factorial(k) if kind == "ranking" else 2 if kind == "multi_select" else k
-
-
 @lru_cache(maxsize=4096)
 def _decoding_estimate(kind: str, k: int, raters: int, coding_terms: bool) -> float:
     """Work (entry visits) of one question's exact decoding (:func:`models.decoding.decoding_work`)."""
-    inputs = _alphabet(kind, k)
+    inputs = kernel_rows(kind, k)
     if inputs == 0:
         return float(CHANNEL_OVERHEAD_ENTRIES)
     symmetric = kind in ("binary", "categorical", "multi_select")
@@ -358,7 +352,7 @@ def _curve_ratio(scenario: Scenario, rater_points: Sequence[int], seconds_points
     for r in rater_points:
         for index, q in enumerate(scenario.questions):
             kind, k = q.format.kind, q.format.k or 2
-            inputs = _alphabet(kind, k)
+            inputs = kernel_rows(kind, k)
             channel_key = (0, index, min(panel_outcomes(inputs, r, PANEL_MAX_OUTCOMES), 1 << 62) if inputs else r)
             decoding_key = (1, index, panel_outcomes(inputs, r, DECODING_MAX_OUTCOMES) if inputs else r)
             if channel_key not in seen:
@@ -425,7 +419,8 @@ def _cached_channel(kind: str, k: int | None, max_chars: int | None, slip_rate: 
         max_chars=max_chars,
         bits_per_char=bits_per_char,
         chars_per_second=chars_per_second,
-        max_work=None if math.isinf(design.channel_ratio) else design.channel_ratio * _channel_estimate(kind, k or 2, design.raters, False),
+        max_work=(None if math.isinf(design.channel_ratio)
+                  else design.channel_ratio * _channel_estimate(kind, k or 2, design.raters, False)),
     )
 
 

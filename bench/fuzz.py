@@ -23,11 +23,21 @@ Counted: cases, exit 0, exit 2, other exits, tracebacks (an exception escaping
 ``main`` or "Traceback" on standard error), exit-2 runs whose error is not
 exactly one line, error lines over 1,000 characters (input echoed), accepted
 non-finite numbers (exit 0 on a file into whose numeric field a non-finite
-number was written), ``evaluate`` runs over 2 s, runs stopped at the timeout,
-and the slowest ``evaluate``. The evaluation time budget is the subject of
-other work: the bench reports those runs without failing on them.
+number was written), ``evaluate`` runs over 2 s (goal 0: the evaluation's work
+budget, ``docs/performance.md``), runs stopped at the timeout, and the slowest
+``evaluate``.
 
-Run with ``python bench/fuzz.py [--cases 2000] [--seed 0] [--timeout 60] [--keep DIR]``.
+``--slow-cases`` runs instead the designs known to be slow without the budget
+(the X-ray example with one question changed to pairwise(50), ordinal(50),
+categorical(50) or ranking(6); categorical(50) and ordinal(50) questions over
+50 contexts; 50 mixed questions over 50 contexts), each with and without
+curves, budgeted and then unbudgeted (every budget set to infinity), each run
+in a fresh process (cold caches), the unbudgeted one stopped after
+``--timeout`` seconds, and prints both times and their ratio, measured in the
+same run.
+
+Run with ``python bench/fuzz.py [--cases 2000] [--seed 0] [--timeout 60] [--keep DIR]``
+or ``python bench/fuzz.py --slow-cases [--timeout 120]``.
 The exit status is 1 when there was any traceback, malformed error or accepted
 non-finite number. ``tests/advisor/test_fuzz.py`` runs a few hundred cases.
 """
@@ -618,13 +628,107 @@ def report(tally: Tally, seconds: float, stream: Any = sys.stdout) -> None:
                 print(f"  {sample}", file=stream)
 
 
+# ------------------------------------------------------------------ slow designs
+def _xray() -> dict[str, Any]:
+    return json.loads((SCENARIOS / "medical_xray_binary.json").read_text())
+
+
+def _xray_with(fmt: dict[str, Any]) -> dict[str, Any]:
+    data = _xray()
+    data["questions"][0]["format"] = fmt
+    return data
+
+
+def _over_contexts(formats: list[dict[str, Any]], contexts: int = 50) -> dict[str, Any]:
+    data = _xray()
+    data["contexts"] = [{"name": f"c{i}", "weight": 1.0 + i, "difficulty": 0.2 + 0.17 * i, "reading_words": 3 * i}
+                        for i in range(contexts)]
+    data["questions"] = [{"name": f"q{i}", "format": fmt} for i, fmt in enumerate(formats)]
+    return data
+
+
+MIXED = [{"kind": "ordinal", "k": 50}, {"kind": "pairwise", "k": 50}, {"kind": "categorical", "k": 50},
+         {"kind": "ranking", "k": 6}, {"kind": "multi_select", "k": 30}, {"kind": "ranking", "k": 5},
+         {"kind": "ordinal", "k": 7}]
+
+SLOW_CASES: dict[str, Any] = {
+    "x-ray, pairwise(50)": lambda: _xray_with({"kind": "pairwise", "k": 50}),
+    "x-ray, ordinal(50)": lambda: _xray_with({"kind": "ordinal", "k": 50}),
+    "x-ray, categorical(50)": lambda: _xray_with({"kind": "categorical", "k": 50}),
+    "x-ray, ranking(6)": lambda: _xray_with({"kind": "ranking", "k": 6}),
+    "categorical(50) + ordinal(50), 50 contexts": lambda: _over_contexts(
+        [{"kind": "categorical", "k": 50}, {"kind": "ordinal", "k": 50}]),
+    "50 mixed questions, 50 contexts": lambda: _over_contexts([MIXED[i % len(MIXED)] for i in range(50)]),
+}
+
+_TIMED_EVALUATE = """
+import json, math, sys, time
+sys.path.insert(0, sys.argv[1])
+import advisor.evaluate as evaluation
+from advisor.scenario import Scenario
+scenario = Scenario.model_validate(json.loads(sys.argv[2]))
+if sys.argv[3] == "unbudgeted":
+    evaluation.EVALUATE_WORK_BUDGET = evaluation.CURVES_WORK_BUDGET = math.inf
+started = time.perf_counter()
+result = evaluation.evaluate(scenario, curves=sys.argv[4] == "curves")
+print(json.dumps({"seconds": time.perf_counter() - started, "floor": result.floor,
+                  "achievable": result.achievable, "limited": result.budget_limited}))
+"""
+
+
+def _timed(data: dict[str, Any], mode: str, curves: bool, timeout: float) -> dict[str, Any] | None:
+    """One evaluate in a fresh process (cold caches); None when it ran past ``timeout``."""
+    import subprocess
+
+    argv = [sys.executable, "-c", _TIMED_EVALUATE, str(ROOT), json.dumps(data), mode, "curves" if curves else "-"]
+    try:
+        finished = subprocess.run(argv, capture_output=True, text=True, timeout=timeout, check=True)
+    except subprocess.TimeoutExpired:
+        return None
+    return json.loads(finished.stdout.strip().splitlines()[-1])
+
+
+def slow_cases(timeout: float, stream: Any = sys.stdout) -> int:
+    """Time each slow design budgeted and unbudgeted; returns how many budgeted runs took over 2 s."""
+    print(f"slow designs, budgeted vs unbudgeted (fresh process each, unbudgeted stopped at {timeout:g} s)\n",
+          file=stream, flush=True)
+    print(f"{'design':44} {'curves':6} {'budgeted s':>10} {'unbudgeted s':>13} {'ratio':>7}  "
+          f"{'floor b / u':>17}  approx", file=stream, flush=True)
+    over = 0
+    for name, build in SLOW_CASES.items():
+        for curves in (False, True):
+            budgeted = _timed(build(), "budgeted", curves, timeout)
+            if budgeted is None:
+                print(f"{name:44} {'yes' if curves else 'no':6} budgeted run over {timeout:g} s", file=stream)
+                over += 1
+                continue
+            unbudgeted = _timed(build(), "unbudgeted", curves, timeout)
+            over += budgeted["seconds"] > SLOW_EVALUATE_SECONDS
+            if unbudgeted is None:
+                plain, ratio = f"> {timeout:g}", f"> {timeout / budgeted['seconds']:.0f}"
+                floors = f"{budgeted['floor']:.4f} / -"
+            else:
+                plain = f"{unbudgeted['seconds']:.2f}"
+                ratio = f"{unbudgeted['seconds'] / budgeted['seconds']:.1f}"
+                floors = f"{budgeted['floor']:.4f} / {unbudgeted['floor']:.4f}"
+            print(f"{name:44} {'yes' if curves else 'no':6} {budgeted['seconds']:10.2f} {plain:>13} {ratio:>7}  "
+                  f"{floors:>17}  {'yes' if budgeted['limited'] else 'no'}", file=stream, flush=True)
+    print(f"\nbudgeted runs over {SLOW_EVALUATE_SECONDS:g} s: {over}", file=stream)
+    return over
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--cases", type=int, default=2000, help="how many cases (default 2000)")
     parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds before a run is stopped (default 60)")
     parser.add_argument("--keep", type=Path, help="copy the input of every failing case into this folder")
+    parser.add_argument("--slow-cases", action="store_true",
+                        help="time the known slow designs budgeted and unbudgeted instead of fuzzing")
     args = parser.parse_args(argv)
+    if args.slow_cases:
+        slow_cases(args.timeout)
+        return 0
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="advisor-fuzz-") as folder:
         os.environ["ANNOTATION_ADVISOR_DATA_DIR"] = str(Path(folder) / "data")

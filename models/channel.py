@@ -32,6 +32,7 @@ __all__ = [
     "QuestionChannel",
     "budget_outcomes",
     "channel_work_estimate",
+    "kernel_rows",
     "panel_outcomes",
     "question_channel",
     "question_decoding",
@@ -71,8 +72,9 @@ TYPICAL_SMALL_PASSES = 40
 TYPICAL_SMALL_SINGLE_PASSES = 80
 
 
-def _kernel_rows(kind: str, k: int) -> int:
-    """Rows of a question's finite single-rater kernel (0 without one)."""
+def kernel_rows(kind: str, k: int) -> int:
+    """Rows of a question's finite single-rater kernel: k, n! for a ranking of n <= 6 items, 2 for
+    one decision of a multi-select, 0 without one (free text, longer rankings)."""
     if kind == "free_text" or (kind == "ranking" and k > MAX_KERNEL_ITEMS):
         return 0
     return math.factorial(k) if kind == "ranking" else 2 if kind == "multi_select" else k
@@ -96,7 +98,7 @@ def _panel_outcomes(answers: int, raters: int, max_outcomes: int) -> int:
 @lru_cache(maxsize=4096)
 def _work_parts(kind: str, k: int, raters: int, max_outcomes: int, typical: bool = False) -> tuple[float, float]:
     """Estimated work of each single-rater Blahut-Arimoto run and of the panel computation."""
-    rows = _kernel_rows(kind, k)
+    rows = kernel_rows(kind, k)
     if rows == 0:
         return 0.0, 0.0
     uniform = kind not in ("ordinal", "pairwise")

@@ -572,6 +572,12 @@ class ScenarioEditorWidget(QWidget):
         """The input widget of a scalar field (``"raters.per_item"``)."""
         return self._fields[path]
 
+    def field_paths(self) -> list[str]:
+        """Every scalar field's key, in the order of the form: dotted paths of
+        the scenario (``"raters.per_item"``) and the parts of a compound field
+        (``"target.log2_m:mode"``, ``"campaign.budget_cap:enabled"``)."""
+        return list(self._fields)
+
     def error_text(self, path: str) -> str:
         """The message shown next to a field or table (``"contexts"``,
         ``"questions"``), or ``""`` when it is valid."""
@@ -704,6 +710,9 @@ class ScenarioEditorWidget(QWidget):
             caption.setWordWrap(True)
         caption.setToolTip(help_.tooltip())
         widget.setToolTip(help_.tooltip())
+        # Screen readers and scripted checks find a field by its label and path.
+        widget.setAccessibleName(help_.label)
+        widget.setObjectName(path)
         grid.addWidget(caption, row, 0)
         if hint is None:
             hint = ", ".join(part for part in (help_.unit, help_.range_text) if part)
@@ -818,6 +827,7 @@ class ScenarioEditorWidget(QWidget):
         self._refreshers.append(refresh)
         self._add_row(grid, path, box, label=check)
         self._fields[f"{path}:enabled"] = check
+        check.setObjectName(f"{path}:enabled")
 
     def _build_identity(self) -> QGroupBox:
         box, grid = self._group("Scenario")
@@ -878,6 +888,11 @@ class ScenarioEditorWidget(QWidget):
         equivalent = _hint_label("")
         self._fields["target.log2_m:mode"] = mode
         self._fields["target.log2_m:count"] = count
+        for key, part, name in (("target.log2_m:mode", mode, "Target complexity unit"),
+                                ("target.log2_m:count", count, "Target complexity M"),
+                                ("target.log2_m:bits", bits, "Target complexity log₂ M")):
+            part.setObjectName(key)
+            part.setAccessibleName(name)
 
         def refresh(scenario: Scenario) -> None:
             log2_m = scenario.target.log2_m

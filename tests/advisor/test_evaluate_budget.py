@@ -103,7 +103,6 @@ def test_many_questions_over_many_contexts_water_fill_on_fewer_steps_within_the_
 
 
 def test_heavy_curves_keep_fewer_points_and_are_flagged():
-    scenario = xray_with({"kind": "ranking", "k": 6}).model_copy()
     data = json.loads(XRAY.read_text())
     data["questions"][0]["format"] = {"kind": "ranking", "k": 6}
     data["raters"]["per_item"] = 40
