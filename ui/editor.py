@@ -494,9 +494,17 @@ class _RowsTableView(QTableView):
         self.setFixedHeight(height + 2 * self.frameWidth() + scroll + 2)
 
     def resizeColumnsToContents(self) -> None:  # noqa: N802
+        model = self.model()
+        rows = model.rowCount()
+        # A column no row uses (the free-text columns of a table of Likert
+        # questions) is hidden: it only pushes the used ones behind a scroll
+        # bar. It shows again once a row's format uses it.
+        for column in range(model.columnCount()):
+            unused = rows > 0 and not any(model.applies(row, column) for row in range(rows))
+            self.setColumnHidden(column, unused)
         super().resizeColumnsToContents()
-        for column in range(self.model().columnCount()):
-            self.setColumnWidth(column, max(self.columnWidth(column), 64))
+        for column in range(model.columnCount()):
+            self.setColumnWidth(column, max(self.columnWidth(column), 56))
         # The name column takes what is left, so the table fills its box.
         self.horizontalHeader().setStretchLastSection(False)
 

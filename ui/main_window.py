@@ -330,8 +330,10 @@ class MainWindow(QMainWindow):
         self._design.setObjectName("design_splitter")
         self._design.addWidget(self._editor)
         self._design.addWidget(self._results)
-        self._design.setStretchFactor(0, 2)
-        self._design.setStretchFactor(1, 3)
+        # The form keeps its width when the window changes size (its tables'
+        # columns stay in view); the plots take or give the difference.
+        self._design.setStretchFactor(0, 0)
+        self._design.setStretchFactor(1, 1)
         self._design.setChildrenCollapsible(False)
 
         # The tabs behind Design are built when first shown: their plots and
@@ -470,6 +472,17 @@ class MainWindow(QMainWindow):
             self._tabs.setCurrentIndex(int(tab))
         settings.endGroup()
 
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        old, new = event.oldSize().width(), event.size().width()
+        if 0 < new < old and not self._library_dock.isFloating() and self._library_dock.isVisible():
+            # A narrower window takes from the library first, down to a fifth of
+            # the window (at least 240 px): the form's tables and the plots
+            # need the width more than the scenario names do.
+            fifth = max(240, new // 5)
+            if self._library_dock.width() > fifth:
+                self.resizeDocks([self._library_dock], [fifth], Qt.Orientation.Horizontal)
+
     def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
         super().showEvent(event)
         if self._splitter_states is not None:
@@ -490,9 +503,9 @@ class MainWindow(QMainWindow):
             if isinstance(value, QByteArray) and not value.isEmpty():
                 splitter.restoreState(value)
             elif key == "design_splitter":
-                # First run: a library of a fifth of the window (300 to 420 px), an
+                # First run: a library of a fifth of the window (240 to 420 px), an
                 # editor of 540 px, the rest for the results.
-                self.resizeDocks([self._library_dock], [max(300, min(420, self.width() // 5))],
+                self.resizeDocks([self._library_dock], [max(240, min(420, self.width() // 5))],
                                  Qt.Orientation.Horizontal)
                 splitter.setSizes([540, max(sum(splitter.sizes()) - 540, 600)])
 

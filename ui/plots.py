@@ -27,6 +27,8 @@ from PySide6.QtWidgets import QLabel, QWidget
 if TYPE_CHECKING:
     from advisor.evaluate import Curve
 
+PLOT_MIN_WIDTH = 220
+"""Narrowest a curve plot may be, px: two side by side beside the form on a 1280-px screen."""
 FLOOR_COLOUR = "#c62828"
 CEILING_COLOUR = "#1565c0"
 ACHIEVABLE_COLOUR = "#ef6c00"
@@ -39,7 +41,7 @@ SERIES_COLOURS = ("#1565c0", "#c62828", "#2e7d32", "#ef6c00", "#6a1b9a", "#00838
 
 CURVE_TITLES = {
     "items": "Risk vs labelled items m",
-    "log2_m": "Risk vs target complexity log₂ M",
+    "log2_m": "Risk vs target log₂ M",
     "raters": "Risk vs raters per item r",
     "seconds": "Risk vs seconds per item T",
 }
@@ -168,7 +170,7 @@ class RiskCurvePlotWidget(pg.PlotWidget):
         plot.addItem(self._current)
         plot.setYRange(0.0, 1.0, padding=0.02)
         plot.setLimits(yMin=-0.05, yMax=1.1)
-        self.setMinimumSize(260, 190)
+        self.setMinimumSize(PLOT_MIN_WIDTH, 190)
         self._curve: Curve | None = None
 
     @property
@@ -224,7 +226,7 @@ class CurveOverlayPlotWidget(pg.PlotWidget):
         self._pairs: list[tuple[pg.PlotDataItem, pg.PlotDataItem]] = []
         plot.setYRange(0.0, 1.0, padding=0.02)
         plot.setLimits(yMin=-0.05, yMax=1.1)
-        self.setMinimumSize(260, 190)
+        self.setMinimumSize(PLOT_MIN_WIDTH, 190)
 
     def series_count(self) -> int:
         """How many scenarios are drawn."""

@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
     QFormLayout,
+    QFrame,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -48,6 +49,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QSplitter,
     QTableWidget,
@@ -73,6 +75,10 @@ from ui.workers import WorkerHandle, run_in_pool
 DEBOUNCE_MS = 250
 """Quiet time after the last edit before recomputing, ms: the levers evaluate
 the scenario a dozen times, so a spin box held down must not start each one."""
+STACKED_LEVERS_HEIGHT = 640
+"""Height of the diagnosis and the levers (px) when the searches are below them."""
+STACKED_DIAGNOSIS_HEIGHT = 170
+"""Of which the diagnosis (px)."""
 LEVER_COLUMNS = ("#", "Lever", "Δachievable", "Δfloor", "Δitems", "Δcost", "per money", "Explanation")
 UNKNOWN_LABELS = {
     "raters": "raters per item",
@@ -393,8 +399,17 @@ class RecommendationsWidget(QWidget):
         splitter.setStretchFactor(1, 2)
         splitter.setSizes([900, 600])
         splitter.setChildrenCollapsible(False)
+        self._splitter, self._searches = splitter, right
+        # Too narrow for the levers' numbers beside the searches (a 1280-px
+        # screen with the library open), the searches go below the levers and
+        # the tab scrolls: a column hidden behind a scroll bar is easy to miss.
+        self._scroll = QScrollArea()
+        self._scroll.setWidgetResizable(True)
+        self._scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self._scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self._scroll.setWidget(splitter)
         layout = QVBoxLayout(self)
-        layout.addWidget(splitter)
+        layout.addWidget(self._scroll)
 
         state.changed.connect(self._on_state_changed)
         state.identity_changed.connect(self._on_state_identity_changed)
@@ -701,6 +716,42 @@ class RecommendationsWidget(QWidget):
             return
         self._start_recommendations()
         self._start_solve()
+
+    def stacked(self) -> bool:
+        """Whether the searches are below the levers (a narrow tab) rather than beside them."""
+        return self._splitter.orientation() == Qt.Orientation.Vertical
+
+    def _levers_width_needed(self) -> int:
+        """Width of the levers box that shows every number column and 160 px of the lever's title."""
+        header = self._levers_table.horizontalHeader()
+        lever, explanation = LEVER_COLUMNS.index("Lever"), LEVER_COLUMNS.index("Explanation")
+        numbers = sum(max(header.sectionSize(c), header.sectionSizeHint(c))
+                      for c in range(len(LEVER_COLUMNS)) if c not in (lever, explanation))
+        scroll_bar = self.style().pixelMetric(self.style().PixelMetric.PM_ScrollBarExtent)
+        return numbers + 160 + 60 + scroll_bar + 2 * self._levers_table.frameWidth() + 32
+
+    def _fit_orientation(self) -> None:
+        margins = self.layout().contentsMargins()
+        width = self.width() - margins.left() - margins.right()
+        beside = self._levers_width_needed() + self._searches.minimumSizeHint().width() + self._splitter.handleWidth()
+        wanted = Qt.Orientation.Horizontal if width >= beside else Qt.Orientation.Vertical
+        if self._splitter.orientation() != wanted:
+            self._splitter.setOrientation(wanted)
+            if wanted == Qt.Orientation.Vertical:
+                left = self._splitter.widget(0)
+                # Room for the diagnosis and about ten levers above the searches.
+                above = max(STACKED_LEVERS_HEIGHT, left.minimumSizeHint().height())
+                below = self._searches.sizeHint().height()
+                self._splitter.setMinimumHeight(above + below + self._splitter.handleWidth())
+                self._splitter.setSizes([above, below])
+                left.setSizes([STACKED_DIAGNOSIS_HEIGHT, above - STACKED_DIAGNOSIS_HEIGHT])
+            else:
+                self._splitter.setMinimumHeight(0)
+                self._splitter.setSizes([900, 600])
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self._fit_orientation()
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt override
         if self._stale:

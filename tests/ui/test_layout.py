@@ -4,7 +4,8 @@ hints on one line, whole scenario names in the library."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtWidgets import QMessageBox, QScrollArea
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox, QScrollArea, QTableView
 
 from advisor.scenario import example_scenarios
 from advisor.state import ScenarioState
@@ -75,3 +76,59 @@ def test_library_names_are_whole_in_a_narrow_dock(qtbot, qapp, store):
     library.resize(480, 700)
     qapp.processEvents()
     assert not view.isColumnHidden(1)
+
+
+def _columns_in_view(table) -> list[str]:
+    """Headers of the shown columns that end past the table's viewport."""
+    header = table.horizontalHeader()
+    model = table.model()
+    return [str(model.headerData(c, header.orientation())) for c in range(model.columnCount())
+            if not table.isColumnHidden(c) and header.sectionViewportPosition(c) + header.sectionSize(c)
+            > table.viewport().width() + 1]
+
+
+def test_a_1280_pixel_window_keeps_every_table_column_in_view(qtbot, qapp, window):
+    """Shrunk from full HD to 1280 × 800, the library gives way first; the
+    questions table shows every column its questions use, and the levers'
+    numbers are in view because the searches go below them."""
+    window.resize(1920, 1080)
+    qapp.processEvents()
+    window.resize(1280, 800)
+    qapp.processEvents()
+    qtbot.wait(50)
+    editor = window.editor
+    for table in editor.findChildren(QTableView):
+        assert _columns_in_view(table) == []
+    window.tabs.setCurrentIndex(1)
+    qapp.processEvents()
+    qtbot.wait(50)
+    recommendations = window.recommendations
+    assert recommendations.stacked()
+    assert _columns_in_view(recommendations._levers_table) == []
+    rows = recommendations._levers_table.verticalHeader().defaultSectionSize()
+    assert recommendations._levers_table.viewport().height() >= 8 * rows
+    window.resize(1920, 1080)
+    qapp.processEvents()
+    qtbot.wait(50)
+    assert not recommendations.stacked()
+    assert _columns_in_view(recommendations._levers_table) == []
+
+
+def test_the_questions_table_hides_columns_no_question_uses(qtbot, qapp):
+    scenario = next(s for s in example_scenarios() if all(q.format.kind == "ordinal" for q in s.questions))
+    editor = ScenarioEditorWidget(ScenarioState(scenario, stored_id=1, revision=1))
+    qtbot.addWidget(editor)
+    editor.resize(700, 900)
+    editor.show()
+    qtbot.waitExposed(editor)
+    table = next(t for t in editor.findChildren(QTableView) if t.model().columnCount() > 6)
+    model = table.model()
+    headers = {str(model.headerData(c, Qt.Orientation.Horizontal)).split("\n")[0]: c for c in range(model.columnCount())}
+    assert table.isColumnHidden(headers["Bits/char"]) and table.isColumnHidden(headers["Aspects"])
+    assert not table.isColumnHidden(headers["Span"]) and not table.isColumnHidden(headers["Slip rate"])
+    # A free-text question brings its columns back.
+    questions = [q.model_dump() for q in scenario.questions]
+    questions[0]["format"] = {"kind": "free_text", "max_chars": 200}
+    editor.commit({"questions": questions}, text="free text")
+    qapp.processEvents()
+    assert not table.isColumnHidden(headers["Bits/char"]) and not table.isColumnHidden(headers["Chars/s"])
