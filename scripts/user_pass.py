@@ -12,6 +12,9 @@ real X events, works through the design editor as a user would:
 * turns the wheel over an unfocused spin box and checks that its value stays;
 * resizes the window to 1280 × 800 and to the full screen, and checks that
   no one-line label is clipped and no table column lies behind a scroll bar;
+* opens the X–Y plot with Ctrl+4, clicks Run sweep, hovers over a point of
+  the risk plot (the readout), clicks it (the design takes that number of
+  raters) and presses Ctrl+Z;
 * optionally runs ``probe_window.py`` (hit-tests and wheel checks from inside).
 
 A screenshot of the screen is written at each step. One line per step says
@@ -74,6 +77,14 @@ def _centre(widget) -> list[int]:
     return [point.x(), point.y()]
 
 
+def clipped_texts(root) -> list[str]:
+    """One-line labels and buttons whose text does not fit (``scripts/screenshots.py``)."""
+    sys.path.insert(0, str(REPO / "scripts"))
+    from screenshots import clipped_texts as clipped
+
+    return clipped(root)
+
+
 def _field_entry(widget, path: str, scenario: dict[str, Any]) -> dict[str, Any]:
     from PySide6.QtWidgets import QAbstractSpinBox, QCheckBox, QComboBox, QLineEdit, QPlainTextEdit
 
@@ -126,9 +137,6 @@ def snapshot(window) -> dict[str, Any]:
     """What the outside of the pass reads: positions, values, focus, title."""
     from PySide6.QtWidgets import QApplication, QScrollArea
 
-    sys.path.insert(0, str(REPO / "scripts"))
-    from screenshots import clipped_texts
-
     editor = window.editor
     scenario = window.state.scenario.model_dump(mode="json")
     fields = {path: _field_entry(editor.field_widget(path), path, scenario) for path in editor.field_paths()}
@@ -162,6 +170,7 @@ def snapshot(window) -> dict[str, Any]:
     tabs = {window.tabs.tabText(i): _point(tab_bar, tab_bar.tabRect(i).center()) for i in range(window.tabs.count())}
     geometry = window.geometry()
     return {
+        "xy": _xy_entry(window),
         "title": window.windowTitle(), "modified": window.isWindowModified(),
         "size": [geometry.width(), geometry.height()], "minimum": [window.minimumSizeHint().width(),
                                                                    window.minimumSizeHint().height()],
@@ -174,6 +183,38 @@ def snapshot(window) -> dict[str, Any]:
                    if path in fields and ":" not in path and editor.error_text(path)},
         "clipped": clipped_texts(window), "hidden_columns": _hidden_columns(window),
     }
+
+
+def _xy_entry(window) -> dict[str, Any] | None:
+    """The X–Y plot panel once built: its run button, results and where a grid point lies on screen."""
+    import math
+
+    import pyqtgraph as pg
+
+    from ui.xy_plot import XYPlotWidget
+
+    panel = window.findChild(XYPlotWidget)
+    if panel is None or not panel.isVisible():
+        return None
+    results = panel.results
+    entry: dict[str, Any] = {"run": _centre(panel._run_button), "running": not panel._run_button.isEnabled(),
+                             "curves": panel.curve_count("achievable"), "sweeps": len(results),
+                             "readout": panel._readout.text(), "message": panel._message.text(),
+                             "table_rows": panel.table.model().rowCount() if panel.table.model() else 0,
+                             "clipped": clipped_texts(panel.window()), "points": []}
+    if results:
+        first = results[0][1]
+        plot = panel.plot("risk")
+        view = plot.getViewBox()
+        graphics = panel.layout_widget
+        for index, x in enumerate(first.xs):
+            x_view = math.log10(float(x)) if panel._log_x else float(x)
+            y_view = sum(view.viewRange()[1]) / 2
+            scene = view.mapViewToScene(pg.Point(x_view, y_view))
+            local = graphics.mapFromScene(scene)
+            on_screen = graphics.viewport().mapToGlobal(local)
+            entry["points"].append({"x": x, "centre": [on_screen.x(), on_screen.y()]})
+    return entry
 
 
 def _point(widget, point) -> list[int]:
@@ -572,6 +613,46 @@ def resize_and_look(session: Session, report: Report, size: tuple[int, int] | No
     session.click(data["tabs"][next(iter(data["tabs"]))])
 
 
+def xy_plot(session: Session, report: Report) -> None:
+    """Ctrl+4 opens the X–Y plot; a click on Run sweeps; hovering reads off; a click on a point sets it."""
+    session.key("ctrl+4")
+    data = session.dump(1.0)
+    if not report.step("X–Y plot: Ctrl+4 opens the panel", data["xy"] is not None):
+        return
+    session.click(data["xy"]["run"])
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        time.sleep(0.5)
+        data = session.dump()
+        if data["xy"]["sweeps"] and not data["xy"]["running"]:
+            break
+    xy = data["xy"]
+    report.step("X–Y plot: a click on Run sweep draws the curves", xy["sweeps"] >= 1 and xy["curves"] >= 1
+                and xy["table_rows"] >= 2, f"{xy['sweeps']} sweep(s), {xy['curves']} curve(s), "
+                f"{xy['table_rows']} table rows; {xy['message']!r}")
+    session.screenshot("xy-plot")
+    report.step("X–Y plot: no one-line label or button is clipped", not xy["clipped"], "; ".join(xy["clipped"][:6]))
+    if len(xy["points"]) < 3:
+        return
+    point = xy["points"][len(xy["points"]) // 3]
+    session.move(point["centre"])
+    data = session.dump(0.4)
+    readout = data["xy"]["readout"]
+    report.step("X–Y plot: hovering reads the values off", readout.strip() != "", readout.splitlines()[0] if readout else "")
+    session.screenshot("xy-plot-hover")
+    before, undo_before = data["fields"]["raters.per_item"]["scenario"], data["undo_index"]
+    session.click(point["centre"])
+    data = session.dump(0.4)
+    after = data["fields"]["raters.per_item"]["scenario"]
+    report.step("X–Y plot: a click on a point sets that value in the design", after == point["x"] and after != before,
+                f"raters per item {before} -> {after} (point at {point['x']})")
+    session.key("ctrl+z")
+    data = session.dump(0.4)
+    back = data["fields"]["raters.per_item"]["scenario"]
+    report.step("X–Y plot: Ctrl+Z undoes it", back == before and data["undo_index"] == undo_before,
+                f"back to {back}")
+
+
 def run_probe(report: Report, session: Session, probe: Path) -> None:
     home = Path(tempfile.mkdtemp(prefix="annotation-advisor-probe-"))
     env = {**session.env, "ANNOTATION_ADVISOR_DB": f"sqlite:///{home / 'scenarios.sqlite'}",
@@ -621,6 +702,7 @@ def main(argv: list[str] | None = None) -> int:
         session.screenshot("after-keys-and-wheel")
         resize_and_look(session, report, SMALL_SIZE)
         resize_and_look(session, report, None)
+        xy_plot(session, report)
     except (RuntimeError, subprocess.CalledProcessError, StopIteration) as error:
         report.step("the pass ran to the end", False, str(error))
     finally:
