@@ -40,11 +40,12 @@ SERIES_COLOURS = ("#1565c0", "#c62828", "#2e7d32", "#ef6c00", "#6a1b9a", "#00838
 """One colour per scenario in overlays (distinguishable, print well)."""
 
 CURVE_TITLES = {
-    "items": "Risk vs labelled items m",
+    "items": "Risk vs items m",
     "log2_m": "Risk vs target log₂ M",
-    "raters": "Risk vs raters per item r",
-    "seconds": "Risk vs seconds per item T",
+    "raters": "Risk vs raters r",
+    "seconds": "Risk vs seconds T",
 }
+"""Short enough for a plot of PLOT_MIN_WIDTH; the x axis's label says what each x is in full."""
 CURVE_ORDER = ("items", "log2_m", "raters", "seconds")
 
 
