@@ -241,6 +241,10 @@ class Provenance(_Strict):
     created: str = Field(default="", max_length=40, description="ISO 8601 time")
 
 
+NUMBER_FREE_FIELDS = frozenset({"schema_version", "name", "notes", "tags", "provenance"})
+"""Top-level scenario fields no computation reads: editing them changes no number."""
+
+
 class Scenario(_Strict):
     """A complete description of a labeling campaign (see the module docstring)."""
 
@@ -342,6 +346,13 @@ class Scenario(_Strict):
         """SHA-256 of the canonical JSON (sorted keys, no spaces): equal iff equal content."""
         canonical = json.dumps(self.to_dict(), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
         return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+    def same_numbers(self, other: Scenario) -> bool:
+        """Whether ``other`` gives the same numbers: it differs at most in
+        :data:`NUMBER_FREE_FIELDS` (name, notes, tags, provenance), which no
+        computation reads. Views use it to skip recomputing on such edits."""
+        return all(getattr(self, name) == getattr(other, name)
+                   for name in type(self).model_fields if name not in NUMBER_FREE_FIELDS)
 
 
 # ---------------------------------------------------------------------- paths

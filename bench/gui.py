@@ -168,11 +168,13 @@ def main(argv: list[str] | None = None) -> int:
     print(f"cold start to first paint: median {app_median * 1000:.0f} ms over {args.starts} starts "
           f"(bare QMainWindow {bare_median * 1000:.0f} ms; ratio {app_median / bare_median:.2f})")
 
+    from ui.workers import EVALUATE_DEBOUNCE_MS
+
     latencies, alone = edit_latency(args.edits)
     median, p95 = statistics.median(latencies), _quantile(latencies, 0.95)
     alone_median, alone_p95 = statistics.median(alone), _quantile(alone, 0.95)
     print(f"edit to updated plots: median {median * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms over {args.edits} edits "
-          f"after {WARM_UP_EDITS} warm-up edits (includes the 80 ms debounce)")
+          f"after {WARM_UP_EDITS} warm-up edits (includes the {EVALUATE_DEBOUNCE_MS} ms debounce)")
     print(f"evaluate() alone:      median {alone_median * 1000:.0f} ms, p95 {alone_p95 * 1000:.0f} ms; "
           f"ratio GUI/evaluate: median {median / alone_median:.2f}, p95 {p95 / alone_p95:.2f}")
     return 0

@@ -74,16 +74,19 @@ def check_real(
     InvalidArgumentError
         If the value is not a finite real number inside the interval.
     """
-    allowed = _describe_interval(low, high, low_open, high_open)
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
-        raise InvalidArgumentError(f"{name} must be {allowed}, got {value!r}")
-    number = float(value)
-    if not math.isfinite(number):
-        raise InvalidArgumentError(f"{name} must be {allowed}, got {value!r}")
-    if low is not None and (number < low or (low_open and number == low)):
-        raise InvalidArgumentError(f"{name} must be {allowed}, got {value!r}")
-    if high is not None and (number > high or (high_open and number == high)):
-        raise InvalidArgumentError(f"{name} must be {allowed}, got {value!r}")
+    # The message is built only on failure: the numerics call this in their inner loops.
+    if type(value) is float:  # the common case, without the ABC checks below
+        number = value
+    elif isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise InvalidArgumentError(f"{name} must be {_describe_interval(low, high, low_open, high_open)}, "
+                                   f"got {value!r}")
+    else:
+        number = float(value)
+    if (not math.isfinite(number)
+            or (low is not None and (number < low or (low_open and number == low)))
+            or (high is not None and (number > high or (high_open and number == high)))):
+        raise InvalidArgumentError(f"{name} must be {_describe_interval(low, high, low_open, high_open)}, "
+                                   f"got {value!r}")
     return number
 
 

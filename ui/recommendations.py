@@ -371,6 +371,8 @@ class RecommendationsWidget(QWidget):
         self._optimize_job: WorkerHandle | None = None
 
         self._stale = False
+        self._requested: Scenario | None = None
+        """The scenario of the newest recommendations asked for."""
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(DEBOUNCE_MS)
@@ -696,9 +698,11 @@ class RecommendationsWidget(QWidget):
                             self._optimize_status_label)
 
     # -------------------------------------------------------------- handlers
-    def _on_state_changed(self, _scenario: Scenario) -> None:
+    def _on_state_changed(self, scenario: Scenario) -> None:
         if not shiboken6.isValid(self):
             return  # the widget was deleted; psygnal may still hold the method for a moment
+        if self._requested is not None and self._requested.same_numbers(scenario) and not self._stale:
+            return  # a new name, notes or tags: the levers and searches stay as they are
         self._debounce.start()
         self._busy_label.setText("Scenario changed: updating…")
         self._update_format_checks()
@@ -868,6 +872,7 @@ class RecommendationsWidget(QWidget):
 
     # ------------------------------------------------------------ refreshers
     def _start_recommendations(self) -> None:
+        self._requested = self._state.scenario
         self._busy_label.setText("Updating…")
         self._levers_progress.setRange(0, 0)
         self._levers_progress.setVisible(True)

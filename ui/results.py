@@ -2,7 +2,7 @@
 interval against each design variable.
 
 The widget listens to the scenario state, hands each change to a
-:class:`~ui.workers.DebouncedEvaluator` (≈ 80 ms debounce, evaluation in the
+:class:`~ui.workers.DebouncedEvaluator` (one-frame debounce, evaluation in the
 thread pool, stale results dropped) and redraws when the newest evaluation
 arrives. The window never waits for a computation: while one runs, the old
 numbers stay visible and a "recomputing" indicator shows.
@@ -44,6 +44,7 @@ from ui.workers import DebouncedEvaluator
 
 if TYPE_CHECKING:
     from advisor.evaluate import Evaluation
+    from advisor.scenario import Scenario
 
 BUSY_SHOW_DELAY_MS = 150
 """The "recomputing" indicator appears only for computations longer than this,
@@ -115,6 +116,7 @@ class ResultsWidget(QWidget):
         self._evaluator.busy.connect(self._on_evaluator_busy)
         self._units.unit_changed.connect(self._on_units_unit_changed)
         connect_to_widget(state.changed, self._on_state_changed, self)
+        self._submitted: Scenario | None = state.scenario
         self._evaluator.evaluate_now(state.scenario)
 
     # ------------------------------------------------------------ public API
@@ -347,8 +349,12 @@ class ResultsWidget(QWidget):
         cap_text = "" if cap is None else f"; cap {_money(cap, e.currency)}"
         self._cards["cost"].set_value(_money(e.cost, e.currency), f"{_count(e.rater_hours)} rater-hours{cap_text}",
                                       cost_status)
+        self._update_headline(e)
+
+    def _update_headline(self, e: Evaluation) -> None:
         colour = {"meets": "#1b5e20", "cannot": "#b71c1c", "undecided": "#8d5a00"}[e.verdict]
-        self._headline.setText(f"{html.escape(e.scenario_name)} — <span style='color:{colour}'>"
+        # The name is the open scenario's: a rename recomputes nothing (Scenario.same_numbers).
+        self._headline.setText(f"{html.escape(self._state.scenario.name)} — <span style='color:{colour}'>"
                                f"{html.escape(e.verdict_text)}</span>")
         self._headline.setToolTip(e.verdict_text)
 
@@ -389,6 +395,12 @@ class ResultsWidget(QWidget):
 
     # ------------------------------------------------------------ handlers
     def _on_state_changed(self, scenario) -> None:
+        if self._submitted is not None and self._submitted.same_numbers(scenario):
+            # A new name, notes or tags: nothing to recompute, only the title to show.
+            if self._evaluation is not None:
+                self._update_headline(self._evaluation)
+            return
+        self._submitted = scenario
         self._evaluator.submit(scenario)
 
     def _on_evaluator_result_ready(self, evaluation: Evaluation) -> None:

@@ -24,8 +24,8 @@ result back to the GUI thread through a queued signal.
         cancel_button.clicked.connect(handle.cancel)
 
 ``DebouncedEvaluator``
-    Takes scenarios as fast as the user edits, waits until ≈ 80 ms pass without
-    a new one, evaluates the newest in the pool and emits ``result_ready`` with
+    Takes scenarios as fast as the user edits, waits until
+    ``EVALUATE_DEBOUNCE_MS`` pass without a new one, evaluates the newest in the pool and emits ``result_ready`` with
     the :class:`~advisor.evaluate.Evaluation`. A generation counter drops the
     result of any scenario that was superseded while it was computing (the
     pattern of napari's histogram).
@@ -45,6 +45,10 @@ from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal, 
 if TYPE_CHECKING:
     from advisor.evaluate import Evaluation
     from advisor.scenario import Scenario
+
+EVALUATE_DEBOUNCE_MS = 15
+"""Quiet time (ms) before the live results evaluate the newest scenario: one
+frame, so the several changes of one action (a load, an undo) are evaluated once."""
 
 PROGRESS_INTERVAL_S = 1.0 / 60.0
 """Progress reports are forwarded at most this often: a loop reporting every
@@ -312,8 +316,10 @@ class DebouncedEvaluator(QObject):
         Owning QObject (usually the window or the results widget).
     delay_ms
         Quiet time after the last :meth:`submit` before evaluating, in ms
-        (≥ 0; default 80: fast enough to feel live, slow enough that a spin
-        box held down does not queue dozens of evaluations).
+        (≥ 0; default :data:`EVALUATE_DEBOUNCE_MS`: the edits of one user
+        action arrive together and are evaluated once; a spin box held down
+        does not queue evaluations either, because at most one runs and only
+        the newest waiting scenario is evaluated after it.        box held down does not queue dozens of evaluations).
     evaluate_fn
         ``Scenario -> Evaluation``; default :func:`advisor.evaluate.evaluate`.
 
@@ -339,9 +345,11 @@ class DebouncedEvaluator(QObject):
     failed = Signal(str)
     busy = Signal(bool)
 
-    def __init__(self, parent: QObject | None = None, *, delay_ms: int = 80,
+    def __init__(self, parent: QObject | None = None, *, delay_ms: int | None = None,
                  evaluate_fn: Callable[[Scenario], Evaluation] | None = None):
         super().__init__(parent)
+        if delay_ms is None:
+            delay_ms = EVALUATE_DEBOUNCE_MS
         if delay_ms < 0:
             raise ValueError(f"delay_ms must be ≥ 0, got {delay_ms}")
         self._evaluate_fn = evaluate_fn or _evaluate

@@ -1,0 +1,89 @@
+"""What an edit costs the live results: edits no computation reads recompute
+nothing, and the plots keep their axes while only the curves move."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from advisor.evaluate import evaluate
+from advisor.scenario import NUMBER_FREE_FIELDS, Scenario, example_scenarios
+from advisor.state import ScenarioState
+from ui.plots import RiskCurvePlotWidget
+from ui.results import ResultsWidget
+
+
+@pytest.fixture
+def scenario() -> Scenario:
+    return example_scenarios()[0]
+
+
+def test_same_numbers_ignores_exactly_the_fields_no_computation_reads(scenario):
+    renamed = scenario.with_changes({"name": "Another name", "notes": "new notes", "tags": ["x", "y"]})
+    assert scenario.same_numbers(renamed) and renamed.same_numbers(scenario)
+    assert set(NUMBER_FREE_FIELDS) < set(Scenario.model_fields)
+    for path, value in (("raters.per_item", scenario.raters.per_item + 1),
+                        ("campaign.seconds_per_item", scenario.campaign.seconds_per_item + 1.0),
+                        ("target.target_risk", 0.3), ("questions.0.name", "renamed question")):
+        assert not scenario.same_numbers(scenario.with_changes({path: value})), path
+    # And what it promises holds: the evaluations of the two are the same numbers.
+    a, b = evaluate(scenario, curves=False), evaluate(renamed, curves=False)
+    assert (a.floor, a.achievable, a.capacity_nats, a.cost, a.verdict) == (b.floor, b.achievable, b.capacity_nats,
+                                                                           b.cost, b.verdict)
+
+
+def test_a_rename_or_a_note_recomputes_nothing_and_the_title_follows(qtbot, scenario):
+    state = ScenarioState(scenario, stored_id=1, revision=1)
+    results = ResultsWidget(state)
+    qtbot.addWidget(results)
+    qtbot.waitUntil(lambda: results.evaluation is not None, timeout=30_000)
+    submitted, cost = results.evaluator.generation, results.evaluation.cost
+    state.update({"name": "Renamed design", "notes": "typed notes", "tags": ["a"]})
+    assert results.evaluator.generation == submitted
+    assert "Renamed design" in results._headline.text()
+    # A number edit still goes through.
+    with qtbot.waitSignal(results.updated, timeout=30_000):
+        state.update({"raters.per_item": scenario.raters.per_item + 1})
+    assert results.evaluator.generation == submitted + 1
+    assert results.evaluation.cost > cost
+
+
+def test_the_plot_keeps_its_axis_while_only_the_curve_moves(qtbot, scenario):
+    plot = RiskCurvePlotWidget("seconds")
+    qtbot.addWidget(plot)
+    first = evaluate(scenario).curves["seconds"]
+    moved = evaluate(scenario.with_changes({"raters.correlation": 0.3})).curves["seconds"]
+    assert tuple(first.x) == tuple(moved.x) and tuple(first.floor) != tuple(moved.floor)
+    def position(x: float) -> float:  # a log axis plots log10 of x
+        return math.log10(x) if first.log_x else x
+
+    plot.set_curve(first)
+    view = plot.getPlotItem().getViewBox()
+    view.setXRange(position(first.x[1]), position(first.x[3]), padding=0)  # the user zoomed in
+    zoomed = view.viewRange()[0]
+    plot.set_curve(moved)
+    assert view.viewRange()[0] == pytest.approx(zoomed)
+    assert list(plot._floor.getData()[1]) == pytest.approx(list(moved.floor))
+    other_grid = evaluate(scenario.with_changes({"campaign.seconds_per_item": 400.0})).curves["seconds"]
+    assert tuple(other_grid.x) != tuple(first.x)
+    plot.set_curve(other_grid)
+    low, high = view.viewRange()[0]
+    assert low <= position(min(other_grid.x)) and high >= position(max(other_grid.x))
+
+
+def test_the_recommendations_skip_a_rename_but_not_a_number(qtbot, scenario, store):
+    from ui.recommendations import RecommendationsWidget
+
+    state = ScenarioState(scenario)
+    widget = RecommendationsWidget(state, store)
+    qtbot.addWidget(widget)
+    widget.show()
+    qtbot.waitUntil(lambda: widget.recommendations is not None and widget.solve_result is not None, timeout=60_000)
+    shown = widget.recommendations
+    state.update({"name": "Renamed", "notes": "more notes"})
+    # Nothing starts the recomputation: it only ever starts from the debounce timer.
+    assert not widget._debounce.isActive()
+    state.update({"raters.per_item": scenario.raters.per_item + 1})
+    assert widget._debounce.isActive()
+    qtbot.waitUntil(lambda: widget.recommendations is not shown, timeout=60_000)
