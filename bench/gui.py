@@ -92,10 +92,19 @@ WARM_UP_EDITS = 10
 and import lazily loaded modules (start-up cost, measured by the cold start)."""
 
 
-def edit_latency(edits: int) -> tuple[list[float], list[float]]:
-    """Edit-to-updated-plot seconds through the real window (after
+def edit_latency(edits: int) -> dict[str, list[float]]:
+    """Edit-to-update seconds through the real window (after
     :data:`WARM_UP_EDITS` untimed edits), and evaluate() alone on the same
-    scenarios."""
+    scenarios.
+
+    The edits step the time per item through ten values, so the first ten
+    timed edits are designs never evaluated in this process ("new": their
+    channels are computed) and the rest revisit them ("revisited": served
+    from the models' caches). Returned keys: ``cards`` and ``plots`` (edit to
+    the cards and to the repainted plots) for ``new`` and ``revisited`` edits,
+    ``evaluate_new`` (a first evaluate() of a design:
+    other times per item, never evaluated in this process) and ``evaluate_revisited``.
+    """
     from PySide6.QtCore import QEventLoop, QTimer
 
     from advisor.evaluate import evaluate
@@ -110,6 +119,8 @@ def edit_latency(edits: int) -> tuple[list[float], list[float]]:
     results = window.results
     spin = window.editor.field_widget("campaign.seconds_per_item")
     loop = QEventLoop()
+    headline_at: list[float] = []
+    results.headline_updated.connect(lambda _e: headline_at.append(time.perf_counter()))
 
     def wait_for_update(timeout_ms: int = 60_000) -> None:
         timer = QTimer()
@@ -126,25 +137,41 @@ def edit_latency(edits: int) -> tuple[list[float], list[float]]:
     if results.evaluation is None:
         wait_for_update()
     base = window.state.scenario.campaign.seconds_per_item
-    latencies, scenarios = [], []
+    measured: dict[str, list[float]] = {"cards_new": [], "plots_new": [], "cards_revisited": [],
+                                        "plots_revisited": []}
+    seen: set[float] = set()
+    scenarios = []
     for edit in range(WARM_UP_EDITS + edits):
         value = base * (1.0 + 0.02 * ((edit % 10) + 1)) + (0.5 if edit < WARM_UP_EDITS else 0.0)
+        headline_at.clear()
         start = time.perf_counter()
         spin.setValue(value)
         wait_for_update()
         app.processEvents()  # the repaint of the updated plots
+        painted = time.perf_counter()
         if edit >= WARM_UP_EDITS:
-            latencies.append(time.perf_counter() - start)
-            scenarios.append(window.state.scenario)
-    alone = []
-    for scenario in scenarios:
-        start = time.perf_counter()
-        evaluate(scenario)
-        alone.append(time.perf_counter() - start)
+            kind = "revisited" if value in seen else "new"
+            measured[f"plots_{kind}"].append(painted - start)
+            measured[f"cards_{kind}"].append((headline_at[0] if headline_at else painted) - start)
+            scenarios.append((kind, window.state.scenario))
+        seen.add(value)
+    measured["evaluate_revisited"] = []
+    for kind, scenario in scenarios:
+        if kind == "revisited":
+            started = time.perf_counter()
+            evaluate(scenario)
+            measured["evaluate_revisited"].append(time.perf_counter() - started)
+    # evaluate() alone on designs never evaluated in this process: times per item no edit used.
+    measured["evaluate_new"] = []
+    for step in range(10):
+        fresh = window.state.scenario.with_changes({"campaign.seconds_per_item": base * (1.31 + 0.013 * step)})
+        started = time.perf_counter()
+        evaluate(fresh)
+        measured["evaluate_new"].append(time.perf_counter() - started)
     # Back to the stored content, so closing does not ask about the edits.
     window.open_scenario(window.state.stored_id, ask=False)
     window.close()
-    return latencies, alone
+    return measured
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -170,13 +197,24 @@ def main(argv: list[str] | None = None) -> int:
 
     from ui.workers import EVALUATE_DEBOUNCE_MS
 
-    latencies, alone = edit_latency(args.edits)
-    median, p95 = statistics.median(latencies), _quantile(latencies, 0.95)
-    alone_median, alone_p95 = statistics.median(alone), _quantile(alone, 0.95)
-    print(f"edit to updated plots: median {median * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms over {args.edits} edits "
-          f"after {WARM_UP_EDITS} warm-up edits (includes the {EVALUATE_DEBOUNCE_MS} ms debounce)")
-    print(f"evaluate() alone:      median {alone_median * 1000:.0f} ms, p95 {alone_p95 * 1000:.0f} ms; "
-          f"ratio GUI/evaluate: median {median / alone_median:.2f}, p95 {p95 / alone_p95:.2f}")
+    measured = edit_latency(args.edits)
+
+    def describe(values: list[float]) -> str:
+        return (f"median {statistics.median(values) * 1000:.0f} ms, p95 {_quantile(values, 0.95) * 1000:.0f} ms "
+                f"(n = {len(values)})")
+
+    print(f"edit to updated plots, {args.edits} edits after {WARM_UP_EDITS} warm-up edits, "
+          f"the {EVALUATE_DEBOUNCE_MS} ms debounce included:")
+    for kind in ("new", "revisited"):
+        print(f"  {kind:9} values: cards {describe(measured['cards_' + kind])}; "
+              f"plots {describe(measured['plots_' + kind])}")
+    every = measured["plots_new"] + measured["plots_revisited"]
+    print(f"  all edits:        plots {describe(every)}")
+    print(f"evaluate() alone:   new {describe(measured['evaluate_new'])}; "
+          f"revisited {describe(measured['evaluate_revisited'])}")
+    print(f"ratio GUI/evaluate (plots, median): new "
+          f"{statistics.median(measured['plots_new']) / statistics.median(measured['evaluate_new']):.2f}, "
+          f"revisited {statistics.median(measured['plots_revisited']) / statistics.median(measured['evaluate_revisited']):.2f}")
     return 0
 
 

@@ -94,11 +94,15 @@ class ResultsWidget(QWidget):
 
     Signals
     -------
+    headline_updated(object)
+        The cards, the capacity chart and the table show this evaluation
+        without curves; the plots still show the previous curves.
     updated(object)
         Cards, charts and plots now show this
         :class:`~advisor.evaluate.Evaluation`.
     """
 
+    headline_updated = Signal(object)
     updated = Signal(object)
 
     def __init__(self, state: ScenarioState, parent: QWidget | None = None, *,
@@ -111,6 +115,7 @@ class ResultsWidget(QWidget):
             self._evaluator.setParent(self)
         self._evaluation: Evaluation | None = None
         self._build()
+        self._evaluator.headline_ready.connect(self._on_evaluator_headline_ready)
         self._evaluator.result_ready.connect(self._on_evaluator_result_ready)
         self._evaluator.failed.connect(self._on_evaluator_failed)
         self._evaluator.busy.connect(self._on_evaluator_busy)
@@ -402,6 +407,15 @@ class ResultsWidget(QWidget):
             return
         self._submitted = scenario
         self._evaluator.submit(scenario)
+
+    def _on_evaluator_headline_ready(self, headline: Evaluation) -> None:
+        # The cards, the capacity chart and the table now; the plots when the curves come.
+        self._error.setVisible(False)
+        self._update_cards(headline)
+        self._update_warnings(headline)
+        self._chart.set_evaluation(headline)
+        self._update_table(headline)
+        self.headline_updated.emit(headline)
 
     def _on_evaluator_result_ready(self, evaluation: Evaluation) -> None:
         self._evaluation = evaluation

@@ -60,11 +60,20 @@ them (and their queued signals' receivers) alive until the job finishes, even
 when the caller drops its reference."""
 
 
-def _evaluate(scenario: Scenario) -> Evaluation:
+def _evaluate(scenario: Scenario, *, progress: Callable[[Any], None] | None = None) -> Evaluation:
+    """The headline numbers first (handed to ``progress``), then everything.
+
+    The headline of a design never seen before takes a few tens of ms, its
+    curves several times that; the cards need not wait for the curves. The
+    second call finds the headline's computations in the models' caches, and
+    the headline numbers do not depend on whether curves are drawn.
+    """
     # Imported on first use: the numerics load scipy, which the pool thread
     # can pay for rather than the window's start-up.
     from advisor.evaluate import evaluate
 
+    if progress is not None:
+        progress(evaluate(scenario, curves=False))
     return evaluate(scenario)
 
 
@@ -325,6 +334,10 @@ class DebouncedEvaluator(QObject):
 
     Signals
     -------
+    headline_ready(object)
+        The newest submitted scenario's :class:`~advisor.evaluate.Evaluation`
+        without curves, before ``result_ready``, when the evaluation function
+        reports one through its ``progress`` (the default one does).
     result_ready(object)
         The :class:`~advisor.evaluate.Evaluation` of the newest submitted
         scenario. Results of superseded scenarios are dropped.
@@ -341,6 +354,7 @@ class DebouncedEvaluator(QObject):
     This keeps a burst of edits from queuing stale work in the pool.
     """
 
+    headline_ready = Signal(object)
     result_ready = Signal(object)
     failed = Signal(str)
     busy = Signal(bool)
@@ -405,9 +419,15 @@ class DebouncedEvaluator(QObject):
         self._running_generation, scenario = self._pending
         self._pending = None
         self._running = run_in_pool(self._evaluate_fn, scenario)
+        self._running.progress_changed.connect(self._on_worker_progress)
         self._running.result_ready.connect(self._on_worker_result)
         self._running.failed.connect(self._on_worker_failed)
         self._running.finished.connect(self._on_worker_finished)
+
+    @Slot(object)
+    def _on_worker_progress(self, headline: Any) -> None:
+        if self._running_generation == self._generation and self._pending is None:
+            self.headline_ready.emit(headline)
 
     @Slot(object)
     def _on_worker_result(self, evaluation: Evaluation) -> None:

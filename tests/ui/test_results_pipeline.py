@@ -87,3 +87,22 @@ def test_the_recommendations_skip_a_rename_but_not_a_number(qtbot, scenario, sto
     state.update({"raters.per_item": scenario.raters.per_item + 1})
     assert widget._debounce.isActive()
     qtbot.waitUntil(lambda: widget.recommendations is not shown, timeout=60_000)
+
+
+def test_the_cards_get_the_headline_before_the_curves_arrive(qtbot, scenario):
+    """The default evaluation hands over the headline first; its numbers are
+    those of the full evaluation that follows, which alone brings curves."""
+    state = ScenarioState(scenario, stored_id=1, revision=1)
+    results = ResultsWidget(state)
+    qtbot.addWidget(results)
+    qtbot.waitUntil(lambda: results.evaluation is not None, timeout=30_000)
+    order: list[tuple[str, object]] = []
+    results.headline_updated.connect(lambda e: order.append(("headline", e)))
+    results.updated.connect(lambda e: order.append(("full", e)))
+    with qtbot.waitSignal(results.updated, timeout=30_000):
+        state.update({"campaign.seconds_per_item": scenario.campaign.seconds_per_item * 1.37})
+    assert [kind for kind, _ in order] == ["headline", "full"]
+    headline, full = order[0][1], order[1][1]
+    assert not headline.curves and full.curves
+    assert (headline.floor, headline.achievable, headline.cost) == (full.floor, full.achievable, full.cost)
+    assert results._cards["floor"].value_text == f"{full.floor:.3f}"
