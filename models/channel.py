@@ -19,7 +19,14 @@ from scipy import special
 from .capacity import EVALUATION_OVERHEAD_ENTRIES, _blahut_arimoto, _nominal_capacity, charge_work
 from .errors import InvalidArgumentError, check_choice, check_integer, check_real
 from .kernels import _error_probability, _ordinal, _ordinal_slip, _symmetric
-from .mallows import MAX_KERNEL_ITEMS, folded_dispersion, mallows_kernel, ranking_capacity, ranking_swap_probability
+from .mallows import (
+    MAX_KERNEL_ITEMS,
+    effective_swap_probability,
+    folded_dispersion,
+    mallows_kernel,
+    ranking_capacity,
+    ranking_swap_probability,
+)
 from .decoding import PanelDecoding, decode_kernel
 from .panel import KERNEL_BUILD_PASSES, _panel_capacity
 from .timing import dprime, hick_hyman_effort
@@ -481,8 +488,7 @@ def _panel_limited(raters: int, answers: int, max_outcomes: int, affordable: int
 def _nominal_parts(
     d: float, k: int, slip: float, raters: int, rho: float, max_outcomes: int, max_work: float = math.inf
 ) -> tuple[float, float, float, float, bool, float, bool]:
-    cognitive_error = _error_probability(d, k)
-    composite_error = cognitive_error + slip - cognitive_error * slip * k / (k - 1)
+    cognitive_error, composite_error = _nominal_errors(d, k, slip)
     cognitive = _nominal_capacity(1.0 - cognitive_error, k)
     articulation = _nominal_capacity(1.0 - slip, k)
     cascade = _nominal_capacity(1.0 - composite_error, k)
@@ -516,7 +522,7 @@ def _ordinal_cognitive_capacity(d: float, k: int, span: float, max_work: float) 
 
 @lru_cache(maxsize=8192)
 def _ordinal_cascade_capacity(d: float, k: int, span: float, slip: float, max_work: float):
-    return _blahut_arimoto(_ordinal(d, k, span) @ _ordinal_slip(k, slip), _TOLERANCE, _MAX_ITERATIONS, max_work)
+    return _blahut_arimoto(_rater_kernel("ordinal", k, d, span, slip), _TOLERANCE, _MAX_ITERATIONS, max_work)
 
 
 @lru_cache(maxsize=1024)
@@ -530,7 +536,7 @@ def _ordinal_parts(
     d: float, k: int, span: float, slip: float, raters: int, rho: float, max_outcomes: int,
     max_work: float = math.inf,
 ) -> tuple[float, float, float, float, bool, float, bool]:
-    composite = _ordinal(d, k, span) @ _ordinal_slip(k, slip)
+    composite = _rater_kernel("ordinal", k, d, span, slip)
     single_work, panel_work = _work_shares("ordinal", k, raters, max_outcomes, max_work)
     # The single-rater runs do not depend on the panel (cached apart, so a curve over raters
     # computes them once).
@@ -567,8 +573,7 @@ def _ranking_parts(
     if n <= MAX_KERNEL_ITEMS and (
         n <= MAX_EXACT_RANKING or math.comb(raters + orders - 1, raters) <= affordable
     ):
-        effective = swap * (1.0 - slip) + (1.0 - swap) * slip
-        kernel = mallows_kernel(n, folded_dispersion(effective))
+        kernel = _rater_kernel("ranking", n, d, span, slip)
         # Mallows is invariant under relabelling the items (transitive on the orders): the
         # uniform input is optimal for every panel, which the fallback's increment bound uses.
         result = _panel_capacity(
@@ -658,18 +663,23 @@ def rater_kernel(kind: str, k: int | None, dprime_value: float, *, span: float =
     return _rater_kernel(kind, count, d, width, slip)
 
 
+def _nominal_errors(d: float, k: int, slip: float) -> tuple[float, float]:
+    """Error probabilities of a k-ary symmetric judgment and of its cascade with a uniform slip:
+    two symmetric channels compose to one whose error is ``e1 + e2 - e1 e2 k / (k - 1)``."""
+    cognitive_error = _error_probability(d, k)
+    return cognitive_error, cognitive_error + slip - cognitive_error * slip * k / (k - 1)
+
+
 @lru_cache(maxsize=8192)
 def _rater_kernel(kind: str, k: int, d: float, span: float, slip: float) -> np.ndarray | None:
     if kind in ("binary", "categorical", "multi_select"):
         answers = 2 if kind == "multi_select" else k
-        cognitive_error = _error_probability(d, answers)
-        composite_error = cognitive_error + slip - cognitive_error * slip * answers / (answers - 1)
-        kernel = _symmetric(answers, composite_error)
+        kernel = _symmetric(answers, _nominal_errors(d, answers, slip)[1])
     elif kind in ("ordinal", "pairwise"):
         kernel = _ordinal(d, k, span) @ _ordinal_slip(k, slip)
     elif kind == "ranking" and k <= MAX_KERNEL_ITEMS:
-        swap = ranking_swap_probability(d, k, span=span)
-        kernel = mallows_kernel(k, folded_dispersion(swap * (1.0 - slip) + (1.0 - swap) * slip))
+        swap = effective_swap_probability(ranking_swap_probability(d, k, span=span), slip)
+        kernel = mallows_kernel(k, folded_dispersion(swap))
     else:
         return None
     kernel = np.ascontiguousarray(kernel, dtype=float)
