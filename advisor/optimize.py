@@ -70,7 +70,7 @@ from scipy.interpolate import PchipInterpolator
 
 import models
 from models.allocation import allocate_on_grid
-from models.channel import MAX_EXACT_RANKING, question_channel
+from models.channel import MAX_EXACT_RANKING, question_channel, rater_kernel
 from models.panel import panel_capacity
 
 from advisor.diagnosis import money
@@ -504,32 +504,21 @@ class _CapacityTables:
 
 
 def _single_rater_kernel(question: Question, response: ResponseFormat, dprime: float) -> tuple[np.ndarray | None, int]:
-    """One rater's composite kernel ``K_cog @ K_art`` at a d′ (method §3), and how
-    many independent copies of it the question is (multi-select: k decisions).
+    """One rater's composite kernel ``K_cog @ K_art`` at a d′ (method §3,
+    :func:`models.channel.rater_kernel`, the kernel ``question_channel`` uses),
+    and how many independent copies of it the question is (multi-select: k decisions).
 
-    Built from :mod:`models.kernels` and :mod:`models.mallows` so that the
-    search can run the panel's Blahut–Arimoto at :data:`SEARCH_TOLERANCE`;
+    The search runs the panel's Blahut–Arimoto on it at :data:`SEARCH_TOLERANCE`;
     ``(None, 0)`` for rankings of more than :data:`models.channel.MAX_EXACT_RANKING`
-    items and free text, whose panels (closed-form bounds) the search takes
-    from :func:`question_channel`.
-    A test checks these kernels give ``question_channel``'s panel capacities.
+    items and free text, whose panels (closed-form bounds, or histogram kernels
+    too large to tabulate) the search takes from :func:`question_channel`.
     """
-    slip = question.slip_rate
-    if response.kind in ("binary", "categorical"):
-        k = int(response.k or 2)
-        return models.compose(models.nominal_kernel(dprime, k), models.nominal_slip_kernel(k, slip)), 1
-    if response.kind in ("ordinal", "pairwise"):
-        k = int(response.k)  # type: ignore[arg-type]
-        return models.compose(models.ordinal_kernel(dprime, k, span=question.span),
-                              models.ordinal_slip_kernel(k, slip)), 1
-    if response.kind == "multi_select":
-        decision = models.compose(models.nominal_kernel(dprime, 2), models.nominal_slip_kernel(2, slip))
-        return decision, int(response.k)  # type: ignore[arg-type]
-    if response.kind == "ranking" and int(response.k) <= MAX_EXACT_RANKING:  # type: ignore[arg-type]
-        n = int(response.k)  # type: ignore[arg-type]
-        swap = models.effective_swap_probability(models.ranking_swap_probability(dprime, n, span=question.span), slip)
-        return models.mallows_kernel(n, models.folded_dispersion(swap)), 1
-    return None, 0
+    if response.kind == "ranking" and int(response.k) > MAX_EXACT_RANKING:  # type: ignore[arg-type]
+        return None, 0
+    kernel = rater_kernel(response.kind, response.k, dprime, span=question.span, slip_rate=question.slip_rate)
+    if kernel is None:
+        return None, 0
+    return kernel, int(response.k) if response.kind == "multi_select" else 1  # type: ignore[arg-type]
 
 
 def _monotone_interpolant(x: Sequence[float], y: Sequence[float]) -> PchipInterpolator:

@@ -35,8 +35,9 @@ from typing import Any, BinaryIO, Literal
 
 import numpy as np
 
-from models import agreement, empirical, kernels, timing
+from models import agreement, empirical, timing
 from models.aggregation import Aggregation, Annotations, dawid_skene, majority_vote, one_coin_dawid_skene
+from models.channel import rater_kernel
 from models.errors import InvalidArgumentError
 
 from advisor.errors import ImportFormatError
@@ -716,7 +717,8 @@ def _read_binary(handle: BinaryIO, name: str, max_rows: int) -> PilotDataset:
 
 # ==================================================================== kernels
 def cascade_kernel(question: Question, dprime: float, classes: int | None = None) -> np.ndarray:
-    """A single rater's kernel ``K_cog(d′) @ K_art(slip)`` for a nominal or ordinal question.
+    """A single rater's kernel ``K_cog(d′) @ K_art(slip)`` for a nominal or ordinal question
+    (:func:`models.channel.rater_kernel`, the kernel the evaluation uses).
 
     Parameters
     ----------
@@ -725,7 +727,12 @@ def cascade_kernel(question: Question, dprime: float, classes: int | None = None
     dprime
         Discriminability d′ >= 0.
     classes
-        Number of answers (default: the question's k).
+        Number of answers, >= 2 (default: the question's k).
+
+    Returns
+    -------
+    numpy.ndarray
+        Row-stochastic (classes, classes) kernel, read-only.
 
     Raises
     ------
@@ -733,24 +740,24 @@ def cascade_kernel(question: Question, dprime: float, classes: int | None = None
         For ranking, multi-select and free-text questions (no single-label kernel to calibrate).
     """
     kind = question.format.kind
-    k = int(classes or question.format.k or 2)
-    if kind in NOMINAL_KINDS:
-        return kernels.nominal_kernel(dprime, k) @ kernels.nominal_slip_kernel(k, question.slip_rate)
-    if kind in ORDINAL_KINDS:
-        return kernels.ordinal_kernel(dprime, k, span=question.span) @ kernels.ordinal_slip_kernel(k, question.slip_rate)
-    raise ValueError(
-        f"question {question.name!r}: pilots calibrate binary, categorical, ordinal and pairwise questions, not {kind}"
-    )
+    if kind not in NOMINAL_KINDS + ORDINAL_KINDS:
+        raise ValueError(
+            f"question {question.name!r}: pilots calibrate binary, categorical, ordinal and pairwise questions, not {kind}"
+        )
+    scale = "nominal" if kind in NOMINAL_KINDS else "ordinal"
+    return _scale_kernel(scale, int(classes or question.format.k or 2), dprime, question.slip_rate, question.span)
+
+
+def _scale_kernel(scale: str, k: int, dprime: float, slip_rate: float, span: float) -> np.ndarray:
+    """The single rater's kernel of a nominal or ordinal scale of k answers. A pilot's classes
+    may outnumber a binary question's two, so nominal scales are built as categorical ones (the
+    same kernel at k = 2), and pairwise ones as the ordinal scale they are."""
+    kind = "categorical" if scale == "nominal" else "ordinal"
+    return rater_kernel(kind, k, dprime, span=span, slip_rate=slip_rate)  # type: ignore[return-value]
 
 
 def _pilot_curve(scale: str, k: int, slip_rate: float, span: float, class_weights: np.ndarray) -> empirical.AccuracyCurve:
-    if scale == "nominal":
-        def kernel(d: float) -> np.ndarray:
-            return kernels.nominal_kernel(d, k) @ kernels.nominal_slip_kernel(k, slip_rate)
-    else:
-        def kernel(d: float) -> np.ndarray:
-            return kernels.ordinal_kernel(d, k, span=span) @ kernels.ordinal_slip_kernel(k, slip_rate)
-    return empirical.accuracy_curve(kernel, class_weights)
+    return empirical.accuracy_curve(lambda d: _scale_kernel(scale, k, d, slip_rate, span), class_weights)
 
 
 # ===================================================================== summary

@@ -227,8 +227,8 @@ FORMATS = [
 
 @pytest.mark.parametrize("response", FORMATS, ids=lambda f: f.label())
 def test_search_kernels_give_question_channels_panel(response):
-    # The search runs the panel's Blahut–Arimoto on kernels built from
-    # models.kernels; they must be the kernels question_channel uses.
+    # The search runs the panel's Blahut–Arimoto itself, at its own tolerance, on
+    # the single rater's kernel: its panels must be question_channel's.
     question = Question(name="q", format=response, slip_rate=0.03, span=2.5)
     for seconds in (4.0, 15.0):
         for raters in (2, 4):
