@@ -40,7 +40,6 @@ from models.channel import (
     channel_work_estimate,
     kernel_rows,
     panel_outcomes,
-    question_channel,
     question_decoding,
     rater_kernel,
 )
@@ -60,6 +59,7 @@ from models.decoding import (
 )
 from models.learning import ItemsNeeded, items_needed_for_model, learning_error_curves, random_coding_exponent
 
+from advisor.channel_inputs import ChannelInputs, channel_inputs
 from advisor.scenario import Question, Scenario
 
 LN2 = math.log(2.0)
@@ -385,43 +385,20 @@ def _thinned(grid: Sequence[float], current: float, keep: int) -> list[float]:
 def _question_channel(scenario: Scenario, question: Question, context_index: int, share: float,
                       design: _Design) -> QuestionChannel:
     context = scenario.contexts[context_index]
-    raters = scenario.raters
-    fmt = question.format
-    return _cached_channel(
-        fmt.kind, fmt.k, fmt.max_chars, question.slip_rate, question.span, question.aspects, question.bits_per_char,
-        question.chars_per_second, context.difficulty, context.reading_words, float(share), design,
-        raters.discriminability, raters.accrual_rate, raters.base_time, raters.correlation, raters.reading_wpm,
-    )
+    seconds = models.timing.judgment_seconds(design.seconds_per_item, float(share), context.reading_words,
+                                             scenario.raters.reading_wpm)
+    return _cached_channel(channel_inputs(scenario, question, context, seconds), design.raters,
+                           design.channel_ratio)
 
 
 @lru_cache(maxsize=65_536)
-def _cached_channel(kind: str, k: int | None, max_chars: int | None, slip_rate: float, span: float, aspects: int,
-                    bits_per_char: float, chars_per_second: float, difficulty: float, reading_words: float,
-                    share: float, design: _Design, discriminability: float, accrual_rate: float, base_time: float,
-                    correlation: float, reading_wpm: float) -> QuestionChannel:
+def _cached_channel(inputs: ChannelInputs, raters: int, channel_ratio: float) -> QuestionChannel:
     """One question in one context, cached on the numbers it depends on: contexts of the same
     difficulty and reading, and the water-filling grid's repeated shares, cost one computation
     (and one argument check)."""
-    seconds = models.timing.judgment_seconds(design.seconds_per_item, share, reading_words, reading_wpm)
-    return question_channel(
-        kind,
-        k,
-        seconds=seconds,
-        discriminability=discriminability,
-        accrual_rate=accrual_rate,
-        base_time=base_time,
-        difficulty=difficulty,
-        slip_rate=slip_rate,
-        raters=design.raters,
-        correlation=correlation,
-        span=span,
-        aspects=aspects,
-        max_chars=max_chars,
-        bits_per_char=bits_per_char,
-        chars_per_second=chars_per_second,
-        max_work=(None if math.isinf(design.channel_ratio)
-                  else design.channel_ratio * _channel_estimate(kind, k or 2, design.raters, False)),
-    )
+    if math.isinf(channel_ratio):
+        return inputs.channel(raters)
+    return inputs.channel(raters, max_work=channel_ratio * _channel_estimate(inputs.kind, inputs.k or 2, raters, False))
 
 
 def _channels(scenario: Scenario, shares: Sequence[float], design: _Design) -> list[list[QuestionChannel]]:

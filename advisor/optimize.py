@@ -70,9 +70,10 @@ from scipy.interpolate import PchipInterpolator
 
 import models
 from models.allocation import allocate_on_grid
-from models.channel import MAX_EXACT_RANKING, question_channel, rater_kernel
+from models.channel import MAX_EXACT_RANKING, rater_kernel
 from models.panel import panel_capacity
 
+from advisor.channel_inputs import channel_inputs
 from advisor.diagnosis import money
 from advisor.errors import AdvisorError
 from advisor.evaluate import WATER_FILL_STEPS, Evaluation, campaign_cost, evaluate, required_capacity
@@ -402,15 +403,8 @@ class _CapacityTables:
         return lambda seconds: models.timing.dprime(seconds / effort, lam, pool.accrual_rate, pool.base_time)
 
     def _channel(self, question: Question, response: ResponseFormat, context: int, seconds: float, raters: int):
-        pool = self.scenario.raters
-        return question_channel(
-            response.kind, response.k, seconds=float(seconds), discriminability=pool.discriminability,
-            accrual_rate=pool.accrual_rate, base_time=pool.base_time,
-            difficulty=self.scenario.contexts[context].difficulty, slip_rate=question.slip_rate, raters=raters,
-            correlation=pool.correlation, span=question.span, aspects=question.aspects,
-            max_chars=response.max_chars, bits_per_char=question.bits_per_char,
-            chars_per_second=question.chars_per_second,
-        )
+        inputs = channel_inputs(self.scenario, question, self.scenario.contexts[context], seconds, response=response)
+        return inputs.channel(raters)
 
     def _dprime_map(self, response: ResponseFormat, context: int) -> tuple[np.ndarray, np.ndarray]:
         """Seconds and the d′ they buy in a context, for linear interpolation."""
@@ -511,7 +505,7 @@ def _single_rater_kernel(question: Question, response: ResponseFormat, dprime: f
     The search runs the panel's Blahut–Arimoto on it at :data:`SEARCH_TOLERANCE`;
     ``(None, 0)`` for rankings of more than :data:`models.channel.MAX_EXACT_RANKING`
     items and free text, whose panels (closed-form bounds, or histogram kernels
-    too large to tabulate) the search takes from :func:`question_channel`.
+    too large to tabulate) the search takes from :func:`models.channel.question_channel`.
     """
     if response.kind == "ranking" and int(response.k) > MAX_EXACT_RANKING:  # type: ignore[arg-type]
         return None, 0

@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 
 import models
+from advisor.channel_inputs import channel_inputs
 from advisor.evaluate import campaign_cost, evaluate, required_capacity, time_shares
 from advisor.scenario import Scenario, example_scenarios
-from models.channel import question_channel
 from models.timing import judgment_seconds
 
 EXAMPLES = example_scenarios()
@@ -61,16 +61,9 @@ def test_example_matches_models_called_directly(scenario):
     for context, weight, ctx_result in zip(scenario.contexts, scenario.context_weights, result.contexts):
         item = item_upper = 0.0
         for question, share, q_result in zip(scenario.questions, shares, ctx_result.questions):
-            channel = question_channel(
-                question.format.kind, question.format.k,
-                seconds=judgment_seconds(scenario.campaign.seconds_per_item, share, context.reading_words,
-                                         raters.reading_wpm),
-                discriminability=raters.discriminability, accrual_rate=raters.accrual_rate,
-                base_time=raters.base_time, difficulty=context.difficulty, slip_rate=question.slip_rate,
-                raters=raters.per_item, correlation=raters.correlation, span=question.span,
-                aspects=question.aspects, max_chars=question.format.max_chars,
-                bits_per_char=question.bits_per_char, chars_per_second=question.chars_per_second,
-            )
+            seconds = judgment_seconds(scenario.campaign.seconds_per_item, share, context.reading_words,
+                                       raters.reading_wpm)
+            channel = channel_inputs(scenario, question, context, seconds).channel(raters.per_item)
             assert q_result.panel_nats == pytest.approx(channel.panel_nats, rel=1e-12, abs=1e-12)
             assert q_result.cascade_nats <= min(q_result.cognitive_nats, q_result.articulation_nats) + 1e-9
             item += channel.panel_nats
