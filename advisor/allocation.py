@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from models.allocation import water_fill
 
-from advisor.evaluate import WATER_FILL_STEPS, _channels, _Design, _mean_capacity, _question_channel, time_shares
+from advisor.evaluate import WATER_FILL_STEPS, _channels, _Design, _mean_capacity, share_gain, time_shares
 from advisor.scenario import Scenario
 
 LN2 = math.log(2.0)
@@ -100,17 +100,7 @@ def optimal_time_allocation(scenario: Scenario, *, steps: int = WATER_FILL_STEPS
     TimeAllocation
     """
     design = _Design(scenario.raters.per_item, scenario.campaign.seconds_per_item)
-    weights = scenario.context_weights
-
-    def gain(question):
-        def capacity_at(share: float) -> float:
-            return sum(
-                w * _question_channel(scenario, question, s, share, design).panel_nats for s, w in enumerate(weights)
-            )
-
-        return capacity_at
-
-    allocation = water_fill([gain(q) for q in scenario.questions], steps=steps)
+    allocation = water_fill([share_gain(scenario, q, design) for q in scenario.questions], steps=steps)
     shares = allocation.shares
     automatic = all(q.time_share is None for q in scenario.questions) and steps == WATER_FILL_STEPS
     # With automatic shares evaluate water-fills exactly as above: no need to do it twice.

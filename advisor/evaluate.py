@@ -25,7 +25,7 @@ Conventions
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field, fields, replace
 from functools import lru_cache
 from typing import Any
@@ -690,6 +690,34 @@ def verdict_sentence(verdict: str, *, floor: float, achievable: float, target_ri
     return "Not ruled out, not guaranteed: " + "; ".join(reasons) + "."
 
 
+def fixed_shares(scenario: Scenario) -> tuple[float, ...]:
+    """The fixed time shares of a scenario whose every question has one, normalised.
+
+    Returns
+    -------
+    tuple of float
+        ``time_share / Σ time_share`` per question, in (0, 1], summing to 1.
+    """
+    total = sum(q.time_share for q in scenario.questions)  # type: ignore[misc]
+    return tuple(q.time_share / total for q in scenario.questions)  # type: ignore[operator]
+
+
+def share_gain(scenario: Scenario, question: Question, design: _Design, *,
+               free: float = 1.0) -> Callable[[float], float]:
+    """The gain water-filling maximises for one question: its context-weighted panel capacity
+    (nats per item) as a function of its part of the ``free`` share of the judgment time
+    (both in [0, 1]; ``free`` is what the fixed shares leave)."""
+    weights = scenario.context_weights
+
+    def capacity_at(share: float) -> float:
+        return sum(
+            w * _question_channel(scenario, question, s, share * free, design).panel_nats
+            for s, w in enumerate(weights)
+        )
+
+    return capacity_at
+
+
 def time_shares(scenario: Scenario, *, design: _Design | None = None, steps: int | None = None) -> tuple[float, ...]:
     """The judgment-time share of each question.
 
@@ -708,30 +736,17 @@ def time_shares(scenario: Scenario, *, design: _Design | None = None, steps: int
     """
     questions = scenario.questions
     if scenario.fixed_time_shares:
-        total = sum(q.time_share for q in questions)  # type: ignore[misc]
-        return tuple(q.time_share / total for q in questions)  # type: ignore[operator]
+        return fixed_shares(scenario)
     design = design or _budgeted_design(scenario)
     steps = design.water_fill_steps if steps is None else steps
     fixed_total = sum(q.time_share or 0.0 for q in questions)
     free = 1.0 - fixed_total
     automatic = [i for i, q in enumerate(questions) if q.time_share is None]
-    weights = scenario.context_weights
-
-    def gain(index: int):
-        question = questions[index]
-
-        def capacity_at(share: float) -> float:
-            return sum(
-                w * _question_channel(scenario, question, s, share * free, design).panel_nats
-                for s, w in enumerate(weights)
-            )
-
-        return capacity_at
-
     if len(automatic) == 1:
         parts = [1.0]
     else:
-        parts = list(water_fill([gain(i) for i in automatic], steps=steps).shares)
+        gains = [share_gain(scenario, questions[i], design, free=free) for i in automatic]
+        parts = list(water_fill(gains, steps=steps).shares)
     shares = [q.time_share or 0.0 for q in questions]
     for index, part in zip(automatic, parts):
         shares[index] = part * free

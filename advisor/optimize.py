@@ -76,7 +76,7 @@ from models.panel import panel_capacity
 from advisor.channel_inputs import channel_inputs
 from advisor.diagnosis import money
 from advisor.errors import AdvisorError
-from advisor.evaluate import WATER_FILL_STEPS, Evaluation, campaign_cost, evaluate, required_capacity
+from advisor.evaluate import WATER_FILL_STEPS, Evaluation, campaign_cost, evaluate, fixed_shares, required_capacity
 from advisor.scenario import MAX_RATERS, Question, ResponseFormat, Scenario
 
 LN2 = math.log(2.0)
@@ -629,8 +629,7 @@ class _Search:
         self.weights = np.asarray(scenario.context_weights)
         questions = scenario.questions
         if keep_time_shares and scenario.fixed_time_shares:
-            total = sum(q.time_share for q in questions)  # type: ignore[misc]
-            self.fixed = {i: q.time_share / total for i, q in enumerate(questions)}  # type: ignore[operator]
+            self.fixed = dict(enumerate(fixed_shares(scenario)))
         elif keep_time_shares:
             self.fixed = {i: q.time_share for i, q in enumerate(questions) if q.time_share is not None}
         else:

@@ -1310,12 +1310,10 @@ def question_index(scenario: Scenario, question: str | None) -> int:
 
 def _question_share(scenario: Scenario, index: int) -> float:
     """The question's share of the judgment time, as the evaluation uses it."""
-    questions = scenario.questions
-    if scenario.fixed_time_shares:
-        return float(questions[index].time_share / sum(q.time_share for q in questions))  # type: ignore[operator]
-    if len(questions) == 1:
+    if len(scenario.questions) == 1:
         return 1.0
-    # Water-filled shares depend on every question's capacity curve: ask the evaluation.
+    # Fixed shares are normalised and water-filled ones depend on every question's capacity
+    # curve: ask the evaluation.
     from advisor.evaluate import time_shares
 
     return float(time_shares(scenario)[index])
