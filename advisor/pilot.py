@@ -174,11 +174,6 @@ class PilotDataset:
         """True when at least one item has a gold answer."""
         return bool(np.any(self.gold >= 0))
 
-    @property
-    def has_seconds(self) -> bool:
-        """True when at least one label has a time."""
-        return self.seconds is not None and bool(np.any(np.isfinite(self.seconds)))
-
     def describe(self) -> dict[str, Any]:
         """Sizes and columns, JSON-ready (for a preview)."""
         return {
