@@ -4,7 +4,8 @@ A kernel is a row-stochastic array ``K[x, y] = P(y | x)``: row ``x`` is the dist
 answer a rater gives when the truth is ``x``. Cognitive kernels depend on the discriminability
 ``d`` (d', in noise standard deviations) reached in the time available; articulation kernels on the
 slip rate ``s`` (the probability that the intended answer is entered wrongly). A single rater's
-composite kernel is ``compose(K_cog, K_art) = K_cog @ K_art``.
+composite kernel is ``compose(K_cog, K_art) = K_cog @ K_art``; :func:`models.channel.rater_kernel`
+builds it for a question's format, and every capacity, decoding, search and pilot uses that one.
 
 References: Green & Swets 1966 (m-alternative forced choice); Thurstone 1927 (ordinal scales).
 """
