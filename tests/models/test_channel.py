@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import models
 from models import FORMAT_KINDS, question_channel
+from models.channel import rater_kernel
 
 LN2 = math.log(2.0)
 
@@ -306,3 +308,28 @@ def test_question_channel_rejects_bad_arguments():
         question_channel("ordinal", 4, seconds=3.0, difficulty=float("nan"))
     with pytest.raises(ValueError, match="max_outcomes"):
         question_channel("ordinal", 4, seconds=3.0, max_outcomes=0)
+
+
+@pytest.mark.parametrize("kind, k", [("binary", None), ("categorical", 4), ("ordinal", 5), ("pairwise", 3),
+                                     ("multi_select", 3), ("ranking", 3), ("ranking", 6)])
+def test_rater_kernel_is_the_cascade_of_the_cognitive_and_slip_kernels(kind, k):
+    # rater_kernel is the one builder of a rater's composite kernel (capacities, decodings,
+    # the optimiser's tables and the pilots): it must be K_cog @ K_art of models.kernels.
+    d, span, slip = 1.3, 2.5, 0.04
+    if kind in ("binary", "categorical", "multi_select"):
+        answers = 2 if k is None or kind == "multi_select" else k
+        expected = models.compose(models.nominal_kernel(d, answers), models.nominal_slip_kernel(answers, slip))
+    elif kind in ("ordinal", "pairwise"):
+        expected = models.compose(models.ordinal_kernel(d, k, span=span), models.ordinal_slip_kernel(k, slip))
+    else:
+        swap = models.effective_swap_probability(models.ranking_swap_probability(d, k, span=span), slip)
+        expected = models.mallows_kernel(k, models.folded_dispersion(swap))
+    kernel = rater_kernel(kind, k, d, span=span, slip_rate=slip)
+    assert kernel.shape == expected.shape
+    np.testing.assert_allclose(kernel, expected, rtol=0, atol=1e-15)
+    assert not kernel.flags.writeable
+
+
+def test_rater_kernel_is_none_without_a_finite_kernel():
+    assert rater_kernel("free_text", None, 1.0) is None
+    assert rater_kernel("ranking", 7, 1.0) is None
