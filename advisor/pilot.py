@@ -41,8 +41,8 @@ from models.channel import rater_kernel
 from models.errors import InvalidArgumentError
 
 from advisor.errors import ImportFormatError
-from advisor.input_limits import quote
-from advisor.scenario import Provenance, Question, Scenario
+from advisor.files.input_limits import quote
+from advisor.scenario.schema import Provenance, Question, Scenario
 
 __all__ = [
     "MAX_ROWS",
@@ -75,7 +75,7 @@ MAX_LABELS = 100
 """Most distinct labels one pilot question may have. The calibration keeps a k×k confusion matrix
 per rater and bootstraps the k×k pooled kernel's capacity, so its cost grows with k² to k³: at 100
 labels a summary takes seconds, at 300 about a minute and 1.5 GB. A scenario question has at most
-50 categories (``advisor.scenario.MAX_CATEGORIES``); the margin leaves room for pilots whose
+50 categories (``advisor.scenario.schema.MAX_CATEGORIES``); the margin leaves room for pilots whose
 labels are later merged."""
 
 COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
@@ -1309,7 +1309,7 @@ def _question_share(scenario: Scenario, index: int) -> float:
         return 1.0
     # Fixed shares are normalised and water-filled ones depend on every question's capacity
     # curve: ask the evaluation.
-    from advisor.evaluate import time_shares
+    from advisor.evaluation.evaluate import time_shares
 
     return float(time_shares(scenario)[index])
 

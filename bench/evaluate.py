@@ -29,8 +29,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from advisor.scenario import example_scenarios, scenario_from_dict  # noqa: E402
-from advisor.store import ScenarioStore  # noqa: E402
+from advisor.scenario.schema import example_scenarios, scenario_from_dict  # noqa: E402
+from advisor.storage.store import ScenarioStore  # noqa: E402
 
 
 def seconds_per_call(work: Callable[[], object], *, minimum_seconds: float = 0.5, repeats: int = 5) -> float:
@@ -54,7 +54,7 @@ def seconds_per_call(work: Callable[[], object], *, minimum_seconds: float = 0.5
 
 
 def bench_evaluations() -> None:
-    from advisor.evaluate import evaluate
+    from advisor.evaluation.evaluate import evaluate
 
     examples = example_scenarios()
     print(f"Evaluations over {len(examples)} examples (best of 5)")
@@ -73,7 +73,7 @@ def bench_evaluations() -> None:
     )
 
 
-#: The functions of :mod:`advisor.evaluate` that compute the planner's interval (method §8). Only
+#: The functions of :mod:`advisor.evaluation.evaluate` that compute the planner's interval (method §8). Only
 #: the outermost of nested calls is timed.
 PLANNER_FUNCTIONS = ("_design_planner", "_item_decoding", "_planner", "_items_needed", "_achievable_at",
                      "_joint_part_capacity", "codebook_error", "learning_error_curves")
@@ -97,10 +97,10 @@ def clear_model_caches() -> int:
 
 
 class PlannerTimer:
-    """Wraps :data:`PLANNER_FUNCTIONS` in :mod:`advisor.evaluate` and adds up their outermost time."""
+    """Wraps :data:`PLANNER_FUNCTIONS` in :mod:`advisor.evaluation.evaluate` and adds up their outermost time."""
 
     def __init__(self) -> None:
-        import advisor.evaluate as evaluate_module
+        import advisor.evaluation.evaluate as evaluate_module
 
         self.module = evaluate_module
         self.seconds = 0.0
@@ -135,7 +135,7 @@ class PlannerTimer:
 def bench_planner_share(*, repeats: int = 3) -> None:
     """Print the planner's share of ``evaluate()``, cold and warm, per example, and of the headline
     numbers alone (``curves=False``, warm)."""
-    from advisor.evaluate import evaluate
+    from advisor.evaluation.evaluate import evaluate
 
     examples = example_scenarios()
     print(f"Planner's interval (method §8) as a share of evaluate(), best of {repeats}")

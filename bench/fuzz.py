@@ -664,8 +664,8 @@ SLOW_CASES: dict[str, Any] = {
 _TIMED_EVALUATE = """
 import json, math, sys, time
 sys.path.insert(0, sys.argv[1])
-import advisor.evaluate as evaluation
-from advisor.scenario import Scenario
+import advisor.evaluation.evaluate as evaluation
+from advisor.scenario.schema import Scenario
 scenario = Scenario.model_validate(json.loads(sys.argv[2]))
 if sys.argv[3] == "unbudgeted":
     evaluation.EVALUATE_WORK_BUDGET = evaluation.CURVES_WORK_BUDGET = math.inf
@@ -735,7 +735,7 @@ def main(argv: list[str] | None = None) -> int:
         os.environ["ANNOTATION_ADVISOR_CONFIG_DIR"] = str(Path(folder) / "config")
         os.environ["ANNOTATION_ADVISOR_DB"] = str(Path(folder) / "default.sqlite")
         import advisor.cli  # noqa: F401  (loaded before the worker forks, so each case starts warm)
-        import advisor.evaluate  # noqa: F401
+        import advisor.evaluation.evaluate  # noqa: F401
 
         runner = Runner(args.timeout)
         try:

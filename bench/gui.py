@@ -32,9 +32,9 @@ CHILD_APP = r"""
 import sys, time
 sys.path.insert(0, {repo!r})
 from PySide6.QtCore import QEvent, QObject, QTimer
-from ui.app import create_application
+from ui.core.application import create_application
 app = create_application([sys.argv[0]])
-from advisor.store import ScenarioStore
+from advisor.storage.store import ScenarioStore
 from ui.main_window import MainWindow
 window = MainWindow(ScenarioStore.open(), recover_drafts=False)
 """
@@ -107,9 +107,9 @@ def edit_latency(edits: int) -> dict[str, list[float]]:
     """
     from PySide6.QtCore import QEventLoop, QTimer
 
-    from advisor.evaluate import evaluate
-    from advisor.store import ScenarioStore
-    from ui.app import create_application
+    from advisor.evaluation.evaluate import evaluate
+    from advisor.storage.store import ScenarioStore
+    from ui.core.application import create_application
     from ui.main_window import MainWindow
 
     app = create_application([sys.argv[0]])
@@ -195,7 +195,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"cold start to first paint: median {app_median * 1000:.0f} ms over {args.starts} starts "
           f"(bare QMainWindow {bare_median * 1000:.0f} ms; ratio {app_median / bare_median:.2f})")
 
-    from ui.workers import EVALUATE_DEBOUNCE_MS
+    from ui.core.workers import EVALUATE_DEBOUNCE_MS
 
     measured = edit_latency(args.edits)
 

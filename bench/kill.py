@@ -38,8 +38,8 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from advisor.errors import DatabaseError, StaleRevisionError  # noqa: E402
-from advisor.scenario import examples_dir, load_scenario_file  # noqa: E402
-from advisor.store import PARTIAL_PATTERN, ScenarioStore, inspect_sqlite_file  # noqa: E402
+from advisor.scenario.schema import examples_dir, load_scenario_file  # noqa: E402
+from advisor.storage.store import PARTIAL_PATTERN, ScenarioStore, inspect_sqlite_file  # noqa: E402
 
 WRITERS_PER_ROUND = 2
 KILLS_PER_DATABASE = 40

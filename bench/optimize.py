@@ -1,10 +1,10 @@
 """Benchmark of the optimiser: designs per second, and the default search's time.
 
 For each example scenario (or the files given on the command line) this runs
-the default search of :func:`advisor.optimize.optimize` (at least 5,000
+the default search of :func:`advisor.planning.optimize.optimize` (at least 5,000
 candidate designs) and, in the same run, a naive baseline: a sample of the
 same designs, each built as a scenario with automatic time shares and passed
-through the full :func:`advisor.evaluate.evaluate` (which water-fills with
+through the full :func:`advisor.evaluation.evaluate.evaluate` (which water-fills with
 exact channel capacities). It prints designs evaluated per second for both and
 their ratio; nothing here is a test (wall time is never asserted).
 
@@ -21,9 +21,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from advisor.evaluate import evaluate  # noqa: E402
-from advisor.optimize import _limits, _Search, format_options, optimize  # noqa: E402
-from advisor.scenario import Scenario, example_scenarios, load_scenario_file  # noqa: E402
+from advisor.evaluation.evaluate import evaluate  # noqa: E402
+from advisor.planning.optimize import _limits, _Search, format_options, optimize  # noqa: E402
+from advisor.scenario.schema import Scenario, example_scenarios, load_scenario_file  # noqa: E402
 
 
 def naive_designs_per_second(scenario: Scenario, sample: int, seed: int = 0) -> tuple[float, int]:

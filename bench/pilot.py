@@ -32,7 +32,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from advisor.pilot import PilotDataset, read_pilot, simulate_pilot, summarize  # noqa: E402
-from advisor.scenario import scenario_from_dict  # noqa: E402
+from advisor.scenario.schema import scenario_from_dict  # noqa: E402
 from models.aggregation import Annotations, dawid_skene  # noqa: E402
 
 RTE = Path(__file__).resolve().parents[2] / "shared" / "data" / "pilots" / "snow2008_rte.csv"

@@ -66,8 +66,8 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtCore import QThreadPool
     from PySide6.QtWidgets import QApplication, QScrollArea, QWidget
 
-    from advisor.store import ScenarioStore
-    from ui.app import create_application
+    from advisor.storage.store import ScenarioStore
+    from ui.core.application import create_application
     from ui.main_window import MainWindow
 
     app = create_application([sys.argv[0]])
@@ -169,7 +169,7 @@ def main(argv: list[str] | None = None) -> int:
     settle(results_ready)
 
     # Help and the dialogs reachable from the menus, shown without blocking.
-    from ui.help_dialogs import AboutDialog, MethodDialog
+    from ui.dialogs.help_dialogs import AboutDialog, MethodDialog
 
     for dialog, name in ((MethodDialog(window), "help-method"), (AboutDialog(store.url, window), "help-about")):
         dialog.show()
@@ -177,10 +177,10 @@ def main(argv: list[str] | None = None) -> int:
         shoot(dialog, name)
         dialog.close()
     for module, factory, name in (
-        ("ui.report_dialog", lambda m: m.ReportExportDialog(store, [window.state.scenario.name], window),
+        ("ui.dialogs.report_dialog", lambda m: m.ReportExportDialog(store, [window.state.scenario.name], window),
          "dialog-report-export"),
-        ("ui.interface_import", lambda m: m.InterfaceImportDialog(window), "dialog-interface-import"),
-        ("ui.pilot_wizard", lambda m: m.PilotWizard(store, window.state.scenario, window), "dialog-pilot-wizard"),
+        ("ui.dialogs.interface_import", lambda m: m.InterfaceImportDialog(window), "dialog-interface-import"),
+        ("ui.dialogs.pilot_wizard", lambda m: m.PilotWizard(store, window.state.scenario, window), "dialog-pilot-wizard"),
     ):
         dialog = factory(__import__(module, fromlist=["_"]))
         dialog.show()

@@ -191,7 +191,7 @@ def _xy_entry(window) -> dict[str, Any] | None:
 
     import pyqtgraph as pg
 
-    from ui.xy_plot import XYPlotWidget
+    from ui.panels.xy_plot import XYPlotWidget
 
     panel = window.findChild(XYPlotWidget)
     if panel is None or not panel.isVisible():
@@ -232,7 +232,7 @@ def run_app_with_dump(folder: Path) -> int:
     from PySide6.QtWidgets import QApplication
 
     import ui.launcher
-    from ui.app import create_application
+    from ui.core.application import create_application
     from ui.main_window import MainWindow
 
     app = create_application()

@@ -2,7 +2,7 @@
 comparison, with the menus that tie them together (and the dialogs for
 reports, interface configs, pilots and the export protocol).
 
-One :class:`~advisor.state.ScenarioState` is the scenario being edited. The
+One :class:`~advisor.scenario.state.ScenarioState` is the scenario being edited. The
 editor writes into it (with undo), the results and recommendations read from
 it, and this window moves it between the store and the editor: open, save
 (with the stale-revision conflict resolved by the user), save as, import and
@@ -34,22 +34,22 @@ from PySide6.QtWidgets import (
 )
 
 from advisor.errors import AdvisorError, ScenarioNotFoundError, StaleRevisionError
-from advisor.scenario import Scenario, example_scenarios, save_scenario_file
-from advisor.state import ScenarioState
-from advisor.store import ScenarioStore, StoredScenario
-from ui.bindings import connect_to_widget
-from ui.compare import CompareWidget
-from ui.drafts import Draft, DraftKeeper, find_drafts
-from ui.editor import ScenarioEditorWidget
-from ui.help_dialogs import AboutDialog, MethodDialog
-from ui.library import ScenarioLibraryWidget, ask_name, blank_scenario, format_time
-from ui.results import ResultsWidget
-from ui.settings import APP_NAME, data_dir, display_settings, ui_settings
-from ui.undo import ScenarioEditCommand
+from advisor.scenario.schema import Scenario, example_scenarios, save_scenario_file
+from advisor.scenario.state import ScenarioState
+from advisor.storage.store import ScenarioStore, StoredScenario
+from ui.core.bindings import connect_to_widget
+from ui.panels.compare import CompareWidget
+from ui.core.drafts import Draft, DraftKeeper, find_drafts
+from ui.panels.editor import ScenarioEditorWidget
+from ui.dialogs.help_dialogs import AboutDialog, MethodDialog
+from ui.panels.library import ScenarioLibraryWidget, ask_name, blank_scenario, format_time
+from ui.panels.results import ResultsWidget
+from ui.core.settings import APP_NAME, data_dir, display_settings, ui_settings
+from ui.core.undo import ScenarioEditCommand
 
 if TYPE_CHECKING:
-    from ui.recommendations import RecommendationsWidget
-    from ui.xy_plot import XYPlotWidget
+    from ui.panels.recommendations import RecommendationsWidget
+    from ui.panels.xy_plot import XYPlotWidget
 
 SETTINGS_GROUP = "main_window"
 EDITOR_MIN_WIDTH = 360
@@ -589,7 +589,7 @@ class MainWindow(QMainWindow):
         if index in self._tab_widgets:
             return self._tab_widgets[index]
         if index == RECOMMENDATIONS_TAB:
-            from ui.recommendations import RecommendationsWidget
+            from ui.panels.recommendations import RecommendationsWidget
 
             widget: QWidget = RecommendationsWidget(self._state, self._store)
             widget.scenario_created.connect(self._on_recommendations_scenario_created)
@@ -723,7 +723,7 @@ class MainWindow(QMainWindow):
         self._after_store_write(stored.id)
 
     def _on_new_from_interface(self) -> None:
-        from ui.interface_import import InterfaceImportDialog
+        from ui.dialogs.interface_import import InterfaceImportDialog
 
         dialog = InterfaceImportDialog(self)
         if dialog.exec() and (scenario := dialog.scenario()) is not None:
@@ -759,7 +759,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Exported to {Path(path).name}", 5000)
 
     def _on_export_report_triggered(self) -> None:
-        from ui.report_dialog import ReportExportDialog
+        from ui.dialogs.report_dialog import ReportExportDialog
 
         stored = self._stored_or_none(self._state.stored_id)
         names = [stored.name] if stored is not None else []
@@ -777,7 +777,7 @@ class MainWindow(QMainWindow):
 
     def _record_applied(self, stored: StoredScenario) -> None:
         """Record a lever applied (or an optimised design stored) in the protocol."""
-        from advisor.protocol import record_analysis
+        from advisor.storage.protocol import record_analysis
 
         history = self._store.history(stored.id)
         summary = history[0].summary if history else ""
@@ -801,7 +801,7 @@ class MainWindow(QMainWindow):
 
     def _on_protocol_triggered(self) -> None:
         if self._protocol_dock is None:
-            from ui.protocol import ProtocolWidget
+            from ui.panels.protocol import ProtocolWidget
 
             dock = QDockWidget("Export protocol", self)
             dock.setObjectName("protocol_dock")
@@ -813,7 +813,7 @@ class MainWindow(QMainWindow):
 
     def _xy_plot_panel(self) -> QDockWidget:
         if self._xy_plot_dock is None:
-            from ui.xy_plot import XYPlotWidget
+            from ui.panels.xy_plot import XYPlotWidget
 
             dock = QDockWidget("X–Y plot for a range of values", self)
             dock.setObjectName("xy_plot_dock")
@@ -837,7 +837,7 @@ class MainWindow(QMainWindow):
         dock.activateWindow()
 
     def _on_pilot_triggered(self) -> None:
-        from ui.pilot_wizard import PilotWizard
+        from ui.dialogs.pilot_wizard import PilotWizard
 
         self._editor.commit_pending()
         wizard = PilotWizard(self._store, self._state.scenario, self)
@@ -868,7 +868,7 @@ class MainWindow(QMainWindow):
 
 
 if __name__ == "__main__":
-    from ui.preview import preview_app, preview_store, run_preview
+    from ui.core.preview import preview_app, preview_store, run_preview
 
     preview_app()
     run_preview(MainWindow(preview_store()), title="Main window", size=(1560, 940))

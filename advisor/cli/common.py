@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from advisor.errors import ScenarioNotFoundError
-from advisor.scenario import Scenario, load_scenario_file
+from advisor.scenario.schema import Scenario, load_scenario_file
 
 LN2 = math.log(2.0)
 
@@ -56,7 +56,7 @@ def open_store(args: argparse.Namespace):
     """The scenario store selected by ``--db`` (opened once per command)."""
     store = getattr(args, "_store", None)
     if store is None:
-        from advisor.store import ScenarioStore
+        from advisor.storage.store import ScenarioStore
 
         store = ScenarioStore.open(getattr(args, "db", None))
         args._store = store

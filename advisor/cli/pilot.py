@@ -17,8 +17,8 @@ from typing import Any
 from advisor import pilot as pilots
 from advisor.cli import common
 from advisor.errors import ImportFormatError, ScenarioNotFoundError
-from advisor.output_paths import check_output_path, database_file, write_output_atomically
-from advisor.scenario import save_scenario_file
+from advisor.files.output_paths import check_output_path, database_file, write_output_atomically
+from advisor.scenario.schema import save_scenario_file
 
 PILOT_SUFFIXES = (".csv", ".tsv", ".tab", ".txt")
 DEFAULT_BOOT = 1000

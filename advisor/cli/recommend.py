@@ -97,8 +97,8 @@ def parse_format_options(values: list[str] | None) -> dict[str, list[str]] | Non
 
 def _record(args: argparse.Namespace, what: str, resolved: common.ResolvedScenario, result: dict[str, Any],
             detail: dict[str, Any]) -> None:
-    """Record the analysis in the protocol (see :mod:`advisor.protocol`)."""
-    from advisor.protocol import record_analysis
+    """Record the analysis in the protocol (see :mod:`advisor.storage.protocol`)."""
+    from advisor.storage.protocol import record_analysis
 
     source = {"reference": args.scenario, "source": resolved.source, "stored_id": resolved.stored_id,
               "revision": resolved.revision, "content_sha256": resolved.scenario.content_hash()}
@@ -113,9 +113,9 @@ def _run_with_progress(label: str, work: Any) -> Any:
 
 # ------------------------------------------------------------------- handlers
 def _run_recommend(args: argparse.Namespace) -> int:
-    from advisor.diagnosis import diagnose
-    from advisor.evaluate import evaluate
-    from advisor.levers import rank_levers
+    from advisor.evaluation.diagnosis import diagnose
+    from advisor.evaluation.evaluate import evaluate
+    from advisor.planning.levers import rank_levers
 
     scenario = common.resolve_scenario(args, args.scenario).scenario
     evaluation = evaluate(scenario, curves=False)
@@ -161,7 +161,7 @@ def _run_recommend(args: argparse.Namespace) -> int:
 
 
 def _run_solve(args: argparse.Namespace) -> int:
-    from advisor.solve import solve
+    from advisor.planning.solve import solve
 
     resolved = common.resolve_scenario(args, args.scenario)
     scenario = resolved.scenario
@@ -197,7 +197,7 @@ def _value_text(unknown: str, value: float) -> str:
 
 
 def _run_optimize(args: argparse.Namespace) -> int:
-    from advisor.optimize import optimize
+    from advisor.planning.optimize import optimize
 
     resolved = common.resolve_scenario(args, args.scenario)
     scenario = resolved.scenario

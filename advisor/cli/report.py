@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from advisor.cli import common
-from advisor.output_paths import check_output_path, database_file
+from advisor.files.output_paths import check_output_path, database_file
 from advisor.report.build import SECTION_KEYS
 from advisor.report.export import FORMATS, export_report, format_from_path, normalise_format
 

@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 
 from advisor.cli import common
 from advisor.errors import ScenarioNotFoundError
-from advisor.scenario import (
+from advisor.scenario.schema import (
     Scenario,
     example_scenarios,
     examples_dir,
@@ -276,7 +276,7 @@ def _run_set(args: argparse.Namespace) -> int:
 
 def _run_evaluate(args: argparse.Namespace) -> int:
     scenario = common.resolve_scenario(args, args.scenario).scenario
-    from advisor.evaluate import evaluate  # numerics load only when there is something to evaluate
+    from advisor.evaluation.evaluate import evaluate  # numerics load only when there is something to evaluate
 
     # Curves are only printed in the JSON; the table does without them.
     evaluation = _with_progress("evaluating", lambda: evaluate(scenario, curves=args.json))
@@ -382,7 +382,7 @@ def _run_export(args: argparse.Namespace) -> int:
     if args.output is None:
         sys.stdout.write(scenario.to_json() + "\n")
         return 0
-    from advisor.output_paths import database_file
+    from advisor.files.output_paths import database_file
 
     output = save_scenario_file(scenario, args.output, database_path=database_file(getattr(args, "db", None)))
     print(f"wrote {scenario.name!r} to {output}")
@@ -404,7 +404,7 @@ def _run_db_help(args: argparse.Namespace) -> int:
 
 
 def _run_db_check(args: argparse.Namespace) -> int:
-    from advisor.store import DamagedSchemaError
+    from advisor.storage.store import DamagedSchemaError
 
     try:
         store = common.open_store(args)

@@ -22,8 +22,8 @@ from __future__ import annotations
 from typing import Any
 
 from advisor.errors import ImportFormatError
-from advisor.input_limits import quote
-from advisor.importers import (
+from advisor.files.input_limits import quote
+from advisor.importers.common import (
     DEFAULT_FREE_TEXT_CHARS,
     ImportLog,
     ImportResult,
@@ -35,7 +35,7 @@ from advisor.importers import (
     ranking_format,
     single_choice_format,
 )
-from advisor.scenario import MAX_RATERS, Question, ResponseFormat
+from advisor.scenario.schema import MAX_RATERS, Question, ResponseFormat
 
 ARGILLA_DEFAULT_MIN_SUBMITTED = 1
 """Responses per record Argilla 2.x requires when the settings name no

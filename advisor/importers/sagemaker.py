@@ -27,9 +27,9 @@ import re
 from typing import Any
 
 from advisor.errors import ImportFormatError
-from advisor.input_limits import quote
-from advisor.importers import ImportLog, ImportResult, build_result, multi_select_format, parse_json_config, single_choice_format
-from advisor.scenario import MAX_RATERS, Question, ResponseFormat
+from advisor.files.input_limits import quote
+from advisor.importers.common import ImportLog, ImportResult, build_result, multi_select_format, parse_json_config, single_choice_format
+from advisor.scenario.schema import MAX_RATERS, Question, ResponseFormat
 
 PLACEHOLDER_LABELS = 5
 """Labels assumed for a classification job; the real list is in S3. A

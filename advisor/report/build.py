@@ -1,7 +1,7 @@
 """Build the format-neutral report for one or several scenarios.
 
 :func:`build_report` runs every computation a report shows — the evaluation
-(:func:`advisor.evaluate.evaluate`), the diagnosis, the ranked levers and the
+(:func:`advisor.evaluation.evaluate.evaluate`), the diagnosis, the ranked levers and the
 optimiser — and turns the results into a :class:`~advisor.report.model.Report`:
 sections of paragraphs, label/value rows, tables, figures and formulas. The
 renderers (HTML, PDF, Markdown, JSON, CSV) only lay it out.
@@ -49,11 +49,11 @@ from datetime import datetime, timezone
 from importlib import metadata
 from typing import Any
 
-from advisor.diagnosis import Diagnosis, diagnose
+from advisor.evaluation.diagnosis import Diagnosis, diagnose
 from advisor.errors import AdvisorError
-from advisor.evaluate import VERDICT_WORDS, Evaluation, evaluate
-from advisor.levers import LeverResult, rank_levers
-from advisor.optimize import OptimizationResult, optimize
+from advisor.evaluation.evaluate import VERDICT_WORDS, Evaluation, evaluate
+from advisor.planning.levers import LeverResult, rank_levers
+from advisor.planning.optimize import OptimizationResult, optimize
 from advisor.report import figures
 from advisor.report.model import (
     Block,
@@ -66,7 +66,7 @@ from advisor.report.model import (
     Section,
     Table,
 )
-from advisor.scenario import SCHEMA_VERSION, Scenario
+from advisor.scenario.schema import SCHEMA_VERSION, Scenario
 
 LN2 = math.log(2.0)
 

@@ -5,7 +5,7 @@ it atomically (a temporary file in the same folder, flushed to disk, then
 renamed over the target: a crash or a full disk never leaves half a report),
 computes the SHA-256 of the bytes written and, when a store is given, records
 a protocol entry (what, when, where, hash) with
-:meth:`advisor.store.ScenarioStore.record_export`.
+:meth:`advisor.storage.store.ScenarioStore.record_export`.
 
 Markdown cannot embed images portably, so a Markdown export also writes its
 figures as PNG files into a folder beside it (``report_figures/`` for
@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from advisor.errors import AdvisorError
-from advisor.output_paths import check_output_path, write_output_atomically
+from advisor.files.output_paths import check_output_path, write_output_atomically
 from advisor.report.build import ProgressCallback, application_version, build_report
 from advisor.report.model import Report
 from advisor.report.render_csv import render_csv
@@ -31,7 +31,7 @@ from advisor.report.render_html import render_html
 from advisor.report.render_json import render_json
 from advisor.report.render_md import render_markdown
 from advisor.report.render_pdf import render_pdf
-from advisor.scenario import Scenario
+from advisor.scenario.schema import Scenario
 
 FORMATS: tuple[str, ...] = ("html", "pdf", "md", "json", "csv")
 """The formats a report can be exported to."""
@@ -132,7 +132,7 @@ def render(report: Report, fmt: str, *, figure_links: Mapping[int, str] | None =
 def write_atomically(path: Path, data: bytes, *, database_path: Path | None = None) -> None:
     """Replace ``path`` with ``data`` so that readers see the old file or the new one, never a part.
 
-    See :func:`advisor.output_paths.write_output_atomically`, which this calls.
+    See :func:`advisor.files.output_paths.write_output_atomically`, which this calls.
 
     Raises
     ------
@@ -185,7 +185,7 @@ def write_report(report: Report, fmt: str, path: str | Path, *, store: Any = Non
     path
         The file to write; its folder must exist. An existing file is replaced.
     store
-        A :class:`advisor.store.ScenarioStore` to record a protocol entry in,
+        A :class:`advisor.storage.store.ScenarioStore` to record a protocol entry in,
         or None.
     detail
         Extra JSON data for the protocol entry (e.g. where each scenario was

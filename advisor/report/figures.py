@@ -26,7 +26,7 @@ from matplotlib.figure import Figure as MplFigure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FixedLocator, FuncFormatter, NullFormatter, NullLocator
 
-from advisor.evaluate import Curve, Evaluation
+from advisor.evaluation.evaluate import Curve, Evaluation
 from advisor.report.model import Figure
 
 LN2 = math.log(2.0)
@@ -183,7 +183,7 @@ def risk_curve_figure(curve: Curve, scenario_name: str) -> Figure:
     Parameters
     ----------
     curve
-        One of :attr:`advisor.evaluate.Evaluation.curves` (risks in [0, 1]).
+        One of :attr:`advisor.evaluation.evaluate.Evaluation.curves` (risks in [0, 1]).
     scenario_name
         Shown in the alt text.
 

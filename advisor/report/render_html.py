@@ -16,7 +16,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from advisor.report.model import Figure, Formula, KeyValues, Paragraph, Report, Table
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+TEMPLATES = Path(__file__).resolve().parent / "templates"
 TEMPLATE_NAME = "report.html.j2"
 
 

@@ -6,8 +6,8 @@ import dataclasses
 
 import pytest
 
-from advisor.channel_inputs import ChannelInputs, channel_inputs
-from advisor.scenario import ResponseFormat, Scenario
+from advisor.evaluation.channel_inputs import ChannelInputs, channel_inputs
+from advisor.scenario.schema import ResponseFormat, Scenario
 from models.channel import question_channel
 
 

@@ -9,9 +9,9 @@ import pytest
 
 from advisor.cli import main
 from advisor.cli.recommend import FormatOptionError, parse_format_options
-from advisor.evaluate import evaluate
-from advisor.scenario import examples_dir, load_scenario_file, scenario_from_dict
-from advisor.store import ScenarioStore
+from advisor.evaluation.evaluate import evaluate
+from advisor.scenario.schema import examples_dir, load_scenario_file, scenario_from_dict
+from advisor.storage.store import ScenarioStore
 
 EXAMPLE = examples_dir() / "search_relevance_trec.json"
 

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from advisor.scenario import examples_dir, load_scenario_file, scenario_from_json
-from advisor.store import ScenarioStore
+from advisor.scenario.schema import examples_dir, load_scenario_file, scenario_from_json
+from advisor.storage.store import ScenarioStore
 
 REPO = Path(__file__).resolve().parents[2]
 CLI_DIR = REPO / "advisor" / "cli"

@@ -10,8 +10,8 @@ import pytest
 
 import advisor.cli
 from advisor.cli.scenarios import parse_assignments
-from advisor.scenario import examples_dir, load_scenario_file
-from advisor.store import ScenarioStore
+from advisor.scenario.schema import examples_dir, load_scenario_file
+from advisor.storage.store import ScenarioStore
 
 RLHF_FILE = examples_dir() / "rlhf_pairwise_preference.json"
 RLHF = load_scenario_file(RLHF_FILE)

@@ -11,9 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from advisor.diagnosis import LABELS_ALONE_ADVICE, bits_text, diagnose, money
-from advisor.evaluate import evaluate
-from advisor.scenario import Bounds, Campaign, Context, Question, Raters, ResponseFormat, Scenario, Target, example_scenarios
+from advisor.evaluation.diagnosis import LABELS_ALONE_ADVICE, bits_text, diagnose, money
+from advisor.evaluation.evaluate import evaluate
+from advisor.scenario.schema import Bounds, Campaign, Context, Question, Raters, ResponseFormat, Scenario, Target, example_scenarios
 
 LN2 = math.log(2.0)
 PHRASE = "labels alone cannot reach the target"

@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 
 import models
-from advisor.channel_inputs import channel_inputs
-from advisor.evaluate import campaign_cost, evaluate, required_capacity, time_shares
-from advisor.scenario import Scenario, example_scenarios
+from advisor.evaluation.channel_inputs import channel_inputs
+from advisor.evaluation.evaluate import campaign_cost, evaluate, required_capacity, time_shares
+from advisor.scenario.schema import Scenario, example_scenarios
 from models.timing import judgment_seconds
 
 EXAMPLES = example_scenarios()

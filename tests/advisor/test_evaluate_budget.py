@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-import advisor.evaluate as evaluation
-from advisor.evaluate import CURVES_WORK_BUDGET, EVALUATE_WORK_BUDGET, WATER_FILL_STEPS, evaluate
-from advisor.scenario import Scenario, load_scenario_file
+import advisor.evaluation.evaluate as evaluation
+from advisor.evaluation.evaluate import CURVES_WORK_BUDGET, EVALUATE_WORK_BUDGET, WATER_FILL_STEPS, evaluate
+from advisor.scenario.schema import Scenario, load_scenario_file
 from models.capacity import metered_work
 
 EXAMPLES = sorted((Path(__file__).resolve().parents[2] / "resources" / "scenarios").glob("*.json"))

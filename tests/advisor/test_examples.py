@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from advisor.scenario import Scenario, examples_dir, load_scenario_file, scenario_from_json
-from advisor.store import ScenarioStore
+from advisor.scenario.schema import Scenario, examples_dir, load_scenario_file, scenario_from_json
+from advisor.storage.store import ScenarioStore
 
 EXAMPLE_FILES = sorted(examples_dir().glob("*.json"))
 EXAMPLES = {path.stem: load_scenario_file(path) for path in EXAMPLE_FILES}

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from advisor.evaluate import evaluate
-from advisor.guardrails import design_findings, design_warnings, pilot_class_warnings
+from advisor.evaluation.evaluate import evaluate
+from advisor.evaluation.guardrails import design_findings, design_warnings, pilot_class_warnings
 from advisor.importers import import_interface
-from advisor.scenario import Context, Question, ResponseFormat, Scenario
+from advisor.scenario.schema import Context, Question, ResponseFormat, Scenario
 
 CHAT_RLHF = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "interfaces" / "label-studio" / "chat_rlhf.xml"
 

@@ -8,7 +8,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from advisor.scenario import SCHEMA_VERSION
+from advisor.scenario.schema import SCHEMA_VERSION
 
 REPO = Path(__file__).resolve().parents[2]
 SHARED_LABEL_STUDIO = REPO.parent / "shared" / "data" / "interfaces" / "label-studio"
@@ -41,7 +41,7 @@ def test_json_output_is_the_scenario_with_a_warnings_list(cli, capsys):
 
 
 def test_json_output_without_warnings_loads_as_a_scenario(cli, capsys):
-    from advisor.scenario import scenario_from_dict
+    from advisor.scenario.schema import scenario_from_dict
 
     assert cli.run(["import-interface", str(SAGEMAKER_FIXTURE), "--json", "--name", "intent pilot"]) == 0
     data = json.loads(capsys.readouterr().out)
@@ -113,7 +113,7 @@ def test_save_into_a_real_database(cli, capsys, tmp_path):
     status = cli.run(["--db", str(database), "import-interface", str(SHARED_LABEL_STUDIO / "text-classification.xml"), "--save"])
     assert status == 0, capsys.readouterr().err
     assert "Saved as scenario" in capsys.readouterr().out
-    from advisor.store import ScenarioStore
+    from advisor.storage.store import ScenarioStore
 
     store = ScenarioStore.open(str(database))
     try:

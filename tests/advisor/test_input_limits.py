@@ -16,14 +16,14 @@ import pytest
 from advisor.cli import main
 from advisor.errors import ImportFormatError, ScenarioValidationError
 from advisor.importers import import_interface
-from advisor.input_limits import (
+from advisor.files.input_limits import (
     CONFIG_LIMITS,
     SCENARIO_LIMITS,
     InputLimitError,
     load_json,
     quote,
 )
-from advisor.scenario import load_scenario_file, scenario_from_dict, scenario_from_json
+from advisor.scenario.schema import load_scenario_file, scenario_from_dict, scenario_from_json
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "resources" / "scenarios" / "medical_xray_binary.json"
 

@@ -6,10 +6,10 @@ import math
 
 import pytest
 
-from advisor.diagnosis import money
-from advisor.evaluate import evaluate
-from advisor.levers import LeverResult, lever_keys, rank, rank_levers
-from advisor.scenario import Campaign, Context, Question, Raters, ResponseFormat, Scenario, Target, example_scenarios
+from advisor.evaluation.diagnosis import money
+from advisor.evaluation.evaluate import evaluate
+from advisor.planning.levers import LeverResult, lever_keys, rank, rank_levers
+from advisor.scenario.schema import Campaign, Context, Question, Raters, ResponseFormat, Scenario, Target, example_scenarios
 
 LN2 = math.log(2.0)
 
@@ -178,7 +178,7 @@ def test_water_filling_already_automatic_does_not_apply():
     scenario = two_question_scenario().with_changes({"questions.0.time_share": None, "questions.1.time_share": None})
     keys = [key for key in lever_keys(scenario) if key == "water-fill"]
     assert keys == ["water-fill"]
-    from advisor.levers import _proposals
+    from advisor.planning.levers import _proposals
 
     water = next(p for p in _proposals(scenario) if p.key == "water-fill")
     assert water.changes is None and "already water-filled" in water.reason
@@ -190,7 +190,7 @@ def test_k_levers_respect_the_format_limits():
         questions=(Question(name="rank", format=ResponseFormat(kind="ranking", k=10)),
                    Question(name="pick", format=ResponseFormat(kind="multi_select", k=1))),
     )
-    from advisor.levers import _proposals
+    from advisor.planning.levers import _proposals
 
     proposals = {p.key: p for p in _proposals(scenario)}
     assert proposals["format:rank:k+1"].changes is None and "most levels" in proposals["format:rank:k+1"].reason

@@ -17,8 +17,8 @@ from models.allocation import allocate_on_grid
 from models.channel import question_channel
 from models.panel import panel_capacity
 
-from advisor.evaluate import evaluate, required_capacity
-from advisor.optimize import (
+from advisor.evaluation.evaluate import evaluate, required_capacity
+from advisor.planning.optimize import (
     MIN_CANDIDATES,
     SCREEN_MARGIN_NATS,
     SEARCH_TOLERANCE,
@@ -31,7 +31,7 @@ from advisor.optimize import (
     format_options,
     optimize,
 )
-from advisor.scenario import Campaign, Context, Question, Raters, ResponseFormat, Scenario, Target, example_scenarios
+from advisor.scenario.schema import Campaign, Context, Question, Raters, ResponseFormat, Scenario, Target, example_scenarios
 
 
 

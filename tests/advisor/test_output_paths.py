@@ -15,13 +15,13 @@ import pytest
 
 from advisor.cli import main
 from advisor.errors import DatabaseError
-from advisor.output_paths import (
+from advisor.files.output_paths import (
     OutputPathError,
     check_output_path,
     database_file,
     write_output_atomically,
 )
-from advisor.scenario import load_scenario_file, save_scenario_file
+from advisor.scenario.schema import load_scenario_file, save_scenario_file
 
 
 def _digest(path: Path) -> str:
@@ -270,7 +270,7 @@ def test_db_backup_to_a_new_file_is_a_copy_that_opens(database, tmp_path, capsys
 
 
 def test_a_backup_target_that_appears_during_the_copy_is_not_replaced(database, tmp_path, monkeypatch):
-    from advisor import store as store_module
+    from advisor.storage import store as store_module
 
     target = tmp_path / "raced.sqlite"
     real_cleanup = store_module.remove_stale_partials

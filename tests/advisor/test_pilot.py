@@ -21,7 +21,7 @@ from advisor.pilot import (
     storage_summary,
     summarize,
 )
-from advisor.scenario import scenario_from_dict
+from advisor.scenario.schema import scenario_from_dict
 
 PILOTS = Path(__file__).parents[2].parent / "shared" / "data" / "pilots"
 CROWD_KIT_DS_RTE = 0.9275  # crowd-kit 1.4 DawidSkene on the same file (bench/pilot.py)
@@ -325,7 +325,7 @@ EXAMPLES = Path(__file__).parents[2] / "resources" / "scenarios"
 
 @pytest.mark.parametrize("seed", (1, 2))
 def test_contexts_with_their_own_difficulty_and_reading_are_calibrated(seed):
-    from advisor.scenario import load_scenario_file
+    from advisor.scenario.schema import load_scenario_file
 
     truth = load_scenario_file(EXAMPLES / "medical_xray_binary.json")  # two contexts, difficulty 1.2 and 0.5
     pilot = simulate_pilot(truth, items=2000, seed=seed)
@@ -344,7 +344,7 @@ def test_contexts_with_their_own_difficulty_and_reading_are_calibrated(seed):
 
 
 def test_calibration_without_seconds_per_context():
-    from advisor.scenario import load_scenario_file
+    from advisor.scenario.schema import load_scenario_file
 
     truth = load_scenario_file(EXAMPLES / "medical_xray_binary.json")
     # Near-perfect accuracy in the easy context makes the inversion noisy; 6,000 items keep its SD near 2 %.

@@ -9,7 +9,7 @@ import pytest
 
 from advisor.cli import main
 from advisor.pilot import read_pilot
-from advisor.scenario import load_scenario_file, save_scenario_file, scenario_from_dict
+from advisor.scenario.schema import load_scenario_file, save_scenario_file, scenario_from_dict
 
 PILOTS = Path(__file__).parents[2].parent / "shared" / "data" / "pilots"
 RTE = PILOTS / "snow2008_rte.csv"

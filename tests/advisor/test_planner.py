@@ -14,10 +14,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import advisor.cli
-from advisor.evaluate import VERDICTS, evaluate
-from advisor.optimize import optimize
-from advisor.scenario import examples_dir, example_scenarios, load_scenario_file, scenario_from_dict
-from advisor.solve import solve
+from advisor.evaluation.evaluate import VERDICTS, evaluate
+from advisor.planning.optimize import optimize
+from advisor.scenario.schema import examples_dir, example_scenarios, load_scenario_file, scenario_from_dict
+from advisor.planning.solve import solve
 
 FORMATS = st.sampled_from([
     {"kind": "binary"}, {"kind": "categorical", "k": 3}, {"kind": "categorical", "k": 5},
@@ -193,7 +193,7 @@ def test_optimize_json_recommended_meets(capsys):
 
 
 def test_split_lever_does_not_count_the_same_information_twice():
-    from advisor.levers import rank_levers
+    from advisor.planning.levers import rank_levers
 
     example = next(s for s in example_scenarios() if s.name.startswith("Chatbot"))
     base = evaluate(example, curves=False)

@@ -10,9 +10,9 @@ import json
 import pytest
 
 import advisor.cli
-from advisor.protocol import record_analysis, result_sha256
-from advisor.scenario import examples_dir, load_scenario_file
-from advisor.store import ScenarioStore
+from advisor.storage.protocol import record_analysis, result_sha256
+from advisor.scenario.schema import examples_dir, load_scenario_file
+from advisor.storage.store import ScenarioStore
 
 EXAMPLE = examples_dir() / "search_relevance_trec.json"
 

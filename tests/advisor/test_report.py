@@ -13,7 +13,7 @@ import subprocess
 
 import pytest
 
-from advisor.evaluate import evaluate
+from advisor.evaluation.evaluate import evaluate
 from advisor.report import FORMATS, build_report, export_report, render, write_report
 from advisor.report.build import SECTION_KEYS, ReportCancelled
 from advisor.report.model import Figure, Paragraph, Table
@@ -21,7 +21,7 @@ from advisor.report.render_csv import neutralise, render_csv
 from advisor.report.render_html import render_html
 from advisor.report.render_json import render_json
 from advisor.report.render_md import render_markdown
-from advisor.scenario import Scenario, example_scenarios
+from advisor.scenario.schema import Scenario, example_scenarios
 
 EXAMPLES = example_scenarios()
 SCRIPT_NAME = "<script>alert(1)</script>"
@@ -307,7 +307,7 @@ def test_progress_is_reported_and_can_cancel():
 
 # ------------------------------------------------------------------ export
 def test_export_records_a_protocol_entry(tmp_path):
-    from advisor.store import ScenarioStore
+    from advisor.storage.store import ScenarioStore
 
     scenario = _small_scenario()
     with ScenarioStore.open(f"sqlite:///{tmp_path / 'protocol.sqlite'}", seed=False) as store:

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from advisor.cli import main
-from advisor.scenario import Scenario, save_scenario_file
+from advisor.scenario.schema import Scenario, save_scenario_file
 
 
 @pytest.fixture()

@@ -12,10 +12,10 @@ from __future__ import annotations
 import pytest
 
 from advisor.errors import AdvisorError
-from advisor.evaluate import evaluate
-from advisor.optimize import optimize
-from advisor.scenario import Bounds, Campaign, Context, Question, Raters, ResponseFormat, Scenario, Target
-from advisor.solve import LOG2_M_RESOLUTION, SECONDS_RESOLUTION, UNKNOWNS, solve
+from advisor.evaluation.evaluate import evaluate
+from advisor.planning.optimize import optimize
+from advisor.scenario.schema import Bounds, Campaign, Context, Question, Raters, ResponseFormat, Scenario, Target
+from advisor.planning.solve import LOG2_M_RESOLUTION, SECONDS_RESOLUTION, UNKNOWNS, solve
 
 
 def base_scenario(**target) -> Scenario:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from advisor.errors import ScenarioValidationError
-from advisor.scenario import Scenario
-from advisor.state import ScenarioState
+from advisor.scenario.schema import Scenario
+from advisor.scenario.state import ScenarioState
 
 
 @pytest.fixture

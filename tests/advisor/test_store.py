@@ -24,18 +24,18 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from advisor import migrations
-from advisor.db_models import Base
+from advisor.storage import migrations
+from advisor.storage.db_models import Base
 from advisor.errors import DatabaseError, ScenarioNotFoundError, ScenarioValidationError, StaleRevisionError
-from advisor.paths import database_url as normalised_url
-from advisor.scenario import (
+from advisor.files.locations import database_url as normalised_url
+from advisor.scenario.schema import (
     Scenario,
     examples_dir,
     load_scenario_file,
     scenario_from_dict,
     scenario_from_json,
 )
-from advisor.store import ScenarioStore, describe_changes
+from advisor.storage.store import ScenarioStore, describe_changes
 
 REPO = Path(__file__).resolve().parents[2]
 PG_URL_VARIABLE = "ANNOTATION_ADVISOR_TEST_PG_URL"
@@ -558,7 +558,7 @@ WORKER = textwrap.dedent(
     """
     import json, pathlib, sys, time
     from advisor.errors import ScenarioValidationError, StaleRevisionError
-    from advisor.store import ScenarioStore
+    from advisor.storage.store import ScenarioStore
 
     url, worker, shared_id, count, go = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), pathlib.Path(sys.argv[5])
     store = ScenarioStore.open(url, seed=False)

@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine
 
-from advisor import migrations
+from advisor.storage import migrations
 from advisor.errors import DatabaseError
-from advisor.scenario import scenario_from_dict
-from advisor.store import BUSY_TIMEOUT_MS, ScenarioStore
+from advisor.scenario.schema import scenario_from_dict
+from advisor.storage.store import BUSY_TIMEOUT_MS, ScenarioStore
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 SCHEMA_0001 = DATA / "schema_0001.sqlite"

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from advisor import paths
-from advisor.store import ScenarioStore
+from advisor.files import locations as paths
+from advisor.storage.store import ScenarioStore
 
 
 def test_the_environment_overrides_every_folder(monkeypatch, tmp_path):

@@ -23,10 +23,10 @@ from pathlib import Path
 
 import pytest
 
-from advisor import migrations
+from advisor.storage import migrations
 from advisor.cli import main as cli_main
 from advisor.errors import DatabaseError
-from advisor.store import (
+from advisor.storage.store import (
     ENV_BUSY_TIMEOUT,
     PARTIAL_PATTERN,
     ScenarioStore,
@@ -235,7 +235,7 @@ def test_a_missing_scenario_table_is_a_damaged_database_not_a_foreign_one(our_da
 KILLED_BACKUP = textwrap.dedent(
     """
     import os, pathlib, signal, sys
-    from advisor.store import ScenarioStore
+    from advisor.storage.store import ScenarioStore
 
     def die(self, target):  # killed after the copy is written, before it is moved into place
         os.kill(os.getpid(), signal.SIGKILL)
@@ -306,7 +306,7 @@ def test_an_interrupted_backup_leaves_no_partial_file(tmp_path, our_database, mo
 OPEN_OLD = textwrap.dedent(
     """
     import sys
-    from advisor.store import ScenarioStore
+    from advisor.storage.store import ScenarioStore
 
     with ScenarioStore.open(sys.argv[1]) as store:
         print(store.schema_revision, store.count())

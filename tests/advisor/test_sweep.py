@@ -12,12 +12,12 @@ import threading
 
 import pytest
 
-import advisor.sweep as sweep_module
+import advisor.planning.sweep as sweep_module
 from advisor.cli import main
-from advisor.evaluate import evaluate
-from advisor.scenario import examples_dir, load_scenario_file
-from advisor.solve import solve
-from advisor.sweep import (
+from advisor.evaluation.evaluate import evaluate
+from advisor.scenario.schema import examples_dir, load_scenario_file
+from advisor.planning.solve import solve
+from advisor.planning.sweep import (
     MAX_POINTS,
     TARGET_RISK_RESOLUTION,
     X_VARIABLES,

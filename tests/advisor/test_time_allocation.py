@@ -1,4 +1,4 @@
-"""Water-filled time shares of a scenario (advisor/allocation.py)."""
+"""Water-filled time shares of a scenario (advisor/evaluation/allocation.py)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ import math
 
 import pytest
 
-from advisor.allocation import automatic_shares, optimal_time_allocation
-from advisor.evaluate import _channels, _Design, _mean_capacity, evaluate, time_shares
-from advisor.scenario import Campaign, Context, Question, Raters, ResponseFormat, Scenario
+from advisor.evaluation.allocation import automatic_shares, optimal_time_allocation
+from advisor.evaluation.evaluate import _channels, _Design, _mean_capacity, evaluate, time_shares
+from advisor.scenario.schema import Campaign, Context, Question, Raters, ResponseFormat, Scenario
 
 
 def three_questions(shares=(0.2, 0.3, 0.5)) -> Scenario:

@@ -20,8 +20,8 @@ from sqlalchemy import create_engine, text
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from advisor import migrations  # noqa: E402
-from advisor.scenario import scenario_from_dict  # noqa: E402
+from advisor.storage import migrations  # noqa: E402
+from advisor.scenario.schema import scenario_from_dict  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 DATABASE = HERE / "schema_0001.sqlite"

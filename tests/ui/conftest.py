@@ -37,7 +37,7 @@ is smaller than the main window, and Qt clamps restored geometry to it."""
 def qapp(tmp_path_factory):
     """The QApplication configured as the real app (names, style, plot
     defaults), on a desktop-sized screen when running offscreen."""
-    from ui.app import create_application
+    from ui.core.application import create_application
 
     argv = ["annotation-advisor-tests"]
     if os.environ.get("QT_QPA_PLATFORM", "").startswith("offscreen"):
@@ -61,7 +61,7 @@ def isolated_app_paths(tmp_path, monkeypatch):
 @pytest.fixture(autouse=True)
 def _display_unit_in_bits(qapp, isolated_app_paths):
     """Every test starts in bits (the display unit is one app-wide object)."""
-    from ui.settings import display_settings
+    from ui.core.settings import display_settings
 
     display_settings().set_unit("bits")
     yield
@@ -82,7 +82,7 @@ def _pool_drained(qapp):
 @pytest.fixture
 def store(isolated_app_paths):
     """A fresh store on the test's database, seeded with the examples."""
-    from advisor.store import ScenarioStore
+    from advisor.storage.store import ScenarioStore
 
     opened = ScenarioStore.open(os.environ["ANNOTATION_ADVISOR_DB"])
     yield opened
@@ -95,7 +95,7 @@ def edit_cell(qtbot):
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QAbstractItemView, QComboBox, QSpinBox
 
-    from ui.spin_boxes import CompactDoubleSpinBox
+    from ui.widgets.spin_boxes import CompactDoubleSpinBox
 
     def edit(view, row, column, value):
         index = view.model().index(row, column)

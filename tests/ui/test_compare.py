@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from ui.compare import CompareWidget, input_rows
+from ui.panels.compare import CompareWidget, input_rows
 
 
 @pytest.fixture

@@ -3,9 +3,9 @@ are saved or undone, found again after a crash."""
 
 from __future__ import annotations
 
-from advisor.scenario import example_scenarios
-from advisor.state import ScenarioState
-from ui.drafts import DraftKeeper, draft_path, find_drafts, read_draft
+from advisor.scenario.schema import example_scenarios
+from advisor.scenario.state import ScenarioState
+from ui.core.drafts import DraftKeeper, draft_path, find_drafts, read_draft
 
 
 def _state():

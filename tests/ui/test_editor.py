@@ -7,9 +7,9 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QAbstractItemView, QPushButton
 
-from advisor.scenario import example_scenarios
-from advisor.state import ScenarioState
-from ui.editor import ScenarioEditorWidget, _parse_m
+from advisor.scenario.schema import example_scenarios
+from advisor.scenario.state import ScenarioState
+from ui.panels.editor import ScenarioEditorWidget, _parse_m
 
 
 @pytest.fixture
@@ -256,7 +256,7 @@ def test_every_field_has_a_tooltip_with_unit_and_range(editor):
 
 
 def test_units_switch_converts_the_information_fields(editor, state):
-    from ui.settings import display_settings
+    from ui.core.settings import display_settings
 
     state.set("bounds.residual_nats", 0.6931471805599453)
     spin = editor.field_widget("bounds.residual_nats")

@@ -26,10 +26,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from advisor.evaluate import campaign_cost
-from advisor.scenario import example_scenarios
-from advisor.state import ScenarioState
-from ui.editor import ScenarioEditorWidget
+from advisor.evaluation.evaluate import campaign_cost
+from advisor.scenario.schema import example_scenarios
+from advisor.scenario.state import ScenarioState
+from ui.panels.editor import ScenarioEditorWidget
 
 INPUT_TYPES = (QLineEdit, QPlainTextEdit, QTextEdit, QAbstractSpinBox, QComboBox)
 POPUP_GRAB = r"^This plugin does not support (propagateSizeHints\(\)|raise\(\)|grabbing the keyboard)$"
@@ -198,9 +198,9 @@ def test_every_input_of_the_main_window_and_its_tabs_is_clickable(qtbot, qapp, w
 
 @pytest.mark.qt_log_ignore(POPUP_GRAB)
 def test_every_input_of_the_dialogs_is_clickable(qtbot, qapp, store, scenario, tmp_path):
-    from ui.interface_import import InterfaceImportDialog
-    from ui.pilot_wizard import PilotWizard
-    from ui.report_dialog import ReportExportDialog
+    from ui.dialogs.interface_import import InterfaceImportDialog
+    from ui.dialogs.pilot_wizard import PilotWizard
+    from ui.dialogs.report_dialog import ReportExportDialog
 
     dialogs = [InterfaceImportDialog(), PilotWizard(store, scenario), ReportExportDialog(store, [scenario.name])]
     for dialog in dialogs:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from advisor.importers import import_interface
-from ui.interface_import import InterfaceImportDialog
+from ui.dialogs.interface_import import InterfaceImportDialog
 
 LABEL_STUDIO = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "interfaces" / "label-studio"
 
@@ -99,7 +99,7 @@ def test_an_argilla_settings_file_is_read(dialog, tmp_path):
 
 
 def test_the_preview_opens(qtbot):
-    from ui.interface_import import preview_interface_import
+    from ui.dialogs.interface_import import preview_interface_import
 
     dialog = preview_interface_import()
     qtbot.addWidget(dialog)
@@ -110,7 +110,7 @@ def test_the_preview_opens(qtbot):
 def test_python_m_opens_the_preview_and_closes(isolated_app_paths):
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", ANNOTATION_ADVISOR_PREVIEW_QUIT_MS="2500")
     env.pop("ANNOTATION_ADVISOR_DB", None)  # the preview makes its own database
-    completed = subprocess.run([sys.executable, "-m", "ui.interface_import"], cwd=Path(__file__).resolve().parents[2], env=env,
+    completed = subprocess.run([sys.executable, "-m", "ui.dialogs.interface_import"], cwd=Path(__file__).resolve().parents[2], env=env,
                                capture_output=True, text=True, timeout=180)
     assert completed.returncode == 0, completed.stderr
     assert "Traceback" not in completed.stderr and "Error" not in completed.stderr, completed.stderr

@@ -7,9 +7,9 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QScrollArea, QTableView
 
-from advisor.scenario import example_scenarios
-from advisor.state import ScenarioState
-from ui.editor import HINTS_BESIDE_MIN_WIDTH, ScenarioEditorWidget
+from advisor.scenario.schema import example_scenarios
+from advisor.scenario.state import ScenarioState
+from ui.panels.editor import HINTS_BESIDE_MIN_WIDTH, ScenarioEditorWidget
 
 
 @pytest.fixture
@@ -57,7 +57,7 @@ def test_range_hints_take_one_line(qtbot, qapp, width):
 
 
 def test_library_names_are_whole_in_a_narrow_dock(qtbot, qapp, store):
-    from ui.library import TAGS_COLUMN_MIN_WIDTH, ScenarioLibraryWidget
+    from ui.panels.library import TAGS_COLUMN_MIN_WIDTH, ScenarioLibraryWidget
 
     library = ScenarioLibraryWidget(store)
     qtbot.addWidget(library)

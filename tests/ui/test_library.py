@@ -8,8 +8,8 @@ import json
 import pytest
 from PySide6.QtCore import Qt
 
-from advisor.scenario import example_scenarios, load_scenario_file
-from ui.library import ScenarioLibraryWidget
+from advisor.scenario.schema import example_scenarios, load_scenario_file
+from ui.panels.library import ScenarioLibraryWidget
 
 
 @pytest.fixture

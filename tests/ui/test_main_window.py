@@ -9,9 +9,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 import ui.main_window as main_window_module
-from advisor.store import ScenarioStore
+from advisor.storage.store import ScenarioStore
 from ui.main_window import MainWindow
-from ui.settings import display_settings
+from ui.core.settings import display_settings
 
 
 class Answers:
@@ -243,9 +243,9 @@ def test_edit_undo_follows_the_focus(qtbot, window, store):
 
 def test_tabs_and_part_dialogs_are_wired(qtbot, window, store, monkeypatch):
     assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == ["Design", "Recommendations", "Compare"]
-    from ui.protocol import ProtocolWidget
-    from ui.recommendations import RecommendationsWidget
-    from ui.report_dialog import ReportExportDialog
+    from ui.panels.protocol import ProtocolWidget
+    from ui.panels.recommendations import RecommendationsWidget
+    from ui.dialogs.report_dialog import ReportExportDialog
 
     opened = []
     monkeypatch.setattr(ReportExportDialog, "exec", lambda self: opened.append(self.windowTitle()) or 0)
@@ -328,7 +328,7 @@ def test_a_lever_applied_in_the_app_is_recorded_in_the_protocol(qtbot, window, s
 
 
 def _fake_wizard(monkeypatch, calibrated_of, *, in_place: bool):
-    import ui.pilot_wizard
+    import ui.dialogs.pilot_wizard
 
     class FakeWizard:
         def __init__(self, store, scenario, parent=None):
@@ -343,7 +343,7 @@ def _fake_wizard(monkeypatch, calibrated_of, *, in_place: bool):
         def in_place(self):
             return in_place
 
-    monkeypatch.setattr(ui.pilot_wizard, "PilotWizard", FakeWizard)
+    monkeypatch.setattr(ui.dialogs.pilot_wizard, "PilotWizard", FakeWizard)
 
 
 def test_pilot_calibration_makes_a_copy_and_leaves_the_original(window, store, monkeypatch):

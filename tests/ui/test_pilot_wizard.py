@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from advisor.scenario import Question, ResponseFormat, Scenario
-from advisor.store import ScenarioStore
-from ui.pilot_wizard import PilotWizard
+from advisor.scenario.schema import Question, ResponseFormat, Scenario
+from advisor.storage.store import ScenarioStore
+from ui.dialogs.pilot_wizard import PilotWizard
 
 PILOTS = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "pilots"
 RTE = PILOTS / "snow2008_rte.csv"
@@ -146,7 +146,7 @@ def test_a_taken_pilot_name_is_refused_on_finish(qtbot, store, scenario):
 
 
 def test_the_preview_opens(qtbot, tmp_path):
-    from ui.pilot_wizard import preview_pilot_wizard
+    from ui.dialogs.pilot_wizard import preview_pilot_wizard
 
     wizard = preview_pilot_wizard(tmp_path)
     qtbot.addWidget(wizard)
@@ -160,7 +160,7 @@ def test_the_preview_opens(qtbot, tmp_path):
 def test_python_m_opens_the_preview_and_closes(isolated_app_paths):
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", ANNOTATION_ADVISOR_PREVIEW_QUIT_MS="2500")
     env.pop("ANNOTATION_ADVISOR_DB", None)  # the preview makes its own database
-    completed = subprocess.run([sys.executable, "-m", "ui.pilot_wizard"], cwd=Path(__file__).resolve().parents[2], env=env,
+    completed = subprocess.run([sys.executable, "-m", "ui.dialogs.pilot_wizard"], cwd=Path(__file__).resolve().parents[2], env=env,
                                capture_output=True, text=True, timeout=180)
     assert completed.returncode == 0, completed.stderr
     assert "Traceback" not in completed.stderr and "Error" not in completed.stderr, completed.stderr
@@ -177,7 +177,7 @@ def _to_apply_page(qtbot, store, scenario):
 
 
 def test_apply_shows_before_and_after_from_the_evaluation(qtbot, store, scenario):
-    from advisor.evaluate import evaluate
+    from advisor.evaluation.evaluate import evaluate
 
     wizard = _to_apply_page(qtbot, store, scenario)
     calibrated = wizard.calibrated_scenario()

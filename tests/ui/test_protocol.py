@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from advisor.store import ScenarioStore
-from ui.protocol import COLUMNS, ProtocolWidget
+from advisor.storage.store import ScenarioStore
+from ui.panels.protocol import COLUMNS, ProtocolWidget
 
 
 @pytest.fixture
@@ -74,7 +74,7 @@ def test_open_file_of_a_deleted_export_says_so(qtbot, store, tmp_path):
 
 
 def test_the_preview_opens(qtbot, tmp_path):
-    from ui.protocol import preview_protocol
+    from ui.panels.protocol import preview_protocol
 
     widget = preview_protocol(tmp_path)
     qtbot.addWidget(widget)
@@ -87,7 +87,7 @@ def test_the_preview_opens(qtbot, tmp_path):
 def test_python_m_opens_the_preview_and_closes(isolated_app_paths):
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", ANNOTATION_ADVISOR_PREVIEW_QUIT_MS="2500")
     env.pop("ANNOTATION_ADVISOR_DB", None)  # the preview makes its own database
-    completed = subprocess.run([sys.executable, "-m", "ui.protocol"], cwd=Path(__file__).resolve().parents[2], env=env,
+    completed = subprocess.run([sys.executable, "-m", "ui.panels.protocol"], cwd=Path(__file__).resolve().parents[2], env=env,
                                capture_output=True, text=True, timeout=180)
     assert completed.returncode == 0, completed.stderr
     assert "Traceback" not in completed.stderr and "Error" not in completed.stderr, completed.stderr

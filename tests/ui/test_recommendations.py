@@ -11,14 +11,14 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QTimer
 
-from advisor.evaluate import evaluate
-from advisor.levers import rank_levers
-from advisor.scenario import Question, ResponseFormat, Scenario, Target
-from advisor.solve import solve
-from advisor.state import ScenarioState
-from advisor.store import ScenarioStore
-from ui.recommendations import LEVER_COLUMNS, RecommendationsWidget, _solve_value_text, wait_for_jobs
-from ui.settings import display_settings
+from advisor.evaluation.evaluate import evaluate
+from advisor.planning.levers import rank_levers
+from advisor.scenario.schema import Question, ResponseFormat, Scenario, Target
+from advisor.planning.solve import solve
+from advisor.scenario.state import ScenarioState
+from advisor.storage.store import ScenarioStore
+from ui.panels.recommendations import LEVER_COLUMNS, RecommendationsWidget, _solve_value_text, wait_for_jobs
+from ui.core.settings import display_settings
 
 
 @pytest.fixture(autouse=True)
@@ -237,7 +237,7 @@ def test_unticking_every_format_of_a_question_blocks_the_optimiser(widget):
 
 
 def test_the_preview_opens(qtbot, tmp_path):
-    from ui.recommendations import preview_recommendations
+    from ui.panels.recommendations import preview_recommendations
 
     made = preview_recommendations(tmp_path)
     qtbot.addWidget(made)
@@ -250,7 +250,7 @@ def test_the_preview_opens(qtbot, tmp_path):
 def test_python_m_opens_the_preview_and_closes(isolated_app_paths):
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", ANNOTATION_ADVISOR_PREVIEW_QUIT_MS="2500")
     env.pop("ANNOTATION_ADVISOR_DB", None)  # the preview makes its own database
-    completed = subprocess.run([sys.executable, "-m", "ui.recommendations"], cwd=Path(__file__).resolve().parents[2], env=env,
+    completed = subprocess.run([sys.executable, "-m", "ui.panels.recommendations"], cwd=Path(__file__).resolve().parents[2], env=env,
                                capture_output=True, text=True, timeout=180)
     assert completed.returncode == 0, completed.stderr
     assert "Traceback" not in completed.stderr and "Error" not in completed.stderr, completed.stderr

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from advisor.report import FORMATS
-from advisor.store import ScenarioStore
-from ui.report_dialog import ReportExportDialog, report_file_name
+from advisor.storage.store import ScenarioStore
+from ui.dialogs.report_dialog import ReportExportDialog, report_file_name
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +45,7 @@ def _export(qtbot, dialog, timeout=120_000):
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_each_format_is_written_and_recorded(qtbot, store, tmp_path, fmt, monkeypatch):
     opened = []
-    monkeypatch.setattr("ui.report_dialog.open_in_desktop", opened.append)
+    monkeypatch.setattr("ui.dialogs.report_dialog.open_in_desktop", opened.append)
     name = _names(store)[0]
     dialog = ReportExportDialog(store, [name])
     qtbot.addWidget(dialog)
@@ -74,7 +74,7 @@ def test_each_format_is_written_and_recorded(qtbot, store, tmp_path, fmt, monkey
 def test_the_opening_is_skipped_when_the_environment_says_so(qtbot, store, tmp_path, monkeypatch):
     launched = []
     monkeypatch.setenv("ANNOTATION_ADVISOR_NO_OPEN", "1")
-    monkeypatch.setattr("ui.protocol.QDesktopServices.openUrl", launched.append)
+    monkeypatch.setattr("ui.core.desktop.QDesktopServices.openUrl", launched.append)
     dialog = ReportExportDialog(store, _names(store)[:1])
     qtbot.addWidget(dialog)
     dialog.set_format("md")
@@ -145,7 +145,7 @@ def test_cancel_stops_the_export_and_writes_nothing(qtbot, store, tmp_path):
 
 
 def test_the_preview_opens(qtbot, tmp_path):
-    from ui.report_dialog import preview_report_dialog
+    from ui.dialogs.report_dialog import preview_report_dialog
 
     dialog = preview_report_dialog(tmp_path)
     qtbot.addWidget(dialog)
@@ -158,7 +158,7 @@ def test_the_preview_opens(qtbot, tmp_path):
 def test_python_m_opens_the_preview_and_closes(isolated_app_paths):
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", ANNOTATION_ADVISOR_PREVIEW_QUIT_MS="2500")
     env.pop("ANNOTATION_ADVISOR_DB", None)  # the preview makes its own database
-    completed = subprocess.run([sys.executable, "-m", "ui.report_dialog"], cwd=Path(__file__).resolve().parents[2], env=env,
+    completed = subprocess.run([sys.executable, "-m", "ui.dialogs.report_dialog"], cwd=Path(__file__).resolve().parents[2], env=env,
                                capture_output=True, text=True, timeout=180)
     assert completed.returncode == 0, completed.stderr
     assert "Traceback" not in completed.stderr and "Error" not in completed.stderr, completed.stderr

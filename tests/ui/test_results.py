@@ -9,13 +9,13 @@ import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QHBoxLayout, QWidget
 
-from advisor.evaluate import evaluate
-from advisor.scenario import example_scenarios
-from advisor.state import ScenarioState
-from ui.editor import ScenarioEditorWidget
-from ui.results import ResultsWidget
-from ui.settings import display_settings
-from ui.workers import DebouncedEvaluator
+from advisor.evaluation.evaluate import evaluate
+from advisor.scenario.schema import example_scenarios
+from advisor.scenario.state import ScenarioState
+from ui.panels.editor import ScenarioEditorWidget
+from ui.panels.results import ResultsWidget
+from ui.core.settings import display_settings
+from ui.core.workers import DebouncedEvaluator
 
 
 @pytest.fixture

@@ -7,11 +7,11 @@ import math
 
 import pytest
 
-from advisor.evaluate import evaluate
-from advisor.scenario import NUMBER_FREE_FIELDS, Scenario, example_scenarios
-from advisor.state import ScenarioState
-from ui.plots import RiskCurvePlotWidget
-from ui.results import ResultsWidget
+from advisor.evaluation.evaluate import evaluate
+from advisor.scenario.schema import NUMBER_FREE_FIELDS, Scenario, example_scenarios
+from advisor.scenario.state import ScenarioState
+from ui.widgets.plots import RiskCurvePlotWidget
+from ui.panels.results import ResultsWidget
 
 
 @pytest.fixture
@@ -73,7 +73,7 @@ def test_the_plot_keeps_its_axis_while_only_the_curve_moves(qtbot, scenario):
 
 
 def test_the_recommendations_skip_a_rename_but_not_a_number(qtbot, scenario, store):
-    from ui.recommendations import RecommendationsWidget
+    from ui.panels.recommendations import RecommendationsWidget
 
     state = ScenarioState(scenario)
     widget = RecommendationsWidget(state, store)

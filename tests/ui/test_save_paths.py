@@ -8,8 +8,8 @@ import stat
 
 from PySide6.QtWidgets import QMessageBox
 
-from ui.library import ScenarioLibraryWidget
-from ui.report_dialog import ReportExportDialog
+from ui.panels.library import ScenarioLibraryWidget
+from ui.dialogs.report_dialog import ReportExportDialog
 
 
 def _digest(path) -> str:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ui.settings import DisplaySettings, config_dir, data_dir, display_settings, ui_settings
+from ui.core.settings import DisplaySettings, config_dir, data_dir, display_settings, ui_settings
 
 
 def test_paths_follow_the_environment(isolated_app_paths):

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-PREVIEWS = ("ui.library", "ui.editor", "ui.results", "ui.compare", "ui.main_window")
+PREVIEWS = ("ui.panels.library", "ui.panels.editor", "ui.panels.results", "ui.panels.compare", "ui.main_window")
 
 
 @pytest.mark.parametrize("module", PREVIEWS)

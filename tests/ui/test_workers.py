@@ -9,7 +9,7 @@ import time
 import pytest
 from PySide6.QtCore import QTimer
 
-from ui.workers import DebouncedEvaluator, run_in_pool
+from ui.core.workers import DebouncedEvaluator, run_in_pool
 
 
 def test_result_and_progress_arrive_on_the_gui_thread(qtbot):

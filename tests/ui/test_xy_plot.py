@@ -1,5 +1,5 @@
 """The X–Y plot panel in the main window: every control is reachable, the range is typed with
-real keys, a sweep fills the plot and the table with what advisor.sweep computes, the exports
+real keys, a sweep fills the plot and the table with what advisor.planning.sweep computes, the exports
 hold the table's data, a click on a point edits the design (Ctrl+Z undoes it), and saved
 scenarios overlay as curves of their own."""
 
@@ -14,9 +14,9 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication
 
-from advisor.sweep import sweep
+from advisor.planning.sweep import sweep
 from ui.main_window import MainWindow
-from ui.xy_plot import cell_text
+from ui.panels.xy_plot import cell_text
 
 
 @pytest.fixture

@@ -1,0 +1,117 @@
+"""The optimal split of a rater's judgment time across questions (water-filling).
+
+Method §6: maximise the context-weighted panel capacity ``Σ_q C_q(t_q)``
+subject to ``Σ_q t_q = T``. The gains are the same ones
+:func:`advisor.evaluation.evaluate.time_shares` water-fills for automatic shares — each
+question's capacity, averaged over contexts, as a function of its share of
+the judgment time — and the split is computed by
+:func:`models.allocation.water_fill` (exact on a grid of
+:data:`advisor.evaluation.evaluate.WATER_FILL_STEPS` steps). Here every question is
+treated as automatic, whatever shares the scenario fixes, so the result is
+what the "water-filled time shares" lever proposes, set beside the current
+split.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from models.allocation import water_fill
+
+from advisor.evaluation.evaluate import WATER_FILL_STEPS, _channels, _Design, _mean_capacity, share_gain, time_shares
+from advisor.scenario.schema import Scenario
+
+LN2 = math.log(2.0)
+
+
+@dataclass(frozen=True)
+class TimeAllocation:
+    """Water-filled time shares beside the scenario's own.
+
+    Attributes
+    ----------
+    shares
+        Optimal share of the judgment time per question name, each in [0, 1],
+        summing to 1 (multiples of ``1 / steps``).
+    capacity_nats
+        C̄ at the optimal shares, nats per item.
+    current_capacity_nats
+        C̄ at the current shares, nats per item.
+    water_level
+        The marginal capacity of judgment time at the optimum, in nats per item
+        per unit share (the budget constraint's multiplier): giving a question
+        1 % more of the time gains about ``water_level / 100`` nats.
+    current_shares
+        The shares the scenario uses now (fixed, or water-filled if automatic).
+    steps
+        Grid resolution of the shares.
+    """
+
+    shares: dict[str, float]
+    capacity_nats: float
+    current_capacity_nats: float
+    water_level: float
+    current_shares: dict[str, float] = field(default_factory=dict)
+    steps: int = WATER_FILL_STEPS
+
+    @property
+    def gain_nats(self) -> float:
+        """C̄ gained by moving from the current shares to the optimal ones (≥ 0 up to rounding)."""
+        return self.capacity_nats - self.current_capacity_nats
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-ready data, information in nats and bits."""
+        return {
+            "shares": dict(self.shares),
+            "current_shares": dict(self.current_shares),
+            "capacity_nats": self.capacity_nats,
+            "capacity_bits": self.capacity_nats / LN2,
+            "current_capacity_nats": self.current_capacity_nats,
+            "current_capacity_bits": self.current_capacity_nats / LN2,
+            "gain_nats": self.gain_nats,
+            "gain_bits": self.gain_nats / LN2,
+            "water_level_nats_per_share": self.water_level,
+            "steps": self.steps,
+        }
+
+
+def automatic_shares(scenario: Scenario) -> Scenario:
+    """The scenario with every question's time share automatic (water-filled)."""
+    if all(q.time_share is None for q in scenario.questions):
+        return scenario
+    return scenario.with_changes({f"questions.{i}.time_share": None for i in range(len(scenario.questions))})
+
+
+def optimal_time_allocation(scenario: Scenario, *, steps: int = WATER_FILL_STEPS) -> TimeAllocation:
+    """Water-fill the judgment time of a scenario across its questions.
+
+    Parameters
+    ----------
+    scenario
+        The scenario; its raters, time per item, contexts and formats are kept.
+    steps
+        Grid resolution of the shares, integer in [1, 10000]; the default is
+        the one :func:`advisor.evaluation.evaluate.evaluate` uses, so the shares equal
+        those of the scenario with automatic shares.
+
+    Returns
+    -------
+    TimeAllocation
+    """
+    design = _Design(scenario.raters.per_item, scenario.campaign.seconds_per_item)
+    allocation = water_fill([share_gain(scenario, q, design) for q in scenario.questions], steps=steps)
+    shares = allocation.shares
+    automatic = all(q.time_share is None for q in scenario.questions) and steps == WATER_FILL_STEPS
+    # With automatic shares evaluate water-fills exactly as above: no need to do it twice.
+    current = shares if automatic else time_shares(scenario, design=design)
+    names = [q.name for q in scenario.questions]
+    capacity = _mean_capacity(scenario, _channels(scenario, shares, design))
+    return TimeAllocation(
+        shares=dict(zip(names, shares)),
+        capacity_nats=capacity,
+        current_capacity_nats=capacity if automatic else _mean_capacity(scenario, _channels(scenario, current, design)),
+        water_level=allocation.water_level,
+        current_shares=dict(zip(names, current)),
+        steps=steps,
+    )

@@ -1,0 +1,82 @@
+"""The numbers one question's channel takes from a scenario (method §3–§4).
+
+:func:`models.channel.question_channel` takes plain numbers: the format, the judgment
+seconds, the rater model, the context's difficulty and the question's slip, span and
+free-text settings. :func:`channel_inputs` reads them from a scenario in one place, so
+the evaluation, the optimiser and the tests cannot wire a field differently.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from models.channel import QuestionChannel, question_channel
+
+from advisor.scenario.schema import Context, Question, ResponseFormat, Scenario
+
+__all__ = ["ChannelInputs", "channel_inputs"]
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelInputs:
+    """The arguments of :func:`models.channel.question_channel` but the panel size and the
+    work cap, as one hashable value (the evaluation caches channels on it).
+
+    Attributes are those of ``question_channel``, with its units and ranges: ``seconds`` is
+    the question's judgment time net of reading, ``difficulty`` the context's multiplier.
+    """
+
+    kind: str
+    k: int | None
+    seconds: float
+    discriminability: float
+    accrual_rate: float
+    base_time: float
+    difficulty: float
+    slip_rate: float
+    correlation: float
+    span: float
+    aspects: int
+    max_chars: int | None
+    bits_per_char: float
+    chars_per_second: float
+
+    def channel(self, raters: int, *, max_work: float | None = None) -> QuestionChannel:
+        """:func:`models.channel.question_channel` of these inputs for ``raters`` raters
+        (>= 1) within ``max_work`` kernel entry visits (> 0; None for no cap)."""
+        return question_channel(
+            self.kind, self.k, seconds=self.seconds, discriminability=self.discriminability,
+            accrual_rate=self.accrual_rate, base_time=self.base_time, difficulty=self.difficulty,
+            slip_rate=self.slip_rate, raters=raters, correlation=self.correlation, span=self.span,
+            aspects=self.aspects, max_chars=self.max_chars, bits_per_char=self.bits_per_char,
+            chars_per_second=self.chars_per_second, max_work=max_work,
+        )
+
+
+def channel_inputs(scenario: Scenario, question: Question, context: Context, seconds: float, *,
+                   response: ResponseFormat | None = None) -> ChannelInputs:
+    """The channel inputs of one question in one context of a scenario.
+
+    Parameters
+    ----------
+    scenario
+        Gives the rater model (discriminability, accrual rate, base time, correlation).
+    question
+        Gives the format, slip rate, span and free-text settings.
+    context
+        Gives the difficulty.
+    seconds
+        Judgment time of the question in seconds, >= 0, net of reading and already
+        multiplied by its time share (:func:`models.timing.judgment_seconds`).
+    response
+        A format to use instead of the question's (the optimiser tries others).
+    """
+    fmt = question.format if response is None else response
+    raters = scenario.raters
+    return ChannelInputs(
+        kind=fmt.kind, k=fmt.k, seconds=float(seconds), discriminability=raters.discriminability,
+        accrual_rate=raters.accrual_rate, base_time=raters.base_time, difficulty=context.difficulty,
+        slip_rate=question.slip_rate, correlation=raters.correlation, span=question.span,
+        aspects=question.aspects, max_chars=fmt.max_chars, bits_per_char=question.bits_per_char,
+        chars_per_second=question.chars_per_second,
+    )

@@ -1,0 +1,1124 @@
+"""From a scenario to capacities, the risk interval, cost and curves.
+
+:func:`evaluate` is the one forward computation of the app: every number the
+GUI, the command line, the recommendations and the reports show comes from it
+(see ``docs/method.md``). Its result is a tree of frozen dataclasses, safe to
+hand from a worker thread to the GUI thread.
+
+Conventions
+-----------
+* Information is in nats; ``to_dict(unit="bits")`` converts at the boundary.
+* ``capacity_nats`` (C̄) is the context-weighted capacity per item of the whole
+  panel: ``Σ_s w_s Σ_q C_q|s(r)``, each ``C_q|s(r)`` the exact capacity of the
+  r-rater vote-count channel of the single-rater cascade ``K_cog @ K_art``
+  (or its flagged bound). Both Fano floors use C̄.
+* The paper's per-context quantities (``C_cog|s``, ``C_art|s`` and their
+  minimum, one rater) are reported beside it; the exact cascade never exceeds
+  the minimum (data processing).
+* The planner's interval (method §8): beside the floor, the error a design
+  *achieves* (MAP decoding of the vote histograms, and an explicit codebook
+  for the log2 M target), the items a value model of ``model_bits`` needs
+  (Fano, normal approximation, Gallager), and a verdict that says "meets"
+  only when the achievable side meets the target.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field, fields, replace
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+
+import models
+from models.allocation import water_fill
+from models.channel import (
+    CHANNEL_OVERHEAD_ENTRIES,
+    QuestionChannel,
+    channel_work_estimate,
+    kernel_rows,
+    panel_outcomes,
+    question_decoding,
+    rater_kernel,
+)
+from models.decoding import (
+    CODEBOOK_BINS,
+    CODEBOOK_MAX_BINS,
+    DECODING_MAX_OUTCOMES,
+    RHO_GRID,
+    Dimension,
+    PanelDecoding,
+    codebook_error,
+    codebook_errors,
+    decode_joint,
+    decoding_panel,
+    decoding_work,
+    joint_dimension,
+)
+from models.learning import ItemsNeeded, items_needed_for_model, learning_error_curves, random_coding_exponent
+
+from advisor.evaluation.channel_inputs import ChannelInputs, channel_inputs
+from advisor.scenario.schema import Question, Scenario
+
+LN2 = math.log(2.0)
+WATER_FILL_STEPS = 40
+PANEL_MAX_OUTCOMES = 200_000
+"""Largest vote-histogram alphabet of an exact panel capacity (:func:`models.channel.question_channel`)."""
+EVALUATE_WORK_BUDGET = 0.6e9
+"""Work one :func:`evaluate` may spend on its headline numbers, in kernel entry visits
+(:class:`models.capacity.WorkMeter`; about 0.5 s on a 2-core machine). It is divided among the
+question computations a scenario needs before any is done, so the result depends on the scenario
+alone (never on caches, the machine or whether curves are drawn); see ``docs/performance.md``."""
+CURVES_WORK_BUDGET = 1.0e9
+"""Work the curves over raters and seconds may spend, divided among their points the same way."""
+CHANNEL_WORK_SHARE = 0.5
+"""Share of :data:`EVALUATE_WORK_BUDGET` for capacities (the rest decodes the panels)."""
+MIN_CHANNEL_RATIO = 0.4
+"""Water-filling takes fewer steps while the capacity budget is below this share of the typical
+work of its computations (the caps then still allow that share of the generous allowance, which
+covers the slow small kernels: see :data:`models.channel.SINGLE_RATER_ESTIMATE_PASSES`)."""
+MIN_WATER_FILL_STEPS = 8
+"""Fewest water-filling steps the budget may leave (shares then move in 1/8 of the time)."""
+MIN_CURVE_RATIO = 1.0
+"""The curves keep fewer points while their caps would fall below this many times the estimates."""
+VERDICTS = ("meets", "cannot", "undecided")
+"""``meets``: the achievable side meets the target; ``cannot``: the floor (or the
+items any learner needs) rules it out; ``undecided``: neither (method §8.4)."""
+VERDICT_WORDS = {"meets": "meets the target", "cannot": "cannot meet it", "undecided": "not ruled out, not guaranteed"}
+"""Each verdict in a few words, for tables."""
+
+
+# --------------------------------------------------------------------- results
+@dataclass(frozen=True)
+class QuestionResult:
+    """One question in one context (capacities in nats per item)."""
+
+    name: str
+    format: str
+    kind: str
+    alternatives: int
+    max_nats: float
+    time_share: float
+    judgment_seconds: float
+    effective_seconds: float
+    dprime: float
+    cognitive_nats: float
+    articulation_nats: float
+    paper_nats: float
+    cascade_nats: float
+    panel_nats: float
+    panel_exact: bool
+    binding_stage: str
+    saturated: bool
+    panel_upper_nats: float = 0.0
+    label_accuracy: float | None = None
+    label_accuracy_exact: bool = True
+    part: str | None = None
+    budget_limited: bool = False
+
+
+@dataclass(frozen=True)
+class ContextResult:
+    """One context: the paper's per-context capacities and the panel's."""
+
+    name: str
+    weight: float
+    judgment_seconds: float
+    cognitive_nats: float
+    articulation_nats: float
+    paper_nats: float
+    cascade_nats: float
+    panel_nats: float
+    binding_stage: str
+    questions: tuple[QuestionResult, ...]
+    label_accuracy: float = 1.0
+    panel_upper_nats: float = 0.0
+
+
+@dataclass(frozen=True)
+class Curve:
+    """Risk bounds against one design variable, for plots.
+
+    ``x`` is the variable (``log_x`` says whether to plot it on a log axis);
+    ``floor``, ``floor_paper`` and ``ceiling`` are risks in [0, 1] at each x;
+    ``capacity_nats`` is C̄ at each x; ``target`` the target risk;
+    ``current`` the scenario's own x; ``achievable`` the achievable risk
+    (method §8.1) at each x. The items curve also carries the learning error
+    of the value model against m: Fano's converse, the normal-approximation
+    estimate and Gallager's achievability bound (method §8.2).
+    """
+
+    name: str
+    x_label: str
+    x: tuple[float, ...]
+    floor: tuple[float, ...]
+    floor_paper: tuple[float, ...]
+    ceiling: tuple[float, ...]
+    capacity_nats: tuple[float, ...]
+    target: float
+    current: float
+    log_x: bool
+    achievable: tuple[float, ...] = ()
+    learning_converse: tuple[float, ...] = ()
+    learning_estimate: tuple[float, ...] = ()
+    learning_achievable: tuple[float, ...] = ()
+    budget_limited: bool = False
+    """True when :data:`CURVES_WORK_BUDGET` thinned the grid or capped the work at its points."""
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """Everything computed for one scenario."""
+
+    scenario_name: str
+    content_hash: str
+    capacity_nats: float
+    paper_capacity_nats: float
+    single_rater_nats: float
+    log2_m: float
+    target_risk: float
+    floor: float
+    floor_paper: float
+    ceiling: float
+    ceiling_form: str
+    ceiling_plateau: float
+    capacity_needed_nats: float
+    capacity_needed_paper_nats: float
+    capacity_gap_nats: float
+    items: int
+    items_needed_ceiling: int | None
+    floor_meets_target: bool
+    ceiling_meets_target: bool
+    labels_cannot_reach_target: bool
+    achievable: float
+    verdict: str
+    verdict_text: str
+    items_needed: ItemsNeeded
+    model_bits: float
+    label_error: float
+    label_floor: float
+    label_exact: bool
+    codebook_sizes: tuple[int, ...]
+    target_expressible: bool
+    ceiling_risk: float
+    ceiling_risk_source: str
+    cost: float
+    currency: str
+    rater_hours: float
+    time_shares: tuple[float, ...]
+    automatic_time_shares: bool
+    contexts: tuple[ContextResult, ...]
+    warnings: tuple[str, ...]
+    curves: dict[str, Curve] = field(default_factory=dict)
+    budget_limited: bool = False
+    """True when :data:`EVALUATE_WORK_BUDGET` made a headline number an approximation on the safe
+    side (a capacity's upper end in the floors, a sub-panel's achievable accuracy, fewer
+    water-filling steps); the warnings say which."""
+    water_fill_steps: int = WATER_FILL_STEPS
+
+    @property
+    def capacity_bits(self) -> float:
+        return self.capacity_nats / LN2
+
+    def question(self, context: str, question: str) -> QuestionResult:
+        """The result of one question in one context (by names)."""
+        for ctx in self.contexts:
+            if ctx.name == context:
+                for q in ctx.questions:
+                    if q.name == question:
+                        return q
+        raise KeyError(f"no question {question!r} in context {context!r}")
+
+    def to_dict(self, unit: str = "nats", *, include_curves: bool = True) -> dict[str, Any]:
+        """JSON-ready data. Keys ending in ``_nats`` stay in nats; with
+        ``unit="bits"`` a ``_bits`` twin is added beside each of them."""
+        if unit not in ("nats", "bits"):
+            raise ValueError(f"unit must be 'nats' or 'bits', got {unit!r}")
+
+        def convert(value: Any) -> Any:
+            if isinstance(value, dict):
+                out: dict[str, Any] = {}
+                for key, item in value.items():
+                    out[key] = convert(item)
+                    if unit == "bits" and key.endswith("_nats") and isinstance(item, (int, float)):
+                        out[key[: -len("_nats")] + "_bits"] = float(item) / LN2
+                return out
+            if isinstance(value, (list, tuple)):
+                return [convert(v) for v in value]
+            return value
+
+        data = {f.name: getattr(self, f.name) for f in fields(self)
+                if f.name not in ("contexts", "curves", "items_needed")}
+        data["items_needed"] = self.items_needed.to_dict()
+        data["capacity_bits"] = self.capacity_bits
+        data["contexts"] = [asdict(c) for c in self.contexts]
+        if include_curves:
+            data["curves"] = {name: asdict(curve) for name, curve in self.curves.items()}
+        return convert(data)
+
+
+# ----------------------------------------------------------------- the channel
+@dataclass(frozen=True)
+class _Design:
+    """The design variables that curves and levers vary, and the work caps they are computed under.
+
+    ``channel_ratio`` and ``decoding_ratio`` scale each question's work allowance
+    (:func:`_channel_estimate`, :func:`_decoding_estimate`) into its cap, so heavy questions get
+    proportionally more; ``math.inf`` means no cap (see :func:`_budgeted_design`). The ratios
+    depend on the scenario alone, so cached results never change what a later run computes."""
+
+    raters: int
+    seconds_per_item: float
+    channel_ratio: float = math.inf
+    decoding_ratio: float = math.inf
+    water_fill_steps: int = WATER_FILL_STEPS
+
+
+def _distinct_contexts(scenario: Scenario) -> int:
+    """Contexts that give different channels (the same difficulty and reading share one: the
+    channel computations are cached on their arguments)."""
+    return len({(c.difficulty, c.reading_words) for c in scenario.contexts})
+
+
+def _channel_estimate(kind: str, k: int, raters: int, typical: bool = True) -> float:
+    """Work (entry visits) of one exact question computation (:func:`models.channel.channel_work_estimate`):
+    typical for sharing out a budget, the allowance (``typical`` False) for its cap."""
+    return channel_work_estimate(kind, None if kind == "free_text" else k, raters, max_outcomes=PANEL_MAX_OUTCOMES,
+                                 typical=typical)
+
+
+@lru_cache(maxsize=4096)
+def _decoding_estimate(kind: str, k: int, raters: int, coding_terms: bool) -> float:
+    """Work (entry visits) of one question's exact decoding (:func:`models.decoding.decoding_work`)."""
+    inputs = kernel_rows(kind, k)
+    if inputs == 0:
+        return float(CHANNEL_OVERHEAD_ENTRIES)
+    symmetric = kind in ("binary", "categorical", "multi_select")
+    outcomes = panel_outcomes(inputs, raters, DECODING_MAX_OUTCOMES)
+    return decoding_work(inputs, outcomes, symmetric=symmetric, coding_terms=coding_terms)
+
+
+def _question_estimates(scenario: Scenario, raters: int, coding_terms: bool) -> tuple[list[float], list[float]]:
+    kinds = [(q.format.kind, q.format.k or 2) for q in scenario.questions]
+    return ([_channel_estimate(kind, k, raters) for kind, k in kinds],
+            [_decoding_estimate(kind, k, raters, coding_terms) for kind, k in kinds])
+
+
+def _budgeted_design(scenario: Scenario) -> _Design:
+    """The scenario's design with the work caps of :data:`EVALUATE_WORK_BUDGET`.
+
+    The question computations the headline needs are counted first, each weighted by its typical
+    work (:func:`models.channel.channel_work_estimate`): one per question and distinct context,
+    plus, for water-filled shares, one per automatic question, distinct context and grid step.
+    Water-filling halves its steps (not below :data:`MIN_WATER_FILL_STEPS`) while the capacity
+    share of the budget is below :data:`MIN_CHANNEL_RATIO` of that total. The ratio of the share
+    to the total then scales each computation's allowance into its cap, and likewise for the
+    decodings (:func:`models.decoding.decoding_work`) with the rest of the budget.
+    """
+    contexts = _distinct_contexts(scenario)
+    raters = scenario.raters.per_item
+    channel, decoding = _question_estimates(scenario, raters, True)
+    automatic = [] if scenario.fixed_time_shares else [
+        i for i, q in enumerate(scenario.questions) if q.time_share is None]
+    channel_budget = CHANNEL_WORK_SHARE * EVALUATE_WORK_BUDGET
+    steps = WATER_FILL_STEPS
+
+    def weighted(steps: int) -> float:
+        grid = (steps + 1) * sum(channel[i] for i in automatic) if len(automatic) > 1 else 0.0
+        return contexts * (sum(channel) + grid)
+
+    while steps > MIN_WATER_FILL_STEPS and channel_budget < MIN_CHANNEL_RATIO * weighted(steps):
+        steps = max(MIN_WATER_FILL_STEPS, steps // 2)
+    return _Design(
+        raters, scenario.campaign.seconds_per_item,
+        channel_ratio=channel_budget / weighted(steps),
+        decoding_ratio=(1.0 - CHANNEL_WORK_SHARE) * EVALUATE_WORK_BUDGET / (contexts * sum(decoding)),
+        water_fill_steps=steps,
+    )
+
+
+def _curve_ratio(scenario: Scenario, rater_points: Sequence[int], seconds_points: int) -> float:
+    """Ratio of :data:`CURVES_WORK_BUDGET` to the estimated work of these curve points (a
+    capacity and a codebook decoding per question and distinct context at each).
+
+    Along the rater curve the judgment time is the scenario's, so panels beyond the exact limits
+    reuse one cached reference panel and one cached decoding sub-panel: those are counted once."""
+    contexts = _distinct_contexts(scenario)
+    raters = scenario.raters.per_item
+    total = 0.0
+    seen: set[tuple[int, int, int]] = set()
+    for r in rater_points:
+        for index, q in enumerate(scenario.questions):
+            kind, k = q.format.kind, q.format.k or 2
+            inputs = kernel_rows(kind, k)
+            channel_key = (0, index, min(panel_outcomes(inputs, r, PANEL_MAX_OUTCOMES), 1 << 62) if inputs else r)
+            decoding_key = (1, index, panel_outcomes(inputs, r, DECODING_MAX_OUTCOMES) if inputs else r)
+            if channel_key not in seen:
+                seen.add(channel_key)
+                total += contexts * _channel_estimate(kind, k, r)
+            else:
+                total += contexts * CHANNEL_OVERHEAD_ENTRIES
+            if decoding_key not in seen:
+                seen.add(decoding_key)
+                total += contexts * _decoding_estimate(kind, k, r, False)
+    if seconds_points:
+        channel, decoding = _question_estimates(scenario, raters, False)
+        total += seconds_points * contexts * (sum(channel) + sum(decoding))
+    return CURVES_WORK_BUDGET / total if total > 0 else math.inf
+
+
+def _thinned(grid: Sequence[float], current: float, keep: int) -> list[float]:
+    """``keep`` points of ``grid`` spread over it (its ends first), and ``current``."""
+    others = [x for x in grid if x != current]
+    if keep >= len(others):
+        chosen = others
+    elif keep <= 0:
+        chosen = []
+    else:
+        index = np.unique(np.round(np.linspace(0, len(others) - 1, keep)).astype(int))
+        chosen = [others[i] for i in index]
+    return sorted(set(chosen) | {current})
+
+
+def _question_channel(scenario: Scenario, question: Question, context_index: int, share: float,
+                      design: _Design) -> QuestionChannel:
+    context = scenario.contexts[context_index]
+    seconds = models.timing.judgment_seconds(design.seconds_per_item, float(share), context.reading_words,
+                                             scenario.raters.reading_wpm)
+    return _cached_channel(channel_inputs(scenario, question, context, seconds), design.raters,
+                           design.channel_ratio)
+
+
+@lru_cache(maxsize=65_536)
+def _cached_channel(inputs: ChannelInputs, raters: int, channel_ratio: float) -> QuestionChannel:
+    """One question in one context, cached on the numbers it depends on: contexts of the same
+    difficulty and reading, and the water-filling grid's repeated shares, cost one computation
+    (and one argument check)."""
+    if math.isinf(channel_ratio):
+        return inputs.channel(raters)
+    return inputs.channel(raters, max_work=channel_ratio * _channel_estimate(inputs.kind, inputs.k or 2, raters, False))
+
+
+def _channels(scenario: Scenario, shares: Sequence[float], design: _Design) -> list[list[QuestionChannel]]:
+    return [
+        [_question_channel(scenario, q, s, share, design) for q, share in zip(scenario.questions, shares)]
+        for s in range(len(scenario.contexts))
+    ]
+
+
+def _grouped_sum(scenario: Scenario, values: Sequence[float], ceilings: Sequence[float]) -> float:
+    """Σ over questions, where questions about the same ``part`` count at most the part's
+    information: ``min(Σ members, max member alphabet)`` (a split question adds answers, not a new
+    part of the target; method §8.4). ``I(X; Y₁, Y₂) ≤ min(H(X), I(X; Y₁) + I(X; Y₂))`` for answers
+    independent given the truth X."""
+    total = 0.0
+    groups: dict[str, tuple[float, float]] = {}
+    for question, value, ceiling in zip(scenario.questions, values, ceilings):
+        if question.part is None:
+            total += value
+        else:
+            summed, cap = groups.get(question.part, (0.0, 0.0))
+            groups[question.part] = (summed + value, max(cap, ceiling))
+    return total + sum(min(summed, cap) for summed, cap in groups.values())
+
+
+def _part_panels(scenario: Scenario, row: Sequence[QuestionChannel], raters: int,
+                 members: Sequence[int], ratio: float = math.inf) -> tuple[list[np.ndarray], bool] | None:
+    """The vote-histogram kernels of a part's questions and whether each is the whole panel (None
+    unless all have finite kernels of one alphabet)."""
+    panels, whole = [], True
+    for i in members:
+        q, ch = scenario.questions[i], row[i]
+        kernel = rater_kernel(q.format.kind, q.format.k, ch.dprime, span=q.span, slip_rate=q.slip_rate)
+        if kernel is None or q.format.kind == "multi_select":
+            return None
+        work = ratio * _decoding_estimate(q.format.kind, q.format.k or 2, raters, True)
+        panel, used = decoding_panel(kernel, raters, correlation=scenario.raters.correlation,
+                                     max_outcomes=_affordable_outcomes(kernel.shape[0], work))
+        panels.append(panel)
+        whole = whole and used == raters
+    if len({p.shape[0] for p in panels}) > 1:
+        return None
+    return panels, whole
+
+
+def _affordable_outcomes(inputs: int, work: float) -> int:
+    """Largest histogram alphabet of an ``inputs``-row panel whose decoding fits ``work``."""
+    if math.isinf(work):
+        return DECODING_MAX_OUTCOMES
+    per_outcome = decoding_work(inputs, 1, symmetric=False, coding_terms=True)
+    return max(1, min(DECODING_MAX_OUTCOMES, int(work / per_outcome)))
+
+
+def _joint_part_capacity(scenario: Scenario, row: Sequence[QuestionChannel], raters: int,
+                         members: Sequence[int], ratio: float = math.inf) -> float | None:
+    """Certified upper end of the capacity of a part's questions together (Blahut-Arimoto on their
+    joint kernel), or None when the joint kernel of the whole panels is not available."""
+    found = _part_panels(scenario, row, raters, members, ratio)
+    work = ratio * sum(_decoding_estimate(scenario.questions[i].format.kind, scenario.questions[i].format.k or 2,
+                                          raters, True) for i in members)
+    if found is None or not found[1]:
+        return None
+    joint, exact = joint_dimension(found[0], max_outcomes=_affordable_outcomes(found[0][0].shape[0], work))
+    if not exact:
+        return None
+    result = models.blahut_arimoto(joint, max_work=None if math.isinf(work) else work)
+    return result.nats + result.gap
+
+
+def _context_capacity(scenario: Scenario, row: Sequence[QuestionChannel], *, upper: bool = False,
+                      raters: int | None = None, ratio: float = math.inf) -> float:
+    values = [ch.panel_upper_nats if upper else ch.panel_nats for ch in row]
+    ceilings = [ch.max_nats if ch.max_nats > 0 else math.inf for ch in row]
+    total = _grouped_sum(scenario, values, ceilings)
+    panel = scenario.raters.per_item if raters is None else raters
+    # Where a part's questions have an exact joint kernel, their joint capacity replaces the
+    # min(sum, alphabet) bound (two half-time looks at one truth carry less than their sum).
+    for members in _parts(scenario).values():
+        joint = _joint_part_capacity(scenario, row, panel, members, ratio)
+        if joint is not None:
+            bound = min(sum(values[i] for i in members), max(ceilings[i] for i in members))
+            total += min(joint, bound) - bound
+    return total
+
+
+def _parts(scenario: Scenario) -> dict[str, list[int]]:
+    """Questions grouped by part (only parts with two or more questions)."""
+    parts: dict[str, list[int]] = {}
+    for index, question in enumerate(scenario.questions):
+        if question.part is not None:
+            parts.setdefault(question.part, []).append(index)
+    return {part: members for part, members in parts.items() if len(members) > 1}
+
+
+def _mean_capacity(scenario: Scenario, channels: list[list[QuestionChannel]], *, upper: bool = False,
+                   raters: int | None = None, ratio: float = math.inf) -> float:
+    return float(sum(w * _context_capacity(scenario, row, upper=upper, raters=raters, ratio=ratio)
+                     for w, row in zip(scenario.context_weights, channels)))
+
+
+# --------------------------------------------------------------- decoding (§8)
+@dataclass(frozen=True)
+class _ItemDecoding:
+    """What a decoder achieves with one item's answers in one context."""
+
+    question_accuracy: tuple[float | None, ...]
+    question_exact: tuple[bool, ...]
+    accuracy: float
+    exact: bool
+    dimensions: tuple[Dimension, ...]
+    prior_information: float
+    prior_entropy: float
+    log_alphabet: float
+    budget_limited: bool = False
+
+
+def _question_decoding(scenario: Scenario, question: Question, channel: QuestionChannel,
+                       raters: int, coding_terms: bool, ratio: float = math.inf) -> PanelDecoding | None:
+    return _cached_decoding(question.format.kind, question.format.k, channel.dprime, question.span,
+                            question.slip_rate, raters, scenario.raters.correlation, question.prior, coding_terms, ratio)
+
+
+@lru_cache(maxsize=16_384)
+def _cached_decoding(kind: str, k: int | None, dprime: float, span: float, slip_rate: float, raters: int,
+                     correlation: float, prior: tuple[float, ...] | None, coding_terms: bool,
+                     ratio: float) -> PanelDecoding | None:
+    """One question's decoding, cached on the numbers it depends on (as :func:`_cached_channel`)."""
+    work = ratio * _decoding_estimate(kind, k or 2, raters, coding_terms)
+    return question_decoding(
+        kind, k, dprime_value=dprime, span=span, slip_rate=slip_rate, raters=raters, correlation=correlation,
+        prior=prior, coding_terms=coding_terms, max_work=None if math.isinf(work) else work,
+    )
+
+
+def _item_decoding(scenario: Scenario, row: Sequence[QuestionChannel], raters: int, *,
+                   coding_terms: bool = True, ratio: float = math.inf) -> _ItemDecoding:
+    decodings = [_question_decoding(scenario, q, ch, raters, coding_terms, ratio)
+                 for q, ch in zip(scenario.questions, row)]
+    parts = {part: [i for i in members if decodings[i] is not None] for part, members in _parts(scenario).items()}
+    # Each unit is one decoded part of the item, with an upper bound on the information its
+    # answers carry at the prior: I_π itself when computed on the whole panel, else the panel's
+    # capacity bound (a sub-panel's I_π would understate it and overstate the floor).
+    units: list[tuple[PanelDecoding, float]] = []
+    grouped = {i for members in parts.values() if len(members) > 1 for i in members}
+    for index, decoding in enumerate(decodings):
+        if decoding is not None and index not in grouped:
+            information = decoding.prior_information_nats if decoding.exact else row[index].panel_upper_nats
+            units.append((decoding, information))
+    for members in parts.values():
+        if len(members) < 2:
+            continue
+        upper = min(sum(row[i].panel_upper_nats for i in members), max(row[i].max_nats for i in members))
+        if len({scenario.questions[i].format.alternatives for i in members}) > 1:
+            # Answers of different alphabets about one part: decode with the best member alone
+            # (a decoder may ignore the others).
+            best = max((decodings[i] for i in members), key=lambda d: d.label_accuracy)  # type: ignore[union-attr]
+            units.append((best, upper))  # type: ignore[arg-type]
+            continue
+        found = _part_panels(scenario, row, raters, members, ratio)
+        if found is None:
+            best = max((decodings[i] for i in members), key=lambda d: d.label_accuracy)  # type: ignore[union-attr]
+            units.append((best, upper))  # type: ignore[arg-type]
+            continue
+        joint = decode_joint(found[0], scenario.questions[members[0]].prior, coding_terms=coding_terms)
+        exact = joint.exact and all(decodings[i].exact for i in members)  # type: ignore[union-attr]
+        units.append((joint, joint.prior_information_nats if exact else upper))
+    return _ItemDecoding(
+        question_accuracy=tuple(d.label_accuracy if d is not None else None for d in decodings),
+        question_exact=tuple(d.exact if d is not None else True for d in decodings),
+        accuracy=math.prod(u.label_accuracy for u, _ in units),
+        exact=all(u.exact for u, _ in units),
+        dimensions=tuple(dim for u, _ in units for dim in u.dimensions),
+        prior_information=sum(information for _, information in units),
+        prior_entropy=sum(u.prior_entropy_nats for u, _ in units),
+        log_alphabet=sum(u.log_alphabet for u, _ in units),
+        budget_limited=any(d is not None and d.budget_limited for d in decodings),
+    )
+
+
+@dataclass(frozen=True)
+class _Planner:
+    """The §8 quantities of one design."""
+
+    achievable: float
+    codebook_sizes: tuple[int, ...]
+    expressible: bool
+    label_error: float
+    label_floor: float
+    label_exact: bool
+    exponent: np.ndarray
+    information: float
+    variance: float
+
+
+def _planner(scenario: Scenario, decodings: Sequence[_ItemDecoding], *, coding_terms: bool = True) -> _Planner:
+    target = scenario.target
+    weights = scenario.context_weights
+    choice = codebook_error([list(d.dimensions) for d in decodings], weights, target.log2_m)
+    label_error = 1.0 - sum(w * d.accuracy for w, d in zip(weights, decodings))
+    label_floor = models.fano_floor_prior(
+        decodings[0].prior_entropy, sum(w * d.prior_information for w, d in zip(weights, decodings)),
+        decodings[0].log_alphabet,
+    )
+    gallager = np.zeros(RHO_GRID.shape[0])
+    means = []
+    variance = 0.0
+    for w, d in zip(weights, decodings if coding_terms else ()):
+        product = np.ones(RHO_GRID.shape[0])
+        for dim in d.dimensions:
+            product *= np.asarray(dim.gallager)
+        gallager += w * product
+        means.append(sum(dim.information_nats for dim in d.dimensions))
+        variance += w * sum(dim.information_variance for dim in d.dimensions)
+    if coding_terms:
+        mean = float(np.dot(weights, means))
+        variance += float(np.dot(weights, (np.asarray(means) - mean) ** 2))
+    else:
+        gallager[:] = 1.0
+        mean = 0.0
+    return _Planner(
+        achievable=target.separation * choice.error,
+        codebook_sizes=choice.sizes,
+        expressible=choice.expressible,
+        label_error=max(0.0, label_error),
+        label_floor=label_floor,
+        label_exact=all(d.exact for d in decodings),
+        exponent=random_coding_exponent(gallager),
+        information=mean,
+        variance=variance,
+    )
+
+
+def _design_planner(scenario: Scenario, channels: list[list[QuestionChannel]], raters: int, *,
+                    coding_terms: bool = True, ratio: float = math.inf) -> _Planner:
+    decodings = [_item_decoding(scenario, row, raters, coding_terms=coding_terms, ratio=ratio) for row in channels]
+    return _planner(scenario, decodings, coding_terms=coding_terms)
+
+
+def model_error(scenario: Scenario) -> float:
+    """Learning error the value model must reach: ``ε / Δ``, capped below 1."""
+    target = scenario.target
+    return min(target.target_risk / target.separation, 1.0 - 1e-12)
+
+
+def _items_needed(scenario: Scenario, capacity_upper: float, planner: _Planner) -> ItemsNeeded:
+    return items_needed_for_model(
+        capacity_upper, planner.exponent, RHO_GRID, planner.information, planner.variance,
+        scenario.target.model_bits, model_error(scenario),
+    )
+
+
+def decide(floor: float, achievable: float, items: int, needed: ItemsNeeded, target_risk: float) -> str:
+    """The verdict of method §8.4.
+
+    ``"cannot"`` when the floor is above the target or the items are fewer than any learner needs
+    (``m < m_min``, or no finite number suffices); ``"meets"`` when the achievable risk meets the
+    target and the items suffice for the value model (``m ≥ m_ach``); ``"undecided"`` otherwise.
+    """
+    if floor > target_risk or needed.at_least is None or items < needed.at_least:
+        return "cannot"
+    if achievable <= target_risk and needed.at_most is not None and items >= needed.at_most:
+        return "meets"
+    return "undecided"
+
+
+def verdict_sentence(verdict: str, *, floor: float, achievable: float, target_risk: float, items: int,
+                     needed: ItemsNeeded, model_bits: float) -> str:
+    """One sentence with the numbers behind a verdict."""
+    def count(value: int | None) -> str:
+        return "no finite number of" if value is None else f"{value:,}"
+
+    if verdict == "meets":
+        return (f"Meets the target: the achievable risk {achievable:.3f} ≤ {target_risk:g}, and {items:,} items "
+                f"are at least the {count(needed.at_most)} a {model_bits:g}-bit value model needs at most.")
+    if verdict == "cannot":
+        if floor > target_risk:
+            return (f"Cannot meet the target: the floor {floor:.3f} > {target_risk:g}, and no number of labels "
+                    "crosses it.")
+        return (f"Cannot meet the target: a {model_bits:g}-bit value model needs at least {count(needed.at_least)} "
+                f"items, the campaign has {items:,}.")
+    reasons = []
+    if achievable > target_risk:
+        reasons.append(f"floor {floor:.3f} ≤ {target_risk:g} < achievable {achievable:.3f}")
+    else:
+        reasons.append(f"achievable {achievable:.3f} ≤ {target_risk:g}")
+    if needed.at_most is None or items < needed.at_most:
+        reasons.append(f"{items:,} items, between the {count(needed.at_least)} a {model_bits:g}-bit model needs "
+                       f"at least and the {count(needed.at_most)} that suffice")
+    return "Not ruled out, not guaranteed: " + "; ".join(reasons) + "."
+
+
+def fixed_shares(scenario: Scenario) -> tuple[float, ...]:
+    """The fixed time shares of a scenario whose every question has one, normalised.
+
+    Returns
+    -------
+    tuple of float
+        ``time_share / Σ time_share`` per question, in (0, 1], summing to 1.
+    """
+    total = sum(q.time_share for q in scenario.questions)  # type: ignore[misc]
+    return tuple(q.time_share / total for q in scenario.questions)  # type: ignore[operator]
+
+
+def share_gain(scenario: Scenario, question: Question, design: _Design, *,
+               free: float = 1.0) -> Callable[[float], float]:
+    """The gain water-filling maximises for one question: its context-weighted panel capacity
+    (nats per item) as a function of its part of the ``free`` share of the judgment time
+    (both in [0, 1]; ``free`` is what the fixed shares leave)."""
+    weights = scenario.context_weights
+
+    def capacity_at(share: float) -> float:
+        return sum(
+            w * _question_channel(scenario, question, s, share * free, design).panel_nats
+            for s, w in enumerate(weights)
+        )
+
+    return capacity_at
+
+
+def time_shares(scenario: Scenario, *, design: _Design | None = None, steps: int | None = None) -> tuple[float, ...]:
+    """The judgment-time share of each question.
+
+    Fixed shares are normalised when every question has one. Otherwise the
+    fixed ones are fractions of the judgment time and the rest is split among
+    the automatic questions by water-filling on the context-weighted panel
+    capacity (:func:`models.allocation.water_fill`), on ``steps`` grid steps
+    (default: the design's, :data:`WATER_FILL_STEPS` unless the work budget
+    of a heavy design asks for fewer). Without ``design``, the scenario's
+    own design under :data:`EVALUATE_WORK_BUDGET`, as :func:`evaluate` uses.
+
+    Returns
+    -------
+    tuple of float
+        One share per question, in [0, 1], summing to 1.
+    """
+    questions = scenario.questions
+    if scenario.fixed_time_shares:
+        return fixed_shares(scenario)
+    design = design or _budgeted_design(scenario)
+    steps = design.water_fill_steps if steps is None else steps
+    fixed_total = sum(q.time_share or 0.0 for q in questions)
+    free = 1.0 - fixed_total
+    automatic = [i for i, q in enumerate(questions) if q.time_share is None]
+    if len(automatic) == 1:
+        parts = [1.0]
+    else:
+        gains = [share_gain(scenario, questions[i], design, free=free) for i in automatic]
+        parts = list(water_fill(gains, steps=steps).shares)
+    shares = [q.time_share or 0.0 for q in questions]
+    for index, part in zip(automatic, parts):
+        shares[index] = part * free
+    return tuple(shares)
+
+
+# ----------------------------------------------------------------- the bounds
+def ceiling_terms(scenario: Scenario) -> dict[str, Any]:
+    """The keyword terms of :func:`models.ceiling` for this scenario (form, confidence, extra
+    information and the model-class cap ``ln M_g`` of method §8.3)."""
+    b = scenario.bounds
+    return dict(form=b.ceiling_form, delta=b.delta, eta=b.eta, residual_nats=b.residual_nats,
+                context_nats=b.context_nats, catoni_lambda=b.catoni_lambda,
+                information_cap_nats=scenario.target.model_bits * LN2)
+
+
+def ceiling_risk(scenario: Scenario, achievable: float) -> tuple[float, str]:
+    """The R̂ the ceiling starts from: the observed risk when one was entered (> 0), otherwise
+    the predicted ``Δ · P_ach`` (method §8.3). Returns ``(risk, "observed" | "predicted")``."""
+    observed = scenario.bounds.observed_risk
+    if observed > 0.0:
+        return observed, "observed"
+    return min(1.0, achievable), "predicted"
+
+
+def _floors(scenario: Scenario, capacity_upper: float, log2_m: float | None = None) -> tuple[float, float]:
+    target = scenario.target
+    bits = target.log2_m if log2_m is None else log2_m
+    return (models.fano_floor(capacity_upper, bits, separation=target.separation, form="exact"),
+            models.fano_floor(capacity_upper, bits, separation=target.separation, form="paper"))
+
+
+def campaign_cost(scenario: Scenario, *, raters: int | None = None, seconds_per_item: float | None = None,
+                  items: int | None = None) -> tuple[float, float]:
+    """Money and rater-hours: ``cost = m · r · T/3600 · wage · (1 + fee)``.
+
+    Returns
+    -------
+    (cost, rater_hours)
+        Cost in the scenario's currency; rater-hours ≥ 0.
+    """
+    c = scenario.campaign
+    r = scenario.raters.per_item if raters is None else raters
+    t = c.seconds_per_item if seconds_per_item is None else seconds_per_item
+    m = c.items if items is None else items
+    hours = m * r * t / 3600.0
+    return hours * c.wage_per_hour * (1.0 + c.platform_fee), hours
+
+
+def _binding_stage_of_context(questions: Sequence[QuestionResult]) -> str:
+    # The context is bound where most capacity is lost: the question whose
+    # panel falls furthest short of its alphabet names the stage.
+    def deficit(q: QuestionResult) -> float:
+        ceiling = q.max_nats if q.max_nats > 0 else q.articulation_nats
+        return ceiling - q.panel_nats
+
+    return max(questions, key=deficit).binding_stage
+
+
+def required_capacity(scenario: Scenario, *, form: str = "exact") -> float:
+    """Capacity per item (nats) that the target risk needs: the Fano floor at
+    C̄ equals ``target_risk`` there. Risk is ``Δ ·`` error, so the error to reach
+    is ``ε / Δ``; an error at or above ``1 − 1/M`` needs no information."""
+    target = scenario.target
+    error = target.target_risk / target.separation
+    if error >= 1.0 - 2.0 ** (-target.log2_m):
+        return 0.0
+    return float(models.capacity_needed(error, target.log2_m, form=form))
+
+
+# -------------------------------------------------------------------- curves
+def _curve(name: str, x_label: str, xs: Sequence[float], capacities: Sequence[float], scenario: Scenario,
+           current: float, log_x: bool, achievable: Sequence[float], *, items: Sequence[int] | None = None,
+           log2_ms: Sequence[float] | None = None, learning: tuple[Any, Any, Any] | None = None) -> Curve:
+    floors, floors_paper, ceilings = [], [], []
+    terms = ceiling_terms(scenario)
+    for i, capacity in enumerate(capacities):
+        m = items[i] if items is not None else scenario.campaign.items
+        floor, floor_paper = _floors(scenario, capacity, log2_ms[i] if log2_ms is not None else None)
+        floors.append(floor)
+        floors_paper.append(floor_paper)
+        risk, _ = ceiling_risk(scenario, achievable[i])
+        ceilings.append(models.ceiling(risk, capacity, int(m), **terms))
+    converse, estimate, reached = learning if learning is not None else ((), (), ())
+    return Curve(name, x_label, tuple(float(x) for x in xs), tuple(floors), tuple(floors_paper), tuple(ceilings),
+                 tuple(float(c) for c in capacities), scenario.target.target_risk, float(current), log_x,
+                 tuple(float(a) for a in achievable), tuple(float(v) for v in converse),
+                 tuple(float(v) for v in estimate), tuple(float(v) for v in reached))
+
+
+def _achievable_at(scenario: Scenario, channels: list[list[QuestionChannel]], raters: int,
+                   ratio: float = math.inf) -> float:
+    """The achievable risk of a curve point: the codebook alone (the point needs no label floor or
+    coding terms), the same value as the planner's."""
+    decodings = [_item_decoding(scenario, row, raters, coding_terms=False, ratio=ratio) for row in channels]
+    choice = codebook_error([list(d.dimensions) for d in decodings], scenario.context_weights, scenario.target.log2_m)
+    return scenario.target.separation * choice.error
+
+
+#: Work per answer and bin of the codebook size programme (models.decoding.codebook_errors), measured.
+_SIZE_TABLE_WORK = 24.0
+
+
+def _log2_grid(log2_m: float, decodings: Sequence[_ItemDecoding]) -> np.ndarray:
+    """Targets of the curve over log2 M: 61 from 0.5 bits, starting higher where the codebooks'
+    size programme over that range would exceed a third of :data:`CURVES_WORK_BUDGET` (its bins
+    grow with the ratio of the largest target to the smallest)."""
+    grid = np.linspace(0.5, max(2.0 * log2_m, log2_m + 8.0, 16.0), 61)
+    answers = sum(dim.alphabet for dim in decodings[0].dimensions) if decodings else 0
+    if answers == 0:
+        return grid
+    bins = CURVES_WORK_BUDGET / 3.0 / (_SIZE_TABLE_WORK * answers)
+    if bins >= CODEBOOK_MAX_BINS:
+        return grid
+    smallest = CODEBOOK_BINS * float(grid[-1]) / max(bins, CODEBOOK_BINS)
+    kept = grid[grid >= smallest]
+    return kept if kept.size else grid[-1:]
+
+
+def _curves(scenario: Scenario, shares: Sequence[float], capacity_upper: float, planner: _Planner,
+            decodings: Sequence[_ItemDecoding]) -> dict[str, Curve]:
+    campaign, raters = scenario.campaign, scenario.raters
+    m = campaign.items
+    high = max(10 * m, 10**6)
+    item_grid = np.unique(np.round(np.logspace(0, math.log10(high), 61)).astype(np.int64))
+    learning = learning_error_curves(item_grid, capacity_upper, planner.exponent, RHO_GRID, planner.information,
+                                     planner.variance, scenario.target.model_bits)
+    curves = {
+        "items": _curve("items", "labelled items m", item_grid, [capacity_upper] * len(item_grid), scenario, m, True,
+                        [planner.achievable] * len(item_grid), items=list(item_grid), learning=learning),
+    }
+    log2_m = scenario.target.log2_m
+    log2_grid = _log2_grid(log2_m, decodings)
+    log2_achievable = [
+        scenario.target.separation * choice.error
+        for choice in codebook_errors([list(d.dimensions) for d in decodings], scenario.context_weights, log2_grid)
+    ]
+    curves["log2_m"] = replace(_curve("log2_m", "target complexity log2 M (bits)", log2_grid,
+                                      [capacity_upper] * len(log2_grid), scenario, log2_m, False, log2_achievable,
+                                      log2_ms=list(log2_grid)), budget_limited=len(log2_grid) < 61)
+    r = raters.per_item
+    t = campaign.seconds_per_item
+    full_raters = list(range(1, max(2 * r, 10) + 1))
+    full_seconds = [float(x) for x in np.unique(np.concatenate([np.geomspace(max(t / 8.0, 0.5), t * 8.0, 25), [t]]))]
+    # Both curves share CURVES_WORK_BUDGET; the scenario's own point is the headline's and costs nothing.
+    wanted = len(full_raters) - 1 + len(full_seconds) - 1
+    # Thin both grids evenly until the estimated work of their points fits CURVES_WORK_BUDGET.
+    kept = wanted
+    while True:
+        kept_raters = round(kept * (len(full_raters) - 1) / wanted) if wanted else 0
+        rater_grid = [int(k) for k in _thinned(full_raters, r, kept_raters)]
+        seconds_grid = _thinned(full_seconds, t, kept - kept_raters)
+        ratio = _curve_ratio(scenario, [k for k in rater_grid if k != r], len(seconds_grid) - 1)
+        if ratio >= MIN_CURVE_RATIO or kept == 0:
+            break
+        kept = max(0, min(kept - 1, int(kept * ratio / MIN_CURVE_RATIO)))
+    rater_caps, rater_achievable = [], []
+    for k in rater_grid:
+        if k == r:
+            rater_caps.append(capacity_upper)
+            rater_achievable.append(planner.achievable)
+            continue
+        design = _Design(k, t, channel_ratio=ratio, decoding_ratio=ratio)
+        channels = _channels(scenario, shares, design)
+        rater_caps.append(_mean_capacity(scenario, channels, upper=True, raters=k, ratio=ratio))
+        rater_achievable.append(_achievable_at(scenario, channels, k, ratio))
+    thinned = kept < wanted or ratio < 1.0
+    curves["raters"] = replace(_curve("raters", "raters per item r", rater_grid, rater_caps, scenario, r, False,
+                                      rater_achievable), budget_limited=thinned)
+    seconds_caps, seconds_achievable = [], []
+    for value in seconds_grid:
+        if value == t:
+            seconds_caps.append(capacity_upper)
+            seconds_achievable.append(planner.achievable)
+            continue
+        design = _Design(r, float(value), channel_ratio=ratio, decoding_ratio=ratio)
+        channels = _channels(scenario, shares, design)
+        seconds_caps.append(_mean_capacity(scenario, channels, upper=True, ratio=ratio))
+        seconds_achievable.append(_achievable_at(scenario, channels, r, ratio))
+    curves["seconds"] = replace(_curve("seconds", "seconds per item T", seconds_grid, seconds_caps, scenario, t,
+                                       True, seconds_achievable), budget_limited=thinned)
+    return curves
+
+
+# ------------------------------------------------------------------ evaluate
+def evaluate(scenario: Scenario, *, curves: bool = True) -> Evaluation:
+    """Evaluate a scenario: capacities, the planner's interval, cost, verdict, warnings, curves.
+
+    Parameters
+    ----------
+    scenario
+        A validated scenario.
+    curves
+        Also compute the plotted curves (risk against items, log2 M, raters
+        and seconds per item). The curves over raters and seconds re-evaluate
+        the channel at each point with the time shares held at this
+        scenario's.
+
+    Returns
+    -------
+    Evaluation
+    """
+    design = _budgeted_design(scenario)
+    shares = time_shares(scenario, design=design)
+    channels = _channels(scenario, shares, design)
+    decodings = [_item_decoding(scenario, row, design.raters, ratio=design.decoding_ratio) for row in channels]
+
+    contexts: list[ContextResult] = []
+    for (context, weight, row, decoding) in zip(scenario.contexts, scenario.context_weights, channels, decodings):
+        question_results = tuple(
+            QuestionResult(
+                name=q.name, format=q.format.label(), kind=q.format.kind, alternatives=ch.alternatives,
+                max_nats=ch.max_nats, time_share=share, judgment_seconds=ch.judgment_seconds,
+                effective_seconds=ch.effective_seconds, dprime=ch.dprime, cognitive_nats=ch.cognitive_nats,
+                articulation_nats=ch.articulation_nats, paper_nats=ch.paper_nats, cascade_nats=ch.cascade_nats,
+                panel_nats=ch.panel_nats, panel_exact=ch.panel_exact, binding_stage=ch.binding_stage,
+                saturated=ch.saturated, panel_upper_nats=ch.panel_upper_nats, label_accuracy=accuracy,
+                label_accuracy_exact=accuracy_exact, part=q.part, budget_limited=ch.budget_limited,
+            )
+            for q, share, ch, accuracy, accuracy_exact in zip(
+                scenario.questions, shares, row, decoding.question_accuracy, decoding.question_exact)
+        )
+        cognitive = sum(q.cognitive_nats for q in question_results)
+        articulation = sum(q.articulation_nats for q in question_results)
+        contexts.append(ContextResult(
+            name=context.name, weight=weight,
+            judgment_seconds=models.timing.judgment_seconds(
+                design.seconds_per_item, 1.0, context.reading_words, scenario.raters.reading_wpm),
+            cognitive_nats=cognitive, articulation_nats=articulation, paper_nats=min(cognitive, articulation),
+            cascade_nats=sum(q.cascade_nats for q in question_results),
+            panel_nats=_context_capacity(scenario, row, ratio=design.decoding_ratio),
+            binding_stage=_binding_stage_of_context(question_results),
+            questions=question_results,
+            label_accuracy=decoding.accuracy,
+            panel_upper_nats=_context_capacity(scenario, row, upper=True, ratio=design.decoding_ratio),
+        ))
+
+    weights = scenario.context_weights
+    capacity = float(sum(w * c.panel_nats for w, c in zip(weights, contexts)))
+    capacity_upper = float(sum(w * c.panel_upper_nats for w, c in zip(weights, contexts)))
+    paper_capacity = float(sum(w * c.paper_nats for w, c in zip(weights, contexts)))
+    single_rater = float(sum(w * c.cascade_nats for w, c in zip(weights, contexts)))
+    target, b, campaign = scenario.target, scenario.bounds, scenario.campaign
+    floor, floor_paper = _floors(scenario, capacity_upper)
+    planner = _planner(scenario, decodings)
+    achievable = planner.achievable
+    risk, risk_source = ceiling_risk(scenario, achievable)
+    terms = ceiling_terms(scenario)
+    ceiling = models.ceiling(risk, capacity_upper, campaign.items, **terms)
+    plateau = models.ceiling_plateau(risk, capacity_upper, **terms)
+    needed = required_capacity(scenario, form="exact")
+    needed_paper = required_capacity(scenario, form="paper")
+    items_needed_ceiling = models.items_needed(target.target_risk, risk, capacity_upper, **terms)
+    items_needed = _items_needed(scenario, capacity_upper, planner)
+    verdict = decide(floor, achievable, campaign.items, items_needed, target.target_risk)
+    cost, hours = campaign_cost(scenario)
+
+    warnings: list[str] = []
+    # R̂ = 0 is the default, read as "not measured": the check needs a real fit.
+    if 0.0 < b.observed_risk < floor:
+        warnings.append(
+            f"Saturation: the observed risk {b.observed_risk:.3f} is below the floor {floor:.3f}. The channel carries "
+            f"{capacity / LN2:.2f} bits per item, too little for that fit on a {target.log2_m:g}-bit target: "
+            "the excess is fit to channel regularities (rater artifacts: sycophancy, reward hacking)."
+        )
+    if ceiling < floor:
+        warnings.append(
+            f"The ceiling {ceiling:.3f} lies below the floor {floor:.3f}: no learner can reach the observed risk "
+            f"{b.observed_risk:.3f} against the target through {capacity / LN2:.2f} bits per item. The ceiling "
+            "assumes that fit; enter the observed risk you actually measured (the true risk is at least the floor)."
+        )
+    if not planner.expressible:
+        warnings.append(
+            f"The interface cannot express the target: its answers form 2^{math.log2(max(1, math.prod(planner.codebook_sizes))):.1f} "
+            f"tuples per item, fewer than the 2^{target.log2_m:g} values of the target, so several values share an "
+            f"answer tuple and the achievable error is at least {achievable / target.separation:.3f}."
+        )
+    for ctx in contexts:
+        for q in ctx.questions:
+            if q.saturated and q.kind == "free_text":
+                warnings.append(
+                    f"Question {q.name!r} in context {ctx.name!r}: one answer fills its length limit in the time "
+                    "given, so typing, not judgment, bounds it; a longer limit or a structured format would help."
+                )
+            elif q.saturated:
+                warnings.append(
+                    f"Question {q.name!r} in context {ctx.name!r} carries {q.panel_nats / LN2:.2f} of at most "
+                    f"{q.max_nats / LN2:.2f} bits ({100 * q.panel_nats / q.max_nats:.0f} %): more raters buy almost "
+                    "nothing there; a richer format would."
+                )
+            if not q.panel_exact:
+                warnings.append(
+                    f"Question {q.name!r} in context {ctx.name!r}: the {scenario.raters.per_item}-rater capacity is "
+                    "a bound (too many vote outcomes for the exact computation), not the exact value."
+                )
+            if not q.label_accuracy_exact:
+                warnings.append(
+                    f"Question {q.name!r} in context {ctx.name!r}: the label accuracy is computed on fewer raters "
+                    "than the panel has (too many vote outcomes), so it is an achievable lower bound."
+                )
+    budget_notes = _budget_warnings(scenario, design, contexts, decodings)
+    warnings.extend(budget_notes)
+    return Evaluation(
+        scenario_name=scenario.name,
+        content_hash=scenario.content_hash(),
+        capacity_nats=capacity,
+        paper_capacity_nats=paper_capacity,
+        single_rater_nats=single_rater,
+        log2_m=target.log2_m,
+        target_risk=target.target_risk,
+        floor=floor,
+        floor_paper=floor_paper,
+        ceiling=ceiling,
+        ceiling_form=b.ceiling_form,
+        ceiling_plateau=plateau,
+        capacity_needed_nats=needed,
+        capacity_needed_paper_nats=needed_paper,
+        capacity_gap_nats=needed - capacity,
+        items=campaign.items,
+        items_needed_ceiling=items_needed_ceiling,
+        floor_meets_target=floor <= target.target_risk,
+        ceiling_meets_target=ceiling <= target.target_risk,
+        labels_cannot_reach_target=floor > target.target_risk,
+        achievable=achievable,
+        verdict=verdict,
+        verdict_text=verdict_sentence(verdict, floor=floor, achievable=achievable, target_risk=target.target_risk,
+                                      items=campaign.items, needed=items_needed, model_bits=target.model_bits),
+        items_needed=items_needed,
+        model_bits=target.model_bits,
+        label_error=planner.label_error,
+        label_floor=planner.label_floor,
+        label_exact=planner.label_exact,
+        codebook_sizes=planner.codebook_sizes,
+        target_expressible=planner.expressible,
+        ceiling_risk=risk,
+        ceiling_risk_source=risk_source,
+        cost=cost,
+        currency=campaign.currency,
+        rater_hours=hours,
+        time_shares=tuple(shares),
+        automatic_time_shares=not scenario.fixed_time_shares,
+        contexts=tuple(contexts),
+        warnings=tuple(warnings),
+        curves=_curves(scenario, shares, capacity_upper, planner, decodings) if curves else {},
+        budget_limited=bool(budget_notes),
+        water_fill_steps=design.water_fill_steps,
+    )
+
+
+def _budget_warnings(scenario: Scenario, design: _Design, contexts: Sequence[ContextResult],
+                     decodings: Sequence[_ItemDecoding]) -> list[str]:
+    """One warning per kind of approximation the work budget forced (none for most designs)."""
+    notes = []
+    limited = [(ctx, q) for ctx in contexts for q in ctx.questions if q.budget_limited]
+    if limited:
+        widest = max(limited, key=lambda pair: pair[1].panel_upper_nats - pair[1].panel_nats)
+        ctx, q = widest
+        notes.append(
+            f"Time budget: {len(limited)} of {sum(len(c.questions) for c in contexts)} question capacities were not "
+            "computed to 1e-9 nats (the exact computation would take too long); each is an interval, the floor uses its "
+            f"upper end, so it stays a valid floor. Widest: {q.name!r} in context {ctx.name!r}, "
+            f"{q.panel_nats / LN2:.4f}–{q.panel_upper_nats / LN2:.4f} bits."
+        )
+    if any(d.budget_limited for d in decodings):
+        notes.append(
+            "Time budget: the achievable error and the items a value model needs at most are computed on fewer raters "
+            "than the panel has (or on a coarser grid of Gallager's ρ); they are achievable, only less tight."
+        )
+    automatic = 0 if scenario.fixed_time_shares else sum(q.time_share is None for q in scenario.questions)
+    if automatic > 1 and design.water_fill_steps < WATER_FILL_STEPS:
+        notes.append(
+            f"Time budget: the automatic time shares are water-filled in steps of 1/{design.water_fill_steps} of the "
+            f"judgment time instead of 1/{WATER_FILL_STEPS}."
+        )
+    return notes

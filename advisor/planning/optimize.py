@@ -1,0 +1,1043 @@
+"""The optimiser: the cheapest design that meets the target, and the cost–floor frontier.
+
+Method §6 and §8.4: minimise the campaign cost ``m · r · T/3600 · wage · (1 + fee)``
+subject to the verdict ``meets`` (the achievable risk at most ``ε`` and the
+items enough for the value model; the floor ``≤ ε`` is only necessary) and
+the constraints — a budget cap, a
+deadline (``rater-hours / raters available ≤ deadline hours``), the raters
+available (also the most raters one item can have) and a maximum number of
+raters per item — over the raters per item ``r``, the time per item ``T`` and
+each question's response format, with the judgment time water-filled across
+questions. The items, contexts, rater pool and target are the scenario's.
+
+Search space
+------------
+* ``r`` from 1 to ``max_raters`` (default :data:`DEFAULT_MAX_RATERS`, or the
+  scenario's ``r`` if larger), never above the raters available.
+* ``T`` on a geometric grid from just above the shortest time that carries any
+  information (the least reading time plus the dead time ``δ₀``) to where
+  every question's discriminability is within 1 % of its asymptote at an
+  equal split (and at least three times the scenario's ``T``). The grid is made
+  fine enough that the whole search covers at least :data:`MIN_CANDIDATES`
+  designs; its ratio is reported as ``time_ratio``.
+* Formats: per question, the allowed list; by default the question's own
+  format and its usual alternatives (binary → 3-, 5- and 7-point scales;
+  ordinal → 3, 5, 7 points; pairwise → forced choice, with a tie, 4 and 5
+  strength levels; other formats are kept, their alphabet being the task's).
+* Time shares: water-filled on the grid of :data:`advisor.evaluation.evaluate.WATER_FILL_STEPS`
+  steps for every design (``keep_time_shares=True`` keeps the scenario's rule).
+
+How it is fast
+--------------
+A question's panel capacity depends on the design only through its format,
+the discriminability ``d′`` its judgment time buys in a context, and ``r``.
+So, per format, the single rater's channel (:func:`models.channel.question_channel`)
+is computed at :data:`TIME_NODES` values of ``d′`` shared by all contexts, and
+per ``r`` the panel capacity at those nodes (:func:`models.panel.panel_capacity`
+of the rater's composite kernel, Blahut–Arimoto to :data:`SEARCH_TOLERANCE`
+nats); capacity between nodes is a monotone cubic (PCHIP) in ``d′``, and each
+context maps seconds to ``d′`` with :func:`models.timing.dprime`. Every
+design's water-filled total is then a vectorised max-plus convolution of its
+questions' gain tables. These screened values (about 1e-3 nats from the exact
+ones) only rank designs: the floor's capacity need prunes the grid, then, per
+block of formats and raters and in order of its cheapest remaining candidate,
+the first time on the grid whose :func:`advisor.evaluation.evaluate.evaluate` verdict is
+``meets`` is found by galloping and bisection (the verdict improves with
+time); a block whose cheapest candidate costs more than the best design found
+is skipped. Among the formats that cost the same, the lowest achievable risk
+is recommended. The frontier (cost against floor, by the screening) is thinned
+and each of its points is evaluated, so it shows floor, achievable risk and
+verdict of the designs it names.
+
+The recommended scenario fixes the water-filled shares the optimiser found,
+so that evaluating it reproduces the checked numbers (letting evaluate
+re-water-fill them, by setting the shares automatic, can only raise C̄).
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import math
+import re
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from scipy.interpolate import PchipInterpolator
+
+import models
+from models.allocation import allocate_on_grid
+from models.channel import MAX_EXACT_RANKING, rater_kernel
+from models.panel import panel_capacity
+
+from advisor.evaluation.channel_inputs import channel_inputs
+from advisor.evaluation.diagnosis import money
+from advisor.errors import AdvisorError
+from advisor.evaluation.evaluate import WATER_FILL_STEPS, Evaluation, campaign_cost, evaluate, fixed_shares, required_capacity
+from advisor.scenario.schema import MAX_RATERS, Question, ResponseFormat, Scenario
+
+LN2 = math.log(2.0)
+DEFAULT_MAX_RATERS = 8
+"""Most raters per item the default search considers (more when the scenario has more)."""
+MIN_CANDIDATES = 5_000
+"""The time grid is refined until the search covers at least this many designs."""
+MIN_TIME_POINTS = 24
+"""Fewest times on the grid, however many format combinations there are."""
+MAX_TIME_POINTS = 2_000
+"""Most times on the grid (a resolution far below any cost difference that matters)."""
+TIME_NODES = 14
+"""d′ nodes per format at which panel capacities are computed (shared by all contexts)."""
+NODE_POWER = 1.5
+"""Node i of n sits at ``d′_max · (i / (n − 1))^NODE_POWER``: denser where panels rise fastest."""
+DPRIME_MAP_POINTS = 256
+"""Seconds at which each context's d′ curve is tabulated for the search."""
+EXPENSIVE_OUTCOMES = 20_000
+"""Panels with more vote histograms than this are computed at every other d′ node."""
+SEARCH_TOLERANCE = 1e-5
+"""Blahut–Arimoto gap (nats) of the panel capacities behind the screening."""
+SCREEN_MARGIN_NATS = 0.01
+"""Designs screened within this of the needed capacity (nats) are checked exactly."""
+MAX_CHECKS = 160
+"""Most exact evaluations spent on finding the recommended design."""
+MAX_FRONTIER_POINTS = 60
+"""The frontier is thinned to at most this many points (evenly, keeping its ends)."""
+THRESHOLD_START_NATS = 0.02
+"""First step of the capacity margin the recommended design's search learns (nats)."""
+FRONTIER_EVALUATIONS = 24
+"""Frontier points evaluated exactly (floor, achievable risk, verdict) and returned."""
+
+ProgressCallback = Callable[[int, int], bool]
+
+
+class FormatChoiceError(AdvisorError, ValueError):
+    """An allowed format cannot be read or does not fit the question."""
+
+
+# --------------------------------------------------------------------- results
+@dataclass(frozen=True)
+class FrontierPoint:
+    """One design on the Pareto frontier of cost against the risk floor.
+
+    Attributes
+    ----------
+    cost
+        Campaign cost in the scenario's currency.
+    floor, ceiling
+        Risk floor (exact Fano form) and ceiling, in [0, 1].
+    capacity_nats
+        C̄ of the design, nats per item.
+    raters, seconds_per_item
+        The design's raters per item and time per item (s).
+    formats
+        Each question's format label.
+    scenario
+        The design as a scenario.
+    rater_hours
+        Rater-hours the design takes.
+    time_shares
+        The question time shares used.
+    checked
+        True when the numbers come from :func:`advisor.evaluation.evaluate.evaluate`,
+        False when from the optimiser's screening (interpolated capacities).
+    """
+
+    cost: float
+    floor: float
+    ceiling: float
+    capacity_nats: float
+    raters: int
+    seconds_per_item: float
+    formats: tuple[str, ...]
+    scenario: Scenario
+    rater_hours: float
+    time_shares: tuple[float, ...]
+    checked: bool
+    achievable: float = 1.0
+    verdict: str = "undecided"
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready data (the scenario as its JSON)."""
+        return {
+            "cost": self.cost,
+            "floor": self.floor,
+            "achievable": self.achievable,
+            "verdict": self.verdict,
+            "ceiling": self.ceiling,
+            "capacity_nats": self.capacity_nats,
+            "capacity_bits": self.capacity_nats / LN2,
+            "raters": self.raters,
+            "seconds_per_item": self.seconds_per_item,
+            "formats": list(self.formats),
+            "rater_hours": self.rater_hours,
+            "time_shares": list(self.time_shares),
+            "checked": self.checked,
+            "scenario": self.scenario.to_dict(),
+        }
+
+
+@dataclass(frozen=True)
+class OptimizationResult:
+    """The optimiser's answer.
+
+    Attributes
+    ----------
+    recommended
+        The cheapest design found that meets the target under the
+        constraints, as a new scenario; None when none does.
+    recommended_evaluation
+        Its evaluation by :func:`advisor.evaluation.evaluate.evaluate` (no curves).
+    frontier
+        Pareto frontier of (cost, floor) over the feasible designs, by
+        increasing cost and decreasing floor, thinned to
+        :data:`FRONTIER_EVALUATIONS` points, each evaluated exactly (its
+        floor, achievable risk and verdict).
+    evaluated
+        Designs screened plus exact evaluations made.
+    cancelled
+        True when the search was stopped (``cancel`` or ``progress``); the
+        result then holds the best found so far.
+    message
+        One sentence: what was found, under which constraints.
+    candidates
+        Designs in the whole search space.
+    time_ratio
+        Ratio of neighbouring times on the grid (its relative resolution + 1).
+    checks
+        Exact evaluations made.
+    cheapest_not_ruled_out
+        Cost of the cheapest design checked whose verdict is not ``cannot``
+        (the floor's side of the answer); None when none was found.
+    """
+
+    recommended: Scenario | None
+    recommended_evaluation: Evaluation | None
+    frontier: tuple[FrontierPoint, ...]
+    evaluated: int
+    cancelled: bool
+    message: str
+    candidates: int = 0
+    time_ratio: float = 1.0
+    checks: int = 0
+    cheapest_not_ruled_out: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready data: ``recommended`` is the scenario JSON (or None)."""
+        ev = self.recommended_evaluation
+        return {
+            "recommended": self.recommended.to_dict() if self.recommended is not None else None,
+            "recommended_evaluation": None if ev is None else {
+                "cost": ev.cost, "rater_hours": ev.rater_hours, "floor": ev.floor, "ceiling": ev.ceiling,
+                "achievable": ev.achievable, "verdict": ev.verdict,
+                "items_needed": ev.items_needed.to_dict(),
+                "capacity_nats": ev.capacity_nats, "capacity_bits": ev.capacity_nats / LN2,
+                "target_risk": ev.target_risk, "currency": ev.currency,
+            },
+            "cheapest_not_ruled_out": self.cheapest_not_ruled_out,
+            "frontier": [point.to_dict() for point in self.frontier],
+            "evaluated": self.evaluated,
+            "candidates": self.candidates,
+            "checks": self.checks,
+            "cancelled": self.cancelled,
+            "time_ratio": self.time_ratio,
+            "message": self.message,
+        }
+
+
+# -------------------------------------------------------------------- formats
+_FORMAT_TEXT = re.compile(r"^\s*([a-z_]+)\s*(?:\(\s*(\d+)\s*(?:chars)?\s*\))?\s*$")
+_USUAL_SIZES = {"ordinal": (3, 5, 7), "pairwise": (2, 3, 4, 5)}
+
+
+def default_formats(response: ResponseFormat) -> list[ResponseFormat]:
+    """A question's own format and its usual alternatives (see the module docstring)."""
+    if response.kind == "binary":
+        return [response] + [ResponseFormat(kind="ordinal", k=k) for k in (3, 5, 7)]
+    if response.kind in _USUAL_SIZES:
+        sizes = sorted(set(_USUAL_SIZES[response.kind]) | {int(response.k)})  # type: ignore[arg-type]
+        return [ResponseFormat(kind=response.kind, k=k) for k in sizes]
+    return [response]
+
+
+def _read_format(choice: Any, current: ResponseFormat, question: str) -> list[ResponseFormat]:
+    if isinstance(choice, ResponseFormat):
+        return [choice]
+    try:
+        if isinstance(choice, Mapping):
+            return [ResponseFormat(**dict(choice))]
+        if isinstance(choice, str):
+            match = _FORMAT_TEXT.match(choice.lower())
+            if not match:
+                raise ValueError(f"cannot read {choice!r}; write a kind or kind(k), e.g. ordinal(5)")
+            kind, size = match.group(1), match.group(2)
+            if size is not None:
+                key = "max_chars" if kind == "free_text" else "k"
+                return [ResponseFormat(kind=kind, **{key: int(size)})]
+            if kind == current.kind:
+                return [current] if kind not in _USUAL_SIZES else default_formats(current)
+            if kind in _USUAL_SIZES:
+                return [ResponseFormat(kind=kind, k=k) for k in _USUAL_SIZES[kind]]
+            return [ResponseFormat(kind=kind)]
+    except (TypeError, ValueError) as error:
+        text = str(error).splitlines()
+        detail = next((line.strip() for line in text if "must" in line or "needs" in line or "cannot" in line), text[0])
+        raise FormatChoiceError(f"allowed formats for {question!r}: {detail.removeprefix('Value error, ')}") from None
+    raise FormatChoiceError(f"allowed formats for {question!r}: expected a format, a dict or a text, got {choice!r}")
+
+
+def format_options(scenario: Scenario, allowed_formats: Any = None) -> list[list[ResponseFormat]]:
+    """The formats the search tries for each question.
+
+    Parameters
+    ----------
+    scenario
+        The scenario.
+    allowed_formats
+        None (defaults for every question); a sequence with one entry per
+        question; or a mapping from question name to its entry. An entry is
+        None (the defaults) or a list of :class:`ResponseFormat`, dicts
+        (``{"kind": "ordinal", "k": 5}``) or texts (``"ordinal(5)"``, or a bare
+        kind such as ``"ordinal"`` for its usual sizes).
+
+    Raises
+    ------
+    FormatChoiceError
+        When a format cannot be read, names no question, or the sequence has
+        the wrong length.
+    """
+    questions = scenario.questions
+    entries: list[Any]
+    if allowed_formats is None:
+        entries = [None] * len(questions)
+    elif isinstance(allowed_formats, Mapping):
+        names = {q.name for q in questions}
+        unknown = sorted(set(allowed_formats) - names)
+        if unknown:
+            raise FormatChoiceError(
+                f"allowed formats name no question: {', '.join(map(repr, unknown))}; the questions are "
+                f"{', '.join(repr(q.name) for q in questions)}"
+            )
+        entries = [allowed_formats.get(q.name) for q in questions]
+    else:
+        entries = list(allowed_formats)
+        if len(entries) != len(questions):
+            raise FormatChoiceError(
+                f"allowed formats: expected one entry per question ({len(questions)}), got {len(entries)}"
+            )
+    options: list[list[ResponseFormat]] = []
+    for question, entry in zip(questions, entries):
+        if entry is None:
+            choices = default_formats(question.format)
+        else:
+            if isinstance(entry, (str, ResponseFormat, Mapping)):
+                entry = [entry]
+            choices = [f for choice in entry for f in _read_format(choice, question.format, question.name)]
+            if not choices:
+                raise FormatChoiceError(f"allowed formats for {question.name!r}: the list is empty")
+        unique: list[ResponseFormat] = []
+        for choice in choices:
+            if choice not in unique:
+                unique.append(choice)
+        options.append(unique)
+    return options
+
+
+# ----------------------------------------------------------- capacity tables
+class _Cancelled(Exception):
+    """Raised inside the search when it is to stop."""
+
+
+def _question_parameters(question: Question, response: ResponseFormat) -> tuple:
+    return (response.kind, response.k, response.max_chars, question.slip_rate, question.span, question.aspects,
+            question.bits_per_char, question.chars_per_second)
+
+
+def _monotone_inverse(function: Callable[[float], float], value: float, low: float, high: float) -> float:
+    """The smallest x in [low, high] with ``function(x) >= value`` for a non-decreasing function (bisection)."""
+    for _ in range(60):
+        middle = 0.5 * (low + high)
+        if function(middle) >= value:
+            high = middle
+        else:
+            low = middle
+        if high - low <= 1e-9 * max(1.0, high):
+            break
+    return high
+
+
+class _CapacityTables:
+    """Panel capacity against judgment seconds, per question format, context and raters.
+
+    Every format but free text reaches the channel only through the
+    discriminability ``d′`` its time buys (method §3: the kernels are
+    functions of ``d′``, time enters through ``d′(t/e)``), so capacities are
+    computed at :data:`TIME_NODES` values of ``d′`` shared by all contexts —
+    the single rater's channel once per node (:func:`models.channel.question_channel`),
+    the ``r``-rater panel once per node and ``r`` (:func:`models.panel.panel_capacity`
+    of the composite kernel of :func:`_single_rater_kernel`, or ``question_channel``
+    with ``r`` raters where there is none) — and interpolated in ``d′`` by PCHIP (monotone
+    cubic), nodes denser at small ``d′`` where panels rise fastest. Each
+    context maps judgment seconds to ``d′`` with :func:`models.timing.dprime`
+    tabulated on :data:`DPRIME_MAP_POINTS` seconds (linear in between). Free
+    text, whose typing capacity depends on the seconds themselves, is
+    tabulated per context on a grid of seconds.
+    """
+
+    def __init__(self, scenario: Scenario, max_seconds: Sequence[float], checkpoint: Callable[[], None]):
+        self.scenario = scenario
+        self.max_seconds = [max(float(s), 1e-3) for s in max_seconds]
+        self.checkpoint = checkpoint
+        self.lambdas = [scenario.raters.discriminability * c.difficulty for c in scenario.contexts]
+        self.reference = int(np.argmax(self.lambdas))
+        self.nodes: dict[tuple, tuple[np.ndarray, list[Any], list[float]]] = {}
+        self.interpolants: dict[tuple, PchipInterpolator] = {}
+        self.maps: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
+        self.free_text: dict[tuple, tuple[np.ndarray, PchipInterpolator]] = {}
+
+    def _dprime(self, response: ResponseFormat, context: int) -> Callable[[float], float]:
+        pool = self.scenario.raters
+        effort = models.timing.hick_hyman_effort(response.kind, response.k)
+        lam = self.lambdas[context]
+        return lambda seconds: models.timing.dprime(seconds / effort, lam, pool.accrual_rate, pool.base_time)
+
+    def _channel(self, question: Question, response: ResponseFormat, context: int, seconds: float, raters: int):
+        inputs = channel_inputs(self.scenario, question, self.scenario.contexts[context], seconds, response=response)
+        return inputs.channel(raters)
+
+    def _dprime_map(self, response: ResponseFormat, context: int) -> tuple[np.ndarray, np.ndarray]:
+        """Seconds and the d′ they buy in a context, for linear interpolation."""
+        key = (models.timing.hick_hyman_effort(response.kind, response.k), context)
+        if key not in self.maps:
+            curve = self._dprime(response, context)
+            top = self.max_seconds[context] * 1.0001
+            # The end of the dead time is a kink of d′(t): make it a node.
+            dead = _monotone_inverse(lambda t: float(curve(t) > 0.0), 1.0, 0.0, top) if curve(top) > 0 else top
+            # d′ bends most right after the dead time: geometric spacing there,
+            # even spacing for the long saturating tail.
+            after = dead + np.geomspace(1e-3, max(top - dead, 2e-3), DPRIME_MAP_POINTS // 2)
+            seconds = np.unique(np.concatenate((np.linspace(0.0, top, DPRIME_MAP_POINTS // 2), [dead], after)))
+            seconds = seconds[seconds <= top]
+            self.maps[key] = (seconds, np.array([curve(t) for t in seconds]))
+        return self.maps[key]
+
+    def _shared_nodes(self, question: Question, response: ResponseFormat) -> tuple[np.ndarray, list[Any], list[float]]:
+        """d′ nodes, the single rater's channel at each (in the reference context) and its seconds there."""
+        key = _question_parameters(question, response)
+        if key not in self.nodes:
+            reference = self.reference
+            reach = max(float(self._dprime_map(response, s)[1][-1]) for s in range(len(self.lambdas)))
+            wanted = reach * np.linspace(0.0, 1.0, TIME_NODES) ** NODE_POWER
+            curve = self._dprime(response, reference)
+            top = self.max_seconds[reference] * 1.0001
+            while curve(top) < reach and top < 1e9:
+                top *= 2.0
+            dprimes, channels, seconds = [], [], []
+            for wanted_dprime in wanted:
+                self.checkpoint()
+                at = _monotone_inverse(curve, float(wanted_dprime), 0.0, top) if wanted_dprime > 0 else 0.0
+                channel = self._channel(question, response, reference, at, 1)
+                dprimes.append(float(channel.dprime))
+                channels.append(channel)
+                seconds.append(at)
+            self.nodes[key] = (np.asarray(dprimes), channels, seconds)
+        return self.nodes[key]
+
+    def _interpolant(self, question: Question, response: ResponseFormat, raters: int) -> PchipInterpolator:
+        key = (_question_parameters(question, response), raters)
+        if key not in self.interpolants:
+            dprimes, channels, seconds = self._shared_nodes(question, response)
+            answers = channels[0].alternatives
+            if raters > 1 and answers and models.outcome_count(raters, answers) > EXPENSIVE_OUTCOMES:
+                # Each node of such a panel costs a kernel over that many vote
+                # histograms: every other node (both ends kept) halves the cost.
+                chosen = sorted(set(range(0, len(dprimes), 2)) | {len(dprimes) - 1})
+                dprimes = dprimes[chosen]
+                seconds = [seconds[i] for i in chosen]
+                channels = [channels[i] for i in chosen]
+            values = []
+            for dprime, at, single in zip(dprimes, seconds, channels):
+                self.checkpoint()
+                if raters == 1:
+                    values.append(single.panel_nats)
+                    continue
+                kernel, copies = _single_rater_kernel(question, response, dprime)
+                if kernel is None:
+                    values.append(self._channel(question, response, self.reference, at, raters).panel_nats)
+                    continue
+                panel = copies * panel_capacity(kernel, raters, correlation=self.scenario.raters.correlation,
+                                                tol=SEARCH_TOLERANCE).nats
+                # As in question_channel: more raters never lose information,
+                # and no panel carries more than its answer alphabet.
+                values.append(min(max(panel, single.panel_nats), single.max_nats))
+            self.interpolants[key] = _monotone_interpolant(dprimes, values)
+        return self.interpolants[key]
+
+    def _free_text(self, question: Question, response: ResponseFormat, context: int, raters: int):
+        key = (_question_parameters(question, response), context, raters)
+        if key not in self.free_text:
+            nodes = np.linspace(0.0, self.max_seconds[context] * 1.0001, 4 * TIME_NODES)
+            values = []
+            for seconds in nodes:
+                self.checkpoint()
+                values.append(self._channel(question, response, context, seconds, raters).panel_nats)
+            self.free_text[key] = (nodes, _monotone_interpolant(nodes, values))
+        return self.free_text[key]
+
+    def values(self, question: Question, response: ResponseFormat, context: int, raters: int,
+               judgment_seconds: np.ndarray) -> np.ndarray:
+        """Interpolated panel capacity (nats) at each judgment time (s)."""
+        if response.kind == "free_text":
+            nodes, interpolant = self._free_text(question, response, context, raters)
+            return interpolant(np.clip(judgment_seconds, nodes[0], nodes[-1]))
+        interpolant = self._interpolant(question, response, raters)
+        seconds, dprimes = self._dprime_map(response, context)
+        dprime = np.interp(judgment_seconds, seconds, dprimes)
+        return interpolant(np.clip(dprime, interpolant.x[0], interpolant.x[-1]))
+
+
+def _single_rater_kernel(question: Question, response: ResponseFormat, dprime: float) -> tuple[np.ndarray | None, int]:
+    """One rater's composite kernel ``K_cog @ K_art`` at a d′ (method §3,
+    :func:`models.channel.rater_kernel`, the kernel ``question_channel`` uses),
+    and how many independent copies of it the question is (multi-select: k decisions).
+
+    The search runs the panel's Blahut–Arimoto on it at :data:`SEARCH_TOLERANCE`;
+    ``(None, 0)`` for rankings of more than :data:`models.channel.MAX_EXACT_RANKING`
+    items and free text, whose panels (closed-form bounds, or histogram kernels
+    too large to tabulate) the search takes from :func:`models.channel.question_channel`.
+    """
+    if response.kind == "ranking" and int(response.k) > MAX_EXACT_RANKING:  # type: ignore[arg-type]
+        return None, 0
+    kernel = rater_kernel(response.kind, response.k, dprime, span=question.span, slip_rate=question.slip_rate)
+    if kernel is None:
+        return None, 0
+    return kernel, int(response.k) if response.kind == "multi_select" else 1  # type: ignore[arg-type]
+
+
+def _monotone_interpolant(x: Sequence[float], y: Sequence[float]) -> PchipInterpolator:
+    """PCHIP through increasing x; capacity never decreases with time or d′, so a
+    running maximum removes Blahut–Arimoto's last-digit noise first."""
+    x = np.asarray(x, dtype=float)
+    y = np.maximum.accumulate(np.asarray(y, dtype=float))
+    keep = np.concatenate(([True], np.diff(x) > 1e-12))
+    x, y = x[keep], y[keep]
+    if x.size == 1:
+        x, y = np.array([x[0], x[0] + 1.0]), np.array([y[0], y[0]])
+    return PchipInterpolator(x, y, extrapolate=False)
+
+
+# ---------------------------------------------------------------- the search
+def _max_plus_total(gains: np.ndarray) -> np.ndarray:
+    """Best total gain with exactly all units, per design.
+
+    Parameters
+    ----------
+    gains
+        Array ``(designs, questions, steps + 1)``: the gain of each question
+        at each number of units.
+
+    Returns
+    -------
+    numpy.ndarray, shape (designs,)
+        ``max Σ_q gains[d, q, u_q]`` over ``Σ_q u_q = steps`` — the value
+        :func:`models.allocation.allocate_on_grid` finds, for many designs at
+        once (the tests check they agree).
+    """
+    designs, questions, width = gains.shape
+    steps = width - 1
+    best = gains[:, 0, :]
+    if questions == 1:
+        return best[:, steps]
+    units = np.arange(width)
+    remaining = units[:, None] - units[None, :]
+    valid = remaining >= 0
+    index = np.where(valid, remaining, 0)
+    for q in range(1, questions - 1):
+        candidate = np.where(valid[None], best[:, index] + gains[:, q, None, :], -np.inf)
+        best = candidate.max(axis=2)
+    return np.max(best[:, steps - units] + gains[:, questions - 1, :], axis=1)
+
+
+@dataclass(frozen=True)
+class _Limits:
+    budget_cap: float | None
+    deadline_hours: float | None
+    raters_available: int | None
+    max_raters: int
+    notes: tuple[str, ...]
+
+
+def _limits(scenario: Scenario, budget_cap: float | None, deadline_hours: float | None,
+            raters_available: int | None, max_raters: int | None) -> _Limits:
+    campaign = scenario.campaign
+    budget_cap = campaign.budget_cap if budget_cap is None else budget_cap
+    deadline_hours = campaign.deadline_hours if deadline_hours is None else deadline_hours
+    raters_available = campaign.raters_available if raters_available is None else raters_available
+    for name, value in (("budget_cap", budget_cap), ("deadline_hours", deadline_hours)):
+        if value is not None and not (math.isfinite(value) and value > 0):
+            raise ValueError(f"{name} must be a positive number, got {value!r}")
+    for name, value in (("raters_available", raters_available), ("max_raters", max_raters)):
+        if value is not None and (not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1):
+            raise ValueError(f"{name} must be an integer of at least 1, got {value!r}")
+    notes = []
+    if deadline_hours is not None and raters_available is None:
+        notes.append("the deadline is ignored: it needs the number of raters available")
+        deadline_hours = None
+    limit = max_raters if max_raters is not None else max(DEFAULT_MAX_RATERS, scenario.raters.per_item)
+    limit = min(limit, MAX_RATERS)
+    if raters_available is not None:
+        limit = min(limit, raters_available)
+    return _Limits(budget_cap, deadline_hours, raters_available, int(limit), tuple(notes))
+
+
+def _time_grid(scenario: Scenario, options: list[list[ResponseFormat]], points: int) -> np.ndarray:
+    raters = scenario.raters
+    readings = [models.timing.reading_seconds(c.reading_words, raters.reading_wpm) for c in scenario.contexts]
+    low = min(readings) + raters.base_time + 0.5
+    effort = max(models.timing.hick_hyman_effort(f.kind, f.k) for fs in options for f in fs)
+    saturation = len(options) * effort * (raters.base_time + math.log(100.0) / raters.accrual_rate)
+    high = max(max(readings) + saturation, 3.0 * scenario.campaign.seconds_per_item, 2.0 * low)
+    high = min(high, 86_400.0)
+    return np.geomspace(low, high, points)
+
+
+class _Search:
+    """One optimisation run: tables, screened designs, checks, cancellation."""
+
+    def __init__(self, scenario: Scenario, options: list[list[ResponseFormat]], limits: _Limits,
+                 keep_time_shares: bool, progress: ProgressCallback | None, cancel: threading.Event | None):
+        self.scenario = scenario
+        self.options = options
+        self.limits = limits
+        self.keep = keep_time_shares
+        self.progress = progress
+        self.cancel = cancel
+        self.cancelled = False
+        self.combos = list(itertools.product(*[range(len(o)) for o in options]))
+        blocks = len(self.combos) * limits.max_raters
+        points = min(MAX_TIME_POINTS, max(MIN_TIME_POINTS, math.ceil(MIN_CANDIDATES / blocks)))
+        self.times = _time_grid(scenario, options, points)
+        self.total = blocks * len(self.times)
+        readings = [models.timing.reading_seconds(c.reading_words, scenario.raters.reading_wpm)
+                    for c in scenario.contexts]
+        self.available = np.maximum(0.0, self.times[:, None] - np.asarray(readings)[None, :])  # (T, contexts)
+        self.tables = _CapacityTables(scenario, self.available.max(axis=0), self.checkpoint)
+        self.needed = required_capacity(scenario)
+        self.screened = 0
+        self.checks = 0
+        self.weights = np.asarray(scenario.context_weights)
+        questions = scenario.questions
+        if keep_time_shares and scenario.fixed_time_shares:
+            self.fixed = dict(enumerate(fixed_shares(scenario)))
+        elif keep_time_shares:
+            self.fixed = {i: q.time_share for i, q in enumerate(questions) if q.time_share is not None}
+        else:
+            self.fixed = {}
+        self.automatic = [i for i in range(len(questions)) if i not in self.fixed]
+        self.free = 1.0 - sum(self.fixed.values())
+
+    # -- cancellation
+    def checkpoint(self) -> None:
+        if self.cancelled or (self.cancel is not None and self.cancel.is_set()):
+            self.cancelled = True
+            raise _Cancelled
+
+    def report(self) -> None:
+        if self.progress is not None and self.progress(self.screened, self.total) is False:
+            self.cancelled = True
+        self.checkpoint()
+
+    # -- screening
+    def _question_capacity(self, index: int, response: ResponseFormat, raters: int, shares: np.ndarray) -> np.ndarray:
+        """Context-weighted capacity of one question: array (T, shares)."""
+        question = self.scenario.questions[index]
+        total = np.zeros((len(self.times), len(shares)))
+        for s, weight in enumerate(self.weights):
+            seconds = shares[None, :] * self.available[:, s][:, None]
+            total += weight * self.tables.values(question, response, s, raters, seconds)
+        return total
+
+    def gains(self, combo: tuple[int, ...], raters: int) -> tuple[np.ndarray, np.ndarray]:
+        """(fixed part (T,), automatic gain tables (T, automatic questions, steps + 1))."""
+        fixed = np.zeros(len(self.times))
+        for index, share in self.fixed.items():
+            response = self.options[index][combo[index]]
+            fixed += self._question_capacity(index, response, raters, np.array([share]))[:, 0]
+        steps = WATER_FILL_STEPS if len(self.automatic) > 1 else 1
+        shares = np.arange(steps + 1) / steps * self.free
+        tables = np.stack([
+            self._question_capacity(index, self.options[index][combo[index]], raters, shares)
+            for index in self.automatic
+        ], axis=1) if self.automatic else np.zeros((len(self.times), 0, steps + 1))
+        return fixed, tables
+
+    def screen(self, combo: tuple[int, ...], raters: int) -> np.ndarray:
+        """Screened C̄ at every time on the grid."""
+        fixed, tables = self.gains(combo, raters)
+        if tables.shape[1] == 0:
+            return fixed
+        return fixed + _max_plus_total(tables)
+
+    def shares_of(self, combo: tuple[int, ...], raters: int, time_index: int) -> tuple[float, ...]:
+        """The water-filled shares of one design (as :func:`allocate_on_grid` finds them)."""
+        shares = [0.0] * len(self.scenario.questions)
+        for index, share in self.fixed.items():
+            shares[index] = share
+        if self.automatic:
+            _, tables = self.gains(combo, raters)
+            parts = allocate_on_grid(tables[time_index]).shares if len(self.automatic) > 1 else (1.0,)
+            for index, part in zip(self.automatic, parts):
+                shares[index] = part * self.free
+        return tuple(shares)
+
+    # -- designs
+    def design(self, combo: tuple[int, ...], raters: int, time_index: int, name: str) -> tuple[Scenario, tuple[float, ...]]:
+        scenario = self.scenario
+        changes: dict[str, Any] = {
+            "name": name[:200],
+            "raters.per_item": raters,
+            "campaign.seconds_per_item": float(self.times[time_index]),
+            "campaign.budget_cap": self.limits.budget_cap,
+            "campaign.deadline_hours": self.limits.deadline_hours,
+            "campaign.raters_available": self.limits.raters_available,
+        }
+        for index, choice in enumerate(combo):
+            changes[f"questions.{index}.format"] = self.options[index][choice].model_dump(exclude_none=True)
+        shares = self.shares_of(combo, raters, time_index)
+        if not self.keep and len(shares) > 1:
+            # A share of 0 is not a valid fixed share: leave such a design to
+            # evaluate's own water-filling (which can only do better).
+            automatic = min(shares) <= 0.0
+            for index, share in enumerate(shares):
+                changes[f"questions.{index}.time_share"] = None if automatic else share
+        elif not self.keep:
+            changes["questions.0.time_share"] = None
+        return scenario.with_changes(changes), shares
+
+    def formats_of(self, combo: tuple[int, ...]) -> tuple[str, ...]:
+        return tuple(self.options[i][c].label() for i, c in enumerate(combo))
+
+
+def _pareto(costs: np.ndarray, values: np.ndarray, *, larger_is_better: bool) -> np.ndarray:
+    """Indices of the non-dominated points, by increasing cost."""
+    sign = -1.0 if larger_is_better else 1.0
+    order = np.lexsort((sign * values, costs))
+    kept: list[int] = []
+    best = math.inf
+    for index in order:
+        value = sign * values[index]
+        if value < best:
+            if kept and costs[kept[-1]] == costs[index]:
+                continue
+            kept.append(int(index))
+            best = value
+    return np.asarray(kept, dtype=np.int64)
+
+
+def _thin(points: list[Any], keep: Any, limit: int) -> list[Any]:
+    if len(points) <= limit:
+        return points
+    chosen = set(np.round(np.linspace(0, len(points) - 1, limit)).astype(int).tolist())
+    return [p for i, p in enumerate(points) if i in chosen or p is keep]
+
+
+def optimize(
+    scenario: Scenario,
+    *,
+    budget_cap: float | None = None,
+    deadline_hours: float | None = None,
+    raters_available: int | None = None,
+    allowed_formats: Any = None,
+    max_raters: int | None = None,
+    keep_time_shares: bool = False,
+    progress: ProgressCallback | None = None,
+    cancel: threading.Event | None = None,
+) -> OptimizationResult:
+    """The cheapest design meeting the target risk, and the cost–floor frontier.
+
+    Parameters
+    ----------
+    scenario
+        The scenario; items, contexts, rater pool and target are kept.
+    budget_cap
+        Most money to spend (> 0, the scenario's currency); default the
+        scenario's ``campaign.budget_cap``.
+    deadline_hours
+        Wall-clock hours available (> 0): ``rater-hours / raters_available``
+        must not exceed it; default the scenario's. Ignored (with a note in
+        the message) when the raters available are unknown.
+    raters_available
+        Raters working in parallel (≥ 1); also the most raters per item.
+        Default the scenario's.
+    allowed_formats
+        Per question formats to try; see :func:`format_options`.
+    max_raters
+        Most raters per item (1 to 100); default :data:`DEFAULT_MAX_RATERS`
+        or the scenario's ``r`` if larger.
+    keep_time_shares
+        Keep the scenario's time-share rule (fixed shares stay fixed) instead
+        of water-filling every design.
+    progress
+        ``progress(done, total)`` in designs screened; returning False stops.
+    cancel
+        Set from another thread to stop; the search returns promptly with
+        ``cancelled=True`` and the best design found so far.
+
+    Returns
+    -------
+    OptimizationResult
+    """
+    limits = _limits(scenario, budget_cap, deadline_hours, raters_available, max_raters)
+    options = format_options(scenario, allowed_formats)
+    search = _Search(scenario, options, limits, keep_time_shares, progress, cancel)
+    times = search.times
+    blocks: list[tuple[tuple[int, ...], int, np.ndarray]] = []
+    try:
+        search.checkpoint()
+        for combo in search.combos:
+            for raters in range(1, limits.max_raters + 1):
+                blocks.append((combo, raters, search.screen(combo, raters)))
+                search.screened += len(times)
+                search.report()
+    except _Cancelled:
+        pass
+    return _conclude(search, blocks)
+
+
+def _feasible(search: _Search, raters: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    costs, hours = campaign_cost(search.scenario, raters=raters, seconds_per_item=search.times)
+    costs = np.asarray(costs, dtype=float)
+    hours = np.asarray(hours, dtype=float)
+    ok = np.ones(len(search.times), dtype=bool)
+    limits = search.limits
+    if limits.budget_cap is not None:
+        ok &= costs <= limits.budget_cap
+    if limits.deadline_hours is not None and limits.raters_available is not None:
+        ok &= hours / limits.raters_available <= limits.deadline_hours
+    return ok, costs, hours
+
+
+def _conclude(search: _Search, blocks: list[tuple[tuple[int, ...], int, np.ndarray]]) -> OptimizationResult:
+    scenario = search.scenario
+    target = scenario.target.target_risk
+    feasible_blocks = [(combo, raters, capacity, *_feasible(search, raters)) for combo, raters, capacity in blocks]
+    cancelled = search.cancelled
+    # The checks below must finish quickly after a cancel: one exact evaluation then.
+    search.cancelled = False
+    search.cancel = None
+    check_limit = 1 if cancelled else MAX_CHECKS
+
+    checked: dict[tuple[int, int], Evaluation] = {}
+
+    def check(b: int, t: int) -> Evaluation:
+        if (b, t) not in checked:
+            combo, raters = feasible_blocks[b][0], feasible_blocks[b][1]
+            design, _ = search.design(combo, raters, t, f"{scenario.name} (optimised)")
+            search.checks += 1
+            checked[(b, t)] = evaluate(design, curves=False)
+        return checked[(b, t)]
+
+    def meets(b: int, t: int) -> bool:
+        return check(b, t).verdict == "meets"
+
+    def first_meeting(b: int, lower: int, upper: int) -> int:
+        """Bisect block b's times: ``lower`` does not meet (or is before the grid), ``upper`` does."""
+        while upper - lower > 1 and search.checks < check_limit:
+            middle = (lower + upper) // 2
+            if meets(b, middle):
+                upper = middle
+            else:
+                lower = middle
+        return upper
+
+    # ---- the cheapest design not ruled out (verdict other than "cannot"): the floor's side
+    starts: list[tuple[float, int, int]] = []
+    for b, (combo, raters, capacity, ok, costs, _) in enumerate(feasible_blocks):
+        candidates = np.flatnonzero(ok & (capacity >= search.needed - SCREEN_MARGIN_NATS))
+        if candidates.size:
+            starts.append((float(costs[candidates[0]]), b, int(candidates[0])))
+    allowed = None
+    heap = list(starts)
+    heapq.heapify(heap)
+    while heap and search.checks < check_limit:
+        _, b, t = heapq.heappop(heap)
+        if check(b, t).verdict != "cannot":
+            allowed = (b, t)
+            break
+        ok = feasible_blocks[b][3]
+        if t + 1 < len(search.times) and ok[t + 1]:
+            heapq.heappush(heap, (float(feasible_blocks[b][4][t + 1]), b, t + 1))
+
+    # ---- recommended: the cheapest design whose evaluation meets the target (method §8.4).
+    # The floor's capacity need is necessary, not sufficient: meeting the target takes some more
+    # capacity, how much is learnt on the way. Each check that fails raises a shared threshold to
+    # that design's screened excess over the need; the next design checked is the cheapest one,
+    # over all blocks (formats, raters), whose excess is above the threshold. A block found to
+    # meet is bisected back to its first time that meets; blocks whose cheapest floor-feasible
+    # design costs more than the best found are dropped. Every verdict comes from evaluate().
+    recommended = None
+    best_cost = math.inf
+    threshold = 0.0
+    lowest_failed: dict[int, int] = {}
+    pending = {b: t0 for _, b, t0 in starts}
+    while pending and search.checks < check_limit:
+        choice = None
+        for b, t0 in list(pending.items()):
+            ok, costs, capacity = feasible_blocks[b][3], feasible_blocks[b][4], feasible_blocks[b][2]
+            if costs[t0] >= best_cost:
+                del pending[b]
+                continue
+            floor_t = lowest_failed.get(b, t0 - 1) + 1
+            usable = np.flatnonzero(ok[floor_t:] & (capacity[floor_t:] >= search.needed - SCREEN_MARGIN_NATS + threshold))
+            t = floor_t + int(usable[0]) if usable.size else int(np.flatnonzero(ok)[-1])
+            if t <= lowest_failed.get(b, -1):
+                del pending[b]
+                continue
+            if choice is None or costs[t] < choice[0]:
+                choice = (float(costs[t]), b, t)
+        if choice is None or choice[0] >= best_cost:
+            break
+        _, b, t = choice
+        if meets(b, t):
+            upper = first_meeting(b, lowest_failed.get(b, pending[b] - 1), t)
+            cost = float(feasible_blocks[b][4][upper])
+            if cost < best_cost:
+                best_cost, recommended = cost, (b, upper)
+            del pending[b]
+        else:
+            lowest_failed[b] = t
+            excess = float(feasible_blocks[b][2][t]) - (search.needed - SCREEN_MARGIN_NATS)
+            # Gallop: the threshold at least doubles, so a few failures span the grid.
+            threshold = max(excess + 1e-9, 2.0 * threshold, THRESHOLD_START_NATS)
+    # The galloping threshold may have stepped over cheaper designs of other blocks: give every
+    # block that could still beat the best one check at its dearest time below the best cost,
+    # and bisect back where that meets.
+    for _, b, t0 in sorted(starts):
+        ok, costs = feasible_blocks[b][3], feasible_blocks[b][4]
+        if costs[t0] >= best_cost or search.checks >= check_limit:
+            continue
+        below = np.flatnonzero(ok & (costs < best_cost))
+        below = below[below > lowest_failed.get(b, -1)]
+        if not below.size:
+            continue
+        upper = int(below[-1])
+        if not meets(b, upper):
+            lowest_failed[b] = upper
+            continue
+        upper = first_meeting(b, max(lowest_failed.get(b, t0 - 1), t0 - 1), upper)
+        if float(costs[upper]) < best_cost:
+            best_cost, recommended = float(costs[upper]), (b, upper)
+    if recommended is not None:
+        # Every format combination with these raters and this time costs the same: recommend
+        # the one with the lowest achievable risk among those that also meet the target.
+        b, t = recommended
+        raters = feasible_blocks[b][1]
+        for i, block in enumerate(feasible_blocks):
+            if (i != b and block[1] == raters and block[3][t] and search.checks < check_limit + 3
+                    and block[2][t] > feasible_blocks[b][2][t] and meets(i, t)
+                    and check(i, t).achievable < check(*recommended).achievable):
+                recommended = (i, t)
+
+    # ---- frontier: Pareto of (cost, floor) over the feasible screened designs
+    rows = [(b, t) for b, block in enumerate(feasible_blocks) for t in np.flatnonzero(block[3])]
+    points: list[dict[str, Any]] = []
+    if rows:
+        costs = np.array([feasible_blocks[b][4][t] for b, t in rows])
+        capacities = np.array([feasible_blocks[b][2][t] for b, t in rows])
+        position = {row: i for i, row in enumerate(rows)}
+        for row, evaluation in checked.items():
+            if row in position:
+                capacities[position[row]] = evaluation.capacity_nats
+        first = _pareto(costs, capacities, larger_is_better=True)
+        for i in first:
+            b, t = rows[i]
+            evaluation = checked.get((b, t))
+            if evaluation is not None:
+                floor, capacity = evaluation.floor, evaluation.capacity_nats
+            else:
+                capacity = float(capacities[i])
+                floor = float(models.fano_floor(capacity, scenario.target.log2_m,
+                                                separation=scenario.target.separation, form="exact"))
+            points.append({"b": b, "t": t, "cost": float(costs[i]), "floor": floor,
+                           "capacity": capacity, "hours": float(feasible_blocks[b][5][t])})
+        keep = _pareto(np.array([p["cost"] for p in points]), np.array([p["floor"] for p in points]),
+                       larger_is_better=False)
+        points = [points[i] for i in keep]
+    if recommended is not None and not any((p["b"], p["t"]) == recommended for p in points):
+        evaluation = checked[recommended]
+        b, t = recommended
+        points.append({"b": b, "t": t, "cost": evaluation.cost, "floor": evaluation.floor,
+                       "capacity": evaluation.capacity_nats, "hours": evaluation.rater_hours})
+        points.sort(key=lambda p: p["cost"])
+    recommended_point = next((p for p in points if recommended and (p["b"], p["t"]) == recommended), None)
+    points = _thin(points, recommended_point, FRONTIER_EVALUATIONS)
+    frontier = []
+    for p in points:
+        combo, raters = feasible_blocks[p["b"]][0], feasible_blocks[p["b"]][1]
+        seconds = float(search.times[p["t"]])
+        design, shares = search.design(combo, raters, p["t"], f"{scenario.name} ({raters} raters, {seconds:.0f} s)")
+        # Each point is evaluated, so that the frontier shows the achievable risk beside the floor
+        # and the verdict of the design it names.
+        evaluation = checked.get((p["b"], p["t"])) or evaluate(design, curves=False)
+        frontier.append(FrontierPoint(
+            cost=evaluation.cost, floor=evaluation.floor, ceiling=evaluation.ceiling,
+            capacity_nats=evaluation.capacity_nats, raters=raters, seconds_per_item=seconds,
+            formats=search.formats_of(combo), scenario=design, rater_hours=evaluation.rater_hours,
+            time_shares=shares, checked=True, achievable=evaluation.achievable, verdict=evaluation.verdict,
+        ))
+    if frontier:
+        # The exact floors differ from the screened ones by the screening error: keep the points
+        # that stay non-dominated in (cost, floor) after the exact evaluation.
+        keep = _pareto(np.array([p.cost for p in frontier]), np.array([p.floor for p in frontier]),
+                       larger_is_better=False)
+        frontier = [frontier[i] for i in keep]
+
+    cheapest_allowed = None if allowed is None else checked[allowed].cost
+    recommended_scenario = recommended_evaluation = None
+    if recommended is not None:
+        b, t = recommended
+        recommended_scenario, _ = search.design(feasible_blocks[b][0], feasible_blocks[b][1], t,
+                                                f"{scenario.name} (optimised)")
+        recommended_evaluation = checked[recommended]
+    message = _message(search, recommended_scenario, recommended_evaluation, cancelled, bool(rows))
+    return OptimizationResult(
+        recommended=recommended_scenario,
+        recommended_evaluation=recommended_evaluation,
+        frontier=tuple(frontier),
+        evaluated=search.screened + search.checks,
+        cancelled=cancelled,
+        message=message,
+        candidates=search.total,
+        time_ratio=float(search.times[1] / search.times[0]) if len(search.times) > 1 else 1.0,
+        checks=search.checks,
+        cheapest_not_ruled_out=cheapest_allowed,
+    )
+
+
+def _message(search: _Search, design: Scenario | None, evaluation: Evaluation | None, cancelled: bool,
+             any_feasible: bool) -> str:
+    limits = search.limits
+    currency = search.scenario.campaign.currency
+    constraints = []
+    if limits.budget_cap is not None:
+        constraints.append(f"budget {money(limits.budget_cap, currency)}")
+    if limits.deadline_hours is not None:
+        constraints.append(f"deadline {limits.deadline_hours:g} h with {limits.raters_available} raters")
+    constraints.append(f"at most {limits.max_raters} raters per item")
+    prefix = "Search cancelled; best so far: " if cancelled else ""
+    notes = "".join(f"; {note}" for note in limits.notes)
+    if design is not None and evaluation is not None:
+        return (
+            f"{prefix}{design.raters.per_item} rater(s) × {design.campaign.seconds_per_item:.1f} s per item "
+            f"({', '.join(q.format.label() for q in design.questions)}) meets the target {evaluation.target_risk:g} "
+            f"with achievable risk {evaluation.achievable:.4f} (floor {evaluation.floor:.4f}) for "
+            f"{money(evaluation.cost, currency)} "
+            f"({', '.join(constraints)}{notes})."
+        )
+    if not any_feasible:
+        return f"{prefix}No design satisfies the constraints ({', '.join(constraints)}{notes})."
+    return (
+        f"{prefix}No design meets the target {search.scenario.target.target_risk:g} within the constraints "
+        f"({', '.join(constraints)}{notes}); the frontier shows the lowest floors and achievable risks they allow."
+    )

@@ -1,0 +1,242 @@
+"""What each scenario field means, in what unit and over which range.
+
+Labels, units and explanations for the editor's fields and tooltips. The range
+and the one-line description come from the pydantic schema itself
+(:mod:`advisor.scenario.schema`), so they cannot drift from what validation accepts;
+the longer explanation follows the method's table of inputs (MODEL.md §2).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html import escape
+
+from pydantic import BaseModel
+
+from advisor.scenario.schema import Bounds, Campaign, Context, Question, Raters, ResponseFormat, Scenario, Target
+
+_MODELS: dict[str, type[BaseModel]] = {
+    "target": Target,
+    "raters": Raters,
+    "campaign": Campaign,
+    "bounds": Bounds,
+    "contexts": Context,
+    "questions": Question,
+}
+
+
+@dataclass(frozen=True)
+class FieldHelp:
+    """Presentation of one scenario field.
+
+    Attributes
+    ----------
+    path
+        Dotted path with ``*`` for list indices (``"questions.*.slip_rate"``).
+    label
+        Short label for the form or a table header.
+    unit
+        Unit shown beside the value ("s", "bits", "" for pure numbers).
+    explanation
+        What the field means and how it enters the model, in a sentence or two.
+    """
+
+    path: str
+    label: str
+    unit: str
+    explanation: str
+
+    @property
+    def schema_description(self) -> str:
+        """The schema's one-line description of the field."""
+        info = _field_info(self.path)
+        return (info.description or "") if info is not None else ""
+
+    @property
+    def range_text(self) -> str:
+        """The allowed range in interval notation, e.g. ``"(0, 1]"`` or ``"≥ 1"``."""
+        return range_text(self.path)
+
+    def tooltip(self) -> str:
+        """Rich-text tooltip: label, unit and range, the schema's description,
+        then the longer explanation."""
+        head = f"<b>{escape(self.label)}</b>"
+        details = []
+        if self.unit:
+            details.append(f"unit: {escape(self.unit)}")
+        if self.range_text:
+            details.append(f"range: {escape(self.range_text)}")
+        if details:
+            head += f" <span style='color:#555'>({'; '.join(details)})</span>"
+        body = escape(self.schema_description)
+        if body and not body.endswith("."):
+            body += "."
+        return f"<p style='white-space:pre-wrap'>{head}<br>{body} {escape(self.explanation)}</p>"
+
+
+def _field_info(path: str):
+    parts = path.split(".")
+    if len(parts) == 1:
+        return Scenario.model_fields.get(parts[0])
+    model = ResponseFormat if "format" in parts[:-1] else _MODELS.get(parts[0])
+    if model is None:
+        return None
+    return model.model_fields.get(parts[-1])
+
+
+_SUPERSCRIPTS = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+
+
+def _fmt(value: float) -> str:
+    if abs(value) >= 1e6:
+        mantissa, exponent = f"{value:.0e}".split("e")
+        power = str(int(exponent)).translate(_SUPERSCRIPTS)
+        return f"10{power}" if mantissa == "1" else f"{mantissa}·10{power}"
+    if float(value).is_integer():
+        return f"{int(value):,}".replace(",", " ") if abs(value) >= 10_000 else str(int(value))
+    return f"{value:g}"
+
+
+def range_text(path: str) -> str:
+    """The schema's range of a field as an interval (``""`` when unbounded)."""
+    info = _field_info(path)
+    if info is None:
+        return ""
+    low = high = None
+    low_open = high_open = False
+    for constraint in info.metadata:
+        for attribute, is_low, is_open in (("gt", True, True), ("ge", True, False),
+                                           ("lt", False, True), ("le", False, False)):
+            value = getattr(constraint, attribute, None)
+            if value is None:
+                continue
+            if is_low:
+                low, low_open = value, is_open
+            else:
+                high, high_open = value, is_open
+    if low is None and high is None:
+        return ""
+    if high is None:
+        return f"{'>' if low_open else '≥'} {_fmt(low)}"
+    if low is None:
+        return f"{'<' if high_open else '≤'} {_fmt(high)}"
+    return f"{'(' if low_open else '['}{_fmt(low)}, {_fmt(high)}{')' if high_open else ']'}"
+
+
+def bounds_of(path: str) -> tuple[float | None, float | None]:
+    """The schema's closed hull ``(low, high)`` of a field's range (None: open-ended).
+
+    Spin boxes use the hull so that an excluded end point (0 for ``gt=0``) can
+    still be typed and is then rejected by validation with its message.
+    """
+    info = _field_info(path)
+    low = high = None
+    if info is not None:
+        for constraint in info.metadata:
+            low = getattr(constraint, "gt", None) if getattr(constraint, "gt", None) is not None else low
+            low = getattr(constraint, "ge", None) if getattr(constraint, "ge", None) is not None else low
+            high = getattr(constraint, "lt", None) if getattr(constraint, "lt", None) is not None else high
+            high = getattr(constraint, "le", None) if getattr(constraint, "le", None) is not None else high
+    return low, high
+
+
+FIELDS: dict[str, FieldHelp] = {
+    help_.path: help_
+    for help_ in (
+        FieldHelp("name", "Name", "", "Shown in the library, reports and comparisons; unique in the database."),
+        FieldHelp("tags", "Tags", "", "Comma-separated labels for search and filtering in the library."),
+        FieldHelp("notes", "Notes", "", "Where the numbers come from, assumptions, decisions."),
+        FieldHelp("target.log2_m", "Target complexity log₂ M", "bits",
+                  "The value complexity: the intended value is one of M equally likely hypotheses, so pinning it "
+                  "down takes log₂ M bits. Switch to M to enter the number of hypotheses instead."),
+        FieldHelp("target.separation", "Loss separation Δ", "",
+                  "Loss between distinct hypotheses of the codebook: risk = Δ · probability of error. Default 1."),
+        FieldHelp("target.target_risk", "Target risk ε", "",
+                  "The risk you want the learner to reach. The floor must be at or below it for any number of "
+                  "labels to suffice. Default 0.10."),
+        FieldHelp("contexts.*.name", "Context", "", "A stratum of items, e.g. “code” or “medical”. At least one."),
+        FieldHelp("contexts.*.weight", "Weight", "",
+                  "Share of items in this context; weights are normalised over the contexts."),
+        FieldHelp("contexts.*.difficulty", "Difficulty ×", "",
+                  "Multiplier on the raters' discriminability λ in this context (below 1: harder items)."),
+        FieldHelp("contexts.*.reading_words", "Reading", "words",
+                  "Words a rater must read per item here; reading time is taken from the judgment time."),
+        FieldHelp("questions.*.name", "Question", "", "What a rater answers about every item. At least one."),
+        FieldHelp("questions.*.format.kind", "Format", "",
+                  "Response format: binary, categorical(k), ordinal(k) (Likert, slider), pairwise (A vs B), "
+                  "ranking(n), multi_select(k) or free_text(max chars)."),
+        FieldHelp("questions.*.format.k", "k / chars", "",
+                  "Alternatives (categorical), levels (ordinal; pairwise: 2 forced choice, 3 with a tie), items "
+                  "to order (ranking, 2–10) or options (multi-select). Free text: the longest answer in characters."),
+        FieldHelp("questions.*.time_share", "Time share", "",
+                  "Share of the per-item judgment time spent on this question. Automatic: allocated by "
+                  "water-filling to maximise the total capacity."),
+        FieldHelp("questions.*.slip_rate", "Slip rate", "",
+                  "Articulation error: the chance that the answer given is not the one meant (mis-click, "
+                  "mis-entry). Default 0.02."),
+        FieldHelp("questions.*.span", "Span", "d′",
+                  "Ordinal, pairwise and ranking: the ends of the scale are this many clear distinctions apart. "
+                  "Default 3."),
+        FieldHelp("questions.*.aspects", "Aspects", "",
+                  "Free text: independent aspects a rater describes (a Gaussian channel each). Default 3."),
+        FieldHelp("questions.*.bits_per_char", "Bits/char", "bits",
+                  "Free text: information per typed character (Shannon 1951: about 1 bit). Default 1."),
+        FieldHelp("questions.*.chars_per_second", "Chars/s", "1/s",
+                  "Free text: typing speed (3.3 chars/s ≈ 40 words per minute)."),
+        FieldHelp("raters.per_item", "Raters per item r", "",
+                  "Independent raters who label each item; their votes are pooled (exact vote-count channel)."),
+        FieldHelp("raters.correlation", "Correlation ρ", "",
+                  "Probability that, on one question, an item's raters share one draw (herding, shared bias); "
+                  "independent across questions. Default 0.1."),
+        FieldHelp("raters.discriminability", "Discriminability λ", "d′",
+                  "Asymptotic d′ of a rater with unlimited time. Default 2.0."),
+        FieldHelp("raters.accrual_rate", "Accrual rate β", "1/s",
+                  "Speed of evidence accrual in the speed–accuracy curve d′(t) = λ(1 − e^(−β(t − δ₀))). "
+                  "Default 0.15."),
+        FieldHelp("raters.base_time", "Base time δ₀", "s",
+                  "Seconds before any information accrues (orientation, motor). Default 1.5."),
+        FieldHelp("raters.reading_wpm", "Reading speed", "words/min",
+                  "Silent reading rate (Brysbaert 2019: 238 words per minute for non-fiction)."),
+        FieldHelp("campaign.items", "Items m", "items", "Labelled items in the campaign."),
+        FieldHelp("campaign.seconds_per_item", "Time per item T", "s",
+                  "Time budget per rater per item, reading included."),
+        FieldHelp("campaign.wage_per_hour", "Wage", "per hour", "Rater wage per hour, in the campaign's currency."),
+        FieldHelp("campaign.platform_fee", "Platform fee", "× wages",
+                  "Fee as a share of wages: cost = m · r · T/3600 · wage · (1 + fee)."),
+        FieldHelp("campaign.currency", "Currency", "", "Currency code for costs, e.g. USD or EUR."),
+        FieldHelp("campaign.budget_cap", "Budget cap", "",
+                  "Optional: the most money the optimiser may spend (unchecked: no cap)."),
+        FieldHelp("campaign.deadline_hours", "Deadline", "h",
+                  "Optional: wall-clock hours available to the optimiser's designs."),
+        FieldHelp("campaign.raters_available", "Raters available", "",
+                  "Optional: raters working in parallel (with the deadline, bounds the work per hour)."),
+        FieldHelp("bounds.ceiling_form", "Ceiling form", "",
+                  "expectation: Xu & Raginsky's bound on the expected risk (default); kl (Seeger–Maurer), "
+                  "mcallester, catoni: PAC-Bayes bounds holding with probability ≥ 1 − δ − η."),
+        FieldHelp("bounds.delta", "Confidence δ", "", "Failure probability of the PAC-Bayes bound. Default 0.05."),
+        FieldHelp("bounds.eta", "Markov term η", "",
+                  "Markov's inequality on the expected KL budget: B = (m·C̄ + ρ_res + I_ctx)/η. Default 0.05."),
+        FieldHelp("bounds.observed_risk", "Observed risk R̂", "",
+                  "The learner's observed risk under the canonical observable loss. Below the floor, the excess "
+                  "fit is to channel regularities. Default 0."),
+        FieldHelp("bounds.catoni_lambda", "Catoni λ", "", "The free parameter of Catoni's bound (catoni form only)."),
+        FieldHelp("bounds.residual_nats", "Rater-noise information ρ_res", "nats",
+                  "Information the learner absorbs about rater noise (fitting channel regularities); adds to the "
+                  "ceiling's budget. Default 0."),
+        FieldHelp("bounds.context_nats", "Context information I_ctx", "nats",
+                  "Information the learner absorbs about the contexts; adds to the ceiling's budget. Default 0."),
+    )
+}
+
+
+def field_help(path: str) -> FieldHelp:
+    """Help for a dotted path; list indices may be numbers or ``*``.
+
+    Raises
+    ------
+    KeyError
+        For a path the editor does not present.
+    """
+    parts = ["*" if part.isdigit() else part for part in path.split(".")]
+    return FIELDS[".".join(parts)]
+

@@ -1,0 +1,535 @@
+"""The scenario: everything a practitioner describes about a labeling campaign.
+
+The schema follows the method's table of inputs (``docs/method.md``, "The
+scenario"): a target, contexts of items, questions with their response formats,
+the rater pool, the campaign and its cost, and the terms of the bounds. It is a
+pydantic v2 model so that every field is validated with a message that names
+the field, the value and what is allowed, and so that the JSON shape
+(``schema_version``, ``name``, ``notes``, ``tags``, ``target``, ``contexts``,
+``questions``, ``raters``, ``campaign``, ``bounds``) is one checked contract.
+
+Scenarios are immutable: edits make a new scenario (:meth:`Scenario.with_changes`),
+which keeps undo, comparison and levers simple.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from advisor.errors import ImportFormatError, ScenarioValidationError
+from advisor.files.input_limits import (
+    SCENARIO_LIMITS,
+    InputLimitError,
+    check_scenario_counts,
+    json_name,
+    load_json,
+    non_finite_fields,
+    non_finite_message,
+    quote,
+    read_text_file,
+)
+
+SCHEMA_VERSION = 2
+"""Version of the scenario JSON shape. Raise it, and add a step to
+:func:`upgrade_scenario_dict`, whenever a field changes meaning or name.
+
+Version 2 added ``target.model_bits``, ``questions[].prior`` and ``questions[].part`` (all
+optional, so a version-1 file reads unchanged) and defined herding (ρ) per question."""
+
+FormatKind = Literal["binary", "categorical", "ordinal", "pairwise", "ranking", "multi_select", "free_text"]
+FORMAT_KINDS: tuple[str, ...] = ("binary", "categorical", "ordinal", "pairwise", "ranking", "multi_select", "free_text")
+CeilingForm = Literal["expectation", "kl", "mcallester", "catoni"]
+CEILING_FORMS: tuple[str, ...] = ("expectation", "kl", "mcallester", "catoni")
+
+# Upper limits keep every computation finite and fast; they are far beyond
+# what a real interface uses (Miller's 7 ± 2 for absolute judgments).
+MAX_CATEGORIES = 50
+MAX_RANKED_ITEMS = 10
+MAX_MULTI_SELECT = 30
+MAX_RATERS = 100
+MAX_LOG2_M = 10_000.0
+FORMAT_K_LIMITS: dict[str, tuple[int, int]] = {
+    "binary": (2, 2),
+    "categorical": (2, MAX_CATEGORIES),
+    "ordinal": (2, MAX_CATEGORIES),
+    "pairwise": (2, MAX_CATEGORIES),
+    "ranking": (2, MAX_RANKED_ITEMS),
+    "multi_select": (1, MAX_MULTI_SELECT),
+}
+"""Allowed ``k`` (inclusive range) of each format with alternatives."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
+
+
+class ResponseFormat(_Strict):
+    """How a rater answers one question.
+
+    ``k`` is the number of alternatives (categorical), levels (ordinal, pairwise
+    strength levels: 2 forced choice, 3 with a tie), options (multi-select) or
+    items to order (ranking). Binary always has ``k = 2``. Free text has no
+    ``k``; ``max_chars`` caps the answer length.
+    """
+
+    kind: FormatKind = Field(description="response format")
+    k: int | None = Field(default=None, description="alternatives, levels, options or items")
+    max_chars: int | None = Field(default=None, description="free text: longest answer in characters")
+
+    @model_validator(mode="after")
+    def _check_k(self) -> "ResponseFormat":
+        limits = FORMAT_K_LIMITS
+        if self.kind == "free_text":
+            if self.max_chars is None:
+                object.__setattr__(self, "max_chars", 500)
+            elif not 1 <= self.max_chars <= 100_000:
+                raise ValueError(f"max_chars must be an integer from 1 to 100000, got {self.max_chars}")
+            if self.k is not None:
+                raise ValueError(f"free_text takes no k (got {self.k}); set max_chars instead")
+            return self
+        if self.max_chars is not None:
+            raise ValueError(f"max_chars applies to free_text only, not to {self.kind}")
+        low, high = limits[self.kind]
+        if self.k is None:
+            if self.kind == "binary":
+                object.__setattr__(self, "k", 2)
+                return self
+            raise ValueError(f"{self.kind} needs k, an integer from {low} to {high}")
+        if not low <= self.k <= high:
+            what = "binary has exactly 2 alternatives" if self.kind == "binary" else f"an integer from {low} to {high}"
+            raise ValueError(f"k for {self.kind} must be {what}, got {self.k}")
+        return self
+
+    @property
+    def alternatives(self) -> int:
+        """Distinct answers one rater can give (0 for free text: unbounded)."""
+        if self.kind == "free_text":
+            return 0
+        if self.kind == "ranking":
+            return math.factorial(self.k or 2)
+        if self.kind == "multi_select":
+            return 2 ** (self.k or 1)
+        return int(self.k or 2)
+
+    def label(self) -> str:
+        """Short human name, e.g. ``"ordinal(5)"``."""
+        if self.kind == "free_text":
+            return f"free_text({self.max_chars} chars)"
+        if self.kind == "binary":
+            return "binary"
+        return f"{self.kind}({self.k})"
+
+
+class Target(_Strict):
+    """What the feedback must pin down, and how well."""
+
+    log2_m: float = Field(default=8.0, gt=0, le=MAX_LOG2_M, description="value complexity log2 M, bits")
+    separation: float = Field(default=1.0, gt=0, le=1, description="loss separation Δ of the codebook")
+    target_risk: float = Field(default=0.10, gt=0, lt=1, description="the risk wanted, ε")
+    model_bits: float = Field(
+        default=1000.0, gt=0, le=1e9,
+        description="complexity of the value model the labels must teach, log2 M_g, bits (sets the items needed)",
+    )
+
+
+class Context(_Strict):
+    """A stratum of items (e.g. "code", "medical")."""
+
+    name: str = Field(min_length=1, max_length=200, description="context name")
+    weight: float = Field(default=1.0, gt=0, le=1e6, description="share of items, normalised over contexts")
+    difficulty: float = Field(default=1.0, gt=0, le=10, description="multiplier on rater discriminability")
+    reading_words: float = Field(default=0.0, ge=0, le=100_000, description="words a rater reads per item")
+
+
+class Question(_Strict):
+    """One question a rater answers about every item."""
+
+    name: str = Field(min_length=1, max_length=200, description="question name")
+    format: ResponseFormat = Field(description="response format")
+    time_share: float | None = Field(
+        default=None, gt=0, le=1e6,
+        description="share of the judgment time (normalised); empty: allocated by water-filling",
+    )
+    slip_rate: float = Field(default=0.02, ge=0, lt=0.5, description="articulation error rate (mis-click)")
+    span: float = Field(default=3.0, gt=0, le=20, description="ordinal/pairwise/ranking: scale range in d′ units")
+    aspects: int = Field(default=3, ge=1, le=50, description="free text: independent aspects described")
+    bits_per_char: float = Field(default=1.0, gt=0, le=8, description="free text: information per character, bits")
+    chars_per_second: float = Field(default=3.3, gt=0, le=50, description="free text: typing speed")
+    prior: tuple[float, ...] | None = Field(
+        default=None,
+        description="share of items whose true answer is each of the k answers (normalised); empty: uniform",
+    )
+    part: str | None = Field(
+        default=None, min_length=1, max_length=200,
+        description="questions with the same part answer about the same part of the target (e.g. a split "
+        "question); their joint information is at most that part's",
+    )
+
+    @model_validator(mode="after")
+    def _check_prior(self) -> "Question":
+        if self.prior is None:
+            return self
+        if self.format.kind not in ("binary", "categorical", "ordinal", "pairwise"):
+            raise ValueError(f"prior applies to binary, categorical, ordinal and pairwise questions, not {self.format.kind}")
+        if len(self.prior) != self.format.k:
+            raise ValueError(f"prior must have one share per answer ({self.format.k}), got {len(self.prior)}")
+        if any(not math.isfinite(v) or v < 0 for v in self.prior) or sum(self.prior) <= 0:
+            raise ValueError("prior shares must be finite, non-negative and not all zero")
+        total = sum(self.prior)
+        object.__setattr__(self, "prior", tuple(v / total for v in self.prior))
+        return self
+
+
+class Raters(_Strict):
+    """The rater pool."""
+
+    per_item: int = Field(default=3, ge=1, le=MAX_RATERS, description="raters per item r")
+    correlation: float = Field(
+        default=0.1, ge=0, lt=1,
+        description="ρ: share of items whose raters copy one answer, drawn independently for each question",
+    )
+    discriminability: float = Field(default=2.0, gt=0, le=20, description="λ: asymptotic d′ with unlimited time")
+    accrual_rate: float = Field(default=0.15, gt=0, le=100, description="β: 1/s, speed of evidence accrual")
+    base_time: float = Field(default=1.5, ge=0, le=3600, description="δ₀: seconds before information accrues")
+    reading_wpm: float = Field(default=238.0, gt=0, le=2000, description="reading speed, words per minute")
+
+
+class Campaign(_Strict):
+    """Size, time and money of the campaign."""
+
+    items: int = Field(default=10_000, ge=1, le=10**12, description="labelled items m")
+    seconds_per_item: float = Field(default=30.0, gt=0, le=86_400, description="time per rater per item T, s")
+    wage_per_hour: float = Field(default=15.0, ge=0, le=10_000, description="rater wage per hour")
+    platform_fee: float = Field(default=0.2, ge=0, le=10, description="platform fee as a share of wages")
+    currency: str = Field(default="USD", min_length=1, max_length=8, description="currency code")
+    budget_cap: float | None = Field(default=None, gt=0, description="optimiser: most money to spend")
+    deadline_hours: float | None = Field(default=None, gt=0, description="optimiser: wall-clock hours available")
+    raters_available: int | None = Field(default=None, ge=1, description="optimiser: raters working in parallel")
+
+
+class Bounds(_Strict):
+    """Terms of the risk ceiling."""
+
+    delta: float = Field(default=0.05, gt=0, lt=1, description="δ: failure probability of the PAC-Bayes bound")
+    eta: float = Field(default=0.05, gt=0, lt=1, description="η: Markov term on the expected KL")
+    observed_risk: float = Field(default=0.0, ge=0, lt=1, description="R̂: the learner's observed risk")
+    residual_nats: float = Field(default=0.0, ge=0, le=1e12, description="ρ_res: information on rater noise, nats")
+    context_nats: float = Field(default=0.0, ge=0, le=1e12, description="I_ctx: information on contexts, nats")
+    ceiling_form: CeilingForm = Field(default="expectation", description="which ceiling to report")
+    catoni_lambda: float = Field(default=1.0, gt=0, le=1e6, description="Catoni's λ")
+
+    @model_validator(mode="after")
+    def _check_confidence(self) -> "Bounds":
+        if self.delta + self.eta >= 1:
+            raise ValueError(f"delta + eta must be below 1 (the bound holds with probability 1 − δ − η), got {self.delta + self.eta:g}")
+        return self
+
+
+class Provenance(_Strict):
+    """A record of where some of the scenario's numbers came from."""
+
+    source: str = Field(min_length=1, max_length=500, description="file, dataset or tool the numbers came from")
+    method: str = Field(min_length=1, max_length=200, description="how they were derived (e.g. dawid_skene)")
+    fields: tuple[str, ...] = Field(default=(), description="dotted paths of the fields it set")
+    detail: str = Field(default="", max_length=5000, description="numbers and caveats, in words")
+    created: str = Field(default="", max_length=40, description="ISO 8601 time")
+
+
+NUMBER_FREE_FIELDS = frozenset({"schema_version", "name", "notes", "tags", "provenance"})
+"""Top-level scenario fields no computation reads: editing them changes no number."""
+
+
+class Scenario(_Strict):
+    """A complete description of a labeling campaign (see the module docstring)."""
+
+    schema_version: int = Field(default=SCHEMA_VERSION, description="version of this JSON shape")
+    name: str = Field(min_length=1, max_length=200, description="scenario name")
+    notes: str = Field(default="", max_length=20_000, description="free notes, e.g. where the numbers come from")
+    tags: tuple[str, ...] = Field(default=(), description="labels for search")
+    target: Target = Field(default_factory=Target)
+    contexts: tuple[Context, ...] = Field(default=(Context(name="all items"),), min_length=1, max_length=50)
+    questions: tuple[Question, ...] = Field(min_length=1, max_length=50)
+    raters: Raters = Field(default_factory=Raters)
+    campaign: Campaign = Field(default_factory=Campaign)
+    bounds: Bounds = Field(default_factory=Bounds)
+    provenance: tuple[Provenance, ...] = Field(default=(), description="where calibrated or imported numbers came from")
+
+    @field_validator("schema_version")
+    @classmethod
+    def _known_version(cls, value: int) -> int:
+        if value != SCHEMA_VERSION:
+            raise ValueError(f"schema_version must be {SCHEMA_VERSION} after upgrade, got {value}")
+        return value
+
+    @field_validator("name")
+    @classmethod
+    def _name_not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("name must not be blank")
+        return value.strip()
+
+    @field_validator("tags")
+    @classmethod
+    def _clean_tags(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        cleaned: list[str] = []
+        for tag in value:
+            tag = tag.strip()
+            if not tag:
+                continue
+            if len(tag) > 50:
+                raise ValueError(f"a tag must have at most 50 characters, got {len(tag)}")
+            if tag not in cleaned:
+                cleaned.append(tag)
+        return tuple(cleaned)
+
+    @model_validator(mode="after")
+    def _unique_names(self) -> "Scenario":
+        for group in ("contexts", "questions"):
+            names = [part.name for part in getattr(self, group)]
+            duplicates = sorted({n for n in names if names.count(n) > 1})
+            if duplicates:
+                raise ValueError(f"{group} names must be unique, repeated: {', '.join(duplicates)}")
+        fixed = [q.time_share for q in self.questions if q.time_share is not None]
+        if fixed and len(fixed) < len(self.questions) and sum(fixed) >= 1:
+            raise ValueError(
+                "questions: when some time shares are automatic, the fixed ones are fractions of the "
+                f"judgment time and must sum to less than 1, got {sum(fixed):g}"
+            )
+        return self
+
+    # ------------------------------------------------------------------ helpers
+    @property
+    def context_weights(self) -> tuple[float, ...]:
+        """Context weights normalised to sum to one."""
+        total = sum(c.weight for c in self.contexts)
+        return tuple(c.weight / total for c in self.contexts)
+
+    @property
+    def fixed_time_shares(self) -> bool:
+        """True when every question has a fixed share (no water-filling)."""
+        return all(q.time_share is not None for q in self.questions)
+
+    def with_changes(self, changes: dict[str, Any]) -> "Scenario":
+        """A validated copy with dotted-path changes applied.
+
+        Parameters
+        ----------
+        changes
+            ``{"raters.per_item": 4, "questions.0.format.k": 5, "name": "x"}``.
+            Paths follow the JSON; list entries are addressed by index.
+
+        Raises
+        ------
+        ScenarioValidationError
+            When the result is not a valid scenario; nothing is changed.
+        """
+        data = self.to_dict()
+        for path, value in changes.items():
+            set_path(data, path, value)
+        return scenario_from_dict(data)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready data (tuples become lists)."""
+        return json.loads(self.model_dump_json())
+
+    def to_json(self, *, indent: int | None = 2) -> str:
+        """The scenario as JSON text, keys in schema order."""
+        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+
+    def content_hash(self) -> str:
+        """SHA-256 of the canonical JSON (sorted keys, no spaces): equal iff equal content."""
+        canonical = json.dumps(self.to_dict(), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+    def same_numbers(self, other: Scenario) -> bool:
+        """Whether ``other`` gives the same numbers: it differs at most in
+        :data:`NUMBER_FREE_FIELDS` (name, notes, tags, provenance), which no
+        computation reads. Views use it to skip recomputing on such edits."""
+        return all(getattr(self, name) == getattr(other, name)
+                   for name in type(self).model_fields if name not in NUMBER_FREE_FIELDS)
+
+
+# ---------------------------------------------------------------------- paths
+def get_path(data: Any, path: str) -> Any:
+    """Read a dotted path (``"questions.0.format.k"``) from nested dicts and lists."""
+    node = data
+    for part in path.split("."):
+        node = node[int(part)] if isinstance(node, (list, tuple)) else node[part]
+    return node
+
+
+def set_path(data: Any, path: str, value: Any) -> None:
+    """Write a dotted path into nested dicts and lists, in place.
+
+    Raises
+    ------
+    ScenarioValidationError
+        When the path does not exist in the scenario's shape.
+    """
+    parts = path.split(".")
+    node = data
+    try:
+        for part in parts[:-1]:
+            node = node[int(part)] if isinstance(node, list) else node[part]
+        last = parts[-1]
+        if isinstance(node, list):
+            node[int(last)] = value
+        else:
+            if not isinstance(node, dict):
+                raise KeyError(last)
+            node[last] = value
+    except (KeyError, IndexError, ValueError, TypeError):
+        raise ScenarioValidationError(f"{path}: no such field in a scenario", [(path, "no such field")]) from None
+
+
+# ---------------------------------------------------------------- conversion
+def _describe_error(error: dict[str, Any]) -> tuple[str, str]:
+    location = ".".join(str(part) for part in error.get("loc", ()))
+    message = str(error.get("msg", "invalid value"))
+    message = message.removeprefix("Value error, ")
+    if "input" in error and error.get("type") not in ("missing", "value_error") and not isinstance(error["input"], (dict, list)):
+        message = f"{message}, got {quote(error['input'])}"
+    if error.get("type") == "extra_forbidden":
+        message = "unknown field (check the spelling)"
+    return location or "scenario", message
+
+
+def validation_problems(error: ValidationError) -> list[tuple[str, str]]:
+    """Turn pydantic's errors into ``(field path, message)`` pairs.
+
+    A list whose entry failed is also reported by pydantic as "too short";
+    that echo is dropped so each problem is named once.
+    """
+    problems = [_describe_error(e) for e in error.errors()]
+    failed_lists = {field.split(".")[0] for field, _ in problems if field.count(".") >= 2}
+    return [
+        (field, message)
+        for field, message in problems
+        if not (field in failed_lists and "at least 1 item" in message)
+    ]
+
+
+def upgrade_scenario_dict(data: dict[str, Any]) -> dict[str, Any]:
+    """Bring older JSON shapes up to :data:`SCHEMA_VERSION` (a copy).
+
+    A missing ``schema_version`` is read as the current one, so hand-written
+    files stay short.
+    """
+    data = dict(data)
+    version = data.get("schema_version", SCHEMA_VERSION)
+    if not isinstance(version, int) or version < 1 or version > SCHEMA_VERSION:
+        raise ScenarioValidationError(
+            f"schema_version: this app reads versions 1 to {SCHEMA_VERSION}, got {quote(version)}",
+            [("schema_version", f"must be 1 to {SCHEMA_VERSION}")],
+        )
+    data["schema_version"] = SCHEMA_VERSION
+    return data
+
+
+def scenario_from_dict(data: Any) -> Scenario:
+    """Validate data into a :class:`Scenario`.
+
+    Raises
+    ------
+    ScenarioValidationError
+        With one ``(field, message)`` pair per problem.
+    """
+    if not isinstance(data, dict):
+        raise ScenarioValidationError(
+            f"scenario: expected a JSON object, got {type(data).__name__}", [("scenario", "expected an object")]
+        )
+    data = upgrade_scenario_dict(data)
+    try:
+        check_scenario_counts(data)
+    except InputLimitError as error:
+        raise ScenarioValidationError(str(error), [(error.field, str(error))]) from None
+    try:
+        scenario = Scenario.model_validate(data)
+    except ValidationError as error:
+        problems = validation_problems(error)
+        message = "; ".join(f"{field}: {msg}" for field, msg in problems)
+        raise ScenarioValidationError(message, problems) from None
+    # pydantic reads "inf", "Infinity" and 1e400 as valid floats; no number of a scenario may be infinite.
+    bad = [(field, non_finite_message(field, json_name(value), optional=optional))
+           for field, value, optional in non_finite_fields(scenario)]
+    if bad:
+        raise ScenarioValidationError("; ".join(message for _, message in bad), bad)
+    return scenario
+
+
+def scenario_from_json(text: str | bytes) -> Scenario:
+    """Parse and validate scenario JSON text, within :data:`advisor.files.input_limits.SCENARIO_LIMITS`.
+
+    Raises
+    ------
+    ImportFormatError
+        For text that is not JSON, or beyond a limit (size, nesting, string
+        length, a number that is ``NaN``, ``Infinity`` or too large).
+    ScenarioValidationError
+        For JSON that is not a valid scenario.
+    """
+    return scenario_from_dict(load_json(text, source="", limits=SCENARIO_LIMITS))
+
+
+def load_scenario_file(path: str | Path) -> Scenario:
+    """Read a scenario from a JSON file."""
+    path = Path(path)
+    # Size and file type are checked before reading: a FIFO would block, a huge file fill memory.
+    text = read_text_file(path, limits=SCENARIO_LIMITS)
+    try:
+        return scenario_from_json(text)
+    except (ImportFormatError, ScenarioValidationError) as error:
+        raise type(error)(f"{path}: {error}", *([error.problems] if isinstance(error, ScenarioValidationError) else [])) from None
+
+
+def save_scenario_file(scenario: Scenario, path: str | Path, *, database_path: str | Path | None = None) -> Path:
+    """Write a scenario as JSON, atomically (a crash leaves the old file).
+
+    Parameters
+    ----------
+    scenario
+        What to write.
+    path
+        The file; an existing regular file is replaced.
+    database_path
+        The open SQLite database, which (with its sidecars and backups) is
+        never written; see :func:`advisor.files.output_paths.check_output_path`.
+
+    Returns
+    -------
+    Path
+        The absolute path written.
+
+    Raises
+    ------
+    advisor.files.output_paths.OutputPathError
+        For the database, a symbolic link, FIFO, device or folder, a missing
+        folder, or a failed write; nothing is changed then.
+    """
+    from advisor.files.output_paths import write_output_atomically
+
+    return write_output_atomically(path, scenario.to_json() + "\n", database_path=database_path)
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of a scenario file."""
+    schema = Scenario.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "Annotation Advisor scenario"
+    return schema
+
+
+def examples_dir() -> Path:
+    """Folder of the example scenarios shipped with the app."""
+    return Path(__file__).resolve().parents[2] / "resources" / "scenarios"
+
+
+def example_scenarios() -> list[Scenario]:
+    """The shipped examples, sorted by name."""
+    return sorted((load_scenario_file(p) for p in examples_dir().glob("*.json")), key=lambda s: s.name)

@@ -1,0 +1,147 @@
+"""Qt-side settings: where the app keeps its files, remembered window state, and
+the app-wide display unit (bits or nats).
+
+Paths
+-----
+Every path comes from :mod:`advisor.files.locations` and can be overridden by an
+environment variable, so tests and screenshots never touch the user's files:
+
+``ANNOTATION_ADVISOR_CONFIG_DIR``
+    Folder of ``ui.ini`` (window geometry, splitter and dock state, the display
+    unit). Default: the platformdirs user config dir of "annotation-advisor".
+``ANNOTATION_ADVISOR_DATA_DIR``
+    Folder of autosaved drafts. Default: the platformdirs user data dir.
+
+The display unit
+----------------
+Models compute in nats; the UI converts at the presentation boundary.
+:func:`display_settings` returns the one :class:`DisplaySettings` object of the
+application. Widgets read ``display_settings().unit`` and connect to
+``display_settings().unit_changed`` (``"bits"`` or ``"nats"``) to redraw::
+
+    from ui.core.settings import display_settings
+
+    units = display_settings()
+    label.setText(units.format_info(evaluation.capacity_nats))  # "3.21 bits"
+    units.unit_changed.connect(self._on_units_unit_changed)
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QSettings, Signal
+
+from advisor.files import locations as paths
+
+APP_NAME = "Annotation Advisor"
+ORGANIZATION = "Annotation Advisor"
+UNITS: tuple[str, ...] = ("bits", "nats")
+LN2 = math.log(2.0)
+
+
+def config_dir() -> Path:
+    """Folder of the UI settings file (created on demand).
+
+    ``ANNOTATION_ADVISOR_CONFIG_DIR`` overrides the platform default.
+    """
+    path = paths.user_config_dir()
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def data_dir() -> Path:
+    """Folder of autosaved drafts (created on demand).
+
+    ``ANNOTATION_ADVISOR_DATA_DIR`` overrides the platform default.
+    """
+    path = paths.user_data_dir()
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def ui_settings() -> QSettings:
+    """The UI's QSettings: an INI file in :func:`config_dir`.
+
+    An explicit INI file (rather than the platform registry or plist) keeps the
+    environment override honest on every platform: tests write into their
+    temporary folder and nowhere else.
+    """
+    return QSettings(str(config_dir() / "ui.ini"), QSettings.Format.IniFormat)
+
+
+class DisplaySettings(QObject):
+    """The unit in which information is shown, shared by every widget.
+
+    Signals
+    -------
+    unit_changed(str)
+        ``"bits"`` or ``"nats"``, emitted only when the unit really changes.
+
+    Notes
+    -----
+    The unit is remembered in :func:`ui_settings` under ``display/unit``.
+    """
+
+    unit_changed = Signal(str)
+
+    def __init__(self, parent: QObject | None = None):
+        super().__init__(parent)
+        stored = str(ui_settings().value("display/unit", "bits"))
+        self._unit = stored if stored in UNITS else "bits"
+
+    @property
+    def unit(self) -> str:
+        """``"bits"`` (the default) or ``"nats"``."""
+        return self._unit
+
+    def set_unit(self, unit: str) -> None:
+        """Switch the unit and tell every widget.
+
+        Raises
+        ------
+        ValueError
+            When ``unit`` is not ``"bits"`` or ``"nats"``.
+        """
+        if unit not in UNITS:
+            raise ValueError(f"unit must be 'bits' or 'nats', got {unit!r}")
+        if unit == self._unit:
+            return
+        self._unit = unit
+        settings = ui_settings()
+        settings.setValue("display/unit", unit)
+        settings.sync()
+        self.unit_changed.emit(unit)
+
+    def toggle_unit(self) -> None:
+        """Bits → nats or nats → bits."""
+        self.set_unit("nats" if self._unit == "bits" else "bits")
+
+    def convert(self, nats: float) -> float:
+        """An amount of information in nats, expressed in the current unit."""
+        return nats / LN2 if self._unit == "bits" else nats
+
+    def to_nats(self, value: float) -> float:
+        """The inverse of :meth:`convert`: a value in the current unit, in nats."""
+        return value * LN2 if self._unit == "bits" else value
+
+    def format_info(self, nats: float, digits: int = 2, *, per_item: bool = False) -> str:
+        """Format nats in the current unit, e.g. ``"3.21 bits"`` or ``"2.22 nats/item"``."""
+        suffix = f"{self._unit}/item" if per_item else self._unit
+        return f"{self.convert(nats):.{digits}f} {suffix}"
+
+
+_display_settings: DisplaySettings | None = None
+
+
+def display_settings() -> DisplaySettings:
+    """The application's one :class:`DisplaySettings` (created on first use).
+
+    Call it after the QApplication exists, so that the object lives in the GUI
+    thread.
+    """
+    global _display_settings
+    if _display_settings is None:
+        _display_settings = DisplaySettings()
+    return _display_settings

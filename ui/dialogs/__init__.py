@@ -1,0 +1,2 @@
+"""Dialogs opened from the menus: help, interface import, pilot calibration, report export.
+"""

@@ -1,0 +1,1270 @@
+"""The scenario editor: every input of the method, with units, ranges and help.
+
+Data flows one way (``docs/ARCHITECTURE.md``): a widget edit becomes a dotted
+path change, validated against the schema; a valid one is pushed as one undo
+command that replaces the scenario in the :class:`~advisor.scenario.state.ScenarioState`;
+the state's ``changed`` signal then refreshes every widget (with their signals
+blocked, so a refresh never echoes back as an edit). An invalid value is shown
+next to its field with the schema's message and never reaches the state.
+
+Run ``python -m ui.panels.editor`` to open the editor alone on an example scenario.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QObject, QSignalBlocker, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QKeySequence, QUndoStack
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QAbstractSpinBox,
+    QApplication,
+    QCheckBox,
+    QComboBox,
+    QFrame,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QStyledItemDelegate,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from advisor.errors import ScenarioValidationError
+from advisor.evaluation.guardrails import design_findings
+from advisor.scenario.schema import (
+    CEILING_FORMS,
+    FORMAT_K_LIMITS,
+    FORMAT_KINDS,
+    MAX_CATEGORIES,
+    Context,
+    Question,
+    ResponseFormat,
+    Scenario,
+)
+from advisor.scenario.state import ScenarioState
+from ui.core.bindings import connect_to_widget
+from ui.widgets.collapsible import CollapsibleSectionWidget
+from advisor.scenario.fields import bounds_of, field_help
+from ui.core.settings import display_settings
+from ui.widgets.spin_boxes import CompactDoubleSpinBox, compact_number, guard_wheel
+from ui.core.undo import ScenarioEditCommand
+
+INVALID_STYLE = "QWidget[invalid=\"true\"] { border: 1px solid #c62828; border-radius: 2px; background: #fff5f5; }"
+ERROR_COLOUR = "#c62828"
+WARNING_COLOUR = "#8a5a00"
+HINT_COLOUR = "#6b6b6b"
+NOTES_COMMIT_MS = 600
+HINTS_BESIDE_MIN_WIDTH = 600
+"""Below this editor width (px) the unit-and-range hints go under their
+inputs: squeezed beside them they wrap to three or four lines."""
+"""Typing in the notes is committed after this quiet time (ms), as one undo step."""
+
+K_LIMITS = FORMAT_K_LIMITS
+DEFAULT_K = {"categorical": 4, "ordinal": 5, "pairwise": 3, "ranking": 4, "multi_select": 5}
+SPAN_KINDS = ("ordinal", "pairwise", "ranking")
+TEXT_KINDS = ("free_text",)
+
+
+def _label_of(path: str) -> str:
+    try:
+        return field_help(path).label
+    except KeyError:
+        return path
+
+
+def _error_message(error: ScenarioValidationError, changed: dict[str, Any]) -> str:
+    """One readable line per problem; paths other than the edited ones get a label."""
+    lines = []
+    for path, message in error.problems or [("", str(error))]:
+        if path in changed or not path or path in ("bounds", "scenario", "questions", "contexts"):
+            lines.append(message)
+        else:
+            lines.append(f"{_label_of(path)}: {message}")
+    return "\n".join(dict.fromkeys(lines))
+
+
+def _hint_label(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setStyleSheet(f"color: {HINT_COLOUR};")
+    # Wrapping lets a narrow editor pane fit without a horizontal scroll bar.
+    label.setWordWrap(True)
+    return label
+
+
+def _error_label(colour: str = ERROR_COLOUR) -> QLabel:
+    label = QLabel()
+    label.setStyleSheet(f"color: {colour};")
+    label.setWordWrap(True)
+    label.setVisible(False)
+    return label
+
+
+def _malformed_message(path: str, text: str, allowed: str) -> str:
+    """Why a typed text that is no number was refused (one sentence)."""
+    label = field_help(path).label
+    if not text:
+        return f"Enter a number: {label} must be in {allowed}."
+    return f"{text!r} is not a number: {label} must be a number in {allowed}."
+
+
+class _FieldKeysFilter(QObject):
+    """Keys that every input of the editor shares, whatever widget has focus.
+
+    * Ctrl+Z and Ctrl+Shift+Z (or Ctrl+Y) are the scenario's undo and redo, not
+      the line edit's own: a field first drops what is typed and not yet
+      committed (the field shows the scenario's value again), otherwise the
+      last scenario edit is undone.
+    * Ctrl+Tab in the notes inserts a tab (Tab moves to the next field).
+    """
+
+    def __init__(self, editor: "ScenarioEditorWidget"):
+        super().__init__(editor)
+        self._editor = editor
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        kind = event.type()
+        if kind not in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress):
+            return False
+        action = _key_action(event)
+        if action is None:
+            return False
+        if kind == QEvent.Type.ShortcutOverride:
+            # Accepted: the key comes to this field as a key press, so neither the
+            # line edit's own undo nor a window shortcut acts on it.
+            event.accept()
+            return True
+        if action == "tab":
+            if isinstance(watched, QPlainTextEdit):
+                watched.insertPlainText("\t")
+                return True
+            return False
+        self._editor.undo_or_redo_from_field(action)
+        return True
+
+
+def _key_action(event) -> str | None:
+    """``"undo"``, ``"redo"``, ``"tab"`` (Ctrl+Tab) or None for a key event."""
+    if event.matches(QKeySequence.StandardKey.Undo):
+        return "undo"
+    if event.matches(QKeySequence.StandardKey.Redo) or (
+            event.key() == Qt.Key.Key_Y and event.modifiers() == Qt.KeyboardModifier.ControlModifier):
+        return "redo"
+    if event.key() == Qt.Key.Key_Tab and event.modifiers() == Qt.KeyboardModifier.ControlModifier:
+        return "tab"
+    return None
+
+
+def _mark_invalid(widget: QWidget, invalid: bool) -> None:
+    if bool(widget.property("invalid")) == invalid:
+        return
+    widget.setProperty("invalid", invalid)
+    # A spin box with a styled border loses its native arrows: the red frame
+    # goes on its text field instead.
+    styled = widget.lineEdit() if isinstance(widget, QAbstractSpinBox) else widget
+    styled.setProperty("invalid", invalid)
+    # A dynamic property does not re-polish by itself.
+    styled.style().unpolish(styled)
+    styled.style().polish(styled)
+    styled.update()
+
+
+# ---------------------------------------------------------------- the tables
+@dataclass(frozen=True)
+class _Column:
+    """One column of a contexts or questions table.
+
+    ``key`` is the path below the row (``"weight"``, ``"format.k"``); ``kind``
+    chooses the cell editor: ``text``, ``float``, ``int``, ``format`` (combo),
+    ``share`` (number or automatic), ``k`` (k or max chars by format).
+    """
+
+    key: str
+    header: str
+    kind: str
+    decimals: int = 3
+    applies: Callable[[Any], bool] = lambda part: True
+
+
+class _RowsModel(QAbstractTableModel):
+    """Rows of one list of the scenario (contexts or questions).
+
+    Edits go through ``commit(changes, text, merge_key) -> message | None``;
+    a rejected value stays visible in its cell, in red, with the message as
+    its tooltip, until the state changes.
+    """
+
+    def __init__(self, group: str, columns: list[_Column], commit: Callable[..., str | None], parent=None):
+        super().__init__(parent)
+        self._group = group
+        self._columns = columns
+        self._commit = commit
+        self._rows: tuple[Any, ...] = ()
+        self._rejected: dict[tuple[int, int], tuple[str, str]] = {}
+
+    @property
+    def columns(self) -> list[_Column]:
+        return self._columns
+
+    def set_rows(self, rows: tuple[Any, ...]) -> None:
+        self._rejected.clear()
+        if len(rows) != len(self._rows):
+            self.beginResetModel()
+            self._rows = rows
+            self.endResetModel()
+        else:
+            self._rows = rows
+            if rows:
+                # dataChanged (not a reset) keeps the selection and current cell.
+                self.dataChanged.emit(self.index(0, 0), self.index(len(rows) - 1, len(self._columns) - 1))
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self._columns)
+
+    def path(self, row: int, column: int) -> str:
+        return f"{self._group}.{row}.{self._columns[column].key}"
+
+    def help_path(self, column: int) -> str:
+        key = self._columns[column].key
+        return f"{self._group}.*.{'format.k' if key == 'format.k' else key}"
+
+    def raw_value(self, row: int, column: int) -> Any:
+        part = self._rows[row]
+        value: Any = part
+        for name in self._columns[column].key.split("."):
+            value = getattr(value, name)
+        if self._columns[column].kind == "k" and part.format.kind == "free_text":
+            return part.format.max_chars
+        return value
+
+    def applies(self, row: int, column: int) -> bool:
+        return self._columns[column].applies(self._rows[row])
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if orientation != Qt.Orientation.Horizontal:
+            return str(section + 1) if role == Qt.ItemDataRole.DisplayRole else None
+        column = self._columns[section]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return column.header
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return field_help(self.help_path(section)).tooltip()
+        return None
+
+    def flags(self, index):
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        if not self.applies(index.row(), index.column()):
+            return Qt.ItemFlag.ItemIsSelectable
+        return Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsEditable
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        row, column = index.row(), index.column()
+        rejected = self._rejected.get((row, column))
+        spec = self._columns[column]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+            if rejected is not None and role == Qt.ItemDataRole.DisplayRole:
+                return rejected[0]
+            if not self.applies(row, column):
+                return "—" if role == Qt.ItemDataRole.DisplayRole else None
+            value = self.raw_value(row, column)
+            if role == Qt.ItemDataRole.EditRole:
+                return value
+            if spec.kind == "share" and value is None:
+                return "auto"
+            if spec.kind == "format":
+                return str(value).replace("_", " ")
+            if isinstance(value, float):
+                return compact_number(value, spec.decimals)
+            return str(value)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if rejected is not None:
+                return rejected[1]
+            return field_help(self.help_path(column)).tooltip()
+        if role == Qt.ItemDataRole.BackgroundRole and rejected is not None:
+            return QColor("#ffebee")
+        if role == Qt.ItemDataRole.ForegroundRole and rejected is not None:
+            return QColor(ERROR_COLOUR)
+        if role == Qt.ItemDataRole.TextAlignmentRole and spec.kind not in ("text", "format"):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def setData(self, index, value, role=Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
+        if role != Qt.ItemDataRole.EditRole or not index.isValid():
+            return False
+        row, column = index.row(), index.column()
+        changes = self._changes_for(row, column, value)
+        label = f"{self._columns[column].header.splitlines()[0]} of {self._rows[row].name!r}"
+        message = self._commit(changes, text=f"Edit {label}", merge_key=self.path(row, column))
+        if message is None:
+            self._rejected.pop((row, column), None)
+            return True
+        shown = "" if value is None else (compact_number(value, 6) if isinstance(value, float) else str(value))
+        self._rejected[(row, column)] = (shown, message)
+        self.dataChanged.emit(index, index)
+        return False
+
+    def _changes_for(self, row: int, column: int, value: Any) -> dict[str, Any]:
+        spec = self._columns[column]
+        base = f"{self._group}.{row}"
+        if spec.kind == "format":
+            return _format_changes(base, self._rows[row].format, str(value))
+        if spec.kind == "k" and self._rows[row].format.kind == "free_text":
+            return {f"{base}.format.max_chars": value}
+        if spec.kind == "text":
+            return {f"{base}.{spec.key}": str(value).strip()}
+        return {f"{base}.{spec.key}": value}
+
+
+def _format_changes(base: str, current: ResponseFormat, kind: str) -> dict[str, Any]:
+    """Changes that switch a question to another format kind, keeping k when it
+    is still allowed and otherwise picking the usual size of that format."""
+    if kind == current.kind:
+        return {}
+    if kind == "free_text":
+        return {f"{base}.format": {"kind": kind, "k": None, "max_chars": 500}}
+    if kind == "binary":
+        return {f"{base}.format": {"kind": kind, "k": 2, "max_chars": None}}
+    low, high = K_LIMITS[kind]
+    k = current.k if current.k is not None and low <= current.k <= high and current.kind != "binary" else DEFAULT_K[kind]
+    return {f"{base}.format": {"kind": kind, "k": k, "max_chars": None}}
+
+
+class _CellDelegate(QStyledItemDelegate):
+    """Editors for table cells: combos for formats, spin boxes with the
+    schema's range for numbers, "auto" for an automatic time share.
+
+    ``key_filter`` (the editor's shared keys: undo, redo) is installed on
+    every cell editor."""
+
+    def __init__(self, parent=None, key_filter: QObject | None = None):
+        super().__init__(parent)
+        self._key_filter = key_filter
+
+    def createEditor(self, parent, option, index):  # noqa: N802
+        editor = self._create_editor(parent, option, index)
+        if editor is not None and self._key_filter is not None:
+            editor.installEventFilter(self._key_filter)
+        return editor
+
+    def _create_editor(self, parent, option, index):
+        model: _RowsModel = index.model()
+        spec = model.columns[index.column()]
+        if spec.kind == "format":
+            combo = QComboBox(parent)
+            for kind in FORMAT_KINDS:
+                combo.addItem(kind.replace("_", " "), kind)
+            combo.setToolTip(field_help("questions.*.format.kind").tooltip())
+            guard_wheel(combo)
+            return combo
+        if spec.kind in ("int", "k"):
+            if spec.kind == "k":
+                part = model._rows[index.row()]
+                low, high = (1, 100_000) if part.format.kind == "free_text" else (1, MAX_CATEGORIES)
+            else:
+                low_f, high_f = bounds_of(model.help_path(index.column()))
+                low, high = int(low_f or 0), int(high_f or 1_000_000)
+            # Whole numbers out of range or mistyped reach the model, which says
+            # why it refuses them (a QSpinBox would clip or drop the keystrokes).
+            box = CompactDoubleSpinBox(float(low), float(high), 0, parent=parent)
+            box.refuses_out_of_range = False
+            box.setProperty("whole", True)
+            return box
+        if spec.kind in ("float", "share"):
+            low_f, high_f = bounds_of(model.help_path(index.column()))
+            box = CompactDoubleSpinBox(low_f or 0.0, high_f if high_f is not None else 1e12, spec.decimals, parent=parent)
+            box.refuses_out_of_range = False  # setModelData passes it to the model, which says why
+            if spec.kind == "share":
+                # The minimum stands for "automatic" (water-filling).
+                box.setRange(0.0, high_f or 1e6)
+                box.setSpecialValueText("auto")
+                box.setSingleStep(0.05)
+            return box
+        return super().createEditor(parent, option, index)
+
+    def setEditorData(self, editor, index):  # noqa: N802
+        value = index.model().data(index, Qt.ItemDataRole.EditRole)
+        if isinstance(editor, QComboBox):
+            editor.setCurrentIndex(max(0, editor.findData(value)))
+        elif isinstance(editor, CompactDoubleSpinBox):
+            editor.setValue(editor.minimum() if value is None else value)
+        else:
+            super().setEditorData(editor, index)
+
+    def setModelData(self, editor, model, index):  # noqa: N802
+        spec = model.columns[index.column()]
+        if isinstance(editor, QComboBox):
+            model.setData(index, editor.currentData())
+        elif isinstance(editor, CompactDoubleSpinBox) and (typed := editor.last_typed_out_of_range) is not None:
+            # Out of the box's range: the model rejects it with the reason in the cell
+            # (Qt would put the minimum, or "auto", in its place).
+            model.setData(index, typed)
+        elif isinstance(editor, CompactDoubleSpinBox) and (text := editor.last_typed_malformed) is not None and (
+                text or spec.kind != "share"):
+            # Not a number: the schema's message goes in the cell. An emptied
+            # time share means "automatic".
+            model.setData(index, text)
+        elif isinstance(editor, CompactDoubleSpinBox):
+            editor.interpretText()
+            value = editor.value()
+            if editor.property("whole"):
+                model.setData(index, int(round(value)))
+            else:
+                model.setData(index, None if spec.kind == "share" and value == editor.minimum() else value)
+        else:
+            super().setModelData(editor, model, index)
+
+
+_CONTEXT_COLUMNS = [
+    _Column("name", "Context", "text"),
+    _Column("weight", "Weight\n(0, 10⁶]", "float", 4),
+    _Column("difficulty", "Difficulty ×\n(0, 10]", "float", 3),
+    _Column("reading_words", "Reading\nwords, ≥ 0", "float", 0),
+]
+
+_QUESTION_COLUMNS = [
+    _Column("name", "Question", "text"),
+    _Column("format.kind", "Format", "format"),
+    _Column("format.k", "k / chars", "k", applies=lambda q: q.format.kind != "binary"),
+    _Column("time_share", "Time share\nauto or > 0", "share", 3),
+    _Column("slip_rate", "Slip rate\n[0, 0.5)", "float", 4),
+    _Column("span", "Span\nd′, (0, 20]", "float", 2, applies=lambda q: q.format.kind in SPAN_KINDS),
+    _Column("aspects", "Aspects\n[1, 50]", "int", applies=lambda q: q.format.kind in TEXT_KINDS),
+    _Column("bits_per_char", "Bits/char\n(0, 8]", "float", 2, applies=lambda q: q.format.kind in TEXT_KINDS),
+    _Column("chars_per_second", "Chars/s\n(0, 50]", "float", 2, applies=lambda q: q.format.kind in TEXT_KINDS),
+]
+
+
+class _RowsTableView(QTableView):
+    """A compact table that grows with its rows instead of scrolling inside the
+    scrolling editor (nested scroll areas are awkward to use)."""
+
+    def __init__(self, model: _RowsModel, parent=None, key_filter: QObject | None = None):
+        super().__init__(parent)
+        self.setModel(model)
+        self.setItemDelegate(_CellDelegate(self, key_filter))
+        # Tab leaves the table for the next field (arrows move between cells);
+        # with Tab moving between cells, the form's tab chain would end here.
+        self.setTabKeyNavigation(False)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+            | QAbstractItemView.EditTrigger.AnyKeyPressed
+            | QAbstractItemView.EditTrigger.SelectedClicked
+        )
+        self.setAlternatingRowColors(True)
+        self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        header = self.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignCenter)
+        header.setHighlightSections(False)
+        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.verticalHeader().setDefaultSectionSize(26)
+        self.verticalHeader().setVisible(False)
+        model.modelReset.connect(self._update_height)
+        model.dataChanged.connect(lambda *_: self.resizeColumnsToContents())
+
+    def _update_height(self) -> None:
+        self.resizeColumnsToContents()
+        rows = self.model().rowCount()
+        height = self.horizontalHeader().sizeHint().height() + rows * self.verticalHeader().defaultSectionSize()
+        # Room for the horizontal scroll bar is always kept: whether it shows
+        # depends on the pane's width, which changes after this runs.
+        scroll = self.style().pixelMetric(self.style().PixelMetric.PM_ScrollBarExtent)
+        self.setFixedHeight(height + 2 * self.frameWidth() + scroll + 2)
+
+    def resizeColumnsToContents(self) -> None:  # noqa: N802
+        model = self.model()
+        rows = model.rowCount()
+        # A column no row uses (the free-text columns of a table of Likert
+        # questions) is hidden: it only pushes the used ones behind a scroll
+        # bar. It shows again once a row's format uses it.
+        for column in range(model.columnCount()):
+            unused = rows > 0 and not any(model.applies(row, column) for row in range(rows))
+            self.setColumnHidden(column, unused)
+        super().resizeColumnsToContents()
+        for column in range(model.columnCount()):
+            self.setColumnWidth(column, max(self.columnWidth(column), 56))
+        # The name column takes what is left, so the table fills its box.
+        self.horizontalHeader().setStretchLastSection(False)
+
+
+# ---------------------------------------------------------------- the editor
+class ScenarioEditorWidget(QWidget):
+    """Edit a :class:`~advisor.scenario.state.ScenarioState`, with undo.
+
+    Parameters
+    ----------
+    state
+        The scenario being edited (the only source of truth).
+    undo_stack
+        Where edits are recorded; a new stack when omitted. The main window
+        passes its own so that Edit → Undo and Ctrl+Z reach it.
+    parent
+        Parent widget.
+
+    Signals
+    -------
+    edit_rejected(str, str)
+        An edit was invalid: (dotted path, message). Nothing was changed.
+    """
+
+    edit_rejected = Signal(str, str)
+
+    def __init__(self, state: ScenarioState, undo_stack: QUndoStack | None = None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._state = state
+        self._undo_stack = undo_stack if undo_stack is not None else QUndoStack(self)
+        self._fields: dict[str, QWidget] = {}
+        self._hints: dict[str, QLabel] = {}
+        # Where each field's hint can go: (grid, row of the field); see _place_hints.
+        self._hint_places: dict[str, tuple[QGridLayout, int]] = {}
+        self._hints_beside = True
+        self._error_labels: dict[str, QLabel] = {}
+        self._warning_labels: dict[str, QLabel] = {}
+        self._refreshers: list[Callable[[Scenario], None]] = []
+        self._key_filter = _FieldKeysFilter(self)
+        self._units = display_settings()
+        self._notes_timer = QTimer(self)
+        self._notes_timer.setSingleShot(True)
+        self._notes_timer.setInterval(NOTES_COMMIT_MS)
+        self._notes_timer.timeout.connect(self._on_notes_timer_timeout)
+        self.setStyleSheet(INVALID_STYLE)
+        self._build()
+        for widget in self._all_inputs() + [self._contexts_view, self._questions_view]:
+            widget.installEventFilter(self._key_filter)
+            if isinstance(widget, QAbstractSpinBox):
+                widget.lineEdit().installEventFilter(self._key_filter)
+        connect_to_widget(state.changed, self._on_state_changed, self)
+        self._units.unit_changed.connect(self._on_units_unit_changed)
+        self._update_widgets(state.scenario)
+
+    # ------------------------------------------------------------ public API
+    @property
+    def state(self) -> ScenarioState:
+        return self._state
+
+    @property
+    def undo_stack(self) -> QUndoStack:
+        return self._undo_stack
+
+    @property
+    def contexts_table(self) -> QTableView:
+        return self._contexts_view
+
+    @property
+    def questions_table(self) -> QTableView:
+        return self._questions_view
+
+    def field_widget(self, path: str) -> QWidget:
+        """The input widget of a scalar field (``"raters.per_item"``)."""
+        return self._fields[path]
+
+    def field_paths(self) -> list[str]:
+        """Every scalar field's key, in the order of the form: dotted paths of
+        the scenario (``"raters.per_item"``) and the parts of a compound field
+        (``"target.log2_m:mode"``, ``"campaign.budget_cap:enabled"``)."""
+        return list(self._fields)
+
+    def error_text(self, path: str) -> str:
+        """The message shown next to a field or table (``"contexts"``,
+        ``"questions"``), or ``""`` when it is valid."""
+        label = self._error_labels[path]
+        return label.text() if not label.isHidden() else ""
+
+    def warning_text(self, path: str) -> str:
+        """The design warnings (:mod:`advisor.evaluation.guardrails`) shown beside a field
+        or table, one per line, or ``""``."""
+        label = self._warning_labels.get(path)
+        return label.text() if label is not None and not label.isHidden() else ""
+
+    def undo_or_redo_from_field(self, action: str) -> None:
+        """Ctrl+Z (``"undo"``) or Ctrl+Shift+Z (``"redo"``) pressed in a field.
+
+        What is typed in the focused field and not yet committed is dropped
+        first (the field shows the scenario's value again); an undo stops
+        there. Otherwise the scenario's last edit is undone (or redone), as by
+        Edit ▸ Undo.
+        """
+        dropped = self._drop_typing(QApplication.focusWidget())
+        if action == "undo" and dropped:
+            return
+        if action == "undo":
+            self._undo_stack.undo()
+        else:
+            self._undo_stack.redo()
+
+    def commit_pending(self) -> None:
+        """Commit what is typed but not yet committed (the field being typed
+        in, a table cell being edited, notes waiting for their pause), e.g.
+        before a save: Ctrl+S does not move the focus, so the field would not
+        commit by itself."""
+        focus = QApplication.focusWidget()
+        if focus is not None and self.isAncestorOf(focus):
+            spin = focus if isinstance(focus, QAbstractSpinBox) else focus.parentWidget()
+            if isinstance(spin, CompactDoubleSpinBox) and spin.reject_out_of_range():
+                pass
+            elif isinstance(spin, QAbstractSpinBox):
+                spin.interpretText()
+            elif isinstance(focus, QLineEdit):
+                focus.editingFinished.emit()
+                focus.setModified(False)
+        for view in (self._contexts_view, self._questions_view):
+            editor = view.focusWidget()
+            if view.state() == QAbstractItemView.State.EditingState and editor is not None:
+                view.commitData(editor)
+        if self._notes_timer.isActive():
+            self._notes_timer.stop()
+            self._on_notes_timer_timeout()
+
+    def commit(self, changes: dict[str, Any], *, text: str, merge_key: str = "", error_key: str | None = None) -> str | None:
+        """Validate ``changes`` and, when valid, record them as one undo step.
+
+        Parameters
+        ----------
+        changes
+            Dotted-path changes, as for :meth:`Scenario.with_changes`.
+        text
+            The undo step's description.
+        merge_key
+            Consecutive steps with the same key merge (see
+            :class:`~ui.core.undo.ScenarioEditCommand`).
+        error_key
+            Where to show a rejection: a field path or ``"contexts"`` /
+            ``"questions"``; by default the first changed path.
+
+        Returns
+        -------
+        str or None
+            None when the change was applied (or changed nothing), else the
+            message shown beside the field.
+        """
+        key = error_key or next(iter(changes), "")
+        before = self._state.scenario
+        try:
+            after = before.with_changes(changes)
+        except ScenarioValidationError as error:
+            message = _error_message(error, changes)
+            self._show_error(key, message)
+            self.edit_rejected.emit(key, message)
+            return message
+        self._show_error(key, "")
+        if after != before:
+            self._undo_stack.push(ScenarioEditCommand(self._state, before, after, text, merge_key))
+        return None
+
+    # ------------------------------------------------------------ building
+    def _build(self) -> None:
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        content = QWidget()
+        scroll.setWidget(content)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
+        layout = QVBoxLayout(content)
+        layout.setContentsMargins(8, 8, 8, 8)
+        layout.setSpacing(10)
+        layout.addWidget(self._build_identity())
+        layout.addWidget(self._build_target())
+        layout.addWidget(self._build_rows("contexts", "Contexts (strata of items)", _CONTEXT_COLUMNS))
+        layout.addWidget(self._build_rows("questions", "Questions (one per judgment a rater makes)", _QUESTION_COLUMNS))
+        layout.addWidget(self._build_raters())
+        layout.addWidget(self._build_campaign())
+        layout.addWidget(self._build_bounds())
+        layout.addStretch(1)
+
+    def _group(self, title: str) -> tuple[QGroupBox, QGridLayout]:
+        box = QGroupBox(title)
+        grid = QGridLayout(box)
+        grid.setHorizontalSpacing(8)
+        grid.setVerticalSpacing(4)
+        # Inputs keep a comfortable width; spare room goes after the hints.
+        grid.setColumnStretch(2, 1)
+        return box, grid
+
+    def _add_row(self, grid: QGridLayout, path: str, widget: QWidget, hint: str | None = None,
+                 label: QWidget | None = None, wide: bool = False) -> QLabel:
+        """Label, input and unit/range hint on one row; the error message below.
+
+        ``wide`` inputs (names, notes) span the hint column. Returns the hint
+        label (unit and range), which some fields update."""
+        help_ = field_help(path)
+        row = grid.rowCount()
+        caption = label or QLabel(help_.label)
+        if isinstance(caption, QLabel):
+            # A long label ("Target complexity log₂ M") takes two lines in a narrow editor.
+            caption.setWordWrap(True)
+        caption.setToolTip(help_.tooltip())
+        widget.setToolTip(help_.tooltip())
+        # Screen readers and scripted checks find a field by its label and path.
+        widget.setAccessibleName(help_.label)
+        widget.setObjectName(path)
+        grid.addWidget(caption, row, 0)
+        if hint is None:
+            hint = ", ".join(part for part in (help_.unit, help_.range_text) if part)
+        hint_label = _hint_label(hint)
+        hint_label.setToolTip(help_.tooltip())
+        if wide:
+            # The input spans the hint's column, so the hint is left out of the
+            # grid: an (empty) label in that cell would lie over the input and
+            # take its mouse clicks.
+            grid.addWidget(widget, row, 1, 1, 2)
+        else:
+            widget.setMinimumWidth(max(widget.minimumWidth(), 130))
+            widget.setMaximumWidth(max(widget.maximumWidth() if widget.maximumWidth() < 16_000_000 else 0, 250))
+            grid.addWidget(widget, row, 1)
+            grid.addWidget(hint_label, row, 2)
+            self._hint_places[path] = (grid, row)
+        # Row + 1 is for the hint when it goes under the input (a narrow editor).
+        error = _error_label()
+        grid.addWidget(error, row + 2, 1, 1, 2)
+        warning = _error_label(WARNING_COLOUR)
+        grid.addWidget(warning, row + 3, 1, 1, 2)
+        self._fields[path] = widget
+        self._error_labels[path] = error
+        self._warning_labels[path] = warning
+        self._hints[path] = hint_label
+        return hint_label
+
+    def _double(self, path: str, decimals: int, *, suffix: str = "", step: float | None = None,
+                display: tuple[Callable[[float], float], Callable[[float], float]] | None = None,
+                maximum: float | None = None) -> CompactDoubleSpinBox:
+        """A spin box bound to a float field; ``display`` = (to shown, from shown)."""
+        low, high = bounds_of(path)
+        top = maximum if maximum is not None else (high if high is not None else 1e12)
+        box = CompactDoubleSpinBox(low or 0.0, top, decimals, step=step, suffix=suffix)
+        box.setMinimumWidth(110)
+        to_shown, from_shown = display or ((lambda v: v), (lambda v: v))
+
+        def refresh(scenario: Scenario) -> None:
+            box.setValue(to_shown(float(_get(scenario, path))))
+
+        box.valueChanged.connect(
+            lambda value: self.commit({path: from_shown(value)}, text=f"Edit {field_help(path).label}", merge_key=path)
+        )
+        box.out_of_range.connect(lambda number: self._reject_typed(path, box, number))
+        box.malformed.connect(lambda text: self._reject_text(path, box, text))
+        self._refreshers.append(refresh)
+        return box
+
+    @staticmethod
+    def _allowed(path: str, box: CompactDoubleSpinBox) -> str:
+        return field_help(path).range_text or f"[{compact_number(box.minimum(), box.decimals())}, " \
+            f"{compact_number(box.maximum(), box.decimals())}]"
+
+    def _reject_typed(self, path: str, box: CompactDoubleSpinBox, number: float) -> None:
+        """A number outside the field's range was typed: say so, change nothing."""
+        message = f"{compact_number(number, 6)} is out of range: {field_help(path).label} must be in " \
+            f"{self._allowed(path, box)}."
+        self._show_error(path, message)
+        self.edit_rejected.emit(path, message)
+
+    def _reject_text(self, path: str, box: CompactDoubleSpinBox, text: str) -> None:
+        """Text that is no number was typed: say so, change nothing."""
+        message = _malformed_message(path, text, self._allowed(path, box))
+        self._show_error(path, message)
+        self.edit_rejected.emit(path, message)
+
+    def _integer(self, path: str, *, maximum: int | None = None) -> CompactDoubleSpinBox:
+        """A whole-number field that refuses (and explains) an out-of-range entry
+        instead of letting Qt clip the keystrokes ("500" in [1, 100] would be 50)."""
+        low, high = bounds_of(path)
+        box = CompactDoubleSpinBox(float(low or 0), float(maximum if maximum is not None else (high or 2**31 - 1)), 0)
+        box.setMinimumWidth(110)
+        box.out_of_range.connect(lambda number: self._reject_typed(path, box, number))
+        box.malformed.connect(lambda text: self._reject_text(path, box, text))
+        box.valueChanged.connect(
+            lambda value: self.commit({path: int(value)}, text=f"Edit {field_help(path).label}", merge_key=path)
+        )
+        self._refreshers.append(lambda scenario: box.setValue(int(_get(scenario, path))))
+        return box
+
+    def _optional_double(self, grid: QGridLayout, path: str, decimals: int, default: float, *, suffix: str = "",
+                         integer: bool = False) -> None:
+        """A checkbox that switches an optional field on, and its spin box."""
+        help_ = field_help(path)
+        check = QCheckBox(help_.label)
+        low, high = bounds_of(path)
+        box = CompactDoubleSpinBox(low or 0.0, high if high is not None else 1e12, 0 if integer else decimals, suffix=suffix)
+        box.setMinimumWidth(110)
+        box.out_of_range.connect(lambda number: self._reject_typed(path, box, number))
+        box.malformed.connect(lambda text: self._reject_text(path, box, text))
+
+        def value_of() -> float | int:
+            return int(box.value()) if integer else box.value()
+
+        def on_toggled(checked: bool) -> None:
+            box.setEnabled(checked)
+            self.commit({path: value_of() if checked else None},
+                        text=f"{'Set' if checked else 'Clear'} {help_.label}", merge_key="")
+
+        def on_value_changed(_value: float) -> None:
+            if check.isChecked():
+                self.commit({path: value_of()}, text=f"Edit {help_.label}", merge_key=path)
+
+        def refresh(scenario: Scenario) -> None:
+            value = _get(scenario, path)
+            check.setChecked(value is not None)
+            box.setEnabled(value is not None)
+            box.setValue(default if value is None else float(value))
+
+        check.toggled.connect(on_toggled)
+        box.valueChanged.connect(on_value_changed)
+        self._refreshers.append(refresh)
+        self._add_row(grid, path, box, label=check)
+        self._fields[f"{path}:enabled"] = check
+        check.setObjectName(f"{path}:enabled")
+
+    def _build_identity(self) -> QGroupBox:
+        box, grid = self._group("Scenario")
+        name = QLineEdit()
+        name.editingFinished.connect(lambda: self._commit_line(name, {"name": name.text()}, "Rename scenario", "name"))
+        self._refreshers.append(lambda s: _set_text(name, s.name))
+        self._add_row(grid, "name", name, hint="", wide=True)
+        tags = QLineEdit()
+        tags.setPlaceholderText("comma-separated, e.g. pilot, medical")
+        tags.editingFinished.connect(
+            lambda: self._commit_line(tags, {"tags": [t.strip() for t in tags.text().split(",") if t.strip()]},
+                                      "Edit tags", "tags")
+        )
+        self._refreshers.append(lambda s: _set_text(tags, ", ".join(s.tags)))
+        self._add_row(grid, "tags", tags, hint="", wide=True)
+        notes = QPlainTextEdit()
+        notes.setPlaceholderText("Where the numbers come from, assumptions, decisions…")
+        notes.setFixedHeight(56)
+        # Tab moves on to the next field (Ctrl+Tab inserts a tab, see _FieldKeysFilter).
+        notes.setTabChangesFocus(True)
+        notes.textChanged.connect(self._notes_timer.start)
+
+        def refresh_notes(scenario: Scenario) -> None:
+            # Notes still waiting for their pause are the user's, not stale.
+            if notes.toPlainText() != scenario.notes and not self._notes_timer.isActive():
+                notes.setPlainText(scenario.notes)
+
+        self._refreshers.append(refresh_notes)
+        self._add_row(grid, "notes", notes, hint="", wide=True)
+        return box
+
+    def _commit_line(self, edit: QLineEdit, changes: dict[str, Any], text: str, merge_key: str) -> None:
+        if self.commit(changes, text=text, merge_key=merge_key) is None:
+            # Committed: the text is the scenario's now, so a refresh (undo) may replace it.
+            edit.setModified(False)
+
+    def _build_target(self) -> QGroupBox:
+        box, grid = self._group("Target")
+        # log2 M in bits, or M itself (which can be astronomically large, hence text).
+        mode = QComboBox()
+        mode.addItem("log₂ M", "bits")
+        mode.addItem("M", "count")
+        mode.setToolTip("Enter the target complexity in bits (log₂ M) or as the number of hypotheses M")
+        guard_wheel(mode)
+        bits = CompactDoubleSpinBox(0.0, bounds_of("target.log2_m")[1] or 1e4, 3, step=1.0, suffix=" bits")
+        bits.out_of_range.connect(lambda number: self._reject_typed("target.log2_m", bits, number))
+        bits.malformed.connect(lambda text: self._reject_text("target.log2_m", bits, text))
+        bits.setMinimumWidth(110)
+        count = QLineEdit()
+        count.setPlaceholderText("e.g. 256, 1e6 or 2^20")
+        holder = QWidget()
+        holder_layout = QHBoxLayout(holder)
+        holder_layout.setContentsMargins(0, 0, 0, 0)
+        holder_layout.addWidget(mode)
+        holder_layout.addWidget(bits, 1)
+        holder_layout.addWidget(count, 1)
+        count.setVisible(False)
+        equivalent = _hint_label("")
+        self._fields["target.log2_m:mode"] = mode
+        self._fields["target.log2_m:count"] = count
+        for key, part, name in (("target.log2_m:mode", mode, "Target complexity unit"),
+                                ("target.log2_m:count", count, "Target complexity M"),
+                                ("target.log2_m:bits", bits, "Target complexity log₂ M")):
+            part.setObjectName(key)
+            part.setAccessibleName(name)
+
+        def refresh(scenario: Scenario) -> None:
+            log2_m = scenario.target.log2_m
+            bits.setValue(log2_m)
+            _set_text(count, _format_m(log2_m))
+            equivalent.setText(f"M = {_format_m(log2_m)}" if mode.currentData() == "bits" else f"= {log2_m:g} bits")
+
+        def on_mode_changed(_index: int) -> None:
+            counting = mode.currentData() == "count"
+            bits.setVisible(not counting)
+            count.setVisible(counting)
+            self._show_error("target.log2_m", "")
+            refresh(self._state.scenario)
+
+        def on_count_edited() -> None:
+            log2_m = _parse_m(count.text())
+            if isinstance(log2_m, str):
+                self._show_error("target.log2_m", log2_m)
+                return
+            self.commit({"target.log2_m": log2_m}, text="Edit target complexity", merge_key="target.log2_m")
+
+        mode.currentIndexChanged.connect(on_mode_changed)
+        bits.valueChanged.connect(
+            lambda value: self.commit({"target.log2_m": value}, text="Edit target complexity", merge_key="target.log2_m")
+        )
+        count.editingFinished.connect(on_count_edited)
+        self._refreshers.append(refresh)
+        holder.setMaximumWidth(300)
+        # Room for "log₂ M" and "1.5 bits" in full when the editor is narrow.
+        mode.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        bits.setMinimumWidth(90)
+        holder.setMinimumWidth(mode.sizeHint().width() + bits.minimumWidth() + holder_layout.spacing())
+        self._add_row(grid, "target.log2_m", holder, hint="(0, 10 000] bits")
+        self._fields["target.log2_m:bits"] = bits
+        grid.addWidget(equivalent, grid.rowCount(), 1, 1, 2)
+        self._add_row(grid, "target.separation", self._double("target.separation", 3, step=0.05))
+        self._add_row(grid, "target.target_risk", self._double("target.target_risk", 4, step=0.01))
+        return box
+
+    def _build_rows(self, group: str, title: str, columns: list[_Column]) -> QGroupBox:
+        box = QGroupBox(title)
+        layout = QVBoxLayout(box)
+        model = _RowsModel(group, columns, self._commit_cell(group), self)
+        view = _RowsTableView(model, box, self._key_filter)
+        layout.addWidget(view)
+        error = _error_label()
+        layout.addWidget(error)
+        self._error_labels[group] = error
+        warning = _error_label(WARNING_COLOUR)
+        layout.addWidget(warning)
+        self._warning_labels[group] = warning
+        buttons = QHBoxLayout()
+        noun = "context" if group == "contexts" else "question"
+        add = QPushButton(f"Add {noun}")
+        remove = QPushButton(f"Remove {noun}")
+        add.setToolTip(f"Add a {noun} with default values")
+        remove.setToolTip(f"Remove the selected {noun} (at least one must remain)")
+        add.clicked.connect(lambda: self._add_part(group))
+        remove.clicked.connect(lambda: self._remove_part(group, view))
+        hint = _hint_label("Double-click a cell to edit")
+        hint.setToolTip("Double-click a cell (or select it and type) to edit; hover a column header for "
+                        "its meaning, unit and range. Greyed cells do not apply to that format.")
+        buttons.addWidget(add)
+        buttons.addWidget(remove)
+        buttons.addStretch(1)
+        buttons.addWidget(hint)
+        layout.addLayout(buttons)
+        if group == "contexts":
+            self._contexts_model, self._contexts_view, self._remove_context = model, view, remove
+            self._refreshers.append(lambda s: model.set_rows(s.contexts))
+        else:
+            self._questions_model, self._questions_view, self._remove_question = model, view, remove
+            self._refreshers.append(lambda s: model.set_rows(s.questions))
+        self._refreshers.append(lambda s: remove.setEnabled(len(getattr(s, group)) > 1))
+        return box
+
+    def _build_raters(self) -> QGroupBox:
+        box, grid = self._group("Raters")
+        self._add_row(grid, "raters.per_item", self._integer("raters.per_item"))
+        self._add_row(grid, "raters.correlation", self._double("raters.correlation", 3, step=0.05))
+        self._add_row(grid, "raters.discriminability", self._double("raters.discriminability", 3, step=0.1))
+        self._add_row(grid, "raters.accrual_rate", self._double("raters.accrual_rate", 4, suffix=" /s", step=0.01))
+        self._add_row(grid, "raters.base_time", self._double("raters.base_time", 2, suffix=" s", step=0.5))
+        self._add_row(grid, "raters.reading_wpm", self._double("raters.reading_wpm", 0, step=10))
+        return box
+
+    def _build_campaign(self) -> QGroupBox:
+        box, grid = self._group("Campaign and cost")
+        self._add_row(grid, "campaign.items", self._double("campaign.items", 0, step=1000))
+        self._fields["campaign.items"].valueChanged.disconnect()
+        self._fields["campaign.items"].valueChanged.connect(
+            lambda value: self.commit({"campaign.items": int(round(value))}, text="Edit items", merge_key="campaign.items")
+        )
+        self._add_row(grid, "campaign.seconds_per_item", self._double("campaign.seconds_per_item", 2, suffix=" s", step=5))
+        self._add_row(grid, "campaign.wage_per_hour", self._double("campaign.wage_per_hour", 2, step=1))
+        self._add_row(grid, "campaign.platform_fee", self._double("campaign.platform_fee", 3, step=0.05))
+        currency = QComboBox()
+        currency.setEditable(True)
+        currency.addItems(["USD", "EUR", "GBP", "CHF", "JPY", "CAD", "AUD", "INR", "CNY"])
+        currency.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        guard_wheel(currency)
+        currency.lineEdit().editingFinished.connect(
+            lambda: self.commit({"campaign.currency": currency.currentText().strip().upper()},
+                                text="Edit currency", merge_key="campaign.currency")
+        )
+        currency.activated.connect(
+            lambda _i: self.commit({"campaign.currency": currency.currentText().strip().upper()},
+                                   text="Edit currency", merge_key="campaign.currency")
+        )
+        self._refreshers.append(lambda s: currency.setCurrentText(s.campaign.currency))
+        self._add_row(grid, "campaign.currency", currency, hint="1–8 characters")
+        self._optional_double(grid, "campaign.budget_cap", 2, 10_000.0)
+        self._optional_double(grid, "campaign.deadline_hours", 1, 168.0, suffix=" h")
+        self._optional_double(grid, "campaign.raters_available", 0, 10.0, integer=True)
+        self._refreshers.append(lambda s: self._update_money_hints(s))
+        return box
+
+    def _build_bounds(self) -> QGroupBox:
+        box, grid = self._group("Bounds")
+        form = QComboBox()
+        for name in CEILING_FORMS:
+            form.addItem(name, name)
+        guard_wheel(form)
+        form.currentIndexChanged.connect(
+            lambda _i: self.commit({"bounds.ceiling_form": form.currentData()}, text="Edit ceiling form",
+                                   merge_key="bounds.ceiling_form")
+        )
+        self._refreshers.append(lambda s: form.setCurrentIndex(form.findData(s.bounds.ceiling_form)))
+        self._add_row(grid, "bounds.ceiling_form", form, hint="")
+        self._add_row(grid, "bounds.observed_risk", self._double("bounds.observed_risk", 4, step=0.01))
+        self._add_row(grid, "bounds.delta", self._double("bounds.delta", 4, step=0.01))
+        self._add_row(grid, "bounds.eta", self._double("bounds.eta", 4, step=0.01))
+        self._add_row(grid, "bounds.catoni_lambda", self._double("bounds.catoni_lambda", 3, step=0.1))
+
+        def enable_form_terms(scenario: Scenario) -> None:
+            high_probability = scenario.bounds.ceiling_form != "expectation"
+            for path in ("bounds.delta", "bounds.eta"):
+                self._fields[path].setEnabled(high_probability)
+            self._fields["bounds.catoni_lambda"].setEnabled(scenario.bounds.ceiling_form == "catoni")
+
+        self._refreshers.append(enable_form_terms)
+        advanced = CollapsibleSectionWidget("Advanced terms of the ceiling")
+        advanced_grid = QGridLayout(advanced.body)
+        advanced_grid.setContentsMargins(0, 0, 0, 0)
+        advanced_grid.setColumnStretch(1, 1)
+        for path in ("bounds.residual_nats", "bounds.context_nats"):
+            spin = self._double(path, 4, step=0.1, display=(self._units.convert, self._units.to_nats))
+            self._add_row(advanced_grid, path, spin, hint="")
+        self._advanced = advanced
+        grid.addWidget(advanced, grid.rowCount(), 0, 1, 3)
+        self._update_unit_hints()
+        return box
+
+    # ------------------------------------------------------------ refreshing
+    def _update_widgets(self, scenario: Scenario) -> None:
+        blockers = [QSignalBlocker(widget) for widget in self._all_inputs()]
+        try:
+            for refresh in self._refreshers:
+                refresh(scenario)
+        finally:
+            del blockers
+        for path in list(self._error_labels):
+            self._show_error(path, "")
+        self._update_warnings(scenario)
+
+    def _all_inputs(self) -> list[QWidget]:
+        widgets = list(self._fields.values())
+        widgets += [w.lineEdit() for w in widgets if isinstance(w, QComboBox) and w.isEditable()]
+        widgets += self.findChildren(QPlainTextEdit)
+        widgets += self.findChildren(CompactDoubleSpinBox)
+        return widgets
+
+    def _place_hints(self, beside: bool) -> None:
+        """Hints beside their inputs (a wide editor) or under them (a narrow one)."""
+        for path, (grid, row) in self._hint_places.items():
+            hint = self._hints[path]
+            grid.removeWidget(hint)
+            if beside:
+                grid.addWidget(hint, row, 2)
+            else:
+                grid.addWidget(hint, row + 1, 1, 1, 2)
+            # An empty hint under its input would still take a row's spacing.
+            hint.setVisible(beside or bool(hint.text()))
+        self._hints_beside = beside
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        beside = self.width() >= HINTS_BESIDE_MIN_WIDTH
+        if beside != self._hints_beside:
+            self._place_hints(beside)
+
+    @property
+    def hints_beside(self) -> bool:
+        """True when the unit-and-range hints are beside their inputs, False when under them."""
+        return self._hints_beside
+
+    def _update_money_hints(self, scenario: Scenario) -> None:
+        currency = scenario.campaign.currency
+        grid_hint = {
+            "campaign.wage_per_hour": f"{currency} per hour, [0, 10 000]",
+            "campaign.budget_cap": f"{currency}, > 0",
+        }
+        for path, text in grid_hint.items():
+            self._hints[path].setText(text)
+
+    def _update_unit_hints(self) -> None:
+        unit = self._units.unit
+        for path in ("bounds.residual_nats", "bounds.context_nats"):
+            self._hints[path].setText(f"{unit}, ≥ 0")
+
+    def _show_error(self, key: str, message: str) -> None:
+        label = self._error_labels.get(key)
+        if label is None:
+            return
+        label.setText(message)
+        label.setVisible(bool(message))
+        widget = self._fields.get(key)
+        if widget is not None:
+            target = self._fields.get(f"{key}:count") if key == "target.log2_m" and self._fields[
+                "target.log2_m:mode"].currentData() == "count" else self._fields.get(f"{key}:bits", widget)
+            _mark_invalid(target if key == "target.log2_m" else widget, bool(message))
+
+    def _drop_typing(self, focus: QWidget | None) -> bool:
+        """Put the scenario's value back into the focused field when it holds
+        typing not yet committed. True when there was such typing."""
+        if focus is None or not self.isAncestorOf(focus):
+            return False
+        notes = self._fields["notes"]
+        if focus is notes:
+            if not self._notes_timer.isActive():
+                return False
+            self._notes_timer.stop()
+            with QSignalBlocker(notes):
+                notes.setPlainText(self._state.scenario.notes)
+            return True
+        spin = focus if isinstance(focus, QAbstractSpinBox) else focus.parentWidget()
+        if isinstance(spin, CompactDoubleSpinBox):
+            shown = spin.prefix() + spin.textFromValue(spin.value()) + spin.suffix()
+            if spin.lineEdit().text() == shown:
+                return False
+            spin.lineEdit().setText(shown)
+            for path, widget in self._fields.items():
+                if widget is spin:
+                    self._show_error(path, "")
+            return True
+        edit = focus.lineEdit() if isinstance(focus, QComboBox) and focus.isEditable() else focus
+        if isinstance(edit, QLineEdit):
+            typed = edit.text()
+            edit.setModified(False)
+            self._update_widgets(self._state.scenario)
+            return edit.text() != typed
+        return False
+
+    def _update_warnings(self, scenario: Scenario) -> None:
+        shown: dict[str, list[str]] = {}
+        for finding in design_findings(scenario):
+            for path in finding.paths:
+                if path in self._warning_labels:
+                    shown.setdefault(path, []).append(finding.message)
+                    break
+        for path, label in self._warning_labels.items():
+            text = "\n".join(shown.get(path, ()))
+            label.setText(text)
+            label.setVisible(bool(text))
+
+    # ------------------------------------------------------------ handlers
+    def _on_state_changed(self, scenario: Scenario) -> None:
+        self._update_widgets(scenario)
+
+    def _on_units_unit_changed(self, _unit: str) -> None:
+        self._update_unit_hints()
+        self._update_widgets(self._state.scenario)
+
+    def _on_notes_timer_timeout(self) -> None:
+        notes = self._fields["notes"]
+        self.commit({"notes": notes.toPlainText()}, text="Edit notes", merge_key="notes")
+
+    def _commit_cell(self, group: str) -> Callable[..., str | None]:
+        def commit(changes: dict[str, Any], *, text: str, merge_key: str) -> str | None:
+            return self.commit(changes, text=text, merge_key=merge_key, error_key=group)
+
+        return commit
+
+    def _add_part(self, group: str) -> None:
+        scenario = self._state.scenario
+        parts = list(getattr(scenario, group))
+        noun = "context" if group == "contexts" else "question"
+        names = {part.name for part in parts}
+        number = len(parts) + 1
+        while f"{noun} {number}" in names:
+            number += 1
+        if group == "contexts":
+            new: Any = Context(name=f"{noun} {number}")
+        else:
+            shares = [q.time_share for q in parts]
+            # Keep the shares' kind consistent: automatic when the others are.
+            share = None if any(s is None for s in shares) else round(1.0 / (len(parts) + 1), 3)
+            new = Question(name=f"{noun} {number}", format=ResponseFormat(kind="ordinal", k=5), time_share=share)
+        data = [part.model_dump(mode="json") for part in parts] + [new.model_dump(mode="json")]
+        if self.commit({group: data}, text=f"Add {noun}", error_key=group) is None:
+            view = self._contexts_view if group == "contexts" else self._questions_view
+            view.selectRow(len(data) - 1)
+
+    def _remove_part(self, group: str, view: QTableView) -> None:
+        parts = list(getattr(self._state.scenario, group))
+        rows = view.selectionModel().selectedRows() if view.selectionModel() else []
+        row = rows[0].row() if rows else len(parts) - 1
+        if len(parts) <= 1 or not 0 <= row < len(parts):
+            return
+        removed = parts.pop(row)
+        noun = "context" if group == "contexts" else "question"
+        self.commit({group: [part.model_dump(mode="json") for part in parts]},
+                    text=f"Remove {noun} {removed.name!r}", error_key=group)
+
+
+# ---------------------------------------------------------------- helpers
+def _get(scenario: Scenario, path: str) -> Any:
+    value: Any = scenario
+    for part in path.split("."):
+        value = value[int(part)] if isinstance(value, tuple) else getattr(value, part)
+    return value
+
+
+def _set_text(edit: QLineEdit, text: str) -> None:
+    # Text the user is typing (focused, modified, not yet committed) is left
+    # alone when another field's edit refreshes the form.
+    if edit.text() != text and not (edit.hasFocus() and edit.isModified()):
+        edit.setText(text)
+        # The start of a long name is what identifies it, not its end.
+        edit.setCursorPosition(0)
+
+
+def _format_m(log2_m: float) -> str:
+    """M for display: exact when it is a modest whole number, else 2^x."""
+    if log2_m <= 40:
+        m = 2.0 ** log2_m
+        if abs(m - round(m)) < 1e-6 * m:
+            return f"{int(round(m))}"
+        return f"{m:.6g}"
+    return f"2^{log2_m:g}"
+
+
+def _parse_m(text: str) -> float | str:
+    """log2 of a typed M (``"256"``, ``"1e6"``, ``"2^20"``), or an error message."""
+    cleaned = text.strip().replace(" ", "").replace("**", "^")
+    try:
+        if "^" in cleaned:
+            base, exponent = cleaned.split("^", 1)
+            log2_m = float(exponent) * math.log2(float(base))
+        else:
+            m = float(cleaned)
+            if not math.isfinite(m):
+                raise ValueError
+            if m <= 1:
+                return f"M must be more than 1 (one hypothesis needs no information), got {text.strip()}"
+            log2_m = math.log2(m)
+    except (ValueError, OverflowError):
+        return f"M must be a number such as 256, 1e6 or 2^20, got {text.strip()!r}"
+    if not math.isfinite(log2_m) or log2_m <= 0:
+        return f"M must be more than 1, got {text.strip()}"
+    return log2_m
+
+
+if __name__ == "__main__":
+    from ui.core.preview import preview_widget
+
+    preview_widget(lambda state: ScenarioEditorWidget(state), title="Scenario editor", size=(720, 900))

@@ -1,0 +1,979 @@
+"""The X–Y plot for a range of values: one design value swept, the outputs plotted and tabulated.
+
+The panel of G*Power's "X–Y plot for a range of values": choose what varies
+(raters, time, items, log₂ M, model bits, k of a question, λ, ρ, budget) and
+over which range, which outputs to draw (floor, achievable risk, ceiling,
+items needed, cost), and which saved scenarios to overlay on the open design.
+The sweeps (:func:`advisor.planning.sweep.sweep`) run in the thread pool with progress
+and Cancel. Risks, items and money each get their own plot, linked in x; a
+crosshair and a readout follow the mouse; a table lists every point. The
+curve data export as CSV, the plots as PNG and SVG. Clicking a point sets that
+value in the open design as one undoable edit.
+
+The analyses G*Power names (a priori, sensitivity, post hoc, compromise) are
+one click each below the plot, computed for the open design.
+
+Run ``python -m ui.panels.xy_plot`` to open the panel alone on a temporary database
+seeded with the examples.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import math
+import textwrap
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pyqtgraph as pg
+from pyqtgraph.exporters import ImageExporter, SVGExporter
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt, Signal
+from PySide6.QtGui import QDoubleValidator, QKeySequence, QShortcut, QStandardItem, QStandardItemModel, QUndoStack
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QFrame,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from advisor.errors import AdvisorError
+from advisor.files.output_paths import write_output_atomically
+from advisor.scenario.schema import FORMAT_K_LIMITS, Scenario
+from advisor.scenario.state import ScenarioState
+from advisor.storage.store import ScenarioStore
+from advisor.planning.sweep import (
+    ANALYSIS_TITLES,
+    MAX_POINTS,
+    RISK_OUTPUTS,
+    X_VARIABLES,
+    Y_LABELS,
+    Y_VARIABLES,
+    SweepResult,
+    changes_at,
+    crossings,
+    current_value,
+    sweep,
+    sweep_grid,
+    sweep_variable,
+    sweeps_to_csv,
+)
+from ui.core.bindings import connect_to_widget
+from ui.widgets.plots import TARGET_COLOUR, log_ticks, series_colour, style_plot
+from ui.core.undo import ScenarioEditCommand
+from ui.core.workers import WorkerHandle, run_in_pool
+
+LIST_LIMIT = 10_000
+DEFAULT_POINTS = 25
+PICK_RADIUS_PX = 14
+"""A click within this many pixels (in x) of a point of the open design's curve picks it."""
+EXPORT_WIDTH_PX = 1600
+"""Width of an exported PNG; the height follows the plots' aspect."""
+X_TIPS = {
+    "raters": "Raters per item r: whole numbers from 1 to 100.",
+    "seconds": "Time per rater per item T, in seconds (above 0, at most 86 400).",
+    "items": "Labelled items m: whole numbers from 1 to 10¹².",
+    "log2_m": "Target complexity log₂ M, in bits (above 0, at most 10 000).",
+    "model_bits": "Complexity of the value model log₂ M_g, in bits: sets the items it needs.",
+    "k": "Number of alternatives k of the question chosen beside (its format's range).",
+    "lambda": "Rater discriminability λ: the d′ reached with unlimited time (above 0, at most 20).",
+    "rho": "Herding ρ: the share of items whose raters copy one answer (0 to below 1).",
+    "budget": "Money: each budget buys ⌊budget / cost per item⌋ items at this design (raters and time held).",
+}
+Y_STYLES = {
+    "floor": (2.4, Qt.PenStyle.SolidLine),
+    "achievable": (2.0, Qt.PenStyle.DashLine),
+    "ceiling": (1.6, Qt.PenStyle.DashDotLine),
+    "items_needed": (2.2, Qt.PenStyle.SolidLine),
+    "items_needed_at_least": (1.2, Qt.PenStyle.DotLine),
+    "items_needed_at_most": (1.2, Qt.PenStyle.DashLine),
+    "cost": (2.2, Qt.PenStyle.SolidLine),
+}
+"""Pen width and style of each output; the colour says the scenario."""
+PLOT_GROUPS = (("risk", "risk", RISK_OUTPUTS),
+               ("items", "items", ("items_needed", "items_needed_at_least", "items_needed_at_most")),
+               ("cost", "cost", ("cost",)))
+"""The plots: risks in [0, 1], item counts, money. Each is shown when one of its outputs is chosen."""
+PLOT_GROUPS_OF = {group: columns for group, _, columns in PLOT_GROUPS}
+LEGEND_CHARS = 40
+"""Scenario names in the key are shortened to this (the table and the readout have them whole)."""
+PLOT_HEIGHT_PX = 170
+"""Height each shown plot gets when a sweep is shown (the table takes the rest)."""
+TABLE_NAME_CHARS = 26
+"""Scenario names in the table are shortened to this (the tooltip and the CSV have them whole)."""
+STYLE_GLYPHS = {Qt.PenStyle.SolidLine: "━━", Qt.PenStyle.DashLine: "╌╌", Qt.PenStyle.DashDotLine: "━·",
+                Qt.PenStyle.DotLine: "┈┈"}
+
+
+def style_key(columns: Sequence[str]) -> str:
+    """Which line style is which output, in words (the colours say the scenario)."""
+    return "&nbsp;&nbsp;&nbsp;".join(
+        f"<b>{STYLE_GLYPHS[Y_STYLES[c][1]]}</b>&nbsp;{Y_LABELS[c]}" for c in columns)
+
+
+def default_range(scenario: Scenario, x: str, question_index: int | None = None) -> tuple[float, float, int]:
+    """A range around the scenario's own value of ``x``: (start, stop, points), within x's limits."""
+    now = float(current_value(scenario, x, question_index))
+    if x == "raters":
+        stop = max(2 * int(now), 10)
+        return 1, stop, stop
+    if x == "k":
+        low, high = FORMAT_K_LIMITS[scenario.questions[question_index or 0].format.kind]
+        stop = min(high, max(int(now) + 4, low + 6))
+        return low, stop, stop - low + 1
+    if x == "items":
+        return max(1, int(now // 100)), int(now * 10), DEFAULT_POINTS
+    if x == "rho":
+        return 0.0, 0.9, 19
+    if x == "lambda":
+        return round(max(0.1, now / 4), 2), round(min(20.0, now * 3), 2), DEFAULT_POINTS
+    if x == "log2_m":
+        return 0.5, round(min(10_000.0, max(2 * now, now + 8)), 2), DEFAULT_POINTS
+    variable = X_VARIABLES[x]
+    return round(now / 4, 4), round(min(variable.high, now * 4), 4), DEFAULT_POINTS
+
+
+def cell_text(column: str, value: Any) -> str:
+    """How the table shows one value (the CSV keeps full precision)."""
+    if value is None:
+        return "—"
+    if isinstance(value, str):
+        return value
+    if column in RISK_OUTPUTS:
+        return f"{value:.4f}"
+    if column.startswith("items") or isinstance(value, int):
+        return f"{int(value):,}"
+    if column == "cost":
+        return f"{value:,.2f}"
+    return f"{value:.6g}"
+
+
+@dataclass(frozen=True)
+class SweepRequest:
+    """What one Run computes: the open design and the overlays over one grid."""
+
+    x: str
+    start: float
+    stop: float
+    points: int
+    log: bool
+    y: tuple[str, ...]
+    question_index: int | None
+    scenarios: tuple[tuple[str, Scenario], ...]
+    """(label, scenario) pairs, the open design first."""
+
+
+@dataclass(frozen=True)
+class SweepOutcome:
+    """The sweeps done (same order as the request) and the scenarios that could not be swept."""
+
+    results: tuple[tuple[str, SweepResult], ...]
+    problems: tuple[str, ...]
+    cancelled: bool
+
+
+def run_sweeps(request: SweepRequest, *, cancel=None, progress=None) -> SweepOutcome:
+    """Sweep every scenario of ``request`` (in a worker thread); progress is (done, total) points."""
+    results: list[tuple[str, SweepResult]] = []
+    problems: list[str] = []
+    total = len(request.scenarios) * request.points
+    done_before = 0
+    for label, scenario in request.scenarios:
+        if cancel is not None and cancel.is_set():
+            break
+
+        def report(done: int, _total: int, offset: int = done_before) -> None:
+            if progress is not None:
+                progress((offset + done, total))
+
+        try:
+            result = sweep(scenario, request.x, request.start, request.stop, points=request.points,
+                           log=request.log, y=request.y, question_index=request.question_index,
+                           progress=report, cancel=cancel)
+        except AdvisorError as error:
+            if not results and not problems:
+                raise  # the open design itself: its error is the user's to fix
+            problems.append(f"{label}: {error}")
+            continue
+        results.append((label, result))
+        done_before += request.points
+    return SweepOutcome(tuple(results), tuple(problems), bool(cancel is not None and cancel.is_set()))
+
+
+def _run_analysis(name: str, scenario: Scenario, *, cancel=None) -> str:
+    from advisor.planning import sweep as analyses
+
+    if name == "a_priori":
+        parts = []
+        for unknown in ("raters", "seconds"):
+            result = analyses.a_priori(scenario, unknown)
+            parts.append(f"{unknown}: {result.message}")
+        return "\n".join(parts)
+    if name == "sensitivity":
+        return analyses.sensitivity(scenario).message
+    if name == "post_hoc":
+        return analyses.post_hoc(scenario).message
+    return analyses.compromise(scenario, cancel=cancel).message
+
+
+class XYPlotWidget(QWidget):
+    """The X–Y plot panel (module docstring).
+
+    Parameters
+    ----------
+    state
+        The open design (its scenario is swept, and a clicked point is set in it).
+    undo_stack
+        Where a clicked point's edit goes (the editor's stack: Ctrl+Z undoes it).
+    store
+        The saved scenarios to overlay.
+    parent
+        Parent widget.
+
+    Signals
+    -------
+    sweep_finished(object)
+        Once a sweep's job is over: its :class:`SweepOutcome` (shown), or None when it failed.
+    """
+
+    sweep_finished = Signal(object)
+
+    def __init__(self, state: ScenarioState, undo_stack: QUndoStack, store: ScenarioStore,
+                 parent: QWidget | None = None):
+        super().__init__(parent)
+        self._state = state
+        self._undo_stack = undo_stack
+        self._store = store
+        self._handle: WorkerHandle | None = None
+        self._analysis_handle: WorkerHandle | None = None
+        self._results: list[tuple[str, SweepResult]] = []
+        self._log_x = False
+        self._outcome: SweepOutcome | None = None
+        self._items: dict[tuple[int, str], pg.PlotDataItem] = {}
+        self._build()
+        self._on_x_changed()
+        self.refresh()
+        connect_to_widget(state.changed, self._on_state_changed, self)
+
+    # ------------------------------------------------------------ public API
+    @property
+    def results(self) -> list[tuple[str, SweepResult]]:
+        """The sweeps shown, (label, result), the open design first."""
+        return list(self._results)
+
+    @property
+    def table(self) -> QTableView:
+        return self._table
+
+    @property
+    def layout_widget(self) -> pg.GraphicsLayoutWidget:
+        return self._layout
+
+    def plot(self, group: str) -> pg.PlotItem:
+        """The plot of ``"risk"``, ``"items"`` or ``"cost"``."""
+        return self._plots[group]
+
+    def inputs(self) -> list[QWidget]:
+        """Every control of the panel, in tab order."""
+        return [self._x_combo, self._question_combo, self._start_edit, self._stop_edit, self._points_spin,
+                self._log_check, *self._y_checks.values(), self._target_edit, self._overlay_list, self._run_button,
+                self._cancel_button, self._csv_button, self._png_button, self._svg_button, self._analysis_combo,
+                self._analysis_button]
+
+    def curve_count(self, column: str = "floor") -> int:
+        """How many scenarios have a visible curve of ``column``."""
+        return sum(1 for (_, name), item in self._items.items() if name == column and item.isVisible())
+
+    def curve(self, index: int, column: str) -> pg.PlotDataItem:
+        """The curve of the ``index``-th sweep's ``column``."""
+        return self._items[(index, column)]
+
+    def refresh(self) -> None:
+        """Reload the list of saved scenarios (keeping what is checked)."""
+        checked = set(self.checked_ids())
+        self._overlay_list.clear()
+        try:
+            summaries = self._store.list(order_by="name", descending=False, limit=LIST_LIMIT)
+        except AdvisorError as error:
+            self._message.setText(f"Cannot list the saved scenarios: {error}")
+            return
+        for summary in summaries:
+            item = QListWidgetItem(summary.name)
+            item.setData(Qt.ItemDataRole.UserRole, summary.id)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if summary.id in checked else Qt.CheckState.Unchecked)
+            item.setToolTip(f"Overlay “{summary.name}” (its stored revision) on the open design")
+            self._overlay_list.addItem(item)
+
+    def checked_ids(self) -> list[int]:
+        """Stored ids of the scenarios checked for overlay."""
+        return [self._overlay_list.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self._overlay_list.count())
+                if self._overlay_list.item(i).checkState() == Qt.CheckState.Checked]
+
+    def set_checked(self, stored_ids: Sequence[int]) -> None:
+        """Check exactly these saved scenarios for overlay."""
+        wanted = set(stored_ids)
+        for i in range(self._overlay_list.count()):
+            item = self._overlay_list.item(i)
+            item.setCheckState(Qt.CheckState.Checked if item.data(Qt.ItemDataRole.UserRole) in wanted
+                               else Qt.CheckState.Unchecked)
+
+    def request(self) -> SweepRequest:
+        """The sweep the fields describe (validated: raises AdvisorError with the field's message)."""
+        x = self._x_combo.currentData()
+        question = self._question_combo.currentIndex() if x == "k" else None
+        start, stop = self._number(self._start_edit, "from"), self._number(self._stop_edit, "to")
+        y = tuple(name for name, box in self._y_checks.items() if box.isChecked())
+        log = self._log_check.isChecked()
+        points = self._points_spin.value()
+        design = self._state.scenario
+        # The grid is checked here, on the GUI thread, so a bad range is refused at once.
+        sweep_grid(x, start, stop, points=points, log=log, variable=sweep_variable(design, x, question))
+        if not y:
+            raise AdvisorError("choose at least one output to plot")
+        overlays = []
+        for stored_id in self.checked_ids():
+            stored = self._store.get(stored_id)
+            overlays.append((stored.name, stored.scenario))
+        return SweepRequest(x, start, stop, points, log, y, question,
+                            ((f"{design.name} (open design)", design), *overlays))
+
+    def run(self) -> WorkerHandle | None:
+        """Start the sweep the fields describe; returns the job (None when the fields are refused)."""
+        if self._handle is not None and self._handle.is_running:
+            return self._handle
+        try:
+            request = self.request()
+        except (AdvisorError, ValueError) as error:
+            self._message.setText(str(error))
+            self._message.setStyleSheet("color: #b71c1c;")
+            return None
+        self._message.setStyleSheet("color: #37474f;")
+        self._message.setText(f"Sweeping {len(request.scenarios)} scenario(s) over {request.points} points…")
+        self._progress.setRange(0, len(request.scenarios) * request.points)
+        self._progress.setValue(0)
+        self._progress.show()
+        self._run_button.setEnabled(False)
+        self._cancel_button.setEnabled(True)
+        self._handle = run_in_pool(run_sweeps, request, on_result=self._on_worker_result,
+                                   on_error=self._on_worker_error, on_progress=self._on_worker_progress,
+                                   on_cancelled=self._on_worker_cancelled)
+        self._handle.finished.connect(self._on_worker_finished)
+        return self._handle
+
+    def cancel(self) -> None:
+        """Stop the running sweep after its current point."""
+        if self._handle is not None:
+            self._handle.cancel()
+
+    def pick(self, x_value: float | int) -> bool:
+        """Set ``x_value`` of the swept variable in the open design, as one undoable edit.
+
+        Returns True when the design changed.
+        """
+        if not self._results:
+            return False
+        result = self._results[0][1]
+        before = self._state.scenario
+        try:
+            after = before.with_changes(changes_at(before, result, x_value))
+        except AdvisorError as error:
+            self._message.setText(str(error))
+            return False
+        if after == before:
+            return False
+        self._undo_stack.push(ScenarioEditCommand(self._state, before, after,
+                                                  f"Set {result.x_label} to {cell_text(result.x, x_value)} (X–Y plot)"))
+        self._message.setText(f"Set {result.x_label} to {cell_text(result.x, x_value)} in the open design "
+                              "(Ctrl+Z undoes it)")
+        return True
+
+    def readout(self, index: int) -> str:
+        """The hover text at grid index ``index``: x and every output of every sweep."""
+        if not self._results:
+            return ""
+        first = self._results[0][1]
+        x_value = first.xs[index]
+        lines = [f"{first.x_label} = {cell_text(first.x, x_value)}"]
+        for label, result in self._results:
+            i = result.nearest_index(float(x_value))
+            values = ", ".join(f"{Y_LABELS[c].split(' (')[0]} {cell_text(c, result.column(c)[i])}"
+                               for c in result.columns if not c.startswith("items_needed_"))
+            lines.append(f"{label}: {values}; {result.verdicts[i]}")
+        return "\n".join(lines)
+
+    def export_csv(self, path: str) -> None:
+        """Write the curve data (every row of the table) as CSV."""
+        self._write(path, sweeps_to_csv([result for _, result in self._results]))
+
+    def export_png(self, path: str) -> None:
+        """Write the plots as a PNG image."""
+        exporter = ImageExporter(self._layout.ci)
+        exporter.parameters()["width"] = EXPORT_WIDTH_PX
+        image = exporter.export(toBytes=True)
+        data = QByteArray()
+        buffer = QBuffer(data)
+        buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+        image.save(buffer, "PNG")
+        buffer.close()
+        self._write(path, bytes(data.data()))
+
+    def export_svg(self, path: str) -> None:
+        """Write the plots as an SVG drawing."""
+        self._write(path, SVGExporter(self._layout.ci).export(toBytes=True))
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        # Scenarios saved elsewhere in the window since the last look appear in the overlay list.
+        super().showEvent(event)
+        self.refresh()
+
+    # ------------------------------------------------------------ building
+    def _build(self) -> None:
+        controls = QGridLayout()
+        controls.setHorizontalSpacing(8)
+        self._x_combo = QComboBox()
+        for key, variable in X_VARIABLES.items():
+            self._x_combo.addItem(variable.label, key)
+            self._x_combo.setItemData(self._x_combo.count() - 1, X_TIPS[key], Qt.ItemDataRole.ToolTipRole)
+        self._x_combo.setToolTip("What varies along the x axis; everything else is held at the open design's value")
+        self._x_combo.currentIndexChanged.connect(self._on_x_changed)
+        self._question_combo = QComboBox()
+        self._question_combo.setToolTip("The question whose number of alternatives k varies (x = k only)")
+        self._question_combo.currentIndexChanged.connect(self._on_question_changed)
+        self._start_edit = QLineEdit()
+        self._stop_edit = QLineEdit()
+        for edit, end in ((self._start_edit, "first"), (self._stop_edit, "last")):
+            edit.setValidator(QDoubleValidator(-1e15, 1e15, 6, edit))
+            edit.setToolTip(f"The {end} value of x (in x's unit; both ends are swept)")
+            edit.setMaximumWidth(110)
+            edit.returnPressed.connect(self.run)
+        self._points_spin = QSpinBox()
+        self._points_spin.setRange(2, MAX_POINTS)
+        self._points_spin.setValue(DEFAULT_POINTS)
+        self._points_spin.setToolTip(f"How many values of x, evenly spaced (2 to {MAX_POINTS}); whole-number "
+                                     "variables may get fewer when neighbours round to one value")
+        self._log_check = QCheckBox("log spacing")
+        self._log_check.setToolTip("Space the values geometrically and draw x on a log axis (needs from > 0)")
+        self._target_edit = QLineEdit()
+        self._target_edit.setValidator(QDoubleValidator(0.0, 1.0, 6, self._target_edit))
+        self._target_edit.setToolTip("Target risk ε drawn as a horizontal line; the crossings are listed below "
+                                     "(default: the open design's target)")
+        self._target_edit.setMaximumWidth(90)
+        self._target_edit.editingFinished.connect(self._update_target)
+        self._y_checks: dict[str, QCheckBox] = {}
+        y_row = QHBoxLayout()
+        for name in Y_VARIABLES:
+            box = QCheckBox(Y_LABELS[name].split(" (")[0])
+            box.setToolTip(f"Plot {Y_LABELS[name]}" + (" with the Fano and Gallager bounds beside it"
+                                                         if name == "items_needed" else ""))
+            box.setChecked(name in ("floor", "achievable"))
+            y_row.addWidget(box)
+            self._y_checks[name] = box
+        y_row.addStretch(1)
+        x_row = QHBoxLayout()
+        range_row = QHBoxLayout()
+        for layout, pairs in ((x_row, (("x", self._x_combo), ("question", self._question_combo))),
+                              (range_row, (("from", self._start_edit), ("to", self._stop_edit),
+                                           ("points", self._points_spin), ("", self._log_check),
+                                           ("target ε", self._target_edit)))):
+            for text, widget in pairs:
+                if text:
+                    label = QLabel(text)
+                    label.setBuddy(widget)
+                    layout.addWidget(label)
+                    layout.addSpacing(2)
+                layout.addWidget(widget, 1 if isinstance(widget, QComboBox) else 0)
+                layout.addSpacing(6)
+            layout.addStretch(0 if layout is x_row else 1)
+        y_row.insertSpacing(0, 4)
+        y_row.insertWidget(0, QLabel("y"))
+        for row, layout in enumerate((x_row, range_row, y_row)):
+            controls.addLayout(layout, row, 0)
+
+        self._run_button = QPushButton("Run sweep")
+        self._run_button.setToolTip("Evaluate the open design and the checked scenarios at every x (Ctrl+Return)")
+        self._run_button.clicked.connect(self.run)
+        self._cancel_button = QPushButton("Cancel")
+        self._cancel_button.setToolTip("Stop the sweep after the current point; the points done are shown")
+        self._cancel_button.setEnabled(False)
+        self._cancel_button.clicked.connect(self.cancel)
+        self._progress = QProgressBar()
+        self._progress.setTextVisible(True)
+        self._progress.setFormat("%v / %m points")
+        self._progress.hide()
+        self._csv_button = QPushButton("Export CSV…")
+        self._csv_button.setToolTip("Write the table's rows (full precision) to a CSV file")
+        self._png_button = QPushButton("Export PNG…")
+        self._png_button.setToolTip("Write the plots as a PNG image")
+        self._svg_button = QPushButton("Export SVG…")
+        self._svg_button.setToolTip("Write the plots as an SVG drawing")
+        for button, kind in ((self._csv_button, "csv"), (self._png_button, "png"), (self._svg_button, "svg")):
+            button.clicked.connect(functools.partial(self._on_export_clicked, kind))
+            button.setEnabled(False)
+        buttons = QHBoxLayout()
+        for widget in (self._run_button, self._cancel_button, self._progress):
+            buttons.addWidget(widget)
+        buttons.addStretch(1)
+        for widget in (self._csv_button, self._png_button, self._svg_button):
+            buttons.addWidget(widget)
+        shortcut = QShortcut(QKeySequence("Ctrl+Return"), self)
+        shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        shortcut.activated.connect(self.run)
+
+        self._overlay_list = QListWidget()
+        self._overlay_list.setToolTip("Saved scenarios to overlay (one colour each); Space checks the current one")
+        self._overlay_list.setMaximumHeight(120)
+        self._overlay_list.setMinimumWidth(300)
+        overlay_box = QGroupBox("Overlay saved scenarios")
+        QVBoxLayout(overlay_box).addWidget(self._overlay_list)
+
+        top = QHBoxLayout()
+        top.addLayout(controls, 3)
+        top.addWidget(overlay_box, 2)
+
+        self._layout = pg.GraphicsLayoutWidget()
+        self._layout.setBackground("w")
+        self._layout.setMinimumHeight(260)
+        self._plots: dict[str, pg.PlotItem] = {}
+        self._targets: dict[str, pg.InfiniteLine] = {}
+        self._cursor_lines: dict[str, pg.InfiniteLine] = {}
+        for group, y_label, _ in PLOT_GROUPS:
+            plot = pg.PlotItem()
+            style_plot(plot, title="", x_label="", y_label=y_label)
+            plot.setMouseEnabled(x=True, y=True)
+            # No in-plot legend: in short plots it covers the curves; the key below says it all.
+            plot.hideButtons()
+            line = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen("#90a4ae", width=1))
+            line.hide()
+            plot.addItem(line, ignoreBounds=True)
+            self._cursor_lines[group] = line
+            self._plots[group] = plot
+        target = pg.InfiniteLine(angle=0, movable=False,
+                                 pen=pg.mkPen(TARGET_COLOUR, width=1.5, style=Qt.PenStyle.DashLine),
+                                 label="target ε", labelOpts={"position": 0.05, "color": TARGET_COLOUR,
+                                                              "anchors": [(0, 1), (0, 1)]})
+        self._plots["risk"].addItem(target)
+        self._targets["risk"] = target
+        self._cursor_level = pg.InfiniteLine(angle=0, movable=False, pen=pg.mkPen("#b0bec5", width=1))
+        self._cursor_level.hide()
+        self._layout.scene().sigMouseMoved.connect(self._on_scene_mouse_moved)
+        self._layout.scene().sigMouseClicked.connect(self._on_scene_mouse_clicked)
+        self._readout = QLabel("")
+        self._readout.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._readout.setWordWrap(True)
+        self._readout.setStyleSheet("color: #263238;")
+        self._style_key = QLabel("")
+        self._style_key.setStyleSheet("color: #333333;")
+        self._style_key.setWordWrap(True)
+        self._crossings = QLabel("")
+        self._crossings.setWordWrap(True)
+        self._crossings.setStyleSheet("color: #1b5e20;")
+
+        self._model = QStandardItemModel(0, 0, self)
+        self._table = QTableView()
+        self._table.setModel(self._model)
+        self._table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self._table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self._table.setAlternatingRowColors(True)
+        self._table.verticalHeader().hide()
+        self._table.verticalHeader().setDefaultSectionSize(self._table.fontMetrics().height() + 8)
+        self._table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self._table.setToolTip("Every point of every sweep; double-click a row of the open design to set its x")
+        self._table.doubleClicked.connect(self._on_table_double_clicked)
+
+        self._analysis_combo = QComboBox()
+        for name, title in ANALYSIS_TITLES.items():
+            self._analysis_combo.addItem(title, name)
+        self._analysis_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self._analysis_combo.setMinimumContentsLength(18)
+        self._analysis_combo.setToolTip("The analyses as G*Power names them, for the open design")
+        self._analysis_button = QPushButton("Compute")
+        self._analysis_button.setToolTip("Run the chosen analysis on the open design (in the background)")
+        self._analysis_button.clicked.connect(self._on_analysis_clicked)
+        self._analysis_text = QLabel("")
+        self._analysis_text.setWordWrap(True)
+        self._analysis_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        analysis_row = QHBoxLayout()
+        analysis_row.addWidget(QLabel("Analysis"))
+        analysis_row.addWidget(self._analysis_combo, 1)
+        analysis_row.addWidget(self._analysis_button)
+
+        self._message = QLabel("Choose x and its range, then Run sweep (Ctrl+Return).")
+        self._message.setWordWrap(True)
+
+        plot_side = QWidget()
+        plot_layout = QVBoxLayout(plot_side)
+        plot_layout.setContentsMargins(0, 0, 0, 0)
+        plot_layout.addWidget(self._layout, 1)
+        plot_layout.addWidget(self._style_key)
+        # Below the plot: the table on the left; the hover readout, the crossings and the
+        # analyses on the right, where long scenario names have room.
+        notes = QWidget()
+        notes_layout = QVBoxLayout(notes)
+        notes_layout.setContentsMargins(0, 0, 0, 0)
+        notes_layout.addWidget(self._readout)
+        notes_layout.addWidget(self._crossings)
+        notes_layout.addStretch(1)
+        notes_scroll = QScrollArea()
+        notes_scroll.setWidgetResizable(True)
+        notes_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        notes_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        notes_scroll.setWidget(notes)
+        notes_scroll.setMinimumWidth(280)
+        notes_side = QWidget()
+        notes_side_layout = QVBoxLayout(notes_side)
+        notes_side_layout.setContentsMargins(0, 0, 0, 0)
+        notes_side_layout.addWidget(notes_scroll, 1)
+        notes_side_layout.addLayout(analysis_row)
+        notes_side_layout.addWidget(self._analysis_text)
+        below = QSplitter(Qt.Orientation.Horizontal)
+        below.addWidget(self._table)
+        below.addWidget(notes_side)
+        below.setStretchFactor(0, 3)
+        below.setStretchFactor(1, 2)
+        below.setChildrenCollapsible(False)
+        below.setSizes([680, 480])
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(plot_side)
+        splitter.addWidget(below)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setChildrenCollapsible(False)
+        splitter.setSizes([360, 240])
+        self._splitter = splitter
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addLayout(buttons)
+        layout.addWidget(self._message)
+        layout.addWidget(splitter, 1)
+        previous = None
+        for widget in self.inputs():
+            widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+            if previous is not None:
+                QWidget.setTabOrder(previous, widget)
+            previous = widget
+        self._update_questions()
+        self._update_target_text()
+
+    # ------------------------------------------------------------ refreshing
+    def _update_questions(self) -> None:
+        scenario = self._state.scenario
+        index = max(0, self._question_combo.currentIndex())
+        self._question_combo.blockSignals(True)
+        self._question_combo.clear()
+        for question in scenario.questions:
+            self._question_combo.addItem(f"{question.name} ({question.format.label()})")
+        self._question_combo.setCurrentIndex(min(index, len(scenario.questions) - 1))
+        self._question_combo.blockSignals(False)
+        self._question_combo.setEnabled(self._x_combo.currentData() == "k")
+
+    def _update_target_text(self) -> None:
+        self._target_edit.setText(f"{self._state.scenario.target.target_risk:g}")
+        self._update_target()
+
+    def _target(self) -> float:
+        try:
+            value = float(self._target_edit.text())
+        except ValueError:
+            return self._state.scenario.target.target_risk
+        return value if 0 < value < 1 else self._state.scenario.target.target_risk
+
+    def _update_target(self) -> None:
+        level = self._target()
+        self._targets["risk"].setPos(level)
+        self._targets["risk"].label.setFormat(f"target ε = {level:g}")
+        self._update_crossings()
+
+    def _fill_range(self) -> None:
+        x = self._x_combo.currentData()
+        question = self._question_combo.currentIndex() if x == "k" else None
+        try:
+            start, stop, points = default_range(self._state.scenario, x, question)
+        except AdvisorError as error:
+            self._message.setText(str(error))
+            return
+        self._start_edit.setText(f"{start:g}")
+        self._stop_edit.setText(f"{stop:g}")
+        self._points_spin.setValue(int(points))
+        self._log_check.setChecked(X_VARIABLES[x].log_scale and start > 0)
+
+    def _show(self, results: Sequence[tuple[str, SweepResult]]) -> None:
+        self._results = list(results)
+        for item in self._items.values():
+            item.setVisible(False)
+            item.setData([], [])
+        self._layout.clear()
+        if not self._results:
+            self._update_table()
+            return
+        first = self._results[0][1]
+        log_x = bool(self._log_check.isChecked() and first.xs and min(first.xs) > 0)
+        self._log_x = log_x
+        shown = [group for group, _, columns in PLOT_GROUPS if any(c in first.columns for c in columns)]
+        for row, group in enumerate(shown):
+            plot = self._plots[group]
+            self._layout.addItem(plot, row=row, col=0)
+            plot.setLogMode(x=bool(log_x), y=False)
+            plot.setLabel("bottom", first.x_label if row == len(shown) - 1 else "", color="#333333",
+                          **{"font-size": "10pt"})
+            plot.getAxis("bottom").setTicks([log_ticks(min(first.xs), max(first.xs)), []] if log_x else None)
+            if row:
+                plot.setXLink(self._plots[shown[0]])
+        for index, (label, result) in enumerate(self._results):
+            colour = series_colour(index)
+            for column in result.columns:
+                group = next(g for g, _, columns in PLOT_GROUPS if column in columns)
+                key = (index, column)
+                if key not in self._items:
+                    width, style = Y_STYLES[column]
+                    self._items[key] = pg.PlotDataItem(pen=pg.mkPen(colour, width=width, style=style),
+                                                       symbol="o", symbolSize=5, symbolBrush=pg.mkBrush(colour),
+                                                       symbolPen=None)
+                item = self._items[key]
+                plot = self._plots[group]
+                if item.getViewBox() is not plot.getViewBox():
+                    if item.getViewBox() is not None:
+                        item.getViewBox().removeItem(item)
+                    plot.addItem(item)
+                pairs = [(float(x), float(v)) for x, v in zip(result.xs, result.column(column)) if v is not None]
+                item.setData([p[0] for p in pairs], [p[1] for p in pairs])
+                item.setVisible(True)
+        for group in shown:
+            # The axes follow the data now (not at the next paint), and keep following it.
+            self._plots[group].getViewBox().autoRange(padding=0.04)
+            self._plots[group].enableAutoRange()
+        swatches = "&nbsp;&nbsp;&nbsp;".join(
+            f"<span style='color:{series_colour(i)}; font-weight:700'>■</span>&nbsp;"
+            f"{html.escape(textwrap.shorten(label, LEGEND_CHARS, placeholder='…'))}"
+            for i, (label, _) in enumerate(self._results))
+        self._style_key.setText(f"{swatches}<br>{style_key(first.columns)}")
+        self._splitter.setSizes([PLOT_HEIGHT_PX * len(shown) + 90, max(160, sum(self._splitter.sizes())
+                                                                        - PLOT_HEIGHT_PX * len(shown) - 90)])
+        self._update_table()
+        self._update_crossings()
+        for button in (self._csv_button, self._png_button, self._svg_button):
+            button.setEnabled(True)
+
+    def _update_table(self) -> None:
+        self._model.clear()
+        if not self._results:
+            return
+        first = self._results[0][1]
+        headers = ["scenario", first.x_label, *(Y_LABELS[c] for c in first.columns), "verdict"]
+        keys = ["scenario", first.x, *first.columns, "verdict"]
+        self._model.setHorizontalHeaderLabels(headers)
+        for _, result in self._results:
+            for row in result.rows():
+                cells = []
+                for key in keys:
+                    value = row[key]
+                    text = cell_text(key, value)
+                    item = QStandardItem(textwrap.shorten(text, TABLE_NAME_CHARS, placeholder="…")
+                                         if key == "scenario" else text)
+                    item.setData(value, Qt.ItemDataRole.UserRole)
+                    item.setToolTip(text)
+                    if not isinstance(value, str):
+                        item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                    cells.append(item)
+                self._model.appendRow(cells)
+
+    def _update_crossings(self) -> None:
+        if not self._results:
+            self._crossings.setText("")
+            return
+        level = self._target()
+        lines = []
+        for label, result in self._results:
+            parts = []
+            for column in result.columns:
+                if column not in RISK_OUTPUTS:
+                    continue
+                found = crossings(result, column, level)
+                name = Y_LABELS[column].split(" (")[0]
+                if found:
+                    texts = [f"{'≤' if c.direction == 'falls' else '>'} ε from {cell_text(result.x, c.grid_value)}"
+                             + ("" if result.integer else f" (≈ {c.x:.4g})") for c in found]
+                    parts.append(f"{name} {', '.join(texts)}")
+                elif result.xs:
+                    side = "≤" if (result.column(column)[0] or 1.0) <= level else ">"
+                    parts.append(f"{name} {side} ε over the whole range")
+            if parts:
+                lines.append(f"<b>{html.escape(textwrap.shorten(label, 60, placeholder='…'))}</b>: "
+                             + html.escape("; ".join(parts)))
+        self._crossings.setText("<br>".join(lines))
+
+    # ------------------------------------------------------------ internals
+    @staticmethod
+    def _number(edit: QLineEdit, name: str) -> float:
+        text = edit.text().strip().replace(",", "")
+        try:
+            value = float(text)
+        except ValueError:
+            raise AdvisorError(f"{name}: enter a number, got {text!r}") from None
+        return int(value) if value.is_integer() and abs(value) < 2**53 else value
+
+    def _write(self, path: str, data: bytes | str) -> None:
+        write_output_atomically(path, data, database_path=getattr(self._store, "database_path", None))
+        self._message.setText(f"Wrote {path}")
+
+    def _data_x(self, plot: pg.PlotItem, scene_pos) -> float | None:
+        if not plot.sceneBoundingRect().contains(scene_pos) or plot.scene() is None:
+            return None
+        view_x = plot.getViewBox().mapSceneToView(scene_pos).x()
+        return 10.0 ** view_x if self._log_x else view_x
+
+    def _hovered(self, scene_pos) -> tuple[str, int] | None:
+        if not self._results:
+            return None
+        for group, plot in self._plots.items():
+            x = self._data_x(plot, scene_pos)
+            if x is not None and self._results[0][1].xs:
+                return group, self._results[0][1].nearest_index(x)
+        return None
+
+    def _view_position(self, group: str, index: int) -> float:
+        x = float(self._results[0][1].xs[index])
+        return math.log10(x) if self._log_x else x
+
+    # ------------------------------------------------------------ handlers
+    def _on_x_changed(self, _index: int = 0) -> None:
+        self._question_combo.setEnabled(self._x_combo.currentData() == "k")
+        self._fill_range()
+
+    def _on_question_changed(self, _index: int) -> None:
+        if self._x_combo.currentData() == "k":
+            self._fill_range()
+
+    def _on_state_changed(self, scenario: Scenario) -> None:
+        self._update_questions()
+        if not self._target_edit.hasFocus():
+            self._target_edit.setText(f"{scenario.target.target_risk:g}")
+            self._update_target()
+
+    def _on_worker_progress(self, value: tuple[int, int]) -> None:
+        done, total = value
+        self._progress.setRange(0, total)
+        self._progress.setValue(done)
+
+    def _on_worker_result(self, outcome: SweepOutcome) -> None:
+        self._show(outcome.results)
+        text = f"{sum(len(r.xs) for _, r in outcome.results)} points evaluated."
+        if outcome.problems:
+            text += " Not swept: " + "; ".join(outcome.problems)
+        self._message.setStyleSheet("color: #b71c1c;" if outcome.problems else "color: #37474f;")
+        self._message.setText(text)
+        self._outcome = outcome
+
+    def _on_worker_cancelled(self, outcome: SweepOutcome | None) -> None:
+        if outcome is not None:
+            self._show(outcome.results)
+        self._message.setText("Cancelled: the points done so far are shown.")
+        self._outcome = outcome
+
+    def _on_worker_error(self, error: BaseException) -> None:
+        self._message.setStyleSheet("color: #b71c1c;")
+        self._message.setText(str(error) or type(error).__name__)
+        self._outcome = None
+
+    def _on_worker_finished(self) -> None:
+        self._run_button.setEnabled(True)
+        self._cancel_button.setEnabled(False)
+        self._progress.hide()
+        # Emitted once the job is over, so that a Run right after it starts a new sweep.
+        self.sweep_finished.emit(self._outcome)
+
+    def _on_scene_mouse_moved(self, scene_pos) -> None:
+        hovered = self._hovered(scene_pos)
+        if hovered is None:
+            for line in (*self._cursor_lines.values(), self._cursor_level):
+                line.hide()
+            return
+        group, index = hovered
+        for name, line in self._cursor_lines.items():
+            line.setPos(self._view_position(name, index))
+            line.show()
+        # The horizontal hair marks the open design's first output of the plot under the mouse.
+        first = self._results[0][1]
+        column = next((c for c in first.columns if c in PLOT_GROUPS_OF[group]), None)
+        level = None if column is None else first.column(column)[index]
+        plot = self._plots[group]
+        if self._cursor_level.getViewBox() is not plot.getViewBox():
+            if self._cursor_level.getViewBox() is not None:
+                self._cursor_level.getViewBox().removeItem(self._cursor_level)
+            plot.addItem(self._cursor_level, ignoreBounds=True)
+        self._cursor_level.setVisible(level is not None)
+        if level is not None:
+            self._cursor_level.setPos(float(level))
+        self._readout.setText(self.readout(index))
+
+    def _on_scene_mouse_clicked(self, event) -> None:
+        if event.button() != Qt.MouseButton.LeftButton or event.double():
+            return
+        hovered = self._hovered(event.scenePos())
+        if hovered is None:
+            return
+        group, index = hovered
+        plot = self._plots[group]
+        point = plot.getViewBox().mapViewToScene(pg.Point(self._view_position(group, index), 0))
+        if abs(point.x() - event.scenePos().x()) > PICK_RADIUS_PX:
+            return
+        event.accept()
+        self.pick(self._results[0][1].xs[index])
+
+    def _on_table_double_clicked(self, index) -> None:
+        first = self._results[0][1] if self._results else None
+        if first is not None and index.row() < len(first.xs):
+            self.pick(first.xs[index.row()])
+
+    def _on_export_clicked(self, kind: str) -> None:
+        filters = {"csv": "CSV (*.csv)", "png": "PNG image (*.png)", "svg": "SVG drawing (*.svg)"}
+        name = f"sweep_{self._results[0][1].x}.{kind}" if self._results else f"sweep.{kind}"
+        path, _ = QFileDialog.getSaveFileName(self, f"Export {kind.upper()}", name, filters[kind])
+        if not path:
+            return
+        try:
+            {"csv": self.export_csv, "png": self.export_png, "svg": self.export_svg}[kind](path)
+        except (AdvisorError, OSError) as error:
+            self._message.setStyleSheet("color: #b71c1c;")
+            self._message.setText(f"Export failed: {error}")
+
+    def _on_analysis_clicked(self) -> None:
+        if self._analysis_handle is not None and self._analysis_handle.is_running:
+            return
+        name = self._analysis_combo.currentData()
+        self._analysis_text.setText("Computing…")
+        self._analysis_button.setEnabled(False)
+        self._analysis_handle = run_in_pool(
+            _run_analysis, name, self._state.scenario,
+            on_result=self._analysis_text.setText,
+            on_error=lambda error: self._analysis_text.setText(str(error)), context=self)
+        self._analysis_handle.finished.connect(lambda: self._analysis_button.setEnabled(True))
+
+
+if __name__ == "__main__":
+    from ui.core.preview import preview_app, preview_store, run_preview
+
+    preview_app()
+    preview = preview_store()
+    first = preview.get(preview.list(order_by="name", descending=False)[0].id)
+    run_preview(XYPlotWidget(ScenarioState(first.scenario, stored_id=first.id, revision=first.revision),
+                             QUndoStack(), preview), title="X–Y plot", size=(1280, 860))

@@ -1,0 +1,2 @@
+"""Reusable widgets with no knowledge of the app's state: cards, plots, charts, spin boxes.
+"""

@@ -1,0 +1,313 @@
+"""Risk plots: the Alignment Performance Interval against one design variable.
+
+A :class:`RiskCurvePlotWidget` shows one :class:`~advisor.evaluation.evaluate.Curve`: the
+Fano floor (flat in the number of items: labels alone cannot cross it), the
+risk this design achieves, the band between them (method §8), the ceiling
+(from the predicted risk, falling with m), the target risk and the scenario's
+own value of the variable; against m also the value model's learning error
+(Fano's converse, the estimate and Gallager's bound, all falling). Its graphics items are created once and
+updated with ``setData`` (pyqtgraph's fast path), so a live edit redraws
+without rebuilding the scene.
+
+:class:`CurveOverlayPlotWidget` overlays the same curve of several scenarios
+(one colour each) for the comparison view.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QGraphicsItem, QLabel, QWidget
+
+if TYPE_CHECKING:
+    from advisor.evaluation.evaluate import Curve
+
+PLOT_MIN_WIDTH = 220
+"""Narrowest a curve plot may be, px: two side by side beside the form on a 1280-px screen."""
+FLOOR_COLOUR = "#c62828"
+CEILING_COLOUR = "#1565c0"
+ACHIEVABLE_COLOUR = "#ef6c00"
+LEARNING_COLOUR = "#6a1b9a"
+TARGET_COLOUR = "#2e7d32"
+CURRENT_COLOUR = "#616161"
+BAND_COLOUR = (239, 108, 0, 40)
+SERIES_COLOURS = ("#1565c0", "#c62828", "#2e7d32", "#ef6c00", "#6a1b9a", "#00838f", "#ad1457", "#4e342e")
+"""One colour per scenario in overlays (distinguishable, print well)."""
+
+CURVE_TITLES = {
+    "items": "Risk vs items m",
+    "log2_m": "Risk vs target log₂ M",
+    "raters": "Risk vs raters r",
+    "seconds": "Risk vs seconds T",
+}
+"""Short enough for a plot of PLOT_MIN_WIDTH; the x axis's label says what each x is in full."""
+CURVE_ORDER = ("items", "log2_m", "raters", "seconds")
+
+
+def series_colour(index: int) -> str:
+    """The overlay colour of the ``index``-th scenario (cycles after eight)."""
+    return SERIES_COLOURS[index % len(SERIES_COLOURS)]
+
+
+def style_plot(plot: pg.PlotItem, *, title: str, x_label: str, y_label: str) -> None:
+    """House style of every plot: readable fonts, a light grid, labelled axes."""
+    plot.setTitle(title, size="11pt", color="#222222")
+    font = QFont()
+    font.setPointSizeF(9)
+    for name, label in (("bottom", x_label), ("left", y_label)):
+        axis = plot.getAxis(name)
+        axis.setLabel(label, color="#333333", **{"font-size": "10pt"})
+        axis.setTickFont(font)
+        axis.setTextPen("#333333")
+        axis.setPen("#9e9e9e")
+        # Risks and capacities are plain numbers: no "(x0.001)" rescaling.
+        axis.enableAutoSIPrefix(False)
+        # An axis draws its grid across the whole plot; replaying that drawing
+        # on every repaint of a curve cost about 6 ms per axis. Cached as a
+        # pixmap it is redrawn only when the axis itself changes (its range).
+        axis.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+    plot.showGrid(x=True, y=True, alpha=0.18)
+    plot.setMenuEnabled(False)
+    plot.getViewBox().setMouseEnabled(x=True, y=False)
+
+
+def _position(value: float, log_x: bool) -> float:
+    # A log axis is drawn by plotting log10 of the data (see log_ticks).
+    return math.log10(value) if log_x and value > 0 else value
+
+
+def short_number(value: float) -> str:
+    """Compact tick label: 5, 0.5, 20, 1k, 2.5k, 10M."""
+    for limit, suffix in ((1e9, "G"), (1e6, "M"), (1e3, "k")):
+        if abs(value) >= limit:
+            return f"{value / limit:g}{suffix}"
+    return f"{value:g}"
+
+
+def log_ticks(low: float, high: float) -> list[tuple[float, str]]:
+    """Ticks for a log axis between ``low`` and ``high`` (data units, > 0).
+
+    pyqtgraph's own log mode labels minor ticks as ``2·10¹ 3·10¹ …``, which
+    collide on a narrow plot; these ticks are 1-2-5 steps (only powers of ten
+    over many decades), labelled as plain numbers, at log10 positions.
+    """
+    if low <= 0 or high <= low:
+        return []
+    first, last = math.floor(math.log10(low)), math.ceil(math.log10(high))
+    steps = (1,) if last - first > 4 else ((1, 3) if last - first > 2 else (1, 2, 5))
+    ticks = []
+    for exponent in range(first, last + 1):
+        for step in steps:
+            value = step * 10.0 ** exponent
+            if low * 0.999 <= value <= high * 1.001:
+                ticks.append((math.log10(value), short_number(value)))
+    return ticks
+
+
+def set_x_label(plot: pg.PlotItem, text: str) -> None:
+    """Label the bottom axis (in the house style), only if the text changed:
+    setting a label re-renders its HTML, a cost on every live update."""
+    axis = plot.getAxis("bottom")
+    if axis.labelText != text:
+        axis.setLabel(text, color="#333333", **{"font-size": "10pt"})
+
+
+def _set_x_axis(plot: pg.PlotItem, xs: Sequence[float], log_x: bool) -> None:
+    axis = plot.getAxis("bottom")
+    if xs and log_x:
+        axis.setTicks([log_ticks(min(xs), max(xs)), []])
+    else:
+        axis.setTicks(None)
+
+
+def _describe(value: float) -> str:
+    if value >= 10_000:
+        return f"{value:,.0f}".replace(",", " ")
+    return f"{value:g}"
+
+
+class RiskCurvePlotWidget(pg.PlotWidget):
+    """One curve of the risk interval, updated in place.
+
+    Parameters
+    ----------
+    name
+        Which curve (``"items"``, ``"log2_m"``, ``"raters"``, ``"seconds"``);
+        sets the title.
+    parent
+        Parent widget.
+    """
+
+    def __init__(self, name: str, parent: QWidget | None = None):
+        # No context menu: building its widgets costs ~15 ms per plot at start-up.
+        super().__init__(parent=parent, enableMenu=False)
+        self.name = name
+        plot = self.getPlotItem()
+        style_plot(plot, title=CURVE_TITLES.get(name, name), x_label="", y_label="risk")
+        # One legend above the four plots (risk_legend_label) instead of one
+        # per plot: per-plot legends cover the curves in small plots.
+        self._ceiling = plot.plot([], [], pen=pg.mkPen(CEILING_COLOUR, width=1.6, style=Qt.PenStyle.DashDotLine))
+        self._achievable = plot.plot([], [], pen=pg.mkPen(ACHIEVABLE_COLOUR, width=2.5))
+        self._floor = plot.plot([], [], pen=pg.mkPen(FLOOR_COLOUR, width=2.5))
+        self._floor_paper = plot.plot([], [], pen=pg.mkPen(FLOOR_COLOUR, width=1.2, style=Qt.PenStyle.DashLine))
+        self._band = pg.FillBetweenItem(self._floor, self._achievable, brush=pg.mkBrush(*BAND_COLOUR))
+        plot.addItem(self._band)
+        # The value model's learning error against m (only the items plot has it).
+        self._learning = tuple(
+            plot.plot([], [], pen=pg.mkPen(LEARNING_COLOUR, width=width, style=style))
+            for width, style in ((1.6, Qt.PenStyle.DotLine), (1.4, Qt.PenStyle.SolidLine),
+                                 (1.6, Qt.PenStyle.DashLine))
+        )
+        self._target = pg.InfiniteLine(
+            angle=0, movable=False, pen=pg.mkPen(TARGET_COLOUR, width=1.5, style=Qt.PenStyle.DashLine),
+            label="", labelOpts={"position": 0.06, "color": TARGET_COLOUR, "anchors": [(0, 1), (0, 1)]},
+        )
+        self._current = pg.InfiniteLine(
+            angle=90, movable=False, pen=pg.mkPen(CURRENT_COLOUR, width=1.2, style=Qt.PenStyle.DotLine),
+            label="", labelOpts={"position": 0.93, "color": CURRENT_COLOUR, "anchors": [(0, 0), (0, 0)]},
+        )
+        plot.addItem(self._target)
+        plot.addItem(self._current)
+        plot.setYRange(0.0, 1.0, padding=0.02)
+        plot.setLimits(yMin=-0.05, yMax=1.1)
+        self.setMinimumSize(PLOT_MIN_WIDTH, 190)
+        self._curve: Curve | None = None
+        self._axis_key: tuple | None = None
+
+    @property
+    def curve(self) -> Curve | None:
+        """The curve shown (None before the first :meth:`set_curve`)."""
+        return self._curve
+
+    def set_curve(self, curve: Curve) -> None:
+        """Show ``curve``; the axes follow its range."""
+        self._curve = curve
+        plot = self.getPlotItem()
+        # The axis is set up again only when the grid of x changes: new ticks
+        # or a new range redraw the axis and its grid (the costly part of a
+        # repaint), and most edits move the curves, not the x grid.
+        axis_key = (tuple(curve.x), curve.log_x, curve.x_label)
+        new_axis = axis_key != self._axis_key
+        self._axis_key = axis_key
+        if new_axis:
+            set_x_label(plot, curve.x_label)
+        xs = [_position(x, curve.log_x) for x in curve.x]
+        self._ceiling.setData(xs, curve.ceiling)
+        self._achievable.setData(xs, curve.achievable or curve.ceiling)
+        learning = (curve.learning_converse, curve.learning_estimate, curve.learning_achievable)
+        for item, values in zip(self._learning, learning):
+            item.setData(xs if values else [], values)
+        self._floor.setData(xs, curve.floor)
+        self._floor_paper.setData(xs, curve.floor_paper)
+        if new_axis:
+            _set_x_axis(plot, curve.x, curve.log_x)
+        self._target.setPos(curve.target)
+        self._target.label.setFormat(f"target ε = {curve.target:g}")
+        self._current.setPos(_position(curve.current, curve.log_x))
+        self._current.label.setFormat(f"now: {_describe(curve.current)}")
+        if curve.x:
+            low, high = _position(min(curve.x), curve.log_x), _position(max(curve.x), curve.log_x)
+            if new_axis:
+                # Limits first: the old grid's limits would clamp the new range.
+                plot.setLimits(xMin=low - 0.1 * (high - low), xMax=high + 0.1 * (high - low))
+                plot.setXRange(low, high, padding=0.02)
+            # Near the right edge the "now" label goes left of its line, so it is not cut off.
+            right_side = high > low and (_position(curve.current, curve.log_x) - low) / (high - low) > 0.6
+            self._current.label.anchors = [(1.05, 0), (1.05, 0)] if right_side else [(-0.05, 0), (-0.05, 0)]
+            self._current.label.updatePosition()
+
+
+class CurveOverlayPlotWidget(pg.PlotWidget):
+    """The same curve of several scenarios: achievable risk solid, floor dashed,
+    one colour per scenario. Items are reused across updates.
+
+    Parameters
+    ----------
+    name
+        Which curve (see :data:`CURVE_TITLES`).
+    """
+
+    def __init__(self, name: str, parent: QWidget | None = None):
+        # No context menu: building its widgets costs ~15 ms per plot at start-up.
+        super().__init__(parent=parent, enableMenu=False)
+        self.name = name
+        plot = self.getPlotItem()
+        style_plot(plot, title=CURVE_TITLES.get(name, name), x_label="", y_label="risk")
+        # The legend is shared by the grid of overlays (overlay_legend_label).
+        self._pairs: list[tuple[pg.PlotDataItem, pg.PlotDataItem]] = []
+        plot.setYRange(0.0, 1.0, padding=0.02)
+        plot.setLimits(yMin=-0.05, yMax=1.1)
+        self.setMinimumSize(PLOT_MIN_WIDTH, 190)
+
+    def series_count(self) -> int:
+        """How many scenarios are drawn."""
+        return sum(1 for achievable, _ in self._pairs if achievable.isVisible())
+
+    def set_curves(self, names: Sequence[str], curves: Sequence[Curve]) -> None:
+        """Draw ``curves[i]`` for scenario ``names[i]`` (same length)."""
+        plot = self.getPlotItem()
+        log_x = curves[0].log_x if curves else False
+        while len(self._pairs) < len(curves):
+            colour = series_colour(len(self._pairs))
+            achievable = plot.plot([], [], pen=pg.mkPen(colour, width=2.2))
+            floor = plot.plot([], [], pen=pg.mkPen(colour, width=2.0, style=Qt.PenStyle.DashLine))
+            self._pairs.append((achievable, floor))
+        xs: list[float] = []
+        for index, (achievable, floor) in enumerate(self._pairs):
+            visible = index < len(curves)
+            achievable.setVisible(visible)
+            floor.setVisible(visible)
+            if not visible:
+                achievable.setData([], [])
+                floor.setData([], [])
+                continue
+            curve = curves[index]
+            positions = [_position(x, log_x) for x in curve.x]
+            achievable.setData(positions, curve.achievable or curve.ceiling)
+            floor.setData(positions, curve.floor)
+            xs.extend(curve.x)
+        if curves:
+            set_x_label(plot, curves[0].x_label)
+        _set_x_axis(plot, xs, log_x)
+        if xs:
+            low, high = _position(min(xs), log_x), _position(max(xs), log_x)
+            plot.setXRange(low, high, padding=0.02)
+
+
+def risk_legend_label() -> QLabel:
+    """A one-line legend shared by a grid of :class:`RiskCurvePlotWidget`."""
+
+    def swatch(colour: str, glyph: str, text: str) -> str:
+        return f"<span style='color:{colour}; font-weight:700'>{glyph}</span>&nbsp;{text}"
+
+    band = f"rgba({BAND_COLOUR[0]},{BAND_COLOUR[1]},{BAND_COLOUR[2]},0.25)"
+    parts = [
+        swatch(FLOOR_COLOUR, "━━", "floor (Fano, exact)"),
+        swatch(FLOOR_COLOUR, "╌╌", "floor (paper form)"),
+        swatch(ACHIEVABLE_COLOUR, "━━", "achievable (this design)"),
+        f"<span style='background:{band}'>&nbsp;&nbsp;&nbsp;&nbsp;</span>&nbsp;interval",
+        swatch(CEILING_COLOUR, "━·", "ceiling"),
+        swatch(LEARNING_COLOUR, "┈ ━ ╌", "value model: Fano · estimate · Gallager"),
+        swatch(TARGET_COLOUR, "╌╌", "target ε"),
+        swatch(CURRENT_COLOUR, "┆", "this design"),
+    ]
+    label = QLabel("&nbsp;&nbsp;&nbsp;".join(parts))
+    label.setWordWrap(True)
+    label.setStyleSheet("color: #333333;")
+    return label
+
+
+def overlay_legend_label(names: Sequence[str]) -> str:
+    """Rich text naming each overlaid scenario's colour (for a QLabel)."""
+    styles = ("<span style='color:#333'>━━ achievable&nbsp;&nbsp;╌╌ floor</span>")
+    swatches = [
+        f"<span style='color:{series_colour(i)}; font-weight:700'>■</span>&nbsp;{name}"
+        for i, name in enumerate(names)
+    ]
+    return styles + "&nbsp;&nbsp;&nbsp;&nbsp;" + "&nbsp;&nbsp;&nbsp;".join(swatches)
+
