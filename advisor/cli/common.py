@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import sys
 import time
 from dataclasses import dataclass
@@ -15,8 +14,8 @@ from typing import Any, TextIO
 
 from advisor.errors import ScenarioNotFoundError
 from advisor.scenario.schema import Scenario, load_scenario_file
+from advisor.units import info_text
 
-LN2 = math.log(2.0)
 
 
 def app_version() -> str:
@@ -116,7 +115,7 @@ def print_json(data: Any, stream: TextIO | None = None) -> None:
 
 def info_unit(nats: float, use_nats: bool) -> str:
     """A capacity in the chosen unit, 3 decimals."""
-    return f"{nats:.3f}" if use_nats else f"{nats / LN2:.3f}"
+    return info_text(nats, "nats" if use_nats else "bits")
 
 
 def print_table(headers: list[str], rows: list[list[Any]], stream: TextIO | None = None) -> None:

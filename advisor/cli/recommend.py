@@ -10,14 +10,13 @@ standard error (:class:`advisor.cli.common.Progress`).
 from __future__ import annotations
 
 import argparse
-import math
 import re
 from typing import Any
 
 from advisor.cli import common
 from advisor.errors import AdvisorError
+from advisor.units import LN2, money
 
-LN2 = math.log(2.0)
 
 
 class FormatOptionError(AdvisorError, ValueError):
@@ -233,7 +232,7 @@ def _run_optimize(args: argparse.Namespace) -> int:
         formats_text = ", ".join(f"{q.name}: {q.format.label()}" for q in design.questions)
         print(f"recommended: {design.raters.per_item} rater(s) × {design.campaign.seconds_per_item:.1f} s per item "
               f"({formats_text})")
-        print(f"  cost {currency} {ev.cost:,.0f}, {ev.rater_hours:,.0f} rater-hours, floor {ev.floor:.4f}, "
+        print(f"  cost {money(ev.cost, currency)}, {ev.rater_hours:,.0f} rater-hours, floor {ev.floor:.4f}, "
               f"ceiling {ev.ceiling:.4f}, {ev.capacity_nats / LN2:.3f} bits per item\n")
     rows = [
         [f"{p.cost:,.0f}", f"{p.floor:.4f}", f"{p.ceiling:.4f}", f"{p.capacity_nats / LN2:.3f}", p.raters,

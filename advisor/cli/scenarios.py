@@ -29,6 +29,7 @@ from advisor.scenario.schema import (
     load_scenario_file,
     save_scenario_file,
 )
+from advisor.units import money
 
 Result = TypeVar("Result")
 
@@ -328,7 +329,7 @@ def _print_evaluation(evaluation: Any, *, use_nats: bool) -> None:
         ["risk ceiling", f"{evaluation.ceiling:.4f} ({evaluation.ceiling_form}, {evaluation.items:,} items, from the "
                          f"{evaluation.ceiling_risk_source} risk {evaluation.ceiling_risk:.4f})"],
         ["target risk", f"{evaluation.target_risk:g}"],
-        ["cost", f"{evaluation.currency} {evaluation.cost:,.0f} ({evaluation.rater_hours:,.0f} rater-hours)"],
+        ["cost", f"{money(evaluation.cost, evaluation.currency)} ({evaluation.rater_hours:,.0f} rater-hours)"],
     ]
     width = max(len(label) for label, _ in summary)
     for label, value in summary:

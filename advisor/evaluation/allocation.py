@@ -14,15 +14,14 @@ split.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
 from models.allocation import water_fill
 
 from advisor.evaluation.evaluate import WATER_FILL_STEPS, _channels, _Design, _mean_capacity, share_gain, time_shares
 from advisor.scenario.schema import Scenario
+from advisor.units import LN2
 
-LN2 = math.log(2.0)
 
 
 @dataclass(frozen=True)

@@ -13,43 +13,20 @@ verdict the reports print.
 
 from __future__ import annotations
 
-import math
 from dataclasses import asdict, dataclass
 from typing import Any
 
 from advisor.evaluation.evaluate import ContextResult, Evaluation
 from advisor.scenario.schema import Scenario
+from advisor.units import LN2, count_text
 
-LN2 = math.log(2.0)
 LABELS_ALONE_ADVICE = "Labels alone cannot reach the target"
 """The advice given exactly when the risk floor exceeds the target risk."""
 
-_CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹", "CNY": "¥"}
-
 
 # ------------------------------------------------------------------- wording
-def money(amount: float, currency: str) -> str:
-    """An amount of money for a sentence, e.g. ``"$1,240"`` or ``"1,240 CHF"``.
-
-    Amounts of 100 or more are rounded to whole units, smaller ones to cents.
-    """
-    text = f"{amount:,.0f}" if abs(amount) >= 100 else f"{amount:,.2f}"
-    symbol = _CURRENCY_SYMBOLS.get(currency.upper())
-    if symbol is None:
-        return f"{text} {currency}"
-    return f"-{symbol}{text[1:]}" if text.startswith("-") else f"{symbol}{text}"
-
-
-def bits_text(nats: float) -> str:
-    """Nats as bits for a sentence: two decimals, or two significant digits below 0.01 bit."""
-    bits = nats / LN2
-    if bits == 0 or abs(bits) >= 0.01:
-        return f"{bits:.2f}"
-    return f"{bits:.2g}"
-
-
 def _count(value: int | None) -> str:
-    return "no finite number of" if value is None else f"{value:,}"
+    return count_text(value, "no finite number of")
 
 
 def _stage_meaning(stage: str, context: ContextResult, scenario: Scenario) -> str:

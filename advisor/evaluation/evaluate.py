@@ -61,8 +61,8 @@ from models.learning import ItemsNeeded, items_needed_for_model, learning_error_
 
 from advisor.evaluation.channel_inputs import ChannelInputs, channel_inputs
 from advisor.scenario.schema import Question, Scenario
+from advisor.units import LN2
 
-LN2 = math.log(2.0)
 WATER_FILL_STEPS = 40
 PANEL_MAX_OUTCOMES = 200_000
 """Largest vote-histogram alphabet of an exact panel capacity (:func:`models.channel.question_channel`)."""

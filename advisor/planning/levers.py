@@ -35,17 +35,15 @@ change of the floor are reported beside it.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from advisor.evaluation.diagnosis import bits_text, money
 from advisor.errors import ScenarioValidationError
 from advisor.evaluation.evaluate import Evaluation, evaluate
 from advisor.scenario.schema import MAX_CATEGORIES, MAX_MULTI_SELECT, MAX_RANKED_ITEMS, MAX_RATERS, ResponseFormat, Scenario
+from advisor.units import LN2, bits_text, money
 
-LN2 = math.log(2.0)
 TIME_STEP = 0.25
 """Relative change of the time per item of the time levers (±25 %)."""
 TRAINING_GAIN = 0.10

@@ -74,12 +74,11 @@ from models.channel import MAX_EXACT_RANKING, rater_kernel
 from models.panel import panel_capacity
 
 from advisor.evaluation.channel_inputs import channel_inputs
-from advisor.evaluation.diagnosis import money
 from advisor.errors import AdvisorError
 from advisor.evaluation.evaluate import WATER_FILL_STEPS, Evaluation, campaign_cost, evaluate, fixed_shares, required_capacity
 from advisor.scenario.schema import MAX_RATERS, Question, ResponseFormat, Scenario
+from advisor.units import LN2, money
 
-LN2 = math.log(2.0)
 DEFAULT_MAX_RATERS = 8
 """Most raters per item the default search considers (more when the scenario has more)."""
 MIN_CANDIDATES = 5_000
@@ -820,7 +819,6 @@ def _feasible(search: _Search, raters: int) -> tuple[np.ndarray, np.ndarray, np.
 
 def _conclude(search: _Search, blocks: list[tuple[tuple[int, ...], int, np.ndarray]]) -> OptimizationResult:
     scenario = search.scenario
-    target = scenario.target.target_risk
     feasible_blocks = [(combo, raters, capacity, *_feasible(search, raters)) for combo, raters, capacity in blocks]
     cancelled = search.cancelled
     # The checks below must finish quickly after a cancel: one exact evaluation then.

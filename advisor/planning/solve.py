@@ -42,12 +42,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-import models
-
-from advisor.evaluation.diagnosis import money
 from advisor.errors import AdvisorError
 from advisor.evaluation.evaluate import Evaluation, evaluate
 from advisor.scenario.schema import MAX_LOG2_M, MAX_RATERS, Scenario
+from advisor.units import money
 
 UNKNOWNS = ("raters", "seconds", "items", "log2_m", "budget")
 SECONDS_RESOLUTION = 0.01

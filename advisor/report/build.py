@@ -67,8 +67,8 @@ from advisor.report.model import (
     Table,
 )
 from advisor.scenario.schema import SCHEMA_VERSION, Scenario
+from advisor.units import LN2, count_text, money, with_minus
 
-LN2 = math.log(2.0)
 
 SECTION_KEYS: tuple[str, ...] = (
     "verdict", "inputs", "capacity", "plots", "recommendations", "frontier", "comparison", "method", "protocol",
@@ -153,24 +153,11 @@ class _Units:
         return float(nats) * self.scale
 
     def text(self, nats: float, digits: int = 3) -> str:
-        return _minus(f"{self.info(nats):.{digits}f}")
-
-
-def _minus(text: str) -> str:
-    # A typographic minus: a hyphen is easily missed, and breaks lines.
-    return "−" + text[1:] if text.startswith("-") else text
+        return with_minus(f"{self.info(nats):.{digits}f}")
 
 
 def _risk(value: float) -> str:
-    return _minus(f"{value:.3f}")
-
-
-def _money(value: float, currency: str) -> str:
-    return f"{value:,.2f} {currency}"
-
-
-def _count(value: float) -> str:
-    return f"{value:,.0f}"
+    return with_minus(f"{value:.3f}")
 
 
 def _plain_number(value: Any) -> Any:
@@ -273,7 +260,7 @@ def interval_sentence(evaluation: Evaluation, scenario: Scenario) -> str:
 
 
 def _count(value: int | None) -> str:
-    return "none suffices" if value is None else f"{value:,}"
+    return count_text(value, "none suffices")
 
 
 def verdict_blocks(analysis: ScenarioAnalysis, units: _Units) -> list[Block]:
@@ -301,7 +288,7 @@ def verdict_blocks(analysis: ScenarioAnalysis, units: _Units) -> list[Block]:
         KeyValue("items the value model needs: at most (Gallager)", _count(needed.at_most)),
         KeyValue(f"risk ceiling ({e.ceiling_form} form, {e.ceiling_risk_source} R̂ {e.ceiling_risk:.3f})",
                  _risk(e.ceiling)),
-        KeyValue("campaign cost", _money(e.cost, e.currency)),
+        KeyValue("campaign cost", money(e.cost, e.currency)),
         KeyValue("rater time", f"{e.rater_hours:,.1f}", "hours"),
     ), title="The planner's interval"))
     blocks.extend(Paragraph(w, "warning") for w in e.warnings)
@@ -361,7 +348,7 @@ def inputs_blocks(analysis: ScenarioAnalysis) -> list[Block]:
         KeyValue("reading speed", f"{r.reading_wpm:g}", "words/min"),
     ), title="Raters"))
     optional = [
-        KeyValue("budget cap", _money(c.budget_cap, c.currency)) if c.budget_cap is not None else None,
+        KeyValue("budget cap", money(c.budget_cap, c.currency)) if c.budget_cap is not None else None,
         KeyValue("deadline", f"{c.deadline_hours:g}", "hours") if c.deadline_hours is not None else None,
         KeyValue("raters available", str(c.raters_available)) if c.raters_available is not None else None,
     ]
@@ -535,8 +522,8 @@ def frontier_blocks(analysis: ScenarioAnalysis, units: _Units) -> list[Block]:
             KeyValue("achievable risk", _risk(rec_eval.achievable)),
             KeyValue("verdict", rec_eval.verdict),
             KeyValue("capacity per item", units.text(rec_eval.capacity_nats), f"{u}/item"),
-            KeyValue("cost", _money(rec_eval.cost, rec_eval.currency)),
-            KeyValue("cost of the scenario as given", _money(e.cost, e.currency)),
+            KeyValue("cost", money(rec_eval.cost, rec_eval.currency)),
+            KeyValue("cost of the scenario as given", money(e.cost, e.currency)),
         ), title="Recommended design"))
     points = sorted(result.frontier, key=lambda p: p.cost)
     blocks.append(figures.frontier_figure(
@@ -611,7 +598,7 @@ def comparison_blocks(analyses: Sequence[ScenarioAnalysis], units: _Units) -> li
             row("achievable risk", (_risk(e.achievable) for e in es)),
             row("items needed (value model)", (f"{_count(e.items_needed.at_least)} to {_count(e.items_needed.at_most)}"
                                                 for e in es)),
-            row("cost", (_money(e.cost, e.currency) for e in es)),
+            row("cost", (money(e.cost, e.currency) for e in es)),
             row("verdict", (VERDICT_WORDS[e.verdict] for e in es)),
         ),
         caption="The scenarios side by side. “Meets”: the achievable risk is at most the target and the items "
@@ -626,7 +613,7 @@ def comparison_blocks(analyses: Sequence[ScenarioAnalysis], units: _Units) -> li
         cheapest = min(meeting, key=lambda a: a.evaluation.cost)
         summary.append(
             f"{len(meeting)} of {len(analyses)} scenarios meet their target; the cheapest of them is "
-            f"{cheapest.scenario.name!r} ({_money(cheapest.evaluation.cost, cheapest.evaluation.currency)}).")
+            f"{cheapest.scenario.name!r} ({money(cheapest.evaluation.cost, cheapest.evaluation.currency)}).")
     else:
         ruled_out = sum(a.evaluation.verdict == "cannot" for a in analyses)
         summary.append(f"None of the scenarios meets its target; {ruled_out} of {len(analyses)} are ruled out by "

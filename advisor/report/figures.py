@@ -28,8 +28,8 @@ from matplotlib.ticker import FixedLocator, FuncFormatter, NullFormatter, NullLo
 
 from advisor.evaluation.evaluate import Curve, Evaluation
 from advisor.report.model import Figure
+from advisor.units import LN2
 
-LN2 = math.log(2.0)
 DPI = 150
 WIDTH_IN = 6.6
 

@@ -11,7 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from advisor.evaluation.diagnosis import LABELS_ALONE_ADVICE, bits_text, diagnose, money
+from advisor.evaluation.diagnosis import LABELS_ALONE_ADVICE, diagnose
+from advisor.units import bits_text, money
 from advisor.evaluation.evaluate import evaluate
 from advisor.scenario.schema import Bounds, Campaign, Context, Question, Raters, ResponseFormat, Scenario, Target, example_scenarios
 

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from advisor.evaluation.diagnosis import money
+from advisor.units import money
 from advisor.evaluation.evaluate import evaluate
 from advisor.planning.levers import LeverResult, lever_keys, rank, rank_levers
 from advisor.scenario.schema import Campaign, Context, Question, Raters, ResponseFormat, Scenario, Target, example_scenarios

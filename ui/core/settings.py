@@ -28,17 +28,16 @@ application. Widgets read ``display_settings().unit`` and connect to
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QSettings, Signal
 
 from advisor.files import locations as paths
+from advisor.units import info_from, info_in
 
 APP_NAME = "Annotation Advisor"
 ORGANIZATION = "Annotation Advisor"
 UNITS: tuple[str, ...] = ("bits", "nats")
-LN2 = math.log(2.0)
 
 
 def config_dir() -> Path:
@@ -120,11 +119,11 @@ class DisplaySettings(QObject):
 
     def convert(self, nats: float) -> float:
         """An amount of information in nats, expressed in the current unit."""
-        return nats / LN2 if self._unit == "bits" else nats
+        return info_in(nats, self._unit)
 
     def to_nats(self, value: float) -> float:
         """The inverse of :meth:`convert`: a value in the current unit, in nats."""
-        return value * LN2 if self._unit == "bits" else value
+        return info_from(value, self._unit)
 
     def format_info(self, nats: float, digits: int = 2, *, per_item: bool = False) -> str:
         """Format nats in the current unit, e.g. ``"3.21 bits"`` or ``"2.22 nats/item"``."""

@@ -39,6 +39,7 @@ from advisor.errors import AdvisorError
 from advisor.scenario.schema import Scenario
 from advisor.storage.store import ScenarioStore
 from advisor.scenario.fields import field_help
+from advisor.units import money
 from ui.widgets.plots import CURVE_ORDER, CurveOverlayPlotWidget, overlay_legend_label, series_colour
 from ui.core.settings import display_settings
 from ui.core.workers import WorkerHandle, run_in_pool
@@ -158,7 +159,7 @@ def result_rows(evaluations: Sequence[Evaluation], unit: str) -> list[tuple[str,
         ("Results", "Label error per item", [f"{e.label_error:.4f}" for e in evaluations]),
         ("Results", "Items needed (value model)", [_items_text(e) for e in evaluations]),
         ("Results", "Risk ceiling", [f"{e.ceiling:.4f} ({e.ceiling_form})" for e in evaluations]),
-        ("Results", "Cost", [f"{e.currency} {e.cost:,.0f}" for e in evaluations]),
+        ("Results", "Cost", [money(e.cost, e.currency) for e in evaluations]),
         ("Results", "Rater-hours", [f"{e.rater_hours:,.0f}" for e in evaluations]),
         ("Results", "Verdict", [VERDICT_WORDS[e.verdict] for e in evaluations]),
     ]

@@ -60,7 +60,8 @@ from PySide6.QtWidgets import (
 )
 
 from advisor.evaluation.allocation import TimeAllocation, optimal_time_allocation
-from advisor.evaluation.diagnosis import Diagnosis, diagnose, money
+from advisor.evaluation.diagnosis import Diagnosis, diagnose
+from advisor.units import money, signed_amount_text
 from advisor.errors import AdvisorError, ScenarioValidationError
 from advisor.evaluation.evaluate import Evaluation, evaluate
 from advisor.planning.levers import LeverResult, rank_levers
@@ -241,13 +242,6 @@ def _signed(value: float, digits: int) -> str:
     text = f"{value:+.{digits}f}"
     if float(text) == 0:
         return f"{0:.{digits}f}"
-    return text.replace("-", "−")
-
-
-def _signed_money(value: float) -> str:
-    text = f"{value:+,.0f}" if abs(value) >= 100 else f"{value:+,.2f}"
-    if abs(value) < 0.005:
-        return "0"
     return text.replace("-", "−")
 
 
@@ -941,7 +935,7 @@ class RecommendationsWidget(QWidget):
                       tooltip=capacity_tip),
                 _item(_signed(lever.delta_floor, 4) if lever.applicable else "—", right=True, colour=muted),
                 _item(items.replace("-", "−"), right=True, colour=muted),
-                _item(_signed_money(lever.delta_cost) if lever.applicable else "—", right=True, colour=muted),
+                _item(signed_amount_text(lever.delta_cost) if lever.applicable else "—", right=True, colour=muted),
                 _item(per_money, right=True, colour=muted),
                 _item(_effect_text(lever), tooltip=lever.explanation, colour=muted),
             ]

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from advisor.scenario.state import ScenarioState
+from advisor.units import count_text, money
 from ui.core.bindings import connect_to_widget
 from ui.widgets.capacity_chart import CapacityBreakdownWidget, breakdown_legend_label
 from ui.widgets.cards import HeadlineCardWidget
@@ -67,16 +68,6 @@ BREAKDOWN_TIPS = (
     "Which stage limits the capacity",
 )
 VERDICT_STATUS = {"meets": "good", "cannot": "bad", "undecided": "warn"}
-
-
-def _money(amount: float, currency: str) -> str:
-    if amount >= 100:
-        return f"{currency} {amount:,.0f}"
-    return f"{currency} {amount:,.2f}"
-
-
-def _count(value: float) -> str:
-    return f"{value:,.0f}"
 
 
 class ResultsWidget(QWidget):
@@ -343,16 +334,16 @@ class ResultsWidget(QWidget):
         else:
             status = ("good" if needed.at_most is not None and e.items >= needed.at_most else
                       "bad" if e.items < needed.at_least else "warn")
-            at_most = "—" if needed.at_most is None else _count(needed.at_most)
+            at_most = "—" if needed.at_most is None else count_text(needed.at_most)
             self._cards["items"].set_value(
-                f"≈ {_count(needed.estimate)}" if needed.estimate is not None else f"≥ {_count(needed.at_least)}",
-                f"{_count(needed.at_least)} to {at_most} ({e.model_bits:g}-bit model); campaign {_count(e.items)}",
+                f"≈ {count_text(needed.estimate)}" if needed.estimate is not None else f"≥ {count_text(needed.at_least)}",
+                f"{count_text(needed.at_least)} to {at_most} ({e.model_bits:g}-bit model); campaign {count_text(e.items)}",
                 status)
         scenario = self._state.scenario
         cap = scenario.campaign.budget_cap
         cost_status = "neutral" if cap is None else ("good" if e.cost <= cap else "bad")
-        cap_text = "" if cap is None else f"; cap {_money(cap, e.currency)}"
-        self._cards["cost"].set_value(_money(e.cost, e.currency), f"{_count(e.rater_hours)} rater-hours{cap_text}",
+        cap_text = "" if cap is None else f"; cap {money(cap, e.currency)}"
+        self._cards["cost"].set_value(money(e.cost, e.currency), f"{count_text(e.rater_hours)} rater-hours{cap_text}",
                                       cost_status)
         self._update_headline(e)
 

@@ -1,0 +1,112 @@
+"""Units, money and counts as the window, the command line and the reports write them.
+
+Information is computed in nats everywhere (``models`` works in natural
+logarithms) and shown in bits unless the user chose nats; money is written the
+way people write it (``$1,240``, ``€86.40``, ``1,240 CHF``); counts have
+thousands separators. Every sentence, table cell and card that shows one of
+these goes through this module, so the three front ends agree to the digit.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Literal
+
+LN2 = math.log(2.0)
+"""Nats per bit: ``bits = nats / LN2``."""
+
+InfoUnit = Literal["bits", "nats"]
+"""The unit information is shown in."""
+
+INFO_UNITS: tuple[InfoUnit, ...] = ("bits", "nats")
+
+CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹", "CNY": "¥"}
+"""Currencies written with a symbol before the amount; any other code follows it (``1,240 CHF``)."""
+
+WHOLE_UNITS_FROM = 100.0
+"""Amounts of money at least this large (in absolute value) are rounded to whole units, smaller ones to cents."""
+
+MINUS = "−"
+"""The typographic minus sign: a hyphen is easily missed in a column of numbers and breaks lines."""
+
+
+# -------------------------------------------------------------- information
+def nats_to_bits(nats: float) -> float:
+    """Information in bits, from nats."""
+    return nats / LN2
+
+
+def bits_to_nats(bits: float) -> float:
+    """Information in nats, from bits."""
+    return bits * LN2
+
+
+def info_in(nats: float, unit: InfoUnit) -> float:
+    """An amount of information given in nats, expressed in ``unit``."""
+    if unit not in INFO_UNITS:
+        raise ValueError(f"unit must be bits or nats, got {unit!r}")
+    return nats / LN2 if unit == "bits" else nats
+
+
+def info_from(value: float, unit: InfoUnit) -> float:
+    """The inverse of :func:`info_in`: a value in ``unit``, in nats."""
+    if unit not in INFO_UNITS:
+        raise ValueError(f"unit must be bits or nats, got {unit!r}")
+    return value * LN2 if unit == "bits" else value
+
+
+def info_text(nats: float, unit: InfoUnit = "bits", digits: int = 3) -> str:
+    """Information as a fixed-point number in ``unit``, e.g. ``"3.210"`` (no unit name)."""
+    return f"{info_in(nats, unit):.{digits}f}"
+
+
+def bits_text(nats: float) -> str:
+    """Nats as bits for a sentence: two decimals, or two significant digits below 0.01 bit."""
+    bits = nats / LN2
+    if bits == 0 or abs(bits) >= 0.01:
+        return f"{bits:.2f}"
+    return f"{bits:.2g}"
+
+
+# -------------------------------------------------------------------- money
+def money(amount: float, currency: str) -> str:
+    """An amount of money, e.g. ``"$1,240"``, ``"$86.40"``, ``"-€12.50"`` or ``"1,240 CHF"``.
+
+    Parameters
+    ----------
+    amount
+        The amount in ``currency``; amounts of :data:`WHOLE_UNITS_FROM` or more
+        are rounded to whole units, smaller ones to cents.
+    currency
+        An ISO 4217 code (any case); codes in :data:`CURRENCY_SYMBOLS` are
+        written as the symbol before the amount, others after it.
+    """
+    text = amount_text(amount)
+    symbol = CURRENCY_SYMBOLS.get(currency.upper())
+    if symbol is None:
+        return f"{text} {currency}"
+    return f"-{symbol}{text[1:]}" if text.startswith("-") else f"{symbol}{text}"
+
+
+def amount_text(amount: float) -> str:
+    """An amount of money without its currency (for a column whose header names it): ``"1,240"``, ``"86.40"``."""
+    return f"{amount:,.0f}" if abs(amount) >= WHOLE_UNITS_FROM else f"{amount:,.2f}"
+
+
+def signed_amount_text(change: float) -> str:
+    """A change of money without its currency, signed with a typographic minus: ``"+1,240"``, ``"−86.40"``, ``"0"``."""
+    if abs(change) < 0.005:
+        return "0"
+    text = f"{change:+,.0f}" if abs(change) >= WHOLE_UNITS_FROM else f"{change:+,.2f}"
+    return text.replace("-", MINUS)
+
+
+# ------------------------------------------------------------------- counts
+def count_text(value: float | None, none: str = "none") -> str:
+    """A count with thousands separators, rounded to a whole number: ``"12,400"``; ``none`` for None."""
+    return none if value is None else f"{value:,.0f}"
+
+
+def with_minus(text: str) -> str:
+    """``text`` with a leading hyphen replaced by the typographic minus."""
+    return MINUS + text[1:] if text.startswith("-") else text
