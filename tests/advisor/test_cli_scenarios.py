@@ -334,13 +334,33 @@ def test_the_full_command_line_registers_every_scenario_command():
     assert expected <= set(choices)
 
 
-def test_slow_work_shows_progress_and_errors_pass_through(run_cli, capsys):
-    import time
+def test_slow_work_shows_progress_and_errors_pass_through(run_cli, capsys, monkeypatch):
+    import threading
+    from types import SimpleNamespace
 
+    from advisor.cli import common
     from advisor.cli.scenarios import _with_progress
 
-    assert _with_progress("working slowly", lambda: time.sleep(1.3) or 42) == 42
-    assert "working slowly: " in capsys.readouterr().err
+    # The progress line's clock reads 1.3 s after its start from the first
+    # progress call on; the work lasts until that call has happened.
+    readings: list[float] = []
+    progressed = threading.Event()
+
+    def clock() -> float:
+        readings.append(1000.0 if not readings else 1001.3)
+        if len(readings) > 1:
+            progressed.set()
+        return readings[-1]
+
+    def slow_work() -> int:
+        if not progressed.wait(30):
+            raise RuntimeError("no progress call while the work ran")
+        return 42
+
+    with monkeypatch.context() as patched:
+        patched.setattr(common, "time", SimpleNamespace(monotonic=clock))
+        assert _with_progress("working slowly", slow_work) == 42
+    assert "working slowly: 1, 1.3 s" in capsys.readouterr().err
     assert _with_progress("quick", lambda: 7) == 7
     assert capsys.readouterr().err == ""  # nothing under a second
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -116,3 +118,85 @@ def edit_cell(qtbot):
         qtbot.waitUntil(lambda: view.state() != QAbstractItemView.State.EditingState, timeout=2000)
 
     return edit
+
+
+REPO = Path(__file__).resolve().parents[2]
+PREVIEW_MODULES = (
+    "ui.panels.library", "ui.panels.editor", "ui.panels.results", "ui.panels.compare", "ui.panels.xy_plot",
+    "ui.panels.protocol", "ui.panels.recommendations", "ui.dialogs.interface_import", "ui.dialogs.pilot_wizard",
+    "ui.dialogs.report_dialog", "ui.main_window",
+)
+"""Every module whose ``python -m`` opens a preview."""
+
+
+def _preview_environment(folder: Path) -> dict[str, str]:
+    """The environment of a preview process: offscreen, quitting on the first
+    paint, its config and data in ``folder``; each preview makes its own
+    database."""
+    from ui.core.preview import QUIT_ENV, QUIT_ON_PAINT_ENV
+
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", ANNOTATION_ADVISOR_CONFIG_DIR=str(folder / "config"),
+               ANNOTATION_ADVISOR_DATA_DIR=str(folder / "data"))
+    env[QUIT_ON_PAINT_ENV] = "1"
+    env.pop(QUIT_ENV, None)
+    env.pop("ANNOTATION_ADVISOR_DB", None)
+    return env
+
+
+def _sections(text: str, start: str, end: str) -> dict[str, str]:
+    """The text between ``start MODULE`` and ``end MODULE ...`` lines, by module."""
+    found: dict[str, str] = {}
+    module, lines = None, []
+    for line in text.splitlines():
+        if line.startswith(start):
+            module, lines = line[len(start):].strip(), []
+        elif module is not None and line.startswith(f"{end} {module} "):
+            found[module] = "\n".join(lines + [line])
+            module = None
+        elif module is not None:
+            lines.append(line)
+    if module is not None:
+        found[module] = "\n".join(lines)
+    return found
+
+
+@pytest.fixture
+def preview_environment(tmp_path):
+    """The environment of a preview process (offscreen, quitting on the first
+    paint, config and data in the test's tmp_path, its own database)."""
+    return _preview_environment(tmp_path)
+
+
+@pytest.fixture(scope="session")
+def preview_runs(tmp_path_factory):
+    """Every preview of :data:`PREVIEW_MODULES` opened in turn by one
+    ``python -m ui.core.preview`` process, quitting on its first paint: the
+    process and its output on standard output and standard error, by module."""
+    from ui.core.preview import EXIT_MARKER, RUN_MARKER
+
+    env = _preview_environment(tmp_path_factory.mktemp("previews"))
+    completed = subprocess.run([sys.executable, "-m", "ui.core.preview", *PREVIEW_MODULES], cwd=REPO, env=env,
+                               capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL)
+    return (completed, _sections(completed.stdout, RUN_MARKER, EXIT_MARKER),
+            _sections(completed.stderr, RUN_MARKER, EXIT_MARKER))
+
+
+@pytest.fixture
+def preview_opens_and_closes(preview_runs):
+    """Check that ``python -m MODULE`` (one of :data:`PREVIEW_MODULES`, run by
+    :func:`preview_runs`) painted its preview, exited with status 0 and wrote
+    no error."""
+    from ui.core.preview import EXIT_MARKER, PAINTED_MARKER
+
+    completed, stdouts, stderrs = preview_runs
+
+    def check(module: str) -> None:
+        assert module in PREVIEW_MODULES
+        assert module in stdouts and module in stderrs, completed.stderr
+        stdout, stderr = stdouts[module], stderrs[module]
+        assert stdout.endswith(f"{EXIT_MARKER} {module} 0"), stderr
+        assert PAINTED_MARKER in stdout, stdout
+        assert "Traceback" not in stderr, stderr
+        assert "Error" not in stderr, stderr
+
+    return check
