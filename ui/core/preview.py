@@ -174,7 +174,7 @@ def run_previews(modules: Sequence[str]) -> int:
             status: object = 0
         except SystemExit as finished:
             status = finished.code if finished.code is not None else 0
-        except Exception:  # reported like an uncaught error, then the next preview opens
+        except Exception:  # noqa: BLE001 - reported like an uncaught error, then the next preview opens
             traceback.print_exc()
             status = 1
         _close_all_windows()
