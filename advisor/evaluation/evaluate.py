@@ -217,6 +217,9 @@ class Evaluation:
     side (a capacity's upper end in the floors, a sub-panel's achievable accuracy, fewer
     water-filling steps); the warnings say which."""
     water_fill_steps: int = WATER_FILL_STEPS
+    scenario: Scenario | None = field(default=None, compare=False, repr=False)
+    """The scenario these numbers are of (set by :func:`evaluate`), so that a consumer never pairs
+    an evaluation with a scenario edited since; left out of equality and of :meth:`to_dict`."""
 
     @property
     def capacity_bits(self) -> float:
@@ -250,7 +253,7 @@ class Evaluation:
             return value
 
         data = {f.name: getattr(self, f.name) for f in fields(self)
-                if f.name not in ("contexts", "curves", "items_needed")}
+                if f.name not in ("contexts", "curves", "items_needed", "scenario")}
         data["items_needed"] = self.items_needed.to_dict()
         data["capacity_bits"] = self.capacity_bits
         data["contexts"] = [asdict(c) for c in self.contexts]
@@ -1050,6 +1053,7 @@ def evaluate(scenario: Scenario, *, curves: bool = True) -> Evaluation:
     budget_notes = _budget_warnings(scenario, design, contexts, decodings)
     warnings.extend(budget_notes)
     return Evaluation(
+        scenario=scenario,
         scenario_name=scenario.name,
         content_hash=scenario.content_hash(),
         capacity_nats=capacity,
