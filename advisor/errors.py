@@ -54,6 +54,11 @@ class ImportFormatError(AdvisorError, ValueError):
     """An imported file (interface config, pilot CSV, scenario JSON) is malformed."""
 
 
+class Cancelled(AdvisorError):
+    """A computation stopped because its progress callback returned ``False``
+    (the user pressed Cancel, or a newer request superseded it); see :mod:`advisor.progress`."""
+
+
 class Unreachable(AdvisorError):
     """A target cannot be met; ``best`` holds the best achievable value."""
 

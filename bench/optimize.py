@@ -28,7 +28,7 @@ from advisor.scenario.schema import Scenario, example_scenarios, load_scenario_f
 
 def naive_designs_per_second(scenario: Scenario, sample: int, seed: int = 0) -> tuple[float, int]:
     """Full evaluations per second on a random sample of the search's designs."""
-    search = _Search(scenario, format_options(scenario), _limits(scenario, None, None, None, None), False, None, None)
+    search = _Search(scenario, format_options(scenario), _limits(scenario, None, None, None, None), False, None)
     rng = random.Random(seed)
     designs = []
     for _ in range(sample):

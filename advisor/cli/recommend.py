@@ -112,14 +112,11 @@ def _run_with_progress(label: str, work: Any) -> Any:
 
 # ------------------------------------------------------------------- handlers
 def _run_recommend(args: argparse.Namespace) -> int:
-    from advisor.evaluation.diagnosis import diagnose
-    from advisor.evaluation.evaluate import evaluate
-    from advisor.planning.levers import rank_levers
+    from advisor.planning.analysis import analyse
 
     scenario = common.resolve_scenario(args, args.scenario).scenario
-    evaluation = evaluate(scenario, curves=False)
-    diagnosis = diagnose(scenario, evaluation)
-    levers = _run_with_progress("evaluating levers", lambda progress: rank_levers(scenario, evaluation, progress=progress))
+    analysis = _run_with_progress("evaluating levers", lambda progress: analyse(scenario, progress=progress))
+    evaluation, diagnosis, levers = analysis.evaluation, analysis.diagnosis, analysis.levers
     if args.json:
         common.print_json({
             "scenario": scenario.name,

@@ -35,11 +35,11 @@ change of the floor are reported beside it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from advisor.errors import ScenarioValidationError
+from advisor.progress import ProgressCallback, keeps_going
 from advisor.evaluation.evaluate import Evaluation, evaluate
 from advisor.scenario.schema import MAX_CATEGORIES, MAX_MULTI_SELECT, MAX_RANKED_ITEMS, MAX_RATERS, ResponseFormat, Scenario
 from advisor.units import LN2, bits_text, money
@@ -55,7 +55,6 @@ SAME_INFORMATION_NATS = 1e-12
 SAME_RISK = 1e-9
 """Changes of the achievable risk smaller than this count as no change (rounding)."""
 
-ProgressCallback = Callable[[int, int], bool]
 
 _K_LIMITS = {
     "categorical": (2, MAX_CATEGORIES),
@@ -506,6 +505,6 @@ def rank_levers(scenario: Scenario, evaluation: Evaluation | None = None, *,
     results: list[LeverResult] = []
     for done, proposal in enumerate(proposals, start=1):
         results.append(_evaluate_lever(scenario, base, proposal))
-        if progress is not None and progress(done, len(proposals)) is False:
+        if not keeps_going(progress, done, len(proposals)):
             break
     return rank(results)

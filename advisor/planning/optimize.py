@@ -60,7 +60,6 @@ import heapq
 import itertools
 import math
 import re
-import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -75,6 +74,7 @@ from models.panel import panel_capacity
 
 from advisor.evaluation.channel_inputs import channel_inputs
 from advisor.errors import AdvisorError
+from advisor.progress import ProgressCallback, keeps_going
 from advisor.evaluation.evaluate import WATER_FILL_STEPS, Evaluation, campaign_cost, evaluate, fixed_shares, required_capacity
 from advisor.scenario.schema import MAX_RATERS, Question, ResponseFormat, Scenario
 from advisor.units import LN2, money
@@ -108,7 +108,6 @@ THRESHOLD_START_NATS = 0.02
 FRONTIER_EVALUATIONS = 24
 """Frontier points evaluated exactly (floor, achievable risk, verdict) and returned."""
 
-ProgressCallback = Callable[[int, int], bool]
 
 
 class FormatChoiceError(AdvisorError, ValueError):
@@ -605,13 +604,12 @@ class _Search:
     """One optimisation run: tables, screened designs, checks, cancellation."""
 
     def __init__(self, scenario: Scenario, options: list[list[ResponseFormat]], limits: _Limits,
-                 keep_time_shares: bool, progress: ProgressCallback | None, cancel: threading.Event | None):
+                 keep_time_shares: bool, progress: ProgressCallback | None):
         self.scenario = scenario
         self.options = options
         self.limits = limits
         self.keep = keep_time_shares
         self.progress = progress
-        self.cancel = cancel
         self.cancelled = False
         self.combos = list(itertools.product(*[range(len(o)) for o in options]))
         blocks = len(self.combos) * limits.max_raters
@@ -638,13 +636,12 @@ class _Search:
 
     # -- cancellation
     def checkpoint(self) -> None:
-        if self.cancelled or (self.cancel is not None and self.cancel.is_set()):
+        """Ask ``progress`` whether to go on (also between the steps of building a table)."""
+        if self.cancelled or not keeps_going(self.progress, self.screened, self.total):
             self.cancelled = True
             raise _Cancelled
 
     def report(self) -> None:
-        if self.progress is not None and self.progress(self.screened, self.total) is False:
-            self.cancelled = True
         self.checkpoint()
 
     # -- screening
@@ -751,7 +748,6 @@ def optimize(
     max_raters: int | None = None,
     keep_time_shares: bool = False,
     progress: ProgressCallback | None = None,
-    cancel: threading.Event | None = None,
 ) -> OptimizationResult:
     """The cheapest design meeting the target risk, and the cost–floor frontier.
 
@@ -778,10 +774,9 @@ def optimize(
         Keep the scenario's time-share rule (fixed shares stay fixed) instead
         of water-filling every design.
     progress
-        ``progress(done, total)`` in designs screened; returning False stops.
-    cancel
-        Set from another thread to stop; the search returns promptly with
-        ``cancelled=True`` and the best design found so far.
+        ``progress(done, total)`` in designs screened (:mod:`advisor.progress`); it is also asked
+        between the steps of building the capacity tables, and once it returns False the search
+        returns promptly with ``cancelled=True`` and the best design found so far.
 
     Returns
     -------
@@ -789,7 +784,7 @@ def optimize(
     """
     limits = _limits(scenario, budget_cap, deadline_hours, raters_available, max_raters)
     options = format_options(scenario, allowed_formats)
-    search = _Search(scenario, options, limits, keep_time_shares, progress, cancel)
+    search = _Search(scenario, options, limits, keep_time_shares, progress)
     times = search.times
     blocks: list[tuple[tuple[int, ...], int, np.ndarray]] = []
     try:
@@ -823,7 +818,7 @@ def _conclude(search: _Search, blocks: list[tuple[tuple[int, ...], int, np.ndarr
     cancelled = search.cancelled
     # The checks below must finish quickly after a cancel: one exact evaluation then.
     search.cancelled = False
-    search.cancel = None
+    search.progress = None
     check_limit = 1 if cancelled else MAX_CHECKS
 
     checked: dict[tuple[int, int], Evaluation] = {}

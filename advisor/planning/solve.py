@@ -43,6 +43,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from advisor.errors import AdvisorError
+from advisor.progress import ProgressCallback
 from advisor.evaluation.evaluate import Evaluation, evaluate
 from advisor.scenario.schema import MAX_LOG2_M, MAX_RATERS, Scenario
 from advisor.units import money
@@ -318,7 +319,7 @@ def _solve_log2_m(scenario: Scenario) -> SolveResult:
                        evaluation.verdict)
 
 
-def _solve_budget(scenario: Scenario, progress: Callable[[int, int], bool] | None) -> SolveResult:
+def _solve_budget(scenario: Scenario, progress: ProgressCallback | None) -> SolveResult:
     from advisor.planning.optimize import optimize
 
     formats = [[q.format] for q in scenario.questions]
@@ -353,7 +354,7 @@ def _solve_budget(scenario: Scenario, progress: Callable[[int, int], bool] | Non
                        at_least, best.verdict)
 
 
-def solve(scenario: Scenario, unknown: str, *, progress: Callable[[int, int], bool] | None = None) -> SolveResult:
+def solve(scenario: Scenario, unknown: str, *, progress: ProgressCallback | None = None) -> SolveResult:
     """Solve for one unknown so that the scenario just meets its target risk.
 
     Parameters

@@ -53,13 +53,13 @@ from __future__ import annotations
 import csv
 import io
 import math
-import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from advisor.errors import AdvisorError, ScenarioValidationError
+from advisor.progress import ProgressCallback, keeps_going
 from advisor.evaluation.evaluate import Evaluation, campaign_cost, evaluate
 from advisor.scenario.schema import FORMAT_K_LIMITS, Campaign, Raters, Scenario, Target, get_path
 from advisor.planning.solve import SolveResult, solve
@@ -77,8 +77,6 @@ ANALYSIS_TITLES = {
     "compromise": "Compromise: the best design within a budget",
 }
 
-ProgressCallback = Callable[[int, int], Any]
-"""``progress(done, total)`` in points; returning False stops the sweep (None goes on)."""
 
 
 class SweepRangeError(AdvisorError, ValueError):
@@ -507,8 +505,7 @@ def current_value(scenario: Scenario, x: str, question_index: int | None = None)
 
 def sweep(scenario: Scenario, x: str, start: float, stop: float, *, points: int | None = None,
           step: float | None = None, y: Sequence[str] = Y_VARIABLES, question_index: int | None = None,
-          log: bool = False, progress: ProgressCallback | None = None,
-          cancel: threading.Event | None = None) -> SweepResult:
+          log: bool = False, progress: ProgressCallback | None = None) -> SweepResult:
     """Evaluate a scenario over a range of one value, the rest held.
 
     Parameters
@@ -529,9 +526,8 @@ def sweep(scenario: Scenario, x: str, start: float, stop: float, *, points: int 
     log
         Geometric spacing of ``points``.
     progress
-        ``progress(done, total)`` after each point; returning False stops.
-    cancel
-        Set from another thread to stop after the current point.
+        ``progress(0, total)`` before the first point and ``progress(done, total)`` after each;
+        returning False stops (:mod:`advisor.progress`).
 
     Returns
     -------
@@ -555,15 +551,15 @@ def sweep(scenario: Scenario, x: str, start: float, stop: float, *, points: int 
     values: dict[str, list[float | int | None]] = {c: [] for c in columns}
     verdicts: list[str] = []
     cancelled = False
+    if not keeps_going(progress, 0, len(scenarios)):
+        cancelled = True
+        scenarios = []
     for index, changed in enumerate(scenarios):
-        if cancel is not None and cancel.is_set():
-            cancelled = True
-            break
         evaluation = evaluate(changed, curves=False)
         for name, value in _values(evaluation, columns).items():
             values[name].append(value)
         verdicts.append(evaluation.verdict)
-        if progress is not None and progress(index + 1, len(scenarios)) is False:
+        if not keeps_going(progress, index + 1, len(scenarios)):
             cancelled = index + 1 < len(scenarios)
             break
     done = len(verdicts)
@@ -882,8 +878,7 @@ class CompromiseResult:
 
 
 def compromise(scenario: Scenario, budget: float | None = None, *, vary_formats: bool = False,
-               progress: Callable[[int, int], bool] | None = None,
-               cancel: threading.Event | None = None) -> CompromiseResult:
+               progress: ProgressCallback | None = None) -> CompromiseResult:
     """Compromise analysis: with the budget fixed, the design with the lowest achievable risk.
 
     Parameters
@@ -896,7 +891,7 @@ def compromise(scenario: Scenario, budget: float | None = None, *, vary_formats:
     vary_formats
         Also let the optimiser change the response formats (its usual
         alternatives); by default each question keeps its format.
-    progress, cancel
+    progress
         As for :func:`advisor.planning.optimize.optimize`.
 
     Raises
@@ -912,7 +907,7 @@ def compromise(scenario: Scenario, budget: float | None = None, *, vary_formats:
         raise SweepRangeError(f"budget must be a number above 0, got {budget!r}")
     formats = None if vary_formats else [[q.format] for q in scenario.questions]
     result = optimize(scenario, budget_cap=float(budget), allowed_formats=formats, keep_time_shares=not vary_formats,
-                      progress=progress, cancel=cancel)
+                      progress=progress)
     within = [p for p in result.frontier if p.cost <= budget * (1 + 1e-12)]
     best = min(within, key=lambda p: (round(p.achievable, 12), p.cost), default=None)
     meeting = result.recommended

@@ -12,7 +12,7 @@ sections, the formats and the protocol of exports.
 
 from __future__ import annotations
 
-from advisor.report.build import SECTION_KEYS, SECTION_TITLES, ReportCancelled, build_report
+from advisor.report.build import SECTION_KEYS, SECTION_TITLES, build_report
 from advisor.report.export import FORMATS, ExportRecordInfo, export_report, render, write_report
 from advisor.report.model import Figure, Formula, KeyValue, KeyValues, Paragraph, Report, Section, Table
 
@@ -27,7 +27,6 @@ __all__ = [
     "KeyValues",
     "Paragraph",
     "Report",
-    "ReportCancelled",
     "Section",
     "Table",
     "build_report",

@@ -49,11 +49,11 @@ from datetime import datetime, timezone
 from importlib import metadata
 from typing import Any
 
-from advisor.evaluation.diagnosis import Diagnosis, diagnose
-from advisor.errors import AdvisorError
-from advisor.evaluation.evaluate import VERDICT_WORDS, Evaluation, evaluate
-from advisor.planning.levers import LeverResult, rank_levers
-from advisor.planning.optimize import OptimizationResult, optimize
+from advisor.evaluation.evaluate import VERDICT_WORDS, Evaluation
+from advisor.planning.analysis import Analysis, analyse, analysis_steps
+from advisor.planning.levers import LeverResult
+from advisor.planning.optimize import OptimizationResult
+from advisor.progress import ProgressCallback, keeps_going, require, within
 from advisor.report import figures
 from advisor.report.model import (
     Block,
@@ -90,14 +90,6 @@ SECTION_TITLES = {
 PER_SCENARIO_SECTIONS = ("verdict", "inputs", "capacity", "plots", "recommendations", "frontier")
 REPORT_FORMAT_VERSION = 1
 CURVE_ORDER = ("items", "log2_m", "raters", "seconds")
-
-ProgressCallback = Callable[[int, int], object]
-"""``progress(done, total)``; returning ``False`` cancels the build."""
-
-
-class ReportCancelled(AdvisorError):
-    """The progress callback asked to stop building the report."""
-
 
 def application_version() -> str:
     """The installed ``annotation-advisor`` version (``"0+unknown"`` in a bare checkout)."""
@@ -171,83 +163,9 @@ def _plain_number(value: Any) -> Any:
 
 
 # ------------------------------------------------------------ per scenario
-@dataclass(frozen=True)
-class ScenarioAnalysis:
-    """Everything computed for one scenario of a report."""
-
-    scenario: Scenario
-    evaluation: Evaluation
-    diagnosis: Diagnosis
-    levers: tuple[LeverResult, ...] | None
-    optimization: OptimizationResult | None
-    optimization_note: str
-
-
-# Progress units per scenario: the optimiser dominates the time, the lever
-# ranking comes next; evaluation and drawing the figures are quick.
-PROGRESS_UNITS = {"evaluation": 5, "levers": 20, "optimizer": 65, "sections": 10}
-UNITS_PER_SCENARIO = sum(PROGRESS_UNITS.values())
-
-StepProgress = Callable[[int], bool]
-"""``step(units_done_in_this_scenario) -> keep going``."""
-
-
-def _require(keep_going: bool) -> None:
-    if not keep_going:
-        raise ReportCancelled("report cancelled")
-
-
-def _within(step: StepProgress, start: int, width: int) -> Callable[[int, int], bool]:
-    """A ``progress(done, total)`` callback for a sub-task that fills units ``start .. start + width``."""
-    def report(done: int, total: int) -> bool:
-        return step(start + round(width * min(done, total) / max(total, 1)))
-
-    return report
-
-
-def analyse(scenario: Scenario, *, levers: bool = True, optimizer: bool = True,
-            progress: StepProgress | None = None) -> ScenarioAnalysis:
-    """Run the computations a report needs for one scenario.
-
-    Parameters
-    ----------
-    scenario
-        The scenario.
-    levers
-        Rank the levers (the recommendations section).
-    optimizer
-        Run the optimiser (the frontier section); it is the slowest step.
-    progress
-        Called with the progress units done for this scenario (out of
-        :data:`UNITS_PER_SCENARIO`; the last :data:`PROGRESS_UNITS`
-        ``"sections"`` are left to the caller); returning False cancels.
-
-    Raises
-    ------
-    ReportCancelled
-        When ``progress`` returned False.
-    """
-    step = progress or (lambda units: True)
-    evaluation = evaluate(scenario)
-    diagnosis = diagnose(scenario, evaluation)
-    done = PROGRESS_UNITS["evaluation"]
-    _require(step(done))
-    ranked = None
-    if levers:
-        ranked = tuple(rank_levers(scenario, evaluation, progress=_within(step, done, PROGRESS_UNITS["levers"])))
-    done += PROGRESS_UNITS["levers"]
-    _require(step(done))
-    optimization, note = None, ""
-    if optimizer:
-        try:
-            optimization = optimize(scenario, progress=_within(step, done, PROGRESS_UNITS["optimizer"]))
-        except AdvisorError as error:
-            # A constraint the optimiser cannot work with is a finding, not a
-            # failure of the report: say so where the frontier would be.
-            note = str(error)
-    done += PROGRESS_UNITS["optimizer"]
-    _require(step(done))
-    return ScenarioAnalysis(scenario, evaluation, diagnosis, ranked, optimization, note)
+SECTIONS_STEPS = 10
+"""Progress steps per scenario for drawing its figures and writing its sections (after the
+analysis's own :func:`~advisor.planning.analysis.analysis_steps`)."""
 
 
 # ----------------------------------------------------------------- verdict
@@ -263,7 +181,7 @@ def _count(value: int | None) -> str:
     return count_text(value, "none suffices")
 
 
-def verdict_blocks(analysis: ScenarioAnalysis, units: _Units) -> list[Block]:
+def verdict_blocks(analysis: Analysis, units: _Units) -> list[Block]:
     """The interval, the verdict in plain words, the key numbers and the warnings."""
     e, s = analysis.evaluation, analysis.scenario
     blocks: list[Block] = [Paragraph(interval_sentence(e, s), "verdict")]
@@ -302,7 +220,7 @@ def _share_text(question_share: float | None, computed: float) -> str:
     return f"{computed:.2f}"
 
 
-def inputs_blocks(analysis: ScenarioAnalysis) -> list[Block]:
+def inputs_blocks(analysis: Analysis) -> list[Block]:
     """Every input, grouped as in the editor."""
     s, e = analysis.scenario, analysis.evaluation
     t, r, c, b = s.target, s.raters, s.campaign, s.bounds
@@ -381,7 +299,7 @@ def inputs_blocks(analysis: ScenarioAnalysis) -> list[Block]:
 
 
 # ---------------------------------------------------------------- capacity
-def capacity_blocks(analysis: ScenarioAnalysis, units: _Units) -> list[Block]:
+def capacity_blocks(analysis: Analysis, units: _Units) -> list[Block]:
     """Per-context and per-question capacity tables."""
     e, s = analysis.evaluation, analysis.scenario
     u = units.name
@@ -431,7 +349,7 @@ def capacity_blocks(analysis: ScenarioAnalysis, units: _Units) -> list[Block]:
 
 
 # ------------------------------------------------------------------- plots
-def plot_blocks(analysis: ScenarioAnalysis, units: _Units) -> list[Block]:
+def plot_blocks(analysis: Analysis, units: _Units) -> list[Block]:
     """The four risk curves and the capacity breakdown."""
     e, s = analysis.evaluation, analysis.scenario
     blocks: list[Block] = []
@@ -449,7 +367,7 @@ def _lever_value(lever: LeverResult, name: str) -> float | None:
     return float(value) if isinstance(value, (int, float)) and math.isfinite(value) else None
 
 
-def recommendation_blocks(analysis: ScenarioAnalysis, units: _Units) -> list[Block]:
+def recommendation_blocks(analysis: Analysis, units: _Units) -> list[Block]:
     """The ranked levers, their effects, and those that do not apply."""
     levers = analysis.levers or ()
     s = analysis.scenario
@@ -497,7 +415,7 @@ def _formats_text(formats: Sequence[str]) -> str:
     return "; ".join(str(f) for f in formats)
 
 
-def frontier_blocks(analysis: ScenarioAnalysis, units: _Units) -> list[Block]:
+def frontier_blocks(analysis: Analysis, units: _Units) -> list[Block]:
     """The optimiser's recommendation, frontier plot and frontier table."""
     result, s, e = analysis.optimization, analysis.scenario, analysis.evaluation
     currency = s.campaign.currency
@@ -545,7 +463,7 @@ def frontier_blocks(analysis: ScenarioAnalysis, units: _Units) -> list[Block]:
 
 
 # -------------------------------------------------------------- comparison
-def comparison_table(analyses: Sequence[ScenarioAnalysis], units: _Units) -> Table:
+def comparison_table(analyses: Sequence[Analysis], units: _Units) -> Table:
     """One row per scenario with the key numbers (what the CSV export writes)."""
     u = units.name
     rows = []
@@ -573,7 +491,7 @@ def comparison_table(analyses: Sequence[ScenarioAnalysis], units: _Units) -> Tab
     )
 
 
-def comparison_blocks(analyses: Sequence[ScenarioAnalysis], units: _Units) -> list[Block]:
+def comparison_blocks(analyses: Sequence[Analysis], units: _Units) -> list[Block]:
     """A side-by-side table, a summary and overlaid curves."""
     u = units.name
     names = [a.scenario.name for a in analyses]
@@ -814,7 +732,7 @@ def _anchor(*parts: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "section"
 
 
-def _json_payload(analyses: Sequence[ScenarioAnalysis], protocol: dict[str, Any]) -> dict[str, Any]:
+def _json_payload(analyses: Sequence[Analysis], protocol: dict[str, Any]) -> dict[str, Any]:
     scenarios = []
     for a in analyses:
         entry: dict[str, Any] = {
@@ -864,9 +782,8 @@ def build_report(scenarios: Sequence[Scenario], *, sections: Iterable[str] | Non
     include_optimizer
         Run the optimiser for the ``frontier`` section (the slowest step).
     progress
-        ``progress(done, total)`` as the work advances (``total`` is
-        :data:`UNITS_PER_SCENARIO` per scenario, the optimiser taking most);
-        return ``False`` to cancel (raises :class:`ReportCancelled`).
+        ``progress(done, total)`` as the work advances (the optimiser taking most of it);
+        returning ``False`` cancels (:mod:`advisor.progress`).
     unit
         ``"bits"`` (default) or ``"nats"`` for the information shown.
     created
@@ -880,7 +797,7 @@ def build_report(scenarios: Sequence[Scenario], *, sections: Iterable[str] | Non
     ------
     ValueError
         No scenario, repeated names, an unknown section or unit.
-    ReportCancelled
+    advisor.errors.Cancelled
         When ``progress`` returned ``False``.
     """
     scenarios = list(scenarios)
@@ -900,18 +817,14 @@ def build_report(scenarios: Sequence[Scenario], *, sections: Iterable[str] | Non
     stamp = (created or datetime.now(timezone.utc)).astimezone(timezone.utc).replace(microsecond=0)
     created_text = stamp.isoformat().replace("+00:00", "Z")
 
-    total = UNITS_PER_SCENARIO * len(scenarios)
-
-    def scenario_step(index: int) -> StepProgress:
-        def step(units: int) -> bool:
-            return progress is None or progress(index * UNITS_PER_SCENARIO + units, total) is not False
-
-        return step
-
-    _require(scenario_step(0)(0))
+    levers = "recommendations" in chosen
+    optimizer = include_optimizer and "frontier" in chosen
+    per_scenario = analysis_steps(levers=levers, allocation=False, optimizer=optimizer) + SECTIONS_STEPS
+    total = per_scenario * len(scenarios)
+    require(keeps_going(progress, 0, total))
     analyses = [
-        analyse(s, levers="recommendations" in chosen, optimizer=include_optimizer and "frontier" in chosen,
-                progress=scenario_step(index))
+        analyse(s, curves=True, levers=levers, optimizer=optimizer,
+                progress=within(progress, index * per_scenario, per_scenario - SECTIONS_STEPS, total))
         for index, s in enumerate(scenarios)
     ]
 
@@ -919,7 +832,7 @@ def build_report(scenarios: Sequence[Scenario], *, sections: Iterable[str] | Non
     if several and "comparison" in chosen:
         report_sections.append(Section("comparison", SECTION_TITLES["comparison"], tuple(comparison_blocks(analyses, units)),
                                        1, "comparison"))
-    builders: dict[str, Callable[[ScenarioAnalysis], list[Block]]] = {
+    builders: dict[str, Callable[[Analysis], list[Block]]] = {
         "verdict": lambda a: verdict_blocks(a, units),
         "inputs": inputs_blocks,
         "capacity": lambda a: capacity_blocks(a, units),
@@ -936,7 +849,7 @@ def build_report(scenarios: Sequence[Scenario], *, sections: Iterable[str] | Non
             anchor = _anchor(f"s{index}", key) if several else key
             report_sections.append(Section(key, SECTION_TITLES[key], tuple(builders[key](analysis)),
                                            2 if several else 1, anchor))
-        _require(scenario_step(index - 1)(UNITS_PER_SCENARIO))
+        require(keeps_going(progress, index * per_scenario, total))
     protocol = protocol_data(scenarios, created_text, chosen, units, include_optimizer)
     if "method" in chosen:
         report_sections.append(Section("method", SECTION_TITLES["method"], tuple(method_blocks(scenarios)), 1, "method"))
@@ -955,6 +868,6 @@ def build_report(scenarios: Sequence[Scenario], *, sections: Iterable[str] | Non
 
 
 __all__ = [
-    "SECTION_KEYS", "SECTION_TITLES", "ReportCancelled", "ScenarioAnalysis", "analyse", "application_version",
+    "SECTION_KEYS", "SECTION_TITLES", "application_version",
     "build_report", "comparison_table", "flatten_parameters", "normalise_sections",
 ]

@@ -24,7 +24,8 @@ from typing import Any
 
 from advisor.errors import AdvisorError
 from advisor.files.output_paths import check_output_path, write_output_atomically
-from advisor.report.build import ProgressCallback, application_version, build_report
+from advisor.progress import ProgressCallback
+from advisor.report.build import application_version, build_report
 from advisor.report.model import Report
 from advisor.report.render_csv import render_csv
 from advisor.report.render_html import render_html

@@ -104,7 +104,7 @@ def test_frontier_points_are_their_scenarios(result):
 def test_no_cheaper_time_with_the_same_design_meets_the_target(result):
     design = result.recommended
     search = _Search(two_questions(), format_options(two_questions()), _limits(two_questions(), None, None, None, None),
-                     False, None, None)
+                     False, None)
     times = search.times
     index = int(np.argmin(np.abs(times - design.campaign.seconds_per_item)))
     assert times[index] == design.campaign.seconds_per_item
@@ -189,7 +189,7 @@ def test_screening_is_close_to_exact_evaluation():
     # Fixed shares (keep_time_shares) make each exact evaluation cheap; the
     # interpolated tables are the same ones the water-filled search uses.
     scenario = two_questions()
-    search = _Search(scenario, format_options(scenario), _limits(scenario, None, None, None, None), True, None, None)
+    search = _Search(scenario, format_options(scenario), _limits(scenario, None, None, None, None), True, None)
     combo = (2, 1)  # ordinal(5), pairwise(3)
     for raters in (1, 4):
         screened = search.screen(combo, raters)
@@ -205,7 +205,7 @@ def test_water_filled_screening_matches_its_shares():
     # The max-plus total of a design equals the capacity of the tables at the
     # shares allocate_on_grid returns for it.
     scenario = two_questions()
-    search = _Search(scenario, format_options(scenario), _limits(scenario, None, None, None, None), False, None, None)
+    search = _Search(scenario, format_options(scenario), _limits(scenario, None, None, None, None), False, None)
     combo = (1, 2)
     screened = search.screen(combo, 2)
     _, tables = search.gains(combo, 2)
@@ -273,9 +273,9 @@ def test_cancel_from_another_thread_stops_promptly():
         # Wait here until the other thread has pressed cancel: the next
         # checkpoint of the search must see it.
         cancel.wait(timeout=60)
-        return True
+        return not cancel.is_set()
 
-    worker = threading.Thread(target=lambda: outcome.setdefault("result", optimize(scenario, progress=progress, cancel=cancel)))
+    worker = threading.Thread(target=lambda: outcome.setdefault("result", optimize(scenario, progress=progress)))
     worker.start()
     assert started.wait(timeout=60)
     cancel.set()

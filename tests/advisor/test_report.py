@@ -15,7 +15,8 @@ import pytest
 
 from advisor.evaluation.evaluate import evaluate
 from advisor.report import FORMATS, build_report, export_report, render, write_report
-from advisor.report.build import SECTION_KEYS, ReportCancelled
+from advisor.errors import Cancelled
+from advisor.report.build import SECTION_KEYS
 from advisor.report.model import Figure, Paragraph, Table
 from advisor.report.render_csv import neutralise, render_csv
 from advisor.report.render_html import render_html
@@ -301,7 +302,7 @@ def test_progress_is_reported_and_can_cancel():
     build_report([_small_scenario()], include_optimizer=False, progress=lambda done, total: calls.append((done, total)))
     assert calls[0][0] == 0 and calls[-1][0] == calls[-1][1] > 0
     assert [done for done, _ in calls] == sorted(done for done, _ in calls)
-    with pytest.raises(ReportCancelled):
+    with pytest.raises(Cancelled):
         build_report([_small_scenario()], include_optimizer=False, progress=lambda done, total: done < 1)
 
 

@@ -59,12 +59,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from advisor.evaluation.allocation import TimeAllocation, optimal_time_allocation
-from advisor.evaluation.diagnosis import Diagnosis, diagnose
+from advisor.evaluation.allocation import TimeAllocation
+from advisor.evaluation.diagnosis import Diagnosis
 from advisor.units import money, signed_amount_text
-from advisor.errors import AdvisorError, ScenarioValidationError
-from advisor.evaluation.evaluate import Evaluation, evaluate
-from advisor.planning.levers import LeverResult, rank_levers
+from advisor.errors import AdvisorError, Cancelled, ScenarioValidationError
+from advisor.planning.analysis import analyse
+from advisor.evaluation.evaluate import Evaluation
+from advisor.planning.levers import LeverResult
 from advisor.planning.optimize import DEFAULT_MAX_RATERS, FrontierPoint, OptimizationResult, default_formats, optimize
 from advisor.scenario.schema import MAX_RATERS, Scenario
 from advisor.planning.solve import UNKNOWNS, SolveResult, solve
@@ -117,22 +118,15 @@ def compute_recommendations(scenario: Scenario, *, cancel, progress) -> Recommen
     ``progress`` receives ``(done, total)`` over the levers; returns None as
     soon as ``cancel`` is set.
     """
-    if cancel.is_set():
-        return None
-    evaluation = evaluate(scenario, curves=False)
-    diagnosis = diagnose(scenario, evaluation)
-    if cancel.is_set():
-        return None
-
     def report(done: int, total: int) -> bool:
         progress((done, total))
         return not cancel.is_set()
 
-    levers = rank_levers(scenario, evaluation, progress=report)
-    if cancel.is_set():
+    try:
+        analysis = analyse(scenario, allocation=True, progress=report)
+    except Cancelled:
         return None
-    allocation = optimal_time_allocation(scenario)
-    return Recommendations(scenario, evaluation, diagnosis, tuple(levers), allocation)
+    return Recommendations(scenario, analysis.evaluation, analysis.diagnosis, analysis.levers, analysis.allocation)
 
 
 def solve_for(scenario: Scenario, unknown: str, *, cancel) -> SolveResult | None:
@@ -145,8 +139,11 @@ def solve_for(scenario: Scenario, unknown: str, *, cancel) -> SolveResult | None
 
 def run_optimizer(scenario: Scenario, constraints: dict[str, Any], *, cancel, progress) -> OptimizationResult:
     """:func:`advisor.planning.optimize.optimize` for a worker thread, with progress and cancel."""
-    return optimize(scenario, progress=lambda done, total: progress((done, total)) or True, cancel=cancel,
-                    **constraints)
+    def report(done: int, total: int) -> bool:
+        progress((done, total))
+        return not cancel.is_set()
+
+    return optimize(scenario, progress=report, **constraints)
 
 
 def create_unique(store, scenario: Scenario, *, summary: str) -> Any:

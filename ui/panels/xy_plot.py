@@ -200,14 +200,15 @@ def run_sweeps(request: SweepRequest, *, cancel=None, progress=None) -> SweepOut
         if cancel is not None and cancel.is_set():
             break
 
-        def report(done: int, _total: int, offset: int = done_before) -> None:
+        def report(done: int, _total: int, offset: int = done_before) -> bool:
             if progress is not None:
                 progress((offset + done, total))
+            return not (cancel is not None and cancel.is_set())
 
         try:
             result = sweep(scenario, request.x, request.start, request.stop, points=request.points,
                            log=request.log, y=request.y, question_index=request.question_index,
-                           progress=report, cancel=cancel)
+                           progress=report)
         except AdvisorError as error:
             if not results and not problems:
                 raise  # the open design itself: its error is the user's to fix
@@ -231,7 +232,8 @@ def _run_analysis(name: str, scenario: Scenario, *, cancel=None) -> str:
         return analyses.sensitivity(scenario).message
     if name == "post_hoc":
         return analyses.post_hoc(scenario).message
-    return analyses.compromise(scenario, cancel=cancel).message
+    return analyses.compromise(
+        scenario, progress=lambda done, total: not (cancel is not None and cancel.is_set())).message
 
 
 class XYPlotWidget(QWidget):
