@@ -440,7 +440,7 @@ def _csv_problem(error: csv.Error, line: int) -> ImportFormatError:
     return ImportFormatError(f"line {line}: cannot read the CSV: {reason}")
 
 
-def _parse(stream: io.TextIOBase, name: str, delimiter: str, max_rows: int) -> dict[str, Any]:
+def _parse(stream: io.TextIOBase, delimiter: str, max_rows: int) -> dict[str, Any]:
     reader = csv.reader(stream, delimiter=delimiter)
     try:
         return _parse_rows(reader, max_rows)
@@ -696,7 +696,7 @@ def _read_binary(handle: BinaryIO, name: str, max_rows: int) -> PilotDataset:
         delimiter = _detect_delimiter(sample, name)
         stream = io.TextIOWrapper(handle, encoding=attempt, newline="")
         try:
-            parsed = _parse(stream, name, delimiter, max_rows)
+            parsed = _parse(stream, delimiter, max_rows)
         except UnicodeDecodeError as error:
             if attempt == attempts[-1]:
                 raise ImportFormatError(
