@@ -31,7 +31,10 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from advisor.pilot import PilotDataset, read_pilot, simulate_pilot, summarize  # noqa: E402
+from advisor.pilot.dataset import PilotDataset  # noqa: E402
+from advisor.pilot.reading import read_pilot  # noqa: E402
+from advisor.pilot.simulation import simulate_pilot  # noqa: E402
+from advisor.pilot.summary import summarize  # noqa: E402
 from advisor.scenario.schema import scenario_from_dict  # noqa: E402
 from models.aggregation import Annotations, dawid_skene  # noqa: E402
 

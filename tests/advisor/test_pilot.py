@@ -11,16 +11,12 @@ import numpy as np
 import pytest
 
 from advisor.errors import ImportFormatError
-from advisor.pilot import (
-    MAX_ROWS,
-    apply_to_scenario,
-    rater_flag,
-    read_pilot,
-    scenario_contexts,
-    simulate_pilot,
-    storage_summary,
-    summarize,
-)
+from advisor.pilot.calibration import apply_to_scenario
+from advisor.pilot.rater_quality import rater_flag
+from advisor.pilot.reading import MAX_ROWS, read_pilot
+from advisor.pilot.scenario_quantities import scenario_contexts
+from advisor.pilot.simulation import simulate_pilot
+from advisor.pilot.summary import storage_summary, summarize
 from advisor.scenario.schema import scenario_from_dict
 
 PILOTS = Path(__file__).parents[2].parent / "shared" / "data" / "pilots"

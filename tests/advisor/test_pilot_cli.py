@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from advisor.cli import main
-from advisor.pilot import read_pilot
+from advisor.pilot.reading import read_pilot
 from advisor.scenario.schema import load_scenario_file, save_scenario_file, scenario_from_dict
 
 PILOTS = Path(__file__).parents[2].parent / "shared" / "data" / "pilots"

@@ -15,6 +15,7 @@ import pytest
 from advisor import pilot as pilots
 from advisor.cli import main
 from advisor.errors import ImportFormatError
+from advisor.pilot import rater_quality, reading
 
 
 def _csv(rows: list[tuple[str, ...]], header: str = "item,rater,label") -> bytes:
@@ -101,7 +102,7 @@ def _reference_spam_scores(confusion: np.ndarray) -> np.ndarray:
 def test_spam_scores_in_blocks_equal_the_pairwise_definition():
     rng = np.random.default_rng(7)
     confusion = rng.dirichlet(np.ones(6), size=(300, 6))
-    np.testing.assert_allclose(pilots._spam_scores(confusion), _reference_spam_scores(confusion), rtol=0, atol=1e-12)
+    np.testing.assert_allclose(rater_quality._spam_scores(confusion), _reference_spam_scores(confusion), rtol=0, atol=1e-12)
 
 
 def test_spam_scores_memory_is_bounded_by_blocks_not_by_raters():
@@ -110,7 +111,7 @@ def test_spam_scores_memory_is_bounded_by_blocks_not_by_raters():
     # All raters at once would need 400 × 50³ × 8 bytes = 400 MB per temporary.
     tracemalloc.start()
     try:
-        scores = pilots._spam_scores(confusion)
+        scores = rater_quality._spam_scores(confusion)
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
@@ -133,7 +134,7 @@ def test_a_stream_source_with_many_labels_is_refused_too():
 def test_a_pilot_file_over_the_size_limit_is_refused_before_it_is_read(tmp_path, capsys, monkeypatch):
     path = tmp_path / "big.csv"
     path.write_bytes(_csv(_distinct_labels(50)))
-    monkeypatch.setattr(pilots, "MAX_BYTES", 100)
+    monkeypatch.setattr(reading, "MAX_BYTES", 100)
     with pytest.raises(ImportFormatError, match="too large for a pilot file"):
         pilots.read_pilot(path)
     assert main(["pilot", "summary", str(path), "--boot", "0"]) == 2

@@ -59,7 +59,11 @@ from PySide6.QtWidgets import (
 
 from advisor.errors import AdvisorError, ImportFormatError
 from advisor.evaluation.guardrails import pilot_class_warnings
-from advisor.pilot import NOMINAL_KINDS, ORDINAL_KINDS, PilotDataset, PilotSummary, apply_to_scenario, read_pilot, summarize
+from advisor.pilot.calibration import apply_to_scenario
+from advisor.pilot.dataset import PilotDataset
+from advisor.pilot.kernels import NOMINAL_KINDS, ORDINAL_KINDS
+from advisor.pilot.reading import read_pilot
+from advisor.pilot.summary import PilotSummary, summarize
 from advisor.scenario.schema import Scenario, get_path
 from ui.widgets.heatmap import ConfusionHeatmapWidget
 from ui.core.settings import display_settings

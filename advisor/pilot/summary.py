@@ -1,0 +1,411 @@
+"""Summarising one question of a pilot: aggregation, agreement, capacity, correlation, raters.
+
+:func:`summarize` runs majority vote, one-coin and full Dawid–Skene (scored against gold, or with
+gold clamped), the agreement statistics, the empirical capacity of the pooled single-rater kernel
+with a bootstrap interval, the rater correlation ρ from excess unanimity, the speed–accuracy fit
+(:mod:`advisor.pilot.speed_accuracy`) and the rater flags (:mod:`advisor.pilot.rater_quality`), and
+collects them in a :class:`PilotSummary` (information in nats, JSON-ready via
+:meth:`PilotSummary.to_dict`). :func:`storage_summary` is what the database keeps beside a pilot's
+bytes (one summary per question) and :func:`summary_options` the options a stored summary was
+computed with.
+
+The numerics live in :mod:`models.aggregation`, :mod:`models.agreement` and
+:mod:`models.empirical`; this module turns a pilot into their inputs and their outputs into a
+:class:`PilotSummary`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+
+from models import agreement, empirical
+from models.aggregation import Aggregation, Annotations, dawid_skene, majority_vote, one_coin_dawid_skene
+from models.errors import InvalidArgumentError
+
+from advisor.errors import ImportFormatError
+from advisor.files.input_limits import quote
+from advisor.pilot.dataset import PilotDataset
+from advisor.pilot.rater_quality import RaterReport, judge_raters
+from advisor.pilot.reading import MAX_LABELS, too_many_labels_error
+from advisor.pilot.speed_accuracy import SpeedAccuracy, fit_speed
+
+__all__ = ["MethodResult", "PilotSummary", "storage_summary", "summarize", "summary_options"]
+
+Scale = Literal["nominal", "ordinal"]
+GoldUse = Literal["evaluate", "clamp"]
+TIME_BINS = 10
+"""Quantile bins of the label times, each with its own pooled kernel when ρ is estimated, so that
+fast and slow labels differing in accuracy are not read as correlation."""
+
+
+@dataclass(frozen=True)
+class MethodResult:
+    """One aggregation method's result on the pilot."""
+
+    accuracy_vs_gold: float | None
+    class_priors: tuple[float, ...]
+    iterations: int
+    converged: bool
+    log_likelihood: float | None
+
+
+@dataclass(frozen=True)
+class PilotSummary:
+    """Everything :func:`summarize` finds, JSON-ready via :meth:`to_dict`. Information in nats."""
+
+    source: str
+    question: str | None
+    scale: str
+    slip_rate: float
+    span: float
+    gold_use: str
+    classes: tuple[str, ...]
+    labels: int
+    items: int
+    raters: int
+    gold_items: int
+    labels_per_item: float
+    methods: dict[str, MethodResult]
+    agreement: dict[str, float | None]
+    kernel_source: str
+    pooled_kernel: tuple[tuple[float, ...], ...]
+    kernel_classes: tuple[str, ...]
+    single_rater_accuracy: float
+    capacity_nats: float
+    capacity_ci: tuple[float, float]
+    capacity_level: float
+    bootstrap_resamples: int
+    bootstrap_seed: int
+    rho: float
+    observed_unanimity: float
+    independent_unanimity: float
+    speed_accuracy: SpeedAccuracy | None
+    rater_reports: tuple[RaterReport, ...]
+    flagged: dict[str, tuple[str, ...]]
+    context_model: dict[str, tuple[float, float]] | None = None
+    context_accuracy: dict[str, float] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+
+    @property
+    def k(self) -> int:
+        """Number of classes."""
+        return len(self.classes)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON data (lists for tuples, finite floats, None where not available)."""
+        data = asdict(self)
+        data["capacity_bits"] = self.capacity_nats / math.log(2.0)
+        return _jsonable(data)
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, (np.floating, float)):
+        number = float(value)
+        return number if math.isfinite(number) else None
+    if isinstance(value, np.integer):
+        return int(value)
+    return value
+
+
+def _time_bins(seconds: np.ndarray | None, n_labels: int) -> np.ndarray:
+    """Label -> time-bin code: deciles of the label times, untimed labels in a bin of their own."""
+    if seconds is None or not np.any(np.isfinite(seconds)):
+        return np.zeros(n_labels, dtype=np.int64)
+    timed = np.isfinite(seconds)
+    distinct = np.unique(seconds[timed]).size
+    bins = max(1, min(TIME_BINS, distinct))
+    edges = np.quantile(seconds[timed], np.linspace(0.0, 1.0, bins + 1)[1:-1])
+    codes = np.full(n_labels, bins, dtype=np.int64)
+    codes[timed] = np.searchsorted(edges, seconds[timed], side="right")
+    return codes
+
+
+def _binned_kernels(data: Annotations, truth_weights: np.ndarray, bins: np.ndarray, pooled: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """One pooled kernel per time bin (rows without data fall back to the overall kernel)."""
+    k = data.n_classes
+    used_bins, index = np.unique(bins, return_inverse=True)
+    flat = (index[:, None] * k + np.arange(k)[None, :]) * k + data.labels[:, None]
+    counts = np.bincount(flat.ravel(), weights=truth_weights[data.items].ravel(), minlength=used_bins.size * k * k)
+    counts = counts.reshape(used_bins.size, k, k)
+    totals = counts.sum(axis=2, keepdims=True)
+    table = np.where(totals > 0, counts / np.where(totals > 0, totals, 1.0), pooled[None, :, :])
+    return table, index.astype(np.int64)
+
+
+def summarize(
+    dataset: PilotDataset,
+    *,
+    question: str | None = None,
+    scale: Scale = "nominal",
+    span: float = 3.0,
+    slip_rate: float = 0.0,
+    gold_use: GoldUse = "evaluate",
+    n_boot: int = 1000,
+    level: float = 0.95,
+    seed: int = 0,
+    progress: Callable[[int, int], bool] | None = None,
+    contexts: Mapping[str, tuple[float, float]] | None = None,
+) -> PilotSummary:
+    """Summarise one question of a pilot.
+
+    Parameters
+    ----------
+    dataset
+        The pilot.
+    question
+        Which question, when the pilot has several.
+    scale
+        ``"nominal"`` (binary, categorical) or ``"ordinal"`` (ordinal, pairwise; classes in the
+        dataset's order): selects the accuracy curve of the speed–accuracy fit.
+    span
+        Ordinal scale span in d′ units (the method §3), > 0.
+    slip_rate
+        Articulation slip rate assumed in the speed–accuracy fit, in [0, 0.5): the fitted λ is then
+        the cognitive discriminability behind the slips.
+    gold_use
+        ``"evaluate"`` (default): aggregation ignores gold and ``accuracy_vs_gold`` scores it.
+        ``"clamp"``: gold items are clamped in both Dawid–Skene variants (semi-supervised); their
+        accuracy against gold would be 1 by construction and is reported as None.
+    n_boot, level, seed
+        Bootstrap resamples (0 to 100 000), confidence level in (0, 1) and seed of the capacity
+        interval.
+    progress
+        ``progress(done, total) -> bool`` for the bootstrap; False cancels
+        (:class:`models.empirical.Cancelled`).
+    contexts
+        ``{context name: (difficulty, reading seconds)}`` of the scenario the pilot will calibrate.
+        When given and the pilot has a context column, the speed–accuracy fit multiplies λ by each
+        label's context difficulty and starts its clock after the context's reading time, so that
+        λ, β and δ₀ come out free of the contexts
+        (:func:`~advisor.pilot.calibration.apply_to_scenario` then converts only the time share
+        and the effort). Every context of the pilot must be named.
+
+    Returns
+    -------
+    PilotSummary
+
+    Notes
+    -----
+    * The pooled kernel is tabulated against gold when any item has gold (only gold items
+      count), else against the Dawid–Skene posteriors.
+    * ρ compares the observed share of unanimous items with the share independent raters would
+      give: with gold, given each item's gold class; without gold, averaged over the class priors.
+      Labels get the pooled kernel of their context and time decile, so that differences between
+      contexts and times in the pilot are not read as correlation. Without gold the kernel itself comes from
+      a model that assumes independence, so ρ is then a lower estimate.
+    * The speed–accuracy fit uses labels with seconds; a label is correct when it equals the gold
+      class (gold items) or, without gold, the Dawid–Skene label.
+    """
+    if scale not in ("nominal", "ordinal"):
+        raise ValueError(f"scale must be 'nominal' or 'ordinal', got {scale!r}")
+    if gold_use not in ("evaluate", "clamp"):
+        raise ValueError(f"gold_use must be 'evaluate' or 'clamp', got {gold_use!r}")
+    if not 0.0 <= slip_rate < 0.5:
+        raise ValueError(f"slip_rate must be in [0, 0.5), got {slip_rate}")
+    if not span > 0:
+        raise ValueError(f"span must be > 0, got {span}")
+    pilot = dataset.for_question(question)
+    if len(pilot.class_names) > MAX_LABELS:
+        raise too_many_labels_error(question, len(pilot.class_names))
+    if len(pilot.class_names) < 2:
+        raise ImportFormatError(f"{pilot.name}: only one distinct label ({quote(pilot.class_names[0])}); at least two are needed")
+    question_name = question if question is not None else (pilot.question_names[0] if pilot.question_names else None)
+    try:
+        data = Annotations.from_arrays(
+            pilot.items, pilot.raters, pilot.labels,
+            n_items=pilot.n_items, n_raters=pilot.n_raters, n_classes=max(2, len(pilot.class_names)),
+        )
+    except InvalidArgumentError as error:
+        raise ImportFormatError(f"{pilot.name}: {error}") from None
+    k = data.n_classes
+    gold = np.asarray(pilot.gold)
+    has_gold = bool(np.any(gold >= 0))
+    clamp = gold if (has_gold and gold_use == "clamp") else None
+    notes: list[str] = []
+
+    results: dict[str, Aggregation] = {
+        "majority_vote": majority_vote(data),
+        "one_coin": one_coin_dawid_skene(data, gold=clamp),
+        "dawid_skene": dawid_skene(data, gold=clamp),
+    }
+    methods = {}
+    for method, result in results.items():
+        scored = has_gold and (clamp is None or method == "majority_vote")
+        methods[method] = MethodResult(
+            accuracy_vs_gold=result.accuracy_against(gold) if scored else None,
+            class_priors=tuple(float(p) for p in result.class_priors),
+            iterations=result.iterations,
+            converged=result.converged,
+            log_likelihood=result.log_likelihood,
+        )
+    ds = results["dawid_skene"]
+    if not ds.converged:
+        notes.append(f"Dawid–Skene stopped at its iteration cap ({ds.iterations}) before converging")
+
+    agreement_stats = _agreement(data)
+
+    truth = gold if has_gold else np.asarray(ds.posteriors)
+    kernel_source = "gold" if has_gold else "dawid_skene"
+    capacity = empirical.empirical_capacity(data, truth, n_boot=n_boot, level=level, seed=seed, progress=progress)
+    counts = capacity.counts
+    single_accuracy = float(np.trace(counts) / counts.sum())
+    full_kernel = np.full((k, k), 1.0 / k)
+    full_kernel[capacity.present] = capacity.kernel
+    if not np.all(capacity.present):
+        missing = [pilot.class_names[c] for c in np.flatnonzero(~capacity.present)]
+        notes.append(f"no {kernel_source} item of class {', '.join(map(repr, missing))}: the capacity uses the other classes")
+
+    if has_gold:
+        truth_weights = np.zeros((data.n_items, k))
+        known = np.flatnonzero(gold >= 0)
+        truth_weights[known, gold[known]] = 1.0
+    else:
+        truth_weights = np.tile(np.asarray(ds.class_priors), (data.n_items, 1))
+    kernel_weights = truth_weights if has_gold else np.asarray(ds.posteriors)
+    bins = _time_bins(pilot.seconds, data.n_labels)
+    if pilot.contexts is not None:
+        bins = np.asarray(pilot.contexts) * (TIME_BINS + 1) + bins
+    table, kernel_index = _binned_kernels(data, kernel_weights, bins, full_kernel)
+    try:
+        correlation = empirical.excess_unanimity_correlation(data, truth_weights, table, kernel_index)
+        rho, observed_u, independent_u = correlation.rho, correlation.observed_unanimity, correlation.independent_unanimity
+        if not correlation.identifiable:
+            notes.append("raters are (nearly) always unanimous: ρ cannot be seen and is reported as 0")
+        if not has_gold:
+            notes.append("no gold: ρ is estimated against Dawid–Skene, which assumes independent raters, so it is a lower estimate")
+    except InvalidArgumentError:
+        rho, observed_u, independent_u = 0.0, 1.0, 1.0
+        notes.append("no item has two labels: ρ cannot be estimated and is reported as 0")
+
+    context_model = _context_model(pilot, contexts)
+    speed = fit_speed(pilot, data, gold, ds, has_gold, scale, k, slip_rate, span, context_model, notes)
+    context_accuracy = _context_accuracy(pilot, data, truth_weights if has_gold else np.asarray(ds.posteriors))
+
+    reports, flagged = judge_raters(pilot, data, ds, gold)
+    return PilotSummary(
+        source=pilot.name,
+        question=question_name,
+        scale=scale,
+        slip_rate=float(slip_rate),
+        span=float(span),
+        gold_use=gold_use,
+        classes=tuple(pilot.class_names),
+        labels=data.n_labels,
+        items=data.n_items,
+        raters=data.n_raters,
+        gold_items=int(np.sum(gold >= 0)),
+        labels_per_item=data.n_labels / data.n_items,
+        methods=methods,
+        agreement=agreement_stats,
+        kernel_source=kernel_source,
+        pooled_kernel=tuple(tuple(float(v) for v in row) for row in full_kernel),
+        kernel_classes=tuple(pilot.class_names[c] for c in np.flatnonzero(capacity.present)),
+        single_rater_accuracy=single_accuracy,
+        capacity_nats=capacity.nats,
+        capacity_ci=(capacity.ci_low, capacity.ci_high),
+        capacity_level=capacity.level,
+        bootstrap_resamples=capacity.n_boot,
+        bootstrap_seed=int(seed),
+        rho=rho,
+        observed_unanimity=observed_u,
+        independent_unanimity=independent_u,
+        speed_accuracy=speed,
+        rater_reports=reports,
+        flagged=flagged,
+        context_model=context_model,
+        context_accuracy=context_accuracy,
+        notes=tuple(notes),
+    )
+
+
+def _agreement(data: Annotations) -> dict[str, float | None]:
+    counts = data.vote_counts()
+    out: dict[str, float | None] = {}
+    for key, compute in (
+        ("percent_agreement", lambda: agreement.percent_agreement(counts)),
+        ("fleiss_kappa", lambda: agreement.fleiss_kappa(counts)),
+        ("krippendorff_alpha_nominal", lambda: agreement.krippendorff_alpha(counts, "nominal")),
+        ("krippendorff_alpha_ordinal", lambda: agreement.krippendorff_alpha(counts, "ordinal")),
+    ):
+        try:
+            out[key] = float(compute())
+        except InvalidArgumentError:
+            out[key] = None
+    return out
+
+
+def _context_model(pilot: PilotDataset, contexts: Mapping[str, tuple[float, float]] | None) -> dict[str, tuple[float, float]] | None:
+    """The (difficulty, reading seconds) of each of the pilot's contexts, or None when not applicable."""
+    if contexts is None or pilot.contexts is None:
+        return None
+    missing = [name for name in pilot.context_names if name not in contexts]
+    if missing:
+        raise ValueError(
+            f"contexts: the pilot's context(s) {', '.join(map(repr, missing))} are not among "
+            f"{', '.join(map(repr, contexts))}; rename them in the file or in the scenario"
+        )
+    model = {}
+    for name in pilot.context_names:
+        difficulty, reading = (float(v) for v in contexts[name])
+        if not (difficulty > 0 and reading >= 0 and math.isfinite(difficulty) and math.isfinite(reading)):
+            raise ValueError(f"contexts: {name!r} needs difficulty > 0 and reading seconds >= 0, got ({difficulty}, {reading})")
+        model[name] = (difficulty, reading)
+    return model
+
+
+def _context_accuracy(pilot: PilotDataset, data: Annotations, truth_weights: np.ndarray) -> dict[str, float]:
+    """Single-rater accuracy (share of labels equal to the truth, expected under posteriors) per context."""
+    if pilot.contexts is None:
+        return {}
+    right = truth_weights[data.items, data.labels]
+    known = truth_weights[data.items].sum(axis=1)
+    codes = np.asarray(pilot.contexts)
+    totals = np.bincount(codes, weights=known, minlength=len(pilot.context_names))
+    hits = np.bincount(codes, weights=right, minlength=len(pilot.context_names))
+    return {name: float(hits[i] / totals[i]) for i, name in enumerate(pilot.context_names) if totals[i] > 0}
+
+
+def summary_options(summary: dict[str, Any]) -> dict[str, Any]:
+    """The options a stored summary dictionary was computed with (to decide whether it can be reused)."""
+    return {
+        "question": summary.get("question"),
+        "scale": summary.get("scale"),
+        "slip_rate": summary.get("slip_rate"),
+        "span": summary.get("span"),
+        "gold_use": summary.get("gold_use"),
+        "n_boot": summary.get("bootstrap_resamples"),
+        "level": summary.get("capacity_level"),
+        "seed": summary.get("bootstrap_seed"),
+    }
+
+
+def storage_summary(dataset: PilotDataset, *, progress: Callable[[int, int], bool] | None = None, **options: Any) -> dict[str, Any]:
+    """What the database keeps beside a pilot's bytes: its description and one summary per question.
+
+    Parameters
+    ----------
+    dataset
+        The pilot.
+    progress
+        Passed to :func:`summarize` for each question.
+    **options
+        Passed to :func:`summarize` (``scale``, ``gold_use``, ``n_boot``, ``seed`` ...).
+
+    Returns
+    -------
+    dict
+        ``{"dataset": dataset.describe(), "summaries": [summary.to_dict(), ...]}``, one summary per
+        question (one with ``"question": None`` when the pilot has no question column).
+    """
+    questions: list[str | None] = list(dataset.question_names) if len(dataset.question_names) > 1 else [None]
+    summaries = [summarize(dataset, question=q, progress=progress, **options).to_dict() for q in questions]
+    return {"dataset": dataset.describe(), "summaries": summaries}
