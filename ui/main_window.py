@@ -34,15 +34,17 @@ from PySide6.QtWidgets import (
 )
 
 from advisor.errors import AdvisorError, ScenarioNotFoundError, StaleRevisionError
+from advisor.scenario.creation import blank_scenario
+from advisor.scenario.drafts import Draft, find_drafts
 from advisor.scenario.schema import Scenario, example_scenarios, save_scenario_file
 from advisor.scenario.state import ScenarioState
 from advisor.storage.store import ScenarioStore, StoredScenario
 from ui.core.bindings import connect_to_widget
 from ui.panels.compare import CompareWidget
-from ui.core.drafts import Draft, DraftKeeper, find_drafts
+from ui.core.drafts import DraftKeeper
 from ui.panels.editor import ScenarioEditorWidget
 from ui.dialogs.help_dialogs import AboutDialog, MethodDialog
-from ui.panels.library import ScenarioLibraryWidget, ask_name, blank_scenario, format_time
+from ui.panels.library import ScenarioLibraryWidget, ask_name, format_time
 from ui.panels.results import ResultsWidget
 from ui.core.settings import APP_NAME, data_dir, display_settings, ui_settings
 from ui.core.undo import ScenarioEditCommand
