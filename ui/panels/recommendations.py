@@ -62,7 +62,7 @@ from PySide6.QtWidgets import (
 from advisor.evaluation.allocation import TimeAllocation
 from advisor.evaluation.diagnosis import Diagnosis
 from advisor.units import money, signed_amount_text
-from advisor.errors import AdvisorError, Cancelled, ScenarioValidationError
+from advisor.errors import AdvisorError, ScenarioValidationError
 from advisor.planning.analysis import analyse
 from advisor.evaluation.evaluate import Evaluation
 from advisor.planning.levers import LeverResult
@@ -112,38 +112,23 @@ class Recommendations:
     allocation: TimeAllocation
 
 
-def compute_recommendations(scenario: Scenario, *, cancel, progress) -> Recommendations | None:
+def compute_recommendations(scenario: Scenario, *, progress) -> Recommendations:
     """Diagnosis, ranked levers and time allocation (for a worker thread).
 
-    ``progress`` receives ``(done, total)`` over the levers; returns None as
-    soon as ``cancel`` is set.
+    ``progress(done, total)`` as in :mod:`advisor.progress`.
     """
-    def report(done: int, total: int) -> bool:
-        progress((done, total))
-        return not cancel.is_set()
-
-    try:
-        analysis = analyse(scenario, allocation=True, progress=report)
-    except Cancelled:
-        return None
+    analysis = analyse(scenario, allocation=True, progress=progress)
     return Recommendations(scenario, analysis.evaluation, analysis.diagnosis, analysis.levers, analysis.allocation)
 
 
-def solve_for(scenario: Scenario, unknown: str, *, cancel) -> SolveResult | None:
-    """:func:`advisor.planning.solve.solve` for a worker thread (None when cancelled)."""
-    if cancel.is_set():
-        return None
-    result = solve(scenario, unknown, progress=lambda done, total: not cancel.is_set())
-    return None if cancel.is_set() else result
+def solve_for(scenario: Scenario, unknown: str, *, progress) -> SolveResult:
+    """:func:`advisor.planning.solve.solve` for a worker thread."""
+    return solve(scenario, unknown, progress=progress)
 
 
-def run_optimizer(scenario: Scenario, constraints: dict[str, Any], *, cancel, progress) -> OptimizationResult:
+def run_optimizer(scenario: Scenario, constraints: dict[str, Any], *, progress) -> OptimizationResult:
     """:func:`advisor.planning.optimize.optimize` for a worker thread, with progress and cancel."""
-    def report(done: int, total: int) -> bool:
-        progress((done, total))
-        return not cancel.is_set()
-
-    return optimize(scenario, progress=report, **constraints)
+    return optimize(scenario, progress=progress, **constraints)
 
 
 def create_unique(store, scenario: Scenario, *, summary: str) -> Any:
@@ -760,8 +745,7 @@ class RecommendationsWidget(QWidget):
             self._update_levers()
             self._update_allocation()
 
-    def _on_recommend_progress(self, value: tuple[int, int]) -> None:
-        done, total = value
+    def _on_recommend_progress(self, done: int, total: int) -> None:
         self._levers_progress.setRange(0, max(total, 1))
         self._levers_progress.setValue(done)
 
@@ -826,8 +810,7 @@ class RecommendationsWidget(QWidget):
     def _on_cancel_button_clicked(self) -> None:
         self.cancel_optimizer()
 
-    def _on_optimize_progress(self, value: tuple[int, int]) -> None:
-        done, total = value
+    def _on_optimize_progress(self, done: int, total: int) -> None:
         self._optimize_progress.setRange(0, max(int(total), 1))
         self._optimize_progress.setValue(int(done))
         self._optimize_progress.setFormat("%v of %m designs")
