@@ -593,8 +593,11 @@ class MainWindow(QMainWindow):
         if index == RECOMMENDATIONS_TAB:
             from ui.panels.recommendations import RecommendationsWidget
 
-            widget: QWidget = RecommendationsWidget(self._state, self._store)
+            widget: QWidget = RecommendationsWidget(self._state, self._store, evaluation=self._results.evaluation)
             widget.scenario_created.connect(self._on_recommendations_scenario_created)
+            # The analysis reuses the live results' evaluation of the same scenario rather than evaluate it again.
+            self._results.headline_updated.connect(widget.use_evaluation)
+            self._results.updated.connect(widget.use_evaluation)
         elif index == COMPARE_TAB:
             widget = CompareWidget(self._store)
             state = getattr(self, "_compare_splitter_state", None)
