@@ -1,5 +1,6 @@
-"""What the X–Y plot computes: one grid swept over the open design and its overlays,
-and the analyses G*Power names, each as a sentence.
+"""What the X–Y plot computes: a default range around the design's own value, one grid
+swept over the open design and its overlays, and the analyses G*Power names, each as a
+sentence.
 
 The window's X–Y plot panel (``ui.panels.xy_plot``) draws and tabulates these;
 they run in a worker thread and follow :mod:`advisor.progress`.
@@ -11,9 +12,44 @@ from dataclasses import dataclass
 
 from advisor.errors import AdvisorError
 from advisor.planning import sweep as analyses
-from advisor.planning.sweep import ANALYSIS_TITLES, SweepResult, sweep
+from advisor.planning.sweep import ANALYSIS_TITLES, X_VARIABLES, SweepResult, current_value, sweep
 from advisor.progress import ProgressCallback, keeps_going, within
-from advisor.scenario.schema import Scenario
+from advisor.scenario.schema import FORMAT_K_LIMITS, Scenario
+
+DEFAULT_POINTS = 25
+"""Points of a range that :func:`default_range` does not fit to whole numbers."""
+
+
+def default_range(scenario: Scenario, x: str, question_index: int | None = None) -> tuple[float, float, int]:
+    """A range around the scenario's own value of ``x``: (start, stop, points), within x's limits.
+
+    Parameters
+    ----------
+    scenario
+        The design.
+    x
+        What varies: a key of :data:`advisor.planning.sweep.X_VARIABLES`.
+    question_index
+        The question whose ``k`` varies (``x == "k"``; default the first).
+    """
+    now = float(current_value(scenario, x, question_index))
+    if x == "raters":
+        stop = max(2 * int(now), 10)
+        return 1, stop, stop
+    if x == "k":
+        low, high = FORMAT_K_LIMITS[scenario.questions[question_index or 0].format.kind]
+        stop = min(high, max(int(now) + 4, low + 6))
+        return low, stop, stop - low + 1
+    if x == "items":
+        return max(1, int(now // 100)), int(now * 10), DEFAULT_POINTS
+    if x == "rho":
+        return 0.0, 0.9, 19
+    if x == "lambda":
+        return round(max(0.1, now / 4), 2), round(min(20.0, now * 3), 2), DEFAULT_POINTS
+    if x == "log2_m":
+        return 0.5, round(min(10_000.0, max(2 * now, now + 8)), 2), DEFAULT_POINTS
+    variable = X_VARIABLES[x]
+    return round(now / 4, 4), round(min(variable.high, now * 4), 4), DEFAULT_POINTS
 
 
 @dataclass(frozen=True)

@@ -56,10 +56,17 @@ from PySide6.QtWidgets import (
 
 from advisor.errors import AdvisorError
 from advisor.files.output_paths import write_output_atomically
-from advisor.scenario.schema import FORMAT_K_LIMITS, Scenario
+from advisor.scenario.schema import Scenario
 from advisor.scenario.state import ScenarioState
 from advisor.storage.store import ScenarioStore
-from advisor.planning.xy_plot import SweepOutcome, SweepRequest, analysis_message, run_sweeps
+from advisor.planning.xy_plot import (
+    DEFAULT_POINTS,
+    SweepOutcome,
+    SweepRequest,
+    analysis_message,
+    default_range,
+    run_sweeps,
+)
 from advisor.planning.sweep import (
     ANALYSIS_TITLES,
     MAX_POINTS,
@@ -70,7 +77,6 @@ from advisor.planning.sweep import (
     SweepResult,
     changes_at,
     crossings,
-    current_value,
     sweep_grid,
     sweep_variable,
     sweeps_to_csv,
@@ -81,7 +87,6 @@ from ui.core.undo import ScenarioEditCommand
 from ui.core.workers import LatestJobRunner, WorkerHandle
 
 LIST_LIMIT = 10_000
-DEFAULT_POINTS = 25
 PICK_RADIUS_PX = 14
 """A click within this many pixels (in x) of a point of the open design's curve picks it."""
 EXPORT_WIDTH_PX = 1600
@@ -126,28 +131,6 @@ def style_key(columns: Sequence[str]) -> str:
     """Which line style is which output, in words (the colours say the scenario)."""
     return "&nbsp;&nbsp;&nbsp;".join(
         f"<b>{STYLE_GLYPHS[Y_STYLES[c][1]]}</b>&nbsp;{Y_LABELS[c]}" for c in columns)
-
-
-def default_range(scenario: Scenario, x: str, question_index: int | None = None) -> tuple[float, float, int]:
-    """A range around the scenario's own value of ``x``: (start, stop, points), within x's limits."""
-    now = float(current_value(scenario, x, question_index))
-    if x == "raters":
-        stop = max(2 * int(now), 10)
-        return 1, stop, stop
-    if x == "k":
-        low, high = FORMAT_K_LIMITS[scenario.questions[question_index or 0].format.kind]
-        stop = min(high, max(int(now) + 4, low + 6))
-        return low, stop, stop - low + 1
-    if x == "items":
-        return max(1, int(now // 100)), int(now * 10), DEFAULT_POINTS
-    if x == "rho":
-        return 0.0, 0.9, 19
-    if x == "lambda":
-        return round(max(0.1, now / 4), 2), round(min(20.0, now * 3), 2), DEFAULT_POINTS
-    if x == "log2_m":
-        return 0.5, round(min(10_000.0, max(2 * now, now + 8)), 2), DEFAULT_POINTS
-    variable = X_VARIABLES[x]
-    return round(now / 4, 4), round(min(variable.high, now * 4), 4), DEFAULT_POINTS
 
 
 def cell_text(column: str, value: Any) -> str:
