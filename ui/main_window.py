@@ -34,15 +34,17 @@ from PySide6.QtWidgets import (
 )
 
 from advisor.errors import AdvisorError, ScenarioNotFoundError, StaleRevisionError
+from advisor.scenario.creation import blank_scenario
+from advisor.scenario.drafts import Draft, find_drafts
 from advisor.scenario.schema import Scenario, example_scenarios, save_scenario_file
 from advisor.scenario.state import ScenarioState
 from advisor.storage.store import ScenarioStore, StoredScenario
 from ui.core.bindings import connect_to_widget
 from ui.panels.compare import CompareWidget
-from ui.core.drafts import Draft, DraftKeeper, find_drafts
+from ui.core.drafts import DraftKeeper
 from ui.panels.editor import ScenarioEditorWidget
 from ui.dialogs.help_dialogs import AboutDialog, MethodDialog
-from ui.panels.library import ScenarioLibraryWidget, ask_name, blank_scenario, format_time
+from ui.panels.library import ScenarioLibraryWidget, ask_name, format_time
 from ui.panels.results import ResultsWidget
 from ui.core.settings import APP_NAME, data_dir, display_settings, ui_settings
 from ui.core.undo import ScenarioEditCommand
@@ -591,8 +593,11 @@ class MainWindow(QMainWindow):
         if index == RECOMMENDATIONS_TAB:
             from ui.panels.recommendations import RecommendationsWidget
 
-            widget: QWidget = RecommendationsWidget(self._state, self._store)
+            widget: QWidget = RecommendationsWidget(self._state, self._store, evaluation=self._results.evaluation)
             widget.scenario_created.connect(self._on_recommendations_scenario_created)
+            # The analysis reuses the live results' evaluation of the same scenario rather than evaluate it again.
+            self._results.headline_updated.connect(widget.use_evaluation)
+            self._results.updated.connect(widget.use_evaluation)
         elif index == COMPARE_TAB:
             widget = CompareWidget(self._store)
             state = getattr(self, "_compare_splitter_state", None)

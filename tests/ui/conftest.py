@@ -75,9 +75,9 @@ def _pool_drained(qapp):
     """Let running workers finish before the next test, so that no result of
     one test arrives in the next."""
     yield
-    from PySide6.QtCore import QThreadPool
+    from ui.core.workers import wait_for_jobs
 
-    QThreadPool.globalInstance().waitForDone(30_000)
+    wait_for_jobs(30_000)
     qapp.processEvents()
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from ui.panels.compare import CompareWidget, input_rows
+from advisor.scenario.comparison import input_rows
+from ui.panels.compare import CompareWidget
 
 
 @pytest.fixture
@@ -64,3 +65,38 @@ def test_questions_are_aligned_by_name(store):
     assert f"Question “{a.questions[0].name}”" in groups and "Question “renamed question”" in groups
     missing = [values for group, _, values in rows if group == "Question “renamed question”"]
     assert all(values[0] == "—" for values in missing)
+
+
+def test_a_rename_or_new_tags_recompute_nothing_and_a_number_edit_only_its_scenario(qtbot, compare, store,
+                                                                                      monkeypatch):
+    import advisor.evaluation.evaluate as evaluation_module
+
+    chosen = store.list(order_by="name", descending=False)[:2]
+    with qtbot.waitSignal(compare.comparison_ready, timeout=60_000):
+        compare.set_checked([s.id for s in chosen])
+    evaluated = []
+    real_evaluate = evaluation_module.evaluate
+    monkeypatch.setattr(evaluation_module, "evaluate", lambda scenario, **kw: evaluated.append(scenario.name)
+                        or real_evaluate(scenario, **kw))
+    first = store.get(chosen[0].id)
+    store.rename(first.id, "Renamed for the comparison")
+    store.save(store.get(first.id).scenario.with_changes({"tags": ["compared"], "notes": "new notes"}),
+               stored_id=first.id, base_revision=store.get(first.id).revision)
+    # A rename, new tags and notes: shown at once, no evaluation started.
+    with qtbot.waitSignal(compare.comparison_ready, timeout=1000):
+        compare.refresh()
+    assert evaluated == [] and not compare._runner.is_busy
+    column = [c.stored_id for c in compare.compared].index(first.id) + 1
+    assert compare.compared[column - 1].name == "Renamed for the comparison"
+    assert compare.table.horizontalHeaderItem(column).toolTip() == "Renamed for the comparison"
+    tags = next(row for row in range(compare.table.rowCount()) if compare.table.item(row, 0).text() == "Tags")
+    assert compare.table.item(tags, column).text() == "compared"
+    # A number edit evaluates that scenario only.
+    second = store.get(chosen[1].id)
+    store.save(second.scenario.with_changes({"raters.per_item": second.scenario.raters.per_item + 1}),
+               stored_id=second.id, base_revision=second.revision)
+    with qtbot.waitSignal(compare.comparison_ready, timeout=60_000):
+        compare.refresh()
+    assert evaluated == [second.name]
+    changed = next(c for c in compare.compared if c.stored_id == second.id)
+    assert changed.scenario.raters.per_item == second.scenario.raters.per_item + 1

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from advisor.scenario.schema import example_scenarios
 from advisor.scenario.state import ScenarioState
-from ui.core.drafts import DraftKeeper, draft_path, find_drafts, read_draft
+from advisor.scenario.drafts import draft_path, find_drafts, read_draft
+from ui.core.drafts import DraftKeeper
 
 
 def _state():

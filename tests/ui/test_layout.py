@@ -104,14 +104,14 @@ def test_a_1280_pixel_window_keeps_every_table_column_in_view(qtbot, qapp, windo
     qtbot.wait(50)
     recommendations = window.recommendations
     assert recommendations.stacked()
-    assert _columns_in_view(recommendations._levers_table) == []
-    rows = recommendations._levers_table.verticalHeader().defaultSectionSize()
-    assert recommendations._levers_table.viewport().height() >= 8 * rows
+    assert _columns_in_view(recommendations.levers_panel.table) == []
+    rows = recommendations.levers_panel.table.verticalHeader().defaultSectionSize()
+    assert recommendations.levers_panel.table.viewport().height() >= 8 * rows
     window.resize(1920, 1080)
     qapp.processEvents()
     qtbot.wait(50)
     assert not recommendations.stacked()
-    assert _columns_in_view(recommendations._levers_table) == []
+    assert _columns_in_view(recommendations.levers_panel.table) == []
 
 
 def test_the_questions_table_hides_columns_no_question_uses(qtbot, qapp):

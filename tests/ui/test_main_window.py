@@ -314,9 +314,9 @@ def test_a_lever_applied_in_the_app_is_recorded_in_the_protocol(qtbot, window, s
     """Applying a lever stores a scenario and records the analysis (not only report exports)."""
     window.tabs.setCurrentIndex(1)
     widget = window.recommendations
-    qtbot.waitUntil(lambda: widget._recommendations is not None, timeout=60_000)
-    lever = next(i for i, lever in enumerate(widget._recommendations.levers) if lever.scenario is not None)
-    widget._levers_table.selectRow(lever)
+    qtbot.waitUntil(lambda: widget.recommendations is not None, timeout=60_000)
+    lever = next(i for i, lever in enumerate(widget.recommendations.levers) if lever.scenario is not None)
+    widget.levers_panel.table.selectRow(lever)
     stored_id = widget.apply_selected_lever()
     assert stored_id is not None
     [entry] = store.list_exports()
@@ -430,3 +430,32 @@ def test_the_save_as_dialog_is_wide_enough_for_a_name(qtbot, window, monkeypatch
     [(width, text)] = seen
     assert width >= 480 and text == f"{window.state.scenario.name} (copy)"
     assert width >= window.fontMetrics().horizontalAdvance(text)
+
+
+def test_the_recommendations_analyse_with_the_live_results_evaluation(qtbot, window, monkeypatch):
+    """The Recommendations tab reuses the evaluation the results made of the same scenario: an edit
+    evaluates the scenario once, not once per tab."""
+    import advisor.planning.analysis as analysis_module
+    from ui.main_window import DESIGN_TAB, RECOMMENDATIONS_TAB
+
+    evaluated_again = []
+    real_evaluate = analysis_module.evaluate
+    monkeypatch.setattr(analysis_module, "evaluate",
+                        lambda scenario, **kwargs: evaluated_again.append(scenario) or real_evaluate(scenario, **kwargs))
+    results = window.results
+    qtbot.waitUntil(lambda: results.evaluation is not None and results.evaluation.scenario == window.state.scenario,
+                    timeout=60_000)
+    window.tabs.setCurrentIndex(RECOMMENDATIONS_TAB)
+    recommendations = window.recommendations
+    qtbot.waitUntil(lambda: recommendations.recommendations is not None, timeout=60_000)
+    assert evaluated_again == []
+    assert recommendations.recommendations.evaluation is results.evaluation
+    # Edited with the design on top: the results evaluate the edit, the tab catches up with their evaluation.
+    window.tabs.setCurrentIndex(DESIGN_TAB)
+    window.state.set("raters.per_item", window.state.scenario.raters.per_item + 1)
+    qtbot.waitUntil(lambda: results.evaluation.scenario == window.state.scenario and not results.evaluator.is_busy,
+                    timeout=60_000)
+    window.tabs.setCurrentIndex(RECOMMENDATIONS_TAB)
+    qtbot.waitUntil(lambda: recommendations.recommendations.scenario == window.state.scenario, timeout=60_000)
+    assert evaluated_again == []
+    assert recommendations.recommendations.evaluation is results.evaluation

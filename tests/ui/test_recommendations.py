@@ -17,13 +17,16 @@ from advisor.scenario.schema import Question, ResponseFormat, Scenario, Target
 from advisor.planning.solve import solve
 from advisor.scenario.state import ScenarioState
 from advisor.storage.store import ScenarioStore
-from ui.panels.recommendations import LEVER_COLUMNS, RecommendationsWidget, _solve_value_text, wait_for_jobs
+from ui.core.workers import wait_for_jobs
+from ui.panels.recommendations import RecommendationsWidget
+from ui.panels.recommendations.levers import LEVER_COLUMNS
+from ui.panels.recommendations.solve_for import solve_value_text
 from ui.core.settings import display_settings
 
 
 @pytest.fixture(autouse=True)
 def _tab_pools_drained(qapp):
-    """This tab runs its jobs in pools of its own: let them finish before the next test."""
+    """This tab runs its searches in pools of their own: let them finish before the next test."""
     yield
     assert wait_for_jobs(120_000)
     qapp.processEvents()
@@ -60,7 +63,7 @@ def widget(qtbot, scenario, store):
 
 def test_levers_table_shows_the_ranked_levers(widget, scenario):
     expected = rank_levers(scenario)
-    table = widget._levers_table
+    table = widget.levers_panel.table
     assert table.rowCount() == len(expected)
     assert [table.item(r, LEVER_COLUMNS.index("Lever")).text() for r in range(table.rowCount())] == [
         lever.title for lever in expected]
@@ -81,16 +84,16 @@ def test_apply_lever_creates_a_new_scenario_in_the_store(widget, store, qtbot):
     levers = widget.recommendations.levers
     row = next(i for i, lever in enumerate(levers) if lever.scenario is not None)
     widget.select_lever(row)
-    assert widget._apply_lever_button.isEnabled()
-    assert widget._lever_detail_label.text() == levers[row].explanation
+    assert widget.levers_panel.apply_button.isEnabled()
+    assert widget.levers_panel.detail_label.text() == levers[row].explanation
     with qtbot.waitSignal(widget.scenario_created) as blocker:
-        widget._apply_lever_button.click()
+        widget.levers_panel.apply_button.click()
     stored = store.get(blocker.args[0])
     assert stored.name == f"Chatbot rubric — {levers[row].title}"[:200]
     assert stored.scenario.with_changes({"name": "x"}) == levers[row].scenario.with_changes({"name": "x"})
     # Applying it again does not collide with the name just taken.
     with qtbot.waitSignal(widget.scenario_created) as again:
-        widget._apply_lever_button.click()
+        widget.levers_panel.apply_button.click()
     assert store.get(again.args[0]).name.endswith("(2)")
     assert store.count() == 2
 
@@ -103,9 +106,9 @@ def test_inapplicable_levers_cannot_be_applied(qtbot, store):
     qtbot.waitUntil(lambda: made.recommendations is not None, timeout=60_000)
     row = next(i for i, lever in enumerate(made.recommendations.levers) if not lever.applicable)
     made.select_lever(row)
-    assert not made._apply_lever_button.isEnabled()
+    assert not made.levers_panel.apply_button.isEnabled()
     assert made.apply_selected_lever() is None
-    assert "Does not apply" in made._levers_table.item(row, LEVER_COLUMNS.index("Explanation")).text()
+    assert "Does not apply" in made.levers_panel.table.item(row, LEVER_COLUMNS.index("Explanation")).text()
 
 
 def test_an_edit_recomputes_once_after_the_debounce(widget, qtbot):
@@ -145,23 +148,23 @@ def test_solve_for_shows_the_value(widget, qtbot, scenario):
         widget.set_solve_unknown("raters")
     expected = solve(scenario, "raters")
     assert widget.solve_result.value == expected.value
-    shown = widget._solve_value_label.text()
+    shown = widget.solve_panel.value_label.text()
     if expected.reachable:
-        assert shown == _solve_value_text("raters", expected.value, "USD")
+        assert shown == solve_value_text("raters", expected.value, "USD")
     else:
         assert shown.startswith("unreachable")
-    assert widget._solve_message_label.text() == expected.message
-    assert widget._solve_current_label.text() == "now 3 raters per item"
+    assert widget.solve_panel.message_label.text() == expected.message
+    assert widget.solve_panel.current_label.text() == "now 3 raters per item"
 
     with qtbot.waitSignal(widget.solve_ready, timeout=60_000):
         widget.set_solve_unknown("items")
     items = solve(scenario, "items")
     assert widget.solve_result.unknown == "items"
-    assert widget._solve_message_label.text() == items.message
+    assert widget.solve_panel.message_label.text() == items.message
 
 
 def test_the_allocation_lists_every_question(widget):
-    table = widget._allocation_table
+    table = widget.allocation_panel.table
     assert [table.item(r, 0).text() for r in range(table.rowCount())] == ["helpful", "safe"]
     shares = [float(table.item(r, 2).text().rstrip(" %")) for r in range(table.rowCount())]
     assert sum(shares) == pytest.approx(100, abs=1.01)
@@ -173,35 +176,35 @@ def test_the_unit_switch_relabels_without_recomputing(widget):
     assert widget.recommendations is before
     first = before.levers[0]
     # Risks do not change with the unit; the information shown beside them does.
-    assert float(widget._levers_table.item(0, 2).text().replace("−", "-")) == pytest.approx(first.delta_achievable, abs=1e-4)
-    assert "nats" in widget._levers_table.item(0, 2).toolTip()
+    assert float(widget.levers_panel.table.item(0, 2).text().replace("−", "-")) == pytest.approx(first.delta_achievable, abs=1e-4)
+    assert "nats" in widget.levers_panel.table.item(0, 2).toolTip()
 
 
 def test_the_event_loop_turns_while_the_optimiser_runs_and_cancel_stops_it(widget, qtbot):
     # The largest search the form allows, so that it is still running when cancelled.
-    widget._max_raters_spin.setValue(widget._max_raters_spin.maximum())
+    widget.optimizer_panel.max_raters_spin.setValue(widget.optimizer_panel.max_raters_spin.maximum())
     ticks = []
     timer = QTimer()
     timer.timeout.connect(lambda: ticks.append(time.monotonic()))
     timer.start(10)
     progress = []
-    widget._optimize_progress.valueChanged.connect(progress.append)
+    widget.optimizer_panel.progress_bar.valueChanged.connect(progress.append)
     finished = []
     widget.optimization_finished.connect(finished.append)
-    widget._optimize_button.click()
-    assert widget.is_optimizing and widget._cancel_button.isEnabled() and not widget._optimize_button.isEnabled()
+    widget.optimizer_panel.run_button.click()
+    assert widget.is_optimizing and widget.optimizer_panel.cancel_button.isEnabled() and not widget.optimizer_panel.run_button.isEnabled()
     qtbot.waitUntil(lambda: len(progress) >= 2 or not widget.is_optimizing, timeout=30_000)
     assert widget.is_optimizing, "the search ended before it could be cancelled"
     ticks_while_running = len(ticks)
     assert ticks_while_running >= 3
     cancelled_at = time.monotonic()
-    widget._cancel_button.click()
+    widget.optimizer_panel.cancel_button.click()
     qtbot.waitUntil(lambda: not widget.is_optimizing, timeout=10_000)
     timer.stop()
     assert time.monotonic() - cancelled_at < 5.0
     assert finished and finished[0].cancelled is True
-    assert "Cancelled" in widget._optimize_progress.format()
-    assert widget._optimize_button.isEnabled() and not widget._cancel_button.isEnabled()
+    assert "Cancelled" in widget.optimizer_panel.progress_bar.format()
+    assert widget.optimizer_panel.run_button.isEnabled() and not widget.optimizer_panel.cancel_button.isEnabled()
 
 
 def test_the_optimiser_plots_the_frontier_and_saves_the_recommended_design(widget, qtbot, store, scenario):
@@ -209,7 +212,7 @@ def test_the_optimiser_plots_the_frontier_and_saves_the_recommended_design(widge
         widget.start_optimizer()
     result = blocker.args[0]
     assert result.cancelled is False
-    pareto = widget._pareto
+    pareto = widget.optimizer_panel.pareto
     assert list(pareto.costs)[:len(result.frontier)] == [p.cost for p in result.frontier]
     shown = list(result.frontier)
     assert list(pareto.floors)[:len(shown)] == [p.floor for p in shown]
@@ -217,22 +220,22 @@ def test_the_optimiser_plots_the_frontier_and_saves_the_recommended_design(widge
     assert all(f <= a for f, a in zip(pareto.floors, pareto.achievable))
     assert pareto._target.isVisible() and pareto._target.value() == pytest.approx(scenario.target.target_risk)
     if result.recommended is None:
-        assert not widget._save_design_button.isEnabled()
+        assert not widget.optimizer_panel.save_button.isEnabled()
         return
     assert pareto.recommended_index is not None
-    assert widget._save_design_button.isEnabled()
+    assert widget.optimizer_panel.save_button.isEnabled()
     with qtbot.waitSignal(widget.scenario_created) as created:
-        widget._save_design_button.click()
+        widget.optimizer_panel.save_button.click()
     stored = store.get(created.args[0])
     assert stored.name == "Chatbot rubric — optimised"
     assert evaluate(stored.scenario, curves=False).verdict == "meets"
 
 
 def test_unticking_every_format_of_a_question_blocks_the_optimiser(widget):
-    for (name, _label), check in widget._format_checks.items():
+    for (name, _label), check in widget.optimizer_panel.format_checks.items():
         if name == "safe":
             check.setChecked(False)
-    assert not widget._optimize_button.isEnabled()
+    assert not widget.optimizer_panel.run_button.isEnabled()
     assert widget.constraints()["allowed_formats"]["safe"] == []
 
 
@@ -242,7 +245,7 @@ def test_the_preview_opens(qtbot, tmp_path):
     made = preview_recommendations(tmp_path)
     qtbot.addWidget(made)
     qtbot.waitUntil(lambda: not made.is_busy(), timeout=60_000)
-    assert made._levers_table.rowCount() > 0
+    assert made.levers_panel.table.rowCount() > 0
     assert not made.grab().isNull()
     made._store.close()
 

@@ -80,12 +80,12 @@ def test_the_recommendations_skip_a_rename_but_not_a_number(qtbot, scenario, sto
     qtbot.addWidget(widget)
     widget.show()
     qtbot.waitUntil(lambda: widget.recommendations is not None and widget.solve_result is not None, timeout=60_000)
-    shown = widget.recommendations
+    shown, asked = widget.recommendations, widget.analyses_started
     state.update({"name": "Renamed", "notes": "more notes"})
-    # Nothing starts the recomputation: it only ever starts from the debounce timer.
-    assert not widget._debounce.isActive()
+    # Nothing starts the recomputation: no analysis is even asked for.
+    assert widget.analyses_started == asked and not widget.is_busy()
     state.update({"raters.per_item": scenario.raters.per_item + 1})
-    assert widget._debounce.isActive()
+    assert widget.analyses_started == asked + 1 and widget.is_busy()
     qtbot.waitUntil(lambda: widget.recommendations is not shown, timeout=60_000)
 
 

@@ -19,13 +19,13 @@ def test_result_and_progress_arrive_on_the_gui_thread(qtbot):
     def work(x, *, progress):
         seen.append(("worker", threading.get_ident() != gui_thread))
         for step in range(3):
-            progress(step)
+            progress(step, 3)
             time.sleep(0.03)
         return x * 2
 
     results, progress = [], []
     handle = run_in_pool(work, 21, on_result=lambda v: results.append((v, threading.get_ident() == gui_thread)),
-                         on_progress=lambda v: progress.append(threading.get_ident() == gui_thread))
+                         on_progress=lambda done, total: progress.append(threading.get_ident() == gui_thread))
     with qtbot.waitSignal(handle.finished, timeout=5000):
         pass
     assert seen == [("worker", True)]
@@ -51,10 +51,10 @@ def test_cancel_stops_a_cooperative_function(qtbot):
     started = threading.Event()
     iterations = []
 
-    def long_loop(*, cancel):
+    def long_loop(*, progress):
         started.set()
         for i in range(1000):
-            if cancel.is_set():
+            if progress(i, 1000) is False:
                 return "stopped"
             iterations.append(i)
             time.sleep(0.01)

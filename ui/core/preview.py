@@ -28,7 +28,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
-from PySide6.QtCore import QEvent, QObject, QThreadPool, QTimer
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 from advisor.scenario.schema import Question, ResponseFormat, Scenario, example_scenarios
@@ -196,7 +196,9 @@ def _close_all_windows() -> None:
     for window in QApplication.topLevelWidgets():
         window.close()
         _CLOSED_WINDOWS.append(window)
-    QThreadPool.globalInstance().waitForDone()
+    from ui.core.workers import wait_for_jobs
+
+    wait_for_jobs(-1)
 
 
 if __name__ == "__main__":

@@ -152,20 +152,10 @@ def load_pilot_file(path: str | Path) -> LoadedPilot:
     return LoadedPilot(path, content, read_pilot(content, name=path.name))
 
 
-def summarize_pilot(dataset: PilotDataset, options: dict[str, Any], *, cancel, progress) -> PilotSummary | None:
+def summarize_pilot(dataset: PilotDataset, options: dict[str, Any], *, progress) -> PilotSummary:
     """:func:`advisor.pilot.summarize` for a worker thread: reports ``(done, total)``
-    of the bootstrap and returns None when cancelled."""
-
-    def report(done: int, total: int) -> bool:
-        progress((done, total))
-        return not cancel.is_set()
-
-    try:
-        return summarize(dataset, progress=report, **options)
-    except Exception:
-        if cancel.is_set():
-            return None
-        raise
+    of the bootstrap to ``progress`` and stops when it returns False (:mod:`advisor.progress`)."""
+    return summarize(dataset, progress=progress, **options)
 
 
 def scale_of(kind: str) -> str | None:
@@ -490,8 +480,7 @@ class _SummaryPage(QWizardPage):
     def _on_stop_button_clicked(self) -> None:
         self.stop()
 
-    def _on_job_progress(self, value: tuple[int, int]) -> None:
-        done, total = value
+    def _on_job_progress(self, done: int, total: int) -> None:
         self._progress_bar.setRange(0, max(total, 1))
         self._progress_bar.setValue(done)
 

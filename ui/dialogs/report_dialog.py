@@ -81,23 +81,14 @@ def report_file_name(names: list[str], fmt: str) -> str:
 
 
 def export_stored(store, names: list[str], fmt: str, path: str, sections: list[str], unit: str, *,
-                  cancel, progress) -> ExportRecordInfo | None:
+                  progress) -> ExportRecordInfo:
     """Load stored scenarios and export their report (for a worker thread).
 
-    ``progress`` receives ``(done, total)``; returns None when cancelled.
+    ``progress(done, total)`` as in :mod:`advisor.progress`: when it returns
+    False the export stops with :class:`advisor.errors.Cancelled` and writes nothing.
     """
     scenarios = [store.get(name).scenario for name in names]
-
-    def report(done: int, total: int) -> bool:
-        progress((done, total))
-        return not cancel.is_set()
-
-    try:
-        return export_report(scenarios, fmt, path, store=store, sections=sections, progress=report, unit=unit)
-    except AdvisorError:
-        if cancel.is_set():
-            return None
-        raise
+    return export_report(scenarios, fmt, path, store=store, sections=sections, progress=progress, unit=unit)
 
 
 class ReportExportDialog(QDialog):
@@ -324,8 +315,7 @@ class ReportExportDialog(QDialog):
     def _on_cancel_button_clicked(self) -> None:
         self.cancel_export()
 
-    def _on_job_progress(self, value: tuple[int, int]) -> None:
-        done, total = value
+    def _on_job_progress(self, done: int, total: int) -> None:
         self._progress_bar.setRange(0, max(total, 1))
         self._progress_bar.setValue(done)
         self._progress_bar.setFormat("Step %v of %m")

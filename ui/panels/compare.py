@@ -1,9 +1,11 @@
 """Compare saved scenarios: inputs and results side by side, differences
 highlighted, their risk curves overlaid.
 
-Checking scenarios in the list evaluates them in the thread pool (a
-generation counter drops the results of an older selection); the table and the
-four overlay plots update when all are done.
+Checking scenarios in the list evaluates them off the GUI thread (a
+:class:`~ui.core.workers.LatestJobRunner`: the newest selection wins); the table
+and the four overlay plots update when all are done. A scenario shown already
+is not evaluated again unless its numbers changed: a new name, tags or notes
+(:meth:`~advisor.scenario.schema.Scenario.same_numbers`) only relabel it.
 
 Run ``python -m ui.panels.compare`` to open it alone on a temporary database seeded
 with the examples (the first three are checked).
@@ -12,11 +14,11 @@ with the examples (the first three are checked).
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -36,13 +38,14 @@ from PySide6.QtWidgets import (
 )
 
 from advisor.errors import AdvisorError
+from advisor.progress import ProgressCallback, keeps_going, require
+from advisor.scenario.comparison import input_rows
 from advisor.scenario.schema import Scenario
 from advisor.storage.store import ScenarioStore
-from advisor.scenario.fields import field_help
 from advisor.units import money
 from ui.widgets.plots import CURVE_ORDER, CurveOverlayPlotWidget, overlay_legend_label, series_colour
 from ui.core.settings import display_settings
-from ui.core.workers import WorkerHandle, run_in_pool
+from ui.core.workers import LatestJobRunner
 
 if TYPE_CHECKING:
     from advisor.evaluation.evaluate import Evaluation
@@ -64,76 +67,38 @@ class ComparedScenario:
     evaluation: Evaluation
 
 
-def _evaluate_all(items: Sequence[tuple[int, str, Scenario]]) -> list[ComparedScenario]:
+def evaluate_compared(items: Sequence[tuple[int, str, Scenario]], known: Mapping[int, Evaluation], *,
+                      progress: ProgressCallback | None = None) -> list[ComparedScenario]:
+    """The columns of a comparison (for a worker thread).
+
+    Parameters
+    ----------
+    items
+        ``(stored id, name, scenario)`` of each scenario, in column order.
+    known
+        Evaluations at hand by stored id (of scenarios with the same numbers):
+        these scenarios are not evaluated again.
+    progress
+        ``progress(done, total)`` over the scenarios (:mod:`advisor.progress`).
+
+    Raises
+    ------
+    advisor.errors.Cancelled
+        When ``progress`` returned False: a partial comparison is of no use.
+    """
     from advisor.evaluation.evaluate import evaluate
 
-    return [ComparedScenario(stored_id, name, scenario, evaluate(scenario)) for stored_id, name, scenario in items]
+    compared = []
+    for done, (stored_id, name, scenario) in enumerate(items):
+        require(keeps_going(progress, done, len(items)))
+        evaluation = known[stored_id] if stored_id in known else evaluate(scenario)
+        compared.append(ComparedScenario(stored_id, name, scenario, evaluation))
+    return compared
 
 
 def _header_text(name: str) -> str:
     short = textwrap.shorten(name, 84, placeholder="…")
     return "\n".join(textwrap.wrap(short, 28, break_on_hyphens=False))
-
-
-def _text(value: Any) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, float):
-        return f"{value:,.6g}" if abs(value) >= 1e6 else f"{value:.6g}"
-    if isinstance(value, (list, tuple)):
-        return ", ".join(_text(v) for v in value) or "—"
-    return str(value)
-
-
-def _label(path: str) -> str:
-    try:
-        return field_help(path).label
-    except KeyError:
-        return path.rsplit(".", 1)[-1].replace("_", " ")
-
-
-def input_rows(scenarios: Sequence[Scenario]) -> list[tuple[str, str, list[str]]]:
-    """The inputs of several scenarios aligned by meaning.
-
-    Scalars are aligned by field; contexts and questions by name (a question
-    missing from a scenario shows "—").
-
-    Returns
-    -------
-    list of (group, label, values)
-        One row per field, one value (as text) per scenario.
-    """
-    rows: list[tuple[str, str, list[str]]] = [("Scenario", "Tags", [_text(s.tags) for s in scenarios])]
-    for group, title in (("target", "Target"), ("raters", "Raters"), ("campaign", "Campaign"), ("bounds", "Bounds")):
-        keys = list(type(getattr(scenarios[0], group)).model_fields)
-        for key in keys:
-            rows.append((title, _label(f"{group}.{key}"), [_text(getattr(getattr(s, group), key)) for s in scenarios]))
-    for group, title in (("contexts", "Context"), ("questions", "Question")):
-        names: list[str] = []
-        for scenario in scenarios:
-            for part in getattr(scenario, group):
-                if part.name not in names:
-                    names.append(part.name)
-        for name in names:
-            parts = [next((p for p in getattr(s, group) if p.name == name), None) for s in scenarios]
-            present = next(p for p in parts if p is not None)
-            for key in type(present).model_fields:
-                if key == "name":
-                    continue
-                values = []
-                for part in parts:
-                    if part is None:
-                        values.append("—")
-                    elif key == "format":
-                        values.append(part.format.label())
-                    elif key == "time_share" and part.time_share is None:
-                        values.append("auto")
-                    else:
-                        values.append(_text(getattr(part, key)))
-                rows.append((f"{title} “{name}”", _label(f"{group}.*.{key}"), values))
-    return rows
 
 
 def _items_text(evaluation: Evaluation) -> str:
@@ -188,13 +153,10 @@ class CompareWidget(QWidget):
         super().__init__(parent)
         self._store = store
         self._units = display_settings()
-        self._generation = 0
-        self._handle: WorkerHandle | None = None
         self._compared: list[ComparedScenario] = []
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(SELECTION_DELAY_MS)
-        self._timer.timeout.connect(self._on_timer_timeout)
+        self._runner = LatestJobRunner(evaluate_compared, self, debounce_ms=SELECTION_DELAY_MS)
+        self._runner.result_ready.connect(self._on_runner_result_ready)
+        self._runner.failed.connect(self._on_runner_failed)
         self._build()
         self._units.unit_changed.connect(self._on_units_unit_changed)
         self.refresh()
@@ -231,7 +193,7 @@ class CompareWidget(QWidget):
             item.setToolTip(summary.notes_excerpt or summary.name)
             self._list.addItem(item)
         self._list.blockSignals(False)
-        self._timer.start()
+        self._update_comparison()
 
     def checked_ids(self) -> list[int]:
         return [
@@ -249,7 +211,7 @@ class CompareWidget(QWidget):
             state = Qt.CheckState.Checked if item.data(Qt.ItemDataRole.UserRole) in wanted else Qt.CheckState.Unchecked
             item.setCheckState(state)
         self._list.blockSignals(False)
-        self._timer.start()
+        self._update_comparison()
 
     # ------------------------------------------------------------ building
     def _build(self) -> None:
@@ -258,7 +220,7 @@ class CompareWidget(QWidget):
         self._list.setWordWrap(True)
         self._list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self._list.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-        self._list.itemChanged.connect(lambda _item: self._timer.start())
+        self._list.itemChanged.connect(self._on_list_item_changed)
         refresh = QPushButton("Reload list")
         refresh.clicked.connect(self.refresh)
         clear = QPushButton("Uncheck all")
@@ -400,43 +362,48 @@ class CompareWidget(QWidget):
                 labels.append(cell.text())
         return labels
 
-    # ------------------------------------------------------------ handlers
-    def _on_timer_timeout(self) -> None:
+    def _update_comparison(self) -> None:
+        """Compare the checked scenarios: at once when their numbers are known, else after a job."""
         ids = self.checked_ids()
-        self._generation += 1
-        generation = self._generation
         if len(ids) < 2:
-            self._compared = []
-            self._status.setText("Check two or more scenarios to compare them.")
-            self._update_table()
-            self._update_plots()
-            self.comparison_ready.emit()
+            self._runner.discard()
+            self._show([], "Check two or more scenarios to compare them.")
             return
         try:
             items = [(i, stored.name, stored.scenario) for i in ids for stored in [self._store.get(i)]]
         except AdvisorError as error:
+            self._runner.discard()
             self._status.setText(f"Cannot read a scenario: {error}")
             return
-        self._status.setText(f"Evaluating {len(items)} scenarios…")
-        self._handle = run_in_pool(
-            _evaluate_all, items,
-            on_result=lambda result: self._on_worker_result(generation, result),
-            on_error=lambda error: self._on_worker_error(generation, error),
-            context=self,
-        )
-
-    def _on_worker_result(self, generation: int, compared: list[ComparedScenario]) -> None:
-        if generation != self._generation:
+        shown = {c.stored_id: c for c in self._compared}
+        known = {stored_id: shown[stored_id].evaluation for stored_id, _, scenario in items
+                 if stored_id in shown and shown[stored_id].scenario.same_numbers(scenario)}
+        if len(known) == len(items):
+            # Renamed, retagged or reordered: nothing to evaluate, only the labels to show.
+            self._runner.discard()
+            self._show([ComparedScenario(i, name, scenario, known[i]) for i, name, scenario in items])
             return
+        self._status.setText(f"Evaluating {len(items) - len(known)} scenario(s)…")
+        self._runner.submit(items, known)
+
+    def _show(self, compared: list[ComparedScenario], status: str | None = None) -> None:
         self._compared = compared
         self._update_table()
-        self._status.setText(f"{len(compared)} scenarios; {len(self.differing_labels())} rows differ (highlighted).")
+        if status is None:
+            status = f"{len(compared)} scenarios; {len(self.differing_labels())} rows differ (highlighted)."
+        self._status.setText(status)
         self._update_plots()
         self.comparison_ready.emit()
 
-    def _on_worker_error(self, generation: int, error: BaseException) -> None:
-        if generation == self._generation:
-            self._status.setText(f"Evaluation failed: {error}")
+    # ------------------------------------------------------------ handlers
+    def _on_list_item_changed(self, _item: QListWidgetItem) -> None:
+        self._update_comparison()
+
+    def _on_runner_result_ready(self, compared: list[ComparedScenario]) -> None:
+        self._show(compared)
+
+    def _on_runner_failed(self, error: BaseException) -> None:
+        self._status.setText(f"Evaluation failed: {error}")
 
     def _on_units_unit_changed(self, _unit: str) -> None:
         self._update_table()

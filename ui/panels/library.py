@@ -54,14 +54,8 @@ from PySide6.QtWidgets import (
 )
 
 from advisor.errors import AdvisorError
-from advisor.scenario.schema import (
-    Question,
-    ResponseFormat,
-    Scenario,
-    example_scenarios,
-    load_scenario_file,
-    save_scenario_file,
-)
+from advisor.scenario.creation import blank_scenario, free_name
+from advisor.scenario.schema import Scenario, example_scenarios, load_scenario_file, save_scenario_file
 from advisor.storage.store import ScenarioStore, ScenarioSummary
 
 LIST_LIMIT = 10_000
@@ -73,11 +67,6 @@ COLUMNS = ("Name", "Tags", "Updated")
 TAGS_COLUMN_MIN_WIDTH = 340
 """Below this library width (px) the Tags column is hidden, so that names get
 the room (tags stay in the tooltip, the tag filter and the search)."""
-
-
-def blank_scenario(name: str) -> Scenario:
-    """A new scenario with the schema's defaults and one 5-point ordinal question."""
-    return Scenario(name=name, questions=(Question(name="rating", format=ResponseFormat(kind="ordinal", k=5)),))
 
 
 NAME_DIALOG_WIDTH = 520
@@ -748,16 +737,10 @@ class ScenarioLibraryWidget(QWidget):
 
     def _unique_name(self, base: str) -> str:
         try:
-            taken = {summary.name.lower() for summary in self._store.list(limit=LIST_LIMIT)}
+            taken = [summary.name for summary in self._store.list(limit=LIST_LIMIT)]
         except AdvisorError:
-            taken = set()
-        base = base.strip()[:190] or "Untitled scenario"
-        if base.lower() not in taken:
-            return base
-        number = 2
-        while f"{base} ({number})".lower() in taken:
-            number += 1
-        return f"{base} ({number})"
+            taken = []
+        return free_name(base, taken)
 
     def _create(self, scenario: Scenario, summary: str, *, quiet: bool = False,
                 problems: list[str] | None = None) -> int | None:

@@ -12,8 +12,6 @@ example entries.
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
@@ -31,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from advisor.errors import AdvisorError
+from advisor.files.integrity import file_states
 from ui.core.desktop import open_in_desktop
 from ui.core.workers import WorkerHandle, run_in_pool
 
@@ -44,37 +43,8 @@ FILE_STATES = {
     "checking": ("checking…", "Comparing the file on disk with the recorded SHA-256", None),
     "none": ("no file", "An analysis (solve, optimisation, lever): its result is kept in the entry", None),
 }
-HASH_CHUNK_BYTES = 1 << 20
-
-
-def file_states(entries: Sequence[tuple[str, str]]) -> list[str]:
-    """Compare files on disk with their recorded hashes.
-
-    Parameters
-    ----------
-    entries
-        ``(path, sha256)`` pairs.
-
-    Returns
-    -------
-    list of str
-        ``"same"``, ``"changed"`` or ``"missing"`` for each pair.
-    """
-    states = []
-    for path, recorded in entries:
-        if not path:
-            states.append("none")
-            continue
-        digest = hashlib.sha256()
-        try:
-            with open(path, "rb") as handle:
-                for chunk in iter(lambda: handle.read(HASH_CHUNK_BYTES), b""):
-                    digest.update(chunk)
-        except OSError:
-            states.append("missing")
-            continue
-        states.append("same" if digest.hexdigest() == recorded.lower() else "changed")
-    return states
+"""How the table shows each of :data:`advisor.files.integrity.STATES` (and a check still running):
+text, tooltip and colour."""
 
 
 class ProtocolWidget(QWidget):
@@ -235,6 +205,8 @@ class ProtocolWidget(QWidget):
 def preview_protocol(folder: Path) -> ProtocolWidget:
     """The widget on a new database in ``folder`` with three example exports:
     one unchanged, one edited afterwards, one deleted."""
+    import hashlib
+
     from advisor.storage.store import ScenarioStore
 
     store = ScenarioStore.open(folder / "protocol.sqlite", seed=False)

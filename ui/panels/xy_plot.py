@@ -4,8 +4,8 @@ The panel of G*Power's "X–Y plot for a range of values": choose what varies
 (raters, time, items, log₂ M, model bits, k of a question, λ, ρ, budget) and
 over which range, which outputs to draw (floor, achievable risk, ceiling,
 items needed, cost), and which saved scenarios to overlay on the open design.
-The sweeps (:func:`advisor.planning.sweep.sweep`) run in the thread pool with progress
-and Cancel. Risks, items and money each get their own plot, linked in x; a
+The sweeps (:func:`advisor.planning.xy_plot.run_sweeps`) run off the GUI thread with
+progress and Cancel. Risks, items and money each get their own plot, linked in x; a
 crosshair and a readout follow the mouse; a table lists every point. The
 curve data export as CSV, the plots as PNG and SVG. Clicking a point sets that
 value in the open design as one undoable edit.
@@ -24,7 +24,6 @@ import html
 import math
 import textwrap
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import pyqtgraph as pg
@@ -57,9 +56,17 @@ from PySide6.QtWidgets import (
 
 from advisor.errors import AdvisorError
 from advisor.files.output_paths import write_output_atomically
-from advisor.scenario.schema import FORMAT_K_LIMITS, Scenario
+from advisor.scenario.schema import Scenario
 from advisor.scenario.state import ScenarioState
 from advisor.storage.store import ScenarioStore
+from advisor.planning.xy_plot import (
+    DEFAULT_POINTS,
+    SweepOutcome,
+    SweepRequest,
+    analysis_message,
+    default_range,
+    run_sweeps,
+)
 from advisor.planning.sweep import (
     ANALYSIS_TITLES,
     MAX_POINTS,
@@ -70,8 +77,6 @@ from advisor.planning.sweep import (
     SweepResult,
     changes_at,
     crossings,
-    current_value,
-    sweep,
     sweep_grid,
     sweep_variable,
     sweeps_to_csv,
@@ -79,10 +84,9 @@ from advisor.planning.sweep import (
 from ui.core.bindings import connect_to_widget
 from ui.widgets.plots import TARGET_COLOUR, log_ticks, series_colour, style_plot
 from ui.core.undo import ScenarioEditCommand
-from ui.core.workers import WorkerHandle, run_in_pool
+from ui.core.workers import LatestJobRunner, WorkerHandle
 
 LIST_LIMIT = 10_000
-DEFAULT_POINTS = 25
 PICK_RADIUS_PX = 14
 """A click within this many pixels (in x) of a point of the open design's curve picks it."""
 EXPORT_WIDTH_PX = 1600
@@ -129,28 +133,6 @@ def style_key(columns: Sequence[str]) -> str:
         f"<b>{STYLE_GLYPHS[Y_STYLES[c][1]]}</b>&nbsp;{Y_LABELS[c]}" for c in columns)
 
 
-def default_range(scenario: Scenario, x: str, question_index: int | None = None) -> tuple[float, float, int]:
-    """A range around the scenario's own value of ``x``: (start, stop, points), within x's limits."""
-    now = float(current_value(scenario, x, question_index))
-    if x == "raters":
-        stop = max(2 * int(now), 10)
-        return 1, stop, stop
-    if x == "k":
-        low, high = FORMAT_K_LIMITS[scenario.questions[question_index or 0].format.kind]
-        stop = min(high, max(int(now) + 4, low + 6))
-        return low, stop, stop - low + 1
-    if x == "items":
-        return max(1, int(now // 100)), int(now * 10), DEFAULT_POINTS
-    if x == "rho":
-        return 0.0, 0.9, 19
-    if x == "lambda":
-        return round(max(0.1, now / 4), 2), round(min(20.0, now * 3), 2), DEFAULT_POINTS
-    if x == "log2_m":
-        return 0.5, round(min(10_000.0, max(2 * now, now + 8)), 2), DEFAULT_POINTS
-    variable = X_VARIABLES[x]
-    return round(now / 4, 4), round(min(variable.high, now * 4), 4), DEFAULT_POINTS
-
-
 def cell_text(column: str, value: Any) -> str:
     """How the table shows one value (the CSV keeps full precision)."""
     if value is None:
@@ -164,76 +146,6 @@ def cell_text(column: str, value: Any) -> str:
     if column == "cost":
         return f"{value:,.2f}"
     return f"{value:.6g}"
-
-
-@dataclass(frozen=True)
-class SweepRequest:
-    """What one Run computes: the open design and the overlays over one grid."""
-
-    x: str
-    start: float
-    stop: float
-    points: int
-    log: bool
-    y: tuple[str, ...]
-    question_index: int | None
-    scenarios: tuple[tuple[str, Scenario], ...]
-    """(label, scenario) pairs, the open design first."""
-
-
-@dataclass(frozen=True)
-class SweepOutcome:
-    """The sweeps done (same order as the request) and the scenarios that could not be swept."""
-
-    results: tuple[tuple[str, SweepResult], ...]
-    problems: tuple[str, ...]
-    cancelled: bool
-
-
-def run_sweeps(request: SweepRequest, *, cancel=None, progress=None) -> SweepOutcome:
-    """Sweep every scenario of ``request`` (in a worker thread); progress is (done, total) points."""
-    results: list[tuple[str, SweepResult]] = []
-    problems: list[str] = []
-    total = len(request.scenarios) * request.points
-    done_before = 0
-    for label, scenario in request.scenarios:
-        if cancel is not None and cancel.is_set():
-            break
-
-        def report(done: int, _total: int, offset: int = done_before) -> bool:
-            if progress is not None:
-                progress((offset + done, total))
-            return not (cancel is not None and cancel.is_set())
-
-        try:
-            result = sweep(scenario, request.x, request.start, request.stop, points=request.points,
-                           log=request.log, y=request.y, question_index=request.question_index,
-                           progress=report)
-        except AdvisorError as error:
-            if not results and not problems:
-                raise  # the open design itself: its error is the user's to fix
-            problems.append(f"{label}: {error}")
-            continue
-        results.append((label, result))
-        done_before += request.points
-    return SweepOutcome(tuple(results), tuple(problems), bool(cancel is not None and cancel.is_set()))
-
-
-def _run_analysis(name: str, scenario: Scenario, *, cancel=None) -> str:
-    from advisor.planning import sweep as analyses
-
-    if name == "a_priori":
-        parts = []
-        for unknown in ("raters", "seconds"):
-            result = analyses.a_priori(scenario, unknown)
-            parts.append(f"{unknown}: {result.message}")
-        return "\n".join(parts)
-    if name == "sensitivity":
-        return analyses.sensitivity(scenario).message
-    if name == "post_hoc":
-        return analyses.post_hoc(scenario).message
-    return analyses.compromise(
-        scenario, progress=lambda done, total: not (cancel is not None and cancel.is_set())).message
 
 
 class XYPlotWidget(QWidget):
@@ -264,11 +176,18 @@ class XYPlotWidget(QWidget):
         self._state = state
         self._undo_stack = undo_stack
         self._store = store
-        self._handle: WorkerHandle | None = None
-        self._analysis_handle: WorkerHandle | None = None
+        # One sweep and one analysis at a time: Run and the analysis button are disabled while theirs runs.
+        self._sweep_runner = LatestJobRunner(run_sweeps, self)
+        self._sweep_runner.result_ready.connect(self._on_sweep_runner_result_ready)
+        self._sweep_runner.failed.connect(self._on_sweep_runner_failed)
+        self._sweep_runner.progress_changed.connect(self._on_sweep_runner_progress_changed)
+        self._sweep_runner.busy.connect(self._on_sweep_runner_busy)
+        self._analysis_runner = LatestJobRunner(analysis_message, self)
+        self._analysis_runner.result_ready.connect(self._on_analysis_runner_result_ready)
+        self._analysis_runner.failed.connect(self._on_analysis_runner_failed)
+        self._analysis_runner.busy.connect(self._on_analysis_runner_busy)
         self._results: list[tuple[str, SweepResult]] = []
         self._log_x = False
-        self._outcome: SweepOutcome | None = None
         self._items: dict[tuple[int, str], pg.PlotDataItem] = {}
         self._build()
         self._on_x_changed()
@@ -360,8 +279,8 @@ class XYPlotWidget(QWidget):
 
     def run(self) -> WorkerHandle | None:
         """Start the sweep the fields describe; returns the job (None when the fields are refused)."""
-        if self._handle is not None and self._handle.is_running:
-            return self._handle
+        if self._sweep_runner.is_busy:
+            return self._sweep_runner.running_job
         try:
             request = self.request()
         except (AdvisorError, ValueError) as error:
@@ -375,16 +294,12 @@ class XYPlotWidget(QWidget):
         self._progress.show()
         self._run_button.setEnabled(False)
         self._cancel_button.setEnabled(True)
-        self._handle = run_in_pool(run_sweeps, request, on_result=self._on_worker_result,
-                                   on_error=self._on_worker_error, on_progress=self._on_worker_progress,
-                                   on_cancelled=self._on_worker_cancelled)
-        self._handle.finished.connect(self._on_worker_finished)
-        return self._handle
+        self._sweep_runner.submit_now(request)
+        return self._sweep_runner.running_job
 
     def cancel(self) -> None:
-        """Stop the running sweep after its current point."""
-        if self._handle is not None:
-            self._handle.cancel()
+        """Stop the running sweep after its current point (the points done are shown)."""
+        self._sweep_runner.cancel()
 
     def pick(self, x_value: float | int) -> bool:
         """Set ``x_value`` of the swept variable in the open design, as one undoable edit.
@@ -871,37 +786,35 @@ class XYPlotWidget(QWidget):
             self._target_edit.setText(f"{scenario.target.target_risk:g}")
             self._update_target()
 
-    def _on_worker_progress(self, value: tuple[int, int]) -> None:
-        done, total = value
+    def _on_sweep_runner_progress_changed(self, done: int, total: int) -> None:
         self._progress.setRange(0, total)
         self._progress.setValue(done)
 
-    def _on_worker_result(self, outcome: SweepOutcome) -> None:
+    def _on_sweep_runner_result_ready(self, outcome: SweepOutcome) -> None:
         self._show(outcome.results)
-        text = f"{sum(len(r.xs) for _, r in outcome.results)} points evaluated."
-        if outcome.problems:
-            text += " Not swept: " + "; ".join(outcome.problems)
-        self._message.setStyleSheet("color: #b71c1c;" if outcome.problems else "color: #37474f;")
-        self._message.setText(text)
-        self._outcome = outcome
+        if outcome.cancelled:
+            self._message.setStyleSheet("color: #37474f;")
+            self._message.setText("Cancelled: the points done so far are shown.")
+        else:
+            text = f"{sum(len(r.xs) for _, r in outcome.results)} points evaluated."
+            if outcome.problems:
+                text += " Not swept: " + "; ".join(outcome.problems)
+            self._message.setStyleSheet("color: #b71c1c;" if outcome.problems else "color: #37474f;")
+            self._message.setText(text)
+        self.sweep_finished.emit(outcome)
 
-    def _on_worker_cancelled(self, outcome: SweepOutcome | None) -> None:
-        if outcome is not None:
-            self._show(outcome.results)
-        self._message.setText("Cancelled: the points done so far are shown.")
-        self._outcome = outcome
-
-    def _on_worker_error(self, error: BaseException) -> None:
+    def _on_sweep_runner_failed(self, error: BaseException) -> None:
         self._message.setStyleSheet("color: #b71c1c;")
         self._message.setText(str(error) or type(error).__name__)
-        self._outcome = None
+        self.sweep_finished.emit(None)
 
-    def _on_worker_finished(self) -> None:
-        self._run_button.setEnabled(True)
-        self._cancel_button.setEnabled(False)
-        self._progress.hide()
-        # Emitted once the job is over, so that a Run right after it starts a new sweep.
-        self.sweep_finished.emit(self._outcome)
+    def _on_sweep_runner_busy(self, busy: bool) -> None:
+        # The runner is idle before it reports the outcome, so that a Run in
+        # reply to sweep_finished starts a new sweep.
+        if not busy:
+            self._run_button.setEnabled(True)
+            self._cancel_button.setEnabled(False)
+            self._progress.hide()
 
     def _on_scene_mouse_moved(self, scene_pos) -> None:
         hovered = self._hovered(scene_pos)
@@ -959,17 +872,20 @@ class XYPlotWidget(QWidget):
             self._message.setText(f"Export failed: {error}")
 
     def _on_analysis_clicked(self) -> None:
-        if self._analysis_handle is not None and self._analysis_handle.is_running:
+        if self._analysis_runner.is_busy:
             return
-        name = self._analysis_combo.currentData()
         self._analysis_text.setText("Computing…")
         self._analysis_button.setEnabled(False)
-        self._analysis_handle = run_in_pool(
-            _run_analysis, name, self._state.scenario,
-            on_result=self._analysis_text.setText,
-            on_error=lambda error: self._analysis_text.setText(str(error)), context=self)
-        self._analysis_handle.finished.connect(lambda: self._analysis_button.setEnabled(True))
+        self._analysis_runner.submit_now(self._analysis_combo.currentData(), self._state.scenario)
 
+    def _on_analysis_runner_result_ready(self, message: str) -> None:
+        self._analysis_text.setText(message)
+
+    def _on_analysis_runner_failed(self, error: BaseException) -> None:
+        self._analysis_text.setText(str(error))
+
+    def _on_analysis_runner_busy(self, busy: bool) -> None:
+        self._analysis_button.setEnabled(not busy)
 
 if __name__ == "__main__":
     from ui.core.preview import preview_app, preview_store, run_preview

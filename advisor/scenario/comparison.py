@@ -1,0 +1,85 @@
+"""Several scenarios' inputs side by side, aligned by meaning.
+
+The Compare tab shows these rows as a table with the differences highlighted;
+scalars are aligned by field, contexts and questions by name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from advisor.scenario.fields import field_help
+from advisor.scenario.schema import Scenario
+
+MISSING = "—"
+"""The text of a value a scenario does not have (a question it does not ask)."""
+
+
+def value_text(value: Any) -> str:
+    """How a comparison shows one input value: six significant digits, lists joined."""
+    if value is None:
+        return MISSING
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:,.6g}" if abs(value) >= 1e6 else f"{value:.6g}"
+    if isinstance(value, (list, tuple)):
+        return ", ".join(value_text(v) for v in value) or MISSING
+    return str(value)
+
+
+def field_label(path: str) -> str:
+    """The form's label of a field path (``"raters.per_item"``), or a readable last part."""
+    try:
+        return field_help(path).label
+    except KeyError:
+        return path.rsplit(".", 1)[-1].replace("_", " ")
+
+
+def input_rows(scenarios: Sequence[Scenario]) -> list[tuple[str, str, list[str]]]:
+    """The inputs of several scenarios aligned by meaning.
+
+    Scalars are aligned by field; contexts and questions by name (a question
+    missing from a scenario shows "—").
+
+    Parameters
+    ----------
+    scenarios
+        One or more scenarios, in column order.
+
+    Returns
+    -------
+    list of (group, label, values)
+        One row per field, one value (as text) per scenario.
+    """
+    rows: list[tuple[str, str, list[str]]] = [("Scenario", "Tags", [value_text(s.tags) for s in scenarios])]
+    for group, title in (("target", "Target"), ("raters", "Raters"), ("campaign", "Campaign"), ("bounds", "Bounds")):
+        keys = list(type(getattr(scenarios[0], group)).model_fields)
+        for key in keys:
+            rows.append((title, field_label(f"{group}.{key}"),
+                         [value_text(getattr(getattr(s, group), key)) for s in scenarios]))
+    for group, title in (("contexts", "Context"), ("questions", "Question")):
+        names: list[str] = []
+        for scenario in scenarios:
+            for part in getattr(scenario, group):
+                if part.name not in names:
+                    names.append(part.name)
+        for name in names:
+            parts = [next((p for p in getattr(s, group) if p.name == name), None) for s in scenarios]
+            present = next(p for p in parts if p is not None)
+            for key in type(present).model_fields:
+                if key == "name":
+                    continue
+                values = []
+                for part in parts:
+                    if part is None:
+                        values.append(MISSING)
+                    elif key == "format":
+                        values.append(part.format.label())
+                    elif key == "time_share" and part.time_share is None:
+                        values.append("auto")
+                    else:
+                        values.append(value_text(getattr(part, key)))
+                rows.append((f"{title} “{name}”", field_label(f"{group}.*.{key}"), values))
+    return rows

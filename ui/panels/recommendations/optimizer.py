@@ -1,0 +1,397 @@
+"""The optimiser panel: the cheapest design that reaches the target, under constraints.
+
+Runs :func:`advisor.planning.optimize.optimize` when asked (it searches
+thousands of designs) in a :class:`~ui.core.workers.LatestJobRunner` with a
+thread pool of its own, with progress and Cancel (the search then returns the
+best found so far); draws the Pareto frontier of cost against floor and offers
+to store the recommended design (the tab stores it).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from advisor.evaluation.evaluate import Evaluation
+from advisor.planning.optimize import DEFAULT_MAX_RATERS, FrontierPoint, OptimizationResult, default_formats, optimize
+from advisor.scenario.schema import MAX_RATERS, Scenario
+from advisor.scenario.state import ScenarioState
+from advisor.units import money
+from ui.core.workers import LatestJobRunner, dedicated_pool
+from ui.panels.recommendations.appearance import ERROR_STYLE
+from ui.widgets.pareto import ParetoPlotWidget
+
+OPTIMIZER_POOL = ("optimizer", 1)
+"""The optimiser's own thread pool (name, threads): it never waits behind the tab's other searches."""
+QUESTION_NAME_CHARS = 28
+"""A longer question name is shortened in the formats grid (the tooltip has it whole)."""
+
+
+def design_text(scenario: Scenario, evaluation: Evaluation | None) -> str:
+    """A design in one sentence: raters, time, items, formats and (when given) what it attains."""
+    formats = ", ".join(f"{q.name}: {q.format.label()}" for q in scenario.questions)
+    text = (f"{scenario.raters.per_item} rater(s) × {scenario.campaign.seconds_per_item:.1f} s per item on "
+            f"{scenario.campaign.items:,} items; {formats}")
+    if evaluation is not None:
+        text += (f". Cost {money(evaluation.cost, evaluation.currency)}, floor {evaluation.floor:.4f}, "
+                 f"achievable risk {evaluation.achievable:.4f}, verdict {evaluation.verdict}.")
+    return text
+
+
+def frontier_with_recommended(result: OptimizationResult) -> tuple[list[FrontierPoint], int | None]:
+    """The frontier to draw, and where on it the recommended design is (None: there is none).
+
+    The frontier keeps the designs that are non-dominated in (cost, floor), so
+    the recommended design (chosen by its achievable risk) is added where the
+    floor alone would drop it.
+    """
+    frontier = list(result.frontier)
+    if result.recommended is None:
+        return frontier, None
+    design, evaluation = result.recommended, result.recommended_evaluation
+    formats = tuple(q.format.label() for q in design.questions)
+    index = next((i for i, p in enumerate(frontier)
+                  if (p.raters, p.seconds_per_item, p.formats)
+                  == (design.raters.per_item, design.campaign.seconds_per_item, formats)), None)
+    if index is None:
+        frontier.append(FrontierPoint(
+            cost=evaluation.cost, floor=evaluation.floor, ceiling=evaluation.ceiling,
+            capacity_nats=evaluation.capacity_nats, raters=design.raters.per_item,
+            seconds_per_item=design.campaign.seconds_per_item, formats=formats, scenario=design,
+            rater_hours=evaluation.rater_hours, time_shares=evaluation.time_shares, checked=True,
+            achievable=evaluation.achievable, verdict=evaluation.verdict))
+        index = len(frontier) - 1
+    return frontier, index
+
+
+class OptimizerWidget(QGroupBox):
+    """Constraints, Run and Cancel, the Pareto frontier, and "Save the recommended design".
+
+    Parameters
+    ----------
+    state
+        The scenario being edited: the search starts from its current scenario.
+    parent
+        Owning widget.
+
+    Signals
+    -------
+    optimization_finished(object)
+        The optimiser's :class:`advisor.planning.optimize.OptimizationResult`,
+        shown (also when it was cancelled: then its ``cancelled`` is True).
+    save_requested()
+        The user asked to store the recommended design; the tab stores it and
+        reports with :meth:`show_status`.
+    """
+
+    optimization_finished = Signal(object)
+    save_requested = Signal()
+
+    def __init__(self, state: ScenarioState, parent: QWidget | None = None):
+        super().__init__("Optimiser: the cheapest design that reaches the target", parent)
+        self._state = state
+        self._result: OptimizationResult | None = None
+        self._current: Evaluation | None = None
+        self._runner = LatestJobRunner(optimize, self, pool=dedicated_pool(*OPTIMIZER_POOL))
+        self._runner.result_ready.connect(self._on_runner_result_ready)
+        self._runner.failed.connect(self._on_runner_failed)
+        self._runner.cancelled.connect(self._on_runner_cancelled)
+        self._runner.progress_changed.connect(self._on_runner_progress_changed)
+        self._runner.busy.connect(self._on_runner_busy)
+        self._build()
+        self.reset_constraints()
+
+    def _build(self) -> None:
+        self._budget_spin = QDoubleSpinBox()
+        self._budget_spin.setRange(0.0, 1e12)
+        self._budget_spin.setDecimals(0)
+        self._budget_spin.setSingleStep(1000.0)
+        self._budget_spin.setSpecialValueText("no cap")
+        self._budget_spin.setToolTip("Most money to spend on the campaign (0: no cap)")
+        self._deadline_spin = QDoubleSpinBox()
+        self._deadline_spin.setRange(0.0, 1e7)
+        self._deadline_spin.setDecimals(1)
+        self._deadline_spin.setSingleStep(24.0)
+        self._deadline_spin.setSuffix(" h")
+        self._deadline_spin.setSpecialValueText("no deadline")
+        self._deadline_spin.setToolTip("Wall-clock hours available; with the raters available this caps the "
+                                       "rater-hours (0: no deadline)")
+        self._available_spin = QSpinBox()
+        self._available_spin.setRange(0, 10_000_000)
+        self._available_spin.setSpecialValueText("unlimited")
+        self._available_spin.setToolTip("Raters working in parallel (0: as many as needed)")
+        self._max_raters_spin = QSpinBox()
+        self._max_raters_spin.setRange(1, MAX_RATERS)
+        self._max_raters_spin.setValue(DEFAULT_MAX_RATERS)
+        self._max_raters_spin.setToolTip(f"Most raters per item the search considers (1 to {MAX_RATERS})")
+        # One row per question, one box per format the optimiser may give it
+        # (its own and the usual alternatives, advisor.planning.optimize.default_formats).
+        self._format_checks: dict[tuple[str, str], QCheckBox] = {}
+        self._formats_signature: tuple = ()
+        self._formats_widget = QWidget()
+        self._formats_grid = QGridLayout(self._formats_widget)
+        self._formats_grid.setContentsMargins(0, 0, 0, 0)
+        self._formats_grid.setHorizontalSpacing(10)
+        self._formats_grid.setVerticalSpacing(2)
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        row = QHBoxLayout()
+        row.addWidget(self._budget_spin, 1)
+        row.addWidget(QLabel("Deadline:"))
+        row.addWidget(self._deadline_spin, 1)
+        form.addRow("Budget cap:", row)
+        row = QHBoxLayout()
+        row.addWidget(self._available_spin, 1)
+        row.addWidget(QLabel("At most per item:"))
+        row.addWidget(self._max_raters_spin, 1)
+        form.addRow("Raters available:", row)
+        form.addRow("Formats allowed:", self._formats_widget)
+
+        self._run_button = QPushButton("Find the cheapest design")
+        self._run_button.clicked.connect(self._on_run_button_clicked)
+        self._cancel_button = QPushButton("Cancel")
+        self._cancel_button.setEnabled(False)
+        self._cancel_button.clicked.connect(self._on_cancel_button_clicked)
+        self._progress = QProgressBar()
+        self._progress.setRange(0, 1)
+        self._progress.setValue(0)
+        self._progress.setFormat("")
+        run_row = QHBoxLayout()
+        run_row.addWidget(self._run_button)
+        run_row.addWidget(self._progress, 1)
+        run_row.addWidget(self._cancel_button)
+
+        self._pareto = ParetoPlotWidget()
+        self._pareto.setMinimumHeight(220)
+        self._status_label = QLabel()
+        self._status_label.setWordWrap(True)
+        self._status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._save_button = QPushButton("Save the recommended design")
+        self._save_button.setToolTip("Store the recommended design as a new scenario")
+        self._save_button.setEnabled(False)
+        self._save_button.clicked.connect(self._on_save_button_clicked)
+        save_row = QHBoxLayout()
+        save_row.addStretch(1)
+        save_row.addWidget(self._save_button)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addLayout(run_row)
+        layout.addWidget(self._pareto, 1)
+        layout.addWidget(self._status_label)
+        layout.addLayout(save_row)
+
+    # ------------------------------------------------------------ public API
+    @property
+    def result(self) -> OptimizationResult | None:
+        """The last result shown (None before a run, and while one runs)."""
+        return self._result
+
+    @property
+    def is_running(self) -> bool:
+        return self._runner.is_busy
+
+    @property
+    def run_button(self) -> QPushButton:
+        return self._run_button
+
+    @property
+    def cancel_button(self) -> QPushButton:
+        return self._cancel_button
+
+    @property
+    def save_button(self) -> QPushButton:
+        return self._save_button
+
+    @property
+    def progress_bar(self) -> QProgressBar:
+        return self._progress
+
+    @property
+    def max_raters_spin(self) -> QSpinBox:
+        return self._max_raters_spin
+
+    @property
+    def pareto(self) -> ParetoPlotWidget:
+        return self._pareto
+
+    @property
+    def format_checks(self) -> dict[tuple[str, str], QCheckBox]:
+        """The check box of each (question, format label) the optimiser may choose."""
+        return dict(self._format_checks)
+
+    def constraints(self) -> dict[str, Any]:
+        """The optimiser's keyword arguments from the constraints form."""
+        return {
+            "budget_cap": self._budget_spin.value() or None,
+            "deadline_hours": self._deadline_spin.value() or None,
+            "raters_available": self._available_spin.value() or None,
+            "allowed_formats": self._allowed_formats(),
+            "max_raters": self._max_raters_spin.value(),
+        }
+
+    def start(self) -> None:
+        """Run the optimiser on the current scenario with the form's constraints."""
+        if self._runner.is_busy:
+            return
+        constraints = self.constraints()
+        empty = [name for name, formats in constraints["allowed_formats"].items() if not formats]
+        if empty:
+            self.show_status(f"Allow at least one format for {', '.join(map(repr, empty))}.", error=True)
+            return
+        self._result = None
+        self._save_button.setEnabled(False)
+        self._pareto.clear("Searching…")
+        self.show_status("Searching designs…")
+        self._progress.setRange(0, 0)
+        self._progress.setFormat("")
+        self._runner.submit_now(self._state.scenario, **constraints)
+
+    def cancel(self) -> None:
+        """Ask a running search to stop; it returns what it has found so far."""
+        if self._runner.is_busy:
+            self._runner.cancel()
+            self._status_label.setText("Cancelling…")
+
+    def show_status(self, text: str, *, error: bool = False) -> None:
+        """The line below the plot: the recommendation, or what became of a save."""
+        self._status_label.setStyleSheet(ERROR_STYLE if error else "")
+        self._status_label.setText(text)
+
+    def set_current_evaluation(self, evaluation: Evaluation | None) -> None:
+        """The evaluation of the design being edited, marked on the frontier when it is of the scenario searched."""
+        self._current = evaluation
+
+    def reset_constraints(self) -> None:
+        """Fill the constraints from the scenario (after another scenario is opened)."""
+        scenario = self._state.scenario
+        campaign = scenario.campaign
+        self._budget_spin.setSuffix(f" {campaign.currency}")
+        self._budget_spin.setValue(campaign.budget_cap or 0.0)
+        self._deadline_spin.setValue(campaign.deadline_hours or 0.0)
+        self._available_spin.setValue(campaign.raters_available or 0)
+        self._max_raters_spin.setValue(max(DEFAULT_MAX_RATERS, scenario.raters.per_item))
+        self.update_format_choices(force=True)
+
+    def update_format_choices(self, *, force: bool = False) -> None:
+        """One row of format boxes per question; kept as ticked while the questions and formats stay."""
+        scenario = self._state.scenario
+        options = [(q.name, [f.label() for f in default_formats(q.format)]) for q in scenario.questions]
+        signature = tuple((name, tuple(labels)) for name, labels in options)
+        if signature != self._formats_signature or force:
+            self._formats_signature = signature
+            self._fill_formats_grid(options)
+        self._update_controls()
+
+    # ------------------------------------------------------------ refreshers
+    def _fill_formats_grid(self, options: list[tuple[str, list[str]]]) -> None:
+        while self._formats_grid.count():
+            item = self._formats_grid.takeAt(0)
+            if item.widget() is not None:
+                item.widget().hide()
+                item.widget().deleteLater()
+        self._format_checks = {}
+        for row, (name, labels) in enumerate(options):
+            title = QLabel(name if len(name) <= QUESTION_NAME_CHARS else name[:QUESTION_NAME_CHARS - 1] + "…")
+            title.setToolTip(name)
+            self._formats_grid.addWidget(title, row, 0)
+            for column, label in enumerate(labels, start=1):
+                check = QCheckBox(label)
+                check.setChecked(True)
+                check.setToolTip(f"Let the optimiser ask {name!r} as {label}")
+                check.toggled.connect(self._on_format_check_toggled)
+                self._format_checks[(name, label)] = check
+                self._formats_grid.addWidget(check, row, column)
+        self._formats_grid.setColumnStretch(len(max((labels for _, labels in options), key=len, default=[])) + 1, 1)
+
+    def _allowed_formats(self) -> dict[str, list[str]]:
+        allowed: dict[str, list[str]] = {q.name: [] for q in self._state.scenario.questions}
+        for (name, label), check in self._format_checks.items():
+            if check.isChecked() and name in allowed:
+                allowed[name].append(label)
+        return allowed
+
+    def _update_controls(self) -> None:
+        running = self._runner.is_busy
+        every_question = all(self._allowed_formats().values())
+        self._run_button.setEnabled(not running and every_question)
+        self._cancel_button.setEnabled(running)
+        for widget in (self._budget_spin, self._deadline_spin, self._available_spin, self._max_raters_spin,
+                       *self._format_checks.values()):
+            widget.setEnabled(not running)
+
+    def _show_result(self, result: OptimizationResult) -> None:
+        self._result = result
+        scenario = self._state.scenario
+        frontier, recommended_index = frontier_with_recommended(result)
+        current = None
+        if self._current is not None and self._current.scenario == scenario:
+            current = (self._current.cost, self._current.achievable)
+        self._pareto.set_frontier([p.cost for p in frontier], [p.floor for p in frontier],
+                                  achievable=[p.achievable for p in frontier],
+                                  target=scenario.target.target_risk, currency=scenario.campaign.currency,
+                                  recommended=recommended_index, current=current)
+        self._progress.setRange(0, 1)
+        self._progress.setValue(1)
+        self._progress.setFormat("Cancelled: partial result" if result.cancelled else "Done")
+        prefix = "Cancelled; the best found so far: " if result.cancelled else ""
+        if result.recommended is not None:
+            self.show_status(f"{prefix}Recommended: {design_text(result.recommended, result.recommended_evaluation)}")
+        else:
+            self.show_status(f"{prefix}{result.message}", error=True)
+        self._save_button.setEnabled(result.recommended is not None)
+        self.optimization_finished.emit(result)
+
+    def _show_stopped(self, progress_text: str) -> None:
+        self._progress.setRange(0, 1)
+        self._progress.setValue(0)
+        self._progress.setFormat(progress_text)
+
+    # ------------------------------------------------------------ handlers
+    def _on_run_button_clicked(self) -> None:
+        self.start()
+
+    def _on_cancel_button_clicked(self) -> None:
+        self.cancel()
+
+    def _on_save_button_clicked(self) -> None:
+        self.save_requested.emit()
+
+    def _on_format_check_toggled(self, _checked: bool) -> None:
+        self._update_controls()
+
+    def _on_runner_busy(self, _busy: bool) -> None:
+        self._update_controls()
+
+    def _on_runner_progress_changed(self, done: int, total: int) -> None:
+        self._progress.setRange(0, max(int(total), 1))
+        self._progress.setValue(int(done))
+        self._progress.setFormat("%v of %m designs")
+
+    def _on_runner_result_ready(self, result: OptimizationResult) -> None:
+        self._show_result(result)
+
+    def _on_runner_cancelled(self) -> None:
+        self._show_stopped("Cancelled")
+        self._pareto.clear("Cancelled.")
+        self.show_status("Cancelled.")
+
+    def _on_runner_failed(self, error: BaseException) -> None:
+        self._show_stopped("Failed")
+        self._pareto.clear("No result.")
+        self.show_status(f"The optimiser stopped: {error}", error=True)
