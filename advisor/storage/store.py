@@ -1,10 +1,10 @@
 """The scenario store: scenarios with tags and a full revision history, in SQLite
 or on a PostgreSQL server shared by a team.
 
-One user action is one session and one transaction. ORM rows never leave this
-module: every method returns frozen dataclasses (:class:`StoredScenario`,
+One user action is one session and one transaction. ORM rows never leave the
+store: every method returns frozen dataclasses (:class:`StoredScenario`,
 :class:`ScenarioSummary`, :class:`RevisionInfo`, :class:`ExportRecord`,
-:class:`StoredPilot`) or scenarios.
+:class:`StoredPilot`, from :mod:`advisor.storage.records`) or scenarios.
 
 Safety rules, each with a test:
 
@@ -37,8 +37,6 @@ Safety rules, each with a test:
 
 from __future__ import annotations
 
-import difflib
-import hashlib
 import json
 import math
 import os
@@ -50,8 +48,8 @@ import stat
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
@@ -69,6 +67,10 @@ from advisor.files.output_paths import _describe_kind as describe_file_kind
 from advisor.files.output_paths import sqlite_file_path
 from advisor.files.locations import database_url, default_database_url
 from advisor.scenario.schema import Scenario, examples_dir, load_scenario_file, scenario_from_dict
+from advisor.storage.diff import describe_changes
+from advisor.storage.messages import describe_database_error, not_found_message, one_line
+from advisor.storage.records import ExportRecord, RevisionInfo, ScenarioSummary, StoredPilot, StoredScenario
+from advisor.storage.stored_values import canonical_json, json_hash, json_text, utc_now
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 20_000
@@ -91,108 +93,9 @@ ProgressCallback = Callable[[int, int], object]
 Result = TypeVar("Result")
 
 
-# --------------------------------------------------------------------- results
-@dataclass(frozen=True)
-class ScenarioSummary:
-    """One line of a scenario listing (no JSON is parsed to make it)."""
-
-    id: int
-    name: str
-    tags: tuple[str, ...]
-    notes_excerpt: str
-    revision: int
-    created: datetime
-    updated: datetime
-    deleted_at: datetime | None = None
-
-    @property
-    def deleted(self) -> bool:
-        return self.deleted_at is not None
-
-
-@dataclass(frozen=True)
-class StoredScenario:
-    """A stored scenario at its current revision.
-
-    ``wrote_revision`` is True when the call that returned it stored
-    ``revision`` itself (a create, or a save or restore that changed the
-    content), read in the transaction that wrote it; False when it only read
-    the scenario or found nothing to change.
-    """
-
-    id: int
-    name: str
-    revision: int
-    scenario: Scenario
-    created: datetime
-    updated: datetime
-    tags: tuple[str, ...]
-    wrote_revision: bool = False
-
-
-@dataclass(frozen=True)
-class RevisionInfo:
-    """One entry of a scenario's history."""
-
-    revision: int
-    created: datetime
-    content_hash: str
-    summary: str
-
-
-@dataclass(frozen=True)
-class ExportRecord:
-    """A protocol entry: one report or data export."""
-
-    id: int
-    created: datetime
-    what: str
-    scenario_names: tuple[str, ...]
-    fmt: str
-    path: str
-    sha256: str
-    detail: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class StoredPilot:
-    """A pilot dataset: the file as imported and its calibration summary."""
-
-    id: int
-    name: str
-    source: str
-    content: bytes
-    summary: dict[str, Any]
-    created: datetime
-
-
 # ------------------------------------------------------------------- helpers
-def _now() -> datetime:
-    return datetime.now(timezone.utc)
-
-
-def _one_line(text: object) -> str:
-    return " ".join(str(text).split())
-
-
-def _describe_database_error(error: SQLAlchemyError) -> str:
-    """The driver's own message on one line, without the SQL statement."""
-    original = getattr(error, "orig", None)
-    return _one_line(original if original is not None else error)
-
-
-def _canonical_json(scenario: Scenario) -> str:
-    return scenario.to_json(indent=None)
-
-
-def _json_hash(text: str) -> str:
-    """The content hash of stored JSON, computed the way :meth:`Scenario.content_hash` does."""
-    canonical = json.dumps(json.loads(text), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
-
-
 def _notes_excerpt(notes: str) -> str:
-    flat = _one_line(notes)
+    flat = one_line(notes)
     return flat if len(flat) <= NOTES_EXCERPT_CHARS else flat[: NOTES_EXCERPT_CHARS - 1].rstrip() + "…"
 
 
@@ -205,63 +108,6 @@ def _as_scenario(scenario: Scenario | dict[str, Any]) -> Scenario:
     if isinstance(scenario, Scenario):
         return scenario
     return scenario_from_dict(scenario)
-
-
-def _json_text(value: Any, what: str) -> str:
-    try:
-        return json.dumps(value, ensure_ascii=False, allow_nan=False, sort_keys=True)
-    except (TypeError, ValueError) as error:
-        raise ValueError(f"{what}: must be JSON data (finite numbers, strings, lists, objects): {error}") from None
-
-
-def _flatten(data: Any, prefix: str = "") -> dict[str, Any]:
-    if isinstance(data, dict):
-        items: Iterator[tuple[str, Any]] = ((str(k), v) for k, v in data.items())
-    elif isinstance(data, list):
-        items = ((str(i), v) for i, v in enumerate(data))
-    else:
-        return {prefix: data}
-    flat: dict[str, Any] = {}
-    for key, value in items:
-        flat.update(_flatten(value, f"{prefix}.{key}" if prefix else key))
-    if not flat and prefix:
-        flat[prefix] = data  # an empty list or object is a value of its own
-    return flat
-
-
-def _short(value: Any) -> str:
-    text = json.dumps(value, ensure_ascii=False)
-    return text if len(text) <= 40 else text[:37] + "..."
-
-
-def describe_changes(before: dict[str, Any], after: dict[str, Any], limit: int = 4) -> str:
-    """What changed between two scenario dicts, in words (``"raters.per_item 3 → 4"``).
-
-    Parameters
-    ----------
-    before, after
-        Scenario data as from :meth:`Scenario.to_dict`.
-    limit
-        Most changes spelled out; the rest are counted.
-    """
-    old, new = _flatten(before), _flatten(after)
-    changes: list[str] = []
-    for path in list(new) + [p for p in old if p not in new]:
-        if path in old and path in new:
-            if old[path] == new[path]:
-                continue
-            if isinstance(new[path], str) and max(len(new[path]), len(str(old[path]))) > 40:
-                changes.append(f"{path} edited")
-            else:
-                changes.append(f"{path} {_short(old[path])} → {_short(new[path])}")
-        elif path in new:
-            changes.append(f"{path} = {_short(new[path])} added")
-        else:
-            changes.append(f"{path} removed")
-    if not changes:
-        return "no change"
-    shown = "; ".join(changes[:limit])
-    return shown if len(changes) <= limit else f"{shown}; and {len(changes) - limit} more"
 
 
 def _violates(error: IntegrityError, *constraint_marks: str) -> bool:
@@ -306,7 +152,7 @@ def busy_timeout_ms() -> int:
         seconds = math.nan
     if not (math.isfinite(seconds) and 0.0 <= seconds <= MAX_BUSY_TIMEOUT_S):
         raise DatabaseError(
-            f"{ENV_BUSY_TIMEOUT}: expected a number of seconds from 0 to {MAX_BUSY_TIMEOUT_S:g}, got {_one_line(raw)[:40]!r}"
+            f"{ENV_BUSY_TIMEOUT}: expected a number of seconds from 0 to {MAX_BUSY_TIMEOUT_S:g}, got {one_line(raw)[:40]!r}"
         )
     return int(round(seconds * 1000.0))
 
@@ -534,7 +380,7 @@ def _inspect_sqlite_content(path: Path, unchanged: str, wait: LockWait) -> str |
 
             checks = wait.run(lambda: [row[0] for row in connection.execute("PRAGMA quick_check").fetchall()], set_timeout)
             if checks != ["ok"]:
-                first = _one_line(checks[0]) if checks else "no answer"
+                first = one_line(checks[0]) if checks else "no answer"
                 raise DatabaseError(
                     f"database {path} is damaged (SQLite quick_check: {first}"
                     f"{f' and {len(checks) - 1} more problems' if len(checks) > 1 else ''}); {unchanged}, "
@@ -554,7 +400,7 @@ def _inspect_sqlite_content(path: Path, unchanged: str, wait: LockWait) -> str |
     except sqlite3.Error as error:
         if _is_busy(error):
             raise wait.locked_error() from error
-        raise DatabaseError(f"database {path} cannot be read as SQLite ({_one_line(error)}); {unchanged}") from error
+        raise DatabaseError(f"database {path} cannot be read as SQLite ({one_line(error)}); {unchanged}") from error
     return _checked_version(stamped, str(path))
 
 
@@ -669,7 +515,7 @@ def backup_sqlite_file(source: Path, target: Path) -> Path:
     except DatabaseError:
         raise
     except (sqlite3.Error, OSError) as error:
-        raise DatabaseError(f"backup of {source} to {target} failed: {_one_line(error)}") from error
+        raise DatabaseError(f"backup of {source} to {target} failed: {one_line(error)}") from error
     finally:
         for leftover in (partial, *(partial.with_name(partial.name + suffix) for suffix in SQLITE_SIDECARS)):
             leftover.unlink(missing_ok=True)
@@ -697,7 +543,7 @@ def _place_without_replacing(partial: Path, target: Path) -> None:
 
 
 def _timestamped_backup_path(database: Path, label: str) -> Path:
-    stamp = _now().strftime("%Y%m%d-%H%M%S-%f")
+    stamp = utc_now().strftime("%Y%m%d-%H%M%S-%f")
     return database.with_name(f"{database.stem}.backup-{stamp}-{label}{database.suffix or '.sqlite'}")
 
 
@@ -796,7 +642,7 @@ class ScenarioStore:
             return create_engine(url, pool_pre_ping=True)
         except (NoSuchModuleError, ArgumentError, ImportError) as error:
             raise DatabaseError(
-                f"database {url.render_as_string(hide_password=True)}: unsupported URL or missing driver ({_one_line(error)})"
+                f"database {url.render_as_string(hide_password=True)}: unsupported URL or missing driver ({one_line(error)})"
             ) from error
 
     @classmethod
@@ -833,7 +679,7 @@ class ScenarioStore:
         except SQLAlchemyError as error:
             if lock_wait is not None and _is_busy(error):
                 raise lock_wait.locked_error() from error
-            raise DatabaseError(f"database {where} cannot be opened: {_describe_database_error(error)}") from error
+            raise DatabaseError(f"database {where} cannot be opened: {describe_database_error(error)}") from error
 
     @staticmethod
     def _our_version(connection: Connection, where: str) -> str | None:
@@ -861,7 +707,7 @@ class ScenarioStore:
     def _seed(connection: Connection) -> int:
         """Store the shipped examples in the migration's transaction (all or nothing)."""
         examples = [load_scenario_file(path) for path in sorted(examples_dir().glob("*.json"))]
-        now = _now()
+        now = utc_now()
         with Session(bind=connection) as session:
             for scenario in examples:
                 _insert_new(session, scenario, SEEDED_SUMMARY, now)
@@ -911,7 +757,7 @@ class ScenarioStore:
                 yield session
         except SQLAlchemyError as error:
             self._raise_if_locked(error)
-            raise DatabaseError(f"cannot {action}: {_describe_database_error(error)}") from error
+            raise DatabaseError(f"cannot {action}: {describe_database_error(error)}") from error
 
     def _raise_if_locked(self, error: SQLAlchemyError) -> None:
         if self._lock_wait is not None and _is_busy(error):
@@ -928,10 +774,10 @@ class ScenarioStore:
         except IntegrityError as error:
             if _violates(error, *NAME_CONSTRAINT_MARKS):
                 raise _name_taken_error(_name_from_integrity_error(error)) from error
-            raise DatabaseError(f"cannot {action}: {_describe_database_error(error)}") from error
+            raise DatabaseError(f"cannot {action}: {describe_database_error(error)}") from error
         except SQLAlchemyError as error:
             self._raise_if_locked(error)
-            raise DatabaseError(f"cannot {action}: {_describe_database_error(error)}") from error
+            raise DatabaseError(f"cannot {action}: {describe_database_error(error)}") from error
 
     # ---------------------------------------------------------------- listing
     def _filters(self, search: str, tag: str | None, include_deleted: bool) -> list[Any]:
@@ -1100,7 +946,7 @@ class ScenarioStore:
         scenario = _as_scenario(scenario)
         with self._write(f"create scenario {scenario.name!r}") as session:
             _ensure_name_free(session, scenario.name, except_id=None)
-            row = _insert_new(session, scenario, summary, _now())
+            row = _insert_new(session, scenario, summary, utc_now())
             return _stored(row, scenario, wrote_revision=True)
 
     def create_many(self, scenarios: Sequence[Scenario | dict[str, Any]], *, summary: str = "created") -> list[int]:
@@ -1112,7 +958,7 @@ class ScenarioStore:
             raise ScenarioValidationError(
                 f"name: the same name appears more than once: {', '.join(map(repr, repeated))}", [("name", "repeated")]
             )
-        now = _now()
+        now = utc_now()
         with self._write(f"create {len(validated)} scenarios") as session:
             ids = []
             for scenario in validated:
@@ -1186,7 +1032,7 @@ class ScenarioStore:
         """Mark a scenario deleted (undo with :meth:`undelete`); returns its id."""
         with self._write(f"delete scenario {name_or_id!r}") as session:
             row = _find_row(session, name_or_id, include_deleted=False)
-            row.deleted_at = _now()
+            row.deleted_at = utc_now()
             return row.id
 
     def undelete(self, stored_id: int) -> StoredScenario:
@@ -1245,11 +1091,11 @@ class ScenarioStore:
         digest = sha256.strip().lower()
         if len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
             raise ValueError(f"sha256: must be 64 hexadecimal digits, got {sha256!r}")
-        names_json = _json_text([str(n) for n in scenario_names], "scenario_names")
-        detail_json = _json_text(dict(detail), "detail")
+        names_json = json_text([str(n) for n in scenario_names], "scenario_names")
+        detail_json = json_text(dict(detail), "detail")
         with self._write(f"record the export of {path}") as session:
             row = ExportRow(
-                created=_now(), what=what, scenario_names_json=names_json, fmt=fmt, path=str(path),
+                created=utc_now(), what=what, scenario_names_json=names_json, fmt=fmt, path=str(path),
                 sha256=digest, detail_json=detail_json,
             )
             session.add(row)
@@ -1295,14 +1141,14 @@ class ScenarioStore:
             raise ValueError(f"name: a pilot name must have 1 to 200 characters, got {name!r}")
         if not isinstance(content, (bytes, bytearray, memoryview)):
             raise ValueError(f"content: must be bytes, got {type(content).__name__}")
-        summary_json = _json_text(dict(summary), "summary")
+        summary_json = json_text(dict(summary), "summary")
         with self._write(f"store pilot {name!r}") as session:
             if session.scalar(select(PilotRow.id).where(PilotRow.name == name)) is not None:
                 raise ScenarioValidationError(
                     f"name: a pilot dataset named {name!r} already exists; choose another name",
                     [("name", f"{name!r} is already taken")],
                 )
-            row = PilotRow(name=name, source=str(source), content=bytes(content), summary_json=summary_json, created=_now())
+            row = PilotRow(name=name, source=str(source), content=bytes(content), summary_json=summary_json, created=utc_now())
             session.add(row)
             session.flush()
             return row.id
@@ -1325,7 +1171,7 @@ class ScenarioStore:
                     row = session.get(PilotRow, int(name_or_id))
             if row is None:
                 names = session.scalars(select(PilotRow.name)).all()
-                raise ScenarioNotFoundError(_not_found_message("pilot dataset", str(name_or_id), names))
+                raise ScenarioNotFoundError(not_found_message("pilot dataset", str(name_or_id), names))
             return _pilot(row)
 
     # ------------------------------------------------------------ maintenance
@@ -1386,7 +1232,7 @@ class ScenarioStore:
             latest: dict[int, tuple[int, str]] = {}
             for scenario_id, number, content, stored_hash in revisions:
                 try:
-                    actual_hash = _json_hash(content)
+                    actual_hash = json_hash(content)
                 except ValueError:
                     problems.append(f"scenario {scenario_id} revision {number}: the stored JSON cannot be read")
                     continue
@@ -1481,7 +1327,7 @@ def schema_problems(connection: Connection) -> tuple[list[str], bool]:
     try:
         differences = compare_metadata(context, Base.metadata)
     except (SQLAlchemyError, LookupError, TypeError, ValueError) as error:  # reflection of an odd schema
-        return [f"schema: cannot be compared with the app's ({_one_line(error)})"], False
+        return [f"schema: cannot be compared with the app's ({one_line(error)})"], False
     for difference in differences:
         line, rows_ok = _describe_schema_difference(difference)
         readable = readable and rows_ok
@@ -1530,7 +1376,7 @@ def _configure_sqlite(engine: Engine, *, wal: bool, file_path: Path | None, lock
                 lambda ms: cursor.execute(f"PRAGMA busy_timeout = {int(ms)}"),
             )
         except sqlite3.Error as error:
-            raise DatabaseError(f"database {lock_wait.where}: cannot begin a write ({_one_line(error)})") from error
+            raise DatabaseError(f"database {lock_wait.where}: cannot begin a write ({one_line(error)})") from error
         finally:
             cursor.close()
 
@@ -1560,7 +1406,7 @@ def _insert_new(session: Session, scenario: Scenario, summary: str, now: datetim
     session.flush()
     session.add(
         RevisionRow(
-            scenario_id=row.id, revision=1, content_json=_canonical_json(scenario), content_hash=scenario.content_hash(),
+            scenario_id=row.id, revision=1, content_json=canonical_json(scenario), content_hash=scenario.content_hash(),
             schema_version=scenario.schema_version, summary=summary, created=now,
         )
     )
@@ -1576,13 +1422,13 @@ def _save_in_session(session: Session, stored_id: int, base_revision: int, scena
     if row.revision != base_revision:
         raise StaleRevisionError(row.name, base_revision, row.revision)
     previous_json = _revision_json(session, row.id, base_revision)
-    new_json = _canonical_json(scenario)
+    new_json = canonical_json(scenario)
     new_hash = scenario.content_hash()
-    if _json_hash(previous_json) == new_hash:
+    if json_hash(previous_json) == new_hash:
         return _stored(row, scenario, wrote_revision=False)
     if scenario.name != row.name:
         _ensure_name_free(session, scenario.name, except_id=row.id)
-    now = _now()
+    now = utc_now()
     # The conditional UPDATE is the real guard: another process may have
     # saved since the read above (PostgreSQL READ COMMITTED re-checks the
     # WHERE clause after waiting for its row lock), and then no row matches.
@@ -1656,16 +1502,6 @@ def _tags_of(session: Session, scenario_ids: Sequence[int] | None) -> dict[int, 
     return {key: tuple(value) for key, value in found.items()}
 
 
-def _not_found_message(kind: str, reference: str, names: Sequence[str]) -> str:
-    lowered = {name.lower(): name for name in names}
-    close = difflib.get_close_matches(reference.lower(), list(lowered), n=3, cutoff=0.5)
-    containing = [name for name in names if reference.lower() in name.lower()]
-    suggestions = list(dict.fromkeys([lowered[c] for c in close] + containing))[:3]
-    if suggestions:
-        return f"no stored {kind} named {reference!r}; did you mean {', '.join(map(repr, suggestions))}?"
-    return f"no stored {kind} named {reference!r} ({len(names)} stored; 'annotation-advisor list' shows them)"
-
-
 def _find_row(session: Session, name_or_id: str | int, include_deleted: bool) -> ScenarioRow:
     live = ScenarioRow.deleted_at.is_(None)
     if isinstance(name_or_id, int) and not isinstance(name_or_id, bool):
@@ -1689,7 +1525,7 @@ def _find_row(session: Session, name_or_id: str | int, include_deleted: bool) ->
             row = by_id
     if row is None:
         names = session.scalars(select(ScenarioRow.name).where(live)).all()
-        raise ScenarioNotFoundError(_not_found_message("scenario", reference, names))
+        raise ScenarioNotFoundError(not_found_message("scenario", reference, names))
     return row
 
 
