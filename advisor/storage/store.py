@@ -38,50 +38,32 @@ Safety rules, each with a test:
 from __future__ import annotations
 
 import json
-import math
-import os
-import re
-import secrets
-import socket
-import sqlite3
-import stat
-import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal
 
-from sqlalchemy import create_engine, delete, event, exists, func, insert, inspect, or_, select, text, update
-from sqlalchemy.engine import URL, Connection, Engine, make_url
-from sqlalchemy.exc import ArgumentError, IntegrityError, NoSuchModuleError, SQLAlchemyError
+from sqlalchemy import delete, exists, func, insert, or_, select, text, update
+from sqlalchemy.engine import URL, Connection, Engine
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
-from sqlalchemy.pool import StaticPool
 
 from advisor.storage import migrations
 from advisor.storage.db_models import Base, ExportRow, PilotRow, RevisionRow, ScenarioRow, ScenarioTagRow, TagRow
 from advisor.errors import DatabaseError, ScenarioNotFoundError, ScenarioValidationError, StaleRevisionError
-from advisor.files.output_paths import SQLITE_SIDECAR_SUFFIXES, OutputPathError, check_output_path, protected_database_files
-from advisor.files.output_paths import _describe_kind as describe_file_kind
 from advisor.files.output_paths import sqlite_file_path
-from advisor.files.locations import database_url, default_database_url
 from advisor.scenario.schema import Scenario, examples_dir, load_scenario_file, scenario_from_dict
+from advisor.storage.backups import backup_sqlite_file, remove_stale_partials, timestamped_backup_path
 from advisor.storage.diff import describe_changes
+from advisor.storage.engine import create_store_engine, parse_database_url, writing_engine
+from advisor.storage.lock_wait import LockWait, busy_timeout_ms, is_busy, print_waiting
 from advisor.storage.messages import describe_database_error, not_found_message, one_line
+from advisor.storage.ownership import our_schema_version
 from advisor.storage.records import ExportRecord, RevisionInfo, ScenarioSummary, StoredPilot, StoredScenario
+from advisor.storage.sqlite_files import inspect_sqlite_file
 from advisor.storage.stored_values import canonical_json, json_hash, json_text, utc_now
 
-SQLITE_HEADER = b"SQLite format 3\x00"
-BUSY_TIMEOUT_MS = 20_000
-"""How long an SQLite writer waits for another process's lock before failing (default)."""
-ENV_BUSY_TIMEOUT = "ANNOTATION_ADVISOR_BUSY_TIMEOUT"
-"""Environment variable: the busy timeout in seconds (0 to 3600), instead of :data:`BUSY_TIMEOUT_MS`."""
-MAX_BUSY_TIMEOUT_S = 3600.0
-QUIET_WAIT_MS = 1_000
-"""A lock wait shorter than this (or a quarter of the timeout) passes without a message."""
-SQLITE_SIDECARS = SQLITE_SIDECAR_SUFFIXES
-OUR_TABLES = frozenset({"scenarios", "scenario_revisions", "tags", "scenario_tags"})
 POSTGRES_MIGRATION_LOCK = 0x41_4E_4E_41  # "ANNA": one advisory lock id for schema changes
 NOTES_EXCERPT_CHARS = 160
 ORDER_FIELDS = ("updated", "name", "created")
@@ -90,7 +72,6 @@ SEEDED_SUMMARY = "example shipped with Annotation Advisor"
 
 OrderField = Literal["updated", "name", "created"]
 ProgressCallback = Callable[[int, int], object]
-Result = TypeVar("Result")
 
 
 # ------------------------------------------------------------------- helpers
@@ -129,424 +110,6 @@ def _name_taken_error(name: str) -> ScenarioValidationError:
     )
 
 
-# ------------------------------------------------------------ file inspection
-def _read_only_uri(path: Path) -> str:
-    return f"{path.resolve().as_uri()}?mode=ro"
-
-
-# ------------------------------------------------------------ lock waiting
-def busy_timeout_ms() -> int:
-    """The busy timeout in milliseconds: ``ANNOTATION_ADVISOR_BUSY_TIMEOUT`` (seconds) or the default.
-
-    Raises
-    ------
-    DatabaseError
-        When the variable is not a number of seconds from 0 to 3600.
-    """
-    raw = os.environ.get(ENV_BUSY_TIMEOUT, "").strip()
-    if not raw:
-        return BUSY_TIMEOUT_MS
-    try:
-        seconds = float(raw)
-    except ValueError:
-        seconds = math.nan
-    if not (math.isfinite(seconds) and 0.0 <= seconds <= MAX_BUSY_TIMEOUT_S):
-        raise DatabaseError(
-            f"{ENV_BUSY_TIMEOUT}: expected a number of seconds from 0 to {MAX_BUSY_TIMEOUT_S:g}, got {one_line(raw)[:40]!r}"
-        )
-    return int(round(seconds * 1000.0))
-
-
-def _print_waiting(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
-
-
-def _is_busy(error: BaseException) -> bool:
-    """Whether an error (a driver error or SQLAlchemy's wrapper of one) is SQLite's "database is locked"."""
-    original = getattr(error, "orig", None) or error
-    code = getattr(original, "sqlite_errorcode", None)
-    if isinstance(code, int):
-        return code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)  # extended codes keep the primary one in the low byte
-    text = str(original)
-    return "database is locked" in text or "database is busy" in text
-
-
-@dataclass(frozen=True)
-class LockWait:
-    """How an SQLite file's lock is waited for: quietly at first, then with a message, then refused.
-
-    Parameters
-    ----------
-    where
-        The database, as named in messages.
-    timeout_ms
-        The whole wait, in milliseconds (≥ 0).
-    notify
-        Called with one line when a wait outlasts the quiet part (default:
-        printed on standard error).
-    """
-
-    where: str
-    timeout_ms: int = BUSY_TIMEOUT_MS
-    notify: Callable[[str], object] = _print_waiting
-
-    @property
-    def quiet_ms(self) -> int:
-        """The first part of the wait, without a message: 1 s, or a quarter of a shorter timeout."""
-        return min(QUIET_WAIT_MS, self.timeout_ms // 4)
-
-    def waiting_message(self) -> str:
-        return (
-            f"waiting up to {self.timeout_ms / 1000:g} s for another process to release its lock on {self.where} "
-            f"(the busy timeout; {ENV_BUSY_TIMEOUT} sets it in seconds)"
-        )
-
-    def locked_error(self) -> DatabaseError:
-        return DatabaseError(
-            f"database {self.where} is locked by another process: gave up after waiting {self.timeout_ms / 1000:g} s "
-            f"(the busy timeout; set {ENV_BUSY_TIMEOUT} to a number of seconds to wait longer); nothing was changed, try again later"
-        )
-
-    def run(self, action: Callable[[], Result], set_timeout: Callable[[int], object]) -> Result:
-        """Run ``action`` (one SQLite call that may meet a lock) under this wait.
-
-        ``set_timeout(ms)`` sets the connection's busy timeout; it is the full
-        timeout again when this returns.
-        """
-        set_timeout(self.quiet_ms)
-        try:
-            try:
-                return action()
-            except sqlite3.OperationalError as error:
-                if not _is_busy(error):
-                    raise
-                if self.timeout_ms - self.quiet_ms <= 0:  # no time left to wait: refuse at once
-                    raise self.locked_error() from None
-            self.notify(self.waiting_message())
-            set_timeout(self.timeout_ms - self.quiet_ms)
-            try:
-                return action()
-            except sqlite3.OperationalError as error:
-                if _is_busy(error):
-                    raise self.locked_error() from None
-                raise
-        finally:
-            set_timeout(self.timeout_ms)
-
-
-# ------------------------------------------------------------ file kinds
-def _not_regular(mode: int) -> str | None:
-    """What a file is when it is not a regular file (None for a regular file)."""
-    return None if stat.S_ISREG(mode) else describe_file_kind(mode)
-
-
-def require_regular_file(path: Path, unchanged: str = "it was left unchanged") -> bool:
-    """Check that ``path`` (after symlinks) is a regular file, without opening it.
-
-    Returns
-    -------
-    bool
-        False when nothing is there (nor a dangling symlink's target), True for
-        a regular file.
-
-    Raises
-    ------
-    DatabaseError
-        For a folder, named pipe, device or socket (SQLite would block for
-        ever reading a pipe), or when the path cannot be examined.
-    """
-    try:
-        status = os.stat(path)
-    except FileNotFoundError:
-        return False
-    except OSError as error:
-        raise DatabaseError(f"database {path} cannot be examined ({error.strerror}); {unchanged}") from error
-    kind = _not_regular(status.st_mode)
-    if kind is not None:
-        raise DatabaseError(f"database {path} is {kind}, not a regular file; {unchanged}")
-    return True
-
-
-def _read_header(path: Path, unchanged: str) -> bytes:
-    """The first bytes of a regular file, opened so that a file swapped for a pipe cannot block."""
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
-    try:
-        descriptor = os.open(path, flags)
-    except OSError as error:
-        raise DatabaseError(f"database {path} cannot be read ({error.strerror}); {unchanged}") from error
-    try:
-        kind = _not_regular(os.fstat(descriptor).st_mode)
-        if kind is not None:  # replaced between the stat and the open
-            raise DatabaseError(f"database {path} is {kind}, not a regular file; {unchanged}")
-        return os.read(descriptor, len(SQLITE_HEADER))
-    except OSError as error:
-        raise DatabaseError(f"database {path} cannot be read ({error.strerror}); {unchanged}") from error
-    finally:
-        os.close(descriptor)
-
-
-def inspect_sqlite_file(path: Path, wait: LockWait | None = None) -> str | None:
-    """Check an SQLite file without modifying it; return its schema revision.
-
-    The path must be a regular file (or a symlink to one). The file is opened
-    read-only: its header is read, ``PRAGMA quick_check`` runs, and its tables
-    must be ours with a known ``alembic_version``.
-
-    Parameters
-    ----------
-    path
-        The database file.
-    wait
-        How to wait for a lock another process holds (default: the busy
-        timeout, with a message on standard error).
-
-    Returns
-    -------
-    str or None
-        The stamped schema revision (``"0001"``...), or None when there is
-        nothing yet: no file, an empty file, or an SQLite file without tables.
-
-    Raises
-    ------
-    DatabaseError
-        When the path is not a regular file, the file is not SQLite, is
-        damaged, belongs to another application, was written by a newer
-        version of this app, or stays locked longer than the busy timeout.
-    """
-    unchanged = "it was left unchanged; choose another file with --db or ANNOTATION_ADVISOR_DB"
-    if not require_regular_file(path, unchanged):
-        return None
-    sidecars = [path.with_name(path.name + suffix) for suffix in SQLITE_SIDECARS]
-    for sidecar in sidecars:
-        try:
-            require_regular_file(sidecar, unchanged)
-        except DatabaseError as error:
-            raise DatabaseError(f"{error} (SQLite would use it beside {path.name})") from None
-    header = _read_header(path, unchanged)
-    if not header:
-        return None
-    if header != SQLITE_HEADER:
-        raise DatabaseError(f"database {path} is not an SQLite database (its first bytes are not the SQLite header); {unchanged}")
-    # Reading a WAL-mode file makes SQLite create -wal and -shm files beside it.
-    # When the file turns out not to be usable, remove the ones this check
-    # created (never ones that were there: another program may be using them).
-    existed = {sidecar: sidecar.exists() for sidecar in sidecars}
-    try:
-        return _inspect_sqlite_content(path, unchanged, wait or LockWait(str(path), busy_timeout_ms()))
-    except DatabaseError:
-        for sidecar, was_there in existed.items():
-            if not was_there:
-                sidecar.unlink(missing_ok=True)
-        raise
-
-
-class DamagedSchemaError(DatabaseError):
-    """A database of ours that lacks tables the app needs; ``problems`` lists them."""
-
-    def __init__(self, message: str, problems: Sequence[str]):
-        super().__init__(message)
-        self.problems = list(problems)
-
-
-def _refuse_tables(tables: set[str], versions: Callable[[], list[str]], where: str, unchanged: str) -> None:
-    """Refuse a database whose tables are not (all) ours.
-
-    A database stamped with one of our schema revisions that still has our
-    scenario tables but lacks others was ours and is damaged: it is refused
-    as such (:class:`DamagedSchemaError`, which ``db check`` reports), not as
-    another application's.
-    """
-    if migrations.VERSION_TABLE in tables and OUR_TABLES <= tables:
-        return
-    if migrations.VERSION_TABLE in tables and tables & {"scenarios", "scenario_revisions"}:
-        stamped = versions()
-        if len(stamped) == 1 and stamped[0] in migrations.known_revisions():
-            missing = sorted(OUR_TABLES - tables)
-            raise DamagedSchemaError(
-                f"database {where} is damaged: it lacks the table(s) {', '.join(missing)} that Annotation Advisor needs; "
-                f"{unchanged}, or restore a backup (the .backup-*.sqlite files beside it)",
-                [f"table {name} is missing" for name in missing],
-            )
-    shown = ", ".join(sorted(tables)[:6]) + (", ..." if len(tables) > 6 else "")
-    raise DatabaseError(f"database {where} is an SQLite database of another application (tables: {shown}); {unchanged}")
-
-
-def _inspect_sqlite_content(path: Path, unchanged: str, wait: LockWait) -> str | None:
-    try:
-        connection = sqlite3.connect(_read_only_uri(path), uri=True, timeout=wait.timeout_ms / 1000)
-        try:
-            def set_timeout(ms: int) -> None:
-                connection.execute(f"PRAGMA busy_timeout = {int(ms)}")
-
-            checks = wait.run(lambda: [row[0] for row in connection.execute("PRAGMA quick_check").fetchall()], set_timeout)
-            if checks != ["ok"]:
-                first = one_line(checks[0]) if checks else "no answer"
-                raise DatabaseError(
-                    f"database {path} is damaged (SQLite quick_check: {first}"
-                    f"{f' and {len(checks) - 1} more problems' if len(checks) > 1 else ''}); {unchanged}, "
-                    "or restore a backup (the .backup-*.sqlite files beside it)"
-                )
-            tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-            if not tables:
-                return None
-
-            def versions() -> list[str]:
-                return [row[0] for row in connection.execute(f"SELECT version_num FROM {migrations.VERSION_TABLE}")]
-
-            _refuse_tables(tables, versions, str(path), unchanged)
-            stamped = versions()
-        finally:
-            connection.close()
-    except sqlite3.Error as error:
-        if _is_busy(error):
-            raise wait.locked_error() from error
-        raise DatabaseError(f"database {path} cannot be read as SQLite ({one_line(error)}); {unchanged}") from error
-    return _checked_version(stamped, str(path))
-
-
-def _checked_version(versions: Sequence[str], where: str) -> str:
-    known = migrations.known_revisions()
-    if len(versions) != 1 or versions[0] not in known:
-        found = ", ".join(map(str, versions)) or "none"
-        raise DatabaseError(
-            f"database {where} has schema revision {found}, which this version of Annotation Advisor does not know "
-            f"(it knows {', '.join(known)}): it was written by a newer version or by another application; it was left unchanged"
-        )
-    return versions[0]
-
-
-# ------------------------------------------------------------ partial files
-def _host_tag() -> str:
-    """This machine's name, reduced to letters, digits and dashes (a partial file's owner is host and pid)."""
-    return re.sub(r"[^A-Za-z0-9-]", "", socket.gethostname())[:40] or "host"
-
-
-PARTIAL_PATTERN = re.compile(
-    r"^(?P<target>.+)\.(?P<host>[A-Za-z0-9-]+)\.(?P<pid>[0-9]+)\.(?P<token>[0-9a-f]{8})\.partial(?P<sidecar>-journal|-wal|-shm)?$"
-)
-"""Names of files being written: ``TARGET.HOST.PID.TOKEN.partial`` and SQLite's journals of them."""
-
-
-def partial_path(target: Path) -> Path:
-    """Where a file is written before it is moved to ``target``: a name that names its process."""
-    return target.with_name(f"{target.name}.{_host_tag()}.{os.getpid()}.{secrets.token_hex(4)}.partial")
-
-
-def _process_alive(pid: int) -> bool:
-    """Whether a process of this machine with that id exists (True when it cannot be told)."""
-    if pid <= 0 or pid == os.getpid():
-        return True
-    if os.name == "nt":  # os.kill would terminate it there; keep the file
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:  # e.g. EPERM: it exists but belongs to someone else
-        return True
-    return True
-
-
-def remove_stale_partials(folder: Path) -> list[Path]:
-    """Remove the partial files in ``folder`` whose writing process (on this machine) is gone.
-
-    Only names of :data:`PARTIAL_PATTERN` with this machine's host name are
-    considered; a file of a live process, or of another machine sharing the
-    folder, is kept.
-
-    Returns
-    -------
-    list of Path
-        The files removed.
-    """
-    host = _host_tag()
-    removed: list[Path] = []
-    try:
-        entries = list(folder.iterdir())
-    except OSError:
-        return removed
-    for entry in entries:
-        match = PARTIAL_PATTERN.match(entry.name)
-        if match is None or match["host"] != host or _process_alive(int(match["pid"])):
-            continue
-        try:
-            if entry.is_symlink() or not entry.is_file():
-                continue
-            entry.unlink()
-        except OSError:
-            continue
-        removed.append(entry)
-    return removed
-
-
-def backup_sqlite_file(source: Path, target: Path) -> Path:
-    """Copy a live SQLite database to ``target`` with SQLite's online backup API.
-
-    The copy is consistent even while other processes write, is written under
-    a name that carries this process's id (:func:`partial_path`) and moved to
-    ``target`` only when complete, and uses a rollback journal so that it is
-    one self-contained file. The partial file is removed on any failure or
-    interruption; one left by a killed process is removed by
-    :func:`remove_stale_partials`, which runs here and whenever a database of
-    its folder opens.
-
-    The target must be a new regular file (:func:`check_output_path`): never
-    the database or one of its working files (``-wal``, ``-shm``,
-    ``-journal``, even before SQLite creates them), nothing that exists (a
-    file, folder, pipe, device or symbolic link, dangling or not), and in a
-    folder that exists; the target is checked again before the finished copy
-    is moved there, so what appeared meanwhile is not replaced either.
-    """
-    _check_backup_target(source, target)
-    remove_stale_partials(target.parent)
-    partial = partial_path(target)
-    try:
-        reader = sqlite3.connect(_read_only_uri(source), uri=True)
-        try:
-            writer = sqlite3.connect(partial)
-            try:
-                reader.backup(writer)
-                writer.execute("PRAGMA journal_mode = DELETE")
-            finally:
-                writer.close()
-        finally:
-            reader.close()
-        _place_without_replacing(partial, target)
-    except DatabaseError:
-        raise
-    except (sqlite3.Error, OSError) as error:
-        raise DatabaseError(f"backup of {source} to {target} failed: {one_line(error)}") from error
-    finally:
-        for leftover in (partial, *(partial.with_name(partial.name + suffix) for suffix in SQLITE_SIDECARS)):
-            leftover.unlink(missing_ok=True)
-    return target
-
-
-def _check_backup_target(source: Path, target: Path) -> None:
-    """Refuse (:class:`DatabaseError`) a backup target that is the database, one of its working
-    files, any existing path or a file in a missing folder."""
-    try:
-        absolute = check_output_path(target)
-    except OutputPathError as error:
-        raise DatabaseError(f"backup: {error}") from None
-    if absolute in protected_database_files(source):
-        raise DatabaseError(f"backup: {absolute} is the database or one of its working files; choose another path")
-    if os.path.lexists(absolute):
-        raise DatabaseError(f"backup: {absolute} already exists; choose another path")
-
-
-def _place_without_replacing(partial: Path, target: Path) -> None:
-    """Move the finished ``partial`` to ``target`` unless something appeared there during the copy."""
-    if os.path.lexists(target):
-        raise DatabaseError(f"backup: {target} appeared while the copy was made; choose another path")
-    partial.replace(target)
-
-
-def _timestamped_backup_path(database: Path, label: str) -> Path:
-    stamp = utc_now().strftime("%Y%m%d-%H%M%S-%f")
-    return database.with_name(f"{database.stem}.backup-{stamp}-{label}{database.suffix or '.sqlite'}")
-
-
 # ----------------------------------------------------------------------- store
 class ScenarioStore:
     """Stored scenarios with their history; see the module docstring.
@@ -558,9 +121,7 @@ class ScenarioStore:
         self._engine = engine
         self._lock_wait = lock_wait
         self._dialect = engine.dialect.name
-        # Writes on SQLite take the write lock at BEGIN, so a writer never
-        # reads a snapshot that another process invalidates before it writes.
-        self._writer = engine.execution_options(sqlite_begin="IMMEDIATE") if self._dialect == "sqlite" else engine
+        self._writer = writing_engine(engine)
         self._closed = False
         self.created_now = created_now
         """True when this open created the database."""
@@ -597,18 +158,14 @@ class ScenarioStore:
             locked by another process past the busy timeout; nothing is
             modified then.
         """
-        text_url = database_url(url_or_path) if url_or_path is not None else default_database_url()
-        try:
-            url = make_url(text_url)
-        except ArgumentError as error:
-            raise DatabaseError(f"database: {text_url!r} is neither a file path nor an SQLAlchemy URL ({error})") from None
+        url = parse_database_url(url_or_path)
         file_path = sqlite_file_path(url)
         version_before: str | None = None
         lock_wait: LockWait | None = None
         if url.get_backend_name() == "sqlite":
             lock_wait = LockWait(
                 str(file_path) if file_path is not None else "the in-memory database", busy_timeout_ms(),
-                on_lock_wait or _print_waiting,
+                on_lock_wait or print_waiting,
             )
         if file_path is not None:
             assert lock_wait is not None
@@ -619,31 +176,13 @@ class ScenarioStore:
                 except OSError as error:
                     raise DatabaseError(f"database folder {file_path.parent} cannot be created ({error.strerror})") from error
             remove_stale_partials(file_path.parent)
-        engine = cls._create_engine(url, file_path, lock_wait)
+        engine = create_store_engine(url, file_path, lock_wait)
         try:
             created_now, seeded = cls._prepare(engine, url, file_path, version_before, seed, lock_wait)
         except BaseException:
             engine.dispose()
             raise
         return cls(engine, created_now=created_now, seeded=seeded, lock_wait=lock_wait)
-
-    @staticmethod
-    def _create_engine(url: URL, file_path: Path | None, lock_wait: LockWait | None) -> Engine:
-        try:
-            if url.get_backend_name() == "sqlite":
-                in_memory = file_path is None
-                engine = create_engine(
-                    url,
-                    poolclass=StaticPool if in_memory else None,
-                    connect_args={"check_same_thread": False},
-                )
-                _configure_sqlite(engine, wal=not in_memory, file_path=file_path, lock_wait=lock_wait or LockWait(str(url)))
-                return engine
-            return create_engine(url, pool_pre_ping=True)
-        except (NoSuchModuleError, ArgumentError, ImportError) as error:
-            raise DatabaseError(
-                f"database {url.render_as_string(hide_password=True)}: unsupported URL or missing driver ({one_line(error)})"
-            ) from error
 
     @classmethod
     def _prepare(
@@ -655,10 +194,10 @@ class ScenarioStore:
         head = migrations.head_revision()
         try:
             with engine.connect() as connection:
-                version = cls._our_version(connection, where)
+                version = our_schema_version(connection, where)
             if version == head:
                 return False, 0
-            writer = engine.execution_options(sqlite_begin="IMMEDIATE") if engine.dialect.name == "sqlite" else engine
+            writer = writing_engine(engine)
             # The write lock (SQLite) or the advisory lock (PostgreSQL) comes
             # first: of several processes opening an old or new database at
             # once, one backs up and migrates, the others wait here and then
@@ -666,42 +205,20 @@ class ScenarioStore:
             with writer.begin() as connection:
                 if engine.dialect.name == "postgresql":
                     connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": POSTGRES_MIGRATION_LOCK})
-                version = cls._our_version(connection, where)
+                version = our_schema_version(connection, where)
                 if version == head:
                     return False, 0
                 if version is not None and file_path is not None:
                     # Readers are not blocked by the write lock, so the copy
                     # reads the committed old schema while this holds it.
-                    backup_sqlite_file(file_path, _timestamped_backup_path(file_path, f"schema{version}"))
+                    backup_sqlite_file(file_path, timestamped_backup_path(file_path, f"schema{version}"))
                 migrations.upgrade(connection)
                 seeded = cls._seed(connection) if version is None and seed else 0
                 return version is None, seeded
         except SQLAlchemyError as error:
-            if lock_wait is not None and _is_busy(error):
+            if lock_wait is not None and is_busy(error):
                 raise lock_wait.locked_error() from error
             raise DatabaseError(f"database {where} cannot be opened: {describe_database_error(error)}") from error
-
-    @staticmethod
-    def _our_version(connection: Connection, where: str) -> str | None:
-        """The schema revision, None for an empty database; DatabaseError when it is not ours."""
-        tables = set(inspect(connection).get_table_names())
-        if not tables:
-            return None
-
-        def versions() -> list[str]:
-            return [row[0] for row in connection.execute(text(f"SELECT version_num FROM {migrations.VERSION_TABLE}"))]
-
-        try:
-            _refuse_tables(tables, versions, where, "it was left unchanged")
-        except DamagedSchemaError:
-            raise
-        except DatabaseError:
-            shown = ", ".join(sorted(tables)[:6]) + (", ..." if len(tables) > 6 else "")
-            raise DatabaseError(
-                f"database {where} holds tables of another application ({shown}); it was left unchanged. "
-                "Use an empty database (or, on PostgreSQL, a schema of its own) for Annotation Advisor"
-            ) from None
-        return _checked_version(versions(), where)
 
     @staticmethod
     def _seed(connection: Connection) -> int:
@@ -760,7 +277,7 @@ class ScenarioStore:
             raise DatabaseError(f"cannot {action}: {describe_database_error(error)}") from error
 
     def _raise_if_locked(self, error: SQLAlchemyError) -> None:
-        if self._lock_wait is not None and _is_busy(error):
+        if self._lock_wait is not None and is_busy(error):
             raise self._lock_wait.locked_error() from error
 
     @contextmanager
@@ -1188,7 +705,7 @@ class ScenarioStore:
             raise DatabaseError(
                 f"backup: {self.url} is not an SQLite file; back up a PostgreSQL database with pg_dump"
             )
-        target = Path(path).expanduser() if path is not None else _timestamped_backup_path(source, "manual")
+        target = Path(path).expanduser() if path is not None else timestamped_backup_path(source, "manual")
         return backup_sqlite_file(source, target)
 
     def check(self, progress: ProgressCallback | None = None) -> list[str]:
@@ -1334,51 +851,6 @@ def schema_problems(connection: Connection) -> tuple[list[str], bool]:
         if line:
             problems.append(f"schema: {line}")
     return problems, readable
-
-
-# ------------------------------------------------------- session-level steps
-def _configure_sqlite(engine: Engine, *, wal: bool, file_path: Path | None, lock_wait: LockWait) -> None:
-    """Pragmas on every connection, and BEGIN under our control.
-
-    pysqlite's own transaction handling is switched off (``isolation_level =
-    None``) so that SELECTs run inside the transaction too and writes can
-    begin IMMEDIATE (SQLAlchemy's documented recipe for SQLite). A write's
-    BEGIN waits for another process's lock as ``lock_wait`` says.
-    """
-
-    @event.listens_for(engine, "connect", insert=True)
-    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
-        if file_path is not None:
-            # SQLite opens the file before it reads it; refuse a file that was
-            # swapped for a pipe or device since it was inspected.
-            require_regular_file(file_path)
-        dbapi_connection.isolation_level = None
-        cursor = dbapi_connection.cursor()
-        try:
-            cursor.execute(f"PRAGMA busy_timeout = {lock_wait.timeout_ms}")
-            cursor.execute("PRAGMA foreign_keys = ON")
-            if wal:
-                cursor.execute("PRAGMA journal_mode = WAL")
-                cursor.execute("PRAGMA synchronous = NORMAL")
-        finally:
-            cursor.close()
-
-    @event.listens_for(engine, "begin")
-    def _on_begin(connection: Connection) -> None:
-        mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
-        if mode == "DEFERRED":  # takes no lock: nothing to wait for
-            connection.exec_driver_sql("BEGIN DEFERRED")
-            return
-        cursor = connection.connection.dbapi_connection.cursor()
-        try:
-            lock_wait.run(
-                lambda: cursor.execute(f"BEGIN {mode}"),
-                lambda ms: cursor.execute(f"PRAGMA busy_timeout = {int(ms)}"),
-            )
-        except sqlite3.Error as error:
-            raise DatabaseError(f"database {lock_wait.where}: cannot begin a write ({one_line(error)})") from error
-        finally:
-            cursor.close()
 
 
 def _name_from_integrity_error(error: IntegrityError) -> str:
