@@ -40,29 +40,44 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
 
-from sqlalchemy import delete, exists, func, insert, or_, select, text, update
+from sqlalchemy import delete, exists, func, or_, select, text
 from sqlalchemy.engine import URL, Connection, Engine
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from advisor.storage import migrations
-from advisor.storage.db_models import Base, ExportRow, PilotRow, RevisionRow, ScenarioRow, ScenarioTagRow, TagRow
+from advisor.storage.db_models import Base, RevisionRow, ScenarioRow, ScenarioTagRow, TagRow
 from advisor.errors import DatabaseError, ScenarioNotFoundError, ScenarioValidationError, StaleRevisionError
 from advisor.files.output_paths import sqlite_file_path
 from advisor.scenario.schema import Scenario, examples_dir, load_scenario_file, scenario_from_dict
 from advisor.storage.backups import backup_sqlite_file, remove_stale_partials, timestamped_backup_path
-from advisor.storage.diff import describe_changes
 from advisor.storage.engine import create_store_engine, parse_database_url, writing_engine
 from advisor.storage.lock_wait import LockWait, busy_timeout_ms, is_busy, print_waiting
-from advisor.storage.messages import describe_database_error, not_found_message, one_line
+from advisor.storage.messages import describe_database_error, one_line
 from advisor.storage.ownership import our_schema_version
+from advisor.storage.pilots import all_pilots, find_pilot, insert_pilot, new_pilot_row
+from advisor.storage.protocol import export_records, insert_export, new_export_row
 from advisor.storage.records import ExportRecord, RevisionInfo, ScenarioSummary, StoredPilot, StoredScenario
+from advisor.storage.scenario_rows import (
+    NAME_CONSTRAINT_MARKS,
+    ensure_name_free,
+    find_row,
+    insert_new,
+    locked_row,
+    name_from_integrity_error,
+    name_taken_error,
+    parse_stored,
+    revision_json,
+    save_in_session,
+    stored_scenario,
+    tags_of,
+    violates,
+)
 from advisor.storage.sqlite_files import inspect_sqlite_file
-from advisor.storage.stored_values import canonical_json, json_hash, json_text, utc_now
+from advisor.storage.stored_values import json_hash, utc_now
 
 POSTGRES_MIGRATION_LOCK = 0x41_4E_4E_41  # "ANNA": one advisory lock id for schema changes
 NOTES_EXCERPT_CHARS = 160
@@ -89,25 +104,6 @@ def _as_scenario(scenario: Scenario | dict[str, Any]) -> Scenario:
     if isinstance(scenario, Scenario):
         return scenario
     return scenario_from_dict(scenario)
-
-
-def _violates(error: IntegrityError, *constraint_marks: str) -> bool:
-    """Whether an integrity error comes from one of the named constraints.
-
-    PostgreSQL names the constraint; SQLite names the table and columns.
-    """
-    message = str(error.orig)
-    return any(mark in message for mark in constraint_marks)
-
-
-NAME_CONSTRAINT_MARKS = ("uq_scenarios_live_name", "uq_scenarios_name", "scenarios.name")
-
-
-def _name_taken_error(name: str) -> ScenarioValidationError:
-    return ScenarioValidationError(
-        f"name: a scenario named {name!r} already exists; choose another name",
-        [("name", f"{name!r} is already taken")],
-    )
 
 
 # ----------------------------------------------------------------------- store
@@ -227,7 +223,7 @@ class ScenarioStore:
         now = utc_now()
         with Session(bind=connection) as session:
             for scenario in examples:
-                _insert_new(session, scenario, SEEDED_SUMMARY, now)
+                insert_new(session, scenario, SEEDED_SUMMARY, now)
             session.flush()
         return len(examples)
 
@@ -289,8 +285,8 @@ class ScenarioStore:
             with Session(self._writer, expire_on_commit=False) as session, session.begin():
                 yield session
         except IntegrityError as error:
-            if _violates(error, *NAME_CONSTRAINT_MARKS):
-                raise _name_taken_error(_name_from_integrity_error(error)) from error
+            if violates(error, *NAME_CONSTRAINT_MARKS):
+                raise name_taken_error(name_from_integrity_error(error)) from error
             raise DatabaseError(f"cannot {action}: {describe_database_error(error)}") from error
         except SQLAlchemyError as error:
             self._raise_if_locked(error)
@@ -375,7 +371,7 @@ class ScenarioStore:
         )
         with self._read("list scenarios") as session:
             rows = session.execute(statement).all()
-            tags = _tags_of(session, [row.id for row in rows])
+            tags = tags_of(session, [row.id for row in rows])
         return [
             ScenarioSummary(
                 id=row.id,
@@ -421,21 +417,21 @@ class ScenarioStore:
             With the closest stored names in the message.
         """
         with self._read(f"read scenario {name_or_id!r}") as session:
-            row = _find_row(session, name_or_id, include_deleted)
-            content = _revision_json(session, row.id, row.revision)
-            return _stored(row, _parse_stored(content, row.name, row.revision))
+            row = find_row(session, name_or_id, include_deleted)
+            content = revision_json(session, row.id, row.revision)
+            return stored_scenario(row, parse_stored(content, row.name, row.revision))
 
     def get_revision(self, name_or_id: str | int, revision: int) -> Scenario:
         """The scenario as it was saved at ``revision`` (1 = the first save)."""
         with self._read(f"read scenario {name_or_id!r}") as session:
-            row = _find_row(session, name_or_id, include_deleted=True)
-            content = _revision_json(session, row.id, revision)
-            return _parse_stored(content, row.name, revision)
+            row = find_row(session, name_or_id, include_deleted=True)
+            content = revision_json(session, row.id, revision)
+            return parse_stored(content, row.name, revision)
 
     def history(self, name_or_id: str | int) -> list[RevisionInfo]:
         """Every revision of a scenario, oldest first, each with what it changed."""
         with self._read(f"read the history of {name_or_id!r}") as session:
-            row = _find_row(session, name_or_id, include_deleted=True)
+            row = find_row(session, name_or_id, include_deleted=True)
             revisions = session.execute(
                 select(RevisionRow.revision, RevisionRow.created, RevisionRow.content_hash, RevisionRow.summary)
                 .where(RevisionRow.scenario_id == row.id)
@@ -462,9 +458,9 @@ class ScenarioStore:
         """
         scenario = _as_scenario(scenario)
         with self._write(f"create scenario {scenario.name!r}") as session:
-            _ensure_name_free(session, scenario.name, except_id=None)
-            row = _insert_new(session, scenario, summary, utc_now())
-            return _stored(row, scenario, wrote_revision=True)
+            ensure_name_free(session, scenario.name, except_id=None)
+            row = insert_new(session, scenario, summary, utc_now())
+            return stored_scenario(row, scenario, wrote_revision=True)
 
     def create_many(self, scenarios: Sequence[Scenario | dict[str, Any]], *, summary: str = "created") -> list[int]:
         """Store many new scenarios in one transaction (all or none); returns their ids."""
@@ -479,8 +475,8 @@ class ScenarioStore:
         with self._write(f"create {len(validated)} scenarios") as session:
             ids = []
             for scenario in validated:
-                _ensure_name_free(session, scenario.name, except_id=None)
-                ids.append(_insert_new(session, scenario, summary, now).id)
+                ensure_name_free(session, scenario.name, except_id=None)
+                ids.append(insert_new(session, scenario, summary, now).id)
             return ids
 
     def save(self, scenario: Scenario | dict[str, Any], *, stored_id: int, base_revision: int) -> StoredScenario:
@@ -511,15 +507,15 @@ class ScenarioStore:
         """
         scenario = _as_scenario(scenario)
         with self._write(f"save scenario {scenario.name!r}") as session:
-            return _save_in_session(session, stored_id, base_revision, scenario, summary_prefix="")
+            return save_in_session(session, stored_id, base_revision, scenario, summary_prefix="")
 
     def rename(self, stored_id: int, new_name: str) -> StoredScenario:
         """Give a stored scenario a new name (a new revision)."""
         with self._write(f"rename scenario {stored_id}") as session:
-            row = _locked_row(session, _find_row(session, int(stored_id), include_deleted=False))
-            current = _parse_stored(_revision_json(session, row.id, row.revision), row.name, row.revision)
+            row = locked_row(session, find_row(session, int(stored_id), include_deleted=False))
+            current = parse_stored(revision_json(session, row.id, row.revision), row.name, row.revision)
             renamed = current.with_changes({"name": new_name})
-            return _save_in_session(session, row.id, row.revision, renamed, summary_prefix="renamed: ")
+            return save_in_session(session, row.id, row.revision, renamed, summary_prefix="renamed: ")
 
     def restore(self, name_or_id: str | int, revision: int) -> StoredScenario:
         """Make an old revision's content the newest revision (the name stays).
@@ -535,11 +531,11 @@ class ScenarioStore:
         for attempt in (1, 2):
             try:
                 with self._write(f"restore revision {revision} of {name_or_id!r}") as session:
-                    row = _locked_row(session, _find_row(session, name_or_id, include_deleted=False))
-                    old = _parse_stored(_revision_json(session, row.id, revision), row.name, revision)
+                    row = locked_row(session, find_row(session, name_or_id, include_deleted=False))
+                    old = parse_stored(revision_json(session, row.id, revision), row.name, revision)
                     if old.name != row.name:
                         old = old.with_changes({"name": row.name})
-                    return _save_in_session(session, row.id, row.revision, old, summary_prefix=f"restored revision {revision}: ")
+                    return save_in_session(session, row.id, row.revision, old, summary_prefix=f"restored revision {revision}: ")
             except StaleRevisionError:
                 if attempt == 2:
                     raise
@@ -548,7 +544,7 @@ class ScenarioStore:
     def delete(self, name_or_id: str | int) -> int:
         """Mark a scenario deleted (undo with :meth:`undelete`); returns its id."""
         with self._write(f"delete scenario {name_or_id!r}") as session:
-            row = _find_row(session, name_or_id, include_deleted=False)
+            row = find_row(session, name_or_id, include_deleted=False)
             row.deleted_at = utc_now()
             return row.id
 
@@ -565,10 +561,10 @@ class ScenarioStore:
             if row is None:
                 raise ScenarioNotFoundError(f"no stored scenario has id {stored_id}")
             if row.deleted_at is not None:
-                _ensure_name_free(session, row.name, except_id=row.id)
+                ensure_name_free(session, row.name, except_id=row.id)
                 row.deleted_at = None
                 session.flush()
-            return _stored(row, _parse_stored(_revision_json(session, row.id, row.revision), row.name, row.revision))
+            return stored_scenario(row, parse_stored(revision_json(session, row.id, row.revision), row.name, row.revision))
 
     def purge(self, stored_id: int) -> None:
         """Remove a scenario and its whole history for good."""
@@ -600,38 +596,16 @@ class ScenarioStore:
         detail
             Anything else worth keeping, as JSON data.
         """
-        what, fmt = what.strip(), fmt.strip().lower()
-        if not 1 <= len(what) <= 100:
-            raise ValueError(f"what: must have 1 to 100 characters, got {what!r}")
-        if not 1 <= len(fmt) <= 20:
-            raise ValueError(f"fmt: must have 1 to 20 characters, got {fmt!r}")
-        digest = sha256.strip().lower()
-        if len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
-            raise ValueError(f"sha256: must be 64 hexadecimal digits, got {sha256!r}")
-        names_json = json_text([str(n) for n in scenario_names], "scenario_names")
-        detail_json = json_text(dict(detail), "detail")
+        row = new_export_row(what=what, scenario_names=scenario_names, fmt=fmt, path=path, sha256=sha256, detail=detail)
         with self._write(f"record the export of {path}") as session:
-            row = ExportRow(
-                created=utc_now(), what=what, scenario_names_json=names_json, fmt=fmt, path=str(path),
-                sha256=digest, detail_json=detail_json,
-            )
-            session.add(row)
-            session.flush()
-            return row.id
+            return insert_export(session, row)
 
     def list_exports(self, limit: int = 100) -> list[ExportRecord]:
         """The newest protocol entries first."""
         if not 0 <= limit <= MAX_PAGE:
             raise ValueError(f"limit must be from 0 to {MAX_PAGE}, got {limit}")
         with self._read("list exports") as session:
-            rows = session.scalars(select(ExportRow).order_by(ExportRow.created.desc(), ExportRow.id.desc()).limit(limit)).all()
-            return [
-                ExportRecord(
-                    id=row.id, created=row.created, what=row.what, scenario_names=tuple(json.loads(row.scenario_names_json)),
-                    fmt=row.fmt, path=row.path, sha256=row.sha256, detail=json.loads(row.detail_json),
-                )
-                for row in rows
-            ]
+            return export_records(session, limit)
 
     # ---------------------------------------------------------------- pilots
     def add_pilot(self, name: str, *, source: str, content: bytes, summary: dict[str, Any]) -> int:
@@ -653,43 +627,19 @@ class ScenarioStore:
         ScenarioValidationError
             (field ``name``) when a pilot of that name exists.
         """
-        name = name.strip()
-        if not 1 <= len(name) <= 200:
-            raise ValueError(f"name: a pilot name must have 1 to 200 characters, got {name!r}")
-        if not isinstance(content, (bytes, bytearray, memoryview)):
-            raise ValueError(f"content: must be bytes, got {type(content).__name__}")
-        summary_json = json_text(dict(summary), "summary")
-        with self._write(f"store pilot {name!r}") as session:
-            if session.scalar(select(PilotRow.id).where(PilotRow.name == name)) is not None:
-                raise ScenarioValidationError(
-                    f"name: a pilot dataset named {name!r} already exists; choose another name",
-                    [("name", f"{name!r} is already taken")],
-                )
-            row = PilotRow(name=name, source=str(source), content=bytes(content), summary_json=summary_json, created=utc_now())
-            session.add(row)
-            session.flush()
-            return row.id
+        row = new_pilot_row(name, source=source, content=content, summary=summary)
+        with self._write(f"store pilot {row.name!r}") as session:
+            return insert_pilot(session, row)
 
     def list_pilots(self) -> list[StoredPilot]:
         """Every pilot dataset, newest first."""
         with self._read("list pilot datasets") as session:
-            rows = session.scalars(select(PilotRow).order_by(PilotRow.created.desc(), PilotRow.id.desc())).all()
-            return [_pilot(row) for row in rows]
+            return all_pilots(session)
 
     def get_pilot(self, name_or_id: str | int) -> StoredPilot:
         """A pilot dataset by name or id."""
         with self._read(f"read pilot {name_or_id!r}") as session:
-            row = None
-            if isinstance(name_or_id, int):
-                row = session.get(PilotRow, name_or_id)
-            else:
-                row = session.scalar(select(PilotRow).where(PilotRow.name == name_or_id.strip()))
-                if row is None and name_or_id.strip().isdigit():
-                    row = session.get(PilotRow, int(name_or_id))
-            if row is None:
-                names = session.scalars(select(PilotRow.name)).all()
-                raise ScenarioNotFoundError(not_found_message("pilot dataset", str(name_or_id), names))
-            return _pilot(row)
+            return find_pilot(session, name_or_id)
 
     # ------------------------------------------------------------ maintenance
     def backup(self, path: str | Path | None = None) -> Path:
@@ -740,7 +690,7 @@ class ScenarioStore:
                 problems.append("the scenarios were not checked: a table or column they are read from is missing")
                 return problems
             total = int(session.scalar(select(func.count(ScenarioRow.id))) or 0)
-            tags = _tags_of(session, None)
+            tags = tags_of(session, None)
             revisions = session.execute(
                 select(RevisionRow.scenario_id, RevisionRow.revision, RevisionRow.content_json, RevisionRow.content_hash)
                 .order_by(RevisionRow.scenario_id, RevisionRow.revision)
@@ -851,194 +801,3 @@ def schema_problems(connection: Connection) -> tuple[list[str], bool]:
         if line:
             problems.append(f"schema: {line}")
     return problems, readable
-
-
-def _name_from_integrity_error(error: IntegrityError) -> str:
-    parameters = error.params
-    if isinstance(parameters, dict) and isinstance(parameters.get("name"), str):
-        return parameters["name"]
-    if isinstance(parameters, (list, tuple)):
-        for value in parameters:
-            if isinstance(value, str):
-                return value
-    return "(this name)"
-
-
-def _ensure_name_free(session: Session, name: str, except_id: int | None) -> None:
-    statement = select(ScenarioRow.id).where(ScenarioRow.name == name, ScenarioRow.deleted_at.is_(None))
-    if except_id is not None:
-        statement = statement.where(ScenarioRow.id != except_id)
-    if session.scalar(statement.limit(1)) is not None:
-        raise _name_taken_error(name)
-
-
-def _insert_new(session: Session, scenario: Scenario, summary: str, now: datetime) -> ScenarioRow:
-    row = ScenarioRow(name=scenario.name, notes=scenario.notes, revision=1, created=now, updated=now)
-    session.add(row)
-    session.flush()
-    session.add(
-        RevisionRow(
-            scenario_id=row.id, revision=1, content_json=canonical_json(scenario), content_hash=scenario.content_hash(),
-            schema_version=scenario.schema_version, summary=summary, created=now,
-        )
-    )
-    _set_tags(session, row.id, scenario.tags, new=True)
-    session.flush()
-    return row
-
-
-def _save_in_session(session: Session, stored_id: int, base_revision: int, scenario: Scenario, summary_prefix: str) -> StoredScenario:
-    row = session.get(ScenarioRow, int(stored_id))
-    if row is None or row.deleted_at is not None:
-        raise ScenarioNotFoundError(f"no stored scenario has id {stored_id} (it may have been deleted)")
-    if row.revision != base_revision:
-        raise StaleRevisionError(row.name, base_revision, row.revision)
-    previous_json = _revision_json(session, row.id, base_revision)
-    new_json = canonical_json(scenario)
-    new_hash = scenario.content_hash()
-    if json_hash(previous_json) == new_hash:
-        return _stored(row, scenario, wrote_revision=False)
-    if scenario.name != row.name:
-        _ensure_name_free(session, scenario.name, except_id=row.id)
-    now = utc_now()
-    # The conditional UPDATE is the real guard: another process may have
-    # saved since the read above (PostgreSQL READ COMMITTED re-checks the
-    # WHERE clause after waiting for its row lock), and then no row matches.
-    advanced = session.execute(
-        update(ScenarioRow)
-        .where(ScenarioRow.id == row.id, ScenarioRow.revision == base_revision, ScenarioRow.deleted_at.is_(None))
-        .values(revision=base_revision + 1, name=scenario.name, notes=scenario.notes, updated=now)
-        .execution_options(synchronize_session=False)
-    )
-    if advanced.rowcount != 1:
-        session.expire(row)
-        current = session.scalar(select(ScenarioRow.revision).where(ScenarioRow.id == row.id))
-        raise StaleRevisionError(row.name, base_revision, int(current) if current is not None else base_revision)
-    changes = describe_changes(json.loads(previous_json), scenario.to_dict())
-    session.add(
-        RevisionRow(
-            scenario_id=row.id, revision=base_revision + 1, content_json=new_json, content_hash=new_hash,
-            schema_version=scenario.schema_version, summary=f"{summary_prefix}{changes}", created=now,
-        )
-    )
-    _set_tags(session, row.id, scenario.tags)
-    session.flush()
-    return StoredScenario(
-        id=row.id, name=scenario.name, revision=base_revision + 1, scenario=scenario, created=row.created,
-        updated=now, tags=scenario.tags, wrote_revision=True,
-    )
-
-
-def _set_tags(session: Session, scenario_id: int, tags: Sequence[str], *, new: bool = False) -> None:
-    """Link a scenario to exactly these tags, creating tag rows as needed.
-
-    Core statements on the session's connection: the association rows are
-    never loaded as ORM objects, and the ORM's bookkeeping made bulk imports
-    several times slower.
-    """
-    connection = session.connection()
-    tag_table, link_table = TagRow.__table__, ScenarioTagRow.__table__
-    if not new:
-        connection.execute(delete(link_table).where(link_table.c.scenario_id == scenario_id))
-    names = sorted(set(tags))  # one order everywhere, so concurrent writers cannot deadlock
-    if not names:
-        return
-    dialect = connection.dialect.name
-    if dialect in ("sqlite", "postgresql"):
-        if dialect == "sqlite":
-            from sqlalchemy.dialects.sqlite import insert as dialect_insert
-        else:
-            from sqlalchemy.dialects.postgresql import insert as dialect_insert
-        connection.execute(
-            dialect_insert(tag_table).values([{"name": n} for n in names]).on_conflict_do_nothing(index_elements=["name"])
-        )
-    else:
-        existing = set(connection.scalars(select(tag_table.c.name).where(tag_table.c.name.in_(names))).all())
-        missing = [{"name": n} for n in names if n not in existing]
-        if missing:
-            connection.execute(insert(tag_table), missing)
-    tag_ids = connection.scalars(select(tag_table.c.id).where(tag_table.c.name.in_(names))).all()
-    connection.execute(insert(link_table), [{"scenario_id": scenario_id, "tag_id": tag_id} for tag_id in tag_ids])
-
-
-def _tags_of(session: Session, scenario_ids: Sequence[int] | None) -> dict[int, tuple[str, ...]]:
-    """Tag names per scenario id (all scenarios when ``scenario_ids`` is None)."""
-    if scenario_ids is not None and not scenario_ids:
-        return {}
-    statement = select(ScenarioTagRow.scenario_id, TagRow.name).join(TagRow, TagRow.id == ScenarioTagRow.tag_id)
-    if scenario_ids is not None:
-        statement = statement.where(ScenarioTagRow.scenario_id.in_(list(scenario_ids)))
-    found: dict[int, list[str]] = {}
-    for scenario_id, name in session.execute(statement.order_by(TagRow.name)):
-        found.setdefault(scenario_id, []).append(name)
-    return {key: tuple(value) for key, value in found.items()}
-
-
-def _find_row(session: Session, name_or_id: str | int, include_deleted: bool) -> ScenarioRow:
-    live = ScenarioRow.deleted_at.is_(None)
-    if isinstance(name_or_id, int) and not isinstance(name_or_id, bool):
-        row = session.get(ScenarioRow, name_or_id)
-        if row is None or (row.deleted_at is not None and not include_deleted):
-            raise ScenarioNotFoundError(f"no stored scenario has id {name_or_id}")
-        return row
-    reference = str(name_or_id).strip()
-    visible = [] if include_deleted else [live]
-    # Live rows first, then the most recently deleted one of that name.
-    newest_first = [ScenarioRow.deleted_at.is_not(None), ScenarioRow.deleted_at.desc(), ScenarioRow.id.desc()]
-    row = session.scalars(select(ScenarioRow).where(ScenarioRow.name == reference, *visible).order_by(*newest_first).limit(1)).first()
-    if row is None:
-        matches = session.scalars(
-            select(ScenarioRow).where(func.lower(ScenarioRow.name) == reference.lower(), live).limit(2)
-        ).all()
-        row = matches[0] if len(matches) == 1 else None
-    if row is None and reference.isdigit():
-        by_id = session.get(ScenarioRow, int(reference))
-        if by_id is not None and (by_id.deleted_at is None or include_deleted):
-            row = by_id
-    if row is None:
-        names = session.scalars(select(ScenarioRow.name).where(live)).all()
-        raise ScenarioNotFoundError(not_found_message("scenario", reference, names))
-    return row
-
-
-def _revision_json(session: Session, scenario_id: int, revision: int) -> str:
-    content = session.scalar(
-        select(RevisionRow.content_json).where(RevisionRow.scenario_id == scenario_id, RevisionRow.revision == int(revision))
-    )
-    if content is None:
-        newest = session.scalar(select(func.max(RevisionRow.revision)).where(RevisionRow.scenario_id == scenario_id))
-        raise ScenarioNotFoundError(f"revision {revision} does not exist: the revisions are 1 to {newest}")
-    return content
-
-
-def _parse_stored(content: str, name: str, revision: int) -> Scenario:
-    try:
-        return scenario_from_dict(json.loads(content))
-    except (ValueError, ScenarioValidationError) as error:
-        raise DatabaseError(f"stored scenario {name!r} revision {revision} cannot be read: {error}") from error
-
-
-def _stored(row: ScenarioRow, scenario: Scenario, *, wrote_revision: bool = False) -> StoredScenario:
-    return StoredScenario(
-        id=row.id, name=row.name, revision=row.revision, scenario=scenario, created=row.created,
-        updated=row.updated, tags=scenario.tags, wrote_revision=wrote_revision,
-    )
-
-
-def _locked_row(session: Session, row: ScenarioRow) -> ScenarioRow:
-    """The scenario row re-read under a row lock (PostgreSQL ``FOR UPDATE``; SQLite's write lock is held already).
-
-    A concurrent writer of the same row waits for this transaction, so the
-    revision read here is still the current one when this transaction writes.
-    """
-    locked = session.get(ScenarioRow, row.id, with_for_update=True, populate_existing=True)
-    if locked is None or locked.deleted_at is not None:
-        raise ScenarioNotFoundError(f"no stored scenario has id {row.id} (it was deleted meanwhile)")
-    return locked
-
-
-def _pilot(row: PilotRow) -> StoredPilot:
-    return StoredPilot(
-        id=row.id, name=row.name, source=row.source, content=bytes(row.content), summary=json.loads(row.summary_json),
-        created=row.created,
-    )
