@@ -33,31 +33,49 @@ Safety rules, each with a test:
 - **One backup per migration**: the migrating process takes the write lock
   first, then backs up and migrates; a process opening at the same time waits
   for the lock and finds the schema upgraded.
+
+This module holds :class:`ScenarioStore` (opening, sessions, and what each
+user action does); the parts it is made of, from the top down:
+
+- :mod:`~advisor.storage.consistency`: the ``db check``;
+  :mod:`~advisor.storage.schema_upgrade`: backup, migration and seeding on open;
+- :mod:`~advisor.storage.scenario_rows`, :mod:`~advisor.storage.pilots`,
+  :mod:`~advisor.storage.protocol`: the rows of scenarios, pilot datasets and
+  protocol entries, read and written in a session;
+- :mod:`~advisor.storage.backups`: backup copies and partial files;
+  :mod:`~advisor.storage.engine`: URLs and engines;
+- :mod:`~advisor.storage.sqlite_files`: which paths may be opened as SQLite
+  files, checked read-only;
+- :mod:`~advisor.storage.ownership`: whether a database is ours, and its
+  schema revision; :mod:`~advisor.storage.lock_wait`: waiting for another
+  process's lock;
+- :mod:`~advisor.storage.records`, :mod:`~advisor.storage.diff`,
+  :mod:`~advisor.storage.stored_values`, :mod:`~advisor.storage.messages`:
+  what the store returns, revision summaries, stored forms of values, wording.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Literal
 
-from sqlalchemy import delete, exists, func, or_, select, text
-from sqlalchemy.engine import URL, Connection, Engine
+from sqlalchemy import delete, exists, func, or_, select
+from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from advisor.storage import migrations
-from advisor.storage.db_models import Base, RevisionRow, ScenarioRow, ScenarioTagRow, TagRow
 from advisor.errors import DatabaseError, ScenarioNotFoundError, ScenarioValidationError, StaleRevisionError
 from advisor.files.output_paths import sqlite_file_path
-from advisor.scenario.schema import Scenario, examples_dir, load_scenario_file, scenario_from_dict
+from advisor.scenario.schema import Scenario, scenario_from_dict
+from advisor.storage import migrations
 from advisor.storage.backups import backup_sqlite_file, remove_stale_partials, timestamped_backup_path
+from advisor.storage.consistency import ProgressCallback, database_problems
+from advisor.storage.db_models import RevisionRow, ScenarioRow, ScenarioTagRow, TagRow
 from advisor.storage.engine import create_store_engine, parse_database_url, writing_engine
 from advisor.storage.lock_wait import LockWait, busy_timeout_ms, is_busy, print_waiting
 from advisor.storage.messages import describe_database_error, one_line
-from advisor.storage.ownership import our_schema_version
 from advisor.storage.pilots import all_pilots, find_pilot, insert_pilot, new_pilot_row
 from advisor.storage.protocol import export_records, insert_export, new_export_row
 from advisor.storage.records import ExportRecord, RevisionInfo, ScenarioSummary, StoredPilot, StoredScenario
@@ -76,37 +94,41 @@ from advisor.storage.scenario_rows import (
     tags_of,
     violates,
 )
+from advisor.storage.schema_upgrade import prepare_schema
 from advisor.storage.sqlite_files import inspect_sqlite_file
-from advisor.storage.stored_values import json_hash, utc_now
+from advisor.storage.stored_values import utc_now
 
-POSTGRES_MIGRATION_LOCK = 0x41_4E_4E_41  # "ANNA": one advisory lock id for schema changes
+__all__ = ["ExportRecord", "RevisionInfo", "ScenarioStore", "ScenarioSummary", "StoredPilot", "StoredScenario"]
+
 NOTES_EXCERPT_CHARS = 160
+"""The longest excerpt of the notes in a listing, in characters."""
 ORDER_FIELDS = ("updated", "name", "created")
+"""What a listing may be ordered by."""
 MAX_PAGE = 10_000
-SEEDED_SUMMARY = "example shipped with Annotation Advisor"
+"""The most rows one call of :meth:`ScenarioStore.list` or :meth:`ScenarioStore.list_exports` returns."""
 
 OrderField = Literal["updated", "name", "created"]
-ProgressCallback = Callable[[int, int], object]
 
 
-# ------------------------------------------------------------------- helpers
 def _notes_excerpt(notes: str) -> str:
+    """The notes on one line, cut to :data:`NOTES_EXCERPT_CHARS` (ending in "…" when cut)."""
     flat = one_line(notes)
     return flat if len(flat) <= NOTES_EXCERPT_CHARS else flat[: NOTES_EXCERPT_CHARS - 1].rstrip() + "…"
 
 
 def _like_pattern(search: str) -> str:
+    """A LIKE pattern (escape character ``\\``) that finds ``search`` anywhere, its ``%`` and ``_`` taken literally."""
     escaped = search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
 
 
 def _as_scenario(scenario: Scenario | dict[str, Any]) -> Scenario:
+    """A scenario as it is, or validated from its JSON data (ScenarioValidationError when invalid)."""
     if isinstance(scenario, Scenario):
         return scenario
     return scenario_from_dict(scenario)
 
 
-# ----------------------------------------------------------------------- store
 class ScenarioStore:
     """Stored scenarios with their history; see the module docstring.
 
@@ -174,58 +196,11 @@ class ScenarioStore:
             remove_stale_partials(file_path.parent)
         engine = create_store_engine(url, file_path, lock_wait)
         try:
-            created_now, seeded = cls._prepare(engine, url, file_path, version_before, seed, lock_wait)
+            created_now, seeded = prepare_schema(engine, url, file_path, seed, lock_wait)
         except BaseException:
             engine.dispose()
             raise
         return cls(engine, created_now=created_now, seeded=seeded, lock_wait=lock_wait)
-
-    @classmethod
-    def _prepare(
-        cls, engine: Engine, url: URL, file_path: Path | None, version_before: str | None, seed: bool,
-        lock_wait: LockWait | None = None,
-    ) -> tuple[bool, int]:
-        """Check the schema; migrate (after a backup) and seed when needed."""
-        where = url.render_as_string(hide_password=True)
-        head = migrations.head_revision()
-        try:
-            with engine.connect() as connection:
-                version = our_schema_version(connection, where)
-            if version == head:
-                return False, 0
-            writer = writing_engine(engine)
-            # The write lock (SQLite) or the advisory lock (PostgreSQL) comes
-            # first: of several processes opening an old or new database at
-            # once, one backs up and migrates, the others wait here and then
-            # find the schema at head (and make no backup of their own).
-            with writer.begin() as connection:
-                if engine.dialect.name == "postgresql":
-                    connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": POSTGRES_MIGRATION_LOCK})
-                version = our_schema_version(connection, where)
-                if version == head:
-                    return False, 0
-                if version is not None and file_path is not None:
-                    # Readers are not blocked by the write lock, so the copy
-                    # reads the committed old schema while this holds it.
-                    backup_sqlite_file(file_path, timestamped_backup_path(file_path, f"schema{version}"))
-                migrations.upgrade(connection)
-                seeded = cls._seed(connection) if version is None and seed else 0
-                return version is None, seeded
-        except SQLAlchemyError as error:
-            if lock_wait is not None and is_busy(error):
-                raise lock_wait.locked_error() from error
-            raise DatabaseError(f"database {where} cannot be opened: {describe_database_error(error)}") from error
-
-    @staticmethod
-    def _seed(connection: Connection) -> int:
-        """Store the shipped examples in the migration's transaction (all or nothing)."""
-        examples = [load_scenario_file(path) for path in sorted(examples_dir().glob("*.json"))]
-        now = utc_now()
-        with Session(bind=connection) as session:
-            for scenario in examples:
-                insert_new(session, scenario, SEEDED_SUMMARY, now)
-            session.flush()
-        return len(examples)
 
     # --------------------------------------------------------------- lifetime
     def close(self) -> None:
@@ -663,141 +638,16 @@ class ScenarioStore:
 
         Checks SQLite's ``integrity_check`` and ``foreign_key_check``, the
         schema revision, the schema's shape against :mod:`advisor.storage.db_models`
-        (:func:`schema_problems`: every table, column, index and constraint
-        the app needs), and for every scenario: that its current revision
-        exists and validates, that the indexed name, notes and tags match the
-        JSON, and that every revision's JSON matches its stored hash.
+        (:func:`~advisor.storage.consistency.schema_problems`: every table,
+        column, index and constraint the app needs), and for every scenario:
+        that its current revision exists and validates, that the indexed name,
+        notes and tags match the JSON, and that every revision's JSON matches
+        its stored hash (:func:`~advisor.storage.consistency.database_problems`).
 
         Parameters
         ----------
         progress
             Called as ``progress(done, total)`` while scenarios are checked.
         """
-        problems: list[str] = []
         with self._read("check the database") as session:
-            connection = session.connection()
-            if self._dialect == "sqlite":
-                integrity = [row[0] for row in connection.exec_driver_sql("PRAGMA integrity_check")]
-                problems += [f"SQLite integrity_check: {line}" for line in integrity if line != "ok"]
-                for row in connection.exec_driver_sql("PRAGMA foreign_key_check"):
-                    problems.append(f"table {row[0]}, row {row[1]}: refers to a missing row of {row[2]}")
-            version = migrations.current_revision(connection)
-            if version != migrations.head_revision():
-                problems.append(f"schema revision is {version}, expected {migrations.head_revision()}")
-            shape, rows_readable = schema_problems(connection)
-            problems += shape
-            if not rows_readable:
-                problems.append("the scenarios were not checked: a table or column they are read from is missing")
-                return problems
-            total = int(session.scalar(select(func.count(ScenarioRow.id))) or 0)
-            tags = tags_of(session, None)
-            revisions = session.execute(
-                select(RevisionRow.scenario_id, RevisionRow.revision, RevisionRow.content_json, RevisionRow.content_hash)
-                .order_by(RevisionRow.scenario_id, RevisionRow.revision)
-                .execution_options(yield_per=500)
-            )
-            latest: dict[int, tuple[int, str]] = {}
-            for scenario_id, number, content, stored_hash in revisions:
-                try:
-                    actual_hash = json_hash(content)
-                except ValueError:
-                    problems.append(f"scenario {scenario_id} revision {number}: the stored JSON cannot be read")
-                    continue
-                if actual_hash != stored_hash:
-                    problems.append(f"scenario {scenario_id} revision {number}: content does not match its SHA-256")
-                latest[scenario_id] = (number, content)
-            rows = session.execute(
-                select(ScenarioRow.id, ScenarioRow.name, ScenarioRow.notes, ScenarioRow.revision).order_by(ScenarioRow.id)
-            )
-            for done, row in enumerate(rows, start=1):
-                label = f"scenario {row.name!r} (id {row.id})"
-                number, content = latest.get(row.id, (None, None))
-                if number != row.revision or content is None:
-                    problems.append(f"{label}: current revision {row.revision} is missing (newest stored: {number})")
-                else:
-                    try:
-                        scenario = scenario_from_dict(json.loads(content))
-                    except ScenarioValidationError as error:
-                        problems.append(f"{label}: revision {number} no longer validates: {error}")
-                    else:
-                        if scenario.name != row.name or scenario.notes != row.notes:
-                            problems.append(f"{label}: the indexed name or notes differ from revision {number}")
-                        if sorted(scenario.tags) != sorted(tags.get(row.id, ())):
-                            problems.append(f"{label}: the indexed tags differ from revision {number}")
-                if progress is not None:
-                    progress(done, total)
-        return problems
-
-
-# ------------------------------------------------------------- schema shape
-ROW_CHECK_TABLES = frozenset({"scenarios", "scenario_revisions", "tags", "scenario_tags"})
-"""The tables :meth:`ScenarioStore.check` reads row by row."""
-
-
-def _describe_schema_difference(difference: Any) -> tuple[str | None, bool]:
-    """One of Alembic's ``compare_metadata`` differences as (problem or None, rows still readable).
-
-    Only what the app needs and lacks is a problem: a missing table, column,
-    index, unique or foreign key constraint, or a column of another type or
-    nullability. Extra tables, columns and indexes are left alone (they do not
-    stop the app).
-    """
-    if isinstance(difference, list):  # column modifications come grouped
-        found = [_describe_schema_difference(item) for item in difference]
-        lines = [line for line, _ in found if line]
-        return ("; ".join(lines) if lines else None), all(readable for _, readable in found)
-    kind = difference[0]
-    if kind == "add_table":
-        table = difference[1]
-        return f"table {table.name} is missing", table.name not in ROW_CHECK_TABLES
-    if kind == "add_column":
-        _, _, table_name, column = difference
-        return f"column {table_name}.{column.name} is missing", table_name not in ROW_CHECK_TABLES
-    if kind == "add_index":
-        index = difference[1]
-        columns = ", ".join(column.name for column in index.columns)
-        unique = "unique " if index.unique else ""
-        return f"{unique}index {index.name} on {index.table.name} ({columns}) is missing", True
-    if kind in ("add_constraint", "add_fk"):
-        constraint = difference[1]
-        what = "foreign key" if kind == "add_fk" else "constraint"
-        columns = ", ".join(column.name for column in constraint.columns)
-        return f"{what} {constraint.name or ''} on {constraint.table.name} ({columns}) is missing".replace("  ", " "), True
-    if kind == "modify_type":
-        _, _, table_name, column_name, _, existing, wanted = difference
-        return f"column {table_name}.{column_name} has type {existing}, expected {wanted}", True
-    if kind == "modify_nullable":
-        _, _, table_name, column_name, _, existing, wanted = difference
-        if wanted is False and existing is True:
-            return f"column {table_name}.{column_name} accepts NULL, expected NOT NULL", True
-        return None, True
-    return None, True
-
-
-def schema_problems(connection: Connection) -> tuple[list[str], bool]:
-    """Compare the database's tables, columns and indexes with the app's (:mod:`advisor.storage.db_models`).
-
-    Returns
-    -------
-    problems : list of str
-        One line per missing or different table, column, index or constraint;
-        empty when the schema has the shape the app needs.
-    rows_readable : bool
-        False when a table or column that the row checks read is missing.
-    """
-    from alembic.autogenerate import compare_metadata
-    from alembic.runtime.migration import MigrationContext
-
-    context = MigrationContext.configure(connection, opts={"compare_type": True})
-    problems: list[str] = []
-    readable = True
-    try:
-        differences = compare_metadata(context, Base.metadata)
-    except (SQLAlchemyError, LookupError, TypeError, ValueError) as error:  # reflection of an odd schema
-        return [f"schema: cannot be compared with the app's ({one_line(error)})"], False
-    for difference in differences:
-        line, rows_ok = _describe_schema_difference(difference)
-        readable = readable and rows_ok
-        if line:
-            problems.append(f"schema: {line}")
-    return problems, readable
+            return database_problems(session, progress)
