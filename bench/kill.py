@@ -39,7 +39,9 @@ sys.path.insert(0, str(REPO))
 
 from advisor.errors import DatabaseError, StaleRevisionError  # noqa: E402
 from advisor.scenario.schema import examples_dir, load_scenario_file  # noqa: E402
-from advisor.storage.store import PARTIAL_PATTERN, ScenarioStore, inspect_sqlite_file  # noqa: E402
+from advisor.storage.backups import PARTIAL_PATTERN  # noqa: E402
+from advisor.storage.sqlite_files import inspect_sqlite_file  # noqa: E402
+from advisor.storage.store import ScenarioStore  # noqa: E402
 
 WRITERS_PER_ROUND = 2
 KILLS_PER_DATABASE = 40

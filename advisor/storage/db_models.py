@@ -1,7 +1,8 @@
 """The database tables, as SQLAlchemy 2.0 ORM classes (schema revision 0002).
 
-Only :mod:`advisor.storage.store` uses these classes; rows never leave it (it converts
-them to frozen dataclasses). The tables are created and changed only by the
+Only the modules of :mod:`advisor.storage` use these classes; rows never leave the
+store (:mod:`advisor.storage.store` converts them to the frozen dataclasses of
+:mod:`advisor.storage.records`). The tables are created and changed only by the
 numbered Alembic revisions in :mod:`advisor.storage.migrations`, never by
 ``metadata.create_all``; a test checks that these classes and the migrated
 schema agree.

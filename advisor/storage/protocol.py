@@ -1,4 +1,5 @@
-"""Record analyses (solve-for, optimisation, an applied lever) in the protocol.
+"""The protocol: an entry for every report or data export written, and for every
+analysis (solve-for, optimisation, an applied lever).
 
 The protocol (:meth:`advisor.storage.store.ScenarioStore.record_export`) began as the
 list of written reports; like G*Power's protocol of power analyses it also
@@ -6,6 +7,11 @@ keeps every analysis whose result someone may act on. An analysis writes no
 file, so its entry has an empty path and, as its SHA-256, the hash of the
 result's canonical JSON (kept in the entry's detail), so that the recorded
 result can be checked against the hash later.
+
+:class:`~advisor.storage.store.ScenarioStore` checks a new entry with
+:func:`new_export_row` before it opens a transaction, then stores it with
+:func:`insert_export`; :func:`record_analysis` writes an analysis's entry
+through the store.
 """
 
 from __future__ import annotations
@@ -14,6 +20,13 @@ import hashlib
 import json
 from collections.abc import Sequence
 from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from advisor.storage.db_models import ExportRow
+from advisor.storage.records import ExportRecord
+from advisor.storage.stored_values import json_text, utc_now
 
 ANALYSIS_FORMAT = "json"
 """The format of an analysis entry: its result is JSON data in the detail."""
@@ -56,3 +69,51 @@ def record_analysis(store: Any, *, what: str, scenario_names: Sequence[str], res
         what=what, scenario_names=list(scenario_names), fmt=ANALYSIS_FORMAT, path=NO_FILE,
         sha256=result_sha256(result), detail={**(detail or {}), "result": result},
     )
+
+
+def new_export_row(
+    *, what: str, scenario_names: Sequence[str], fmt: str, path: str, sha256: str, detail: dict[str, Any]
+) -> ExportRow:
+    """A protocol entry's row, checked, not yet stored (no id and no time stamp).
+
+    The parameters are those of :meth:`advisor.storage.store.ScenarioStore.record_export`.
+
+    Raises
+    ------
+    ValueError
+        For ``what`` or ``fmt`` of another length, a SHA-256 that is not 64
+        hexadecimal digits, or names or detail that are not JSON data.
+    """
+    what, fmt = what.strip(), fmt.strip().lower()
+    if not 1 <= len(what) <= 100:
+        raise ValueError(f"what: must have 1 to 100 characters, got {what!r}")
+    if not 1 <= len(fmt) <= 20:
+        raise ValueError(f"fmt: must have 1 to 20 characters, got {fmt!r}")
+    digest = sha256.strip().lower()
+    if len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
+        raise ValueError(f"sha256: must be 64 hexadecimal digits, got {sha256!r}")
+    names_json = json_text([str(n) for n in scenario_names], "scenario_names")
+    detail_json = json_text(dict(detail), "detail")
+    return ExportRow(
+        what=what, scenario_names_json=names_json, fmt=fmt, path=str(path), sha256=digest, detail_json=detail_json,
+    )
+
+
+def insert_export(session: Session, row: ExportRow) -> int:
+    """Store a row from :func:`new_export_row`, stamped now; returns its id."""
+    row.created = utc_now()
+    session.add(row)
+    session.flush()
+    return row.id
+
+
+def export_records(session: Session, limit: int) -> list[ExportRecord]:
+    """The newest ``limit`` protocol entries, newest first."""
+    rows = session.scalars(select(ExportRow).order_by(ExportRow.created.desc(), ExportRow.id.desc()).limit(limit)).all()
+    return [
+        ExportRecord(
+            id=row.id, created=row.created, what=row.what, scenario_names=tuple(json.loads(row.scenario_names_json)),
+            fmt=row.fmt, path=row.path, sha256=row.sha256, detail=json.loads(row.detail_json),
+        )
+        for row in rows
+    ]

@@ -1,10 +1,10 @@
 """The scenario store: scenarios with tags and a full revision history, in SQLite
 or on a PostgreSQL server shared by a team.
 
-One user action is one session and one transaction. ORM rows never leave this
-module: every method returns frozen dataclasses (:class:`StoredScenario`,
+One user action is one session and one transaction. ORM rows never leave the
+store: every method returns frozen dataclasses (:class:`StoredScenario`,
 :class:`ScenarioSummary`, :class:`RevisionInfo`, :class:`ExportRecord`,
-:class:`StoredPilot`) or scenarios.
+:class:`StoredPilot`, from :mod:`advisor.storage.records`) or scenarios.
 
 Safety rules, each with a test:
 
@@ -33,675 +33,102 @@ Safety rules, each with a test:
 - **One backup per migration**: the migrating process takes the write lock
   first, then backs up and migrates; a process opening at the same time waits
   for the lock and finds the schema upgraded.
+
+This module holds :class:`ScenarioStore` (opening, sessions, and what each
+user action does); the parts it is made of, from the top down:
+
+- :mod:`~advisor.storage.consistency`: the ``db check``;
+  :mod:`~advisor.storage.schema_upgrade`: backup, migration and seeding on open;
+- :mod:`~advisor.storage.scenario_rows`, :mod:`~advisor.storage.pilots`,
+  :mod:`~advisor.storage.protocol`: the rows of scenarios, pilot datasets and
+  protocol entries, read and written in a session;
+- :mod:`~advisor.storage.backups`: backup copies and partial files;
+  :mod:`~advisor.storage.engine`: URLs and engines;
+- :mod:`~advisor.storage.sqlite_files`: which paths may be opened as SQLite
+  files, checked read-only;
+- :mod:`~advisor.storage.ownership`: whether a database is ours, and its
+  schema revision; :mod:`~advisor.storage.lock_wait`: waiting for another
+  process's lock;
+- :mod:`~advisor.storage.records`, :mod:`~advisor.storage.diff`,
+  :mod:`~advisor.storage.stored_values`, :mod:`~advisor.storage.messages`:
+  what the store returns, revision summaries, stored forms of values, wording.
 """
 
 from __future__ import annotations
 
-import difflib
-import hashlib
-import json
-import math
-import os
-import re
-import secrets
-import socket
-import sqlite3
-import stat
-import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal
 
-from sqlalchemy import create_engine, delete, event, exists, func, insert, inspect, or_, select, text, update
-from sqlalchemy.engine import URL, Connection, Engine, make_url
-from sqlalchemy.exc import ArgumentError, IntegrityError, NoSuchModuleError, SQLAlchemyError
+from sqlalchemy import delete, exists, func, or_, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
-from sqlalchemy.pool import StaticPool
 
-from advisor.storage import migrations
-from advisor.storage.db_models import Base, ExportRow, PilotRow, RevisionRow, ScenarioRow, ScenarioTagRow, TagRow
 from advisor.errors import DatabaseError, ScenarioNotFoundError, ScenarioValidationError, StaleRevisionError
-from advisor.files.output_paths import SQLITE_SIDECAR_SUFFIXES, OutputPathError, check_output_path, protected_database_files
-from advisor.files.output_paths import _describe_kind as describe_file_kind
 from advisor.files.output_paths import sqlite_file_path
-from advisor.files.locations import database_url, default_database_url
-from advisor.scenario.schema import Scenario, examples_dir, load_scenario_file, scenario_from_dict
+from advisor.scenario.schema import Scenario, scenario_from_dict
+from advisor.storage import migrations
+from advisor.storage.backups import backup_sqlite_file, remove_stale_partials, timestamped_backup_path
+from advisor.storage.consistency import ProgressCallback, database_problems
+from advisor.storage.db_models import RevisionRow, ScenarioRow, ScenarioTagRow, TagRow
+from advisor.storage.engine import create_store_engine, parse_database_url, writing_engine
+from advisor.storage.lock_wait import LockWait, busy_timeout_ms, is_busy, print_waiting
+from advisor.storage.messages import describe_database_error, one_line
+from advisor.storage.pilots import all_pilots, find_pilot, insert_pilot, new_pilot_row
+from advisor.storage.protocol import export_records, insert_export, new_export_row
+from advisor.storage.records import ExportRecord, RevisionInfo, ScenarioSummary, StoredPilot, StoredScenario
+from advisor.storage.scenario_rows import (
+    NAME_CONSTRAINT_MARKS,
+    ensure_name_free,
+    find_row,
+    insert_new,
+    locked_row,
+    name_from_integrity_error,
+    name_taken_error,
+    parse_stored,
+    revision_json,
+    save_in_session,
+    stored_scenario,
+    tags_of,
+    violates,
+)
+from advisor.storage.schema_upgrade import prepare_schema
+from advisor.storage.sqlite_files import inspect_sqlite_file
+from advisor.storage.stored_values import utc_now
 
-SQLITE_HEADER = b"SQLite format 3\x00"
-BUSY_TIMEOUT_MS = 20_000
-"""How long an SQLite writer waits for another process's lock before failing (default)."""
-ENV_BUSY_TIMEOUT = "ANNOTATION_ADVISOR_BUSY_TIMEOUT"
-"""Environment variable: the busy timeout in seconds (0 to 3600), instead of :data:`BUSY_TIMEOUT_MS`."""
-MAX_BUSY_TIMEOUT_S = 3600.0
-QUIET_WAIT_MS = 1_000
-"""A lock wait shorter than this (or a quarter of the timeout) passes without a message."""
-SQLITE_SIDECARS = SQLITE_SIDECAR_SUFFIXES
-OUR_TABLES = frozenset({"scenarios", "scenario_revisions", "tags", "scenario_tags"})
-POSTGRES_MIGRATION_LOCK = 0x41_4E_4E_41  # "ANNA": one advisory lock id for schema changes
+__all__ = ["ExportRecord", "RevisionInfo", "ScenarioStore", "ScenarioSummary", "StoredPilot", "StoredScenario"]
+
 NOTES_EXCERPT_CHARS = 160
+"""The longest excerpt of the notes in a listing, in characters."""
 ORDER_FIELDS = ("updated", "name", "created")
+"""What a listing may be ordered by."""
 MAX_PAGE = 10_000
-SEEDED_SUMMARY = "example shipped with Annotation Advisor"
+"""The most rows one call of :meth:`ScenarioStore.list` or :meth:`ScenarioStore.list_exports` returns."""
 
 OrderField = Literal["updated", "name", "created"]
-ProgressCallback = Callable[[int, int], object]
-Result = TypeVar("Result")
-
-
-# --------------------------------------------------------------------- results
-@dataclass(frozen=True)
-class ScenarioSummary:
-    """One line of a scenario listing (no JSON is parsed to make it)."""
-
-    id: int
-    name: str
-    tags: tuple[str, ...]
-    notes_excerpt: str
-    revision: int
-    created: datetime
-    updated: datetime
-    deleted_at: datetime | None = None
-
-    @property
-    def deleted(self) -> bool:
-        return self.deleted_at is not None
-
-
-@dataclass(frozen=True)
-class StoredScenario:
-    """A stored scenario at its current revision.
-
-    ``wrote_revision`` is True when the call that returned it stored
-    ``revision`` itself (a create, or a save or restore that changed the
-    content), read in the transaction that wrote it; False when it only read
-    the scenario or found nothing to change.
-    """
-
-    id: int
-    name: str
-    revision: int
-    scenario: Scenario
-    created: datetime
-    updated: datetime
-    tags: tuple[str, ...]
-    wrote_revision: bool = False
-
-
-@dataclass(frozen=True)
-class RevisionInfo:
-    """One entry of a scenario's history."""
-
-    revision: int
-    created: datetime
-    content_hash: str
-    summary: str
-
-
-@dataclass(frozen=True)
-class ExportRecord:
-    """A protocol entry: one report or data export."""
-
-    id: int
-    created: datetime
-    what: str
-    scenario_names: tuple[str, ...]
-    fmt: str
-    path: str
-    sha256: str
-    detail: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class StoredPilot:
-    """A pilot dataset: the file as imported and its calibration summary."""
-
-    id: int
-    name: str
-    source: str
-    content: bytes
-    summary: dict[str, Any]
-    created: datetime
-
-
-# ------------------------------------------------------------------- helpers
-def _now() -> datetime:
-    return datetime.now(timezone.utc)
-
-
-def _one_line(text: object) -> str:
-    return " ".join(str(text).split())
-
-
-def _describe_database_error(error: SQLAlchemyError) -> str:
-    """The driver's own message on one line, without the SQL statement."""
-    original = getattr(error, "orig", None)
-    return _one_line(original if original is not None else error)
-
-
-def _canonical_json(scenario: Scenario) -> str:
-    return scenario.to_json(indent=None)
-
-
-def _json_hash(text: str) -> str:
-    """The content hash of stored JSON, computed the way :meth:`Scenario.content_hash` does."""
-    canonical = json.dumps(json.loads(text), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
 def _notes_excerpt(notes: str) -> str:
-    flat = _one_line(notes)
+    """The notes on one line, cut to :data:`NOTES_EXCERPT_CHARS` (ending in "…" when cut)."""
+    flat = one_line(notes)
     return flat if len(flat) <= NOTES_EXCERPT_CHARS else flat[: NOTES_EXCERPT_CHARS - 1].rstrip() + "…"
 
 
 def _like_pattern(search: str) -> str:
+    """A LIKE pattern (escape character ``\\``) that finds ``search`` anywhere, its ``%`` and ``_`` taken literally."""
     escaped = search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
 
 
 def _as_scenario(scenario: Scenario | dict[str, Any]) -> Scenario:
+    """A scenario as it is, or validated from its JSON data (ScenarioValidationError when invalid)."""
     if isinstance(scenario, Scenario):
         return scenario
     return scenario_from_dict(scenario)
 
 
-def _json_text(value: Any, what: str) -> str:
-    try:
-        return json.dumps(value, ensure_ascii=False, allow_nan=False, sort_keys=True)
-    except (TypeError, ValueError) as error:
-        raise ValueError(f"{what}: must be JSON data (finite numbers, strings, lists, objects): {error}") from None
-
-
-def _flatten(data: Any, prefix: str = "") -> dict[str, Any]:
-    if isinstance(data, dict):
-        items: Iterator[tuple[str, Any]] = ((str(k), v) for k, v in data.items())
-    elif isinstance(data, list):
-        items = ((str(i), v) for i, v in enumerate(data))
-    else:
-        return {prefix: data}
-    flat: dict[str, Any] = {}
-    for key, value in items:
-        flat.update(_flatten(value, f"{prefix}.{key}" if prefix else key))
-    if not flat and prefix:
-        flat[prefix] = data  # an empty list or object is a value of its own
-    return flat
-
-
-def _short(value: Any) -> str:
-    text = json.dumps(value, ensure_ascii=False)
-    return text if len(text) <= 40 else text[:37] + "..."
-
-
-def describe_changes(before: dict[str, Any], after: dict[str, Any], limit: int = 4) -> str:
-    """What changed between two scenario dicts, in words (``"raters.per_item 3 → 4"``).
-
-    Parameters
-    ----------
-    before, after
-        Scenario data as from :meth:`Scenario.to_dict`.
-    limit
-        Most changes spelled out; the rest are counted.
-    """
-    old, new = _flatten(before), _flatten(after)
-    changes: list[str] = []
-    for path in list(new) + [p for p in old if p not in new]:
-        if path in old and path in new:
-            if old[path] == new[path]:
-                continue
-            if isinstance(new[path], str) and max(len(new[path]), len(str(old[path]))) > 40:
-                changes.append(f"{path} edited")
-            else:
-                changes.append(f"{path} {_short(old[path])} → {_short(new[path])}")
-        elif path in new:
-            changes.append(f"{path} = {_short(new[path])} added")
-        else:
-            changes.append(f"{path} removed")
-    if not changes:
-        return "no change"
-    shown = "; ".join(changes[:limit])
-    return shown if len(changes) <= limit else f"{shown}; and {len(changes) - limit} more"
-
-
-def _violates(error: IntegrityError, *constraint_marks: str) -> bool:
-    """Whether an integrity error comes from one of the named constraints.
-
-    PostgreSQL names the constraint; SQLite names the table and columns.
-    """
-    message = str(error.orig)
-    return any(mark in message for mark in constraint_marks)
-
-
-NAME_CONSTRAINT_MARKS = ("uq_scenarios_live_name", "uq_scenarios_name", "scenarios.name")
-
-
-def _name_taken_error(name: str) -> ScenarioValidationError:
-    return ScenarioValidationError(
-        f"name: a scenario named {name!r} already exists; choose another name",
-        [("name", f"{name!r} is already taken")],
-    )
-
-
-# ------------------------------------------------------------ file inspection
-def _read_only_uri(path: Path) -> str:
-    return f"{path.resolve().as_uri()}?mode=ro"
-
-
-# ------------------------------------------------------------ lock waiting
-def busy_timeout_ms() -> int:
-    """The busy timeout in milliseconds: ``ANNOTATION_ADVISOR_BUSY_TIMEOUT`` (seconds) or the default.
-
-    Raises
-    ------
-    DatabaseError
-        When the variable is not a number of seconds from 0 to 3600.
-    """
-    raw = os.environ.get(ENV_BUSY_TIMEOUT, "").strip()
-    if not raw:
-        return BUSY_TIMEOUT_MS
-    try:
-        seconds = float(raw)
-    except ValueError:
-        seconds = math.nan
-    if not (math.isfinite(seconds) and 0.0 <= seconds <= MAX_BUSY_TIMEOUT_S):
-        raise DatabaseError(
-            f"{ENV_BUSY_TIMEOUT}: expected a number of seconds from 0 to {MAX_BUSY_TIMEOUT_S:g}, got {_one_line(raw)[:40]!r}"
-        )
-    return int(round(seconds * 1000.0))
-
-
-def _print_waiting(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
-
-
-def _is_busy(error: BaseException) -> bool:
-    """Whether an error (a driver error or SQLAlchemy's wrapper of one) is SQLite's "database is locked"."""
-    original = getattr(error, "orig", None) or error
-    code = getattr(original, "sqlite_errorcode", None)
-    if isinstance(code, int):
-        return code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)  # extended codes keep the primary one in the low byte
-    text = str(original)
-    return "database is locked" in text or "database is busy" in text
-
-
-@dataclass(frozen=True)
-class LockWait:
-    """How an SQLite file's lock is waited for: quietly at first, then with a message, then refused.
-
-    Parameters
-    ----------
-    where
-        The database, as named in messages.
-    timeout_ms
-        The whole wait, in milliseconds (≥ 0).
-    notify
-        Called with one line when a wait outlasts the quiet part (default:
-        printed on standard error).
-    """
-
-    where: str
-    timeout_ms: int = BUSY_TIMEOUT_MS
-    notify: Callable[[str], object] = _print_waiting
-
-    @property
-    def quiet_ms(self) -> int:
-        """The first part of the wait, without a message: 1 s, or a quarter of a shorter timeout."""
-        return min(QUIET_WAIT_MS, self.timeout_ms // 4)
-
-    def waiting_message(self) -> str:
-        return (
-            f"waiting up to {self.timeout_ms / 1000:g} s for another process to release its lock on {self.where} "
-            f"(the busy timeout; {ENV_BUSY_TIMEOUT} sets it in seconds)"
-        )
-
-    def locked_error(self) -> DatabaseError:
-        return DatabaseError(
-            f"database {self.where} is locked by another process: gave up after waiting {self.timeout_ms / 1000:g} s "
-            f"(the busy timeout; set {ENV_BUSY_TIMEOUT} to a number of seconds to wait longer); nothing was changed, try again later"
-        )
-
-    def run(self, action: Callable[[], Result], set_timeout: Callable[[int], object]) -> Result:
-        """Run ``action`` (one SQLite call that may meet a lock) under this wait.
-
-        ``set_timeout(ms)`` sets the connection's busy timeout; it is the full
-        timeout again when this returns.
-        """
-        set_timeout(self.quiet_ms)
-        try:
-            try:
-                return action()
-            except sqlite3.OperationalError as error:
-                if not _is_busy(error):
-                    raise
-                if self.timeout_ms - self.quiet_ms <= 0:  # no time left to wait: refuse at once
-                    raise self.locked_error() from None
-            self.notify(self.waiting_message())
-            set_timeout(self.timeout_ms - self.quiet_ms)
-            try:
-                return action()
-            except sqlite3.OperationalError as error:
-                if _is_busy(error):
-                    raise self.locked_error() from None
-                raise
-        finally:
-            set_timeout(self.timeout_ms)
-
-
-# ------------------------------------------------------------ file kinds
-def _not_regular(mode: int) -> str | None:
-    """What a file is when it is not a regular file (None for a regular file)."""
-    return None if stat.S_ISREG(mode) else describe_file_kind(mode)
-
-
-def require_regular_file(path: Path, unchanged: str = "it was left unchanged") -> bool:
-    """Check that ``path`` (after symlinks) is a regular file, without opening it.
-
-    Returns
-    -------
-    bool
-        False when nothing is there (nor a dangling symlink's target), True for
-        a regular file.
-
-    Raises
-    ------
-    DatabaseError
-        For a folder, named pipe, device or socket (SQLite would block for
-        ever reading a pipe), or when the path cannot be examined.
-    """
-    try:
-        status = os.stat(path)
-    except FileNotFoundError:
-        return False
-    except OSError as error:
-        raise DatabaseError(f"database {path} cannot be examined ({error.strerror}); {unchanged}") from error
-    kind = _not_regular(status.st_mode)
-    if kind is not None:
-        raise DatabaseError(f"database {path} is {kind}, not a regular file; {unchanged}")
-    return True
-
-
-def _read_header(path: Path, unchanged: str) -> bytes:
-    """The first bytes of a regular file, opened so that a file swapped for a pipe cannot block."""
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
-    try:
-        descriptor = os.open(path, flags)
-    except OSError as error:
-        raise DatabaseError(f"database {path} cannot be read ({error.strerror}); {unchanged}") from error
-    try:
-        kind = _not_regular(os.fstat(descriptor).st_mode)
-        if kind is not None:  # replaced between the stat and the open
-            raise DatabaseError(f"database {path} is {kind}, not a regular file; {unchanged}")
-        return os.read(descriptor, len(SQLITE_HEADER))
-    except OSError as error:
-        raise DatabaseError(f"database {path} cannot be read ({error.strerror}); {unchanged}") from error
-    finally:
-        os.close(descriptor)
-
-
-def inspect_sqlite_file(path: Path, wait: LockWait | None = None) -> str | None:
-    """Check an SQLite file without modifying it; return its schema revision.
-
-    The path must be a regular file (or a symlink to one). The file is opened
-    read-only: its header is read, ``PRAGMA quick_check`` runs, and its tables
-    must be ours with a known ``alembic_version``.
-
-    Parameters
-    ----------
-    path
-        The database file.
-    wait
-        How to wait for a lock another process holds (default: the busy
-        timeout, with a message on standard error).
-
-    Returns
-    -------
-    str or None
-        The stamped schema revision (``"0001"``...), or None when there is
-        nothing yet: no file, an empty file, or an SQLite file without tables.
-
-    Raises
-    ------
-    DatabaseError
-        When the path is not a regular file, the file is not SQLite, is
-        damaged, belongs to another application, was written by a newer
-        version of this app, or stays locked longer than the busy timeout.
-    """
-    unchanged = "it was left unchanged; choose another file with --db or ANNOTATION_ADVISOR_DB"
-    if not require_regular_file(path, unchanged):
-        return None
-    sidecars = [path.with_name(path.name + suffix) for suffix in SQLITE_SIDECARS]
-    for sidecar in sidecars:
-        try:
-            require_regular_file(sidecar, unchanged)
-        except DatabaseError as error:
-            raise DatabaseError(f"{error} (SQLite would use it beside {path.name})") from None
-    header = _read_header(path, unchanged)
-    if not header:
-        return None
-    if header != SQLITE_HEADER:
-        raise DatabaseError(f"database {path} is not an SQLite database (its first bytes are not the SQLite header); {unchanged}")
-    # Reading a WAL-mode file makes SQLite create -wal and -shm files beside it.
-    # When the file turns out not to be usable, remove the ones this check
-    # created (never ones that were there: another program may be using them).
-    existed = {sidecar: sidecar.exists() for sidecar in sidecars}
-    try:
-        return _inspect_sqlite_content(path, unchanged, wait or LockWait(str(path), busy_timeout_ms()))
-    except DatabaseError:
-        for sidecar, was_there in existed.items():
-            if not was_there:
-                sidecar.unlink(missing_ok=True)
-        raise
-
-
-class DamagedSchemaError(DatabaseError):
-    """A database of ours that lacks tables the app needs; ``problems`` lists them."""
-
-    def __init__(self, message: str, problems: Sequence[str]):
-        super().__init__(message)
-        self.problems = list(problems)
-
-
-def _refuse_tables(tables: set[str], versions: Callable[[], list[str]], where: str, unchanged: str) -> None:
-    """Refuse a database whose tables are not (all) ours.
-
-    A database stamped with one of our schema revisions that still has our
-    scenario tables but lacks others was ours and is damaged: it is refused
-    as such (:class:`DamagedSchemaError`, which ``db check`` reports), not as
-    another application's.
-    """
-    if migrations.VERSION_TABLE in tables and OUR_TABLES <= tables:
-        return
-    if migrations.VERSION_TABLE in tables and tables & {"scenarios", "scenario_revisions"}:
-        stamped = versions()
-        if len(stamped) == 1 and stamped[0] in migrations.known_revisions():
-            missing = sorted(OUR_TABLES - tables)
-            raise DamagedSchemaError(
-                f"database {where} is damaged: it lacks the table(s) {', '.join(missing)} that Annotation Advisor needs; "
-                f"{unchanged}, or restore a backup (the .backup-*.sqlite files beside it)",
-                [f"table {name} is missing" for name in missing],
-            )
-    shown = ", ".join(sorted(tables)[:6]) + (", ..." if len(tables) > 6 else "")
-    raise DatabaseError(f"database {where} is an SQLite database of another application (tables: {shown}); {unchanged}")
-
-
-def _inspect_sqlite_content(path: Path, unchanged: str, wait: LockWait) -> str | None:
-    try:
-        connection = sqlite3.connect(_read_only_uri(path), uri=True, timeout=wait.timeout_ms / 1000)
-        try:
-            def set_timeout(ms: int) -> None:
-                connection.execute(f"PRAGMA busy_timeout = {int(ms)}")
-
-            checks = wait.run(lambda: [row[0] for row in connection.execute("PRAGMA quick_check").fetchall()], set_timeout)
-            if checks != ["ok"]:
-                first = _one_line(checks[0]) if checks else "no answer"
-                raise DatabaseError(
-                    f"database {path} is damaged (SQLite quick_check: {first}"
-                    f"{f' and {len(checks) - 1} more problems' if len(checks) > 1 else ''}); {unchanged}, "
-                    "or restore a backup (the .backup-*.sqlite files beside it)"
-                )
-            tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-            if not tables:
-                return None
-
-            def versions() -> list[str]:
-                return [row[0] for row in connection.execute(f"SELECT version_num FROM {migrations.VERSION_TABLE}")]
-
-            _refuse_tables(tables, versions, str(path), unchanged)
-            stamped = versions()
-        finally:
-            connection.close()
-    except sqlite3.Error as error:
-        if _is_busy(error):
-            raise wait.locked_error() from error
-        raise DatabaseError(f"database {path} cannot be read as SQLite ({_one_line(error)}); {unchanged}") from error
-    return _checked_version(stamped, str(path))
-
-
-def _checked_version(versions: Sequence[str], where: str) -> str:
-    known = migrations.known_revisions()
-    if len(versions) != 1 or versions[0] not in known:
-        found = ", ".join(map(str, versions)) or "none"
-        raise DatabaseError(
-            f"database {where} has schema revision {found}, which this version of Annotation Advisor does not know "
-            f"(it knows {', '.join(known)}): it was written by a newer version or by another application; it was left unchanged"
-        )
-    return versions[0]
-
-
-# ------------------------------------------------------------ partial files
-def _host_tag() -> str:
-    """This machine's name, reduced to letters, digits and dashes (a partial file's owner is host and pid)."""
-    return re.sub(r"[^A-Za-z0-9-]", "", socket.gethostname())[:40] or "host"
-
-
-PARTIAL_PATTERN = re.compile(
-    r"^(?P<target>.+)\.(?P<host>[A-Za-z0-9-]+)\.(?P<pid>[0-9]+)\.(?P<token>[0-9a-f]{8})\.partial(?P<sidecar>-journal|-wal|-shm)?$"
-)
-"""Names of files being written: ``TARGET.HOST.PID.TOKEN.partial`` and SQLite's journals of them."""
-
-
-def partial_path(target: Path) -> Path:
-    """Where a file is written before it is moved to ``target``: a name that names its process."""
-    return target.with_name(f"{target.name}.{_host_tag()}.{os.getpid()}.{secrets.token_hex(4)}.partial")
-
-
-def _process_alive(pid: int) -> bool:
-    """Whether a process of this machine with that id exists (True when it cannot be told)."""
-    if pid <= 0 or pid == os.getpid():
-        return True
-    if os.name == "nt":  # os.kill would terminate it there; keep the file
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:  # e.g. EPERM: it exists but belongs to someone else
-        return True
-    return True
-
-
-def remove_stale_partials(folder: Path) -> list[Path]:
-    """Remove the partial files in ``folder`` whose writing process (on this machine) is gone.
-
-    Only names of :data:`PARTIAL_PATTERN` with this machine's host name are
-    considered; a file of a live process, or of another machine sharing the
-    folder, is kept.
-
-    Returns
-    -------
-    list of Path
-        The files removed.
-    """
-    host = _host_tag()
-    removed: list[Path] = []
-    try:
-        entries = list(folder.iterdir())
-    except OSError:
-        return removed
-    for entry in entries:
-        match = PARTIAL_PATTERN.match(entry.name)
-        if match is None or match["host"] != host or _process_alive(int(match["pid"])):
-            continue
-        try:
-            if entry.is_symlink() or not entry.is_file():
-                continue
-            entry.unlink()
-        except OSError:
-            continue
-        removed.append(entry)
-    return removed
-
-
-def backup_sqlite_file(source: Path, target: Path) -> Path:
-    """Copy a live SQLite database to ``target`` with SQLite's online backup API.
-
-    The copy is consistent even while other processes write, is written under
-    a name that carries this process's id (:func:`partial_path`) and moved to
-    ``target`` only when complete, and uses a rollback journal so that it is
-    one self-contained file. The partial file is removed on any failure or
-    interruption; one left by a killed process is removed by
-    :func:`remove_stale_partials`, which runs here and whenever a database of
-    its folder opens.
-
-    The target must be a new regular file (:func:`check_output_path`): never
-    the database or one of its working files (``-wal``, ``-shm``,
-    ``-journal``, even before SQLite creates them), nothing that exists (a
-    file, folder, pipe, device or symbolic link, dangling or not), and in a
-    folder that exists; the target is checked again before the finished copy
-    is moved there, so what appeared meanwhile is not replaced either.
-    """
-    _check_backup_target(source, target)
-    remove_stale_partials(target.parent)
-    partial = partial_path(target)
-    try:
-        reader = sqlite3.connect(_read_only_uri(source), uri=True)
-        try:
-            writer = sqlite3.connect(partial)
-            try:
-                reader.backup(writer)
-                writer.execute("PRAGMA journal_mode = DELETE")
-            finally:
-                writer.close()
-        finally:
-            reader.close()
-        _place_without_replacing(partial, target)
-    except DatabaseError:
-        raise
-    except (sqlite3.Error, OSError) as error:
-        raise DatabaseError(f"backup of {source} to {target} failed: {_one_line(error)}") from error
-    finally:
-        for leftover in (partial, *(partial.with_name(partial.name + suffix) for suffix in SQLITE_SIDECARS)):
-            leftover.unlink(missing_ok=True)
-    return target
-
-
-def _check_backup_target(source: Path, target: Path) -> None:
-    """Refuse (:class:`DatabaseError`) a backup target that is the database, one of its working
-    files, any existing path or a file in a missing folder."""
-    try:
-        absolute = check_output_path(target)
-    except OutputPathError as error:
-        raise DatabaseError(f"backup: {error}") from None
-    if absolute in protected_database_files(source):
-        raise DatabaseError(f"backup: {absolute} is the database or one of its working files; choose another path")
-    if os.path.lexists(absolute):
-        raise DatabaseError(f"backup: {absolute} already exists; choose another path")
-
-
-def _place_without_replacing(partial: Path, target: Path) -> None:
-    """Move the finished ``partial`` to ``target`` unless something appeared there during the copy."""
-    if os.path.lexists(target):
-        raise DatabaseError(f"backup: {target} appeared while the copy was made; choose another path")
-    partial.replace(target)
-
-
-def _timestamped_backup_path(database: Path, label: str) -> Path:
-    stamp = _now().strftime("%Y%m%d-%H%M%S-%f")
-    return database.with_name(f"{database.stem}.backup-{stamp}-{label}{database.suffix or '.sqlite'}")
-
-
-# ----------------------------------------------------------------------- store
 class ScenarioStore:
     """Stored scenarios with their history; see the module docstring.
 
@@ -712,9 +139,7 @@ class ScenarioStore:
         self._engine = engine
         self._lock_wait = lock_wait
         self._dialect = engine.dialect.name
-        # Writes on SQLite take the write lock at BEGIN, so a writer never
-        # reads a snapshot that another process invalidates before it writes.
-        self._writer = engine.execution_options(sqlite_begin="IMMEDIATE") if self._dialect == "sqlite" else engine
+        self._writer = writing_engine(engine)
         self._closed = False
         self.created_now = created_now
         """True when this open created the database."""
@@ -751,18 +176,14 @@ class ScenarioStore:
             locked by another process past the busy timeout; nothing is
             modified then.
         """
-        text_url = database_url(url_or_path) if url_or_path is not None else default_database_url()
-        try:
-            url = make_url(text_url)
-        except ArgumentError as error:
-            raise DatabaseError(f"database: {text_url!r} is neither a file path nor an SQLAlchemy URL ({error})") from None
+        url = parse_database_url(url_or_path)
         file_path = sqlite_file_path(url)
         version_before: str | None = None
         lock_wait: LockWait | None = None
         if url.get_backend_name() == "sqlite":
             lock_wait = LockWait(
                 str(file_path) if file_path is not None else "the in-memory database", busy_timeout_ms(),
-                on_lock_wait or _print_waiting,
+                on_lock_wait or print_waiting,
             )
         if file_path is not None:
             assert lock_wait is not None
@@ -773,100 +194,13 @@ class ScenarioStore:
                 except OSError as error:
                     raise DatabaseError(f"database folder {file_path.parent} cannot be created ({error.strerror})") from error
             remove_stale_partials(file_path.parent)
-        engine = cls._create_engine(url, file_path, lock_wait)
+        engine = create_store_engine(url, file_path, lock_wait)
         try:
-            created_now, seeded = cls._prepare(engine, url, file_path, version_before, seed, lock_wait)
+            created_now, seeded = prepare_schema(engine, url, file_path, seed, lock_wait)
         except BaseException:
             engine.dispose()
             raise
         return cls(engine, created_now=created_now, seeded=seeded, lock_wait=lock_wait)
-
-    @staticmethod
-    def _create_engine(url: URL, file_path: Path | None, lock_wait: LockWait | None) -> Engine:
-        try:
-            if url.get_backend_name() == "sqlite":
-                in_memory = file_path is None
-                engine = create_engine(
-                    url,
-                    poolclass=StaticPool if in_memory else None,
-                    connect_args={"check_same_thread": False},
-                )
-                _configure_sqlite(engine, wal=not in_memory, file_path=file_path, lock_wait=lock_wait or LockWait(str(url)))
-                return engine
-            return create_engine(url, pool_pre_ping=True)
-        except (NoSuchModuleError, ArgumentError, ImportError) as error:
-            raise DatabaseError(
-                f"database {url.render_as_string(hide_password=True)}: unsupported URL or missing driver ({_one_line(error)})"
-            ) from error
-
-    @classmethod
-    def _prepare(
-        cls, engine: Engine, url: URL, file_path: Path | None, version_before: str | None, seed: bool,
-        lock_wait: LockWait | None = None,
-    ) -> tuple[bool, int]:
-        """Check the schema; migrate (after a backup) and seed when needed."""
-        where = url.render_as_string(hide_password=True)
-        head = migrations.head_revision()
-        try:
-            with engine.connect() as connection:
-                version = cls._our_version(connection, where)
-            if version == head:
-                return False, 0
-            writer = engine.execution_options(sqlite_begin="IMMEDIATE") if engine.dialect.name == "sqlite" else engine
-            # The write lock (SQLite) or the advisory lock (PostgreSQL) comes
-            # first: of several processes opening an old or new database at
-            # once, one backs up and migrates, the others wait here and then
-            # find the schema at head (and make no backup of their own).
-            with writer.begin() as connection:
-                if engine.dialect.name == "postgresql":
-                    connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": POSTGRES_MIGRATION_LOCK})
-                version = cls._our_version(connection, where)
-                if version == head:
-                    return False, 0
-                if version is not None and file_path is not None:
-                    # Readers are not blocked by the write lock, so the copy
-                    # reads the committed old schema while this holds it.
-                    backup_sqlite_file(file_path, _timestamped_backup_path(file_path, f"schema{version}"))
-                migrations.upgrade(connection)
-                seeded = cls._seed(connection) if version is None and seed else 0
-                return version is None, seeded
-        except SQLAlchemyError as error:
-            if lock_wait is not None and _is_busy(error):
-                raise lock_wait.locked_error() from error
-            raise DatabaseError(f"database {where} cannot be opened: {_describe_database_error(error)}") from error
-
-    @staticmethod
-    def _our_version(connection: Connection, where: str) -> str | None:
-        """The schema revision, None for an empty database; DatabaseError when it is not ours."""
-        tables = set(inspect(connection).get_table_names())
-        if not tables:
-            return None
-
-        def versions() -> list[str]:
-            return [row[0] for row in connection.execute(text(f"SELECT version_num FROM {migrations.VERSION_TABLE}"))]
-
-        try:
-            _refuse_tables(tables, versions, where, "it was left unchanged")
-        except DamagedSchemaError:
-            raise
-        except DatabaseError:
-            shown = ", ".join(sorted(tables)[:6]) + (", ..." if len(tables) > 6 else "")
-            raise DatabaseError(
-                f"database {where} holds tables of another application ({shown}); it was left unchanged. "
-                "Use an empty database (or, on PostgreSQL, a schema of its own) for Annotation Advisor"
-            ) from None
-        return _checked_version(versions(), where)
-
-    @staticmethod
-    def _seed(connection: Connection) -> int:
-        """Store the shipped examples in the migration's transaction (all or nothing)."""
-        examples = [load_scenario_file(path) for path in sorted(examples_dir().glob("*.json"))]
-        now = _now()
-        with Session(bind=connection) as session:
-            for scenario in examples:
-                _insert_new(session, scenario, SEEDED_SUMMARY, now)
-            session.flush()
-        return len(examples)
 
     # --------------------------------------------------------------- lifetime
     def close(self) -> None:
@@ -911,10 +245,10 @@ class ScenarioStore:
                 yield session
         except SQLAlchemyError as error:
             self._raise_if_locked(error)
-            raise DatabaseError(f"cannot {action}: {_describe_database_error(error)}") from error
+            raise DatabaseError(f"cannot {action}: {describe_database_error(error)}") from error
 
     def _raise_if_locked(self, error: SQLAlchemyError) -> None:
-        if self._lock_wait is not None and _is_busy(error):
+        if self._lock_wait is not None and is_busy(error):
             raise self._lock_wait.locked_error() from error
 
     @contextmanager
@@ -926,12 +260,12 @@ class ScenarioStore:
             with Session(self._writer, expire_on_commit=False) as session, session.begin():
                 yield session
         except IntegrityError as error:
-            if _violates(error, *NAME_CONSTRAINT_MARKS):
-                raise _name_taken_error(_name_from_integrity_error(error)) from error
-            raise DatabaseError(f"cannot {action}: {_describe_database_error(error)}") from error
+            if violates(error, *NAME_CONSTRAINT_MARKS):
+                raise name_taken_error(name_from_integrity_error(error)) from error
+            raise DatabaseError(f"cannot {action}: {describe_database_error(error)}") from error
         except SQLAlchemyError as error:
             self._raise_if_locked(error)
-            raise DatabaseError(f"cannot {action}: {_describe_database_error(error)}") from error
+            raise DatabaseError(f"cannot {action}: {describe_database_error(error)}") from error
 
     # ---------------------------------------------------------------- listing
     def _filters(self, search: str, tag: str | None, include_deleted: bool) -> list[Any]:
@@ -1012,7 +346,7 @@ class ScenarioStore:
         )
         with self._read("list scenarios") as session:
             rows = session.execute(statement).all()
-            tags = _tags_of(session, [row.id for row in rows])
+            tags = tags_of(session, [row.id for row in rows])
         return [
             ScenarioSummary(
                 id=row.id,
@@ -1058,21 +392,21 @@ class ScenarioStore:
             With the closest stored names in the message.
         """
         with self._read(f"read scenario {name_or_id!r}") as session:
-            row = _find_row(session, name_or_id, include_deleted)
-            content = _revision_json(session, row.id, row.revision)
-            return _stored(row, _parse_stored(content, row.name, row.revision))
+            row = find_row(session, name_or_id, include_deleted)
+            content = revision_json(session, row.id, row.revision)
+            return stored_scenario(row, parse_stored(content, row.name, row.revision))
 
     def get_revision(self, name_or_id: str | int, revision: int) -> Scenario:
         """The scenario as it was saved at ``revision`` (1 = the first save)."""
         with self._read(f"read scenario {name_or_id!r}") as session:
-            row = _find_row(session, name_or_id, include_deleted=True)
-            content = _revision_json(session, row.id, revision)
-            return _parse_stored(content, row.name, revision)
+            row = find_row(session, name_or_id, include_deleted=True)
+            content = revision_json(session, row.id, revision)
+            return parse_stored(content, row.name, revision)
 
     def history(self, name_or_id: str | int) -> list[RevisionInfo]:
         """Every revision of a scenario, oldest first, each with what it changed."""
         with self._read(f"read the history of {name_or_id!r}") as session:
-            row = _find_row(session, name_or_id, include_deleted=True)
+            row = find_row(session, name_or_id, include_deleted=True)
             revisions = session.execute(
                 select(RevisionRow.revision, RevisionRow.created, RevisionRow.content_hash, RevisionRow.summary)
                 .where(RevisionRow.scenario_id == row.id)
@@ -1099,9 +433,9 @@ class ScenarioStore:
         """
         scenario = _as_scenario(scenario)
         with self._write(f"create scenario {scenario.name!r}") as session:
-            _ensure_name_free(session, scenario.name, except_id=None)
-            row = _insert_new(session, scenario, summary, _now())
-            return _stored(row, scenario, wrote_revision=True)
+            ensure_name_free(session, scenario.name, except_id=None)
+            row = insert_new(session, scenario, summary, utc_now())
+            return stored_scenario(row, scenario, wrote_revision=True)
 
     def create_many(self, scenarios: Sequence[Scenario | dict[str, Any]], *, summary: str = "created") -> list[int]:
         """Store many new scenarios in one transaction (all or none); returns their ids."""
@@ -1112,12 +446,12 @@ class ScenarioStore:
             raise ScenarioValidationError(
                 f"name: the same name appears more than once: {', '.join(map(repr, repeated))}", [("name", "repeated")]
             )
-        now = _now()
+        now = utc_now()
         with self._write(f"create {len(validated)} scenarios") as session:
             ids = []
             for scenario in validated:
-                _ensure_name_free(session, scenario.name, except_id=None)
-                ids.append(_insert_new(session, scenario, summary, now).id)
+                ensure_name_free(session, scenario.name, except_id=None)
+                ids.append(insert_new(session, scenario, summary, now).id)
             return ids
 
     def save(self, scenario: Scenario | dict[str, Any], *, stored_id: int, base_revision: int) -> StoredScenario:
@@ -1148,15 +482,15 @@ class ScenarioStore:
         """
         scenario = _as_scenario(scenario)
         with self._write(f"save scenario {scenario.name!r}") as session:
-            return _save_in_session(session, stored_id, base_revision, scenario, summary_prefix="")
+            return save_in_session(session, stored_id, base_revision, scenario, summary_prefix="")
 
     def rename(self, stored_id: int, new_name: str) -> StoredScenario:
         """Give a stored scenario a new name (a new revision)."""
         with self._write(f"rename scenario {stored_id}") as session:
-            row = _locked_row(session, _find_row(session, int(stored_id), include_deleted=False))
-            current = _parse_stored(_revision_json(session, row.id, row.revision), row.name, row.revision)
+            row = locked_row(session, find_row(session, int(stored_id), include_deleted=False))
+            current = parse_stored(revision_json(session, row.id, row.revision), row.name, row.revision)
             renamed = current.with_changes({"name": new_name})
-            return _save_in_session(session, row.id, row.revision, renamed, summary_prefix="renamed: ")
+            return save_in_session(session, row.id, row.revision, renamed, summary_prefix="renamed: ")
 
     def restore(self, name_or_id: str | int, revision: int) -> StoredScenario:
         """Make an old revision's content the newest revision (the name stays).
@@ -1172,11 +506,11 @@ class ScenarioStore:
         for attempt in (1, 2):
             try:
                 with self._write(f"restore revision {revision} of {name_or_id!r}") as session:
-                    row = _locked_row(session, _find_row(session, name_or_id, include_deleted=False))
-                    old = _parse_stored(_revision_json(session, row.id, revision), row.name, revision)
+                    row = locked_row(session, find_row(session, name_or_id, include_deleted=False))
+                    old = parse_stored(revision_json(session, row.id, revision), row.name, revision)
                     if old.name != row.name:
                         old = old.with_changes({"name": row.name})
-                    return _save_in_session(session, row.id, row.revision, old, summary_prefix=f"restored revision {revision}: ")
+                    return save_in_session(session, row.id, row.revision, old, summary_prefix=f"restored revision {revision}: ")
             except StaleRevisionError:
                 if attempt == 2:
                     raise
@@ -1185,8 +519,8 @@ class ScenarioStore:
     def delete(self, name_or_id: str | int) -> int:
         """Mark a scenario deleted (undo with :meth:`undelete`); returns its id."""
         with self._write(f"delete scenario {name_or_id!r}") as session:
-            row = _find_row(session, name_or_id, include_deleted=False)
-            row.deleted_at = _now()
+            row = find_row(session, name_or_id, include_deleted=False)
+            row.deleted_at = utc_now()
             return row.id
 
     def undelete(self, stored_id: int) -> StoredScenario:
@@ -1202,10 +536,10 @@ class ScenarioStore:
             if row is None:
                 raise ScenarioNotFoundError(f"no stored scenario has id {stored_id}")
             if row.deleted_at is not None:
-                _ensure_name_free(session, row.name, except_id=row.id)
+                ensure_name_free(session, row.name, except_id=row.id)
                 row.deleted_at = None
                 session.flush()
-            return _stored(row, _parse_stored(_revision_json(session, row.id, row.revision), row.name, row.revision))
+            return stored_scenario(row, parse_stored(revision_json(session, row.id, row.revision), row.name, row.revision))
 
     def purge(self, stored_id: int) -> None:
         """Remove a scenario and its whole history for good."""
@@ -1237,38 +571,16 @@ class ScenarioStore:
         detail
             Anything else worth keeping, as JSON data.
         """
-        what, fmt = what.strip(), fmt.strip().lower()
-        if not 1 <= len(what) <= 100:
-            raise ValueError(f"what: must have 1 to 100 characters, got {what!r}")
-        if not 1 <= len(fmt) <= 20:
-            raise ValueError(f"fmt: must have 1 to 20 characters, got {fmt!r}")
-        digest = sha256.strip().lower()
-        if len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
-            raise ValueError(f"sha256: must be 64 hexadecimal digits, got {sha256!r}")
-        names_json = _json_text([str(n) for n in scenario_names], "scenario_names")
-        detail_json = _json_text(dict(detail), "detail")
+        row = new_export_row(what=what, scenario_names=scenario_names, fmt=fmt, path=path, sha256=sha256, detail=detail)
         with self._write(f"record the export of {path}") as session:
-            row = ExportRow(
-                created=_now(), what=what, scenario_names_json=names_json, fmt=fmt, path=str(path),
-                sha256=digest, detail_json=detail_json,
-            )
-            session.add(row)
-            session.flush()
-            return row.id
+            return insert_export(session, row)
 
     def list_exports(self, limit: int = 100) -> list[ExportRecord]:
         """The newest protocol entries first."""
         if not 0 <= limit <= MAX_PAGE:
             raise ValueError(f"limit must be from 0 to {MAX_PAGE}, got {limit}")
         with self._read("list exports") as session:
-            rows = session.scalars(select(ExportRow).order_by(ExportRow.created.desc(), ExportRow.id.desc()).limit(limit)).all()
-            return [
-                ExportRecord(
-                    id=row.id, created=row.created, what=row.what, scenario_names=tuple(json.loads(row.scenario_names_json)),
-                    fmt=row.fmt, path=row.path, sha256=row.sha256, detail=json.loads(row.detail_json),
-                )
-                for row in rows
-            ]
+            return export_records(session, limit)
 
     # ---------------------------------------------------------------- pilots
     def add_pilot(self, name: str, *, source: str, content: bytes, summary: dict[str, Any]) -> int:
@@ -1290,43 +602,19 @@ class ScenarioStore:
         ScenarioValidationError
             (field ``name``) when a pilot of that name exists.
         """
-        name = name.strip()
-        if not 1 <= len(name) <= 200:
-            raise ValueError(f"name: a pilot name must have 1 to 200 characters, got {name!r}")
-        if not isinstance(content, (bytes, bytearray, memoryview)):
-            raise ValueError(f"content: must be bytes, got {type(content).__name__}")
-        summary_json = _json_text(dict(summary), "summary")
-        with self._write(f"store pilot {name!r}") as session:
-            if session.scalar(select(PilotRow.id).where(PilotRow.name == name)) is not None:
-                raise ScenarioValidationError(
-                    f"name: a pilot dataset named {name!r} already exists; choose another name",
-                    [("name", f"{name!r} is already taken")],
-                )
-            row = PilotRow(name=name, source=str(source), content=bytes(content), summary_json=summary_json, created=_now())
-            session.add(row)
-            session.flush()
-            return row.id
+        row = new_pilot_row(name, source=source, content=content, summary=summary)
+        with self._write(f"store pilot {row.name!r}") as session:
+            return insert_pilot(session, row)
 
     def list_pilots(self) -> list[StoredPilot]:
         """Every pilot dataset, newest first."""
         with self._read("list pilot datasets") as session:
-            rows = session.scalars(select(PilotRow).order_by(PilotRow.created.desc(), PilotRow.id.desc())).all()
-            return [_pilot(row) for row in rows]
+            return all_pilots(session)
 
     def get_pilot(self, name_or_id: str | int) -> StoredPilot:
         """A pilot dataset by name or id."""
         with self._read(f"read pilot {name_or_id!r}") as session:
-            row = None
-            if isinstance(name_or_id, int):
-                row = session.get(PilotRow, name_or_id)
-            else:
-                row = session.scalar(select(PilotRow).where(PilotRow.name == name_or_id.strip()))
-                if row is None and name_or_id.strip().isdigit():
-                    row = session.get(PilotRow, int(name_or_id))
-            if row is None:
-                names = session.scalars(select(PilotRow.name)).all()
-                raise ScenarioNotFoundError(_not_found_message("pilot dataset", str(name_or_id), names))
-            return _pilot(row)
+            return find_pilot(session, name_or_id)
 
     # ------------------------------------------------------------ maintenance
     def backup(self, path: str | Path | None = None) -> Path:
@@ -1342,7 +630,7 @@ class ScenarioStore:
             raise DatabaseError(
                 f"backup: {self.url} is not an SQLite file; back up a PostgreSQL database with pg_dump"
             )
-        target = Path(path).expanduser() if path is not None else _timestamped_backup_path(source, "manual")
+        target = Path(path).expanduser() if path is not None else timestamped_backup_path(source, "manual")
         return backup_sqlite_file(source, target)
 
     def check(self, progress: ProgressCallback | None = None) -> list[str]:
@@ -1350,387 +638,16 @@ class ScenarioStore:
 
         Checks SQLite's ``integrity_check`` and ``foreign_key_check``, the
         schema revision, the schema's shape against :mod:`advisor.storage.db_models`
-        (:func:`schema_problems`: every table, column, index and constraint
-        the app needs), and for every scenario: that its current revision
-        exists and validates, that the indexed name, notes and tags match the
-        JSON, and that every revision's JSON matches its stored hash.
+        (:func:`~advisor.storage.consistency.schema_problems`: every table,
+        column, index and constraint the app needs), and for every scenario:
+        that its current revision exists and validates, that the indexed name,
+        notes and tags match the JSON, and that every revision's JSON matches
+        its stored hash (:func:`~advisor.storage.consistency.database_problems`).
 
         Parameters
         ----------
         progress
             Called as ``progress(done, total)`` while scenarios are checked.
         """
-        problems: list[str] = []
         with self._read("check the database") as session:
-            connection = session.connection()
-            if self._dialect == "sqlite":
-                integrity = [row[0] for row in connection.exec_driver_sql("PRAGMA integrity_check")]
-                problems += [f"SQLite integrity_check: {line}" for line in integrity if line != "ok"]
-                for row in connection.exec_driver_sql("PRAGMA foreign_key_check"):
-                    problems.append(f"table {row[0]}, row {row[1]}: refers to a missing row of {row[2]}")
-            version = migrations.current_revision(connection)
-            if version != migrations.head_revision():
-                problems.append(f"schema revision is {version}, expected {migrations.head_revision()}")
-            shape, rows_readable = schema_problems(connection)
-            problems += shape
-            if not rows_readable:
-                problems.append("the scenarios were not checked: a table or column they are read from is missing")
-                return problems
-            total = int(session.scalar(select(func.count(ScenarioRow.id))) or 0)
-            tags = _tags_of(session, None)
-            revisions = session.execute(
-                select(RevisionRow.scenario_id, RevisionRow.revision, RevisionRow.content_json, RevisionRow.content_hash)
-                .order_by(RevisionRow.scenario_id, RevisionRow.revision)
-                .execution_options(yield_per=500)
-            )
-            latest: dict[int, tuple[int, str]] = {}
-            for scenario_id, number, content, stored_hash in revisions:
-                try:
-                    actual_hash = _json_hash(content)
-                except ValueError:
-                    problems.append(f"scenario {scenario_id} revision {number}: the stored JSON cannot be read")
-                    continue
-                if actual_hash != stored_hash:
-                    problems.append(f"scenario {scenario_id} revision {number}: content does not match its SHA-256")
-                latest[scenario_id] = (number, content)
-            rows = session.execute(
-                select(ScenarioRow.id, ScenarioRow.name, ScenarioRow.notes, ScenarioRow.revision).order_by(ScenarioRow.id)
-            )
-            for done, row in enumerate(rows, start=1):
-                label = f"scenario {row.name!r} (id {row.id})"
-                number, content = latest.get(row.id, (None, None))
-                if number != row.revision or content is None:
-                    problems.append(f"{label}: current revision {row.revision} is missing (newest stored: {number})")
-                else:
-                    try:
-                        scenario = scenario_from_dict(json.loads(content))
-                    except ScenarioValidationError as error:
-                        problems.append(f"{label}: revision {number} no longer validates: {error}")
-                    else:
-                        if scenario.name != row.name or scenario.notes != row.notes:
-                            problems.append(f"{label}: the indexed name or notes differ from revision {number}")
-                        if sorted(scenario.tags) != sorted(tags.get(row.id, ())):
-                            problems.append(f"{label}: the indexed tags differ from revision {number}")
-                if progress is not None:
-                    progress(done, total)
-        return problems
-
-
-# ------------------------------------------------------------- schema shape
-ROW_CHECK_TABLES = frozenset({"scenarios", "scenario_revisions", "tags", "scenario_tags"})
-"""The tables :meth:`ScenarioStore.check` reads row by row."""
-
-
-def _describe_schema_difference(difference: Any) -> tuple[str | None, bool]:
-    """One of Alembic's ``compare_metadata`` differences as (problem or None, rows still readable).
-
-    Only what the app needs and lacks is a problem: a missing table, column,
-    index, unique or foreign key constraint, or a column of another type or
-    nullability. Extra tables, columns and indexes are left alone (they do not
-    stop the app).
-    """
-    if isinstance(difference, list):  # column modifications come grouped
-        found = [_describe_schema_difference(item) for item in difference]
-        lines = [line for line, _ in found if line]
-        return ("; ".join(lines) if lines else None), all(readable for _, readable in found)
-    kind = difference[0]
-    if kind == "add_table":
-        table = difference[1]
-        return f"table {table.name} is missing", table.name not in ROW_CHECK_TABLES
-    if kind == "add_column":
-        _, _, table_name, column = difference
-        return f"column {table_name}.{column.name} is missing", table_name not in ROW_CHECK_TABLES
-    if kind == "add_index":
-        index = difference[1]
-        columns = ", ".join(column.name for column in index.columns)
-        unique = "unique " if index.unique else ""
-        return f"{unique}index {index.name} on {index.table.name} ({columns}) is missing", True
-    if kind in ("add_constraint", "add_fk"):
-        constraint = difference[1]
-        what = "foreign key" if kind == "add_fk" else "constraint"
-        columns = ", ".join(column.name for column in constraint.columns)
-        return f"{what} {constraint.name or ''} on {constraint.table.name} ({columns}) is missing".replace("  ", " "), True
-    if kind == "modify_type":
-        _, _, table_name, column_name, _, existing, wanted = difference
-        return f"column {table_name}.{column_name} has type {existing}, expected {wanted}", True
-    if kind == "modify_nullable":
-        _, _, table_name, column_name, _, existing, wanted = difference
-        if wanted is False and existing is True:
-            return f"column {table_name}.{column_name} accepts NULL, expected NOT NULL", True
-        return None, True
-    return None, True
-
-
-def schema_problems(connection: Connection) -> tuple[list[str], bool]:
-    """Compare the database's tables, columns and indexes with the app's (:mod:`advisor.storage.db_models`).
-
-    Returns
-    -------
-    problems : list of str
-        One line per missing or different table, column, index or constraint;
-        empty when the schema has the shape the app needs.
-    rows_readable : bool
-        False when a table or column that the row checks read is missing.
-    """
-    from alembic.autogenerate import compare_metadata
-    from alembic.runtime.migration import MigrationContext
-
-    context = MigrationContext.configure(connection, opts={"compare_type": True})
-    problems: list[str] = []
-    readable = True
-    try:
-        differences = compare_metadata(context, Base.metadata)
-    except (SQLAlchemyError, LookupError, TypeError, ValueError) as error:  # reflection of an odd schema
-        return [f"schema: cannot be compared with the app's ({_one_line(error)})"], False
-    for difference in differences:
-        line, rows_ok = _describe_schema_difference(difference)
-        readable = readable and rows_ok
-        if line:
-            problems.append(f"schema: {line}")
-    return problems, readable
-
-
-# ------------------------------------------------------- session-level steps
-def _configure_sqlite(engine: Engine, *, wal: bool, file_path: Path | None, lock_wait: LockWait) -> None:
-    """Pragmas on every connection, and BEGIN under our control.
-
-    pysqlite's own transaction handling is switched off (``isolation_level =
-    None``) so that SELECTs run inside the transaction too and writes can
-    begin IMMEDIATE (SQLAlchemy's documented recipe for SQLite). A write's
-    BEGIN waits for another process's lock as ``lock_wait`` says.
-    """
-
-    @event.listens_for(engine, "connect", insert=True)
-    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
-        if file_path is not None:
-            # SQLite opens the file before it reads it; refuse a file that was
-            # swapped for a pipe or device since it was inspected.
-            require_regular_file(file_path)
-        dbapi_connection.isolation_level = None
-        cursor = dbapi_connection.cursor()
-        try:
-            cursor.execute(f"PRAGMA busy_timeout = {lock_wait.timeout_ms}")
-            cursor.execute("PRAGMA foreign_keys = ON")
-            if wal:
-                cursor.execute("PRAGMA journal_mode = WAL")
-                cursor.execute("PRAGMA synchronous = NORMAL")
-        finally:
-            cursor.close()
-
-    @event.listens_for(engine, "begin")
-    def _on_begin(connection: Connection) -> None:
-        mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
-        if mode == "DEFERRED":  # takes no lock: nothing to wait for
-            connection.exec_driver_sql("BEGIN DEFERRED")
-            return
-        cursor = connection.connection.dbapi_connection.cursor()
-        try:
-            lock_wait.run(
-                lambda: cursor.execute(f"BEGIN {mode}"),
-                lambda ms: cursor.execute(f"PRAGMA busy_timeout = {int(ms)}"),
-            )
-        except sqlite3.Error as error:
-            raise DatabaseError(f"database {lock_wait.where}: cannot begin a write ({_one_line(error)})") from error
-        finally:
-            cursor.close()
-
-
-def _name_from_integrity_error(error: IntegrityError) -> str:
-    parameters = error.params
-    if isinstance(parameters, dict) and isinstance(parameters.get("name"), str):
-        return parameters["name"]
-    if isinstance(parameters, (list, tuple)):
-        for value in parameters:
-            if isinstance(value, str):
-                return value
-    return "(this name)"
-
-
-def _ensure_name_free(session: Session, name: str, except_id: int | None) -> None:
-    statement = select(ScenarioRow.id).where(ScenarioRow.name == name, ScenarioRow.deleted_at.is_(None))
-    if except_id is not None:
-        statement = statement.where(ScenarioRow.id != except_id)
-    if session.scalar(statement.limit(1)) is not None:
-        raise _name_taken_error(name)
-
-
-def _insert_new(session: Session, scenario: Scenario, summary: str, now: datetime) -> ScenarioRow:
-    row = ScenarioRow(name=scenario.name, notes=scenario.notes, revision=1, created=now, updated=now)
-    session.add(row)
-    session.flush()
-    session.add(
-        RevisionRow(
-            scenario_id=row.id, revision=1, content_json=_canonical_json(scenario), content_hash=scenario.content_hash(),
-            schema_version=scenario.schema_version, summary=summary, created=now,
-        )
-    )
-    _set_tags(session, row.id, scenario.tags, new=True)
-    session.flush()
-    return row
-
-
-def _save_in_session(session: Session, stored_id: int, base_revision: int, scenario: Scenario, summary_prefix: str) -> StoredScenario:
-    row = session.get(ScenarioRow, int(stored_id))
-    if row is None or row.deleted_at is not None:
-        raise ScenarioNotFoundError(f"no stored scenario has id {stored_id} (it may have been deleted)")
-    if row.revision != base_revision:
-        raise StaleRevisionError(row.name, base_revision, row.revision)
-    previous_json = _revision_json(session, row.id, base_revision)
-    new_json = _canonical_json(scenario)
-    new_hash = scenario.content_hash()
-    if _json_hash(previous_json) == new_hash:
-        return _stored(row, scenario, wrote_revision=False)
-    if scenario.name != row.name:
-        _ensure_name_free(session, scenario.name, except_id=row.id)
-    now = _now()
-    # The conditional UPDATE is the real guard: another process may have
-    # saved since the read above (PostgreSQL READ COMMITTED re-checks the
-    # WHERE clause after waiting for its row lock), and then no row matches.
-    advanced = session.execute(
-        update(ScenarioRow)
-        .where(ScenarioRow.id == row.id, ScenarioRow.revision == base_revision, ScenarioRow.deleted_at.is_(None))
-        .values(revision=base_revision + 1, name=scenario.name, notes=scenario.notes, updated=now)
-        .execution_options(synchronize_session=False)
-    )
-    if advanced.rowcount != 1:
-        session.expire(row)
-        current = session.scalar(select(ScenarioRow.revision).where(ScenarioRow.id == row.id))
-        raise StaleRevisionError(row.name, base_revision, int(current) if current is not None else base_revision)
-    changes = describe_changes(json.loads(previous_json), scenario.to_dict())
-    session.add(
-        RevisionRow(
-            scenario_id=row.id, revision=base_revision + 1, content_json=new_json, content_hash=new_hash,
-            schema_version=scenario.schema_version, summary=f"{summary_prefix}{changes}", created=now,
-        )
-    )
-    _set_tags(session, row.id, scenario.tags)
-    session.flush()
-    return StoredScenario(
-        id=row.id, name=scenario.name, revision=base_revision + 1, scenario=scenario, created=row.created,
-        updated=now, tags=scenario.tags, wrote_revision=True,
-    )
-
-
-def _set_tags(session: Session, scenario_id: int, tags: Sequence[str], *, new: bool = False) -> None:
-    """Link a scenario to exactly these tags, creating tag rows as needed.
-
-    Core statements on the session's connection: the association rows are
-    never loaded as ORM objects, and the ORM's bookkeeping made bulk imports
-    several times slower.
-    """
-    connection = session.connection()
-    tag_table, link_table = TagRow.__table__, ScenarioTagRow.__table__
-    if not new:
-        connection.execute(delete(link_table).where(link_table.c.scenario_id == scenario_id))
-    names = sorted(set(tags))  # one order everywhere, so concurrent writers cannot deadlock
-    if not names:
-        return
-    dialect = connection.dialect.name
-    if dialect in ("sqlite", "postgresql"):
-        if dialect == "sqlite":
-            from sqlalchemy.dialects.sqlite import insert as dialect_insert
-        else:
-            from sqlalchemy.dialects.postgresql import insert as dialect_insert
-        connection.execute(
-            dialect_insert(tag_table).values([{"name": n} for n in names]).on_conflict_do_nothing(index_elements=["name"])
-        )
-    else:
-        existing = set(connection.scalars(select(tag_table.c.name).where(tag_table.c.name.in_(names))).all())
-        missing = [{"name": n} for n in names if n not in existing]
-        if missing:
-            connection.execute(insert(tag_table), missing)
-    tag_ids = connection.scalars(select(tag_table.c.id).where(tag_table.c.name.in_(names))).all()
-    connection.execute(insert(link_table), [{"scenario_id": scenario_id, "tag_id": tag_id} for tag_id in tag_ids])
-
-
-def _tags_of(session: Session, scenario_ids: Sequence[int] | None) -> dict[int, tuple[str, ...]]:
-    """Tag names per scenario id (all scenarios when ``scenario_ids`` is None)."""
-    if scenario_ids is not None and not scenario_ids:
-        return {}
-    statement = select(ScenarioTagRow.scenario_id, TagRow.name).join(TagRow, TagRow.id == ScenarioTagRow.tag_id)
-    if scenario_ids is not None:
-        statement = statement.where(ScenarioTagRow.scenario_id.in_(list(scenario_ids)))
-    found: dict[int, list[str]] = {}
-    for scenario_id, name in session.execute(statement.order_by(TagRow.name)):
-        found.setdefault(scenario_id, []).append(name)
-    return {key: tuple(value) for key, value in found.items()}
-
-
-def _not_found_message(kind: str, reference: str, names: Sequence[str]) -> str:
-    lowered = {name.lower(): name for name in names}
-    close = difflib.get_close_matches(reference.lower(), list(lowered), n=3, cutoff=0.5)
-    containing = [name for name in names if reference.lower() in name.lower()]
-    suggestions = list(dict.fromkeys([lowered[c] for c in close] + containing))[:3]
-    if suggestions:
-        return f"no stored {kind} named {reference!r}; did you mean {', '.join(map(repr, suggestions))}?"
-    return f"no stored {kind} named {reference!r} ({len(names)} stored; 'annotation-advisor list' shows them)"
-
-
-def _find_row(session: Session, name_or_id: str | int, include_deleted: bool) -> ScenarioRow:
-    live = ScenarioRow.deleted_at.is_(None)
-    if isinstance(name_or_id, int) and not isinstance(name_or_id, bool):
-        row = session.get(ScenarioRow, name_or_id)
-        if row is None or (row.deleted_at is not None and not include_deleted):
-            raise ScenarioNotFoundError(f"no stored scenario has id {name_or_id}")
-        return row
-    reference = str(name_or_id).strip()
-    visible = [] if include_deleted else [live]
-    # Live rows first, then the most recently deleted one of that name.
-    newest_first = [ScenarioRow.deleted_at.is_not(None), ScenarioRow.deleted_at.desc(), ScenarioRow.id.desc()]
-    row = session.scalars(select(ScenarioRow).where(ScenarioRow.name == reference, *visible).order_by(*newest_first).limit(1)).first()
-    if row is None:
-        matches = session.scalars(
-            select(ScenarioRow).where(func.lower(ScenarioRow.name) == reference.lower(), live).limit(2)
-        ).all()
-        row = matches[0] if len(matches) == 1 else None
-    if row is None and reference.isdigit():
-        by_id = session.get(ScenarioRow, int(reference))
-        if by_id is not None and (by_id.deleted_at is None or include_deleted):
-            row = by_id
-    if row is None:
-        names = session.scalars(select(ScenarioRow.name).where(live)).all()
-        raise ScenarioNotFoundError(_not_found_message("scenario", reference, names))
-    return row
-
-
-def _revision_json(session: Session, scenario_id: int, revision: int) -> str:
-    content = session.scalar(
-        select(RevisionRow.content_json).where(RevisionRow.scenario_id == scenario_id, RevisionRow.revision == int(revision))
-    )
-    if content is None:
-        newest = session.scalar(select(func.max(RevisionRow.revision)).where(RevisionRow.scenario_id == scenario_id))
-        raise ScenarioNotFoundError(f"revision {revision} does not exist: the revisions are 1 to {newest}")
-    return content
-
-
-def _parse_stored(content: str, name: str, revision: int) -> Scenario:
-    try:
-        return scenario_from_dict(json.loads(content))
-    except (ValueError, ScenarioValidationError) as error:
-        raise DatabaseError(f"stored scenario {name!r} revision {revision} cannot be read: {error}") from error
-
-
-def _stored(row: ScenarioRow, scenario: Scenario, *, wrote_revision: bool = False) -> StoredScenario:
-    return StoredScenario(
-        id=row.id, name=row.name, revision=row.revision, scenario=scenario, created=row.created,
-        updated=row.updated, tags=scenario.tags, wrote_revision=wrote_revision,
-    )
-
-
-def _locked_row(session: Session, row: ScenarioRow) -> ScenarioRow:
-    """The scenario row re-read under a row lock (PostgreSQL ``FOR UPDATE``; SQLite's write lock is held already).
-
-    A concurrent writer of the same row waits for this transaction, so the
-    revision read here is still the current one when this transaction writes.
-    """
-    locked = session.get(ScenarioRow, row.id, with_for_update=True, populate_existing=True)
-    if locked is None or locked.deleted_at is not None:
-        raise ScenarioNotFoundError(f"no stored scenario has id {row.id} (it was deleted meanwhile)")
-    return locked
-
-
-def _pilot(row: PilotRow) -> StoredPilot:
-    return StoredPilot(
-        id=row.id, name=row.name, source=row.source, content=bytes(row.content), summary=json.loads(row.summary_json),
-        created=row.created,
-    )
+            return database_problems(session, progress)

@@ -270,7 +270,7 @@ def test_db_backup_to_a_new_file_is_a_copy_that_opens(database, tmp_path, capsys
 
 
 def test_a_backup_target_that_appears_during_the_copy_is_not_replaced(database, tmp_path, monkeypatch):
-    from advisor.storage import store as store_module
+    from advisor.storage import backups as store_module
 
     target = tmp_path / "raced.sqlite"
     real_cleanup = store_module.remove_stale_partials

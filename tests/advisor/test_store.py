@@ -35,7 +35,8 @@ from advisor.scenario.schema import (
     scenario_from_dict,
     scenario_from_json,
 )
-from advisor.storage.store import ScenarioStore, describe_changes
+from advisor.storage.diff import describe_changes
+from advisor.storage.store import ScenarioStore
 
 REPO = Path(__file__).resolve().parents[2]
 PG_URL_VARIABLE = "ANNOTATION_ADVISOR_TEST_PG_URL"

@@ -15,7 +15,8 @@ from sqlalchemy import create_engine
 from advisor.storage import migrations
 from advisor.errors import DatabaseError
 from advisor.scenario.schema import scenario_from_dict
-from advisor.storage.store import BUSY_TIMEOUT_MS, ScenarioStore
+from advisor.storage.lock_wait import BUSY_TIMEOUT_MS
+from advisor.storage.store import ScenarioStore
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 SCHEMA_0001 = DATA / "schema_0001.sqlite"

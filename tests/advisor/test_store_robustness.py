@@ -26,14 +26,9 @@ import pytest
 from advisor.storage import migrations
 from advisor.cli import main as cli_main
 from advisor.errors import DatabaseError
-from advisor.storage.store import (
-    ENV_BUSY_TIMEOUT,
-    PARTIAL_PATTERN,
-    ScenarioStore,
-    backup_sqlite_file,
-    partial_path,
-    remove_stale_partials,
-)
+from advisor.storage.backups import PARTIAL_PATTERN, backup_sqlite_file, partial_path, remove_stale_partials
+from advisor.storage.lock_wait import ENV_BUSY_TIMEOUT
+from advisor.storage.store import ScenarioStore
 
 REPO = Path(__file__).resolve().parents[2]
 SCHEMA_0001 = REPO / "tests" / "data" / "schema_0001.sqlite"
