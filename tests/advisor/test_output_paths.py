@@ -270,18 +270,18 @@ def test_db_backup_to_a_new_file_is_a_copy_that_opens(database, tmp_path, capsys
 
 
 def test_a_backup_target_that_appears_during_the_copy_is_not_replaced(database, tmp_path, monkeypatch):
-    from advisor.storage import backups as store_module
+    from advisor.storage import backups
 
     target = tmp_path / "raced.sqlite"
-    real_cleanup = store_module.remove_stale_partials
+    real_cleanup = backups.remove_stale_partials
 
     def cleanup_then_a_rival_appears(folder):
         removed = real_cleanup(folder)
         os.symlink(tmp_path / "elsewhere", target)
         return removed
 
-    monkeypatch.setattr(store_module, "remove_stale_partials", cleanup_then_a_rival_appears)
+    monkeypatch.setattr(backups, "remove_stale_partials", cleanup_then_a_rival_appears)
     with pytest.raises(DatabaseError, match="appeared"):
-        store_module.backup_sqlite_file(database, target)
+        backups.backup_sqlite_file(database, target)
     assert target.is_symlink() and not (tmp_path / "elsewhere").exists()
     assert not list(tmp_path.glob("raced.sqlite.*"))

@@ -682,7 +682,11 @@ def test_concurrent_restores_each_report_the_revision_they_stored(store, databas
         assert worker.returncode == 0, err
         reports.append(json.loads(out.strip().splitlines()[-1]))
 
-    assert all(r["status"] == 0 and r["err"] == "" for r in reports), reports  # no restore lost a race for good
+    # No restore lost a race for good. On a loaded machine a restore may wait more than the quiet
+    # second for a rival's lock and say so on stderr: that notice is the only stderr allowed.
+    waiting = re.compile(r"^waiting up to [\d.]+ s for another process to release its lock on ")
+    assert all(r["status"] == 0 for r in reports), reports
+    assert all(waiting.match(line) for r in reports for line in r["err"].splitlines()), reports
     history = {r.revision: r for r in store.history(stored.id)}
     content_hash = {number: info.content_hash for number, info in history.items()}
     created = []
