@@ -17,7 +17,7 @@ The numerics live in :mod:`models.aggregation`, :mod:`models.agreement` and
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
@@ -27,8 +27,9 @@ from models import agreement, empirical
 from models.aggregation import Aggregation, Annotations, dawid_skene, majority_vote, one_coin_dawid_skene
 from models.errors import InvalidArgumentError
 
-from advisor.errors import ImportFormatError
+from advisor.errors import Cancelled, ImportFormatError
 from advisor.files.input_limits import quote
+from advisor.progress import ProgressCallback
 from advisor.pilot.dataset import PilotDataset
 from advisor.pilot.rater_quality import RaterReport, judge_raters
 from advisor.pilot.reading import MAX_LABELS, too_many_labels_error
@@ -152,7 +153,7 @@ def summarize(
     n_boot: int = 1000,
     level: float = 0.95,
     seed: int = 0,
-    progress: Callable[[int, int], bool] | None = None,
+    progress: ProgressCallback | None = None,
     contexts: Mapping[str, tuple[float, float]] | None = None,
 ) -> PilotSummary:
     """Summarise one question of a pilot.
@@ -179,8 +180,8 @@ def summarize(
         Bootstrap resamples (0 to 100 000), confidence level in (0, 1) and seed of the capacity
         interval.
     progress
-        ``progress(done, total) -> bool`` for the bootstrap; False cancels
-        (:class:`models.empirical.Cancelled`).
+        ``progress(done, total)`` for the bootstrap (:mod:`advisor.progress`); False cancels
+        (:class:`advisor.errors.Cancelled`).
     contexts
         ``{context name: (difficulty, reading seconds)}`` of the scenario the pilot will calibrate.
         When given and the pilot has a context column, the speed–accuracy fit multiplies λ by each
@@ -255,7 +256,10 @@ def summarize(
 
     truth = gold if has_gold else np.asarray(ds.posteriors)
     kernel_source = "gold" if has_gold else "dawid_skene"
-    capacity = empirical.empirical_capacity(data, truth, n_boot=n_boot, level=level, seed=seed, progress=progress)
+    try:
+        capacity = empirical.empirical_capacity(data, truth, n_boot=n_boot, level=level, seed=seed, progress=progress)
+    except empirical.Cancelled as stopped:
+        raise Cancelled(str(stopped)) from None
     counts = capacity.counts
     single_accuracy = float(np.trace(counts) / counts.sum())
     full_kernel = np.full((k, k), 1.0 / k)
@@ -388,7 +392,7 @@ def summary_options(summary: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def storage_summary(dataset: PilotDataset, *, progress: Callable[[int, int], bool] | None = None, **options: Any) -> dict[str, Any]:
+def storage_summary(dataset: PilotDataset, *, progress: ProgressCallback | None = None, **options: Any) -> dict[str, Any]:
     """What the database keeps beside a pilot's bytes: its description and one summary per question.
 
     Parameters

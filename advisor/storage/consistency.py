@@ -8,7 +8,6 @@ revision, the schema's shape against :mod:`advisor.storage.db_models`
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import func, select
@@ -17,6 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from advisor.errors import ScenarioValidationError
+from advisor.progress import ProgressCallback
 from advisor.scenario.schema import scenario_from_dict
 from advisor.storage import migrations
 from advisor.storage.db_models import Base, RevisionRow, ScenarioRow
@@ -24,7 +24,6 @@ from advisor.storage.messages import one_line
 from advisor.storage.scenario_rows import tags_of
 from advisor.storage.stored_values import json_hash
 
-ProgressCallback = Callable[[int, int], object]
 """Called as ``progress(done, total)`` while scenarios are checked."""
 
 ROW_CHECK_TABLES = frozenset({"scenarios", "scenario_revisions", "tags", "scenario_tags"})

@@ -61,3 +61,13 @@ def test_within_maps_a_sub_task_into_its_share_and_passes_the_answer_on():
     assert sub(0, 4) is True and sub(2, 4) is True and sub(4, 4) is False
     assert seen == [(20, 100), (25, 100), (30, 100)]
     assert keeps_going(None, 1, 2) and keeps_going(lambda d, t: None, 1, 2) and not keeps_going(lambda d, t: False, 1, 2)
+
+
+def test_a_pilot_summary_stops_with_the_advisor_s_cancelled_when_progress_says_so():
+    from advisor.pilot.reading import read_pilot
+    from advisor.pilot.summary import summarize
+    from tests.conftest import SHARED
+
+    dataset = read_pilot(SHARED / "data" / "pilots" / "ipeirotis_adultcontent_toy.csv")
+    with pytest.raises(Cancelled):
+        summarize(dataset, n_boot=200, progress=lambda done, total: done < 10)
