@@ -73,7 +73,7 @@ from models.channel import MAX_EXACT_RANKING, rater_kernel
 from models.panel import panel_capacity
 
 from advisor.evaluation.channel_inputs import channel_inputs
-from advisor.errors import AdvisorError
+from advisor.errors import Cancelled, FormatChoiceError
 from advisor.progress import ProgressCallback, keeps_going
 from advisor.evaluation.evaluate import WATER_FILL_STEPS, Evaluation, campaign_cost, evaluate, fixed_shares, required_capacity
 from advisor.scenario.schema import MAX_RATERS, Question, ResponseFormat, Scenario
@@ -107,11 +107,6 @@ THRESHOLD_START_NATS = 0.02
 """First step of the capacity margin the recommended design's search learns (nats)."""
 FRONTIER_EVALUATIONS = 24
 """Frontier points evaluated exactly (floor, achievable risk, verdict) and returned."""
-
-
-
-class FormatChoiceError(AdvisorError, ValueError):
-    """An allowed format cannot be read or does not fit the question."""
 
 
 # --------------------------------------------------------------------- results
@@ -343,10 +338,6 @@ def format_options(scenario: Scenario, allowed_formats: Any = None) -> list[list
 
 
 # ----------------------------------------------------------- capacity tables
-class _Cancelled(Exception):
-    """Raised inside the search when it is to stop."""
-
-
 def _question_parameters(question: Question, response: ResponseFormat) -> tuple:
     return (response.kind, response.k, response.max_chars, question.slip_rate, question.span, question.aspects,
             question.bits_per_char, question.chars_per_second)
@@ -639,7 +630,7 @@ class _Search:
         """Ask ``progress`` whether to go on (also between the steps of building a table)."""
         if self.cancelled or not keeps_going(self.progress, self.screened, self.total):
             self.cancelled = True
-            raise _Cancelled
+            raise Cancelled
 
     def report(self) -> None:
         self.checkpoint()
@@ -794,7 +785,8 @@ def optimize(
                 blocks.append((combo, raters, search.screen(combo, raters)))
                 search.screened += len(times)
                 search.report()
-    except _Cancelled:
+    except Cancelled:
+        # Stopped: the blocks screened so far still give the best design found.
         pass
     return _conclude(search, blocks)
 

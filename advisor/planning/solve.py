@@ -42,7 +42,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from advisor.errors import AdvisorError
+from advisor.errors import UnknownParameterError
 from advisor.progress import ProgressCallback
 from advisor.evaluation.evaluate import Evaluation, evaluate
 from advisor.scenario.schema import MAX_LOG2_M, MAX_RATERS, Scenario
@@ -61,10 +61,6 @@ MAX_ITEMS = 10**12
 """Most items the items search considers (the scenario's limit)."""
 BEST_RISK_TOLERANCE = 1e-3
 """When unreachable, the best value is the smallest whose risk is within this of the best."""
-
-
-class UnknownParameterError(AdvisorError, ValueError):
-    """The unknown to solve for is not one of :data:`UNKNOWNS`."""
 
 
 @dataclass(frozen=True)

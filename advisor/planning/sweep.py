@@ -58,7 +58,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from advisor.errors import AdvisorError, ScenarioValidationError
+from advisor.errors import ScenarioValidationError, SweepRangeError
 from advisor.progress import ProgressCallback, keeps_going
 from advisor.evaluation.evaluate import Evaluation, campaign_cost, evaluate
 from advisor.scenario.schema import FORMAT_K_LIMITS, Campaign, Raters, Scenario, Target, get_path
@@ -76,11 +76,6 @@ ANALYSIS_TITLES = {
     "post_hoc": "Post hoc: the interval at this design",
     "compromise": "Compromise: the best design within a budget",
 }
-
-
-
-class SweepRangeError(AdvisorError, ValueError):
-    """A sweep's variable, range, grid or outputs cannot be used; nothing was computed."""
 
 
 @dataclass(frozen=True)

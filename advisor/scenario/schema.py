@@ -22,10 +22,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from advisor.errors import ImportFormatError, ScenarioValidationError
+from advisor.errors import ImportFormatError, InputLimitError, ScenarioValidationError
 from advisor.files.input_limits import (
     SCENARIO_LIMITS,
-    InputLimitError,
     check_scenario_counts,
     json_name,
     load_json,
@@ -508,7 +507,7 @@ def save_scenario_file(scenario: Scenario, path: str | Path, *, database_path: s
 
     Raises
     ------
-    advisor.files.output_paths.OutputPathError
+    advisor.errors.OutputPathError
         For the database, a symbolic link, FIFO, device or folder, a missing
         folder, or a failed write; nothing is changed then.
     """
