@@ -53,6 +53,9 @@ MAX_RANKED_ITEMS = 10
 MAX_MULTI_SELECT = 30
 MAX_RATERS = 100
 MAX_LOG2_M = 10_000.0
+MAX_FREE_TEXT_CHARS = 100_000
+DEFAULT_FREE_TEXT_CHARS = 500
+"""Longest free-text answer (``max_chars``) when none is given, characters."""
 FORMAT_K_LIMITS: dict[str, tuple[int, int]] = {
     "binary": (2, 2),
     "categorical": (2, MAX_CATEGORIES),
@@ -86,9 +89,9 @@ class ResponseFormat(_Strict):
         limits = FORMAT_K_LIMITS
         if self.kind == "free_text":
             if self.max_chars is None:
-                object.__setattr__(self, "max_chars", 500)
-            elif not 1 <= self.max_chars <= 100_000:
-                raise ValueError(f"max_chars must be an integer from 1 to 100000, got {self.max_chars}")
+                object.__setattr__(self, "max_chars", DEFAULT_FREE_TEXT_CHARS)
+            elif not 1 <= self.max_chars <= MAX_FREE_TEXT_CHARS:
+                raise ValueError(f"max_chars must be an integer from 1 to {MAX_FREE_TEXT_CHARS}, got {self.max_chars}")
             if self.k is not None:
                 raise ValueError(f"free_text takes no k (got {self.k}); set max_chars instead")
             return self
@@ -356,10 +359,16 @@ class Scenario(_Strict):
 
 # ---------------------------------------------------------------------- paths
 def get_path(data: Any, path: str) -> Any:
-    """Read a dotted path (``"questions.0.format.k"``) from nested dicts and lists."""
+    """Read a dotted path (``"questions.0.format.k"``) from nested dicts and lists, or from a
+    scenario's models and tuples (``get_path(scenario, "raters.per_item")``)."""
     node = data
     for part in path.split("."):
-        node = node[int(part)] if isinstance(node, (list, tuple)) else node[part]
+        if isinstance(node, (list, tuple)):
+            node = node[int(part)]
+        elif isinstance(node, BaseModel):
+            node = getattr(node, part)
+        else:
+            node = node[part]
     return node
 
 
