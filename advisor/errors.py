@@ -100,11 +100,3 @@ class SweepRangeError(AdvisorError, ValueError):
 class Cancelled(AdvisorError):
     """A computation stopped because its progress callback returned ``False``
     (the user pressed Cancel, or a newer request superseded it); see :mod:`advisor.progress`."""
-
-
-class Unreachable(AdvisorError):
-    """A target cannot be met; ``best`` holds the best achievable value."""
-
-    def __init__(self, message: str, best: float | None = None):
-        super().__init__(message)
-        self.best = best

@@ -101,8 +101,6 @@ SCREEN_MARGIN_NATS = 0.01
 """Designs screened within this of the needed capacity (nats) are checked exactly."""
 MAX_CHECKS = 160
 """Most exact evaluations spent on finding the recommended design."""
-MAX_FRONTIER_POINTS = 60
-"""The frontier is thinned to at most this many points (evenly, keeping its ends)."""
 THRESHOLD_START_NATS = 0.02
 """First step of the capacity margin the recommended design's search learns (nats)."""
 FRONTIER_EVALUATIONS = 24

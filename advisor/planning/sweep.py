@@ -68,14 +68,13 @@ MAX_POINTS = 2_000
 """Most points one sweep evaluates (evaluate takes 0.002–2 s per point)."""
 TARGET_RISK_RESOLUTION = 1e-4
 """Grid of the sensitivity analysis's target risks."""
-ANALYSES = ("a_priori", "sensitivity", "post_hoc", "compromise")
-"""The analyses, named as G*Power names its types of power analysis."""
 ANALYSIS_TITLES = {
     "a_priori": "A priori: the value that meets the target",
     "sensitivity": "Sensitivity: the smallest target risk and the largest log₂ M this design meets",
     "post_hoc": "Post hoc: the interval at this design",
     "compromise": "Compromise: the best design within a budget",
 }
+"""Each analysis's title; the analyses are named as G*Power names its types of power analysis."""
 
 
 @dataclass(frozen=True)

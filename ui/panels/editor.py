@@ -569,12 +569,6 @@ class ScenarioEditorWidget(QWidget):
         label = self._error_labels[path]
         return label.text() if not label.isHidden() else ""
 
-    def warning_text(self, path: str) -> str:
-        """The design warnings (:mod:`advisor.evaluation.guardrails`) shown beside a field
-        or table, one per line, or ``""``."""
-        label = self._warning_labels.get(path)
-        return label.text() if label is not None and not label.isHidden() else ""
-
     def undo_or_redo_from_field(self, action: str) -> None:
         """Ctrl+Z (``"undo"``) or Ctrl+Shift+Z (``"redo"``) pressed in a field.
 
@@ -945,10 +939,10 @@ class ScenarioEditorWidget(QWidget):
         buttons.addWidget(hint)
         layout.addLayout(buttons)
         if group == "contexts":
-            self._contexts_model, self._contexts_view, self._remove_context = model, view, remove
+            self._contexts_view = view
             self._refreshers.append(lambda s: model.set_rows(s.contexts))
         else:
-            self._questions_model, self._questions_view, self._remove_question = model, view, remove
+            self._questions_view = view
             self._refreshers.append(lambda s: model.set_rows(s.questions))
         self._refreshers.append(lambda s: remove.setEnabled(len(getattr(s, group)) > 1))
         return box
@@ -1025,7 +1019,6 @@ class ScenarioEditorWidget(QWidget):
         for path in ("bounds.residual_nats", "bounds.context_nats"):
             spin = self._double(path, 4, step=0.1, display=(self._units.convert, self._units.to_nats))
             self._add_row(advanced_grid, path, spin, hint="")
-        self._advanced = advanced
         grid.addWidget(advanced, grid.rowCount(), 0, 1, 3)
         self._update_unit_hints()
         return box
