@@ -62,6 +62,7 @@ from advisor.errors import ScenarioValidationError, SweepRangeError
 from advisor.progress import ProgressCallback, keeps_going
 from advisor.evaluation.evaluate import Evaluation, campaign_cost, evaluate
 from advisor.scenario.schema import FORMAT_K_LIMITS, Campaign, Raters, Scenario, Target, get_path
+from advisor.planning.bisection import first_true
 from advisor.planning.solve import SolveResult, solve
 
 MAX_POINTS = 2_000
@@ -716,13 +717,7 @@ def _smallest_target(scenario: Scenario, accept: Callable[[Evaluation], bool],
         return None
     # The verdict only improves as ε grows (floor and achievable risk do not depend on it;
     # the items a value model needs fall): bisection finds the first accepted ε.
-    while low < high:
-        middle = (low + high) // 2
-        if accepted(middle):
-            high = middle
-        else:
-            low = middle + 1
-    return low / steps
+    return first_true(accepted, low, high) / steps
 
 
 def sensitivity(scenario: Scenario) -> SensitivityResult:
