@@ -54,14 +54,49 @@ class ImportFormatError(AdvisorError, ValueError):
     """An imported file (interface config, pilot CSV, scenario JSON) is malformed."""
 
 
+class InputLimitError(ImportFormatError):
+    """Input beyond a limit, or a number that is not finite (:mod:`advisor.files.input_limits`).
+
+    Attributes
+    ----------
+    field
+        Dotted path of the offending value (``"campaign.budget_cap"``), or
+        ``""`` for the document as a whole.
+    """
+
+    def __init__(self, message: str, field: str = ""):
+        super().__init__(message)
+        self.field = field
+
+
+class OutputPathError(AdvisorError, OSError):
+    """A path the user named for output cannot or may not be written
+    (:mod:`advisor.files.output_paths`).
+
+    It is an :class:`OSError` as well, so that code which already reports a
+    failed write (a full disk, a missing permission) reports this one the same
+    way; the message is one line that names the path and the reason.
+    """
+
+
+class UnknownParameterError(AdvisorError, ValueError):
+    """The unknown to solve for is not one of :data:`advisor.planning.solve.UNKNOWNS`."""
+
+
+class FormatChoiceError(AdvisorError, ValueError):
+    """An allowed format of the optimiser (:func:`advisor.planning.optimize.format_options`)
+    cannot be read or does not fit the question."""
+
+
+class FormatOptionError(AdvisorError, ValueError):
+    """A ``--formats`` option of the command line is malformed or names no question."""
+
+
+class SweepRangeError(AdvisorError, ValueError):
+    """A sweep's variable, range, grid or outputs cannot be used; nothing was computed
+    (:mod:`advisor.planning.sweep`)."""
+
+
 class Cancelled(AdvisorError):
     """A computation stopped because its progress callback returned ``False``
     (the user pressed Cancel, or a newer request superseded it); see :mod:`advisor.progress`."""
-
-
-class Unreachable(AdvisorError):
-    """A target cannot be met; ``best`` holds the best achievable value."""
-
-    def __init__(self, message: str, best: float | None = None):
-        super().__init__(message)
-        self.best = best

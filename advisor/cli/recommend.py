@@ -14,13 +14,8 @@ import re
 from typing import Any
 
 from advisor.cli import common
-from advisor.errors import AdvisorError
+from advisor.errors import FormatOptionError
 from advisor.units import LN2, money
-
-
-
-class FormatOptionError(AdvisorError, ValueError):
-    """A ``--formats`` option is malformed or names no question."""
 
 
 def register(subparsers: Any) -> None:

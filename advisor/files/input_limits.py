@@ -30,11 +30,10 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from advisor.errors import ImportFormatError
+from advisor.errors import ImportFormatError, InputLimitError
 
 __all__ = [
     "CONFIG_LIMITS",
-    "InputLimitError",
     "JsonLimits",
     "MAX_CONTEXTS",
     "MAX_QUESTIONS",
@@ -103,21 +102,6 @@ CONFIG_LIMITS = JsonLimits(
 """Interface configs (Argilla settings, SageMaker labeling-job requests): a
 few kilobytes and under ten levels in practice; a SageMaker UI template is one
 string of up to a few hundred kilobytes."""
-
-
-class InputLimitError(ImportFormatError):
-    """Input beyond a limit, or a number that is not finite.
-
-    Attributes
-    ----------
-    field
-        Dotted path of the offending value (``"campaign.budget_cap"``), or
-        ``""`` for the document as a whole.
-    """
-
-    def __init__(self, message: str, field: str = ""):
-        super().__init__(message)
-        self.field = field
 
 
 def quote(value: Any, limit: int = QUOTE_CHARS) -> str:

@@ -17,6 +17,7 @@ own files:
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import platformdirs
@@ -34,15 +35,20 @@ def _from_environment(variable: str) -> str | None:
     return value or None
 
 
+def _folder(variable: str, platform_folder: Callable[..., str]) -> Path:
+    """The folder the variable names, else the platform's (a :mod:`platformdirs` function)."""
+    override = _from_environment(variable)
+    if override is not None:
+        return Path(override).expanduser()
+    return Path(platform_folder(APP_NAME, appauthor=False))
+
+
 def user_data_dir() -> Path:
     """The folder for the default database and its backups (not created here).
 
     ``ANNOTATION_ADVISOR_DATA_DIR`` overrides the platform's user data folder.
     """
-    override = _from_environment(ENV_DATA_DIR)
-    if override is not None:
-        return Path(override).expanduser()
-    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+    return _folder(ENV_DATA_DIR, platformdirs.user_data_dir)
 
 
 def user_config_dir() -> Path:
@@ -50,10 +56,7 @@ def user_config_dir() -> Path:
 
     ``ANNOTATION_ADVISOR_CONFIG_DIR`` overrides the platform's user config folder.
     """
-    override = _from_environment(ENV_CONFIG_DIR)
-    if override is not None:
-        return Path(override).expanduser()
-    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
+    return _folder(ENV_CONFIG_DIR, platformdirs.user_config_dir)
 
 
 def default_database_path() -> Path:

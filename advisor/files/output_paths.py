@@ -31,13 +31,12 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from advisor.errors import AdvisorError
+from advisor.errors import OutputPathError
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import URL
 
 __all__ = [
-    "OutputPathError",
     "SQLITE_SIDECAR_SUFFIXES",
     "check_output_path",
     "database_file",
@@ -52,15 +51,6 @@ write-ahead log, its shared-memory index)."""
 _BACKUP_MARK = ".backup-"
 """Backups of ``NAME.sqlite`` are ``NAME.backup-….sqlite`` (see
 :meth:`advisor.storage.store.ScenarioStore.backup`), with ``.partial`` while written."""
-
-
-class OutputPathError(AdvisorError, OSError):
-    """A path the user named for output cannot or may not be written.
-
-    It is an :class:`OSError` as well, so that code which already reports a
-    failed write (a full disk, a missing permission) reports this one the same
-    way; the message is one line that names the path and the reason.
-    """
 
 
 def database_file(url_or_path: str | os.PathLike[str] | None) -> Path | None:

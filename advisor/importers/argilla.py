@@ -24,7 +24,6 @@ from typing import Any
 from advisor.errors import ImportFormatError
 from advisor.files.input_limits import quote
 from advisor.importers.common import (
-    DEFAULT_FREE_TEXT_CHARS,
     ImportLog,
     ImportResult,
     build_result,
@@ -35,7 +34,7 @@ from advisor.importers.common import (
     ranking_format,
     single_choice_format,
 )
-from advisor.scenario.schema import MAX_RATERS, Question, ResponseFormat
+from advisor.scenario.schema import DEFAULT_FREE_TEXT_CHARS, MAX_RATERS, Question, ResponseFormat
 
 ARGILLA_DEFAULT_MIN_SUBMITTED = 1
 """Responses per record Argilla 2.x requires when the settings name no

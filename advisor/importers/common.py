@@ -12,9 +12,10 @@ from pathlib import Path
 from typing import Any, Literal
 
 from advisor.errors import ImportFormatError, ScenarioValidationError
-from advisor.files.input_limits import CONFIG_LIMITS, QUOTE_CHARS, load_json
+from advisor.files.input_limits import CONFIG_LIMITS, MAX_QUESTIONS, QUOTE_CHARS, load_json
 from advisor.scenario.schema import (
     MAX_CATEGORIES,
+    MAX_FREE_TEXT_CHARS,
     MAX_MULTI_SELECT,
     MAX_RANKED_ITEMS,
     Provenance,
@@ -27,15 +28,6 @@ from advisor.scenario.schema import (
 MAX_CONFIG_BYTES = CONFIG_LIMITS.max_bytes
 """Largest config file read, bytes. Real configs are a few kilobytes; the cap
 keeps a wrong file (a dataset export, a video) from filling memory."""
-
-MAX_QUESTIONS = 50
-"""Most questions a scenario holds (``Scenario.questions`` max_length)."""
-
-DEFAULT_FREE_TEXT_CHARS = 500
-"""Longest free-text answer assumed when a config sets no limit, characters
-(the schema's own default for ``free_text``)."""
-
-MAX_FREE_TEXT_CHARS = 100_000
 
 MAX_SUBJECT_CHARS = QUOTE_CHARS
 """Longest control name quoted in a warning or error, characters (a name may be any length)."""

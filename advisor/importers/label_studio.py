@@ -32,7 +32,6 @@ from defusedxml.ElementTree import DefusedXMLParser
 from advisor.errors import ImportFormatError
 from advisor.files.input_limits import CONFIG_LIMITS, QUOTE_CHARS, load_json, quote
 from advisor.importers.common import (
-    DEFAULT_FREE_TEXT_CHARS,
     ImportLog,
     ImportResult,
     build_result,
@@ -42,7 +41,7 @@ from advisor.importers.common import (
     ranking_format,
     single_choice_format,
 )
-from advisor.scenario.schema import MAX_CATEGORIES, Question, ResponseFormat
+from advisor.scenario.schema import DEFAULT_FREE_TEXT_CHARS, MAX_CATEGORIES, Question, ResponseFormat
 
 MAX_XML_DEPTH = 100
 """Deepest nesting of tags read; Label Studio's templates nest fewer than ten levels."""

@@ -41,7 +41,7 @@ from typing import Any
 from advisor.errors import ScenarioValidationError
 from advisor.progress import ProgressCallback, keeps_going
 from advisor.evaluation.evaluate import Evaluation, evaluate
-from advisor.scenario.schema import MAX_CATEGORIES, MAX_MULTI_SELECT, MAX_RANKED_ITEMS, MAX_RATERS, ResponseFormat, Scenario
+from advisor.scenario.schema import FORMAT_K_LIMITS, MAX_RATERS, ResponseFormat, Scenario
 from advisor.units import LN2, bits_text, money
 
 TIME_STEP = 0.25
@@ -54,15 +54,6 @@ SAME_INFORMATION_NATS = 1e-12
 """Changes of information smaller than this (nats) count as no change (rounding)."""
 SAME_RISK = 1e-9
 """Changes of the achievable risk smaller than this count as no change (rounding)."""
-
-
-_K_LIMITS = {
-    "categorical": (2, MAX_CATEGORIES),
-    "ordinal": (2, MAX_CATEGORIES),
-    "pairwise": (2, MAX_CATEGORIES),
-    "ranking": (2, MAX_RANKED_ITEMS),
-    "multi_select": (1, MAX_MULTI_SELECT),
-}
 
 
 @dataclass(frozen=True)
@@ -234,8 +225,8 @@ def _format_proposals(scenario: Scenario) -> list[_Proposal]:
             candidates.append(ResponseFormat(kind="ordinal", k=5))
         if current.kind == "pairwise":
             candidates += [ResponseFormat(kind="pairwise", k=k) for k in (3, 4) if k != current.k]
-        if current.kind in _K_LIMITS:
-            low, high = _K_LIMITS[current.kind]
+        if current.kind in FORMAT_K_LIMITS and current.kind != "binary":
+            low, high = FORMAT_K_LIMITS[current.kind]
             for step in (+1, -1):
                 k = int(current.k) + step  # type: ignore[arg-type]
                 if low <= k <= high:

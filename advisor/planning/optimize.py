@@ -62,7 +62,7 @@ import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 from scipy.interpolate import PchipInterpolator
@@ -73,7 +73,7 @@ from models.channel import MAX_EXACT_RANKING, rater_kernel
 from models.panel import panel_capacity
 
 from advisor.evaluation.channel_inputs import channel_inputs
-from advisor.errors import AdvisorError
+from advisor.errors import Cancelled, FormatChoiceError
 from advisor.progress import ProgressCallback, keeps_going
 from advisor.evaluation.evaluate import WATER_FILL_STEPS, Evaluation, campaign_cost, evaluate, fixed_shares, required_capacity
 from advisor.scenario.schema import MAX_RATERS, Question, ResponseFormat, Scenario
@@ -101,17 +101,10 @@ SCREEN_MARGIN_NATS = 0.01
 """Designs screened within this of the needed capacity (nats) are checked exactly."""
 MAX_CHECKS = 160
 """Most exact evaluations spent on finding the recommended design."""
-MAX_FRONTIER_POINTS = 60
-"""The frontier is thinned to at most this many points (evenly, keeping its ends)."""
 THRESHOLD_START_NATS = 0.02
 """First step of the capacity margin the recommended design's search learns (nats)."""
 FRONTIER_EVALUATIONS = 24
 """Frontier points evaluated exactly (floor, achievable risk, verdict) and returned."""
-
-
-
-class FormatChoiceError(AdvisorError, ValueError):
-    """An allowed format cannot be read or does not fit the question."""
 
 
 # --------------------------------------------------------------------- results
@@ -343,10 +336,6 @@ def format_options(scenario: Scenario, allowed_formats: Any = None) -> list[list
 
 
 # ----------------------------------------------------------- capacity tables
-class _Cancelled(Exception):
-    """Raised inside the search when it is to stop."""
-
-
 def _question_parameters(question: Question, response: ResponseFormat) -> tuple:
     return (response.kind, response.k, response.max_chars, question.slip_rate, question.span, question.aspects,
             question.bits_per_char, question.chars_per_second)
@@ -639,7 +628,7 @@ class _Search:
         """Ask ``progress`` whether to go on (also between the steps of building a table)."""
         if self.cancelled or not keeps_going(self.progress, self.screened, self.total):
             self.cancelled = True
-            raise _Cancelled
+            raise Cancelled
 
     def report(self) -> None:
         self.checkpoint()
@@ -731,11 +720,93 @@ def _pareto(costs: np.ndarray, values: np.ndarray, *, larger_is_better: bool) ->
     return np.asarray(kept, dtype=np.int64)
 
 
-def _thin(points: list[Any], keep: Any, limit: int) -> list[Any]:
+def _thin(points: list[_FrontierCandidate], keep: _FrontierCandidate | None, limit: int) -> list[_FrontierCandidate]:
+    """At most ``limit`` points, evenly spread over the list (its ends kept), and ``keep`` among them."""
     if len(points) <= limit:
         return points
     chosen = set(np.round(np.linspace(0, len(points) - 1, limit)).astype(int).tolist())
     return [p for i, p in enumerate(points) if i in chosen or p is keep]
+
+
+# ------------------------------------------------------------- search records
+@dataclass(frozen=True, eq=False)
+class _ScreenedBlock:
+    """One block of the search: a format combination and a number of raters, screened
+    at every time of the grid.
+
+    Attributes
+    ----------
+    combo
+        Each question's format, as its index in the question's options.
+    raters
+        Raters per item, 1 to the search's ``max_raters``.
+    capacity
+        Screened C̄ at each time of the grid, nats per item, shape ``(times,)``.
+    """
+
+    combo: tuple[int, ...]
+    raters: int
+    capacity: np.ndarray
+
+
+@dataclass(frozen=True, eq=False)
+class _FeasibleBlock(_ScreenedBlock):
+    """A screened block with what each time of the grid costs and whether it keeps
+    to the limits (budget cap, deadline).
+
+    Attributes
+    ----------
+    feasible
+        True where the design keeps to the limits, shape ``(times,)``.
+    costs
+        Campaign cost at each time, in the scenario's currency, shape ``(times,)``.
+    rater_hours
+        Rater-hours at each time, shape ``(times,)``.
+    """
+
+    feasible: np.ndarray
+    costs: np.ndarray
+    rater_hours: np.ndarray
+
+
+class _GridPoint(NamedTuple):
+    """One design of the search: a block and a time on the grid (indices)."""
+
+    block: int
+    time: int
+
+
+class _Candidate(NamedTuple):
+    """A design to check next, ordered (as a tuple) by cost, then block, then time."""
+
+    cost: float
+    block: int
+    time: int
+
+
+@dataclass(frozen=True, eq=False)
+class _FrontierCandidate:
+    """A design that may go on the frontier, with the numbers it is ranked by.
+
+    Attributes
+    ----------
+    at
+        The design's block and time on the grid.
+    cost
+        Campaign cost in the scenario's currency.
+    floor
+        Risk floor in [0, 1] (exact when the design was checked, else from the screening).
+    capacity_nats
+        C̄ of the design, nats per item.
+    rater_hours
+        Rater-hours the design takes.
+    """
+
+    at: _GridPoint
+    cost: float
+    floor: float
+    capacity_nats: float
+    rater_hours: float
 
 
 def optimize(
@@ -786,21 +857,23 @@ def optimize(
     options = format_options(scenario, allowed_formats)
     search = _Search(scenario, options, limits, keep_time_shares, progress)
     times = search.times
-    blocks: list[tuple[tuple[int, ...], int, np.ndarray]] = []
+    blocks: list[_ScreenedBlock] = []
     try:
         search.checkpoint()
         for combo in search.combos:
             for raters in range(1, limits.max_raters + 1):
-                blocks.append((combo, raters, search.screen(combo, raters)))
+                blocks.append(_ScreenedBlock(combo, raters, search.screen(combo, raters)))
                 search.screened += len(times)
                 search.report()
-    except _Cancelled:
+    except Cancelled:
+        # Stopped: the blocks screened so far still give the best design found.
         pass
     return _conclude(search, blocks)
 
 
-def _feasible(search: _Search, raters: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    costs, hours = campaign_cost(search.scenario, raters=raters, seconds_per_item=search.times)
+def _feasible(search: _Search, block: _ScreenedBlock) -> _FeasibleBlock:
+    """The block with each time's cost, rater-hours and whether it keeps to the limits."""
+    costs, hours = campaign_cost(search.scenario, raters=block.raters, seconds_per_item=search.times)
     costs = np.asarray(costs, dtype=float)
     hours = np.asarray(hours, dtype=float)
     ok = np.ones(len(search.times), dtype=bool)
@@ -809,27 +882,28 @@ def _feasible(search: _Search, raters: int) -> tuple[np.ndarray, np.ndarray, np.
         ok &= costs <= limits.budget_cap
     if limits.deadline_hours is not None and limits.raters_available is not None:
         ok &= hours / limits.raters_available <= limits.deadline_hours
-    return ok, costs, hours
+    return _FeasibleBlock(block.combo, block.raters, block.capacity, feasible=ok, costs=costs, rater_hours=hours)
 
 
-def _conclude(search: _Search, blocks: list[tuple[tuple[int, ...], int, np.ndarray]]) -> OptimizationResult:
+def _conclude(search: _Search, blocks: list[_ScreenedBlock]) -> OptimizationResult:
     scenario = search.scenario
-    feasible_blocks = [(combo, raters, capacity, *_feasible(search, raters)) for combo, raters, capacity in blocks]
+    feasible_blocks = [_feasible(search, block) for block in blocks]
     cancelled = search.cancelled
     # The checks below must finish quickly after a cancel: one exact evaluation then.
     search.cancelled = False
     search.progress = None
     check_limit = 1 if cancelled else MAX_CHECKS
 
-    checked: dict[tuple[int, int], Evaluation] = {}
+    checked: dict[_GridPoint, Evaluation] = {}
 
     def check(b: int, t: int) -> Evaluation:
-        if (b, t) not in checked:
-            combo, raters = feasible_blocks[b][0], feasible_blocks[b][1]
-            design, _ = search.design(combo, raters, t, f"{scenario.name} (optimised)")
+        at = _GridPoint(b, t)
+        if at not in checked:
+            block = feasible_blocks[b]
+            design, _ = search.design(block.combo, block.raters, t, f"{scenario.name} (optimised)")
             search.checks += 1
-            checked[(b, t)] = evaluate(design, curves=False)
-        return checked[(b, t)]
+            checked[at] = evaluate(design, curves=False)
+        return checked[at]
 
     def meets(b: int, t: int) -> bool:
         return check(b, t).verdict == "meets"
@@ -845,22 +919,22 @@ def _conclude(search: _Search, blocks: list[tuple[tuple[int, ...], int, np.ndarr
         return upper
 
     # ---- the cheapest design not ruled out (verdict other than "cannot"): the floor's side
-    starts: list[tuple[float, int, int]] = []
-    for b, (combo, raters, capacity, ok, costs, _) in enumerate(feasible_blocks):
-        candidates = np.flatnonzero(ok & (capacity >= search.needed - SCREEN_MARGIN_NATS))
+    starts: list[_Candidate] = []
+    for b, block in enumerate(feasible_blocks):
+        candidates = np.flatnonzero(block.feasible & (block.capacity >= search.needed - SCREEN_MARGIN_NATS))
         if candidates.size:
-            starts.append((float(costs[candidates[0]]), b, int(candidates[0])))
+            starts.append(_Candidate(float(block.costs[candidates[0]]), b, int(candidates[0])))
     allowed = None
     heap = list(starts)
     heapq.heapify(heap)
     while heap and search.checks < check_limit:
         _, b, t = heapq.heappop(heap)
         if check(b, t).verdict != "cannot":
-            allowed = (b, t)
+            allowed = _GridPoint(b, t)
             break
-        ok = feasible_blocks[b][3]
-        if t + 1 < len(search.times) and ok[t + 1]:
-            heapq.heappush(heap, (float(feasible_blocks[b][4][t + 1]), b, t + 1))
+        block = feasible_blocks[b]
+        if t + 1 < len(search.times) and block.feasible[t + 1]:
+            heapq.heappush(heap, _Candidate(float(block.costs[t + 1]), b, t + 1))
 
     # ---- recommended: the cheapest design whose evaluation meets the target (method §8.4).
     # The floor's capacity need is necessary, not sufficient: meeting the target takes some more
@@ -877,7 +951,7 @@ def _conclude(search: _Search, blocks: list[tuple[tuple[int, ...], int, np.ndarr
     while pending and search.checks < check_limit:
         choice = None
         for b, t0 in list(pending.items()):
-            ok, costs, capacity = feasible_blocks[b][3], feasible_blocks[b][4], feasible_blocks[b][2]
+            ok, costs, capacity = feasible_blocks[b].feasible, feasible_blocks[b].costs, feasible_blocks[b].capacity
             if costs[t0] >= best_cost:
                 del pending[b]
                 continue
@@ -887,27 +961,27 @@ def _conclude(search: _Search, blocks: list[tuple[tuple[int, ...], int, np.ndarr
             if t <= lowest_failed.get(b, -1):
                 del pending[b]
                 continue
-            if choice is None or costs[t] < choice[0]:
-                choice = (float(costs[t]), b, t)
-        if choice is None or choice[0] >= best_cost:
+            if choice is None or costs[t] < choice.cost:
+                choice = _Candidate(float(costs[t]), b, t)
+        if choice is None or choice.cost >= best_cost:
             break
         _, b, t = choice
         if meets(b, t):
             upper = first_meeting(b, lowest_failed.get(b, pending[b] - 1), t)
-            cost = float(feasible_blocks[b][4][upper])
+            cost = float(feasible_blocks[b].costs[upper])
             if cost < best_cost:
-                best_cost, recommended = cost, (b, upper)
+                best_cost, recommended = cost, _GridPoint(b, upper)
             del pending[b]
         else:
             lowest_failed[b] = t
-            excess = float(feasible_blocks[b][2][t]) - (search.needed - SCREEN_MARGIN_NATS)
+            excess = float(feasible_blocks[b].capacity[t]) - (search.needed - SCREEN_MARGIN_NATS)
             # Gallop: the threshold at least doubles, so a few failures span the grid.
             threshold = max(excess + 1e-9, 2.0 * threshold, THRESHOLD_START_NATS)
     # The galloping threshold may have stepped over cheaper designs of other blocks: give every
     # block that could still beat the best one check at its dearest time below the best cost,
     # and bisect back where that meets.
     for _, b, t0 in sorted(starts):
-        ok, costs = feasible_blocks[b][3], feasible_blocks[b][4]
+        ok, costs = feasible_blocks[b].feasible, feasible_blocks[b].costs
         if costs[t0] >= best_cost or search.checks >= check_limit:
             continue
         below = np.flatnonzero(ok & (costs < best_cost))
@@ -920,63 +994,64 @@ def _conclude(search: _Search, blocks: list[tuple[tuple[int, ...], int, np.ndarr
             continue
         upper = first_meeting(b, max(lowest_failed.get(b, t0 - 1), t0 - 1), upper)
         if float(costs[upper]) < best_cost:
-            best_cost, recommended = float(costs[upper]), (b, upper)
+            best_cost, recommended = float(costs[upper]), _GridPoint(b, upper)
     if recommended is not None:
         # Every format combination with these raters and this time costs the same: recommend
         # the one with the lowest achievable risk among those that also meet the target.
         b, t = recommended
-        raters = feasible_blocks[b][1]
+        raters = feasible_blocks[b].raters
         for i, block in enumerate(feasible_blocks):
-            if (i != b and block[1] == raters and block[3][t] and search.checks < check_limit + 3
-                    and block[2][t] > feasible_blocks[b][2][t] and meets(i, t)
+            if (i != b and block.raters == raters and block.feasible[t] and search.checks < check_limit + 3
+                    and block.capacity[t] > feasible_blocks[b].capacity[t] and meets(i, t)
                     and check(i, t).achievable < check(*recommended).achievable):
-                recommended = (i, t)
+                recommended = _GridPoint(i, t)
 
     # ---- frontier: Pareto of (cost, floor) over the feasible screened designs
-    rows = [(b, t) for b, block in enumerate(feasible_blocks) for t in np.flatnonzero(block[3])]
-    points: list[dict[str, Any]] = []
+    rows = [_GridPoint(b, t) for b, block in enumerate(feasible_blocks) for t in np.flatnonzero(block.feasible)]
+    points: list[_FrontierCandidate] = []
     if rows:
-        costs = np.array([feasible_blocks[b][4][t] for b, t in rows])
-        capacities = np.array([feasible_blocks[b][2][t] for b, t in rows])
+        costs = np.array([feasible_blocks[b].costs[t] for b, t in rows])
+        capacities = np.array([feasible_blocks[b].capacity[t] for b, t in rows])
         position = {row: i for i, row in enumerate(rows)}
         for row, evaluation in checked.items():
             if row in position:
                 capacities[position[row]] = evaluation.capacity_nats
         first = _pareto(costs, capacities, larger_is_better=True)
         for i in first:
-            b, t = rows[i]
-            evaluation = checked.get((b, t))
+            at = rows[i]
+            evaluation = checked.get(at)
             if evaluation is not None:
                 floor, capacity = evaluation.floor, evaluation.capacity_nats
             else:
                 capacity = float(capacities[i])
                 floor = float(models.fano_floor(capacity, scenario.target.log2_m,
                                                 separation=scenario.target.separation, form="exact"))
-            points.append({"b": b, "t": t, "cost": float(costs[i]), "floor": floor,
-                           "capacity": capacity, "hours": float(feasible_blocks[b][5][t])})
-        keep = _pareto(np.array([p["cost"] for p in points]), np.array([p["floor"] for p in points]),
+            points.append(_FrontierCandidate(at, cost=float(costs[i]), floor=floor, capacity_nats=capacity,
+                                             rater_hours=float(feasible_blocks[at.block].rater_hours[at.time])))
+        keep = _pareto(np.array([p.cost for p in points]), np.array([p.floor for p in points]),
                        larger_is_better=False)
         points = [points[i] for i in keep]
-    if recommended is not None and not any((p["b"], p["t"]) == recommended for p in points):
+    if recommended is not None and not any(p.at == recommended for p in points):
         evaluation = checked[recommended]
-        b, t = recommended
-        points.append({"b": b, "t": t, "cost": evaluation.cost, "floor": evaluation.floor,
-                       "capacity": evaluation.capacity_nats, "hours": evaluation.rater_hours})
-        points.sort(key=lambda p: p["cost"])
-    recommended_point = next((p for p in points if recommended and (p["b"], p["t"]) == recommended), None)
+        points.append(_FrontierCandidate(recommended, cost=evaluation.cost, floor=evaluation.floor,
+                                         capacity_nats=evaluation.capacity_nats, rater_hours=evaluation.rater_hours))
+        points.sort(key=lambda p: p.cost)
+    recommended_point = next((p for p in points if recommended and p.at == recommended), None)
     points = _thin(points, recommended_point, FRONTIER_EVALUATIONS)
     frontier = []
     for p in points:
-        combo, raters = feasible_blocks[p["b"]][0], feasible_blocks[p["b"]][1]
-        seconds = float(search.times[p["t"]])
-        design, shares = search.design(combo, raters, p["t"], f"{scenario.name} ({raters} raters, {seconds:.0f} s)")
+        block = feasible_blocks[p.at.block]
+        raters = block.raters
+        seconds = float(search.times[p.at.time])
+        design, shares = search.design(block.combo, raters, p.at.time,
+                                       f"{scenario.name} ({raters} raters, {seconds:.0f} s)")
         # Each point is evaluated, so that the frontier shows the achievable risk beside the floor
         # and the verdict of the design it names.
-        evaluation = checked.get((p["b"], p["t"])) or evaluate(design, curves=False)
+        evaluation = checked.get(p.at) or evaluate(design, curves=False)
         frontier.append(FrontierPoint(
             cost=evaluation.cost, floor=evaluation.floor, ceiling=evaluation.ceiling,
             capacity_nats=evaluation.capacity_nats, raters=raters, seconds_per_item=seconds,
-            formats=search.formats_of(combo), scenario=design, rater_hours=evaluation.rater_hours,
+            formats=search.formats_of(block.combo), scenario=design, rater_hours=evaluation.rater_hours,
             time_shares=shares, checked=True, achievable=evaluation.achievable, verdict=evaluation.verdict,
         ))
     if frontier:
@@ -989,8 +1064,8 @@ def _conclude(search: _Search, blocks: list[tuple[tuple[int, ...], int, np.ndarr
     cheapest_allowed = None if allowed is None else checked[allowed].cost
     recommended_scenario = recommended_evaluation = None
     if recommended is not None:
-        b, t = recommended
-        recommended_scenario, _ = search.design(feasible_blocks[b][0], feasible_blocks[b][1], t,
+        block = feasible_blocks[recommended.block]
+        recommended_scenario, _ = search.design(block.combo, block.raters, recommended.time,
                                                 f"{scenario.name} (optimised)")
         recommended_evaluation = checked[recommended]
     message = _message(search, recommended_scenario, recommended_evaluation, cancelled, bool(rows))

@@ -42,7 +42,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from advisor.errors import AdvisorError
+from advisor.errors import UnknownParameterError
+from advisor.planning.bisection import first_true, first_true_near
 from advisor.progress import ProgressCallback
 from advisor.evaluation.evaluate import Evaluation, evaluate
 from advisor.scenario.schema import MAX_LOG2_M, MAX_RATERS, Scenario
@@ -61,10 +62,6 @@ MAX_ITEMS = 10**12
 """Most items the items search considers (the scenario's limit)."""
 BEST_RISK_TOLERANCE = 1e-3
 """When unreachable, the best value is the smallest whose risk is within this of the best."""
-
-
-class UnknownParameterError(AdvisorError, ValueError):
-    """The unknown to solve for is not one of :data:`UNKNOWNS`."""
 
 
 @dataclass(frozen=True)
@@ -127,45 +124,6 @@ class SolveResult:
 
 
 # ----------------------------------------------------------------- searching
-def _first_true(predicate: Callable[[int], bool], low: int, high: int) -> int:
-    """Smallest n in [low, high] with predicate(n), given predicate(high) and a monotone predicate."""
-    while low < high:
-        middle = (low + high) // 2
-        if predicate(middle):
-            high = middle
-        else:
-            low = middle + 1
-    return low
-
-
-def _smallest_meeting(meets: Callable[[int], bool], start: int, low: int, high: int) -> int | None:
-    """Smallest n in [low, high] with ``meets(n)`` for a predicate that is false
-    below some n and true from it on; None when ``meets(high)`` is false.
-
-    Starts at ``start`` and doubles (or halves) from there, so a solution near
-    the scenario's own value costs few evaluations.
-    """
-    start = min(max(start, low), high)
-    if meets(start):
-        upper = start
-        lower = start
-        while lower > low:
-            lower = max(low, lower // 2)
-            if not meets(lower):
-                return _first_true(meets, lower + 1, upper)
-            upper = lower
-        return low
-    lower = start
-    upper = start
-    while True:
-        if upper >= high:
-            return None
-        upper = min(high, upper * 2)
-        if meets(upper):
-            return _first_true(meets, lower + 1, upper)
-        lower = upper
-
-
 class _Memo:
     """Evaluation at a grid value, computed once (evaluations are the cost of a solve)."""
 
@@ -193,13 +151,13 @@ def _best(memo: _Memo, low: int, high: int) -> int:
     """Smallest n in [low, high] within BEST_RISK_TOLERANCE of the achievable risk at ``high``
     (the best, for a risk non-increasing in n)."""
     best = memo.risk(high)
-    return _first_true(lambda n: memo.risk(n) <= best + BEST_RISK_TOLERANCE, low, high)
+    return first_true(lambda n: memo.risk(n) <= best + BEST_RISK_TOLERANCE, low, high)
 
 
 def _thresholds(memo: _Memo, start: int, low: int, high: int) -> tuple[int | None, int | None]:
     """(smallest n that meets, smallest n not ruled out) over [low, high]."""
-    found = _smallest_meeting(memo.meets, start, low, high)
-    allowed = _smallest_meeting(memo.allowed, found if found is not None else start, low, high)
+    found = first_true_near(memo.meets, start, low, high)
+    allowed = first_true_near(memo.allowed, found if found is not None else start, low, high)
     return found, allowed
 
 
@@ -296,8 +254,8 @@ def _solve_log2_m(scenario: Scenario) -> SolveResult:
     start = max(1, int(round(target.log2_m / LOG2_M_RESOLUTION)))
     # The verdict gets worse as log2 M grows: the largest n that meets is one below the
     # smallest that does not.
-    misses_from = _smallest_meeting(lambda n: not memo.meets(n), start, 1, high)
-    ruled_out_from = _smallest_meeting(lambda n: not memo.allowed(n), start, 1, high)
+    misses_from = first_true_near(lambda n: not memo.meets(n), start, 1, high)
+    ruled_out_from = first_true_near(lambda n: not memo.allowed(n), start, 1, high)
     largest = None if misses_from == 1 else (high if misses_from is None else misses_from - 1)
     allowed = None if ruled_out_from == 1 else (high if ruled_out_from is None else ruled_out_from - 1)
     at_least = None if allowed is None else _log2_m(allowed)

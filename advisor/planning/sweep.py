@@ -58,29 +58,24 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from advisor.errors import AdvisorError, ScenarioValidationError
+from advisor.errors import ScenarioValidationError, SweepRangeError
 from advisor.progress import ProgressCallback, keeps_going
 from advisor.evaluation.evaluate import Evaluation, campaign_cost, evaluate
 from advisor.scenario.schema import FORMAT_K_LIMITS, Campaign, Raters, Scenario, Target, get_path
+from advisor.planning.bisection import first_true
 from advisor.planning.solve import SolveResult, solve
 
 MAX_POINTS = 2_000
 """Most points one sweep evaluates (evaluate takes 0.002–2 s per point)."""
 TARGET_RISK_RESOLUTION = 1e-4
 """Grid of the sensitivity analysis's target risks."""
-ANALYSES = ("a_priori", "sensitivity", "post_hoc", "compromise")
-"""The analyses, named as G*Power names its types of power analysis."""
 ANALYSIS_TITLES = {
     "a_priori": "A priori: the value that meets the target",
     "sensitivity": "Sensitivity: the smallest target risk and the largest log₂ M this design meets",
     "post_hoc": "Post hoc: the interval at this design",
     "compromise": "Compromise: the best design within a budget",
 }
-
-
-
-class SweepRangeError(AdvisorError, ValueError):
-    """A sweep's variable, range, grid or outputs cannot be used; nothing was computed."""
+"""Each analysis's title; the analyses are named as G*Power names its types of power analysis."""
 
 
 @dataclass(frozen=True)
@@ -722,13 +717,7 @@ def _smallest_target(scenario: Scenario, accept: Callable[[Evaluation], bool],
         return None
     # The verdict only improves as ε grows (floor and achievable risk do not depend on it;
     # the items a value model needs fall): bisection finds the first accepted ε.
-    while low < high:
-        middle = (low + high) // 2
-        if accepted(middle):
-            high = middle
-        else:
-            low = middle + 1
-    return low / steps
+    return first_true(accepted, low, high) / steps
 
 
 def sensitivity(scenario: Scenario) -> SensitivityResult:

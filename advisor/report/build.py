@@ -66,6 +66,7 @@ from advisor.report.model import (
     Section,
     Table,
 )
+from advisor.scenario.formats import uses_free_text_fields, uses_span
 from advisor.scenario.schema import SCHEMA_VERSION, Scenario
 from advisor.units import LN2, count_text, money, with_minus
 
@@ -244,9 +245,9 @@ def inputs_blocks(analysis: Analysis) -> list[Block]:
     question_rows = []
     for q, share in zip(s.questions, e.time_shares):
         extra = []
-        if q.format.kind in ("ordinal", "pairwise", "ranking"):
+        if uses_span(q.format):
             extra.append(f"span {q.span:g} d′")
-        if q.format.kind == "free_text":
+        if uses_free_text_fields(q.format):
             extra.append(f"{q.aspects} aspects, {q.bits_per_char:g} bit/char, {q.chars_per_second:g} char/s")
         question_rows.append((q.name, q.format.label(), _share_text(q.time_share, share), q.slip_rate,
                               "; ".join(extra)))

@@ -37,7 +37,6 @@ from advisor.scenario.schema import Scenario
 FORMATS: tuple[str, ...] = ("html", "pdf", "md", "json", "csv")
 """The formats a report can be exported to."""
 
-FORMAT_SUFFIXES = {"html": ".html", "pdf": ".pdf", "md": ".md", "json": ".json", "csv": ".csv"}
 _ALIASES = {"markdown": "md", "htm": "html"}
 EXPORT_WHAT = "report"
 

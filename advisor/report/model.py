@@ -14,7 +14,7 @@ JSON renderers keep the numbers.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, Union
 
@@ -232,21 +232,3 @@ def format_cell(value: Cell, spec: str = "") -> str:
         # A minus sign, not a hyphen, reads correctly in every typeface.
         return "−" + text[1:] if text.startswith("-") else text
     return str(value)
-
-
-def blocks_text(blocks: Sequence[Block]) -> str:
-    """All the words of some blocks, for search and tests."""
-    parts: list[str] = []
-    for block in blocks:
-        if isinstance(block, Paragraph):
-            parts.append(block.text)
-        elif isinstance(block, KeyValues):
-            parts.extend(f"{row.label} {row.value} {row.unit}" for row in block.rows)
-        elif isinstance(block, Table):
-            parts.append(" ".join(block.headers))
-            parts.extend(" ".join(row) for row in block.display_rows())
-        elif isinstance(block, Figure):
-            parts.append(f"{block.title} {block.caption}")
-        elif isinstance(block, Formula):
-            parts.append(f"{block.text} {block.explanation} {block.reference}")
-    return "\n".join(parts)

@@ -1,9 +1,10 @@
 """What each scenario field means, in what unit and over which range.
 
-Labels, units and explanations for the editor's fields and tooltips. The range
-and the one-line description come from the pydantic schema itself
-(:mod:`advisor.scenario.schema`), so they cannot drift from what validation accepts;
-the longer explanation follows the method's table of inputs (MODEL.md §2).
+Labels, units and explanations for the editor's fields, table headers, hints
+and tooltips. The range, the allowed length of a text and the one-line
+description come from the pydantic schema itself (:mod:`advisor.scenario.schema`),
+so they cannot drift from what validation accepts; the longer explanation
+follows the method's table of inputs (MODEL.md §2).
 """
 
 from __future__ import annotations
@@ -57,6 +58,18 @@ class FieldHelp:
         """The allowed range in interval notation, e.g. ``"(0, 1]"`` or ``"≥ 1"``."""
         return range_text(self.path)
 
+    def hint(self, unit: str | None = None) -> str:
+        """Unit and range as the form shows them beside an input, e.g. ``"s, (0, 86 400]"``.
+
+        Parameters
+        ----------
+        unit
+            Shown instead of the field's own unit (a currency, or the bits or
+            nats the user chose); None shows the field's unit.
+        """
+        shown = self.unit if unit is None else unit
+        return ", ".join(part for part in (shown, self.range_text) if part)
+
     def tooltip(self) -> str:
         """Rich-text tooltip: label, unit and range, the schema's description,
         then the longer explanation."""
@@ -97,11 +110,20 @@ def _fmt(value: float) -> str:
     return f"{value:g}"
 
 
-def range_text(path: str) -> str:
-    """The schema's range of a field as an interval (``""`` when unbounded)."""
+@dataclass(frozen=True)
+class _Interval:
+    """A field's range as the schema's constraints give it (None: open-ended)."""
+
+    low: float | None = None
+    low_open: bool = False
+    high: float | None = None
+    high_open: bool = False
+
+
+def _interval(path: str) -> _Interval:
     info = _field_info(path)
     if info is None:
-        return ""
+        return _Interval()
     low = high = None
     low_open = high_open = False
     for constraint in info.metadata:
@@ -114,13 +136,20 @@ def range_text(path: str) -> str:
                 low, low_open = value, is_open
             else:
                 high, high_open = value, is_open
+    return _Interval(low, low_open, high, high_open)
+
+
+def range_text(path: str) -> str:
+    """The schema's range of a field as an interval (``""`` when unbounded)."""
+    interval = _interval(path)
+    low, high = interval.low, interval.high
     if low is None and high is None:
         return ""
     if high is None:
-        return f"{'>' if low_open else '≥'} {_fmt(low)}"
+        return f"{'>' if interval.low_open else '≥'} {_fmt(low)}"
     if low is None:
-        return f"{'<' if high_open else '≤'} {_fmt(high)}"
-    return f"{'(' if low_open else '['}{_fmt(low)}, {_fmt(high)}{')' if high_open else ']'}"
+        return f"{'<' if interval.high_open else '≤'} {_fmt(high)}"
+    return f"{'(' if interval.low_open else '['}{_fmt(low)}, {_fmt(high)}{')' if interval.high_open else ']'}"
 
 
 def bounds_of(path: str) -> tuple[float | None, float | None]:
@@ -129,15 +158,22 @@ def bounds_of(path: str) -> tuple[float | None, float | None]:
     Spin boxes use the hull so that an excluded end point (0 for ``gt=0``) can
     still be typed and is then rejected by validation with its message.
     """
+    interval = _interval(path)
+    return interval.low, interval.high
+
+
+def length_text(path: str) -> str:
+    """The schema's allowed length of a text field, e.g. ``"1–8 characters"`` (``""`` when unlimited)."""
     info = _field_info(path)
-    low = high = None
-    if info is not None:
-        for constraint in info.metadata:
-            low = getattr(constraint, "gt", None) if getattr(constraint, "gt", None) is not None else low
-            low = getattr(constraint, "ge", None) if getattr(constraint, "ge", None) is not None else low
-            high = getattr(constraint, "lt", None) if getattr(constraint, "lt", None) is not None else high
-            high = getattr(constraint, "le", None) if getattr(constraint, "le", None) is not None else high
-    return low, high
+    shortest = longest = None
+    for constraint in info.metadata if info is not None else ():
+        shortest = getattr(constraint, "min_length", shortest)
+        longest = getattr(constraint, "max_length", longest)
+    if longest is None:
+        return f"at least {_fmt(shortest)} characters" if shortest else ""
+    if not shortest:
+        return f"at most {_fmt(longest)} characters"
+    return f"{_fmt(shortest)}–{_fmt(longest)} characters"
 
 
 FIELDS: dict[str, FieldHelp] = {

@@ -22,10 +22,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from advisor.errors import ImportFormatError, ScenarioValidationError
+from advisor.errors import ImportFormatError, InputLimitError, ScenarioValidationError
 from advisor.files.input_limits import (
     SCENARIO_LIMITS,
-    InputLimitError,
     check_scenario_counts,
     json_name,
     load_json,
@@ -54,6 +53,9 @@ MAX_RANKED_ITEMS = 10
 MAX_MULTI_SELECT = 30
 MAX_RATERS = 100
 MAX_LOG2_M = 10_000.0
+MAX_FREE_TEXT_CHARS = 100_000
+DEFAULT_FREE_TEXT_CHARS = 500
+"""Longest free-text answer (``max_chars``) when none is given, characters."""
 FORMAT_K_LIMITS: dict[str, tuple[int, int]] = {
     "binary": (2, 2),
     "categorical": (2, MAX_CATEGORIES),
@@ -87,9 +89,9 @@ class ResponseFormat(_Strict):
         limits = FORMAT_K_LIMITS
         if self.kind == "free_text":
             if self.max_chars is None:
-                object.__setattr__(self, "max_chars", 500)
-            elif not 1 <= self.max_chars <= 100_000:
-                raise ValueError(f"max_chars must be an integer from 1 to 100000, got {self.max_chars}")
+                object.__setattr__(self, "max_chars", DEFAULT_FREE_TEXT_CHARS)
+            elif not 1 <= self.max_chars <= MAX_FREE_TEXT_CHARS:
+                raise ValueError(f"max_chars must be an integer from 1 to {MAX_FREE_TEXT_CHARS}, got {self.max_chars}")
             if self.k is not None:
                 raise ValueError(f"free_text takes no k (got {self.k}); set max_chars instead")
             return self
@@ -357,10 +359,16 @@ class Scenario(_Strict):
 
 # ---------------------------------------------------------------------- paths
 def get_path(data: Any, path: str) -> Any:
-    """Read a dotted path (``"questions.0.format.k"``) from nested dicts and lists."""
+    """Read a dotted path (``"questions.0.format.k"``) from nested dicts and lists, or from a
+    scenario's models and tuples (``get_path(scenario, "raters.per_item")``)."""
     node = data
     for part in path.split("."):
-        node = node[int(part)] if isinstance(node, (list, tuple)) else node[part]
+        if isinstance(node, (list, tuple)):
+            node = node[int(part)]
+        elif isinstance(node, BaseModel):
+            node = getattr(node, part)
+        else:
+            node = node[part]
     return node
 
 
@@ -508,7 +516,7 @@ def save_scenario_file(scenario: Scenario, path: str | Path, *, database_path: s
 
     Raises
     ------
-    advisor.files.output_paths.OutputPathError
+    advisor.errors.OutputPathError
         For the database, a symbolic link, FIFO, device or folder, a missing
         folder, or a failed write; nothing is changed then.
     """

@@ -8,7 +8,8 @@ import json
 import pytest
 
 from advisor.cli import main
-from advisor.cli.recommend import FormatOptionError, parse_format_options
+from advisor.cli.recommend import parse_format_options
+from advisor.errors import FormatOptionError
 from advisor.evaluation.evaluate import evaluate
 from advisor.scenario.schema import examples_dir, load_scenario_file, scenario_from_dict
 from advisor.storage.store import ScenarioStore

@@ -14,12 +14,11 @@ from pathlib import Path
 import pytest
 
 from advisor.cli import main
-from advisor.errors import ImportFormatError, ScenarioValidationError
+from advisor.errors import ImportFormatError, InputLimitError, ScenarioValidationError
 from advisor.importers import import_interface
 from advisor.files.input_limits import (
     CONFIG_LIMITS,
     SCENARIO_LIMITS,
-    InputLimitError,
     load_json,
     quote,
 )

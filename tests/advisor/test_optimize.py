@@ -17,12 +17,12 @@ from models.allocation import allocate_on_grid
 from models.channel import question_channel
 from models.panel import panel_capacity
 
+from advisor.errors import FormatChoiceError
 from advisor.evaluation.evaluate import evaluate, required_capacity
 from advisor.planning.optimize import (
     MIN_CANDIDATES,
     SCREEN_MARGIN_NATS,
     SEARCH_TOLERANCE,
-    FormatChoiceError,
     _max_plus_total,
     _Search,
     _single_rater_kernel,

@@ -14,9 +14,8 @@ from pathlib import Path
 import pytest
 
 from advisor.cli import main
-from advisor.errors import DatabaseError
+from advisor.errors import DatabaseError, OutputPathError
 from advisor.files.output_paths import (
-    OutputPathError,
     check_output_path,
     database_file,
     write_output_atomically,

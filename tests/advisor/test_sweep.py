@@ -13,6 +13,7 @@ import pytest
 
 import advisor.planning.sweep as sweep_module
 from advisor.cli import main
+from advisor.errors import SweepRangeError
 from advisor.evaluation.evaluate import evaluate
 from advisor.scenario.schema import examples_dir, load_scenario_file
 from advisor.planning.solve import solve
@@ -21,7 +22,6 @@ from advisor.planning.sweep import (
     TARGET_RISK_RESOLUTION,
     X_VARIABLES,
     Y_VARIABLES,
-    SweepRangeError,
     a_priori,
     changes_at,
     compromise,

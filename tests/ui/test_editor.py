@@ -7,9 +7,10 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QAbstractItemView, QPushButton
 
+from advisor.scenario.form_text import log2_m_from_text as _parse_m
 from advisor.scenario.schema import example_scenarios
 from advisor.scenario.state import ScenarioState
-from ui.panels.editor import ScenarioEditorWidget, _parse_m
+from ui.panels.editor import ScenarioEditorWidget
 
 
 @pytest.fixture
@@ -253,6 +254,23 @@ def test_every_field_has_a_tooltip_with_unit_and_range(editor):
     assert "unit: s" in tip and "(0, 86 400]" in tip and "Time budget" in tip
     header_tip = editor.questions_table.model().headerData(4, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole)
     assert "[0, 0.5)" in header_tip and "mis-click" in header_tip
+
+
+def test_headers_and_hints_are_the_field_tables(editor, state):
+    from advisor.scenario.fields import field_help
+
+    for table in (editor.contexts_table, editor.questions_table):
+        model = table.model()
+        for column in range(model.columnCount()):
+            help_ = field_help(model.help_path(column))
+            header = model.headerData(column, Qt.Orientation.Horizontal)
+            assert header.splitlines()[0] == help_.label
+            assert help_.range_text in header
+    for path in ("raters.base_time", "campaign.seconds_per_item", "target.log2_m", "raters.per_item"):
+        assert editor._hints[path].text() == field_help(path).hint()
+    currency = state.scenario.campaign.currency
+    assert editor._hints["campaign.wage_per_hour"].text() == f"{currency} per hour, {field_help('campaign.wage_per_hour').range_text}"
+    assert editor._hints["campaign.currency"].text() == "1–8 characters"
 
 
 def test_units_switch_converts_the_information_fields(editor, state):

@@ -38,8 +38,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from advisor.errors import AdvisorError
-from advisor.files.output_paths import OutputPathError, check_output_path
+from advisor.errors import AdvisorError, OutputPathError
+from advisor.files.output_paths import check_output_path
 from advisor.report import FORMATS, SECTION_KEYS, SECTION_TITLES, ExportRecordInfo, export_report
 from ui.core.desktop import open_in_desktop
 from ui.core.settings import display_settings

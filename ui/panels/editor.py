@@ -12,7 +12,6 @@ Run ``python -m ui.panels.editor`` to open the editor alone on an example scenar
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -44,20 +43,29 @@ from PySide6.QtWidgets import (
 
 from advisor.errors import ScenarioValidationError
 from advisor.evaluation.guardrails import design_findings
+from advisor.scenario.fields import FieldHelp, bounds_of, field_help, length_text
+from advisor.scenario.form_text import (
+    log2_m_from_text,
+    m_text,
+    not_a_number_message,
+    out_of_range_message,
+    rejection_message,
+)
+from advisor.scenario.formats import switched_format, uses_free_text_fields, uses_span
 from advisor.scenario.schema import (
     CEILING_FORMS,
     FORMAT_K_LIMITS,
     FORMAT_KINDS,
-    MAX_CATEGORIES,
+    MAX_FREE_TEXT_CHARS,
     Context,
     Question,
     ResponseFormat,
     Scenario,
+    get_path,
 )
 from advisor.scenario.state import ScenarioState
 from ui.core.bindings import connect_to_widget
 from ui.widgets.collapsible import CollapsibleSectionWidget
-from advisor.scenario.fields import bounds_of, field_help
 from ui.core.settings import display_settings
 from ui.widgets.spin_boxes import CompactDoubleSpinBox, compact_number, guard_wheel
 from ui.core.undo import ScenarioEditCommand
@@ -67,33 +75,12 @@ ERROR_COLOUR = "#c62828"
 WARNING_COLOUR = "#8a5a00"
 HINT_COLOUR = "#6b6b6b"
 NOTES_COMMIT_MS = 600
+"""Typing in the notes is committed after this quiet time (ms), as one undo step."""
 HINTS_BESIDE_MIN_WIDTH = 600
 """Below this editor width (px) the unit-and-range hints go under their
 inputs: squeezed beside them they wrap to three or four lines."""
-"""Typing in the notes is committed after this quiet time (ms), as one undo step."""
-
-K_LIMITS = FORMAT_K_LIMITS
-DEFAULT_K = {"categorical": 4, "ordinal": 5, "pairwise": 3, "ranking": 4, "multi_select": 5}
-SPAN_KINDS = ("ordinal", "pairwise", "ranking")
-TEXT_KINDS = ("free_text",)
-
-
-def _label_of(path: str) -> str:
-    try:
-        return field_help(path).label
-    except KeyError:
-        return path
-
-
-def _error_message(error: ScenarioValidationError, changed: dict[str, Any]) -> str:
-    """One readable line per problem; paths other than the edited ones get a label."""
-    lines = []
-    for path, message in error.problems or [("", str(error))]:
-        if path in changed or not path or path in ("bounds", "scenario", "questions", "contexts"):
-            lines.append(message)
-        else:
-            lines.append(f"{_label_of(path)}: {message}")
-    return "\n".join(dict.fromkeys(lines))
+K_BOX_RANGE = (min(low for low, _ in FORMAT_K_LIMITS.values()), max(high for _, high in FORMAT_K_LIMITS.values()))
+"""Range of a k cell's box: every format's k; the schema says why a k does not fit its format."""
 
 
 def _hint_label(text: str) -> QLabel:
@@ -110,14 +97,6 @@ def _error_label(colour: str = ERROR_COLOUR) -> QLabel:
     label.setWordWrap(True)
     label.setVisible(False)
     return label
-
-
-def _malformed_message(path: str, text: str, allowed: str) -> str:
-    """Why a typed text that is no number was refused (one sentence)."""
-    label = field_help(path).label
-    if not text:
-        return f"Enter a number: {label} must be in {allowed}."
-    return f"{text!r} is not a number: {label} must be a number in {allowed}."
 
 
 class _FieldKeysFilter(QObject):
@@ -188,14 +167,23 @@ class _Column:
 
     ``key`` is the path below the row (``"weight"``, ``"format.k"``); ``kind``
     chooses the cell editor: ``text``, ``float``, ``int``, ``format`` (combo),
-    ``share`` (number or automatic), ``k`` (k or max chars by format).
+    ``share`` (number or automatic), ``k`` (k or max chars by format). The
+    header is the field's label over its unit and range (:mod:`advisor.scenario.fields`);
+    ``unit_in_label`` leaves out a unit the label already states ("Chars/s").
     """
 
     key: str
-    header: str
     kind: str
     decimals: int = 3
     applies: Callable[[Any], bool] = lambda part: True
+    unit_in_label: bool = False
+
+    def header(self, help_: FieldHelp) -> str:
+        hint = help_.hint(unit="" if self.unit_in_label else None)
+        if self.kind == "share":
+            # An empty time share is allocated by water-filling.
+            hint = f"auto or {hint}"
+        return f"{help_.label}\n{hint}" if hint else help_.label
 
 
 class _RowsModel(QAbstractTableModel):
@@ -240,8 +228,10 @@ class _RowsModel(QAbstractTableModel):
         return f"{self._group}.{row}.{self._columns[column].key}"
 
     def help_path(self, column: int) -> str:
-        key = self._columns[column].key
-        return f"{self._group}.*.{'format.k' if key == 'format.k' else key}"
+        return f"{self._group}.*.{self._columns[column].key}"
+
+    def help_of(self, column: int) -> FieldHelp:
+        return field_help(self.help_path(column))
 
     def raw_value(self, row: int, column: int) -> Any:
         part = self._rows[row]
@@ -258,11 +248,10 @@ class _RowsModel(QAbstractTableModel):
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
         if orientation != Qt.Orientation.Horizontal:
             return str(section + 1) if role == Qt.ItemDataRole.DisplayRole else None
-        column = self._columns[section]
         if role == Qt.ItemDataRole.DisplayRole:
-            return column.header
+            return self._columns[section].header(self.help_of(section))
         if role == Qt.ItemDataRole.ToolTipRole:
-            return field_help(self.help_path(section)).tooltip()
+            return self.help_of(section).tooltip()
         return None
 
     def flags(self, index):
@@ -296,7 +285,7 @@ class _RowsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             if rejected is not None:
                 return rejected[1]
-            return field_help(self.help_path(column)).tooltip()
+            return self.help_of(column).tooltip()
         if role == Qt.ItemDataRole.BackgroundRole and rejected is not None:
             return QColor("#ffebee")
         if role == Qt.ItemDataRole.ForegroundRole and rejected is not None:
@@ -310,7 +299,7 @@ class _RowsModel(QAbstractTableModel):
             return False
         row, column = index.row(), index.column()
         changes = self._changes_for(row, column, value)
-        label = f"{self._columns[column].header.splitlines()[0]} of {self._rows[row].name!r}"
+        label = f"{self.help_of(column).label} of {self._rows[row].name!r}"
         message = self._commit(changes, text=f"Edit {label}", merge_key=self.path(row, column))
         if message is None:
             self._rejected.pop((row, column), None)
@@ -324,26 +313,14 @@ class _RowsModel(QAbstractTableModel):
         spec = self._columns[column]
         base = f"{self._group}.{row}"
         if spec.kind == "format":
-            return _format_changes(base, self._rows[row].format, str(value))
+            current = self._rows[row].format
+            switched = switched_format(current, str(value))
+            return {} if switched is current else {f"{base}.format": switched.model_dump()}
         if spec.kind == "k" and self._rows[row].format.kind == "free_text":
             return {f"{base}.format.max_chars": value}
         if spec.kind == "text":
             return {f"{base}.{spec.key}": str(value).strip()}
         return {f"{base}.{spec.key}": value}
-
-
-def _format_changes(base: str, current: ResponseFormat, kind: str) -> dict[str, Any]:
-    """Changes that switch a question to another format kind, keeping k when it
-    is still allowed and otherwise picking the usual size of that format."""
-    if kind == current.kind:
-        return {}
-    if kind == "free_text":
-        return {f"{base}.format": {"kind": kind, "k": None, "max_chars": 500}}
-    if kind == "binary":
-        return {f"{base}.format": {"kind": kind, "k": 2, "max_chars": None}}
-    low, high = K_LIMITS[kind]
-    k = current.k if current.k is not None and low <= current.k <= high and current.kind != "binary" else DEFAULT_K[kind]
-    return {f"{base}.format": {"kind": kind, "k": k, "max_chars": None}}
 
 
 class _CellDelegate(QStyledItemDelegate):
@@ -376,7 +353,7 @@ class _CellDelegate(QStyledItemDelegate):
         if spec.kind in ("int", "k"):
             if spec.kind == "k":
                 part = model._rows[index.row()]
-                low, high = (1, 100_000) if part.format.kind == "free_text" else (1, MAX_CATEGORIES)
+                low, high = (1, MAX_FREE_TEXT_CHARS) if part.format.kind == "free_text" else K_BOX_RANGE
             else:
                 low_f, high_f = bounds_of(model.help_path(index.column()))
                 low, high = int(low_f or 0), int(high_f or 1_000_000)
@@ -432,22 +409,22 @@ class _CellDelegate(QStyledItemDelegate):
 
 
 _CONTEXT_COLUMNS = [
-    _Column("name", "Context", "text"),
-    _Column("weight", "Weight\n(0, 10⁶]", "float", 4),
-    _Column("difficulty", "Difficulty ×\n(0, 10]", "float", 3),
-    _Column("reading_words", "Reading\nwords, ≥ 0", "float", 0),
+    _Column("name", "text"),
+    _Column("weight", "float", 4),
+    _Column("difficulty", "float", 3),
+    _Column("reading_words", "float", 0),
 ]
 
 _QUESTION_COLUMNS = [
-    _Column("name", "Question", "text"),
-    _Column("format.kind", "Format", "format"),
-    _Column("format.k", "k / chars", "k", applies=lambda q: q.format.kind != "binary"),
-    _Column("time_share", "Time share\nauto or > 0", "share", 3),
-    _Column("slip_rate", "Slip rate\n[0, 0.5)", "float", 4),
-    _Column("span", "Span\nd′, (0, 20]", "float", 2, applies=lambda q: q.format.kind in SPAN_KINDS),
-    _Column("aspects", "Aspects\n[1, 50]", "int", applies=lambda q: q.format.kind in TEXT_KINDS),
-    _Column("bits_per_char", "Bits/char\n(0, 8]", "float", 2, applies=lambda q: q.format.kind in TEXT_KINDS),
-    _Column("chars_per_second", "Chars/s\n(0, 50]", "float", 2, applies=lambda q: q.format.kind in TEXT_KINDS),
+    _Column("name", "text"),
+    _Column("format.kind", "format"),
+    _Column("format.k", "k", applies=lambda q: q.format.kind != "binary"),
+    _Column("time_share", "share", 3),
+    _Column("slip_rate", "float", 4),
+    _Column("span", "float", 2, applies=lambda q: uses_span(q.format)),
+    _Column("aspects", "int", applies=lambda q: uses_free_text_fields(q.format)),
+    _Column("bits_per_char", "float", 2, applies=lambda q: uses_free_text_fields(q.format), unit_in_label=True),
+    _Column("chars_per_second", "float", 2, applies=lambda q: uses_free_text_fields(q.format), unit_in_label=True),
 ]
 
 
@@ -592,12 +569,6 @@ class ScenarioEditorWidget(QWidget):
         label = self._error_labels[path]
         return label.text() if not label.isHidden() else ""
 
-    def warning_text(self, path: str) -> str:
-        """The design warnings (:mod:`advisor.evaluation.guardrails`) shown beside a field
-        or table, one per line, or ``""``."""
-        label = self._warning_labels.get(path)
-        return label.text() if label is not None and not label.isHidden() else ""
-
     def undo_or_redo_from_field(self, action: str) -> None:
         """Ctrl+Z (``"undo"``) or Ctrl+Shift+Z (``"redo"``) pressed in a field.
 
@@ -664,7 +635,7 @@ class ScenarioEditorWidget(QWidget):
         try:
             after = before.with_changes(changes)
         except ScenarioValidationError as error:
-            message = _error_message(error, changes)
+            message = rejection_message(error, changes)
             self._show_error(key, message)
             self.edit_rejected.emit(key, message)
             return message
@@ -723,7 +694,7 @@ class ScenarioEditorWidget(QWidget):
         widget.setObjectName(path)
         grid.addWidget(caption, row, 0)
         if hint is None:
-            hint = ", ".join(part for part in (help_.unit, help_.range_text) if part)
+            hint = help_.hint()
         hint_label = _hint_label(hint)
         hint_label.setToolTip(help_.tooltip())
         if wide:
@@ -759,7 +730,7 @@ class ScenarioEditorWidget(QWidget):
         to_shown, from_shown = display or ((lambda v: v), (lambda v: v))
 
         def refresh(scenario: Scenario) -> None:
-            box.setValue(to_shown(float(_get(scenario, path))))
+            box.setValue(to_shown(float(get_path(scenario, path))))
 
         box.valueChanged.connect(
             lambda value: self.commit({path: from_shown(value)}, text=f"Edit {field_help(path).label}", merge_key=path)
@@ -776,14 +747,13 @@ class ScenarioEditorWidget(QWidget):
 
     def _reject_typed(self, path: str, box: CompactDoubleSpinBox, number: float) -> None:
         """A number outside the field's range was typed: say so, change nothing."""
-        message = f"{compact_number(number, 6)} is out of range: {field_help(path).label} must be in " \
-            f"{self._allowed(path, box)}."
+        message = out_of_range_message(path, compact_number(number, 6), self._allowed(path, box))
         self._show_error(path, message)
         self.edit_rejected.emit(path, message)
 
     def _reject_text(self, path: str, box: CompactDoubleSpinBox, text: str) -> None:
         """Text that is no number was typed: say so, change nothing."""
-        message = _malformed_message(path, text, self._allowed(path, box))
+        message = not_a_number_message(path, text, self._allowed(path, box))
         self._show_error(path, message)
         self.edit_rejected.emit(path, message)
 
@@ -798,7 +768,7 @@ class ScenarioEditorWidget(QWidget):
         box.valueChanged.connect(
             lambda value: self.commit({path: int(value)}, text=f"Edit {field_help(path).label}", merge_key=path)
         )
-        self._refreshers.append(lambda scenario: box.setValue(int(_get(scenario, path))))
+        self._refreshers.append(lambda scenario: box.setValue(int(get_path(scenario, path))))
         return box
 
     def _optional_double(self, grid: QGridLayout, path: str, decimals: int, default: float, *, suffix: str = "",
@@ -825,7 +795,7 @@ class ScenarioEditorWidget(QWidget):
                 self.commit({path: value_of()}, text=f"Edit {help_.label}", merge_key=path)
 
         def refresh(scenario: Scenario) -> None:
-            value = _get(scenario, path)
+            value = get_path(scenario, path)
             check.setChecked(value is not None)
             box.setEnabled(value is not None)
             box.setValue(default if value is None else float(value))
@@ -898,15 +868,15 @@ class ScenarioEditorWidget(QWidget):
         self._fields["target.log2_m:count"] = count
         for key, part, name in (("target.log2_m:mode", mode, "Target complexity unit"),
                                 ("target.log2_m:count", count, "Target complexity M"),
-                                ("target.log2_m:bits", bits, "Target complexity log₂ M")):
+                                ("target.log2_m:bits", bits, field_help("target.log2_m").label)):
             part.setObjectName(key)
             part.setAccessibleName(name)
 
         def refresh(scenario: Scenario) -> None:
             log2_m = scenario.target.log2_m
             bits.setValue(log2_m)
-            _set_text(count, _format_m(log2_m))
-            equivalent.setText(f"M = {_format_m(log2_m)}" if mode.currentData() == "bits" else f"= {log2_m:g} bits")
+            _set_text(count, m_text(log2_m))
+            equivalent.setText(f"M = {m_text(log2_m)}" if mode.currentData() == "bits" else f"= {log2_m:g} bits")
 
         def on_mode_changed(_index: int) -> None:
             counting = mode.currentData() == "count"
@@ -916,7 +886,7 @@ class ScenarioEditorWidget(QWidget):
             refresh(self._state.scenario)
 
         def on_count_edited() -> None:
-            log2_m = _parse_m(count.text())
+            log2_m = log2_m_from_text(count.text())
             if isinstance(log2_m, str):
                 self._show_error("target.log2_m", log2_m)
                 return
@@ -933,7 +903,7 @@ class ScenarioEditorWidget(QWidget):
         mode.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         bits.setMinimumWidth(90)
         holder.setMinimumWidth(mode.sizeHint().width() + bits.minimumWidth() + holder_layout.spacing())
-        self._add_row(grid, "target.log2_m", holder, hint="(0, 10 000] bits")
+        self._add_row(grid, "target.log2_m", holder)
         self._fields["target.log2_m:bits"] = bits
         grid.addWidget(equivalent, grid.rowCount(), 1, 1, 2)
         self._add_row(grid, "target.separation", self._double("target.separation", 3, step=0.05))
@@ -969,10 +939,10 @@ class ScenarioEditorWidget(QWidget):
         buttons.addWidget(hint)
         layout.addLayout(buttons)
         if group == "contexts":
-            self._contexts_model, self._contexts_view, self._remove_context = model, view, remove
+            self._contexts_view = view
             self._refreshers.append(lambda s: model.set_rows(s.contexts))
         else:
-            self._questions_model, self._questions_view, self._remove_question = model, view, remove
+            self._questions_view = view
             self._refreshers.append(lambda s: model.set_rows(s.questions))
         self._refreshers.append(lambda s: remove.setEnabled(len(getattr(s, group)) > 1))
         return box
@@ -1011,7 +981,7 @@ class ScenarioEditorWidget(QWidget):
                                    text="Edit currency", merge_key="campaign.currency")
         )
         self._refreshers.append(lambda s: currency.setCurrentText(s.campaign.currency))
-        self._add_row(grid, "campaign.currency", currency, hint="1–8 characters")
+        self._add_row(grid, "campaign.currency", currency, hint=length_text("campaign.currency"))
         self._optional_double(grid, "campaign.budget_cap", 2, 10_000.0)
         self._optional_double(grid, "campaign.deadline_hours", 1, 168.0, suffix=" h")
         self._optional_double(grid, "campaign.raters_available", 0, 10.0, integer=True)
@@ -1049,7 +1019,6 @@ class ScenarioEditorWidget(QWidget):
         for path in ("bounds.residual_nats", "bounds.context_nats"):
             spin = self._double(path, 4, step=0.1, display=(self._units.convert, self._units.to_nats))
             self._add_row(advanced_grid, path, spin, hint="")
-        self._advanced = advanced
         grid.addWidget(advanced, grid.rowCount(), 0, 1, 3)
         self._update_unit_hints()
         return box
@@ -1099,17 +1068,13 @@ class ScenarioEditorWidget(QWidget):
 
     def _update_money_hints(self, scenario: Scenario) -> None:
         currency = scenario.campaign.currency
-        grid_hint = {
-            "campaign.wage_per_hour": f"{currency} per hour, [0, 10 000]",
-            "campaign.budget_cap": f"{currency}, > 0",
-        }
-        for path, text in grid_hint.items():
-            self._hints[path].setText(text)
+        for path in ("campaign.wage_per_hour", "campaign.budget_cap"):
+            help_ = field_help(path)
+            self._hints[path].setText(help_.hint(unit=f"{currency} {help_.unit}".strip()))
 
     def _update_unit_hints(self) -> None:
-        unit = self._units.unit
         for path in ("bounds.residual_nats", "bounds.context_nats"):
-            self._hints[path].setText(f"{unit}, ≥ 0")
+            self._hints[path].setText(field_help(path).hint(unit=self._units.unit))
 
     def _show_error(self, key: str, message: str) -> None:
         label = self._error_labels.get(key)
@@ -1217,13 +1182,6 @@ class ScenarioEditorWidget(QWidget):
 
 
 # ---------------------------------------------------------------- helpers
-def _get(scenario: Scenario, path: str) -> Any:
-    value: Any = scenario
-    for part in path.split("."):
-        value = value[int(part)] if isinstance(value, tuple) else getattr(value, part)
-    return value
-
-
 def _set_text(edit: QLineEdit, text: str) -> None:
     # Text the user is typing (focused, modified, not yet committed) is left
     # alone when another field's edit refreshes the form.
@@ -1231,37 +1189,6 @@ def _set_text(edit: QLineEdit, text: str) -> None:
         edit.setText(text)
         # The start of a long name is what identifies it, not its end.
         edit.setCursorPosition(0)
-
-
-def _format_m(log2_m: float) -> str:
-    """M for display: exact when it is a modest whole number, else 2^x."""
-    if log2_m <= 40:
-        m = 2.0 ** log2_m
-        if abs(m - round(m)) < 1e-6 * m:
-            return f"{int(round(m))}"
-        return f"{m:.6g}"
-    return f"2^{log2_m:g}"
-
-
-def _parse_m(text: str) -> float | str:
-    """log2 of a typed M (``"256"``, ``"1e6"``, ``"2^20"``), or an error message."""
-    cleaned = text.strip().replace(" ", "").replace("**", "^")
-    try:
-        if "^" in cleaned:
-            base, exponent = cleaned.split("^", 1)
-            log2_m = float(exponent) * math.log2(float(base))
-        else:
-            m = float(cleaned)
-            if not math.isfinite(m):
-                raise ValueError
-            if m <= 1:
-                return f"M must be more than 1 (one hypothesis needs no information), got {text.strip()}"
-            log2_m = math.log2(m)
-    except (ValueError, OverflowError):
-        return f"M must be a number such as 256, 1e6 or 2^20, got {text.strip()!r}"
-    if not math.isfinite(log2_m) or log2_m <= 0:
-        return f"M must be more than 1, got {text.strip()}"
-    return log2_m
 
 
 if __name__ == "__main__":
