@@ -50,6 +50,14 @@ class DatabaseError(AdvisorError):
     """The database cannot be opened, is corrupt, or is not ours."""
 
 
+class DamagedSchemaError(DatabaseError):
+    """A database of ours that lacks tables the app needs; ``problems`` lists them."""
+
+    def __init__(self, message: str, problems: list[str] | tuple[str, ...]):
+        super().__init__(message)
+        self.problems = list(problems)
+
+
 class ImportFormatError(AdvisorError, ValueError):
     """An imported file (interface config, pilot CSV, scenario JSON) is malformed."""
 

@@ -405,7 +405,7 @@ def _run_db_help(args: argparse.Namespace) -> int:
 
 
 def _run_db_check(args: argparse.Namespace) -> int:
-    from advisor.storage.ownership import DamagedSchemaError
+    from advisor.errors import DamagedSchemaError
 
     try:
         store = common.open_store(args)

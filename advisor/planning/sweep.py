@@ -660,7 +660,7 @@ def first_meeting(result: SweepResult, y: str, target: float | None = None) -> f
 
 
 # ------------------------------------------------------------------ analyses
-def a_priori(scenario: Scenario, unknown: str, *, progress: Callable[[int, int], bool] | None = None) -> SolveResult:
+def a_priori(scenario: Scenario, unknown: str, *, progress: ProgressCallback | None = None) -> SolveResult:
     """A priori analysis: the value of ``unknown`` that just meets the target.
 
     Delegates to :func:`advisor.planning.solve.solve` (``unknown`` one of ``raters``,

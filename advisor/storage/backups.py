@@ -18,7 +18,8 @@ import sqlite3
 from pathlib import Path
 
 from advisor.errors import DatabaseError
-from advisor.files.output_paths import SQLITE_SIDECAR_SUFFIXES, OutputPathError, check_output_path, protected_database_files
+from advisor.errors import OutputPathError
+from advisor.files.output_paths import SQLITE_SIDECAR_SUFFIXES, check_output_path, protected_database_files
 from advisor.storage.messages import one_line
 from advisor.storage.sqlite_files import read_only_uri
 from advisor.storage.stored_values import utc_now

@@ -16,19 +16,11 @@ from collections.abc import Callable, Sequence
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection
 
-from advisor.errors import DatabaseError
+from advisor.errors import DamagedSchemaError, DatabaseError
 from advisor.storage import migrations
 
 OUR_TABLES = frozenset({"scenarios", "scenario_revisions", "tags", "scenario_tags"})
 """The tables every schema revision of ours has."""
-
-
-class DamagedSchemaError(DatabaseError):
-    """A database of ours that lacks tables the app needs; ``problems`` lists them."""
-
-    def __init__(self, message: str, problems: Sequence[str]):
-        super().__init__(message)
-        self.problems = list(problems)
 
 
 def refuse_foreign_tables(tables: set[str], versions: Callable[[], list[str]], where: str, unchanged: str) -> None:
