@@ -126,41 +126,48 @@ def run(splits: int, seed: int, n_boot: int) -> dict:
 def _table(validation, model: str) -> list[str]:
     rows = validation.models[model].rows
     lines = [
-        "| r | MV emp | MV pred | err | half-A MV | DS emp | MAP pred | I emp (bits) | 95 % CI | I pred | in CI | floor | floor ≤ DS err |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|",
+        "| r | MV emp | MV pred | err (pts) | half-A MV | DS emp | MAP pred | I emp (bits) | 95 % CI | I pred | pred. interval | in CI | floor | floor ≤ DS err |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---|---:|---:|---:|",
     ]
     for row in rows:
         d = row.to_dict()
+        interval = d["predicted_information_interval_bits"]
         lines.append(
             f"| {d['r']} | {d['empirical_majority']:.3f} | {d['predicted_majority']:.3f} | "
             f"{100 * (d['predicted_majority'] - d['empirical_majority']):+.1f} | {d['half_a_majority']:.3f} | "
             f"{d['empirical_dawid_skene']:.3f}{'' if d['dawid_skene_identifiable'] else '*'} | {d['predicted_map']:.3f} | "
             f"{d['empirical_information_bits']:.3f} | [{d['information_ci_bits'][0]:.3f}, {d['information_ci_bits'][1]:.3f}] | "
-            f"{d['predicted_information_bits']:.3f} | {d['information_coverage']:.0%} | {d['floor']:.3f} | {d['floor_below_dawid_skene']:.0%} |"
+            f"{d['predicted_information_bits']:.3f} | "
+            f"{'–' if interval is None else f'[{interval[0]:.3f}, {interval[1]:.3f}]'} | "
+            f"{d['information_coverage']:.0%} | {d['floor']:.3f} | {d['floor_below_dawid_skene']:.0%} |"
         )
     return lines
 
 
 def _summary_line(name: str, model) -> str:
+    interval = "–" if model.prediction_interval_coverage is None else f"{model.prediction_interval_coverage:.0%}"
     return (
         f"| {name} | {model.name} | {100 * model.mean_abs_error_majority:.2f} | {100 * model.max_abs_error_majority:.2f} | "
         f"{100 * model.split_mean_abs_error_majority:.2f} | {100 * model.split_max_abs_error_majority:.2f} | "
-        f"{model.information_ci_coverage:.0%} | {model.floor_at_or_below_dawid_skene:.0%} | {model.floor_at_or_below_dawid_skene_all_r:.0%} |"
+        f"{model.information_ci_coverage:.0%} | {interval} | {model.floor_at_or_below_dawid_skene:.0%} | "
+        f"{model.floor_at_or_below_dawid_skene_all_r:.0%} | {model.floor_consistent_with_dawid_skene:.0%} |"
     )
 
 
 def summary_lines(results: dict) -> list[str]:
     lines = [
-        "| data set | model | mean MV err (pts) | max MV err (pts) | per-split mean | per-split max | I in CI | floor ≤ DS err (splits × r) | (splits, all r) |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| data set | model | mean MV err (pts) | max MV err (pts) | per-split mean | per-split max | I pred in CI | "
+        "I emp in pred. interval | floor ≤ DS err | splits with floor ≤ DS err at every r | DS err consistent with floor |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for name, result in results.items():
         for model in result["validation"].models.values():
             lines.append(_summary_line(name, model))
         reference = result["validation"]
-        ref_error = np.abs(reference.half_a_majority - reference.empirical_majority)
-        lines.append(f"| {name} | half-A reference | {100 * np.abs(ref_error.mean(axis=0)).mean():.2f} | – | "
-                     f"{100 * ref_error.mean():.2f} | {100 * ref_error.max():.2f} | – | – | – |")
+        ref_error = reference.half_a_majority - reference.empirical_majority
+        lines.append(f"| {name} | half-A reference | {100 * np.abs(ref_error.mean(axis=0)).mean():.2f} | "
+                     f"{100 * np.abs(ref_error.mean(axis=0)).max():.2f} | "
+                     f"{100 * np.abs(ref_error).mean():.2f} | {100 * np.abs(ref_error).max():.2f} | – | – | – | – | – |")
     return lines
 
 

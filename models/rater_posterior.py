@@ -17,17 +17,26 @@ types; the class prior is drawn from its Dirichlet posterior given the truth wei
 ``Dirichlet(n + ½)``).
 
 Priors (weakly informative, in the natural units of each parameter): d′ half-normal with scale 5;
-each bias normal with SD 2; τ half-normal with scale ``spread_scale`` (default 1: an item's d′ is
-typically within its own size of the mean); slip Beta(1, 49), mean 0.02 (the method's default slip
-rate). The likelihood is that of :func:`models.rater_population.fit_rater_population` (each item's
+each bias normal with SD 2; the spread of the items' d′, ``σ = τ d̄`` in noise SDs (``d̄`` the
+label-weighted mean d′ of the types), half-normal with scale ``spread_scale`` (default 1: items
+differ in d′ by about one noise SD, the unit in which item parameters are usually given priors in
+item response theory); slip Beta(1, 49), mean 0.02 (the method's default slip rate). The spread's
+prior is on the absolute scale because a prior on the multiplier τ itself implies, for accurate
+raters (d′ ≈ 8), that one item in twenty is nearly impossible, which a 3-label pilot of unanimous
+items cannot rule out: the posterior predictive accuracy of such a pilot then falls two standard
+errors below the pilot's own (a posterior predictive check on the pilot, Gelman et al. §6.3,
+reported as :attr:`PopulationPosterior.pilot_check`). The likelihood is that of :func:`models.rater_population.fit_rater_population` (each item's
 labels given its true class).
 
-Computation: the posterior mode in an unconstrained parametrisation (log d′, bias, τ,
-logit slip), its Laplace approximation (numerical Hessian), and importance sampling from a
-Student-t(4) proposal with 1.5 times the Laplace scale, symmetrised in τ because the likelihood is
-even in τ (Geweke 1989; Gelman et al., Bayesian Data Analysis, 3rd ed., §10.4); ``draws``
-parameter sets are then resampled systematically from the weights. The effective sample size of
-the weights is reported.
+Computation: the posterior mode in an unconstrained parametrisation (log d′, bias, σ,
+logit slip) and its Laplace approximation (numerical Hessian) start short differential-evolution
+Markov chains (ter Braak 2006), which explore the curved, skewed posteriors of small pilots (an
+accurate pilot's d′ has a long upper tail; one unanimous wrong item bends σ against d′), where
+importance sampling from the Laplace approximation alone kept about 1 % of its proposals. The
+chains' second halves give the mean and covariance of a Student-t(4) proposal (1.5 times wider),
+folded at σ = 0 because the likelihood is even in σ, whose importance weights (Geweke 1989) correct
+what the short chains have not settled; ``draws`` parameter sets are resampled systematically.
+The weights' effective sample size and the chains' Gelman–Rubin R̂ are reported.
 
 All information is in nats.
 
@@ -35,6 +44,10 @@ References
 ----------
 Geweke, J. (1989). Bayesian inference in econometric models using Monte Carlo integration.
 Econometrica 57(6), 1317–1339.
+ter Braak, C. J. F. (2006). A Markov chain Monte Carlo version of the genetic algorithm
+differential evolution. Statistics and Computing 16, 239–249.
+Gelman, A. & Rubin, D. B. (1992). Inference from iterative simulation using multiple sequences.
+Statistical Science 7(4), 457–472.
 Gelman, A. et al. (2013). Bayesian Data Analysis, 3rd ed. CRC.
 Green, D. M. & Swets, J. A. (1966). Signal Detection Theory and Psychophysics. Wiley.
 Dawid, A. P. & Skene, A. M. (1979). Journal of the Royal Statistical Society C 28(1), 20–28.
@@ -140,7 +153,7 @@ def batch_predictions(
     counts = table.T.astype(float)
     coefficients = special.gammaln(r + 1.0) - special.gammaln(table + 1.0).sum(axis=1)
     scores = _tie_scores(table)  # (C, k)
-    per_set = _NORMAL_NODES.size * k * max(table.shape[0], k * k * 64 if kind == "nominal" else k)
+    per_set = _NORMAL_NODES.size * k * max(table.shape[0], k * k * 32 if kind == "nominal" else k)
     chunk = max(1, _CHUNK_ENTRIES // per_set)
     out = {key: np.empty(count) for key in ("majority", "map", "information", "floor")}
     log_k = math.log(k)
@@ -187,9 +200,18 @@ class PopulationPosterior:
     effective_sample_size : float
         Kish's effective sample size of the importance weights (of ``proposals``).
     proposals : int
-        Proposal draws.
+        Importance-sampling draws.
+    rhat : float
+        The largest Gelman–Rubin R̂ of the exploring chains' second halves (they only shape the
+        proposal; the weights correct what they have not settled).
+    chains, iterations : int
+        Exploring-chain settings.
     spread_scale : float
-        Scale of τ's half-normal prior.
+        Scale of the half-normal prior on the items' d′ spread σ = τ d̄ (noise SDs).
+    pilot_check : dict
+        Posterior predictive check on the pilot: per true class, the observed share of labels on
+        the class and the posterior mean of the predicted share (``observed``, ``predicted``,
+        ``labels``); a gap of several binomial standard errors says the priors dominate.
     truth_source : str
         ``"gold"``, ``"dawid_skene"`` or ``"gold+dawid_skene"``.
     """
@@ -206,8 +228,12 @@ class PopulationPosterior:
     level: float = 0.95
     effective_sample_size: float = 0.0
     proposals: int = 0
+    rhat: float = float("nan")
+    chains: int = 0
+    iterations: int = 0
     spread_scale: float = 1.0
     truth_source: str = "gold"
+    pilot_check: dict = field(default_factory=dict)
 
     @property
     def k(self) -> int:
@@ -282,17 +308,27 @@ class PopulationPosterior:
             "draws": self.draws,
             "effective_sample_size": self.effective_sample_size,
             "proposals": self.proposals,
+            "rhat": self.rhat,
+            "chains": self.chains,
+            "iterations": self.iterations,
             "spread_scale": self.spread_scale,
             "truth_source": self.truth_source,
+            "pilot_check": self.pilot_check,
         }
 
 
 # ===================================================================== fitting
 class _Target:
-    """Log posterior over ``u = [log d′ (T), free biases (T·f), τ, logit slip]``."""
+    """Log posterior over ``u = [log d′ (T), free biases (T·f), σ, logit slip]``.
 
-    def __init__(self, kind: str, k: int, n_types: int, patterns: _Patterns, span: float, spread_scale: float):
+    σ is the items' d′ spread in noise SDs (the likelihood is even in σ); the multiplier spread is
+    ``τ = σ / d̄``.
+    """
+
+    def __init__(self, kind: str, k: int, n_types: int, patterns: _Patterns, span: float, spread_scale: float,
+                 type_weights: np.ndarray):
         self.kind, self.k, self.T, self.patterns, self.span = kind, k, n_types, patterns, span
+        self.type_weights = type_weights
         self.width = _bias_width(kind, k)
         self.free = self.width - 1 if kind == "nominal" else 1
         self.spread_scale = spread_scale
@@ -301,14 +337,14 @@ class _Target:
         self.log_weights = log_weights
         self.mass = patterns.truth * patterns.multiplicity[:, None]  # (P, k)
         nodes = _NORMAL_NODES.size
-        self.chunk = max(1, _CHUNK_ENTRIES // (nodes * n_types * k * k * (64 * k if kind == "nominal" else 2)))
+        self.chunk = max(1, _CHUNK_ENTRIES // (nodes * n_types * k * k * (32 * k if kind == "nominal" else 2)))
 
     def natural(self, u: np.ndarray):
         """``u`` (N, size) -> d′ (N, T), bias (N, T, width), τ (N,), slip (N,)."""
         d = np.exp(np.clip(u[:, : self.T], -20.0, 5.0))
         free = u[:, self.T: self.T + self.T * self.free].reshape(-1, self.T, self.free)
         bias = np.concatenate((np.zeros((u.shape[0], self.T, 1)), free), axis=2) if self.kind == "nominal" else free
-        spread = u[:, -2]
+        spread = u[:, -2] / np.maximum(d @ self.type_weights, 1e-9)
         slip = special.expit(u[:, -1])
         return d, bias, spread, slip
 
@@ -367,6 +403,67 @@ def _log_t(u: np.ndarray, centre: np.ndarray, chol: np.ndarray, log_det: float, 
             - log_det - 0.5 * (nu + size) * np.log1p(quad / nu))
 
 
+def _importance_draws(target: _Target, centre: np.ndarray, covariance: np.ndarray, count: int,
+                      generator: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """``count`` draws from a Student-t(4) proposal folded at σ = 0, and their log weights.
+
+    The target is even in σ, so sampling ``|σ|`` with the folded proposal density
+    ``q(u) + q(mirror(u))`` targets the same posterior on σ >= 0.
+    """
+    chol = np.linalg.cholesky(covariance)
+    log_det = float(np.log(np.diag(chol)).sum())
+    normal = generator.standard_normal((count, centre.size))
+    chi = generator.chisquare(_T_DEGREES, size=count)
+    proposal = centre + (normal @ chol.T) * np.sqrt(_T_DEGREES / chi)[:, None]
+    proposal[:, -2] = np.abs(proposal[:, -2])
+    mirrored = proposal.copy()
+    mirrored[:, -2] *= -1.0
+    log_q = np.logaddexp(_log_t(proposal, centre, chol, log_det, _T_DEGREES),
+                         _log_t(mirrored, centre, chol, log_det, _T_DEGREES))
+    return proposal, target(proposal) - log_q
+
+
+def _differential_evolution_chains(target: _Target, start: np.ndarray, chains: int, iterations: int,
+                                   generator: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Differential-evolution Markov chains (ter Braak 2006), updated a half-population at a time.
+
+    Each chain of one half proposes ``x + γ (x_a − x_b) + ε`` with ``x_a, x_b`` two distinct chains
+    of the other half (held fixed while this half moves, which keeps every update a valid
+    Metropolis step and lets a whole half be evaluated in one batch); ``γ = 2.38 / √(2p)``, and 1
+    on every tenth iteration so that chains can jump between modes. The σ coordinate is reflected
+    at 0 (the target is even in σ, and a reflected symmetric proposal stays symmetric).
+
+    Returns the states ``(iterations, chains, p)`` and the Gelman–Rubin R̂ of the second half of the
+    iterations, per coordinate.
+    """
+    size = start.shape[1]
+    states = np.empty((iterations, chains, size))
+    current = start.copy()
+    current[:, -2] = np.abs(current[:, -2])
+    log_density = target(current)
+    halves = (np.arange(0, chains, 2), np.arange(1, chains, 2))
+    jitter = 1e-4 * np.maximum(current.std(axis=0), 1e-3)
+    for step in range(iterations):
+        gamma = 1.0 if step % 10 == 9 else 2.38 / math.sqrt(2.0 * size)
+        for moving, fixed in (halves, halves[::-1]):
+            pick = np.argsort(generator.random((moving.size, fixed.size)), axis=1)[:, :2]
+            difference = current[fixed[pick[:, 0]]] - current[fixed[pick[:, 1]]]
+            proposal = current[moving] + gamma * difference + jitter * generator.standard_normal((moving.size, size))
+            proposal[:, -2] = np.abs(proposal[:, -2])
+            proposed = target(proposal)
+            accept = np.log(generator.random(moving.size)) < proposed - log_density[moving]
+            current[moving[accept]] = proposal[accept]
+            log_density[moving[accept]] = proposed[accept]
+        states[step] = current
+    kept = states[iterations // 2:]
+    n = kept.shape[0]
+    within = kept.var(axis=0, ddof=1).mean(axis=0)
+    between = n * kept.mean(axis=0).var(axis=0, ddof=1)
+    pooled = (n - 1) / n * within + between / n
+    rhat = np.sqrt(pooled / np.maximum(within, 1e-300))
+    return states, rhat
+
+
 def posterior_population(
     data: Annotations,
     *,
@@ -374,7 +471,9 @@ def posterior_population(
     gold: object | None = None,
     rater_types: int = 1,
     spread_scale: float = 1.0,
-    draws: int = 200,
+    draws: int = 400,
+    chains: int = 24,
+    iterations: int = 200,
     proposals: int = 4000,
     level: float = 0.95,
     span: float = 3.0,
@@ -393,17 +492,21 @@ def posterior_population(
     rater_types : int
         T in [1, 3] (raters clustered by accuracy, as in :func:`fit_rater_population`).
     spread_scale : float
-        Scale of the half-normal prior on the difficulty spread τ, in (0, 3].
+        Scale of the half-normal prior on the items' d′ spread σ (noise SDs), in (0, 3].
     draws : int
-        Parameter sets kept, in [20, 5000].
+        Parameter sets kept (evenly spaced over the chains' second halves), in [20, 5000].
+    chains : int
+        Differential-evolution chains, in [8, 200] (at least twice the parameters plus two).
+    iterations : int
+        Iterations per chain, in [50, 100 000]; the second halves set the proposal.
     proposals : int
-        Importance-sampling proposals, in [draws, 200 000].
+        Importance-sampling draws, in [draws, 200 000].
     level : float
         Posterior probability of the credible floor and intervals, in (0, 1).
     span : float
         Ordinal span, > 0.
     seed : int
-        Seed of the proposals and the resampling, >= 0.
+        Seed of the chains, >= 0.
 
     Returns
     -------
@@ -416,6 +519,8 @@ def posterior_population(
     n_types = check_integer("rater_types", rater_types, low=1, high=3)
     scale = check_real("spread_scale", spread_scale, low=0.0, high=3.0, low_open=True)
     keep = check_integer("draws", draws, low=20, high=5000)
+    chains = check_integer("chains", chains, low=8, high=200)
+    iterations = check_integer("iterations", iterations, low=50, high=100_000)
     count = check_integer("proposals", proposals, low=keep, high=200_000)
     confidence = check_real("level", level, low=0.0, high=1.0, low_open=True, high_open=True)
     reach = check_real("span", span, low=0.0, low_open=True)
@@ -427,7 +532,7 @@ def posterior_population(
     types = _rater_types(data, weights, n_types)
     patterns = _patterns(data, weights, types, n_types)
     type_weights = np.bincount(types[data.raters], minlength=n_types) / data.n_labels
-    target = _Target(name, k, n_types, patterns, reach, scale)
+    target = _Target(name, k, n_types, patterns, reach, scale, type_weights)
 
     # Start from the EM point fit of the same family; τ starts away from 0, where the gradient in
     # τ vanishes by symmetry.
@@ -439,7 +544,7 @@ def posterior_population(
         point = fit_rater_population(data, kind=name, gold=gold, difficulty="none", rater_types=n_types, span=reach)
     start_d = np.maximum(point.population.dprime, 0.05)
     start_bias = point.population.bias[:, 1:] if name == "nominal" else point.population.bias
-    start_spread = max(point.difficulty_spread or 0.0, 0.3 * scale)
+    start_spread = max((point.difficulty_spread or 0.0) * float(start_d @ type_weights), 0.3 * scale)
     start_slip = min(max(point.population.slip, 0.005), 0.2)
     start = np.concatenate((np.log(start_d), np.clip(start_bias, -4, 4).ravel(), [start_spread],
                             [special.logit(start_slip)]))
@@ -448,26 +553,26 @@ def posterior_population(
                                options={"gtol": 1e-7, "maxiter": 400})
     mode = result.x if result.fun <= -float(target(start)[0]) / labels else start
 
-    # Laplace scale with eigenvalues floored (a flat direction gets the prior's own width).
+    # Chains start from the Laplace approximation (numerical Hessian, eigenvalues floored so that a
+    # flat direction gets the prior's own width), over-dispersed by a Student-t(4).
     curvature = -_hessian(lambda u: target(u), mode)
     curvature = 0.5 * (curvature + curvature.T)
     values, vectors = np.linalg.eigh(curvature)
     values = np.maximum(values, 1.0 / 9.0)
-    covariance = (vectors / values) @ vectors.T * _PROPOSAL_INFLATION**2
+    covariance = (vectors / values) @ vectors.T
     chol = np.linalg.cholesky(covariance + 1e-12 * np.eye(mode.size))
-    log_det = float(np.log(np.diag(chol)).sum())
-    normal = generator.standard_normal((count, mode.size))
-    chi = generator.chisquare(_T_DEGREES, size=count)
-    proposal = mode + (normal @ chol.T) * np.sqrt(_T_DEGREES / chi)[:, None]
-    flip = generator.random(count) < 0.5
-    proposal[flip, -2] *= -1.0
-    mirrored = mode.copy()
-    mirrored[-2] *= -1.0
-    log_q = np.logaddexp(_log_t(proposal, mode, chol, log_det, _T_DEGREES),
-                         _log_t(proposal, mirrored, chol, log_det, _T_DEGREES)) - math.log(2.0)
-    log_w = target(proposal) - log_q
-    log_w -= log_w.max()
-    w = np.exp(log_w)
+    normal = generator.standard_normal((chains, mode.size))
+    chi = generator.chisquare(_T_DEGREES, size=chains)
+    start_states = mode + (normal @ chol.T) * np.sqrt(_T_DEGREES / chi)[:, None]
+    states, rhat = _differential_evolution_chains(target, start_states, chains, iterations, generator)
+    # The chains' second halves give the proposal's moments; importance weights then correct
+    # whatever the short chains have not yet settled (a proposal from moments of many correlated
+    # chain states is robust where weighted moments of a poor first proposal are not).
+    explored = states[iterations // 2:].reshape(-1, mode.size)
+    centre = explored.mean(axis=0)
+    covariance = np.cov(explored, rowvar=False) * _PROPOSAL_INFLATION**2 + 1e-9 * np.eye(mode.size)
+    proposal, log_w = _importance_draws(target, centre, covariance, count, generator)
+    w = np.exp(log_w - log_w.max())
     w /= w.sum()
     effective = float(1.0 / np.sum(w**2))
     # Systematic resampling.
@@ -484,8 +589,20 @@ def posterior_population(
         difficulty_weights=_NORMAL_WEIGHTS, difficulty_multipliers=1.0 + abs(float(mode_spread[0])) * _NORMAL_NODES,
         slip=float(mode_slip[0]), span=reach, normalise=False,
     )
+    # Posterior predictive check on the pilot: each class's share of correct labels.
+    kernels = _batch_kernels(name, k, d, bias, np.abs(spread), slip, reach)
+    pooled = np.einsum("t,h,shtxy->sxy", type_weights, _NORMAL_WEIGHTS, kernels)
+    label_truth = weights[data.items]
+    labels_per_class = label_truth.sum(axis=0)
+    observed = np.array([float(label_truth[data.labels == x, x].sum()) for x in range(k)])
+    check = {
+        "labels": labels_per_class.tolist(),
+        "observed": [float(o / n) if n > 0 else None for o, n in zip(observed, labels_per_class)],
+        "predicted": np.diagonal(pooled, axis1=1, axis2=2).mean(axis=0).tolist(),
+    }
     return PopulationPosterior(
         kind=name, mode=mode_population, prior=prior_draws, dprime=d, bias=bias, spread=np.abs(spread), slip=slip,
         type_weights=type_weights, span=reach, level=confidence, effective_sample_size=effective, proposals=count,
-        spread_scale=scale, truth_source=source,
+        rhat=float(np.max(rhat)), chains=chains, iterations=iterations, spread_scale=scale, truth_source=source,
+        pilot_check=check,
     )
