@@ -877,11 +877,28 @@ class _Model:
             return np.ones(1)
         return None
 
+    def log_kernels_batch(self, thetas: np.ndarray) -> np.ndarray:
+        """Log kernels of many parameter vectors at once, ``(N, size) -> (N, H, T, k, k)``."""
+        count = thetas.shape[0]
+        d = thetas[:, : self.T]
+        position = self.T
+        free = thetas[:, position: position + self.T * self.free_bias].reshape(count, self.T, self.free_bias)
+        position += self.T * self.free_bias
+        bias = np.concatenate((np.zeros((count, self.T, 1)), free), axis=2) if self.kind == "nominal" else free
+        part = thetas[:, position: position + self.difficulty_size]
+        position += self.difficulty_size
+        if self.mode == "normal":
+            multipliers = 1.0 + part[:, :1] * _NORMAL_NODES[None, :]
+        else:
+            multipliers = np.concatenate((np.ones((count, 1)), part), axis=1)
+        slip = thetas[:, position] if self.fit_slip else np.full(count, self.fixed_slip)
+        dprimes = multipliers[:, :, None] * d[:, None, :]
+        b = np.broadcast_to(bias[:, None, :, :], dprimes.shape + (self.width,))
+        kernels = _kernels(self.kind, self.k, dprimes, b, slip[:, None, None], self.span)
+        return np.log(np.maximum(kernels, 1e-300))  # [n, h, t, x, y]
+
     def log_kernels(self, theta: np.ndarray) -> np.ndarray:
-        d, bias, multipliers, slip = self.unpack(theta)
-        dprimes = multipliers[:, None] * d[None, :]
-        b = np.broadcast_to(bias[None, :, :], dprimes.shape + (self.width,))
-        return np.log(np.maximum(_kernels(self.kind, self.k, dprimes, b, slip, self.span), 1e-300))  # [h, t, x, y]
+        return self.log_kernels_batch(np.asarray(theta, dtype=float)[None, :])[0]
 
 
 def _log_likelihoods(patterns: _Patterns, log_kernels: np.ndarray) -> np.ndarray:
@@ -889,9 +906,32 @@ def _log_likelihoods(patterns: _Patterns, log_kernels: np.ndarray) -> np.ndarray
     return np.einsum("pty,htxy->pxh", patterns.counts, log_kernels)
 
 
+def _log_sum_exp(values: np.ndarray, axis: int) -> np.ndarray:
+    top = values.max(axis=axis, keepdims=True)
+    return np.squeeze(top, axis=axis) + np.log(np.exp(values - top).sum(axis=axis))
+
+
 def _objective(patterns: _Patterns, log_weights: np.ndarray, ll: np.ndarray) -> float:
-    mixture = special.logsumexp(ll + log_weights[None, None, :], axis=2)  # [p, x]
+    mixture = _log_sum_exp(ll + log_weights[None, None, :], axis=2)  # [p, x]
     return float(patterns.multiplicity @ (patterns.truth * mixture).sum(axis=1))
+
+
+def _objectives(patterns: _Patterns, log_weights: np.ndarray, log_kernels: np.ndarray) -> np.ndarray:
+    """:func:`_objective` for a batch: log weights (N, H), log kernels (N, H, T, k, k) -> (N,)."""
+    ll = np.einsum("pty,nhtxy->npxh", patterns.counts, log_kernels)
+    mixture = _log_sum_exp(ll + log_weights[:, None, None, :], axis=3)  # [n, p, x]
+    return np.einsum("p,px,npx->n", patterns.multiplicity, patterns.truth, mixture)
+
+
+def _value_and_gradient(batch, point: np.ndarray, bounds: list[tuple[float, float]]) -> tuple[float, np.ndarray]:
+    """Value and forward-difference gradient of a batched function, all points in one call (the
+    optimiser's own differencing would call the function once per coordinate). Steps point
+    inwards at an upper bound."""
+    upper = np.array([b[1] for b in bounds])
+    steps = 1e-7 * np.maximum(1.0, np.abs(point))
+    steps = np.where(point + steps > upper, -steps, steps)
+    values = batch(np.vstack((point, point + np.diag(steps))))
+    return float(values[0]), (values[1:] - values[0]) / steps
 
 
 def _em(model: _Model, patterns: _Patterns, theta: np.ndarray, weights: np.ndarray, iterations: int):
@@ -907,7 +947,7 @@ def _em(model: _Model, patterns: _Patterns, theta: np.ndarray, weights: np.ndarr
     for steps in range(1, iterations + 1):
         # E-step: posterior over difficulty classes per (pattern, true class).
         joint = ll + log_weights[None, None, :]
-        responsibility = np.exp(joint - special.logsumexp(joint, axis=2, keepdims=True))
+        responsibility = np.exp(joint - _log_sum_exp(joint, axis=2)[:, :, None])
         mass = responsibility * (patterns.truth * patterns.multiplicity[:, None])[:, :, None]  # [p, x, h]
         if fixed is None:
             weights = mass.sum(axis=(0, 1))
@@ -917,9 +957,12 @@ def _em(model: _Model, patterns: _Patterns, theta: np.ndarray, weights: np.ndarr
         expected = np.einsum("pxh,pty->htxy", mass, patterns.counts)  # expected counts S[h, t, x, y]
         # M-step for the kernel parameters: bounded quasi-Newton from the current point (a
         # generalised EM step: any increase of the expected complete log-likelihood keeps EM monotone).
+        def m_step(points: np.ndarray) -> np.ndarray:
+            return -np.einsum("htxy,nhtxy->n", expected, model.log_kernels_batch(points)) / scale
+
         result = optimize.minimize(
-            lambda t: -float((expected * model.log_kernels(t)).sum()) / scale,
-            theta, method="SLSQP", bounds=bounds, options={"maxiter": 15, "ftol": 1e-9},
+            lambda t: _value_and_gradient(m_step, t, bounds), theta, jac=True, method="SLSQP", bounds=bounds,
+            options={"maxiter": 15, "ftol": 1e-9},
         )
         theta = result.x
         ll = _log_likelihoods(patterns, model.log_kernels(theta))
@@ -943,16 +986,23 @@ def _polish(model: _Model, patterns: _Patterns, theta: np.ndarray, weights: np.n
         logits = np.concatenate(([0.0], vector[n:]))
         return vector[:n], logits - special.logsumexp(logits)
 
+    def negatives(vectors: np.ndarray) -> np.ndarray:
+        if fixed is not None:
+            log_weights = np.broadcast_to(np.log(fixed), (vectors.shape[0], fixed.size))
+        else:
+            logits = np.concatenate((np.zeros((vectors.shape[0], 1)), vectors[:, n:]), axis=1)
+            log_weights = logits - _log_sum_exp(logits, axis=1)[:, None]
+        return -_objectives(patterns, log_weights, model.log_kernels_batch(vectors[:, :n])) / scale
+
     def negative(vector: np.ndarray) -> float:
-        kernel_theta, log_weights = split(vector)
-        return -_objective(patterns, log_weights, _log_likelihoods(patterns, model.log_kernels(kernel_theta))) / scale
+        return float(negatives(vector[None, :])[0])
 
     start = theta if fixed is not None else np.concatenate(
         (theta, np.clip(np.log(np.maximum(weights[1:], 1e-12)) - math.log(max(weights[0], 1e-12)), *_LOGIT_BOUNDS))
     )
     bounds = model.bounds() + [_LOGIT_BOUNDS] * model.n_weights
-    result = optimize.minimize(negative, start, method="SLSQP", bounds=bounds,
-                               options={"maxiter": 500, "ftol": tol})
+    result = optimize.minimize(lambda v: _value_and_gradient(negatives, v, bounds), start, jac=True, method="SLSQP",
+                               bounds=bounds, options={"maxiter": 500, "ftol": tol})
     best = result.x if result.fun <= negative(start) else start
     kernel_theta, log_weights = split(best)
     return kernel_theta, np.exp(log_weights), -negative(best) * scale

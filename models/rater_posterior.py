@@ -57,6 +57,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 from scipy import optimize, special
@@ -78,6 +79,7 @@ from .rater_population import (
     _rater_types,
     _tie_scores,
     _truth_weights,
+    _value_and_gradient,
     fit_rater_population,
 )
 
@@ -144,7 +146,25 @@ def batch_predictions(
         ``majority`` (ties split at random), ``map``, ``information`` (nats) and ``floor`` (prior-aware
         Fano floor of each set).
     """
-    prior = np.asarray(prior, dtype=float)
+    pooled = _pooled_kernels(kind, np.asarray(prior).shape[1], dprime, bias, spread, slip, type_weights, span)
+    return _predictions(np.asarray(prior, dtype=float), pooled, raters)
+
+
+def _pooled_kernels(kind: str, k: int, dprime: np.ndarray, bias: np.ndarray, spread: np.ndarray, slip: np.ndarray,
+                    type_weights: np.ndarray, span: float) -> np.ndarray:
+    """``Σ_t v_t K[s, h, t]``, shape (S, H, k, k), computed in chunks."""
+    count = dprime.shape[0]
+    per_set = _NORMAL_NODES.size * dprime.shape[1] * k * k * (32 * k if kind == "nominal" else 2)
+    chunk = max(1, _CHUNK_ENTRIES // per_set)
+    pooled = np.empty((count, _NORMAL_NODES.size, k, k))
+    for start in range(0, count, chunk):
+        part = slice(start, min(count, start + chunk))
+        kernels = _batch_kernels(kind, k, dprime[part], bias[part], spread[part], slip[part], span)
+        pooled[part] = np.einsum("t,shtxy->shxy", type_weights, kernels)
+    return pooled
+
+
+def _predictions(prior: np.ndarray, pooled: np.ndarray, raters: int) -> dict[str, np.ndarray]:
     count, k = prior.shape
     r = check_integer("raters", raters, low=1)
     if outcome_count(r, k) > _MAX_OUTCOMES:
@@ -153,15 +173,13 @@ def batch_predictions(
     counts = table.T.astype(float)
     coefficients = special.gammaln(r + 1.0) - special.gammaln(table + 1.0).sum(axis=1)
     scores = _tie_scores(table)  # (C, k)
-    per_set = _NORMAL_NODES.size * k * max(table.shape[0], k * k * 32 if kind == "nominal" else k)
-    chunk = max(1, _CHUNK_ENTRIES // per_set)
+    chunk = max(1, _CHUNK_ENTRIES // (_NORMAL_NODES.size * k * table.shape[0]))
     out = {key: np.empty(count) for key in ("majority", "map", "information", "floor")}
     log_k = math.log(k)
+    log_pooled = np.log(np.maximum(pooled, 1e-300))
     for start in range(0, count, chunk):
         part = slice(start, min(count, start + chunk))
-        kernels = _batch_kernels(kind, k, dprime[part], bias[part], spread[part], slip[part], span)
-        pooled = np.einsum("t,shtxy->shxy", type_weights, kernels)
-        log_panel = np.log(np.maximum(pooled, 1e-300)) @ counts + coefficients  # (s, h, x, c)
+        log_panel = log_pooled[part] @ counts + coefficients  # (s, h, x, c)
         panel = np.einsum("h,shxc->sxc", _NORMAL_WEIGHTS, np.exp(log_panel))
         weights = prior[part]
         joint = weights[:, :, None] * panel
@@ -245,10 +263,15 @@ class PopulationPosterior:
         """Number of resampled parameter sets."""
         return int(self.spread.size)
 
+    @cached_property
+    def _pooled(self) -> np.ndarray:
+        # The draws' kernels do not depend on r: computed once for every panel size asked.
+        return _pooled_kernels(self.kind, self.k, self.dprime, self.bias, self.spread, self.slip, self.type_weights,
+                               self.span)
+
     def samples(self, raters: int) -> dict[str, np.ndarray]:
         """Per-draw majority, MAP, information (nats) and floor for ``raters`` raters, each (S,)."""
-        return batch_predictions(self.kind, self.prior, self.dprime, self.bias, self.spread, self.slip,
-                                 self.type_weights, raters, span=self.span)
+        return _predictions(self.prior, self._pooled, raters)
 
     def predict(self, raters: int) -> PanelPrediction:
         """Posterior-mean majority, MAP and information; the credible floor.
@@ -549,8 +572,9 @@ def posterior_population(
     start = np.concatenate((np.log(start_d), np.clip(start_bias, -4, 4).ravel(), [start_spread],
                             [special.logit(start_slip)]))
     labels = max(patterns.labels, 1.0)
-    result = optimize.minimize(lambda u: -float(target(u)[0]) / labels, start, method="BFGS",
-                               options={"gtol": 1e-7, "maxiter": 400})
+    unbounded = [(-np.inf, np.inf)] * start.size
+    result = optimize.minimize(lambda u: _value_and_gradient(lambda v: -target(v) / labels, u, unbounded), start,
+                               jac=True, method="BFGS", options={"gtol": 1e-6, "maxiter": 400})
     mode = result.x if result.fun <= -float(target(start)[0]) / labels else start
 
     # Chains start from the Laplace approximation (numerical Hessian, eigenvalues floored so that a
