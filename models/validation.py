@@ -22,25 +22,27 @@ Protocol, on arrays of item, rater, label and gold codes, with seeded generators
    * **information** ``I(gold; histogram)`` in the plug-in form on the empirical joint
      ``P̂(x, c) = (1/n) Σ_i 1[gold_i = x] Hyp(c | item i's votes, r)`` — each item contributes the
      exact distribution of the histogram of a random ``r``-subset of its labels, an unbiased
-     estimate of ``P(x, c)`` for exchangeable labels. Its 95 % interval is a **basic (reverse
-     percentile) bootstrap over items** (Davison & Hinkley 1997, §5.2): items, not labels, are the
-     independent units, and the plug-in mutual information is biased upwards by about
-     ``(#cells − #rows − #columns + 1) / (2n)`` nats (Miller 1955) — large here, with up to 66
-     histogram cells and 54 items — which the percentile interval would double (each resample adds
-     the bias again) while the basic interval ``[2Î − q_hi, 2Î − q_lo]`` removes it to first
-     order. A Dirichlet posterior was not used: with more cells than items its prior dominates
-     the mutual information (Archer, Park & Pillow 2013). The point value reported is the
-     bootstrap bias-corrected ``2Î − mean(I*)``, clipped to ``[0, H(gold)]``; the interval is
-     clipped likewise. ``tests/models/test_validation.py`` checks the interval's coverage on
-     simulated pilots.
-   * **floor check**: the model's floor at ``r`` against the realised Dawid–Skene error.
+     estimate of ``P(x, c)`` for exchangeable labels. Its 95 % interval comes from the
+     **delete-one-item jackknife** (:func:`information_interval`): items, not labels, are the
+     independent units; the plug-in mutual information is biased upwards by about
+     ``(#cells − #rows − #columns + 1) / (2n)`` nats (Miller 1955), which is large here (up to 66
+     histogram cells, 54 items); the jackknife removes the bias to first order and its variance
+     errs on the large side. A bootstrap over items (basic interval) is available, but it cannot
+     see the cells a sample leaves empty and under-corrects where histograms outnumber items; a
+     Dirichlet posterior was not used because with more cells than items its prior dominates the
+     mutual information (Archer, Park & Pillow 2013). Simulated coverage is checked in
+     ``tests/models/test_validation.py``.
+   * **floor check**: the model's floor at ``r`` against the realised Dawid–Skene error (and a
+     binomial version that allows for the resolution of an error count on half B).
 
 4. Compare predictions with measurements: per ``r`` the means over splits, per split the
    differences.
 
-Two calibrators are provided: :func:`calibrate_baseline`, the first release (pooled accuracy →
+Three calibrators are provided: :func:`calibrate_baseline`, the first release (pooled accuracy →
 symmetric kernel with slip 0.02, ρ from excess unanimity, uniform prior, the uniform-target
-floor), and :func:`calibrate_population`, the method §9 (:func:`fit_rater_population`).
+floor); :func:`calibrate_point`, the EM point fit of :func:`models.rater_population.fit_rater_population`;
+and :func:`calibrate_population`, the method §9's posterior predictive
+(:func:`models.rater_posterior.posterior_population`), whose floor is the credible floor.
 
 Information is computed in nats; :meth:`ModelValidation.to_dict` reports bits (the presentation
 boundary) under keys ending in ``_bits``.
@@ -51,6 +53,11 @@ Snow, R., O'Connor, B., Jurafsky, D. & Ng, A. Y. (2008). Cheap and fast — but 
 Sheng, V. S., Provost, F. & Ipeirotis, P. G. (2008). Get another label? KDD.
 Dawid, A. P. & Skene, A. M. (1979). Journal of the Royal Statistical Society C 28(1), 20–28.
 Davison, A. C. & Hinkley, D. V. (1997). Bootstrap Methods and their Application. Cambridge.
+Quenouille, M. H. (1956). Notes on bias in estimation. Biometrika 43, 353–360.
+Efron, B. & Stein, C. (1981). The jackknife estimate of variance. Annals of Statistics 9, 586–596.
+Zahl, S. (1977). Jackknifing an index of diversity. Ecology 58, 907–913.
+Archer, E., Park, I. M. & Pillow, J. W. (2013). Bayesian and quasi-Bayesian estimators for mutual
+information from discrete data. Entropy 15, 1738–1755.
 Miller, G. A. (1955). Note on the bias of information estimates. In Information Theory in
 Psychology, 95–100.
 """
@@ -717,7 +724,8 @@ def validate(
     kind : str
         Question kind for the calibrators, one of :data:`models.rater_population.KINDS`.
     calibrators : mapping of str to Calibrator, optional
-        Default: ``{"baseline": calibrate_baseline, "population": calibrate_population}``.
+        Default: ``{"baseline": calibrate_baseline, "point": calibrate_point,
+        "population": calibrate_population}``.
     raters_per_item : sequence of int, optional
         The ``r`` to measure, each in [1, R]; default ``1..R`` with R the smallest label count of
         an item.
