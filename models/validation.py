@@ -72,7 +72,7 @@ import numpy as np
 from scipy import special
 
 from .aggregation import Annotations, dawid_skene
-from .empirical import excess_unanimity_correlation
+from .empirical import Cancelled, excess_unanimity_correlation
 from .errors import InvalidArgumentError, check_choice, check_integer, check_real
 from .kernels import symmetric_kernel
 from .panel import compositions, count_kernel
@@ -712,6 +712,7 @@ def validate(
     n_boot: int = 1000,
     level: float = 0.95,
     dawid_skene_runs: bool = True,
+    progress: Callable[[int, int], object] | None = None,
 ) -> Validation:
     """Run the validation protocol (module docstring) for every calibrator.
 
@@ -745,6 +746,9 @@ def validate(
     dawid_skene_runs : bool
         Run Dawid–Skene on half B (False leaves its column NaN-free but equal to majority vote and
         the floor check vacuous; for quick runs).
+    progress : callable, optional
+        ``progress(done, total)`` after each split; returning ``False`` stops the protocol
+        (raises :class:`models.empirical.Cancelled`).
 
     Returns
     -------
@@ -857,6 +861,8 @@ def validate(
                 table["information_low"][split, column] = np.nan if interval_nats is None else interval_nats[0]
                 table["information_high"][split, column] = np.nan if interval_nats is None else interval_nats[1]
                 table["typed_map"][split, column] = np.nan if prediction.typed_map_accuracy is None else prediction.typed_map_accuracy
+        if progress is not None and progress(split + 1, count_splits) is False:
+            raise Cancelled(f"validation cancelled after {split + 1} of {count_splits} splits")
 
     results = {
         name: _model_validation(name, predictions[name], measured, empirical_mv, empirical_ds, reference, info, info_low,

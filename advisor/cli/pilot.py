@@ -64,6 +64,19 @@ def register(subparsers: Any) -> None:
     simulate.add_argument("--question", help="which scenario question (needed when it has several)")
     simulate.add_argument("--time-spread", type=float, default=0.8, help="log-scale SD of the seconds per item (default 0.8)")
 
+    validation = common.subcommand(
+        commands, "validate",
+        "Check the calibrated rater model against the pilot itself: half-splits, a small pilot on one half, "
+        "predictions for 1..R raters checked on the other (needs gold).", _run_validate)
+    validation.add_argument("pilot", metavar="FILE_OR_NAME", help="a pilot file with gold, or the name or id of a stored pilot")
+    validation.add_argument("--question", help="which question, when the pilot has several")
+    validation.add_argument("--splits", type=int, default=10, help="random half-splits of the items (1 to 100, default 10)")
+    validation.add_argument("--pilot-raters", type=int, default=3, help="labels per item of the pilot on half A (default 3)")
+    validation.add_argument("--seed", type=int, default=0, help="random seed (>= 0, default 0): the same seed gives the same numbers")
+    validation.add_argument("--scale", choices=("nominal", "ordinal"), default="nominal",
+                            help="nominal (binary, categorical) or ordinal (rating scales) (default nominal)")
+    validation.add_argument("--json", action="store_true", help="print JSON (information in bits)")
+
     listing = common.subcommand(commands, "list", "List the pilots stored in the database.", _run_list)
     listing.add_argument("--json", action="store_true", help="print JSON")
 
@@ -246,6 +259,45 @@ def _print_changes(before: Any, after: Any) -> None:
             rows.append([f"raters.{path}", f"{old:.4g}", f"{new:.4g}"])
     if rows:
         common.print_table(["field", "before", "after"], rows)
+
+
+def _run_validate(args: argparse.Namespace) -> int:
+    from advisor.pilot.validation import validate_pilot
+
+    if args.seed < 0:
+        raise ValueError(f"--seed must be an integer >= 0, got {args.seed}")
+    if args.pilot_raters < 1:
+        raise ValueError(f"--pilot-raters must be an integer >= 1, got {args.pilot_raters}")
+    loaded = _load(args, args.pilot)
+    with common.Progress("half-splits", args.splits) as progress:
+        result = validate_pilot(loaded.dataset, question=args.question, splits=args.splits,
+                                pilot_raters=args.pilot_raters, seed=args.seed, scale=args.scale, progress=progress)
+    data = result.to_dict()
+    if args.json:
+        common.print_json(data)
+        return 0
+    protocol = data["protocol"]
+    print(f"{data['pilot']}: {protocol['items']} items with gold, {protocol['splits']} half-splits, "
+          f"{protocol['pilot_labels']}-rater pilots on {protocol['items'] - protocol['half_b_items']} items, "
+          f"checked on {protocol['half_b_items']} ({data['kind']}, classes {', '.join(data['classes'])})\n")
+    rows = [[row["r"], f"{row['empirical_majority']:.3f}", f"{row['predicted_majority']:.3f}",
+             f"{row['empirical_dawid_skene']:.3f}" + ("" if row["dawid_skene_identifiable"] else "*"),
+             f"{row['predicted_map']:.3f}", f"{row['empirical_information_bits']:.3f}",
+             f"[{row['information_ci_bits'][0]:.3f}, {row['information_ci_bits'][1]:.3f}]",
+             f"{row['predicted_information_bits']:.3f}", f"{row['floor']:.4f}"] for row in data["rows"]]
+    common.print_table(["r", "majority", "predicted", "Dawid-Skene", "MAP predicted", "I bits", "95 % interval",
+                        "I predicted", "floor"], rows)
+    print(f"\nMajority-vote accuracy: mean error {100 * data['mean_abs_error_majority']:.2f} points, "
+          f"largest {100 * data['max_abs_error_majority']:.2f} (over r, means over splits); predicted information "
+          f"inside the interval in {100 * data['information_ci_coverage']:.0f} % of splits x r.")
+    for name, other in data["other_models"].items():
+        print(f"{name}: mean error {100 * other['mean_abs_error_majority']:.2f} points, largest "
+              f"{100 * other['max_abs_error_majority']:.2f}; information inside in {100 * other['information_ci_coverage']:.0f} %.")
+    if any(not row["dawid_skene_identifiable"] for row in data["rows"]):
+        print("* one label per item: Dawid-Skene cannot be identified, majority vote is shown")
+    for note in data["notes"]:
+        print(f"note: {note}")
+    return 0
 
 
 def _run_simulate(args: argparse.Namespace) -> int:
