@@ -8,30 +8,12 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QAbstractItemView, QPushButton
 
 from advisor.scenario.form_text import log2_m_from_text as _parse_m
-from advisor.scenario.schema import example_scenarios
-from advisor.scenario.state import ScenarioState
 from ui.panels.editor import ScenarioEditorWidget
 
 
 @pytest.fixture
-def scenario():
-    # Two contexts and ordinal questions with automatic time shares.
-    return next(s for s in example_scenarios() if len(s.contexts) > 1 and len(s.questions) == 1)
-
-
-@pytest.fixture
-def state(scenario):
-    return ScenarioState(scenario, stored_id=1, revision=1)
-
-
-@pytest.fixture
-def editor(qtbot, state):
-    widget = ScenarioEditorWidget(state)
-    qtbot.addWidget(widget)
-    widget.resize(760, 1000)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
+def editor(show_widget, state):
+    return show_widget(ScenarioEditorWidget(state), (760, 1000))
 
 
 def test_spin_box_edit_updates_the_state(qtbot, editor, state):
