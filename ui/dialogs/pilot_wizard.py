@@ -48,7 +48,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QRadioButton,
     QSpinBox,
-    QSplitter,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -66,6 +65,7 @@ from advisor.pilot.reading import read_pilot
 from advisor.pilot.summary import PilotSummary, summarize
 from advisor.scenario.schema import Scenario, get_path
 from ui.widgets.heatmap import ConfusionHeatmapWidget
+from ui.widgets.splitters import two_pane_splitter
 from ui.core.settings import display_settings
 from ui.core.workers import WorkerHandle, run_in_pool
 
@@ -441,13 +441,7 @@ class _SummaryPage(QWizardPage):
         heat_layout.addWidget(self._rater_combo)
         heat_layout.addWidget(self._heatmap, 1)
 
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(numbers)
-        splitter.addWidget(heat)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
-        splitter.setSizes([580, 400])
-        splitter.setChildrenCollapsible(False)
+        splitter = two_pane_splitter(Qt.Orientation.Horizontal, numbers, heat, stretch=(3, 2), sizes=(580, 400))
 
         layout = QVBoxLayout(self)
         layout.addLayout(progress_row)

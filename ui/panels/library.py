@@ -44,7 +44,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QSizePolicy,
-    QSplitter,
     QTableView,
     QTableWidget,
     QTableWidgetItem,
@@ -57,6 +56,7 @@ from advisor.errors import AdvisorError
 from advisor.scenario.creation import blank_scenario, free_name
 from advisor.scenario.schema import Scenario, example_scenarios, load_scenario_file, save_scenario_file
 from advisor.storage.store import ScenarioStore, ScenarioSummary
+from ui.widgets.splitters import two_pane_splitter
 
 LIST_LIMIT = 10_000
 """Scenarios listed at once; the store's page limit (a library is far smaller)."""
@@ -582,12 +582,7 @@ class ScenarioLibraryWidget(QWidget):
         restore_row.addWidget(self._restore_button)
         bottom_layout.addLayout(restore_row)
 
-        splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.addWidget(top)
-        splitter.addWidget(bottom)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
-        splitter.setChildrenCollapsible(False)
+        splitter = two_pane_splitter(Qt.Orientation.Vertical, top, bottom, stretch=(3, 2))
         self.splitter = splitter
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)

@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QProgressBar,
-    QSplitter,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
@@ -40,6 +39,7 @@ from ui.core.bindings import connect_to_widget
 from ui.widgets.capacity_chart import CapacityBreakdownWidget, breakdown_legend_label
 from ui.widgets.cards import HeadlineCardWidget
 from ui.widgets.plots import CURVE_ORDER, RiskCurvePlotWidget, risk_legend_label
+from ui.widgets.splitters import two_pane_splitter
 from ui.core.settings import display_settings
 from ui.core.workers import DebouncedEvaluator
 
@@ -241,7 +241,6 @@ class ResultsWidget(QWidget):
         grid.setRowStretch(2, 1)
         self._tabs.addTab(curves, "Risk interval")
 
-        breakdown = QSplitter(Qt.Orientation.Vertical)
         self._chart = CapacityBreakdownWidget()
         chart_box = QWidget()
         chart_layout = QVBoxLayout(chart_box)
@@ -255,11 +254,7 @@ class ResultsWidget(QWidget):
         self._table.verticalHeader().setVisible(False)
         self._table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self._table.horizontalHeader().setStretchLastSection(True)
-        breakdown.addWidget(chart_box)
-        breakdown.addWidget(self._table)
-        breakdown.setStretchFactor(0, 3)
-        breakdown.setStretchFactor(1, 2)
-        breakdown.setChildrenCollapsible(False)
+        breakdown = two_pane_splitter(Qt.Orientation.Vertical, chart_box, self._table, stretch=(3, 2))
         self._tabs.addTab(breakdown, "Capacity breakdown")
         self._breakdown_splitter = breakdown
         layout.addWidget(self._tabs, 1)
