@@ -65,6 +65,7 @@ from advisor.pilot.reading import read_pilot
 from advisor.pilot.summary import PilotSummary, summarize
 from advisor.scenario.schema import Scenario, get_path
 from ui.widgets.heatmap import ConfusionHeatmapWidget
+from ui.widgets.job_progress import show_job_outcome, show_job_progress
 from ui.widgets.splitters import two_pane_splitter
 from ui.core.settings import display_settings
 from ui.core.workers import WorkerHandle, run_in_pool
@@ -475,43 +476,23 @@ class _SummaryPage(QWizardPage):
         self.stop()
 
     def _on_job_progress(self, done: int, total: int) -> None:
-        self._progress_bar.setRange(0, max(total, 1))
-        self._progress_bar.setValue(done)
+        show_job_progress(self._progress_bar, done, total)
 
     def _on_job_result(self, summary: PilotSummary) -> None:
-        self._job = None
         self._wizard.set_summary(summary)
-        self._progress_bar.setRange(0, 1)
-        self._progress_bar.setValue(1)
-        self._progress_bar.setFormat("Done")
-        self._stop_button.setEnabled(False)
-        self._status_label.setStyleSheet("")
-        self._status_label.setText(
-            f"{summary.labels:,} labels on {summary.items:,} items by {summary.raters:,} raters "
-            f"({summary.labels_per_item:.1f} per item), {summary.gold_items:,} with gold; "
-            f"{summary.scale} scale, kernel from {summary.kernel_source.replace('_', '–')}."
-        )
+        self._end_job("Done", f"{summary.labels:,} labels on {summary.items:,} items by {summary.raters:,} raters "
+                              f"({summary.labels_per_item:.1f} per item), {summary.gold_items:,} with gold; "
+                              f"{summary.scale} scale, kernel from {summary.kernel_source.replace('_', '–')}.",
+                      delivered=True)
         self._update_summary()
         self.completeChanged.emit()
 
     def _on_job_error(self, error: BaseException) -> None:
-        self._job = None
-        self._stop_button.setEnabled(False)
-        self._progress_bar.setRange(0, 1)
-        self._progress_bar.setValue(0)
-        self._progress_bar.setFormat("Failed")
-        self._status_label.setStyleSheet(ERROR_STYLE)
-        self._status_label.setText(f"Cannot summarise the pilot: {error}")
+        self._end_job("Failed", f"Cannot summarise the pilot: {error}", style=ERROR_STYLE)
         self.completeChanged.emit()
 
     def _on_job_cancelled(self, _value: object) -> None:
-        self._job = None
-        self._stop_button.setEnabled(False)
-        self._progress_bar.setRange(0, 1)
-        self._progress_bar.setValue(0)
-        self._progress_bar.setFormat("Stopped")
-        self._status_label.setStyleSheet("")
-        self._status_label.setText("Stopped. Go Back and Next to compute the summary again.")
+        self._end_job("Stopped", "Stopped. Go Back and Next to compute the summary again.")
         self.completeChanged.emit()
 
     def _on_rater_combo_changed(self, _index: int) -> None:
@@ -522,6 +503,15 @@ class _SummaryPage(QWizardPage):
             self._update_summary()
 
     # -------------------------------------------------------------- refreshers
+    def _end_job(self, outcome: str, status: str, *, delivered: bool = False, style: str = "") -> None:
+        """The summary job is over: the bar says ``outcome`` (see
+        :func:`show_job_outcome`), the status line ``status`` in ``style``."""
+        self._job = None
+        self._stop_button.setEnabled(False)
+        show_job_outcome(self._progress_bar, outcome, delivered=delivered)
+        self._status_label.setStyleSheet(style)
+        self._status_label.setText(status)
+
     def _start(self, options: dict[str, Any]) -> None:
         self.stop()
         loaded = self._wizard.loaded

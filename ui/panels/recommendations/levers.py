@@ -36,6 +36,7 @@ from ui.panels.recommendations.appearance import (
     read_only_table,
     table_item,
 )
+from ui.widgets.job_progress import show_job_progress
 
 LEVER_COLUMNS = ("#", "Lever", "Δachievable", "Δfloor", "Δitems", "Δcost", "per money", "Explanation")
 PER_MONEY_SCALE = 1000
@@ -170,8 +171,7 @@ class LeversWidget(QGroupBox):
         self._progress.setVisible(True)
 
     def set_progress(self, done: int, total: int) -> None:
-        self._progress.setRange(0, max(total, 1))
-        self._progress.setValue(done)
+        show_job_progress(self._progress, done, total)
 
     def hide_progress(self) -> None:
         self._progress.setVisible(False)
