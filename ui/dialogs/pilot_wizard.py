@@ -976,14 +976,14 @@ def preview_pilot_wizard(folder: Path) -> PilotWizard:
 
 def main() -> None:
     """Open the wizard on the RTE pilot and a binary example scenario."""
-    import tempfile
+    from ui.core.preview import preview_in_folder
 
-    from ui.core.preview import preview_app, run_preview
+    def make(folder: Path) -> PilotWizard:
+        wizard = preview_pilot_wizard(folder)
+        wizard.accepted.connect(lambda: print(wizard.calibrated_scenario().to_json()))
+        return wizard
 
-    preview_app()
-    wizard = preview_pilot_wizard(Path(tempfile.mkdtemp(prefix="annotation-advisor-pilot-")))
-    wizard.accepted.connect(lambda: print(wizard.calibrated_scenario().to_json()))
-    run_preview(wizard, title="Calibrate from a pilot", size=(1000, 720))
+    preview_in_folder(make, title="Calibrate from a pilot", size=(1000, 720))
 
 
 if __name__ == "__main__":

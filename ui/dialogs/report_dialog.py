@@ -422,13 +422,9 @@ def preview_report_dialog(folder: Path) -> ReportExportDialog:
 
 def main() -> None:
     """Open the dialog on a temporary database seeded with the example scenarios."""
-    import tempfile
+    from ui.core.preview import preview_in_folder
 
-    from ui.core.preview import preview_app, run_preview
-
-    preview_app()
-    dialog = preview_report_dialog(Path(tempfile.mkdtemp(prefix="annotation-advisor-report-")))
-    run_preview(dialog, title="Export report", size=(820, 600))
+    preview_in_folder(preview_report_dialog, title="Export report", size=(820, 600))
 
 
 if __name__ == "__main__":

@@ -227,13 +227,9 @@ def preview_protocol(folder: Path) -> ProtocolWidget:
 
 def main() -> None:
     """Open the protocol on a temporary database with three example exports."""
-    import tempfile
+    from ui.core.preview import preview_in_folder
 
-    from ui.core.preview import preview_app, run_preview
-
-    preview_app()
-    widget = preview_protocol(Path(tempfile.mkdtemp(prefix="annotation-advisor-protocol-")))
-    run_preview(widget, title="Export protocol", size=(1100, 360))
+    preview_in_folder(preview_protocol, title="Export protocol", size=(1100, 360))
 
 
 if __name__ == "__main__":

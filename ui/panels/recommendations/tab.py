@@ -369,10 +369,6 @@ def preview_recommendations(folder: Path) -> RecommendationsWidget:
 
 def main() -> None:
     """Open the tab on an example scenario with a temporary database."""
-    import tempfile
+    from ui.core.preview import preview_in_folder
 
-    from ui.core.preview import preview_app, run_preview
-
-    preview_app()
-    widget = preview_recommendations(Path(tempfile.mkdtemp(prefix="annotation-advisor-recommendations-")))
-    run_preview(widget, title="Recommendations", size=(1500, 950))
+    preview_in_folder(preview_recommendations, title="Recommendations", size=(1500, 950))
