@@ -34,6 +34,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from advisor.scenario.schema import Question, ResponseFormat, Scenario, example_scenarios
 from advisor.scenario.state import ScenarioState
+from ui.core.timers import single_shot_timer
 
 if TYPE_CHECKING:
     from advisor.storage.store import ScenarioStore
@@ -114,10 +115,7 @@ class _QuitOnFirstPaint(QObject):
         self._app = app
         self._title = title
         self._painted = False
-        self._deadline = QTimer(self)
-        self._deadline.setSingleShot(True)
-        self._deadline.setInterval(NO_PAINT_TIMEOUT_MS)
-        self._deadline.timeout.connect(self._give_up)
+        self._deadline = single_shot_timer(self, NO_PAINT_TIMEOUT_MS, self._give_up)
         self._deadline.start()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:

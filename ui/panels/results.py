@@ -15,7 +15,7 @@ from __future__ import annotations
 import html
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QLayout,
     QAbstractItemView,
@@ -41,6 +41,7 @@ from ui.widgets.cards import HeadlineCardWidget
 from ui.widgets.plots import CURVE_ORDER, RiskCurvePlotWidget, risk_legend_label
 from ui.widgets.splitters import two_pane_splitter
 from ui.core.settings import display_settings
+from ui.core.timers import single_shot_timer
 from ui.core.workers import DebouncedEvaluator
 
 if TYPE_CHECKING:
@@ -182,10 +183,8 @@ class ResultsWidget(QWidget):
         busy_layout.addWidget(busy_bar)
         busy_layout.addWidget(busy_label)
         self._busy.setVisible(False)
-        self._busy_timer = QTimer(self)
-        self._busy_timer.setSingleShot(True)
-        self._busy_timer.setInterval(BUSY_SHOW_DELAY_MS)
-        self._busy_timer.timeout.connect(lambda: self._busy.setVisible(self._evaluator.is_busy))
+        self._busy_timer = single_shot_timer(self, BUSY_SHOW_DELAY_MS,
+                                             lambda: self._busy.setVisible(self._evaluator.is_busy))
         header.addWidget(self._headline, 1)
         header.addWidget(self._busy)
         layout.addLayout(header)
