@@ -49,7 +49,6 @@ from PySide6.QtWidgets import (
     QRadioButton,
     QSpinBox,
     QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
     QWizard,
@@ -67,6 +66,7 @@ from advisor.scenario.schema import Scenario, get_path
 from ui.widgets.heatmap import ConfusionHeatmapWidget
 from ui.widgets.job_progress import show_job_outcome, show_job_progress
 from ui.widgets.splitters import two_pane_splitter
+from ui.widgets.tables import table_item
 from ui.core.settings import display_settings
 from ui.core.workers import WorkerHandle, run_in_pool
 
@@ -188,10 +188,7 @@ def _fill_table(table: QTableWidget, rows: list[list[str]], numeric_from: int | 
     table.setRowCount(len(rows))
     for r, row in enumerate(rows):
         for c, text in enumerate(row):
-            item = QTableWidgetItem(text)
-            if numeric_from is not None and c >= numeric_from:
-                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            table.setItem(r, c, item)
+            table.setItem(r, c, table_item(text, right=numeric_from is not None and c >= numeric_from))
 
 
 # ====================================================================== page 1

@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QProgressBar,
     QTableWidget,
-    QTableWidgetItem,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -40,6 +39,7 @@ from ui.widgets.capacity_chart import CapacityBreakdownWidget, breakdown_legend_
 from ui.widgets.cards import HeadlineCardWidget
 from ui.widgets.plots import CURVE_ORDER, RiskCurvePlotWidget, risk_legend_label
 from ui.widgets.splitters import two_pane_splitter
+from ui.widgets.tables import table_item
 from ui.core.settings import display_settings
 from ui.core.timers import single_shot_timer
 from ui.core.workers import DebouncedEvaluator
@@ -378,10 +378,7 @@ class ResultsWidget(QWidget):
                 q.binding_stage + (" · saturated" if q.saturated else ""),
             )
             for column, value in enumerate(values):
-                item = QTableWidgetItem(value)
-                if 3 <= column <= 11:
-                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-                self._table.setItem(row, column, item)
+                self._table.setItem(row, column, table_item(value, right=3 <= column <= 11))
 
     # ------------------------------------------------------------ handlers
     def _on_state_changed(self, scenario) -> None:
