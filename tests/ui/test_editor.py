@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QAbstractItemView, QPushButton
+from PySide6.QtWidgets import QPushButton
 
 from advisor.scenario.form_text import log2_m_from_text as _parse_m
 from ui.panels.editor import ScenarioEditorWidget
@@ -127,18 +127,11 @@ def test_typed_whole_number_out_of_range_is_refused_not_clipped(qtbot, editor, s
     assert state.scenario.raters.per_item == 7 and editor.error_text("raters.per_item") == ""
 
 
-def test_typed_out_of_range_table_cell_is_refused_with_a_message(qtbot, editor, state):
+def test_typed_out_of_range_table_cell_is_refused_with_a_message(editor, state, edit_cell):
     before = state.scenario
     view = editor.contexts_table
     index = view.model().index(0, 2)  # difficulty, (0, 10]
-    view.setCurrentIndex(index)
-    view.edit(index)
-    qtbot.waitUntil(lambda: view.focusWidget() is not None and view.focusWidget() is not view, timeout=2000)
-    cell = view.focusWidget()
-    cell.lineEdit().selectAll()
-    qtbot.keyClicks(cell.lineEdit(), "25")
-    qtbot.keyClick(cell, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: view.state() != QAbstractItemView.State.EditingState, timeout=2000)
+    edit_cell(view, 0, 2, "25")
     assert state.scenario is before
     assert view.model().data(index) == "25" and editor.error_text("contexts")
 

@@ -282,20 +282,11 @@ def test_a_refused_entry_is_not_applied(qtbot, editor, state, typed, message):
     assert box.value() == before.raters.per_item and box.text() == str(before.raters.per_item)
 
 
-def test_letters_in_a_table_cell_are_refused_with_the_reason(qtbot, editor, state):
-    from PySide6.QtWidgets import QAbstractItemView
-
+def test_letters_in_a_table_cell_are_refused_with_the_reason(editor, state, edit_cell):
     before = state.scenario
     view = editor.contexts_table
     index = view.model().index(0, 2)  # difficulty
-    view.setCurrentIndex(index)
-    view.edit(index)
-    qtbot.waitUntil(lambda: view.focusWidget() is not None and view.focusWidget() is not view, timeout=2000)
-    cell = view.focusWidget()
-    cell.lineEdit().selectAll()
-    qtbot.keyClicks(cell.lineEdit(), "abc")
-    qtbot.keyClick(cell, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: view.state() != QAbstractItemView.State.EditingState, timeout=2000)
+    edit_cell(view, 0, 2, "abc")
     assert state.scenario is before
     assert view.model().data(index) == "abc" and editor.error_text("contexts")
 
