@@ -184,6 +184,17 @@ def _read_only_table(columns: list[str]) -> QTableWidget:
     return table
 
 
+def _before_after_table(first_column: str) -> QTableWidget:
+    """A read-only table of ``first_column``, which takes the width left, then
+    "Before" and "After", as wide as their contents."""
+    table = _read_only_table([first_column, "Before", "After"])
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+    header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+    header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+    return table
+
+
 def _fill_table(table: QTableWidget, rows: list[list[str]], numeric_from: int | None = None) -> None:
     table.setRowCount(len(rows))
     for r, row in enumerate(rows):
@@ -626,18 +637,10 @@ class _ApplyPage(QWizardPage):
         self._class_warning_label.setWordWrap(True)
         self._class_warning_label.setStyleSheet(ERROR_STYLE)
         self._class_warning_label.setVisible(False)
-        self._effect_table = _read_only_table(["What the model gives", "Before", "After"])
-        effect_header = self._effect_table.horizontalHeader()
-        effect_header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        effect_header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        effect_header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        self._effect_table = _before_after_table("What the model gives")
         self._pilot_capacity_label = QLabel()
         self._pilot_capacity_label.setWordWrap(True)
-        self._changes_table = _read_only_table(["Field", "Before", "After"])
-        header = self._changes_table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        self._changes_table = _before_after_table("Field")
         self._provenance_text = QPlainTextEdit()
         self._provenance_text.setReadOnly(True)
         self._provenance_text.setPlaceholderText("Where the numbers come from")
