@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
-    QSplitter,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -48,6 +47,7 @@ from ui.panels.library import ScenarioLibraryWidget, ask_name, format_time
 from ui.panels.results import ResultsWidget
 from ui.core.settings import APP_NAME, data_dir, display_settings, ui_settings
 from ui.core.undo import ScenarioEditCommand
+from ui.widgets.splitters import two_pane_splitter
 
 if TYPE_CHECKING:
     from ui.panels.recommendations import RecommendationsWidget
@@ -328,15 +328,10 @@ class MainWindow(QMainWindow):
         self._editor = ScenarioEditorWidget(self._state, self._editor_stack)
         self._editor.setMinimumWidth(EDITOR_MIN_WIDTH)
         self._results = ResultsWidget(self._state)
-        self._design = QSplitter(Qt.Orientation.Horizontal)
-        self._design.setObjectName("design_splitter")
-        self._design.addWidget(self._editor)
-        self._design.addWidget(self._results)
         # The form keeps its width when the window changes size (its tables'
         # columns stay in view); the plots take or give the difference.
-        self._design.setStretchFactor(0, 0)
-        self._design.setStretchFactor(1, 1)
-        self._design.setChildrenCollapsible(False)
+        self._design = two_pane_splitter(Qt.Orientation.Horizontal, self._editor, self._results, stretch=(0, 1))
+        self._design.setObjectName("design_splitter")
 
         # The tabs behind Design are built when first shown: their plots and
         # the optimiser's modules would otherwise delay the first paint.

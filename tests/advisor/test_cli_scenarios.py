@@ -31,15 +31,6 @@ def run_cli() -> Callable[[list[str]], int]:
     return advisor.cli.main
 
 
-@pytest.fixture
-def database(monkeypatch, tmp_path) -> Path:
-    """A seeded database of the examples, selected through ANNOTATION_ADVISOR_DB."""
-    path = tmp_path / "cli.sqlite"
-    ScenarioStore.open(path).close()
-    monkeypatch.setenv("ANNOTATION_ADVISOR_DB", str(path))
-    return path
-
-
 def state(database: Path) -> tuple:
     """Everything a command could write to the database."""
     with ScenarioStore.open(database, seed=False) as store:
@@ -55,8 +46,16 @@ def assert_one_line_error(capsys, *fragments: str) -> str:
     return captured.err
 
 
+def assert_refused_writing_nothing(run_cli, database: Path, capsys, argv: list[str], *fragments: str) -> None:
+    """``argv`` exits with status 2 and one error line holding every fragment, and leaves the database as it was."""
+    before = state(database)
+    assert run_cli(argv) == 2
+    assert_one_line_error(capsys, *fragments)
+    assert state(database) == before
+
+
 # ------------------------------------------------------------------- list
-def test_list_shows_the_stored_scenarios(run_cli, database, capsys):
+def test_list_shows_the_stored_scenarios(run_cli, cli_database, capsys):
     assert run_cli(["list"]) == 0
     out = capsys.readouterr().out
     assert out.splitlines()[0].split()[:3] == ["id", "name", "rev"]
@@ -71,12 +70,12 @@ def test_list_shows_the_stored_scenarios(run_cli, database, capsys):
     assert "(2 of 6 shown" in capsys.readouterr().out
 
 
-def test_list_with_a_bad_limit_fails_on_one_line(run_cli, database, capsys):
+def test_list_with_a_bad_limit_fails_on_one_line(run_cli, cli_database, capsys):
     assert run_cli(["list", "--limit", "-1"]) == 2
     assert_one_line_error(capsys, "--limit must be 0 or more")
 
 
-def test_the_db_option_selects_another_database(run_cli, database, tmp_path, capsys):
+def test_the_db_option_selects_another_database(run_cli, cli_database, tmp_path, capsys):
     other = tmp_path / "other.sqlite"
     assert run_cli(["list", "--db", str(other), "--json"]) == 0
     assert len(json.loads(capsys.readouterr().out)) == 6  # a new database is seeded
@@ -87,7 +86,7 @@ def test_the_db_option_selects_another_database(run_cli, database, tmp_path, cap
 
 
 # ------------------------------------------------------------------- show
-def test_show_a_stored_scenario_and_a_file(run_cli, database, capsys):
+def test_show_a_stored_scenario_and_a_file(run_cli, cli_database, capsys):
     assert run_cli(["show", RLHF]) == 0
     out = capsys.readouterr().out
     assert out.startswith(f"{RLHF}  (stored scenario ") and "which response is better" in out and "pairwise(3)" in out
@@ -95,14 +94,14 @@ def test_show_a_stored_scenario_and_a_file(run_cli, database, capsys):
     assert scenario_from_json(capsys.readouterr().out) == load_scenario_file(RLHF_FILE)
 
 
-def test_show_an_unknown_name_suggests_close_ones(run_cli, database, capsys):
+def test_show_an_unknown_name_suggests_close_ones(run_cli, cli_database, capsys):
     assert run_cli(["show", "RLHF pairwise preference"]) == 2
     assert_one_line_error(capsys, "no stored scenario named 'RLHF pairwise preference'", f"did you mean {RLHF!r}")
     assert run_cli(["show", "missing/file.json"]) == 2
     assert_one_line_error(capsys, "missing/file.json: no such file")
 
 
-def test_a_name_with_a_slash_is_found_in_the_database(run_cli, database, capsys):
+def test_a_name_with_a_slash_is_found_in_the_database(run_cli, cli_database, capsys):
     assert run_cli(["new", "A/B interface test", "--from-example", "medical_xray_binary"]) == 0
     capsys.readouterr()
     assert run_cli(["show", "A/B interface test", "--json"]) == 0
@@ -112,12 +111,12 @@ def test_a_name_with_a_slash_is_found_in_the_database(run_cli, database, capsys)
 
 
 # -------------------------------------------------------------------- new
-def test_new_from_an_example_and_from_json(run_cli, database, tmp_path, capsys):
+def test_new_from_an_example_and_from_json(run_cli, cli_database, tmp_path, capsys):
     assert run_cli(["new", "my relevance study", "--from-example", "search_relevance_trec"]) == 0
     assert "created scenario 'my relevance study'" in capsys.readouterr().out
     assert run_cli(["new", "by example name", "--from-example", RLHF.upper()]) == 0
     capsys.readouterr()
-    with ScenarioStore.open(database) as store:
+    with ScenarioStore.open(cli_database) as store:
         created = store.get("my relevance study")
         assert created.scenario.with_changes({"name": "x"}) == load_scenario_file(
             examples_dir() / "search_relevance_trec.json"
@@ -138,15 +137,12 @@ def test_new_from_an_example_and_from_json(run_cli, database, tmp_path, capsys):
     ],
     ids=["duplicate name", "unknown example", "blank name", "missing file"],
 )
-def test_new_with_bad_input_writes_nothing(run_cli, database, capsys, argv, fragments):
-    before = state(database)
-    assert run_cli(argv) == 2
-    assert_one_line_error(capsys, *fragments)
-    assert state(database) == before
+def test_new_with_bad_input_writes_nothing(run_cli, cli_database, capsys, argv, fragments):
+    assert_refused_writing_nothing(run_cli, cli_database, capsys, argv, *fragments)
 
 
 # --------------------------------------------------------------- evaluate
-def test_evaluate_prints_a_table_in_bits_or_nats_and_json(run_cli, database, capsys):
+def test_evaluate_prints_a_table_in_bits_or_nats_and_json(run_cli, cli_database, capsys):
     assert run_cli(["evaluate", RLHF, "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     for key in ("capacity_nats", "capacity_bits", "floor", "floor_paper", "ceiling", "capacity_needed_nats", "cost", "contexts"):
@@ -165,7 +161,7 @@ def test_evaluate_prints_a_table_in_bits_or_nats_and_json(run_cli, database, cap
     assert f"{data['capacity_nats']:.3f} nats per item" in nats_table
 
 
-def test_evaluate_bad_input_fails_on_one_line(run_cli, database, tmp_path, capsys):
+def test_evaluate_bad_input_fails_on_one_line(run_cli, cli_database, tmp_path, capsys):
     assert run_cli(["evaluate", "no such scenario"]) == 2
     assert_one_line_error(capsys, "no stored scenario named 'no such scenario'")
     broken = tmp_path / "broken.json"
@@ -181,8 +177,8 @@ def _edit(database: Path, name: str, **changes) -> None:
         store.save(stored.scenario.with_changes(changes), stored_id=stored.id, base_revision=stored.revision)
 
 
-def test_history_and_restore(run_cli, database, capsys):
-    _edit(database, RLHF, **{"raters.per_item": 4})
+def test_history_and_restore(run_cli, cli_database, capsys):
+    _edit(cli_database, RLHF, **{"raters.per_item": 4})
     assert run_cli(["history", RLHF]) == 0
     out = capsys.readouterr().out
     assert "2 revision(s), current 2" in out and "raters.per_item 2 → 4" in out
@@ -207,14 +203,11 @@ def test_history_and_restore(run_cli, database, capsys):
     ],
     ids=["restore missing revision", "restore unknown", "history unknown", "delete unknown", "undelete unknown"],
 )
-def test_revision_commands_with_bad_input_write_nothing(run_cli, database, capsys, argv, fragments):
-    before = state(database)
-    assert run_cli(argv) == 2
-    assert_one_line_error(capsys, *fragments)
-    assert state(database) == before
+def test_revision_commands_with_bad_input_write_nothing(run_cli, cli_database, capsys, argv, fragments):
+    assert_refused_writing_nothing(run_cli, cli_database, capsys, argv, *fragments)
 
 
-def test_delete_and_undelete(run_cli, database, capsys):
+def test_delete_and_undelete(run_cli, cli_database, capsys):
     assert run_cli(["delete", RLHF]) == 0
     out = capsys.readouterr().out
     stored_id = int(out.split("(id ")[1].split(")")[0])
@@ -229,7 +222,7 @@ def test_delete_and_undelete(run_cli, database, capsys):
 
 
 # ------------------------------------------------------- export and import
-def test_export_to_stdout_and_to_a_file_then_import(run_cli, database, tmp_path, capsys):
+def test_export_to_stdout_and_to_a_file_then_import(run_cli, cli_database, tmp_path, capsys):
     assert run_cli(["export", RLHF]) == 0
     printed = capsys.readouterr().out
     assert scenario_from_json(printed) == load_scenario_file(RLHF_FILE)
@@ -239,13 +232,13 @@ def test_export_to_stdout_and_to_a_file_then_import(run_cli, database, tmp_path,
     assert target.read_text(encoding="utf-8") == printed
     assert run_cli(["import", str(target), "--name", "imported copy"]) == 0
     assert "imported 'imported copy'" in capsys.readouterr().out
-    with ScenarioStore.open(database) as store:
+    with ScenarioStore.open(cli_database) as store:
         copy = store.get("imported copy")
         assert copy.scenario == load_scenario_file(RLHF_FILE).with_changes({"name": "imported copy"})
         assert store.history(copy.id)[0].summary == "imported from exported.json"
 
 
-def test_export_into_a_missing_folder_writes_nothing(run_cli, database, tmp_path, capsys):
+def test_export_into_a_missing_folder_writes_nothing(run_cli, cli_database, tmp_path, capsys):
     target = tmp_path / "no" / "such" / "folder" / "x.json"
     assert run_cli(["export", RLHF, "-o", str(target)]) == 2
     assert_one_line_error(capsys, "does not exist")
@@ -263,28 +256,23 @@ def test_export_into_a_missing_folder_writes_nothing(run_cli, database, tmp_path
     ],
     ids=["bad field", "no questions", "broken JSON", "not an object"],
 )
-def test_import_of_a_bad_file_writes_nothing(run_cli, database, tmp_path, capsys, content, fragments):
+def test_import_of_a_bad_file_writes_nothing(run_cli, cli_database, tmp_path, capsys, content, fragments):
     bad = tmp_path / "bad.json"
     bad.write_text(content, encoding="utf-8")
-    before = state(database)
-    assert run_cli(["import", str(bad)]) == 2
-    assert_one_line_error(capsys, "bad.json", *fragments)
-    assert state(database) == before
+    assert_refused_writing_nothing(run_cli, cli_database, capsys, ["import", str(bad)], "bad.json", *fragments)
 
 
-def test_import_of_a_taken_name_writes_nothing(run_cli, database, capsys):
-    before = state(database)
-    assert run_cli(["import", str(RLHF_FILE)]) == 2
-    assert_one_line_error(capsys, f"name: a scenario named {RLHF!r} already exists")
-    assert state(database) == before
+def test_import_of_a_taken_name_writes_nothing(run_cli, cli_database, capsys):
+    assert_refused_writing_nothing(run_cli, cli_database, capsys, ["import", str(RLHF_FILE)],
+                                   f"name: a scenario named {RLHF!r} already exists")
 
 
 # ----------------------------------------------------------- db and schema
-def test_db_check_reports_health_and_problems(run_cli, database, capsys):
+def test_db_check_reports_health_and_problems(run_cli, cli_database, capsys):
     assert run_cli(["db", "check"]) == 0
     out = capsys.readouterr().out
     assert "schema revision: 0002" in out and "scenarios: 6 (0 deleted)" in out and "no problems found" in out
-    connection = sqlite3.connect(database)
+    connection = sqlite3.connect(cli_database)
     connection.execute("UPDATE scenario_revisions SET content_hash = 'tampered' WHERE id = 1")
     connection.commit()
     connection.close()
@@ -301,7 +289,7 @@ def test_db_check_on_a_corrupt_file_fails_on_one_line_and_changes_nothing(run_cl
     assert corrupt.read_bytes() == before and sorted(p.name for p in tmp_path.iterdir()) == ["corrupt.sqlite"]
 
 
-def test_db_backup(run_cli, database, tmp_path, capsys):
+def test_db_backup(run_cli, cli_database, tmp_path, capsys):
     target = tmp_path / "backup.sqlite"
     assert run_cli(["db", "backup", "-o", str(target)]) == 0
     assert f"backed up to {target}" in capsys.readouterr().out
@@ -315,7 +303,7 @@ def test_db_backup(run_cli, database, tmp_path, capsys):
     assert ".backup-" in capsys.readouterr().out
 
 
-def test_db_without_an_action_prints_help(run_cli, database, capsys):
+def test_db_without_an_action_prints_help(run_cli, cli_database, capsys):
     assert run_cli(["db"]) == 2
     assert "check" in capsys.readouterr().err
 

@@ -17,14 +17,6 @@ RLHF_FILE = examples_dir() / "rlhf_pairwise_preference.json"
 RLHF = load_scenario_file(RLHF_FILE)
 
 
-@pytest.fixture
-def database(monkeypatch, tmp_path) -> Path:
-    path = tmp_path / "cli.sqlite"
-    ScenarioStore.open(path).close()
-    monkeypatch.setenv("ANNOTATION_ADVISOR_DB", str(path))
-    return path
-
-
 def _snapshot(database: Path) -> tuple:
     with ScenarioStore.open(database, seed=False) as store:
         rows = store.list(include_deleted=True, order_by="created", limit=10_000)
@@ -54,12 +46,12 @@ def test_parse_assignments_reads_json_else_text():
         parse_assignments(["raters.per_item"])
 
 
-def test_new_from_example_with_set_stores_the_changed_copy(database, capsys):
+def test_new_from_example_with_set_stores_the_changed_copy(cli_database, capsys):
     status = advisor.cli.main(["new", "Three raters", "--from-example", RLHF_FILE.stem,
                                "--set", "raters.per_item=3", "--set", "campaign.seconds_per_item=45",
                                "--set", "questions.0.slip_rate=0.05"])
     assert status == 0, capsys.readouterr().err
-    stored, history = _stored(database, "Three raters")
+    stored, history = _stored(cli_database, "Three raters")
     expected = RLHF.with_changes({"name": "Three raters", "raters.per_item": 3, "campaign.seconds_per_item": 45,
                                   "questions.0.slip_rate": 0.05})
     assert stored.scenario == expected and len(history) == 1
@@ -72,31 +64,31 @@ def test_new_from_example_with_set_stores_the_changed_copy(database, capsys):
     ("questions.9.slip_rate=0.1", "no such field"),
     ("raters.per_item", "expected FIELD=VALUE"),
 ])
-def test_new_with_a_bad_set_stores_nothing(database, capsys, assignment, fragment):
-    before = _snapshot(database)
+def test_new_with_a_bad_set_stores_nothing(cli_database, capsys, assignment, fragment):
+    before = _snapshot(cli_database)
     status = advisor.cli.main(["new", "Bad", "--from-example", RLHF_FILE.stem, "--set", assignment])
     assert status == 2
     _one_line_error(capsys, fragment)
-    assert _snapshot(database) == before
+    assert _snapshot(cli_database) == before
 
 
-def test_set_stores_one_new_revision(database, capsys):
-    stored, history = _stored(database, RLHF.name)
+def test_set_stores_one_new_revision(cli_database, capsys):
+    stored, history = _stored(cli_database, RLHF.name)
     status = advisor.cli.main(["set", RLHF.name, "raters.per_item=4", "campaign.seconds_per_item=60",
                                "tags=[\"pilot\"]"])
     assert status == 0, capsys.readouterr().err
-    after, after_history = _stored(database, RLHF.name)
+    after, after_history = _stored(cli_database, RLHF.name)
     assert after.revision == stored.revision + 1 and len(after_history) == len(history) + 1
     assert after.scenario == stored.scenario.with_changes(
         {"raters.per_item": 4, "campaign.seconds_per_item": 60, "tags": ["pilot"]})
     assert f"revision {after.revision}" in capsys.readouterr().out
 
 
-def test_set_to_the_same_values_stores_nothing(database, capsys):
-    stored, _ = _stored(database, RLHF.name)
-    before = _snapshot(database)
+def test_set_to_the_same_values_stores_nothing(cli_database, capsys):
+    stored, _ = _stored(cli_database, RLHF.name)
+    before = _snapshot(cli_database)
     assert advisor.cli.main(["set", RLHF.name, f"raters.per_item={stored.scenario.raters.per_item}"]) == 0
-    assert _snapshot(database) == before and "nothing stored" in capsys.readouterr().out
+    assert _snapshot(cli_database) == before and "nothing stored" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize("argv, fragment", [
@@ -105,8 +97,8 @@ def test_set_to_the_same_values_stores_nothing(database, capsys):
     (["set", "No such scenario", "raters.per_item=4"], "No such scenario"),
     (["set", RLHF.name, "=4"], "expected FIELD=VALUE"),
 ])
-def test_set_with_bad_input_stores_nothing(database, capsys, argv, fragment):
-    before = _snapshot(database)
+def test_set_with_bad_input_stores_nothing(cli_database, capsys, argv, fragment):
+    before = _snapshot(cli_database)
     assert advisor.cli.main(argv) == 2
     _one_line_error(capsys, fragment)
-    assert _snapshot(database) == before
+    assert _snapshot(cli_database) == before

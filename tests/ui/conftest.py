@@ -92,6 +92,55 @@ def store(isolated_app_paths):
 
 
 @pytest.fixture
+def empty_store(tmp_path):
+    """A store with no scenarios on its own database file (for widgets that
+    create scenarios or pilots and count them)."""
+    from advisor.storage.store import ScenarioStore
+
+    opened = ScenarioStore.open(tmp_path / "empty.sqlite", seed=False)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def scenario():
+    """An example with two contexts and one question (ordinal, with automatic
+    time shares), so the editor's tables have rows to edit. A module that
+    needs another scenario overrides this fixture; :func:`state` follows."""
+    from advisor.scenario.schema import example_scenarios
+
+    return next(s for s in example_scenarios() if len(s.contexts) > 1 and len(s.questions) == 1)
+
+
+@pytest.fixture
+def state(scenario):
+    """The editor's state of :func:`scenario`, as if opened from the store (id 1, revision 1)."""
+    from advisor.scenario.state import ScenarioState
+
+    return ScenarioState(scenario, stored_id=1, revision=1)
+
+
+@pytest.fixture
+def show_widget(qtbot):
+    """Show a widget as a user meets it: closed by qtbot after the test,
+    resized to ``size`` (width, height in pixels) when given, exposed on the
+    screen, and the active window when ``activate`` (a test that clicks or
+    types into it). Returns the widget."""
+
+    def show(widget, size: tuple[int, int] | None = None, *, activate: bool = False):
+        qtbot.addWidget(widget)
+        if size is not None:
+            widget.resize(*size)
+        widget.show()
+        qtbot.waitExposed(widget)
+        if activate:
+            widget.activateWindow()
+        return widget
+
+    return show
+
+
+@pytest.fixture
 def edit_cell(qtbot):
     """Edit a table cell the way a user does: open its editor, type, Enter."""
     from PySide6.QtCore import Qt

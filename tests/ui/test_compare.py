@@ -10,12 +10,8 @@ from ui.panels.compare import CompareWidget
 
 
 @pytest.fixture
-def compare(qtbot, store):
-    widget = CompareWidget(store)
-    qtbot.addWidget(widget)
-    widget.resize(1300, 860)
-    widget.show()
-    return widget
+def compare(show_widget, store):
+    return show_widget(CompareWidget(store), (1300, 860))
 
 
 def test_three_scenarios_side_by_side(qtbot, compare, store):

@@ -5,33 +5,15 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QAbstractItemView, QPushButton
+from PySide6.QtWidgets import QPushButton
 
 from advisor.scenario.form_text import log2_m_from_text as _parse_m
-from advisor.scenario.schema import example_scenarios
-from advisor.scenario.state import ScenarioState
 from ui.panels.editor import ScenarioEditorWidget
 
 
 @pytest.fixture
-def scenario():
-    # Two contexts and ordinal questions with automatic time shares.
-    return next(s for s in example_scenarios() if len(s.contexts) > 1 and len(s.questions) == 1)
-
-
-@pytest.fixture
-def state(scenario):
-    return ScenarioState(scenario, stored_id=1, revision=1)
-
-
-@pytest.fixture
-def editor(qtbot, state):
-    widget = ScenarioEditorWidget(state)
-    qtbot.addWidget(widget)
-    widget.resize(760, 1000)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
+def editor(show_widget, state):
+    return show_widget(ScenarioEditorWidget(state), (760, 1000))
 
 
 def test_spin_box_edit_updates_the_state(qtbot, editor, state):
@@ -145,18 +127,11 @@ def test_typed_whole_number_out_of_range_is_refused_not_clipped(qtbot, editor, s
     assert state.scenario.raters.per_item == 7 and editor.error_text("raters.per_item") == ""
 
 
-def test_typed_out_of_range_table_cell_is_refused_with_a_message(qtbot, editor, state):
+def test_typed_out_of_range_table_cell_is_refused_with_a_message(editor, state, edit_cell):
     before = state.scenario
     view = editor.contexts_table
     index = view.model().index(0, 2)  # difficulty, (0, 10]
-    view.setCurrentIndex(index)
-    view.edit(index)
-    qtbot.waitUntil(lambda: view.focusWidget() is not None and view.focusWidget() is not view, timeout=2000)
-    cell = view.focusWidget()
-    cell.lineEdit().selectAll()
-    qtbot.keyClicks(cell.lineEdit(), "25")
-    qtbot.keyClick(cell, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: view.state() != QAbstractItemView.State.EditingState, timeout=2000)
+    edit_cell(view, 0, 2, "25")
     assert state.scenario is before
     assert view.model().data(index) == "25" and editor.error_text("contexts")
 

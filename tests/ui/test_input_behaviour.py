@@ -27,8 +27,6 @@ from PySide6.QtWidgets import (
 )
 
 from advisor.evaluation.evaluate import campaign_cost
-from advisor.scenario.schema import example_scenarios
-from advisor.scenario.state import ScenarioState
 from ui.panels.editor import ScenarioEditorWidget
 
 INPUT_TYPES = (QLineEdit, QPlainTextEdit, QTextEdit, QAbstractSpinBox, QComboBox)
@@ -139,39 +137,16 @@ def check_every_input(qtbot, qapp, root: QWidget, *, minimum: int) -> list[str]:
 
 
 @pytest.fixture
-def scenario():
-    # Two contexts and ordinal questions with automatic time shares.
-    return next(s for s in example_scenarios() if len(s.contexts) > 1 and len(s.questions) == 1)
+def editor(show_widget, state):
+    return show_widget(ScenarioEditorWidget(state), (760, 900), activate=True)
 
 
 @pytest.fixture
-def state(scenario):
-    return ScenarioState(scenario, stored_id=1, revision=1)
-
-
-@pytest.fixture
-def editor(qtbot, state):
-    widget = ScenarioEditorWidget(state)
-    qtbot.addWidget(widget)
-    widget.resize(760, 900)
-    widget.show()
-    qtbot.waitExposed(widget)
-    widget.activateWindow()
-    return widget
-
-
-@pytest.fixture
-def window(qtbot, store, monkeypatch):
+def window(show_widget, store, monkeypatch):
     from ui.main_window import MainWindow
 
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Discard)
-    win = MainWindow(store, recover_drafts=False)
-    qtbot.addWidget(win)
-    win.resize(1280, 800)
-    win.show()
-    qtbot.waitExposed(win)
-    win.activateWindow()
-    return win
+    return show_widget(MainWindow(store, recover_drafts=False), (1280, 800), activate=True)
 
 
 # ---------------------------------------------------------------- reachability
@@ -197,17 +172,14 @@ def test_every_input_of_the_main_window_and_its_tabs_is_clickable(qtbot, qapp, w
 
 
 @pytest.mark.qt_log_ignore(POPUP_GRAB)
-def test_every_input_of_the_dialogs_is_clickable(qtbot, qapp, store, scenario, tmp_path):
+def test_every_input_of_the_dialogs_is_clickable(qtbot, qapp, show_widget, store, scenario, tmp_path):
     from ui.dialogs.interface_import import InterfaceImportDialog
     from ui.dialogs.pilot_wizard import PilotWizard
     from ui.dialogs.report_dialog import ReportExportDialog
 
     dialogs = [InterfaceImportDialog(), PilotWizard(store, scenario), ReportExportDialog(store, [scenario.name])]
     for dialog in dialogs:
-        qtbot.addWidget(dialog)
-        dialog.show()
-        qtbot.waitExposed(dialog)
-        dialog.activateWindow()
+        show_widget(dialog, activate=True)
         problems = check_every_input(qtbot, qapp, dialog, minimum=1)
         assert problems == [], type(dialog).__name__ + ": " + "\n".join(problems)
         dialog.reject()
@@ -310,20 +282,11 @@ def test_a_refused_entry_is_not_applied(qtbot, editor, state, typed, message):
     assert box.value() == before.raters.per_item and box.text() == str(before.raters.per_item)
 
 
-def test_letters_in_a_table_cell_are_refused_with_the_reason(qtbot, editor, state):
-    from PySide6.QtWidgets import QAbstractItemView
-
+def test_letters_in_a_table_cell_are_refused_with_the_reason(editor, state, edit_cell):
     before = state.scenario
     view = editor.contexts_table
     index = view.model().index(0, 2)  # difficulty
-    view.setCurrentIndex(index)
-    view.edit(index)
-    qtbot.waitUntil(lambda: view.focusWidget() is not None and view.focusWidget() is not view, timeout=2000)
-    cell = view.focusWidget()
-    cell.lineEdit().selectAll()
-    qtbot.keyClicks(cell.lineEdit(), "abc")
-    qtbot.keyClick(cell, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: view.state() != QAbstractItemView.State.EditingState, timeout=2000)
+    edit_cell(view, 0, 2, "abc")
     assert state.scenario is before
     assert view.model().data(index) == "abc" and editor.error_text("contexts")
 

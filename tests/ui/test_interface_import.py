@@ -108,13 +108,10 @@ def test_python_m_opens_the_preview_and_closes(preview_opens_and_closes):
     preview_opens_and_closes("ui.dialogs.interface_import")
 
 
-def test_typing_a_path_and_return_previews_and_creates_nothing(qtbot):
+def test_typing_a_path_and_return_previews_and_creates_nothing(qtbot, show_widget):
     from PySide6.QtCore import Qt
 
-    dialog = InterfaceImportDialog()
-    qtbot.addWidget(dialog)
-    dialog.show()
-    qtbot.waitExposed(dialog)
+    dialog = show_widget(InterfaceImportDialog())
     edit = dialog._path_edit
     qtbot.mouseClick(edit, Qt.MouseButton.LeftButton)
     qtbot.keyClicks(edit, str(LABEL_STUDIO / "chat_rlhf.xml"))
@@ -128,13 +125,10 @@ def test_typing_a_path_and_return_previews_and_creates_nothing(qtbot):
     assert dialog.result() == dialog.DialogCode.Accepted and dialog.scenario() == expected.scenario
 
 
-def test_create_after_changing_the_path_shows_the_new_preview_first(qtbot):
+def test_create_after_changing_the_path_shows_the_new_preview_first(qtbot, show_widget):
     from PySide6.QtCore import Qt
 
-    dialog = InterfaceImportDialog()
-    qtbot.addWidget(dialog)
-    dialog.show()
-    qtbot.waitExposed(dialog)
+    dialog = show_widget(InterfaceImportDialog())
     dialog.set_path(LABEL_STUDIO / "chat_rlhf.xml")
     edit = dialog._path_edit
     edit.selectAll()

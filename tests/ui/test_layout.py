@@ -13,15 +13,11 @@ from ui.panels.editor import HINTS_BESIDE_MIN_WIDTH, ScenarioEditorWidget
 
 
 @pytest.fixture
-def window(qtbot, store, monkeypatch):
+def window(show_widget, store, monkeypatch):
     from ui.main_window import MainWindow
 
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Discard)
-    win = MainWindow(store, recover_drafts=False)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    return win
+    return show_widget(MainWindow(store, recover_drafts=False))
 
 
 def test_the_window_fits_a_1280_pixel_screen(qtbot, qapp, window):
@@ -35,12 +31,9 @@ def test_the_window_fits_a_1280_pixel_screen(qtbot, qapp, window):
 
 
 @pytest.mark.parametrize("width", [364, 760])
-def test_range_hints_take_one_line(qtbot, qapp, width):
-    editor = ScenarioEditorWidget(ScenarioState(example_scenarios()[0], stored_id=1, revision=1))
-    qtbot.addWidget(editor)
-    editor.resize(width, 900)
-    editor.show()
-    qtbot.waitExposed(editor)
+def test_range_hints_take_one_line(qapp, show_widget, width):
+    editor = show_widget(ScenarioEditorWidget(ScenarioState(example_scenarios()[0], stored_id=1, revision=1)),
+                         (width, 900))
     qapp.processEvents()
     assert editor.hints_beside == (width >= HINTS_BESIDE_MIN_WIDTH)
     for path in ("raters.correlation", "campaign.wage_per_hour", "target.log2_m", "raters.reading_wpm"):
@@ -56,14 +49,10 @@ def test_range_hints_take_one_line(qtbot, qapp, width):
             assert hint.geometry().top() >= field.geometry().bottom()
 
 
-def test_library_names_are_whole_in_a_narrow_dock(qtbot, qapp, store):
+def test_library_names_are_whole_in_a_narrow_dock(qapp, show_widget, store):
     from ui.panels.library import TAGS_COLUMN_MIN_WIDTH, ScenarioLibraryWidget
 
-    library = ScenarioLibraryWidget(store)
-    qtbot.addWidget(library)
-    library.resize(290, 700)
-    library.show()
-    qtbot.waitExposed(library)
+    library = show_widget(ScenarioLibraryWidget(store), (290, 700))
     qapp.processEvents()
     view = library.table
     assert view.isColumnHidden(1) and 290 < TAGS_COLUMN_MIN_WIDTH
@@ -114,13 +103,9 @@ def test_a_1280_pixel_window_keeps_every_table_column_in_view(qtbot, qapp, windo
     assert _columns_in_view(recommendations.levers_panel.table) == []
 
 
-def test_the_questions_table_hides_columns_no_question_uses(qtbot, qapp):
+def test_the_questions_table_hides_columns_no_question_uses(qapp, show_widget):
     scenario = next(s for s in example_scenarios() if all(q.format.kind == "ordinal" for q in s.questions))
-    editor = ScenarioEditorWidget(ScenarioState(scenario, stored_id=1, revision=1))
-    qtbot.addWidget(editor)
-    editor.resize(700, 900)
-    editor.show()
-    qtbot.waitExposed(editor)
+    editor = show_widget(ScenarioEditorWidget(ScenarioState(scenario, stored_id=1, revision=1)), (700, 900))
     table = next(t for t in editor.findChildren(QTableView) if t.model().columnCount() > 6)
     model = table.model()
     headers = {str(model.headerData(c, Qt.Orientation.Horizontal)).split("\n")[0]: c for c in range(model.columnCount())}

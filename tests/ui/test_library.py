@@ -13,12 +13,8 @@ from ui.panels.library import ScenarioLibraryWidget
 
 
 @pytest.fixture
-def library(qtbot, store):
-    widget = ScenarioLibraryWidget(store)
-    qtbot.addWidget(widget)
-    widget.resize(520, 760)
-    widget.show()
-    return widget
+def library(show_widget, store):
+    return show_widget(ScenarioLibraryWidget(store), (520, 760))
 
 
 def test_lists_the_examples_with_tags(library):

@@ -35,24 +35,15 @@ def answers(monkeypatch):
 
 
 @pytest.fixture
-def window(qtbot, store, answers):
-    win = MainWindow(store, recover_drafts=False)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    return win
+def window(show_widget, store, answers):
+    return show_widget(MainWindow(store, recover_drafts=False))
 
 
-def _reopen(qtbot, url: str, **kwargs) -> MainWindow:
-    again = ScenarioStore.open(url)
-    win = MainWindow(again, recover_drafts=False, **kwargs)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    return win
+def _reopen(show_widget, url: str, **kwargs) -> MainWindow:
+    return show_widget(MainWindow(ScenarioStore.open(url), recover_drafts=False, **kwargs))
 
 
-def test_save_then_restart_brings_the_same_scenario_back(qtbot, window, store):
+def test_save_then_restart_brings_the_same_scenario_back(show_widget, window, store):
     raters = window.state.scenario.raters.per_item + 2
     window.editor.field_widget("raters.per_item").setValue(raters)
     assert window.isWindowModified() and "[*]" in window.windowTitle()
@@ -63,7 +54,7 @@ def test_save_then_restart_brings_the_same_scenario_back(qtbot, window, store):
     url = store.url
     assert window.close()
     store.close()
-    again = _reopen(qtbot, url)
+    again = _reopen(show_widget, url)
     assert again.state.stored_id == saved_id
     assert again.state.scenario == saved and again.state.scenario.raters.per_item == raters
     assert not again.state.dirty
@@ -141,7 +132,7 @@ def test_stale_save_reload_takes_the_stored_revision(window, store, monkeypatch)
     assert window.state.scenario == elsewhere and window.state.revision == 2 and not window.state.dirty
 
 
-def test_draft_survives_a_crash_and_is_recovered(qtbot, window, store, answers):
+def test_draft_survives_a_crash_and_is_recovered(show_widget, window, store, answers):
     stored_id = window.state.stored_id
     raters = window.state.scenario.raters.per_item + 3
     window.editor.field_widget("raters.per_item").setValue(raters)
@@ -152,7 +143,7 @@ def test_draft_survives_a_crash_and_is_recovered(qtbot, window, store, answers):
     assert store.get(stored_id).scenario.raters.per_item != raters
     url = store.url
     answers.answers = [QMessageBox.StandardButton.Yes]
-    again = _reopen(qtbot, url, scenario_id=stored_id)
+    again = _reopen(show_widget, url, scenario_id=stored_id)
     assert again.offer_draft_recovery()
     assert "autosaved" in answers.asked[-1]
     assert again.state.stored_id == stored_id and again.state.dirty
@@ -217,7 +208,7 @@ def test_help_method_and_about(qtbot, window, monkeypatch):
         assert name in shown[0]
 
 
-def test_window_layout_is_remembered(qtbot, window, store):
+def test_window_layout_is_remembered(qtbot, show_widget, window, store):
     window.resize(1500, 900)
     qtbot.wait(20)
     sizes = [700, 800]
@@ -225,7 +216,7 @@ def test_window_layout_is_remembered(qtbot, window, store):
     sizes = window._design.sizes()
     window.tabs.setCurrentIndex(1)
     assert window.close()
-    again = _reopen(qtbot, store.url)
+    again = _reopen(show_widget, store.url)
     assert (again.width(), again.height()) == (1500, 900)
     assert again.tabs.currentIndex() == 1
     again.tabs.setCurrentIndex(0)

@@ -7,18 +7,10 @@ from pathlib import Path
 import pytest
 
 from advisor.scenario.schema import Question, ResponseFormat, Scenario
-from advisor.storage.store import ScenarioStore
 from ui.dialogs.pilot_wizard import PilotWizard
 
 PILOTS = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "pilots"
 RTE = PILOTS / "snow2008_rte.csv"
-
-
-@pytest.fixture
-def store(tmp_path):
-    opened = ScenarioStore.open(tmp_path / "pilots.sqlite", seed=False)
-    yield opened
-    opened.close()
 
 
 @pytest.fixture
@@ -48,8 +40,8 @@ def _open(qtbot, store, scenario, path=RTE, resamples=100):
     return wizard
 
 
-def test_preview_shows_the_first_rows_and_the_columns(qtbot, store, scenario):
-    wizard = _open(qtbot, store, scenario)
+def test_preview_shows_the_first_rows_and_the_columns(qtbot, empty_store, scenario):
+    wizard = _open(qtbot, empty_store, scenario)
     page = wizard.file_page
     assert page.isComplete()
     table = page._preview_table
@@ -63,8 +55,8 @@ def test_preview_shows_the_first_rows_and_the_columns(qtbot, store, scenario):
     assert page.options()["scale"] == "nominal"
 
 
-def test_summary_shows_the_methods_accuracies_and_apply_returns_a_calibrated_copy(qtbot, store, scenario):
-    wizard = _open(qtbot, store, scenario)
+def test_summary_shows_the_methods_accuracies_and_apply_returns_a_calibrated_copy(qtbot, empty_store, scenario):
+    wizard = _open(qtbot, empty_store, scenario)
     wizard.next()
     _wait_idle(qtbot, wizard)
     page = wizard.summary_page
@@ -99,14 +91,14 @@ def test_summary_shows_the_methods_accuracies_and_apply_returns_a_calibrated_cop
 
     with qtbot.waitSignal(wizard.pilot_stored) as blocker:
         wizard.accept()
-    stored = store.get_pilot(blocker.args[0])
+    stored = empty_store.get_pilot(blocker.args[0])
     assert stored.name == "snow2008_rte" and stored.content == RTE.read_bytes()
     assert stored.summary["methods"]["dawid_skene"]["accuracy_vs_gold"] == pytest.approx(accuracies["Dawid–Skene"], abs=5e-5)
     assert wizard.result() == PilotWizard.DialogCode.Accepted
 
 
-def test_stop_cancels_the_summary_and_back_next_restarts_it(qtbot, store, scenario):
-    wizard = _open(qtbot, store, scenario, resamples=100_000)
+def test_stop_cancels_the_summary_and_back_next_restarts_it(qtbot, empty_store, scenario):
+    wizard = _open(qtbot, empty_store, scenario, resamples=100_000)
     wizard.next()
     page = wizard.summary_page
     assert page.is_running
@@ -116,18 +108,18 @@ def test_stop_cancels_the_summary_and_back_next_restarts_it(qtbot, store, scenar
     assert "Stopped" in page._status_label.text()
 
 
-def test_a_malformed_pilot_is_reported_with_its_line(qtbot, store, scenario, tmp_path):
+def test_a_malformed_pilot_is_reported_with_its_line(qtbot, empty_store, scenario, tmp_path):
     bad = tmp_path / "bad.csv"
     bad.write_text("item,rater,label\n1,a,0\n2,b\n")
-    wizard = _open(qtbot, store, scenario, path=bad)
+    wizard = _open(qtbot, empty_store, scenario, path=bad)
     assert not wizard.file_page.isComplete()
     text = wizard.file_page._status_label.text()
     assert "Cannot read the pilot" in text and "line 3" in text
 
 
-def test_a_taken_pilot_name_is_refused_on_finish(qtbot, store, scenario):
-    store.add_pilot("snow2008_rte", source="elsewhere", content=b"x", summary={})
-    wizard = _open(qtbot, store, scenario, resamples=0)
+def test_a_taken_pilot_name_is_refused_on_finish(qtbot, empty_store, scenario):
+    empty_store.add_pilot("snow2008_rte", source="elsewhere", content=b"x", summary={})
+    wizard = _open(qtbot, empty_store, scenario, resamples=0)
     wizard.next()
     _wait_idle(qtbot, wizard)
     wizard.next()
@@ -139,7 +131,7 @@ def test_a_taken_pilot_name_is_refused_on_finish(qtbot, store, scenario):
     assert "already exists" in page._store_error_label.text()
     page._store_name_edit.setText("rte pilot")
     assert page.validatePage()
-    assert wizard.stored_pilot_id() == store.get_pilot("rte pilot").id
+    assert wizard.stored_pilot_id() == empty_store.get_pilot("rte pilot").id
 
 
 def test_the_preview_opens(qtbot, tmp_path):
@@ -168,10 +160,10 @@ def _to_apply_page(qtbot, store, scenario):
     return wizard
 
 
-def test_apply_shows_before_and_after_from_the_evaluation(qtbot, store, scenario):
+def test_apply_shows_before_and_after_from_the_evaluation(qtbot, empty_store, scenario):
     from advisor.evaluation.evaluate import evaluate
 
-    wizard = _to_apply_page(qtbot, store, scenario)
+    wizard = _to_apply_page(qtbot, empty_store, scenario)
     calibrated = wizard.calibrated_scenario()
     before, after = evaluate(scenario, curves=False), evaluate(calibrated, curves=False)
     rows = {row[0]: row[1:] for row in wizard.apply_page.effect_rows()}
@@ -188,10 +180,10 @@ def test_apply_shows_before_and_after_from_the_evaluation(qtbot, store, scenario
     assert wizard.apply_page.class_warning_text() == ""  # two classes, binary question
 
 
-def test_finish_states_one_thing_copy_by_default_or_in_place(qtbot, store, scenario):
+def test_finish_states_one_thing_copy_by_default_or_in_place(qtbot, empty_store, scenario):
     from PySide6.QtWidgets import QWizard
 
-    wizard = _to_apply_page(qtbot, store, scenario)
+    wizard = _to_apply_page(qtbot, empty_store, scenario)
     assert not wizard.in_place()
     assert "copy" in wizard.buttonText(QWizard.WizardButton.FinishButton).lower()
     assert "original is unchanged" in wizard.apply_page.subTitle()
@@ -200,9 +192,9 @@ def test_finish_states_one_thing_copy_by_default_or_in_place(qtbot, store, scena
     assert "in place" in wizard.apply_page.subTitle() and "unchanged" not in wizard.apply_page.subTitle()
 
 
-def test_pilot_classes_that_do_not_match_k_are_named(qtbot, store):
+def test_pilot_classes_that_do_not_match_k_are_named(qtbot, empty_store):
     three = Scenario(name="Three-way", questions=(
         Question(name="entails", format=ResponseFormat(kind="categorical", k=3)),))
-    wizard = _to_apply_page(qtbot, store, three)
+    wizard = _to_apply_page(qtbot, empty_store, three)
     text = wizard.apply_page.class_warning_text()
     assert "The pilot has 2 classes for question 'entails'" in text and "k = 3" in text

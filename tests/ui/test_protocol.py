@@ -4,17 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
-import pytest
-
-from advisor.storage.store import ScenarioStore
 from ui.panels.protocol import COLUMNS, ProtocolWidget
-
-
-@pytest.fixture
-def store(tmp_path):
-    opened = ScenarioStore.open(tmp_path / "protocol.sqlite", seed=False)
-    yield opened
-    opened.close()
 
 
 def _record(store, path, content: bytes, fmt: str = "html"):
@@ -23,14 +13,14 @@ def _record(store, path, content: bytes, fmt: str = "html"):
                         sha256=hashlib.sha256(content).hexdigest(), detail={"sections": ["verdict"]})
 
 
-def test_lists_entries_newest_first_and_checks_the_files(qtbot, store, tmp_path):
-    _record(store, tmp_path / "first.html", b"one")
-    _record(store, tmp_path / "second.pdf", b"two", fmt="pdf")
-    _record(store, tmp_path / "third.csv", b"three", fmt="csv")
+def test_lists_entries_newest_first_and_checks_the_files(qtbot, empty_store, tmp_path):
+    _record(empty_store, tmp_path / "first.html", b"one")
+    _record(empty_store, tmp_path / "second.pdf", b"two", fmt="pdf")
+    _record(empty_store, tmp_path / "third.csv", b"three", fmt="csv")
     (tmp_path / "second.pdf").write_bytes(b"edited")
     (tmp_path / "third.csv").unlink()
 
-    widget = ProtocolWidget(store)
+    widget = ProtocolWidget(empty_store)
     qtbot.addWidget(widget)
     table = widget._table
     assert table.rowCount() == 3
@@ -42,14 +32,14 @@ def test_lists_entries_newest_first_and_checks_the_files(qtbot, store, tmp_path)
     assert [widget.file_state(row) for row in range(3)] == ["missing", "changed", "same"]
 
 
-def test_refresh_shows_new_entries_and_open_file_hands_over_the_path(qtbot, store, tmp_path):
-    widget = ProtocolWidget(store)
+def test_refresh_shows_new_entries_and_open_file_hands_over_the_path(qtbot, empty_store, tmp_path):
+    widget = ProtocolWidget(empty_store)
     qtbot.addWidget(widget)
     assert widget._table.rowCount() == 0
     assert "No exports yet" in widget._status_label.text()
     assert not widget._open_button.isEnabled()
 
-    _record(store, tmp_path / "report.md", b"# report", fmt="md")
+    _record(empty_store, tmp_path / "report.md", b"# report", fmt="md")
     widget._refresh_button.click()
     assert widget._table.rowCount() == 1
     widget.select_row(0)
@@ -59,10 +49,10 @@ def test_refresh_shows_new_entries_and_open_file_hands_over_the_path(qtbot, stor
     assert blocker.args == [str(tmp_path / "report.md")]
 
 
-def test_open_file_of_a_deleted_export_says_so(qtbot, store, tmp_path):
-    _record(store, tmp_path / "gone.json", b"{}", fmt="json")
+def test_open_file_of_a_deleted_export_says_so(qtbot, empty_store, tmp_path):
+    _record(empty_store, tmp_path / "gone.json", b"{}", fmt="json")
     (tmp_path / "gone.json").unlink()
-    widget = ProtocolWidget(store)
+    widget = ProtocolWidget(empty_store)
     qtbot.addWidget(widget)
     widget.select_row(0)
     assert widget.open_selected() is None

@@ -16,7 +16,6 @@ from advisor.planning.levers import rank_levers
 from advisor.scenario.schema import Question, ResponseFormat, Scenario, Target
 from advisor.planning.solve import solve
 from advisor.scenario.state import ScenarioState
-from advisor.storage.store import ScenarioStore
 from ui.core.workers import wait_for_jobs
 from ui.panels.recommendations import RecommendationsWidget
 from ui.panels.recommendations.levers import LEVER_COLUMNS
@@ -33,13 +32,6 @@ def _tab_pools_drained(qapp):
 
 
 @pytest.fixture
-def store(tmp_path):
-    opened = ScenarioStore.open(tmp_path / "recommendations.sqlite", seed=False)
-    yield opened
-    opened.close()
-
-
-@pytest.fixture
 def scenario():
     # A 2-bit target: reachable with a few raters, so every search is quick.
     return Scenario(
@@ -53,9 +45,9 @@ def scenario():
 
 
 @pytest.fixture
-def widget(qtbot, scenario, store):
+def widget(qtbot, scenario, empty_store):
     state = ScenarioState(scenario)
-    made = RecommendationsWidget(state, store)
+    made = RecommendationsWidget(state, empty_store)
     qtbot.addWidget(made)
     qtbot.waitUntil(lambda: made.recommendations is not None and made.solve_result is not None, timeout=60_000)
     return made
@@ -80,7 +72,7 @@ def test_levers_table_shows_the_ranked_levers(widget, scenario):
     assert first.explanation.endswith(effect[1:]) and table.item(0, LEVER_COLUMNS.index("Explanation")).toolTip() == first.explanation
 
 
-def test_apply_lever_creates_a_new_scenario_in_the_store(widget, store, qtbot):
+def test_apply_lever_creates_a_new_scenario_in_the_store(widget, empty_store, qtbot):
     levers = widget.recommendations.levers
     row = next(i for i, lever in enumerate(levers) if lever.scenario is not None)
     widget.select_lever(row)
@@ -88,20 +80,20 @@ def test_apply_lever_creates_a_new_scenario_in_the_store(widget, store, qtbot):
     assert widget.levers_panel.detail_label.text() == levers[row].explanation
     with qtbot.waitSignal(widget.scenario_created) as blocker:
         widget.levers_panel.apply_button.click()
-    stored = store.get(blocker.args[0])
+    stored = empty_store.get(blocker.args[0])
     assert stored.name == f"Chatbot rubric — {levers[row].title}"[:200]
     assert stored.scenario.with_changes({"name": "x"}) == levers[row].scenario.with_changes({"name": "x"})
     # Applying it again does not collide with the name just taken.
     with qtbot.waitSignal(widget.scenario_created) as again:
         widget.levers_panel.apply_button.click()
-    assert store.get(again.args[0]).name.endswith("(2)")
-    assert store.count() == 2
+    assert empty_store.get(again.args[0]).name.endswith("(2)")
+    assert empty_store.count() == 2
 
 
-def test_inapplicable_levers_cannot_be_applied(qtbot, store):
+def test_inapplicable_levers_cannot_be_applied(qtbot, empty_store):
     single = Scenario(name="One rater", questions=(Question(name="q", format=ResponseFormat(kind="binary")),),
                       raters={"per_item": 1, "correlation": 0.0})
-    made = RecommendationsWidget(ScenarioState(single), store)
+    made = RecommendationsWidget(ScenarioState(single), empty_store)
     qtbot.addWidget(made)
     qtbot.waitUntil(lambda: made.recommendations is not None, timeout=60_000)
     row = next(i for i, lever in enumerate(made.recommendations.levers) if not lever.applicable)
@@ -123,13 +115,13 @@ def test_an_edit_recomputes_once_after_the_debounce(widget, qtbot):
     assert widget.recommendations.scenario == widget._state.scenario
 
 
-def test_a_hidden_tab_catches_up_when_shown(qtbot, scenario, store):
+def test_a_hidden_tab_catches_up_when_shown(qtbot, scenario, empty_store):
     from PySide6.QtWidgets import QLabel, QTabWidget
 
     tabs = QTabWidget()
     qtbot.addWidget(tabs)
     tabs.addTab(QLabel("editor"), "Editor")
-    made = RecommendationsWidget(ScenarioState(scenario), store)
+    made = RecommendationsWidget(ScenarioState(scenario), empty_store)
     tabs.addTab(made, "Recommendations")
     tabs.show()
     qtbot.waitUntil(lambda: made.recommendations is not None and not made.is_busy(), timeout=60_000)
@@ -207,7 +199,7 @@ def test_the_event_loop_turns_while_the_optimiser_runs_and_cancel_stops_it(widge
     assert widget.optimizer_panel.run_button.isEnabled() and not widget.optimizer_panel.cancel_button.isEnabled()
 
 
-def test_the_optimiser_plots_the_frontier_and_saves_the_recommended_design(widget, qtbot, store, scenario):
+def test_the_optimiser_plots_the_frontier_and_saves_the_recommended_design(widget, qtbot, empty_store, scenario):
     with qtbot.waitSignal(widget.optimization_finished, timeout=120_000) as blocker:
         widget.start_optimizer()
     result = blocker.args[0]
@@ -226,7 +218,7 @@ def test_the_optimiser_plots_the_frontier_and_saves_the_recommended_design(widge
     assert widget.optimizer_panel.save_button.isEnabled()
     with qtbot.waitSignal(widget.scenario_created) as created:
         widget.optimizer_panel.save_button.click()
-    stored = store.get(created.args[0])
+    stored = empty_store.get(created.args[0])
     assert stored.name == "Chatbot rubric — optimised"
     assert evaluate(stored.scenario, curves=False).verdict == "meets"
 

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import QHBoxLayout, QWidget
 
 from advisor.evaluation.evaluate import evaluate
 from advisor.scenario.schema import example_scenarios
-from advisor.scenario.state import ScenarioState
 from ui.panels.editor import ScenarioEditorWidget
 from ui.panels.results import ResultsWidget
 from ui.core.settings import display_settings
@@ -20,12 +19,9 @@ from ui.core.workers import DebouncedEvaluator
 
 @pytest.fixture
 def scenario():
+    """The first example with two contexts, however many questions it has
+    (the conftest's ``state`` wraps it)."""
     return next(s for s in example_scenarios() if len(s.contexts) > 1)
-
-
-@pytest.fixture
-def state(scenario):
-    return ScenarioState(scenario, stored_id=1, revision=1)
 
 
 @pytest.fixture

@@ -16,14 +16,20 @@ def _digest(path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def test_the_report_dialog_refuses_the_open_database(qtbot, store):
-    database = store.database_path
-    before = _digest(database)
+def _export_report_to(qtbot, store, path) -> ReportExportDialog:
+    """The report dialog on the first stored scenario (by name), after asking it to export to ``path``."""
     name = store.list(order_by="name", descending=False)[0].name
     dialog = ReportExportDialog(store, [name])
     qtbot.addWidget(dialog)
-    dialog.set_output_path(str(database))
+    dialog.set_output_path(str(path))
     dialog.export()
+    return dialog
+
+
+def test_the_report_dialog_refuses_the_open_database(qtbot, store):
+    database = store.database_path
+    before = _digest(database)
+    dialog = _export_report_to(qtbot, store, database)
     assert not dialog.is_exporting
     assert "open database" in dialog._status_label.text()
     assert _digest(database) == before
@@ -32,11 +38,7 @@ def test_the_report_dialog_refuses_the_open_database(qtbot, store):
 def test_the_report_dialog_refuses_a_fifo(qtbot, store, tmp_path):
     fifo = tmp_path / "report.html"
     os.mkfifo(fifo)
-    name = store.list(order_by="name", descending=False)[0].name
-    dialog = ReportExportDialog(store, [name])
-    qtbot.addWidget(dialog)
-    dialog.set_output_path(str(fifo))
-    dialog.export()
+    dialog = _export_report_to(qtbot, store, fifo)
     assert not dialog.is_exporting
     assert "named pipe" in dialog._status_label.text()
     assert stat.S_ISFIFO(os.lstat(fifo).st_mode)

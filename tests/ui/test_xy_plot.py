@@ -20,12 +20,8 @@ from ui.panels.xy_plot import cell_text
 
 
 @pytest.fixture
-def window(qtbot, store):
-    window = MainWindow(store, recover_drafts=False)
-    qtbot.addWidget(window)
-    window.resize(1280, 800)
-    window.show()
-    qtbot.waitExposed(window)
+def window(qtbot, show_widget, store):
+    window = show_widget(MainWindow(store, recover_drafts=False), (1280, 800))
     qtbot.keyClick(window, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: window.xy_plot.isVisible(), timeout=5000)
     panel_window = window.xy_plot.window()

@@ -1,3 +1,3 @@
 """What every window shares and nothing visible: the QApplication, settings, worker threads,
-signal bindings, undo, drafts and the widget previews.
+signal bindings, single-shot timers, undo, drafts and the widget previews.
 """

@@ -13,12 +13,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject
 
 from advisor.scenario.drafts import draft_path, write_draft
 from advisor.scenario.schema import Scenario
 from advisor.scenario.state import ScenarioState
 from ui.core.bindings import connect_to_widget
+from ui.core.timers import single_shot_timer
 
 IDLE_MS = 3000
 """Quiet time after an edit before the draft is written, in ms."""
@@ -44,10 +45,7 @@ class DraftKeeper(QObject):
         super().__init__(parent)
         self._state = state
         self._directory = directory
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(idle_ms)
-        self._timer.timeout.connect(self.flush)
+        self._timer = single_shot_timer(self, idle_ms, self.flush)
         self._written: Path | None = None
         connect_to_widget(state.changed, self._on_state_changed, self)
         connect_to_widget(state.dirty_changed, self._on_state_dirty_changed, self)

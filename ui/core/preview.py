@@ -1,9 +1,10 @@
 """Open one widget alone on example data: ``python -m ui.<package>.<module>``.
 
 Each major widget's ``if __name__ == "__main__":`` block calls
-:func:`preview_widget` (widgets of a scenario state) or
-:func:`preview_store` and :func:`run_preview` (widgets of the store), so a
-widget can be looked at and tried without the whole window (Orange's
+:func:`preview_widget` (widgets of a scenario state),
+:func:`preview_in_folder` (widgets that write a database and files of their
+own) or :func:`preview_store` and :func:`run_preview` (widgets of the store),
+so a widget can be looked at and tried without the whole window (Orange's
 ``WidgetPreview``).
 
 ``ANNOTATION_ADVISOR_PREVIEW_QUIT_MS``, when set, closes the preview after that
@@ -33,6 +34,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from advisor.scenario.schema import Question, ResponseFormat, Scenario, example_scenarios
 from advisor.scenario.state import ScenarioState
+from ui.core.timers import single_shot_timer
 
 if TYPE_CHECKING:
     from advisor.storage.store import ScenarioStore
@@ -113,10 +115,7 @@ class _QuitOnFirstPaint(QObject):
         self._app = app
         self._title = title
         self._painted = False
-        self._deadline = QTimer(self)
-        self._deadline.setSingleShot(True)
-        self._deadline.setInterval(NO_PAINT_TIMEOUT_MS)
-        self._deadline.timeout.connect(self._give_up)
+        self._deadline = single_shot_timer(self, NO_PAINT_TIMEOUT_MS, self._give_up)
         self._deadline.start()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
@@ -142,6 +141,14 @@ def preview_widget(make: Callable[[ScenarioState], QWidget], *, title: str,
     """Show ``make(state)`` on :func:`preview_scenario` (see :func:`run_preview`)."""
     preview_app()
     widget = make(ScenarioState(preview_scenario()))
+    run_preview(widget, title=title, size=size)
+
+
+def preview_in_folder(make: Callable[[Path], QWidget], *, title: str, size: tuple[int, int]) -> NoReturn:
+    """Show ``make(folder)`` with a new temporary folder for the widget's
+    database and files (see :func:`run_preview`)."""
+    preview_app()
+    widget = make(Path(tempfile.mkdtemp(prefix="annotation-advisor-preview-")))
     run_preview(widget, title=title, size=size)
 
 

@@ -47,6 +47,7 @@ from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal, 
 
 from advisor.errors import Cancelled
 from advisor.progress import keeps_going, require
+from ui.core.timers import single_shot_timer
 
 if TYPE_CHECKING:
     from advisor.evaluation.evaluate import Evaluation
@@ -433,10 +434,7 @@ class LatestJobRunner(QObject):
             raise ValueError(f"debounce_ms must be ≥ 0, got {debounce_ms}")
         self._job = job
         self._pool = pool
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(debounce_ms)
-        self._timer.timeout.connect(self._on_timer_timeout)
+        self._timer = single_shot_timer(self, debounce_ms, self._on_timer_timeout)
         self._generation = 0
         self._waiting: tuple[int, tuple[Any, ...], dict[str, Any]] | None = None
         self._running: WorkerHandle | None = None

@@ -34,7 +34,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -42,6 +41,7 @@ from PySide6.QtWidgets import (
 from advisor.errors import AdvisorError
 from advisor.importers import FORMATS, ImportResult, import_interface
 from advisor.scenario.schema import Scenario
+from ui.widgets.tables import table_item
 
 FORMAT_LABELS: dict[str, str] = {
     "auto": "Detect from the file",
@@ -285,10 +285,8 @@ class InterfaceImportDialog(QDialog):
                 f"{answers:,}" if answers else "open text",
             )
             for column, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                if column == 2:
-                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-                    item.setToolTip("Distinct answers one rater can give")
+                is_count = column == 2
+                item = table_item(text, right=is_count, tooltip="Distinct answers one rater can give" if is_count else "")
                 self._questions_table.setItem(row, column, item)
 
     def _update_warnings_list(self) -> None:

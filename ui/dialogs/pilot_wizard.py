@@ -48,9 +48,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QRadioButton,
     QSpinBox,
-    QSplitter,
     QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
     QWizard,
@@ -66,6 +64,9 @@ from advisor.pilot.reading import read_pilot
 from advisor.pilot.summary import PilotSummary, summarize
 from advisor.scenario.schema import Scenario, get_path
 from ui.widgets.heatmap import ConfusionHeatmapWidget
+from ui.widgets.job_progress import show_job_outcome, show_job_progress
+from ui.widgets.splitters import two_pane_splitter
+from ui.widgets.tables import table_item
 from ui.core.settings import display_settings
 from ui.core.workers import WorkerHandle, run_in_pool
 
@@ -183,14 +184,22 @@ def _read_only_table(columns: list[str]) -> QTableWidget:
     return table
 
 
+def _before_after_table(first_column: str) -> QTableWidget:
+    """A read-only table of ``first_column``, which takes the width left, then
+    "Before" and "After", as wide as their contents."""
+    table = _read_only_table([first_column, "Before", "After"])
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+    header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+    header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+    return table
+
+
 def _fill_table(table: QTableWidget, rows: list[list[str]], numeric_from: int | None = None) -> None:
     table.setRowCount(len(rows))
     for r, row in enumerate(rows):
         for c, text in enumerate(row):
-            item = QTableWidgetItem(text)
-            if numeric_from is not None and c >= numeric_from:
-                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            table.setItem(r, c, item)
+            table.setItem(r, c, table_item(text, right=numeric_from is not None and c >= numeric_from))
 
 
 # ====================================================================== page 1
@@ -441,13 +450,7 @@ class _SummaryPage(QWizardPage):
         heat_layout.addWidget(self._rater_combo)
         heat_layout.addWidget(self._heatmap, 1)
 
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(numbers)
-        splitter.addWidget(heat)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
-        splitter.setSizes([580, 400])
-        splitter.setChildrenCollapsible(False)
+        splitter = two_pane_splitter(Qt.Orientation.Horizontal, numbers, heat, stretch=(3, 2), sizes=(580, 400))
 
         layout = QVBoxLayout(self)
         layout.addLayout(progress_row)
@@ -481,43 +484,23 @@ class _SummaryPage(QWizardPage):
         self.stop()
 
     def _on_job_progress(self, done: int, total: int) -> None:
-        self._progress_bar.setRange(0, max(total, 1))
-        self._progress_bar.setValue(done)
+        show_job_progress(self._progress_bar, done, total)
 
     def _on_job_result(self, summary: PilotSummary) -> None:
-        self._job = None
         self._wizard.set_summary(summary)
-        self._progress_bar.setRange(0, 1)
-        self._progress_bar.setValue(1)
-        self._progress_bar.setFormat("Done")
-        self._stop_button.setEnabled(False)
-        self._status_label.setStyleSheet("")
-        self._status_label.setText(
-            f"{summary.labels:,} labels on {summary.items:,} items by {summary.raters:,} raters "
-            f"({summary.labels_per_item:.1f} per item), {summary.gold_items:,} with gold; "
-            f"{summary.scale} scale, kernel from {summary.kernel_source.replace('_', '–')}."
-        )
+        self._end_job("Done", f"{summary.labels:,} labels on {summary.items:,} items by {summary.raters:,} raters "
+                              f"({summary.labels_per_item:.1f} per item), {summary.gold_items:,} with gold; "
+                              f"{summary.scale} scale, kernel from {summary.kernel_source.replace('_', '–')}.",
+                      delivered=True)
         self._update_summary()
         self.completeChanged.emit()
 
     def _on_job_error(self, error: BaseException) -> None:
-        self._job = None
-        self._stop_button.setEnabled(False)
-        self._progress_bar.setRange(0, 1)
-        self._progress_bar.setValue(0)
-        self._progress_bar.setFormat("Failed")
-        self._status_label.setStyleSheet(ERROR_STYLE)
-        self._status_label.setText(f"Cannot summarise the pilot: {error}")
+        self._end_job("Failed", f"Cannot summarise the pilot: {error}", style=ERROR_STYLE)
         self.completeChanged.emit()
 
     def _on_job_cancelled(self, _value: object) -> None:
-        self._job = None
-        self._stop_button.setEnabled(False)
-        self._progress_bar.setRange(0, 1)
-        self._progress_bar.setValue(0)
-        self._progress_bar.setFormat("Stopped")
-        self._status_label.setStyleSheet("")
-        self._status_label.setText("Stopped. Go Back and Next to compute the summary again.")
+        self._end_job("Stopped", "Stopped. Go Back and Next to compute the summary again.")
         self.completeChanged.emit()
 
     def _on_rater_combo_changed(self, _index: int) -> None:
@@ -528,6 +511,15 @@ class _SummaryPage(QWizardPage):
             self._update_summary()
 
     # -------------------------------------------------------------- refreshers
+    def _end_job(self, outcome: str, status: str, *, delivered: bool = False, style: str = "") -> None:
+        """The summary job is over: the bar says ``outcome`` (see
+        :func:`show_job_outcome`), the status line ``status`` in ``style``."""
+        self._job = None
+        self._stop_button.setEnabled(False)
+        show_job_outcome(self._progress_bar, outcome, delivered=delivered)
+        self._status_label.setStyleSheet(style)
+        self._status_label.setText(status)
+
     def _start(self, options: dict[str, Any]) -> None:
         self.stop()
         loaded = self._wizard.loaded
@@ -645,18 +637,10 @@ class _ApplyPage(QWizardPage):
         self._class_warning_label.setWordWrap(True)
         self._class_warning_label.setStyleSheet(ERROR_STYLE)
         self._class_warning_label.setVisible(False)
-        self._effect_table = _read_only_table(["What the model gives", "Before", "After"])
-        effect_header = self._effect_table.horizontalHeader()
-        effect_header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        effect_header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        effect_header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        self._effect_table = _before_after_table("What the model gives")
         self._pilot_capacity_label = QLabel()
         self._pilot_capacity_label.setWordWrap(True)
-        self._changes_table = _read_only_table(["Field", "Before", "After"])
-        header = self._changes_table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        self._changes_table = _before_after_table("Field")
         self._provenance_text = QPlainTextEdit()
         self._provenance_text.setReadOnly(True)
         self._provenance_text.setPlaceholderText("Where the numbers come from")
@@ -992,14 +976,14 @@ def preview_pilot_wizard(folder: Path) -> PilotWizard:
 
 def main() -> None:
     """Open the wizard on the RTE pilot and a binary example scenario."""
-    import tempfile
+    from ui.core.preview import preview_in_folder
 
-    from ui.core.preview import preview_app, run_preview
+    def make(folder: Path) -> PilotWizard:
+        wizard = preview_pilot_wizard(folder)
+        wizard.accepted.connect(lambda: print(wizard.calibrated_scenario().to_json()))
+        return wizard
 
-    preview_app()
-    wizard = preview_pilot_wizard(Path(tempfile.mkdtemp(prefix="annotation-advisor-pilot-")))
-    wizard.accepted.connect(lambda: print(wizard.calibrated_scenario().to_json()))
-    run_preview(wizard, title="Calibrate from a pilot", size=(1000, 720))
+    preview_in_folder(make, title="Calibrate from a pilot", size=(1000, 720))
 
 
 if __name__ == "__main__":

@@ -44,6 +44,7 @@ from advisor.report import FORMATS, SECTION_KEYS, SECTION_TITLES, ExportRecordIn
 from ui.core.desktop import open_in_desktop
 from ui.core.settings import display_settings
 from ui.core.workers import WorkerHandle, run_in_pool
+from ui.widgets.job_progress import show_job_outcome, show_job_progress
 
 FORMAT_LABELS = {
     "html": "HTML — one self-contained page with embedded plots",
@@ -316,16 +317,13 @@ class ReportExportDialog(QDialog):
         self.cancel_export()
 
     def _on_job_progress(self, done: int, total: int) -> None:
-        self._progress_bar.setRange(0, max(total, 1))
-        self._progress_bar.setValue(done)
+        show_job_progress(self._progress_bar, done, total)
         self._progress_bar.setFormat("Step %v of %m")
 
     def _on_job_result(self, info: ExportRecordInfo) -> None:
         self._job = None
         self._last = info
-        self._progress_bar.setRange(0, 1)
-        self._progress_bar.setValue(1)
-        self._progress_bar.setFormat("Done")
+        show_job_outcome(self._progress_bar, "Done", delivered=True)
         recorded = " and recorded in the export protocol" if info.record_id is not None else ""
         self._show_status(f"Wrote {info.path} ({info.size_bytes:,} bytes, SHA-256 {info.sha256[:12]}…){recorded}.")
         self._update_controls()
@@ -335,17 +333,13 @@ class ReportExportDialog(QDialog):
 
     def _on_job_error(self, error: BaseException) -> None:
         self._job = None
-        self._progress_bar.setRange(0, 1)
-        self._progress_bar.setValue(0)
-        self._progress_bar.setFormat("Failed")
+        show_job_outcome(self._progress_bar, "Failed")
         self._show_status(f"Cannot export: {error}", error=True)
         self._update_controls()
 
     def _on_job_cancelled(self, _value: object) -> None:
         self._job = None
-        self._progress_bar.setRange(0, 1)
-        self._progress_bar.setValue(0)
-        self._progress_bar.setFormat("Cancelled")
+        show_job_outcome(self._progress_bar, "Cancelled")
         self._show_status("Export cancelled; nothing was written.")
         self._update_controls()
 
@@ -428,13 +422,9 @@ def preview_report_dialog(folder: Path) -> ReportExportDialog:
 
 def main() -> None:
     """Open the dialog on a temporary database seeded with the example scenarios."""
-    import tempfile
+    from ui.core.preview import preview_in_folder
 
-    from ui.core.preview import preview_app, run_preview
-
-    preview_app()
-    dialog = preview_report_dialog(Path(tempfile.mkdtemp(prefix="annotation-advisor-report-")))
-    run_preview(dialog, title="Export report", size=(820, 600))
+    preview_in_folder(preview_report_dialog, title="Export report", size=(820, 600))
 
 
 if __name__ == "__main__":

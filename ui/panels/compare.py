@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
-    QSplitter,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -44,6 +43,7 @@ from advisor.scenario.schema import Scenario
 from advisor.storage.store import ScenarioStore
 from advisor.units import money
 from ui.widgets.plots import CURVE_ORDER, CurveOverlayPlotWidget, overlay_legend_label, series_colour
+from ui.widgets.splitters import two_pane_splitter
 from ui.core.settings import display_settings
 from ui.core.workers import LatestJobRunner
 
@@ -270,20 +270,8 @@ class CompareWidget(QWidget):
         grid.setRowStretch(1, 1)
         grid.setRowStretch(2, 1)
 
-        right = QSplitter(Qt.Orientation.Vertical)
-        right.addWidget(table_box)
-        right.addWidget(plots)
-        right.setStretchFactor(0, 1)
-        right.setStretchFactor(1, 1)
-        right.setSizes([400, 520])
-        right.setChildrenCollapsible(False)
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(left)
-        splitter.addWidget(right)
-        splitter.setStretchFactor(0, 0)
-        splitter.setStretchFactor(1, 1)
-        splitter.setSizes([260, 1000])
-        splitter.setChildrenCollapsible(False)
+        right = two_pane_splitter(Qt.Orientation.Vertical, table_box, plots, stretch=(1, 1), sizes=(400, 520))
+        splitter = two_pane_splitter(Qt.Orientation.Horizontal, left, right, stretch=(0, 1), sizes=(260, 1000))
         self.splitter = splitter
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QObject, QSignalBlocker, Qt, QTimer, Signal
+from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QObject, QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QColor, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -67,6 +67,7 @@ from advisor.scenario.state import ScenarioState
 from ui.core.bindings import connect_to_widget
 from ui.widgets.collapsible import CollapsibleSectionWidget
 from ui.core.settings import display_settings
+from ui.core.timers import single_shot_timer
 from ui.widgets.spin_boxes import CompactDoubleSpinBox, compact_number, guard_wheel
 from ui.core.undo import ScenarioEditCommand
 
@@ -522,10 +523,7 @@ class ScenarioEditorWidget(QWidget):
         self._refreshers: list[Callable[[Scenario], None]] = []
         self._key_filter = _FieldKeysFilter(self)
         self._units = display_settings()
-        self._notes_timer = QTimer(self)
-        self._notes_timer.setSingleShot(True)
-        self._notes_timer.setInterval(NOTES_COMMIT_MS)
-        self._notes_timer.timeout.connect(self._on_notes_timer_timeout)
+        self._notes_timer = single_shot_timer(self, NOTES_COMMIT_MS, self._on_notes_timer_timeout)
         self.setStyleSheet(INVALID_STYLE)
         self._build()
         for widget in self._all_inputs() + [self._contexts_view, self._questions_view]:

@@ -13,7 +13,7 @@ with the examples.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
@@ -44,7 +44,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QSizePolicy,
-    QSplitter,
     QTableView,
     QTableWidget,
     QTableWidgetItem,
@@ -57,6 +56,7 @@ from advisor.errors import AdvisorError
 from advisor.scenario.creation import blank_scenario, free_name
 from advisor.scenario.schema import Scenario, example_scenarios, load_scenario_file, save_scenario_file
 from advisor.storage.store import ScenarioStore, ScenarioSummary
+from ui.widgets.splitters import two_pane_splitter
 
 LIST_LIMIT = 10_000
 """Scenarios listed at once; the store's page limit (a library is far smaller)."""
@@ -412,12 +412,8 @@ class ScenarioLibraryWidget(QWidget):
         new_name = new_name.strip()
         if not new_name or new_name == old:
             return False
-        try:
-            self._store.rename(stored_id, new_name)
-        except AdvisorError as error:
-            self._warn("Rename failed", error)
+        if not self._change_store("Rename failed", lambda: self._store.rename(stored_id, new_name)):
             return False
-        self.refresh()
         self.stored_changed.emit(stored_id)
         return True
 
@@ -435,12 +431,8 @@ class ScenarioLibraryWidget(QWidget):
         stored_id = self._history_id()
         if stored_id is None:
             return False
-        try:
-            self._store.restore(stored_id, revision)
-        except AdvisorError as error:
-            self._warn("Restore failed", error)
+        if not self._change_store("Restore failed", lambda: self._store.restore(stored_id, revision)):
             return False
-        self.refresh()
         self.stored_changed.emit(stored_id)
         return True
 
@@ -582,12 +574,7 @@ class ScenarioLibraryWidget(QWidget):
         restore_row.addWidget(self._restore_button)
         bottom_layout.addLayout(restore_row)
 
-        splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.addWidget(top)
-        splitter.addWidget(bottom)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
-        splitter.setChildrenCollapsible(False)
+        splitter = two_pane_splitter(Qt.Orientation.Vertical, top, bottom, stretch=(3, 2))
         self.splitter = splitter
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -758,23 +745,25 @@ class ScenarioLibraryWidget(QWidget):
         return stored.id
 
     def _apply_delete(self, stored_id: int) -> None:
-        try:
-            self._store.delete(stored_id)
-        except AdvisorError as error:
-            self._warn("Delete failed", error)
-            return
-        self.refresh()
-        self.scenario_deleted.emit(stored_id)
+        if self._change_store("Delete failed", lambda: self._store.delete(stored_id)):
+            self.scenario_deleted.emit(stored_id)
 
     def _apply_undelete(self, stored_id: int) -> None:
+        if self._change_store("Undo delete failed", lambda: self._store.undelete(stored_id)):
+            self.select(stored_id)
+            self.scenario_undeleted.emit(stored_id)
+
+    def _change_store(self, failure_title: str, change: Callable[[], object]) -> bool:
+        """Make one change in the store, then reload the list; a change the
+        store refuses is shown in a message titled ``failure_title``.
+        Returns whether the change was made."""
         try:
-            self._store.undelete(stored_id)
+            change()
         except AdvisorError as error:
-            self._warn("Undo delete failed", error)
-            return
+            self._warn(failure_title, error)
+            return False
         self.refresh()
-        self.select(stored_id)
-        self.scenario_undeleted.emit(stored_id)
+        return True
 
     def _warn(self, title: str, error: Exception) -> None:
         QMessageBox.warning(self, title, str(error))

@@ -17,12 +17,10 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -32,6 +30,7 @@ from advisor.errors import AdvisorError
 from advisor.files.integrity import file_states
 from ui.core.desktop import open_in_desktop
 from ui.core.workers import WorkerHandle, run_in_pool
+from ui.widgets.tables import read_only_table, table_item
 
 """When set, files are not handed to the desktop's default application (tests)."""
 
@@ -73,14 +72,7 @@ class ProtocolWidget(QWidget):
         self._check: WorkerHandle | None = None
         self._shown_before = False
 
-        self._table = QTableWidget(0, len(COLUMNS))
-        self._table.setHorizontalHeaderLabels(COLUMNS)
-        self._table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self._table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self._table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self._table.setAlternatingRowColors(True)
-        self._table.verticalHeader().setVisible(False)
-        self._table.setWordWrap(False)
+        self._table = read_only_table(COLUMNS)
         header = self._table.horizontalHeader()
         for column in range(len(COLUMNS)):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
@@ -184,8 +176,7 @@ class ProtocolWidget(QWidget):
             names = ", ".join(record.scenario_names)
             cells = (when, record.what, names, record.fmt.upper(), record.path, record.sha256[:12] + "…", "")
             for column, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                self._table.setItem(row, column, item)
+                self._table.setItem(row, column, table_item(text))
             self._table.item(row, COLUMNS.index("Scenarios")).setToolTip(names)
             self._table.item(row, COLUMNS.index("Where")).setToolTip(record.path)
             self._table.item(row, COLUMNS.index("SHA-256")).setToolTip(record.sha256)
@@ -227,13 +218,9 @@ def preview_protocol(folder: Path) -> ProtocolWidget:
 
 def main() -> None:
     """Open the protocol on a temporary database with three example exports."""
-    import tempfile
+    from ui.core.preview import preview_in_folder
 
-    from ui.core.preview import preview_app, run_preview
-
-    preview_app()
-    widget = preview_protocol(Path(tempfile.mkdtemp(prefix="annotation-advisor-protocol-")))
-    run_preview(widget, title="Export protocol", size=(1100, 360))
+    preview_in_folder(preview_protocol, title="Export protocol", size=(1100, 360))
 
 
 if __name__ == "__main__":

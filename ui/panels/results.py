@@ -15,7 +15,7 @@ from __future__ import annotations
 import html
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QLayout,
     QAbstractItemView,
@@ -26,9 +26,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QProgressBar,
-    QSplitter,
     QTableWidget,
-    QTableWidgetItem,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -40,7 +38,10 @@ from ui.core.bindings import connect_to_widget
 from ui.widgets.capacity_chart import CapacityBreakdownWidget, breakdown_legend_label
 from ui.widgets.cards import HeadlineCardWidget
 from ui.widgets.plots import CURVE_ORDER, RiskCurvePlotWidget, risk_legend_label
+from ui.widgets.splitters import two_pane_splitter
+from ui.widgets.tables import table_item
 from ui.core.settings import display_settings
+from ui.core.timers import single_shot_timer
 from ui.core.workers import DebouncedEvaluator
 
 if TYPE_CHECKING:
@@ -182,10 +183,8 @@ class ResultsWidget(QWidget):
         busy_layout.addWidget(busy_bar)
         busy_layout.addWidget(busy_label)
         self._busy.setVisible(False)
-        self._busy_timer = QTimer(self)
-        self._busy_timer.setSingleShot(True)
-        self._busy_timer.setInterval(BUSY_SHOW_DELAY_MS)
-        self._busy_timer.timeout.connect(lambda: self._busy.setVisible(self._evaluator.is_busy))
+        self._busy_timer = single_shot_timer(self, BUSY_SHOW_DELAY_MS,
+                                             lambda: self._busy.setVisible(self._evaluator.is_busy))
         header.addWidget(self._headline, 1)
         header.addWidget(self._busy)
         layout.addLayout(header)
@@ -241,7 +240,6 @@ class ResultsWidget(QWidget):
         grid.setRowStretch(2, 1)
         self._tabs.addTab(curves, "Risk interval")
 
-        breakdown = QSplitter(Qt.Orientation.Vertical)
         self._chart = CapacityBreakdownWidget()
         chart_box = QWidget()
         chart_layout = QVBoxLayout(chart_box)
@@ -255,11 +253,7 @@ class ResultsWidget(QWidget):
         self._table.verticalHeader().setVisible(False)
         self._table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self._table.horizontalHeader().setStretchLastSection(True)
-        breakdown.addWidget(chart_box)
-        breakdown.addWidget(self._table)
-        breakdown.setStretchFactor(0, 3)
-        breakdown.setStretchFactor(1, 2)
-        breakdown.setChildrenCollapsible(False)
+        breakdown = two_pane_splitter(Qt.Orientation.Vertical, chart_box, self._table, stretch=(3, 2))
         self._tabs.addTab(breakdown, "Capacity breakdown")
         self._breakdown_splitter = breakdown
         layout.addWidget(self._tabs, 1)
@@ -384,10 +378,7 @@ class ResultsWidget(QWidget):
                 q.binding_stage + (" · saturated" if q.saturated else ""),
             )
             for column, value in enumerate(values):
-                item = QTableWidgetItem(value)
-                if 3 <= column <= 11:
-                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-                self._table.setItem(row, column, item)
+                self._table.setItem(row, column, table_item(value, right=3 <= column <= 11))
 
     # ------------------------------------------------------------ handlers
     def _on_state_changed(self, scenario) -> None:

@@ -48,7 +48,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSpinBox,
-    QSplitter,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -83,6 +82,7 @@ from advisor.planning.sweep import (
 )
 from ui.core.bindings import connect_to_widget
 from ui.widgets.plots import TARGET_COLOUR, log_ticks, series_colour, style_plot
+from ui.widgets.splitters import two_pane_splitter
 from ui.core.undo import ScenarioEditCommand
 from ui.core.workers import LatestJobRunner, WorkerHandle
 
@@ -561,20 +561,8 @@ class XYPlotWidget(QWidget):
         notes_side_layout.addWidget(notes_scroll, 1)
         notes_side_layout.addLayout(analysis_row)
         notes_side_layout.addWidget(self._analysis_text)
-        below = QSplitter(Qt.Orientation.Horizontal)
-        below.addWidget(self._table)
-        below.addWidget(notes_side)
-        below.setStretchFactor(0, 3)
-        below.setStretchFactor(1, 2)
-        below.setChildrenCollapsible(False)
-        below.setSizes([680, 480])
-        splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.addWidget(plot_side)
-        splitter.addWidget(below)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
-        splitter.setChildrenCollapsible(False)
-        splitter.setSizes([360, 240])
+        below = two_pane_splitter(Qt.Orientation.Horizontal, self._table, notes_side, stretch=(3, 2), sizes=(680, 480))
+        splitter = two_pane_splitter(Qt.Orientation.Vertical, plot_side, below, stretch=(3, 2), sizes=(360, 240))
         self._splitter = splitter
 
         layout = QVBoxLayout(self)

@@ -10,7 +10,8 @@ from PySide6.QtWidgets import QGroupBox, QHeaderView, QLabel, QTableWidget, QVBo
 
 from advisor.evaluation.allocation import TimeAllocation
 from ui.core.settings import display_settings
-from ui.panels.recommendations.appearance import GAIN_COLOUR, read_only_table, table_item
+from ui.panels.recommendations.appearance import GAIN_COLOUR
+from ui.widgets.tables import read_only_table, table_item
 
 ALLOCATION_COLUMNS = ("Question", "Share now", "Optimal share", "Seconds at optimum")
 MOVED_SHARE = 0.005

@@ -28,14 +28,9 @@ from advisor.planning.analysis import Analysis
 from advisor.planning.levers import LeverResult
 from advisor.units import signed_amount_text
 from ui.core.settings import display_settings
-from ui.panels.recommendations.appearance import (
-    ERROR_STYLE,
-    GAIN_COLOUR,
-    LOSS_COLOUR,
-    MUTED_COLOUR,
-    read_only_table,
-    table_item,
-)
+from ui.panels.recommendations.appearance import ERROR_STYLE, GAIN_COLOUR, LOSS_COLOUR, MUTED_COLOUR
+from ui.widgets.job_progress import show_job_progress
+from ui.widgets.tables import read_only_table, table_item
 
 LEVER_COLUMNS = ("#", "Lever", "Δachievable", "Δfloor", "Δitems", "Δcost", "per money", "Explanation")
 PER_MONEY_SCALE = 1000
@@ -170,8 +165,7 @@ class LeversWidget(QGroupBox):
         self._progress.setVisible(True)
 
     def set_progress(self, done: int, total: int) -> None:
-        self._progress.setRange(0, max(total, 1))
-        self._progress.setValue(done)
+        show_job_progress(self._progress, done, total)
 
     def hide_progress(self) -> None:
         self._progress.setVisible(False)

@@ -34,6 +34,7 @@ from advisor.scenario.state import ScenarioState
 from advisor.units import money
 from ui.core.workers import LatestJobRunner, dedicated_pool
 from ui.panels.recommendations.appearance import ERROR_STYLE
+from ui.widgets.job_progress import show_job_outcome, show_job_progress
 from ui.widgets.pareto import ParetoPlotWidget
 
 OPTIMIZER_POOL = ("optimizer", 1)
@@ -346,9 +347,7 @@ class OptimizerWidget(QGroupBox):
                                   achievable=[p.achievable for p in frontier],
                                   target=scenario.target.target_risk, currency=scenario.campaign.currency,
                                   recommended=recommended_index, current=current)
-        self._progress.setRange(0, 1)
-        self._progress.setValue(1)
-        self._progress.setFormat("Cancelled: partial result" if result.cancelled else "Done")
+        show_job_outcome(self._progress, "Cancelled: partial result" if result.cancelled else "Done", delivered=True)
         prefix = "Cancelled; the best found so far: " if result.cancelled else ""
         if result.recommended is not None:
             self.show_status(f"{prefix}Recommended: {design_text(result.recommended, result.recommended_evaluation)}")
@@ -356,11 +355,6 @@ class OptimizerWidget(QGroupBox):
             self.show_status(f"{prefix}{result.message}", error=True)
         self._save_button.setEnabled(result.recommended is not None)
         self.optimization_finished.emit(result)
-
-    def _show_stopped(self, progress_text: str) -> None:
-        self._progress.setRange(0, 1)
-        self._progress.setValue(0)
-        self._progress.setFormat(progress_text)
 
     # ------------------------------------------------------------ handlers
     def _on_run_button_clicked(self) -> None:
@@ -379,19 +373,18 @@ class OptimizerWidget(QGroupBox):
         self._update_controls()
 
     def _on_runner_progress_changed(self, done: int, total: int) -> None:
-        self._progress.setRange(0, max(int(total), 1))
-        self._progress.setValue(int(done))
+        show_job_progress(self._progress, int(done), int(total))
         self._progress.setFormat("%v of %m designs")
 
     def _on_runner_result_ready(self, result: OptimizationResult) -> None:
         self._show_result(result)
 
     def _on_runner_cancelled(self) -> None:
-        self._show_stopped("Cancelled")
+        show_job_outcome(self._progress, "Cancelled")
         self._pareto.clear("Cancelled.")
         self.show_status("Cancelled.")
 
     def _on_runner_failed(self, error: BaseException) -> None:
-        self._show_stopped("Failed")
+        show_job_outcome(self._progress, "Failed")
         self._pareto.clear("No result.")
         self.show_status(f"The optimiser stopped: {error}", error=True)

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFrame, QScrollArea, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QScrollArea, QVBoxLayout, QWidget
 
 from advisor.errors import AdvisorError
 from advisor.evaluation.evaluate import Evaluation
@@ -36,6 +36,7 @@ from ui.panels.recommendations.diagnosis import DiagnosisWidget
 from ui.panels.recommendations.levers import LeversWidget
 from ui.panels.recommendations.optimizer import OptimizerWidget
 from ui.panels.recommendations.solve_for import SEARCH_POOL, SolveForWidget
+from ui.widgets.splitters import two_pane_splitter
 
 DEBOUNCE_MS = 250
 """Quiet time after the last edit before recomputing, ms: the levers evaluate
@@ -146,12 +147,7 @@ class RecommendationsWidget(QWidget):
     def _build(self) -> None:
         # Left: what limits the scenario and what to change (the levers table
         # needs the width for its numbers); right: the searches.
-        left = QSplitter(Qt.Orientation.Vertical)
-        left.addWidget(self._diagnosis)
-        left.addWidget(self._levers)
-        left.setStretchFactor(0, 1)
-        left.setStretchFactor(1, 3)
-        left.setChildrenCollapsible(False)
+        left = two_pane_splitter(Qt.Orientation.Vertical, self._diagnosis, self._levers, stretch=(1, 3))
 
         right = QWidget()
         right_layout = QVBoxLayout(right)
@@ -160,13 +156,7 @@ class RecommendationsWidget(QWidget):
         right_layout.addWidget(self._allocation)
         right_layout.addWidget(self._optimizer, 1)
 
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(left)
-        splitter.addWidget(right)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
-        splitter.setSizes(list(BESIDE_SIZES))
-        splitter.setChildrenCollapsible(False)
+        splitter = two_pane_splitter(Qt.Orientation.Horizontal, left, right, stretch=(3, 2), sizes=BESIDE_SIZES)
         self._splitter, self._searches = splitter, right
         # Too narrow for the levers' numbers beside the searches (a 1280-px
         # screen with the library open), the searches go below the levers and
@@ -379,10 +369,6 @@ def preview_recommendations(folder: Path) -> RecommendationsWidget:
 
 def main() -> None:
     """Open the tab on an example scenario with a temporary database."""
-    import tempfile
+    from ui.core.preview import preview_in_folder
 
-    from ui.core.preview import preview_app, run_preview
-
-    preview_app()
-    widget = preview_recommendations(Path(tempfile.mkdtemp(prefix="annotation-advisor-recommendations-")))
-    run_preview(widget, title="Recommendations", size=(1500, 950))
+    preview_in_folder(preview_recommendations, title="Recommendations", size=(1500, 950))
