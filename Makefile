@@ -22,7 +22,8 @@ lint-imports: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/lint-imports
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -p no:cacheprovider
+	@# Two workers, one per core; a test module stays on one worker (its module fixtures are built once).
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -p no:cacheprovider -n 2 --dist loadfile
 	@# pytest exits 5 when nothing was collected; that is a failure here too.
 
 bench: $(STAMP)

@@ -18,8 +18,7 @@ from typing import Any
 
 from advisor.cli import common
 from advisor.files.output_paths import check_output_path, database_file
-from advisor.report.build import SECTION_KEYS
-from advisor.report.export import FORMATS, export_report, format_from_path, normalise_format
+from advisor.report.model import FORMATS, SECTION_KEYS
 
 
 def register(subparsers: Any) -> None:
@@ -55,6 +54,9 @@ def _sections(values: list[str] | None) -> list[str] | None:
 
 
 def _run_report(args: argparse.Namespace) -> int:
+    # Imported here: building reports loads matplotlib and reportlab, which no other command needs.
+    from advisor.report.export import export_report, format_from_path, normalise_format
+
     fmt = normalise_format(args.fmt) if args.fmt else format_from_path(args.output)
     if fmt is None:
         raise ValueError(f"--format: cannot tell the format from {args.output!r}; give --format ({', '.join(FORMATS)})")

@@ -18,41 +18,40 @@ raters spent) tell what the interface really carries. The package, from the bott
 * :mod:`advisor.pilot.simulation`: :func:`simulate_pilot`, a synthetic pilot drawn from a scenario.
 
 The names below are re-exported so that ``from advisor.pilot import read_pilot`` keeps working;
-new code imports from the module that holds the name. The limits re-exported here are copies:
-code that changes one (a test lowering ``MAX_BYTES``) changes it in :mod:`advisor.pilot.reading`.
+new code imports from the module that holds the name. They are loaded on first use (PEP 562), so
+that importing the package (the command line does, for every command) does not load the numerics
+of calibration; code that changes a limit (a test lowering ``MAX_BYTES``) changes it in
+:mod:`advisor.pilot.reading`.
 """
 
 from __future__ import annotations
 
-from advisor.pilot.calibration import apply_to_scenario
-from advisor.pilot.dataset import PilotDataset
-from advisor.pilot.kernels import NOMINAL_KINDS, ORDINAL_KINDS, cascade_kernel
-from advisor.pilot.rater_quality import RaterReport, rater_flag
-from advisor.pilot.reading import COLUMN_ALIASES, MAX_BYTES, MAX_LABELS, MAX_ROWS, check_pilot_size, read_pilot
-from advisor.pilot.scenario_quantities import question_index, scenario_contexts
-from advisor.pilot.simulation import simulate_pilot
-from advisor.pilot.summary import MethodResult, PilotSummary, storage_summary, summarize, summary_options
+import importlib
+from typing import Any
 
-__all__ = [
-    "MAX_ROWS",
-    "MAX_LABELS",
-    "MAX_BYTES",
-    "check_pilot_size",
-    "COLUMN_ALIASES",
-    "NOMINAL_KINDS",
-    "ORDINAL_KINDS",
-    "PilotDataset",
-    "PilotSummary",
-    "MethodResult",
-    "RaterReport",
-    "read_pilot",
-    "summarize",
-    "rater_flag",
-    "question_index",
-    "apply_to_scenario",
-    "simulate_pilot",
-    "cascade_kernel",
-    "storage_summary",
-    "summary_options",
-    "scenario_contexts",
-]
+_HOMES = {
+    "apply_to_scenario": "calibration",
+    "PilotDataset": "dataset",
+    "NOMINAL_KINDS": "kernels", "ORDINAL_KINDS": "kernels", "cascade_kernel": "kernels",
+    "RaterReport": "rater_quality", "rater_flag": "rater_quality",
+    "COLUMN_ALIASES": "reading", "MAX_BYTES": "reading", "MAX_LABELS": "reading", "MAX_ROWS": "reading",
+    "check_pilot_size": "reading", "read_pilot": "reading",
+    "question_index": "scenario_quantities", "scenario_contexts": "scenario_quantities",
+    "simulate_pilot": "simulation",
+    "MethodResult": "summary", "PilotSummary": "summary", "storage_summary": "summary", "summarize": "summary",
+    "summary_options": "summary",
+}
+"""Each re-exported name and the module of this package that holds it."""
+
+__all__ = sorted(_HOMES)
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'advisor.pilot' has no attribute {name!r}")
+    return getattr(importlib.import_module(f"advisor.pilot.{home}"), name)
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_HOMES))

@@ -7,30 +7,34 @@ Typical use::
     write_report(report, "pdf", "design.pdf", store=store)
 
 or in one step, :func:`export_report`. See ``docs/reports.md`` for the
-sections, the formats and the protocol of exports.
+sections, the formats and the protocol of exports. The names below are loaded on first use
+(PEP 562): the command line imports this package for every command, and building reports loads
+matplotlib and reportlab, which only reports need.
 """
 
 from __future__ import annotations
 
-from advisor.report.build import SECTION_KEYS, SECTION_TITLES, build_report
-from advisor.report.export import FORMATS, ExportRecordInfo, export_report, render, write_report
-from advisor.report.model import Figure, Formula, KeyValue, KeyValues, Paragraph, Report, Section, Table
+import importlib
+from typing import Any
 
-__all__ = [
-    "FORMATS",
-    "SECTION_KEYS",
-    "SECTION_TITLES",
-    "ExportRecordInfo",
-    "Figure",
-    "Formula",
-    "KeyValue",
-    "KeyValues",
-    "Paragraph",
-    "Report",
-    "Section",
-    "Table",
-    "build_report",
-    "export_report",
-    "render",
-    "write_report",
-]
+_HOMES = {
+    "SECTION_KEYS": "model", "SECTION_TITLES": "model", "FORMATS": "model",
+    "build_report": "build",
+    "ExportRecordInfo": "export", "export_report": "export", "render": "export", "write_report": "export",
+    "Figure": "model", "Formula": "model", "KeyValue": "model", "KeyValues": "model", "Paragraph": "model",
+    "Report": "model", "Section": "model", "Table": "model",
+}
+"""Each public name and the module of this package that holds it."""
+
+__all__ = sorted(_HOMES)
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'advisor.report' has no attribute {name!r}")
+    return getattr(importlib.import_module(f"advisor.report.{home}"), name)
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_HOMES))

@@ -56,6 +56,8 @@ from advisor.planning.optimize import OptimizationResult
 from advisor.progress import ProgressCallback, keeps_going, require, within
 from advisor.report import figures
 from advisor.report.model import (
+    SECTION_KEYS,
+    SECTION_TITLES,
     Block,
     Cell,
     Formula,
@@ -71,22 +73,6 @@ from advisor.scenario.schema import SCHEMA_VERSION, Scenario
 from advisor.units import LN2, count_text, money, with_minus
 
 
-SECTION_KEYS: tuple[str, ...] = (
-    "verdict", "inputs", "capacity", "plots", "recommendations", "frontier", "comparison", "method", "protocol",
-)
-"""Every section a report can have, in document order."""
-
-SECTION_TITLES = {
-    "verdict": "Verdict",
-    "inputs": "Inputs",
-    "capacity": "Capacity per context and question",
-    "plots": "Plots",
-    "recommendations": "Recommendations: where to spend information",
-    "frontier": "Optimiser: the cheapest designs that reach the target",
-    "comparison": "Comparison of the scenarios",
-    "method": "Method: assumptions, formulas and references",
-    "protocol": "Reproducibility protocol",
-}
 
 PER_SCENARIO_SECTIONS = ("verdict", "inputs", "capacity", "plots", "recommendations", "frontier")
 REPORT_FORMAT_VERSION = 1

@@ -26,7 +26,7 @@ from advisor.errors import AdvisorError
 from advisor.files.output_paths import check_output_path, write_output_atomically
 from advisor.progress import ProgressCallback
 from advisor.report.build import application_version, build_report
-from advisor.report.model import Report
+from advisor.report.model import FORMATS, Report
 from advisor.report.render_csv import render_csv
 from advisor.report.render_html import render_html
 from advisor.report.render_json import render_json
@@ -34,8 +34,6 @@ from advisor.report.render_md import render_markdown
 from advisor.report.render_pdf import render_pdf
 from advisor.scenario.schema import Scenario
 
-FORMATS: tuple[str, ...] = ("html", "pdf", "md", "json", "csv")
-"""The formats a report can be exported to."""
 
 _ALIASES = {"markdown": "md", "htm": "html"}
 EXPORT_WHAT = "report"

@@ -18,6 +18,27 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, Union
 
+SECTION_KEYS: tuple[str, ...] = (
+    "verdict", "inputs", "capacity", "plots", "recommendations", "frontier", "comparison", "method", "protocol",
+)
+"""Every section a report can have, in document order."""
+
+SECTION_TITLES = {
+    "verdict": "Verdict",
+    "inputs": "Inputs",
+    "capacity": "Capacity per context and question",
+    "plots": "Plots",
+    "recommendations": "Recommendations: where to spend information",
+    "frontier": "Optimiser: the cheapest designs that reach the target",
+    "comparison": "Comparison of the scenarios",
+    "method": "Method: assumptions, formulas and references",
+    "protocol": "Reproducibility protocol",
+}
+
+FORMATS: tuple[str, ...] = ("html", "pdf", "md", "json", "csv")
+"""The formats a report is rendered to."""
+
+
 Cell = Union[str, int, float, bool, None]
 """A table cell: text, a number, a yes/no flag, or empty."""
 
@@ -165,7 +186,7 @@ class Section:
     ----------
     key
         Which kind of section this is (one of
-        :data:`advisor.report.build.SECTION_KEYS`, or ``"scenario"`` for the
+        :data:`advisor.report.model.SECTION_KEYS`, or ``"scenario"`` for the
         heading that opens one scenario's part of a multi-scenario report).
     title
         The heading.
