@@ -30,14 +30,17 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 
 from .errors import InvalidArgumentError, check_integer, check_real
 from .info import as_distribution, as_kernel
 from .capacity import charge_work
+from .memo import batch_cached
 from .panel import KERNEL_BUILD_PASSES, _count_kernel
 
 __all__ = [
@@ -53,6 +56,7 @@ __all__ = [
     "gallager_terms",
     "information_moments",
     "decode_kernel",
+    "decode_kernels",
     "decoding_work",
     "joint_dimension",
     "decode_joint",
@@ -243,7 +247,13 @@ def _prior(prior: object | None, size: int) -> np.ndarray:
 
 
 def _map_accuracy(matrix: np.ndarray, weights: np.ndarray) -> float:
-    return float(min(1.0, (weights[:, None] * matrix).max(axis=0).sum()))
+    return float(_map_accuracies(matrix[None], weights[None])[0])
+
+
+def _map_accuracies(panels: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """:func:`_map_accuracy` of a stack of kernels ``(count, inputs, outputs)`` and their priors
+    ``(count, inputs)``; each value is the one its kernel gives alone."""
+    return np.minimum(1.0, (weights[:, :, None] * panels).max(axis=1).sum(axis=1))
 
 
 def _is_symmetric(matrix: np.ndarray) -> bool:
@@ -279,45 +289,79 @@ def subset_successes(panel: object, *, symmetric: bool | None = None) -> tuple[f
 
 
 def _subset_successes(matrix: np.ndarray, symmetric: bool, spread: bool = False) -> tuple[float, ...]:
-    inputs, outputs = matrix.shape
+    return _subset_successes_many(matrix[None], symmetric, spread)[0]
+
+
+#: Most entries of the subsets' stacked rows the exhaustive search gathers at once.
+_EXHAUSTIVE_CHUNK = 4_000_000
+
+
+@lru_cache(maxsize=256)
+def _combinations(inputs: int, size: int) -> np.ndarray:
+    """All ``size``-subsets of ``range(inputs)`` in lexicographic order, one per row (read-only)."""
+    index = np.array(list(itertools.combinations(range(inputs), size)), dtype=np.int64)
+    index.setflags(write=False)
+    return index
+
+
+def _subset_successes_many(panels: np.ndarray, symmetric: bool, spread: bool = False) -> list[tuple[float, ...]]:
+    """:func:`_subset_successes` of a stack of kernels ``(count, inputs, outputs)``, one tuple per
+    kernel, each the one the kernel gives alone (the searches act on each kernel's own rows)."""
+    count, inputs, outputs = panels.shape
     if spread and not symmetric and inputs > LAZY_GREEDY_INPUTS:
         # Nested codebooks in a golden-ratio order of the answers (spread over the index range).
         order = np.argsort((np.arange(inputs) * 0.6180339887498949) % 1.0, kind="stable")
-        charge_work(TRANSCENDENTAL_PASS * matrix.size)
-        running = np.maximum.accumulate(matrix[order], axis=0).sum(axis=1)
-        return (1.0,) + tuple(float(min(1.0, running[j - 1] / j)) for j in range(2, inputs + 1))
+        charge_work(TRANSCENDENTAL_PASS * panels.size)
+        running = np.maximum.accumulate(panels[:, order], axis=1).sum(axis=2)
+        return [(1.0,) + tuple(float(min(1.0, row[j - 1] / j)) for j in range(2, inputs + 1)) for row in running]
     if symmetric:
-        charge_work(TRANSCENDENTAL_PASS * matrix.size)
-        running = np.maximum.accumulate(matrix, axis=0).sum(axis=1)
-        return tuple(float(min(1.0, running[j - 1] / j)) for j in range(1, inputs + 1))
-    best = [1.0]
-    greedy_total = [0.0] + (_lazy_greedy_totals(matrix) if inputs > LAZY_GREEDY_INPUTS else _greedy_totals(matrix))
+        charge_work(TRANSCENDENTAL_PASS * panels.size)
+        running = np.maximum.accumulate(panels, axis=1).sum(axis=2)
+        return [tuple(float(min(1.0, row[j - 1] / j)) for j in range(1, inputs + 1)) for row in running]
+    if inputs > LAZY_GREEDY_INPUTS:
+        greedy = [[0.0] + _lazy_greedy_totals(matrix) for matrix in panels]
+    else:
+        greedy = [[0.0] + totals for totals in _greedy_totals_many(panels)]
+    best = [[1.0] for _ in range(count)]
     for size in range(2, inputs + 1):
-        total = greedy_total[size]
         subsets = math.comb(inputs, size)
+        exhaustive = None
         if subsets <= EXHAUSTIVE_SUBSETS and subsets * size * outputs <= EXHAUSTIVE_WORK:
-            charge_work(3.0 * subsets * size * outputs)
-            index = np.array(list(itertools.combinations(range(inputs), size)), dtype=np.int64)
-            total = max(total, float(matrix[index].max(axis=1).sum(axis=1).max()))
-        best.append(min(1.0, total / size))
-    return tuple(best)
+            charge_work(3.0 * subsets * size * outputs * count)
+            index = _combinations(inputs, size)
+            chunk = max(1, _EXHAUSTIVE_CHUNK // (subsets * size * outputs))
+            exhaustive = np.concatenate([panels[start:start + chunk][:, index].max(axis=2).sum(axis=2).max(axis=1)
+                                         for start in range(0, count, chunk)])
+        for kernel in range(count):
+            total = greedy[kernel][size]
+            if exhaustive is not None:
+                total = max(total, float(exhaustive[kernel]))
+            best[kernel].append(min(1.0, total / size))
+    return [tuple(values) for values in best]
 
 
 def _greedy_totals(matrix: np.ndarray) -> list[float]:
     """``Σ_c max_{x ∈ S_j} P(c | x)`` of the greedy nested subsets ``S_1 ⊂ S_2 ⊂ …``."""
-    inputs, outputs = matrix.shape
-    chosen: list[int] = []
-    current = np.zeros(outputs)
-    totals_chosen = []
-    for _ in range(inputs):
-        remaining = [x for x in range(inputs) if x not in chosen]
-        charge_work(3.0 * len(remaining) * outputs)
-        totals = np.maximum(current[None, :], matrix[remaining]).sum(axis=1)
-        pick = int(np.argmax(totals))
-        chosen.append(remaining[pick])
-        current = np.maximum(current, matrix[remaining[pick]])
-        totals_chosen.append(float(totals[pick]))
-    return totals_chosen
+    return _greedy_totals_many(matrix[None])[0]
+
+
+def _greedy_totals_many(panels: np.ndarray) -> list[list[float]]:
+    """:func:`_greedy_totals` of each kernel of a stack ``(count, inputs, outputs)``: at every step
+    each kernel adds the answer that raises its total most (the lowest index among equals)."""
+    count, inputs, outputs = panels.shape
+    current = np.zeros((count, outputs))
+    chosen = np.zeros((count, inputs), dtype=bool)
+    kernels = np.arange(count)
+    totals_chosen = np.empty((count, inputs))
+    for step in range(inputs):
+        charge_work(3.0 * (inputs - step) * outputs * count)
+        totals = np.maximum(current[:, None, :], panels).sum(axis=2)
+        totals[chosen] = -np.inf
+        pick = np.argmax(totals, axis=1)
+        totals_chosen[:, step] = totals[kernels, pick]
+        current = np.maximum(current, panels[kernels, pick])
+        chosen[kernels, pick] = True
+    return [[float(value) for value in row] for row in totals_chosen]
 
 
 def _lazy_greedy_totals(matrix: np.ndarray) -> list[float]:
@@ -370,16 +414,22 @@ def gallager_terms(panel: object, input_law: object | None = None, rhos: object 
 
 
 def _gallager_terms(matrix: np.ndarray, law: np.ndarray, grid: np.ndarray) -> np.ndarray:
-    charge_work(_GALLAGER_PASSES * matrix.size * grid.shape[0])
-    positive = matrix > 0.0
-    log_kernel = np.log(np.where(positive, matrix, 1.0))
-    values = np.empty(grid.shape[0])
-    log_law = np.log(np.where(law > 0, law, 1.0))
+    return _gallager_terms_many(matrix[None], law[None], grid)[0]
+
+
+def _gallager_terms_many(panels: np.ndarray, laws: np.ndarray, grid: np.ndarray) -> np.ndarray:
+    """:func:`_gallager_terms` of a stack of kernels ``(count, inputs, outputs)`` at their input
+    laws ``(count, inputs)``: shape ``(count, len(grid))``, each row the kernel's own."""
+    charge_work(_GALLAGER_PASSES * panels.size * grid.shape[0])
+    positive = panels > 0.0
+    log_kernel = np.log(np.where(positive, panels, 1.0))
+    values = np.empty((panels.shape[0], grid.shape[0]))
+    log_law = np.log(np.where(laws > 0, laws, 1.0))
     for i, rho in enumerate(grid):
         power = 1.0 / (1.0 + rho)
-        terms = np.where(positive, np.exp(log_law[:, None] + power * log_kernel), 0.0)
-        terms[law <= 0] = 0.0
-        values[i] = float((terms.sum(axis=0) ** (1.0 + rho)).sum())
+        terms = np.where(positive, np.exp(log_law[:, :, None] + power * log_kernel), 0.0)
+        terms[laws <= 0] = 0.0
+        values[:, i] = (terms.sum(axis=1) ** (1.0 + rho)).sum(axis=1)
     return np.clip(values, np.finfo(float).tiny, 1.0)
 
 
@@ -387,11 +437,20 @@ def _gallager_terms_on_chords(matrix: np.ndarray, law: np.ndarray, grid: np.ndar
     """Upper bounds on ``g(ρ)`` at every grid point from its exact values at every ``stride``-th
     point (the last included): ``E₀`` on the chords of its concave graph through ``(0, 0)`` and
     the computed points, which lie below it. Equal to :func:`_gallager_terms` for ``stride`` 1."""
+    return _gallager_terms_on_chords_many(matrix[None], law[None], grid, stride)[0]
+
+
+def _gallager_terms_on_chords_many(panels: np.ndarray, laws: np.ndarray, grid: np.ndarray,
+                                   stride: int) -> np.ndarray:
+    """:func:`_gallager_terms_on_chords` of a stack of kernels, one row each."""
     computed = np.unique(np.concatenate((np.arange(stride - 1, grid.shape[0], stride), [grid.shape[0] - 1])))
-    exponents = -np.log(_gallager_terms(matrix, law, grid[computed]))
-    chord = np.interp(grid, np.concatenate(([0.0], grid[computed])), np.concatenate(([0.0], exponents)))
-    chord[computed] = exponents
-    return np.clip(np.exp(-chord), np.finfo(float).tiny, 1.0)
+    exponents = -np.log(_gallager_terms_many(panels, laws, grid[computed]))
+    rows = []
+    for row in exponents:
+        chord = np.interp(grid, np.concatenate(([0.0], grid[computed])), np.concatenate(([0.0], row)))
+        chord[computed] = row
+        rows.append(np.clip(np.exp(-chord), np.finfo(float).tiny, 1.0))
+    return np.array(rows)
 
 
 def information_moments(panel: object, input_law: object | None = None) -> tuple[float, float]:
@@ -406,15 +465,24 @@ def information_moments(panel: object, input_law: object | None = None) -> tuple
 
 
 def _information_moments(matrix: np.ndarray, law: np.ndarray) -> tuple[float, float]:
-    charge_work(4.0 * TRANSCENDENTAL_PASS * matrix.size)
-    output = law @ matrix
-    joint = law[:, None] * matrix
+    means, variances = _information_moments_many(matrix[None], law[None])
+    return float(means[0]), float(variances[0])
+
+
+def _information_moments_many(panels: np.ndarray, laws: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_information_moments` of a stack of kernels ``(count, inputs, outputs)`` at their laws
+    ``(count, inputs)``: means and variances, each the kernel's own."""
+    charge_work(4.0 * TRANSCENDENTAL_PASS * panels.size)
+    count = panels.shape[0]
+    output = np.matmul(laws[:, None, :], panels)[:, 0, :]
+    joint = laws[:, :, None] * panels
     mask = joint > 0.0
-    density = np.zeros_like(matrix)
-    density[mask] = np.log(matrix[mask] / np.broadcast_to(output, matrix.shape)[mask])
-    mean = float((joint * density).sum())
-    variance = float((joint * (density - mean) ** 2).sum())
-    return max(0.0, mean), max(0.0, variance)
+    density = np.zeros_like(panels)
+    density[mask] = np.log(panels[mask] / np.broadcast_to(output[:, None, :], panels.shape)[mask])
+    joint, density = joint.reshape(count, -1), density.reshape(count, -1)
+    mean = (joint * density).sum(axis=1)
+    variance = (joint * (density - mean[:, None]) ** 2).sum(axis=1)
+    return np.maximum(0.0, mean), np.maximum(0.0, variance)
 
 
 def _entropy(weights: np.ndarray) -> float:
@@ -424,24 +492,32 @@ def _entropy(weights: np.ndarray) -> float:
 
 # ------------------------------------------------------------------ one question
 def _dimension(panel: np.ndarray, symmetric: bool, coding_terms: bool = True, level: int = 0) -> Dimension:
-    spread = level >= 2
+    return _dimensions(panel[None], symmetric, coding_terms, level)[0]
+
+
+def _dimensions(panels: np.ndarray, symmetric: bool, coding_terms: bool = True, level: int = 0) -> list[Dimension]:
+    """:func:`_dimension` of each kernel of a stack ``(count, inputs, outputs)``."""
+    count, inputs, _ = panels.shape
+    successes = _subset_successes_many(panels, symmetric, level >= 2)
     if coding_terms and level == _MINIMAL_LEVEL:
-        return Dimension(panel.shape[0], _subset_successes(panel, symmetric, spread), (1.0,) * RHO_GRID.shape[0],
-                         0.0, 0.0)
+        return [Dimension(inputs, success, (1.0,) * RHO_GRID.shape[0], 0.0, 0.0) for success in successes]
     if not coding_terms:
-        return Dimension(panel.shape[0], _subset_successes(panel, symmetric, spread), (), 0.0, 0.0)
-    uniform = np.full(panel.shape[0], 1.0 / panel.shape[0])
-    mean, variance = _information_moments(panel, uniform)
+        return [Dimension(inputs, success, (), 0.0, 0.0) for success in successes]
+    uniform = np.full((count, inputs), 1.0 / inputs)
+    means, variances = _information_moments_many(panels, uniform)
     stride = _STRIDES[level]
-    gallager = (_gallager_terms(panel, uniform, RHO_GRID) if stride == 1
-                else _gallager_terms_on_chords(panel, uniform, RHO_GRID, stride))
-    return Dimension(
-        alphabet=panel.shape[0],
-        codebook_success=_subset_successes(panel, symmetric, spread),
-        gallager=tuple(float(v) for v in gallager),
-        information_nats=mean,
-        information_variance=variance,
-    )
+    gallager = (_gallager_terms_many(panels, uniform, RHO_GRID) if stride == 1
+                else _gallager_terms_on_chords_many(panels, uniform, RHO_GRID, stride))
+    return [
+        Dimension(
+            alphabet=inputs,
+            codebook_success=success,
+            gallager=tuple(float(v) for v in terms),
+            information_nats=float(mean),
+            information_variance=float(variance),
+        )
+        for success, terms, mean, variance in zip(successes, gallager, means, variances)
+    ]
 
 
 def decode_kernel(
@@ -485,13 +561,38 @@ def decode_kernel(
         on chords, else also with spread-order codebooks for large alphabets; one rater at the
         last level is the least (``budget_limited`` says when the cap decided).
     """
+    return _decode_kernels(*_decoding_key(kernel, raters, correlation, prior, copies=copies, symmetric=symmetric,
+                                          max_outcomes=max_outcomes, coding_terms=coding_terms, max_work=max_work))
+
+
+def decode_kernels(requests: Sequence[Mapping[str, Any]]) -> list[PanelDecoding]:
+    """:func:`decode_kernel` of many panels at once (a curve's points), each request the keyword
+    arguments of one call; panels of one shape are decoded as one stack. Each result is the one
+    :func:`decode_kernel` returns for that request alone, to the last bit, and both share one cache.
+    """
+    return _decode_kernels.many([_decoding_key(**request) for request in requests])
+
+
+def _decoding_key(
+    kernel: np.ndarray,
+    raters: int,
+    correlation: float,
+    prior: tuple[float, ...] | None,
+    *,
+    copies: int = 1,
+    symmetric: bool = False,
+    max_outcomes: int = DECODING_MAX_OUTCOMES,
+    coding_terms: bool = True,
+    max_work: float | None = None,
+) -> tuple:
+    """The checked arguments of :func:`decode_kernel`, as a key of :func:`_decode_kernels`."""
     matrix = as_kernel("kernel", kernel)
     count = check_integer("raters", raters, low=1)
     rho = check_real("correlation", correlation, low=0.0, high=1.0)
     copies = check_integer("copies", copies, low=1)
     work = math.inf if max_work is None else check_real("max_work", max_work, low=0.0, low_open=True)
-    return _decode_kernel(matrix.tobytes(), matrix.shape, count, rho, prior, copies, symmetric, max_outcomes,
-                          bool(coding_terms), work)
+    return (matrix.tobytes(), matrix.shape, count, rho, prior, copies, symmetric, max_outcomes, bool(coding_terms),
+            work)
 
 
 def decoding_work(inputs: int, outcomes: int, *, symmetric: bool, coding_terms: bool, level: int = 0) -> float:
@@ -543,7 +644,6 @@ def _budget_panel(raters: int, inputs: int, answers: int, max_outcomes: int, max
     return 1, levels[-1], True
 
 
-@lru_cache(maxsize=4096)
 def _decode_kernel(
     kernel_bytes: bytes,
     shape: tuple[int, int],
@@ -556,12 +656,24 @@ def _decode_kernel(
     coding_terms: bool,
     max_work: float = math.inf,
 ) -> PanelDecoding:
-    used, level, limited = _budget_panel(raters, shape[0], shape[1], max_outcomes, max_work, symmetric, coding_terms)
-    decoding = _decode_panel(kernel_bytes, shape, used, rho, prior, copies, symmetric, coding_terms, level)
-    return dataclasses.replace(decoding, exact=decoding.exact and used == raters, budget_limited=limited)
+    return _decode_kernels(kernel_bytes, shape, raters, rho, prior, copies, symmetric, max_outcomes, coding_terms,
+                           max_work)
 
 
-@lru_cache(maxsize=4096)
+@batch_cached(maxsize=4096)
+def _decode_kernels(keys: list[tuple]) -> list[PanelDecoding]:
+    """:func:`decode_kernel` of checked argument tuples ``(kernel_bytes, shape, raters, rho, prior,
+    copies, symmetric, max_outcomes, coding_terms, max_work)``, the panels decoded together."""
+    plans = [_budget_panel(raters, shape[0], shape[1], max_outcomes, max_work, symmetric, coding_terms)
+             for _, shape, raters, _, _, _, symmetric, max_outcomes, coding_terms, max_work in keys]
+    decodings = _decode_panels.many([
+        (kernel_bytes, shape, used, rho, prior, copies, symmetric, coding_terms, level)
+        for (kernel_bytes, shape, _, rho, prior, copies, symmetric, _, coding_terms, _), (used, level, _) in zip(keys, plans)
+    ])
+    return [dataclasses.replace(decoding, exact=decoding.exact and used == key[2], budget_limited=limited)
+            for key, decoding, (used, _, limited) in zip(keys, decodings, plans)]
+
+
 def _decode_panel(
     kernel_bytes: bytes,
     shape: tuple[int, int],
@@ -575,23 +687,40 @@ def _decode_panel(
 ) -> PanelDecoding:
     """The decoding of exactly ``used`` raters (cached on that: every larger panel that falls back
     to the same sub-panel shares it)."""
-    matrix = np.frombuffer(kernel_bytes, dtype=float).reshape(shape)
-    panel = matrix if used == 1 else _count_kernel(matrix, used, rho)
-    weights = _prior(prior, shape[0])
-    charge_work(3.0 * panel.size)
-    accuracy = _map_accuracy(panel, weights)
-    minimal = level == _MINIMAL_LEVEL
-    information = _entropy(weights) if minimal else _information_moments(panel, weights)[0]
-    dimension = _dimension(panel, symmetric, coding_terms, level)
-    return PanelDecoding(
-        label_accuracy=accuracy**copies,
-        exact=not minimal,
-        raters_used=used,
-        dimensions=(dimension,) * copies,
-        prior_information_nats=copies * information,
-        prior_entropy_nats=copies * _entropy(weights),
-        log_alphabet=copies * math.log(shape[0]),
-    )
+    return _decode_panels(kernel_bytes, shape, used, rho, prior, copies, symmetric, coding_terms, level)
+
+
+@batch_cached(maxsize=4096)
+def _decode_panels(keys: list[tuple]) -> list[PanelDecoding]:
+    """:func:`_decode_panel` of argument tuples, the panels of one shape and kind decoded as one
+    stack (each result the one its panel gives alone)."""
+    results: list[PanelDecoding | None] = [None] * len(keys)
+    groups: dict[tuple, list[tuple[int, np.ndarray]]] = {}
+    for index, (kernel_bytes, shape, used, rho, _, _, symmetric, coding_terms, level) in enumerate(keys):
+        matrix = np.frombuffer(kernel_bytes, dtype=float).reshape(shape)
+        panel = matrix if used == 1 else _count_kernel(matrix, used, rho)
+        groups.setdefault((panel.shape, symmetric, coding_terms, level), []).append((index, panel))
+    for (panel_shape, symmetric, coding_terms, level), members in groups.items():
+        panels = np.stack([panel for _, panel in members])
+        weights = np.stack([_prior(keys[index][4], panel_shape[0]) for index, _ in members])
+        charge_work(3.0 * panels.size)
+        accuracies = _map_accuracies(panels, weights)
+        minimal = level == _MINIMAL_LEVEL
+        information = (None if minimal else _information_moments_many(panels, weights)[0])
+        dimensions = _dimensions(panels, symmetric, coding_terms, level)
+        for position, (index, _) in enumerate(members):
+            _, shape, used, _, _, copies, _, _, _ = keys[index]
+            entropy = _entropy(weights[position])
+            results[index] = PanelDecoding(
+                label_accuracy=float(accuracies[position])**copies,
+                exact=not minimal,
+                raters_used=used,
+                dimensions=(dimensions[position],) * copies,
+                prior_information_nats=copies * (entropy if information is None else float(information[position])),
+                prior_entropy_nats=copies * entropy,
+                log_alphabet=copies * math.log(shape[0]),
+            )
+    return results  # type: ignore[return-value]
 
 
 def joint_dimension(panels: list[np.ndarray], *, max_outcomes: int = DECODING_MAX_OUTCOMES) -> tuple[np.ndarray, bool]:

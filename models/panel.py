@@ -43,7 +43,7 @@ from functools import lru_cache
 import numpy as np
 from scipy import special
 
-from .capacity import Capacity, _blahut_arimoto, _frozen, charge_work
+from .capacity import Capacity, _capacity, _frozen, charge_work
 from .errors import InvalidArgumentError, check_integer, check_real
 from .info import as_kernel
 
@@ -268,7 +268,7 @@ def _reference_capacity(kernel_bytes: bytes, shape: tuple[int, int], raters: int
     """Exact capacity of ``raters`` independent raters (rho = 0), cached: every panel size beyond
     the exact limit reuses the same reference."""
     matrix = np.frombuffer(kernel_bytes, dtype=float).reshape(shape)
-    return _blahut_arimoto(_count_kernel(matrix, raters, 0.0), tol, max_iter, max_work)
+    return _capacity(_count_kernel(matrix, raters, 0.0), tol, max_iter, max_work)
 
 
 @lru_cache(maxsize=256)
@@ -276,7 +276,7 @@ def _single_capacity(kernel_bytes: bytes, shape: tuple[int, int], tol: float, ma
                      max_work: float) -> Capacity:
     """Capacity of one rater's kernel, cached like the reference: every panel size beyond the
     exact limit reuses it."""
-    return _blahut_arimoto(np.frombuffer(kernel_bytes, dtype=float).reshape(shape), tol, max_iter, max_work)
+    return _capacity(np.frombuffer(kernel_bytes, dtype=float).reshape(shape), tol, max_iter, max_work)
 
 
 def _largest_feasible_panel(raters: int, answers: int, max_outcomes: int) -> int:
@@ -322,9 +322,9 @@ def _panel_capacity(
     """
     answers = matrix.shape[1]
     if raters == 1:
-        return _blahut_arimoto(matrix, tol, max_iter, max_work)
+        return _capacity(matrix, tol, max_iter, max_work)
     if math.comb(raters + answers - 1, answers - 1) <= max_outcomes:
-        return _blahut_arimoto(_count_kernel(matrix, raters, rho), tol, max_iter, max_work)
+        return _capacity(_count_kernel(matrix, raters, rho), tol, max_iter, max_work)
     if uniform_optimal is None:
         uniform_optimal = _is_k_ary_symmetric(matrix)
     share = max_work / 3.0

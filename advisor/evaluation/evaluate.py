@@ -40,7 +40,7 @@ from models.channel import (
     channel_work_estimate,
     kernel_rows,
     panel_outcomes,
-    question_decoding,
+    question_decodings,
     rater_kernel,
 )
 from models.decoding import (
@@ -57,9 +57,10 @@ from models.decoding import (
     decoding_work,
     joint_dimension,
 )
+from models.memo import batch_cached
 from models.learning import ItemsNeeded, items_needed_for_model, learning_error_curves, random_coding_exponent
 
-from advisor.evaluation.channel_inputs import ChannelInputs, channel_inputs
+from advisor.evaluation.channel_inputs import ChannelInputs, channel_inputs, channels
 from advisor.scenario.schema import Question, Scenario
 from advisor.units import LN2
 
@@ -385,30 +386,46 @@ def _thinned(grid: Sequence[float], current: float, keep: int) -> list[float]:
     return sorted(set(chosen) | {current})
 
 
-def _question_channel(scenario: Scenario, question: Question, context_index: int, share: float,
-                      design: _Design) -> QuestionChannel:
+def _channel_key(scenario: Scenario, question: Question, context_index: int, share: float,
+                 design: _Design) -> tuple[ChannelInputs, int, float]:
+    """The key of one question's channel in one context in :func:`_cached_channel`."""
     context = scenario.contexts[context_index]
     seconds = models.timing.judgment_seconds(design.seconds_per_item, float(share), context.reading_words,
                                              scenario.raters.reading_wpm)
-    return _cached_channel(channel_inputs(scenario, question, context, seconds), design.raters,
-                           design.channel_ratio)
+    return channel_inputs(scenario, question, context, seconds), design.raters, design.channel_ratio
 
 
-@lru_cache(maxsize=65_536)
-def _cached_channel(inputs: ChannelInputs, raters: int, channel_ratio: float) -> QuestionChannel:
-    """One question in one context, cached on the numbers it depends on: contexts of the same
-    difficulty and reading, and the water-filling grid's repeated shares, cost one computation
-    (and one argument check)."""
-    if math.isinf(channel_ratio):
-        return inputs.channel(raters)
-    return inputs.channel(raters, max_work=channel_ratio * _channel_estimate(inputs.kind, inputs.k or 2, raters, False))
+def _question_channel(scenario: Scenario, question: Question, context_index: int, share: float,
+                      design: _Design) -> QuestionChannel:
+    return _cached_channel(*_channel_key(scenario, question, context_index, share, design))
+
+
+@batch_cached(maxsize=65_536)
+def _cached_channel(keys: list[tuple[ChannelInputs, int, float]]) -> list[QuestionChannel]:
+    """Questions in contexts ``(inputs, raters, channel_ratio)``, cached on the numbers they depend
+    on: contexts of the same difficulty and reading, and the water-filling grid's repeated shares,
+    cost one computation (and one argument check). The missing ones of a batch are computed
+    together (:func:`advisor.evaluation.channel_inputs.channels`), each the value it has alone."""
+    return channels([
+        (inputs, raters, None if math.isinf(ratio)
+         else ratio * _channel_estimate(inputs.kind, inputs.k or 2, raters, False))
+        for inputs, raters, ratio in keys
+    ])
 
 
 def _channels(scenario: Scenario, shares: Sequence[float], design: _Design) -> list[list[QuestionChannel]]:
-    return [
-        [_question_channel(scenario, q, s, share, design) for q, share in zip(scenario.questions, shares)]
-        for s in range(len(scenario.contexts))
-    ]
+    return _prefetch_channels(scenario, shares, [design])[0]
+
+
+def _prefetch_channels(scenario: Scenario, shares: Sequence[float],
+                       designs: Sequence[_Design]) -> list[list[list[QuestionChannel]]]:
+    """The channels (per context, per question) of several designs, the missing ones computed in one
+    batch: a curve's points cost one vectorised solve instead of one per point."""
+    keys = [_channel_key(scenario, q, s, share, design)
+            for design in designs for s in range(len(scenario.contexts))
+            for q, share in zip(scenario.questions, shares)]
+    found = iter(_cached_channel.many(keys))
+    return [[[next(found) for _ in scenario.questions] for _ in scenario.contexts] for _ in designs]
 
 
 def _grouped_sum(scenario: Scenario, values: Sequence[float], ceilings: Sequence[float]) -> float:
@@ -518,22 +535,39 @@ class _ItemDecoding:
     budget_limited: bool = False
 
 
+def _decoding_key(scenario: Scenario, question: Question, channel: QuestionChannel, raters: int, coding_terms: bool,
+                  ratio: float = math.inf) -> tuple:
+    """The key of one question's decoding in :func:`_cached_decoding`."""
+    return (question.format.kind, question.format.k, channel.dprime, question.span, question.slip_rate, raters,
+            scenario.raters.correlation, question.prior, coding_terms, ratio)
+
+
 def _question_decoding(scenario: Scenario, question: Question, channel: QuestionChannel,
                        raters: int, coding_terms: bool, ratio: float = math.inf) -> PanelDecoding | None:
-    return _cached_decoding(question.format.kind, question.format.k, channel.dprime, question.span,
-                            question.slip_rate, raters, scenario.raters.correlation, question.prior, coding_terms, ratio)
+    return _cached_decoding(*_decoding_key(scenario, question, channel, raters, coding_terms, ratio))
 
 
-@lru_cache(maxsize=16_384)
-def _cached_decoding(kind: str, k: int | None, dprime: float, span: float, slip_rate: float, raters: int,
-                     correlation: float, prior: tuple[float, ...] | None, coding_terms: bool,
-                     ratio: float) -> PanelDecoding | None:
-    """One question's decoding, cached on the numbers it depends on (as :func:`_cached_channel`)."""
-    work = ratio * _decoding_estimate(kind, k or 2, raters, coding_terms)
-    return question_decoding(
-        kind, k, dprime_value=dprime, span=span, slip_rate=slip_rate, raters=raters, correlation=correlation,
-        prior=prior, coding_terms=coding_terms, max_work=None if math.isinf(work) else work,
-    )
+@batch_cached(maxsize=16_384)
+def _cached_decoding(keys: list[tuple]) -> list[PanelDecoding | None]:
+    """Questions' decodings ``(kind, k, dprime, span, slip_rate, raters, correlation, prior, coding_terms,
+    ratio)``, cached on the numbers they depend on (as :func:`_cached_channel`); the missing ones of a
+    batch are decoded together (:func:`models.channel.question_decodings`)."""
+    requests = []
+    for kind, k, dprime, span, slip_rate, raters, correlation, prior, coding_terms, ratio in keys:
+        work = ratio * _decoding_estimate(kind, k or 2, raters, coding_terms)
+        requests.append(dict(kind=kind, k=k, dprime_value=dprime, span=span, slip_rate=slip_rate, raters=raters,
+                             correlation=correlation, prior=prior, coding_terms=coding_terms,
+                             max_work=None if math.isinf(work) else work))
+    return question_decodings(requests)
+
+
+def _prefetch_decodings(scenario: Scenario, points: Sequence[tuple[list[list[QuestionChannel]], int]], *,
+                        coding_terms: bool, ratio: float) -> None:
+    """Decode the questions of several designs ``(channels, raters)`` in one batch (the per-point
+    code then finds them cached)."""
+    _cached_decoding.many([_decoding_key(scenario, q, ch, raters, coding_terms, ratio)
+                           for channels, raters in points for row in channels
+                           for q, ch in zip(scenario.questions, row)])
 
 
 def _item_decoding(scenario: Scenario, row: Sequence[QuestionChannel], raters: int, *,
@@ -748,6 +782,9 @@ def time_shares(scenario: Scenario, *, design: _Design | None = None, steps: int
     if len(automatic) == 1:
         parts = [1.0]
     else:
+        # Every grid point's channels in one batch (water_fill evaluates them all).
+        _cached_channel.many([_channel_key(scenario, questions[i], s, j / steps * free, design)
+                              for i in automatic for s in range(len(scenario.contexts)) for j in range(steps + 1)])
         gains = [share_gain(scenario, questions[i], design, free=free) for i in automatic]
         parts = list(water_fill(gains, steps=steps).shares)
     shares = [q.time_share or 0.0 for q in questions]
@@ -906,6 +943,14 @@ def _curves(scenario: Scenario, shares: Sequence[float], capacity_upper: float, 
         if ratio >= MIN_CURVE_RATIO or kept == 0:
             break
         kept = max(0, min(kept - 1, int(kept * ratio / MIN_CURVE_RATIO)))
+    # Every point's channels, then every point's decodings, in one batch each (the loops below
+    # then find them cached).
+    designs = ([_Design(k, t, channel_ratio=ratio, decoding_ratio=ratio) for k in rater_grid if k != r]
+               + [_Design(r, float(value), channel_ratio=ratio, decoding_ratio=ratio)
+                  for value in seconds_grid if value != t])
+    point_channels = _prefetch_channels(scenario, shares, designs)
+    _prefetch_decodings(scenario, [(channels, design.raters) for channels, design in zip(point_channels, designs)],
+                        coding_terms=False, ratio=ratio)
     rater_caps, rater_achievable = [], []
     for k in rater_grid:
         if k == r:
@@ -955,6 +1000,7 @@ def evaluate(scenario: Scenario, *, curves: bool = True) -> Evaluation:
     design = _budgeted_design(scenario)
     shares = time_shares(scenario, design=design)
     channels = _channels(scenario, shares, design)
+    _prefetch_decodings(scenario, [(channels, design.raters)], coding_terms=True, ratio=design.decoding_ratio)
     decodings = [_item_decoding(scenario, row, design.raters, ratio=design.decoding_ratio) for row in channels]
 
     contexts: list[ContextResult] = []
