@@ -1041,6 +1041,9 @@ def evaluate(scenario: Scenario, *, curves: bool = True) -> Evaluation:
     target, b, campaign = scenario.target, scenario.bounds, scenario.campaign
     floor, floor_paper = _floors(scenario, capacity_upper)
     planner = _planner(scenario, decodings)
+    # Fano's floor bounds every decoder's risk; the code's error is exact up to rounding, which can
+    # put it a few 1e-15 below the floor where both are 1 - 1/M (a design that carries nothing).
+    planner = replace(planner, achievable=max(planner.achievable, floor))
     achievable = planner.achievable
     risk, risk_source = ceiling_risk(scenario, achievable)
     terms = ceiling_terms(scenario)
