@@ -325,7 +325,7 @@ INTERIOR_POINT_MAX_INPUTS = 16
 #: Blahut-Arimoto (never reached on the test kernels; a safeguard, like its non-finite check).
 _INTERIOR_POINT_ITERATIONS = 40
 #: Share of the way to the boundary of ``p >= 0`` and ``z >= 0`` an interior-point step may go.
-_STEP_TO_BOUNDARY = 0.995
+_STEP_TO_BOUNDARY = 0.9999
 #: The dual slacks start at ``z_x = lambda - D_x``, with ``lambda`` above ``max_x D_x`` by the
 #: initial gap and at least this much (nats).
 _INITIAL_SLACK = 1e-3

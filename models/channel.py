@@ -26,12 +26,13 @@ from .mallows import (
     effective_swap_probability,
     folded_dispersion,
     mallows_kernel,
+    mallows_symmetry,
     ranking_capacity,
     ranking_swap_probability,
 )
 from .decoding import PanelDecoding, decode_kernel, decode_kernels
 from .memo import batch_cached
-from .panel import KERNEL_BUILD_PASSES, _count_kernel, _panel_capacity
+from .panel import KERNEL_BUILD_PASSES, _panel_capacity, _shared_count_kernel
 from .timing import dprime, hick_hyman_effort
 
 __all__ = [
@@ -604,7 +605,7 @@ def _ordinal_kernel(key: tuple) -> np.ndarray:
         _, d, k, span, slip, _work = key
         return _rater_kernel("ordinal", k, d, span, slip)
     _, d, k, span, slip, raters, rho, _work = key
-    return _count_kernel(_rater_kernel("ordinal", k, d, span, slip), raters, rho)
+    return _shared_count_kernel(_rater_kernel("ordinal", k, d, span, slip), raters, rho)
 
 
 @batch_cached(maxsize=32_768)
@@ -682,7 +683,7 @@ def _ranking_parts(
         # uniform input is optimal for every panel, which the fallback's increment bound uses.
         result = _panel_capacity(
             kernel, raters, rho, affordable, _TOLERANCE, _MAX_ITERATIONS, uniform_optimal=True,
-            max_work=panel_work,
+            max_work=panel_work, symmetry=mallows_symmetry(n),
         )
         limited = _panel_limited(raters, orders, max_outcomes, affordable) or (result.exact and _stopped(result))
         return cognitive, articulation, cascade, result.nats, result.exact, _upper(result), limited

@@ -41,7 +41,7 @@ from .errors import InvalidArgumentError, check_integer, check_real
 from .info import as_distribution, as_kernel
 from .capacity import charge_work
 from .memo import batch_cached
-from .panel import KERNEL_BUILD_PASSES, _count_kernel
+from .panel import KERNEL_BUILD_PASSES, _count_kernel, _shared_count_kernel
 
 __all__ = [
     "RHO_GRID",
@@ -293,7 +293,7 @@ def _subset_successes(matrix: np.ndarray, symmetric: bool, spread: bool = False)
 
 
 #: Most entries of the subsets' stacked rows the exhaustive search gathers at once.
-_EXHAUSTIVE_CHUNK = 4_000_000
+_EXHAUSTIVE_CHUNK = 300_000
 
 
 @lru_cache(maxsize=256)
@@ -322,22 +322,147 @@ def _subset_successes_many(panels: np.ndarray, symmetric: bool, spread: bool = F
         greedy = [[0.0] + _lazy_greedy_totals(matrix) for matrix in panels]
     else:
         greedy = [[0.0] + totals for totals in _greedy_totals_many(panels)]
+    eligible = [size for size in range(2, inputs + 1)
+                if math.comb(inputs, size) <= EXHAUSTIVE_SUBSETS
+                and math.comb(inputs, size) * size * outputs <= EXHAUSTIVE_WORK]
+    exhaustive = _exhaustive_totals(panels, eligible)
     best = [[1.0] for _ in range(count)]
     for size in range(2, inputs + 1):
-        subsets = math.comb(inputs, size)
-        exhaustive = None
-        if subsets <= EXHAUSTIVE_SUBSETS and subsets * size * outputs <= EXHAUSTIVE_WORK:
-            charge_work(3.0 * subsets * size * outputs * count)
-            index = _combinations(inputs, size)
-            chunk = max(1, _EXHAUSTIVE_CHUNK // (subsets * size * outputs))
-            exhaustive = np.concatenate([panels[start:start + chunk][:, index].max(axis=2).sum(axis=2).max(axis=1)
-                                         for start in range(0, count, chunk)])
         for kernel in range(count):
             total = greedy[kernel][size]
-            if exhaustive is not None:
-                total = max(total, float(exhaustive[kernel]))
+            if size in exhaustive:
+                total = max(total, float(exhaustive[size][kernel]))
             best[kernel].append(min(1.0, total / size))
     return [tuple(values) for values in best]
+
+
+@lru_cache(maxsize=256)
+def _subset_level(inputs: int, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """The ``size``-subsets of ``range(inputs)`` as ``(parent, added)``: each is the
+    ``(size - 1)``-subset ``parent`` (an index into the previous level, level 1 being the single
+    answers in order) plus the answer ``added``, larger than all of the parent's."""
+    previous = [(x,) for x in range(inputs)] if size == 2 else [tuple(s) for s in _level_subsets(inputs, size - 1)]
+    parent, added = [], []
+    for index, subset in enumerate(previous):
+        for answer in range(subset[-1] + 1, inputs):
+            parent.append(index)
+            added.append(answer)
+    arrays = np.array(parent, dtype=np.int64), np.array(added, dtype=np.int64)
+    for array in arrays:
+        array.setflags(write=False)
+    return arrays
+
+
+@lru_cache(maxsize=256)
+def _level_subsets(inputs: int, size: int) -> np.ndarray:
+    """The subsets of :func:`_subset_level` ``(inputs, size)``, one per row, in its order."""
+    if size == 1:
+        return np.arange(inputs, dtype=np.int64)[:, None]
+    parent, added = _subset_level(inputs, size)
+    return np.column_stack((_level_subsets(inputs, size - 1)[parent], added))
+
+
+def _exhaustive_totals(panels: np.ndarray, sizes: list[int]) -> dict[int, np.ndarray]:
+    """Per size, the best ``Σ_c max_{x ∈ S} P(c | x)`` over all subsets ``S`` of that size, for
+    each kernel of the stack (the exhaustive search of :func:`_subset_successes`).
+
+    While the sizes run 2, 3, … without a gap, the subsets of each size are built from those of the
+    size before, one ``max`` with a row each (``Σ_j C(n, j)`` row passes instead of
+    ``Σ_j j C(n, j)``); maxima are exact, so the totals are the same numbers as gathering each
+    subset's rows. Sizes after a gap gather their subsets' rows."""
+    count, inputs, outputs = panels.shape
+    totals: dict[int, np.ndarray] = {}
+    for size in sizes:
+        charge_work(3.0 * math.comb(inputs, size) * size * outputs * count)
+    prefix = 1
+    while prefix + 1 in sizes:
+        prefix += 1
+    if prefix >= 2:
+        widest = max(math.comb(inputs, size) for size in range(2, prefix + 1))
+        chunk = max(1, _EXHAUSTIVE_CHUNK // (widest * outputs))
+        parts: dict[int, list[np.ndarray]] = {size: [] for size in range(2, prefix + 1)}
+        for start in range(0, count, chunk):
+            block = panels[start:start + chunk]
+            running, largest = block, np.arange(inputs)
+            for size in range(2, prefix + 1):
+                # Each subset of the level before, extended by every larger answer: one max of its
+                # row with a contiguous slice of the kernel's rows (children in _subset_level order).
+                _, added = _subset_level(inputs, size)
+                level = np.empty((block.shape[0], added.shape[0], outputs))
+                position = 0
+                for parent, last in enumerate(largest):
+                    children = inputs - 1 - last
+                    if children:
+                        np.maximum(running[:, parent, None, :], block[:, last + 1:, :],
+                                   out=level[:, position:position + children])
+                        position += children
+                parts[size].append(level.sum(axis=2).max(axis=1))
+                running, largest = level, added
+        totals.update({size: np.concatenate(values) for size, values in parts.items()})
+    near_all = [size for size in sizes if size not in totals and inputs - size <= _COMPLEMENT_DEPTH]
+    if near_all:
+        totals.update(_totals_by_complement(panels, near_all))
+    for size in sizes:
+        if size in totals:
+            continue
+        index = _combinations(inputs, size)
+        subsets = index.shape[0]
+        chunk = max(1, _EXHAUSTIVE_CHUNK // (subsets * size * outputs))
+        totals[size] = np.concatenate([panels[start:start + chunk][:, index].max(axis=2).sum(axis=2).max(axis=1)
+                                       for start in range(0, count, chunk)])
+    return totals
+
+
+#: Sizes within this many answers of all of them are searched through the answers left out.
+_COMPLEMENT_DEPTH = 3
+
+
+def _totals_by_complement(panels: np.ndarray, sizes: list[int]) -> dict[int, np.ndarray]:
+    """:func:`_exhaustive_totals` for sizes ``n - t``, ``t <= _COMPLEMENT_DEPTH``, through the
+    ``t`` answers left out.
+
+    Sort each outcome's ``P(c | x)`` over ``x``: ``m_1 >= m_2 >= …`` at answers ``i_1, i_2, …``.
+    Without the answers ``R``, the largest left is ``m_{s+1}`` where ``i_1 … i_s`` are all in ``R``
+    and ``i_{s+1}`` is not, so
+
+        T(all but R) = sum_c m_1(c) - sum_{s=1..t} sum_{Q ⊆ R, |Q| = s} W_s(Q),
+
+    ``W_s(Q)`` the sum of ``m_s - m_{s+1}`` over the outcomes whose ``s`` largest answers are ``Q``:
+    one sort and ``t`` weighted counts for all subsets of a size instead of a pass over the outcomes
+    per subset. The totals equal the direct ones to rounding (the search keeps the best value; which
+    subset attains it is not used)."""
+    count, inputs, outputs = panels.shape
+    depth = max(inputs - size for size in sizes) + 1
+    order = np.argsort(-panels, axis=1, kind="stable")[:, :depth, :]
+    values = np.take_along_axis(panels, order, axis=1)
+    full = np.ascontiguousarray(values[:, 0, :]).sum(axis=1)
+    # weights[s][kernel, code of the sorted s answers]: the W_s above, s = 1 .. depth - 1.
+    weights = {}
+    for s in range(1, depth):
+        tops = np.sort(order[:, :s, :], axis=1)
+        codes = np.zeros((count, outputs), dtype=np.int64)
+        for rank in range(s):
+            codes = codes * inputs + tops[:, rank, :]
+        codes += (np.arange(count, dtype=np.int64) * inputs**s)[:, None]
+        steps = values[:, s - 1, :] - values[:, s, :]
+        weights[s] = np.bincount(codes.ravel(), weights=steps.ravel(), minlength=count * inputs**s).reshape(
+            count, inputs**s)
+    totals = {}
+    for size in sizes:
+        left_out = inputs - size
+        if left_out == 0:
+            totals[size] = full
+            continue
+        removed = _combinations(inputs, left_out)
+        lost = np.zeros((count, removed.shape[0]))
+        for s in range(1, left_out + 1):
+            for positions in itertools.combinations(range(left_out), s):
+                codes = np.zeros(removed.shape[0], dtype=np.int64)
+                for position in positions:
+                    codes = codes * inputs + removed[:, position]
+                lost += weights[s][:, codes]
+        totals[size] = (full[:, None] - lost).max(axis=1)
+    return totals
 
 
 def _greedy_totals(matrix: np.ndarray) -> list[float]:
@@ -347,20 +472,33 @@ def _greedy_totals(matrix: np.ndarray) -> list[float]:
 
 def _greedy_totals_many(panels: np.ndarray) -> list[list[float]]:
     """:func:`_greedy_totals` of each kernel of a stack ``(count, inputs, outputs)``: at every step
-    each kernel adds the answer that raises its total most (the lowest index among equals)."""
+    each kernel adds the answer that raises its total most (the lowest index among equals).
+
+    The rows not yet chosen are kept packed at the front of a working copy (a chosen row's slot
+    takes the last remaining row), and each candidate's total is the sum over its own contiguous
+    row, so the totals are the same numbers as one candidate at a time; ties go to the lowest
+    original index, as ``argmax`` over the answers in order would give them."""
     count, inputs, outputs = panels.shape
+    rows = np.array(panels, dtype=float, order="C")
+    order = np.tile(np.arange(inputs), (count, 1))
     current = np.zeros((count, outputs))
-    chosen = np.zeros((count, inputs), dtype=bool)
+    scratch = np.empty((count, inputs, outputs))
     kernels = np.arange(count)
     totals_chosen = np.empty((count, inputs))
     for step in range(inputs):
-        charge_work(3.0 * (inputs - step) * outputs * count)
-        totals = np.maximum(current[:, None, :], panels).sum(axis=2)
-        totals[chosen] = -np.inf
-        pick = np.argmax(totals, axis=1)
-        totals_chosen[:, step] = totals[kernels, pick]
-        current = np.maximum(current, panels[kernels, pick])
-        chosen[kernels, pick] = True
+        remaining = inputs - step
+        charge_work(3.0 * remaining * outputs * count)
+        candidates = scratch[:, :remaining]
+        np.maximum(current[:, None, :], rows[:, :remaining], out=candidates)
+        totals = candidates.sum(axis=2)
+        best = totals.max(axis=1, keepdims=True)
+        # The lowest original index among the candidates with the best total.
+        slot = np.argmin(np.where(totals == best, order[:, :remaining], inputs), axis=1)
+        totals_chosen[:, step] = totals[kernels, slot]
+        np.maximum(current, rows[kernels, slot], out=current)
+        last = remaining - 1
+        rows[kernels, slot] = rows[kernels, last]
+        order[kernels, slot] = order[kernels, last]
     return [[float(value) for value in row] for row in totals_chosen]
 
 
@@ -469,20 +607,23 @@ def _information_moments(matrix: np.ndarray, law: np.ndarray) -> tuple[float, fl
     return float(means[0]), float(variances[0])
 
 
-def _information_moments_many(panels: np.ndarray, laws: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _information_moments_many(panels: np.ndarray, laws: np.ndarray, *,
+                               variance: bool = True) -> tuple[np.ndarray, np.ndarray | None]:
     """:func:`_information_moments` of a stack of kernels ``(count, inputs, outputs)`` at their laws
-    ``(count, inputs)``: means and variances, each the kernel's own."""
+    ``(count, inputs)``: means and variances (None unless ``variance``), each the kernel's own."""
     charge_work(4.0 * TRANSCENDENTAL_PASS * panels.size)
     count = panels.shape[0]
     output = np.matmul(laws[:, None, :], panels)[:, 0, :]
     joint = laws[:, :, None] * panels
     mask = joint > 0.0
-    density = np.zeros_like(panels)
-    density[mask] = np.log(panels[mask] / np.broadcast_to(output[:, None, :], panels.shape)[mask])
+    # ln(P(c | x) / P(c)) where the joint law has mass, 0 elsewhere (ln 1).
+    density = np.log(np.divide(panels, output[:, None, :], out=np.ones_like(panels), where=mask))
     joint, density = joint.reshape(count, -1), density.reshape(count, -1)
     mean = (joint * density).sum(axis=1)
-    variance = (joint * (density - mean[:, None]) ** 2).sum(axis=1)
-    return np.maximum(0.0, mean), np.maximum(0.0, variance)
+    if not variance:
+        return np.maximum(0.0, mean), None
+    spread = (joint * (density - mean[:, None]) ** 2).sum(axis=1)
+    return np.maximum(0.0, mean), np.maximum(0.0, spread)
 
 
 def _entropy(weights: np.ndarray) -> float:
@@ -698,7 +839,7 @@ def _decode_panels(keys: list[tuple]) -> list[PanelDecoding]:
     groups: dict[tuple, list[tuple[int, np.ndarray]]] = {}
     for index, (kernel_bytes, shape, used, rho, _, _, symmetric, coding_terms, level) in enumerate(keys):
         matrix = np.frombuffer(kernel_bytes, dtype=float).reshape(shape)
-        panel = matrix if used == 1 else _count_kernel(matrix, used, rho)
+        panel = matrix if used == 1 else _shared_count_kernel(matrix, used, rho)
         groups.setdefault((panel.shape, symmetric, coding_terms, level), []).append((index, panel))
     for (panel_shape, symmetric, coding_terms, level), members in groups.items():
         panels = np.stack([panel for _, panel in members])
@@ -706,7 +847,7 @@ def _decode_panels(keys: list[tuple]) -> list[PanelDecoding]:
         charge_work(3.0 * panels.size)
         accuracies = _map_accuracies(panels, weights)
         minimal = level == _MINIMAL_LEVEL
-        information = (None if minimal else _information_moments_many(panels, weights)[0])
+        information = None if minimal else _information_moments_many(panels, weights, variance=False)[0]
         dimensions = _dimensions(panels, symmetric, coding_terms, level)
         for position, (index, _) in enumerate(members):
             _, shape, used, _, _, copies, _, _, _ = keys[index]
