@@ -198,6 +198,12 @@ def blahut_arimoto(kernel: object, *, tol: float = 1e-9, max_iter: int = 100_000
 
 
 def _blahut_arimoto(matrix: np.ndarray, tol: float, max_iter: int, max_work: float = math.inf) -> Capacity:
+    """Blahut-Arimoto on an already validated row-stochastic matrix (:func:`_blahut_arimoto_spent`)."""
+    return _blahut_arimoto_spent(matrix, tol, max_iter, max_work)[0]
+
+
+def _blahut_arimoto_spent(matrix: np.ndarray, tol: float, max_iter: int,
+                          max_work: float = math.inf) -> tuple[Capacity, float]:
     """Blahut-Arimoto on an already validated row-stochastic matrix.
 
     Three devices make it fast without weakening the certificate (every returned value comes with
@@ -222,6 +228,9 @@ def _blahut_arimoto(matrix: np.ndarray, tol: float, max_iter: int, max_work: flo
     that much work is spent (it may overshoot by one evaluation and one Newton step). A stopped run
     returns the smallest upper bound ``max_x D_x`` seen at any iterate, so ``nats + gap`` is
     certified whichever cap stopped it.
+
+    Returns the capacity and the work spent (kernel entry visits). A run that converged after
+    spending ``w`` gives the same result under every cap of at least ``w``: the cap only stops runs.
     """
     n_inputs = matrix.shape[0]
     # Outputs no input can produce carry no information and would only cost time.
@@ -312,7 +321,7 @@ def _blahut_arimoto(matrix: np.ndarray, tol: float, max_iter: int, max_work: flo
         gap=max(0.0, final_upper - lower),
         iterations=evaluations - 1,
         exact=True,
-    )
+    ), spent
 
 
 #: Channels of at most this many inputs are solved by the interior-point method of
@@ -378,13 +387,20 @@ def channel_capacities(kernels: Sequence[object], *, tol: float = 1e-9, max_iter
 def _capacities(matrices: Sequence[np.ndarray], tol: float, max_iter: int,
                 max_work: Sequence[float]) -> list[Capacity]:
     """:func:`channel_capacities` on validated row-stochastic matrices, one work cap per matrix."""
-    results: list[Capacity | None] = [None] * len(matrices)
+    return [result for result, _ in _capacities_spent(matrices, tol, max_iter, max_work)]
+
+
+def _capacities_spent(matrices: Sequence[np.ndarray], tol: float, max_iter: int,
+                      max_work: Sequence[float]) -> list[tuple[Capacity, float]]:
+    """:func:`_capacities` with the work each result cost (kernel entry visits): a result whose gap
+    reached ``tol`` is also the result under any cap of at least that work."""
+    results: list[tuple[Capacity, float] | None] = [None] * len(matrices)
     groups: dict[tuple[int, ...], list[int]] = {}
     for index, matrix in enumerate(matrices):
         if matrix.shape[0] <= INTERIOR_POINT_MAX_INPUTS:
             groups.setdefault(matrix.shape, []).append(index)
         else:
-            results[index] = _blahut_arimoto(matrix, tol, max_iter, max_work[index])
+            results[index] = _blahut_arimoto_spent(matrix, tol, max_iter, max_work[index])
     for members in groups.values():
         stack = np.stack([matrices[index] for index in members])
         caps = np.array([max_work[index] for index in members], dtype=float)
@@ -406,7 +422,8 @@ def _largest_steps(values: np.ndarray, steps: np.ndarray) -> np.ndarray:
     return np.minimum(1.0, ratios.min(axis=1))
 
 
-def _interior_point(kernels: np.ndarray, tol: float, max_iter: int, max_work: np.ndarray) -> list[Capacity]:
+def _interior_point(kernels: np.ndarray, tol: float, max_iter: int,
+                    max_work: np.ndarray) -> list[tuple[Capacity, float]]:
     """Capacities of a stack of same-shape kernels by a primal-dual interior-point method.
 
     Maximises ``I(p; K)`` over the simplex through its KKT conditions: with dual slacks ``z >= 0``
@@ -463,7 +480,8 @@ def _interior_point(kernels: np.ndarray, tol: float, max_iter: int, max_work: np
             if not live.size:
                 break
         size = live.size
-        hessian = np.matmul(matrix / np.maximum(q, _TINY)[:, None, :], matrix.transpose(0, 2, 1))
+        # K diag(1/q) K^T, scaling by the reciprocal (a product per entry instead of a quotient).
+        hessian = np.matmul(matrix * (1.0 / np.maximum(q, _TINY))[:, None, :], matrix.transpose(0, 2, 1))
         system = np.zeros((size, inputs + 1, inputs + 1))
         system[:, :inputs, :inputs] = hessian
         system[:, diagonal, diagonal] += z / p
@@ -517,18 +535,19 @@ def _interior_point(kernels: np.ndarray, tol: float, max_iter: int, max_work: np
                 failed[index] or iterations[index] >= _INTERIOR_POINT_ITERATIONS):
             # The safeguard: Blahut-Arimoto on the work and iterations left (it meters its own run).
             handed_over += 1
-            fallback = _blahut_arimoto(kernels[index], tol, int(max_iter - iterations[index]),
-                                       float(max_work[index] - spent[index]))
-            results.append(replace(fallback, iterations=int(iterations[index]) + fallback.iterations))
+            fallback, more = _blahut_arimoto_spent(kernels[index], tol, int(max_iter - iterations[index]),
+                                                   float(max_work[index] - spent[index]))
+            results.append((replace(fallback, iterations=int(iterations[index]) + fallback.iterations),
+                            float(spent[index]) + more))
             continue
         capped += gap > tol
-        results.append(Capacity(
+        results.append((Capacity(
             nats=max(0.0, float(best_lower[index])),
             input_distribution=_frozen(best_p[index]),
             gap=max(0.0, gap),
             iterations=int(iterations[index]),
             exact=True,
-        ))
+        ), float(spent[index])))
     meter = _METER.get()
     if meter is not None:
         meter.entries += float(spent.sum())

@@ -10,6 +10,8 @@ because the optimiser evaluates the same designs many times.
 from __future__ import annotations
 
 import math
+import threading
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -18,7 +20,7 @@ from typing import Any
 import numpy as np
 from scipy import special
 
-from .capacity import EVALUATION_OVERHEAD_ENTRIES, Capacity, _capacities, _nominal_capacity, charge_work
+from .capacity import EVALUATION_OVERHEAD_ENTRIES, Capacity, _capacities_spent, _nominal_capacity, charge_work
 from .errors import InvalidArgumentError, check_choice, check_integer, check_real
 from .kernels import _error_probability, _ordinal, _ordinal_slip, _symmetric
 from .mallows import (
@@ -30,7 +32,7 @@ from .mallows import (
     ranking_capacity,
     ranking_swap_probability,
 )
-from .decoding import PanelDecoding, decode_kernel, decode_kernels
+from .decoding import PanelDecoding, _decode_kernels, _decoding_key
 from .memo import batch_cached
 from .panel import KERNEL_BUILD_PASSES, _panel_capacity, _shared_count_kernel
 from .timing import dprime, hick_hyman_effort
@@ -616,9 +618,57 @@ def _ordinal_capacities(keys: list[tuple]) -> list[Capacity]:
     ``("slip", k, slip, work)`` (``K_art``), ``("cascade", d, k, span, slip, work)`` (one rater's
     ``K_cog @ K_art``) and ``("panel", d, k, span, slip, raters, rho, work)`` (its vote-histogram
     kernel). The single-rater ones do not depend on the panel, so a curve over raters solves them
-    once."""
-    return _capacities([_ordinal_kernel(key) for key in keys], _TOLERANCE, _MAX_ITERATIONS,
-                       [key[-1] for key in keys])
+    once.
+
+    Caps are shares of a budget that depend on the whole design (its raters, the points of its
+    curves), so one kernel is asked for under many caps. A run that reached the tolerance after
+    spending ``w`` gives the same result under any cap of at least ``w`` (caps only stop runs), so
+    such results are kept by kernel alone (:data:`_converged`) and serve every cap they fit."""
+    results: list[Capacity | None] = [None] * len(keys)
+    missing = []
+    with _converged_lock:
+        for index, key in enumerate(keys):
+            found = _converged.get(key[:-1])
+            if found is not None and found[1] <= key[-1]:
+                _converged.move_to_end(key[:-1])
+                results[index] = found[0]
+            else:
+                missing.append(index)
+    solved = _capacities_spent([_ordinal_kernel(keys[index]) for index in missing], _TOLERANCE, _MAX_ITERATIONS,
+                               [keys[index][-1] for index in missing])
+    with _converged_lock:
+        for index, (result, spent) in zip(missing, solved):
+            results[index] = result
+            if not _stopped(result):
+                _converged[keys[index][:-1]] = (result, spent)
+                _converged.move_to_end(keys[index][:-1])
+        while len(_converged) > _CONVERGED_SIZE:
+            _converged.popitem(last=False)
+    return results  # type: ignore[return-value]
+
+
+#: Converged capacities by kernel (an :func:`_ordinal_capacities` key without its cap): the result
+#: and the work it took.
+_converged: OrderedDict[tuple, tuple[Capacity, float]] = OrderedDict()
+_converged_lock = threading.Lock()
+_CONVERGED_SIZE = 32_768
+
+
+def _clear_converged() -> None:
+    with _converged_lock:
+        _converged.clear()
+
+
+_ordinal_capacities_clear = _ordinal_capacities.cache_clear
+
+
+def _clear_ordinal_capacities() -> None:
+    """Forget the capacities of :func:`_ordinal_capacities`, by cap and by kernel."""
+    _ordinal_capacities_clear()
+    _clear_converged()
+
+
+_ordinal_capacities.cache_clear = _clear_ordinal_capacities  # type: ignore[method-assign]
 
 
 @batch_cached(maxsize=8192)
@@ -818,9 +868,9 @@ def question_decoding(
     PanelDecoding or None
         None for free text and rankings of more than 6 items (no finite kernel to decode).
     """
-    request = _decoding_request(kind, k, dprime_value=dprime_value, span=span, slip_rate=slip_rate, raters=raters,
-                                correlation=correlation, prior=prior, coding_terms=coding_terms, max_work=max_work)
-    return None if request is None else decode_kernel(**request)
+    return question_decodings([dict(kind=kind, k=k, dprime_value=dprime_value, span=span, slip_rate=slip_rate,
+                                    raters=raters, correlation=correlation, prior=prior, coding_terms=coding_terms,
+                                    max_work=max_work)])[0]
 
 
 def question_decodings(requests: Sequence[Mapping[str, Any]]) -> list[PanelDecoding | None]:
@@ -835,7 +885,8 @@ def question_decodings(requests: Sequence[Mapping[str, Any]]) -> list[PanelDecod
         One per request, in order (None where :func:`question_decoding` gives None).
     """
     prepared = [_decoding_request(**request) for request in requests]
-    decoded = iter(decode_kernels([request for request in prepared if request is not None]))
+    decoded = iter(_decode_kernels.many([_decoding_key(**request, checked=True)
+                                         for request in prepared if request is not None]))
     return [None if request is None else next(decoded) for request in prepared]
 
 

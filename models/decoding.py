@@ -369,7 +369,8 @@ def _exhaustive_totals(panels: np.ndarray, sizes: list[int]) -> dict[int, np.nda
     While the sizes run 2, 3, … without a gap, the subsets of each size are built from those of the
     size before, one ``max`` with a row each (``Σ_j C(n, j)`` row passes instead of
     ``Σ_j j C(n, j)``); maxima are exact, so the totals are the same numbers as gathering each
-    subset's rows. Sizes after a gap gather their subsets' rows."""
+    subset's rows. Other sizes within :data:`_COMPLEMENT_DEPTH` of all the answers go through the
+    answers left out (:func:`_totals_by_complement`), the rest gather their subsets' rows."""
     count, inputs, outputs = panels.shape
     totals: dict[int, np.ndarray] = {}
     for size in sizes:
@@ -433,9 +434,13 @@ def _totals_by_complement(panels: np.ndarray, sizes: list[int]) -> dict[int, np.
     subset attains it is not used)."""
     count, inputs, outputs = panels.shape
     depth = max(inputs - size for size in sizes) + 1
-    order = np.argsort(-panels, axis=1, kind="stable")[:, :depth, :]
+    full = panels.max(axis=1).sum(axis=1)
+    if depth == 1:
+        return {inputs: full}
+    # The depth largest of each outcome, in order (which of equal values comes first does not
+    # matter: the differences between them are 0).
+    order = np.argpartition(-panels, list(range(depth)), axis=1)[:, :depth, :]
     values = np.take_along_axis(panels, order, axis=1)
-    full = np.ascontiguousarray(values[:, 0, :]).sum(axis=1)
     # weights[s][kernel, code of the sorted s answers]: the W_s above, s = 1 .. depth - 1.
     weights = {}
     for s in range(1, depth):
@@ -725,9 +730,14 @@ def _decoding_key(
     max_outcomes: int = DECODING_MAX_OUTCOMES,
     coding_terms: bool = True,
     max_work: float | None = None,
+    checked: bool = False,
 ) -> tuple:
-    """The checked arguments of :func:`decode_kernel`, as a key of :func:`_decode_kernels`."""
-    matrix = as_kernel("kernel", kernel)
+    """The checked arguments of :func:`decode_kernel`, as a key of :func:`_decode_kernels`.
+
+    ``checked`` passes a kernel the models built themselves (row-stochastic, float64) as it is:
+    :func:`models.info.as_kernel` renormalises the rows, which moves entries by an ulp and would
+    make the panel a different one from the panel its capacity was computed on."""
+    matrix = np.ascontiguousarray(kernel, dtype=float) if checked else as_kernel("kernel", kernel)
     count = check_integer("raters", raters, low=1)
     rho = check_real("correlation", correlation, low=0.0, high=1.0)
     copies = check_integer("copies", copies, low=1)

@@ -34,6 +34,7 @@ import numpy as np
 
 import models
 from models.allocation import water_fill
+from models.blas import single_threaded
 from models.channel import (
     CHANNEL_OVERHEAD_ENTRIES,
     QuestionChannel,
@@ -996,7 +997,18 @@ def evaluate(scenario: Scenario, *, curves: bool = True) -> Evaluation:
     Returns
     -------
     Evaluation
+
+    Notes
+    -----
+    BLAS runs on one thread meanwhile (:func:`models.blas.single_threaded`): the kernels are too
+    small for OpenBLAS's threads to pay, and on a machine whose cores are busy they made a first
+    evaluation up to four times slower.
     """
+    with single_threaded():
+        return _evaluate(scenario, curves=curves)
+
+
+def _evaluate(scenario: Scenario, *, curves: bool) -> Evaluation:
     design = _budgeted_design(scenario)
     shares = time_shares(scenario, design=design)
     channels = _channels(scenario, shares, design)
