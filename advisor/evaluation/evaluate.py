@@ -862,13 +862,15 @@ def required_capacity(scenario: Scenario, *, form: str = "exact") -> float:
 def _curve(name: str, x_label: str, xs: Sequence[float], capacities: Sequence[float], scenario: Scenario,
            current: float, log_x: bool, achievable: Sequence[float], *, items: Sequence[int] | None = None,
            log2_ms: Sequence[float] | None = None, learning: tuple[Any, Any, Any] | None = None) -> Curve:
-    floors, floors_paper, ceilings = [], [], []
+    ceilings = []
     terms = ceiling_terms(scenario)
+    # The floors of all points in one call (the same values as _floors point by point).
+    bits = np.asarray(log2_ms if log2_ms is not None else [scenario.target.log2_m] * len(capacities), dtype=float)
+    separation = scenario.target.separation
+    floors = [float(v) for v in models.fano_floors(capacities, bits, separation=separation, form="exact")]
+    floors_paper = [float(v) for v in models.fano_floors(capacities, bits, separation=separation, form="paper")]
     for i, capacity in enumerate(capacities):
         m = items[i] if items is not None else scenario.campaign.items
-        floor, floor_paper = _floors(scenario, capacity, log2_ms[i] if log2_ms is not None else None)
-        floors.append(floor)
-        floors_paper.append(floor_paper)
         risk, _ = ceiling_risk(scenario, achievable[i])
         ceilings.append(models.ceiling(risk, capacity, int(m), **terms))
     converse, estimate, reached = learning if learning is not None else ((), (), ())
@@ -913,21 +915,12 @@ def _curves(scenario: Scenario, shares: Sequence[float], capacity_upper: float, 
     m = campaign.items
     high = max(10 * m, 10**6)
     item_grid = np.unique(np.round(np.logspace(0, math.log10(high), 61)).astype(np.int64))
-    learning = learning_error_curves(item_grid, capacity_upper, planner.exponent, RHO_GRID, planner.information,
-                                     planner.variance, scenario.target.model_bits)
-    curves = {
-        "items": _curve("items", "labelled items m", item_grid, [capacity_upper] * len(item_grid), scenario, m, True,
-                        [planner.achievable] * len(item_grid), items=list(item_grid), learning=learning),
-    }
     log2_m = scenario.target.log2_m
     log2_grid = _log2_grid(log2_m, decodings)
     log2_achievable = [
         scenario.target.separation * choice.error
         for choice in codebook_errors([list(d.dimensions) for d in decodings], scenario.context_weights, log2_grid)
     ]
-    curves["log2_m"] = replace(_curve("log2_m", "target complexity log2 M (bits)", log2_grid,
-                                      [capacity_upper] * len(log2_grid), scenario, log2_m, False, log2_achievable,
-                                      log2_ms=list(log2_grid)), budget_limited=len(log2_grid) < 61)
     r = raters.per_item
     t = campaign.seconds_per_item
     full_raters = list(range(1, max(2 * r, 10) + 1))
@@ -944,40 +937,54 @@ def _curves(scenario: Scenario, shares: Sequence[float], capacity_upper: float, 
         if ratio >= MIN_CURVE_RATIO or kept == 0:
             break
         kept = max(0, min(kept - 1, int(kept * ratio / MIN_CURVE_RATIO)))
-    # Every point's channels, then every point's decodings, in one batch each (the loops below
-    # then find them cached).
+    # Every point's channels, then every point's decodings, in one batch each.
     designs = ([_Design(k, t, channel_ratio=ratio, decoding_ratio=ratio) for k in rater_grid if k != r]
                + [_Design(r, float(value), channel_ratio=ratio, decoding_ratio=ratio)
                   for value in seconds_grid if value != t])
-    point_channels = _prefetch_channels(scenario, shares, designs)
-    _prefetch_decodings(scenario, [(channels, design.raters) for channels, design in zip(point_channels, designs)],
+    computed = _prefetch_channels(scenario, shares, designs)
+    _prefetch_decodings(scenario, [(channels, design.raters) for channels, design in zip(computed, designs)],
                         coding_terms=False, ratio=ratio)
+    point_channels = iter(computed)
     rater_caps, rater_achievable = [], []
     for k in rater_grid:
         if k == r:
             rater_caps.append(capacity_upper)
             rater_achievable.append(planner.achievable)
             continue
-        design = _Design(k, t, channel_ratio=ratio, decoding_ratio=ratio)
-        channels = _channels(scenario, shares, design)
+        channels = next(point_channels)
         rater_caps.append(_mean_capacity(scenario, channels, upper=True, raters=k, ratio=ratio))
         rater_achievable.append(_achievable_at(scenario, channels, k, ratio))
-    thinned = kept < wanted or ratio < 1.0
-    curves["raters"] = replace(_curve("raters", "raters per item r", rater_grid, rater_caps, scenario, r, False,
-                                      rater_achievable), budget_limited=thinned)
     seconds_caps, seconds_achievable = [], []
     for value in seconds_grid:
         if value == t:
             seconds_caps.append(capacity_upper)
             seconds_achievable.append(planner.achievable)
             continue
-        design = _Design(r, float(value), channel_ratio=ratio, decoding_ratio=ratio)
-        channels = _channels(scenario, shares, design)
+        channels = next(point_channels)
         seconds_caps.append(_mean_capacity(scenario, channels, upper=True, ratio=ratio))
         seconds_achievable.append(_achievable_at(scenario, channels, r, ratio))
-    curves["seconds"] = replace(_curve("seconds", "seconds per item T", seconds_grid, seconds_caps, scenario, t,
-                                       True, seconds_achievable), budget_limited=thinned)
-    return curves
+    # Every curve's floors in one vectorised bisection (each curve below then finds its own cached):
+    # the learner's converse over m, the design's capacity over log2 M, the points over r and T.
+    model_bits = scenario.target.model_bits
+    converse = np.minimum(item_grid.astype(float) * capacity_upper, 1e300)
+    models.fano_floors(
+        np.concatenate([converse, [capacity_upper] * len(log2_grid), rater_caps, seconds_caps]),
+        np.concatenate([[model_bits] * len(converse), log2_grid, [log2_m] * (len(rater_caps) + len(seconds_caps))]),
+    )
+    learning = learning_error_curves(item_grid, capacity_upper, planner.exponent, RHO_GRID, planner.information,
+                                     planner.variance, model_bits)
+    thinned = kept < wanted or ratio < 1.0
+    return {
+        "items": _curve("items", "labelled items m", item_grid, [capacity_upper] * len(item_grid), scenario, m, True,
+                        [planner.achievable] * len(item_grid), items=list(item_grid), learning=learning),
+        "log2_m": replace(_curve("log2_m", "target complexity log2 M (bits)", log2_grid,
+                                 [capacity_upper] * len(log2_grid), scenario, log2_m, False, log2_achievable,
+                                 log2_ms=list(log2_grid)), budget_limited=len(log2_grid) < 61),
+        "raters": replace(_curve("raters", "raters per item r", rater_grid, rater_caps, scenario, r, False,
+                                 rater_achievable), budget_limited=thinned),
+        "seconds": replace(_curve("seconds", "seconds per item T", seconds_grid, seconds_caps, scenario, t,
+                                  True, seconds_achievable), budget_limited=thinned),
+    }
 
 
 # ------------------------------------------------------------------ evaluate
