@@ -67,3 +67,15 @@ def test_the_mean_alone_is_the_mean_of_the_moments():
     alone, none = _information_moments_many(stack, laws, variance=False)
     assert none is None and np.array_equal(means, alone)
     assert means[0] == 0.0 and variances[0] == 0.0
+
+
+@pytest.mark.parametrize("inputs", [2, 3, 5, 7])
+def test_the_greedy_choice_read_from_the_levels_is_the_greedy_search(inputs):
+    from models.decoding import _greedy_from_levels, _greedy_totals_many, _level_totals
+
+    rng = np.random.default_rng(inputs)
+    stacks = [np.stack([rng.dirichlet(np.full(inputs, 0.5), size=inputs) for _ in range(4)]),
+              np.stack([count_kernel(rng.dirichlet(np.ones(inputs), size=inputs), 3, correlation=0.2)
+                        for _ in range(3)])]
+    for stack in stacks:
+        assert _greedy_from_levels(stack, _level_totals(stack, inputs)) == _greedy_totals_many(stack)
