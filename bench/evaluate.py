@@ -90,6 +90,8 @@ def clear_model_caches() -> int:
     for info in pkgutil.iter_modules(models.__path__):
         module = importlib.import_module(f"models.{info.name}")
         for value in vars(module).values():
+            if isinstance(value, type):
+                continue  # a cache class, not a cache
             if callable(getattr(value, "cache_clear", None)) and getattr(value, "__module__", "") == module.__name__:
                 value.cache_clear()
                 cleared += 1

@@ -13,6 +13,7 @@ from .bounds import (
     ceiling_plateau,
     fano_floor,
     fano_floor_prior,
+    fano_floors,
     items_needed,
     kl_inverse,
 )
@@ -87,6 +88,7 @@ __all__ = [
     "erasure_kernel",
     "fano_floor",
     "fano_floor_prior",
+    "fano_floors",
     "folded_dispersion",
     "hick_hyman_effort",
     "items_needed",

@@ -29,13 +29,17 @@ from __future__ import annotations
 import math
 from functools import lru_cache
 
+import numpy as np
+
 from .errors import check_choice, check_integer, check_real
 from .info import _binary_kl
+from .memo import batch_cached
 
 __all__ = [
     "FLOOR_FORMS",
     "CEILING_FORMS",
     "fano_floor",
+    "fano_floors",
     "capacity_needed",
     "fano_floor_prior",
     "capacity_gap",
@@ -97,6 +101,56 @@ def _exact_floor(capacity: float, log2_m: float) -> float:
     return _smallest_error(log_m - capacity, log_m_minus_one, top)
 
 
+@batch_cached(maxsize=65_536)
+def _vector_floors(keys: list[tuple]) -> list[float]:
+    """:func:`_exact_floors` of ``(capacity, log2_m)`` pairs, cached on them (a curve's points ask
+    for many new pairs at once, which one vectorised bisection serves)."""
+    capacities = np.array([capacity for capacity, _ in keys], dtype=float)
+    complexities = np.array([log2_m for _, log2_m in keys], dtype=float)
+    return [float(value) for value in _exact_floors(capacities, complexities)]
+
+
+def _exact_floors(capacity: np.ndarray, log2_m: np.ndarray) -> np.ndarray:
+    """:func:`_exact_floor` of arrays: the same bisection to adjacent doubles on
+    ``kl(a || 1/M) <= C``, each element on its own, with NumPy's logarithms (so a value may differ
+    from :func:`_exact_floor`'s by rounding)."""
+    floors = np.zeros(capacity.shape[0])
+    log_m = log2_m * _LN2
+    pending = np.flatnonzero(capacity < log_m)
+    far = pending[log2_m[pending] > _DIVERGENCE_FORM_MAX_BITS]
+    for index in far:
+        _, log_m_minus_one, top = _log_alphabet(float(log2_m[index]))
+        floors[index] = _smallest_error(float(log_m[index] - capacity[index]), log_m_minus_one, top)
+    live = pending[log2_m[pending] <= _DIVERGENCE_FORM_MAX_BITS]
+    chance = np.exp2(-log2_m[live])
+    target = capacity[live]
+    low, high = chance.copy(), np.ones(live.shape[0])
+    log_chance, log_other = np.log(chance), np.log(1.0 - chance)
+    while live.size:
+        middle = 0.5 * (low + high)
+        done = (middle <= low) | (middle >= high)
+        if done.any():
+            # kl(high || 1/M) > C, so a* < high and 1 - high is a (rounding-safe) floor.
+            floors[live[done]] = np.maximum(0.0, 1.0 - high[done])
+            keep = ~done
+            live, chance, target, low, high, middle = (live[keep], chance[keep], target[keep], low[keep],
+                                                       high[keep], middle[keep])
+            log_chance, log_other = log_chance[keep], log_other[keep]
+            if not live.size:
+                break
+        # kl(a || q) for q < a < 1, as models.info._binary_kl: each log of a ratio near 1 as log1p
+        # of the exact relative difference, a difference of logs otherwise.
+        up = (middle - chance) / chance
+        rest = 1.0 - middle
+        down = (chance - middle) / (1.0 - chance)
+        divergence = (middle * np.where(up < 1.0, np.log1p(np.minimum(up, 1.0)), np.log(middle) - log_chance)
+                      + rest * np.where(down > -0.5, np.log1p(np.maximum(down, -0.5)), np.log(rest) - log_other))
+        inside = np.maximum(divergence, 0.0) <= target
+        low = np.where(inside, middle, low)
+        high = np.where(inside, high, middle)
+    return floors
+
+
 def _smallest_error(remaining: float, log_m_minus_one: float, top: float) -> float:
     """Smallest p in [0, top] with h(p) + p ln(M - 1) >= remaining, by bisection to adjacent
     doubles; the lower end of the bracket is returned, so the result never exceeds the true
@@ -148,6 +202,39 @@ def fano_floor(
     else:
         error = _exact_floor(capacity, complexity)
     return min(max(delta * error, 0.0), delta)
+
+
+def fano_floors(capacity_nats: object, log2_m: object, *, separation: float = 1.0,
+                form: str = "exact") -> np.ndarray:
+    """:func:`fano_floor` of many designs at once (a curve's points).
+
+    Parameters
+    ----------
+    capacity_nats, log2_m : array_like
+        Capacities (nats, >= 0) and value complexities (bits, > 0), broadcast together.
+    separation, form
+        As in :func:`fano_floor`.
+
+    Returns
+    -------
+    numpy.ndarray
+        Risk floors in [0, separation]: :func:`fano_floor`'s bisection, all pairs at once (with
+        NumPy's logarithms: a value may differ from :func:`fano_floor`'s by rounding); cached.
+    """
+    capacities, complexities = np.broadcast_arrays(np.asarray(capacity_nats, dtype=float),
+                                                   np.asarray(log2_m, dtype=float))
+    if not (np.all(np.isfinite(capacities)) and np.all(capacities >= 0.0)):
+        raise ValueError("capacity_nats must be finite and >= 0")
+    if not (np.all(np.isfinite(complexities)) and np.all(complexities > 0.0)):
+        raise ValueError("log2_m must be finite and > 0")
+    delta = check_real("separation", separation, low=0.0, high=1.0, low_open=True)
+    check_choice("form", form, FLOOR_FORMS)
+    if form == "paper":
+        errors = np.maximum(0.0, 1.0 - (capacities + _LN2) / (complexities * _LN2))
+    else:
+        errors = np.array(_vector_floors.many([(float(c), float(b)) for c, b in
+                                               zip(capacities.ravel(), complexities.ravel())])).reshape(capacities.shape)
+    return np.minimum(np.maximum(delta * errors, 0.0), delta)
 
 
 def fano_floor_prior(entropy_nats: float, information_nats: float, log_alphabet: float) -> float:

@@ -10,15 +10,21 @@ two sides is a certificate: when it is below ``tol`` the returned value is withi
 capacity, whatever the path taken to reach ``p``. That is what lets the iteration be accelerated
 freely (over-relaxed steps, an active set, Newton steps: see ``_blahut_arimoto``); Matz & Duhamel
 2004 study over-relaxed Blahut-Arimoto steps.
+
+The same certificate lets :func:`channel_capacities` use a different optimiser for channels of few
+inputs, the ones a question's curves need by the hundred: a primal-dual interior-point method
+(Mehrotra's predictor-corrector on the KKT conditions ``D_x + z_x = lambda``, ``p_x z_x = mu``,
+``sum p = 1``), which reaches the 1e-9 gap in at most a dozen iterations where Blahut-Arimoto
+may need hundreds, and runs on a stack of kernels at once.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -31,6 +37,7 @@ __all__ = [
     "charge_work",
     "metered_work",
     "blahut_arimoto",
+    "channel_capacities",
     "nominal_capacity",
     "binary_symmetric_capacity",
     "erasure_capacity",
@@ -191,6 +198,12 @@ def blahut_arimoto(kernel: object, *, tol: float = 1e-9, max_iter: int = 100_000
 
 
 def _blahut_arimoto(matrix: np.ndarray, tol: float, max_iter: int, max_work: float = math.inf) -> Capacity:
+    """Blahut-Arimoto on an already validated row-stochastic matrix (:func:`_blahut_arimoto_spent`)."""
+    return _blahut_arimoto_spent(matrix, tol, max_iter, max_work)[0]
+
+
+def _blahut_arimoto_spent(matrix: np.ndarray, tol: float, max_iter: int,
+                          max_work: float = math.inf) -> tuple[Capacity, float]:
     """Blahut-Arimoto on an already validated row-stochastic matrix.
 
     Three devices make it fast without weakening the certificate (every returned value comes with
@@ -215,6 +228,9 @@ def _blahut_arimoto(matrix: np.ndarray, tol: float, max_iter: int, max_work: flo
     that much work is spent (it may overshoot by one evaluation and one Newton step). A stopped run
     returns the smallest upper bound ``max_x D_x`` seen at any iterate, so ``nats + gap`` is
     certified whichever cap stopped it.
+
+    Returns the capacity and the work spent (kernel entry visits). A run that converged after
+    spending ``w`` gives the same result under every cap of at least ``w``: the cap only stops runs.
     """
     n_inputs = matrix.shape[0]
     # Outputs no input can produce carry no information and would only cost time.
@@ -305,7 +321,252 @@ def _blahut_arimoto(matrix: np.ndarray, tol: float, max_iter: int, max_work: flo
         gap=max(0.0, final_upper - lower),
         iterations=evaluations - 1,
         exact=True,
-    )
+    ), spent
+
+
+#: Channels of at most this many inputs are solved by the interior-point method of
+#: :func:`channel_capacities`. Its Newton system is (n + 1)-square and formed at every iteration, so
+#: an iteration costs about an evaluation and a Newton step of Blahut-Arimoto; it needs about a
+#: dozen (on 5,000 test kernels of 2 to 16 inputs: at most 11). Wider channels keep
+#: Blahut-Arimoto, whose Newton steps are rarer.
+INTERIOR_POINT_MAX_INPUTS = 16
+#: Interior-point iterations after which a kernel not yet within the tolerance is handed to
+#: Blahut-Arimoto (never reached on the test kernels; a safeguard, like its non-finite check).
+_INTERIOR_POINT_ITERATIONS = 40
+#: Share of the way to the boundary of ``p >= 0`` and ``z >= 0`` an interior-point step may go.
+_STEP_TO_BOUNDARY = 0.9999
+#: The dual slacks start at ``z_x = lambda - D_x``, with ``lambda`` above ``max_x D_x`` by the
+#: initial gap and at least this much (nats).
+_INITIAL_SLACK = 1e-3
+
+
+def channel_capacities(kernels: Sequence[object], *, tol: float = 1e-9, max_iter: int = 100_000,
+                       max_work: float | Sequence[float] | None = None) -> list[Capacity]:
+    """Capacities of several discrete memoryless channels, computed together.
+
+    Every result carries the certificate of :func:`blahut_arimoto`: ``nats`` is ``I(p; K)`` at the
+    returned input ``p`` and ``nats + gap`` is ``max_x D(K[x] || q)`` at an iterate, so the
+    capacity lies in ``[nats, nats + gap]`` and ``gap <= tol`` unless a cap stopped the run.
+    Kernels of at most :data:`INTERIOR_POINT_MAX_INPUTS` inputs are solved by a primal-dual
+    interior-point method, all kernels of one shape in one vectorised run (a curve's hundreds of
+    small kernels cost little more than one); wider kernels by :func:`blahut_arimoto`. A kernel's
+    result does not depend on the other kernels passed with it: the runs share arrays, never
+    numbers, so solving it alone gives the same result to the last bit.
+
+    Parameters
+    ----------
+    kernels : sequence of array_like, each of shape (n_inputs, n_outputs)
+        Row-stochastic kernels ``K[x, y] = P(y | x)``; shapes may differ.
+    tol : float
+        Target upper-minus-lower gap in nats, > 0.
+    max_iter : int
+        Most iterations per kernel, >= 1 (interior-point iterations, then Blahut-Arimoto updates).
+    max_work : float, sequence of float or None
+        Most kernel entry visits to spend on each kernel (:class:`WorkMeter`), > 0; one value for
+        all or one per kernel; None for no limit. An interior-point iteration is charged as one
+        Blahut-Arimoto evaluation and one Newton step with two solves.
+
+    Returns
+    -------
+    list of Capacity
+        One per kernel, in order; ``exact`` True.
+    """
+    matrices = [as_kernel(f"kernels[{index}]", kernel) for index, kernel in enumerate(kernels)]
+    tolerance = check_real("tol", tol, low=0.0, low_open=True)
+    limit = check_integer("max_iter", max_iter, low=1)
+    if max_work is None or np.ndim(max_work) == 0:
+        work = math.inf if max_work is None else check_real("max_work", max_work, low=0.0, low_open=True)
+        works = [work] * len(matrices)
+    else:
+        works = [check_real("max_work", value, low=0.0, low_open=True) for value in max_work]  # type: ignore[union-attr]
+        if len(works) != len(matrices):
+            raise ValueError(f"max_work must hold one value per kernel ({len(matrices)}), got {len(works)}")
+    return _capacities(matrices, tolerance, limit, works)
+
+
+def _capacities(matrices: Sequence[np.ndarray], tol: float, max_iter: int,
+                max_work: Sequence[float]) -> list[Capacity]:
+    """:func:`channel_capacities` on validated row-stochastic matrices, one work cap per matrix."""
+    return [result for result, _ in _capacities_spent(matrices, tol, max_iter, max_work)]
+
+
+def _capacities_spent(matrices: Sequence[np.ndarray], tol: float, max_iter: int,
+                      max_work: Sequence[float]) -> list[tuple[Capacity, float]]:
+    """:func:`_capacities` with the work each result cost (kernel entry visits): a result whose gap
+    reached ``tol`` is also the result under any cap of at least that work."""
+    results: list[tuple[Capacity, float] | None] = [None] * len(matrices)
+    groups: dict[tuple[int, ...], list[int]] = {}
+    for index, matrix in enumerate(matrices):
+        if matrix.shape[0] <= INTERIOR_POINT_MAX_INPUTS:
+            groups.setdefault(matrix.shape, []).append(index)
+        else:
+            results[index] = _blahut_arimoto_spent(matrix, tol, max_iter, max_work[index])
+    for members in groups.values():
+        stack = np.stack([matrices[index] for index in members])
+        caps = np.array([max_work[index] for index in members], dtype=float)
+        for index, result in zip(members, _interior_point(stack, tol, max_iter, caps)):
+            results[index] = result
+    return results  # type: ignore[return-value]
+
+
+def _capacity(matrix: np.ndarray, tol: float, max_iter: int, max_work: float = math.inf) -> Capacity:
+    """The capacity of one validated matrix as :func:`channel_capacities` computes it (so a value
+    computed alone equals the one computed with a curve's other kernels)."""
+    return _capacities([matrix], tol, max_iter, [max_work])[0]
+
+
+def _largest_steps(values: np.ndarray, steps: np.ndarray) -> np.ndarray:
+    """Per row, the largest ``a`` in [0, 1] with ``values + a * steps >= 0`` (``values > 0``)."""
+    shrinking = steps < 0.0
+    ratios = np.where(shrinking, values / np.where(shrinking, -steps, 1.0), np.inf)
+    return np.minimum(1.0, ratios.min(axis=1))
+
+
+def _interior_point(kernels: np.ndarray, tol: float, max_iter: int,
+                    max_work: np.ndarray) -> list[tuple[Capacity, float]]:
+    """Capacities of a stack of same-shape kernels by a primal-dual interior-point method.
+
+    Maximises ``I(p; K)`` over the simplex through its KKT conditions: with dual slacks ``z >= 0``
+    and the multiplier ``lambda`` of ``sum p = 1``, ``D_x(p) + z_x = lambda`` and ``p_x z_x = 0``
+    (at the optimum ``lambda`` is the capacity and ``z_x = C - D_x``). Each iteration takes
+    Mehrotra's predictor-corrector Newton step on ``p_x z_x = sigma mu``; the Jacobian of ``D`` is
+    ``-H``, ``H = K diag(1/q) K^T``, so both steps solve one bordered system
+    ``[[H + diag(z/p), 1], [1^T, 0]]`` (positive definite block: never singular, duplicated inputs
+    included), and the step keeps ``p`` and ``z`` strictly positive. ``I`` is not monotone along
+    the path, so the best lower end ``I(p)`` and the smallest upper end ``max_x D_x`` seen are kept
+    and returned; the run stops when they are within ``tol`` (or a cap stops it, as in
+    :func:`_blahut_arimoto`). A kernel that is not within ``tol`` after
+    :data:`_INTERIOR_POINT_ITERATIONS` iterations, or whose iterate stops being finite, continues
+    with Blahut-Arimoto on the work left.
+
+    Every operation acts on each kernel's own rows (stacked matrix products, solves and reductions
+    along a kernel's axes), and finished kernels leave the stack, so a kernel's numbers never depend
+    on the others in the stack.
+    """
+    count, inputs, outputs = kernels.shape
+    evaluation_cost = max(float(inputs * outputs), float(EVALUATION_OVERHEAD_ENTRIES))
+    iteration_cost = (evaluation_cost * (1.0 + max(1.0, inputs * _NEWTON_PASSES_PER_INPUT))
+                      + 2.0 * _NEWTON_SOLVE_PER_CUBE * (inputs + 1) ** 3)
+    limit = min(max_iter, _INTERIOR_POINT_ITERATIONS)
+
+    def evaluate(matrix: np.ndarray, entropy: np.ndarray, p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        q = np.matmul(p[:, None, :], matrix)[:, 0, :]
+        # q = 0 only where every input has K = 0 (or where p underflowed); the floor keeps D finite.
+        d = entropy - np.matmul(matrix, np.log(np.maximum(q, _TINY))[:, :, None])[:, :, 0]
+        return q, d
+
+    negative_entropy = (kernels * np.log(np.where(kernels > 0.0, kernels, 1.0))).sum(axis=2)
+    p = np.full((count, inputs), 1.0 / inputs)
+    q, d = evaluate(kernels, negative_entropy, p)
+    lower = (p * d).sum(axis=1)
+    upper = d.max(axis=1)
+    best_lower, best_upper, best_p = lower.copy(), upper.copy(), p.copy()
+    iterations = np.zeros(count, dtype=np.int64)
+    # The row entropies read the kernel twice (log and product), then one evaluation.
+    spent = np.full(count, 3.0 * evaluation_cost)
+    failed = np.zeros(count, dtype=bool)
+    lam = upper + np.maximum(upper - lower, _INITIAL_SLACK)
+    z = lam[:, None] - d
+    live = np.arange(count)
+    matrix, entropy = kernels, negative_entropy
+    diagonal = np.arange(inputs)
+    while live.size:
+        keep = ((best_upper[live] - best_lower[live] > tol) & (iterations[live] < limit)
+                & (spent[live] < max_work[live]) & ~failed[live])
+        if not keep.all():
+            live = live[keep]
+            matrix, entropy = matrix[keep], entropy[keep]
+            p, z, lam, q, d = p[keep], z[keep], lam[keep], q[keep], d[keep]
+            if not live.size:
+                break
+        size = live.size
+        # K diag(1/q) K^T, scaling by the reciprocal (a product per entry instead of a quotient).
+        hessian = np.matmul(matrix * (1.0 / np.maximum(q, _TINY))[:, None, :], matrix.transpose(0, 2, 1))
+        system = np.zeros((size, inputs + 1, inputs + 1))
+        system[:, :inputs, :inputs] = hessian
+        system[:, diagonal, diagonal] += z / p
+        system[:, :inputs, inputs] = 1.0
+        system[:, inputs, :inputs] = 1.0
+        residual = lam[:, None] - d - z
+        right = np.zeros((size, inputs + 1, 1))
+        # Predictor: the affine step towards p_x z_x = 0.
+        right[:, :inputs, 0] = -residual - z
+        try:
+            step = np.linalg.solve(system, right)[:, :, 0]
+        except np.linalg.LinAlgError:
+            step = _solve_each(system, right)
+        dp = step[:, :inputs]
+        dz = -z - z * dp / p
+        alpha_p, alpha_z = _largest_steps(p, dp), _largest_steps(z, dz)
+        mu = (p * z).sum(axis=1) / inputs
+        mu_affine = ((p + alpha_p[:, None] * dp) * (z + alpha_z[:, None] * dz)).sum(axis=1) / inputs
+        sigma = (mu_affine / mu) ** 3
+        # Corrector: centring by sigma mu and the second-order term of the predictor.
+        complementarity = p * z + dp * dz - (sigma * mu)[:, None]
+        right[:, :inputs, 0] = -residual - complementarity / p
+        try:
+            step = np.linalg.solve(system, right)[:, :, 0]
+        except np.linalg.LinAlgError:
+            step = _solve_each(system, right)
+        dp, dl = step[:, :inputs], step[:, inputs]
+        dz = (-complementarity - z * dp) / p
+        alpha = np.minimum(1.0, _STEP_TO_BOUNDARY * np.minimum(_largest_steps(p, dp), _largest_steps(z, dz)))
+        p = np.maximum(p + alpha[:, None] * dp, _TINY)
+        p = p / p.sum(axis=1, keepdims=True)
+        z = z + alpha[:, None] * dz
+        lam = lam + alpha * dl
+        q, d = evaluate(matrix, entropy, p)
+        lower = (p * d).sum(axis=1)
+        upper = d.max(axis=1)
+        iterations[live] += 1
+        spent[live] += iteration_cost
+        finite = np.isfinite(lower) & np.isfinite(upper) & np.all(np.isfinite(z), axis=1) & np.isfinite(lam)
+        failed[live] = ~finite
+        better = finite & (lower > best_lower[live])
+        best_lower[live[better]] = lower[better]
+        best_p[live[better]] = p[better]
+        best_upper[live] = np.where(finite, np.minimum(best_upper[live], upper), best_upper[live])
+
+    results = []
+    capped = handed_over = 0
+    for index in range(count):
+        gap = float(best_upper[index] - best_lower[index])
+        if gap > tol and max_iter > iterations[index] and spent[index] < max_work[index] and (
+                failed[index] or iterations[index] >= _INTERIOR_POINT_ITERATIONS):
+            # The safeguard: Blahut-Arimoto on the work and iterations left (it meters its own run).
+            handed_over += 1
+            fallback, more = _blahut_arimoto_spent(kernels[index], tol, int(max_iter - iterations[index]),
+                                                   float(max_work[index] - spent[index]))
+            results.append((replace(fallback, iterations=int(iterations[index]) + fallback.iterations),
+                            float(spent[index]) + more))
+            continue
+        capped += gap > tol
+        results.append((Capacity(
+            nats=max(0.0, float(best_lower[index])),
+            input_distribution=_frozen(best_p[index]),
+            gap=max(0.0, gap),
+            iterations=int(iterations[index]),
+            exact=True,
+        ), float(spent[index])))
+    meter = _METER.get()
+    if meter is not None:
+        meter.entries += float(spent.sum())
+        meter.ba_runs += count - handed_over
+        meter.ba_iterations += int(iterations.sum())
+        meter.ba_capped += capped
+    return results
+
+
+def _solve_each(system: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """The stacked solve one system at a time, a singular one giving non-finite values (its kernel
+    then continues with Blahut-Arimoto)."""
+    steps = np.full(right.shape[:2], np.nan)
+    for index in range(system.shape[0]):
+        try:
+            steps[index] = np.linalg.solve(system[index], right[index])[:, 0]
+        except np.linalg.LinAlgError:
+            pass
+    return steps
 
 
 def _log_sum_exp(values: np.ndarray) -> float:

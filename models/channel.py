@@ -10,13 +10,17 @@ because the optimiser evaluates the same designs many times.
 from __future__ import annotations
 
 import math
+import threading
+from collections import OrderedDict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 from scipy import special
 
-from .capacity import EVALUATION_OVERHEAD_ENTRIES, _blahut_arimoto, _nominal_capacity, charge_work
+from .capacity import EVALUATION_OVERHEAD_ENTRIES, Capacity, _capacities_spent, _nominal_capacity, charge_work
 from .errors import InvalidArgumentError, check_choice, check_integer, check_real
 from .kernels import _error_probability, _ordinal, _ordinal_slip, _symmetric
 from .mallows import (
@@ -24,11 +28,13 @@ from .mallows import (
     effective_swap_probability,
     folded_dispersion,
     mallows_kernel,
+    mallows_symmetry,
     ranking_capacity,
     ranking_swap_probability,
 )
-from .decoding import PanelDecoding, decode_kernel
-from .panel import KERNEL_BUILD_PASSES, _panel_capacity
+from .decoding import PanelDecoding, _decode_kernels, _decoding_key
+from .memo import batch_cached
+from .panel import KERNEL_BUILD_PASSES, _panel_capacity, _shared_count_kernel
 from .timing import dprime, hick_hyman_effort
 
 __all__ = [
@@ -42,7 +48,9 @@ __all__ = [
     "kernel_rows",
     "panel_outcomes",
     "question_channel",
+    "question_channels",
     "question_decoding",
+    "question_decodings",
     "question_dprime",
     "rater_kernel",
 ]
@@ -328,6 +336,53 @@ def question_channel(
       bound under the correlation mixture):
       ``min(((1 - rho) r + rho) C_art, aspects [(1 - rho) ln(1 + r d^2) + rho ln(1 + d^2)] / 2)``.
     """
+    return _question_channels(*_channel_key(
+        kind, k, seconds=seconds, discriminability=discriminability, accrual_rate=accrual_rate,
+        base_time=base_time, difficulty=difficulty, slip_rate=slip_rate, raters=raters, correlation=correlation,
+        span=span, aspects=aspects, max_chars=max_chars, bits_per_char=bits_per_char,
+        chars_per_second=chars_per_second, max_outcomes=max_outcomes, max_work=max_work,
+    ))
+
+
+def question_channels(requests: Sequence[Mapping[str, Any]]) -> list[QuestionChannel]:
+    """:func:`question_channel` of many questions at once (a curve's points), each request the
+    keyword arguments of one call (``kind`` and ``k`` included).
+
+    The Blahut-Arimoto-type runs of all the requests (single-rater and panel kernels of the
+    ordinal and pairwise formats) are solved together by
+    :func:`models.capacity.channel_capacities`, so a curve of many points costs little more
+    than one. Each result is the one :func:`question_channel` returns for that request alone, to
+    the last bit, and both share one cache.
+
+    Returns
+    -------
+    list of QuestionChannel
+        One per request, in order.
+    """
+    return _question_channels.many([_channel_key(**request) for request in requests])
+
+
+def _channel_key(
+    kind: str,
+    k: int | None = None,
+    *,
+    seconds: float,
+    discriminability: float = 2.0,
+    accrual_rate: float = 0.15,
+    base_time: float = 1.5,
+    difficulty: float = 1.0,
+    slip_rate: float = 0.02,
+    raters: int = 1,
+    correlation: float = 0.0,
+    span: float = 3.0,
+    aspects: int = 3,
+    max_chars: int | None = None,
+    bits_per_char: float = 1.0,
+    chars_per_second: float = 3.3,
+    max_outcomes: int = 200_000,
+    max_work: float | None = None,
+) -> tuple:
+    """The checked arguments of :func:`question_channel`, in the order of :func:`_question_channels`' keys."""
     check_choice("kind", kind, FORMAT_KINDS)
     count = _check_alternatives(kind, k)
     time = check_real("seconds", seconds, low=0.0)
@@ -350,7 +405,7 @@ def question_channel(
     typing = check_real("chars_per_second", chars_per_second, low=0.0, low_open=True)
     limit = check_integer("max_outcomes", max_outcomes, low=1)
     work = math.inf if max_work is None else check_real("max_work", max_work, low=0.0, low_open=True)
-    return _question_channel(
+    return (
         kind, count, time, asymptote, rate, delay, multiplier, slip, panel, rho, width,
         dimensions, characters, per_char, typing, limit, work,
     )
@@ -370,7 +425,28 @@ def _check_alternatives(kind: str, k: object) -> int:
     return check_integer("k", k, low=1 if kind == "multi_select" else 2)
 
 
-@lru_cache(maxsize=8192)
+@batch_cached(maxsize=8192)
+def _question_channels(keys: list[tuple]) -> list[QuestionChannel]:
+    """The channels of checked argument tuples (:func:`_channel_key`), the ordinal and pairwise
+    kernels of all of them solved together (:func:`_ordinal_parts`)."""
+    judged = []
+    ordinal = []
+    for kind, k, seconds, discriminability, accrual_rate, base_time, difficulty, slip, raters, rho, span, \
+            _aspects, _max_chars, _bits_per_char, _chars_per_second, max_outcomes, max_work in keys:
+        effort = hick_hyman_effort(kind, k if kind != "free_text" else None)
+        effective = seconds / effort
+        d = dprime(effective, discriminability * difficulty, accrual_rate, base_time)
+        judged.append((effort, effective, d))
+        if kind in ("ordinal", "pairwise"):
+            ordinal.append((d, k, span, slip, raters, rho, max_outcomes, max_work))
+    solved = iter(_ordinal_parts.many(ordinal))
+    return [
+        _question_channel(*key, effort=effort, effective=effective, d=d,
+                          ordinal=next(solved) if key[0] in ("ordinal", "pairwise") else None)
+        for key, (effort, effective, d) in zip(keys, judged)
+    ]
+
+
 def _question_channel(
     kind: str,
     k: int,
@@ -388,12 +464,16 @@ def _question_channel(
     bits_per_char: float,
     chars_per_second: float,
     max_outcomes: int,
-    max_work: float = math.inf,
+    max_work: float,
+    *,
+    effort: float,
+    effective: float,
+    d: float,
+    ordinal: tuple | None,
 ) -> QuestionChannel:
+    """One question's channel from its checked arguments, its effort and d' (and, for the ordinal
+    and pairwise formats, its already solved :func:`_ordinal_parts`)."""
     charge_work(CHANNEL_OVERHEAD_ENTRIES)
-    effort = hick_hyman_effort(kind, k if kind != "free_text" else None)
-    effective = seconds / effort
-    d = dprime(effective, discriminability * difficulty, accrual_rate, base_time)
     if kind in ("binary", "categorical"):
         alternatives = k
         max_nats = math.log(k)
@@ -406,7 +486,7 @@ def _question_channel(
     elif kind in ("ordinal", "pairwise"):
         alternatives = k
         max_nats = math.log(k)
-        parts = _ordinal_parts(d, k, span, slip, raters, rho, max_outcomes, max_work)
+        parts = ordinal
     elif kind == "ranking":
         alternatives = math.factorial(k)
         max_nats = float(special.gammaln(k + 1))
@@ -514,43 +594,118 @@ def _stopped(result) -> bool:
     return result.gap > _TOLERANCE
 
 
-@lru_cache(maxsize=8192)
-def _ordinal_cognitive_capacity(d: float, k: int, span: float, max_work: float) -> tuple[float, bool]:
-    result = _blahut_arimoto(_ordinal(d, k, span), _TOLERANCE, _MAX_ITERATIONS, max_work)
-    return result.nats, _stopped(result)
+def _ordinal_kernel(key: tuple) -> np.ndarray:
+    """The kernel a key of :func:`_ordinal_capacities` names."""
+    role = key[0]
+    if role == "cognitive":
+        _, d, k, span, _work = key
+        return _ordinal(d, k, span)
+    if role == "slip":
+        _, k, slip, _work = key
+        return _ordinal_slip(k, slip)
+    if role == "cascade":
+        _, d, k, span, slip, _work = key
+        return _rater_kernel("ordinal", k, d, span, slip)
+    _, d, k, span, slip, raters, rho, _work = key
+    return _shared_count_kernel(_rater_kernel("ordinal", k, d, span, slip), raters, rho)
 
 
-@lru_cache(maxsize=8192)
-def _ordinal_cascade_capacity(d: float, k: int, span: float, slip: float, max_work: float):
-    return _blahut_arimoto(_rater_kernel("ordinal", k, d, span, slip), _TOLERANCE, _MAX_ITERATIONS, max_work)
+@batch_cached(maxsize=32_768)
+def _ordinal_capacities(keys: list[tuple]) -> list[Capacity]:
+    """Capacities of the kernels of ordinal (and pairwise) questions, solved together.
+
+    Keys name a kernel and end with its work cap: ``("cognitive", d, k, span, work)`` (``K_cog``),
+    ``("slip", k, slip, work)`` (``K_art``), ``("cascade", d, k, span, slip, work)`` (one rater's
+    ``K_cog @ K_art``) and ``("panel", d, k, span, slip, raters, rho, work)`` (its vote-histogram
+    kernel). The single-rater ones do not depend on the panel, so a curve over raters solves them
+    once.
+
+    Caps are shares of a budget that depend on the whole design (its raters, the points of its
+    curves), so one kernel is asked for under many caps. A run that reached the tolerance after
+    spending ``w`` gives the same result under any cap of at least ``w`` (caps only stop runs), so
+    such results are kept by kernel alone (:data:`_converged`) and serve every cap they fit."""
+    results: list[Capacity | None] = [None] * len(keys)
+    missing = []
+    with _converged_lock:
+        for index, key in enumerate(keys):
+            found = _converged.get(key[:-1])
+            if found is not None and found[1] <= key[-1]:
+                _converged.move_to_end(key[:-1])
+                results[index] = found[0]
+            else:
+                missing.append(index)
+    solved = _capacities_spent([_ordinal_kernel(keys[index]) for index in missing], _TOLERANCE, _MAX_ITERATIONS,
+                               [keys[index][-1] for index in missing])
+    with _converged_lock:
+        for index, (result, spent) in zip(missing, solved):
+            results[index] = result
+            if not _stopped(result):
+                _converged[keys[index][:-1]] = (result, spent)
+                _converged.move_to_end(keys[index][:-1])
+        while len(_converged) > _CONVERGED_SIZE:
+            _converged.popitem(last=False)
+    return results  # type: ignore[return-value]
 
 
-@lru_cache(maxsize=1024)
-def _ordinal_slip_capacity(k: int, slip: float, max_work: float = math.inf) -> tuple[float, bool]:
-    result = _blahut_arimoto(_ordinal_slip(k, slip), _TOLERANCE, _MAX_ITERATIONS, max_work)
-    return result.nats, _stopped(result)
+#: Converged capacities by kernel (an :func:`_ordinal_capacities` key without its cap): the result
+#: and the work it took.
+_converged: OrderedDict[tuple, tuple[Capacity, float]] = OrderedDict()
+_converged_lock = threading.Lock()
+_CONVERGED_SIZE = 32_768
 
 
-@lru_cache(maxsize=8192)
-def _ordinal_parts(
-    d: float, k: int, span: float, slip: float, raters: int, rho: float, max_outcomes: int,
-    max_work: float = math.inf,
-) -> tuple[float, float, float, float, bool, float, bool]:
-    composite = _rater_kernel("ordinal", k, d, span, slip)
-    single_work, panel_work = _work_shares("ordinal", k, raters, max_outcomes, max_work)
-    # The single-rater runs do not depend on the panel (cached apart, so a curve over raters
-    # computes them once).
-    cognitive, cognitive_stopped = _ordinal_cognitive_capacity(d, k, span, single_work)
-    articulation, articulation_stopped = _ordinal_slip_capacity(k, slip, single_work)
-    single = _ordinal_cascade_capacity(d, k, span, slip, single_work)
-    cascade = single.nats
-    limited = cognitive_stopped or articulation_stopped or _stopped(single)
-    if raters == 1:
-        return cognitive, articulation, cascade, cascade, True, _upper(single), limited
-    affordable = budget_outcomes(k, max_outcomes, panel_work)
-    result = _panel_capacity(composite, raters, rho, affordable, _TOLERANCE, _MAX_ITERATIONS, max_work=panel_work)
-    limited = limited or _panel_limited(raters, k, max_outcomes, affordable) or (result.exact and _stopped(result))
-    return cognitive, articulation, cascade, result.nats, result.exact, _upper(result), limited
+def _clear_converged() -> None:
+    with _converged_lock:
+        _converged.clear()
+
+
+_ordinal_capacities_clear = _ordinal_capacities.cache_clear
+
+
+def _clear_ordinal_capacities() -> None:
+    """Forget the capacities of :func:`_ordinal_capacities`, by cap and by kernel."""
+    _ordinal_capacities_clear()
+    _clear_converged()
+
+
+_ordinal_capacities.cache_clear = _clear_ordinal_capacities  # type: ignore[method-assign]
+
+
+@batch_cached(maxsize=8192)
+def _ordinal_parts(keys: list[tuple]) -> list[tuple[float, float, float, float, bool, float, bool]]:
+    """The capacities of ordinal questions ``(d, k, span, slip, raters, rho, max_outcomes, max_work)``:
+    cognitive, articulation, cascade, panel, whether the panel is exact, its certified upper end and
+    whether a work cap limited them. All their exact kernels are solved in one
+    :func:`_ordinal_capacities` call; panels beyond the exact limits take the fallback bound."""
+    plans = []
+    jobs: list[tuple] = []
+    for d, k, span, slip, raters, rho, max_outcomes, max_work in keys:
+        single_work, panel_work = _work_shares("ordinal", k, raters, max_outcomes, max_work)
+        own = [("cognitive", d, k, span, single_work), ("slip", k, slip, single_work),
+               ("cascade", d, k, span, slip, single_work)]
+        affordable = budget_outcomes(k, max_outcomes, panel_work) if raters > 1 else 0
+        # The exact panel when its histograms fit (as _panel_capacity decides), else the bound.
+        if raters > 1 and math.comb(raters + k - 1, k - 1) <= affordable:
+            own.append(("panel", d, k, span, slip, raters, rho, panel_work))
+        plans.append((own, affordable, panel_work))
+        jobs.extend(own)
+    solved = dict(zip(jobs, _ordinal_capacities.many(jobs)))
+    parts = []
+    for (d, k, span, slip, raters, rho, max_outcomes, _), (own, affordable, panel_work) in zip(keys, plans):
+        cognitive, articulation, single = (solved[job] for job in own[:3])
+        limited = _stopped(cognitive) or _stopped(articulation) or _stopped(single)
+        if raters == 1:
+            parts.append((cognitive.nats, articulation.nats, single.nats, single.nats, True, _upper(single), limited))
+            continue
+        if len(own) == 4:
+            result = solved[own[3]]
+        else:
+            result = _panel_capacity(_rater_kernel("ordinal", k, d, span, slip), raters, rho, affordable, _TOLERANCE,
+                                     _MAX_ITERATIONS, max_work=panel_work)
+        limited = limited or _panel_limited(raters, k, max_outcomes, affordable) or (result.exact and _stopped(result))
+        parts.append((cognitive.nats, articulation.nats, single.nats, result.nats, result.exact, _upper(result),
+                      limited))
+    return parts
 
 
 @lru_cache(maxsize=8192)
@@ -578,7 +733,7 @@ def _ranking_parts(
         # uniform input is optimal for every panel, which the fallback's increment bound uses.
         result = _panel_capacity(
             kernel, raters, rho, affordable, _TOLERANCE, _MAX_ITERATIONS, uniform_optimal=True,
-            max_work=panel_work,
+            max_work=panel_work, symmetry=mallows_symmetry(n),
         )
         limited = _panel_limited(raters, orders, max_outcomes, affordable) or (result.exact and _stopped(result))
         return cognitive, articulation, cascade, result.nats, result.exact, _upper(result), limited
@@ -713,6 +868,33 @@ def question_decoding(
     PanelDecoding or None
         None for free text and rankings of more than 6 items (no finite kernel to decode).
     """
+    return question_decodings([dict(kind=kind, k=k, dprime_value=dprime_value, span=span, slip_rate=slip_rate,
+                                    raters=raters, correlation=correlation, prior=prior, coding_terms=coding_terms,
+                                    max_work=max_work)])[0]
+
+
+def question_decodings(requests: Sequence[Mapping[str, Any]]) -> list[PanelDecoding | None]:
+    """:func:`question_decoding` of many questions at once (a curve's points), each request the
+    keyword arguments of one call (``kind`` and ``k`` included): the panels of one shape are decoded
+    as one stack (:func:`models.decoding.decode_kernels`), each result the one
+    :func:`question_decoding` returns for that request alone, to the last bit.
+
+    Returns
+    -------
+    list of PanelDecoding or None
+        One per request, in order (None where :func:`question_decoding` gives None).
+    """
+    prepared = [_decoding_request(**request) for request in requests]
+    decoded = iter(_decode_kernels.many([_decoding_key(**request, checked=True)
+                                         for request in prepared if request is not None]))
+    return [None if request is None else next(decoded) for request in prepared]
+
+
+def _decoding_request(kind: str, k: int | None, *, dprime_value: float, span: float = 3.0, slip_rate: float = 0.02,
+                      raters: int = 1, correlation: float = 0.0, prior: tuple[float, ...] | None = None,
+                      coding_terms: bool = True, max_work: float | None = None) -> dict[str, Any] | None:
+    """The arguments of :func:`models.decoding.decode_kernel` for one question (None without a
+    finite kernel)."""
     kernel = rater_kernel(kind, k, dprime_value, span=span, slip_rate=slip_rate)
     if kernel is None:
         return None
@@ -721,5 +903,5 @@ def question_decoding(
     law = tuple(float(v) for v in prior) if prior is not None and kind not in ("ranking", "multi_select") else None
     copies = int(k) if kind == "multi_select" else 1
     symmetric = kind in ("binary", "categorical", "multi_select")
-    return decode_kernel(kernel, count, rho, law, copies=copies, symmetric=symmetric, coding_terms=coding_terms,
-                         max_work=max_work)
+    return dict(kernel=kernel, raters=count, correlation=rho, prior=law, copies=copies, symmetric=symmetric,
+                coding_terms=coding_terms, max_work=max_work)

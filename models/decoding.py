@@ -30,15 +30,18 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 
 from .errors import InvalidArgumentError, check_integer, check_real
 from .info import as_distribution, as_kernel
 from .capacity import charge_work
-from .panel import KERNEL_BUILD_PASSES, _count_kernel
+from .memo import batch_cached
+from .panel import KERNEL_BUILD_PASSES, _count_kernel, _shared_count_kernel
 
 __all__ = [
     "RHO_GRID",
@@ -53,6 +56,7 @@ __all__ = [
     "gallager_terms",
     "information_moments",
     "decode_kernel",
+    "decode_kernels",
     "decoding_work",
     "joint_dimension",
     "decode_joint",
@@ -243,7 +247,13 @@ def _prior(prior: object | None, size: int) -> np.ndarray:
 
 
 def _map_accuracy(matrix: np.ndarray, weights: np.ndarray) -> float:
-    return float(min(1.0, (weights[:, None] * matrix).max(axis=0).sum()))
+    return float(_map_accuracies(matrix[None], weights[None])[0])
+
+
+def _map_accuracies(panels: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """:func:`_map_accuracy` of a stack of kernels ``(count, inputs, outputs)`` and their priors
+    ``(count, inputs)``; each value is the one its kernel gives alone."""
+    return np.minimum(1.0, (weights[:, :, None] * panels).max(axis=1).sum(axis=1))
 
 
 def _is_symmetric(matrix: np.ndarray) -> bool:
@@ -279,45 +289,275 @@ def subset_successes(panel: object, *, symmetric: bool | None = None) -> tuple[f
 
 
 def _subset_successes(matrix: np.ndarray, symmetric: bool, spread: bool = False) -> tuple[float, ...]:
-    inputs, outputs = matrix.shape
+    return _subset_successes_many(matrix[None], symmetric, spread)[0]
+
+
+#: Most entries of the subsets' stacked rows the exhaustive search gathers at once.
+_EXHAUSTIVE_CHUNK = 300_000
+
+
+@lru_cache(maxsize=256)
+def _combinations(inputs: int, size: int) -> np.ndarray:
+    """All ``size``-subsets of ``range(inputs)`` in lexicographic order, one per row (read-only)."""
+    index = np.array(list(itertools.combinations(range(inputs), size)), dtype=np.int64)
+    index.setflags(write=False)
+    return index
+
+
+def _subset_successes_many(panels: np.ndarray, symmetric: bool, spread: bool = False) -> list[tuple[float, ...]]:
+    """:func:`_subset_successes` of a stack of kernels ``(count, inputs, outputs)``, one tuple per
+    kernel, each the one the kernel gives alone (the searches act on each kernel's own rows)."""
+    count, inputs, outputs = panels.shape
     if spread and not symmetric and inputs > LAZY_GREEDY_INPUTS:
         # Nested codebooks in a golden-ratio order of the answers (spread over the index range).
         order = np.argsort((np.arange(inputs) * 0.6180339887498949) % 1.0, kind="stable")
-        charge_work(TRANSCENDENTAL_PASS * matrix.size)
-        running = np.maximum.accumulate(matrix[order], axis=0).sum(axis=1)
-        return (1.0,) + tuple(float(min(1.0, running[j - 1] / j)) for j in range(2, inputs + 1))
+        charge_work(TRANSCENDENTAL_PASS * panels.size)
+        running = np.maximum.accumulate(panels[:, order], axis=1).sum(axis=2)
+        return [(1.0,) + tuple(float(min(1.0, row[j - 1] / j)) for j in range(2, inputs + 1)) for row in running]
     if symmetric:
-        charge_work(TRANSCENDENTAL_PASS * matrix.size)
-        running = np.maximum.accumulate(matrix, axis=0).sum(axis=1)
-        return tuple(float(min(1.0, running[j - 1] / j)) for j in range(1, inputs + 1))
-    best = [1.0]
-    greedy_total = [0.0] + (_lazy_greedy_totals(matrix) if inputs > LAZY_GREEDY_INPUTS else _greedy_totals(matrix))
+        charge_work(TRANSCENDENTAL_PASS * panels.size)
+        running = np.maximum.accumulate(panels, axis=1).sum(axis=2)
+        return [tuple(float(min(1.0, row[j - 1] / j)) for j in range(1, inputs + 1)) for row in running]
+    eligible = [size for size in range(2, inputs + 1)
+                if math.comb(inputs, size) <= EXHAUSTIVE_SUBSETS
+                and math.comb(inputs, size) * size * outputs <= EXHAUSTIVE_WORK]
+    if eligible == list(range(2, inputs + 1)) and inputs <= _GREEDY_FROM_LEVELS_INPUTS:
+        # Every size is searched exhaustively, level by level: the greedy choice only reads those
+        # totals (the same numbers it would compute: the same rows' maxima, summed alike).
+        charge_work(3.0 * inputs * (inputs + 1) / 2.0 * outputs * count)
+        levels = _level_totals(panels, inputs)
+        exhaustive = {size: totals.max(axis=1) for size, totals in levels.items()}
+        greedy = [[0.0] + totals for totals in _greedy_from_levels(panels, levels)]
+    else:
+        if inputs > LAZY_GREEDY_INPUTS:
+            greedy = [[0.0] + _lazy_greedy_totals(matrix) for matrix in panels]
+        else:
+            greedy = [[0.0] + totals for totals in _greedy_totals_many(panels)]
+        exhaustive = _exhaustive_totals(panels, eligible)
+    best = [[1.0] for _ in range(count)]
     for size in range(2, inputs + 1):
-        total = greedy_total[size]
-        subsets = math.comb(inputs, size)
-        if subsets <= EXHAUSTIVE_SUBSETS and subsets * size * outputs <= EXHAUSTIVE_WORK:
-            charge_work(3.0 * subsets * size * outputs)
-            index = np.array(list(itertools.combinations(range(inputs), size)), dtype=np.int64)
-            total = max(total, float(matrix[index].max(axis=1).sum(axis=1).max()))
-        best.append(min(1.0, total / size))
-    return tuple(best)
+        for kernel in range(count):
+            total = greedy[kernel][size]
+            if size in exhaustive:
+                total = max(total, float(exhaustive[size][kernel]))
+            best[kernel].append(min(1.0, total / size))
+    return [tuple(values) for values in best]
+
+
+@lru_cache(maxsize=256)
+def _subset_level(inputs: int, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """The ``size``-subsets of ``range(inputs)`` as ``(parent, added)``: each is the
+    ``(size - 1)``-subset ``parent`` (an index into the previous level, level 1 being the single
+    answers in order) plus the answer ``added``, larger than all of the parent's."""
+    previous = [(x,) for x in range(inputs)] if size == 2 else [tuple(s) for s in _level_subsets(inputs, size - 1)]
+    parent, added = [], []
+    for index, subset in enumerate(previous):
+        for answer in range(subset[-1] + 1, inputs):
+            parent.append(index)
+            added.append(answer)
+    arrays = np.array(parent, dtype=np.int64), np.array(added, dtype=np.int64)
+    for array in arrays:
+        array.setflags(write=False)
+    return arrays
+
+
+@lru_cache(maxsize=256)
+def _level_subsets(inputs: int, size: int) -> np.ndarray:
+    """The subsets of :func:`_subset_level` ``(inputs, size)``, one per row, in its order."""
+    if size == 1:
+        return np.arange(inputs, dtype=np.int64)[:, None]
+    parent, added = _subset_level(inputs, size)
+    return np.column_stack((_level_subsets(inputs, size - 1)[parent], added))
+
+
+def _exhaustive_totals(panels: np.ndarray, sizes: list[int]) -> dict[int, np.ndarray]:
+    """Per size, the best ``Σ_c max_{x ∈ S} P(c | x)`` over all subsets ``S`` of that size, for
+    each kernel of the stack (the exhaustive search of :func:`_subset_successes`).
+
+    While the sizes run 2, 3, … without a gap, the subsets of each size are built from those of the
+    size before, one ``max`` with a row each (``Σ_j C(n, j)`` row passes instead of
+    ``Σ_j j C(n, j)``); maxima are exact, so the totals are the same numbers as gathering each
+    subset's rows. Other sizes within :data:`_COMPLEMENT_DEPTH` of all the answers go through the
+    answers left out (:func:`_totals_by_complement`), the rest gather their subsets' rows."""
+    count, inputs, outputs = panels.shape
+    totals: dict[int, np.ndarray] = {}
+    for size in sizes:
+        charge_work(3.0 * math.comb(inputs, size) * size * outputs * count)
+    prefix = 1
+    while prefix + 1 in sizes:
+        prefix += 1
+    if prefix >= 2:
+        totals.update({size: level.max(axis=1) for size, level in _level_totals(panels, prefix).items()})
+    near_all = [size for size in sizes if size not in totals and inputs - size <= _COMPLEMENT_DEPTH]
+    if near_all:
+        totals.update(_totals_by_complement(panels, near_all))
+    for size in sizes:
+        if size in totals:
+            continue
+        index = _combinations(inputs, size)
+        subsets = index.shape[0]
+        chunk = max(1, _EXHAUSTIVE_CHUNK // (subsets * size * outputs))
+        totals[size] = np.concatenate([panels[start:start + chunk][:, index].max(axis=2).sum(axis=2).max(axis=1)
+                                       for start in range(0, count, chunk)])
+    return totals
+
+
+#: Sizes within this many answers of all of them are searched through the answers left out.
+_COMPLEMENT_DEPTH = 3
+
+
+#: Up to this many answers the greedy choice reads the level-by-level totals when every size is
+#: searched exhaustively (its subsets are found by bit mask).
+_GREEDY_FROM_LEVELS_INPUTS = 16
+
+
+def _level_totals(panels: np.ndarray, top: int) -> dict[int, np.ndarray]:
+    """``Σ_c max_{x ∈ S} P(c | x)`` of every subset ``S`` of 2 … ``top`` answers, per kernel: shape
+    ``(count, C(n, size))`` per size, subsets in :func:`_level_subsets` order. Each size is built
+    from the one before: every subset extended by every larger answer, one ``max`` of its row with a
+    contiguous slice of the kernel's rows."""
+    count, inputs, outputs = panels.shape
+    widest = max(math.comb(inputs, size) for size in range(2, top + 1))
+    chunk = max(1, _EXHAUSTIVE_CHUNK // (widest * outputs))
+    parts: dict[int, list[np.ndarray]] = {size: [] for size in range(2, top + 1)}
+    for start in range(0, count, chunk):
+        block = panels[start:start + chunk]
+        running, largest = block, np.arange(inputs)
+        for size in range(2, top + 1):
+            _, added = _subset_level(inputs, size)
+            level = np.empty((block.shape[0], added.shape[0], outputs))
+            position = 0
+            for parent, last in enumerate(largest):
+                children = inputs - 1 - last
+                if children:
+                    np.maximum(running[:, parent, None, :], block[:, last + 1:, :],
+                               out=level[:, position:position + children])
+                    position += children
+            parts[size].append(level.sum(axis=2))
+            running, largest = level, added
+    return {size: np.concatenate(values) for size, values in parts.items()}
+
+
+@lru_cache(maxsize=64)
+def _level_positions(inputs: int, size: int) -> np.ndarray:
+    """Index in :func:`_level_subsets` ``(inputs, size)`` of each subset given by its bit mask (-1 for
+    masks of another size)."""
+    positions = np.full(1 << inputs, -1, dtype=np.int64)
+    masks = (np.left_shift(1, _level_subsets(inputs, size))).sum(axis=1)
+    positions[masks] = np.arange(masks.shape[0])
+    positions.setflags(write=False)
+    return positions
+
+
+def _greedy_from_levels(panels: np.ndarray, levels: dict[int, np.ndarray]) -> list[list[float]]:
+    """:func:`_greedy_totals_many` read from the totals of every subset (:func:`_level_totals` of all
+    sizes): at every step each kernel adds the answer whose subset has the largest total, the lowest
+    index among equals, as the greedy search computing them itself."""
+    count, inputs, _ = panels.shape
+    kernels = np.arange(count)
+    bits = np.left_shift(1, np.arange(inputs))
+    singles = panels.sum(axis=2)
+    pick = np.argmax(singles, axis=1)
+    chosen = np.empty((count, inputs))
+    chosen[:, 0] = singles[kernels, pick]
+    mask = bits[pick]
+    for size in range(2, inputs + 1):
+        candidates = mask[:, None] | bits[None, :]
+        fresh = (mask[:, None] & bits[None, :]) == 0
+        totals = np.where(fresh, levels[size][kernels[:, None], _level_positions(inputs, size)[candidates]], -np.inf)
+        pick = np.argmax(totals, axis=1)
+        chosen[:, size - 1] = totals[kernels, pick]
+        mask = mask | bits[pick]
+    return [[float(value) for value in row] for row in chosen]
+
+
+def _totals_by_complement(panels: np.ndarray, sizes: list[int]) -> dict[int, np.ndarray]:
+    """:func:`_exhaustive_totals` for sizes ``n - t``, ``t <= _COMPLEMENT_DEPTH``, through the
+    ``t`` answers left out.
+
+    Sort each outcome's ``P(c | x)`` over ``x``: ``m_1 >= m_2 >= …`` at answers ``i_1, i_2, …``.
+    Without the answers ``R``, the largest left is ``m_{s+1}`` where ``i_1 … i_s`` are all in ``R``
+    and ``i_{s+1}`` is not, so
+
+        T(all but R) = sum_c m_1(c) - sum_{s=1..t} sum_{Q ⊆ R, |Q| = s} W_s(Q),
+
+    ``W_s(Q)`` the sum of ``m_s - m_{s+1}`` over the outcomes whose ``s`` largest answers are ``Q``:
+    one sort and ``t`` weighted counts for all subsets of a size instead of a pass over the outcomes
+    per subset. The totals equal the direct ones to rounding (the search keeps the best value; which
+    subset attains it is not used)."""
+    count, inputs, outputs = panels.shape
+    depth = max(inputs - size for size in sizes) + 1
+    full = panels.max(axis=1).sum(axis=1)
+    if depth == 1:
+        return {inputs: full}
+    # The depth largest of each outcome, in order (which of equal values comes first does not
+    # matter: the differences between them are 0).
+    order = np.argpartition(-panels, list(range(depth)), axis=1)[:, :depth, :]
+    values = np.take_along_axis(panels, order, axis=1)
+    # weights[s][kernel, code of the sorted s answers]: the W_s above, s = 1 .. depth - 1.
+    weights = {}
+    for s in range(1, depth):
+        tops = np.sort(order[:, :s, :], axis=1)
+        codes = np.zeros((count, outputs), dtype=np.int64)
+        for rank in range(s):
+            codes = codes * inputs + tops[:, rank, :]
+        codes += (np.arange(count, dtype=np.int64) * inputs**s)[:, None]
+        steps = values[:, s - 1, :] - values[:, s, :]
+        weights[s] = np.bincount(codes.ravel(), weights=steps.ravel(), minlength=count * inputs**s).reshape(
+            count, inputs**s)
+    totals = {}
+    for size in sizes:
+        left_out = inputs - size
+        if left_out == 0:
+            totals[size] = full
+            continue
+        removed = _combinations(inputs, left_out)
+        lost = np.zeros((count, removed.shape[0]))
+        for s in range(1, left_out + 1):
+            for positions in itertools.combinations(range(left_out), s):
+                codes = np.zeros(removed.shape[0], dtype=np.int64)
+                for position in positions:
+                    codes = codes * inputs + removed[:, position]
+                lost += weights[s][:, codes]
+        totals[size] = (full[:, None] - lost).max(axis=1)
+    return totals
 
 
 def _greedy_totals(matrix: np.ndarray) -> list[float]:
     """``Σ_c max_{x ∈ S_j} P(c | x)`` of the greedy nested subsets ``S_1 ⊂ S_2 ⊂ …``."""
-    inputs, outputs = matrix.shape
-    chosen: list[int] = []
-    current = np.zeros(outputs)
-    totals_chosen = []
-    for _ in range(inputs):
-        remaining = [x for x in range(inputs) if x not in chosen]
-        charge_work(3.0 * len(remaining) * outputs)
-        totals = np.maximum(current[None, :], matrix[remaining]).sum(axis=1)
-        pick = int(np.argmax(totals))
-        chosen.append(remaining[pick])
-        current = np.maximum(current, matrix[remaining[pick]])
-        totals_chosen.append(float(totals[pick]))
-    return totals_chosen
+    return _greedy_totals_many(matrix[None])[0]
+
+
+def _greedy_totals_many(panels: np.ndarray) -> list[list[float]]:
+    """:func:`_greedy_totals` of each kernel of a stack ``(count, inputs, outputs)``: at every step
+    each kernel adds the answer that raises its total most (the lowest index among equals).
+
+    The rows not yet chosen are kept packed at the front of a working copy (a chosen row's slot
+    takes the last remaining row), and each candidate's total is the sum over its own contiguous
+    row, so the totals are the same numbers as one candidate at a time; ties go to the lowest
+    original index, as ``argmax`` over the answers in order would give them."""
+    count, inputs, outputs = panels.shape
+    rows = np.array(panels, dtype=float, order="C")
+    order = np.tile(np.arange(inputs), (count, 1))
+    current = np.zeros((count, outputs))
+    scratch = np.empty((count, inputs, outputs))
+    kernels = np.arange(count)
+    totals_chosen = np.empty((count, inputs))
+    for step in range(inputs):
+        remaining = inputs - step
+        charge_work(3.0 * remaining * outputs * count)
+        candidates = scratch[:, :remaining]
+        np.maximum(current[:, None, :], rows[:, :remaining], out=candidates)
+        totals = candidates.sum(axis=2)
+        best = totals.max(axis=1, keepdims=True)
+        # The lowest original index among the candidates with the best total.
+        slot = np.argmin(np.where(totals == best, order[:, :remaining], inputs), axis=1)
+        totals_chosen[:, step] = totals[kernels, slot]
+        np.maximum(current, rows[kernels, slot], out=current)
+        last = remaining - 1
+        rows[kernels, slot] = rows[kernels, last]
+        order[kernels, slot] = order[kernels, last]
+    return [[float(value) for value in row] for row in totals_chosen]
 
 
 def _lazy_greedy_totals(matrix: np.ndarray) -> list[float]:
@@ -370,16 +610,22 @@ def gallager_terms(panel: object, input_law: object | None = None, rhos: object 
 
 
 def _gallager_terms(matrix: np.ndarray, law: np.ndarray, grid: np.ndarray) -> np.ndarray:
-    charge_work(_GALLAGER_PASSES * matrix.size * grid.shape[0])
-    positive = matrix > 0.0
-    log_kernel = np.log(np.where(positive, matrix, 1.0))
-    values = np.empty(grid.shape[0])
-    log_law = np.log(np.where(law > 0, law, 1.0))
+    return _gallager_terms_many(matrix[None], law[None], grid)[0]
+
+
+def _gallager_terms_many(panels: np.ndarray, laws: np.ndarray, grid: np.ndarray) -> np.ndarray:
+    """:func:`_gallager_terms` of a stack of kernels ``(count, inputs, outputs)`` at their input
+    laws ``(count, inputs)``: shape ``(count, len(grid))``, each row the kernel's own."""
+    charge_work(_GALLAGER_PASSES * panels.size * grid.shape[0])
+    positive = panels > 0.0
+    log_kernel = np.log(np.where(positive, panels, 1.0))
+    values = np.empty((panels.shape[0], grid.shape[0]))
+    log_law = np.log(np.where(laws > 0, laws, 1.0))
     for i, rho in enumerate(grid):
         power = 1.0 / (1.0 + rho)
-        terms = np.where(positive, np.exp(log_law[:, None] + power * log_kernel), 0.0)
-        terms[law <= 0] = 0.0
-        values[i] = float((terms.sum(axis=0) ** (1.0 + rho)).sum())
+        terms = np.where(positive, np.exp(log_law[:, :, None] + power * log_kernel), 0.0)
+        terms[laws <= 0] = 0.0
+        values[:, i] = (terms.sum(axis=1) ** (1.0 + rho)).sum(axis=1)
     return np.clip(values, np.finfo(float).tiny, 1.0)
 
 
@@ -387,11 +633,20 @@ def _gallager_terms_on_chords(matrix: np.ndarray, law: np.ndarray, grid: np.ndar
     """Upper bounds on ``g(ρ)`` at every grid point from its exact values at every ``stride``-th
     point (the last included): ``E₀`` on the chords of its concave graph through ``(0, 0)`` and
     the computed points, which lie below it. Equal to :func:`_gallager_terms` for ``stride`` 1."""
+    return _gallager_terms_on_chords_many(matrix[None], law[None], grid, stride)[0]
+
+
+def _gallager_terms_on_chords_many(panels: np.ndarray, laws: np.ndarray, grid: np.ndarray,
+                                   stride: int) -> np.ndarray:
+    """:func:`_gallager_terms_on_chords` of a stack of kernels, one row each."""
     computed = np.unique(np.concatenate((np.arange(stride - 1, grid.shape[0], stride), [grid.shape[0] - 1])))
-    exponents = -np.log(_gallager_terms(matrix, law, grid[computed]))
-    chord = np.interp(grid, np.concatenate(([0.0], grid[computed])), np.concatenate(([0.0], exponents)))
-    chord[computed] = exponents
-    return np.clip(np.exp(-chord), np.finfo(float).tiny, 1.0)
+    exponents = -np.log(_gallager_terms_many(panels, laws, grid[computed]))
+    rows = []
+    for row in exponents:
+        chord = np.interp(grid, np.concatenate(([0.0], grid[computed])), np.concatenate(([0.0], row)))
+        chord[computed] = row
+        rows.append(np.clip(np.exp(-chord), np.finfo(float).tiny, 1.0))
+    return np.array(rows)
 
 
 def information_moments(panel: object, input_law: object | None = None) -> tuple[float, float]:
@@ -406,15 +661,27 @@ def information_moments(panel: object, input_law: object | None = None) -> tuple
 
 
 def _information_moments(matrix: np.ndarray, law: np.ndarray) -> tuple[float, float]:
-    charge_work(4.0 * TRANSCENDENTAL_PASS * matrix.size)
-    output = law @ matrix
-    joint = law[:, None] * matrix
+    means, variances = _information_moments_many(matrix[None], law[None])
+    return float(means[0]), float(variances[0])
+
+
+def _information_moments_many(panels: np.ndarray, laws: np.ndarray, *,
+                               variance: bool = True) -> tuple[np.ndarray, np.ndarray | None]:
+    """:func:`_information_moments` of a stack of kernels ``(count, inputs, outputs)`` at their laws
+    ``(count, inputs)``: means and variances (None unless ``variance``), each the kernel's own."""
+    charge_work(4.0 * TRANSCENDENTAL_PASS * panels.size)
+    count = panels.shape[0]
+    output = np.matmul(laws[:, None, :], panels)[:, 0, :]
+    joint = laws[:, :, None] * panels
     mask = joint > 0.0
-    density = np.zeros_like(matrix)
-    density[mask] = np.log(matrix[mask] / np.broadcast_to(output, matrix.shape)[mask])
-    mean = float((joint * density).sum())
-    variance = float((joint * (density - mean) ** 2).sum())
-    return max(0.0, mean), max(0.0, variance)
+    # ln(P(c | x) / P(c)) where the joint law has mass, 0 elsewhere (ln 1).
+    density = np.log(np.divide(panels, output[:, None, :], out=np.ones_like(panels), where=mask))
+    joint, density = joint.reshape(count, -1), density.reshape(count, -1)
+    mean = (joint * density).sum(axis=1)
+    if not variance:
+        return np.maximum(0.0, mean), None
+    spread = (joint * (density - mean[:, None]) ** 2).sum(axis=1)
+    return np.maximum(0.0, mean), np.maximum(0.0, spread)
 
 
 def _entropy(weights: np.ndarray) -> float:
@@ -424,24 +691,32 @@ def _entropy(weights: np.ndarray) -> float:
 
 # ------------------------------------------------------------------ one question
 def _dimension(panel: np.ndarray, symmetric: bool, coding_terms: bool = True, level: int = 0) -> Dimension:
-    spread = level >= 2
+    return _dimensions(panel[None], symmetric, coding_terms, level)[0]
+
+
+def _dimensions(panels: np.ndarray, symmetric: bool, coding_terms: bool = True, level: int = 0) -> list[Dimension]:
+    """:func:`_dimension` of each kernel of a stack ``(count, inputs, outputs)``."""
+    count, inputs, _ = panels.shape
+    successes = _subset_successes_many(panels, symmetric, level >= 2)
     if coding_terms and level == _MINIMAL_LEVEL:
-        return Dimension(panel.shape[0], _subset_successes(panel, symmetric, spread), (1.0,) * RHO_GRID.shape[0],
-                         0.0, 0.0)
+        return [Dimension(inputs, success, (1.0,) * RHO_GRID.shape[0], 0.0, 0.0) for success in successes]
     if not coding_terms:
-        return Dimension(panel.shape[0], _subset_successes(panel, symmetric, spread), (), 0.0, 0.0)
-    uniform = np.full(panel.shape[0], 1.0 / panel.shape[0])
-    mean, variance = _information_moments(panel, uniform)
+        return [Dimension(inputs, success, (), 0.0, 0.0) for success in successes]
+    uniform = np.full((count, inputs), 1.0 / inputs)
+    means, variances = _information_moments_many(panels, uniform)
     stride = _STRIDES[level]
-    gallager = (_gallager_terms(panel, uniform, RHO_GRID) if stride == 1
-                else _gallager_terms_on_chords(panel, uniform, RHO_GRID, stride))
-    return Dimension(
-        alphabet=panel.shape[0],
-        codebook_success=_subset_successes(panel, symmetric, spread),
-        gallager=tuple(float(v) for v in gallager),
-        information_nats=mean,
-        information_variance=variance,
-    )
+    gallager = (_gallager_terms_many(panels, uniform, RHO_GRID) if stride == 1
+                else _gallager_terms_on_chords_many(panels, uniform, RHO_GRID, stride))
+    return [
+        Dimension(
+            alphabet=inputs,
+            codebook_success=success,
+            gallager=tuple(float(v) for v in terms),
+            information_nats=float(mean),
+            information_variance=float(variance),
+        )
+        for success, terms, mean, variance in zip(successes, gallager, means, variances)
+    ]
 
 
 def decode_kernel(
@@ -485,13 +760,43 @@ def decode_kernel(
         on chords, else also with spread-order codebooks for large alphabets; one rater at the
         last level is the least (``budget_limited`` says when the cap decided).
     """
-    matrix = as_kernel("kernel", kernel)
+    return _decode_kernels(*_decoding_key(kernel, raters, correlation, prior, copies=copies, symmetric=symmetric,
+                                          max_outcomes=max_outcomes, coding_terms=coding_terms, max_work=max_work))
+
+
+def decode_kernels(requests: Sequence[Mapping[str, Any]]) -> list[PanelDecoding]:
+    """:func:`decode_kernel` of many panels at once (a curve's points), each request the keyword
+    arguments of one call; panels of one shape are decoded as one stack. Each result is the one
+    :func:`decode_kernel` returns for that request alone, to the last bit, and both share one cache.
+    """
+    return _decode_kernels.many([_decoding_key(**request) for request in requests])
+
+
+def _decoding_key(
+    kernel: np.ndarray,
+    raters: int,
+    correlation: float,
+    prior: tuple[float, ...] | None,
+    *,
+    copies: int = 1,
+    symmetric: bool = False,
+    max_outcomes: int = DECODING_MAX_OUTCOMES,
+    coding_terms: bool = True,
+    max_work: float | None = None,
+    checked: bool = False,
+) -> tuple:
+    """The checked arguments of :func:`decode_kernel`, as a key of :func:`_decode_kernels`.
+
+    ``checked`` passes a kernel the models built themselves (row-stochastic, float64) as it is:
+    :func:`models.info.as_kernel` renormalises the rows, which moves entries by an ulp and would
+    make the panel a different one from the panel its capacity was computed on."""
+    matrix = np.ascontiguousarray(kernel, dtype=float) if checked else as_kernel("kernel", kernel)
     count = check_integer("raters", raters, low=1)
     rho = check_real("correlation", correlation, low=0.0, high=1.0)
     copies = check_integer("copies", copies, low=1)
     work = math.inf if max_work is None else check_real("max_work", max_work, low=0.0, low_open=True)
-    return _decode_kernel(matrix.tobytes(), matrix.shape, count, rho, prior, copies, symmetric, max_outcomes,
-                          bool(coding_terms), work)
+    return (matrix.tobytes(), matrix.shape, count, rho, prior, copies, symmetric, max_outcomes, bool(coding_terms),
+            work)
 
 
 def decoding_work(inputs: int, outcomes: int, *, symmetric: bool, coding_terms: bool, level: int = 0) -> float:
@@ -543,7 +848,6 @@ def _budget_panel(raters: int, inputs: int, answers: int, max_outcomes: int, max
     return 1, levels[-1], True
 
 
-@lru_cache(maxsize=4096)
 def _decode_kernel(
     kernel_bytes: bytes,
     shape: tuple[int, int],
@@ -556,12 +860,24 @@ def _decode_kernel(
     coding_terms: bool,
     max_work: float = math.inf,
 ) -> PanelDecoding:
-    used, level, limited = _budget_panel(raters, shape[0], shape[1], max_outcomes, max_work, symmetric, coding_terms)
-    decoding = _decode_panel(kernel_bytes, shape, used, rho, prior, copies, symmetric, coding_terms, level)
-    return dataclasses.replace(decoding, exact=decoding.exact and used == raters, budget_limited=limited)
+    return _decode_kernels(kernel_bytes, shape, raters, rho, prior, copies, symmetric, max_outcomes, coding_terms,
+                           max_work)
 
 
-@lru_cache(maxsize=4096)
+@batch_cached(maxsize=4096)
+def _decode_kernels(keys: list[tuple]) -> list[PanelDecoding]:
+    """:func:`decode_kernel` of checked argument tuples ``(kernel_bytes, shape, raters, rho, prior,
+    copies, symmetric, max_outcomes, coding_terms, max_work)``, the panels decoded together."""
+    plans = [_budget_panel(raters, shape[0], shape[1], max_outcomes, max_work, symmetric, coding_terms)
+             for _, shape, raters, _, _, _, symmetric, max_outcomes, coding_terms, max_work in keys]
+    decodings = _decode_panels.many([
+        (kernel_bytes, shape, used, rho, prior, copies, symmetric, coding_terms, level)
+        for (kernel_bytes, shape, _, rho, prior, copies, symmetric, _, coding_terms, _), (used, level, _) in zip(keys, plans)
+    ])
+    return [dataclasses.replace(decoding, exact=decoding.exact and used == key[2], budget_limited=limited)
+            for key, decoding, (used, _, limited) in zip(keys, decodings, plans)]
+
+
 def _decode_panel(
     kernel_bytes: bytes,
     shape: tuple[int, int],
@@ -575,23 +891,40 @@ def _decode_panel(
 ) -> PanelDecoding:
     """The decoding of exactly ``used`` raters (cached on that: every larger panel that falls back
     to the same sub-panel shares it)."""
-    matrix = np.frombuffer(kernel_bytes, dtype=float).reshape(shape)
-    panel = matrix if used == 1 else _count_kernel(matrix, used, rho)
-    weights = _prior(prior, shape[0])
-    charge_work(3.0 * panel.size)
-    accuracy = _map_accuracy(panel, weights)
-    minimal = level == _MINIMAL_LEVEL
-    information = _entropy(weights) if minimal else _information_moments(panel, weights)[0]
-    dimension = _dimension(panel, symmetric, coding_terms, level)
-    return PanelDecoding(
-        label_accuracy=accuracy**copies,
-        exact=not minimal,
-        raters_used=used,
-        dimensions=(dimension,) * copies,
-        prior_information_nats=copies * information,
-        prior_entropy_nats=copies * _entropy(weights),
-        log_alphabet=copies * math.log(shape[0]),
-    )
+    return _decode_panels(kernel_bytes, shape, used, rho, prior, copies, symmetric, coding_terms, level)
+
+
+@batch_cached(maxsize=4096)
+def _decode_panels(keys: list[tuple]) -> list[PanelDecoding]:
+    """:func:`_decode_panel` of argument tuples, the panels of one shape and kind decoded as one
+    stack (each result the one its panel gives alone)."""
+    results: list[PanelDecoding | None] = [None] * len(keys)
+    groups: dict[tuple, list[tuple[int, np.ndarray]]] = {}
+    for index, (kernel_bytes, shape, used, rho, _, _, symmetric, coding_terms, level) in enumerate(keys):
+        matrix = np.frombuffer(kernel_bytes, dtype=float).reshape(shape)
+        panel = matrix if used == 1 else _shared_count_kernel(matrix, used, rho)
+        groups.setdefault((panel.shape, symmetric, coding_terms, level), []).append((index, panel))
+    for (panel_shape, symmetric, coding_terms, level), members in groups.items():
+        panels = np.stack([panel for _, panel in members])
+        weights = np.stack([_prior(keys[index][4], panel_shape[0]) for index, _ in members])
+        charge_work(3.0 * panels.size)
+        accuracies = _map_accuracies(panels, weights)
+        minimal = level == _MINIMAL_LEVEL
+        information = None if minimal else _information_moments_many(panels, weights, variance=False)[0]
+        dimensions = _dimensions(panels, symmetric, coding_terms, level)
+        for position, (index, _) in enumerate(members):
+            _, shape, used, _, _, copies, _, _, _ = keys[index]
+            entropy = _entropy(weights[position])
+            results[index] = PanelDecoding(
+                label_accuracy=float(accuracies[position])**copies,
+                exact=not minimal,
+                raters_used=used,
+                dimensions=(dimensions[position],) * copies,
+                prior_information_nats=copies * (entropy if information is None else float(information[position])),
+                prior_entropy_nats=copies * entropy,
+                log_alphabet=copies * math.log(shape[0]),
+            )
+    return results  # type: ignore[return-value]
 
 
 def joint_dimension(panels: list[np.ndarray], *, max_outcomes: int = DECODING_MAX_OUTCOMES) -> tuple[np.ndarray, bool]:

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import special
 
-from .bounds import capacity_needed, fano_floor
+from .bounds import capacity_needed, fano_floors
 from .errors import check_real
 
 __all__ = ["ItemsNeeded", "random_coding_exponent", "items_needed_for_model", "learning_error_curves"]
@@ -177,7 +177,7 @@ def learning_error_curves(
     grid = np.asarray(rhos, dtype=float)
     log_m1 = _log_hypotheses_minus_one(bits)
     chance_error = -math.expm1(-bits * _LN2)
-    converse = np.array([fano_floor(min(m * capacity, 1e300), bits) for m in counts])
+    converse = fano_floors(np.minimum(counts * capacity, 1e300), bits)
     exponents = grid[None, :] * log_m1 - counts[:, None] * e0[None, :]
     achievable = np.minimum(chance_error, np.exp(np.minimum(0.0, exponents.min(axis=1))))
     if information_variance > 0.0:

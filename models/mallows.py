@@ -25,6 +25,7 @@ from .errors import check_integer, check_probability, check_real
 __all__ = [
     "mallows_entropy",
     "mallows_kernel",
+    "mallows_symmetry",
     "kendall_distance",
     "ranking_swap_probability",
     "effective_swap_probability",
@@ -57,21 +58,30 @@ def mallows_entropy(n: int, phi: float) -> float:
     return _mallows_entropy(items, dispersion)
 
 
+@lru_cache(maxsize=16_384)
 def _mallows_entropy(n: int, phi: float) -> float:
     if n == 1 or phi == 0.0:
         return 0.0
     if phi == 1.0:
         return float(special.gammaln(n + 1))
-    # V_j takes values 0..j-1; build all n rows at once and mask the impossible values.
-    values = np.arange(n, dtype=float)
-    sizes = np.arange(1, n + 1)[:, None]
-    allowed = values[None, :] < sizes
-    log_weights = np.where(allowed, values[None, :] * math.log(phi), -np.inf)
-    log_normaliser = special.logsumexp(log_weights, axis=1, keepdims=True)
+    # V_j takes values 0..j-1 with weights phi^v: all n rows at once, the impossible values masked.
+    # The largest weight of every row is phi^0 = 1 (phi < 1), so ln Z_j = ln sum_v phi^v needs no
+    # shift; ln Z_j >= 0 keeps it exact to rounding.
+    values, allowed = _inversion_table(n)
+    log_weights = np.where(allowed, values * math.log(phi), -np.inf)
+    log_normaliser = np.log(np.exp(log_weights).sum(axis=1, keepdims=True))
     log_probabilities = np.where(allowed, log_weights - log_normaliser, 0.0)
     probabilities = np.where(allowed, np.exp(log_probabilities), 0.0)
     total = -float(np.sum(probabilities * log_probabilities))
     return min(max(total, 0.0), float(special.gammaln(n + 1)))
+
+
+@lru_cache(maxsize=64)
+def _inversion_table(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """The values ``v`` of the inversion counts ``V_1..V_n`` (rows) and which are possible (v < j)."""
+    values = np.broadcast_to(np.arange(n, dtype=float)[None, :], (n, n))
+    allowed = values < np.arange(1, n + 1)[:, None]
+    return values, allowed
 
 
 def kendall_distance(first: tuple[int, ...], second: tuple[int, ...]) -> int:
@@ -107,6 +117,35 @@ def _distance_matrix(n: int) -> np.ndarray:
         distance[row] = np.sum(ranks_in_each[:, first] > ranks_in_each[:, second], axis=1)
     distance.setflags(write=False)
     return distance
+
+
+@lru_cache(maxsize=8)
+def mallows_symmetry(n: int) -> np.ndarray:
+    """The relabellings of the ``n`` items as permutations of the orderings.
+
+    Row ``g`` maps ordering ``x`` (an index into ``itertools.permutations(range(n))``) to the
+    ordering that renames every item ``i`` to ``sigma_g(i)``, ``sigma_g`` the ``g``-th ordering
+    read as a map. Kendall's distance counts pairs of items in opposite order, which renaming
+    cannot change, so ``K[g x, g y] = K[x, y]`` for every Mallows kernel; the group acts
+    transitively (and freely) on the orderings.
+
+    Parameters
+    ----------
+    n : int
+        Number of items, in [1, 6].
+
+    Returns
+    -------
+    numpy.ndarray of int64, shape (n!, n!)
+        Read-only.
+    """
+    items = check_integer("n", n, low=1, high=MAX_KERNEL_ITEMS)
+    orders = list(itertools.permutations(range(items)))
+    index = {order: position for position, order in enumerate(orders)}
+    table = np.array([[index[tuple(sigma[item] for item in order)] for order in orders] for sigma in orders],
+                     dtype=np.int64)
+    table.setflags(write=False)
+    return table
 
 
 def mallows_kernel(n: int, phi: float) -> np.ndarray:

@@ -38,12 +38,14 @@ For k = 10, r = 12 it is 0.4 % above the exact value where the linear form was 2
 from __future__ import annotations
 
 import math
+import threading
+from collections import OrderedDict
 from functools import lru_cache
 
 import numpy as np
 from scipy import special
 
-from .capacity import Capacity, _blahut_arimoto, _frozen, charge_work
+from .capacity import EVALUATION_OVERHEAD_ENTRIES, Capacity, _capacity, _frozen, charge_work
 from .errors import InvalidArgumentError, check_integer, check_real
 from .info import as_kernel
 
@@ -147,6 +149,148 @@ def _count_kernel(kernel: np.ndarray, raters: int, correlation: float) -> np.nda
         matrix *= 1.0 - correlation
         matrix[:, unanimous] += correlation * kernel
     return matrix
+
+
+#: Most bytes of vote-histogram kernels :func:`_shared_count_kernel` keeps (a curve's panels are
+#: built once for their capacities and used again for their decodings).
+SHARED_KERNEL_BYTES = 64 * 2**20
+_shared_kernels: OrderedDict[tuple, np.ndarray] = OrderedDict()
+_shared_bytes = 0
+_shared_lock = threading.Lock()
+
+
+def _shared_count_kernel(kernel: np.ndarray, raters: int, correlation: float) -> np.ndarray:
+    """:func:`_count_kernel`, read-only and kept while the kernels kept fit
+    :data:`SHARED_KERNEL_BYTES` (least recently used first out): the same numbers, built once for
+    a panel's capacity and its decoding. A kernel served again costs no work."""
+    global _shared_bytes
+    key = (kernel.tobytes(), kernel.shape, raters, correlation)
+    with _shared_lock:
+        found = _shared_kernels.get(key)
+        if found is not None:
+            _shared_kernels.move_to_end(key)
+            return found
+    matrix = _count_kernel(kernel, raters, correlation)
+    matrix.setflags(write=False)
+    if matrix.nbytes <= SHARED_KERNEL_BYTES // 4:
+        with _shared_lock:
+            if key not in _shared_kernels:
+                _shared_kernels[key] = matrix
+                _shared_bytes += matrix.nbytes
+            while _shared_bytes > SHARED_KERNEL_BYTES:
+                _, dropped = _shared_kernels.popitem(last=False)
+                _shared_bytes -= dropped.nbytes
+    return matrix
+
+
+def _clear_shared_kernels() -> None:
+    """Forget the kernels :func:`_shared_count_kernel` keeps."""
+    global _shared_bytes
+    with _shared_lock:
+        _shared_kernels.clear()
+        _shared_bytes = 0
+
+
+_shared_count_kernel.cache_clear = _clear_shared_kernels  # type: ignore[attr-defined]
+
+
+@lru_cache(maxsize=16)
+def _histogram_orbits(raters: int, symmetry_bytes: bytes, shape: tuple[int, int]) -> tuple[np.ndarray, ...] | None:
+    """The orbits of the vote histograms of ``raters`` raters under a group acting on the answers.
+
+    ``symmetry`` (given by its bytes and shape) lists the group's elements, each as the
+    permutation it applies to the answers. Returns ``(answers_given, orbit, sizes)``: row ``i``
+    of ``answers_given`` is the ``i``-th smallest answer of every histogram (in
+    :func:`compositions` order), then the index of each histogram's orbit and each orbit's size;
+    None when the multiset codes would not fit 62 bits.
+    Depends on the panel's shape alone, so it is computed once per group and panel size.
+    """
+    perms = np.frombuffer(symmetry_bytes, dtype=np.int64).reshape(shape)
+    answers = shape[1]
+    if raters * math.log2(answers) >= 62:
+        return None
+    table = _compositions(raters, answers)
+    histograms = table.shape[0]
+    multisets = np.repeat(np.tile(np.arange(answers, dtype=np.int64), histograms), table.ravel()).reshape(
+        histograms, raters)
+    weights = answers ** np.arange(raters - 1, -1, -1, dtype=np.int64)
+    # The smallest code of an orbit's multisets begins with answer 0, so it is the image under an
+    # element that maps one of the answers given to 0. Where the group acts freely (one element per
+    # answer does), those are `raters` candidates instead of every element.
+    # As many elements as answers, and answer 0 sent everywhere: the action is transitive and free.
+    regular = perms.shape[0] == answers and bool(np.all(np.sort(perms[:, 0]) == np.arange(answers)))
+    if regular:
+        # to_first[y]: the element that maps answer y to answer 0.
+        to_first = np.empty(answers, dtype=np.int64)
+        to_first[np.argmin(perms, axis=1)] = np.arange(answers)
+        candidates = [perms[to_first[multisets[:, i]][:, None], multisets] for i in range(raters)]
+    else:
+        candidates = [perm[multisets] for perm in perms]
+    canonical = multisets @ weights
+    for image in candidates:
+        canonical = np.minimum(canonical, np.sort(image, axis=1) @ weights)
+    _, orbit, sizes = np.unique(canonical, return_inverse=True, return_counts=True)
+    # Stored answer-major (one row per rater): gathering through a row is a contiguous pass.
+    arrays = np.ascontiguousarray(multisets.T, dtype=np.intp), orbit.astype(np.intp), sizes.astype(float)
+    for array in arrays:
+        array.setflags(write=False)
+    return arrays
+
+
+def _symmetric_panel_capacity(matrix: np.ndarray, raters: int, rho: float, symmetry: np.ndarray) -> Capacity | None:
+    """Exact panel capacity of a kernel that a group acting transitively on its inputs preserves
+    (``symmetry``: each element as the permutation of the answers it applies; the inputs are the
+    answers, ``K[g x, g y] = K[x, y]``), from one row of the panel kernel and the histograms' orbits.
+
+    The uniform input is optimal, ``q`` is constant on each orbit ``O`` of histograms (the mean of
+    ``P(c | x0)`` over it, ``x0`` any input), and every ``D_x`` equals ``D_{x0}``:
+
+        C = D_{x0} = sum_c P(c | x0) ln P(c | x0) - sum_O P(O | x0) ln q_O,
+
+    which is both ends of the Blahut-Arimoto certificate (gap 0): one row of ``#histograms``
+    entries instead of the ``n x #histograms`` kernel. None when the orbits are not available.
+    """
+    return _symmetric_panel(matrix.tobytes(), matrix.shape, raters, rho,
+                            np.ascontiguousarray(symmetry, dtype=np.int64).tobytes(), symmetry.shape)
+
+
+@lru_cache(maxsize=1024)
+def _symmetric_panel(kernel_bytes: bytes, shape: tuple[int, int], raters: int, rho: float, symmetry_bytes: bytes,
+                     symmetry_shape: tuple[int, int]) -> Capacity | None:
+    """:func:`_symmetric_panel_capacity`, cached on its numbers (no work cap applies: the panel of a
+    curve's point and the reference of the fallback bound at rho = 0 are one computation)."""
+    found = _histogram_orbits(raters, symmetry_bytes, symmetry_shape)
+    if found is None:
+        return None
+    given, orbit, sizes = found
+    _, _, log_coefficients, unanimous = _histogram_tables(raters, shape[1])
+    histograms = given.shape[1]
+    charge_work((KERNEL_BUILD_PASSES + 3) * histograms * raters + EVALUATION_OVERHEAD_ENTRIES)
+    first = np.frombuffer(kernel_bytes, dtype=float, count=shape[1])
+    positive = first > 0.0
+    log_row = np.take(np.log(np.where(positive, first, 1.0)), given).sum(axis=0) + log_coefficients
+    row = np.exp(log_row)
+    if not positive.all():
+        # A histogram with a vote for an answer x0 never produces has probability 0 under x0.
+        row[~np.take(positive, given).all(axis=0)] = 0.0
+    if rho > 0.0:
+        row *= 1.0 - rho
+        row[unanimous] += rho * first
+    mass = np.bincount(orbit, weights=row, minlength=sizes.shape[0])
+    present = row > 0.0
+    own = float(np.dot(row[present], np.log(row[present])))
+    held = mass > 0.0
+    shared = float(np.dot(mass[held], np.log(mass[held] / sizes[held])))
+    nats = min(max(own - shared, 0.0), math.log(shape[0]))
+    return Capacity(nats=nats, input_distribution=_frozen(np.full(shape[0], 1.0 / shape[0])),
+                    gap=0.0, iterations=0, exact=True)
+
+
+def _symmetric_reference(kernel_bytes: bytes, shape: tuple[int, int], raters: int, symmetry_bytes: bytes,
+                         symmetry_shape: tuple[int, int]) -> Capacity | None:
+    """:func:`_symmetric_panel_capacity` of ``raters`` independent raters (rho = 0): the reference
+    of every panel beyond the exact limit."""
+    return _symmetric_panel(kernel_bytes, shape, raters, 0.0, symmetry_bytes, symmetry_shape)
 
 
 def count_kernel(kernel: object, raters: int, *, correlation: float = 0.0) -> np.ndarray:
@@ -268,7 +412,7 @@ def _reference_capacity(kernel_bytes: bytes, shape: tuple[int, int], raters: int
     """Exact capacity of ``raters`` independent raters (rho = 0), cached: every panel size beyond
     the exact limit reuses the same reference."""
     matrix = np.frombuffer(kernel_bytes, dtype=float).reshape(shape)
-    return _blahut_arimoto(_count_kernel(matrix, raters, 0.0), tol, max_iter, max_work)
+    return _capacity(_shared_count_kernel(matrix, raters, 0.0), tol, max_iter, max_work)
 
 
 @lru_cache(maxsize=256)
@@ -276,7 +420,7 @@ def _single_capacity(kernel_bytes: bytes, shape: tuple[int, int], tol: float, ma
                      max_work: float) -> Capacity:
     """Capacity of one rater's kernel, cached like the reference: every panel size beyond the
     exact limit reuses it."""
-    return _blahut_arimoto(np.frombuffer(kernel_bytes, dtype=float).reshape(shape), tol, max_iter, max_work)
+    return _capacity(np.frombuffer(kernel_bytes, dtype=float).reshape(shape), tol, max_iter, max_work)
 
 
 def _largest_feasible_panel(raters: int, answers: int, max_outcomes: int) -> int:
@@ -307,6 +451,7 @@ def _panel_capacity(
     max_iter: int,
     uniform_optimal: bool | None = None,
     max_work: float = math.inf,
+    symmetry: np.ndarray | None = None,
 ) -> Capacity:
     """Exact panel capacity, or the fallback upper bound (module docstring).
 
@@ -319,12 +464,20 @@ def _panel_capacity(
 
     ``max_work`` caps the Blahut-Arimoto work of the whole computation (kernel entry visits): the
     exact panel gets all of it, the fallback a third to each of its up to three runs.
+
+    ``symmetry``, the elements of such a group as permutations of the answers (the inputs being the
+    answers: Mallows), computes the exact panels from one row and the histograms' orbits
+    (:func:`_symmetric_panel_capacity`; no Blahut-Arimoto run, so no cap applies).
     """
     answers = matrix.shape[1]
     if raters == 1:
-        return _blahut_arimoto(matrix, tol, max_iter, max_work)
+        return _capacity(matrix, tol, max_iter, max_work)
     if math.comb(raters + answers - 1, answers - 1) <= max_outcomes:
-        return _blahut_arimoto(_count_kernel(matrix, raters, rho), tol, max_iter, max_work)
+        if symmetry is not None:
+            found = _symmetric_panel_capacity(matrix, raters, rho, symmetry)
+            if found is not None:
+                return found
+        return _capacity(_shared_count_kernel(matrix, raters, rho), tol, max_iter, max_work)
     if uniform_optimal is None:
         uniform_optimal = _is_k_ary_symmetric(matrix)
     share = max_work / 3.0
@@ -334,19 +487,19 @@ def _panel_capacity(
     # The reference is the largest panel computed exactly under max_outcomes, so that the bound
     # steps up by at most C_r0 / r0 at the switch from the exact value (the method §8.5).
     feasible = _largest_feasible_panel(raters, answers, max_outcomes)
-    reference = (
-        single
-        if feasible == 1
-        else _reference_capacity(matrix.tobytes(), matrix.shape, feasible, tol, max_iter, share)
-    )
+    def reference_panel(size: int) -> Capacity:
+        if symmetry is not None:
+            found = _symmetric_reference(matrix.tobytes(), matrix.shape, size,
+                                         np.ascontiguousarray(symmetry, dtype=np.int64).tobytes(), symmetry.shape)
+            if found is not None:
+                return found
+        return _reference_capacity(matrix.tobytes(), matrix.shape, size, tol, max_iter, share)
+
+    reference = single if feasible == 1 else reference_panel(feasible)
     reference_upper = reference.nats + reference.gap
     iterations = single.iterations + (0 if feasible == 1 else reference.iterations)
     if uniform_optimal and feasible >= 2:
-        previous = (
-            single
-            if feasible == 2
-            else _reference_capacity(matrix.tobytes(), matrix.shape, feasible - 1, tol, max_iter, share)
-        )
+        previous = single if feasible == 2 else reference_panel(feasible - 1)
         iterations += 0 if feasible == 2 else previous.iterations
         increment = max(0.0, reference_upper - previous.nats)
         independent = reference_upper + (raters - feasible) * increment

@@ -8,13 +8,15 @@ the evaluation, the optimiser and the tests cannot wire a field differently.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from models.channel import QuestionChannel, question_channel
+from models.channel import QuestionChannel, question_channel, question_channels
 
 from advisor.scenario.schema import Context, Question, ResponseFormat, Scenario
 
-__all__ = ["ChannelInputs", "channel_inputs"]
+__all__ = ["ChannelInputs", "channel_inputs", "channels"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,13 +46,24 @@ class ChannelInputs:
     def channel(self, raters: int, *, max_work: float | None = None) -> QuestionChannel:
         """:func:`models.channel.question_channel` of these inputs for ``raters`` raters
         (>= 1) within ``max_work`` kernel entry visits (> 0; None for no cap)."""
-        return question_channel(
-            self.kind, self.k, seconds=self.seconds, discriminability=self.discriminability,
+        return question_channel(**self.arguments(raters, max_work=max_work))
+
+    def arguments(self, raters: int, *, max_work: float | None = None) -> dict[str, Any]:
+        """The keyword arguments of :func:`models.channel.question_channel` for ``raters`` raters
+        within ``max_work`` (as :meth:`channel`)."""
+        return dict(
+            kind=self.kind, k=self.k, seconds=self.seconds, discriminability=self.discriminability,
             accrual_rate=self.accrual_rate, base_time=self.base_time, difficulty=self.difficulty,
             slip_rate=self.slip_rate, raters=raters, correlation=self.correlation, span=self.span,
             aspects=self.aspects, max_chars=self.max_chars, bits_per_char=self.bits_per_char,
             chars_per_second=self.chars_per_second, max_work=max_work,
         )
+
+
+def channels(requests: Sequence[tuple[ChannelInputs, int, float | None]]) -> list[QuestionChannel]:
+    """:meth:`ChannelInputs.channel` of many ``(inputs, raters, max_work)`` at once, computed together
+    (:func:`models.channel.question_channels`): each the same value as alone, in order."""
+    return question_channels([inputs.arguments(raters, max_work=max_work) for inputs, raters, max_work in requests])
 
 
 def channel_inputs(scenario: Scenario, question: Question, context: Context, seconds: float, *,

@@ -34,13 +34,14 @@ import numpy as np
 
 import models
 from models.allocation import water_fill
+from models.blas import single_threaded
 from models.channel import (
     CHANNEL_OVERHEAD_ENTRIES,
     QuestionChannel,
     channel_work_estimate,
     kernel_rows,
     panel_outcomes,
-    question_decoding,
+    question_decodings,
     rater_kernel,
 )
 from models.decoding import (
@@ -57,9 +58,10 @@ from models.decoding import (
     decoding_work,
     joint_dimension,
 )
+from models.memo import batch_cached
 from models.learning import ItemsNeeded, items_needed_for_model, learning_error_curves, random_coding_exponent
 
-from advisor.evaluation.channel_inputs import ChannelInputs, channel_inputs
+from advisor.evaluation.channel_inputs import ChannelInputs, channel_inputs, channels
 from advisor.scenario.schema import Question, Scenario
 from advisor.units import LN2
 
@@ -385,30 +387,46 @@ def _thinned(grid: Sequence[float], current: float, keep: int) -> list[float]:
     return sorted(set(chosen) | {current})
 
 
-def _question_channel(scenario: Scenario, question: Question, context_index: int, share: float,
-                      design: _Design) -> QuestionChannel:
+def _channel_key(scenario: Scenario, question: Question, context_index: int, share: float,
+                 design: _Design) -> tuple[ChannelInputs, int, float]:
+    """The key of one question's channel in one context in :func:`_cached_channel`."""
     context = scenario.contexts[context_index]
     seconds = models.timing.judgment_seconds(design.seconds_per_item, float(share), context.reading_words,
                                              scenario.raters.reading_wpm)
-    return _cached_channel(channel_inputs(scenario, question, context, seconds), design.raters,
-                           design.channel_ratio)
+    return channel_inputs(scenario, question, context, seconds), design.raters, design.channel_ratio
 
 
-@lru_cache(maxsize=65_536)
-def _cached_channel(inputs: ChannelInputs, raters: int, channel_ratio: float) -> QuestionChannel:
-    """One question in one context, cached on the numbers it depends on: contexts of the same
-    difficulty and reading, and the water-filling grid's repeated shares, cost one computation
-    (and one argument check)."""
-    if math.isinf(channel_ratio):
-        return inputs.channel(raters)
-    return inputs.channel(raters, max_work=channel_ratio * _channel_estimate(inputs.kind, inputs.k or 2, raters, False))
+def _question_channel(scenario: Scenario, question: Question, context_index: int, share: float,
+                      design: _Design) -> QuestionChannel:
+    return _cached_channel(*_channel_key(scenario, question, context_index, share, design))
+
+
+@batch_cached(maxsize=65_536)
+def _cached_channel(keys: list[tuple[ChannelInputs, int, float]]) -> list[QuestionChannel]:
+    """Questions in contexts ``(inputs, raters, channel_ratio)``, cached on the numbers they depend
+    on: contexts of the same difficulty and reading, and the water-filling grid's repeated shares,
+    cost one computation (and one argument check). The missing ones of a batch are computed
+    together (:func:`advisor.evaluation.channel_inputs.channels`), each the value it has alone."""
+    return channels([
+        (inputs, raters, None if math.isinf(ratio)
+         else ratio * _channel_estimate(inputs.kind, inputs.k or 2, raters, False))
+        for inputs, raters, ratio in keys
+    ])
 
 
 def _channels(scenario: Scenario, shares: Sequence[float], design: _Design) -> list[list[QuestionChannel]]:
-    return [
-        [_question_channel(scenario, q, s, share, design) for q, share in zip(scenario.questions, shares)]
-        for s in range(len(scenario.contexts))
-    ]
+    return _prefetch_channels(scenario, shares, [design])[0]
+
+
+def _prefetch_channels(scenario: Scenario, shares: Sequence[float],
+                       designs: Sequence[_Design]) -> list[list[list[QuestionChannel]]]:
+    """The channels (per context, per question) of several designs, the missing ones computed in one
+    batch: a curve's points cost one vectorised solve instead of one per point."""
+    keys = [_channel_key(scenario, q, s, share, design)
+            for design in designs for s in range(len(scenario.contexts))
+            for q, share in zip(scenario.questions, shares)]
+    found = iter(_cached_channel.many(keys))
+    return [[[next(found) for _ in scenario.questions] for _ in scenario.contexts] for _ in designs]
 
 
 def _grouped_sum(scenario: Scenario, values: Sequence[float], ceilings: Sequence[float]) -> float:
@@ -518,22 +536,39 @@ class _ItemDecoding:
     budget_limited: bool = False
 
 
+def _decoding_key(scenario: Scenario, question: Question, channel: QuestionChannel, raters: int, coding_terms: bool,
+                  ratio: float = math.inf) -> tuple:
+    """The key of one question's decoding in :func:`_cached_decoding`."""
+    return (question.format.kind, question.format.k, channel.dprime, question.span, question.slip_rate, raters,
+            scenario.raters.correlation, question.prior, coding_terms, ratio)
+
+
 def _question_decoding(scenario: Scenario, question: Question, channel: QuestionChannel,
                        raters: int, coding_terms: bool, ratio: float = math.inf) -> PanelDecoding | None:
-    return _cached_decoding(question.format.kind, question.format.k, channel.dprime, question.span,
-                            question.slip_rate, raters, scenario.raters.correlation, question.prior, coding_terms, ratio)
+    return _cached_decoding(*_decoding_key(scenario, question, channel, raters, coding_terms, ratio))
 
 
-@lru_cache(maxsize=16_384)
-def _cached_decoding(kind: str, k: int | None, dprime: float, span: float, slip_rate: float, raters: int,
-                     correlation: float, prior: tuple[float, ...] | None, coding_terms: bool,
-                     ratio: float) -> PanelDecoding | None:
-    """One question's decoding, cached on the numbers it depends on (as :func:`_cached_channel`)."""
-    work = ratio * _decoding_estimate(kind, k or 2, raters, coding_terms)
-    return question_decoding(
-        kind, k, dprime_value=dprime, span=span, slip_rate=slip_rate, raters=raters, correlation=correlation,
-        prior=prior, coding_terms=coding_terms, max_work=None if math.isinf(work) else work,
-    )
+@batch_cached(maxsize=16_384)
+def _cached_decoding(keys: list[tuple]) -> list[PanelDecoding | None]:
+    """Questions' decodings ``(kind, k, dprime, span, slip_rate, raters, correlation, prior, coding_terms,
+    ratio)``, cached on the numbers they depend on (as :func:`_cached_channel`); the missing ones of a
+    batch are decoded together (:func:`models.channel.question_decodings`)."""
+    requests = []
+    for kind, k, dprime, span, slip_rate, raters, correlation, prior, coding_terms, ratio in keys:
+        work = ratio * _decoding_estimate(kind, k or 2, raters, coding_terms)
+        requests.append(dict(kind=kind, k=k, dprime_value=dprime, span=span, slip_rate=slip_rate, raters=raters,
+                             correlation=correlation, prior=prior, coding_terms=coding_terms,
+                             max_work=None if math.isinf(work) else work))
+    return question_decodings(requests)
+
+
+def _prefetch_decodings(scenario: Scenario, points: Sequence[tuple[list[list[QuestionChannel]], int]], *,
+                        coding_terms: bool, ratio: float) -> None:
+    """Decode the questions of several designs ``(channels, raters)`` in one batch (the per-point
+    code then finds them cached)."""
+    _cached_decoding.many([_decoding_key(scenario, q, ch, raters, coding_terms, ratio)
+                           for channels, raters in points for row in channels
+                           for q, ch in zip(scenario.questions, row)])
 
 
 def _item_decoding(scenario: Scenario, row: Sequence[QuestionChannel], raters: int, *,
@@ -748,6 +783,9 @@ def time_shares(scenario: Scenario, *, design: _Design | None = None, steps: int
     if len(automatic) == 1:
         parts = [1.0]
     else:
+        # Every grid point's channels in one batch (water_fill evaluates them all).
+        _cached_channel.many([_channel_key(scenario, questions[i], s, j / steps * free, design)
+                              for i in automatic for s in range(len(scenario.contexts)) for j in range(steps + 1)])
         gains = [share_gain(scenario, questions[i], design, free=free) for i in automatic]
         parts = list(water_fill(gains, steps=steps).shares)
     shares = [q.time_share or 0.0 for q in questions]
@@ -824,13 +862,15 @@ def required_capacity(scenario: Scenario, *, form: str = "exact") -> float:
 def _curve(name: str, x_label: str, xs: Sequence[float], capacities: Sequence[float], scenario: Scenario,
            current: float, log_x: bool, achievable: Sequence[float], *, items: Sequence[int] | None = None,
            log2_ms: Sequence[float] | None = None, learning: tuple[Any, Any, Any] | None = None) -> Curve:
-    floors, floors_paper, ceilings = [], [], []
+    ceilings = []
     terms = ceiling_terms(scenario)
+    # The floors of all points in one call (the same values as _floors point by point).
+    bits = np.asarray(log2_ms if log2_ms is not None else [scenario.target.log2_m] * len(capacities), dtype=float)
+    separation = scenario.target.separation
+    floors = [float(v) for v in models.fano_floors(capacities, bits, separation=separation, form="exact")]
+    floors_paper = [float(v) for v in models.fano_floors(capacities, bits, separation=separation, form="paper")]
     for i, capacity in enumerate(capacities):
         m = items[i] if items is not None else scenario.campaign.items
-        floor, floor_paper = _floors(scenario, capacity, log2_ms[i] if log2_ms is not None else None)
-        floors.append(floor)
-        floors_paper.append(floor_paper)
         risk, _ = ceiling_risk(scenario, achievable[i])
         ceilings.append(models.ceiling(risk, capacity, int(m), **terms))
     converse, estimate, reached = learning if learning is not None else ((), (), ())
@@ -875,21 +915,12 @@ def _curves(scenario: Scenario, shares: Sequence[float], capacity_upper: float, 
     m = campaign.items
     high = max(10 * m, 10**6)
     item_grid = np.unique(np.round(np.logspace(0, math.log10(high), 61)).astype(np.int64))
-    learning = learning_error_curves(item_grid, capacity_upper, planner.exponent, RHO_GRID, planner.information,
-                                     planner.variance, scenario.target.model_bits)
-    curves = {
-        "items": _curve("items", "labelled items m", item_grid, [capacity_upper] * len(item_grid), scenario, m, True,
-                        [planner.achievable] * len(item_grid), items=list(item_grid), learning=learning),
-    }
     log2_m = scenario.target.log2_m
     log2_grid = _log2_grid(log2_m, decodings)
     log2_achievable = [
         scenario.target.separation * choice.error
         for choice in codebook_errors([list(d.dimensions) for d in decodings], scenario.context_weights, log2_grid)
     ]
-    curves["log2_m"] = replace(_curve("log2_m", "target complexity log2 M (bits)", log2_grid,
-                                      [capacity_upper] * len(log2_grid), scenario, log2_m, False, log2_achievable,
-                                      log2_ms=list(log2_grid)), budget_limited=len(log2_grid) < 61)
     r = raters.per_item
     t = campaign.seconds_per_item
     full_raters = list(range(1, max(2 * r, 10) + 1))
@@ -906,32 +937,54 @@ def _curves(scenario: Scenario, shares: Sequence[float], capacity_upper: float, 
         if ratio >= MIN_CURVE_RATIO or kept == 0:
             break
         kept = max(0, min(kept - 1, int(kept * ratio / MIN_CURVE_RATIO)))
+    # Every point's channels, then every point's decodings, in one batch each.
+    designs = ([_Design(k, t, channel_ratio=ratio, decoding_ratio=ratio) for k in rater_grid if k != r]
+               + [_Design(r, float(value), channel_ratio=ratio, decoding_ratio=ratio)
+                  for value in seconds_grid if value != t])
+    computed = _prefetch_channels(scenario, shares, designs)
+    _prefetch_decodings(scenario, [(channels, design.raters) for channels, design in zip(computed, designs)],
+                        coding_terms=False, ratio=ratio)
+    point_channels = iter(computed)
     rater_caps, rater_achievable = [], []
     for k in rater_grid:
         if k == r:
             rater_caps.append(capacity_upper)
             rater_achievable.append(planner.achievable)
             continue
-        design = _Design(k, t, channel_ratio=ratio, decoding_ratio=ratio)
-        channels = _channels(scenario, shares, design)
+        channels = next(point_channels)
         rater_caps.append(_mean_capacity(scenario, channels, upper=True, raters=k, ratio=ratio))
         rater_achievable.append(_achievable_at(scenario, channels, k, ratio))
-    thinned = kept < wanted or ratio < 1.0
-    curves["raters"] = replace(_curve("raters", "raters per item r", rater_grid, rater_caps, scenario, r, False,
-                                      rater_achievable), budget_limited=thinned)
     seconds_caps, seconds_achievable = [], []
     for value in seconds_grid:
         if value == t:
             seconds_caps.append(capacity_upper)
             seconds_achievable.append(planner.achievable)
             continue
-        design = _Design(r, float(value), channel_ratio=ratio, decoding_ratio=ratio)
-        channels = _channels(scenario, shares, design)
+        channels = next(point_channels)
         seconds_caps.append(_mean_capacity(scenario, channels, upper=True, ratio=ratio))
         seconds_achievable.append(_achievable_at(scenario, channels, r, ratio))
-    curves["seconds"] = replace(_curve("seconds", "seconds per item T", seconds_grid, seconds_caps, scenario, t,
-                                       True, seconds_achievable), budget_limited=thinned)
-    return curves
+    # Every curve's floors in one vectorised bisection (each curve below then finds its own cached):
+    # the learner's converse over m, the design's capacity over log2 M, the points over r and T.
+    model_bits = scenario.target.model_bits
+    converse = np.minimum(item_grid.astype(float) * capacity_upper, 1e300)
+    models.fano_floors(
+        np.concatenate([converse, [capacity_upper] * len(log2_grid), rater_caps, seconds_caps]),
+        np.concatenate([[model_bits] * len(converse), log2_grid, [log2_m] * (len(rater_caps) + len(seconds_caps))]),
+    )
+    learning = learning_error_curves(item_grid, capacity_upper, planner.exponent, RHO_GRID, planner.information,
+                                     planner.variance, model_bits)
+    thinned = kept < wanted or ratio < 1.0
+    return {
+        "items": _curve("items", "labelled items m", item_grid, [capacity_upper] * len(item_grid), scenario, m, True,
+                        [planner.achievable] * len(item_grid), items=list(item_grid), learning=learning),
+        "log2_m": replace(_curve("log2_m", "target complexity log2 M (bits)", log2_grid,
+                                 [capacity_upper] * len(log2_grid), scenario, log2_m, False, log2_achievable,
+                                 log2_ms=list(log2_grid)), budget_limited=len(log2_grid) < 61),
+        "raters": replace(_curve("raters", "raters per item r", rater_grid, rater_caps, scenario, r, False,
+                                 rater_achievable), budget_limited=thinned),
+        "seconds": replace(_curve("seconds", "seconds per item T", seconds_grid, seconds_caps, scenario, t,
+                                  True, seconds_achievable), budget_limited=thinned),
+    }
 
 
 # ------------------------------------------------------------------ evaluate
@@ -951,10 +1004,22 @@ def evaluate(scenario: Scenario, *, curves: bool = True) -> Evaluation:
     Returns
     -------
     Evaluation
+
+    Notes
+    -----
+    BLAS runs on one thread meanwhile (:func:`models.blas.single_threaded`): the kernels are too
+    small for OpenBLAS's threads to pay, and on a machine whose cores are busy they made a first
+    evaluation up to four times slower.
     """
+    with single_threaded():
+        return _evaluate(scenario, curves=curves)
+
+
+def _evaluate(scenario: Scenario, *, curves: bool) -> Evaluation:
     design = _budgeted_design(scenario)
     shares = time_shares(scenario, design=design)
     channels = _channels(scenario, shares, design)
+    _prefetch_decodings(scenario, [(channels, design.raters)], coding_terms=True, ratio=design.decoding_ratio)
     decodings = [_item_decoding(scenario, row, design.raters, ratio=design.decoding_ratio) for row in channels]
 
     contexts: list[ContextResult] = []
@@ -995,6 +1060,9 @@ def evaluate(scenario: Scenario, *, curves: bool = True) -> Evaluation:
     target, b, campaign = scenario.target, scenario.bounds, scenario.campaign
     floor, floor_paper = _floors(scenario, capacity_upper)
     planner = _planner(scenario, decodings)
+    # Fano's floor bounds every decoder's risk; the code's error is exact up to rounding, which can
+    # put it a few 1e-15 below the floor where both are 1 - 1/M (a design that carries nothing).
+    planner = replace(planner, achievable=max(planner.achievable, floor))
     achievable = planner.achievable
     risk, risk_source = ceiling_risk(scenario, achievable)
     terms = ceiling_terms(scenario)

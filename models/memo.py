@@ -1,0 +1,91 @@
+"""A cache for functions whose missing values are cheaper to compute together.
+
+:func:`functools.lru_cache` computes one missing value per call. The numerics of a curve need
+hundreds of small values of one function at once (a question's channel at every point of the
+curve), and computing those together is far cheaper (one vectorised solver run instead of hundreds:
+:func:`models.capacity.channel_capacities`). :func:`batch_cached` caches such a function on its
+arguments like ``lru_cache`` does, and computes the missing values of a batch in one call.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Sequence
+from typing import Any, Generic, TypeVar
+
+__all__ = ["BatchCache", "batch_cached"]
+
+Value = TypeVar("Value")
+
+
+class BatchCache(Generic[Value]):
+    """A least-recently-used cache over ``compute(keys) -> values``, one value per key.
+
+    Call it with one key's arguments (``cache(*key)``) or ask for many keys at once
+    (:meth:`many`); either way the keys not held are computed in one call of ``compute``, in the
+    order first asked for, and stored. ``compute`` must return, for each key, the value it would
+    return for that key alone (the cache then holds the same values whichever batch filled it).
+    Safe to use from several threads: two threads missing the same key may both compute it.
+    """
+
+    def __init__(self, compute: Callable[[list[tuple]], Sequence[Value]], maxsize: int) -> None:
+        self._compute = compute
+        self._maxsize = maxsize
+        self._values: OrderedDict[tuple, Value] = OrderedDict()
+        self._lock = threading.Lock()
+        self.hits = 0
+        self.misses = 0
+        functools.update_wrapper(self, compute)
+
+    def __call__(self, *key: Hashable) -> Value:
+        return self.many([key])[0]
+
+    def many(self, keys: Sequence[tuple]) -> list[Value]:
+        """The values of ``keys`` (each the tuple of one call's arguments), in order."""
+        found: list[Any] = [None] * len(keys)
+        missing: dict[tuple, list[int]] = {}
+        with self._lock:
+            for index, key in enumerate(keys):
+                if key in self._values:
+                    self._values.move_to_end(key)
+                    found[index] = self._values[key]
+                    self.hits += 1
+                else:
+                    missing.setdefault(key, []).append(index)
+        if missing:
+            computed = list(self._compute(list(missing)))
+            if len(computed) != len(missing):
+                raise RuntimeError(f"{self.__name__} returned {len(computed)} values for {len(missing)} keys")
+            with self._lock:
+                for (key, indices), value in zip(missing.items(), computed):
+                    self._values[key] = value
+                    self._values.move_to_end(key)
+                    self.misses += 1
+                    for index in indices:
+                        found[index] = value
+                while len(self._values) > self._maxsize:
+                    self._values.popitem(last=False)
+        return found
+
+    def cache_clear(self) -> None:
+        """Forget every value (as ``lru_cache``'s)."""
+        with self._lock:
+            self._values.clear()
+            self.hits = self.misses = 0
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+
+def batch_cached(maxsize: int) -> Callable[[Callable[[list[tuple]], Sequence[Value]]], BatchCache[Value]]:
+    """Decorate ``compute(keys) -> values`` into a :class:`BatchCache` holding at most ``maxsize``
+    values (>= 1)."""
+    if maxsize < 1:
+        raise ValueError(f"maxsize must be >= 1, got {maxsize}")
+
+    def decorate(compute: Callable[[list[tuple]], Sequence[Value]]) -> BatchCache[Value]:
+        return BatchCache(compute, maxsize)
+
+    return decorate

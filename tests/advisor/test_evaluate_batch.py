@@ -1,0 +1,63 @@
+"""The curves are computed in batches (every point's channels, then every point's decodings, in one
+vectorised call each); each point must be exactly what the point computed alone, with empty caches,
+gives, and the headline must not depend on which computed first."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from pathlib import Path
+
+import pytest
+
+import advisor.evaluation.evaluate as evaluation
+import models
+from advisor.evaluation.evaluate import evaluate
+from advisor.scenario.schema import load_scenario_file
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "resources" / "scenarios"
+
+
+def clear_caches() -> None:
+    evaluation._cached_channel.cache_clear()
+    evaluation._cached_decoding.cache_clear()
+    for info in pkgutil.iter_modules(models.__path__):
+        module = importlib.import_module(f"models.{info.name}")
+        for value in vars(module).values():
+            if not isinstance(value, type) and callable(getattr(value, "cache_clear", None)) \
+                    and getattr(value, "__module__", "") == module.__name__:
+                value.cache_clear()
+
+
+@pytest.mark.parametrize("stem", ["chatbot_rubric_likert", "rlhf_pairwise_preference", "medical_xray_binary"])
+def test_every_curve_point_equals_the_point_computed_alone(stem):
+    scenario = load_scenario_file(EXAMPLES / f"{stem}.json")
+    clear_caches()
+    result = evaluate(scenario)
+    shares = result.time_shares
+    r, t = scenario.raters.per_item, scenario.campaign.seconds_per_item
+    raters, seconds = result.curves["raters"], result.curves["seconds"]
+    ratio = evaluation._curve_ratio(scenario, [int(k) for k in raters.x if k != r], len(seconds.x) - 1)
+    points = [(raters, i, evaluation._Design(int(x), t, channel_ratio=ratio, decoding_ratio=ratio))
+              for i, x in enumerate(raters.x) if x != r]
+    points += [(seconds, i, evaluation._Design(r, x, channel_ratio=ratio, decoding_ratio=ratio))
+               for i, x in enumerate(seconds.x) if x != t]
+    for curve, index, design in points[::3]:
+        clear_caches()
+        channels = evaluation._channels(scenario, shares, design)
+        capacity = evaluation._mean_capacity(scenario, channels, upper=True, raters=design.raters, ratio=ratio)
+        achievable = evaluation._achievable_at(scenario, channels, design.raters, ratio)
+        assert curve.capacity_nats[index] == capacity
+        assert curve.achievable[index] == achievable
+
+
+def test_the_headline_is_the_same_computed_before_or_after_the_curves():
+    scenario = load_scenario_file(EXAMPLES / "search_relevance_trec.json")
+    changed = scenario.with_changes({"campaign.seconds_per_item": 97.0, "raters.per_item": 4})
+    clear_caches()
+    first = evaluate(changed, curves=False).to_dict(include_curves=False)
+    clear_caches()
+    # The curves of a neighbouring design compute, in one batch, points the headline then reuses.
+    evaluate(scenario.with_changes({"raters.per_item": 4, "campaign.seconds_per_item": 97.0 * 1.01}))
+    evaluate(scenario.with_changes({"campaign.seconds_per_item": 97.0}))
+    assert evaluate(changed, curves=False).to_dict(include_curves=False) == first
