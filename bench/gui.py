@@ -106,11 +106,12 @@ def _seconds(values: list[float]) -> tuple[float, float]:
     return statistics.median(values), _quantile(values, 0.95)
 
 
-def _time_values(base: float, edits: int) -> tuple[list[float], list[float]]:
+def _time_values(base: float, edits: int, decimals: int) -> tuple[list[float], list[float]]:
     """Warm-up times per item, then the timed ones: never-seen values (steps of 1.3 %, as a spin
-    box's arrows make) alternating with revisits of warm-up values."""
-    warm = [round(base * (0.80 - 0.013 * i), 6) for i in range(WARM_UP_EDITS)]
-    timed = [round(base * (1.0 + 0.013 * (i // 2 + 1)), 6) if i % 2 == 0 else warm[(i // 2) % WARM_UP_EDITS]
+    box's arrows make) alternating with revisits of warm-up values; rounded as the spin box shows
+    them (``decimals``)."""
+    warm = [round(base * (0.80 - 0.013 * i), decimals) for i in range(WARM_UP_EDITS)]
+    timed = [round(base * (1.0 + 0.013 * (i // 2 + 1)), decimals) if i % 2 == 0 else warm[(i // 2) % WARM_UP_EDITS]
              for i in range(edits)]
     return warm, timed
 
@@ -121,7 +122,7 @@ def edit_latency(window, app, field: str, edits: int) -> dict[str, list[float]]:
 
     Time per item: never-seen values alternate with revisited ones. Raters count: the count
     alternates between two values (base + 1 and base - 1, or base + 2 at one rater); before each
-    timed pair the time per item is nudged by a hundredth of a percent (untimed), so that the first
+    timed pair the time per item is nudged by the spin box's resolution (untimed), so that the first
     count is a design never seen (a raters edit at a time per item whose curve over raters is
     known, as when a user changes the count) and the second a revisited one.
 
@@ -178,8 +179,9 @@ def edit_latency(window, app, field: str, edits: int) -> dict[str, list[float]]:
         measured[f"plots_{kind}"].append(painted - start)
         measured[f"cards_{kind}"].append((headline_at[0] if headline_at else painted) - start)
 
+    decimals = seconds_spin.decimals()
     if field == "campaign.seconds_per_item":
-        warm, timed = _time_values(t, edits)
+        warm, timed = _time_values(t, edits, decimals)
         for value in warm:
             set_value(spin, value)
         seen = set(warm)
@@ -196,7 +198,7 @@ def edit_latency(window, app, field: str, edits: int) -> dict[str, list[float]]:
         for edit in range(WARM_UP_EDITS):
             set_value(spin, counts[edit % 2])
         for pair in range(max(1, edits // 2)):
-            set_value(seconds_spin, round(t * (1.0 + 1e-4 * (pair + 1)), 6))
+            set_value(seconds_spin, round(t + 10.0**-decimals * (pair + 1), decimals))
             current = int(window.state.scenario.raters.per_item)
             other = counts[0] if current == counts[1] else counts[1]
             record("new", set_value(spin, other))

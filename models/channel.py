@@ -32,7 +32,7 @@ from .mallows import (
     ranking_capacity,
     ranking_swap_probability,
 )
-from .decoding import PanelDecoding, _decode_kernels, _decoding_key
+from .decoding import Dimension, PanelDecoding, _codebook_kernels, _decode_kernels, _decoding_key
 from .memo import batch_cached
 from .panel import KERNEL_BUILD_PASSES, _panel_capacity, _shared_count_kernel
 from .timing import dprime, hick_hyman_effort
@@ -49,6 +49,7 @@ __all__ = [
     "panel_outcomes",
     "question_channel",
     "question_channels",
+    "question_codebooks",
     "question_decoding",
     "question_decodings",
     "question_dprime",
@@ -888,6 +889,24 @@ def question_decodings(requests: Sequence[Mapping[str, Any]]) -> list[PanelDecod
     decoded = iter(_decode_kernels.many([_decoding_key(**request, checked=True)
                                          for request in prepared if request is not None]))
     return [None if request is None else next(decoded) for request in prepared]
+
+
+def question_codebooks(requests: Sequence[Mapping[str, Any]]) -> list[tuple[Dimension, ...] | None]:
+    """The dimensions of :func:`question_decoding` with ``coding_terms`` False, alone: what an
+    explicit codebook over the question's answers achieves (:func:`models.decoding.codebook_error`),
+    without the MAP accuracy and the information at the prior the full decoding also computes. Each
+    request is the keyword arguments of one call; the panels of one shape are searched as one
+    stack, and each result equals the ``dimensions`` of :func:`question_decoding` to the last bit.
+
+    Returns
+    -------
+    list of tuple of Dimension or None
+        One per request, in order (None where :func:`question_decoding` gives None).
+    """
+    prepared = [_decoding_request(**request) for request in requests]
+    found = iter(_codebook_kernels.many([_decoding_key(**dict(request, coding_terms=False), checked=True)
+                                         for request in prepared if request is not None]))
+    return [None if request is None else next(found) for request in prepared]
 
 
 def _decoding_request(kind: str, k: int | None, *, dprime_value: float, span: float = 3.0, slip_rate: float = 0.02,

@@ -927,6 +927,37 @@ def _decode_panels(keys: list[tuple]) -> list[PanelDecoding]:
     return results  # type: ignore[return-value]
 
 
+@batch_cached(maxsize=4096)
+def _codebook_kernels(keys: list[tuple]) -> list[tuple[Dimension, ...]]:
+    """The dimensions alone of :func:`_decode_kernels` keys with ``coding_terms`` False: what a
+    point of a curve needs (its codebook's successes), without the MAP accuracy and the
+    information at the prior. The same :func:`_dimensions`, so the same numbers as the
+    dimensions of :func:`_decode_kernels`."""
+    plans = [_budget_panel(raters, shape[0], shape[1], max_outcomes, max_work, symmetric, False)
+             for _, shape, raters, _, _, _, symmetric, max_outcomes, _, max_work in keys]
+    dimensions = _codebook_panels.many([(kernel_bytes, shape, used, rho, symmetric, level)
+                                        for (kernel_bytes, shape, _, rho, _, _, symmetric, _, _, _), (used, level, _)
+                                        in zip(keys, plans)])
+    return [(dimension,) * key[5] for key, dimension in zip(keys, dimensions)]
+
+
+@batch_cached(maxsize=4096)
+def _codebook_panels(keys: list[tuple]) -> list[Dimension]:
+    """The :func:`_dimensions` (no coding terms) of panels ``(kernel_bytes, shape, used, rho,
+    symmetric, level)``, the panels of one shape and kind as one stack."""
+    results: list[Dimension | None] = [None] * len(keys)
+    groups: dict[tuple, list[tuple[int, np.ndarray]]] = {}
+    for index, (kernel_bytes, shape, used, rho, symmetric, level) in enumerate(keys):
+        matrix = np.frombuffer(kernel_bytes, dtype=float).reshape(shape)
+        panel = matrix if used == 1 else _shared_count_kernel(matrix, used, rho)
+        groups.setdefault((panel.shape, symmetric, level), []).append((index, panel))
+    for (_, symmetric, level), members in groups.items():
+        dimensions = _dimensions(np.stack([panel for _, panel in members]), symmetric, False, level)
+        for (index, _), dimension in zip(members, dimensions):
+            results[index] = dimension
+    return results  # type: ignore[return-value]
+
+
 def joint_dimension(panels: list[np.ndarray], *, max_outcomes: int = DECODING_MAX_OUTCOMES) -> tuple[np.ndarray, bool]:
     """The joint kernel of several panels answering about the same truth (a split question).
 

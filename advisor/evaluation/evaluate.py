@@ -41,6 +41,7 @@ from models.channel import (
     channel_work_estimate,
     kernel_rows,
     panel_outcomes,
+    question_codebooks,
     question_decodings,
     rater_kernel,
 )
@@ -883,10 +884,31 @@ def _curve(name: str, x_label: str, xs: Sequence[float], capacities: Sequence[fl
 def _achievable_at(scenario: Scenario, channels: list[list[QuestionChannel]], raters: int,
                    ratio: float = math.inf) -> float:
     """The achievable risk of a curve point: the codebook alone (the point needs no label floor or
-    coding terms), the same value as the planner's."""
-    decodings = [_item_decoding(scenario, row, raters, coding_terms=False, ratio=ratio) for row in channels]
-    choice = codebook_error([list(d.dimensions) for d in decodings], scenario.context_weights, scenario.target.log2_m)
+    coding terms), the same value as the planner's. Without questions about a shared part, the
+    codebooks' dimensions are all it reads (:func:`_cached_codebook`: the same dimensions as the
+    decodings')."""
+    if _parts(scenario):
+        dimensions = [list(_item_decoding(scenario, row, raters, coding_terms=False, ratio=ratio).dimensions)
+                      for row in channels]
+    else:
+        dimensions = [[dimension for found in _cached_codebook.many(
+                           [_decoding_key(scenario, q, ch, raters, False, ratio) for q, ch in zip(scenario.questions, row)])
+                       if found is not None for dimension in found]
+                      for row in channels]
+    choice = codebook_error(dimensions, scenario.context_weights, scenario.target.log2_m)
     return scenario.target.separation * choice.error
+
+
+@batch_cached(maxsize=16_384)
+def _cached_codebook(keys: list[tuple]) -> list[tuple | None]:
+    """The codebook dimensions of questions' decodings (keys as :func:`_cached_decoding`'s, with
+    ``coding_terms`` False): :func:`models.channel.question_codebooks`, missing ones together."""
+    requests = []
+    for kind, k, dprime, span, slip_rate, raters, correlation, prior, _, ratio in keys:
+        work = ratio * _decoding_estimate(kind, k or 2, raters, False)
+        requests.append(dict(kind=kind, k=k, dprime_value=dprime, span=span, slip_rate=slip_rate, raters=raters,
+                             correlation=correlation, prior=prior, max_work=None if math.isinf(work) else work))
+    return question_codebooks(requests)
 
 
 #: Work per answer and bin of the codebook size programme (models.decoding.codebook_errors), measured.
@@ -942,8 +964,12 @@ def _curves(scenario: Scenario, shares: Sequence[float], capacity_upper: float, 
                + [_Design(r, float(value), channel_ratio=ratio, decoding_ratio=ratio)
                   for value in seconds_grid if value != t])
     computed = _prefetch_channels(scenario, shares, designs)
-    _prefetch_decodings(scenario, [(channels, design.raters) for channels, design in zip(computed, designs)],
-                        coding_terms=False, ratio=ratio)
+    points = [(channels, design.raters) for channels, design in zip(computed, designs)]
+    if _parts(scenario):
+        _prefetch_decodings(scenario, points, coding_terms=False, ratio=ratio)
+    else:
+        _cached_codebook.many([_decoding_key(scenario, q, ch, raters, False, ratio) for channels, raters in points
+                               for row in channels for q, ch in zip(scenario.questions, row)])
     point_channels = iter(computed)
     rater_caps, rater_achievable = [], []
     for k in rater_grid:

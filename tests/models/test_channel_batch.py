@@ -13,7 +13,14 @@ import numpy as np
 import pytest
 
 import models
-from models.channel import question_channel, question_channels, question_decoding, question_decodings, rater_kernel
+from models.channel import (
+    question_channel,
+    question_channels,
+    question_codebooks,
+    question_decoding,
+    question_decodings,
+    rater_kernel,
+)
 from models.decoding import (
     _greedy_totals_many,
     _information_moments_many,
@@ -146,3 +153,21 @@ def test_a_kernel_without_decoding_is_none_in_a_batch():
     assert rater_kernel("free_text", None, 1.0) is None
     assert question_decodings([dict(kind="free_text", k=None, dprime_value=1.0)]) == [None]
     assert question_decodings([]) == []
+
+
+def test_question_codebooks_are_the_dimensions_of_the_decodings():
+    requests = []
+    for kind, k in (("ordinal", 7), ("pairwise", 3), ("binary", None), ("categorical", 4), ("multi_select", 3),
+                    ("ranking", 3), ("free_text", None)):
+        for d in (0.4, 2.7):
+            for raters in (1, 3, 6):
+                requests.append(dict(kind=kind, k=k, dprime_value=d, raters=raters, correlation=0.1))
+    requests.append(dict(kind="ordinal", k=9, dprime_value=1.0, raters=6, max_work=3e5))
+    clear_model_caches()
+    codebooks = question_codebooks(requests)
+    for request, found in zip(requests, codebooks):
+        clear_model_caches()
+        decoding = question_decoding(**request, coding_terms=False)
+        assert (found is None) == (decoding is None)
+        if decoding is not None:
+            assert found == decoding.dimensions
