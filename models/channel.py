@@ -839,6 +839,11 @@ def _rater_kernel(kind: str, k: int, d: float, span: float, slip: float) -> np.n
     else:
         return None
     kernel = np.ascontiguousarray(kernel, dtype=float)
+    # Rows renormalised as models.info.as_kernel does: the decodings take this kernel as it is (it is
+    # the panel's kernel for capacities too), and the greedy codebook search breaks near ties by
+    # rounding, so its successes depend on the last bits of the kernel (the ranking example's s(3)
+    # moves by 0.006 between the kernel and its renormalised copy).
+    kernel = kernel / kernel.sum(axis=1)[:, None]
     kernel.setflags(write=False)
     return kernel
 

@@ -171,3 +171,24 @@ def test_question_codebooks_are_the_dimensions_of_the_decodings():
         assert (found is None) == (decoding is None)
         if decoding is not None:
             assert found == decoding.dimensions
+
+
+def test_a_question_decodes_the_kernel_decode_kernel_would_be_given():
+    """The decodings of the models' own kernels take them as they are; they must be the kernels
+    decode_kernel makes of the raw ones (rows renormalised once): the greedy codebook search
+    breaks near ties by rounding, so the last bits of a ranking kernel move its successes."""
+    from models.kernels import _ordinal, _ordinal_slip
+    from models.mallows import effective_swap_probability, folded_dispersion, mallows_kernel, ranking_swap_probability
+
+    for d in (0.3, 0.9, 1.7):
+        swap = effective_swap_probability(ranking_swap_probability(d, 4, span=3.0), 0.01)
+        cases = [(dict(kind="ranking", k=4, dprime_value=d, slip_rate=0.01), mallows_kernel(4, folded_dispersion(swap))),
+                 (dict(kind="ordinal", k=7, dprime_value=d, slip_rate=0.02), _ordinal(d, 7, 3.0) @ _ordinal_slip(7, 0.02))]
+        for request, raw in cases:
+            for raters in (1, 3):
+                clear_model_caches()
+                ours = question_decoding(**request, raters=raters, correlation=0.1)
+                clear_model_caches()
+                reference = decode_kernel(raw, raters, 0.1, None)
+                assert ours.dimensions == reference.dimensions
+                assert ours.label_accuracy == reference.label_accuracy
