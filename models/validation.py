@@ -67,6 +67,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import numpy as np
 from scipy import special
@@ -98,11 +99,12 @@ __all__ = [
 _LN2 = math.log(2.0)
 
 
-class Predictor:
+class Predictor(Protocol):
     """Anything with ``predict(r) -> PanelPrediction`` (a fitted model)."""
 
-    def predict(self, raters: int) -> PanelPrediction:  # pragma: no cover - protocol
-        raise NotImplementedError
+    def predict(self, raters: int) -> PanelPrediction:
+        """Predictions for ``raters`` raters per item."""
+        ...
 
 
 #: ``calibrator(pilot, gold, kind) -> Predictor``: pilot labels, gold per pilot item (-1 unknown),
