@@ -85,6 +85,13 @@ covers the slow small kernels: see :data:`models.channel.SINGLE_RATER_ESTIMATE_P
 MIN_WATER_FILL_STEPS = 8
 """Fewest water-filling steps the budget may leave (shares then move in 1/8 of the time)."""
 MIN_CURVE_RATIO = 1.0
+SECONDS_CURVE_PER_DECADE = 14
+"""Points per decade of the curve over the time per item. They sit at fixed positions
+(``10 ** (j / 14)`` s), not at multiples of the scenario's own time: after an edit of the time
+per item every point but the new time itself is one the models' caches have computed already,
+and the curve does not shift sideways under the user's eye."""
+SECONDS_CURVE_SPAN = 8.0
+"""The curve over the time per item runs from T/8 to 8·T (never below 0.5 s)."""
 """The curves keep fewer points while their caps would fall below this many times the estimates."""
 VERDICTS = ("meets", "cannot", "undecided")
 """``meets``: the achievable side meets the target; ``cannot``: the floor (or the
@@ -931,6 +938,25 @@ def _log2_grid(log2_m: float, decodings: Sequence[_ItemDecoding]) -> np.ndarray:
     return kept if kept.size else grid[-1:]
 
 
+def seconds_curve_grid(seconds: float) -> list[float]:
+    """The times per item of the curve over T: fixed log-spaced positions
+    (:data:`SECONDS_CURVE_PER_DECADE` per decade) from ``seconds / 8`` (at least 0.5 s) to
+    ``8 · seconds``, and ``seconds`` itself, ascending.
+
+    Parameters
+    ----------
+    seconds
+        The scenario's time per rater per item, s (> 0).
+    """
+    low, high = max(seconds / SECONDS_CURVE_SPAN, 0.5), seconds * SECONDS_CURVE_SPAN
+    per_decade = SECONDS_CURVE_PER_DECADE
+    # The small tolerance keeps a grid point that lands on an end by rounding.
+    first, last = math.ceil(per_decade * math.log10(low) - 1e-9), math.floor(per_decade * math.log10(high) + 1e-9)
+    points = {round(10.0 ** (j / per_decade), 12) for j in range(first, last + 1)}
+    points.add(float(seconds))
+    return sorted(points)
+
+
 def _curves(scenario: Scenario, shares: Sequence[float], capacity_upper: float, planner: _Planner,
             decodings: Sequence[_ItemDecoding]) -> dict[str, Curve]:
     campaign, raters = scenario.campaign, scenario.raters
@@ -946,7 +972,7 @@ def _curves(scenario: Scenario, shares: Sequence[float], capacity_upper: float, 
     r = raters.per_item
     t = campaign.seconds_per_item
     full_raters = list(range(1, max(2 * r, 10) + 1))
-    full_seconds = [float(x) for x in np.unique(np.concatenate([np.geomspace(max(t / 8.0, 0.5), t * 8.0, 25), [t]]))]
+    full_seconds = seconds_curve_grid(t)
     # Both curves share CURVES_WORK_BUDGET; the scenario's own point is the headline's and costs nothing.
     wanted = len(full_raters) - 1 + len(full_seconds) - 1
     # Thin both grids evenly until the estimated work of their points fits CURVES_WORK_BUDGET.

@@ -171,3 +171,22 @@ def test_to_dict_bits_twins_and_json_ready():
     json.dumps(data, allow_nan=False)
     with pytest.raises(ValueError, match="unit"):
         result.to_dict(unit="shannons")
+
+
+@pytest.mark.parametrize("seconds", [0.7, 4.0, 30.0, 31.7, 600.0])
+def test_the_seconds_curve_sits_on_fixed_positions(seconds):
+    from advisor.evaluation.evaluate import seconds_curve_grid
+
+    grid = seconds_curve_grid(seconds)
+    assert grid == sorted(grid) and seconds in grid
+    low, high = max(seconds / 8.0, 0.5), seconds * 8.0
+    others = [x for x in grid if x != seconds]
+    # Every other point is 10^(j/14) s for an integer j, inside [T/8, 8T], none missing.
+    exponents = [14.0 * math.log10(x) for x in others]
+    assert all(abs(e - round(e)) < 1e-6 for e in exponents)
+    assert all(low - 1e-9 <= x <= high + 1e-9 for x in others)
+    assert [round(e) for e in exponents] == list(range(round(exponents[0]), round(exponents[-1]) + 1))
+    assert 14.0 * math.log10(others[0] / low) < 1.0 and 14.0 * math.log10(high / others[-1]) < 1.0
+    # A small edit of T keeps every point but T itself: the models' caches hold them.
+    moved = seconds_curve_grid(seconds * 1.013)
+    assert len(set(others) & set(moved)) >= len(others) - 1

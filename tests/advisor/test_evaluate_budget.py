@@ -11,7 +11,13 @@ from pathlib import Path
 import pytest
 
 import advisor.evaluation.evaluate as evaluation
-from advisor.evaluation.evaluate import CURVES_WORK_BUDGET, EVALUATE_WORK_BUDGET, WATER_FILL_STEPS, evaluate
+from advisor.evaluation.evaluate import (
+    CURVES_WORK_BUDGET,
+    EVALUATE_WORK_BUDGET,
+    WATER_FILL_STEPS,
+    evaluate,
+    seconds_curve_grid,
+)
 from advisor.scenario.schema import Scenario, load_scenario_file
 from models.capacity import metered_work
 
@@ -122,5 +128,6 @@ def test_the_examples_are_computed_exactly(path):
     assert not any(w.startswith("Time budget") for w in result.warnings)
     assert not any(curve.budget_limited for curve in result.curves.values())
     assert all(not q.budget_limited for ctx in result.contexts for q in ctx.questions)
-    assert len(result.curves["seconds"].x) == 26 and len(result.curves["log2_m"].x) == 61
+    seconds = load_scenario_file(path).campaign.seconds_per_item
+    assert list(result.curves["seconds"].x) == seconds_curve_grid(seconds) and len(result.curves["log2_m"].x) == 61
     assert math.isfinite(result.floor)

@@ -74,6 +74,8 @@ def test_results_show_the_evaluation(panel, state):
     for line in items._learning:
         _, values = line.getData()
         assert values[-1] < values[0] and all(b <= a + 1e-12 for a, b in zip(values, values[1:]))
+    # The breakdown is drawn when its tab is opened (an edit does not pay for a hidden chart).
+    results.tabs.setCurrentIndex(1)
     groups = results.breakdown_chart.group_names
     assert len(groups) == sum(len(c.questions) for c in expected.contexts)
     panel_bits = [q.panel_nats / 0.6931471805599453 for c in expected.contexts for q in c.questions]
@@ -135,6 +137,7 @@ def test_unit_switch_redraws_in_nats(qtbot, panel, state):
     nats = results.evaluation.capacity_nats
     display_settings().set_unit("nats")
     assert results.card("capacity").value_text == f"{nats:.2f} nats"
+    results.tabs.setCurrentIndex(1)
     first = results.evaluation.contexts[0].questions[0].panel_nats
     assert results.breakdown_chart.bar_values("panel_nats")[0] == pytest.approx(first)
 

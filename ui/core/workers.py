@@ -53,9 +53,12 @@ if TYPE_CHECKING:
     from advisor.evaluation.evaluate import Evaluation
     from advisor.scenario.schema import Scenario
 
-EVALUATE_DEBOUNCE_MS = 15
-"""Quiet time (ms) before the live results evaluate the newest scenario: one
-frame, so the several changes of one action (a load, an undo) are evaluated once."""
+EVALUATE_DEBOUNCE_MS = 0
+"""Quiet time (ms) before the live results evaluate the newest scenario: none
+beyond the current turn of the event loop. The several changes of one action (a
+load, an undo, a table paste) are emitted in one turn, so they are still
+evaluated once; a spin box held down supersedes the running evaluation at each
+step (newest wins), so waiting longer would only add latency."""
 
 PROGRESS_INTERVAL_S = 1.0 / 60.0
 """Progress reports are forwarded at most this often: a loop reporting every

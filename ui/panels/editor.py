@@ -208,6 +208,10 @@ class _RowsModel(QAbstractTableModel):
         return self._columns
 
     def set_rows(self, rows: tuple[Any, ...]) -> None:
+        if rows == self._rows and not self._rejected:
+            # An edit elsewhere in the scenario: the cells show these rows already, and repainting
+            # and re-measuring every column would cost the edit a few milliseconds for nothing.
+            return
         self._rejected.clear()
         if len(rows) != len(self._rows):
             self.beginResetModel()

@@ -106,6 +106,8 @@ class ResultsWidget(QWidget):
         if self._evaluator.parent() is None:
             self._evaluator.setParent(self)
         self._evaluation: Evaluation | None = None
+        self._headline_shown: Evaluation | None = None  # what the cards show (the curves may lag)
+        self._breakdown_pending: Evaluation | None = None  # not yet drawn: its tab is hidden
         self._build()
         self._evaluator.headline_ready.connect(self._on_evaluator_headline_ready)
         self._evaluator.result_ready.connect(self._on_evaluator_result_ready)
@@ -254,7 +256,8 @@ class ResultsWidget(QWidget):
         self._table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self._table.horizontalHeader().setStretchLastSection(True)
         breakdown = two_pane_splitter(Qt.Orientation.Vertical, chart_box, self._table, stretch=(3, 2))
-        self._tabs.addTab(breakdown, "Capacity breakdown")
+        self._breakdown_tab = self._tabs.addTab(breakdown, "Capacity breakdown")
+        self._tabs.currentChanged.connect(self._on_tabs_current_changed)
         self._breakdown_splitter = breakdown
         layout.addWidget(self._tabs, 1)
 
@@ -293,15 +296,31 @@ class ResultsWidget(QWidget):
         evaluation = self._evaluation
         if evaluation is None:
             return
-        self._update_cards(evaluation)
-        self._update_warnings(evaluation)
-        self._chart.set_evaluation(evaluation)
-        self._update_table(evaluation)
+        shown = self._headline_shown
+        if shown is None or shown.scenario is None or not shown.scenario.same_numbers(evaluation.scenario):
+            self._show_headline(evaluation)
+        # else: the cards, warnings and breakdown already show this scenario's numbers (its headline
+        # came first and the headline never depends on the curves); only the plots are new.
         for name, plot in self._plots.items():
             curve = evaluation.curves.get(name)
             if curve is not None:
                 plot.set_curve(curve)
         self.updated.emit(evaluation)
+
+    def _show_headline(self, evaluation: Evaluation) -> None:
+        """Cards, warnings and the capacity breakdown (at once when its tab shows, else when it is opened)."""
+        self._headline_shown = evaluation
+        self._update_cards(evaluation)
+        self._update_warnings(evaluation)
+        self._breakdown_pending = evaluation
+        if self._tabs.currentIndex() == self._breakdown_tab:
+            self._update_breakdown()
+
+    def _update_breakdown(self) -> None:
+        evaluation, self._breakdown_pending = self._breakdown_pending, None
+        if evaluation is not None:
+            self._chart.set_evaluation(evaluation)
+            self._update_table(evaluation)
 
     def _update_cards(self, e: Evaluation) -> None:
         units = self._units
@@ -393,10 +412,7 @@ class ResultsWidget(QWidget):
     def _on_evaluator_headline_ready(self, headline: Evaluation) -> None:
         # The cards, the capacity chart and the table now; the plots when the curves come.
         self._error.setVisible(False)
-        self._update_cards(headline)
-        self._update_warnings(headline)
-        self._chart.set_evaluation(headline)
-        self._update_table(headline)
+        self._show_headline(headline)
         self.headline_updated.emit(headline)
 
     def _on_evaluator_result_ready(self, evaluation: Evaluation) -> None:
@@ -415,10 +431,16 @@ class ResultsWidget(QWidget):
             self._busy_timer.stop()
             self._busy.setVisible(False)
 
+    def _on_tabs_current_changed(self, index: int) -> None:
+        if index == self._breakdown_tab:
+            self._update_breakdown()
+
     def _on_units_unit_changed(self, _unit: str) -> None:
-        if self._evaluation is not None:
-            self._update_cards(self._evaluation)
-            self._update_table(self._evaluation)
+        if self._headline_shown is not None:
+            self._update_cards(self._headline_shown)
+            self._breakdown_pending = self._headline_shown
+            if self._tabs.currentIndex() == self._breakdown_tab:
+                self._update_breakdown()
 
 
 if __name__ == "__main__":

@@ -178,6 +178,7 @@ class RiskCurvePlotWidget(pg.PlotWidget):
         self.setMinimumSize(PLOT_MIN_WIDTH, 190)
         self._curve: Curve | None = None
         self._axis_key: tuple | None = None
+        self._shown: dict[int, tuple[list[float], list[float]]] = {}  # item id → the data it shows
 
     @property
     def curve(self) -> Curve | None:
@@ -197,13 +198,17 @@ class RiskCurvePlotWidget(pg.PlotWidget):
         if new_axis:
             set_x_label(plot, curve.x_label)
         xs = [_position(x, curve.log_x) for x in curve.x]
-        self._ceiling.setData(xs, curve.ceiling)
-        self._achievable.setData(xs, curve.achievable or curve.ceiling)
         learning = (curve.learning_converse, curve.learning_estimate, curve.learning_achievable)
-        for item, values in zip(self._learning, learning):
-            item.setData(xs if values else [], values)
-        self._floor.setData(xs, curve.floor)
-        self._floor_paper.setData(xs, curve.floor_paper)
+        series = [(self._ceiling, xs, curve.ceiling), (self._achievable, xs, curve.achievable or curve.ceiling),
+                  *((item, xs if values else [], values) for item, values in zip(self._learning, learning)),
+                  (self._floor, xs, curve.floor), (self._floor_paper, xs, curve.floor_paper)]
+        for item, x_values, y_values in series:
+            # A series the edit did not move keeps its item untouched: each setData rebuilds the
+            # item's path, its bounds and the band's path, a few milliseconds per plot and edit.
+            shown = (list(x_values), list(y_values))
+            if self._shown.get(id(item)) != shown:
+                self._shown[id(item)] = shown
+                item.setData(*shown)
         if new_axis:
             _set_x_axis(plot, curve.x, curve.log_x)
         self._target.setPos(curve.target)
