@@ -26,8 +26,7 @@ of calibration; code that changes a limit (a test lowering ``MAX_BYTES``) change
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from advisor.lazy_exports import lazy_exports
 
 _HOMES = {
     "apply_to_scenario": "calibration",
@@ -46,12 +45,4 @@ _HOMES = {
 __all__ = sorted(_HOMES)
 
 
-def __getattr__(name: str) -> Any:
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module 'advisor.pilot' has no attribute {name!r}")
-    return getattr(importlib.import_module(f"advisor.pilot.{home}"), name)
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_HOMES))
+__getattr__, __dir__ = lazy_exports(__name__, _HOMES)

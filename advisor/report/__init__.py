@@ -14,8 +14,7 @@ matplotlib and reportlab, which only reports need.
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from advisor.lazy_exports import lazy_exports
 
 _HOMES = {
     "SECTION_KEYS": "model", "SECTION_TITLES": "model", "FORMATS": "model",
@@ -29,12 +28,4 @@ _HOMES = {
 __all__ = sorted(_HOMES)
 
 
-def __getattr__(name: str) -> Any:
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module 'advisor.report' has no attribute {name!r}")
-    return getattr(importlib.import_module(f"advisor.report.{home}"), name)
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_HOMES))
+__getattr__, __dir__ = lazy_exports(__name__, _HOMES)

@@ -32,7 +32,6 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QButtonGroup,
     QCheckBox,
     QComboBox,
@@ -66,7 +65,7 @@ from advisor.scenario.schema import Scenario, get_path
 from ui.widgets.heatmap import ConfusionHeatmapWidget
 from ui.widgets.job_progress import show_job_outcome, show_job_progress
 from ui.widgets.splitters import two_pane_splitter
-from ui.widgets.tables import table_item
+from ui.widgets.tables import read_only_table, table_item
 from ui.core.settings import display_settings
 from ui.core.workers import WorkerHandle, run_in_pool
 
@@ -174,20 +173,10 @@ def _number(value: float | None, digits: int = 3) -> str:
     return f"{value:.{digits}f}"
 
 
-def _read_only_table(columns: list[str]) -> QTableWidget:
-    table = QTableWidget(0, len(columns))
-    table.setHorizontalHeaderLabels(columns)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.verticalHeader().setVisible(False)
-    table.setAlternatingRowColors(True)
-    return table
-
-
 def _before_after_table(first_column: str) -> QTableWidget:
     """A read-only table of ``first_column``, which takes the width left, then
     "Before" and "After", as wide as their contents."""
-    table = _read_only_table([first_column, "Before", "After"])
+    table = read_only_table([first_column, "Before", "After"])
     header = table.horizontalHeader()
     header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
     header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
@@ -226,7 +215,7 @@ class _FilePage(QWizardPage):
         self._columns_label = QLabel()
         self._columns_label.setWordWrap(True)
 
-        self._preview_table = _read_only_table(["item", "rater", "label", "gold"])
+        self._preview_table = read_only_table(["item", "rater", "label", "gold"])
         self._preview_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
 
         self._pilot_question_combo = QComboBox()
@@ -407,7 +396,7 @@ class _SummaryPage(QWizardPage):
         progress_row.addWidget(self._progress_bar, 1)
         progress_row.addWidget(self._stop_button)
 
-        self._methods_table = _read_only_table(["Method", "Accuracy vs gold", "Iterations", "Converged"])
+        self._methods_table = read_only_table(["Method", "Accuracy vs gold", "Iterations", "Converged"])
         self._methods_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         for column in (1, 2, 3):
             self._methods_table.horizontalHeader().setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
