@@ -77,6 +77,7 @@ def test_a_typed_budget_runs_the_analysis_shown_in_the_table_and_the_plot(qtbot,
         assert cells[7] == row.items_needed.to_dict() and cells[8] == row.verdict
     assert [cells[9] for cells in rows].index(True) == expected.best
     assert panel.table.model().index(expected.best, 9).data() == "★ best"
+    assert panel.table.model().headerData(2, Qt.Orientation.Horizontal) == f"cost ({scenario.campaign.currency})"
     # The plot: the risks against r, the items bought as bars on the right axis, the best split marked.
     xs, ys = panel.curve("achievable").getData()
     assert list(xs) == [1, 2, 3, 4, 5, 6] and list(ys) == [row.achievable for row in expected.rows]

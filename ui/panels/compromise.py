@@ -390,6 +390,8 @@ class CompromiseWidget(QWidget):
             self._items_view.setYRange(0.0, max(row.items for row in rows) * 1.08, padding=0)
         self._update_items_view()
         self._model.removeRows(0, self._model.rowCount())
+        self._model.setHorizontalHeaderLabels([f"{header} ({result.currency})" if key == "cost" else header
+                                               for key, header in COLUMNS])
         bold = QFont()
         bold.setBold(True)
         for index, row in enumerate(rows):
