@@ -108,3 +108,8 @@ class SweepRangeError(AdvisorError, ValueError):
 class Cancelled(AdvisorError):
     """A computation stopped because its progress callback returned ``False``
     (the user pressed Cancel, or a newer request superseded it); see :mod:`advisor.progress`."""
+
+
+class CompromiseError(AdvisorError, ValueError):
+    """A compromise analysis's budget, item cost, raters or objective cannot be used (a budget that
+    buys no item, among others); nothing was computed (:mod:`advisor.planning.compromise`)."""

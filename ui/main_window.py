@@ -50,6 +50,7 @@ from ui.core.undo import ScenarioEditCommand
 from ui.widgets.splitters import two_pane_splitter
 
 if TYPE_CHECKING:
+    from ui.panels.compromise import CompromiseWidget
     from ui.panels.recommendations import RecommendationsWidget
     from ui.panels.xy_plot import XYPlotWidget
 
@@ -119,6 +120,7 @@ class MainWindow(QMainWindow):
         self._method_dialog: MethodDialog | None = None
         self._protocol_dock: QDockWidget | None = None
         self._xy_plot_dock: QDockWidget | None = None
+        self._compromise_dock: QDockWidget | None = None
         # A new blank scenario is stored at its first edit; until then it is this one.
         self._pristine_blank: Scenario | None = None
         stored = self._initial_scenario(scenario_id)
@@ -180,6 +182,11 @@ class MainWindow(QMainWindow):
     def xy_plot(self) -> XYPlotWidget:
         """The X–Y plot panel (built and shown on first use)."""
         return self._xy_plot_panel().widget()
+
+    @property
+    def compromise(self) -> CompromiseWidget:
+        """The compromise panel: a fixed budget split between raters and items (built on first use)."""
+        return self._compromise_panel().widget()
 
     @property
     def tabs(self) -> QTabWidget:
@@ -434,6 +441,8 @@ class MainWindow(QMainWindow):
         add(view_menu, "xy_plot", "&X–Y plot for a range of values…", self._on_xy_plot_triggered,
             QKeySequence("Ctrl+4"),
             "Sweep one design value and plot floor, achievable risk, ceiling, items needed and cost against it")
+        add(view_menu, "compromise", "&Compromise: raters per item or items…", self._on_compromise_triggered,
+            QKeySequence("Ctrl+5"), "Split a fixed budget between raters per item and items, every way, and plot it")
         view_menu.addSeparator()
         for index, name in enumerate(("Design", "Recommendations", "Compare")):
             add(view_menu, f"tab_{name.lower()}", f"&{name}", lambda _=False, i=index: self._tabs.setCurrentIndex(i),
@@ -832,6 +841,29 @@ class MainWindow(QMainWindow):
 
     def _on_xy_plot_triggered(self) -> None:
         dock = self._xy_plot_panel()
+        dock.show()
+        dock.raise_()
+        dock.activateWindow()
+
+    def _compromise_panel(self) -> QDockWidget:
+        if self._compromise_dock is None:
+            from ui.panels.compromise import CompromiseWidget
+
+            dock = QDockWidget("Compromise at a fixed budget: raters per item or items", self)
+            dock.setObjectName("compromise_dock")
+            # A chosen split is an edit of the open design, on the editor's undo stack.
+            dock.setWidget(CompromiseWidget(self._state, self._editor_stack, dock))
+            self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
+            dock.setFloating(True)
+            frame = self.frameGeometry()
+            screen = (self.screen() or QApplication.primaryScreen()).availableGeometry()
+            dock.resize(min(1100, screen.width() - 60), min(780, screen.height() - 60))
+            dock.move(max(screen.x(), frame.x() + 60), max(screen.y(), frame.y() + 40))
+            self._compromise_dock = dock
+        return self._compromise_dock
+
+    def _on_compromise_triggered(self) -> None:
+        dock = self._compromise_panel()
         dock.show()
         dock.raise_()
         dock.activateWindow()

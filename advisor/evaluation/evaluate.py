@@ -179,6 +179,40 @@ class Curve:
 
 
 @dataclass(frozen=True)
+class LearningTerms:
+    """What the value model's learning error at any number of items depends on (method §8.2).
+
+    Attributes
+    ----------
+    capacity_nats
+        The certified upper end of C̄, nats per item (Fano's converse at ``m · C̄``).
+    exponent
+        Gallager's ``E₀(ρ)`` at each ρ of :data:`models.decoding.RHO_GRID`, nats per item.
+    information_nats, information_variance
+        Mean and variance of the per-item information density at the exponent's input law
+        (the normal approximation).
+    model_bits
+        ``log₂ M_g`` of the value model, bits.
+    """
+
+    capacity_nats: float
+    exponent: tuple[float, ...]
+    information_nats: float
+    information_variance: float
+    model_bits: float
+
+    def errors(self, items: int) -> tuple[float, float, float]:
+        """The value model's learning error with ``items`` labelled items (≥ 1), each in [0, 1]:
+        ``(converse, estimate, achievable)`` — Fano's converse (no learner does better), the
+        normal-approximation estimate, Gallager's random-coding bound (some learner does at least
+        this well); :func:`models.learning.learning_error_curves` at that one m."""
+        converse, estimate, achievable = learning_error_curves(
+            [int(items)], self.capacity_nats, self.exponent, RHO_GRID, self.information_nats,
+            self.information_variance, self.model_bits)
+        return float(converse[0]), float(estimate[0]), float(achievable[0])
+
+
+@dataclass(frozen=True)
 class Evaluation:
     """Everything computed for one scenario."""
 
@@ -230,6 +264,9 @@ class Evaluation:
     scenario: Scenario | None = field(default=None, compare=False, repr=False)
     """The scenario these numbers are of (set by :func:`evaluate`), so that a consumer never pairs
     an evaluation with a scenario edited since; left out of equality and of :meth:`to_dict`."""
+    learning: LearningTerms | None = field(default=None, compare=False, repr=False)
+    """The terms of the value model's learning error at any m (set by :func:`evaluate`; the items
+    needed and the items curve come from the same terms); left out of :meth:`to_dict`."""
 
     @property
     def capacity_bits(self) -> float:
@@ -263,7 +300,7 @@ class Evaluation:
             return value
 
         data = {f.name: getattr(self, f.name) for f in fields(self)
-                if f.name not in ("contexts", "curves", "items_needed", "scenario")}
+                if f.name not in ("contexts", "curves", "items_needed", "scenario", "learning")}
         data["items_needed"] = self.items_needed.to_dict()
         data["capacity_bits"] = self.capacity_bits
         data["contexts"] = [asdict(c) for c in self.contexts]
@@ -1217,6 +1254,8 @@ def _evaluate(scenario: Scenario, *, curves: bool) -> Evaluation:
         curves=_curves(scenario, shares, capacity_upper, planner, decodings) if curves else {},
         budget_limited=bool(budget_notes),
         water_fill_steps=design.water_fill_steps,
+        learning=LearningTerms(capacity_upper, tuple(float(v) for v in planner.exponent), planner.information,
+                               planner.variance, target.model_bits),
     )
 
 

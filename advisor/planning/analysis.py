@@ -6,9 +6,10 @@
 2. :func:`advisor.evaluation.diagnosis.diagnose`: which stage binds, whether labels alone can help;
 3. :func:`advisor.planning.levers.rank_levers`: every small change, evaluated and ranked;
 4. :func:`advisor.evaluation.allocation.optimal_time_allocation`: the water-filled time shares;
-5. :func:`advisor.planning.optimize.optimize`: the cheapest design that meets the target, and the frontier.
+5. :func:`advisor.planning.optimize.optimize`: the cheapest design that meets the target, and the frontier;
+6. :func:`advisor.planning.compromise.compromise`: the budget split between raters per item and items.
 
-Steps 3–5 are optional (each consumer asks for what it shows). The Recommendations tab, the
+Steps 3–6 are optional (each consumer asks for what it shows). The Recommendations tab, the
 ``recommend`` command and the report's sections are all built from an :class:`Analysis`, so a
 number cannot differ between them.
 """
@@ -17,16 +18,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from advisor.errors import AdvisorError
+from advisor.errors import AdvisorError, Cancelled, CompromiseError
 from advisor.evaluation.allocation import TimeAllocation, optimal_time_allocation
 from advisor.evaluation.diagnosis import Diagnosis, diagnose
 from advisor.evaluation.evaluate import Evaluation, evaluate
+from advisor.planning.compromise import CompromiseAnalysis, compromise as split_budget
 from advisor.planning.levers import LeverResult, rank_levers
 from advisor.planning.optimize import OptimizationResult, optimize
 from advisor.progress import ProgressCallback, keeps_going, require, within
 from advisor.scenario.schema import Scenario
 
-ANALYSIS_STEPS = {"evaluation": 5, "levers": 20, "allocation": 5, "optimizer": 65}
+ANALYSIS_STEPS = {"evaluation": 5, "levers": 20, "allocation": 5, "optimizer": 65, "compromise": 10}
 """Progress steps of each part of :func:`analyse`: the optimiser dominates the time, ranking the
 levers comes next; evaluation and the time allocation are quick."""
 
@@ -52,6 +54,12 @@ class Analysis:
         ``optimization_note``).
     optimization_note
         Why the optimiser could not run (a constraint it cannot work with), else "".
+    compromise
+        The split of the scenario's budget (its budget cap, else the cost of its design) between
+        raters per item and items; None when not asked for or when it could not run (see
+        ``compromise_note``).
+    compromise_note
+        Why the compromise could not run (a budget that buys no item, ...), else "".
     """
 
     scenario: Scenario
@@ -61,17 +69,20 @@ class Analysis:
     allocation: TimeAllocation | None = None
     optimization: OptimizationResult | None = None
     optimization_note: str = ""
+    compromise: CompromiseAnalysis | None = None
+    compromise_note: str = ""
 
 
-def analysis_steps(*, levers: bool, allocation: bool, optimizer: bool) -> int:
+def analysis_steps(*, levers: bool, allocation: bool, optimizer: bool, compromise: bool = False) -> int:
     """The number of progress steps :func:`analyse` reports with these parts (its ``total``)."""
-    parts = {"evaluation": True, "levers": levers, "allocation": allocation, "optimizer": optimizer}
+    parts = {"evaluation": True, "levers": levers, "allocation": allocation, "optimizer": optimizer,
+             "compromise": compromise}
     return sum(ANALYSIS_STEPS[name] for name, wanted in parts.items() if wanted)
 
 
 def analyse(scenario: Scenario, *, curves: bool = False, levers: bool = True, allocation: bool = False,
             optimizer: bool = False, evaluation: Evaluation | None = None,
-            progress: ProgressCallback | None = None) -> Analysis:
+            progress: ProgressCallback | None = None, compromise: bool = False) -> Analysis:
     """Evaluate, diagnose and (as asked) rank the levers, allocate the time and optimise.
 
     Parameters
@@ -80,7 +91,7 @@ def analyse(scenario: Scenario, *, curves: bool = False, levers: bool = True, al
         The scenario.
     curves
         Evaluate with the curves over raters, seconds, items and log₂ M (the plots and reports).
-    levers, allocation, optimizer
+    levers, allocation, optimizer, compromise
         Which of the optional parts to compute.
     evaluation
         An evaluation of ``scenario`` already at hand (with curves if ``curves``); it is used
@@ -98,7 +109,7 @@ def analyse(scenario: Scenario, *, curves: bool = False, levers: bool = True, al
     advisor.errors.Cancelled
         When ``progress`` returned False.
     """
-    total = analysis_steps(levers=levers, allocation=allocation, optimizer=optimizer)
+    total = analysis_steps(levers=levers, allocation=allocation, optimizer=optimizer, compromise=compromise)
     require(keeps_going(progress, 0, total))
     reusable = (evaluation is not None and evaluation.scenario == scenario
                 and (not curves or bool(evaluation.curves)))
@@ -127,4 +138,15 @@ def analyse(scenario: Scenario, *, curves: bool = False, levers: bool = True, al
             note = str(error)
         done += ANALYSIS_STEPS["optimizer"]
         require(keeps_going(progress, done, total))
-    return Analysis(scenario, evaluated, diagnosis, ranked, shares, optimization, note)
+    split, split_note = None, ""
+    if compromise:
+        try:
+            split = split_budget(scenario, progress=within(progress, done, ANALYSIS_STEPS["compromise"], total))
+        except CompromiseError as error:
+            # A budget that buys no item is a finding about the scenario, said where the split would be.
+            split_note = str(error)
+        if split is not None and split.cancelled:
+            raise Cancelled("cancelled")
+        done += ANALYSIS_STEPS["compromise"]
+        require(keeps_going(progress, done, total))
+    return Analysis(scenario, evaluated, diagnosis, ranked, shares, optimization, note, split, split_note)

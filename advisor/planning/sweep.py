@@ -46,6 +46,9 @@ The analyses, named as G*Power names them
 *compromise* (:func:`compromise`)
     a fixed budget: the design within it with the lowest achievable risk, and the
     cheapest within it that meets the target (:func:`advisor.planning.optimize.optimize`).
+*raters or items* (:func:`advisor.planning.compromise.compromise`)
+    a fixed budget split between raters per item and the items it buys, every way
+    from 1 to r_max raters, and the best split.
 """
 
 from __future__ import annotations
@@ -74,6 +77,7 @@ ANALYSIS_TITLES = {
     "sensitivity": "Sensitivity: the smallest target risk and the largest log₂ M this design meets",
     "post_hoc": "Post hoc: the interval at this design",
     "compromise": "Compromise: the best design within a budget",
+    "raters_items": "Compromise: raters per item or items, at a fixed budget",
 }
 """Each analysis's title; the analyses are named as G*Power names its types of power analysis."""
 

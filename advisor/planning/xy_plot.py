@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from advisor.errors import AdvisorError
 from advisor.planning import sweep as analyses
+from advisor.planning.compromise import compromise as split_budget
 from advisor.planning.sweep import ANALYSIS_TITLES, X_VARIABLES, SweepResult, current_value, sweep
 from advisor.progress import ProgressCallback, keeps_going, within
 from advisor.scenario.schema import FORMAT_K_LIMITS, Scenario
@@ -154,7 +155,8 @@ def analysis_message(name: str, scenario: Scenario, *, progress: ProgressCallbac
     name
         A key of :data:`advisor.planning.sweep.ANALYSIS_TITLES`: ``a_priori``
         (the raters and the seconds that meet the target), ``sensitivity``,
-        ``post_hoc`` or ``compromise``.
+        ``post_hoc``, ``compromise`` or ``raters_items`` (the scenario's budget split between raters
+        per item and items, :func:`advisor.planning.compromise.compromise`).
     scenario
         The design.
     progress
@@ -172,4 +174,6 @@ def analysis_message(name: str, scenario: Scenario, *, progress: ProgressCallbac
         return analyses.sensitivity(scenario).message
     if name == "post_hoc":
         return analyses.post_hoc(scenario).message
+    if name == "raters_items":
+        return split_budget(scenario, progress=progress).message
     return analyses.compromise(scenario, progress=progress).message

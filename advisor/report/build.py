@@ -25,6 +25,10 @@ The sections, by key (:data:`SECTION_KEYS`):
 ``frontier``
     The optimiser's cost–floor frontier (plot and table) and its recommended
     design.
+``compromise``
+    The scenario's budget split between raters per item and items: every
+    split evaluated, plotted and tabulated, the best one recommended
+    (:mod:`advisor.report.compromise_section`).
 ``comparison``
     Only when several scenarios are chosen: a side-by-side table and the
     curves of all scenarios overlaid.
@@ -55,6 +59,13 @@ from advisor.planning.levers import LeverResult
 from advisor.planning.optimize import OptimizationResult
 from advisor.progress import ProgressCallback, keeps_going, require, within
 from advisor.report import figures
+from advisor.report.compromise_section import (
+    COMPARISON_FORMATS,
+    COMPARISON_HEADERS,
+    comparison_cells,
+    compromise_blocks,
+    compromise_payload,
+)
 from advisor.report.model import (
     SECTION_KEYS,
     SECTION_TITLES,
@@ -74,7 +85,7 @@ from advisor.units import LN2, count_text, money, with_minus
 
 
 
-PER_SCENARIO_SECTIONS = ("verdict", "inputs", "capacity", "plots", "recommendations", "frontier")
+PER_SCENARIO_SECTIONS = ("verdict", "inputs", "capacity", "plots", "recommendations", "frontier", "compromise")
 REPORT_FORMAT_VERSION = 1
 CURVE_ORDER = ("items", "log2_m", "raters", "seconds")
 
@@ -462,18 +473,19 @@ def comparison_table(analyses: Sequence[Analysis], units: _Units) -> Table:
             s.campaign.seconds_per_item, s.campaign.items, units.info(e.capacity_nats),
             units.info(e.capacity_needed_nats), units.info(e.capacity_gap_nats), e.floor, e.floor_paper,
             e.achievable, e.verdict, e.items_needed.at_least, e.items_needed.estimate, e.items_needed.at_most,
-            e.ceiling, e.ceiling_form, e.cost, e.currency, e.rater_hours,
+            e.ceiling, e.ceiling_form, e.cost, e.currency, e.rater_hours, *comparison_cells(a),
         ))
     return Table(
         headers=("scenario", "content sha256", "log2 M (bits)", "target risk", "contexts", "questions", "formats",
                  "raters per item", "seconds per item", "items", f"capacity ({u}/item)",
                  f"capacity needed ({u}/item)", f"capacity gap ({u}/item)", "floor", "floor (paper form)",
                  "achievable risk", "verdict", "items needed at least", "items needed estimate",
-                 "items needed at most", "ceiling", "ceiling form", "cost", "currency", "rater hours"),
+                 "items needed at most", "ceiling", "ceiling form", "cost", "currency", "rater hours",
+                 *COMPARISON_HEADERS),
         rows=tuple(tuple(_plain_number(v) for v in row) for row in rows),
         caption="One row per scenario; risks in [0, 1], cost in each scenario's currency.",
         formats=("", "", "g", "g", "d", "d", "", "d", "g", ",d", ".3f", ".3f", ".3f", ".3f", ".3f", ".3f", "",
-                 ",d", ",d", ",d", ".3f", "", ",.2f", "", ",.1f"),
+                 ",d", ",d", ",d", ".3f", "", ",.2f", "", ",.1f", *COMPARISON_FORMATS),
         key="comparison",
     )
 
@@ -734,6 +746,8 @@ def _json_payload(analyses: Sequence[Analysis], protocol: dict[str, Any]) -> dic
             entry["optimizer"] = _optimization_payload(a.optimization)
         elif a.optimization_note:
             entry["optimizer"] = {"error": a.optimization_note}
+        if (split := compromise_payload(a)) is not None:
+            entry["compromise"] = split
         scenarios.append(entry)
     return {"unit": protocol["unit"], "scenarios": scenarios, "protocol": protocol}
 
@@ -806,11 +820,13 @@ def build_report(scenarios: Sequence[Scenario], *, sections: Iterable[str] | Non
 
     levers = "recommendations" in chosen
     optimizer = include_optimizer and "frontier" in chosen
-    per_scenario = analysis_steps(levers=levers, allocation=False, optimizer=optimizer) + SECTIONS_STEPS
+    split = "compromise" in chosen
+    per_scenario = analysis_steps(levers=levers, allocation=False, optimizer=optimizer,
+                                  compromise=split) + SECTIONS_STEPS
     total = per_scenario * len(scenarios)
     require(keeps_going(progress, 0, total))
     analyses = [
-        analyse(s, curves=True, levers=levers, optimizer=optimizer,
+        analyse(s, curves=True, levers=levers, optimizer=optimizer, compromise=split,
                 progress=within(progress, index * per_scenario, per_scenario - SECTIONS_STEPS, total))
         for index, s in enumerate(scenarios)
     ]
@@ -826,6 +842,7 @@ def build_report(scenarios: Sequence[Scenario], *, sections: Iterable[str] | Non
         "plots": lambda a: plot_blocks(a, units),
         "recommendations": lambda a: recommendation_blocks(a, units),
         "frontier": lambda a: frontier_blocks(a, units),
+        "compromise": compromise_blocks,
     }
     for index, analysis in enumerate(analyses, start=1):
         name = analysis.scenario.name

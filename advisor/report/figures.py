@@ -431,3 +431,71 @@ def comparison_curve_figure(name: str, curves: Sequence[tuple[str, Curve]]) -> F
     caption = ("One colour per scenario: solid lines are floors, dashed lines ceilings, dotted lines targets; a dot "
                "marks each scenario's own design.")
     return _finish(figure, title, caption, alt)
+
+
+def compromise_figure(raters: Sequence[int], items: Sequence[int], label_error: Sequence[float],
+                      achievable: Sequence[float], model_error: Sequence[float], *, best: int | None, target: float,
+                      budget_text: str, objective_text: str) -> Figure:
+    """A fixed budget split between raters per item and items: risks on the left axis, items bought
+    on the right (:mod:`advisor.planning.compromise`).
+
+    Parameters
+    ----------
+    raters, items
+        One entry per split: raters per item r and the items m the budget buys with them.
+    label_error, achievable, model_error
+        At each split, in [0, 1]: the MAP label error, the achievable risk the objective reads, and
+        Gallager's bound on the value model's error with those items.
+    best
+        Index of the best split (marked), or None.
+    target
+        The target risk (a horizontal line).
+    budget_text, objective_text
+        The budget and what ``achievable`` reads, in words (caption and alt text).
+    """
+    figure = _new_figure(3.7)
+    axes = figure.add_subplot()
+    _style_axes(axes)
+    xs = [int(r) for r in raters]
+    # The achievable risk is often the label error itself: drawn first and wider, the label error stays
+    # visible on top of it.
+    axes.plot(xs, achievable, color=GREEN, marker="s", markersize=6, linewidth=3.2, alpha=0.8,
+              label="achievable risk")
+    axes.plot(xs, label_error, color=VERMILION, marker="o", markersize=3, linewidth=1.2,
+              label="label error (MAP of r votes)")
+    axes.plot(xs, model_error, color=PURPLE, marker="^", markersize=4, linewidth=1.2, linestyle="--",
+              label="value model's error, at most (Gallager)")
+    axes.axhline(target, color=BLACK, linewidth=1.2, linestyle=":", label=f"target risk {target:g}")
+    if best is not None:
+        axes.scatter([xs[best]], [achievable[best]], marker="*", s=220, color=GREEN, edgecolor=BLACK,
+                     linewidths=0.7, zorder=5, label=f"best split: {xs[best]} rater(s), {items[best]:,} items")
+    axes.set_ylim(*_risk_axis_limits(label_error, achievable, target=target))
+    axes.set_xlabel(AXIS_LABELS["raters"])
+    axes.set_ylabel(RISK_LABEL)
+    if xs:
+        axes.set_xlim(min(xs) - 0.3, max(xs) + 0.3)
+        axes.xaxis.set_major_locator(FixedLocator(xs if len(xs) <= 12 else xs[::max(1, len(xs) // 10)]))
+    right = axes.twinx()
+    right.bar(xs, items, width=0.5, color=SKY, alpha=0.25, zorder=0, label="items the budget buys (right axis)")
+    right.set_ylabel("items bought (count)", fontsize=LABEL_SIZE)
+    right.tick_params(labelsize=TICK_SIZE)
+    right.yaxis.set_major_formatter(FuncFormatter(lambda value, _: compact_number(value)))
+    right.spines["top"].set_visible(False)
+    # The bars behind the curves: the risk axes are drawn over the item axes.
+    axes.set_zorder(right.get_zorder() + 1)
+    axes.patch.set_visible(False)
+    _legend_below(figure, 2)
+    title = "A fixed budget split between raters per item and items"
+    if xs and best is not None:
+        alt = (f"Line chart over raters per item from {xs[0]} to {xs[-1]} at a budget of {budget_text}: the items "
+               f"bought fall from {items[0]:,} to {items[-1]:,}; the label error goes from {label_error[0]:.3f} to "
+               f"{label_error[-1]:.3f}; the achievable risk from {achievable[0]:.3f} to {achievable[-1]:.3f}. The "
+               f"best split is {xs[best]} rater(s) per item on {items[best]:,} items, achievable risk "
+               f"{achievable[best]:.3f}; target {target:g}.")
+    else:
+        alt = f"Empty chart: no split of {budget_text} was evaluated; target {target:g}."
+    caption = (f"Each point is a design evaluated in full: r raters per item on the items {budget_text} buys with "
+               "them. More raters lower the label error, fewer items raise the value model's error; the achievable "
+               f"risk reads {objective_text}. The star marks the lowest achievable risk (ties go to fewer raters); "
+               "the bars (right axis) are the items bought.")
+    return _finish(figure, title, caption, alt)

@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, Union
 
 SECTION_KEYS: tuple[str, ...] = (
-    "verdict", "inputs", "capacity", "plots", "recommendations", "frontier", "comparison", "method", "protocol",
+    "verdict", "inputs", "capacity", "plots", "recommendations", "frontier", "compromise", "comparison", "method",
+    "protocol",
 )
 """Every section a report can have, in document order."""
 
@@ -30,6 +31,7 @@ SECTION_TITLES = {
     "plots": "Plots",
     "recommendations": "Recommendations: where to spend information",
     "frontier": "Optimiser: the cheapest designs that reach the target",
+    "compromise": "Compromise at a fixed budget: raters per item or items",
     "comparison": "Comparison of the scenarios",
     "method": "Method: assumptions, formulas and references",
     "protocol": "Reproducibility protocol",

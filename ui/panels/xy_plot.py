@@ -82,6 +82,7 @@ from advisor.planning.sweep import (
 )
 from ui.core.bindings import connect_to_widget
 from ui.widgets.plots import TARGET_COLOUR, log_ticks, series_colour, style_plot
+from ui.widgets.focus import tab_through
 from ui.widgets.splitters import two_pane_splitter
 from ui.core.undo import ScenarioEditCommand
 from ui.core.workers import LatestJobRunner, WorkerHandle
@@ -570,12 +571,7 @@ class XYPlotWidget(QWidget):
         layout.addLayout(buttons)
         layout.addWidget(self._message)
         layout.addWidget(splitter, 1)
-        previous = None
-        for widget in self.inputs():
-            widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-            if previous is not None:
-                QWidget.setTabOrder(previous, widget)
-            previous = widget
+        tab_through(self.inputs())
         self._update_questions()
         self._update_target_text()
 

@@ -1,0 +1,148 @@
+"""The compromise panel in the main window: opened with Ctrl+5, every control where it is drawn, the
+budget typed with real keys, a run in the background whose table and plot are what
+advisor.planning.compromise computes (best split marked, items on the right axis), the best split set
+in the design with the keyboard (Ctrl+Z undoes it), a budget that buys no item refused, and Cancel."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from advisor.planning.compromise import compromise, default_budget
+from ui.main_window import MainWindow
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def window(qtbot, show_widget, store):
+    window = show_widget(MainWindow(store, recover_drafts=False), (1280, 800))
+    qtbot.keyClick(window, Qt.Key.Key_5, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: window.compromise.isVisible(), timeout=5000)
+    panel_window = window.compromise.window()
+    panel_window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is panel_window, timeout=5000)
+    return window
+
+
+def _type(qtbot, widget, text: str) -> None:
+    widget.setFocus()
+    qtbot.keyClick(widget, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(widget, text)
+
+
+def _run(qtbot, panel):
+    with qtbot.waitSignal(panel.finished, timeout=120_000) as blocker:
+        qtbot.keyClick(panel._run_button, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    return blocker.args[0]
+
+
+def _table(panel) -> list[list]:
+    model = panel.table.model()
+    return [[model.index(r, c).data(Qt.ItemDataRole.UserRole) for c in range(model.columnCount())]
+            for r in range(model.rowCount())]
+
+
+def test_every_input_is_where_it_is_drawn_and_has_a_tooltip(window):
+    panel = window.compromise
+    for widget in panel.inputs():
+        assert widget.isVisible(), type(widget).__name__
+        assert widget.toolTip(), f"{type(widget).__name__} has no tooltip"
+        assert widget.focusPolicy() & Qt.FocusPolicy.TabFocus
+        hit = QApplication.widgetAt(widget.mapToGlobal(widget.rect().center()))
+        assert hit is widget or widget.isAncestorOf(hit), (type(widget).__name__, type(hit).__name__)
+    # The defaults: the design's budget cap, else its cost; max(10, 2 r) raters.
+    scenario = window.state.scenario
+    assert float(panel._budget_edit.text()) == pytest.approx(default_budget(scenario), abs=0.005)
+    assert panel._max_raters_spin.value() == max(10, 2 * scenario.raters.per_item)
+
+
+def test_a_typed_budget_runs_the_analysis_shown_in_the_table_and_the_plot(qtbot, window):
+    panel = window.compromise
+    scenario = window.state.scenario
+    _type(qtbot, panel._budget_edit, "2500")
+    _type(qtbot, panel._max_raters_spin.lineEdit(), "6")
+    result = _run(qtbot, panel)
+    expected = compromise(scenario, 2500.0, max_raters=6)
+    assert result == expected and panel.result == expected
+    rows = _table(panel)
+    assert [cells[0] for cells in rows] == [row.raters for row in expected.rows] == [1, 2, 3, 4, 5, 6]
+    for cells, row in zip(rows, expected.rows):
+        assert cells[1] == row.items and cells[3] == row.label_error and cells[6] == row.achievable
+        assert cells[7] == row.items_needed.to_dict() and cells[8] == row.verdict
+    assert [cells[9] for cells in rows].index(True) == expected.best
+    assert panel.table.model().index(expected.best, 9).data() == "★ best"
+    assert panel.table.model().headerData(2, Qt.Orientation.Horizontal) == f"cost ({scenario.campaign.currency})"
+    # The plot: the risks against r, the items bought as bars on the right axis, the best split marked.
+    xs, ys = panel.curve("achievable").getData()
+    assert list(xs) == [1, 2, 3, 4, 5, 6] and list(ys) == [row.achievable for row in expected.rows]
+    assert list(panel.curve("label_error").getData()[1]) == [row.label_error for row in expected.rows]
+    bars = panel.curve("items").opts
+    assert list(bars["x"]) == [1, 2, 3, 4, 5, 6] and list(bars["height"]) == [row.items for row in expected.rows]
+    assert panel.curve("items").getViewBox() is panel.items_view()
+    low, high = panel.items_view().viewRange()[1]
+    assert low <= 0 and high >= expected.rows[0].items
+    spots = panel.curve("best").points()
+    assert len(spots) == 1
+    assert (spots[0].pos().x(), spots[0].pos().y()) == (expected.best_row.raters, expected.best_row.achievable)
+    assert panel.message.startswith(expected.message)
+
+
+def test_the_best_split_is_set_with_the_keyboard_and_ctrl_z_undoes_it(qtbot, window):
+    panel = window.compromise
+    before = window.state.scenario
+    _type(qtbot, panel._budget_edit, "3000")
+    result = _run(qtbot, panel)
+    best = result.best_row
+    assert panel._apply_button.isEnabled()
+    panel._apply_button.setFocus()
+    qtbot.keyClick(panel._apply_button, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: window.state.scenario != before, timeout=3000)
+    assert window.state.scenario == before.with_changes(
+        {"raters.per_item": best.raters, "campaign.items": best.items})
+    assert window.undo_stack.count() == 1
+    panel.table.setFocus()
+    qtbot.keyClick(panel.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert window.state.scenario == before
+
+
+def test_a_budget_that_buys_no_item_is_refused_in_the_panel(qtbot, window):
+    panel = window.compromise
+    _type(qtbot, panel._budget_edit, "0.01")
+    assert _run(qtbot, panel) is None
+    assert "buys no item: one item with one rater costs" in panel.message
+    assert panel.result is None and panel.table.model().rowCount() == 0
+    qtbot.waitUntil(lambda: panel._run_button.isEnabled(), timeout=5000)
+
+
+def test_cancel_shows_the_splits_done(qtbot, window, store):
+    # The slowest example (three 7-point questions: about 2 s for 100 splits), so Cancel comes mid-run.
+    rubric = next(s for s in store.list(order_by="name", descending=False) if s.name.startswith("Chatbot rubric"))
+    assert window.open_scenario(rubric.id, ask=False)
+    panel = window.compromise
+    _type(qtbot, panel._max_raters_spin.lineEdit(), "100")
+    _type(qtbot, panel._budget_edit, "500000")
+    with qtbot.waitSignal(panel.finished, timeout=120_000) as blocker:
+        handle = panel.run()
+        qtbot.keyClick(panel._cancel_button, Qt.Key.Key_Space)
+    assert handle.is_cancelled
+    result = blocker.args[0]
+    assert result.cancelled and len(result.rows) < 100
+    assert panel.table.model().rowCount() == len(result.rows)
+    assert "Cancelled" in panel.message
+    qtbot.waitUntil(lambda: panel._run_button.isEnabled(), timeout=5000)
+
+
+def test_the_panel_opens_alone_with_python_m(preview_environment):
+    from ui.core.preview import PAINTED_MARKER
+
+    completed = subprocess.run([sys.executable, "-m", "ui.panels.compromise"], cwd=REPO, env=preview_environment,
+                               capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL, check=False)
+    assert completed.returncode == 0, completed.stderr
+    assert f"{PAINTED_MARKER} Compromise at a fixed budget" in completed.stdout, completed.stdout
+    assert "Traceback" not in completed.stderr and "Error" not in completed.stderr, completed.stderr
