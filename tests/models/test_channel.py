@@ -24,6 +24,7 @@ FORMATS = [
     ("ranking", 6),
     ("multi_select", 4),
     ("free_text", None),
+    ("best_worst", 4),
 ]
 
 
