@@ -12,10 +12,10 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from advisor.cli import common, interfaces, pilot, recommend, report, scenarios
+from advisor.cli import common, designs, interfaces, pilot, recommend, report, scenarios
 from advisor.errors import AdvisorError
 
-COMMAND_MODULES = (scenarios, recommend, report, pilot, interfaces)
+COMMAND_MODULES = (scenarios, recommend, report, pilot, interfaces, designs)
 
 
 class OneLineArgumentParser(argparse.ArgumentParser):

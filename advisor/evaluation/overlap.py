@@ -126,8 +126,8 @@ def rule_text(scenario: Scenario, base: int | None = None) -> str:
         return (f"{first} rater{'s' if first != 1 else ''}, one more while {what} on "
                 f"{scenario.questions[0].name!r} is below {overlap.stop_threshold:g}, up to {overlap.max_raters}")
     if overlap.mode == "partial":
-        return (f"{first} rater{'s' if first != 1 else ''} on {100 * (1 - overlap.extra_share):g} % of the items, "
-                f"{overlap.extra_raters} on {100 * overlap.extra_share:g} %")
+        return (f"{first} rater{'s' if first != 1 else ''} on {100 * (1 - overlap.extra_share):.3g} % of the items, "
+                f"{overlap.extra_raters} on {100 * overlap.extra_share:.3g} %")
     return f"{first} rater{'s' if first != 1 else ''} on every item"
 
 
