@@ -46,6 +46,7 @@ __all__ = [
     "best_worst_kernel",
     "best_worst_orders",
     "best_worst_probabilities",
+    "best_worst_symmetry",
     "best_worst_utilities",
 ]
 
@@ -71,6 +72,26 @@ def best_worst_orders(n: int) -> tuple[tuple[int, ...], ...]:
 def best_worst_answers(n: int) -> tuple[tuple[int, int], ...]:
     """The answers: ordered pairs ``(best item, worst item)`` of distinct items, ``n (n − 1)`` of them."""
     return tuple(itertools.permutations(range(check_integer("n", n, low=2, high=MAX_BEST_WORST_ITEMS)), 2))
+
+
+@lru_cache(maxsize=8)
+def best_worst_symmetry(n: int) -> np.ndarray:
+    """The relabellings of the ``n`` items as permutations of the answers: row ``g`` maps answer
+    ``(a, b)`` to ``(σ_g(a), σ_g(b))``, ``σ_g`` the ``g``-th order read as a map. Renaming the items
+    of an order and of an answer alike keeps every rank, so ``K[g x, g y] = K[x, y]``; the group acts
+    transitively on the orders (and on the answers).
+
+    Returns
+    -------
+    numpy.ndarray of int64, shape (n!, n (n − 1))
+        Read-only.
+    """
+    answers = best_worst_answers(n)
+    index = {pair: position for position, pair in enumerate(answers)}
+    table = np.array([[index[(sigma[a], sigma[b])] for a, b in answers] for sigma in best_worst_orders(n)],
+                     dtype=np.int64)
+    table.setflags(write=False)
+    return table
 
 
 def best_worst_utilities(d: float, n: int, *, span: float = 3.0) -> np.ndarray:

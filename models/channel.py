@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 from scipy import special
 
-from .best_worst import MAX_BEST_WORST_ITEMS, _kernel as _best_worst_kernel, _row_capacity
+from .best_worst import MAX_BEST_WORST_ITEMS, _kernel as _best_worst_kernel, _row_capacity, best_worst_symmetry
 from .capacity import EVALUATION_OVERHEAD_ENTRIES, Capacity, _capacities_spent, _nominal_capacity, charge_work
 from .errors import InvalidArgumentError, check_choice, check_integer, check_real
 from .kernels import _error_probability, _ordinal, _ordinal_slip, _symmetric
@@ -802,8 +802,10 @@ def _best_worst_parts(
         return cognitive, articulation, cascade, cascade, True, cascade, False
     panel_work = _work_shares("best_worst", n, raters, max_outcomes, max_work)[1]
     affordable = budget_outcomes(kernel.shape[0], max_outcomes, panel_work, uniform_optimal=True)
+    # The relabellings act transitively on the orders: the panel's capacity follows from one row and
+    # the histograms' orbits (models.panel._symmetric_panel_capacity), no Blahut-Arimoto run.
     result = _panel_capacity(kernel, raters, rho, affordable, _TOLERANCE, _MAX_ITERATIONS, uniform_optimal=True,
-                             max_work=panel_work)
+                             max_work=panel_work, symmetry=best_worst_symmetry(n))
     limited = _panel_limited(raters, answers, max_outcomes, affordable) or (result.exact and _stopped(result))
     return cognitive, articulation, cascade, result.nats, result.exact, _upper(result), limited
 

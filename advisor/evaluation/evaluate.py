@@ -463,6 +463,16 @@ def _overlaid(scenario: Scenario, shares: Sequence[float], channels: list[list[Q
                    coding_terms=coding_terms)
 
 
+def _overlaid_decoding(scenario: Scenario, overlaid: OverlaidRows, context: int, decoding: "_ItemDecoding") -> "_ItemDecoding":
+    """An item's decoding under an overlap design: each question's own accuracy, and the exact
+    accuracy of the whole item where the questions' successes depend on each other (adaptive overlap,
+    without questions about a shared part; otherwise the product of independent decodings stays)."""
+    item = overlaid.item_accuracy[context]
+    exact_item = item is not None and not _parts(scenario)
+    return replace(decoding, question_accuracy=overlaid.question_accuracy[context],
+                   accuracy=item if exact_item else decoding.accuracy)  # type: ignore[arg-type]
+
+
 def _grouped_sum(scenario: Scenario, values: Sequence[float], ceilings: Sequence[float]) -> float:
     """Σ over questions, where questions about the same ``part`` count at most the part's
     information: ``min(Σ members, max member alphabet)`` (a split question adds answers, not a new
@@ -1139,6 +1149,8 @@ def _evaluate(scenario: Scenario, *, curves: bool) -> Evaluation:
     decodings = [_item_decoding(scenario, row, design.raters, ratio=design.decoding_ratio,
                                 found=None if overlaid is None else overlaid.decodings[s])
                  for s, row in enumerate(channels)]
+    if overlaid is not None:
+        decodings = [_overlaid_decoding(scenario, overlaid, s, decoding) for s, decoding in enumerate(decodings)]
 
     contexts: list[ContextResult] = []
     for (context, weight, row, decoding) in zip(scenario.contexts, scenario.context_weights, channels, decodings):

@@ -97,11 +97,19 @@ class OverlapResult:
 
 @dataclass(frozen=True)
 class OverlaidRows:
-    """Channels and decodings of an overlap design, per context and question, and its summary."""
+    """Channels and decodings of an overlap design, per context and question, and its summary.
+
+    ``decodings`` are what an item's codebook and its accuracy product may use (module docstring);
+    ``question_accuracy`` each question's own MAP accuracy (None without a finite kernel) and
+    ``item_accuracy`` the exact probability that every question's MAP answer is right (adaptive
+    overlap only, where the questions' successes depend on each other through the number of raters;
+    None otherwise), per context."""
 
     channels: list[list[QuestionChannel]]
     decodings: list[list[PanelDecoding | None]]
     result: OverlapResult
+    question_accuracy: list[tuple[float | None, ...]]
+    item_accuracy: list[float | None]
 
 
 def partial_law(scenario: Scenario, base: int | None = None) -> dict[int, float]:
@@ -184,6 +192,23 @@ def adaptive_expected_raters(scenario: Scenario, first_channels: Sequence[Questi
     return float(np.dot(scenario.context_weights, values))
 
 
+def _correct_by_length(panel: models.overlap.AdaptivePanel, prior: tuple[float, ...] | None) -> dict[int, float]:
+    """``P(the first question's MAP answer is right and N = n)`` for each size n."""
+    weights = (np.full(panel.kernel.shape[0], 1.0 / panel.kernel.shape[0]) if prior is None
+               else np.asarray(prior, dtype=float))
+    best = (weights[:, None] * panel.kernel).max(axis=0)
+    return {n: float(best[panel.lengths == n].sum()) for n in range(panel.start, panel.most + 1)
+            if np.any(panel.lengths == n) and panel.length_law(prior).get(n, 0.0) > 0.0}
+
+
+def _on_sizes(laws: np.ndarray, first: int, sizes: Sequence[int]) -> np.ndarray:
+    """The columns of ``laws`` (one row per truth; adaptive: sizes from ``first``, partial: ``sizes``
+    already) for the given sizes."""
+    if laws.shape[1] == len(sizes) and laws.shape[0] == 1:
+        return laws
+    return laws[:, [n - first for n in sizes]]
+
+
 def _mixture_outcomes(answers: int, law: Sequence[tuple[int, float]]) -> int:
     return sum(math.comb(n + answers - 1, answers - 1) for n, _ in law)
 
@@ -262,11 +287,15 @@ def overlay(
     rho = scenario.raters.correlation
     out_channels: list[list[QuestionChannel]] = []
     out_decodings: list[list[PanelDecoding | None]] = []
+    marginals: list[tuple[float | None, ...]] = []
+    items: list[float | None] = []
     summaries = []
     for s, (context, row) in enumerate(zip(scenario.contexts, channels)):
         new_row: list[QuestionChannel] = []
         new_decodings: list[PanelDecoding | None] = []
-        if overlap.mode == "adaptive":
+        accuracies: list[float | None] = []
+        adaptive = overlap.mode == "adaptive"
+        if adaptive:
             channel = row[0]
             panel, capacity, prior = _watched(scenario, channel, first, most)
             law = tuple(sorted(panel.length_law(prior).items()))
@@ -274,33 +303,66 @@ def overlay(
             new_row.append(_with_panel(channel, expected, capacity.nats, capacity.nats + capacity.gap, True, False))
             decoding = decode_kernel(panel.kernel, 1, 0.0, prior, coding_terms=coding_terms)
             new_decodings.append(replace(decoding, raters_used=most))
+            accuracies.append(decoding.label_accuracy)
+            # P(N = n | x) of each truth of the first question: the law the other questions see.
+            laws = panel.stopping
+            item = _correct_by_length(panel, prior)
             others = range(1, len(scenario.questions))
         else:
             law = tuple(sorted(partial_law(scenario, first).items()))
             expected = float(sum(n * p for n, p in law))
+            laws = np.array([[p for _, p in law]])
+            item = None
             others = range(len(scenario.questions))
+        sizes = [n for n, _ in law]
         for i in others:
             question = scenario.questions[i]
-            panels = [channel_at(s, i, n) for n, _ in law]
+            panels = [channel_at(s, i, n) for n in sizes]
             weights = np.array([p for _, p in law])
             kind = question.format.kind
             value = float(weights @ [c.panel_nats for c in panels])
-            upper = float(weights @ [c.panel_upper_nats for c in panels])
+            # Any truth of the first question may be the one the target's code uses: the upper end
+            # takes the least favourable law of N (one law for partial overlap).
+            uppers = np.array([c.panel_upper_nats for c in panels])
+            upper = float(np.max(_on_sizes(laws, first, sizes) @ uppers))
             exact = all(c.panel_exact for c in panels)
             limited = any(c.budget_limited for c in panels)
             if kind not in _UNIFORM_OPTIMAL:
                 kernel = rater_kernel(kind, question.format.k, row[i].dprime, span=question.span,
                                       slip_rate=question.slip_rate)
                 if _mixture_outcomes(kernel.shape[1], law) <= PANEL_MAX_OUTCOMES:
-                    mixed = _mixed_capacity(kernel.tobytes(), kernel.shape, law, rho)
-                    value, upper, exact = mixed.nats, min(upper, mixed.nats + mixed.gap), True
+                    mixed_capacity = _mixed_capacity(kernel.tobytes(), kernel.shape, law, rho)
+                    value, exact = mixed_capacity.nats, True
+                    if not adaptive:
+                        upper = min(upper, mixed_capacity.nats + mixed_capacity.gap)
                 else:
                     value, exact = upper, False
-            new_row.append(_with_panel(row[i], expected, value, upper, exact, limited))
-            found = [decoding_at(s, i, c, n) for c, (n, _) in zip(panels, law)]
-            new_decodings.append(None if found[0] is None else _mixed_decoding(kind, law, found))  # type: ignore[arg-type]
+            new_row.append(_with_panel(row[i], expected, min(value, upper), upper, exact, limited))
+            found = [decoding_at(s, i, c, n) for c, n in zip(panels, sizes)]
+            if found[0] is None:
+                new_decodings.append(None)
+                accuracies.append(None)
+                continue
+            mixed = _mixed_decoding(kind, law, found)  # type: ignore[arg-type]
+            accuracies.append(mixed.label_accuracy)
+            if adaptive:
+                # The number of raters depends on the first question's votes, so this question's
+                # success is not independent of that question's: decoded from the first r0 raters
+                # alone (every item has them) it is, and that decoding is what the item's codebook
+                # and accuracy product use. The information at the prior is the mixture's, exactly.
+                base_channel = channel_at(s, i, first)
+                own = decoding_at(s, i, base_channel, first)
+                new_decodings.append(replace(own, prior_information_nats=mixed.prior_information_nats,  # type: ignore[arg-type]
+                                             exact=own.exact and mixed.exact,  # type: ignore[union-attr]
+                                             budget_limited=own.budget_limited or mixed.budget_limited))  # type: ignore[union-attr]
+                if item is not None:
+                    item = {n: hit * d.label_accuracy for (n, hit), d in zip(item.items(), found)}  # type: ignore[union-attr]
+            else:
+                new_decodings.append(mixed)
         out_channels.append(new_row)
         out_decodings.append(new_decodings)
+        marginals.append(tuple(accuracies))
+        items.append(None if item is None else float(sum(item.values())))
         summaries.append(OverlapContext(context.name, expected, law))
     weights = scenario.context_weights
     result = OverlapResult(
@@ -311,4 +373,4 @@ def overlay(
         contexts=tuple(summaries),
         rule=rule_text(scenario, first),
     )
-    return OverlaidRows(out_channels, out_decodings, result)
+    return OverlaidRows(out_channels, out_decodings, result, marginals, items)

@@ -122,11 +122,14 @@ class AdaptiveComparison:
 
 
 def adaptive_changes(scenario: Scenario) -> dict[str, Any]:
-    """The changes that make a fixed design of ``r`` raters adaptive: ``r − 1`` raters first (at
-    least 1), one more while the votes are not decisive (the scenario's stop rule and threshold),
-    up to ``r + 1``."""
+    """The changes that make a fixed design of ``r`` raters adaptive: ``r − 1`` raters first, one
+    more while the votes are not decisive (the scenario's stop rule and threshold), up to ``r + 1``.
+    The agreement rule starts with at least 2 raters (one vote always agrees with itself), the
+    posterior rule with at least 1."""
     r = scenario.raters.per_item
-    return {"overlap.mode": "adaptive", "raters.per_item": max(1, r - 1), "overlap.max_raters": min(MAX_RATERS, r + 1)}
+    start = max(2 if scenario.overlap.stop_rule == "agreement" else 1, r - 1)
+    return {"overlap.mode": "adaptive", "raters.per_item": start,
+            "overlap.max_raters": min(MAX_RATERS, max(r + 1, start + 1))}
 
 
 def equal_cost_changes(scenario: Scenario, expected: float) -> dict[str, Any]:
@@ -207,7 +210,8 @@ def cheapest_adaptive(template: Scenario, times: Sequence[float], *, max_raters:
                       progress: ProgressCallback | None = None) -> AdaptiveChoice:
     """The cheapest adaptive design that meets the target and costs less than ``below``.
 
-    Every pair ``1 ≤ r₀ < r_max ≤ max_raters`` (the template's stop rule and threshold, its formats
+    Every pair ``r₀ < r_max ≤ max_raters`` (``r₀ ≥ 2`` for the agreement rule, else ``≥ 1``; the
+    template's stop rule and threshold, its formats
     and rater pool; time shares water-filled) is searched over ``times`` (increasing, seconds per
     item): the first time whose verdict is ``meets`` is found by bisection (the verdict improves
     with time), among the times whose cost could still be below the best found (the cost is at
@@ -230,7 +234,9 @@ def cheapest_adaptive(template: Scenario, times: Sequence[float], *, max_raters:
     progress
         ``progress(done, total)`` over the pairs; False stops the search (best so far returned).
     """
-    pairs = [(r0, top) for top in range(2, max_raters + 1) for r0 in range(1, top)]
+    # One vote always agrees with itself: the agreement rule needs two first raters to add any.
+    lowest = 2 if template.overlap.stop_rule == "agreement" else 1
+    pairs = [(r0, top) for top in range(lowest + 1, max_raters + 1) for r0 in range(lowest, top)]
     shares = {f"questions.{i}.time_share": None for i in range(len(template.questions))}
     best: tuple[float, Scenario, Evaluation] | None = None
     checks = 0
