@@ -116,8 +116,15 @@ def _free_text_findings(scenario: Scenario) -> list[DesignFinding]:
 
 
 def _overlap_findings(scenario: Scenario) -> list[DesignFinding]:
-    """Adaptive overlap whose rule can never add a rater: one rater's vote always agrees with itself."""
+    """Adaptive overlap that can never add a rater: no room above the first raters, or one rater's
+    vote, which always agrees with itself."""
     overlap = scenario.overlap
+    if overlap.mode == "adaptive" and overlap.max_raters <= scenario.raters.per_item:
+        return [DesignFinding(
+            ("overlap.max_raters", "raters.per_item"),
+            f"Adaptive overlap adds no rater: the most raters per item ({overlap.max_raters}) is not above the "
+            f"{scenario.raters.per_item} every item gets, so this is the fixed design; raise the most raters.",
+        )]
     if overlap.mode == "adaptive" and overlap.stop_rule == "agreement" and scenario.raters.per_item == 1:
         return [DesignFinding(
             ("raters.per_item", "overlap.stop_rule"),

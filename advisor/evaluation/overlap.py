@@ -276,8 +276,8 @@ def overlay(
     decoding_at
         ``decoding_at(context, question, channel, raters)``: its decoding (None without a finite kernel).
     base
-        ``r₀`` / ``r₁`` instead of ``raters.per_item`` (a curve's point); adaptive ``r_max`` is then
-        at least it.
+        ``r₀`` / ``r₁`` instead of ``raters.per_item`` (a curve's point). Adaptive ``r_max`` is
+        ``max(overlap.max_raters, r₀)``: no room above the first raters is the fixed design.
     coding_terms
         Whether the decodings carry the random-coding terms (as the caller's).
     """

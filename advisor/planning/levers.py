@@ -203,6 +203,8 @@ def describe_format(response: ResponseFormat) -> str:
         return f"a ranking of {k} items"
     if response.kind == "multi_select":
         return f"{k} checkboxes"
+    if response.kind == "best_worst":
+        return f"best-worst scaling of {k} items"
     return f"free text of up to {response.max_chars} characters"
 
 

@@ -492,10 +492,11 @@ def _single_rater_kernel(question: Question, response: ResponseFormat, dprime: f
 
     The search runs the panel's Blahut–Arimoto on it at :data:`SEARCH_TOLERANCE`;
     ``(None, 0)`` for rankings of more than :data:`models.channel.MAX_EXACT_RANKING`
-    items and free text, whose panels (closed-form bounds, or histogram kernels
-    too large to tabulate) the search takes from :func:`models.channel.question_channel`.
+    items, free text and best-worst scaling, whose panels (closed-form bounds, histogram kernels
+    too large to tabulate, or exact panels from the histograms' orbits) the search takes from
+    :func:`models.channel.question_channel`.
     """
-    if response.kind == "ranking" and int(response.k) > MAX_EXACT_RANKING:  # type: ignore[arg-type]
+    if (response.kind == "ranking" and int(response.k) > MAX_EXACT_RANKING) or response.kind == "best_worst":  # type: ignore[arg-type]
         return None, 0
     kernel = rater_kernel(response.kind, response.k, dprime, span=question.span, slip_rate=question.slip_rate)
     if kernel is None:
@@ -505,7 +506,9 @@ def _single_rater_kernel(question: Question, response: ResponseFormat, dprime: f
 
 def _monotone_interpolant(x: Sequence[float], y: Sequence[float]) -> PchipInterpolator:
     """PCHIP through increasing x; capacity never decreases with time or d′, so a
-    running maximum removes Blahut–Arimoto's last-digit noise first."""
+    running maximum removes Blahut–Arimoto's last-digit noise first. (Best–worst panels peak
+    at a moderate d′, docs/method.md; there the running maximum is an upper envelope, which
+    only makes the screening check more designs: every verdict comes from evaluate().)"""
     x = np.asarray(x, dtype=float)
     y = np.maximum.accumulate(np.asarray(y, dtype=float))
     keep = np.concatenate(([True], np.diff(x) > 1e-12))

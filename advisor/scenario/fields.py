@@ -282,7 +282,8 @@ FIELDS: dict[str, FieldHelp] = {
                   "at a time while the first question's votes are not decisive, up to r_max (cost by the expected "
                   "raters). partial: a share f of the items gets r₂ raters, the rest r."),
         FieldHelp("overlap.max_raters", "Most raters r_max", "",
-                  "Adaptive overlap: no item gets more raters than this (at least the raters per item)."),
+                  "Adaptive overlap: no item gets more raters than this. At most the raters per item, no rater "
+                  "is added (the fixed design)."),
         FieldHelp("overlap.stop_rule", "Stop rule", "",
                   "Adaptive overlap: agreement stops when the most frequent answer has at least the threshold's "
                   "share of the votes; posterior stops when the most probable answer's posterior (at the "

@@ -260,7 +260,8 @@ class Overlap(_Strict):
 
     mode: OverlapMode = Field(default="fixed", description="fixed, adaptive or partial overlap")
     max_raters: int = Field(default=5, ge=1, le=MAX_RATERS,
-                            description="adaptive: most raters an item can get, r_max (≥ raters per item)")
+                            description="adaptive: most raters an item can get, r_max (at most the raters per item: "
+                            "none is added)")
     stop_rule: StopRule = Field(default="agreement",
                                 description="adaptive: decisive when the top answer's share (agreement) or the "
                                 "posterior's largest value (posterior) reaches the threshold")
@@ -361,17 +362,14 @@ class Scenario(_Strict):
         overlap, start = self.overlap, self.raters.per_item
         if overlap.mode != "adaptive":
             return self
-        if overlap.max_raters < start:
-            raise ValueError(f"overlap.max_raters must be at least raters.per_item ({start}) for adaptive overlap, "
-                             f"got {overlap.max_raters}")
         watched = self.questions[0].format
         if watched.kind not in ADAPTIVE_KINDS:
             raise ValueError(f"adaptive overlap watches the first question's votes; {watched.label()} has no single "
                              f"answer per rater (use {', '.join(ADAPTIVE_KINDS)})")
         answers = watched.alternatives
-        count = adaptive_outcome_count(answers, start, overlap.max_raters)
+        count = adaptive_outcome_count(answers, start, max(start, overlap.max_raters))
         if count > ADAPTIVE_MAX_OUTCOMES:
-            raise ValueError(f"adaptive overlap: {start} to {overlap.max_raters} raters on {watched.label()} give "
+            raise ValueError(f"adaptive overlap: {start} to {max(start, overlap.max_raters)} raters on {watched.label()} give "
                              f"{count:,} vote histograms, more than {ADAPTIVE_MAX_OUTCOMES:,}; allow fewer raters or "
                              "watch a question with fewer answers")
         return self

@@ -20,6 +20,7 @@ from models.panel import count_kernel
 
 from advisor.evaluation.evaluate import campaign_cost, evaluate, expected_raters
 from advisor.evaluation.gold import rater_accuracy
+from advisor.evaluation.guardrails import design_warnings
 from advisor.planning.levers import rank_levers
 from advisor.planning.optimize import optimize
 from advisor.planning.overlap_designs import compare_adaptive, equal_cost_changes
@@ -328,8 +329,13 @@ def test_overlap_and_gold_round_trip_through_json():
 def test_adaptive_needs_room_and_a_watchable_first_question():
     from advisor.errors import ScenarioValidationError
 
-    with pytest.raises(ScenarioValidationError, match="max_raters must be at least"):
-        scenario(**{"overlap.mode": "adaptive", "overlap.max_raters": 1})
+    # No room above the first raters: the fixed design, and the editor says so.
+    crowded = scenario(**{"overlap.mode": "adaptive", "overlap.max_raters": 1, "raters.per_item": 3})
+    fixed = evaluate(crowded.with_changes({"overlap.mode": "fixed"}), curves=False)
+    assert evaluate(crowded, curves=False).label_error == pytest.approx(fixed.label_error, abs=1e-12)
+    assert any("adds no rater" in text for text in design_warnings(crowded))
+    lonely = scenario(**{"overlap.mode": "adaptive", "raters.per_item": 1})
+    assert any("stops after the first rater" in text for text in design_warnings(lonely))
     with pytest.raises(ScenarioValidationError, match="watches the first question"):
         scenario(**{"overlap.mode": "adaptive", "questions": [{"name": "t", "format": {"kind": "free_text"}}]})
     with pytest.raises(ScenarioValidationError, match="vote histograms"):
