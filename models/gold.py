@@ -30,8 +30,9 @@ __all__ = [
     "gold_labels_for_power",
 ]
 
-#: Largest number of gold labels :func:`gold_labels_for_power` searches.
-MAX_GOLD_LABELS = 100_000
+#: Largest number of gold labels per rater :func:`gold_labels_for_power` searches (far beyond what a
+#: campaign gives one rater).
+MAX_GOLD_LABELS = 20_000
 
 
 def accuracy_standard_error(accuracy: float, labels: float) -> float:
@@ -134,7 +135,7 @@ def gold_labels_for_power(accuracy: float, chance: float, power: float = 0.95,
     """Fewest gold labels per rater with which a random rater is flagged with at least ``power``.
 
     Parameters as in :func:`spam_detection_power`; ``power`` in (0, 1]. Returns None when no
-    number up to :data:`MAX_GOLD_LABELS` suffices (a genuine rater no better than chance).
+    number up to :data:`MAX_GOLD_LABELS` suffices (a genuine rater hardly better than chance).
     """
     target = check_real("power", power, low=0.0, high=1.0, low_open=True)
     p = check_probability("accuracy", accuracy)
@@ -144,7 +145,7 @@ def gold_labels_for_power(accuracy: float, chance: float, power: float = 0.95,
     alpha = check_probability("false_flag_rate", false_flag_rate)
     # The power is not monotone in n (the test is discrete), so every n is tried from 1 up, a
     # block at a time: c_n from the quantile, corrected where the CDF at it exceeds α.
-    block = 512
+    block = 4096
     for first in range(1, MAX_GOLD_LABELS + 1, block):
         n = np.arange(first, min(first + block, MAX_GOLD_LABELS + 1))
         c = stats.binom.ppf(alpha, n, p)
