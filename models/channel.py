@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 from scipy import special
 
+from .best_worst import MAX_BEST_WORST_ITEMS, _kernel as _best_worst_kernel, _row_capacity, best_worst_symmetry
 from .capacity import EVALUATION_OVERHEAD_ENTRIES, Capacity, _capacities_spent, _nominal_capacity, charge_work
 from .errors import InvalidArgumentError, check_choice, check_integer, check_real
 from .kernels import _error_probability, _ordinal, _ordinal_slip, _symmetric
@@ -41,10 +42,12 @@ __all__ = [
     "FORMAT_KINDS",
     "BINDING_STAGES",
     "SATURATION_SHARE",
+    "binding_stage",
     "AGGREGATION_EFFICIENCY",
     "QuestionChannel",
     "budget_outcomes",
     "channel_work_estimate",
+    "kernel_answers",
     "kernel_rows",
     "panel_outcomes",
     "question_channel",
@@ -56,7 +59,7 @@ __all__ = [
     "rater_kernel",
 ]
 
-FORMAT_KINDS = ("binary", "categorical", "ordinal", "pairwise", "ranking", "multi_select", "free_text")
+FORMAT_KINDS = ("binary", "categorical", "ordinal", "pairwise", "ranking", "multi_select", "free_text", "best_worst")
 BINDING_STAGES = ("cognitive", "articulation", "question alphabet", "rater aggregation")
 
 #: A panel within this share of ``max_nats`` is saturated: more raters or time buy (almost) nothing.
@@ -89,11 +92,18 @@ TYPICAL_SMALL_SINGLE_PASSES = 80
 
 
 def kernel_rows(kind: str, k: int) -> int:
-    """Rows of a question's finite single-rater kernel: k, n! for a ranking of n <= 6 items, 2 for
-    one decision of a multi-select, 0 without one (free text, longer rankings)."""
+    """Rows of a question's finite single-rater kernel: k, n! for a ranking of n <= 6 items or a
+    best-worst tuple of n items, 2 for one decision of a multi-select, 0 without one (free text,
+    longer rankings)."""
     if kind == "free_text" or (kind == "ranking" and k > MAX_KERNEL_ITEMS):
         return 0
-    return math.factorial(k) if kind == "ranking" else 2 if kind == "multi_select" else k
+    return math.factorial(k) if kind in ("ranking", "best_worst") else 2 if kind == "multi_select" else k
+
+
+def kernel_answers(kind: str, k: int) -> int:
+    """Columns of a question's finite single-rater kernel (the answers one rater can give): the
+    rows, except for best-worst scaling of n items, whose n! orders give n (n - 1) answers."""
+    return k * (k - 1) if kind == "best_worst" else kernel_rows(kind, k)
 
 
 def panel_outcomes(answers: int, raters: int, max_outcomes: int) -> int:
@@ -117,6 +127,7 @@ def _work_parts(kind: str, k: int, raters: int, max_outcomes: int, typical: bool
     rows = kernel_rows(kind, k)
     if rows == 0:
         return 0.0, 0.0
+    answers = kernel_answers(kind, k)
     uniform = kind not in ("ordinal", "pairwise")
 
     def passes(entries: int, allowance: int, usual: int) -> int:
@@ -127,7 +138,7 @@ def _work_parts(kind: str, k: int, raters: int, max_outcomes: int, typical: bool
                                   * max(square, EVALUATION_OVERHEAD_ENTRIES))
     if raters == 1:
         return single, 0.0
-    entries = rows * _panel_outcomes(rows, raters, max_outcomes)
+    entries = rows * _panel_outcomes(answers, raters, max_outcomes)
     count = 2 if uniform else passes(entries, ESTIMATE_PASSES, TYPICAL_SMALL_PASSES)
     return single, count * max(entries, EVALUATION_OVERHEAD_ENTRIES) + KERNEL_BUILD_PASSES * entries
 
@@ -423,6 +434,8 @@ def _check_alternatives(kind: str, k: object) -> int:
         return 2
     if k is None:
         raise InvalidArgumentError(f"k must be an integer for {kind} questions, got None")
+    if kind == "best_worst":
+        return check_integer("k", k, low=2, high=MAX_BEST_WORST_ITEMS)
     return check_integer("k", k, low=1 if kind == "multi_select" else 2)
 
 
@@ -492,6 +505,11 @@ def _question_channel(
         alternatives = math.factorial(k)
         max_nats = float(special.gammaln(k + 1))
         parts = _ranking_parts(d, k, span, slip, raters, rho, max_outcomes, max_work)
+    elif kind == "best_worst":
+        # One rater gives one of n (n - 1) answers; a panel can tell up to the n! orders apart.
+        alternatives = k * (k - 1)
+        max_nats = float(special.gammaln(k + 1))
+        parts = _best_worst_parts(d, k, span, slip, raters, rho, max_outcomes, max_work)
     else:
         alternatives = 0
         max_nats = math.log(2.0) * bits_per_char * max_chars
@@ -510,23 +528,7 @@ def _question_channel(
     panel_max = raters * max_nats if kind == "free_text" else max_nats
     panel = min(max(panel, cascade), panel_max)
     panel_upper = min(max(panel_upper, panel), panel_max)
-    if kind == "free_text":
-        # Saturated = one rater's answer fills its length limit (a longer answer field would
-        # help); more raters still add their own texts, so the panel is not the criterion.
-        saturated = max_nats > 0.0 and cascade >= SATURATION_SHARE * max_nats
-    else:
-        saturated = max_nats > 0.0 and panel >= SATURATION_SHARE * max_nats
-    # The binding-stage heuristic keeps one text's limit as the "additive" reference for free
-    # text: its Gaussian judgment aggregates sublinearly by nature, which is not rater waste.
-    ideal_gain = min(max_nats, raters * cascade) - cascade
-    if saturated:
-        stage = "question alphabet"
-    elif raters > 1 and ideal_gain > 1e-12 and panel - cascade < AGGREGATION_EFFICIENCY * ideal_gain:
-        stage = "rater aggregation"
-    elif articulation < cognitive:
-        stage = "articulation"
-    else:
-        stage = "cognitive"
+    stage, saturated = binding_stage(kind, raters, max_nats, cognitive, articulation, cascade, panel)
     return QuestionChannel(
         kind=kind,
         alternatives=alternatives,
@@ -546,6 +548,45 @@ def _question_channel(
         panel_upper_nats=panel_upper,
         budget_limited=limited,
     )
+
+
+def binding_stage(kind: str, raters: float, max_nats: float, cognitive: float, articulation: float, cascade: float,
+                  panel: float) -> tuple[str, bool]:
+    """Which stage binds a question's channel, and whether it is saturated (:class:`QuestionChannel`).
+
+    Parameters
+    ----------
+    kind : str
+        One of :data:`FORMAT_KINDS`.
+    raters : float
+        Raters per item, >= 1 (the expected number for a design whose panels vary in size).
+    max_nats, cognitive, articulation, cascade, panel : float
+        The channel's ``max_nats`` and capacities, nats.
+
+    Returns
+    -------
+    (stage, saturated)
+        One of :data:`BINDING_STAGES`, and whether the panel (free text: one answer) is within
+        5 % of what it can carry.
+    """
+    if kind == "free_text":
+        # Saturated = one rater's answer fills its length limit (a longer answer field would
+        # help); more raters still add their own texts, so the panel is not the criterion.
+        saturated = max_nats > 0.0 and cascade >= SATURATION_SHARE * max_nats
+    else:
+        saturated = max_nats > 0.0 and panel >= SATURATION_SHARE * max_nats
+    # The binding-stage heuristic keeps one text's limit as the "additive" reference for free
+    # text: its Gaussian judgment aggregates sublinearly by nature, which is not rater waste.
+    ideal_gain = min(max_nats, raters * cascade) - cascade
+    if saturated:
+        stage = "question alphabet"
+    elif raters > 1 and ideal_gain > 1e-12 and panel - cascade < AGGREGATION_EFFICIENCY * ideal_gain:
+        stage = "rater aggregation"
+    elif articulation < cognitive:
+        stage = "articulation"
+    else:
+        stage = "cognitive"
+    return stage, bool(saturated)
 
 
 def budget_outcomes(inputs: int, max_outcomes: int, max_work: float, *, uniform_optimal: bool = False) -> int:
@@ -743,6 +784,32 @@ def _ranking_parts(
     return cognitive, articulation, cascade, bound, False, bound, limited
 
 
+@lru_cache(maxsize=8192)
+def _best_worst_parts(
+    d: float, n: int, span: float, slip: float, raters: int, rho: float, max_outcomes: int,
+    max_work: float = math.inf,
+) -> tuple[float, float, float, float, bool, float, bool]:
+    """Best-worst scaling (:mod:`models.best_worst`): every single-rater capacity by the closed form
+    ``ln(n (n - 1)) - H(row)``; the panel exact over its histograms while they fit (the uniform
+    input is optimal for every panel: relabelling the items acts transitively on the orders), the
+    symmetric increment bound beyond."""
+    answers = n * (n - 1)
+    cognitive = _row_capacity(_best_worst_kernel(d, n, span, 0.0, "thurstone")[0])
+    articulation = _nominal_capacity(1.0 - slip, answers)
+    kernel = _rater_kernel("best_worst", n, d, span, slip)
+    cascade = _row_capacity(kernel[0])
+    if raters == 1:
+        return cognitive, articulation, cascade, cascade, True, cascade, False
+    panel_work = _work_shares("best_worst", n, raters, max_outcomes, max_work)[1]
+    affordable = budget_outcomes(kernel.shape[0], max_outcomes, panel_work, uniform_optimal=True)
+    # The relabellings act transitively on the orders: the panel's capacity follows from one row and
+    # the histograms' orbits (models.panel._symmetric_panel_capacity), no Blahut-Arimoto run.
+    result = _panel_capacity(kernel, raters, rho, affordable, _TOLERANCE, _MAX_ITERATIONS, uniform_optimal=True,
+                             max_work=panel_work, symmetry=best_worst_symmetry(n))
+    limited = _panel_limited(raters, answers, max_outcomes, affordable) or (result.exact and _stopped(result))
+    return cognitive, articulation, cascade, result.nats, result.exact, _upper(result), limited
+
+
 def _free_text_parts(
     d: float,
     seconds: float,
@@ -836,6 +903,8 @@ def _rater_kernel(kind: str, k: int, d: float, span: float, slip: float) -> np.n
     elif kind == "ranking" and k <= MAX_KERNEL_ITEMS:
         swap = effective_swap_probability(ranking_swap_probability(d, k, span=span), slip)
         kernel = mallows_kernel(k, folded_dispersion(swap))
+    elif kind == "best_worst":
+        kernel = _best_worst_kernel(d, k, span, slip, "thurstone")
     else:
         return None
     kernel = np.ascontiguousarray(kernel, dtype=float)
@@ -924,7 +993,8 @@ def _decoding_request(kind: str, k: int | None, *, dprime_value: float, span: fl
         return None
     count = check_integer("raters", raters, low=1)
     rho = check_real("correlation", correlation, low=0.0, high=1.0)
-    law = tuple(float(v) for v in prior) if prior is not None and kind not in ("ranking", "multi_select") else None
+    law = (tuple(float(v) for v in prior) if prior is not None and kind not in ("ranking", "multi_select", "best_worst")
+           else None)
     copies = int(k) if kind == "multi_select" else 1
     symmetric = kind in ("binary", "categorical", "multi_select")
     return dict(kernel=kernel, raters=count, correlation=rho, prior=law, copies=copies, symmetric=symmetric,

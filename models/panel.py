@@ -215,15 +215,16 @@ def _histogram_orbits(raters: int, symmetry_bytes: bytes, shape: tuple[int, int]
         histograms, raters)
     weights = answers ** np.arange(raters - 1, -1, -1, dtype=np.int64)
     # The smallest code of an orbit's multisets begins with answer 0, so it is the image under an
-    # element that maps one of the answers given to 0. Where the group acts freely (one element per
-    # answer does), those are `raters` candidates instead of every element.
-    # As many elements as answers, and answer 0 sent everywhere: the action is transitive and free.
-    regular = perms.shape[0] == answers and bool(np.all(np.sort(perms[:, 0]) == np.arange(answers)))
-    if regular:
-        # to_first[y]: the element that maps answer y to answer 0.
-        to_first = np.empty(answers, dtype=np.int64)
-        to_first[np.argmin(perms, axis=1)] = np.arange(answers)
-        candidates = [perms[to_first[multisets[:, i]][:, None], multisets] for i in range(raters)]
+    # element that maps one of the answers given to 0. Where the group acts transitively, as many
+    # elements map each answer to 0 (|G| / answers: one where it acts freely), so those are
+    # `raters` times that many candidates instead of every element.
+    to_zero = [np.flatnonzero(perms[:, y] == 0) for y in range(answers)]
+    transitive = len({len(found) for found in to_zero}) == 1 and len(to_zero[0]) > 0
+    if transitive and raters * len(to_zero[0]) < perms.shape[0]:
+        # to_first[y, t]: the t-th element that maps answer y to answer 0.
+        to_first = np.array(to_zero, dtype=np.int64)
+        candidates = [perms[to_first[multisets[:, i], t][:, None], multisets]
+                      for i in range(raters) for t in range(to_first.shape[1])]
     else:
         candidates = [perm[multisets] for perm in perms]
     canonical = multisets @ weights

@@ -25,7 +25,7 @@ __all__ = [
 ]
 
 #: Formats whose Hick-Hyman effort :func:`hick_hyman_effort` knows.
-EFFORT_KINDS = ("binary", "categorical", "ordinal", "pairwise", "ranking", "multi_select", "free_text")
+EFFORT_KINDS = ("binary", "categorical", "ordinal", "pairwise", "ranking", "multi_select", "free_text", "best_worst")
 
 
 def reading_seconds(reading_words: float, reading_wpm: float = 238.0) -> float:
@@ -85,7 +85,8 @@ def hick_hyman_effort(kind: str, k: int) -> float:
     kind : str
         One of ``binary``, ``categorical``, ``ordinal``, ``pairwise`` (effort ``max(1, log2 k)``),
         ``ranking`` (``k`` items, effort ``max(1, log2 k!)``), ``multi_select`` (``k`` options,
-        ``k`` binary decisions, effort ``k``) and ``free_text`` (effort 1: the typing time is
+        ``k`` binary decisions, effort ``k``), ``best_worst`` (``k`` items; the best of ``k``
+        and the worst of the other ``k - 1``: effort ``max(1, log2 (k (k - 1)))``) and ``free_text`` (effort 1: the typing time is
         modelled by the articulation channel, not by a choice among alternatives; ``k`` is ignored).
     k : int
         Alternatives, levels, items or options, >= 1 (>= 2 for binary, categorical, ordinal and
@@ -107,6 +108,8 @@ def hick_hyman_effort(kind: str, k: int) -> float:
         return float(count)
     if kind == "ranking":
         return max(1.0, float(special.gammaln(count + 1)) / math.log(2.0))
+    if kind == "best_worst":
+        return max(1.0, math.log2(count * (count - 1)))
     return max(1.0, math.log2(count))
 
 

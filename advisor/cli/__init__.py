@@ -12,10 +12,10 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from advisor.cli import common, compromise, interfaces, pilot, recommend, report, scenarios
+from advisor.cli import common, compromise, designs, interfaces, pilot, recommend, report, scenarios
 from advisor.errors import AdvisorError
 
-COMMAND_MODULES = (scenarios, recommend, report, pilot, interfaces, compromise)
+COMMAND_MODULES = (scenarios, recommend, report, pilot, interfaces, compromise, designs)
 
 
 class OneLineArgumentParser(argparse.ArgumentParser):

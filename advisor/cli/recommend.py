@@ -53,6 +53,8 @@ def register(subparsers: Any) -> None:
         help="formats allowed for one question, e.g. 'quality=binary,ordinal(5),ordinal(7)'; repeat per question "
         "(a bare kind such as 'ordinal' allows its usual sizes); unnamed questions get the default alternatives",
     )
+    parser.add_argument("--adaptive", action="store_true",
+                        help="also try adaptive overlap (more raters only where the votes disagree)")
     parser.add_argument("--save-as", metavar="NAME", help="store the recommended design as a new scenario NAME")
     parser.add_argument("--json", action="store_true", help="print JSON: recommended (scenario JSON) and frontier")
 
@@ -200,11 +202,12 @@ def _run_optimize(args: argparse.Namespace) -> int:
         lambda progress: optimize(
             scenario, budget_cap=args.budget, deadline_hours=args.deadline_hours,
             raters_available=args.raters_available, allowed_formats=formats, max_raters=args.max_raters,
-            progress=progress,
+            progress=progress, adaptive=args.adaptive,
         ),
     )
     constraints = {"budget": args.budget, "deadline_hours": args.deadline_hours,
-                   "raters_available": args.raters_available, "max_raters": args.max_raters, "formats": formats}
+                   "raters_available": args.raters_available, "max_raters": args.max_raters, "formats": formats,
+                   "adaptive": args.adaptive}
     _record(args, "optimize", resolved, result.to_dict(), {"constraints": constraints})
     saved = None
     if args.save_as and result.recommended is not None:

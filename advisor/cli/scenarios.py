@@ -289,6 +289,8 @@ def _run_evaluate(args: argparse.Namespace) -> int:
 
 
 def _print_evaluation(evaluation: Any, *, use_nats: bool) -> None:
+    from advisor.report.designs import design_rows
+
     unit = "nats" if use_nats else "bits"
 
     def info(nats: float) -> str:
@@ -330,6 +332,7 @@ def _print_evaluation(evaluation: Any, *, use_nats: bool) -> None:
                          f"{evaluation.ceiling_risk_source} risk {evaluation.ceiling_risk:.4f})"],
         ["target risk", f"{evaluation.target_risk:g}"],
         ["cost", f"{money(evaluation.cost, evaluation.currency)} ({evaluation.rater_hours:,.0f} rater-hours)"],
+        *([label, text] for label, text in design_rows(evaluation)),
     ]
     width = max(len(label) for label, _ in summary)
     for label, value in summary:

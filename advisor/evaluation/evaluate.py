@@ -63,6 +63,8 @@ from models.memo import batch_cached
 from models.learning import ItemsNeeded, items_needed_for_model, learning_error_curves, random_coding_exponent
 
 from advisor.evaluation.channel_inputs import ChannelInputs, channel_inputs, channels
+from advisor.evaluation.gold import GoldResult, gold_result
+from advisor.evaluation.overlap import OverlaidRows, OverlapResult, adaptive_expected_raters, overlay, partial_law
 from advisor.scenario.schema import Question, Scenario
 from advisor.units import LN2
 
@@ -267,6 +269,11 @@ class Evaluation:
     learning: LearningTerms | None = field(default=None, compare=False, repr=False)
     """The terms of the value model's learning error at any m (set by :func:`evaluate`; the items
     needed and the items curve come from the same terms); left out of :meth:`to_dict`."""
+    overlap: OverlapResult | None = None
+    """Adaptive or partial overlap: the panel sizes and the expected raters per item the cost uses
+    (None for a fixed number of raters)."""
+    gold: GoldResult | None = None
+    """Gold questions: their cost and what they buy (None without gold items)."""
 
     @property
     def capacity_bits(self) -> float:
@@ -300,8 +307,10 @@ class Evaluation:
             return value
 
         data = {f.name: getattr(self, f.name) for f in fields(self)
-                if f.name not in ("contexts", "curves", "items_needed", "scenario", "learning")}
+                if f.name not in ("contexts", "curves", "items_needed", "scenario", "learning", "overlap", "gold")}
         data["items_needed"] = self.items_needed.to_dict()
+        data["overlap"] = None if self.overlap is None else asdict(self.overlap)
+        data["gold"] = None if self.gold is None else asdict(self.gold)
         data["capacity_bits"] = self.capacity_bits
         data["contexts"] = [asdict(c) for c in self.contexts]
         if include_curves:
@@ -474,6 +483,40 @@ def _prefetch_channels(scenario: Scenario, shares: Sequence[float],
     return [[[next(found) for _ in scenario.questions] for _ in scenario.contexts] for _ in designs]
 
 
+def _overlaid(scenario: Scenario, shares: Sequence[float], channels: list[list[QuestionChannel]], design: _Design, *,
+              coding_terms: bool = True) -> OverlaidRows:
+    """The scenario's overlap design (:func:`advisor.evaluation.overlap.overlay`) on the fixed-panel
+    channels of ``design`` (whose ``raters`` is ``r₀`` or ``r₁``), its panels of other sizes and
+    their decodings taken from this module's caches under the design's work caps."""
+    overlap = scenario.overlap
+    first = design.raters
+    sizes = (range(first, max(overlap.max_raters, first) + 1) if overlap.mode == "adaptive"
+             else sorted(partial_law(scenario, first)))
+    questions = scenario.questions
+    skip = 1 if overlap.mode == "adaptive" else 0
+    _cached_channel.many([_channel_key(scenario, questions[i], s, shares[i], replace(design, raters=n))
+                          for s in range(len(scenario.contexts)) for i in range(skip, len(questions)) for n in sizes])
+
+    def channel_at(s: int, i: int, n: int) -> QuestionChannel:
+        return _question_channel(scenario, questions[i], s, shares[i], replace(design, raters=n))
+
+    def decoding_at(s: int, i: int, channel: QuestionChannel, n: int) -> PanelDecoding | None:
+        return _question_decoding(scenario, questions[i], channel, n, coding_terms, design.decoding_ratio)
+
+    return overlay(scenario, channels, channel_at=channel_at, decoding_at=decoding_at, base=first,
+                   coding_terms=coding_terms)
+
+
+def _overlaid_decoding(scenario: Scenario, overlaid: OverlaidRows, context: int, decoding: "_ItemDecoding") -> "_ItemDecoding":
+    """An item's decoding under an overlap design: each question's own accuracy, and the exact
+    accuracy of the whole item where the questions' successes depend on each other (adaptive overlap,
+    without questions about a shared part; otherwise the product of independent decodings stays)."""
+    item = overlaid.item_accuracy[context]
+    exact_item = item is not None and not _parts(scenario)
+    return replace(decoding, question_accuracy=overlaid.question_accuracy[context],
+                   accuracy=item if exact_item else decoding.accuracy)  # type: ignore[arg-type]
+
+
 def _grouped_sum(scenario: Scenario, values: Sequence[float], ceilings: Sequence[float]) -> float:
     """Σ over questions, where questions about the same ``part`` count at most the part's
     information: ``min(Σ members, max member alphabet)`` (a split question adds answers, not a new
@@ -541,8 +584,9 @@ def _context_capacity(scenario: Scenario, row: Sequence[QuestionChannel], *, upp
     total = _grouped_sum(scenario, values, ceilings)
     panel = scenario.raters.per_item if raters is None else raters
     # Where a part's questions have an exact joint kernel, their joint capacity replaces the
-    # min(sum, alphabet) bound (two half-time looks at one truth carry less than their sum).
-    for members in _parts(scenario).values():
+    # min(sum, alphabet) bound (two half-time looks at one truth carry less than their sum). An
+    # overlap design's panels vary in size, so the fixed panels' joint kernel is not its channel.
+    for members in _parts(scenario).values() if scenario.overlap.mode == "fixed" else ():
         joint = _joint_part_capacity(scenario, row, panel, members, ratio)
         if joint is not None:
             bound = min(sum(values[i] for i in members), max(ceilings[i] for i in members))
@@ -617,9 +661,12 @@ def _prefetch_decodings(scenario: Scenario, points: Sequence[tuple[list[list[Que
 
 
 def _item_decoding(scenario: Scenario, row: Sequence[QuestionChannel], raters: int, *,
-                   coding_terms: bool = True, ratio: float = math.inf) -> _ItemDecoding:
-    decodings = [_question_decoding(scenario, q, ch, raters, coding_terms, ratio)
-                 for q, ch in zip(scenario.questions, row)]
+                   coding_terms: bool = True, ratio: float = math.inf,
+                   found: Sequence[PanelDecoding | None] | None = None) -> _ItemDecoding:
+    """What a decoder achieves with one item's answers in one context; ``found`` gives the
+    questions' decodings (an overlap design's), which are otherwise those of ``raters`` raters."""
+    decodings = list(found) if found is not None else [_question_decoding(scenario, q, ch, raters, coding_terms, ratio)
+                                                       for q, ch in zip(scenario.questions, row)]
     parts = {part: [i for i in members if decodings[i] is not None] for part, members in _parts(scenario).items()}
     # Each unit is one decoded part of the item, with an upper bound on the information its
     # answers carry at the prior: I_π itself when computed on the whole panel, else the panel's
@@ -640,12 +687,12 @@ def _item_decoding(scenario: Scenario, row: Sequence[QuestionChannel], raters: i
             best = max((decodings[i] for i in members), key=lambda d: d.label_accuracy)  # type: ignore[union-attr]
             units.append((best, upper))  # type: ignore[arg-type]
             continue
-        found = _part_panels(scenario, row, raters, members, ratio)
-        if found is None:
+        panels = _part_panels(scenario, row, raters, members, ratio) if found is None else None
+        if panels is None:
             best = max((decodings[i] for i in members), key=lambda d: d.label_accuracy)  # type: ignore[union-attr]
             units.append((best, upper))  # type: ignore[arg-type]
             continue
-        joint = decode_joint(found[0], scenario.questions[members[0]].prior, coding_terms=coding_terms)
+        joint = decode_joint(panels[0], scenario.questions[members[0]].prior, coding_terms=coding_terms)
         exact = joint.exact and all(decodings[i].exact for i in members)  # type: ignore[union-attr]
         units.append((joint, joint.prior_information_nats if exact else upper))
     return _ItemDecoding(
@@ -865,9 +912,20 @@ def _floors(scenario: Scenario, capacity_upper: float, log2_m: float | None = No
             models.fano_floor(capacity_upper, bits, separation=target.separation, form="paper"))
 
 
-def campaign_cost(scenario: Scenario, *, raters: int | None = None, seconds_per_item: float | None = None,
+def campaign_cost(scenario: Scenario, *, raters: float | None = None, seconds_per_item: float | None = None,
                   items: int | None = None) -> tuple[float, float]:
-    """Money and rater-hours: ``cost = m · r · T/3600 · wage · (1 + fee)``.
+    """Money and rater-hours: ``cost = m/(1 − g) · r · T/3600 · wage · (1 + fee) + m g/(1 − g) · a``.
+
+    ``m`` data items are labelled among ``m / (1 − g)`` tasks, a share ``g`` of them gold items,
+    each of which costs ``a`` to author (``gold`` fields; none by default). ``r`` is the raters per
+    item: the expected number for an overlap design (:func:`expected_raters`).
+
+    Parameters
+    ----------
+    raters
+        Raters per item (expected, ≥ 1) instead of the scenario's design.
+    seconds_per_item, items
+        Instead of the scenario's (``seconds_per_item`` may be an array).
 
     Returns
     -------
@@ -875,11 +933,30 @@ def campaign_cost(scenario: Scenario, *, raters: int | None = None, seconds_per_
         Cost in the scenario's currency; rater-hours ≥ 0.
     """
     c = scenario.campaign
-    r = scenario.raters.per_item if raters is None else raters
+    r = expected_raters(scenario) if raters is None else raters
     t = c.seconds_per_item if seconds_per_item is None else seconds_per_item
     m = c.items if items is None else items
-    hours = m * r * t / 3600.0
-    return hours * c.wage_per_hour * (1.0 + c.platform_fee), hours
+    share = scenario.gold.share
+    tasks = m if share == 0.0 else m / (1.0 - share)
+    hours = tasks * r * t / 3600.0
+    authoring = (tasks - m) * scenario.gold.authoring_cost
+    return hours * c.wage_per_hour * (1.0 + c.platform_fee) + authoring, hours
+
+
+def expected_raters(scenario: Scenario) -> float:
+    """Raters per item on average under the scenario's overlap design: ``r`` (fixed),
+    ``(1 − f) r₁ + f r₂`` (partial), ``E[N]`` of the stopped panels, context-weighted (adaptive;
+    computed from the first question's channels as :func:`evaluate` computes them)."""
+    overlap = scenario.overlap
+    if overlap.mode == "fixed":
+        return scenario.raters.per_item
+    if overlap.mode == "partial":
+        return float(sum(n * p for n, p in partial_law(scenario).items()))
+    design = _budgeted_design(scenario)
+    shares = time_shares(scenario, design=design)
+    first = [_question_channel(scenario, scenario.questions[0], s, shares[0], design)
+             for s in range(len(scenario.contexts))]
+    return adaptive_expected_raters(scenario, first)
 
 
 def _binding_stage_of_context(questions: Sequence[QuestionResult]) -> str:
@@ -941,6 +1018,21 @@ def _achievable_at(scenario: Scenario, channels: list[list[QuestionChannel]], ra
                       for row in channels]
     choice = codebook_error(dimensions, scenario.context_weights, scenario.target.log2_m)
     return scenario.target.separation * choice.error
+
+
+def _curve_point(scenario: Scenario, shares: Sequence[float], channels: list[list[QuestionChannel]], design: _Design,
+                 ratio: float) -> tuple[float, float]:
+    """C̄'s upper end and the achievable risk of a curve's point: the fixed panel of ``design``, or
+    the scenario's overlap design on it (``design.raters`` as ``r₀`` or ``r₁``)."""
+    if scenario.overlap.mode == "fixed":
+        return (_mean_capacity(scenario, channels, upper=True, raters=design.raters, ratio=ratio),
+                _achievable_at(scenario, channels, design.raters, ratio))
+    overlaid = _overlaid(scenario, shares, channels, design, coding_terms=False)
+    dimensions = [[dimension for decoding in row if decoding is not None for dimension in decoding.dimensions]
+                  for row in overlaid.decodings]
+    choice = codebook_error(dimensions, scenario.context_weights, scenario.target.log2_m)
+    return (_mean_capacity(scenario, overlaid.channels, upper=True, raters=design.raters, ratio=ratio),
+            scenario.target.separation * choice.error)
 
 
 @batch_cached(maxsize=16_384)
@@ -1035,14 +1127,16 @@ def _curves(scenario: Scenario, shares: Sequence[float], capacity_upper: float, 
                                for row in channels for q, ch in zip(scenario.questions, row)])
     point_channels = iter(computed)
     rater_caps, rater_achievable = [], []
+    point_designs = iter(designs)
     for k in rater_grid:
         if k == r:
             rater_caps.append(capacity_upper)
             rater_achievable.append(planner.achievable)
             continue
         channels = next(point_channels)
-        rater_caps.append(_mean_capacity(scenario, channels, upper=True, raters=k, ratio=ratio))
-        rater_achievable.append(_achievable_at(scenario, channels, k, ratio))
+        capacity, achievable = _curve_point(scenario, shares, channels, next(point_designs), ratio)
+        rater_caps.append(capacity)
+        rater_achievable.append(achievable)
     seconds_caps, seconds_achievable = [], []
     for value in seconds_grid:
         if value == t:
@@ -1050,8 +1144,9 @@ def _curves(scenario: Scenario, shares: Sequence[float], capacity_upper: float, 
             seconds_achievable.append(planner.achievable)
             continue
         channels = next(point_channels)
-        seconds_caps.append(_mean_capacity(scenario, channels, upper=True, ratio=ratio))
-        seconds_achievable.append(_achievable_at(scenario, channels, r, ratio))
+        capacity, achievable = _curve_point(scenario, shares, channels, next(point_designs), ratio)
+        seconds_caps.append(capacity)
+        seconds_achievable.append(achievable)
     # Every curve's floors in one vectorised bisection (each curve below then finds its own cached):
     # the learner's converse over m, the design's capacity over log2 M, the points over r and T.
     model_bits = scenario.target.model_bits
@@ -1108,8 +1203,17 @@ def _evaluate(scenario: Scenario, *, curves: bool) -> Evaluation:
     design = _budgeted_design(scenario)
     shares = time_shares(scenario, design=design)
     channels = _channels(scenario, shares, design)
-    _prefetch_decodings(scenario, [(channels, design.raters)], coding_terms=True, ratio=design.decoding_ratio)
-    decodings = [_item_decoding(scenario, row, design.raters, ratio=design.decoding_ratio) for row in channels]
+    overlaid = None
+    if scenario.overlap.mode != "fixed":
+        overlaid = _overlaid(scenario, shares, channels, design)
+        channels = overlaid.channels
+    else:
+        _prefetch_decodings(scenario, [(channels, design.raters)], coding_terms=True, ratio=design.decoding_ratio)
+    decodings = [_item_decoding(scenario, row, design.raters, ratio=design.decoding_ratio,
+                                found=None if overlaid is None else overlaid.decodings[s])
+                 for s, row in enumerate(channels)]
+    if overlaid is not None:
+        decodings = [_overlaid_decoding(scenario, overlaid, s, decoding) for s, decoding in enumerate(decodings)]
 
     contexts: list[ContextResult] = []
     for (context, weight, row, decoding) in zip(scenario.contexts, scenario.context_weights, channels, decodings):
@@ -1162,7 +1266,7 @@ def _evaluate(scenario: Scenario, *, curves: bool) -> Evaluation:
     items_needed_ceiling = models.items_needed(target.target_risk, risk, capacity_upper, **terms)
     items_needed = _items_needed(scenario, capacity_upper, planner)
     verdict = decide(floor, achievable, campaign.items, items_needed, target.target_risk)
-    cost, hours = campaign_cost(scenario)
+    cost, hours = campaign_cost(scenario, raters=None if overlaid is None else overlaid.result.expected_raters)
 
     warnings: list[str] = []
     # R̂ = 0 is the default, read as "not measured": the check needs a real fit.
@@ -1256,6 +1360,8 @@ def _evaluate(scenario: Scenario, *, curves: bool) -> Evaluation:
         water_fill_steps=design.water_fill_steps,
         learning=LearningTerms(capacity_upper, tuple(float(v) for v in planner.exponent), planner.information,
                                planner.variance, target.model_bits),
+        overlap=None if overlaid is None else overlaid.result,
+        gold=gold_result(scenario, channels, None if overlaid is None else overlaid.result.expected_raters),
     )
 
 

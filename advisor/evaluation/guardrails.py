@@ -115,6 +115,25 @@ def _free_text_findings(scenario: Scenario) -> list[DesignFinding]:
     )]
 
 
+def _overlap_findings(scenario: Scenario) -> list[DesignFinding]:
+    """Adaptive overlap that can never add a rater: no room above the first raters, or one rater's
+    vote, which always agrees with itself."""
+    overlap = scenario.overlap
+    if overlap.mode == "adaptive" and overlap.max_raters <= scenario.raters.per_item:
+        return [DesignFinding(
+            ("overlap.max_raters", "raters.per_item"),
+            f"Adaptive overlap adds no rater: the most raters per item ({overlap.max_raters}) is not above the "
+            f"{scenario.raters.per_item} every item gets, so this is the fixed design; raise the most raters.",
+        )]
+    if overlap.mode == "adaptive" and overlap.stop_rule == "agreement" and scenario.raters.per_item == 1:
+        return [DesignFinding(
+            ("raters.per_item", "overlap.stop_rule"),
+            "Adaptive overlap with the agreement rule stops after the first rater (one vote always agrees with "
+            "itself), so every item gets 1 rater: start with 2 raters, or use the posterior rule.",
+        )]
+    return []
+
+
 def design_findings(scenario: Scenario) -> list[DesignFinding]:
     """Every design problem of ``scenario``, with the fields it concerns.
 
@@ -126,9 +145,9 @@ def design_findings(scenario: Scenario) -> list[DesignFinding]:
     Returns
     -------
     list of DesignFinding
-        Empty when no check applies; reading checks first, then time shares.
+        Empty when no check applies; reading checks first, then time shares, then overlap.
     """
-    return _reading_findings(scenario) + _free_text_findings(scenario)
+    return _reading_findings(scenario) + _free_text_findings(scenario) + _overlap_findings(scenario)
 
 
 def design_warnings(scenario: Scenario) -> list[str]:

@@ -137,7 +137,10 @@ def default_max_raters(scenario: Scenario) -> int:
 
 
 def cost_per_item(scenario: Scenario, raters: int, item_cost: float = 0.0) -> float:
-    """Money one item costs with ``raters`` raters: ``item_cost + raters · T/3600 · wage · (1 + fee)``.
+    """Money one item costs with ``raters`` raters: ``item_cost + raters · T/3600 · wage · (1 + fee)``
+    for a fixed overlap without gold; in general the scenario's cost model
+    (:func:`~advisor.evaluation.evaluate.campaign_cost`) of one item of the design with ``raters``
+    as its raters per item (an overlap design's expected raters, gold tasks and their authoring).
 
     Parameters
     ----------
@@ -148,7 +151,8 @@ def cost_per_item(scenario: Scenario, raters: int, item_cost: float = 0.0) -> fl
     item_cost
         Money per item whatever its raters, ≥ 0.
     """
-    labels, _ = campaign_cost(scenario, raters=raters, items=1)
+    design = scenario if scenario.raters.per_item == raters else scenario.with_changes({"raters.per_item": raters})
+    labels, _ = campaign_cost(design, items=1)
     return float(item_cost) + labels
 
 

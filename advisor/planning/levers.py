@@ -4,7 +4,8 @@ A lever is one change a practitioner could make to a labeling campaign (method
 §6): one rater more or fewer, 25 % more or less time per item, a different
 response format for one question, a question split into two rubric
 dimensions or dropped, water-filled time shares, rater training, shorter
-reading, a more diverse pool, a narrower target. Each lever is applied with
+reading, a more diverse pool, adaptive overlap (one rater fewer first, more
+while the votes disagree), a narrower target. Each lever is applied with
 :meth:`Scenario.with_changes` and the result goes through
 :func:`advisor.evaluation.evaluate.evaluate`, the app's one forward computation, so every
 number a lever shows is the number the modified scenario shows when it is
@@ -41,6 +42,7 @@ from typing import Any
 from advisor.errors import ScenarioValidationError
 from advisor.progress import ProgressCallback, keeps_going
 from advisor.evaluation.evaluate import Evaluation, evaluate
+from advisor.planning.overlap_designs import adaptive_changes
 from advisor.scenario.schema import FORMAT_K_LIMITS, MAX_RATERS, ResponseFormat, Scenario
 from advisor.units import LN2, bits_text, money
 
@@ -201,6 +203,8 @@ def describe_format(response: ResponseFormat) -> str:
         return f"a ranking of {k} items"
     if response.kind == "multi_select":
         return f"{k} checkboxes"
+    if response.kind == "best_worst":
+        return f"best-worst scaling of {k} items"
     return f"free text of up to {response.max_chars} characters"
 
 
@@ -349,6 +353,7 @@ def _proposals(scenario: Scenario) -> list[_Proposal]:
         if rho > 0 else
         _Proposal("diverse-pool", "A more diverse pool", None, "the raters' errors are already uncorrelated (ρ = 0)")
     )
+    proposals.append(_adaptive_proposal(scenario))
     log2_m = scenario.target.log2_m
     proposals.append(
         _Proposal("narrower-target", f"A 1-bit narrower target ({log2_m - 1:g} instead of {log2_m:g} bits)",
@@ -358,6 +363,20 @@ def _proposals(scenario: Scenario) -> list[_Proposal]:
                   f"the target has {log2_m:g} bits; one bit less leaves nothing to learn")
     )
     return proposals
+
+
+def _adaptive_proposal(scenario: Scenario) -> _Proposal:
+    """Adaptive overlap instead of a fixed number of raters (:func:`advisor.planning.overlap_designs.adaptive_changes`)."""
+    if scenario.overlap.mode == "adaptive":
+        return _Proposal("adaptive-overlap", "Adaptive overlap", None, "the design is already adaptive")
+    changes = adaptive_changes(scenario)
+    watched = scenario.questions[0].name
+    return _Proposal(
+        "adaptive-overlap",
+        f"Adaptive overlap ({changes['raters.per_item']} rater(s) first, one more while the votes on {watched!r} "
+        f"are not decisive, up to {changes['overlap.max_raters']})",
+        changes,
+    )
 
 
 # ------------------------------------------------------------------ evaluation

@@ -61,7 +61,7 @@ import itertools
 import math
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -76,6 +76,7 @@ from advisor.evaluation.channel_inputs import channel_inputs
 from advisor.errors import Cancelled, FormatChoiceError
 from advisor.progress import ProgressCallback, keeps_going
 from advisor.evaluation.evaluate import WATER_FILL_STEPS, Evaluation, campaign_cost, evaluate, fixed_shares, required_capacity
+from advisor.planning.overlap_designs import cheapest_adaptive
 from advisor.scenario.schema import MAX_RATERS, Question, ResponseFormat, Scenario
 from advisor.units import LN2, money
 
@@ -491,10 +492,11 @@ def _single_rater_kernel(question: Question, response: ResponseFormat, dprime: f
 
     The search runs the panel's Blahut–Arimoto on it at :data:`SEARCH_TOLERANCE`;
     ``(None, 0)`` for rankings of more than :data:`models.channel.MAX_EXACT_RANKING`
-    items and free text, whose panels (closed-form bounds, or histogram kernels
-    too large to tabulate) the search takes from :func:`models.channel.question_channel`.
+    items, free text and best-worst scaling, whose panels (closed-form bounds, histogram kernels
+    too large to tabulate, or exact panels from the histograms' orbits) the search takes from
+    :func:`models.channel.question_channel`.
     """
-    if response.kind == "ranking" and int(response.k) > MAX_EXACT_RANKING:  # type: ignore[arg-type]
+    if (response.kind == "ranking" and int(response.k) > MAX_EXACT_RANKING) or response.kind == "best_worst":  # type: ignore[arg-type]
         return None, 0
     kernel = rater_kernel(response.kind, response.k, dprime, span=question.span, slip_rate=question.slip_rate)
     if kernel is None:
@@ -504,7 +506,9 @@ def _single_rater_kernel(question: Question, response: ResponseFormat, dprime: f
 
 def _monotone_interpolant(x: Sequence[float], y: Sequence[float]) -> PchipInterpolator:
     """PCHIP through increasing x; capacity never decreases with time or d′, so a
-    running maximum removes Blahut–Arimoto's last-digit noise first."""
+    running maximum removes Blahut–Arimoto's last-digit noise first. (Best–worst panels peak
+    at a moderate d′, docs/method.md; there the running maximum is an upper envelope, which
+    only makes the screening check more designs: every verdict comes from evaluate().)"""
     x = np.asarray(x, dtype=float)
     y = np.maximum.accumulate(np.asarray(y, dtype=float))
     keep = np.concatenate(([True], np.diff(x) > 1e-12))
@@ -819,8 +823,14 @@ def optimize(
     max_raters: int | None = None,
     keep_time_shares: bool = False,
     progress: ProgressCallback | None = None,
+    adaptive: bool = False,
 ) -> OptimizationResult:
     """The cheapest design meeting the target risk, and the cost–floor frontier.
+
+    The search is over a fixed number of raters per item (an adaptive or partial scenario is
+    searched as its fixed design); with ``adaptive`` it then also tries adaptive overlap
+    (:func:`advisor.planning.overlap_designs.cheapest_adaptive`) with the recommended design's
+    formats and recommends that when it is cheaper.
 
     Parameters
     ----------
@@ -848,11 +858,16 @@ def optimize(
         ``progress(done, total)`` in designs screened (:mod:`advisor.progress`); it is also asked
         between the steps of building the capacity tables, and once it returns False the search
         returns promptly with ``cancelled=True`` and the best design found so far.
+    adaptive
+        Also search adaptive overlap designs (``1 ≤ r₀ < r_max ≤`` the most raters per item, the
+        scenario's stop rule and threshold) on the same time grid.
 
     Returns
     -------
     OptimizationResult
     """
+    if scenario.overlap.mode != "fixed":
+        scenario = scenario.with_changes({"overlap.mode": "fixed"})
     limits = _limits(scenario, budget_cap, deadline_hours, raters_available, max_raters)
     options = format_options(scenario, allowed_formats)
     search = _Search(scenario, options, limits, keep_time_shares, progress)
@@ -868,7 +883,40 @@ def optimize(
     except Cancelled:
         # Stopped: the blocks screened so far still give the best design found.
         pass
-    return _conclude(search, blocks)
+    result = _conclude(search, blocks)
+    if adaptive and not result.cancelled and limits.max_raters >= 2:
+        result = _with_adaptive(search, result, progress)
+    return result
+
+
+def _with_adaptive(search: _Search, result: OptimizationResult, progress: ProgressCallback | None) -> OptimizationResult:
+    """The fixed search's result, its recommendation replaced by a cheaper adaptive design if one
+    meets the target under the same constraints."""
+    limits = search.limits
+    template = result.recommended if result.recommended is not None else search.scenario
+    below = result.recommended_evaluation.cost if result.recommended_evaluation is not None else math.inf
+    choice = cheapest_adaptive(
+        template.with_changes({"name": f"{search.scenario.name} (optimised, adaptive)"[:200]}), search.times,
+        max_raters=limits.max_raters, below=below, budget_cap=limits.budget_cap,
+        deadline_hours=limits.deadline_hours, raters_available=limits.raters_available, progress=progress,
+    )
+    checks = result.checks + choice.checks
+    if choice.scenario is None or choice.evaluation is None:
+        note = " No adaptive overlap design was cheaper." if result.recommended is not None else (
+            " No adaptive overlap design meets it either.")
+        return replace(result, checks=checks, evaluated=result.evaluated + choice.checks,
+                       message=result.message + note)
+    design, evaluation = choice.scenario, choice.evaluation
+    overlap = evaluation.overlap
+    saving = "" if result.recommended_evaluation is None else (
+        f", {money(result.recommended_evaluation.cost - evaluation.cost, search.scenario.campaign.currency)} less "
+        "than the best fixed design")
+    message = (f"Adaptive overlap ({overlap.rule}; {overlap.expected_raters:.2f} raters per item on average) × "  # type: ignore[union-attr]
+               f"{design.campaign.seconds_per_item:.1f} s per item meets the target {evaluation.target_risk:g} with "
+               f"achievable risk {evaluation.achievable:.4f} (floor {evaluation.floor:.4f}) for "
+               f"{money(evaluation.cost, search.scenario.campaign.currency)}{saving}. {result.message}")
+    return replace(result, recommended=design, recommended_evaluation=evaluation, checks=checks,
+                   evaluated=result.evaluated + choice.checks, message=message)
 
 
 def _feasible(search: _Search, block: _ScreenedBlock) -> _FeasibleBlock:

@@ -66,6 +66,7 @@ from advisor.report.compromise_section import (
     compromise_blocks,
     compromise_payload,
 )
+from advisor.report.designs import design_blocks, design_input_blocks, method_design_blocks
 from advisor.report.model import (
     SECTION_KEYS,
     SECTION_TITLES,
@@ -287,6 +288,7 @@ def inputs_blocks(analysis: Analysis) -> list[Block]:
     if b.ceiling_form == "catoni":
         bound_rows.append(KeyValue("Catoni λ", f"{b.catoni_lambda:g}"))
     blocks.append(KeyValues(tuple(bound_rows), title="Bounds"))
+    blocks.extend(design_input_blocks(s))
     if s.provenance:
         blocks.append(Table(
             headers=("source", "method", "fields set", "detail"),
@@ -343,6 +345,7 @@ def capacity_blocks(analysis: Analysis, units: _Units) -> list[Block]:
             formats=("", "", ".1f", ".2f", ".3f", ".3f", ".3f", ".3f", ".3f", ".3f", ""),
             key=f"capacity_questions:{context.name}",
         ))
+    blocks.extend(design_blocks(e))
     return blocks
 
 
@@ -626,6 +629,7 @@ def method_blocks(scenarios: Sequence[Scenario]) -> list[Block]:
             "The high-probability ceiling (Seeger–Maurer form); McAllester's form is "
             "R̂ + √((B + ln(2√m / δ)) / (2m)); Catoni's uses a chosen λ.",
             "McAllester 1999; Seeger 2002; Maurer 2004; Catoni 2007."))
+    blocks.extend(method_design_blocks(scenarios))
     blocks.append(Formula("cost = m · r · T / 3600 · wage · (1 + fee)",
                           "Campaign cost in the scenario's currency: items × raters × hours per item × hourly wage, "
                           "plus the platform fee."))

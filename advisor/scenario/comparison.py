@@ -54,7 +54,8 @@ def input_rows(scenarios: Sequence[Scenario]) -> list[tuple[str, str, list[str]]
         One row per field, one value (as text) per scenario.
     """
     rows: list[tuple[str, str, list[str]]] = [("Scenario", "Tags", [value_text(s.tags) for s in scenarios])]
-    for group, title in (("target", "Target"), ("raters", "Raters"), ("campaign", "Campaign"), ("bounds", "Bounds")):
+    for group, title in (("target", "Target"), ("raters", "Raters"), ("campaign", "Campaign"), ("bounds", "Bounds"),
+                         ("overlap", "Overlap"), ("gold", "Gold")):
         keys = list(type(getattr(scenarios[0], group)).model_fields)
         for key in keys:
             rows.append((title, field_label(f"{group}.{key}"),

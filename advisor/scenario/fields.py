@@ -14,7 +14,18 @@ from html import escape
 
 from pydantic import BaseModel
 
-from advisor.scenario.schema import Bounds, Campaign, Context, Question, Raters, ResponseFormat, Scenario, Target
+from advisor.scenario.schema import (
+    Bounds,
+    Campaign,
+    Context,
+    Gold,
+    Overlap,
+    Question,
+    Raters,
+    ResponseFormat,
+    Scenario,
+    Target,
+)
 
 _MODELS: dict[str, type[BaseModel]] = {
     "target": Target,
@@ -23,6 +34,8 @@ _MODELS: dict[str, type[BaseModel]] = {
     "bounds": Bounds,
     "contexts": Context,
     "questions": Question,
+    "overlap": Overlap,
+    "gold": Gold,
 }
 
 
@@ -200,10 +213,12 @@ FIELDS: dict[str, FieldHelp] = {
         FieldHelp("questions.*.name", "Question", "", "What a rater answers about every item. At least one."),
         FieldHelp("questions.*.format.kind", "Format", "",
                   "Response format: binary, categorical(k), ordinal(k) (Likert, slider), pairwise (A vs B), "
-                  "ranking(n), multi_select(k) or free_text(max chars)."),
+                  "ranking(n), multi_select(k), free_text(max chars) or best_worst(n) (best–worst scaling: pick "
+                  "the best and the worst of n items)."),
         FieldHelp("questions.*.format.k", "k / chars", "",
                   "Alternatives (categorical), levels (ordinal; pairwise: 2 forced choice, 3 with a tie), items "
-                  "to order (ranking, 2–10) or options (multi-select). Free text: the longest answer in characters."),
+                  "to order (ranking, 2–10), options (multi-select) or items per tuple (best–worst, 2–5; 4 is "
+                  "usual). Free text: the longest answer in characters."),
         FieldHelp("questions.*.time_share", "Time share", "",
                   "Share of the per-item judgment time spent on this question. Automatic: allocated by "
                   "water-filling to maximise the total capacity."),
@@ -211,7 +226,8 @@ FIELDS: dict[str, FieldHelp] = {
                   "Articulation error: the chance that the answer given is not the one meant (mis-click, "
                   "mis-entry). Default 0.02."),
         FieldHelp("questions.*.span", "Span", "d′",
-                  "Ordinal, pairwise and ranking: the ends of the scale are this many clear distinctions apart. "
+                  "Ordinal, pairwise, ranking and best–worst: the ends of the scale are this many clear "
+                  "distinctions apart. "
                   "Default 3."),
         FieldHelp("questions.*.aspects", "Aspects", "",
                   "Free text: independent aspects a rater describes (a Gaussian channel each). Default 3."),
@@ -261,6 +277,33 @@ FIELDS: dict[str, FieldHelp] = {
                   "ceiling's budget. Default 0."),
         FieldHelp("bounds.context_nats", "Context information I_ctx", "nats",
                   "Information the learner absorbs about the contexts; adds to the ceiling's budget. Default 0."),
+        FieldHelp("overlap.mode", "Overlap", "",
+                  "fixed: every item gets the raters per item r. adaptive: r₀ = r raters first, then one more "
+                  "at a time while the first question's votes are not decisive, up to r_max (cost by the expected "
+                  "raters). partial: a share f of the items gets r₂ raters, the rest r."),
+        FieldHelp("overlap.max_raters", "Most raters r_max", "",
+                  "Adaptive overlap: no item gets more raters than this. At most the raters per item, no rater "
+                  "is added (the fixed design)."),
+        FieldHelp("overlap.stop_rule", "Stop rule", "",
+                  "Adaptive overlap: agreement stops when the most frequent answer has at least the threshold's "
+                  "share of the votes; posterior stops when the most probable answer's posterior (at the "
+                  "question's prior) reaches the threshold."),
+        FieldHelp("overlap.stop_threshold", "Stop threshold", "",
+                  "Adaptive overlap: the share of agreeing votes or the posterior probability that is decisive "
+                  "(e.g. 0.6 with 2 raters first: a third rater only when the two disagree)."),
+        FieldHelp("overlap.extra_share", "Share with r₂", "",
+                  "Partial overlap: share f of the items that get r₂ raters (the label file says which)."),
+        FieldHelp("overlap.extra_raters", "Raters r₂", "", "Partial overlap: raters on that share of the items."),
+        FieldHelp("gold.share", "Gold share g", "",
+                  "Share of the tasks that are gold items with known answers (the m data items are the rest): "
+                  "their labels calibrate the raters and catch spammers, and cost money. Default 0 (none)."),
+        FieldHelp("gold.authoring_cost", "Authoring cost", "per gold item",
+                  "Cost of writing one gold item's known answer, in the campaign's currency."),
+        FieldHelp("gold.pool_size", "Rater pool", "raters",
+                  "Raters who share the work, for the gold labels each one answers (unchecked: the raters available)."),
+        FieldHelp("gold.false_flag_rate", "False-flag rate α", "",
+                  "Spam check: a rater is flagged when their gold accuracy is so low that at most this share of "
+                  "genuine raters would be. Default 0.05."),
     )
 }
 

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from advisor.scenario.schema import FORMAT_K_LIMITS, ResponseFormat
 
-USUAL_K: dict[str, int] = {"categorical": 4, "ordinal": 5, "pairwise": 3, "ranking": 4, "multi_select": 5}
+USUAL_K: dict[str, int] = {"categorical": 4, "ordinal": 5, "pairwise": 3, "ranking": 4, "multi_select": 5,
+                           "best_worst": 4}
 """The ``k`` a question gets when switched to a format whose limits its own ``k`` does not fit
-(pairwise 3: forced choice with a tie)."""
+(pairwise 3: forced choice with a tie; best–worst 4: the tuples Kiritchenko & Mohammad 2017 use)."""
 
-SPAN_KINDS: tuple[str, ...] = ("ordinal", "pairwise", "ranking")
+SPAN_KINDS: tuple[str, ...] = ("ordinal", "pairwise", "ranking", "best_worst")
 """Formats on an ordered scale, whose ``span`` (d′ between the ends of the scale) matters."""
 
 FREE_TEXT_KINDS: tuple[str, ...] = ("free_text",)

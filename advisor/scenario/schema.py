@@ -22,6 +22,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from models.overlap import adaptive_outcome_count
+
 from advisor.errors import ImportFormatError, InputLimitError, ScenarioValidationError
 from advisor.files.input_limits import (
     SCENARIO_LIMITS,
@@ -41,8 +43,9 @@ SCHEMA_VERSION = 2
 Version 2 added ``target.model_bits``, ``questions[].prior`` and ``questions[].part`` (all
 optional, so a version-1 file reads unchanged) and defined herding (ρ) per question."""
 
-FormatKind = Literal["binary", "categorical", "ordinal", "pairwise", "ranking", "multi_select", "free_text"]
-FORMAT_KINDS: tuple[str, ...] = ("binary", "categorical", "ordinal", "pairwise", "ranking", "multi_select", "free_text")
+FormatKind = Literal["binary", "categorical", "ordinal", "pairwise", "ranking", "multi_select", "free_text", "best_worst"]
+FORMAT_KINDS: tuple[str, ...] = ("binary", "categorical", "ordinal", "pairwise", "ranking", "multi_select", "free_text",
+                                 "best_worst")
 CeilingForm = Literal["expectation", "kl", "mcallester", "catoni"]
 CEILING_FORMS: tuple[str, ...] = ("expectation", "kl", "mcallester", "catoni")
 
@@ -54,6 +57,8 @@ MAX_MULTI_SELECT = 30
 MAX_RATERS = 100
 MAX_LOG2_M = 10_000.0
 MAX_FREE_TEXT_CHARS = 100_000
+MAX_BEST_WORST_ITEMS = 5
+"""Largest best–worst tuple (``models.best_worst.MAX_BEST_WORST_ITEMS``: 120 orders, 20 answers)."""
 DEFAULT_FREE_TEXT_CHARS = 500
 """Longest free-text answer (``max_chars``) when none is given, characters."""
 FORMAT_K_LIMITS: dict[str, tuple[int, int]] = {
@@ -63,6 +68,7 @@ FORMAT_K_LIMITS: dict[str, tuple[int, int]] = {
     "pairwise": (2, MAX_CATEGORIES),
     "ranking": (2, MAX_RANKED_ITEMS),
     "multi_select": (1, MAX_MULTI_SELECT),
+    "best_worst": (2, MAX_BEST_WORST_ITEMS),
 }
 """Allowed ``k`` (inclusive range) of each format with alternatives."""
 
@@ -76,7 +82,8 @@ class ResponseFormat(_Strict):
 
     ``k`` is the number of alternatives (categorical), levels (ordinal, pairwise
     strength levels: 2 forced choice, 3 with a tie), options (multi-select) or
-    items to order (ranking). Binary always has ``k = 2``. Free text has no
+    items to order (ranking) or in a best–worst tuple (best_worst: the rater
+    picks the best and the worst of ``k`` items). Binary always has ``k = 2``. Free text has no
     ``k``; ``max_chars`` caps the answer length.
     """
 
@@ -117,6 +124,8 @@ class ResponseFormat(_Strict):
             return math.factorial(self.k or 2)
         if self.kind == "multi_select":
             return 2 ** (self.k or 1)
+        if self.kind == "best_worst":
+            return int(self.k or 2) * (int(self.k or 2) - 1)
         return int(self.k or 2)
 
     def label(self) -> str:
@@ -159,7 +168,8 @@ class Question(_Strict):
         description="share of the judgment time (normalised); empty: allocated by water-filling",
     )
     slip_rate: float = Field(default=0.02, ge=0, lt=0.5, description="articulation error rate (mis-click)")
-    span: float = Field(default=3.0, gt=0, le=20, description="ordinal/pairwise/ranking: scale range in d′ units")
+    span: float = Field(default=3.0, gt=0, le=20,
+                        description="ordinal/pairwise/ranking/best_worst: scale range in d′ units")
     aspects: int = Field(default=3, ge=1, le=50, description="free text: independent aspects described")
     bits_per_char: float = Field(default=1.0, gt=0, le=8, description="free text: information per character, bits")
     chars_per_second: float = Field(default=3.3, gt=0, le=50, description="free text: typing speed")
@@ -233,6 +243,46 @@ class Bounds(_Strict):
         return self
 
 
+OverlapMode = Literal["fixed", "adaptive", "partial"]
+OVERLAP_MODES: tuple[str, ...] = ("fixed", "adaptive", "partial")
+StopRule = Literal["agreement", "posterior"]
+STOP_RULES: tuple[str, ...] = ("agreement", "posterior")
+ADAPTIVE_MAX_OUTCOMES = 20_000
+"""Most vote histograms (all panel sizes together) of the question an adaptive design watches:
+its stopped channel is decoded exactly (``models.decoding.DECODING_MAX_OUTCOMES``)."""
+ADAPTIVE_KINDS: tuple[str, ...] = ("binary", "categorical", "ordinal", "pairwise", "ranking", "best_worst")
+"""Formats whose votes an adaptive design can watch (one answer per rater from a finite alphabet)."""
+
+
+class Overlap(_Strict):
+    """How many raters each item gets: a fixed number (``raters.per_item``), adaptively more
+    until the votes are decisive, or more for a share of the items."""
+
+    mode: OverlapMode = Field(default="fixed", description="fixed, adaptive or partial overlap")
+    max_raters: int = Field(default=5, ge=1, le=MAX_RATERS,
+                            description="adaptive: most raters an item can get, r_max (at most the raters per item: "
+                            "none is added)")
+    stop_rule: StopRule = Field(default="agreement",
+                                description="adaptive: decisive when the top answer's share (agreement) or the "
+                                "posterior's largest value (posterior) reaches the threshold")
+    stop_threshold: float = Field(default=0.6, gt=0, le=1,
+                                  description="adaptive: share or posterior probability that stops adding raters")
+    extra_share: float = Field(default=0.1, ge=0, le=1, description="partial: share f of items with the other count")
+    extra_raters: int = Field(default=5, ge=1, le=MAX_RATERS, description="partial: raters r₂ of that share")
+
+
+class Gold(_Strict):
+    """Gold questions: items with known answers mixed into the tasks to calibrate and check raters."""
+
+    share: float = Field(default=0.0, ge=0, le=0.5,
+                         description="share g of the tasks that are gold items (the data items are the rest)")
+    authoring_cost: float = Field(default=0.0, ge=0, le=1e6, description="cost of writing one gold item's answer")
+    pool_size: int | None = Field(default=None, ge=1, le=10**7,
+                                  description="raters sharing the work (per-rater gold labels); empty: raters available")
+    false_flag_rate: float = Field(default=0.05, gt=0, lt=0.5,
+                                   description="spam check: most genuine raters flagged, α")
+
+
 class Provenance(_Strict):
     """A record of where some of the scenario's numbers came from."""
 
@@ -260,6 +310,8 @@ class Scenario(_Strict):
     raters: Raters = Field(default_factory=Raters)
     campaign: Campaign = Field(default_factory=Campaign)
     bounds: Bounds = Field(default_factory=Bounds)
+    overlap: Overlap = Field(default_factory=Overlap)
+    gold: Gold = Field(default_factory=Gold)
     provenance: tuple[Provenance, ...] = Field(default=(), description="where calibrated or imported numbers came from")
 
     @field_validator("schema_version")
@@ -303,6 +355,23 @@ class Scenario(_Strict):
                 "questions: when some time shares are automatic, the fixed ones are fractions of the "
                 f"judgment time and must sum to less than 1, got {sum(fixed):g}"
             )
+        return self
+
+    @model_validator(mode="after")
+    def _check_overlap(self) -> "Scenario":
+        overlap, start = self.overlap, self.raters.per_item
+        if overlap.mode != "adaptive":
+            return self
+        watched = self.questions[0].format
+        if watched.kind not in ADAPTIVE_KINDS:
+            raise ValueError(f"adaptive overlap watches the first question's votes; {watched.label()} has no single "
+                             f"answer per rater (use {', '.join(ADAPTIVE_KINDS)})")
+        answers = watched.alternatives
+        count = adaptive_outcome_count(answers, start, max(start, overlap.max_raters))
+        if count > ADAPTIVE_MAX_OUTCOMES:
+            raise ValueError(f"adaptive overlap: {start} to {max(start, overlap.max_raters)} raters on {watched.label()} give "
+                             f"{count:,} vote histograms, more than {ADAPTIVE_MAX_OUTCOMES:,}; allow fewer raters or "
+                             "watch a question with fewer answers")
         return self
 
     # ------------------------------------------------------------------ helpers

@@ -21,6 +21,8 @@ REPO = Path(__file__).resolve().parents[2]
 CLI_DIR = REPO / "advisor" / "cli"
 RLHF_FILE = examples_dir() / "rlhf_pairwise_preference.json"
 RLHF = load_scenario_file(RLHF_FILE).name
+EXAMPLE_COUNT = len(list(examples_dir().glob("*.json")))
+"""A new database is seeded with every shipped example."""
 
 
 @pytest.fixture
@@ -67,7 +69,7 @@ def test_list_shows_the_stored_scenarios(run_cli, cli_database, capsys):
     assert run_cli(["list", "--search", "nothing matches this"]) == 0
     assert "no scenarios found" in capsys.readouterr().out
     assert run_cli(["list", "--limit", "2"]) == 0
-    assert "(2 of 6 shown" in capsys.readouterr().out
+    assert f"(2 of {EXAMPLE_COUNT} shown" in capsys.readouterr().out
 
 
 def test_list_with_a_bad_limit_fails_on_one_line(run_cli, cli_database, capsys):
@@ -78,11 +80,11 @@ def test_list_with_a_bad_limit_fails_on_one_line(run_cli, cli_database, capsys):
 def test_the_db_option_selects_another_database(run_cli, cli_database, tmp_path, capsys):
     other = tmp_path / "other.sqlite"
     assert run_cli(["list", "--db", str(other), "--json"]) == 0
-    assert len(json.loads(capsys.readouterr().out)) == 6  # a new database is seeded
+    assert len(json.loads(capsys.readouterr().out)) == EXAMPLE_COUNT  # a new database is seeded
     assert run_cli(["--db", str(other), "delete", RLHF]) == 0
     capsys.readouterr()
     assert run_cli(["list", "--json"]) == 0
-    assert len(json.loads(capsys.readouterr().out)) == 6  # the default one is untouched
+    assert len(json.loads(capsys.readouterr().out)) == EXAMPLE_COUNT  # the default one is untouched
 
 
 # ------------------------------------------------------------------- show
@@ -271,7 +273,7 @@ def test_import_of_a_taken_name_writes_nothing(run_cli, cli_database, capsys):
 def test_db_check_reports_health_and_problems(run_cli, cli_database, capsys):
     assert run_cli(["db", "check"]) == 0
     out = capsys.readouterr().out
-    assert "schema revision: 0002" in out and "scenarios: 6 (0 deleted)" in out and "no problems found" in out
+    assert "schema revision: 0002" in out and f"scenarios: {EXAMPLE_COUNT} (0 deleted)" in out and "no problems found" in out
     connection = sqlite3.connect(cli_database)
     connection.execute("UPDATE scenario_revisions SET content_hash = 'tampered' WHERE id = 1")
     connection.commit()
@@ -294,7 +296,7 @@ def test_db_backup(run_cli, cli_database, tmp_path, capsys):
     assert run_cli(["db", "backup", "-o", str(target)]) == 0
     assert f"backed up to {target}" in capsys.readouterr().out
     with ScenarioStore.open(target) as copy:
-        assert copy.count() == 6
+        assert copy.count() == EXAMPLE_COUNT
     before = target.read_bytes()
     assert run_cli(["db", "backup", "-o", str(target)]) == 2
     assert_one_line_error(capsys, "already exists")

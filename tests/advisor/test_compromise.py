@@ -288,3 +288,20 @@ def test_the_analysis_pipeline_carries_the_compromise_and_stops_inside_it():
     assert total == 15
     unpaid = scenario.with_changes({"campaign.wage_per_hour": 0.0})
     assert "costs nothing" in analyse(unpaid, levers=False, compromise=True).compromise_note
+
+
+@pytest.mark.parametrize("changes", [
+    {"gold.share": 0.05, "gold.authoring_cost": 2.0},
+    {"overlap.mode": "partial", "overlap.extra_share": 0.3, "overlap.extra_raters": 5},
+], ids=["gold", "partial overlap"])
+def test_a_design_with_gold_or_partial_overlap_is_priced_as_evaluate_prices_it(changes):
+    """Each split costs what evaluate() says its design costs: gold tasks, their authoring and
+    the expected raters of an overlap design included."""
+    scenario = example_scenarios()[0].with_changes(changes)
+    budget = 5000.0
+    for row in compromise(scenario, budget, max_raters=3).rows:
+        design = scenario.with_changes({"raters.per_item": row.raters, "campaign.items": row.items})
+        assert row.cost == pytest.approx(evaluate(design, curves=False).cost, rel=1e-9)
+        assert row.cost <= budget + 1e-9
+        more = design.with_changes({"campaign.items": row.items + 1})
+        assert evaluate(more, curves=False).cost > budget

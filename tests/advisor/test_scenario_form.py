@@ -111,7 +111,7 @@ def test_a_switched_format_is_valid_and_keeps_k_where_allowed(current, kind):
 
 def test_span_and_free_text_fields_apply_to_their_formats():
     assert [kind for kind in FORMAT_KINDS if uses_span(ResponseFormat(kind=kind, **_size(kind)))] == [
-        "ordinal", "pairwise", "ranking"]
+        "ordinal", "pairwise", "ranking", "best_worst"]
     assert [kind for kind in FORMAT_KINDS if uses_free_text_fields(ResponseFormat(kind=kind, **_size(kind)))] == [
         "free_text"]
 

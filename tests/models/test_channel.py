@@ -24,7 +24,14 @@ FORMATS = [
     ("ranking", 6),
     ("multi_select", 4),
     ("free_text", None),
+    ("best_worst", 4),
 ]
+
+
+PANEL_PEAKS_IN_DPRIME = ("best_worst",)
+"""Formats whose panels carry most at a moderate d′: best-worst answers never order a tuple's middle
+items, and only raters' errors do (tests/models/test_best_worst.py shows it); one rater's channel is
+still monotone."""
 
 
 def channel(kind, k, **kwargs):
@@ -161,6 +168,8 @@ def test_capacity_is_non_decreasing_in_time(fmt, seconds, extra, raters, rho):
     before = channel(kind, k, seconds=seconds, raters=raters, correlation=rho)
     after = channel(kind, k, seconds=seconds + extra, raters=raters, correlation=rho)
     for field in ("cognitive_nats", "cascade_nats", "panel_nats"):
+        if field == "panel_nats" and kind in PANEL_PEAKS_IN_DPRIME:
+            continue
         assert getattr(after, field) >= getattr(before, field) - 1e-9
 
 
@@ -176,7 +185,8 @@ def test_capacity_is_non_decreasing_in_discriminability(fmt, seconds, lam, extra
     kind, k = fmt
     before = channel(kind, k, seconds=seconds, discriminability=lam, raters=raters, correlation=0.1)
     after = channel(kind, k, seconds=seconds, discriminability=lam + extra, raters=raters, correlation=0.1)
-    assert after.panel_nats >= before.panel_nats - 1e-9
+    if kind not in PANEL_PEAKS_IN_DPRIME:
+        assert after.panel_nats >= before.panel_nats - 1e-9
     assert after.cascade_nats >= before.cascade_nats - 1e-9
 
 

@@ -59,6 +59,8 @@ def _scroll_into_view(qapp, widget: QWidget) -> None:
     while area is not None and not isinstance(area, QScrollArea):
         area = area.parent()
     if area is not None:
+        # Lay out first: a message the previous input left (a refused value) moves what is below it.
+        qapp.processEvents()
         area.ensureWidgetVisible(widget, 0, 0)
         qapp.processEvents()
 

@@ -57,6 +57,9 @@ from advisor.scenario.schema import (
     FORMAT_K_LIMITS,
     FORMAT_KINDS,
     MAX_FREE_TEXT_CHARS,
+    MAX_RATERS,
+    OVERLAP_MODES,
+    STOP_RULES,
     Context,
     Question,
     ResponseFormat,
@@ -664,7 +667,9 @@ class ScenarioEditorWidget(QWidget):
         layout.addWidget(self._build_rows("contexts", "Contexts (strata of items)", _CONTEXT_COLUMNS))
         layout.addWidget(self._build_rows("questions", "Questions (one per judgment a rater makes)", _QUESTION_COLUMNS))
         layout.addWidget(self._build_raters())
+        layout.addWidget(self._build_overlap())
         layout.addWidget(self._build_campaign())
+        layout.addWidget(self._build_gold())
         layout.addWidget(self._build_bounds())
         layout.addStretch(1)
 
@@ -1023,6 +1028,67 @@ class ScenarioEditorWidget(QWidget):
             self._add_row(advanced_grid, path, spin, hint="")
         grid.addWidget(advanced, grid.rowCount(), 0, 1, 3)
         self._update_unit_hints()
+        return box
+
+    def _choice(self, path: str, choices: tuple[str, ...], changes: Callable[[str], dict[str, Any]] | None = None,
+                ) -> QComboBox:
+        """A combo box bound to a field with a fixed set of values; ``changes(value)`` gives the edit
+        (default: the field alone)."""
+        combo = QComboBox()
+        for name in choices:
+            combo.addItem(name, name)
+        guard_wheel(combo)
+        label = field_help(path).label
+        combo.currentIndexChanged.connect(
+            lambda _i: self.commit((changes or (lambda value: {path: value}))(combo.currentData()),
+                                   text=f"Edit {label}", merge_key=path)
+        )
+        self._refreshers.append(lambda s: combo.setCurrentIndex(combo.findData(get_path(s, path))))
+        return combo
+
+    def _build_overlap(self) -> QGroupBox:
+        box, grid = self._group("Raters per item: overlap design")
+
+        def mode_changes(mode: str) -> dict[str, Any]:
+            scenario = self._state.scenario
+            changes: dict[str, Any] = {"overlap.mode": mode}
+            # Adaptive overlap needs room above the first raters: give it one more when there is none.
+            if mode == "adaptive" and scenario.overlap.max_raters <= scenario.raters.per_item:
+                changes["overlap.max_raters"] = min(MAX_RATERS, scenario.raters.per_item + 1)
+            return changes
+
+        self._add_row(grid, "overlap.mode", self._choice("overlap.mode", OVERLAP_MODES, mode_changes), hint="")
+        self._add_row(grid, "overlap.max_raters", self._integer("overlap.max_raters"))
+        self._add_row(grid, "overlap.stop_rule", self._choice("overlap.stop_rule", STOP_RULES), hint="")
+        self._add_row(grid, "overlap.stop_threshold", self._double("overlap.stop_threshold", 3, step=0.05))
+        self._add_row(grid, "overlap.extra_share", self._double("overlap.extra_share", 3, step=0.05))
+        self._add_row(grid, "overlap.extra_raters", self._integer("overlap.extra_raters"))
+
+        def enable(scenario: Scenario) -> None:
+            mode = scenario.overlap.mode
+            for path in ("overlap.max_raters", "overlap.stop_rule", "overlap.stop_threshold"):
+                self._fields[path].setEnabled(mode == "adaptive")
+            for path in ("overlap.extra_share", "overlap.extra_raters"):
+                self._fields[path].setEnabled(mode == "partial")
+
+        self._refreshers.append(enable)
+        return box
+
+    def _build_gold(self) -> QGroupBox:
+        box, grid = self._group("Gold questions")
+        self._add_row(grid, "gold.share", self._double("gold.share", 3, step=0.01))
+        self._add_row(grid, "gold.authoring_cost", self._double("gold.authoring_cost", 2, step=0.5))
+        self._optional_double(grid, "gold.pool_size", 0, 20.0, integer=True)
+        self._add_row(grid, "gold.false_flag_rate", self._double("gold.false_flag_rate", 3, step=0.01))
+
+        def refresh(scenario: Scenario) -> None:
+            help_ = field_help("gold.authoring_cost")
+            self._hints["gold.authoring_cost"].setText(help_.hint(unit=f"{scenario.campaign.currency} {help_.unit}"))
+            for path in ("gold.authoring_cost", "gold.pool_size", "gold.pool_size:enabled", "gold.false_flag_rate"):
+                self._fields[path].setEnabled(scenario.gold.share > 0.0 and (
+                    path != "gold.pool_size" or scenario.gold.pool_size is not None))
+
+        self._refreshers.append(refresh)
         return box
 
     # ------------------------------------------------------------ refreshing

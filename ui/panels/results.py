@@ -356,6 +356,11 @@ class ResultsWidget(QWidget):
         cap = scenario.campaign.budget_cap
         cost_status = "neutral" if cap is None else ("good" if e.cost <= cap else "bad")
         cap_text = "" if cap is None else f"; cap {money(cap, e.currency)}"
+        # An overlap design pays for its expected raters; gold items for their labels and authoring.
+        if e.overlap is not None:
+            cap_text += f"; {e.overlap.expected_raters:.2f} raters/item on average"
+        if e.gold is not None:
+            cap_text += f"; gold {money(e.gold.cost, e.currency)}"
         self._cards["cost"].set_value(money(e.cost, e.currency), f"{count_text(e.rater_hours)} rater-hours{cap_text}",
                                       cost_status)
         self._update_headline(e)

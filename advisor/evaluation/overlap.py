@@ -1,0 +1,376 @@
+"""Overlap designs in the evaluation: adaptive and partial overlap (method "Designs real campaigns use").
+
+:mod:`models.overlap` gives the channels; this module turns a scenario's ``overlap`` fields into
+them, question by question and context by context, and returns each question's channel and
+decoding as :func:`advisor.evaluation.evaluate.evaluate` uses them for a fixed panel:
+
+* **partial**: every question's channel is the known-state mixture of its ``r₁``- and
+  ``r₂``-rater panels with weights ``1 − f`` and ``f``;
+* **adaptive**: the first question's channel is its stopped histogram (with its length); every
+  other question is answered by the same raters, so its channel is the known-state mixture of its
+  fixed panels over the law of the stopping length in that context. That law is taken at the
+  first question's prior (what the items are), so the sum over questions bounds the information an
+  item carries when its first answer follows that prior.
+
+The mixture's MAP accuracy, information at the prior, Gallager terms and information moments are
+those of the panels mixed with the same weights (each is linear in the law of the known state); its
+capacity is the mixture of the panels' capacities where one input law is optimal for all of them
+(every format but ordinal and pairwise, whose mixed kernel is solved by Blahut–Arimoto where it
+fits, the mixture of the capacities' upper ends otherwise). Codebook successes are mixed for the
+symmetric formats, whose codebooks of one size are all alike; elsewhere those of the smallest
+panel are used (a decoder may ignore the extra raters, so they are achievable).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from functools import lru_cache
+
+import numpy as np
+
+import models
+from models.channel import QuestionChannel, binding_stage, rater_kernel
+from models.decoding import Dimension, PanelDecoding, decode_kernel
+from models.overlap import adaptive_panel, length_law_panel
+
+from advisor.scenario.schema import Question, Scenario
+
+__all__ = ["OverlapContext", "OverlapResult", "OverlaidRows", "adaptive_expected_raters", "expected_raters_text",
+           "overlay", "partial_law"]
+
+PANEL_MAX_OUTCOMES = 200_000
+"""Largest mixed histogram alphabet solved by Blahut–Arimoto (as a fixed panel's)."""
+_UNIFORM_OPTIMAL = ("binary", "categorical", "multi_select", "ranking", "best_worst", "free_text")
+"""Formats whose panels of every size share the uniform input as optimal (or whose values are
+bounds already): their mixture capacity is the mixture of capacities."""
+_SYMMETRIC = ("binary", "categorical", "multi_select")
+
+
+@dataclass(frozen=True)
+class OverlapContext:
+    """The panel sizes of an overlap design in one context.
+
+    Attributes
+    ----------
+    name
+        The context.
+    expected_raters
+        ``E[N]``, raters per item on average, in [1, 100].
+    length_law
+        ``((n, P(N = n)), …)`` by increasing ``n``.
+    """
+
+    name: str
+    expected_raters: float
+    length_law: tuple[tuple[int, float], ...]
+
+
+@dataclass(frozen=True)
+class OverlapResult:
+    """What an overlap design spends and how.
+
+    Attributes
+    ----------
+    mode
+        ``"adaptive"`` or ``"partial"``.
+    base_raters
+        ``r₀`` (adaptive) or ``r₁`` (partial): ``raters.per_item``.
+    most_raters
+        ``r_max`` (adaptive) or the larger of ``r₁``, ``r₂`` (partial).
+    expected_raters
+        Context-weighted ``E[N]``: the cost's raters per item.
+    contexts
+        Per context.
+    rule
+        The design in words (for tables and reports).
+    """
+
+    mode: str
+    base_raters: int
+    most_raters: int
+    expected_raters: float
+    contexts: tuple[OverlapContext, ...]
+    rule: str
+
+
+@dataclass(frozen=True)
+class OverlaidRows:
+    """Channels and decodings of an overlap design, per context and question, and its summary.
+
+    ``decodings`` are what an item's codebook and its accuracy product may use (module docstring);
+    ``question_accuracy`` each question's own MAP accuracy (None without a finite kernel) and
+    ``item_accuracy`` the exact probability that every question's MAP answer is right (adaptive
+    overlap only, where the questions' successes depend on each other through the number of raters;
+    None otherwise), per context."""
+
+    channels: list[list[QuestionChannel]]
+    decodings: list[list[PanelDecoding | None]]
+    result: OverlapResult
+    question_accuracy: list[tuple[float | None, ...]]
+    item_accuracy: list[float | None]
+
+
+def partial_law(scenario: Scenario, base: int | None = None) -> dict[int, float]:
+    """``P(N = n)`` of a partial-overlap design: ``1 − f`` on ``r₁``, ``f`` on ``r₂`` (``base``
+    replaces ``r₁``)."""
+    overlap = scenario.overlap
+    first = scenario.raters.per_item if base is None else base
+    law: dict[int, float] = {}
+    for n, p in ((first, 1.0 - overlap.extra_share), (overlap.extra_raters, overlap.extra_share)):
+        if p > 0.0:
+            law[n] = law.get(n, 0.0) + p
+    return law
+
+
+def rule_text(scenario: Scenario, base: int | None = None) -> str:
+    """The overlap design in words, e.g. ``"2 raters, one more while the top answer's share is below 0.6, up to 5"``."""
+    overlap = scenario.overlap
+    first = scenario.raters.per_item if base is None else base
+    if overlap.mode == "adaptive":
+        what = ("the top answer's share" if overlap.stop_rule == "agreement"
+                else "the most probable answer's posterior")
+        return (f"{first} rater{'s' if first != 1 else ''}, one more while {what} on "
+                f"{scenario.questions[0].name!r} is below {overlap.stop_threshold:g}, up to {overlap.max_raters}")
+    if overlap.mode == "partial":
+        return (f"{first} rater{'s' if first != 1 else ''} on {100 * (1 - overlap.extra_share):.3g} % of the items, "
+                f"{overlap.extra_raters} on {100 * overlap.extra_share:.3g} %")
+    return f"{first} rater{'s' if first != 1 else ''} on every item"
+
+
+def expected_raters_text(value: float) -> str:
+    """Expected raters per item as shown, e.g. ``"2.38"``."""
+    return f"{value:.2f}"
+
+
+def _prior_of(question: Question) -> tuple[float, ...] | None:
+    return question.prior if question.format.kind in ("binary", "categorical", "ordinal", "pairwise") else None
+
+
+@lru_cache(maxsize=512)
+def _adaptive(kernel_bytes: bytes, shape: tuple[int, int], start: int, most: int, rho: float, rule: str,
+              threshold: float, prior: tuple[float, ...] | None) -> tuple[models.overlap.AdaptivePanel, models.Capacity]:
+    """The stopped channel of one kernel and its capacity (Blahut–Arimoto, 1e-9 nats)."""
+    kernel = np.frombuffer(kernel_bytes, dtype=float).reshape(shape)
+    panel = adaptive_panel(kernel, start, most, correlation=rho, rule=rule, threshold=threshold, prior=prior,
+                           max_outcomes=PANEL_MAX_OUTCOMES)
+    return panel, models.blahut_arimoto(panel.kernel)
+
+
+@lru_cache(maxsize=512)
+def _mixed_capacity(kernel_bytes: bytes, shape: tuple[int, int], law: tuple[tuple[int, float], ...],
+                    rho: float) -> models.Capacity:
+    """Blahut–Arimoto capacity of the known-state mixture of one kernel's panels."""
+    kernel = np.frombuffer(kernel_bytes, dtype=float).reshape(shape)
+    panel, _ = length_law_panel(kernel, dict(law), correlation=rho)
+    return models.blahut_arimoto(panel)
+
+
+def _watched(scenario: Scenario, channel: QuestionChannel, first: int,
+             most: int) -> tuple[models.overlap.AdaptivePanel, models.Capacity, tuple[float, ...] | None]:
+    """The first question's stopped channel in one context (its fixed channel gives d′)."""
+    watched, overlap = scenario.questions[0], scenario.overlap
+    kernel = rater_kernel(watched.format.kind, watched.format.k, channel.dprime, span=watched.span,
+                          slip_rate=watched.slip_rate)
+    prior = _prior_of(watched)
+    panel, capacity = _adaptive(kernel.tobytes(), kernel.shape, first, most, scenario.raters.correlation,
+                                overlap.stop_rule, overlap.stop_threshold, prior)
+    return panel, capacity, prior
+
+
+def adaptive_expected_raters(scenario: Scenario, first_channels: Sequence[QuestionChannel],
+                             base: int | None = None) -> float:
+    """Context-weighted ``E[N]`` of an adaptive design, from the first question's fixed channel in
+    each context (it gives d′)."""
+    first = scenario.raters.per_item if base is None else base
+    most = max(scenario.overlap.max_raters, first)
+    values = []
+    for channel in first_channels:
+        panel, _, prior = _watched(scenario, channel, first, most)
+        values.append(panel.expected_raters(prior))
+    return float(np.dot(scenario.context_weights, values))
+
+
+def _correct_by_length(panel: models.overlap.AdaptivePanel, prior: tuple[float, ...] | None) -> dict[int, float]:
+    """``P(the first question's MAP answer is right and N = n)`` for each size n."""
+    weights = (np.full(panel.kernel.shape[0], 1.0 / panel.kernel.shape[0]) if prior is None
+               else np.asarray(prior, dtype=float))
+    best = (weights[:, None] * panel.kernel).max(axis=0)
+    return {n: float(best[panel.lengths == n].sum()) for n in range(panel.start, panel.most + 1)
+            if np.any(panel.lengths == n) and panel.length_law(prior).get(n, 0.0) > 0.0}
+
+
+def _on_sizes(laws: np.ndarray, first: int, sizes: Sequence[int]) -> np.ndarray:
+    """The columns of ``laws`` (one row per truth; adaptive: sizes from ``first``, partial: ``sizes``
+    already) for the given sizes."""
+    if laws.shape[1] == len(sizes) and laws.shape[0] == 1:
+        return laws
+    return laws[:, [n - first for n in sizes]]
+
+
+def _mixture_outcomes(answers: int, law: Sequence[tuple[int, float]]) -> int:
+    return sum(math.comb(n + answers - 1, answers - 1) for n, _ in law)
+
+
+def _mixed_decoding(kind: str, law: Sequence[tuple[int, float]], found: Sequence[PanelDecoding]) -> PanelDecoding:
+    """The known-state mixture of panel decodings (module docstring)."""
+    weights = [p for _, p in law]
+    smallest = found[0]
+    dimensions = []
+    for index, first in enumerate(smallest.dimensions):
+        parts = [d.dimensions[index] for d in found]
+        if kind in _SYMMETRIC:
+            success = tuple(float(v) for v in np.dot(weights, [p.codebook_success for p in parts]))
+        else:
+            success = first.codebook_success
+        gallager = (tuple(float(v) for v in np.dot(weights, [p.gallager for p in parts]))
+                    if all(p.gallager for p in parts) else ())
+        mean = float(np.dot(weights, [p.information_nats for p in parts]))
+        second = float(np.dot(weights, [p.information_variance + p.information_nats**2 for p in parts]))
+        dimensions.append(Dimension(first.alphabet, success, gallager, mean, max(0.0, second - mean * mean)))
+    return PanelDecoding(
+        label_accuracy=float(np.dot(weights, [d.label_accuracy for d in found])),
+        exact=all(d.exact for d in found),
+        raters_used=max(d.raters_used for d in found),
+        dimensions=tuple(dimensions),
+        prior_information_nats=float(np.dot(weights, [d.prior_information_nats for d in found])),
+        prior_entropy_nats=smallest.prior_entropy_nats,
+        log_alphabet=smallest.log_alphabet,
+        budget_limited=any(d.budget_limited for d in found),
+    )
+
+
+def _with_panel(channel: QuestionChannel, raters: float, value: float, upper: float, exact: bool,
+                limited: bool) -> QuestionChannel:
+    """A question's channel with an overlap design's panel capacity (and its stage recomputed)."""
+    ceiling = raters * channel.max_nats if channel.kind == "free_text" else channel.max_nats
+    value = min(max(value, channel.cascade_nats), ceiling)
+    upper = min(max(upper, value), ceiling)
+    stage, saturated = binding_stage(channel.kind, raters, channel.max_nats, channel.cognitive_nats,
+                                     channel.articulation_nats, channel.cascade_nats, value)
+    return replace(channel, panel_nats=value, panel_upper_nats=upper, panel_exact=exact, binding_stage=stage,
+                   saturated=saturated, budget_limited=channel.budget_limited or limited)
+
+
+def overlay(
+    scenario: Scenario,
+    channels: Sequence[Sequence[QuestionChannel]],
+    *,
+    channel_at: Callable[[int, int, int], QuestionChannel],
+    decoding_at: Callable[[int, int, QuestionChannel, int], PanelDecoding | None],
+    base: int | None = None,
+    coding_terms: bool = True,
+) -> OverlaidRows:
+    """Each question's channel and decoding under the scenario's overlap design.
+
+    Parameters
+    ----------
+    scenario
+        A scenario whose ``overlap.mode`` is ``"adaptive"`` or ``"partial"``.
+    channels
+        The fixed-panel channels of the base raters, per context and question (their single-rater
+        parts and d′ are the design's).
+    channel_at
+        ``channel_at(context, question, raters)``: the fixed panel of ``raters`` (cached by the caller).
+    decoding_at
+        ``decoding_at(context, question, channel, raters)``: its decoding (None without a finite kernel).
+    base
+        ``r₀`` / ``r₁`` instead of ``raters.per_item`` (a curve's point). Adaptive ``r_max`` is
+        ``max(overlap.max_raters, r₀)``: no room above the first raters is the fixed design.
+    coding_terms
+        Whether the decodings carry the random-coding terms (as the caller's).
+    """
+    overlap = scenario.overlap
+    first = scenario.raters.per_item if base is None else base
+    most = max(overlap.max_raters, first)
+    rho = scenario.raters.correlation
+    out_channels: list[list[QuestionChannel]] = []
+    out_decodings: list[list[PanelDecoding | None]] = []
+    marginals: list[tuple[float | None, ...]] = []
+    items: list[float | None] = []
+    summaries = []
+    for s, (context, row) in enumerate(zip(scenario.contexts, channels)):
+        new_row: list[QuestionChannel] = []
+        new_decodings: list[PanelDecoding | None] = []
+        accuracies: list[float | None] = []
+        adaptive = overlap.mode == "adaptive"
+        if adaptive:
+            channel = row[0]
+            panel, capacity, prior = _watched(scenario, channel, first, most)
+            law = tuple(sorted(panel.length_law(prior).items()))
+            expected = panel.expected_raters(prior)
+            new_row.append(_with_panel(channel, expected, capacity.nats, capacity.nats + capacity.gap, True, False))
+            decoding = decode_kernel(panel.kernel, 1, 0.0, prior, coding_terms=coding_terms)
+            new_decodings.append(replace(decoding, raters_used=most))
+            accuracies.append(decoding.label_accuracy)
+            # P(N = n | x) of each truth of the first question: the law the other questions see.
+            laws = panel.stopping
+            item = _correct_by_length(panel, prior)
+            others = range(1, len(scenario.questions))
+        else:
+            law = tuple(sorted(partial_law(scenario, first).items()))
+            expected = float(sum(n * p for n, p in law))
+            laws = np.array([[p for _, p in law]])
+            item = None
+            others = range(len(scenario.questions))
+        sizes = [n for n, _ in law]
+        for i in others:
+            question = scenario.questions[i]
+            panels = [channel_at(s, i, n) for n in sizes]
+            weights = np.array([p for _, p in law])
+            kind = question.format.kind
+            value = float(weights @ [c.panel_nats for c in panels])
+            # Any truth of the first question may be the one the target's code uses: the upper end
+            # takes the least favourable law of N (one law for partial overlap).
+            uppers = np.array([c.panel_upper_nats for c in panels])
+            upper = float(np.max(_on_sizes(laws, first, sizes) @ uppers))
+            exact = all(c.panel_exact for c in panels)
+            limited = any(c.budget_limited for c in panels)
+            if kind not in _UNIFORM_OPTIMAL:
+                kernel = rater_kernel(kind, question.format.k, row[i].dprime, span=question.span,
+                                      slip_rate=question.slip_rate)
+                if _mixture_outcomes(kernel.shape[1], law) <= PANEL_MAX_OUTCOMES:
+                    mixed_capacity = _mixed_capacity(kernel.tobytes(), kernel.shape, law, rho)
+                    value, exact = mixed_capacity.nats, True
+                    if not adaptive:
+                        upper = min(upper, mixed_capacity.nats + mixed_capacity.gap)
+                else:
+                    value, exact = upper, False
+            new_row.append(_with_panel(row[i], expected, min(value, upper), upper, exact, limited))
+            found = [decoding_at(s, i, c, n) for c, n in zip(panels, sizes)]
+            if found[0] is None:
+                new_decodings.append(None)
+                accuracies.append(None)
+                continue
+            mixed = _mixed_decoding(kind, law, found)  # type: ignore[arg-type]
+            accuracies.append(mixed.label_accuracy)
+            if adaptive:
+                # The number of raters depends on the first question's votes, so this question's
+                # success is not independent of that question's: decoded from the first r0 raters
+                # alone (every item has them) it is, and that decoding is what the item's codebook
+                # and accuracy product use. The information at the prior is the mixture's, exactly.
+                base_channel = channel_at(s, i, first)
+                own = decoding_at(s, i, base_channel, first)
+                new_decodings.append(replace(own, prior_information_nats=mixed.prior_information_nats,  # type: ignore[arg-type]
+                                             exact=own.exact and mixed.exact,  # type: ignore[union-attr]
+                                             budget_limited=own.budget_limited or mixed.budget_limited))  # type: ignore[union-attr]
+                if item is not None:
+                    item = {n: hit * d.label_accuracy for (n, hit), d in zip(item.items(), found)}  # type: ignore[union-attr]
+            else:
+                new_decodings.append(mixed)
+        out_channels.append(new_row)
+        out_decodings.append(new_decodings)
+        marginals.append(tuple(accuracies))
+        items.append(None if item is None else float(sum(item.values())))
+        summaries.append(OverlapContext(context.name, expected, law))
+    weights = scenario.context_weights
+    result = OverlapResult(
+        mode=overlap.mode,
+        base_raters=first,
+        most_raters=most if overlap.mode == "adaptive" else max(n for n, _ in summaries[0].length_law),
+        expected_raters=float(sum(w * c.expected_raters for w, c in zip(weights, summaries))),
+        contexts=tuple(summaries),
+        rule=rule_text(scenario, first),
+    )
+    return OverlaidRows(out_channels, out_decodings, result, marginals, items)
