@@ -119,8 +119,8 @@ EXPECTED_VERDICTS = {
     "RLHF pairwise preference with tie": "cannot",
     "Ranking of 4 LLM responses": "cannot",
     "Content moderation, multi-label toxicity": "cannot",
-    "Personal-attack triage, a third rater only on disagreement": "meets",
-    "Intensity of tweet sentiment, best-worst scaling of 4": "meets",
+    "Personal attacks, third rater on disagreement": "meets",
+    "Tweet sentiment intensity, best-worst of 4": "meets",
 }
 
 
