@@ -201,6 +201,8 @@ def describe_format(response: ResponseFormat) -> str:
         return f"a ranking of {k} items"
     if response.kind == "multi_select":
         return f"{k} checkboxes"
+    if response.kind == "scale":
+        return f"a scale from {response.minimum:g} to {response.maximum:g} in steps of {response.step:g} ({k} levels)"
     return f"free text of up to {response.max_chars} characters"
 
 

@@ -20,7 +20,16 @@ import math
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    ValidationError,
+    field_validator,
+    model_serializer,
+    model_validator,
+)
 
 from advisor.errors import ImportFormatError, InputLimitError, ScenarioValidationError
 from advisor.files.input_limits import (
@@ -88,7 +97,9 @@ class ResponseFormat(_Strict):
     ``k`` is the number of alternatives (categorical), levels (ordinal, pairwise
     strength levels: 2 forced choice, 3 with a tie), options (multi-select) or
     items to order (ranking). Binary always has ``k = 2``. Free text has no
-    ``k``; ``max_chars`` caps the answer length.
+    ``k``; ``max_chars`` caps the answer length. A scale (a slider or rating)
+    declares its ``minimum``, ``maximum`` and ``step``; its ``k`` is the number
+    of levels they give (2 to :data:`MAX_SCALE_LEVELS`).
     """
 
     kind: FormatKind = Field(description="response format")
@@ -125,6 +136,16 @@ class ResponseFormat(_Strict):
             what = "binary has exactly 2 alternatives" if self.kind == "binary" else f"an integer from {low} to {high}"
             raise ValueError(f"k for {self.kind} must be {what}, got {self.k}")
         return self
+
+    @model_serializer(mode="wrap")
+    def _without_an_unused_range(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        """A format other than a scale is written without the scale's range and step (its JSON is
+        as before scales existed)."""
+        data = handler(self)
+        if self.kind != "scale":
+            for key in ("minimum", "maximum", "step"):
+                data.pop(key, None)
+        return data
 
     def _check_scale(self) -> "ResponseFormat":
         """A scale's k is its number of levels, derived from the declared range and step (any k
