@@ -41,6 +41,7 @@ from typing import Any
 from advisor.errors import ScenarioValidationError
 from advisor.progress import ProgressCallback, keeps_going
 from advisor.evaluation.evaluate import Evaluation, evaluate
+from advisor.scenario.formats import format_changes
 from advisor.scenario.schema import FORMAT_K_LIMITS, MAX_RATERS, ResponseFormat, Scenario
 from advisor.units import LN2, bits_text, money
 
@@ -248,7 +249,7 @@ def _format_proposals(scenario: Scenario) -> list[_Proposal]:
             proposals.append(_Proposal(
                 f"format:{question.name}:{candidate.label()}",
                 _capitalised(f"{describe_format(candidate)} instead of {describe_format(current)} for {question.name!r}"),
-                {path: candidate.model_dump(exclude_none=True)},
+                format_changes(question, f"questions.{index}", candidate),
             ))
     return proposals
 

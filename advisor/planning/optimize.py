@@ -76,6 +76,7 @@ from advisor.evaluation.channel_inputs import channel_inputs, rater_model
 from advisor.errors import Cancelled, FormatChoiceError
 from advisor.progress import ProgressCallback, keeps_going
 from advisor.evaluation.evaluate import WATER_FILL_STEPS, Evaluation, campaign_cost, evaluate, fixed_shares, required_capacity
+from advisor.scenario.formats import format_changes
 from advisor.scenario.schema import MAX_RATERS, Question, ResponseFormat, Scenario
 from advisor.units import LN2, money
 
@@ -689,7 +690,7 @@ class _Search:
             "campaign.raters_available": self.limits.raters_available,
         }
         for index, choice in enumerate(combo):
-            changes[f"questions.{index}.format"] = self.options[index][choice].model_dump(exclude_none=True)
+            changes.update(format_changes(scenario.questions[index], f"questions.{index}", self.options[index][choice]))
         shares = self.shares_of(combo, raters, time_index)
         if not self.keep and len(shares) > 1:
             # A share of 0 is not a valid fixed share: leave such a design to

@@ -8,7 +8,9 @@ this module adds what a person editing a question needs on top of them.
 
 from __future__ import annotations
 
-from advisor.scenario.schema import BIAS_KINDS, FORMAT_K_LIMITS, MAX_SCALE_LEVELS, ResponseFormat
+from typing import Any
+
+from advisor.scenario.schema import BIAS_KINDS, FORMAT_K_LIMITS, MAX_SCALE_LEVELS, Question, ResponseFormat
 
 USUAL_K: dict[str, int] = {"categorical": 4, "ordinal": 5, "pairwise": 3, "ranking": 4, "multi_select": 5}
 """The ``k`` a question gets when switched to a format whose limits its own ``k`` does not fit
@@ -91,3 +93,25 @@ def switched_format(current: ResponseFormat, kind: str) -> ResponseFormat:
     low, high = FORMAT_K_LIMITS[kind]
     keeps_k = current.k is not None and low <= current.k <= high and current.kind != "binary"
     return ResponseFormat(kind=kind, k=current.k if keeps_k else USUAL_K[kind])
+
+
+def format_changes(question: Question, base: str, response: ResponseFormat) -> dict[str, Any]:
+    """Dotted-path changes that give a question another format (the optimiser's and the levers'
+    designs): the format, and None for a ``prior`` or ``option_bias`` that does not fit it (they
+    belong to the answers of the format they were set for).
+
+    Parameters
+    ----------
+    question
+        The question now.
+    base
+        Its path, e.g. ``"questions.0"``.
+    response
+        The format it gets.
+    """
+    changes: dict[str, Any] = {f"{base}.format": response.model_dump(exclude_none=True)}
+    if question.prior is not None and not (uses_prior(response) and response.k == len(question.prior)):
+        changes[f"{base}.prior"] = None
+    if question.option_bias is not None and not (uses_option_bias(response) and response.k == len(question.option_bias)):
+        changes[f"{base}.option_bias"] = None
+    return changes

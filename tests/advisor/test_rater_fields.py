@@ -168,3 +168,40 @@ def test_rater_fields_round_trip_through_json():
     assert model.option_bias == (0.0, 0.5, -0.2) and model.criterion == 0.0
     assert [w for w, _ in model.difficulty] == pytest.approx([0.6, 0.3, 0.1])
     assert model.types[1] == pytest.approx((0.3, 0.4, 0.6))
+
+
+# ---------------------------------------------------------------- optimiser
+def test_the_optimiser_screens_designs_with_the_rater_model():
+    from advisor.planning.optimize import SCREEN_MARGIN_NATS, _limits, _Search, format_options
+
+    scenario = scenario_from_dict({
+        "name": "biased pool", "target": {"log2_m": 1.0, "target_risk": 0.2},
+        "questions": [{"name": "q", "format": {"kind": "binary"}, "bias": 0.8, "prior": [0.3, 0.7]}],
+        "raters": {"per_item": 3, "correlation": 0.0, "difficulty_classes": [
+            {"weight": 0.8, "multiplier": 1.2}, {"weight": 0.2, "multiplier": 0.2}]},
+        "campaign": {"items": 2000, "seconds_per_item": 20.0},
+    })
+    options = format_options(scenario, [["binary", "ordinal(5)"]])
+    search = _Search(scenario, options, _limits(scenario, None, None, None, 6), True, None)
+    for combo in ((0,), (1,)):
+        for raters in (1, 5):
+            screened = search.screen(combo, raters)
+            for index in (4, len(search.times) // 2, len(search.times) - 2):
+                design, _ = search.design(combo, raters, index, "check")
+                assert rater_model(design, design.questions[0]) is not None
+                # The interpolated tables are the rater model's channels (the unbiased one-class
+                # panel carries far more at these designs).
+                exact = evaluate(design, curves=False).capacity_nats
+                assert exact == pytest.approx(screened[index], abs=SCREEN_MARGIN_NATS / 2)
+
+
+def test_format_levers_of_a_calibrated_question_drop_the_prior_and_biases_that_no_longer_fit():
+    from advisor.planning.levers import rank_levers
+
+    scenario = _scenario({"format": {"kind": "categorical", "k": 3}, "prior": [0.5, 0.3, 0.2],
+                          "option_bias": [0.0, 0.4, -0.2]}, {"per_item": 3})
+    levers = {lever.key: lever for lever in rank_levers(scenario) if lever.applicable}
+    wider = levers["format:q:categorical(4)"].scenario.questions[0]
+    assert wider.format.k == 4 and wider.prior is None and wider.option_bias is None
+    kept = levers["raters+1"].scenario.questions[0]
+    assert kept.prior == pytest.approx((0.5, 0.3, 0.2)) and kept.option_bias == pytest.approx((0.0, 0.4, -0.2))
