@@ -144,3 +144,31 @@ def test_the_calibrated_scenario_predicts_the_pilots_own_majority_and_map_accura
         scenario = calibrated.with_changes({"raters.per_item": raters})
         accuracy = evaluate(scenario, curves=False).contexts[0].questions[0].label_accuracy
         assert accuracy == pytest.approx(BINARY.predict(raters).map_accuracy, abs=0.015)
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_pilot_simulate_then_apply_round_trips_a_scenarios_rater_model(seed):
+    # simulate_pilot draws with the scenario's bias, classes, types and prior; the calibration of a
+    # plain scenario from that pilot gives them back (one time per item: d′ varies by class alone).
+    from advisor.pilot.simulation import simulate_pilot
+
+    truth = scenario_from_dict({
+        "name": "truth", "questions": [{"name": "q", "format": {"kind": "binary"}, "bias": 0.4, "prior": [0.3, 0.7],
+                                        "slip_rate": 0.0}],
+        "raters": {"per_item": 5, "correlation": 0.0, "discriminability": 2.0,
+                   "difficulty_classes": [{"weight": 0.7, "multiplier": 1.3}, {"weight": 0.3, "multiplier": 0.3}],
+                   "rater_types": [{"weight": 0.6, "dprime_multiplier": 1.3, "bias": -0.2},
+                                   {"weight": 0.4, "dprime_multiplier": 0.55, "bias": 0.3}]},
+        "campaign": {"seconds_per_item": SECONDS},
+    })
+    start = truth.with_changes({"questions.0.bias": 0.0, "questions.0.prior": None, "raters.discriminability": 1.0,
+                                "raters.difficulty_classes": [], "raters.rater_types": []})
+    pilot = simulate_pilot(truth, items=2000, seed=seed, time_spread=0.0)
+    calibrated = apply_to_scenario(start, summarize(pilot, n_boot=0, slip_rate=0.0, rater_types=2))
+    question, raters = calibrated.questions[0], calibrated.raters
+    assert question.bias == pytest.approx(0.4, abs=0.1)
+    assert question.prior == pytest.approx((0.3, 0.7), abs=0.04)
+    assert raters.discriminability == pytest.approx(2.0, rel=0.12)
+    classes = np.array(sorted(raters.difficulty_mixture, key=lambda c: -c[1]))
+    assert classes.ravel() == pytest.approx([0.7, 1.3, 0.3, 0.3], abs=0.1)
+    assert np.ravel(raters.type_mixture) == pytest.approx([0.6, 1.3, -0.2, 0.4, 0.55, 0.3], abs=0.15)
