@@ -387,6 +387,16 @@ def _print_summary(summary: dict[str, Any], dataset: pilots.PilotDataset, *, use
             f"speed–accuracy, pilot seconds: λ {speed['discriminability']:.4g}, β {speed['accrual_rate']:.4g}/s, "
             f"δ₀ {speed['base_time']:.4g} s{spread}"
         )
+    fitted = summary.get("population")
+    if fitted:
+        population = fitted["population"]
+        criterion = ", ".join(field_value_text(row) for row in population["bias"])
+        print(
+            f"rater population (EM, {fitted['criterion'].upper()}): prior {field_value_text(population['prior'])}; "
+            f"d′ by type {field_value_text(population['dprime'])} (shares {field_value_text(population['type_weights'])}); "
+            f"bias {criterion}; difficulty classes {field_value_text(population['difficulty_weights'])} × "
+            f"{field_value_text(population['difficulty_multipliers'])}; slip {population['slip']:.4f}"
+        )
     flagged = summary["flagged"]
     for flag in ("malicious", "lazy"):
         names = flagged.get(flag, [])
