@@ -110,3 +110,21 @@ def count_text(value: float | None, none: str = "none") -> str:
 def with_minus(text: str) -> str:
     """``text`` with a leading hyphen replaced by the typographic minus."""
     return MINUS + text[1:] if text.startswith("-") else text
+
+
+def field_value_text(value: object) -> str:
+    """A scenario field's value in a table cell (what a calibration changed): numbers to 4
+    significant digits, lists compactly (``[0.3, 0.7]``; ``none`` when empty), entries of a list of
+    models (difficulty classes, rater types) as their numbers in parentheses, nothing as "—"."""
+    if value is None:
+        return "—"
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    if isinstance(value, dict):
+        return "(" + ", ".join(field_value_text(v) for v in value.values()) + ")"
+    if isinstance(value, (tuple, list)):
+        return "[" + ", ".join(field_value_text(v) for v in value) + "]" if value else "none"
+    dump = getattr(value, "model_dump", None)
+    if callable(dump):
+        return field_value_text(dump())
+    return str(value)

@@ -33,12 +33,14 @@ from .mallows import (
     ranking_capacity,
     ranking_swap_probability,
 )
-from .decoding import Dimension, PanelDecoding, _codebook_kernels, _decode_kernels, _decoding_key
+from .decoding import Dimension, PanelDecoding, _codebook_kernels, _decode_kernels, _decoding_key, decoding_panel
 from .memo import batch_cached
 from .panel import KERNEL_BUILD_PASSES, _panel_capacity, _shared_count_kernel
+from .population_channel import RaterModel, population_decoding, population_panel, population_parts, supports
 from .timing import dprime, hick_hyman_effort
 
 __all__ = [
+    "ACCEPTED_KINDS",
     "FORMAT_KINDS",
     "BINDING_STAGES",
     "SATURATION_SHARE",
@@ -56,10 +58,15 @@ __all__ = [
     "question_decoding",
     "question_decodings",
     "question_dprime",
+    "question_panel",
     "rater_kernel",
 ]
 
 FORMAT_KINDS = ("binary", "categorical", "ordinal", "pairwise", "ranking", "multi_select", "free_text", "best_worst")
+"""The formats with a channel of their own."""
+ACCEPTED_KINDS = FORMAT_KINDS + ("scale",)
+"""Every kind the functions here accept: a ``scale`` (a slider or rating over a declared numeric
+range) of k levels is the ordinal(k) channel of the method §3, and every computation treats it as one."""
 BINDING_STAGES = ("cognitive", "articulation", "question alphabet", "rater aggregation")
 
 #: A panel within this share of ``max_nats`` is saturated: more raters or time buy (almost) nothing.
@@ -89,6 +96,11 @@ SINGLE_RATER_ESTIMATE_PASSES = 300
 #: slowly still converge while large ones stay within the budget.
 TYPICAL_SMALL_PASSES = 40
 TYPICAL_SMALL_SINGLE_PASSES = 80
+
+
+def _numeric_kind(kind: str) -> str:
+    """The kind the numerics use: a scale of k levels is the ordinal(k) channel."""
+    return "ordinal" if kind == "scale" else kind
 
 
 def kernel_rows(kind: str, k: int) -> int:
@@ -152,7 +164,8 @@ def channel_work_estimate(kind: str, k: int | None, raters: int, *, max_outcomes
     histogram kernel's construction and :data:`CHANNEL_OVERHEAD_ENTRIES`. A ``max_work`` cap is
     shared out in proportion to these parts. ``typical`` uses the typical counts of small kernels
     (:data:`TYPICAL_SMALL_PASSES`) instead: what such a computation usually costs."""
-    check_choice("kind", kind, FORMAT_KINDS)
+    check_choice("kind", kind, ACCEPTED_KINDS)
+    kind = _numeric_kind(kind)
     count = _check_alternatives(kind, k)
     single, panel = _work_parts(kind, count, check_integer("raters", raters, low=1),
                                 check_integer("max_outcomes", max_outcomes, low=1), bool(typical))
@@ -274,13 +287,14 @@ def question_channel(
     chars_per_second: float = 3.3,
     max_outcomes: int = 200_000,
     max_work: float | None = None,
+    rater_model: RaterModel | None = None,
 ) -> QuestionChannel:
     """Capacities of one question in one context, for one rater and for a panel of ``raters``.
 
     Parameters
     ----------
     kind : str
-        One of :data:`FORMAT_KINDS`.
+        One of :data:`ACCEPTED_KINDS` (a ``scale`` of k levels is ordinal(k)).
     k : int or None
         binary: None or 2; categorical: categories, >= 2; ordinal: levels, >= 2; pairwise: answer
         levels (2 forced choice, 3 with tie, more for strength levels), >= 2, default 2; ranking:
@@ -326,6 +340,11 @@ def question_channel(
         the uniform input is optimal), otherwise the bound on the largest panel that does. Runs it stops report their lower
         end as the value and their certified upper end as ``panel_upper_nats``
         (``budget_limited`` True), so a floor computed from the upper end stays a valid floor.
+    rater_model : RaterModel or None
+        Response bias, latent item difficulty and a mixed pool of rater types (the method §9,
+        :mod:`models.population_channel`); None, or a model that is the homogeneous unbiased
+        panel for this kind (:meth:`RaterModel.is_default`), computes the method §4's panel as
+        before. Ignored for ranking and free text, which have no such model.
 
     Returns
     -------
@@ -352,7 +371,7 @@ def question_channel(
         kind, k, seconds=seconds, discriminability=discriminability, accrual_rate=accrual_rate,
         base_time=base_time, difficulty=difficulty, slip_rate=slip_rate, raters=raters, correlation=correlation,
         span=span, aspects=aspects, max_chars=max_chars, bits_per_char=bits_per_char,
-        chars_per_second=chars_per_second, max_outcomes=max_outcomes, max_work=max_work,
+        chars_per_second=chars_per_second, max_outcomes=max_outcomes, max_work=max_work, rater_model=rater_model,
     ))
 
 
@@ -393,9 +412,12 @@ def _channel_key(
     chars_per_second: float = 3.3,
     max_outcomes: int = 200_000,
     max_work: float | None = None,
+    rater_model: RaterModel | None = None,
 ) -> tuple:
     """The checked arguments of :func:`question_channel`, in the order of :func:`_question_channels`' keys."""
-    check_choice("kind", kind, FORMAT_KINDS)
+    check_choice("kind", kind, ACCEPTED_KINDS)
+    model = _rater_model(kind, rater_model)
+    kind = _numeric_kind(kind)
     count = _check_alternatives(kind, k)
     time = check_real("seconds", seconds, low=0.0)
     asymptote = check_real("discriminability", discriminability, low=0.0)
@@ -419,8 +441,20 @@ def _channel_key(
     work = math.inf if max_work is None else check_real("max_work", max_work, low=0.0, low_open=True)
     return (
         kind, count, time, asymptote, rate, delay, multiplier, slip, panel, rho, width,
-        dimensions, characters, per_char, typing, limit, work,
+        dimensions, characters, per_char, typing, limit, work, model,
     )
+
+
+def _rater_model(kind: str, model: object) -> RaterModel | None:
+    """The rater model a computation needs: None where it is the homogeneous unbiased panel (the
+    method §4's own computation then applies, to the last bit) or the kind has none."""
+    if model is None:
+        return None
+    if not isinstance(model, RaterModel):
+        raise InvalidArgumentError(f"rater_model must be a RaterModel or None, got {type(model).__name__}")
+    if not supports(kind) or model.is_default(kind):
+        return None
+    return model
 
 
 def _check_alternatives(kind: str, k: object) -> int:
@@ -446,17 +480,17 @@ def _question_channels(keys: list[tuple]) -> list[QuestionChannel]:
     judged = []
     ordinal = []
     for kind, k, seconds, discriminability, accrual_rate, base_time, difficulty, slip, raters, rho, span, \
-            _aspects, _max_chars, _bits_per_char, _chars_per_second, max_outcomes, max_work in keys:
+            _aspects, _max_chars, _bits_per_char, _chars_per_second, max_outcomes, max_work, model in keys:
         effort = hick_hyman_effort(kind, k if kind != "free_text" else None)
         effective = seconds / effort
         d = dprime(effective, discriminability * difficulty, accrual_rate, base_time)
         judged.append((effort, effective, d))
-        if kind in ("ordinal", "pairwise"):
+        if kind in ("ordinal", "pairwise") and model is None:
             ordinal.append((d, k, span, slip, raters, rho, max_outcomes, max_work))
     solved = iter(_ordinal_parts.many(ordinal))
     return [
         _question_channel(*key, effort=effort, effective=effective, d=d,
-                          ordinal=next(solved) if key[0] in ("ordinal", "pairwise") else None)
+                          ordinal=next(solved) if key[0] in ("ordinal", "pairwise") and key[-1] is None else None)
         for key, (effort, effective, d) in zip(keys, judged)
     ]
 
@@ -479,6 +513,7 @@ def _question_channel(
     chars_per_second: float,
     max_outcomes: int,
     max_work: float,
+    model: RaterModel | None,
     *,
     effort: float,
     effective: float,
@@ -488,7 +523,15 @@ def _question_channel(
     """One question's channel from its checked arguments, its effort and d' (and, for the ordinal
     and pairwise formats, its already solved :func:`_ordinal_parts`)."""
     charge_work(CHANNEL_OVERHEAD_ENTRIES)
-    if kind in ("binary", "categorical"):
+    if model is not None:
+        # Raters as they are (the method §9): the latent-class panel of models.population_channel.
+        answers = 2 if kind == "multi_select" else k
+        copies = k if kind == "multi_select" else 1
+        alternatives = 2**k if kind == "multi_select" else k
+        max_nats = copies * math.log(answers)
+        single = population_parts(kind, k, d, span, slip, raters, rho, model, max_outcomes, max_work)
+        parts = tuple(copies * value for value in single[:4]) + (single[4], copies * single[5], single[6])
+    elif kind in ("binary", "categorical"):
         alternatives = k
         max_nats = math.log(k)
         parts = _nominal_parts(d, k, slip, raters, rho, max_outcomes, max_work)
@@ -847,7 +890,8 @@ def question_dprime(
     The Hick-Hyman effort of the format divides the time (the method §3); parameters as in
     :func:`question_channel`. Returns d' >= 0.
     """
-    check_choice("kind", kind, FORMAT_KINDS)
+    check_choice("kind", kind, ACCEPTED_KINDS)
+    kind = _numeric_kind(kind)
     count = _check_alternatives(kind, k)
     effort = hick_hyman_effort(kind, count if kind != "free_text" else None)
     return dprime(check_real("seconds", seconds, low=0.0) / effort, discriminability * difficulty,
@@ -861,7 +905,7 @@ def rater_kernel(kind: str, k: int | None, dprime_value: float, *, span: float =
     Parameters
     ----------
     kind : str
-        One of :data:`FORMAT_KINDS`.
+        One of :data:`ACCEPTED_KINDS` (a ``scale`` of k levels is ordinal(k)).
     k : int or None
         As in :func:`question_channel`.
     dprime_value : float
@@ -878,7 +922,8 @@ def rater_kernel(kind: str, k: int | None, dprime_value: float, *, span: float =
         permutations (ranking, n <= 6), 2 x 2 for *one* decision of a multi-select; None for free
         text (no finite kernel) and rankings of more than 6 items.
     """
-    check_choice("kind", kind, FORMAT_KINDS)
+    check_choice("kind", kind, ACCEPTED_KINDS)
+    kind = _numeric_kind(kind)
     count = _check_alternatives(kind, k)
     d = check_real("dprime_value", dprime_value, low=0.0)
     width = check_real("span", span, low=0.0, low_open=True)
@@ -929,6 +974,7 @@ def question_decoding(
     prior: tuple[float, ...] | None = None,
     coding_terms: bool = True,
     max_work: float | None = None,
+    rater_model: RaterModel | None = None,
 ) -> PanelDecoding | None:
     """What a MAP decoder achieves with this question's r-rater panel (the method §8.1).
 
@@ -936,7 +982,8 @@ def question_decoding(
     the question's true answers (k entries summing to 1; uniform when None; ignored for rankings
     and multi-selects, whose answers are taken as uniform); ``coding_terms`` and ``max_work``
     (kernel entry visits, > 0, or None for the default sub-panel limit only) as in
-    :func:`models.decoding.decode_kernel`.
+    :func:`models.decoding.decode_kernel`; ``rater_model`` as in :func:`question_channel` (the
+    decoder then knows each label's rater type: :func:`models.population_channel.population_decoding`).
 
     Returns
     -------
@@ -945,7 +992,7 @@ def question_decoding(
     """
     return question_decodings([dict(kind=kind, k=k, dprime_value=dprime_value, span=span, slip_rate=slip_rate,
                                     raters=raters, correlation=correlation, prior=prior, coding_terms=coding_terms,
-                                    max_work=max_work)])[0]
+                                    max_work=max_work, rater_model=rater_model)])[0]
 
 
 def question_decodings(requests: Sequence[Mapping[str, Any]]) -> list[PanelDecoding | None]:
@@ -961,8 +1008,17 @@ def question_decodings(requests: Sequence[Mapping[str, Any]]) -> list[PanelDecod
     """
     prepared = [_decoding_request(**request) for request in requests]
     decoded = iter(_decode_kernels.many([_decoding_key(**request, checked=True)
-                                         for request in prepared if request is not None]))
-    return [None if request is None else next(decoded) for request in prepared]
+                                         for request in prepared if request is not None and "model" not in request]))
+    return [None if request is None else _population_decoded(request, True) if "model" in request else next(decoded)
+            for request in prepared]
+
+
+def _population_decoded(request: Mapping[str, Any], coding_terms: bool) -> PanelDecoding:
+    """The decoding of a request :func:`_decoding_request` routed to the rater model."""
+    return population_decoding(request["kind"], request["k"], dprime_value=request["dprime_value"],
+                               span=request["span"], slip_rate=request["slip_rate"], raters=request["raters"],
+                               correlation=request["correlation"], prior=request["prior"], model=request["model"],
+                               coding_terms=coding_terms and request["coding_terms"], max_work=request["max_work"])
 
 
 def question_codebooks(requests: Sequence[Mapping[str, Any]]) -> list[tuple[Dimension, ...] | None]:
@@ -979,23 +1035,51 @@ def question_codebooks(requests: Sequence[Mapping[str, Any]]) -> list[tuple[Dime
     """
     prepared = [_decoding_request(**request) for request in requests]
     found = iter(_codebook_kernels.many([_decoding_key(**dict(request, coding_terms=False), checked=True)
-                                         for request in prepared if request is not None]))
-    return [None if request is None else next(found) for request in prepared]
+                                         for request in prepared if request is not None and "model" not in request]))
+    return [None if request is None else _population_decoded(request, False).dimensions if "model" in request
+            else next(found) for request in prepared]
 
 
 def _decoding_request(kind: str, k: int | None, *, dprime_value: float, span: float = 3.0, slip_rate: float = 0.02,
                       raters: int = 1, correlation: float = 0.0, prior: tuple[float, ...] | None = None,
-                      coding_terms: bool = True, max_work: float | None = None) -> dict[str, Any] | None:
+                      coding_terms: bool = True, max_work: float | None = None,
+                      rater_model: RaterModel | None = None) -> dict[str, Any] | None:
     """The arguments of :func:`models.decoding.decode_kernel` for one question (None without a
-    finite kernel)."""
+    finite kernel), or, with a rater model that applies, those of
+    :func:`models.population_channel.population_decoding` (with the key ``model``)."""
     kernel = rater_kernel(kind, k, dprime_value, span=span, slip_rate=slip_rate)
     if kernel is None:
         return None
     count = check_integer("raters", raters, low=1)
     rho = check_real("correlation", correlation, low=0.0, high=1.0)
-    law = (tuple(float(v) for v in prior) if prior is not None and kind not in ("ranking", "multi_select", "best_worst")
-           else None)
+    model = _rater_model(kind, rater_model)
+    if model is not None:
+        return dict(kind=_numeric_kind(kind), k=int(k or 2), dprime_value=float(dprime_value), span=float(span),
+                    slip_rate=float(slip_rate), raters=count, correlation=rho, prior=prior, model=model,
+                    coding_terms=coding_terms, max_work=max_work)
+    law = tuple(float(v) for v in prior) if prior is not None and kind not in ("ranking", "multi_select", "best_worst") else None
     copies = int(k) if kind == "multi_select" else 1
     symmetric = kind in ("binary", "categorical", "multi_select")
     return dict(kernel=kernel, raters=count, correlation=rho, prior=law, copies=copies, symmetric=symmetric,
                 coding_terms=coding_terms, max_work=max_work)
+
+
+def question_panel(kind: str, k: int | None, *, dprime_value: float, span: float = 3.0, slip_rate: float = 0.02,
+                   raters: int = 1, correlation: float = 0.0, rater_model: RaterModel | None = None,
+                   max_outcomes: int = 20_000) -> tuple[np.ndarray, int] | None:
+    """The vote-histogram kernel of the largest panel of at most ``raters`` whose histograms fit
+    ``max_outcomes`` (>= 1), and its size: :func:`models.decoding.decoding_panel` of
+    :func:`rater_kernel`, or the rater model's panel (:func:`models.population_channel.population_panel`;
+    its columns are histograms over (rater type, answer) cells). Parameters as in
+    :func:`question_decoding`. None where :func:`rater_kernel` is None; a multi-select's panel is
+    that of one decision."""
+    kernel = rater_kernel(kind, k, dprime_value, span=span, slip_rate=slip_rate)
+    if kernel is None:
+        return None
+    model = _rater_model(kind, rater_model)
+    if model is None:
+        return decoding_panel(kernel, raters, correlation=correlation, max_outcomes=max_outcomes)
+    count = check_integer("raters", raters, low=1)
+    rho = check_real("correlation", correlation, low=0.0, high=1.0)
+    return population_panel(_numeric_kind(kind), int(k or 2), dprime_value, span, slip_rate, count, rho, model,
+                            max_outcomes=check_integer("max_outcomes", max_outcomes, low=1))

@@ -656,8 +656,9 @@ def simulate_annotations(
 
 # ====================================================================== fitting
 #: Difficulty models :func:`fit_rater_population` knows: one class, a discretised normal spread of
-#: the d′ multiplier, or H free classes.
-DIFFICULTY_MODELS = ("auto", "none", "normal", "discrete")
+#: the d′ multiplier, or H free classes; "auto" chooses among all of them, "classes" among one,
+#: two and three free classes (the shapes a scenario's difficulty classes can hold).
+DIFFICULTY_MODELS = ("auto", "none", "normal", "discrete", "classes")
 # Gauss–Hermite classes of the "normal" difficulty model: a_j = 1 + τ z_j with the nodes' weights.
 _NORMAL_NODES, _NORMAL_WEIGHTS = np.polynomial.hermite_e.hermegauss(9)
 _NORMAL_WEIGHTS = _NORMAL_WEIGHTS / _NORMAL_WEIGHTS.sum()
@@ -1068,9 +1069,9 @@ def fit_rater_population(
         The question's kind (binary requires 2 classes).
     gold : array_like of int, shape (n_items,), optional
         Gold class per item, -1 where unknown.
-    difficulty : {"auto", "none", "normal", "discrete"}
+    difficulty : {"auto", "none", "normal", "discrete", "classes"}
         Difficulty model; "auto" lets ``criterion`` choose among none, normal and discrete with
-        2 and 3 classes.
+        2 and 3 classes, "classes" among none and discrete with 2 and 3 classes.
     difficulty_classes : int
         H for ``difficulty="discrete"``, in [2, 3].
     rater_types : int or "auto"
@@ -1114,6 +1115,7 @@ def fit_rater_population(
         "none": [("none", 1)],
         "normal": [("normal", 1)],
         "discrete": [("discrete", classes)],
+        "classes": [("none", 1), ("discrete", 2), ("discrete", 3)],
     }[mode]
     ladder = [("none", 1)] + ([("normal", 1)] if ("normal", 1) in sizes else []) + [
         ("discrete", c) for c in range(2, max([c for m, c in sizes if m == "discrete"], default=1) + 1)

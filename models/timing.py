@@ -25,7 +25,8 @@ __all__ = [
 ]
 
 #: Formats whose Hick-Hyman effort :func:`hick_hyman_effort` knows.
-EFFORT_KINDS = ("binary", "categorical", "ordinal", "pairwise", "ranking", "multi_select", "free_text", "best_worst")
+EFFORT_KINDS = ("binary", "categorical", "ordinal", "pairwise", "ranking", "multi_select", "free_text", "best_worst",
+                "scale")
 
 
 def reading_seconds(reading_words: float, reading_wpm: float = 238.0) -> float:
@@ -83,14 +84,14 @@ def hick_hyman_effort(kind: str, k: int) -> float:
     Parameters
     ----------
     kind : str
-        One of ``binary``, ``categorical``, ``ordinal``, ``pairwise`` (effort ``max(1, log2 k)``),
+        One of ``binary``, ``categorical``, ``ordinal``, ``pairwise``, ``scale`` (effort ``max(1, log2 k)``),
         ``ranking`` (``k`` items, effort ``max(1, log2 k!)``), ``multi_select`` (``k`` options,
         ``k`` binary decisions, effort ``k``), ``best_worst`` (``k`` items; the best of ``k``
         and the worst of the other ``k - 1``: effort ``max(1, log2 (k (k - 1)))``) and ``free_text`` (effort 1: the typing time is
         modelled by the articulation channel, not by a choice among alternatives; ``k`` is ignored).
     k : int
-        Alternatives, levels, items or options, >= 1 (>= 2 for binary, categorical, ordinal and
-        pairwise, which need a choice). Ignored, and may be None, for ``free_text``.
+        Alternatives, levels, items or options, >= 1 (>= 2 for binary, categorical, ordinal,
+        pairwise and scale, which need a choice). Ignored, and may be None, for ``free_text``.
 
     Returns
     -------

@@ -18,7 +18,8 @@ from advisor import pilot as pilots
 from advisor.cli import common
 from advisor.errors import ImportFormatError, ScenarioNotFoundError
 from advisor.files.output_paths import check_output_path, database_file, write_output_atomically
-from advisor.scenario.schema import save_scenario_file
+from advisor.scenario.schema import get_path, save_scenario_file
+from advisor.units import field_value_text
 
 PILOT_SUFFIXES = (".csv", ".tsv", ".tab", ".txt")
 DEFAULT_BOOT = 1000
@@ -51,6 +52,13 @@ def register(subparsers: Any) -> None:
     apply.add_argument("--scenario", required=True, metavar="NAME_OR_PATH", help="scenario JSON file, or stored scenario name or id")
     apply.add_argument("--question", help="the scenario question the pilot measured (needed when it has several)")
     apply.add_argument("--pilot-question", help="which of the pilot's questions to use, when it has several")
+    apply.add_argument(
+        "--model", choices=("population", "symmetric"), default="population",
+        help="population: the fitted bias, item difficulty classes, rater types, prior and slip (default); "
+        "symmetric: the first release's pooled accuracy, symmetric kernel and correlation ρ")
+    apply.add_argument(
+        "--rater-types", choices=("1", "2", "3", "auto"), default="auto",
+        help="rater types of the population fit (auto: chosen by AIC among 1 to 3, the default; slower)")
     _add_summary_options(apply, with_scale=False)
     target = apply.add_mutually_exclusive_group()
     target.add_argument("--save-as", metavar="NAME", help="store the calibrated scenario in the database under NAME")
@@ -234,9 +242,11 @@ def _run_apply(args: argparse.Namespace) -> int:
     with common.Progress("bootstrap resamples", options["n_boot"]) as progress:
         summary = pilots.summarize(
             loaded.dataset, question=args.pilot_question, slip_rate=question.slip_rate, span=question.span,
-            progress=progress, contexts=contexts, **options,
+            progress=progress, contexts=contexts,
+            rater_types=args.rater_types if args.rater_types == "auto" else int(args.rater_types), **options,
         )
-    calibrated = pilots.apply_to_scenario(scenario, summary, question=question.name, source=loaded.source)
+    calibrated = pilots.apply_to_scenario(scenario, summary, question=question.name, source=loaded.source,
+                                          model=args.model)
     if args.save_as:
         calibrated = calibrated.with_changes({"name": args.save_as})
         stored = common.open_store(args).create(calibrated, summary=f"calibrated from pilot {loaded.source}")
@@ -252,11 +262,12 @@ def _run_apply(args: argparse.Namespace) -> int:
 
 
 def _print_changes(before: Any, after: Any) -> None:
+    """Every field the calibration set (its provenance names them) whose value changed."""
     rows = []
-    for path in ("discriminability", "accrual_rate", "base_time", "correlation"):
-        old, new = getattr(before.raters, path), getattr(after.raters, path)
+    for path in after.provenance[-1].fields:
+        old, new = get_path(before, path), get_path(after, path)
         if old != new:
-            rows.append([f"raters.{path}", f"{old:.4g}", f"{new:.4g}"])
+            rows.append([path, field_value_text(old), field_value_text(new)])
     if rows:
         common.print_table(["field", "before", "after"], rows)
 
@@ -375,6 +386,16 @@ def _print_summary(summary: dict[str, Any], dataset: pilots.PilotDataset, *, use
         print(
             f"speed–accuracy, pilot seconds: λ {speed['discriminability']:.4g}, β {speed['accrual_rate']:.4g}/s, "
             f"δ₀ {speed['base_time']:.4g} s{spread}"
+        )
+    fitted = summary.get("population")
+    if fitted:
+        population = fitted["population"]
+        criterion = ", ".join(field_value_text(row) for row in population["bias"])
+        print(
+            f"rater population (EM, {fitted['criterion'].upper()}): prior {field_value_text(population['prior'])}; "
+            f"d′ by type {field_value_text(population['dprime'])} (shares {field_value_text(population['type_weights'])}); "
+            f"bias {criterion}; difficulty classes {field_value_text(population['difficulty_weights'])} × "
+            f"{field_value_text(population['difficulty_multipliers'])}; slip {population['slip']:.4f}"
         )
     flagged = summary["flagged"]
     for flag in ("malicious", "lazy"):

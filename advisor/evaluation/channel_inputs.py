@@ -1,9 +1,11 @@
-"""The numbers one question's channel takes from a scenario (method §3–§4).
+"""The numbers one question's channel takes from a scenario (method §3–§4, §9).
 
 :func:`models.channel.question_channel` takes plain numbers: the format, the judgment
 seconds, the rater model, the context's difficulty and the question's slip, span and
-free-text settings. :func:`channel_inputs` reads them from a scenario in one place, so
-the evaluation, the optimiser and the tests cannot wire a field differently.
+free-text settings, and the raters as they are (:class:`models.population_channel.RaterModel`:
+the question's response bias, the latent item difficulty classes and the rater types).
+:func:`channel_inputs` reads them from a scenario in one place, so the evaluation, the
+optimiser and the tests cannot wire a field differently.
 """
 
 from __future__ import annotations
@@ -13,10 +15,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from models.channel import QuestionChannel, question_channel, question_channels
+from models.population_channel import RaterModel, supports
 
 from advisor.scenario.schema import Context, Question, ResponseFormat, Scenario
 
-__all__ = ["ChannelInputs", "channel_inputs", "channels"]
+__all__ = ["ChannelInputs", "channel_inputs", "channels", "rater_model"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +45,7 @@ class ChannelInputs:
     max_chars: int | None
     bits_per_char: float
     chars_per_second: float
+    rater_model: RaterModel | None = None
 
     def channel(self, raters: int, *, max_work: float | None = None) -> QuestionChannel:
         """:func:`models.channel.question_channel` of these inputs for ``raters`` raters
@@ -56,7 +60,7 @@ class ChannelInputs:
             accrual_rate=self.accrual_rate, base_time=self.base_time, difficulty=self.difficulty,
             slip_rate=self.slip_rate, raters=raters, correlation=self.correlation, span=self.span,
             aspects=self.aspects, max_chars=self.max_chars, bits_per_char=self.bits_per_char,
-            chars_per_second=self.chars_per_second, max_work=max_work,
+            chars_per_second=self.chars_per_second, max_work=max_work, rater_model=self.rater_model,
         )
 
 
@@ -91,5 +95,29 @@ def channel_inputs(scenario: Scenario, question: Question, context: Context, sec
         accrual_rate=raters.accrual_rate, base_time=raters.base_time, difficulty=context.difficulty,
         slip_rate=question.slip_rate, correlation=raters.correlation, span=question.span,
         aspects=question.aspects, max_chars=fmt.max_chars, bits_per_char=question.bits_per_char,
-        chars_per_second=question.chars_per_second,
+        chars_per_second=question.chars_per_second, rater_model=rater_model(scenario, question, response=fmt),
     )
+
+
+def rater_model(scenario: Scenario, question: Question, *, response: ResponseFormat | None = None) -> RaterModel | None:
+    """The raters as they are for one question (the method §9), or None where the question's
+    channel is the homogeneous, unbiased panel of the method §4 (the defaults: no bias, no
+    difficulty classes, one rater type) or its format has no such model (ranking, best–worst scaling, free text).
+
+    ``bias`` enters binary, multi-select, ordinal, pairwise and scale questions; ``option_bias``
+    categorical ones whose k it matches (a format the optimiser tries with another k has none);
+    the difficulty classes and rater types of ``scenario.raters`` every supported question.
+    """
+    fmt = question.format if response is None else response
+    if not supports(fmt.kind):
+        return None
+    option_bias = question.option_bias
+    if fmt.kind != "categorical" or option_bias is None or len(option_bias) != fmt.k:
+        option_bias = None
+    model = RaterModel(
+        criterion=float(question.bias) if fmt.kind != "categorical" else 0.0,
+        option_bias=None if option_bias is None else tuple(float(v) for v in option_bias),
+        difficulty=scenario.raters.difficulty_mixture,
+        types=scenario.raters.type_mixture,
+    )
+    return None if model.is_default(fmt.kind) else model

@@ -43,7 +43,7 @@ from models.channel import (
     panel_outcomes,
     question_codebooks,
     question_decodings,
-    rater_kernel,
+    question_panel,
 )
 from models.decoding import (
     CODEBOOK_BINS,
@@ -55,14 +55,14 @@ from models.decoding import (
     codebook_error,
     codebook_errors,
     decode_joint,
-    decoding_panel,
     decoding_work,
     joint_dimension,
 )
 from models.memo import batch_cached
+from models.population_channel import RaterModel
 from models.learning import ItemsNeeded, items_needed_for_model, learning_error_curves, random_coding_exponent
 
-from advisor.evaluation.channel_inputs import ChannelInputs, channel_inputs, channels
+from advisor.evaluation.channel_inputs import ChannelInputs, channel_inputs, channels, rater_model
 from advisor.evaluation.gold import GoldResult, gold_result
 from advisor.evaluation.overlap import OverlaidRows, OverlapResult, adaptive_expected_raters, overlay, partial_law
 from advisor.scenario.schema import Question, Scenario
@@ -129,6 +129,9 @@ class QuestionResult:
     label_accuracy_exact: bool = True
     part: str | None = None
     budget_limited: bool = False
+    rater_model: str = ""
+    """The raters as they are for this question (the method §9), in words: its bias, the difficulty
+    classes, the rater types and its prior; empty for the homogeneous, unbiased panel."""
 
 
 @dataclass(frozen=True)
@@ -540,12 +543,16 @@ def _part_panels(scenario: Scenario, row: Sequence[QuestionChannel], raters: int
     panels, whole = [], True
     for i in members:
         q, ch = scenario.questions[i], row[i]
-        kernel = rater_kernel(q.format.kind, q.format.k, ch.dprime, span=q.span, slip_rate=q.slip_rate)
-        if kernel is None or q.format.kind == "multi_select":
+        if q.format.kind == "multi_select":
             return None
         work = ratio * _decoding_estimate(q.format.kind, q.format.k or 2, raters, True)
-        panel, used = decoding_panel(kernel, raters, correlation=scenario.raters.correlation,
-                                     max_outcomes=_affordable_outcomes(kernel.shape[0], work))
+        found = question_panel(q.format.kind, q.format.k, dprime_value=ch.dprime, span=q.span, slip_rate=q.slip_rate,
+                               raters=raters, correlation=scenario.raters.correlation,
+                               rater_model=rater_model(scenario, q),
+                               max_outcomes=_affordable_outcomes(q.format.alternatives, work))
+        if found is None:
+            return None
+        panel, used = found
         panels.append(panel)
         whole = whole and used == raters
     if len({p.shape[0] for p in panels}) > 1:
@@ -609,6 +616,30 @@ def _mean_capacity(scenario: Scenario, channels: list[list[QuestionChannel]], *,
                      for w, row in zip(scenario.context_weights, channels)))
 
 
+def rater_model_text(scenario: Scenario, question: Question) -> str:
+    """The raters as they are for one question (the method §9), in words, e.g.
+    ``"c +0.30 · 2 difficulty classes · 2 rater types · prior 0.20/0.80"``; ``""`` for the
+    homogeneous, unbiased panel with a uniform prior. Parts that do not enter the question's
+    channel (a bias of a ranking) are left out."""
+    parts = []
+    model = rater_model(scenario, question)
+    if model is not None and model.criterion != 0.0:
+        parts.append(f"c {model.criterion:+.2f}")
+    if model is not None and model.option_bias is not None and any(model.option_bias):
+        parts.append("option bias " + "/".join(f"{v:+.2f}" for v in model.option_bias))
+    if model is not None and len(model.difficulty) > 1:
+        parts.append(f"{len(model.difficulty)} difficulty classes")
+    elif model is not None and model.difficulty[0][1] != 1.0:
+        parts.append(f"items d′ × {model.difficulty[0][1]:g}")
+    if model is not None and model.n_types > 1:
+        parts.append(f"{model.n_types} rater types")
+    elif model is not None and model.types[0][1] != 1.0:
+        parts.append(f"raters d′ × {model.types[0][1]:g}")
+    if question.prior is not None:
+        parts.append("prior " + "/".join(f"{p:.2f}" for p in question.prior))
+    return " · ".join(parts)
+
+
 # --------------------------------------------------------------- decoding (§8)
 @dataclass(frozen=True)
 class _ItemDecoding:
@@ -629,7 +660,7 @@ def _decoding_key(scenario: Scenario, question: Question, channel: QuestionChann
                   ratio: float = math.inf) -> tuple:
     """The key of one question's decoding in :func:`_cached_decoding`."""
     return (question.format.kind, question.format.k, channel.dprime, question.span, question.slip_rate, raters,
-            scenario.raters.correlation, question.prior, coding_terms, ratio)
+            scenario.raters.correlation, question.prior, coding_terms, ratio, rater_model(scenario, question))
 
 
 def _question_decoding(scenario: Scenario, question: Question, channel: QuestionChannel,
@@ -640,14 +671,14 @@ def _question_decoding(scenario: Scenario, question: Question, channel: Question
 @batch_cached(maxsize=16_384)
 def _cached_decoding(keys: list[tuple]) -> list[PanelDecoding | None]:
     """Questions' decodings ``(kind, k, dprime, span, slip_rate, raters, correlation, prior, coding_terms,
-    ratio)``, cached on the numbers they depend on (as :func:`_cached_channel`); the missing ones of a
-    batch are decoded together (:func:`models.channel.question_decodings`)."""
+    ratio, rater_model)``, cached on the numbers they depend on (as :func:`_cached_channel`); the missing
+    ones of a batch are decoded together (:func:`models.channel.question_decodings`)."""
     requests = []
-    for kind, k, dprime, span, slip_rate, raters, correlation, prior, coding_terms, ratio in keys:
+    for kind, k, dprime, span, slip_rate, raters, correlation, prior, coding_terms, ratio, model in keys:
         work = ratio * _decoding_estimate(kind, k or 2, raters, coding_terms)
         requests.append(dict(kind=kind, k=k, dprime_value=dprime, span=span, slip_rate=slip_rate, raters=raters,
                              correlation=correlation, prior=prior, coding_terms=coding_terms,
-                             max_work=None if math.isinf(work) else work))
+                             max_work=None if math.isinf(work) else work, rater_model=model))
     return question_decodings(requests)
 
 
@@ -1040,10 +1071,11 @@ def _cached_codebook(keys: list[tuple]) -> list[tuple | None]:
     """The codebook dimensions of questions' decodings (keys as :func:`_cached_decoding`'s, with
     ``coding_terms`` False): :func:`models.channel.question_codebooks`, missing ones together."""
     requests = []
-    for kind, k, dprime, span, slip_rate, raters, correlation, prior, _, ratio in keys:
+    for kind, k, dprime, span, slip_rate, raters, correlation, prior, _, ratio, model in keys:
         work = ratio * _decoding_estimate(kind, k or 2, raters, False)
         requests.append(dict(kind=kind, k=k, dprime_value=dprime, span=span, slip_rate=slip_rate, raters=raters,
-                             correlation=correlation, prior=prior, max_work=None if math.isinf(work) else work))
+                             correlation=correlation, prior=prior, max_work=None if math.isinf(work) else work,
+                             rater_model=model))
     return question_codebooks(requests)
 
 
@@ -1226,6 +1258,7 @@ def _evaluate(scenario: Scenario, *, curves: bool) -> Evaluation:
                 panel_nats=ch.panel_nats, panel_exact=ch.panel_exact, binding_stage=ch.binding_stage,
                 saturated=ch.saturated, panel_upper_nats=ch.panel_upper_nats, label_accuracy=accuracy,
                 label_accuracy_exact=accuracy_exact, part=q.part, budget_limited=ch.budget_limited,
+                rater_model=rater_model_text(scenario, q),
             )
             for q, share, ch, accuracy, accuracy_exact in zip(
                 scenario.questions, shares, row, decoding.question_accuracy, decoding.question_exact)
@@ -1288,6 +1321,8 @@ def _evaluate(scenario: Scenario, *, curves: bool) -> Evaluation:
             f"tuples per item, fewer than the 2^{target.log2_m:g} values of the target, so several values share an "
             f"answer tuple and the achievable error is at least {achievable / target.separation:.3f}."
         )
+    pool_is_plain = RaterModel(difficulty=scenario.raters.difficulty_mixture,
+                               types=scenario.raters.type_mixture).is_default("binary")
     for ctx in contexts:
         for q in ctx.questions:
             if q.saturated and q.kind == "free_text":
@@ -1300,6 +1335,13 @@ def _evaluate(scenario: Scenario, *, curves: bool) -> Evaluation:
                     f"Question {q.name!r} in context {ctx.name!r} carries {q.panel_nats / LN2:.2f} of at most "
                     f"{q.max_nats / LN2:.2f} bits ({100 * q.panel_nats / q.max_nats:.0f} %): more raters buy almost "
                     "nothing there; a richer format would."
+                )
+            if q.kind in ("ranking", "free_text", "best_worst") and not pool_is_plain:
+                warnings.append(
+                    f"Question {q.name!r} in context {ctx.name!r}: the item difficulty classes and rater types apply "
+                    "to binary, categorical, ordinal, pairwise, scale and multi-select questions, not to "
+                    f"{q.kind.replace('_', ' ').replace('best worst', 'best–worst scaling')}; it is computed with "
+                    "every item equally hard and one rater type."
                 )
             if not q.panel_exact:
                 warnings.append(

@@ -41,7 +41,7 @@ from advisor.importers.common import (
     ranking_format,
     single_choice_format,
 )
-from advisor.scenario.schema import DEFAULT_FREE_TEXT_CHARS, MAX_CATEGORIES, Question, ResponseFormat
+from advisor.scenario.schema import DEFAULT_FREE_TEXT_CHARS, MAX_CATEGORIES, MAX_SCALE_LEVELS, Question, ResponseFormat
 
 MAX_XML_DEPTH = 100
 """Deepest nesting of tags read; Label Studio's templates nest fewer than ten levels."""
@@ -584,24 +584,24 @@ class _LabelStudioReader:
             count = "more than a million" if steps > 0 else "no"
             self.log.unsupported(
                 subject,
-                f"from {low:g} to {high:g} in steps of {step:g} gives {count} values; only 2 to {MAX_CATEGORIES} "
-                f"values can be modelled as an ordinal scale",
+                f"from {low:g} to {high:g} in steps of {step:g} gives {count} values; only 2 to {MAX_SCALE_LEVELS} "
+                f"values can be modelled as a scale",
                 line=line,
             )
             return []
         levels = math.floor(steps + 1e-9) + 1
-        if levels < 2 or levels > MAX_CATEGORIES:
+        if levels < 2 or levels > MAX_SCALE_LEVELS:
             self.log.unsupported(
                 subject,
-                f"from {low:g} to {high:g} in steps of {step:g} gives {levels} values; only 2 to {MAX_CATEGORIES} "
-                f"values can be modelled as an ordinal scale",
+                f"from {low:g} to {high:g} in steps of {step:g} gives {levels} values; only 2 to {MAX_SCALE_LEVELS} "
+                f"values can be modelled as a scale",
                 line=line,
             )
             return []
         self.log.warn(
             subject,
-            f"a number from {low:g} to {high:g} in steps of {step:g} is modelled as an ordinal scale with "
-            f"{levels} levels",
+            f"a number from {low:g} to {high:g} in steps of {step:g} is modelled as "
+            f"{'an ordinal scale' if levels <= MAX_CATEGORIES else 'a scale'} with {levels} levels",
             line=line,
         )
         default_value = attrs.get("defaultvalue")
@@ -612,6 +612,11 @@ class _LabelStudioReader:
                 f"represent",
                 line=line,
             )
+        if levels > MAX_CATEGORIES:
+            # Beyond the ordinal formats' levels, the declared range itself: a scale (the same
+            # Thurstonian channel; the top is the last value the step reaches).
+            fmt = ResponseFormat(kind="scale", minimum=low, maximum=low + (levels - 1) * step, step=step)
+            return [Question(name=name, format=fmt)]
         return [Question(name=name, format=ResponseFormat(kind="ordinal", k=levels))]
 
     def _pairwise_control(self, element: Element, attrs: dict[str, str], name: str, subject: str, line: int | None) -> list[Question]:

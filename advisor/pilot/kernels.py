@@ -1,6 +1,6 @@
 """The single-rater kernels and accuracy curves a pilot is measured and simulated with.
 
-Pilots calibrate binary, categorical, ordinal and pairwise questions: :data:`NOMINAL_KINDS` are read
+Pilots calibrate binary, categorical, ordinal, pairwise and scale questions: :data:`NOMINAL_KINDS` are read
 on a nominal scale, :data:`ORDINAL_KINDS` on an ordinal one. :func:`cascade_kernel` is a question's
 single-rater kernel ``K_cog(d′) @ K_art(slip)`` (the kernel the evaluation uses), and
 :func:`scale_accuracy_curve` the single-rater accuracy as a function of d′ on a scale of k answers,
@@ -19,7 +19,7 @@ from advisor.scenario.schema import Question
 __all__ = ["NOMINAL_KINDS", "ORDINAL_KINDS", "cascade_kernel", "scale_accuracy_curve"]
 
 NOMINAL_KINDS = ("binary", "categorical")
-ORDINAL_KINDS = ("ordinal", "pairwise")
+ORDINAL_KINDS = ("ordinal", "pairwise", "scale")
 
 
 def cascade_kernel(question: Question, dprime: float, classes: int | None = None) -> np.ndarray:

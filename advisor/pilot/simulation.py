@@ -11,7 +11,9 @@ from __future__ import annotations
 import numpy as np
 
 from models import timing
+from models.population_channel import class_kernels
 
+from advisor.evaluation.channel_inputs import rater_model
 from advisor.pilot.dataset import PilotDataset, frozen_array
 from advisor.pilot.kernels import NOMINAL_KINDS, ORDINAL_KINDS, cascade_kernel
 from advisor.pilot.scenario_quantities import question_index, question_share
@@ -40,6 +42,13 @@ def simulate_pilot(
     ``K_cog(d′(t_eff)) @ K_art`` (the method §3) with
     ``t_eff = share · max(0, t − reading) / e`` and ``d′ = λ · difficulty · (1 − exp(−β (t_eff − δ₀)))``,
     and with probability ρ all raters of an item copy one draw (the §4 mixture).
+
+    Where the question has raters as they are (the method §9: a bias, item difficulty classes,
+    rater types; :func:`advisor.evaluation.channel_inputs.rater_model`), gold is drawn from the
+    question's prior (when set), each item draws its difficulty class, and each label its rater
+    type and answer through that class's and type's kernel
+    (:func:`models.population_channel.class_kernels`); the pool is split among the types by their
+    shares, so a rater keeps one type. Without them the draws are exactly the first release's.
 
     Parameters
     ----------
@@ -90,7 +99,8 @@ def simulate_pilot(
     share = question_share(scenario, index)
     effort = timing.hick_hyman_effort(kind, k)
 
-    gold = rng.integers(0, k, size=items)
+    model = rater_model(scenario, target)
+    gold = rng.integers(0, k, size=items) if target.prior is None else rng.choice(k, size=items, p=target.prior)
     weights = np.asarray(scenario.context_weights)
     context_of_item = rng.choice(len(weights), size=items, p=weights) if len(weights) > 1 else np.zeros(items, dtype=np.int64)
     mean = scenario.campaign.seconds_per_item
@@ -104,21 +114,36 @@ def simulate_pilot(
     # Kernels on a fine d' grid, interpolated linearly: a convex mixture of two row-stochastic
     # kernels is row-stochastic, and at this step the interpolation error is below 1e-5.
     grid = np.linspace(0.0, max(float(dprimes.max()), 1e-9), 2049)
-    table = np.stack([cascade_kernel(target, float(d), k) for d in grid])
     position = np.interp(dprimes, grid, np.arange(grid.size))
     lower = np.minimum(np.floor(position).astype(np.int64), grid.size - 2)
     fraction = (position - lower)[:, None]
-    rows = (1.0 - fraction) * table[lower, gold] + fraction * table[lower + 1, gold]
+    if model is None:
+        table = np.stack([cascade_kernel(target, float(d), k) for d in grid])
+        rows = (1.0 - fraction) * table[lower, gold] + fraction * table[lower + 1, gold]
+    else:
+        # Per item its difficulty class; the cells of a row are (rater type, answer) pairs.
+        kernels = [class_kernels(kind, k, float(d), target.span, target.slip_rate, model) for d in grid]
+        classes = rng.choice(len(model.difficulty), size=items, p=kernels[0][0])
+        table = np.stack([typed for _, typed in kernels])  # (grid, H, k, T·k)
+        rows = (1.0 - fraction) * table[lower, classes, gold] + fraction * table[lower + 1, classes, gold]
     cumulative = np.cumsum(rows, axis=1)
     cumulative[:, -1] = 1.0
     draws = rng.random((items, per_item))
-    answers = (draws[:, :, None] > cumulative[:, None, :]).sum(axis=2)
+    cells = (draws[:, :, None] > cumulative[:, None, :]).sum(axis=2)
     herded = rng.random(items) < raters.correlation
-    answers[herded] = answers[herded, :1]
+    cells[herded] = cells[herded, :1]
+    answers = cells % k
 
     start = rng.integers(0, pool, size=items)
     permutation = rng.permutation(pool)
     rater_codes = permutation[(start[:, None] + np.arange(per_item)[None, :]) % pool]
+    if model is not None and model.n_types > 1:
+        # Each type has its own part of the pool (at least one rater), in proportion to its share.
+        sizes = np.maximum(1, np.floor(pool * np.array([v for v, _, _ in model.types])).astype(np.int64))
+        offsets = np.concatenate(([0], np.cumsum(sizes)[:-1]))
+        types = cells // k
+        rater_codes = offsets[types] + (start[:, None] + np.arange(per_item)[None, :]) % sizes[types]
+        pool = int(sizes.sum())
 
     item_codes = np.repeat(np.arange(items, dtype=np.int64), per_item)
     class_names = _simulated_class_names(target, k)

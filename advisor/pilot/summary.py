@@ -3,8 +3,10 @@
 :func:`summarize` runs majority vote, one-coin and full Dawid–Skene (scored against gold, or with
 gold clamped), the agreement statistics, the empirical capacity of the pooled single-rater kernel
 with a bootstrap interval, the rater correlation ρ from excess unanimity, the speed–accuracy fit
-(:mod:`advisor.pilot.speed_accuracy`) and the rater flags (:mod:`advisor.pilot.rater_quality`), and
-collects them in a :class:`PilotSummary` (information in nats, JSON-ready via
+(:mod:`advisor.pilot.speed_accuracy`), the rater flags (:mod:`advisor.pilot.rater_quality`) and the
+rater population of the method §9 (:func:`models.rater_population.fit_rater_population`: response
+bias, item difficulty classes, rater types, prior and slip, fitted jointly by EM), and collects them
+in a :class:`PilotSummary` (information in nats, JSON-ready via
 :meth:`PilotSummary.to_dict`). :func:`storage_summary` is what the database keeps beside a pilot's
 bytes (one summary per question) and :func:`summary_options` the options a stored summary was
 computed with.
@@ -26,6 +28,7 @@ import numpy as np
 from models import agreement, empirical
 from models.aggregation import Aggregation, Annotations, dawid_skene, majority_vote, one_coin_dawid_skene
 from models.errors import InvalidArgumentError
+from models.rater_population import fit_rater_population
 
 from advisor.errors import Cancelled, ImportFormatError
 from advisor.files.input_limits import quote
@@ -91,6 +94,11 @@ class PilotSummary:
     context_model: dict[str, tuple[float, float]] | None = None
     context_accuracy: dict[str, float] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
+    population: dict[str, Any] | None = None
+    """The rater population fitted to the pilot (the method §9): ``kind`` (``binary``, ``nominal`` or
+    ``ordinal``) and :meth:`models.rater_population.PopulationFit.to_dict` (its ``population`` holds
+    the prior, each rater type's d′ and bias, the type shares, the difficulty classes and the slip);
+    None when no model could be fitted (the reason is in the notes)."""
 
     @property
     def k(self) -> int:
@@ -155,6 +163,7 @@ def summarize(
     seed: int = 0,
     progress: ProgressCallback | None = None,
     contexts: Mapping[str, tuple[float, float]] | None = None,
+    rater_types: int | str = 1,
 ) -> PilotSummary:
     """Summarise one question of a pilot.
 
@@ -189,6 +198,10 @@ def summarize(
         λ, β and δ₀ come out free of the contexts
         (:func:`~advisor.pilot.calibration.apply_to_scenario` then converts only the time share
         and the effort). Every context of the pilot must be named.
+    rater_types
+        Rater types of the population fit: 1 to 3, or ``"auto"`` (AIC chooses; slower, the fit is
+        repeated for 1, 2 and 3 types). Nominal pilots of three or more classes are fitted with one
+        type (a scenario's rater types shift a criterion, which categorical questions do not have).
 
     Returns
     -------
@@ -205,6 +218,9 @@ def summarize(
       a model that assumes independence, so ρ is then a lower estimate.
     * The speed–accuracy fit uses labels with seconds; a label is correct when it equals the gold
       class (gold items) or, without gold, the Dawid–Skene label.
+    * The rater population is fitted on gold where known and the Dawid–Skene posteriors elsewhere,
+      with 1 to 3 free difficulty classes chosen by AIC; two classes are a binary (yes/no) question,
+      more a nominal or an ordinal one (``scale``, with ``span``).
     """
     if scale not in ("nominal", "ordinal"):
         raise ValueError(f"scale must be 'nominal' or 'ordinal', got {scale!r}")
@@ -292,6 +308,7 @@ def summarize(
 
     context_model = _context_model(pilot, contexts)
     speed = fit_speed(pilot, data, gold, ds, has_gold, scale, k, slip_rate, span, context_model, notes)
+    population = _population_fit(data, gold if has_gold else None, scale, span, rater_types, notes)
     context_accuracy = _context_accuracy(pilot, data, truth_weights if has_gold else np.asarray(ds.posteriors))
 
     reports, flagged = judge_raters(pilot, data, ds, gold)
@@ -328,7 +345,23 @@ def summarize(
         context_model=context_model,
         context_accuracy=context_accuracy,
         notes=tuple(notes),
+        population=population,
     )
+
+
+def _population_fit(data: Annotations, gold: np.ndarray | None, scale: str, span: float, rater_types: int | str,
+                    notes: list[str]) -> dict[str, Any] | None:
+    """The method §9's rater population of one pilot question (:func:`fit_rater_population`), as
+    plain data; None with a note when it cannot be fitted."""
+    k = data.n_classes
+    kind = "binary" if k == 2 else ("ordinal" if scale == "ordinal" else "nominal")
+    types = 1 if kind == "nominal" else rater_types
+    try:
+        fit = fit_rater_population(data, kind=kind, gold=gold, difficulty="classes", rater_types=types, span=span)
+    except InvalidArgumentError as error:
+        notes.append(f"no rater population could be fitted: {error}")
+        return None
+    return {"kind": kind, "rater_types_requested": types, **fit.to_dict()}
 
 
 def _agreement(data: Annotations) -> dict[str, float | None]:

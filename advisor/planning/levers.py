@@ -43,6 +43,7 @@ from advisor.errors import ScenarioValidationError
 from advisor.progress import ProgressCallback, keeps_going
 from advisor.evaluation.evaluate import Evaluation, evaluate
 from advisor.planning.overlap_designs import adaptive_changes
+from advisor.scenario.formats import format_changes
 from advisor.scenario.schema import FORMAT_K_LIMITS, MAX_RATERS, ResponseFormat, Scenario
 from advisor.units import LN2, bits_text, money
 
@@ -205,6 +206,8 @@ def describe_format(response: ResponseFormat) -> str:
         return f"{k} checkboxes"
     if response.kind == "best_worst":
         return f"best-worst scaling of {k} items"
+    if response.kind == "scale":
+        return f"a scale from {response.minimum:g} to {response.maximum:g} in steps of {response.step:g} ({k} levels)"
     return f"free text of up to {response.max_chars} characters"
 
 
@@ -250,7 +253,7 @@ def _format_proposals(scenario: Scenario) -> list[_Proposal]:
             proposals.append(_Proposal(
                 f"format:{question.name}:{candidate.label()}",
                 _capitalised(f"{describe_format(candidate)} instead of {describe_format(current)} for {question.name!r}"),
-                {path: candidate.model_dump(exclude_none=True)},
+                format_changes(question, f"questions.{index}", candidate),
             ))
     return proposals
 

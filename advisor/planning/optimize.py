@@ -72,11 +72,12 @@ from models.allocation import allocate_on_grid
 from models.channel import MAX_EXACT_RANKING, rater_kernel
 from models.panel import panel_capacity
 
-from advisor.evaluation.channel_inputs import channel_inputs
+from advisor.evaluation.channel_inputs import channel_inputs, rater_model
 from advisor.errors import Cancelled, FormatChoiceError
 from advisor.progress import ProgressCallback, keeps_going
 from advisor.evaluation.evaluate import WATER_FILL_STEPS, Evaluation, campaign_cost, evaluate, fixed_shares, required_capacity
 from advisor.planning.overlap_designs import cheapest_adaptive
+from advisor.scenario.formats import format_changes
 from advisor.scenario.schema import MAX_RATERS, Question, ResponseFormat, Scenario
 from advisor.units import LN2, money
 
@@ -339,7 +340,7 @@ def format_options(scenario: Scenario, allowed_formats: Any = None) -> list[list
 # ----------------------------------------------------------- capacity tables
 def _question_parameters(question: Question, response: ResponseFormat) -> tuple:
     return (response.kind, response.k, response.max_chars, question.slip_rate, question.span, question.aspects,
-            question.bits_per_char, question.chars_per_second)
+            question.bits_per_char, question.chars_per_second, question.bias, question.option_bias)
 
 
 def _monotone_inverse(function: Callable[[float], float], value: float, low: float, high: float) -> float:
@@ -451,7 +452,8 @@ class _CapacityTables:
                     values.append(single.panel_nats)
                     continue
                 kernel, copies = _single_rater_kernel(question, response, dprime)
-                if kernel is None:
+                # Raters as they are (the method §9) have a panel of their own: question_channel's.
+                if kernel is None or rater_model(self.scenario, question, response=response) is not None:
                     values.append(self._channel(question, response, self.reference, at, raters).panel_nats)
                     continue
                 panel = copies * panel_capacity(kernel, raters, correlation=self.scenario.raters.correlation,
@@ -692,7 +694,7 @@ class _Search:
             "campaign.raters_available": self.limits.raters_available,
         }
         for index, choice in enumerate(combo):
-            changes[f"questions.{index}.format"] = self.options[index][choice].model_dump(exclude_none=True)
+            changes.update(format_changes(scenario.questions[index], f"questions.{index}", self.options[index][choice]))
         shares = self.shares_of(combo, raters, time_index)
         if not self.keep and len(shares) > 1:
             # A share of 0 is not a valid fixed share: leave such a design to

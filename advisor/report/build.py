@@ -53,7 +53,7 @@ from datetime import datetime, timezone
 from importlib import metadata
 from typing import Any
 
-from advisor.evaluation.evaluate import VERDICT_WORDS, Evaluation
+from advisor.evaluation.evaluate import VERDICT_WORDS, Evaluation, rater_model_text
 from advisor.planning.analysis import Analysis, analyse, analysis_steps
 from advisor.planning.levers import LeverResult
 from advisor.planning.optimize import OptimizationResult
@@ -80,7 +80,7 @@ from advisor.report.model import (
     Section,
     Table,
 )
-from advisor.scenario.formats import uses_free_text_fields, uses_span
+from advisor.scenario.formats import uses_free_text_fields, uses_scale_range, uses_span
 from advisor.scenario.schema import SCHEMA_VERSION, Scenario
 from advisor.units import LN2, count_text, money, with_minus
 
@@ -247,6 +247,12 @@ def inputs_blocks(analysis: Analysis) -> list[Block]:
             extra.append(f"span {q.span:g} d′")
         if uses_free_text_fields(q.format):
             extra.append(f"{q.aspects} aspects, {q.bits_per_char:g} bit/char, {q.chars_per_second:g} char/s")
+        if uses_scale_range(q.format):
+            extra.append(f"{q.format.k} levels from {q.format.minimum:g} to {q.format.maximum:g} in steps of "
+                         f"{q.format.step:g} (Thurstonian, as ordinal({q.format.k}))")
+        model = rater_model_text(s, q)
+        if model:
+            extra.append(f"raters: {model}")
         question_rows.append((q.name, q.format.label(), _share_text(q.time_share, share), q.slip_rate,
                               "; ".join(extra)))
     blocks.append(Table(
@@ -263,6 +269,10 @@ def inputs_blocks(analysis: Analysis) -> list[Block]:
         KeyValue("accrual rate β", f"{r.accrual_rate:g}", "1/s"),
         KeyValue("dead time δ₀", f"{r.base_time:g}", "s"),
         KeyValue("reading speed", f"{r.reading_wpm:g}", "words/min"),
+        *([KeyValue("item difficulty classes (share × d′)",
+                    ", ".join(f"{w:.3g} × {a:g}" for w, a in r.difficulty_mixture))] if r.difficulty_classes else []),
+        *([KeyValue("rater types (share, d′ ×, bias shift)",
+                    ", ".join(f"({v:.3g}, {m:g}, {c:+g})" for v, m, c in r.type_mixture))] if r.rater_types else []),
     ), title="Raters"))
     optional = [
         KeyValue("budget cap", money(c.budget_cap, c.currency)) if c.budget_cap is not None else None,

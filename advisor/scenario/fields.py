@@ -18,10 +18,12 @@ from advisor.scenario.schema import (
     Bounds,
     Campaign,
     Context,
+    DifficultyClass,
     Gold,
     Overlap,
     Question,
     Raters,
+    RaterType,
     ResponseFormat,
     Scenario,
     Target,
@@ -37,6 +39,11 @@ _MODELS: dict[str, type[BaseModel]] = {
     "overlap": Overlap,
     "gold": Gold,
 }
+_LIST_MODELS: dict[tuple[str, str], type[BaseModel]] = {
+    ("raters", "difficulty_classes"): DifficultyClass,
+    ("raters", "rater_types"): RaterType,
+}
+"""Lists of models inside a group, whose entries' fields have paths ``group.list.*.field``."""
 
 
 @dataclass(frozen=True)
@@ -104,7 +111,8 @@ def _field_info(path: str):
     parts = path.split(".")
     if len(parts) == 1:
         return Scenario.model_fields.get(parts[0])
-    model = ResponseFormat if "format" in parts[:-1] else _MODELS.get(parts[0])
+    listed = _LIST_MODELS.get((parts[0], parts[1])) if len(parts) > 3 else None
+    model = listed or (ResponseFormat if "format" in parts[:-1] else _MODELS.get(parts[0]))
     if model is None:
         return None
     return model.model_fields.get(parts[-1])
@@ -212,9 +220,10 @@ FIELDS: dict[str, FieldHelp] = {
                   "Words a rater must read per item here; reading time is taken from the judgment time."),
         FieldHelp("questions.*.name", "Question", "", "What a rater answers about every item. At least one."),
         FieldHelp("questions.*.format.kind", "Format", "",
-                  "Response format: binary, categorical(k), ordinal(k) (Likert, slider), pairwise (A vs B), "
-                  "ranking(n), multi_select(k), free_text(max chars) or best_worst(n) (best–worst scaling: pick "
-                  "the best and the worst of n items)."),
+                  "Response format: binary, categorical(k), ordinal(k) (Likert), pairwise (A vs B), "
+                  "ranking(n), multi_select(k), free_text(max chars), best_worst(n) (best–worst scaling: pick "
+                  "the best and the worst of n items) or scale (a slider or rating over a declared numeric "
+                  "range, up to 101 levels)."),
         FieldHelp("questions.*.format.k", "k / chars", "",
                   "Alternatives (categorical), levels (ordinal; pairwise: 2 forced choice, 3 with a tie), items "
                   "to order (ranking, 2–10), options (multi-select) or items per tuple (best–worst, 2–5; 4 is "
@@ -235,6 +244,27 @@ FIELDS: dict[str, FieldHelp] = {
                   "Free text: information per typed character (Shannon 1951: about 1 bit). Default 1."),
         FieldHelp("questions.*.chars_per_second", "Chars/s", "1/s",
                   "Free text: typing speed (3.3 chars/s ≈ 40 words per minute)."),
+        FieldHelp("questions.*.format.minimum", "Scale min", "",
+                  "Scale: the smallest value of the slider or rating (e.g. 0 of a 0–100 slider)."),
+        FieldHelp("questions.*.format.maximum", "Scale max", "",
+                  "Scale: the largest value of the slider or rating (e.g. 100)."),
+        FieldHelp("questions.*.format.step", "Scale step", "",
+                  "Scale: the step between neighbouring values; (max − min)/step + 1 levels, at most 101. "
+                  "The levels are a Thurstonian scale like ordinal(k): latent N(d′·position, 1), equally spaced "
+                  "thresholds, slips to a neighbouring level. Default 1."),
+        FieldHelp("questions.*.bias", "Bias c", "SD",
+                  "Response bias (signal detection's criterion c, Green & Swets 1966), in noise SDs: binary and "
+                  "multi-select answers P(yes | x) = Φ(±d′/√2 − c); ordinal, pairwise and scale thresholds all "
+                  "shifted by c. Above 0 raters say “no” (or a lower level) more often; more raters then confirm "
+                  "the lean instead of averaging it out. A pilot sets it. Default 0."),
+        FieldHelp("questions.*.option_bias", "Option bias", "SD",
+                  "Categorical: a bias towards each option, comma-separated, one per option, in noise SDs: the "
+                  "rater picks the largest of N(d′·[option is true] + b_option, 1). Only differences matter. Empty: "
+                  "no bias. A pilot sets it."),
+        FieldHelp("questions.*.prior", "Prior", "",
+                  "Share of items whose true answer is each of the k answers, comma-separated (normalised); empty: "
+                  "uniform. Enters the achievable error (MAP decoding) and the prior-aware floor; a pilot sets it "
+                  "from gold."),
         FieldHelp("raters.per_item", "Raters per item r", "",
                   "Independent raters who label each item; their votes are pooled (exact vote-count channel)."),
         FieldHelp("raters.correlation", "Correlation ρ", "",
@@ -249,6 +279,29 @@ FIELDS: dict[str, FieldHelp] = {
                   "Seconds before any information accrues (orientation, motor). Default 1.5."),
         FieldHelp("raters.reading_wpm", "Reading speed", "words/min",
                   "Silent reading rate (Brysbaert 2019: 238 words per minute for non-fiction)."),
+        FieldHelp("raters.difficulty_classes", "Item difficulty classes", "",
+                  "Latent item difficulty: up to 3 classes of items, each a share of the items and a multiplier on "
+                  "d′, unknown to the decoder and shared by all raters of an item (drawn independently for each "
+                  "question). Hard items make raters agree on the wrong answer, so more raters buy less than for "
+                  "equally hard items. Empty: every item equally hard. ρ is the special case of a class whose "
+                  "raters copy one answer. A pilot sets them (EM on its vote histograms)."),
+        FieldHelp("raters.difficulty_classes.*.weight", "Share", "",
+                  "Share of items in this class; shares are normalised over the classes."),
+        FieldHelp("raters.difficulty_classes.*.multiplier", "d′ ×", "",
+                  "Multiplier on every rater's d′ for items of this class: above 1 easy, below 1 hard, below 0 "
+                  "misleading (the item looks like another answer)."),
+        FieldHelp("raters.rater_types", "Rater types", "",
+                  "A mixed pool: up to 3 types of raters, each label given by a type drawn at random with its "
+                  "share. The decoder knows who gave each label (as Dawid–Skene does), so the capacity and the "
+                  "achievable error use the per-type vote counts. Empty: one type. A pilot sets them (raters "
+                  "clustered by accuracy)."),
+        FieldHelp("raters.rater_types.*.weight", "Share", "",
+                  "Share of the labels given by raters of this type; shares are normalised over the types."),
+        FieldHelp("raters.rater_types.*.dprime_multiplier", "d′ ×", "",
+                  "This type's discriminability relative to λ (λ is the d′ of a type with multiplier 1)."),
+        FieldHelp("raters.rater_types.*.bias", "Bias shift", "SD",
+                  "Added to every question's criterion c for raters of this type (not to categorical option "
+                  "biases)."),
         FieldHelp("campaign.items", "Items m", "items", "Labelled items in the campaign."),
         FieldHelp("campaign.seconds_per_item", "Time per item T", "s",
                   "Time budget per rater per item, reading included."),

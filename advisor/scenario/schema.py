@@ -20,7 +20,16 @@ import math
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    ValidationError,
+    field_validator,
+    model_serializer,
+    model_validator,
+)
 
 from models.overlap import adaptive_outcome_count
 
@@ -43,9 +52,10 @@ SCHEMA_VERSION = 2
 Version 2 added ``target.model_bits``, ``questions[].prior`` and ``questions[].part`` (all
 optional, so a version-1 file reads unchanged) and defined herding (ρ) per question."""
 
-FormatKind = Literal["binary", "categorical", "ordinal", "pairwise", "ranking", "multi_select", "free_text", "best_worst"]
+FormatKind = Literal["binary", "categorical", "ordinal", "pairwise", "ranking", "multi_select", "free_text", "best_worst",
+                     "scale"]
 FORMAT_KINDS: tuple[str, ...] = ("binary", "categorical", "ordinal", "pairwise", "ranking", "multi_select", "free_text",
-                                 "best_worst")
+                                 "best_worst", "scale")
 CeilingForm = Literal["expectation", "kl", "mcallester", "catoni"]
 CEILING_FORMS: tuple[str, ...] = ("expectation", "kl", "mcallester", "catoni")
 
@@ -61,6 +71,16 @@ MAX_BEST_WORST_ITEMS = 5
 """Largest best–worst tuple (``models.best_worst.MAX_BEST_WORST_ITEMS``: 120 orders, 20 answers)."""
 DEFAULT_FREE_TEXT_CHARS = 500
 """Longest free-text answer (``max_chars``) when none is given, characters."""
+MAX_SCALE_LEVELS = 101
+"""Most levels of a ``scale`` (a 0–100 slider in steps of 1)."""
+DEFAULT_SCALE_STEP = 1.0
+"""Step of a scale when none is given."""
+MAX_DIFFICULTY_CLASSES = 3
+"""Most latent item difficulty classes (``raters.difficulty_classes``)."""
+MAX_RATER_TYPES = 3
+"""Most rater types of a mixed pool (``raters.rater_types``)."""
+BIAS_KINDS: tuple[str, ...] = ("binary", "ordinal", "pairwise", "scale", "multi_select")
+"""Formats whose ``bias`` (a criterion c) enters the channel; categorical ones take ``option_bias``."""
 FORMAT_K_LIMITS: dict[str, tuple[int, int]] = {
     "binary": (2, 2),
     "categorical": (2, MAX_CATEGORIES),
@@ -84,16 +104,25 @@ class ResponseFormat(_Strict):
     strength levels: 2 forced choice, 3 with a tie), options (multi-select) or
     items to order (ranking) or in a best–worst tuple (best_worst: the rater
     picks the best and the worst of ``k`` items). Binary always has ``k = 2``. Free text has no
-    ``k``; ``max_chars`` caps the answer length.
+    ``k``; ``max_chars`` caps the answer length. A scale (a slider or rating)
+    declares its ``minimum``, ``maximum`` and ``step``; its ``k`` is the number
+    of levels they give (2 to :data:`MAX_SCALE_LEVELS`).
     """
 
     kind: FormatKind = Field(description="response format")
     k: int | None = Field(default=None, description="alternatives, levels, options or items")
     max_chars: int | None = Field(default=None, description="free text: longest answer in characters")
+    minimum: float | None = Field(default=None, ge=-1e9, le=1e9, description="scale: the smallest value a rater can give")
+    maximum: float | None = Field(default=None, ge=-1e9, le=1e9, description="scale: the largest value a rater can give")
+    step: float | None = Field(default=None, gt=0, le=1e9, description="scale: the step between neighbouring values")
 
     @model_validator(mode="after")
     def _check_k(self) -> "ResponseFormat":
         limits = FORMAT_K_LIMITS
+        if self.kind == "scale":
+            return self._check_scale()
+        if (self.minimum, self.maximum, self.step) != (None, None, None):
+            raise ValueError(f"minimum, maximum and step apply to scale only, not to {self.kind}")
         if self.kind == "free_text":
             if self.max_chars is None:
                 object.__setattr__(self, "max_chars", DEFAULT_FREE_TEXT_CHARS)
@@ -115,6 +144,38 @@ class ResponseFormat(_Strict):
             raise ValueError(f"k for {self.kind} must be {what}, got {self.k}")
         return self
 
+    @model_serializer(mode="wrap")
+    def _without_an_unused_range(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        """A format other than a scale is written without the scale's range and step (its JSON is
+        as before scales existed)."""
+        data = handler(self)
+        if self.kind != "scale":
+            for key in ("minimum", "maximum", "step"):
+                data.pop(key, None)
+        return data
+
+    def _check_scale(self) -> "ResponseFormat":
+        """A scale's k is its number of levels, derived from the declared range and step (any k
+        given is replaced, so that editing the range keeps the format consistent)."""
+        if self.max_chars is not None:
+            raise ValueError("max_chars applies to free_text only, not to scale")
+        if self.minimum is None or self.maximum is None:
+            raise ValueError("scale needs minimum and maximum (the declared range of the slider or rating)")
+        if self.step is None:
+            object.__setattr__(self, "step", DEFAULT_SCALE_STEP)
+        if not self.maximum > self.minimum:
+            raise ValueError(f"scale maximum must be above its minimum, got {self.minimum:g} to {self.maximum:g}")
+        steps = (self.maximum - self.minimum) / self.step
+        levels = round(steps) + 1
+        if abs(steps - round(steps)) > 1e-9 * max(1.0, steps):
+            raise ValueError(f"scale step {self.step:g} must divide the range {self.minimum:g} to {self.maximum:g} "
+                             "into whole steps")
+        if not 2 <= levels <= MAX_SCALE_LEVELS:
+            raise ValueError(f"scale from {self.minimum:g} to {self.maximum:g} in steps of {self.step:g} has {levels} "
+                             f"levels; a scale has 2 to {MAX_SCALE_LEVELS}")
+        object.__setattr__(self, "k", int(levels))
+        return self
+
     @property
     def alternatives(self) -> int:
         """Distinct answers one rater can give (0 for free text: unbounded)."""
@@ -134,6 +195,8 @@ class ResponseFormat(_Strict):
             return f"free_text({self.max_chars} chars)"
         if self.kind == "binary":
             return "binary"
+        if self.kind == "scale":
+            return f"scale({self.minimum:g}–{self.maximum:g} step {self.step:g})"
         return f"{self.kind}({self.k})"
 
 
@@ -182,13 +245,37 @@ class Question(_Strict):
         description="questions with the same part answer about the same part of the target (e.g. a split "
         "question); their joint information is at most that part's",
     )
+    bias: float = Field(
+        default=0.0, ge=-5, le=5,
+        description="response bias c in noise SDs (binary, multi-select, ordinal, pairwise, scale); "
+        "above 0: raters say no, or a lower level, more often",
+    )
+    option_bias: tuple[float, ...] | None = Field(
+        default=None,
+        description="categorical: a bias towards each of the k options, noise SDs (only differences matter); "
+        "empty: none",
+    )
+
+    @model_validator(mode="after")
+    def _check_option_bias(self) -> "Question":
+        if self.option_bias is None:
+            return self
+        if self.format.kind != "categorical":
+            raise ValueError(f"option_bias applies to categorical questions, not {self.format.kind}; "
+                             "other formats take bias")
+        if len(self.option_bias) != self.format.k:
+            raise ValueError(f"option_bias must have one value per option ({self.format.k}), got {len(self.option_bias)}")
+        if any(not math.isfinite(v) or abs(v) > 5 for v in self.option_bias):
+            raise ValueError("option_bias values must be finite and in [-5, 5]")
+        return self
 
     @model_validator(mode="after")
     def _check_prior(self) -> "Question":
         if self.prior is None:
             return self
-        if self.format.kind not in ("binary", "categorical", "ordinal", "pairwise"):
-            raise ValueError(f"prior applies to binary, categorical, ordinal and pairwise questions, not {self.format.kind}")
+        if self.format.kind not in ("binary", "categorical", "ordinal", "pairwise", "scale"):
+            raise ValueError(f"prior applies to binary, categorical, ordinal, pairwise and scale questions, "
+                             f"not {self.format.kind}")
         if len(self.prior) != self.format.k:
             raise ValueError(f"prior must have one share per answer ({self.format.k}), got {len(self.prior)}")
         if any(not math.isfinite(v) or v < 0 for v in self.prior) or sum(self.prior) <= 0:
@@ -196,6 +283,24 @@ class Question(_Strict):
         total = sum(self.prior)
         object.__setattr__(self, "prior", tuple(v / total for v in self.prior))
         return self
+
+
+class DifficultyClass(_Strict):
+    """A latent class of items: its share and how much harder or easier its items are (the method §9)."""
+
+    weight: float = Field(gt=0, le=1e6, description="share of items in this class (normalised over the classes)")
+    multiplier: float = Field(
+        ge=-5, le=10,
+        description="multiplier on the raters' d′ for items of this class (below 0: the item looks like another answer)",
+    )
+
+
+class RaterType(_Strict):
+    """One type of rater in a mixed pool (the method §9)."""
+
+    weight: float = Field(gt=0, le=1e6, description="share of labels given by raters of this type (normalised)")
+    dprime_multiplier: float = Field(default=1.0, ge=0, le=10, description="multiplier on λ (the type's d′ relative to λ)")
+    bias: float = Field(default=0.0, ge=-5, le=5, description="shift of every question's criterion c for this type")
 
 
 class Raters(_Strict):
@@ -210,6 +315,32 @@ class Raters(_Strict):
     accrual_rate: float = Field(default=0.15, gt=0, le=100, description="β: 1/s, speed of evidence accrual")
     base_time: float = Field(default=1.5, ge=0, le=3600, description="δ₀: seconds before information accrues")
     reading_wpm: float = Field(default=238.0, gt=0, le=2000, description="reading speed, words per minute")
+    difficulty_classes: tuple[DifficultyClass, ...] = Field(
+        default=(), max_length=MAX_DIFFICULTY_CLASSES,
+        description="latent item difficulty: up to 3 classes of items unknown to the decoder, drawn independently "
+        "for each question; empty: every item equally hard",
+    )
+    rater_types: tuple[RaterType, ...] = Field(
+        default=(), max_length=MAX_RATER_TYPES,
+        description="a mixed pool: up to 3 rater types, each label's type drawn at random and known to the decoder; "
+        "empty: one type",
+    )
+
+    @property
+    def difficulty_mixture(self) -> tuple[tuple[float, float], ...]:
+        """``(w_h, a_h)`` per difficulty class, shares normalised; one class (1, 1) when none is set."""
+        if not self.difficulty_classes:
+            return ((1.0, 1.0),)
+        total = sum(c.weight for c in self.difficulty_classes)
+        return tuple((c.weight / total, c.multiplier) for c in self.difficulty_classes)
+
+    @property
+    def type_mixture(self) -> tuple[tuple[float, float, float], ...]:
+        """``(v_t, m_t, s_t)`` per rater type, shares normalised; one type (1, 1, 0) when none is set."""
+        if not self.rater_types:
+            return ((1.0, 1.0, 0.0),)
+        total = sum(t.weight for t in self.rater_types)
+        return tuple((t.weight / total, t.dprime_multiplier, t.bias) for t in self.rater_types)
 
 
 class Campaign(_Strict):

@@ -349,3 +349,13 @@ def test_per_item_and_date_time_and_unknown_controls_are_reported():
         ("DateTime 'when'", "unsupported"),
         ("<Slider>", "ignored"),
     ]
+
+
+@pytest.mark.parametrize(("attributes", "levels", "top"), [('min="0" max="100"', 101, 100.0),
+                                                           ('min="1" max="9" step="0.125"', 65, 9.0),
+                                                           ('min="0" max="60.5" step="1"', 61, 60.0)])
+def test_number_with_51_to_101_values_is_a_scale_over_its_range(attributes, levels, top):
+    result = _import(f'  <Number name="slider" toName="text" {attributes}/>')
+    fmt = result.scenario.questions[0].format
+    assert (fmt.kind, fmt.k, fmt.maximum) == ("scale", levels, top)
+    assert any(f"a scale with {levels} levels" in m for m in _messages(result, "Number 'slider'"))

@@ -305,7 +305,7 @@ def test_simulate_then_calibrate_recovers_the_parameters(seed):
     question = truth.questions[0]
     summary = summarize(pilot, slip_rate=question.slip_rate, n_boot=0)
     start = make_scenario(discriminability=1.0, correlation=0.05, accrual_rate=0.4, base_time=0.2)
-    calibrated = apply_to_scenario(start, summary, source="simulated")
+    calibrated = apply_to_scenario(start, summary, source="simulated", model="symmetric")
     assert calibrated.raters.discriminability == pytest.approx(2.0, rel=0.10)
     assert calibrated.raters.correlation == pytest.approx(0.2, abs=0.05)
     # β and δ₀ are less sharply identified; check them against their own standard errors
@@ -328,15 +328,16 @@ def test_contexts_with_their_own_difficulty_and_reading_are_calibrated(seed):
     assert pilot.context_names == tuple(c.name for c in truth.contexts)
     question = truth.questions[0]
     summary = summarize(pilot, slip_rate=question.slip_rate, n_boot=0, contexts=scenario_contexts(truth))
-    calibrated = apply_to_scenario(truth.with_changes({"raters.discriminability": 1.0, "raters.correlation": 0.0}), summary)
+    calibrated = apply_to_scenario(truth.with_changes({"raters.discriminability": 1.0, "raters.correlation": 0.0}), summary,
+                                   model="symmetric")
     assert calibrated.raters.discriminability == pytest.approx(truth.raters.discriminability, rel=0.10)
     assert calibrated.raters.correlation == pytest.approx(truth.raters.correlation, abs=0.05)
     # Without the contexts the pooled fit mixes an easy and a hard context and says so.
-    pooled = apply_to_scenario(truth, summarize(pilot, slip_rate=question.slip_rate, n_boot=0))
+    pooled = apply_to_scenario(truth, summarize(pilot, slip_rate=question.slip_rate, n_boot=0), model="symmetric")
     assert "mean reading time and difficulty stand in" in pooled.provenance[-1].detail
     other = truth.with_changes({"contexts.0.difficulty": 2.0})
     with pytest.raises(ValueError, match="summarise it again"):
-        apply_to_scenario(other, summary)
+        apply_to_scenario(other, summary, model="symmetric")
 
 
 def test_calibration_without_seconds_per_context():
@@ -347,7 +348,7 @@ def test_calibration_without_seconds_per_context():
     pilot = simulate_pilot(truth, items=6000, seed=5, time_spread=0.0)
     summary = summarize(pilot, slip_rate=truth.questions[0].slip_rate, n_boot=0)
     assert set(summary.context_accuracy) == {"clear findings", "subtle findings"}
-    calibrated = apply_to_scenario(truth.with_changes({"raters.discriminability": 1.0}), summary)
+    calibrated = apply_to_scenario(truth.with_changes({"raters.discriminability": 1.0}), summary, model="symmetric")
     assert calibrated.raters.discriminability == pytest.approx(truth.raters.discriminability, rel=0.10)
 
 
@@ -357,7 +358,7 @@ def test_calibration_without_seconds_inverts_the_accuracy():
     summary = summarize(pilot, slip_rate=truth.questions[0].slip_rate, n_boot=0)
     assert summary.speed_accuracy is None
     assert any("barely vary" in note for note in summary.notes)
-    calibrated = apply_to_scenario(make_scenario(discriminability=1.0), summary)
+    calibrated = apply_to_scenario(make_scenario(discriminability=1.0), summary, model="symmetric")
     assert calibrated.raters.discriminability == pytest.approx(2.0, rel=0.10)
     assert calibrated.raters.accrual_rate == truth.raters.accrual_rate
     assert calibrated.provenance[-1].fields == ("raters.correlation", "raters.discriminability")
@@ -367,13 +368,13 @@ def test_calibration_records_provenance_and_leaves_the_original_alone():
     truth = make_scenario(kind="binary")
     summary = summarize(simulate_pilot(truth, items=500, seed=5), slip_rate=0.02, n_boot=20)
     start = make_scenario(kind="binary", discriminability=1.0)
-    calibrated = apply_to_scenario(start, summary, source="pilot.csv")
+    calibrated = apply_to_scenario(start, summary, source="pilot.csv", model="symmetric")
     assert start.raters.discriminability == 1.0 and start.provenance == ()
     record = calibrated.provenance[-1]
     assert record.source == "pilot.csv" and record.created
     assert set(record.fields) == {"raters.discriminability", "raters.accrual_rate", "raters.base_time", "raters.correlation"}
     assert "speed–accuracy" in record.method and "ρ" in record.detail
-    again = apply_to_scenario(calibrated, summary)
+    again = apply_to_scenario(calibrated, summary, model="symmetric")
     assert len(again.provenance) == 2
 
 

@@ -119,7 +119,10 @@ def test_apply_prints_json_or_saves_to_the_database(capsys, db, scenario_file):
     status, out, _ = run(capsys, *db, "pilot", "apply", str(RTE), "--scenario", str(scenario_file), "--boot", "0")
     assert status == 0
     printed = json.loads(out)
-    assert printed["provenance"][-1]["method"].startswith("pilot: accuracy inversion")
+    assert printed["provenance"][-1]["method"].startswith("pilot: rater population")
+    status, out, _ = run(capsys, *db, "pilot", "apply", str(RTE), "--scenario", str(scenario_file), "--boot", "0",
+                         "--model", "symmetric")
+    assert status == 0 and json.loads(out)["provenance"][-1]["method"].startswith("pilot: accuracy inversion")
     status, out, _ = run(
         capsys, *db, "pilot", "apply", str(RTE), "--scenario", str(scenario_file), "--boot", "0", "--save-as", "rte calibrated"
     )

@@ -103,6 +103,9 @@ def test_a_switched_format_is_valid_and_keeps_k_where_allowed(current, kind):
         assert switched is current
     elif kind == "free_text":
         assert switched.max_chars == DEFAULT_FREE_TEXT_CHARS
+    elif kind == "scale":
+        # An ordered format's levels become the values 1 … k; others get 0–100 in tens.
+        assert switched.k == (current.k if current.kind == "ordinal" else 11)
     elif kind != "binary":
         low, high = FORMAT_K_LIMITS[kind]
         kept = current.kind not in ("binary", "free_text") and low <= current.k <= high
@@ -111,12 +114,14 @@ def test_a_switched_format_is_valid_and_keeps_k_where_allowed(current, kind):
 
 def test_span_and_free_text_fields_apply_to_their_formats():
     assert [kind for kind in FORMAT_KINDS if uses_span(ResponseFormat(kind=kind, **_size(kind)))] == [
-        "ordinal", "pairwise", "ranking", "best_worst"]
+        "ordinal", "pairwise", "ranking", "best_worst", "scale"]
     assert [kind for kind in FORMAT_KINDS if uses_free_text_fields(ResponseFormat(kind=kind, **_size(kind)))] == [
         "free_text"]
 
 
 def _size(kind: str) -> dict:
+    if kind == "scale":
+        return {"minimum": 0, "maximum": 10}
     return {} if kind in ("binary", "free_text") else {"k": FORMAT_K_LIMITS[kind][0]}
 
 
@@ -129,7 +134,7 @@ def test_free_text_limits_are_the_schemas():
 # -------------------------------------------------------------------- messages
 def test_field_label_falls_back_to_the_path():
     assert field_label("questions.3.slip_rate") == "Slip rate"
-    assert field_label("questions.3.prior") == "questions.3.prior"
+    assert field_label("questions.3.part") == "questions.3.part"
 
 
 def test_rejection_message_labels_only_the_fields_not_edited():

@@ -86,7 +86,10 @@ def test_summary_shows_the_methods_accuracies_and_apply_returns_a_calibrated_cop
     record = calibrated.provenance[-1]
     assert record.source == str(RTE) and "pilot" in record.method
     assert "raters.correlation" in record.fields and "raters.discriminability" in record.fields
-    assert calibrated.raters.correlation == pytest.approx(wizard.summary.rho)
+    # The method §9's population: its difficulty classes carry the raters' correlation (ρ 0).
+    assert calibrated.raters.correlation == 0.0 and "raters.difficulty_classes" in record.fields
+    fitted = wizard.summary.population["population"]
+    assert [c.multiplier for c in calibrated.raters.difficulty_classes] == pytest.approx(fitted["difficulty_multipliers"])
     assert wizard.apply_page._changes_table.rowCount() == len(record.fields)
 
     with qtbot.waitSignal(wizard.pilot_stored) as blocker:

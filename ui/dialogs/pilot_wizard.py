@@ -61,7 +61,9 @@ from advisor.pilot.dataset import PilotDataset
 from advisor.pilot.kernels import NOMINAL_KINDS, ORDINAL_KINDS
 from advisor.pilot.reading import read_pilot
 from advisor.pilot.summary import PilotSummary, summarize
+from advisor.scenario.form_text import field_label
 from advisor.scenario.schema import Scenario, get_path
+from advisor.units import field_value_text
 from ui.widgets.heatmap import ConfusionHeatmapWidget
 from ui.widgets.job_progress import show_job_outcome, show_job_progress
 from ui.widgets.splitters import two_pane_splitter
@@ -800,7 +802,8 @@ class _ApplyPage(QWizardPage):
         assert calibrated is not None
         record = calibrated.provenance[-1]
         before, after = self._wizard.scenario.to_dict(), calibrated.to_dict()
-        rows = [[f"{FIELD_LABELS.get(path, path)} — {path}", f"{get_path(before, path):.4g}", f"{get_path(after, path):.4g}"]
+        rows = [[f"{FIELD_LABELS.get(path) or field_label(path)} — {path}", field_value_text(get_path(before, path)),
+                 field_value_text(get_path(after, path))]
                 for path in record.fields]
         _fill_table(self._changes_table, rows, numeric_from=1)
         # As tall as its rows: the provenance below gets the rest of the page.

@@ -51,17 +51,29 @@ from advisor.scenario.form_text import (
     out_of_range_message,
     rejection_message,
 )
-from advisor.scenario.formats import switched_format, uses_free_text_fields, uses_span
+from advisor.scenario.formats import (
+    switched_format,
+    uses_bias,
+    uses_free_text_fields,
+    uses_option_bias,
+    uses_prior,
+    uses_scale_range,
+    uses_span,
+)
 from advisor.scenario.schema import (
     CEILING_FORMS,
     FORMAT_K_LIMITS,
     FORMAT_KINDS,
+    MAX_DIFFICULTY_CLASSES,
     MAX_FREE_TEXT_CHARS,
     MAX_RATERS,
     OVERLAP_MODES,
     STOP_RULES,
+    MAX_RATER_TYPES,
     Context,
+    DifficultyClass,
     Question,
+    RaterType,
     ResponseFormat,
     Scenario,
     get_path,
@@ -85,6 +97,8 @@ HINTS_BESIDE_MIN_WIDTH = 600
 inputs: squeezed beside them they wrap to three or four lines."""
 K_BOX_RANGE = (min(low for low, _ in FORMAT_K_LIMITS.values()), max(high for _, high in FORMAT_K_LIMITS.values()))
 """Range of a k cell's box: every format's k; the schema says why a k does not fit its format."""
+QUESTION_RATERS = "questions:raters"
+"""Key of the raters' table of the questions' bias, option biases and prior (its messages, its view)."""
 
 
 def _hint_label(text: str) -> QLabel:
@@ -171,7 +185,8 @@ class _Column:
 
     ``key`` is the path below the row (``"weight"``, ``"format.k"``); ``kind``
     chooses the cell editor: ``text``, ``float``, ``int``, ``format`` (combo),
-    ``share`` (number or automatic), ``k`` (k or max chars by format). The
+    ``share`` (number or automatic), ``k`` (k or max chars by format), ``list``
+    (comma-separated numbers, empty for none). The
     header is the field's label over its unit and range (:mod:`advisor.scenario.fields`);
     ``unit_in_label`` leaves out a unit the label already states ("Chars/s").
     """
@@ -267,6 +282,8 @@ class _RowsModel(QAbstractTableModel):
             return Qt.ItemFlag.NoItemFlags
         if not self.applies(index.row(), index.column()):
             return Qt.ItemFlag.ItemIsSelectable
+        if self._columns[index.column()].kind == "label":
+            return Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled
         return Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsEditable
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
@@ -281,6 +298,10 @@ class _RowsModel(QAbstractTableModel):
             if not self.applies(row, column):
                 return "—" if role == Qt.ItemDataRole.DisplayRole else None
             value = self.raw_value(row, column)
+            if spec.kind == "list":
+                text = ", ".join(compact_number(v, spec.decimals) for v in value or ())
+                empty = "uniform" if spec.key == "prior" else "none"
+                return text if text or role == Qt.ItemDataRole.EditRole else empty
             if role == Qt.ItemDataRole.EditRole:
                 return value
             if spec.kind == "share" and value is None:
@@ -298,7 +319,7 @@ class _RowsModel(QAbstractTableModel):
             return QColor("#ffebee")
         if role == Qt.ItemDataRole.ForegroundRole and rejected is not None:
             return QColor(ERROR_COLOUR)
-        if role == Qt.ItemDataRole.TextAlignmentRole and spec.kind not in ("text", "format"):
+        if role == Qt.ItemDataRole.TextAlignmentRole and spec.kind not in ("text", "format", "label"):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
@@ -307,7 +328,7 @@ class _RowsModel(QAbstractTableModel):
             return False
         row, column = index.row(), index.column()
         changes = self._changes_for(row, column, value)
-        label = f"{self.help_of(column).label} of {self._rows[row].name!r}"
+        label = f"{self.help_of(column).label} of {getattr(self._rows[row], 'name', f'row {row + 1}')!r}"
         message = self._commit(changes, text=f"Edit {label}", merge_key=self.path(row, column))
         if message is None:
             self._rejected.pop((row, column), None)
@@ -323,12 +344,27 @@ class _RowsModel(QAbstractTableModel):
         if spec.kind == "format":
             current = self._rows[row].format
             switched = switched_format(current, str(value))
-            return {} if switched is current else {f"{base}.format": switched.model_dump()}
+            if switched is current:
+                return {}
+            return {f"{base}.format": switched.model_dump(), **self._stale_option_bias(row, switched)}
         if spec.kind == "k" and self._rows[row].format.kind == "free_text":
             return {f"{base}.format.max_chars": value}
+        if spec.kind == "k":
+            return {f"{base}.format.k": value, **self._stale_option_bias(row, None)}
         if spec.kind == "text":
             return {f"{base}.{spec.key}": str(value).strip()}
+        if spec.kind == "list":
+            return {f"{base}.{spec.key}": _numbers_from_text(str(value))}
         return {f"{base}.{spec.key}": value}
+
+    def _stale_option_bias(self, row: int, response: ResponseFormat | None) -> dict[str, Any]:
+        """Option biases belong to a categorical question's options: a format or k change clears them."""
+        part = self._rows[row]
+        if getattr(part, "option_bias", None) is None:
+            return {}
+        if response is not None and response.kind == "categorical" and response.k == part.format.k:
+            return {}
+        return {f"{self._group}.{row}.option_bias": None}
 
 
 class _CellDelegate(QStyledItemDelegate):
@@ -426,13 +462,37 @@ _CONTEXT_COLUMNS = [
 _QUESTION_COLUMNS = [
     _Column("name", "text"),
     _Column("format.kind", "format"),
-    _Column("format.k", "k", applies=lambda q: q.format.kind != "binary"),
+    # A scale's levels follow from its range and step.
+    _Column("format.k", "k", applies=lambda q: q.format.kind not in ("binary", "scale")),
     _Column("time_share", "share", 3),
     _Column("slip_rate", "float", 4),
     _Column("span", "float", 2, applies=lambda q: uses_span(q.format)),
     _Column("aspects", "int", applies=lambda q: uses_free_text_fields(q.format)),
     _Column("bits_per_char", "float", 2, applies=lambda q: uses_free_text_fields(q.format), unit_in_label=True),
     _Column("chars_per_second", "float", 2, applies=lambda q: uses_free_text_fields(q.format), unit_in_label=True),
+    _Column("format.minimum", "float", 3, applies=lambda q: uses_scale_range(q.format)),
+    _Column("format.maximum", "float", 3, applies=lambda q: uses_scale_range(q.format)),
+    _Column("format.step", "float", 3, applies=lambda q: uses_scale_range(q.format)),
+]
+
+_QUESTION_RATER_COLUMNS = [
+    _Column("name", "label"),
+    _Column("bias", "float", 3, applies=lambda q: uses_bias(q.format)),
+    _Column("option_bias", "list", 3, applies=lambda q: uses_option_bias(q.format)),
+    _Column("prior", "list", 3, applies=lambda q: uses_prior(q.format)),
+]
+"""The questions' rater model (the method §9), in the raters' group: the questions table keeps
+the format's columns."""
+
+_DIFFICULTY_COLUMNS = [
+    _Column("weight", "float", 3),
+    _Column("multiplier", "float", 3),
+]
+
+_RATER_TYPE_COLUMNS = [
+    _Column("weight", "float", 3),
+    _Column("dprime_multiplier", "float", 3),
+    _Column("bias", "float", 3),
 ]
 
 
@@ -529,11 +589,12 @@ class ScenarioEditorWidget(QWidget):
         self._warning_labels: dict[str, QLabel] = {}
         self._refreshers: list[Callable[[Scenario], None]] = []
         self._key_filter = _FieldKeysFilter(self)
+        self._mixture_views: dict[str, QTableView] = {}
         self._units = display_settings()
         self._notes_timer = single_shot_timer(self, NOTES_COMMIT_MS, self._on_notes_timer_timeout)
         self.setStyleSheet(INVALID_STYLE)
         self._build()
-        for widget in self._all_inputs() + [self._contexts_view, self._questions_view]:
+        for widget in self._all_inputs() + [self._contexts_view, self._questions_view, *self._mixture_views.values()]:
             widget.installEventFilter(self._key_filter)
             if isinstance(widget, QAbstractSpinBox):
                 widget.lineEdit().installEventFilter(self._key_filter)
@@ -557,6 +618,11 @@ class ScenarioEditorWidget(QWidget):
     @property
     def questions_table(self) -> QTableView:
         return self._questions_view
+
+    def mixture_table(self, group: str) -> QTableView:
+        """The raters' table of ``"raters.difficulty_classes"``, ``"raters.rater_types"`` or
+        :data:`QUESTION_RATERS` (each question's bias, option biases and prior)."""
+        return self._mixture_views[group]
 
     def field_widget(self, path: str) -> QWidget:
         """The input widget of a scalar field (``"raters.per_item"``)."""
@@ -605,7 +671,7 @@ class ScenarioEditorWidget(QWidget):
             elif isinstance(focus, QLineEdit):
                 focus.editingFinished.emit()
                 focus.setModified(False)
-        for view in (self._contexts_view, self._questions_view):
+        for view in (self._contexts_view, self._questions_view, *self._mixture_views.values()):
             editor = view.focusWidget()
             if view.state() == QAbstractItemView.State.EditingState and editor is not None:
                 view.commitData(editor)
@@ -923,12 +989,7 @@ class ScenarioEditorWidget(QWidget):
         model = _RowsModel(group, columns, self._commit_cell(group), self)
         view = _RowsTableView(model, box, self._key_filter)
         layout.addWidget(view)
-        error = _error_label()
-        layout.addWidget(error)
-        self._error_labels[group] = error
-        warning = _error_label(WARNING_COLOUR)
-        layout.addWidget(warning)
-        self._warning_labels[group] = warning
+        self._add_messages(layout, group)
         buttons = QHBoxLayout()
         noun = "context" if group == "contexts" else "question"
         add = QPushButton(f"Add {noun}")
@@ -962,7 +1023,84 @@ class ScenarioEditorWidget(QWidget):
         self._add_row(grid, "raters.accrual_rate", self._double("raters.accrual_rate", 4, suffix=" /s", step=0.01))
         self._add_row(grid, "raters.base_time", self._double("raters.base_time", 2, suffix=" s", step=0.5))
         self._add_row(grid, "raters.reading_wpm", self._double("raters.reading_wpm", 0, step=10))
+        self._build_small_table(grid, "questions", QUESTION_RATERS, _QUESTION_RATER_COLUMNS,
+                                "Bias and prior per question",
+                                field_help("questions.*.bias").tooltip() + field_help("questions.*.prior").tooltip())
+        self._build_mixture(grid, "raters.difficulty_classes", _DIFFICULTY_COLUMNS, "class", MAX_DIFFICULTY_CLASSES,
+                            DifficultyClass(weight=1.0, multiplier=1.0))
+        self._build_mixture(grid, "raters.rater_types", _RATER_TYPE_COLUMNS, "type", MAX_RATER_TYPES,
+                            RaterType(weight=1.0))
         return box
+
+    def _add_messages(self, layout: QVBoxLayout, key: str) -> None:
+        """The error line (a refused edit) and the warning line (a design finding) of a table."""
+        error = _error_label()
+        layout.addWidget(error)
+        self._error_labels[key] = error
+        warning = _error_label(WARNING_COLOUR)
+        layout.addWidget(warning)
+        self._warning_labels[key] = warning
+
+    def _build_small_table(self, grid: QGridLayout, group: str, key: str, columns: list[_Column],
+                           caption: str, tooltip: str) -> tuple[_RowsModel, QTableView, QVBoxLayout]:
+        """A captioned table of the rows at ``group`` below the raters' fields, with its error and
+        warning lines (shown under ``key``); returns its model, view and layout."""
+        holder = QWidget()
+        layout = QVBoxLayout(holder)
+        layout.setContentsMargins(0, 6, 0, 0)
+        label = QLabel(caption)
+        label.setToolTip(tooltip)
+        layout.addWidget(label)
+        model = _RowsModel(group, columns, self._commit_cell(key), self)
+        view = _RowsTableView(model, holder, self._key_filter)
+        view.setObjectName(key)
+        view.setAccessibleName(caption)
+        view.setToolTip(tooltip)
+        layout.addWidget(view)
+        self._add_messages(layout, key)
+        self._refreshers.append(lambda s: model.set_rows(get_path(s, group)))
+        grid.addWidget(holder, grid.rowCount(), 0, 1, 3)
+        self._mixture_views[key] = view
+        return model, view, layout
+
+    def _build_mixture(self, grid: QGridLayout, group: str, columns: list[_Column], noun: str, limit: int,
+                       new: DifficultyClass | RaterType) -> None:
+        """A small table of one of the raters' mixtures (difficulty classes, rater types) with
+        buttons to add a row (up to ``limit``) and to remove the selected one."""
+        help_ = field_help(group)
+        _, view, layout = self._build_small_table(grid, group, group, columns, help_.label, help_.tooltip())
+        buttons = QHBoxLayout()
+        add = QPushButton(f"Add {noun}")
+        remove = QPushButton(f"Remove {noun}")
+        add.setObjectName(f"{group}:add")
+        remove.setObjectName(f"{group}:remove")
+        add.setToolTip(f"Add a {noun} (at most {limit}); none means one {noun} of the defaults")
+        remove.setToolTip(f"Remove the selected {noun}")
+
+        def rows(scenario: Scenario) -> list[dict[str, Any]]:
+            return [part.model_dump(mode="json") for part in get_path(scenario, group)]
+
+        def on_add() -> None:
+            data = rows(self._state.scenario)
+            if self.commit({group: data + [new.model_dump(mode="json")]}, text=f"Add {noun}", error_key=group) is None:
+                view.selectRow(len(data))
+
+        def on_remove() -> None:
+            data = rows(self._state.scenario)
+            selected = view.selectionModel().selectedRows() if view.selectionModel() else []
+            row = selected[0].row() if selected else len(data) - 1
+            if 0 <= row < len(data):
+                data.pop(row)
+                self.commit({group: data}, text=f"Remove {noun} {row + 1}", error_key=group)
+
+        add.clicked.connect(on_add)
+        remove.clicked.connect(on_remove)
+        buttons.addWidget(add)
+        buttons.addWidget(remove)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+        self._refreshers.append(lambda s: add.setEnabled(len(get_path(s, group)) < limit))
+        self._refreshers.append(lambda s: remove.setEnabled(len(get_path(s, group)) > 0))
 
     def _build_campaign(self) -> QGroupBox:
         box, grid = self._group("Campaign and cost")
@@ -1212,6 +1350,7 @@ class ScenarioEditorWidget(QWidget):
         self.commit({"notes": notes.toPlainText()}, text="Edit notes", merge_key="notes")
 
     def _commit_cell(self, group: str) -> Callable[..., str | None]:
+        """Commit a table cell's edit, its message shown under the table ``group`` names."""
         def commit(changes: dict[str, Any], *, text: str, merge_key: str) -> str | None:
             return self.commit(changes, text=text, merge_key=merge_key, error_key=group)
 
@@ -1250,6 +1389,22 @@ class ScenarioEditorWidget(QWidget):
 
 
 # ---------------------------------------------------------------- helpers
+def _numbers_from_text(text: str) -> list[float | str] | None:
+    """Comma- or space-separated numbers typed in a list cell (a prior, option biases); None for
+    an empty cell. What is no number is passed on as it was typed, for the schema to refuse with
+    its message."""
+    parts = [part for part in text.replace(";", ",").replace(",", " ").split() if part]
+    if not parts:
+        return None
+    values: list[float | str] = []
+    for part in parts:
+        try:
+            values.append(float(part))
+        except ValueError:
+            values.append(part)
+    return values
+
+
 def _set_text(edit: QLineEdit, text: str) -> None:
     # Text the user is typing (focused, modified, not yet committed) is left
     # alone when another field's edit refreshes the form.

@@ -54,7 +54,7 @@ so quick ones do not make it flicker."""
 
 BREAKDOWN_COLUMNS = (
     "Context", "Question", "Format", "Share", "Time (s)", "d′", "Cognitive", "Articul.",
-    "min (paper)", "Cascade", "r raters", "Label acc.", "Binds at",
+    "min (paper)", "Cascade", "r raters", "Label acc.", "Binds at", "Raters",
 )
 
 
@@ -67,6 +67,8 @@ BREAKDOWN_TIPS = (
     "Chance that the MAP decoder of the r raters' votes names the true answer, at the question's prior "
     "(≥: computed on fewer raters, an achievable lower bound; — for free text)",
     "Which stage limits the capacity",
+    "The raters as they are for this question (bias c or option biases, item difficulty classes, rater types, "
+    "prior); empty: one unbiased rater type, equally hard items, uniform prior",
 )
 VERDICT_STATUS = {"meets": "good", "cannot": "bad", "undecided": "warn"}
 
@@ -400,6 +402,7 @@ class ResultsWidget(QWidget):
                 "—" if q.label_accuracy is None else
                 ("" if q.label_accuracy_exact else "≥ ") + f"{q.label_accuracy:.3f}",
                 q.binding_stage + (" · saturated" if q.saturated else ""),
+                q.rater_model,
             )
             for column, value in enumerate(values):
                 self._table.setItem(row, column, table_item(value, right=3 <= column <= 11))
