@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test setup bench screenshots clean lint-imports
+.PHONY: run test setup bench screenshots clean lint-imports validate
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,6 +25,10 @@ test: $(STAMP)
 	@# Two workers, one per core; a test module stays on one worker (its module fixtures are built once).
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -p no:cacheprovider -n 2 --dist loadfile
 	@# pytest exits 5 when nothing was collected; that is a failure here too.
+
+# The real pilots' validation over seeds 0-4 (several minutes), beside the seed-0 protocol of `make test`.
+validate: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -p no:cacheprovider --all-seeds -m seeds tests/models/test_validation.py
 
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[bench]'

@@ -38,6 +38,23 @@ Protocol, on arrays of item, rater, label and gold codes, with seeded generators
 4. Compare predictions with measurements: per ``r`` the means over splits, per split the
    differences.
 
+What the comparisons can and cannot show (each is reported, none replaces another):
+
+* *predicted information inside the empirical interval* treats the prediction as exact. A
+  prediction from a pilot is itself an estimate: when its sampling error is ``ρ`` times the
+  empirical standard error, an unbiased predictor lands inside the empirical 95 % interval with
+  probability ``2Φ(1.96 / √(1 + ρ²)) − 1`` (70 % at ``ρ = 1.6``, 80 % only for ``ρ <= 1.16``).
+  The two-sample comparison, ``|predicted − empirical| <= z √(se_B² + se_pred²)``, is
+  :attr:`ModelValidation.information_agreement` (``se_pred`` from the prediction's own credible
+  interval, so only for posterior models).
+* *floor at or below the realised Dawid–Skene error* compares a bound on an error **probability**
+  with an error **count** on half B. Wherever Dawid–Skene made no error at all, no positive floor
+  passes, however small; :attr:`ModelValidation.positive_floor_ceiling` is the share of
+  splits × r where it made at least one, the most any positive floor can reach. And the floor
+  bounds decoders of the vote *histogram*: Dawid–Skene also knows which rater gave each label and
+  can fall below it where raters differ (the method §9); majority vote decodes the histogram, so
+  :attr:`ModelValidation.floor_at_or_below_majority` compares the floor with an error it bounds.
+
 Three calibrators are provided: :func:`calibrate_baseline`, the first release (pooled accuracy →
 symmetric kernel with slip 0.02, ρ from excess unanimity, uniform prior, the uniform-target
 floor); :func:`calibrate_point`, the EM point fit of :func:`models.rater_population.fit_rater_population`;
@@ -434,6 +451,17 @@ class ValidationRow:
         Share of splits whose realised Dawid–Skene error count is not significantly below the
         floor (one-sided binomial test at :data:`FLOOR_TEST_LEVEL`; an error of 0 on 89 items
         is consistent with a floor of 0.0005, which ``floor_below_dawid_skene`` counts as a miss).
+    positive_floor_ceiling : float
+        Share of splits where Dawid–Skene made at least one error: the largest share of splits
+        in which any floor > 0 can be at or below the realised error.
+    floor_below_majority : float
+        Share of splits with floor ≤ the majority-vote error on half B. Majority vote decodes the
+        vote histogram, so the floor (a bound for every decoder of the histogram) holds for its
+        error probability; Dawid–Skene also knows who gave each label, which the exchangeable
+        histogram does not, and may legitimately fall below the floor where raters differ.
+    information_agreement : float or None
+        Share of splits with ``|predicted − empirical| <= z √(se_B² + se_pred²)`` (posterior
+        models only; see the module docstring).
     """
 
     r: int
@@ -457,6 +485,9 @@ class ValidationRow:
     prediction_interval_coverage: float | None
     floor_below_dawid_skene: float
     floor_consistent_with_dawid_skene: float
+    positive_floor_ceiling: float = 1.0
+    floor_below_majority: float = 1.0
+    information_agreement: float | None = None
 
     def to_dict(self) -> dict:
         """Plain values; information in bits."""
@@ -483,6 +514,9 @@ class ValidationRow:
             "prediction_interval_coverage": self.prediction_interval_coverage,
             "floor_below_dawid_skene": self.floor_below_dawid_skene,
             "floor_consistent_with_dawid_skene": self.floor_consistent_with_dawid_skene,
+            "positive_floor_ceiling": self.positive_floor_ceiling,
+            "floor_below_majority": self.floor_below_majority,
+            "information_agreement": self.information_agreement,
         }
 
 
@@ -498,6 +532,8 @@ class ModelValidation:
         One per ``r``, means over splits.
     predicted_majority, predicted_map, predicted_information_nats, floor : numpy.ndarray
         Per split and ``r``, shape (splits, len(raters)).
+    predicted_information_low_nats, predicted_information_high_nats : numpy.ndarray
+        Per split and ``r``: the prediction's own credible interval (NaN for point models).
     mean_abs_error_majority : float
         Mean over ``r`` of ``|mean predicted − mean empirical|`` (the rows' error), accuracy units.
     max_abs_error_majority : float
@@ -516,6 +552,15 @@ class ModelValidation:
         The same share for the point floor.
     floor_consistent_with_dawid_skene : float
         Share of splits × r passing the binomial check of :class:`ValidationRow`.
+    positive_floor_ceiling : float
+        Share of splits × r where Dawid–Skene made at least one error on half B: no floor > 0
+        can be at or below the realised error in a larger share.
+    floor_at_or_below_majority : float
+        Share of splits × r whose floor is at most the majority-vote error on half B (a decoder of
+        the histogram, which the floor bounds; see :class:`ValidationRow`).
+    information_agreement : float or None
+        Share of splits × r whose predicted and empirical information agree within the 95 %
+        two-sample margin ``z √(se_B² + se_pred²)`` (None without a prediction interval).
     notes : tuple of str
         What the calibrator flagged (e.g. refused pilots).
     """
@@ -526,6 +571,8 @@ class ModelValidation:
     predicted_map: np.ndarray = field(repr=False)
     predicted_information_nats: np.ndarray = field(repr=False)
     floor: np.ndarray = field(repr=False)
+    predicted_information_low_nats: np.ndarray | None = field(default=None, repr=False)
+    predicted_information_high_nats: np.ndarray | None = field(default=None, repr=False)
     mean_abs_error_majority: float = 0.0
     max_abs_error_majority: float = 0.0
     split_mean_abs_error_majority: float = 0.0
@@ -536,6 +583,9 @@ class ModelValidation:
     floor_at_or_below_dawid_skene_all_r: float = 0.0
     point_floor_at_or_below_dawid_skene: float = 0.0
     floor_consistent_with_dawid_skene: float = 0.0
+    positive_floor_ceiling: float = 1.0
+    floor_at_or_below_majority: float = 1.0
+    information_agreement: float | None = None
     notes: tuple[str, ...] = ()
 
     def to_dict(self) -> dict:
@@ -553,6 +603,9 @@ class ModelValidation:
             "floor_at_or_below_dawid_skene_all_r": self.floor_at_or_below_dawid_skene_all_r,
             "point_floor_at_or_below_dawid_skene": self.point_floor_at_or_below_dawid_skene,
             "floor_consistent_with_dawid_skene": self.floor_consistent_with_dawid_skene,
+            "positive_floor_ceiling": self.positive_floor_ceiling,
+            "floor_at_or_below_majority": self.floor_at_or_below_majority,
+            "information_agreement": self.information_agreement,
             "notes": list(self.notes),
         }
 
@@ -618,13 +671,24 @@ class Validation:
 
 def _model_validation(name: str, table: dict, measured: tuple[int, ...], empirical_mv: np.ndarray,
                       empirical_ds: np.ndarray, reference: np.ndarray, info: np.ndarray, info_low: np.ndarray,
-                      info_high: np.ndarray, half_b: int, identifiable: bool, notes: list[str]) -> ModelValidation:
+                      info_high: np.ndarray, half_b: int, identifiable: bool, notes: list[str],
+                      level: float) -> ModelValidation:
     error = table["majority"] - empirical_mv
     covered = (table["information"] >= info_low - 1e-12) & (table["information"] <= info_high + 1e-12)
     has_interval = not np.all(np.isnan(table["information_low"]))
     inside = (info >= table["information_low"] - 1e-12) & (info <= table["information_high"] + 1e-12)
+    # Two-sample agreement: both halves' standard errors. The empirical one from the wider side
+    # of its interval (an end clipped at 0 or ln k is shorter), the prediction's from its credible
+    # interval's width.
+    z = float(special.ndtri(0.5 + level / 2.0))
+    se_b = np.maximum(info_high - info, info - info_low) / z
+    se_pred = (table["information_high"] - table["information_low"]) / (2.0 * z)
+    agree = np.abs(table["information"] - info) <= z * np.sqrt(se_b**2 + se_pred**2) + 1e-12
     realised = 1.0 - empirical_ds
     below = table["floor"] <= realised + 1e-12
+    # Where Dawid–Skene made no error, only a floor of 0 is at or below it.
+    erred = realised > 1e-12
+    below_majority = table["floor"] <= 1.0 - empirical_mv + 1e-12
     point_below = table["point_floor"] <= realised + 1e-12
     errors = np.rint(realised * half_b)
     # P(Binomial(n, floor) <= observed errors): a small value says the realised count is
@@ -658,6 +722,9 @@ def _model_validation(name: str, table: dict, measured: tuple[int, ...], empiric
             prediction_interval_coverage=float(inside[:, column].mean()) if has_interval else None,
             floor_below_dawid_skene=float(below[:, column].mean()),
             floor_consistent_with_dawid_skene=float(consistent[:, column].mean()),
+            positive_floor_ceiling=float(erred[:, column].mean()),
+            floor_below_majority=float(below_majority[:, column].mean()),
+            information_agreement=float(agree[:, column].mean()) if has_interval else None,
         ))
     row_errors = np.abs(np.array([row.predicted_majority - row.empirical_majority for row in rows]))
     return ModelValidation(
@@ -667,6 +734,8 @@ def _model_validation(name: str, table: dict, measured: tuple[int, ...], empiric
         predicted_map=table["map"],
         predicted_information_nats=table["information"],
         floor=table["floor"],
+        predicted_information_low_nats=table["information_low"],
+        predicted_information_high_nats=table["information_high"],
         mean_abs_error_majority=float(row_errors.mean()),
         max_abs_error_majority=float(row_errors.max()),
         split_mean_abs_error_majority=float(np.abs(error).mean()),
@@ -677,6 +746,9 @@ def _model_validation(name: str, table: dict, measured: tuple[int, ...], empiric
         floor_at_or_below_dawid_skene_all_r=float(np.all(below, axis=1).mean()),
         point_floor_at_or_below_dawid_skene=float(point_below.mean()),
         floor_consistent_with_dawid_skene=float(consistent.mean()),
+        positive_floor_ceiling=float(erred.mean()),
+        floor_at_or_below_majority=float(below_majority.mean()),
+        information_agreement=float(agree.mean()) if has_interval else None,
         notes=tuple(notes),
     )
 
@@ -868,7 +940,7 @@ def validate(
 
     results = {
         name: _model_validation(name, predictions[name], measured, empirical_mv, empirical_ds, reference, info, info_low,
-                                info_high, int(n_items - n_items // 2), dawid_skene_runs, notes[name])
+                                info_high, int(n_items - n_items // 2), dawid_skene_runs, notes[name], float(level))
         for name in chosen
     }
     return Validation(

@@ -26,3 +26,22 @@ os.environ.setdefault("ANNOTATION_ADVISOR_DB", f"sqlite:///{_session_home / 'def
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 """The shared data folder lies beside the checkout (as in CI)."""
+
+
+def pytest_addoption(parser):
+    parser.addoption("--all-seeds", action="store_true", default=False,
+                     help="also run the validation of the real pilots over seeds 0-4 (several minutes; "
+                          "`make validate`)")
+
+
+def pytest_collection_modifyitems(config, items):
+    # The real pilots' validation over five seeds repeats the seed-0 protocol (which always runs)
+    # four more times: minutes of CPU that `make test` leaves to `make validate`.
+    if config.getoption("--all-seeds"):
+        return
+    import pytest
+
+    skip = pytest.mark.skip(reason="the validation over seeds 0-4 runs with --all-seeds (make validate)")
+    for item in items:
+        if "seeds" in item.keywords:
+            item.add_marker(skip)

@@ -298,9 +298,14 @@ def _run_validate(args: argparse.Namespace) -> int:
              f"{row['predicted_information_bits']:.3f}", f"{row['floor']:.4f}"] for row in data["rows"]]
     common.print_table(["r", "majority", "predicted", "Dawid-Skene", "MAP predicted", "I bits", "95 % interval",
                         "I predicted", "floor"], rows)
+    agreement = data["information_agreement"]
     print(f"\nMajority-vote accuracy: mean error {100 * data['mean_abs_error_majority']:.2f} points, "
           f"largest {100 * data['max_abs_error_majority']:.2f} (over r, means over splits); predicted information "
-          f"inside the interval in {100 * data['information_ci_coverage']:.0f} % of splits x r.")
+          f"inside the interval in {100 * data['information_ci_coverage']:.0f} % of splits x r"
+          + ("." if agreement is None else f", within both halves' noise in {100 * agreement:.0f} %."))
+    print(f"Floor at or below the realised Dawid-Skene error in {100 * data['floor_at_or_below_dawid_skene']:.0f} % "
+          f"of splits x r; Dawid-Skene erred at all in {100 * data['positive_floor_ceiling']:.0f} % (no floor above 0 "
+          f"can pass more often).")
     for name, other in data["other_models"].items():
         print(f"{name}: mean error {100 * other['mean_abs_error_majority']:.2f} points, largest "
               f"{100 * other['max_abs_error_majority']:.2f}; information inside in {100 * other['information_ci_coverage']:.0f} %.")

@@ -43,6 +43,12 @@ def test_json_has_one_row_per_r_and_the_error_summary(capsys, tmp_path):
     assert 0.0 <= data["information_ci_coverage"] <= 1.0
     assert data["rows"][0]["dawid_skene_identifiable"] is False  # one label per item
     assert "baseline" in data["other_models"] and data["protocol"]["splits"] == 2
+    # The floor can pass at most where Dawid-Skene erred at all; the two-sample agreement is the
+    # wider comparison (the prediction's own noise beside the measurement's).
+    assert data["floor_at_or_below_dawid_skene"] <= data["positive_floor_ceiling"] + 1e-12 or min(
+        row["floor"] for row in data["rows"]) == 0.0
+    assert data["information_agreement"] >= data["information_ci_coverage"]
+    assert data["other_models"]["baseline"]["information_agreement"] is None  # a point model has no interval
 
 
 def test_the_same_seed_gives_the_same_numbers_and_the_table_names_the_errors(capsys, tmp_path):
@@ -52,6 +58,7 @@ def test_the_same_seed_gives_the_same_numbers_and_the_table_names_the_errors(cap
     assert json.loads(first) == json.loads(again)
     status, out, _ = run(capsys, *db, "pilot", "validate", str(TOY), "--splits", "2")
     assert status == 0 and "Majority-vote accuracy: mean error" in out and "Dawid-Skene cannot be identified" in out
+    assert "Dawid-Skene erred at all in" in out and "within both halves' noise" in out
 
 
 def test_a_pilot_without_gold_or_with_too_few_labels_is_refused_in_one_line(capsys, tmp_path):

@@ -5,9 +5,11 @@ published majority-vote accuracy on RTE (0.897 with ties split at random), the s
 README's first-label figure (0.902), the coverage of the information interval on pilots simulated
 from known populations, and an oracle calibrator (the true population) on simulated data.
 
-The real-pilot acceptance tests run the full protocol (10 splits, 3-rater pilots, seed 0, every
-r) with the posterior calibrator; they are marked ``slow``. Targets the model does not reach are
-strict ``xfail`` tests that state the measured value, so that an improvement shows up as XPASS.
+The real-pilot acceptance tests run the full protocol (10 splits, 3-rater pilots, every r) with
+the posterior calibrator, with seed 0 and with seeds 0-4; they are marked ``slow``, and those over
+seeds 0-4 also ``seeds``: they run with ``--all-seeds`` (``make validate``), not in ``make test``. Targets the
+model does not reach are strict ``xfail`` tests that state the measured value and its cause, so
+that an improvement shows up as XPASS.
 """
 
 from __future__ import annotations
@@ -148,6 +150,56 @@ def test_protocol_with_an_oracle_calibrator_on_simulated_data():
     assert not row["dawid_skene_identifiable"]  # one label per item: majority vote stands in
 
 
+def test_agreement_and_the_positive_floor_ceiling_follow_their_definitions():
+    """Recomputed from the per-split arrays: the two-sample agreement with both halves' standard
+    errors, and the share of splits × r where Dawid–Skene made at least one error."""
+    truth = RaterPopulation.create("binary", [0.4, 0.6], [2.2], bias=0.2, difficulty_weights=[0.7, 0.3],
+                                   difficulty_multipliers=[1.3, 0.3])
+    items, raters, labels, gold = simulate_annotations(truth, 60, 6, np.random.default_rng(5), raters_per_type=12)
+    result = validate(items, raters, labels, gold, kind="binary", calibrators={"population": calibrate_population},
+                      raters_per_item=[1, 2, 4, 6], splits=3, seed=2)
+    model = result.models["population"]
+    z = 1.959963984540054
+    empirical = result.empirical_information_nats
+    se_b = np.maximum(result.information_high_nats - empirical, empirical - result.information_low_nats) / z
+    se_pred = (model.predicted_information_high_nats - model.predicted_information_low_nats) / (2 * z)
+    agree = np.abs(model.predicted_information_nats - empirical) <= z * np.hypot(se_b, se_pred)
+    assert model.information_agreement == pytest.approx(agree.mean())
+    # A wider margin than the empirical interval alone: never less than the literal coverage.
+    assert model.information_agreement >= model.information_ci_coverage
+    errors = np.rint((1.0 - result.empirical_dawid_skene) * result.half_b_items * 2) / 2  # ties count halves
+    assert model.positive_floor_ceiling == pytest.approx((errors > 0).mean())
+    assert model.floor_at_or_below_dawid_skene <= model.positive_floor_ceiling + (model.floor <= 1e-12).mean()
+    rows = model.to_dict()["rows"]
+    assert [row["positive_floor_ceiling"] for row in rows] == pytest.approx((errors > 0).mean(axis=0))
+    majority_error = 1.0 - result.empirical_majority
+    assert model.floor_at_or_below_majority == pytest.approx((model.floor <= majority_error + 1e-12).mean())
+    # A point model has no prediction interval: no agreement share.
+    assert validate(items, raters, labels, gold, kind="binary", calibrators={"oracle": lambda *_: truth},
+                    splits=2).models["oracle"].information_agreement is None
+
+
+def test_the_docs_writer_keeps_a_marked_block_where_it_was(monkeypatch):
+    import importlib.util
+    import sys
+
+    spec = importlib.util.spec_from_file_location("bench_validate", Path(__file__).parents[2] / "bench" / "validate.py")
+    bench = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, spec.name, bench)  # its dataclasses look their module up
+    spec.loader.exec_module(bench)
+    block = f"{bench.BLOCK_START}\n## Compromise\n\nkept *as is* | 1 |\n{bench.BLOCK_END}"
+    previous = f"# T\n\n## A\n\nold a\n\n{block}\n\n## B\n\nold b\n\n## Reproduce\n\nx\n"
+    fresh = "# T\n\n## A\n\nnew a\n\n## B\n\nnew b\n\n## Reproduce\n\nx\n"
+    kept = bench.keep_marked_block(previous, fresh)
+    assert kept.count(block) == 1 and "new a" in kept and "old a" not in kept
+    assert kept.index("new a") < kept.index(block) < kept.index("## B")
+    # Its section gone: before Reproduce. Already there: replaced, not doubled. None: unchanged.
+    gone = bench.keep_marked_block(previous, fresh.replace("## A", "## C"))
+    assert gone.index("new b") < gone.index(block) < gone.index("## Reproduce")
+    assert bench.keep_marked_block(previous, kept) == kept
+    assert bench.keep_marked_block("# T\n", fresh) == fresh
+
+
 def test_splits_do_not_depend_on_what_else_draws_random_numbers():
     truth = RaterPopulation.create("binary", [0.5, 0.5], [1.5])
     items, raters, labels, gold = simulate_annotations(truth, 60, 4, np.random.default_rng(0))
@@ -159,58 +211,84 @@ def test_splits_do_not_depend_on_what_else_draws_random_numbers():
 
 # -------------------------------------------------------------- real pilots
 ACCEPTANCE = {"mean": 0.015, "max": 0.03, "coverage": 0.80, "floor": 0.90}
+PASSES = {
+    "mean": lambda model: model.mean_abs_error_majority <= ACCEPTANCE["mean"],
+    "max": lambda model: model.max_abs_error_majority <= ACCEPTANCE["max"],
+    "coverage": lambda model: model.information_ci_coverage >= ACCEPTANCE["coverage"],
+    "floor": lambda model: model.floor_at_or_below_dawid_skene >= ACCEPTANCE["floor"],
+}
+SETS = {"rte": ("snow2008_rte.csv", "binary"), "wsd": ("snow2008_wsd.csv", "nominal"),
+        "bluebirds": ("welinder2010_bluebirds.csv", "binary")}
+SEEDS = (0, 1, 2, 3, 4)
+# Targets not reached, with the measured values and their causes (docs/validation.md, "Not
+# reached, and why"). Strict: a run that reaches one shows up as XPASS.
+NOT_REACHED_SEED_0 = {
+    ("rte", "coverage"): "67 %: the 3-rater pilot's prediction has 1.6 times half B's standard error, so an "
+                         "unbiased prediction lands in half B's interval about 69 % of the time",
+    ("wsd", "floor"): "66 %: Dawid-Skene makes no error at all on half B in 33 % of splits x r, below any "
+                      "positive floor",
+}
+NOT_REACHED_SEEDS = {
+    ("rte", "mean"): "seed 1: 1.77 points; the exchangeable pool misses RTE's fixed panels of chance-level "
+                     "raters (-2.3 points at r = 10 computed from the raters themselves)",
+    ("rte", "coverage"): "50-69 % over seeds 0-4 (prediction 1.6 times half B's standard error)",
+    ("rte", "floor"): "seed 4: 87 %; Dawid-Skene knows who gave each label, the histogram floor does not bound it",
+    ("wsd", "coverage"): "seed 2: 56 %",
+    ("wsd", "floor"): "62-83 % over seeds 0-4: Dawid-Skene often makes no error on 89 items",
+    ("bluebirds", "mean"): "seeds 1 and 3: 2.81 and 2.16 points; the half-A reference alone errs 2.0-2.6 points",
+    ("bluebirds", "max"): "seeds 1 and 3: 3.66 and 3.62 points (108 items: noise of two halves of 54)",
+    ("bluebirds", "coverage"): "64-75 % with seeds 1-4 (prediction 1.7 times half B's standard error)",
+    ("bluebirds", "floor"): "seed 2: 86 %; Dawid-Skene beats majority vote by knowing each rater's bias",
+}
+
+
+def _cases(not_reached: dict) -> list:
+    cases = []
+    for data_set in SETS:
+        for check in PASSES:
+            reason = not_reached.get((data_set, check))
+            marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
+            cases.append(pytest.param(data_set, check, marks=marks, id=f"{data_set}-{check}"))
+    return cases
 
 
 @pytest.fixture(scope="module")
 def real():
     cache: dict = {}
 
-    def run(name: str, kind: str):
-        if name not in cache:
+    def run(data_set: str, seed: int = 0):
+        if (data_set, seed) not in cache:
+            name, kind = SETS[data_set]
             data = read_pilot(name)
-            cache[name] = validate(data["items"], data["raters"], data["labels"], data["gold"], kind=kind,
-                                   calibrators={"population": calibrate_population}, splits=10, seed=0).models["population"]
-        return cache[name]
+            cache[data_set, seed] = validate(data["items"], data["raters"], data["labels"], data["gold"], kind=kind,
+                                             calibrators={"population": calibrate_population}, splits=10,
+                                             seed=seed).models["population"]
+        return cache[data_set, seed]
 
     return run
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name, kind", [("snow2008_rte.csv", "binary"), ("snow2008_wsd.csv", "nominal"),
-                                        ("welinder2010_bluebirds.csv", "binary")])
-def test_real_pilots_majority_vote_within_the_targets(real, name, kind):
-    model = real(name, kind)
-    assert model.mean_abs_error_majority <= ACCEPTANCE["mean"]
-    assert model.max_abs_error_majority <= ACCEPTANCE["max"]
+@pytest.mark.parametrize("data_set, check", _cases(NOT_REACHED_SEED_0))
+def test_real_pilots_reach_the_targets_with_seed_0(real, data_set, check):
+    """The protocol as stated: 10 splits, 3-rater pilots, seed 0."""
+    assert PASSES[check](real(data_set))
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name, kind", [("snow2008_wsd.csv", "nominal"), ("welinder2010_bluebirds.csv", "binary")])
-def test_real_pilots_information_coverage_reaches_the_target(real, name, kind):
-    # WSD sits exactly at the target with seed 0 (80 %) and ranges 56-100 % over seeds 0-4.
-    assert real(name, kind).information_ci_coverage >= ACCEPTANCE["coverage"]
+@pytest.mark.seeds
+@pytest.mark.parametrize("data_set, check", _cases(NOT_REACHED_SEEDS))
+def test_real_pilots_reach_the_targets_with_every_seed(real, data_set, check):
+    """The same for other splits and pilots (seeds 0-4)."""
+    failing = [seed for seed in SEEDS if not PASSES[check](real(data_set, seed))]
+    assert not failing, f"fails with seeds {failing}"
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="measured 67 % of splits x r (50-69 % over seeds 0-4); the prediction's own "
-                   "credible interval contains the empirical value in 96 % (docs/validation.md)")
-def test_real_pilots_rte_information_coverage_target_not_reached(real):
-    assert real("snow2008_rte.csv", "binary").information_ci_coverage >= ACCEPTANCE["coverage"]
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("name, kind", [("snow2008_rte.csv", "binary"), ("welinder2010_bluebirds.csv", "binary")])
-def test_real_pilots_floor_at_or_below_the_realised_dawid_skene_error(real, name, kind):
-    assert real(name, kind).floor_at_or_below_dawid_skene >= ACCEPTANCE["floor"]
-
-
-@pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="measured 66 %: on half B (89 items) Dawid-Skene's realised error is often "
-                   "exactly 0, below any positive floor")
-def test_real_pilots_wsd_floor_target_not_reached(real):
-    assert real("snow2008_wsd.csv", "nominal").floor_at_or_below_dawid_skene >= ACCEPTANCE["floor"]
-
-
-@pytest.mark.slow
-def test_real_pilots_wsd_realised_errors_are_consistent_with_the_floor(real):
-    assert real("snow2008_wsd.csv", "nominal").floor_consistent_with_dawid_skene >= ACCEPTANCE["floor"]
+def test_real_pilots_floor_misses_are_resolution_or_rater_identity(real):
+    """Where the floor sits above Dawid-Skene's realised error, the count is still consistent with
+    it (binomial check), and where it passes at most where Dawid-Skene erred at all."""
+    for data_set in SETS:
+        model = real(data_set)
+        assert model.floor_consistent_with_dawid_skene >= ACCEPTANCE["floor"]
+        assert model.floor_at_or_below_dawid_skene <= model.positive_floor_ceiling + 1e-12

@@ -8,7 +8,9 @@
    single-rater kernel with its bootstrap interval, the rater correlation ρ, the
    speed–accuracy fit when the pilot has times, and each rater's confusion
    matrix as a heatmap. Computed in a worker thread with progress (the
-   bootstrap is the slow part) and a Stop button.
+   bootstrap is the slow part) and a Stop button. A second tab validates the
+   calibrated model on the pilot itself, on demand
+   (:class:`ui.widgets.pilot_validation.PilotValidationWidget`).
 3. **Apply**: what the calibration changes in the scenario and what that does
    to capacity, floor and cost (before → after, evaluated on both), the model's
    capacity of the question beside the pilot's measured one, and where the
@@ -47,6 +49,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QRadioButton,
     QSpinBox,
+    QTabWidget,
     QTableWidget,
     QVBoxLayout,
     QWidget,
@@ -66,6 +69,7 @@ from advisor.scenario.schema import Scenario, get_path
 from advisor.units import field_value_text
 from ui.widgets.heatmap import ConfusionHeatmapWidget
 from ui.widgets.job_progress import show_job_outcome, show_job_progress
+from ui.widgets.pilot_validation import PilotValidationWidget
 from ui.widgets.splitters import two_pane_splitter
 from ui.widgets.tables import read_only_table, table_item
 from ui.core.settings import display_settings
@@ -443,18 +447,25 @@ class _SummaryPage(QWizardPage):
 
         splitter = two_pane_splitter(Qt.Orientation.Horizontal, numbers, heat, stretch=(3, 2), sizes=(580, 400))
 
+        # How well the calibrated model predicts this pilot (pilot validate), on demand.
+        self.validation = PilotValidationWidget()
+        self.tabs = QTabWidget()
+        self.tabs.addTab(splitter, "Summary")
+        self.tabs.addTab(self.validation, "Validate the model")
+
         layout = QVBoxLayout(self)
         layout.addLayout(progress_row)
         layout.addWidget(self._status_label)
-        layout.addWidget(splitter, 1)
+        layout.addWidget(self.tabs, 1)
         display_settings().unit_changed.connect(self._on_units_unit_changed)
 
     # -------------------------------------------------------------- API
     @property
     def is_running(self) -> bool:
-        return self._job is not None
+        return self._job is not None or self.validation.is_running
 
     def stop(self) -> None:
+        self.validation.cancel()
         if self._job is not None:
             self._job.cancel()
 
@@ -517,6 +528,7 @@ class _SummaryPage(QWizardPage):
         assert loaded is not None
         self._wizard.set_summary(None)
         self._job_options = dict(options)
+        self.validation.set_pilot(loaded.dataset, question=options["question"], scale=options["scale"])
         self._progress_bar.setRange(0, 0)  # busy until the bootstrap reports: aggregation comes first
         self._progress_bar.setFormat("Bootstrap %v of %m")
         self._stop_button.setEnabled(True)
