@@ -10,11 +10,10 @@ Three estimates, each the empirical counterpart of a quantity in the method:
   ``P(votes | x) = (1 − ρ) · independent + ρ · all raters copy one draw``,
   ``P(unanimous) = (1 − ρ) · P_indep(unanimous) + ρ``; solving the averaged identity for ρ gives
   ``ρ = (U_obs − U_ind) / (1 − U_ind)``, clipped to [0, 1).
-* **Speed–accuracy** (§3, Wickelgren 1977): ``d′(t) = λ (1 − exp(−β (t − δ₀)))`` fitted by
-  maximum likelihood to ``(seconds, correct)`` pairs, with
-  ``P(correct | t) = accuracy(d′(t))`` for a tabulated accuracy curve (``percent_correct`` for
-  nominal questions, the diagonal of the ordinal kernel for ordinal ones, either composed with
-  the articulation slip kernel).
+* **Accuracy curves** (§3): ``P(correct | d′)`` tabulated from a kernel family
+  (``percent_correct`` for nominal questions, the diagonal of the ordinal kernel for ordinal ones,
+  either composed with the articulation slip kernel); :mod:`models.speed_accuracy` fits
+  ``d′(t)`` through them.
 
 Nothing here reads files or knows about scenarios: ``advisor.pilot`` builds the inputs.
 """
@@ -26,7 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import optimize, sparse, special
+from scipy import sparse, special
 
 from .aggregation import Annotations
 from .capacity import blahut_arimoto
@@ -37,19 +36,15 @@ __all__ = [
     "EmpiricalCapacity",
     "CorrelationEstimate",
     "AccuracyCurve",
-    "SpeedAccuracyFit",
     "confusion_counts",
     "kernel_from_counts",
     "empirical_capacity",
     "excess_unanimity_correlation",
     "accuracy_curve",
-    "fit_speed_accuracy",
 ]
 
 Progress = Callable[[int, int], bool]
 _BOOTSTRAP_CHUNK = 25
-_MAX_TIME_GROUPS = 20_000
-_PROBABILITY_FLOOR = 1e-12
 
 
 class Cancelled(ModelError):
@@ -497,247 +492,3 @@ def accuracy_curve(
             raise InvalidArgumentError(f"kernel_of_dprime must return a ({weights.size}, {weights.size}) kernel, got {kernel.shape}")
         values[position] = float(weights @ np.diagonal(kernel))
     return AccuracyCurve(grid, np.maximum.accumulate(np.clip(values, 0.0, 1.0)))
-
-
-@dataclass(frozen=True)
-class SpeedAccuracyFit:
-    """Maximum-likelihood speed–accuracy parameters, in the pilot's own seconds.
-
-    Attributes
-    ----------
-    discriminability : float
-        λ, the asymptotic d′, > 0.
-    accrual_rate : float
-        β, 1/s, > 0.
-    base_time : float
-        δ₀, seconds before information accrues, >= 0.
-    log_likelihood : float
-        Bernoulli log-likelihood at the optimum, nats.
-    chance_log_likelihood : float
-        Log-likelihood of the best constant accuracy, nats (a reference: the fit should beat it).
-    n_labels : int
-        Pairs used.
-    standard_errors : tuple of float or None
-        Asymptotic standard errors of (λ, β, δ₀) from the observed information, or None when the
-        information matrix is singular at the optimum (a parameter is not identified).
-    converged : bool
-        True when the optimiser reported success.
-    """
-
-    discriminability: float
-    accrual_rate: float
-    base_time: float
-    log_likelihood: float
-    chance_log_likelihood: float
-    n_labels: int
-    standard_errors: tuple[float, float, float] | None
-    converged: bool
-
-
-def _group_times(seconds: np.ndarray, correct: np.ndarray, budget: int):
-    """Binomial counts per distinct time, or per equal-count time bin when there are more than ``budget``."""
-    order = np.argsort(seconds, kind="stable")
-    times = seconds[order]
-    hits = correct[order].astype(float)
-    distinct = np.unique(times)
-    if distinct.size <= budget:
-        groups = np.searchsorted(distinct, times)
-    else:
-        # Equal-count bins of neighbouring times: within a bin d'(t) barely changes, so binning
-        # changes the likelihood by a negligible amount while keeping each evaluation cheap.
-        groups = (np.arange(times.size) * budget) // times.size
-    trials = np.bincount(groups).astype(float)
-    successes = np.bincount(groups, weights=hits)
-    mean_time = np.bincount(groups, weights=times) / np.maximum(trials, 1.0)
-    keep = trials > 0
-    return mean_time[keep], trials[keep], successes[keep]
-
-
-def _per_label(name: str, values: object | None, size: int, default: float, *, positive: bool) -> np.ndarray:
-    if values is None:
-        return np.full(size, default)
-    array = np.asarray(values, dtype=float)
-    if array.shape != (size,) or not np.all(np.isfinite(array)) or np.any(array <= 0 if positive else array < 0):
-        rule = "> 0" if positive else ">= 0"
-        raise InvalidArgumentError(f"{name} must be {size} finite numbers {rule}, one per label")
-    return array
-
-
-def fit_speed_accuracy(
-    seconds: object,
-    correct: object,
-    curve: AccuracyCurve,
-    *,
-    multiplier: object | None = None,
-    offset: object | None = None,
-    max_iter: int = 2000,
-) -> SpeedAccuracyFit:
-    """Fit ``d′(t) = λ m (1 − exp(−β (t − o − δ₀)))`` (0 before ``o + δ₀``) by maximum likelihood.
-
-    Each pair contributes ``log P`` if correct and ``log(1 − P)`` otherwise, with
-    ``P = curve(d′(t))``. The likelihood is maximised over ``log λ``, ``log β`` and ``δ₀`` by
-    L-BFGS-B (analytic gradient) from a small grid of starts, then polished by Nelder–Mead (the
-    likelihood has kinks in δ₀ at observed times). The per-label multiplier ``m`` and offset ``o``
-    carry what is known about each label's context (its difficulty and its reading time), so that
-    λ, β and δ₀ are common to all contexts.
-
-    Parameters
-    ----------
-    seconds : array_like, shape (n,)
-        Time spent on each label, seconds, finite and >= 0; at least 30 pairs, and the middle 80 %
-        of the times (after the offsets) must span at least 10 % of their median (otherwise λ, β
-        and δ₀ cannot be told apart).
-    correct : array_like of bool, shape (n,)
-        Whether each label equals the true class.
-    curve : AccuracyCurve
-        P(correct) as a function of d′.
-    multiplier : array_like, shape (n,), optional
-        Factor on λ per label, > 0 (default 1).
-    offset : array_like, shape (n,), optional
-        Seconds per label spent before judging (reading), >= 0 (default 0).
-    max_iter : int
-        Iteration cap of each optimiser run, >= 10.
-
-    Returns
-    -------
-    SpeedAccuracyFit
-
-    Raises
-    ------
-    InvalidArgumentError
-        On bad input or times that do not vary enough to identify the curve.
-    """
-    if not isinstance(curve, AccuracyCurve):
-        raise InvalidArgumentError(f"curve must be an AccuracyCurve (see accuracy_curve), got {type(curve).__name__}")
-    limit = check_integer("max_iter", max_iter, low=10)
-    raw_times = np.asarray(seconds, dtype=float)
-    hits = np.asarray(correct)
-    if raw_times.ndim != 1 or hits.shape != raw_times.shape:
-        raise InvalidArgumentError(f"seconds and correct must be 1-D arrays of equal length, got shapes {raw_times.shape} and {hits.shape}")
-    if hits.dtype != bool:
-        raise InvalidArgumentError(f"correct must be a boolean array, got dtype {hits.dtype}")
-    if raw_times.size < 30:
-        raise InvalidArgumentError(f"seconds: need at least 30 timed labels to fit speed and accuracy, got {raw_times.size}")
-    if not np.all(np.isfinite(raw_times)) or np.any(raw_times < 0):
-        raise InvalidArgumentError("seconds must be finite and >= 0")
-    factors = _per_label("multiplier", multiplier, raw_times.size, 1.0, positive=True)
-    shifts = _per_label("offset", offset, raw_times.size, 0.0, positive=False)
-    times = np.maximum(raw_times - shifts, 0.0)
-    low_time, median_time, high_time = np.quantile(times, [0.1, 0.5, 0.9])
-    if median_time <= 0 or (high_time - low_time) < 0.1 * median_time:
-        raise InvalidArgumentError(
-            "seconds: the times barely vary (10th to 90th percentile "
-            f"{low_time:.3g}-{high_time:.3g} s), so discriminability, accrual rate and base time cannot be told apart"
-        )
-    levels, level_of_label = np.unique(factors, return_inverse=True)
-    parts = []
-    for level in range(levels.size):
-        members = level_of_label == level
-        budget = max(100, int(_MAX_TIME_GROUPS * members.mean()))
-        group_time, group_trials, group_successes = _group_times(times[members], hits[members], budget)
-        parts.append((group_time, group_trials, group_successes, np.full(group_time.size, levels[level])))
-    mean_time, trials, successes, scale = (np.concatenate(column) for column in zip(*parts))
-    failures = trials - successes
-    d_top = float(curve.dprimes[-1])
-    delay_cap = float(np.quantile(times, 0.9))
-
-    def parameters(x: np.ndarray) -> tuple[float, float, float]:
-        return math.exp(x[0]), math.exp(x[1]), x[2]
-
-    def negative_log_likelihood(x: np.ndarray) -> float:
-        asymptote, rate, delay = parameters(x)
-        elapsed = np.maximum(mean_time - delay, 0.0)
-        p = np.clip(curve(asymptote * scale * -np.expm1(-rate * elapsed)), _PROBABILITY_FLOOR, 1.0 - _PROBABILITY_FLOOR)
-        # Elementwise sums rather than BLAS dot products: no thread start-up on short vectors.
-        return -float(np.sum(successes * np.log(p) + failures * np.log1p(-p)))
-
-    def value_and_gradient(x: np.ndarray) -> tuple[float, np.ndarray]:
-        asymptote, rate, delay = parameters(x)
-        elapsed = np.maximum(mean_time - delay, 0.0)
-        decay = np.exp(-rate * elapsed)
-        dprime = asymptote * scale * (1.0 - decay)
-        p = np.clip(curve(dprime), _PROBABILITY_FLOOR, 1.0 - _PROBABILITY_FLOOR)
-        value = -float(np.sum(successes * np.log(p) + failures * np.log1p(-p)))
-        # d(-log L)/dd' per group, by the chain rule through the piecewise-linear curve.
-        outer = -(successes / p - failures / (1.0 - p)) * curve.slope(dprime)
-        gradient = np.array([
-            float(np.sum(outer * dprime)),  # d/d log λ
-            float(np.sum(outer * asymptote * scale * elapsed * decay)) * rate,  # d/d log β
-            -float(np.sum(outer * asymptote * scale * rate * decay * (mean_time > delay))),  # d/d δ₀
-        ])
-        return value, gradient
-
-    overall = float(successes.sum() / trials.sum())
-    p_const = min(max(overall, _PROBABILITY_FLOOR), 1.0 - _PROBABILITY_FLOOR)
-    chance_ll = float(successes.sum() * math.log(p_const) + failures.sum() * math.log1p(-p_const))
-    # λ start: the accuracy of the slowest quarter, taken as nearly saturated.
-    slow = mean_time >= np.quantile(times, 0.75)
-    slow_accuracy = float(successes[slow].sum() / max(trials[slow].sum(), 1.0))
-    slow_accuracy = min(max(slow_accuracy, curve.chance + 1e-3), curve.ceiling - 1e-6)
-    asymptote_start = min(max(curve.inverse(slow_accuracy) * 1.1 / float(np.mean(factors)), 0.05), d_top * 0.9)
-    bounds = [(math.log(1e-3), math.log(d_top)), (math.log(1e-4), math.log(100.0)), (0.0, delay_cap)]
-    best: optimize.OptimizeResult | None = None
-    for rate_scale in (0.3, 1.5, 6.0):
-        for delay_share in (0.0, 0.5):
-            start = np.array([
-                math.log(asymptote_start),
-                math.log(min(max(rate_scale / median_time, 1.1e-4), 99.0)),
-                delay_share * float(low_time),
-            ])
-            result = optimize.minimize(
-                value_and_gradient, start, jac=True, method="L-BFGS-B", bounds=bounds, options={"maxiter": limit}
-            )
-            if best is None or result.fun < best.fun:
-                best = result
-    assert best is not None
-    polished = optimize.minimize(
-        negative_log_likelihood,
-        best.x,
-        method="Nelder-Mead",
-        bounds=bounds,
-        options={"maxiter": limit, "xatol": 1e-7, "fatol": 1e-9},
-    )
-    final = polished if polished.fun <= best.fun else best
-    asymptote, rate, delay = parameters(final.x)
-    return SpeedAccuracyFit(
-        discriminability=asymptote,
-        accrual_rate=rate,
-        base_time=float(delay),
-        log_likelihood=-float(final.fun),
-        chance_log_likelihood=chance_ll,
-        n_labels=int(times.size),
-        standard_errors=_standard_errors(negative_log_likelihood, final.x),
-        converged=bool(best.success or polished.success),
-    )
-
-
-def _standard_errors(objective: Callable[[np.ndarray], float], x: np.ndarray) -> tuple[float, float, float] | None:
-    """Delta-method standard errors of (λ, β, δ₀) from a central-difference Hessian in (log λ, log β, δ₀)."""
-    steps = np.array([1e-3, 1e-3, max(1e-3, 1e-3 * abs(x[2]))])
-    hessian = np.empty((3, 3))
-    centre = objective(x)
-    for i in range(3):
-        for j in range(i, 3):
-            ei = np.zeros(3)
-            ej = np.zeros(3)
-            ei[i] = steps[i]
-            ej[j] = steps[j]
-            if i == j:
-                value = (objective(x + ei) - 2.0 * centre + objective(x - ei)) / steps[i] ** 2
-            else:
-                value = (
-                    objective(x + ei + ej) - objective(x + ei - ej) - objective(x - ei + ej) + objective(x - ei - ej)
-                ) / (4.0 * steps[i] * steps[j])
-            hessian[i, j] = hessian[j, i] = value
-    try:
-        eigenvalues = np.linalg.eigvalsh(hessian)
-        if eigenvalues.min() <= 1e-9 * max(eigenvalues.max(), 1e-300):
-            return None
-        covariance = np.linalg.inv(hessian)
-    except np.linalg.LinAlgError:
-        return None
-    jacobian = np.array([math.exp(x[0]), math.exp(x[1]), 1.0])
-    variances = np.diag(covariance) * jacobian**2
-    if not np.all(np.isfinite(variances)) or np.any(variances < 0):
-        return None
-    return tuple(float(v) for v in np.sqrt(variances))  # type: ignore[return-value]

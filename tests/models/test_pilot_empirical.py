@@ -18,9 +18,9 @@ from models.empirical import (
     confusion_counts,
     empirical_capacity,
     excess_unanimity_correlation,
-    fit_speed_accuracy,
     kernel_from_counts,
 )
+from models.speed_accuracy import fit_speed_accuracy
 from models.errors import InvalidArgumentError
 from models.info import binary_entropy
 
