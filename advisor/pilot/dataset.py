@@ -22,7 +22,7 @@ import numpy as np
 
 from advisor.files.input_limits import quote
 
-__all__ = ["PilotDataset", "class_order", "frozen_array"]
+__all__ = ["ImportReport", "PilotDataset", "class_order", "frozen_array"]
 
 
 def frozen_array(array: np.ndarray) -> np.ndarray:
@@ -31,6 +31,42 @@ def frozen_array(array: np.ndarray) -> np.ndarray:
     array = np.ascontiguousarray(array)
     array.setflags(write=False)
     return array
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """What reading a pilot file kept, turned into gold, and left out.
+
+    Attributes
+    ----------
+    format : str
+        The shape the file was read as (``"csv"``, ``"label_studio_json"``, ``"mturk"`` …).
+    labels : int
+        Labels kept: raters' own answers only.
+    cancelled : int
+        Annotations a rater cancelled or skipped (Label Studio ``was_cancelled``), rejected
+        assignments (MTurk ``Rejected``) and discarded or draft responses (Argilla), left out.
+    ground_truth : int
+        Ground-truth annotations read as the item's gold answer, not as a rater's label.
+    skipped : tuple of (str, int)
+        Other answers left out, by reason (an answer type with no single label, an empty answer …).
+    warnings : tuple of str
+        What the reader assumed or noticed (time per item estimated from a HIT's time, …).
+    """
+
+    format: str = "csv"
+    labels: int = 0
+    cancelled: int = 0
+    ground_truth: int = 0
+    skipped: tuple[tuple[str, int], ...] = ()
+    warnings: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready."""
+        return {
+            "format": self.format, "labels": self.labels, "cancelled": self.cancelled,
+            "ground_truth": self.ground_truth, "skipped": dict(self.skipped), "warnings": list(self.warnings),
+        }
 
 
 @dataclass(frozen=True, eq=False)
@@ -56,6 +92,11 @@ class PilotDataset:
         class name is a number (so that an ordinal scale keeps its order).
     encoding, delimiter : str
         What the importer detected (informational).
+    timestamps : numpy.ndarray of float or None
+        When each label was given, seconds since 1970-01-01 UTC (NaN where unknown); None
+        without timestamps. Orders each rater's labels in time (drift).
+    report : ImportReport or None
+        What the reader kept and left out (None for a simulated pilot).
     """
 
     name: str
@@ -73,6 +114,8 @@ class PilotDataset:
     context_names: tuple[str, ...] = ()
     encoding: str = "utf-8"
     delimiter: str = ","
+    timestamps: np.ndarray | None = None
+    report: ImportReport | None = None
 
     @property
     def n_labels(self) -> int:
@@ -106,6 +149,8 @@ class PilotDataset:
             "contexts": list(self.context_names),
             "encoding": self.encoding,
             "delimiter": self.delimiter,
+            "timestamped_labels": int(np.sum(np.isfinite(self.timestamps))) if self.timestamps is not None else 0,
+            "import": None if self.report is None else self.report.to_dict(),
         }
 
     def preview(self, rows: int = 20) -> list[dict[str, str]]:
@@ -160,7 +205,8 @@ class PilotDataset:
         return _subset(self, rows, question)
 
     def to_csv_text(self) -> str:
-        """The pilot as CSV text (header ``item,rater,label,gold`` plus any optional columns)."""
+        """The pilot as CSV text (header ``item,rater,label,gold`` plus any optional columns;
+        timestamps as seconds since 1970-01-01 UTC)."""
         buffer = io.StringIO()
         self.write_csv(buffer)
         return buffer.getvalue()
@@ -179,6 +225,8 @@ class PilotDataset:
             header.append("question")
         if self.contexts is not None:
             header.append("context")
+        if self.timestamps is not None:
+            header.append("timestamp")
         writer.writerow(header)
         items = np.asarray(self.item_names, dtype=object)[self.items]
         raters = np.asarray(self.rater_names, dtype=object)[self.raters]
@@ -192,6 +240,8 @@ class PilotDataset:
             columns.append(np.asarray(self.question_names, dtype=object)[self.questions])
         if self.contexts is not None:
             columns.append(np.asarray(self.context_names, dtype=object)[self.contexts])
+        if self.timestamps is not None:
+            columns.append(np.array(["" if math.isnan(t) else f"{t:.3f}" for t in self.timestamps.tolist()], dtype=object))
         writer.writerows(zip(*(c.tolist() for c in columns)))
 
 
@@ -241,6 +291,8 @@ def _subset(dataset: PilotDataset, rows: np.ndarray, question: str) -> PilotData
         context_names=context_names or (),
         encoding=dataset.encoding,
         delimiter=dataset.delimiter,
+        timestamps=None if dataset.timestamps is None else frozen_array(dataset.timestamps[rows]),
+        report=dataset.report,
     )
 
 

@@ -2,9 +2,10 @@
 
 :func:`fit_speed` fits ``d′(t) = λ (1 − exp(−β (t − δ₀)))`` to whether each timed label was right
 (against gold, or against Dawid–Skene without gold) by maximum likelihood
-(:func:`models.empirical.fit_speed_accuracy`), optionally with each label's context difficulty and
-reading time, and returns a :class:`SpeedAccuracy` in the pilot's own seconds per item, or None with
-a note saying why there is no fit.
+(:func:`models.speed_accuracy.fit_speed_accuracy`), optionally with each label's context difficulty and
+reading time, and returns a :class:`SpeedAccuracy` in the pilot's own seconds per item — with
+profile-likelihood intervals of λ, β and δ₀ and each rater's own β (their speed) — or None with a
+note saying why there is no fit. :func:`label_truth` is the truth a label is scored against.
 """
 
 from __future__ import annotations
@@ -13,17 +14,36 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from models import empirical
+from models import speed_accuracy
 from models.errors import InvalidArgumentError
 
 from advisor.pilot.kernels import scale_accuracy_curve
 
-__all__ = ["SpeedAccuracy", "fit_speed"]
+__all__ = ["RATER_RATE_LABELS", "RaterSpeed", "SpeedAccuracy", "fit_speed", "label_truth"]
+
+RATER_RATE_LABELS = 30
+"""Fewest timed labels with a known truth for a rater's own accrual rate to be fitted."""
+
+
+@dataclass(frozen=True)
+class RaterSpeed:
+    """One rater's accrual rate β_j (1/s, pilot seconds) with λ and δ₀ of the pooled fit."""
+
+    name: str
+    labels: int
+    accrual_rate: float
+    interval: tuple[float, float]
 
 
 @dataclass(frozen=True)
 class SpeedAccuracy:
-    """Fitted ``d′(t) = λ (1 − exp(−β (t − δ₀)))`` in the pilot's own seconds per item."""
+    """Fitted ``d′(t) = λ (1 − exp(−β (t − δ₀)))`` in the pilot's own seconds per item.
+
+    ``intervals`` maps ``discriminability``, ``accrual_rate`` and ``base_time`` to their
+    profile-likelihood interval at ``level`` (None when the fit could not compute them); an end at
+    the edge of the search range means the data do not bound that side. ``raters`` holds the raters
+    with at least :data:`RATER_RATE_LABELS` usable labels.
+    """
 
     discriminability: float
     accrual_rate: float
@@ -33,6 +53,16 @@ class SpeedAccuracy:
     chance_log_likelihood: float
     labels: int
     truth: str
+    intervals: dict[str, tuple[float, float]] | None = None
+    level: float = 0.95
+    raters: tuple[RaterSpeed, ...] = ()
+
+
+def label_truth(gold: np.ndarray, ds, has_gold: bool, items: np.ndarray) -> np.ndarray:
+    """The true class each label is scored against: its item's gold (-1 without), or without any
+    gold the Dawid–Skene label."""
+    truth_per_item = gold if has_gold else np.asarray(ds.labels)
+    return np.asarray(truth_per_item)[items]
 
 
 def fit_speed(pilot, data, gold, ds, has_gold, scale, k, slip_rate, span, context_model, notes) -> SpeedAccuracy | None:
@@ -67,8 +97,7 @@ def fit_speed(pilot, data, gold, ds, has_gold, scale, k, slip_rate, span, contex
     """
     if pilot.seconds is None:
         return None
-    truth_per_item = gold if has_gold else np.asarray(ds.labels)
-    truth_per_label = truth_per_item[data.items]
+    truth_per_label = label_truth(gold, ds, has_gold, data.items)
     usable = np.isfinite(pilot.seconds) & (truth_per_label >= 0)
     if not np.any(usable):
         notes.append("no timed label has a known true class: no speed–accuracy fit")
@@ -83,7 +112,7 @@ def fit_speed(pilot, data, gold, ds, has_gold, scale, k, slip_rate, span, contex
             reading = np.array([context_model[name][1] for name in pilot.context_names])
             multiplier = difficulty[np.asarray(pilot.contexts)[usable]]
             offset = reading[np.asarray(pilot.contexts)[usable]]
-        fit = empirical.fit_speed_accuracy(
+        fit = speed_accuracy.fit_speed_accuracy(
             pilot.seconds[usable], data.labels[usable] == truth_per_label[usable], curve, multiplier=multiplier, offset=offset
         )
     except InvalidArgumentError as error:
@@ -91,6 +120,15 @@ def fit_speed(pilot, data, gold, ds, has_gold, scale, k, slip_rate, span, contex
         return None
     if fit.discriminability >= curve.dprimes[-1] * 0.999:
         notes.append("the fitted discriminability reached the top of the tabulated range: accuracy is near perfect at every time")
+    rates = speed_accuracy.rater_accrual_rates(
+        pilot.seconds[usable], data.labels[usable] == truth_per_label[usable], data.raters[usable], curve, fit,
+        n_raters=data.n_raters, multiplier=multiplier, offset=offset, min_labels=RATER_RATE_LABELS,
+    )
+    raters = tuple(
+        RaterSpeed(pilot.rater_names[j], int(rates.labels[j]), float(rates.rate[j]), (float(rates.low[j]), float(rates.high[j])))
+        for j in np.flatnonzero(np.isfinite(rates.rate))
+    )
+    intervals = None if fit.intervals is None else dict(zip(speed_accuracy.PARAMETERS, fit.intervals))
     return SpeedAccuracy(
         discriminability=fit.discriminability,
         accrual_rate=fit.accrual_rate,
@@ -100,4 +138,7 @@ def fit_speed(pilot, data, gold, ds, has_gold, scale, k, slip_rate, span, contex
         chance_log_likelihood=fit.chance_log_likelihood,
         labels=fit.n_labels,
         truth="gold" if has_gold else "dawid_skene",
+        intervals=intervals,
+        level=fit.level,
+        raters=raters,
     )

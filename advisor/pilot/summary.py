@@ -24,21 +24,30 @@ from typing import Any, Literal
 import numpy as np
 
 from models import agreement, empirical
-from models.aggregation import Aggregation, Annotations, dawid_skene, majority_vote, one_coin_dawid_skene
+from models.aggregation import Aggregation, Annotations, dawid_skene, majority_vote, one_coin_dawid_skene, tie_credit_accuracy
 from models.errors import InvalidArgumentError
 
 from advisor.errors import Cancelled, ImportFormatError
 from advisor.files.input_limits import quote
 from advisor.progress import ProgressCallback
 from advisor.pilot.dataset import PilotDataset
+from advisor.pilot.numeric import MAX_SCALE_LEVELS, mean_score_correlation
 from advisor.pilot.rater_quality import RaterReport, judge_raters
+from advisor.pilot.rater_timing import RaterTiming, time_raters
 from advisor.pilot.reading import MAX_LABELS, too_many_labels_error
-from advisor.pilot.speed_accuracy import SpeedAccuracy, fit_speed
+from advisor.pilot.speed_accuracy import SpeedAccuracy, fit_speed, label_truth
 
 __all__ = ["MethodResult", "PilotSummary", "storage_summary", "summarize", "summary_options"]
 
 Scale = Literal["nominal", "ordinal"]
 GoldUse = Literal["evaluate", "clamp"]
+Ties = Literal["random", "half", "first"]
+TIE_TEXT = {
+    "random": "ties split at random (seeded)",
+    "half": "ties counted as a share (a half for a two-way tie)",
+    "first": "ties broken by the label seen first",
+}
+"""How each majority-vote tie rule is stated in the output."""
 TIME_BINS = 10
 """Quantile bins of the label times, each with its own pooled kernel when ρ is estimated, so that
 fast and slow labels differing in accuracy are not read as correlation."""
@@ -46,13 +55,18 @@ fast and slow labels differing in accuracy are not read as correlation."""
 
 @dataclass(frozen=True)
 class MethodResult:
-    """One aggregation method's result on the pilot."""
+    """One aggregation method's result on the pilot.
+
+    ``identifiable`` is False for Dawid–Skene on a pilot with one label per item, where a rater's
+    confusion cannot be told from the class prior: no accuracy is reported for it then.
+    """
 
     accuracy_vs_gold: float | None
     class_priors: tuple[float, ...]
     iterations: int
     converged: bool
     log_likelihood: float | None
+    identifiable: bool = True
 
 
 @dataclass(frozen=True)
@@ -91,6 +105,11 @@ class PilotSummary:
     context_model: dict[str, tuple[float, float]] | None = None
     context_accuracy: dict[str, float] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
+    majority_vote_ties: str = "first"
+    import_report: dict[str, Any] | None = None
+    numeric: bool = False
+    numeric_readout: tuple[dict[str, float], ...] = ()
+    rater_timing: RaterTiming | None = None
 
     @property
     def k(self) -> int:
@@ -155,6 +174,8 @@ def summarize(
     seed: int = 0,
     progress: ProgressCallback | None = None,
     contexts: Mapping[str, tuple[float, float]] | None = None,
+    ties: Ties = "random",
+    numeric: bool = False,
 ) -> PilotSummary:
     """Summarise one question of a pilot.
 
@@ -189,6 +210,16 @@ def summarize(
         λ, β and δ₀ come out free of the contexts
         (:func:`~advisor.pilot.calibration.apply_to_scenario` then converts only the time share
         and the effort). Every context of the pilot must be named.
+    ties
+        How majority vote treats a tie: ``"random"`` (default; uniformly among the tied classes,
+        seeded with ``seed``), ``"half"`` (an item counts ``1/t`` when its gold is one of ``t`` tied
+        classes: the expectation of the random rule) or ``"first"`` (the label seen first). The
+        rule is stated in the summary.
+    numeric
+        The labels are numbers on a declared scale (read with a
+        :class:`~advisor.pilot.numeric.NumericScale`; ``scale`` must be ``"ordinal"``): up to
+        :data:`~advisor.pilot.numeric.MAX_SCALE_LEVELS` classes, and the accuracy readout is the
+        correlation of the mean of r scores with gold (Snow et al. 2008).
 
     Returns
     -------
@@ -205,6 +236,8 @@ def summarize(
       a model that assumes independence, so ρ is then a lower estimate.
     * The speed–accuracy fit uses labels with seconds; a label is correct when it equals the gold
       class (gold items) or, without gold, the Dawid–Skene label.
+    * With one label per item Dawid–Skene cannot tell a rater's errors from the class prior: its
+      accuracy is not reported (majority vote stands, with a note).
     """
     if scale not in ("nominal", "ordinal"):
         raise ValueError(f"scale must be 'nominal' or 'ordinal', got {scale!r}")
@@ -214,9 +247,15 @@ def summarize(
         raise ValueError(f"slip_rate must be in [0, 0.5), got {slip_rate}")
     if not span > 0:
         raise ValueError(f"span must be > 0, got {span}")
+    if ties not in TIE_TEXT:
+        raise ValueError(f"ties must be one of {', '.join(TIE_TEXT)}, got {ties!r}")
+    if numeric and scale != "ordinal":
+        raise ValueError("numeric labels are summarised on the ordinal scale: pass scale='ordinal'")
     pilot = dataset.for_question(question)
-    if len(pilot.class_names) > MAX_LABELS:
+    if len(pilot.class_names) > (MAX_SCALE_LEVELS if numeric else MAX_LABELS):
         raise too_many_labels_error(question, len(pilot.class_names))
+    if numeric:
+        _check_numeric(pilot)
     if len(pilot.class_names) < 2:
         raise ImportFormatError(f"{pilot.name}: only one distinct label ({quote(pilot.class_names[0])}); at least two are needed")
     question_name = question if question is not None else (pilot.question_names[0] if pilot.question_names else None)
@@ -234,19 +273,30 @@ def summarize(
     notes: list[str] = []
 
     results: dict[str, Aggregation] = {
-        "majority_vote": majority_vote(data),
+        "majority_vote": majority_vote(data, ties="first" if ties == "first" else "random", seed=seed),
         "one_coin": one_coin_dawid_skene(data, gold=clamp),
         "dawid_skene": dawid_skene(data, gold=clamp),
     }
+    single_label = int(np.bincount(data.items, minlength=data.n_items).max()) == 1
+    if single_label:
+        notes.append(
+            "one label per item: Dawid–Skene cannot tell a rater's errors from the class prior, so no Dawid–Skene "
+            "accuracy is reported; majority vote (each item's one label) stands"
+        )
     methods = {}
     for method, result in results.items():
-        scored = has_gold and (clamp is None or method == "majority_vote")
+        identifiable = method == "majority_vote" or not single_label
+        scored = has_gold and identifiable and (clamp is None or method == "majority_vote")
+        accuracy = result.accuracy_against(gold) if scored else None
+        if scored and method == "majority_vote" and ties == "half":
+            accuracy = tie_credit_accuracy(data.vote_counts(), gold)
         methods[method] = MethodResult(
-            accuracy_vs_gold=result.accuracy_against(gold) if scored else None,
+            accuracy_vs_gold=accuracy,
             class_priors=tuple(float(p) for p in result.class_priors),
             iterations=result.iterations,
             converged=result.converged,
             log_likelihood=result.log_likelihood,
+            identifiable=identifiable,
         )
     ds = results["dawid_skene"]
     if not ds.converged:
@@ -293,6 +343,15 @@ def summarize(
     context_model = _context_model(pilot, contexts)
     speed = fit_speed(pilot, data, gold, ds, has_gold, scale, k, slip_rate, span, context_model, notes)
     context_accuracy = _context_accuracy(pilot, data, truth_weights if has_gold else np.asarray(ds.posteriors))
+    truth_per_label = label_truth(gold, ds, has_gold, data.items)
+    timing = time_raters(pilot, data.raters, data.labels == truth_per_label, truth_per_label >= 0, speed, notes)
+    readout: tuple[dict[str, float], ...] = ()
+    if numeric:
+        values = np.array([float(name) for name in pilot.class_names])
+        gold_values = np.where(gold >= 0, values[np.maximum(gold, 0)], np.nan)
+        readout = tuple(mean_score_correlation(values[data.labels], data.items, gold_values, seed=seed))
+        if not has_gold:
+            notes.append("numeric labels without gold: no correlation with gold can be reported")
 
     reports, flagged = judge_raters(pilot, data, ds, gold)
     return PilotSummary(
@@ -328,7 +387,23 @@ def summarize(
         context_model=context_model,
         context_accuracy=context_accuracy,
         notes=tuple(notes),
+        majority_vote_ties=ties,
+        import_report=None if pilot.report is None else pilot.report.to_dict(),
+        numeric=numeric,
+        numeric_readout=readout,
+        rater_timing=timing,
     )
+
+
+def _check_numeric(pilot: PilotDataset) -> None:
+    """Every class of a numeric question must be a number (read with the declared scale)."""
+    for name in pilot.class_names:
+        try:
+            float(name)
+        except ValueError:
+            raise ImportFormatError(
+                f"{pilot.name}: label {quote(name)} is not a number; declare the numeric scale when reading the pilot"
+            ) from None
 
 
 def _agreement(data: Annotations) -> dict[str, float | None]:
@@ -381,6 +456,8 @@ def _context_accuracy(pilot: PilotDataset, data: Annotations, truth_weights: np.
 def summary_options(summary: dict[str, Any]) -> dict[str, Any]:
     """The options a stored summary dictionary was computed with (to decide whether it can be reused)."""
     return {
+        "ties": summary.get("majority_vote_ties", "first"),
+        "numeric": summary.get("numeric", False),
         "question": summary.get("question"),
         "scale": summary.get("scale"),
         "slip_rate": summary.get("slip_rate"),

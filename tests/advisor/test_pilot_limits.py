@@ -47,7 +47,7 @@ def test_ten_thousand_distinct_labels_are_refused_naming_the_limit_and_numeric_s
     assert len(lines) == 1 and "Traceback" not in err
     assert "10,000 distinct labels" in lines[0]
     assert f"at most {pilots.MAX_LABELS}" in lines[0]
-    assert "numeric" in lines[0] and "'scale'" in lines[0]
+    assert "--numeric LOW:HIGH" in lines[0] and "--bins" in lines[0]
     # Refused before any k×k array: the old code asked for 3.7 GB.
     assert peak < 200 * 2**20
 
