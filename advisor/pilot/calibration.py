@@ -152,7 +152,7 @@ def apply_to_scenario(
         changes.update({"raters.discriminability": lam, "raters.accrual_rate": beta, "raters.base_time": delta})
         details.append(
             f"speed–accuracy fit in pilot seconds: λ {speed.discriminability:.4g}, β {speed.accrual_rate:.4g}/s, "
-            f"δ₀ {speed.base_time:.4g} s; converted with share {share:.4g}, effort {effort:.4g}, {how}"
+            f"δ₀ {speed.base_time:.4g} s{_fit_intervals(speed)}; converted with share {share:.4g}, effort {effort:.4g}, {how}"
         )
         method = "pilot: speed–accuracy maximum likelihood + excess unanimity"
     else:
@@ -200,6 +200,15 @@ def apply_to_scenario(
     )
     changes["provenance"] = [p.model_dump() for p in scenario.provenance] + [record.model_dump()]
     return scenario.with_changes(changes)
+
+
+def _fit_intervals(speed) -> str:
+    """The fit's profile-likelihood intervals, in pilot units, for the provenance."""
+    if not speed.intervals:
+        return ""
+    (l_lo, l_hi), (b_lo, b_hi), (d_lo, d_hi) = (speed.intervals[key] for key in ("discriminability", "accrual_rate", "base_time"))
+    return (f" ({speed.level:.0%} profile intervals λ {l_lo:.3g}–{l_hi:.3g}, β {b_lo:.3g}–{b_hi:.3g}/s, "
+            f"δ₀ {d_lo:.3g}–{d_hi:.3g} s)")
 
 
 def _check_context_model(scenario: Scenario, model: Mapping[str, tuple[float, float]]) -> None:

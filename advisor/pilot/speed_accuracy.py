@@ -112,18 +112,15 @@ def fit_speed(pilot, data, gold, ds, has_gold, scale, k, slip_rate, span, contex
             reading = np.array([context_model[name][1] for name in pilot.context_names])
             multiplier = difficulty[np.asarray(pilot.contexts)[usable]]
             offset = reading[np.asarray(pilot.contexts)[usable]]
-        fit = speed_accuracy.fit_speed_accuracy(
-            pilot.seconds[usable], data.labels[usable] == truth_per_label[usable], curve, multiplier=multiplier, offset=offset
+        fit, rates = speed_accuracy.fit_rater_speeds(
+            pilot.seconds[usable], data.labels[usable] == truth_per_label[usable], data.raters[usable], curve,
+            n_raters=data.n_raters, multiplier=multiplier, offset=offset, min_labels=RATER_RATE_LABELS,
         )
     except InvalidArgumentError as error:
         notes.append(f"no speed–accuracy fit: {error}")
         return None
     if fit.discriminability >= curve.dprimes[-1] * 0.999:
         notes.append("the fitted discriminability reached the top of the tabulated range: accuracy is near perfect at every time")
-    rates = speed_accuracy.rater_accrual_rates(
-        pilot.seconds[usable], data.labels[usable] == truth_per_label[usable], data.raters[usable], curve, fit,
-        n_raters=data.n_raters, multiplier=multiplier, offset=offset, min_labels=RATER_RATE_LABELS,
-    )
     raters = tuple(
         RaterSpeed(pilot.rater_names[j], int(rates.labels[j]), float(rates.rate[j]), (float(rates.low[j]), float(rates.high[j])))
         for j in np.flatnonzero(np.isfinite(rates.rate))
