@@ -60,8 +60,8 @@ from advisor.evaluation.guardrails import pilot_class_warnings
 from advisor.pilot.calibration import apply_to_scenario
 from advisor.pilot.dataset import PilotDataset
 from advisor.pilot.kernels import NOMINAL_KINDS, ORDINAL_KINDS
-from advisor.pilot.reading import read_pilot
-from advisor.pilot.summary import PilotSummary, summarize
+from advisor.pilot.sources import read_pilot_file
+from advisor.pilot.summary import TIE_TEXT, PilotSummary, summarize
 from advisor.scenario.schema import Scenario, get_path
 from ui.widgets.heatmap import ConfusionHeatmapWidget
 from ui.widgets.job_progress import show_job_outcome, show_job_progress
@@ -70,7 +70,7 @@ from ui.widgets.tables import table_item
 from ui.core.settings import display_settings
 from ui.core.workers import WorkerHandle, run_in_pool
 
-FILE_FILTER = "Pilot labels (*.csv *.tsv *.txt);;All files (*)"
+FILE_FILTER = "Pilot labels and tool exports (*.csv *.tsv *.txt *.json *.jsonl);;All files (*)"
 PREVIEW_ROWS = 20
 DEFAULT_RESAMPLES = 1000
 METHOD_LABELS = {
@@ -146,11 +146,13 @@ def load_pilot_file(path: str | Path) -> LoadedPilot:
         When the file cannot be read or is malformed (with the line number).
     """
     path = Path(path)
+    dataset = read_pilot_file(path)
     try:
-        content = path.read_bytes()
+        # A plain label CSV is kept as it came; a tool's export as the labels it gave.
+        content = path.read_bytes() if dataset.report is not None and dataset.report.format == "csv" else dataset.to_csv_text().encode("utf-8")
     except OSError as error:
         raise ImportFormatError(f"{path}: cannot read ({error.strerror})") from None
-    return LoadedPilot(path, content, read_pilot(content, name=path.name))
+    return LoadedPilot(path, content, dataset)
 
 
 def summarize_pilot(dataset: PilotDataset, options: dict[str, Any], *, progress) -> PilotSummary:
@@ -422,8 +424,12 @@ class _SummaryPage(QWizardPage):
             ("accuracy", "Single-rater accuracy:"),
             ("rho", "Rater correlation ρ:"),
             *((key, f"{label}:") for key, label in AGREEMENT_LABELS.items()),
+            ("ties", "Majority-vote ties:"),
+            ("numeric", "Mean of r scores vs gold:"),
             ("speed", "Speed–accuracy fit:"),
+            ("timing", "Rater time:"),
             ("flagged", "Flagged raters:"),
+            ("import", "Read from the file:"),
             ("notes", "Notes:"),
         ):
             label = QLabel("—")
@@ -549,8 +555,8 @@ class _SummaryPage(QWizardPage):
             method = summary.methods.get(key)
             if method is None:
                 continue
-            rows.append([label, _number(method.accuracy_vs_gold, 4), str(method.iterations),
-                         "yes" if method.converged else "no"])
+            accuracy = _number(method.accuracy_vs_gold, 4) if method.identifiable else "— (one label per item)"
+            rows.append([label, accuracy, str(method.iterations), "yes" if method.converged else "no"])
         _fill_table(self._methods_table, rows, numeric_from=1)
         low, high = summary.capacity_ci
         values = self._value_labels
@@ -566,12 +572,14 @@ class _SummaryPage(QWizardPage):
         )
         for key in AGREEMENT_LABELS:
             values[key].setText(_number(summary.agreement.get(key), 3))
+        values["ties"].setText(TIE_TEXT.get(summary.majority_vote_ties, summary.majority_vote_ties))
+        values["numeric"].setText(
+            ", ".join(f"r={row['r']}: {row['pearson']:.3f}" for row in summary.numeric_readout)
+            if summary.numeric_readout else "not a numeric scale" if not summary.numeric else "no gold")
         speed = summary.speed_accuracy
-        values["speed"].setText(
-            "no seconds in the pilot" if speed is None else
-            f"λ {speed.discriminability:.3g}, β {speed.accrual_rate:.3g}/s, δ₀ {speed.base_time:.3g} s "
-            f"({speed.labels:,} timed labels, truth from {speed.truth.replace('_', '–')})"
-        )
+        values["speed"].setText("no seconds in the pilot" if speed is None else _speed_text(speed))
+        values["timing"].setText(_timing_text(summary.rater_timing))
+        values["import"].setText(_import_text(summary.import_report))
         flagged = [f"{len(names)} {FLAG_LABELS.get(flag, flag)}" for flag, names in summary.flagged.items() if names]
         values["flagged"].setText(", ".join(flagged) if flagged else "none")
         values["flagged"].setToolTip("\n".join(f"{FLAG_LABELS.get(flag, flag)}: {', '.join(names)}"
@@ -944,6 +952,48 @@ class PilotWizard(QWizard):
 
     def set_calibrated(self, scenario: Scenario | None) -> None:
         self._calibrated = scenario
+
+
+def _interval_text(speed: Any, key: str) -> str:
+    if not speed.intervals:
+        return ""
+    low, high = speed.intervals[key]
+    return f" [{low:.3g}, {high:.3g}]"
+
+
+def _speed_text(speed: Any) -> str:
+    """λ, β, δ₀ with their profile-likelihood intervals, in pilot seconds."""
+    return (f"λ {speed.discriminability:.3g}{_interval_text(speed, 'discriminability')}, "
+            f"β {speed.accrual_rate:.3g}/s{_interval_text(speed, 'accrual_rate')}, "
+            f"δ₀ {speed.base_time:.3g} s{_interval_text(speed, 'base_time')} "
+            f"({speed.labels:,} timed labels, truth from {speed.truth.replace('_', '–')}"
+            + (f"; {speed.level:.0%} profile-likelihood intervals" if speed.intervals else "")
+            + (f"; {len(speed.raters)} raters' own β" if speed.raters else "") + ")")
+
+
+def _timing_text(timing: Any) -> str:
+    if timing is None:
+        return "no seconds or timestamps in the pilot"
+    parts = []
+    if math.isfinite(timing.median_seconds):
+        parts.append(f"median rater {timing.median_seconds:.3g} s per label; "
+                     + (f"{len(timing.fast)} too fast (under {timing.fast_threshold:.3g} s)" if timing.fast else "none too fast"))
+    if timing.drift is not None:
+        low, high = timing.drift.slope_interval
+        parts.append(f"drift over a rater's sequence {timing.drift.slope:+.2f} log-odds ({low:+.2f} to {high:+.2f})")
+    return "; ".join(parts) or "—"
+
+
+def _import_text(report: dict[str, Any] | None) -> str:
+    if not report:
+        return "—"
+    parts = [f"{report['labels']:,} raters' labels ({report['format'].replace('_', ' ')})"]
+    if report.get("cancelled"):
+        parts.append(f"{report['cancelled']:,} cancelled left out")
+    if report.get("ground_truth"):
+        parts.append(f"{report['ground_truth']:,} ground-truth annotations read as gold")
+    parts.extend(f"{count:,} {reason} left out" for reason, count in (report.get("skipped") or {}).items())
+    return "; ".join(parts) + "".join(f"\n{warning}" for warning in report.get("warnings") or [])
 
 
 def _achievable_text(value: Any) -> str:
