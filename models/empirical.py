@@ -45,6 +45,13 @@ __all__ = [
 
 Progress = Callable[[int, int], bool]
 _BOOTSTRAP_CHUNK = 25
+_BOOTSTRAP_ENTRIES = 1 << 24
+"""Most resample weights held at once (128 MiB): fewer resamples per block on very large pilots."""
+_PATTERN_ITEMS = 1_000_000
+"""From this many items on, items with identical counts are resampled as one pattern (exactly:
+the draws per pattern of a resample of items are multinomial)."""
+_LABEL_BLOCK = 1 << 22
+"""Entries (labels × classes) handled at a time in sums over labels, bounding their temporaries."""
 
 
 class Cancelled(ModelError):
@@ -75,13 +82,23 @@ def _check_truth(data: Annotations, truth: object) -> np.ndarray:
 
 
 def _per_item_counts(data: Annotations, weights: np.ndarray) -> sparse.csr_matrix:
-    """Sparse (n_items, k*k) matrix: item u's expected counts of (true class c, label l) at column c*k + l."""
+    """Sparse (n_items, k*k) matrix: item u's expected counts of (true class c, label l) at column c*k + l.
+
+    Built from the vote histograms, not the labels: an item's labels of one class are one entry,
+    so the matrix never holds more entries than ``k`` times the items' distinct votes.
+    """
     k = data.n_classes
-    columns = (np.arange(k)[None, :] * k + data.labels[:, None]).ravel()
-    rows = np.repeat(data.items, k)
-    values = weights[data.items].ravel()
-    keep = values > 0
-    return sparse.csr_matrix((values[keep], (rows[keep], columns[keep])), shape=(data.n_items, k * k))
+    votes = data.vote_counts()
+    vote_items, vote_labels = np.nonzero(votes)
+    counts = votes[vote_items, vote_labels]
+    rows, columns, values = [], [], []
+    for true_class in range(k):
+        weight = weights[vote_items, true_class]
+        keep = weight > 0
+        rows.append(vote_items[keep])
+        columns.append(true_class * k + vote_labels[keep])
+        values.append(weight[keep] * counts[keep])
+    return sparse.csr_matrix((np.concatenate(values), (np.concatenate(rows), np.concatenate(columns))), shape=(data.n_items, k * k))
 
 
 def confusion_counts(data: Annotations, truth: object) -> np.ndarray:
@@ -139,6 +156,63 @@ def kernel_from_counts(counts: object) -> tuple[np.ndarray, np.ndarray]:
     if not np.any(present):
         raise InvalidArgumentError("counts are all zero: no label has a known true class")
     return matrix[present] / totals[present, None], present
+
+
+def _gold_patterns(data: Annotations, truth: object) -> tuple[sparse.csr_matrix, np.ndarray, int] | None:
+    """With gold codes on at least :data:`_PATTERN_ITEMS` items: the distinct (gold class, vote
+    histogram) patterns as rows of per-item counts, how many items share each, and the items used;
+    None otherwise (or when a pattern's key would not fit 53 bits).
+
+    An item's row of per-item counts is its vote histogram in the block of its gold class, so the
+    key ``gold · base^k + Σ votes_l · base^l`` tells the rows apart with one sort of numbers,
+    without building a row per item.
+    """
+    gold = np.asarray(truth)
+    if gold.ndim != 1 or not np.issubdtype(gold.dtype, np.integer) or gold.shape != (data.n_items,):
+        return None
+    known = gold >= 0
+    n_used = int(np.count_nonzero(known))
+    if n_used < _PATTERN_ITEMS or gold.max() >= data.n_classes:
+        return None
+    k = data.n_classes
+    votes = data.vote_counts()
+    base = float(votes.max()) + 1.0
+    if (k + 1) * math.log2(base) >= 53:
+        return None
+    powers = base ** np.arange(k)
+    keys = np.full(data.n_items, -1.0)
+    for start in range(0, data.n_items, _LABEL_BLOCK):
+        block = slice(start, start + _LABEL_BLOCK)
+        keys[block] = np.where(known[block], gold[block] * base**k + votes[block] @ powers, -1.0)
+    unique, first, multiplicity = np.unique(keys, return_index=True, return_counts=True)
+    keep = unique >= 0
+    first, multiplicity = first[keep], multiplicity[keep]
+    rows = np.repeat(np.arange(first.size), k)
+    columns = (gold[first][:, None] * k + np.arange(k)[None, :]).ravel()
+    patterns = sparse.csr_matrix((votes[first].ravel().astype(float), (rows, columns)), shape=(first.size, k * k))
+    return patterns, multiplicity.astype(float), n_used
+
+
+def _patterns(per_item: sparse.csr_matrix) -> tuple[sparse.csr_matrix | None, np.ndarray | None]:
+    """The distinct rows of ``per_item`` and how many items share each, or (None, None) when the
+    rows are not whole counts that a 53-bit key can hold, or not few (posterior weights make almost
+    every row distinct).
+
+    Each row of whole counts becomes one number, ``Σ count · base^column`` (exact in a float up to
+    2^53), so the rows are told apart by one sort of numbers, not of rows.
+    """
+    values = per_item.data
+    if values.size == 0 or np.any(values != np.round(values)):
+        return None, None
+    base = float(values.max()) + 1.0
+    if per_item.shape[1] * math.log2(base) >= 53:
+        return None, None
+    rows = np.repeat(np.arange(per_item.shape[0]), np.diff(per_item.indptr))
+    keys = np.bincount(rows, weights=values * base ** per_item.indices, minlength=per_item.shape[0])
+    _, first, counts = np.unique(keys, return_index=True, return_counts=True)
+    if first.size > per_item.shape[0] // 10:
+        return None, None
+    return per_item[first], counts.astype(float)
 
 
 def _capacity_nats(counts: np.ndarray, tol: float) -> float:
@@ -244,25 +318,37 @@ def empirical_capacity(
     generator = np.random.default_rng(check_integer("seed", seed, low=0))
     tolerance = check_real("tol", tol, low=0.0, low_open=True)
     resample_tolerance = check_real("bootstrap_tol", bootstrap_tol, low=0.0, low_open=True)
-    weights = _check_truth(data, truth)
-    per_item = _per_item_counts(data, weights)
-    used = np.flatnonzero(np.asarray(per_item.sum(axis=1)).ravel() > 0)
-    if used.size == 0:
-        raise InvalidArgumentError("truth: no label has a known true class (no gold and no posteriors)")
-    per_item = per_item[used]
     k = data.n_classes
-    counts = np.asarray(per_item.sum(axis=0)).ravel().reshape(k, k)
+    found = _gold_patterns(data, truth)
+    if found is not None:
+        # Gold on a million items or more: items go straight to (gold, votes) patterns.
+        patterns, multiplicity, n_used = found
+        counts = np.asarray(patterns.T @ multiplicity).reshape(k, k)
+    else:
+        weights = _check_truth(data, truth)
+        per_item = _per_item_counts(data, weights)
+        used = np.flatnonzero(np.asarray(per_item.sum(axis=1)).ravel() > 0)
+        if used.size == 0:
+            raise InvalidArgumentError("truth: no label has a known true class (no gold and no posteriors)")
+        per_item = per_item[used]
+        n_used = int(used.size)
+        counts = np.asarray(per_item.sum(axis=0)).ravel().reshape(k, k)
+        patterns, multiplicity = _patterns(per_item) if n_used >= _PATTERN_ITEMS else (None, None)
     kernel, present = kernel_from_counts(counts)
     capacity = blahut_arimoto(kernel, tol=tolerance)
     estimates = np.empty(resamples)
     done = 0
-    transposed = per_item.T.tocsr()
+    transposed = (per_item if patterns is None else patterns).T.tocsr()
+    block_size = max(1, min(_BOOTSTRAP_CHUNK, _BOOTSTRAP_ENTRIES // transposed.shape[1]))
     while done < resamples:
-        block = min(_BOOTSTRAP_CHUNK, resamples - done)
-        draws = generator.integers(0, used.size, size=(block, used.size))
-        flat = (np.arange(block)[:, None] * used.size + draws).ravel()
-        multiplicity = np.bincount(flat, minlength=block * used.size).reshape(block, used.size).astype(float)
-        block_counts = (transposed @ multiplicity.T).T.reshape(block, k, k)
+        block = min(block_size, resamples - done)
+        if patterns is None:
+            draws = generator.integers(0, n_used, size=(block, n_used))
+            flat = (np.arange(block)[:, None] * n_used + draws).ravel()
+            weight = np.bincount(flat, minlength=block * n_used).reshape(block, n_used).astype(float)
+        else:
+            weight = generator.multinomial(n_used, multiplicity / n_used, size=block).astype(float)
+        block_counts = (transposed @ weight.T).T.reshape(block, k, k)
         for offset in range(block):
             estimates[done + offset] = _capacity_nats(block_counts[offset], resample_tolerance)
         done += block
@@ -283,7 +369,7 @@ def empirical_capacity(
         present=present,
         counts=counts,
         input_distribution=np.array(capacity.input_distribution),
-        items_used=int(used.size),
+        items_used=n_used,
     )
 
 
@@ -368,13 +454,18 @@ def excess_unanimity_correlation(
         raise InvalidArgumentError("data: no item has two or more labels and a known true-class distribution")
     unanimous = votes.max(axis=1) == per_item
     log_table = np.log(np.maximum(table, np.finfo(float).tiny))
-    flat_index = (data.items[:, None] * k + np.arange(k)[None, :]).ravel()
     independent = np.zeros(data.n_items)
     for true_class in range(k):
-        # Sum over each item's labels of log K_l[c, y], for every answer y at once.
-        log_products = np.bincount(
-            flat_index, weights=log_table[index, true_class, :].ravel(), minlength=data.n_items * k
-        ).reshape(data.n_items, k)
+        # Sum over each item's labels of log K_l[c, y], for every answer y at once (in blocks of
+        # labels, so that no label-by-class array is ever held whole).
+        log_products = np.zeros(data.n_items * k)
+        step = max(1, _LABEL_BLOCK // k)
+        for start in range(0, data.n_labels, step):
+            block = slice(start, start + step)
+            flat_index = (data.items[block, None] * k + np.arange(k)[None, :]).ravel()
+            log_products += np.bincount(flat_index, weights=log_table[index[block], true_class, :].ravel(),
+                                        minlength=data.n_items * k)
+        log_products = log_products.reshape(data.n_items, k)
         independent += weights[:, true_class] * np.exp(special.logsumexp(log_products, axis=1))
     observed_share = float(unanimous[used].mean())
     independent_share = float(np.clip(independent[used].mean(), 0.0, 1.0))

@@ -104,13 +104,13 @@ def time_raters(pilot: PilotDataset, raters: np.ndarray, correct: np.ndarray, kn
     counts = np.zeros(n_raters, dtype=np.int64)
     if pilot.seconds is not None:
         timed = np.isfinite(pilot.seconds)
-        order = np.lexsort((pilot.seconds[timed], raters[timed]))
-        sorted_raters = raters[timed][order]
-        sorted_seconds = pilot.seconds[timed][order]
-        counts = np.bincount(sorted_raters, minlength=n_raters)
-        starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
+        counts = np.bincount(raters, weights=timed, minlength=n_raters).astype(np.int64)
+        # One sort by rater, then a median per rater's slice (no second per-label sort key).
+        order = np.argsort(raters, kind="stable")
+        bounds = np.concatenate(([0], np.cumsum(np.bincount(raters, minlength=n_raters))))
         for rater in np.flatnonzero(counts):
-            medians[rater] = float(np.median(sorted_seconds[starts[rater]:starts[rater] + counts[rater]]))
+            values = pilot.seconds[order[bounds[rater]:bounds[rater + 1]]]
+            medians[rater] = float(np.median(values[np.isfinite(values)]))
     judged = counts >= FAST_LABELS
     pooled = float(np.median(medians[judged])) if np.any(judged) else float("nan")
     base = speed.base_time if speed is not None else 0.0

@@ -59,13 +59,13 @@ class SpeedAccuracy:
 
 
 def label_truth(gold: np.ndarray, ds, has_gold: bool, items: np.ndarray) -> np.ndarray:
-    """The true class each label is scored against: its item's gold (-1 without), or without any
-    gold the Dawid–Skene label."""
+    """The true class each label is scored against (int32): its item's gold (-1 without), or
+    without any gold the Dawid–Skene label."""
     truth_per_item = gold if has_gold else np.asarray(ds.labels)
-    return np.asarray(truth_per_item)[items]
+    return np.asarray(truth_per_item).astype(np.int32)[items]
 
 
-def fit_speed(pilot, data, gold, ds, has_gold, scale, k, slip_rate, span, context_model, notes) -> SpeedAccuracy | None:
+def fit_speed(pilot, data, truth_per_label, scale, k, slip_rate, span, context_model, notes, truth) -> SpeedAccuracy | None:
     """Fit the speed–accuracy curve to one pilot question's timed labels.
 
     Parameters
@@ -74,12 +74,8 @@ def fit_speed(pilot, data, gold, ds, has_gold, scale, k, slip_rate, span, contex
         One question of the pilot (:meth:`~advisor.pilot.dataset.PilotDataset.for_question`).
     data : models.aggregation.Annotations
         The same labels as aggregation input.
-    gold : numpy.ndarray of int64, shape (n_items,)
-        Gold class per item, -1 where unknown.
-    ds : models.aggregation.Aggregation
-        The Dawid–Skene result, whose labels stand in for the truth without gold.
-    has_gold : bool
-        Whether any item has gold; then only gold items count.
+    truth_per_label : numpy.ndarray of int, shape (n_labels,)
+        The class each label is scored against, -1 where unknown (:func:`label_truth`).
     scale, k, slip_rate, span
         The accuracy curve's scale (``"nominal"`` or ``"ordinal"``), number of classes (>= 2),
         slip rate in [0, 0.5) and ordinal span in d′ units (> 0).
@@ -88,6 +84,8 @@ def fit_speed(pilot, data, gold, ds, has_gold, scale, k, slip_rate, span, contex
         to fit without contexts.
     notes : list of str
         Appended to with the reason when there is no fit, or when λ reached the top of the range.
+    truth : str
+        Where the truth came from (``"gold"`` or ``"dawid_skene"``), for the record.
 
     Returns
     -------
@@ -97,7 +95,6 @@ def fit_speed(pilot, data, gold, ds, has_gold, scale, k, slip_rate, span, contex
     """
     if pilot.seconds is None:
         return None
-    truth_per_label = label_truth(gold, ds, has_gold, data.items)
     usable = np.isfinite(pilot.seconds) & (truth_per_label >= 0)
     if not np.any(usable):
         notes.append("no timed label has a known true class: no speed–accuracy fit")
@@ -105,15 +102,17 @@ def fit_speed(pilot, data, gold, ds, has_gold, scale, k, slip_rate, span, contex
     class_shares = np.bincount(truth_per_label[usable], minlength=k).astype(float)
     class_shares /= class_shares.sum()
     curve = scale_accuracy_curve(scale, k, slip_rate, span, class_shares)
+    # Whole arrays when every label is usable: a 50-million-label pilot is not copied three times.
+    pick = slice(None) if bool(np.all(usable)) else usable
     try:
         multiplier = offset = None
         if context_model is not None:
             difficulty = np.array([context_model[name][0] for name in pilot.context_names])
             reading = np.array([context_model[name][1] for name in pilot.context_names])
-            multiplier = difficulty[np.asarray(pilot.contexts)[usable]]
-            offset = reading[np.asarray(pilot.contexts)[usable]]
+            multiplier = difficulty[np.asarray(pilot.contexts)[pick]]
+            offset = reading[np.asarray(pilot.contexts)[pick]]
         fit, rates = speed_accuracy.fit_rater_speeds(
-            pilot.seconds[usable], data.labels[usable] == truth_per_label[usable], data.raters[usable], curve,
+            pilot.seconds[pick], data.labels[pick] == truth_per_label[pick], data.raters[pick], curve,
             n_raters=data.n_raters, multiplier=multiplier, offset=offset, min_labels=RATER_RATE_LABELS,
         )
     except InvalidArgumentError as error:
@@ -134,7 +133,7 @@ def fit_speed(pilot, data, gold, ds, has_gold, scale, k, slip_rate, span, contex
         log_likelihood=fit.log_likelihood,
         chance_log_likelihood=fit.chance_log_likelihood,
         labels=fit.n_labels,
-        truth="gold" if has_gold else "dawid_skene",
+        truth=truth,
         intervals=intervals,
         level=fit.level,
         raters=raters,

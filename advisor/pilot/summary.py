@@ -29,7 +29,7 @@ from models.errors import InvalidArgumentError
 
 from advisor.errors import Cancelled, ImportFormatError
 from advisor.files.input_limits import quote
-from advisor.progress import ProgressCallback
+from advisor.progress import ProgressCallback, keeps_going, within
 from advisor.pilot.dataset import PilotDataset
 from advisor.pilot.numeric import MAX_SCALE_LEVELS, mean_score_correlation
 from advisor.pilot.rater_quality import RaterReport, judge_raters
@@ -48,6 +48,10 @@ TIE_TEXT = {
     "first": "ties broken by the label seen first",
 }
 """How each majority-vote tie rule is stated in the output."""
+STAGES = 6
+"""Steps of a summary besides its bootstrap resamples (each reported to ``progress``)."""
+LABEL_BLOCK = 1 << 22
+"""Entries (labels × classes) tabulated at a time: temporaries stay a few tens of megabytes."""
 TIME_BINS = 10
 """Quantile bins of the label times, each with its own pooled kernel when ρ is estimated, so that
 fast and slow labels differing in accuracy are not read as correlation."""
@@ -137,28 +141,39 @@ def _jsonable(value: Any) -> Any:
 
 
 def _time_bins(seconds: np.ndarray | None, n_labels: int) -> np.ndarray:
-    """Label -> time-bin code: deciles of the label times, untimed labels in a bin of their own."""
+    """Label -> time-bin code (int16): deciles of the label times, untimed labels in a bin of their own."""
     if seconds is None or not np.any(np.isfinite(seconds)):
-        return np.zeros(n_labels, dtype=np.int64)
+        return np.zeros(n_labels, dtype=np.int16)
     timed = np.isfinite(seconds)
-    distinct = np.unique(seconds[timed]).size
+    times = seconds[timed] if not np.all(timed) else seconds
+    sample = times if times.size <= 2_000_000 else times[:: times.size // 2_000_000]
+    distinct = np.unique(sample).size
     bins = max(1, min(TIME_BINS, distinct))
-    edges = np.quantile(seconds[timed], np.linspace(0.0, 1.0, bins + 1)[1:-1])
-    codes = np.full(n_labels, bins, dtype=np.int64)
-    codes[timed] = np.searchsorted(edges, seconds[timed], side="right")
+    edges = np.quantile(sample, np.linspace(0.0, 1.0, bins + 1)[1:-1])
+    codes = np.full(n_labels, bins, dtype=np.int16)
+    for start in range(0, n_labels, LABEL_BLOCK):
+        block = slice(start, start + LABEL_BLOCK)
+        where = timed[block]
+        codes[block][where] = np.searchsorted(edges, seconds[block][where], side="right")
     return codes
 
 
 def _binned_kernels(data: Annotations, truth_weights: np.ndarray, bins: np.ndarray, pooled: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """One pooled kernel per time bin (rows without data fall back to the overall kernel)."""
     k = data.n_classes
-    used_bins, index = np.unique(bins, return_inverse=True)
-    flat = (index[:, None] * k + np.arange(k)[None, :]) * k + data.labels[:, None]
-    counts = np.bincount(flat.ravel(), weights=truth_weights[data.items].ravel(), minlength=used_bins.size * k * k)
-    counts = counts.reshape(used_bins.size, k, k)
+    # Bin codes are small: the table is indexed by the code itself (a bin without labels keeps the
+    # pooled kernel), so no label-sized re-coding is made.
+    size = int(bins.max()) + 1
+    counts = np.zeros(size * k * k)
+    step = max(1, LABEL_BLOCK // k)
+    for start in range(0, data.n_labels, step):
+        block = slice(start, start + step)
+        flat = (bins[block, None].astype(np.int64) * k + np.arange(k)[None, :]) * k + data.labels[block, None]
+        counts += np.bincount(flat.ravel(), weights=truth_weights[data.items[block]].ravel(), minlength=counts.size)
+    counts = counts.reshape(size, k, k)
     totals = counts.sum(axis=2, keepdims=True)
     table = np.where(totals > 0, counts / np.where(totals > 0, totals, 1.0), pooled[None, :, :])
-    return table, index.astype(np.int64)
+    return table, bins
 
 
 def summarize(
@@ -201,7 +216,9 @@ def summarize(
         Bootstrap resamples (0 to 100 000), confidence level in (0, 1) and seed of the capacity
         interval.
     progress
-        ``progress(done, total)`` for the bootstrap (:mod:`advisor.progress`); False cancels
+        ``progress(done, total)`` over the summary's steps: majority vote, one-coin and full
+        Dawid–Skene, then one step per bootstrap resample, then ρ, the speed–accuracy fit and the
+        raters (:data:`STAGES` steps besides the resamples; :mod:`advisor.progress`); False cancels
         (:class:`advisor.errors.Cancelled`).
     contexts
         ``{context name: (difficulty, reading seconds)}`` of the scenario the pilot will calibrate.
@@ -272,11 +289,19 @@ def summarize(
     clamp = gold if (has_gold and gold_use == "clamp") else None
     notes: list[str] = []
 
-    results: dict[str, Aggregation] = {
-        "majority_vote": majority_vote(data, ties="first" if ties == "first" else "random", seed=seed),
-        "one_coin": one_coin_dawid_skene(data, gold=clamp),
-        "dawid_skene": dawid_skene(data, gold=clamp),
-    }
+    total = STAGES + int(n_boot)
+
+    def step(done: int) -> None:
+        if not keeps_going(progress, done, total):
+            raise Cancelled(f"summary cancelled after step {done} of {total}")
+
+    results: dict[str, Aggregation] = {}
+    results["majority_vote"] = majority_vote(data, ties="first" if ties == "first" else "random", seed=seed)
+    step(1)
+    results["one_coin"] = one_coin_dawid_skene(data, gold=clamp)
+    step(2)
+    results["dawid_skene"] = dawid_skene(data, gold=clamp)
+    step(3)
     single_label = int(np.bincount(data.items, minlength=data.n_items).max()) == 1
     if single_label:
         notes.append(
@@ -299,6 +324,9 @@ def summarize(
             identifiable=identifiable,
         )
     ds = results["dawid_skene"]
+    # Only Dawid–Skene is used from here on; on a pilot of millions of items the others' posteriors
+    # are hundreds of megabytes.
+    results.clear()
     if not ds.converged:
         notes.append(f"Dawid–Skene stopped at its iteration cap ({ds.iterations}) before converging")
 
@@ -307,7 +335,8 @@ def summarize(
     truth = gold if has_gold else np.asarray(ds.posteriors)
     kernel_source = "gold" if has_gold else "dawid_skene"
     try:
-        capacity = empirical.empirical_capacity(data, truth, n_boot=n_boot, level=level, seed=seed, progress=progress)
+        capacity = empirical.empirical_capacity(data, truth, n_boot=n_boot, level=level, seed=seed,
+                                                progress=within(progress, 3, int(n_boot), total))
     except empirical.Cancelled as stopped:
         raise Cancelled(str(stopped)) from None
     counts = capacity.counts
@@ -327,7 +356,7 @@ def summarize(
     kernel_weights = truth_weights if has_gold else np.asarray(ds.posteriors)
     bins = _time_bins(pilot.seconds, data.n_labels)
     if pilot.contexts is not None:
-        bins = np.asarray(pilot.contexts) * (TIME_BINS + 1) + bins
+        bins = (np.asarray(pilot.contexts) * (TIME_BINS + 1) + bins).astype(np.int32)
     table, kernel_index = _binned_kernels(data, kernel_weights, bins, full_kernel)
     try:
         correlation = empirical.excess_unanimity_correlation(data, truth_weights, table, kernel_index)
@@ -340,10 +369,13 @@ def summarize(
         rho, observed_u, independent_u = 0.0, 1.0, 1.0
         notes.append("no item has two labels: ρ cannot be estimated and is reported as 0")
 
+    step(4 + int(n_boot))
     context_model = _context_model(pilot, contexts)
-    speed = fit_speed(pilot, data, gold, ds, has_gold, scale, k, slip_rate, span, context_model, notes)
-    context_accuracy = _context_accuracy(pilot, data, truth_weights if has_gold else np.asarray(ds.posteriors))
     truth_per_label = label_truth(gold, ds, has_gold, data.items)
+    speed = fit_speed(pilot, data, truth_per_label, scale, k, slip_rate, span, context_model, notes,
+                      "gold" if has_gold else "dawid_skene")
+    context_accuracy = _context_accuracy(pilot, data, truth_weights if has_gold else np.asarray(ds.posteriors))
+    step(5 + int(n_boot))
     timing = time_raters(pilot, data.raters, data.labels == truth_per_label, truth_per_label >= 0, speed, notes)
     readout: tuple[dict[str, float], ...] = ()
     if numeric:
@@ -354,6 +386,7 @@ def summarize(
             notes.append("numeric labels without gold: no correlation with gold can be reported")
 
     reports, flagged = judge_raters(pilot, data, ds, gold)
+    step(total)
     return PilotSummary(
         source=pilot.name,
         question=question_name,
