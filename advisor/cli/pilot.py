@@ -21,8 +21,8 @@ from advisor.errors import ImportFormatError, ScenarioNotFoundError
 from advisor.files.input_limits import CONFIG_LIMITS, read_text_file
 from advisor.files.output_paths import check_output_path, database_file, write_output_atomically
 from advisor.pilot.numeric import NumericScale, parse_scale
-from advisor.pilot.sources import FORMATS, read_pilot_file
-from advisor.pilot.summary import TIE_TEXT
+from advisor.pilot.sources import ENGINES, FORMATS, read_pilot_file
+from advisor.pilot.summary import STAGES, TIE_TEXT
 from advisor.scenario.schema import save_scenario_file
 
 PILOT_SUFFIXES = (".csv", ".tsv", ".tab", ".txt", ".json", ".jsonl")
@@ -103,6 +103,12 @@ def _add_reading_options(parser: argparse.ArgumentParser, *, numeric: bool = Tru
              "Argilla question, a Potato scheme); repeat for several. Needed when the export is ambiguous",
     )
     parser.add_argument("--label-config", metavar="XML", help="a Label Studio labeling config: its controls are the questions")
+    parser.add_argument(
+        "--engine", choices=ENGINES, default="auto",
+        help="reader of a plain label table: stdlib (up to 1,000,000 rows), duckdb (up to 50,000,000 rows of CSV, "
+             "JSON or Parquet; pip install 'annotation-advisor[scale]'), or auto (default: DuckDB for Parquet and "
+             "files beyond the standard reader's limits, when installed)",
+    )
     if numeric:
         parser.add_argument(
             "--numeric", metavar="LOW:HIGH[:STEP]",
@@ -161,8 +167,9 @@ def _read(args: argparse.Namespace, source: str | bytes, name: str, label: str) 
     if getattr(args, "label_config", None):
         config = read_text_file(args.label_config, limits=CONFIG_LIMITS)
     try:
-        return read_pilot_file(source, name=name, questions=getattr(args, "answers", None), label_config=config,
-                               numeric=_numeric(args))
+        with common.Progress("reading steps") as progress:
+            return read_pilot_file(source, name=name, questions=getattr(args, "answers", None), label_config=config,
+                                   numeric=_numeric(args), engine=getattr(args, "engine", "auto"), progress=progress)
     except ImportFormatError as error:
         raise ImportFormatError(f"{label}: {error}") from None
 
@@ -215,7 +222,7 @@ def _options(args: argparse.Namespace, **overrides: Any) -> dict[str, Any]:
 
 
 def _summarise(dataset: pilots.PilotDataset, question: str | None, options: dict[str, Any]) -> pilots.PilotSummary:
-    with common.Progress("bootstrap resamples", options["n_boot"]) as progress:
+    with common.Progress("summary steps", options["n_boot"] + STAGES) as progress:
         return pilots.summarize(dataset, question=question, progress=progress, **options)
 
 
@@ -244,9 +251,14 @@ def _run_import(args: argparse.Namespace) -> int:
         raise ImportFormatError(f"{args.file}: no such file")
     name = (args.name or path.stem).strip()
     dataset = _read(args, path, path.name, args.file)
+    if dataset.n_labels > pilots.MAX_ROWS:
+        raise ImportFormatError(
+            f"{args.file}: {dataset.n_labels:,} labels; the database keeps pilots of up to {pilots.MAX_ROWS:,} labels — "
+            "summarise larger ones from the file (pilot summary FILE)"
+        )
     content, source = _stored_form(dataset, path), str(path)
     options = _options(args)
-    with common.Progress("bootstrap resamples", options["n_boot"]) as progress:
+    with common.Progress("summary steps", options["n_boot"] + STAGES) as progress:
         summary = pilots.storage_summary(dataset, progress=progress, **options)
     pilot_id = common.open_store(args).add_pilot(name, source=source, content=content, summary=summary)
     described = dataset.describe()
@@ -282,7 +294,7 @@ def _run_apply(args: argparse.Namespace) -> int:
     options = _options(args, scale=scale)
     # A pilot that names its contexts is fitted with the scenario's difficulty and reading time per context.
     contexts = pilots.scenario_contexts(scenario) if loaded.dataset.contexts is not None else None
-    with common.Progress("bootstrap resamples", options["n_boot"]) as progress:
+    with common.Progress("summary steps", options["n_boot"] + STAGES) as progress:
         summary = pilots.summarize(
             loaded.dataset, question=args.pilot_question, slip_rate=question.slip_rate, span=question.span,
             progress=progress, contexts=contexts, **options,

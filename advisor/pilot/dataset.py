@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,7 @@ import numpy as np
 
 from advisor.files.input_limits import quote
 
-__all__ = ["ImportReport", "PilotDataset", "class_order", "frozen_array"]
+__all__ = ["ImportReport", "NameList", "PilotDataset", "class_order", "frozen_array"]
 
 
 def frozen_array(array: np.ndarray) -> np.ndarray:
@@ -31,6 +32,46 @@ def frozen_array(array: np.ndarray) -> np.ndarray:
     array = np.ascontiguousarray(array)
     array.setflags(write=False)
     return array
+
+
+class NameList(Sequence[str]):
+    """Names held as one array of UTF-8 bytes: what a pilot of millions of items keeps instead of a
+    tuple of Python strings (10 million names: about 160 MB instead of 700 MB).
+
+    A read-only sequence of ``str``: ``len``, indexing (an ``int`` gives a name, a slice a
+    :class:`NameList`), iteration and :meth:`index`.
+
+    Parameters
+    ----------
+    encoded
+        A 1-D numpy array of dtype ``S`` (fixed-width bytes, NUL-padded), one UTF-8 name each.
+    """
+
+    def __init__(self, encoded: np.ndarray):
+        array = np.asarray(encoded)
+        if array.ndim != 1 or array.dtype.kind != "S":
+            raise ValueError(f"NameList needs a 1-D bytes array, got {array.dtype} {array.shape}")
+        self._names = frozen_array(array)
+
+    def __len__(self) -> int:
+        return int(self._names.size)
+
+    def __getitem__(self, index):  # type: ignore[override]
+        if isinstance(index, slice):
+            return NameList(self._names[index])
+        return self._names[int(index)].decode("utf-8")
+
+    def __iter__(self):
+        return (name.decode("utf-8") for name in self._names)
+
+    def index(self, value: str, start: int = 0, stop: int | None = None) -> int:  # type: ignore[override]
+        hits = np.flatnonzero(self._names[start:stop] == value.encode("utf-8"))
+        if hits.size == 0:
+            raise ValueError(f"{value!r} is not in the names")
+        return int(hits[0]) + start
+
+    def __repr__(self) -> str:
+        return f"NameList({len(self)} names)"
 
 
 @dataclass(frozen=True)
@@ -88,7 +129,8 @@ class PilotDataset:
     questions, contexts : numpy.ndarray of int64 or None
         Codes into :attr:`question_names`, :attr:`context_names`; None without the column.
     item_names, rater_names, class_names, question_names, context_names : tuple of str
-        Names in code order. Classes are in order of first appearance, or numeric order when every
+        Names in code order (item and rater names may be a :class:`NameList` on a very large
+        pilot). Classes are in order of first appearance, or numeric order when every
         class name is a number (so that an ordinal scale keeps its order).
     encoding, delimiter : str
         What the importer detected (informational).

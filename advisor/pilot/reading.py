@@ -36,6 +36,7 @@ __all__ = [
     "COLUMN_ALIASES",
     "build_dataset",
     "check_pilot_size",
+    "map_columns",
     "parse_csv_stream",
     "parse_timestamp",
     "read_pilot",
@@ -120,7 +121,14 @@ def _detect_delimiter(sample: str, name: str) -> str:
     return best
 
 
-def _map_columns(header: list[str]) -> dict[str, int]:
+def map_columns(header: list[str]) -> dict[str, int]:
+    """Which header position holds each pilot column (:data:`COLUMN_ALIASES`).
+
+    Raises
+    ------
+    ImportFormatError
+        For a column two headers could be, or a missing item, rater or label column.
+    """
     names = [_normalise_header(h) for h in header]
     positions: dict[str, int] = {}
     for column, aliases in COLUMN_ALIASES.items():
@@ -179,7 +187,7 @@ def _parse_rows(reader: Any, max_rows: int) -> dict[str, Any]:
         header = next(reader)
     except StopIteration:
         raise ImportFormatError("the file is empty: expected a header row with item, rater and label columns") from None
-    positions = _map_columns(header)
+    positions = map_columns(header)
     width = len(header)
     columns: dict[str, list[str]] = {column: [] for column in positions}
     item_at, rater_at, label_at = (positions[c] for c in REQUIRED_COLUMNS)

@@ -60,6 +60,7 @@ from advisor.evaluation.guardrails import pilot_class_warnings
 from advisor.pilot.calibration import apply_to_scenario
 from advisor.pilot.dataset import PilotDataset
 from advisor.pilot.kernels import NOMINAL_KINDS, ORDINAL_KINDS
+from advisor.pilot.reading import MAX_ROWS
 from advisor.pilot.sources import read_pilot_file
 from advisor.pilot.summary import TIE_TEXT, PilotSummary, summarize
 from advisor.scenario.schema import Scenario, get_path
@@ -137,8 +138,9 @@ class LoadedPilot:
     dataset: PilotDataset
 
 
-def load_pilot_file(path: str | Path) -> LoadedPilot:
-    """Read a pilot file once, keeping its bytes for the database.
+def load_pilot_file(path: str | Path, *, progress=None) -> LoadedPilot:
+    """Read a pilot file once, keeping its bytes for the database (a worker reports
+    the large-pilot reader's steps to ``progress``; False cancels).
 
     Raises
     ------
@@ -146,7 +148,10 @@ def load_pilot_file(path: str | Path) -> LoadedPilot:
         When the file cannot be read or is malformed (with the line number).
     """
     path = Path(path)
-    dataset = read_pilot_file(path)
+    dataset = read_pilot_file(path, progress=progress)
+    if dataset.n_labels > MAX_ROWS:
+        # Summarised from the file; the database keeps pilots up to the standard reader's size.
+        return LoadedPilot(path, b"", dataset)
     try:
         # A plain label CSV is kept as it came; a tool's export as the labels it gave.
         content = path.read_bytes() if dataset.report is not None and dataset.report.format == "csv" else dataset.to_csv_text().encode("utf-8")
@@ -225,6 +230,17 @@ class _FilePage(QWizardPage):
 
         self._status_label = QLabel("No file chosen.")
         self._status_label.setWordWrap(True)
+        # Reading a pilot of tens of millions of labels takes a minute: a bar and a way out.
+        self._reading_bar = QProgressBar()
+        self._reading_bar.setFormat("Reading: step %v of %m")
+        self._cancel_button = QPushButton("Cancel")
+        self._cancel_button.setToolTip("Stop reading the file")
+        self._cancel_button.clicked.connect(self._on_cancel_button_clicked)
+        reading_row = QHBoxLayout()
+        reading_row.addWidget(self._reading_bar, 1)
+        reading_row.addWidget(self._cancel_button)
+        self._reading_bar.setVisible(False)
+        self._cancel_button.setVisible(False)
         self._columns_label = QLabel()
         self._columns_label.setWordWrap(True)
 
@@ -260,6 +276,7 @@ class _FilePage(QWizardPage):
         layout = QVBoxLayout(self)
         layout.addLayout(path_row)
         layout.addWidget(self._status_label)
+        layout.addLayout(reading_row)
         layout.addWidget(self._columns_label)
         layout.addWidget(self._preview_table, 1)
         layout.addWidget(options)
@@ -304,14 +321,35 @@ class _FilePage(QWizardPage):
     def _on_path_edit_return_pressed(self) -> None:
         self._start_reading()
 
+    def _on_cancel_button_clicked(self) -> None:
+        if self._reading is not None:
+            self._reading.cancel()
+
+    def _on_reading_progress(self, done: int, total: int) -> None:
+        show_job_progress(self._reading_bar, done, total)
+
+    def _on_reading_cancelled(self, _value: object) -> None:
+        self._reading = None
+        self._show_reading(False)
+        self._status_label.setText("Reading cancelled.")
+        self.completeChanged.emit()
+
+    def _show_reading(self, reading: bool) -> None:
+        self._reading_bar.setVisible(reading)
+        self._cancel_button.setVisible(reading)
+        if reading:
+            self._reading_bar.setRange(0, 0)
+
     def _on_reading_result(self, loaded: LoadedPilot) -> None:
         self._reading = None
+        self._show_reading(False)
         self._wizard.set_loaded(loaded)
         self._update_dataset()
         self.completeChanged.emit()
 
     def _on_reading_error(self, error: BaseException) -> None:
         self._reading = None
+        self._show_reading(False)
         self._status_label.setStyleSheet(ERROR_STYLE)
         self._status_label.setText(f"Cannot read the pilot: {error}")
         self.completeChanged.emit()
@@ -332,8 +370,10 @@ class _FilePage(QWizardPage):
             return
         self._status_label.setText(f"Reading {Path(path).name}…")
         # A pilot may have a million rows: reading it must not freeze the window.
+        self._show_reading(True)
         self._reading = run_in_pool(load_pilot_file, path, on_result=self._on_reading_result,
-                                    on_error=self._on_reading_error)
+                                    on_error=self._on_reading_error, on_progress=self._on_reading_progress,
+                                    on_cancelled=self._on_reading_cancelled)
         self.completeChanged.emit()
 
     def _update_dataset(self) -> None:
@@ -399,7 +439,7 @@ class _SummaryPage(QWizardPage):
         self.setSubTitle("Aggregation, agreement and the capacity one rater's answer carries, from the pilot.")
 
         self._progress_bar = QProgressBar()
-        self._progress_bar.setFormat("Bootstrap %v of %m")
+        self._progress_bar.setFormat("Step %v of %m")
         self._stop_button = QPushButton("Stop")
         self._stop_button.setToolTip("Stop the computation (Back and Next start it again)")
         self._stop_button.clicked.connect(self._on_stop_button_clicked)
@@ -532,8 +572,8 @@ class _SummaryPage(QWizardPage):
         assert loaded is not None
         self._wizard.set_summary(None)
         self._job_options = dict(options)
-        self._progress_bar.setRange(0, 0)  # busy until the bootstrap reports: aggregation comes first
-        self._progress_bar.setFormat("Bootstrap %v of %m")
+        self._progress_bar.setRange(0, 0)  # busy until the first step (majority vote) reports
+        self._progress_bar.setFormat("Step %v of %m")
         self._stop_button.setEnabled(True)
         self._status_label.setStyleSheet("")
         self._status_label.setText("Aggregating and bootstrapping the capacity…")
@@ -716,6 +756,11 @@ class _ApplyPage(QWizardPage):
         if not self._store_name_edit.text().strip() or self._store_name_edit.property("suggested"):
             self._store_name_edit.setText(self._wizard.suggested_pilot_name())
             self._store_name_edit.setProperty("suggested", True)
+        # A pilot beyond the standard reader's size is summarised from its file, not stored.
+        storable = bool(loaded.content)
+        self._store_check.setEnabled(storable)
+        if not storable:
+            self._store_check.setChecked(False)
         question = self._wizard.file_page.scenario_question()
         if question is None:
             self._show_error("No question of this scenario can be calibrated from a pilot "

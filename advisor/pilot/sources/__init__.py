@@ -19,11 +19,14 @@ shape                   recognised by
                         annotator folders (Potato)
 ======================  ===============================================================================
 
+Past :data:`~advisor.pilot.reading.MAX_ROWS` labels (and for Parquet), plain label tables go to
+the DuckDB reader (``engine``, :data:`ENGINES`), up to
+:data:`~advisor.pilot.sources.large.MAX_LARGE_LABELS`.
+
 Every reader keeps only the raters' own answers as labels and says what it left out in the
 dataset's :class:`~advisor.pilot.dataset.ImportReport` (cancelled and ground-truth annotations
 apart; ground truth becomes gold); problems are :class:`~advisor.errors.ImportFormatError` naming
-the line or record. Past :data:`~advisor.pilot.reading.MAX_ROWS` labels, the optional DuckDB reader
-(:mod:`advisor.pilot.sources.large`) reads plain label tables in CSV, JSON or Parquet.
+the line or record.
 """
 
 from __future__ import annotations
@@ -37,7 +40,7 @@ from typing import Any
 from advisor.errors import ImportFormatError
 from advisor.pilot.dataset import PilotDataset
 from advisor.pilot.numeric import NumericScale
-from advisor.pilot.reading import MAX_ROWS, SAMPLE_BYTES, check_pilot_size, read_pilot
+from advisor.pilot.reading import MAX_BYTES, MAX_ROWS, SAMPLE_BYTES, check_pilot_size, read_pilot
 from advisor.pilot.sources.argilla import is_argilla, read_argilla
 from advisor.pilot.sources.label_studio import (
     control_names,
@@ -48,9 +51,18 @@ from advisor.pilot.sources.label_studio import (
 from advisor.pilot.sources.mturk import read_mturk
 from advisor.pilot.sources.pairwise import is_pairwise_header, read_pairwise
 from advisor.pilot.sources.potato import is_potato, is_potato_table, read_potato, read_potato_folder, read_potato_table
+from advisor.pilot.sources.large import duckdb_available, read_large_pilot
 from advisor.pilot.sources.rows import pilot_json
+from advisor.progress import ProgressCallback
 
-__all__ = ["FORMATS", "detect_format", "read_pilot_file"]
+__all__ = ["ENGINES", "FORMATS", "detect_format", "read_pilot_file"]
+
+ENGINES = ("auto", "stdlib", "duckdb")
+"""How a plain label table is read: ``stdlib`` (:func:`~advisor.pilot.reading.read_pilot`, up to
+:data:`~advisor.pilot.reading.MAX_ROWS` rows), ``duckdb`` (:mod:`advisor.pilot.sources.large`, up
+to :data:`~advisor.pilot.sources.large.MAX_LARGE_LABELS`), or ``auto``: the standard reader, and
+DuckDB (when installed) for Parquet, files over :data:`~advisor.pilot.reading.MAX_BYTES` or beyond
+the standard reader's row limit."""
 
 FORMATS: dict[str, str] = {
     "csv": "item, rater, label CSV or TSV (crowd-kit's task, worker, label)",
@@ -122,6 +134,17 @@ def _json_format(document: Any) -> str:
     )
 
 
+def _large(path: Path, engine: str) -> bool:
+    """Whether a file goes to the DuckDB reader (see :data:`ENGINES`)."""
+    if engine == "duckdb":
+        return True
+    if engine == "stdlib" or not path.is_file():
+        return False
+    if path.suffix.lower() == ".parquet":
+        return True
+    return path.stat().st_size > MAX_BYTES and duckdb_available()
+
+
 def read_pilot_file(
     source: str | os.PathLike[str] | bytes,
     *,
@@ -130,6 +153,8 @@ def read_pilot_file(
     questions: tuple[str, ...] | list[str] | None = None,
     label_config: str | None = None,
     numeric: NumericScale | None = None,
+    engine: str = "auto",
+    progress: ProgressCallback | None = None,
 ) -> PilotDataset:
     """Read a pilot in any shape of :data:`FORMATS`, recognised by content.
 
@@ -150,6 +175,11 @@ def read_pilot_file(
     numeric
         A declared numeric scale: its labels are read as numbers (``"-0"``, ``"00"``, ``"1.0"``
         written canonically), optionally binned (:mod:`advisor.pilot.numeric`).
+    engine
+        One of :data:`ENGINES`, for a plain label table given as a file.
+    progress
+        ``progress(done, total)`` of the DuckDB reader; False cancels
+        (:class:`~advisor.errors.Cancelled`).
 
     Returns
     -------
@@ -161,8 +191,14 @@ def read_pilot_file(
     ImportFormatError
         For a file that cannot be read, is too large, or is malformed (naming the line or record).
     """
+    if engine not in ENGINES:
+        raise ValueError(f"engine must be one of {', '.join(ENGINES)}, got {engine!r}")
     if not 1 <= int(max_rows) <= MAX_ROWS:
         raise ValueError(f"max_rows must be an integer from 1 to {MAX_ROWS}, got {max_rows}")
+    if not isinstance(source, (bytes, bytearray, memoryview)) and _large(Path(source), engine):
+        if questions or label_config:
+            raise ImportFormatError("the large-pilot reader reads plain label tables: questions are chosen in the summary")
+        return read_large_pilot(source, name=name, numeric=numeric, progress=progress)
     wanted = tuple(questions) if questions else None
     if label_config is not None:
         controls = control_names(label_config)
@@ -195,7 +231,12 @@ def read_pilot_file(
     if shape == "csv":
         if wanted is not None:
             raise ImportFormatError("questions are chosen after reading a plain label CSV (summary --question)")
-        return read_pilot(content, name=label, max_rows=max_rows, numeric=numeric)
+        try:
+            return read_pilot(content, name=label, max_rows=max_rows, numeric=numeric)
+        except ImportFormatError as error:
+            if engine == "auto" and folder is None and "label rows; split" in str(error) and duckdb_available():
+                return read_large_pilot(source, name=name, numeric=numeric, progress=progress)  # type: ignore[arg-type]
+            raise
     if shape == "mturk":
         return read_mturk(content, name=label, max_rows=max_rows, questions=wanted, numeric=numeric)
     if shape == "label_studio_csv":
