@@ -456,9 +456,11 @@ def _names(names: list[str], shown: int = 10) -> str:
 
 
 def _print_import(report: dict[str, Any] | None) -> None:
-    if not report or report.get("format") == "csv" and not report.get("warnings"):
+    if not report or report.get("format") in ("csv", "large_csv") and not report.get("warnings"):
         return
-    parts = [f"read as {FORMATS.get(report['format'], report['format'])}: {report['labels']:,} raters' labels"]
+    shape = report["format"]
+    described = FORMATS.get(shape) or (f"a {shape.removeprefix('large_')} label table read by DuckDB" if shape.startswith("large_") else shape)
+    parts = [f"read as {described}: {report['labels']:,} raters' labels"]
     if report.get("cancelled"):
         parts.append(f"{report['cancelled']:,} cancelled left out")
     if report.get("ground_truth"):

@@ -336,3 +336,20 @@ def test_pilot_import_stores_a_tool_export_as_its_labels(capsys, tmp_path):
     assert main([*db, "pilot", "summary", "potato", "--json", "--boot", "0"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["labels"] == 12 and data["raters"] == 2
+
+
+def test_the_projects_labeling_config_gives_the_scenario_the_pilot_calibrates(tmp_path):
+    """import-interface builds a scenario from the project's config; the export's questions have
+    the same names and formats, so the pilot calibrates it directly."""
+    from advisor.importers import import_interface
+    from advisor.pilot.calibration import apply_to_scenario
+
+    config = LS / "rte40.config.xml"
+    scenario = import_interface(config).scenario
+    pilot = read_pilot_file(LS / "rte40.json", label_config=config.read_text(encoding="utf-8"))
+    assert pilot.question_names == tuple(q.name for q in scenario.questions) == ("entailment",)
+    assert scenario.questions[0].format.kind == "binary" and len(pilot.class_names) == 2
+    calibrated = apply_to_scenario(scenario, summarize(pilot, n_boot=0))
+    record = calibrated.provenance[-1]
+    assert "raters.discriminability" in record.fields and "rte40.json" in record.source
+    assert "400 labels on 40 items by 17 raters" in record.detail

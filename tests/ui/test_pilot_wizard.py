@@ -213,3 +213,22 @@ def test_a_label_studio_export_is_read_and_its_import_report_shown(qtbot, empty_
     text = wizard.summary_page._value_labels["import"].text()
     assert "400 raters' labels (label studio json)" in text
     assert "5 cancelled left out" in text and "10 ground-truth annotations read as gold" in text
+
+
+def test_a_parquet_pilot_is_read_by_duckdb_with_a_progress_bar_and_can_be_cancelled(qtbot, empty_store, scenario, tmp_path):
+    duckdb = pytest.importorskip("duckdb")
+    target = tmp_path / "rte.parquet"
+    duckdb.sql(f"COPY (SELECT * FROM read_csv('{RTE}', all_varchar = true)) TO '{target}' (FORMAT PARQUET)")
+    wizard = _open(qtbot, empty_store, scenario, path=target, resamples=0)
+    page = wizard.file_page
+    assert "8,000 labels on 800 items by 164 raters" in page._status_label.text()
+    assert page._reading_bar.isHidden() and page._cancel_button.isHidden()
+    # Cancelling stops the reader at its next step: nothing is loaded.
+    from ui.dialogs.pilot_wizard import load_pilot_file
+    from advisor.errors import Cancelled
+
+    with pytest.raises(Cancelled):
+        load_pilot_file(target, progress=lambda done, total: False)
+    wizard.next()
+    _wait_idle(qtbot, wizard)
+    assert wizard.summary is not None and wizard.summary.labels == 8000
