@@ -353,3 +353,32 @@ def test_the_projects_labeling_config_gives_the_scenario_the_pilot_calibrates(tm
     record = calibrated.provenance[-1]
     assert "raters.discriminability" in record.fields and "rte40.json" in record.source
     assert "400 labels on 40 items by 17 raters" in record.detail
+
+
+@pytest.mark.parametrize("records, message", [
+    ([{"id": "a", "q.responses": ["x", "y"], "q.responses.users": ["u1"]}], "record 1 (id a): 'q.responses.users' must list one user per response"),
+    ([{"id": "a", "q.responses": "x", "q.responses.users": ["u1"]}], "record 1 (id a): 'q.responses' must be a list"),
+    ([{"q.responses": ["x"], "q.responses.users": ["u1"]}], "record 1: no record id"),
+    ([{"id": "a", "fields": {}, "responses": {"q": ["x"]}}], "a response of 'q' is not an object"),
+])
+def test_hostile_argilla_records_name_the_record(records, message):
+    with pytest.raises(ImportFormatError) as error:
+        read_pilot_file(json.dumps(records).encode(), name="argilla.json")
+    assert message in str(error.value)
+
+
+@pytest.mark.parametrize("content, message", [
+    (b'{"label_annotations": {"s": {"a": "true"}}}\n', "record 1: no item id"),
+    (b'{"id": "1", "user": "u", "label_annotations": ["a"]}\n', "label_annotations must be an object"),
+    (b'{"user_id": "u", "instance_id_to_label_to_value": {"1": [["a", "true"]]}}', "expected [{schema, name}, value] pairs"),
+])
+def test_hostile_potato_output_names_the_record(content, message):
+    with pytest.raises(ImportFormatError) as error:
+        read_pilot_file(content, name="potato.jsonl")
+    assert message in str(error.value)
+
+
+def test_potato_records_without_an_annotator_outside_a_folder_are_refused(tmp_path):
+    path = POTATO / "sentiment_analysis" / "pedropei@umich.edu" / "annotated_instances.jsonl"
+    with pytest.raises(ImportFormatError, match="names no annotator"):
+        read_pilot_file(path.read_bytes(), name="annotated_instances.jsonl")
