@@ -158,7 +158,8 @@ def _numeric(args: argparse.Namespace) -> NumericScale | None:
         if bins is not None:
             raise ValueError("--bins needs --numeric LOW:HIGH[:STEP]")
         return None
-    question = getattr(args, "question", None) or getattr(args, "pilot_question", None)
+    # `pilot apply` names the scenario's question with --question and the pilot's with --pilot-question.
+    question = args.pilot_question if hasattr(args, "pilot_question") else getattr(args, "question", None)
     return parse_scale(text, bins=bins, question=question)
 
 
