@@ -1,28 +1,31 @@
-"""Benchmark: our Dawid–Skene against crowd-kit's, and the import of a million-row pilot.
+"""Benchmark: reading and summarising pilots of 1, 10 and 50 million labels, standard reader and DuckDB.
 
-Two datasets, each aggregated by ``models.aggregation.dawid_skene`` and by
-``crowdkit.aggregation.DawidSkene`` (both from majority-vote initialisation,
-crowd-kit with its defaults: 100 iterations, tol 1e-5):
+For each size a synthetic pilot CSV is written once (by DuckDB, into ``--folder``, kept for later
+runs): 5 labels per item, 2,000 raters, two classes, gold on every item, and seconds per label
+drawn log-normally around 8 s, each label right with the probability the d′(t) model gives at its
+time (λ 2.5, β 0.3 /s, δ₀ 1 s; Φ by its logistic approximation). Each (size, reader) pair then runs
+in a fresh process — so that its peak resident memory is its own — which reads the file (the
+standard reader, :func:`advisor.pilot.reading.read_pilot`, only up to its limit of 1,000,000 rows;
+the DuckDB reader, :func:`advisor.pilot.sources.large.read_large_pilot`, for every size) and
+summarises it (:func:`advisor.pilot.summary.summarize`, ``--boot`` bootstrap resamples). The table
+gives rows per second of reading, of summarising and of both, the peak resident memory of the
+process, and the fitted β and δ₀ beside the values the file was drawn with.
 
-- RTE (Snow et al. 2008; the shared pilots folder beside the checkout), 8,000 labels;
-- a pilot of 1,000,000 labels simulated from a scenario (200,000 items x 5 raters,
-  categorical(4), ρ = 0.1), with gold for every item.
+``--crowdkit`` also times our Dawid–Skene against crowd-kit's on RTE and a simulated pilot of a
+million labels (needs crowd-kit and pandas: ``pip install -e '.[bench]'``).
 
-For each: accuracy against gold of both (they must agree to 0.005) and the ratio of the
-best wall-clock times (the goal is ours at least 5x faster). Both timings exclude parsing: crowd-kit gets a
-ready DataFrame, ours ready code arrays. Also timed: ``read_pilot`` on the million-row
-CSV (written once to a temporary folder) against ``pandas.read_csv`` of the same file,
-and ``summarize`` on it.
-
-Run with ``make bench`` or ``python bench/pilot.py [--repeats N]`` (needs crowd-kit and
-pandas: ``pip install -e '.[bench]'``).
+Run with ``make bench`` or ``python bench/pilot.py [--sizes 1e6 1e7 5e7] [--boot 100]``; heavy work
+runs under ``nice``.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
+import resource
+import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -32,17 +35,87 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from advisor.pilot.dataset import PilotDataset  # noqa: E402
-from advisor.pilot.reading import read_pilot  # noqa: E402
-from advisor.pilot.simulation import simulate_pilot  # noqa: E402
-from advisor.pilot.summary import summarize  # noqa: E402
-from advisor.scenario.schema import scenario_from_dict  # noqa: E402
-from models.aggregation import Annotations, dawid_skene  # noqa: E402
+from advisor.pilot.reading import MAX_ROWS, read_pilot  # noqa: E402
 
 RTE = Path(__file__).resolve().parents[2] / "shared" / "data" / "pilots" / "snow2008_rte.csv"
+TRUE_BETA, TRUE_DELTA = 0.3, 1.0
 ACCURACY_TOLERANCE = 0.005
 GOAL_SPEEDUP = 5.0
 
 
+def write_pilot(size: int, path: Path) -> float:
+    """Write the synthetic pilot of ``size`` labels to ``path`` with DuckDB; seconds taken."""
+    import duckdb
+
+    started = time.perf_counter()
+    connection = duckdb.connect(config={"threads": 2, "memory_limit": "1GB", "preserve_insertion_order": True})
+    connection.execute("SELECT setseed(0.25)")
+    connection.execute(f"""COPY (
+      SELECT item, rater,
+             CASE WHEN random() < 1 / (1 + exp(-1.702 * greatest(0, 2.5 * (1 - exp(-{TRUE_BETA} * (seconds - {TRUE_DELTA}))))
+                                              / sqrt(2)))
+                  THEN gold ELSE 1 - gold END AS label,
+             gold, seconds
+      FROM (SELECT 'i' || (range // 5) AS item,
+                   'r' || (((range // 5) * 7 + range % 5) % 2000) AS rater,
+                   hash(range // 5) % 2 AS gold,
+                   round(exp(ln(8) + 0.7 * sqrt(-2 * ln(random())) * cos(2 * pi() * random())), 2) AS seconds
+            FROM range({size}))) TO '{path}' (HEADER, DELIMITER ',')""")
+    connection.close()
+    return time.perf_counter() - started
+
+
+def child(path: str, reader: str, boot: int) -> None:
+    """Read and summarise one file; print one JSON line (run in its own process)."""
+    from advisor.pilot.sources.large import read_large_pilot
+    from advisor.pilot.summary import summarize
+
+    started = time.perf_counter()
+    dataset = read_pilot(path) if reader == "stdlib" else read_large_pilot(path)
+    read_seconds = time.perf_counter() - started
+    read_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    started = time.perf_counter()
+    summary = summarize(dataset, n_boot=boot)
+    summary_seconds = time.perf_counter() - started
+    speed = summary.speed_accuracy
+    print(json.dumps({
+        "labels": dataset.n_labels, "read_seconds": read_seconds, "summary_seconds": summary_seconds,
+        "read_peak_bytes": read_peak, "peak_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
+        "beta": speed.accrual_rate if speed else None, "delta": speed.base_time if speed else None,
+        "beta_interval": speed.intervals["accrual_rate"] if speed and speed.intervals else None,
+        "dawid_skene": summary.methods["dawid_skene"].accuracy_vs_gold,
+    }))
+
+
+def scaling(sizes: list[int], boot: int, folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    rows = []
+    for size in sizes:
+        path = folder / f"pilot_{size}.csv"
+        if not path.is_file():
+            seconds = write_pilot(size, path)
+            print(f"wrote {size:,} labels to {path} ({path.stat().st_size / 1e9:.2f} GB) in {seconds:.0f} s", flush=True)
+        for reader in (["stdlib"] if size <= MAX_ROWS else []) + ["duckdb"]:
+            command = ["nice", sys.executable, __file__, "--child", str(path), reader, str(boot)]
+            done = subprocess.run(command, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])})
+            if done.returncode != 0:
+                print(f"{size:,} labels, {reader}: failed\n{done.stderr[-2000:]}", flush=True)
+                continue
+            result = json.loads(done.stdout.strip().splitlines()[-1])
+            rows.append((size, reader, result))
+            print(f"{size:,} labels, {reader}: read {result['read_seconds']:.1f} s, summary {result['summary_seconds']:.1f} s, "
+                  f"peak {result['peak_bytes'] / 1e9:.2f} GB", flush=True)
+    print(f"\nreading and summarising ({boot} bootstrap resamples); rows per second; peak resident memory of the process")
+    print(f"{'labels':>12} {'reader':>7} {'read/s':>11} {'summary/s':>11} {'both/s':>11} {'read peak':>10} "
+          f"{'peak':>8} {'β (0.3)':>8} {'δ₀ (1.0)':>8}")
+    for size, reader, result in rows:
+        total = result["read_seconds"] + result["summary_seconds"]
+        print(f"{size:>12,} {reader:>7} {size / result['read_seconds']:>11,.0f} {size / result['summary_seconds']:>11,.0f} "
+              f"{size / total:>11,.0f} {result['read_peak_bytes'] / 1e9:>8.2f}GB {result['peak_bytes'] / 1e9:>6.2f}GB "
+              f"{result['beta']:>8.3f} {result['delta']:>8.3f}")
+
+
+# ------------------------------------------------------------- crowd-kit
 def best_time(work: Callable[[], object], repeats: int) -> tuple[float, object]:
     """Shortest of ``repeats`` wall-clock timings, and the last result."""
     timings = []
@@ -55,17 +128,15 @@ def best_time(work: Callable[[], object], repeats: int) -> tuple[float, object]:
 
 
 def compare(name: str, dataset: PilotDataset, repeats: int) -> bool:
+    """Our Dawid–Skene against crowd-kit's on one pilot: accuracy (must agree to 0.005) and time."""
     import pandas as pd
     from crowdkit.aggregation import DawidSkene
 
-    frame = pd.DataFrame({
-        "task": np.asarray(dataset.items),
-        "worker": np.asarray(dataset.raters),
-        "label": np.asarray(dataset.labels),
-    })
+    from models.aggregation import Annotations, dawid_skene
+
+    frame = pd.DataFrame({"task": np.asarray(dataset.items), "worker": np.asarray(dataset.raters), "label": np.asarray(dataset.labels)})
     data = Annotations.from_arrays(dataset.items, dataset.raters, dataset.labels, n_classes=len(dataset.class_names))
     gold = np.asarray(dataset.gold)
-
     ours_seconds, ours = best_time(lambda: dawid_skene(data), repeats)
     theirs_seconds, theirs = best_time(lambda: DawidSkene(n_iter=100).fit(frame), repeats)
     ours_accuracy = ours.accuracy_against(gold)  # type: ignore[union-attr]
@@ -73,52 +144,41 @@ def compare(name: str, dataset: PilotDataset, repeats: int) -> bool:
     theirs_accuracy = float(np.mean(predicted == gold))
     same = abs(ours_accuracy - theirs_accuracy) <= ACCURACY_TOLERANCE
     ratio = theirs_seconds / ours_seconds
-    print(f"\n{name}: {dataset.n_labels:,} labels, {dataset.n_items:,} items, {dataset.n_raters:,} raters (best of {repeats})")
-    print(f"  {'':22} {'accuracy':>9} {'seconds':>9} {'iterations':>11}")
-    print(f"  {'ours (models)':22} {ours_accuracy:9.4f} {ours_seconds:9.3f} {ours.iterations:11d}")  # type: ignore[union-attr]
-    print(f"  {'crowd-kit DawidSkene':22} {theirs_accuracy:9.4f} {theirs_seconds:9.3f} {len(theirs.loss_history_):11d}")  # type: ignore[union-attr]
-    print(f"  accuracy difference {ours_accuracy - theirs_accuracy:+.4f} ({'within' if same else 'OUTSIDE'} {ACCURACY_TOLERANCE}); "
-          f"ours is {ratio:.1f}x faster (goal ≥ {GOAL_SPEEDUP:g}x: {'met' if ratio >= GOAL_SPEEDUP else 'NOT met'})")
+    print(f"\n{name}: {dataset.n_labels:,} labels (best of {repeats}): ours {ours_accuracy:.4f} in {ours_seconds:.3f} s, "
+          f"crowd-kit {theirs_accuracy:.4f} in {theirs_seconds:.3f} s; {ratio:.1f}x faster "
+          f"(goal ≥ {GOAL_SPEEDUP:g}x: {'met' if ratio >= GOAL_SPEEDUP else 'NOT met'}), accuracy "
+          f"{'within' if same else 'OUTSIDE'} {ACCURACY_TOLERANCE}")
     return same and ratio >= GOAL_SPEEDUP
 
 
-def bench_import(dataset: PilotDataset) -> None:
-    import pandas as pd
+def crowdkit(repeats: int) -> bool:
+    from advisor.pilot.simulation import simulate_pilot
+    from advisor.scenario.schema import scenario_from_dict
 
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "million.csv"
-        dataset.write_csv(path)
-        size_mb = path.stat().st_size / 1e6
-        ours_seconds, loaded = best_time(lambda: read_pilot(path), 1)
-        pandas_seconds, _ = best_time(lambda: pd.read_csv(path, dtype=str, keep_default_na=False), 1)
-        summary_seconds, summary = best_time(lambda: summarize(loaded, slip_rate=0.02, n_boot=200), 1)  # type: ignore[arg-type]
-    print(f"\nimport of {dataset.n_labels:,} rows ({size_mb:.1f} MB CSV)")
-    print(f"  read_pilot (detect, stream-parse, validate, encode) {ours_seconds:7.2f} s")
-    print(f"  pandas.read_csv (parse only, strings)               {pandas_seconds:7.2f} s   ratio {ours_seconds / pandas_seconds:.1f}")
-    print(f"  summarize (3 methods, agreement, 200-resample capacity CI, ρ, speed–accuracy fit) {summary_seconds:.2f} s")
-    speed = summary.speed_accuracy  # type: ignore[union-attr]
-    print(f"  fitted λ {speed.discriminability:.4f} (true 2.0), ρ {summary.rho:.4f} (true 0.1)")  # type: ignore[union-attr]
+    ok = True
+    if RTE.is_file():
+        ok &= compare("RTE (Snow et al. 2008)", read_pilot(RTE), repeats)
+    scenario = scenario_from_dict({
+        "name": "bench", "questions": [{"name": "q", "format": {"kind": "categorical", "k": 4}}],
+        "raters": {"per_item": 5, "correlation": 0.1, "discriminability": 2.0}, "campaign": {"seconds_per_item": 30.0},
+    })
+    return ok & compare("simulated pilot", simulate_pilot(scenario, items=200_000, seed=2025), max(1, min(3, repeats)))
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=5, help="timings per method on RTE (at most 3 on the big pilot)")
+    parser.add_argument("--sizes", nargs="+", type=float, default=[1e6, 1e7, 5e7], help="labels per pilot")
+    parser.add_argument("--boot", type=int, default=100, help="bootstrap resamples of each summary (default 100)")
+    parser.add_argument("--folder", type=Path, default=Path("/tmp/annotation-advisor-bench"), help="where the pilots are written")
+    parser.add_argument("--crowdkit", action="store_true", help="also compare Dawid–Skene with crowd-kit's")
+    parser.add_argument("--repeats", type=int, default=5, help="timings per method in the crowd-kit comparison")
+    parser.add_argument("--child", nargs=3, metavar=("PATH", "READER", "BOOT"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    ok = True
-    if RTE.is_file():
-        ok &= compare("RTE (Snow et al. 2008)", read_pilot(RTE), args.repeats)
-    else:
-        print(f"RTE not found at {RTE}: skipped")
-    scenario = scenario_from_dict({
-        "name": "bench",
-        "questions": [{"name": "q", "format": {"kind": "categorical", "k": 4}}],
-        "raters": {"per_item": 5, "correlation": 0.1, "discriminability": 2.0},
-        "campaign": {"seconds_per_item": 30.0},
-    })
-    simulated = simulate_pilot(scenario, items=200_000, seed=2025)
-    ok &= compare("simulated pilot", simulated, max(1, min(3, args.repeats)))
-    bench_import(simulated)
-    return 0 if ok else 1
+    if args.child:
+        child(args.child[0], args.child[1], int(args.child[2]))
+        return 0
+    scaling([int(size) for size in args.sizes], args.boot, args.folder)
+    return 0 if not args.crowdkit or crowdkit(args.repeats) else 1
 
 
 if __name__ == "__main__":

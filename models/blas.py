@@ -9,7 +9,10 @@ were set on, under a load of 3, a first evaluate() of a ranking design took 170 
 threads and 44 ms with one. One thread also makes the numbers independent of the machine's core
 count (a split dot product adds its partial sums in another order).
 
-:func:`single_threaded` holds NumPy's bundled OpenBLAS at one thread while any block using it runs
+:func:`single_threaded` holds NumPy's bundled OpenBLAS — and SciPy's, a library of its own whose
+threads its optimisers' BLAS calls wake (a pilot's speed–accuracy fit, thousands of tiny L-BFGS-B
+steps, took 5.4 s with SciPy's threads under load and 0.5 s on one) — at one thread while any block
+using it runs
 (blocks may nest and run in several threads at once: the count is restored when the last one ends).
 OpenBLAS's thread count is a setting of the whole process (its ``openblas_set_num_threads_local``
 too, despite the name), so other threads' BLAS calls run on one thread meanwhile; the app's other
@@ -33,24 +36,47 @@ __all__ = ["single_threaded"]
 
 _lock = threading.Lock()
 _holders = 0
-_previous = 0
+_previous: list[int] = []
 
 
 @lru_cache(maxsize=1)
 def _thread_controls():
     """``(get, set)`` of the thread count of NumPy's bundled OpenBLAS, or None."""
+    controls = _all_thread_controls()
+    return controls[0] if controls else None
+
+
+@lru_cache(maxsize=1)
+def _all_thread_controls() -> tuple[tuple[object, object], ...]:
+    """``(get, set)`` of every bundled OpenBLAS found: NumPy's first, then SciPy's."""
     if os.environ.get("OPENBLAS_NUM_THREADS") or os.environ.get("OMP_NUM_THREADS"):
-        return None
+        return ()
     try:
         blas = np.__config__.CONFIG["Build Dependencies"]["blas"]
     except (AttributeError, KeyError, TypeError):
-        return None
+        return ()
     if "openblas" not in str(blas.get("name", "")).lower():
-        return None
-    folder = os.path.dirname(np.__file__)
-    candidates = sorted({path for pattern in (os.path.join(folder, os.pardir, "numpy.libs", "*openblas*"),
-                                              os.path.join(folder, ".dylibs", "*openblas*"))
-                         for path in glob.glob(pattern)})
+        return ()
+    folders = [os.path.dirname(np.__file__)]
+    try:
+        import scipy
+
+        folders.append(os.path.dirname(scipy.__file__))
+    except ImportError:  # pragma: no cover - scipy is a dependency
+        pass
+    controls = []
+    for folder in folders:
+        package = os.path.basename(folder)
+        candidates = sorted({path for pattern in (os.path.join(folder, os.pardir, f"{package}.libs", "*openblas*"),
+                                                  os.path.join(folder, ".dylibs", "*openblas*"))
+                             for path in glob.glob(pattern)})
+        found = _controls_of(candidates)
+        if found is not None:
+            controls.append(found)
+    return tuple(controls)
+
+
+def _controls_of(candidates: list[str]):
     for path in candidates:
         try:
             library = ctypes.CDLL(path)
@@ -70,24 +96,26 @@ def _thread_controls():
 
 @contextmanager
 def single_threaded() -> Iterator[None]:
-    """Run the block with OpenBLAS at one thread (the previous count restored after the last
-    block ends)."""
+    """Run the block with every bundled OpenBLAS at one thread (the previous counts restored after
+    the last block ends)."""
     global _holders, _previous
-    controls = _thread_controls()
-    if controls is None:
+    controls = _all_thread_controls()
+    if not controls:
         yield
         return
-    get, set_ = controls
     with _lock:
         if _holders == 0:
-            _previous = get()
-            if _previous != 1:
-                set_(1)
+            _previous = [get() for get, _ in controls]
+            for (_, set_), count in zip(controls, _previous):
+                if count != 1:
+                    set_(1)
         _holders += 1
     try:
         yield
     finally:
         with _lock:
             _holders -= 1
-            if _holders == 0 and _previous != 1:
-                set_(_previous)
+            if _holders == 0:
+                for (_, set_), count in zip(controls, _previous):
+                    if count != 1:
+                        set_(count)

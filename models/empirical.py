@@ -10,11 +10,10 @@ Three estimates, each the empirical counterpart of a quantity in the method:
   ``P(votes | x) = (1 − ρ) · independent + ρ · all raters copy one draw``,
   ``P(unanimous) = (1 − ρ) · P_indep(unanimous) + ρ``; solving the averaged identity for ρ gives
   ``ρ = (U_obs − U_ind) / (1 − U_ind)``, clipped to [0, 1).
-* **Speed–accuracy** (§3, Wickelgren 1977): ``d′(t) = λ (1 − exp(−β (t − δ₀)))`` fitted by
-  maximum likelihood to ``(seconds, correct)`` pairs, with
-  ``P(correct | t) = accuracy(d′(t))`` for a tabulated accuracy curve (``percent_correct`` for
-  nominal questions, the diagonal of the ordinal kernel for ordinal ones, either composed with
-  the articulation slip kernel).
+* **Accuracy curves** (§3): ``P(correct | d′)`` tabulated from a kernel family
+  (``percent_correct`` for nominal questions, the diagonal of the ordinal kernel for ordinal ones,
+  either composed with the articulation slip kernel); :mod:`models.speed_accuracy` fits
+  ``d′(t)`` through them.
 
 Nothing here reads files or knows about scenarios: ``advisor.pilot`` builds the inputs.
 """
@@ -26,7 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import optimize, sparse, special
+from scipy import sparse, special
 
 from .aggregation import Annotations
 from .capacity import blahut_arimoto
@@ -37,19 +36,22 @@ __all__ = [
     "EmpiricalCapacity",
     "CorrelationEstimate",
     "AccuracyCurve",
-    "SpeedAccuracyFit",
     "confusion_counts",
     "kernel_from_counts",
     "empirical_capacity",
     "excess_unanimity_correlation",
     "accuracy_curve",
-    "fit_speed_accuracy",
 ]
 
 Progress = Callable[[int, int], bool]
 _BOOTSTRAP_CHUNK = 25
-_MAX_TIME_GROUPS = 20_000
-_PROBABILITY_FLOOR = 1e-12
+_BOOTSTRAP_ENTRIES = 1 << 24
+"""Most resample weights held at once (128 MiB): fewer resamples per block on very large pilots."""
+_PATTERN_ITEMS = 1_000_000
+"""From this many items on, items with identical counts are resampled as one pattern (exactly:
+the draws per pattern of a resample of items are multinomial)."""
+_LABEL_BLOCK = 1 << 22
+"""Entries (labels × classes) handled at a time in sums over labels, bounding their temporaries."""
 
 
 class Cancelled(ModelError):
@@ -80,13 +82,23 @@ def _check_truth(data: Annotations, truth: object) -> np.ndarray:
 
 
 def _per_item_counts(data: Annotations, weights: np.ndarray) -> sparse.csr_matrix:
-    """Sparse (n_items, k*k) matrix: item u's expected counts of (true class c, label l) at column c*k + l."""
+    """Sparse (n_items, k*k) matrix: item u's expected counts of (true class c, label l) at column c*k + l.
+
+    Built from the vote histograms, not the labels: an item's labels of one class are one entry,
+    so the matrix never holds more entries than ``k`` times the items' distinct votes.
+    """
     k = data.n_classes
-    columns = (np.arange(k)[None, :] * k + data.labels[:, None]).ravel()
-    rows = np.repeat(data.items, k)
-    values = weights[data.items].ravel()
-    keep = values > 0
-    return sparse.csr_matrix((values[keep], (rows[keep], columns[keep])), shape=(data.n_items, k * k))
+    votes = data.vote_counts()
+    vote_items, vote_labels = np.nonzero(votes)
+    counts = votes[vote_items, vote_labels]
+    rows, columns, values = [], [], []
+    for true_class in range(k):
+        weight = weights[vote_items, true_class]
+        keep = weight > 0
+        rows.append(vote_items[keep])
+        columns.append(true_class * k + vote_labels[keep])
+        values.append(weight[keep] * counts[keep])
+    return sparse.csr_matrix((np.concatenate(values), (np.concatenate(rows), np.concatenate(columns))), shape=(data.n_items, k * k))
 
 
 def confusion_counts(data: Annotations, truth: object) -> np.ndarray:
@@ -144,6 +156,63 @@ def kernel_from_counts(counts: object) -> tuple[np.ndarray, np.ndarray]:
     if not np.any(present):
         raise InvalidArgumentError("counts are all zero: no label has a known true class")
     return matrix[present] / totals[present, None], present
+
+
+def _gold_patterns(data: Annotations, truth: object) -> tuple[sparse.csr_matrix, np.ndarray, int] | None:
+    """With gold codes on at least :data:`_PATTERN_ITEMS` items: the distinct (gold class, vote
+    histogram) patterns as rows of per-item counts, how many items share each, and the items used;
+    None otherwise (or when a pattern's key would not fit 53 bits).
+
+    An item's row of per-item counts is its vote histogram in the block of its gold class, so the
+    key ``gold · base^k + Σ votes_l · base^l`` tells the rows apart with one sort of numbers,
+    without building a row per item.
+    """
+    gold = np.asarray(truth)
+    if gold.ndim != 1 or not np.issubdtype(gold.dtype, np.integer) or gold.shape != (data.n_items,):
+        return None
+    known = gold >= 0
+    n_used = int(np.count_nonzero(known))
+    if n_used < _PATTERN_ITEMS or gold.max() >= data.n_classes:
+        return None
+    k = data.n_classes
+    votes = data.vote_counts()
+    base = float(votes.max()) + 1.0
+    if (k + 1) * math.log2(base) >= 53:
+        return None
+    powers = base ** np.arange(k)
+    keys = np.full(data.n_items, -1.0)
+    for start in range(0, data.n_items, _LABEL_BLOCK):
+        block = slice(start, start + _LABEL_BLOCK)
+        keys[block] = np.where(known[block], gold[block] * base**k + votes[block] @ powers, -1.0)
+    unique, first, multiplicity = np.unique(keys, return_index=True, return_counts=True)
+    keep = unique >= 0
+    first, multiplicity = first[keep], multiplicity[keep]
+    rows = np.repeat(np.arange(first.size), k)
+    columns = (gold[first][:, None] * k + np.arange(k)[None, :]).ravel()
+    patterns = sparse.csr_matrix((votes[first].ravel().astype(float), (rows, columns)), shape=(first.size, k * k))
+    return patterns, multiplicity.astype(float), n_used
+
+
+def _patterns(per_item: sparse.csr_matrix) -> tuple[sparse.csr_matrix | None, np.ndarray | None]:
+    """The distinct rows of ``per_item`` and how many items share each, or (None, None) when the
+    rows are not whole counts that a 53-bit key can hold, or not few (posterior weights make almost
+    every row distinct).
+
+    Each row of whole counts becomes one number, ``Σ count · base^column`` (exact in a float up to
+    2^53), so the rows are told apart by one sort of numbers, not of rows.
+    """
+    values = per_item.data
+    if values.size == 0 or np.any(values != np.round(values)):
+        return None, None
+    base = float(values.max()) + 1.0
+    if per_item.shape[1] * math.log2(base) >= 53:
+        return None, None
+    rows = np.repeat(np.arange(per_item.shape[0]), np.diff(per_item.indptr))
+    keys = np.bincount(rows, weights=values * base ** per_item.indices, minlength=per_item.shape[0])
+    _, first, counts = np.unique(keys, return_index=True, return_counts=True)
+    if first.size > per_item.shape[0] // 10:
+        return None, None
+    return per_item[first], counts.astype(float)
 
 
 def _capacity_nats(counts: np.ndarray, tol: float) -> float:
@@ -249,25 +318,37 @@ def empirical_capacity(
     generator = np.random.default_rng(check_integer("seed", seed, low=0))
     tolerance = check_real("tol", tol, low=0.0, low_open=True)
     resample_tolerance = check_real("bootstrap_tol", bootstrap_tol, low=0.0, low_open=True)
-    weights = _check_truth(data, truth)
-    per_item = _per_item_counts(data, weights)
-    used = np.flatnonzero(np.asarray(per_item.sum(axis=1)).ravel() > 0)
-    if used.size == 0:
-        raise InvalidArgumentError("truth: no label has a known true class (no gold and no posteriors)")
-    per_item = per_item[used]
     k = data.n_classes
-    counts = np.asarray(per_item.sum(axis=0)).ravel().reshape(k, k)
+    found = _gold_patterns(data, truth)
+    if found is not None:
+        # Gold on a million items or more: items go straight to (gold, votes) patterns.
+        patterns, multiplicity, n_used = found
+        counts = np.asarray(patterns.T @ multiplicity).reshape(k, k)
+    else:
+        weights = _check_truth(data, truth)
+        per_item = _per_item_counts(data, weights)
+        used = np.flatnonzero(np.asarray(per_item.sum(axis=1)).ravel() > 0)
+        if used.size == 0:
+            raise InvalidArgumentError("truth: no label has a known true class (no gold and no posteriors)")
+        per_item = per_item[used]
+        n_used = int(used.size)
+        counts = np.asarray(per_item.sum(axis=0)).ravel().reshape(k, k)
+        patterns, multiplicity = _patterns(per_item) if n_used >= _PATTERN_ITEMS else (None, None)
     kernel, present = kernel_from_counts(counts)
     capacity = blahut_arimoto(kernel, tol=tolerance)
     estimates = np.empty(resamples)
     done = 0
-    transposed = per_item.T.tocsr()
+    transposed = (per_item if patterns is None else patterns).T.tocsr()
+    block_size = max(1, min(_BOOTSTRAP_CHUNK, _BOOTSTRAP_ENTRIES // transposed.shape[1]))
     while done < resamples:
-        block = min(_BOOTSTRAP_CHUNK, resamples - done)
-        draws = generator.integers(0, used.size, size=(block, used.size))
-        flat = (np.arange(block)[:, None] * used.size + draws).ravel()
-        multiplicity = np.bincount(flat, minlength=block * used.size).reshape(block, used.size).astype(float)
-        block_counts = (transposed @ multiplicity.T).T.reshape(block, k, k)
+        block = min(block_size, resamples - done)
+        if patterns is None:
+            draws = generator.integers(0, n_used, size=(block, n_used))
+            flat = (np.arange(block)[:, None] * n_used + draws).ravel()
+            weight = np.bincount(flat, minlength=block * n_used).reshape(block, n_used).astype(float)
+        else:
+            weight = generator.multinomial(n_used, multiplicity / n_used, size=block).astype(float)
+        block_counts = (transposed @ weight.T).T.reshape(block, k, k)
         for offset in range(block):
             estimates[done + offset] = _capacity_nats(block_counts[offset], resample_tolerance)
         done += block
@@ -288,7 +369,7 @@ def empirical_capacity(
         present=present,
         counts=counts,
         input_distribution=np.array(capacity.input_distribution),
-        items_used=int(used.size),
+        items_used=n_used,
     )
 
 
@@ -373,13 +454,18 @@ def excess_unanimity_correlation(
         raise InvalidArgumentError("data: no item has two or more labels and a known true-class distribution")
     unanimous = votes.max(axis=1) == per_item
     log_table = np.log(np.maximum(table, np.finfo(float).tiny))
-    flat_index = (data.items[:, None] * k + np.arange(k)[None, :]).ravel()
     independent = np.zeros(data.n_items)
     for true_class in range(k):
-        # Sum over each item's labels of log K_l[c, y], for every answer y at once.
-        log_products = np.bincount(
-            flat_index, weights=log_table[index, true_class, :].ravel(), minlength=data.n_items * k
-        ).reshape(data.n_items, k)
+        # Sum over each item's labels of log K_l[c, y], for every answer y at once (in blocks of
+        # labels, so that no label-by-class array is ever held whole).
+        log_products = np.zeros(data.n_items * k)
+        step = max(1, _LABEL_BLOCK // k)
+        for start in range(0, data.n_labels, step):
+            block = slice(start, start + step)
+            flat_index = (data.items[block, None] * k + np.arange(k)[None, :]).ravel()
+            log_products += np.bincount(flat_index, weights=log_table[index[block], true_class, :].ravel(),
+                                        minlength=data.n_items * k)
+        log_products = log_products.reshape(data.n_items, k)
         independent += weights[:, true_class] * np.exp(special.logsumexp(log_products, axis=1))
     observed_share = float(unanimous[used].mean())
     independent_share = float(np.clip(independent[used].mean(), 0.0, 1.0))
@@ -497,247 +583,3 @@ def accuracy_curve(
             raise InvalidArgumentError(f"kernel_of_dprime must return a ({weights.size}, {weights.size}) kernel, got {kernel.shape}")
         values[position] = float(weights @ np.diagonal(kernel))
     return AccuracyCurve(grid, np.maximum.accumulate(np.clip(values, 0.0, 1.0)))
-
-
-@dataclass(frozen=True)
-class SpeedAccuracyFit:
-    """Maximum-likelihood speed–accuracy parameters, in the pilot's own seconds.
-
-    Attributes
-    ----------
-    discriminability : float
-        λ, the asymptotic d′, > 0.
-    accrual_rate : float
-        β, 1/s, > 0.
-    base_time : float
-        δ₀, seconds before information accrues, >= 0.
-    log_likelihood : float
-        Bernoulli log-likelihood at the optimum, nats.
-    chance_log_likelihood : float
-        Log-likelihood of the best constant accuracy, nats (a reference: the fit should beat it).
-    n_labels : int
-        Pairs used.
-    standard_errors : tuple of float or None
-        Asymptotic standard errors of (λ, β, δ₀) from the observed information, or None when the
-        information matrix is singular at the optimum (a parameter is not identified).
-    converged : bool
-        True when the optimiser reported success.
-    """
-
-    discriminability: float
-    accrual_rate: float
-    base_time: float
-    log_likelihood: float
-    chance_log_likelihood: float
-    n_labels: int
-    standard_errors: tuple[float, float, float] | None
-    converged: bool
-
-
-def _group_times(seconds: np.ndarray, correct: np.ndarray, budget: int):
-    """Binomial counts per distinct time, or per equal-count time bin when there are more than ``budget``."""
-    order = np.argsort(seconds, kind="stable")
-    times = seconds[order]
-    hits = correct[order].astype(float)
-    distinct = np.unique(times)
-    if distinct.size <= budget:
-        groups = np.searchsorted(distinct, times)
-    else:
-        # Equal-count bins of neighbouring times: within a bin d'(t) barely changes, so binning
-        # changes the likelihood by a negligible amount while keeping each evaluation cheap.
-        groups = (np.arange(times.size) * budget) // times.size
-    trials = np.bincount(groups).astype(float)
-    successes = np.bincount(groups, weights=hits)
-    mean_time = np.bincount(groups, weights=times) / np.maximum(trials, 1.0)
-    keep = trials > 0
-    return mean_time[keep], trials[keep], successes[keep]
-
-
-def _per_label(name: str, values: object | None, size: int, default: float, *, positive: bool) -> np.ndarray:
-    if values is None:
-        return np.full(size, default)
-    array = np.asarray(values, dtype=float)
-    if array.shape != (size,) or not np.all(np.isfinite(array)) or np.any(array <= 0 if positive else array < 0):
-        rule = "> 0" if positive else ">= 0"
-        raise InvalidArgumentError(f"{name} must be {size} finite numbers {rule}, one per label")
-    return array
-
-
-def fit_speed_accuracy(
-    seconds: object,
-    correct: object,
-    curve: AccuracyCurve,
-    *,
-    multiplier: object | None = None,
-    offset: object | None = None,
-    max_iter: int = 2000,
-) -> SpeedAccuracyFit:
-    """Fit ``d′(t) = λ m (1 − exp(−β (t − o − δ₀)))`` (0 before ``o + δ₀``) by maximum likelihood.
-
-    Each pair contributes ``log P`` if correct and ``log(1 − P)`` otherwise, with
-    ``P = curve(d′(t))``. The likelihood is maximised over ``log λ``, ``log β`` and ``δ₀`` by
-    L-BFGS-B (analytic gradient) from a small grid of starts, then polished by Nelder–Mead (the
-    likelihood has kinks in δ₀ at observed times). The per-label multiplier ``m`` and offset ``o``
-    carry what is known about each label's context (its difficulty and its reading time), so that
-    λ, β and δ₀ are common to all contexts.
-
-    Parameters
-    ----------
-    seconds : array_like, shape (n,)
-        Time spent on each label, seconds, finite and >= 0; at least 30 pairs, and the middle 80 %
-        of the times (after the offsets) must span at least 10 % of their median (otherwise λ, β
-        and δ₀ cannot be told apart).
-    correct : array_like of bool, shape (n,)
-        Whether each label equals the true class.
-    curve : AccuracyCurve
-        P(correct) as a function of d′.
-    multiplier : array_like, shape (n,), optional
-        Factor on λ per label, > 0 (default 1).
-    offset : array_like, shape (n,), optional
-        Seconds per label spent before judging (reading), >= 0 (default 0).
-    max_iter : int
-        Iteration cap of each optimiser run, >= 10.
-
-    Returns
-    -------
-    SpeedAccuracyFit
-
-    Raises
-    ------
-    InvalidArgumentError
-        On bad input or times that do not vary enough to identify the curve.
-    """
-    if not isinstance(curve, AccuracyCurve):
-        raise InvalidArgumentError(f"curve must be an AccuracyCurve (see accuracy_curve), got {type(curve).__name__}")
-    limit = check_integer("max_iter", max_iter, low=10)
-    raw_times = np.asarray(seconds, dtype=float)
-    hits = np.asarray(correct)
-    if raw_times.ndim != 1 or hits.shape != raw_times.shape:
-        raise InvalidArgumentError(f"seconds and correct must be 1-D arrays of equal length, got shapes {raw_times.shape} and {hits.shape}")
-    if hits.dtype != bool:
-        raise InvalidArgumentError(f"correct must be a boolean array, got dtype {hits.dtype}")
-    if raw_times.size < 30:
-        raise InvalidArgumentError(f"seconds: need at least 30 timed labels to fit speed and accuracy, got {raw_times.size}")
-    if not np.all(np.isfinite(raw_times)) or np.any(raw_times < 0):
-        raise InvalidArgumentError("seconds must be finite and >= 0")
-    factors = _per_label("multiplier", multiplier, raw_times.size, 1.0, positive=True)
-    shifts = _per_label("offset", offset, raw_times.size, 0.0, positive=False)
-    times = np.maximum(raw_times - shifts, 0.0)
-    low_time, median_time, high_time = np.quantile(times, [0.1, 0.5, 0.9])
-    if median_time <= 0 or (high_time - low_time) < 0.1 * median_time:
-        raise InvalidArgumentError(
-            "seconds: the times barely vary (10th to 90th percentile "
-            f"{low_time:.3g}-{high_time:.3g} s), so discriminability, accrual rate and base time cannot be told apart"
-        )
-    levels, level_of_label = np.unique(factors, return_inverse=True)
-    parts = []
-    for level in range(levels.size):
-        members = level_of_label == level
-        budget = max(100, int(_MAX_TIME_GROUPS * members.mean()))
-        group_time, group_trials, group_successes = _group_times(times[members], hits[members], budget)
-        parts.append((group_time, group_trials, group_successes, np.full(group_time.size, levels[level])))
-    mean_time, trials, successes, scale = (np.concatenate(column) for column in zip(*parts))
-    failures = trials - successes
-    d_top = float(curve.dprimes[-1])
-    delay_cap = float(np.quantile(times, 0.9))
-
-    def parameters(x: np.ndarray) -> tuple[float, float, float]:
-        return math.exp(x[0]), math.exp(x[1]), x[2]
-
-    def negative_log_likelihood(x: np.ndarray) -> float:
-        asymptote, rate, delay = parameters(x)
-        elapsed = np.maximum(mean_time - delay, 0.0)
-        p = np.clip(curve(asymptote * scale * -np.expm1(-rate * elapsed)), _PROBABILITY_FLOOR, 1.0 - _PROBABILITY_FLOOR)
-        # Elementwise sums rather than BLAS dot products: no thread start-up on short vectors.
-        return -float(np.sum(successes * np.log(p) + failures * np.log1p(-p)))
-
-    def value_and_gradient(x: np.ndarray) -> tuple[float, np.ndarray]:
-        asymptote, rate, delay = parameters(x)
-        elapsed = np.maximum(mean_time - delay, 0.0)
-        decay = np.exp(-rate * elapsed)
-        dprime = asymptote * scale * (1.0 - decay)
-        p = np.clip(curve(dprime), _PROBABILITY_FLOOR, 1.0 - _PROBABILITY_FLOOR)
-        value = -float(np.sum(successes * np.log(p) + failures * np.log1p(-p)))
-        # d(-log L)/dd' per group, by the chain rule through the piecewise-linear curve.
-        outer = -(successes / p - failures / (1.0 - p)) * curve.slope(dprime)
-        gradient = np.array([
-            float(np.sum(outer * dprime)),  # d/d log λ
-            float(np.sum(outer * asymptote * scale * elapsed * decay)) * rate,  # d/d log β
-            -float(np.sum(outer * asymptote * scale * rate * decay * (mean_time > delay))),  # d/d δ₀
-        ])
-        return value, gradient
-
-    overall = float(successes.sum() / trials.sum())
-    p_const = min(max(overall, _PROBABILITY_FLOOR), 1.0 - _PROBABILITY_FLOOR)
-    chance_ll = float(successes.sum() * math.log(p_const) + failures.sum() * math.log1p(-p_const))
-    # λ start: the accuracy of the slowest quarter, taken as nearly saturated.
-    slow = mean_time >= np.quantile(times, 0.75)
-    slow_accuracy = float(successes[slow].sum() / max(trials[slow].sum(), 1.0))
-    slow_accuracy = min(max(slow_accuracy, curve.chance + 1e-3), curve.ceiling - 1e-6)
-    asymptote_start = min(max(curve.inverse(slow_accuracy) * 1.1 / float(np.mean(factors)), 0.05), d_top * 0.9)
-    bounds = [(math.log(1e-3), math.log(d_top)), (math.log(1e-4), math.log(100.0)), (0.0, delay_cap)]
-    best: optimize.OptimizeResult | None = None
-    for rate_scale in (0.3, 1.5, 6.0):
-        for delay_share in (0.0, 0.5):
-            start = np.array([
-                math.log(asymptote_start),
-                math.log(min(max(rate_scale / median_time, 1.1e-4), 99.0)),
-                delay_share * float(low_time),
-            ])
-            result = optimize.minimize(
-                value_and_gradient, start, jac=True, method="L-BFGS-B", bounds=bounds, options={"maxiter": limit}
-            )
-            if best is None or result.fun < best.fun:
-                best = result
-    assert best is not None
-    polished = optimize.minimize(
-        negative_log_likelihood,
-        best.x,
-        method="Nelder-Mead",
-        bounds=bounds,
-        options={"maxiter": limit, "xatol": 1e-7, "fatol": 1e-9},
-    )
-    final = polished if polished.fun <= best.fun else best
-    asymptote, rate, delay = parameters(final.x)
-    return SpeedAccuracyFit(
-        discriminability=asymptote,
-        accrual_rate=rate,
-        base_time=float(delay),
-        log_likelihood=-float(final.fun),
-        chance_log_likelihood=chance_ll,
-        n_labels=int(times.size),
-        standard_errors=_standard_errors(negative_log_likelihood, final.x),
-        converged=bool(best.success or polished.success),
-    )
-
-
-def _standard_errors(objective: Callable[[np.ndarray], float], x: np.ndarray) -> tuple[float, float, float] | None:
-    """Delta-method standard errors of (λ, β, δ₀) from a central-difference Hessian in (log λ, log β, δ₀)."""
-    steps = np.array([1e-3, 1e-3, max(1e-3, 1e-3 * abs(x[2]))])
-    hessian = np.empty((3, 3))
-    centre = objective(x)
-    for i in range(3):
-        for j in range(i, 3):
-            ei = np.zeros(3)
-            ej = np.zeros(3)
-            ei[i] = steps[i]
-            ej[j] = steps[j]
-            if i == j:
-                value = (objective(x + ei) - 2.0 * centre + objective(x - ei)) / steps[i] ** 2
-            else:
-                value = (
-                    objective(x + ei + ej) - objective(x + ei - ej) - objective(x - ei + ej) + objective(x - ei - ej)
-                ) / (4.0 * steps[i] * steps[j])
-            hessian[i, j] = hessian[j, i] = value
-    try:
-        eigenvalues = np.linalg.eigvalsh(hessian)
-        if eigenvalues.min() <= 1e-9 * max(eigenvalues.max(), 1e-300):
-            return None
-        covariance = np.linalg.inv(hessian)
-    except np.linalg.LinAlgError:
-        return None
-    jacobian = np.array([math.exp(x[0]), math.exp(x[1]), 1.0])
-    variances = np.diag(covariance) * jacobian**2
-    if not np.all(np.isfinite(variances)) or np.any(variances < 0):
-        return None
-    return tuple(float(v) for v in np.sqrt(variances))  # type: ignore[return-value]

@@ -1,9 +1,10 @@
 """``pilot``: import pilot labels, summarise them, calibrate a scenario, simulate a pilot.
 
-``pilot import FILE`` stores the file and its summary in the database; ``pilot summary`` and
-``pilot apply`` take either a file or the name (or id) of a stored pilot; ``pilot simulate`` writes
-a CSV drawn from a scenario. Information is printed in bits unless ``--nats`` is given; JSON output
-keeps nats in keys that say so (``capacity_nats``).
+``pilot import FILE`` stores the labels and their summary in the database; ``pilot summary`` and
+``pilot apply`` take either a file (any shape :mod:`advisor.pilot.sources` reads: plain CSV, Label
+Studio, MTurk, Potato, Argilla, crowd-kit pairwise; a Potato output folder) or the name (or id) of
+a stored pilot; ``pilot simulate`` writes a CSV drawn from a scenario. Information is printed in
+bits unless ``--nats`` is given; JSON output keeps nats in keys that say so (``capacity_nats``).
 """
 
 from __future__ import annotations
@@ -17,12 +18,17 @@ from typing import Any
 from advisor import pilot as pilots
 from advisor.cli import common
 from advisor.errors import ImportFormatError, ScenarioNotFoundError
+from advisor.files.input_limits import CONFIG_LIMITS, read_text_file
 from advisor.files.output_paths import check_output_path, database_file, write_output_atomically
+from advisor.pilot.numeric import NumericScale, parse_scale
+from advisor.pilot.sources import ENGINES, FORMATS, read_pilot_file
+from advisor.pilot.summary import STAGES, TIE_TEXT
 from advisor.scenario.schema import get_path, save_scenario_file
 from advisor.units import field_value_text
 
-PILOT_SUFFIXES = (".csv", ".tsv", ".tab", ".txt")
+PILOT_SUFFIXES = (".csv", ".tsv", ".tab", ".txt", ".json", ".jsonl")
 DEFAULT_BOOT = 1000
+SHAPES = "; ".join(FORMATS.values())
 
 
 def register(subparsers: Any) -> None:
@@ -35,9 +41,10 @@ def register(subparsers: Any) -> None:
     commands = parser.add_subparsers(dest="pilot_command", metavar="SUBCOMMAND")
     parser.set_defaults(handler=lambda args: _missing_subcommand(parser))
 
-    importer = common.subcommand(commands, "import", "Store a pilot CSV/TSV and its summary in the database.", _run_import)
-    importer.add_argument("file", metavar="FILE", help="pilot labels: columns item, rater, label [, gold, seconds, question, context]")
+    importer = common.subcommand(commands, "import", "Store a pilot's labels and their summary in the database.", _run_import)
+    importer.add_argument("file", metavar="FILE", help=f"pilot labels, recognised by content: {SHAPES}")
     importer.add_argument("--name", help="name to store it under (default: the file name without its extension)")
+    _add_reading_options(importer)
     _add_summary_options(importer, with_scale=True)
 
     summary = common.subcommand(commands, "summary", "Aggregation, agreement, capacity, ρ and flagged raters of a pilot.", _run_summary)
@@ -45,6 +52,7 @@ def register(subparsers: Any) -> None:
     summary.add_argument("--json", action="store_true", help="print the summary as JSON (information in nats)")
     summary.add_argument("--nats", action="store_true", help="print information in nats instead of bits")
     summary.add_argument("--question", help="which question, when the pilot has several")
+    _add_reading_options(summary)
     _add_summary_options(summary, with_scale=True)
 
     apply = common.subcommand(commands, "apply", "Calibrate a scenario from a pilot (with provenance).", _run_apply)
@@ -59,6 +67,7 @@ def register(subparsers: Any) -> None:
     apply.add_argument(
         "--rater-types", choices=("1", "2", "3", "auto"), default="auto",
         help="rater types of the population fit (auto: chosen by AIC among 1 to 3, the default; slower)")
+    _add_reading_options(apply)
     _add_summary_options(apply, with_scale=False)
     target = apply.add_mutually_exclusive_group()
     target.add_argument("--save-as", metavar="NAME", help="store the calibrated scenario in the database under NAME")
@@ -84,6 +93,7 @@ def register(subparsers: Any) -> None:
     validation.add_argument("--scale", choices=("nominal", "ordinal"), default="nominal",
                             help="nominal (binary, categorical) or ordinal (rating scales) (default nominal)")
     validation.add_argument("--json", action="store_true", help="print JSON (information in bits)")
+    _add_reading_options(validation, numeric=False)
 
     listing = common.subcommand(commands, "list", "List the pilots stored in the database.", _run_list)
     listing.add_argument("--json", action="store_true", help="print JSON")
@@ -92,6 +102,28 @@ def register(subparsers: Any) -> None:
 def _missing_subcommand(parser: argparse.ArgumentParser) -> int:
     parser.print_help(sys.stderr)
     return 2
+
+
+def _add_reading_options(parser: argparse.ArgumentParser, *, numeric: bool = True) -> None:
+    parser.add_argument(
+        "--answer", action="append", metavar="NAME", dest="answers",
+        help="read only this answer of a tool's export (a Label Studio control, an MTurk answer or numbered group, an "
+             "Argilla question, a Potato scheme); repeat for several. Needed when the export is ambiguous",
+    )
+    parser.add_argument("--label-config", metavar="XML", help="a Label Studio labeling config: its controls are the questions")
+    parser.add_argument(
+        "--engine", choices=ENGINES, default="auto",
+        help="reader of a plain label table: stdlib (up to 1,000,000 rows), duckdb (up to 50,000,000 rows of CSV, "
+             "JSON or Parquet; pip install 'annotation-advisor[scale]'), or auto (default: DuckDB for Parquet and "
+             "files beyond the standard reader's limits, when installed)",
+    )
+    if numeric:
+        parser.add_argument(
+            "--numeric", metavar="LOW:HIGH[:STEP]",
+            help="the labels are numbers on this scale (step 1 unless given or binned): '-0', '00' and '0.0' are one value; "
+                 "the accuracy readout becomes the correlation of the mean of r scores with gold",
+        )
+        parser.add_argument("--bins", type=int, metavar="N", help="with --numeric: group the values into N equal-width bins")
 
 
 def _add_summary_options(parser: argparse.ArgumentParser, *, with_scale: bool) -> None:
@@ -107,6 +139,11 @@ def _add_summary_options(parser: argparse.ArgumentParser, *, with_scale: bool) -
     parser.add_argument("--boot", type=int, default=DEFAULT_BOOT, help=f"bootstrap resamples for the capacity interval (default {DEFAULT_BOOT})")
     parser.add_argument("--seed", type=int, default=0, help="bootstrap seed (default 0)")
     parser.add_argument("--level", type=float, default=0.95, help="confidence level of the interval (default 0.95)")
+    parser.add_argument(
+        "--ties", choices=("random", "half", "first"), default="random",
+        help="majority-vote ties: split at random with the seed (default), counted as a share (a half for two), or "
+             "broken by the label seen first",
+    )
 
 
 # ----------------------------------------------------------------- loading
@@ -122,23 +159,43 @@ def _looks_like_file(reference: str) -> bool:
     return "/" in reference or "\\" in reference or Path(reference).suffix.lower() in PILOT_SUFFIXES
 
 
-def _read_file(reference: str) -> tuple[bytes, str]:
-    path = Path(reference)
-    if not path.is_file():
-        raise ImportFormatError(f"{reference}: not a regular file" if path.exists() else f"{reference}: no such file")
+def _numeric(args: argparse.Namespace) -> NumericScale | None:
+    text = getattr(args, "numeric", None)
+    bins = getattr(args, "bins", None)
+    if text is None:
+        if bins is not None:
+            raise ValueError("--bins needs --numeric LOW:HIGH[:STEP]")
+        return None
+    # `pilot apply` names the scenario's question with --question and the pilot's with --pilot-question.
+    question = args.pilot_question if hasattr(args, "pilot_question") else getattr(args, "question", None)
+    return parse_scale(text, bins=bins, question=question)
+
+
+def _read(args: argparse.Namespace, source: str | bytes, name: str, label: str) -> pilots.PilotDataset:
+    config = None
+    if getattr(args, "label_config", None):
+        config = read_text_file(args.label_config, limits=CONFIG_LIMITS)
     try:
-        pilots.check_pilot_size(path.stat().st_size, reference)
-        return path.read_bytes(), str(path)
-    except OSError as error:
-        raise ImportFormatError(f"{reference}: cannot read ({error.strerror})") from None
+        with common.Progress("reading steps") as progress:
+            return read_pilot_file(source, name=name, questions=getattr(args, "answers", None), label_config=config,
+                                   numeric=_numeric(args), engine=getattr(args, "engine", "auto"), progress=progress)
+    except ImportFormatError as error:
+        raise ImportFormatError(f"{label}: {error}") from None
+
+
+def _stored_form(dataset: pilots.PilotDataset, path: Path) -> bytes:
+    """What the database keeps: a plain label CSV as it came, any other shape as the labels it gave
+    (so that reading it back never depends on options, folders or file names)."""
+    if path.is_file() and dataset.report is not None and dataset.report.format == "csv":
+        return path.read_bytes()
+    return dataset.to_csv_text().encode("utf-8")
 
 
 def _load(args: argparse.Namespace, reference: str) -> _LoadedPilot:
     path = Path(reference)
-    if path.is_file() or path.suffix.lower() in PILOT_SUFFIXES:
-        content, source = _read_file(reference)
-        dataset = _parse(content, path.name, source)
-        return _LoadedPilot(dataset, source, content, None)
+    if path.exists() or path.suffix.lower() in PILOT_SUFFIXES:
+        dataset = _read(args, path, path.name, reference)
+        return _LoadedPilot(dataset, str(path), b"", None)
     # A stored name may contain "/": only a reference that is no stored name either is a missing file.
     try:
         stored = common.open_store(args).get_pilot(reference)
@@ -146,15 +203,8 @@ def _load(args: argparse.Namespace, reference: str) -> _LoadedPilot:
         if _looks_like_file(reference):
             raise ScenarioNotFoundError(f"{reference}: no such file, and {error}") from None
         raise
-    dataset = _parse(stored.content, stored.name, stored.source)
+    dataset = _read(args, stored.content, stored.name, stored.source)
     return _LoadedPilot(dataset, stored.source, stored.content, stored.summary)
-
-
-def _parse(content: bytes, name: str, source: str) -> pilots.PilotDataset:
-    try:
-        return pilots.read_pilot(content, name=name)
-    except ImportFormatError as error:
-        raise ImportFormatError(f"{source}: {error}") from None
 
 
 def _options(args: argparse.Namespace, **overrides: Any) -> dict[str, Any]:
@@ -164,7 +214,12 @@ def _options(args: argparse.Namespace, **overrides: Any) -> dict[str, Any]:
         "seed": args.seed,
         "level": args.level,
         "scale": getattr(args, "scale", "nominal"),
+        "ties": args.ties,
+        "numeric": getattr(args, "numeric", None) is not None,
     }
+    if options["numeric"]:
+        # Numbers on a scale are ordered: the ordinal accuracy curve.
+        options["scale"] = "ordinal"
     options.update(overrides)
     if not 0 <= options["n_boot"] <= 100_000:
         raise ValueError(f"--boot must be an integer from 0 to 100000, got {options['n_boot']}")
@@ -176,7 +231,7 @@ def _options(args: argparse.Namespace, **overrides: Any) -> dict[str, Any]:
 
 
 def _summarise(dataset: pilots.PilotDataset, question: str | None, options: dict[str, Any]) -> pilots.PilotSummary:
-    with common.Progress("bootstrap resamples", options["n_boot"]) as progress:
+    with common.Progress("summary steps", options["n_boot"] + STAGES) as progress:
         return pilots.summarize(dataset, question=question, progress=progress, **options)
 
 
@@ -186,7 +241,8 @@ def _reusable(stored: dict[str, Any] | None, question: str | None, options: dict
         return None
     wanted = {
         "scale": options["scale"], "slip_rate": 0.0, "span": 3.0, "gold_use": options["gold_use"],
-        "n_boot": options["n_boot"], "level": options["level"], "seed": options["seed"],
+        "n_boot": options["n_boot"], "level": options["level"], "seed": options["seed"], "ties": options["ties"],
+        "numeric": options["numeric"],
     }
     for summary in stored.get("summaries", []):
         found = pilots.summary_options(summary)
@@ -199,11 +255,19 @@ def _reusable(stored: dict[str, Any] | None, question: str | None, options: dict
 
 # ---------------------------------------------------------------- handlers
 def _run_import(args: argparse.Namespace) -> int:
-    content, source = _read_file(args.file)
-    name = (args.name or Path(args.file).stem).strip()
-    dataset = _parse(content, Path(args.file).name, source)
+    path = Path(args.file)
+    if not path.exists():
+        raise ImportFormatError(f"{args.file}: no such file")
+    name = (args.name or path.stem).strip()
+    dataset = _read(args, path, path.name, args.file)
+    if dataset.n_labels > pilots.MAX_ROWS:
+        raise ImportFormatError(
+            f"{args.file}: {dataset.n_labels:,} labels; the database keeps pilots of up to {pilots.MAX_ROWS:,} labels — "
+            "summarise larger ones from the file (pilot summary FILE)"
+        )
+    content, source = _stored_form(dataset, path), str(path)
     options = _options(args)
-    with common.Progress("bootstrap resamples", options["n_boot"]) as progress:
+    with common.Progress("summary steps", options["n_boot"] + STAGES) as progress:
         summary = pilots.storage_summary(dataset, progress=progress, **options)
     pilot_id = common.open_store(args).add_pilot(name, source=source, content=content, summary=summary)
     described = dataset.describe()
@@ -239,7 +303,7 @@ def _run_apply(args: argparse.Namespace) -> int:
     options = _options(args, scale=scale)
     # A pilot that names its contexts is fitted with the scenario's difficulty and reading time per context.
     contexts = pilots.scenario_contexts(scenario) if loaded.dataset.contexts is not None else None
-    with common.Progress("bootstrap resamples", options["n_boot"]) as progress:
+    with common.Progress("summary steps", options["n_boot"] + STAGES) as progress:
         summary = pilots.summarize(
             loaded.dataset, question=args.pilot_question, slip_rate=question.slip_rate, span=question.span,
             progress=progress, contexts=contexts,
@@ -360,14 +424,23 @@ def _print_summary(summary: dict[str, Any], dataset: pilots.PilotDataset, *, use
         f"{summary['source']}{question}: {summary['labels']} labels, {summary['items']} items, {summary['raters']} raters, "
         f"classes {', '.join(summary['classes'])}; gold on {summary['gold_items']} items"
     )
+    _print_import(summary.get("import_report"))
     print()
     order = ("majority_vote", "one_coin", "dawid_skene")
     methods = summary["methods"]
+    header = "exact match vs gold" if summary.get("numeric") else "accuracy vs gold"
     rows = [
-        [name, _number(methods[name]["accuracy_vs_gold"]), methods[name]["iterations"], "yes" if methods[name]["converged"] else "NO"]
+        [name, _number(methods[name]["accuracy_vs_gold"]) if methods[name].get("identifiable", True) else "— (one label per item)",
+         methods[name]["iterations"], "yes" if methods[name]["converged"] else "NO"]
         for name in sorted(methods, key=lambda n: order.index(n) if n in order else len(order))
     ]
-    common.print_table(["method", "accuracy vs gold", "iterations", "converged"], rows)
+    common.print_table(["method", header, "iterations", "converged"], rows)
+    print(f"majority vote: {TIE_TEXT.get(summary.get('majority_vote_ties', 'first'), summary.get('majority_vote_ties'))}")
+    readout = summary.get("numeric_readout") or []
+    if readout:
+        print("\ncorrelation of the mean of r scores with gold (Snow et al. 2008; mean over random draws of r raters):")
+        common.print_table(["r", "items", "Pearson r", "95 % of draws"],
+                           [[row["r"], row["items"], f"{row['pearson']:.3f}", f"{row['low']:.3f}–{row['high']:.3f}"] for row in readout])
     stats = summary["agreement"]
     print(
         f"\nagreement: percent {_number(stats['percent_agreement'], 3)}, Fleiss κ {_number(stats['fleiss_kappa'], 3)}, "
@@ -384,14 +457,8 @@ def _print_summary(summary: dict[str, Any], dataset: pilots.PilotDataset, *, use
         f"single-rater accuracy {summary['single_rater_accuracy']:.4f}; ρ {summary['rho']:.4f} "
         f"(unanimous items {summary['observed_unanimity']:.4f} observed, {summary['independent_unanimity']:.4f} if independent)"
     )
-    speed = summary.get("speed_accuracy")
-    if speed:
-        errors = speed.get("standard_errors")
-        spread = f" (± {errors[0]:.3g}, {errors[1]:.3g}, {errors[2]:.3g})" if errors else ""
-        print(
-            f"speed–accuracy, pilot seconds: λ {speed['discriminability']:.4g}, β {speed['accrual_rate']:.4g}/s, "
-            f"δ₀ {speed['base_time']:.4g} s{spread}"
-        )
+    _print_speed(summary.get("speed_accuracy"))
+    _print_timing(summary.get("rater_timing"))
     fitted = summary.get("population")
     if fitted:
         population = fitted["population"]
@@ -406,7 +473,70 @@ def _print_summary(summary: dict[str, Any], dataset: pilots.PilotDataset, *, use
     for flag in ("malicious", "lazy"):
         names = flagged.get(flag, [])
         if names:
-            shown = ", ".join(names[:10]) + (f" and {len(names) - 10} more" if len(names) > 10 else "")
-            print(f"{flag} raters ({len(names)}): {shown}")
+            print(f"{flag} raters ({len(names)}): {_names(names)}")
     for note in summary.get("notes", []):
         print(f"note: {note}")
+
+
+def _names(names: list[str], shown: int = 10) -> str:
+    return ", ".join(names[:shown]) + (f" and {len(names) - shown} more" if len(names) > shown else "")
+
+
+def _print_import(report: dict[str, Any] | None) -> None:
+    if not report or report.get("format") in ("csv", "large_csv") and not report.get("warnings"):
+        return
+    shape = report["format"]
+    described = FORMATS.get(shape) or (f"a {shape.removeprefix('large_')} label table read by DuckDB" if shape.startswith("large_") else shape)
+    parts = [f"read as {described}: {report['labels']:,} raters' labels"]
+    if report.get("cancelled"):
+        parts.append(f"{report['cancelled']:,} cancelled left out")
+    if report.get("ground_truth"):
+        parts.append(f"{report['ground_truth']:,} ground-truth annotations read as gold")
+    for reason, count in (report.get("skipped") or {}).items():
+        parts.append(f"{count:,} {reason} left out")
+    print("; ".join(parts))
+    for warning in report.get("warnings") or []:
+        print(f"warning: {warning}")
+
+
+def _interval(intervals: dict[str, Any] | None, key: str, digits: int = 3) -> str:
+    if not intervals or intervals.get(key) is None:
+        return ""
+    low, high = intervals[key]
+    return f" [{low:.{digits}g}, {high:.{digits}g}]"
+
+
+def _print_speed(speed: dict[str, Any] | None) -> None:
+    if not speed:
+        return
+    intervals = speed.get("intervals")
+    level = f"{speed.get('level', 0.95):.0%} profile-likelihood intervals" if intervals else "no intervals"
+    print(
+        f"speed–accuracy, pilot seconds ({speed['labels']:,} timed labels against {speed['truth']}; {level}): "
+        f"λ {speed['discriminability']:.4g}{_interval(intervals, 'discriminability')}, "
+        f"β {speed['accrual_rate']:.4g}/s{_interval(intervals, 'accrual_rate')}, "
+        f"δ₀ {speed['base_time']:.4g} s{_interval(intervals, 'base_time')}"
+    )
+    raters = speed.get("raters") or []
+    if raters:
+        rates = sorted(raters, key=lambda r: r["accrual_rate"])
+        print(f"raters' own β (λ and δ₀ pooled, {len(rates)} raters with ≥ 30 timed labels): slowest "
+              f"{rates[0]['name']} {rates[0]['accrual_rate']:.3g}/s, median {rates[len(rates) // 2]['accrual_rate']:.3g}/s, "
+              f"fastest {rates[-1]['name']} {rates[-1]['accrual_rate']:.3g}/s")
+
+
+def _print_timing(timing: dict[str, Any] | None) -> None:
+    if not timing:
+        return
+    if timing.get("median_seconds") is not None:
+        print(f"time per label: median rater's median {timing['median_seconds']:.3g} s; raters under "
+              f"{timing['fast_threshold']:.3g} s are flagged too fast")
+        if timing["fast"]:
+            print(f"too fast raters ({len(timing['fast'])}): {_names(list(timing['fast']))}")
+    drift = timing.get("drift")
+    if drift:
+        low, high = drift["slope_interval"]
+        bins = ", ".join(f"{row[3]:.3f}" for row in drift["bins"] if row[2])
+        print(f"drift over each rater's sequence ({drift['raters']} raters, {drift['labels']:,} labels): accuracy by fifth "
+              f"{bins}; slope {drift['slope']:+.3f} log-odds from first to last label ({drift['level']:.0%} interval "
+              f"{low:+.3f} to {high:+.3f})")

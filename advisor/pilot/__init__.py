@@ -8,9 +8,15 @@ raters spent) tell what the interface really carries. The package, from the bott
   formats a pilot can calibrate;
 * :mod:`advisor.pilot.scenario_quantities`: the question a pilot measures in a scenario, its share
   of the judgment time and the contexts' difficulty and reading seconds;
+* :mod:`advisor.pilot.numeric`: labels on a declared numeric scale, and the mean-score correlation;
 * :mod:`advisor.pilot.reading`: :func:`read_pilot` for CSV and TSV files, and the size limits;
+* :mod:`advisor.pilot.sources`: :func:`~advisor.pilot.sources.read_pilot_file`, every shape of pilot
+  recognised by content (Label Studio, MTurk, Potato, Argilla, crowd-kit pairwise exports, and large
+  label tables read by DuckDB);
 * :mod:`advisor.pilot.rater_quality`: rater reports and the lazy / malicious flags;
-* :mod:`advisor.pilot.speed_accuracy`: the speed–accuracy fit of timed labels;
+* :mod:`advisor.pilot.speed_accuracy`: the speed–accuracy fit of timed labels, with intervals and
+  raters' speeds;
+* :mod:`advisor.pilot.rater_timing`: each rater's pace, the too-fast raters, and drift over time;
 * :mod:`advisor.pilot.summary`: :func:`summarize`, one question's :class:`PilotSummary`
   (aggregation, agreement, capacity with its interval, ρ), and what the database keeps;
 * :mod:`advisor.pilot.calibration`: :func:`apply_to_scenario`, a scenario's raters set from a
@@ -34,7 +40,7 @@ _HOMES = {
     "NOMINAL_KINDS": "kernels", "ORDINAL_KINDS": "kernels", "cascade_kernel": "kernels",
     "RaterReport": "rater_quality", "rater_flag": "rater_quality",
     "COLUMN_ALIASES": "reading", "MAX_BYTES": "reading", "MAX_LABELS": "reading", "MAX_ROWS": "reading",
-    "check_pilot_size": "reading", "read_pilot": "reading",
+    "check_pilot_size": "reading", "read_pilot": "reading", "read_pilot_file": "sources",
     "question_index": "scenario_quantities", "scenario_contexts": "scenario_quantities",
     "simulate_pilot": "simulation",
     "MethodResult": "summary", "PilotSummary": "summary", "storage_summary": "summary", "summarize": "summary",

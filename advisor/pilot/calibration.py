@@ -249,7 +249,7 @@ def _speed_changes(scenario: Scenario, summary: PilotSummary, target: Question, 
             details.append("the pilot's fit ignores contexts, so mean reading time and difficulty stand in for them")
     details.append(
         f"speed–accuracy fit in pilot seconds: λ {speed.discriminability:.4g}, β {speed.accrual_rate:.4g}/s, "
-        f"δ₀ {speed.base_time:.4g} s; converted with share {share:.4g}, effort {effort:.4g}, {how}"
+        f"δ₀ {speed.base_time:.4g} s{_fit_intervals(speed)}; converted with share {share:.4g}, effort {effort:.4g}, {how}"
     )
     return {
         "raters.discriminability": clip("discriminability", asymptote / context_difficulty, 1e-6, LAMBDA_LIMIT),
@@ -388,6 +388,15 @@ def _dprime_factor(kind: str, target: Question) -> float:
     if target.format.kind in ("ordinal", "pairwise", "scale"):
         return target.span / 2.0
     return math.sqrt(2.0)
+
+
+def _fit_intervals(speed) -> str:
+    """The fit's profile-likelihood intervals, in pilot units, for the provenance."""
+    if not speed.intervals:
+        return ""
+    (l_lo, l_hi), (b_lo, b_hi), (d_lo, d_hi) = (speed.intervals[key] for key in ("discriminability", "accrual_rate", "base_time"))
+    return (f" ({speed.level:.0%} profile intervals λ {l_lo:.3g}–{l_hi:.3g}, β {b_lo:.3g}–{b_hi:.3g}/s, "
+            f"δ₀ {d_lo:.3g}–{d_hi:.3g} s)")
 
 
 def _check_context_model(scenario: Scenario, model: Mapping[str, tuple[float, float]]) -> None:

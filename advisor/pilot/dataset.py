@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,7 @@ import numpy as np
 
 from advisor.files.input_limits import quote
 
-__all__ = ["PilotDataset", "class_order", "frozen_array"]
+__all__ = ["ImportReport", "NameList", "PilotDataset", "class_order", "frozen_array"]
 
 
 def frozen_array(array: np.ndarray) -> np.ndarray:
@@ -31,6 +32,82 @@ def frozen_array(array: np.ndarray) -> np.ndarray:
     array = np.ascontiguousarray(array)
     array.setflags(write=False)
     return array
+
+
+class NameList(Sequence[str]):
+    """Names held as one array of UTF-8 bytes: what a pilot of millions of items keeps instead of a
+    tuple of Python strings (10 million names: about 160 MB instead of 700 MB).
+
+    A read-only sequence of ``str``: ``len``, indexing (an ``int`` gives a name, a slice a
+    :class:`NameList`), iteration and :meth:`index`.
+
+    Parameters
+    ----------
+    encoded
+        A 1-D numpy array of dtype ``S`` (fixed-width bytes, NUL-padded), one UTF-8 name each.
+    """
+
+    def __init__(self, encoded: np.ndarray):
+        array = np.asarray(encoded)
+        if array.ndim != 1 or array.dtype.kind != "S":
+            raise ValueError(f"NameList needs a 1-D bytes array, got {array.dtype} {array.shape}")
+        self._names = frozen_array(array)
+
+    def __len__(self) -> int:
+        return int(self._names.size)
+
+    def __getitem__(self, index):  # type: ignore[override]
+        if isinstance(index, slice):
+            return NameList(self._names[index])
+        return self._names[int(index)].decode("utf-8")
+
+    def __iter__(self):
+        return (name.decode("utf-8") for name in self._names)
+
+    def index(self, value: str, start: int = 0, stop: int | None = None) -> int:  # type: ignore[override]
+        hits = np.flatnonzero(self._names[start:stop] == value.encode("utf-8"))
+        if hits.size == 0:
+            raise ValueError(f"{value!r} is not in the names")
+        return int(hits[0]) + start
+
+    def __repr__(self) -> str:
+        return f"NameList({len(self)} names)"
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """What reading a pilot file kept, turned into gold, and left out.
+
+    Attributes
+    ----------
+    format : str
+        The shape the file was read as (``"csv"``, ``"label_studio_json"``, ``"mturk"`` …).
+    labels : int
+        Labels kept: raters' own answers only.
+    cancelled : int
+        Annotations a rater cancelled or skipped (Label Studio ``was_cancelled``), rejected
+        assignments (MTurk ``Rejected``) and discarded or draft responses (Argilla), left out.
+    ground_truth : int
+        Ground-truth annotations read as the item's gold answer, not as a rater's label.
+    skipped : tuple of (str, int)
+        Other answers left out, by reason (an answer type with no single label, an empty answer …).
+    warnings : tuple of str
+        What the reader assumed or noticed (time per item estimated from a HIT's time, …).
+    """
+
+    format: str = "csv"
+    labels: int = 0
+    cancelled: int = 0
+    ground_truth: int = 0
+    skipped: tuple[tuple[str, int], ...] = ()
+    warnings: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready."""
+        return {
+            "format": self.format, "labels": self.labels, "cancelled": self.cancelled,
+            "ground_truth": self.ground_truth, "skipped": dict(self.skipped), "warnings": list(self.warnings),
+        }
 
 
 @dataclass(frozen=True, eq=False)
@@ -52,10 +129,16 @@ class PilotDataset:
     questions, contexts : numpy.ndarray of int64 or None
         Codes into :attr:`question_names`, :attr:`context_names`; None without the column.
     item_names, rater_names, class_names, question_names, context_names : tuple of str
-        Names in code order. Classes are in order of first appearance, or numeric order when every
+        Names in code order (item and rater names may be a :class:`NameList` on a very large
+        pilot). Classes are in order of first appearance, or numeric order when every
         class name is a number (so that an ordinal scale keeps its order).
     encoding, delimiter : str
         What the importer detected (informational).
+    timestamps : numpy.ndarray of float or None
+        When each label was given, seconds since 1970-01-01 UTC (NaN where unknown); None
+        without timestamps. Orders each rater's labels in time (drift).
+    report : ImportReport or None
+        What the reader kept and left out (None for a simulated pilot).
     """
 
     name: str
@@ -73,6 +156,8 @@ class PilotDataset:
     context_names: tuple[str, ...] = ()
     encoding: str = "utf-8"
     delimiter: str = ","
+    timestamps: np.ndarray | None = None
+    report: ImportReport | None = None
 
     @property
     def n_labels(self) -> int:
@@ -106,6 +191,8 @@ class PilotDataset:
             "contexts": list(self.context_names),
             "encoding": self.encoding,
             "delimiter": self.delimiter,
+            "timestamped_labels": int(np.sum(np.isfinite(self.timestamps))) if self.timestamps is not None else 0,
+            "import": None if self.report is None else self.report.to_dict(),
         }
 
     def preview(self, rows: int = 20) -> list[dict[str, str]]:
@@ -160,7 +247,8 @@ class PilotDataset:
         return _subset(self, rows, question)
 
     def to_csv_text(self) -> str:
-        """The pilot as CSV text (header ``item,rater,label,gold`` plus any optional columns)."""
+        """The pilot as CSV text (header ``item,rater,label,gold`` plus any optional columns;
+        timestamps as seconds since 1970-01-01 UTC)."""
         buffer = io.StringIO()
         self.write_csv(buffer)
         return buffer.getvalue()
@@ -179,6 +267,8 @@ class PilotDataset:
             header.append("question")
         if self.contexts is not None:
             header.append("context")
+        if self.timestamps is not None:
+            header.append("timestamp")
         writer.writerow(header)
         items = np.asarray(self.item_names, dtype=object)[self.items]
         raters = np.asarray(self.rater_names, dtype=object)[self.raters]
@@ -192,6 +282,8 @@ class PilotDataset:
             columns.append(np.asarray(self.question_names, dtype=object)[self.questions])
         if self.contexts is not None:
             columns.append(np.asarray(self.context_names, dtype=object)[self.contexts])
+        if self.timestamps is not None:
+            columns.append(np.array(["" if math.isnan(t) else f"{t:.3f}" for t in self.timestamps.tolist()], dtype=object))
         writer.writerows(zip(*(c.tolist() for c in columns)))
 
 
@@ -241,6 +333,8 @@ def _subset(dataset: PilotDataset, rows: np.ndarray, question: str) -> PilotData
         context_names=context_names or (),
         encoding=dataset.encoding,
         delimiter=dataset.delimiter,
+        timestamps=None if dataset.timestamps is None else frozen_array(dataset.timestamps[rows]),
+        report=dataset.report,
     )
 
 

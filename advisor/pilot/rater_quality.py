@@ -23,6 +23,8 @@ SPAM_THRESHOLD = 0.2
 """Largest total-variation distance between two rows of a rater's confusion matrix at which the
 rater counts as lazy/spammer (their answer hardly depends on the truth)."""
 MIN_LABELS_TO_FLAG = 5
+BLOCK = 1 << 22
+"""Labels tabulated at a time."""
 """Raters with fewer labels are not judged: their confusion matrix is mostly the prior."""
 
 
@@ -128,10 +130,15 @@ def judge_raters(pilot: PilotDataset, data: Annotations, ds: Aggregation, gold: 
     per_rater = data.labels_per_rater()
     spam = _spam_scores(confusion)
     balanced = ds.rater_accuracy()
-    label_gold = gold[data.items]
-    on_gold = label_gold >= 0
-    gold_labels = np.bincount(data.raters[on_gold], minlength=data.n_raters)
-    gold_correct = np.bincount(data.raters[on_gold], weights=(data.labels[on_gold] == label_gold[on_gold]).astype(float), minlength=data.n_raters)
+    gold_labels = np.zeros(data.n_raters)
+    gold_correct = np.zeros(data.n_raters)
+    # In blocks of labels: a label-sized copy of the gold would be 400 MB on a 50-million-label pilot.
+    for start in range(0, data.n_labels, BLOCK):
+        block = slice(start, start + BLOCK)
+        label_gold = gold[data.items[block]]
+        raters = data.raters[block]
+        gold_labels += np.bincount(raters, weights=label_gold >= 0, minlength=data.n_raters)
+        gold_correct += np.bincount(raters, weights=data.labels[block] == label_gold, minlength=data.n_raters)
     reports = []
     flagged: dict[str, list[str]] = {"malicious": [], "lazy": []}
     for rater in range(data.n_raters):
@@ -143,7 +150,7 @@ def judge_raters(pilot: PilotDataset, data: Annotations, ds: Aggregation, gold: 
             RaterReport(
                 name=name,
                 labels=int(per_rater[rater]),
-                accuracy_vs_gold=float(gold_correct[rater] / gold_labels[rater]) if gold_labels[rater] else None,
+                accuracy_vs_gold=float(gold_correct[rater] / gold_labels[rater]) if gold_labels[rater] > 0 else None,
                 balanced_accuracy=float(balanced[rater]),
                 spam_score=float(spam[rater]),
                 flag=flag,

@@ -26,22 +26,35 @@ from typing import Any, Literal
 import numpy as np
 
 from models import agreement, empirical
-from models.aggregation import Aggregation, Annotations, dawid_skene, majority_vote, one_coin_dawid_skene
+from models.aggregation import Aggregation, Annotations, dawid_skene, majority_vote, one_coin_dawid_skene, tie_credit_accuracy
 from models.errors import InvalidArgumentError
 from models.rater_population import fit_rater_population
 
 from advisor.errors import Cancelled, ImportFormatError
 from advisor.files.input_limits import quote
-from advisor.progress import ProgressCallback
+from advisor.progress import ProgressCallback, keeps_going, within
 from advisor.pilot.dataset import PilotDataset
+from advisor.pilot.numeric import MAX_SCALE_LEVELS, mean_score_correlation
 from advisor.pilot.rater_quality import RaterReport, judge_raters
+from advisor.pilot.rater_timing import RaterTiming, time_raters
 from advisor.pilot.reading import MAX_LABELS, too_many_labels_error
-from advisor.pilot.speed_accuracy import SpeedAccuracy, fit_speed
+from advisor.pilot.speed_accuracy import SpeedAccuracy, fit_speed, label_truth
 
 __all__ = ["MethodResult", "PilotSummary", "storage_summary", "summarize", "summary_options"]
 
 Scale = Literal["nominal", "ordinal"]
 GoldUse = Literal["evaluate", "clamp"]
+Ties = Literal["random", "half", "first"]
+TIE_TEXT = {
+    "random": "ties split at random (seeded)",
+    "half": "ties counted as a share (a half for a two-way tie)",
+    "first": "ties broken by the label seen first",
+}
+"""How each majority-vote tie rule is stated in the output."""
+STAGES = 6
+"""Steps of a summary besides its bootstrap resamples (each reported to ``progress``)."""
+LABEL_BLOCK = 1 << 22
+"""Entries (labels × classes) tabulated at a time: temporaries stay a few tens of megabytes."""
 TIME_BINS = 10
 """Quantile bins of the label times, each with its own pooled kernel when ρ is estimated, so that
 fast and slow labels differing in accuracy are not read as correlation."""
@@ -49,13 +62,18 @@ fast and slow labels differing in accuracy are not read as correlation."""
 
 @dataclass(frozen=True)
 class MethodResult:
-    """One aggregation method's result on the pilot."""
+    """One aggregation method's result on the pilot.
+
+    ``identifiable`` is False for Dawid–Skene on a pilot with one label per item, where a rater's
+    confusion cannot be told from the class prior: no accuracy is reported for it then.
+    """
 
     accuracy_vs_gold: float | None
     class_priors: tuple[float, ...]
     iterations: int
     converged: bool
     log_likelihood: float | None
+    identifiable: bool = True
 
 
 @dataclass(frozen=True)
@@ -99,6 +117,11 @@ class PilotSummary:
     ``ordinal``) and :meth:`models.rater_population.PopulationFit.to_dict` (its ``population`` holds
     the prior, each rater type's d′ and bias, the type shares, the difficulty classes and the slip);
     None when no model could be fitted (the reason is in the notes)."""
+    majority_vote_ties: str = "first"
+    import_report: dict[str, Any] | None = None
+    numeric: bool = False
+    numeric_readout: tuple[dict[str, float], ...] = ()
+    rater_timing: RaterTiming | None = None
 
     @property
     def k(self) -> int:
@@ -126,28 +149,39 @@ def _jsonable(value: Any) -> Any:
 
 
 def _time_bins(seconds: np.ndarray | None, n_labels: int) -> np.ndarray:
-    """Label -> time-bin code: deciles of the label times, untimed labels in a bin of their own."""
+    """Label -> time-bin code (int16): deciles of the label times, untimed labels in a bin of their own."""
     if seconds is None or not np.any(np.isfinite(seconds)):
-        return np.zeros(n_labels, dtype=np.int64)
+        return np.zeros(n_labels, dtype=np.int16)
     timed = np.isfinite(seconds)
-    distinct = np.unique(seconds[timed]).size
+    times = seconds[timed] if not np.all(timed) else seconds
+    sample = times if times.size <= 2_000_000 else times[:: times.size // 2_000_000]
+    distinct = np.unique(sample).size
     bins = max(1, min(TIME_BINS, distinct))
-    edges = np.quantile(seconds[timed], np.linspace(0.0, 1.0, bins + 1)[1:-1])
-    codes = np.full(n_labels, bins, dtype=np.int64)
-    codes[timed] = np.searchsorted(edges, seconds[timed], side="right")
+    edges = np.quantile(sample, np.linspace(0.0, 1.0, bins + 1)[1:-1])
+    codes = np.full(n_labels, bins, dtype=np.int16)
+    for start in range(0, n_labels, LABEL_BLOCK):
+        block = slice(start, start + LABEL_BLOCK)
+        where = timed[block]
+        codes[block][where] = np.searchsorted(edges, seconds[block][where], side="right")
     return codes
 
 
 def _binned_kernels(data: Annotations, truth_weights: np.ndarray, bins: np.ndarray, pooled: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """One pooled kernel per time bin (rows without data fall back to the overall kernel)."""
     k = data.n_classes
-    used_bins, index = np.unique(bins, return_inverse=True)
-    flat = (index[:, None] * k + np.arange(k)[None, :]) * k + data.labels[:, None]
-    counts = np.bincount(flat.ravel(), weights=truth_weights[data.items].ravel(), minlength=used_bins.size * k * k)
-    counts = counts.reshape(used_bins.size, k, k)
+    # Bin codes are small: the table is indexed by the code itself (a bin without labels keeps the
+    # pooled kernel), so no label-sized re-coding is made.
+    size = int(bins.max()) + 1
+    counts = np.zeros(size * k * k)
+    step = max(1, LABEL_BLOCK // k)
+    for start in range(0, data.n_labels, step):
+        block = slice(start, start + step)
+        flat = (bins[block, None].astype(np.int64) * k + np.arange(k)[None, :]) * k + data.labels[block, None]
+        counts += np.bincount(flat.ravel(), weights=truth_weights[data.items[block]].ravel(), minlength=counts.size)
+    counts = counts.reshape(size, k, k)
     totals = counts.sum(axis=2, keepdims=True)
     table = np.where(totals > 0, counts / np.where(totals > 0, totals, 1.0), pooled[None, :, :])
-    return table, index.astype(np.int64)
+    return table, bins
 
 
 def summarize(
@@ -164,6 +198,8 @@ def summarize(
     progress: ProgressCallback | None = None,
     contexts: Mapping[str, tuple[float, float]] | None = None,
     rater_types: int | str = 1,
+    ties: Ties = "random",
+    numeric: bool = False,
 ) -> PilotSummary:
     """Summarise one question of a pilot.
 
@@ -189,7 +225,9 @@ def summarize(
         Bootstrap resamples (0 to 100 000), confidence level in (0, 1) and seed of the capacity
         interval.
     progress
-        ``progress(done, total)`` for the bootstrap (:mod:`advisor.progress`); False cancels
+        ``progress(done, total)`` over the summary's steps: majority vote, one-coin and full
+        Dawid–Skene, then one step per bootstrap resample, then ρ, the speed–accuracy fit and the
+        raters (:data:`STAGES` steps besides the resamples; :mod:`advisor.progress`); False cancels
         (:class:`advisor.errors.Cancelled`).
     contexts
         ``{context name: (difficulty, reading seconds)}`` of the scenario the pilot will calibrate.
@@ -202,6 +240,16 @@ def summarize(
         Rater types of the population fit: 1 to 3, or ``"auto"`` (AIC chooses; slower, the fit is
         repeated for 1, 2 and 3 types). Nominal pilots of three or more classes are fitted with one
         type (a scenario's rater types shift a criterion, which categorical questions do not have).
+    ties
+        How majority vote treats a tie: ``"random"`` (default; uniformly among the tied classes,
+        seeded with ``seed``), ``"half"`` (an item counts ``1/t`` when its gold is one of ``t`` tied
+        classes: the expectation of the random rule) or ``"first"`` (the label seen first). The
+        rule is stated in the summary.
+    numeric
+        The labels are numbers on a declared scale (read with a
+        :class:`~advisor.pilot.numeric.NumericScale`; ``scale`` must be ``"ordinal"``): up to
+        :data:`~advisor.pilot.numeric.MAX_SCALE_LEVELS` classes, and the accuracy readout is the
+        correlation of the mean of r scores with gold (Snow et al. 2008).
 
     Returns
     -------
@@ -221,6 +269,8 @@ def summarize(
     * The rater population is fitted on gold where known and the Dawid–Skene posteriors elsewhere,
       with 1 to 3 free difficulty classes chosen by AIC; two classes are a binary (yes/no) question,
       more a nominal or an ordinal one (``scale``, with ``span``).
+    * With one label per item Dawid–Skene cannot tell a rater's errors from the class prior: its
+      accuracy is not reported (majority vote stands, with a note).
     """
     if scale not in ("nominal", "ordinal"):
         raise ValueError(f"scale must be 'nominal' or 'ordinal', got {scale!r}")
@@ -230,9 +280,15 @@ def summarize(
         raise ValueError(f"slip_rate must be in [0, 0.5), got {slip_rate}")
     if not span > 0:
         raise ValueError(f"span must be > 0, got {span}")
+    if ties not in TIE_TEXT:
+        raise ValueError(f"ties must be one of {', '.join(TIE_TEXT)}, got {ties!r}")
+    if numeric and scale != "ordinal":
+        raise ValueError("numeric labels are summarised on the ordinal scale: pass scale='ordinal'")
     pilot = dataset.for_question(question)
-    if len(pilot.class_names) > MAX_LABELS:
+    if len(pilot.class_names) > (MAX_SCALE_LEVELS if numeric else MAX_LABELS):
         raise too_many_labels_error(question, len(pilot.class_names))
+    if numeric:
+        _check_numeric(pilot)
     if len(pilot.class_names) < 2:
         raise ImportFormatError(f"{pilot.name}: only one distinct label ({quote(pilot.class_names[0])}); at least two are needed")
     question_name = question if question is not None else (pilot.question_names[0] if pilot.question_names else None)
@@ -249,22 +305,44 @@ def summarize(
     clamp = gold if (has_gold and gold_use == "clamp") else None
     notes: list[str] = []
 
-    results: dict[str, Aggregation] = {
-        "majority_vote": majority_vote(data),
-        "one_coin": one_coin_dawid_skene(data, gold=clamp),
-        "dawid_skene": dawid_skene(data, gold=clamp),
-    }
+    total = STAGES + int(n_boot)
+
+    def step(done: int) -> None:
+        if not keeps_going(progress, done, total):
+            raise Cancelled(f"summary cancelled after step {done} of {total}")
+
+    results: dict[str, Aggregation] = {}
+    results["majority_vote"] = majority_vote(data, ties="first" if ties == "first" else "random", seed=seed)
+    step(1)
+    results["one_coin"] = one_coin_dawid_skene(data, gold=clamp)
+    step(2)
+    results["dawid_skene"] = dawid_skene(data, gold=clamp)
+    step(3)
+    single_label = int(np.bincount(data.items, minlength=data.n_items).max()) == 1
+    if single_label:
+        notes.append(
+            "one label per item: Dawid–Skene cannot tell a rater's errors from the class prior, so no Dawid–Skene "
+            "accuracy is reported; majority vote (each item's one label) stands"
+        )
     methods = {}
     for method, result in results.items():
-        scored = has_gold and (clamp is None or method == "majority_vote")
+        identifiable = method == "majority_vote" or not single_label
+        scored = has_gold and identifiable and (clamp is None or method == "majority_vote")
+        accuracy = result.accuracy_against(gold) if scored else None
+        if scored and method == "majority_vote" and ties == "half":
+            accuracy = tie_credit_accuracy(data.vote_counts(), gold)
         methods[method] = MethodResult(
-            accuracy_vs_gold=result.accuracy_against(gold) if scored else None,
+            accuracy_vs_gold=accuracy,
             class_priors=tuple(float(p) for p in result.class_priors),
             iterations=result.iterations,
             converged=result.converged,
             log_likelihood=result.log_likelihood,
+            identifiable=identifiable,
         )
     ds = results["dawid_skene"]
+    # Only Dawid–Skene is used from here on; on a pilot of millions of items the others' posteriors
+    # are hundreds of megabytes.
+    results.clear()
     if not ds.converged:
         notes.append(f"Dawid–Skene stopped at its iteration cap ({ds.iterations}) before converging")
 
@@ -273,7 +351,8 @@ def summarize(
     truth = gold if has_gold else np.asarray(ds.posteriors)
     kernel_source = "gold" if has_gold else "dawid_skene"
     try:
-        capacity = empirical.empirical_capacity(data, truth, n_boot=n_boot, level=level, seed=seed, progress=progress)
+        capacity = empirical.empirical_capacity(data, truth, n_boot=n_boot, level=level, seed=seed,
+                                                progress=within(progress, 3, int(n_boot), total))
     except empirical.Cancelled as stopped:
         raise Cancelled(str(stopped)) from None
     counts = capacity.counts
@@ -293,7 +372,7 @@ def summarize(
     kernel_weights = truth_weights if has_gold else np.asarray(ds.posteriors)
     bins = _time_bins(pilot.seconds, data.n_labels)
     if pilot.contexts is not None:
-        bins = np.asarray(pilot.contexts) * (TIME_BINS + 1) + bins
+        bins = (np.asarray(pilot.contexts) * (TIME_BINS + 1) + bins).astype(np.int32)
     table, kernel_index = _binned_kernels(data, kernel_weights, bins, full_kernel)
     try:
         correlation = empirical.excess_unanimity_correlation(data, truth_weights, table, kernel_index)
@@ -306,12 +385,25 @@ def summarize(
         rho, observed_u, independent_u = 0.0, 1.0, 1.0
         notes.append("no item has two labels: ρ cannot be estimated and is reported as 0")
 
+    step(4 + int(n_boot))
     context_model = _context_model(pilot, contexts)
-    speed = fit_speed(pilot, data, gold, ds, has_gold, scale, k, slip_rate, span, context_model, notes)
-    population = _population_fit(data, gold if has_gold else None, scale, span, rater_types, notes)
+    truth_per_label = label_truth(gold, ds, has_gold, data.items)
+    speed = fit_speed(pilot, data, truth_per_label, scale, k, slip_rate, span, context_model, notes,
+                      "gold" if has_gold else "dawid_skene")
+    population = _population_fit(data, gold if has_gold else None, scale, span, rater_types, notes, seed)
     context_accuracy = _context_accuracy(pilot, data, truth_weights if has_gold else np.asarray(ds.posteriors))
+    step(5 + int(n_boot))
+    timing = time_raters(pilot, data.raters, data.labels == truth_per_label, truth_per_label >= 0, speed, notes)
+    readout: tuple[dict[str, float], ...] = ()
+    if numeric:
+        values = np.array([float(name) for name in pilot.class_names])
+        gold_values = np.where(gold >= 0, values[np.maximum(gold, 0)], np.nan)
+        readout = tuple(mean_score_correlation(values[data.labels], data.items, gold_values, seed=seed))
+        if not has_gold:
+            notes.append("numeric labels without gold: no correlation with gold can be reported")
 
     reports, flagged = judge_raters(pilot, data, ds, gold)
+    step(total)
     return PilotSummary(
         source=pilot.name,
         question=question_name,
@@ -346,13 +438,30 @@ def summarize(
         context_accuracy=context_accuracy,
         notes=tuple(notes),
         population=population,
+        majority_vote_ties=ties,
+        import_report=None if pilot.report is None else pilot.report.to_dict(),
+        numeric=numeric,
+        numeric_readout=readout,
+        rater_timing=timing,
     )
 
 
+POPULATION_FIT_LABELS = 50_000
+"""Most labels the rater population is fitted on. A larger pilot is fitted on a random subset of
+its items (all their labels, seeded): its few parameters are pinned down long before that, and the
+fit's memory and time grow with the labels it sees (a 50-million-label pilot must summarise in
+bounded memory)."""
+
+
 def _population_fit(data: Annotations, gold: np.ndarray | None, scale: str, span: float, rater_types: int | str,
-                    notes: list[str]) -> dict[str, Any] | None:
+                    notes: list[str], seed: int = 0) -> dict[str, Any] | None:
     """The method §9's rater population of one pilot question (:func:`fit_rater_population`), as
-    plain data; None with a note when it cannot be fitted."""
+    plain data; None with a note when it cannot be fitted. Pilots of more than
+    :data:`POPULATION_FIT_LABELS` labels are fitted on a random subset of their items."""
+    if data.items.size > POPULATION_FIT_LABELS:
+        data, gold = _item_subset(data, gold, POPULATION_FIT_LABELS, seed)
+        notes.append(f"the rater population is fitted on a random {data.n_items:,} of the items "
+                     f"({data.items.size:,} labels)")
     k = data.n_classes
     kind = "binary" if k == 2 else ("ordinal" if scale == "ordinal" else "nominal")
     types = 1 if kind == "nominal" else rater_types
@@ -362,6 +471,32 @@ def _population_fit(data: Annotations, gold: np.ndarray | None, scale: str, span
         notes.append(f"no rater population could be fitted: {error}")
         return None
     return {"kind": kind, "rater_types_requested": types, **fit.to_dict()}
+
+
+def _item_subset(data: Annotations, gold: np.ndarray | None, max_labels: int,
+                 seed: int) -> tuple[Annotations, np.ndarray | None]:
+    """A random subset of the items (every label of each) with at most ``max_labels`` labels, and
+    their gold; items are renumbered in the subset's order."""
+    per_item = np.bincount(data.items, minlength=data.n_items)
+    order = np.random.default_rng(seed).permutation(data.n_items)
+    kept = order[: max(1, int(np.searchsorted(np.cumsum(per_item[order]), max_labels, side="right")))]
+    code = np.full(data.n_items, -1, dtype=np.int64)
+    code[kept] = np.arange(kept.size)
+    rows = code[data.items] >= 0
+    subset = Annotations.from_arrays(code[data.items][rows], data.raters[rows], data.labels[rows], n_items=kept.size,
+                                     n_raters=data.n_raters, n_classes=data.n_classes)
+    return subset, None if gold is None else np.asarray(gold)[kept]
+
+
+def _check_numeric(pilot: PilotDataset) -> None:
+    """Every class of a numeric question must be a number (read with the declared scale)."""
+    for name in pilot.class_names:
+        try:
+            float(name)
+        except ValueError:
+            raise ImportFormatError(
+                f"{pilot.name}: label {quote(name)} is not a number; declare the numeric scale when reading the pilot"
+            ) from None
 
 
 def _agreement(data: Annotations) -> dict[str, float | None]:
@@ -414,6 +549,8 @@ def _context_accuracy(pilot: PilotDataset, data: Annotations, truth_weights: np.
 def summary_options(summary: dict[str, Any]) -> dict[str, Any]:
     """The options a stored summary dictionary was computed with (to decide whether it can be reused)."""
     return {
+        "ties": summary.get("majority_vote_ties", "first"),
+        "numeric": summary.get("numeric", False),
         "question": summary.get("question"),
         "scale": summary.get("scale"),
         "slip_rate": summary.get("slip_rate"),

@@ -208,7 +208,9 @@ def rte_summary():
 
 def test_rte_summary_accuracies(rte_summary):
     methods = rte_summary.methods
-    assert methods["majority_vote"].accuracy_vs_gold == pytest.approx(0.902, abs=6e-4)
+    # Ties split at random (the default), seeded: within the spread of the tie draws around Snow et al.'s 0.897.
+    assert rte_summary.majority_vote_ties == "random"
+    assert methods["majority_vote"].accuracy_vs_gold == pytest.approx(0.897, abs=0.006)
     assert methods["dawid_skene"].accuracy_vs_gold >= CROWD_KIT_DS_RTE
     assert methods["dawid_skene"].accuracy_vs_gold > methods["majority_vote"].accuracy_vs_gold
     assert rte_summary.single_rater_accuracy == pytest.approx(0.729, abs=5e-4)

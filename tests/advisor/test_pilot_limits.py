@@ -47,7 +47,7 @@ def test_ten_thousand_distinct_labels_are_refused_naming_the_limit_and_numeric_s
     assert len(lines) == 1 and "Traceback" not in err
     assert "10,000 distinct labels" in lines[0]
     assert f"at most {pilots.MAX_LABELS}" in lines[0]
-    assert "numeric" in lines[0] and "'scale'" in lines[0]
+    assert "--numeric LOW:HIGH" in lines[0] and "--bins" in lines[0]
     # Refused before any k×k array: the old code asked for 3.7 GB.
     assert peak < 200 * 2**20
 
@@ -151,3 +151,36 @@ def test_a_fifo_is_not_opened_as_a_pilot(tmp_path, capsys):
         pilots.read_pilot(fifo)
     assert main(["pilot", "summary", str(fifo)]) == 2
     assert "not a regular file" in capsys.readouterr().err
+
+
+def test_a_pilot_of_many_nominal_classes_is_summarised_without_a_population_fit():
+    """80 nominal classes: the k⁴ option-bias fit is not attempted (it would take tens of
+    gigabytes); the summary says why and still aggregates."""
+    from models.rater_population import MAX_NOMINAL_FIT_CLASSES
+
+    rows = [(f"item{i}", r, f"x{i % 80}", "q") for i in range(160) for r in ("r1", "r2", "r3")]
+    dataset = pilots.read_pilot(_csv(rows, header="item,rater,label,question"))
+    summary = pilots.summarize(dataset, question="q", n_boot=0)
+    assert len(summary.classes) == 80 > MAX_NOMINAL_FIT_CLASSES
+    assert summary.population is None
+    assert any(f"fitted up to {MAX_NOMINAL_FIT_CLASSES} classes" in note for note in summary.notes)
+
+
+def test_a_large_pilot_fits_its_population_on_a_random_subset_of_whole_items():
+    from advisor.pilot.summary import POPULATION_FIT_LABELS, _item_subset
+    from models.aggregation import Annotations
+
+    rng = np.random.default_rng(3)
+    per_item = rng.integers(1, 9, 30_000)
+    items = np.repeat(np.arange(per_item.size), per_item)
+    # Each item's labels come from a rater of its own, so a label of the subset names its item.
+    data = Annotations.from_arrays(items, items, rng.integers(0, 2, items.size))
+    gold = rng.integers(0, 2, per_item.size)
+    subset, kept_gold = _item_subset(data, gold, POPULATION_FIT_LABELS, seed=0)
+    assert subset.items.size <= POPULATION_FIT_LABELS < subset.items.size + per_item.max()
+    original = np.full(subset.n_items, -1)
+    original[subset.items] = subset.raters
+    # One original item per subset item, with all its labels, and its gold beside it.
+    assert np.all(np.bincount(subset.items, minlength=subset.n_items) == per_item[original])
+    assert len(set(original.tolist())) == subset.n_items
+    assert np.array_equal(kept_gold, gold[original])

@@ -62,8 +62,9 @@ from advisor.evaluation.guardrails import pilot_class_warnings
 from advisor.pilot.calibration import apply_to_scenario
 from advisor.pilot.dataset import PilotDataset
 from advisor.pilot.kernels import NOMINAL_KINDS, ORDINAL_KINDS
-from advisor.pilot.reading import read_pilot
-from advisor.pilot.summary import PilotSummary, summarize
+from advisor.pilot.reading import MAX_ROWS
+from advisor.pilot.sources import read_pilot_file
+from advisor.pilot.summary import TIE_TEXT, PilotSummary, summarize
 from advisor.scenario.form_text import field_label
 from advisor.scenario.schema import Scenario, get_path
 from advisor.units import field_value_text
@@ -75,7 +76,7 @@ from ui.widgets.tables import read_only_table, table_item
 from ui.core.settings import display_settings
 from ui.core.workers import WorkerHandle, run_in_pool
 
-FILE_FILTER = "Pilot labels (*.csv *.tsv *.txt);;All files (*)"
+FILE_FILTER = "Pilot labels and tool exports (*.csv *.tsv *.txt *.json *.jsonl);;All files (*)"
 PREVIEW_ROWS = 20
 DEFAULT_RESAMPLES = 1000
 METHOD_LABELS = {
@@ -142,8 +143,9 @@ class LoadedPilot:
     dataset: PilotDataset
 
 
-def load_pilot_file(path: str | Path) -> LoadedPilot:
-    """Read a pilot file once, keeping its bytes for the database.
+def load_pilot_file(path: str | Path, *, progress=None) -> LoadedPilot:
+    """Read a pilot file once, keeping its bytes for the database (a worker reports
+    the large-pilot reader's steps to ``progress``; False cancels).
 
     Raises
     ------
@@ -151,11 +153,16 @@ def load_pilot_file(path: str | Path) -> LoadedPilot:
         When the file cannot be read or is malformed (with the line number).
     """
     path = Path(path)
+    dataset = read_pilot_file(path, progress=progress)
+    if dataset.n_labels > MAX_ROWS:
+        # Summarised from the file; the database keeps pilots up to the standard reader's size.
+        return LoadedPilot(path, b"", dataset)
     try:
-        content = path.read_bytes()
+        # A plain label CSV is kept as it came; a tool's export as the labels it gave.
+        content = path.read_bytes() if dataset.report is not None and dataset.report.format == "csv" else dataset.to_csv_text().encode("utf-8")
     except OSError as error:
         raise ImportFormatError(f"{path}: cannot read ({error.strerror})") from None
-    return LoadedPilot(path, content, read_pilot(content, name=path.name))
+    return LoadedPilot(path, content, dataset)
 
 
 def summarize_pilot(dataset: PilotDataset, options: dict[str, Any], *, progress) -> PilotSummary:
@@ -218,6 +225,17 @@ class _FilePage(QWizardPage):
 
         self._status_label = QLabel("No file chosen.")
         self._status_label.setWordWrap(True)
+        # Reading a pilot of tens of millions of labels takes a minute: a bar and a way out.
+        self._reading_bar = QProgressBar()
+        self._reading_bar.setFormat("Reading: step %v of %m")
+        self._cancel_button = QPushButton("Cancel")
+        self._cancel_button.setToolTip("Stop reading the file")
+        self._cancel_button.clicked.connect(self._on_cancel_button_clicked)
+        reading_row = QHBoxLayout()
+        reading_row.addWidget(self._reading_bar, 1)
+        reading_row.addWidget(self._cancel_button)
+        self._reading_bar.setVisible(False)
+        self._cancel_button.setVisible(False)
         self._columns_label = QLabel()
         self._columns_label.setWordWrap(True)
 
@@ -253,6 +271,7 @@ class _FilePage(QWizardPage):
         layout = QVBoxLayout(self)
         layout.addLayout(path_row)
         layout.addWidget(self._status_label)
+        layout.addLayout(reading_row)
         layout.addWidget(self._columns_label)
         layout.addWidget(self._preview_table, 1)
         layout.addWidget(options)
@@ -297,14 +316,35 @@ class _FilePage(QWizardPage):
     def _on_path_edit_return_pressed(self) -> None:
         self._start_reading()
 
+    def _on_cancel_button_clicked(self) -> None:
+        if self._reading is not None:
+            self._reading.cancel()
+
+    def _on_reading_progress(self, done: int, total: int) -> None:
+        show_job_progress(self._reading_bar, done, total)
+
+    def _on_reading_cancelled(self, _value: object) -> None:
+        self._reading = None
+        self._show_reading(False)
+        self._status_label.setText("Reading cancelled.")
+        self.completeChanged.emit()
+
+    def _show_reading(self, reading: bool) -> None:
+        self._reading_bar.setVisible(reading)
+        self._cancel_button.setVisible(reading)
+        if reading:
+            self._reading_bar.setRange(0, 0)
+
     def _on_reading_result(self, loaded: LoadedPilot) -> None:
         self._reading = None
+        self._show_reading(False)
         self._wizard.set_loaded(loaded)
         self._update_dataset()
         self.completeChanged.emit()
 
     def _on_reading_error(self, error: BaseException) -> None:
         self._reading = None
+        self._show_reading(False)
         self._status_label.setStyleSheet(ERROR_STYLE)
         self._status_label.setText(f"Cannot read the pilot: {error}")
         self.completeChanged.emit()
@@ -325,8 +365,10 @@ class _FilePage(QWizardPage):
             return
         self._status_label.setText(f"Reading {Path(path).name}…")
         # A pilot may have a million rows: reading it must not freeze the window.
+        self._show_reading(True)
         self._reading = run_in_pool(load_pilot_file, path, on_result=self._on_reading_result,
-                                    on_error=self._on_reading_error)
+                                    on_error=self._on_reading_error, on_progress=self._on_reading_progress,
+                                    on_cancelled=self._on_reading_cancelled)
         self.completeChanged.emit()
 
     def _update_dataset(self) -> None:
@@ -392,7 +434,7 @@ class _SummaryPage(QWizardPage):
         self.setSubTitle("Aggregation, agreement and the capacity one rater's answer carries, from the pilot.")
 
         self._progress_bar = QProgressBar()
-        self._progress_bar.setFormat("Bootstrap %v of %m")
+        self._progress_bar.setFormat("Step %v of %m")
         self._stop_button = QPushButton("Stop")
         self._stop_button.setToolTip("Stop the computation (Back and Next start it again)")
         self._stop_button.clicked.connect(self._on_stop_button_clicked)
@@ -417,8 +459,12 @@ class _SummaryPage(QWizardPage):
             ("accuracy", "Single-rater accuracy:"),
             ("rho", "Rater correlation ρ:"),
             *((key, f"{label}:") for key, label in AGREEMENT_LABELS.items()),
+            ("ties", "Majority-vote ties:"),
+            ("numeric", "Mean of r scores vs gold:"),
             ("speed", "Speed–accuracy fit:"),
+            ("timing", "Rater time:"),
             ("flagged", "Flagged raters:"),
+            ("import", "Read from the file:"),
             ("notes", "Notes:"),
         ):
             label = QLabel("—")
@@ -529,8 +575,8 @@ class _SummaryPage(QWizardPage):
         self._wizard.set_summary(None)
         self._job_options = dict(options)
         self.validation.set_pilot(loaded.dataset, question=options["question"], scale=options["scale"])
-        self._progress_bar.setRange(0, 0)  # busy until the bootstrap reports: aggregation comes first
-        self._progress_bar.setFormat("Bootstrap %v of %m")
+        self._progress_bar.setRange(0, 0)  # busy until the first step (majority vote) reports
+        self._progress_bar.setFormat("Step %v of %m")
         self._stop_button.setEnabled(True)
         self._status_label.setStyleSheet("")
         self._status_label.setText("Aggregating and bootstrapping the capacity…")
@@ -552,8 +598,8 @@ class _SummaryPage(QWizardPage):
             method = summary.methods.get(key)
             if method is None:
                 continue
-            rows.append([label, _number(method.accuracy_vs_gold, 4), str(method.iterations),
-                         "yes" if method.converged else "no"])
+            accuracy = _number(method.accuracy_vs_gold, 4) if method.identifiable else "— (one label per item)"
+            rows.append([label, accuracy, str(method.iterations), "yes" if method.converged else "no"])
         _fill_table(self._methods_table, rows, numeric_from=1)
         low, high = summary.capacity_ci
         values = self._value_labels
@@ -569,12 +615,14 @@ class _SummaryPage(QWizardPage):
         )
         for key in AGREEMENT_LABELS:
             values[key].setText(_number(summary.agreement.get(key), 3))
+        values["ties"].setText(TIE_TEXT.get(summary.majority_vote_ties, summary.majority_vote_ties))
+        values["numeric"].setText(
+            ", ".join(f"r={row['r']}: {row['pearson']:.3f}" for row in summary.numeric_readout)
+            if summary.numeric_readout else "not a numeric scale" if not summary.numeric else "no gold")
         speed = summary.speed_accuracy
-        values["speed"].setText(
-            "no seconds in the pilot" if speed is None else
-            f"λ {speed.discriminability:.3g}, β {speed.accrual_rate:.3g}/s, δ₀ {speed.base_time:.3g} s "
-            f"({speed.labels:,} timed labels, truth from {speed.truth.replace('_', '–')})"
-        )
+        values["speed"].setText("no seconds in the pilot" if speed is None else _speed_text(speed))
+        values["timing"].setText(_timing_text(summary.rater_timing))
+        values["import"].setText(_import_text(summary.import_report))
         flagged = [f"{len(names)} {FLAG_LABELS.get(flag, flag)}" for flag, names in summary.flagged.items() if names]
         values["flagged"].setText(", ".join(flagged) if flagged else "none")
         values["flagged"].setToolTip("\n".join(f"{FLAG_LABELS.get(flag, flag)}: {', '.join(names)}"
@@ -711,6 +759,11 @@ class _ApplyPage(QWizardPage):
         if not self._store_name_edit.text().strip() or self._store_name_edit.property("suggested"):
             self._store_name_edit.setText(self._wizard.suggested_pilot_name())
             self._store_name_edit.setProperty("suggested", True)
+        # A pilot beyond the standard reader's size is summarised from its file, not stored.
+        storable = bool(loaded.content)
+        self._store_check.setEnabled(storable)
+        if not storable:
+            self._store_check.setChecked(False)
         question = self._wizard.file_page.scenario_question()
         if question is None:
             self._show_error("No question of this scenario can be calibrated from a pilot "
@@ -948,6 +1001,48 @@ class PilotWizard(QWizard):
 
     def set_calibrated(self, scenario: Scenario | None) -> None:
         self._calibrated = scenario
+
+
+def _interval_text(speed: Any, key: str) -> str:
+    if not speed.intervals:
+        return ""
+    low, high = speed.intervals[key]
+    return f" [{low:.3g}, {high:.3g}]"
+
+
+def _speed_text(speed: Any) -> str:
+    """λ, β, δ₀ with their profile-likelihood intervals, in pilot seconds."""
+    return (f"λ {speed.discriminability:.3g}{_interval_text(speed, 'discriminability')}, "
+            f"β {speed.accrual_rate:.3g}/s{_interval_text(speed, 'accrual_rate')}, "
+            f"δ₀ {speed.base_time:.3g} s{_interval_text(speed, 'base_time')} "
+            f"({speed.labels:,} timed labels, truth from {speed.truth.replace('_', '–')}"
+            + (f"; {speed.level:.0%} profile-likelihood intervals" if speed.intervals else "")
+            + (f"; {len(speed.raters)} raters' own β" if speed.raters else "") + ")")
+
+
+def _timing_text(timing: Any) -> str:
+    if timing is None:
+        return "no seconds or timestamps in the pilot"
+    parts = []
+    if math.isfinite(timing.median_seconds):
+        parts.append(f"median rater {timing.median_seconds:.3g} s per label; "
+                     + (f"{len(timing.fast)} too fast (under {timing.fast_threshold:.3g} s)" if timing.fast else "none too fast"))
+    if timing.drift is not None:
+        low, high = timing.drift.slope_interval
+        parts.append(f"drift over a rater's sequence {timing.drift.slope:+.2f} log-odds ({low:+.2f} to {high:+.2f})")
+    return "; ".join(parts) or "—"
+
+
+def _import_text(report: dict[str, Any] | None) -> str:
+    if not report:
+        return "—"
+    parts = [f"{report['labels']:,} raters' labels ({report['format'].replace('_', ' ')})"]
+    if report.get("cancelled"):
+        parts.append(f"{report['cancelled']:,} cancelled left out")
+    if report.get("ground_truth"):
+        parts.append(f"{report['ground_truth']:,} ground-truth annotations read as gold")
+    parts.extend(f"{count:,} {reason} left out" for reason, count in (report.get("skipped") or {}).items())
+    return "; ".join(parts) + "".join(f"\n{warning}" for warning in report.get("warnings") or [])
 
 
 def _achievable_text(value: Any) -> str:
