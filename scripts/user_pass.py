@@ -434,6 +434,11 @@ def edit_field(session: Session, report: Report, path: str) -> None:
     switched_on = False
     undo_at_start = data["undo_index"]
     if not entry["enabled"] and check_path in data["fields"]:
+        if not data["fields"][check_path]["enabled"]:
+            # Greyed out with its field: the value does not apply to this design (gold's pool
+            # size while no item is gold); a user sees that, and a click rightly does nothing.
+            report.step(f"{path}: its check box is greyed out while it does not apply", True)
+            return
         session.click(data["fields"][check_path]["centre"])
         data = session.dump()
         entry = data["fields"][path]
