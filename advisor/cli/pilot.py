@@ -22,9 +22,16 @@ from advisor.files.input_limits import CONFIG_LIMITS, read_text_file
 from advisor.files.output_paths import check_output_path, database_file, write_output_atomically
 from advisor.pilot.numeric import NumericScale, parse_scale
 from advisor.pilot.sources import ENGINES, FORMATS, read_pilot_file
-from advisor.pilot.summary import STAGES, TIE_TEXT
 from advisor.scenario.schema import get_path, save_scenario_file
 from advisor.units import field_value_text
+
+
+def summary_stages() -> int:
+    """Steps of a summary besides its bootstrap (:data:`advisor.pilot.summary.STAGES`), loaded when a
+    pilot command runs: the summary module loads the numerics, which other commands do without."""
+    from advisor.pilot.summary import STAGES
+
+    return STAGES
 
 PILOT_SUFFIXES = (".csv", ".tsv", ".tab", ".txt", ".json", ".jsonl")
 DEFAULT_BOOT = 1000
@@ -231,7 +238,7 @@ def _options(args: argparse.Namespace, **overrides: Any) -> dict[str, Any]:
 
 
 def _summarise(dataset: pilots.PilotDataset, question: str | None, options: dict[str, Any]) -> pilots.PilotSummary:
-    with common.Progress("summary steps", options["n_boot"] + STAGES) as progress:
+    with common.Progress("summary steps", options["n_boot"] + summary_stages()) as progress:
         return pilots.summarize(dataset, question=question, progress=progress, **options)
 
 
@@ -267,7 +274,7 @@ def _run_import(args: argparse.Namespace) -> int:
         )
     content, source = _stored_form(dataset, path), str(path)
     options = _options(args)
-    with common.Progress("summary steps", options["n_boot"] + STAGES) as progress:
+    with common.Progress("summary steps", options["n_boot"] + summary_stages()) as progress:
         summary = pilots.storage_summary(dataset, progress=progress, **options)
     pilot_id = common.open_store(args).add_pilot(name, source=source, content=content, summary=summary)
     described = dataset.describe()
@@ -303,7 +310,7 @@ def _run_apply(args: argparse.Namespace) -> int:
     options = _options(args, scale=scale)
     # A pilot that names its contexts is fitted with the scenario's difficulty and reading time per context.
     contexts = pilots.scenario_contexts(scenario) if loaded.dataset.contexts is not None else None
-    with common.Progress("summary steps", options["n_boot"] + STAGES) as progress:
+    with common.Progress("summary steps", options["n_boot"] + summary_stages()) as progress:
         summary = pilots.summarize(
             loaded.dataset, question=args.pilot_question, slip_rate=question.slip_rate, span=question.span,
             progress=progress, contexts=contexts,
@@ -435,6 +442,8 @@ def _print_summary(summary: dict[str, Any], dataset: pilots.PilotDataset, *, use
         for name in sorted(methods, key=lambda n: order.index(n) if n in order else len(order))
     ]
     common.print_table(["method", header, "iterations", "converged"], rows)
+    from advisor.pilot.summary import TIE_TEXT
+
     print(f"majority vote: {TIE_TEXT.get(summary.get('majority_vote_ties', 'first'), summary.get('majority_vote_ties'))}")
     readout = summary.get("numeric_readout") or []
     if readout:

@@ -31,8 +31,6 @@ from pydantic import (
     model_validator,
 )
 
-from models.overlap import adaptive_outcome_count
-
 from advisor.errors import ImportFormatError, InputLimitError, ScenarioValidationError
 from advisor.files.input_limits import (
     SCENARIO_LIMITS,
@@ -498,6 +496,10 @@ class Scenario(_Strict):
             raise ValueError(f"adaptive overlap watches the first question's votes; {watched.label()} has no single "
                              f"answer per rater (use {', '.join(ADAPTIVE_KINDS)})")
         answers = watched.alternatives
+        # Imported here: the models package loads scipy, and reading a scenario (every command,
+        # the window's start) should not pay for it unless the scenario is adaptive.
+        from models.overlap import adaptive_outcome_count
+
         count = adaptive_outcome_count(answers, start, max(start, overlap.max_raters))
         if count > ADAPTIVE_MAX_OUTCOMES:
             raise ValueError(f"adaptive overlap: {start} to {max(start, overlap.max_raters)} raters on {watched.label()} give "
