@@ -62,6 +62,16 @@ OUTSIDE_COLOUR = "#b00020"
 """A predicted information outside the mean measured interval, and error messages."""
 ERROR_STYLE = f"color: {OUTSIDE_COLOUR}"
 MEASURED_COLOUR = "#212121"
+
+
+def _legend_label(entries: list[tuple[str, str, str]]) -> QLabel:
+    """A wrapping one-line legend of ``(colour, glyph, text)`` entries, for above a plot."""
+    parts = [f"<span style='color:{colour}; font-weight:700'>{glyph}</span>&nbsp;{text}"
+             for colour, glyph, text in entries]
+    label = QLabel("&nbsp;&nbsp;&nbsp;".join(parts))
+    label.setWordWrap(True)
+    label.setStyleSheet("color: #333333;")
+    return label
 BAND_COLOUR = (21, 101, 192, 45)
 
 
@@ -132,14 +142,17 @@ class PilotValidationWidget(QWidget):
 
         self._majority_plot = pg.PlotWidget(enableMenu=False)
         self._information_plot = pg.PlotWidget(enableMenu=False)
-        # Both curves rise to the right: the top left is free for the legends.
-        self._majority_plot.addLegend(offset=(10, 10))
-        self._information_plot.addLegend(offset=(10, 10))
         self._build_plots()
         plots = QWidget()
         plots_layout = QVBoxLayout(plots)
         plots_layout.setContentsMargins(0, 0, 0, 0)
+        # One line of legend above each plot: a legend inside plots this small covers the points.
+        plots_layout.addWidget(_legend_label([(MEASURED_COLOUR, "●", "measured (range over splits)"),
+                                              (CEILING_COLOUR, "━━", "predicted"),
+                                              (CURRENT_COLOUR, "╌╌", "first release")]))
         plots_layout.addWidget(self._majority_plot, 1)
+        plots_layout.addWidget(_legend_label([(MEASURED_COLOUR, "●", "measured (95 % interval)"),
+                                              (ACHIEVABLE_COLOUR, "━━", "predicted (95 % credible band)")]))
         plots_layout.addWidget(self._information_plot, 1)
         splitter = two_pane_splitter(Qt.Orientation.Horizontal, self._table, plots, stretch=(3, 2), sizes=(560, 380))
 
@@ -289,6 +302,13 @@ class PilotValidationWidget(QWidget):
                                         symbolPen=None, name="measured (95 % interval)")
         self._info_predicted = plot.plot([], [], pen=pg.mkPen(ACHIEVABLE_COLOUR, width=2.2),
                                          name="predicted (95 % credible band)")
+        self._empty_ranges()
+
+    def _empty_ranges(self) -> None:
+        """Before a validation: axes a user can read (r from 1, accuracy and information from 0),
+        not the ±0.5 an empty autoranging plot shows; the data's own range follows with the result."""
+        for widget in (self._majority_plot, self._information_plot):
+            widget.getPlotItem().setRange(xRange=(1.0, 10.0), yRange=(0.0, 1.0), padding=0.02)
 
     def _show_result(self, result: PilotValidation | None) -> None:
         self._result = result
@@ -303,7 +323,10 @@ class PilotValidationWidget(QWidget):
                 item.setData([], [])
             for bars in (self._mv_range, self._info_interval):
                 bars.setData(x=np.zeros(0), y=np.zeros(0), top=np.zeros(0), bottom=np.zeros(0))
+            self._empty_ranges()
             return
+        for widget in (self._majority_plot, self._information_plot):
+            widget.getPlotItem().enableAutoRange()
         data = result.to_dict()
         rows = data["rows"]
         self._fill_table(rows, units)
