@@ -57,7 +57,7 @@ def test_second_opinion_only_on_disagreement_matches_its_closed_form(p):
     assert panel.expected_raters() == pytest.approx(2 + 2 * p * (1 - p), abs=1e-14)
     majority = p**3 + 3 * p**2 * (1 - p)
     assert map_accuracy(panel.kernel) == pytest.approx(majority, abs=1e-14)
-    assert round(majority, 3) == {0.6: 0.648, 0.7: 0.784, 0.8: 0.896}[p]
+    assert round(map_accuracy(panel.kernel), 3) == {0.6: 0.648, 0.7: 0.784, 0.8: 0.896}[p]
 
 
 def test_the_stopping_law_and_the_kernel_are_distributions():
@@ -66,7 +66,10 @@ def test_the_stopping_law_and_the_kernel_are_distributions():
     assert np.allclose(panel.kernel.sum(axis=1), 1.0)
     assert np.allclose(panel.stopping.sum(axis=1), 1.0)
     assert np.all(panel.kernel >= 0.0)
-    assert 1.0 <= panel.expected_raters([0.2, 0.5, 0.3]) <= 7.0
+    # E[N] is the mean stopped length under the kernel: Σ_x π(x) Σ_o P(o | x) n(o).
+    prior = np.array([0.2, 0.5, 0.3])
+    assert panel.expected_raters(prior) == pytest.approx(float(prior @ (panel.kernel @ panel.lengths)), abs=1e-12)
+    assert 1.0 < panel.expected_raters(prior) < 7.0
     assert set(np.unique(panel.lengths)) <= set(range(1, 8))
     assert np.array_equal(panel.histograms.sum(axis=1), panel.lengths)
 
