@@ -208,7 +208,10 @@ def test_adaptive_beats_the_fixed_rule_of_equal_cost_in_the_example():
     assert three.label_error == pytest.approx(adaptive.label_error, abs=1e-12) and three.cost > adaptive.cost * 1.2
     # Each row is evaluate()'s number for its design.
     for row in comparison.rows:
-        assert evaluate(row.scenario, curves=False).label_error == pytest.approx(row.label_error, abs=1e-15)
+        direct = evaluate(row.scenario, curves=False)
+        assert direct.label_error == pytest.approx(row.label_error, abs=1e-15)
+        assert direct.verdict == row.verdict  # "meets" is said of a design only when its evaluation meets
+    assert evaluate(adaptive.scenario, curves=False).achievable <= example.target.target_risk
 
 
 def test_equal_cost_changes_spend_the_same_raters():
