@@ -141,6 +141,27 @@ def show_widget(qtbot):
 
 
 @pytest.fixture
+def open_panel_window(qtbot, show_widget, store):
+    """``open(key, attribute)``: the main window at 1280 × 800 with a floating panel opened by
+    Ctrl+``key`` (real key events), the panel's window active."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    from ui.main_window import MainWindow
+
+    def open_(key, attribute: str):
+        window = show_widget(MainWindow(store, recover_drafts=False), (1280, 800))
+        qtbot.keyClick(window, key, Qt.KeyboardModifier.ControlModifier)
+        qtbot.waitUntil(lambda: getattr(window, attribute).isVisible(), timeout=5000)
+        panel_window = getattr(window, attribute).window()
+        panel_window.activateWindow()
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is panel_window, timeout=5000)
+        return window
+
+    return open_
+
+
+@pytest.fixture
 def edit_cell(qtbot):
     """Edit a table cell the way a user does: open its editor, type, Enter."""
     from PySide6.QtCore import Qt

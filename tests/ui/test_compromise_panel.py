@@ -14,20 +14,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from advisor.planning.compromise import compromise, default_budget
-from ui.main_window import MainWindow
 
 REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
-def window(qtbot, show_widget, store):
-    window = show_widget(MainWindow(store, recover_drafts=False), (1280, 800))
-    qtbot.keyClick(window, Qt.Key.Key_5, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: window.compromise.isVisible(), timeout=5000)
-    panel_window = window.compromise.window()
-    panel_window.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is panel_window, timeout=5000)
-    return window
+def window(open_panel_window):
+    return open_panel_window(Qt.Key.Key_5, "compromise")
 
 
 def _type(qtbot, widget, text: str) -> None:

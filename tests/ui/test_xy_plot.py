@@ -15,19 +15,12 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication
 
 from advisor.planning.sweep import sweep
-from ui.main_window import MainWindow
 from ui.panels.xy_plot import cell_text
 
 
 @pytest.fixture
-def window(qtbot, show_widget, store):
-    window = show_widget(MainWindow(store, recover_drafts=False), (1280, 800))
-    qtbot.keyClick(window, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: window.xy_plot.isVisible(), timeout=5000)
-    panel_window = window.xy_plot.window()
-    panel_window.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is panel_window, timeout=5000)
-    return window
+def window(open_panel_window):
+    return open_panel_window(Qt.Key.Key_4, "xy_plot")
 
 
 def _type(qtbot, widget, text: str) -> None:
