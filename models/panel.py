@@ -281,7 +281,8 @@ def _symmetric_panel(kernel_bytes: bytes, shape: tuple[int, int], raters: int, r
     present = row > 0.0
     own = float(np.dot(row[present], np.log(row[present])))
     held = mass > 0.0
-    shared = float(np.dot(mass[held], np.log(mass[held] / sizes[held])))
+    # log m − log n, not log(m / n): a subnormal orbit mass over a large orbit size underflows to 0.
+    shared = float(np.dot(mass[held], np.log(mass[held]) - np.log(sizes[held])))
     nats = min(max(own - shared, 0.0), math.log(shape[0]))
     return Capacity(nats=nats, input_distribution=_frozen(np.full(shape[0], 1.0 / shape[0])),
                     gap=0.0, iterations=0, exact=True)

@@ -111,6 +111,11 @@ def rater_model(scenario: Scenario, question: Question, *, response: ResponseFor
     fmt = question.format if response is None else response
     if not supports(fmt.kind):
         return None
+    raters = scenario.raters
+    if not (question.bias or question.option_bias or raters.difficulty_classes or raters.rater_types):
+        # Nothing set: the homogeneous, unbiased panel (what is_default would conclude, without
+        # building and checking a model; an evaluation asks this hundreds of times).
+        return None
     option_bias = question.option_bias
     if fmt.kind != "categorical" or option_bias is None or len(option_bias) != fmt.k:
         option_bias = None

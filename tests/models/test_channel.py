@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import models
@@ -263,6 +263,7 @@ def test_correlated_ordinal_panel_can_gain_from_slips():
 
 
 @settings(max_examples=120, deadline=None)
+@example(("best_worst", 4), 2.0, 2.0, 3.0, 0.0, 4.0, 0.0, 8, 0.0)  # an orbit mass below the smallest normal
 @given(
     format_strategy,
     st.floats(min_value=0.0, max_value=1e4),

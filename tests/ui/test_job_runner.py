@@ -220,3 +220,34 @@ def test_cancelled_is_the_error_type_of_the_convention():
     # The runner tells a stop from a failure by advisor.errors.Cancelled, which require() raises.
     with pytest.raises(Cancelled):
         require(keeps_going(lambda done, total: False, 0, 1))
+
+
+def test_without_a_quiet_time_the_requests_of_one_turn_start_one_job_ahead_of_queued_events(qtbot, job):
+    """debounce 0: requests made in one turn of the event loop start one job (the newest), and it
+    starts before events posted earlier in that turn (a relayout, a repaint) are handled."""
+    from PySide6.QtCore import QCoreApplication, QEvent, QObject
+
+    order: list[str] = []
+
+    class Queued(QObject):
+        def event(self, event):  # noqa: D102 - Qt override
+            if event.type() == QEvent.Type.User:
+                order.append(f"queued event, job handed to the pool: {runner.running_job is not None}")
+                return True
+            return super().event(event)
+
+    queued = Queued()
+    runner = LatestJobRunner(job, debounce_ms=0)
+    events = _record(runner)
+    QCoreApplication.postEvent(queued, QEvent(QEvent.Type.User))  # as a relayout posted by the edit
+    for request in ("a", "b", "c"):
+        runner.submit(request)
+    assert job.started == [] and runner.is_waiting  # nothing starts inside the handler that submits
+    assert job.first_started.wait(0) is False
+    qtbot.waitUntil(lambda: bool(order), timeout=30_000)
+    assert job.first_started.wait(GATE_TIMEOUT_S)
+    assert job.started == ["c"]
+    assert order == ["queued event, job handed to the pool: True"]
+    job.gate("c").set()
+    qtbot.waitUntil(lambda: not runner.is_busy, timeout=30_000)
+    assert events["result"] == ["result of c"]

@@ -43,7 +43,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import shiboken6
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QRunnable, Qt, QThreadPool, QTimer, Signal, Slot
 
 from advisor.errors import Cancelled
 from advisor.progress import keeps_going, require
@@ -373,6 +373,10 @@ def run_in_pool(
     return handle
 
 
+_START_EVENT = QEvent.Type(QEvent.registerEventType())
+"""Posted to a :class:`LatestJobRunner` without a quiet time to start its newest request."""
+
+
 class LatestJobRunner(QObject):
     """Run ``job`` on the newest request only, off the GUI thread.
 
@@ -438,6 +442,8 @@ class LatestJobRunner(QObject):
         self._job = job
         self._pool = pool
         self._timer = single_shot_timer(self, debounce_ms, self._on_timer_timeout)
+        self._debounce_ms = debounce_ms
+        self._start_posted = False
         self._generation = 0
         self._waiting: tuple[int, tuple[Any, ...], dict[str, Any]] | None = None
         self._running: WorkerHandle | None = None
@@ -471,7 +477,15 @@ class LatestJobRunner(QObject):
         Returns the request's generation (see :attr:`generation`).
         """
         self._supersede(args, kwargs)
-        self._timer.start()
+        if self._debounce_ms > 0:
+            self._timer.start()
+        elif not self._start_posted:
+            # Without a quiet time the request starts once the current event's handlers have
+            # returned (so the requests of one action still start one job), and ahead of the
+            # relayout and repaint the action queued: a zero timer fires only after those, which
+            # kept the job from its processor for a repaint's time (~10 ms on an editor's edit).
+            self._start_posted = True
+            QCoreApplication.postEvent(self, QEvent(_START_EVENT), int(Qt.EventPriority.HighEventPriority.value))
         return self._generation
 
     def submit_now(self, *args: Any, **kwargs: Any) -> int:
@@ -533,6 +547,13 @@ class LatestJobRunner(QObject):
     @Slot()
     def _on_timer_timeout(self) -> None:
         self._start_waiting()
+
+    def event(self, event: QEvent) -> bool:  # noqa: D102 - Qt override
+        if event.type() == _START_EVENT:
+            self._start_posted = False
+            self._start_waiting()
+            return True
+        return super().event(event)
 
     @Slot(object, object)
     def _on_job_progress_changed(self, done: Any, total: Any) -> None:

@@ -37,6 +37,7 @@ from advisor.units import count_text, money
 from ui.core.bindings import connect_to_widget
 from ui.widgets.capacity_chart import CapacityBreakdownWidget, breakdown_legend_label
 from ui.widgets.cards import HeadlineCardWidget
+from ui.widgets.labels import WrappingLabel
 from ui.widgets.plots import CURVE_ORDER, RiskCurvePlotWidget, risk_legend_label
 from ui.widgets.splitters import two_pane_splitter
 from ui.widgets.tables import table_item
@@ -170,14 +171,17 @@ class ResultsWidget(QWidget):
         layout.setContentsMargins(6, 6, 6, 6)
         layout.setSpacing(6)
 
-        header = QHBoxLayout()
-        self._headline = QLabel("Evaluating…")
+        # Two lines are reserved: a verdict that wraps for some values and not for others would move
+        # everything below on such edits, and the plots would repaint from scratch each time.
+        self._headline = WrappingLabel("Evaluating…", min_lines=2)
         self._headline.setTextFormat(Qt.TextFormat.RichText)
         self._headline.setStyleSheet("font-weight: 600; font-size: 10.5pt;")
-        self._headline.setWordWrap(True)
+        layout.addWidget(self._headline)
+        # The "recomputing" sign sits in the corner of the plots' tab bar (built below), where
+        # showing and hiding it moves nothing: beside the headline it took the verdict's width.
         self._busy = QWidget()
         busy_layout = QHBoxLayout(self._busy)
-        busy_layout.setContentsMargins(0, 0, 0, 0)
+        busy_layout.setContentsMargins(0, 0, 4, 0)
         busy_bar = QProgressBar()
         busy_bar.setRange(0, 0)
         busy_bar.setFixedSize(70, 10)
@@ -189,9 +193,6 @@ class ResultsWidget(QWidget):
         self._busy.setVisible(False)
         self._busy_timer = single_shot_timer(self, BUSY_SHOW_DELAY_MS,
                                              lambda: self._busy.setVisible(self._evaluator.is_busy))
-        header.addWidget(self._headline, 1)
-        header.addWidget(self._busy)
-        layout.addLayout(header)
 
         self._error = QLabel()
         self._error.setWordWrap(True)
@@ -232,6 +233,7 @@ class ResultsWidget(QWidget):
 
         self._tabs = QTabWidget()
         self._tabs.setDocumentMode(True)
+        self._tabs.setCornerWidget(self._busy, Qt.Corner.TopRightCorner)
         curves = QWidget()
         grid = QGridLayout(curves)
         grid.setContentsMargins(0, 4, 0, 0)

@@ -6,6 +6,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
+from ui.widgets.labels import WrappingLabel
+
 STATUS_COLOURS = {
     # status: (accent, background, description for screen readers and tooltips)
     "good": ("#2e7d32", "#edf7ee", "meets the target"),
@@ -13,6 +15,10 @@ STATUS_COLOURS = {
     "bad": ("#c62828", "#fdecea", "misses the target"),
     "neutral": ("#546e7a", "#f3f5f6", ""),
 }
+
+
+DETAIL_LINES = 3
+"""Lines of detail text a card reserves (its height does not follow the text below this)."""
 
 
 class HeadlineCardWidget(QFrame):
@@ -34,11 +40,14 @@ class HeadlineCardWidget(QFrame):
         self.setToolTip(tooltip)
         self._title = QLabel(title)
         self._value = QLabel("…")
-        self._detail = QLabel("")
-        self._detail.setWordWrap(True)
+        # Three lines are reserved for the detail whether it needs one or three: a detail that wraps
+        # for some values and not for others would change the cards' height on such edits, and
+        # with it the height of the plots below, which then repaint from scratch.
+        self._detail = WrappingLabel("", min_lines=DETAIL_LINES)
         self._title.setStyleSheet("color: #455a64; font-size: 9pt; font-weight: 600;")
         self._value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self._detail.setStyleSheet("color: #455a64; font-size: 8.5pt;")
+        self._detail.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 6, 10, 6)
         layout.setSpacing(1)

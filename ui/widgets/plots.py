@@ -24,11 +24,17 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QGraphicsItem, QLabel, QWidget
 
+
+from ui.widgets.labels import WrappingLabel
+
 if TYPE_CHECKING:
     from advisor.evaluation.evaluate import Curve
 
 PLOT_MIN_WIDTH = 220
 """Narrowest a curve plot may be, px: two side by side beside the form on a 1280-px screen."""
+PLOT_MIN_HEIGHT = 176
+"""Lowest a curve plot may be, px: two above each other under the cards, the verdict and the legend
+on an 800-px screen."""
 FLOOR_COLOUR = "#c62828"
 CEILING_COLOUR = "#1565c0"
 ACHIEVABLE_COLOUR = "#ef6c00"
@@ -175,7 +181,7 @@ class RiskCurvePlotWidget(pg.PlotWidget):
         plot.addItem(self._current)
         plot.setYRange(0.0, 1.0, padding=0.02)
         plot.setLimits(yMin=-0.05, yMax=1.1)
-        self.setMinimumSize(PLOT_MIN_WIDTH, 190)
+        self.setMinimumSize(PLOT_MIN_WIDTH, PLOT_MIN_HEIGHT)
         self._curve: Curve | None = None
         self._axis_key: tuple | None = None
         self._shown: dict[int, tuple[list[float], list[float]]] = {}  # item id → the data it shows
@@ -247,7 +253,7 @@ class CurveOverlayPlotWidget(pg.PlotWidget):
         self._pairs: list[tuple[pg.PlotDataItem, pg.PlotDataItem]] = []
         plot.setYRange(0.0, 1.0, padding=0.02)
         plot.setLimits(yMin=-0.05, yMax=1.1)
-        self.setMinimumSize(PLOT_MIN_WIDTH, 190)
+        self.setMinimumSize(PLOT_MIN_WIDTH, PLOT_MIN_HEIGHT)
 
     def series_count(self) -> int:
         """How many scenarios are drawn."""
@@ -301,8 +307,7 @@ def risk_legend_label() -> QLabel:
         swatch(TARGET_COLOUR, "╌╌", "target ε"),
         swatch(CURRENT_COLOUR, "┆", "this design"),
     ]
-    label = QLabel("&nbsp;&nbsp;&nbsp;".join(parts))
-    label.setWordWrap(True)
+    label = WrappingLabel("&nbsp;&nbsp;&nbsp;".join(parts))
     label.setStyleSheet("color: #333333;")
     return label
 

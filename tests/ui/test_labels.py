@@ -1,0 +1,101 @@
+"""Word-wrapped labels of stable height (ui.widgets.labels), and the results pane they keep still:
+edits whose verdict wraps to another number of lines do not resize the plots."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from advisor.scenario.schema import example_scenarios
+from advisor.scenario.state import ScenarioState
+from ui.panels.results import ResultsWidget
+from ui.widgets.labels import WrappingLabel
+
+LONG = " ".join(["a rather long verdict that wraps"] * 6)
+SHORT = "short"
+
+
+def _plain_height(text: str, width: int, like: QLabel) -> int:
+    """The height a plain word-wrapped QLabel in the same font needs for ``text`` at ``width``."""
+    plain = QLabel(text)
+    plain.setWordWrap(True)
+    plain.setFont(like.font())
+    return plain.heightForWidth(width)
+
+
+def test_a_shorter_text_keeps_the_height_at_the_same_width_and_a_new_width_finds_its_own(qtbot):
+    label = WrappingLabel(LONG, min_lines=1)
+    qtbot.addWidget(label)
+    tall = label.heightForWidth(200)
+    assert tall == _plain_height(LONG, 200, label) > 2 * label.fontMetrics().lineSpacing()
+    label.setText(SHORT)
+    assert label.heightForWidth(200) == tall  # the tallest shown at this width
+    # At another width the short text is one line (the reserved minimum).
+    assert label.heightForWidth(400) == max(label.fontMetrics().lineSpacing(), _plain_height(SHORT, 400, label))
+    assert label.heightForWidth(400) < tall
+
+
+def test_min_lines_are_reserved_and_the_text_is_whole_when_there_is_room(qtbot):
+    reserved = WrappingLabel(SHORT, min_lines=3)
+    long = WrappingLabel(LONG, min_lines=1)
+    holder = QWidget()
+    layout = QVBoxLayout(holder)
+    layout.addWidget(reserved)
+    layout.addWidget(long)
+    layout.addStretch(1)
+    qtbot.addWidget(holder)
+    holder.resize(220, 400)
+    holder.show()
+    qtbot.waitExposed(holder)
+    lines = reserved.fontMetrics().lineSpacing()
+    assert reserved.minimumSizeHint().height() == 3 * lines <= reserved.height()
+    assert long.height() >= _plain_height(LONG, long.width(), long) > 3 * lines
+
+
+def test_min_lines_below_one_is_refused():
+    import pytest
+
+    with pytest.raises(ValueError, match="min_lines"):
+        WrappingLabel("x", min_lines=0)
+
+
+class _Resizes(QObject):
+    def __init__(self):
+        super().__init__()
+        self.count = 0
+
+    def eventFilter(self, watched, event):  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.Resize:
+            self.count += 1
+        return False
+
+
+def test_edits_that_rewrap_the_verdict_do_not_resize_the_plots(qtbot):
+    """Two designs whose verdicts differ in length, alternated: after the first round trip the
+    headline keeps the taller one's height, so the plots below keep their size."""
+    scenario = next(s for s in example_scenarios() if s.name.startswith("Tweet sentiment"))
+    state = ScenarioState(scenario, stored_id=1, revision=1)
+    results = ResultsWidget(state)
+    qtbot.addWidget(results)
+    results.resize(560, 820)
+    results.show()
+    qtbot.waitExposed(results)
+    designs = [scenario.with_changes({"raters.per_item": count}) for count in (2, 4)]
+
+    def show(design):
+        state.replace(design)
+        qtbot.waitUntil(lambda: results.evaluation is not None
+                        and results.evaluation.content_hash == design.content_hash()
+                        and not results.evaluator.is_busy, timeout=30_000)
+
+    verdicts = set()
+    for design in designs:  # the first round trip: each verdict shown once
+        show(design)
+        verdicts.add(results.evaluation.verdict_text)
+    assert len(verdicts) == 2
+    counter = _Resizes()
+    for plot in results._plots.values():
+        plot.installEventFilter(counter)
+    for design in designs * 3:
+        show(design)
+    assert counter.count == 0
