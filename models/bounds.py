@@ -31,7 +31,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from .errors import check_choice, check_integer, check_real
+from .errors import InvalidArgumentError, check_choice, check_integer, check_real
 from .info import _binary_kl
 from .memo import batch_cached
 
@@ -42,6 +42,7 @@ __all__ = [
     "fano_floors",
     "capacity_needed",
     "fano_floor_prior",
+    "fano_floors_prior",
     "capacity_gap",
     "kl_inverse",
     "ceiling",
@@ -270,6 +271,66 @@ def fano_floor_prior(entropy_nats: float, information_nats: float, log_alphabet:
     if _fano_lhs(top, log_n_minus_one) <= remaining:
         return top
     return _smallest_error(remaining, log_n_minus_one, top)
+
+
+def fano_floors_prior(entropy_nats: np.ndarray, information_nats: np.ndarray, log_alphabet: float) -> np.ndarray:
+    """:func:`fano_floor_prior` of arrays of ``H(J)`` and ``I(J; Y)`` over one alphabet of ``N`` values.
+
+    The same bisection to adjacent doubles, all elements at once, with NumPy's logarithms (a value
+    may differ from :func:`fano_floor_prior`'s by rounding in its last bits). A posterior's
+    predictions need one floor per draw and number of raters: tens of thousands of them.
+
+    Parameters
+    ----------
+    entropy_nats : array_like
+        ``H(J)`` per element, nats, in [0, log_alphabet].
+    information_nats : array_like
+        ``I(J; Y)`` per element (same shape), nats, >= 0.
+    log_alphabet : float
+        ``ln N``, nats, >= 0.
+
+    Returns
+    -------
+    numpy.ndarray
+        Error floors in [0, 1 - 1/N], the shape of the inputs; 0 where ``I ≥ H``.
+    """
+    entropy = np.asarray(entropy_nats, dtype=float)
+    information = np.asarray(information_nats, dtype=float)
+    if entropy.shape != information.shape:
+        raise InvalidArgumentError(f"entropy_nats and information_nats must have one shape, got "
+                                   f"{entropy.shape} and {information.shape}")
+    if not (np.isfinite(entropy).all() and np.isfinite(information).all()) or (entropy < 0).any() or (
+            information < 0).any():
+        raise InvalidArgumentError("entropy_nats and information_nats must be finite and >= 0")
+    log_n = check_real("log_alphabet", log_alphabet, low=0.0)
+    floors = np.zeros(entropy.shape)
+    remaining = (entropy - information).ravel()
+    if log_n <= 0.0:
+        return floors
+    log_n_minus_one = log_n + math.log(-math.expm1(-log_n))
+    top = -math.expm1(-log_n)
+    flat = floors.ravel()
+    pending = remaining > 0.0
+    at_top = pending & (_fano_lhs(top, log_n_minus_one) <= remaining)
+    flat[at_top] = top
+    live = np.flatnonzero(pending & ~at_top)
+    target = remaining[live]
+    low, high = np.zeros(live.shape[0]), np.full(live.shape[0], top)
+    while live.size:
+        middle = 0.5 * (low + high)
+        done = (middle <= low) | (middle >= high)
+        if done.any():
+            flat[live[done]] = low[done]  # the lower end: never above the true floor
+            keep = ~done
+            live, target, low, high, middle = live[keep], target[keep], low[keep], high[keep], middle[keep]
+            if not live.size:
+                break
+        # h(p) + p ln(N - 1), as _fano_lhs (0 < middle < top < 1 here).
+        lhs = -middle * np.log(middle) - (1.0 - middle) * np.log1p(-middle) + middle * log_n_minus_one
+        above = lhs >= target
+        high = np.where(above, middle, high)
+        low = np.where(above, low, middle)
+    return flat.reshape(entropy.shape)
 
 
 def capacity_needed(error: float, log2_m: float, *, form: str = "exact") -> float:

@@ -56,6 +56,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 from scipy import optimize, special
@@ -110,6 +111,14 @@ def _bias_width(kind: str, k: int) -> int:
     return k if kind == "nominal" else 1
 
 
+@lru_cache(maxsize=64)
+def _rivals(k: int) -> np.ndarray:
+    """``(k, k − 1)``: row ``y`` lists the answers other than ``y`` in increasing order."""
+    rivals = np.array([[other for other in range(k) if other != answer] for answer in range(k)], dtype=np.intp)
+    rivals.setflags(write=False)
+    return rivals
+
+
 def _kernels(kind: str, k: int, dprimes: np.ndarray, biases: np.ndarray, slip: float | np.ndarray, span: float) -> np.ndarray:
     """Row-stochastic kernels for every entry of ``dprimes`` (shape S) with its bias row and slip.
 
@@ -137,9 +146,9 @@ def _kernels(kind: str, k: int, dprimes: np.ndarray, biases: np.ndarray, slip: f
         # Forced choice among k with option biases: mean of option y under truth x is
         # d·1[y = x] + b_y; P(y | x) = E_u[Π_{y' ≠ y} Φ(u + μ_y − μ_y')].
         means = d[..., None, None] * np.eye(k) + b[..., None, :]  # [..., x, y]
-        gaps = means[..., :, :, None] - means[..., :, None, :]  # [..., x, y, y']
-        gaps = np.where(np.eye(k, dtype=bool), np.inf, gaps)
-        # Φ(inf) = 1 leaves the y' = y factor out of the product.
+        # The k − 1 rivals y' ≠ y of each answer (the factor y' = y is 1 and is left out rather than
+        # computed as Φ(∞): a third of the normal CDFs at k = 3, the bulk of a nominal pilot's fit).
+        gaps = means[..., :, :, None] - means[..., :, _rivals(k)]  # [..., x, y, rival]
         terms = special.ndtr(gaps[..., None] + _GH_NODES).prod(axis=-2)  # [..., x, y, node]
         cognitive = terms @ _GH_WEIGHTS
     cognitive = np.clip(cognitive, 0.0, None)

@@ -63,7 +63,7 @@ import numpy as np
 from scipy import optimize, special
 
 from .aggregation import Annotations
-from .bounds import fano_floor_prior
+from .bounds import fano_floors_prior
 from .errors import InvalidArgumentError, check_integer, check_real
 from .panel import compositions, outcome_count
 from .rater_population import (
@@ -191,7 +191,7 @@ def _predictions(prior: np.ndarray, pooled: np.ndarray, raters: int) -> dict[str
         information = -special.xlogy(marginal, marginal).sum(axis=1) - (weights * conditional).sum(axis=1)
         information = np.clip(information, 0.0, entropy)
         out["information"][part] = information
-        out["floor"][part] = [fano_floor_prior(h, i, log_k) for h, i in zip(entropy, information)]
+        out["floor"][part] = fano_floors_prior(entropy, information, log_k)
     return out
 
 
