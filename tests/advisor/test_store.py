@@ -590,6 +590,7 @@ WORKER = textwrap.dedent(
     url, worker, shared_id, count, go = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), pathlib.Path(sys.argv[5])
     store = ScenarioStore.open(url, seed=False)
     base = store.get(shared_id).scenario
+    go.with_name(f"ready-{worker}").touch()  # imported and open: the test may start both at once
     deadline = time.monotonic() + 60
     while not go.exists() and time.monotonic() < deadline:
         time.sleep(0.005)
@@ -629,7 +630,13 @@ def test_two_processes_writing_at_once_lose_nothing(store, database_url, tmp_pat
         )
         for name in ("A", "B")
     ]
-    time.sleep(1.0)  # both import and open before the start signal
+    # Both import and open their store before the start signal (each says so with a file).
+    ready = [tmp_path / f"ready-{name}" for name in ("A", "B")]
+    deadline = time.monotonic() + 120
+    while not all(path.exists() for path in ready):
+        assert time.monotonic() < deadline and all(worker.poll() is None for worker in workers), \
+            "a worker did not get ready: " + " | ".join(worker.stderr.read() for worker in workers if worker.poll() is not None)
+        time.sleep(0.01)
     go.touch()
     results = []
     for worker in workers:
