@@ -23,6 +23,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 from scipy import sparse, special
@@ -501,11 +502,29 @@ class AccuracyCurve:
         """P(correct) at d′ (clamped to the grid), same shape as ``d``."""
         return np.interp(d, self.dprimes, self.accuracy)
 
+    @cached_property
+    def _steps(self) -> np.ndarray:
+        """Slope of each segment of the interpolant (computed once: a fit asks thousands of times)."""
+        return np.diff(self.accuracy) / np.diff(self.dprimes)
+
     def slope(self, d: np.ndarray) -> np.ndarray:
         """dP(correct)/dd′ of the interpolant (0 beyond the grid), same shape as ``d``."""
-        steps = np.diff(self.accuracy) / np.diff(self.dprimes)
+        steps = self._steps
         segment = np.clip(np.searchsorted(self.dprimes, d, side="right") - 1, 0, steps.size - 1)
         return np.where(np.asarray(d) >= self.dprimes[-1], 0.0, steps[segment])
+
+    def value_and_slope(self, d: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``(self(d), self.slope(d))`` with one search of the grid for both (a fit's gradient step
+        needs both at the same points)."""
+        d = np.asarray(d, dtype=float)
+        grid, steps = self.dprimes, self._steps
+        segment = np.clip(np.searchsorted(grid, d, side="right") - 1, 0, steps.size - 1)
+        slope = steps[segment]
+        # As np.interp: the segment's slope times the distance from its start, plus its start value;
+        # clamped to the ends of the grid.
+        value = slope * (d - grid[segment]) + self.accuracy[segment]
+        value = np.where(d <= grid[0], self.accuracy[0], np.where(d >= grid[-1], self.accuracy[-1], value))
+        return value, np.where(d >= grid[-1], 0.0, slope)
 
     @property
     def chance(self) -> float:

@@ -140,10 +140,11 @@ class _Likelihood:
         elapsed = np.maximum(self.mean_time - delay, 0.0)
         decay = np.exp(-rate * elapsed)
         dprime = asymptote * self.scale * (1.0 - decay)
-        p = np.clip(self.curve(dprime), _PROBABILITY_FLOOR, 1.0 - _PROBABILITY_FLOOR)
+        accuracy, slope = self.curve.value_and_slope(dprime)
+        p = np.clip(accuracy, _PROBABILITY_FLOOR, 1.0 - _PROBABILITY_FLOOR)
         value = -float(np.sum(self.successes * np.log(p) + self.failures * np.log1p(-p)))
         # d(-log L)/dd' per group, by the chain rule through the piecewise-linear curve.
-        outer = -(self.successes / p - self.failures / (1.0 - p)) * self.curve.slope(dprime)
+        outer = -(self.successes / p - self.failures / (1.0 - p)) * slope
         gradient = np.array([
             float(np.sum(outer * dprime)),  # d/d log λ
             float(np.sum(outer * asymptote * self.scale * elapsed * decay * rate)),  # d/d log β

@@ -169,6 +169,19 @@ def test_accuracy_curve_matches_percent_correct_and_inverts():
         curve.inverse(0.3)
 
 
+def test_value_and_slope_are_numpys_interpolation_and_the_segment_slope():
+    curve = _nominal_curve(3)
+    rng = np.random.default_rng(5)
+    d = np.concatenate([rng.uniform(-1.0, curve.dprimes[-1] + 1.0, 20_000), curve.dprimes, [0.0, curve.dprimes[-1]]])
+    value, slope = curve.value_and_slope(d)
+    assert np.array_equal(value, np.interp(d, curve.dprimes, curve.accuracy))
+    # The slope by hand: the segment [x_j, x_(j+1)) holding d, 0 at and beyond the last point.
+    j = np.clip(np.searchsorted(curve.dprimes, d, side="right") - 1, 0, curve.dprimes.size - 2)
+    by_hand = (curve.accuracy[j + 1] - curve.accuracy[j]) / (curve.dprimes[j + 1] - curve.dprimes[j])
+    assert np.array_equal(slope, np.where(d >= curve.dprimes[-1], 0.0, by_hand))
+    assert np.array_equal(slope, curve.slope(d))
+
+
 @pytest.mark.parametrize("k, asymptote, rate, delay", [(2, 2.0, 0.2, 1.0), (4, 2.5, 0.1, 2.0)])
 def test_speed_accuracy_parameters_are_recovered(k, asymptote, rate, delay):
     rng = np.random.default_rng(k)
