@@ -3,6 +3,7 @@ nothing, and the plots keep their axes while only the curves move."""
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import pytest
@@ -65,6 +66,12 @@ def test_the_plot_keeps_its_axis_while_only_the_curve_moves(qtbot, scenario):
     plot.set_curve(moved)
     assert view.viewRange()[0] == pytest.approx(zoomed)
     assert list(plot._floor.getData()[1]) == pytest.approx(list(moved.floor))
+    # Points inside the same ends (as a new time per item adds itself to the fixed grid): the axis
+    # and the user's zoom stay.
+    inner = list(moved.x)
+    inner[2] = 0.5 * (inner[1] + inner[2])
+    plot.set_curve(dataclasses.replace(moved, x=inner))
+    assert view.viewRange()[0] == pytest.approx(zoomed)
     other_grid = evaluate(scenario.with_changes({"campaign.seconds_per_item": 400.0})).curves["seconds"]
     assert tuple(other_grid.x) != tuple(first.x)
     plot.set_curve(other_grid)

@@ -195,10 +195,10 @@ class RiskCurvePlotWidget(pg.PlotWidget):
         """Show ``curve``; the axes follow its range."""
         self._curve = curve
         plot = self.getPlotItem()
-        # The axis is set up again only when the grid of x changes: new ticks
-        # or a new range redraw the axis and its grid (the costly part of a
-        # repaint), and most edits move the curves, not the x grid.
-        axis_key = (tuple(curve.x), curve.log_x, curve.x_label)
+        # The axis is set up again only when the range of x changes (ticks and limits depend on its
+        # ends alone): a new range redraws the axis and its grid (the costly part of a repaint), and
+        # most edits move the curves, or points inside the range, not its ends.
+        axis_key = ((min(curve.x), max(curve.x)) if curve.x else (), curve.log_x, curve.x_label)
         new_axis = axis_key != self._axis_key
         self._axis_key = axis_key
         if new_axis:
