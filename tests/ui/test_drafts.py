@@ -3,6 +3,9 @@ are saved or undone, found again after a crash."""
 
 from __future__ import annotations
 
+import json
+from datetime import datetime, timedelta
+
 from advisor.scenario.schema import example_scenarios
 from advisor.scenario.state import ScenarioState
 from advisor.scenario.drafts import draft_path, find_drafts, read_draft
@@ -46,9 +49,12 @@ def test_find_drafts_skips_foreign_files_and_sorts_newest_first(qtbot, tmp_path)
     for state in (first, second):
         DraftKeeper(state, tmp_path)
         state.set("raters.per_item", state.scenario.raters.per_item + 1)
-    DraftKeeper(first, tmp_path).flush()
-    qtbot.wait(5)
+    older = DraftKeeper(first, tmp_path).flush()
     DraftKeeper(second, tmp_path).flush()
+    # The first draft an hour older (two flushes may share a clock tick): the order is by saved_at.
+    data = json.loads(older.read_text(encoding="utf-8"))
+    data["saved_at"] = (datetime.fromisoformat(data["saved_at"]) - timedelta(hours=1)).isoformat()
+    older.write_text(json.dumps(data), encoding="utf-8")
     (tmp_path / "draft-9.json").write_text("{not json", encoding="utf-8")
     (tmp_path / "draft-10.json").write_text('{"format": "something else"}', encoding="utf-8")
     drafts = find_drafts(tmp_path)

@@ -84,13 +84,13 @@ def test_a_1280_pixel_window_keeps_every_table_column_in_view(qtbot, qapp, windo
     qapp.processEvents()
     window.resize(1280, 800)
     qapp.processEvents()
-    qtbot.wait(50)
+    qapp.processEvents()  # and what the relayout queued (the panes' re-flow)
     editor = window.editor
     for table in editor.findChildren(QTableView):
         assert _columns_in_view(table) == []
     window.tabs.setCurrentIndex(1)
     qapp.processEvents()
-    qtbot.wait(50)
+    qapp.processEvents()  # and what the relayout queued (the panes' re-flow)
     recommendations = window.recommendations
     assert recommendations.stacked()
     assert _columns_in_view(recommendations.levers_panel.table) == []
@@ -98,7 +98,7 @@ def test_a_1280_pixel_window_keeps_every_table_column_in_view(qtbot, qapp, windo
     assert recommendations.levers_panel.table.viewport().height() >= 8 * rows
     window.resize(1920, 1080)
     qapp.processEvents()
-    qtbot.wait(50)
+    qapp.processEvents()  # and what the relayout queued (the panes' re-flow)
     assert not recommendations.stacked()
     assert _columns_in_view(recommendations.levers_panel.table) == []
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 import ui.main_window as main_window_module
 from advisor.storage.store import ScenarioStore
@@ -210,7 +210,7 @@ def test_help_method_and_about(qtbot, window, monkeypatch):
 
 def test_window_layout_is_remembered(qtbot, show_widget, window, store):
     window.resize(1500, 900)
-    qtbot.wait(20)
+    QApplication.processEvents()  # the resize and its relayout, before the splitter is set
     sizes = [700, 800]
     window._design.setSizes(sizes)
     sizes = window._design.sizes()

@@ -89,10 +89,11 @@ def test_debounce_evaluates_only_the_newest(qtbot):
 
 
 def test_results_superseded_while_computing_are_dropped(qtbot):
-    release = threading.Event()
+    release, started = threading.Event(), threading.Event()
 
     def gated(value):
         if value == "first":
+            started.set()
             release.wait(5)
         return value
 
@@ -101,7 +102,7 @@ def test_results_superseded_while_computing_are_dropped(qtbot):
     evaluator.result_ready.connect(results.append)
     evaluator.busy.connect(busy.append)
     evaluator.evaluate_now("first")
-    qtbot.wait(50)
+    assert started.wait(5)  # "first" is computing when "second" arrives
     evaluator.submit("second")
     release.set()
     qtbot.waitUntil(lambda: results == ["second"], timeout=5000)
