@@ -916,9 +916,23 @@ class _Model:
         return self.log_kernels_batch(np.asarray(theta, dtype=float)[None, :])[0]
 
 
+def pattern_log_likelihoods(counts: np.ndarray, log_kernels: np.ndarray) -> np.ndarray:
+    """``ll[..., p, x, h] = Σ_{t, y} counts[p, t, y] log K[..., h, t, x, y]`` as one matrix product.
+
+    ``counts`` has shape ``(P, T, Y)``, ``log_kernels`` ``(..., H, T, X, Y)``; the result
+    ``(..., P, X, H)``. The same sums as ``np.einsum("pty,...htxy->...pxh")`` to rounding
+    (``np.einsum`` without a contraction path loops element by element: 30–75 times slower on a
+    pilot's vote patterns, half of a population fit's time).
+    """
+    *batch, classes, types, answers, outputs = log_kernels.shape
+    rows = np.moveaxis(log_kernels, -2, -3).reshape(-1, types * outputs)  # [..., h, x] × (t, y)
+    products = counts.reshape(counts.shape[0], types * outputs) @ rows.T  # (P, ... h x)
+    return np.swapaxes(np.moveaxis(products.reshape((counts.shape[0], *batch, classes, answers)), 0, -3), -1, -2)
+
+
 def _log_likelihoods(patterns: _Patterns, log_kernels: np.ndarray) -> np.ndarray:
     """``ll[p, x, h] = Σ_{t, y} counts[p, t, y] log K[h, t, x, y]``."""
-    return np.einsum("pty,htxy->pxh", patterns.counts, log_kernels)
+    return pattern_log_likelihoods(patterns.counts, log_kernels)
 
 
 def _log_sum_exp(values: np.ndarray, axis: int) -> np.ndarray:
@@ -933,9 +947,9 @@ def _objective(patterns: _Patterns, log_weights: np.ndarray, ll: np.ndarray) -> 
 
 def _objectives(patterns: _Patterns, log_weights: np.ndarray, log_kernels: np.ndarray) -> np.ndarray:
     """:func:`_objective` for a batch: log weights (N, H), log kernels (N, H, T, k, k) -> (N,)."""
-    ll = np.einsum("pty,nhtxy->npxh", patterns.counts, log_kernels)
+    ll = pattern_log_likelihoods(patterns.counts, log_kernels)
     mixture = _log_sum_exp(ll + log_weights[:, None, None, :], axis=3)  # [n, p, x]
-    return np.einsum("p,px,npx->n", patterns.multiplicity, patterns.truth, mixture)
+    return mixture.reshape(mixture.shape[0], -1) @ (patterns.multiplicity[:, None] * patterns.truth).ravel()
 
 
 def _value_and_gradient(batch, point: np.ndarray, bounds: list[tuple[float, float]]) -> tuple[float, np.ndarray]:
@@ -969,11 +983,16 @@ def _em(model: _Model, patterns: _Patterns, theta: np.ndarray, weights: np.ndarr
             weights = np.maximum(weights / weights.sum(), 1e-12)
             weights /= weights.sum()
             log_weights = np.log(weights)
-        expected = np.einsum("pxh,pty->htxy", mass, patterns.counts)  # expected counts S[h, t, x, y]
+        # Expected counts S[h, t, x, y] = Σ_p mass[p, x, h] counts[p, t, y], as one matrix product.
+        patterns_count, answers, classes = mass.shape
+        expected = (mass.reshape(patterns_count, answers * classes).T
+                    @ patterns.counts.reshape(patterns_count, -1)).reshape(
+            answers, classes, *patterns.counts.shape[1:]).transpose(1, 2, 0, 3)
         # M-step for the kernel parameters: bounded quasi-Newton from the current point (a
         # generalised EM step: any increase of the expected complete log-likelihood keeps EM monotone).
         def m_step(points: np.ndarray) -> np.ndarray:
-            return -np.einsum("htxy,nhtxy->n", expected, model.log_kernels_batch(points)) / scale
+            log_kernels = model.log_kernels_batch(points)
+            return -(log_kernels.reshape(log_kernels.shape[0], -1) @ expected.ravel()) / scale
 
         result = optimize.minimize(
             lambda t: _value_and_gradient(m_step, t, bounds), theta, jac=True, method="SLSQP", bounds=bounds,

@@ -233,3 +233,17 @@ def test_posterior_predictive_recovers_a_known_population_from_a_large_pilot():
         assert prediction.floor <= prediction.point_floor + 1e-12
     for observed, predicted in zip(posterior.pilot_check["observed"], posterior.pilot_check["predicted"]):
         assert predicted == pytest.approx(observed, abs=0.01)
+
+
+@pytest.mark.parametrize("batch", [(), (4,), (2, 3)])
+@pytest.mark.parametrize("patterns, classes, types, answers", [(30, 9, 1, 2), (50, 3, 3, 3), (7, 1, 2, 5)])
+def test_pattern_log_likelihoods_are_the_einsum_contraction(batch, patterns, classes, types, answers):
+    from models.rater_population import pattern_log_likelihoods
+
+    rng = np.random.default_rng(patterns * classes + len(batch))
+    counts = rng.integers(0, 5, (patterns, types, answers)).astype(float)
+    log_kernels = np.log(rng.random(batch + (classes, types, answers, answers)))
+    reference = np.einsum("pty,...htxy->...pxh", counts, log_kernels)
+    found = pattern_log_likelihoods(counts, log_kernels)
+    assert found.shape == reference.shape == batch + (patterns, answers, classes)
+    np.testing.assert_allclose(found, reference, rtol=1e-13, atol=1e-12)

@@ -223,22 +223,24 @@ SEEDS = (0, 1, 2, 3, 4)
 # Targets not reached, with the measured values and their causes (docs/validation.md, "Not
 # reached, and why"). Strict: a run that reaches one shows up as XPASS.
 NOT_REACHED_SEED_0 = {
-    ("rte", "coverage"): "67 %: the 3-rater pilot's prediction has 1.6 times half B's standard error, so an "
-                         "unbiased prediction lands in half B's interval about 69 % of the time",
+    ("rte", "coverage"): "69 %: the 3-rater pilot's prediction has 1.6 times half B's standard error, so an "
+                         "unbiased prediction lands in half B's interval about 70 % of the time",
+    ("wsd", "coverage"): "79 %, one split x r short (80 % before a rounding-level change of the point fit's "
+                         "sums): an unbiased prediction of this precision lands in the interval about 84 % of the time",
     ("wsd", "floor"): "66 %: Dawid-Skene makes no error at all on half B in 33 % of splits x r, below any "
                       "positive floor",
 }
 NOT_REACHED_SEEDS = {
-    ("rte", "mean"): "seed 1: 1.77 points; the exchangeable pool misses RTE's fixed panels of chance-level "
+    ("rte", "mean"): "seed 1: 1.71 points; the exchangeable pool misses RTE's fixed panels of chance-level "
                      "raters (-2.3 points at r = 10 computed from the raters themselves)",
-    ("rte", "coverage"): "50-69 % over seeds 0-4 (prediction 1.6 times half B's standard error)",
-    ("rte", "floor"): "seed 4: 87 %; Dawid-Skene knows who gave each label, the histogram floor does not bound it",
-    ("wsd", "coverage"): "seed 2: 56 %",
+    ("rte", "coverage"): "45-69 % over seeds 0-4 (prediction 1.6 times half B's standard error)",
+    ("rte", "floor"): "seed 4: 88 %; Dawid-Skene knows who gave each label, the histogram floor does not bound it",
+    ("wsd", "coverage"): "seeds 0 and 2: 79 % and 56 %",
     ("wsd", "floor"): "62-83 % over seeds 0-4: Dawid-Skene often makes no error on 89 items",
-    ("bluebirds", "mean"): "seeds 1 and 3: 2.81 and 2.16 points; the half-A reference alone errs 2.0-2.6 points",
-    ("bluebirds", "max"): "seeds 1 and 3: 3.66 and 3.62 points (108 items: noise of two halves of 54)",
-    ("bluebirds", "coverage"): "64-75 % with seeds 1-4 (prediction 1.7 times half B's standard error)",
-    ("bluebirds", "floor"): "seed 2: 86 %; Dawid-Skene beats majority vote by knowing each rater's bias",
+    ("bluebirds", "mean"): "seeds 1 and 3: 2.79 and 2.22 points; the half-A reference alone errs 2.0-2.6 points",
+    ("bluebirds", "max"): "seeds 1 and 3: 3.63 and 3.71 points (108 items: noise of two halves of 54)",
+    ("bluebirds", "coverage"): "65-76 % with seeds 1-4 (prediction 1.7 times half B's standard error)",
+    ("bluebirds", "floor"): "seed 2: 85 %; Dawid-Skene beats majority vote by knowing each rater's bias",
 }
 
 
