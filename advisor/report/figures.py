@@ -17,9 +17,14 @@ plotting area so they never cover data.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import io
 import math
-from collections.abc import Sequence
+import pickle
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure as MplFigure
@@ -81,6 +86,44 @@ INTERVAL_READING = (
     "dotted line, ruled out where the floor is above it, and undecided in between."
 )
 RISK_LABEL = "risk (expected loss, 0 to 1)"
+
+
+FIGURE_CACHE_SIZE = 128
+"""Rendered figures kept by the numbers they show (about 80 KB each)."""
+
+_figures: OrderedDict[bytes, Figure] = OrderedDict()
+_figures_lock = threading.Lock()
+
+
+def _remembered(function: Callable[..., Figure]) -> Callable[..., Figure]:
+    """Render each distinct figure once: a figure is a function of its arguments alone (the same
+    numbers give byte-identical PNGs, see :func:`_to_png`), and rendering one takes 100–250 ms —
+    most of a report's time — while a report of a design already reported (another format, the
+    comparison of a saved design, the same scenario exported again) asks for the same figures.
+
+    The key is a SHA-256 of the pickled arguments; arguments that cannot be pickled are rendered
+    every time."""
+
+    @functools.wraps(function)
+    def render(*args, **kwargs) -> Figure:
+        try:
+            key = hashlib.sha256(pickle.dumps((function.__qualname__, args, sorted(kwargs.items())),
+                                              protocol=pickle.HIGHEST_PROTOCOL)).digest()
+        except Exception:  # noqa: BLE001 - an unpicklable argument only costs the cache
+            return function(*args, **kwargs)
+        with _figures_lock:
+            found = _figures.get(key)
+            if found is not None:
+                _figures.move_to_end(key)
+                return found
+        figure = function(*args, **kwargs)
+        with _figures_lock:
+            _figures[key] = figure
+            while len(_figures) > FIGURE_CACHE_SIZE:
+                _figures.popitem(last=False)
+        return figure
+
+    return render
 
 
 def plain(text: str) -> str:
@@ -177,6 +220,7 @@ def _format_x(value: float, name: str) -> str:
     return f"{value:g}"
 
 
+@_remembered
 def risk_curve_figure(curve: Curve, scenario_name: str) -> Figure:
     """Floor, ceiling and target against one design variable.
 
@@ -243,6 +287,7 @@ def _value_at(curve: Curve, x_value: float) -> tuple[float, float, float]:
     return curve.floor[nearest], curve.ceiling[nearest], achievable
 
 
+@_remembered
 def capacity_breakdown_figure(evaluation: Evaluation, raters: int, *, unit: str = "bits") -> Figure:
     """Grouped horizontal bars: the stages of capacity per context and question.
 
@@ -313,6 +358,7 @@ def capacity_breakdown_figure(evaluation: Evaluation, raters: int, *, unit: str 
     return _finish(figure, title, caption, alt)
 
 
+@_remembered
 def frontier_figure(costs: Sequence[float], floors: Sequence[float], achievable: Sequence[float], *, target: float,
                     currency: str, recommended: tuple[float, float] | None,
                     current: tuple[float, float] | None) -> Figure:
@@ -376,6 +422,7 @@ def frontier_figure(costs: Sequence[float], floors: Sequence[float], achievable:
     return _finish(figure, title, caption, alt)
 
 
+@_remembered
 def comparison_curve_figure(name: str, curves: Sequence[tuple[str, Curve]]) -> Figure:
     """The floor and ceiling of several scenarios against one variable.
 
@@ -433,6 +480,7 @@ def comparison_curve_figure(name: str, curves: Sequence[tuple[str, Curve]]) -> F
     return _finish(figure, title, caption, alt)
 
 
+@_remembered
 def compromise_figure(raters: Sequence[int], items: Sequence[int], label_error: Sequence[float],
                       achievable: Sequence[float], model_error: Sequence[float], *, best: int | None, target: float,
                       budget_text: str, objective_text: str) -> Figure:

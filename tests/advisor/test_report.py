@@ -347,3 +347,24 @@ def test_export_into_a_missing_folder_fails_clearly(small_report, tmp_path):
 
     with pytest.raises(AdvisorError, match="does not exist"):
         write_report(small_report, "json", tmp_path / "nowhere" / "report.json")
+
+
+def test_a_figure_already_rendered_is_not_rendered_again_and_new_numbers_are(monkeypatch):
+    """Figures are remembered by the numbers they show: the same curve gives the very same figure
+    without drawing it again; a curve whose numbers differ is drawn."""
+    from advisor.report import figures
+
+    drawn = []
+    real = figures._to_png
+    monkeypatch.setattr(figures, "_to_png", lambda figure: drawn.append(1) or real(figure))
+    scenario = _small_scenario()
+    curve = evaluate(scenario).curves["items"]
+    first = figures.risk_curve_figure(curve, scenario.name)
+    again = figures.risk_curve_figure(curve, scenario.name)
+    assert again is first and len(drawn) <= 1
+    before = len(drawn)
+    moved = evaluate(scenario.with_changes({"raters.per_item": scenario.raters.per_item + 1})).curves["items"]
+    other = figures.risk_curve_figure(moved, scenario.name)
+    assert len(drawn) == before + 1 and other.png != first.png
+    # Bypassing the memory draws the same image byte for byte: remembering changes nothing shown.
+    assert figures.risk_curve_figure.__wrapped__(curve, scenario.name).png == first.png
