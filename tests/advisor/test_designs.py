@@ -23,7 +23,7 @@ from advisor.evaluation.gold import rater_accuracy
 from advisor.evaluation.guardrails import design_warnings
 from advisor.planning.levers import rank_levers
 from advisor.planning.optimize import optimize
-from advisor.planning.overlap_designs import compare_adaptive, equal_cost_changes
+from advisor.planning.overlap_designs import cheapest_adaptive, compare_adaptive, equal_cost_changes
 from advisor.scenario.schema import Scenario, examples_dir, load_scenario_file
 
 Z = 4.0
@@ -245,6 +245,23 @@ def test_optimiser_with_adaptive_overlap_is_never_dearer():
     if both.recommended.overlap.mode == "adaptive":
         assert both.recommended_evaluation.cost < fixed.recommended_evaluation.cost
         assert "Adaptive overlap" in both.message
+
+
+def test_the_cheapest_adaptive_design_meets_the_target_and_no_cheaper_time_of_its_panel_does():
+    base = scenario(**{"target.target_risk": 0.12, "target.model_bits": 20.0, "raters.correlation": 0.0,
+                       "raters.discriminability": 1.2})
+    times = [4.0 * 1.25**i for i in range(14)]
+    choice = cheapest_adaptive(base, times, max_raters=4, below=math.inf)
+    assert choice.scenario is not None and choice.scenario.overlap.mode == "adaptive"
+    # The verdict it reports is the named design's own, evaluated afresh.
+    evaluation = evaluate(choice.scenario, curves=False)
+    assert evaluation.verdict == "meets" and evaluation == choice.evaluation
+    # The same panel one step of time cheaper does not meet it (the search's bisection found the first).
+    seconds = choice.scenario.campaign.seconds_per_item
+    earlier = [t for t in times if t < seconds - 1e-9]
+    if earlier:
+        cheaper = choice.scenario.with_changes({"campaign.seconds_per_item": earlier[-1]})
+        assert evaluate(cheaper, curves=False).verdict != "meets"
 
 
 # ------------------------------------------------------------------------ gold

@@ -11,20 +11,19 @@ import tracemalloc
 from collections import Counter
 from pathlib import Path
 
+import duckdb  # in the test extra: a missing install fails rather than skipping
 import numpy as np
 import pytest
 
-duckdb = pytest.importorskip("duckdb")
-
-from advisor.cli import main  # noqa: E402
-from advisor.errors import Cancelled, ImportFormatError  # noqa: E402
-from advisor.pilot.dataset import NameList  # noqa: E402
-from advisor.pilot.reading import read_pilot  # noqa: E402
-from advisor.pilot.simulation import simulate_pilot  # noqa: E402
-from advisor.pilot.sources import read_pilot_file  # noqa: E402
-from advisor.pilot.sources.large import read_large_pilot  # noqa: E402
-from advisor.pilot.summary import summarize  # noqa: E402
-from advisor.scenario.schema import scenario_from_dict  # noqa: E402
+from advisor.cli import main
+from advisor.errors import Cancelled, ImportFormatError
+from advisor.pilot.dataset import NameList
+from advisor.pilot.reading import read_pilot
+from advisor.pilot.simulation import simulate_pilot
+from advisor.pilot.sources import read_pilot_file
+from advisor.pilot.sources.large import read_large_pilot
+from advisor.pilot.summary import summarize
+from advisor.scenario.schema import scenario_from_dict
 
 RTE = Path(__file__).parents[2].parent / "shared" / "data" / "pilots" / "snow2008_rte.csv"
 
