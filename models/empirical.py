@@ -509,13 +509,11 @@ class AccuracyCurve:
 
     def slope(self, d: np.ndarray) -> np.ndarray:
         """dP(correct)/dd′ of the interpolant (0 beyond the grid), same shape as ``d``."""
-        steps = self._steps
-        segment = np.clip(np.searchsorted(self.dprimes, d, side="right") - 1, 0, steps.size - 1)
-        return np.where(np.asarray(d) >= self.dprimes[-1], 0.0, steps[segment])
+        return self.value_and_slope(d)[1]
 
     def value_and_slope(self, d: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """``(self(d), self.slope(d))`` with one search of the grid for both (a fit's gradient step
-        needs both at the same points)."""
+        """P(correct) and its slope dP/dd′ at d′ (the slope 0 at and beyond the grid's end), from
+        one search of the grid for both (a fit's gradient step needs both at the same points)."""
         d = np.asarray(d, dtype=float)
         grid, steps = self.dprimes, self._steps
         segment = np.clip(np.searchsorted(grid, d, side="right") - 1, 0, steps.size - 1)

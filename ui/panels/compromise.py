@@ -50,7 +50,7 @@ from ui.core.undo import ScenarioEditCommand
 from ui.core.workers import LatestJobRunner, WorkerHandle
 from ui.widgets.plots import ACHIEVABLE_COLOUR, FLOOR_COLOUR, LEARNING_COLOUR, TARGET_COLOUR, style_plot
 from ui.widgets.focus import tab_through
-from ui.widgets.job_progress import show_job_progress
+from ui.widgets.job_progress import show_job_idle, show_job_progress
 from ui.widgets.splitters import two_pane_splitter
 
 ITEMS_BRUSH = (21, 101, 192, 45)
@@ -446,9 +446,7 @@ class CompromiseWidget(QWidget):
 
     def _on_runner_busy(self, busy: bool) -> None:
         if not busy:
-            self._run_button.setEnabled(True)
-            self._cancel_button.setEnabled(False)
-            self._progress.hide()
+            show_job_idle(self._run_button, self._cancel_button, self._progress)
 
     def _on_table_double_clicked(self, index) -> None:
         self.apply_row(index.row())

@@ -83,6 +83,7 @@ from advisor.planning.sweep import (
 from ui.core.bindings import connect_to_widget
 from ui.widgets.plots import TARGET_COLOUR, log_ticks, series_colour, style_plot
 from ui.widgets.focus import tab_through
+from ui.widgets.job_progress import show_job_idle
 from ui.widgets.splitters import two_pane_splitter
 from ui.core.undo import ScenarioEditCommand
 from ui.core.workers import LatestJobRunner, WorkerHandle
@@ -796,9 +797,7 @@ class XYPlotWidget(QWidget):
         # The runner is idle before it reports the outcome, so that a Run in
         # reply to sweep_finished starts a new sweep.
         if not busy:
-            self._run_button.setEnabled(True)
-            self._cancel_button.setEnabled(False)
-            self._progress.hide()
+            show_job_idle(self._run_button, self._cancel_button, self._progress)
 
     def _on_scene_mouse_moved(self, scene_pos) -> None:
         hovered = self._hovered(scene_pos)

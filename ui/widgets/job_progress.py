@@ -3,7 +3,7 @@ runs, then how it ended."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QProgressBar
+from PySide6.QtWidgets import QProgressBar, QPushButton
 
 
 def show_job_progress(bar: QProgressBar, done: int, total: int) -> None:
@@ -30,3 +30,11 @@ def show_job_outcome(bar: QProgressBar, outcome: str, *, delivered: bool = False
     bar.setRange(0, 1)
     bar.setValue(1 if delivered else 0)
     bar.setFormat(outcome)
+
+
+def show_job_idle(run: QPushButton, cancel: QPushButton, bar: QProgressBar) -> None:
+    """No job runs: its Run button can start one, its Cancel button has nothing to stop and its
+    progress bar is hidden."""
+    run.setEnabled(True)
+    cancel.setEnabled(False)
+    bar.hide()

@@ -22,8 +22,7 @@ from typing import TYPE_CHECKING
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QGraphicsItem, QLabel, QWidget
-
+from PySide6.QtWidgets import QGraphicsItem, QWidget
 
 from ui.widgets.labels import WrappingLabel
 
@@ -290,7 +289,7 @@ class CurveOverlayPlotWidget(pg.PlotWidget):
             plot.setXRange(low, high, padding=0.02)
 
 
-def risk_legend_label() -> QLabel:
+def risk_legend_label() -> WrappingLabel:
     """A one-line legend shared by a grid of :class:`RiskCurvePlotWidget`."""
 
     def swatch(colour: str, glyph: str, text: str) -> str:
