@@ -8,12 +8,17 @@ from __future__ import annotations
 
 import json
 import tracemalloc
+import warnings
 from collections import Counter
 from pathlib import Path
 
-import duckdb  # in the test extra: a missing install fails rather than skipping
 import numpy as np
 import pytest
+
+with warnings.catch_warnings():
+    # DuckDB's extension module trips an importlib deprecation notice of Python 3.11 on its first import.
+    warnings.simplefilter("ignore", DeprecationWarning)
+    import duckdb  # in the test extra: a missing install fails rather than skipping
 
 from advisor.cli import main
 from advisor.errors import Cancelled, ImportFormatError
