@@ -133,6 +133,7 @@ def edit_latency(window, app, field: str, edits: int) -> dict[str, list[float]]:
     from PySide6.QtCore import QEventLoop, QTimer
 
     from advisor.evaluation.evaluate import evaluate
+    from ui.widgets.plots import RiskCurvePlotWidget
 
     results = window.results
     spin = window.editor.field_widget(field)
@@ -157,13 +158,45 @@ def edit_latency(window, app, field: str, edits: int) -> dict[str, list[float]]:
             raise RuntimeError("the results did not update within the time limit")
         timer.stop()
 
+    # The plots' repaint is counted as it happens: the update may reach the screen in the same pass
+    # of the event loop as the new curves or in a later one.
+    from PySide6.QtCore import QEvent, QObject
+
+    class PaintCounter(QObject):
+        count = 0
+
+        def eventFilter(self, watched, event):  # noqa: N802 - Qt override
+            if event.type() == QEvent.Type.Paint:
+                PaintCounter.count += 1
+            return False
+
+    counter = PaintCounter()
+    for plot in results.findChildren(RiskCurvePlotWidget):
+        plot.viewport().installEventFilter(counter)
+
+    def settle() -> None:
+        """Process events until two passes in a row paint no plot (an update posted in one pass is
+        painted in the next): the time of the last pass that painted is the update's end."""
+        quiet = 0
+        while quiet < 2:
+            before = PaintCounter.count
+            app.processEvents()
+            if PaintCounter.count == before:
+                quiet += 1
+            else:
+                quiet = 0
+                painted_at[0] = time.perf_counter()
+
+    painted_at = [0.0]
+
     def set_value(widget, value) -> float:
         """Seconds from setting the value to the repainted plots; the cards' time in headline_at."""
         headline_at.clear()
         start = time.perf_counter()
         widget.setValue(value)
         wait_for_update()
-        app.processEvents()  # the repaint of the updated plots
+        painted_at[0] = time.perf_counter()
+        settle()
         return start
 
     if results.evaluation is None:
@@ -175,7 +208,7 @@ def edit_latency(window, app, field: str, edits: int) -> dict[str, list[float]]:
     revisited, fresh = [], []
 
     def record(kind: str, start: float) -> None:
-        painted = time.perf_counter()
+        painted = painted_at[0]
         measured[f"plots_{kind}"].append(painted - start)
         measured[f"cards_{kind}"].append((headline_at[0] if headline_at else painted) - start)
 

@@ -450,3 +450,28 @@ def test_the_recommendations_analyse_with_the_live_results_evaluation(qtbot, win
     qtbot.waitUntil(lambda: recommendations.recommendations.scenario == window.state.scenario, timeout=60_000)
     assert evaluated_again == []
     assert recommendations.recommendations.evaluation is results.evaluation
+
+
+def test_what_start_up_made_is_frozen_once_the_first_result_shows(qtbot, show_widget, store, answers, monkeypatch):
+    """The collector's full passes skip the objects alive at the first shown result (the window
+    among them), and only those: objects made later are collected as usual."""
+    import gc
+
+    import ui.core.application as application
+
+    # As in a process whose first window this is (an earlier test may have frozen what it had made;
+    # freezing again moves what is tracked now).
+    monkeypatch.setattr(application, "_start_up_frozen", False)
+    window = MainWindow(store, recover_drafts=False)
+    assert gc.is_tracked(window) and any(o is window for o in gc.get_objects())
+    with qtbot.waitSignal(window.results.updated, timeout=30_000):
+        show_widget(window)
+    assert gc.get_freeze_count() > 0
+    assert not any(o is window for o in gc.get_objects())  # frozen: no longer in any generation
+
+    later = [object()]  # a container the collector tracks, made after the freeze
+    spin = window.editor.field_widget("raters.per_item")
+    with qtbot.waitSignal(window.results.updated, timeout=30_000):
+        spin.setValue(spin.value() + 1)
+    assert any(o is later for o in gc.get_objects())  # the second result froze nothing more
+    assert application.freeze_start_up_objects() is False
