@@ -79,6 +79,32 @@ def test_the_plot_keeps_its_axis_while_only_the_curve_moves(qtbot, scenario):
     assert low <= position(min(other_grid.x)) and high >= position(max(other_grid.x))
 
 
+def test_the_band_and_the_line_labels_follow_every_new_curve(qtbot, scenario):
+    """The band between floor and achievable risk is traced once per update, from both edges as
+    they are after it; the labels of the target and "now" lines say the curve's values."""
+    plot = RiskCurvePlotWidget("raters")
+    qtbot.addWidget(plot)
+
+    def band_points() -> list[tuple[float, float]]:
+        path = plot._band.path()
+        return sorted({(round(path.elementAt(i).x, 9), round(path.elementAt(i).y, 9))
+                       for i in range(path.elementCount())})
+
+    def edges(curve) -> list[tuple[float, float]]:
+        return sorted({(round(x, 9), round(y, 9)) for x, ys in zip(curve.x, zip(curve.floor, curve.achievable))
+                       for y in ys})
+
+    curves = [evaluate(scenario.with_changes(change)).curves["raters"]
+              for change in ({}, {"raters.correlation": 0.3}, {"target.target_risk": 0.05},
+                             {"raters.per_item": scenario.raters.per_item + 2})]
+    assert curves[1].floor != curves[0].floor and curves[1].achievable != curves[0].achievable
+    for curve in curves + curves[:1]:
+        plot.set_curve(curve)
+        assert band_points() == edges(curve)
+        assert plot._target.label.toPlainText() == f"target ε = {curve.target:g}"
+        assert plot._current.label.toPlainText() == f"now: {curve.current:g}"
+
+
 def test_the_recommendations_skip_a_rename_but_not_a_number(qtbot, scenario, store):
     from ui.panels.recommendations import RecommendationsWidget
 
