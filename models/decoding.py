@@ -321,19 +321,19 @@ def _subset_successes_many(panels: np.ndarray, symmetric: bool, spread: bool = F
     eligible = [size for size in range(2, inputs + 1)
                 if math.comb(inputs, size) <= EXHAUSTIVE_SUBSETS
                 and math.comb(inputs, size) * size * outputs <= EXHAUSTIVE_WORK]
-    if eligible == list(range(2, inputs + 1)) and inputs <= _GREEDY_FROM_LEVELS_INPUTS:
-        # Every size is searched exhaustively, level by level: the greedy choice only reads those
-        # totals (the same numbers it would compute: the same rows' maxima, summed alike).
+    if eligible == list(range(2, inputs + 1)):
+        # Every size is searched exhaustively, level by level. The greedy codebook of a size is one
+        # of the subsets searched, so the best of them is at least as good: the search alone gives
+        # the same numbers.
         charge_work(3.0 * inputs * (inputs + 1) / 2.0 * outputs * count)
-        levels = _level_totals(panels, inputs)
-        exhaustive = {size: totals.max(axis=1) for size, totals in levels.items()}
-        greedy = [[0.0] + totals for totals in _greedy_from_levels(panels, levels)]
+        best_totals = {size: totals.max(axis=1) for size, totals in _level_totals(panels, inputs).items()}
+        return [(1.0,) + tuple(min(1.0, float(best_totals[size][kernel]) / size) for size in range(2, inputs + 1))
+                for kernel in range(count)]
+    if inputs > LAZY_GREEDY_INPUTS:
+        greedy = [[0.0] + _lazy_greedy_totals(matrix) for matrix in panels]
     else:
-        if inputs > LAZY_GREEDY_INPUTS:
-            greedy = [[0.0] + _lazy_greedy_totals(matrix) for matrix in panels]
-        else:
-            greedy = [[0.0] + totals for totals in _greedy_totals_many(panels)]
-        exhaustive = _exhaustive_totals(panels, eligible)
+        greedy = [[0.0] + totals for totals in _greedy_totals_many(panels)]
+    exhaustive = _exhaustive_totals(panels, eligible)
     best = [[1.0] for _ in range(count)]
     for size in range(2, inputs + 1):
         for kernel in range(count):
@@ -406,11 +406,6 @@ def _exhaustive_totals(panels: np.ndarray, sizes: list[int]) -> dict[int, np.nda
 _COMPLEMENT_DEPTH = 3
 
 
-#: Up to this many answers the greedy choice reads the level-by-level totals when every size is
-#: searched exhaustively (its subsets are found by bit mask).
-_GREEDY_FROM_LEVELS_INPUTS = 16
-
-
 def _level_totals(panels: np.ndarray, top: int) -> dict[int, np.ndarray]:
     """``Σ_c max_{x ∈ S} P(c | x)`` of every subset ``S`` of 2 … ``top`` answers, per kernel: shape
     ``(count, C(n, size))`` per size, subsets in :func:`_level_subsets` order. Each size is built
@@ -436,39 +431,6 @@ def _level_totals(panels: np.ndarray, top: int) -> dict[int, np.ndarray]:
             parts[size].append(level.sum(axis=2))
             running, largest = level, added
     return {size: np.concatenate(values) for size, values in parts.items()}
-
-
-@lru_cache(maxsize=64)
-def _level_positions(inputs: int, size: int) -> np.ndarray:
-    """Index in :func:`_level_subsets` ``(inputs, size)`` of each subset given by its bit mask (-1 for
-    masks of another size)."""
-    positions = np.full(1 << inputs, -1, dtype=np.int64)
-    masks = (np.left_shift(1, _level_subsets(inputs, size))).sum(axis=1)
-    positions[masks] = np.arange(masks.shape[0])
-    positions.setflags(write=False)
-    return positions
-
-
-def _greedy_from_levels(panels: np.ndarray, levels: dict[int, np.ndarray]) -> list[list[float]]:
-    """:func:`_greedy_totals_many` read from the totals of every subset (:func:`_level_totals` of all
-    sizes): at every step each kernel adds the answer whose subset has the largest total, the lowest
-    index among equals, as the greedy search computing them itself."""
-    count, inputs, _ = panels.shape
-    kernels = np.arange(count)
-    bits = np.left_shift(1, np.arange(inputs))
-    singles = panels.sum(axis=2)
-    pick = np.argmax(singles, axis=1)
-    chosen = np.empty((count, inputs))
-    chosen[:, 0] = singles[kernels, pick]
-    mask = bits[pick]
-    for size in range(2, inputs + 1):
-        candidates = mask[:, None] | bits[None, :]
-        fresh = (mask[:, None] & bits[None, :]) == 0
-        totals = np.where(fresh, levels[size][kernels[:, None], _level_positions(inputs, size)[candidates]], -np.inf)
-        pick = np.argmax(totals, axis=1)
-        chosen[:, size - 1] = totals[kernels, pick]
-        mask = mask | bits[pick]
-    return [[float(value) for value in row] for row in chosen]
 
 
 def _totals_by_complement(panels: np.ndarray, sizes: list[int]) -> dict[int, np.ndarray]:

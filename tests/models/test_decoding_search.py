@@ -70,12 +70,39 @@ def test_the_mean_alone_is_the_mean_of_the_moments():
 
 
 @pytest.mark.parametrize("inputs", [2, 3, 5, 7])
-def test_the_greedy_choice_read_from_the_levels_is_the_greedy_search(inputs):
-    from models.decoding import _greedy_from_levels, _greedy_totals_many, _level_totals
+def test_each_level_total_is_its_own_subsets_sum(inputs):
+    """Every subset of every size, in :func:`_level_subsets` order, gets Σ_c max_{x ∈ S} P(c | x) of
+    exactly that subset — with ties in the columns (a repeated row) and a column of zeros."""
+    from models.decoding import _level_subsets, _level_totals
 
     rng = np.random.default_rng(inputs)
-    stacks = [np.stack([rng.dirichlet(np.full(inputs, 0.5), size=inputs) for _ in range(4)]),
+    tied = rng.dirichlet(np.full(inputs, 0.5), size=inputs)
+    tied[inputs // 2] = tied[0]
+    zeros = np.hstack([rng.dirichlet(np.ones(5), size=inputs), np.zeros((inputs, 1))])
+    stacks = [np.stack([rng.dirichlet(np.full(inputs, 0.5), size=inputs) for _ in range(4)]), tied[None], zeros[None],
               np.stack([count_kernel(rng.dirichlet(np.ones(inputs), size=inputs), 3, correlation=0.2)
                         for _ in range(3)])]
     for stack in stacks:
-        assert _greedy_from_levels(stack, _level_totals(stack, inputs)) == _greedy_totals_many(stack)
+        levels = _level_totals(stack, inputs)
+        assert set(levels) == set(range(2, inputs + 1))
+        for size, totals in levels.items():
+            subsets = _level_subsets(inputs, size)
+            assert sorted(map(tuple, subsets)) == list(itertools.combinations(range(inputs), size))
+            for column, subset in enumerate(subsets):
+                assert totals[:, column] == pytest.approx(stack[:, list(subset)].max(axis=1).sum(axis=1), rel=1e-14)
+
+
+def test_a_fully_searched_kernel_gives_the_best_subset_of_every_size():
+    """When every size is searched exhaustively the successes are the best subsets' (no greedy
+    codebook can do better: its subset is one of those searched)."""
+    from models.decoding import _greedy_totals_many, _subset_successes_many
+
+    rng = np.random.default_rng(12)
+    stack = np.stack([count_kernel(rng.dirichlet(np.full(5, 0.6), size=5), 3, correlation=0.1) for _ in range(3)])
+    successes = _subset_successes_many(stack, symmetric=False)
+    greedy = _greedy_totals_many(stack)
+    for kernel, panel in enumerate(stack):
+        assert successes[kernel][0] == 1.0
+        for size in range(2, 6):
+            assert successes[kernel][size - 1] == pytest.approx(min(1.0, direct(panel, size) / size), rel=1e-14)
+            assert successes[kernel][size - 1] >= greedy[kernel][size - 1] / size - 1e-15
