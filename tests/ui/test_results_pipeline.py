@@ -79,6 +79,53 @@ def test_the_plot_keeps_its_axis_while_only_the_curve_moves(qtbot, scenario):
     assert low <= position(min(other_grid.x)) and high >= position(max(other_grid.x))
 
 
+def test_a_log_axis_stays_while_the_time_per_item_moves_a_little(qtbot, scenario):
+    """The curve over T runs from T/8 to 8T: edits of T by a few per cent move it inside a still
+    axis (set up with a tenth of its width spare on each side), a larger move sets the axis up
+    around the new curve; a linear axis spans its curve exactly."""
+    from ui.widgets.plots import LOG_AXIS_FILL, LOG_AXIS_MARGIN
+
+    plot = RiskCurvePlotWidget("seconds")
+    qtbot.addWidget(plot)
+    view = plot.getPlotItem().getViewBox()
+    t = scenario.campaign.seconds_per_item
+
+    def ends(curve) -> tuple[float, float]:
+        return math.log10(min(curve.x)), math.log10(max(curve.x))
+
+    first = evaluate(scenario).curves["seconds"]
+    plot.set_curve(first)
+    low, high = ends(first)
+    margin = LOG_AXIS_MARGIN * (high - low)
+    shown = view.viewRange()[0]
+    padding = 0.02 * (high - low + 2 * margin)
+    assert shown == pytest.approx([low - margin - padding, high + margin + padding], abs=1e-9)
+    ticks = plot.getPlotItem().getAxis("bottom")._tickLevels
+    # The grid of T sits on fixed log positions (14 a decade): these moves shift the curve's ends by
+    # one or two positions (0.07-0.14 decades), inside the margin of 0.17.
+    for factor in (1.2, 1.4, 0.8):
+        moved = evaluate(scenario.with_changes({"campaign.seconds_per_item": t * factor})).curves["seconds"]
+        assert ends(moved) != ends(first)
+        plot.set_curve(moved)
+        assert view.viewRange()[0] == pytest.approx(shown)
+        assert plot.getPlotItem().getAxis("bottom")._tickLevels == ticks
+    far = evaluate(scenario.with_changes({"campaign.seconds_per_item": t * 2.0})).curves["seconds"]
+    plot.set_curve(far)
+    low, high = ends(far)
+    margin = LOG_AXIS_MARGIN * (high - low)
+    padding = 0.02 * (high - low + 2 * margin)
+    assert view.viewRange()[0] == pytest.approx([low - margin - padding, high + margin + padding], abs=1e-9)
+    assert (high - low) / (high - low + 2 * margin) >= LOG_AXIS_FILL
+
+    raters = RiskCurvePlotWidget("raters")
+    qtbot.addWidget(raters)
+    curve = evaluate(scenario).curves["raters"]
+    raters.set_curve(curve)
+    width = max(curve.x) - min(curve.x)
+    assert raters.getPlotItem().getViewBox().viewRange()[0] == pytest.approx(
+        [min(curve.x) - 0.02 * width, max(curve.x) + 0.02 * width], abs=1e-9)
+
+
 def test_the_band_and_the_line_labels_follow_every_new_curve(qtbot, scenario):
     """The band between floor and achievable risk is traced once per update, from both edges as
     they are after it; the labels of the target and "now" lines say the curve's values."""

@@ -139,6 +139,34 @@ def _line(plot: pg.PlotItem, pen) -> pg.PlotCurveItem:
     return line
 
 
+LOG_AXIS_MARGIN = 0.1
+"""Room left on each side of a curve on a log axis when its range is set, as a share of the curve's
+width (in decades)."""
+LOG_AXIS_FILL = 0.7
+"""Least share of a log axis's width a curve may fill before the axis is set up again."""
+
+
+def _axis_range(curve: Curve, shown: tuple[float, float] | tuple[()] | None) -> tuple[float, float] | tuple[()]:
+    """The x range of the plot of ``curve``, in plotted positions (log10 of x on a log axis).
+
+    A linear axis spans the curve's x exactly. A log axis keeps ``shown`` while the curve lies
+    inside it and fills at least :data:`LOG_AXIS_FILL` of it, and otherwise spans the curve with
+    :data:`LOG_AXIS_MARGIN` on each side: the curve over the time per item moves with every edit of
+    that time (it runs from T/8 to 8T), and an axis that followed it exactly would be set up and
+    drawn again on every such edit; with the margin, steps of a few per cent move the curve inside a
+    still axis for dozens of edits.
+    """
+    if not curve.x:
+        return ()
+    low, high = _position(min(curve.x), curve.log_x), _position(max(curve.x), curve.log_x)
+    if not curve.log_x:
+        return low, high
+    if shown and shown[0] <= low and high <= shown[1] and high - low >= LOG_AXIS_FILL * (shown[1] - shown[0]):
+        return shown
+    margin = LOG_AXIS_MARGIN * (high - low) if high > low else 0.5
+    return low - margin, high + margin
+
+
 def _set_label_text(label: pg.InfLineLabel, text: str) -> None:
     if label.format != text:
         label.setFormat(text)
@@ -208,10 +236,11 @@ class RiskCurvePlotWidget(pg.PlotWidget):
         """Show ``curve``; the axes follow its range."""
         self._curve = curve
         plot = self.getPlotItem()
-        # The axis is set up again only when the range of x changes (ticks and limits depend on its
+        # The axis is set up again only when its range must change (ticks and limits depend on its
         # ends alone): a new range redraws the axis and its grid (the costly part of a repaint), and
         # most edits move the curves, or points inside the range, not its ends.
-        axis_key = ((min(curve.x), max(curve.x)) if curve.x else (), curve.log_x, curve.x_label)
+        axis_range = _axis_range(curve, self._axis_key[0] if self._axis_key else None)
+        axis_key = (axis_range, curve.log_x, curve.x_label)
         new_axis = axis_key != self._axis_key
         self._axis_key = axis_key
         if new_axis:
@@ -241,7 +270,7 @@ class RiskCurvePlotWidget(pg.PlotWidget):
         if band_moved:
             self._band.updatePath()
         if new_axis:
-            _set_x_axis(plot, curve.x, curve.log_x)
+            _set_x_axis(plot, [10.0 ** end for end in axis_range] if curve.log_x else curve.x, curve.log_x)
         # The lines' labels follow their line's position by themselves; their texts and anchors are
         # set only when they change (each setting lays the label's text out and places it again).
         self._target.setPos(curve.target)
@@ -249,7 +278,7 @@ class RiskCurvePlotWidget(pg.PlotWidget):
         self._current.setPos(_position(curve.current, curve.log_x))
         _set_label_text(self._current.label, f"now: {_describe(curve.current)}")
         if curve.x:
-            low, high = _position(min(curve.x), curve.log_x), _position(max(curve.x), curve.log_x)
+            low, high = axis_range
             if new_axis:
                 # Limits first: the old grid's limits would clamp the new range.
                 plot.setLimits(xMin=low - 0.1 * (high - low), xMax=high + 0.1 * (high - low))
