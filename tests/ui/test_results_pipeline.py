@@ -186,3 +186,70 @@ def test_the_cards_get_the_headline_before_the_curves_arrive(qtbot, scenario):
     assert not headline.curves and full.curves
     assert (headline.floor, headline.achievable, headline.cost) == (full.floor, full.achievable, full.cost)
     assert results._cards["floor"].value_text == f"{full.floor:.3f}"
+
+
+@pytest.mark.parametrize("most", [None, 1, 2, 3, 4, 7])
+def test_log_ticks_thin_to_the_room_there_is(most):
+    """At most ``most`` ticks, each a 1, 2, 3 or 5 times a power of ten inside the range, labelled
+    with its value; fewer steps per decade first and then evenly spaced powers of ten."""
+    from ui.widgets.plots import log_ticks, short_number
+
+    for low, high in ((1.0, 1e6), (15.0, 960.0), (0.5, 40.0), (10.0, 1500.0)):
+        full = log_ticks(low, high)
+        thinned = log_ticks(low, high, most)
+        candidates = {(math.log10(step * 10.0 ** exponent), short_number(step * 10.0 ** exponent))
+                      for exponent in range(-2, 8) for step in (1, 2, 3, 5)}
+        assert set(thinned) <= candidates and thinned == sorted(thinned)
+        assert all(math.log10(low) - 1e-9 <= position <= math.log10(high) + 1e-9 for position, _ in thinned)
+        if most is None:
+            assert thinned == full
+            continue
+        assert 1 <= len(thinned) <= max(most, 1)
+        gaps = {round(b[0] - a[0], 9) for a, b in zip(thinned, thinned[1:])}
+        powers = all(float(position).is_integer() for position, _ in thinned)
+        assert len(gaps) <= 1 or not powers  # powers of ten are evenly spaced
+
+
+def test_a_narrow_plot_keeps_its_tick_labels_apart_and_its_x_label_whole(qtbot, scenario):
+    """At the size the window gives a plot on a 1280 x 800 screen the items plot's tick labels do not
+    run into each other and the x label fits (a short form); a wider plot gets more ticks and the full
+    label back."""
+    from PySide6.QtGui import QFont, QFontMetrics
+
+    from ui.widgets.plots import PLOT_MIN_HEIGHT, PLOT_MIN_WIDTH, log_ticks
+
+    plot = RiskCurvePlotWidget("items")
+    qtbot.addWidget(plot)
+    curve = evaluate(scenario).curves["items"]
+    tick_font = QFont()
+    tick_font.setPointSizeF(9)
+    label_font = QFont()
+    label_font.setPointSizeF(10)
+
+    def check(size: tuple[int, int]) -> tuple[int, str]:
+        plot.resize(*size)
+        plot.show()
+        qtbot.waitExposed(plot)
+        plot.set_curve(curve)
+        qtbot.wait_until(lambda: plot.width() == size[0])
+        axis = plot.getPlotItem().getAxis("bottom")
+        low, high = plot.getPlotItem().getViewBox().viewRange()[0]
+        width = axis.geometry().width()
+        ticks = axis._tickLevels[0] if axis._tickLevels else []  # a linear axis: pyqtgraph's own spacing
+        metrics = QFontMetrics(tick_font)
+        places = [((position - low) / (high - low) * width, metrics.horizontalAdvance(text)) for position, text in ticks]
+        for (x1, w1), (x2, w2) in zip(places, places[1:]):
+            assert x2 - x1 >= (w1 + w2) / 2 + 4, (size, ticks)
+        assert QFontMetrics(label_font).horizontalAdvance(axis.labelText) <= width
+        return len(ticks), axis.labelText
+
+    narrow_count, _ = check((PLOT_MIN_WIDTH, PLOT_MIN_HEIGHT))
+    wide_count, wide_label = check((900, 400))
+    assert wide_label == curve.x_label
+    assert narrow_count < wide_count == len(log_ticks(*(10.0 ** end for end in plot._axis_key[0])))
+    # The longest label: in short form on the narrowest plot, in full on a wide one.
+    plot = RiskCurvePlotWidget("log2_m")
+    qtbot.addWidget(plot)
+    curve = evaluate(scenario).curves["log2_m"]
+    assert check((PLOT_MIN_WIDTH, PLOT_MIN_HEIGHT))[1] == "log₂ M (bits)"
+    assert check((900, 400))[1] == curve.x_label == "target complexity log2 M (bits)"

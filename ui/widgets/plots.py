@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QGraphicsItem, QWidget
 
 from ui.widgets.labels import WrappingLabel
@@ -94,24 +94,32 @@ def short_number(value: float) -> str:
     return f"{value:g}"
 
 
-def log_ticks(low: float, high: float) -> list[tuple[float, str]]:
+def log_ticks(low: float, high: float, most: int | None = None) -> list[tuple[float, str]]:
     """Ticks for a log axis between ``low`` and ``high`` (data units, > 0).
 
     pyqtgraph's own log mode labels minor ticks as ``2·10¹ 3·10¹ …``, which
     collide on a narrow plot; these ticks are 1-2-5 steps (only powers of ten
-    over many decades), labelled as plain numbers, at log10 positions.
+    over many decades), labelled as plain numbers, at log10 positions. With
+    ``most`` (≥ 1), at most that many: fewer steps per decade first, then every
+    second, third, … power of ten, so that the labels of a narrow plot do not
+    run into each other.
     """
     if low <= 0 or high <= low:
         return []
     first, last = math.floor(math.log10(low)), math.ceil(math.log10(high))
-    steps = (1,) if last - first > 4 else ((1, 3) if last - first > 2 else (1, 2, 5))
-    ticks = []
-    for exponent in range(first, last + 1):
-        for step in steps:
-            value = step * 10.0 ** exponent
-            if low * 0.999 <= value <= high * 1.001:
-                ticks.append((math.log10(value), short_number(value)))
-    return ticks
+    span = last - first
+    choices = [(1,)] if span > 4 else ([(1, 3), (1,)] if span > 2 else [(1, 2, 5), (1, 3), (1,)])
+
+    def ticks_of(steps: tuple[int, ...]) -> list[tuple[float, str]]:
+        return [(math.log10(value), short_number(value))
+                for exponent in range(first, last + 1) for step in steps
+                for value in (step * 10.0 ** exponent,) if low * 0.999 <= value <= high * 1.001]
+
+    for steps in choices:
+        ticks = ticks_of(steps)
+        if most is None or len(ticks) <= most:
+            return ticks
+    return ticks[::math.ceil(len(ticks) / max(1, most))]
 
 
 def set_x_label(plot: pg.PlotItem, text: str) -> None:
@@ -122,12 +130,24 @@ def set_x_label(plot: pg.PlotItem, text: str) -> None:
         axis.setLabel(text, color="#333333", **{"font-size": "10pt"})
 
 
-def _set_x_axis(plot: pg.PlotItem, xs: Sequence[float], log_x: bool) -> None:
+def _set_x_axis(plot: pg.PlotItem, xs: Sequence[float], log_x: bool, most: int | None = None) -> None:
     axis = plot.getAxis("bottom")
     if xs and log_x:
-        axis.setTicks([log_ticks(min(xs), max(xs)), []])
+        axis.setTicks([log_ticks(min(xs), max(xs), most), []])
     else:
         axis.setTicks(None)
+
+
+TICK_LABEL_SPACE_PX = 40
+"""Width a tick label of a log axis needs with the space around it (``100k`` in 9 pt and a gap)."""
+
+SHORT_X_LABELS = {
+    "labelled items m": "items m",
+    "target complexity log2 M (bits)": "log₂ M (bits)",
+    "raters per item r": "raters r",
+    "seconds per item T": "seconds T",
+}
+"""The x axis's label where the full one is wider than the plot (the plot's title says the rest)."""
 
 
 def _line(plot: pg.PlotItem, pen) -> pg.PlotCurveItem:
@@ -225,12 +245,52 @@ class RiskCurvePlotWidget(pg.PlotWidget):
         self.setMinimumSize(PLOT_MIN_WIDTH, PLOT_MIN_HEIGHT)
         self._curve: Curve | None = None
         self._axis_key: tuple | None = None
+        self._tick_budget: int | None = None
         self._shown: dict[int, tuple[list[float], list[float]]] = {}  # item id → the data it shows
 
     @property
     def curve(self) -> Curve | None:
         """The curve shown (None before the first :meth:`set_curve`)."""
         return self._curve
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        # A narrower plot has room for fewer tick labels and maybe not for the full x label.
+        # Nothing to fit before the first curve (the base class lays the widget out before this
+        # class's own attributes exist) or after the plot is closed.
+        curve = self.__dict__.get("_curve")
+        plot = self.getPlotItem()
+        if curve is None or not curve.x or plot is None or self._axis_key is None:
+            return
+        set_x_label(plot, self._x_label_that_fits(curve.x_label))
+        budget = self._ticks_that_fit()
+        if curve.log_x and budget != self._tick_budget:
+            self._tick_budget = budget
+            _set_x_axis(plot, self._axis_xs(), True, budget)
+
+    def _axis_xs(self) -> list[float]:
+        """The ends of the x axis in data units (the curve's x on a linear axis)."""
+        curve = self._curve
+        if curve is None or not curve.x:
+            return []
+        return [10.0 ** end for end in self._axis_key[0]] if curve.log_x else list(curve.x)
+
+    def _axis_width(self) -> float:
+        # The plot's own width less the left axis and margins (about 60 px): the axis's width is
+        # known only once it has been laid out.
+        return max(0.0, self.viewport().width() - 60.0)
+
+    def _ticks_that_fit(self) -> int | None:
+        width = self._axis_width()
+        return max(2, int(width // TICK_LABEL_SPACE_PX)) if width > 0 else None
+
+    def _x_label_that_fits(self, label: str) -> str:
+        font = QFont()
+        font.setPointSizeF(10)
+        width = self._axis_width()
+        if width > 0 and QFontMetrics(font).horizontalAdvance(label) > width:
+            return SHORT_X_LABELS.get(label, label)
+        return label
 
     def set_curve(self, curve: Curve) -> None:
         """Show ``curve``; the axes follow its range."""
@@ -244,7 +304,7 @@ class RiskCurvePlotWidget(pg.PlotWidget):
         new_axis = axis_key != self._axis_key
         self._axis_key = axis_key
         if new_axis:
-            set_x_label(plot, curve.x_label)
+            set_x_label(plot, self._x_label_that_fits(curve.x_label))
         xs = [_position(x, curve.log_x) for x in curve.x]
         learning = (curve.learning_converse, curve.learning_estimate, curve.learning_achievable)
         series = [(self._ceiling, xs, curve.ceiling), (self._achievable, xs, curve.achievable or curve.ceiling),
@@ -270,7 +330,8 @@ class RiskCurvePlotWidget(pg.PlotWidget):
         if band_moved:
             self._band.updatePath()
         if new_axis:
-            _set_x_axis(plot, [10.0 ** end for end in axis_range] if curve.log_x else curve.x, curve.log_x)
+            self._tick_budget = self._ticks_that_fit()
+            _set_x_axis(plot, self._axis_xs(), curve.log_x, self._tick_budget)
         # The lines' labels follow their line's position by themselves; their texts and anchors are
         # set only when they change (each setting lays the label's text out and places it again).
         self._target.setPos(curve.target)
