@@ -210,46 +210,61 @@ def test_log_ticks_thin_to_the_room_there_is(most):
         assert len(gaps) <= 1 or not powers  # powers of ten are evenly spaced
 
 
-def test_a_narrow_plot_keeps_its_tick_labels_apart_and_its_x_label_whole(qtbot, scenario):
-    """At the size the window gives a plot on a 1280 x 800 screen the items plot's tick labels do not
-    run into each other and the x label fits (a short form); a wider plot gets more ticks and the full
-    label back."""
+def _fitted_x_axis(qtbot, plot, size: tuple[int, int], show) -> tuple[int, str]:
+    """Show data on ``plot`` at ``size`` (``show()`` sets it); check that its tick labels do not run
+    into each other and that its x label fits; return the tick count and the label."""
     from PySide6.QtGui import QFont, QFontMetrics
 
+    plot.resize(*size)
+    plot.show()
+    qtbot.waitExposed(plot)
+    show()
+    qtbot.wait_until(lambda: plot.width() == size[0])
+    tick_font, label_font = QFont(), QFont()
+    tick_font.setPointSizeF(9)
+    label_font.setPointSizeF(10)
+    axis = plot.getPlotItem().getAxis("bottom")
+    low, high = plot.getPlotItem().getViewBox().viewRange()[0]
+    width = axis.geometry().width()
+    ticks = axis._tickLevels[0] if axis._tickLevels else []  # a linear axis: pyqtgraph's own spacing
+    metrics = QFontMetrics(tick_font)
+    places = [((position - low) / (high - low) * width, metrics.horizontalAdvance(text)) for position, text in ticks]
+    for (x1, w1), (x2, w2) in zip(places, places[1:]):
+        assert x2 - x1 >= (w1 + w2) / 2 + 4, (size, ticks)
+    assert QFontMetrics(label_font).horizontalAdvance(axis.labelText) <= width
+    return len(ticks), axis.labelText
+
+
+def test_a_narrow_plot_keeps_its_tick_labels_apart_and_its_x_label_whole(qtbot, scenario):
+    """At the narrowest a plot may be (two beside the form on a 1280-pixel screen) the items plot's
+    tick labels do not run into each other and the x label fits (a short form); a wider plot gets
+    every tick and the full label back."""
     from ui.widgets.plots import PLOT_MIN_HEIGHT, PLOT_MIN_WIDTH, log_ticks
 
+    narrowest = (PLOT_MIN_WIDTH, PLOT_MIN_HEIGHT)
     plot = RiskCurvePlotWidget("items")
     qtbot.addWidget(plot)
     curve = evaluate(scenario).curves["items"]
-    tick_font = QFont()
-    tick_font.setPointSizeF(9)
-    label_font = QFont()
-    label_font.setPointSizeF(10)
-
-    def check(size: tuple[int, int]) -> tuple[int, str]:
-        plot.resize(*size)
-        plot.show()
-        qtbot.waitExposed(plot)
-        plot.set_curve(curve)
-        qtbot.wait_until(lambda: plot.width() == size[0])
-        axis = plot.getPlotItem().getAxis("bottom")
-        low, high = plot.getPlotItem().getViewBox().viewRange()[0]
-        width = axis.geometry().width()
-        ticks = axis._tickLevels[0] if axis._tickLevels else []  # a linear axis: pyqtgraph's own spacing
-        metrics = QFontMetrics(tick_font)
-        places = [((position - low) / (high - low) * width, metrics.horizontalAdvance(text)) for position, text in ticks]
-        for (x1, w1), (x2, w2) in zip(places, places[1:]):
-            assert x2 - x1 >= (w1 + w2) / 2 + 4, (size, ticks)
-        assert QFontMetrics(label_font).horizontalAdvance(axis.labelText) <= width
-        return len(ticks), axis.labelText
-
-    narrow_count, _ = check((PLOT_MIN_WIDTH, PLOT_MIN_HEIGHT))
-    wide_count, wide_label = check((900, 400))
+    narrow_count, _ = _fitted_x_axis(qtbot, plot, narrowest, lambda: plot.set_curve(curve))
+    wide_count, wide_label = _fitted_x_axis(qtbot, plot, (900, 400), lambda: None)  # the resize alone
     assert wide_label == curve.x_label
     assert narrow_count < wide_count == len(log_ticks(*(10.0 ** end for end in plot._axis_key[0])))
     # The longest label: in short form on the narrowest plot, in full on a wide one.
     plot = RiskCurvePlotWidget("log2_m")
     qtbot.addWidget(plot)
     curve = evaluate(scenario).curves["log2_m"]
-    assert check((PLOT_MIN_WIDTH, PLOT_MIN_HEIGHT))[1] == "log₂ M (bits)"
-    assert check((900, 400))[1] == curve.x_label == "target complexity log2 M (bits)"
+    assert _fitted_x_axis(qtbot, plot, narrowest, lambda: plot.set_curve(curve))[1] == "log₂ M (bits)"
+    assert _fitted_x_axis(qtbot, plot, (900, 400), lambda: None)[1] == curve.x_label
+
+
+def test_the_comparison_overlays_fit_their_axes_too(qtbot, scenario):
+    from ui.widgets.plots import PLOT_MIN_HEIGHT, PLOT_MIN_WIDTH, CurveOverlayPlotWidget
+
+    other = scenario.with_changes({"campaign.items": scenario.campaign.items * 50})
+    curves = [evaluate(s).curves["items"] for s in (scenario, other)]
+    plot = CurveOverlayPlotWidget("items")
+    qtbot.addWidget(plot)
+    narrow_count, narrow_label = _fitted_x_axis(qtbot, plot, (PLOT_MIN_WIDTH, PLOT_MIN_HEIGHT),
+                                                lambda: plot.set_curves(["a", "b"], curves))
+    wide_count, wide_label = _fitted_x_axis(qtbot, plot, (900, 400), lambda: None)
+    assert 1 <= narrow_count < wide_count and wide_label == curves[0].x_label

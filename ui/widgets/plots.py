@@ -198,7 +198,61 @@ def _describe(value: float) -> str:
     return f"{value:g}"
 
 
-class RiskCurvePlotWidget(pg.PlotWidget):
+class FittedAxisPlotWidget(pg.PlotWidget):
+    """A plot whose x axis fits its width: on a log axis as many tick labels as fit apart
+    (:func:`log_ticks` with a budget of :data:`TICK_LABEL_SPACE_PX` each), and the x label in its
+    short form (:data:`SHORT_X_LABELS`) when the full one is wider than the plot; both set again
+    when the plot is resized. Subclasses call :meth:`fit_x_axis` when their data's range or label
+    changes."""
+
+    def __init__(self, parent: QWidget | None = None, **kwargs):
+        # Attributes first: the base class lays the widget out (a resize) while it is built.
+        self._x_label_full: str = ""
+        self._x_range: tuple[float, float] | None = None  # data units; None: no data
+        self._x_log = False
+        self._tick_budget: int | None = None
+        super().__init__(parent=parent, **kwargs)
+
+    def fit_x_axis(self, label: str, x_range: tuple[float, float] | None, log_x: bool) -> None:
+        """Set the x label and the ticks of ``x_range`` (data units; None for no data) for the
+        width the plot has now."""
+        self._x_label_full, self._x_range, self._x_log = label, x_range, log_x
+        self._tick_budget = self._ticks_that_fit()
+        plot = self.getPlotItem()
+        set_x_label(plot, self._x_label_that_fits(label))
+        _set_x_axis(plot, list(x_range) if x_range else [], log_x, self._tick_budget)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        # A narrower plot has room for fewer tick labels and maybe not for the full x label.
+        plot = self.getPlotItem()
+        if plot is None or self._x_range is None:  # closed, or nothing shown yet
+            return
+        set_x_label(plot, self._x_label_that_fits(self._x_label_full))
+        budget = self._ticks_that_fit()
+        if self._x_log and budget != self._tick_budget:
+            self._tick_budget = budget
+            _set_x_axis(plot, list(self._x_range), True, budget)
+
+    def _axis_width(self) -> float:
+        # The plot's own width less the left axis and margins (about 60 px): the axis's width is
+        # known only once it has been laid out.
+        return max(0.0, self.viewport().width() - 60.0)
+
+    def _ticks_that_fit(self) -> int | None:
+        width = self._axis_width()
+        return max(2, int(width // TICK_LABEL_SPACE_PX)) if width > 0 else None
+
+    def _x_label_that_fits(self, label: str) -> str:
+        font = QFont()
+        font.setPointSizeF(10)
+        width = self._axis_width()
+        if width > 0 and QFontMetrics(font).horizontalAdvance(label) > width:
+            return SHORT_X_LABELS.get(label, label)
+        return label
+
+
+class RiskCurvePlotWidget(FittedAxisPlotWidget):
     """One curve of the risk interval, updated in place.
 
     Parameters
@@ -245,52 +299,12 @@ class RiskCurvePlotWidget(pg.PlotWidget):
         self.setMinimumSize(PLOT_MIN_WIDTH, PLOT_MIN_HEIGHT)
         self._curve: Curve | None = None
         self._axis_key: tuple | None = None
-        self._tick_budget: int | None = None
         self._shown: dict[int, tuple[list[float], list[float]]] = {}  # item id → the data it shows
 
     @property
     def curve(self) -> Curve | None:
         """The curve shown (None before the first :meth:`set_curve`)."""
         return self._curve
-
-    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
-        super().resizeEvent(event)
-        # A narrower plot has room for fewer tick labels and maybe not for the full x label.
-        # Nothing to fit before the first curve (the base class lays the widget out before this
-        # class's own attributes exist) or after the plot is closed.
-        curve = self.__dict__.get("_curve")
-        plot = self.getPlotItem()
-        if curve is None or not curve.x or plot is None or self._axis_key is None:
-            return
-        set_x_label(plot, self._x_label_that_fits(curve.x_label))
-        budget = self._ticks_that_fit()
-        if curve.log_x and budget != self._tick_budget:
-            self._tick_budget = budget
-            _set_x_axis(plot, self._axis_xs(), True, budget)
-
-    def _axis_xs(self) -> list[float]:
-        """The ends of the x axis in data units (the curve's x on a linear axis)."""
-        curve = self._curve
-        if curve is None or not curve.x:
-            return []
-        return [10.0 ** end for end in self._axis_key[0]] if curve.log_x else list(curve.x)
-
-    def _axis_width(self) -> float:
-        # The plot's own width less the left axis and margins (about 60 px): the axis's width is
-        # known only once it has been laid out.
-        return max(0.0, self.viewport().width() - 60.0)
-
-    def _ticks_that_fit(self) -> int | None:
-        width = self._axis_width()
-        return max(2, int(width // TICK_LABEL_SPACE_PX)) if width > 0 else None
-
-    def _x_label_that_fits(self, label: str) -> str:
-        font = QFont()
-        font.setPointSizeF(10)
-        width = self._axis_width()
-        if width > 0 and QFontMetrics(font).horizontalAdvance(label) > width:
-            return SHORT_X_LABELS.get(label, label)
-        return label
 
     def set_curve(self, curve: Curve) -> None:
         """Show ``curve``; the axes follow its range."""
@@ -303,8 +317,6 @@ class RiskCurvePlotWidget(pg.PlotWidget):
         axis_key = (axis_range, curve.log_x, curve.x_label)
         new_axis = axis_key != self._axis_key
         self._axis_key = axis_key
-        if new_axis:
-            set_x_label(plot, self._x_label_that_fits(curve.x_label))
         xs = [_position(x, curve.log_x) for x in curve.x]
         learning = (curve.learning_converse, curve.learning_estimate, curve.learning_achievable)
         series = [(self._ceiling, xs, curve.ceiling), (self._achievable, xs, curve.achievable or curve.ceiling),
@@ -330,8 +342,9 @@ class RiskCurvePlotWidget(pg.PlotWidget):
         if band_moved:
             self._band.updatePath()
         if new_axis:
-            self._tick_budget = self._ticks_that_fit()
-            _set_x_axis(plot, self._axis_xs(), curve.log_x, self._tick_budget)
+            ends = None if not axis_range else (
+                tuple(10.0 ** end for end in axis_range) if curve.log_x else (min(curve.x), max(curve.x)))
+            self.fit_x_axis(curve.x_label, ends, curve.log_x)
         # The lines' labels follow their line's position by themselves; their texts and anchors are
         # set only when they change (each setting lays the label's text out and places it again).
         self._target.setPos(curve.target)
@@ -352,7 +365,7 @@ class RiskCurvePlotWidget(pg.PlotWidget):
                 self._current.label.updatePosition()
 
 
-class CurveOverlayPlotWidget(pg.PlotWidget):
+class CurveOverlayPlotWidget(FittedAxisPlotWidget):
     """The same curve of several scenarios: achievable risk solid, floor dashed,
     one colour per scenario. Items are reused across updates.
 
@@ -401,9 +414,8 @@ class CurveOverlayPlotWidget(pg.PlotWidget):
             achievable.setData(positions, curve.achievable or curve.ceiling)
             floor.setData(positions, curve.floor)
             xs.extend(curve.x)
-        if curves:
-            set_x_label(plot, curves[0].x_label)
-        _set_x_axis(plot, xs, log_x)
+        self.fit_x_axis(curves[0].x_label if curves else self._x_label_full, (min(xs), max(xs)) if xs else None,
+                        log_x)
         if xs:
             low, high = _position(min(xs), log_x), _position(max(xs), log_x)
             plot.setXRange(low, high, padding=0.02)
