@@ -4,6 +4,7 @@ highlighted and the curves overlaid, one colour per scenario."""
 from __future__ import annotations
 
 import pytest
+from PySide6.QtWidgets import QApplication
 
 from advisor.scenario.comparison import input_rows
 from ui.panels.compare import CompareWidget
@@ -40,6 +41,17 @@ def test_fewer_than_two_shows_nothing(qtbot, compare, store):
     with qtbot.waitSignal(compare.comparison_ready, timeout=10_000):
         compare.set_checked([store.list()[0].id])
     assert compare.compared == [] and compare.table.rowCount() == 0
+    # The plots' place says how to fill it instead of showing empty axes.
+    assert compare.plots_hint.isVisible() and not compare.plot("items").isVisible()
+    centre = compare.plots_hint.mapToGlobal(compare.plots_hint.rect().center())
+    assert QApplication.widgetAt(centre) is compare.plots_hint
+    chosen = store.list(order_by="name", descending=False)[:2]
+    with qtbot.waitSignal(compare.comparison_ready, timeout=60_000):
+        compare.set_checked([s.id for s in chosen])
+    assert not compare.plots_hint.isVisible() and compare.plot("items").isVisible()
+    with qtbot.waitSignal(compare.comparison_ready, timeout=10_000):
+        compare.set_checked([])
+    assert compare.plots_hint.isVisible()
 
 
 def test_only_differences_filter(qtbot, compare, store):

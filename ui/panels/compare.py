@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QStackedWidget,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -175,6 +176,11 @@ class CompareWidget(QWidget):
         """The overlay plot of one curve (``"items"``, ``"log2_m"``, ``"raters"``, ``"seconds"``)."""
         return self._plots[name]
 
+    @property
+    def plots_hint(self) -> QLabel:
+        """What the plots' place says while fewer than two scenarios are compared."""
+        return self._plots_hint
+
     def refresh(self) -> None:
         """Reload the list of stored scenarios, keeping the checks."""
         checked = set(self.checked_ids())
@@ -270,7 +276,19 @@ class CompareWidget(QWidget):
         grid.setRowStretch(1, 1)
         grid.setRowStretch(2, 1)
 
-        right = two_pane_splitter(Qt.Orientation.Vertical, table_box, plots, stretch=(1, 1), sizes=(400, 520))
+        # Until two scenarios are compared the plots' place says how to fill it (empty axes from 0
+        # to 1 would show nothing and look like a failed comparison).
+        self._plots_hint = QLabel("Check two or more scenarios on the left: their curves (risk against items, "
+                                  "target complexity, raters and time per item) are overlaid here, one colour each.")
+        self._plots_hint.setWordWrap(True)
+        self._plots_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._plots_hint.setStyleSheet("color: #546e7a; padding: 24px;")
+        self._plots_stack = QStackedWidget()
+        self._plots_stack.addWidget(self._plots_hint)
+        self._plots_stack.addWidget(plots)
+
+        right = two_pane_splitter(Qt.Orientation.Vertical, table_box, self._plots_stack, stretch=(1, 1),
+                                  sizes=(400, 520))
         splitter = two_pane_splitter(Qt.Orientation.Horizontal, left, right, stretch=(0, 1), sizes=(260, 1000))
         self.splitter = splitter
         layout = QVBoxLayout(self)
@@ -338,6 +356,7 @@ class CompareWidget(QWidget):
 
     def _update_plots(self) -> None:
         names = [c.name for c in self._compared]
+        self._plots_stack.setCurrentIndex(1 if names else 0)
         for name, plot in self._plots.items():
             plot.set_curves(names, [c.evaluation.curves[name] for c in self._compared if name in c.evaluation.curves])
 
