@@ -14,6 +14,7 @@ which keeps undo, comparison and levers simple.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import math
@@ -740,6 +741,25 @@ def examples_dir() -> Path:
     return Path(__file__).resolve().parents[2] / "resources" / "scenarios"
 
 
+def example_files() -> list[tuple[Path, Scenario]]:
+    """The shipped examples with their files, in the files' order.
+
+    Each file is read and validated once per process while it is unchanged (same size and
+    modification time): the examples seed every new database and are listed by the window, the
+    command line and the previews, and a scenario is immutable, so the same object can be handed
+    out again."""
+    found = []
+    for path in sorted(examples_dir().glob("*.json")):
+        status = path.stat()
+        found.append((path, _example_file(str(path), status.st_mtime_ns, status.st_size)))
+    return found
+
+
+@functools.lru_cache(maxsize=64)
+def _example_file(path: str, _mtime_ns: int, _size: int) -> Scenario:
+    return load_scenario_file(path)
+
+
 def example_scenarios() -> list[Scenario]:
     """The shipped examples, sorted by name."""
-    return sorted((load_scenario_file(p) for p in examples_dir().glob("*.json")), key=lambda s: s.name)
+    return sorted((scenario for _, scenario in example_files()), key=lambda s: s.name)

@@ -21,7 +21,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from advisor.errors import DatabaseError
-from advisor.scenario.schema import examples_dir, load_scenario_file
+from advisor.scenario.schema import example_files
 from advisor.storage import migrations
 from advisor.storage.backups import backup_sqlite_file, timestamped_backup_path
 from advisor.storage.engine import writing_engine
@@ -98,7 +98,7 @@ def prepare_schema(engine: Engine, url: URL, file_path: Path | None, seed: bool,
 
 def _seed(connection: Connection) -> int:
     """Store the shipped examples in the migration's transaction (all or nothing)."""
-    examples = [load_scenario_file(path) for path in sorted(examples_dir().glob("*.json"))]
+    examples = [scenario for _, scenario in example_files()]
     now = utc_now()
     with Session(bind=connection) as session:
         for scenario in examples:

@@ -114,6 +114,33 @@ def test_new_database_is_migrated_to_head_and_seeded_once(database_url):
         again.close()
 
 
+def test_the_examples_are_read_once_while_their_files_are_unchanged(tmp_path, monkeypatch):
+    """Every new database is seeded from the example files: each is read and validated once per
+    process and handed out again while its size and modification time stay the same; a changed file
+    is read again."""
+    import advisor.scenario.schema as schema
+
+    folder = tmp_path / "examples"
+    folder.mkdir()
+    for path in EXAMPLE_FILES[:2]:
+        (folder / path.name).write_bytes(path.read_bytes())
+    monkeypatch.setattr(schema, "examples_dir", lambda: folder)
+    reads = []
+    monkeypatch.setattr(schema, "load_scenario_file", lambda path: reads.append(path) or load_scenario_file(path))
+    schema._example_file.cache_clear()
+    first = schema.example_files()
+    assert [path.name for path, _ in first] == [path.name for path in EXAMPLE_FILES[:2]]
+    assert [scenario for _, scenario in first] == [load_scenario_file(path) for path in EXAMPLE_FILES[:2]]
+    assert [scenario for _, scenario in schema.example_files()] == [scenario for _, scenario in first]
+    assert len(reads) == 2  # the second listing read nothing
+    changed = folder / EXAMPLE_FILES[0].name
+    data = json.loads(changed.read_text())
+    data["name"] = "An edited example"
+    changed.write_text(json.dumps(data))
+    assert schema.example_files()[0][1].name == "An edited example" and len(reads) == 3
+    schema._example_file.cache_clear()
+
+
 def test_seed_false_leaves_a_new_database_empty(store):
     assert store.created_now and store.seeded == 0 and store.count() == 0 and store.tags() == []
 
