@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QApplication, QPushButton
 
 from advisor.scenario.form_text import log2_m_from_text as _parse_m
 from ui.panels.editor import ScenarioEditorWidget
@@ -256,3 +256,35 @@ def test_units_switch_converts_the_information_fields(editor, state):
     assert spin.value() == pytest.approx(1.0, abs=1e-3)
     display_settings().set_unit("nats")
     assert spin.value() == pytest.approx(0.6931, abs=1e-3)
+
+
+def test_a_finding_that_comes_and_goes_does_not_move_the_form(qtbot, show_widget):
+    """Stepping the time per item back and forth across the reading time shows and hides the
+    finding under it and changes its length; once the longest has shown, its line keeps that place,
+    so the fields below stay put."""
+    from advisor.scenario.schema import example_scenarios
+    from advisor.scenario.state import ScenarioState
+
+    scenario = next(s for s in example_scenarios() if s.name.startswith("RLHF"))
+    state = ScenarioState(scenario, stored_id=1, revision=1)
+    editor = show_widget(ScenarioEditorWidget(state), (760, 1000))
+    seconds = editor.field_widget("campaign.seconds_per_item")
+    below = editor.field_widget("campaign.wage_per_hour")
+    t = scenario.campaign.seconds_per_item
+    # At the example's own time per item reading leaves a sixth of it to judge: the finding shows
+    # (one context); at 0.74 T it shows for both contexts, two lines more.
+    assert "reading" in editor.warning_text("campaign.seconds_per_item")
+
+    def settle() -> None:
+        for _ in range(3):  # the finding, then the layout it may ask for
+            QApplication.processEvents()
+
+    seconds.setValue(t * 0.74)
+    settle()
+    assert editor.warning_text("campaign.seconds_per_item").count("Context") == 2
+    shown_at = below.mapTo(editor, below.rect().topLeft())
+    for factor in (1.2, 1.0, 1.3, 0.8, 0.74, 1.2):
+        seconds.setValue(t * factor)
+        settle()
+        assert (editor.warning_text("campaign.seconds_per_item") != "") == (factor <= 1.0)
+        assert below.mapTo(editor, below.rect().topLeft()) == shown_at

@@ -83,6 +83,7 @@ from ui.core.bindings import connect_to_widget
 from ui.widgets.collapsible import CollapsibleSectionWidget
 from ui.core.settings import display_settings
 from ui.core.timers import single_shot_timer
+from ui.widgets.labels import WrappingLabel
 from ui.widgets.spin_boxes import CompactDoubleSpinBox, compact_number, guard_wheel
 from ui.core.undo import ScenarioEditCommand
 
@@ -113,6 +114,15 @@ def _error_label(colour: str = ERROR_COLOUR) -> QLabel:
     label = QLabel()
     label.setStyleSheet(f"color: {colour};")
     label.setWordWrap(True)
+    label.setVisible(False)
+    return label
+
+
+def _warning_label() -> WrappingLabel:
+    """The line of design findings under a field: hidden until one applies, then as tall as the
+    longest it has shown (see :meth:`ScenarioEditorWidget._update_warnings`)."""
+    label = WrappingLabel()
+    label.setStyleSheet(f"color: {WARNING_COLOUR};")
     label.setVisible(False)
     return label
 
@@ -640,6 +650,11 @@ class ScenarioEditorWidget(QWidget):
         label = self._error_labels[path]
         return label.text() if not label.isHidden() else ""
 
+    def warning_text(self, path: str) -> str:
+        """The design finding shown under a field or table, or ``""`` when there is none."""
+        label = self._warning_labels[path]
+        return label.text() if not label.isHidden() else ""
+
     def undo_or_redo_from_field(self, action: str) -> None:
         """Ctrl+Z (``"undo"``) or Ctrl+Shift+Z (``"redo"``) pressed in a field.
 
@@ -784,7 +799,7 @@ class ScenarioEditorWidget(QWidget):
         # Row + 1 is for the hint when it goes under the input (a narrow editor).
         error = _error_label()
         grid.addWidget(error, row + 2, 1, 1, 2)
-        warning = _error_label(WARNING_COLOUR)
+        warning = _warning_label()
         grid.addWidget(warning, row + 3, 1, 1, 2)
         self._fields[path] = widget
         self._error_labels[path] = error
@@ -1037,7 +1052,7 @@ class ScenarioEditorWidget(QWidget):
         error = _error_label()
         layout.addWidget(error)
         self._error_labels[key] = error
-        warning = _error_label(WARNING_COLOUR)
+        warning = _warning_label()
         layout.addWidget(warning)
         self._warning_labels[key] = warning
 
@@ -1334,7 +1349,16 @@ class ScenarioEditorWidget(QWidget):
                     break
         for path, label in self._warning_labels.items():
             text = "\n".join(shown.get(path, ()))
-            label.setText(text)
+            if text:
+                # Once a finding has shown under a field, its line keeps its place (as tall as the
+                # longest finding it has shown) when the finding goes: an edit that crosses the
+                # finding's threshold back and forth (a time per item stepped around the reading
+                # time) would otherwise move the whole form each time.
+                policy = label.sizePolicy()
+                if not policy.retainSizeWhenHidden():
+                    policy.setRetainSizeWhenHidden(True)
+                    label.setSizePolicy(policy)
+                label.setText(text)
             label.setVisible(bool(text))
 
     # ------------------------------------------------------------ handlers
