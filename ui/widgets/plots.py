@@ -52,6 +52,8 @@ CURVE_TITLES = {
 }
 """Short enough for a plot of PLOT_MIN_WIDTH; the x axis's label says what each x is in full."""
 CURVE_ORDER = ("items", "log2_m", "raters", "seconds")
+AXIS_LABEL_POINTS = 10
+"""Size of the axes' labels (the x label's width is measured in it)."""
 
 
 def series_colour(index: int) -> str:
@@ -66,7 +68,7 @@ def style_plot(plot: pg.PlotItem, *, title: str, x_label: str, y_label: str) -> 
     font.setPointSizeF(9)
     for name, label in (("bottom", x_label), ("left", y_label)):
         axis = plot.getAxis(name)
-        axis.setLabel(label, color="#333333", **{"font-size": "10pt"})
+        axis.setLabel(label, color="#333333", **{"font-size": f"{AXIS_LABEL_POINTS}pt"})
         axis.setTickFont(font)
         axis.setTextPen("#333333")
         axis.setPen("#9e9e9e")
@@ -127,7 +129,7 @@ def set_x_label(plot: pg.PlotItem, text: str) -> None:
     setting a label re-renders its HTML, a cost on every live update."""
     axis = plot.getAxis("bottom")
     if axis.labelText != text:
-        axis.setLabel(text, color="#333333", **{"font-size": "10pt"})
+        axis.setLabel(text, color="#333333", **{"font-size": f"{AXIS_LABEL_POINTS}pt"})
 
 
 def _set_x_axis(plot: pg.PlotItem, xs: Sequence[float], log_x: bool, most: int | None = None) -> None:
@@ -217,22 +219,23 @@ class FittedAxisPlotWidget(pg.PlotWidget):
         """Set the x label and the ticks of ``x_range`` (data units; None for no data) for the
         width the plot has now."""
         self._x_label_full, self._x_range, self._x_log = label, x_range, log_x
-        self._tick_budget = self._ticks_that_fit()
-        plot = self.getPlotItem()
-        set_x_label(plot, self._x_label_that_fits(label))
-        _set_x_axis(plot, list(x_range) if x_range else [], log_x, self._tick_budget)
+        self._fit(new_ticks=True)
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)
         # A narrower plot has room for fewer tick labels and maybe not for the full x label.
+        if self.getPlotItem() is not None and self._x_range is not None:  # not closed, something shown
+            self._fit(new_ticks=False)
+
+    def _fit(self, new_ticks: bool) -> None:
+        """The label for the width now; the ticks when they are new or a log axis's budget changed
+        (a linear axis's ticks are pyqtgraph's, spaced by its own measure of the width)."""
         plot = self.getPlotItem()
-        if plot is None or self._x_range is None:  # closed, or nothing shown yet
-            return
         set_x_label(plot, self._x_label_that_fits(self._x_label_full))
         budget = self._ticks_that_fit()
-        if self._x_log and budget != self._tick_budget:
+        if new_ticks or (self._x_log and budget != self._tick_budget):
             self._tick_budget = budget
-            _set_x_axis(plot, list(self._x_range), True, budget)
+            _set_x_axis(plot, list(self._x_range) if self._x_range else [], self._x_log, budget)
 
     def _axis_width(self) -> float:
         # The plot's own width less the left axis and margins (about 60 px): the axis's width is
@@ -245,7 +248,7 @@ class FittedAxisPlotWidget(pg.PlotWidget):
 
     def _x_label_that_fits(self, label: str) -> str:
         font = QFont()
-        font.setPointSizeF(10)
+        font.setPointSizeF(AXIS_LABEL_POINTS)
         width = self._axis_width()
         if width > 0 and QFontMetrics(font).horizontalAdvance(label) > width:
             return SHORT_X_LABELS.get(label, label)
@@ -342,9 +345,8 @@ class RiskCurvePlotWidget(FittedAxisPlotWidget):
         if band_moved:
             self._band.updatePath()
         if new_axis:
-            ends = None if not axis_range else (
-                tuple(10.0 ** end for end in axis_range) if curve.log_x else (min(curve.x), max(curve.x)))
-            self.fit_x_axis(curve.x_label, ends, curve.log_x)
+            ends = tuple(10.0 ** end for end in axis_range) if curve.log_x else axis_range
+            self.fit_x_axis(curve.x_label, ends or None, curve.log_x)
         # The lines' labels follow their line's position by themselves; their texts and anchors are
         # set only when they change (each setting lays the label's text out and places it again).
         self._target.setPos(curve.target)
