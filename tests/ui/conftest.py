@@ -191,11 +191,16 @@ def edit_cell(qtbot):
 
 
 REPO = Path(__file__).resolve().parents[2]
-PREVIEW_MODULES = (
-    "ui.panels.library", "ui.panels.editor", "ui.panels.results", "ui.panels.compare", "ui.panels.xy_plot",
-    "ui.panels.protocol", "ui.panels.recommendations", "ui.dialogs.interface_import", "ui.dialogs.pilot_wizard",
-    "ui.dialogs.report_dialog", "ui.main_window",
-)
+PREVIEW_TITLES = {
+    "ui.panels.library": "Scenario library", "ui.panels.editor": "Scenario editor", "ui.panels.results": "Results",
+    "ui.panels.compare": "Compare scenarios", "ui.panels.xy_plot": "X–Y plot", "ui.panels.protocol": "Export protocol",
+    "ui.panels.recommendations": "Recommendations", "ui.panels.compromise": "Compromise at a fixed budget",
+    "ui.dialogs.interface_import": "New scenario from interface config",
+    "ui.dialogs.pilot_wizard": "Calibrate from a pilot", "ui.dialogs.report_dialog": "Export report",
+    "ui.main_window": "Main window",
+}
+"""The window title each preview paints, by module."""
+PREVIEW_MODULES = tuple(PREVIEW_TITLES)
 """Every module whose ``python -m`` opens a preview."""
 
 
@@ -265,7 +270,7 @@ def preview_opens_and_closes(preview_runs):
         assert module in stdouts and module in stderrs, completed.stderr
         stdout, stderr = stdouts[module], stderrs[module]
         assert stdout.endswith(f"{EXIT_MARKER} {module} 0"), stderr
-        assert PAINTED_MARKER in stdout, stdout
+        assert f"{PAINTED_MARKER} {PREVIEW_TITLES[module]}" in stdout, stdout
         assert "Traceback" not in stderr, stderr
         assert "Error" not in stderr, stderr
 

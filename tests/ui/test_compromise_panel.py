@@ -129,13 +129,3 @@ def test_cancel_shows_the_splits_done(qtbot, window, store):
     assert panel.table.model().rowCount() == len(result.rows)
     assert "Cancelled" in panel.message
     qtbot.waitUntil(lambda: panel._run_button.isEnabled(), timeout=5000)
-
-
-def test_the_panel_opens_alone_with_python_m(preview_environment):
-    from ui.core.preview import PAINTED_MARKER
-
-    completed = subprocess.run([sys.executable, "-m", "ui.panels.compromise"], cwd=REPO, env=preview_environment,
-                               capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL, check=False)
-    assert completed.returncode == 0, completed.stderr
-    assert f"{PAINTED_MARKER} Compromise at a fixed budget" in completed.stdout, completed.stdout
-    assert "Traceback" not in completed.stderr and "Error" not in completed.stderr, completed.stderr

@@ -104,9 +104,6 @@ def test_the_preview_opens(qtbot):
     assert not dialog.grab().isNull()
 
 
-def test_python_m_opens_the_preview_and_closes(preview_opens_and_closes):
-    preview_opens_and_closes("ui.dialogs.interface_import")
-
 
 def test_typing_a_path_and_return_previews_and_creates_nothing(qtbot, show_widget):
     from PySide6.QtCore import Qt

@@ -153,9 +153,6 @@ def test_the_preview_opens(qtbot, tmp_path):
     wizard._store.close()
 
 
-def test_python_m_opens_the_preview_and_closes(preview_opens_and_closes):
-    preview_opens_and_closes("ui.dialogs.pilot_wizard")
-
 
 def _to_apply_page(qtbot, store, scenario):
     wizard = _open(qtbot, store, scenario)

@@ -68,7 +68,3 @@ def test_the_preview_opens(qtbot, tmp_path):
     assert [widget.file_state(row) for row in range(3)] == ["missing", "changed", "same"]
     assert not widget.grab().isNull()
     widget._store.close()
-
-
-def test_python_m_opens_the_preview_and_closes(preview_opens_and_closes):
-    preview_opens_and_closes("ui.panels.protocol")

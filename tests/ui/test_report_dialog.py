@@ -149,7 +149,3 @@ def test_the_preview_opens(qtbot, tmp_path):
     assert dialog._export_button.isEnabled()
     assert not dialog.grab().isNull()
     dialog._store.close()
-
-
-def test_python_m_opens_the_preview_and_closes(preview_opens_and_closes):
-    preview_opens_and_closes("ui.dialogs.report_dialog")

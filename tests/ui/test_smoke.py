@@ -11,13 +11,28 @@ from pathlib import Path
 
 import pytest
 
+from tests.ui.conftest import PREVIEW_MODULES
+
 REPO = Path(__file__).resolve().parents[2]
 
-PREVIEWS = ("ui.panels.library", "ui.panels.editor", "ui.panels.results", "ui.panels.compare", "ui.panels.xy_plot",
-            "ui.main_window")
+def _modules_with_a_preview() -> set[str]:
+    """Modules of ``ui/`` that ``python -m`` runs: a package's ``__main__.py`` or a module with a
+    ``__main__`` block, but the launcher (the app) and the runner of previews itself."""
+    found = set()
+    for path in (REPO / "ui").rglob("*.py"):
+        name = ".".join(path.relative_to(REPO).with_suffix("").parts)
+        if path.name == "__main__.py":
+            found.add(name.removesuffix(".__main__"))
+        elif 'if __name__ == "__main__":' in path.read_text(encoding="utf-8"):
+            found.add(name)
+    return found - {"ui.launcher", "ui.core.preview"}
 
 
-@pytest.mark.parametrize("module", PREVIEWS)
+def test_every_preview_is_opened_by_the_smoke_test():
+    assert _modules_with_a_preview() == set(PREVIEW_MODULES)
+
+
+@pytest.mark.parametrize("module", PREVIEW_MODULES)
 def test_preview_opens_and_closes(module, preview_opens_and_closes):
     preview_opens_and_closes(module)
 
