@@ -23,6 +23,11 @@ for _variable, _folder in (
     os.environ.setdefault(_variable, str(_session_home / _folder))
 os.environ.setdefault("ANNOTATION_ADVISOR_DB", f"sqlite:///{_session_home / 'default.db'}")
 
+# As the app and the command line do: freed memory is kept for the next arrays.
+from advisor.allocator import keep_freed_memory  # noqa: E402 - after the environment above
+
+keep_freed_memory()
+
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 """The shared data folder lies beside the checkout (as in CI)."""

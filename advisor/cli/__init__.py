@@ -13,6 +13,7 @@ import sys
 from collections.abc import Sequence
 
 from advisor.cli import common, compromise, designs, interfaces, pilot, recommend, report, scenarios
+from advisor.allocator import keep_freed_memory
 from advisor.errors import AdvisorError
 
 COMMAND_MODULES = (scenarios, recommend, report, pilot, interfaces, compromise, designs)
@@ -44,6 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; returns the process exit status."""
+    keep_freed_memory()
     parser = build_parser()
     args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
     if not getattr(args, "handler", None):

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication
 
 import pyqtgraph as pg
 
+from advisor.allocator import keep_freed_memory
 from ui.core.settings import APP_NAME, ORGANIZATION
 from ui.core.workers import shutdown_workers
 
@@ -27,8 +28,10 @@ def create_application(argv: Sequence[str] | None = None) -> QApplication:
 
     The names feed QSettings and the window titles; the Fusion style looks the
     same on every platform (and in the screenshots); pyqtgraph draws on white
-    with antialiasing, which reads better in reports and on projectors.
+    with antialiasing, which reads better in reports and on projectors. Freed
+    memory is kept for the numerics' next arrays (:func:`advisor.allocator.keep_freed_memory`).
     """
+    keep_freed_memory()
     app = QApplication.instance()
     if app is None:
         QCoreApplication.setApplicationName(APP_NAME)
