@@ -119,6 +119,35 @@ def _rivals(k: int) -> np.ndarray:
     return rivals
 
 
+def _two_rivals(first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """``E_u[Φ(u + g₁) Φ(u + g₂)]``, u standard normal, in closed form.
+
+    With ``V₁, V₂`` independent standard normals the expectation is ``P(V₁ − u ≤ g₁, V₂ − u ≤ g₂)``:
+    a bivariate normal CDF with variances 2 and correlation ½, ``Φ₂(g₁/√2, g₂/√2; ½)``. Owen's (1956)
+    formula writes it with his T function:
+
+        Φ₂(h, k; ρ) = ½Φ(h) + ½Φ(k) − T(h, a_h) − T(k, a_k) − β,
+        a_h = (k − ρh) / (h√(1 − ρ²)),  a_k = (h − ρk) / (k√(1 − ρ²)),
+        β = ½ where hk < 0, or hk = 0 and h + k < 0; 0 otherwise.
+
+    Φ₂ is continuous, so an argument of exactly 0 is moved to the smallest positive double (where
+    the formula's limit is the value at 0). Two Owen's T and two normal CDFs per cell replace the
+    Gauss–Hermite rule's 64 normal CDFs (five times faster; ``scipy.special.owens_t`` is accurate to
+    about 1e-16), and the value is exact where the rule is accurate to 5e-11.
+    """
+    h = np.asarray(first, dtype=float) / math.sqrt(2.0)
+    k = np.asarray(second, dtype=float) / math.sqrt(2.0)
+    tiny = np.finfo(float).tiny
+    h = np.where(h == 0.0, tiny, h)
+    k = np.where(k == 0.0, tiny, k)
+    root = math.sqrt(0.75)  # √(1 − ρ²) at ρ = ½
+    with np.errstate(over="ignore"):
+        a_h = (k - 0.5 * h) / (h * root)
+        a_k = (h - 0.5 * k) / (k * root)
+    value = 0.5 * (special.ndtr(h) + special.ndtr(k)) - special.owens_t(h, a_h) - special.owens_t(k, a_k)
+    return value - np.where(h * k < 0.0, 0.5, 0.0)
+
+
 def _kernels(kind: str, k: int, dprimes: np.ndarray, biases: np.ndarray, slip: float | np.ndarray, span: float) -> np.ndarray:
     """Row-stochastic kernels for every entry of ``dprimes`` (shape S) with its bias row and slip.
 
@@ -149,8 +178,14 @@ def _kernels(kind: str, k: int, dprimes: np.ndarray, biases: np.ndarray, slip: f
         # The k − 1 rivals y' ≠ y of each answer (the factor y' = y is 1 and is left out rather than
         # computed as Φ(∞): a third of the normal CDFs at k = 3, the bulk of a nominal pilot's fit).
         gaps = means[..., :, :, None] - means[..., :, _rivals(k)]  # [..., x, y, rival]
-        terms = special.ndtr(gaps[..., None] + _GH_NODES).prod(axis=-2)  # [..., x, y, node]
-        cognitive = terms @ _GH_WEIGHTS
+        if k == 2:
+            # E_u[Φ(u + g)] = P(V − u ≤ g) with V − u ~ N(0, 2).
+            cognitive = special.ndtr(gaps[..., 0] / math.sqrt(2.0))
+        elif k == 3:
+            cognitive = _two_rivals(gaps[..., 0], gaps[..., 1])
+        else:
+            terms = special.ndtr(gaps[..., None] + _GH_NODES).prod(axis=-2)  # [..., x, y, node]
+            cognitive = terms @ _GH_WEIGHTS
     cognitive = np.clip(cognitive, 0.0, None)
     cognitive = cognitive / cognitive.sum(axis=-1, keepdims=True)
     # The articulation kernel (the method §3) composed after the judgment, written out so that the

@@ -58,6 +58,28 @@ def test_unbiased_kernels_are_the_first_release_kernels():
     assert np.allclose(response_kernel("ordinal", 5, 1.1, 0.0, 0.05), expected, atol=1e-12)
 
 
+@pytest.mark.parametrize("k", [2, 3])
+def test_biased_forced_choice_of_two_or_three_is_the_defining_integral(k):
+    # P(y | x) = E_u[Π_{y' ≠ y} Φ(u + μ_y − μ_y')], μ_y = d 1[y = x] + b_y (the method §9), by adaptive
+    # quadrature over u; the kernel computes it in closed form (Owen's T for two rivals).
+    from scipy import integrate
+
+    cases = [(0.0, np.zeros(k)), (1.3, np.zeros(k)), (2.5, np.array([0.0, 0.8, -1.1][:k])),
+             (9.0, np.array([0.0, -2.0, 1.5][:k])), (0.4, np.array([0.0, 3.0, 3.0][:k]))]
+    for d, bias in cases:
+        kernel = response_kernel("nominal", k, d, bias, 0.0)
+        for x in range(k):
+            means = d * (np.arange(k) == x) + bias
+            for y in range(k):
+                rivals = [r for r in range(k) if r != y]
+
+                def integrand(u, y=y, rivals=rivals, means=means):
+                    return stats.norm.pdf(u) * np.prod([special.ndtr(u + means[y] - means[r]) for r in rivals])
+
+                expected = integrate.quad(integrand, -np.inf, np.inf, epsabs=1e-14, epsrel=1e-12)[0]
+                assert kernel[x, y] == pytest.approx(expected, abs=1e-12)
+
+
 def test_binary_bias_is_the_yes_no_criterion():
     d, c = 1.3, 0.4
     kernel = response_kernel("binary", 2, d, c)
