@@ -1204,7 +1204,8 @@ def _curves(scenario: Scenario, shares: Sequence[float], capacity_upper: float, 
 
 
 # ------------------------------------------------------------------ evaluate
-def evaluate(scenario: Scenario, *, curves: bool = True) -> Evaluation:
+def evaluate(scenario: Scenario, *, curves: bool = True,
+             on_headline: Callable[[Evaluation], None] | None = None) -> Evaluation:
     """Evaluate a scenario: capacities, the planner's interval, cost, verdict, warnings, curves.
 
     Parameters
@@ -1216,6 +1217,12 @@ def evaluate(scenario: Scenario, *, curves: bool = True) -> Evaluation:
         and seconds per item). The curves over raters and seconds re-evaluate
         the channel at each point with the time shares held at this
         scenario's.
+    on_headline
+        Called on the calling thread with the evaluation without curves (the
+        one ``evaluate(scenario, curves=False)`` returns) as soon as it is
+        computed, before the curves; an exception it raises ends the
+        evaluation. The window shows the headline numbers while the curves
+        are computed, without evaluating the scenario twice.
 
     Returns
     -------
@@ -1228,10 +1235,11 @@ def evaluate(scenario: Scenario, *, curves: bool = True) -> Evaluation:
     evaluation up to four times slower.
     """
     with single_threaded():
-        return _evaluate(scenario, curves=curves)
+        return _evaluate(scenario, curves=curves, on_headline=on_headline)
 
 
-def _evaluate(scenario: Scenario, *, curves: bool) -> Evaluation:
+def _evaluate(scenario: Scenario, *, curves: bool,
+              on_headline: Callable[[Evaluation], None] | None = None) -> Evaluation:
     design = _budgeted_design(scenario)
     shares = time_shares(scenario, design=design)
     channels = _channels(scenario, shares, design)
@@ -1355,7 +1363,7 @@ def _evaluate(scenario: Scenario, *, curves: bool) -> Evaluation:
                 )
     budget_notes = _budget_warnings(scenario, design, contexts, decodings)
     warnings.extend(budget_notes)
-    return Evaluation(
+    headline = Evaluation(
         scenario=scenario,
         scenario_name=scenario.name,
         content_hash=scenario.content_hash(),
@@ -1397,7 +1405,7 @@ def _evaluate(scenario: Scenario, *, curves: bool) -> Evaluation:
         automatic_time_shares=not scenario.fixed_time_shares,
         contexts=tuple(contexts),
         warnings=tuple(warnings),
-        curves=_curves(scenario, shares, capacity_upper, planner, decodings) if curves else {},
+        curves={},
         budget_limited=bool(budget_notes),
         water_fill_steps=design.water_fill_steps,
         learning=LearningTerms(capacity_upper, tuple(float(v) for v in planner.exponent), planner.information,
@@ -1405,6 +1413,11 @@ def _evaluate(scenario: Scenario, *, curves: bool) -> Evaluation:
         overlap=None if overlaid is None else overlaid.result,
         gold=gold_result(scenario, channels, None if overlaid is None else overlaid.result.expected_raters),
     )
+    if on_headline is not None:
+        on_headline(headline)
+    if not curves:
+        return headline
+    return replace(headline, curves=_curves(scenario, shares, capacity_upper, planner, decodings))
 
 
 def _budget_warnings(scenario: Scenario, design: _Design, contexts: Sequence[ContextResult],

@@ -192,3 +192,33 @@ def test_the_seconds_curve_sits_on_fixed_positions(seconds):
     # A small edit of T keeps every point but T itself: the models' caches hold them.
     moved = seconds_curve_grid(seconds * 1.013)
     assert len(set(others) & set(moved)) >= len(others) - 1
+
+
+def test_the_headline_handed_over_first_is_the_evaluation_without_curves():
+    scenario = example_scenarios()[0].with_changes({"campaign.seconds_per_item": 41.3})
+    handed: list = []
+    full = evaluate(scenario, on_headline=handed.append)
+    assert len(handed) == 1 and handed[0].curves == {}
+    assert handed[0].to_dict() == evaluate(scenario, curves=False).to_dict()
+    # The full evaluation is the headline with its curves, the same as evaluating without the hook.
+    assert full.curves and full.to_dict() == evaluate(scenario).to_dict()
+    assert full.to_dict(include_curves=False) == handed[0].to_dict(include_curves=False)
+
+
+def test_an_exception_of_the_headline_hook_ends_the_evaluation_before_the_curves(monkeypatch):
+    import advisor.evaluation.evaluate as module
+
+    class Stop(Exception):
+        pass
+
+    def stop(_evaluation):
+        raise Stop
+
+    started = []
+    curves = module._curves
+    monkeypatch.setattr(module, "_curves", lambda *args: started.append(1) or curves(*args))
+    scenario = example_scenarios()[0].with_changes({"campaign.seconds_per_item": 43.7})
+    with pytest.raises(Stop):
+        evaluate(scenario, on_headline=stop)
+    assert started == []
+    assert evaluate(scenario).curves and started == [1]

@@ -588,10 +588,11 @@ def evaluate_headline_first(scenario: Scenario, *, progress, interim) -> Evaluat
     """The headline numbers first (handed to ``interim``), then everything.
 
     The headline of a design never seen before takes a few tens of ms, its
-    curves several times that; the cards need not wait for the curves. The
-    second call finds the headline's computations in the models' caches, and
-    the headline numbers do not depend on whether curves are drawn. A
-    scenario superseded in between is not evaluated with its curves.
+    curves several times that; the cards need not wait for the curves. One
+    evaluation hands its headline over before it computes the curves
+    (``on_headline``; the headline numbers do not depend on whether curves
+    are drawn). A scenario superseded in between is not evaluated with its
+    curves.
 
     Raises
     ------
@@ -602,9 +603,11 @@ def evaluate_headline_first(scenario: Scenario, *, progress, interim) -> Evaluat
     # can pay for rather than the window's start-up.
     from advisor.evaluation.evaluate import evaluate
 
-    interim(evaluate(scenario, curves=False))
-    require(keeps_going(progress, 1, 2))
-    return evaluate(scenario)
+    def headline(evaluation: Evaluation) -> None:
+        interim(evaluation)
+        require(keeps_going(progress, 1, 2))
+
+    return evaluate(scenario, on_headline=headline)
 
 
 class DebouncedEvaluator(QObject):
