@@ -5,17 +5,11 @@ in the design with the keyboard (Ctrl+Z undoes it), a budget that buys no item r
 
 from __future__ import annotations
 
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from advisor.planning.compromise import compromise, default_budget
-
-REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
