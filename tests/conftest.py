@@ -59,3 +59,9 @@ def pytest_collection_finish(session):
     import gc
 
     gc.freeze()
+    # A full pass only after 100 (not 10) passes of the middle generation: the objects the tests
+    # make and drop are mostly freed by their reference counts, and the cycles among them wait a
+    # little longer. Measured over the whole suite: time in the collector 6.6 / 7.2 s → 2.5 /
+    # 2.9 s per worker, full passes 5.0 / 5.6 s → 0.6 / 1.1 s.
+    young, middle, _ = gc.get_threshold()
+    gc.set_threshold(young, middle, 100)
