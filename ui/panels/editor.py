@@ -118,6 +118,11 @@ def _error_label(colour: str = ERROR_COLOUR) -> QLabel:
     return label
 
 
+def _shown_text(label: QLabel) -> str:
+    """A message label's text while it shows, else ``""``."""
+    return label.text() if not label.isHidden() else ""
+
+
 def _warning_label() -> WrappingLabel:
     """The line of design findings under a field: hidden until one applies, then as tall as the
     longest it has shown (see :meth:`ScenarioEditorWidget._update_warnings`)."""
@@ -647,13 +652,11 @@ class ScenarioEditorWidget(QWidget):
     def error_text(self, path: str) -> str:
         """The message shown next to a field or table (``"contexts"``,
         ``"questions"``), or ``""`` when it is valid."""
-        label = self._error_labels[path]
-        return label.text() if not label.isHidden() else ""
+        return _shown_text(self._error_labels[path])
 
     def warning_text(self, path: str) -> str:
         """The design finding shown under a field or table, or ``""`` when there is none."""
-        label = self._warning_labels[path]
-        return label.text() if not label.isHidden() else ""
+        return _shown_text(self._warning_labels[path])
 
     def undo_or_redo_from_field(self, action: str) -> None:
         """Ctrl+Z (``"undo"``) or Ctrl+Shift+Z (``"redo"``) pressed in a field.
