@@ -26,11 +26,12 @@ from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
-from scipy import sparse, special
+from scipy import sparse
 
 from .aggregation import Annotations
 from .capacity import blahut_arimoto
 from .errors import InvalidArgumentError, ModelError, check_integer, check_real
+from .info import log_sum_exp
 
 __all__ = [
     "Cancelled",
@@ -467,7 +468,7 @@ def excess_unanimity_correlation(
             log_products += np.bincount(flat_index, weights=log_table[index[block], true_class, :].ravel(),
                                         minlength=data.n_items * k)
         log_products = log_products.reshape(data.n_items, k)
-        independent += weights[:, true_class] * np.exp(special.logsumexp(log_products, axis=1))
+        independent += weights[:, true_class] * np.exp(log_sum_exp(log_products))
     observed_share = float(unanimous[used].mean())
     independent_share = float(np.clip(independent[used].mean(), 0.0, 1.0))
     if independent_share >= 1.0 - 1e-9:
@@ -511,12 +512,40 @@ class AccuracyCurve:
         """dP(correct)/dd′ of the interpolant (0 beyond the grid), same shape as ``d``."""
         return self.value_and_slope(d)[1]
 
+    @cached_property
+    def _even_spacing(self) -> tuple[float, float] | None:
+        """``(first d′, 1 / spacing)`` when the grid is evenly spaced (as :func:`accuracy_curve`
+        makes it), else None."""
+        spacing = np.diff(self.dprimes)
+        if spacing.size == 0 or np.any(np.abs(spacing - spacing[0]) > 1e-9 * spacing[0]):
+            return None
+        return float(self.dprimes[0]), 1.0 / float(spacing[0])
+
+    def _segments(self, d: np.ndarray) -> np.ndarray:
+        """Index of the grid segment holding each d′: ``searchsorted(grid, d, "right") − 1``
+        clipped to the segments, exactly.
+
+        On an evenly spaced grid the index is computed and then corrected by one comparison each
+        way (the computed position is off by at most one, at a grid point, from rounding): a fit
+        asks for thousands of groups thousands of times, and the binary search was a quarter of
+        its gradient's time. A NaN d′ falls in the first segment (its value is NaN either way)."""
+        grid, last = self.dprimes, self._steps.size - 1
+        even = self._even_spacing
+        if even is None:
+            return np.clip(np.searchsorted(grid, d, side="right") - 1, 0, last)
+        first, inverse = even
+        position = np.fmin(np.fmax((d - first) * inverse, 0.0), float(last))
+        segment = position.astype(np.intp)
+        segment -= (grid[segment] > d) & (segment > 0)
+        segment += (grid[segment + 1] <= d) & (segment < last)
+        return segment
+
     def value_and_slope(self, d: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """P(correct) and its slope dP/dd′ at d′ (the slope 0 at and beyond the grid's end), from
         one search of the grid for both (a fit's gradient step needs both at the same points)."""
         d = np.asarray(d, dtype=float)
         grid, steps = self.dprimes, self._steps
-        segment = np.clip(np.searchsorted(grid, d, side="right") - 1, 0, steps.size - 1)
+        segment = self._segments(d)
         slope = steps[segment]
         # As np.interp: the segment's slope times the distance from its start, plus its start value;
         # clamped to the ends of the grid.

@@ -169,16 +169,72 @@ def test_accuracy_curve_matches_percent_correct_and_inverts():
         curve.inverse(0.3)
 
 
-def test_value_and_slope_are_numpys_interpolation_and_the_segment_slope():
-    curve = _nominal_curve(3)
+def _regridded(curve: AccuracyCurve, grid: np.ndarray) -> AccuracyCurve:
+    return AccuracyCurve(grid, np.interp(grid, curve.dprimes, curve.accuracy))
+
+
+# The curve as made; an evenly spaced grid on which a computed segment index falls one short at some
+# grid points and one over at others (0 to 6 in 600 steps: 11 and 113 of the points and their
+# neighbours); an unevenly spaced grid (searched).
+SPACINGS = {
+    "as made": lambda curve: curve,
+    "even, 0-6": lambda curve: _regridded(curve, np.linspace(0.0, 6.0, 601)),
+    "uneven": lambda curve: _regridded(curve, curve.dprimes[-1] * (curve.dprimes / curve.dprimes[-1]) ** 1.5),
+}
+
+
+@pytest.mark.parametrize("spacing", SPACINGS)
+def test_value_and_slope_are_numpys_interpolation_and_the_segment_slope(spacing):
+    curve = SPACINGS[spacing](_nominal_curve(3))
+    assert (curve._even_spacing is None) == (spacing == "uneven")
     rng = np.random.default_rng(5)
-    d = np.concatenate([rng.uniform(-1.0, curve.dprimes[-1] + 1.0, 20_000), curve.dprimes, [0.0, curve.dprimes[-1]]])
+    # Random points, every grid point and its neighbouring doubles (where a computed segment index
+    # is off by one before its correction), and the ends.
+    knots = curve.dprimes
+    d = np.concatenate([rng.uniform(-1.0, knots[-1] + 1.0, 20_000), knots, np.nextafter(knots, -np.inf),
+                        np.nextafter(knots, np.inf), [0.0, knots[-1], -1e300, 1e300]])
     value, slope = curve.value_and_slope(d)
     assert np.array_equal(value, np.interp(d, curve.dprimes, curve.accuracy))
     # The slope by hand: the segment [x_j, x_(j+1)) holding d, 0 at and beyond the last point.
     j = np.clip(np.searchsorted(curve.dprimes, d, side="right") - 1, 0, curve.dprimes.size - 2)
     by_hand = (curve.accuracy[j + 1] - curve.accuracy[j]) / (curve.dprimes[j + 1] - curve.dprimes[j])
     assert np.array_equal(slope, np.where(d >= curve.dprimes[-1], 0.0, by_hand))
+
+
+@pytest.mark.parametrize("factor", ["scale", "speed"])
+def test_the_likelihood_with_multipliers_is_the_plain_one_at_moved_parameters(factor):
+    # λ·m with m = 2 for every group is λ' = 2λ; β·s with s = 2 is β' = 2β: the likelihood with the
+    # multipliers at x equals the plain one at x moved by log 2, and so does its gradient.
+    from models.speed_accuracy import _Likelihood
+
+    rng = np.random.default_rng(11)
+    size = 400
+    mean_time = rng.uniform(0.1, 30.0, size)
+    trials = rng.integers(1, 5, size).astype(float)
+    successes = np.floor(trials * rng.uniform(0.2, 1.0, size))
+    ones, twos = np.ones(size), np.full(size, 2.0)
+    curve = _nominal_curve(3)
+    plain = _Likelihood(mean_time, trials, successes, ones, ones, curve)
+    scaled = _Likelihood(mean_time, trials, successes, twos if factor == "scale" else ones,
+                         twos if factor == "speed" else ones, curve)
+    move = np.array([math.log(2.0), 0.0, 0.0] if factor == "scale" else [0.0, math.log(2.0), 0.0])
+    # Rater speeds are set on a likelihood already made (fit_rater_speeds): the same as given at first.
+    reassigned = _Likelihood(mean_time, trials, successes, ones, ones, curve)
+    reassigned.speed = twos
+    if factor == "speed":
+        assert reassigned.value_and_gradient(move)[0] == scaled.value_and_gradient(move)[0]
+    for x in ([0.3, -2.0, 1.5], [-0.5, -0.7, 0.0], [0.9, -3.5, 4.0]):
+        x = np.array(x)
+        value, gradient = scaled.value_and_gradient(x)
+        plain_value, plain_gradient = plain.value_and_gradient(x + move)
+        assert value == pytest.approx(plain_value, rel=1e-12)
+        assert gradient == pytest.approx(plain_gradient, rel=1e-9, abs=1e-9)
+        assert scaled.value(x) == pytest.approx(plain.value(x + move), rel=1e-12)
+        # The gradient is the derivative of the value (central differences; the curve is piecewise
+        # linear, so the step stays well inside a segment).
+        step = 1e-6
+        numeric = [(plain.value(x + move + step * e) - plain.value(x + move - step * e)) / (2 * step) for e in np.eye(3)]
+        assert plain_gradient == pytest.approx(numeric, rel=1e-4, abs=1e-4)
 
 
 @pytest.mark.parametrize("k, asymptote, rate, delay", [(2, 2.0, 0.2, 1.0), (4, 2.5, 0.1, 2.0)])
