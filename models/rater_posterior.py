@@ -65,6 +65,7 @@ from scipy import optimize, special
 from .aggregation import Annotations
 from .bounds import fano_floors_prior
 from .errors import InvalidArgumentError, check_integer, check_real
+from .info import log_sum_exp
 from .panel import compositions, outcome_count
 from .rater_population import (
     _NORMAL_NODES,
@@ -392,7 +393,7 @@ class _Target:
             kernels = _batch_kernels(self.kind, self.k, d, bias, spread, slip, self.span)  # (n, h, t, x, y)
             log_kernels = np.log(np.maximum(kernels, 1e-300))
             ll = np.einsum("pty,nhtxy->npxh", self.patterns.counts, log_kernels)
-            mixture = special.logsumexp(ll + self.log_weights, axis=3)  # (n, p, x)
+            mixture = log_sum_exp(ll + self.log_weights)  # (n, p, x)
             out[part] = np.einsum("px,npx->n", self.mass, mixture)
         return out
 

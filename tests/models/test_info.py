@@ -73,3 +73,30 @@ def test_info_rejects_bad_arguments():
         mutual_information([0.5, 0.5], [[1.0]])
     with pytest.raises(ValueError, match="q must be a real number"):
         binary_kl(0.5, float("nan"))
+
+
+@pytest.mark.parametrize("shape", [(200, 66, 3, 9), (40, 7), (12, 1), (5,)])
+def test_log_sum_exp_is_scipys_to_the_last_bit(shape):
+    from scipy import special
+
+    from models.info import log_sum_exp
+
+    rng = np.random.default_rng(len(shape))
+    values = rng.normal(scale=30.0, size=shape)
+    if shape[-1] > 1:
+        values[..., 1] = values[..., 0]  # ties for the largest term in some rows
+        values[..., -1] -= 800.0  # terms that vanish beside the largest
+    assert np.array_equal(log_sum_exp(values), special.logsumexp(values, axis=-1))
+    # Against the definition, where no term overflows.
+    small = values / 30.0
+    assert log_sum_exp(small) == pytest.approx(np.log(np.exp(small).sum(axis=-1)), rel=1e-13)
+
+
+def test_log_sum_exp_leaves_infinite_rows_to_scipy():
+    from scipy import special
+
+    from models.info import log_sum_exp
+
+    values = np.array([[0.0, 1.0], [-np.inf, -np.inf], [np.inf, 2.0], [-np.inf, 3.0]])
+    assert np.array_equal(log_sum_exp(values), special.logsumexp(values, axis=-1))
+    assert log_sum_exp(values)[3] == 3.0
