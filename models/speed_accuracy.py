@@ -142,33 +142,32 @@ class _Likelihood:
         self._speeds = speeds
         self._speed = None if np.all(speeds == 1.0) else speeds
 
-    def _dprime(self, x: np.ndarray):
-        """Elapsed judging time, its decay factor, the groups' rates and their d′ at ``x``."""
-        asymptote, rate = math.exp(x[0]), math.exp(x[1])
-        if self._speed is not None:
-            rate = rate * self._speed
-        elapsed = np.maximum(self.mean_time - x[2], 0.0)
-        decay = np.exp(-rate * elapsed)
-        dprime = asymptote * (1.0 - decay) if self._scale is None else asymptote * self._scale * (1.0 - decay)
-        return asymptote, rate, elapsed, decay, dprime
+    def _rate_and_elapsed(self, x: np.ndarray):
+        """Each group's accrual rate (β times its rater's speed) and judging time after δ₀, at ``x``."""
+        rate = math.exp(x[1]) if self._speed is None else math.exp(x[1]) * self._speed
+        return rate, np.maximum(self.mean_time - x[2], 0.0)
+
+    def _dprime(self, asymptote: float, accrued: np.ndarray) -> np.ndarray:
+        """d′ = λ m × the accrued share of it."""
+        return asymptote * accrued if self._scale is None else asymptote * self._scale * accrued
 
     def _negative_log_likelihood(self, p: np.ndarray) -> float:
         # Elementwise sums rather than BLAS dot products: no thread start-up on short vectors.
         return -float(np.sum(self.successes * np.log(p) + self.failures * np.log1p(-p)))
 
     def value(self, x: np.ndarray) -> float:
-        asymptote, rate = math.exp(x[0]), math.exp(x[1])
-        if self._speed is not None:
-            rate = rate * self._speed
-        elapsed = np.maximum(self.mean_time - x[2], 0.0)
-        # −expm1 here (the polish's objective), 1 − e in the gradient's: each as it was fitted with.
-        accrued = -np.expm1(-rate * elapsed)
-        dprime = asymptote * accrued if self._scale is None else asymptote * self._scale * accrued
+        # The polish's objective accrues as −expm1, the gradient's as 1 − e (the two differ in the
+        # last bits; each is kept as the fits were made with it).
+        rate, elapsed = self._rate_and_elapsed(x)
+        dprime = self._dprime(math.exp(x[0]), -np.expm1(-rate * elapsed))
         return self._negative_log_likelihood(np.clip(self.curve(dprime), _PROBABILITY_FLOOR, 1.0 - _PROBABILITY_FLOOR))
 
     def value_and_gradient(self, x: np.ndarray) -> tuple[float, np.ndarray]:
         # rate is per group (β times the group's rater speed); d/d log β is the same for every group.
-        asymptote, rate, elapsed, decay, dprime = self._dprime(x)
+        asymptote = math.exp(x[0])
+        rate, elapsed = self._rate_and_elapsed(x)
+        decay = np.exp(-rate * elapsed)
+        dprime = self._dprime(asymptote, 1.0 - decay)
         accuracy, slope = self.curve.value_and_slope(dprime)
         p = np.clip(accuracy, _PROBABILITY_FLOOR, 1.0 - _PROBABILITY_FLOOR)
         value = self._negative_log_likelihood(p)
