@@ -55,7 +55,7 @@ def test_kept_memory_serves_the_next_large_array_without_page_faults():
     # rises only with the blocks freed) and hands the heap's top back once it holds twice that, so
     # the kernel zero-fills pages again round after round (measured: 15,882 faults in the first
     # round, 8,160-8,178 in each later one). Kept: the heap grows in the first round (at most to what
-    # the round writes; measured 8,175-9,203 faults, as the arrays happen to be placed) and serves
+    # the round writes; 8,175-10,227 faults seen, as the arrays happen to be placed) and serves
     # every later array from pages already there (measured: 0).
     first_round, *later_rounds = default["rounds"]
     assert all(faults > 4_000 for faults in later_rounds)
