@@ -255,6 +255,10 @@ def log_sum_exp(values: np.ndarray) -> np.ndarray:
     changes a result, and leaving them out takes a third to a half of the time (a posterior's
     likelihood evaluates this over thousands of difficulty classes × patterns per call).
 
+    The population fit (``models.rater_population``) and Blahut–Arimoto (``models.capacity``) keep
+    their own plain form, ``max + log Σ exp(v − max)``: it rounds differently, and their results
+    (the validation's shares among them) are the ones it gives.
+
     Parameters
     ----------
     values : numpy.ndarray

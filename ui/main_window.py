@@ -48,6 +48,7 @@ from ui.panels.library import ScenarioLibraryWidget, ask_name, format_time
 from ui.panels.results import ResultsWidget
 from ui.core.settings import APP_NAME, data_dir, display_settings, ui_settings
 from ui.core.undo import ScenarioEditCommand
+from ui.widgets.labels import SECONDARY_TEXT_COLOUR
 from ui.widgets.splitters import two_pane_splitter
 
 if TYPE_CHECKING:
@@ -374,9 +375,9 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self._library_dock)
 
         self._revision_label = QLabel()
-        self._revision_label.setStyleSheet("color: #546e7a; padding: 0 6px;")
+        self._revision_label.setStyleSheet(f"color: {SECONDARY_TEXT_COLOUR}; padding: 0 6px;")
         self._unit_label = QLabel()
-        self._unit_label.setStyleSheet("color: #546e7a; padding: 0 6px;")
+        self._unit_label.setStyleSheet(f"color: {SECONDARY_TEXT_COLOUR}; padding: 0 6px;")
         self.statusBar().addPermanentWidget(self._revision_label)
         self.statusBar().addPermanentWidget(self._unit_label)
 

@@ -13,10 +13,10 @@ import pytest
 
 from advisor.allocator import keep_freed_memory
 
-pytestmark = pytest.mark.skipif(
+needs_glibc = pytest.mark.skipif(
     platform.system() != "Linux" or platform.libc_ver()[0] != "glibc",
-    reason="the page-fault measurements need glibc's malloc on Linux (elsewhere keep_freed_memory changes "
-           "nothing, which test_another_c_library_is_left_alone checks wherever glibc is)")
+    reason="keep_freed_memory sets glibc's malloc thresholds; with another C library it sets nothing and "
+           "returns False (test_another_c_library_is_left_alone, which runs everywhere)")
 
 # A child process makes and frees arrays as a curve's points do, each written in full: two at a time
 # of 1, 2, 4, 8 and 16 MiB, five rounds over; it reports its page faults round by round. With
@@ -48,6 +48,7 @@ def _child(mode: str, **env: str) -> dict:
     return json.loads(completed.stdout)
 
 
+@needs_glibc
 def test_kept_memory_serves_the_next_large_array_without_page_faults():
     default, kept = _child("default"), _child("keep")
     assert kept["applied"] is True
@@ -64,10 +65,12 @@ def test_kept_memory_serves_the_next_large_array_without_page_faults():
     assert sum(later_rounds) <= 64
 
 
+@needs_glibc
 def test_the_users_own_thresholds_are_left_alone():
     assert _child("keep", MALLOC_MMAP_THRESHOLD_="65536")["applied"] is False
 
 
+@needs_glibc
 def test_the_setting_is_made_once_and_reported_after(monkeypatch):
     # The test session kept freed memory at its start (tests/conftest.py). A threshold the user sets
     # afterwards would refuse a first setting; a later call only reports the one made.

@@ -43,6 +43,7 @@ from advisor.scenario.comparison import input_rows
 from advisor.scenario.schema import Scenario
 from advisor.storage.store import ScenarioStore
 from advisor.units import money
+from ui.widgets.labels import SECONDARY_TEXT_COLOUR
 from ui.widgets.plots import CURVE_ORDER, CurveOverlayPlotWidget, overlay_legend_label, series_colour
 from ui.widgets.splitters import two_pane_splitter
 from ui.core.settings import display_settings
@@ -244,7 +245,7 @@ class CompareWidget(QWidget):
         left_layout.addLayout(buttons)
 
         self._status = QLabel("Check two or more scenarios.")
-        self._status.setStyleSheet("color: #546e7a;")
+        self._status.setStyleSheet(f"color: {SECONDARY_TEXT_COLOUR};")
         self._only_differences = QCheckBox("Only rows that differ")
         self._only_differences.toggled.connect(lambda _checked: self._update_table())
         self._table = QTableWidget(0, 0)
@@ -282,7 +283,7 @@ class CompareWidget(QWidget):
                                   "target complexity, raters and time per item) are overlaid here, one colour each.")
         self._plots_hint.setWordWrap(True)
         self._plots_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self._plots_hint.setStyleSheet("color: #546e7a; padding: 24px;")
+        self._plots_hint.setStyleSheet(f"color: {SECONDARY_TEXT_COLOUR}; padding: 24px;")
         self._plots_stack = QStackedWidget()
         self._plots_stack.addWidget(self._plots_hint)
         self._plots_stack.addWidget(plots)

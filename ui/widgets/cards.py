@@ -6,14 +6,14 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
-from ui.widgets.labels import WrappingLabel
+from ui.widgets.labels import SECONDARY_TEXT_COLOUR, WrappingLabel
 
 STATUS_COLOURS = {
     # status: (accent, background, description for screen readers and tooltips)
     "good": ("#2e7d32", "#edf7ee", "meets the target"),
     "warn": ("#ef6c00", "#fff4e5", "meets it only with more items"),
     "bad": ("#c62828", "#fdecea", "misses the target"),
-    "neutral": ("#546e7a", "#f3f5f6", ""),
+    "neutral": (SECONDARY_TEXT_COLOUR, "#f3f5f6", ""),
 }
 
 

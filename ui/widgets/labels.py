@@ -19,6 +19,9 @@ from PySide6.QtCore import QEvent, QSize
 from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
 
 
+SECONDARY_TEXT_COLOUR = "#546e7a"
+"""Colour of secondary text: status lines, hints in an empty place, the neutral card."""
+
 TALLEST_WIDTHS_KEPT = 32
 """Widths at which a label remembers its tallest text (a layout tries a few per pass)."""
 
