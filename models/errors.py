@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import numpy as np
 
@@ -21,6 +21,7 @@ __all__ = [
     "check_integer",
     "check_choice",
     "check_probability",
+    "interval_text",
 ]
 
 
@@ -32,18 +33,31 @@ class InvalidArgumentError(ModelError, ValueError):
     """An argument is outside its documented domain (type, range, shape or choice)."""
 
 
+def interval_text(low: float | None, high: float | None, low_open: bool, high_open: bool, *,
+                  number: Callable[[float], str] = "{:g}".format, at_least: str = ">=", at_most: str = "<=") -> str:
+    """An interval as a reader sees it: ``>= 0``, ``< 5`` or ``(0, 1]``; ``""`` when unbounded.
+
+    ``number`` writes an end; ``at_least`` and ``at_most`` are the signs of a closed lower or upper
+    end alone (the error messages here write ``>=``, the window's field ranges ``≥``).
+    """
+    if low is None and high is None:
+        return ""
+    if high is None:
+        return f"{'>' if low_open else at_least} {number(low)}"
+    if low is None:
+        return f"{'<' if high_open else at_most} {number(high)}"
+    return f"{'(' if low_open else '['}{number(low)}, {number(high)}{')' if high_open else ']'}"
+
+
 def _describe_interval(
     low: float | None, high: float | None, low_open: bool, high_open: bool
 ) -> str:
-    if low is None and high is None:
+    text = interval_text(low, high, low_open, high_open)
+    if not text:
         return "a finite real number"
-    if high is None:
-        return f"a finite real number {'>' if low_open else '>='} {low:g}"
-    if low is None:
-        return f"a finite real number {'<' if high_open else '<='} {high:g}"
-    left = "(" if low_open else "["
-    right = ")" if high_open else "]"
-    return f"a real number in {left}{low:g}, {high:g}{right}"
+    if low is None or high is None:
+        return f"a finite real number {text}"
+    return f"a real number in {text}"
 
 
 def check_real(

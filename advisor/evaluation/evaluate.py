@@ -1157,28 +1157,20 @@ def _curves(scenario: Scenario, shares: Sequence[float], capacity_upper: float, 
     else:
         _cached_codebook.many([_decoding_key(scenario, q, ch, raters, False, ratio) for channels, raters in points
                                for row in channels for q, ch in zip(scenario.questions, row)])
-    point_channels = iter(computed)
-    rater_caps, rater_achievable = [], []
-    point_designs = iter(designs)
-    for k in rater_grid:
-        if k == r:
-            rater_caps.append(capacity_upper)
-            rater_achievable.append(planner.achievable)
-            continue
-        channels = next(point_channels)
-        capacity, achievable = _curve_point(scenario, shares, channels, next(point_designs), ratio)
-        rater_caps.append(capacity)
-        rater_achievable.append(achievable)
-    seconds_caps, seconds_achievable = [], []
-    for value in seconds_grid:
-        if value == t:
-            seconds_caps.append(capacity_upper)
-            seconds_achievable.append(planner.achievable)
-            continue
-        channels = next(point_channels)
-        capacity, achievable = _curve_point(scenario, shares, channels, next(point_designs), ratio)
-        seconds_caps.append(capacity)
-        seconds_achievable.append(achievable)
+    point_channels, point_designs = iter(computed), iter(designs)
+
+    def along(grid: Sequence[float], own: float) -> tuple[list[float], list[float]]:
+        # The points in the order the designs were listed; the scenario's own is the headline's.
+        capacities, achievable = [], []
+        for value in grid:
+            found = ((capacity_upper, planner.achievable) if value == own else
+                     _curve_point(scenario, shares, next(point_channels), next(point_designs), ratio))
+            capacities.append(found[0])
+            achievable.append(found[1])
+        return capacities, achievable
+
+    rater_caps, rater_achievable = along(rater_grid, r)
+    seconds_caps, seconds_achievable = along(seconds_grid, t)
     # Every curve's floors in one vectorised bisection (each curve below then finds its own cached):
     # the learner's converse over m, the design's capacity over log2 M, the points over r and T.
     model_bits = scenario.target.model_bits

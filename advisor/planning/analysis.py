@@ -16,7 +16,9 @@ number cannot differ between them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from advisor.errors import AdvisorError, Cancelled, CompromiseError
 from advisor.evaluation.allocation import TimeAllocation, optimal_time_allocation
@@ -27,6 +29,8 @@ from advisor.planning.levers import LeverResult, rank_levers
 from advisor.planning.optimize import OptimizationResult, optimize
 from advisor.progress import ProgressCallback, keeps_going, require, within
 from advisor.scenario.schema import Scenario
+
+Part = TypeVar("Part")
 
 ANALYSIS_STEPS = {"evaluation": 5, "levers": 20, "allocation": 5, "optimizer": 65, "compromise": 10}
 """Progress steps of each part of :func:`analyse`: the optimiser dominates the time, ranking the
@@ -117,36 +121,36 @@ def analyse(scenario: Scenario, *, curves: bool = False, levers: bool = True, al
     diagnosis = diagnose(scenario, evaluated)
     done = ANALYSIS_STEPS["evaluation"]
     require(keeps_going(progress, done, total))
-    ranked = None
-    if levers:
-        sub = within(progress, done, ANALYSIS_STEPS["levers"], total)
-        ranked = tuple(rank_levers(scenario, evaluated, progress=sub))
-        done += ANALYSIS_STEPS["levers"]
+
+    def step(name: str, run: Callable[[ProgressCallback | None], Part]) -> Part:
+        # One optional part: its share of the progress, then a chance to stop.
+        nonlocal done
+        result = run(within(progress, done, ANALYSIS_STEPS[name], total))
+        done += ANALYSIS_STEPS[name]
         require(keeps_going(progress, done, total))
-    shares = None
-    if allocation:
-        shares = optimal_time_allocation(scenario)
-        done += ANALYSIS_STEPS["allocation"]
-        require(keeps_going(progress, done, total))
-    optimization, note = None, ""
-    if optimizer:
-        try:
-            optimization = optimize(scenario, progress=within(progress, done, ANALYSIS_STEPS["optimizer"], total))
-        except AdvisorError as error:
-            # A constraint the optimiser cannot work with is a finding, not a failure of the
-            # analysis: the note says so where the frontier would be.
-            note = str(error)
-        done += ANALYSIS_STEPS["optimizer"]
-        require(keeps_going(progress, done, total))
-    split, split_note = None, ""
-    if compromise:
-        try:
-            split = split_budget(scenario, progress=within(progress, done, ANALYSIS_STEPS["compromise"], total))
-        except CompromiseError as error:
-            # A budget that buys no item is a finding about the scenario, said where the split would be.
-            split_note = str(error)
-        if split is not None and split.cancelled:
-            raise Cancelled("cancelled")
-        done += ANALYSIS_STEPS["compromise"]
-        require(keeps_going(progress, done, total))
+        return result
+
+    ranked = step("levers", lambda sub: tuple(rank_levers(scenario, evaluated, progress=sub))) if levers else None
+    shares = step("allocation", lambda _sub: optimal_time_allocation(scenario)) if allocation else None
+    # A constraint the optimiser cannot work with, or a budget that buys no item, is a finding about
+    # the scenario, not a failure of the analysis: the note says so where the result would be.
+    optimization, note = (step("optimizer", lambda sub: _finding(lambda: optimize(scenario, progress=sub),
+                                                                 AdvisorError)) if optimizer else (None, ""))
+    split, split_note = step("compromise", lambda sub: _budget_split(scenario, sub)) if compromise else (None, "")
     return Analysis(scenario, evaluated, diagnosis, ranked, shares, optimization, note, split, split_note)
+
+
+def _finding(run: Callable[[], Part], errors: type[Exception]) -> tuple[Part | None, str]:
+    """``run()`` and no note, or None and the message of one of ``errors`` it raised."""
+    try:
+        return run(), ""
+    except errors as error:
+        return None, str(error)
+
+
+def _budget_split(scenario: Scenario, progress: ProgressCallback | None) -> tuple[CompromiseAnalysis | None, str]:
+    """The compromise part of :func:`analyse`; a split that stopped on ``progress`` stops the analysis."""
+    split, note = _finding(lambda: split_budget(scenario, progress=progress), CompromiseError)
+    if split is not None and split.cancelled:
+        raise Cancelled("cancelled")
+    return split, note

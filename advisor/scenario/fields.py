@@ -28,6 +28,7 @@ from advisor.scenario.schema import (
     Scenario,
     Target,
 )
+from models.errors import interval_text
 
 _MODELS: dict[str, type[BaseModel]] = {
     "target": Target,
@@ -163,14 +164,8 @@ def _interval(path: str) -> _Interval:
 def range_text(path: str) -> str:
     """The schema's range of a field as an interval (``""`` when unbounded)."""
     interval = _interval(path)
-    low, high = interval.low, interval.high
-    if low is None and high is None:
-        return ""
-    if high is None:
-        return f"{'>' if interval.low_open else '≥'} {_fmt(low)}"
-    if low is None:
-        return f"{'<' if interval.high_open else '≤'} {_fmt(high)}"
-    return f"{'(' if interval.low_open else '['}{_fmt(low)}, {_fmt(high)}{')' if interval.high_open else ']'}"
+    return interval_text(interval.low, interval.high, interval.low_open, interval.high_open, number=_fmt,
+                         at_least="≥", at_most="≤")
 
 
 def bounds_of(path: str) -> tuple[float | None, float | None]:

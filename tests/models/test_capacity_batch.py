@@ -19,27 +19,9 @@ import models.capacity as capacity_module
 from models.capacity import INTERIOR_POINT_MAX_INPUTS, blahut_arimoto, channel_capacities, metered_work
 from models.kernels import _ordinal, _ordinal_slip
 from models.panel import count_kernel
+from tests.models.references import textbook_blahut_arimoto
 
 LN2 = math.log(2.0)
-
-
-def textbook_blahut_arimoto(kernel: np.ndarray, tol: float = 1e-11, iterations: int = 30_000) -> tuple[float, float]:
-    """Plain Blahut-Arimoto (p <- p exp(D), normalised) to its own certificate: (lower, upper).
-
-    Every iterate's ``[I(p), max_x D(K_x || pK)]`` holds the capacity, so stopping after
-    ``iterations`` still gives a valid (wider) reference; the few kernels on which the plain
-    iteration crawls (a few hundred thousand steps to 1e-11) then cost seconds instead of minutes.
-    """
-    p = np.full(kernel.shape[0], 1.0 / kernel.shape[0])
-    for _ in range(iterations):
-        q = p @ kernel
-        divergence = special.rel_entr(kernel, q).sum(axis=1)
-        lower, upper = float(p @ divergence), float(divergence.max())
-        if upper - lower <= tol:
-            break
-        p = p * np.exp(divergence)
-        p /= p.sum()
-    return lower, upper
 
 
 def ordinal_panel(d: float, k: int, slip: float, raters: int, rho: float) -> np.ndarray:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 
 import models
-from models.errors import InvalidArgumentError, ModelError, check_choice, check_integer, check_real
+from models.errors import InvalidArgumentError, ModelError, check_choice, check_integer, check_real, interval_text
 
 
 def test_invalid_argument_error_is_a_value_error():
@@ -43,3 +45,22 @@ def test_integers_accept_integral_floats_and_numpy_integers():
         with pytest.raises(InvalidArgumentError, match="k must be an integer"):
             check_integer("k", value)
     assert check_real("x", np.float32(0.5)) == 0.5
+
+
+@pytest.mark.parametrize(("low", "high", "low_open", "high_open", "ascii_text", "window_text"), [
+    (None, None, False, False, "", ""),
+    (0.0, None, True, False, "> 0", "> 0"),
+    (0.0, None, False, False, ">= 0", "≥ 0"),
+    (None, 5.0, False, True, "< 5", "< 5"),
+    (None, 5.0, False, False, "<= 5", "≤ 5"),
+    (0.0, 1.0, True, False, "(0, 1]", "(0, 1]"),
+    (0.5, 2.0, False, True, "[0.5, 2)", "[0.5, 2)"),
+])
+def test_interval_text_writes_each_kind_of_interval(low, high, low_open, high_open, ascii_text, window_text):
+    assert interval_text(low, high, low_open, high_open) == ascii_text
+    assert interval_text(low, high, low_open, high_open, at_least="≥", at_most="≤") == window_text
+    # The error messages wrap the same text.
+    with pytest.raises(InvalidArgumentError) as raised:
+        check_real("x", math.nan, low=low, high=high, low_open=low_open, high_open=high_open)
+    assert str(raised.value).startswith(f"x must be a {'finite ' if low is None or high is None else ''}real number")
+    assert str(raised.value).split(", got")[0].endswith(ascii_text)

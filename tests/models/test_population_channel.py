@@ -27,28 +27,12 @@ from models.population_channel import (
     population_parts,
 )
 from models.rater_population import RaterPopulation, simulate_annotations
+from tests.models.references import textbook_blahut_arimoto
 
 SQRT2 = math.sqrt(2.0)
 EVERYTHING = RaterModel(criterion=0.4, difficulty=((0.6, 1.4), (0.3, 0.5), (0.1, -0.6)),
                         types=((0.7, 1.1, 0.0), (0.3, 0.4, 0.6)))
 CLASSES = RaterModel(criterion=-0.3, difficulty=((0.75, 1.3), (0.25, 0.1)))
-
-
-def _plain_capacity(kernel: np.ndarray, gap: float = 1e-7, iterations: int = 200_000) -> tuple[float, float]:
-    """Textbook Blahut–Arimoto (Cover & Thomas §10.8), written independently of models.capacity:
-    its lower end I(p; K) and upper end max_x D(K[x] || pK), iterated until they are ``gap`` apart."""
-    p = np.full(kernel.shape[0], 1.0 / kernel.shape[0])
-    positive = kernel > 0
-    safe = np.where(positive, kernel, 1.0)
-    for _ in range(iterations):
-        q = p @ kernel
-        d = np.where(positive, kernel * np.log(safe / np.where(q > 0, q, 1.0)), 0.0).sum(axis=1)
-        lower, upper = float(p @ d), float(d.max())
-        if upper - lower <= gap:
-            break
-        p = p * np.exp(d)
-        p /= p.sum()
-    return lower, upper
 
 
 def _population(kind: str, k: int, d: float, model: RaterModel, prior, slip: float, span: float = 3.0):
@@ -125,7 +109,8 @@ def test_scale_capacity_agrees_with_a_plain_blahut_arimoto(k, d):
     assert result.dprime == pytest.approx(d)
     # The textbook iteration's two ends bracket the capacity at every step; 1e-5 apart is enough to
     # pin the value (its own certificate is 1e-9 wide).
-    lower, upper = _plain_capacity(rater_kernel("scale", k, result.dprime, slip_rate=0.02), gap=1e-5)
+    lower, upper = textbook_blahut_arimoto(rater_kernel("scale", k, result.dprime, slip_rate=0.02), tol=1e-5,
+                                           iterations=200_000)
     assert lower - 1e-9 <= result.cascade_nats <= upper + 1e-9
     assert result.cascade_nats <= math.log(k)
 

@@ -161,6 +161,15 @@ def open_panel_window(qtbot, show_widget, store):
     return open_
 
 
+def type_over(qtbot, widget, text: str) -> None:
+    """Replace a field's text the way a user does: focus it, Ctrl+A, type."""
+    from PySide6.QtCore import Qt
+
+    widget.setFocus()
+    qtbot.keyClick(widget, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(widget, text)
+
+
 @pytest.fixture
 def edit_cell(qtbot):
     """Edit a table cell the way a user does: open its editor, type, Enter."""

@@ -10,17 +10,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from advisor.planning.compromise import compromise, default_budget
+from tests.ui.conftest import type_over
 
 
 @pytest.fixture
 def window(open_panel_window):
     return open_panel_window(Qt.Key.Key_5, "compromise")
-
-
-def _type(qtbot, widget, text: str) -> None:
-    widget.setFocus()
-    qtbot.keyClick(widget, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
-    qtbot.keyClicks(widget, text)
 
 
 def _run(qtbot, panel):
@@ -52,8 +47,8 @@ def test_every_input_is_where_it_is_drawn_and_has_a_tooltip(window):
 def test_a_typed_budget_runs_the_analysis_shown_in_the_table_and_the_plot(qtbot, window):
     panel = window.compromise
     scenario = window.state.scenario
-    _type(qtbot, panel._budget_edit, "2500")
-    _type(qtbot, panel._max_raters_spin.lineEdit(), "6")
+    type_over(qtbot, panel._budget_edit, "2500")
+    type_over(qtbot, panel._max_raters_spin.lineEdit(), "6")
     result = _run(qtbot, panel)
     expected = compromise(scenario, 2500.0, max_raters=6)
     assert result == expected and panel.result == expected
@@ -83,7 +78,7 @@ def test_a_typed_budget_runs_the_analysis_shown_in_the_table_and_the_plot(qtbot,
 def test_the_best_split_is_set_with_the_keyboard_and_ctrl_z_undoes_it(qtbot, window):
     panel = window.compromise
     before = window.state.scenario
-    _type(qtbot, panel._budget_edit, "3000")
+    type_over(qtbot, panel._budget_edit, "3000")
     result = _run(qtbot, panel)
     best = result.best_row
     assert panel._apply_button.isEnabled()
@@ -100,7 +95,7 @@ def test_the_best_split_is_set_with_the_keyboard_and_ctrl_z_undoes_it(qtbot, win
 
 def test_a_budget_that_buys_no_item_is_refused_in_the_panel(qtbot, window):
     panel = window.compromise
-    _type(qtbot, panel._budget_edit, "0.01")
+    type_over(qtbot, panel._budget_edit, "0.01")
     assert _run(qtbot, panel) is None
     assert "buys no item: one item with one rater costs" in panel.message
     assert panel.result is None and panel.table.model().rowCount() == 0
@@ -112,8 +107,8 @@ def test_cancel_shows_the_splits_done(qtbot, window, store):
     rubric = next(s for s in store.list(order_by="name", descending=False) if s.name.startswith("Chatbot rubric"))
     assert window.open_scenario(rubric.id, ask=False)
     panel = window.compromise
-    _type(qtbot, panel._max_raters_spin.lineEdit(), "100")
-    _type(qtbot, panel._budget_edit, "500000")
+    type_over(qtbot, panel._max_raters_spin.lineEdit(), "100")
+    type_over(qtbot, panel._budget_edit, "500000")
     with qtbot.waitSignal(panel.finished, timeout=120_000) as blocker:
         handle = panel.run()
         qtbot.keyClick(panel._cancel_button, Qt.Key.Key_Space)

@@ -15,18 +15,13 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication
 
 from advisor.planning.sweep import sweep
+from tests.ui.conftest import type_over
 from ui.panels.xy_plot import cell_text
 
 
 @pytest.fixture
 def window(open_panel_window):
     return open_panel_window(Qt.Key.Key_4, "xy_plot")
-
-
-def _type(qtbot, widget, text: str) -> None:
-    widget.setFocus()
-    qtbot.keyClick(widget, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
-    qtbot.keyClicks(widget, text)
 
 
 def _choose_x(qtbot, panel, key: str) -> None:
@@ -49,9 +44,9 @@ def _run(qtbot, panel):
 
 def _sweep_raters(qtbot, panel, start="1", stop="6", points="6"):
     _choose_x(qtbot, panel, "raters")
-    _type(qtbot, panel._start_edit, start)
-    _type(qtbot, panel._stop_edit, stop)
-    _type(qtbot, panel._points_spin.lineEdit(), points)
+    type_over(qtbot, panel._start_edit, start)
+    type_over(qtbot, panel._stop_edit, stop)
+    type_over(qtbot, panel._points_spin.lineEdit(), points)
     return _run(qtbot, panel)
 
 
@@ -99,7 +94,7 @@ def test_typed_range_runs_a_sweep_whose_table_is_advisor_sweep(qtbot, window):
 def test_a_bad_range_is_refused_in_the_panel(qtbot, window):
     panel = window.xy_plot
     _choose_x(qtbot, panel, "raters")
-    _type(qtbot, panel._start_edit, "0")
+    type_over(qtbot, panel._start_edit, "0")
     assert panel.run() is None
     assert "raters per item r must be a whole number from 1 to 100, got 0" in panel._message.text()
     assert panel.results == []
@@ -182,7 +177,7 @@ def test_k_of_a_question_and_cancel(qtbot, window):
     assert outcome.results and all(isinstance(x, int) for x in panel.results[0][1].xs)
     _choose_x(qtbot, panel, "seconds")
     assert not panel._question_combo.isEnabled()
-    _type(qtbot, panel._points_spin.lineEdit(), "2000")
+    type_over(qtbot, panel._points_spin.lineEdit(), "2000")
     with qtbot.waitSignal(panel.sweep_finished, timeout=120_000) as blocker:
         handle = panel.run()
         panel._cancel_button.click()
