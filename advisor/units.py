@@ -13,7 +13,9 @@ import math
 from typing import Literal
 
 LN2 = math.log(2.0)
-"""Nats per bit: ``bits = nats / LN2``."""
+"""Nats per bit: ``bits = nats / LN2``. The same number as ``models.info.LN2``, written here too
+because the command line imports this module for every command and loads the numerics only for
+the commands that compute (``tests/advisor/test_lazy_exports.py``)."""
 
 InfoUnit = Literal["bits", "nats"]
 """The unit information is shown in."""

@@ -73,7 +73,7 @@ def dit_capacity(kernel: np.ndarray, raters: int) -> float | None:
         return None
     joint = models.joint_panel_kernel(kernel, raters, correlation=CORRELATION)
     bits, _ = channel_capacity(joint, rtol=0.0, atol=1e-13)
-    return float(bits) * math.log(2.0)
+    return float(bits) * models.LN2
 
 
 def main() -> int:

@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import math
 import pickle
 import sys
 import time
@@ -39,6 +38,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from models.aggregation import Annotations, majority_vote  # noqa: E402
+from models.info import LN2  # noqa: E402
 from models.rater_population import RaterPopulation, fit_rater_population, simulate_annotations  # noqa: E402
 from models.validation import (  # noqa: E402
     calibrate_baseline,
@@ -61,7 +61,6 @@ SOURCES = {
 #: Acceptance targets (accuracy points, shares).
 TARGET_MEAN, TARGET_MAX, TARGET_COVERAGE, TARGET_FLOOR = 1.5, 3.0, 0.80, 0.90
 ACCEPTANCE_SETS = ("snow2008_rte", "snow2008_wsd", "welinder2010_bluebirds")
-LN2 = math.log(2.0)
 
 
 def read_pilot(path: Path) -> dict:
@@ -711,8 +710,8 @@ def _compact(validation) -> list[str]:
         lines.append(
             f"| {r} | {first.empirical_majority:.3f} | "
             + " | ".join(f"{rows[n].predicted_majority:.3f}" for n in names)
-            + f" | {first.empirical_information_nats / math.log(2):.3f} | "
-            + " | ".join(f"{rows[n].predicted_information_nats / math.log(2):.3f}" for n in names)
+            + f" | {first.empirical_information_nats / LN2:.3f} | "
+            + " | ".join(f"{rows[n].predicted_information_nats / LN2:.3f}" for n in names)
             + " | " + " | ".join(f"{rows[n].floor:.3f}" for n in names) + " |"
         )
     return lines

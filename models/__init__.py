@@ -34,7 +34,7 @@ from .channel import (
     question_channel,
 )
 from .errors import InvalidArgumentError, ModelError
-from .info import binary_entropy, binary_kl, entropy, kl_divergence, mutual_information
+from .info import LN2, binary_entropy, binary_kl, entropy, kl_divergence, mutual_information
 from .kernels import (
     binary_symmetric_kernel,
     compose,
@@ -70,6 +70,7 @@ __all__ = [
     "InvalidArgumentError",
     "ModelError",
     "QuestionChannel",
+    "LN2",
     "binary_entropy",
     "binary_kl",
     "binary_symmetric_capacity",

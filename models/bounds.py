@@ -32,7 +32,7 @@ from functools import lru_cache
 import numpy as np
 
 from .errors import InvalidArgumentError, check_choice, check_integer, check_real
-from .info import _binary_kl
+from .info import LN2, _binary_kl
 from .memo import batch_cached
 
 __all__ = [
@@ -53,13 +53,12 @@ __all__ = [
 FLOOR_FORMS = ("exact", "paper")
 CEILING_FORMS = ("expectation", "kl", "mcallester", "catoni")
 
-_LN2 = math.log(2.0)
 _DIVERGENCE_FORM_MAX_BITS = 900.0
 
 
 def _log_alphabet(log2_m: float) -> tuple[float, float, float]:
     """``(ln M, ln(M - 1), 1 - 1/M)`` without forming ``M`` (which overflows beyond 2^1024)."""
-    log_m = log2_m * _LN2
+    log_m = log2_m * LN2
     log_m_minus_one = log_m + math.log(-math.expm1(-log_m))
     return log_m, log_m_minus_one, -math.expm1(-log_m)
 
@@ -116,7 +115,7 @@ def _exact_floors(capacity: np.ndarray, log2_m: np.ndarray) -> np.ndarray:
     ``kl(a || 1/M) <= C``, each element on its own, with NumPy's logarithms (so a value may differ
     from :func:`_exact_floor`'s by rounding)."""
     floors = np.zeros(capacity.shape[0])
-    log_m = log2_m * _LN2
+    log_m = log2_m * LN2
     pending = np.flatnonzero(capacity < log_m)
     far = pending[log2_m[pending] > _DIVERGENCE_FORM_MAX_BITS]
     for index in far:
@@ -199,7 +198,7 @@ def fano_floor(
     delta = check_real("separation", separation, low=0.0, high=1.0, low_open=True)
     check_choice("form", form, FLOOR_FORMS)
     if form == "paper":
-        error = max(0.0, 1.0 - (capacity + _LN2) / (complexity * _LN2))
+        error = max(0.0, 1.0 - (capacity + LN2) / (complexity * LN2))
     else:
         error = _exact_floor(capacity, complexity)
     return min(max(delta * error, 0.0), delta)
@@ -231,7 +230,7 @@ def fano_floors(capacity_nats: object, log2_m: object, *, separation: float = 1.
     delta = check_real("separation", separation, low=0.0, high=1.0, low_open=True)
     check_choice("form", form, FLOOR_FORMS)
     if form == "paper":
-        errors = np.maximum(0.0, 1.0 - (capacities + _LN2) / (complexities * _LN2))
+        errors = np.maximum(0.0, 1.0 - (capacities + LN2) / (complexities * LN2))
     else:
         errors = np.array(_vector_floors.many([(float(c), float(b)) for c, b in
                                                zip(capacities.ravel(), complexities.ravel())])).reshape(capacities.shape)
@@ -357,7 +356,7 @@ def capacity_needed(error: float, log2_m: float, *, form: str = "exact") -> floa
     check_choice("form", form, FLOOR_FORMS)
     log_m, log_m_minus_one, top = _log_alphabet(complexity)
     if form == "paper":
-        return max(0.0, (1.0 - target) * log_m - _LN2)
+        return max(0.0, (1.0 - target) * log_m - LN2)
     if target >= top:
         return 0.0
     return max(0.0, log_m - _fano_lhs(target, log_m_minus_one))

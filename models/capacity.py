@@ -29,7 +29,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from .errors import check_integer, check_probability, check_real
-from .info import as_kernel, binary_entropy
+from .info import LN2, as_kernel, binary_entropy
 
 __all__ = [
     "Capacity",
@@ -159,7 +159,7 @@ class Capacity:
     @property
     def bits(self) -> float:
         """Capacity in bits (``nats / ln 2``)."""
-        return self.nats / math.log(2.0)
+        return self.nats / LN2
 
 
 def _frozen(array: np.ndarray) -> np.ndarray:
@@ -652,10 +652,10 @@ def _nominal_capacity(p_correct: float, k: int) -> float:
 def binary_symmetric_capacity(p: float) -> float:
     """Capacity ``ln 2 - h(p)`` of the binary symmetric channel, crossover ``p`` in [0, 1], in nats."""
     rate = check_probability("p", p)
-    return max(0.0, math.log(2.0) - float(binary_entropy(rate)))
+    return max(0.0, LN2 - float(binary_entropy(rate)))
 
 
 def erasure_capacity(eps: float) -> float:
     """Capacity ``(1 - eps) ln 2`` of the binary erasure channel, erasure ``eps`` in [0, 1], in nats."""
     rate = check_probability("eps", eps)
-    return (1.0 - rate) * math.log(2.0)
+    return (1.0 - rate) * LN2

@@ -38,6 +38,7 @@ from .memo import batch_cached
 from .panel import KERNEL_BUILD_PASSES, _panel_capacity, _shared_count_kernel
 from .population_channel import RaterModel, population_decoding, population_panel, population_parts, supports
 from .timing import dprime, hick_hyman_effort
+from .info import LN2
 
 __all__ = [
     "ACCEPTED_KINDS",
@@ -265,7 +266,7 @@ class QuestionChannel:
     @property
     def panel_bits(self) -> float:
         """``panel_nats`` in bits."""
-        return self.panel_nats / math.log(2.0)
+        return self.panel_nats / LN2
 
 
 def question_channel(
@@ -537,7 +538,7 @@ def _question_channel(
         parts = _nominal_parts(d, k, slip, raters, rho, max_outcomes, max_work)
     elif kind == "multi_select":
         alternatives = 2**k
-        max_nats = k * math.log(2.0)
+        max_nats = k * LN2
         single = _nominal_parts(d, 2, slip, raters, rho, max_outcomes, max_work)
         parts = tuple(k * value for value in single[:4]) + (single[4], k * single[5], single[6])
     elif kind in ("ordinal", "pairwise"):
@@ -555,7 +556,7 @@ def _question_channel(
         parts = _best_worst_parts(d, k, span, slip, raters, rho, max_outcomes, max_work)
     else:
         alternatives = 0
-        max_nats = math.log(2.0) * bits_per_char * max_chars
+        max_nats = LN2 * bits_per_char * max_chars
         parts = _free_text_parts(
             d, seconds, aspects, max_chars, bits_per_char, chars_per_second, raters, rho
         )
@@ -864,7 +865,7 @@ def _free_text_parts(
     rho: float,
 ) -> tuple[float, float, float, float, bool, float, bool]:
     cognitive = aspects * 0.5 * math.log1p(d * d)
-    articulation = math.log(2.0) * bits_per_char * min(max_chars, chars_per_second * seconds)
+    articulation = LN2 * bits_per_char * min(max_chars, chars_per_second * seconds)
     cascade = min(cognitive, articulation)
     if raters == 1:
         return cognitive, articulation, cascade, cascade, True, cascade, False

@@ -38,7 +38,7 @@ from typing import Any
 import numpy as np
 
 from .errors import InvalidArgumentError, check_integer, check_real
-from .info import as_distribution, as_kernel
+from .info import LN2, as_distribution, as_kernel
 from .capacity import charge_work
 from .memo import batch_cached
 from .panel import KERNEL_BUILD_PASSES, _count_kernel, _shared_count_kernel
@@ -1029,7 +1029,7 @@ def codebook_error(
     alphabets = [dimensions[0][d].alphabet for d in range(count)]
     expressible = float(sum(math.log2(a) for a in alphabets))
     if count == 0:
-        return CodebookChoice(error=-math.expm1(-target * math.log(2.0)), sizes=(), log2_hypotheses=target,
+        return CodebookChoice(error=-math.expm1(-target * LN2), sizes=(), log2_hypotheses=target,
                               log2_expressible=0.0)
     # success[s][d][j-1]
     tables = [[np.asarray(row[d].codebook_success) for d in range(count)] for row in dimensions]
@@ -1130,7 +1130,7 @@ def _best_sizes(table: _SizeTable, target: float) -> tuple[int, ...]:
     """The sizes of the best code for a target of ``target`` bits, at most the table's ``top``."""
     bins = table.value.shape[0] - 1
     # Codewords short of the target lose the factor M'/⌈M⌉ (in bins, a lower estimate of M').
-    scores = table.value + np.minimum(0.0, np.arange(bins + 1) / table.scale - target) * math.log(2.0)
+    scores = table.value + np.minimum(0.0, np.arange(bins + 1) / table.scale - target) * LN2
     state = int(np.argmax(scores))
     sizes = [1] * len(table.picks)
     for d in range(len(table.picks) - 1, -1, -1):

@@ -38,7 +38,9 @@ def interval_text(low: float | None, high: float | None, low_open: bool, high_op
     """An interval as a reader sees it: ``>= 0``, ``< 5`` or ``(0, 1]``; ``""`` when unbounded.
 
     ``number`` writes an end; ``at_least`` and ``at_most`` are the signs of a closed lower or upper
-    end alone (the error messages here write ``>=``, the window's field ranges ``≥``).
+    end alone (the error messages here write ``>=``). ``advisor.scenario.fields.range_text`` writes
+    the window's field ranges the same way with ``≥`` and ``≤`` (a test keeps the two in step; it
+    does not call this function, so that the command line loads the numerics only when it computes).
     """
     if low is None and high is None:
         return ""

@@ -24,7 +24,11 @@ __all__ = [
     "as_distribution",
     "as_kernel",
     "log_sum_exp",
+    "LN2",
 ]
+
+LN2 = math.log(2.0)
+"""Nats per bit (``bits = nats / LN2``): ``models`` computes in natural logarithms."""
 
 #: Tolerance on the total mass of a probability vector (or a kernel row).
 MASS_TOLERANCE = 1e-9

@@ -27,10 +27,10 @@ from scipy import special
 
 from .bounds import capacity_needed, fano_floors
 from .errors import check_real
+from .info import LN2
 
 __all__ = ["ItemsNeeded", "random_coding_exponent", "items_needed_for_model", "learning_error_curves"]
 
-_LN2 = math.log(2.0)
 #: Largest item count the searches consider.
 MAX_ITEMS = 10**12
 
@@ -50,7 +50,7 @@ class ItemsNeeded:
 
 
 def _log_hypotheses_minus_one(model_bits: float) -> float:
-    log_m = model_bits * _LN2
+    log_m = model_bits * LN2
     return log_m + math.log(-math.expm1(-log_m))
 
 
@@ -139,7 +139,7 @@ def items_needed_for_model(
     at_most = _gallager_items(np.asarray(exponent, dtype=float), np.asarray(rhos, dtype=float), log_m1, target)
     if at_least == 0:
         at_most = 0 if at_most is None else at_most
-    estimate = _normal_items(information_nats, information_variance, bits * _LN2, target)
+    estimate = _normal_items(information_nats, information_variance, bits * LN2, target)
     if estimate is not None:
         if at_least is not None:
             estimate = max(estimate, at_least)
@@ -176,15 +176,15 @@ def learning_error_curves(
     e0 = np.asarray(exponent, dtype=float)
     grid = np.asarray(rhos, dtype=float)
     log_m1 = _log_hypotheses_minus_one(bits)
-    chance_error = -math.expm1(-bits * _LN2)
+    chance_error = -math.expm1(-bits * LN2)
     converse = fano_floors(np.minimum(counts * capacity, 1e300), bits)
     exponents = grid[None, :] * log_m1 - counts[:, None] * e0[None, :]
     achievable = np.minimum(chance_error, np.exp(np.minimum(0.0, exponents.min(axis=1))))
     if information_variance > 0.0:
-        z = (counts * information_nats + 0.5 * np.log(counts) - bits * _LN2) / np.sqrt(counts * information_variance)
+        z = (counts * information_nats + 0.5 * np.log(counts) - bits * LN2) / np.sqrt(counts * information_variance)
         estimate = special.ndtr(-z)
     else:
-        estimate = np.where(counts * information_nats + 0.5 * np.log(counts) >= bits * _LN2, 0.0, 1.0)
+        estimate = np.where(counts * information_nats + 0.5 * np.log(counts) >= bits * LN2, 0.0, 1.0)
     estimate = np.minimum(np.maximum(estimate, converse), achievable)
     # Running minima: more items never hurt a learner (it may ignore some).
     achievable = np.minimum.accumulate(achievable)

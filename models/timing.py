@@ -15,6 +15,7 @@ import math
 from scipy import special
 
 from .errors import check_choice, check_integer, check_real
+from .info import LN2
 
 __all__ = [
     "EFFORT_KINDS",
@@ -108,7 +109,7 @@ def hick_hyman_effort(kind: str, k: int) -> float:
     if kind == "multi_select":
         return float(count)
     if kind == "ranking":
-        return max(1.0, float(special.gammaln(count + 1)) / math.log(2.0))
+        return max(1.0, float(special.gammaln(count + 1)) / LN2)
     if kind == "best_worst":
         return max(1.0, math.log2(count * (count - 1)))
     return max(1.0, math.log2(count))

@@ -96,6 +96,7 @@ from .kernels import symmetric_kernel
 from .panel import compositions, count_kernel
 from .rater_population import KINDS, PanelPrediction, fit_rater_population, panel_predictions
 from .rater_posterior import posterior_population
+from .info import LN2
 
 __all__ = [
     "Predictor",
@@ -113,7 +114,6 @@ __all__ = [
     "validate",
 ]
 
-_LN2 = math.log(2.0)
 
 
 class Predictor(Protocol):
@@ -500,10 +500,10 @@ class ValidationRow:
             "dawid_skene_identifiable": self.dawid_skene_identifiable,
             "predicted_map": self.predicted_map,
             "predicted_typed_map": self.predicted_typed_map,
-            "empirical_information_bits": self.empirical_information_nats / _LN2,
-            "information_ci_bits": [self.information_ci_nats[0] / _LN2, self.information_ci_nats[1] / _LN2],
-            "predicted_information_bits": self.predicted_information_nats / _LN2,
-            "predicted_information_interval_bits": None if interval is None else [interval[0] / _LN2, interval[1] / _LN2],
+            "empirical_information_bits": self.empirical_information_nats / LN2,
+            "information_ci_bits": [self.information_ci_nats[0] / LN2, self.information_ci_nats[1] / LN2],
+            "predicted_information_bits": self.predicted_information_nats / LN2,
+            "predicted_information_interval_bits": None if interval is None else [interval[0] / LN2, interval[1] / LN2],
             "floor": self.floor,
             "point_floor": self.point_floor,
             "half_a_majority": self.half_a_majority,

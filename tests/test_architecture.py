@@ -73,3 +73,24 @@ def test_no_import_cycle_in_ui_advisor_or_models():
     assert len(graph) > 90, "the graph should hold every module of the three packages"
     cycles = [component for component in strongly_connected_components(graph) if len(component) > 1]
     assert cycles == []
+
+
+def test_nats_per_bit_is_written_out_twice_at_most():
+    """Information is converted between nats and bits through ``models.info.LN2`` in the numerics and
+    ``advisor.units.LN2`` in the front ends (which must not load the numerics to import it): no other
+    module of the app or its benchmarks writes ln 2."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    written = re.compile(r"\b(?:math|np|numpy)\.log\(\s*2(?:\.0*)?\s*\)")
+    places = [f"{path.relative_to(root).as_posix()}:{number}"
+              for folder in ("advisor", "ui", "models", "bench", "scripts")
+              for path in sorted((root / folder).rglob("*.py"))
+              for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+              if written.search(line)]
+    assert sorted(place.split(":")[0] for place in places) == ["advisor/units.py", "models/info.py"], places
+    import advisor.units
+    import models.info
+
+    assert advisor.units.LN2 == models.info.LN2

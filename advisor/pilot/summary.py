@@ -39,6 +39,7 @@ from advisor.pilot.rater_quality import RaterReport, judge_raters
 from advisor.pilot.rater_timing import RaterTiming, time_raters
 from advisor.pilot.reading import MAX_LABELS, too_many_labels_error
 from advisor.pilot.speed_accuracy import SpeedAccuracy, fit_speed, label_truth
+from advisor.units import nats_to_bits
 
 __all__ = ["MethodResult", "PilotSummary", "storage_summary", "summarize", "summary_options"]
 
@@ -131,7 +132,7 @@ class PilotSummary:
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON data (lists for tuples, finite floats, None where not available)."""
         data = asdict(self)
-        data["capacity_bits"] = self.capacity_nats / math.log(2.0)
+        data["capacity_bits"] = nats_to_bits(self.capacity_nats)
         return _jsonable(data)
 
 

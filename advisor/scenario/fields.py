@@ -28,7 +28,6 @@ from advisor.scenario.schema import (
     Scenario,
     Target,
 )
-from models.errors import interval_text
 
 _MODELS: dict[str, type[BaseModel]] = {
     "target": Target,
@@ -163,9 +162,17 @@ def _interval(path: str) -> _Interval:
 
 def range_text(path: str) -> str:
     """The schema's range of a field as an interval (``""`` when unbounded)."""
+    # models.errors writes the same intervals into its messages, in ASCII; this module does not
+    # import it, so that the command line loads the numerics only for the commands that compute.
     interval = _interval(path)
-    return interval_text(interval.low, interval.high, interval.low_open, interval.high_open, number=_fmt,
-                         at_least="≥", at_most="≤")
+    low, high = interval.low, interval.high
+    if low is None and high is None:
+        return ""
+    if high is None:
+        return f"{'>' if interval.low_open else '≥'} {_fmt(low)}"
+    if low is None:
+        return f"{'<' if interval.high_open else '≤'} {_fmt(high)}"
+    return f"{'(' if interval.low_open else '['}{_fmt(low)}, {_fmt(high)}{')' if interval.high_open else ']'}"
 
 
 def bounds_of(path: str) -> tuple[float | None, float | None]:

@@ -10,6 +10,7 @@ import pytest
 from pydantic import ValidationError
 
 from advisor.errors import ScenarioValidationError
+import advisor.scenario.fields as fields_module
 from advisor.scenario.fields import FIELDS, bounds_of, field_help, length_text, range_text
 from advisor.scenario.form_text import (
     field_label,
@@ -29,6 +30,7 @@ from advisor.scenario.schema import (
     example_scenarios,
     get_path,
 )
+from models.errors import interval_text
 
 
 # ------------------------------------------------------------ the field table
@@ -48,6 +50,10 @@ def test_range_text_and_bounds_agree(path):
     assert (text == "") == (low is None and high is None)
     if low is not None and high is not None:
         assert text[0] in "([" and text[-1] in ")]"
+    # The window's range is the interval models.errors writes into its messages, with ≥ and ≤.
+    interval = fields_module._interval(path)
+    assert text == interval_text(interval.low, interval.high, interval.low_open, interval.high_open,
+                                 number=fields_module._fmt, at_least="≥", at_most="≤")
 
 
 def test_length_text_follows_the_schema():

@@ -15,7 +15,6 @@ The numbers are :mod:`advisor.pilot.validation`'s; this module only shows them.
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
@@ -35,6 +34,7 @@ from PySide6.QtWidgets import (
 from advisor.errors import AdvisorError
 from advisor.pilot.dataset import PilotDataset
 from advisor.pilot.validation import MAX_SPLITS, PilotValidation, validate_pilot
+from advisor.units import bits_to_nats
 from ui.core.settings import display_settings
 from ui.core.workers import LatestJobRunner, dedicated_pool
 from ui.widgets.job_progress import show_job_outcome, show_job_progress
@@ -341,7 +341,7 @@ class PilotValidationWidget(QWidget):
         self._mv_baseline.setData(*((r, [row.predicted_majority for row in baseline.rows]) if baseline else ([], [])))
         def convert(value_bits: float) -> float:
             # Rows are in bits; the display unit may be nats.
-            return units.convert(value_bits * math.log(2.0))
+            return units.convert(bits_to_nats(value_bits))
 
         info = np.array([convert(row["empirical_information_bits"]) for row in rows])
         ci = np.array([[convert(v) for v in row["information_ci_bits"]] for row in rows])
@@ -357,11 +357,10 @@ class PilotValidationWidget(QWidget):
             self._info_high.setData([], [])
 
     def _fill_table(self, rows: list[dict[str, Any]], units) -> None:
-        bits = math.log(2.0)
         self._table.setRowCount(len(rows))
         for index, row in enumerate(rows):
-            low, high = (units.convert(v * bits) for v in row["information_ci_bits"])
-            inside = low <= units.convert(row["predicted_information_bits"] * bits) <= high
+            low, high = (units.convert(bits_to_nats(v)) for v in row["information_ci_bits"])
+            inside = low <= units.convert(bits_to_nats(row["predicted_information_bits"])) <= high
             cells = [
                 table_item(str(row["r"]), right=True),
                 table_item(f"{row['empirical_majority']:.3f}", right=True),
@@ -371,10 +370,10 @@ class PilotValidationWidget(QWidget):
                            right=True, tooltip="" if row["dawid_skene_identifiable"] else
                            "One label per item: Dawid–Skene cannot be identified; majority vote is shown"),
                 table_item(f"{row['predicted_map']:.3f}", right=True),
-                table_item(f"{units.convert(row['empirical_information_bits'] * bits):.3f}", right=True),
+                table_item(f"{units.convert(bits_to_nats(row['empirical_information_bits'])):.3f}", right=True),
                 table_item(f"[{low:.3f}, {high:.3f}]", right=True,
                            tooltip="Mean over the splits of the 95 % jackknife interval over items"),
-                table_item(f"{units.convert(row['predicted_information_bits'] * bits):.3f}", right=True,
+                table_item(f"{units.convert(bits_to_nats(row['predicted_information_bits'])):.3f}", right=True,
                            tooltip=f"Inside the interval in {row['information_coverage']:.0%} of the splits",
                            colour=None if inside else OUTSIDE_COLOUR),
                 table_item(f"{row['floor']:.4f}", right=True,
