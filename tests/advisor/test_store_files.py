@@ -7,6 +7,8 @@ import hashlib
 import json
 import shutil
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -174,6 +176,44 @@ def test_migrations_go_down_and_up_again(tmp_path):
 def test_the_migrations_are_numbered():
     assert migrations.known_revisions()[:2] == ["0001", "0002"]
     assert migrations.head_revision() == migrations.known_revisions()[-1]
+
+
+def test_the_revisions_read_without_alembic_are_alembics():
+    scripts = migrations.script_directory()
+    assert migrations.known_revisions() == [script.revision for script in reversed(list(scripts.walk_revisions()))]
+    assert migrations.head_revision() == scripts.get_current_head()
+
+
+def test_a_chain_with_a_gap_or_a_branch_is_refused(tmp_path, monkeypatch):
+    versions = tmp_path / "versions"
+    versions.mkdir()
+    for script in (migrations.MIGRATIONS_DIR / "versions").glob("*.py"):
+        shutil.copy(script, versions / script.name)
+    monkeypatch.setattr(migrations, "MIGRATIONS_DIR", tmp_path)
+    migrations._revision_chain.cache_clear()
+    try:
+        assert migrations.known_revisions() == [script.revision for script in
+                                                reversed(list(migrations.script_directory().walk_revisions()))]
+        # A second child of 0001: two heads.
+        (versions / "0003_c.py").write_text('revision: str = "0003"\ndown_revision: str | None = "0001"\n')
+        migrations._revision_chain.cache_clear()
+        with pytest.raises(RuntimeError, match="do not form one chain"):
+            migrations.known_revisions()
+        # A script whose parent is missing.
+        (versions / "0003_c.py").write_text('revision: str = "0003"\ndown_revision: str | None = "0009"\n')
+        migrations._revision_chain.cache_clear()
+        with pytest.raises(RuntimeError, match="do not form one chain"):
+            migrations.known_revisions()
+    finally:
+        migrations._revision_chain.cache_clear()
+
+
+def test_opening_a_database_at_the_newest_schema_imports_no_alembic(tmp_path):
+    ScenarioStore.open(tmp_path / "ours.sqlite").close()
+    code = ("import sys; from advisor.storage.store import ScenarioStore; "
+            f"ScenarioStore.open({str(tmp_path / 'ours.sqlite')!r}).close(); print('alembic' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
+    assert out.stdout.strip() == "False"
 
 
 # ------------------------------------------------------- backups, settings

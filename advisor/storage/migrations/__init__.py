@@ -18,17 +18,22 @@ schema under ``tests/data/`` and a test that opens it.
 
 from __future__ import annotations
 
+import re
 import sys
+from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent
 VERSION_TABLE = "alembic_version"
+_REVISION = re.compile(r"^revision\s*(?::[^=\n]*)?=\s*[\"']([^\"']+)[\"']", re.MULTILINE)
+_DOWN_REVISION = re.compile(r"^down_revision\s*(?::[^=\n]*)?=\s*(?:None|[\"']([^\"']+)[\"'])\s*$", re.MULTILINE)
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
@@ -40,6 +45,8 @@ def alembic_config(connection: Connection | None = None) -> Config:
         The connection ``env.py`` migrates (passed through
         ``Config.attributes``); None for commands that only read the scripts.
     """
+    from alembic.config import Config
+
     config = Config()
     # ConfigParser interpolation would read a "%" in a folder name as a placeholder.
     config.set_main_option("script_location", str(MIGRATIONS_DIR).replace("%", "%%"))
@@ -50,35 +57,68 @@ def alembic_config(connection: Connection | None = None) -> Config:
 
 
 def script_directory() -> ScriptDirectory:
-    """The revision scripts of this package."""
+    """The revision scripts of this package, as Alembic reads them."""
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(alembic_config())
+
+
+@lru_cache(maxsize=1)
+def _revision_chain() -> tuple[str, ...]:
+    """Every revision id, oldest first, read from the scripts' ``revision`` and ``down_revision`` lines.
+
+    Read here rather than asked of Alembic: importing Alembic takes about a tenth of a second, which
+    every start of the app and every command would pay to open a database already at the newest
+    revision (Alembic is imported when a database is migrated). The scripts form one chain (no
+    branches, no merges); ``tests/advisor/test_store_files.py`` checks that this equals Alembic's
+    own reading of them.
+    """
+    parents: dict[str, str | None] = {}
+    for path in sorted((MIGRATIONS_DIR / "versions").glob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        revision, down = _REVISION.search(text), _DOWN_REVISION.search(text)
+        if revision is None or down is None:
+            raise RuntimeError(f"migration script {path.name} names no revision and down_revision")
+        parents[revision.group(1)] = down.group(1)
+    children = {parent: child for child, parent in parents.items()}
+    chain: list[str] = []
+    parent: str | None = None
+    while parent in children and len(chain) <= len(parents):
+        parent = children[parent]
+        chain.append(parent)
+    if not chain or len(chain) != len(parents) or len(children) != len(parents):
+        raise RuntimeError(f"the migration scripts in {MIGRATIONS_DIR / 'versions'} do not form one chain")
+    return tuple(chain)
 
 
 def known_revisions() -> list[str]:
     """Every revision id, oldest first (``["0001", "0002", ...]``)."""
-    return [script.revision for script in reversed(list(script_directory().walk_revisions()))]
+    return list(_revision_chain())
 
 
 def head_revision() -> str:
     """The newest schema revision this version of the app writes."""
-    head = script_directory().get_current_head()
-    if head is None:
-        raise RuntimeError(f"no migration scripts found in {MIGRATIONS_DIR / 'versions'}")
-    return head
+    return _revision_chain()[-1]
 
 
 def current_revision(connection: Connection) -> str | None:
     """The revision stamped in the database, or None when it has no version table."""
+    from alembic.runtime.migration import MigrationContext
+
     return MigrationContext.configure(connection).get_current_revision()
 
 
 def upgrade(connection: Connection, target: str = "head") -> None:
     """Migrate the database on ``connection`` to ``target``, inside its open transaction."""
+    from alembic import command
+
     command.upgrade(alembic_config(connection), target)
 
 
 def downgrade(connection: Connection, target: str) -> None:
     """Migrate the database on ``connection`` back to ``target`` (development and tests)."""
+    from alembic import command
+
     command.downgrade(alembic_config(connection), target)
 
 
@@ -96,6 +136,8 @@ def main(argv: list[str] | None = None) -> int:
         for revision in known_revisions():
             print(revision)
         return 0
+    from alembic import command
+
     next_number = f"{len(known_revisions()) + 1:04d}"
     command.revision(alembic_config(), message=args.message, rev_id=next_number)
     return 0
