@@ -18,7 +18,6 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy import stats
 
 from .errors import check_integer, check_probability, check_real
 
@@ -33,6 +32,15 @@ __all__ = [
 #: Largest number of gold labels per rater :func:`gold_labels_for_power` searches (far beyond what a
 #: campaign gives one rater).
 MAX_GOLD_LABELS = 20_000
+
+
+def _binomial():
+    """``scipy.stats.binom``, imported on first use: importing ``scipy.stats`` takes about 0.3 s,
+    which every evaluation would pay at its first import while only scenarios with gold items
+    need it."""
+    from scipy import stats
+
+    return stats.binom
 
 
 def accuracy_standard_error(accuracy: float, labels: float) -> float:
@@ -90,16 +98,17 @@ def spam_flag_count(accuracy: float, labels: int, false_flag_rate: float) -> int
     false_flag_rate : float
         ``α``, in [0, 1].
     """
+    binom = _binomial()
     p = check_probability("accuracy", accuracy)
     n = check_integer("labels", labels, low=0)
     alpha = check_probability("false_flag_rate", false_flag_rate)
     if n == 0:
         return -1
     # ppf gives the smallest c with CDF(c) >= α; step down while the CDF exceeds α.
-    c = int(stats.binom.ppf(alpha, n, p))
-    while c >= 0 and stats.binom.cdf(c, n, p) > alpha:
+    c = int(binom.ppf(alpha, n, p))
+    while c >= 0 and binom.cdf(c, n, p) > alpha:
         c -= 1
-    while c + 1 <= n and stats.binom.cdf(c + 1, n, p) <= alpha:
+    while c + 1 <= n and binom.cdf(c + 1, n, p) <= alpha:
         c += 1
     return c
 
@@ -123,11 +132,12 @@ def spam_detection_power(accuracy: float, chance: float, labels: int, false_flag
     float
         In [0, 1]; 0 when no test at level ``α`` exists with so few labels.
     """
+    binom = _binomial()
     p0 = check_probability("chance", chance)
     c = spam_flag_count(accuracy, labels, false_flag_rate)
     if c < 0:
         return 0.0
-    return float(stats.binom.cdf(c, int(labels), p0))
+    return float(binom.cdf(c, int(labels), p0))
 
 
 def gold_labels_for_power(accuracy: float, chance: float, power: float = 0.95,
@@ -137,6 +147,7 @@ def gold_labels_for_power(accuracy: float, chance: float, power: float = 0.95,
     Parameters as in :func:`spam_detection_power`; ``power`` in (0, 1]. Returns None when no
     number up to :data:`MAX_GOLD_LABELS` suffices (a genuine rater hardly better than chance).
     """
+    binom = _binomial()
     target = check_real("power", power, low=0.0, high=1.0, low_open=True)
     p = check_probability("accuracy", accuracy)
     p0 = check_probability("chance", chance)
@@ -150,9 +161,9 @@ def gold_labels_for_power(accuracy: float, chance: float, power: float = 0.95,
     first, block = 1, 64
     while first <= MAX_GOLD_LABELS:
         n = np.arange(first, min(first + block, MAX_GOLD_LABELS + 1))
-        c = stats.binom.ppf(alpha, n, p)
-        c = np.where(stats.binom.cdf(c, n, p) > alpha, c - 1, c)
-        power = np.where(c >= 0, stats.binom.cdf(c, n, p0), 0.0)
+        c = binom.ppf(alpha, n, p)
+        c = np.where(binom.cdf(c, n, p) > alpha, c - 1, c)
+        power = np.where(c >= 0, binom.cdf(c, n, p0), 0.0)
         hits = np.flatnonzero(power >= target)
         if hits.size:
             return int(n[hits[0]])

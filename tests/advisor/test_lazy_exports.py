@@ -33,3 +33,15 @@ def test_importing_the_command_line_loads_no_report_renderer_or_calibration():
             "'matplotlib', 'scipy', 'models', 'duckdb') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_evaluating_a_design_without_gold_items_loads_no_fitting_or_statistics_module():
+    # scipy.optimize and scipy.stats (about 0.4 s to import) serve pilot fits and gold items only; the
+    # window's first results wait for every module the evaluation imports.
+    code = ("import sys; from advisor.evaluation.evaluate import evaluate; "
+            "from advisor.scenario.schema import example_scenarios; "
+            "designs = [s for s in example_scenarios() if s.gold.share == 0]; assert designs; "
+            "[evaluate(s) for s in designs]; "
+            "print(sorted(m for m in ('scipy.optimize', 'scipy.stats', 'alembic') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, check=True)
+    assert out.stdout.strip() == "[]"
