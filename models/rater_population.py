@@ -1001,7 +1001,7 @@ def _value_and_gradient(batch, point: np.ndarray, bounds: list[tuple[float, floa
 def _em(model: _Model, patterns: _Patterns, theta: np.ndarray, weights: np.ndarray, iterations: int):
     """Expectation–maximisation (Dempster, Laird & Rubin 1977; with fixed quadrature weights it is
     Bock & Aitkin's 1981 marginal maximum likelihood). Returns (theta, weights, steps)."""
-    from scipy import optimize  # only fitting needs it: imported here, it costs no start ~0.14 s
+    from scipy import optimize  # imported where it is used: only fits need it, and it takes ~0.14 s
     bounds = model.bounds()
     scale = patterns.labels
     fixed = model.fixed_weights()

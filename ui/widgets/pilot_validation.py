@@ -75,6 +75,11 @@ def _legend_label(entries: list[tuple[str, str, str]]) -> QLabel:
 BAND_COLOUR = (21, 101, 192, 45)
 
 
+def _shown(units, value_bits: float) -> float:
+    """An amount of information the validation gives in bits, in the display unit (bits or nats)."""
+    return units.convert(bits_to_nats(value_bits))
+
+
 def majority_ranges(result: PilotValidation) -> tuple[np.ndarray, np.ndarray]:
     """The lowest and highest measured majority-vote accuracy over the splits, per r."""
     values = result.validation.empirical_majority
@@ -340,8 +345,7 @@ class PilotValidationWidget(QWidget):
         baseline = result.validation.models.get("baseline")
         self._mv_baseline.setData(*((r, [row.predicted_majority for row in baseline.rows]) if baseline else ([], [])))
         def convert(value_bits: float) -> float:
-            # Rows are in bits; the display unit may be nats.
-            return units.convert(bits_to_nats(value_bits))
+            return _shown(units, value_bits)
 
         info = np.array([convert(row["empirical_information_bits"]) for row in rows])
         ci = np.array([[convert(v) for v in row["information_ci_bits"]] for row in rows])
@@ -359,8 +363,8 @@ class PilotValidationWidget(QWidget):
     def _fill_table(self, rows: list[dict[str, Any]], units) -> None:
         self._table.setRowCount(len(rows))
         for index, row in enumerate(rows):
-            low, high = (units.convert(bits_to_nats(v)) for v in row["information_ci_bits"])
-            inside = low <= units.convert(bits_to_nats(row["predicted_information_bits"])) <= high
+            low, high = (_shown(units, v) for v in row["information_ci_bits"])
+            inside = low <= _shown(units, row["predicted_information_bits"]) <= high
             cells = [
                 table_item(str(row["r"]), right=True),
                 table_item(f"{row['empirical_majority']:.3f}", right=True),
@@ -370,10 +374,10 @@ class PilotValidationWidget(QWidget):
                            right=True, tooltip="" if row["dawid_skene_identifiable"] else
                            "One label per item: Dawid–Skene cannot be identified; majority vote is shown"),
                 table_item(f"{row['predicted_map']:.3f}", right=True),
-                table_item(f"{units.convert(bits_to_nats(row['empirical_information_bits'])):.3f}", right=True),
+                table_item(f"{_shown(units, row['empirical_information_bits']):.3f}", right=True),
                 table_item(f"[{low:.3f}, {high:.3f}]", right=True,
                            tooltip="Mean over the splits of the 95 % jackknife interval over items"),
-                table_item(f"{units.convert(bits_to_nats(row['predicted_information_bits'])):.3f}", right=True,
+                table_item(f"{_shown(units, row['predicted_information_bits']):.3f}", right=True,
                            tooltip=f"Inside the interval in {row['information_coverage']:.0%} of the splits",
                            colour=None if inside else OUTSIDE_COLOUR),
                 table_item(f"{row['floor']:.4f}", right=True,
