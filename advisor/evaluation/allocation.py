@@ -6,7 +6,7 @@ subject to ``Σ_q t_q = T``. The gains are the same ones
 question's capacity, averaged over contexts, as a function of its share of
 the judgment time — and the split is computed by
 :func:`models.allocation.water_fill` (exact on a grid of
-:data:`advisor.evaluation.evaluate.WATER_FILL_STEPS` steps). Here every question is
+:data:`advisor.evaluation.results.WATER_FILL_STEPS` steps). Here every question is
 treated as automatic, whatever shares the scenario fixes, so the result is
 what the "water-filled time shares" lever proposes, set beside the current
 split.
@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 
 from models.allocation import water_fill
 
-from advisor.evaluation.evaluate import WATER_FILL_STEPS, _channels, _Design, _mean_capacity, share_gain, time_shares
+from advisor.evaluation.evaluate import _channels, _Design, _mean_capacity, share_gain, time_shares
+from advisor.evaluation.results import WATER_FILL_STEPS
 from advisor.scenario.schema import Scenario
 from advisor.units import LN2
 

@@ -1,6 +1,6 @@
 """Diagnosis: what limits a scenario, in plain words with its numbers.
 
-From an :class:`~advisor.evaluation.evaluate.Evaluation` (nothing is recomputed here) the
+From an :class:`~advisor.evaluation.results.Evaluation` (nothing is recomputed here) the
 diagnosis names the stage that binds in each context and what that means, the
 capacity gap in bits, whether any number of labels can reach the target
 (the Fano floor does not shrink with the number of items: when it exceeds the
@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from advisor.evaluation.evaluate import ContextResult, Evaluation
+from advisor.evaluation.results import ContextResult, Evaluation
 from advisor.scenario.schema import Scenario
 from advisor.units import LN2, count_text
 

@@ -23,7 +23,8 @@ from typing import TypeVar
 from advisor.errors import AdvisorError, Cancelled, CompromiseError
 from advisor.evaluation.allocation import TimeAllocation, optimal_time_allocation
 from advisor.evaluation.diagnosis import Diagnosis, diagnose
-from advisor.evaluation.evaluate import Evaluation, evaluate
+from advisor.evaluation.evaluate import evaluate
+from advisor.evaluation.results import Evaluation
 from advisor.planning.compromise import CompromiseAnalysis, compromise as split_budget
 from advisor.planning.levers import LeverResult, rank_levers
 from advisor.planning.optimize import OptimizationResult, optimize

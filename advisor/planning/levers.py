@@ -41,7 +41,8 @@ from typing import Any
 
 from advisor.errors import ScenarioValidationError
 from advisor.progress import ProgressCallback, keeps_going
-from advisor.evaluation.evaluate import Evaluation, evaluate
+from advisor.evaluation.evaluate import evaluate
+from advisor.evaluation.results import Evaluation
 from advisor.planning.overlap_designs import adaptive_changes
 from advisor.scenario.formats import format_changes
 from advisor.scenario.schema import FORMAT_K_LIMITS, MAX_RATERS, ResponseFormat, Scenario

@@ -24,7 +24,7 @@ Search space
   format and its usual alternatives (binary → 3-, 5- and 7-point scales;
   ordinal → 3, 5, 7 points; pairwise → forced choice, with a tie, 4 and 5
   strength levels; other formats are kept, their alphabet being the task's).
-* Time shares: water-filled on the grid of :data:`advisor.evaluation.evaluate.WATER_FILL_STEPS`
+* Time shares: water-filled on the grid of :data:`advisor.evaluation.results.WATER_FILL_STEPS`
   steps for every design (``keep_time_shares=True`` keeps the scenario's rule).
 
 How it is fast
@@ -75,7 +75,8 @@ from models.panel import panel_capacity
 from advisor.evaluation.channel_inputs import channel_inputs, rater_model
 from advisor.errors import Cancelled, FormatChoiceError
 from advisor.progress import ProgressCallback, keeps_going
-from advisor.evaluation.evaluate import WATER_FILL_STEPS, Evaluation, campaign_cost, evaluate, fixed_shares, required_capacity
+from advisor.evaluation.evaluate import campaign_cost, evaluate, fixed_shares, required_capacity
+from advisor.evaluation.results import WATER_FILL_STEPS, Evaluation
 from advisor.planning.overlap_designs import cheapest_adaptive
 from advisor.scenario.formats import format_changes
 from advisor.scenario.schema import MAX_RATERS, Question, ResponseFormat, Scenario

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from advisor.errors import Cancelled, ScenarioValidationError
-from advisor.evaluation.evaluate import Evaluation, campaign_cost, evaluate
+from advisor.evaluation.evaluate import campaign_cost, evaluate
+from advisor.evaluation.results import Evaluation
 from advisor.evaluation.overlap import rule_text
 from advisor.progress import ProgressCallback, keeps_going
 from advisor.scenario.schema import MAX_RATERS, Scenario

@@ -45,7 +45,8 @@ from typing import Any
 from advisor.errors import UnknownParameterError
 from advisor.planning.bisection import first_true, first_true_near
 from advisor.progress import ProgressCallback
-from advisor.evaluation.evaluate import Evaluation, evaluate
+from advisor.evaluation.evaluate import evaluate
+from advisor.evaluation.results import Evaluation
 from advisor.scenario.schema import MAX_LOG2_M, MAX_RATERS, Scenario
 from advisor.units import money
 

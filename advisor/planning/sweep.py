@@ -63,7 +63,8 @@ from typing import Any
 
 from advisor.errors import ScenarioValidationError, SweepRangeError
 from advisor.progress import ProgressCallback, keeps_going
-from advisor.evaluation.evaluate import Evaluation, campaign_cost, evaluate
+from advisor.evaluation.evaluate import campaign_cost, evaluate
+from advisor.evaluation.results import Evaluation
 from advisor.scenario.schema import FORMAT_K_LIMITS, Campaign, Raters, Scenario, Target, get_path
 from advisor.planning.bisection import first_true
 from advisor.planning.solve import SolveResult, solve

@@ -53,7 +53,8 @@ from datetime import datetime, timezone
 from importlib import metadata
 from typing import Any
 
-from advisor.evaluation.evaluate import VERDICT_WORDS, Evaluation, rater_model_text
+from advisor.evaluation.evaluate import VERDICT_WORDS, rater_model_text
+from advisor.evaluation.results import Evaluation
 from advisor.planning.analysis import Analysis, analyse, analysis_steps
 from advisor.planning.levers import LeverResult
 from advisor.planning.optimize import OptimizationResult

@@ -1,7 +1,7 @@
 """Report blocks and text rows for the designs real campaigns use: adaptive and partial overlap,
 gold questions and best–worst scaling.
 
-The numbers are the evaluation's (:class:`advisor.evaluation.evaluate.Evaluation` ``overlap`` and
+The numbers are the evaluation's (:class:`advisor.evaluation.results.Evaluation` ``overlap`` and
 ``gold``); this module only says them, for the report (:mod:`advisor.report.build`) and the
 command line (``evaluate``).
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from advisor.evaluation.evaluate import Evaluation
+from advisor.evaluation.results import Evaluation
 from advisor.evaluation.gold import GOLD_POWER
 from advisor.report.model import Block, Formula, KeyValue, KeyValues, Paragraph, Table
 from advisor.scenario.schema import Scenario

@@ -31,7 +31,7 @@ from matplotlib.figure import Figure as MplFigure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FixedLocator, FuncFormatter, NullFormatter, NullLocator
 
-from advisor.evaluation.evaluate import Curve, Evaluation
+from advisor.evaluation.results import Curve, Evaluation
 from advisor.report.model import Figure
 from advisor.units import LN2
 
@@ -227,7 +227,7 @@ def risk_curve_figure(curve: Curve, scenario_name: str) -> Figure:
     Parameters
     ----------
     curve
-        One of :attr:`advisor.evaluation.evaluate.Evaluation.curves` (risks in [0, 1]).
+        One of :attr:`advisor.evaluation.results.Evaluation.curves` (risks in [0, 1]).
     scenario_name
         Shown in the alt text.
 

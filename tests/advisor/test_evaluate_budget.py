@@ -11,13 +11,8 @@ from pathlib import Path
 import pytest
 
 import advisor.evaluation.evaluate as evaluation
-from advisor.evaluation.evaluate import (
-    CURVES_WORK_BUDGET,
-    EVALUATE_WORK_BUDGET,
-    WATER_FILL_STEPS,
-    evaluate,
-    seconds_curve_grid,
-)
+from advisor.evaluation.evaluate import CURVES_WORK_BUDGET, EVALUATE_WORK_BUDGET, evaluate, seconds_curve_grid
+from advisor.evaluation.results import WATER_FILL_STEPS
 from advisor.scenario.schema import Scenario, load_scenario_file
 from models.capacity import metered_work
 

@@ -50,7 +50,7 @@ from advisor.progress import keeps_going, require
 from ui.core.timers import single_shot_timer
 
 if TYPE_CHECKING:
-    from advisor.evaluation.evaluate import Evaluation
+    from advisor.evaluation.results import Evaluation
     from advisor.scenario.schema import Scenario
 
 EVALUATE_DEBOUNCE_MS = 0
@@ -633,11 +633,11 @@ class DebouncedEvaluator(QObject):
     Signals
     -------
     headline_ready(object)
-        The newest submitted scenario's :class:`~advisor.evaluation.evaluate.Evaluation`
+        The newest submitted scenario's :class:`~advisor.evaluation.results.Evaluation`
         without curves, before ``result_ready``, when the evaluation function
         hands one to its ``interim`` (the default one does).
     result_ready(object)
-        The :class:`~advisor.evaluation.evaluate.Evaluation` of the newest submitted
+        The :class:`~advisor.evaluation.results.Evaluation` of the newest submitted
         scenario.
     failed(str)
         The newest scenario could not be evaluated; the message says why.

@@ -106,7 +106,7 @@ ERROR_STYLE = "color: #b00020"
 class Calibration:
     """A calibrated scenario and the evaluations of the scenario before and after.
 
-    ``before`` and ``after`` are :class:`advisor.evaluation.evaluate.Evaluation` objects.
+    ``before`` and ``after`` are :class:`advisor.evaluation.results.Evaluation` objects.
     """
 
     scenario: Scenario

@@ -50,7 +50,7 @@ from ui.core.settings import display_settings
 from ui.core.workers import LatestJobRunner
 
 if TYPE_CHECKING:
-    from advisor.evaluation.evaluate import Evaluation
+    from advisor.evaluation.results import Evaluation
 
 SELECTION_DELAY_MS = 150
 """Checking several boxes in a row starts one evaluation, not one per click."""

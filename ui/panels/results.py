@@ -46,7 +46,7 @@ from ui.core.timers import single_shot_timer
 from ui.core.workers import DebouncedEvaluator
 
 if TYPE_CHECKING:
-    from advisor.evaluation.evaluate import Evaluation
+    from advisor.evaluation.results import Evaluation
     from advisor.scenario.schema import Scenario
 
 BUSY_SHOW_DELAY_MS = 150
@@ -94,7 +94,7 @@ class ResultsWidget(QWidget):
         without curves; the plots still show the previous curves.
     updated(object)
         Cards, charts and plots now show this
-        :class:`~advisor.evaluation.evaluate.Evaluation`.
+        :class:`~advisor.evaluation.results.Evaluation`.
     """
 
     headline_updated = Signal(object)

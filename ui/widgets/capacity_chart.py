@@ -22,7 +22,7 @@ from ui.widgets.plots import set_x_label, style_plot
 from ui.core.settings import display_settings
 
 if TYPE_CHECKING:
-    from advisor.evaluation.evaluate import Evaluation
+    from advisor.evaluation.results import Evaluation
 
 SERIES = (
     ("cognitive_nats", "cognitive (1 rater)", "#8e24aa"),

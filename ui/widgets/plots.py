@@ -1,6 +1,6 @@
 """Risk plots: the Alignment Performance Interval against one design variable.
 
-A :class:`RiskCurvePlotWidget` shows one :class:`~advisor.evaluation.evaluate.Curve`: the
+A :class:`RiskCurvePlotWidget` shows one :class:`~advisor.evaluation.results.Curve`: the
 Fano floor (flat in the number of items: labels alone cannot cross it), the
 risk this design achieves, the band between them (method §8), the ceiling
 (from the predicted risk, falling with m), the target risk and the scenario's
@@ -27,7 +27,7 @@ from PySide6.QtWidgets import QGraphicsItem, QWidget
 from ui.widgets.labels import WrappingLabel
 
 if TYPE_CHECKING:
-    from advisor.evaluation.evaluate import Curve
+    from advisor.evaluation.results import Curve
 
 PLOT_MIN_WIDTH = 220
 """Narrowest a curve plot may be, px: two side by side beside the form on a 1280-px screen."""

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from advisor.evaluation.evaluate import Evaluation
+from advisor.evaluation.results import Evaluation
 from advisor.planning.optimize import DEFAULT_MAX_RATERS, FrontierPoint, OptimizationResult, default_formats, optimize
 from advisor.scenario.schema import MAX_RATERS, Scenario
 from advisor.scenario.state import ScenarioState

@@ -21,7 +21,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QScrollArea, QVBoxLayout, QWidget
 
 from advisor.errors import AdvisorError
-from advisor.evaluation.evaluate import Evaluation
+from advisor.evaluation.results import Evaluation
 from advisor.planning.analysis import Analysis, analyse
 from advisor.planning.optimize import OptimizationResult
 from advisor.planning.solve import SolveResult
