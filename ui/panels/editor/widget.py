@@ -7,17 +7,17 @@ the state's ``changed`` signal then refreshes every widget (with their signals
 blocked, so a refresh never echoes back as an edit). An invalid value is shown
 next to its field with the schema's message and never reaches the state.
 
-Run ``python -m ui.panels.editor`` to open the editor alone on an example scenario.
+Its tables are :mod:`ui.panels.editor.tables`. Run ``python -m ui.panels.editor`` to open the
+editor alone on an example scenario.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QObject, QSignalBlocker, Qt, Signal
-from PySide6.QtGui import QColor, QKeySequence, QUndoStack
+from PySide6.QtCore import QEvent, QObject, QSignalBlocker, Qt, Signal
+from PySide6.QtGui import QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QAbstractSpinBox,
@@ -28,14 +28,11 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
-    QSizePolicy,
-    QStyledItemDelegate,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -43,7 +40,7 @@ from PySide6.QtWidgets import (
 
 from advisor.errors import ScenarioValidationError
 from advisor.evaluation.guardrails import design_findings
-from advisor.scenario.fields import FieldHelp, bounds_of, field_help, length_text
+from advisor.scenario.fields import bounds_of, field_help, length_text
 from advisor.scenario.form_text import (
     log2_m_from_text,
     m_text,
@@ -51,21 +48,9 @@ from advisor.scenario.form_text import (
     out_of_range_message,
     rejection_message,
 )
-from advisor.scenario.formats import (
-    switched_format,
-    uses_bias,
-    uses_free_text_fields,
-    uses_option_bias,
-    uses_prior,
-    uses_scale_range,
-    uses_span,
-)
 from advisor.scenario.schema import (
     CEILING_FORMS,
-    FORMAT_K_LIMITS,
-    FORMAT_KINDS,
     MAX_DIFFICULTY_CLASSES,
-    MAX_FREE_TEXT_CHARS,
     MAX_RATERS,
     OVERLAP_MODES,
     STOP_RULES,
@@ -86,9 +71,19 @@ from ui.core.timers import single_shot_timer
 from ui.widgets.labels import WrappingLabel
 from ui.widgets.spin_boxes import CompactDoubleSpinBox, compact_number, guard_wheel
 from ui.core.undo import ScenarioEditCommand
+from ui.panels.editor.tables import (
+    _CONTEXT_COLUMNS,
+    _DIFFICULTY_COLUMNS,
+    _QUESTION_COLUMNS,
+    _QUESTION_RATER_COLUMNS,
+    _RATER_TYPE_COLUMNS,
+    ERROR_COLOUR,
+    _Column,
+    _RowsModel,
+    _RowsTableView,
+)
 
 INVALID_STYLE = "QWidget[invalid=\"true\"] { border: 1px solid #c62828; border-radius: 2px; background: #fff5f5; }"
-ERROR_COLOUR = "#c62828"
 WARNING_COLOUR = "#8a5a00"
 HINT_COLOUR = "#6b6b6b"
 NOTES_COMMIT_MS = 600
@@ -96,8 +91,6 @@ NOTES_COMMIT_MS = 600
 HINTS_BESIDE_MIN_WIDTH = 600
 """Below this editor width (px) the unit-and-range hints go under their
 inputs: squeezed beside them they wrap to three or four lines."""
-K_BOX_RANGE = (min(low for low, _ in FORMAT_K_LIMITS.values()), max(high for _, high in FORMAT_K_LIMITS.values()))
-"""Range of a k cell's box: every format's k; the schema says why a k does not fit its format."""
 QUESTION_RATERS = "questions:raters"
 """Key of the raters' table of the questions' bias, option biases and prior (its messages, its view)."""
 
@@ -191,382 +184,6 @@ def _mark_invalid(widget: QWidget, invalid: bool) -> None:
     styled.style().unpolish(styled)
     styled.style().polish(styled)
     styled.update()
-
-
-# ---------------------------------------------------------------- the tables
-@dataclass(frozen=True)
-class _Column:
-    """One column of a contexts or questions table.
-
-    ``key`` is the path below the row (``"weight"``, ``"format.k"``); ``kind``
-    chooses the cell editor: ``text``, ``float``, ``int``, ``format`` (combo),
-    ``share`` (number or automatic), ``k`` (k or max chars by format), ``list``
-    (comma-separated numbers, empty for none). The
-    header is the field's label over its unit and range (:mod:`advisor.scenario.fields`);
-    ``unit_in_label`` leaves out a unit the label already states ("Chars/s").
-    """
-
-    key: str
-    kind: str
-    decimals: int = 3
-    applies: Callable[[Any], bool] = lambda part: True
-    unit_in_label: bool = False
-
-    def header(self, help_: FieldHelp) -> str:
-        hint = help_.hint(unit="" if self.unit_in_label else None)
-        if self.kind == "share":
-            # An empty time share is allocated by water-filling.
-            hint = f"auto or {hint}"
-        return f"{help_.label}\n{hint}" if hint else help_.label
-
-
-class _RowsModel(QAbstractTableModel):
-    """Rows of one list of the scenario (contexts or questions).
-
-    Edits go through ``commit(changes, text, merge_key) -> message | None``;
-    a rejected value stays visible in its cell, in red, with the message as
-    its tooltip, until the state changes.
-    """
-
-    def __init__(self, group: str, columns: list[_Column], commit: Callable[..., str | None], parent=None):
-        super().__init__(parent)
-        self._group = group
-        self._columns = columns
-        self._commit = commit
-        self._rows: tuple[Any, ...] = ()
-        self._rejected: dict[tuple[int, int], tuple[str, str]] = {}
-
-    @property
-    def columns(self) -> list[_Column]:
-        return self._columns
-
-    def set_rows(self, rows: tuple[Any, ...]) -> None:
-        if rows == self._rows and not self._rejected:
-            # An edit elsewhere in the scenario: the cells show these rows already, and repainting
-            # and re-measuring every column would cost the edit a few milliseconds for nothing.
-            return
-        self._rejected.clear()
-        if len(rows) != len(self._rows):
-            self.beginResetModel()
-            self._rows = rows
-            self.endResetModel()
-        else:
-            self._rows = rows
-            if rows:
-                # dataChanged (not a reset) keeps the selection and current cell.
-                self.dataChanged.emit(self.index(0, 0), self.index(len(rows) - 1, len(self._columns) - 1))
-
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self._columns)
-
-    def path(self, row: int, column: int) -> str:
-        return f"{self._group}.{row}.{self._columns[column].key}"
-
-    def help_path(self, column: int) -> str:
-        return f"{self._group}.*.{self._columns[column].key}"
-
-    def help_of(self, column: int) -> FieldHelp:
-        return field_help(self.help_path(column))
-
-    def raw_value(self, row: int, column: int) -> Any:
-        part = self._rows[row]
-        value: Any = part
-        for name in self._columns[column].key.split("."):
-            value = getattr(value, name)
-        if self._columns[column].kind == "k" and part.format.kind == "free_text":
-            return part.format.max_chars
-        return value
-
-    def applies(self, row: int, column: int) -> bool:
-        return self._columns[column].applies(self._rows[row])
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
-        if orientation != Qt.Orientation.Horizontal:
-            return str(section + 1) if role == Qt.ItemDataRole.DisplayRole else None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._columns[section].header(self.help_of(section))
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return self.help_of(section).tooltip()
-        return None
-
-    def flags(self, index):
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        if not self.applies(index.row(), index.column()):
-            return Qt.ItemFlag.ItemIsSelectable
-        if self._columns[index.column()].kind == "label":
-            return Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled
-        return Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsEditable
-
-    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
-            return None
-        row, column = index.row(), index.column()
-        rejected = self._rejected.get((row, column))
-        spec = self._columns[column]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
-            if rejected is not None and role == Qt.ItemDataRole.DisplayRole:
-                return rejected[0]
-            if not self.applies(row, column):
-                return "—" if role == Qt.ItemDataRole.DisplayRole else None
-            value = self.raw_value(row, column)
-            if spec.kind == "list":
-                text = ", ".join(compact_number(v, spec.decimals) for v in value or ())
-                empty = "uniform" if spec.key == "prior" else "none"
-                return text if text or role == Qt.ItemDataRole.EditRole else empty
-            if role == Qt.ItemDataRole.EditRole:
-                return value
-            if spec.kind == "share" and value is None:
-                return "auto"
-            if spec.kind == "format":
-                return str(value).replace("_", " ")
-            if isinstance(value, float):
-                return compact_number(value, spec.decimals)
-            return str(value)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            if rejected is not None:
-                return rejected[1]
-            return self.help_of(column).tooltip()
-        if role == Qt.ItemDataRole.BackgroundRole and rejected is not None:
-            return QColor("#ffebee")
-        if role == Qt.ItemDataRole.ForegroundRole and rejected is not None:
-            return QColor(ERROR_COLOUR)
-        if role == Qt.ItemDataRole.TextAlignmentRole and spec.kind not in ("text", "format", "label"):
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
-
-    def setData(self, index, value, role=Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
-        if role != Qt.ItemDataRole.EditRole or not index.isValid():
-            return False
-        row, column = index.row(), index.column()
-        changes = self._changes_for(row, column, value)
-        label = f"{self.help_of(column).label} of {getattr(self._rows[row], 'name', f'row {row + 1}')!r}"
-        message = self._commit(changes, text=f"Edit {label}", merge_key=self.path(row, column))
-        if message is None:
-            self._rejected.pop((row, column), None)
-            return True
-        shown = "" if value is None else (compact_number(value, 6) if isinstance(value, float) else str(value))
-        self._rejected[(row, column)] = (shown, message)
-        self.dataChanged.emit(index, index)
-        return False
-
-    def _changes_for(self, row: int, column: int, value: Any) -> dict[str, Any]:
-        spec = self._columns[column]
-        base = f"{self._group}.{row}"
-        if spec.kind == "format":
-            current = self._rows[row].format
-            switched = switched_format(current, str(value))
-            if switched is current:
-                return {}
-            return {f"{base}.format": switched.model_dump(), **self._stale_option_bias(row, switched)}
-        if spec.kind == "k" and self._rows[row].format.kind == "free_text":
-            return {f"{base}.format.max_chars": value}
-        if spec.kind == "k":
-            return {f"{base}.format.k": value, **self._stale_option_bias(row, None)}
-        if spec.kind == "text":
-            return {f"{base}.{spec.key}": str(value).strip()}
-        if spec.kind == "list":
-            return {f"{base}.{spec.key}": _numbers_from_text(str(value))}
-        return {f"{base}.{spec.key}": value}
-
-    def _stale_option_bias(self, row: int, response: ResponseFormat | None) -> dict[str, Any]:
-        """Option biases belong to a categorical question's options: a format or k change clears them."""
-        part = self._rows[row]
-        if getattr(part, "option_bias", None) is None:
-            return {}
-        if response is not None and response.kind == "categorical" and response.k == part.format.k:
-            return {}
-        return {f"{self._group}.{row}.option_bias": None}
-
-
-class _CellDelegate(QStyledItemDelegate):
-    """Editors for table cells: combos for formats, spin boxes with the
-    schema's range for numbers, "auto" for an automatic time share.
-
-    ``key_filter`` (the editor's shared keys: undo, redo) is installed on
-    every cell editor."""
-
-    def __init__(self, parent=None, key_filter: QObject | None = None):
-        super().__init__(parent)
-        self._key_filter = key_filter
-
-    def createEditor(self, parent, option, index):  # noqa: N802
-        editor = self._create_editor(parent, option, index)
-        if editor is not None and self._key_filter is not None:
-            editor.installEventFilter(self._key_filter)
-        return editor
-
-    def _create_editor(self, parent, option, index):
-        model: _RowsModel = index.model()
-        spec = model.columns[index.column()]
-        if spec.kind == "format":
-            combo = QComboBox(parent)
-            for kind in FORMAT_KINDS:
-                combo.addItem(kind.replace("_", " "), kind)
-            combo.setToolTip(field_help("questions.*.format.kind").tooltip())
-            guard_wheel(combo)
-            return combo
-        if spec.kind in ("int", "k"):
-            if spec.kind == "k":
-                part = model._rows[index.row()]
-                low, high = (1, MAX_FREE_TEXT_CHARS) if part.format.kind == "free_text" else K_BOX_RANGE
-            else:
-                low_f, high_f = bounds_of(model.help_path(index.column()))
-                low, high = int(low_f or 0), int(high_f or 1_000_000)
-            # Whole numbers out of range or mistyped reach the model, which says
-            # why it refuses them (a QSpinBox would clip or drop the keystrokes).
-            box = CompactDoubleSpinBox(float(low), float(high), 0, parent=parent)
-            box.refuses_out_of_range = False
-            box.setProperty("whole", True)
-            return box
-        if spec.kind in ("float", "share"):
-            low_f, high_f = bounds_of(model.help_path(index.column()))
-            box = CompactDoubleSpinBox(low_f or 0.0, high_f if high_f is not None else 1e12, spec.decimals, parent=parent)
-            box.refuses_out_of_range = False  # setModelData passes it to the model, which says why
-            if spec.kind == "share":
-                # The minimum stands for "automatic" (water-filling).
-                box.setRange(0.0, high_f or 1e6)
-                box.setSpecialValueText("auto")
-                box.setSingleStep(0.05)
-            return box
-        return super().createEditor(parent, option, index)
-
-    def setEditorData(self, editor, index):  # noqa: N802
-        value = index.model().data(index, Qt.ItemDataRole.EditRole)
-        if isinstance(editor, QComboBox):
-            editor.setCurrentIndex(max(0, editor.findData(value)))
-        elif isinstance(editor, CompactDoubleSpinBox):
-            editor.setValue(editor.minimum() if value is None else value)
-        else:
-            super().setEditorData(editor, index)
-
-    def setModelData(self, editor, model, index):  # noqa: N802
-        spec = model.columns[index.column()]
-        if isinstance(editor, QComboBox):
-            model.setData(index, editor.currentData())
-        elif isinstance(editor, CompactDoubleSpinBox) and (typed := editor.last_typed_out_of_range) is not None:
-            # Out of the box's range: the model rejects it with the reason in the cell
-            # (Qt would put the minimum, or "auto", in its place).
-            model.setData(index, typed)
-        elif isinstance(editor, CompactDoubleSpinBox) and (text := editor.last_typed_malformed) is not None and (
-                text or spec.kind != "share"):
-            # Not a number: the schema's message goes in the cell. An emptied
-            # time share means "automatic".
-            model.setData(index, text)
-        elif isinstance(editor, CompactDoubleSpinBox):
-            editor.interpretText()
-            value = editor.value()
-            if editor.property("whole"):
-                model.setData(index, int(round(value)))
-            else:
-                model.setData(index, None if spec.kind == "share" and value == editor.minimum() else value)
-        else:
-            super().setModelData(editor, model, index)
-
-
-_CONTEXT_COLUMNS = [
-    _Column("name", "text"),
-    _Column("weight", "float", 4),
-    _Column("difficulty", "float", 3),
-    _Column("reading_words", "float", 0),
-]
-
-_QUESTION_COLUMNS = [
-    _Column("name", "text"),
-    _Column("format.kind", "format"),
-    # A scale's levels follow from its range and step.
-    _Column("format.k", "k", applies=lambda q: q.format.kind not in ("binary", "scale")),
-    _Column("time_share", "share", 3),
-    _Column("slip_rate", "float", 4),
-    _Column("span", "float", 2, applies=lambda q: uses_span(q.format)),
-    _Column("aspects", "int", applies=lambda q: uses_free_text_fields(q.format)),
-    _Column("bits_per_char", "float", 2, applies=lambda q: uses_free_text_fields(q.format), unit_in_label=True),
-    _Column("chars_per_second", "float", 2, applies=lambda q: uses_free_text_fields(q.format), unit_in_label=True),
-    _Column("format.minimum", "float", 3, applies=lambda q: uses_scale_range(q.format)),
-    _Column("format.maximum", "float", 3, applies=lambda q: uses_scale_range(q.format)),
-    _Column("format.step", "float", 3, applies=lambda q: uses_scale_range(q.format)),
-]
-
-_QUESTION_RATER_COLUMNS = [
-    _Column("name", "label"),
-    _Column("bias", "float", 3, applies=lambda q: uses_bias(q.format)),
-    _Column("option_bias", "list", 3, applies=lambda q: uses_option_bias(q.format)),
-    _Column("prior", "list", 3, applies=lambda q: uses_prior(q.format)),
-]
-"""The questions' rater model (the method §9), in the raters' group: the questions table keeps
-the format's columns."""
-
-_DIFFICULTY_COLUMNS = [
-    _Column("weight", "float", 3),
-    _Column("multiplier", "float", 3),
-]
-
-_RATER_TYPE_COLUMNS = [
-    _Column("weight", "float", 3),
-    _Column("dprime_multiplier", "float", 3),
-    _Column("bias", "float", 3),
-]
-
-
-class _RowsTableView(QTableView):
-    """A compact table that grows with its rows instead of scrolling inside the
-    scrolling editor (nested scroll areas are awkward to use)."""
-
-    def __init__(self, model: _RowsModel, parent=None, key_filter: QObject | None = None):
-        super().__init__(parent)
-        self.setModel(model)
-        self.setItemDelegate(_CellDelegate(self, key_filter))
-        # Tab leaves the table for the next field (arrows move between cells);
-        # with Tab moving between cells, the form's tab chain would end here.
-        self.setTabKeyNavigation(False)
-        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.setEditTriggers(
-            QAbstractItemView.EditTrigger.DoubleClicked
-            | QAbstractItemView.EditTrigger.EditKeyPressed
-            | QAbstractItemView.EditTrigger.AnyKeyPressed
-            | QAbstractItemView.EditTrigger.SelectedClicked
-        )
-        self.setAlternatingRowColors(True)
-        self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        header = self.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setDefaultAlignment(Qt.AlignmentFlag.AlignCenter)
-        header.setHighlightSections(False)
-        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.verticalHeader().setDefaultSectionSize(26)
-        self.verticalHeader().setVisible(False)
-        model.modelReset.connect(self._update_height)
-        model.dataChanged.connect(lambda *_: self.resizeColumnsToContents())
-
-    def _update_height(self) -> None:
-        self.resizeColumnsToContents()
-        rows = self.model().rowCount()
-        height = self.horizontalHeader().sizeHint().height() + rows * self.verticalHeader().defaultSectionSize()
-        # Room for the horizontal scroll bar is always kept: whether it shows
-        # depends on the pane's width, which changes after this runs.
-        scroll = self.style().pixelMetric(self.style().PixelMetric.PM_ScrollBarExtent)
-        self.setFixedHeight(height + 2 * self.frameWidth() + scroll + 2)
-
-    def resizeColumnsToContents(self) -> None:  # noqa: N802
-        model = self.model()
-        rows = model.rowCount()
-        # A column no row uses (the free-text columns of a table of Likert
-        # questions) is hidden: it only pushes the used ones behind a scroll
-        # bar. It shows again once a row's format uses it.
-        for column in range(model.columnCount()):
-            unused = rows > 0 and not any(model.applies(row, column) for row in range(rows))
-            self.setColumnHidden(column, unused)
-        super().resizeColumnsToContents()
-        for column in range(model.columnCount()):
-            self.setColumnWidth(column, max(self.columnWidth(column), 56))
-        # The name column takes what is left, so the table fills its box.
-        self.horizontalHeader().setStretchLastSection(False)
 
 
 # ---------------------------------------------------------------- the editor
@@ -1416,22 +1033,6 @@ class ScenarioEditorWidget(QWidget):
 
 
 # ---------------------------------------------------------------- helpers
-def _numbers_from_text(text: str) -> list[float | str] | None:
-    """Comma- or space-separated numbers typed in a list cell (a prior, option biases); None for
-    an empty cell. What is no number is passed on as it was typed, for the schema to refuse with
-    its message."""
-    parts = [part for part in text.replace(";", ",").replace(",", " ").split() if part]
-    if not parts:
-        return None
-    values: list[float | str] = []
-    for part in parts:
-        try:
-            values.append(float(part))
-        except ValueError:
-            values.append(part)
-    return values
-
-
 def _set_text(edit: QLineEdit, text: str) -> None:
     # Text the user is typing (focused, modified, not yet committed) is left
     # alone when another field's edit refreshes the form.
@@ -1439,9 +1040,3 @@ def _set_text(edit: QLineEdit, text: str) -> None:
         edit.setText(text)
         # The start of a long name is what identifies it, not its end.
         edit.setCursorPosition(0)
-
-
-if __name__ == "__main__":
-    from ui.core.preview import preview_widget
-
-    preview_widget(lambda state: ScenarioEditorWidget(state), title="Scenario editor", size=(720, 900))
