@@ -54,38 +54,28 @@ window = QMainWindow()
 window.setCentralWidget(QLabel("bare"))
 """
 
-CHILD_PAINT = r"""
-class FirstPaint(QObject):
+CHILD_UNTIL_PAINTED = r"""
+class UntilPainted(QObject):
+    # The first paint of {watched} once {ready}: the child prints {word!r} and quits.
     def eventFilter(self, watched, event):
-        if event.type() == QEvent.Type.Paint:
-            print("painted", flush=True)
+        if event.type() == QEvent.Type.Paint and {ready}:
+            print({word!r}, flush=True)
             QTimer.singleShot(0, app.quit)
             watched.removeEventFilter(self)
         return False
 
-painted = FirstPaint()
-window.installEventFilter(painted)
+until_painted = UntilPainted()
+{watched}.installEventFilter(until_painted)
 window.resize(1400, 900)
 window.show()
 app.exec()
 """
 
-CHILD_RESULTS = r"""
-class PlotPainted(QObject):
-    # The first paint of a plot after the evaluation with its curves arrived: what a user waits for.
-    def eventFilter(self, watched, event):
-        if event.type() == QEvent.Type.Paint and window.results.evaluation is not None:
-            print("results", flush=True)
-            QTimer.singleShot(0, app.quit)
-            watched.removeEventFilter(self)
-        return False
-
-plot_painted = PlotPainted()
-window.results.curve_plot("raters").viewport().installEventFilter(plot_painted)
-window.resize(1400, 900)
-window.show()
-app.exec()
-"""
+CHILD_PAINT = CHILD_UNTIL_PAINTED.format(watched="window", ready="True", word="painted")
+"""The window's first paint (an app's or a bare window's)."""
+CHILD_RESULTS = CHILD_UNTIL_PAINTED.format(watched='window.results.curve_plot("raters").viewport()',
+                                           ready="window.results.evaluation is not None", word="results")
+"""The first paint of a plot after the evaluation with its curves arrived: what a user waits for."""
 
 
 def _quantile(values: list[float], q: float) -> float:
