@@ -193,7 +193,18 @@ def _profile_intervals(likelihood: _Likelihood, x_hat: np.ndarray, best: float, 
         free = [i for i in range(3) if i != index]
         start = x_hat[free].copy()
 
+        # Each value's profile is kept: the optimiser is warm-started from the last point, so
+        # evaluating a point again can give a slightly different minimum, and the root search must
+        # see at the ends of its bracket the values that made it a bracket.
+        known: dict[float, float] = {float(x_hat[index]): best}
+
         def profile(value: float) -> float:
+            value = float(value)
+            if value not in known:
+                known[value] = _profile_at(value)
+            return known[value]
+
+        def _profile_at(value: float) -> float:
             nonlocal start
 
             def restricted(z: np.ndarray) -> tuple[float, np.ndarray]:

@@ -297,3 +297,42 @@ def test_resampling_gold_patterns_is_resampling_items(monkeypatch):
     assert patterned.items_used == plain.items_used == 800
     assert patterned.ci_low == pytest.approx(plain.ci_low, abs=0.012)
     assert patterned.ci_high == pytest.approx(plain.ci_high, abs=0.012)
+
+
+class _NoisyQuadratic:
+    """A negative log-likelihood ``½ Σ a_i (x_i − c_i)²`` whose every evaluation is off by up to
+    ``noise`` (seeded), like a profile whose inner optimiser lands a little differently each time."""
+
+    def __init__(self, curvature, centre, noise, seed):
+        self.curvature, self.centre, self.noise = np.asarray(curvature), np.asarray(centre), noise
+        self.rng = np.random.default_rng(seed)
+
+    def value_and_gradient(self, x):
+        offset = x - self.centre
+        value = 0.5 * float(np.sum(self.curvature * offset**2)) + self.noise * float(self.rng.uniform())
+        return value, self.curvature * offset
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_profile_intervals_of_a_noisy_profile_are_found_and_match_the_closed_form(seed):
+    # The profile of a separable quadratic in x_i is ½ a_i (v − c_i)², so its interval is
+    # c_i ± sqrt(χ²₁(0.95) / a_i). Each end is put just past a point the outward search visits
+    # (the centre ± 0.05 · 2^j), where the search's value and a second evaluation of the same point
+    # fall on either side of the threshold about half the time: the root search must still find it.
+    from scipy import stats
+
+    from models.speed_accuracy import _profile_intervals
+
+    rng = np.random.default_rng(seed)
+    half_widths = np.array([0.2, 0.4, 0.8]) * (1.0 + rng.uniform(0.5e-7, 2e-7, 3))
+    chi2 = float(stats.chi2.ppf(0.95, 1))
+    curvature = chi2 / half_widths**2
+    centre = np.array([0.0, 0.0, 0.0])
+    likelihood = _NoisyQuadratic(curvature, centre, noise=1e-6, seed=seed)
+    bounds = [(-5.0, 5.0)] * 3
+    intervals = _profile_intervals(likelihood, centre, 0.0, bounds, 0.95, 50)
+    # Parameters 0 and 1 are reported on the natural scale (exp of the log), 2 as it is.
+    found = [(math.log(low), math.log(high)) for low, high in intervals[:2]] + [intervals[2]]
+    for (low, high), half in zip(found, half_widths):
+        assert low == pytest.approx(-half, abs=1e-3)
+        assert high == pytest.approx(half, abs=1e-3)
