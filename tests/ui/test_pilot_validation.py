@@ -202,11 +202,12 @@ def test_the_wizard_opens_wide_enough_for_every_column_of_the_validation_table(q
     from PySide6.QtCore import QSize
     from PySide6.QtGui import QGuiApplication
 
-    from ui.dialogs.pilot_wizard import PilotWizard, initial_wizard_size
+    from ui.core.settings import fitted_size
+    from ui.dialogs.pilot_wizard import PREFERRED_SIZE, SMALLEST_SIZE, PilotWizard
 
     wizard = PilotWizard(empty_store, _word_senses())
     available = QGuiApplication.primaryScreen().availableGeometry().size()
-    assert wizard.size() == initial_wizard_size(available) == QSize(1440, 900)
+    assert wizard.size() == fitted_size(PREFERRED_SIZE, SMALLEST_SIZE, available) == QSize(1440, 900)
     _wizard_on_the_summary(qtbot, show_widget(wizard, activate=True))
     page = wizard.summary_page
     page.tabs.setCurrentWidget(page.validation)

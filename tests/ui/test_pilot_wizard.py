@@ -238,24 +238,3 @@ def test_a_parquet_pilot_is_read_by_duckdb_with_a_progress_bar_and_can_be_cancel
     _wait_idle(qtbot, wizard)
     assert wizard.summary is not None and wizard.summary.labels == 8000
 
-
-def test_the_wizard_reopens_at_the_size_it_was_left_at(qtbot, show_widget, empty_store, scenario):
-    from PySide6.QtCore import QSize
-
-    first = show_widget(PilotWizard(empty_store, scenario), (1234, 777))
-    assert first.size() == QSize(1234, 777)
-    first.reject()  # Cancel: the wizard closes and remembers where it was
-    second = show_widget(PilotWizard(empty_store, scenario))
-    assert second.size() == QSize(1234, 777)
-
-
-def test_the_first_size_fits_the_screen(qtbot):
-    from PySide6.QtCore import QSize
-
-    from ui.dialogs.pilot_wizard import PREFERRED_SIZE, SMALLEST_SIZE, initial_wizard_size
-
-    # A large screen: the preferred size; a laptop's 1366 × 728 free: nine tenths of the width, and
-    # the smallest height, which the window manager fits to the screen; a tiny screen: the smallest.
-    assert initial_wizard_size(QSize(1920, 1040)) == QSize(*PREFERRED_SIZE)
-    assert initial_wizard_size(QSize(1366, 728)) == QSize(int(0.9 * 1366), SMALLEST_SIZE[1])
-    assert initial_wizard_size(QSize(800, 600)) == QSize(*SMALLEST_SIZE)

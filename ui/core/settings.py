@@ -30,7 +30,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QSettings, Signal
+from PySide6.QtCore import QByteArray, QObject, QSettings, QSize, Signal
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QWidget
 
 from advisor.files import locations as paths
 from advisor.units import info_from, info_in
@@ -68,6 +70,33 @@ def ui_settings() -> QSettings:
     temporary folder and nowhere else.
     """
     return QSettings(str(config_dir() / "ui.ini"), QSettings.Format.IniFormat)
+
+
+def fitted_size(preferred: QSize, smallest: QSize, available: QSize) -> QSize:
+    """A window's first size on a screen whose free area is ``available`` (pixels): ``preferred``
+    where nine tenths of that area hold it, else nine tenths of the area, never below ``smallest``
+    (the window manager fits a window larger than a small screen into it)."""
+    return QSize(max(smallest.width(), min(preferred.width(), int(0.9 * available.width()))),
+                 max(smallest.height(), min(preferred.height(), int(0.9 * available.height()))))
+
+
+def restore_window_geometry(window: QWidget, name: str, preferred: QSize, smallest: QSize | None = None) -> None:
+    """Give ``window`` the size and place it had when :func:`save_window_geometry` last kept them
+    under ``name``; the first time, :func:`fitted_size` of ``preferred`` on the screen of its parent
+    (``smallest`` defaults to ``preferred``)."""
+    geometry = ui_settings().value(f"{name}/geometry")
+    if isinstance(geometry, QByteArray) and not geometry.isEmpty() and window.restoreGeometry(geometry):
+        return
+    parent = window.parentWidget()
+    screen = (parent.screen() if parent is not None else None) or QGuiApplication.primaryScreen()
+    available = screen.availableGeometry().size() if screen is not None else preferred
+    window.resize(fitted_size(preferred, smallest if smallest is not None else preferred, available))
+
+
+def save_window_geometry(window: QWidget, name: str) -> None:
+    """Keep ``window``'s size and place under ``name`` for :func:`restore_window_geometry` (dialogs
+    call it when they finish, whichever way they close)."""
+    ui_settings().setValue(f"{name}/geometry", window.saveGeometry())
 
 
 class DisplaySettings(QObject):

@@ -16,7 +16,7 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -42,6 +42,7 @@ from advisor.errors import AdvisorError
 from advisor.importers import FORMATS, ImportResult, import_interface
 from advisor.scenario.schema import Scenario
 from ui.widgets.tables import table_item
+from ui.core.settings import restore_window_geometry, save_window_geometry
 
 FORMAT_LABELS: dict[str, str] = {
     "auto": "Detect from the file",
@@ -169,7 +170,11 @@ class InterfaceImportDialog(QDialog):
         layout.addWidget(self._status_label)
         layout.addWidget(splitter, 1)
         layout.addWidget(self._buttons)
-        self.resize(820, 640)
+        restore_window_geometry(self, "interface_import", QSize(820, 640))
+        self.finished.connect(self._on_finished)
+
+    def _on_finished(self, _result: int) -> None:
+        save_window_geometry(self, "interface_import")
 
     # ------------------------------------------------------------ public API
     def set_path(self, path: str | Path) -> None:

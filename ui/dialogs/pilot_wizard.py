@@ -32,8 +32,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QSize, Qt, Signal
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -74,7 +73,7 @@ from ui.widgets.job_progress import show_job_outcome, show_job_progress
 from ui.widgets.pilot_validation import PilotValidationWidget
 from ui.widgets.splitters import two_pane_splitter
 from ui.widgets.tables import read_only_table, table_item
-from ui.core.settings import display_settings, ui_settings
+from ui.core.settings import display_settings, restore_window_geometry, save_window_geometry
 from ui.core.workers import WorkerHandle, run_in_pool
 
 FILE_FILTER = "Pilot labels and tool exports (*.csv *.tsv *.txt *.json *.jsonl);;All files (*)"
@@ -884,25 +883,12 @@ class _ApplyPage(QWizardPage):
 
 
 # ====================================================================== wizard
-#: QSettings group of the wizard's remembered geometry.
-SETTINGS_GROUP = "pilot_wizard"
-
 #: The wizard's first size where the screen has room: the validation table shows all its columns
 #: beside its two plots, and the summary's numbers beside its heat map.
-PREFERRED_SIZE = (1440, 900)
+PREFERRED_SIZE = QSize(1440, 900)
 
 #: The size it had before it was fitted to the screen, kept as the least it opens at.
-SMALLEST_SIZE = (1000, 760)
-
-
-def initial_wizard_size(available: QSize) -> QSize:
-    """The wizard's size the first time it opens on a screen whose free area is ``available``
-    (pixels): :data:`PREFERRED_SIZE` where nine tenths of that area hold it, else nine tenths of
-    the area, and never below :data:`SMALLEST_SIZE` (the window manager fits a window larger than
-    a small screen into it)."""
-    width = max(SMALLEST_SIZE[0], min(PREFERRED_SIZE[0], int(0.9 * available.width())))
-    height = max(SMALLEST_SIZE[1], min(PREFERRED_SIZE[1], int(0.9 * available.height())))
-    return QSize(width, height)
+SMALLEST_SIZE = QSize(1000, 760)
 
 
 class PilotWizard(QWizard):
@@ -945,22 +931,11 @@ class PilotWizard(QWizard):
         for page in (self.file_page, self.summary_page, self.apply_page):
             self.addPage(page)
         self.setButtonText(QWizard.WizardButton.FinishButton, "Create calibrated copy")
-        self._restore_geometry(parent)
-        self.finished.connect(self._save_geometry)
+        restore_window_geometry(self, "pilot_wizard", PREFERRED_SIZE, SMALLEST_SIZE)
+        self.finished.connect(self._on_finished)
 
-    def _restore_geometry(self, parent: QWidget | None) -> None:
-        """The size and place the wizard had when last closed; the first time,
-        :func:`initial_wizard_size` of the screen it opens on."""
-        settings = ui_settings()
-        geometry = settings.value(f"{SETTINGS_GROUP}/geometry")
-        if isinstance(geometry, QByteArray) and not geometry.isEmpty() and self.restoreGeometry(geometry):
-            return
-        screen = (parent.screen() if parent is not None else None) or QGuiApplication.primaryScreen()
-        available = screen.availableGeometry().size() if screen is not None else QSize(*PREFERRED_SIZE)
-        self.resize(initial_wizard_size(available))
-
-    def _save_geometry(self, _result: int = 0) -> None:
-        ui_settings().setValue(f"{SETTINGS_GROUP}/geometry", self.saveGeometry())
+    def _on_finished(self, _result: int) -> None:
+        save_window_geometry(self, "pilot_wizard")
 
     # ------------------------------------------------------------ public API
     @property

@@ -17,7 +17,7 @@ import re
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths, Qt, Signal
+from PySide6.QtCore import QSize, QStandardPaths, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -42,7 +42,7 @@ from advisor.errors import AdvisorError, OutputPathError
 from advisor.files.output_paths import check_output_path
 from advisor.report import FORMATS, SECTION_KEYS, SECTION_TITLES, ExportRecordInfo, export_report
 from ui.core.desktop import open_in_desktop
-from ui.core.settings import display_settings
+from ui.core.settings import display_settings, restore_window_geometry, save_window_geometry
 from ui.core.workers import WorkerHandle, run_in_pool
 from ui.widgets.job_progress import show_job_outcome, show_job_progress
 
@@ -200,11 +200,15 @@ class ReportExportDialog(QDialog):
         layout.addWidget(self._progress_bar)
         layout.addWidget(self._status_label)
         layout.addWidget(self._buttons)
-        self.resize(820, 600)
+        restore_window_geometry(self, "report_dialog", QSize(820, 600))
+        self.finished.connect(self._on_finished)
 
         self._update_scenario_list(set(preselected_names))
         self._update_default_path()
         self._update_controls()
+
+    def _on_finished(self, _result: int) -> None:
+        save_window_geometry(self, "report_dialog")
 
     # ------------------------------------------------------------ public API
     def selected_names(self) -> list[str]:
