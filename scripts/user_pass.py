@@ -15,6 +15,11 @@ real X events, works through the design editor as a user would:
 * opens the X–Y plot with Ctrl+4, clicks Run sweep, hovers over a point of
   the risk plot (the readout), clicks it (the design takes that number of
   raters) and presses Ctrl+Z;
+* opens Tools → Calibrate from pilot, types the path of a real pilot with gold, clicks Next for its
+  summary, opens "Validate the model", types the number of splits and presses Enter (which
+  validates, on the same page), checks that the table fills with one row per number of raters,
+  with no column behind a scroll bar and no clipped label, clicks Validate to run it again, then
+  closes the wizard with Escape;
 * optionally runs ``probe_window.py`` (hit-tests and wheel checks from inside).
 
 A screenshot of the screen is written at each step. One line per step says
@@ -55,6 +60,8 @@ START_WAIT_S = 90.0
 NOTES_COMMIT_S = 1.0
 """Longer than the editor's quiet time before typed notes are committed (0.6 s)."""
 KEY_DELAY_MS = 25
+PILOT = REPO / "resources" / "pilots" / "welinder2010_bluebirds.csv"
+"""A real pilot with gold (Welinder et al. 2010), for the pilot wizard's steps."""
 
 
 # ---------------------------------------------------------------- inside the app
@@ -171,6 +178,7 @@ def snapshot(window) -> dict[str, Any]:
     geometry = window.geometry()
     return {
         "xy": _xy_entry(window),
+        "wizard": _wizard_entry(),
         "evaluated": window.results.evaluation is not None and not window.results.is_busy_shown(),
         "title": window.windowTitle(), "modified": window.isWindowModified(),
         "size": [geometry.width(), geometry.height()], "minimum": [window.minimumSizeHint().width(),
@@ -216,6 +224,35 @@ def _xy_entry(window) -> dict[str, Any] | None:
             on_screen = graphics.viewport().mapToGlobal(local)
             entry["points"].append({"x": x, "centre": [on_screen.x(), on_screen.y()]})
     return entry
+
+
+def _wizard_entry() -> dict[str, Any] | None:
+    """The pilot wizard while it is open: its page, controls' centres and the validation's state."""
+    from PySide6.QtWidgets import QApplication, QWizard
+
+    from ui.dialogs.pilot_wizard import PilotWizard
+
+    wizard = next((w for w in QApplication.topLevelWidgets() if isinstance(w, PilotWizard) and w.isVisible()), None)
+    if wizard is None:
+        return None
+    page = wizard.summary_page
+    validation = page.validation
+    tab_bar = page.tabs.tabBar()
+    size = wizard.size()
+    return {
+        "title": wizard.windowTitle(), "size": [size.width(), size.height()],
+        "page": wizard.currentPage().title() if wizard.currentPage() is not None else "",
+        "busy": wizard.is_busy(), "path": _centre(wizard.file_page._path_edit),
+        "status": wizard.file_page._status_label.text(),
+        "preview_rows": wizard.file_page._preview_table.rowCount(),
+        "next": _centre(wizard.button(QWizard.WizardButton.NextButton)),
+        "methods_rows": page._methods_table.rowCount(),
+        "tabs": {page.tabs.tabText(i): _point(tab_bar, tab_bar.tabRect(i).center()) for i in range(page.tabs.count())},
+        "splits": _centre(validation._splits_spin), "splits_value": validation._splits_spin.value(),
+        "run": _centre(validation._run_button), "running": validation.is_running,
+        "rows": validation._table.rowCount(), "summary": validation._summary_label.text(),
+        "clipped": clipped_texts(wizard), "hidden_columns": _hidden_columns(wizard),
+    }
 
 
 def _point(widget, point) -> list[int]:
@@ -663,6 +700,71 @@ def xy_plot(session: Session, report: Report) -> None:
                 f"back to {back}")
 
 
+def _wait_for(session: Session, condition, seconds: float) -> dict[str, Any]:
+    """Dumps every half second until ``condition(dump)`` holds or ``seconds`` pass; the last dump."""
+    deadline = time.monotonic() + seconds
+    data = session.dump()
+    while not condition(data) and time.monotonic() < deadline:
+        time.sleep(0.5)
+        data = session.dump()
+    return data
+
+
+def pilot_wizard(session: Session, report: Report) -> None:
+    """Tools → Calibrate from pilot; type a real pilot's path; Next; validate with 2 splits; Escape."""
+    session.key("alt+t", "c")
+    data = _wait_for(session, lambda d: d["wizard"] is not None, 10)
+    if not report.step("pilot wizard: Tools → Calibrate from pilot opens it", data["wizard"] is not None):
+        return
+    wizard = data["wizard"]
+    report.step("pilot wizard: it opens at 1440 × 900 on this screen", wizard["size"] == [1440, 900],
+                f"{wizard['size'][0]} × {wizard['size'][1]}")
+    session.click(wizard["path"])
+    session.type(str(PILOT))
+    session.key("Return")
+    data = _wait_for(session, lambda d: d["wizard"]["preview_rows"] > 0 and not d["wizard"]["busy"], 30)
+    report.step("pilot wizard: typing a pilot's path and Enter reads it", data["wizard"]["preview_rows"] > 0,
+                data["wizard"]["status"].splitlines()[0] if data["wizard"]["status"] else "")
+    session.click(data["wizard"]["next"])
+    data = _wait_for(session, lambda d: d["wizard"]["methods_rows"] > 0 and not d["wizard"]["busy"], 60)
+    wizard = data["wizard"]
+    report.step("pilot wizard: Next shows the summary", wizard["methods_rows"] > 0,
+                f"{wizard['page']!r}, {wizard['methods_rows']} aggregation methods")
+    session.screenshot("pilot-wizard-summary")
+    report.step("pilot wizard, summary: no one-line label or button is clipped", not wizard["clipped"],
+                "; ".join(wizard["clipped"][:6]))
+    session.click(wizard["tabs"]["Validate the model"])
+    data = session.dump(0.5)
+    session.click(data["wizard"]["splits"])
+    session.key("ctrl+a")
+    session.type("2")
+    session.key("Return")
+    data = session.dump(0.3)
+    report.step("pilot wizard: typing 2 into the splits and Enter takes it and validates, on the same page",
+                data["wizard"]["splits_value"] == 2 and data["wizard"]["page"] == "Summary"
+                and (data["wizard"]["running"] or data["wizard"]["rows"] > 0),
+                f"{data['wizard']['splits_value']} splits, page {data['wizard']['page']!r}")
+    data = _wait_for(session, lambda d: d["wizard"]["rows"] > 0 and not d["wizard"]["running"], 120)
+    wizard = data["wizard"]
+    report.step("pilot wizard: the validation fills the table, a row per number of raters", wizard["rows"] >= 2,
+                f"{wizard['rows']} rows; {wizard['summary'].splitlines()[0] if wizard['summary'] else ''}")
+    session.click(wizard["run"])
+    started = session.dump()
+    data = _wait_for(session, lambda d: d["wizard"]["rows"] > 0 and not d["wizard"]["running"], 120)
+    report.step("pilot wizard: a click on Validate runs it again",
+                started["wizard"]["running"] and data["wizard"]["rows"] == wizard["rows"],
+                f"running after the click: {started['wizard']['running']}; {data['wizard']['rows']} rows")
+    wizard = data["wizard"]
+    session.screenshot("pilot-wizard-validation")
+    report.step("pilot wizard, validation: no table column lies behind a scroll bar", not wizard["hidden_columns"],
+                "; ".join(wizard["hidden_columns"][:6]))
+    report.step("pilot wizard, validation: no one-line label or button is clipped", not wizard["clipped"],
+                "; ".join(wizard["clipped"][:6]))
+    session.key("Escape")
+    data = _wait_for(session, lambda d: d["wizard"] is None, 10)
+    report.step("pilot wizard: Escape closes it", data["wizard"] is None)
+
+
 def run_probe(report: Report, session: Session, probe: Path) -> None:
     home = Path(tempfile.mkdtemp(prefix="annotation-advisor-probe-"))
     env = {**session.env, "ANNOTATION_ADVISOR_DB": f"sqlite:///{home / 'scenarios.sqlite'}",
@@ -714,6 +816,7 @@ def main(argv: list[str] | None = None) -> int:
         resize_and_look(session, report, SMALL_SIZE)
         resize_and_look(session, report, None)
         xy_plot(session, report)
+        pilot_wizard(session, report)
     except (RuntimeError, subprocess.CalledProcessError, StopIteration) as error:
         report.step("the pass ran to the end", False, str(error))
     finally:

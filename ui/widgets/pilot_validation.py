@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
@@ -118,6 +118,10 @@ class PilotValidationWidget(QWidget):
                                       "Labels per item of the pilot drawn on half A; every item needs more than this")
         self._seed_spin = self._spin(0, 1_000_000, 0, "", "Seed of the splits and pilots: the same seed, the same numbers")
         self._seed_spin.setPrefix("seed ")
+        # Enter in a setting takes the value and validates, as the Validate button does; a spin box
+        # passes Enter on, and in the pilot wizard it would otherwise press Next and leave the page.
+        for spin in (self._splits_spin, self._pilot_spin, self._seed_spin):
+            spin.installEventFilter(self)
         self._run_button = QPushButton("Validate")
         self._run_button.setToolTip("Calibrate on a pilot of half the items and check the predictions on the other half")
         self._run_button.clicked.connect(self._on_run_button_clicked)
@@ -217,6 +221,15 @@ class PilotValidationWidget(QWidget):
     def cancel(self) -> None:
         """Ask the running validation to stop."""
         self._runner.cancel()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if (event.type() == QEvent.Type.KeyPress and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+                and watched in (self._splits_spin, self._pilot_spin, self._seed_spin)):
+            watched.interpretText()
+            if self._run_button.isEnabled():
+                self.run()
+            return True
+        return super().eventFilter(watched, event)
 
     # ------------------------------------------------------------- handlers
     def _on_run_button_clicked(self) -> None:
