@@ -149,3 +149,48 @@ def test_the_preview_opens(qtbot, tmp_path):
     assert dialog._export_button.isEnabled()
     assert not dialog.grab().isNull()
     dialog._store.close()
+
+
+def test_enter_in_the_filter_goes_to_the_list_and_enter_in_the_path_exports(qtbot, show_widget, store, tmp_path,
+                                                                           monkeypatch):
+    # Before, Enter in the filter pressed Choose… (the first button to hold the focus had become the
+    # dialog's default) and opened a file chooser. Real clicks at each field's centre (which must be
+    # that field) and real key events.
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication, QFileDialog
+
+    chooser_opened = []
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args, **kwargs: chooser_opened.append(args) or ("", ""))
+    monkeypatch.setattr("ui.dialogs.report_dialog.open_in_desktop", lambda path: None)
+    names = _names(store)
+    dialog = show_widget(ReportExportDialog(store, [names[-1]]), activate=True)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog, timeout=5000)
+
+    def click(widget):
+        centre = widget.mapToGlobal(widget.rect().center())
+        hit = QApplication.widgetAt(centre)
+        assert hit is widget or widget.isAncestorOf(hit), f"{type(hit).__name__} lies over the field"
+        QTest.mouseClick(hit, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, hit.mapFromGlobal(centre))
+        assert QApplication.focusWidget() is widget
+
+    click(dialog._filter_edit)
+    QTest.keyClicks(dialog._filter_edit, "chat")
+    QTest.keyClick(dialog._filter_edit, Qt.Key.Key_Return)
+    assert not chooser_opened and dialog._job is None
+    assert QApplication.focusWidget() is dialog._scenario_list
+    chatbot = next(name for name in names if name.lower().startswith("chat"))
+    assert dialog._scenario_list.currentItem().text() == chatbot
+    QTest.keyClick(dialog._scenario_list, Qt.Key.Key_Space)  # ticks it
+    assert set(dialog.selected_names()) == {chatbot, names[-1]}
+
+    # Enter in the path field exports (the comparison of the two ticked scenarios), no chooser.
+    dialog._format_combo.setCurrentIndex(dialog._format_combo.findData("md"))
+    target = tmp_path / "two.md"
+    click(dialog._path_edit)
+    QTest.keyClick(dialog._path_edit, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    QTest.keyClicks(dialog._path_edit, str(target))
+    with qtbot.waitSignal(dialog.exported, timeout=120_000) as blocker:
+        QTest.keyClick(dialog._path_edit, Qt.Key.Key_Return)
+    assert not chooser_opened
+    assert blocker.args[0].path == target and target.stat().st_size > 0

@@ -17,7 +17,7 @@ import re
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QSize, QStandardPaths, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QSize, QStandardPaths, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -130,6 +130,8 @@ class ReportExportDialog(QDialog):
         self._filter_edit.setPlaceholderText("Filter scenarios by name…")
         self._filter_edit.setClearButtonEnabled(True)
         self._filter_edit.textChanged.connect(self._on_filter_edit_changed)
+        # Enter in the filter goes on to the list it filtered, rather than pressing a button.
+        self._filter_edit.installEventFilter(self)
         self._scenario_list = QListWidget()
         self._scenario_list.setToolTip("Tick one scenario for its report, or several to compare them")
         self._scenario_list.itemChanged.connect(self._on_scenario_list_item_changed)
@@ -157,6 +159,8 @@ class ReportExportDialog(QDialog):
         self._path_edit.setToolTip("Where the report is written; an existing file is replaced")
         self._path_edit.textEdited.connect(self._on_path_edit_edited)
         self._path_button = QPushButton("Choose…")
+        # Never the button Enter presses: Enter in a field exports (the dialog's default button).
+        self._path_button.setAutoDefault(False)
         self._path_button.clicked.connect(self._on_path_button_clicked)
         path_row = QHBoxLayout()
         path_row.addWidget(self._path_edit, 1)
@@ -181,7 +185,6 @@ class ReportExportDialog(QDialog):
 
         self._buttons = QDialogButtonBox()
         self._export_button = self._buttons.addButton("Export", QDialogButtonBox.ButtonRole.AcceptRole)
-        self._export_button.setDefault(True)
         self._cancel_button = self._buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
         self._close_button = self._buttons.addButton(QDialogButtonBox.StandardButton.Close)
         self._export_button.clicked.connect(self._on_export_button_clicked)
@@ -200,6 +203,9 @@ class ReportExportDialog(QDialog):
         layout.addWidget(self._progress_bar)
         layout.addWidget(self._status_label)
         layout.addWidget(self._buttons)
+        # Made the default once inside the dialog: a button not yet in its dialog cannot become the
+        # dialog's default, and the button that first had the focus (Choose…) took the part.
+        self._export_button.setDefault(True)
         restore_window_geometry(self, "report_dialog", QSize(820, 600))
         self.finished.connect(self._on_finished)
 
@@ -209,6 +215,21 @@ class ReportExportDialog(QDialog):
 
     def _on_finished(self, _result: int) -> None:
         save_window_geometry(self, "report_dialog")
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if (watched is self._filter_edit and event.type() == QEvent.Type.KeyPress
+                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)):
+            self._focus_first_shown_scenario()
+            return True
+        return super().eventFilter(watched, event)
+
+    def _focus_first_shown_scenario(self) -> None:
+        """The focus to the scenario list, on its first row the filter shows (Space ticks it)."""
+        shown = next((self._scenario_list.item(i) for i in range(self._scenario_list.count())
+                      if not self._scenario_list.item(i).isHidden()), None)
+        if shown is not None:
+            self._scenario_list.setCurrentItem(shown)
+        self._scenario_list.setFocus(Qt.FocusReason.OtherFocusReason)
 
     # ------------------------------------------------------------ public API
     def selected_names(self) -> list[str]:
