@@ -20,6 +20,8 @@ real X events, works through the design editor as a user would:
   validates, on the same page), checks that the table fills with one row per number of raters,
   with no column behind a scroll bar and no clipped label, clicks Validate to run it again, then
   closes the wizard with Escape;
+* opens the report dialog with Ctrl+E, types a filter and presses Enter (the focus goes to the list,
+  no file chooser opens), ticks the scenario with Space and closes it with Escape;
 * optionally runs ``probe_window.py`` (hit-tests and wheel checks from inside).
 
 A screenshot of the screen is written at each step. One line per step says
@@ -179,6 +181,7 @@ def snapshot(window) -> dict[str, Any]:
     return {
         "xy": _xy_entry(window),
         "wizard": _wizard_entry(),
+        "report": _report_entry(),
         "evaluated": window.results.evaluation is not None and not window.results.is_busy_shown(),
         "title": window.windowTitle(), "modified": window.isWindowModified(),
         "size": [geometry.width(), geometry.height()], "minimum": [window.minimumSizeHint().width(),
@@ -252,6 +255,29 @@ def _wizard_entry() -> dict[str, Any] | None:
         "run": _centre(validation._run_button), "running": validation.is_running,
         "rows": validation._table.rowCount(), "summary": validation._summary_label.text(),
         "clipped": clipped_texts(wizard), "hidden_columns": _hidden_columns(wizard),
+    }
+
+
+def _report_entry() -> dict[str, Any] | None:
+    """The report dialog while it is open: its filter, what holds the focus, the ticked scenarios,
+    and whether a file chooser is showing."""
+    from PySide6.QtWidgets import QApplication, QFileDialog
+
+    from ui.dialogs.report_dialog import ReportExportDialog
+
+    shown = [w for w in QApplication.topLevelWidgets() if w.isVisible()]
+    dialog = next((w for w in shown if isinstance(w, ReportExportDialog)), None)
+    if dialog is None:
+        return None
+    focus = QApplication.focusWidget()
+    current = dialog._scenario_list.currentItem()
+    return {
+        "filter": _centre(dialog._filter_edit), "filter_text": dialog._filter_edit.text(),
+        "focus_on_list": focus is dialog._scenario_list,
+        "current": current.text() if current is not None else None,
+        "ticked": dialog.selected_names(),
+        "chooser_open": any(isinstance(w, QFileDialog) for w in shown),
+        "clipped": clipped_texts(dialog),
     }
 
 
@@ -765,6 +791,34 @@ def pilot_wizard(session: Session, report: Report) -> None:
     report.step("pilot wizard: Escape closes it", data["wizard"] is None)
 
 
+def report_dialog(session: Session, report: Report) -> None:
+    """Ctrl+E; type a filter and Enter (to the list), Space ticks the scenario, Escape closes."""
+    session.key("ctrl+e")
+    data = _wait_for(session, lambda d: d["report"] is not None, 10)
+    if not report.step("report dialog: Ctrl+E opens it", data["report"] is not None):
+        return
+    ticked_before = data["report"]["ticked"]
+    session.click(data["report"]["filter"])
+    session.type("chat")
+    session.key("Return")
+    data = session.dump(0.5)
+    shown = data["report"]
+    report.step("report dialog: Enter in the filter goes to the list, on the first scenario shown",
+                shown["focus_on_list"] and not shown["chooser_open"] and (shown["current"] or "").lower().startswith("chat"),
+                f"focus on the list: {shown['focus_on_list']}; current {shown['current']!r}; "
+                f"file chooser open: {shown['chooser_open']}")
+    session.key("space")
+    data = session.dump(0.3)
+    report.step("report dialog: Space ticks it", data["report"]["ticked"] != ticked_before
+                and shown["current"] in data["report"]["ticked"], f"ticked {data['report']['ticked']}")
+    session.screenshot("report-dialog")
+    report.step("report dialog: no one-line label or button is clipped", not data["report"]["clipped"],
+                "; ".join(data["report"]["clipped"][:6]))
+    session.key("Escape")
+    data = _wait_for(session, lambda d: d["report"] is None, 10)
+    report.step("report dialog: Escape closes it", data["report"] is None)
+
+
 def run_probe(report: Report, session: Session, probe: Path) -> None:
     home = Path(tempfile.mkdtemp(prefix="annotation-advisor-probe-"))
     env = {**session.env, "ANNOTATION_ADVISOR_DB": f"sqlite:///{home / 'scenarios.sqlite'}",
@@ -817,6 +871,7 @@ def main(argv: list[str] | None = None) -> int:
         resize_and_look(session, report, None)
         xy_plot(session, report)
         pilot_wizard(session, report)
+        report_dialog(session, report)
     except (RuntimeError, subprocess.CalledProcessError, StopIteration) as error:
         report.step("the pass ran to the end", False, str(error))
     finally:
