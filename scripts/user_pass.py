@@ -686,6 +686,16 @@ def resize_and_look(session: Session, report: Report, size: tuple[int, int] | No
     session.click(data["tabs"][next(iter(data["tabs"]))])
 
 
+def _wait_for(session: Session, condition, seconds: float) -> dict[str, Any]:
+    """Dumps every half second until ``condition(dump)`` holds or ``seconds`` pass; the last dump."""
+    deadline = time.monotonic() + seconds
+    data = session.dump()
+    while not condition(data) and time.monotonic() < deadline:
+        time.sleep(0.5)
+        data = session.dump()
+    return data
+
+
 def xy_plot(session: Session, report: Report) -> None:
     """Ctrl+4 opens the X–Y plot; a click on Run sweeps; hovering reads off; a click on a point sets it."""
     session.key("ctrl+4")
@@ -693,12 +703,7 @@ def xy_plot(session: Session, report: Report) -> None:
     if not report.step("X–Y plot: Ctrl+4 opens the panel", data["xy"] is not None):
         return
     session.click(data["xy"]["run"])
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        time.sleep(0.5)
-        data = session.dump()
-        if data["xy"]["sweeps"] and not data["xy"]["running"]:
-            break
+    data = _wait_for(session, lambda d: d["xy"]["sweeps"] and not d["xy"]["running"], 120)
     xy = data["xy"]
     report.step("X–Y plot: a click on Run sweep draws the curves", xy["sweeps"] >= 1 and xy["curves"] >= 1
                 and xy["table_rows"] >= 2, f"{xy['sweeps']} sweep(s), {xy['curves']} curve(s), "
@@ -724,16 +729,6 @@ def xy_plot(session: Session, report: Report) -> None:
     back = data["fields"]["raters.per_item"]["scenario"]
     report.step("X–Y plot: Ctrl+Z undoes it", back == before and data["undo_index"] == undo_before,
                 f"back to {back}")
-
-
-def _wait_for(session: Session, condition, seconds: float) -> dict[str, Any]:
-    """Dumps every half second until ``condition(dump)`` holds or ``seconds`` pass; the last dump."""
-    deadline = time.monotonic() + seconds
-    data = session.dump()
-    while not condition(data) and time.monotonic() < deadline:
-        time.sleep(0.5)
-        data = session.dump()
-    return data
 
 
 def pilot_wizard(session: Session, report: Report) -> None:

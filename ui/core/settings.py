@@ -28,11 +28,12 @@ application. Widgets read ``display_settings().unit`` and connect to
 
 from __future__ import annotations
 
+import weakref
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QObject, QSettings, QSize, Signal
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QDialog
 
 from advisor.files import locations as paths
 from advisor.units import info_from, info_in
@@ -80,23 +81,26 @@ def fitted_size(preferred: QSize, smallest: QSize, available: QSize) -> QSize:
                  max(smallest.height(), min(preferred.height(), int(0.9 * available.height()))))
 
 
-def restore_window_geometry(window: QWidget, name: str, preferred: QSize, smallest: QSize | None = None) -> None:
-    """Give ``window`` the size and place it had when :func:`save_window_geometry` last kept them
-    under ``name``; the first time, :func:`fitted_size` of ``preferred`` on the screen of its parent
-    (``smallest`` defaults to ``preferred``)."""
-    geometry = ui_settings().value(f"{name}/geometry")
-    if isinstance(geometry, QByteArray) and not geometry.isEmpty() and window.restoreGeometry(geometry):
-        return
-    parent = window.parentWidget()
-    screen = (parent.screen() if parent is not None else None) or QGuiApplication.primaryScreen()
-    available = screen.availableGeometry().size() if screen is not None else preferred
-    window.resize(fitted_size(preferred, smallest if smallest is not None else preferred, available))
+def remember_geometry(dialog: QDialog, name: str, preferred: QSize, smallest: QSize | None = None) -> None:
+    """Give ``dialog`` the size and place it had when it last finished (closed any way) under
+    ``name`` in ``ui.ini``, and keep them again when it finishes; the first time,
+    :func:`fitted_size` of ``preferred`` on the screen of its parent (``smallest`` defaults to
+    ``preferred``)."""
+    key = f"{name}/geometry"
+    geometry = ui_settings().value(key)
+    if not (isinstance(geometry, QByteArray) and not geometry.isEmpty() and dialog.restoreGeometry(geometry)):
+        parent = dialog.parentWidget()
+        screen = (parent.screen() if parent is not None else None) or QGuiApplication.primaryScreen()
+        available = screen.availableGeometry().size() if screen is not None else preferred
+        dialog.resize(fitted_size(preferred, smallest if smallest is not None else preferred, available))
+    # A weak reference: the connection must not keep a closed dialog alive.
+    kept = weakref.ref(dialog)
 
+    def save(_result: int) -> None:
+        if (shown := kept()) is not None:
+            ui_settings().setValue(key, shown.saveGeometry())
 
-def save_window_geometry(window: QWidget, name: str) -> None:
-    """Keep ``window``'s size and place under ``name`` for :func:`restore_window_geometry` (dialogs
-    call it when they finish, whichever way they close)."""
-    ui_settings().setValue(f"{name}/geometry", window.saveGeometry())
+    dialog.finished.connect(save)
 
 
 class DisplaySettings(QObject):

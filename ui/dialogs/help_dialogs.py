@@ -10,7 +10,7 @@ from pathlib import Path
 from PySide6.QtCore import QSize, Qt, qVersion
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QTextBrowser, QVBoxLayout, QWidget
 
-from ui.core.settings import APP_NAME, restore_window_geometry, save_window_geometry
+from ui.core.settings import APP_NAME, remember_geometry
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 METHOD_PATH = DOCS / "method.md"
@@ -61,11 +61,7 @@ class MethodDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.browser)
         layout.addWidget(buttons)
-        restore_window_geometry(self, "method_dialog", QSize(820, 760))
-        self.finished.connect(self._on_finished)
-
-    def _on_finished(self, _result: int) -> None:
-        save_window_geometry(self, "method_dialog")
+        remember_geometry(self, "method_dialog", QSize(820, 760))
 
 
 class AboutDialog(QDialog):

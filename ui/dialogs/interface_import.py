@@ -42,7 +42,7 @@ from advisor.errors import AdvisorError
 from advisor.importers import FORMATS, ImportResult, import_interface
 from advisor.scenario.schema import Scenario
 from ui.widgets.tables import table_item
-from ui.core.settings import restore_window_geometry, save_window_geometry
+from ui.core.settings import remember_geometry
 
 FORMAT_LABELS: dict[str, str] = {
     "auto": "Detect from the file",
@@ -170,11 +170,7 @@ class InterfaceImportDialog(QDialog):
         layout.addWidget(self._status_label)
         layout.addWidget(splitter, 1)
         layout.addWidget(self._buttons)
-        restore_window_geometry(self, "interface_import", QSize(820, 640))
-        self.finished.connect(self._on_finished)
-
-    def _on_finished(self, _result: int) -> None:
-        save_window_geometry(self, "interface_import")
+        remember_geometry(self, "interface_import", QSize(820, 640))
 
     # ------------------------------------------------------------ public API
     def set_path(self, path: str | Path) -> None:

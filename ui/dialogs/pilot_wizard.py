@@ -73,7 +73,7 @@ from ui.widgets.job_progress import show_job_outcome, show_job_progress
 from ui.widgets.pilot_validation import PilotValidationWidget
 from ui.widgets.splitters import two_pane_splitter
 from ui.widgets.tables import read_only_table, table_item
-from ui.core.settings import display_settings, restore_window_geometry, save_window_geometry
+from ui.core.settings import display_settings, remember_geometry
 from ui.core.workers import WorkerHandle, run_in_pool
 
 FILE_FILTER = "Pilot labels and tool exports (*.csv *.tsv *.txt *.json *.jsonl);;All files (*)"
@@ -931,11 +931,7 @@ class PilotWizard(QWizard):
         for page in (self.file_page, self.summary_page, self.apply_page):
             self.addPage(page)
         self.setButtonText(QWizard.WizardButton.FinishButton, "Create calibrated copy")
-        restore_window_geometry(self, "pilot_wizard", PREFERRED_SIZE, SMALLEST_SIZE)
-        self.finished.connect(self._on_finished)
-
-    def _on_finished(self, _result: int) -> None:
-        save_window_geometry(self, "pilot_wizard")
+        remember_geometry(self, "pilot_wizard", PREFERRED_SIZE, SMALLEST_SIZE)
 
     # ------------------------------------------------------------ public API
     @property

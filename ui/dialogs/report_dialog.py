@@ -42,7 +42,7 @@ from advisor.errors import AdvisorError, OutputPathError
 from advisor.files.output_paths import check_output_path
 from advisor.report import FORMATS, SECTION_KEYS, SECTION_TITLES, ExportRecordInfo, export_report
 from ui.core.desktop import open_in_desktop
-from ui.core.settings import display_settings, restore_window_geometry, save_window_geometry
+from ui.core.settings import display_settings, remember_geometry
 from ui.core.workers import WorkerHandle, run_in_pool
 from ui.widgets.job_progress import show_job_outcome, show_job_progress
 
@@ -206,15 +206,11 @@ class ReportExportDialog(QDialog):
         # Made the default once inside the dialog: a button not yet in its dialog cannot become the
         # dialog's default, and the button that first had the focus (Choose…) took the part.
         self._export_button.setDefault(True)
-        restore_window_geometry(self, "report_dialog", QSize(820, 600))
-        self.finished.connect(self._on_finished)
+        remember_geometry(self, "report_dialog", QSize(820, 600))
 
         self._update_scenario_list(set(preselected_names))
         self._update_default_path()
         self._update_controls()
-
-    def _on_finished(self, _result: int) -> None:
-        save_window_geometry(self, "report_dialog")
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
         if (watched is self._filter_edit and event.type() == QEvent.Type.KeyPress
