@@ -108,3 +108,52 @@ def test_a_rename_or_new_tags_recompute_nothing_and_a_number_edit_only_its_scena
     assert evaluated == [second.name]
     changed = next(c for c in compare.compared if c.stored_id == second.id)
     assert changed.scenario.raters.per_item == second.scenario.raters.per_item + 1
+
+
+def test_every_value_is_read_whole_or_in_its_tooltip(qtbot, compare, store):
+    """A verdict or a tag list is not cut by its column: each text fits its column as the item view
+    draws it (the font's advance plus the style's text margin on both sides); only a text longer
+    than a column's most width may be cut, and its tooltip then holds it whole."""
+    from PySide6.QtGui import QFontMetrics
+    from PySide6.QtWidgets import QStyle
+
+    from ui.panels.compare import VALUE_COLUMN_WIDTHS
+
+    names = ["Chatbot rubric, three 7-point Likert questions", "RLHF pairwise preference with tie"]
+    chosen = [s for s in store.list() if s.name in names]
+    with qtbot.waitSignal(compare.comparison_ready, timeout=60_000):
+        compare.set_checked([s.id for s in chosen])
+    table = compare.table
+    margin = table.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, table) + 1
+    verdicts = []
+    for row in range(table.rowCount()):
+        if table.columnSpan(row, 0) > 1:
+            continue
+        for column in range(1, table.columnCount()):
+            cell = table.item(row, column)
+            needed = QFontMetrics(cell.font()).horizontalAdvance(cell.text()) + 2 * margin
+            if table.item(row, 0).text() == "Verdict":
+                verdicts.append(cell.text())
+            if needed > table.columnWidth(column):
+                assert table.columnWidth(column) == VALUE_COLUMN_WIDTHS[1], (cell.text(), table.columnWidth(column))
+            assert cell.toolTip().startswith(cell.text())
+    assert "not ruled out, not guaranteed" in verdicts
+
+
+def test_against_items_the_value_models_error_tells_the_designs_apart(qtbot, compare, store):
+    """Achievable risk and floor do not change with the number of items; the items overlay also
+    draws each scenario's value-model error, point for point the evaluation's learning estimate,
+    which falls with m. The other overlays have no such line."""
+    chosen = store.list(order_by="name", descending=False)[:2]
+    with qtbot.waitSignal(compare.comparison_ready, timeout=60_000):
+        compare.set_checked([s.id for s in chosen])
+    items = compare.plot("items")
+    assert items.learning_count() == 2
+    for (achievable, floor, learning), shown in zip(items._pairs, compare.compared):
+        curve = shown.evaluation.curves["items"]
+        assert len(set(floor.getData()[1])) == 1  # flat: the reason for the third line
+        _, ys = learning.getData()
+        assert list(ys) == list(curve.learning_estimate)
+        assert ys[0] > ys[-1]
+    assert all(compare.plot(name).learning_count() == 0 for name in ("log2_m", "raters", "seconds"))
+    assert "value model" in compare._legend.text()

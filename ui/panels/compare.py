@@ -57,6 +57,11 @@ SELECTION_DELAY_MS = 150
 DIFFERENCE_BRUSH = QColor("#fff3cd")
 SECTION_BRUSH = QColor("#eceff1")
 LIST_LIMIT = 10_000
+FIELD_COLUMN_WIDTHS = (160, 260)
+"""Least and most width of the field names' column (px)."""
+VALUE_COLUMN_WIDTHS = (160, 480)
+"""Least and most width of a scenario's column (px): wide enough for the verdict and a tag list in
+full; a longer text (notes) is cut at the most and shown whole in its tooltip."""
 
 
 @dataclass(frozen=True)
@@ -343,17 +348,24 @@ class CompareWidget(QWidget):
             differs = len(set(values)) > 1
             for column, text in enumerate([label, *values]):
                 cell = QTableWidgetItem(text)
+                # The whole text, also where a narrow column cuts it.
+                cell.setToolTip(f"{text}\n(differs between the scenarios)" if differs else text)
                 if differs:
                     cell.setBackground(QBrush(DIFFERENCE_BRUSH))
-                    cell.setToolTip("differs between the scenarios")
                     if column > 0:
                         cell.setFont(bold)
                 self._table.setItem(row, column, cell)
-        self._table.resizeColumnToContents(0)
-        self._table.setColumnWidth(0, min(max(self._table.columnWidth(0), 160), 260))
-        for column in range(1, self._table.columnCount()):
-            self._table.setColumnWidth(column, 210)
+        self._fit_columns()
         self._legend.setText(overlay_legend_label([c.name for c in compared]))
+
+    def _fit_columns(self) -> None:
+        """Each column as wide as its longest text within its limits (``FIELD_COLUMN_WIDTHS``,
+        ``VALUE_COLUMN_WIDTHS``), so a verdict or a list of tags is read whole rather than cut;
+        with many scenarios the table scrolls sideways instead of cutting every column."""
+        for column in range(self._table.columnCount()):
+            low, high = FIELD_COLUMN_WIDTHS if column == 0 else VALUE_COLUMN_WIDTHS
+            self._table.resizeColumnToContents(column)
+            self._table.setColumnWidth(column, min(max(self._table.columnWidth(column), low), high))
 
     def _update_plots(self) -> None:
         names = [c.name for c in self._compared]

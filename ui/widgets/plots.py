@@ -368,8 +368,13 @@ class RiskCurvePlotWidget(FittedAxisPlotWidget):
 
 
 class CurveOverlayPlotWidget(FittedAxisPlotWidget):
-    """The same curve of several scenarios: achievable risk solid, floor dashed,
-    one colour per scenario. Items are reused across updates.
+    """The same curve of several scenarios: achievable risk solid, floor dashed, and on the items
+    curve the value model's learning error (its normal-approximation estimate, method §8.2)
+    dash-dotted, one colour per scenario. Items are reused across updates.
+
+    Against labelled items the achievable risk and the floor are flat (they are properties of a
+    label, not of how many there are); what the items change is the value model's error, so that
+    is the line that tells two designs apart there.
 
     Parameters
     ----------
@@ -384,14 +389,18 @@ class CurveOverlayPlotWidget(FittedAxisPlotWidget):
         plot = self.getPlotItem()
         style_plot(plot, title=CURVE_TITLES.get(name, name), x_label="", y_label="risk")
         # The legend is shared by the grid of overlays (overlay_legend_label).
-        self._pairs: list[tuple[pg.PlotDataItem, pg.PlotDataItem]] = []
+        self._pairs: list[tuple[pg.PlotDataItem, pg.PlotDataItem, pg.PlotDataItem]] = []
         plot.setYRange(0.0, 1.0, padding=0.02)
         plot.setLimits(yMin=-0.05, yMax=1.1)
         self.setMinimumSize(PLOT_MIN_WIDTH, PLOT_MIN_HEIGHT)
 
     def series_count(self) -> int:
         """How many scenarios are drawn."""
-        return sum(1 for achievable, _ in self._pairs if achievable.isVisible())
+        return sum(1 for achievable, _, _ in self._pairs if achievable.isVisible())
+
+    def learning_count(self) -> int:
+        """How many scenarios' value-model curves are drawn."""
+        return sum(1 for _, _, learning in self._pairs if learning.isVisible())
 
     def set_curves(self, names: Sequence[str], curves: Sequence[Curve]) -> None:
         """Draw ``curves[i]`` for scenario ``names[i]`` (same length)."""
@@ -401,20 +410,25 @@ class CurveOverlayPlotWidget(FittedAxisPlotWidget):
             colour = series_colour(len(self._pairs))
             achievable = plot.plot([], [], pen=pg.mkPen(colour, width=2.2))
             floor = plot.plot([], [], pen=pg.mkPen(colour, width=2.0, style=Qt.PenStyle.DashLine))
-            self._pairs.append((achievable, floor))
+            learning = plot.plot([], [], pen=pg.mkPen(colour, width=1.6, style=Qt.PenStyle.DashDotLine))
+            self._pairs.append((achievable, floor, learning))
         xs: list[float] = []
-        for index, (achievable, floor) in enumerate(self._pairs):
+        for index, lines in enumerate(self._pairs):
+            achievable, floor, learning = lines
             visible = index < len(curves)
-            achievable.setVisible(visible)
-            floor.setVisible(visible)
+            learned = visible and len(curves[index].learning_estimate) == len(curves[index].x) > 0
+            for line, shown in zip(lines, (visible, visible, learned)):
+                line.setVisible(shown)
+                if not shown:
+                    line.setData([], [])
             if not visible:
-                achievable.setData([], [])
-                floor.setData([], [])
                 continue
             curve = curves[index]
             positions = [_position(x, log_x) for x in curve.x]
             achievable.setData(positions, curve.achievable or curve.ceiling)
             floor.setData(positions, curve.floor)
+            if learned:
+                learning.setData(positions, curve.learning_estimate)
             xs.extend(curve.x)
         self.fit_x_axis(curves[0].x_label if curves else self._x_label_full, (min(xs), max(xs)) if xs else None,
                         log_x)
@@ -447,7 +461,8 @@ def risk_legend_label() -> WrappingLabel:
 
 def overlay_legend_label(names: Sequence[str]) -> str:
     """Rich text naming each overlaid scenario's colour (for a QLabel)."""
-    styles = ("<span style='color:#333'>━━ achievable&nbsp;&nbsp;╌╌ floor</span>")
+    styles = ("<span style='color:#333'>━━ achievable&nbsp;&nbsp;╌╌ floor&nbsp;&nbsp;"
+              "━· value model's error (against items)</span>")
     swatches = [
         f"<span style='color:{series_colour(i)}; font-weight:700'>■</span>&nbsp;{name}"
         for i, name in enumerate(names)
