@@ -24,6 +24,7 @@ import json
 import math
 import os
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -117,6 +118,13 @@ def quote(value: Any, limit: int = QUOTE_CHARS) -> str:
         return text
     size = f"{len(value):,} characters" if isinstance(value, str) else f"{len(text):,} characters as written"
     return f"{text[: limit - 1]}… ({size})"
+
+
+def quote_list(values: Sequence[Any], limit: int = 40, most: int = 20) -> str:
+    """Values for a message, each :func:`quote`-d to ``limit`` characters and at most ``most`` of them
+    (then "and N more"), so long or many names (a pilot's questions, say) keep it one short line."""
+    listed = ", ".join(quote(value, limit) for value in values[:most])
+    return listed + (f" and {len(values) - most:,} more" if len(values) > most else "")
 
 
 class _NotFinite:

@@ -132,7 +132,7 @@ def _question(entry: Any, index: int, source: str, log: ImportLog) -> Question |
         )
         return None
     else:
-        log.unsupported(subject, f"unknown Argilla question type {question_type!r}")
+        log.unsupported(subject, f"unknown Argilla question type {quote(question_type)}")
         return None
     if fmt is None:
         return None
@@ -153,10 +153,10 @@ def _raters_per_item(distribution: Any, source: str, log: ImportLog) -> int:
         raise ImportFormatError(f"{source}: distribution must be an object, got {type(distribution).__name__}")
     strategy = distribution.get("strategy", "overlap")
     if strategy != "overlap":
-        raise ImportFormatError(f"{source}: distribution.strategy must be 'overlap' (Argilla 2.x), got {strategy!r}")
+        raise ImportFormatError(f"{source}: distribution.strategy must be 'overlap' (Argilla 2.x), got {quote(strategy)}")
     min_submitted = distribution.get("min_submitted")
     if isinstance(min_submitted, bool) or not isinstance(min_submitted, int) or not 1 <= min_submitted <= MAX_RATERS:
         raise ImportFormatError(
-            f"{source}: distribution.min_submitted must be a whole number from 1 to {MAX_RATERS}, got {min_submitted!r}"
+            f"{source}: distribution.min_submitted must be a whole number from 1 to {MAX_RATERS}, got {quote(min_submitted)}"
         )
     return min_submitted

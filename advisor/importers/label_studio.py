@@ -208,7 +208,7 @@ def parse_labeling_config(text: str, source: str = "<text>") -> tuple[Element, d
 
 def _hostile_construct(error: Exception) -> str:
     if isinstance(error, DTDForbidden):
-        system_id = f" pointing at {error.sysid!r}" if error.sysid else ""
+        system_id = f" pointing at {quote(error.sysid)}" if error.sysid else ""
         return f"document type declaration (DTD) <!DOCTYPE {error.name}>{system_id}"
     if isinstance(error, EntitiesForbidden):
         return f"entity declaration <!ENTITY {error.name}>"

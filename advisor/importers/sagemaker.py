@@ -264,7 +264,7 @@ def _items(job: dict[str, Any], source: str, settings: dict[str, Any], log: Impo
         return
     if isinstance(cap, bool) or not isinstance(cap, int) or cap < 1:
         raise ImportFormatError(
-            f"{source}: StoppingConditions.MaxHumanLabeledObjectCount must be a whole number ≥ 1, got {cap!r}"
+            f"{source}: StoppingConditions.MaxHumanLabeledObjectCount must be a whole number ≥ 1, got {quote(cap)}"
         )
     settings["campaign.items"] = cap
     log.warn(

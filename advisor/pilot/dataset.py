@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from advisor.files.input_limits import quote
+from advisor.files.input_limits import quote, quote_list
 
 __all__ = ["ImportReport", "NameList", "PilotDataset", "class_order", "frozen_array"]
 
@@ -233,16 +233,16 @@ class PilotDataset:
         if self.questions is None or len(self.question_names) <= 1:
             if question is not None and question not in self.question_names:
                 raise ValueError(f"question: this pilot has no question {quote(question)}" + (
-                    f"; it has {', '.join(map(repr, self.question_names))}" if self.question_names else " (no question column)"
+                    f"; it has {quote_list(self.question_names)}" if self.question_names else " (no question column)"
                 ))
             return self
         if question is None:
             raise ValueError(
                 f"question: this pilot has {len(self.question_names)} questions "
-                f"({', '.join(map(repr, self.question_names))}); name one"
+                f"({quote_list(self.question_names)}); name one"
             )
         if question not in self.question_names:
-            raise ValueError(f"question: this pilot has no question {quote(question)}; it has {', '.join(quote(q, 40) for q in self.question_names[:20])}")
+            raise ValueError(f"question: this pilot has no question {quote(question)}; it has {quote_list(self.question_names)}")
         rows = np.flatnonzero(self.questions == self.question_names.index(question))
         return _subset(self, rows, question)
 

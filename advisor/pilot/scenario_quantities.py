@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from models import timing
 
+from advisor.files.input_limits import quote, quote_list
 from advisor.scenario.schema import Scenario
 
 __all__ = ["question_index", "question_share", "scenario_contexts"]
@@ -27,9 +28,9 @@ def question_index(scenario: Scenario, question: str | None) -> int:
     if question is None:
         if len(names) == 1:
             return 0
-        raise ValueError(f"question: the scenario has {len(names)} questions ({', '.join(map(repr, names))}); name the one the pilot measured")
+        raise ValueError(f"question: the scenario has {len(names)} questions ({quote_list(names)}); name the one the pilot measured")
     if question not in names:
-        raise ValueError(f"question: the scenario has no question {question!r}; it has {', '.join(map(repr, names))}")
+        raise ValueError(f"question: the scenario has no question {quote(question)}; it has {quote_list(names)}")
     return names.index(question)
 
 

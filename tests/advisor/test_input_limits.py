@@ -21,6 +21,7 @@ from advisor.files.input_limits import (
     SCENARIO_LIMITS,
     load_json,
     quote,
+    quote_list,
 )
 from advisor.scenario.schema import load_scenario_file, scenario_from_dict, scenario_from_json
 
@@ -260,3 +261,59 @@ def test_a_config_with_thousands_of_unsupported_controls_lists_only_some():
         import_interface(_label_studio(body))
     message = str(caught.value)
     assert "and 1,990 more" in message and len(message) < 3000
+
+
+# ------------------------------------------------------------- echoed values (found by bench/fuzz.py)
+def test_an_unknown_argilla_question_type_of_20000_characters_is_quoted_short(capsys, tmp_path):
+    settings = {"questions": [{"name": "topic", "settings": {"type": "s" * 20_000,
+                                                             "options": [{"value": "a"}, {"value": "b"}]}}]}
+    path = tmp_path / "settings.json"
+    path.write_text(json.dumps(settings), encoding="utf-8")
+    status, _, err = _run(["import-interface", str(path), "--format", "argilla"], capsys)
+    line = _assert_one_line_refusal(status, err, longest=400)
+    assert "unknown Argilla question type" in line and "20,000 characters" in line
+
+
+@pytest.mark.parametrize("field,value,shown", [
+    ("strategy", "x" * 5000, "5,000 characters"),
+    ("min_submitted", "9" * 5000, "5,000 characters"),
+])
+def test_an_argilla_distribution_of_thousands_of_characters_is_quoted_short(field, value, shown, capsys, tmp_path):
+    settings = {"questions": [{"name": "q", "settings": {"type": "label_selection",
+                                                         "options": [{"value": "a"}, {"value": "b"}]}}],
+                "distribution": {"strategy": "overlap", "min_submitted": 1, field: value}}
+    path = tmp_path / "settings.json"
+    path.write_text(json.dumps(settings), encoding="utf-8")
+    status, _, err = _run(["import-interface", str(path), "--format", "argilla"], capsys)
+    line = _assert_one_line_refusal(status, err, longest=400)
+    assert f"distribution.{field}" in line and shown in line
+
+
+@pytest.mark.parametrize("names", [["abnormal", "c" * 1000], [f"question {i}" for i in range(500)]])
+def test_a_pilot_of_long_or_many_question_names_lists_them_short(names, capsys, tmp_path):
+    """Without --question a pilot of several questions is refused with their names: each quoted to
+    40 characters and at most 20 of them, however long or many they are."""
+    path = tmp_path / "pilot.csv"
+    rows = ["item,rater,label,question"] + [f"i{i},r{r},{'yes' if r else 'no'},{name}"
+                                         for i, name in enumerate(names) for r in range(2)]
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    status, _, err = _run(["pilot", "summary", str(path)], capsys)
+    line = _assert_one_line_refusal(status, err, longest=1000)
+    assert f"this pilot has {len(names)} questions" in line
+    assert ("1,000 characters" in line) if len(names) == 2 else ("and 480 more" in line)
+
+
+def test_a_sagemaker_object_count_of_thousands_of_characters_is_quoted_short(capsys, tmp_path):
+    job = json.loads(_sagemaker("5"))
+    job["StoppingConditions"] = {"MaxHumanLabeledObjectCount": "n" * 5000}
+    path = tmp_path / "job.json"
+    path.write_text(json.dumps(job), encoding="utf-8")
+    status, _, err = _run(["import-interface", str(path)], capsys)
+    line = _assert_one_line_refusal(status, err, longest=400)
+    assert "MaxHumanLabeledObjectCount" in line and "5,000 characters" in line
+
+
+def test_quote_list_cuts_each_value_and_counts_the_rest():
+    assert quote_list(["a", "b"]) == "'a', 'b'"
+    listed = quote_list(["x" * 300] + [f"q{i}" for i in range(30)])
+    assert "300 characters" in listed and listed.endswith("and 11 more") and "'q18'" in listed and "'q19'" not in listed
