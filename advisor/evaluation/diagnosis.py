@@ -18,17 +18,13 @@ from typing import Any
 
 from advisor.evaluation.results import ContextResult, Evaluation
 from advisor.scenario.schema import Scenario
-from advisor.units import LN2, count_text
+from advisor.units import LN2
 
 LABELS_ALONE_ADVICE = "Labels alone cannot reach the target"
 """The advice given exactly when the risk floor exceeds the target risk."""
 
 
 # ------------------------------------------------------------------- wording
-def _count(value: int | None) -> str:
-    return count_text(value, "no finite number of")
-
-
 def _stage_meaning(stage: str, context: ContextResult, scenario: Scenario) -> str:
     """What a binding stage means for the practitioner, with the context's numbers."""
     lowered = stage.lower()
@@ -205,10 +201,12 @@ def diagnose(scenario: Scenario, evaluation: Evaluation) -> Diagnosis:
     if needed.at_least is None:
         findings.append(f"No number of items teaches a {evaluation.model_bits:g}-bit value model through this channel.")
     else:
+        about = "" if needed.estimate is None else f", about {needed.estimate:,} (normal approximation)"
+        at_most = (" and no number of items is sure to suffice (Gallager's bound never reaches it)"
+                   if needed.at_most is None else f" and at most {needed.at_most:,} (Gallager)")
         findings.append(
-            f"A {evaluation.model_bits:g}-bit value model needs at least {needed.at_least:,} items (Fano), about "
-            f"{_count(needed.estimate)} (normal approximation) and at most {_count(needed.at_most)} (Gallager); the "
-            f"campaign has {evaluation.items:,}."
+            f"A {evaluation.model_bits:g}-bit value model needs at least {needed.at_least:,} items (Fano){about}"
+            f"{at_most}; the campaign has {evaluation.items:,}."
         )
     findings.append(evaluation.verdict_text)
     for context in contexts:

@@ -608,27 +608,31 @@ def decide(floor: float, achievable: float, items: int, needed: ItemsNeeded, tar
 
 def verdict_sentence(verdict: str, *, floor: float, achievable: float, target_risk: float, items: int,
                      needed: ItemsNeeded, model_bits: float) -> str:
-    """One sentence with the numbers behind a verdict."""
-    def count(value: int | None) -> str:
-        return "no finite number of" if value is None else f"{value:,}"
-
+    """One sentence with the numbers behind a verdict. A count that does not exist (no number of
+    items teaches the value model, or none is sure to suffice) is said in words, not as a number."""
     if verdict == "meets":
         return (f"Meets the target: the achievable risk {achievable:.3f} ≤ {target_risk:g}, and {items:,} items "
-                f"are at least the {count(needed.at_most)} a {model_bits:g}-bit value model needs at most.")
+                f"are at least the {needed.at_most:,} a {model_bits:g}-bit value model needs at most.")
     if verdict == "cannot":
         if floor > target_risk:
             return (f"Cannot meet the target: the floor {floor:.3f} > {target_risk:g}, and no number of labels "
                     "crosses it.")
-        return (f"Cannot meet the target: a {model_bits:g}-bit value model needs at least {count(needed.at_least)} "
+        if needed.at_least is None:
+            return (f"Cannot meet the target: no number of items teaches a {model_bits:g}-bit value model through "
+                    "this channel.")
+        return (f"Cannot meet the target: a {model_bits:g}-bit value model needs at least {needed.at_least:,} "
                 f"items, the campaign has {items:,}.")
     reasons = []
     if achievable > target_risk:
         reasons.append(f"floor {floor:.3f} ≤ {target_risk:g} < achievable {achievable:.3f}")
     else:
         reasons.append(f"achievable {achievable:.3f} ≤ {target_risk:g}")
-    if needed.at_most is None or items < needed.at_most:
-        reasons.append(f"{items:,} items, between the {count(needed.at_least)} a {model_bits:g}-bit model needs "
-                       f"at least and the {count(needed.at_most)} that suffice")
+    if needed.at_most is None:
+        reasons.append(f"{items:,} items, at least the {needed.at_least:,} a {model_bits:g}-bit model needs, but no "
+                       "number of items is sure to suffice")
+    elif items < needed.at_most:
+        reasons.append(f"{items:,} items, between the {needed.at_least:,} a {model_bits:g}-bit model needs "
+                       f"at least and the {needed.at_most:,} that suffice")
     return "Not ruled out, not guaranteed: " + "; ".join(reasons) + "."
 
 

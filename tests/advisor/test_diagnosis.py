@@ -148,3 +148,22 @@ def test_words_for_numbers():
     assert bits_text(0.0012 * LN2) == "0.0012"
     assert bits_text(0.0) == "0.00"
     assert LABELS_ALONE_ADVICE.lower() == PHRASE
+
+
+def test_counts_that_do_not_exist_are_said_in_words():
+    """The real Label Studio chat RLHF config as imported (free-text comments take the judgment
+    time): a 1000-bit value model needs at least some items, but Gallager's bound never certifies
+    any number. The verdict and the findings say so in words, with the numbers that exist and no
+    "the no finite number of that suffice"."""
+    from advisor.importers import import_interface
+    from tests.conftest import SHARED
+
+    scenario = import_interface(SHARED / "data" / "interfaces" / "label-studio" / "chat_rlhf.xml").scenario
+    evaluation = evaluate(scenario)
+    needed = evaluation.items_needed
+    assert evaluation.verdict == "undecided" and needed.at_least is not None and needed.at_most is None
+    text = " ".join([evaluation.verdict_text, *diagnose(scenario, evaluation).findings])
+    assert "no finite number of" not in text and "the no " not in text
+    assert f"{evaluation.items:,} items, at least the {needed.at_least:,} a " in evaluation.verdict_text
+    assert "no number of items is sure to suffice" in evaluation.verdict_text
+    assert f"needs at least {needed.at_least:,} items (Fano)" in text and "Gallager's bound never reaches it" in text
