@@ -5,7 +5,8 @@ rater's judgment, one rater), the articulation capacity (the interface), the
 exact cascade of the two (one rater; never above the smaller, by data
 processing) and the panel of r raters. A tick marks the question's alphabet
 limit, ln(#alternatives): a bar near it is saturated and more raters buy
-nothing there. Bars are horizontal so that long "question · context" labels
+nothing there; a limit far beyond every bar (a comment box's: thousands of bits)
+is named beside its articulation bar instead of stretching the axis. Bars are horizontal so that long "question · context" labels
 stay readable.
 """
 
@@ -36,6 +37,10 @@ CLIP_FACTOR = 1.35
 """Bars longer than this many times the longest non-articulation bar are cut
 at that length and labelled with their value: typing capacity of free text
 can be hundreds of bits and would squash every other bar."""
+OFF_SCALE_FACTOR = 3.0
+"""An alphabet limit more than this many times the longest non-articulation bar
+sets no part of the axis (a 500-character comment box's limit is thousands of
+bits); it is named beside its question's articulation bar instead."""
 
 
 class CapacityBreakdownWidget(pg.PlotWidget):
@@ -78,6 +83,16 @@ class CapacityBreakdownWidget(pg.PlotWidget):
         """The group labels on the vertical axis, top to bottom."""
         return list(self._group_names)
 
+    def limit_values(self) -> list[float]:
+        """The alphabet limits drawn on the axis, one per question that has one within
+        :data:`OFF_SCALE_FACTOR` of the bars (display unit)."""
+        xs = self._limits.getData()[0]
+        return [] if xs is None else [float(x) for x in xs[::2]]
+
+    def label_texts(self) -> list[str]:
+        """The value labels shown beside the bars."""
+        return [item.textItem.toPlainText() for item in self._labels if item.isVisible()]
+
     def bar_values(self, series: str) -> list[float]:
         """The drawn lengths of one series (``"panel_nats"`` …) in the display
         unit (clipped bars at their clipped length)."""
@@ -96,8 +111,12 @@ class CapacityBreakdownWidget(pg.PlotWidget):
         ]
         self._group_names = [name for name, _ in rows]
         finite = [convert(getattr(q, key)) for _, q in rows for key, _, _ in SERIES if key != "articulation_nats"]
-        finite += [convert(q.max_nats) for _, q in rows if q.max_nats > 0]
-        longest = max(finite, default=1.0) or 1.0
+        bars_longest = max(finite, default=0.0)
+        limits = [convert(q.max_nats) if q.max_nats > 0 else None for _, q in rows]
+        # Without any bar to compare with, every limit is on the axis.
+        on_scale = [limit is not None and (bars_longest <= 0.0 or limit <= OFF_SCALE_FACTOR * bars_longest)
+                    for limit in limits]
+        longest = max(finite + [limit for limit, shown in zip(limits, on_scale) if shown], default=1.0) or 1.0
         clip = CLIP_FACTOR * longest
         labels: list[tuple[float, float, str]] = []
         for series_index, (key, _, _) in enumerate(SERIES):
@@ -108,12 +127,14 @@ class CapacityBreakdownWidget(pg.PlotWidget):
                 shown = min(value, clip)
                 ys.append(y)
                 widths.append(shown)
-                labels.append((shown, y, f"{value:.2f}" + (" ›" if value > clip else "")))
+                text = f"{value:.2f}" + (" ›" if value > clip else "")
+                if key == "articulation_nats" and limits[group] is not None and not on_scale[group]:
+                    text += f"   limit {limits[group]:,.0f} ›"
+                labels.append((shown, y, text))
             self._bars[series_index].setOpts(x0=[0.0] * len(ys), y=ys, width=widths, height=BAR_HEIGHT)
         limit_xs, limit_ys = [], []
-        for group, (_, question) in enumerate(rows):
-            if question.max_nats > 0:
-                limit = convert(question.max_nats)
+        for group, (limit, shown) in enumerate(zip(limits, on_scale)):
+            if shown:
                 limit_xs += [limit, limit]
                 limit_ys += [group - 2.2 * BAR_HEIGHT, group + 2.2 * BAR_HEIGHT]
         self._limits.setData(limit_xs, limit_ys)
@@ -124,8 +145,9 @@ class CapacityBreakdownWidget(pg.PlotWidget):
         set_x_label(plot, f"capacity ({self._units.unit} per item)")
         plot.setYRange(-0.5, max(len(rows), 1) - 0.5, padding=0.02)
         drawn = [width for bars in self._bars for width in bars.opts["width"]] + limit_xs
-        # Room on the right for the value labels.
-        plot.setXRange(0.0, max(drawn, default=1.0) * 1.15 or 1.0, padding=0.0)
+        # Room on the right for the value labels, more where one also names a limit off the axis.
+        room = 1.4 if not all(on_scale[group] for group, limit in enumerate(limits) if limit is not None) else 1.15
+        plot.setXRange(0.0, max(drawn, default=1.0) * room or 1.0, padding=0.0)
 
     def _update_labels(self, labels: list[tuple[float, float, str]]) -> None:
         plot = self.getPlotItem()
