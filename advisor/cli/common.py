@@ -127,7 +127,8 @@ def print_table(headers: list[str], rows: list[list[Any]], stream: TextIO | None
     def line(values: list[str]) -> str:
         out = []
         for value, width in zip(values, widths):
-            numeric = value.replace(".", "", 1).replace("-", "", 1).replace(",", "").isdigit()
+            unsigned = value[1:] if value[:1] in ("+", "-", "−") else value
+            numeric = unsigned.replace(".", "", 1).replace(",", "").isdigit()
             out.append(value.rjust(width) if numeric else value.ljust(width))
         return "  ".join(out).rstrip()
 

@@ -110,6 +110,7 @@ def _run_with_progress(label: str, work: Any) -> Any:
 # ------------------------------------------------------------------- handlers
 def _run_recommend(args: argparse.Namespace) -> int:
     from advisor.planning.analysis import analyse
+    from advisor.planning.levers import PER_MONEY_SCALE, per_money_text
 
     scenario = common.resolve_scenario(args, args.scenario).scenario
     analysis = _run_with_progress("evaluating levers", lambda progress: analyse(scenario, progress=progress))
@@ -130,20 +131,21 @@ def _run_recommend(args: argparse.Namespace) -> int:
         print(f"- {finding}")
     for warning in diagnosis.warnings:
         print(f"warning: {warning}")
-    print(f"\nLevers, best first (information in {unit} per item, money in {evaluation.currency}):\n")
+    print(f"\nLevers, best first (ranked by the fall of the achievable risk, per money when they cost; "
+          f"information in {unit} per item, money in {evaluation.currency}):\n")
     rows = []
     for rank, lever in enumerate(levers, start=1):
         if not lever.applicable:
-            rows.append([rank, lever.key, "", "", "", "", "", f"n/a: {lever.reason}"])
+            rows.append([rank, lever.key, "", "", "", "", "", "", f"n/a: {lever.reason}"])
             continue
-        per_cost = "" if lever.capacity_per_cost is None else (
-            f"{lever.capacity_per_cost * 1000:.4f}" if use_nats else f"{lever.capacity_per_cost / LN2 * 1000:.4f}")
+        items = "—" if lever.delta_items_needed is None else f"{lever.delta_items_needed:+,}"
         rows.append([
-            rank, lever.key, _bits(lever.delta_capacity_nats, use_nats), f"{lever.delta_floor:+.4f}",
-            f"{lever.delta_ceiling:+.4f}", f"{lever.delta_cost:+,.0f}", per_cost, "",
+            rank, lever.key, f"{lever.delta_achievable:+.4f}", f"{lever.delta_floor:+.4f}", items,
+            _bits(lever.delta_capacity_nats, use_nats), f"{lever.delta_cost:+,.0f}", per_money_text(lever), "",
         ])
     common.print_table(
-        ["#", "lever", f"Δ{unit}", "Δfloor", "Δceiling", "Δcost", f"{unit} per 1,000 {evaluation.currency}", "note"],
+        ["#", "lever", "Δachievable", "Δfloor", "Δitems", f"Δ{unit}", "Δcost",
+         f"risk per {PER_MONEY_SCALE:,} {evaluation.currency}", "note"],
         rows,
     )
     print()

@@ -320,11 +320,12 @@ def _grouped_sum(scenario: Scenario, values: Sequence[float], ceilings: Sequence
 def _part_panels(scenario: Scenario, row: Sequence[QuestionChannel], raters: int,
                  members: Sequence[int], ratio: float = math.inf) -> tuple[list[np.ndarray], bool] | None:
     """The vote-histogram kernels of a part's questions and whether each is the whole panel (None
-    unless all have finite kernels of one alphabet)."""
+    unless all have finite kernels of one alphabet: not for multi-select, nor for free text, which
+    has no finite alphabet)."""
     panels, whole = [], True
     for i in members:
         q, ch = scenario.questions[i], row[i]
-        if q.format.kind == "multi_select":
+        if q.format.kind in ("multi_select", "free_text"):
             return None
         work = ratio * _decoding_estimate(q.format.kind, q.format.k or 2, raters, True)
         found = question_panel(q.format.kind, q.format.k, dprime_value=ch.dprime, span=q.span, slip_rate=q.slip_rate,

@@ -36,6 +36,7 @@ change of the floor are reported beside it.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -480,6 +481,23 @@ def _rank_key(lever: LeverResult) -> tuple:
     if gain >= -SAME_RISK and items >= 0:
         return (2, lever.delta_cost, 0.0, lever.key)
     return (3, -gain, -items, lever.key)
+
+
+PER_MONEY_SCALE = 1000
+"""Risk per money is shown per 1,000 currency units: per single unit it is a tiny number (1e-5 per
+dollar) that is hard to compare by eye."""
+
+
+def per_money_text(lever: LeverResult) -> str:
+    """The achievable risk a paid lever lowers per :data:`PER_MONEY_SCALE` currency units, to three
+    significant digits; for a lever without such a number, why: "no cost" or "saves money" for a
+    gain that costs nothing, "—" otherwise. The window's table and ``recommend`` print this."""
+    if lever.achievable_per_cost is not None:
+        value = lever.achievable_per_cost * PER_MONEY_SCALE
+        return "0" if value == 0 or not math.isfinite(value) else f"{value:.3g}"
+    if lever.applicable and lever.gain > SAME_RISK:
+        return "no cost" if lever.delta_cost == 0 else "saves money"
+    return "—"
 
 
 def rank(levers: list[LeverResult]) -> list[LeverResult]:

@@ -45,8 +45,21 @@ def test_recommend_json_has_the_diagnosis_and_ranked_levers(capsys, db):
 def test_recommend_table(capsys, db):
     status, out, _ = run(capsys, ["--db", db, "recommend", str(EXAMPLE)])
     assert status == 0
-    assert "Levers, best first (information in bits per item" in out
+    assert "Levers, best first (ranked by the fall of the achievable risk" in out
+    assert "information in bits per item" in out
     assert "raters+1" in out and "A 4th rater per item" in out
+    # The table shows what ranks the levers: each applicable lever's change of the achievable risk,
+    # in the order and with the values of the JSON output.
+    status, json_out, _ = run(capsys, ["--db", db, "recommend", str(EXAMPLE), "--json"])
+    levers = json.loads(json_out)["levers"]
+    lines = out.splitlines()
+    header = next(i for i, line in enumerate(lines) if line.startswith("#   lever"))
+    assert "Δachievable" in lines[header] and "risk per 1,000 USD" in lines[header]
+    rows = [line.split() for line in lines[header + 2:header + 2 + len(levers)]]
+    assert [row[1] for row in rows] == [lever["key"] for lever in levers]
+    for row, lever in zip(rows, levers):
+        if lever["applicable"]:
+            assert row[2] == f"{lever['delta_achievable']:+.4f}"
     status, out_nats, _ = run(capsys, ["--db", db, "recommend", str(EXAMPLE), "--nats"])
     assert status == 0 and "information in nats per item" in out_nats
 

@@ -219,3 +219,21 @@ def test_examples_rank_without_error_and_to_dict_is_json_ready(scenario):
     assert levers and any(lever.applicable for lever in levers)
     for lever in levers:
         json.dumps(lever.to_dict(), allow_nan=False)
+
+
+def test_splitting_a_comment_box_is_evaluated():
+    """The real chat RLHF config has two free-text comment boxes. Splitting one into two answers
+    about the same part asked for the joint vote-histogram kernel of an alphabet free text does not
+    have (a division by zero that stopped `recommend`). Every lever now evaluates; the split comment
+    box's two answers carry at least what one did and at most twice it (two answers given the
+    truth carry at most the sum of what each carries)."""
+    from advisor.importers import import_interface
+    from tests.conftest import SHARED
+
+    scenario = import_interface(SHARED / "data" / "interfaces" / "label-studio" / "chat_rlhf.xml").scenario
+    base = evaluate(scenario, curves=False)
+    levers = {lever.key: lever for lever in rank_levers(scenario, base)}
+    split = levers["split:conversation_comment"]
+    assert split.applicable and math.isfinite(split.delta_capacity_nats)
+    single = next(q for q in base.contexts[0].questions if q.name == "conversation_comment").panel_nats
+    assert 0.0 <= split.delta_capacity_nats <= single + 1e-9

@@ -8,8 +8,6 @@ scenario" asks the tab to store the selected lever's scenario.
 
 from __future__ import annotations
 
-import math
-
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QGroupBox,
@@ -25,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from advisor.planning.analysis import Analysis
-from advisor.planning.levers import LeverResult
+from advisor.planning.levers import PER_MONEY_SCALE, LeverResult, per_money_text
 from advisor.units import signed_amount_text
 from ui.core.settings import display_settings
 from ui.panels.recommendations.appearance import ERROR_STYLE, GAIN_COLOUR, LOSS_COLOUR, MUTED_COLOUR
@@ -33,9 +31,6 @@ from ui.widgets.job_progress import show_job_progress
 from ui.widgets.tables import read_only_table, table_item
 
 LEVER_COLUMNS = ("#", "Lever", "Δachievable", "Δfloor", "Δitems", "Δcost", "per money", "Explanation")
-PER_MONEY_SCALE = 1000
-"""Information per money is shown per 1,000 currency units: per single unit
-it is a tiny number (1e-4 bits per dollar) that is hard to compare by eye."""
 LEVER_TITLE_WIDTH = (160, 360)
 """Narrowest and widest Lever column (px): the title gives way to the numbers."""
 CHANGE_EPSILON = 1e-9
@@ -50,13 +45,6 @@ def signed_text(value: float, digits: int) -> str:
     return text.replace("-", "−")
 
 
-def significant_text(value: float) -> str:
-    """Three significant digits ("0" for zero and non-finite values)."""
-    if value == 0 or not math.isfinite(value):
-        return "0"
-    return f"{value:.3g}"
-
-
 def effect_text(lever: LeverResult) -> str:
     """The explanation without the title it starts with (the Lever column shows that)."""
     if not lever.applicable:
@@ -66,15 +54,6 @@ def effect_text(lever: LeverResult) -> str:
         rest = text[len(lever.title):].strip()
         return rest[:1].upper() + rest[1:]
     return text
-
-
-def per_money_text(lever: LeverResult) -> str:
-    """Achievable risk lowered per :data:`PER_MONEY_SCALE` currency units, or why there is no such number."""
-    if lever.achievable_per_cost is not None:
-        return significant_text(lever.achievable_per_cost * PER_MONEY_SCALE)
-    if lever.applicable and lever.gain > CHANGE_EPSILON:
-        return "no cost" if lever.delta_cost == 0 else "saves money"
-    return "—"
 
 
 class LeversWidget(QGroupBox):
