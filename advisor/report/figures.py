@@ -31,6 +31,7 @@ from matplotlib.figure import Figure as MplFigure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FixedLocator, FuncFormatter, NullFormatter, NullLocator
 
+from advisor.evaluation.breakdown_scale import breakdown_scale
 from advisor.evaluation.results import Curve, Evaluation
 from advisor.report.model import Figure
 from advisor.units import LN2
@@ -326,12 +327,23 @@ def capacity_breakdown_figure(evaluation: Evaluation, raters: int, *, unit: str 
     axes = figure.add_subplot()
     _style_axes(axes)
     positions = list(range(len(groups)))
+    group_limits = [q.max_nats * scale if q.max_nats > 0 else None for _, q in groups]
+    axis = breakdown_scale([getattr(q, attribute) * scale for _, q in groups
+                            for _, attribute, _, _ in series if attribute != "articulation_nats"], group_limits)
     for index, (label, attribute, colour, hatch) in enumerate(series):
         offsets = [p + (index - 1.5) * bar for p in positions]
         values = [getattr(q, attribute) * scale for _, q in groups]
-        axes.barh(offsets, values, height=bar, color=colour, hatch=hatch, edgecolor="white" if not hatch else GREY,
-                  linewidth=0.5, label=label)
-    limits = [(p, q.max_nats * scale) for p, (_, q) in zip(positions, groups) if q.max_nats > 0]
+        # A bar past the axis's end (typed text's articulation) is cut there and labelled with its value.
+        axes.barh(offsets, [min(v, axis.clip) for v in values], height=bar, color=colour, hatch=hatch,
+                  edgecolor="white" if not hatch else GREY, linewidth=0.5, label=label)
+        for group, (offset, value) in enumerate(zip(offsets, values)):
+            text = f"{value:.2f} ›" if value > axis.clip else ""
+            if attribute == "articulation_nats" and axis.off_scale(group, group_limits[group]):
+                text += f"{'   ' if text else ''}limit {group_limits[group]:,.0f} ›"
+            if text:
+                axes.annotate(text, (min(value, axis.clip), offset), xytext=(3, 0), textcoords="offset points",
+                              va="center", fontsize=TICK_SIZE - 1, color=BLACK)
+    limits = [(p, limit) for p, limit, on in zip(positions, group_limits, axis.on_scale) if on and limit is not None]
     if limits:
         axes.scatter([v for _, v in limits], [p for p, _ in limits], marker="|", s=420, color=BLACK,
                      linewidths=1.6, label="most the answer format can carry", zorder=3)
@@ -340,7 +352,10 @@ def capacity_breakdown_figure(evaluation: Evaluation, raters: int, *, unit: str 
     axes.invert_yaxis()
     axes.grid(axis="y", visible=False)
     axes.set_xlabel(f"capacity per item ({unit})")
-    axes.set_xlim(0.0, None)
+    cut = any(getattr(q, attribute) * scale > axis.clip for _, q in groups for _, attribute, _, _ in series)
+    named = any(axis.off_scale(group, limit) for group, limit in enumerate(group_limits))
+    # Room on the right for the labels of cut bars and of limits off the axis.
+    axes.set_xlim(0.0, axis.clip * (1.6 if named else 1.25) if cut or named else None)
     _legend_below(figure, 3)
     title = "Capacity per context and question"
     parts = []
@@ -354,7 +369,9 @@ def capacity_breakdown_figure(evaluation: Evaluation, raters: int, *, unit: str 
         f"Where information is lost, in {unit} per item. The judgment (cognitive) and the interface (articulation) "
         "each limit a single rater; the cascade of both is never above the smaller one. More raters raise the panel's "
         "capacity, but never past the tick: the most the answer format can carry."
-    ) + note
+    ) + (" A bar marked › is longer than the axis and cut at its end; its value is written beside it."
+         if cut else "") + (" \"limit N ›\": the most that question's format can carry lies far beyond the axis."
+                            if named else "") + note
     return _finish(figure, title, caption, alt)
 
 

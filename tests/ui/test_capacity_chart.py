@@ -6,7 +6,8 @@ from __future__ import annotations
 from advisor.evaluation.evaluate import evaluate
 from advisor.importers import import_interface
 from advisor.scenario.schema import example_scenarios
-from ui.widgets.capacity_chart import CLIP_FACTOR, OFF_SCALE_FACTOR, CapacityBreakdownWidget
+from advisor.evaluation.breakdown_scale import CLIP_FACTOR, OFF_SCALE_FACTOR
+from ui.widgets.capacity_chart import CapacityBreakdownWidget
 
 
 def _chart(qtbot, evaluation) -> CapacityBreakdownWidget:

@@ -19,6 +19,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QLabel, QWidget
 
+from advisor.evaluation.breakdown_scale import breakdown_scale
 from ui.widgets.plots import set_x_label, style_plot
 from ui.core.settings import display_settings
 
@@ -33,14 +34,6 @@ SERIES = (
 )
 BAR_HEIGHT = 0.19
 """Height of one bar, in group units (four bars fill 0.76 of a group)."""
-CLIP_FACTOR = 1.35
-"""Bars longer than this many times the longest non-articulation bar are cut
-at that length and labelled with their value: typing capacity of free text
-can be hundreds of bits and would squash every other bar."""
-OFF_SCALE_FACTOR = 3.0
-"""An alphabet limit more than this many times the longest non-articulation bar
-sets no part of the axis (a 500-character comment box's limit is thousands of
-bits); it is named beside its question's articulation bar instead."""
 
 
 class CapacityBreakdownWidget(pg.PlotWidget):
@@ -85,7 +78,7 @@ class CapacityBreakdownWidget(pg.PlotWidget):
 
     def limit_values(self) -> list[float]:
         """The alphabet limits drawn on the axis, one per question that has one within
-        :data:`OFF_SCALE_FACTOR` of the bars (display unit)."""
+        :data:`advisor.evaluation.breakdown_scale.OFF_SCALE_FACTOR` of the bars (display unit)."""
         xs = self._limits.getData()[0]
         return [] if xs is None else [float(x) for x in xs[::2]]
 
@@ -110,14 +103,10 @@ class CapacityBreakdownWidget(pg.PlotWidget):
             for q in ctx.questions
         ]
         self._group_names = [name for name, _ in rows]
-        finite = [convert(getattr(q, key)) for _, q in rows for key, _, _ in SERIES if key != "articulation_nats"]
-        bars_longest = max(finite, default=0.0)
         limits = [convert(q.max_nats) if q.max_nats > 0 else None for _, q in rows]
-        # Without any bar to compare with, every limit is on the axis.
-        on_scale = [limit is not None and (bars_longest <= 0.0 or limit <= OFF_SCALE_FACTOR * bars_longest)
-                    for limit in limits]
-        longest = max(finite + [limit for limit, shown in zip(limits, on_scale) if shown], default=1.0) or 1.0
-        clip = CLIP_FACTOR * longest
+        scale = breakdown_scale([convert(getattr(q, key)) for _, q in rows for key, _, _ in SERIES
+                                 if key != "articulation_nats"], limits)
+        clip = scale.clip
         labels: list[tuple[float, float, str]] = []
         for series_index, (key, _, _) in enumerate(SERIES):
             ys, widths = [], []
@@ -128,12 +117,12 @@ class CapacityBreakdownWidget(pg.PlotWidget):
                 ys.append(y)
                 widths.append(shown)
                 text = f"{value:.2f}" + (" ›" if value > clip else "")
-                if key == "articulation_nats" and limits[group] is not None and not on_scale[group]:
+                if key == "articulation_nats" and scale.off_scale(group, limits[group]):
                     text += f"   limit {limits[group]:,.0f} ›"
                 labels.append((shown, y, text))
             self._bars[series_index].setOpts(x0=[0.0] * len(ys), y=ys, width=widths, height=BAR_HEIGHT)
         limit_xs, limit_ys = [], []
-        for group, (limit, shown) in enumerate(zip(limits, on_scale)):
+        for group, (limit, shown) in enumerate(zip(limits, scale.on_scale)):
             if shown:
                 limit_xs += [limit, limit]
                 limit_ys += [group - 2.2 * BAR_HEIGHT, group + 2.2 * BAR_HEIGHT]
@@ -146,7 +135,7 @@ class CapacityBreakdownWidget(pg.PlotWidget):
         plot.setYRange(-0.5, max(len(rows), 1) - 0.5, padding=0.02)
         drawn = [width for bars in self._bars for width in bars.opts["width"]] + limit_xs
         # Room on the right for the value labels, more where one also names a limit off the axis.
-        room = 1.4 if not all(on_scale[group] for group, limit in enumerate(limits) if limit is not None) else 1.15
+        room = 1.4 if any(scale.off_scale(group, limit) for group, limit in enumerate(limits)) else 1.15
         plot.setXRange(0.0, max(drawn, default=1.0) * room or 1.0, padding=0.0)
 
     def _update_labels(self, labels: list[tuple[float, float, str]]) -> None:
