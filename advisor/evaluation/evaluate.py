@@ -473,11 +473,58 @@ def _prefetch_decodings(scenario: Scenario, points: Sequence[tuple[list[list[Que
                            for q, ch in zip(scenario.questions, row)])
 
 
+def _item_decodings(scenario: Scenario, channels: Sequence[Sequence[QuestionChannel]], raters: int, *,
+                    coding_terms: bool = True, ratio: float = math.inf,
+                    found: Sequence[Sequence[PanelDecoding | None] | None] | None = None) -> list[_ItemDecoding]:
+    """:func:`_item_decoding` of every context (``channels`` one row per context; ``found`` one
+    entry per context or None), with one alphabet per part whose questions answer in different
+    alphabets (:func:`_part_alphabets`): one codebook serves every context, so each dimension must
+    have the same alphabet in all of them."""
+    rows_found = list(found) if found is not None else [None] * len(channels)
+    alphabets = None
+    if any(len({scenario.questions[i].format.alternatives for i in members}) > 1
+           for members in _parts(scenario).values()):
+        alphabets = _part_alphabets(scenario, [
+            list(given) if given is not None else [_question_decoding(scenario, q, ch, raters, coding_terms, ratio)
+                                                   for q, ch in zip(scenario.questions, row)]
+            for row, given in zip(channels, rows_found)])
+    return [_item_decoding(scenario, row, raters, coding_terms=coding_terms, ratio=ratio, found=given,
+                           alphabets=alphabets)
+            for row, given in zip(channels, rows_found)]
+
+
+def _part_alphabets(scenario: Scenario, decodings: Sequence[Sequence[PanelDecoding | None]]) -> dict[str, int]:
+    """For each part whose questions answer in different alphabets, the alphabet it is decoded
+    with in every context: the one whose best question, context by context, has the highest
+    context-weighted label accuracy (ties to the alphabet of the earlier question). Where every
+    context's best question has one alphabet, that is the one chosen, as each context alone would."""
+    chosen: dict[str, int] = {}
+    weights = scenario.context_weights
+    for part, members in _parts(scenario).items():
+        alphabets = list(dict.fromkeys(scenario.questions[i].format.alternatives for i in members))
+        if len(alphabets) < 2:
+            continue
+
+        def score(alphabet: int) -> float:
+            total = 0.0
+            for weight, row in zip(weights, decodings):
+                found = [row[i].label_accuracy for i in members  # type: ignore[union-attr]
+                         if row[i] is not None and scenario.questions[i].format.alternatives == alphabet]
+                total += weight * max(found, default=0.0)
+            return total
+
+        chosen[part] = max(alphabets, key=score)
+    return chosen
+
+
 def _item_decoding(scenario: Scenario, row: Sequence[QuestionChannel], raters: int, *,
                    coding_terms: bool = True, ratio: float = math.inf,
-                   found: Sequence[PanelDecoding | None] | None = None) -> _ItemDecoding:
+                   found: Sequence[PanelDecoding | None] | None = None,
+                   alphabets: dict[str, int] | None = None) -> _ItemDecoding:
     """What a decoder achieves with one item's answers in one context; ``found`` gives the
-    questions' decodings (an overlap design's), which are otherwise those of ``raters`` raters."""
+    questions' decodings (an overlap design's), which are otherwise those of ``raters`` raters.
+    ``alphabets`` (:func:`_part_alphabets`) fixes the alphabet of parts whose questions answer in
+    different ones; call :func:`_item_decodings` for all contexts at once."""
     decodings = list(found) if found is not None else [_question_decoding(scenario, q, ch, raters, coding_terms, ratio)
                                                        for q, ch in zip(scenario.questions, row)]
     parts = {part: [i for i in members if decodings[i] is not None] for part, members in _parts(scenario).items()}
@@ -490,14 +537,17 @@ def _item_decoding(scenario: Scenario, row: Sequence[QuestionChannel], raters: i
         if decoding is not None and index not in grouped:
             information = decoding.prior_information_nats if decoding.exact else row[index].panel_upper_nats
             units.append((decoding, information))
-    for members in parts.values():
+    for part, members in parts.items():
         if len(members) < 2:
             continue
         upper = min(sum(row[i].panel_upper_nats for i in members), max(row[i].max_nats for i in members))
         if len({scenario.questions[i].format.alternatives for i in members}) > 1:
-            # Answers of different alphabets about one part: decode with the best member alone
-            # (a decoder may ignore the others).
-            best = max((decodings[i] for i in members), key=lambda d: d.label_accuracy)  # type: ignore[union-attr]
+            # Answers of different alphabets about one part: decode with the best member alone (a
+            # decoder may ignore the others), of the alphabet every context uses for the part.
+            wanted = (alphabets or {}).get(part)
+            candidates = [i for i in members if wanted is None or scenario.questions[i].format.alternatives == wanted]
+            best = max((decodings[i] for i in candidates or members),
+                       key=lambda d: d.label_accuracy)  # type: ignore[union-attr]
             units.append((best, upper))  # type: ignore[arg-type]
             continue
         panels = _part_panels(scenario, row, raters, members, ratio) if found is None else None
@@ -576,7 +626,7 @@ def _planner(scenario: Scenario, decodings: Sequence[_ItemDecoding], *, coding_t
 
 def _design_planner(scenario: Scenario, channels: list[list[QuestionChannel]], raters: int, *,
                     coding_terms: bool = True, ratio: float = math.inf) -> _Planner:
-    decodings = [_item_decoding(scenario, row, raters, coding_terms=coding_terms, ratio=ratio) for row in channels]
+    decodings = _item_decodings(scenario, channels, raters, coding_terms=coding_terms, ratio=ratio)
     return _planner(scenario, decodings, coding_terms=coding_terms)
 
 
@@ -826,8 +876,8 @@ def _achievable_at(scenario: Scenario, channels: list[list[QuestionChannel]], ra
     codebooks' dimensions are all it reads (:func:`_cached_codebook`: the same dimensions as the
     decodings')."""
     if _parts(scenario):
-        dimensions = [list(_item_decoding(scenario, row, raters, coding_terms=False, ratio=ratio).dimensions)
-                      for row in channels]
+        dimensions = [list(decoding.dimensions)
+                      for decoding in _item_decodings(scenario, channels, raters, coding_terms=False, ratio=ratio)]
     else:
         dimensions = [[dimension for found in _cached_codebook.many(
                            [_decoding_key(scenario, q, ch, raters, False, ratio) for q, ch in zip(scenario.questions, row)])
@@ -1027,9 +1077,8 @@ def _evaluate(scenario: Scenario, *, curves: bool,
         channels = overlaid.channels
     else:
         _prefetch_decodings(scenario, [(channels, design.raters)], coding_terms=True, ratio=design.decoding_ratio)
-    decodings = [_item_decoding(scenario, row, design.raters, ratio=design.decoding_ratio,
-                                found=None if overlaid is None else overlaid.decodings[s])
-                 for s, row in enumerate(channels)]
+    decodings = _item_decodings(scenario, channels, design.raters, ratio=design.decoding_ratio,
+                                found=None if overlaid is None else overlaid.decodings)
     if overlaid is not None:
         decodings = [_overlaid_decoding(scenario, overlaid, s, decoding) for s, decoding in enumerate(decodings)]
 

@@ -33,6 +33,8 @@ def scenarios(draw):
     for index in range(draw(st.integers(1, 3))):
         question = {"name": f"q{index}", "format": draw(FORMATS),
                     "slip_rate": draw(st.floats(0.0, 0.2)), "time_share": draw(st.one_of(st.none(), st.floats(0.2, 3)))}
+        # Questions about one part of the target (a split rubric), of one alphabet or of several.
+        question["part"] = draw(st.sampled_from([None, None, "shared"]))
         if question["format"]["kind"] == "binary" and draw(st.booleans()):
             share = draw(st.floats(0.05, 0.95))
             question["prior"] = [share, 1 - share]
@@ -211,3 +213,28 @@ def test_split_lever_does_not_count_the_same_information_twice():
         # Two answers about one part carry at most that part's ln k, and less than their sum.
         assert joint <= before.max_nats + 1e-9
         assert joint <= sum(q.panel_nats for q in halves) + 1e-9
+
+
+def test_a_part_answered_in_two_alphabets_is_decoded_with_one_alphabet_in_every_context():
+    """Two questions about one part, a pairwise choice (2 answers) and a ranking of 3 (6 answers),
+    over two contexts of different difficulty. Each context decodes the part with one question; one
+    codebook serves every context, so the alphabets must agree, which they did not (an IndexError
+    in the codebook search, found by random scenarios). Now the interval holds and the order of the
+    questions changes nothing."""
+    base = next(s for s in example_scenarios() if s.name.startswith("Chatbot rubric")).model_dump()
+    base["questions"] = [
+        dict(base["questions"][0], name="helpfulness", format={"kind": "pairwise", "k": 2}, part="b", time_share=None),
+        dict(base["questions"][1], name="factual accuracy", format={"kind": "ranking", "k": 3}, part="b",
+             time_share=None),
+    ]
+    base["raters"]["per_item"] = 1
+    base["campaign"]["seconds_per_item"] = 600.0
+    scenario = scenario_from_dict(base)
+    assert len(scenario.contexts) == 2
+    e = evaluate(scenario, curves=True)
+    assert 0.0 <= e.floor <= e.achievable <= 1.0
+    assert {q.alternatives for context in e.contexts for q in context.questions} == {2, 6}
+    swapped = evaluate(scenario.with_changes({"questions": [q.model_dump() for q in reversed(scenario.questions)]}),
+                       curves=True)
+    assert swapped.achievable == pytest.approx(e.achievable, abs=1e-12)
+    assert swapped.curves["raters"].achievable == pytest.approx(e.curves["raters"].achievable, abs=1e-12)
