@@ -200,11 +200,14 @@ def test_the_event_loop_turns_while_the_optimiser_runs_and_cancel_stops_it(widge
 
 
 def test_the_optimiser_plots_the_frontier_and_saves_the_recommended_design(widget, qtbot, empty_store, scenario):
+    pareto = widget.optimizer_panel.pareto
+    # Before a run: the message, and no legend of markers not drawn (it covered the message).
+    assert pareto._empty_text.isVisible() and not pareto._legend.isVisible()
     with qtbot.waitSignal(widget.optimization_finished, timeout=120_000) as blocker:
         widget.start_optimizer()
     result = blocker.args[0]
     assert result.cancelled is False
-    pareto = widget.optimizer_panel.pareto
+    assert pareto._legend.isVisible() and not pareto._empty_text.isVisible()
     assert list(pareto.costs)[:len(result.frontier)] == [p.cost for p in result.frontier]
     shown = list(result.frontier)
     assert list(pareto.floors)[:len(shown)] == [p.floor for p in shown]

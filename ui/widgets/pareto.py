@@ -122,6 +122,8 @@ class ParetoPlotWidget(QWidget):
         self._empty_text.setText(message)
         self._empty_text.setPos(0.5, 0.5)
         self._empty_text.setVisible(bool(message))
+        # A legend of markers not drawn says nothing, and on a short plot it covers the message.
+        self._legend.setVisible(False)
 
     def set_frontier(self, costs: Sequence[float], floors: Sequence[float], *, target: float, currency: str,
                      recommended: int | None = None, current: tuple[float, float] | None = None,
@@ -182,6 +184,7 @@ class ParetoPlotWidget(QWidget):
         else:
             self._current.setData([], [])
         self._target.setVisible(True)
+        self._legend.setVisible(True)
         self._target.setValue(target)
         # The label only re-renders while visible, so it is set after showing the line.
         self._target.label.setFormat(f"target {target:g}")
