@@ -64,6 +64,11 @@ def _bits(nats: float, use_nats: bool) -> str:
     return common.info_unit(nats, use_nats)
 
 
+def _signed(number: str) -> str:
+    """A printed difference with its sign, as the table's other differences: ``+0.352``."""
+    return number if number[:1] in ("-", "+") else "+" + number
+
+
 _FORMAT_ITEM = re.compile(r"\s*([a-z_]+(?:\s*\(\s*\d+\s*(?:chars)?\s*\))?)\s*(?:,|$)")
 
 
@@ -141,11 +146,11 @@ def _run_recommend(args: argparse.Namespace) -> int:
         items = "—" if lever.delta_items_needed is None else f"{lever.delta_items_needed:+,}"
         rows.append([
             rank, lever.key, f"{lever.delta_achievable:+.4f}", f"{lever.delta_floor:+.4f}", items,
-            _bits(lever.delta_capacity_nats, use_nats), f"{lever.delta_cost:+,.0f}", per_money_text(lever), "",
+            _signed(_bits(lever.delta_capacity_nats, use_nats)), f"{lever.delta_cost:+,.0f}", per_money_text(lever), "",
         ])
     common.print_table(
         ["#", "lever", "Δachievable", "Δfloor", "Δitems", f"Δ{unit}", "Δcost",
-         f"risk per {PER_MONEY_SCALE:,} {evaluation.currency}", "note"],
+         f"fall of risk per {PER_MONEY_SCALE:,} {evaluation.currency}", "note"],
         rows,
     )
     print()

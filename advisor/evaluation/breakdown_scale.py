@@ -1,12 +1,14 @@
 """The axis of a capacity breakdown chart: where bars are cut and which alphabet limits it shows.
 
 A breakdown draws, per question, the cognitive, articulation, one-rater cascade and panel
-capacities and a tick at the question's alphabet limit ln(#alternatives). Two kinds of number can be
-far longer than the rest and would squash every other bar into the first few pixels: the
-articulation capacity of typed text (typing speed × time, tens or hundreds of bits) and the alphabet
-limit of a comment box (hundreds of characters: thousands of bits). The window's chart
-(:mod:`ui.widgets.capacity_chart`) and the report's figure
-(:func:`advisor.report.figures.capacity_breakdown_figure`) draw the same axis by this rule.
+capacities and a tick at the question's alphabet limit ln(#alternatives). Two numbers of typed
+answers (free text) can be far longer than the rest and would squash every other bar into the first
+few pixels: their articulation capacity (typing speed × time, tens of bits) and their alphabet limit
+(a 500-character comment box: 500 bits). The window's chart (:mod:`ui.widgets.capacity_chart`) and
+the report's figure (:func:`advisor.report.figures.capacity_breakdown_figure`) draw the same axis by
+this rule. The limit of a question with a fixed set of answers (at most ln 10,000 for the formats
+the app models) is always on the axis, however short the bars: a tick beyond them says how much
+room the format leaves.
 """
 
 from __future__ import annotations
@@ -14,14 +16,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-__all__ = ["CLIP_FACTOR", "OFF_SCALE_FACTOR", "BreakdownScale", "breakdown_scale"]
+__all__ = ["CLIP_FACTOR", "OFF_SCALE_FACTOR", "BreakdownScale", "breakdown_scale", "off_scale_label"]
 
 CLIP_FACTOR = 1.35
 """Bars longer than this many times the longest bar that is not the articulation one (or a limit on
 the axis) are cut at that length and labelled with their value."""
 OFF_SCALE_FACTOR = 3.0
-"""An alphabet limit more than this many times the longest bar that is not the articulation one
-sets no part of the axis; it is named beside its question's bars instead."""
+"""A typed answer's alphabet limit more than this many times the longest bar that is not an
+articulation one (and than every other limit on the axis) sets no part of the axis; it is named
+beside its question's bars instead (:func:`off_scale_label`)."""
 
 
 @dataclass(frozen=True)
@@ -45,7 +48,8 @@ class BreakdownScale:
         return limit is not None and not self.on_scale[index]
 
 
-def breakdown_scale(bars: Sequence[float], limits: Sequence[float | None]) -> BreakdownScale:
+def breakdown_scale(bars: Sequence[float], limits: Sequence[float | None],
+                    typed: Sequence[bool] | None = None) -> BreakdownScale:
     """The axis of a breakdown.
 
     Parameters
@@ -54,17 +58,29 @@ def breakdown_scale(bars: Sequence[float], limits: Sequence[float | None]) -> Br
         Every bar's length except the articulation ones, any unit, >= 0.
     limits
         Per question its alphabet limit in the same unit, or None (no finite limit to draw).
+    typed
+        Per question whether its answer is typed (free text); None for none. Only a typed answer's
+        limit may be off the axis.
 
     Returns
     -------
     BreakdownScale
-        Limits within :data:`OFF_SCALE_FACTOR` of the longest bar are on the axis (all of them
-        when no bar is longer than 0); the bars are cut at :data:`CLIP_FACTOR` times the longest of
-        those bars and limits.
+        The limits of questions with a fixed set of answers are on the axis; a typed answer's limit
+        is too when it is within :data:`OFF_SCALE_FACTOR` of the longest bar or of the longest of
+        those limits. The bars are cut at :data:`CLIP_FACTOR` times the longest of the bars and the
+        limits on the axis.
     """
-    longest_bar = max(bars, default=0.0)
-    on_scale = tuple(limit is not None and (longest_bar <= 0.0 or limit <= OFF_SCALE_FACTOR * longest_bar)
-                     for limit in limits)
+    kinds = list(typed) if typed is not None else [False] * len(limits)
+    fixed = [limit for limit, is_typed in zip(limits, kinds) if limit is not None and not is_typed]
+    reach = OFF_SCALE_FACTOR * max([*bars, *fixed], default=0.0)
+    on_scale = tuple(limit is not None and (not is_typed or reach <= 0.0 or limit <= reach)
+                     for limit, is_typed in zip(limits, kinds))
     shown = [limit for limit, on in zip(limits, on_scale) if on and limit is not None]
     longest = max([*bars, *shown], default=1.0) or 1.0
     return BreakdownScale(CLIP_FACTOR * longest, on_scale)
+
+
+def off_scale_label(limit: float) -> str:
+    """How a limit off the axis is named beside its bars: ``"limit 500 ›"`` (three significant
+    digits, whole numbers from 100 up)."""
+    return f"limit {limit:,.0f} ›" if limit >= 100 else f"limit {limit:.3g} ›"

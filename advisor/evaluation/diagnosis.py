@@ -202,8 +202,8 @@ def diagnose(scenario: Scenario, evaluation: Evaluation) -> Diagnosis:
         findings.append(f"No number of items teaches a {evaluation.model_bits:g}-bit value model through this channel.")
     else:
         about = "" if needed.estimate is None else f", about {needed.estimate:,} (normal approximation)"
-        at_most = (" and no number of items is sure to suffice (Gallager's bound never reaches it)"
-                   if needed.at_most is None else f" and at most {needed.at_most:,} (Gallager)")
+        at_most = (", but no number of items is sure to bring its error to the target (Gallager's bound never "
+                   "gets there)" if needed.at_most is None else f" and at most {needed.at_most:,} (Gallager)")
         findings.append(
             f"A {evaluation.model_bits:g}-bit value model needs at least {needed.at_least:,} items (Fano){about}"
             f"{at_most}; the campaign has {evaluation.items:,}."

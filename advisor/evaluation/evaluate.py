@@ -66,7 +66,7 @@ from advisor.evaluation.channel_inputs import ChannelInputs, channel_inputs, cha
 from advisor.evaluation.gold import gold_result
 from advisor.evaluation.overlap import OverlaidRows, adaptive_expected_raters, overlay, partial_law
 from advisor.evaluation.results import WATER_FILL_STEPS, ContextResult, Curve, Evaluation, LearningTerms, QuestionResult
-from advisor.scenario.schema import Question, Scenario
+from advisor.scenario.schema import Question, Scenario, adaptive_fits
 from advisor.units import LN2
 
 PANEL_MAX_OUTCOMES = 200_000
@@ -546,8 +546,10 @@ def _item_decoding(scenario: Scenario, row: Sequence[QuestionChannel], raters: i
             # decoder may ignore the others), of the alphabet every context uses for the part.
             wanted = (alphabets or {}).get(part)
             candidates = [i for i in members if wanted is None or scenario.questions[i].format.alternatives == wanted]
-            best = max((decodings[i] for i in candidates or members),
-                       key=lambda d: d.label_accuracy)  # type: ignore[union-attr]
+            # Whether a question is decoded depends on its format only, so every context has a
+            # member of the chosen alphabet.
+            assert candidates, (part, wanted)
+            best = max((decodings[i] for i in candidates), key=lambda d: d.label_accuracy)  # type: ignore[union-attr]
             units.append((best, upper))  # type: ignore[arg-type]
             continue
         panels = _part_panels(scenario, row, raters, members, ratio) if found is None else None
@@ -969,6 +971,9 @@ def _curves(scenario: Scenario, shares: Sequence[float], capacity_upper: float, 
     r = raters.per_item
     t = campaign.seconds_per_item
     full_raters = list(range(1, max(2 * r, 10) + 1))
+    # An adaptive design starting with too many raters is no scenario (too many vote histograms to
+    # decode exactly): the curve shows the designs a scenario may hold.
+    full_raters = [k for k in full_raters if k == r or adaptive_fits(scenario, k)]
     full_seconds = seconds_curve_grid(t)
     # Both curves share CURVES_WORK_BUDGET; the scenario's own point is the headline's and costs nothing.
     wanted = len(full_raters) - 1 + len(full_seconds) - 1

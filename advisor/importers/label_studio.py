@@ -206,12 +206,18 @@ def parse_labeling_config(text: str, source: str = "<text>") -> tuple[Element, d
     return root, builder.lines, builder.comments
 
 
+def _name_text(name: object) -> str:
+    """A declared name as written, cut as :func:`quote` cuts values (a name can be any length)."""
+    text = str(name)
+    return text if len(text) <= QUOTE_CHARS else quote(text)
+
+
 def _hostile_construct(error: Exception) -> str:
     if isinstance(error, DTDForbidden):
         system_id = f" pointing at {quote(error.sysid)}" if error.sysid else ""
-        return f"document type declaration (DTD) <!DOCTYPE {error.name}>{system_id}"
+        return f"document type declaration (DTD) <!DOCTYPE {_name_text(error.name)}>{system_id}"
     if isinstance(error, EntitiesForbidden):
-        return f"entity declaration <!ENTITY {error.name}>"
+        return f"entity declaration <!ENTITY {_name_text(error.name)}>"
     return "reference to an external resource"
 
 

@@ -59,7 +59,7 @@ from models.learning import ItemsNeeded
 from advisor.errors import CompromiseError, ScenarioValidationError
 from advisor.evaluation.evaluate import campaign_cost, evaluate
 from advisor.progress import ProgressCallback, keeps_going
-from advisor.scenario.schema import MAX_RATERS, Scenario
+from advisor.scenario.schema import ADAPTIVE_MAX_OUTCOMES, MAX_RATERS, Scenario, adaptive_fits
 from advisor.units import LN2, money
 
 OBJECTIVES = ("both", "model")
@@ -387,6 +387,13 @@ def compromise(scenario: Scenario, budget: float | None = None, *, max_raters: i
     plan: list[tuple[int, int, float]] = []
     note = ""
     for raters in range(1, max_raters + 1):
+        if not adaptive_fits(scenario, raters):
+            if raters > scenario.raters.per_item:
+                note = (f"From {raters} raters per item an adaptive design watching "
+                        f"{scenario.questions[0].format.label()} has more than {ADAPTIVE_MAX_OUTCOMES:,} vote "
+                        f"histograms: the rows stop at {raters - 1}.")
+                break
+            continue
         items = items_bought(scenario, budget, raters, item_cost)
         if items < 1:
             note = (f"From {raters} raters per item on the budget buys no item (one item costs "

@@ -47,7 +47,7 @@ from advisor.planning.bisection import first_true, first_true_near
 from advisor.progress import ProgressCallback
 from advisor.evaluation.evaluate import evaluate
 from advisor.evaluation.results import Evaluation
-from advisor.scenario.schema import MAX_LOG2_M, MAX_RATERS, Scenario
+from advisor.scenario.schema import ADAPTIVE_MAX_OUTCOMES, MAX_LOG2_M, MAX_RATERS, Scenario, adaptive_fits
 from advisor.units import money
 
 UNKNOWNS = ("raters", "seconds", "items", "log2_m", "budget")
@@ -164,7 +164,7 @@ def _thresholds(memo: _Memo, start: int, low: int, high: int) -> tuple[int | Non
 
 def _result(unknown: str, memo: _Memo, found: int | None, allowed: int | None, low: int, high: int,
             convert: Callable[[int], float | int], text: Callable[[float | int], str], noun: str,
-            step: float | int) -> SolveResult:
+            step: float | int, why_high: str = "") -> SolveResult:
     target = memo.scenario.target.target_risk
     at_least = None if allowed is None else convert(allowed)
     floor_text = (f"the floor allows no value up to {text(convert(high))}" if allowed is None
@@ -178,7 +178,7 @@ def _result(unknown: str, memo: _Memo, found: int | None, allowed: int | None, l
                            memo.scenario.with_changes(memo.changes(found)), step, at_least, evaluation.verdict)
     best = _best(memo, low, high)
     evaluation = memo.evaluation(best)
-    message = (f"Unreachable: no {noun} up to {text(convert(high))} meets the target (at {text(convert(high))} "
+    message = (f"Unreachable: no {noun} up to {text(convert(high))}{why_high} meets the target (at {text(convert(high))} "
                f"the achievable risk is {memo.risk(high):.4f}, the verdict {memo.evaluation(high).verdict}); "
                f"{floor_text}; beyond {text(convert(best))} more buys less than {BEST_RISK_TOLERANCE:g} of risk.")
     return SolveResult(unknown, None, False, convert(best), evaluation.achievable, message,
@@ -189,9 +189,24 @@ def _result(unknown: str, memo: _Memo, found: int | None, allowed: int | None, l
 def _solve_raters(scenario: Scenario) -> SolveResult:
     available = scenario.campaign.raters_available
     high = min(MAX_SOLVE_RATERS, available) if available else MAX_SOLVE_RATERS
+    # An adaptive design starting with too many (or, watching many answers up to many raters, too
+    # few) raters gives more vote histograms than a scenario may hold: the search stays among the
+    # designs around the scenario's own that a scenario may hold (all of them for other designs).
+    own = scenario.raters.per_item
+    low, valid = own, own
+    while low > 1 and adaptive_fits(scenario, low - 1):
+        low -= 1
+    while valid < high and adaptive_fits(scenario, valid + 1):
+        valid += 1
+    why_high = ""
+    if valid < high:
+        high = valid
+        why_high = (f" (an adaptive design starting with more raters has more than {ADAPTIVE_MAX_OUTCOMES:,} "
+                    f"vote histograms on {scenario.questions[0].format.label()})")
     memo = _Memo(scenario, lambda r: {"raters.per_item": r})
-    found, allowed = _thresholds(memo, scenario.raters.per_item, 1, high)
-    return _result("raters", memo, found, allowed, 1, high, int, lambda r: f"{r} rater(s) per item", "panel", 1)
+    found, allowed = _thresholds(memo, own, low, high)
+    return _result("raters", memo, found, allowed, low, high, int, lambda r: f"{r} rater(s) per item", "panel", 1,
+                   why_high)
 
 
 def _seconds(n: int) -> float:

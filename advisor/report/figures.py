@@ -31,7 +31,7 @@ from matplotlib.figure import Figure as MplFigure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FixedLocator, FuncFormatter, NullFormatter, NullLocator
 
-from advisor.evaluation.breakdown_scale import breakdown_scale
+from advisor.evaluation.breakdown_scale import breakdown_scale, off_scale_label
 from advisor.evaluation.results import Curve, Evaluation
 from advisor.report.model import Figure
 from advisor.units import LN2
@@ -329,7 +329,8 @@ def capacity_breakdown_figure(evaluation: Evaluation, raters: int, *, unit: str 
     positions = list(range(len(groups)))
     group_limits = [q.max_nats * scale if q.max_nats > 0 else None for _, q in groups]
     axis = breakdown_scale([getattr(q, attribute) * scale for _, q in groups
-                            for _, attribute, _, _ in series if attribute != "articulation_nats"], group_limits)
+                            for _, attribute, _, _ in series if attribute != "articulation_nats"], group_limits,
+                           [q.kind == "free_text" for _, q in groups])
     for index, (label, attribute, colour, hatch) in enumerate(series):
         offsets = [p + (index - 1.5) * bar for p in positions]
         values = [getattr(q, attribute) * scale for _, q in groups]
@@ -339,7 +340,7 @@ def capacity_breakdown_figure(evaluation: Evaluation, raters: int, *, unit: str 
         for group, (offset, value) in enumerate(zip(offsets, values)):
             text = f"{value:.2f} ›" if value > axis.clip else ""
             if attribute == "articulation_nats" and axis.off_scale(group, group_limits[group]):
-                text += f"{'   ' if text else ''}limit {group_limits[group]:,.0f} ›"
+                text += f"{'   ' if text else ''}{off_scale_label(group_limits[group])}"
             if text:
                 axes.annotate(text, (min(value, axis.clip), offset), xytext=(3, 0), textcoords="offset points",
                               va="center", fontsize=TICK_SIZE - 1, color=BLACK)

@@ -384,6 +384,27 @@ ADAPTIVE_KINDS: tuple[str, ...] = ("binary", "categorical", "ordinal", "pairwise
 """Formats whose votes an adaptive design can watch (one answer per rater from a finite alphabet)."""
 
 
+def adaptive_outcomes(watched: ResponseFormat, start: int, max_raters: int) -> int:
+    """Vote histograms of an adaptive design's watched question, all panel sizes from ``start`` to
+    ``max(start, max_raters)`` together (:func:`models.overlap.adaptive_outcome_count`): a scenario
+    holds at most :data:`ADAPTIVE_MAX_OUTCOMES`, and a curve over raters stops where its designs
+    would pass it."""
+    # Imported here: the models package loads scipy, and reading a scenario (every command,
+    # the window's start) should not pay for it unless the scenario is adaptive.
+    from models.overlap import adaptive_outcome_count
+
+    return adaptive_outcome_count(watched.alternatives, start, max(start, max_raters))
+
+
+def adaptive_fits(scenario: "Scenario", raters: int) -> bool:
+    """Whether ``scenario`` with ``raters`` per item is a design a scenario may hold: always for a
+    fixed or partial overlap; for an adaptive one, while its watched question's vote histograms stay
+    within :data:`ADAPTIVE_MAX_OUTCOMES` (curves, solve-for and the budget split stay among these)."""
+    if scenario.overlap.mode != "adaptive" or scenario.questions[0].format.kind not in ADAPTIVE_KINDS:
+        return True
+    return adaptive_outcomes(scenario.questions[0].format, raters, scenario.overlap.max_raters) <= ADAPTIVE_MAX_OUTCOMES
+
+
 class Overlap(_Strict):
     """How many raters each item gets: a fixed number (``raters.per_item``), adaptively more
     until the votes are decisive, or more for a share of the items."""
@@ -496,12 +517,7 @@ class Scenario(_Strict):
         if watched.kind not in ADAPTIVE_KINDS:
             raise ValueError(f"adaptive overlap watches the first question's votes; {watched.label()} has no single "
                              f"answer per rater (use {', '.join(ADAPTIVE_KINDS)})")
-        answers = watched.alternatives
-        # Imported here: the models package loads scipy, and reading a scenario (every command,
-        # the window's start) should not pay for it unless the scenario is adaptive.
-        from models.overlap import adaptive_outcome_count
-
-        count = adaptive_outcome_count(answers, start, max(start, overlap.max_raters))
+        count = adaptive_outcomes(watched, start, overlap.max_raters)
         if count > ADAPTIVE_MAX_OUTCOMES:
             raise ValueError(f"adaptive overlap: {start} to {max(start, overlap.max_raters)} raters on {watched.label()} give "
                              f"{count:,} vote histograms, more than {ADAPTIVE_MAX_OUTCOMES:,}; allow fewer raters or "

@@ -4,27 +4,58 @@ from __future__ import annotations
 
 import pytest
 
-from advisor.evaluation.breakdown_scale import CLIP_FACTOR, OFF_SCALE_FACTOR, breakdown_scale
+from advisor.evaluation.breakdown_scale import CLIP_FACTOR, OFF_SCALE_FACTOR, breakdown_scale, off_scale_label
 
 
-def test_a_limit_far_beyond_the_bars_is_off_the_axis_and_sets_no_part_of_it():
-    scale = breakdown_scale([1.0, 2.0, 3.0], [2.3, None, 500.0])
+def test_a_typed_limit_far_beyond_the_bars_is_off_the_axis_and_sets_no_part_of_it():
+    scale = breakdown_scale([1.0, 2.0, 3.0], [2.3, None, 500.0], [False, False, True])
     assert scale.on_scale == (True, False, False)
     assert scale.clip == pytest.approx(CLIP_FACTOR * 3.0)
     assert [scale.off_scale(i, limit) for i, limit in enumerate([2.3, None, 500.0])] == [False, False, True]
 
 
-def test_a_limit_up_to_the_factor_is_on_the_axis_and_may_set_its_end():
+def test_a_typed_limit_up_to_the_factor_is_on_the_axis_and_may_set_its_end():
     edge = OFF_SCALE_FACTOR * 2.0
-    scale = breakdown_scale([2.0], [edge, edge * 1.0001])
+    scale = breakdown_scale([2.0], [edge, edge * 1.0001], [True, True])
     assert scale.on_scale == (True, False)
     assert scale.clip == pytest.approx(CLIP_FACTOR * edge)
+
+
+def test_a_fixed_set_of_answers_keeps_its_limit_on_the_axis_however_short_the_bars():
+    """Short of time, bars are a fraction of a bit: a 7-point scale's limit (2.81 bits) is still
+    drawn where it is, and it is the reach a typed answer's limit is measured against."""
+    scale = breakdown_scale([0.01, 0.02], [2.81, 1.0, 8.0], [False, False, True])
+    assert scale.on_scale == (True, True, True)
+    assert scale.clip == pytest.approx(CLIP_FACTOR * 8.0)
+    assert breakdown_scale([0.01], [2.81, 9.0], [False, True]).on_scale == (True, False)
 
 
 def test_without_any_bar_every_limit_is_on_the_axis():
     scale = breakdown_scale([0.0, 0.0], [2.3, 1.6])
     assert scale.on_scale == (True, True) and scale.clip == pytest.approx(CLIP_FACTOR * 2.3)
+    assert breakdown_scale([0.0], [500.0], [True]).on_scale == (True,)
     assert breakdown_scale([], []).clip == pytest.approx(CLIP_FACTOR)
+
+
+def test_off_scale_labels_keep_three_significant_digits():
+    assert off_scale_label(500.0) == "limit 500 ›"
+    assert off_scale_label(1234.4) == "limit 1,234 ›"
+    assert off_scale_label(9.87) == "limit 9.87 ›"
+
+
+def test_the_examples_short_of_time_draw_every_limit():
+    """At a twentieth of their time per item the examples' bars are short; none of their limits
+    (all of fixed sets of answers) leaves the axis."""
+    from advisor.evaluation.evaluate import evaluate
+    from advisor.scenario.schema import example_scenarios
+
+    for example in example_scenarios():
+        rushed = example.with_changes({"campaign.seconds_per_item": example.campaign.seconds_per_item / 20})
+        questions = [q for context in evaluate(rushed, curves=False).contexts for q in context.questions]
+        limits = [q.max_nats if q.max_nats > 0 else None for q in questions]
+        bars = [getattr(q, key) for q in questions for key in ("cognitive_nats", "cascade_nats", "panel_nats")]
+        scale = breakdown_scale(bars, limits, [q.kind == "free_text" for q in questions])
+        assert all(on for on, limit in zip(scale.on_scale, limits) if limit is not None), example.name
 
 
 def test_the_report_figure_names_a_comment_box_limit_and_the_examples_have_none():

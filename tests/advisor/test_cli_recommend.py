@@ -53,13 +53,19 @@ def test_recommend_table(capsys, db):
     status, json_out, _ = run(capsys, ["--db", db, "recommend", str(EXAMPLE), "--json"])
     levers = json.loads(json_out)["levers"]
     lines = out.splitlines()
-    header = next(i for i, line in enumerate(lines) if line.startswith("#   lever"))
-    assert "Δachievable" in lines[header] and "risk per 1,000 USD" in lines[header]
-    rows = [line.split() for line in lines[header + 2:header + 2 + len(levers)]]
+    header = next(i for i, line in enumerate(lines) if "Δachievable" in line)
+    assert "fall of risk per 1,000 USD" in lines[header]
+    # Columns cut at the widths of the rule under the header (keys may hold spaces).
+    spans, start = [], 0
+    for dashes in lines[header + 1].split("  "):
+        spans.append((start, start + len(dashes)))
+        start += len(dashes) + 2
+    rows = [[line[a:b].strip() for a, b in spans] for line in lines[header + 2:header + 2 + len(levers)]]
     assert [row[1] for row in rows] == [lever["key"] for lever in levers]
     for row, lever in zip(rows, levers):
         if lever["applicable"]:
             assert row[2] == f"{lever['delta_achievable']:+.4f}"
+            assert row[5][:1] in "+-" and float(row[5]) == pytest.approx(lever["delta_capacity_bits"], abs=5e-4)
     status, out_nats, _ = run(capsys, ["--db", db, "recommend", str(EXAMPLE), "--nats"])
     assert status == 0 and "information in nats per item" in out_nats
 

@@ -375,3 +375,33 @@ def test_curves_of_an_overlap_design_apply_it_at_every_point():
     index = len(seconds.x) // 3
     point = evaluate(design.with_changes({"campaign.seconds_per_item": seconds.x[index]}), curves=False)
     assert seconds.achievable[index] == pytest.approx(point.achievable, abs=1e-12)
+
+
+def test_an_adaptive_design_near_its_limit_has_a_curve_and_a_solve_among_valid_designs():
+    """Adaptive overlap watching a best-worst question of 4 items (12 answers), 5 raters up to 5:
+    a scenario holds at most ADAPTIVE_MAX_OUTCOMES vote histograms, which designs starting with 7
+    raters or more pass. The curve over raters (2 r = 10 at most) asked for them and stopped the
+    evaluation with a models error; solving for the raters and splitting a budget between raters and
+    items refused the whole question. All three now stay among the designs a scenario can hold, and
+    say so."""
+    from advisor.evaluation.evaluate import evaluate
+    from advisor.planning.solve import solve
+    from advisor.scenario.schema import ADAPTIVE_MAX_OUTCOMES, adaptive_outcomes, example_scenarios
+
+    base = next(s for s in example_scenarios() if s.name.startswith("Search relevance"))
+    scenario = base.with_changes({"questions.0.format": {"kind": "best_worst", "k": 4}, "raters.per_item": 5,
+                                  "overlap.mode": "adaptive", "overlap.max_raters": 5, "target.target_risk": 0.001})
+    watched = scenario.questions[0].format
+    largest = max(r for r in range(1, 11) if adaptive_outcomes(watched, r, 5) <= ADAPTIVE_MAX_OUTCOMES)
+    assert largest == 6  # C(17, 11) = 12,376 histograms at 6; C(18, 11) = 31,824 at 7
+    evaluation = evaluate(scenario, curves=True)
+    xs = evaluation.curves["raters"].x
+    assert max(xs) <= largest and 5 in xs
+    result = solve(scenario, "raters")
+    assert "an adaptive design starting with more raters has more than 20,000 vote histograms" in result.message
+    assert not result.reachable and result.best_value is not None and result.best_value <= largest
+    from advisor.planning.compromise import compromise
+
+    split = compromise(scenario, budget=50_000, max_raters=10)
+    assert [row.raters for row in split.rows] == list(range(1, largest + 1))
+    assert "the rows stop at 6" in split.note

@@ -166,4 +166,4 @@ def test_counts_that_do_not_exist_are_said_in_words():
     assert "no finite number of" not in text and "the no " not in text
     assert f"{evaluation.items:,} items, at least the {needed.at_least:,} a " in evaluation.verdict_text
     assert "no number of items is sure to suffice" in evaluation.verdict_text
-    assert f"needs at least {needed.at_least:,} items (Fano)" in text and "Gallager's bound never reaches it" in text
+    assert f"needs at least {needed.at_least:,} items (Fano)" in text and "Gallager's bound never gets there" in text

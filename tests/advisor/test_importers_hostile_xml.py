@@ -194,3 +194,18 @@ def test_mismatched_tag_names_its_line():
 def test_truncated_file_names_the_end():
     with pytest.raises(ImportFormatError, match=r"line 3, column 1: no element found"):
         import_interface('<View>\n  <Text name="t" value="$t"/>\n')
+
+
+@pytest.mark.parametrize("doctype,what", [
+    ('<!DOCTYPE {name} SYSTEM "http://example.org/{name}.dtd">', "DOCTYPE"),
+    ('<!DOCTYPE View SYSTEM "http://example.org/{name}.dtd">', "DOCTYPE"),
+])
+def test_a_declared_name_or_system_id_of_thousands_of_characters_is_cut(doctype, what):
+    """The refusal names the declaration, each name and address cut to a short quote with its
+    length (a 20,000-character name made a 20,156-character message)."""
+    name = "n" * 20_000
+    config = doctype.format(name=name) + '\n<View><Text name="t" value="$t"/><Rating name="r" toName="t"/></View>'
+    with pytest.raises(ImportFormatError) as caught:
+        import_interface(config)
+    message = str(caught.value)
+    assert what in message and ",0" in message and "characters)" in message and len(message) < 600

@@ -317,3 +317,19 @@ def test_quote_list_cuts_each_value_and_counts_the_rest():
     assert quote_list(["a", "b"]) == "'a', 'b'"
     listed = quote_list(["x" * 300] + [f"q{i}" for i in range(30)])
     assert "300 characters" in listed and listed.endswith("and 11 more") and "'q18'" in listed and "'q19'" not in listed
+
+
+def test_a_scenario_of_long_question_names_lists_them_short():
+    """Applying a pilot to a scenario of several questions without naming one refuses with the
+    scenario's question names, each quoted to 40 characters."""
+    from advisor.pilot.scenario_quantities import question_index
+
+    data = _example()
+    data["questions"] = [dict(data["questions"][0], name="q" * 200), dict(data["questions"][0], name="short")]
+    scenario = scenario_from_dict(data)
+    with pytest.raises(ValueError) as caught:
+        question_index(scenario, None)
+    message = str(caught.value)
+    assert "200 characters" in message and "'short'" in message and len(message) < 300
+    with pytest.raises(ValueError, match="no question 'x+… \\(5,000 characters\\)"):
+        question_index(scenario, "x" * 5000)

@@ -224,9 +224,9 @@ def test_examples_rank_without_error_and_to_dict_is_json_ready(scenario):
 def test_splitting_a_comment_box_is_evaluated():
     """The real chat RLHF config has two free-text comment boxes. Splitting one into two answers
     about the same part asked for the joint vote-histogram kernel of an alphabet free text does not
-    have (a division by zero that stopped `recommend`). Every lever now evaluates; the split comment
-    box's two answers carry at least what one did and at most twice it (two answers given the
-    truth carry at most the sum of what each carries)."""
+    have (a division by zero that stopped `recommend`). Every lever now evaluates; on this config
+    the split adds information, and at most what the comment box carried (two answers given the
+    truth carry at most the sum of what each carries; a split can also lose, where time is short)."""
     from advisor.importers import import_interface
     from tests.conftest import SHARED
 

@@ -238,3 +238,25 @@ def test_a_part_answered_in_two_alphabets_is_decoded_with_one_alphabet_in_every_
                        curves=True)
     assert swapped.achievable == pytest.approx(e.achievable, abs=1e-12)
     assert swapped.curves["raters"].achievable == pytest.approx(e.curves["raters"].achievable, abs=1e-12)
+
+
+@pytest.mark.parametrize("weights,chosen", [((0.7, 0.3), 2), ((0.3, 0.7), 6)])
+def test_the_part_alphabet_is_the_one_whose_best_question_is_best_on_the_context_weighted_average(weights, chosen):
+    """Worked by hand: the pairwise choice (2 answers) decodes at 0.9 and 0.5 in the two contexts,
+    the ranking (6 answers) at 0.6 and 0.95. Weights 0.7 / 0.3: 0.78 against 0.705, the pairwise
+    alphabet; weights 0.3 / 0.7: 0.62 against 0.845, the ranking's."""
+    from types import SimpleNamespace
+
+    from advisor.evaluation.evaluate import _part_alphabets
+
+    base = next(s for s in example_scenarios() if s.name.startswith("Chatbot rubric")).model_dump()
+    base["contexts"] = [dict(base["contexts"][0], name="a", weight=weights[0]),
+                        dict(base["contexts"][0], name="b", weight=weights[1])]
+    base["questions"] = [
+        dict(base["questions"][0], name="helpfulness", format={"kind": "pairwise", "k": 2}, part="b"),
+        dict(base["questions"][0], name="factual accuracy", format={"kind": "ranking", "k": 3}, part="b"),
+    ]
+    scenario = scenario_from_dict(base)
+    decodings = [[SimpleNamespace(label_accuracy=0.9), SimpleNamespace(label_accuracy=0.6)],
+                 [SimpleNamespace(label_accuracy=0.5), SimpleNamespace(label_accuracy=0.95)]]
+    assert _part_alphabets(scenario, decodings) == {"b": chosen}

@@ -1,12 +1,12 @@
-"""The capacity breakdown chart keeps its bars readable: a question's alphabet limit far beyond
+"""The capacity breakdown chart keeps its bars readable: a typed answer's alphabet limit far beyond
 every bar (a comment box of hundreds of characters) does not set the axis."""
 
 from __future__ import annotations
 
+from advisor.evaluation.breakdown_scale import CLIP_FACTOR, OFF_SCALE_FACTOR, off_scale_label
 from advisor.evaluation.evaluate import evaluate
 from advisor.importers import import_interface
 from advisor.scenario.schema import example_scenarios
-from advisor.evaluation.breakdown_scale import CLIP_FACTOR, OFF_SCALE_FACTOR
 from ui.widgets.capacity_chart import CapacityBreakdownWidget
 
 
@@ -25,7 +25,7 @@ def _bits(nats: float) -> float:
 
 
 def test_a_comment_box_limit_is_named_not_drawn(qtbot):
-    """The real chat RLHF config: two 500-character comment boxes (limits of thousands of bits)
+    """The real chat RLHF config: two 500-character comment boxes (limits of 500 bits)
     beside ratings of 3–5 answers. The axis ends within CLIP_FACTOR of the longest bar that is not
     the typing speed (the bars stay readable), the ratings' limits are drawn, and each comment box's
     limit is written beside its articulation bar."""
@@ -44,8 +44,9 @@ def test_a_comment_box_limit_is_named_not_drawn(qtbot):
     x_low, x_high = chart.getPlotItem().getViewBox().viewRange()[0]
     assert x_high <= 1.4 * CLIP_FACTOR * max([longest] + [_bits(q.max_nats) for q in near]) + 1e-9
     named = [text for text in chart.label_texts() if "limit" in text]
-    assert sorted(named) == sorted(f"{_bits(q.articulation_nats):.2f} ›   limit {_bits(q.max_nats):,.0f} ›"
+    assert sorted(named) == sorted(f"{_bits(q.articulation_nats):.2f} ›   {off_scale_label(_bits(q.max_nats))}"
                                    for q in far)
+    assert all(q.kind == "free_text" for q in far)
 
 
 def test_the_examples_draw_every_limit(qtbot):

@@ -5,9 +5,10 @@ rater's judgment, one rater), the articulation capacity (the interface), the
 exact cascade of the two (one rater; never above the smaller, by data
 processing) and the panel of r raters. A tick marks the question's alphabet
 limit, ln(#alternatives): a bar near it is saturated and more raters buy
-nothing there; a limit far beyond every bar (a comment box's: thousands of bits)
-is named beside its articulation bar instead of stretching the axis. Bars are horizontal so that long "question · context" labels
-stay readable.
+nothing there; a typed answer's limit far beyond every bar (a comment box's:
+hundreds of bits) is named beside its articulation bar instead of stretching
+the axis (:mod:`advisor.evaluation.breakdown_scale`). Bars are horizontal so
+that long "question · context" labels stay readable.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QLabel, QWidget
 
-from advisor.evaluation.breakdown_scale import breakdown_scale
+from advisor.evaluation.breakdown_scale import breakdown_scale, off_scale_label
 from ui.widgets.plots import set_x_label, style_plot
 from ui.core.settings import display_settings
 
@@ -105,7 +106,7 @@ class CapacityBreakdownWidget(pg.PlotWidget):
         self._group_names = [name for name, _ in rows]
         limits = [convert(q.max_nats) if q.max_nats > 0 else None for _, q in rows]
         scale = breakdown_scale([convert(getattr(q, key)) for _, q in rows for key, _, _ in SERIES
-                                 if key != "articulation_nats"], limits)
+                                 if key != "articulation_nats"], limits, [q.kind == "free_text" for _, q in rows])
         clip = scale.clip
         labels: list[tuple[float, float, str]] = []
         for series_index, (key, _, _) in enumerate(SERIES):
@@ -118,7 +119,7 @@ class CapacityBreakdownWidget(pg.PlotWidget):
                 widths.append(shown)
                 text = f"{value:.2f}" + (" ›" if value > clip else "")
                 if key == "articulation_nats" and scale.off_scale(group, limits[group]):
-                    text += f"   limit {limits[group]:,.0f} ›"
+                    text += f"   {off_scale_label(limits[group])}"
                 labels.append((shown, y, text))
             self._bars[series_index].setOpts(x0=[0.0] * len(ys), y=ys, width=widths, height=BAR_HEIGHT)
         limit_xs, limit_ys = [], []

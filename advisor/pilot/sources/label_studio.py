@@ -191,7 +191,7 @@ def read_label_studio_json(document: Any, *, name: str, max_rows: int, questions
                 for question, label in labels.items():
                     if gold.get(question, label) != label:
                         raise ImportFormatError(
-                            f"{place}: a second ground-truth annotation gives {question!r} the answer {quote(label)}, "
+                            f"{place}: a second ground-truth annotation gives {quote(question, 40)} the answer {quote(label)}, "
                             f"another gave {quote(gold[question])}"
                         )
                     gold[question] = label

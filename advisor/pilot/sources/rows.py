@@ -153,7 +153,7 @@ class LabelRows:
         keep = [i for i, question in enumerate(self.questions) if question not in self.multi_select]
         for question in sorted(self.multi_select):
             dropped = sum(1 for q in self.questions if q == question)
-            self.skip(f"answers to the multi-select question {question!r}", dropped)
+            self.skip(f"answers to the multi-select question {quote(question, 40)}", dropped)
         for column in ("items", "raters", "labels", "gold", "questions", "seconds", "timestamps", "where"):
             values = getattr(self, column)
             setattr(self, column, [values[i] for i in keep])

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from advisor.planning.analysis import Analysis
-from advisor.planning.levers import PER_MONEY_SCALE, LeverResult, per_money_text
+from advisor.planning.levers import PER_MONEY_SCALE, SAME_RISK, LeverResult, per_money_text
 from advisor.units import signed_amount_text
 from ui.core.settings import display_settings
 from ui.panels.recommendations.appearance import ERROR_STYLE, GAIN_COLOUR, LOSS_COLOUR, MUTED_COLOUR
@@ -33,8 +33,6 @@ from ui.widgets.tables import read_only_table, table_item
 LEVER_COLUMNS = ("#", "Lever", "Δachievable", "Δfloor", "Δitems", "Δcost", "per money", "Explanation")
 LEVER_TITLE_WIDTH = (160, 360)
 """Narrowest and widest Lever column (px): the title gives way to the numbers."""
-CHANGE_EPSILON = 1e-9
-"""A risk change smaller than this is no change (neither gain nor loss colour)."""
 
 
 def signed_text(value: float, digits: int) -> str:
@@ -200,8 +198,8 @@ class LeversWidget(QGroupBox):
         for row, lever in enumerate(levers):
             muted = None if lever.applicable else MUTED_COLOUR
             gain = lever.gain
-            gain_colour = muted or (GAIN_COLOUR if gain > CHANGE_EPSILON else
-                                    LOSS_COLOUR if gain < -CHANGE_EPSILON else None)
+            gain_colour = muted or (GAIN_COLOUR if gain > SAME_RISK else
+                                    LOSS_COLOUR if gain < -SAME_RISK else None)
             capacity_tip = (f"ΔC̄ {units.format_info(lever.delta_capacity_nats, 3)} per item; verdict "
                             f"{lever.evaluation.verdict}" if lever.evaluation is not None else "")
             items = "—" if not lever.applicable or lever.delta_items_needed is None else f"{lever.delta_items_needed:+,}"
