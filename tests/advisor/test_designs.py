@@ -405,3 +405,10 @@ def test_an_adaptive_design_near_its_limit_has_a_curve_and_a_solve_among_valid_d
     split = compromise(scenario, budget=50_000, max_raters=10)
     assert [row.raters for row in split.rows] == list(range(1, largest + 1))
     assert "the rows stop at 6" in split.note
+    # The X–Y plot's range over raters ends there too, and every point of it evaluates.
+    from advisor.planning.sweep import sweep
+    from advisor.planning.xy_plot import default_range
+
+    start, stop, points = default_range(scenario, "raters")
+    assert (start, stop) == (1, largest)
+    assert len(sweep(scenario, "raters", start, stop, points=points).rows()) == largest
