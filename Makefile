@@ -41,6 +41,8 @@ bench: $(STAMP)
 	$(BIN)/python bench/gui.py
 	$(BIN)/python bench/kill.py
 	$(BIN)/python bench/fuzz.py
+	$(BIN)/python bench/fuzz_designs.py
+	$(BIN)/python bench/fuzz_designs.py --planning --cases 60
 
 screenshots: $(STAMP)
 	$(BIN)/python scripts/screenshots.py

@@ -6,10 +6,12 @@ subject to ``Σ_q t_q = T``. The gains are the same ones
 question's capacity, averaged over contexts, as a function of its share of
 the judgment time — and the split is computed by
 :func:`models.allocation.water_fill` (exact on a grid of
-:data:`advisor.evaluation.results.WATER_FILL_STEPS` steps). Here every question is
-treated as automatic, whatever shares the scenario fixes, so the result is
-what the "water-filled time shares" lever proposes, set beside the current
-split.
+:data:`advisor.evaluation.results.WATER_FILL_STEPS` steps, fewer for a heavy design). Here every
+question is treated as automatic, whatever shares the scenario fixes, so the result is what the
+"water-filled time shares" lever proposes, set beside the current split. The capacities are
+computed within the work budget :func:`advisor.evaluation.evaluate.evaluate` gives the scenario
+with automatic shares (the same caps, the same grid): a 101-level scale with 9 raters took minutes
+unbudgeted, and the shares then equal those of that scenario's evaluation.
 """
 
 from __future__ import annotations
@@ -18,7 +20,15 @@ from dataclasses import dataclass, field
 
 from models.allocation import water_fill
 
-from advisor.evaluation.evaluate import _channels, _Design, _mean_capacity, share_gain, time_shares
+from advisor.evaluation.evaluate import (
+    _budgeted_design,
+    _cached_channel,
+    _channel_key,
+    _channels,
+    _mean_capacity,
+    share_gain,
+    time_shares,
+)
 from advisor.evaluation.results import WATER_FILL_STEPS
 from advisor.scenario.schema import Scenario
 from advisor.units import LN2
@@ -83,7 +93,7 @@ def automatic_shares(scenario: Scenario) -> Scenario:
     return scenario.with_changes({f"questions.{i}.time_share": None for i in range(len(scenario.questions))})
 
 
-def optimal_time_allocation(scenario: Scenario, *, steps: int = WATER_FILL_STEPS) -> TimeAllocation:
+def optimal_time_allocation(scenario: Scenario, *, steps: int | None = None) -> TimeAllocation:
     """Water-fill the judgment time of a scenario across its questions.
 
     Parameters
@@ -92,17 +102,22 @@ def optimal_time_allocation(scenario: Scenario, *, steps: int = WATER_FILL_STEPS
         The scenario; its raters, time per item, contexts and formats are kept.
     steps
         Grid resolution of the shares, integer in [1, 10000]; the default is
-        the one :func:`advisor.evaluation.evaluate.evaluate` uses, so the shares equal
-        those of the scenario with automatic shares.
+        the one :func:`advisor.evaluation.evaluate.evaluate` uses for the scenario with automatic
+        shares (:data:`WATER_FILL_STEPS`, fewer for a heavy design), so the shares equal its.
 
     Returns
     -------
     TimeAllocation
     """
-    design = _Design(scenario.raters.per_item, scenario.campaign.seconds_per_item)
-    allocation = water_fill([share_gain(scenario, q, design) for q in scenario.questions], steps=steps)
+    design = _budgeted_design(automatic_shares(scenario))
+    steps = design.water_fill_steps if steps is None else steps
+    questions, contexts = scenario.questions, range(len(scenario.contexts))
+    # Every grid point's channels in one batch (water_fill evaluates them all), as evaluate does.
+    _cached_channel.many([_channel_key(scenario, q, s, j / steps, design)
+                          for q in questions for s in contexts for j in range(steps + 1)])
+    allocation = water_fill([share_gain(scenario, q, design) for q in questions], steps=steps)
     shares = allocation.shares
-    automatic = all(q.time_share is None for q in scenario.questions) and steps == WATER_FILL_STEPS
+    automatic = all(q.time_share is None for q in scenario.questions) and steps == design.water_fill_steps
     # With automatic shares evaluate water-fills exactly as above: no need to do it twice.
     current = shares if automatic else time_shares(scenario, design=design)
     names = [q.name for q in scenario.questions]

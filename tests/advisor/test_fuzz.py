@@ -122,3 +122,20 @@ def test_a_sample_run_as_real_processes_prints_one_line_and_exits_2(tmp_path):
             assert len(errors) == 1, done.stderr
     # The scenario case carries a non-finite number, so at least it is refused.
     assert refused >= 1
+
+
+def test_random_valid_designs_go_through_the_levers(capsys):
+    """bench/fuzz_designs.py on a few drawn designs: each is refused by the schema or analysed (the
+    counts add up), none crashes, and the same seed draws the same designs."""
+    spec = importlib.util.spec_from_file_location("bench_fuzz_designs", ROOT / "bench" / "fuzz_designs.py")
+    designs = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(designs)
+    assert designs.main(["--cases", "6", "--seed", "3"]) == 0
+    counts = {line[:28].strip(): line[28:].split() for line in capsys.readouterr().out.splitlines() if len(line) > 28}
+    refused, analysed = int(counts["refused by the schema"][0]), int(counts["analysed"][0])
+    assert refused + analysed + int(counts["refused by an analysis"][0]) == 6 and analysed >= 3
+    assert int(counts["crashed"][0]) == 0
+    import random
+
+    examples = [{"questions": [{"format": {}}], "raters": {}, "campaign": {}}]
+    assert designs.random_design(random.Random(1), examples) == designs.random_design(random.Random(1), examples)

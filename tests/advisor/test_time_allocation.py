@@ -77,3 +77,21 @@ def test_one_question_takes_all_the_time():
     assert allocation.shares == {"q": 1.0}
     assert allocation.capacity_nats == pytest.approx(allocation.current_capacity_nats)
     assert allocation.to_dict()["gain_bits"] == pytest.approx(0.0, abs=1e-12)
+
+
+def test_a_heavy_design_is_allocated_within_the_evaluations_budget():
+    """A 0–100 slider with 9 raters beside two 7-point scales: unbudgeted, the water-filling's
+    capacities took minutes (every grid point's 9-rater panel over 101 answers). The allocation now
+    computes them within the budget evaluate gives the scenario with automatic shares: the same
+    coarser grid and the same shares as that evaluation."""
+    from advisor.evaluation.results import WATER_FILL_STEPS
+    from advisor.scenario.schema import example_scenarios
+
+    base = next(s for s in example_scenarios() if s.name.startswith("Chatbot rubric"))
+    scenario = base.with_changes({"questions.0.format": {"kind": "scale", "minimum": 0, "maximum": 100, "step": 1},
+                                  "raters.per_item": 9})
+    allocation = optimal_time_allocation(scenario)
+    assert allocation.steps < WATER_FILL_STEPS
+    shares = evaluate(automatic_shares(scenario), curves=False).time_shares
+    assert tuple(allocation.shares.values()) == pytest.approx(shares, abs=1e-12)
+    assert math.isclose(sum(shares), 1.0)
