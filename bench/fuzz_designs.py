@@ -16,11 +16,14 @@ Each valid design then runs, in this process:
   five unknowns (``--planning``).
 
 Counted: cases, designs the schema refused, designs analysed, refusals (an
-:class:`advisor.errors.AdvisorError`, with its message), crashes (any other exception, with the
-design's format list and the last frames), and designs that took over 30 s.
+:class:`advisor.errors.AdvisorError`, with its message), derived designs refused (an analysis built
+a design the schema refuses and stopped with that: a bug, as a valid design's analyses should stay
+among valid designs), crashes (any other exception, with the design's format list and the last
+frames), and designs that took over 30 s.
 
 Run with ``python bench/fuzz_designs.py [--cases 200] [--seed 0] [--planning] [--keep DIR]``;
-``--keep`` writes each crashing design as JSON. The exit status is 1 when a case crashed.
+``--keep`` writes each crashing design as JSON. The exit status is 1 when a case crashed or an
+analysis stopped on a derived design the schema refused.
 """
 
 from __future__ import annotations
@@ -70,7 +73,9 @@ def random_design(rng: random.Random, examples: list[dict[str, Any]]) -> dict[st
     data["raters"]["per_item"] = rng.choice([1, 2, 3, 5, 9])
     data["campaign"]["seconds_per_item"] = rng.choice([1.0, 10.0, 60.0, 600.0])
     if rng.random() < 0.3:
-        data["overlap"] = {"mode": rng.choice(["fixed", "adaptive", "partial"])}
+        data["overlap"] = {"mode": rng.choice(["fixed", "adaptive", "partial"]),
+                           "max_raters": rng.choice([2, 3, 5, 10]), "extra_raters": rng.choice([1, 2, 5]),
+                           "extra_share": rng.choice([0.1, 0.5])}
     return data
 
 
@@ -99,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
     from pydantic import ValidationError
 
     from advisor.allocator import keep_freed_memory
-    from advisor.errors import AdvisorError
+    from advisor.errors import AdvisorError, ScenarioValidationError
     from advisor.scenario.schema import example_scenarios, scenario_from_dict
 
     keep_freed_memory()
@@ -122,6 +127,9 @@ def main(argv: list[str] | None = None) -> int:
         try:
             analyse_design(scenario, args.planning)
             counts["analysed"] += 1
+        except ScenarioValidationError as error:
+            counts["derived design refused"] += 1
+            print(f"case {index}: an analysis stopped on a derived design: {error}", file=sys.stderr)
         except AdvisorError as error:
             counts["refused by an analysis"] += 1
             refusals[str(error).split(":")[0]] += 1
@@ -141,8 +149,8 @@ def main(argv: list[str] | None = None) -> int:
             counts[f"over {SLOW_SECONDS:g} s"] += 1
     print(f"fuzz_designs: {args.cases} designs from seed {args.seed}, "
           f"{'curves, optimiser, budget split and solve-for' if args.planning else 'levers and time allocation'}\n")
-    for key in ("cases", "refused by the schema", "analysed", "refused by an analysis", "crashed",
-                f"over {SLOW_SECONDS:g} s"):
+    for key in ("cases", "refused by the schema", "analysed", "refused by an analysis", "derived design refused",
+                "crashed", f"over {SLOW_SECONDS:g} s"):
         print(f"{key:<28}{counts[key]:>6}")
     print(f"{'slowest, s':<28}{slowest[0]:>6.1f}  {slowest[1]}")
     print(f"{'wall time, s':<28}{time.perf_counter() - started:>6.1f}")
@@ -150,7 +158,7 @@ def main(argv: list[str] | None = None) -> int:
         print("\nrefusals by the start of their message:")
         for message, count in refusals.most_common(10):
             print(f"  {count:>4}  {message}")
-    return 1 if counts["crashed"] else 0
+    return 1 if counts["crashed"] or counts["derived design refused"] else 0
 
 
 if __name__ == "__main__":

@@ -8,10 +8,11 @@ the judgment time — and the split is computed by
 :func:`models.allocation.water_fill` (exact on a grid of
 :data:`advisor.evaluation.results.WATER_FILL_STEPS` steps, fewer for a heavy design). Here every
 question is treated as automatic, whatever shares the scenario fixes, so the result is what the
-"water-filled time shares" lever proposes, set beside the current split. The capacities are
+"water-filled time shares" lever proposes, set beside the current split. The optimal split is
 computed within the work budget :func:`advisor.evaluation.evaluate.evaluate` gives the scenario
-with automatic shares (the same caps, the same grid): a 101-level scale with 9 raters took minutes
-unbudgeted, and the shares then equal those of that scenario's evaluation.
+with automatic shares (the same caps and grid, so the same shares and C̄ as that evaluation; a
+101-level scale with 9 raters took minutes without a budget), the current one within the
+scenario's own (the same shares and C̄ as its evaluation).
 """
 
 from __future__ import annotations
@@ -103,7 +104,8 @@ def optimal_time_allocation(scenario: Scenario, *, steps: int | None = None) -> 
     steps
         Grid resolution of the shares, integer in [1, 10000]; the default is
         the one :func:`advisor.evaluation.evaluate.evaluate` uses for the scenario with automatic
-        shares (:data:`WATER_FILL_STEPS`, fewer for a heavy design), so the shares equal its.
+        shares (:data:`WATER_FILL_STEPS`, fewer for a heavy design), so the shares are that
+        evaluation's.
 
     Returns
     -------
@@ -118,14 +120,21 @@ def optimal_time_allocation(scenario: Scenario, *, steps: int | None = None) -> 
     allocation = water_fill([share_gain(scenario, q, design) for q in questions], steps=steps)
     shares = allocation.shares
     automatic = all(q.time_share is None for q in scenario.questions) and steps == design.water_fill_steps
-    # With automatic shares evaluate water-fills exactly as above: no need to do it twice.
-    current = shares if automatic else time_shares(scenario, design=design)
     names = [q.name for q in scenario.questions]
-    capacity = _mean_capacity(scenario, _channels(scenario, shares, design))
+    # Both capacities as evaluate computes them: the optimal one as the scenario with automatic
+    # shares would have it, the current one on the scenario's own design and budget (its caps can
+    # be tighter or looser than the automatic one's), so each equals its evaluation's C̄.
+    capacity = _mean_capacity(scenario, _channels(scenario, shares, design), ratio=design.decoding_ratio)
+    if automatic:
+        current, current_capacity = shares, capacity
+    else:
+        own = _budgeted_design(scenario)
+        current = time_shares(scenario, design=own)
+        current_capacity = _mean_capacity(scenario, _channels(scenario, current, own), ratio=own.decoding_ratio)
     return TimeAllocation(
         shares=dict(zip(names, shares)),
         capacity_nats=capacity,
-        current_capacity_nats=capacity if automatic else _mean_capacity(scenario, _channels(scenario, current, design)),
+        current_capacity_nats=current_capacity,
         water_level=allocation.water_level,
         current_shares=dict(zip(names, current)),
         steps=steps,

@@ -59,7 +59,7 @@ from models.learning import ItemsNeeded
 from advisor.errors import CompromiseError, ScenarioValidationError
 from advisor.evaluation.evaluate import campaign_cost, evaluate
 from advisor.progress import ProgressCallback, keeps_going
-from advisor.scenario.schema import ADAPTIVE_MAX_OUTCOMES, MAX_RATERS, Scenario, adaptive_fits
+from advisor.scenario.schema import ADAPTIVE_MAX_OUTCOMES, MAX_RATERS, Scenario, rater_range
 from advisor.units import LN2, money
 
 OBJECTIVES = ("both", "model")
@@ -261,7 +261,8 @@ class CompromiseAnalysis:
     message
         The recommendation in one paragraph, with its numbers.
     note
-        Why the rows stop before ``max_raters`` (the budget buys no item from some r on), else "".
+        Why the rows start after 1 or stop before ``max_raters`` (an adaptive design may start only
+        with so many raters; the budget buys no item from some r on), else "".
     cancelled
         True when ``progress`` stopped the analysis; the rows then are those done.
     """
@@ -376,28 +377,36 @@ def compromise(scenario: Scenario, budget: float | None = None, *, max_raters: i
     if objective not in OBJECTIVES:
         raise CompromiseError(f"objective must be one of {', '.join(OBJECTIVES)}, got {objective!r}")
     currency = scenario.campaign.currency
-    first = items_bought(scenario, budget, 1, item_cost)
+    # An adaptive design holds only so many vote histograms: the rows are the raters it may start with.
+    fewest, most = rater_range(scenario, max_raters)
+    histograms = (f"an adaptive design watching {scenario.questions[0].format.label()} has more than "
+                  f"{ADAPTIVE_MAX_OUTCOMES:,} vote histograms")
+    if fewest > most:
+        raise CompromiseError(f"with at most {max_raters} raters per item no design fits: below {fewest} raters "
+                              f"{histograms}")
+    first = items_bought(scenario, budget, fewest, item_cost)
+    fewest_text = "one rater" if fewest == 1 else f"{fewest} raters"
     if first < 1:
         raise CompromiseError(
-            f"a budget of {money(budget, currency)} buys no item: one item with one rater costs "
-            f"{money(cost_per_item(scenario, 1, item_cost), currency)}")
+            f"a budget of {money(budget, currency)} buys no item: one item with {fewest_text} costs "
+            f"{money(cost_per_item(scenario, fewest, item_cost), currency)}")
     if first > MAX_ITEMS:
-        raise CompromiseError(f"a budget of {money(budget, currency)} buys {first:,} items with one rater, more than "
-                              f"the {MAX_ITEMS:,} a campaign may have")
+        raise CompromiseError(f"a budget of {money(budget, currency)} buys {first:,} items with {fewest_text}, "
+                              f"more than the {MAX_ITEMS:,} a campaign may have")
     plan: list[tuple[int, int, float]] = []
-    note = ""
-    for raters in range(1, max_raters + 1):
-        if not adaptive_fits(scenario, raters):
-            if raters > scenario.raters.per_item:
-                note = (f"From {raters} raters per item an adaptive design watching "
-                        f"{scenario.questions[0].format.label()} has more than {ADAPTIVE_MAX_OUTCOMES:,} vote "
-                        f"histograms: the rows stop at {raters - 1}.")
-                break
-            continue
+    notes = []
+    if fewest > 1:
+        notes.append(f"Below {fewest} raters per item {histograms}: the rows start at {fewest}.")
+    if most < max_raters:
+        notes.append(f"From {most + 1} raters per item {histograms}: the rows stop at {most}.")
+    note = " ".join(notes)
+    for raters in range(fewest, most + 1):
         items = items_bought(scenario, budget, raters, item_cost)
         if items < 1:
-            note = (f"From {raters} raters per item on the budget buys no item (one item costs "
-                    f"{money(cost_per_item(scenario, raters, item_cost), currency)}): the rows stop at {raters - 1}.")
+            notes = [text for text in notes if text.startswith("Below")] + [f"From {raters} raters per item on the budget buys no item (one item costs "
+                                 f"{money(cost_per_item(scenario, raters, item_cost), currency)}): the rows stop at "
+                                 f"{raters - 1}."]
+            note = " ".join(notes)
             break
         plan.append((raters, items, cost_per_item(scenario, raters, item_cost)))
     rows: list[CompromiseRow] = []

@@ -47,7 +47,7 @@ from advisor.planning.bisection import first_true, first_true_near
 from advisor.progress import ProgressCallback
 from advisor.evaluation.evaluate import evaluate
 from advisor.evaluation.results import Evaluation
-from advisor.scenario.schema import ADAPTIVE_MAX_OUTCOMES, MAX_LOG2_M, MAX_RATERS, Scenario, adaptive_fits
+from advisor.scenario.schema import ADAPTIVE_MAX_OUTCOMES, MAX_LOG2_M, MAX_RATERS, Scenario, rater_range
 from advisor.units import money
 
 UNKNOWNS = ("raters", "seconds", "items", "log2_m", "budget")
@@ -164,11 +164,12 @@ def _thresholds(memo: _Memo, start: int, low: int, high: int) -> tuple[int | Non
 
 def _result(unknown: str, memo: _Memo, found: int | None, allowed: int | None, low: int, high: int,
             convert: Callable[[int], float | int], text: Callable[[float | int], str], noun: str,
-            step: float | int, why_high: str = "") -> SolveResult:
+            step: float | int, why_high: str = "", why_low: str = "") -> SolveResult:
     target = memo.scenario.target.target_risk
     at_least = None if allowed is None else convert(allowed)
     floor_text = (f"the floor allows no value up to {text(convert(high))}" if allowed is None
-                  else f"at least {text(at_least)} (floor {memo.evaluation(allowed).floor:.4f} ≤ {target:g})")
+                  else f"at least {text(at_least)} (floor {memo.evaluation(allowed).floor:.4f} ≤ {target:g})"
+                  + (why_low if allowed == low else ""))
     if found is not None:
         value = convert(found)
         evaluation = memo.evaluation(found)
@@ -192,21 +193,23 @@ def _solve_raters(scenario: Scenario) -> SolveResult:
     # An adaptive design starting with too many (or, watching many answers up to many raters, too
     # few) raters gives more vote histograms than a scenario may hold: the search stays among the
     # designs around the scenario's own that a scenario may hold (all of them for other designs).
-    own = scenario.raters.per_item
-    low, valid = own, own
-    while low > 1 and adaptive_fits(scenario, low - 1):
-        low -= 1
-    while valid < high and adaptive_fits(scenario, valid + 1):
-        valid += 1
-    why_high = ""
+    low, valid = rater_range(scenario, high)
+    histograms = (f"more than {ADAPTIVE_MAX_OUTCOMES:,} vote histograms on {scenario.questions[0].format.label()}")
+    if low > valid:
+        raise UnknownParameterError(
+            f"raters: an adaptive design on {scenario.questions[0].format.label()} may start with {low} raters "
+            f"or more (fewer give {histograms}), and only {high} raters are available")
+    why = []
     if valid < high:
-        high = valid
-        why_high = (f" (an adaptive design starting with more raters has more than {ADAPTIVE_MAX_OUTCOMES:,} "
-                    f"vote histograms on {scenario.questions[0].format.label()})")
+        why.append(f"an adaptive design starting with more raters has {histograms}")
+    if low > 1:
+        why.append(f"starting with fewer, it has {histograms}")
+    high = valid
     memo = _Memo(scenario, lambda r: {"raters.per_item": r})
-    found, allowed = _thresholds(memo, own, low, high)
+    found, allowed = _thresholds(memo, scenario.raters.per_item, low, high)
     return _result("raters", memo, found, allowed, low, high, int, lambda r: f"{r} rater(s) per item", "panel", 1,
-                   why_high)
+                   f" ({'; '.join(why)})" if why else "",
+                   f" (from {low}: {why[-1]})" if low > 1 else "")
 
 
 def _seconds(n: int) -> float:

@@ -15,7 +15,7 @@ from advisor.planning import sweep as analyses
 from advisor.planning.compromise import compromise as split_budget
 from advisor.planning.sweep import ANALYSIS_TITLES, X_VARIABLES, SweepResult, current_value, sweep
 from advisor.progress import ProgressCallback, keeps_going, within
-from advisor.scenario.schema import FORMAT_K_LIMITS, Scenario, adaptive_fits
+from advisor.scenario.schema import FORMAT_K_LIMITS, Scenario, rater_range
 
 DEFAULT_POINTS = 25
 """Points of a range that :func:`default_range` does not fit to whole numbers."""
@@ -35,11 +35,9 @@ def default_range(scenario: Scenario, x: str, question_index: int | None = None)
     """
     now = float(current_value(scenario, x, question_index))
     if x == "raters":
-        stop = max(2 * int(now), 10)
         # An adaptive design holds only so many vote histograms: the range stays among valid designs.
-        while stop > int(now) and not adaptive_fits(scenario, stop):
-            stop -= 1
-        return 1, stop, stop
+        start, stop = rater_range(scenario, max(2 * int(now), 10))
+        return start, stop, stop - start + 1
     if x == "k":
         low, high = FORMAT_K_LIMITS[scenario.questions[question_index or 0].format.kind]
         stop = min(high, max(int(now) + 4, low + 6))

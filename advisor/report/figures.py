@@ -31,7 +31,7 @@ from matplotlib.figure import Figure as MplFigure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FixedLocator, FuncFormatter, NullFormatter, NullLocator
 
-from advisor.evaluation.breakdown_scale import breakdown_scale, off_scale_label
+from advisor.evaluation.breakdown_scale import breakdown_scale, off_scale_label, wide_answer
 from advisor.evaluation.results import Curve, Evaluation
 from advisor.report.model import Figure
 from advisor.units import LN2
@@ -330,7 +330,7 @@ def capacity_breakdown_figure(evaluation: Evaluation, raters: int, *, unit: str 
     group_limits = [q.max_nats * scale if q.max_nats > 0 else None for _, q in groups]
     axis = breakdown_scale([getattr(q, attribute) * scale for _, q in groups
                             for _, attribute, _, _ in series if attribute != "articulation_nats"], group_limits,
-                           [q.kind == "free_text" for _, q in groups])
+                           [wide_answer(q.alternatives) for _, q in groups])
     for index, (label, attribute, colour, hatch) in enumerate(series):
         offsets = [p + (index - 1.5) * bar for p in positions]
         values = [getattr(q, attribute) * scale for _, q in groups]

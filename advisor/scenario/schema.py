@@ -405,6 +405,21 @@ def adaptive_fits(scenario: "Scenario", raters: int) -> bool:
     return adaptive_outcomes(scenario.questions[0].format, raters, scenario.overlap.max_raters) <= ADAPTIVE_MAX_OUTCOMES
 
 
+def rater_range(scenario: "Scenario", high: int = MAX_RATERS) -> tuple[int, int]:
+    """The raters per item a search over them may try: the unbroken run of counts around the
+    scenario's own for which :func:`adaptive_fits` holds, within ``1 … high`` (``1, high`` for a
+    fixed or partial overlap). An adaptive design may fit only from some count up (starting with
+    fewer raters of many answers it may grow through more histograms) and only up to some count;
+    the run is empty (``low > high``) when ``high`` is below its start."""
+    own = scenario.raters.per_item
+    low, top = own, own
+    while low > 1 and adaptive_fits(scenario, low - 1):
+        low -= 1
+    while top < high and adaptive_fits(scenario, top + 1):
+        top += 1
+    return low, min(top, high)
+
+
 class Overlap(_Strict):
     """How many raters each item gets: a fixed number (``raters.per_item``), adaptively more
     until the votes are decisive, or more for a share of the items."""

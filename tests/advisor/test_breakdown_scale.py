@@ -7,14 +7,14 @@ import pytest
 from advisor.evaluation.breakdown_scale import CLIP_FACTOR, OFF_SCALE_FACTOR, breakdown_scale, off_scale_label
 
 
-def test_a_typed_limit_far_beyond_the_bars_is_off_the_axis_and_sets_no_part_of_it():
+def test_a_wide_limit_far_beyond_the_bars_is_off_the_axis_and_sets_no_part_of_it():
     scale = breakdown_scale([1.0, 2.0, 3.0], [2.3, None, 500.0], [False, False, True])
     assert scale.on_scale == (True, False, False)
     assert scale.clip == pytest.approx(CLIP_FACTOR * 3.0)
     assert [scale.off_scale(i, limit) for i, limit in enumerate([2.3, None, 500.0])] == [False, False, True]
 
 
-def test_a_typed_limit_up_to_the_factor_is_on_the_axis_and_may_set_its_end():
+def test_a_wide_limit_up_to_the_factor_is_on_the_axis_and_may_set_its_end():
     edge = OFF_SCALE_FACTOR * 2.0
     scale = breakdown_scale([2.0], [edge, edge * 1.0001], [True, True])
     assert scale.on_scale == (True, False)
@@ -43,19 +43,22 @@ def test_off_scale_labels_keep_three_significant_digits():
     assert off_scale_label(9.87) == "limit 9.87 ›"
 
 
-def test_the_examples_short_of_time_draw_every_limit():
-    """At a twentieth of their time per item the examples' bars are short; none of their limits
-    (all of fixed sets of answers) leaves the axis."""
-    from advisor.evaluation.evaluate import evaluate
-    from advisor.scenario.schema import example_scenarios
+def test_which_answers_are_wide():
+    """Typed text and more alternatives than a 0–100 slider's 101 are wide; a 101-level scale, a
+    ranking of 4 (24 orders) and 6 checkboxes (64 sets) are not, 7 checkboxes (128) are."""
+    from advisor.evaluation.breakdown_scale import wide_answer
 
-    for example in example_scenarios():
-        rushed = example.with_changes({"campaign.seconds_per_item": example.campaign.seconds_per_item / 20})
-        questions = [q for context in evaluate(rushed, curves=False).contexts for q in context.questions]
-        limits = [q.max_nats if q.max_nats > 0 else None for q in questions]
-        bars = [getattr(q, key) for q in questions for key in ("cognitive_nats", "cascade_nats", "panel_nats")]
-        scale = breakdown_scale(bars, limits, [q.kind == "free_text" for q in questions])
-        assert all(on for on, limit in zip(scale.on_scale, limits) if limit is not None), example.name
+    assert [wide_answer(n) for n in (0, 2, 24, 64, 101, 102, 128, 2**30)] == [
+        True, False, False, False, False, True, True, True]
+
+
+def test_thirty_checkboxes_short_of_time_leave_the_axis_and_a_7_point_scale_does_not():
+    """A design short of time (bars of a tenth of a bit) with a 7-point scale (2.81 bits) and 30
+    checkboxes (30 bits, 2^30 answers): the scale's tick stays, the checkboxes' limit is named."""
+    from advisor.evaluation.breakdown_scale import wide_answer
+
+    scale = breakdown_scale([0.1, 0.12], [2.81, 30.0], [wide_answer(7), wide_answer(2**30)])
+    assert scale.on_scale == (True, False) and scale.clip == pytest.approx(CLIP_FACTOR * 2.81)
 
 
 def test_the_report_figure_names_a_comment_box_limit_and_the_examples_have_none():

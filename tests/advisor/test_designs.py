@@ -412,3 +412,29 @@ def test_an_adaptive_design_near_its_limit_has_a_curve_and_a_solve_among_valid_d
     start, stop, points = default_range(scenario, "raters")
     assert (start, stop) == (1, largest)
     assert len(sweep(scenario, "raters", start, stop, points=points).rows()) == largest
+
+
+def test_an_adaptive_design_that_may_start_only_with_many_raters():
+    """Adaptive overlap on an 8-way choice up to 10 raters, starting with 10: fewer at the start
+    give more than ADAPTIVE_MAX_OUTCOMES histograms (10 is the only valid start). The budget split
+    built a 1-rater design first and was refused; now its rows are the valid starts, solve-for
+    searches them and says why the low end is where it is, and with fewer raters available than
+    the least valid start it refuses in one line."""
+    from advisor.errors import UnknownParameterError
+    from advisor.planning.compromise import compromise
+    from advisor.planning.solve import solve
+    from advisor.planning.xy_plot import default_range
+    from advisor.scenario.schema import ADAPTIVE_MAX_OUTCOMES, adaptive_outcomes, example_scenarios, rater_range
+
+    base = next(s for s in example_scenarios() if s.name.startswith("Search relevance"))
+    scenario = base.with_changes({"questions.0.format": {"kind": "categorical", "k": 8}, "raters.per_item": 10,
+                                  "overlap.mode": "adaptive", "overlap.max_raters": 10})
+    watched = scenario.questions[0].format
+    assert adaptive_outcomes(watched, 9, 10) > ADAPTIVE_MAX_OUTCOMES >= adaptive_outcomes(watched, 10, 10)
+    assert rater_range(scenario) == (10, 10)
+    split = compromise(scenario, budget=200_000, max_raters=12)
+    assert [row.raters for row in split.rows] == [10] and "the rows start at 10" in split.note
+    assert default_range(scenario, "raters")[:2] == (10, 10)
+    assert "starting with fewer" in solve(scenario, "raters").message
+    with pytest.raises(UnknownParameterError, match="only 5 raters are available"):
+        solve(scenario.with_changes({"campaign.raters_available": 5}), "raters")

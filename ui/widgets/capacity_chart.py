@@ -5,7 +5,7 @@ rater's judgment, one rater), the articulation capacity (the interface), the
 exact cascade of the two (one rater; never above the smaller, by data
 processing) and the panel of r raters. A tick marks the question's alphabet
 limit, ln(#alternatives): a bar near it is saturated and more raters buy
-nothing there; a typed answer's limit far beyond every bar (a comment box's:
+nothing there; a wide answer's limit far beyond every bar (a comment box's:
 hundreds of bits) is named beside its articulation bar instead of stretching
 the axis (:mod:`advisor.evaluation.breakdown_scale`). Bars are horizontal so
 that long "question · context" labels stay readable.
@@ -20,7 +20,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QLabel, QWidget
 
-from advisor.evaluation.breakdown_scale import breakdown_scale, off_scale_label
+from advisor.evaluation.breakdown_scale import breakdown_scale, off_scale_label, wide_answer
 from ui.widgets.plots import set_x_label, style_plot
 from ui.core.settings import display_settings
 
@@ -106,7 +106,7 @@ class CapacityBreakdownWidget(pg.PlotWidget):
         self._group_names = [name for name, _ in rows]
         limits = [convert(q.max_nats) if q.max_nats > 0 else None for _, q in rows]
         scale = breakdown_scale([convert(getattr(q, key)) for _, q in rows for key, _, _ in SERIES
-                                 if key != "articulation_nats"], limits, [q.kind == "free_text" for _, q in rows])
+                                 if key != "articulation_nats"], limits, [wide_answer(q.alternatives) for _, q in rows])
         clip = scale.clip
         labels: list[tuple[float, float, str]] = []
         for series_index, (key, _, _) in enumerate(SERIES):
