@@ -15,7 +15,7 @@ from typing import Any
 
 from advisor.cli import common
 from advisor.errors import FormatOptionError
-from advisor.units import LN2, money
+from advisor.units import LN2, info_in, money
 
 
 def register(subparsers: Any) -> None:
@@ -62,11 +62,6 @@ def register(subparsers: Any) -> None:
 # -------------------------------------------------------------------- helpers
 def _bits(nats: float, use_nats: bool) -> str:
     return common.info_unit(nats, use_nats)
-
-
-def _signed(number: str) -> str:
-    """A printed difference with its sign, as the table's other differences: ``+0.352``."""
-    return number if number[:1] in ("-", "+") else "+" + number
 
 
 _FORMAT_ITEM = re.compile(r"\s*([a-z_]+(?:\s*\(\s*\d+\s*(?:chars)?\s*\))?)\s*(?:,|$)")
@@ -146,7 +141,7 @@ def _run_recommend(args: argparse.Namespace) -> int:
         items = "—" if lever.delta_items_needed is None else f"{lever.delta_items_needed:+,}"
         rows.append([
             rank, lever.key, f"{lever.delta_achievable:+.4f}", f"{lever.delta_floor:+.4f}", items,
-            _signed(_bits(lever.delta_capacity_nats, use_nats)), f"{lever.delta_cost:+,.0f}", per_money_text(lever), "",
+            f"{info_in(lever.delta_capacity_nats, unit):+.3f}", f"{lever.delta_cost:+,.0f}", per_money_text(lever), "",
         ])
     common.print_table(
         ["#", "lever", "Δachievable", "Δfloor", "Δitems", f"Δ{unit}", "Δcost",

@@ -23,10 +23,9 @@ from models.allocation import water_fill
 
 from advisor.evaluation.evaluate import (
     _budgeted_design,
-    _cached_channel,
-    _channel_key,
     _channels,
     _mean_capacity,
+    _prefetch_share_grid,
     share_gain,
     time_shares,
 )
@@ -113,11 +112,8 @@ def optimal_time_allocation(scenario: Scenario, *, steps: int | None = None) -> 
     """
     design = _budgeted_design(automatic_shares(scenario))
     steps = design.water_fill_steps if steps is None else steps
-    questions, contexts = scenario.questions, range(len(scenario.contexts))
-    # Every grid point's channels in one batch (water_fill evaluates them all), as evaluate does.
-    _cached_channel.many([_channel_key(scenario, q, s, j / steps, design)
-                          for q in questions for s in contexts for j in range(steps + 1)])
-    allocation = water_fill([share_gain(scenario, q, design) for q in questions], steps=steps)
+    _prefetch_share_grid(scenario, scenario.questions, design, steps)
+    allocation = water_fill([share_gain(scenario, q, design) for q in scenario.questions], steps=steps)
     shares = allocation.shares
     automatic = all(q.time_share is None for q in scenario.questions) and steps == design.water_fill_steps
     names = [q.name for q in scenario.questions]

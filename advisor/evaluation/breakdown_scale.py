@@ -60,6 +60,11 @@ class BreakdownScale:
         """Whether question ``index``'s ``limit`` exists but lies off the axis."""
         return limit is not None and not self.on_scale[index]
 
+    def limit_label(self, index: int, limit: float | None) -> str:
+        """What names question ``index``'s ``limit`` beside its bars: :func:`off_scale_label` when
+        it is off the axis, else ""."""
+        return off_scale_label(limit) if self.off_scale(index, limit) else ""  # type: ignore[arg-type]
+
 
 def breakdown_scale(bars: Sequence[float], limits: Sequence[float | None],
                     wide: Sequence[bool] | None = None) -> BreakdownScale:

@@ -66,7 +66,7 @@ from advisor.evaluation.channel_inputs import ChannelInputs, channel_inputs, cha
 from advisor.evaluation.gold import gold_result
 from advisor.evaluation.overlap import OverlaidRows, adaptive_expected_raters, overlay, partial_law
 from advisor.evaluation.results import WATER_FILL_STEPS, ContextResult, Curve, Evaluation, LearningTerms, QuestionResult
-from advisor.scenario.schema import Question, Scenario, adaptive_fits
+from advisor.scenario.schema import Question, Scenario, rater_range
 from advisor.units import LN2
 
 PANEL_MAX_OUTCOMES = 200_000
@@ -717,6 +717,14 @@ def share_gain(scenario: Scenario, question: Question, design: _Design, *,
     return capacity_at
 
 
+def _prefetch_share_grid(scenario: Scenario, questions: Sequence[Question], design: _Design, steps: int,
+                         free: float = 1.0) -> None:
+    """The channels of ``questions`` at every point of a water-filling grid of ``steps`` steps over
+    the ``free`` share, in every context, in one batch (water_fill evaluates them all)."""
+    _cached_channel.many([_channel_key(scenario, question, s, j / steps * free, design)
+                          for question in questions for s in range(len(scenario.contexts)) for j in range(steps + 1)])
+
+
 def time_shares(scenario: Scenario, *, design: _Design | None = None, steps: int | None = None) -> tuple[float, ...]:
     """The judgment-time share of each question.
 
@@ -744,9 +752,7 @@ def time_shares(scenario: Scenario, *, design: _Design | None = None, steps: int
     if len(automatic) == 1:
         parts = [1.0]
     else:
-        # Every grid point's channels in one batch (water_fill evaluates them all).
-        _cached_channel.many([_channel_key(scenario, questions[i], s, j / steps * free, design)
-                              for i in automatic for s in range(len(scenario.contexts)) for j in range(steps + 1)])
+        _prefetch_share_grid(scenario, [questions[i] for i in automatic], design, steps, free)
         gains = [share_gain(scenario, questions[i], design, free=free) for i in automatic]
         parts = list(water_fill(gains, steps=steps).shares)
     shares = [q.time_share or 0.0 for q in questions]
@@ -970,10 +976,10 @@ def _curves(scenario: Scenario, shares: Sequence[float], capacity_upper: float, 
     ]
     r = raters.per_item
     t = campaign.seconds_per_item
-    full_raters = list(range(1, max(2 * r, 10) + 1))
-    # An adaptive design starting with too many raters is no scenario (too many vote histograms to
-    # decode exactly): the curve shows the designs a scenario may hold.
-    full_raters = [k for k in full_raters if k == r or adaptive_fits(scenario, k)]
+    # An adaptive design starting with too many (or too few) raters is no scenario (too many vote
+    # histograms to decode exactly): the curve shows the designs a scenario may hold.
+    fewest, most = rater_range(scenario, max(2 * r, 10))
+    full_raters = list(range(fewest, most + 1))
     full_seconds = seconds_curve_grid(t)
     # Both curves share CURVES_WORK_BUDGET; the scenario's own point is the headline's and costs nothing.
     wanted = len(full_raters) - 1 + len(full_seconds) - 1

@@ -394,21 +394,17 @@ def compromise(scenario: Scenario, budget: float | None = None, *, max_raters: i
         raise CompromiseError(f"a budget of {money(budget, currency)} buys {first:,} items with {fewest_text}, "
                               f"more than the {MAX_ITEMS:,} a campaign may have")
     plan: list[tuple[int, int, float]] = []
-    notes = []
-    if fewest > 1:
-        notes.append(f"Below {fewest} raters per item {histograms}: the rows start at {fewest}.")
-    if most < max_raters:
-        notes.append(f"From {most + 1} raters per item {histograms}: the rows stop at {most}.")
-    note = " ".join(notes)
+    start_note = f"Below {fewest} raters per item {histograms}: the rows start at {fewest}." if fewest > 1 else ""
+    stop_note = f"From {most + 1} raters per item {histograms}: the rows stop at {most}." if most < max_raters else ""
     for raters in range(fewest, most + 1):
         items = items_bought(scenario, budget, raters, item_cost)
         if items < 1:
-            notes = [text for text in notes if text.startswith("Below")] + [f"From {raters} raters per item on the budget buys no item (one item costs "
-                                 f"{money(cost_per_item(scenario, raters, item_cost), currency)}): the rows stop at "
-                                 f"{raters - 1}."]
-            note = " ".join(notes)
+            stop_note = (f"From {raters} raters per item on the budget buys no item (one item costs "
+                         f"{money(cost_per_item(scenario, raters, item_cost), currency)}): the rows stop at "
+                         f"{raters - 1}.")
             break
         plan.append((raters, items, cost_per_item(scenario, raters, item_cost)))
+    note = " ".join(text for text in (start_note, stop_note) if text)
     rows: list[CompromiseRow] = []
     cancelled = not keeps_going(progress, 0, len(plan))
     if not cancelled:

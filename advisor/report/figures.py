@@ -31,7 +31,7 @@ from matplotlib.figure import Figure as MplFigure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FixedLocator, FuncFormatter, NullFormatter, NullLocator
 
-from advisor.evaluation.breakdown_scale import breakdown_scale, off_scale_label, wide_answer
+from advisor.evaluation.breakdown_scale import breakdown_scale, wide_answer
 from advisor.evaluation.results import Curve, Evaluation
 from advisor.report.model import Figure
 from advisor.units import LN2
@@ -340,7 +340,7 @@ def capacity_breakdown_figure(evaluation: Evaluation, raters: int, *, unit: str 
         for group, (offset, value) in enumerate(zip(offsets, values)):
             text = f"{value:.2f} ›" if value > axis.clip else ""
             if attribute == "articulation_nats" and axis.off_scale(group, group_limits[group]):
-                text += f"{'   ' if text else ''}{off_scale_label(group_limits[group])}"
+                text += f"{'   ' if text else ''}{axis.limit_label(group, group_limits[group])}"
             if text:
                 axes.annotate(text, (min(value, axis.clip), offset), xytext=(3, 0), textcoords="offset points",
                               va="center", fontsize=TICK_SIZE - 1, color=BLACK)

@@ -20,7 +20,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QLabel, QWidget
 
-from advisor.evaluation.breakdown_scale import breakdown_scale, off_scale_label, wide_answer
+from advisor.evaluation.breakdown_scale import breakdown_scale, wide_answer
 from ui.widgets.plots import set_x_label, style_plot
 from ui.core.settings import display_settings
 
@@ -119,7 +119,7 @@ class CapacityBreakdownWidget(pg.PlotWidget):
                 widths.append(shown)
                 text = f"{value:.2f}" + (" ›" if value > clip else "")
                 if key == "articulation_nats" and scale.off_scale(group, limits[group]):
-                    text += f"   {off_scale_label(limits[group])}"
+                    text += f"   {scale.limit_label(group, limits[group])}"
                 labels.append((shown, y, text))
             self._bars[series_index].setOpts(x0=[0.0] * len(ys), y=ys, width=widths, height=BAR_HEIGHT)
         limit_xs, limit_ys = [], []
