@@ -60,10 +60,6 @@ def register(subparsers: Any) -> None:
 
 
 # -------------------------------------------------------------------- helpers
-def _bits(nats: float, use_nats: bool) -> str:
-    return common.info_unit(nats, use_nats)
-
-
 _FORMAT_ITEM = re.compile(r"\s*([a-z_]+(?:\s*\(\s*\d+\s*(?:chars)?\s*\))?)\s*(?:,|$)")
 
 
@@ -122,8 +118,7 @@ def _run_recommend(args: argparse.Namespace) -> int:
             "levers": [lever.to_dict(unit="bits") for lever in levers],
         })
         return 0
-    use_nats = args.nats
-    unit = "nats" if use_nats else "bits"
+    unit = "nats" if args.nats else "bits"
     print(f"{scenario.name}\n")
     print(diagnosis.verdict)
     print()
