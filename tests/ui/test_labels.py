@@ -1,5 +1,6 @@
 """Word-wrapped labels of stable height (ui.widgets.labels), and the results pane they keep still:
-edits whose verdict wraps to another number of lines do not resize the plots."""
+edits whose verdict wraps to another number of lines, or whose warnings come and go, do not resize
+the plots."""
 
 from __future__ import annotations
 
@@ -70,37 +71,82 @@ class _Resizes(QObject):
         return False
 
 
-def test_edits_that_rewrap_the_verdict_do_not_resize_the_plots(qtbot):
-    """Two designs whose verdicts differ in length, alternated: after the first round trip the
-    headline keeps the taller one's height, so the plots below keep their size."""
-    scenario = next(s for s in example_scenarios() if s.name.startswith("Tweet sentiment"))
-    state = ScenarioState(scenario, stored_id=1, revision=1)
-    results = ResultsWidget(state)
-    qtbot.addWidget(results)
-    results.resize(560, 820)
-    results.show()
-    qtbot.waitExposed(results)
-    designs = [scenario.with_changes({"raters.per_item": count}) for count in (2, 4)]
+class _Pane:
+    """A results pane on its own state, 560 × 820 and shown, for one example."""
 
-    def show(design):
-        state.replace(design)
-        qtbot.waitUntil(lambda: results.evaluation is not None
-                        and results.evaluation.content_hash == design.content_hash()
-                        and not results.evaluator.is_busy, timeout=30_000)
+    def __init__(self, qtbot, example: str):
+        self.qtbot = qtbot
+        self.scenario = next(s for s in example_scenarios() if s.name.startswith(example))
+        self.state = ScenarioState(self.scenario, stored_id=1, revision=1)
+        self.results = ResultsWidget(self.state)
+        qtbot.addWidget(self.results)
+        self.results.resize(560, 820)
+        self.results.show()
+        qtbot.waitExposed(self.results)
+
+    def settle(self, design) -> None:
+        """Wait for ``design``'s evaluation to be shown, and its layout requests handled."""
+        results = self.results
+        self.qtbot.waitUntil(lambda: results.evaluation is not None
+                             and results.evaluation.content_hash == design.content_hash()
+                             and not results.evaluator.is_busy, timeout=30_000)
         # The new texts' layout requests are posted events: handle them (and what they post) here,
-        # so that a layout the first round trip asked for is not counted in the alternation below.
+        # so that a layout an earlier step asked for is not counted in a later one.
         for _ in range(3):
             QCoreApplication.sendPostedEvents()
             QApplication.processEvents()
 
+    def show(self, design) -> None:
+        self.state.replace(design)
+        self.settle(design)
+
+    def count_plot_resizes(self) -> _Resizes:
+        counter = _Resizes()
+        for plot in self.results._plots.values():
+            plot.installEventFilter(counter)
+        return counter
+
+
+def test_edits_that_rewrap_the_verdict_do_not_resize_the_plots(qtbot):
+    """Two designs whose verdicts differ in length, alternated: after the first round trip the
+    headline keeps the taller one's height, so the plots below keep their size."""
+    pane = _Pane(qtbot, "Tweet sentiment")
+    designs = [pane.scenario.with_changes({"raters.per_item": count}) for count in (2, 4)]
     verdicts = set()
     for design in designs:  # the first round trip: each verdict shown once
-        show(design)
-        verdicts.add(results.evaluation.verdict_text)
+        pane.show(design)
+        verdicts.add(pane.results.evaluation.verdict_text)
     assert len(verdicts) == 2
-    counter = _Resizes()
-    for plot in results._plots.values():
-        plot.installEventFilter(counter)
+    counter = pane.count_plot_resizes()
     for design in designs * 3:
-        show(design)
+        pane.show(design)
     assert counter.count == 0
+
+
+def test_edits_that_clear_the_warnings_keep_their_place_until_another_scenario_opens(qtbot):
+    """One rater: no warning; three: "more raters buy almost nothing there". Alternating them hides
+    and shows the warnings without moving the plots; another stored scenario without warnings
+    gives their place back to the plots."""
+    pane = _Pane(qtbot, "Chest X-ray")
+    results = pane.results
+    warned, quiet = (pane.scenario.with_changes({"raters.per_item": count}) for count in (3, 1))
+    pane.show(quiet)
+    assert results.warnings() == [] and not results._warnings.isVisible()
+    height_without = results._plots["items"].height()
+    pane.show(warned)
+    assert results.warnings() and "more raters buy almost nothing" in results.warnings()[0]
+    assert results._warnings.isVisible()
+    height_with = results._plots["items"].height()
+    assert height_with < height_without  # the warnings took their place from the plots
+    counter = pane.count_plot_resizes()
+    for design in (quiet, warned) * 3:
+        pane.show(design)
+        assert results._warnings.isVisible() == bool(results.evaluation.warnings)
+    assert counter.count == 0
+    # Another stored scenario with no warnings: the plots take the place back (its verdict may wrap
+    # to another number of lines than the first one's, so the height is not exactly the first).
+    other = next(s for s in example_scenarios() if s.name.startswith("RLHF pairwise"))
+    pane.state.load(other, stored_id=2, revision=1)
+    pane.settle(other)
+    assert results.warnings() == [] and not results._warnings.isVisible()
+    assert results._plots["items"].height() >= height_with + results._warnings.height() // 2

@@ -118,6 +118,8 @@ class ResultsWidget(QWidget):
         self._evaluator.busy.connect(self._on_evaluator_busy)
         self._units.unit_changed.connect(self._on_units_unit_changed)
         connect_to_widget(state.changed, self._on_state_changed, self)
+        connect_to_widget(state.identity_changed, self._on_state_identity_changed, self)
+        self._warnings_owner: int | None = state.stored_id  # the stored scenario the warnings' place is kept for
         self._submitted: Scenario | None = state.scenario
         self._evaluator.evaluate_now(state.scenario)
 
@@ -382,7 +384,19 @@ class ResultsWidget(QWidget):
             item = QListWidgetItem(f"⚠ {text}")
             item.setToolTip(text)
             self._warnings.addItem(item)
+        if evaluation.warnings:
+            # Once warnings have shown for this scenario, their place stays when an edit clears
+            # them: an edit that crosses a warning's threshold back and forth (a rater more, a
+            # rater less) would otherwise move the plots up and down, and each move lays out and
+            # redraws all four of them (about 40 ms an edit).
+            self._retain_warnings_place(True)
         self._warnings.setVisible(bool(evaluation.warnings))
+
+    def _retain_warnings_place(self, retain: bool) -> None:
+        policy = self._warnings.sizePolicy()
+        if policy.retainSizeWhenHidden() != retain:
+            policy.setRetainSizeWhenHidden(retain)
+            self._warnings.setSizePolicy(policy)
 
     def _update_table(self, evaluation: Evaluation) -> None:
         convert = self._units.convert
@@ -418,6 +432,12 @@ class ResultsWidget(QWidget):
             return
         self._submitted = scenario
         self._evaluator.submit(scenario)
+
+    def _on_state_identity_changed(self, stored_id: int | None, _revision: int | None) -> None:
+        # Another scenario opened: its warnings take no place until it has some.
+        if stored_id != self._warnings_owner:
+            self._warnings_owner = stored_id
+            self._retain_warnings_place(False)
 
     def _on_evaluator_headline_ready(self, headline: Evaluation) -> None:
         # The cards, the capacity chart and the table now; the plots when the curves come.
