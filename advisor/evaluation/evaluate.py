@@ -87,6 +87,9 @@ covers the slow small kernels: see :data:`models.channel.SINGLE_RATER_ESTIMATE_P
 MIN_WATER_FILL_STEPS = 8
 """Fewest water-filling steps the budget may leave (shares then move in 1/8 of the time)."""
 MIN_CURVE_RATIO = 1.0
+"""The curves keep fewer points while their caps would fall below this many times the estimates."""
+CURVE_RATIO_STEPS_PER_OCTAVE = 4
+"""The curves' work ratio is rounded down to a power of ``2 ** (1 / 4)`` (:func:`_stepped_ratio`)."""
 SECONDS_CURVE_PER_DECADE = 14
 """Points per decade of the curve over the time per item. They sit at fixed positions
 (``10 ** (j / 14)`` s), not at multiples of the scenario's own time: after an edit of the time
@@ -94,7 +97,6 @@ per item every point but the new time itself is one the models' caches have comp
 and the curve does not shift sideways under the user's eye."""
 SECONDS_CURVE_SPAN = 8.0
 """The curve over the time per item runs from T/8 to 8·T (never below 0.5 s)."""
-"""The curves keep fewer points while their caps would fall below this many times the estimates."""
 VERDICTS = ("meets", "cannot", "undecided")
 """``meets``: the achievable side meets the target; ``cannot``: the floor (or the
 items any learner needs) rules it out; ``undecided``: neither (method §8.4)."""
@@ -210,6 +212,20 @@ def _curve_ratio(scenario: Scenario, rater_points: Sequence[int], seconds_points
         channel, decoding = _question_estimates(scenario, raters, False)
         total += seconds_points * contexts * (sum(channel) + sum(decoding))
     return CURVES_WORK_BUDGET / total if total > 0 else math.inf
+
+
+def _stepped_ratio(ratio: float) -> float:
+    """``ratio`` (> 0) rounded down to a power of ``2 ** (1 / CURVE_RATIO_STEPS_PER_OCTAVE)``.
+
+    The curves' ratio of budget to estimated work moves whenever the time grid gains or loses a
+    point (it does as the time per item moves), and each point's cached channel and decoding are
+    keyed on the cap the ratio gives. Stepped, an edit of the time per item leaves the other points'
+    caps, and so their cached results, as they were. Rounding down keeps the curves' total within
+    :data:`CURVES_WORK_BUDGET`; ``math.inf`` (no points) stays as it is."""
+    if math.isinf(ratio):
+        return ratio
+    steps = CURVE_RATIO_STEPS_PER_OCTAVE
+    return 2.0 ** (math.floor(steps * math.log2(ratio) + 1e-9) / steps)
 
 
 def _thinned(grid: Sequence[float], current: float, keep: int) -> list[float]:
@@ -993,6 +1009,8 @@ def _curves(scenario: Scenario, shares: Sequence[float], capacity_upper: float, 
         if ratio >= MIN_CURVE_RATIO or kept == 0:
             break
         kept = max(0, min(kept - 1, int(kept * ratio / MIN_CURVE_RATIO)))
+    thinned = kept < wanted or ratio < 1.0
+    ratio = _stepped_ratio(ratio)
     # Every point's channels, then every point's decodings, in one batch each.
     designs = ([_Design(k, t, channel_ratio=ratio, decoding_ratio=ratio) for k in rater_grid if k != r]
                + [_Design(r, float(value), channel_ratio=ratio, decoding_ratio=ratio)
@@ -1028,7 +1046,6 @@ def _curves(scenario: Scenario, shares: Sequence[float], capacity_upper: float, 
     )
     learning = learning_error_curves(item_grid, capacity_upper, planner.exponent, RHO_GRID, planner.information,
                                      planner.variance, model_bits)
-    thinned = kept < wanted or ratio < 1.0
     return {
         "items": _curve("items", "labelled items m", item_grid, [capacity_upper] * len(item_grid), scenario, m, True,
                         [planner.achievable] * len(item_grid), items=list(item_grid), learning=learning),

@@ -38,7 +38,8 @@ def test_every_curve_point_equals_the_point_computed_alone(stem):
     shares = result.time_shares
     r, t = scenario.raters.per_item, scenario.campaign.seconds_per_item
     raters, seconds = result.curves["raters"], result.curves["seconds"]
-    ratio = evaluation._curve_ratio(scenario, [int(k) for k in raters.x if k != r], len(seconds.x) - 1)
+    ratio = evaluation._stepped_ratio(
+        evaluation._curve_ratio(scenario, [int(k) for k in raters.x if k != r], len(seconds.x) - 1))
     points = [(raters, i, evaluation._Design(int(x), t, channel_ratio=ratio, decoding_ratio=ratio))
               for i, x in enumerate(raters.x) if x != r]
     points += [(seconds, i, evaluation._Design(r, x, channel_ratio=ratio, decoding_ratio=ratio))
@@ -62,3 +63,38 @@ def test_the_headline_is_the_same_computed_before_or_after_the_curves():
     evaluate(scenario.with_changes({"raters.per_item": 4, "campaign.seconds_per_item": 97.0 * 1.01}))
     evaluate(scenario.with_changes({"campaign.seconds_per_item": 97.0}))
     assert evaluate(changed, curves=False).to_dict(include_curves=False) == first
+
+
+def test_a_time_edit_that_adds_a_curve_point_finds_the_shared_points_cached(monkeypatch):
+    """The curves' ratio of budget to work moves with the count of points on the time grid; its
+    caps are stepped, so a nearby time whose grid gains or loses an end point computes no channel of
+    a point the two grids share."""
+    scenario = load_scenario_file(EXAMPLES / "chatbot_rubric_likert.json")
+    r, t = scenario.raters.per_item, scenario.campaign.seconds_per_item
+    grid = evaluation.seconds_curve_grid(t)
+    moved_t = next(t * (1 + 0.004 * i) for i in range(1, 250)
+                   if len(evaluation.seconds_curve_grid(t * (1 + 0.004 * i))) != len(grid))
+    moved = scenario.with_changes({"campaign.seconds_per_item": moved_t})
+    clear_caches()
+    evaluate(scenario)
+
+    def ratio_of(design, result):
+        curves = result.curves
+        return evaluation._curve_ratio(design, [int(k) for k in curves["raters"].x if k != r],
+                                       len(curves["seconds"].x) - 1)
+
+    computed: list[tuple] = []
+    compute = evaluation._cached_channel._compute
+    monkeypatch.setattr(evaluation._cached_channel, "_compute", lambda keys: computed.extend(keys) or compute(keys))
+    result = evaluate(moved)
+    first_ratio, moved_ratio = ratio_of(scenario, evaluate(scenario)), ratio_of(moved, result)
+    assert first_ratio != moved_ratio  # the case: one point more or less moves the ratio
+    ratio = evaluation._stepped_ratio(moved_ratio)
+    assert ratio == evaluation._stepped_ratio(first_ratio)
+    shared = sorted((set(grid) & set(evaluation.seconds_curve_grid(moved_t))) - {t, moved_t})
+    assert len(shared) >= 10
+    shared_keys = {evaluation._channel_key(moved, q, s, share, evaluation._Design(r, x, channel_ratio=ratio,
+                                                                                   decoding_ratio=ratio))
+                   for x in shared for s in range(len(moved.contexts))
+                   for q, share in zip(moved.questions, result.time_shares)}
+    assert computed and not shared_keys & set(computed)
