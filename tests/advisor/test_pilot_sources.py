@@ -124,6 +124,32 @@ def test_label_studio_multi_select_control_is_left_out_entirely():
     assert dict(dataset.report.skipped)["answers to the multi-select question 'topic'"] == 5
 
 
+def test_label_studio_names_a_long_question_short_in_what_it_skipped_and_in_a_gold_conflict():
+    """A control named with 300 characters: the skip count and the conflict between two ground-truth
+    annotations quote its start and its length (one short line), never the whole name."""
+    long_name = "topic " + "x" * 294
+    tasks = [{"id": i, "annotations": [
+        {"completed_by": r, "result": [
+            {"from_name": long_name, "type": "choices", "value": {"choices": ["a", "b"] if (i, r) == (0, 1) else ["a"]}},
+            {"from_name": "ok", "type": "choices", "value": {"choices": ["yes" if (i + r) % 2 else "no"]}},
+        ]} for r in (1, 2)]} for i in range(3)]
+    dataset = read_pilot_file(json.dumps(tasks).encode(), name="multi")
+    (skipped, count), = [(text, n) for text, n in dataset.report.skipped if "multi-select question" in text]
+    assert count == 5 and long_name not in skipped and len(skipped) < 120
+    assert "'topic xxx" in skipped and "(300 characters)" in skipped
+
+    gold = [{"ground_truth": True, "result": [{"from_name": long_name, "type": "choices",
+                                                "value": {"choices": [answer]}}]} for answer in ("yes", "no")]
+    raters = [{"completed_by": r, "result": [{"from_name": long_name, "type": "choices",
+                                              "value": {"choices": ["yes"]}}]} for r in (1, 2)]
+    with pytest.raises(ImportFormatError) as error:
+        read_pilot_file(json.dumps([{"id": 7, "annotations": [*gold, *raters]}]).encode(), name="gold")
+    message = str(error.value)
+    assert message.startswith("task 1 (id 7), annotation 2: a second ground-truth annotation gives 'topic xxx")
+    assert "(300 characters) the answer 'no', another gave 'yes'" in message
+    assert long_name not in message and len(message) < 200
+
+
 # ====================================================================== MTurk
 def _batch_rows(name: str) -> list[dict[str, str]]:
     with open(MTURK / name, newline="", encoding="utf-8") as handle:
