@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QVBoxLayout, QWidget
 
 from advisor.scenario.schema import example_scenarios
 from advisor.scenario.state import ScenarioState
-from ui.panels.results import ResultsWidget
+from ui.panels.results import NO_WARNINGS_TEXT, ResultsWidget
 from ui.widgets.labels import WrappingLabel
 
 LONG = " ".join(["a rather long verdict that wraps"] * 6)
@@ -124,9 +124,9 @@ def test_edits_that_rewrap_the_verdict_do_not_resize_the_plots(qtbot):
 
 
 def test_edits_that_clear_the_warnings_keep_their_place_until_another_scenario_opens(qtbot):
-    """One rater: no warning; three: "more raters buy almost nothing there". Alternating them hides
-    and shows the warnings without moving the plots; another stored scenario without warnings
-    gives their place back to the plots."""
+    """One rater: no warning; three: "more raters buy almost nothing there". Alternating them keeps
+    the list, which then says there are none, without moving the plots; another stored scenario
+    without warnings gives its place back to the plots."""
     pane = _Pane(qtbot, "Chest X-ray")
     results = pane.results
     warned, quiet = (pane.scenario.with_changes({"raters.per_item": count}) for count in (3, 1))
@@ -141,7 +141,10 @@ def test_edits_that_clear_the_warnings_keep_their_place_until_another_scenario_o
     counter = pane.count_plot_resizes()
     for design in (quiet, warned) * 3:
         pane.show(design)
-        assert results._warnings.isVisible() == bool(results.evaluation.warnings)
+        assert results._warnings.isVisible()
+        shown = [results._warnings.item(i).text() for i in range(results._warnings.count())]
+        assert shown == ([f"⚠ {text}" for text in results.evaluation.warnings] or [NO_WARNINGS_TEXT])
+        assert results.warnings() == shown[:len(results.evaluation.warnings)]
     assert counter.count == 0
     # Another stored scenario with no warnings: the plots take the place back (its verdict may wrap
     # to another number of lines than the first one's, so the height is not exactly the first).

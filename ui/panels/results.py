@@ -16,6 +16,7 @@ import html
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QLayout,
     QAbstractItemView,
@@ -52,6 +53,10 @@ if TYPE_CHECKING:
 BUSY_SHOW_DELAY_MS = 150
 """The "recomputing" indicator appears only for computations longer than this,
 so quick ones do not make it flicker."""
+
+NO_WARNINGS_TEXT = "No warnings for this design."
+"""The warnings list's line when an edit has cleared the warnings this scenario showed."""
+NO_WARNINGS_COLOUR = "#607d8b"
 
 BREAKDOWN_COLUMNS = (
     "Context", "Question", "Format", "Share", "Time (s)", "d′", "Cognitive", "Articul.",
@@ -119,7 +124,8 @@ class ResultsWidget(QWidget):
         self._units.unit_changed.connect(self._on_units_unit_changed)
         connect_to_widget(state.changed, self._on_state_changed, self)
         connect_to_widget(state.identity_changed, self._on_state_identity_changed, self)
-        self._warnings_owner: int | None = state.stored_id  # the stored scenario the warnings' place is kept for
+        self._warnings_owner: int | None = state.stored_id  # the stored scenario the warnings' list is kept for
+        self._warnings_kept = False  # whether the list stays when there are none (see _update_warnings)
         self._submitted: Scenario | None = state.scenario
         self._evaluator.evaluate_now(state.scenario)
 
@@ -162,7 +168,9 @@ class ResultsWidget(QWidget):
         return self._error.text() if not self._error.isHidden() else ""
 
     def warnings(self) -> list[str]:
-        return [self._warnings.item(i).text() for i in range(self._warnings.count())]
+        """The warnings shown (not the line saying there are none)."""
+        items = (self._warnings.item(i) for i in range(self._warnings.count()))
+        return [item.text() for item in items if item.data(Qt.ItemDataRole.UserRole) != NO_WARNINGS_TEXT]
 
     # ------------------------------------------------------------ building
     def _build(self) -> None:
@@ -384,19 +392,17 @@ class ResultsWidget(QWidget):
             item = QListWidgetItem(f"⚠ {text}")
             item.setToolTip(text)
             self._warnings.addItem(item)
-        if evaluation.warnings:
-            # Once warnings have shown for this scenario, their place stays when an edit clears
-            # them: an edit that crosses a warning's threshold back and forth (a rater more, a
-            # rater less) would otherwise move the plots up and down, and each move lays out and
-            # redraws all four of them (about 40 ms an edit).
-            self._retain_warnings_place(True)
-        self._warnings.setVisible(bool(evaluation.warnings))
-
-    def _retain_warnings_place(self, retain: bool) -> None:
-        policy = self._warnings.sizePolicy()
-        if policy.retainSizeWhenHidden() != retain:
-            policy.setRetainSizeWhenHidden(retain)
-            self._warnings.setSizePolicy(policy)
+        # Once warnings have shown for this scenario, the list stays when an edit clears them and
+        # says so: an edit that crosses a warning's threshold back and forth (a rater more, a rater
+        # less) would otherwise move the plots up and down, and each move lays out and redraws all
+        # four of them (about 40 ms an edit).
+        self._warnings_kept = self._warnings_kept or bool(evaluation.warnings)
+        if self._warnings_kept and not evaluation.warnings:
+            item = QListWidgetItem(NO_WARNINGS_TEXT)
+            item.setForeground(QColor(NO_WARNINGS_COLOUR))
+            item.setData(Qt.ItemDataRole.UserRole, NO_WARNINGS_TEXT)
+            self._warnings.addItem(item)
+        self._warnings.setVisible(self._warnings_kept)
 
     def _update_table(self, evaluation: Evaluation) -> None:
         convert = self._units.convert
@@ -437,7 +443,7 @@ class ResultsWidget(QWidget):
         # Another scenario opened: its warnings take no place until it has some.
         if stored_id != self._warnings_owner:
             self._warnings_owner = stored_id
-            self._retain_warnings_place(False)
+            self._warnings_kept = False
 
     def _on_evaluator_headline_ready(self, headline: Evaluation) -> None:
         # The cards, the capacity chart and the table now; the plots when the curves come.
