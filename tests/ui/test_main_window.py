@@ -474,3 +474,26 @@ def test_what_start_up_made_is_frozen_once_the_first_result_shows(qtbot, show_wi
         spin.setValue(spin.value() + 1)
     assert any(o is later for o in gc.get_objects())  # the second result froze nothing more
     assert application.freeze_start_up_objects() is False
+
+
+def test_a_1280_by_800_window_with_a_warning_fits_and_no_plot_lies_over_another(qtbot, show_widget, store, answers):
+    """The X-ray example shows a warning: the window still takes 1280 × 800 (the warnings' list
+    shrinks to two lines), and the plots keep their least height and scroll rather than overlap
+    with their axis labels cut."""
+    from PySide6.QtCore import QPoint
+
+    from ui.widgets.plots import PLOT_MIN_HEIGHT
+
+    window = show_widget(MainWindow(store, recover_drafts=False), (1280, 800))
+    stored = {item.name: item.id for item in store.list(limit=100)}
+    assert window.open_scenario(stored["Chest X-ray screening, normal vs abnormal"], ask=False)
+    results = window.results
+    qtbot.waitUntil(lambda: results.evaluation is not None and results.warnings()
+                    and results.evaluation.scenario.name.startswith("Chest X-ray"), timeout=30_000)
+    QApplication.processEvents()
+    assert window.minimumSizeHint().height() <= 800
+    assert (window.width(), window.height()) == (1280, 800)
+    boxes = {name: (plot.mapTo(window, QPoint(0, 0)).y(), plot.height()) for name, plot in results._plots.items()}
+    assert all(height >= PLOT_MIN_HEIGHT for _, height in boxes.values())
+    for upper, lower in (("items", "raters"), ("log2_m", "seconds")):
+        assert boxes[upper][0] + boxes[upper][1] <= boxes[lower][0]

@@ -26,7 +26,10 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QFrame,
     QProgressBar,
+    QScrollArea,
+    QStyle,
     QTableWidget,
     QTabWidget,
     QVBoxLayout,
@@ -236,7 +239,14 @@ class ResultsWidget(QWidget):
         self._warnings = QListWidget()
         self._warnings.setWordWrap(True)
         self._warnings.setMaximumHeight(96)
+        # Two lines (most warnings' length at the pane's narrowest) where the window is short: a
+        # scroll area's own minimum, about 70 px, made a 1280 × 800 window 12 px too tall to fit
+        # whenever a warning showed.
+        self._warnings.setMinimumHeight(2 * self._warnings.fontMetrics().lineSpacing()
+                                        + 2 * self._warnings.frameWidth() + 6)
         self._warnings.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        # By pixel: a warning taller than a short list is scrolled through, not cut with no scroll bar.
+        self._warnings.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self._warnings.setStyleSheet("QListWidget { background: #fffaf0; border: 1px solid #ffe0b2; }")
         self._warnings.setVisible(False)
         layout.addWidget(self._warnings)
@@ -246,15 +256,32 @@ class ResultsWidget(QWidget):
         self._tabs.setCornerWidget(self._busy, Qt.Corner.TopRightCorner)
         curves = QWidget()
         grid = QGridLayout(curves)
-        grid.setContentsMargins(0, 4, 0, 0)
+        grid.setContentsMargins(0, 0, 0, 0)
         grid.setSpacing(6)
-        grid.addWidget(risk_legend_label(), 0, 0, 1, 2)
         self._plots = {name: RiskCurvePlotWidget(name) for name in CURVE_ORDER}
         for index, plot in enumerate(self._plots.values()):
-            grid.addWidget(plot, 1 + index // 2, index % 2)
+            grid.addWidget(plot, index // 2, index % 2)
+        grid.setRowStretch(0, 1)
         grid.setRowStretch(1, 1)
-        grid.setRowStretch(2, 1)
-        self._tabs.addTab(curves, "Risk interval")
+        # In a pane too short for the legend (it wraps as the pane narrows), a warning and two rows
+        # of plots at their least height, the plots scroll instead of being laid over each other
+        # with their axis labels cut (a 1280 × 800 window with a warning lacked 7 px). The legend
+        # stays above the scroll area: a word-wrapped label inside would size the plots by their
+        # preferred heights (a scroll area sizes such a widget by its height for the width).
+        scroll = QScrollArea()
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(curves)
+        bar = scroll.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+        scroll.setMinimumWidth(curves.minimumSizeHint().width() + bar)
+        page = QWidget()
+        page_layout = QVBoxLayout(page)
+        page_layout.setContentsMargins(0, 4, 0, 0)
+        page_layout.setSpacing(6)
+        page_layout.addWidget(risk_legend_label())
+        page_layout.addWidget(scroll, 1)
+        self._tabs.addTab(page, "Risk interval")
 
         self._chart = CapacityBreakdownWidget()
         chart_box = QWidget()
