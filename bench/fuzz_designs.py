@@ -98,7 +98,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     parser.add_argument("--planning", action="store_true",
                         help="curves, optimiser, budget split and solve-for instead of levers and allocation")
-    parser.add_argument("--keep", type=Path, help="write each crashing design as JSON into this folder")
+    parser.add_argument("--keep", type=Path,
+                        help="write each crashing design, and each slower than SLOW_SECONDS, as JSON into this folder")
     args = parser.parse_args(argv)
 
     from pydantic import ValidationError
@@ -147,6 +148,11 @@ def main(argv: list[str] | None = None) -> int:
             slowest = (took, f"case {index}: {formats}")
         if took > SLOW_SECONDS:
             counts[f"over {SLOW_SECONDS:g} s"] += 1
+            print(f"case {index}: {took:.1f} s on {formats}, {scenario.raters.per_item} raters", file=sys.stderr)
+            if args.keep is not None:
+                args.keep.mkdir(parents=True, exist_ok=True)
+                (args.keep / f"slow-{args.seed}-{index}.json").write_text(scenario.model_dump_json(indent=1),
+                                                                          encoding="utf-8")
     print(f"fuzz_designs: {args.cases} designs from seed {args.seed}, "
           f"{'curves, optimiser, budget split and solve-for' if args.planning else 'levers and time allocation'}\n")
     for key in ("cases", "refused by the schema", "analysed", "refused by an analysis", "derived design refused",
