@@ -75,7 +75,14 @@ from models.panel import panel_capacity
 from advisor.evaluation.channel_inputs import channel_inputs, rater_model
 from advisor.errors import Cancelled, FormatChoiceError
 from advisor.progress import ProgressCallback, keeps_going
-from advisor.evaluation.evaluate import campaign_cost, evaluate, fixed_shares, required_capacity
+from advisor.evaluation.evaluate import (
+    CHANNEL_WORK_SHARE,
+    EVALUATE_WORK_BUDGET,
+    campaign_cost,
+    evaluate,
+    fixed_shares,
+    required_capacity,
+)
 from advisor.evaluation.results import WATER_FILL_STEPS, Evaluation
 from advisor.planning.overlap_designs import cheapest_adaptive
 from advisor.scenario.formats import format_changes
@@ -100,6 +107,19 @@ EXPENSIVE_OUTCOMES = 20_000
 """Panels with more vote histograms than this are computed at every other d′ node."""
 SEARCH_TOLERANCE = 1e-5
 """Blahut–Arimoto gap (nats) of the panel capacities behind the screening."""
+SCREEN_PANEL_WORK = CHANNEL_WORK_SHARE * EVALUATE_WORK_BUDGET / 2
+"""Most work (kernel entry visits, :class:`models.capacity.WorkMeter`) one node's panel capacity
+may spend: what :func:`advisor.evaluation.evaluate.evaluate` gives one question's capacities in a
+two-context scenario, about a quarter of a second. Panels of a few hundred histograms (every
+example's) reach :data:`SEARCH_TOLERANCE` far below it; a 0–100 slider's panel of three raters
+(176,851 histograms) took minutes per node without it. A capped node is the run's lower end, so
+the screening is cautious there; every design the search returns is evaluated in full."""
+SCREEN_KERNEL_ENTRIES = 2_500_000
+"""Largest vote-histogram kernel (inputs × histograms) a node's panel is computed on exactly; a larger
+panel takes :func:`models.panel.panel_capacity`'s upper bound from the largest panel within it.
+Building such a kernel alone took seconds (a 0–100 slider's three-rater panel has 17.9 million
+entries), and at :data:`SCREEN_PANEL_WORK` the run on it would stop after a few iterations. Every
+example's panels are far smaller (the largest, a ranking of 4 by five raters, has 2.4 million)."""
 SCREEN_MARGIN_NATS = 0.01
 """Designs screened within this of the needed capacity (nats) are checked exactly."""
 MAX_CHECKS = 160
@@ -392,9 +412,10 @@ class _CapacityTables:
         lam = self.lambdas[context]
         return lambda seconds: models.timing.dprime(seconds / effort, lam, pool.accrual_rate, pool.base_time)
 
-    def _channel(self, question: Question, response: ResponseFormat, context: int, seconds: float, raters: int):
+    def _channel(self, question: Question, response: ResponseFormat, context: int, seconds: float, raters: int,
+                 max_work: float | None = None):
         inputs = channel_inputs(self.scenario, question, self.scenario.contexts[context], seconds, response=response)
-        return inputs.channel(raters)
+        return inputs.channel(raters, max_work=max_work)
 
     def _dprime_map(self, response: ResponseFormat, context: int) -> tuple[np.ndarray, np.ndarray]:
         """Seconds and the d′ they buy in a context, for linear interpolation."""
@@ -455,10 +476,12 @@ class _CapacityTables:
                 kernel, copies = _single_rater_kernel(question, response, dprime)
                 # Raters as they are (the method §9) have a panel of their own: question_channel's.
                 if kernel is None or rater_model(self.scenario, question, response=response) is not None:
-                    values.append(self._channel(question, response, self.reference, at, raters).panel_nats)
+                    values.append(self._channel(question, response, self.reference, at, raters,
+                                                max_work=SCREEN_PANEL_WORK).panel_nats)
                     continue
                 panel = copies * panel_capacity(kernel, raters, correlation=self.scenario.raters.correlation,
-                                                tol=SEARCH_TOLERANCE).nats
+                                                tol=SEARCH_TOLERANCE, max_work=SCREEN_PANEL_WORK / copies,
+                                                max_outcomes=max(1, SCREEN_KERNEL_ENTRIES // kernel.shape[0])).nats
                 # As in question_channel: more raters never lose information,
                 # and no panel carries more than its answer alphabet.
                 values.append(min(max(panel, single.panel_nats), single.max_nats))

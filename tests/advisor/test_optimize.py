@@ -21,8 +21,10 @@ from advisor.errors import FormatChoiceError
 from advisor.evaluation.evaluate import evaluate, required_capacity
 from advisor.planning.optimize import (
     MIN_CANDIDATES,
+    SCREEN_KERNEL_ENTRIES,
     SCREEN_MARGIN_NATS,
     SEARCH_TOLERANCE,
+    _CapacityTables,
     _max_plus_total,
     _Search,
     _single_rater_kernel,
@@ -310,3 +312,39 @@ def test_examples(scenario):
     if result.recommended is not None:
         assert evaluate(result.recommended, curves=False).verdict == "meets"
     json.dumps(result.to_dict(), allow_nan=False)
+
+
+def test_a_0_to_100_slider_is_screened_without_its_17_million_entry_panel(monkeypatch):
+    """Three raters on a 101-level slider have 176,851 vote histograms: a kernel of 17.9 million
+    entries that took minutes per node to build and run. The screening takes the panel bound from
+    two raters' panel instead; it is monotone in the raters and within the alphabet's ln 101."""
+    import math
+
+    import models.panel
+
+    scenario = Scenario(
+        name="slider",
+        target=Target(log2_m=1.5, target_risk=0.15),
+        contexts=(Context(name="a", weight=0.6, reading_words=300), Context(name="b", weight=0.4, difficulty=0.8)),
+        questions=(Question(name="score", format=ResponseFormat(kind="scale", minimum=0, maximum=100)),),
+        raters=Raters(per_item=1, correlation=0.15, discriminability=1.5),
+        campaign=Campaign(items=50_000, seconds_per_item=600.0, wage_per_hour=15.0),
+    )
+    built: list[int] = []
+    build = models.panel._shared_count_kernel
+
+    def recorded(kernel, raters, correlation):
+        matrix = build(kernel, raters, correlation)
+        built.append(matrix.size)
+        return matrix
+
+    monkeypatch.setattr(models.panel, "_shared_count_kernel", recorded)
+    tables = _CapacityTables(scenario, [600.0, 600.0], lambda: None)
+    question = scenario.questions[0]
+    two, three = (tables._interpolant(question, question.format, raters) for raters in (2, 3))
+    assert built and max(built) <= SCREEN_KERNEL_ENTRIES
+    assert math.comb(3 + 100, 100) * 101 > SCREEN_KERNEL_ENTRIES  # the exact panel is past the limit
+    nodes = three.x
+    assert np.all(three(nodes) >= two(nodes) - 1e-9)
+    assert np.all(three(nodes) <= math.log(101) + 1e-9)
+    assert three(nodes[-1]) > two(nodes[-1])  # more raters, more information where d′ is large
