@@ -448,7 +448,7 @@ class _CapacityTables:
             for wanted_dprime in wanted:
                 self.checkpoint()
                 at = _monotone_inverse(curve, float(wanted_dprime), 0.0, top) if wanted_dprime > 0 else 0.0
-                channel = self._channel(question, response, reference, at, 1)
+                channel = self._channel(question, response, reference, at, 1, max_work=SCREEN_PANEL_WORK)
                 dprimes.append(float(channel.dprime))
                 channels.append(channel)
                 seconds.append(at)
@@ -642,6 +642,7 @@ class _Search:
         self.needed = required_capacity(scenario)
         self.screened = 0
         self.checks = 0
+        self.frontier_evaluations = 0
         self.weights = np.asarray(scenario.context_weights)
         questions = scenario.questions
         if keep_time_shares and scenario.fixed_time_shares:
@@ -654,9 +655,17 @@ class _Search:
         self.free = 1.0 - sum(self.fixed.values())
 
     # -- cancellation
+    @property
+    def steps(self) -> int:
+        """The progress total: the designs screened, then at most :data:`MAX_CHECKS` exact checks and
+        :data:`FRONTIER_EVALUATIONS` evaluations of frontier points."""
+        return self.total + MAX_CHECKS + FRONTIER_EVALUATIONS
+
     def checkpoint(self) -> None:
-        """Ask ``progress`` whether to go on (also between the steps of building a table)."""
-        if self.cancelled or not keeps_going(self.progress, self.screened, self.total):
+        """Ask ``progress`` whether to go on (also between the steps of building a table, and before
+        each exact evaluation)."""
+        done = self.screened + self.checks + self.frontier_evaluations
+        if self.cancelled or not keeps_going(self.progress, done, self.steps):
             self.cancelled = True
             raise Cancelled
 
@@ -962,17 +971,22 @@ def _feasible(search: _Search, block: _ScreenedBlock) -> _FeasibleBlock:
 def _conclude(search: _Search, blocks: list[_ScreenedBlock]) -> OptimizationResult:
     scenario = search.scenario
     feasible_blocks = [_feasible(search, block) for block in blocks]
+    # A cancel during the screening leaves one exact evaluation; one during the checks stops them
+    # after the evaluation under way (each asks first), and the frontier is then the points checked.
     cancelled = search.cancelled
-    # The checks below must finish quickly after a cancel: one exact evaluation then.
-    search.cancelled = False
-    search.progress = None
     check_limit = 1 if cancelled else MAX_CHECKS
 
     checked: dict[_GridPoint, Evaluation] = {}
 
     def check(b: int, t: int) -> Evaluation:
+        nonlocal cancelled, check_limit
         at = _GridPoint(b, t)
         if at not in checked:
+            if not cancelled:
+                try:
+                    search.checkpoint()
+                except Cancelled:
+                    cancelled, check_limit = True, search.checks + 1
             block = feasible_blocks[b]
             design, _ = search.design(block.combo, block.raters, t, f"{scenario.name} (optimised)")
             search.checks += 1
@@ -1075,7 +1089,8 @@ def _conclude(search: _Search, blocks: list[_ScreenedBlock]) -> OptimizationResu
         b, t = recommended
         raters = feasible_blocks[b].raters
         for i, block in enumerate(feasible_blocks):
-            if (i != b and block.raters == raters and block.feasible[t] and search.checks < check_limit + 3
+            if (i != b and block.raters == raters and block.feasible[t] and not cancelled
+                    and search.checks < check_limit + 3
                     and block.capacity[t] > feasible_blocks[b].capacity[t] and meets(i, t)
                     and check(i, t).achievable < check(*recommended).achievable):
                 recommended = _GridPoint(i, t)
@@ -1114,6 +1129,13 @@ def _conclude(search: _Search, blocks: list[_ScreenedBlock]) -> OptimizationResu
     points = _thin(points, recommended_point, FRONTIER_EVALUATIONS)
     frontier = []
     for p in points:
+        if p.at not in checked and not cancelled:
+            try:
+                search.checkpoint()
+            except Cancelled:
+                cancelled = True
+        if p.at not in checked and cancelled:
+            continue  # stopped: only the points already evaluated
         block = feasible_blocks[p.at.block]
         raters = block.raters
         seconds = float(search.times[p.at.time])
@@ -1121,7 +1143,10 @@ def _conclude(search: _Search, blocks: list[_ScreenedBlock]) -> OptimizationResu
                                        f"{scenario.name} ({raters} raters, {seconds:.0f} s)")
         # Each point is evaluated, so that the frontier shows the achievable risk beside the floor
         # and the verdict of the design it names.
-        evaluation = checked.get(p.at) or evaluate(design, curves=False)
+        evaluation = checked.get(p.at)
+        if evaluation is None:
+            search.frontier_evaluations += 1
+            evaluation = evaluate(design, curves=False)
         frontier.append(FrontierPoint(
             cost=evaluation.cost, floor=evaluation.floor, ceiling=evaluation.ceiling,
             capacity_nats=evaluation.capacity_nats, raters=raters, seconds_per_item=seconds,

@@ -20,6 +20,8 @@ from models.panel import panel_capacity
 from advisor.errors import FormatChoiceError
 from advisor.evaluation.evaluate import evaluate, required_capacity
 from advisor.planning.optimize import (
+    FRONTIER_EVALUATIONS,
+    MAX_CHECKS,
     MIN_CANDIDATES,
     SCREEN_KERNEL_ENTRIES,
     SCREEN_MARGIN_NATS,
@@ -300,6 +302,27 @@ def test_progress_returning_false_cancels_with_the_best_so_far():
 
     result = optimize(scenario, progress=progress)
     assert result.cancelled and calls[-1] >= result.candidates // 2 and calls[-1] < result.candidates
+    if result.recommended is not None:
+        assert evaluate(result.recommended, curves=False).verdict == "meets"
+
+
+def test_the_exact_checks_report_progress_and_a_cancel_among_them_keeps_what_was_checked():
+    """After the screening come the exact evaluations (up to MAX_CHECKS checks and the frontier's
+    FRONTIER_EVALUATIONS): each asks the progress callback first, so a cancel there stops them after
+    the one under way, and the result holds only designs that were evaluated."""
+    scenario = two_questions()
+    seen: list[tuple[int, int]] = []
+    full = optimize(scenario, progress=lambda done, total: seen.append((done, total)) or True)
+    steps = full.candidates + MAX_CHECKS + FRONTIER_EVALUATIONS
+    assert full.checks > 3 and not full.cancelled
+    assert {total for _, total in seen} == {steps}
+    assert max(done for done, _ in seen) > full.candidates  # the checks move the bar on
+    assert all(0 <= done <= total for done, total in seen)
+
+    result = optimize(scenario, progress=lambda done, total: done < full.candidates + 3)
+    assert result.cancelled and "cancelled" in result.message.lower()
+    assert result.checks == 4  # three, then the one under way when the callback said stop
+    assert len(result.frontier) <= result.checks
     if result.recommended is not None:
         assert evaluate(result.recommended, curves=False).verdict == "meets"
 
