@@ -22,6 +22,7 @@ def clear_caches() -> None:
     evaluation._cached_channel.cache_clear()
     evaluation._cached_decoding.cache_clear()
     evaluation._cached_codebook.cache_clear()
+    evaluation._codebook_error_of.cache_clear()
     for info in pkgutil.iter_modules(models.__path__):
         module = importlib.import_module(f"models.{info.name}")
         for value in vars(module).values():
