@@ -22,8 +22,8 @@ among valid designs), crashes (any other exception, with the design's format lis
 frames), and designs that took over 30 s.
 
 Run with ``python bench/fuzz_designs.py [--cases 200] [--seed 0] [--planning] [--keep DIR]``;
-``--keep`` writes each crashing design as JSON. The exit status is 1 when a case crashed or an
-analysis stopped on a derived design the schema refused.
+``--keep`` writes each crashing design, and each slower than 30 s, as JSON. The exit status is 1
+when a case crashed or an analysis stopped on a derived design the schema refused.
 """
 
 from __future__ import annotations
@@ -99,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--planning", action="store_true",
                         help="curves, optimiser, budget split and solve-for instead of levers and allocation")
     parser.add_argument("--keep", type=Path,
-                        help="write each crashing design, and each slower than SLOW_SECONDS, as JSON into this folder")
+                        help=f"write each crashing design, and each slower than {SLOW_SECONDS:g} s, as JSON into this folder")
     args = parser.parse_args(argv)
 
     from pydantic import ValidationError

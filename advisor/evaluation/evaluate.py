@@ -221,10 +221,12 @@ def _stepped_ratio(ratio: float) -> float:
     point (it does as the time per item moves), and each point's cached channel and decoding are
     keyed on the cap the ratio gives. Stepped, an edit of the time per item leaves the other points'
     caps, and so their cached results, as they were. Rounding down keeps the curves' total within
-    :data:`CURVES_WORK_BUDGET`; ``math.inf`` (no points) stays as it is."""
-    if math.isinf(ratio):
+    :data:`CURVES_WORK_BUDGET`; ``math.inf`` (no points) stays as it is, as would a ratio that is
+    not positive."""
+    if not (math.isfinite(ratio) and ratio > 0.0):
         return ratio
     steps = CURVE_RATIO_STEPS_PER_OCTAVE
+    # The tolerance keeps a ratio that is a step itself, up to rounding, on that step.
     return 2.0 ** (math.floor(steps * math.log2(ratio) + 1e-9) / steps)
 
 
@@ -910,7 +912,7 @@ def _achievable_at(scenario: Scenario, channels: list[list[QuestionChannel]], ra
                                                            scenario.target.log2_m)
 
 
-@lru_cache(maxsize=16_384)
+@lru_cache(maxsize=4096)
 def _codebook_error_of(keys: tuple[tuple[tuple, ...], ...], weights: tuple[float, ...], log2_m: float) -> float:
     """:func:`codebook_error` of the questions' codebooks per context, ``keys`` those of
     :func:`_cached_codebook` per context, cached on them: the curve over T shares most points with

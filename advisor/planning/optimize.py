@@ -78,6 +78,7 @@ from advisor.progress import ProgressCallback, keeps_going
 from advisor.evaluation.evaluate import (
     CHANNEL_WORK_SHARE,
     EVALUATE_WORK_BUDGET,
+    PANEL_MAX_OUTCOMES,
     campaign_cost,
     evaluate,
     fixed_shares,
@@ -108,18 +109,22 @@ EXPENSIVE_OUTCOMES = 20_000
 SEARCH_TOLERANCE = 1e-5
 """Blahut–Arimoto gap (nats) of the panel capacities behind the screening."""
 SCREEN_PANEL_WORK = CHANNEL_WORK_SHARE * EVALUATE_WORK_BUDGET / 2
-"""Most work (kernel entry visits, :class:`models.capacity.WorkMeter`) one node's panel capacity
-may spend: what :func:`advisor.evaluation.evaluate.evaluate` gives one question's capacities in a
-two-context scenario, about a quarter of a second. Panels of a few hundred histograms (every
-example's) reach :data:`SEARCH_TOLERANCE` far below it; a 0–100 slider's panel of three raters
-(176,851 histograms) took minutes per node without it. A capped node is the run's lower end, so
-the screening is cautious there; every design the search returns is evaluated in full."""
+"""Most work (kernel entry visits, :class:`models.capacity.WorkMeter`) one node's channel or panel
+capacity may spend: half the capacity share of one evaluation's budget, about an eighth of a
+second. Every example's nodes reach :data:`SEARCH_TOLERANCE` far below it; a 0–100 slider's panel
+of three raters (176,851 histograms) took minutes per node without it. A node the cap stops is
+screened at its certified upper end (:func:`_screened_nats`), as a panel past
+:data:`SCREEN_KERNEL_ENTRIES` is at its bound: the screening never passes over a design because a
+node was left unfinished, and every design the search returns is evaluated in full."""
 SCREEN_KERNEL_ENTRIES = 2_500_000
-"""Largest vote-histogram kernel (inputs × histograms) a node's panel is computed on exactly; a larger
+"""Largest vote-histogram kernel (inputs × histograms) a node's panel is computed on exactly (within
+:data:`advisor.evaluation.evaluate.PANEL_MAX_OUTCOMES` histograms, as ``question_channel``); a larger
 panel takes :func:`models.panel.panel_capacity`'s upper bound from the largest panel within it.
 Building such a kernel alone took seconds (a 0–100 slider's three-rater panel has 17.9 million
-entries), and at :data:`SCREEN_PANEL_WORK` the run on it would stop after a few iterations. Every
-example's panels are far smaller (the largest, a ranking of 4 by five raters, has 2.4 million)."""
+entries), and at :data:`SCREEN_PANEL_WORK` the run on it would stop after a few iterations. The
+examples' largest exact panel, a ranking of 4 by five raters, has 2,358,720 entries."""
+SAME_COST_CHECKS = 3
+"""Exact checks beyond :data:`MAX_CHECKS` for the other formats of the recommended design's cost."""
 SCREEN_MARGIN_NATS = 0.01
 """Designs screened within this of the needed capacity (nats) are checked exactly."""
 MAX_CHECKS = 160
@@ -207,12 +212,13 @@ class OptimizationResult:
         Pareto frontier of (cost, floor) over the feasible designs, by
         increasing cost and decreasing floor, thinned to
         :data:`FRONTIER_EVALUATIONS` points, each evaluated exactly (its
-        floor, achievable risk and verdict).
+        floor, achievable risk and verdict). After a cancel, only the points
+        already evaluated: possibly none.
     evaluated
-        Designs screened plus exact evaluations made.
+        Designs screened plus exact evaluations made (checks and frontier points).
     cancelled
-        True when the search was stopped (``cancel`` or ``progress``); the
-        result then holds the best found so far.
+        True when ``progress`` stopped the search; the result then holds the
+        best found so far.
     message
         One sentence: what was found, under which constraints.
     candidates
@@ -471,20 +477,24 @@ class _CapacityTables:
             for dprime, at, single in zip(dprimes, seconds, channels):
                 self.checkpoint()
                 if raters == 1:
-                    values.append(single.panel_nats)
+                    values.append(_screened_nats(single))
                     continue
                 kernel, copies = _single_rater_kernel(question, response, dprime)
                 # Raters as they are (the method §9) have a panel of their own: question_channel's.
                 if kernel is None or rater_model(self.scenario, question, response=response) is not None:
-                    values.append(self._channel(question, response, self.reference, at, raters,
-                                                max_work=SCREEN_PANEL_WORK).panel_nats)
+                    values.append(_screened_nats(self._channel(question, response, self.reference, at, raters,
+                                                               max_work=SCREEN_PANEL_WORK)))
                     continue
-                panel = copies * panel_capacity(kernel, raters, correlation=self.scenario.raters.correlation,
-                                                tol=SEARCH_TOLERANCE, max_work=SCREEN_PANEL_WORK / copies,
-                                                max_outcomes=max(1, SCREEN_KERNEL_ENTRIES // kernel.shape[0])).nats
+                largest = min(PANEL_MAX_OUTCOMES, max(1, SCREEN_KERNEL_ENTRIES // kernel.shape[0]))
+                found = panel_capacity(kernel, raters, correlation=self.scenario.raters.correlation,
+                                       tol=SEARCH_TOLERANCE, max_work=SCREEN_PANEL_WORK / copies, max_outcomes=largest)
+                # A run the cap stopped short of its tolerance counts at its certified upper end (a
+                # bound, exact False, is one already).
+                unfinished = found.exact and found.gap > SEARCH_TOLERANCE
+                panel = copies * (found.nats + (found.gap if unfinished else 0.0))
                 # As in question_channel: more raters never lose information,
                 # and no panel carries more than its answer alphabet.
-                values.append(min(max(panel, single.panel_nats), single.max_nats))
+                values.append(min(max(panel, _screened_nats(single)), single.max_nats))
             self.interpolants[key] = _monotone_interpolant(dprimes, values)
         return self.interpolants[key]
 
@@ -509,6 +519,12 @@ class _CapacityTables:
         seconds, dprimes = self._dprime_map(response, context)
         dprime = np.interp(judgment_seconds, seconds, dprimes)
         return interpolant(np.clip(dprime, interpolant.x[0], interpolant.x[-1]))
+
+
+def _screened_nats(channel) -> float:
+    """A node's capacity for the screening: a channel's panel, at its certified upper end where
+    :data:`SCREEN_PANEL_WORK` stopped a run (``budget_limited``)."""
+    return channel.panel_upper_nats if channel.budget_limited else channel.panel_nats
 
 
 def _single_rater_kernel(question: Question, response: ResponseFormat, dprime: float) -> tuple[np.ndarray | None, int]:
@@ -657,9 +673,10 @@ class _Search:
     # -- cancellation
     @property
     def steps(self) -> int:
-        """The progress total: the designs screened, then at most :data:`MAX_CHECKS` exact checks and
-        :data:`FRONTIER_EVALUATIONS` evaluations of frontier points."""
-        return self.total + MAX_CHECKS + FRONTIER_EVALUATIONS
+        """The progress total: the designs screened, then at most :data:`MAX_CHECKS` and
+        :data:`SAME_COST_CHECKS` exact checks and :data:`FRONTIER_EVALUATIONS` evaluations of
+        frontier points."""
+        return self.total + MAX_CHECKS + SAME_COST_CHECKS + FRONTIER_EVALUATIONS
 
     def checkpoint(self) -> None:
         """Ask ``progress`` whether to go on (also between the steps of building a table, and before
@@ -890,9 +907,11 @@ def optimize(
         Keep the scenario's time-share rule (fixed shares stay fixed) instead
         of water-filling every design.
     progress
-        ``progress(done, total)`` in designs screened (:mod:`advisor.progress`); it is also asked
-        between the steps of building the capacity tables, and once it returns False the search
-        returns promptly with ``cancelled=True`` and the best design found so far.
+        ``progress(done, total)`` in designs screened, then exact evaluations (``total`` counts
+        the most there can be: :attr:`_Search.steps`; :mod:`advisor.progress`); it is also asked
+        between the steps of building the capacity tables and before each exact evaluation, and
+        once it returns False the search returns promptly with ``cancelled=True`` and the best
+        design found so far.
     adaptive
         Also search adaptive overlap designs (``1 ≤ r₀ < r_max ≤`` the most raters per item, the
         scenario's stop rule and threshold) on the same time grid.
@@ -971,22 +990,18 @@ def _feasible(search: _Search, block: _ScreenedBlock) -> _FeasibleBlock:
 def _conclude(search: _Search, blocks: list[_ScreenedBlock]) -> OptimizationResult:
     scenario = search.scenario
     feasible_blocks = [_feasible(search, block) for block in blocks]
-    # A cancel during the screening leaves one exact evaluation; one during the checks stops them
-    # after the evaluation under way (each asks first), and the frontier is then the points checked.
+    # A cancel during the screening leaves one exact evaluation; one during the checks (each asks
+    # first) stops them before the next, and the frontier is then the points already evaluated.
     cancelled = search.cancelled
     check_limit = 1 if cancelled else MAX_CHECKS
 
     checked: dict[_GridPoint, Evaluation] = {}
 
     def check(b: int, t: int) -> Evaluation:
-        nonlocal cancelled, check_limit
         at = _GridPoint(b, t)
         if at not in checked:
             if not cancelled:
-                try:
-                    search.checkpoint()
-                except Cancelled:
-                    cancelled, check_limit = True, search.checks + 1
+                search.checkpoint()  # Cancelled ends the checks (caught below)
             block = feasible_blocks[b]
             design, _ = search.design(block.combo, block.raters, t, f"{scenario.name} (optimised)")
             search.checks += 1
@@ -1006,95 +1021,106 @@ def _conclude(search: _Search, blocks: list[_ScreenedBlock]) -> OptimizationResu
                 lower = middle
         return upper
 
-    # ---- the cheapest design not ruled out (verdict other than "cannot"): the floor's side
-    starts: list[_Candidate] = []
-    for b, block in enumerate(feasible_blocks):
-        candidates = np.flatnonzero(block.feasible & (block.capacity >= search.needed - SCREEN_MARGIN_NATS))
-        if candidates.size:
-            starts.append(_Candidate(float(block.costs[candidates[0]]), b, int(candidates[0])))
-    allowed = None
-    heap = list(starts)
-    heapq.heapify(heap)
-    while heap and search.checks < check_limit:
-        _, b, t = heapq.heappop(heap)
-        if check(b, t).verdict != "cannot":
-            allowed = _GridPoint(b, t)
-            break
-        block = feasible_blocks[b]
-        if t + 1 < len(search.times) and block.feasible[t + 1]:
-            heapq.heappush(heap, _Candidate(float(block.costs[t + 1]), b, t + 1))
+    allowed = recommended = None
+    try:
+        # ---- the cheapest design not ruled out (verdict other than "cannot"): the floor's side
+        starts: list[_Candidate] = []
+        for b, block in enumerate(feasible_blocks):
+            candidates = np.flatnonzero(block.feasible & (block.capacity >= search.needed - SCREEN_MARGIN_NATS))
+            if candidates.size:
+                starts.append(_Candidate(float(block.costs[candidates[0]]), b, int(candidates[0])))
+        allowed = None
+        heap = list(starts)
+        heapq.heapify(heap)
+        while heap and search.checks < check_limit:
+            _, b, t = heapq.heappop(heap)
+            if check(b, t).verdict != "cannot":
+                allowed = _GridPoint(b, t)
+                break
+            block = feasible_blocks[b]
+            if t + 1 < len(search.times) and block.feasible[t + 1]:
+                heapq.heappush(heap, _Candidate(float(block.costs[t + 1]), b, t + 1))
 
-    # ---- recommended: the cheapest design whose evaluation meets the target (method §8.4).
-    # The floor's capacity need is necessary, not sufficient: meeting the target takes some more
-    # capacity, how much is learnt on the way. Each check that fails raises a shared threshold to
-    # that design's screened excess over the need; the next design checked is the cheapest one,
-    # over all blocks (formats, raters), whose excess is above the threshold. A block found to
-    # meet is bisected back to its first time that meets; blocks whose cheapest floor-feasible
-    # design costs more than the best found are dropped. Every verdict comes from evaluate().
-    recommended = None
-    best_cost = math.inf
-    threshold = 0.0
-    lowest_failed: dict[int, int] = {}
-    pending = {b: t0 for _, b, t0 in starts}
-    while pending and search.checks < check_limit:
-        choice = None
-        for b, t0 in list(pending.items()):
-            ok, costs, capacity = feasible_blocks[b].feasible, feasible_blocks[b].costs, feasible_blocks[b].capacity
-            if costs[t0] >= best_cost:
+        # ---- recommended: the cheapest design whose evaluation meets the target (method §8.4).
+        # The floor's capacity need is necessary, not sufficient: meeting the target takes some more
+        # capacity, how much is learnt on the way. Each check that fails raises a shared threshold to
+        # that design's screened excess over the need; the next design checked is the cheapest one,
+        # over all blocks (formats, raters), whose excess is above the threshold. A block found to
+        # meet is bisected back to its first time that meets; blocks whose cheapest floor-feasible
+        # design costs more than the best found are dropped. Every verdict comes from evaluate().
+        recommended = None
+        best_cost = math.inf
+        threshold = 0.0
+        lowest_failed: dict[int, int] = {}
+        pending = {b: t0 for _, b, t0 in starts}
+        while pending and search.checks < check_limit:
+            choice = None
+            for b, t0 in list(pending.items()):
+                ok, costs, capacity = feasible_blocks[b].feasible, feasible_blocks[b].costs, feasible_blocks[b].capacity
+                if costs[t0] >= best_cost:
+                    del pending[b]
+                    continue
+                floor_t = lowest_failed.get(b, t0 - 1) + 1
+                usable = np.flatnonzero(ok[floor_t:] & (capacity[floor_t:] >= search.needed - SCREEN_MARGIN_NATS + threshold))
+                t = floor_t + int(usable[0]) if usable.size else int(np.flatnonzero(ok)[-1])
+                if t <= lowest_failed.get(b, -1):
+                    del pending[b]
+                    continue
+                if choice is None or costs[t] < choice.cost:
+                    choice = _Candidate(float(costs[t]), b, t)
+            if choice is None or choice.cost >= best_cost:
+                break
+            _, b, t = choice
+            if meets(b, t):
+                upper = first_meeting(b, lowest_failed.get(b, pending[b] - 1), t)
+                cost = float(feasible_blocks[b].costs[upper])
+                if cost < best_cost:
+                    best_cost, recommended = cost, _GridPoint(b, upper)
                 del pending[b]
+            else:
+                lowest_failed[b] = t
+                excess = float(feasible_blocks[b].capacity[t]) - (search.needed - SCREEN_MARGIN_NATS)
+                # Gallop: the threshold at least doubles, so a few failures span the grid.
+                threshold = max(excess + 1e-9, 2.0 * threshold, THRESHOLD_START_NATS)
+        # The galloping threshold may have stepped over cheaper designs of other blocks: give every
+        # block that could still beat the best one check at its dearest time below the best cost,
+        # and bisect back where that meets.
+        for _, b, t0 in sorted(starts):
+            ok, costs = feasible_blocks[b].feasible, feasible_blocks[b].costs
+            if costs[t0] >= best_cost or search.checks >= check_limit:
                 continue
-            floor_t = lowest_failed.get(b, t0 - 1) + 1
-            usable = np.flatnonzero(ok[floor_t:] & (capacity[floor_t:] >= search.needed - SCREEN_MARGIN_NATS + threshold))
-            t = floor_t + int(usable[0]) if usable.size else int(np.flatnonzero(ok)[-1])
-            if t <= lowest_failed.get(b, -1):
-                del pending[b]
+            below = np.flatnonzero(ok & (costs < best_cost))
+            below = below[below > lowest_failed.get(b, -1)]
+            if not below.size:
                 continue
-            if choice is None or costs[t] < choice.cost:
-                choice = _Candidate(float(costs[t]), b, t)
-        if choice is None or choice.cost >= best_cost:
-            break
-        _, b, t = choice
-        if meets(b, t):
-            upper = first_meeting(b, lowest_failed.get(b, pending[b] - 1), t)
-            cost = float(feasible_blocks[b].costs[upper])
-            if cost < best_cost:
-                best_cost, recommended = cost, _GridPoint(b, upper)
-            del pending[b]
-        else:
-            lowest_failed[b] = t
-            excess = float(feasible_blocks[b].capacity[t]) - (search.needed - SCREEN_MARGIN_NATS)
-            # Gallop: the threshold at least doubles, so a few failures span the grid.
-            threshold = max(excess + 1e-9, 2.0 * threshold, THRESHOLD_START_NATS)
-    # The galloping threshold may have stepped over cheaper designs of other blocks: give every
-    # block that could still beat the best one check at its dearest time below the best cost,
-    # and bisect back where that meets.
-    for _, b, t0 in sorted(starts):
-        ok, costs = feasible_blocks[b].feasible, feasible_blocks[b].costs
-        if costs[t0] >= best_cost or search.checks >= check_limit:
-            continue
-        below = np.flatnonzero(ok & (costs < best_cost))
-        below = below[below > lowest_failed.get(b, -1)]
-        if not below.size:
-            continue
-        upper = int(below[-1])
-        if not meets(b, upper):
-            lowest_failed[b] = upper
-            continue
-        upper = first_meeting(b, max(lowest_failed.get(b, t0 - 1), t0 - 1), upper)
-        if float(costs[upper]) < best_cost:
-            best_cost, recommended = float(costs[upper]), _GridPoint(b, upper)
-    if recommended is not None:
-        # Every format combination with these raters and this time costs the same: recommend
-        # the one with the lowest achievable risk among those that also meet the target.
-        b, t = recommended
-        raters = feasible_blocks[b].raters
-        for i, block in enumerate(feasible_blocks):
-            if (i != b and block.raters == raters and block.feasible[t] and not cancelled
-                    and search.checks < check_limit + 3
-                    and block.capacity[t] > feasible_blocks[b].capacity[t] and meets(i, t)
-                    and check(i, t).achievable < check(*recommended).achievable):
-                recommended = _GridPoint(i, t)
+            upper = int(below[-1])
+            if not meets(b, upper):
+                lowest_failed[b] = upper
+                continue
+            upper = first_meeting(b, max(lowest_failed.get(b, t0 - 1), t0 - 1), upper)
+            if float(costs[upper]) < best_cost:
+                best_cost, recommended = float(costs[upper]), _GridPoint(b, upper)
+        if recommended is not None:
+            # Every format combination with these raters and this time costs the same: recommend
+            # the one with the lowest achievable risk among those that also meet the target.
+            b, t = recommended
+            raters = feasible_blocks[b].raters
+            for i, block in enumerate(feasible_blocks):
+                if (i != b and block.raters == raters and block.feasible[t] and not cancelled
+                        and search.checks < check_limit + SAME_COST_CHECKS
+                        and block.capacity[t] > feasible_blocks[b].capacity[t] and meets(i, t)
+                        and check(i, t).achievable < check(*recommended).achievable):
+                    recommended = _GridPoint(i, t)
 
+    except Cancelled:
+        # Stopped among the checks: the cheapest design checked that meets (its bisection may have
+        # been cut short), if any.
+        cancelled = True
+        meeting = [(evaluation.cost, evaluation.achievable, at) for at, evaluation in checked.items()
+                   if evaluation.verdict == "meets"]
+        recommended = min(meeting)[2] if meeting else None
+        allowed = allowed or next((at for at in sorted(checked, key=lambda at: checked[at].cost)
+                                   if checked[at].verdict != "cannot"), None)
     # ---- frontier: Pareto of (cost, floor) over the feasible screened designs
     rows = [_GridPoint(b, t) for b, block in enumerate(feasible_blocks) for t in np.flatnonzero(block.feasible)]
     points: list[_FrontierCandidate] = []
@@ -1172,7 +1198,7 @@ def _conclude(search: _Search, blocks: list[_ScreenedBlock]) -> OptimizationResu
         recommended=recommended_scenario,
         recommended_evaluation=recommended_evaluation,
         frontier=tuple(frontier),
-        evaluated=search.screened + search.checks,
+        evaluated=search.screened + search.checks + search.frontier_evaluations,
         cancelled=cancelled,
         message=message,
         candidates=search.total,
@@ -1202,6 +1228,11 @@ def _message(search: _Search, design: Scenario | None, evaluation: Evaluation | 
             f"{money(evaluation.cost, currency)} "
             f"({', '.join(constraints)}{notes})."
         )
+    if cancelled:
+        evaluated = search.checks + search.frontier_evaluations
+        return (f"Search cancelled after {search.screened:,} of {search.total:,} designs screened and {evaluated} "
+                f"evaluated, before a design that meets the target {search.scenario.target.target_risk:g} was found "
+                f"({', '.join(constraints)}{notes}); the frontier shows the designs evaluated so far.")
     if not any_feasible:
         return f"{prefix}No design satisfies the constraints ({', '.join(constraints)}{notes})."
     return (

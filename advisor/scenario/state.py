@@ -30,11 +30,15 @@ class ScenarioState:
     identity_changed(object, object)
         A different stored scenario (stored id, revision) is now being edited,
         or the same one was saved as a new revision.
+    loaded(Scenario)
+        Another scenario is now being edited (:meth:`load`; before its ``changed``),
+        stored or not: unlike ``identity_changed``, never for a save.
     """
 
     changed = Signal(object)
     dirty_changed = Signal(bool)
     identity_changed = Signal(object, object)
+    loaded = Signal(object)
 
     def __init__(self, scenario: Scenario, *, stored_id: int | None = None, revision: int | None = None):
         self._scenario = scenario
@@ -104,6 +108,7 @@ class ScenarioState:
         self._saved_hash = scenario.content_hash() if stored_id is not None else None
         self.identity_changed.emit(stored_id, revision)
         self._scenario = scenario
+        self.loaded.emit(scenario)
         self.changed.emit(scenario)
         self._refresh_dirty()
 

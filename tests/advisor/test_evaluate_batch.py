@@ -5,6 +5,7 @@ gives, and the headline must not depend on which computed first."""
 from __future__ import annotations
 
 import importlib
+import math
 import pkgutil
 from pathlib import Path
 
@@ -99,3 +100,13 @@ def test_a_time_edit_that_adds_a_curve_point_finds_the_shared_points_cached(monk
                    for x in shared for s in range(len(moved.contexts))
                    for q, share in zip(moved.questions, result.time_shares)}
     assert computed and not shared_keys & set(computed)
+
+
+def test_the_stepped_ratio_is_the_largest_quarter_octave_power_at_most_the_ratio():
+    steps = [2.0 ** (j / 4) for j in range(-40, 41)]
+    for ratio in (1e-6, 0.3, 0.999, 1.0, 1.1176, 1.1407, 1.18920711500272, 3.0, 1e6, *steps):
+        stepped = evaluation._stepped_ratio(ratio)
+        assert stepped in steps or stepped == pytest.approx(2.0 ** (round(4 * math.log2(stepped)) / 4), rel=1e-12)
+        assert stepped <= ratio * (1 + 1e-9) and stepped * 2.0 ** 0.25 > ratio
+    assert all(evaluation._stepped_ratio(step) == pytest.approx(step, rel=1e-12) for step in steps)
+    assert evaluation._stepped_ratio(math.inf) == math.inf

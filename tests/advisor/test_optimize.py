@@ -23,6 +23,7 @@ from advisor.planning.optimize import (
     FRONTIER_EVALUATIONS,
     MAX_CHECKS,
     MIN_CANDIDATES,
+    SAME_COST_CHECKS,
     SCREEN_KERNEL_ENTRIES,
     SCREEN_MARGIN_NATS,
     SEARCH_TOLERANCE,
@@ -306,25 +307,69 @@ def test_progress_returning_false_cancels_with_the_best_so_far():
         assert evaluate(result.recommended, curves=False).verdict == "meets"
 
 
-def test_the_exact_checks_report_progress_and_a_cancel_among_them_keeps_what_was_checked():
-    """After the screening come the exact evaluations (up to MAX_CHECKS checks and the frontier's
-    FRONTIER_EVALUATIONS): each asks the progress callback first, so a cancel there stops them after
-    the one under way, and the result holds only designs that were evaluated."""
+def test_the_exact_checks_report_progress_and_a_cancel_among_them_keeps_what_was_checked(monkeypatch):
+    """After the screening come the exact evaluations (checks, then the frontier's points): each
+    asks the progress callback first, so a cancel among them stops before the next one, and the
+    result holds only designs that were evaluated."""
+    import advisor.planning.optimize as optimize_module
+
     scenario = two_questions()
+    evaluated: list = []
+    exact = optimize_module.evaluate
+
+    def recorded(design, **options):
+        evaluated.append(design)
+        return exact(design, **options)
+
+    monkeypatch.setattr(optimize_module, "evaluate", recorded)
     seen: list[tuple[int, int]] = []
     full = optimize(scenario, progress=lambda done, total: seen.append((done, total)) or True)
-    steps = full.candidates + MAX_CHECKS + FRONTIER_EVALUATIONS
-    assert full.checks > 3 and not full.cancelled
+    steps = full.candidates + MAX_CHECKS + SAME_COST_CHECKS + FRONTIER_EVALUATIONS
+    assert full.checks > 3 and not full.cancelled and full.recommended is not None
     assert {total for _, total in seen} == {steps}
     assert max(done for done, _ in seen) > full.candidates  # the checks move the bar on
     assert all(0 <= done <= total for done, total in seen)
 
-    result = optimize(scenario, progress=lambda done, total: done < full.candidates + 3)
-    assert result.cancelled and "cancelled" in result.message.lower()
-    assert result.checks == 4  # three, then the one under way when the callback said stop
-    assert len(result.frontier) <= result.checks
-    if result.recommended is not None:
-        assert evaluate(result.recommended, curves=False).verdict == "meets"
+    def only_evaluated(result) -> None:
+        for point in result.frontier:
+            assert any(point.scenario.same_numbers(design) for design in evaluated)
+        if result.recommended is not None:
+            assert evaluate(result.recommended, curves=False).verdict == "meets"
+            assert any(result.recommended.same_numbers(design) for design in evaluated)
+
+    # Stopped after three checks: no fourth evaluation, and no frontier point beyond them.
+    evaluated.clear()
+    among_checks = optimize(scenario, progress=lambda done, total: done < full.candidates + 3)
+    assert among_checks.cancelled and "cancelled" in among_checks.message.lower()
+    assert among_checks.checks == 3 and len(evaluated) == 3
+    only_evaluated(among_checks)
+
+    # Stopped after two of the frontier's evaluations: every check ran, two points more, no others.
+    evaluated.clear()
+    among_frontier = optimize(scenario, progress=lambda done, total: done < full.candidates + full.checks + 2)
+    assert among_frontier.cancelled and among_frontier.checks == full.checks
+    assert len(evaluated) == full.checks + 2
+    assert among_frontier.recommended is not None and among_frontier.recommended.same_numbers(full.recommended)
+    only_evaluated(among_frontier)
+
+
+def test_a_node_the_work_cap_stops_is_screened_at_its_upper_end(monkeypatch):
+    """With a cap too small to finish any panel, every node of a 7-point scale's three-rater panel is
+    at least its exact capacity (the run's certified upper end), and some strictly above."""
+    import advisor.planning.optimize as optimize_module
+
+    scenario = two_questions()
+    question = Question(name="scale", format=ResponseFormat(kind="ordinal", k=7))
+
+    def nodes(work: float) -> np.ndarray:
+        monkeypatch.setattr(optimize_module, "SCREEN_PANEL_WORK", work)
+        tables = _CapacityTables(scenario, [60.0, 60.0], lambda: None)
+        interpolant = tables._interpolant(question, question.format, 3)
+        return interpolant(interpolant.x)
+
+    exact, capped = nodes(1e12), nodes(2e3)
+    assert np.all(capped >= exact - 1e-12)
+    assert np.any(capped > exact + 1e-4)
 
 
 @pytest.mark.parametrize("scenario", example_scenarios(), ids=lambda s: s.name)

@@ -68,3 +68,18 @@ def test_load_switches_identity_with_one_change(scenario):
     other = scenario.with_changes({"name": "other"})
     state.load(other, stored_id=3, revision=9)
     assert len(changes) == 1 and identities == [(3, 9)] and not state.dirty
+
+
+def test_loaded_comes_before_changed_on_a_load_and_never_on_a_save(scenario):
+    state = ScenarioState(scenario, stored_id=1, revision=1)
+    order = []
+    state.loaded.connect(lambda s: order.append(("loaded", s.name)))
+    state.changed.connect(lambda s: order.append(("changed", s.name)))
+    other = scenario.with_changes({"name": "other"})
+    state.load(other)  # unsaved
+    state.load(other.with_changes({"name": "third"}))  # unsaved again
+    assert order == [("loaded", "other"), ("changed", "other"), ("loaded", "third"), ("changed", "third")]
+    order.clear()
+    state.mark_saved(7, 1)
+    state.set("name", "renamed")
+    assert order == [("changed", "renamed")]

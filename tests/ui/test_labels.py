@@ -125,8 +125,8 @@ def test_edits_that_rewrap_the_verdict_do_not_resize_the_plots(qtbot):
 
 def test_edits_that_clear_the_warnings_keep_their_place_until_another_scenario_opens(qtbot):
     """One rater: no warning; three: "more raters buy almost nothing there". Alternating them keeps
-    the list, which then says there are none, without moving the plots; another stored scenario
-    without warnings gives its place back to the plots."""
+    the list, which then says there are none, without moving the plots; another scenario opened
+    without warnings, stored or not, gives its place back to the plots."""
     pane = _Pane(qtbot, "Chest X-ray")
     results = pane.results
     warned, quiet = (pane.scenario.with_changes({"raters.per_item": count}) for count in (3, 1))
@@ -146,10 +146,14 @@ def test_edits_that_clear_the_warnings_keep_their_place_until_another_scenario_o
         assert shown == ([f"⚠ {text}" for text in results.evaluation.warnings] or [NO_WARNINGS_TEXT])
         assert results.warnings() == shown[:len(results.evaluation.warnings)]
     assert counter.count == 0
-    # Another stored scenario with no warnings: the plots take the place back (its verdict may wrap
+    # The warned design opened again as a new, unsaved scenario (the same numbers: no evaluation),
+    # then another unsaved one with no warnings: the plots take the place back (its verdict may wrap
     # to another number of lines than the first one's, so the height is not exactly the first).
+    pane.state.load(warned)
+    pane.settle(warned)
+    assert results._warnings.isVisible() and results.warnings()
     other = next(s for s in example_scenarios() if s.name.startswith("RLHF pairwise"))
-    pane.state.load(other, stored_id=2, revision=1)
+    pane.state.load(other)
     pane.settle(other)
     assert results.warnings() == [] and not results._warnings.isVisible()
     assert results._plots["items"].height() >= height_with + results._warnings.height() // 2

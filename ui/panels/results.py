@@ -60,6 +60,7 @@ so quick ones do not make it flicker."""
 NO_WARNINGS_TEXT = "No warnings for this design."
 """The warnings list's line when an edit has cleared the warnings this scenario showed."""
 NO_WARNINGS_COLOUR = "#607d8b"
+"""Its text colour: the secondary text's, not a warning's."""
 
 BREAKDOWN_COLUMNS = (
     "Context", "Question", "Format", "Share", "Time (s)", "d′", "Cognitive", "Articul.",
@@ -126,8 +127,7 @@ class ResultsWidget(QWidget):
         self._evaluator.busy.connect(self._on_evaluator_busy)
         self._units.unit_changed.connect(self._on_units_unit_changed)
         connect_to_widget(state.changed, self._on_state_changed, self)
-        connect_to_widget(state.identity_changed, self._on_state_identity_changed, self)
-        self._warnings_owner: int | None = state.stored_id  # the stored scenario the warnings' list is kept for
+        connect_to_widget(state.loaded, self._on_state_loaded, self)
         self._warnings_kept = False  # whether the list stays when there are none (see _update_warnings)
         self._submitted: Scenario | None = state.scenario
         self._evaluator.evaluate_now(state.scenario)
@@ -239,9 +239,9 @@ class ResultsWidget(QWidget):
         self._warnings = QListWidget()
         self._warnings.setWordWrap(True)
         self._warnings.setMaximumHeight(96)
-        # Two lines (most warnings' length at the pane's narrowest) where the window is short: a
-        # scroll area's own minimum, about 70 px, made a 1280 × 800 window 12 px too tall to fit
-        # whenever a warning showed.
+        # Two lines (most warnings' length at the pane's narrowest; 6 px for the items' margins)
+        # where the window is short: a scroll area's own minimum, about 70 px, made a 1280 × 800
+        # window 12 px too tall to fit whenever a warning showed.
         self._warnings.setMinimumHeight(2 * self._warnings.fontMetrics().lineSpacing()
                                         + 2 * self._warnings.frameWidth() + 6)
         self._warnings.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
@@ -466,11 +466,13 @@ class ResultsWidget(QWidget):
         self._submitted = scenario
         self._evaluator.submit(scenario)
 
-    def _on_state_identity_changed(self, stored_id: int | None, _revision: int | None) -> None:
-        # Another scenario opened: its warnings take no place until it has some.
-        if stored_id != self._warnings_owner:
-            self._warnings_owner = stored_id
-            self._warnings_kept = False
+    def _on_state_loaded(self, scenario: Scenario) -> None:
+        # Another scenario opened: its warnings take no place until it has some. One with the same
+        # numbers is not evaluated again, so its list is set here.
+        self._warnings_kept = False
+        shown = self._headline_shown
+        if shown is not None and shown.scenario is not None and shown.scenario.same_numbers(scenario):
+            self._update_warnings(shown)
 
     def _on_evaluator_headline_ready(self, headline: Evaluation) -> None:
         # The cards, the capacity chart and the table now; the plots when the curves come.
