@@ -686,6 +686,14 @@ class _Search:
             self.cancelled = True
             raise Cancelled
 
+    def goes_on(self) -> bool:
+        """:meth:`checkpoint` as a truth value (False: stop)."""
+        try:
+            self.checkpoint()
+        except Cancelled:
+            return False
+        return True
+
     def report(self) -> None:
         self.checkpoint()
 
@@ -1029,7 +1037,6 @@ def _conclude(search: _Search, blocks: list[_ScreenedBlock]) -> OptimizationResu
             candidates = np.flatnonzero(block.feasible & (block.capacity >= search.needed - SCREEN_MARGIN_NATS))
             if candidates.size:
                 starts.append(_Candidate(float(block.costs[candidates[0]]), b, int(candidates[0])))
-        allowed = None
         heap = list(starts)
         heapq.heapify(heap)
         while heap and search.checks < check_limit:
@@ -1048,7 +1055,6 @@ def _conclude(search: _Search, blocks: list[_ScreenedBlock]) -> OptimizationResu
         # over all blocks (formats, raters), whose excess is above the threshold. A block found to
         # meet is bisected back to its first time that meets; blocks whose cheapest floor-feasible
         # design costs more than the best found are dropped. Every verdict comes from evaluate().
-        recommended = None
         best_cost = math.inf
         threshold = 0.0
         lowest_failed: dict[int, int] = {}
@@ -1155,13 +1161,10 @@ def _conclude(search: _Search, blocks: list[_ScreenedBlock]) -> OptimizationResu
     points = _thin(points, recommended_point, FRONTIER_EVALUATIONS)
     frontier = []
     for p in points:
-        if p.at not in checked and not cancelled:
-            try:
-                search.checkpoint()
-            except Cancelled:
-                cancelled = True
-        if p.at not in checked and cancelled:
-            continue  # stopped: only the points already evaluated
+        if p.at not in checked:
+            cancelled = cancelled or not search.goes_on()
+            if cancelled:
+                continue  # stopped: only the points already evaluated
         block = feasible_blocks[p.at.block]
         raters = block.raters
         seconds = float(search.times[p.at.time])

@@ -26,9 +26,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
-    QFrame,
     QProgressBar,
-    QScrollArea,
     QStyle,
     QTableWidget,
     QTabWidget,
@@ -41,8 +39,9 @@ from advisor.units import count_text, money
 from ui.core.bindings import connect_to_widget
 from ui.widgets.capacity_chart import CapacityBreakdownWidget, breakdown_legend_label
 from ui.widgets.cards import HeadlineCardWidget
-from ui.widgets.labels import WrappingLabel
+from ui.widgets.labels import SECONDARY_TEXT_COLOUR, WrappingLabel
 from ui.widgets.plots import CURVE_ORDER, RiskCurvePlotWidget, risk_legend_label
+from ui.widgets.scrolling import vertical_scroll_area
 from ui.widgets.splitters import two_pane_splitter
 from ui.widgets.tables import table_item
 from ui.core.settings import display_settings
@@ -59,8 +58,6 @@ so quick ones do not make it flicker."""
 
 NO_WARNINGS_TEXT = "No warnings for this design."
 """The warnings list's line when an edit has cleared the warnings this scenario showed."""
-NO_WARNINGS_COLOUR = "#607d8b"
-"""Its text colour: the secondary text's, not a warning's."""
 
 BREAKDOWN_COLUMNS = (
     "Context", "Question", "Format", "Share", "Time (s)", "d′", "Cognitive", "Articul.",
@@ -268,11 +265,7 @@ class ResultsWidget(QWidget):
         # with their axis labels cut (a 1280 × 800 window with a warning lacked 7 px). The legend
         # stays above the scroll area: a word-wrapped label inside would size the plots by their
         # preferred heights (a scroll area sizes such a widget by its height for the width).
-        scroll = QScrollArea()
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidgetResizable(True)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setWidget(curves)
+        scroll = vertical_scroll_area(curves)
         bar = scroll.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
         scroll.setMinimumWidth(curves.minimumSizeHint().width() + bar)
         page = QWidget()
@@ -426,7 +419,7 @@ class ResultsWidget(QWidget):
         self._warnings_kept = self._warnings_kept or bool(evaluation.warnings)
         if self._warnings_kept and not evaluation.warnings:
             item = QListWidgetItem(NO_WARNINGS_TEXT)
-            item.setForeground(QColor(NO_WARNINGS_COLOUR))
+            item.setForeground(QColor(SECONDARY_TEXT_COLOUR))
             item.setData(Qt.ItemDataRole.UserRole, NO_WARNINGS_TEXT)
             self._warnings.addItem(item)
         self._warnings.setVisible(self._warnings_kept)

@@ -35,7 +35,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFileDialog,
-    QFrame,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -46,7 +45,6 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QProgressBar,
     QPushButton,
-    QScrollArea,
     QSpinBox,
     QTableView,
     QVBoxLayout,
@@ -84,6 +82,7 @@ from ui.core.bindings import connect_to_widget
 from ui.widgets.plots import TARGET_COLOUR, log_ticks, series_colour, style_plot
 from ui.widgets.focus import tab_through
 from ui.widgets.job_progress import show_job_idle
+from ui.widgets.scrolling import vertical_scroll_area
 from ui.widgets.splitters import two_pane_splitter
 from ui.core.undo import ScenarioEditCommand
 from ui.core.workers import LatestJobRunner, WorkerHandle
@@ -551,11 +550,7 @@ class XYPlotWidget(QWidget):
         notes_layout.addWidget(self._readout)
         notes_layout.addWidget(self._crossings)
         notes_layout.addStretch(1)
-        notes_scroll = QScrollArea()
-        notes_scroll.setWidgetResizable(True)
-        notes_scroll.setFrameShape(QFrame.Shape.NoFrame)
-        notes_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        notes_scroll.setWidget(notes)
+        notes_scroll = vertical_scroll_area(notes)
         notes_scroll.setMinimumWidth(280)
         notes_side = QWidget()
         notes_side_layout = QVBoxLayout(notes_side)

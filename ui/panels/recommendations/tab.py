@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFrame, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from advisor.errors import AdvisorError
 from advisor.evaluation.results import Evaluation
@@ -36,6 +36,7 @@ from ui.panels.recommendations.diagnosis import DiagnosisWidget
 from ui.panels.recommendations.levers import LeversWidget
 from ui.panels.recommendations.optimizer import OptimizerWidget
 from ui.panels.recommendations.solve_for import SEARCH_POOL, SolveForWidget
+from ui.widgets.scrolling import vertical_scroll_area
 from ui.widgets.splitters import two_pane_splitter
 
 DEBOUNCE_MS = 250
@@ -161,11 +162,7 @@ class RecommendationsWidget(QWidget):
         # Too narrow for the levers' numbers beside the searches (a 1280-px
         # screen with the library open), the searches go below the levers and
         # the tab scrolls: a column hidden behind a scroll bar is easy to miss.
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setWidget(splitter)
+        scroll = vertical_scroll_area(splitter)
         layout = QVBoxLayout(self)
         layout.addWidget(scroll)
 
