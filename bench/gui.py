@@ -360,13 +360,28 @@ def cold_evaluations(names: list[str], repeats: int) -> dict[tuple[str, str], di
     return measured
 
 
+def _print_cold_evaluations(cold, repeats: int, ms) -> None:
+    """The table of :func:`cold_evaluations`' first and revisited evaluate() times."""
+    print(f"\nfirst evaluate() (curves included) of never-seen designs, {repeats} rounds per example "
+          "(ms: median p95; CPU: median; ratio: median against evaluate() of the same designs revisited)")
+    print(f"{'example':44} {'edit':14} {'wall':>13} {'CPU':>6} {'revisited':>13} {'ratio':>6}")
+    worst = []
+    for (name, kind), entry in cold.items():
+        ratio = statistics.median(entry["wall"]) / statistics.median(entry["revisited"])
+        worst.append(_seconds(entry["wall"])[1])
+        print(f"{name[:44]:44} {kind:14} {ms(entry['wall'])} {statistics.median(entry['cpu']) * 1000:6.1f} "
+              f"{ms(entry['revisited'])} {ratio:6.1f}")
+    every = [value for entry in cold.values() for value in entry["wall"]]
+    print(f"{'all':44} {'':14} {ms(every)}   (goal: under 50 ms; the slowest p95 {max(worst) * 1000:.0f} ms)")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--edits", type=int, default=40,
                         help="timed edits per example and field (default 40: 20 new, 20 revisited)")
     parser.add_argument("--starts", type=int, default=5, help="cold starts of each kind (default 5; 0 skips)")
     parser.add_argument("--repeats", type=int, default=8,
-                        help="rounds of never-seen designs per example for evaluate() alone (default 8)")
+                        help="rounds of never-seen designs per example for evaluate() alone (default 8; 0 skips)")
     parser.add_argument("--examples", default="",
                         help="only the examples whose name contains this text (default: all six)")
     parser.add_argument("--skip-gui", action="store_true", help="only evaluate() (no window)")
@@ -402,18 +417,9 @@ def main(argv: list[str] | None = None) -> int:
         median, p95 = _seconds(values)
         return f"{median * 1000:6.1f} {p95 * 1000:6.1f}"
 
-    cold = cold_evaluations(names, args.repeats)
-    print(f"\nfirst evaluate() (curves included) of never-seen designs, {args.repeats} rounds per example "
-          "(ms: median p95; CPU: median; ratio: median against evaluate() of the same designs revisited)")
-    print(f"{'example':44} {'edit':14} {'wall':>13} {'CPU':>6} {'revisited':>13} {'ratio':>6}")
-    worst = []
-    for (name, kind), entry in cold.items():
-        ratio = statistics.median(entry["wall"]) / statistics.median(entry["revisited"])
-        worst.append(_seconds(entry["wall"])[1])
-        print(f"{name[:44]:44} {kind:14} {ms(entry['wall'])} {statistics.median(entry['cpu']) * 1000:6.1f} "
-              f"{ms(entry['revisited'])} {ratio:6.1f}")
-    every = [value for entry in cold.values() for value in entry["wall"]]
-    print(f"{'all':44} {'':14} {ms(every)}   (goal: under 50 ms; the slowest p95 {max(worst) * 1000:.0f} ms)")
+    cold = cold_evaluations(names, args.repeats) if args.repeats > 0 else {}
+    if cold:
+        _print_cold_evaluations(cold, args.repeats, ms)
     if args.skip_gui:
         return 0
 
