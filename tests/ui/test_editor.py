@@ -89,6 +89,33 @@ def test_invalid_value_is_shown_and_not_applied(qtbot, editor, state):
     assert state.scenario.bounds.eta == 0.3
 
 
+def _frame_red_pixels(widget) -> int:
+    """Pixels of ``widget`` drawn in the refused field's frame colour (#c62828, within a little)."""
+    image = widget.grab().toImage()
+    count = 0
+    for y in range(image.height()):
+        for x in range(image.width()):
+            colour = image.pixelColor(x, y)
+            if abs(colour.red() - 0xC6) < 24 and colour.green() < 0x50 and colour.blue() < 0x50:
+                count += 1
+    return count
+
+
+def test_a_refused_field_alone_is_framed_in_red(editor):
+    # The box draws the frame over itself (a style sheet's border would take its arrows away);
+    # its neighbours and the editor's other fields keep their own look.
+    eta, delta = editor.field_widget("bounds.eta"), editor.field_widget("bounds.delta")
+    assert _frame_red_pixels(eta) == 0 and _frame_red_pixels(delta) == 0
+    delta.setValue(0.6)
+    eta.setValue(0.5)
+    assert eta.property("invalid") is True
+    assert _frame_red_pixels(eta) >= 2 * eta.width()  # at least its top and bottom edges
+    assert _frame_red_pixels(delta) == 0
+    assert _frame_red_pixels(editor.field_widget("raters.per_item")) == 0
+    eta.setValue(0.3)
+    assert _frame_red_pixels(eta) == 0
+
+
 def test_excluded_end_point_names_the_range(editor, state):
     editor.field_widget("raters.correlation").setValue(1.0)
     assert "less than 1" in editor.error_text("raters.correlation")

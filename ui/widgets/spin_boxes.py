@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QCoreApplication, QEvent, QLocale, QObject, Qt, Signal
-from PySide6.QtGui import QValidator
+from PySide6.QtCore import QCoreApplication, QEvent, QLocale, QObject, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QPainter, QValidator
 from PySide6.QtWidgets import QAbstractScrollArea, QDoubleSpinBox, QWidget
+
+REFUSED_FRAME_COLOUR = "#c62828"
+"""The frame around a refused field: a box whose Qt property ``invalid`` is true draws it."""
 
 MINUS_SIGNS = "\u2212\u2012\u2013\uFE63\uFF0D"
 """Dashes people type or paste for a minus sign ("−3"): read as "-"."""
@@ -153,6 +156,17 @@ class CompactDoubleSpinBox(QDoubleSpinBox):
         if self.refuses_out_of_range:
             self.reject_out_of_range()
         super().focusOutEvent(event)
+
+    def paintEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().paintEvent(event)
+        if self.property("invalid"):
+            # A style sheet's border on a spin box would replace its native arrows, and one on its
+            # text field is not drawn (the field has no frame of its own): the frame goes over the box.
+            painter = QPainter(self)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            painter.setPen(QColor(REFUSED_FRAME_COLOUR))
+            painter.drawRoundedRect(QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5), 2.0, 2.0)
+            painter.end()
 
     def _strip(self, text: str) -> str:
         body = text
