@@ -33,8 +33,10 @@ from .mallows import (
     ranking_capacity,
     ranking_swap_probability,
 )
-from .decoding import Dimension, PanelDecoding, _codebook_kernels, _decode_kernels, _decoding_key, decoding_panel
-from .memo import batch_cached
+from .decoding import (
+    Dimension, PanelDecoding, _codebook_kernels, _decode_kernels, _decoding_key, decode_kernel, decoding_panel,
+)
+from .memo import batch_cached, with_defaults
 from .panel import KERNEL_BUILD_PASSES, _panel_capacity, _shared_count_kernel
 from .population_channel import RaterModel, population_decoding, population_panel, population_parts, supports
 from .timing import dprime, hick_hyman_effort
@@ -368,12 +370,7 @@ def question_channel(
       bound under the correlation mixture):
       ``min(((1 - rho) r + rho) C_art, aspects [(1 - rho) ln(1 + r d^2) + rho ln(1 + d^2)] / 2)``.
     """
-    return _question_channels(*_channel_key(
-        kind, k, seconds=seconds, discriminability=discriminability, accrual_rate=accrual_rate,
-        base_time=base_time, difficulty=difficulty, slip_rate=slip_rate, raters=raters, correlation=correlation,
-        span=span, aspects=aspects, max_chars=max_chars, bits_per_char=bits_per_char,
-        chars_per_second=chars_per_second, max_outcomes=max_outcomes, max_work=max_work, rater_model=rater_model,
-    ))
+    return _question_channels(*_channel_key(locals()))
 
 
 def question_channels(requests: Sequence[Mapping[str, Any]]) -> list[QuestionChannel]:
@@ -391,54 +388,38 @@ def question_channels(requests: Sequence[Mapping[str, Any]]) -> list[QuestionCha
     list of QuestionChannel
         One per request, in order.
     """
-    return _question_channels.many([_channel_key(**request) for request in requests])
+    return _question_channels.many([_channel_key(with_defaults(question_channel, request)) for request in requests])
 
 
-def _channel_key(
-    kind: str,
-    k: int | None = None,
-    *,
-    seconds: float,
-    discriminability: float = 2.0,
-    accrual_rate: float = 0.15,
-    base_time: float = 1.5,
-    difficulty: float = 1.0,
-    slip_rate: float = 0.02,
-    raters: int = 1,
-    correlation: float = 0.0,
-    span: float = 3.0,
-    aspects: int = 3,
-    max_chars: int | None = None,
-    bits_per_char: float = 1.0,
-    chars_per_second: float = 3.3,
-    max_outcomes: int = 200_000,
-    max_work: float | None = None,
-    rater_model: RaterModel | None = None,
-) -> tuple:
-    """The checked arguments of :func:`question_channel`, in the order of :func:`_question_channels`' keys."""
+def _channel_key(arguments: Mapping[str, Any]) -> tuple:
+    """The checked arguments of :func:`question_channel` (``arguments``: all of them, by name, as
+    :func:`models.memo.with_defaults` gives them), in the order of :func:`_question_channels`' keys."""
+    a = arguments
+    kind = a["kind"]
     check_choice("kind", kind, ACCEPTED_KINDS)
-    model = _rater_model(kind, rater_model)
+    model = _rater_model(kind, a["rater_model"])
     kind = _numeric_kind(kind)
-    count = _check_alternatives(kind, k)
-    time = check_real("seconds", seconds, low=0.0)
-    asymptote = check_real("discriminability", discriminability, low=0.0)
-    rate = check_real("accrual_rate", accrual_rate, low=0.0, low_open=True)
-    delay = check_real("base_time", base_time, low=0.0)
-    multiplier = check_real("difficulty", difficulty, low=0.0)
-    slip = check_real("slip_rate", slip_rate, low=0.0, high=0.5)
-    panel = check_integer("raters", raters, low=1)
-    rho = check_real("correlation", correlation, low=0.0, high=1.0)
-    width = check_real("span", span, low=0.0, low_open=True)
-    dimensions = check_integer("aspects", aspects, low=1)
+    count = _check_alternatives(kind, a["k"])
+    time = check_real("seconds", a["seconds"], low=0.0)
+    asymptote = check_real("discriminability", a["discriminability"], low=0.0)
+    rate = check_real("accrual_rate", a["accrual_rate"], low=0.0, low_open=True)
+    delay = check_real("base_time", a["base_time"], low=0.0)
+    multiplier = check_real("difficulty", a["difficulty"], low=0.0)
+    slip = check_real("slip_rate", a["slip_rate"], low=0.0, high=0.5)
+    panel = check_integer("raters", a["raters"], low=1)
+    rho = check_real("correlation", a["correlation"], low=0.0, high=1.0)
+    width = check_real("span", a["span"], low=0.0, low_open=True)
+    dimensions = check_integer("aspects", a["aspects"], low=1)
     if kind == "free_text":
-        if max_chars is None:
+        if a["max_chars"] is None:
             raise InvalidArgumentError("max_chars must be an integer >= 1 for free_text, got None")
-        characters = check_integer("max_chars", max_chars, low=1)
+        characters = check_integer("max_chars", a["max_chars"], low=1)
     else:
         characters = 0
-    per_char = check_real("bits_per_char", bits_per_char, low=0.0, low_open=True)
-    typing = check_real("chars_per_second", chars_per_second, low=0.0, low_open=True)
-    limit = check_integer("max_outcomes", max_outcomes, low=1)
+    per_char = check_real("bits_per_char", a["bits_per_char"], low=0.0, low_open=True)
+    typing = check_real("chars_per_second", a["chars_per_second"], low=0.0, low_open=True)
+    limit = check_integer("max_outcomes", a["max_outcomes"], low=1)
+    max_work = a["max_work"]
     work = math.inf if max_work is None else check_real("max_work", max_work, low=0.0, low_open=True)
     return (
         kind, count, time, asymptote, rate, delay, multiplier, slip, panel, rho, width,
@@ -1008,7 +989,7 @@ def question_decodings(requests: Sequence[Mapping[str, Any]]) -> list[PanelDecod
         One per request, in order (None where :func:`question_decoding` gives None).
     """
     prepared = [_decoding_request(**request) for request in requests]
-    decoded = iter(_decode_kernels.many([_decoding_key(**request, checked=True)
+    decoded = iter(_decode_kernels.many([_decoding_key(with_defaults(decode_kernel, request), checked=True)
                                          for request in prepared if request is not None and "model" not in request]))
     return [None if request is None else _population_decoded(request, True) if "model" in request else next(decoded)
             for request in prepared]
@@ -1035,7 +1016,8 @@ def question_codebooks(requests: Sequence[Mapping[str, Any]]) -> list[tuple[Dime
         One per request, in order (None where :func:`question_decoding` gives None).
     """
     prepared = [_decoding_request(**request) for request in requests]
-    found = iter(_codebook_kernels.many([_decoding_key(**dict(request, coding_terms=False), checked=True)
+    found = iter(_codebook_kernels.many([_decoding_key(with_defaults(decode_kernel, dict(request, coding_terms=False)),
+                                                       checked=True)
                                          for request in prepared if request is not None and "model" not in request]))
     return [None if request is None else _population_decoded(request, False).dimensions if "model" in request
             else next(found) for request in prepared]

@@ -40,7 +40,7 @@ import numpy as np
 from .errors import InvalidArgumentError, check_integer, check_real
 from .info import LN2, as_distribution, as_kernel
 from .capacity import charge_work
-from .memo import batch_cached
+from .memo import batch_cached, with_defaults
 from .panel import KERNEL_BUILD_PASSES, _count_kernel, _shared_count_kernel
 
 __all__ = [
@@ -722,8 +722,7 @@ def decode_kernel(
         on chords, else also with spread-order codebooks for large alphabets; one rater at the
         last level is the least (``budget_limited`` says when the cap decided).
     """
-    return _decode_kernels(*_decoding_key(kernel, raters, correlation, prior, copies=copies, symmetric=symmetric,
-                                          max_outcomes=max_outcomes, coding_terms=coding_terms, max_work=max_work))
+    return _decode_kernels(*_decoding_key(locals()))
 
 
 def decode_kernels(requests: Sequence[Mapping[str, Any]]) -> list[PanelDecoding]:
@@ -731,34 +730,25 @@ def decode_kernels(requests: Sequence[Mapping[str, Any]]) -> list[PanelDecoding]
     arguments of one call; panels of one shape are decoded as one stack. Each result is the one
     :func:`decode_kernel` returns for that request alone, to the last bit, and both share one cache.
     """
-    return _decode_kernels.many([_decoding_key(**request) for request in requests])
+    return _decode_kernels.many([_decoding_key(with_defaults(decode_kernel, request)) for request in requests])
 
 
-def _decoding_key(
-    kernel: np.ndarray,
-    raters: int,
-    correlation: float,
-    prior: tuple[float, ...] | None,
-    *,
-    copies: int = 1,
-    symmetric: bool = False,
-    max_outcomes: int = DECODING_MAX_OUTCOMES,
-    coding_terms: bool = True,
-    max_work: float | None = None,
-    checked: bool = False,
-) -> tuple:
-    """The checked arguments of :func:`decode_kernel`, as a key of :func:`_decode_kernels`.
+def _decoding_key(arguments: Mapping[str, Any], *, checked: bool = False) -> tuple:
+    """The checked arguments of :func:`decode_kernel` (``arguments``: all of them, by name, as
+    :func:`models.memo.with_defaults` gives them), as a key of :func:`_decode_kernels`.
 
     ``checked`` passes a kernel the models built themselves (row-stochastic, float64) as it is:
     :func:`models.info.as_kernel` renormalises the rows, which moves entries by an ulp and would
     make the panel a different one from the panel its capacity was computed on."""
-    matrix = np.ascontiguousarray(kernel, dtype=float) if checked else as_kernel("kernel", kernel)
-    count = check_integer("raters", raters, low=1)
-    rho = check_real("correlation", correlation, low=0.0, high=1.0)
-    copies = check_integer("copies", copies, low=1)
+    a = arguments
+    matrix = np.ascontiguousarray(a["kernel"], dtype=float) if checked else as_kernel("kernel", a["kernel"])
+    count = check_integer("raters", a["raters"], low=1)
+    rho = check_real("correlation", a["correlation"], low=0.0, high=1.0)
+    copies = check_integer("copies", a["copies"], low=1)
+    max_work = a["max_work"]
     work = math.inf if max_work is None else check_real("max_work", max_work, low=0.0, low_open=True)
-    return (matrix.tobytes(), matrix.shape, count, rho, prior, copies, symmetric, max_outcomes, bool(coding_terms),
-            work)
+    return (matrix.tobytes(), matrix.shape, count, rho, a["prior"], copies, a["symmetric"], a["max_outcomes"],
+            bool(a["coding_terms"]), work)
 
 
 def decoding_work(inputs: int, outcomes: int, *, symmetric: bool, coding_terms: bool, level: int = 0) -> float:

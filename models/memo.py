@@ -10,12 +10,13 @@ arguments like ``lru_cache`` does, and computes the missing values of a batch in
 from __future__ import annotations
 
 import functools
+import inspect
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from typing import Any, Generic, TypeVar
 
-__all__ = ["BatchCache", "batch_cached"]
+__all__ = ["BatchCache", "batch_cached", "with_defaults"]
 
 Value = TypeVar("Value")
 
@@ -89,3 +90,30 @@ def batch_cached(maxsize: int) -> Callable[[Callable[[list[tuple]], Sequence[Val
         return BatchCache(compute, maxsize)
 
     return decorate
+
+
+@functools.lru_cache(maxsize=None)
+def _parameters(function: Callable[..., Any]) -> tuple[frozenset[str], dict[str, Any], frozenset[str]]:
+    """``(names, defaults, required)`` of ``function``'s parameters."""
+    parameters = inspect.signature(function).parameters.values()
+    defaults = {p.name: p.default for p in parameters if p.default is not inspect.Parameter.empty}
+    names = frozenset(p.name for p in parameters)
+    return names, defaults, names - defaults.keys()
+
+
+def with_defaults(function: Callable[..., Any], request: Mapping[str, Any]) -> dict[str, Any]:
+    """The arguments of a call of ``function`` given as the keywords ``request``, its defaults
+    filled in: the same mapping ``locals()`` holds at the start of that call.
+
+    The many-at-once form of a cached function (a request per call) and the single call then build
+    their cache keys from one mapping, so the function's signature is written once, on the function.
+    An unknown or a missing argument is the ``TypeError`` the call would raise.
+    """
+    names, defaults, required = _parameters(function)
+    unknown = request.keys() - names
+    if unknown:
+        raise TypeError(f"{function.__name__}() got an unexpected keyword argument {min(unknown)!r}")
+    missing = required - request.keys()
+    if missing:
+        raise TypeError(f"{function.__name__}() missing required argument {min(missing)!r}")
+    return {**defaults, **request}

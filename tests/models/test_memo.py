@@ -1,10 +1,11 @@
-"""models.memo.BatchCache: missing values of a batch computed in one call, cached like lru_cache."""
+"""models.memo: BatchCache (missing values of a batch computed in one call, cached like lru_cache) and
+with_defaults (a request of a many-at-once form read as the call would read it)."""
 
 from __future__ import annotations
 
 import pytest
 
-from models.memo import batch_cached
+from models.memo import batch_cached, with_defaults
 
 
 def test_missing_keys_are_computed_together_once_and_in_order():
@@ -52,3 +53,36 @@ def test_a_compute_function_returning_the_wrong_count_is_an_error():
         broken.many([(1,), (2,)])
     with pytest.raises(ValueError, match="maxsize"):
         batch_cached(0)
+
+
+def _call(kind, k=None, *, seconds, raters=1, rater_model=None):
+    return locals()
+
+
+def test_with_defaults_gives_what_locals_holds_in_the_call_and_refuses_as_the_call_does():
+    for request in ({"kind": "binary", "seconds": 3.0}, {"kind": "ordinal", "k": 5, "seconds": 1.5, "raters": 4}):
+        assert with_defaults(_call, request) == _call(**request)
+    for request in ({"kind": "binary", "seconds": 3.0, "rater": 2}, {"kind": "binary"}):
+        with pytest.raises(TypeError) as from_call:
+            _call(**request)
+        with pytest.raises(TypeError, match=r"^_call\(\) ") as from_request:
+            with_defaults(_call, request)
+        # The same argument is named ("unexpected keyword argument 'rater'", "missing ... 'seconds'").
+        named = str(from_request.value).split()[-1]
+        assert named in str(from_call.value)
+
+
+def test_the_many_at_once_channels_and_decodings_refuse_a_misspelt_argument_by_the_public_name():
+    from models.channel import question_channel, question_channels
+    from models.decoding import decode_kernel, decode_kernels
+    from models.kernels import nominal_kernel
+
+    request = {"kind": "ordinal", "k": 4, "seconds": 6.0, "raters": 3}
+    assert question_channels([request]) == [question_channel("ordinal", 4, seconds=6.0, raters=3)]
+    with pytest.raises(TypeError, match=r"question_channel\(\) got an unexpected keyword argument 'rater'"):
+        question_channels([{**request, "rater": 2}])
+    kernel = nominal_kernel(1.5, 3)
+    assert decode_kernels([{"kernel": kernel, "raters": 2, "correlation": 0.0, "prior": None}])[0] == decode_kernel(
+        kernel, 2, 0.0, None)
+    with pytest.raises(TypeError, match=r"decode_kernel\(\) missing required argument 'prior'"):
+        decode_kernels([{"kernel": kernel, "raters": 2, "correlation": 0.0}])
