@@ -38,6 +38,8 @@ from advisor.units import LN2
 
 DPI = 150
 WIDTH_IN = 6.6
+LEGEND_WIDTH_SHARE = 0.97
+"""Most of the figure's width a legend below the axes may take (the layout's padding takes the rest)."""
 
 # Okabe & Ito (2008), "Color universal design".
 BLUE = "#0072B2"
@@ -157,9 +159,17 @@ def _style_axes(axes) -> None:
 
 
 def _legend_below(figure: MplFigure, columns: int) -> None:
+    """The figure's legend below its axes, in ``columns`` columns or as many fewer as make it fit
+    the figure's width: a wider legend is centred and cut at both edges (the risk curves' ten
+    entries did not fit three columns)."""
     # "outside" places the legend in its own strip of the constrained layout,
     # so it can never cover a curve.
-    figure.legend(loc="outside lower center", ncol=columns, frameon=False, fontsize=LEGEND_SIZE)
+    renderer = figure.canvas.get_renderer()
+    for count in range(columns, 0, -1):
+        legend = figure.legend(loc="outside lower center", ncol=count, frameon=False, fontsize=LEGEND_SIZE)
+        if count == 1 or legend.get_window_extent(renderer).width <= LEGEND_WIDTH_SHARE * figure.bbox.width:
+            return
+        legend.remove()
 
 
 def _to_png(figure: MplFigure) -> tuple[bytes, int, int]:

@@ -370,3 +370,30 @@ def test_a_figure_already_rendered_is_not_rendered_again_and_new_numbers_are(mon
     assert len(drawn) == before + 1 and other.png != first.png
     # Bypassing the memory draws the same image byte for byte: remembering changes nothing shown.
     assert figures.risk_curve_figure.__wrapped__(curve, scenario.name).png == first.png
+
+
+def _drawn_at_the_edges(png: bytes) -> list[str]:
+    """The sides of a figure's image where something other than the white background is drawn in
+    its outermost two pixel columns or rows (a legend or label cut by the figure's edge)."""
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(png)).convert("L")
+    width, height = image.size
+    pixels = image.load()
+    strips = {
+        "left": ((x, y) for x in range(2) for y in range(height)),
+        "right": ((x, y) for x in range(width - 2, width) for y in range(height)),
+        "top": ((x, y) for y in range(2) for x in range(width)),
+        "bottom": ((x, y) for y in range(height - 2, height) for x in range(width)),
+    }
+    return [side for side, points in strips.items() if any(pixels[point] < 235 for point in points)]
+
+
+@pytest.mark.parametrize("scenario", EXAMPLES, ids=lambda s: s.name)
+def test_no_figure_of_an_example_report_is_cut_at_its_edges(example_reports, scenario):
+    # The risk curves' legend (ten entries with the value model's three) was laid out in three
+    # columns wider than the figure, so its first swatches and last texts were cut off.
+    figures = example_reports[scenario.name].figures()
+    assert figures
+    cut = {figure.title: sides for figure in figures if (sides := _drawn_at_the_edges(figure.png))}
+    assert cut == {}
