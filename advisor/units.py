@@ -103,6 +103,15 @@ def signed_amount_text(change: float) -> str:
     return text.replace("-", MINUS)
 
 
+def signed_text(value: float, digits: int) -> str:
+    """``value`` with its sign and ``digits`` decimals, a typographic minus, and no sign where it
+    rounds to zero (``"+0.125"``, ``"−0.125"``, ``"0.0"``, never ``"-0.0"``)."""
+    text = f"{value:+.{digits}f}"
+    if float(text) == 0:
+        return f"{0:.{digits}f}"
+    return text.replace("-", MINUS)
+
+
 # ------------------------------------------------------------------- counts
 def count_text(value: float | None, none: str = "none") -> str:
     """A count with thousands separators, rounded to a whole number: ``"12,400"``; ``none`` for None."""

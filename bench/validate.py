@@ -37,6 +37,7 @@ from scipy import special
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from advisor.units import signed_text  # noqa: E402
 from models.aggregation import Annotations, majority_vote  # noqa: E402
 from models.info import LN2  # noqa: E402
 from models.rater_population import RaterPopulation, fit_rater_population, simulate_annotations  # noqa: E402
@@ -470,7 +471,7 @@ def _table(validation, model: str) -> list[str]:
         interval = d["predicted_information_interval_bits"]
         lines.append(
             f"| {d['r']} | {d['empirical_majority']:.3f} | {d['predicted_majority']:.3f} | "
-            f"{100 * (d['predicted_majority'] - d['empirical_majority']):+.1f} | {d['half_a_majority']:.3f} | "
+            f"{signed_text(100 * (d['predicted_majority'] - d['empirical_majority']), 1)} | {d['half_a_majority']:.3f} | "
             f"{d['empirical_dawid_skene']:.3f}{'' if d['dawid_skene_identifiable'] else '*'} | {d['predicted_map']:.3f} | "
             f"{d['empirical_information_bits']:.3f} | [{d['information_ci_bits'][0]:.3f}, {d['information_ci_bits'][1]:.3f}] | "
             f"{d['predicted_information_bits']:.3f} | "

@@ -51,5 +51,10 @@ def test_amounts_counts_and_signs():
     assert units.signed_amount_text(0.001) == "0"
     assert units.count_text(12400.4) == "12,400"
     assert units.count_text(None, "none suffices") == "none suffices"
+    assert units.signed_text(-0.125, 3) == "−0.125"
+    assert units.signed_text(0.125, 3) == "+0.125"
+    # A value that rounds to zero has no sign (Python writes -0.004 as "-0.0").
+    assert f"{-0.004:+.1f}" == "-0.0" and units.signed_text(-0.004, 1) == "0.0"
+    assert units.signed_text(0.0, 2) == "0.00"
     assert units.with_minus("-0.125") == "−0.125"
     assert units.with_minus("0.125") == "0.125"

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 from advisor.errors import AdvisorError
 from advisor.pilot.dataset import PilotDataset
 from advisor.pilot.validation import MAX_SPLITS, PilotValidation, validate_pilot
-from advisor.units import bits_to_nats
+from advisor.units import bits_to_nats, signed_text
 from ui.core.settings import display_settings
 from ui.core.workers import LatestJobRunner, dedicated_pool
 from ui.widgets.job_progress import show_job_outcome, show_job_progress
@@ -382,7 +382,7 @@ class PilotValidationWidget(QWidget):
                 table_item(str(row["r"]), right=True),
                 table_item(f"{row['empirical_majority']:.3f}", right=True),
                 table_item(f"{row['predicted_majority']:.3f}", right=True),
-                table_item(f"{100 * (row['predicted_majority'] - row['empirical_majority']):+.1f}", right=True),
+                table_item(signed_text(100 * (row['predicted_majority'] - row['empirical_majority']), 1), right=True),
                 table_item(f"{row['empirical_dawid_skene']:.3f}" + ("" if row["dawid_skene_identifiable"] else "*"),
                            right=True, tooltip="" if row["dawid_skene_identifiable"] else
                            "One label per item: Dawid–Skene cannot be identified; majority vote is shown"),

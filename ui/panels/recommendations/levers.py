@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from advisor.planning.analysis import Analysis
 from advisor.planning.levers import PER_MONEY_SCALE, SAME_RISK, LeverResult, per_money_text
-from advisor.units import signed_amount_text
+from advisor.units import signed_amount_text, signed_text
 from ui.core.settings import display_settings
 from ui.panels.recommendations.appearance import ERROR_STYLE, GAIN_COLOUR, LOSS_COLOUR, MUTED_COLOUR
 from ui.widgets.job_progress import show_job_progress
@@ -33,14 +33,6 @@ from ui.widgets.tables import read_only_table, table_item
 LEVER_COLUMNS = ("#", "Lever", "Δachievable", "Δfloor", "Δitems", "Δcost", "per money", "Explanation")
 LEVER_TITLE_WIDTH = (160, 360)
 """Narrowest and widest Lever column (px): the title gives way to the numbers."""
-
-
-def signed_text(value: float, digits: int) -> str:
-    """``value`` with its sign and ``digits`` decimals, a true minus sign, and no sign on zero."""
-    text = f"{value:+.{digits}f}"
-    if float(text) == 0:
-        return f"{0:.{digits}f}"
-    return text.replace("-", "−")
 
 
 def effect_text(lever: LeverResult) -> str:
