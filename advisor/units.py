@@ -118,6 +118,11 @@ def count_text(value: float | None, none: str = "none") -> str:
     return none if value is None else f"{value:,.0f}"
 
 
+def signed_count_text(value: int) -> str:
+    """A change of a count with thousands separators and its sign: ``"+1,240"``, ``"−86"``, ``"0"``."""
+    return "0" if value == 0 else f"{value:+,}".replace("-", MINUS)
+
+
 def with_minus(text: str) -> str:
     """``text`` with a leading hyphen replaced by the typographic minus."""
     return MINUS + text[1:] if text.startswith("-") else text

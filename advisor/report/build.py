@@ -69,8 +69,10 @@ from advisor.report.compromise_section import (
 )
 from advisor.report.designs import design_blocks, design_input_blocks, method_design_blocks
 from advisor.report.model import (
+    MONEY_FORMAT,
     SECTION_KEYS,
     SECTION_TITLES,
+    SIGNED_MONEY_FORMAT,
     Block,
     Cell,
     Formula,
@@ -408,7 +410,7 @@ def recommendation_blocks(analysis: Analysis, units: _Units) -> list[Block]:
         caption=(f"Changes against the scenario as given: risks in [0, 1], items needed by the value model (the "
                  f"estimate), capacity in {u} per item, cost in {currency}. The per-money column divides the fall of "
                  "the achievable risk by the extra cost (empty when the lever costs nothing or saves money)."),
-        formats=("d", "", "+.4f", "+.4f", "+,d", "+.3f", "+,.2f", ".4f", ""), key="recommendations",
+        formats=("d", "", "+.4f", "+.4f", "+,d", "+.3f", SIGNED_MONEY_FORMAT, ".4f", ""), key="recommendations",
     ))
     # The explanations are whole sentences that name the lever themselves.
     for rank, lever in enumerate(applicable[:3], start=1):
@@ -469,7 +471,7 @@ def frontier_blocks(analysis: Analysis, units: _Units) -> list[Block]:
         caption=(f"The Pareto frontier: {len(points)} designs, each with the lowest floor the optimiser found at its "
                  f"cost ({result.evaluated:,} designs screened), each evaluated in full. Formats are listed in "
                  "question order."),
-        formats=(",.2f", ".3f", ".3f", "", ".3f", "d", ".3g", ""), key="frontier",
+        formats=(MONEY_FORMAT, ".3f", ".3f", "", ".3f", "d", ".3g", ""), key="frontier",
     ))
     return blocks
 

@@ -15,7 +15,7 @@ from typing import Any
 from advisor.planning.analysis import Analysis
 from advisor.planning.compromise import OBJECTIVE_TITLES, CompromiseAnalysis
 from advisor.report import figures
-from advisor.report.model import Block, Paragraph, Table
+from advisor.report.model import MONEY_FORMAT, Block, Paragraph, Table
 from advisor.units import money
 
 COMPARISON_HEADERS = ("compromise budget", "compromise best raters per item", "compromise best items",
@@ -64,7 +64,7 @@ def compromise_blocks(analysis: Analysis) -> list[Block]:
             caption=(f"Every split of {budget_text}: risks and errors in [0, 1], cost in {currency}. The model "
                      "columns are the value model's learning error with the items bought and the items it needs at "
                      "the target (empty: no finite number suffices)."),
-            formats=("d", ",d", ",.2f", ".4f", ".4f", ".3g", ".3g", ".4f", ",d", ",d", ",d", "", ""),
+            formats=("d", ",d", MONEY_FORMAT, ".4f", ".4f", ".3g", ".3g", ".4f", ",d", ",d", ",d", "", ""),
             key="compromise",
         ),
     ]

@@ -18,6 +18,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, Union
 
+from advisor.units import amount_text, signed_amount_text, with_minus
+
 SECTION_KEYS: tuple[str, ...] = (
     "verdict", "inputs", "capacity", "plots", "recommendations", "frontier", "compromise", "comparison", "method",
     "protocol",
@@ -242,8 +244,17 @@ def is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
+MONEY_FORMAT = "money"
+"""A column's format for an amount of money without its currency (the header names it), written as
+the window writes it (:func:`advisor.units.amount_text`: whole units from 100 on)."""
+SIGNED_MONEY_FORMAT = "+money"
+"""A change of money, signed (:func:`advisor.units.signed_amount_text`)."""
+
+
 def format_cell(value: Cell, spec: str = "") -> str:
-    """Show a cell value as text: ``""`` for empty, yes/no for flags, numbers by ``spec``."""
+    """Show a cell value as text: ``""`` for empty, yes/no for flags, numbers by ``spec`` (a
+    ``format()`` spec, :data:`MONEY_FORMAT` or :data:`SIGNED_MONEY_FORMAT`). A number that rounds to
+    zero has no sign (``0.000``, not ``−0.000`` or ``+0.000``)."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -251,7 +262,13 @@ def format_cell(value: Cell, spec: str = "") -> str:
     if isinstance(value, (int, float)):
         if isinstance(value, float) and not math.isfinite(value):
             return "∞" if value > 0 else ("−∞" if value < 0 else "n/a")
+        if spec == MONEY_FORMAT:
+            return with_minus(amount_text(value))
+        if spec == SIGNED_MONEY_FORMAT:
+            return signed_amount_text(value)
         text = format(value, spec) if spec else (str(value) if isinstance(value, int) else format(value, "g"))
+        if text[:1] in "+-" and not any(digit in text for digit in "123456789"):
+            text = text[1:]
         # A minus sign, not a hyphen, reads correctly in every typeface.
-        return "−" + text[1:] if text.startswith("-") else text
+        return with_minus(text)
     return str(value)

@@ -397,3 +397,28 @@ def test_no_figure_of_an_example_report_is_cut_at_its_edges(example_reports, sce
     assert figures
     cut = {figure.title: sides for figure in figures if (sides := _drawn_at_the_edges(figure.png))}
     assert cut == {}
+
+
+@pytest.mark.parametrize(("value", "spec", "text"), [
+    (-0.00001, "+.4f", "0.0000"), (0.00001, "+.4f", "0.0000"), (-0.0001, ".3f", "0.000"), (0, "+,d", "0"),
+    (-0.1234, "+.4f", "−0.1234"), (0.1234, "+.4f", "+0.1234"), (-1e-5, ".3g", "−1e-05"), (-5.0, ".0f", "−5"),
+    (16666.67, "+money", "+16,667"), (-18333.3, "+money", "−18,333"), (0.001, "+money", "0"),
+    (1747.34, "money", "1,747"), (86.4, "money", "86.40"),
+])
+def test_cells_write_signs_and_money_as_the_window_does(value, spec, text):
+    from advisor.report.model import format_cell
+
+    assert format_cell(value, spec) == text
+
+
+def test_no_table_cell_of_an_example_report_is_a_signed_zero(example_reports):
+    import re
+
+    from advisor.report.model import Table
+
+    signed_zero = re.compile(r"[−+-]0(\.0+)?%?")
+    cells = [table.display(row, column) for report in example_reports.values() for section in report.sections
+             for table in section.blocks if isinstance(table, Table)
+             for row in range(len(table.rows)) for column in range(len(table.headers))]
+    assert len(cells) > 1000
+    assert [cell for cell in cells if signed_zero.fullmatch(cell)] == []

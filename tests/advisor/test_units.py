@@ -56,5 +56,7 @@ def test_amounts_counts_and_signs():
     # A value that rounds to zero has no sign (Python writes -0.004 as "-0.0").
     assert f"{-0.004:+.1f}" == "-0.0" and units.signed_text(-0.004, 1) == "0.0"
     assert units.signed_text(0.0, 2) == "0.00"
+    assert units.signed_count_text(1240) == "+1,240" and units.signed_count_text(-86) == "−86"
+    assert units.signed_count_text(0) == "0"
     assert units.with_minus("-0.125") == "−0.125"
     assert units.with_minus("0.125") == "0.125"

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from advisor.planning.analysis import Analysis
 from advisor.planning.levers import PER_MONEY_SCALE, SAME_RISK, LeverResult, per_money_text
-from advisor.units import signed_amount_text, signed_text
+from advisor.units import signed_amount_text, signed_count_text, signed_text
 from ui.core.settings import display_settings
 from ui.panels.recommendations.appearance import ERROR_STYLE, GAIN_COLOUR, LOSS_COLOUR, MUTED_COLOUR
 from ui.widgets.job_progress import show_job_progress
@@ -194,7 +194,8 @@ class LeversWidget(QGroupBox):
                                     LOSS_COLOUR if gain < -SAME_RISK else None)
             capacity_tip = (f"ΔC̄ {units.format_info(lever.delta_capacity_nats, 3)} per item; verdict "
                             f"{lever.evaluation.verdict}" if lever.evaluation is not None else "")
-            items = "—" if not lever.applicable or lever.delta_items_needed is None else f"{lever.delta_items_needed:+,}"
+            items = ("—" if not lever.applicable or lever.delta_items_needed is None
+                     else signed_count_text(lever.delta_items_needed))
             cells = [
                 table_item(str(row + 1), right=True, colour=muted),
                 table_item(lever.title, tooltip=lever.title, colour=muted),
