@@ -56,7 +56,7 @@ from typing import Any
 from advisor.evaluation.evaluate import VERDICT_WORDS, rater_model_text
 from advisor.evaluation.results import Evaluation
 from advisor.planning.analysis import Analysis, analyse, analysis_steps
-from advisor.planning.levers import LeverResult
+from advisor.planning.levers import PER_MONEY_SCALE, LeverResult
 from advisor.planning.optimize import OptimizationResult
 from advisor.progress import ProgressCallback, keeps_going, require, within
 from advisor.report import figures
@@ -399,18 +399,20 @@ def recommendation_blocks(analysis: Analysis, units: _Units) -> list[Block]:
     rows = []
     for rank, lever in enumerate(applicable, start=1):
         cost = _lever_value(lever, "delta_cost")
-        per_cost = lever.gain / cost * 1000.0 if cost is not None and cost > 0 else None
+        # The window's and the command line's number (advisor.planning.levers.per_money_text).
+        per_cost = (lever.achievable_per_cost * PER_MONEY_SCALE
+                    if lever.achievable_per_cost is not None and math.isfinite(lever.achievable_per_cost) else None)
         verdict = lever.evaluation.verdict if lever.evaluation is not None else ""
         rows.append((rank, lever.title, _lever_value(lever, "delta_achievable"), _lever_value(lever, "delta_floor"),
                      lever.delta_items_needed, units.info(lever.delta_capacity_nats), cost, per_cost, verdict))
     blocks.append(Table(
         headers=("rank", "lever", "Δ achievable risk", "Δ floor", "Δ items needed", f"Δ capacity ({u}/item)",
-                 f"Δ cost ({currency})", f"risk lowered per 1,000 {currency}", "verdict"),
+                 f"Δ cost ({currency})", f"risk lowered per {PER_MONEY_SCALE:,} {currency}", "verdict"),
         rows=tuple(rows),
         caption=(f"Changes against the scenario as given: risks in [0, 1], items needed by the value model (the "
                  f"estimate), capacity in {u} per item, cost in {currency}. The per-money column divides the fall of "
                  "the achievable risk by the extra cost (empty when the lever costs nothing or saves money)."),
-        formats=("d", "", "+.4f", "+.4f", "+,d", "+.3f", SIGNED_MONEY_FORMAT, ".4f", ""), key="recommendations",
+        formats=("d", "", "+.4f", "+.4f", "+,d", "+.3f", SIGNED_MONEY_FORMAT, ".3g", ""), key="recommendations",
     ))
     # The explanations are whole sentences that name the lever themselves.
     for rank, lever in enumerate(applicable[:3], start=1):

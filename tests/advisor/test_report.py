@@ -422,3 +422,28 @@ def test_no_table_cell_of_an_example_report_is_a_signed_zero(example_reports):
              for row in range(len(table.rows)) for column in range(len(table.headers))]
     assert len(cells) > 1000
     assert [cell for cell in cells if signed_zero.fullmatch(cell)] == []
+
+
+def test_the_levers_table_writes_risk_per_money_as_the_window_and_the_command_line_do(example_reports):
+    from types import SimpleNamespace
+
+    from advisor.planning.levers import per_money_text
+    from advisor.report.model import Table
+    from advisor.units import with_minus
+
+    compared = 0
+    for report in example_reports.values():
+        document = json.loads(render_json(report))
+        levers = [lever for lever in document["scenarios"][0]["recommendations"] if lever["applicable"]]
+        table = next(block for section in report.sections for block in section.blocks
+                     if isinstance(block, Table) and block.key == "recommendations")
+        column = table.headers.index(next(h for h in table.headers if h.startswith("risk lowered per")))
+        assert [row[1] for row in table.rows] == [lever["title"] for lever in levers]
+        for row, lever in enumerate(levers):
+            if lever["achievable_per_cost"] is None:
+                assert table.display(row, column) == ""
+                continue
+            shown = per_money_text(SimpleNamespace(**{**lever, "gain": -lever["delta_achievable"]}))
+            assert table.display(row, column) == with_minus(shown)
+            compared += 1
+    assert compared >= 8
