@@ -29,6 +29,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -360,7 +361,8 @@ def cold_evaluations(names: list[str], repeats: int) -> dict[tuple[str, str], di
     return measured
 
 
-def _print_cold_evaluations(cold, repeats: int, ms) -> None:
+def _print_cold_evaluations(cold: dict[tuple[str, str], dict[str, list[float]]], repeats: int,
+                            ms: Callable[[list[float]], str]) -> None:
     """The table of :func:`cold_evaluations`' first and revisited evaluate() times."""
     print(f"\nfirst evaluate() (curves included) of never-seen designs, {repeats} rounds per example "
           "(ms: median p95; CPU: median; ratio: median against evaluate() of the same designs revisited)")
@@ -378,7 +380,7 @@ def _print_cold_evaluations(cold, repeats: int, ms) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--edits", type=int, default=40,
-                        help="timed edits per example and field (default 40: 20 new, 20 revisited)")
+                        help="timed edits per example and field (default 40: 20 new, 20 revisited; 0 skips)")
     parser.add_argument("--starts", type=int, default=5, help="cold starts of each kind (default 5; 0 skips)")
     parser.add_argument("--repeats", type=int, default=8,
                         help="rounds of never-seen designs per example for evaluate() alone (default 8; 0 skips)")
@@ -420,7 +422,7 @@ def main(argv: list[str] | None = None) -> int:
     cold = cold_evaluations(names, args.repeats) if args.repeats > 0 else {}
     if cold:
         _print_cold_evaluations(cold, args.repeats, ms)
-    if args.skip_gui:
+    if args.skip_gui or args.edits <= 0:
         return 0
 
     from ui.core.workers import EVALUATE_DEBOUNCE_MS

@@ -340,7 +340,7 @@ def interval_check(reps: int, seed: int) -> dict:
 
 def interval_lines(check: dict) -> list[str]:
     rows = [[f"{name} ({entry['n']} items × {entry['labels']} labels)", r, f"{row['truth'] / LN2:.3f}",
-             f"{row['plug_bias'] / LN2:+.4f}", f"{row['jack_bias'] / LN2:+.4f}", f"{row['sd'] / LN2:.4f}",
+             signed_text(row['plug_bias'] / LN2, 4), signed_text(row['jack_bias'] / LN2, 4), f"{row['sd'] / LN2:.4f}",
              f"{row['se'] / LN2:.4f}", f"{row['coverage']:.0%}"]
             for name, entry in check.items() for r, row in entry["rows"].items()]
     return markdown_table(["shape", "r", "true I (bits)", "plug-in bias (bits)", "jackknife bias (bits)",
@@ -845,7 +845,7 @@ def render_docs(results: dict, extra: dict, args) -> str:
             f"runs: slightly below the nominal 95 %, not enough to explain any coverage failure above. At r = R the "
             f"r-subset is all of an item's labels, nothing is smoothed, and each item's histogram is a single cell; "
             f"on few items the plug-in is then biased upwards and the jackknife removes only part of it ("
-            + "; ".join(f"{name}: {row['jack_bias'] / LN2:+.3f} bits left, coverage {row['coverage']:.0%}"
+            + "; ".join(f"{name}: {signed_text(row['jack_bias'] / LN2, 3)} bits left, coverage {row['coverage']:.0%}"
                         for name, row in full.items())
             + "). No estimator without a model of the histogram distribution is unbiased there (Paninski 2003).")
         add("")
@@ -1026,13 +1026,13 @@ def not_reached(results: dict, extra: dict) -> list[str]:
             if gap is not None and abs(gap) < 1.0:
                 text += (f" Who labels the items matters little here: majority vote of all {entry['labels']} labels "
                          f"computed from each rater's own confusion matrix on each item's actual raters and from "
-                         f"exchangeable labels of the same mean differ by {gap:+.1f} points.")
+                         f"exchangeable labels of the same mean differ by {signed_text(gap, 1)} points.")
             elif gap is not None:
                 text += (f" Beyond that noise, the exchangeable rater pool is wrong where raters label nearly every "
                          f"item: with each rater's own confusion matrix on each item's actual raters, majority vote "
                          f"of all {entry['labels']} labels is {entry['own']:.4f} (measured {entry['empirical']:.4f}); "
                          f"with exchangeable labels of the same mean it is {entry['exchangeable']:.4f} "
-                         f"({gap:+.1f} points); the model fitted on all labels predicts {entry['fitted']:.4f}.")
+                         f"({signed_text(gap, 1)} points); the model fitted on all labels predicts {entry['fitted']:.4f}.")
                 if name == "snow2008_rte":
                     share = sum(top[0] for top in entry["top"])
                     text += (f" In RTE the four most active raters give {share:.0%} of the labels, label "
@@ -1068,7 +1068,7 @@ def not_reached(results: dict, extra: dict) -> list[str]:
                 text += (f" On simulated halves of this shape the empirical interval covers the true information "
                          f"in {_span([r['coverage'] for r in check['rows'].values()])} of runs "
                          f"({row['coverage']:.0%} at r = {top}, where the jackknife leaves a bias of "
-                         f"{row['jack_bias'] / LN2:+.3f} bits).")
+                         f"{signed_text(row['jack_bias'] / LN2, 3)} bits).")
             lines.append(text)
         floor_fail = _failing(robust, name, 3)
         if floor_fail:

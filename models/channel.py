@@ -394,32 +394,31 @@ def question_channels(requests: Sequence[Mapping[str, Any]]) -> list[QuestionCha
 def _channel_key(arguments: Mapping[str, Any]) -> tuple:
     """The checked arguments of :func:`question_channel` (``arguments``: all of them, by name, as
     :func:`models.memo.with_defaults` gives them), in the order of :func:`_question_channels`' keys."""
-    a = arguments
-    kind = a["kind"]
+    kind = arguments["kind"]
     check_choice("kind", kind, ACCEPTED_KINDS)
-    model = _rater_model(kind, a["rater_model"])
+    model = _rater_model(kind, arguments["rater_model"])
     kind = _numeric_kind(kind)
-    count = _check_alternatives(kind, a["k"])
-    time = check_real("seconds", a["seconds"], low=0.0)
-    asymptote = check_real("discriminability", a["discriminability"], low=0.0)
-    rate = check_real("accrual_rate", a["accrual_rate"], low=0.0, low_open=True)
-    delay = check_real("base_time", a["base_time"], low=0.0)
-    multiplier = check_real("difficulty", a["difficulty"], low=0.0)
-    slip = check_real("slip_rate", a["slip_rate"], low=0.0, high=0.5)
-    panel = check_integer("raters", a["raters"], low=1)
-    rho = check_real("correlation", a["correlation"], low=0.0, high=1.0)
-    width = check_real("span", a["span"], low=0.0, low_open=True)
-    dimensions = check_integer("aspects", a["aspects"], low=1)
+    count = _check_alternatives(kind, arguments["k"])
+    time = check_real("seconds", arguments["seconds"], low=0.0)
+    asymptote = check_real("discriminability", arguments["discriminability"], low=0.0)
+    rate = check_real("accrual_rate", arguments["accrual_rate"], low=0.0, low_open=True)
+    delay = check_real("base_time", arguments["base_time"], low=0.0)
+    multiplier = check_real("difficulty", arguments["difficulty"], low=0.0)
+    slip = check_real("slip_rate", arguments["slip_rate"], low=0.0, high=0.5)
+    panel = check_integer("raters", arguments["raters"], low=1)
+    rho = check_real("correlation", arguments["correlation"], low=0.0, high=1.0)
+    width = check_real("span", arguments["span"], low=0.0, low_open=True)
+    dimensions = check_integer("aspects", arguments["aspects"], low=1)
     if kind == "free_text":
-        if a["max_chars"] is None:
+        if arguments["max_chars"] is None:
             raise InvalidArgumentError("max_chars must be an integer >= 1 for free_text, got None")
-        characters = check_integer("max_chars", a["max_chars"], low=1)
+        characters = check_integer("max_chars", arguments["max_chars"], low=1)
     else:
         characters = 0
-    per_char = check_real("bits_per_char", a["bits_per_char"], low=0.0, low_open=True)
-    typing = check_real("chars_per_second", a["chars_per_second"], low=0.0, low_open=True)
-    limit = check_integer("max_outcomes", a["max_outcomes"], low=1)
-    max_work = a["max_work"]
+    per_char = check_real("bits_per_char", arguments["bits_per_char"], low=0.0, low_open=True)
+    typing = check_real("chars_per_second", arguments["chars_per_second"], low=0.0, low_open=True)
+    limit = check_integer("max_outcomes", arguments["max_outcomes"], low=1)
+    max_work = arguments["max_work"]
     work = math.inf if max_work is None else check_real("max_work", max_work, low=0.0, low_open=True)
     return (
         kind, count, time, asymptote, rate, delay, multiplier, slip, panel, rho, width,

@@ -740,15 +740,15 @@ def _decoding_key(arguments: Mapping[str, Any], *, checked: bool = False) -> tup
     ``checked`` passes a kernel the models built themselves (row-stochastic, float64) as it is:
     :func:`models.info.as_kernel` renormalises the rows, which moves entries by an ulp and would
     make the panel a different one from the panel its capacity was computed on."""
-    a = arguments
-    matrix = np.ascontiguousarray(a["kernel"], dtype=float) if checked else as_kernel("kernel", a["kernel"])
-    count = check_integer("raters", a["raters"], low=1)
-    rho = check_real("correlation", a["correlation"], low=0.0, high=1.0)
-    copies = check_integer("copies", a["copies"], low=1)
-    max_work = a["max_work"]
+    kernel = arguments["kernel"]
+    matrix = np.ascontiguousarray(kernel, dtype=float) if checked else as_kernel("kernel", kernel)
+    count = check_integer("raters", arguments["raters"], low=1)
+    rho = check_real("correlation", arguments["correlation"], low=0.0, high=1.0)
+    copies = check_integer("copies", arguments["copies"], low=1)
+    max_work = arguments["max_work"]
     work = math.inf if max_work is None else check_real("max_work", max_work, low=0.0, low_open=True)
-    return (matrix.tobytes(), matrix.shape, count, rho, a["prior"], copies, a["symmetric"], a["max_outcomes"],
-            bool(a["coding_terms"]), work)
+    return (matrix.tobytes(), matrix.shape, count, rho, arguments["prior"], copies, arguments["symmetric"],
+            arguments["max_outcomes"], bool(arguments["coding_terms"]), work)
 
 
 def decoding_work(inputs: int, outcomes: int, *, symmetric: bool, coding_terms: bool, level: int = 0) -> float:

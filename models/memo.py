@@ -5,6 +5,7 @@ hundreds of small values of one function at once (a question's channel at every 
 curve), and computing those together is far cheaper (one vectorised solver run instead of hundreds:
 :func:`models.capacity.channel_capacities`). :func:`batch_cached` caches such a function on its
 arguments like ``lru_cache`` does, and computes the missing values of a batch in one call.
+:func:`with_defaults` reads a request of such a batch as the single call would read its arguments.
 """
 
 from __future__ import annotations
@@ -92,13 +93,18 @@ def batch_cached(maxsize: int) -> Callable[[Callable[[list[tuple]], Sequence[Val
     return decorate
 
 
+_NAMED_KINDS = (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
+
+
 @functools.lru_cache(maxsize=None)
-def _parameters(function: Callable[..., Any]) -> tuple[frozenset[str], dict[str, Any], frozenset[str]]:
-    """``(names, defaults, required)`` of ``function``'s parameters."""
+def _parameters(function: Callable[..., Any]) -> tuple[tuple[str, ...], frozenset[str], dict[str, Any]]:
+    """``(names in signature order, the same as a set, defaults)`` of ``function``'s parameters."""
     parameters = inspect.signature(function).parameters.values()
-    defaults = {p.name: p.default for p in parameters if p.default is not inspect.Parameter.empty}
-    names = frozenset(p.name for p in parameters)
-    return names, defaults, names - defaults.keys()
+    unnamed = [p.name for p in parameters if p.kind not in _NAMED_KINDS]
+    if unnamed:
+        raise ValueError(f"{function.__name__} has parameters that cannot all be given by name: {', '.join(unnamed)}")
+    names = tuple(p.name for p in parameters)
+    return names, frozenset(names), {p.name: p.default for p in parameters if p.default is not inspect.Parameter.empty}
 
 
 def with_defaults(function: Callable[..., Any], request: Mapping[str, Any]) -> dict[str, Any]:
@@ -107,13 +113,33 @@ def with_defaults(function: Callable[..., Any], request: Mapping[str, Any]) -> d
 
     The many-at-once form of a cached function (a request per call) and the single call then build
     their cache keys from one mapping, so the function's signature is written once, on the function.
-    An unknown or a missing argument is the ``TypeError`` the call would raise.
+
+    Parameters
+    ----------
+    function
+        A function whose parameters can all be given by name (no ``*args``, ``**kwargs`` or
+        positional-only parameters).
+    request
+        Keyword arguments of one call.
+
+    Returns
+    -------
+    dict
+        Every parameter's value, by name, in any order.
+
+    Raises
+    ------
+    TypeError
+        An unknown or a missing argument, named as the call would name it (the first in the
+        signature's order).
+    ValueError
+        ``function`` has a parameter that cannot be given by name.
     """
-    names, defaults, required = _parameters(function)
-    unknown = request.keys() - names
-    if unknown:
-        raise TypeError(f"{function.__name__}() got an unexpected keyword argument {min(unknown)!r}")
-    missing = required - request.keys()
-    if missing:
-        raise TypeError(f"{function.__name__}() missing required argument {min(missing)!r}")
+    names, known, defaults = _parameters(function)
+    for name in request:
+        if name not in known:
+            raise TypeError(f"{function.__name__}() got an unexpected keyword argument {name!r}")
+    for name in names:
+        if name not in request and name not in defaults:
+            raise TypeError(f"{function.__name__}() missing required argument {name!r}")
     return {**defaults, **request}

@@ -399,7 +399,7 @@ def recommendation_blocks(analysis: Analysis, units: _Units) -> list[Block]:
     rows = []
     for rank, lever in enumerate(applicable, start=1):
         cost = _lever_value(lever, "delta_cost")
-        # The window's and the command line's number (advisor.planning.levers.per_money_text).
+        # The lever's own number, which the window and the command line print (per_money_text).
         per_cost = (lever.achievable_per_cost * PER_MONEY_SCALE
                     if lever.achievable_per_cost is not None and math.isfinite(lever.achievable_per_cost) else None)
         verdict = lever.evaluation.verdict if lever.evaluation is not None else ""
@@ -503,7 +503,7 @@ def comparison_table(analyses: Sequence[Analysis], units: _Units) -> Table:
         rows=tuple(tuple(_plain_number(v) for v in row) for row in rows),
         caption="One row per scenario; risks in [0, 1], cost in each scenario's currency.",
         formats=("", "", "g", "g", "d", "d", "", "d", "g", ",d", ".3f", ".3f", ".3f", ".3f", ".3f", ".3f", "",
-                 ",d", ",d", ",d", ".3f", "", ",.2f", "", ",.1f", *COMPARISON_FORMATS),
+                 ",d", ",d", ",d", ".3f", "", MONEY_FORMAT, "", ",.1f", *COMPARISON_FORMATS),
         key="comparison",
     )
 

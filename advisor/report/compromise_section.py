@@ -21,7 +21,7 @@ from advisor.units import money
 COMPARISON_HEADERS = ("compromise budget", "compromise best raters per item", "compromise best items",
                       "compromise best achievable risk")
 """The comparison table's (and the CSV's) columns for the best split."""
-COMPARISON_FORMATS = (",.2f", "d", ",d", ".4f")
+COMPARISON_FORMATS = (MONEY_FORMAT, "d", ",d", ".4f")
 
 
 def _budget_source(analysis: Analysis) -> str:

@@ -107,8 +107,9 @@ class Table:
         Shown under the table; says what the rows are and the units.
     formats
         A ``format()`` spec per column for numeric cells (``".3f"``,
-        ``",.0f"``); an empty spec shows numbers with ``:g``. Missing entries
-        count as empty.
+        ``",.0f"``), or :data:`MONEY_FORMAT` / :data:`SIGNED_MONEY_FORMAT` for
+        money; an empty spec shows numbers with ``:g``. Missing entries count
+        as empty. See :func:`format_cell`.
     key
         A stable identifier for machine-readable output (``"comparison"``).
     """
@@ -263,11 +264,13 @@ def format_cell(value: Cell, spec: str = "") -> str:
         if isinstance(value, float) and not math.isfinite(value):
             return "∞" if value > 0 else ("−∞" if value < 0 else "n/a")
         if spec == MONEY_FORMAT:
-            return with_minus(amount_text(value))
-        if spec == SIGNED_MONEY_FORMAT:
+            text, zero = amount_text(value), amount_text(0.0)
+        elif spec == SIGNED_MONEY_FORMAT:
             return signed_amount_text(value)
-        text = format(value, spec) if spec else (str(value) if isinstance(value, int) else format(value, "g"))
-        if text[:1] in "+-" and not any(digit in text for digit in "123456789"):
+        else:
+            text = format(value, spec) if spec else (str(value) if isinstance(value, int) else format(value, "g"))
+            zero = format(type(value)(0), spec) if spec else "0"
+        if text[:1] in "+-" and text[1:] == zero.lstrip("+-"):
             text = text[1:]
         # A minus sign, not a hyphen, reads correctly in every typeface.
         return with_minus(text)

@@ -403,7 +403,8 @@ def test_no_figure_of_an_example_report_is_cut_at_its_edges(example_reports, sce
     (-0.00001, "+.4f", "0.0000"), (0.00001, "+.4f", "0.0000"), (-0.0001, ".3f", "0.000"), (0, "+,d", "0"),
     (-0.1234, "+.4f", "−0.1234"), (0.1234, "+.4f", "+0.1234"), (-1e-5, ".3g", "−1e-05"), (-5.0, ".0f", "−5"),
     (16666.67, "+money", "+16,667"), (-18333.3, "+money", "−18,333"), (0.001, "+money", "0"),
-    (1747.34, "money", "1,747"), (86.4, "money", "86.40"),
+    (1747.34, "money", "1,747"), (86.4, "money", "86.40"), (-0.001, "money", "0.00"), (-120.0, "money", "−120"),
+    (-5.0, "", "−5"), (-0.0, "", "0"), (-10, "x", "−a"), (-0.001, ".0%", "0%"),
 ])
 def test_cells_write_signs_and_money_as_the_window_does(value, spec, text):
     from advisor.report.model import format_cell

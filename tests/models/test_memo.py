@@ -77,12 +77,21 @@ def test_the_many_at_once_channels_and_decodings_refuse_a_misspelt_argument_by_t
     from models.decoding import decode_kernel, decode_kernels
     from models.kernels import nominal_kernel
 
+    # Both forms build one key: the many-at-once form finds the single call's channel in the cache.
     request = {"kind": "ordinal", "k": 4, "seconds": 6.0, "raters": 3}
-    assert question_channels([request]) == [question_channel("ordinal", 4, seconds=6.0, raters=3)]
+    assert question_channels([request])[0] is question_channel("ordinal", 4, seconds=6.0, raters=3)
     with pytest.raises(TypeError, match=r"question_channel\(\) got an unexpected keyword argument 'rater'"):
         question_channels([{**request, "rater": 2}])
     kernel = nominal_kernel(1.5, 3)
-    assert decode_kernels([{"kernel": kernel, "raters": 2, "correlation": 0.0, "prior": None}])[0] == decode_kernel(
+    assert decode_kernels([{"kernel": kernel, "raters": 2, "correlation": 0.0, "prior": None}])[0] is decode_kernel(
         kernel, 2, 0.0, None)
     with pytest.raises(TypeError, match=r"decode_kernel\(\) missing required argument 'prior'"):
         decode_kernels([{"kernel": kernel, "raters": 2, "correlation": 0.0}])
+
+
+def test_with_defaults_refuses_a_function_whose_parameters_cannot_all_be_named():
+    def spread(first, /, *rest, **options):
+        return first
+
+    with pytest.raises(ValueError, match="first, rest, options"):
+        with_defaults(spread, {"first": 1})

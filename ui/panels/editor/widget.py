@@ -87,8 +87,8 @@ INVALID_STYLE = ("*[invalid=\"true\"] { border: 1px solid " + REFUSED_FRAME_COLO
                  + "; border-radius: 2px; background: #fff5f5; }")
 """The red frame and tint of a refused field (a spin box's text field takes the tint, the box draws
 the frame). It is set on that field alone while it is refused: a style sheet on the whole editor
-would style each of its hundreds of widgets through Qt's style-sheet style, which made building
-the window 45 ms slower (putting the editor into its splitter re-polished every one of them)."""
+would style each of its hundreds of widgets through Qt's style-sheet style, which makes building
+the window slower (docs/performance.md, "A style sheet on the whole editor")."""
 WARNING_COLOUR = "#8a5a00"
 HINT_COLOUR = "#6b6b6b"
 NOTES_COMMIT_MS = 600
@@ -181,12 +181,12 @@ def _mark_invalid(widget: QWidget, invalid: bool) -> None:
     if bool(widget.property("invalid")) == invalid:
         return
     widget.setProperty("invalid", invalid)
-    # A spin box with a styled border loses its native arrows: the red frame
-    # goes on its text field instead.
+    # A spin box with a styled border loses its native arrows: its text field takes the tint, and
+    # the box draws the red frame itself (CompactDoubleSpinBox.paintEvent).
     styled = widget.lineEdit() if isinstance(widget, QAbstractSpinBox) else widget
     styled.setProperty("invalid", invalid)
-    # Setting the style sheet re-polishes the field; the selector keeps the rule off its children
-    # (a combo box's list, a spin box's buttons).
+    # Setting the style sheet re-polishes the field; the selector keeps the rule off the widgets
+    # inside it (a combo box's list), which do not carry the property.
     styled.setStyleSheet(INVALID_STYLE if invalid else "")
     widget.update()
 
