@@ -995,9 +995,15 @@ def _curves(scenario: Scenario, shares: Sequence[float], capacity_upper: float, 
     campaign, raters = scenario.campaign, scenario.raters
     m = campaign.items
     high = max(10 * m, 10**6)
-    item_grid = np.unique(np.round(np.logspace(0, math.log10(high), 61)).astype(np.int64))
+    # Each grid holds the scenario's own value, so that every curve passes through the design's
+    # numbers (a plot or a report reading a curve at the design reads them, not a neighbour's).
+    item_grid = np.union1d(np.round(np.logspace(0, math.log10(high), 61)).astype(np.int64), [m])
     log2_m = scenario.target.log2_m
     log2_grid = _log2_grid(log2_m, decodings)
+    log2_limited = len(log2_grid) < 61
+    if log2_grid[0] <= log2_m:
+        # (A grid that starts above the target was cut to the work budget: the target stays out.)
+        log2_grid = np.union1d(log2_grid, [log2_m])
     log2_achievable = [
         scenario.target.separation * choice.error
         for choice in codebook_errors([list(d.dimensions) for d in decodings], scenario.context_weights, log2_grid)
@@ -1063,7 +1069,7 @@ def _curves(scenario: Scenario, shares: Sequence[float], capacity_upper: float, 
                         [planner.achievable] * len(item_grid), items=list(item_grid), learning=learning),
         "log2_m": replace(_curve("log2_m", "target complexity log2 M (bits)", log2_grid,
                                  [capacity_upper] * len(log2_grid), scenario, log2_m, False, log2_achievable,
-                                 log2_ms=list(log2_grid)), budget_limited=len(log2_grid) < 61),
+                                 log2_ms=list(log2_grid)), budget_limited=log2_limited),
         "raters": replace(_curve("raters", "raters per item r", rater_grid, rater_caps, scenario, r, False,
                                  rater_achievable), budget_limited=thinned),
         "seconds": replace(_curve("seconds", "seconds per item T", seconds_grid, seconds_caps, scenario, t,

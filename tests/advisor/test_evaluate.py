@@ -162,6 +162,19 @@ def test_curves_pass_through_the_scenario_point():
     assert len(set(result.curves["items"].floor)) == 1
 
 
+@pytest.mark.parametrize("scenario", example_scenarios(), ids=lambda s: s.name)
+def test_every_curve_holds_the_design_itself_with_its_headline_numbers(scenario):
+    # The curves over items and target complexity used to step over the scenario's own m and log2 M
+    # (a grid of 61 log- or evenly spaced points): a report read the X-ray example's achievable
+    # risk at log2 M = 1.017 (0.350) for its own 1 bit (0.025).
+    result = evaluate(scenario)
+    for curve in result.curves.values():
+        own = list(curve.x).index(curve.current)
+        assert curve.floor[own] == result.floor
+        assert curve.achievable[own] == result.achievable
+        assert curve.ceiling[own] == result.ceiling
+
+
 def test_to_dict_bits_twins_and_json_ready():
     import json
 
