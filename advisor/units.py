@@ -10,6 +10,7 @@ these goes through this module, so the three front ends agree to the digit.
 from __future__ import annotations
 
 import math
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal
 
 LN2 = math.log(2.0)
@@ -90,17 +91,32 @@ def money(amount: float, currency: str) -> str:
     return f"-{symbol}{text[1:]}" if text.startswith("-") else f"{symbol}{text}"
 
 
+def _rounded_amount(amount: float) -> Decimal:
+    """``amount`` rounded as people round money: to the cent first (a sum such as 12,937.4999…98
+    is 12,937.50), then to whole units from :data:`WHOLE_UNITS_FROM` on, halves away from zero
+    (12,937.50 → 12,938 and −4,312.50 → −4,313, where Python's own rounding goes to even)."""
+    cents = Decimal(repr(float(amount))).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    if cents == 0:
+        return abs(cents)  # no "-0.00"
+    return cents.quantize(Decimal("1"), rounding=ROUND_HALF_UP) if abs(cents) >= WHOLE_UNITS_FROM else cents
+
+
 def amount_text(amount: float) -> str:
-    """An amount of money without its currency (for a column whose header names it): ``"1,240"``, ``"86.40"``."""
-    return f"{amount:,.0f}" if abs(amount) >= WHOLE_UNITS_FROM else f"{amount:,.2f}"
+    """An amount of money without its currency (for a column whose header names it): ``"1,240"``,
+    ``"86.40"``; ``"∞"`` for an amount without bound."""
+    if not math.isfinite(amount):
+        return "∞" if amount > 0 else ("-∞" if amount < 0 else "n/a")
+    return f"{_rounded_amount(amount):,}"
 
 
 def signed_amount_text(change: float) -> str:
     """A change of money without its currency, signed with a typographic minus: ``"+1,240"``, ``"−86.40"``, ``"0"``."""
-    if abs(change) < 0.005:
+    if not math.isfinite(change):
+        return "+∞" if change > 0 else (MINUS + "∞" if change < 0 else "n/a")
+    rounded = _rounded_amount(change)
+    if rounded == 0:
         return "0"
-    text = f"{change:+,.0f}" if abs(change) >= WHOLE_UNITS_FROM else f"{change:+,.2f}"
-    return text.replace("-", MINUS)
+    return f"{rounded:+,}".replace("-", MINUS)
 
 
 def signed_text(value: float, digits: int) -> str:

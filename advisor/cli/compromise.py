@@ -12,7 +12,7 @@ import argparse
 from typing import Any
 
 from advisor.cli import common
-from advisor.units import money
+from advisor.units import amount_text, money
 
 
 def register(subparsers: Any) -> None:
@@ -62,7 +62,7 @@ def _run_compromise(args: argparse.Namespace) -> int:
     for index, row in enumerate(result.rows):
         needed = row.items_needed
         rows.append([
-            row.raters, f"{row.items:,}", f"{row.cost:,.2f}", risk_text(row.label_error),
+            row.raters, f"{row.items:,}", amount_text(row.cost), risk_text(row.label_error),
             risk_text(row.item_achievable), risk_text(row.model_error["at_most"]), risk_text(row.achievable),
             f"{_count(needed.at_least)} / {_count(needed.estimate)} / {_count(needed.at_most)}", row.verdict,
             "<- best" if index == result.best else "",

@@ -15,7 +15,7 @@ from typing import Any
 
 from advisor.cli import common
 from advisor.errors import FormatOptionError
-from advisor.units import LN2, info_in, money
+from advisor.units import LN2, amount_text, info_in, money
 
 
 def register(subparsers: Any) -> None:
@@ -183,7 +183,7 @@ def _value_text(unknown: str, value: float) -> str:
         return f"{value:.2f} s"
     if unknown == "log2_m":
         return f"{value:.2f} bits"
-    return f"{value:,.2f}"
+    return amount_text(value)
 
 
 def _run_optimize(args: argparse.Namespace) -> int:
@@ -227,7 +227,7 @@ def _run_optimize(args: argparse.Namespace) -> int:
         print(f"  cost {money(ev.cost, currency)}, {ev.rater_hours:,.0f} rater-hours, floor {ev.floor:.4f}, "
               f"ceiling {ev.ceiling:.4f}, {ev.capacity_nats / LN2:.3f} bits per item\n")
     rows = [
-        [f"{p.cost:,.0f}", f"{p.floor:.4f}", f"{p.ceiling:.4f}", f"{p.capacity_nats / LN2:.3f}", p.raters,
+        [amount_text(p.cost), f"{p.floor:.4f}", f"{p.ceiling:.4f}", f"{p.capacity_nats / LN2:.3f}", p.raters,
          f"{p.seconds_per_item:.1f}", ", ".join(p.formats)]
         for p in result.frontier
     ]

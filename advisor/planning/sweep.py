@@ -68,6 +68,7 @@ from advisor.evaluation.results import Evaluation
 from advisor.scenario.schema import FORMAT_K_LIMITS, Campaign, Raters, Scenario, Target, get_path
 from advisor.planning.bisection import first_true
 from advisor.planning.solve import SolveResult, solve
+from advisor.units import money
 
 MAX_POINTS = 2_000
 """Most points one sweep evaluates (evaluate takes 0.002–2 s per point)."""
@@ -908,13 +909,13 @@ def compromise(scenario: Scenario, budget: float | None = None, *, vary_formats:
     meeting_cost = None if result.recommended_evaluation is None else result.recommended_evaluation.cost
     currency = scenario.campaign.currency
     if best is None:
-        message = f"No design of this scenario fits a budget of {budget:,.2f} {currency}."
+        message = f"No design of this scenario fits a budget of {money(budget, currency)}."
     else:
-        message = (f"Within {budget:,.2f} {currency} the lowest achievable risk is {best.achievable:.4f} "
-                   f"({best.raters} rater(s) × {best.seconds_per_item:.1f} s per item, {best.cost:,.2f} {currency}, "
+        message = (f"Within {money(budget, currency)} the lowest achievable risk is {best.achievable:.4f} "
+                   f"({best.raters} rater(s) × {best.seconds_per_item:.1f} s per item, {money(best.cost, currency)}, "
                    f"verdict {best.verdict})")
         message += ("; no design within it meets the target." if meeting is None else
-                    f"; the cheapest that meets the target costs {meeting_cost:,.2f} {currency}.")
+                    f"; the cheapest that meets the target costs {money(meeting_cost, currency)}.")
     return CompromiseResult(float(budget), None if best is None else best.scenario,
                             None if best is None else best.achievable, None if best is None else best.cost,
                             None if best is None else best.verdict, meeting, meeting_cost, message,

@@ -34,7 +34,7 @@ from matplotlib.ticker import FixedLocator, FuncFormatter, NullFormatter, NullLo
 from advisor.evaluation.breakdown_scale import breakdown_scale, wide_answer
 from advisor.evaluation.results import Curve, Evaluation
 from advisor.report.model import Figure
-from advisor.units import LN2
+from advisor.units import LN2, amount_text
 
 DPI = 150
 WIDTH_IN = 6.6
@@ -434,13 +434,13 @@ def frontier_figure(costs: Sequence[float], floors: Sequence[float], achievable:
     title = "Cost against floor and achievable risk: the optimiser's frontier"
     if xs:
         alt = (
-            f"Step chart of {len(xs)} designs on the Pareto frontier, cost from {xs[0]:,.0f} to {xs[-1]:,.0f} "
+            f"Step chart of {len(xs)} designs on the Pareto frontier, cost from {amount_text(xs[0])} to {amount_text(xs[-1])} "
             f"{currency}; floor from {floors[order[0]]:.3f} to {floors[order[-1]]:.3f}; target {target:g}."
         )
     else:
         alt = f"Empty chart: the optimiser found no design; target {target:g}."
     if recommended is not None:
-        alt += f" Recommended: cost {recommended[0]:,.0f} {currency}, achievable risk {recommended[1]:.3f}."
+        alt += f" Recommended: cost {amount_text(recommended[0])} {currency}, achievable risk {recommended[1]:.3f}."
     caption = (
         "Each point is the design with the lowest floor the optimiser found at that cost or less (raters, time per "
         "item and formats varied, time water-filled across questions), with the risk that design achieves. A floor "

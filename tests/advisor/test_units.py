@@ -37,7 +37,11 @@ def test_bits_text_keeps_two_significant_digits_for_tiny_amounts():
     (86.4, "usd", "$86.40"),
     (-12.5, "EUR", "-€12.50"),
     (1240.0, "CHF", "1,240 CHF"),
-    (99.995, "GBP", "£100.00"),
+    (99.995, "GBP", "£100"),  # 100.00 to the cent, so whole pounds
+    (99.994, "GBP", "£99.99"),
+    (12937.499999999998, "USD", "$12,938"),  # a sum's rounding noise: 12,937.50 to the cent
+    (4312.5, "USD", "$4,313"), (-4312.5, "USD", "-$4,313"),  # halves away from zero, not to even
+    (-0.001, "USD", "$0.00"),
 ])
 def test_money_is_written_as_people_write_it(amount, currency, text):
     assert units.money(amount, currency) == text
@@ -49,6 +53,8 @@ def test_amounts_counts_and_signs():
     assert units.signed_amount_text(-1240.4) == "−1,240"
     assert units.signed_amount_text(3.25) == "+3.25"
     assert units.signed_amount_text(0.001) == "0"
+    assert units.signed_amount_text(4312.5) == "+4,313" and units.signed_amount_text(-4312.5) == "−4,313"
+    assert units.amount_text(math.inf) == "∞"
     assert units.count_text(12400.4) == "12,400"
     assert units.count_text(None, "none suffices") == "none suffices"
     assert units.signed_text(-0.125, 3) == "−0.125"

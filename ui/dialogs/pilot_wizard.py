@@ -67,7 +67,7 @@ from advisor.pilot.sources import read_pilot_file
 from advisor.pilot.summary import TIE_TEXT, PilotSummary, summarize
 from advisor.scenario.form_text import field_label
 from advisor.scenario.schema import Scenario, get_path
-from advisor.units import field_value_text
+from advisor.units import amount_text, field_value_text
 from ui.widgets.heatmap import ConfusionHeatmapWidget
 from ui.widgets.job_progress import show_job_outcome, show_job_progress
 from ui.widgets.pilot_validation import PilotValidationWidget
@@ -843,7 +843,7 @@ class _ApplyPage(QWizardPage):
         ]
         if hasattr(after, "achievable") and hasattr(before, "achievable"):
             rows.append(["Achievable error", _achievable_text(before.achievable), _achievable_text(after.achievable)])
-        rows.append([f"Cost ({currency})", f"{before.cost:,.0f}", f"{after.cost:,.0f}"])
+        rows.append([f"Cost ({currency})", amount_text(before.cost), amount_text(after.cost)])
         _fill_table(self._effect_table, rows, numeric_from=1)
         table = self._effect_table
         table.setFixedHeight(table.horizontalHeader().sizeHint().height()

@@ -45,6 +45,7 @@ from advisor.planning.compromise import (
 )
 from advisor.scenario.schema import MAX_RATERS, Scenario
 from advisor.scenario.state import ScenarioState
+from advisor.units import amount_text
 from ui.core.bindings import connect_to_widget
 from ui.core.undo import ScenarioEditCommand
 from ui.core.workers import LatestJobRunner, WorkerHandle
@@ -83,7 +84,7 @@ def cell_value(row: CompromiseRow, key: str, best: bool) -> tuple[str, object]:
     if key == "items":
         return f"{row.items:,}", row.items
     if key == "cost":
-        return f"{row.cost:,.2f}", row.cost
+        return amount_text(row.cost), row.cost
     if key == "model_error":
         return risk_text(row.model_error["at_most"]), row.model_error["at_most"]
     if key in ("label_error", "item_achievable", "achievable"):
