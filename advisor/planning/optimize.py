@@ -133,6 +133,11 @@ THRESHOLD_START_NATS = 0.02
 """First step of the capacity margin the recommended design's search learns (nats)."""
 FRONTIER_EVALUATIONS = 24
 """Frontier points evaluated exactly (floor, achievable risk, verdict) and returned."""
+REFINE_CHECKS = 10
+"""Most exact evaluations spent on lowering the recommended design's time per item below its grid
+time (a bisection between the grid time that meets and the one before, to :data:`REFINE_SECONDS`)."""
+REFINE_SECONDS = 0.1
+"""The recommended time per item is found to this many seconds (the precision the window shows)."""
 
 
 # --------------------------------------------------------------------- results
@@ -205,7 +210,9 @@ class OptimizationResult:
     ----------
     recommended
         The cheapest design found that meets the target under the
-        constraints, as a new scenario; None when none does.
+        constraints, as a new scenario; None when none does. Its time per
+        item is the least that meets, to :data:`REFINE_SECONDS`, with its
+        formats, raters and time shares (unless the search was stopped).
     recommended_evaluation
         Its evaluation by :func:`advisor.evaluation.evaluate.evaluate` (no curves).
     frontier
@@ -215,7 +222,8 @@ class OptimizationResult:
         floor, achievable risk and verdict). After a cancel, only the points
         already evaluated: possibly none.
     evaluated
-        Designs screened plus exact evaluations made (checks and frontier points).
+        Designs screened plus exact evaluations made (checks, the recommended time's refinement
+        and frontier points).
     cancelled
         True when ``progress`` stopped the search; the result then holds the
         best found so far.
@@ -226,7 +234,9 @@ class OptimizationResult:
     time_ratio
         Ratio of neighbouring times on the grid (its relative resolution + 1).
     checks
-        Exact evaluations made.
+        Exact evaluations made to find the recommended design on the grid.
+    refinements
+        Exact evaluations made to lower its time per item below its grid time.
     cheapest_not_ruled_out
         Cost of the cheapest design checked whose verdict is not ``cannot``
         (the floor's side of the answer); None when none was found.
@@ -242,6 +252,7 @@ class OptimizationResult:
     time_ratio: float = 1.0
     checks: int = 0
     cheapest_not_ruled_out: float | None = None
+    refinements: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready data: ``recommended`` is the scenario JSON (or None)."""
@@ -658,6 +669,7 @@ class _Search:
         self.needed = required_capacity(scenario)
         self.screened = 0
         self.checks = 0
+        self.refinements = 0
         self.frontier_evaluations = 0
         self.weights = np.asarray(scenario.context_weights)
         questions = scenario.questions
@@ -674,14 +686,14 @@ class _Search:
     @property
     def steps(self) -> int:
         """The progress total: the designs screened, then at most :data:`MAX_CHECKS` and
-        :data:`SAME_COST_CHECKS` exact checks and :data:`FRONTIER_EVALUATIONS` evaluations of
-        frontier points."""
-        return self.total + MAX_CHECKS + SAME_COST_CHECKS + FRONTIER_EVALUATIONS
+        :data:`SAME_COST_CHECKS` exact checks, :data:`REFINE_CHECKS` evaluations refining the
+        recommended time and :data:`FRONTIER_EVALUATIONS` evaluations of frontier points."""
+        return self.total + MAX_CHECKS + SAME_COST_CHECKS + REFINE_CHECKS + FRONTIER_EVALUATIONS
 
     def checkpoint(self) -> None:
         """Ask ``progress`` whether to go on (also between the steps of building a table, and before
         each exact evaluation)."""
-        done = self.screened + self.checks + self.frontier_evaluations
+        done = self.screened + self.checks + self.refinements + self.frontier_evaluations
         if self.cancelled or not keeps_going(self.progress, done, self.steps):
             self.cancelled = True
             raise Cancelled
@@ -1127,6 +1139,14 @@ def _conclude(search: _Search, blocks: list[_ScreenedBlock]) -> OptimizationResu
         recommended = min(meeting)[2] if meeting else None
         allowed = allowed or next((at for at in sorted(checked, key=lambda at: checked[at].cost)
                                    if checked[at].verdict != "cannot"), None)
+    # ---- the recommended design's least time per item, between its grid time and the one before
+    least_time = None
+    if recommended is not None and not cancelled:
+        block = feasible_blocks[recommended.block]
+        design, _ = search.design(block.combo, block.raters, recommended.time, f"{scenario.name} (optimised)")
+        least_time = _least_time(search, design, checked[recommended],
+                                 float(search.times[recommended.time - 1]) if recommended.time > 0 else None)
+        cancelled = search.cancelled
     # ---- frontier: Pareto of (cost, floor) over the feasible screened designs
     rows = [_GridPoint(b, t) for b, block in enumerate(feasible_blocks) for t in np.flatnonzero(block.feasible)]
     points: list[_FrontierCandidate] = []
@@ -1196,19 +1216,53 @@ def _conclude(search: _Search, blocks: list[_ScreenedBlock]) -> OptimizationResu
         recommended_scenario, _ = search.design(block.combo, block.raters, recommended.time,
                                                 f"{scenario.name} (optimised)")
         recommended_evaluation = checked[recommended]
+        if least_time is not None:
+            recommended_scenario, recommended_evaluation = least_time
     message = _message(search, recommended_scenario, recommended_evaluation, cancelled, bool(rows))
     return OptimizationResult(
         recommended=recommended_scenario,
         recommended_evaluation=recommended_evaluation,
         frontier=tuple(frontier),
-        evaluated=search.screened + search.checks + search.frontier_evaluations,
+        evaluated=search.screened + search.checks + search.refinements + search.frontier_evaluations,
         cancelled=cancelled,
         message=message,
         candidates=search.total,
         time_ratio=float(search.times[1] / search.times[0]) if len(search.times) > 1 else 1.0,
         checks=search.checks,
         cheapest_not_ruled_out=cheapest_allowed,
+        refinements=search.refinements,
     )
+
+
+def _least_time(search: _Search, design: Scenario, evaluation: Evaluation,
+                lower: float | None) -> tuple[Scenario, Evaluation]:
+    """The recommended design at the least time per item that still meets the target, to
+    :data:`REFINE_SECONDS`: a bisection between its grid time, which meets, and the grid's time
+    before it, ``lower`` (which did not meet, or was ruled out by the floor); every design it keeps
+    was evaluated and meets. Formats, raters and time shares stay those of the grid's design.
+
+    At most :data:`REFINE_CHECKS` evaluations (enough for a grid step of 100 s), each asked for
+    first; a stop keeps the least time found so far. Without a time before it (``lower`` None) the
+    design is returned as it is.
+    """
+    if lower is None:
+        return design, evaluation
+    upper = float(design.campaign.seconds_per_item)
+    steps = 0
+    while upper - lower > REFINE_SECONDS and steps < REFINE_CHECKS and search.goes_on():
+        middle = math.ceil((lower + upper) / 2.0 / REFINE_SECONDS) * REFINE_SECONDS
+        middle = round(min(middle, upper - REFINE_SECONDS), 6)
+        if middle <= lower:
+            break
+        candidate = design.with_changes({"campaign.seconds_per_item": middle})
+        search.refinements += 1
+        steps += 1
+        found = evaluate(candidate, curves=False)
+        if found.verdict == "meets":
+            design, evaluation, upper = candidate, found, middle
+        else:
+            lower = middle
+    return design, evaluation
 
 
 def _message(search: _Search, design: Scenario | None, evaluation: Evaluation | None, cancelled: bool,

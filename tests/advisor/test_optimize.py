@@ -23,6 +23,8 @@ from advisor.planning.optimize import (
     FRONTIER_EVALUATIONS,
     MAX_CHECKS,
     MIN_CANDIDATES,
+    REFINE_CHECKS,
+    REFINE_SECONDS,
     SAME_COST_CHECKS,
     SCREEN_KERNEL_ENTRIES,
     SCREEN_MARGIN_NATS,
@@ -107,17 +109,23 @@ def test_frontier_points_are_their_scenarios(result):
 
 
 def test_no_cheaper_time_with_the_same_design_meets_the_target(result):
+    # The least time per item that meets, to REFINE_SECONDS: the grid's design one step cheaper does
+    # not meet, and nor does the recommended design a tenth of a second shorter.
     design = result.recommended
     search = _Search(two_questions(), format_options(two_questions()), _limits(two_questions(), None, None, None, None),
                      False, None)
     times = search.times
-    index = int(np.argmin(np.abs(times - design.campaign.seconds_per_item)))
-    assert times[index] == design.campaign.seconds_per_item
+    seconds = design.campaign.seconds_per_item
+    index = int(np.searchsorted(times, seconds - 1e-9))
+    assert index < len(times) and seconds <= times[index]
+    assert 0 < result.refinements <= REFINE_CHECKS
     if index > 0:
-        # The same formats, raters and water-filled shares one grid step cheaper.
+        assert times[index - 1] < seconds
         combo = tuple(opts.index(q.format) for opts, q in zip(search.options, design.questions))
         cheaper, _ = search.design(combo, design.raters.per_item, index - 1, "cheaper")
         assert evaluate(cheaper, curves=False).verdict != "meets"
+        shorter = design.with_changes({"campaign.seconds_per_item": round(seconds - REFINE_SECONDS, 6)})
+        assert evaluate(shorter, curves=False).verdict != "meets"
 
 
 def test_the_default_search_covers_enough_designs(result):
@@ -324,7 +332,7 @@ def test_the_exact_checks_report_progress_and_a_cancel_among_them_keeps_what_was
     monkeypatch.setattr(optimize_module, "evaluate", recorded)
     seen: list[tuple[int, int]] = []
     full = optimize(scenario, progress=lambda done, total: seen.append((done, total)) or True)
-    steps = full.candidates + MAX_CHECKS + SAME_COST_CHECKS + FRONTIER_EVALUATIONS
+    steps = full.candidates + MAX_CHECKS + SAME_COST_CHECKS + REFINE_CHECKS + FRONTIER_EVALUATIONS
     assert full.checks > 3 and not full.cancelled and full.recommended is not None
     assert {total for _, total in seen} == {steps}
     assert max(done for done, _ in seen) > full.candidates  # the checks move the bar on
@@ -344,11 +352,13 @@ def test_the_exact_checks_report_progress_and_a_cancel_among_them_keeps_what_was
     assert among_checks.checks == 3 and len(evaluated) == 3
     only_evaluated(among_checks)
 
-    # Stopped after two of the frontier's evaluations: every check ran, two points more, no others.
+    # Stopped after two of the frontier's evaluations: every check and refinement ran, two points
+    # more, no others.
     evaluated.clear()
-    among_frontier = optimize(scenario, progress=lambda done, total: done < full.candidates + full.checks + 2)
+    before_frontier = full.candidates + full.checks + full.refinements
+    among_frontier = optimize(scenario, progress=lambda done, total: done < before_frontier + 2)
     assert among_frontier.cancelled and among_frontier.checks == full.checks
-    assert len(evaluated) == full.checks + 2
+    assert len(evaluated) == full.checks + full.refinements + 2
     assert among_frontier.recommended is not None and among_frontier.recommended.same_numbers(full.recommended)
     only_evaluated(among_frontier)
 
