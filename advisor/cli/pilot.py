@@ -187,7 +187,9 @@ def _read(args: argparse.Namespace, source: str | bytes, name: str, label: str) 
             return read_pilot_file(source, name=name, questions=getattr(args, "answers", None), label_config=config,
                                    numeric=_numeric(args), engine=getattr(args, "engine", "auto"), progress=progress)
     except ImportFormatError as error:
-        raise ImportFormatError(f"{label}: {error}") from None
+        # The readers name the file themselves where they cannot open it ("x.csv: no such file").
+        message = str(error)
+        raise ImportFormatError(message if message.startswith(f"{label}: ") else f"{label}: {message}") from None
 
 
 def _stored_form(dataset: pilots.PilotDataset, path: Path) -> bytes:

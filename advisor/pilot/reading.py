@@ -349,7 +349,9 @@ def _on_scale(numeric: NumericScale, columns: dict[str, Any], lines: np.ndarray,
             try:
                 cache[text] = numeric.normalise(text)
             except ImportFormatError as error:
-                raise ImportFormatError(f"{unit} {lines[position]}: the {what} {error}") from None
+                # The scale says "label '7' lies off …"; here the field is named (a label or gold).
+                reason = str(error).removeprefix("label ")
+                raise ImportFormatError(f"{unit} {lines[position]}: the {what} {reason}") from None
         return cache[text]
 
     for position in range(len(labels)):
@@ -357,7 +359,7 @@ def _on_scale(numeric: NumericScale, columns: dict[str, Any], lines: np.ndarray,
             continue
         labels[position] = canonical(labels[position], position, "label")
         if gold is not None and gold[position].strip():
-            gold[position] = canonical(gold[position], position, "gold")
+            gold[position] = canonical(gold[position], position, "gold label")
     return labels, gold
 
 

@@ -390,15 +390,25 @@ def _items_text(evaluation: Evaluation) -> str:
     return "none suffices" if estimate is None else f"about {estimate:,}"
 
 
+def _distinct_texts(before: float, after: float) -> tuple[str, str]:
+    """Two risks to three decimals, or to as many more (up to six) as make them differ in writing: a
+    change of 0.0003 reads "0.0247 → 0.0244", not "0.025 → 0.025" (the same text at six: smaller)."""
+    for digits in range(3, 7):
+        texts = f"{before:.{digits}f}", f"{after:.{digits}f}"
+        if texts[0] != texts[1]:
+            break
+    return texts
+
+
 def _explanation(proposal: _Proposal, base: Evaluation, result: Evaluation, delta_capacity: float,
                  delta_needed: float, delta_cost: float) -> str:
     delta = result.achievable - base.achievable
     if abs(delta) <= SAME_RISK:
         effect = f"leaves the achievable risk at {base.achievable:.3f}"
-    elif delta < 0:
-        effect = f"lowers the achievable risk {base.achievable:.3f} → {result.achievable:.3f}"
     else:
-        effect = f"raises the achievable risk {base.achievable:.3f} → {result.achievable:.3f}"
+        before, after = _distinct_texts(base.achievable, result.achievable)
+        effect = (f"{'lowers' if delta < 0 else 'raises'} the achievable risk {before} → {after}" if before != after
+                  else f"leaves the achievable risk at {base.achievable:.3f} (it moves by less than 10⁻⁶)")
     if proposal.key == "narrower-target":
         information = f"lowers the capacity needed by {bits_text(-delta_needed)} bits per item"
     elif delta_capacity > SAME_INFORMATION_NATS:

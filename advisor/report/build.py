@@ -543,7 +543,7 @@ def comparison_blocks(analyses: Sequence[Analysis], units: _Units) -> list[Block
     )
     best = min(analyses, key=lambda a: a.evaluation.achievable)
     meeting = [a for a in analyses if a.evaluation.verdict == "meets"]
-    summary = [f"The lowest achievable risk is {best.scenario.name!r}'s ({_risk(best.evaluation.achievable)})."]
+    summary = [f"{best.scenario.name!r} has the lowest achievable risk ({_risk(best.evaluation.achievable)})."]
     if meeting:
         cheapest = min(meeting, key=lambda a: a.evaluation.cost)
         summary.append(

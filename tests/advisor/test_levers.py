@@ -154,6 +154,14 @@ def test_explanations_say_the_numbers(ranked):
         assert lever.explanation.endswith(".") and lever.explanation.count(". ") == 0, lever.explanation
 
 
+def test_a_small_change_of_the_achievable_risk_is_written_with_digits_that_show_it():
+    from advisor.planning.levers import _distinct_texts
+
+    assert _distinct_texts(0.3, 0.2) == ("0.300", "0.200")
+    assert _distinct_texts(0.02471, 0.02468) == ("0.02471", "0.02468")  # not "0.025 → 0.025"
+    assert _distinct_texts(0.5, 0.5 + 1e-9) == ("0.500000", "0.500000")  # the caller then says "leaves"
+
+
 def test_levers_that_do_not_apply_say_why():
     scenario = one_question_scenario()
     levers = rank_levers(scenario)

@@ -83,6 +83,7 @@ def test_format_error_is_one_line_with_exit_2(capsys, db, tmp_path):
 def test_missing_file_and_unknown_pilot_exit_2(capsys, db, tmp_path):
     status, _, err = run(capsys, *db, "pilot", "summary", str(tmp_path / "absent.csv"))
     assert status == 2 and "no such file" in err
+    assert err.count("absent.csv") == 1  # named once, not "absent.csv: absent.csv: no such file"
     status, _, err = run(capsys, *db, "pilot", "summary", "never-imported")
     assert status == 2 and "never-imported" in err
 

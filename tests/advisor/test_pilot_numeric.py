@@ -28,6 +28,17 @@ def test_every_spelling_of_a_value_is_one_class(written, canonical):
     assert NumericScale(0, 100, 1).normalise(written) == canonical
 
 
+@pytest.mark.parametrize("rows, message", [
+    ("1,a,0,0\n1,b,x,0\n", "line 3: the label 'x' is not a number on the declared scale"),
+    ("1,a,0,0\n1,b,1,9\n", "line 3: the gold label '9' lies off the declared scale"),
+])
+def test_a_pilot_label_off_its_declared_scale_is_named_with_its_line(rows, message):
+    content = ("item,rater,label,gold\n" + rows).encode()
+    with pytest.raises(ImportFormatError) as refused:
+        read_pilot(content, name="scale.csv", numeric=NumericScale(0, 2, 1))
+    assert message in str(refused.value) and "label label" not in str(refused.value)
+
+
 @pytest.mark.parametrize("written, message", [("101", "off the declared scale"), ("0.5", "between the steps"),
                                               ("high", "not a number"), ("nan", "not a finite number")])
 def test_labels_off_the_scale_are_refused(written, message):
