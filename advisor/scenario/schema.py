@@ -27,6 +27,7 @@ from pydantic import (
     Field,
     SerializerFunctionWrapHandler,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_serializer,
     model_validator,
@@ -94,6 +95,15 @@ FORMAT_K_LIMITS: dict[str, tuple[int, int]] = {
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_truth_values_for_numbers(cls, value: Any, info: ValidationInfo) -> Any:
+        # Pydantic reads true as 1 and false as 0 for a number: "raters.per_item=true" stored one
+        # rater. No field of a scenario is a truth value, so one given anywhere is a mistake.
+        if isinstance(value, bool) or (isinstance(value, (list, tuple)) and any(isinstance(v, bool) for v in value)):
+            raise ValueError("must be a number, not true or false")
+        return value
 
 
 class ResponseFormat(_Strict):

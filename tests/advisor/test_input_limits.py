@@ -87,6 +87,26 @@ def test_a_dict_with_an_infinite_float_is_refused_naming_the_field():
     ]
 
 
+@pytest.mark.parametrize(("path", "value"), [
+    (("campaign", "items"), True), (("raters", "per_item"), False), (("target", "log2_m"), True),
+])
+def test_true_or_false_for_a_number_is_refused_naming_the_field(path, value):
+    # Pydantic alone reads true as 1: a scenario file with "items": true stored one item.
+    data = _example()
+    data[path[0]][path[1]] = value
+    with pytest.raises(ScenarioValidationError) as caught:
+        scenario_from_dict(data)
+    assert caught.value.problems == [(".".join(path), "must be a number, not true or false")]
+    assert f"{'.'.join(path)}: must be a number, not true or false" in str(caught.value)
+
+
+def test_true_or_false_in_a_list_of_numbers_is_refused():
+    data = _example()
+    data["questions"][0]["prior"] = [True, 0.5]
+    with pytest.raises(ScenarioValidationError, match="questions.0.prior: must be a number, not true or false"):
+        scenario_from_dict(data)
+
+
 def test_import_of_infinity_exits_2_and_stores_nothing(tmp_path, capsys):
     database = tmp_path / "db.sqlite"
     path = tmp_path / "inf.json"
