@@ -226,6 +226,31 @@ def test_the_optimiser_plots_the_frontier_and_saves_the_recommended_design(widge
     assert evaluate(stored.scenario, curves=False).verdict == "meets"
 
 
+def test_opening_another_scenario_takes_the_optimisers_result_and_search_away(widget, qtbot, scenario):
+    # The result stayed on screen with "Save the recommended design" enabled, and saving it stored
+    # the first scenario's design under the second one's name.
+    from ui.widgets.pareto import NOT_RUN_MESSAGE
+
+    panel = widget.optimizer_panel
+    with qtbot.waitSignal(widget.optimization_finished, timeout=120_000):
+        widget.start_optimizer()
+    assert panel.result is not None and panel.save_button.isEnabled()
+    other = scenario.with_changes({"name": "Another", "target.target_risk": 0.2})
+    widget._state.load(other, stored_id=7, revision=1)
+    assert panel.result is None and not panel.save_button.isEnabled()
+    assert widget.save_recommended_design() is None
+    assert panel.pareto._empty_text.isVisible() and panel.pareto._empty_text.toPlainText() == NOT_RUN_MESSAGE
+    # A search running when another scenario is opened reports nothing.
+    finished = []
+    widget.optimization_finished.connect(finished.append)
+    widget.start_optimizer()
+    assert panel.is_running
+    widget._state.load(scenario, stored_id=8, revision=1)
+    qtbot.waitUntil(lambda: not panel.is_running, timeout=120_000)
+    qtbot.wait(50)
+    assert finished == [] and panel.result is None and panel.run_button.isEnabled()
+
+
 def test_unticking_every_format_of_a_question_blocks_the_optimiser(widget):
     for (name, _label), check in widget.optimizer_panel.format_checks.items():
         if name == "safe":

@@ -29,6 +29,9 @@ LOG_X_RATIO = 30.0
 """Costs spanning more than this ratio are plotted on a log axis."""
 
 
+NOT_RUN_MESSAGE = "Run the optimiser to see the cheapest\ndesigns that reach the target."
+"""What the plot says before a search of the open scenario."""
+
 class ParetoPlotWidget(QWidget):
     """Cost against risk floor and achievable risk for a frontier of designs.
 
@@ -84,7 +87,7 @@ class ParetoPlotWidget(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self._plot_widget)
-        self.clear("Run the optimiser to see the cheapest\ndesigns that reach the target.")
+        self.clear(NOT_RUN_MESSAGE)
 
     # ------------------------------------------------------------ public API
     @property

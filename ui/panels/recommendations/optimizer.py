@@ -32,10 +32,11 @@ from advisor.planning.optimize import DEFAULT_MAX_RATERS, FrontierPoint, Optimiz
 from advisor.scenario.schema import MAX_RATERS, Scenario
 from advisor.scenario.state import ScenarioState
 from advisor.units import money
+from ui.core.bindings import connect_to_widget
 from ui.core.workers import LatestJobRunner, dedicated_pool
 from ui.panels.recommendations.appearance import ERROR_STYLE
 from ui.widgets.job_progress import show_job_outcome, show_job_progress
-from ui.widgets.pareto import ParetoPlotWidget
+from ui.widgets.pareto import NOT_RUN_MESSAGE, ParetoPlotWidget
 
 OPTIMIZER_POOL = ("optimizer", 1)
 """The optimiser's own thread pool (name, threads): it never waits behind the tab's other searches."""
@@ -116,6 +117,9 @@ class OptimizerWidget(QGroupBox):
         self._runner.busy.connect(self._on_runner_busy)
         self._build()
         self.reset_constraints()
+        # A result is of the scenario searched: another one opened takes it away (saving it would
+        # store the other scenario's design under the new one's name).
+        connect_to_widget(state.loaded, self._on_state_loaded, self)
 
     def _build(self) -> None:
         self._budget_spin = QDoubleSpinBox()
@@ -383,6 +387,21 @@ class OptimizerWidget(QGroupBox):
         show_job_outcome(self._progress, "Cancelled")
         self._pareto.clear("Cancelled.")
         self.show_status("Cancelled.")
+
+    def _on_state_loaded(self, _scenario: Scenario) -> None:
+        self.forget()
+
+    def forget(self) -> None:
+        """Drop the result shown, and any search still running: they are of another scenario."""
+        self._runner.discard()
+        self._result = None
+        self._save_button.setEnabled(False)
+        self._pareto.clear(NOT_RUN_MESSAGE)
+        self.show_status("")
+        self._progress.setRange(0, 1)
+        self._progress.setValue(0)
+        self._progress.setFormat("")
+        self._update_controls()
 
     def _on_runner_failed(self, error: BaseException) -> None:
         show_job_outcome(self._progress, "Failed")
