@@ -310,7 +310,8 @@ def _solve_budget(scenario: Scenario, progress: ProgressCallback | None) -> Solv
         evaluation = result.recommended_evaluation
         design = result.recommended
         message = (
-            f"{money(evaluation.cost, currency)} buys the cheapest design found that meets the target: "
+            f"{money(evaluation.cost, currency)} buys the cheapest design found with these formats that meets the "
+            "target (the optimiser also tries others): "
             f"{design.raters.per_item} rater(s) × {design.campaign.seconds_per_item:.1f} s per item on "
             f"{design.campaign.items:,} items, achievable risk {evaluation.achievable:.4f} ≤ "
             f"{scenario.target.target_risk:g}; {floor_text}."

@@ -641,10 +641,32 @@ def set_path(data: Any, path: str, value: Any) -> None:
 
 
 # ---------------------------------------------------------------- conversion
+_BOUND_WORDS = {"greater_than": ("gt", "more than"), "greater_than_equal": ("ge", "at least"),
+                "less_than": ("lt", "less than"), "less_than_equal": ("le", "at most")}
+"""Pydantic's range errors, as this application words them ("must be more than 0")."""
+
+
+def _finite_input(value: Any) -> bool:
+    """False for an input that reads as NaN or an infinity (a float, or text such as ``"nan"``)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        return True
+    try:
+        return math.isfinite(float(value))
+    except (ValueError, OverflowError):
+        return True
+
+
 def _describe_error(error: dict[str, Any]) -> tuple[str, str]:
     location = ".".join(str(part) for part in error.get("loc", ()))
     message = str(error.get("msg", "invalid value"))
     message = message.removeprefix("Value error, ")
+    bound = _BOUND_WORDS.get(error.get("type", ""))
+    if bound is not None and bound[0] in (error.get("ctx") or {}):
+        limit = error["ctx"][bound[0]]
+        message = f"must be {bound[1]} {limit:g}" if isinstance(limit, (int, float)) else message
+        if not _finite_input(error.get("input")):
+            # "nan" or "-1e999" typed or read: no bound describes it.
+            return location or "scenario", f"{quote(error['input'])} is not a number; give a finite value"
     if "input" in error and error.get("type") not in ("missing", "value_error") and not isinstance(error["input"], (dict, list)):
         message = f"{message}, got {quote(error['input'])}"
     if error.get("type") == "extra_forbidden":

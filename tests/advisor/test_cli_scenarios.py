@@ -251,7 +251,7 @@ def test_export_into_a_missing_folder_writes_nothing(run_cli, cli_database, tmp_
     ("content", "fragments"),
     [
         ('{"name": "x", "questions": [{"name": "q", "format": {"kind": "binary"}}], "raters": {"per_item": 0}}',
-         ["raters.per_item: Input should be greater than or equal to 1"]),
+         ["raters.per_item: must be at least 1, got 0"]),
         ('{"name": "x", "questions": []}', ["questions: "]),
         ('{"name": "x", "questions": [', ["not valid JSON"]),
         ('[1, 2]', ["expected a JSON object"]),

@@ -58,7 +58,7 @@ def test_new_from_example_with_set_stores_the_changed_copy(cli_database, capsys)
 
 
 @pytest.mark.parametrize("assignment, fragment", [
-    ("raters.per_item=-3", "greater than or equal to 1"),
+    ("raters.per_item=-3", "must be at least 1, got -3"),
     ("raters.per_item=abc", "valid integer"),
     ("raters.per_itme=3", "raters.per_itme"),
     ("questions.9.slip_rate=0.1", "no such field"),

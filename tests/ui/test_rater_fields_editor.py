@@ -141,7 +141,7 @@ def test_the_raters_mixtures_are_added_edited_and_removed(qtbot, qapp, editor, s
     assert not add.isEnabled()  # at most three
     # A weight of 0 is refused with the schema's message beside the table.
     _type_into_cell(qtbot, qapp, view, 0, "weight", "0")
-    assert "greater than 0" in editor.error_text(group)
+    assert "must be more than 0" in editor.error_text(group)
     view.selectRow(2)
     _click(qtbot, qapp, remove)
     assert len(getattr(state.scenario.raters, group.split(".")[1])) == 2 and add.isEnabled()
