@@ -1196,7 +1196,15 @@ def _evaluate(scenario: Scenario, *, curves: bool,
             f"{b.observed_risk:.3f} against the target through {capacity / LN2:.2f} bits per item. The ceiling "
             "assumes that fit; enter the observed risk you actually measured (the true risk is at least the floor)."
         )
-    if not planner.expressible:
+    if not planner.expressible and not planner.codebook_sizes:
+        # Only free text: its capacity counts towards the floor, but no codebook decodes typed
+        # answers into the target's values.
+        warnings.append(
+            f"The interface cannot express the target: free-text answers carry information (the floor counts "
+            f"it) but are not decoded into the target's 2^{target.log2_m:g} values, so the achievable error is "
+            f"that of guessing, {achievable / target.separation:.3f}. Add a question with answers to choose from."
+        )
+    elif not planner.expressible:
         warnings.append(
             f"The interface cannot express the target: its answers form 2^{math.log2(max(1, math.prod(planner.codebook_sizes))):.1f} "
             f"tuples per item, fewer than the 2^{target.log2_m:g} values of the target, so several values share an "

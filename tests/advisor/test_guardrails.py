@@ -90,3 +90,18 @@ def test_pilot_classes_are_checked_against_k(classes, expected):
     else:
         [message] = messages
         assert expected in message and f"set k to {len(classes)}" in message
+
+
+def test_free_text_alone_is_said_to_decode_into_no_target_value():
+    # A question turned into free text kept a floor from its capacity, but the warning said its
+    # answers formed "2^0.0 tuples" and the card quoted a label error of 0.000.
+    scenario = Scenario(
+        name="only text",
+        questions=(Question(name="why", format=ResponseFormat(kind="free_text", max_chars=500)),),
+    ).with_changes({"target.log2_m": 4.0})
+    evaluation = evaluate(scenario, curves=False)
+    assert evaluation.codebook_sizes == () and evaluation.capacity_nats > 0
+    assert evaluation.achievable == pytest.approx(1 - 2.0 ** -4)  # guessing among 16 values
+    [message] = [w for w in evaluation.warnings if "cannot express the target" in w]
+    assert "free-text answers carry information" in message and "2^0.0" not in message
+    assert f"guessing, {1 - 2.0 ** -4:.3f}" in message

@@ -371,8 +371,10 @@ class ResultsWidget(QWidget):
             f"Fano, exact; paper form {e.floor_paper:.3f}",
             "good" if e.floor_meets_target else "bad",
         )
+        # Free text alone has no answers a codebook decodes: no label error to quote.
+        labels = f"label error {e.label_error:.3f}" if e.codebook_sizes else "no answers to decode"
         self._cards["achievable"].set_value(
-            f"{e.achievable:.3f}", f"label error {e.label_error:.3f}; ceiling {e.ceiling:.3f} ({e.ceiling_form})",
+            f"{e.achievable:.3f}", f"{labels}; ceiling {e.ceiling:.3f} ({e.ceiling_form})",
             "good" if e.achievable <= target else ("bad" if e.floor > target else "warn"),
         )
         needed = e.items_needed
