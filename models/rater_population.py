@@ -527,9 +527,10 @@ class RaterPopulation:
             if mean <= 0:
                 raise InvalidArgumentError("difficulty multipliers must have a positive weighted mean to be normalised")
             a = a / mean
-            d = d * mean
-            if np.any(d > 50):
-                raise InvalidArgumentError("dprime times the mean multiplier must stay in [0, 50]")
+            # A pilot of raters who (nearly) never err fits d' at the search's end; scaled by the
+            # multipliers' mean it may pass 50, where every error probability the model computes
+            # is below 10^-100 either way: it is kept at 50 rather than refused.
+            d = np.minimum(d * mean, 50.0)
         rate = check_probability("slip", slip)
         reach = check_real("span", span, low=0.0, low_open=True)
         rho = check_real("herding", herding, low=0.0, high=1.0, high_open=True)

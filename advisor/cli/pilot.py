@@ -320,6 +320,11 @@ def _run_apply(args: argparse.Namespace) -> int:
         )
     calibrated = pilots.apply_to_scenario(scenario, summary, question=question.name, source=loaded.source,
                                           model=args.model)
+    if args.model == "population" and summary.population is None:
+        why = next((note.split(": ", 1)[1] for note in summary.notes if note.startswith("no rater population")),
+                   "the pilot does not identify it")
+        print(f"note: no rater population could be fitted ({why}); the symmetric model was applied",
+              file=sys.stderr)
     if args.save_as:
         calibrated = calibrated.with_changes({"name": args.save_as})
         stored = common.open_store(args).create(calibrated, summary=f"calibrated from pilot {loaded.source}")

@@ -141,3 +141,22 @@ def test_apply_refuses_an_unsupported_question(capsys, db, tmp_path):
 def test_pilot_without_subcommand_prints_help(capsys, db):
     status, _, err = run(capsys, *db, "pilot")
     assert status == 2 and "import" in err and "simulate" in err
+
+
+def test_apply_says_when_the_population_model_it_was_asked_for_could_not_be_fitted(capsys, db, scenario_file,
+                                                                                    monkeypatch):
+    # The symmetric model then stands in: the provenance said so, the command line did not.
+    import advisor.pilot.summary as summary_module
+
+    def refused(data, gold, scale, span, rater_types, notes, seed=0):
+        notes.append("no rater population could be fitted: a reason")
+        return None
+
+    monkeypatch.setattr(summary_module, "_population_fit", refused)
+    status, out, err = run(capsys, *db, "pilot", "apply", str(RTE), "--scenario", str(scenario_file), "--boot", "0")
+    assert status == 0
+    assert json.loads(out)["provenance"][-1]["method"].startswith("pilot: accuracy inversion")
+    assert "no rater population could be fitted (a reason); the symmetric model was applied" in err
+    monkeypatch.undo()
+    status, _, err = run(capsys, *db, "pilot", "apply", str(RTE), "--scenario", str(scenario_file), "--boot", "0")
+    assert status == 0 and "symmetric model was applied" not in err

@@ -135,6 +135,27 @@ def test_a_pilot_without_errors_is_fitted_not_refused(tmp_path):
     assert evaluate(calibrated, curves=False).contexts[0].questions[0].label_accuracy > 0.999
 
 
+def test_a_pilot_of_mostly_easy_items_is_fitted_not_refused():
+    # The X-ray example's simulated pilot (3,000 items, seed 2): most items are never got wrong, so
+    # their class's d' ends at the search's bound and, scaled by the difficulty classes' mean, passed
+    # 50; the population fit was refused and `pilot apply` fell back to the symmetric model unsaid.
+    from advisor.pilot.simulation import simulate_pilot
+    from advisor.scenario.schema import example_scenarios
+
+    xray = next(s for s in example_scenarios() if s.name.startswith("Chest X-ray"))
+    from advisor.pilot.scenario_quantities import scenario_contexts
+
+    question = xray.questions[0]
+    # As `pilot apply` summarises it: the question's slip and span, its contexts, rater types by AIC.
+    summary = summarize(simulate_pilot(xray, items=3000, seed=2), n_boot=0, slip_rate=question.slip_rate,
+                        span=question.span, contexts=scenario_contexts(xray), rater_types="auto")
+    assert summary.population is not None
+    assert not any("no rater population" in note for note in summary.notes)
+    calibrated = apply_to_scenario(xray, summary)
+    assert calibrated.raters.difficulty_classes and calibrated.raters.discriminability <= 50
+    assert math.isfinite(evaluate(calibrated, curves=False).achievable)
+
+
 def test_the_calibrated_scenario_predicts_the_pilots_own_majority_and_map_accuracy(tmp_path):
     # The app's evaluation of the calibrated scenario, at the pilot's raters per item, against the
     # truth's exact prediction (the §9 model the pilot was drawn from).
