@@ -57,3 +57,20 @@ def test_the_examples_draw_every_limit(qtbot):
         limits = [_bits(q.max_nats) for context in evaluation.contexts for q in context.questions if q.max_nats > 0]
         assert chart.limit_values() == limits, scenario.name
         assert not any("limit" in text for text in chart.label_texts())
+
+
+def test_the_chart_fits_the_width_the_window_gives_it_at_1280_pixels(qtbot):
+    # At 1280 × 800 the chart is about 355 px wide. Its title ("Capacity per item, by question and
+    # context") made the plot's layout wider than that, so the title and the bars' right end, with
+    # their value labels, were cut off.
+    for scenario in example_scenarios():
+        chart = CapacityBreakdownWidget()
+        qtbot.addWidget(chart)
+        chart.resize(355, 245)
+        chart.show()
+        chart.set_evaluation(evaluate(scenario, curves=False))
+        qtbot.waitExposed(chart)
+        plot = chart.getPlotItem()
+        assert plot.sceneBoundingRect().right() <= chart.viewport().width() + 0.5, scenario.name
+        view = plot.getViewBox()
+        assert view.sceneBoundingRect().right() <= chart.viewport().width() + 0.5, scenario.name

@@ -49,7 +49,7 @@ class CapacityBreakdownWidget(pg.PlotWidget):
         super().__init__(parent=parent, enableMenu=False)
         self._units = display_settings()
         plot = self.getPlotItem()
-        style_plot(plot, title="Capacity per item, by question and context", x_label="", y_label="")
+        style_plot(plot, title="Capacity per item", x_label="", y_label="")
         plot.getViewBox().setMouseEnabled(x=False, y=False)
         plot.getViewBox().invertY(True)
         plot.showGrid(x=True, y=False, alpha=0.2)
@@ -161,7 +161,7 @@ class CapacityBreakdownWidget(pg.PlotWidget):
 def breakdown_legend_label() -> QLabel:
     """The legend of :class:`CapacityBreakdownWidget`, as one line above it."""
     parts = [f"<span style='color:{colour}; font-weight:700'>■</span>&nbsp;{label}" for _, label, colour in SERIES]
-    parts.append("<span style='color:#37474f; font-weight:700'>┆</span>&nbsp;alphabet limit ln(#alternatives)")
+    parts.append("<span style='color:#37474f; font-weight:700'>┆</span>&nbsp;alphabet limit (the most the answers can carry)")
     label = QLabel("&nbsp;&nbsp;&nbsp;".join(parts))
     label.setWordWrap(True)
     return label
