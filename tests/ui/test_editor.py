@@ -58,6 +58,22 @@ def test_table_cell_edit_updates_the_state(qtbot, editor, state, edit_cell):
     assert state.scenario.contexts[1].name == "long documents"
 
 
+def test_the_format_box_is_as_wide_as_its_longest_format(qtbot, editor):
+    # The column is as narrow as the formats it shows ("ordinal"): the open box cut "ranking" to
+    # "rank" and "multi select" to "multi".
+    from PySide6.QtWidgets import QComboBox
+
+    view = editor.questions_table
+    index = view.model().index(0, 1)
+    view.setCurrentIndex(index)
+    view.edit(index)
+    qtbot.waitUntil(lambda: isinstance(view.focusWidget(), QComboBox), timeout=2000)
+    box = view.focusWidget()
+    longest = max((box.itemText(i) for i in range(box.count())), key=box.fontMetrics().horizontalAdvance)
+    assert box.width() >= box.sizeHint().width() > box.fontMetrics().horizontalAdvance(longest)
+    assert view.columnWidth(1) < box.width()  # the column stays as it was
+
+
 def test_format_combo_in_the_questions_table(qtbot, editor, state, edit_cell):
     view = editor.questions_table
     edit_cell(view, 0, 1, "free_text")

@@ -283,6 +283,15 @@ class _CellDelegate(QStyledItemDelegate):
             return box
         return super().createEditor(parent, option, index)
 
+    def updateEditorGeometry(self, editor, option, index):  # noqa: N802
+        super().updateEditorGeometry(editor, option, index)
+        if isinstance(editor, QComboBox):
+            # A column as narrow as its values would cut the list's names ("rank" for ranking):
+            # the open box takes the width its longest entry needs.
+            rect = editor.geometry()
+            rect.setWidth(max(rect.width(), editor.sizeHint().width()))
+            editor.setGeometry(rect)
+
     def setEditorData(self, editor, index):  # noqa: N802
         value = index.model().data(index, Qt.ItemDataRole.EditRole)
         if isinstance(editor, QComboBox):
