@@ -337,20 +337,25 @@ def _story(report: Report) -> list[Flowable]:
             # Each scenario's part of a comparison starts on a fresh page.
             story.append(PageBreak())
         style = styles["h1"] if section.level == 1 else styles["h2"]
-        story.append(_Heading(section.title, style, section.anchor, section.level - 1))
+        heading = _Heading(section.title, style, section.anchor, section.level - 1)
+        flowables: list[Flowable] = []
         for block in section.blocks:
             if isinstance(block, Paragraph):
-                story.append(PdfParagraph(text(block.text), styles.get(block.style, styles["normal"])))
+                flowables.append(PdfParagraph(text(block.text), styles.get(block.style, styles["normal"])))
             elif isinstance(block, KeyValues):
-                story.extend(_key_values(block))
+                flowables.extend(_key_values(block))
             elif isinstance(block, Table):
-                story.extend(_pdf_table(block))
+                flowables.extend(_pdf_table(block))
             elif isinstance(block, Figure):
-                story.extend(_figure(block))
+                flowables.extend(_figure(block))
             elif isinstance(block, Formula):
-                story.extend(_formula(block))
+                flowables.extend(_formula(block))
             else:
                 raise TypeError(f"unknown report block {type(block).__name__}")
+        # The heading goes with what follows it. Its style's keepWithNext does not reach a figure
+        # or a table kept together itself, so "Plots" stood alone at the foot of a page.
+        story.append(KeepTogether([heading, flowables.pop(0)]) if flowables else heading)
+        story.extend(flowables)
     return story
 
 

@@ -448,3 +448,28 @@ def test_the_levers_table_writes_risk_per_money_as_the_window_and_the_command_li
             assert table.display(row, column) == with_minus(shown)
             compared += 1
     assert compared >= 8
+
+
+def test_no_pdf_page_ends_with_a_section_heading(small_report):
+    # The X-ray report's "Plots" heading stood alone at the foot of a page, its first figure on the
+    # next: the heading's keepWithNext did not reach a figure kept together with its caption. The
+    # filler above the heading is lengthened line by line, so that some length puts the heading
+    # where the figure no longer fits below it.
+    import pypdf
+
+    from advisor.report.model import Report, Section
+
+    figure = small_report.figures()[0]
+    for lines in range(30, 56):
+        filler = tuple(Paragraph(f"Line {n} of the filler.") for n in range(lines))
+        report = Report(title="Orphans", created="today", comparison=small_report.comparison, sections=(
+            Section(key="inputs", title="Filler", blocks=filler, anchor="filler"),
+            Section(key="plots", title="Plots", blocks=(figure,), anchor="plots"),
+        ))
+        reader = pypdf.PdfReader(io.BytesIO(render(report, "pdf")))
+        for page in reader.pages:
+            # Without the running header (the title) and the footer (application, date, page number).
+            body = [line.strip() for line in page.extract_text().splitlines() if line.strip() and line.strip() != "Orphans"
+                    and not line.strip().startswith(("Annotation Advisor", "page "))]
+            assert body and body[-1] != "Plots", lines
+        assert [item.title for item in reader.outline if not isinstance(item, list)] == ["Filler", "Plots"]
