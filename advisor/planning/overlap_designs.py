@@ -188,8 +188,17 @@ def compare_adaptive(scenario: Scenario, *, progress: ProgressCallback | None = 
         effect = f"raises the label error from {equal_row.label_error:.4f} to {adaptive_row.label_error:.4f}"
     else:
         effect = f"leaves the label error at {adaptive_row.label_error:.4f}"
+    # The achievable risk is what verdicts and levers go by; the label error can move the other way
+    # (the chatbot example: 0.9501 → 0.9497 while the achievable risk rises 0.3839 → 0.4363).
+    risk_change = adaptive_row.achievable - equal_row.achievable
+    risk = (f"leaves the achievable risk at {adaptive_row.achievable:.4f}" if abs(risk_change) < 5e-5 else
+            f"{'lowers' if risk_change < 0 else 'raises'} the achievable risk from {equal_row.achievable:.4f} to "
+            f"{adaptive_row.achievable:.4f}")
+    same = (math.isclose(adaptive_row.achievable, adaptive_row.label_error, abs_tol=1e-12)
+            and math.isclose(equal_row.achievable, equal_row.label_error, abs_tol=1e-12))
+    effects = f"{risk} (the label error here)" if same else f"{risk} and {effect}"
     message = (f"Adaptive overlap ({adaptive_row.rule}; {expected:.3f} raters per item on average, "
-               f"{money(adaptive_row.cost, currency)}) {effect} against the fixed rule of the same cost "
+               f"{money(adaptive_row.cost, currency)}) {effects} against the fixed rule of the same cost "
                f"({equal_row.rule}), and carries {(adaptive_row.capacity_nats - equal_row.capacity_nats) / LN2:+.4f} "
                "bits per item more.")
     return AdaptiveComparison(adaptive_row, equal_row, tuple(fixed_rows), gain,
