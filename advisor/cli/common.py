@@ -101,6 +101,8 @@ def resolve_scenario(args: argparse.Namespace, reference: str) -> ResolvedScenar
     try:
         stored = open_store(args).get(reference)
     except ScenarioNotFoundError as error:
+        if path.is_dir():
+            raise ScenarioNotFoundError(f"{reference}: a folder, not a scenario file, and {error}") from None
         if looks_like_path(reference):
             raise ScenarioNotFoundError(f"{reference}: no such file, and {error}") from None
         raise

@@ -463,11 +463,12 @@ def _print_summary(summary: dict[str, Any], dataset: pilots.PilotDataset, *, use
         f"Krippendorff α nominal {_number(stats['krippendorff_alpha_nominal'], 3)}, ordinal {_number(stats['krippendorff_alpha_ordinal'], 3)}"
     )
     low, high = summary["capacity_ci"]
+    interval = (f"{summary['capacity_level']:.0%} interval {common.info_unit(low, use_nats)}–"
+                f"{common.info_unit(high, use_nats)}, {summary['bootstrap_resamples']} resamples"
+                if summary["bootstrap_resamples"] > 0 else "no interval: --boot 0")
     print(
         f"capacity of one rater (pooled kernel from {summary['kernel_source']}): "
-        f"{common.info_unit(summary['capacity_nats'], use_nats)} {unit} "
-        f"({summary['capacity_level']:.0%} interval {common.info_unit(low, use_nats)}–{common.info_unit(high, use_nats)}, "
-        f"{summary['bootstrap_resamples']} resamples)"
+        f"{common.info_unit(summary['capacity_nats'], use_nats)} {unit} ({interval})"
     )
     print(
         f"single-rater accuracy {summary['single_rater_accuracy']:.4f}; ρ {summary['rho']:.4f} "

@@ -34,13 +34,24 @@ from advisor.units import money
 Result = TypeVar("Result")
 
 
+def _at_least_one(text: str) -> int:
+    """``--limit``: a whole number of at least 1 (0 listed nothing and said "no scenarios found")."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
 def register(subparsers: Any) -> None:
     """Add the scenario subcommands to the command line."""
     parser = common.subcommand(subparsers, "list", "List stored scenarios, newest first.", _run_list)
     parser.add_argument("--search", default="", metavar="TEXT", help="only scenarios whose name, notes or tags contain TEXT")
     parser.add_argument("--tag", metavar="TAG", help="only scenarios with this tag")
     parser.add_argument("--order", choices=("updated", "name", "created"), default="updated", help="sort key (default: updated)")
-    parser.add_argument("--limit", type=int, default=100, metavar="N", help="show at most N (default 100)")
+    parser.add_argument("--limit", type=_at_least_one, default=100, metavar="N", help="show at most N (default 100)")
     parser.add_argument("--deleted", action="store_true", help="also list deleted scenarios")
     parser.add_argument("--json", action="store_true", help="print JSON")
 

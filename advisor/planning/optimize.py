@@ -314,6 +314,8 @@ def _read_format(choice: Any, current: ResponseFormat, question: str) -> list[Re
     except (TypeError, ValueError) as error:
         text = str(error).splitlines()
         detail = next((line.strip() for line in text if "must" in line or "needs" in line or "cannot" in line), text[0])
+        # Pydantic appends "[type=value_error, input_value=…, input_type=dict]": no words for a person.
+        detail = detail.split(" [type=", 1)[0]
         raise FormatChoiceError(f"allowed formats for {question!r}: {detail.removeprefix('Value error, ')}") from None
     raise FormatChoiceError(f"allowed formats for {question!r}: expected a format, a dict or a text, got {choice!r}")
 

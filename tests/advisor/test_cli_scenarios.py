@@ -359,3 +359,13 @@ def test_slow_work_shows_progress_and_errors_pass_through(run_cli, capsys, monke
 
     with pytest.raises(ValueError, match="bad input inside the worker"):
         _with_progress("failing", failing)
+
+
+def test_a_folder_and_a_limit_of_zero_are_refused_with_what_they_are(run_cli, cli_database, tmp_path, capsys):
+    # A folder was "no such file"; --limit 0 listed nothing and said "no scenarios found".
+    assert run_cli(["evaluate", str(tmp_path)]) == 2
+    assert_one_line_error(capsys, f"{tmp_path}: a folder, not a scenario file")
+    with pytest.raises(SystemExit) as stopped:
+        run_cli(["list", "--limit", "0"])
+    assert stopped.value.code == 2
+    assert "--limit: must be at least 1, got 0" in capsys.readouterr().err

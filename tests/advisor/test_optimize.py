@@ -182,8 +182,10 @@ def test_format_options_read_texts_dicts_and_kinds():
         format_options(scenario, {"nope": ["binary"]})
     with pytest.raises(FormatChoiceError, match="one entry per question"):
         format_options(scenario, [["binary"]])
-    with pytest.raises(FormatChoiceError, match="quality"):
+    with pytest.raises(FormatChoiceError, match="quality") as refused:
         format_options(scenario, [["ordinal(99)"], None])
+    # In words, without pydantic's "[type=value_error, input_value=…]".
+    assert str(refused.value).endswith("k for ordinal must be an integer from 2 to 50, got 99")
     with pytest.raises(FormatChoiceError, match="cannot read"):
         format_options(scenario, [["ordinal 5"], None])
 

@@ -157,6 +157,8 @@ def test_cli_summary_shows_intervals_timing_and_json(capsys, tmp_path):
     assert main(["pilot", "summary", str(path), "--boot", "0"]) == 0
     out = capsys.readouterr().out
     assert "95% profile-likelihood intervals" in out and "β 0." in out and "time per label: median rater's median" in out
+    # Without resamples there is no capacity interval to print (it read "interval 0.162–0.162, 0 resamples").
+    assert "(no interval: --boot 0)" in out and "0 resamples" not in out
     assert main(["pilot", "summary", str(path), "--boot", "0", "--json"]) == 0
     import json
 
