@@ -34,16 +34,6 @@ from advisor.units import money
 Result = TypeVar("Result")
 
 
-def _at_least_one(text: str) -> int:
-    """``--limit``: a whole number of at least 1 (0 listed nothing and said "no scenarios found")."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
-    return value
-
 
 def register(subparsers: Any) -> None:
     """Add the scenario subcommands to the command line."""
@@ -51,7 +41,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--search", default="", metavar="TEXT", help="only scenarios whose name, notes or tags contain TEXT")
     parser.add_argument("--tag", metavar="TAG", help="only scenarios with this tag")
     parser.add_argument("--order", choices=("updated", "name", "created"), default="updated", help="sort key (default: updated)")
-    parser.add_argument("--limit", type=_at_least_one, default=100, metavar="N", help="show at most N (default 100)")
+    parser.add_argument("--limit", type=int, default=100, metavar="N", help="show at most N (default 100)")
     parser.add_argument("--deleted", action="store_true", help="also list deleted scenarios")
     parser.add_argument("--json", action="store_true", help="print JSON")
 
@@ -170,8 +160,9 @@ def _with_progress(label: str, work: Callable[[], Result]) -> Result:
 
 # ------------------------------------------------------------------- handlers
 def _run_list(args: argparse.Namespace) -> int:
-    if args.limit < 0:
-        raise ValueError(f"--limit must be 0 or more, got {args.limit}")
+    if args.limit < 1:
+        # 0 listed nothing and said "no scenarios found".
+        raise ValueError(f"--limit must be 1 or more, got {args.limit}")
     store = common.open_store(args)
     summaries = store.list(search=args.search, tag=args.tag, order_by=args.order, limit=args.limit, include_deleted=args.deleted)
     if args.json:

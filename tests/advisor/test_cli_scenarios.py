@@ -74,7 +74,7 @@ def test_list_shows_the_stored_scenarios(run_cli, cli_database, capsys):
 
 def test_list_with_a_bad_limit_fails_on_one_line(run_cli, cli_database, capsys):
     assert run_cli(["list", "--limit", "-1"]) == 2
-    assert_one_line_error(capsys, "--limit must be 0 or more")
+    assert_one_line_error(capsys, "--limit must be 1 or more, got -1")
 
 
 def test_the_db_option_selects_another_database(run_cli, cli_database, tmp_path, capsys):
@@ -365,7 +365,5 @@ def test_a_folder_and_a_limit_of_zero_are_refused_with_what_they_are(run_cli, cl
     # A folder was "no such file"; --limit 0 listed nothing and said "no scenarios found".
     assert run_cli(["evaluate", str(tmp_path)]) == 2
     assert_one_line_error(capsys, f"{tmp_path}: a folder, not a scenario file")
-    with pytest.raises(SystemExit) as stopped:
-        run_cli(["list", "--limit", "0"])
-    assert stopped.value.code == 2
-    assert "--limit: must be at least 1, got 0" in capsys.readouterr().err
+    assert run_cli(["list", "--limit", "0"]) == 2
+    assert_one_line_error(capsys, "--limit must be 1 or more, got 0")
