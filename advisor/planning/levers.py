@@ -504,7 +504,9 @@ def per_money_text(lever: LeverResult) -> str:
     gain that costs nothing, "—" otherwise. The window's table and ``recommend`` print this."""
     if lever.achievable_per_cost is not None:
         value = lever.achievable_per_cost * PER_MONEY_SCALE
-        return "0" if value == 0 or not math.isfinite(value) else f"{value:.3g}"
+        # A risk that does not move (a change within rounding, such as 2e-16) lowers nothing per money.
+        still = abs(lever.delta_achievable) <= SAME_RISK
+        return "0" if still or value == 0 or not math.isfinite(value) else f"{value:.3g}"
     if lever.applicable and lever.gain > SAME_RISK:
         return "no cost" if lever.delta_cost == 0 else "saves money"
     return "—"

@@ -245,3 +245,18 @@ def test_splitting_a_comment_box_is_evaluated():
     assert split.applicable and math.isfinite(split.delta_capacity_nats)
     single = next(q for q in base.contexts[0].questions if q.name == "conversation_comment").panel_nats
     assert 0.0 <= split.delta_capacity_nats <= single + 1e-9
+
+
+def test_a_paid_lever_whose_risk_does_not_move_lowers_nothing_per_money():
+    # The X-ray example's 4th rater changes the achievable risk by 2e-16 (rounding): it was shown as
+    # lowering 5.15e-17 of risk per 1,000 USD.
+    from advisor.planning.levers import SAME_RISK, per_money_text
+    from advisor.scenario.schema import example_scenarios
+
+    xray = next(s for s in example_scenarios() if s.name.startswith("Chest X-ray"))
+    by_key = {lever.key: lever for lever in rank_levers(xray)}
+    more = by_key["raters+1"]
+    assert more.delta_cost > 0 and abs(more.delta_achievable) <= SAME_RISK
+    assert per_money_text(more) == "0"
+    longer = by_key["seconds+25%"]  # a real, small fall: 1e-5 for 3,234 USD
+    assert longer.delta_achievable < -SAME_RISK and per_money_text(longer) == f"{longer.achievable_per_cost * 1000:.3g}"
