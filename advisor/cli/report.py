@@ -60,6 +60,11 @@ def _run_report(args: argparse.Namespace) -> int:
     fmt = normalise_format(args.fmt) if args.fmt else format_from_path(args.output)
     if fmt is None:
         raise ValueError(f"--format: cannot tell the format from {args.output!r}; give --format ({', '.join(FORMATS)})")
+    named = format_from_path(args.output)
+    if named is not None and named != fmt:
+        # A Markdown report written to "x.pdf" opens as a broken PDF.
+        raise ValueError(f"{args.output}: the file name says {named}, --format says {fmt}; rename the file or "
+                         "leave --format out")
     # Refused before anything is built: the open database, its sidecars and
     # backups, and existing links, pipes, devices and folders are never replaced.
     output = check_output_path(args.output, database_path=database_file(getattr(args, "db", None)))

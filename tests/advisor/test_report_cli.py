@@ -58,6 +58,18 @@ def test_report_without_a_known_format_fails_with_status_2(database, scenario_fi
     assert not (tmp_path / "out.docx").exists()
 
 
+def test_a_format_that_contradicts_the_file_name_is_refused(database, scenario_file, tmp_path, capsys):
+    # "-f md -o x.pdf" wrote Markdown into a file that opens as a broken PDF.
+    status = main(["--db", database, "report", str(scenario_file), "-f", "md", "-o", str(tmp_path / "x.pdf")])
+    assert status == 2
+    assert "the file name says pdf, --format says md" in capsys.readouterr().err
+    assert not (tmp_path / "x.pdf").exists()
+    # A name without a report suffix takes --format as it is.
+    status = main(["--db", database, "report", str(scenario_file), "-f", "json", "-o", str(tmp_path / "x.out"),
+                   "--sections", "verdict", "--no-optimizer"])
+    assert status == 0 and json.loads((tmp_path / "x.out").read_text())["sections"][0]["key"] == "verdict"
+
+
 def test_report_with_an_unknown_section_fails_with_status_2(database, scenario_file, tmp_path, capsys):
     status = main(["--db", database, "report", str(scenario_file), "-o", str(tmp_path / "r.md"), "--sections", "intro"])
     assert status == 2
