@@ -152,9 +152,9 @@ def test_a_scales_levels_follow_its_range_when_edited():
 @pytest.mark.parametrize("question, raters, message", [
     ({"format": {"kind": "categorical", "k": 3}, "option_bias": [0.1, 0.2]}, {}, "one value per option"),
     ({"format": {"kind": "binary"}, "option_bias": [0.1, 0.2]}, {}, "categorical questions"),
-    ({"format": {"kind": "binary"}, "bias": 6}, {}, "less than or equal to 5"),
+    ({"format": {"kind": "binary"}, "bias": 6}, {}, "must be at most 5, got 6"),
     ({"format": {"kind": "binary"}}, {"difficulty_classes": [{"weight": 1, "multiplier": 1}] * 4}, "at most 3"),
-    ({"format": {"kind": "binary"}}, {"rater_types": [{"weight": 0, "dprime_multiplier": 1}]}, "greater than 0"),
+    ({"format": {"kind": "binary"}}, {"rater_types": [{"weight": 0, "dprime_multiplier": 1}]}, "must be more than 0, got 0"),
 ])
 def test_rater_fields_are_validated_with_a_message(question, raters, message):
     with pytest.raises(ScenarioValidationError, match=message):
