@@ -10,7 +10,7 @@ these goes through this module, so the three front ends agree to the digit.
 from __future__ import annotations
 
 import math
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
 from typing import Literal
 
 LN2 = math.log(2.0)
@@ -91,14 +91,21 @@ def money(amount: float, currency: str) -> str:
     return f"-{symbol}{text[1:]}" if text.startswith("-") else f"{symbol}{text}"
 
 
+_MONEY_DIGITS = 330
+"""Significant digits of the money arithmetic: a float's whole part and its cents."""
+
+
 def _rounded_amount(amount: float) -> Decimal:
     """``amount`` rounded as people round money: to the cent first (a sum such as 12,937.4999…98
     is 12,937.50), then to whole units from :data:`WHOLE_UNITS_FROM` on, halves away from zero
     (12,937.50 → 12,938 and −4,312.50 → −4,313, where Python's own rounding goes to even)."""
-    cents = Decimal(repr(float(amount))).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    if cents == 0:
-        return abs(cents)  # no "-0.00"
-    return cents.quantize(Decimal("1"), rounding=ROUND_HALF_UP) if abs(cents) >= WHOLE_UNITS_FROM else cents
+    # Enough digits for any float's cents (1.7e308 has 309 before the point): the default 28
+    # refuse amounts from 1e26 on.
+    with localcontext(Context(prec=_MONEY_DIGITS)):
+        cents = Decimal(repr(float(amount))).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        if cents == 0:
+            return abs(cents)  # no "-0.00"
+        return cents.quantize(Decimal("1"), rounding=ROUND_HALF_UP) if abs(cents) >= WHOLE_UNITS_FROM else cents
 
 
 def amount_text(amount: float) -> str:

@@ -526,11 +526,13 @@ class RaterPopulation:
             mean = float(w @ a)
             if mean <= 0:
                 raise InvalidArgumentError("difficulty multipliers must have a positive weighted mean to be normalised")
-            a = a / mean
-            # A pilot of raters who (nearly) never err fits d' at the search's end; scaled by the
-            # multipliers' mean it may pass 50, where every error probability the model computes
-            # is below 10^-100 either way: it is kept at 50 rather than refused.
-            d = np.minimum(d * mean, 50.0)
+            # The scale moves from the multipliers into d', keeping every product d' a_h (what the
+            # kernels use). Where d' would pass its bound of 50 (a pilot whose easy items are never
+            # got wrong), only as much moves as keeps it at 50: the multipliers' mean then stays
+            # above 1, and the products are unchanged.
+            scale = min(mean, 50.0 / float(d.max())) if d.max() > 0 else mean
+            a = a / scale
+            d = d * scale
         rate = check_probability("slip", slip)
         reach = check_real("span", span, low=0.0, low_open=True)
         rho = check_real("herding", herding, low=0.0, high=1.0, high_open=True)

@@ -15,7 +15,7 @@ from typing import Any
 
 from advisor.cli import common
 from advisor.errors import FormatOptionError
-from advisor.units import LN2, amount_text, info_in, money
+from advisor.units import LN2, MINUS, amount_text, info_in, money, signed_amount_text
 
 
 def register(subparsers: Any) -> None:
@@ -136,7 +136,8 @@ def _run_recommend(args: argparse.Namespace) -> int:
         items = "—" if lever.delta_items_needed is None else f"{lever.delta_items_needed:+,}"
         rows.append([
             rank, lever.key, f"{lever.delta_achievable:+.4f}", f"{lever.delta_floor:+.4f}", items,
-            f"{info_in(lever.delta_capacity_nats, unit):+.3f}", f"{lever.delta_cost:+,.0f}", per_money_text(lever), "",
+            f"{info_in(lever.delta_capacity_nats, unit):+.3f}", signed_amount_text(lever.delta_cost).replace(MINUS, "-"),
+            per_money_text(lever), "",
         ])
     common.print_table(
         ["#", "lever", "Δachievable", "Δfloor", "Δitems", f"Δ{unit}", "Δcost",

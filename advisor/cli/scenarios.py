@@ -34,7 +34,6 @@ from advisor.units import money
 Result = TypeVar("Result")
 
 
-
 def register(subparsers: Any) -> None:
     """Add the scenario subcommands to the command line."""
     parser = common.subcommand(subparsers, "list", "List stored scenarios, newest first.", _run_list)
@@ -161,7 +160,7 @@ def _with_progress(label: str, work: Callable[[], Result]) -> Result:
 # ------------------------------------------------------------------- handlers
 def _run_list(args: argparse.Namespace) -> int:
     if args.limit < 1:
-        # 0 listed nothing and said "no scenarios found".
+        # 0 would list nothing and look like an empty database.
         raise ValueError(f"--limit must be 1 or more, got {args.limit}")
     store = common.open_store(args)
     summaries = store.list(search=args.search, tag=args.tag, order_by=args.order, limit=args.limit, include_deleted=args.deleted)

@@ -1001,8 +1001,9 @@ def _curves(scenario: Scenario, shares: Sequence[float], capacity_upper: float, 
     log2_m = scenario.target.log2_m
     log2_grid = _log2_grid(log2_m, decodings)
     log2_limited = len(log2_grid) < 61
-    if log2_grid[0] <= log2_m:
-        # (A grid that starts above the target was cut to the work budget: the target stays out.)
+    if not log2_limited or log2_grid[0] <= log2_m:
+        # A target below the grid's first point (0.5 bits) joins it; one below a grid that the
+        # work budget started higher stays out (its codebooks are what the budget cut).
         log2_grid = np.union1d(log2_grid, [log2_m])
     log2_achievable = [
         scenario.target.separation * choice.error

@@ -391,8 +391,11 @@ def _items_text(evaluation: Evaluation) -> str:
 
 
 def _distinct_texts(before: float, after: float) -> tuple[str, str]:
-    """Two risks to three decimals, or to as many more (up to six) as make them differ in writing: a
-    change of 0.0003 reads "0.0247 → 0.0244", not "0.025 → 0.025" (the same text at six: smaller)."""
+    """Two risks to three decimals, or to as many more (up to six) as make them differ in writing.
+
+    A change of 0.0003 reads "0.0247 → 0.0244", not "0.025 → 0.025". Changes too small to show at
+    six decimals give two equal texts, which the caller words as no change.
+    """
     for digits in range(3, 7):
         texts = f"{before:.{digits}f}", f"{after:.{digits}f}"
         if texts[0] != texts[1]:

@@ -211,8 +211,11 @@ class OptimizationResult:
     recommended
         The cheapest design found that meets the target under the
         constraints, as a new scenario; None when none does. Its time per
-        item is the least that meets, to :data:`REFINE_SECONDS`, with its
-        formats, raters and time shares (unless the search was stopped).
+        item is lowered below its grid time by :func:`_least_time` while the
+        design still meets (to :data:`REFINE_SECONDS` within
+        :data:`REFINE_CHECKS` evaluations, a grid step of up to about 100 s),
+        with its formats, raters and time shares; not after a stop, nor for an
+        adaptive design that replaces it.
     recommended_evaluation
         Its evaluation by :func:`advisor.evaluation.evaluate.evaluate` (no curves).
     frontier
@@ -271,6 +274,7 @@ class OptimizationResult:
             "evaluated": self.evaluated,
             "candidates": self.candidates,
             "checks": self.checks,
+            "refinements": self.refinements,
             "cancelled": self.cancelled,
             "time_ratio": self.time_ratio,
             "message": self.message,
@@ -1238,10 +1242,11 @@ def _conclude(search: _Search, blocks: list[_ScreenedBlock]) -> OptimizationResu
 
 def _least_time(search: _Search, design: Scenario, evaluation: Evaluation,
                 lower: float | None) -> tuple[Scenario, Evaluation]:
-    """The recommended design at the least time per item that still meets the target, to
-    :data:`REFINE_SECONDS`: a bisection between its grid time, which meets, and the grid's time
-    before it, ``lower`` (which did not meet, or was ruled out by the floor); every design it keeps
-    was evaluated and meets. Formats, raters and time shares stay those of the grid's design.
+    """The recommended design at a lower time per item that still meets the target: a bisection
+    between its grid time, which meets, and the grid's time before it, ``lower`` (usually one
+    that did not meet or was ruled out by the floor; where it was never checked the least time
+    may lie below it, and ``lower`` is then where the search stops); every design it keeps was
+    evaluated and meets. Formats, raters and time shares stay those of the grid's design.
 
     At most :data:`REFINE_CHECKS` evaluations (enough for a grid step of 100 s), each asked for
     first; a stop keeps the least time found so far. Without a time before it (``lower`` None) the

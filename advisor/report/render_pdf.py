@@ -352,8 +352,8 @@ def _story(report: Report) -> list[Flowable]:
                 flowables.extend(_formula(block))
             else:
                 raise TypeError(f"unknown report block {type(block).__name__}")
-        # The heading goes with what follows it. Its style's keepWithNext does not reach a figure
-        # or a table kept together itself, so "Plots" stood alone at the foot of a page.
+        # The heading goes with what follows it: its style's keepWithNext does not reach a figure
+        # or a table kept together itself, which would leave the heading alone at a page's foot.
         story.append(KeepTogether([heading, flowables.pop(0)]) if flowables else heading)
         story.extend(flowables)
     return story

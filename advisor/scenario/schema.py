@@ -18,6 +18,7 @@ import functools
 import hashlib
 import json
 import math
+import typing
 from pathlib import Path
 from typing import Any, Literal
 
@@ -93,16 +94,25 @@ FORMAT_K_LIMITS: dict[str, tuple[int, int]] = {
 """Allowed ``k`` (inclusive range) of each format with alternatives."""
 
 
+@functools.lru_cache(maxsize=None)
+def _takes_numbers(annotation: Any) -> bool:
+    """Whether a field's type is a number, or holds numbers (``float | None``, ``tuple[float, ...]``)."""
+    if annotation in (int, float):
+        return True
+    return any(_takes_numbers(argument) for argument in typing.get_args(annotation))
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
 
     @field_validator("*", mode="before")
     @classmethod
-    def _no_truth_values_for_numbers(cls, value: Any, info: ValidationInfo) -> Any:
-        # Pydantic reads true as 1 and false as 0 for a number: "raters.per_item=true" stored one
-        # rater. No field of a scenario is a truth value, so one given anywhere is a mistake.
+    def _no_truth_values(cls, value: Any, info: ValidationInfo) -> Any:
+        # Pydantic reads true as 1 and false as 0 for a number. No field of a scenario is a truth
+        # value, so one given anywhere is a mistake.
         if isinstance(value, bool) or (isinstance(value, (list, tuple)) and any(isinstance(v, bool) for v in value)):
-            raise ValueError("must be a number, not true or false")
+            numeric = _takes_numbers(cls.model_fields[info.field_name].annotation)
+            raise ValueError("must be a number, not true or false" if numeric else "cannot be true or false")
         return value
 
 
@@ -646,6 +656,13 @@ _BOUND_WORDS = {"greater_than": ("gt", "more than"), "greater_than_equal": ("ge"
 """Pydantic's range errors, as this application words them ("must be more than 0")."""
 
 
+def _limit_text(limit: float) -> str:
+    """A range's end as people write it: ``1,000,000,000,000`` rather than ``1e+12``, ``0.5``."""
+    if float(limit).is_integer() and abs(limit) < 1e16:
+        return f"{int(limit):,}"
+    return f"{limit:g}"
+
+
 def _finite_input(value: Any) -> bool:
     """False for an input that reads as NaN or an infinity (a float, or text such as ``"nan"``)."""
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
@@ -663,7 +680,7 @@ def _describe_error(error: dict[str, Any]) -> tuple[str, str]:
     bound = _BOUND_WORDS.get(error.get("type", ""))
     if bound is not None and bound[0] in (error.get("ctx") or {}):
         limit = error["ctx"][bound[0]]
-        message = f"must be {bound[1]} {limit:g}" if isinstance(limit, (int, float)) else message
+        message = f"must be {bound[1]} {_limit_text(limit)}" if isinstance(limit, (int, float)) else message
         if not _finite_input(error.get("input")):
             # "nan" or "-1e999" typed or read: no bound describes it.
             return location or "scenario", f"{quote(error['input'])} is not a number; give a finite value"

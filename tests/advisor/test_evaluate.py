@@ -175,6 +175,15 @@ def test_every_curve_holds_the_design_itself_with_its_headline_numbers(scenario)
         assert curve.ceiling[own] == result.ceiling
 
 
+def test_a_target_below_the_complexity_grid_joins_its_curve():
+    # The grid over log2 M starts at 0.5 bits; a 0.3-bit target was left out of it.
+    scenario = _two_question_scenario().with_changes({"target.log2_m": 0.3})
+    result = evaluate(scenario)
+    curve = result.curves["log2_m"]
+    assert curve.x[0] == 0.3 and not curve.budget_limited
+    assert (curve.floor[0], curve.achievable[0], curve.ceiling[0]) == (result.floor, result.achievable, result.ceiling)
+
+
 def test_to_dict_bits_twins_and_json_ready():
     import json
 

@@ -55,6 +55,9 @@ def test_amounts_counts_and_signs():
     assert units.signed_amount_text(0.001) == "0"
     assert units.signed_amount_text(4312.5) == "+4,313" and units.signed_amount_text(-4312.5) == "−4,313"
     assert units.amount_text(math.inf) == "∞"
+    # Past 28 digits Decimal's default precision refused the rounding ("compromise --budget 1e30").
+    assert units.amount_text(1e30) == f"{10**30:,}" and units.signed_amount_text(-1e30) == f"−{10**30:,}"
+    assert units.money(1.7e308, "USD").startswith("$170,000,000,")
     assert units.count_text(12400.4) == "12,400"
     assert units.count_text(None, "none suffices") == "none suffices"
     assert units.signed_text(-0.125, 3) == "−0.125"

@@ -235,6 +235,9 @@ def test_opening_another_scenario_takes_the_optimisers_result_and_search_away(wi
     with qtbot.waitSignal(widget.optimization_finished, timeout=120_000):
         widget.start_optimizer()
     assert panel.result is not None and panel.save_button.isEnabled()
+    # The same numbers opened again (as after deleting the open scenario) keep the result.
+    widget._state.load(scenario.with_changes({"name": "Reopened"}), stored_id=6, revision=1)
+    assert panel.result is not None and panel.save_button.isEnabled()
     other = scenario.with_changes({"name": "Another", "target.target_risk": 0.2})
     widget._state.load(other, stored_id=7, revision=1)
     assert panel.result is None and not panel.save_button.isEnabled()

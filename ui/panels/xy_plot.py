@@ -55,6 +55,7 @@ from advisor.errors import AdvisorError
 from advisor.files.output_paths import write_output_atomically
 from advisor.scenario.schema import Scenario
 from advisor.scenario.state import ScenarioState
+from advisor.units import amount_text
 from advisor.storage.store import ScenarioStore
 from advisor.planning.xy_plot import (
     DEFAULT_POINTS,
@@ -145,7 +146,7 @@ def cell_text(column: str, value: Any) -> str:
     if column.startswith("items") or isinstance(value, int):
         return f"{int(value):,}"
     if column == "cost":
-        return f"{value:,.2f}"
+        return amount_text(value)
     return f"{value:.6g}"
 
 

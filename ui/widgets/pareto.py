@@ -32,6 +32,7 @@ LOG_X_RATIO = 30.0
 NOT_RUN_MESSAGE = "Run the optimiser to see the cheapest\ndesigns that reach the target."
 """What the plot says before a search of the open scenario."""
 
+
 class ParetoPlotWidget(QWidget):
     """Cost against risk floor and achievable risk for a frontier of designs.
 

@@ -108,6 +108,7 @@ class OptimizerWidget(QGroupBox):
         super().__init__("Optimiser: the cheapest design that reaches the target", parent)
         self._state = state
         self._result: OptimizationResult | None = None
+        self._searched: Scenario | None = None
         self._current: Evaluation | None = None
         self._runner = LatestJobRunner(optimize, self, pool=dedicated_pool(*OPTIMIZER_POOL))
         self._runner.result_ready.connect(self._on_runner_result_ready)
@@ -260,6 +261,7 @@ class OptimizerWidget(QGroupBox):
             self.show_status(f"Allow at least one format for {', '.join(map(repr, empty))}.", error=True)
             return
         self._result = None
+        self._searched = self._state.scenario
         self._save_button.setEnabled(False)
         self._pareto.clear("Searching…")
         self.show_status("Searching designs…")
@@ -388,13 +390,16 @@ class OptimizerWidget(QGroupBox):
         self._pareto.clear("Cancelled.")
         self.show_status("Cancelled.")
 
-    def _on_state_loaded(self, _scenario: Scenario) -> None:
-        self.forget()
+    def _on_state_loaded(self, scenario: Scenario) -> None:
+        # The same numbers opened again (the open scenario reloaded after a deletion) keep the search.
+        if self._searched is None or not scenario.same_numbers(self._searched):
+            self.forget()
 
     def forget(self) -> None:
         """Drop the result shown, and any search still running: they are of another scenario."""
         self._runner.discard()
         self._result = None
+        self._searched = None
         self._save_button.setEnabled(False)
         self._pareto.clear(NOT_RUN_MESSAGE)
         self.show_status("")
