@@ -162,6 +162,7 @@ class Progress:
         self.started = time.monotonic()
         self.last_print = 0.0
         self.printed = False
+        self.width = 0  # the longest line drawn, which a redrawn line covers
 
     def __call__(self, done: int, total: int | None = None) -> bool:
         """Report ``done`` steps; returns True (never cancels) so it can be a callback."""
@@ -175,18 +176,27 @@ class Progress:
         self.last_print = now
         text = f"{self.label}: {done}" + (f"/{total} ({100 * done / max(total, 1):.0f} %)" if total else "")
         text += f", {now - self.started:.1f} s"
-        self.stream.write(("\r" + text) if tty else (text + "\n"))
+        self.stream.write(("\r" + text.ljust(self.width)) if tty else (text + "\n"))
         self.stream.flush()
         self.printed = True
+        self.width = max(self.width, len(text))
         return True
 
-    def close(self) -> None:
-        if self.printed and self.stream.isatty():
+    def close(self, *, finished: bool = True) -> None:
+        """End the progress lines: once any was printed, a last one says the work is done (the
+        steps' total is often an upper bound, so the last count may stop short of it)."""
+        if not self.printed:
+            return
+        tty = self.stream.isatty()
+        if finished:
+            text = f"{self.label}: done, {time.monotonic() - self.started:.1f} s"
+            self.stream.write(("\r" + text.ljust(self.width) + "\n") if tty else (text + "\n"))
+        elif tty:
             self.stream.write("\n")
-            self.stream.flush()
+        self.stream.flush()
 
     def __enter__(self) -> "Progress":
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    def __exit__(self, kind: object, *exc: object) -> None:
+        self.close(finished=kind is None)

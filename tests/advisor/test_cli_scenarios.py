@@ -367,3 +367,28 @@ def test_a_folder_and_a_limit_of_zero_are_refused_with_what_they_are(run_cli, cl
     assert_one_line_error(capsys, f"{tmp_path}: a folder, not a scenario file")
     assert run_cli(["list", "--limit", "0"]) == 2
     assert_one_line_error(capsys, "--limit must be 1 or more, got 0")
+
+
+def test_progress_lines_end_by_saying_the_work_is_done():
+    # The steps' total is often an upper bound: the last count stopped short of it
+    # ("building the report: 166/220 (75 %)") and nothing said the work had finished.
+    import io
+
+    from advisor.cli.common import Progress
+
+    stream = io.StringIO()
+    with Progress("building", 220, stream=stream) as progress:
+        progress.started -= 2.0  # past the first second, when lines start
+        progress(166)
+    lines = stream.getvalue().splitlines()
+    assert lines[0].startswith("building: 166/220 (75 %)") and lines[-1].startswith("building: done, ")
+    quiet = io.StringIO()
+    with Progress("quick", 10, stream=quiet) as progress:
+        progress(10)
+    assert quiet.getvalue() == ""  # under a second: nothing at all
+    failed = io.StringIO()
+    with pytest.raises(RuntimeError), Progress("failing", 10, stream=failed) as progress:
+        progress.started -= 2.0
+        progress(3)
+        raise RuntimeError("stopped")
+    assert "done" not in failed.getvalue()
