@@ -213,6 +213,14 @@ def find_row(session: Session, name_or_id: str | int, include_deleted: bool) -> 
         by_id = session.get(ScenarioRow, int(reference))
         if by_id is not None and (by_id.deleted_at is None or include_deleted):
             row = by_id
+    if row is None and not include_deleted:
+        # A deleted scenario is named as such, with the command that brings it back, rather than
+        # answered with the live names that look like it.
+        deleted = session.scalars(select(ScenarioRow).where(ScenarioRow.name == reference, ScenarioRow.deleted_at.is_not(None))
+                                  .order_by(ScenarioRow.deleted_at.desc()).limit(1)).first()
+        if deleted is not None:
+            raise ScenarioNotFoundError(f"scenario {reference!r} was deleted (id {deleted.id}); "
+                                        f"'annotation-advisor undelete {deleted.id}' restores it")
     if row is None:
         names = session.scalars(select(ScenarioRow.name).where(live)).all()
         raise ScenarioNotFoundError(not_found_message("scenario", reference, names))

@@ -392,3 +392,14 @@ def test_progress_lines_end_by_saying_the_work_is_done():
         progress(3)
         raise RuntimeError("stopped")
     assert "done" not in failed.getvalue()
+
+
+def test_a_deleted_scenario_is_named_as_deleted_with_the_command_that_restores_it(run_cli, cli_database, capsys):
+    # It was answered like an unknown name, with live names that looked like it.
+    assert run_cli(["delete", RLHF]) == 0
+    deleted_id = int(capsys.readouterr().out.split("(id ")[1].split(")")[0])
+    assert run_cli(["evaluate", RLHF]) == 2
+    assert_one_line_error(capsys, f"was deleted (id {deleted_id})", f"annotation-advisor undelete {deleted_id}")
+    assert run_cli(["undelete", str(deleted_id)]) == 0
+    capsys.readouterr()
+    assert run_cli(["evaluate", RLHF]) == 0
