@@ -443,11 +443,14 @@ def _print_summary(summary: dict[str, Any], dataset: pilots.PilotDataset, *, use
     order = ("majority_vote", "one_coin", "dawid_skene")
     methods = summary["methods"]
     header = "exact match vs gold" if summary.get("numeric") else "accuracy vs gold"
-    rows = [
-        [name, _number(methods[name]["accuracy_vs_gold"]) if methods[name].get("identifiable", True) else "— (one label per item)",
-         methods[name]["iterations"], "yes" if methods[name]["converged"] else "NO"]
-        for name in sorted(methods, key=lambda n: order.index(n) if n in order else len(order))
-    ]
+    def row(name: str) -> list[Any]:
+        method = methods[name]
+        if not method.get("identifiable", True):
+            # Nothing was identified: neither its count of iterations nor convergence means anything.
+            return [name, "— (one label per item)", "—", "—"]
+        return [name, _number(method["accuracy_vs_gold"]), method["iterations"], "yes" if method["converged"] else "NO"]
+
+    rows = [row(name) for name in sorted(methods, key=lambda n: order.index(n) if n in order else len(order))]
     common.print_table(["method", header, "iterations", "converged"], rows)
     from advisor.pilot.summary import TIE_TEXT
 
@@ -470,10 +473,10 @@ def _print_summary(summary: dict[str, Any], dataset: pilots.PilotDataset, *, use
         f"capacity of one rater (pooled kernel from {summary['kernel_source']}): "
         f"{common.info_unit(summary['capacity_nats'], use_nats)} {unit} ({interval})"
     )
-    print(
-        f"single-rater accuracy {summary['single_rater_accuracy']:.4f}; ρ {summary['rho']:.4f} "
-        f"(unanimous items {summary['observed_unanimity']:.4f} observed, {summary['independent_unanimity']:.4f} if independent)"
-    )
+    unanimity = ("no item has two labels" if summary["labels"] <= summary["items"] else
+                 f"unanimous items {summary['observed_unanimity']:.4f} observed, "
+                 f"{summary['independent_unanimity']:.4f} if independent")
+    print(f"single-rater accuracy {summary['single_rater_accuracy']:.4f}; ρ {summary['rho']:.4f} ({unanimity})")
     _print_speed(summary.get("speed_accuracy"))
     _print_timing(summary.get("rater_timing"))
     fitted = summary.get("population")

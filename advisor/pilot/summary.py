@@ -344,7 +344,8 @@ def summarize(
     # Only Dawid–Skene is used from here on; on a pilot of millions of items the others' posteriors
     # are hundreds of megabytes.
     results.clear()
-    if not ds.converged:
+    if not ds.converged and not single_label:
+        # (With one label per item nothing is identified: the cap says nothing more.)
         notes.append(f"Dawid–Skene stopped at its iteration cap ({ds.iterations}) before converging")
 
     agreement_stats = _agreement(data)

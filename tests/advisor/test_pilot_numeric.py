@@ -156,5 +156,11 @@ def test_one_label_per_item_reports_majority_vote_with_a_notice_not_dawid_skene(
     single = np.mean([dataset.labels[i] == dataset.gold[dataset.items[i]] for i in first])
     assert summary.methods["majority_vote"].accuracy_vs_gold == pytest.approx(single)
     assert any("one label per item" in note for note in summary.notes)
+    # Nothing identified, so no "stopped at its iteration cap" either (it said "500  NO").
+    assert not any("iteration cap" in note for note in summary.notes)
     assert main(["pilot", "summary", str(path), "--boot", "0"]) == 0
-    assert "— (one label per item)" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "— (one label per item)" in out
+    dawid_skene = next(line for line in out.splitlines() if line.startswith("dawid_skene"))
+    assert dawid_skene.split()[-2:] == ["—", "—"]
+    assert "(no item has two labels)" in out and "unanimous items" not in out

@@ -598,8 +598,12 @@ class _SummaryPage(QWizardPage):
             method = summary.methods.get(key)
             if method is None:
                 continue
-            accuracy = _number(method.accuracy_vs_gold, 4) if method.identifiable else "— (one label per item)"
-            rows.append([label, accuracy, str(method.iterations), "yes" if method.converged else "no"])
+            if method.identifiable:
+                rows.append([label, _number(method.accuracy_vs_gold, 4), str(method.iterations),
+                             "yes" if method.converged else "no"])
+            else:
+                # Nothing was identified: its iterations and convergence mean nothing either.
+                rows.append([label, "— (one label per item)", "—", "—"])
         _fill_table(self._methods_table, rows, numeric_from=1)
         low, high = summary.capacity_ci
         values = self._value_labels
