@@ -83,6 +83,11 @@ def test_typed_range_runs_a_sweep_whose_table_is_advisor_sweep(qtbot, window):
     assert label == f"{want['scenario']} (open design)"
     model = panel.table.model()
     assert model.index(0, 2).data() == cell_text("floor", expected.column("floor")[0])
+    # The verdict in the cards' words ("not ruled out, not guaranteed"), its key kept for the CSV.
+    from advisor.evaluation.evaluate import VERDICT_WORDS
+
+    first = next(iter(expected.rows()))
+    assert model.index(0, 4).data() == VERDICT_WORDS[first["verdict"]] != first["verdict"]
     # Both curves drawn on the risk plot, with the data of the sweep; the axes follow it.
     floor = panel.curve(0, "floor")
     assert list(floor.getData()[0]) == [2.0, 3.0, 4.0, 5.0, 6.0, 7.0]

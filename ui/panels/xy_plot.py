@@ -55,6 +55,7 @@ from advisor.errors import AdvisorError
 from advisor.files.output_paths import write_output_atomically
 from advisor.scenario.schema import Scenario
 from advisor.scenario.state import ScenarioState
+from advisor.evaluation.evaluate import VERDICT_WORDS
 from advisor.units import amount_text
 from advisor.storage.store import ScenarioStore
 from advisor.planning.xy_plot import (
@@ -139,6 +140,9 @@ def cell_text(column: str, value: Any) -> str:
     """How the table shows one value (the CSV keeps full precision)."""
     if value is None:
         return "—"
+    if column == "verdict":
+        # The words of the cards and the comparison ("not ruled out, not guaranteed"), not the key.
+        return VERDICT_WORDS.get(value, value)
     if isinstance(value, str):
         return value
     if column in RISK_OUTPUTS:
@@ -336,7 +340,7 @@ class XYPlotWidget(QWidget):
             i = result.nearest_index(float(x_value))
             values = ", ".join(f"{Y_LABELS[c].split(' (')[0]} {cell_text(c, result.column(c)[i])}"
                                for c in result.columns if not c.startswith("items_needed_"))
-            lines.append(f"{label}: {values}; {result.verdicts[i]}")
+            lines.append(f"{label}: {values}; {cell_text('verdict', result.verdicts[i])}")
         return "\n".join(lines)
 
     def export_csv(self, path: str) -> None:
