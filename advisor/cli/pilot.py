@@ -443,6 +443,7 @@ def _print_summary(summary: dict[str, Any], dataset: pilots.PilotDataset, *, use
     order = ("majority_vote", "one_coin", "dawid_skene")
     methods = summary["methods"]
     header = "exact match vs gold" if summary.get("numeric") else "accuracy vs gold"
+
     def row(name: str) -> list[Any]:
         method = methods[name]
         if not method.get("identifiable", True):
