@@ -501,15 +501,23 @@ PER_MONEY_SCALE = 1000
 dollar) that is hard to compare by eye."""
 
 
+def per_money_value(lever: LeverResult) -> float | None:
+    """The achievable risk a paid lever lowers per :data:`PER_MONEY_SCALE` currency units (negative
+    where it raises it); 0 where the risk does not move (a change within rounding, such as 2e-16,
+    lowers nothing per money); None for a lever that costs nothing or saves money."""
+    if lever.achievable_per_cost is None:
+        return None
+    value = lever.achievable_per_cost * PER_MONEY_SCALE
+    return 0.0 if abs(lever.delta_achievable) <= SAME_RISK or not math.isfinite(value) else value
+
+
 def per_money_text(lever: LeverResult) -> str:
     """The achievable risk a paid lever lowers per :data:`PER_MONEY_SCALE` currency units, to three
     significant digits; for a lever without such a number, why: "no cost" or "saves money" for a
     gain that costs nothing, "—" otherwise. The window's table and ``recommend`` print this."""
-    if lever.achievable_per_cost is not None:
-        value = lever.achievable_per_cost * PER_MONEY_SCALE
-        # A risk that does not move (a change within rounding, such as 2e-16) lowers nothing per money.
-        still = abs(lever.delta_achievable) <= SAME_RISK
-        return "0" if still or value == 0 or not math.isfinite(value) else f"{value:.3g}"
+    value = per_money_value(lever)
+    if value is not None:
+        return "0" if value == 0 else f"{value:.3g}"
     if lever.applicable and lever.gain > SAME_RISK:
         return "no cost" if lever.delta_cost == 0 else "saves money"
     return "—"

@@ -1145,14 +1145,18 @@ def _conclude(search: _Search, blocks: list[_ScreenedBlock]) -> OptimizationResu
         recommended = min(meeting)[2] if meeting else None
         allowed = allowed or next((at for at in sorted(checked, key=lambda at: checked[at].cost)
                                    if checked[at].verdict != "cannot"), None)
-    # ---- the recommended design's least time per item, between its grid time and the one before
-    least_time = None
-    if recommended is not None and not cancelled:
+    # ---- the recommended design, at its least time per item between its grid time and the one before
+    recommended_scenario = recommended_evaluation = None
+    if recommended is not None:
         block = feasible_blocks[recommended.block]
-        design, _ = search.design(block.combo, block.raters, recommended.time, f"{scenario.name} (optimised)")
-        least_time = _least_time(search, design, checked[recommended],
-                                 float(search.times[recommended.time - 1]) if recommended.time > 0 else None)
-        cancelled = search.cancelled
+        recommended_scenario, _ = search.design(block.combo, block.raters, recommended.time,
+                                                f"{scenario.name} (optimised)")
+        recommended_evaluation = checked[recommended]
+        if not cancelled:
+            recommended_scenario, recommended_evaluation = _least_time(
+                search, recommended_scenario, recommended_evaluation,
+                float(search.times[recommended.time - 1]) if recommended.time > 0 else None)
+            cancelled = search.cancelled
     # ---- frontier: Pareto of (cost, floor) over the feasible screened designs
     rows = [_GridPoint(b, t) for b, block in enumerate(feasible_blocks) for t in np.flatnonzero(block.feasible)]
     points: list[_FrontierCandidate] = []
@@ -1216,14 +1220,6 @@ def _conclude(search: _Search, blocks: list[_ScreenedBlock]) -> OptimizationResu
         frontier = [frontier[i] for i in keep]
 
     cheapest_allowed = None if allowed is None else checked[allowed].cost
-    recommended_scenario = recommended_evaluation = None
-    if recommended is not None:
-        block = feasible_blocks[recommended.block]
-        recommended_scenario, _ = search.design(block.combo, block.raters, recommended.time,
-                                                f"{scenario.name} (optimised)")
-        recommended_evaluation = checked[recommended]
-        if least_time is not None:
-            recommended_scenario, recommended_evaluation = least_time
     message = _message(search, recommended_scenario, recommended_evaluation, cancelled, bool(rows))
     return OptimizationResult(
         recommended=recommended_scenario,
@@ -1255,15 +1251,13 @@ def _least_time(search: _Search, design: Scenario, evaluation: Evaluation,
     if lower is None:
         return design, evaluation
     upper = float(design.campaign.seconds_per_item)
-    steps = 0
-    while upper - lower > REFINE_SECONDS and steps < REFINE_CHECKS and search.goes_on():
+    while upper - lower > REFINE_SECONDS and search.refinements < REFINE_CHECKS and search.goes_on():
         middle = math.ceil((lower + upper) / 2.0 / REFINE_SECONDS) * REFINE_SECONDS
         middle = round(min(middle, upper - REFINE_SECONDS), 6)
         if middle <= lower:
             break
         candidate = design.with_changes({"campaign.seconds_per_item": middle})
         search.refinements += 1
-        steps += 1
         found = evaluate(candidate, curves=False)
         if found.verdict == "meets":
             design, evaluation, upper = candidate, found, middle
@@ -1293,7 +1287,7 @@ def _message(search: _Search, design: Scenario | None, evaluation: Evaluation | 
             f"({', '.join(constraints)}{notes})."
         )
     if cancelled:
-        evaluated = search.checks + search.frontier_evaluations
+        evaluated = search.checks + search.refinements + search.frontier_evaluations
         return (f"Search cancelled after {search.screened:,} of {search.total:,} designs screened and {evaluated} "
                 f"evaluated, before a design that meets the target {search.scenario.target.target_risk:g} was found "
                 f"({', '.join(constraints)}{notes}); the frontier shows the designs evaluated so far.")

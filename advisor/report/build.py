@@ -56,7 +56,7 @@ from typing import Any
 from advisor.evaluation.evaluate import VERDICT_WORDS, rater_model_text
 from advisor.evaluation.results import Evaluation
 from advisor.planning.analysis import Analysis, analyse, analysis_steps
-from advisor.planning.levers import PER_MONEY_SCALE, SAME_RISK, LeverResult
+from advisor.planning.levers import PER_MONEY_SCALE, LeverResult, per_money_value
 from advisor.planning.optimize import OptimizationResult
 from advisor.progress import ProgressCallback, keeps_going, require, within
 from advisor.report import figures
@@ -399,11 +399,7 @@ def recommendation_blocks(analysis: Analysis, units: _Units) -> list[Block]:
     rows = []
     for rank, lever in enumerate(applicable, start=1):
         cost = _lever_value(lever, "delta_cost")
-        # The lever's own number, which the window and the command line print (per_money_text).
-        per_cost = (lever.achievable_per_cost * PER_MONEY_SCALE
-                    if lever.achievable_per_cost is not None and math.isfinite(lever.achievable_per_cost) else None)
-        if per_cost is not None and abs(lever.delta_achievable) <= SAME_RISK:
-            per_cost = 0.0  # a risk that does not move (2e-16 of rounding) lowers nothing per money
+        per_cost = per_money_value(lever)  # the number the window and the command line print
         verdict = lever.evaluation.verdict if lever.evaluation is not None else ""
         rows.append((rank, lever.title, _lever_value(lever, "delta_achievable"), _lever_value(lever, "delta_floor"),
                      lever.delta_items_needed, units.info(lever.delta_capacity_nats), cost, per_cost, verdict))
