@@ -17,9 +17,49 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from typing import Any, Generic, TypeVar
 
-__all__ = ["BatchCache", "batch_cached", "with_defaults"]
+__all__ = ["BatchCache", "RecentValues", "batch_cached", "with_defaults"]
 
 Value = TypeVar("Value")
+
+
+class RecentValues(Generic[Value]):
+    """At most ``maxsize`` values by key, the least recently used dropped first; safe to use from
+    several threads.
+
+    For results too costly to compute again and too large to keep without bound: a whole
+    optimisation, a rendered figure.
+    """
+
+    def __init__(self, maxsize: int) -> None:
+        if maxsize < 1:
+            raise ValueError(f"maxsize must be >= 1, got {maxsize}")
+        self._maxsize = maxsize
+        self._values: OrderedDict[Hashable, Value] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable) -> Value | None:
+        """The value kept for ``key`` (now the most recently used), or None."""
+        with self._lock:
+            value = self._values.get(key)
+            if value is not None:
+                self._values.move_to_end(key)
+            return value
+
+    def put(self, key: Hashable, value: Value) -> None:
+        """Keep ``value`` for ``key``, dropping the least recently used beyond ``maxsize``."""
+        with self._lock:
+            self._values[key] = value
+            self._values.move_to_end(key)
+            while len(self._values) > self._maxsize:
+                self._values.popitem(last=False)
+
+    def clear(self) -> None:
+        """Forget every value."""
+        with self._lock:
+            self._values.clear()
+
+    def __len__(self) -> int:
+        return len(self._values)
 
 
 class BatchCache(Generic[Value]):

@@ -11,6 +11,8 @@ import os
 import tempfile
 from pathlib import Path
 
+import pytest
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("ANNOTATION_ADVISOR_NO_OPEN", "1")
 os.environ.setdefault("MPLBACKEND", "Agg")
@@ -44,12 +46,31 @@ def pytest_collection_modifyitems(config, items):
     # four more times: minutes of CPU that `make test` leaves to `make validate`.
     if config.getoption("--all-seeds"):
         return
-    import pytest
-
     skip = pytest.mark.skip(reason="the validation over seeds 0-4 runs with --all-seeds (make validate)")
     for item in items:
         if "seeds" in item.keywords:
             item.add_marker(skip)
+
+
+SAME_WORKER_AFTER = {"tests/advisor/test_report.py": "tests/advisor/test_optimize.py"}
+"""Test files that run on the same worker as another, after it: the report tests' full reports ask
+the optimiser for the searches that test_optimize.py's examples ran, and the optimiser keeps them
+(``advisor.planning.optimize.RESULT_CACHE_SIZE``), so they are not searched twice."""
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    # `make test` distributes whole files (--dist loadfile); this keeps that and joins the files above.
+    if config.getoption("dist", None) != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class FilesTogether(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            path = super()._split_scope(nodeid)
+            return SAME_WORKER_AFTER.get(path, path)
+
+    return FilesTogether(config, log)
 
 
 def pytest_collection_finish(session):

@@ -70,6 +70,7 @@ from scipy.interpolate import PchipInterpolator
 import models
 from models.allocation import allocate_on_grid
 from models.channel import MAX_EXACT_RANKING, rater_kernel
+from models.memo import RecentValues
 from models.panel import panel_capacity
 
 from advisor.evaluation.channel_inputs import channel_inputs, rater_model
@@ -609,6 +610,14 @@ def _max_plus_total(gains: np.ndarray) -> np.ndarray:
     return np.max(best[:, steps - units] + gains[:, questions - 1, :], axis=1)
 
 
+RESULT_CACHE_SIZE = 16
+"""Searches :func:`optimize` keeps the answer of: asked again for the same scenario and constraints
+(a report after the optimiser panel's search, the same report in another format) it answers at once.
+The search is deterministic, so a kept answer is the one it would compute again."""
+
+_results: RecentValues[tuple[OptimizationResult, int]] = RecentValues(RESULT_CACHE_SIZE)
+
+
 @dataclass(frozen=True)
 class _Limits:
     budget_cap: float | None
@@ -950,6 +959,14 @@ def optimize(
         scenario = scenario.with_changes({"overlap.mode": "fixed"})
     limits = _limits(scenario, budget_cap, deadline_hours, raters_available, max_raters)
     options = format_options(scenario, allowed_formats)
+    # The request as the search reads it: the optimiser panel's explicit constraints and a report's
+    # defaults find the same search when they resolve to the same limits and formats.
+    request = (scenario, limits, tuple(map(tuple, options)), keep_time_shares, adaptive)
+    kept = _results.get(request)
+    if kept is not None:
+        result, steps = kept
+        keeps_going(progress, steps, steps)  # the whole search is done: nothing is left to stop
+        return result
     search = _Search(scenario, options, limits, keep_time_shares, progress)
     times = search.times
     blocks: list[_ScreenedBlock] = []
@@ -966,6 +983,8 @@ def optimize(
     result = _conclude(search, blocks)
     if adaptive and not result.cancelled and limits.max_raters >= 2:
         result = _with_adaptive(search, result, progress)
+    if not result.cancelled:
+        _results.put(request, (result, search.steps))
     return result
 
 

@@ -22,14 +22,14 @@ import hashlib
 import io
 import math
 import pickle
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Sequence
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure as MplFigure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FixedLocator, FuncFormatter, NullFormatter, NullLocator
+
+from models.memo import RecentValues
 
 from advisor.evaluation.breakdown_scale import breakdown_scale, wide_answer
 from advisor.evaluation.results import Curve, Evaluation
@@ -94,8 +94,7 @@ RISK_LABEL = "risk (expected loss, 0 to 1)"
 FIGURE_CACHE_SIZE = 128
 """Rendered figures kept by the numbers they show (about 80 KB each)."""
 
-_figures: OrderedDict[bytes, Figure] = OrderedDict()
-_figures_lock = threading.Lock()
+_figures: RecentValues[Figure] = RecentValues(FIGURE_CACHE_SIZE)
 
 
 def _remembered(function: Callable[..., Figure]) -> Callable[..., Figure]:
@@ -114,17 +113,11 @@ def _remembered(function: Callable[..., Figure]) -> Callable[..., Figure]:
                                               protocol=pickle.HIGHEST_PROTOCOL)).digest()
         except Exception:  # noqa: BLE001 - an unpicklable argument only costs the cache
             return function(*args, **kwargs)
-        with _figures_lock:
-            found = _figures.get(key)
-            if found is not None:
-                _figures.move_to_end(key)
-                return found
-        figure = function(*args, **kwargs)
-        with _figures_lock:
-            _figures[key] = figure
-            while len(_figures) > FIGURE_CACHE_SIZE:
-                _figures.popitem(last=False)
-        return figure
+        found = _figures.get(key)
+        if found is None:
+            found = function(*args, **kwargs)
+            _figures.put(key, found)
+        return found
 
     return render
 

@@ -61,6 +61,30 @@ def result():
     return optimize(two_questions())
 
 
+@pytest.fixture
+def searched_afresh(monkeypatch):
+    """No search kept from another test."""
+    import advisor.planning.optimize as optimize_module
+
+    monkeypatch.setattr(optimize_module, "_results", type(optimize_module._results)(optimize_module.RESULT_CACHE_SIZE))
+
+
+class _KeepsNothing:
+    def get(self, key):
+        return None
+
+    def put(self, key, value) -> None:
+        pass
+
+
+@pytest.fixture
+def every_call_searches(monkeypatch):
+    """Every call runs its search: the test watches the search (its progress, its cancel)."""
+    import advisor.planning.optimize as optimize_module
+
+    monkeypatch.setattr(optimize_module, "_results", _KeepsNothing())
+
+
 def dominated(points) -> list[tuple[int, int]]:
     pairs = []
     for (i, a), (j, b) in itertools.permutations(enumerate(points), 2):
@@ -275,7 +299,7 @@ def test_capacity_depends_on_time_and_difficulty_only_through_dprime(response):
     assert second.panel_nats == pytest.approx(first.panel_nats, abs=1e-7)
 
 
-def test_cancel_from_another_thread_stops_promptly():
+def test_cancel_from_another_thread_stops_promptly(every_call_searches):
     scenario = two_questions()
     cancel = threading.Event()
     started = threading.Event()
@@ -303,7 +327,7 @@ def test_cancel_from_another_thread_stops_promptly():
     assert "cancelled" in result.message.lower()
 
 
-def test_progress_returning_false_cancels_with_the_best_so_far():
+def test_progress_returning_false_cancels_with_the_best_so_far(every_call_searches):
     scenario = two_questions()
     calls = []
 
@@ -317,7 +341,7 @@ def test_progress_returning_false_cancels_with_the_best_so_far():
         assert evaluate(result.recommended, curves=False).verdict == "meets"
 
 
-def test_the_exact_checks_report_progress_and_a_cancel_among_them_keeps_what_was_checked(monkeypatch):
+def test_the_exact_checks_report_progress_and_a_cancel_among_them_keeps_what_was_checked(monkeypatch, every_call_searches):
     """After the screening come the exact evaluations (checks, then the frontier's points): each
     asks the progress callback first, so a cancel among them stops before the next one, and the
     result holds only designs that were evaluated."""
@@ -382,6 +406,35 @@ def test_a_node_the_work_cap_stops_is_screened_at_its_upper_end(monkeypatch):
     exact, capped = nodes(1e12), nodes(2e3)
     assert np.all(capped >= exact - 1e-12)
     assert np.any(capped > exact + 1e-4)
+
+
+def test_a_repeated_request_is_answered_with_the_search_it_would_run_again(searched_afresh):
+    """The same scenario and constraints, given explicitly or left to their defaults, get the kept
+    answer at once (progress: one call, all done); the kept answer is what a new search computes;
+    another constraint, another scenario or a stopped search is searched."""
+    import advisor.planning.optimize as optimize_module
+
+    scenario = two_questions()
+    first = optimize(scenario)
+    limits = _limits(scenario, None, None, None, None)
+    calls: list[tuple[int, int]] = []
+    again = optimize(scenario, allowed_formats={q.name: [f.model_dump() for f in fs] for q, fs in
+                                                zip(scenario.questions, format_options(scenario))},
+                     max_raters=limits.max_raters, progress=lambda done, total: calls.append((done, total)) or True)
+    assert again is first
+    assert len(calls) == 1 and calls[0][0] == calls[0][1] > first.candidates
+
+    optimize_module._results.clear()
+    recomputed = optimize(scenario)
+    assert recomputed is not first and recomputed.to_dict() == first.to_dict()
+
+    assert optimize(scenario, budget_cap=5_000.0) is not recomputed
+    assert optimize(scenario.with_changes({"name": "another name"})) is not recomputed
+
+    optimize_module._results.clear()
+    stopped = optimize(scenario, progress=lambda done, total: done < 10)
+    assert stopped.cancelled
+    assert not optimize(scenario).cancelled
 
 
 @pytest.mark.parametrize("scenario", example_scenarios(), ids=lambda s: s.name)

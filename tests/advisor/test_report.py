@@ -357,7 +357,7 @@ def test_a_figure_already_rendered_is_not_rendered_again_and_new_numbers_are(mon
     drawn = []
     real = figures._to_png
     monkeypatch.setattr(figures, "_to_png", lambda figure: drawn.append(1) or real(figure))
-    monkeypatch.setattr(figures, "_figures", type(figures._figures)())  # nothing remembered yet
+    monkeypatch.setattr(figures, "_figures", type(figures._figures)(figures.FIGURE_CACHE_SIZE))  # nothing remembered yet
     scenario = _small_scenario()
     curve = evaluate(scenario).curves["items"]
     first = figures.risk_curve_figure(curve, scenario.name)

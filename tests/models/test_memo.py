@@ -1,11 +1,39 @@
-"""models.memo: BatchCache (missing values of a batch computed in one call, cached like lru_cache) and
-with_defaults (a request of a many-at-once form read as the call would read it)."""
+"""models.memo: BatchCache (missing values of a batch computed in one call, cached like lru_cache),
+RecentValues (a bounded least-recently-used mapping) and with_defaults (a request of a many-at-once
+form read as the call would read it)."""
 
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from models.memo import batch_cached, with_defaults
+from models.memo import RecentValues, batch_cached, with_defaults
+
+
+@given(size=st.integers(1, 4), operations=st.lists(st.tuples(st.booleans(), st.integers(0, 6)), max_size=60))
+def test_recent_values_keep_what_a_list_in_order_of_use_keeps(size, operations):
+    """The reference: a list of (key, value) in order of last use, cut to its last ``size``."""
+    kept = RecentValues(size)
+    reference: list[tuple[int, int]] = []
+    for step, (is_put, key) in enumerate(operations):
+        found = next((value for k, value in reference if k == key), None)
+        if is_put:
+            kept.put(key, step)
+            reference = [(k, v) for k, v in reference if k != key] + [(key, step)]
+            reference = reference[-size:]
+        else:
+            assert kept.get(key) == found
+            if found is not None:
+                reference = [(k, v) for k, v in reference if k != key] + [(key, found)]
+        assert len(kept) == len(reference)
+    kept.clear()
+    assert len(kept) == 0 and all(kept.get(k) is None for k, _ in reference)
+
+
+def test_recent_values_need_room_for_one():
+    with pytest.raises(ValueError, match="maxsize"):
+        RecentValues(0)
 
 
 def test_missing_keys_are_computed_together_once_and_in_order():

@@ -226,6 +226,16 @@ def test_the_optimiser_plots_the_frontier_and_saves_the_recommended_design(widge
     assert evaluate(stored.scenario, curves=False).verdict == "meets"
 
 
+def test_a_report_after_the_optimisers_search_with_its_defaults_is_not_searched_again(widget, qtbot, scenario):
+    """The form's defaults are the optimiser's own (a report's): the report's call is answered with
+    the search the panel ran."""
+    from advisor.planning.optimize import optimize
+
+    with qtbot.waitSignal(widget.optimization_finished, timeout=120_000) as blocker:
+        widget.start_optimizer()
+    assert optimize(scenario) is blocker.args[0]
+
+
 def test_opening_another_scenario_takes_the_optimisers_result_and_search_away(widget, qtbot, scenario):
     # The result stayed on screen with "Save the recommended design" enabled, and saving it stored
     # the first scenario's design under the second one's name.
