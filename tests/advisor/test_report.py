@@ -69,6 +69,7 @@ def test_every_format_from_every_example(example_reports, scenario, fmt, tmp_pat
     assert info.size_bytes == len(data) > 0
     if fmt == "pdf":
         assert data.startswith(b"%PDF-")
+        assert b"/ASCII85Decode" not in data  # binary streams: a sixth smaller
         return
     text = data.decode("utf-8")
     if fmt == "html":
