@@ -35,6 +35,9 @@ OFFSCREEN_SCREEN = {"name": "offscreen-desktop", "x": 0, "y": 0, "width": 1920, 
 is smaller than the main window, and Qt clamps restored geometry to it."""
 
 
+TEST_DOUBLE_CLICK_MS = 120
+
+
 @pytest.fixture(scope="session")
 def qapp(tmp_path_factory):
     """The QApplication configured as the real app (names, style, plot
@@ -46,7 +49,12 @@ def qapp(tmp_path_factory):
         config = tmp_path_factory.mktemp("qpa") / "offscreen.json"
         config.write_text(json.dumps({"screens": [OFFSCREEN_SCREEN]}), encoding="utf-8")
         argv += ["-platform", f"offscreen:configfile={config}"]
-    yield create_application(argv)
+    app = create_application(argv)
+    # A click on a cell of the selected row opens its editor after the double-click interval
+    # (Qt's SelectedClicked trigger; F2 meanwhile is ignored): 400 ms a cell typed into. The tests
+    # type into a few dozen cells; a user's clicks are slower than this shorter interval anyway.
+    app.styleHints().setMouseDoubleClickInterval(TEST_DOUBLE_CLICK_MS)
+    yield app
 
 
 @pytest.fixture(autouse=True)
