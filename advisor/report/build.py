@@ -400,7 +400,7 @@ def recommendation_blocks(analysis: Analysis, units: _Units) -> list[Block]:
     for rank, lever in enumerate(applicable, start=1):
         cost = _lever_value(lever, "delta_cost")
         per_cost = per_money_value(lever)  # the number the window and the command line print
-        verdict = lever.evaluation.verdict if lever.evaluation is not None else ""
+        verdict = VERDICT_WORDS[lever.evaluation.verdict] if lever.evaluation is not None else ""
         rows.append((rank, lever.title, _lever_value(lever, "delta_achievable"), _lever_value(lever, "delta_floor"),
                      lever.delta_items_needed, units.info(lever.delta_capacity_nats), cost, per_cost, verdict))
     blocks.append(Table(
@@ -452,7 +452,7 @@ def frontier_blocks(analysis: Analysis, units: _Units) -> list[Block]:
             KeyValue("time shares", ", ".join(f"{share:.2f}" for share in rec_eval.time_shares)),
             KeyValue("floor", _risk(rec_eval.floor)),
             KeyValue("achievable risk", _risk(rec_eval.achievable)),
-            KeyValue("verdict", rec_eval.verdict),
+            KeyValue("verdict", VERDICT_WORDS[rec_eval.verdict]),
             KeyValue("capacity per item", units.text(rec_eval.capacity_nats), f"{u}/item"),
             KeyValue("cost", money(rec_eval.cost, rec_eval.currency)),
             KeyValue("cost of the scenario as given", money(e.cost, e.currency)),
@@ -466,7 +466,7 @@ def frontier_blocks(analysis: Analysis, units: _Units) -> list[Block]:
     blocks.append(Table(
         headers=(f"cost ({currency})", "floor", "achievable risk", "verdict", f"capacity ({u}/item)", "raters",
                  "seconds per item", "formats"),
-        rows=tuple((float(p.cost), float(p.floor), float(p.achievable), p.verdict, units.info(p.capacity_nats),
+        rows=tuple((float(p.cost), float(p.floor), float(p.achievable), VERDICT_WORDS[p.verdict], units.info(p.capacity_nats),
                     int(p.raters), float(p.seconds_per_item), _formats_text(p.formats)) for p in points),
         caption=(f"The Pareto frontier: {len(points)} designs, each with the lowest floor the optimiser found at its "
                  f"cost ({result.evaluated:,} designs screened), each evaluated in full. Formats are listed in "

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from advisor.evaluation.evaluate import VERDICT_WORDS
 from advisor.planning.analysis import Analysis
 from advisor.planning.compromise import OBJECTIVE_TITLES, CompromiseAnalysis
 from advisor.report import figures
@@ -59,7 +60,8 @@ def compromise_blocks(analysis: Analysis) -> list[Block]:
                      "verdict", "best"),
             rows=tuple((row.raters, row.items, row.cost, row.label_error, row.item_achievable,
                         row.model_error["at_least"], row.model_error["at_most"], row.achievable,
-                        row.items_needed.at_least, row.items_needed.estimate, row.items_needed.at_most, row.verdict,
+                        row.items_needed.at_least, row.items_needed.estimate, row.items_needed.at_most,
+                        VERDICT_WORDS[row.verdict],
                         index == result.best) for index, row in enumerate(result.rows)),
             caption=(f"Every split of {budget_text}: risks and errors in [0, 1], cost in {currency}. The model "
                      "columns are the value model's learning error with the items bought and the items it needs at "

@@ -54,6 +54,30 @@ def small_report():
 
 
 # ------------------------------------------------------------------ formats
+def test_verdicts_read_in_words_in_every_table_but_the_comparisons_data(example_reports):
+    """The lever and frontier tables and the recommended design wrote "undecided" where the verdict
+    section, the window and the comparison write the words; the comparison table (the CSV's data)
+    keeps the keys."""
+    from advisor.evaluation.evaluate import VERDICT_WORDS
+    from advisor.report.model import KeyValues
+
+    words = set(VERDICT_WORDS.values())
+    seen = 0
+    for report in example_reports.values():
+        for section in report.sections:
+            for block in section.blocks:
+                if isinstance(block, KeyValues):
+                    cells = [row.value for row in block.rows if row.label == "verdict"]
+                elif isinstance(block, Table) and "verdict" in block.headers and block.key != "comparison":
+                    column = block.headers.index("verdict")
+                    cells = [row[column] for row in block.rows if row[column] != ""]
+                else:
+                    continue
+                assert set(cells) <= words, (section.key, cells)
+                seen += len(cells)
+    assert seen > 3 * len(example_reports)
+
+
 def test_there_are_example_scenarios():
     assert len(EXAMPLES) >= 6
 

@@ -11,6 +11,7 @@ import math
 
 import pytest
 
+from advisor.evaluation.evaluate import VERDICT_WORDS
 from advisor.planning.compromise import compromise
 from advisor.report import build_report, render
 from advisor.report.compromise_section import COMPARISON_HEADERS
@@ -54,7 +55,7 @@ def test_the_section_is_the_analysis_of_the_budget_cap(report, expected):
     for cells, row in zip(table.rows, expected.rows):
         assert cells[:8] == (row.raters, row.items, row.cost, row.label_error, row.item_achievable,
                              row.model_error["at_least"], row.model_error["at_most"], row.achievable)
-        assert cells[11] == row.verdict
+        assert cells[11] == VERDICT_WORDS[row.verdict]
     assert [cells[12] for cells in table.rows].index(True) == expected.best
 
 

@@ -9,6 +9,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
+from advisor.evaluation.evaluate import VERDICT_WORDS
 from advisor.planning.compromise import compromise, default_budget
 from tests.ui.conftest import type_over
 
@@ -54,9 +55,11 @@ def test_a_typed_budget_runs_the_analysis_shown_in_the_table_and_the_plot(qtbot,
     assert result == expected and panel.result == expected
     rows = _table(panel)
     assert [cells[0] for cells in rows] == [row.raters for row in expected.rows] == [1, 2, 3, 4, 5, 6]
-    for cells, row in zip(rows, expected.rows):
+    for index, (cells, row) in enumerate(zip(rows, expected.rows)):
         assert cells[1] == row.items and cells[3] == row.label_error and cells[6] == row.achievable
         assert cells[7] == row.items_needed.to_dict() and cells[8] == row.verdict
+        # Shown in the words of the cards and the comparison ("not ruled out, not guaranteed").
+        assert panel.table.model().index(index, 8).data() == VERDICT_WORDS[row.verdict]
     assert [cells[9] for cells in rows].index(True) == expected.best
     assert panel.table.model().index(expected.best, 9).data() == "★ best"
     assert panel.table.model().headerData(2, Qt.Orientation.Horizontal) == f"cost ({scenario.campaign.currency})"

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from advisor.errors import AdvisorError
+from advisor.evaluation.evaluate import VERDICT_WORDS
 from advisor.planning.compromise import (
     OBJECTIVE_TITLES,
     OBJECTIVES,
@@ -94,7 +95,7 @@ def cell_value(row: CompromiseRow, key: str, best: bool) -> tuple[str, object]:
         needed = row.items_needed
         return f"{_count(needed.at_least)} / {_count(needed.estimate)} / {_count(needed.at_most)}", needed.to_dict()
     if key == "verdict":
-        return row.verdict, row.verdict
+        return VERDICT_WORDS[row.verdict], row.verdict
     return ("★ best" if best else ""), best
 
 
