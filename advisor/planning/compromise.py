@@ -57,7 +57,7 @@ from scipy import special
 from models.learning import ItemsNeeded
 
 from advisor.errors import CompromiseError, ScenarioValidationError
-from advisor.evaluation.evaluate import campaign_cost, evaluate
+from advisor.evaluation.evaluate import VERDICT_WORDS, campaign_cost, evaluate
 from advisor.progress import ProgressCallback, keeps_going
 from advisor.scenario.schema import ADAPTIVE_MAX_OUTCOMES, MAX_RATERS, Scenario, rater_range
 from advisor.units import LN2, money
@@ -441,7 +441,7 @@ def _message(scenario: Scenario, budget: float, item_cost: float, objective: str
             f"{row.items:,} items ({money(row.cost, currency)}): achievable risk {risk_text(row.achievable)} on "
             f"{OBJECTIVE_TITLES[objective]}, label error {risk_text(row.label_error)}, the value model's error at "
             f"most {risk_text(row.model_error['at_most'])} (at least {risk_text(row.model_error['at_least'])}); "
-            f"verdict {row.verdict}.")
+            f"verdict: {VERDICT_WORDS[row.verdict]}.")
     if objective == "both":
         text += (" The item's answers set this risk (the value model's error is lower)." if row.binding == "labels"
                  else " The items bought set this risk (the item's answers do better).")

@@ -42,7 +42,7 @@ from typing import Any
 
 from advisor.errors import ScenarioValidationError
 from advisor.progress import ProgressCallback, keeps_going
-from advisor.evaluation.evaluate import evaluate
+from advisor.evaluation.evaluate import VERDICT_WORDS, evaluate
 from advisor.evaluation.results import Evaluation
 from advisor.planning.overlap_designs import adaptive_changes
 from advisor.scenario.formats import format_changes
@@ -431,7 +431,7 @@ def _explanation(proposal: _Proposal, base: Evaluation, result: Evaluation, delt
         names = [q.name for q in result.contexts[0].questions]
         shares = "; shares " + ", ".join(f"{n} {100 * s:.0f} %" for n, s in zip(names, result.time_shares))
     return (f"{proposal.title} {effect} and {information} {price} (floor {base.floor:.3f} → {result.floor:.3f}, "
-            f"items needed {_items_text(base)} → {_items_text(result)}, verdict {result.verdict}{shares}).")
+            f"items needed {_items_text(base)} → {_items_text(result)}, verdict: {VERDICT_WORDS[result.verdict]}{shares}).")
 
 
 def _not_applicable(proposal: _Proposal, reason: str) -> LeverResult:

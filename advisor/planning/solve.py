@@ -45,7 +45,7 @@ from typing import Any
 from advisor.errors import UnknownParameterError
 from advisor.planning.bisection import first_true, first_true_near
 from advisor.progress import ProgressCallback
-from advisor.evaluation.evaluate import evaluate
+from advisor.evaluation.evaluate import VERDICT_WORDS, evaluate
 from advisor.evaluation.results import Evaluation
 from advisor.scenario.schema import ADAPTIVE_MAX_OUTCOMES, MAX_LOG2_M, MAX_RATERS, Scenario, rater_range
 from advisor.units import money
@@ -180,7 +180,7 @@ def _result(unknown: str, memo: _Memo, found: int | None, allowed: int | None, l
     best = _best(memo, low, high)
     evaluation = memo.evaluation(best)
     message = (f"Unreachable: no {noun} up to {text(convert(high))}{why_high} meets the target (at {text(convert(high))} "
-               f"the achievable risk is {memo.risk(high):.4f}, the verdict {memo.evaluation(high).verdict}); "
+               f"the achievable risk is {memo.risk(high):.4f}, verdict: {VERDICT_WORDS[memo.evaluation(high).verdict]}); "
                f"{floor_text}; beyond {text(convert(best))} more buys less than {BEST_RISK_TOLERANCE:g} of risk.")
     return SolveResult(unknown, None, False, convert(best), evaluation.achievable, message,
                        memo.scenario.with_changes(memo.changes(best)), step, at_least, evaluation.verdict)
@@ -289,7 +289,7 @@ def _solve_log2_m(scenario: Scenario) -> SolveResult:
                            scenario.with_changes({"target.log2_m": value}), LOG2_M_RESOLUTION, at_least,
                            evaluation.verdict)
     evaluation = memo.evaluation(1)
-    message = (f"Unreachable: even a {LOG2_M_RESOLUTION:g}-bit target has the verdict {evaluation.verdict} "
+    message = (f"Unreachable: even a {LOG2_M_RESOLUTION:g}-bit target gets the verdict “{VERDICT_WORDS[evaluation.verdict]}” "
                f"(achievable {evaluation.achievable:.4f}, target {target.target_risk:g}); {floor_text}.")
     return SolveResult("log2_m", None, False, LOG2_M_RESOLUTION, evaluation.achievable, message,
                        scenario.with_changes({"target.log2_m": LOG2_M_RESOLUTION}), LOG2_M_RESOLUTION, at_least,

@@ -63,7 +63,7 @@ from typing import Any
 
 from advisor.errors import ScenarioValidationError, SweepRangeError
 from advisor.progress import ProgressCallback, keeps_going
-from advisor.evaluation.evaluate import campaign_cost, evaluate
+from advisor.evaluation.evaluate import VERDICT_WORDS, campaign_cost, evaluate
 from advisor.evaluation.results import Evaluation
 from advisor.scenario.schema import FORMAT_K_LIMITS, Campaign, Raters, Scenario, Target, get_path
 from advisor.planning.bisection import first_true
@@ -825,7 +825,7 @@ def post_hoc(scenario: Scenario, observed_risk: float | None = None) -> PostHocR
         if below else f"; the observed risk {observed:.4f} is at or above the floor")
     message = (f"At this design the risk lies between the floor {evaluation.floor:.4f} and the achievable "
                f"{evaluation.achievable:.4f}; the ceiling ({evaluation.ceiling_risk_source} R̂) is "
-               f"{evaluation.ceiling:.4f}; verdict {evaluation.verdict}{seen}.")
+               f"{evaluation.ceiling:.4f}; verdict: {VERDICT_WORDS[evaluation.verdict]}{seen}.")
     return PostHocResult(evaluation.floor, evaluation.achievable, evaluation.ceiling, evaluation.ceiling_risk_source,
                          observed, below, evaluation.verdict, evaluation.items, evaluation.items_needed.to_dict(),
                          message)
@@ -913,7 +913,7 @@ def compromise(scenario: Scenario, budget: float | None = None, *, vary_formats:
     else:
         message = (f"Within {money(budget, currency)} the lowest achievable risk is {best.achievable:.4f} "
                    f"({best.raters} rater(s) × {best.seconds_per_item:.1f} s per item, {money(best.cost, currency)}, "
-                   f"verdict {best.verdict})")
+                   f"verdict: {VERDICT_WORDS[best.verdict]})")
         message += ("; no design within it meets the target." if meeting is None else
                     f"; the cheapest that meets the target costs {money(meeting_cost, currency)}.")
     return CompromiseResult(float(budget), None if best is None else best.scenario,

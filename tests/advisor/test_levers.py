@@ -7,7 +7,7 @@ import math
 import pytest
 
 from advisor.units import money
-from advisor.evaluation.evaluate import evaluate
+from advisor.evaluation.evaluate import VERDICT_WORDS, evaluate
 from advisor.planning.levers import LeverResult, lever_keys, rank, rank_levers
 from advisor.scenario.schema import Campaign, Context, Question, Raters, ResponseFormat, Scenario, Target, example_scenarios
 
@@ -142,7 +142,7 @@ def test_explanations_say_the_numbers(ranked):
     assert more.explanation.startswith("A 4th rater per item leaves the achievable risk at ")
     assert f"adds {more.delta_capacity_nats / LN2:.2f} bits per item for {money(more.delta_cost, 'USD')}" in more.explanation
     assert f"floor {base.floor:.3f} → {more.evaluation.floor:.3f}" in more.explanation
-    assert f"verdict {more.evaluation.verdict}" in more.explanation
+    assert f"verdict: {VERDICT_WORDS[more.evaluation.verdict]}" in more.explanation
     fewer = by_key["raters-1"]
     assert f"loses {-fewer.delta_capacity_nats / LN2:.2f} bits per item and saves" in fewer.explanation
     narrower = by_key["narrower-target"]

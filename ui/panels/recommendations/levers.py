@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from advisor.evaluation.evaluate import VERDICT_WORDS
 from advisor.planning.analysis import Analysis
 from advisor.planning.levers import PER_MONEY_SCALE, SAME_RISK, LeverResult, per_money_text
 from advisor.units import signed_amount_text, signed_count_text, signed_text
@@ -192,8 +193,8 @@ class LeversWidget(QGroupBox):
             gain = lever.gain
             gain_colour = muted or (GAIN_COLOUR if gain > SAME_RISK else
                                     LOSS_COLOUR if gain < -SAME_RISK else None)
-            capacity_tip = (f"ΔC̄ {units.format_info(lever.delta_capacity_nats, 3)} per item; verdict "
-                            f"{lever.evaluation.verdict}" if lever.evaluation is not None else "")
+            capacity_tip = (f"ΔC̄ {units.format_info(lever.delta_capacity_nats, 3)} per item; verdict: "
+                            f"{VERDICT_WORDS[lever.evaluation.verdict]}" if lever.evaluation is not None else "")
             items = ("—" if not lever.applicable or lever.delta_items_needed is None
                      else signed_count_text(lever.delta_items_needed))
             cells = [

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from advisor.evaluation.evaluate import VERDICT_WORDS
 from advisor.evaluation.results import Evaluation
 from advisor.planning.optimize import DEFAULT_MAX_RATERS, FrontierPoint, OptimizationResult, default_formats, optimize
 from advisor.scenario.schema import MAX_RATERS, Scenario
@@ -51,7 +52,7 @@ def design_text(scenario: Scenario, evaluation: Evaluation | None) -> str:
             f"{scenario.campaign.items:,} items; {formats}")
     if evaluation is not None:
         text += (f". Cost {money(evaluation.cost, evaluation.currency)}, floor {evaluation.floor:.4f}, "
-                 f"achievable risk {evaluation.achievable:.4f}, verdict {evaluation.verdict}.")
+                 f"achievable risk {evaluation.achievable:.4f}, verdict: {VERDICT_WORDS[evaluation.verdict]}.")
     return text
 
 
