@@ -1255,6 +1255,38 @@ def _conclude(search: _Search, blocks: list[_ScreenedBlock]) -> OptimizationResu
     )
 
 
+def frontier_with_recommended(result: OptimizationResult) -> tuple[list[FrontierPoint], int | None]:
+    """The frontier to draw or tabulate, and where on it the recommended design is (None: there is
+    none).
+
+    The frontier keeps the designs that are non-dominated in (cost, floor), on the search's time
+    grid; the recommended design is chosen by its achievable risk and its time per item lowered
+    below the grid's, so it is added (by cost) where the frontier does not hold it.
+    """
+    frontier = list(result.frontier)
+    if result.recommended is None or result.recommended_evaluation is None:
+        return frontier, None
+    design, evaluation = result.recommended, result.recommended_evaluation
+    index = next((i for i, p in enumerate(frontier) if p.scenario.same_numbers(design)), None)
+    if index is None:
+        point = frontier_point(design, evaluation, tuple(q.format.label() for q in design.questions))
+        index = sum(p.cost <= point.cost for p in frontier)
+        frontier.insert(index, point)
+    return frontier, index
+
+
+def frontier_point(design: Scenario, evaluation: Evaluation, formats: tuple[str, ...]) -> FrontierPoint:
+    """The frontier point of a design evaluated in full (``formats``: its questions' format labels,
+    in question order)."""
+    return FrontierPoint(
+        cost=evaluation.cost, floor=evaluation.floor, ceiling=evaluation.ceiling,
+        capacity_nats=evaluation.capacity_nats, raters=design.raters.per_item,
+        seconds_per_item=design.campaign.seconds_per_item, formats=formats, scenario=design,
+        rater_hours=evaluation.rater_hours, time_shares=tuple(evaluation.time_shares), checked=True,
+        achievable=evaluation.achievable, verdict=evaluation.verdict,
+    )
+
+
 def _least_time(search: _Search, design: Scenario, evaluation: Evaluation,
                 lower: float | None) -> tuple[Scenario, Evaluation]:
     """The recommended design at a lower time per item that still meets the target: a bisection

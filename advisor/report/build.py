@@ -57,7 +57,7 @@ from advisor.evaluation.evaluate import VERDICT_WORDS, rater_model_text
 from advisor.evaluation.results import Evaluation
 from advisor.planning.analysis import Analysis, analyse, analysis_steps
 from advisor.planning.levers import PER_MONEY_SCALE, LeverResult, per_money_value
-from advisor.planning.optimize import OptimizationResult
+from advisor.planning.optimize import OptimizationResult, frontier_with_recommended
 from advisor.progress import ProgressCallback, keeps_going, require, within
 from advisor.report import figures
 from advisor.report.compromise_section import (
@@ -457,7 +457,8 @@ def frontier_blocks(analysis: Analysis, units: _Units) -> list[Block]:
             KeyValue("cost", money(rec_eval.cost, rec_eval.currency)),
             KeyValue("cost of the scenario as given", money(e.cost, e.currency)),
         ), title="Recommended design"))
-    points = sorted(result.frontier, key=lambda p: p.cost)
+    # The frontier with the recommended design on it (refined below the search's time grid).
+    points, recommended_index = frontier_with_recommended(result)
     blocks.append(figures.frontier_figure(
         [p.cost for p in points], [p.floor for p in points], [p.achievable for p in points],
         target=s.target.target_risk, currency=currency, recommended=recommended_point,
@@ -465,13 +466,15 @@ def frontier_blocks(analysis: Analysis, units: _Units) -> list[Block]:
     ))
     blocks.append(Table(
         headers=(f"cost ({currency})", "floor", "achievable risk", "verdict", f"capacity ({u}/item)", "raters",
-                 "seconds per item", "formats"),
+                 "seconds per item", "formats", "design"),
         rows=tuple((float(p.cost), float(p.floor), float(p.achievable), VERDICT_WORDS[p.verdict], units.info(p.capacity_nats),
-                    int(p.raters), float(p.seconds_per_item), _formats_text(p.formats)) for p in points),
-        caption=(f"The Pareto frontier: {len(points)} designs, each with the lowest floor the optimiser found at its "
-                 f"cost ({result.evaluated:,} designs screened), each evaluated in full. Formats are listed in "
-                 "question order."),
-        formats=(MONEY_FORMAT, ".3f", ".3f", "", ".3f", "d", ".3g", ""), key="frontier",
+                    int(p.raters), float(p.seconds_per_item), _formats_text(p.formats),
+                    "recommended" if index == recommended_index else "")
+                   for index, p in enumerate(points)),
+        caption=(f"The Pareto frontier of the {result.evaluated:,} designs screened: each has the lowest floor the "
+                 "optimiser found at its cost and is evaluated in full. The recommended design, chosen by its "
+                 "achievable risk, is marked. Formats are listed in question order."),
+        formats=(MONEY_FORMAT, ".3f", ".3f", "", ".3f", "d", ".1f", "", ""), key="frontier",
     ))
     return blocks
 

@@ -36,6 +36,7 @@ from advisor.planning.optimize import (
     _limits,
     default_formats,
     format_options,
+    frontier_with_recommended,
     optimize,
 )
 from advisor.scenario.schema import Campaign, Context, Question, Raters, ResponseFormat, Scenario, Target, example_scenarios
@@ -445,6 +446,14 @@ def test_examples(scenario):
     assert result.candidates >= MIN_CANDIDATES
     if result.recommended is not None:
         assert evaluate(result.recommended, curves=False).verdict == "meets"
+        # What the window draws and a report tabulates: the frontier with the recommended design on
+        # it, at its own (refined) time per item and cost, in order of cost.
+        shown, index = frontier_with_recommended(result)
+        assert shown[index].seconds_per_item == result.recommended.campaign.seconds_per_item
+        assert shown[index].cost == result.recommended_evaluation.cost
+        assert [p.cost for p in shown] == sorted(p.cost for p in shown)
+        assert [p for i, p in enumerate(shown) if i != index] == [
+            p for p in result.frontier if not p.scenario.same_numbers(result.recommended)]
     json.dumps(result.to_dict(), allow_nan=False)
 
 

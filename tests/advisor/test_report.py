@@ -78,6 +78,26 @@ def test_verdicts_read_in_words_in_every_table_but_the_comparisons_data(example_
     assert seen > 3 * len(example_reports)
 
 
+def test_the_frontier_table_marks_the_recommended_design_at_its_own_cost(example_reports):
+    """The recommended design, refined below the optimiser's time grid, was missing from the table
+    (the chatbot rubric's $15,780 design beside the grid's $16,938 one)."""
+    marked = 0
+    for report in example_reports.values():
+        for section in report.sections:
+            cards = [b for b in section.blocks if getattr(b, "title", "") == "Recommended design"]
+            tables = [b for b in section.blocks if isinstance(b, Table) and b.key == "frontier"]
+            if not cards or not tables:
+                continue
+            card = {row.label: row.value for row in cards[0].rows}
+            table = tables[0]
+            rows = [row for row in table.rows if row[table.headers.index("design")] == "recommended"]
+            assert len(rows) == 1
+            seconds = rows[0][table.headers.index("seconds per item")]
+            assert f"{seconds:.1f}" == card["time per rater per item"]
+            marked += 1
+    assert marked >= 4
+
+
 def test_there_are_example_scenarios():
     assert len(EXAMPLES) >= 6
 

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QApplication
 
 from advisor.evaluation.evaluate import evaluate
 from advisor.planning.levers import rank_levers
+from advisor.planning.optimize import frontier_with_recommended
 from advisor.scenario.schema import Question, ResponseFormat, Scenario, Target
 from advisor.planning.solve import solve
 from advisor.scenario.state import ScenarioState
@@ -208,10 +209,11 @@ def test_the_optimiser_plots_the_frontier_and_saves_the_recommended_design(widge
     result = blocker.args[0]
     assert result.cancelled is False
     assert pareto._legend.isVisible() and not pareto._empty_text.isVisible()
-    assert list(pareto.costs)[:len(result.frontier)] == [p.cost for p in result.frontier]
-    shown = list(result.frontier)
-    assert list(pareto.floors)[:len(shown)] == [p.floor for p in shown]
-    assert list(pareto.achievable)[:len(shown)] == [p.achievable for p in shown]
+    shown, recommended_index = frontier_with_recommended(result)
+    assert list(pareto.costs) == [p.cost for p in shown]
+    assert list(pareto.floors) == [p.floor for p in shown]
+    assert list(pareto.achievable) == [p.achievable for p in shown]
+    assert pareto.recommended_index == recommended_index
     assert all(f <= a for f, a in zip(pareto.floors, pareto.achievable))
     assert pareto._target.isVisible() and pareto._target.value() == pytest.approx(scenario.target.target_risk)
     if result.recommended is None:

@@ -29,7 +29,8 @@ from PySide6.QtWidgets import (
 
 from advisor.evaluation.evaluate import VERDICT_WORDS
 from advisor.evaluation.results import Evaluation
-from advisor.planning.optimize import DEFAULT_MAX_RATERS, FrontierPoint, OptimizationResult, default_formats, optimize
+from advisor.planning.optimize import (DEFAULT_MAX_RATERS, OptimizationResult, default_formats,
+                                      frontier_with_recommended, optimize)
 from advisor.scenario.schema import MAX_RATERS, Scenario
 from advisor.scenario.state import ScenarioState
 from advisor.units import money
@@ -54,32 +55,6 @@ def design_text(scenario: Scenario, evaluation: Evaluation | None) -> str:
         text += (f". Cost {money(evaluation.cost, evaluation.currency)}, floor {evaluation.floor:.4f}, "
                  f"achievable risk {evaluation.achievable:.4f}, verdict: {VERDICT_WORDS[evaluation.verdict]}.")
     return text
-
-
-def frontier_with_recommended(result: OptimizationResult) -> tuple[list[FrontierPoint], int | None]:
-    """The frontier to draw, and where on it the recommended design is (None: there is none).
-
-    The frontier keeps the designs that are non-dominated in (cost, floor), so
-    the recommended design (chosen by its achievable risk) is added where the
-    floor alone would drop it.
-    """
-    frontier = list(result.frontier)
-    if result.recommended is None:
-        return frontier, None
-    design, evaluation = result.recommended, result.recommended_evaluation
-    formats = tuple(q.format.label() for q in design.questions)
-    index = next((i for i, p in enumerate(frontier)
-                  if (p.raters, p.seconds_per_item, p.formats)
-                  == (design.raters.per_item, design.campaign.seconds_per_item, formats)), None)
-    if index is None:
-        frontier.append(FrontierPoint(
-            cost=evaluation.cost, floor=evaluation.floor, ceiling=evaluation.ceiling,
-            capacity_nats=evaluation.capacity_nats, raters=design.raters.per_item,
-            seconds_per_item=design.campaign.seconds_per_item, formats=formats, scenario=design,
-            rater_hours=evaluation.rater_hours, time_shares=evaluation.time_shares, checked=True,
-            achievable=evaluation.achievable, verdict=evaluation.verdict))
-        index = len(frontier) - 1
-    return frontier, index
 
 
 class OptimizerWidget(QGroupBox):
