@@ -59,7 +59,9 @@ class RecentValues(Generic[Value]):
             self._values.clear()
 
     def __len__(self) -> int:
-        return len(self._values)
+        """How many values are kept."""
+        with self._lock:
+            return len(self._values)
 
 
 class BatchCache(Generic[Value]):

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -384,8 +384,8 @@ def _prepare(seconds: object, correct: object, curve: AccuracyCurve, multiplier:
 
 
 def _maximise(likelihood: _Likelihood, trials: np.ndarray, prepared: _Prepared, curve: AccuracyCurve, limit: int,
-              confidence: float | None, start: np.ndarray | None = None) -> SpeedAccuracyFit:
-    """Maximum likelihood from a grid of starts (or from ``start``, a fit's ``(log λ, log β, δ₀)``),
+              confidence: float | None, starts: Sequence[np.ndarray] = ()) -> SpeedAccuracyFit:
+    """Maximum likelihood from a grid of starts (or from ``starts``, points ``(log λ, log β, δ₀)``),
     polished; profile intervals at ``confidence``."""
     mean_time, successes, failures = likelihood.mean_time, likelihood.successes, likelihood.failures
     d_top = float(curve.dprimes[-1])
@@ -398,13 +398,12 @@ def _maximise(likelihood: _Likelihood, trials: np.ndarray, prepared: _Prepared, 
     slow_accuracy = min(max(slow_accuracy, curve.chance + 1e-3), curve.ceiling - 1e-6)
     asymptote_start = min(max(curve.inverse(slow_accuracy) * 1.1 / prepared.mean_factor, 0.05), d_top * 0.9)
     bounds = [(math.log(1e-3), math.log(d_top)), (math.log(1e-4), math.log(100.0)), (0.0, prepared.delay_cap)]
-    starts = [np.array([math.log(asymptote_start),
-                        math.log(min(max(rate_scale / prepared.median_time, 1.1e-4), 99.0)),
-                        delay_share * prepared.low_time])
-              for rate_scale in (0.3, 1.5, 6.0) for delay_share in (0.0, 0.5)] if start is None else [
-        np.clip(start, *np.array(bounds).T)]
+    points = [np.clip(point, *np.array(bounds).T) for point in starts] or [
+        np.array([math.log(asymptote_start), math.log(min(max(rate_scale / prepared.median_time, 1.1e-4), 99.0)),
+                  delay_share * prepared.low_time])
+        for rate_scale in (0.3, 1.5, 6.0) for delay_share in (0.0, 0.5)]
     best: optimize.OptimizeResult | None = None
-    for point in starts:
+    for point in points:
         result = optimize.minimize(
             likelihood.value_and_gradient, point, jac=True, method="L-BFGS-B", bounds=bounds, options={"maxiter": limit}
         )
@@ -679,7 +678,8 @@ def fit_rater_speeds(
     labels keep ``s_j = 1``. Each step raises the likelihood, so the alternation converges; it
     stops when no speed moves by more than 1 % (``|Δ log s_j| < 0.01``, far inside a rater's
     interval), or after ``rounds`` rounds. The first pooled fit starts from a grid of six points,
-    each later one (and the final one, with intervals) from the fit before it. Without a rater of
+    each later one (and the final one, with intervals) from the fit before it and from that fit with
+    β at the raters' geometric mean rate. Without a rater of
     ``min_labels`` labels this is :func:`fit_speed_accuracy`.
 
     The labels are grouped once, by rater and equal-count time bins (at least 20 per rater, about
@@ -715,10 +715,10 @@ def fit_rater_speeds(
                                level=0.95 if confidence is None else confidence)
     groups = _RaterGroups(prepared, codes, count, curve)
     speeds = np.ones(count)
-    fit = None
+    starts: list[np.ndarray] = []
     for _ in range(limit):
         groups.likelihood.speed = speeds[groups.rater]
-        fit = _maximise(groups.likelihood, groups.trials, prepared, curve, iterations, None, _point(fit))
+        fit = _maximise(groups.likelihood, groups.trials, prepared, curve, iterations, None, starts)
         rates = _rates(groups, fit, fewest, None)
         fitted = np.isfinite(rates.rate)
         logs = np.log(rates.rate[fitted])
@@ -726,18 +726,15 @@ def fit_rater_speeds(
         updated[fitted] = np.exp(logs - logs.mean())
         moved = float(np.max(np.abs(np.log(updated) - np.log(speeds))))
         speeds = updated
+        # The next pooled fit starts from this one, and from β at the raters' geometric mean rate (with
+        # the new speeds, each fitted rater's own rate): two starts instead of the grid's six.
+        point = np.array([math.log(fit.discriminability), math.log(fit.accrual_rate), fit.base_time])
+        starts = [point, np.array([point[0], float(logs.mean()), point[2]])] if logs.size else [point]
         if moved < 0.01:
             break
     groups.likelihood.speed = speeds[groups.rater]
-    fit = _maximise(groups.likelihood, groups.trials, prepared, curve, iterations, confidence, _point(fit))
+    fit = _maximise(groups.likelihood, groups.trials, prepared, curve, iterations, confidence, starts)
     return fit, _rates(groups, fit, fewest, confidence)
-
-
-def _point(fit: SpeedAccuracyFit | None) -> np.ndarray | None:
-    """A fit's parameters as the optimiser's ``(log λ, log β, δ₀)``, None for none."""
-    if fit is None:
-        return None
-    return np.array([math.log(fit.discriminability), math.log(fit.accrual_rate), fit.base_time])
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ def register(subparsers: Any) -> None:
 
 
 def _run_overlap(args: argparse.Namespace) -> int:
+    from advisor.evaluation.evaluate import VERDICT_WORDS
     from advisor.planning.overlap_designs import compare_adaptive
 
     scenario = common.resolve_scenario(args, args.scenario).scenario
@@ -39,7 +40,7 @@ def _run_overlap(args: argparse.Namespace) -> int:
     currency = scenario.campaign.currency
     rows = [[row.role, row.rule, f"{row.expected_raters:.3f}", money(row.cost, currency),
              common.info_unit(row.capacity_nats, args.nats), f"{row.label_error:.4f}", f"{row.achievable:.4f}",
-             f"{row.floor:.4f}", row.verdict] for row in comparison.rows]
+             f"{row.floor:.4f}", VERDICT_WORDS[row.verdict]] for row in comparison.rows]
     print(f"{scenario.name}: adaptive overlap against fixed overlap ({unit} per item)\n")
     common.print_table(["design", "rule", "raters/item", "cost", unit, "label error", "achievable", "floor",
                         "verdict"], rows)

@@ -100,7 +100,7 @@ SECONDS_CURVE_SPAN = 8.0
 VERDICTS = ("meets", "cannot", "undecided")
 """``meets``: the achievable side meets the target; ``cannot``: the floor (or the
 items any learner needs) rules it out; ``undecided``: neither (method §8.4)."""
-VERDICT_WORDS = {"meets": "meets the target", "cannot": "cannot meet it", "undecided": "not ruled out, not guaranteed"}
+VERDICT_WORDS = {"meets": "meets the target", "cannot": "cannot meet the target", "undecided": "not ruled out, not guaranteed"}
 """Each verdict in a few words, for tables."""
 
 

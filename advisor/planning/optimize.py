@@ -1000,11 +1000,12 @@ def _with_adaptive(search: _Search, result: OptimizationResult, progress: Progre
         deadline_hours=limits.deadline_hours, raters_available=limits.raters_available, progress=progress,
     )
     checks = result.checks + choice.checks
+    stopped = " The search of adaptive designs was cancelled before it ended." if choice.cancelled else ""
     if choice.scenario is None or choice.evaluation is None:
-        note = " No adaptive overlap design was cheaper." if result.recommended is not None else (
-            " No adaptive overlap design meets it either.")
+        note = stopped or (" No adaptive overlap design was cheaper." if result.recommended is not None else
+                           " No adaptive overlap design meets it either.")
         return replace(result, checks=checks, evaluated=result.evaluated + choice.checks,
-                       message=result.message + note)
+                       message=result.message + note, cancelled=choice.cancelled)
     design, evaluation = choice.scenario, choice.evaluation
     overlap = evaluation.overlap
     saving = "" if result.recommended_evaluation is None else (
@@ -1013,9 +1014,9 @@ def _with_adaptive(search: _Search, result: OptimizationResult, progress: Progre
     message = (f"Adaptive overlap ({overlap.rule}; {overlap.expected_raters:.2f} raters per item on average) × "  # type: ignore[union-attr]
                f"{design.campaign.seconds_per_item:.1f} s per item meets the target {evaluation.target_risk:g} with "
                f"achievable risk {evaluation.achievable:.4f} (floor {evaluation.floor:.4f}) for "
-               f"{money(evaluation.cost, search.scenario.campaign.currency)}{saving}. {result.message}")
+               f"{money(evaluation.cost, search.scenario.campaign.currency)}{saving}. {result.message}{stopped}")
     return replace(result, recommended=design, recommended_evaluation=evaluation, checks=checks,
-                   evaluated=result.evaluated + choice.checks, message=message)
+                   evaluated=result.evaluated + choice.checks, message=message, cancelled=choice.cancelled)
 
 
 def _feasible(search: _Search, block: _ScreenedBlock) -> _FeasibleBlock:
@@ -1256,12 +1257,25 @@ def _conclude(search: _Search, blocks: list[_ScreenedBlock]) -> OptimizationResu
 
 
 def frontier_with_recommended(result: OptimizationResult) -> tuple[list[FrontierPoint], int | None]:
-    """The frontier to draw or tabulate, and where on it the recommended design is (None: there is
-    none).
+    """The frontier's designs with the recommended design among them, for a table or a plot's markers.
 
     The frontier keeps the designs that are non-dominated in (cost, floor), on the search's time
     grid; the recommended design is chosen by its achievable risk and its time per item lowered
-    below the grid's, so it is added (by cost) where the frontier does not hold it.
+    below the grid's, so it may be missing from the frontier or dominated there. A line of the
+    lowest floor at each cost is drawn through ``result.frontier`` alone.
+
+    Parameters
+    ----------
+    result
+        An optimiser's result.
+
+    Returns
+    -------
+    points : list of FrontierPoint
+        ``result.frontier`` (by increasing cost), with the recommended design inserted before the
+        first point that costs more when it is not there.
+    index : int or None
+        The recommended design's position in ``points``; None when nothing is recommended.
     """
     frontier = list(result.frontier)
     if result.recommended is None or result.recommended_evaluation is None:
@@ -1270,14 +1284,27 @@ def frontier_with_recommended(result: OptimizationResult) -> tuple[list[Frontier
     index = next((i for i, p in enumerate(frontier) if p.scenario.same_numbers(design)), None)
     if index is None:
         point = frontier_point(design, evaluation, tuple(q.format.label() for q in design.questions))
-        index = sum(p.cost <= point.cost for p in frontier)
+        index = sum(p.cost < point.cost for p in frontier)
         frontier.insert(index, point)
     return frontier, index
 
 
 def frontier_point(design: Scenario, evaluation: Evaluation, formats: tuple[str, ...]) -> FrontierPoint:
-    """The frontier point of a design evaluated in full (``formats``: its questions' format labels,
-    in question order)."""
+    """A design evaluated in full, as a point beside the frontier's.
+
+    Parameters
+    ----------
+    design
+        The design (an adaptive one counts its first raters, ``raters.per_item``).
+    evaluation
+        Its evaluation (:func:`advisor.evaluation.evaluate.evaluate`).
+    formats
+        Its questions' format labels, in question order.
+
+    Returns
+    -------
+    FrontierPoint
+    """
     return FrontierPoint(
         cost=evaluation.cost, floor=evaluation.floor, ceiling=evaluation.ceiling,
         capacity_nats=evaluation.capacity_nats, raters=design.raters.per_item,

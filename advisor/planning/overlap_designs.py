@@ -207,11 +207,13 @@ def compare_adaptive(scenario: Scenario, *, progress: ProgressCallback | None = 
 
 @dataclass(frozen=True)
 class AdaptiveChoice:
-    """The cheapest adaptive design found by :func:`cheapest_adaptive` (or None), and the checks made."""
+    """The cheapest adaptive design found by :func:`cheapest_adaptive` (or None), the checks made,
+    and whether ``progress`` stopped the search (the design is then the cheapest found so far)."""
 
     scenario: Scenario | None
     evaluation: Evaluation | None
     checks: int
+    cancelled: bool = False
 
 
 def cheapest_adaptive(template: Scenario, times: Sequence[float], *, max_raters: int, below: float,
@@ -267,8 +269,12 @@ def cheapest_adaptive(template: Scenario, times: Sequence[float], *, max_raters:
             return evaluation.rater_hours / raters_available <= deadline_hours
         return True
 
+    stopped = False
     for done, (r0, top) in enumerate(pairs, start=1):
-        if checks >= max_checks or not keeps_going(progress, done - 1, len(pairs)):
+        if checks >= max_checks:
+            break
+        if not keeps_going(progress, done - 1, len(pairs)):
+            stopped = True
             break
         probe = design(r0, top, times[0])
         if probe is None:
@@ -299,5 +305,5 @@ def cheapest_adaptive(template: Scenario, times: Sequence[float], *, max_raters:
             cheapest = evaluation.cost
             best = (evaluation.cost, design(r0, top, times[usable[upper]]), evaluation)  # type: ignore[assignment]
     if best is None:
-        return AdaptiveChoice(None, None, checks)
-    return AdaptiveChoice(best[1], best[2], checks)
+        return AdaptiveChoice(None, None, checks, stopped)
+    return AdaptiveChoice(best[1], best[2], checks, stopped)

@@ -174,7 +174,7 @@ def _result(unknown: str, memo: _Memo, found: int | None, allowed: int | None, l
         value = convert(found)
         evaluation = memo.evaluation(found)
         message = (f"{text(value)} suffice: achievable risk {evaluation.achievable:.4f} ≤ {target:g} and the "
-                   f"verdict is meets; {floor_text}.")
+                   f"design meets the target; {floor_text}.")
         return SolveResult(unknown, value, True, value, evaluation.achievable, message,
                            memo.scenario.with_changes(memo.changes(found)), step, at_least, evaluation.verdict)
     best = _best(memo, low, high)
@@ -289,8 +289,9 @@ def _solve_log2_m(scenario: Scenario) -> SolveResult:
                            scenario.with_changes({"target.log2_m": value}), LOG2_M_RESOLUTION, at_least,
                            evaluation.verdict)
     evaluation = memo.evaluation(1)
-    message = (f"Unreachable: even a {LOG2_M_RESOLUTION:g}-bit target gets the verdict “{VERDICT_WORDS[evaluation.verdict]}” "
-               f"(achievable {evaluation.achievable:.4f}, target {target.target_risk:g}); {floor_text}.")
+    message = (f"Unreachable: even with a {LOG2_M_RESOLUTION:g}-bit target the design does not meet the target risk "
+               f"(achievable {evaluation.achievable:.4f}, target {target.target_risk:g}, verdict: "
+               f"{VERDICT_WORDS[evaluation.verdict]}); {floor_text}.")
     return SolveResult("log2_m", None, False, LOG2_M_RESOLUTION, evaluation.achievable, message,
                        scenario.with_changes({"target.log2_m": LOG2_M_RESOLUTION}), LOG2_M_RESOLUTION, at_least,
                        evaluation.verdict)

@@ -457,13 +457,15 @@ def frontier_blocks(analysis: Analysis, units: _Units) -> list[Block]:
             KeyValue("cost", money(rec_eval.cost, rec_eval.currency)),
             KeyValue("cost of the scenario as given", money(e.cost, e.currency)),
         ), title="Recommended design"))
-    # The frontier with the recommended design on it (refined below the search's time grid).
-    points, recommended_index = frontier_with_recommended(result)
+    # The figure's lines are the frontier's (the lowest floor at each cost); the recommended design
+    # is its star. The table lists it among the frontier's designs (refined below the search's grid).
+    frontier = sorted(result.frontier, key=lambda p: p.cost)
     blocks.append(figures.frontier_figure(
-        [p.cost for p in points], [p.floor for p in points], [p.achievable for p in points],
+        [p.cost for p in frontier], [p.floor for p in frontier], [p.achievable for p in frontier],
         target=s.target.target_risk, currency=currency, recommended=recommended_point,
         current=(e.cost, e.achievable),
     ))
+    points, recommended_index = frontier_with_recommended(result)
     blocks.append(Table(
         headers=(f"cost ({currency})", "floor", "achievable risk", "verdict", f"capacity ({u}/item)", "raters",
                  "seconds per item", "formats", "design"),
@@ -473,7 +475,8 @@ def frontier_blocks(analysis: Analysis, units: _Units) -> list[Block]:
                    for index, p in enumerate(points)),
         caption=(f"The Pareto frontier of the {result.evaluated:,} designs screened: each has the lowest floor the "
                  "optimiser found at its cost and is evaluated in full. The recommended design, chosen by its "
-                 "achievable risk, is marked. Formats are listed in question order."),
+                 "achievable risk (which may cost more than a design of a lower floor), is marked. Formats are "
+                 "listed in question order."),
         formats=(MONEY_FORMAT, ".3f", ".3f", "", ".3f", "d", ".1f", "", ""), key="frontier",
     ))
     return blocks

@@ -247,6 +247,28 @@ def test_optimiser_with_adaptive_overlap_is_never_dearer():
         assert "Adaptive overlap" in both.message
 
 
+def test_an_optimisation_stopped_among_the_adaptive_designs_says_so_and_is_not_kept():
+    """A stop among the adaptive designs returned the fixed design as if the search had ended ("No
+    adaptive overlap design was cheaper"), and the optimiser kept that answer for the next request."""
+    base = scenario(**{"target.target_risk": 0.12, "target.model_bits": 20.0, "raters.correlation": 0.0,
+                       "raters.discriminability": 1.2, "name": "stopped among the adaptive designs"})
+    options = {"allowed_formats": [["binary"]], "max_raters": 5, "adaptive": True}
+    fixed_search_totals: list[int] = []
+
+    def stop_among_adaptive(done: int, total: int) -> bool:
+        # The fixed search counts its thousands of designs; the adaptive one its few panel pairs.
+        if not fixed_search_totals or total == fixed_search_totals[0]:
+            fixed_search_totals.append(total)
+            return True
+        return done < 1
+
+    stopped = optimize(base, progress=stop_among_adaptive, **options)
+    assert stopped.cancelled and "cancelled" in stopped.message
+    assert "No adaptive overlap design was cheaper" not in stopped.message
+    whole = optimize(base, **options)
+    assert whole is not stopped and not whole.cancelled
+
+
 def test_the_cheapest_adaptive_design_meets_the_target_and_no_cheaper_time_of_its_panel_does():
     base = scenario(**{"target.target_risk": 0.12, "target.model_bits": 20.0, "raters.correlation": 0.0,
                        "raters.discriminability": 1.2})

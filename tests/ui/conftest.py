@@ -36,6 +36,7 @@ is smaller than the main window, and Qt clamps restored geometry to it."""
 
 
 TEST_DOUBLE_CLICK_MS = 120
+"""The test application's double-click interval, ms (Qt's default is 400; see :func:`qapp`)."""
 
 
 @pytest.fixture(scope="session")
