@@ -298,14 +298,19 @@ class CompromiseAnalysis:
         }
 
 
-def best_index(values: list[float]) -> int | None:
-    """Index of the lowest value; values within :data:`TIE_TOLERANCE` of it tie, and the first
-    of the ties wins (rows are in increasing raters, so ties go to fewer raters)."""
+def best_index(values: list[float], then: list[float] | None = None) -> int | None:
+    """Index of the lowest value; values within :data:`TIE_TOLERANCE` of it tie. Among ties the
+    lowest of ``then`` wins (again within the tolerance), then the first (rows are in increasing
+    raters, so ties go to fewer raters)."""
     if not values:
         return None
     lowest = min(values)
     limit = lowest * (1.0 + TIE_TOLERANCE) + 1e-15
-    return next(i for i, value in enumerate(values) if value <= limit)
+    ties = [i for i, value in enumerate(values) if value <= limit]
+    if then is None:
+        return ties[0]
+    second = best_index([then[i] for i in ties])
+    return ties[second]  # type: ignore[index]
 
 
 def _row(scenario: Scenario, raters: int, items: int, price: float, objective: str) -> CompromiseRow:
@@ -413,7 +418,10 @@ def compromise(scenario: Scenario, budget: float | None = None, *, max_raters: i
             if not keeps_going(progress, raters, len(plan)):
                 cancelled = raters < len(plan)
                 break
-    best = best_index([row.achievable for row in rows])
+    # The value model's error alone often ties (every split buys more items than it needs): then the
+    # split whose items' answers are best (the risk on both targets) is the better one.
+    best = best_index([row.achievable for row in rows],
+                      None if objective == "both" else [max(row.item_achievable, row.achievable) for row in rows])
     message = _message(scenario, budget, item_cost, objective, max_raters, rows, best, cancelled)
     return CompromiseAnalysis(
         scenario_name=scenario.name, budget=budget, item_cost=item_cost, currency=currency, max_raters=max_raters,

@@ -154,9 +154,10 @@ def test_best_is_the_lowest_achievable_and_ties_go_to_fewer_raters():
     assert result.best == 2 and result.best_row.raters == 3
     assert result.to_dict()["best"] == result.to_dict()["rows"][2]
     assert "3 raters per item" in result.message
-    # Only the value model counted: one rater buys the most items, and (all learn it) ties go to 1 rater.
+    # Only the value model counted: every split learns it (their errors tie), so among them the
+    # split with the best answers wins, and of those the fewer raters: 3.
     model = compromise(scenario, 5000.0, max_raters=4, objective="model")
-    assert model.best == 0
+    assert model.best == 2
     assert [row.achievable for row in model.rows] == [row.model_error["at_most"] for row in model.rows]
 
 
@@ -305,3 +306,20 @@ def test_a_design_with_gold_or_partial_overlap_is_priced_as_evaluate_prices_it(c
         assert row.cost <= budget + 1e-9
         more = design.with_changes({"campaign.items": row.items + 1})
         assert evaluate(more, curves=False).cost > budget
+
+
+def test_when_the_value_models_errors_tie_the_best_split_has_the_best_answers():
+    """The chatbot rubric's $12,000 split by the value model alone: every split's model error is about
+    0, so the first (1 rater, 'cannot meet the target') was called best while 8 to 10 raters meet.
+    Reference: among the ties of the lowest model error, the lowest risk on both targets."""
+    from advisor.planning.compromise import TIE_TOLERANCE, compromise
+    from advisor.scenario.schema import example_scenarios
+
+    scenario = next(s for s in example_scenarios() if s.name.startswith("Chatbot"))
+    result = compromise(scenario, 12_000.0, max_raters=10, objective="model")
+    lowest = min(row.achievable for row in result.rows)
+    ties = [i for i, row in enumerate(result.rows) if row.achievable <= lowest * (1 + TIE_TOLERANCE) + 1e-15]
+    assert len(ties) > 1
+    both = [max(result.rows[i].item_achievable, result.rows[i].achievable) for i in ties]
+    assert result.best == ties[int(np.argmin(both))]
+    assert result.rows[result.best].verdict == "meets"
