@@ -56,12 +56,18 @@ def test_a_typed_budget_runs_the_analysis_shown_in_the_table_and_the_plot(qtbot,
     rows = _table(panel)
     assert [cells[0] for cells in rows] == [row.raters for row in expected.rows] == [1, 2, 3, 4, 5, 6]
     for index, (cells, row) in enumerate(zip(rows, expected.rows)):
-        assert cells[1] == row.items and cells[3] == row.label_error and cells[6] == row.achievable
-        assert cells[7] == row.items_needed.to_dict() and cells[8] == row.verdict
+        assert cells[1] == row.items and cells[6] == row.label_error and cells[3] == row.achievable
+        assert cells[9] == row.items_needed.to_dict() and cells[4] == row.verdict
         # Shown in the words of the cards and the comparison ("not ruled out, not guaranteed").
-        assert panel.table.model().index(index, 8).data() == VERDICT_WORDS[row.verdict]
-    assert [cells[9] for cells in rows].index(True) == expected.best
-    assert panel.table.model().index(expected.best, 9).data() == "★ best"
+        assert panel.table.model().index(index, 4).data() == VERDICT_WORDS[row.verdict]
+    # The verdict and the rank are whole in the panel's viewport without scrolling sideways (they were
+    # the last columns, cut to "c" and "n" at the panel's default width).
+    table = panel.table
+    for column in (4, 5):
+        assert 0 <= table.columnViewportPosition(column)
+        assert table.columnViewportPosition(column) + table.columnWidth(column) <= table.viewport().width()
+    assert [cells[5] for cells in rows].index(True) == expected.best
+    assert panel.table.model().index(expected.best, 5).data() == "★ best"
     assert panel.table.model().headerData(2, Qt.Orientation.Horizontal) == f"cost ({scenario.campaign.currency})"
     # The plot: the risks against r, the items bought as bars on the right axis, the best split marked.
     xs, ys = panel.curve("achievable").getData()

@@ -63,15 +63,16 @@ COLUMNS = (
     ("raters", "raters per item"),
     ("items", "items bought"),
     ("cost", "cost"),
+    ("achievable", "achievable risk"),
+    ("verdict", "verdict"),
+    ("best", "best"),
     ("label_error", "label error"),
     ("item_achievable", "item achievable risk"),
     ("model_error", "model error ≤ (Gallager)"),
-    ("achievable", "achievable risk"),
     ("items_needed", "model needs items (≥ / ≈ / ≤)"),
-    ("verdict", "verdict"),
-    ("best", "best"),
 )
-"""The table's columns: key and header."""
+"""The table's columns: key and header. What the split is judged by (its achievable risk, verdict and
+rank) comes first, so that a panel narrower than the table still shows it; the parts follow."""
 
 
 def _count(value: int | float | None) -> str:
