@@ -283,3 +283,29 @@ def test_the_preview_opens(qtbot, tmp_path):
     assert made.levers_panel.table.rowCount() > 0
     assert not made.grab().isNull()
     made._store.close()
+
+
+def test_the_frontier_lines_join_the_frontiers_designs_and_leave_a_dominated_recommendation_out(qtbot):
+    """The ranking example's recommended design ($240,158, floor 0.067) lies above a cheaper frontier
+    design ($238,456, floor 0.060): drawn into the line of lowest floors it made the line climb."""
+    from ui.widgets.pareto import ParetoPlotWidget
+
+    plot = ParetoPlotWidget()
+    qtbot.addWidget(plot)
+    costs, floors, achievable = [100.0, 238.456, 240.158, 300.0], [0.3, 0.0598, 0.0669, 0.01], [0.4, 0.09, 0.099, 0.05]
+    plot.set_frontier(costs, floors, achievable=achievable, target=0.1, currency="USD", recommended=2, off_line=2)
+    line_x, line_y = plot._line.getData()
+    assert list(line_x) == [100.0, 238.456, 300.0] and list(line_y) == [0.3, 0.0598, 0.01]
+    assert list(plot._achievable_line.getData()[1]) == [0.4, 0.09, 0.05]
+    # Markers still show every design, and the star the recommended one.
+    assert list(plot._points.getData()[0]) == costs
+    assert list(plot._recommended.getData()[0]) == [240.158]
+
+
+def test_a_search_cancelled_before_any_frontier_design_says_so(widget, qtbot):
+    from advisor.planning.optimize import OptimizationResult
+
+    empty = OptimizationResult(recommended=None, recommended_evaluation=None, frontier=(), evaluated=12,
+                               cancelled=True, message="Search cancelled after 12 designs.")
+    widget.optimizer_panel._show_result(empty)
+    assert "Cancelled before any design" in widget.optimizer_panel.pareto._empty_text.toPlainText()

@@ -131,7 +131,7 @@ class ParetoPlotWidget(QWidget):
 
     def set_frontier(self, costs: Sequence[float], floors: Sequence[float], *, target: float, currency: str,
                      recommended: int | None = None, current: tuple[float, float] | None = None,
-                     achievable: Sequence[float] | None = None) -> None:
+                     achievable: Sequence[float] | None = None, off_line: int | None = None) -> None:
         """Show a frontier.
 
         Parameters
@@ -150,6 +150,9 @@ class ParetoPlotWidget(QWidget):
             ``achievable`` is given, else its floor), or None.
         achievable
             The achievable risk of each design, in [floor, 1], or None.
+        off_line
+            Index of a design drawn as markers but left out of the lines, which join the frontier's
+            designs (the recommended design when it is not one of them), or None.
         """
         x = np.asarray(costs, dtype=float)
         y = np.asarray(floors, dtype=float)
@@ -173,7 +176,7 @@ class ParetoPlotWidget(QWidget):
         # 1-2-5 ticks labelled as plain numbers read well (as on the risk plots).
         self._plot.getAxis("bottom").setTicks(
             [log_ticks(float(positive.min()), float(positive.max())), []] if log_x else None)
-        order = np.argsort(x)
+        order = np.array([i for i in np.argsort(x) if i != off_line], dtype=int)
         self._line.setData(x[order], y[order])
         self._points.setData(x, y)
         shown = reached if reached.size else y

@@ -325,10 +325,16 @@ class OptimizerWidget(QGroupBox):
         current = None
         if self._current is not None and self._current.scenario == scenario:
             current = (self._current.cost, self._current.achievable)
-        self._pareto.set_frontier([p.cost for p in frontier], [p.floor for p in frontier],
-                                  achievable=[p.achievable for p in frontier],
-                                  target=scenario.target.target_risk, currency=scenario.campaign.currency,
-                                  recommended=recommended_index, current=current)
+        # The lines join the frontier's designs; a recommended design that is not one of them (refined
+        # below the search's time grid, or dominated by a cheaper one) is its star and markers only.
+        inserted = recommended_index if len(frontier) > len(result.frontier) else None
+        if not frontier and result.cancelled:
+            self._pareto.clear("Cancelled before any design on the frontier was evaluated.")
+        else:
+            self._pareto.set_frontier([p.cost for p in frontier], [p.floor for p in frontier],
+                                      achievable=[p.achievable for p in frontier],
+                                      target=scenario.target.target_risk, currency=scenario.campaign.currency,
+                                      recommended=recommended_index, current=current, off_line=inserted)
         show_job_outcome(self._progress, "Cancelled: partial result" if result.cancelled else "Done", delivered=True)
         prefix = "Cancelled; the best found so far: " if result.cancelled else ""
         if result.recommended is not None:
