@@ -141,6 +141,11 @@ def count_text(value: float | None, none: str = "none") -> str:
     return none if value is None else f"{value:,.0f}"
 
 
+def counted(value: int, noun: str) -> str:
+    """A whole count and its noun, plural unless one: ``"1 rater"``, ``"3 raters"``, ``"1,500 items"``."""
+    return f"{value:,} {noun}{'' if value == 1 else 's'}"
+
+
 def signed_count_text(value: int) -> str:
     """A change of a count with thousands separators and its sign: ``"+1,240"``, ``"−86"``, ``"0"``."""
     return "0" if value == 0 else f"{value:+,}".replace("-", MINUS)

@@ -18,7 +18,7 @@ from typing import Any
 
 from advisor.evaluation.results import ContextResult, Evaluation
 from advisor.scenario.schema import Scenario
-from advisor.units import LN2
+from advisor.units import LN2, counted
 
 LABELS_ALONE_ADVICE = "Labels alone cannot reach the target"
 """The advice given exactly when the risk floor exceeds the target risk."""
@@ -51,7 +51,7 @@ def _stage_meaning(stage: str, context: ContextResult, scenario: Scenario) -> st
         )
     if "aggreg" in lowered or "rater" in lowered or "panel" in lowered:
         return (
-            f"pooling the raters is the limit: {r} rater(s) with error correlation "
+            f"pooling the raters is the limit: {counted(r, 'rater')} with error correlation "
             f"ρ = {scenario.raters.correlation:g} carry {panel_bits:.2f} bits per item together; more raters or a "
             "more diverse pool help"
         )

@@ -47,7 +47,7 @@ from advisor.evaluation.results import Evaluation
 from advisor.planning.overlap_designs import adaptive_changes
 from advisor.scenario.formats import format_changes
 from advisor.scenario.schema import FORMAT_K_LIMITS, MAX_RATERS, ResponseFormat, Scenario
-from advisor.units import LN2, bits_text, money
+from advisor.units import LN2, bits_text, counted, money
 
 TIME_STEP = 0.25
 """Relative change of the time per item of the time levers (±25 %)."""
@@ -378,7 +378,7 @@ def _adaptive_proposal(scenario: Scenario) -> _Proposal:
     watched = scenario.questions[0].name
     return _Proposal(
         "adaptive-overlap",
-        f"Adaptive overlap ({changes['raters.per_item']} rater(s) first, one more while the votes on {watched!r} "
+        f"Adaptive overlap ({counted(changes['raters.per_item'], 'rater')} first, one more while the votes on {watched!r} "
         f"are not decisive, up to {changes['overlap.max_raters']})",
         changes,
     )

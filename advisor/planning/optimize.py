@@ -89,7 +89,7 @@ from advisor.evaluation.results import WATER_FILL_STEPS, Evaluation
 from advisor.planning.overlap_designs import cheapest_adaptive
 from advisor.scenario.formats import format_changes
 from advisor.scenario.schema import MAX_RATERS, Question, ResponseFormat, Scenario
-from advisor.units import LN2, money
+from advisor.units import LN2, counted, money
 
 DEFAULT_MAX_RATERS = 8
 """Most raters per item the default search considers (more when the scenario has more)."""
@@ -1358,7 +1358,7 @@ def _message(search: _Search, design: Scenario | None, evaluation: Evaluation | 
     notes = "".join(f"; {note}" for note in limits.notes)
     if design is not None and evaluation is not None:
         return (
-            f"{prefix}{design.raters.per_item} rater(s) × {design.campaign.seconds_per_item:.1f} s per item "
+            f"{prefix}{counted(design.raters.per_item, 'rater')} × {design.campaign.seconds_per_item:.1f} s per item "
             f"({', '.join(q.format.label() for q in design.questions)}) meets the target {evaluation.target_risk:g} "
             f"with achievable risk {evaluation.achievable:.4f} (floor {evaluation.floor:.4f}) for "
             f"{money(evaluation.cost, currency)} "

@@ -48,7 +48,7 @@ from advisor.progress import ProgressCallback
 from advisor.evaluation.evaluate import VERDICT_WORDS, evaluate
 from advisor.evaluation.results import Evaluation
 from advisor.scenario.schema import ADAPTIVE_MAX_OUTCOMES, MAX_LOG2_M, MAX_RATERS, Scenario, rater_range
-from advisor.units import money
+from advisor.units import counted, money
 
 UNKNOWNS = ("raters", "seconds", "items", "log2_m", "budget")
 SECONDS_RESOLUTION = 0.01
@@ -207,7 +207,7 @@ def _solve_raters(scenario: Scenario) -> SolveResult:
     high = valid
     memo = _Memo(scenario, lambda r: {"raters.per_item": r})
     found, allowed = _thresholds(memo, scenario.raters.per_item, low, high)
-    return _result("raters", memo, found, allowed, low, high, int, lambda r: f"{r} rater(s) per item", "panel", 1,
+    return _result("raters", memo, found, allowed, low, high, int, lambda r: f"{counted(r, 'rater')} per item", "panel", 1,
                    f" ({'; '.join(why)})" if why else "",
                    f" (from {low}: {why[-1]})" if low > 1 else "")
 
@@ -313,7 +313,7 @@ def _solve_budget(scenario: Scenario, progress: ProgressCallback | None) -> Solv
         message = (
             f"{money(evaluation.cost, currency)} buys the cheapest design found with these formats that meets the "
             "target (the optimiser also tries others): "
-            f"{design.raters.per_item} rater(s) × {design.campaign.seconds_per_item:.1f} s per item on "
+            f"{counted(design.raters.per_item, 'rater')} × {design.campaign.seconds_per_item:.1f} s per item on "
             f"{design.campaign.items:,} items, achievable risk {evaluation.achievable:.4f} ≤ "
             f"{scenario.target.target_risk:g}; {floor_text}."
         )

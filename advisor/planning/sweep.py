@@ -68,7 +68,7 @@ from advisor.evaluation.results import Evaluation
 from advisor.scenario.schema import FORMAT_K_LIMITS, Campaign, Raters, Scenario, Target, get_path
 from advisor.planning.bisection import first_true
 from advisor.planning.solve import SolveResult, solve
-from advisor.units import money
+from advisor.units import counted, money
 
 MAX_POINTS = 2_000
 """Most points one sweep evaluates (evaluate takes 0.002–2 s per point)."""
@@ -912,7 +912,7 @@ def compromise(scenario: Scenario, budget: float | None = None, *, vary_formats:
         message = f"No design of this scenario fits a budget of {money(budget, currency)}."
     else:
         message = (f"Within {money(budget, currency)} the lowest achievable risk is {best.achievable:.4f} "
-                   f"({best.raters} rater(s) × {best.seconds_per_item:.1f} s per item, {money(best.cost, currency)}, "
+                   f"({counted(best.raters, 'rater')} × {best.seconds_per_item:.1f} s per item, {money(best.cost, currency)}, "
                    f"verdict: {VERDICT_WORDS[best.verdict]})")
         message += ("; no design within it meets the target." if meeting is None else
                     f"; the cheapest that meets the target costs {money(meeting_cost, currency)}.")

@@ -34,7 +34,7 @@ from models.memo import RecentValues
 from advisor.evaluation.breakdown_scale import breakdown_scale, wide_answer
 from advisor.evaluation.results import Curve, Evaluation
 from advisor.report.model import Figure
-from advisor.units import LN2, amount_text
+from advisor.units import LN2, amount_text, counted
 
 DPI = 150
 WIDTH_IN = 6.6
@@ -539,7 +539,7 @@ def compromise_figure(raters: Sequence[int], items: Sequence[int], label_error: 
     axes.axhline(target, color=BLACK, linewidth=1.2, linestyle=":", label=f"target risk {target:g}")
     if best is not None:
         axes.scatter([xs[best]], [achievable[best]], marker="*", s=220, color=GREEN, edgecolor=BLACK,
-                     linewidths=0.7, zorder=5, label=f"best split: {xs[best]} rater(s), {items[best]:,} items")
+                     linewidths=0.7, zorder=5, label=f"best split: {counted(int(xs[best]), 'rater')}, {items[best]:,} items")
     axes.set_ylim(*_risk_axis_limits(label_error, achievable, target=target))
     axes.set_xlabel(AXIS_LABELS["raters"])
     axes.set_ylabel(RISK_LABEL)
@@ -561,7 +561,7 @@ def compromise_figure(raters: Sequence[int], items: Sequence[int], label_error: 
         alt = (f"Line chart over raters per item from {xs[0]} to {xs[-1]} at a budget of {budget_text}: the items "
                f"bought fall from {items[0]:,} to {items[-1]:,}; the label error goes from {label_error[0]:.3f} to "
                f"{label_error[-1]:.3f}; the achievable risk from {achievable[0]:.3f} to {achievable[-1]:.3f}. The "
-               f"best split is {xs[best]} rater(s) per item on {items[best]:,} items, achievable risk "
+               f"best split is {counted(int(xs[best]), 'rater')} per item on {items[best]:,} items, achievable risk "
                f"{achievable[best]:.3f}; target {target:g}.")
     else:
         alt = f"Empty chart: no split of {budget_text} was evaluated; target {target:g}."

@@ -69,3 +69,18 @@ def test_amounts_counts_and_signs():
     assert units.signed_count_text(0) == "0"
     assert units.with_minus("-0.125") == "−0.125"
     assert units.with_minus("0.125") == "0.125"
+
+
+@pytest.mark.parametrize("value, text", [(1, "1 rater"), (0, "0 raters"), (3, "3 raters"), (1500, "1,500 raters")])
+def test_a_count_takes_the_plural_unless_it_is_one(value, text):
+    assert units.counted(value, "rater") == text
+
+
+def test_no_message_writes_a_plural_in_brackets():
+    """'3 rater(s) × 157.8 s' in the optimiser's status line, solve-for, reports and the command line."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    sources = [p for folder in ("advisor", "ui") for p in (root / folder).rglob("*.py")]
+    assert sources
+    assert [str(p) for p in sources if "rater(s)" in p.read_text(encoding="utf-8")] == []

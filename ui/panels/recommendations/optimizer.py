@@ -33,7 +33,7 @@ from advisor.planning.optimize import (DEFAULT_MAX_RATERS, OptimizationResult, d
                                       frontier_with_recommended, optimize)
 from advisor.scenario.schema import MAX_RATERS, Scenario
 from advisor.scenario.state import ScenarioState
-from advisor.units import money
+from advisor.units import counted, money
 from ui.core.bindings import connect_to_widget
 from ui.core.workers import LatestJobRunner, dedicated_pool
 from ui.panels.recommendations.appearance import ERROR_STYLE
@@ -49,7 +49,7 @@ QUESTION_NAME_CHARS = 28
 def design_text(scenario: Scenario, evaluation: Evaluation | None) -> str:
     """A design in one sentence: raters, time, items, formats and (when given) what it attains."""
     formats = ", ".join(f"{q.name}: {q.format.label()}" for q in scenario.questions)
-    text = (f"{scenario.raters.per_item} rater(s) × {scenario.campaign.seconds_per_item:.1f} s per item on "
+    text = (f"{counted(scenario.raters.per_item, 'rater')} × {scenario.campaign.seconds_per_item:.1f} s per item on "
             f"{scenario.campaign.items:,} items; {formats}")
     if evaluation is not None:
         text += (f". Cost {money(evaluation.cost, evaluation.currency)}, floor {evaluation.floor:.4f}, "
