@@ -431,9 +431,10 @@ def compromise(scenario: Scenario, budget: float | None = None, *, max_raters: i
 
 
 def risk_text(value: float) -> str:
-    """A risk or error probability in [0, 1] as text: four decimals, or two significant digits
-    below 10⁻⁴ (a value model's error falls that low and is still not 0)."""
-    return f"{value:.4f}" if value == 0.0 or value >= 1e-4 else f"{value:.2g}"
+    """A risk or error probability in [0, 1] as text: four decimals, and "< 0.0001" for a value above
+    0 that four decimals would show as 0 (a value model's error falls to 10⁻²⁸⁸ on the X-ray example:
+    its exponent only distracts from the verdict, and 0.0000 would say it is none)."""
+    return "< 0.0001" if 0.0 < value < 0.5e-4 else f"{value:.4f}"
 
 
 def _message(scenario: Scenario, budget: float, item_cost: float, objective: str, max_raters: int,

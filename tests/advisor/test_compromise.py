@@ -323,3 +323,12 @@ def test_when_the_value_models_errors_tie_the_best_split_has_the_best_answers():
     both = [max(result.rows[i].item_achievable, result.rows[i].achievable) for i in ties]
     assert result.best == ties[int(np.argmin(both))]
     assert result.rows[result.best].verdict == "meets"
+
+
+@pytest.mark.parametrize("value, text", [(0.0, "0.0000"), (5.7e-288, "< 0.0001"), (4.9e-5, "< 0.0001"),
+                                         (5e-5, "0.0001"), (0.12345, "0.1235"), (1.0, "1.0000")])
+def test_risks_are_written_to_four_decimals_and_tiny_ones_as_below_the_last(value, text):
+    """'model error <=' mixed 0.0000 with 5.7e-288 and 2e-213 in one column."""
+    from advisor.planning.compromise import risk_text
+
+    assert risk_text(value) == text
