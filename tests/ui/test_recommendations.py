@@ -309,3 +309,28 @@ def test_a_search_cancelled_before_any_frontier_design_says_so(widget, qtbot):
                                cancelled=True, message="Search cancelled after 12 designs.")
     widget.optimizer_panel._show_result(empty)
     assert "Cancelled before any design" in widget.optimizer_panel.pareto._empty_text.toPlainText()
+
+
+def test_the_format_boxes_sit_side_by_side_after_another_scenario_is_opened(widget, qtbot, qapp):
+    """After a scenario whose widest question had fewer formats, a four-format question showed a wide
+    gap after its second box: the grid's spare width stayed on the column that had taken it before."""
+    from advisor.scenario.schema import example_scenarios
+
+    widget.resize(1200, 900)
+    widget.show()
+    qtbot.waitExposed(widget)
+    panel = widget.optimizer_panel
+    spacing = 10  # the grid's horizontal spacing
+    for stored_id, example in enumerate(example_scenarios(), start=9):
+        widget._state.load(example, stored_id=stored_id, revision=1)
+        qapp.processEvents()
+        rows: dict[str, list] = {}
+        for (question, _), check in panel.format_checks.items():
+            rows.setdefault(question, []).append(check)
+        for question, boxes in rows.items():
+            boxes.sort(key=lambda check: check.x())
+            gaps = [right.x() - (left.x() + left.sizeHint().width()) for left, right in zip(boxes, boxes[1:])]
+            # Boxes of a column are as wide as its widest; beyond that no column takes spare width.
+            widest = max(check.sizeHint().width() for check in panel.format_checks.values())
+            assert all(gap <= spacing + widest for gap in gaps), (example.name, question, gaps)
+            assert all(check.width() <= widest + 2 for check in boxes), (example.name, question)
