@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
+from pathlib import Path
 
 import pytest
 
@@ -65,6 +67,31 @@ def test_each_format_is_written_and_recorded(qtbot, store, tmp_path, fmt, monkey
         assert json.loads(target.read_text())
     if fmt == "pdf":
         assert target.read_bytes().startswith(b"%PDF")
+
+
+def test_the_next_export_starts_with_the_last_reports_format_folder_and_opening(qtbot, store, tmp_path, monkeypatch):
+    """Every export started over at HTML, the documents folder and "open when written"."""
+    monkeypatch.setattr("ui.dialogs.report_dialog.open_in_desktop", lambda path: None)
+    name = _names(store)[0]
+    first = ReportExportDialog(store, [name])
+    qtbot.addWidget(first)
+    assert first.format() == "html" and first._open_check.isChecked()
+    first.set_format("md")
+    first.set_section("frontier", False)
+    first._open_check.setChecked(False)
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    first.set_output_path(folder / report_file_name([name], "md"))
+    _export(qtbot, first)
+    again = ReportExportDialog(store, [name])
+    qtbot.addWidget(again)
+    assert again.format() == "md" and not again._open_check.isChecked()
+    assert Path(again.output_path()).parent == folder and again.output_path().endswith(".md")
+    # A folder since removed falls back to the documents folder.
+    shutil.rmtree(folder)
+    third = ReportExportDialog(store, [name])
+    qtbot.addWidget(third)
+    assert Path(third.output_path()).parent != folder
 
 
 def test_the_opening_is_skipped_when_the_environment_says_so(qtbot, store, tmp_path, monkeypatch):

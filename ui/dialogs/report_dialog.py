@@ -42,7 +42,7 @@ from advisor.errors import AdvisorError, OutputPathError
 from advisor.files.output_paths import check_output_path
 from advisor.report import FORMATS, SECTION_KEYS, SECTION_TITLES, ExportRecordInfo, export_report
 from ui.core.desktop import open_in_desktop
-from ui.core.settings import display_settings, remember_geometry
+from ui.core.settings import display_settings, remember_geometry, ui_settings
 from ui.core.workers import WorkerHandle, run_in_pool
 from ui.widgets.job_progress import show_job_outcome, show_job_progress
 
@@ -208,9 +208,28 @@ class ReportExportDialog(QDialog):
         self._export_button.setDefault(True)
         remember_geometry(self, "report_dialog", QSize(820, 600))
 
+        self._restore_choices()
         self._update_scenario_list(set(preselected_names))
         self._update_default_path()
         self._update_controls()
+
+    # The format, folder and "open when written" of the last report written, for the next export.
+    _SETTINGS = {"format": "report_dialog/format", "folder": "report_dialog/folder", "open": "report_dialog/open"}
+
+    def _restore_choices(self) -> None:
+        settings = ui_settings()
+        index = self._format_combo.findData(settings.value(self._SETTINGS["format"], "", str))
+        if index >= 0:
+            self._format_combo.blockSignals(True)
+            self._format_combo.setCurrentIndex(index)
+            self._format_combo.blockSignals(False)
+        self._open_check.setChecked(settings.value(self._SETTINGS["open"], "true", str) != "false")
+
+    def _remember_choices(self, written: Path) -> None:
+        settings = ui_settings()
+        settings.setValue(self._SETTINGS["format"], self.format())
+        settings.setValue(self._SETTINGS["folder"], str(written.parent))
+        settings.setValue(self._SETTINGS["open"], "true" if self._open_check.isChecked() else "false")
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
         if (watched is self._filter_edit and event.type() == QEvent.Type.KeyPress
@@ -347,6 +366,7 @@ class ReportExportDialog(QDialog):
         show_job_outcome(self._progress_bar, "Done", delivered=True)
         recorded = " and recorded in the export protocol" if info.record_id is not None else ""
         self._show_status(f"Wrote {info.path} ({info.size_bytes:,} bytes, SHA-256 {info.sha256[:12]}…){recorded}.")
+        self._remember_choices(Path(info.path))
         self._update_controls()
         if self._open_check.isChecked():
             open_in_desktop(info.path)
@@ -386,7 +406,9 @@ class ReportExportDialog(QDialog):
             self._show_status("Not stored (save them first to include them): " + ", ".join(missing), error=True)
 
     def _update_default_path(self) -> None:
-        self._path_edit.setText(str(default_report_folder() / report_file_name(self.selected_names(), self.format())))
+        remembered = Path(ui_settings().value(self._SETTINGS["folder"], "", str) or default_report_folder())
+        folder = remembered if remembered.is_dir() else default_report_folder()
+        self._path_edit.setText(str(folder / report_file_name(self.selected_names(), self.format())))
 
     def _update_controls(self) -> None:
         names = self.selected_names()
