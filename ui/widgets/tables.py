@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QAbstractItemView, QTableWidget, QTableWidgetItem
@@ -17,6 +19,12 @@ def table_item(text: str, *, right: bool = False, tooltip: str = "", colour: str
     if colour:
         item.setForeground(QBrush(QColor(colour)))
     return item
+
+
+def wrapped_tooltip(text: str) -> str:
+    """``text`` as a tooltip that wraps: Qt shows a plain-text tooltip on one line however long (a
+    lever's explanation ran 1,500 px wide, past a 1280-px screen), and wraps rich text."""
+    return f"<qt>{html.escape(text)}</qt>" if text else ""
 
 
 def read_only_table(columns: tuple[str, ...] | list[str]) -> QTableWidget:

@@ -29,7 +29,7 @@ from advisor.units import signed_amount_text, signed_count_text, signed_text
 from ui.core.settings import display_settings
 from ui.panels.recommendations.appearance import ERROR_STYLE, GAIN_COLOUR, LOSS_COLOUR, MUTED_COLOUR
 from ui.widgets.job_progress import show_job_progress
-from ui.widgets.tables import read_only_table, table_item
+from ui.widgets.tables import read_only_table, table_item, wrapped_tooltip
 
 LEVER_COLUMNS = ("#", "Lever", "Δachievable", "Δfloor", "Δitems", "Δcost", "per money", "Explanation")
 LEVER_TITLE_WIDTH = (160, 360)
@@ -207,7 +207,7 @@ class LeversWidget(QGroupBox):
                 table_item(signed_amount_text(lever.delta_cost) if lever.applicable else "—", right=True,
                            colour=muted),
                 table_item(per_money_text(lever), right=True, colour=muted),
-                table_item(effect_text(lever), tooltip=lever.explanation, colour=muted),
+                table_item(effect_text(lever), tooltip=wrapped_tooltip(lever.explanation), colour=muted),
             ]
             for column, item in enumerate(cells):
                 item.setData(Qt.ItemDataRole.UserRole, row)
