@@ -29,7 +29,9 @@ every number of a row is true of the design it names:
 
 The **best split** is the row with the lowest ``achievable``; rows within a relative
 :data:`TIE_TOLERANCE` of it are ties, and ties go to fewer raters (cheaper to run, fewer ways to
-herd).
+herd). For ``"model"``, value-model errors within :data:`MODEL_TIE_RISK` of the lowest tie (the
+table's four decimals cannot tell them apart), and the ties are told apart by the risk on both
+targets first.
 
 Why repeated labelling does not always pay
 ------------------------------------------
@@ -71,6 +73,9 @@ OBJECTIVE_TITLES = {
 }
 TIE_TOLERANCE = 1e-9
 """Rows whose achievable risk is within this share of the lowest (or within 1e-15) are ties."""
+MODEL_TIE_RISK = 0.5e-4
+"""Under the objective ``"model"``, value-model errors (risks) within this of the lowest are ties:
+what four decimals show as the same (6e-103, 1e-37 and 4.5e-13 all read "< 0.0001")."""
 BUDGET_ROUNDING = 1e-12
 """A budget that is an exact multiple of an item's price buys that many items, whatever the
 rounding of the division: ``m = ⌊B / c · (1 + BUDGET_ROUNDING)⌋`` (as the budget sweep counts)."""
@@ -256,8 +261,9 @@ class CompromiseAnalysis:
     rows
         One per r, increasing, up to the largest r that still buys an item.
     best
-        The index in ``rows`` of the best split (lowest achievable; ties to fewer raters), or None
-        when no row was computed (cancelled before the first).
+        The index in ``rows`` of the best split (lowest achievable; for ``"model"`` ties told apart
+        by the risk on both targets; then ties to fewer raters), or None when no row was computed
+        (cancelled before the first).
     message
         The recommendation in one paragraph, with its numbers.
     note
@@ -298,19 +304,24 @@ class CompromiseAnalysis:
         }
 
 
-def best_index(values: list[float], then: list[float] | None = None) -> int | None:
-    """Index of the lowest value; values within :data:`TIE_TOLERANCE` of it tie. Among ties the
-    lowest of ``then`` wins (again within the tolerance), then the first (rows are in increasing
-    raters, so ties go to fewer raters)."""
+def best_index(values: list[float], then: list[float] | None = None, *, within: float = 0.0) -> int | None:
+    """Index of the lowest value; values within :data:`TIE_TOLERANCE` of it (relative) or within
+    ``within`` (absolute, >= 0) tie. Among ties the lowest of ``then`` (one per value) wins, with
+    the relative tolerance only, then the first (rows are in increasing raters, so ties go to fewer
+    raters). NaN values never win."""
     if not values:
         return None
-    lowest = min(values)
-    limit = lowest * (1.0 + TIE_TOLERANCE) + 1e-15
+    if then is not None and len(then) != len(values):
+        raise ValueError(f"then must have one value per value, got {len(then)} for {len(values)}")
+    finite = [value for value in values if not math.isnan(value)]
+    if not finite:
+        return 0
+    lowest = min(finite)
+    limit = max(lowest * (1.0 + TIE_TOLERANCE) + 1e-15, lowest + within)
     ties = [i for i, value in enumerate(values) if value <= limit]
-    if then is None:
+    if then is None or len(ties) == 1:
         return ties[0]
-    second = best_index([then[i] for i in ties])
-    return ties[second]  # type: ignore[index]
+    return ties[best_index([then[i] for i in ties])]  # type: ignore[index]
 
 
 def _row(scenario: Scenario, raters: int, items: int, price: float, objective: str) -> CompromiseRow:
@@ -421,7 +432,8 @@ def compromise(scenario: Scenario, budget: float | None = None, *, max_raters: i
     # The value model's error alone often ties (every split buys more items than it needs): then the
     # split whose items' answers are best (the risk on both targets) is the better one.
     best = best_index([row.achievable for row in rows],
-                      None if objective == "both" else [max(row.item_achievable, row.achievable) for row in rows])
+                      None if objective == "both" else [max(row.item_achievable, row.achievable) for row in rows],
+                      within=0.0 if objective == "both" else MODEL_TIE_RISK)
     message = _message(scenario, budget, item_cost, objective, max_raters, rows, best, cancelled)
     return CompromiseAnalysis(
         scenario_name=scenario.name, budget=budget, item_cost=item_cost, currency=currency, max_raters=max_raters,
@@ -437,6 +449,14 @@ def risk_text(value: float) -> str:
     return "< 0.0001" if 0.0 < value < 0.5e-4 else f"{value:.4f}"
 
 
+def _model_error_text(row: CompromiseRow) -> str:
+    """The value model's error bounds in words: "at most 0.0120 (at least 0.0031)", or "below 0.0001"."""
+    at_most, at_least = row.model_error["at_most"], row.model_error["at_least"]
+    if at_most < 0.5e-4:
+        return "the value model's error below 0.0001"
+    return f"the value model's error at most {risk_text(at_most)} (at least {risk_text(at_least)})"
+
+
 def _message(scenario: Scenario, budget: float, item_cost: float, objective: str, max_raters: int,
              rows: list[CompromiseRow], best: int | None, cancelled: bool) -> str:
     currency = scenario.campaign.currency
@@ -448,9 +468,14 @@ def _message(scenario: Scenario, budget: float, item_cost: float, objective: str
     target = scenario.target.target_risk
     text = (f"Within {spend} the best split is {row.raters} rater{'s' if row.raters != 1 else ''} per item on "
             f"{row.items:,} items ({money(row.cost, currency)}): achievable risk {risk_text(row.achievable)} on "
-            f"{OBJECTIVE_TITLES[objective]}, label error {risk_text(row.label_error)}, the value model's error at "
-            f"most {risk_text(row.model_error['at_most'])} (at least {risk_text(row.model_error['at_least'])}); "
+            f"{OBJECTIVE_TITLES[objective]}, label error {risk_text(row.label_error)}, {_model_error_text(row)}; "
             f"verdict: {VERDICT_WORDS[row.verdict]}.")
+    if objective != "both" and best is not None:
+        lowest = min(r.achievable for r in rows)
+        tied = [r for r in rows if r.achievable <= lowest + MODEL_TIE_RISK]
+        if len(tied) > 1:
+            text += (f" {len(tied)} splits tie on the value model's error; of those this one has the lowest risk on "
+                     f"both targets ({risk_text(max(row.item_achievable, row.achievable))}).")
     if objective == "both":
         text += (" The item's answers set this risk (the value model's error is lower)." if row.binding == "labels"
                  else " The items bought set this risk (the item's answers do better).")

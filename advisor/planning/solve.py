@@ -173,7 +173,7 @@ def _result(unknown: str, memo: _Memo, found: int | None, allowed: int | None, l
     if found is not None:
         value = convert(found)
         evaluation = memo.evaluation(found)
-        message = (f"{text(value)} suffice: achievable risk {evaluation.achievable:.4f} ≤ {target:g} and the "
+        message = (f"{text(value)} {'suffices' if value == 1 else 'suffice'}: achievable risk {evaluation.achievable:.4f} ≤ {target:g} and the "
                    f"design meets the target; {floor_text}.")
         return SolveResult(unknown, value, True, value, evaluation.achievable, message,
                            memo.scenario.with_changes(memo.changes(found)), step, at_least, evaluation.verdict)
