@@ -33,7 +33,8 @@ def register(subparsers: Any) -> None:
                         help="money per item whatever its raters: acquiring, preparing or reviewing it (default 0)")
     parser.add_argument("--objective", choices=("both", "model"), default="both",
                         help="what the best split minimises: 'both' the achievable risk on the item's answers and "
-                        "the value model (the verdict's targets; default), 'model' the value model's alone (splits it cannot tell apart, by the risk on both)")
+                        "the value model (the verdict's targets; default), 'model' the value model's alone "
+                        "(splits it cannot tell apart, by the risk on both)")
     parser.add_argument("--json", action="store_true",
                         help="print JSON: budget, rows (raters, items, label_error, achievable, items_needed, ...), "
                         "best")
