@@ -66,7 +66,8 @@ def _run_compromise(args: argparse.Namespace) -> int:
         rows.append([
             row.raters, f"{row.items:,}", amount_text(row.cost), risk_text(row.label_error),
             risk_text(row.item_achievable), risk_text(row.model_error["at_most"]), risk_text(row.achievable),
-            f"{_count(needed.at_least)} / {_count(needed.estimate)} / {_count(needed.at_most)}", VERDICT_WORDS[row.verdict],
+            f"{_count(needed.at_least)} / {_count(needed.estimate)} / {_count(needed.at_most)}",
+            VERDICT_WORDS[row.verdict],
             "<- best" if index == result.best else "",
         ])
     common.print_table(

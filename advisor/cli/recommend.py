@@ -223,7 +223,8 @@ def _run_optimize(args: argparse.Namespace) -> int:
     if result.recommended is not None:
         design, ev = result.recommended, result.recommended_evaluation
         formats_text = ", ".join(f"{q.name}: {q.format.label()}" for q in design.questions)
-        print(f"recommended: {counted(design.raters.per_item, 'rater')} × {design.campaign.seconds_per_item:.1f} s per item "
+        print(f"recommended: {counted(design.raters.per_item, 'rater')} × "
+              f"{design.campaign.seconds_per_item:.1f} s per item "
               f"({formats_text})")
         print(f"  cost {money(ev.cost, currency)}, {ev.rater_hours:,.0f} rater-hours, floor {ev.floor:.4f}, "
               f"ceiling {ev.ceiling:.4f}, {ev.capacity_nats / LN2:.3f} bits per item\n")
