@@ -226,6 +226,9 @@ def test_the_optimiser_plots_the_frontier_and_saves_the_recommended_design(widge
         widget.optimizer_panel.save_button.click()
     stored = empty_store.get(created.args[0])
     assert stored.name == "Chatbot rubric — optimised"
+    # Stored once: the button is off until the next search (a second press stored a copy).
+    assert not widget.optimizer_panel.save_button.isEnabled()
+    assert len(empty_store.list()) == 1
     assert evaluate(stored.scenario, curves=False).verdict == "meets"
 
 

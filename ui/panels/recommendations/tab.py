@@ -253,8 +253,12 @@ class RecommendationsWidget(QWidget):
         if result is None or result.recommended is None:
             return None
         name = f"{self._state.scenario.name} — optimised"[:MAX_NAME_LENGTH]
-        return self._store_new(result.recommended.with_changes({"name": name}), "recommended by the optimiser",
-                               self._optimizer.show_status)
+        stored = self._store_new(result.recommended.with_changes({"name": name}), "recommended by the optimiser",
+                                 self._optimizer.show_status)
+        if stored is not None:
+            # Stored once: a second press made "— optimised (2)", a copy of the same design.
+            self._optimizer.save_button.setEnabled(False)
+        return stored
 
     def stacked(self) -> bool:
         """Whether the searches are below the levers (a narrow tab) rather than beside them."""
