@@ -5,7 +5,6 @@ defaults that reproduce the fixed design."""
 from __future__ import annotations
 
 import math
-from dataclasses import replace
 
 import numpy as np
 import pytest
