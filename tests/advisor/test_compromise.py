@@ -13,7 +13,7 @@ from scipy import stats
 
 import models
 from advisor.errors import Cancelled, CompromiseError
-from advisor.evaluation.evaluate import evaluate
+from advisor.evaluation.evaluate import VERDICT_WORDS, evaluate
 from advisor.planning.analysis import analyse, analysis_steps
 from advisor.planning.compromise import (
     compromise,
@@ -327,6 +327,12 @@ def test_when_the_value_models_errors_tie_the_best_split_has_the_best_answers(bu
     assert f"{len(ties)} splits tie on the value model's error" in result.message
     if any(row.verdict == "meets" for row in result.rows):
         assert result.rows[result.best].verdict == "meets"
+    # The verdict the message prints is the named design's own, evaluated afresh (method §8.4).
+    named = result.rows[result.best].scenario
+    assert (named.raters.per_item, named.campaign.items) == (result.rows[result.best].raters,
+                                                              result.rows[result.best].items)
+    assert evaluate(named, curves=False).verdict == result.rows[result.best].verdict
+    assert VERDICT_WORDS[result.rows[result.best].verdict] in result.message
 
 
 def test_the_best_index_ignores_nan_and_needs_one_then_per_value():
