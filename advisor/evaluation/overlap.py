@@ -36,6 +36,7 @@ from models.decoding import Dimension, PanelDecoding, decode_kernel
 from models.overlap import adaptive_panel, length_law_panel
 
 from advisor.scenario.schema import Question, Scenario
+from advisor.units import counted
 
 __all__ = ["OverlapContext", "OverlapResult", "OverlaidRows", "adaptive_expected_raters", "expected_raters_text",
            "overlay", "partial_law"]
@@ -131,12 +132,12 @@ def rule_text(scenario: Scenario, base: int | None = None) -> str:
     if overlap.mode == "adaptive":
         what = ("the top answer's share" if overlap.stop_rule == "agreement"
                 else "the most probable answer's posterior")
-        return (f"{first} rater{'s' if first != 1 else ''}, one more while {what} on "
+        return (f"{counted(first, 'rater')}, one more while {what} on "
                 f"{scenario.questions[0].name!r} is below {overlap.stop_threshold:g}, up to {overlap.max_raters}")
     if overlap.mode == "partial":
-        return (f"{first} rater{'s' if first != 1 else ''} on {100 * (1 - overlap.extra_share):.3g} % of the items, "
+        return (f"{counted(first, 'rater')} on {100 * (1 - overlap.extra_share):.3g} % of the items, "
                 f"{overlap.extra_raters} on {100 * overlap.extra_share:.3g} %")
-    return f"{first} rater{'s' if first != 1 else ''} on every item"
+    return f"{counted(first, 'rater')} on every item"
 
 
 def expected_raters_text(value: float) -> str:

@@ -62,7 +62,7 @@ from advisor.errors import CompromiseError, ScenarioValidationError
 from advisor.evaluation.evaluate import VERDICT_WORDS, campaign_cost, evaluate
 from advisor.progress import ProgressCallback, keeps_going
 from advisor.scenario.schema import ADAPTIVE_MAX_OUTCOMES, MAX_RATERS, Scenario, rater_range
-from advisor.units import LN2, money
+from advisor.units import LN2, counted, money
 
 OBJECTIVES = ("both", "model")
 """What the best split minimises: ``"both"`` the design's achievable risk on both targets the
@@ -73,7 +73,9 @@ OBJECTIVE_TITLES = {
 }
 TIE_TOLERANCE = 1e-9
 """Rows whose achievable risk is within this share of the lowest (or within 1e-15) are ties."""
-MODEL_TIE_RISK = 0.5e-4
+SHOWN_AS_ZERO = 0.5e-4
+"""A risk below this reads 0 at four decimals (:func:`risk_text` writes "< 0.0001" for it)."""
+MODEL_TIE_RISK = SHOWN_AS_ZERO
 """Under the objective ``"model"``, value-model errors (risks) within this of the lowest are ties:
 what four decimals show as the same (6e-103, 1e-37 and 4.5e-13 all read "< 0.0001")."""
 BUDGET_ROUNDING = 1e-12
@@ -313,15 +315,23 @@ def best_index(values: list[float], then: list[float] | None = None, *, within: 
         return None
     if then is not None and len(then) != len(values):
         raise ValueError(f"then must have one value per value, got {len(then)} for {len(values)}")
-    finite = [value for value in values if not math.isnan(value)]
-    if not finite:
+    ties = tied_with_lowest(values, within)
+    if not ties:
         return 0
-    lowest = min(finite)
-    limit = max(lowest * (1.0 + TIE_TOLERANCE) + 1e-15, lowest + within)
-    ties = [i for i, value in enumerate(values) if value <= limit]
     if then is None or len(ties) == 1:
         return ties[0]
     return ties[best_index([then[i] for i in ties])]  # type: ignore[index]
+
+
+def tied_with_lowest(values: list[float], within: float = 0.0) -> list[int]:
+    """Indices of the values that tie with the lowest (NaN skipped): within :data:`TIE_TOLERANCE`
+    of it (relative, or 1e-15) or within ``within`` (absolute, >= 0); empty when none is a number."""
+    finite = [value for value in values if not math.isnan(value)]
+    if not finite:
+        return []
+    lowest = min(finite)
+    limit = max(lowest * (1.0 + TIE_TOLERANCE) + 1e-15, lowest + within)
+    return [i for i, value in enumerate(values) if value <= limit]
 
 
 def _row(scenario: Scenario, raters: int, items: int, price: float, objective: str) -> CompromiseRow:
@@ -433,7 +443,7 @@ def compromise(scenario: Scenario, budget: float | None = None, *, max_raters: i
     # split whose items' answers are best (the risk on both targets) is the better one.
     best = best_index([row.achievable for row in rows],
                       None if objective == "both" else [max(row.item_achievable, row.achievable) for row in rows],
-                      within=0.0 if objective == "both" else MODEL_TIE_RISK)
+                      within=_tie_risk(objective))
     message = _message(scenario, budget, item_cost, objective, max_raters, rows, best, cancelled)
     return CompromiseAnalysis(
         scenario_name=scenario.name, budget=budget, item_cost=item_cost, currency=currency, max_raters=max_raters,
@@ -446,13 +456,19 @@ def risk_text(value: float) -> str:
     """A risk or error probability in [0, 1] as text: four decimals, and "< 0.0001" for a value above
     0 that four decimals would show as 0 (a value model's error falls to 10⁻²⁸⁸ on the X-ray example:
     its exponent only distracts from the verdict, and 0.0000 would say it is none)."""
-    return "< 0.0001" if 0.0 < value < 0.5e-4 else f"{value:.4f}"
+    return "< 0.0001" if 0.0 < value < SHOWN_AS_ZERO else f"{value:.4f}"
+
+
+def _tie_risk(objective: str) -> float:
+    """The absolute tie of :func:`best_index` under ``objective``: only the value model's errors,
+    which a split often drives far below what is shown, tie by what four decimals show."""
+    return 0.0 if objective == "both" else MODEL_TIE_RISK
 
 
 def _model_error_text(row: CompromiseRow) -> str:
     """The value model's error bounds in words: "at most 0.0120 (at least 0.0031)", or "below 0.0001"."""
     at_most, at_least = row.model_error["at_most"], row.model_error["at_least"]
-    if at_most < 0.5e-4:
+    if at_most < SHOWN_AS_ZERO:
         return "the value model's error below 0.0001"
     return f"the value model's error at most {risk_text(at_most)} (at least {risk_text(at_least)})"
 
@@ -466,13 +482,12 @@ def _message(scenario: Scenario, budget: float, item_cost: float, objective: str
         return f"Cancelled before the first split of {spend} was evaluated."
     row = rows[best]
     target = scenario.target.target_risk
-    text = (f"Within {spend} the best split is {row.raters} rater{'s' if row.raters != 1 else ''} per item on "
+    text = (f"Within {spend} the best split is {counted(row.raters, 'rater')} per item on "
             f"{row.items:,} items ({money(row.cost, currency)}): achievable risk {risk_text(row.achievable)} on "
             f"{OBJECTIVE_TITLES[objective]}, label error {risk_text(row.label_error)}, {_model_error_text(row)}; "
             f"verdict: {VERDICT_WORDS[row.verdict]}.")
     if objective != "both" and best is not None:
-        lowest = min(r.achievable for r in rows)
-        tied = [r for r in rows if r.achievable <= lowest + MODEL_TIE_RISK]
+        tied = tied_with_lowest([r.achievable for r in rows], _tie_risk(objective))
         if len(tied) > 1:
             text += (f" {len(tied)} splits tie on the value model's error; of those this one has the lowest risk on "
                      f"both targets ({risk_text(max(row.item_achievable, row.achievable))}).")
@@ -495,5 +510,5 @@ def _message(scenario: Scenario, budget: float, item_cost: float, objective: str
     else:
         text += f" No split of this budget meets the target {target:g}."
     if cancelled:
-        text += f" Cancelled after {len(rows)} split{'s' if len(rows) != 1 else ''}: the best is among those done."
+        text += f" Cancelled after {counted(len(rows), 'split')}: the best is among those done."
     return text

@@ -120,6 +120,7 @@ class ReportExportDialog(QDialog):
         self._job: WorkerHandle | None = None
         self._last: ExportRecordInfo | None = None
         self._path_chosen = False
+        self._folder = ""  # the folder of the last report written (_restore_choices)
 
         self._format_combo = QComboBox()
         for fmt in FORMATS:
@@ -224,11 +225,13 @@ class ReportExportDialog(QDialog):
             self._format_combo.setCurrentIndex(index)
             self._format_combo.blockSignals(False)
         self._open_check.setChecked(settings.value(self._SETTINGS["open"], "true", str) != "false")
+        self._folder = settings.value(self._SETTINGS["folder"], "", str)
 
     def _remember_choices(self, written: Path) -> None:
         settings = ui_settings()
         settings.setValue(self._SETTINGS["format"], self.format())
-        settings.setValue(self._SETTINGS["folder"], str(written.parent))
+        self._folder = str(written.parent)
+        settings.setValue(self._SETTINGS["folder"], self._folder)
         settings.setValue(self._SETTINGS["open"], "true" if self._open_check.isChecked() else "false")
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
@@ -406,8 +409,8 @@ class ReportExportDialog(QDialog):
             self._show_status("Not stored (save them first to include them): " + ", ".join(missing), error=True)
 
     def _update_default_path(self) -> None:
-        remembered = Path(ui_settings().value(self._SETTINGS["folder"], "", str) or default_report_folder())
-        folder = remembered if remembered.is_dir() else default_report_folder()
+        # The settings file is read once, when the dialog opens; this runs at every tick and format.
+        folder = Path(self._folder) if self._folder and Path(self._folder).is_dir() else default_report_folder()
         self._path_edit.setText(str(folder / report_file_name(self.selected_names(), self.format())))
 
     def _update_controls(self) -> None:

@@ -303,9 +303,8 @@ class OptimizerWidget(QGroupBox):
         # The column after the widest row takes the spare width; a column that took it for another
         # scenario gives it back (a stretch left on column 3 opened a gap after a 4-format row's 2nd box).
         last = len(max((labels for _, labels in options), key=len, default=[])) + 1
-        for column in range(self._formats_grid.columnCount()):
+        for column in range(max(self._formats_grid.columnCount(), last + 1)):
             self._formats_grid.setColumnStretch(column, 1 if column == last else 0)
-        self._formats_grid.setColumnStretch(last, 1)
 
     def _allowed_formats(self) -> dict[str, list[str]]:
         allowed: dict[str, list[str]] = {q.name: [] for q in self._state.scenario.questions}
