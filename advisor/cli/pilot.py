@@ -301,6 +301,8 @@ def _run_summary(args: argparse.Namespace) -> int:
 
 
 def _run_apply(args: argparse.Namespace) -> int:
+    from advisor.pilot.summary import NO_POPULATION_NOTE
+
     loaded = _load(args, args.pilot)
     resolved = common.resolve_scenario(args, args.scenario)
     scenario = resolved.scenario
@@ -321,8 +323,8 @@ def _run_apply(args: argparse.Namespace) -> int:
     calibrated = pilots.apply_to_scenario(scenario, summary, question=question.name, source=loaded.source,
                                           model=args.model)
     if args.model == "population" and summary.population is None:
-        why = next((note.split(": ", 1)[1] for note in summary.notes if note.startswith("no rater population")),
-                   "the pilot does not identify it")
+        why = next((note.removeprefix(NO_POPULATION_NOTE) for note in summary.notes
+                    if note.startswith(NO_POPULATION_NOTE)), "the pilot does not identify it")
         print(f"note: no rater population could be fitted ({why}); the symmetric model was applied",
               file=sys.stderr)
     if args.save_as:

@@ -448,6 +448,9 @@ def summarize(
     )
 
 
+NO_POPULATION_NOTE = "no rater population could be fitted: "
+"""How a summary's note that no rater population was fitted starts; the reason follows."""
+
 POPULATION_FIT_LABELS = 50_000
 """Most labels the rater population is fitted on. A larger pilot is fitted on a random subset of
 its items (all their labels, seeded): its few parameters are pinned down long before that, and the
@@ -470,7 +473,7 @@ def _population_fit(data: Annotations, gold: np.ndarray | None, scale: str, span
     try:
         fit = fit_rater_population(data, kind=kind, gold=gold, difficulty="classes", rater_types=types, span=span)
     except InvalidArgumentError as error:
-        notes.append(f"no rater population could be fitted: {error}")
+        notes.append(f"{NO_POPULATION_NOTE}{error}")
         return None
     return {"kind": kind, "rater_types_requested": types, **fit.to_dict()}
 

@@ -264,12 +264,12 @@ def format_cell(value: Cell, spec: str = "") -> str:
         if isinstance(value, float) and not math.isfinite(value):
             return "∞" if value > 0 else ("−∞" if value < 0 else "n/a")
         if spec == MONEY_FORMAT:
-            text, zero = amount_text(value), amount_text(0.0)
-        elif spec == SIGNED_MONEY_FORMAT:
+            # amount_text writes a sum that rounds to zero unsigned already.
+            return with_minus(amount_text(value))
+        if spec == SIGNED_MONEY_FORMAT:
             return signed_amount_text(value)
-        else:
-            text = format(value, spec) if spec else (str(value) if isinstance(value, int) else format(value, "g"))
-            zero = format(type(value)(0), spec) if spec else "0"
+        text = format(value, spec) if spec else (str(value) if isinstance(value, int) else format(value, "g"))
+        zero = format(type(value)(0), spec) if spec else "0"
         if text[:1] in "+-" and text[1:] == zero.lstrip("+-"):
             text = text[1:]
         # A minus sign, not a hyphen, reads correctly in every typeface.

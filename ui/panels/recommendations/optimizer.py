@@ -389,9 +389,7 @@ class OptimizerWidget(QGroupBox):
         self._save_button.setEnabled(False)
         self._pareto.clear(NOT_RUN_MESSAGE)
         self.show_status("")
-        self._progress.setRange(0, 1)
-        self._progress.setValue(0)
-        self._progress.setFormat("")
+        show_job_outcome(self._progress, "")
         self._update_controls()
 
     def _on_runner_failed(self, error: BaseException) -> None:
