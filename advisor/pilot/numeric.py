@@ -87,8 +87,9 @@ class NumericScale:
             text += f", binned into {self.bins} bins of width {width:g} (each label is its bin's centre)"
         return text
 
-    def value(self, text: str) -> float:
-        """The number a label stands for, checked against the scale.
+    def value(self, text: str, what: str = "label") -> float:
+        """The number a label stands for, checked against the scale (``what`` names the value in an
+        error: ``"label"``, ``"gold value"``).
 
         Raises
         ------
@@ -98,22 +99,23 @@ class NumericScale:
         try:
             number = float(text.strip())
         except ValueError:
-            raise ImportFormatError(f"label {quote(text)} is not a number on the declared scale ({self.describe()})") from None
+            raise ImportFormatError(f"{what} {quote(text)} is not a number on the declared scale ({self.describe()})") from None
         if not math.isfinite(number):
-            raise ImportFormatError(f"label {quote(text)} is not a finite number")
+            raise ImportFormatError(f"{what} {quote(text)} is not a finite number")
         span = self.high - self.low
         if number < self.low - _TOLERANCE * span or number > self.high + _TOLERANCE * span:
-            raise ImportFormatError(f"label {quote(text)} lies off the declared scale ({self.describe()})")
+            raise ImportFormatError(f"{what} {quote(text)} lies off the declared scale ({self.describe()})")
         if self.step is not None:
             position = (number - self.low) / self.step
             if abs(position - round(position)) > 1e-6:
-                raise ImportFormatError(f"label {quote(text)} lies between the steps of the declared scale ({self.describe()})")
+                raise ImportFormatError(f"{what} {quote(text)} lies between the steps of the declared scale ({self.describe()})")
             number = self.low + round(position) * self.step
         return min(max(number, self.low), self.high)
 
-    def normalise(self, text: str) -> str:
-        """The canonical text of a label: its value (``"-0"``, ``"00"``, ``"0.0"`` → ``"0"``) or its bin's centre."""
-        number = self.value(text)
+    def normalise(self, text: str, what: str = "label") -> str:
+        """The canonical text of a label: its value (``"-0"``, ``"00"``, ``"0.0"`` → ``"0"``) or its bin's
+        centre (``what`` as for :meth:`value`)."""
+        number = self.value(text, what)
         if self.bins is not None:
             width = (self.high - self.low) / self.bins
             index = min(int((number - self.low) // width), self.bins - 1)

@@ -347,11 +347,9 @@ def _on_scale(numeric: NumericScale, columns: dict[str, Any], lines: np.ndarray,
         text = raw.strip()
         if text not in cache:
             try:
-                cache[text] = numeric.normalise(text)
+                cache[text] = numeric.normalise(text, what)
             except ImportFormatError as error:
-                # The scale says "label '7' lies off …"; here the field is named (a label or gold).
-                reason = str(error).removeprefix("label ")
-                raise ImportFormatError(f"{unit} {lines[position]}: the {what} {reason}") from None
+                raise ImportFormatError(f"{unit} {lines[position]}: the {error}") from None
         return cache[text]
 
     for position in range(len(labels)):
