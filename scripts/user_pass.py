@@ -12,6 +12,8 @@ real X events, works through the design editor as a user would:
 * turns the wheel over an unfocused spin box and checks that its value stays;
 * resizes the window to 1280 × 800 and to the full screen, and checks that
   no one-line label is clipped and no table column lies behind a scroll bar;
+* at 1280 × 700 turns the wheel over a plot of the results page (the page scrolls, the plot
+  keeps its range) and Ctrl + wheel (the plot zooms, the page stays);
 * opens the X–Y plot with Ctrl+4, clicks Run sweep, hovers over a point of
   the risk plot (the readout), clicks it (the design takes that number of
   raters) and presses Ctrl+Z;
@@ -180,6 +182,7 @@ def snapshot(window) -> dict[str, Any]:
     geometry = window.geometry()
     return {
         "xy": _xy_entry(window),
+        "results_plot": _results_plot_entry(window),
         "wizard": _wizard_entry(),
         "report": _report_entry(),
         "evaluated": window.results.evaluation is not None and not window.results.is_busy_shown(),
@@ -195,6 +198,21 @@ def snapshot(window) -> dict[str, Any]:
                    if path in fields and ":" not in path and editor.error_text(path)},
         "clipped": clipped_texts(window), "hidden_columns": _hidden_columns(window),
     }
+
+
+def _results_plot_entry(window) -> dict[str, Any]:
+    """The results page's plot over raters: its centre, x range, and the page's scroll bar."""
+    from PySide6.QtWidgets import QAbstractScrollArea
+
+    plot = window.results.curve_plot("raters")
+    page = plot.parentWidget()
+    while page is not None and not isinstance(page, QAbstractScrollArea):
+        page = page.parentWidget()
+    bar = page.verticalScrollBar()
+    shown = plot.visibleRegion().boundingRect()
+    return {"centre": _point(plot, shown.center()), "shown_height": shown.height(),
+            "x_range": [round(v, 9) for v in plot.getPlotItem().getViewBox().viewRange()[0]],
+            "scroll": bar.value(), "scroll_max": bar.maximum()}
 
 
 def _xy_entry(window) -> dict[str, Any] | None:
@@ -660,6 +678,33 @@ def wheel_over_unfocused(session: Session, report: Report, path: str) -> None:
         report.step(f"{path}: Ctrl+Z undoes the wheel's step", _same(data["fields"][path]["scenario"], before))
 
 
+def wheel_over_a_plot(session: Session, report: Report) -> None:
+    """On the results page, at a window size where the page scrolls: the wheel over a plot scrolls
+    the page and leaves the plot's range; Ctrl + wheel zooms the plot and leaves the page."""
+    session.x("windowsize", session.window_id, "1280", "700")
+    data = session.dump(1.5)
+    session.click(data["tabs"][next(tab for tab in data["tabs"] if tab.lower().startswith("results"))])
+    data = session.dump(1.0)
+    entry = data["results_plot"]
+    if entry["scroll_max"] == 0 or entry["shown_height"] < 40:
+        report.step("the wheel over a plot scrolls the page", False,
+                    f"the results page does not scroll at {data['size'][0]}x{data['size'][1]}")
+        return
+    session.move(entry["centre"])
+    session.x("click", "5")
+    after = session.dump(0.5)["results_plot"]
+    report.step("the wheel over a plot scrolls the page and leaves the plot",
+                after["scroll"] > entry["scroll"] and after["x_range"] == entry["x_range"],
+                f"page {entry['scroll']} -> {after['scroll']} px, x range {entry['x_range']} -> {after['x_range']}")
+    session.move(after["centre"])
+    session.x("keydown", "ctrl", "click", "4", "keyup", "ctrl")
+    zoomed = session.dump(0.5)["results_plot"]
+    report.step("Ctrl + wheel over a plot zooms it and leaves the page",
+                zoomed["scroll"] == after["scroll"] and zoomed["x_range"] != after["x_range"],
+                f"page {after['scroll']} -> {zoomed['scroll']} px, x range {after['x_range']} -> {zoomed['x_range']}")
+    session.screenshot("after-plot-wheel")
+
+
 def resize_and_look(session: Session, report: Report, size: tuple[int, int] | None) -> None:
     """Resize (None: maximise), then look at every tab: clipped text, hidden columns."""
     label = "maximised" if size is None else f"{size[0]}x{size[1]}"
@@ -863,6 +908,7 @@ def main(argv: list[str] | None = None) -> int:
         wheel_over_unfocused(session, report, "raters.discriminability")
         session.screenshot("after-keys-and-wheel")
         resize_and_look(session, report, SMALL_SIZE)
+        wheel_over_a_plot(session, report)
         resize_and_look(session, report, None)
         xy_plot(session, report)
         pilot_wizard(session, report)

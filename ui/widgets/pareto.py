@@ -18,7 +18,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from ui.widgets.plots import log_ticks
+from ui.widgets.plots import log_ticks, wheel_scrolls_the_page
 
 FRONTIER_COLOUR = "#c62828"
 ACHIEVABLE_COLOUR = "#ef6c00"
@@ -50,6 +50,7 @@ class ParetoPlotWidget(QWidget):
         self._plot.setLabel("left", "risk")
         self._plot.setLabel("bottom", "campaign cost")
         self._plot.setMenuEnabled(False)
+        wheel_scrolls_the_page(self._plot)
         for name in ("left", "bottom"):
             # Risks and costs are plain numbers: no "(x0.001)" rescaling of the axis.
             self._plot.getAxis(name).enableAutoSIPrefix(False)

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QFontMetrics
-from PySide6.QtWidgets import QGraphicsItem, QWidget
+from PySide6.QtWidgets import QAbstractScrollArea, QGraphicsItem, QWidget
 
 from ui.widgets.labels import WrappingLabel
 
@@ -81,6 +81,51 @@ def style_plot(plot: pg.PlotItem, *, title: str, x_label: str, y_label: str) -> 
     plot.showGrid(x=True, y=True, alpha=0.18)
     plot.setMenuEnabled(False)
     plot.getViewBox().setMouseEnabled(x=True, y=False)
+    wheel_scrolls_the_page(plot)
+
+
+ZOOM_MODIFIER = Qt.KeyboardModifier.ControlModifier
+"""Held with the wheel over a plot on a page that scrolls, zooms the plot; the wheel alone scrolls
+the page."""
+
+
+def wheel_scrolls_the_page(plot: pg.PlotItem) -> None:
+    """Over a plot on a page that scrolls, the wheel scrolls the page and Ctrl + wheel zooms the
+    plot; over a plot on a page that does not scroll (a dialog), the wheel alone zooms.
+
+    A page of plots read by scrolling stopped under the pointer whenever a plot reached it, and the
+    plot zoomed instead: the same surprise as an unfocused spin box taking the wheel
+    (:func:`ui.widgets.spin_boxes.guard_wheel`). The plot's view box ignores such an event, and Qt
+    hands an ignored wheel event on to the widgets that contain the plot, the scrolling page among
+    them. An axis passes the wheel to the view box, so the rule holds over the axes too.
+    """
+    view_box = plot.getViewBox()
+    zoom = view_box.wheelEvent
+
+    def wheel(event, axis=None) -> None:
+        if event.modifiers() & ZOOM_MODIFIER or not _on_a_scrolling_page(event.widget()):
+            zoom(event, axis)
+        else:
+            event.ignore()
+
+    view_box.wheelEvent = wheel
+    # pyqtgraph's axes zoom their view box and then accept every wheel event, which would stop the
+    # page scrolling over them.
+    for name, along in (("bottom", 0), ("left", 1)):
+        plot.getAxis(name).wheelEvent = lambda event, along=along: wheel(event, along)
+
+
+def _on_a_scrolling_page(viewport: QWidget | None) -> bool:
+    """Whether the plot drawn in ``viewport`` sits in a scroll area (other than its own view)."""
+    if viewport is None:
+        return False
+    view = viewport.parentWidget()  # the plot's own graphics view, itself a scroll area
+    widget = view.parentWidget() if view is not None else None
+    while widget is not None:
+        if isinstance(widget, QAbstractScrollArea):
+            return True
+        widget = widget.parentWidget()
+    return False
 
 
 def _position(value: float, log_x: bool) -> float:
