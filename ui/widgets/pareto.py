@@ -10,6 +10,7 @@ line, and the scenario's own design is drawn for reference.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -27,6 +28,10 @@ CURRENT_COLOUR = "#555555"
 TARGET_COLOUR = "#2ca02c"
 LOG_X_RATIO = 30.0
 """Costs spanning more than this ratio are plotted on a log axis."""
+TARGET_LABEL_RIGHT = 0.97
+"""Where along the target's line its label sits (a share of the plot's width) unless the
+recommended design is on the right half; then at :data:`TARGET_LABEL_LEFT`."""
+TARGET_LABEL_LEFT = 0.03
 
 
 NOT_RUN_MESSAGE = "Run the optimiser to see the cheapest\ndesigns that reach the target."
@@ -70,7 +75,7 @@ class ParetoPlotWidget(QWidget):
                                             symbolBrush=pg.mkBrush(RECOMMENDED_COLOUR), name="recommended design")
         self._target = pg.InfiniteLine(angle=0, movable=False,
                                        pen=pg.mkPen(TARGET_COLOUR, width=1.5, style=Qt.PenStyle.DashLine),
-                                       label="target", labelOpts={"position": 0.97, "color": TARGET_COLOUR,
+                                       label="target", labelOpts={"position": TARGET_LABEL_RIGHT, "color": TARGET_COLOUR,
                                                                                "anchors": [(1, 1), (1, 1)]})
         self._empty_text = pg.TextItem("", color="#666666", anchor=(0.5, 0.5))
         font = QFont()
@@ -90,6 +95,21 @@ class ParetoPlotWidget(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self._plot_widget)
         self.clear(NOT_RUN_MESSAGE)
+
+    def _place_target_label(self, all_x: np.ndarray, log_x: bool, star_x: float | None) -> None:
+        """The target's label at the end of its line away from the recommended design: the star
+        sits at about the target's height (the cheapest design that meets it), and at the label's
+        end it hid the label's text."""
+        position = TARGET_LABEL_RIGHT
+        if star_x is not None and all_x.size > 1:
+            place = np.log10(all_x) if log_x else all_x
+            spread = float(place.max() - place.min())
+            star = math.log10(star_x) if log_x else star_x
+            if spread > 0 and (star - float(place.min())) / spread > 0.5:
+                position = TARGET_LABEL_LEFT
+        label = self._target.label
+        label.anchors = [(0, 1), (0, 1)] if position == TARGET_LABEL_LEFT else [(1, 1), (1, 1)]
+        label.setPosition(position)
 
     # ------------------------------------------------------------ public API
     @property
@@ -194,6 +214,7 @@ class ParetoPlotWidget(QWidget):
         self._target.setVisible(True)
         self._legend.setVisible(True)
         self._target.setValue(target)
+        self._place_target_label(all_x, log_x, x[recommended] if recommended is not None else None)
         # The label only re-renders while visible, so it is set after showing the line.
         self._target.label.setFormat(f"target {target:g}")
         self._plot.setLabel("bottom", f"campaign cost ({currency})")
