@@ -6,6 +6,7 @@ import time
 
 import pytest
 from PySide6.QtCore import QTimer
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QApplication
 
 from advisor.evaluation.evaluate import evaluate
@@ -191,6 +192,10 @@ def test_the_event_loop_turns_while_the_optimiser_runs_and_cancel_stops_it(widge
     assert widget.is_optimizing, "the search ended before it could be cancelled"
     ticks_while_running = len(ticks)
     assert ticks_while_running >= 3
+    # The bar's total is a bound over designs and checks; it said "designs" of all of it.
+    bar = widget.optimizer_panel.progress_bar
+    assert " of at most " in bar.text() and bar.text().endswith(" designs and checks")
+    assert QFontMetrics(bar.font()).horizontalAdvance(bar.text()) < bar.width()
     cancelled_at = time.monotonic()
     widget.optimizer_panel.cancel_button.click()
     qtbot.waitUntil(lambda: not widget.is_optimizing, timeout=10_000)

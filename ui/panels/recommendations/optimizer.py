@@ -57,6 +57,10 @@ def design_text(scenario: Scenario, evaluation: Evaluation | None) -> str:
     return text
 
 
+PROGRESS_FORMAT = "%v of at most %m designs and checks"
+"""The optimiser's bar while it runs: designs screened, then exact checks, of the most there can be."""
+
+
 class OptimizerWidget(QGroupBox):
     """Constraints, Run and Cancel, the Pareto frontier, and "Save the recommended design".
 
@@ -366,7 +370,9 @@ class OptimizerWidget(QGroupBox):
 
     def _on_runner_progress_changed(self, done: int, total: int) -> None:
         show_job_progress(self._progress, int(done), int(total))
-        self._progress.setFormat("%v of %m designs")
+        # The total is the designs to screen plus the most exact checks there can be (the search
+        # stops checking once it has its answer), so it is a bound, and not all of it is designs.
+        self._progress.setFormat(PROGRESS_FORMAT)
 
     def _on_runner_result_ready(self, result: OptimizationResult) -> None:
         self._show_result(result)
