@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from PySide6.QtWidgets import QFileDialog
 
 from advisor.report import FORMATS
 from advisor.storage.store import ScenarioStore
@@ -87,6 +88,12 @@ def test_the_next_export_starts_with_the_last_reports_format_folder_and_opening(
     qtbot.addWidget(again)
     assert again.format() == "md" and not again._open_check.isChecked()
     assert Path(again.output_path()).parent == folder and again.output_path().endswith(".md")
+    # Browse with the path field emptied by hand starts there too (it started in the documents folder).
+    chooser = []
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args, **kwargs: chooser.append(args) or ("", ""))
+    again.set_output_path("")
+    again._path_button.click()
+    assert Path(chooser[0][2]).parent == folder
     # A folder since removed falls back to the documents folder.
     shutil.rmtree(folder)
     third = ReportExportDialog(store, [name])

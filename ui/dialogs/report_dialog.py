@@ -346,7 +346,7 @@ class ReportExportDialog(QDialog):
 
     def _on_path_button_clicked(self) -> None:
         fmt = self.format()
-        start = self.output_path() or str(default_report_folder() / report_file_name(self.selected_names(), fmt))
+        start = self.output_path() or str(self._start_folder() / report_file_name(self.selected_names(), fmt))
         path, _ = QFileDialog.getSaveFileName(self, "Save report as", start, FORMAT_FILTERS[fmt])
         if path:
             if not Path(path).suffix:
@@ -408,10 +408,13 @@ class ReportExportDialog(QDialog):
         if missing:
             self._show_status("Not stored (save them first to include them): " + ", ".join(missing), error=True)
 
+    def _start_folder(self) -> Path:
+        """The folder of the last report written, while it exists; else the documents folder.
+        (The settings file is read once, when the dialog opens: this runs at every tick and format.)"""
+        return Path(self._folder) if self._folder and Path(self._folder).is_dir() else default_report_folder()
+
     def _update_default_path(self) -> None:
-        # The settings file is read once, when the dialog opens; this runs at every tick and format.
-        folder = Path(self._folder) if self._folder and Path(self._folder).is_dir() else default_report_folder()
-        self._path_edit.setText(str(folder / report_file_name(self.selected_names(), self.format())))
+        self._path_edit.setText(str(self._start_folder() / report_file_name(self.selected_names(), self.format())))
 
     def _update_controls(self) -> None:
         names = self.selected_names()
