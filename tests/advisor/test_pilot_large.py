@@ -26,6 +26,7 @@ from advisor.pilot.dataset import NameList
 from advisor.pilot.reading import read_pilot
 from advisor.pilot.simulation import simulate_pilot
 from advisor.pilot.sources import read_pilot_file
+from advisor.pilot.numeric import NumericScale
 from advisor.pilot.sources.large import read_large_pilot
 from advisor.pilot.summary import summarize
 from advisor.scenario.schema import scenario_from_dict
@@ -107,6 +108,22 @@ def test_the_duckdb_reader_refuses_what_the_standard_reader_refuses(tmp_path, te
     assert message in str(error.value)
     with pytest.raises(ImportFormatError):
         read_pilot(path)
+
+
+@pytest.mark.parametrize("rows, message", [
+    ("1,a,0,9\n1,b,1,9\n2,a,1,1\n", "the gold label '9' lies off the declared scale"),
+    ("1,a,0,0\n1,b,x,0\n2,a,1,1\n", "the label 'x' is not a number on the declared scale"),
+])
+def test_a_value_off_a_declared_scale_is_named_as_the_standard_reader_names_it(tmp_path, rows, message):
+    """The DuckDB reader read labels and gold in one query and called a bad gold value a label."""
+    path = tmp_path / "scale.csv"
+    path.write_text("item,rater,label,gold\n" + rows, encoding="utf-8")
+    with pytest.raises(ImportFormatError) as large:
+        read_large_pilot(path, numeric=NumericScale(0, 2, 1))
+    assert str(large.value).startswith("scale.csv: ") and message in str(large.value)
+    with pytest.raises(ImportFormatError) as standard:
+        read_pilot(path, numeric=NumericScale(0, 2, 1))
+    assert message in str(standard.value)
 
 
 def test_missing_columns_are_named(tmp_path):

@@ -172,13 +172,23 @@ def _read(con: Any, path: Path, name: str, max_labels: int, numeric: NumericScal
     _check(con, column, path.name)
     steps.step()
 
-    labels = [row[0] for row in con.execute(
-        "SELECT DISTINCT label FROM raw" + (" UNION SELECT DISTINCT gold FROM raw WHERE gold <> ''" if "gold" in column else "")
-    ).fetchall()]
+    labels = [row[0] for row in con.execute("SELECT DISTINCT label FROM raw").fetchall()]
+    golds = [row[0] for row in con.execute("SELECT DISTINCT gold FROM raw WHERE gold <> ''").fetchall()
+             ] if "gold" in column else []
     limit = MAX_LABELS if numeric is None else max(MAX_LABELS, numeric.levels)
     if numeric is not None:
-        canonical = {label: numeric.normalise(label) for label in labels}
+        def on_scale(text: str, what: str) -> str:
+            try:
+                return numeric.normalise(text, what)
+            except ImportFormatError as error:
+                raise ImportFormatError(f"{path.name}: the {error}") from None
+
+        # Gold values first, as gold labels: a value that is only gold is named as one when refused.
+        canonical = {gold: on_scale(gold, "gold label") for gold in golds}
+        canonical.update({label: on_scale(label, "label") for label in labels})
+        labels = list(canonical)
     else:
+        labels = list(dict.fromkeys(labels + golds))
         if len(labels) > limit and "question" not in column:
             raise too_many_labels_error(None, len(labels))
         canonical = {label: label for label in labels}
