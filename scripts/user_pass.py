@@ -201,7 +201,9 @@ def snapshot(window) -> dict[str, Any]:
 
 
 def _results_plot_entry(window) -> dict[str, Any]:
-    """The results page's plot over raters: its centre, x range, and the page's scroll bar."""
+    """The results page's plot over raters: the centre of its part in view, x range, and the page's
+    scroll bar."""
+    from PySide6.QtCore import QRect
     from PySide6.QtWidgets import QAbstractScrollArea
 
     plot = window.results.curve_plot("raters")
@@ -209,7 +211,10 @@ def _results_plot_entry(window) -> dict[str, Any]:
     while page is not None and not isinstance(page, QAbstractScrollArea):
         page = page.parentWidget()
     bar = page.verticalScrollBar()
-    shown = plot.visibleRegion().boundingRect()
+    # The part of the plot inside the page's viewport, in the plot's coordinates.
+    viewport = page.viewport()
+    top_left = plot.mapTo(viewport, plot.rect().topLeft())
+    shown = QRect(top_left, plot.size()).intersected(viewport.rect()).translated(-top_left)
     return {"centre": _point(plot, shown.center()), "shown_height": shown.height(),
             "x_range": [round(v, 9) for v in plot.getPlotItem().getViewBox().viewRange()[0]],
             "scroll": bar.value(), "scroll_max": bar.maximum()}
@@ -683,12 +688,13 @@ def wheel_over_a_plot(session: Session, report: Report) -> None:
     the page and leaves the plot's range; Ctrl + wheel zooms the plot and leaves the page."""
     session.x("windowsize", session.window_id, "1280", "700")
     data = session.dump(1.5)
-    session.click(data["tabs"][next(tab for tab in data["tabs"] if tab.lower().startswith("results"))])
+    session.click(data["tabs"][next(iter(data["tabs"]))])  # the design tab, beside its results
     data = session.dump(1.0)
     entry = data["results_plot"]
     if entry["scroll_max"] == 0 or entry["shown_height"] < 40:
         report.step("the wheel over a plot scrolls the page", False,
-                    f"the results page does not scroll at {data['size'][0]}x{data['size'][1]}")
+                    f"the results page does not scroll at {data['size'][0]}x{data['size'][1]} "
+                    f"(least {data['minimum'][0]}x{data['minimum'][1]}; plot shown {entry['shown_height']} px high)")
         return
     session.move(entry["centre"])
     session.x("click", "5")
