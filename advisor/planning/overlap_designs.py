@@ -122,6 +122,15 @@ class AdaptiveComparison:
                 "message": self.message}
 
 
+def change_text(quantity: str, before: float, after: float, decimals: int = 4) -> str:
+    """``"lowers the label error from 0.9501 to 0.9497"``, ``"raises …"``, or ``"leaves the label
+    error at 0.9501"`` when the two values read the same at ``decimals`` places (a difference of
+    1e-9 read "lowers the label error from 0.9501 to 0.9501")."""
+    before_text, after_text = f"{before:.{decimals}f}", f"{after:.{decimals}f}"
+    if before_text == after_text:
+        return f"leaves {quantity} at {after_text}"
+    return f"{'lowers' if after < before else 'raises'} {quantity} from {before_text} to {after_text}"
+
 def adaptive_changes(scenario: Scenario) -> dict[str, Any]:
     """The changes that make a fixed design of ``r`` raters adaptive: ``r − 1`` raters first, one
     more while the votes are not decisive (the scenario's stop rule and threshold), up to ``r + 1``.
@@ -182,18 +191,10 @@ def compare_adaptive(scenario: Scenario, *, progress: ProgressCallback | None = 
     equal_row = DesignRow.of("equal cost", equal_scenario, equal)
     gain = equal_row.label_error - adaptive_row.label_error
     currency = scenario.campaign.currency
-    if gain > 0:
-        effect = f"lowers the label error from {equal_row.label_error:.4f} to {adaptive_row.label_error:.4f}"
-    elif gain < 0:
-        effect = f"raises the label error from {equal_row.label_error:.4f} to {adaptive_row.label_error:.4f}"
-    else:
-        effect = f"leaves the label error at {adaptive_row.label_error:.4f}"
+    effect = change_text("the label error", equal_row.label_error, adaptive_row.label_error)
     # The achievable risk is what verdicts and levers go by; the label error can move the other way
     # (the chatbot example: 0.9501 → 0.9497 while the achievable risk rises 0.3839 → 0.4363).
-    risk_change = adaptive_row.achievable - equal_row.achievable
-    risk = (f"leaves the achievable risk at {adaptive_row.achievable:.4f}" if abs(risk_change) < 5e-5 else
-            f"{'lowers' if risk_change < 0 else 'raises'} the achievable risk from {equal_row.achievable:.4f} to "
-            f"{adaptive_row.achievable:.4f}")
+    risk = change_text("the achievable risk", equal_row.achievable, adaptive_row.achievable)
     same = (math.isclose(adaptive_row.achievable, adaptive_row.label_error, abs_tol=1e-12)
             and math.isclose(equal_row.achievable, equal_row.label_error, abs_tol=1e-12))
     effects = f"{risk} (the label error here)" if same else f"{risk} and {effect}"

@@ -22,7 +22,7 @@ from advisor.evaluation.gold import rater_accuracy
 from advisor.evaluation.guardrails import design_warnings
 from advisor.planning.levers import rank_levers
 from advisor.planning.optimize import optimize
-from advisor.planning.overlap_designs import cheapest_adaptive, compare_adaptive, equal_cost_changes
+from advisor.planning.overlap_designs import change_text, cheapest_adaptive, compare_adaptive, equal_cost_changes
 from advisor.scenario.schema import Scenario, examples_dir, load_scenario_file
 
 Z = 4.0
@@ -459,3 +459,13 @@ def test_an_adaptive_design_that_may_start_only_with_many_raters():
     assert "starting with fewer" in solve(scenario, "raters").message
     with pytest.raises(UnknownParameterError, match="only 5 raters are available"):
         solve(scenario.with_changes({"campaign.raters_available": 5}), "raters")
+
+
+@pytest.mark.parametrize("before, after, text", [
+    (0.95012, 0.94968, "lowers the label error from 0.9501 to 0.9497"),
+    (0.94968, 0.95012, "raises the label error from 0.9497 to 0.9501"),
+    (0.9501, 0.9501 - 1e-9, "leaves the label error at 0.9501"),  # read "lowers … from 0.9501 to 0.9501"
+    (0.9501, 0.9501, "leaves the label error at 0.9501"),
+])
+def test_a_change_too_small_to_show_leaves_the_value(before, after, text):
+    assert change_text("the label error", before, after) == text
