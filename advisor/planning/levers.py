@@ -102,7 +102,9 @@ class LeverResult:
         Change of the items the value model needs (the estimate; None where
         either side needs no finite number).
     achievable_per_cost
-        ``−delta_achievable / delta_cost`` when the lever costs money, else None.
+        ``−delta_achievable / delta_cost`` when the lever costs money, else None; exactly 0 where
+        the risk moves by no more than :data:`SAME_RISK` (rounding, such as 2e-16, lowers nothing
+        per money: it was written as 5e-20 or −0.0).
     """
 
     key: str
@@ -473,8 +475,15 @@ def _evaluate_lever(scenario: Scenario, base: Evaluation, proposal: _Proposal) -
         changes=dict(proposal.changes),
         delta_achievable=delta_achievable,
         delta_items_needed=None if before is None or after is None else after - before,
-        achievable_per_cost=-delta_achievable / delta_cost if delta_cost > 0 else None,
+        achievable_per_cost=_per_cost(delta_achievable, delta_cost),
     )
+
+
+def _per_cost(delta_achievable: float, delta_cost: float) -> float | None:
+    """See :attr:`LeverResult.achievable_per_cost`."""
+    if delta_cost <= 0:
+        return None
+    return 0.0 if abs(delta_achievable) <= SAME_RISK else -delta_achievable / delta_cost
 
 
 def _items_gain(lever: LeverResult) -> float:
@@ -503,12 +512,12 @@ dollar) that is hard to compare by eye."""
 
 def per_money_value(lever: LeverResult) -> float | None:
     """The achievable risk a paid lever lowers per :data:`PER_MONEY_SCALE` currency units (negative
-    where it raises it); 0 where the risk does not move (a change within rounding, such as 2e-16,
-    lowers nothing per money); None for a lever that costs nothing or saves money."""
+    where it raises it); 0 where the risk does not move (:attr:`LeverResult.achievable_per_cost`);
+    None for a lever that costs nothing or saves money."""
     if lever.achievable_per_cost is None:
         return None
     value = lever.achievable_per_cost * PER_MONEY_SCALE
-    return 0.0 if abs(lever.delta_achievable) <= SAME_RISK or not math.isfinite(value) else value
+    return value if math.isfinite(value) else 0.0
 
 
 def per_money_text(lever: LeverResult) -> str:

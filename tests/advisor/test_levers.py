@@ -258,5 +258,8 @@ def test_a_paid_lever_whose_risk_does_not_move_lowers_nothing_per_money():
     more = by_key["raters+1"]
     assert more.delta_cost > 0 and abs(more.delta_achievable) <= SAME_RISK
     assert per_money_text(more) == "0"
+    # So does the number the JSON writes: it was 5.1e-20 (and −0.0 where the risk moved by 0).
+    assert more.achievable_per_cost == 0.0 and math.copysign(1.0, more.achievable_per_cost) == 1.0
+    assert more.to_dict()["achievable_per_cost"] == 0.0
     longer = by_key["seconds+25%"]  # a real, small fall: 1e-5 for 3,234 USD
     assert longer.delta_achievable < -SAME_RISK and per_money_text(longer) == f"{longer.achievable_per_cost * 1000:.3g}"
