@@ -120,10 +120,10 @@ def test_a_value_off_a_declared_scale_is_named_as_the_standard_reader_names_it(t
     path.write_text("item,rater,label,gold\n" + rows, encoding="utf-8")
     with pytest.raises(ImportFormatError) as large:
         read_large_pilot(path, numeric=NumericScale(0, 2, 1))
-    assert str(large.value).startswith("scale.csv: ") and message in str(large.value)
+    assert str(large.value).startswith(message)
     with pytest.raises(ImportFormatError) as standard:
         read_pilot(path, numeric=NumericScale(0, 2, 1))
-    assert message in str(standard.value)
+    assert str(standard.value).startswith("line ") and str(standard.value).endswith(str(large.value))
 
 
 def test_missing_columns_are_named(tmp_path):
@@ -155,6 +155,20 @@ def test_cli_summarises_a_parquet_pilot(capsys, simulated_csv, tmp_path):
     data = json.loads(capsys.readouterr().out)
     assert data["labels"] == read_pilot(simulated_csv).n_labels
     assert data["import_report"]["format"] == "large_parquet"
+
+
+@pytest.mark.parametrize("engine", ["stdlib", "duckdb"])
+@pytest.mark.parametrize("content, message", [
+    ("item,rater,label\n", "the file has a header but no label rows"),
+    ("item,rater,label\n1,a,x\n2,a,x\n", "the pilot has only one distinct label ('x')"),
+])
+def test_the_cli_names_the_file_once_whichever_reader_refuses_it(capsys, tmp_path, engine, content, message):
+    """Through DuckDB the command line wrote "…/hdr.csv: hdr.csv: the file has a header …"."""
+    path = tmp_path / "hdr.csv"
+    path.write_text(content, encoding="utf-8")
+    assert main(["pilot", "summary", str(path), "--engine", engine]) == 2
+    error = capsys.readouterr().err
+    assert f"{path}: {message}" in error and error.count("hdr.csv") == 1
 
 
 def _traced_peak(per_item: int) -> int:

@@ -14,7 +14,8 @@ never the text of the file. Item names are kept as one bytes array
 Differences from the standard reader: the order of the labels is not the file's (it matters only
 for majority vote with ties broken by the first label, which the summary does not use by default),
 items and raters are coded in sorted order, and errors name the offending values rather than a
-line. Progress is reported as ``progress(done, total)`` over the loading, the checks and the blocks
+line. As the standard reader's, they do not name the file (its caller does) unless it cannot be
+opened. Progress is reported as ``progress(done, total)`` over the loading, the checks and the blocks
 of codes; returning False cancels (:class:`~advisor.errors.Cancelled`).
 """
 
@@ -124,7 +125,7 @@ def read_large_pilot(
         try:
             return _read(connection, path, name or path.name, int(max_labels), numeric, progress)
         except duckdb.Error as error:
-            raise ImportFormatError(f"{path.name}: {str(error).splitlines()[0]}") from None
+            raise ImportFormatError(str(error).splitlines()[0]) from None
         finally:
             connection.close()
 
@@ -163,13 +164,13 @@ def _read(con: Any, path: Path, name: str, max_labels: int, numeric: NumericScal
                      f"epoch(TRY_CAST(CAST({stamp} AS VARCHAR) AS TIMESTAMPTZ))) AS stamp")
     count = con.execute(f"SELECT count(*) FROM {source}").fetchone()[0]
     if count == 0:
-        raise ImportFormatError(f"{path.name}: the file has a header but no label rows")
+        raise ImportFormatError("the file has a header but no label rows")
     if count > max_labels:
-        raise ImportFormatError(f"{path.name}: {count:,} label rows; at most {max_labels:,} are read")
+        raise ImportFormatError(f"{count:,} label rows; at most {max_labels:,} are read")
     con.execute(f"CREATE TABLE raw AS SELECT {', '.join(parts)} FROM {source}")
     steps.total += math.ceil(count / FETCH_ROWS)
     steps.step()
-    _check(con, column, path.name)
+    _check(con, column)
     steps.step()
 
     labels = [row[0] for row in con.execute("SELECT DISTINCT label FROM raw").fetchall()]
@@ -181,7 +182,7 @@ def _read(con: Any, path: Path, name: str, max_labels: int, numeric: NumericScal
             try:
                 return numeric.normalise(text, what)
             except ImportFormatError as error:
-                raise ImportFormatError(f"{path.name}: the {error}") from None
+                raise ImportFormatError(f"the {error}") from None
 
         # Gold values first, as gold labels: a value that is only gold is named as one when refused.
         canonical = {gold: on_scale(gold, "gold label") for gold in golds}
@@ -194,7 +195,7 @@ def _read(con: Any, path: Path, name: str, max_labels: int, numeric: NumericScal
         canonical = {label: label for label in labels}
     class_names = class_order(sorted(set(canonical.values())))
     if len(class_names) < 2:
-        raise ImportFormatError(f"{path.name}: only one distinct label ({quote(class_names[0])}); at least two are needed")
+        raise ImportFormatError(f"the pilot has only one distinct label ({quote(class_names[0])}); at least two are needed")
     code_of = {label: class_names.index(canonical[label]) for label in labels}
     con.execute("CREATE TABLE classes (label VARCHAR, code INTEGER)")
     con.executemany("INSERT INTO classes VALUES (?, ?)", list(code_of.items()))
@@ -248,37 +249,37 @@ def _read(con: Any, path: Path, name: str, max_labels: int, numeric: NumericScal
     )
 
 
-def _check(con: Any, column: dict[str, str], file: str) -> None:
+def _check(con: Any, column: dict[str, str]) -> None:
     """The standard reader's checks as grouped queries, each naming an example."""
     for key in ("item", "rater", "label", "question", "context"):
         if key in column:
             empty = con.execute(f"SELECT count(*) FROM raw WHERE {key} IS NULL OR {key} = ''").fetchone()[0]
             if empty:
-                raise ImportFormatError(f"{file}: {empty:,} label row(s) have an empty {key} field")
+                raise ImportFormatError(f"{empty:,} label row(s) have an empty {key} field")
     if "seconds" in column:
         bad = con.execute(
             "SELECT count(*), any_value(seconds_text) FROM raw WHERE coalesce(seconds_text, '') <> '' "
             "AND (seconds IS NULL OR seconds < 0 OR NOT isfinite(seconds))"
         ).fetchone()
         if bad[0]:
-            raise ImportFormatError(f"{file}: {bad[0]:,} row(s) have seconds that are not a finite number >= 0, "
+            raise ImportFormatError(f"{bad[0]:,} row(s) have seconds that are not a finite number >= 0, "
                                     f"e.g. {quote(bad[1])}")
     if "timestamp" in column:
         bad = con.execute("SELECT count(*), any_value(stamp_text) FROM raw WHERE coalesce(stamp_text, '') <> '' AND stamp IS NULL").fetchone()
         if bad[0]:
-            raise ImportFormatError(f"{file}: {bad[0]:,} row(s) have a timestamp that is neither seconds since 1970 "
+            raise ImportFormatError(f"{bad[0]:,} row(s) have a timestamp that is neither seconds since 1970 "
                                     f"nor an ISO 8601 time, e.g. {quote(bad[1])}")
     question = ", question" if "question" in column else ""
     twice = con.execute(f"SELECT item, rater, count(*) AS n FROM raw GROUP BY item, rater{question} HAVING n > 1 LIMIT 1").fetchone()
     if twice:
-        raise ImportFormatError(f"{file}: rater {quote(twice[1])} labels item {quote(twice[0])} {twice[2]} times; "
+        raise ImportFormatError(f"rater {quote(twice[1])} labels item {quote(twice[0])} {twice[2]} times; "
                                 "keep one label per rater, item and question")
     if "gold" in column:
         conflict = con.execute(
             "SELECT item, min(gold), max(gold) FROM raw WHERE gold <> '' GROUP BY item HAVING min(gold) <> max(gold) LIMIT 1"
         ).fetchone()
         if conflict:
-            raise ImportFormatError(f"{file}: item {quote(conflict[0])} is given gold {quote(conflict[1])} and {quote(conflict[2])}")
+            raise ImportFormatError(f"item {quote(conflict[0])} is given gold {quote(conflict[1])} and {quote(conflict[2])}")
         con.execute("CREATE TABLE raw_gold AS SELECT item, any_value(gold) AS gold FROM raw WHERE gold <> '' GROUP BY item")
 
 
