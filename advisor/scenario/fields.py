@@ -28,6 +28,7 @@ from advisor.scenario.schema import (
     Scenario,
     Target,
 )
+from advisor.units import range_end_text
 
 _MODELS: dict[str, type[BaseModel]] = {
     "target": Target,
@@ -118,17 +119,10 @@ def _field_info(path: str):
     return model.model_fields.get(parts[-1])
 
 
-_SUPERSCRIPTS = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 
 
 def _fmt(value: float) -> str:
-    if abs(value) >= 1e6:
-        mantissa, exponent = f"{value:.0e}".split("e")
-        power = str(int(exponent)).translate(_SUPERSCRIPTS)
-        return f"10{power}" if mantissa == "1" else f"{mantissa}·10{power}"
-    if float(value).is_integer():
-        return f"{int(value):,}".replace(",", " ") if abs(value) >= 10_000 else str(int(value))
-    return f"{value:g}"
+    return range_end_text(value, separator=" ")
 
 
 @dataclass(frozen=True)

@@ -45,6 +45,7 @@ from advisor.files.input_limits import (
     quote,
     read_text_file,
 )
+from advisor.units import range_end_text
 
 SCHEMA_VERSION = 2
 """Version of the scenario JSON shape. Raise it, and add a step to
@@ -657,10 +658,8 @@ _BOUND_WORDS = {"greater_than": ("gt", "more than"), "greater_than_equal": ("ge"
 
 
 def _limit_text(limit: float) -> str:
-    """A range's end as people write it: ``1,000,000,000,000`` rather than ``1e+12``, ``0.5``."""
-    if float(limit).is_integer() and abs(limit) < 1e16:
-        return f"{int(limit):,}"
-    return f"{limit:g}"
+    """A range's end as the form's hints write it (``10¹²`` rather than ``1e+12``; ``10,000``)."""
+    return range_end_text(limit)
 
 
 def _finite_input(value: Any) -> bool:

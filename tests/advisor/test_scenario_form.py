@@ -165,3 +165,26 @@ def test_typed_value_messages_name_the_label_and_the_range():
         "'x' is not a number: Correlation ρ must be a number in [0, 1)."
     assert out_of_range_message("raters.per_item", "500", "[1, 100]") == \
         "500 is out of range: Raters per item r must be in [1, 100]."
+
+
+@pytest.mark.parametrize("path, value, hint_end, refusal", [
+    ("campaign.items", 10**13, "10¹²]", "must be at most 10¹², got"),  # the refusal wrote 1,000,000,000,000
+    ("contexts.0.weight", 2e6, "10⁶]", "must be at most 10⁶, got"),
+    ("campaign.wage_per_hour", 20_000, "10 000]", "must be at most 10,000, got"),
+])
+def test_a_refusal_names_the_range_end_as_the_form_hint_does(path, value, hint_end, refusal):
+    scenario = example_scenarios()[0]
+    assert range_text(path.replace(".0.", ".*.")).endswith(hint_end)
+    with pytest.raises(ScenarioValidationError) as refused:
+        scenario.with_changes({path: value})
+    assert refusal in str(refused.value)
+
+
+@pytest.mark.parametrize("value, text", [
+    (1e12, "10¹²"), (2e6, "2·10⁶"), (2_500_000, "2,500,000"), (10_000, "10,000"), (1000, "1000"), (0.5, "0.5"),
+])
+def test_range_ends_read_as_people_write_them(value, text):
+    from advisor.units import range_end_text
+
+    assert range_end_text(value) == text
+    assert range_end_text(value, separator=" ") == text.replace(",", " ")
