@@ -689,14 +689,34 @@ class MainWindow(QMainWindow):
             self.open_scenario(stored_id)
 
     def _on_library_stored_changed(self, stored_id: int) -> None:
+        """The library stored a new revision (a rename, a restore): the editor follows it. Unsaved
+        edits are kept on top of a rename; other changes are combined when they are saved."""
         self._refresh_compare()
         if stored_id != self._state.stored_id:
             return
+        stored = self._stored_or_none(stored_id)
+        if stored is None or stored.revision == self._state.revision:
+            return
         if not self._state.dirty:
-            self.open_scenario(stored_id, ask=False)
-        else:
-            self.statusBar().showMessage("The stored scenario changed; saving will ask how to combine the edits",
-                                         8000)
+            self._load(stored)
+            return
+        base = None
+        try:
+            base = self._store.get_revision(stored_id, self._state.revision)
+        except AdvisorError:
+            pass
+        new_name = stored.scenario.name
+        if base is not None and base.name != new_name and stored.scenario == base.with_changes({"name": new_name}):
+            edits = self._state.scenario
+            # The rename is taken unless the edits renamed it too (theirs is the later word).
+            if edits.name == base.name:
+                edits = edits.with_changes({"name": new_name})
+            self._state.rebase(stored.scenario, stored.revision, edits)
+            # Undo steps hold whole scenarios of the old revision: undoing one would bring the old name back.
+            self._editor_stack.clear()
+            self.statusBar().showMessage(f"Renamed “{new_name}”; the unsaved edits are kept", 8000)
+            return
+        self.statusBar().showMessage("The stored scenario changed; saving will ask how to combine the edits", 8000)
 
     def _on_library_scenario_deleted(self, stored_id: int) -> None:
         self._refresh_compare()

@@ -119,6 +119,15 @@ class ScenarioState:
         self.identity_changed.emit(stored_id, revision)
         self._refresh_dirty()
 
+    def rebase(self, stored: Scenario, revision: int, scenario: Scenario) -> None:
+        """The stored scenario moved on to ``revision`` (content ``stored``) under the edits, which
+        continue as ``scenario`` on top of it (same storage identity; dirty while they differ)."""
+        self._revision = revision
+        self._saved_hash = stored.content_hash()
+        self.identity_changed.emit(self._stored_id, revision)
+        if not self.replace(scenario):
+            self._refresh_dirty()
+
     def _refresh_dirty(self) -> None:
         dirty = self._saved_hash != self._scenario.content_hash()
         if dirty != self._dirty:

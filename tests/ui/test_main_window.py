@@ -497,3 +497,32 @@ def test_a_1280_by_800_window_with_a_warning_fits_and_no_plot_lies_over_another(
     assert all(height >= PLOT_MIN_HEIGHT for _, height in boxes.values())
     for upper, lower in (("items", "raters"), ("log2_m", "seconds")):
         assert boxes[upper][0] + boxes[upper][1] <= boxes[lower][0]
+
+
+def test_a_rename_in_the_library_reaches_the_open_scenario_and_its_next_save(window, store, answers):
+    """The editor stayed on the old name and revision, and the next save reported that the scenario
+    "was saved elsewhere" (the audit of the library): the window's own rename was a conflict."""
+    opened = window.state.stored_id
+    window.library.set_current(opened)
+    assert window.library.rename_selected("Renamed in the library")
+    assert window.state.scenario.name == "Renamed in the library" and not window.isWindowModified()
+    assert window.state.revision == store.get(opened).revision
+    raters = window.state.scenario.raters.per_item + 1
+    window.editor.field_widget("raters.per_item").setValue(raters)
+    assert window.save() and answers.asked == []
+    stored = store.get(opened)
+    assert (stored.scenario.name, stored.scenario.raters.per_item) == ("Renamed in the library", raters)
+
+
+def test_unsaved_edits_are_kept_on_top_of_a_rename(window, store, answers):
+    opened = window.state.stored_id
+    raters = window.state.scenario.raters.per_item + 1
+    window.editor.field_widget("raters.per_item").setValue(raters)
+    assert window.isWindowModified()
+    window.library.set_current(opened)
+    assert window.library.rename_selected("Renamed while edited")
+    assert window.state.scenario.name == "Renamed while edited"
+    assert window.state.scenario.raters.per_item == raters and window.isWindowModified()
+    assert window.save() and answers.asked == []
+    stored = store.get(opened)
+    assert (stored.scenario.name, stored.scenario.raters.per_item) == ("Renamed while edited", raters)
