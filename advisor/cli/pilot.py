@@ -301,6 +301,7 @@ def _run_summary(args: argparse.Namespace) -> int:
 
 
 def _run_apply(args: argparse.Namespace) -> int:
+    from advisor.pilot.calibration import calibration_summary_options
     from advisor.pilot.summary import NO_POPULATION_NOTE
 
     loaded = _load(args, args.pilot)
@@ -308,17 +309,13 @@ def _run_apply(args: argparse.Namespace) -> int:
     scenario = resolved.scenario
     index = pilots.question_index(scenario, args.question)
     question = scenario.questions[index]
-    if question.format.kind not in pilots.NOMINAL_KINDS + pilots.ORDINAL_KINDS:
-        raise ValueError(f"question {question.name!r}: pilots calibrate binary, categorical, ordinal and pairwise questions, not {question.format.kind}")
-    scale = "nominal" if question.format.kind in pilots.NOMINAL_KINDS else "ordinal"
-    options = _options(args, scale=scale)
     # A pilot that names its contexts is fitted with the scenario's difficulty and reading time per context.
-    contexts = pilots.scenario_contexts(scenario) if loaded.dataset.contexts is not None else None
+    calibrating = calibration_summary_options(scenario, question, pilot_names_contexts=loaded.dataset.contexts is not None)
+    options = _options(args, scale=calibrating.pop("scale"))
     with common.Progress("summary steps", options["n_boot"] + summary_stages()) as progress:
         summary = pilots.summarize(
-            loaded.dataset, question=args.pilot_question, slip_rate=question.slip_rate, span=question.span,
-            progress=progress, contexts=contexts,
-            rater_types=args.rater_types if args.rater_types == "auto" else int(args.rater_types), **options,
+            loaded.dataset, question=args.pilot_question, progress=progress,
+            rater_types=args.rater_types if args.rater_types == "auto" else int(args.rater_types), **calibrating, **options,
         )
     calibrated = pilots.apply_to_scenario(scenario, summary, question=question.name, source=loaded.source,
                                           model=args.model)

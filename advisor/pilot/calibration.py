@@ -30,7 +30,8 @@ from advisor.pilot.scenario_quantities import question_index, question_share, sc
 from advisor.pilot.summary import PilotSummary
 from advisor.scenario.schema import BIAS_KINDS, Provenance, Question, RaterType, Scenario
 
-__all__ = ["ACCRUAL_LIMIT", "BASE_TIME_LIMIT", "CALIBRATION_MODELS", "LAMBDA_LIMIT", "RHO_LIMIT", "apply_to_scenario"]
+__all__ = ["ACCRUAL_LIMIT", "BASE_TIME_LIMIT", "CALIBRATION_MODELS", "LAMBDA_LIMIT", "RHO_LIMIT", "apply_to_scenario",
+           "calibration_summary_options"]
 
 CALIBRATION_MODELS = ("population", "symmetric")
 """``population``: the method §9's rater population; ``symmetric``: the first release's pooled
@@ -52,6 +53,24 @@ def _context_means(scenario: Scenario) -> tuple[float, float]:
     reading = sum(w * timing.reading_seconds(c.reading_words, scenario.raters.reading_wpm) for w, c in zip(weights, scenario.contexts))
     difficulty = sum(w * c.difficulty for w, c in zip(weights, scenario.contexts))
     return float(reading), float(difficulty)
+
+
+def calibration_summary_options(scenario: Scenario, question: Question, *, pilot_names_contexts: bool) -> dict[str, Any]:
+    """The :func:`~advisor.pilot.summary.summarize` arguments that calibrating ``question`` of
+    ``scenario`` takes: the question's scale, slip rate and ordinal span, and the scenario's contexts
+    (difficulty and reading time) when the pilot names its items' contexts. The command line's
+    ``pilot apply`` and the window's pilot wizard both summarise with these, so the same pilot and
+    scenario calibrate alike (the wizard had summarised with no slip, the default span and no
+    contexts)."""
+    kind = question.format.kind
+    if kind not in NOMINAL_KINDS + ORDINAL_KINDS:
+        raise ValueError(f"question {question.name!r}: pilots calibrate binary, categorical, ordinal and pairwise questions, not {kind}")
+    return {
+        "scale": "nominal" if kind in NOMINAL_KINDS else "ordinal",
+        "slip_rate": question.slip_rate,
+        "span": question.span,
+        "contexts": scenario_contexts(scenario) if pilot_names_contexts else None,
+    }
 
 
 def _check_compatible(question: Question, summary: PilotSummary) -> None:

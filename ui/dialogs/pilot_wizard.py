@@ -59,7 +59,7 @@ from PySide6.QtWidgets import (
 
 from advisor.errors import AdvisorError, ImportFormatError
 from advisor.evaluation.guardrails import pilot_class_warnings
-from advisor.pilot.calibration import apply_to_scenario
+from advisor.pilot.calibration import apply_to_scenario, calibration_summary_options
 from advisor.pilot.dataset import PilotDataset
 from advisor.pilot.kernels import NOMINAL_KINDS, ORDINAL_KINDS
 from advisor.pilot.reading import MAX_ROWS
@@ -141,6 +141,10 @@ class LoadedPilot:
     path: Path
     content: bytes
     dataset: PilotDataset
+
+
+RATER_TYPE_CHOICES = (("automatic (1 to 3, by AIC)", "auto"), ("1", 1), ("2", 2), ("3", 3))
+"""The wizard's rater-type choices; the first (the default) is the command line's ``pilot apply``'s."""
 
 
 def load_pilot_file(path: str | Path, *, progress=None) -> LoadedPilot:
@@ -260,12 +264,20 @@ class _FilePage(QWizardPage):
         self._resamples_spin.setSuffix(" resamples")
         self._resamples_spin.setToolTip("Bootstrap resamples over items for the capacity interval (0 to 100000; "
                                         "seeded, so the interval is reproducible)")
+        self._rater_types_combo = QComboBox()
+        for text, value in RATER_TYPE_CHOICES:
+            self._rater_types_combo.addItem(text, value)
+        self._rater_types_combo.setToolTip(
+            "Rater types of the fitted rater population: raters grouped by accuracy, each group with its own "
+            "d′ and bias. Automatic lets AIC choose among 1 to 3 (as the command line's pilot apply); "
+            "slower on large pilots.")
         options = QGroupBox("Summary options")
         self._options_form = QFormLayout(options)
         self._options_form.addRow("Pilot question:", self._pilot_question_combo)
         self._options_form.addRow("Scenario question:", self._scenario_question_combo)
         self._options_form.addRow("Gold answers:", self._gold_combo)
         self._options_form.addRow("Capacity interval:", self._resamples_spin)
+        self._options_form.addRow("Rater types:", self._rater_types_combo)
         self._options_form.setRowVisible(self._pilot_question_combo, False)
 
         layout = QVBoxLayout(self)
@@ -287,15 +299,25 @@ class _FilePage(QWizardPage):
         return self._reading is not None
 
     def options(self) -> dict[str, Any]:
+        """The summary's arguments: the choices on this page and, for a scenario question that can be
+        calibrated, what calibrating it takes (its scale, slip rate, span and the scenario's contexts),
+        as the command line's ``pilot apply`` summarises."""
         question = self._pilot_question_combo.currentData() if self._pilot_question_combo.count() else None
-        kind = self._scenario_question_kind()
-        return {
+        options: dict[str, Any] = {
             "question": question,
             # A pilot whose question cannot be calibrated is still summarised (nominal).
-            "scale": (scale_of(kind) if kind else None) or "nominal",
+            "scale": "nominal",
             "gold_use": self._gold_combo.currentData(),
             "n_boot": self._resamples_spin.value(),
+            "rater_types": self._rater_types_combo.currentData(),
         }
+        calibrated = next((q for q in self._wizard.scenario.questions if q.name == self.scenario_question()), None)
+        if calibrated is not None and scale_of(calibrated.format.kind):
+            loaded = self._wizard.loaded
+            options.update(calibration_summary_options(
+                self._wizard.scenario, calibrated,
+                pilot_names_contexts=loaded is not None and loaded.dataset.contexts is not None))
+        return options
 
     def scenario_question(self) -> str | None:
         index = self._scenario_question_combo.currentIndex()
@@ -414,13 +436,6 @@ class _FilePage(QWizardPage):
             elif first_enabled < 0:
                 first_enabled = index
         combo.setCurrentIndex(max(first_enabled, 0))
-
-    def _scenario_question_kind(self) -> str | None:
-        name = self.scenario_question()
-        for question in self._wizard.scenario.questions:
-            if question.name == name:
-                return question.format.kind
-        return None
 
 
 # ====================================================================== page 2
