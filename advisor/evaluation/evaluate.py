@@ -686,8 +686,10 @@ def verdict_sentence(verdict: str, *, floor: float, achievable: float, target_ri
                 f"are at least the {needed.at_most:,} a {model_bits:g}-bit value model needs at most.")
     if verdict == "cannot":
         if floor > target_risk:
-            return (f"Cannot meet the target: the floor {floor:.3f} > {target_risk:g}, and no number of labels "
-                    "crosses it.")
+            # The floor is flat in the items: more of them (more labels of this design) cannot cross
+            # it; more raters per item, time or a richer format change the design and can lower it.
+            return (f"Cannot meet the target: the floor {floor:.3f} > {target_risk:g}, and no number of items "
+                    "crosses it; more capacity per item can lower it.")
         if needed.at_least is None:
             return (f"Cannot meet the target: no number of items teaches a {model_bits:g}-bit value model through "
                     "this channel.")

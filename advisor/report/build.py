@@ -634,7 +634,7 @@ def method_blocks(scenarios: Sequence[Scenario]) -> list[Block]:
         Formula("risk ≥ Δ · max(0, 1 − (C̄ + ln 2) / ln M)",
                 "The floor in the paper's form: looser, shown for reference.", "Cao 2025."),
         Formula("C_needed = ln M − h(ε) − ε · ln(M − 1);   gap = C_needed − C̄",
-                "The capacity per item the target risk ε needs; a positive gap means no number of labels reaches ε.",
+                "The capacity per item the target risk ε needs; a positive gap means no number of items of this design reaches ε.",
                 "Fano 1961."),
         Formula("E[R] ≤ R̂ + √((min(m · C̄, ln M_g) + ρ_res + I_ctx) / (2m))",
                 "The ceiling in expectation (the default form). The information term is capped by what a model "

@@ -250,3 +250,19 @@ def test_an_exception_of_the_headline_hook_ends_the_evaluation_before_the_curves
         evaluate(scenario, on_headline=stop)
     assert started == []
     assert evaluate(scenario).curves and started == [1]
+
+
+def test_a_floor_above_the_target_is_said_to_be_flat_in_the_items_not_in_the_raters():
+    """The sentence said "no number of labels crosses it" beside a plot whose floor falls with more
+    raters per item (more labels): it is more items of this design that cannot cross it."""
+    xray = next(s for s in example_scenarios() if s.name.startswith("Chest X-ray"))
+    design = xray.with_changes({"raters.per_item": 1})
+    base = evaluate(design, curves=False)
+    design = design.with_changes({"target.target_risk": round(base.floor / 2, 4)})
+    base = evaluate(design, curves=False)
+    assert base.verdict == "cannot" and base.floor > design.target.target_risk
+    assert "no number of items crosses it; more capacity per item can lower it" in base.verdict_text
+    more_items = evaluate(design.with_changes({"campaign.items": design.campaign.items * 100}), curves=False)
+    assert more_items.floor == pytest.approx(base.floor, rel=1e-12)
+    more_raters = evaluate(design.with_changes({"raters.per_item": 3}), curves=False)
+    assert more_raters.floor < base.floor

@@ -77,7 +77,7 @@ class AboutDialog(QDialog):
         text = (
             f"<h2>{APP_NAME}</h2>"
             "<p>Plan human-annotation campaigns from the information capacity of the labeling interface: "
-            "how much a rater's answers can tell about the target, the risk floor no number of labels can cross, "
+            "how much a rater's answers can tell about the target, the risk floor no number of items of a design can cross, "
             "and where to spend time and money to lower it (after Cao, <i>The Alignment Bottleneck</i>, 2025).</p>"
             f"<table>{rows}</table>"
         )

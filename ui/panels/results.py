@@ -217,8 +217,8 @@ class ResultsWidget(QWidget):
                 "Capacity per item", "C̄: information the labels carry about the target, per item: the context-weighted "
                 "capacity of the whole rater panel (exact vote-count channel)."),
             "floor": HeadlineCardWidget(
-                "Risk floor", "Fano lower bound on risk (exact form): no number of labels gets below it with this "
-                "capacity and target complexity."),
+                "Risk floor", "Fano lower bound on risk (exact form): no number of items of this design gets below it "
+                "(with this capacity per item and target complexity)."),
             "achievable": HeadlineCardWidget(
                 "Achievable risk", "What this design achieves per item: the error of a decoder that knows the raters "
                 "(MAP decoding of the vote histograms through an explicit codebook for the log₂ M target), times Δ. "
