@@ -36,6 +36,21 @@ def test_search_filters_by_name_tag_and_notes(library):
     assert len(library.visible_names()) == len(example_scenarios())
 
 
+def test_search_reads_the_whole_notes_not_only_the_start_a_row_holds(library, store):
+    """"MT-Bench" sits past the 160 characters of the chatbot rubric's notes that a row holds: the
+    search box found nothing, the command line's list --search found it."""
+    chatbot = next(e for e in example_scenarios() if e.name.startswith("Chatbot"))
+    word = "MT-Bench"
+    assert chatbot.notes.find(word) > 160
+    library.search_field.setText(word.lower())
+    assert library.visible_names() == [s.name for s in store.list(search=word)] == [chatbot.name]
+    # Every word must be found, in any of name, tags and notes.
+    library.search_field.setText(f"{word} rubric")
+    assert library.visible_names() == [chatbot.name]
+    library.search_field.setText(f"{word} no-such-word")
+    assert library.visible_names() == []
+
+
 def test_sort_by_name(library):
     library.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
     names = library.visible_names()

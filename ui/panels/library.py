@@ -55,7 +55,7 @@ from PySide6.QtWidgets import (
 from advisor.errors import AdvisorError
 from advisor.scenario.creation import blank_scenario, free_name
 from advisor.scenario.schema import Scenario, example_scenarios, load_scenario_file, save_scenario_file
-from advisor.storage.store import ScenarioStore, ScenarioSummary
+from advisor.storage.store import MAX_PAGE, ScenarioStore, ScenarioSummary
 from ui.widgets.splitters import two_pane_splitter
 
 LIST_LIMIT = 10_000
@@ -176,13 +176,18 @@ class _LibraryFilterModel(QSortFilterProxyModel):
         super().__init__(parent)
         self._text = ""
         self._tag: str | None = None
+        self._found: dict[str, set[int]] = {}
         self.setSortRole(Qt.ItemDataRole.UserRole)
         self.setDynamicSortFilter(True)
 
-    def set_filter(self, text: str, tag: str | None) -> None:
+    def set_filter(self, text: str, tag: str | None, found: dict[str, set[int]] | None = None) -> None:
+        """Show the rows with ``tag`` (None: any) whose name, tags or notes hold every word of
+        ``text``; ``found`` maps a word to the scenarios the store finds it in (in the whole notes,
+        of which a row holds only the start)."""
         self.beginFilterChange()
         self._text = text.strip().lower()
         self._tag = tag
+        self._found = found or {}
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def filterAcceptsRow(self, source_row: int, source_parent) -> bool:  # noqa: N802
@@ -192,7 +197,7 @@ class _LibraryFilterModel(QSortFilterProxyModel):
         if not self._text:
             return True
         haystack = " ".join((summary.name, " ".join(summary.tags), summary.notes_excerpt)).lower()
-        return all(word in haystack for word in self._text.split())
+        return all(word in haystack or summary.id in self._found.get(word, ()) for word in self._text.split())
 
 
 class DeleteScenarioCommand(QUndoCommand):
@@ -596,7 +601,19 @@ class ScenarioLibraryWidget(QWidget):
         index = self._tag.findData(current) if current is not None else 0
         self._tag.setCurrentIndex(max(index, 0))
         self._tag.blockSignals(False)
-        self._proxy.set_filter(self._search.text(), self._tag.currentData())
+        self._apply_filter()
+
+    def _apply_filter(self) -> None:
+        """The search box's words and the tag: a word is looked for in the whole notes too (the
+        store's search), since a row holds only their first 160 characters."""
+        text = self._search.text()
+        found: dict[str, set[int]] = {}
+        for word in set(text.strip().lower().split()):
+            try:
+                found[word] = {summary.id for summary in self._store.list(search=word, limit=MAX_PAGE)}
+            except AdvisorError:
+                found[word] = set()
+        self._proxy.set_filter(text, self._tag.currentData(), found)
 
     def _update_history(self) -> None:
         # The history is of the open scenario when there is one (even if a
@@ -660,7 +677,7 @@ class ScenarioLibraryWidget(QWidget):
 
     def _on_filter_changed(self, *_: Any) -> None:
         with self._quietly():
-            self._proxy.set_filter(self._search.text(), self._tag.currentData())
+            self._apply_filter()
             current = self._model.current_id
             row = self._model.row_of(current) if current is not None else None
             index = self._proxy.mapFromSource(self._model.index(row, 0)) if row is not None else QModelIndex()
