@@ -151,3 +151,36 @@ def test_history_lists_revisions_and_restores_one(library, store):
     assert restored.revision == 3
     assert restored.scenario == first.scenario
     assert library.history_table.rowCount() == 3
+
+
+def test_restoring_a_revision_that_differs_only_by_name_says_why_nothing_changes(library, store, monkeypatch):
+    """The restore keeps the current name, so after a rename the first revision's restore stored
+    nothing and said nothing."""
+    from PySide6.QtWidgets import QMessageBox
+
+    told = []
+    monkeypatch.setattr(QMessageBox, "information", lambda parent, title, text, *a, **k: told.append(text))
+    stored = store.list()[0]
+    library.select(stored.id)
+    assert library.rename_selected("Renamed once")
+    library.select(stored.id)
+    assert library.history_table.rowCount() == 2
+    assert not library.restore_revision(1)
+    assert store.get(stored.id).revision == 2 and library.history_table.rowCount() == 2
+    assert len(told) == 1 and "only its name differs" in told[0] and "“Renamed once”" in told[0]
+
+
+def test_f2_in_the_list_renames_the_selected_scenario(show_widget, store, monkeypatch):
+    """Only Delete had a key in the list; F2 is where people look for rename."""
+    from PySide6.QtTest import QTest
+
+    import ui.panels.library as library_module
+
+    asked = []
+    monkeypatch.setattr(library_module, "ask_name", lambda parent, title, label, text: asked.append(text) or "Renamed by F2")
+    library = show_widget(ScenarioLibraryWidget(store), (520, 760), activate=True)
+    stored = store.list()[0]
+    library.select(stored.id)
+    library.table.setFocus()
+    QTest.keyClick(library.table, Qt.Key.Key_F2)
+    assert asked == [stored.name] and store.get(stored.id).name == "Renamed by F2"

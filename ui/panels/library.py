@@ -55,7 +55,7 @@ from PySide6.QtWidgets import (
 from advisor.errors import AdvisorError
 from advisor.scenario.creation import blank_scenario, free_name
 from advisor.scenario.schema import Scenario, example_scenarios, load_scenario_file, save_scenario_file
-from advisor.storage.store import MAX_PAGE, ScenarioStore, ScenarioSummary
+from advisor.storage.store import MAX_PAGE, ScenarioStore, ScenarioSummary, StoredScenario
 from ui.widgets.splitters import two_pane_splitter
 
 LIST_LIMIT = 10_000
@@ -436,7 +436,15 @@ class ScenarioLibraryWidget(QWidget):
         stored_id = self._history_id()
         if stored_id is None:
             return False
-        if not self._change_store("Restore failed", lambda: self._store.restore(stored_id, revision)):
+        restored: list[StoredScenario] = []
+        if not self._change_store("Restore failed", lambda: restored.append(self._store.restore(stored_id, revision))):
+            return False
+        if not restored[0].wrote_revision:
+            # A restore keeps the name, so a revision that differs only by its name changes nothing.
+            QMessageBox.information(
+                self, "Restore revision",
+                f"Revision {revision} holds the same design as the current one; only its name differs, and a "
+                f"restore keeps the current name “{restored[0].scenario.name}”. Use Rename… to change the name.")
             return False
         self.stored_changed.emit(stored_id)
         return True
@@ -538,6 +546,9 @@ class ScenarioLibraryWidget(QWidget):
         delete_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         delete_action.triggered.connect(self.delete_selected)
         self._view.addAction(delete_action)
+        # F2 renames (an item view takes F2 as its own edit key before any shortcut sees it).
+        self._view.installEventFilter(self)
+        self._rename_button.setToolTip("Rename the selected scenario (F2)")
 
         self._count = QLabel()
         self._count.setStyleSheet("color: #607d8b;")
@@ -660,6 +671,9 @@ class ScenarioLibraryWidget(QWidget):
 
     # ------------------------------------------------------------ handlers
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if watched is self._view and event.type() == QEvent.Type.KeyPress and event.key() == Qt.Key.Key_F2:
+            self.rename_selected()
+            return True
         if watched is self._search and event.type() == QEvent.Type.KeyPress:
             key = event.key()
             if key == Qt.Key.Key_Down and self._proxy.rowCount():
