@@ -733,6 +733,8 @@ class MainWindow(QMainWindow):
         stored = self._stored_or_none(stored_id)
         if stored is not None and stored.scenario == self._state.scenario:
             self._load(stored)
+            # The deletion's message ("Save stores it again") no longer holds.
+            self.statusBar().showMessage(f"“{stored.scenario.name}” is back in the library", 8000)
 
     def _on_new_triggered(self) -> None:
         """A blank scenario in the editor; stored when first edited (see _store_first_edit)."""

@@ -526,3 +526,16 @@ def test_unsaved_edits_are_kept_on_top_of_a_rename(window, store, answers):
     assert window.save() and answers.asked == []
     stored = store.get(opened)
     assert (stored.scenario.name, stored.scenario.raters.per_item) == ("Renamed while edited", raters)
+
+
+def test_undoing_the_delete_of_the_open_scenario_replaces_the_deletion_message(window, store, answers):
+    """"Deleted from the library; Save stores it again" stayed beside the scenario the undo had
+    brought back."""
+    opened = window.state.stored_id
+    window.library.set_current(opened)
+    window.library.select(opened)
+    assert window.library.delete_selected()
+    assert "Save stores it again" in window.statusBar().currentMessage()
+    window.library.undo_stack.undo()
+    assert window.state.stored_id == opened and not window.isWindowModified()
+    assert "is back in the library" in window.statusBar().currentMessage()
