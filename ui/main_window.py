@@ -404,7 +404,7 @@ class MainWindow(QMainWindow):
             examples.addAction(example.name, lambda e=example: self._create_and_open(
                 lambda: self._library.create_from_example(e)))
         add(file_menu, "new_from_interface", "New scenario from &interface config…", self._on_new_from_interface,
-            tip="Map a labeling interface's config (Label Studio, Prodigy, …) to a scenario")
+            tip="Map a labeling interface's config (Label Studio, Argilla, SageMaker Ground Truth) to a scenario")
         file_menu.addSeparator()
         add(file_menu, "open", "&Open / import JSON…", self._on_open_triggered, QKeySequence.StandardKey.Open,
             "Import a scenario JSON file into the library and open it")

@@ -539,3 +539,13 @@ def test_undoing_the_delete_of_the_open_scenario_replaces_the_deletion_message(w
     window.library.undo_stack.undo()
     assert window.state.stored_id == opened and not window.isWindowModified()
     assert "is back in the library" in window.statusBar().currentMessage()
+
+
+def test_the_interface_import_names_the_tools_it_reads(window):
+    """The menu's tip offered Prodigy, which no importer reads, and left out Argilla and SageMaker."""
+    from advisor.importers import FORMATS
+
+    tip = window.action("new_from_interface").statusTip() or window.action("new_from_interface").toolTip()
+    names = {"label-studio": "Label Studio", "argilla": "Argilla", "sagemaker": "SageMaker"}
+    assert set(names) == set(FORMATS)
+    assert all(name in tip for name in names.values()) and "Prodigy" not in tip
