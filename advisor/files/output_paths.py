@@ -161,13 +161,16 @@ def check_output_path(path: str | os.PathLike[str], *, database_path: str | os.P
     Raises
     ------
     OutputPathError
-        When the path is empty, its folder does not exist, it is the database,
+        When the path is empty or ``-``, its folder does not exist, it is the database,
         one of its sidecars or backups, or it exists and is not a regular file
         (symbolic link, FIFO, device, socket, folder). Nothing is written.
     """
     text = os.fspath(path)
     if not str(text).strip():
         raise OutputPathError("output file: no path given")
+    if str(text).strip() == "-":
+        # Read elsewhere as the standard output; here it would be a file named "-" in the current folder.
+        raise OutputPathError("output file: '-' is not the standard output here; give the file's name")
     target = _absolute(Path(text))
     reason = _is_database_file(target, database_path)
     if reason is not None:

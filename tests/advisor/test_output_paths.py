@@ -101,6 +101,21 @@ def test_a_backup_of_the_database_is_refused(database, tmp_path, capsys):
 
 @pytest.mark.parametrize("command", [
     ["export", "1"],
+    ["report", "1", "--format", "csv", "--no-optimizer"],
+    ["pilot", "simulate", "1", "--items", "5", "--seed", "1"],
+])
+def test_a_dash_given_to_o_is_refused_rather_than_written_as_a_file_named_dash(database, tmp_path, capsys, monkeypatch,
+                                                                              command):
+    """``report 1 --format csv -o -`` wrote a file named "-" in the current folder."""
+    monkeypatch.chdir(tmp_path)
+    status = main(["--db", str(database), *command, "-o", "-"])
+    assert status == 2
+    assert "'-' is not the standard output" in _one_error_line(capsys)
+    assert not (tmp_path / "-").exists()
+
+
+@pytest.mark.parametrize("command", [
+    ["export", "1"],
     ["report", "1", "--format", "html", "--no-optimizer"],
     ["pilot", "simulate", "1", "--items", "5", "--seed", "1"],
 ])
