@@ -198,3 +198,19 @@ def test_failed_evaluation_is_shown(qtbot, state):
     with qtbot.waitSignal(results.evaluator.failed, timeout=5000):
         pass
     assert "too short for any judgment" in results.error_text()
+
+
+def test_a_zoom_is_of_one_scenario(qtbot, panel, state):
+    """A Ctrl + wheel zoom of the plot over items stayed on the next scenario opened, whose curve
+    has the same range (the X-ray example's "now: 5,000" label was cut off)."""
+    _, results = panel
+    plot = results.curve_plot("items")
+    view = plot.getPlotItem().getViewBox()
+    fitted = view.viewRange()[0]
+    low, high = fitted
+    view.setXRange(low + 0.3 * (high - low), high - 0.3 * (high - low), padding=0.0)
+    assert view.viewRange()[0] != pytest.approx(fitted)
+    other = next(s for s in example_scenarios() if s.name != state.scenario.name)
+    state.load(other, stored_id=2, revision=1)
+    _wait_for(qtbot, results, state)
+    assert results.curve_plot("items").getPlotItem().getViewBox().viewRange()[0] == pytest.approx(fitted)

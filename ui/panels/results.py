@@ -465,6 +465,8 @@ class ResultsWidget(QWidget):
         # Another scenario opened: its warnings take no place until it has some. One with the same
         # numbers is not evaluated again, so its list is set here.
         self._warnings_kept = False
+        for plot in self._plots.values():
+            plot.forget_zoom()
         shown = self._headline_shown
         if shown is not None and shown.scenario is not None and shown.scenario.same_numbers(scenario):
             self._update_warnings(shown)

@@ -354,6 +354,13 @@ class RiskCurvePlotWidget(FittedAxisPlotWidget):
         """The curve shown (None before the first :meth:`set_curve`)."""
         return self._curve
 
+    def forget_zoom(self) -> None:
+        """Back to the shown curve's own x range: a zoom (Ctrl + wheel, a drag) is of one scenario,
+        and the next one's curve may have the same range, which leaves the axis as it is."""
+        if self._axis_key is not None and self._axis_key[0]:
+            low, high = self._axis_key[0]
+            self.getPlotItem().setXRange(low, high, padding=0.02)
+
     def set_curve(self, curve: Curve) -> None:
         """Show ``curve``; the axes follow its range."""
         self._curve = curve
