@@ -45,6 +45,8 @@ ACCRUAL_LIMIT = 100.0
 """Largest accrual rate β a calibration sets, per second (the smallest is 1e-6)."""
 BASE_TIME_LIMIT = 3600.0
 """Largest base time δ₀ a calibration sets, seconds (the smallest is 0)."""
+SLIP_AT_ZERO = 1e-12
+"""A fitted slip rate below this is written as 0: the fit's bound, reached to within rounding."""
 
 
 def _context_means(scenario: Scenario) -> tuple[float, float]:
@@ -342,7 +344,9 @@ def _apply_population(scenario: Scenario, summary: PilotSummary, index: int, sou
             changes[f"{base}.bias"] = clip("bias", mean_criterion, -5.0, 5.0)
     if same_k:
         changes[f"{base}.prior"] = [float(p) for p in population["prior"]]
-    changes[f"{base}.slip_rate"] = clip("slip rate", float(population["slip"]), 0.0, 0.49)
+    slip = float(population["slip"])
+    # A fit at the slip's bound of 0 ends within rounding of it (2.3e-18 on RTE): that is 0.
+    changes[f"{base}.slip_rate"] = clip("slip rate", 0.0 if slip < SLIP_AT_ZERO else slip, 0.0, 0.49)
     weights = np.asarray(population["difficulty_weights"], dtype=float)
     multipliers = np.asarray(population["difficulty_multipliers"], dtype=float)
     changes["raters.difficulty_classes"] = [] if weights.size == 1 and multipliers[0] == 1.0 else [

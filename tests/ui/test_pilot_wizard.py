@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from advisor.scenario.schema import Question, ResponseFormat, Scenario
+from advisor.scenario.schema import Question, ResponseFormat, Scenario, get_path
 from ui.dialogs.pilot_wizard import PilotWizard
 
 PILOTS = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "pilots"
@@ -58,6 +58,9 @@ def test_preview_shows_the_first_rows_and_the_columns(qtbot, empty_store, scenar
 
 def test_summary_shows_the_methods_accuracies_and_apply_returns_a_calibrated_copy(qtbot, empty_store, scenario):
     wizard = _open(qtbot, empty_store, scenario)
+    # One rater type: the calibration then sets the rater types to none, as they were.
+    combo = wizard.file_page._rater_types_combo
+    combo.setCurrentIndex(combo.findData(1))
     wizard.next()
     _wait_idle(qtbot, wizard)
     page = wizard.summary_page
@@ -94,7 +97,17 @@ def test_summary_shows_the_methods_accuracies_and_apply_returns_a_calibrated_cop
     assert calibrated.raters.correlation == 0.0 and "raters.difficulty_classes" in record.fields
     fitted = wizard.summary.population["population"]
     assert [c.multiplier for c in calibrated.raters.difficulty_classes] == pytest.approx(fitted["difficulty_multipliers"])
-    assert wizard.apply_page._changes_table.rowCount() == len(record.fields)
+    # The table and its count hold the fields whose value changed ("Rater types none → none" was
+    # counted among "7 fields set"); the others are counted apart.
+    before, after = scenario.to_dict(), calibrated.to_dict()
+    changed = [path for path in record.fields if get_path(before, path) != get_path(after, path)]
+    assert wizard.apply_page._changes_table.rowCount() == len(changed) < len(record.fields)
+    status = wizard.apply_page._status_label.text()
+    assert status.startswith(f"{len(changed)} fields changed by ")
+    assert f"{len(record.fields) - len(changed)} other field" in status
+    # A slip fitted at its bound of 0 is written as 0 (it read 2.335e-18).
+    slip = calibrated.questions[1].slip_rate
+    assert slip == 0.0 or slip > 1e-12
 
     with qtbot.waitSignal(wizard.pilot_stored) as blocker:
         wizard.accept()
@@ -175,7 +188,7 @@ def test_apply_shows_before_and_after_from_the_evaluation(qtbot, empty_store, sc
     assert rows["Capacity C̄ (bits per item)"] == [f"{before.capacity_nats * bits:.3f}", f"{after.capacity_nats * bits:.3f}"]
     assert rows["Risk floor (Fano)"] == [f"{before.floor:.4f}", f"{after.floor:.4f}"]
     assert rows[f"Cost ({after.currency})"] == [f"{before.cost:,.0f}", f"{after.cost:,.0f}"]
-    assert ("Achievable error" in rows) == hasattr(after, "achievable")
+    assert ("Achievable risk" in rows) == hasattr(after, "achievable")
     # The model's one-rater capacity of the question beside the pilot's measured one.
     text = wizard.apply_page.pilot_capacity_text()
     one_rater = sum(c.weight * q.cascade_nats for c in after.contexts for q in c.questions if q.name == "entails")

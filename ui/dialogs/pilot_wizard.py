@@ -67,7 +67,7 @@ from advisor.pilot.sources import read_pilot_file
 from advisor.pilot.summary import TIE_TEXT, PilotSummary, summarize
 from advisor.scenario.form_text import field_label
 from advisor.scenario.schema import Scenario, get_path
-from advisor.units import amount_text, field_value_text
+from advisor.units import amount_text, counted, field_value_text
 from ui.widgets.heatmap import ConfusionHeatmapWidget
 from ui.widgets.job_progress import show_job_outcome, show_job_progress
 from ui.widgets.pilot_validation import PilotValidationWidget
@@ -861,7 +861,7 @@ class _ApplyPage(QWizardPage):
             ["Risk floor (Fano)", f"{before.floor:.4f}", f"{after.floor:.4f}"],
         ]
         if hasattr(after, "achievable") and hasattr(before, "achievable"):
-            rows.append(["Achievable error", _achievable_text(before.achievable), _achievable_text(after.achievable)])
+            rows.append(["Achievable risk", _achievable_text(before.achievable), _achievable_text(after.achievable)])
         rows.append([f"Cost ({currency})", amount_text(before.cost), amount_text(after.cost)])
         _fill_table(self._effect_table, rows, numeric_from=1)
         table = self._effect_table
@@ -886,16 +886,20 @@ class _ApplyPage(QWizardPage):
         assert calibrated is not None
         record = calibrated.provenance[-1]
         before, after = self._wizard.scenario.to_dict(), calibrated.to_dict()
+        # The fields the calibration changed; those it set to the value they had are counted apart.
+        changed = [path for path in record.fields if get_path(before, path) != get_path(after, path)]
+        kept = len(record.fields) - len(changed)
         rows = [[f"{FIELD_LABELS.get(path) or field_label(path)} — {path}", field_value_text(get_path(before, path)),
                  field_value_text(get_path(after, path))]
-                for path in record.fields]
+                for path in changed]
         _fill_table(self._changes_table, rows, numeric_from=1)
         # As tall as its rows: the provenance below gets the rest of the page.
         table = self._changes_table
         table.setFixedHeight(table.horizontalHeader().sizeHint().height()
                              + max(len(rows), 1) * table.verticalHeader().defaultSectionSize() + 2 * table.frameWidth())
         self._status_label.setStyleSheet("")
-        self._status_label.setText(f"{len(rows)} field{'s' if len(rows) != 1 else ''} set by {record.method}; "
+        unchanged = f" ({counted(kept, 'other field')} set to the value {'it' if kept == 1 else 'they'} had)" if kept else ""
+        self._status_label.setText(f"{counted(len(rows), 'field')} changed by {record.method}{unchanged}; "
                                    "the evaluation of the scenario before and after is below.")
         self._provenance_text.setPlainText(f"Source: {record.source}\nMethod: {record.method}\n"
                                            + record.detail.replace("; ", "\n"))
