@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from pydantic import BaseModel
+
 from advisor.scenario.fields import field_help
 from advisor.scenario.schema import Scenario
 
@@ -17,15 +19,22 @@ MISSING = "—"
 
 
 def value_text(value: Any) -> str:
-    """How a comparison shows one input value: six significant digits, lists joined."""
+    """How a comparison shows one input value: six significant digits, lists joined, a model's fields
+    by name (``weight 0.900886, multiplier 1.12574; weight 0.099114, multiplier 0.25``)."""
     if value is None:
         return MISSING
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, float):
         return f"{value:,.6g}" if abs(value) >= 1e6 else f"{value:.6g}"
+    if isinstance(value, BaseModel):
+        # A difficulty class or a rater type: its fields by name (its repr is the model's source text).
+        return ", ".join(f"{key.replace('_', ' ').replace('dprime', 'd′')} {value_text(getattr(value, key))}"
+                         for key in type(value).model_fields)
     if isinstance(value, (list, tuple)):
-        return ", ".join(value_text(v) for v in value) or MISSING
+        # Entries that are themselves lists of named values are told apart by semicolons.
+        separator = "; " if any(isinstance(v, BaseModel) for v in value) else ", "
+        return separator.join(value_text(v) for v in value) or MISSING
     return str(value)
 
 

@@ -75,6 +75,19 @@ def test_questions_are_aligned_by_name(store):
     assert all(values[0] == "—" for values in missing)
 
 
+def test_difficulty_classes_and_rater_types_read_by_field_name(store):
+    """Compare showed a model's source text: "weight=0.9008862475465118 multiplier=1.1257397138334964"."""
+    a = store.get(store.list()[0].id).scenario
+    b = a.with_changes({"raters.difficulty_classes": [{"weight": 0.9008862475465118, "multiplier": 1.1257397138334964},
+                                                      {"weight": 0.0991137524534882, "multiplier": 0.25}],
+                        "raters.rater_types": [{"weight": 0.5, "dprime_multiplier": 1.2, "bias": 0.1},
+                                               {"weight": 0.5, "dprime_multiplier": 0.8, "bias": -0.1}]})
+    shown = {label: values[1] for group, label, values in input_rows([a, b]) if group == "Raters"}
+    assert "weight 0.900886, multiplier 1.12574; weight 0.0991138, multiplier 0.25" in shown.values()
+    assert "weight 0.5, d′ multiplier 1.2, bias 0.1; weight 0.5, d′ multiplier 0.8, bias -0.1" in shown.values()
+    assert not any("=" in value for value in shown.values())
+
+
 def test_a_rename_or_new_tags_recompute_nothing_and_a_number_edit_only_its_scenario(qtbot, compare, store,
                                                                                       monkeypatch):
     import advisor.evaluation.evaluate as evaluation_module
