@@ -59,6 +59,9 @@ LABEL_BLOCK = 1 << 22
 TIME_BINS = 10
 """Quantile bins of the label times, each with its own pooled kernel when ρ is estimated, so that
 fast and slow labels differing in accuracy are not read as correlation."""
+UNANIMITY_EXPECTED_AT_LEAST = 1.0
+"""ρ is seen through unanimous items beyond those independent raters would give: where fewer than
+this many are expected of independent raters and none is observed, the pilot cannot show ρ."""
 
 
 @dataclass(frozen=True)
@@ -381,6 +384,12 @@ def summarize(
         rho, observed_u, independent_u = correlation.rho, correlation.observed_unanimity, correlation.independent_unanimity
         if not correlation.identifiable:
             notes.append("raters are (nearly) always unanimous: ρ cannot be seen and is reported as 0")
+        elif observed_u == 0.0 and independent_u * data.n_items < UNANIMITY_EXPECTED_AT_LEAST:
+            # Excess unanimity is ρ's evidence; where not one unanimous item is to be expected
+            # even of independent raters, none observed says nothing about ρ.
+            notes.append(f"with {data.n_labels / data.n_items:.0f} labels per item even independent raters would "
+                         f"almost never be unanimous ({independent_u:.2g} of items): ρ cannot be seen and is "
+                         "reported as 0")
         if not has_gold:
             notes.append("no gold: ρ is estimated against Dawid–Skene, which assumes independent raters, so it is a lower estimate")
     except InvalidArgumentError:

@@ -242,6 +242,12 @@ def test_bluebirds_dawid_skene_beats_majority_vote():
     summary = summarize(read_pilot(PILOTS / "welinder2010_bluebirds.csv"), n_boot=0)
     assert summary.methods["majority_vote"].accuracy_vs_gold == pytest.approx(0.759, abs=6e-4)
     assert summary.methods["dawid_skene"].accuracy_vs_gold > summary.methods["majority_vote"].accuracy_vs_gold
+    # 39 labels per item: independent raters are unanimous on 39 × … ≈ 3e-6 of items, so no unanimous
+    # item says nothing about ρ. The summary reported ρ = 0.000 with "Notes: none".
+    assert summary.rho == 0.0 and summary.independent_unanimity * summary.items < 1.0
+    assert any("ρ cannot be seen" in note and "39 labels per item" in note for note in summary.notes)
+    rte = summarize(read_pilot(PILOTS / "snow2008_rte.csv"), n_boot=0)
+    assert not any("ρ cannot be seen" in note for note in rte.notes)
 
 
 def test_adult_content_flags_the_lazy_and_the_malicious_worker():
