@@ -70,7 +70,7 @@ def register(subparsers: Any) -> None:
     apply.add_argument(
         "--model", choices=("population", "symmetric"), default="population",
         help="population: the fitted bias, item difficulty classes, rater types, prior and slip (default); "
-        "symmetric: the first release's pooled accuracy, symmetric kernel and correlation ρ")
+        "symmetric: the simpler model of pooled accuracy, a symmetric kernel and the raters' correlation ρ")
     apply.add_argument(
         "--rater-types", choices=("1", "2", "3", "auto"), default="auto",
         help="rater types of the population fit (auto: chosen by AIC among 1 to 3, the default; slower)")

@@ -180,7 +180,7 @@ def apply_to_scenario(
     if summary.k != (target.format.k or 2):
         details.append(f"the pilot had {summary.k} classes, question {target.name!r} has {target.format.k}: λ is carried over as a rater property")
     if model == "population":
-        details.append("the summary has no rater population fit: the first release's symmetric calibration is used")
+        details.append("the summary has no rater population fit: the symmetric calibration (pooled accuracy, ρ) is used")
     clip = _Clip()
     speed = summary.speed_accuracy
     if speed is not None:

@@ -116,6 +116,10 @@ def test_validate_shows_the_rows_and_plots_of_pilot_validate(qtbot, show_widget,
     band_low, band_high = widget._info_low.getData()[1], widget._info_high.getData()[1]
     predicted = widget._info_predicted.getData()[1]
     assert np.all(band_low <= predicted + 1e-12) and np.all(predicted <= band_high + 1e-12)
+    # The band has its line's colour (it was the other plot's blue beside an orange line in the legend).
+    band = widget._info_band.brush().color()
+    line = widget._info_predicted.opts["pen"].color()
+    assert (band.red(), band.green(), band.blue()) == (line.red(), line.green(), line.blue())
 
     # The display unit follows the app's: nats are bits times ln 2.
     display_settings().set_unit("nats")

@@ -7,7 +7,7 @@ for r = 1 … R raters checked on the other half) with progress and a Stop butto
 ``pilot validate --json`` prints: one table row per r (majority vote measured and predicted,
 Dawid–Skene, the information of the r-vote histogram with its 95 % interval, the floor) and the
 error summary, beside two plots against r — majority-vote accuracy (measured, with the range over
-the splits as error bars; predicted; the first release's prediction) and information (measured,
+the splits as error bars; predicted; the symmetric baseline's prediction) and information (measured,
 with its 95 % interval as error bars; predicted, with its 95 % credible band).
 
 The numbers are :mod:`advisor.pilot.validation`'s; this module only shows them.
@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
@@ -57,7 +58,10 @@ COLUMN_TIPS = (
     "Predicted floor on the error of any decoder of the vote histogram (the credible floor)",
 )
 MODELS = ("population", "baseline")
-"""The method §9's calibration (shown) and the first release's (its majority vote, dashed)."""
+"""The method §9's calibration (shown) and the symmetric baseline's (its majority vote, dashed)."""
+BASELINE_NAME = "symmetric baseline"
+"""The calibration the method §9 replaced (pooled accuracy, symmetric kernel, ρ), as the command
+line's ``pilot validate`` calls it."""
 OUTSIDE_COLOUR = "#b00020"
 """A predicted information outside the mean measured interval, and error messages."""
 ERROR_STYLE = f"color: {OUTSIDE_COLOUR}"
@@ -72,7 +76,10 @@ def _legend_label(entries: list[tuple[str, str, str]]) -> QLabel:
     label.setWordWrap(True)
     label.setStyleSheet("color: #333333;")
     return label
-BAND_COLOUR = (21, 101, 192, 45)
+
+
+BAND_COLOUR = (*QColor(ACHIEVABLE_COLOUR).getRgb()[:3], 45)
+"""The predicted information's credible band: its line's colour, faint (it was the other plot's blue)."""
 
 
 def _shown(units, value_bits: float) -> float:
@@ -158,7 +165,7 @@ class PilotValidationWidget(QWidget):
         # One line of legend above each plot: a legend inside plots this small covers the points.
         plots_layout.addWidget(_legend_label([(MEASURED_COLOUR, "●", "measured (range over splits)"),
                                               (CEILING_COLOUR, "━━", "predicted"),
-                                              (CURRENT_COLOUR, "╌╌", "first release")]))
+                                              (CURRENT_COLOUR, "╌╌", BASELINE_NAME)]))
         plots_layout.addWidget(self._majority_plot, 1)
         plots_layout.addWidget(_legend_label([(MEASURED_COLOUR, "●", "measured (95 % interval)"),
                                               (ACHIEVABLE_COLOUR, "━━", "predicted (95 % credible band)")]))
@@ -305,7 +312,7 @@ class PilotValidationWidget(QWidget):
                                       symbolPen=None, name="measured (range over splits)")
         self._mv_predicted = plot.plot([], [], pen=pg.mkPen(CEILING_COLOUR, width=2.2), name="predicted")
         self._mv_baseline = plot.plot([], [], pen=pg.mkPen(CURRENT_COLOUR, width=1.4, style=Qt.PenStyle.DashLine),
-                                      name="first release")
+                                      name=BASELINE_NAME)
         plot = self._information_plot.getPlotItem()
         # The band's edges are drawn faintly: a fill between curves follows the curves' paths.
         edge = pg.mkPen(BAND_COLOUR[:3] + (90,), width=1)
@@ -408,7 +415,7 @@ class PilotValidationWidget(QWidget):
                  f"{100 * data['max_abs_error_majority']:.2f} (over r, means over the splits)"]
         baseline = data["other_models"].get("baseline")
         if baseline is not None:
-            lines[0] += (f"; the first release: {100 * baseline['mean_abs_error_majority']:.2f} and "
+            lines[0] += (f"; the {BASELINE_NAME}: {100 * baseline['mean_abs_error_majority']:.2f} and "
                          f"{100 * baseline['max_abs_error_majority']:.2f}")
         information = (f"Predicted information inside the measured 95 % interval in "
                        f"{data['information_ci_coverage']:.0%} of splits × r")
