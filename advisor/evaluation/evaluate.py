@@ -677,6 +677,27 @@ def decide(floor: float, achievable: float, items: int, needed: ItemsNeeded, tar
     return "undecided"
 
 
+def _starved_questions(scenario: Scenario, contexts) -> list[str]:
+    """The questions with an automatic time share to which the split gives no time in some context
+    while another question gets some (water-filling leaves a question whose first second buys less
+    than the others' last at 0)."""
+    automatic = {q.name for q in scenario.questions if q.time_share is None}
+    starved: list[str] = []
+    for ctx in contexts:
+        if not any(q.time_share > 0 for q in ctx.questions):
+            continue
+        for q in ctx.questions:
+            if q.name in automatic and q.time_share == 0 and q.name not in starved:
+                starved.append(q.name)
+    return starved
+
+
+def _names_text(names: list[str]) -> str:
+    """``'a'``, ``'a' and 'b'``, ``'a', 'b' and 'c'``: question names in a sentence."""
+    quoted = [repr(name) for name in names]
+    return quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} and {quoted[-1]}"
+
+
 def verdict_sentence(verdict: str, *, floor: float, achievable: float, target_risk: float, items: int,
                      needed: ItemsNeeded, model_bits: float) -> str:
     """One sentence with the numbers behind a verdict. A count that does not exist (no number of
@@ -1212,6 +1233,15 @@ def _evaluate(scenario: Scenario, *, curves: bool,
             f"The interface cannot express the target: its answers form 2^{math.log2(max(1, math.prod(planner.codebook_sizes))):.1f} "
             f"tuples per item, fewer than the 2^{target.log2_m:g} values of the target, so several values share an "
             f"answer tuple and the achievable error is at least {achievable / target.separation:.3f}."
+        )
+    starved = _starved_questions(scenario, contexts)
+    if starved:
+        names = _names_text(starved)
+        warnings.append(
+            f"The automatic time split gives {names} no time at {campaign.seconds_per_item:g} s per item: other "
+            f"questions carry more information per second, so {'its answers carry' if len(starved) == 1 else 'their answers carry'} "
+            "none (guesses), and the achievable risk reads them as such. Fix their time shares, give the item more "
+            "time, or drop them."
         )
     pool_is_plain = RaterModel(difficulty=scenario.raters.difficulty_mixture,
                                types=scenario.raters.type_mixture).is_default("binary")

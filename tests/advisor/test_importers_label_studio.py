@@ -359,3 +359,21 @@ def test_number_with_51_to_101_values_is_a_scale_over_its_range(attributes, leve
     fmt = result.scenario.questions[0].format
     assert (fmt.kind, fmt.k, fmt.maximum) == ("scale", levels, top)
     assert any(f"a scale with {levels} levels" in m for m in _messages(result, "Number 'slider'"))
+
+
+def test_an_imported_interface_whose_split_starves_its_choice_questions_is_warned():
+    """chat_rlhf's automatic split gave both free-text boxes all 30 s and the five choice questions
+    none: the achievable risk was that of guessing (0.996) beside a green capacity card, unwarned."""
+    from advisor.evaluation.evaluate import evaluate
+
+    scenario = import_interface(LABEL_STUDIO_DIR / "chat_rlhf.xml").scenario
+    evaluation = evaluate(scenario, curves=False)
+    starved = [q.name for q in evaluation.contexts[0].questions if q.time_share == 0]
+    assert starved and set(starved) <= {q.name for q in scenario.questions if q.format.kind != "free_text"}
+    warned = [w for w in evaluation.warnings if w.startswith("The automatic time split gives ")]
+    assert len(warned) == 1 and all(repr(name) in warned[0] for name in starved)
+    # Fixed shares that give every question time: no such warning.
+    shares = {f"questions.{i}.time_share": round(0.9 / len(scenario.questions), 6) for i in range(len(scenario.questions))}
+    fixed = evaluate(scenario.with_changes(shares), curves=False)
+    assert all(q.time_share > 0 for q in fixed.contexts[0].questions)
+    assert not any(w.startswith("The automatic time split gives ") for w in fixed.warnings)
