@@ -223,7 +223,7 @@ def find_row(session: Session, name_or_id: str | int, include_deleted: bool) -> 
                                         f"'annotation-advisor undelete {deleted.id}' restores it")
     if row is None:
         names = session.scalars(select(ScenarioRow.name).where(live)).all()
-        raise ScenarioNotFoundError(not_found_message("scenario", reference, names))
+        raise ScenarioNotFoundError(not_found_message("scenario", reference, names, listing="annotation-advisor list"))
     return row
 
 

@@ -103,6 +103,12 @@ def test_show_an_unknown_name_suggests_close_ones(run_cli, cli_database, capsys)
     assert_one_line_error(capsys, "missing/file.json: no such file")
 
 
+def test_an_unknown_number_is_named_as_an_id_and_as_a_name(run_cli, cli_database, capsys):
+    """"show 999" answered "no stored scenario named '999'", though a number is read as an id first."""
+    assert run_cli(["show", "999"]) == 2
+    assert_one_line_error(capsys, "no stored scenario has id 999 or is named '999'", "'annotation-advisor list' shows them")
+
+
 def test_a_name_with_a_slash_is_found_in_the_database(run_cli, cli_database, capsys):
     assert run_cli(["new", "A/B interface test", "--from-example", "medical_xray_binary"]) == 0
     capsys.readouterr()
