@@ -100,7 +100,8 @@ def register(subparsers: Any) -> None:
     actions = parser.add_subparsers(dest="db_action", metavar="ACTION")
     common.subcommand(actions, "check", "Look for problems in the database (exit status 1 if any).", _run_db_check)
     backup = common.subcommand(actions, "backup", "Copy the SQLite database to a file.", _run_db_backup)
-    backup.add_argument("-o", "--output", metavar="PATH", help="the copy (default: a timestamped file beside the database)")
+    backup.add_argument("path", nargs="?", metavar="PATH", help="the copy (default: a timestamped file beside the database)")
+    backup.add_argument("-o", "--output", metavar="PATH", help="the same as PATH")
     parser.set_defaults(db_parser=parser)
 
     common.subcommand(subparsers, "schema", "Print the JSON Schema of scenario files.", _run_schema)
@@ -436,7 +437,9 @@ def _run_db_check(args: argparse.Namespace) -> int:
 def _run_db_backup(args: argparse.Namespace) -> int:
     # The store refuses the database, its working files, anything that exists (a dangling symbolic
     # link included) and non-regular files, as the report exports' output paths do.
-    path = common.open_store(args).backup(args.output)
+    if args.path is not None and args.output is not None and args.path != args.output:
+        raise ValueError(f"two copies named: {args.path!r} and -o {args.output!r}; give one")
+    path = common.open_store(args).backup(args.output if args.output is not None else args.path)
     print(f"backed up to {path}")
     return 0
 

@@ -49,6 +49,9 @@ def detect_format(text: str, source: str = "<text>") -> str:
     start = text.lstrip("\ufeff \t\r\n")[:1]
     if start == "<":
         return "label-studio"
+    if not start:
+        raise ImportFormatError(f"{source}: the file is empty (or only white space): expected Label Studio XML or "
+                                "an Argilla or SageMaker JSON config")
     if start != "{":
         raise ImportFormatError(
             f"{source}: not an interface config: expected Label Studio XML (starting with '<') "

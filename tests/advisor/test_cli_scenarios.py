@@ -309,6 +309,12 @@ def test_db_backup(run_cli, cli_database, tmp_path, capsys):
     assert target.read_bytes() == before
     assert run_cli(["db", "backup"]) == 0
     assert ".backup-" in capsys.readouterr().out
+    # The copy may be named as the other commands name a file, without -o ("unrecognized arguments").
+    plain = tmp_path / "plain.sqlite"
+    assert run_cli(["db", "backup", str(plain)]) == 0
+    assert f"backed up to {plain}" in capsys.readouterr().out
+    assert run_cli(["db", "backup", str(tmp_path / "a.sqlite"), "-o", str(tmp_path / "b.sqlite")]) == 2
+    assert_one_line_error(capsys, "two copies named")
 
 
 def test_db_without_an_action_prints_help(run_cli, cli_database, capsys):

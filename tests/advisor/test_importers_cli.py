@@ -87,6 +87,16 @@ def test_missing_file_exits_2(cli, capsys, tmp_path):
     assert "nope.xml" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("content", ["", " \n\t\n"])
+def test_an_empty_file_is_called_empty(cli, capsys, tmp_path, content):
+    """It was "expected Label Studio XML (starting with '<') or JSON (starting with '{'), got ''"."""
+    path = tmp_path / "empty.xml"
+    path.write_text(content, encoding="utf-8")
+    assert cli.run(["import-interface", str(path)]) == 2
+    error = capsys.readouterr().err
+    assert "empty.xml: the file is empty" in error and "got ''" not in error
+
+
 def test_save_stores_the_scenario(cli, capsys, monkeypatch):
     created = []
 
