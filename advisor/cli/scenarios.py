@@ -159,6 +159,10 @@ def _with_progress(label: str, work: Callable[[], Result]) -> Result:
 
 
 # ------------------------------------------------------------------- handlers
+LIST_NAME_CHARS = 60
+"""Longest name ``list`` prints whole in its table (names have up to 200 characters)."""
+
+
 def _run_list(args: argparse.Namespace) -> int:
     if args.limit < 1:
         # 0 would list nothing and look like an empty database.
@@ -172,7 +176,9 @@ def _run_list(args: argparse.Namespace) -> int:
         print("no scenarios found" + (" (try without --search/--tag)" if args.search or args.tag else ""))
         return 0
     rows = [
-        [s.id, s.name + (" (deleted)" if s.deleted else ""), s.revision, _time(s.updated), ", ".join(s.tags), _clip(s.notes_excerpt, 60)]
+        # A long name is cut in the table (the id names the scenario as well; --json has it whole).
+        [s.id, _clip(s.name, LIST_NAME_CHARS) + (" (deleted)" if s.deleted else ""), s.revision, _time(s.updated),
+         ", ".join(s.tags), _clip(s.notes_excerpt, 60)]
         for s in summaries
     ]
     common.print_table(["id", "name", "rev", "updated", "tags", "notes"], rows)

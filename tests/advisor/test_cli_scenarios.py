@@ -72,6 +72,19 @@ def test_list_shows_the_stored_scenarios(run_cli, cli_database, capsys):
     assert f"(2 of {EXAMPLE_COUNT} shown" in capsys.readouterr().out
 
 
+def test_list_cuts_a_long_name_in_its_table_and_keeps_it_whole_in_json(run_cli, cli_database, capsys):
+    """A 191-character name made the table over 300 columns wide."""
+    long_name = "A campaign whose name runs on " + "and on " * 23
+    assert run_cli(["new", long_name, "--from-example", "medical_xray_binary"]) == 0
+    capsys.readouterr()
+    assert run_cli(["list"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert max(len(line) for line in lines) < 200
+    assert any(long_name[:59] + "…" in line for line in lines)
+    assert run_cli(["list", "--json"]) == 0
+    assert long_name.strip() in [row["name"] for row in json.loads(capsys.readouterr().out)]
+
+
 def test_list_with_a_bad_limit_fails_on_one_line(run_cli, cli_database, capsys):
     assert run_cli(["list", "--limit", "-1"]) == 2
     assert_one_line_error(capsys, "--limit must be 1 or more, got -1")
