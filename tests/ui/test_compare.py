@@ -170,3 +170,33 @@ def test_against_items_the_value_models_error_tells_the_designs_apart(qtbot, com
         assert ys[0] > ys[-1]
     assert all(compare.plot(name).learning_count() == 0 for name in ("log2_m", "raters", "seconds"))
     assert "value model" in compare._legend.text()
+
+
+def test_rows_of_questions_not_in_every_scenario_are_counted_apart(qtbot, compare, store):
+    """Questions are matched by name, so each row of a question only some scenarios ask differs by
+    being absent: five examples made "107 rows differ"."""
+    chosen = store.list(order_by="name", descending=False)[:3]
+    with qtbot.waitSignal(compare.comparison_ready, timeout=60_000):
+        compare.set_checked([s.id for s in chosen])
+    scenarios = [c.scenario for c in compare.compared]
+    partial = {f"{title} “{part.name}”" for group, title in (("questions", "Question"), ("contexts", "Context"))
+               for s in scenarios for part in getattr(s, group)
+               if not all(any(p.name == part.name for p in getattr(other, group)) for other in scenarios)}
+    assert partial, "the examples compared ask different questions"
+    table = compare.table
+    group = None
+    absent = differing = 0
+    for row in range(table.rowCount()):
+        if table.columnSpan(row, 0) > 1:
+            group = table.item(row, 0).text()
+            continue
+        if len({table.item(row, c).text() for c in range(1, table.columnCount())}) > 1:
+            absent += group in partial
+            differing += group not in partial
+    status = compare._status.text()
+    assert f"{differing} rows differ, and {absent} rows of questions or contexts not in every scenario" in status
+    # A wider table scrolled sideways: the next comparison starts at the fields' column.
+    table.horizontalScrollBar().setValue(table.horizontalScrollBar().maximum())
+    with qtbot.waitSignal(compare.comparison_ready, timeout=60_000):
+        compare.set_checked([s.id for s in chosen[:2]])
+    assert table.horizontalScrollBar().value() == 0

@@ -42,7 +42,7 @@ from advisor.progress import ProgressCallback, keeps_going, require
 from advisor.scenario.comparison import input_rows
 from advisor.scenario.schema import Scenario
 from advisor.storage.store import ScenarioStore
-from advisor.units import money
+from advisor.units import counted, money
 from ui.widgets.labels import SECONDARY_TEXT_COLOUR
 from ui.widgets.plots import CURVE_ORDER, CurveOverlayPlotWidget, overlay_legend_label, series_colour
 from ui.widgets.splitters import two_pane_splitter
@@ -161,6 +161,7 @@ class CompareWidget(QWidget):
         self._store = store
         self._units = display_settings()
         self._compared: list[ComparedScenario] = []
+        self._row_groups: list[str | None] = []  # per table row: its group, None for a section row
         self._runner = LatestJobRunner(evaluate_compared, self, debounce_ms=SELECTION_DELAY_MS)
         self._runner.result_ready.connect(self._on_runner_result_ready)
         self._runner.failed.connect(self._on_runner_failed)
@@ -307,6 +308,7 @@ class CompareWidget(QWidget):
         self._table.clear()
         self._table.clearSpans()
         if not compared:
+            self._row_groups = []
             self._table.setRowCount(0)
             self._table.setColumnCount(0)
             self._legend.setText("")
@@ -325,6 +327,8 @@ class CompareWidget(QWidget):
             layout.append((group, label, values))
         self._table.setColumnCount(1 + len(compared))
         self._table.setRowCount(len(layout))
+        # Each row's group (None for a section row), for the count of differences.
+        self._row_groups = [None if isinstance(entry, str) else entry[0] for entry in layout]
         # Long names wrap onto up to three header lines instead of being cut.
         self._table.setHorizontalHeaderLabels(["Field"] + [_header_text(c.name) for c in compared])
         for column, item in enumerate(compared, start=1):
@@ -356,6 +360,9 @@ class CompareWidget(QWidget):
                         cell.setFont(bold)
                 self._table.setItem(row, column, cell)
         self._fit_columns()
+        # A new set of columns starts at the fields' column: an offset kept from a wider table
+        # reopened it on values without their labels.
+        self._table.horizontalScrollBar().setValue(0)
         self._legend.setText(overlay_legend_label([c.name for c in compared]))
 
     def _fit_columns(self) -> None:
@@ -381,6 +388,28 @@ class CompareWidget(QWidget):
             if cell is not None and cell.background().color() == DIFFERENCE_BRUSH:
                 labels.append(cell.text())
         return labels
+
+    def _differences_text(self) -> str:
+        """How many rows differ, with the rows of a question or context that not every scenario has
+        counted apart: each of those differs by being absent, and they made "107 rows differ"."""
+        scenarios = [c.scenario for c in self._compared]
+        partial = {f"{title} “{name}”"
+                   for group, title in (("contexts", "Context"), ("questions", "Question"))
+                   for name in {part.name for s in scenarios for part in getattr(s, group)}
+                   if not all(any(part.name == name for part in getattr(s, group)) for s in scenarios)}
+        differing = absent = 0
+        for row, group in enumerate(self._row_groups):
+            cell = self._table.item(row, 0)
+            if group is None or cell is None or cell.background().color() != DIFFERENCE_BRUSH:
+                continue
+            if group in partial:
+                absent += 1
+            else:
+                differing += 1
+        text = f"{counted(differing, 'row')} {'differs' if differing == 1 else 'differ'}"
+        if absent:
+            text += f", and {counted(absent, 'row')} of questions or contexts not in every scenario"
+        return text
 
     def _update_comparison(self) -> None:
         """Compare the checked scenarios: at once when their numbers are known, else after a job."""
@@ -410,7 +439,7 @@ class CompareWidget(QWidget):
         self._compared = compared
         self._update_table()
         if status is None:
-            status = f"{len(compared)} scenarios; {len(self.differing_labels())} rows differ (highlighted)."
+            status = f"{len(compared)} scenarios; {self._differences_text()} (highlighted)."
         self._status.setText(status)
         self._update_plots()
         self.comparison_ready.emit()
