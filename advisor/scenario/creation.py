@@ -47,6 +47,16 @@ def free_name(base: str, taken: Iterable[str]) -> str:
     return f"{base} ({number})"
 
 
+COPY_SUFFIX = " copy"
+"""What a duplicate's name ends with (before any " (n)" that makes it free)."""
+
+
+def copy_name(name: str) -> str:
+    """The name of a duplicate of ``name``: ``name`` + :data:`COPY_SUFFIX`, the original cut so that
+    the suffix survives :func:`free_name`'s cut (a 198-character name's copy lost its "copy")."""
+    return name.strip()[: NUMBERED_BASE_LENGTH - len(COPY_SUFFIX)].rstrip() + COPY_SUFFIX
+
+
 class _CreatingStore(Protocol):
     def create(self, scenario: Scenario, *, summary: str = ...) -> Any: ...
 

@@ -84,6 +84,19 @@ def test_duplicate_and_rename(library, store):
     assert "A renamed copy" in library.visible_names()
 
 
+def test_a_duplicate_of_a_long_name_is_still_marked_as_a_copy(library, store):
+    """A 198-character name's duplicate was its first 190 characters, with no "copy"."""
+    original = store.list(order_by="name", descending=False)[0]
+    library.select(original.id)
+    long_name = ("A long campaign name " * 10)[:198]
+    assert library.rename_selected(long_name)
+    library.select(original.id)
+    first, second = library.duplicate_selected(), library.duplicate_selected()
+    names = [store.get(first).name, store.get(second).name]
+    assert names[0].endswith(" copy") and names[1].endswith(" copy (2)")
+    assert all(len(name) <= 200 and name.startswith(long_name[:150]) for name in names)
+
+
 def test_rename_to_a_taken_name_warns_and_keeps_the_name(library, store, monkeypatch):
     from PySide6.QtWidgets import QMessageBox
 

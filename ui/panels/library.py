@@ -53,7 +53,7 @@ from PySide6.QtWidgets import (
 )
 
 from advisor.errors import AdvisorError
-from advisor.scenario.creation import blank_scenario, free_name
+from advisor.scenario.creation import blank_scenario, copy_name, free_name
 from advisor.scenario.schema import Scenario, example_scenarios, load_scenario_file, save_scenario_file
 from advisor.storage.store import MAX_PAGE, ScenarioStore, ScenarioSummary, StoredScenario
 from ui.widgets.splitters import two_pane_splitter
@@ -401,7 +401,7 @@ class ScenarioLibraryWidget(QWidget):
         except AdvisorError as error:
             self._warn("Duplicate failed", error)
             return None
-        return self._create(stored.scenario.with_changes({"name": self._unique_name(f"{stored.name} copy")}),
+        return self._create(stored.scenario.with_changes({"name": self._unique_name(copy_name(stored.name))}),
                             f"duplicated from {stored.name!r}")
 
     def rename_selected(self, new_name: str | None = None) -> bool:
