@@ -6,6 +6,7 @@ scalars are aligned by field, contexts and questions by name.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -43,7 +44,21 @@ def field_label(path: str) -> str:
     try:
         return field_help(path).label
     except KeyError:
-        return path.rsplit(".", 1)[-1].replace("_", " ")
+        last = path.rsplit(".", 1)[-1].replace("_", " ")
+        return last[:1].upper() + last[1:]
+
+
+def _row_label(path: str) -> str:
+    """A comparison row's label: the field's label and its unit (``Time per item T (s)``); the
+    values beside it are bare numbers."""
+    try:
+        unit = field_help(path).unit
+    except KeyError:
+        unit = ""
+    label = field_label(path)
+    # A label that names its unit already ("Items m", "Bits/char") is not followed by it again.
+    named = unit and unit.lower() in re.split(r"[^\w]+", label.lower())
+    return f"{label} ({unit})" if unit and not named else label
 
 
 def input_rows(scenarios: Sequence[Scenario]) -> list[tuple[str, str, list[str]]]:
@@ -67,7 +82,7 @@ def input_rows(scenarios: Sequence[Scenario]) -> list[tuple[str, str, list[str]]
                          ("overlap", "Overlap"), ("gold", "Gold")):
         keys = list(type(getattr(scenarios[0], group)).model_fields)
         for key in keys:
-            rows.append((title, field_label(f"{group}.{key}"),
+            rows.append((title, _row_label(f"{group}.{key}"),
                          [value_text(getattr(getattr(s, group), key)) for s in scenarios]))
     for group, title in (("contexts", "Context"), ("questions", "Question")):
         names: list[str] = []
@@ -91,5 +106,5 @@ def input_rows(scenarios: Sequence[Scenario]) -> list[tuple[str, str, list[str]]
                         values.append("auto")
                     else:
                         values.append(value_text(getattr(part, key)))
-                rows.append((f"{title} “{name}”", field_label(f"{group}.*.{key}"), values))
+                rows.append((f"{title} “{name}”", _row_label(f"{group}.*.{key}"), values))
     return rows

@@ -200,3 +200,12 @@ def test_rows_of_questions_not_in_every_scenario_are_counted_apart(qtbot, compar
     with qtbot.waitSignal(compare.comparison_ready, timeout=60_000):
         compare.set_checked([s.id for s in chosen[:2]])
     assert table.horizontalScrollBar().value() == 0
+
+
+def test_input_rows_carry_their_units_and_read_as_labels(store):
+    """Compare rows read "Time per item T 120" (no unit) and "model bits", "format", "part"."""
+    a = store.get(store.list()[0].id).scenario
+    labels = {label for _, label, _ in input_rows([a, a.with_changes({"campaign.seconds_per_item": 90})])}
+    assert {"Time per item T (s)", "Base time δ₀ (s)", "Reading speed (words/min)", "Deadline (h)"} <= labels
+    assert "Items m" in labels and "Items m (items)" not in labels
+    assert all(label[:1] == label[:1].upper() for label in labels)
