@@ -125,19 +125,29 @@ def print_table(headers: list[str], rows: list[list[Any]], stream: TextIO | None
     stream = stream or sys.stdout
     cells = [[str(c) for c in row] for row in rows]
     widths = [max(len(h), *(len(r[i]) for r in cells)) if cells else len(h) for i, h in enumerate(headers)]
+    # Numbers are right-aligned among themselves: across the column where it holds only numbers,
+    # else within the widest number (a column of short numbers beside a long list, as pilot apply's
+    # "after", had its numbers pushed 70 columns from their labels).
+    aligned = [width if all(_numeric(r[i]) or r[i] in ("", "—") for r in cells)
+               else max((len(r[i]) for r in cells if _numeric(r[i])), default=0)
+               for i, width in enumerate(widths)]
 
-    def line(values: list[str]) -> str:
+    def line(values: list[str], header: bool = False) -> str:
         out = []
-        for value, width in zip(values, widths):
-            unsigned = value[1:] if value[:1] in ("+", "-", "−") else value
-            numeric = unsigned.replace(".", "", 1).replace(",", "").isdigit()
-            out.append(value.rjust(width) if numeric else value.ljust(width))
+        for value, width, within in zip(values, widths, aligned):
+            out.append(value.rjust(within).ljust(width) if not header and _numeric(value) else value.ljust(width))
         return "  ".join(out).rstrip()
 
-    print(line(headers), file=stream)
+    print(line(headers, header=True), file=stream)
     print("  ".join("-" * w for w in widths), file=stream)
     for row in cells:
         print(line(row), file=stream)
+
+
+def _numeric(value: str) -> bool:
+    """Whether a table cell is a number (signed, with a decimal point or thousands separators)."""
+    unsigned = value[1:] if value[:1] in ("+", "-", "−") else value
+    return unsigned.replace(".", "", 1).replace(",", "").isdigit()
 
 
 class Progress:

@@ -428,3 +428,26 @@ def test_a_deleted_scenario_is_named_as_deleted_with_the_command_that_restores_i
     assert run_cli(["undelete", str(deleted_id)]) == 0
     capsys.readouterr()
     assert run_cli(["evaluate", RLHF]) == 0
+
+
+def test_numbers_beside_a_long_list_stay_near_their_labels():
+    """pilot apply's "after" column held lists 76 characters wide: its numbers were right-aligned
+    to that width, far from their fields. Numbers align among themselves; a column of numbers only
+    still aligns to its header's width."""
+    import io
+
+    from advisor.cli.common import print_table
+
+    stream = io.StringIO()
+    print_table(["field", "after", "n"], [["bias", "-0.1333", "12"], ["slip", "0.02273", "3"],
+                                          ["types", "[(0.295, 2.612, 0.3831), (0.2925, 0.7027, 0.3091)]", "100"],
+                                          ["rho", "0", "7"]], stream)
+    lines = stream.getvalue().splitlines()
+    start = lines[0].index("after")
+    rows = {line.split()[0]: line for line in lines[2:]}
+    # The numbers end together, at the widest number's width from the column's start.
+    assert {rows[k].index(v) + len(v) for k, v in (("bias", "-0.1333"), ("slip", "0.02273"), ("rho", "0"))} == {start + 7}
+    assert rows["types"].index("[") == start
+    n_end = lines[1].rindex("-") + 1
+    assert all(line.rstrip().endswith(value) and len(line.rstrip()) == n_end
+               for line, value in zip(lines[2:], ("12", "3", "100", "7")))
