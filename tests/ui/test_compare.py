@@ -209,3 +209,26 @@ def test_input_rows_carry_their_units_and_read_as_labels(store):
     assert {"Time per item T (s)", "Base time δ₀ (s)", "Reading speed (words/min)", "Deadline (h)"} <= labels
     assert "Items m" in labels and "Items m (items)" not in labels
     assert all(label[:1] == label[:1].upper() for label in labels)
+
+
+def test_a_scenario_keeps_its_colour_when_another_leaves_the_comparison(qtbot, compare, store):
+    """Colours went by column: unchecking the first scenario turned the others' colours over."""
+    from ui.widgets.plots import series_colour
+
+    chosen = store.list(order_by="name", descending=False)[:3]
+    with qtbot.waitSignal(compare.comparison_ready, timeout=60_000):
+        compare.set_checked([s.id for s in chosen])
+    header = compare.table.horizontalHeaderItem
+    before = {header(c).toolTip(): header(c).foreground().color().name() for c in range(1, 4)}
+    curve = compare.plot("items")._pairs[2][0].opts["pen"].color().name()
+    assert curve == before[chosen[2].name] == series_colour(2)
+    with qtbot.waitSignal(compare.comparison_ready, timeout=60_000):
+        compare.set_checked([s.id for s in chosen[1:]])
+    after = {header(c).toolTip(): header(c).foreground().color().name() for c in range(1, 3)}
+    assert after == {name: before[name] for name in after}
+    assert compare.plot("items")._pairs[1][0].opts["pen"].color().name() == before[chosen[2].name]
+    assert f"color:{before[chosen[2].name]}" in compare._legend.text()
+    # A scenario checked next takes the colour left free.
+    with qtbot.waitSignal(compare.comparison_ready, timeout=60_000):
+        compare.set_checked([s.id for s in chosen[1:]] + [store.list(order_by="name", descending=False)[3].id])
+    assert header(3).foreground().color().name() == series_colour(0)

@@ -162,6 +162,8 @@ class CompareWidget(QWidget):
         self._units = display_settings()
         self._compared: list[ComparedScenario] = []
         self._row_groups: list[str | None] = []  # per table row: its group, None for a section row
+        # Each compared scenario keeps its colour while others come and go (by stored id).
+        self._colour_of: dict[int, int] = {}
         self._runner = LatestJobRunner(evaluate_compared, self, debounce_ms=SELECTION_DELAY_MS)
         self._runner.result_ready.connect(self._on_runner_result_ready)
         self._runner.failed.connect(self._on_runner_failed)
@@ -333,7 +335,7 @@ class CompareWidget(QWidget):
         self._table.setHorizontalHeaderLabels(["Field"] + [_header_text(c.name) for c in compared])
         for column, item in enumerate(compared, start=1):
             header = self._table.horizontalHeaderItem(column)
-            header.setForeground(QBrush(QColor(series_colour(column - 1))))
+            header.setForeground(QBrush(QColor(series_colour(self._colour_of[item.stored_id]))))
             header.setToolTip(item.name)
             font = header.font()
             font.setBold(True)
@@ -363,7 +365,7 @@ class CompareWidget(QWidget):
         # A new set of columns starts at the fields' column: an offset kept from a wider table
         # reopened it on values without their labels.
         self._table.horizontalScrollBar().setValue(0)
-        self._legend.setText(overlay_legend_label([c.name for c in compared]))
+        self._legend.setText(overlay_legend_label([c.name for c in compared], self._colours()))
 
     def _fit_columns(self) -> None:
         """Each column as wide as its longest text within its limits (``FIELD_COLUMN_WIDTHS``,
@@ -378,7 +380,9 @@ class CompareWidget(QWidget):
         names = [c.name for c in self._compared]
         self._plots_stack.setCurrentIndex(1 if names else 0)
         for name, plot in self._plots.items():
-            plot.set_curves(names, [c.evaluation.curves[name] for c in self._compared if name in c.evaluation.curves])
+            drawn = [c for c in self._compared if name in c.evaluation.curves]
+            plot.set_curves([c.name for c in drawn], [c.evaluation.curves[name] for c in drawn],
+                            [self._colour_of[c.stored_id] for c in drawn])
 
     def differing_labels(self) -> list[str]:
         """Labels of the rows whose values differ (highlighted), in table order."""
@@ -435,7 +439,18 @@ class CompareWidget(QWidget):
         self._status.setText(f"Evaluating {len(items) - len(known)} scenario(s)…")
         self._runner.submit(items, known)
 
+    def _colours(self) -> list[int]:
+        """The colour index of each compared scenario, in column order."""
+        return [self._colour_of[c.stored_id] for c in self._compared]
+
     def _show(self, compared: list[ComparedScenario], status: str | None = None) -> None:
+        # A scenario no longer compared frees its colour; a new one takes the first free colour.
+        shown = {c.stored_id for c in compared}
+        self._colour_of = {i: colour for i, colour in self._colour_of.items() if i in shown}
+        for item in compared:
+            if item.stored_id not in self._colour_of:
+                taken = set(self._colour_of.values())
+                self._colour_of[item.stored_id] = next(n for n in range(len(taken) + 1) if n not in taken)
         self._compared = compared
         self._update_table()
         if status is None:

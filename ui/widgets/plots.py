@@ -442,6 +442,7 @@ class CurveOverlayPlotWidget(FittedAxisPlotWidget):
         style_plot(plot, title=CURVE_TITLES.get(name, name), x_label="", y_label="risk")
         # The legend is shared by the grid of overlays (overlay_legend_label).
         self._pairs: list[tuple[pg.PlotDataItem, pg.PlotDataItem, pg.PlotDataItem]] = []
+        self._pair_colours: list[str | None] = []  # the colour each pair is drawn in
         plot.setYRange(0.0, 1.0, padding=0.02)
         plot.setLimits(yMin=-0.05, yMax=1.1)
         self.setMinimumSize(PLOT_MIN_WIDTH, PLOT_MIN_HEIGHT)
@@ -454,20 +455,29 @@ class CurveOverlayPlotWidget(FittedAxisPlotWidget):
         """How many scenarios' value-model curves are drawn."""
         return sum(1 for _, _, learning in self._pairs if learning.isVisible())
 
-    def set_curves(self, names: Sequence[str], curves: Sequence[Curve]) -> None:
-        """Draw ``curves[i]`` for scenario ``names[i]`` (same length)."""
+    def set_curves(self, names: Sequence[str], curves: Sequence[Curve], colours: Sequence[int] | None = None) -> None:
+        """Draw ``curves[i]`` for scenario ``names[i]`` (same length) in :func:`series_colour`
+        ``colours[i]`` (default ``i``: a caller that keeps each scenario's colour while others come
+        and go passes its own)."""
         plot = self.getPlotItem()
         log_x = curves[0].log_x if curves else False
         while len(self._pairs) < len(curves):
-            colour = series_colour(len(self._pairs))
-            achievable = plot.plot([], [], pen=pg.mkPen(colour, width=2.2))
-            floor = plot.plot([], [], pen=pg.mkPen(colour, width=2.0, style=Qt.PenStyle.DashLine))
-            learning = plot.plot([], [], pen=pg.mkPen(colour, width=1.6, style=Qt.PenStyle.DashDotLine))
+            achievable = plot.plot([], [])
+            floor = plot.plot([], [])
+            learning = plot.plot([], [])
             self._pairs.append((achievable, floor, learning))
+            self._pair_colours.append(None)
         xs: list[float] = []
         for index, lines in enumerate(self._pairs):
             achievable, floor, learning = lines
             visible = index < len(curves)
+            if visible:
+                colour = series_colour(colours[index] if colours is not None else index)
+                if self._pair_colours[index] != colour:
+                    self._pair_colours[index] = colour
+                    achievable.setPen(pg.mkPen(colour, width=2.2))
+                    floor.setPen(pg.mkPen(colour, width=2.0, style=Qt.PenStyle.DashLine))
+                    learning.setPen(pg.mkPen(colour, width=1.6, style=Qt.PenStyle.DashDotLine))
             learned = visible and len(curves[index].learning_estimate) == len(curves[index].x) > 0
             for line, shown in zip(lines, (visible, visible, learned)):
                 line.setVisible(shown)
@@ -511,12 +521,14 @@ def risk_legend_label() -> WrappingLabel:
     return label
 
 
-def overlay_legend_label(names: Sequence[str]) -> str:
-    """Rich text naming each overlaid scenario's colour (for a QLabel)."""
+def overlay_legend_label(names: Sequence[str], colours: Sequence[int] | None = None) -> str:
+    """Rich text naming each overlaid scenario's colour (for a QLabel); ``colours`` as for
+    :meth:`CurveOverlayPlotWidget.set_curves`."""
     styles = ("<span style='color:#333'>━━ achievable&nbsp;&nbsp;╌╌ floor&nbsp;&nbsp;"
               "━· value model's error (against items)</span>")
     swatches = [
-        f"<span style='color:{series_colour(i)}; font-weight:700'>■</span>&nbsp;{name}"
+        f"<span style='color:{series_colour(colours[i] if colours is not None else i)}; font-weight:700'>■</span>"
+        f"&nbsp;{name}"
         for i, name in enumerate(names)
     ]
     return styles + "&nbsp;&nbsp;&nbsp;&nbsp;" + "&nbsp;&nbsp;&nbsp;".join(swatches)
