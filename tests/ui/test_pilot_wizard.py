@@ -29,13 +29,18 @@ def _wait_idle(qtbot, wizard, timeout=60_000):
     qtbot.waitUntil(lambda: not wizard.is_busy(), timeout=timeout)
 
 
-def _open(qtbot, store, scenario, path=RTE, resamples=100):
+def _open(qtbot, store, scenario, path=RTE, resamples=100, rater_types=1):
+    """The wizard on ``path``, read. Fewer resamples and one rater type than the defaults, as
+    ``--boot`` and ``--rater-types`` would set (rater types chosen by AIC take five times as long on
+    RTE); the test against the command line keeps the default."""
     wizard = PilotWizard(store, scenario)
     qtbot.addWidget(wizard)
     # QWizard enters its start page when first shown; restart() does so
     # without showing a window (which the offscreen platform would warn about).
     wizard.restart()
     wizard.file_page._resamples_spin.setValue(resamples)
+    combo = wizard.file_page._rater_types_combo
+    combo.setCurrentIndex(combo.findData(rater_types))
     wizard.set_path(path)
     _wait_idle(qtbot, wizard)
     return wizard
@@ -57,10 +62,8 @@ def test_preview_shows_the_first_rows_and_the_columns(qtbot, empty_store, scenar
 
 
 def test_summary_shows_the_methods_accuracies_and_apply_returns_a_calibrated_copy(qtbot, empty_store, scenario):
-    wizard = _open(qtbot, empty_store, scenario)
     # One rater type: the calibration then sets the rater types to none, as they were.
-    combo = wizard.file_page._rater_types_combo
-    combo.setCurrentIndex(combo.findData(1))
+    wizard = _open(qtbot, empty_store, scenario, rater_types=1)
     wizard.next()
     _wait_idle(qtbot, wizard)
     page = wizard.summary_page
@@ -167,8 +170,8 @@ def test_the_preview_opens(qtbot, tmp_path):
 
 
 
-def _to_apply_page(qtbot, store, scenario):
-    wizard = _open(qtbot, store, scenario)
+def _to_apply_page(qtbot, store, scenario, rater_types=1):
+    wizard = _open(qtbot, store, scenario, rater_types=rater_types)
     wizard.next()
     _wait_idle(qtbot, wizard)
     wizard.next()
@@ -265,7 +268,8 @@ def test_the_wizard_calibrates_as_the_command_lines_pilot_apply(qtbot, empty_sto
 
     scenario = Scenario(name="Entailment, binary", questions=(
         Question(name="entails", format=ResponseFormat(kind="binary"), slip_rate=0.03),))
-    wizard = _to_apply_page(qtbot, empty_store, scenario)
+    wizard = _to_apply_page(qtbot, empty_store, scenario, rater_types="auto")
+    assert wizard.file_page._rater_types_combo.currentIndex() == 0  # the default
     assert wizard.summary.population is not None
     path, out = tmp_path / "scenario.json", tmp_path / "calibrated.json"
     path.write_text(json.dumps(scenario.to_dict()), encoding="utf-8")
