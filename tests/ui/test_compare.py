@@ -232,3 +232,30 @@ def test_a_scenario_keeps_its_colour_when_another_leaves_the_comparison(qtbot, c
     with qtbot.waitSignal(compare.comparison_ready, timeout=60_000):
         compare.set_checked([s.id for s in chosen[1:]] + [store.list(order_by="name", descending=False)[3].id])
     assert header(3).foreground().color().name() == series_colour(0)
+
+
+def test_the_fields_column_stays_in_view_while_the_table_scrolls_sideways(qtbot, show_widget, store):
+    """With three or more scenarios at 1280 × 800 the table scrolls sideways, and the rows' values
+    went on without their fields' names."""
+    compare = show_widget(CompareWidget(store), (1000, 700))
+    chosen = store.list(order_by="name", descending=False)
+    with qtbot.waitSignal(compare.comparison_ready, timeout=60_000):
+        compare.set_checked([s.id for s in chosen])
+    table, frozen = compare.table, compare._frozen
+    bar = table.horizontalScrollBar()
+    assert bar.maximum() > 0 and not frozen.isVisible()
+    bar.setValue(bar.maximum())
+    QApplication.processEvents()
+    assert frozen.isVisible() and frozen.width() == table.columnWidth(0)
+    table.verticalScrollBar().setValue(5)
+    QApplication.processEvents()
+    assert frozen.verticalScrollBar().value() == 5
+    # What the mouse finds at the left of a row is that row's field name.
+    row = table.rowAt(table.viewport().height() // 2)
+    point = frozen.viewport().mapToGlobal(frozen.visualRect(frozen.model().index(row, 0)).center())
+    assert QApplication.widgetAt(point) is frozen.viewport()
+    index = frozen.indexAt(frozen.viewport().mapFromGlobal(point))
+    assert (index.row(), index.column()) == (row, 0) and index.data() == table.item(row, 0).text()
+    bar.setValue(0)
+    QApplication.processEvents()
+    assert not frozen.isVisible()

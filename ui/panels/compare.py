@@ -46,6 +46,7 @@ from advisor.units import counted, money
 from ui.widgets.labels import SECONDARY_TEXT_COLOUR
 from ui.widgets.plots import CURVE_ORDER, CurveOverlayPlotWidget, overlay_legend_label, series_colour
 from ui.widgets.splitters import two_pane_splitter
+from ui.widgets.tables import FrozenFirstColumn
 from ui.core.settings import display_settings
 from ui.core.workers import LatestJobRunner
 
@@ -263,6 +264,8 @@ class CompareWidget(QWidget):
         self._table.verticalHeader().setDefaultSectionSize(22)
         self._table.verticalHeader().setVisible(False)
         self._table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        # With several scenarios the table scrolls sideways; the fields' names stay in view.
+        self._frozen = FrozenFirstColumn(self._table)
         table_box = QWidget()
         table_layout = QVBoxLayout(table_box)
         table_layout.setContentsMargins(0, 0, 0, 0)
@@ -365,6 +368,7 @@ class CompareWidget(QWidget):
         # A new set of columns starts at the fields' column: an offset kept from a wider table
         # reopened it on values without their labels.
         self._table.horizontalScrollBar().setValue(0)
+        self._frozen.refresh()
         self._legend.setText(overlay_legend_label([c.name for c in compared], self._colours()))
 
     def _fit_columns(self) -> None:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import Qt
+import shiboken6
+
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import QAbstractItemView, QTableWidget, QTableWidgetItem
+from PySide6.QtWidgets import QAbstractItemView, QFrame, QHeaderView, QTableView, QTableWidget, QTableWidgetItem
 
 
 def table_item(text: str, *, right: bool = False, tooltip: str = "", colour: str | None = None) -> QTableWidgetItem:
@@ -38,3 +40,85 @@ def read_only_table(columns: tuple[str, ...] | list[str]) -> QTableWidget:
     table.setAlternatingRowColors(True)
     table.setWordWrap(False)
     return table
+
+
+class FrozenFirstColumn(QTableView):
+    """A table's first column kept in place while the table scrolls sideways: a second view of the
+    same model, showing that column only, laid over the table's left edge (Qt's frozen-column
+    example). It follows the table's rows, row heights, column width and vertical scrolling, and it
+    shows only while the table is scrolled sideways (unscrolled, the table's own first column is in
+    place). Made for tables without a vertical header (Compare's, whose first column names the rows).
+
+    Parameters
+    ----------
+    table
+        The table; the view is its child.
+    """
+
+    def __init__(self, table: QTableView):
+        super().__init__(table)
+        self._table = table
+        self.setModel(table.model())
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.verticalHeader().hide()
+        self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setVerticalScrollMode(table.verticalScrollMode())
+        self.setWordWrap(table.wordWrap())
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        # A thin line on its right edge tells it apart from the columns scrolling under it.
+        self.setStyleSheet("QTableView { border-right: 1px solid #b0bec5; }")
+        table.viewport().stackUnder(self)
+        table.horizontalHeader().sectionResized.connect(self._on_table_column_resized)
+        table.verticalHeader().sectionResized.connect(self._on_table_row_resized)
+        table.verticalScrollBar().valueChanged.connect(self.verticalScrollBar().setValue)
+        self.verticalScrollBar().valueChanged.connect(table.verticalScrollBar().setValue)
+        table.horizontalScrollBar().valueChanged.connect(self._on_table_scrolled_sideways)
+        model = table.model()
+        for signal in (model.modelReset, model.layoutChanged, model.rowsInserted, model.rowsRemoved,
+                       model.columnsInserted, model.columnsRemoved):
+            signal.connect(self.refresh)
+        table.installEventFilter(self)
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Take the table's columns, rows and their sizes again (after it was rebuilt)."""
+        if not shiboken6.isValid(self._table):
+            return  # the model's signals while the table is being destroyed
+        model = self._table.model()
+        for column in range(model.columnCount()):
+            self.setColumnHidden(column, column != 0)
+        if model.columnCount():
+            self.setColumnWidth(0, self._table.columnWidth(0))
+        for row in range(model.rowCount()):
+            self.setRowHeight(row, self._table.rowHeight(row))
+        self._place()
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt's name
+        if watched is self._table and event.type() == QEvent.Type.Resize:
+            self._place()
+        return False
+
+    def _place(self) -> None:
+        table = self._table
+        frame = table.frameWidth()
+        width = table.columnWidth(0) if table.model().columnCount() else 0
+        # Its header as tall as the table's (long scenario names take up to three lines there).
+        self.horizontalHeader().setFixedHeight(table.horizontalHeader().height())
+        self.setGeometry(frame, frame, width, table.viewport().height() + table.horizontalHeader().height())
+        self.verticalScrollBar().setValue(table.verticalScrollBar().value())
+        self.setVisible(width > 0 and table.horizontalScrollBar().value() > 0)
+
+    def _on_table_column_resized(self, column: int, _old: int, new: int) -> None:
+        if column == 0:
+            self.setColumnWidth(0, new)
+            self._place()
+
+    def _on_table_row_resized(self, row: int, _old: int, new: int) -> None:
+        self.setRowHeight(row, new)
+
+    def _on_table_scrolled_sideways(self, _value: int) -> None:
+        self._place()
