@@ -197,3 +197,14 @@ def test_f2_in_the_list_renames_the_selected_scenario(show_widget, store, monkey
     library.table.setFocus()
     QTest.keyClick(library.table, Qt.Key.Key_F2)
     assert asked == [stored.name] and store.get(stored.id).name == "Renamed by F2"
+
+
+def test_the_history_title_cuts_a_long_name_and_keeps_it_in_its_tooltip(library, store):
+    stored = store.list()[0]
+    library.select(stored.id)
+    long_name = ("A long campaign name " * 10)[:198]
+    assert library.rename_selected(long_name)
+    library.select(stored.id)
+    title = library._history_title
+    assert title.text().startswith("History of “A long campaign name") and title.text().endswith("…”")
+    assert len(title.text()) < 80 and title.toolTip() == long_name.strip()

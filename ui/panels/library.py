@@ -69,6 +69,8 @@ TAGS_COLUMN_MIN_WIDTH = 340
 the room (tags stay in the tooltip, the tag filter and the search)."""
 
 
+HISTORY_TITLE_CHARS = 60
+"""Longest scenario name the history's title shows whole (the whole name is its tooltip)."""
 NAME_DIALOG_WIDTH = 520
 """Width of the dialogs that ask for a scenario name, px: room for a long name
 (names have up to 200 characters) without scrolling inside the field."""
@@ -636,7 +638,10 @@ class ScenarioLibraryWidget(QWidget):
             self._update_restore_button()
             return
         summary = self._model.summary(self._model.row_of(stored_id))
-        self._history_title.setText(f"History of “{summary.name}”")
+        # A long name (up to 200 characters) is cut: six wrapped lines squeezed the history table.
+        shown = summary.name if len(summary.name) <= HISTORY_TITLE_CHARS else summary.name[:HISTORY_TITLE_CHARS - 1] + "…"
+        self._history_title.setText(f"History of “{shown}”")
+        self._history_title.setToolTip(summary.name)
         try:
             revisions = self._store.history(stored_id)
         except AdvisorError as error:
