@@ -181,6 +181,13 @@ def test_restoring_a_revision_that_differs_only_by_name_says_why_nothing_changes
     assert not library.restore_revision(1)
     assert store.get(stored.id).revision == 2 and library.history_table.rowCount() == 2
     assert len(told) == 1 and "only its name differs" in told[0] and "“Renamed once”" in told[0]
+    # A revision whose content is the current one's, name included, says so instead.
+    first = store.get(stored.id)
+    store.save(first.scenario.with_changes({"raters.per_item": 7}), stored_id=stored.id, base_revision=first.revision)
+    assert library.restore_revision(2)  # revision 2, "Renamed once": revision 4 now
+    library.select(stored.id)
+    assert not library.restore_revision(2)
+    assert "has the same content as the current revision 4; nothing to restore" in told[-1]
 
 
 def test_f2_in_the_list_renames_the_selected_scenario(show_widget, store, monkeypatch):

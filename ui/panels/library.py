@@ -442,11 +442,20 @@ class ScenarioLibraryWidget(QWidget):
         if not self._change_store("Restore failed", lambda: restored.append(self._store.restore(stored_id, revision))):
             return False
         if not restored[0].wrote_revision:
-            # A restore keeps the name, so a revision that differs only by its name changes nothing.
-            QMessageBox.information(
-                self, "Restore revision",
-                f"Revision {revision} holds the same design as the current one; only its name differs, and a "
-                f"restore keeps the current name “{restored[0].scenario.name}”. Use Rename… to change the name.")
+            current = restored[0]
+            try:
+                old_name = self._store.get_revision(stored_id, revision).name
+            except AdvisorError:
+                old_name = current.scenario.name
+            if old_name != current.scenario.name:
+                # A restore keeps the name, so a revision that differs only by its name changes nothing.
+                text = (f"Revision {revision} holds the same design as the current one; only its name differs, "
+                        f"and a restore keeps the current name “{current.scenario.name}”. Use Rename… to change "
+                        "the name.")
+            else:
+                text = (f"Revision {revision} has the same content as the current revision {current.revision}; "
+                        "nothing to restore.")
+            QMessageBox.information(self, "Restore revision", text)
             return False
         self.stored_changed.emit(stored_id)
         return True
