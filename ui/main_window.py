@@ -706,14 +706,16 @@ class MainWindow(QMainWindow):
         except AdvisorError:
             pass
         new_name = stored.scenario.name
-        if base is not None and base.name != new_name and stored.scenario == base.with_changes({"name": new_name}):
-            edits = self._state.scenario
-            # The rename is taken unless the edits renamed it too (theirs is the later word).
-            if edits.name == base.name:
-                edits = edits.with_changes({"name": new_name})
-            self._state.rebase(stored.scenario, stored.revision, edits)
-            # Undo steps hold whole scenarios of the old revision: undoing one would bring the old name back.
-            self._editor_stack.clear()
+        renamed_only = (base is not None and base.name != new_name
+                        and stored.scenario == base.with_changes({"name": new_name}))
+        # Edits that renamed it too are combined at the save, which asks (as for any change elsewhere).
+        if renamed_only and self._state.scenario.name == base.name:
+            self._state.rebase(stored.scenario, stored.revision, self._state.scenario.with_changes({"name": new_name}))
+            # The undo steps hold whole scenarios: undoing one must not bring the old name back.
+            for index in range(self._editor_stack.count()):
+                command = self._editor_stack.command(index)
+                if isinstance(command, ScenarioEditCommand):
+                    command.carry_rename(base.name, new_name)
             self.statusBar().showMessage(f"Renamed “{new_name}”; the unsaved edits are kept", 8000)
             return
         self.statusBar().showMessage("The stored scenario changed; saving will ask how to combine the edits", 8000)

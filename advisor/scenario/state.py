@@ -120,13 +120,23 @@ class ScenarioState:
         self._refresh_dirty()
 
     def rebase(self, stored: Scenario, revision: int, scenario: Scenario) -> None:
-        """The stored scenario moved on to ``revision`` (content ``stored``) under the edits, which
-        continue as ``scenario`` on top of it (same storage identity; dirty while they differ)."""
+        """Continue the edits on top of a newer stored revision.
+
+        Parameters
+        ----------
+        stored
+            The stored scenario's content at ``revision``.
+        revision
+            The revision the edits now start from (same storage identity).
+        scenario
+            The edits on top of it; the state is dirty while they differ from ``stored``.
+        """
         self._revision = revision
         self._saved_hash = stored.content_hash()
-        self.identity_changed.emit(self._stored_id, revision)
         if not self.replace(scenario):
             self._refresh_dirty()
+        # After the content, so that a listener reads the new revision beside its scenario.
+        self.identity_changed.emit(self._stored_id, revision)
 
     def _refresh_dirty(self) -> None:
         dirty = self._saved_hash != self._scenario.content_hash()

@@ -523,9 +523,28 @@ def test_unsaved_edits_are_kept_on_top_of_a_rename(window, store, answers):
     assert window.library.rename_selected("Renamed while edited")
     assert window.state.scenario.name == "Renamed while edited"
     assert window.state.scenario.raters.per_item == raters and window.isWindowModified()
+    # The edit can still be undone, and undoing it keeps the new name.
+    assert window.undo_stack.canUndo()
+    window.undo_stack.undo()
+    assert window.state.scenario.name == "Renamed while edited"
+    assert window.state.scenario.raters.per_item == raters - 1 and not window.isWindowModified()
+    window.undo_stack.redo()
     assert window.save() and answers.asked == []
     stored = store.get(opened)
     assert (stored.scenario.name, stored.scenario.raters.per_item) == ("Renamed while edited", raters)
+
+
+def test_a_rename_in_the_library_while_the_edits_renamed_it_too_is_combined_at_the_save(window, store, monkeypatch):
+    """The edits' name won silently and the save overwrote the library's rename."""
+    opened = window.state.stored_id
+    name = window.editor.field_widget("name")
+    name.setText("Name in the edits")
+    name.editingFinished.emit()
+    assert window.state.scenario.name == "Name in the edits"
+    window.library.set_current(opened)
+    assert window.library.rename_selected("Name in the library")
+    assert window.state.scenario.name == "Name in the edits"
+    assert "saving will ask how to combine" in window.statusBar().currentMessage()
 
 
 def test_undoing_the_delete_of_the_open_scenario_replaces_the_deletion_message(window, store, answers):

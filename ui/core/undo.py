@@ -60,6 +60,14 @@ class ScenarioEditCommand(QUndoCommand):
         self.setObsolete(self._after == self._before)
         return True
 
+    def carry_rename(self, old_name: str, new_name: str) -> None:
+        """The scenario was renamed in the store under this command: its before and after take the
+        new name where they had the old one (undoing it then leaves the name as it is)."""
+        if self._before.name == old_name:
+            self._before = self._before.with_changes({"name": new_name})
+        if self._after.name == old_name:
+            self._after = self._after.with_changes({"name": new_name})
+
     def redo(self) -> None:
         self._state.replace(self._after)
 
