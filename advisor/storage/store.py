@@ -367,6 +367,14 @@ class ScenarioStore:
         with self._read("count scenarios") as session:
             return int(session.scalar(statement) or 0)
 
+    def ids_matching(self, search: str) -> frozenset[int]:
+        """The ids of the live scenarios whose name, notes (all of them) or a tag hold ``search``
+        (case-insensitive, as :meth:`list`): one query of ids alone, for a search box that asks at
+        every key."""
+        statement = select(ScenarioRow.id).where(*self._filters(search, None, False))
+        with self._read("search scenarios") as session:
+            return frozenset(session.scalars(statement).all())
+
     def tags(self) -> list[str]:
         """Every tag carried by a scenario that is not deleted, sorted."""
         statement = (

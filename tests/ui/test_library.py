@@ -215,3 +215,22 @@ def test_the_history_title_cuts_a_long_name_and_keeps_it_in_its_tooltip(library,
     title = library._history_title
     assert title.text().startswith("History of “A long campaign name") and title.text().endswith("…”")
     assert len(title.text()) < 80 and title.toolTip() == long_name.strip()
+
+
+def test_a_database_that_refuses_the_search_is_said_and_the_rows_are_still_filtered(library, store, monkeypatch):
+    """The search's database error was swallowed (the house rule: never)."""
+    from advisor.errors import DatabaseError
+
+    def refuse(search):
+        raise DatabaseError("database is locked")
+
+    monkeypatch.setattr(store, "ids_matching", refuse)
+    chatbot = next(e for e in example_scenarios() if e.name.startswith("Chatbot"))
+    library.search_field.setText("rubric")
+    assert library.visible_names() == [chatbot.name]
+    assert "not searched: database is locked" in library._count.text()
+
+
+def test_the_search_asks_the_store_for_ids_alone(store):
+    for word in ("mt-bench", "RUBRIC", "radiology", "no such word"):
+        assert store.ids_matching(word) == {s.id for s in store.list(search=word)}

@@ -55,7 +55,7 @@ from PySide6.QtWidgets import (
 from advisor.errors import AdvisorError
 from advisor.scenario.creation import blank_scenario, copy_name, free_name
 from advisor.scenario.schema import Scenario, example_scenarios, load_scenario_file, save_scenario_file
-from advisor.storage.store import MAX_PAGE, ScenarioStore, ScenarioSummary, StoredScenario
+from advisor.storage.store import ScenarioStore, ScenarioSummary, StoredScenario
 from ui.widgets.splitters import two_pane_splitter
 
 LIST_LIMIT = 10_000
@@ -627,15 +627,20 @@ class ScenarioLibraryWidget(QWidget):
 
     def _apply_filter(self) -> None:
         """The search box's words and the tag: a word is looked for in the whole notes too (the
-        store's search), since a row holds only their first 160 characters."""
+        store's search, ids only), since a row holds only their first 160 characters. Should the
+        database refuse, the words are looked for in the rows alone and the count says so."""
         text = self._search.text()
         found: dict[str, set[int]] = {}
+        failure = ""
         for word in set(text.strip().lower().split()):
             try:
-                found[word] = {summary.id for summary in self._store.list(search=word, limit=MAX_PAGE)}
-            except AdvisorError:
-                found[word] = set()
-        self._proxy.set_filter(text, self._tag.currentData(), found)
+                found[word] = set(self._store.ids_matching(word))
+            except AdvisorError as error:
+                failure = f"; the notes past their start were not searched: {error}"
+                break
+        self._proxy.set_filter(text, self._tag.currentData(), {} if failure else found)
+        count = self._model.rowCount()
+        self._count.setText(f"{count} scenario{'s' if count != 1 else ''}{failure}")
 
     def _update_history(self) -> None:
         # The history is of the open scenario when there is one (even if a
