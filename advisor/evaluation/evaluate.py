@@ -677,18 +677,35 @@ def decide(floor: float, achievable: float, items: int, needed: ItemsNeeded, tar
     return "undecided"
 
 
-def _starved_questions(scenario: Scenario, contexts) -> list[str]:
-    """The questions with an automatic time share to which the split gives no time in some context
-    while another question gets some (water-filling leaves a question whose first second buys less
-    than the others' last at 0)."""
+CARRIES_INFORMATION_NATS = 1e-12
+"""A question's capacity above this carries information (one at chance computes to about 1e-16)."""
+
+
+def _starved_questions(scenario: Scenario, contexts: Sequence[ContextResult]) -> list[str]:
+    """The questions with an automatic time share that the split leaves without time while a
+    question given time carries information (water-filling leaves a question whose first seconds
+    buy less than the others' last at 0). Where no question carries any (the time goes to reading
+    or the dead time), the split chose nothing and none is named.
+
+    Parameters
+    ----------
+    scenario
+        The design.
+    contexts
+        Its evaluated contexts (time shares are per question, the same in each).
+
+    Returns
+    -------
+    list of str
+        The questions' names, in the scenario's order.
+    """
     automatic = {q.name for q in scenario.questions if q.time_share is None}
     starved: list[str] = []
     for ctx in contexts:
-        if not any(q.time_share > 0 for q in ctx.questions):
+        if not any(q.time_share > 0 and q.panel_nats > CARRIES_INFORMATION_NATS for q in ctx.questions):
             continue
-        for q in ctx.questions:
-            if q.name in automatic and q.time_share == 0 and q.name not in starved:
-                starved.append(q.name)
+        starved.extend(q.name for q in ctx.questions
+                       if q.name in automatic and q.time_share == 0 and q.name not in starved)
     return starved
 
 
@@ -1237,11 +1254,12 @@ def _evaluate(scenario: Scenario, *, curves: bool,
     starved = _starved_questions(scenario, contexts)
     if starved:
         names = _names_text(starved)
+        one = len(starved) == 1
         warnings.append(
             f"The automatic time split gives {names} no time at {campaign.seconds_per_item:g} s per item: other "
-            f"questions carry more information per second, so {'its answers carry' if len(starved) == 1 else 'their answers carry'} "
-            "none (guesses), and the achievable risk reads them as such. Fix their time shares, give the item more "
-            "time, or drop them."
+            f"questions carry more information per second, so {'its' if one else 'their'} answers carry none "
+            f"(guesses), and the achievable risk reads them as such. Fix {'its time share' if one else 'their time shares'}, "
+            f"give the item more time, or drop {'it' if one else 'them'}."
         )
     pool_is_plain = RaterModel(difficulty=scenario.raters.difficulty_mixture,
                                types=scenario.raters.type_mixture).is_default("binary")

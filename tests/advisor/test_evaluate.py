@@ -266,3 +266,36 @@ def test_a_floor_above_the_target_is_said_to_be_flat_in_the_items_not_in_the_rat
     assert more_items.floor == pytest.approx(base.floor, rel=1e-12)
     more_raters = evaluate(design.with_changes({"raters.per_item": 3}), curves=False)
     assert more_raters.floor < base.floor
+
+
+def _split_warnings(evaluation) -> list[str]:
+    return [w for w in evaluation.warnings if w.startswith("The automatic time split gives ")]
+
+
+def test_the_starved_question_warning_names_what_the_split_gave_nothing():
+    from advisor.scenario.schema import Campaign, Question, ResponseFormat
+
+    comment = Question(name="comment", format=ResponseFormat(kind="free_text", max_chars=500))
+    rating = Question(name="rating", format=ResponseFormat(kind="ordinal", k=5))
+    flag = Question(name="flag", format=ResponseFormat(kind="binary"))
+    two = evaluate(Scenario(name="x", questions=(comment, rating, flag), campaign=Campaign(seconds_per_item=10)),
+                   curves=False)
+    shares = {q.name: q.time_share for q in two.contexts[0].questions}
+    assert shares == {"comment": 1.0, "rating": 0.0, "flag": 0.0}
+    assert len(_split_warnings(two)) == 1 and "'rating' and 'flag' no time" in _split_warnings(two)[0]
+    # One starved question: its share, not theirs (the fixed share keeps 'flag' in).
+    one = evaluate(Scenario(name="x", questions=(comment, rating, flag.model_copy(update={"time_share": 0.2})),
+                            campaign=Campaign(seconds_per_item=10)), curves=False)
+    [text] = _split_warnings(one)
+    assert "'rating' no time" in text and "Fix its time share" in text and "drop it." in text
+
+
+def test_no_question_is_said_to_be_starved_when_none_carries_anything():
+    """At 10 s with a fixed share eating half, no question carries information; the split gave all
+    to one question by tie, and the warning blamed "other questions carry more information"."""
+    chatbot = next(s for s in example_scenarios() if s.name.startswith("Chatbot"))
+    design = chatbot.with_changes({"questions.0.time_share": None, "questions.1.time_share": None,
+                                   "questions.2.time_share": 0.5, "campaign.seconds_per_item": 10})
+    evaluation = evaluate(design, curves=False)
+    assert evaluation.capacity_nats < 1e-12
+    assert _split_warnings(evaluation) == []
