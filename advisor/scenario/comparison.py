@@ -61,6 +61,24 @@ def _row_label(path: str) -> str:
     return f"{label} ({unit})" if unit and not named else label
 
 
+PARTS = (("contexts", "Context"), ("questions", "Question"))
+"""The named parts aligned by name, and their groups' titles."""
+
+
+def part_group(title: str, name: str) -> str:
+    """The group of a context's or question's rows: ``Question “helpfulness”``."""
+    return f"{title} “{name}”"
+
+
+def partial_groups(scenarios: Sequence[Scenario]) -> set[str]:
+    """The groups of the contexts and questions that not every scenario has (their rows differ by
+    being absent)."""
+    return {part_group(title, name)
+            for group, title in PARTS
+            for name in {part.name for s in scenarios for part in getattr(s, group)}
+            if not all(any(part.name == name for part in getattr(s, group)) for s in scenarios)}
+
+
 def input_rows(scenarios: Sequence[Scenario]) -> list[tuple[str, str, list[str]]]:
     """The inputs of several scenarios aligned by meaning.
 
@@ -84,7 +102,7 @@ def input_rows(scenarios: Sequence[Scenario]) -> list[tuple[str, str, list[str]]
         for key in keys:
             rows.append((title, _row_label(f"{group}.{key}"),
                          [value_text(getattr(getattr(s, group), key)) for s in scenarios]))
-    for group, title in (("contexts", "Context"), ("questions", "Question")):
+    for group, title in PARTS:
         names: list[str] = []
         for scenario in scenarios:
             for part in getattr(scenario, group):
@@ -106,5 +124,5 @@ def input_rows(scenarios: Sequence[Scenario]) -> list[tuple[str, str, list[str]]
                         values.append("auto")
                     else:
                         values.append(value_text(getattr(part, key)))
-                rows.append((f"{title} “{name}”", _row_label(f"{group}.*.{key}"), values))
+                rows.append((part_group(title, name), _row_label(f"{group}.*.{key}"), values))
     return rows

@@ -39,7 +39,7 @@ from PySide6.QtWidgets import (
 
 from advisor.errors import AdvisorError
 from advisor.progress import ProgressCallback, keeps_going, require
-from advisor.scenario.comparison import input_rows
+from advisor.scenario.comparison import input_rows, partial_groups
 from advisor.scenario.schema import Scenario
 from advisor.storage.store import ScenarioStore
 from advisor.units import counted, money
@@ -163,6 +163,7 @@ class CompareWidget(QWidget):
         self._units = display_settings()
         self._compared: list[ComparedScenario] = []
         self._row_groups: list[str | None] = []  # per table row: its group, None for a section row
+        self._columns: tuple[int, ...] = ()  # the stored ids of the table's value columns
         # Each compared scenario keeps its colour while others come and go (by stored id).
         self._colour_of: dict[int, int] = {}
         self._runner = LatestJobRunner(evaluate_compared, self, debounce_ms=SELECTION_DELAY_MS)
@@ -365,9 +366,13 @@ class CompareWidget(QWidget):
                         cell.setFont(bold)
                 self._table.setItem(row, column, cell)
         self._fit_columns()
-        # A new set of columns starts at the fields' column: an offset kept from a wider table
-        # reopened it on values without their labels.
-        self._table.horizontalScrollBar().setValue(0)
+        # Other scenarios start at the fields' column (an offset kept from a wider table reopened it
+        # on values without their labels); the same ones, rebuilt after a save elsewhere, a unit
+        # switch or the differences filter, stay where the user scrolled.
+        columns = tuple(c.stored_id for c in compared)
+        if columns != self._columns:
+            self._columns = columns
+            self._table.horizontalScrollBar().setValue(0)
         self._frozen.refresh()
         self._legend.setText(overlay_legend_label([c.name for c in compared], self._colours()))
 
@@ -400,11 +405,7 @@ class CompareWidget(QWidget):
     def _differences_text(self) -> str:
         """How many rows differ, with the rows of a question or context that not every scenario has
         counted apart: each of those differs by being absent, and they made "107 rows differ"."""
-        scenarios = [c.scenario for c in self._compared]
-        partial = {f"{title} “{name}”"
-                   for group, title in (("contexts", "Context"), ("questions", "Question"))
-                   for name in {part.name for s in scenarios for part in getattr(s, group)}
-                   if not all(any(part.name == name for part in getattr(s, group)) for s in scenarios)}
+        partial = partial_groups([c.scenario for c in self._compared])
         differing = absent = 0
         for row, group in enumerate(self._row_groups):
             cell = self._table.item(row, 0)
