@@ -36,7 +36,7 @@ def not_found_message(kind: str, reference: str, names: Sequence[str], listing: 
         The command that lists them with their ids (None: there is none).
     """
     shown = f"; '{listing}' shows them" if listing else ""
-    if reference.isdigit():
+    if reference.isascii() and reference.isdigit():
         # A number is read as an id as well as a name: neither was found.
         return f"no stored {kind} has id {reference} or is named {reference!r} ({len(names)} stored{shown})"
     lowered = {name.lower(): name for name in names}

@@ -88,11 +88,12 @@ def find_pilot(session: Session, name_or_id: str | int) -> StoredPilot:
         row = session.get(PilotRow, name_or_id)
     else:
         row = session.scalar(select(PilotRow).where(PilotRow.name == name_or_id.strip()))
-        if row is None and name_or_id.strip().isdigit():
+        if row is None and name_or_id.strip().isascii() and name_or_id.strip().isdigit():
             row = session.get(PilotRow, int(name_or_id))
     if row is None:
         names = session.scalars(select(PilotRow.name)).all()
-        raise ScenarioNotFoundError(not_found_message("pilot dataset", str(name_or_id), names))
+        raise ScenarioNotFoundError(not_found_message("pilot dataset", str(name_or_id), names,
+                                                      listing="annotation-advisor pilot list"))
     return _stored_pilot(row)
 
 

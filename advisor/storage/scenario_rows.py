@@ -209,7 +209,7 @@ def find_row(session: Session, name_or_id: str | int, include_deleted: bool) -> 
             select(ScenarioRow).where(func.lower(ScenarioRow.name) == reference.lower(), live).limit(2)
         ).all()
         row = matches[0] if len(matches) == 1 else None
-    if row is None and reference.isdigit():
+    if row is None and reference.isascii() and reference.isdigit():
         by_id = session.get(ScenarioRow, int(reference))
         if by_id is not None and (by_id.deleted_at is None or include_deleted):
             row = by_id

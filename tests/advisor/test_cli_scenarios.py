@@ -120,6 +120,12 @@ def test_an_unknown_number_is_named_as_an_id_and_as_a_name(run_cli, cli_database
     """"show 999" answered "no stored scenario named '999'", though a number is read as an id first."""
     assert run_cli(["show", "999"]) == 2
     assert_one_line_error(capsys, "no stored scenario has id 999 or is named '999'", "'annotation-advisor list' shows them")
+    # A digit that is not an ASCII number is a name only ("²" read as an id failed with a ValueError).
+    assert run_cli(["show", "²"]) == 2
+    assert_one_line_error(capsys, "no stored scenario named '²'")
+    # A pilot's points to the command that lists pilots.
+    assert run_cli(["pilot", "summary", "7"]) == 2
+    assert_one_line_error(capsys, "no stored pilot dataset has id 7 or is named '7'", "'annotation-advisor pilot list'")
 
 
 def test_a_name_with_a_slash_is_found_in_the_database(run_cli, cli_database, capsys):
