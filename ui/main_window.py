@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from advisor.errors import AdvisorError, ScenarioNotFoundError, StaleRevisionError
-from advisor.scenario.creation import blank_scenario
+from advisor.scenario.creation import blank_scenario, copy_name
 from advisor.scenario.drafts import Draft, find_drafts
 from advisor.scenario.schema import Scenario, example_scenarios, save_scenario_file
 from advisor.scenario.state import ScenarioState
@@ -265,7 +265,7 @@ class MainWindow(QMainWindow):
                 self._drafts.discard()
                 return self.open_scenario(self._state.stored_id, ask=False)
             if choice == "save_as_new":
-                return self.save_as(f"{self._state.scenario.name} (my edits)")
+                return self.save_as(copy_name(self._state.scenario.name, " (my edits)"))
             return False
         except ScenarioNotFoundError:
             # Deleted meanwhile (here or elsewhere): store the edits anew.
@@ -281,7 +281,7 @@ class MainWindow(QMainWindow):
     def save_as(self, name: str | None = None) -> bool:
         """Store the edits as a new scenario (asks for a name when not given)."""
         if name is None:
-            name = ask_name(self, "Save as new scenario", "Name:", f"{self._state.scenario.name} (copy)")
+            name = ask_name(self, "Save as new scenario", "Name:", copy_name(self._state.scenario.name, " (copy)"))
             if name is None:
                 return False
         try:
@@ -915,7 +915,7 @@ class MainWindow(QMainWindow):
                 self.statusBar().showMessage("Calibrated from the pilot (Undo reverts it)", 8000)
             return
         # The copy is stored as a new scenario and opened; the original keeps its content.
-        copy = calibrated.with_changes({"name": f"{calibrated.name} (calibrated)"[:200]})
+        copy = calibrated.with_changes({"name": copy_name(calibrated.name, " (calibrated)")})
         self._create_and_open(lambda: self._library.create_from(copy, "calibrated copy from a pilot"))
         self.statusBar().showMessage(f"Stored the calibrated copy; “{self._state.scenario.name}” is open", 8000)
 

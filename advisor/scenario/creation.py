@@ -51,10 +51,24 @@ COPY_SUFFIX = " copy"
 """What a duplicate's name ends with (before any " (n)" that makes it free)."""
 
 
-def copy_name(name: str) -> str:
-    """The name of a duplicate of ``name``: ``name`` + :data:`COPY_SUFFIX`, the original cut so that
-    the suffix survives :func:`free_name`'s cut (a 198-character name's copy lost its "copy")."""
-    return name.strip()[: NUMBERED_BASE_LENGTH - len(COPY_SUFFIX)].rstrip() + COPY_SUFFIX
+def copy_name(name: str, suffix: str = COPY_SUFFIX) -> str:
+    """A name made from another one and a suffix (a duplicate's " copy", a calibrated copy's
+    " (calibrated)"), the original cut so that the suffix survives :func:`free_name`'s cut and the
+    schema's limit (a 198-character name's copy lost its "copy").
+
+    Parameters
+    ----------
+    name
+        The original name.
+    suffix
+        What the new name ends with, fewer than :data:`NUMBERED_BASE_LENGTH` characters.
+
+    Returns
+    -------
+    str
+        At most :data:`NUMBERED_BASE_LENGTH` characters, ending with ``suffix``.
+    """
+    return name.strip()[: NUMBERED_BASE_LENGTH - len(suffix)].rstrip() + suffix
 
 
 class _CreatingStore(Protocol):

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
+
 from advisor.scenario.creation import (
     MAX_NAME_LENGTH,
     NUMBERED_BASE_LENGTH,
     UNTITLED_NAME,
     blank_scenario,
+    copy_name,
     create_with_free_name,
     free_name,
 )
@@ -38,3 +41,16 @@ def test_storing_under_a_free_name_asks_the_store(tmp_path):
         assert len(again.name) <= MAX_NAME_LENGTH and store.count() == 4
     finally:
         store.close()
+
+
+@pytest.mark.parametrize("suffix", [" copy", " (copy)", " (calibrated)", " (my edits)"])
+def test_a_name_made_from_a_long_one_keeps_its_suffix_and_is_a_valid_name(suffix):
+    """Save As, the calibrated copy and the kept edits cut "name + suffix" at 200 characters (or left
+    it to the schema), losing the suffix of a long name."""
+    long_name = ("A long campaign name " * 10)[:198]
+    made = copy_name(long_name, suffix)
+    assert made.endswith(suffix) and len(made) <= NUMBERED_BASE_LENGTH
+    assert made.startswith(long_name[:150])
+    assert free_name(made, [made]).startswith(made)  # numbered after the suffix, not instead of it
+    assert blank_scenario(free_name(made, [made])).name.endswith(suffix + " (2)")
+    assert copy_name("Short", suffix) == "Short" + suffix
