@@ -21,7 +21,7 @@ MISSING = "—"
 
 def value_text(value: Any) -> str:
     """How a comparison shows one input value: six significant digits, lists joined, a model's fields
-    by name (``weight 0.900886, multiplier 1.12574; weight 0.099114, multiplier 0.25``)."""
+    by the form's names (``share 0.900886, d′ × 1.12574; share 0.0991138, d′ × 0.25``)."""
     if value is None:
         return MISSING
     if isinstance(value, bool):
@@ -29,14 +29,30 @@ def value_text(value: Any) -> str:
     if isinstance(value, float):
         return f"{value:,.6g}" if abs(value) >= 1e6 else f"{value:.6g}"
     if isinstance(value, BaseModel):
-        # A difficulty class or a rater type: its fields by name (its repr is the model's source text).
-        return ", ".join(f"{key.replace('_', ' ').replace('dprime', 'd′')} {value_text(getattr(value, key))}"
-                         for key in type(value).model_fields)
+        # A difficulty class or a rater type: its fields by the form's names (its repr is the
+        # model's source text).
+        group = MODEL_FIELDS.get(type(value).__name__)
+        return ", ".join(f"{_part_label(group, key)} {value_text(getattr(value, key))}" for key in type(value).model_fields)
     if isinstance(value, (list, tuple)):
         # Entries that are themselves lists of named values are told apart by semicolons.
         separator = "; " if any(isinstance(v, BaseModel) for v in value) else ", "
         return separator.join(value_text(v) for v in value) or MISSING
     return str(value)
+
+
+MODEL_FIELDS = {"DifficultyClass": "raters.difficulty_classes.*", "RaterType": "raters.rater_types.*"}
+"""Where the form names the fields of the models a comparison shows inside a row."""
+
+
+def _part_label(group: str | None, key: str) -> str:
+    """A model's field as the form names it (``Share``, ``d′ ×``), else by its own name."""
+    if group is not None:
+        try:
+            label = field_help(f"{group}.{key}").label
+            return label[:1].lower() + label[1:]  # inside a row: "share 0.9, d′ × 1.1"
+        except KeyError:
+            pass
+    return key.replace("_", " ")
 
 
 def field_label(path: str) -> str:

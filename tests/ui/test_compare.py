@@ -83,8 +83,9 @@ def test_difficulty_classes_and_rater_types_read_by_field_name(store):
                         "raters.rater_types": [{"weight": 0.5, "dprime_multiplier": 1.2, "bias": 0.1},
                                                {"weight": 0.5, "dprime_multiplier": 0.8, "bias": -0.1}]})
     shown = {label: values[1] for group, label, values in input_rows([a, b]) if group == "Raters"}
-    assert "weight 0.900886, multiplier 1.12574; weight 0.0991138, multiplier 0.25" in shown.values()
-    assert "weight 0.5, d′ multiplier 1.2, bias 0.1; weight 0.5, d′ multiplier 0.8, bias -0.1" in shown.values()
+    # The fields by the form's names for them.
+    assert "share 0.900886, d′ × 1.12574; share 0.0991138, d′ × 0.25" in shown.values()
+    assert "share 0.5, d′ × 1.2, bias shift 0.1; share 0.5, d′ × 0.8, bias shift -0.1" in shown.values()
     assert not any("=" in value for value in shown.values())
 
 
