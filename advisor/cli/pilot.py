@@ -350,7 +350,7 @@ def _print_changes(before: Any, after: Any) -> None:
 
 
 def _run_validate(args: argparse.Namespace) -> int:
-    from advisor.pilot.validation import validate_pilot
+    from advisor.pilot.validation import MODEL_NAMES, validate_pilot
 
     if args.seed < 0:
         raise ValueError(f"--seed must be an integer >= 0, got {args.seed}")
@@ -384,7 +384,7 @@ def _run_validate(args: argparse.Namespace) -> int:
           f"of splits x r; Dawid-Skene erred at all in {100 * data['positive_floor_ceiling']:.0f} % (no floor above 0 "
           f"can pass more often).")
     for name, other in data["other_models"].items():
-        print(f"{name}: mean error {100 * other['mean_abs_error_majority']:.2f} points, largest "
+        print(f"{MODEL_NAMES.get(name, name)}: mean error {100 * other['mean_abs_error_majority']:.2f} points, largest "
               f"{100 * other['max_abs_error_majority']:.2f}; information inside in {100 * other['information_ci_coverage']:.0f} %.")
     if any(not row["dawid_skene_identifiable"] for row in data["rows"]):
         print("* one label per item: Dawid-Skene cannot be identified, majority vote is shown")

@@ -6,7 +6,7 @@ bias, item difficulty classes, rater types, the class prior and the slip rate, f
 into the question's ``bias`` (or ``option_bias``), ``prior`` and ``slip_rate`` and the raters'
 ``difficulty_classes`` and ``rater_types``, sets ρ to 0 (the classes carry the correlation) and the
 discriminability from the fitted mean d′, so nothing is inverted through an accuracy curve and an
-accurate pilot is never refused. ``symmetric`` is the first release: ρ from the pilot's excess
+accurate pilot is never refused. ``symmetric`` is the simpler model: ρ from the pilot's excess
 unanimity and, from the speed–accuracy fit when the pilot had seconds (else by inverting its
 single-rater accuracy), the discriminability, accrual rate and base time. Both convert the pilot's
 seconds per item to the scenario's effective seconds, clip each value to the limits below, and add a
@@ -34,7 +34,7 @@ __all__ = ["ACCRUAL_LIMIT", "BASE_TIME_LIMIT", "CALIBRATION_MODELS", "LAMBDA_LIM
            "calibration_summary_options"]
 
 CALIBRATION_MODELS = ("population", "symmetric")
-"""``population``: the method §9's rater population; ``symmetric``: the first release's pooled
+"""``population``: the method §9's rater population; ``symmetric``: the simpler model's pooled
 accuracy, symmetric kernel and ρ."""
 
 RHO_LIMIT = 0.99
@@ -118,7 +118,7 @@ def apply_to_scenario(
       the d′ of the fit's own symmetric model at the pilot's pooled accuracy (so that the model
       reproduces the pilot at its own times).
 
-    With ``model="symmetric"`` (the first release):
+    With ``model="symmetric"`` (the simpler model):
 
     * ``raters.correlation`` from ρ (capped at 0.99);
     * with a speed–accuracy fit: ``raters.discriminability``, ``raters.accrual_rate`` and

@@ -48,7 +48,7 @@ def simulate_pilot(
     question's prior (when set), each item draws its difficulty class, and each label its rater
     type and answer through that class's and type's kernel
     (:func:`models.population_channel.class_kernels`); the pool is split among the types by their
-    shares, so a rater keeps one type. Without them the draws are exactly the first release's.
+    shares, so a rater keeps one type. Without them the draws are exactly the symmetric model's.
 
     Parameters
     ----------

@@ -25,7 +25,10 @@ from advisor.progress import ProgressCallback
 
 MODELS = {"population": calibrate_population, "baseline": calibrate_baseline}
 """The calibrations a validation can compare: the method §9's rater population (bias, item
-difficulty, prior, slip; the posterior predictive) and the first release's symmetric kernel."""
+difficulty, prior, slip; the posterior predictive) and the symmetric baseline (pooled accuracy, a
+symmetric kernel and ρ: ``pilot apply --model symmetric``)."""
+MODEL_NAMES = {"population": "population model", "baseline": "symmetric baseline"}
+"""How the window and the command line name :data:`MODELS` in words (the JSON keeps the keys)."""
 MAX_SPLITS = 100
 """Most half-splits a validation runs (each fits the model once)."""
 

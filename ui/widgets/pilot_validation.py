@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 
 from advisor.errors import AdvisorError
 from advisor.pilot.dataset import PilotDataset
-from advisor.pilot.validation import MAX_SPLITS, PilotValidation, validate_pilot
+from advisor.pilot.validation import MAX_SPLITS, MODEL_NAMES, PilotValidation, validate_pilot
 from advisor.units import bits_to_nats, signed_text
 from ui.core.settings import display_settings
 from ui.core.workers import LatestJobRunner, dedicated_pool
@@ -59,9 +59,9 @@ COLUMN_TIPS = (
 )
 MODELS = ("population", "baseline")
 """The method §9's calibration (shown) and the symmetric baseline's (its majority vote, dashed)."""
-BASELINE_NAME = "symmetric baseline"
-"""The calibration the method §9 replaced (pooled accuracy, symmetric kernel, ρ), as the command
-line's ``pilot validate`` calls it."""
+BASELINE_NAME = MODEL_NAMES["baseline"]
+"""The calibration the method §9 replaced (pooled accuracy, symmetric kernel, ρ), named as the
+command line's ``pilot validate`` names it."""
 OUTSIDE_COLOUR = "#b00020"
 """A predicted information outside the mean measured interval, and error messages."""
 ERROR_STYLE = f"color: {OUTSIDE_COLOUR}"
