@@ -3,7 +3,7 @@
 For every CSV in ``../shared/data/pilots/`` (relative to the repository; columns
 ``item,rater,label,gold``), run :func:`models.validation.validate`: 10 random half-splits, a
 3-rater pilot on half A, predictions for r = 1…R on half B (R = the per-item label count), for
-the first release's calibration (``baseline``: pooled accuracy, symmetric kernel, ρ) and the
+the symmetric baseline (``baseline``: pooled accuracy, symmetric kernel, ρ) and the
 method §9's (``population``: bias, latent difficulty, prior, slip), in the same run. Prints one
 table per data set and the acceptance summary. ``--seeds N`` repeats the protocol for N more
 seeds and examines what the comparisons can show: the empirical information interval on
@@ -787,7 +787,7 @@ def render_docs(results: dict, extra: dict, args) -> str:
     add("")
     add("## Models")
     add("")
-    add("* **baseline** — the first release's calibration: pooled single-rater accuracy, symmetric "
+    add("* **baseline** — the symmetric baseline: pooled single-rater accuracy, symmetric "
         "kernel with slip 0.02 (accuracy capped at 0.98, where the app refuses the pilot), herding ρ "
         "from excess unanimity, uniform prior, the uniform-target floor, capacity as information.")
     add("* **point** — `fit_rater_population`: response bias (signal detection criterion), latent "
