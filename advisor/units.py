@@ -158,13 +158,15 @@ def range_end_text(value: float, *, separator: str = ",") -> str:
     """A range's end as people write it, in the form hints and in the refusals alike: ``10¹²``,
     ``2·10⁶`` (a million or more with one significant digit), ``10,000`` (thousands grouped from ten
     thousand, by ``separator``: a space inside an interval, where a comma separates the ends),
-    ``1000``, ``0.5``."""
-    if abs(value) >= 1e6 and float(f"{value:.0e}") == value:
+    ``1000``, ``0.5``; a negative end with the typographic minus (``−10⁹``)."""
+    if value < 0:
+        return MINUS + range_end_text(-value, separator=separator)
+    if value >= 1e6 and float(f"{value:.0e}") == value:
         mantissa, exponent = f"{value:.0e}".split("e")
         power = str(int(exponent)).translate(_SUPERSCRIPTS)
         return f"10{power}" if mantissa == "1" else f"{mantissa}·10{power}"
-    if float(value).is_integer() and abs(value) < 1e16:
-        return f"{int(value):,}".replace(",", separator) if abs(value) >= 10_000 else str(int(value))
+    if float(value).is_integer() and value < 1e16:
+        return f"{int(value):,}".replace(",", separator) if value >= 10_000 else str(int(value))
     return f"{value:g}"
 
 

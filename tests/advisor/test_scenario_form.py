@@ -182,6 +182,7 @@ def test_a_refusal_names_the_range_end_as_the_form_hint_does(path, value, hint_e
 
 @pytest.mark.parametrize("value, text", [
     (1e12, "10¹²"), (2e6, "2·10⁶"), (2_500_000, "2,500,000"), (10_000, "10,000"), (1000, "1000"), (0.5, "0.5"),
+    (-1e9, "−10⁹"), (-5, "−5"), (-0.25, "−0.25"), (0, "0"),  # "-1·10⁹" before
 ])
 def test_range_ends_read_as_people_write_them(value, text):
     from advisor.units import range_end_text
