@@ -90,8 +90,10 @@ the page."""
 
 
 def wheel_scrolls_the_page(plot: pg.PlotItem) -> None:
-    """Over a plot on a page that scrolls, the wheel scrolls the page and Ctrl + wheel zooms the
-    plot; over a plot on a page that does not scroll (a dialog), the wheel alone zooms.
+    """Over a plot inside a scroll area (a page of results), the wheel goes to the page and
+    Ctrl + wheel zooms the plot; over a plot outside one (a dialog, a dock), the wheel alone zooms.
+    The rule depends on where the plot sits, not on whether the page has anything to scroll at the
+    window's present size, so a plot does not change behaviour when the window is resized.
 
     A page of plots read by scrolling stopped under the pointer whenever a plot reached it, and the
     plot zoomed instead: the same surprise as an unfocused spin box taking the wheel
@@ -111,8 +113,9 @@ def wheel_scrolls_the_page(plot: pg.PlotItem) -> None:
     view_box.wheelEvent = wheel
     # pyqtgraph's axes zoom their view box and then accept every wheel event, which would stop the
     # page scrolling over them.
-    for name, along in (("bottom", 0), ("left", 1)):
-        plot.getAxis(name).wheelEvent = lambda event, along=along: wheel(event, along)
+    for name, entry in plot.axes.items():
+        along = 1 if name in ("left", "right") else 0
+        entry["item"].wheelEvent = lambda event, along=along: wheel(event, along)
 
 
 def _on_a_scrolling_page(viewport: QWidget | None) -> bool:
