@@ -39,8 +39,9 @@ def _open(qtbot, store, scenario, path=RTE, resamples=100, rater_types=1):
     # without showing a window (which the offscreen platform would warn about).
     wizard.restart()
     wizard.file_page._resamples_spin.setValue(resamples)
-    combo = wizard.file_page._rater_types_combo
-    combo.setCurrentIndex(combo.findData(rater_types))
+    if rater_types is not None:  # None: the wizard's default
+        combo = wizard.file_page._rater_types_combo
+        combo.setCurrentIndex(combo.findData(rater_types))
     wizard.set_path(path)
     _wait_idle(qtbot, wizard)
     return wizard
@@ -268,8 +269,8 @@ def test_the_wizard_calibrates_as_the_command_lines_pilot_apply(qtbot, empty_sto
 
     scenario = Scenario(name="Entailment, binary", questions=(
         Question(name="entails", format=ResponseFormat(kind="binary"), slip_rate=0.03),))
-    wizard = _to_apply_page(qtbot, empty_store, scenario, rater_types="auto")
-    assert wizard.file_page._rater_types_combo.currentIndex() == 0  # the default
+    wizard = _to_apply_page(qtbot, empty_store, scenario, rater_types=None)
+    assert wizard.file_page.options()["rater_types"] == "auto"  # the default, as the command line's
     assert wizard.summary.population is not None
     path, out = tmp_path / "scenario.json", tmp_path / "calibrated.json"
     path.write_text(json.dumps(scenario.to_dict()), encoding="utf-8")
