@@ -31,7 +31,7 @@ from advisor.pilot.summary import PilotSummary
 from advisor.scenario.schema import BIAS_KINDS, Provenance, Question, RaterType, Scenario
 
 __all__ = ["ACCRUAL_LIMIT", "BASE_TIME_LIMIT", "CALIBRATION_MODELS", "LAMBDA_LIMIT", "RHO_LIMIT", "apply_to_scenario",
-           "calibration_summary_options"]
+           "calibration_scale", "calibration_summary_options"]
 
 CALIBRATION_MODELS = ("population", "symmetric")
 """``population``: the method §9's rater population; ``symmetric``: the simpler model's pooled
@@ -57,6 +57,16 @@ def _context_means(scenario: Scenario) -> tuple[float, float]:
     return float(reading), float(difficulty)
 
 
+def calibration_scale(kind: str) -> str | None:
+    """The pilot scale a question format is calibrated on: ``"nominal"`` (binary, categorical),
+    ``"ordinal"`` (ordinal, pairwise), or None for a format a pilot cannot calibrate."""
+    if kind in NOMINAL_KINDS:
+        return "nominal"
+    if kind in ORDINAL_KINDS:
+        return "ordinal"
+    return None
+
+
 def calibration_summary_options(scenario: Scenario, question: Question, *, pilot_names_contexts: bool) -> dict[str, Any]:
     """The :func:`~advisor.pilot.summary.summarize` arguments that calibrating ``question`` of
     ``scenario`` takes: the question's scale, slip rate and ordinal span, and the scenario's contexts
@@ -65,10 +75,11 @@ def calibration_summary_options(scenario: Scenario, question: Question, *, pilot
     scenario calibrate alike (the wizard had summarised with no slip, the default span and no
     contexts)."""
     kind = question.format.kind
-    if kind not in NOMINAL_KINDS + ORDINAL_KINDS:
+    scale = calibration_scale(kind)
+    if scale is None:
         raise ValueError(f"question {question.name!r}: pilots calibrate binary, categorical, ordinal and pairwise questions, not {kind}")
     return {
-        "scale": "nominal" if kind in NOMINAL_KINDS else "ordinal",
+        "scale": scale,
         "slip_rate": question.slip_rate,
         "span": question.span,
         "contexts": scenario_contexts(scenario) if pilot_names_contexts else None,
@@ -77,9 +88,9 @@ def calibration_summary_options(scenario: Scenario, question: Question, *, pilot
 
 def _check_compatible(question: Question, summary: PilotSummary) -> None:
     kind = question.format.kind
-    if kind not in NOMINAL_KINDS + ORDINAL_KINDS:
+    wanted = calibration_scale(kind)
+    if wanted is None:
         raise ValueError(f"question {question.name!r}: pilots calibrate binary, categorical, ordinal and pairwise questions, not {kind}")
-    wanted = "nominal" if kind in NOMINAL_KINDS else "ordinal"
     if summary.scale != wanted:
         raise ValueError(
             f"question {question.name!r} is {kind}, but the pilot was summarised on the {summary.scale} scale; "

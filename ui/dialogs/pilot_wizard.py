@@ -59,9 +59,8 @@ from PySide6.QtWidgets import (
 
 from advisor.errors import AdvisorError, ImportFormatError
 from advisor.evaluation.guardrails import pilot_class_warnings
-from advisor.pilot.calibration import apply_to_scenario, calibration_summary_options
+from advisor.pilot.calibration import apply_to_scenario, calibration_scale, calibration_summary_options
 from advisor.pilot.dataset import PilotDataset
-from advisor.pilot.kernels import NOMINAL_KINDS, ORDINAL_KINDS
 from advisor.pilot.reading import MAX_ROWS
 from advisor.pilot.sources import read_pilot_file
 from advisor.pilot.summary import TIE_TEXT, PilotSummary, summarize
@@ -173,15 +172,6 @@ def summarize_pilot(dataset: PilotDataset, options: dict[str, Any], *, progress)
     """:func:`advisor.pilot.summarize` for a worker thread: reports ``(done, total)``
     of the bootstrap to ``progress`` and stops when it returns False (:mod:`advisor.progress`)."""
     return summarize(dataset, progress=progress, **options)
-
-
-def scale_of(kind: str) -> str | None:
-    """The pilot scale a question format is calibrated on (None: not calibratable)."""
-    if kind in NOMINAL_KINDS:
-        return "nominal"
-    if kind in ORDINAL_KINDS:
-        return "ordinal"
-    return None
 
 
 def _number(value: float | None, digits: int = 3) -> str:
@@ -312,7 +302,7 @@ class _FilePage(QWizardPage):
             "rater_types": self._rater_types_combo.currentData(),
         }
         calibrated = next((q for q in self._wizard.scenario.questions if q.name == self.scenario_question()), None)
-        if calibrated is not None and scale_of(calibrated.format.kind):
+        if calibrated is not None and calibration_scale(calibrated.format.kind):
             loaded = self._wizard.loaded
             options.update(calibration_summary_options(
                 self._wizard.scenario, calibrated,
@@ -428,7 +418,7 @@ class _FilePage(QWizardPage):
         combo.clear()
         first_enabled = -1
         for index, question in enumerate(self._wizard.scenario.questions):
-            scale = scale_of(question.format.kind)
+            scale = calibration_scale(question.format.kind)
             text = f"{question.name} — {question.format.label()}"
             combo.addItem(text if scale else f"{text} (cannot be calibrated from a pilot)", question.name)
             if scale is None:
@@ -1084,7 +1074,7 @@ def _preview_scenario() -> Scenario:
     from advisor.scenario.schema import example_scenarios
 
     for scenario in example_scenarios():
-        if any(scale_of(q.format.kind) == "nominal" for q in scenario.questions):
+        if any(calibration_scale(q.format.kind) == "nominal" for q in scenario.questions):
             return scenario
     from ui.core.preview import preview_scenario
 
