@@ -170,7 +170,7 @@ def check_output_path(path: str | os.PathLike[str], *, database_path: str | os.P
         raise OutputPathError("output file: no path given")
     if str(text).strip() == "-":
         # Read elsewhere as the standard output; here it would be a file named "-" in the current folder.
-        raise OutputPathError("output file: '-' is not the standard output here; give the file's name")
+        raise OutputPathError("output file: '-' is not a file name (nor, here, the standard output); give the file's name")
     target = _absolute(Path(text))
     reason = _is_database_file(target, database_path)
     if reason is not None:

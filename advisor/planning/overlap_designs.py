@@ -131,6 +131,7 @@ def change_text(quantity: str, before: float, after: float, decimals: int = 4) -
         return f"leaves {quantity} at {after_text}"
     return f"{'lowers' if after < before else 'raises'} {quantity} from {before_text} to {after_text}"
 
+
 def adaptive_changes(scenario: Scenario) -> dict[str, Any]:
     """The changes that make a fixed design of ``r`` raters adaptive: ``r − 1`` raters first, one
     more while the votes are not decisive (the scenario's stop rule and threshold), up to ``r + 1``.

@@ -119,8 +119,6 @@ def _field_info(path: str):
     return model.model_fields.get(parts[-1])
 
 
-
-
 def _fmt(value: float) -> str:
     return range_end_text(value, separator=" ")
 

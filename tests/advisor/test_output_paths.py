@@ -110,7 +110,7 @@ def test_a_dash_given_to_o_is_refused_rather_than_written_as_a_file_named_dash(d
     monkeypatch.chdir(tmp_path)
     status = main(["--db", str(database), *command, "-o", "-"])
     assert status == 2
-    assert "'-' is not the standard output" in _one_error_line(capsys)
+    assert "'-' is not a file name" in _one_error_line(capsys)
     assert not (tmp_path / "-").exists()
 
 

@@ -66,6 +66,8 @@ OUTSIDE_COLOUR = "#b00020"
 """A predicted information outside the mean measured interval, and error messages."""
 ERROR_STYLE = f"color: {OUTSIDE_COLOUR}"
 MEASURED_COLOUR = "#212121"
+BAND_COLOUR = (*QColor(ACHIEVABLE_COLOUR).getRgb()[:3], 45)
+"""The predicted information's credible band: its line's colour, faint (it was the other plot's blue)."""
 
 
 def _legend_label(entries: list[tuple[str, str, str]]) -> QLabel:
@@ -77,9 +79,6 @@ def _legend_label(entries: list[tuple[str, str, str]]) -> QLabel:
     label.setStyleSheet("color: #333333;")
     return label
 
-
-BAND_COLOUR = (*QColor(ACHIEVABLE_COLOUR).getRgb()[:3], 45)
-"""The predicted information's credible band: its line's colour, faint (it was the other plot's blue)."""
 
 
 def _shown(units, value_bits: float) -> float:
