@@ -697,9 +697,6 @@ class MainWindow(QMainWindow):
         stored = self._stored_or_none(stored_id)
         if stored is None or stored.revision == self._state.revision:
             return
-        if not self._state.dirty:
-            self._load(stored)
-            return
         base = None
         try:
             base = self._store.get_revision(stored_id, self._state.revision)
@@ -708,7 +705,8 @@ class MainWindow(QMainWindow):
         new_name = stored.scenario.name
         renamed_only = (base is not None and base.name != new_name
                         and stored.scenario == base.with_changes({"name": new_name}))
-        # Edits that renamed it too are combined at the save, which asks (as for any change elsewhere).
+        # A rename is carried into the editor, keeping its undo steps and the plots as they are;
+        # edits that renamed it too are combined at the save, which asks (as for any change elsewhere).
         if renamed_only and self._state.scenario.name == base.name:
             self._state.rebase(stored.scenario, stored.revision, self._state.scenario.with_changes({"name": new_name}))
             # The undo steps hold whole scenarios: undoing one must not bring the old name back.
@@ -716,7 +714,11 @@ class MainWindow(QMainWindow):
                 command = self._editor_stack.command(index)
                 if isinstance(command, ScenarioEditCommand):
                     command.carry_rename(base.name, new_name)
-            self.statusBar().showMessage(f"Renamed “{new_name}”; the unsaved edits are kept", 8000)
+            kept = "; the unsaved edits are kept" if self._state.dirty else ""
+            self.statusBar().showMessage(f"Renamed “{new_name}”{kept}", 8000)
+            return
+        if not self._state.dirty:
+            self._load(stored)
             return
         self.statusBar().showMessage("The stored scenario changed; saving will ask how to combine the edits", 8000)
 

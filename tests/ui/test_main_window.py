@@ -503,9 +503,13 @@ def test_a_rename_in_the_library_reaches_the_open_scenario_and_its_next_save(win
     """The editor stayed on the old name and revision, and the next save reported that the scenario
     "was saved elsewhere" (the audit of the library): the window's own rename was a conflict."""
     opened = window.state.stored_id
+    window.editor.field_widget("raters.per_item").setValue(window.state.scenario.raters.per_item + 2)
+    assert window.save()
+    steps = window.undo_stack.count()
     window.library.set_current(opened)
     assert window.library.rename_selected("Renamed in the library")
     assert window.state.scenario.name == "Renamed in the library" and not window.isWindowModified()
+    assert window.undo_stack.count() == steps > 0  # a rename keeps the editor's undo steps
     assert window.state.revision == store.get(opened).revision
     raters = window.state.scenario.raters.per_item + 1
     window.editor.field_widget("raters.per_item").setValue(raters)
