@@ -23,7 +23,6 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoGroup, QUndoS
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
-    QFileDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -38,6 +37,7 @@ from advisor.scenario.drafts import Draft, find_drafts
 from advisor.scenario.schema import Scenario, example_scenarios, save_scenario_file
 from advisor.scenario.state import ScenarioState
 from advisor.storage.store import ScenarioStore, StoredScenario
+from ui.core.file_dialogs import open_file_name, save_file_name
 from ui.core.application import freeze_start_up_objects
 from ui.core.bindings import connect_to_widget
 from ui.panels.compare import CompareWidget
@@ -774,8 +774,7 @@ class MainWindow(QMainWindow):
             self._create_and_open(lambda: self._library.create_from(scenario, "imported from an interface config"))
 
     def _on_open_triggered(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open or import a scenario", "",
-                                              "Scenario JSON (*.json);;All files (*)")
+        path = open_file_name(self, "Open or import a scenario", "", "Scenario JSON (*.json);;All files (*)")
         if not path:
             return
         if not self.maybe_keep_changes():
@@ -791,8 +790,7 @@ class MainWindow(QMainWindow):
     def _on_export_json_triggered(self) -> None:
         name = self._state.scenario.name
         suggested = "".join(c if c.isalnum() or c in "-_ " else "_" for c in name).strip() or "scenario"
-        path, _ = QFileDialog.getSaveFileName(self, "Export scenario JSON", f"{suggested}.json",
-                                              "Scenario JSON (*.json)")
+        path = save_file_name(self, "Export scenario JSON", f"{suggested}.json", "Scenario JSON (*.json)")
         if not path:
             return
         try:

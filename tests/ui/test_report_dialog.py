@@ -8,7 +8,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QFileDialog
 
 from advisor.report import FORMATS
 from advisor.storage.store import ScenarioStore
@@ -90,7 +89,7 @@ def test_the_next_export_starts_with_the_last_reports_format_folder_and_opening(
     assert Path(again.output_path()).parent == folder and again.output_path().endswith(".md")
     # Browse with the path field emptied by hand starts there too (it started in the documents folder).
     chooser = []
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args, **kwargs: chooser.append(args) or ("", ""))
+    monkeypatch.setattr("ui.dialogs.report_dialog.save_file_name", lambda *args, **kwargs: chooser.append(args) or "")
     again.set_output_path("")
     again._path_button.click()
     assert Path(chooser[0][2]).parent == folder
@@ -192,10 +191,10 @@ def test_enter_in_the_filter_goes_to_the_list_and_enter_in_the_path_exports(qtbo
     # that field) and real key events.
     from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
-    from PySide6.QtWidgets import QApplication, QFileDialog
+    from PySide6.QtWidgets import QApplication
 
     chooser_opened = []
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args, **kwargs: chooser_opened.append(args) or ("", ""))
+    monkeypatch.setattr("ui.dialogs.report_dialog.save_file_name", lambda *args, **kwargs: chooser_opened.append(args) or "")
     monkeypatch.setattr("ui.dialogs.report_dialog.open_in_desktop", lambda path: None)
     names = _names(store)
     dialog = show_widget(ReportExportDialog(store, [names[-1]]), activate=True)

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -42,6 +41,7 @@ from advisor.errors import AdvisorError
 from advisor.importers import FORMATS, ImportResult, import_interface
 from advisor.scenario.schema import Scenario
 from ui.widgets.tables import table_item
+from ui.core.file_dialogs import open_file_name
 from ui.core.settings import remember_geometry
 
 FORMAT_LABELS: dict[str, str] = {
@@ -211,7 +211,7 @@ class InterfaceImportDialog(QDialog):
     # -------------------------------------------------------------- handlers
     def _on_browse_button_clicked(self) -> None:
         start = self._path_edit.text().strip() or str(Path.home())
-        path, _ = QFileDialog.getOpenFileName(self, "Interface config", start, FILE_FILTER)
+        path = open_file_name(self, "Interface config", start, FILE_FILTER)
         if path:
             self.set_path(path)
 

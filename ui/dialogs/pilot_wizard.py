@@ -37,7 +37,6 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
     QComboBox,
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -72,6 +71,7 @@ from ui.widgets.job_progress import show_job_outcome, show_job_progress
 from ui.widgets.pilot_validation import PilotValidationWidget
 from ui.widgets.splitters import two_pane_splitter
 from ui.widgets.tables import read_only_table, table_item
+from ui.core.file_dialogs import open_file_name
 from ui.core.settings import display_settings, remember_geometry
 from ui.core.workers import WorkerHandle, run_in_pool
 
@@ -321,7 +321,7 @@ class _FilePage(QWizardPage):
     # -------------------------------------------------------------- handlers
     def _on_browse_button_clicked(self) -> None:
         start = self._path_edit.text().strip() or str(Path.home())
-        path, _ = QFileDialog.getOpenFileName(self, "Pilot labels", start, FILE_FILTER)
+        path = open_file_name(self, "Pilot labels", start, FILE_FILTER)
         if path:
             self.set_path(path)
 

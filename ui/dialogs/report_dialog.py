@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QGridLayout,
     QGroupBox,
@@ -41,6 +40,7 @@ from PySide6.QtWidgets import (
 from advisor.errors import AdvisorError, OutputPathError
 from advisor.files.output_paths import check_output_path
 from advisor.report import FORMATS, SECTION_KEYS, SECTION_TITLES, ExportRecordInfo, export_report
+from ui.core.file_dialogs import save_file_name
 from ui.core.desktop import open_in_desktop
 from ui.core.settings import display_settings, remember_geometry, ui_settings
 from ui.core.workers import WorkerHandle, run_in_pool
@@ -347,7 +347,7 @@ class ReportExportDialog(QDialog):
     def _on_path_button_clicked(self) -> None:
         fmt = self.format()
         start = self.output_path() or str(self._start_folder() / report_file_name(self.selected_names(), fmt))
-        path, _ = QFileDialog.getSaveFileName(self, "Save report as", start, FORMAT_FILTERS[fmt])
+        path = save_file_name(self, "Save report as", start, FORMAT_FILTERS[fmt])
         if path:
             if not Path(path).suffix:
                 path += SUFFIXES[fmt]

@@ -33,7 +33,6 @@ from PySide6.QtGui import QAction, QFont, QKeySequence, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QFileDialog,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
@@ -56,6 +55,7 @@ from advisor.errors import AdvisorError
 from advisor.scenario.creation import blank_scenario, copy_name, free_name
 from advisor.scenario.schema import Scenario, example_scenarios, load_scenario_file, save_scenario_file
 from advisor.storage.store import ScenarioStore, ScenarioSummary, StoredScenario
+from ui.core.file_dialogs import open_file_names, save_file_name
 from ui.widgets.splitters import two_pane_splitter
 
 LIST_LIMIT = 10_000
@@ -737,7 +737,7 @@ class ScenarioLibraryWidget(QWidget):
             self.open_requested.emit(self._model.summary(self._proxy.mapToSource(index).row()).id)
 
     def _on_import_clicked(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(self, "Import scenarios", "", "Scenario JSON (*.json);;All files (*)")
+        paths = open_file_names(self, "Import scenarios", "", "Scenario JSON (*.json);;All files (*)")
         if paths:
             created = self.import_files(paths)
             if created:
@@ -749,7 +749,7 @@ class ScenarioLibraryWidget(QWidget):
             return
         name = self._model.summary(self._model.row_of(stored_id)).name
         suggested = "".join(c if c.isalnum() or c in "-_ " else "_" for c in name).strip() or "scenario"
-        path, _ = QFileDialog.getSaveFileName(self, "Export scenario", f"{suggested}.json", "Scenario JSON (*.json)")
+        path = save_file_name(self, "Export scenario", f"{suggested}.json", "Scenario JSON (*.json)")
         if path:
             self.export_selected(path)
 

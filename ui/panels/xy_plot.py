@@ -34,7 +34,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QFileDialog,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -80,6 +79,7 @@ from advisor.planning.sweep import (
     sweep_variable,
     sweeps_to_csv,
 )
+from ui.core.file_dialogs import save_file_name
 from ui.core.bindings import connect_to_widget
 from ui.widgets.plots import TARGET_COLOUR, log_ticks, series_colour, style_plot
 from ui.widgets.focus import tab_through
@@ -845,7 +845,7 @@ class XYPlotWidget(QWidget):
     def _on_export_clicked(self, kind: str) -> None:
         filters = {"csv": "CSV (*.csv)", "png": "PNG image (*.png)", "svg": "SVG drawing (*.svg)"}
         name = f"sweep_{self._results[0][1].x}.{kind}" if self._results else f"sweep.{kind}"
-        path, _ = QFileDialog.getSaveFileName(self, f"Export {kind.upper()}", name, filters[kind])
+        path = save_file_name(self, f"Export {kind.upper()}", name, filters[kind])
         if not path:
             return
         try:
