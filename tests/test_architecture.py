@@ -94,3 +94,14 @@ def test_nats_per_bit_is_written_out_twice_at_most():
     import models.info
 
     assert advisor.units.LN2 == models.info.LN2
+
+
+def test_only_the_file_dialogs_module_makes_qt_file_dialogs():
+    """Qt's file dialog reads the files it lists (their icons and types), which drops the process's
+    SQLite locks on the database's write-ahead log; ``ui.core.file_dialogs`` lists them by name."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    places = sorted(path.relative_to(root).as_posix() for path in (root / "ui").rglob("*.py")
+                    if "QFileDialog" in path.read_text(encoding="utf-8"))
+    assert places == ["ui/core/file_dialogs.py"], places
