@@ -64,7 +64,7 @@ from models.learning import ItemsNeeded, items_needed_for_model, learning_error_
 
 from advisor.evaluation.channel_inputs import ChannelInputs, channel_inputs, channels, rater_model
 from advisor.evaluation.gold import gold_result
-from advisor.evaluation.overlap import OverlaidRows, adaptive_expected_raters, overlay, partial_law
+from advisor.evaluation.overlap import MIXED_CODEBOOK_KINDS, OverlaidRows, adaptive_expected_raters, overlay, partial_law
 from advisor.evaluation.results import WATER_FILL_STEPS, ContextResult, Curve, Evaluation, LearningTerms, QuestionResult
 from advisor.scenario.schema import Question, Scenario, rater_range
 from advisor.units import LN2
@@ -1251,6 +1251,17 @@ def _evaluate(scenario: Scenario, *, curves: bool,
             f"tuples per item, fewer than the 2^{target.log2_m:g} values of the target, so several values share an "
             f"answer tuple and the achievable error is at least {achievable / target.separation:.3f}."
         )
+    if scenario.overlap.mode != "fixed":
+        # The overlap's first question is the adaptive rule's own; the others are panel mixtures.
+        mixed = scenario.questions[1:] if scenario.overlap.mode == "adaptive" else scenario.questions
+        smallest = [q.name for q in mixed if q.format.kind not in MIXED_CODEBOOK_KINDS]
+        if smallest:
+            warnings.append(
+                f"{scenario.overlap.mode.capitalize()} overlap: for {_names_text(smallest)} the achievable risk "
+                "counts the votes of the smallest panel only (the codebooks of mixed panel sizes are computed for "
+                "binary, categorical and multi-select questions), so it does not fall with the extra raters; the "
+                "floor and the capacity count them."
+            )
     starved = _starved_questions(scenario, contexts)
     if starved:
         names = _names_text(starved)

@@ -47,6 +47,9 @@ _UNIFORM_OPTIMAL = ("binary", "categorical", "multi_select", "ranking", "best_wo
 """Formats whose panels of every size share the uniform input as optimal (or whose values are
 bounds already): their mixture capacity is the mixture of capacities."""
 _SYMMETRIC = ("binary", "categorical", "multi_select")
+MIXED_CODEBOOK_KINDS = _SYMMETRIC
+"""Formats whose codebook successes are mixed over the panel sizes of an overlap design; the others
+take the smallest panel's (the module docstring), so their achievable risk ignores the extra raters."""
 
 
 @dataclass(frozen=True)

@@ -299,3 +299,16 @@ def test_no_question_is_said_to_be_starved_when_none_carries_anything():
     evaluation = evaluate(design, curves=False)
     assert evaluation.capacity_nats < 1e-12
     assert _split_warnings(evaluation) == []
+
+
+def test_a_partial_overlap_says_which_questions_achievable_risk_ignores_the_extra_raters():
+    """The search relevance example (ordinal) with a share of items given 4 more raters: capacity
+    and floor improve, the achievable risk stays exactly the 3-rater one, and nothing said why."""
+    search = next(s for s in example_scenarios() if s.name.startswith("Search relevance"))
+    base = evaluate(search, curves=False)
+    partial = evaluate(search.with_changes({"overlap.mode": "partial", "overlap.extra_raters": 4,
+                                            "overlap.extra_share": 0.25}), curves=False)
+    assert partial.floor < base.floor and partial.achievable == pytest.approx(base.achievable, abs=1e-12)
+    [text] = [w for w in partial.warnings if w.startswith("Partial overlap: ")]
+    assert "'relevance'" in text and "smallest panel" in text
+    assert not any("overlap:" in w for w in base.warnings)
