@@ -192,3 +192,26 @@ def test_k_of_a_question_and_cancel(qtbot, window):
     assert "Cancelled" in panel._message.text()
     qtbot.waitUntil(lambda: panel._run_button.isEnabled(), timeout=5000)
 
+
+
+def test_a_crossing_between_grid_points_is_given_as_that_interval_not_a_straight_line_guess(qtbot, window):
+    """Over 5–2,000 s in 25 points the panel read the floor's crossing as "≈ 87.28" and the achievable
+    risk's as "≈ 166.9": straight lines between points 83 s apart on curves that bend, where Solve
+    for finds 74.88 and 140.84 s."""
+    import re
+
+    from advisor.planning.solve import solve
+
+    panel = window.xy_plot
+    _choose_x(qtbot, panel, "seconds")
+    type_over(qtbot, panel._start_edit, "5")
+    type_over(qtbot, panel._stop_edit, "2000")
+    type_over(qtbot, panel._points_spin.lineEdit(), "25")
+    _run(qtbot, panel)
+    text = panel._crossings.text()
+    assert "≈" not in text
+    brackets = [(float(a.replace(",", "")), float(b.replace(",", "")))
+                for a, b in re.findall(r"crossed between ([\d.,]+) and ([\d.,]+)", text)]
+    assert brackets
+    threshold = solve(window.state.scenario, "seconds").at_least  # where the floor first meets
+    assert any(low <= threshold <= high for low, high in brackets), (threshold, text)

@@ -154,6 +154,17 @@ def cell_text(column: str, value: Any) -> str:
     return f"{value:.6g}"
 
 
+def _bracket(result, crossing) -> str:
+    """Where a crossing lies: between the grid values on either side of it. A straight line between
+    them (the crossing's ``x``) read 87.3 s for a floor that meets at 74.9 s on a curve that bends;
+    Solve for finds the value itself."""
+    other = crossing.index - 1 if crossing.direction == "falls" else crossing.index + 1
+    if not 0 <= other < len(result.xs):
+        return ""
+    low, high = sorted((result.xs[other], crossing.grid_value))
+    return f" (crossed between {cell_text(result.x, low)} and {cell_text(result.x, high)}; Solve for finds it)"
+
+
 class XYPlotWidget(QWidget):
     """The X–Y plot panel (module docstring).
 
@@ -713,7 +724,7 @@ class XYPlotWidget(QWidget):
                 name = Y_LABELS[column].split(" (")[0]
                 if found:
                     texts = [f"{'≤' if c.direction == 'falls' else '>'} ε from {cell_text(result.x, c.grid_value)}"
-                             + ("" if result.integer else f" (≈ {c.x:.4g})") for c in found]
+                             + ("" if result.integer else _bracket(result, c)) for c in found]
                     parts.append(f"{name} {', '.join(texts)}")
                 elif result.xs:
                     side = "≤" if (result.column(column)[0] or 1.0) <= level else ">"
