@@ -127,3 +127,27 @@ def test_cancel_shows_the_splits_done(qtbot, window, store):
     assert panel.table.model().rowCount() == len(result.rows)
     assert "Cancelled" in panel.message
     qtbot.waitUntil(lambda: panel._run_button.isEnabled(), timeout=5000)
+
+
+def test_the_default_budget_buys_the_design_and_a_typed_max_raters_stays(qtbot, window):
+    """The default budget was the design's cost cut to the cent (73,333.33 for $73,333.333), one
+    item short of the design's own split; and setting the best split reset a typed max raters
+    (10 → 20) because the design's raters changed."""
+    from advisor.planning.compromise import cost_per_item
+
+    panel = window.compromise
+    opened = window.state.scenario
+    window.state.update({"campaign.seconds_per_item": 121.0})  # a cost with fractions of a cent
+    scenario = window.state.scenario
+    cost = default_budget(scenario)
+    assert round(cost * 100) != cost * 100
+    budget = float(panel._budget_edit.text())
+    assert cost <= budget < cost + 0.01
+    per_item = cost_per_item(scenario, scenario.raters.per_item)
+    assert int(budget // per_item) >= scenario.campaign.items
+    panel._max_raters_spin.setFocus()
+    type_over(qtbot, panel._max_raters_spin.lineEdit(), "7")
+    assert panel._max_raters_spin.value() == 7
+    window.state.update({"raters.per_item": scenario.raters.per_item + 5})
+    assert panel._max_raters_spin.value() == 7
+    window.state.replace(opened)  # nothing left unsaved for the window's close

@@ -13,6 +13,8 @@ Run ``python -m ui.panels.compromise`` to open the panel alone on an example sce
 
 from __future__ import annotations
 
+import math
+
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QDoubleValidator, QFont, QKeySequence, QShortcut, QStandardItem, QStandardItemModel, QUndoStack
@@ -127,6 +129,7 @@ class CompromiseWidget(QWidget):
         self._undo_stack = undo_stack
         self._result: CompromiseAnalysis | None = None
         self._budget_typed = False
+        self._max_raters_typed = False
         self._runner = LatestJobRunner(compromise, self)
         self._runner.result_ready.connect(self._on_runner_result_ready)
         self._runner.failed.connect(self._on_runner_failed)
@@ -240,6 +243,7 @@ class CompromiseWidget(QWidget):
         self._max_raters_spin.setRange(1, MAX_RATERS)
         self._max_raters_spin.setToolTip(f"Most raters per item to try (1 to {MAX_RATERS}): every split from 1 "
                                          "rater up is evaluated")
+        self._max_raters_spin.valueChanged.connect(self._on_max_raters_spin_value_changed)
         self._item_cost_edit = QLineEdit("0")
         self._item_cost_edit.setValidator(QDoubleValidator(0.0, 1e12, 4, self._item_cost_edit))
         self._item_cost_edit.setToolTip("Money each item costs whatever its raters (acquiring, preparing or reviewing "
@@ -363,8 +367,15 @@ class CompromiseWidget(QWidget):
     def _update_defaults(self) -> None:
         scenario = self._state.scenario
         if not self._budget_typed:
-            self._budget_edit.setText(f"{default_budget(scenario):.2f}")
-        self._max_raters_spin.setValue(default_max_raters(scenario))
+            # Up to the cent: a budget cut below the design's own cost bought one item fewer than
+            # the design (73,333.33 for $73,333.333: 19,999 items at 4 raters, not 20,000).
+            # (Rounded to a millionth of a cent first: 55,000.00000000001 is 55,000.00.)
+            self._budget_edit.setText(f"{math.ceil(round(default_budget(scenario) * 100, 6)) / 100:.2f}")
+        if not self._max_raters_typed:
+            # A number the user set stays when the design changes ("Use the best split" reset 10 to 20).
+            self._max_raters_spin.blockSignals(True)
+            self._max_raters_spin.setValue(default_max_raters(scenario))
+            self._max_raters_spin.blockSignals(False)
         self._target_line.setPos(scenario.target.target_risk)
         self._target_line.label.setFormat(f"target ε = {scenario.target.target_risk:g}")
 
@@ -432,6 +443,9 @@ class CompromiseWidget(QWidget):
     def _on_budget_edit_edited(self, _text: str) -> None:
         # A budget the user typed stays when the design changes; an empty field takes the default again.
         self._budget_typed = bool(self._budget_edit.text().strip())
+
+    def _on_max_raters_spin_value_changed(self, _value: int) -> None:
+        self._max_raters_typed = True
 
     def _on_state_changed(self, _scenario: Scenario) -> None:
         self._update_defaults()
