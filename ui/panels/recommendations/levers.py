@@ -176,7 +176,9 @@ class LeversWidget(QGroupBox):
         currency = self._analysis.evaluation.currency
         header = self._table.horizontalHeaderItem
         header(LEVER_COLUMNS.index("Δachievable")).setToolTip(
-            "Change of the achievable risk (the error this design attains): the ranking's measure")
+            "Change of the achievable risk (the error this design attains). Levers that cost nothing come first, by "
+            "this change; then paid ones, by the change per money (the risk/1k column); then those that change "
+            "nothing or raise the risk")
         header(LEVER_COLUMNS.index("Δitems")).setToolTip(
             "Change of the items the value model needs (the estimate); breaks ties")
         header(LEVER_COLUMNS.index("Δcost")).setText(f"Δcost {currency}")
