@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import xml.etree.ElementTree as ElementTree
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QPointF, Qt
@@ -215,3 +216,16 @@ def test_a_crossing_between_grid_points_is_given_as_that_interval_not_a_straight
     assert brackets
     threshold = solve(window.state.scenario, "seconds").at_least  # where the floor first meets
     assert any(low <= threshold <= high for low, high in brackets), (threshold, text)
+
+
+def test_the_export_dialog_starts_in_the_documents_folder(qtbot, window, monkeypatch, tmp_path):
+    """It opened in the program's working folder (a bare file name)."""
+    from ui.core.desktop import documents_folder
+
+    asked = []
+    monkeypatch.setattr("ui.panels.xy_plot.save_file_name", lambda *args: asked.append(args) or "")
+    panel = window.xy_plot
+    _sweep_raters(qtbot, panel)
+    panel._on_export_clicked("csv")
+    start = Path(asked[0][2])
+    assert start.parent == documents_folder() and start.name == "sweep_raters.csv"

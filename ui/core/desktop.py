@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import QStandardPaths, QUrl
 from PySide6.QtGui import QDesktopServices
 
 NO_OPEN_ENV = "ANNOTATION_ADVISOR_NO_OPEN"
@@ -21,3 +21,11 @@ def open_in_desktop(path: str | Path) -> bool:
     if os.environ.get(NO_OPEN_ENV):
         return False
     return QDesktopServices.openUrl(QUrl.fromLocalFile(str(Path(path).resolve())))
+
+
+def documents_folder() -> Path:
+    """The user's documents folder (home when the platform has none): where a file dialog for
+    something the user writes starts, rather than the program's working folder."""
+    location = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    folder = Path(location) if location else Path.home()
+    return folder if folder.is_dir() else Path.home()

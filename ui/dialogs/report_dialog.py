@@ -17,7 +17,7 @@ import re
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, QSize, QStandardPaths, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -41,7 +41,7 @@ from advisor.errors import AdvisorError, OutputPathError
 from advisor.files.output_paths import check_output_path
 from advisor.report import FORMATS, SECTION_KEYS, SECTION_TITLES, ExportRecordInfo, export_report
 from ui.core.file_dialogs import save_file_name
-from ui.core.desktop import open_in_desktop
+from ui.core.desktop import documents_folder, open_in_desktop
 from ui.core.settings import display_settings, remember_geometry, ui_settings
 from ui.core.workers import WorkerHandle, run_in_pool
 from ui.widgets.job_progress import show_job_outcome, show_job_progress
@@ -63,13 +63,6 @@ FORMAT_FILTERS = {
 SUFFIXES = {"html": ".html", "pdf": ".pdf", "md": ".md", "json": ".json", "csv": ".csv"}
 MAX_LISTED = 10_000
 ERROR_STYLE = "color: #b00020"
-
-
-def default_report_folder() -> Path:
-    """The user's documents folder (home when the platform has none)."""
-    location = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-    folder = Path(location) if location else Path.home()
-    return folder if folder.is_dir() else Path.home()
 
 
 def report_file_name(names: list[str], fmt: str) -> str:
@@ -411,7 +404,7 @@ class ReportExportDialog(QDialog):
     def _start_folder(self) -> Path:
         """The folder of the last report written, while it exists; else the documents folder.
         (The settings file is read once, when the dialog opens: this runs at every tick and format.)"""
-        return Path(self._folder) if self._folder and Path(self._folder).is_dir() else default_report_folder()
+        return Path(self._folder) if self._folder and Path(self._folder).is_dir() else documents_folder()
 
     def _update_default_path(self) -> None:
         self._path_edit.setText(str(self._start_folder() / report_file_name(self.selected_names(), self.format())))

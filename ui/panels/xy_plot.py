@@ -79,6 +79,7 @@ from advisor.planning.sweep import (
     sweep_variable,
     sweeps_to_csv,
 )
+from ui.core.desktop import documents_folder
 from ui.core.file_dialogs import save_file_name
 from ui.core.bindings import connect_to_widget
 from ui.widgets.plots import TARGET_COLOUR, log_ticks, series_colour, style_plot
@@ -856,7 +857,8 @@ class XYPlotWidget(QWidget):
     def _on_export_clicked(self, kind: str) -> None:
         filters = {"csv": "CSV (*.csv)", "png": "PNG image (*.png)", "svg": "SVG drawing (*.svg)"}
         name = f"sweep_{self._results[0][1].x}.{kind}" if self._results else f"sweep.{kind}"
-        path = save_file_name(self, f"Export {kind.upper()}", name, filters[kind])
+        # In the documents folder: a bare name opened the dialog in the program's working folder.
+        path = save_file_name(self, f"Export {kind.upper()}", str(documents_folder() / name), filters[kind])
         if not path:
             return
         try:
