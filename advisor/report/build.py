@@ -540,23 +540,30 @@ def comparison_blocks(analyses: Sequence[Analysis], units: _Units) -> list[Block
             row("cost", (money(e.cost, e.currency) for e in es)),
             row("verdict", (VERDICT_WORDS[e.verdict] for e in es)),
         ),
-        caption="The scenarios side by side. “Meets”: the achievable risk is at most the target and the items "
-                "suffice; “cannot”: the floor is above the target (or the items are fewer than any learner needs); "
-                "“undecided”: neither.",
+        caption=f"The scenarios side by side. “{VERDICT_WORDS['meets']}”: the achievable risk is at most the target "
+                f"and the items suffice; “{VERDICT_WORDS['cannot']}”: the floor is above the target (or the items are "
+                f"fewer than any learner needs); “{VERDICT_WORDS['undecided']}”: neither.",
         key="comparison_side_by_side",
     )
     best = min(analyses, key=lambda a: a.evaluation.achievable)
     meeting = [a for a in analyses if a.evaluation.verdict == "meets"]
-    summary = [f"{best.scenario.name!r} has the lowest achievable risk ({_risk(best.evaluation.achievable)})."]
+    targets = sorted({a.scenario.target.target_risk for a in analyses}, reverse=True)
+    # Risks against different targets are not a ranking of designs: the targets are named.
+    differ = f"; their targets differ (ε = {', '.join(f'{t:g}' for t in targets)})" if len(targets) > 1 else ""
+    summary = [f"{best.scenario.name!r} has the lowest achievable risk ({_risk(best.evaluation.achievable)}){differ}."]
     if meeting:
         cheapest = min(meeting, key=lambda a: a.evaluation.cost)
         summary.append(
-            f"{len(meeting)} of {len(analyses)} scenarios meet their target; the cheapest of them is "
-            f"{cheapest.scenario.name!r} ({money(cheapest.evaluation.cost, cheapest.evaluation.currency)}).")
+            f"{len(meeting)} of {len(analyses)} scenarios meet their target; "
+            f"the cheapest of them is {cheapest.scenario.name!r} "
+            f"({money(cheapest.evaluation.cost, cheapest.evaluation.currency)})."
+            if len(meeting) > 1 else
+            f"1 of {len(analyses)} scenarios meets its target: {cheapest.scenario.name!r} "
+            f"({money(cheapest.evaluation.cost, cheapest.evaluation.currency)}).")
     else:
         ruled_out = sum(a.evaluation.verdict == "cannot" for a in analyses)
-        summary.append(f"None of the scenarios meets its target; {ruled_out} of {len(analyses)} are ruled out by "
-                       "their floor.")
+        summary.append(f"None of the scenarios meets its target; {ruled_out} of {len(analyses)} "
+                       f"{'is' if ruled_out == 1 else 'are'} ruled out by {'its' if ruled_out == 1 else 'their'} floor.")
     if len({e.currency for e in es}) > 1:
         summary.append("The scenarios use different currencies: compare costs with care.")
     blocks: list[Block] = [side_by_side, Paragraph(" ".join(summary))]

@@ -326,6 +326,23 @@ def test_two_scenario_comparison_report():
     assert len(list(csv.reader(io.StringIO(render_csv(report))))) == 3
 
 
+def test_the_comparison_summary_counts_in_words_and_names_different_targets():
+    """It read "1 of 2 are ruled out by their floor" and named the lowest achievable risk across
+    scenarios whose targets differed."""
+    from advisor.evaluation.evaluate import evaluate
+    from advisor.report.model import Paragraph
+
+    first = _small_scenario("strict", **{"target.target_risk": 0.1})  # floor 0.71
+    second = _small_scenario("loose", **{"target.target_risk": 0.9, "raters.per_item": 5})  # floor 0.66
+    assert [evaluate(s, curves=False).verdict for s in (first, second)].count("cannot") == 1
+    report = build_report([first, second], include_optimizer=False)
+    [summary] = [b.text for b in report.sections[0].blocks if isinstance(b, Paragraph) and "lowest achievable" in b.text]
+    assert "their targets differ (ε = 0.9, 0.1)" in summary
+    assert ("1 of 2 is ruled out by its floor" in summary) != ("1 of 2 scenarios meets its target" in summary)
+    caption = report.sections[0].blocks[0].caption
+    assert "“meets the target”" in caption and "“not ruled out, not guaranteed”" in caption
+
+
 def test_a_report_refuses_repeated_names_and_unknown_sections():
     scenario = _small_scenario()
     with pytest.raises(ValueError, match="repeated"):
