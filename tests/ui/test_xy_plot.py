@@ -229,3 +229,22 @@ def test_the_export_dialog_starts_in_the_documents_folder(qtbot, window, monkeyp
     panel._on_export_clicked("csv")
     start = Path(asked[0][2])
     assert start.parent == documents_folder() and start.name == "sweep_raters.csv"
+
+
+def test_an_analysis_of_an_earlier_design_says_so(qtbot, window):
+    """After a point was clicked (the design changed), the Analysis text still gave the answers
+    computed for the design before, unmarked."""
+    from ui.panels.xy_plot import ANALYSIS_STALE_TEXT
+
+    panel = window.xy_plot
+    before = window.state.scenario
+    panel._analysis_button.click()
+    qtbot.waitUntil(lambda: panel._analysis_text.text() not in ("", "Computing…"), timeout=60_000)
+    shown = panel._analysis_text.text()
+    assert ANALYSIS_STALE_TEXT not in shown
+    _sweep_raters(qtbot, panel)
+    target = 6 if before.raters.per_item != 6 else 5
+    assert panel.pick(target)
+    assert panel._analysis_text.text() == f"{ANALYSIS_STALE_TEXT}\n{shown}"
+    window.undo_stack.undo()  # the same numbers again: the mark goes
+    assert panel._analysis_text.text() == shown

@@ -155,6 +155,10 @@ def cell_text(column: str, value: Any) -> str:
     return f"{value:.6g}"
 
 
+ANALYSIS_STALE_TEXT = "For the design before the last edit (Compute again for this one):"
+"""Above an analysis whose design has changed since it was computed."""
+
+
 def _bracket(result, crossing) -> str:
     """Where a crossing lies: between the grid values on either side of it. A straight line between
     them (the crossing's ``x``) read 87.3 s for a floor that meets at 74.9 s on a curve that bends;
@@ -205,6 +209,9 @@ class XYPlotWidget(QWidget):
         self._analysis_runner.failed.connect(self._on_analysis_runner_failed)
         self._analysis_runner.busy.connect(self._on_analysis_runner_busy)
         self._results: list[tuple[str, SweepResult]] = []
+        # The design the analysis shown was computed for, and its text (marked when the design moves on).
+        self._analysis_for: Scenario | None = None
+        self._analysis_message = ""
         self._log_x = False
         self._items: dict[tuple[int, str], pg.PlotDataItem] = {}
         self._build()
@@ -779,6 +786,11 @@ class XYPlotWidget(QWidget):
 
     def _on_state_changed(self, scenario: Scenario) -> None:
         self._update_questions()
+        if self._analysis_for is not None and self._analysis_message:
+            # An analysis of an earlier design says so (clicking a point changed the design under it).
+            stale = not scenario.same_numbers(self._analysis_for)
+            self._analysis_text.setText(f"{ANALYSIS_STALE_TEXT}\n{self._analysis_message}" if stale
+                                        else self._analysis_message)
         if not self._target_edit.hasFocus():
             self._target_edit.setText(f"{scenario.target.target_risk:g}")
             self._update_target()
@@ -872,10 +884,13 @@ class XYPlotWidget(QWidget):
             return
         self._analysis_text.setText("Computing…")
         self._analysis_button.setEnabled(False)
+        self._analysis_for, self._analysis_message = self._state.scenario, ""
         self._analysis_runner.submit_now(self._analysis_combo.currentData(), self._state.scenario)
 
     def _on_analysis_runner_result_ready(self, message: str) -> None:
-        self._analysis_text.setText(message)
+        self._analysis_message = message
+        stale = self._analysis_for is not None and not self._state.scenario.same_numbers(self._analysis_for)
+        self._analysis_text.setText(f"{ANALYSIS_STALE_TEXT}\n{message}" if stale else message)
 
     def _on_analysis_runner_failed(self, error: BaseException) -> None:
         self._analysis_text.setText(str(error))
