@@ -170,6 +170,16 @@ def range_end_text(value: float, *, separator: str = ",") -> str:
     return f"{value:g}"
 
 
+def and_join(items: list[str]) -> str:
+    """Words in a sentence: ``"a"``, ``"a and b"``, ``"a, b and c"`` (``items`` not empty)."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def clip(text: str, width: int) -> str:
+    """``text`` cut to ``width`` characters, an ellipsis ending what was cut."""
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
 def with_minus(text: str) -> str:
     """``text`` with a leading hyphen replaced by the typographic minus."""
     return MINUS + text[1:] if text.startswith("-") else text

@@ -29,7 +29,7 @@ from advisor.scenario.schema import (
     load_scenario_file,
     save_scenario_file,
 )
-from advisor.units import money
+from advisor.units import clip, money
 
 Result = TypeVar("Result")
 
@@ -112,10 +112,6 @@ def _time(value: datetime | None) -> str:
     return value.strftime("%Y-%m-%d %H:%M UTC") if value is not None else ""
 
 
-def _clip(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
 def _jsonable(data: dict[str, Any]) -> dict[str, Any]:
     return {key: (value.isoformat() if isinstance(value, datetime) else list(value) if isinstance(value, tuple) else value)
             for key, value in data.items()}
@@ -177,8 +173,8 @@ def _run_list(args: argparse.Namespace) -> int:
         return 0
     rows = [
         # A long name is cut in the table (the id names the scenario as well; --json has it whole).
-        [s.id, _clip(s.name, LIST_NAME_CHARS) + (" (deleted)" if s.deleted else ""), s.revision, _time(s.updated),
-         ", ".join(s.tags), _clip(s.notes_excerpt, 60)]
+        [s.id, clip(s.name, LIST_NAME_CHARS) + (" (deleted)" if s.deleted else ""), s.revision, _time(s.updated),
+         ", ".join(s.tags), clip(s.notes_excerpt, 60)]
         for s in summaries
     ]
     common.print_table(["id", "name", "rev", "updated", "tags", "notes"], rows)
@@ -359,7 +355,7 @@ def _run_history(args: argparse.Namespace) -> int:
     print(f"{stored.name} (id {stored.id}): {len(revisions)} revision(s), current {stored.revision}\n")
     common.print_table(
         ["rev", "saved", "sha256", "changes"],
-        [[r.revision, _time(r.created), r.content_hash[:12], _clip(r.summary, 90)] for r in revisions],
+        [[r.revision, _time(r.created), r.content_hash[:12], clip(r.summary, 90)] for r in revisions],
     )
     return 0
 

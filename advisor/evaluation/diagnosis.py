@@ -18,7 +18,7 @@ from typing import Any
 
 from advisor.evaluation.results import ContextResult, Evaluation
 from advisor.scenario.schema import Scenario
-from advisor.units import LN2, counted
+from advisor.units import LN2, and_join, counted
 
 LABELS_ALONE_ADVICE = "Labels alone cannot reach the target"
 """The advice given exactly when the risk floor exceeds the target risk."""
@@ -69,10 +69,6 @@ def _stage_in_words(stage: str) -> str:
     if "aggreg" in lowered or "rater" in lowered or "panel" in lowered:
         return "pooling the raters (rater aggregation)"
     return f"the {stage} stage"
-
-
-def _join(names: list[str]) -> str:
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 # -------------------------------------------------------------------- results
@@ -225,7 +221,7 @@ def diagnose(scenario: Scenario, evaluation: Evaluation) -> Diagnosis:
     by_stage: dict[str, list[str]] = {}
     for context in contexts:
         by_stage.setdefault(context.binding_stage, []).append(repr(context.name))
-    limits = "; ".join(f"{_stage_in_words(stage)} in {_join(names)}" for stage, names in by_stage.items())
+    limits = "; ".join(f"{_stage_in_words(stage)} in {and_join(names)}" for stage, names in by_stage.items())
     body = f" What limits it: {limits}."
     if cannot:
         body += " Spend on the interface (see the levers), not on more items."

@@ -67,7 +67,7 @@ from advisor.evaluation.gold import gold_result
 from advisor.evaluation.overlap import MIXED_CODEBOOK_KINDS, OverlaidRows, adaptive_expected_raters, overlay, partial_law
 from advisor.evaluation.results import WATER_FILL_STEPS, ContextResult, Curve, Evaluation, LearningTerms, QuestionResult
 from advisor.scenario.schema import Question, Scenario, rater_range
-from advisor.units import LN2
+from advisor.units import LN2, and_join
 
 PANEL_MAX_OUTCOMES = 200_000
 """Largest vote-histogram alphabet of an exact panel capacity (:func:`models.channel.question_channel`)."""
@@ -709,12 +709,6 @@ def _starved_questions(scenario: Scenario, contexts: Sequence[ContextResult]) ->
     return starved
 
 
-def _names_text(names: list[str]) -> str:
-    """``'a'``, ``'a' and 'b'``, ``'a', 'b' and 'c'``: question names in a sentence."""
-    quoted = [repr(name) for name in names]
-    return quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} and {quoted[-1]}"
-
-
 def verdict_sentence(verdict: str, *, floor: float, achievable: float, target_risk: float, items: int,
                      needed: ItemsNeeded, model_bits: float) -> str:
     """One sentence with the numbers behind a verdict. A count that does not exist (no number of
@@ -1257,14 +1251,14 @@ def _evaluate(scenario: Scenario, *, curves: bool,
         smallest = [q.name for q in mixed if q.format.kind not in MIXED_CODEBOOK_KINDS]
         if smallest:
             warnings.append(
-                f"{scenario.overlap.mode.capitalize()} overlap: for {_names_text(smallest)} the achievable risk "
+                f"{scenario.overlap.mode.capitalize()} overlap: for {and_join([repr(name) for name in smallest])} the achievable risk "
                 "counts the votes of the smallest panel only (the codebooks of mixed panel sizes are computed for "
                 "binary, categorical and multi-select questions), so it does not fall with the extra raters; the "
                 "floor and the capacity count them."
             )
     starved = _starved_questions(scenario, contexts)
     if starved:
-        names = _names_text(starved)
+        names = and_join([repr(name) for name in starved])
         one = len(starved) == 1
         warnings.append(
             f"The automatic time split gives {names} no time at {campaign.seconds_per_item:g} s per item: other "

@@ -55,6 +55,7 @@ from advisor.errors import AdvisorError
 from advisor.scenario.creation import blank_scenario, copy_name, free_name
 from advisor.scenario.schema import Scenario, example_scenarios, load_scenario_file, save_scenario_file
 from advisor.storage.store import ScenarioStore, ScenarioSummary, StoredScenario
+from advisor.units import clip
 from ui.core.file_dialogs import open_file_names, save_file_name
 from ui.widgets.splitters import two_pane_splitter
 
@@ -178,11 +179,11 @@ class _LibraryFilterModel(QSortFilterProxyModel):
         super().__init__(parent)
         self._text = ""
         self._tag: str | None = None
-        self._found: dict[str, set[int]] = {}
+        self._found: dict[str, frozenset[int]] = {}
         self.setSortRole(Qt.ItemDataRole.UserRole)
         self.setDynamicSortFilter(True)
 
-    def set_filter(self, text: str, tag: str | None, found: dict[str, set[int]] | None = None) -> None:
+    def set_filter(self, text: str, tag: str | None, found: dict[str, frozenset[int]] | None = None) -> None:
         """Show the rows with ``tag`` (None: any) whose name, tags or notes hold every word of
         ``text``; ``found`` maps a word to the scenarios the store finds it in (in the whole notes,
         of which a row holds only the start)."""
@@ -258,6 +259,7 @@ class ScenarioLibraryWidget(QWidget):
     def __init__(self, store: ScenarioStore, parent: QWidget | None = None):
         super().__init__(parent)
         self._store = store
+        self._found: dict[str, frozenset[int]] = {}  # search word -> the scenarios whose notes hold it
         self._undo_stack = QUndoStack(self)
         # True while the widget itself moves the selection (filtering, refresh,
         # set_current): only the user's selections ask to open a scenario.
@@ -339,8 +341,8 @@ class ScenarioLibraryWidget(QWidget):
             return
         with self._quietly():
             self._model.set_rows(rows)
-            self._update_tags(tags)
-        self._count.setText(f"{len(rows)} scenario{'s' if len(rows) != 1 else ''}")
+            self._found = {}  # the store's answers are of the rows read before
+            self._update_tags(tags)  # filters the rows and counts them
         keep = self._model.current_id if self._model.current_id is not None else selected
         if keep is not None and self._model.row_of(keep) is not None:
             self.select(keep)
@@ -630,15 +632,15 @@ class ScenarioLibraryWidget(QWidget):
         store's search, ids only), since a row holds only their first 160 characters. Should the
         database refuse, the words are looked for in the rows alone and the count says so."""
         text = self._search.text()
-        found: dict[str, set[int]] = {}
         failure = ""
-        for word in set(text.strip().lower().split()):
+        # Each word is asked once until the list is read again (a keystroke adds one word at most).
+        for word in set(text.strip().lower().split()) - set(self._found):
             try:
-                found[word] = set(self._store.ids_matching(word))
+                self._found[word] = self._store.ids_matching(word)
             except AdvisorError as error:
                 failure = f"; the notes past their start were not searched: {error}"
                 break
-        self._proxy.set_filter(text, self._tag.currentData(), {} if failure else found)
+        self._proxy.set_filter(text, self._tag.currentData(), {} if failure else self._found)
         count = self._model.rowCount()
         self._count.setText(f"{count} scenario{'s' if count != 1 else ''}{failure}")
 
@@ -653,8 +655,7 @@ class ScenarioLibraryWidget(QWidget):
             return
         summary = self._model.summary(self._model.row_of(stored_id))
         # A long name (up to 200 characters) is cut: six wrapped lines squeezed the history table.
-        shown = summary.name if len(summary.name) <= HISTORY_TITLE_CHARS else summary.name[:HISTORY_TITLE_CHARS - 1] + "…"
-        self._history_title.setText(f"History of “{shown}”")
+        self._history_title.setText(f"History of “{clip(summary.name, HISTORY_TITLE_CHARS)}”")
         self._history_title.setToolTip(summary.name)
         try:
             revisions = self._store.history(stored_id)
