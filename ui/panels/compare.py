@@ -162,7 +162,7 @@ class CompareWidget(QWidget):
         self._store = store
         self._units = display_settings()
         self._compared: list[ComparedScenario] = []
-        self._row_groups: list[str | None] = []  # per table row: its group, None for a section row
+        self._differing_groups: list[str] = []  # the group of each row that differs, for the count
         self._columns: tuple[int, ...] = ()  # the stored ids of the table's value columns
         # Each compared scenario keeps its colour while others come and go (by stored id).
         self._colour_of: dict[int, int] = {}
@@ -314,7 +314,7 @@ class CompareWidget(QWidget):
         self._table.clear()
         self._table.clearSpans()
         if not compared:
-            self._row_groups = []
+            self._differing_groups = []
             self._table.setRowCount(0)
             self._table.setColumnCount(0)
             self._legend.setText("")
@@ -333,8 +333,7 @@ class CompareWidget(QWidget):
             layout.append((group, label, values))
         self._table.setColumnCount(1 + len(compared))
         self._table.setRowCount(len(layout))
-        # Each row's group (None for a section row), for the count of differences.
-        self._row_groups = [None if isinstance(entry, str) else entry[0] for entry in layout]
+        self._differing_groups = []
         # Long names wrap onto up to three header lines instead of being cut.
         self._table.setHorizontalHeaderLabels(["Field"] + [_header_text(c.name) for c in compared])
         for column, item in enumerate(compared, start=1):
@@ -356,6 +355,8 @@ class CompareWidget(QWidget):
                 continue
             _, label, values = entry
             differs = len(set(values)) > 1
+            if differs:
+                self._differing_groups.append(entry[0])
             for column, text in enumerate([label, *values]):
                 cell = QTableWidgetItem(text)
                 # The whole text, also where a narrow column cuts it.
@@ -406,15 +407,8 @@ class CompareWidget(QWidget):
         """How many rows differ, with the rows of a question or context that not every scenario has
         counted apart: each of those differs by being absent, and they made "107 rows differ"."""
         partial = partial_groups([c.scenario for c in self._compared])
-        differing = absent = 0
-        for row, group in enumerate(self._row_groups):
-            cell = self._table.item(row, 0)
-            if group is None or cell is None or cell.background().color() != DIFFERENCE_BRUSH:
-                continue
-            if group in partial:
-                absent += 1
-            else:
-                differing += 1
+        absent = sum(group in partial for group in self._differing_groups)
+        differing = len(self._differing_groups) - absent
         text = f"{counted(differing, 'row')} {'differs' if differing == 1 else 'differ'}"
         if absent:
             text += f", and {counted(absent, 'row')} of questions or contexts not in every scenario"

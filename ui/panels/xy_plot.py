@@ -786,11 +786,8 @@ class XYPlotWidget(QWidget):
 
     def _on_state_changed(self, scenario: Scenario) -> None:
         self._update_questions()
-        if self._analysis_for is not None and self._analysis_message:
-            # An analysis of an earlier design says so (clicking a point changed the design under it).
-            stale = not scenario.same_numbers(self._analysis_for)
-            self._analysis_text.setText(f"{ANALYSIS_STALE_TEXT}\n{self._analysis_message}" if stale
-                                        else self._analysis_message)
+        if self._analysis_message:
+            self._show_analysis()
         if not self._target_edit.hasFocus():
             self._target_edit.setText(f"{scenario.target.target_risk:g}")
             self._update_target()
@@ -889,8 +886,14 @@ class XYPlotWidget(QWidget):
 
     def _on_analysis_runner_result_ready(self, message: str) -> None:
         self._analysis_message = message
+        self._show_analysis()
+
+    def _show_analysis(self) -> None:
+        """The analysis shown, marked when it is of an earlier design (clicking a point changes the
+        design under it)."""
         stale = self._analysis_for is not None and not self._state.scenario.same_numbers(self._analysis_for)
-        self._analysis_text.setText(f"{ANALYSIS_STALE_TEXT}\n{message}" if stale else message)
+        self._analysis_text.setText(f"{ANALYSIS_STALE_TEXT}\n{self._analysis_message}" if stale
+                                    else self._analysis_message)
 
     def _on_analysis_runner_failed(self, error: BaseException) -> None:
         self._analysis_text.setText(str(error))
