@@ -1,5 +1,10 @@
 # Two commands: `make run` opens the app, `make test` runs every check offscreen.
-PYTHON ?= python3
+# The virtual environment's interpreter: the system's /usr/bin/python3 when it is 3.11 or newer and can
+# make a virtual environment, else the first python3 on the PATH. On this machine kind the first is
+# Debian's build, whose executable holds the interpreter itself; pyenv's default build reaches it
+# through a shared libpython, and the suite and the window's edits run 10-13 % slower on it
+# (docs/performance.md, "Which Python"). `make PYTHON=...` chooses another.
+PYTHON ?= $(shell /usr/bin/python3 -c 'import ensurepip, sys; sys.exit(sys.version_info < (3, 11))' >/dev/null 2>&1 && echo /usr/bin/python3 || echo python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
