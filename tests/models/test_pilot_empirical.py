@@ -129,6 +129,42 @@ def test_correlation_is_recovered_from_excess_unanimity(rho):
     assert estimate.items_used == 20_000
 
 
+def test_independent_unanimity_with_a_kernel_per_label_is_the_product_over_each_items_labels():
+    """Labels with their own kernels (time bins), items with 1 to 5 labels, soft truth and items left
+    out: the independent share is the mean over the items used of Σ_c w_c Σ_y Π_ℓ K_ℓ[c, y], here
+    multiplied out label by label."""
+    rng = np.random.default_rng(11)
+    k, n_items, n_kernels = 3, 60, 4
+    per_item = rng.integers(1, 6, n_items)
+    items = np.repeat(np.arange(n_items), per_item)
+    labels = rng.integers(0, k, items.size)
+    data = Annotations.from_arrays(items, rng.integers(0, 7, items.size), labels, n_classes=k)
+    table = rng.dirichlet(np.ones(k), size=(n_kernels, k))
+    index = rng.integers(0, n_kernels, items.size)
+    weights = rng.dirichlet(np.ones(k), size=n_items)
+    weights[::9] = 0.0  # no truth: left out
+    estimate = excess_unanimity_correlation(data, weights, table, index)
+
+    used, independent, unanimous = [], [], []
+    for item in range(n_items):
+        mine = np.flatnonzero(items == item)
+        if mine.size < 2 or weights[item].sum() == 0:
+            continue
+        used.append(item)
+        share = 0.0
+        for true_class in range(k):
+            for answer in range(k):
+                product = 1.0
+                for label in mine:
+                    product *= table[index[label], true_class, answer]
+                share += weights[item, true_class] * product
+        independent.append(share)
+        unanimous.append(len(set(labels[mine])) == 1)
+    assert estimate.items_used == len(used)
+    assert estimate.independent_unanimity == pytest.approx(np.mean(independent), rel=1e-12)
+    assert estimate.observed_unanimity == pytest.approx(np.mean(unanimous), rel=1e-12)
+
+
 def test_correlation_is_clipped_at_zero_when_raters_disagree_more_than_chance():
     # Two raters who always disagree: no unanimous item at all.
     items = np.repeat(np.arange(50), 2)
