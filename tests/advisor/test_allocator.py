@@ -54,12 +54,14 @@ def test_kept_memory_serves_the_next_large_array_without_page_faults():
     assert kept["applied"] is True
     # A round writes 62 MiB, 15,872 pages. glibc's default maps large blocks afresh (its threshold
     # rises only with the blocks freed) and hands the heap's top back once it holds twice that, so
-    # the kernel zero-fills pages again round after round (measured: 15,882 faults in the first
-    # round, 8,160-8,178 in each later one). Kept: the heap grows in the first round (at most to what
-    # the round writes; 8,175-10,227 faults seen, as the arrays happen to be placed) and serves
-    # every later array from pages already there (measured: 0).
-    first_round, *later_rounds = default["rounds"]
-    assert all(faults > 4_000 for faults in later_rounds)
+    # the kernel zero-fills pages again in the second round (measured: 15,882 faults in the first
+    # round, 8,160-8,178 in the second). Whether it goes on doing so depends on where the
+    # interpreter's own small blocks happen to lie: over 195 environments of different sizes, 184
+    # faulted in every later round and 11 stopped after the third. Kept: the heap grows in the first
+    # round (at most to what the round writes; 8,175-10,227 faults seen, as the arrays happen to be
+    # placed) and serves every later array from pages already there (measured: 0).
+    first_round, second_round, *_ = default["rounds"]
+    assert second_round > 4_000
     first_round, *later_rounds = kept["rounds"]
     assert first_round <= 15_872 + 512
     assert sum(later_rounds) <= 64
