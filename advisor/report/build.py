@@ -371,6 +371,8 @@ def plot_blocks(analysis: Analysis, units: _Units) -> list[Block]:
         curve = e.curves.get(name)
         if curve is not None:
             blocks.append(figures.risk_curve_figure(curve, s.name))
+    if blocks:
+        blocks.insert(0, Paragraph(figures.INTERVAL_READING))
     blocks.append(figures.capacity_breakdown_figure(e, s.raters.per_item, unit=units.name))
     return blocks
 

@@ -84,10 +84,12 @@ CURVE_CAPTIONS = {
                "discriminability until it saturates; below the dead time an item carries nothing.",
 }
 INTERVAL_READING = (
-    "The shaded band runs from the floor (no design of this capacity does better) to the achievable risk (what this "
-    "design attains with a decoder that knows the raters). The target is met where the achievable risk is below the "
-    "dotted line, ruled out where the floor is above it, and undecided in between."
+    "In each plot of risk below, the shaded band runs from the floor (no design of this capacity does better) to the "
+    "achievable risk (what this design attains with a decoder that knows the raters). The target is met where the "
+    "achievable risk is below the dotted line, ruled out where the floor is above it, and undecided in between."
 )
+"""How to read the risk plots: said once before them (each caption repeated it, and the four captions' extra
+lines kept two plots from sharing a printed page)."""
 RISK_LABEL = "risk (expected loss, 0 to 1)"
 
 
@@ -283,7 +285,7 @@ def risk_curve_figure(curve: Curve, scenario_name: str) -> Figure:
         f"At this design ({_format_x(curve.current, curve.name)}) the floor is {at_current[0]:.3f}, "
         f"the achievable risk {at_current[2]:.3f} and the ceiling {at_current[1]:.3f}."
     )
-    caption = f"{CURVE_CAPTIONS.get(curve.name, '')} {INTERVAL_READING}".strip()
+    caption = CURVE_CAPTIONS.get(curve.name, "")
     return _finish(figure, title, caption, alt)
 
 

@@ -38,6 +38,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas as pdf_canvas
 from reportlab.platypus import (
+    ActionFlowable,
     Flowable,
     Image,
     KeepTogether,
@@ -61,7 +62,6 @@ MARGIN_BOTTOM = 20 * mm
 FRAME_WIDTH = PAGE_WIDTH - 2 * MARGIN_SIDE
 FRAME_HEIGHT = PAGE_HEIGHT - MARGIN_TOP - MARGIN_BOTTOM
 CELL_PADDING = 3.0
-KEEP_TOGETHER_ROWS = 12
 MAX_CELL_CHARS = 1200
 ACCENT = colors.HexColor("#0b5394")
 MUTED = colors.HexColor("#555555")
@@ -192,6 +192,34 @@ def column_widths(columns: list[list[str]], font_names: list[str], size: float, 
     return [m + spare * miss / sum(missing) for m, miss in zip(minimum, missing)]
 
 
+MIN_ROWS_APART = 3
+"""Fewest body rows a table leaves on either side of a page break: a table of fewer than twice as many
+goes whole to the next page. One row and a repeated header overleaf read worse than a gap at the foot of
+the page; a ten-row table kept whole left more than half a page empty before it."""
+
+
+class _RowKeepingTable(PdfTable):
+    """A table split across pages only with :data:`MIN_ROWS_APART` body rows or more on each side
+    (the header row is repeated overleaf)."""
+
+    def split(self, available_width: float, available_height: float) -> list[Flowable]:  # noqa: D102
+        parts = super().split(available_width, available_height)
+        if len(parts) != 2:
+            return parts
+        body = len(self._cellvalues) - 1
+        before = len(parts[0]._cellvalues) - 1
+        if before < MIN_ROWS_APART or body - before < MIN_ROWS_APART:
+            if body - MIN_ROWS_APART < MIN_ROWS_APART or before < MIN_ROWS_APART:
+                return []
+            # Break earlier, leaving MIN_ROWS_APART rows for the next page: the height of the header
+            # and the rows before them (row heights are known once the table has been split once).
+            height = sum(self._rowHeights[:1 + body - MIN_ROWS_APART])
+            parts = super().split(available_width, height + 0.5)
+            if len(parts) != 2 or len(parts[0]._cellvalues) - 1 < MIN_ROWS_APART:
+                return []
+        return parts
+
+
 def _pdf_table(table: Table) -> list[Flowable]:
     numeric = table.numeric_columns()
     shown = [[_fit_cell(cell) for cell in row] for row in table.display_rows()]
@@ -203,7 +231,7 @@ def _pdf_table(table: Table) -> list[Flowable]:
     body_styles = [_cell_style(size, right=n) for n in numeric]
     data = [[PdfParagraph(text(h), header_styles[c]) for c, h in enumerate(table.headers)]]
     data.extend([PdfParagraph(text(cell), body_styles[c]) for c, cell in enumerate(row)] for row in shown)
-    flowable = PdfTable(data, colWidths=widths, repeatRows=1, hAlign="LEFT")
+    flowable = _RowKeepingTable(data, colWidths=widths, repeatRows=1, hAlign="LEFT")
     flowable.setStyle(TableStyle([
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("BACKGROUND", (0, 0), (-1, 0), SHADE),
@@ -215,10 +243,6 @@ def _pdf_table(table: Table) -> list[Flowable]:
         ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
     ]))
     closing = PdfParagraph(text(table.caption), _styles()["caption"]) if table.caption else Spacer(1, 6)
-    if len(table.rows) <= KEEP_TOGETHER_ROWS:
-        # A short table split across pages (one row and a repeated header
-        # overleaf) reads worse than a gap at the bottom of the page.
-        return [KeepTogether([flowable, closing])]
     return [flowable, closing]
 
 
@@ -250,19 +274,78 @@ def _key_values(block: KeyValues) -> list[Flowable]:
     return out
 
 
+FIGURE_SHRINK_LIMIT = 0.85
+"""Least scale a figure may be drawn at to fit the space left on a page (its 9-point labels at 7.7 points);
+a figure that needs more goes whole to the next page."""
+
+FIGURE_GAP = 4.0
+"""Space above a figure, in points."""
+
+FLOAT_FROM_SHARE = 0.2
+"""A figure that does not fit floats to the top of the next page, and what follows it in its section
+fills the page, when more than this share of the page's frame would otherwise stay empty."""
+
+
+class _FittingFigure(Flowable):
+    """A figure and its caption, never split, drawn at full size where they fit and shrunk by at most
+    :data:`FIGURE_SHRINK_LIMIT` where that makes them fit the space left on the page.
+
+    Two risk plots with their captions take 0.3 % more than a page and the first plot after a
+    section's opening paragraph a little more than what is left: at full size each went to the next
+    page alone and left up to half a page empty before it."""
+
+    def __init__(self, block: Figure):
+        super().__init__()
+        width = FRAME_WIDTH
+        height = width * block.height_px / block.width_px
+        # Never taller than most of a page (tall bar charts for many questions are scaled down whole
+        # rather than split).
+        limit = 0.78 * FRAME_HEIGHT
+        if height > limit:
+            width, height = width * limit / height, limit
+        self.image_width, self.image_height = width, height
+        self.png = block.png
+        self.title = block.title
+        self.caption = PdfParagraph(f"<b>{text(block.title)}.</b> {text(block.caption)}", _styles()["caption"])
+        self.scale = 1.0
+        self.floated = False
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:  # noqa: D102
+        _, caption_height = self.caption.wrap(available_width, available_height)
+        self.caption_height = caption_height
+        room = available_height - FIGURE_GAP - caption_height
+        self.scale = 1.0 if room >= self.image_height else max(FIGURE_SHRINK_LIMIT, room / self.image_height)
+        self.width = available_width
+        self.height = FIGURE_GAP + self.scale * self.image_height + caption_height
+        return self.width, self.height
+
+    def split(self, available_width: float, available_height: float) -> list[Flowable]:  # noqa: D102
+        if not self.floated and available_height > FLOAT_FROM_SHARE * FRAME_HEIGHT:
+            self.floated = True
+            return [_Float(self)]
+        return []
+
+    def draw(self) -> None:  # noqa: D102
+        width, height = self.scale * self.image_width, self.scale * self.image_height
+        image = Image(io.BytesIO(self.png), width=width, height=height)
+        image.drawOn(self.canv, (self.width - width) / 2.0, self.caption_height)
+        self.caption.drawOn(self.canv, 0.0, 0.0)
+
+
+class _Float(ActionFlowable):
+    """Hands a figure that does not fit to :class:`_ReportDocument`, which places it at the top of the
+    next page (or before the next heading, whichever comes first)."""
+
+    def __init__(self, figure: _FittingFigure):
+        super().__init__()
+        self.figure = figure
+
+    def apply(self, document: _ReportDocument) -> None:  # noqa: D102
+        document.floating.append(self.figure)
+
+
 def _figure(block: Figure) -> list[Flowable]:
-    styles = _styles()
-    # Full frame width, but never taller than most of a page (tall bar charts
-    # for many questions are scaled down whole rather than split).
-    width = FRAME_WIDTH
-    height = width * block.height_px / block.width_px
-    limit = 0.78 * FRAME_HEIGHT
-    if height > limit:
-        width, height = width * limit / height, limit
-    image = Image(io.BytesIO(block.png), width=width, height=height)
-    image.hAlign = "CENTER"
-    caption = PdfParagraph(f"<b>{text(block.title)}.</b> {text(block.caption)}", styles["caption"])
-    return [KeepTogether([Spacer(1, 4), image, caption])]
+    return [_FittingFigure(block)]
 
 
 def _formula(block: Formula) -> list[Flowable]:
@@ -286,11 +369,59 @@ class _Heading(PdfParagraph):
 
 
 class _ReportDocument(SimpleDocTemplate):
+    """The report's document: bookmarks for headings, and figures floated past the rest of their
+    section to the top of the next page (:class:`_FittingFigure`)."""
+
+    def build(self, flowables: list[Flowable], **options: Any) -> None:  # noqa: D102
+        # reportlab takes flowables off the front of this very list; floated figures go back into it.
+        self.story = flowables
+        self.floating: list[_FittingFigure] = []
+        self.space_left: list[float] = []
+        """Height left empty at the foot of each page's frame, in points, page by page."""
+        self.drawn: list[tuple[str, str, int]] = []
+        """Headings and figures in the order they were drawn: ``(kind, title, page)``."""
+        super().build(flowables, **options)
+
+    def handle_frameEnd(self, resume: int = 0) -> None:  # noqa: D102, N802 (reportlab's name)
+        self.space_left.append(max(0.0, self.frame._y - self.frame._y1))
+        super().handle_frameEnd(resume)
+
+    def handle_pageBegin(self) -> None:  # noqa: D102, N802 (reportlab's name)
+        super().handle_pageBegin()
+        self._place_floating()
+
+    def handle_flowable(self, flowables: list[Flowable]) -> None:  # noqa: D102
+        if self.floating and _starts_a_section(flowables[0]):
+            # A figure stays in its section: it goes before the next heading, on the next page.
+            self._place_floating()
+        elif self.floating and isinstance(flowables[0], _FittingFigure):
+            # Figures keep their order: text may pass a floating figure, another figure queues behind it.
+            self.floating.append(flowables.pop(0))
+            return
+        super().handle_flowable(flowables)
+        if self.floating and not flowables:
+            self._place_floating()
+
+    def _place_floating(self) -> None:
+        if getattr(self, "floating", None):
+            self.story[0:0] = self.floating
+            self.floating = []
+
     def afterFlowable(self, flowable: Flowable) -> None:  # noqa: N802 (reportlab's name)
+        if isinstance(flowable, _FittingFigure):
+            self.drawn.append(("figure", flowable.title, self.page))
         if isinstance(flowable, _Heading):
+            self.drawn.append(("heading", flowable.bookmark_title, self.page))
             self.canv.bookmarkPage(flowable.bookmark_key)
             self.canv.addOutlineEntry(flowable.bookmark_title, flowable.bookmark_key, level=flowable.bookmark_level,
                                       closed=False)
+
+
+def _starts_a_section(flowable: Flowable) -> bool:
+    if isinstance(flowable, (PageBreak, _Heading)):
+        return True
+    content = getattr(flowable, "_content", None) if isinstance(flowable, KeepTogether) else None
+    return bool(content) and isinstance(content[0], _Heading)
 
 
 def _numbered_canvas(title: str, created: str) -> type:
@@ -380,6 +511,11 @@ def render_pdf(report: Report) -> bytes:
     bytes
         A complete PDF document with bookmarks, title metadata and page numbers.
     """
+    return _render(report)[0]
+
+
+def _render(report: Report) -> tuple[bytes, _ReportDocument]:
+    """The PDF's bytes and the document that laid them out."""
     buffer = io.BytesIO()
     document = _ReportDocument(
         buffer, pagesize=A4, leftMargin=MARGIN_SIDE, rightMargin=MARGIN_SIDE, topMargin=MARGIN_TOP,
@@ -387,4 +523,4 @@ def render_pdf(report: Report) -> bytes:
         subject="Annotation design report", creator="Annotation Advisor",
     )
     document.build(_story(report), canvasmaker=_numbered_canvas(report.title, report.created))
-    return buffer.getvalue()
+    return buffer.getvalue(), document

@@ -210,6 +210,69 @@ def test_a_pdf_page_rendered_to_png_is_not_blank(small_report, tmp_path):
         assert dark > 0.01, f"{page.name} is blank"
 
 
+@pytest.mark.parametrize("scenario", EXAMPLES, ids=lambda s: s.name)
+def test_pdf_pages_leave_little_empty_and_figures_keep_their_order_and_section(example_reports, scenario):
+    """Every example's report left half a page or more empty before its plots (at most 0.83 of the
+    frame, the tweet sentiment one) and again before a figure or a short table that did not fit: each
+    risk plot went to a page alone. Figures now float past the text of their own section, and shrink a
+    little where that makes them fit."""
+    import pypdf
+
+    from advisor.report.render_pdf import FRAME_HEIGHT, _render
+
+    report = example_reports[scenario.name]
+    pdf, document = _render(report)
+    # Every page but the last (which ends where the report does).
+    empty = [left / FRAME_HEIGHT for left in document.space_left]
+    assert len(empty) == len(pypdf.PdfReader(io.BytesIO(pdf)).pages) - 1
+    assert max(empty) <= 0.45, empty
+    assert sum(share > 0.25 for share in empty) <= 1, empty
+
+    # Headings and figures drawn in the report's order: a figure never leaves its section.
+    expected = []
+    for section in report.sections:
+        expected.append(("heading", section.title))
+        expected.extend(("figure", block.title) for block in section.blocks if isinstance(block, Figure))
+    assert [(kind, title) for kind, title, _ in document.drawn] == expected
+
+
+def test_a_pdf_figure_shrinks_a_little_to_fit_and_no_more(small_report):
+    from advisor.report.render_pdf import FIGURE_SHRINK_LIMIT, FRAME_WIDTH, _FittingFigure
+
+    figure = _FittingFigure(small_report.figures()[0])
+    _, natural = figure.wrap(FRAME_WIDTH, 10_000)
+    assert figure.scale == 1.0
+    caption_and_gap = natural - figure.image_height
+    # Room for 90 % of the image: drawn at 90 %, exactly filling the room.
+    room = caption_and_gap + 0.9 * figure.image_height
+    assert figure.wrap(FRAME_WIDTH, room)[1] == pytest.approx(room)
+    assert figure.scale == pytest.approx(0.9)
+    # Room for less than the limit: it asks for the limit's height, which does not fit, so it moves on.
+    room = caption_and_gap + (FIGURE_SHRINK_LIMIT - 0.1) * figure.image_height
+    assert figure.wrap(FRAME_WIDTH, room)[1] > room
+    assert figure.scale == FIGURE_SHRINK_LIMIT
+
+
+@pytest.mark.parametrize("rows, room_rows, before", [
+    (10, 6, 6),   # room for six: six here, four overleaf
+    (10, 8, 7),   # room for eight would leave two overleaf: seven here, three overleaf
+    (10, 2, 0),   # room for two: none here (the whole table moves)
+    (5, 4, 0),    # five rows cannot leave three on each side: never split
+])
+def test_a_pdf_table_splits_only_with_three_rows_on_each_side(rows, room_rows, before):
+    from advisor.report.render_pdf import FRAME_WIDTH, _pdf_table
+
+    table = _pdf_table(Table(headers=("name", "value"), rows=tuple((f"row {n}", n) for n in range(rows))))[0]
+    table.wrap(FRAME_WIDTH, 10_000)
+    header, row = table._rowHeights[0], table._rowHeights[1]
+    parts = table.split(FRAME_WIDTH, header + room_rows * row + 0.5)
+    if before == 0:
+        assert parts == []
+    else:
+        assert [len(part._cellvalues) - 1 for part in parts] == [before, rows - before]
+        assert parts[1]._cellvalues[0] == table._cellvalues[0]  # the header is repeated overleaf
+
+
 def test_pdf_tables_never_overflow_the_page_width():
     from advisor.report.render_pdf import FRAME_WIDTH, _pdf_table
 
