@@ -4,7 +4,9 @@ invalid ones next to their field without applying them."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QWheelEvent
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QPushButton
 
 from advisor.scenario.form_text import log2_m_from_text as _parse_m
@@ -256,6 +258,31 @@ def test_add_and_remove_rows_are_undoable(qtbot, editor, state):
     editor.undo_stack.undo()
     assert len(state.scenario.questions) == count + 1
     assert buttons["Remove context"].isEnabled() == (len(state.scenario.contexts) > 1)
+
+
+def test_removing_down_to_one_question_leaves_the_focus_beside_the_button(qtbot, show_widget, state):
+    """The Remove button disables itself at one question left; the focus it had went to the next
+    control of the tab chain, "Raters per item r", where the mouse wheel then changed the raters."""
+    editor = show_widget(ScenarioEditorWidget(state), (760, 1000), activate=True)
+    buttons = {button.text(): button for button in editor.findChildren(QPushButton)}
+    while len(state.scenario.questions) < 2:
+        qtbot.mouseClick(buttons["Add question"], Qt.MouseButton.LeftButton)
+    remove = buttons["Remove question"]
+    editor.questions_table.selectRow(1)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is editor, timeout=5000)
+    remove.setFocus()
+    assert remove.hasFocus()
+    assert QApplication.widgetAt(remove.mapToGlobal(remove.rect().center())) is remove
+    QTest.keyClick(remove, Qt.Key.Key_Space)
+    assert len(state.scenario.questions) == 1 and not remove.isEnabled()
+    assert QApplication.focusWidget() is buttons["Add question"]
+    raters = editor.field_widget("raters.per_item")
+    before = state.scenario.raters.per_item
+    QApplication.sendEvent(raters, QWheelEvent(QPointF(10, 10), QPointF(raters.mapToGlobal(QPoint(10, 10))),
+                                               QPoint(0, 0), QPoint(0, -120), Qt.MouseButton.NoButton,
+                                               Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase, False))
+    assert state.scenario.raters.per_item == before
+    editor.undo_stack.setClean()
 
 
 def test_outside_changes_refresh_without_echo(editor, state):

@@ -5,9 +5,10 @@ from __future__ import annotations
 import time
 
 import pytest
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QPoint, QRect, Qt, QTimer
 from PySide6.QtGui import QFontMetrics
-from PySide6.QtWidgets import QApplication
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QScrollArea
 
 from advisor.evaluation.evaluate import evaluate
 from advisor.planning.levers import rank_levers
@@ -42,6 +43,13 @@ def scenario():
             Question(name="safe", format=ResponseFormat(kind="binary")),
         ),
     )
+
+
+def _ancestors(widget):
+    parent = widget.parentWidget()
+    while parent is not None:
+        yield parent
+        parent = parent.parentWidget()
 
 
 @pytest.fixture
@@ -226,9 +234,31 @@ def test_the_optimiser_plots_the_frontier_and_saves_the_recommended_design(widge
         assert not widget.optimizer_panel.save_button.isEnabled()
         return
     assert pareto.recommended_index is not None
-    assert widget.optimizer_panel.save_button.isEnabled()
+    button = widget.optimizer_panel.save_button
+    assert button.isEnabled()
+    # Pressed from the keyboard at the foot of a tab that scrolls: the page stays where it is. The
+    # disabled button handed its focus to the next control of the tab chain, and the scroll area
+    # scrolled that into view, taking the button and its message off the screen.
+    widget.resize(760, 420)
+    widget.show()
+    qtbot.waitExposed(widget)
+    widget.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is widget, timeout=5000)
+    area = next(parent for parent in _ancestors(button) if isinstance(parent, QScrollArea))
+    area.ensureWidgetVisible(button)
+    bar = area.verticalScrollBar()
+    assert bar.maximum() > 0 and bar.value() > 0
+    before = bar.value()
+    button.setFocus()
+    assert QApplication.widgetAt(button.mapToGlobal(button.rect().center())) is button
     with qtbot.waitSignal(widget.scenario_created) as created:
-        widget.optimizer_panel.save_button.click()
+        QTest.keyClick(button, Qt.Key.Key_Space)
+    assert bar.value() == before
+    # The focus went to the frontier plot just above the button, on the screen.
+    focused = QApplication.focusWidget()
+    assert focused is not None and pareto.isAncestorOf(focused)
+    shown = QRect(focused.mapTo(area.viewport(), QPoint(0, 0)), focused.size())
+    assert shown.intersects(area.viewport().rect())
     stored = empty_store.get(created.args[0])
     assert stored.name == "Chatbot rubric — optimised"
     # Stored once: the button is off until the next search (a second press stored a copy).

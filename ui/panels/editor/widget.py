@@ -65,6 +65,7 @@ from advisor.scenario.schema import (
 )
 from advisor.scenario.state import ScenarioState
 from ui.core.bindings import connect_to_widget
+from ui.core.focus import set_enabled_keeping_place
 from ui.widgets.collapsible import CollapsibleSectionWidget
 from ui.core.settings import display_settings
 from ui.core.timers import single_shot_timer
@@ -651,7 +652,7 @@ class ScenarioEditorWidget(QWidget):
         else:
             self._questions_view = view
             self._refreshers.append(lambda s: model.set_rows(s.questions))
-        self._refreshers.append(lambda s: remove.setEnabled(len(getattr(s, group)) > 1))
+        self._refreshers.append(lambda s: set_enabled_keeping_place(remove, len(getattr(s, group)) > 1))
         return box
 
     def _build_raters(self) -> QGroupBox:

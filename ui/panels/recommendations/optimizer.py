@@ -35,6 +35,7 @@ from advisor.scenario.schema import MAX_RATERS, Scenario
 from advisor.scenario.state import ScenarioState
 from advisor.units import counted, money
 from ui.core.bindings import connect_to_widget
+from ui.core.focus import set_enabled_keeping_place
 from ui.core.workers import LatestJobRunner, dedicated_pool
 from ui.panels.recommendations.appearance import ERROR_STYLE
 from ui.widgets.job_progress import show_job_outcome, show_job_progress
@@ -320,8 +321,9 @@ class OptimizerWidget(QGroupBox):
     def _update_controls(self) -> None:
         running = self._runner.is_busy
         every_question = all(self._allowed_formats().values())
-        self._run_button.setEnabled(not running and every_question)
+        # Cancel first: a run started from the keyboard hands the run button's focus to it.
         self._cancel_button.setEnabled(running)
+        set_enabled_keeping_place(self._run_button, not running and every_question)
         for widget in (self._budget_spin, self._deadline_spin, self._available_spin, self._max_raters_spin,
                        *self._format_checks.values()):
             widget.setEnabled(not running)

@@ -30,6 +30,7 @@ from advisor.scenario.creation import MAX_NAME_LENGTH, create_with_free_name
 from advisor.scenario.schema import Scenario
 from advisor.scenario.state import ScenarioState
 from ui.core.bindings import connect_to_widget
+from ui.core.focus import set_enabled_keeping_place
 from ui.core.workers import LatestJobRunner, dedicated_pool
 from ui.panels.recommendations.allocation import TimeAllocationWidget
 from ui.panels.recommendations.diagnosis import DiagnosisWidget
@@ -257,7 +258,7 @@ class RecommendationsWidget(QWidget):
                                  self._optimizer.show_status)
         if stored is not None:
             # Stored once: a second press made "— optimised (2)", a copy of the same design.
-            self._optimizer.save_button.setEnabled(False)
+            set_enabled_keeping_place(self._optimizer.save_button, False)
         return stored
 
     def stacked(self) -> bool:
