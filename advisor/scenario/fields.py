@@ -167,6 +167,16 @@ def range_text(path: str) -> str:
     return f"{'(' if interval.low_open else '['}{_fmt(low)}, {_fmt(high)}{')' if interval.high_open else ']'}"
 
 
+def count_range_text(path: str) -> str:
+    """The range of a field in bits read as the count it is the logarithm of: ``"(1, 2^10 000]"`` for
+    log₂ M in (0, 10 000] (the form's "M" entry)."""
+    interval = _interval(path)
+    low = "1" if interval.low == 0 else f"2^{_fmt(interval.low)}"
+    if interval.high is None:
+        return f"{'>' if interval.low_open else '≥'} {low}"
+    return f"{'(' if interval.low_open else '['}{low}, 2^{_fmt(interval.high)}{')' if interval.high_open else ']'}"
+
+
 def bounds_of(path: str) -> tuple[float | None, float | None]:
     """The schema's closed hull ``(low, high)`` of a field's range (None: open-ended).
 

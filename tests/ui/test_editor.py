@@ -4,7 +4,7 @@ invalid ones next to their field without applying them."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, Qt
 from PySide6.QtGui import QWheelEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QPushButton
@@ -16,6 +16,21 @@ from ui.panels.editor import ScenarioEditorWidget
 @pytest.fixture
 def editor(show_widget, state):
     return show_widget(ScenarioEditorWidget(state), (760, 1000))
+
+
+@pytest.fixture
+def active_editor(qtbot, show_widget, state):
+    """The editor as the active window, for tests that type with real key events."""
+    made = show_widget(ScenarioEditorWidget(state), (760, 1000), activate=True)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is made, timeout=5000)
+    return made
+
+
+def _retype(box, text: str) -> None:
+    """Focus ``box``, select what it shows and type ``text`` over it (real key events)."""
+    box.setFocus()
+    box.selectAll()
+    QTest.keyClicks(box, text)
 
 
 def test_spin_box_edit_updates_the_state(qtbot, editor, state):
@@ -260,16 +275,15 @@ def test_add_and_remove_rows_are_undoable(qtbot, editor, state):
     assert buttons["Remove context"].isEnabled() == (len(state.scenario.contexts) > 1)
 
 
-def test_removing_down_to_one_question_leaves_the_focus_beside_the_button(qtbot, show_widget, state):
+def test_removing_down_to_one_question_leaves_the_focus_beside_the_button(qtbot, active_editor, state):
     """The Remove button disables itself at one question left; the focus it had went to the next
     control of the tab chain, "Raters per item r", where the mouse wheel then changed the raters."""
-    editor = show_widget(ScenarioEditorWidget(state), (760, 1000), activate=True)
+    editor = active_editor
     buttons = {button.text(): button for button in editor.findChildren(QPushButton)}
     while len(state.scenario.questions) < 2:
         qtbot.mouseClick(buttons["Add question"], Qt.MouseButton.LeftButton)
     remove = buttons["Remove question"]
     editor.questions_table.selectRow(1)
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is editor, timeout=5000)
     remove.setFocus()
     assert remove.hasFocus()
     assert QApplication.widgetAt(remove.mapToGlobal(remove.rect().center())) is remove
@@ -283,6 +297,66 @@ def test_removing_down_to_one_question_leaves_the_focus_beside_the_button(qtbot,
                                                Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase, False))
     assert state.scenario.raters.per_item == before
     editor.undo_stack.setClean()
+
+
+def test_a_value_the_scenario_refuses_leaves_the_box_at_the_scenarios_value(active_editor, state):
+    """0 s is inside the box's range but not a valid time per item: refused with a message, the box
+    kept showing 0 s and its arrow then stepped from there (▲ committed 5 s)."""
+    editor = active_editor
+    box = editor.field_widget("campaign.seconds_per_item")
+    seconds = state.scenario.campaign.seconds_per_item
+    _retype(box, "0")
+    QTest.keyClick(box, Qt.Key.Key_Return)
+    assert "more than 0" in editor.error_text("campaign.seconds_per_item")
+    assert state.scenario.campaign.seconds_per_item == seconds
+    assert box.value() == seconds and box.lineEdit().text() == box.textFromValue(seconds) + box.suffix()
+    QTest.keyClick(box, Qt.Key.Key_Up)
+    assert state.scenario.campaign.seconds_per_item == pytest.approx(seconds + box.singleStep())
+    editor.undo_stack.undo()
+    editor.undo_stack.setClean()
+
+
+def test_escape_drops_what_is_typed_in_a_field_and_goes_on_when_nothing_is(active_editor, state):
+    """Escape left the typing in place and the next Tab committed it; tables' cells already drop it."""
+    editor = active_editor
+    box = editor.field_widget("target.separation")
+    separation = state.scenario.target.separation
+    _retype(box, "0.5")
+    QTest.keyClick(box, Qt.Key.Key_Escape)
+    assert box.lineEdit().text() == box.textFromValue(separation)
+    QTest.keyClick(box, Qt.Key.Key_Tab)
+    assert state.scenario.target.separation == separation
+    name = editor.field_widget("name")
+    name.setFocus()
+    QTest.keyClicks(name, " draft")
+    QTest.keyClick(name, Qt.Key.Key_Escape)
+    assert name.text() == state.scenario.name
+    # Nothing typed: the field lets Escape go on (to a dialog's Cancel, say).
+    passed = []
+
+    class Watcher(QObject):
+        def eventFilter(self, watched, event):
+            if event.type() == QEvent.Type.KeyPress and event.key() == Qt.Key.Key_Escape:
+                passed.append(watched)
+            return False
+
+    watcher = Watcher()
+    editor.installEventFilter(watcher)
+    QTest.keyClick(name, Qt.Key.Key_Escape)
+    editor.removeEventFilter(watcher)
+    assert passed == [editor]
+    assert editor.undo_stack.isClean()
+
+
+def test_the_target_hint_follows_the_entry_in_bits_or_as_m(editor):
+    """In "M" mode the hint went on saying "bits, (0, 10 000]" beside a box that takes a count."""
+    mode = editor.field_widget("target.log2_m:mode")
+    hint = editor._hints["target.log2_m"]
+    assert hint.text() == "bits, (0, 10 000]"
+    mode.setCurrentIndex(mode.findData("count"))
+    assert hint.text() == "hypotheses, (1, 2^10 000]"
+    mode.setCurrentIndex(mode.findData("bits"))
+    assert hint.text() == "bits, (0, 10 000]"
 
 
 def test_outside_changes_refresh_without_echo(editor, state):
@@ -358,3 +432,9 @@ def test_a_finding_that_comes_and_goes_does_not_move_the_form(qtbot, show_widget
         settle()
         assert (editor.warning_text("campaign.seconds_per_item") != "") == (factor <= 1.0)
         assert below.mapTo(editor, below.rect().topLeft()) == shown_at
+    # The focus moves on: the space of the finding that went is given back (it stayed for good).
+    editor.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is editor, timeout=5000)
+    below.setFocus()
+    settle()
+    assert below.mapTo(editor, below.rect().topLeft()).y() < shown_at.y() - 20

@@ -40,7 +40,7 @@ from PySide6.QtWidgets import (
 
 from advisor.errors import ScenarioValidationError
 from advisor.evaluation.guardrails import design_findings
-from advisor.scenario.fields import bounds_of, field_help, length_text
+from advisor.scenario.fields import bounds_of, count_range_text, field_help, length_text
 from advisor.scenario.form_text import (
     log2_m_from_text,
     m_text,
@@ -139,6 +139,8 @@ class _FieldKeysFilter(QObject):
       committed (the field shows the scenario's value again), otherwise the
       last scenario edit is undone.
     * Ctrl+Tab in the notes inserts a tab (Tab moves to the next field).
+    * Escape drops what is typed and not yet committed, as in a table's cell (the next Tab or click
+      committed it); with nothing typed it goes on to the window (a dialog's Cancel).
     """
 
     def __init__(self, editor: "ScenarioEditorWidget"):
@@ -152,6 +154,13 @@ class _FieldKeysFilter(QObject):
         action = _key_action(event)
         if action is None:
             return False
+        if action == "escape":
+            if not self._editor.drop_typing(QApplication.focusWidget(), only_ask=True):
+                return False
+            if kind == QEvent.Type.KeyPress:
+                self._editor.drop_typing(QApplication.focusWidget())
+            event.accept()
+            return True
         if kind == QEvent.Type.ShortcutOverride:
             # Accepted: the key comes to this field as a key press, so neither the
             # line edit's own undo nor a window shortcut acts on it.
@@ -167,7 +176,9 @@ class _FieldKeysFilter(QObject):
 
 
 def _key_action(event) -> str | None:
-    """``"undo"``, ``"redo"``, ``"tab"`` (Ctrl+Tab) or None for a key event."""
+    """``"undo"``, ``"redo"``, ``"tab"`` (Ctrl+Tab), ``"escape"`` or None for a key event."""
+    if event.key() == Qt.Key.Key_Escape and event.modifiers() == Qt.KeyboardModifier.NoModifier:
+        return "escape"
     if event.matches(QKeySequence.StandardKey.Undo):
         return "undo"
     if event.matches(QKeySequence.StandardKey.Redo) or (
@@ -236,6 +247,8 @@ class ScenarioEditorWidget(QWidget):
             if isinstance(widget, QAbstractSpinBox):
                 widget.lineEdit().installEventFilter(self._key_filter)
         connect_to_widget(state.changed, self._on_state_changed, self)
+        # A Qt signal: the connection ends with this widget (a slot of a QObject).
+        QApplication.instance().focusChanged.connect(self._on_application_focus_changed)
         self._units.unit_changed.connect(self._on_units_unit_changed)
         self._update_widgets(state.scenario)
 
@@ -288,7 +301,7 @@ class ScenarioEditorWidget(QWidget):
         there. Otherwise the scenario's last edit is undone (or redone), as by
         Edit ▸ Undo.
         """
-        dropped = self._drop_typing(QApplication.focusWidget())
+        dropped = self.drop_typing(QApplication.focusWidget())
         if action == "undo" and dropped:
             return
         if action == "undo":
@@ -445,9 +458,8 @@ class ScenarioEditorWidget(QWidget):
         def refresh(scenario: Scenario) -> None:
             box.setValue(to_shown(float(get_path(scenario, path))))
 
-        box.valueChanged.connect(
-            lambda value: self.commit({path: from_shown(value)}, text=f"Edit {field_help(path).label}", merge_key=path)
-        )
+        box.valueChanged.connect(lambda value: self._commit_box(
+            box, {path: from_shown(value)}, f"Edit {field_help(path).label}", path, refresh))
         box.out_of_range.connect(lambda number: self._reject_typed(path, box, number))
         box.malformed.connect(lambda text: self._reject_text(path, box, text))
         self._refreshers.append(refresh)
@@ -478,11 +490,22 @@ class ScenarioEditorWidget(QWidget):
         box.setMinimumWidth(110)
         box.out_of_range.connect(lambda number: self._reject_typed(path, box, number))
         box.malformed.connect(lambda text: self._reject_text(path, box, text))
-        box.valueChanged.connect(
-            lambda value: self.commit({path: int(value)}, text=f"Edit {field_help(path).label}", merge_key=path)
-        )
-        self._refreshers.append(lambda scenario: box.setValue(int(get_path(scenario, path))))
+        def refresh(scenario: Scenario) -> None:
+            box.setValue(int(get_path(scenario, path)))
+
+        box.valueChanged.connect(lambda value: self._commit_box(
+            box, {path: int(value)}, f"Edit {field_help(path).label}", path, refresh))
+        self._refreshers.append(refresh)
         return box
+
+    def _commit_box(self, box: CompactDoubleSpinBox, changes: dict[str, Any], text: str, path: str,
+                    refresh: Callable[[Scenario], None]) -> None:
+        """Commit a spin box's value; a value the scenario refuses is said beside the field and the
+        box shows the scenario's value again (it kept the refused one, and its arrows then stepped
+        from it: a refused 0 s for the time per item, then ▲, committed 5 s)."""
+        if self.commit(changes, text=text, merge_key=path) is not None:
+            with QSignalBlocker(box):
+                refresh(self._state.scenario)
 
     def _optional_double(self, grid: QGridLayout, path: str, decimals: int, default: float, *, suffix: str = "",
                          integer: bool = False) -> None:
@@ -505,7 +528,7 @@ class ScenarioEditorWidget(QWidget):
 
         def on_value_changed(_value: float) -> None:
             if check.isChecked():
-                self.commit({path: value_of()}, text=f"Edit {help_.label}", merge_key=path)
+                self._commit_box(box, {path: value_of()}, f"Edit {help_.label}", path, refresh)
 
         def refresh(scenario: Scenario) -> None:
             value = get_path(scenario, path)
@@ -595,6 +618,9 @@ class ScenarioEditorWidget(QWidget):
             counting = mode.currentData() == "count"
             bits.setVisible(not counting)
             count.setVisible(counting)
+            help_ = field_help("target.log2_m")
+            self._hints["target.log2_m"].setText(
+                f"hypotheses, {count_range_text('target.log2_m')}" if counting else help_.hint())
             self._show_error("target.log2_m", "")
             refresh(self._state.scenario)
 
@@ -934,15 +960,16 @@ class ScenarioEditorWidget(QWidget):
                 "target.log2_m:mode"].currentData() == "count" else self._fields.get(f"{key}:bits", widget)
             _mark_invalid(target if key == "target.log2_m" else widget, bool(message))
 
-    def _drop_typing(self, focus: QWidget | None) -> bool:
+    def drop_typing(self, focus: QWidget | None, *, only_ask: bool = False) -> bool:
         """Put the scenario's value back into the focused field when it holds
-        typing not yet committed. True when there was such typing."""
+        typing not yet committed. True when there was such typing (with
+        ``only_ask``, say so and change nothing)."""
         if focus is None or not self.isAncestorOf(focus):
             return False
         notes = self._fields["notes"]
         if focus is notes:
-            if not self._notes_timer.isActive():
-                return False
+            if not self._notes_timer.isActive() or only_ask:
+                return self._notes_timer.isActive()
             self._notes_timer.stop()
             with QSignalBlocker(notes):
                 notes.setPlainText(self._state.scenario.notes)
@@ -950,8 +977,8 @@ class ScenarioEditorWidget(QWidget):
         spin = focus if isinstance(focus, QAbstractSpinBox) else focus.parentWidget()
         if isinstance(spin, CompactDoubleSpinBox):
             shown = spin.prefix() + spin.textFromValue(spin.value()) + spin.suffix()
-            if spin.lineEdit().text() == shown:
-                return False
+            if spin.lineEdit().text() == shown or only_ask:
+                return spin.lineEdit().text() != shown
             spin.lineEdit().setText(shown)
             for path, widget in self._fields.items():
                 if widget is spin:
@@ -959,6 +986,8 @@ class ScenarioEditorWidget(QWidget):
             return True
         edit = focus.lineEdit() if isinstance(focus, QComboBox) and focus.isEditable() else focus
         if isinstance(edit, QLineEdit):
+            if only_ask:
+                return edit.isModified()
             typed = edit.text()
             edit.setModified(False)
             self._update_widgets(self._state.scenario)
@@ -976,9 +1005,10 @@ class ScenarioEditorWidget(QWidget):
             text = "\n".join(shown.get(path, ()))
             if text:
                 # Once a finding has shown under a field, its line keeps its place (as tall as the
-                # longest finding it has shown) when the finding goes: an edit that crosses the
-                # finding's threshold back and forth (a time per item stepped around the reading
-                # time) would otherwise move the whole form each time.
+                # longest finding it has shown) when the finding goes, until the focus moves on
+                # (_on_application_focus_changed): an edit that crosses the finding's threshold back
+                # and forth (a time per item stepped around the reading time) would otherwise move
+                # the whole form each time.
                 policy = label.sizePolicy()
                 if not policy.retainSizeWhenHidden():
                     policy.setRetainSizeWhenHidden(True)
@@ -989,6 +1019,15 @@ class ScenarioEditorWidget(QWidget):
     # ------------------------------------------------------------ handlers
     def _on_state_changed(self, scenario: Scenario) -> None:
         self._update_widgets(scenario)
+
+    def _on_application_focus_changed(self, _old: QWidget | None, _new: QWidget | None) -> None:
+        # The field edited around a finding's threshold is left: the space of a finding that has gone
+        # is given back (it stayed, up to 160 px between "Time per item T" and "Wage", for good).
+        for label in self._warning_labels.values():
+            policy = label.sizePolicy()
+            if label.isHidden() and policy.retainSizeWhenHidden():
+                policy.setRetainSizeWhenHidden(False)
+                label.setSizePolicy(policy)
 
     def _on_units_unit_changed(self, _unit: str) -> None:
         self._update_unit_hints()
