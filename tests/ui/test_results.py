@@ -132,6 +132,21 @@ def test_card_colour_follows_the_target(qtbot, panel, state):
     assert results.card("floor").status == "bad" and results.card("capacity").status == "bad"
 
 
+def test_a_design_no_items_can_teach_keeps_the_results_as_wide(qtbot, panel, state):
+    """A time per item below the reading time leaves the items card without a number: its value
+    ("none suffice" in large type) widened the results' least width by 51 px, which the window's
+    splitter took from the editor while the user edited."""
+    editor, results = panel
+    least = results.minimumSizeHint().width()
+    editor.field_widget("campaign.seconds_per_item").setValue(1.0)
+    _wait_for(qtbot, results, state)
+    assert results.evaluation.items_needed.at_least is None
+    assert results.card("items").value_text == "none" and "suffices" in results.card("items").detail_text
+    assert results.minimumSizeHint().width() <= least
+    editor.undo_stack.undo()
+    _wait_for(qtbot, results, state)
+
+
 def test_unit_switch_redraws_in_nats(qtbot, panel, state):
     _, results = panel
     nats = results.evaluation.capacity_nats

@@ -112,7 +112,7 @@ def _header_text(name: str) -> str:
 def _items_text(evaluation: Evaluation) -> str:
     needed = evaluation.items_needed
     if needed.at_least is None:
-        return "none suffice"
+        return "none suffices"
     at_most = "—" if needed.at_most is None else f"{needed.at_most:,}"
     estimate = "—" if needed.estimate is None else f"{needed.estimate:,}"
     return f"{needed.at_least:,} · ≈{estimate} · {at_most}"

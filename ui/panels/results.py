@@ -379,7 +379,10 @@ class ResultsWidget(QWidget):
         )
         needed = e.items_needed
         if needed.at_least is None:
-            self._cards["items"].set_value("none suffice", f"no information for a {e.model_bits:g}-bit model", "bad")
+            # A short value: "none suffice" in the card's large type widened the results by 51 px,
+            # and the splitter took them from the editor under the user's cursor.
+            self._cards["items"].set_value(
+                "none", f"no number of items suffices: no information for a {e.model_bits:g}-bit model", "bad")
         else:
             status = ("good" if needed.at_most is not None and e.items >= needed.at_most else
                       "bad" if e.items < needed.at_least else "warn")
