@@ -80,6 +80,19 @@ def out_of_range_message(path: str, number: str, allowed: str) -> str:
     return f"{number} is out of range: {field_help(path).label} must be in {allowed}."
 
 
+def not_whole_message(path: str, number: str) -> str:
+    """Why a typed number with a fraction was refused by a whole-number field (one sentence).
+
+    Parameters
+    ----------
+    path
+        The field's dotted path.
+    number
+        The number as typed, written as the form writes numbers.
+    """
+    return f"{number} is not a whole number: {field_help(path).label} counts whole units."
+
+
 def m_text(log2_m: float) -> str:
     """M, the number of hypotheses, for display: exact when it is a modest whole number, else ``2^x``.
 

@@ -316,6 +316,36 @@ def test_a_value_the_scenario_refuses_leaves_the_box_at_the_scenarios_value(acti
     editor.undo_stack.setClean()
 
 
+@pytest.mark.parametrize("typed, key", [("2.5", Qt.Key.Key_Return), ("2.9", Qt.Key.Key_Tab)])
+def test_a_fraction_in_a_whole_number_field_is_refused_with_its_reason(active_editor, state, typed, key):
+    """2.5 raters were stored as 2 and 2.9 as 2, with no word (the box kept the fraction and the
+    editor cut it with int())."""
+    editor = active_editor
+    box = editor.field_widget("raters.per_item")
+    raters = state.scenario.raters.per_item
+    _retype(box, typed)
+    QTest.keyClick(box, key)
+    assert state.scenario.raters.per_item == raters
+    assert editor.error_text("raters.per_item") == (
+        f"{typed} is not a whole number: Raters per item r counts whole units.")
+    assert box.value() == raters and box.lineEdit().text() == str(raters)
+    assert editor.undo_stack.isClean()
+
+
+def test_real_number_fields_show_what_is_stored_and_keep_what_is_typed(active_editor, state):
+    """A reading speed of 250.5 words per minute showed "251", a correlation of 0.9999 showed "1"
+    beside its range [0, 1): the boxes rounded to their usual precision what they showed."""
+    editor = active_editor
+    state.update({"raters.reading_wpm": 250.5, "raters.correlation": 0.9999})
+    assert editor.field_widget("raters.reading_wpm").lineEdit().text() == "250.5"
+    assert editor.field_widget("raters.correlation").lineEdit().text() == "0.9999"
+    box = editor.field_widget("raters.discriminability")
+    _retype(box, "1.23456")
+    QTest.keyClick(box, Qt.Key.Key_Return)
+    assert state.scenario.raters.discriminability == 1.23456 and box.lineEdit().text() == "1.23456"
+    editor.undo_stack.setClean()
+
+
 def test_escape_drops_what_is_typed_in_a_field_and_goes_on_when_nothing_is(active_editor, state):
     """Escape left the typing in place and the next Tab committed it; tables' cells already drop it."""
     editor = active_editor

@@ -18,6 +18,11 @@ REFUSED_FRAME_COLOUR = "#c62828"
 """The frame around a refused field: a box whose Qt property ``invalid`` is true draws it."""
 
 MINUS_SIGNS = "\u2212\u2012\u2013\uFE63\uFF0D"
+
+KEPT_DECIMALS = 10
+"""Decimals a box of real numbers keeps and shows (trailing zeros dropped): what is typed, or stored by
+a file or a calibration, is what the box shows ("250.5" words per minute showed "251", a correlation of
+0.9999 showed "1" beside its range [0, 1))."""
 """Dashes people type or paste for a minus sign ("−3"): read as "-"."""
 
 
@@ -44,12 +49,16 @@ class CompactDoubleSpinBox(QDoubleSpinBox):
     minimum, maximum
         The range the box lets the user type (inclusive).
     decimals
-        Digits after the point that are kept (0 for whole numbers).
+        The field's usual precision, in digits after the point: it sets the default step. 0 makes a
+        whole-number box (see ``whole``).
     step
-        Arrow and wheel step; ``None`` picks one tenth of the order of
-        magnitude of the start value when the box is first shown.
+        Arrow and wheel step; ``None`` picks 1 for whole numbers, else one unit of the
+        ``min(decimals, 2)``-th decimal.
     suffix
         Unit shown after the number, e.g. ``" s"``.
+    whole
+        Whole numbers only: a typed fraction is refused (:attr:`not_whole`). By default, when
+        ``decimals`` is 0. Other boxes keep :data:`KEPT_DECIMALS` decimals, whatever ``decimals``.
     """
 
     out_of_range = Signal(float)
@@ -58,16 +67,23 @@ class CompactDoubleSpinBox(QDoubleSpinBox):
     owner can say why it was refused (Qt alone would silently put the
     minimum in its place)."""
 
+    not_whole = Signal(float)
+    """A number with a fraction was typed in a whole-number box and Enter pressed or the focus left:
+    the box shows its value again and emits the typed number (Qt alone would round it, and an owner
+    reading ``int(value())`` cut 2.9 raters to 2)."""
+
     malformed = Signal(str)
     """Text that is not a number (letters, a lone "-", nothing at all) was
     left in the box on Enter or focus loss: the box shows its value again and
     emits the text. Qt alone would store the minimum in its place."""
 
     def __init__(self, minimum: float = 0.0, maximum: float = 1e12, decimals: int = 3,
-                 step: float | None = None, suffix: str = "", parent: QWidget | None = None):
+                 step: float | None = None, suffix: str = "", parent: QWidget | None = None,
+                 whole: bool | None = None):
         super().__init__(parent)
         self.setLocale(QLocale.c())
-        self.setDecimals(decimals)
+        self.whole = decimals == 0 if whole is None else whole
+        self.setDecimals(0 if self.whole else KEPT_DECIMALS)
         self.setRange(minimum, maximum)
         self.setSingleStep(step if step is not None else (1.0 if decimals == 0 else 10.0 ** -min(decimals, 2)))
         self.setSuffix(suffix)
@@ -105,9 +121,20 @@ class CompactDoubleSpinBox(QDoubleSpinBox):
         if body == self.specialValueText() and body:
             return QValidator.State.Acceptable, text, position
         number = _parse(body)
-        if number is None or number < self.minimum() or number > self.maximum():
+        if number is None or number < self.minimum() or number > self.maximum() or self._fraction(number):
             return QValidator.State.Intermediate, text, position
         return QValidator.State.Acceptable, text, position
+
+    def _fraction(self, number: float) -> bool:
+        return self.whole and number != math.floor(number)
+
+    def typed_fraction(self) -> float | None:
+        """The number typed in a whole-number box when it has a fraction (and is in range), else None."""
+        body = self._strip(self.lineEdit().displayText())
+        number = _parse(body)
+        if number is not None and self._fraction(number) and self.minimum() <= number <= self.maximum():
+            return number
+        return None
 
     def malformed_text(self) -> str | None:
         """The typed text when it is not a number (nor the special value), else None."""
@@ -131,17 +158,21 @@ class CompactDoubleSpinBox(QDoubleSpinBox):
         self.last_typed_malformed = self.malformed_text()
 
     def reject_out_of_range(self) -> bool:
-        """Refuse an out-of-range or malformed entry (see :attr:`out_of_range`
-        and :attr:`malformed`): the box shows its value again. True when there
-        was one."""
+        """Refuse an out-of-range, fractional (in a whole-number box) or
+        malformed entry (see :attr:`out_of_range`, :attr:`not_whole` and
+        :attr:`malformed`): the box shows its value again. True when there was
+        one."""
         number = self.typed_out_of_range()
-        text = None if number is not None else self.malformed_text()
-        if number is None and text is None:
+        fraction = self.typed_fraction() if number is None else None
+        text = None if number is not None or fraction is not None else self.malformed_text()
+        if number is None and fraction is None and text is None:
             return False
         self.lineEdit().setText(self.prefix() + self.textFromValue(self.value()) + self.suffix())
         self.last_typed_out_of_range = self.last_typed_malformed = None
         if number is not None:
             self.out_of_range.emit(number)
+        elif fraction is not None:
+            self.not_whole.emit(fraction)
         else:
             self.malformed.emit(text)
         return True

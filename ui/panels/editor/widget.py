@@ -45,6 +45,7 @@ from advisor.scenario.form_text import (
     log2_m_from_text,
     m_text,
     not_a_number_message,
+    not_whole_message,
     out_of_range_message,
     rejection_message,
 )
@@ -451,7 +452,9 @@ class ScenarioEditorWidget(QWidget):
         """A spin box bound to a float field; ``display`` = (to shown, from shown)."""
         low, high = bounds_of(path)
         top = maximum if maximum is not None else (high if high is not None else 1e12)
-        box = CompactDoubleSpinBox(low or 0.0, top, decimals, step=step, suffix=suffix)
+        # A real number whatever its usual precision (the reading speed's is whole words per minute):
+        # the box keeps and shows what is stored.
+        box = CompactDoubleSpinBox(low or 0.0, top, decimals, step=step, suffix=suffix, whole=False)
         box.setMinimumWidth(110)
         to_shown, from_shown = display or ((lambda v: v), (lambda v: v))
 
@@ -476,6 +479,12 @@ class ScenarioEditorWidget(QWidget):
         self._show_error(path, message)
         self.edit_rejected.emit(path, message)
 
+    def _reject_fraction(self, path: str, number: float) -> None:
+        """A number with a fraction was typed in a whole-number field: say so, change nothing."""
+        message = not_whole_message(path, compact_number(number, 6))
+        self._show_error(path, message)
+        self.edit_rejected.emit(path, message)
+
     def _reject_text(self, path: str, box: CompactDoubleSpinBox, text: str) -> None:
         """Text that is no number was typed: say so, change nothing."""
         message = not_a_number_message(path, text, self._allowed(path, box))
@@ -488,6 +497,7 @@ class ScenarioEditorWidget(QWidget):
         low, high = bounds_of(path)
         box = CompactDoubleSpinBox(float(low or 0), float(maximum if maximum is not None else (high or 2**31 - 1)), 0)
         box.setMinimumWidth(110)
+        box.not_whole.connect(lambda number: self._reject_fraction(path, number))
         box.out_of_range.connect(lambda number: self._reject_typed(path, box, number))
         box.malformed.connect(lambda text: self._reject_text(path, box, text))
         def refresh(scenario: Scenario) -> None:
@@ -513,8 +523,9 @@ class ScenarioEditorWidget(QWidget):
         help_ = field_help(path)
         check = QCheckBox(help_.label)
         low, high = bounds_of(path)
-        box = CompactDoubleSpinBox(low or 0.0, high if high is not None else 1e12, 0 if integer else decimals, suffix=suffix)
+        box = CompactDoubleSpinBox(low or 0.0, high if high is not None else 1e12, decimals, suffix=suffix, whole=integer)
         box.setMinimumWidth(110)
+        box.not_whole.connect(lambda number: self._reject_fraction(path, number))
         box.out_of_range.connect(lambda number: self._reject_typed(path, box, number))
         box.malformed.connect(lambda text: self._reject_text(path, box, text))
 
