@@ -81,15 +81,8 @@ def out_of_range_message(path: str, number: str, allowed: str) -> str:
 
 
 def not_whole_message(path: str, number: str) -> str:
-    """Why a typed number with a fraction was refused by a whole-number field (one sentence).
-
-    Parameters
-    ----------
-    path
-        The field's dotted path.
-    number
-        The number as typed, written as the form writes numbers.
-    """
+    """Why a typed number with a fraction was refused by a whole-number field: one sentence, its
+    arguments as :func:`out_of_range_message`'s."""
     return f"{number} is not a whole number: {field_help(path).label} counts whole units."
 
 
