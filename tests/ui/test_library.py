@@ -97,6 +97,32 @@ def test_a_duplicate_of_a_long_name_is_still_marked_as_a_copy(library, store):
     assert all(len(name) <= 200 and name.startswith(long_name[:150]) for name in names)
 
 
+def test_a_long_name_cut_to_fit_its_row_keeps_its_end(show_widget, store):
+    """"Search relevance, 4-point scale, 3 …" was all the list showed of the optimiser's saved design,
+    the same as of the scenario it came from: Qt cuts a wrapped text at its end."""
+    from PySide6.QtWidgets import QStyleOptionViewItem
+
+    library = show_widget(ScenarioLibraryWidget(store), (300, 760))
+    original = next(s for s in store.list() if s.name.startswith("Search relevance"))
+    store.create(store.get(original.id).scenario.with_changes({"name": f"{original.name} — optimised"}))
+    library.refresh()
+    view, delegate = library.table, library.table.itemDelegateForColumn(0)
+    shown = {}
+    for row in range(view.model().rowCount()):
+        index = view.model().index(row, 0)
+        option = QStyleOptionViewItem()
+        option.rect = view.visualRect(index)
+        delegate.initStyleOption(option, index)
+        shown[index.data()] = option.text
+    cut = shown[f"{original.name} — optimised"]
+    assert "…" in cut and cut.endswith("— optimised") and cut.startswith("Search relev")
+    assert shown[original.name] != cut
+    metrics = view.fontMetrics()
+    width = view.columnWidth(0) - 8
+    assert metrics.boundingRect(0, 0, width, 10_000, int(Qt.TextFlag.TextWordWrap), cut).height() <= (
+        2 * metrics.lineSpacing())
+
+
 def test_rename_to_a_taken_name_warns_and_keeps_the_name(library, store, monkeypatch):
     from PySide6.QtWidgets import QMessageBox
 

@@ -58,6 +58,7 @@ from advisor.storage.store import ScenarioStore, ScenarioSummary, StoredScenario
 from advisor.units import clip
 from ui.core.file_dialogs import open_file_names, save_file_name
 from ui.widgets.splitters import two_pane_splitter
+from ui.widgets.tables import EndKeepingDelegate
 
 LIST_LIMIT = 10_000
 """Scenarios listed at once; the store's page limit (a library is far smaller)."""
@@ -495,6 +496,9 @@ class ScenarioLibraryWidget(QWidget):
         # long list cheap to lay out.
         self._view.setWordWrap(True)
         self._view.setTextElideMode(Qt.TextElideMode.ElideRight)
+        # A name too long for its two lines keeps its end ("— optimised", "copy").
+        self._name_delegate = EndKeepingDelegate(self._view)
+        self._view.setItemDelegateForColumn(0, self._name_delegate)
         self._view.verticalHeader().setVisible(False)
         self._view.verticalHeader().setDefaultSectionSize(2 * self._view.fontMetrics().lineSpacing() + 8)
         header = self._view.horizontalHeader()

@@ -7,8 +7,17 @@ import html
 import shiboken6
 
 from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import QAbstractItemView, QFrame, QHeaderView, QTableView, QTableWidget, QTableWidgetItem
+from PySide6.QtGui import QBrush, QColor, QFontMetrics
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QHeaderView,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+    QTableWidget,
+    QTableWidgetItem,
+)
 
 
 def table_item(text: str, *, right: bool = False, tooltip: str = "", colour: str | None = None) -> QTableWidgetItem:
@@ -122,3 +131,44 @@ class FrozenFirstColumn(QTableView):
 
     def _on_table_scrolled_sideways(self, _value: int) -> None:
         self._place()
+
+
+class EndKeepingDelegate(QStyledItemDelegate):
+    """Cells whose text, when it does not fit in the cell's wrapped lines, is cut in the middle,
+    so that its end stays: "Search relevance, 4-point… 3 assessors — optimised". Qt cuts a wrapped
+    text at the end of its last line, which hid the suffixes that tell derived scenarios apart
+    ("— optimised", "copy", "(2)") from the scenario they came from."""
+
+    TAIL_SHARE = 0.45
+    """Share of the characters kept that come from the end of the text."""
+
+    def initStyleOption(self, option: QStyleOptionViewItem, index) -> None:  # noqa: N802 - Qt's name
+        super().initStyleOption(option, index)
+        if option.text:
+            option.text = self.fitted_text(option.text, option.fontMetrics, option.rect.width() - 8,
+                                           max(1, option.rect.height() // max(1, option.fontMetrics.lineSpacing())))
+
+    @classmethod
+    def fitted_text(cls, text: str, metrics: QFontMetrics, width: int, lines: int) -> str:
+        """``text`` as it fits in ``lines`` wrapped lines of ``width`` pixels: whole, or its start and
+        end around "…" (the most characters that fit, found by bisection)."""
+        if width <= 0 or cls._fits(text, metrics, width, lines):
+            return text
+        low, high = 0, len(text)
+        while low < high:
+            middle = (low + high + 1) // 2
+            if cls._fits(cls._cut(text, middle), metrics, width, lines):
+                low = middle
+            else:
+                high = middle - 1
+        return cls._cut(text, low)
+
+    @classmethod
+    def _cut(cls, text: str, kept: int) -> str:
+        tail = int(round(kept * cls.TAIL_SHARE))
+        return f"{text[:kept - tail].rstrip()}…{text[len(text) - tail:] if tail else ''}"
+
+    @staticmethod
+    def _fits(text: str, metrics: QFontMetrics, width: int, lines: int) -> bool:
+        bound = metrics.boundingRect(0, 0, width, 1_000_000, int(Qt.TextFlag.TextWordWrap), text)
+        return bound.width() <= width and bound.height() <= lines * metrics.lineSpacing()
