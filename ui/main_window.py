@@ -866,8 +866,10 @@ class MainWindow(QMainWindow):
             dock.setFloating(True)
             frame = self.frameGeometry()
             screen = (self.screen() or QApplication.primaryScreen()).availableGeometry()
+            # Up to 1020 px high (a 1080-px screen's height less a margin): there the controls, three
+            # plots of readable height and the table fit without scrolling.
             dock.resize(min(1200, screen.width() - 60, max(900, frame.width() - 80)),
-                        min(860, screen.height() - 60, max(640, frame.height() - 60)))
+                        min(1020, screen.height() - 60, max(640, frame.height() - 60)))
             dock.move(max(screen.x(), frame.x() + 40), max(screen.y(), frame.y() + 30))
             self._xy_plot_dock = dock
         return self._xy_plot_dock

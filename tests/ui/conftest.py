@@ -151,15 +151,16 @@ def show_widget(qtbot):
 
 @pytest.fixture
 def open_panel_window(qtbot, show_widget, store):
-    """``open(key, attribute)``: the main window at 1280 × 800 with a floating panel opened by
-    Ctrl+``key`` (real key events), the panel's window active."""
+    """``open(key, attribute, size)``: the main window at ``size`` (width, height in pixels; 1280 × 800
+    unless given) with a floating panel opened by Ctrl+``key`` (real key events), the panel's
+    window active."""
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QApplication
 
     from ui.main_window import MainWindow
 
-    def open_(key, attribute: str):
-        window = show_widget(MainWindow(store, recover_drafts=False), (1280, 800))
+    def open_(key, attribute: str, size: tuple[int, int] = (1280, 800)):
+        window = show_widget(MainWindow(store, recover_drafts=False), size)
         qtbot.keyClick(window, key, Qt.KeyboardModifier.ControlModifier)
         qtbot.waitUntil(lambda: getattr(window, attribute).isVisible(), timeout=5000)
         panel_window = getattr(window, attribute).window()
@@ -177,6 +178,23 @@ def type_over(qtbot, widget, text: str) -> None:
     widget.setFocus()
     qtbot.keyClick(widget, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
     qtbot.keyClicks(widget, text)
+
+
+def turn_wheel(view, point, modifiers) -> bool:
+    """One notch of the wheel (towards the user) at ``point`` (a QPoint) of ``view``'s viewport, with
+    ``modifiers`` held; whether the widget under it accepted the event.
+
+    Offscreen, an event sent to a widget is not handed on to its parents (only the window system's
+    are): a test of what the parents do with an ignored event sends it to them itself."""
+    from PySide6.QtCore import QPoint, QPointF, Qt
+    from PySide6.QtGui import QWheelEvent
+    from PySide6.QtWidgets import QApplication
+
+    viewport = view.viewport()
+    event = QWheelEvent(QPointF(point), QPointF(viewport.mapToGlobal(point)), QPoint(0, 0), QPoint(0, -120),
+                        Qt.MouseButton.NoButton, modifiers, Qt.ScrollPhase.NoScrollPhase, False)
+    QApplication.sendEvent(viewport, event)
+    return event.isAccepted()
 
 
 @pytest.fixture

@@ -9,26 +9,16 @@ real wheel over the results page's plot under Xvfb and checks that the page scro
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QPoint, QPointF, Qt
-from PySide6.QtGui import QWheelEvent
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
 
+from tests.ui.conftest import turn_wheel
 from ui.widgets.pareto import ParetoPlotWidget
 from ui.widgets.plots import RiskCurvePlotWidget
 from ui.widgets.scrolling import vertical_scroll_area
 
 NO_MODIFIER = Qt.KeyboardModifier.NoModifier
 CTRL = Qt.KeyboardModifier.ControlModifier
-
-
-def _turn_wheel(plot, point: QPoint, modifiers) -> bool:
-    """One notch of the wheel (towards the user) at ``point`` of the plot's viewport; whether the
-    plot accepted it."""
-    local = QPointF(point)
-    event = QWheelEvent(local, QPointF(plot.viewport().mapToGlobal(point)), QPoint(0, 0), QPoint(0, -120),
-                        Qt.MouseButton.NoButton, modifiers, Qt.ScrollPhase.NoScrollPhase, False)
-    QApplication.sendEvent(plot.viewport(), event)
-    return event.isAccepted()
 
 
 def _x_range(plot) -> tuple[float, float]:
@@ -74,9 +64,9 @@ def test_on_a_scrolling_page_the_wheel_passes_on_and_ctrl_wheel_zooms(show_widge
     QApplication.processEvents()
     assert QApplication.widgetAt(plot.viewport().mapToGlobal(point)) is plot.viewport()
     before = _x_range(plot)
-    assert not _turn_wheel(plot, point, NO_MODIFIER)
+    assert not turn_wheel(plot, point, NO_MODIFIER)
     assert _x_range(plot) == before
-    assert _turn_wheel(plot, point, CTRL)
+    assert turn_wheel(plot, point, CTRL)
     low, high = _x_range(plot)
     assert high - low > before[1] - before[0]  # zoomed out along x (the wheel turned towards the user)
 
@@ -84,7 +74,7 @@ def test_on_a_scrolling_page_the_wheel_passes_on_and_ctrl_wheel_zooms(show_widge
 def test_a_plot_on_a_page_that_does_not_scroll_zooms_with_the_wheel_alone(show_widget):
     plot = show_widget(_curve_plot(), size=(500, 400))
     before = _x_range(plot)
-    assert _turn_wheel(plot, _points(plot)["plot area"], NO_MODIFIER)
+    assert turn_wheel(plot, _points(plot)["plot area"], NO_MODIFIER)
     assert _x_range(plot) != before
 
 
@@ -97,7 +87,7 @@ def test_the_optimiser_frontier_follows_the_same_rule(show_widget):
     plot = pareto._plot_widget
     point = _points(plot)["plot area"]
     before = _x_range(plot)
-    assert not _turn_wheel(plot, point, NO_MODIFIER)
+    assert not turn_wheel(plot, point, NO_MODIFIER)
     assert _x_range(plot) == before
-    assert _turn_wheel(plot, point, CTRL)
+    assert turn_wheel(plot, point, CTRL)
     assert _x_range(plot) != before

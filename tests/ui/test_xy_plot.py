@@ -1,7 +1,7 @@
 """The X–Y plot panel in the main window: every control is reachable, the range is typed with
 real keys, a sweep fills the plot and the table with what advisor.planning.sweep computes, the exports
-hold the table's data, a click on a point edits the design (Ctrl+Z undoes it), and saved
-scenarios overlay as curves of their own."""
+hold the table's data, a click on a point edits the design (Ctrl+Z undoes it), saved
+scenarios overlay as curves of their own, and every plot keeps a readable height."""
 
 from __future__ import annotations
 
@@ -11,12 +11,12 @@ import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPointF, Qt
-from PySide6.QtGui import QImage
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QImage, QPainter
 from PySide6.QtWidgets import QApplication
 
 from advisor.planning.sweep import sweep
-from tests.ui.conftest import type_over
+from tests.ui.conftest import turn_wheel, type_over
 from ui.panels.xy_plot import cell_text
 
 
@@ -248,3 +248,75 @@ def test_an_analysis_of_an_earlier_design_says_so(qtbot, window):
     assert panel._analysis_text.text() == f"{ANALYSIS_STALE_TEXT}\n{shown}"
     window.undo_stack.undo()  # the same numbers again: the mark goes
     assert panel._analysis_text.text() == shown
+
+
+READABLE_PLOT_PX = 150
+"""A plot at least this high keeps its axes' tick labels apart (its data area is 100 px or more)."""
+
+
+def _tick_labels(plot, side: str) -> list[str]:
+    """The tick labels ``plot``'s axis on ``side`` draws at its present size (pyqtgraph leaves out
+    those that do not fit)."""
+    image = QImage(1, 1, QImage.Format.Format_ARGB32)
+    painter = QPainter(image)
+    try:
+        return [text for _, _, text in plot.getAxis(side).generateDrawSpecs(painter)[2]]
+    finally:
+        painter.end()
+
+
+def _click(qtbot, widget) -> None:
+    """A left click at ``widget``'s centre, where the user sees it (nothing lies over it)."""
+    centre = widget.rect().center()
+    assert QApplication.widgetAt(widget.mapToGlobal(centre)) is widget, type(widget).__name__
+    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton, pos=centre)
+
+
+@pytest.mark.parametrize("size", [(1280, 800), (1920, 1080)])
+def test_with_every_output_ticked_each_plot_keeps_a_readable_height(qtbot, open_panel_window, size):
+    """With all five outputs at 1280 × 800, the risk, items and cost plots were squeezed into the
+    panel at 93 px each (41 px of data) and the risk axis read only "0.2". Each plot keeps its height
+    now; where the panel is too short the plots scroll (the wheel scrolls them, Ctrl + wheel zooms),
+    and at 1920 × 1080 the panel is tall enough for all three."""
+    window = open_panel_window(Qt.Key.Key_4, "xy_plot", size)
+    panel = window.xy_plot
+    for box in panel._y_checks.values():
+        if not box.isChecked():
+            _click(qtbot, box)
+    assert all(box.isChecked() for box in panel._y_checks.values())
+    with qtbot.waitSignal(panel.sweep_finished, timeout=120_000):
+        _click(qtbot, panel._run_button)
+    QApplication.processEvents()
+    view = panel.layout_widget
+    for group in ("risk", "items", "cost"):
+        plot = panel.plot(group)
+        assert plot.scene() is view.scene(), group
+        assert plot.geometry().height() >= READABLE_PLOT_PX, (group, plot.geometry().height())
+        assert plot.getViewBox().height() >= 100, (group, plot.getViewBox().height())
+    assert len(_tick_labels(panel.plot("risk"), "left")) >= 3
+    rows = panel.table.verticalHeader().defaultSectionSize()
+    assert panel.table.viewport().height() >= 3 * rows  # the table is not squeezed out instead
+    scroll = panel._plots_scroll
+    bar = scroll.verticalScrollBar()
+    if size == (1920, 1080):
+        assert bar.maximum() == 0  # all three in view
+        return
+    assert bar.maximum() > 0
+    risk = panel.plot("risk")
+    centre = view.mapFromScene(risk.getViewBox().sceneBoundingRect().center())
+    x_range = risk.getViewBox().viewRange()[0]
+    # The wheel alone: the plot ignores it and Qt hands it on to the scroll area, which scrolls.
+    assert not turn_wheel(view, centre, Qt.KeyboardModifier.NoModifier)
+    assert risk.getViewBox().viewRange()[0] == x_range
+    while bar.value() < bar.maximum():
+        before = bar.value()
+        turn_wheel(scroll, view.viewport().mapTo(scroll.viewport(), centre), Qt.KeyboardModifier.NoModifier)
+        assert bar.value() > before
+    cost = panel.plot("cost")
+    bottom = view.mapFromScene(cost.sceneBoundingRect().bottomLeft()).y()
+    assert view.viewport().mapTo(scroll.viewport(), QPoint(0, bottom)).y() <= scroll.viewport().height()
+    # Ctrl + wheel zooms the plot under the pointer.
+    centre = view.mapFromScene(cost.getViewBox().sceneBoundingRect().center())
+    x_range = cost.getViewBox().viewRange()[0]
+    assert turn_wheel(view, centre, Qt.KeyboardModifier.ControlModifier)
+    assert cost.getViewBox().viewRange()[0] != x_range

@@ -124,7 +124,14 @@ PLOT_GROUPS_OF = {group: columns for group, _, columns in PLOT_GROUPS}
 LEGEND_CHARS = 40
 """Scenario names in the key are shortened to this (the table and the readout have them whole)."""
 PLOT_HEIGHT_PX = 170
-"""Height each shown plot gets when a sweep is shown (the table takes the rest)."""
+"""Least height of each shown plot, px: the risk axis keeps labelled ticks at every 0.1 or 0.2.
+Plots that do not fit the pane scroll (the wheel scrolls them, Ctrl + wheel zooms:
+:func:`ui.widgets.plots.wheel_scrolls_the_page`); squeezed to fit, three plots in the panel at
+1280 × 800 had 41 px of data each and the risk axis one or two labelled ticks."""
+X_LABEL_HEIGHT_PX = 24
+"""Room the x axis's label takes under the lowest plot, px."""
+TABLE_MIN_HEIGHT_PX = 130
+"""Least height the table keeps when the plots ask for the room, px: its header and three rows."""
 TABLE_NAME_CHARS = 26
 """Scenario names in the table are shortened to this (the tooltip and the CSV have them whole)."""
 STYLE_GLYPHS = {Qt.PenStyle.SolidLine: "━━", Qt.PenStyle.DashLine: "╌╌", Qt.PenStyle.DashDotLine: "━·",
@@ -493,7 +500,7 @@ class XYPlotWidget(QWidget):
 
         self._layout = pg.GraphicsLayoutWidget()
         self._layout.setBackground("w")
-        self._layout.setMinimumHeight(260)
+        self._layout.setMinimumHeight(PLOT_HEIGHT_PX + X_LABEL_HEIGHT_PX)
         self._plots: dict[str, pg.PlotItem] = {}
         self._targets: dict[str, pg.InfiniteLine] = {}
         self._cursor_lines: dict[str, pg.InfiniteLine] = {}
@@ -564,7 +571,8 @@ class XYPlotWidget(QWidget):
         plot_side = QWidget()
         plot_layout = QVBoxLayout(plot_side)
         plot_layout.setContentsMargins(0, 0, 0, 0)
-        plot_layout.addWidget(self._layout, 1)
+        self._plots_scroll = vertical_scroll_area(self._layout)
+        plot_layout.addWidget(self._plots_scroll, 1)
         plot_layout.addWidget(self._style_key)
         # Below the plot: the table on the left; the hover readout, the crossings and the
         # analyses on the right, where long scenario names have room.
@@ -687,12 +695,26 @@ class XYPlotWidget(QWidget):
             f"{html.escape(textwrap.shorten(label, LEGEND_CHARS, placeholder='…'))}"
             for i, (label, _) in enumerate(self._results))
         self._style_key.setText(f"{swatches}<br>{style_key(first.columns)}")
-        self._splitter.setSizes([PLOT_HEIGHT_PX * len(shown) + 90, max(160, sum(self._splitter.sizes())
-                                                                        - PLOT_HEIGHT_PX * len(shown) - 90)])
+        self._give_plots_room(len(shown))
         self._update_table()
         self._update_crossings()
         for button in (self._csv_button, self._png_button, self._svg_button):
             button.setEnabled(True)
+
+    def _give_plots_room(self, plot_count: int) -> None:
+        """Let each of ``plot_count`` plots keep :data:`PLOT_HEIGHT_PX`: the plots' pane takes what
+        they need from the table, down to the table's least height, and scrolls for the rest."""
+        grid = self._layout.ci.layout
+        _, top, _, bottom = grid.getContentsMargins()
+        plots_height = math.ceil(PLOT_HEIGHT_PX * plot_count + X_LABEL_HEIGHT_PX + top + bottom
+                                 + grid.verticalSpacing() * (plot_count - 1))
+        self._layout.setMinimumHeight(plots_height)
+        plot_side = self._splitter.widget(0)
+        wanted = (plots_height + plot_side.layout().spacing()
+                  + self._style_key.heightForWidth(max(1, plot_side.width())))
+        total = sum(self._splitter.sizes())
+        plot_pane = max(min(wanted, total - TABLE_MIN_HEIGHT_PX), 1)
+        self._splitter.setSizes([plot_pane, max(total - plot_pane, 1)])
 
     def _update_table(self) -> None:
         self._model.clear()
