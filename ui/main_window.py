@@ -60,6 +60,13 @@ SETTINGS_GROUP = "main_window"
 EDITOR_MIN_WIDTH = 360
 """Narrowest editor pane, px: with the library dock and the results it keeps
 the window usable on a 1280-pixel-wide screen (the hints go under the inputs)."""
+EDITOR_WIDTH = 540
+"""The editor's width in a window up to 1350 px wide, px: its tables' columns in view."""
+EDITOR_SHARE = 0.4
+"""The editor's share of a wider window's width, until the user moves the handle beside it: at
+1920 px its 768 px put the range hints beside the inputs and every column of its tables in view
+(at 540 px the hints stood under the inputs and four examples' questions tables scrolled sideways,
+while all the width beyond went to the plots)."""
 DESIGN_TAB, RECOMMENDATIONS_TAB, COMPARE_TAB = 0, 1, 2
 # The recommendations tab and the dialogs of reports, interface configs,
 # pilots and the export protocol are imported when first opened: they load
@@ -341,9 +348,13 @@ class MainWindow(QMainWindow):
         self._editor.setMinimumWidth(EDITOR_MIN_WIDTH)
         self._results = ResultsWidget(self._state)
         # The form keeps its width when the window changes size (its tables'
-        # columns stay in view); the plots take or give the difference.
+        # columns stay in view); the plots take or give the difference. Until
+        # the user moves the handle the form's width follows the window's
+        # (_fit_design_to_window).
         self._design = two_pane_splitter(Qt.Orientation.Horizontal, self._editor, self._results, stretch=(0, 1))
         self._design.setObjectName("design_splitter")
+        self._design_fits_window = False
+        self._design.splitterMoved.connect(self._on_design_splitter_moved)
 
         # The tabs behind Design are built when first shown: their plots and
         # the optimiser's modules would otherwise delay the first paint.
@@ -478,6 +489,8 @@ class MainWindow(QMainWindow):
         # showEvent): restored earlier, a resize redistributes their sizes.
         self._splitter_states = {key: settings.value(key) for key in
                                  ("design_splitter", "library_splitter", "compare_splitter")}
+        # Whether the form still followed the window's width when the window closed.
+        self._design_fitted_on_close = settings.value("design_fits_window", False, type=bool)
         tab = settings.value("tab")
         if tab is not None and str(tab).isdigit() and int(tab) < self._tabs.count():
             self._tabs.setCurrentIndex(int(tab))
@@ -493,6 +506,8 @@ class MainWindow(QMainWindow):
             fifth = max(240, new // 5)
             if self._library_dock.width() > fifth:
                 self.resizeDocks([self._library_dock], [fifth], Qt.Orientation.Horizontal)
+        if new != old and self._design_fits_window:
+            self._fit_design_to_window()
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
         super().showEvent(event)
@@ -513,12 +528,26 @@ class MainWindow(QMainWindow):
             value = states.get(key)
             if isinstance(value, QByteArray) and not value.isEmpty():
                 splitter.restoreState(value)
+                if key == "design_splitter":
+                    # A handle the user never moved: the form goes on following the window.
+                    self._design_fits_window = self._design_fitted_on_close
             elif key == "design_splitter":
-                # First run: a library of a fifth of the window (240 to 420 px), an
-                # editor of 540 px, the rest for the results.
+                # First run: a library of a fifth of the window (240 to 420 px), the
+                # editor its share of the window, the rest for the results.
                 self.resizeDocks([self._library_dock], [max(240, min(420, self.width() // 5))],
                                  Qt.Orientation.Horizontal)
-                splitter.setSizes([540, max(sum(splitter.sizes()) - 540, 600)])
+                self._fit_design_to_window()
+
+    def _fit_design_to_window(self) -> None:
+        """Give the editor :data:`EDITOR_SHARE` of the window's width, at least :data:`EDITOR_WIDTH`
+        (the results take the rest), and keep doing so as the window changes size until the user
+        moves the handle."""
+        width = max(EDITOR_WIDTH, round(EDITOR_SHARE * self.width()))
+        self._design.setSizes([width, max(sum(self._design.sizes()) - width, 600)])
+        self._design_fits_window = True
+
+    def _on_design_splitter_moved(self, _position: int, _index: int) -> None:
+        self._design_fits_window = False
 
     def save_layout(self) -> None:
         """Remember the window geometry, docks, splitters, tab and scenario."""
@@ -527,6 +556,7 @@ class MainWindow(QMainWindow):
         settings.setValue("geometry", self.saveGeometry())
         settings.setValue("state", self.saveState())
         settings.setValue("design_splitter", self._design.saveState())
+        settings.setValue("design_fits_window", self._design_fits_window)
         settings.setValue("library_splitter", self._library.splitter.saveState())
         if COMPARE_TAB in self._tab_widgets:
             settings.setValue("compare_splitter", self._tab_widgets[COMPARE_TAB].splitter.saveState())

@@ -5,8 +5,8 @@ the unit switch, help, and the remembered layout."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QApplication, QMessageBox, QTableView
 
 import ui.main_window as main_window_module
 from advisor.storage.store import ScenarioStore
@@ -221,6 +221,81 @@ def test_window_layout_is_remembered(qtbot, show_widget, window, store):
     assert again.tabs.currentIndex() == 1
     again.tabs.setCurrentIndex(0)
     qtbot.waitUntil(lambda: again._design.sizes() == sizes, timeout=2000)
+
+
+def _settled(qtbot, window) -> None:
+    """Wait until the window has laid its splitters out (one turn after it was shown)."""
+    qtbot.waitUntil(lambda: window._splitter_states is None, timeout=2000)
+    QApplication.processEvents()
+    QApplication.processEvents()  # and what the relayout queued (the panes' re-flow)
+
+
+def _sideways_tables(editor) -> list[str]:
+    """The editor's shown tables that scroll sideways (a column partly out of view)."""
+    return [table.objectName() or "questions" for table in editor.findChildren(QTableView)
+            if table.isVisible() and table.horizontalScrollBar().maximum() > 0]
+
+
+def _drag_design_handle(qtbot, window, dx: int) -> None:
+    """Drag the handle between the editor and the results ``dx`` pixels with the mouse."""
+    handle = window._design.handle(1)
+    start = handle.mapToGlobal(handle.rect().center())
+    assert QApplication.widgetAt(start) is handle
+    qtbot.mousePress(handle, Qt.MouseButton.LeftButton, pos=handle.mapFromGlobal(start))
+    # In steps, each at a point of the screen: the handle moves under the pointer.
+    for step in (dx // 2, dx):
+        qtbot.mouseMove(handle, handle.mapFromGlobal(start + QPoint(step, 0)))
+    qtbot.mouseRelease(handle, Qt.MouseButton.LeftButton, pos=handle.mapFromGlobal(start + QPoint(dx, 0)))
+
+
+@pytest.mark.parametrize("first_size", [(1920, 1080), (1560, 940)])
+def test_a_full_hd_window_gives_the_editor_two_fifths_of_its_width(qtbot, show_widget, store, answers, first_size):
+    """At 1920 × 1080 the editor stayed 540 px wide, first shown there or widened to it: its range
+    hints under the inputs, the pairwise example's questions table scrolling sideways, all the
+    width beyond going to the plots. Until the user moves the handle the editor takes two fifths
+    of the window, also after a restart; at 1280 px it keeps the width it had."""
+    window = show_widget(MainWindow(store, recover_drafts=False), first_size)
+    _settled(qtbot, window)
+    stored = {item.name: item.id for item in store.list(limit=100)}
+    assert window.open_scenario(stored["RLHF pairwise preference with tie"], ask=False)
+    window.resize(1280, 800)
+    QApplication.processEvents()
+    assert window.editor.width() >= 520  # what it had at 1280 px before
+    window.resize(1920, 1080)
+    QApplication.processEvents()
+    QApplication.processEvents()
+    editor = window.editor
+    assert editor.width() >= 0.4 * 1920 - 2, editor.width()
+    assert editor.hints_beside
+    assert _sideways_tables(editor) == []
+    assert not window.state.dirty
+    assert window.close()
+    again = _reopen(show_widget, store.url)
+    _settled(qtbot, again)
+    assert again.editor.width() >= 0.4 * 1920 - 2
+    again.resize(1600, 1000)
+    QApplication.processEvents()
+    assert abs(again.editor.width() - 0.4 * 1600) <= 2
+
+
+def test_an_editor_width_the_user_chose_is_kept_and_remembered(qtbot, show_widget, store, answers):
+    """The editor follows the window's width only until the user drags the handle beside it."""
+    window = show_widget(MainWindow(store, recover_drafts=False), (1920, 1080))
+    _settled(qtbot, window)
+    _drag_design_handle(qtbot, window, -120)
+    chosen = window.editor.width()
+    assert abs(chosen - (0.4 * 1920 - 120)) <= 4, chosen
+    window.resize(1700, 1000)
+    QApplication.processEvents()
+    assert window.editor.width() == chosen
+    sizes = window._design.sizes()
+    assert window.close()
+    again = _reopen(show_widget, store.url)
+    assert (again.width(), again.height()) == (1700, 1000)
+    qtbot.waitUntil(lambda: again._design.sizes() == sizes, timeout=2000)
+    again.resize(1920, 1080)
+    QApplication.processEvents()
+    assert again.editor.width() == chosen
 
 
 def test_edit_undo_follows_the_focus(qtbot, window, store):
