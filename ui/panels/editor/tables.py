@@ -83,6 +83,9 @@ class _RowsModel(QAbstractTableModel):
         self._columns = columns
         self._commit = commit
         self._rows: tuple[Any, ...] = ()
+        # False until the first rows arrive: an empty list is news then, and its reset lets the
+        # view size itself to no rows.
+        self._filled = False
         self._rejected: dict[tuple[int, int], tuple[str, str]] = {}
 
     @property
@@ -90,12 +93,13 @@ class _RowsModel(QAbstractTableModel):
         return self._columns
 
     def set_rows(self, rows: tuple[Any, ...]) -> None:
-        if rows == self._rows and not self._rejected:
+        if self._filled and rows == self._rows and not self._rejected:
             # An edit elsewhere in the scenario: the cells show these rows already, and repainting
             # and re-measuring every column would cost the edit a few milliseconds for nothing.
             return
         self._rejected.clear()
-        if len(rows) != len(self._rows):
+        if not self._filled or len(rows) != len(self._rows):
+            self._filled = True
             self.beginResetModel()
             self._rows = rows
             self.endResetModel()
