@@ -8,13 +8,57 @@ reads like the form it appears in.
 from __future__ import annotations
 
 import math
-from collections.abc import Collection
+import re
+from collections.abc import Collection, Mapping
+from typing import Any
 
 from advisor.errors import ScenarioValidationError
 from advisor.scenario.fields import field_help
+from advisor.units import clip
 
 WHOLE_SCENARIO_PATHS = ("", "bounds", "scenario", "questions", "contexts")
 """Problem paths that name no single field: their messages stand without a label."""
+
+ROW_NOUNS = {"contexts": "context", "questions": "question",
+             "raters.difficulty_classes": "difficulty class", "raters.rater_types": "rater type"}
+"""What one row of each of the scenario's lists is called in a message."""
+
+ECHO_CHARS = 40
+"""Most characters of a refused value, or of a row's name, that a message repeats: a whole long
+name would be one unbreakable token that widens the form it is shown in."""
+
+_ROW_FIELD_LABELS = {"name": "Name", "k": "k", "max_chars": "Max chars"}
+"""Labels of a row's fields where the table's column header does not fit a sentence (the name
+column is headed "Context"; the k column "k / chars")."""
+
+_SCHEMA_WORDING = [
+    # pydantic's own words, then what this application says instead.
+    (re.compile(r"^String should have at least 1 characters?$"), "must not be empty"),
+    (re.compile(r"^String should have at most (\d+) characters?$"), r"must have at most \1 characters"),
+    (re.compile(r"^Input should be a valid number.*$"), "must be a number"),
+    (re.compile(r"^Input should be a valid integer.*$"), "must be a whole number"),
+    (re.compile(r"^(?:Tuple|List) should have at least (\d+) items?.*$"), r"must have at least \1 entries"),
+    (re.compile(r"^(?:Tuple|List) should have at most (\d+) items?.*$"), r"must have at most \1 entries"),
+]
+
+
+class TableEdit(dict):
+    """Dotted-path changes made in a table's cell (as for :meth:`Scenario.with_changes`) that also
+    know what the table's rows are called, so that a refusal names the row it is about (the
+    tables show no row numbers).
+
+    Parameters
+    ----------
+    changes
+        The dotted-path changes.
+    row_names
+        Each row's name by its path (``{"contexts.0": "passages"}``); a row left out is named by
+        its number.
+    """
+
+    def __init__(self, changes: Mapping[str, Any], row_names: Mapping[str, str]):
+        super().__init__(changes)
+        self.row_names = dict(row_names)
 
 
 def field_label(path: str) -> str:
@@ -36,15 +80,118 @@ def rejection_message(error: ScenarioValidationError, changed: Collection[str]) 
     changed
         The dotted paths the edit changed; their problems need no label (the
         message shows beside them), any other field's problem is prefixed with
-        its label.
+        its label. A problem in a row of a list (a table's cell) names the
+        column and the row, by the row's name when ``changed`` is a
+        :class:`TableEdit`.
     """
+    problems = error.problems or [("", str(error))]
+    row_names = getattr(changed, "row_names", {})
     lines = []
-    for path, message in error.problems or [("", str(error))]:
-        if path in changed or path in WHOLE_SCENARIO_PATHS:
-            lines.append(message)
+    for path, message in problems:
+        if _echoes_a_row_problem(path, message, problems):
+            continue
+        if _row_of(path) is not None:
+            lines.append(_row_message(path, message, row_names))
+        elif path in changed or path in WHOLE_SCENARIO_PATHS:
+            lines.append(_whole_list_message(message))
         else:
-            lines.append(f"{field_label(path)}: {message}")
+            label = _known_label(path)
+            lines.append(f"{label}: {_plain_message(message)}" if label else _plain_message(message))
     return "\n".join(dict.fromkeys(lines))
+
+
+def _known_label(path: str) -> str | None:
+    try:
+        return field_help(path).label
+    except KeyError:
+        return None
+
+
+def _row_of(path: str) -> tuple[str, int, list[str]] | None:
+    """``(list path, row index, field path below the row)`` of a problem in a list's row, else None."""
+    parts = path.split(".")
+    for position, part in enumerate(parts):
+        if part.isdigit():
+            return (".".join(parts[:position]), int(part), parts[position + 1:]) if position else None
+    return None
+
+
+def _echoes_a_row_problem(path: str, message: str, problems: list[tuple[str, str]]) -> bool:
+    """Whether a list's "too short" is only pydantic's echo of a refused row of that list (the
+    list loses the row it could not read, then counts its rows)."""
+    return ("at least 1 item" in message and path in ROW_NOUNS
+            and any(other.startswith(path + ".") for other, _ in problems))
+
+
+def _row_message(path: str, message: str, row_names: Mapping[str, str]) -> str:
+    """A problem of a table's cell as a sentence that names the column and the row:
+    "Weight of context 'passages' must be more than 0; got -1"."""
+    group, index, field = _row_of(path)
+    while field and field[-1].isdigit():
+        field = field[:-1]  # an entry of a list cell (a prior's share) is the cell's problem
+    noun = ROW_NOUNS.get(group, group.rsplit(".", 1)[-1])
+    message = _form_words(message)
+    words = message.split(" ", 1)
+    if len(words) == 2 and (field == [] or field == ["format"]) and _row_field_label(group, field + [words[0]]):
+        # A check of the whole row names its field first, as the schema spells it
+        # ("prior must have one share per answer (4), got 2").
+        field, message = field + [words[0]], words[1]
+    kind = re.match(r"for (\w+) (must .*)$", message)
+    if kind:
+        # "k for ordinal must be an integer from 2 to 50": the format describes the row.
+        noun, message = f"{kind.group(1).replace('_', ' ')} {noun}", kind.group(2)
+    name = row_names.get(f"{group}.{index}")
+    row = f"{noun} {clip(name, ECHO_CHARS)!r}" if name else f"{noun} {index + 1}"
+    label = _row_field_label(group, field) or (" ".join(field).replace("_", " ").capitalize() or "Row")
+    joiner = " " if message.startswith(("must ", "applies ")) else ": "
+    return f"{label} of {row}{joiner}{_short_echo(message)}"
+
+
+def _row_field_label(group: str, field: list[str]) -> str | None:
+    """The label of a field of a list's rows, as a sentence names it; None for no such field."""
+    if field and field[-1] in _ROW_FIELD_LABELS:
+        return _ROW_FIELD_LABELS[field[-1]]
+    return _known_label(".".join([group, "*", *field])) if field else None
+
+
+def _whole_list_message(message: str) -> str:
+    """A problem of a whole list or of the scenario, in the form's words."""
+    repeated = re.match(r"^(\w+?)s names must be unique, repeated: (.*)$", message)
+    if repeated:
+        return f"{repeated.group(1).capitalize()} names must be unique; repeated: {clip(repeated.group(2), ECHO_CHARS)!r}"
+    return _plain_message(message)
+
+
+def _plain_message(message: str) -> str:
+    """``message`` in the form's words, with a short echo of the refused value."""
+    return _short_echo(_form_words(message))
+
+
+def _form_words(message: str) -> str:
+    """``message`` without pydantic's wording ("String should have at least 1 character" is
+    "must not be empty")."""
+    head, got = message.rsplit(", got ", 1) if ", got " in message else (message, None)
+    for pattern, wording in _SCHEMA_WORDING:
+        if pattern.match(head):
+            head = pattern.sub(wording, head)
+            break
+    return head if got is None or got == "''" else f"{head}, got {got}"
+
+
+def _short_echo(message: str) -> str:
+    """"must be more than 0; got -1" for "must be more than 0, got -1.0": whole numbers without
+    ".0", long text clipped to :data:`ECHO_CHARS`."""
+    if not message.startswith("must ") or ", got " not in message:
+        return message
+    head, got = message.rsplit(", got ", 1)
+    try:
+        number = float(got)
+    except ValueError:
+        sized = re.match(r"^(.*)( \([\d,]+ characters\))$", got, re.DOTALL)
+        echo = clip(sized.group(1), ECHO_CHARS) + sized.group(2) if sized else clip(got, ECHO_CHARS)
+    else:
+        echo = str(int(number)) if number.is_integer() and abs(number) < 1e15 else clip(got, ECHO_CHARS)
+    return f"{head}; got {echo}"
 
 
 def not_a_number_message(path: str, text: str, allowed: str) -> str:

@@ -19,6 +19,7 @@ from advisor.scenario.form_text import (
     not_a_number_message,
     out_of_range_message,
     rejection_message,
+    TableEdit,
 )
 from advisor.scenario.formats import USUAL_K, switched_format, uses_free_text_fields, uses_span
 from advisor.scenario.schema import (
@@ -157,6 +158,50 @@ def test_rejection_message_drops_repeats_and_stands_alone_for_the_whole_scenario
     error = ScenarioValidationError("x", [("questions", "too many"), ("questions", "too many"), ("", "broken")])
     assert rejection_message(error, {}) == "too many\nbroken"
     assert rejection_message(ScenarioValidationError("no problems listed"), {}) == "no problems listed"
+
+
+def _table_refusal(changes):
+    """What a table shows when the edit ``changes`` of the first example is refused."""
+    scenario = example_scenarios()[0]
+    names = {f"{group}.{row}": part.name for group in ("contexts", "questions")
+             for row, part in enumerate(getattr(scenario, group))}
+    with pytest.raises(ScenarioValidationError) as refused:
+        scenario.with_changes(changes)
+    return rejection_message(refused.value, TableEdit(changes, names))
+
+
+@pytest.mark.parametrize("changes, message", [
+    ({"contexts.0.weight": -1.0}, "Weight of context 'general chat' must be more than 0; got -1"),
+    ({"contexts.0.name": ""}, "Name of context 'general chat' must not be empty"),
+    ({"questions.0.format.k": 1}, "k of ordinal question 'helpfulness' must be an integer from 2 to 50; got 1"),
+    ({"questions.0.format.k": 6.5}, "k of question 'helpfulness' must be a whole number; got 6.5"),
+    ({"contexts.1.name": "general chat"}, "Context names must be unique; repeated: 'general chat'"),
+    ({"questions.0.prior": [0.5, 0.5]}, "Prior of question 'helpfulness' must have one share per answer (7); got 2"),
+    ({"questions.0.slip_rate": "abc"}, "Slip rate of question 'helpfulness' must be a number; got 'abc'"),
+])
+def test_a_table_refusal_names_the_column_and_the_row(changes, message):
+    # They read "must be more than 0, got -1.0", "String should have at least 1 character, got ''",
+    # "questions.0.format: k for ordinal ...", "contexts names must be unique, repeated: ...".
+    assert _table_refusal(changes) == message
+
+
+def test_a_refused_row_is_one_problem_not_a_list_too_short():
+    # pydantic also said "Tuple should have at least 1 item after validation, not 0" of the questions.
+    scenario = next(s for s in example_scenarios() if len(s.questions) == 1 and s.questions[0].format.kind == "ordinal")
+    with pytest.raises(ScenarioValidationError) as refused:
+        scenario.with_changes({"questions.0.prior": [0.5, 0.5]})
+    assert len(refused.value.problems) == 2
+    message = rejection_message(refused.value, {"questions.0.prior": [0.5, 0.5]})
+    assert message == "Prior of question 1 must have one share per answer (4); got 2"
+
+
+def test_a_refusal_clips_a_long_value():
+    # A 227-character name was repeated whole, one unbreakable word as wide as the editor.
+    message = _table_refusal({"contexts.0.name": "n" * 227})
+    assert message.startswith("Name of context 'general chat' must have at most 200 characters; got 'nnn")
+    assert message.endswith("… (227 characters)") and max(len(word) for word in message.split()) <= 42
+    repeated = _table_refusal({"contexts.0.name": "m" * 150, "contexts.1.name": "m" * 150})
+    assert max(len(word) for word in repeated.split()) <= 42
 
 
 def test_typed_value_messages_name_the_label_and_the_range():

@@ -124,7 +124,11 @@ def test_invalid_value_is_shown_and_not_applied(qtbot, editor, state):
 
 def _frame_red_pixels(widget) -> int:
     """Pixels of ``widget`` drawn in the refused field's frame colour (#c62828, within a little)."""
-    image = widget.grab().toImage()
+    return _red_pixels(widget.grab().toImage())
+
+
+def _red_pixels(image) -> int:
+    """Pixels of ``image`` in the refusal's colour (#c62828, within a little)."""
     count = 0
     for y in range(image.height()):
         for x in range(image.width()):
@@ -206,6 +210,22 @@ def test_invalid_table_cell_is_marked_with_the_message(qtbot, editor, state, edi
     assert model.data(index) == first
     assert "unique" in model.data(index, Qt.ItemDataRole.ToolTipRole)
     assert state.scenario is before
+
+
+def test_a_refused_cell_names_its_column_and_row_and_stays_red_while_selected(qtbot, editor, state, edit_cell):
+    # The message read "must be more than 0, got -1.0"; the red of the refused cell was painted
+    # over by the selection of its row.
+    view = editor.contexts_table
+    model = view.model()
+    name = state.scenario.contexts[0].name
+    before = state.scenario
+    edit_cell(view, 0, 1, "-1")  # weight, (0, 10⁶]
+    assert state.scenario is before
+    assert editor.error_text("contexts") == f"Weight of context {name!r} must be more than 0; got -1"
+    assert model.data(model.index(0, 1), Qt.ItemDataRole.ToolTipRole) == editor.error_text("contexts")
+    assert view.selectionModel().isRowSelected(0)
+    rect = view.visualRect(model.index(0, 1))
+    assert _red_pixels(view.viewport().grab(rect).toImage()) >= rect.width() * rect.height() // 2
 
 
 def test_target_complexity_as_m(qtbot, editor, state):

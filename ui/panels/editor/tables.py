@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from advisor.scenario.fields import FieldHelp, bounds_of, field_help
+from advisor.scenario.form_text import TableEdit
 from advisor.scenario.formats import (
     switched_format,
     uses_bias,
@@ -39,6 +40,9 @@ from ui.widgets.spin_boxes import CompactDoubleSpinBox, compact_number, guard_wh
 
 ERROR_COLOUR = "#c62828"
 """Colour of a refused value and of its message."""
+REFUSED_TEXT_COLOUR = "#ffffff"
+"""Text of a refused cell while its row is selected: on the error colour, which stands in for the
+selection's, so that the refusal shows whichever row is selected."""
 K_BOX_RANGE = (min(low for low, _ in FORMAT_K_LIMITS.values()), max(high for _, high in FORMAT_K_LIMITS.values()))
 """Range of a k cell's box: every format's k; the schema says why a k does not fit its format."""
 
@@ -136,6 +140,10 @@ class _RowsModel(QAbstractTableModel):
     def applies(self, row: int, column: int) -> bool:
         return self._columns[column].applies(self._rows[row])
 
+    def refused(self, row: int, column: int) -> bool:
+        """Whether the cell shows a value that was refused (in red, its reason as the tooltip)."""
+        return (row, column) in self._rejected
+
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
         if orientation != Qt.Orientation.Horizontal:
             return str(section + 1) if role == Qt.ItemDataRole.DisplayRole else None
@@ -195,7 +203,7 @@ class _RowsModel(QAbstractTableModel):
         if role != Qt.ItemDataRole.EditRole or not index.isValid():
             return False
         row, column = index.row(), index.column()
-        changes = self._changes_for(row, column, value)
+        changes = TableEdit(self._changes_for(row, column, value), self._row_names())
         label = f"{self.help_of(column).label} of {getattr(self._rows[row], 'name', f'row {row + 1}')!r}"
         message = self._commit(changes, text=f"Edit {label}", merge_key=self.path(row, column))
         if message is None:
@@ -205,6 +213,11 @@ class _RowsModel(QAbstractTableModel):
         self._rejected[(row, column)] = (shown, message)
         self.dataChanged.emit(index, index)
         return False
+
+    def _row_names(self) -> dict[str, str]:
+        """The rows' names by their paths, for a refusal to say which row it means (rows without a
+        name, a difficulty class, are named by their number)."""
+        return {f"{self._group}.{row}": part.name for row, part in enumerate(self._rows) if hasattr(part, "name")}
 
     def _changes_for(self, row: int, column: int, value: Any) -> dict[str, Any]:
         spec = self._columns[column]
@@ -286,6 +299,14 @@ class _CellDelegate(QStyledItemDelegate):
                 box.setSingleStep(0.05)
             return box
         return super().createEditor(parent, option, index)
+
+    def initStyleOption(self, option, index):  # noqa: N802
+        super().initStyleOption(option, index)
+        if index.model().refused(index.row(), index.column()):
+            # A selected cell is painted in the selection's colours, not its own: the refused one
+            # takes the error colour as its selection colour, so its red shows on a selected row.
+            option.palette.setColor(QPalette.ColorRole.Highlight, QColor(ERROR_COLOUR))
+            option.palette.setColor(QPalette.ColorRole.HighlightedText, QColor(REFUSED_TEXT_COLOUR))
 
     def updateEditorGeometry(self, editor, option, index):  # noqa: N802
         super().updateEditorGeometry(editor, option, index)
