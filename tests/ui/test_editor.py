@@ -228,6 +228,21 @@ def test_a_refused_cell_names_its_column_and_row_and_stays_red_while_selected(qt
     assert _red_pixels(view.viewport().grab(rect).toImage()) >= rect.width() * rect.height() // 2
 
 
+def test_a_fraction_in_a_whole_number_cell_is_refused_not_rounded(qtbot, editor, state, edit_cell):
+    # k 6.5 was saved as 6.
+    view = editor.questions_table
+    model = view.model()
+    edit_cell(view, 0, 1, "ordinal")
+    before = state.scenario
+    name = before.questions[0].name
+    edit_cell(view, 0, 2, "6.5")  # k
+    assert state.scenario is before
+    assert editor.error_text("questions") == f"k of question {name!r} must be a whole number; got 6.5"
+    assert model.data(model.index(0, 2)) == "6.5"
+    edit_cell(view, 0, 2, "6")
+    assert state.scenario.questions[0].format.k == 6 and editor.error_text("questions") == ""
+
+
 def test_target_complexity_as_m(qtbot, editor, state):
     mode = editor.field_widget("target.log2_m:mode")
     mode.setCurrentIndex(mode.findData("count"))

@@ -43,6 +43,8 @@ ERROR_COLOUR = "#c62828"
 REFUSED_TEXT_COLOUR = "#ffffff"
 """Text of a refused cell while its row is selected: on the error colour, which stands in for the
 selection's, so that the refusal shows whichever row is selected."""
+WHOLE_BOX_DECIMALS = 6
+"""Decimals a whole-number cell's box keeps: a typed fraction must reach the model unrounded."""
 K_BOX_RANGE = (min(low for low, _ in FORMAT_K_LIMITS.values()), max(high for _, high in FORMAT_K_LIMITS.values()))
 """Range of a k cell's box: every format's k; the schema says why a k does not fit its format."""
 
@@ -283,8 +285,9 @@ class _CellDelegate(QStyledItemDelegate):
                 low_f, high_f = bounds_of(model.help_path(index.column()))
                 low, high = int(low_f or 0), int(high_f or 1_000_000)
             # Whole numbers out of range or mistyped reach the model, which says
-            # why it refuses them (a QSpinBox would clip or drop the keystrokes).
-            box = CompactDoubleSpinBox(float(low), float(high), 0, parent=parent)
+            # why it refuses them (a QSpinBox would clip or drop the keystrokes). The box keeps
+            # decimals so that a fraction reaches it too: with none, it would round "6.5" to 6.
+            box = CompactDoubleSpinBox(float(low), float(high), WHOLE_BOX_DECIMALS, step=1.0, parent=parent)
             box.refuses_out_of_range = False
             box.setProperty("whole", True)
             return box
@@ -343,7 +346,8 @@ class _CellDelegate(QStyledItemDelegate):
             editor.interpretText()
             value = editor.value()
             if editor.property("whole"):
-                model.setData(index, int(round(value)))
+                # A fraction reaches the model as typed, which refuses it with the reason in the cell.
+                model.setData(index, int(value) if value.is_integer() else value)
             else:
                 model.setData(index, None if spec.kind == "share" and value == editor.minimum() else value)
         else:
