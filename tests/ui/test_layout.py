@@ -103,6 +103,28 @@ def test_a_1280_pixel_window_keeps_every_table_column_in_view(qtbot, qapp, windo
     assert _columns_in_view(recommendations.levers_panel.table) == []
 
 
+def test_a_long_context_name_leaves_the_numbers_in_view(qtbot, qapp, window, edit_cell):
+    """A 100-character name widened its column to the whole text, and Weight, Difficulty and
+    Reading could only be reached by scrolling sideways; now the name column takes what the
+    numbers leave, the name cut short and whole in its tooltip."""
+    window.resize(1280, 800)
+    qapp.processEvents()
+    editor = window.editor
+    table = editor.contexts_table
+    name = "Customer support transcripts in German and French, escalated to a supervisor after their first reply"
+    assert len(name) == 100
+    edit_cell(table, 0, 0, name)
+    qapp.processEvents()
+    assert editor.state.scenario.contexts[0].name == name
+    assert _columns_in_view(table) == []
+    assert not table.horizontalScrollBar().isVisible()
+    widths = sum(table.columnWidth(c) for c in range(table.model().columnCount()))
+    assert widths == table.viewport().width()  # the columns fill the table, no empty space at the right
+    assert name in table.model().index(0, 0).data(Qt.ItemDataRole.ToolTipRole)
+    editor.undo_stack.undo()
+    assert not editor.state.dirty
+
+
 def test_the_questions_table_hides_columns_no_question_uses(qapp, show_widget):
     scenario = next(s for s in example_scenarios() if all(q.format.kind == "ordinal" for q in s.questions))
     editor = show_widget(ScenarioEditorWidget(ScenarioState(scenario, stored_id=1, revision=1)), (700, 900))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from html import escape
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt
@@ -43,6 +44,8 @@ ERROR_COLOUR = "#c62828"
 REFUSED_TEXT_COLOUR = "#ffffff"
 """Text of a refused cell while its row is selected: on the error colour, which stands in for the
 selection's, so that the refusal shows whichever row is selected."""
+NAME_COLUMN_MIN_WIDTH = 80
+"""Narrowest the name column gets when it gives its room to the number columns, pixels."""
 WHOLE_BOX_DECIMALS = 6
 """Decimals a whole-number cell's box keeps: a typed fraction must reach the model unrounded."""
 K_BOX_RANGE = (min(low for low, _ in FORMAT_K_LIMITS.values()), max(high for _, high in FORMAT_K_LIMITS.values()))
@@ -192,6 +195,9 @@ class _RowsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             if rejected is not None:
                 return rejected[1]
+            if spec.kind in ("text", "label"):
+                # A long name is cut short in its column: the tooltip reads it whole.
+                return f"<p>{escape(str(self.raw_value(row, column)))}</p>{self.help_of(column).tooltip()}"
             return self.help_of(column).tooltip()
         if role == Qt.ItemDataRole.BackgroundRole and rejected is not None:
             return QColor("#ffebee")
@@ -452,8 +458,22 @@ class _RowsTableView(QTableView):
         super().resizeColumnsToContents()
         for column in range(model.columnCount()):
             self.setColumnWidth(column, max(self.columnWidth(column), 56))
-        # The name column takes what is left, so the table fills its box.
         self.horizontalHeader().setStretchLastSection(False)
+        self._fit_name_column()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self._fit_name_column()
+
+    def _fit_name_column(self) -> None:
+        """The name column takes what the other columns leave, so the table fills its box and a
+        long name never pushes the numbers out of view (it is cut short, whole in its tooltip)."""
+        model = self.model()
+        name = next((c for c, spec in enumerate(model.columns) if spec.kind in ("text", "label")), None)
+        if name is None:
+            return
+        others = sum(self.columnWidth(c) for c in range(model.columnCount()) if c != name and not self.isColumnHidden(c))
+        self.setColumnWidth(name, max(NAME_COLUMN_MIN_WIDTH, self.viewport().width() - others))
 
 
 def _numbers_from_text(text: str) -> list[float | str] | None:
