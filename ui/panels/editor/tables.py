@@ -46,8 +46,6 @@ REFUSED_TEXT_COLOUR = "#ffffff"
 selection's, so that the refusal shows whichever row is selected."""
 NAME_COLUMN_MIN_WIDTH = 80
 """Narrowest the name column gets when it gives its room to the number columns, pixels."""
-WHOLE_BOX_DECIMALS = 6
-"""Decimals a whole-number cell's box keeps: a typed fraction must reach the model unrounded."""
 K_BOX_RANGE = (min(low for low, _ in FORMAT_K_LIMITS.values()), max(high for _, high in FORMAT_K_LIMITS.values()))
 """Range of a k cell's box: every format's k; the schema says why a k does not fit its format."""
 
@@ -291,9 +289,9 @@ class _CellDelegate(QStyledItemDelegate):
                 low_f, high_f = bounds_of(model.help_path(index.column()))
                 low, high = int(low_f or 0), int(high_f or 1_000_000)
             # Whole numbers out of range or mistyped reach the model, which says
-            # why it refuses them (a QSpinBox would clip or drop the keystrokes). The box keeps
-            # decimals so that a fraction reaches it too: with none, it would round "6.5" to 6.
-            box = CompactDoubleSpinBox(float(low), float(high), WHOLE_BOX_DECIMALS, step=1.0, parent=parent)
+            # why it refuses them (a QSpinBox would clip or drop the keystrokes). The box is not a
+            # whole-number box, so that a fraction reaches the model too (the model says why).
+            box = CompactDoubleSpinBox(float(low), float(high), 0, step=1.0, parent=parent, whole=False)
             box.refuses_out_of_range = False
             box.setProperty("whole", True)
             return box
