@@ -15,7 +15,6 @@ from hypothesis import strategies as st
 
 import advisor.cli
 from advisor.evaluation.evaluate import VERDICTS, evaluate
-from advisor.planning.optimize import optimize
 from advisor.scenario.schema import examples_dir, example_scenarios, load_scenario_file, scenario_from_dict
 from advisor.planning.solve import solve
 

@@ -21,7 +21,6 @@ from advisor.planning.sweep import (
     MAX_POINTS,
     TARGET_RISK_RESOLUTION,
     X_VARIABLES,
-    Y_VARIABLES,
     a_priori,
     changes_at,
     compromise,

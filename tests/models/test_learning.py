@@ -15,7 +15,7 @@ from scipy import stats
 
 import models
 from models.channel import rater_kernel
-from models.decoding import RHO_GRID, decode_kernel, gallager_terms, information_moments
+from models.decoding import RHO_GRID, gallager_terms, information_moments
 from models.learning import items_needed_for_model, learning_error_curves, random_coding_exponent
 from models.panel import count_kernel
 
