@@ -71,6 +71,9 @@ def test_table_cell_edit_updates_the_state(qtbot, editor, state, edit_cell):
     view = editor.contexts_table
     edit_cell(view, 0, 3, 150)
     assert state.scenario.contexts[0].reading_words == 150
+    # A real number with a fraction (the user pass found the cell's box failing to validate it).
+    edit_cell(view, 0, 1, 2.5)
+    assert state.scenario.contexts[0].weight == 2.5
     edit_cell(view, 1, 0, "long documents")
     assert state.scenario.contexts[1].name == "long documents"
 

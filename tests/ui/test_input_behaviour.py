@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
-from PySide6.QtGui import QKeyEvent, QWheelEvent
+from PySide6.QtGui import QKeyEvent, QValidator, QWheelEvent
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QApplication,
@@ -335,3 +335,25 @@ def test_ctrl_z_in_a_spin_box_undoes_its_committed_value(qtbot, editor, state):
     qtbot.mouseClick(box.lineEdit(), Qt.MouseButton.LeftButton)
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert state.scenario == original and box.value() == original.raters.per_item
+
+
+def test_a_number_box_built_where_the_locale_is_not_c_reads_its_text(qtbot):
+    """Under a desktop whose locale is not C, the box's switch to the C locale made Qt read its
+    text before the box knew whether it takes whole numbers, and every table cell's box failed to
+    validate ("contexts row 1, weight: typing '2.5' took nothing" in the pass through the real
+    window)."""
+    from PySide6.QtCore import QLocale
+
+    from ui.widgets.spin_boxes import CompactDoubleSpinBox
+
+    default = QLocale()
+    QLocale.setDefault(QLocale(QLocale.Language.German, QLocale.Country.Germany))
+    try:
+        boxes = [CompactDoubleSpinBox(0.0, 10.0, decimals) for decimals in (0, 3)]
+    finally:
+        QLocale.setDefault(default)
+    for box in boxes:
+        qtbot.addWidget(box)
+    assert [box.whole for box in boxes] == [True, False]
+    assert boxes[1].validate("2.5", 3)[0] == QValidator.State.Acceptable
+    assert boxes[0].validate("2.5", 3)[0] == QValidator.State.Intermediate

@@ -81,8 +81,9 @@ class CompactDoubleSpinBox(QDoubleSpinBox):
                  step: float | None = None, suffix: str = "", parent: QWidget | None = None,
                  whole: bool | None = None):
         super().__init__(parent)
-        self.setLocale(QLocale.c())
+        # Before anything that may validate text (a locale change re-reads it).
         self.whole = decimals == 0 if whole is None else whole
+        self.setLocale(QLocale.c())
         self.setDecimals(0 if self.whole else KEPT_DECIMALS)
         self.setRange(minimum, maximum)
         self.setSingleStep(step if step is not None else (1.0 if decimals == 0 else 10.0 ** -min(decimals, 2)))
