@@ -1016,8 +1016,8 @@ class ScenarioEditorWidget(QWidget):
             text = "\n".join(shown.get(path, ()))
             if text:
                 # Once a finding has shown under a field, its line keeps its place (as tall as the
-                # longest finding it has shown) when the finding goes, until the focus moves on
-                # (_on_application_focus_changed): an edit that crosses the finding's threshold back
+                # longest finding it has shown) when the finding goes, until the focus moves on by the
+                # keyboard or the pointer leaves the form (_give_back_warning_space): an edit that crosses the finding's threshold back
                 # and forth (a time per item stepped around the reading time) would otherwise move
                 # the whole form each time.
                 policy = label.sizePolicy()
@@ -1032,8 +1032,19 @@ class ScenarioEditorWidget(QWidget):
         self._update_widgets(scenario)
 
     def _on_application_focus_changed(self, _old: QWidget | None, _new: QWidget | None) -> None:
-        # The field edited around a finding's threshold is left: the space of a finding that has gone
-        # is given back (it stayed, up to 160 px between "Time per item T" and "Wage", for good).
+        # The field edited around a finding's threshold is left by the keyboard: the space of a
+        # finding that has gone is given back (it stayed, up to 160 px between "Time per item T" and
+        # "Wage", for good). Not on a click: the form would move between the two clicks of a
+        # double-click on a table's cell, and the second would land elsewhere.
+        if QApplication.mouseButtons() == Qt.MouseButton.NoButton:
+            self._give_back_warning_space()
+
+    def leaveEvent(self, event) -> None:  # noqa: N802 - Qt override
+        # The pointer has left the form: a layout change now moves nothing under it.
+        self._give_back_warning_space()
+        super().leaveEvent(event)
+
+    def _give_back_warning_space(self) -> None:
         for label in self._warning_labels.values():
             policy = label.sizePolicy()
             if label.isHidden() and policy.retainSizeWhenHidden():
