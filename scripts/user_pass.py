@@ -475,8 +475,13 @@ class Session:
             margin = 30
             if form["top"] + margin <= y <= form["top"] + form["height"] - margin:
                 return data
-            self.click([form["left"] + 3, form["top"] + form["height"] // 2], button=4 if y < form["top"] else 5)
-            data = self.dump(0.05)
+            # Up while the target is above the middle of the form (not only above its top: a target
+            # between the top and the margin was scrolled the wrong way).
+            self.click([form["left"] + 3, form["top"] + form["height"] // 2],
+                       button=4 if y < form["top"] + form["height"] // 2 else 5)
+            # Long enough for the scroll to show in the next dump while the window still evaluates
+            # the last edit: with 50 ms the loop could run out with the target still out of view.
+            data = self.dump(0.15)
         return data
 
 
