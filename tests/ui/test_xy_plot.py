@@ -272,6 +272,21 @@ def _click(qtbot, widget) -> None:
     qtbot.mouseClick(widget, Qt.MouseButton.LeftButton, pos=centre)
 
 
+def test_one_plot_takes_the_plots_share_of_the_panel_not_its_least_height(qtbot, open_panel_window):
+    """With the two risk outputs alone, the plot was cut to its least height above a table of ten
+    rows and a quarter of the panel's height of empty table."""
+    from ui.panels.xy_plot import PLOT_PANE_SHARE
+
+    window = open_panel_window(Qt.Key.Key_4, "xy_plot", (1920, 1080))
+    panel = window.xy_plot
+    with qtbot.waitSignal(panel.sweep_finished, timeout=120_000):
+        _click(qtbot, panel._run_button)
+    QApplication.processEvents()
+    sizes = panel._splitter.sizes()
+    assert sizes[0] >= PLOT_PANE_SHARE * sum(sizes) - 1
+    assert panel.plot("risk").geometry().height() > 1.5 * READABLE_PLOT_PX
+
+
 @pytest.mark.parametrize("size", [(1280, 800), (1920, 1080)])
 def test_with_every_output_ticked_each_plot_keeps_a_readable_height(qtbot, open_panel_window, size):
     """With all five outputs at 1280 × 800, the risk, items and cost plots were squeezed into the

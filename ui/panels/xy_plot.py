@@ -123,6 +123,8 @@ PLOT_GROUPS = (("risk", "risk", RISK_OUTPUTS),
 PLOT_GROUPS_OF = {group: columns for group, _, columns in PLOT_GROUPS}
 LEGEND_CHARS = 40
 """Scenario names in the key are shortened to this (the table and the readout have them whole)."""
+PLOT_PANE_SHARE = 0.6
+"""Share of the panel's height the plots take at least (the table the rest), as when it opens."""
 PLOT_HEIGHT_PX = 170
 """Least height of each shown plot, px: the risk axis keeps labelled ticks at every 0.1 or 0.2.
 Plots that do not fit the pane scroll (the wheel scrolls them, Ctrl + wheel zooms:
@@ -713,7 +715,9 @@ class XYPlotWidget(QWidget):
         wanted = (plots_height + plot_side.layout().spacing()
                   + self._style_key.heightForWidth(max(1, plot_side.width())))
         total = sum(self._splitter.sizes())
-        plot_pane = max(min(wanted, total - TABLE_MIN_HEIGHT_PX), 1)
+        # At least the plots' usual share: one plot was cut to its least height, above a table of
+        # ten rows and 250 px of nothing.
+        plot_pane = max(min(max(wanted, round(PLOT_PANE_SHARE * total)), total - TABLE_MIN_HEIGHT_PX), 1)
         self._splitter.setSizes([plot_pane, max(total - plot_pane, 1)])
 
     def _update_table(self) -> None:
