@@ -37,6 +37,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas as pdf_canvas
+from reportlab.platypus.doctemplate import LayoutError
 from reportlab.platypus import (
     ActionFlowable,
     Flowable,
@@ -198,13 +199,19 @@ goes whole to the next page. One row and a repeated header overleaf read worse t
 the page; a ten-row table kept whole left more than half a page empty before it."""
 
 
+FULL_FRAME_SHARE = 0.95
+"""Share of the frame's height above which the space offered is a page of its own (nothing before it)."""
+
+
 class _RowKeepingTable(PdfTable):
     """A table split across pages only with :data:`MIN_ROWS_APART` body rows or more on each side
     (the header row is repeated overleaf)."""
 
     def split(self, available_width: float, available_height: float) -> list[Flowable]:  # noqa: D102
         parts = super().split(available_width, available_height)
-        if len(parts) != 2:
+        if len(parts) != 2 or available_height >= FULL_FRAME_SHARE * FRAME_HEIGHT:
+            # On a page of its own, a table taller than the page splits wherever it must (refused,
+            # it would be too large for any page and stop the export).
             return parts
         body = len(self._cellvalues) - 1
         before = len(parts[0]._cellvalues) - 1
@@ -381,6 +388,8 @@ class _ReportDocument(SimpleDocTemplate):
         self.drawn: list[tuple[str, str, int]] = []
         """Headings and figures in the order they were drawn: ``(kind, title, page)``."""
         super().build(flowables, **options)
+        if self.floating:
+            raise LayoutError(f"{len(self.floating)} floating figure(s) were never placed")
 
     def handle_frameEnd(self, resume: int = 0) -> None:  # noqa: D102, N802 (reportlab's name)
         self.space_left.append(max(0.0, self.frame._y - self.frame._y1))
@@ -397,9 +406,10 @@ class _ReportDocument(SimpleDocTemplate):
         elif self.floating and isinstance(flowables[0], _FittingFigure):
             # Figures keep their order: text may pass a floating figure, another figure queues behind it.
             self.floating.append(flowables.pop(0))
-            return
-        super().handle_flowable(flowables)
+        else:
+            super().handle_flowable(flowables)
         if self.floating and not flowables:
+            # The story ends here: what still floats goes at its end (reportlab stops at an empty list).
             self._place_floating()
 
     def _place_floating(self) -> None:

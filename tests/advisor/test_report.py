@@ -236,6 +236,37 @@ def test_pdf_pages_leave_little_empty_and_figures_keep_their_order_and_section(e
     assert [(kind, title) for kind, title, _ in document.drawn] == expected
 
 
+@pytest.mark.parametrize("sections", [("plots",), ("verdict", "capacity", "plots")])
+def test_a_pdf_ending_with_figures_draws_every_figure(sections):
+    """Figures queued behind a floating one at the very end of the story were dropped: a report of
+    the plots alone drew one of its five figures."""
+    from advisor.report.render_pdf import _render
+
+    scenario = next(s for s in EXAMPLES if s.name.startswith("Chest X-ray"))
+    report = build_report([scenario], sections=sections, include_optimizer=False)
+    _, document = _render(report)
+    drawn = [title for kind, title, _ in document.drawn if kind == "figure"]
+    assert drawn == [figure.title for figure in report.figures()] and len(drawn) == 5
+
+
+@pytest.mark.parametrize("rows", [3, 5, 8])
+def test_a_pdf_table_taller_than_a_page_splits_where_it_must(rows):
+    """Rows of long text (a provenance table's details) made a table taller than a page that the
+    three-rows-each-side rule would not split anywhere: the export stopped with "too large"."""
+    import pypdf
+
+    from advisor.report.model import Report, Section
+    from advisor.report.render_pdf import _render
+
+    text = ("lorem ipsum dolor sit amet " * 60)[:1150]
+    table = Table(headers=("name", "note", "more"), rows=tuple((f"row {n}", text, text) for n in range(rows)))
+    report = Report("Tall", "today", (Section("s", "Section", (Paragraph("intro"), table), anchor="s"),),
+                    Table(headers=("a",), rows=()))
+    pdf, _ = _render(report)
+    words = " ".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf)).pages)
+    assert all(f"row {n}" in words for n in range(rows))
+
+
 def test_a_pdf_figure_shrinks_a_little_to_fit_and_no_more(small_report):
     from advisor.report.render_pdf import FIGURE_SHRINK_LIMIT, FRAME_WIDTH, _FittingFigure
 
