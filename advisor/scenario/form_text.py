@@ -158,7 +158,9 @@ def _whole_list_message(message: str) -> str:
     """A problem of a whole list or of the scenario, in the form's words."""
     repeated = re.match(r"^(\w+?)s names must be unique, repeated: (.*)$", message)
     if repeated:
-        return f"{repeated.group(1).capitalize()} names must be unique; repeated: {clip(repeated.group(2), ECHO_CHARS)!r}"
+        # The schema lists the repeated names joined by ", ": each is quoted on its own.
+        names = ", ".join(repr(clip(name, ECHO_CHARS)) for name in repeated.group(2).split(", "))
+        return f"{repeated.group(1).capitalize()} names must be unique; repeated: {names}"
     return _plain_message(message)
 
 

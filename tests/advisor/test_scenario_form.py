@@ -185,6 +185,16 @@ def test_a_table_refusal_names_the_column_and_the_row(changes, message):
     assert _table_refusal(changes) == message
 
 
+def test_two_repeated_names_are_quoted_each_on_its_own():
+    """"repeated: a, b" was quoted whole, as if one context were called "a, b"."""
+    from advisor.scenario.schema import scenario_from_dict
+
+    contexts = [{"name": name} for name in ("a", "a", "b", "b")]
+    with pytest.raises(ScenarioValidationError) as refused:
+        scenario_from_dict({"name": "x", "contexts": contexts, "questions": [{"name": "q", "format": {"kind": "binary"}}]})
+    assert rejection_message(refused.value, ["contexts"]) == "Context names must be unique; repeated: 'a', 'b'"
+
+
 def test_a_refused_row_is_one_problem_not_a_list_too_short():
     # pydantic also said "Tuple should have at least 1 item after validation, not 0" of the questions.
     scenario = next(s for s in example_scenarios() if len(s.questions) == 1 and s.questions[0].format.kind == "ordinal")

@@ -357,3 +357,14 @@ def test_a_number_box_built_where_the_locale_is_not_c_reads_its_text(qtbot):
     assert [box.whole for box in boxes] == [True, False]
     assert boxes[1].validate("2.5", 3)[0] == QValidator.State.Acceptable
     assert boxes[0].validate("2.5", 3)[0] == QValidator.State.Intermediate
+
+
+def test_a_large_real_number_is_written_without_the_doubles_noise():
+    """A budget cap of 2,500,000.3 showed "2500000.2999999998": ten decimals ask more digits than a
+    double holds past the integer part."""
+    from ui.widgets.spin_boxes import compact_number
+
+    assert compact_number(2_500_000.3, 10) == "2500000.3"
+    assert compact_number(0.1 + 0.2, 10) == "0.3"
+    assert compact_number(1 / 3, 10) == "0.3333333333"
+    assert compact_number(123_456_789_012.5, 10) == "123456789012.5"

@@ -18,12 +18,16 @@ REFUSED_FRAME_COLOUR = "#c62828"
 """The frame around a refused field: a box whose Qt property ``invalid`` is true draws it."""
 
 MINUS_SIGNS = "\u2212\u2012\u2013\uFE63\uFF0D"
+"""Dashes people type or paste for a minus sign ("−3"): read as "-"."""
 
 KEPT_DECIMALS = 10
 """Decimals a box of real numbers keeps and shows (trailing zeros dropped): what is typed, or stored by
 a file or a calibration, is what the box shows ("250.5" words per minute showed "251", a correlation of
 0.9999 showed "1" beside its range [0, 1))."""
-"""Dashes people type or paste for a minus sign ("−3"): read as "-"."""
+
+SIGNIFICANT_DIGITS = 15
+"""Most significant digits a number is written with: a double holds 15 to 17, so more would show
+its binary noise (2,500,000.3 with ten decimals is "2500000.2999999998")."""
 
 
 def compact_number(value: float, decimals: int) -> str:
@@ -35,6 +39,9 @@ def compact_number(value: float, decimals: int) -> str:
     if abs(value) >= 1e6 and decimals == 0:
         text = f"{value:.6g}"
         return text if "e" in text else str(int(round(value)))
+    if value:
+        # No more decimals than the digits a double holds leave after the integer part.
+        decimals = min(decimals, max(0, SIGNIFICANT_DIGITS - (math.floor(math.log10(abs(value))) + 1)))
     text = f"{value:.{decimals}f}"
     if "." in text:
         text = text.rstrip("0").rstrip(".")

@@ -777,15 +777,13 @@ class ScenarioEditorWidget(QWidget):
         buttons.addStretch(1)
         layout.addLayout(buttons)
         self._refreshers.append(lambda s: add.setEnabled(len(get_path(s, group)) < limit))
-        self._refreshers.append(lambda s: remove.setEnabled(len(get_path(s, group)) > 0))
+        self._refreshers.append(lambda s: set_enabled_keeping_place(remove, len(get_path(s, group)) > 0))
 
     def _build_campaign(self) -> QGroupBox:
         box, grid = self._group("Campaign and cost")
-        self._add_row(grid, "campaign.items", self._double("campaign.items", 0, step=1000))
-        self._fields["campaign.items"].valueChanged.disconnect()
-        self._fields["campaign.items"].valueChanged.connect(
-            lambda value: self.commit({"campaign.items": int(round(value))}, text="Edit items", merge_key="campaign.items")
-        )
+        items = self._integer("campaign.items")
+        items.setSingleStep(1000)
+        self._add_row(grid, "campaign.items", items)
         self._add_row(grid, "campaign.seconds_per_item", self._double("campaign.seconds_per_item", 2, suffix=" s", step=5))
         self._add_row(grid, "campaign.wage_per_hour", self._double("campaign.wage_per_hour", 2, step=1))
         self._add_row(grid, "campaign.platform_fee", self._double("campaign.platform_fee", 3, step=0.05))
