@@ -146,18 +146,19 @@ class EndKeepingDelegate(QStyledItemDelegate):
         super().initStyleOption(option, index)
         if option.text:
             option.text = self.fitted_text(option.text, option.fontMetrics, option.rect.width() - 8,
-                                           max(1, option.rect.height() // max(1, option.fontMetrics.lineSpacing())))
+                                           option.rect.height() - 2)
 
     @classmethod
-    def fitted_text(cls, text: str, metrics: QFontMetrics, width: int, lines: int) -> str:
-        """``text`` as it fits in ``lines`` wrapped lines of ``width`` pixels: whole, or its start and
-        end around "…" (the most characters that fit, found by bisection)."""
-        if width <= 0 or cls._fits(text, metrics, width, lines):
+    def fitted_text(cls, text: str, metrics: QFontMetrics, width: int, height: int) -> str:
+        """``text`` as it fits, wrapped, in ``width`` × ``height`` pixels: whole, or its start and end
+        around "…" (the most characters that fit, found by bisection). Wrapped lines are measured as
+        drawn: two lines of a 15-pixel line spacing take 32 pixels, not 30."""
+        if width <= 0 or cls._fits(text, metrics, width, height):
             return text
         low, high = 0, len(text)
         while low < high:
             middle = (low + high + 1) // 2
-            if cls._fits(cls._cut(text, middle), metrics, width, lines):
+            if cls._fits(cls._cut(text, middle), metrics, width, height):
                 low = middle
             else:
                 high = middle - 1
@@ -169,6 +170,6 @@ class EndKeepingDelegate(QStyledItemDelegate):
         return f"{text[:kept - tail].rstrip()}…{text[len(text) - tail:] if tail else ''}"
 
     @staticmethod
-    def _fits(text: str, metrics: QFontMetrics, width: int, lines: int) -> bool:
+    def _fits(text: str, metrics: QFontMetrics, width: int, height: int) -> bool:
         bound = metrics.boundingRect(0, 0, width, 1_000_000, int(Qt.TextFlag.TextWordWrap), text)
-        return bound.width() <= width and bound.height() <= lines * metrics.lineSpacing()
+        return bound.width() <= width and bound.height() <= height
