@@ -215,9 +215,9 @@ class _RowKeepingTable(PdfTable):
             return parts
         body = len(self._cellvalues) - 1
         before = len(parts[0]._cellvalues) - 1
-        if before < MIN_ROWS_APART or body - before < MIN_ROWS_APART:
-            if body - MIN_ROWS_APART < MIN_ROWS_APART or before < MIN_ROWS_APART:
-                return []
+        if before < MIN_ROWS_APART or body < 2 * MIN_ROWS_APART:
+            return []
+        if body - before < MIN_ROWS_APART:
             # Break earlier, leaving MIN_ROWS_APART rows for the next page: the height of the header
             # and the rows before them (row heights are known once the table has been split once).
             height = sum(self._rowHeights[:1 + body - MIN_ROWS_APART])
@@ -413,7 +413,7 @@ class _ReportDocument(SimpleDocTemplate):
             self._place_floating()
 
     def _place_floating(self) -> None:
-        if getattr(self, "floating", None):
+        if self.floating:
             self.story[0:0] = self.floating
             self.floating = []
 

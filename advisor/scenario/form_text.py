@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Collection
 from typing import Any
 
 from advisor.errors import ScenarioValidationError
@@ -42,25 +42,6 @@ _SCHEMA_WORDING = [
 ]
 
 
-class TableEdit(dict):
-    """Dotted-path changes made in a table's cell (as for :meth:`Scenario.with_changes`) that also
-    know what the table's rows are called, so that a refusal names the row it is about (the
-    tables show no row numbers).
-
-    Parameters
-    ----------
-    changes
-        The dotted-path changes.
-    row_names
-        Each row's name by its path (``{"contexts.0": "passages"}``); a row left out is named by
-        its number.
-    """
-
-    def __init__(self, changes: Mapping[str, Any], row_names: Mapping[str, str]):
-        super().__init__(changes)
-        self.row_names = dict(row_names)
-
-
 def field_label(path: str) -> str:
     """The form's label of a dotted path (list indices as numbers or ``*``), or the path itself
     for a field the form does not present."""
@@ -70,7 +51,7 @@ def field_label(path: str) -> str:
         return path
 
 
-def rejection_message(error: ScenarioValidationError, changed: Collection[str]) -> str:
+def rejection_message(error: ScenarioValidationError, changed: Collection[str], scenario: Any = None) -> str:
     """Why an edit was refused: one line per problem, without repeats.
 
     Parameters
@@ -81,17 +62,18 @@ def rejection_message(error: ScenarioValidationError, changed: Collection[str]) 
         The dotted paths the edit changed; their problems need no label (the
         message shows beside them), any other field's problem is prefixed with
         its label. A problem in a row of a list (a table's cell) names the
-        column and the row, by the row's name when ``changed`` is a
-        :class:`TableEdit`.
+        column and the row.
+    scenario
+        The scenario before the edit: rows are named by their names in it
+        (without it, or for rows without a name, by their numbers).
     """
     problems = error.problems or [("", str(error))]
-    row_names = getattr(changed, "row_names", {})
     lines = []
     for path, message in problems:
         if _echoes_a_row_problem(path, message, problems):
             continue
         if _row_of(path) is not None:
-            lines.append(_row_message(path, message, row_names))
+            lines.append(_row_message(path, message, scenario))
         elif path in changed or path in WHOLE_SCENARIO_PATHS:
             lines.append(_whole_list_message(message))
         else:
@@ -123,7 +105,18 @@ def _echoes_a_row_problem(path: str, message: str, problems: list[tuple[str, str
             and any(other.startswith(path + ".") for other, _ in problems))
 
 
-def _row_message(path: str, message: str, row_names: Mapping[str, str]) -> str:
+def _row_name(scenario: Any, group: str, index: int) -> str | None:
+    """The name of row ``index`` of the list at dotted ``group`` in ``scenario``, if it has one."""
+    rows = scenario
+    for key in group.split("."):
+        rows = getattr(rows, key, None)
+    try:
+        return getattr(rows[index], "name", None)
+    except (TypeError, IndexError):
+        return None
+
+
+def _row_message(path: str, message: str, scenario: Any) -> str:
     """A problem of a table's cell as a sentence that names the column and the row:
     "Weight of context 'passages' must be more than 0; got -1"."""
     group, index, field = _row_of(path)
@@ -140,7 +133,7 @@ def _row_message(path: str, message: str, row_names: Mapping[str, str]) -> str:
     if kind:
         # "k for ordinal must be an integer from 2 to 50": the format describes the row.
         noun, message = f"{kind.group(1).replace('_', ' ')} {noun}", kind.group(2)
-    name = row_names.get(f"{group}.{index}")
+    name = _row_name(scenario, group, index)
     row = f"{noun} {clip(name, ECHO_CHARS)!r}" if name else f"{noun} {index + 1}"
     label = _row_field_label(group, field) or (" ".join(field).replace("_", " ").capitalize() or "Row")
     joiner = " " if message.startswith(("must ", "applies ")) else ": "

@@ -19,7 +19,6 @@ from advisor.scenario.form_text import (
     not_a_number_message,
     out_of_range_message,
     rejection_message,
-    TableEdit,
 )
 from advisor.scenario.formats import USUAL_K, switched_format, uses_free_text_fields, uses_span
 from advisor.scenario.schema import (
@@ -163,11 +162,9 @@ def test_rejection_message_drops_repeats_and_stands_alone_for_the_whole_scenario
 def _table_refusal(changes):
     """What a table shows when the edit ``changes`` of the first example is refused."""
     scenario = example_scenarios()[0]
-    names = {f"{group}.{row}": part.name for group in ("contexts", "questions")
-             for row, part in enumerate(getattr(scenario, group))}
     with pytest.raises(ScenarioValidationError) as refused:
         scenario.with_changes(changes)
-    return rejection_message(refused.value, TableEdit(changes, names))
+    return rejection_message(refused.value, changes, scenario)
 
 
 @pytest.mark.parametrize("changes, message", [

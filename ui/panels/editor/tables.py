@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
 )
 
 from advisor.scenario.fields import FieldHelp, bounds_of, field_help
-from advisor.scenario.form_text import TableEdit
 from advisor.scenario.formats import (
     switched_format,
     uses_bias,
@@ -209,7 +208,7 @@ class _RowsModel(QAbstractTableModel):
         if role != Qt.ItemDataRole.EditRole or not index.isValid():
             return False
         row, column = index.row(), index.column()
-        changes = TableEdit(self._changes_for(row, column, value), self._row_names())
+        changes = self._changes_for(row, column, value)
         label = f"{self.help_of(column).label} of {getattr(self._rows[row], 'name', f'row {row + 1}')!r}"
         message = self._commit(changes, text=f"Edit {label}", merge_key=self.path(row, column))
         if message is None:
@@ -219,11 +218,6 @@ class _RowsModel(QAbstractTableModel):
         self._rejected[(row, column)] = (shown, message)
         self.dataChanged.emit(index, index)
         return False
-
-    def _row_names(self) -> dict[str, str]:
-        """The rows' names by their paths, for a refusal to say which row it means (rows without a
-        name, a difficulty class, are named by their number)."""
-        return {f"{self._group}.{row}": part.name for row, part in enumerate(self._rows) if hasattr(part, "name")}
 
     def _changes_for(self, row: int, column: int, value: Any) -> dict[str, Any]:
         spec = self._columns[column]

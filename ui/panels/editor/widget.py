@@ -360,9 +360,8 @@ class ScenarioEditorWidget(QWidget):
         try:
             after = before.with_changes(changes)
         except ScenarioValidationError as error:
-            message = rejection_message(error, changes)
-            self._show_error(key, message)
-            self.edit_rejected.emit(key, message)
+            message = rejection_message(error, changes, before)
+            self._refuse(key, message)
             return message
         self._show_error(key, "")
         if after != before:
@@ -475,19 +474,17 @@ class ScenarioEditorWidget(QWidget):
 
     def _reject_typed(self, path: str, box: CompactDoubleSpinBox, number: float) -> None:
         """A number outside the field's range was typed: say so, change nothing."""
-        message = out_of_range_message(path, compact_number(number, 6), self._allowed(path, box))
-        self._show_error(path, message)
-        self.edit_rejected.emit(path, message)
+        self._refuse(path, out_of_range_message(path, compact_number(number, 6), self._allowed(path, box)))
 
     def _reject_fraction(self, path: str, number: float) -> None:
         """A number with a fraction was typed in a whole-number field: say so, change nothing."""
-        message = not_whole_message(path, compact_number(number, 6))
-        self._show_error(path, message)
-        self.edit_rejected.emit(path, message)
+        self._refuse(path, not_whole_message(path, compact_number(number, 6)))
 
     def _reject_text(self, path: str, box: CompactDoubleSpinBox, text: str) -> None:
         """Text that is no number was typed: say so, change nothing."""
-        message = not_a_number_message(path, text, self._allowed(path, box))
+        self._refuse(path, not_a_number_message(path, text, self._allowed(path, box)))
+
+    def _refuse(self, path: str, message: str) -> None:
         self._show_error(path, message)
         self.edit_rejected.emit(path, message)
 
