@@ -142,11 +142,20 @@ class EndKeepingDelegate(QStyledItemDelegate):
     TAIL_SHARE = 0.45
     """Share of the characters kept that come from the end of the text."""
 
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        # Each paint (a hover, a selection) asks again: the bisection runs once per text, font and size.
+        self._fitted: dict[tuple[str, str, int, int], str] = {}
+
     def initStyleOption(self, option: QStyleOptionViewItem, index) -> None:  # noqa: N802 - Qt's name
         super().initStyleOption(option, index)
         if option.text:
-            option.text = self.fitted_text(option.text, option.fontMetrics, option.rect.width() - 8,
-                                           option.rect.height() - 2)
+            key = (option.text, option.font.key(), option.rect.width() - 8, option.rect.height() - 2)
+            if key not in self._fitted:
+                if len(self._fitted) > 4096:
+                    self._fitted.clear()
+                self._fitted[key] = self.fitted_text(option.text, option.fontMetrics, key[2], key[3])
+            option.text = self._fitted[key]
 
     @classmethod
     def fitted_text(cls, text: str, metrics: QFontMetrics, width: int, height: int) -> str:
