@@ -8,6 +8,7 @@ into a temporary folder for the whole session.
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -33,6 +34,28 @@ keep_freed_memory()
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 """The shared data folder lies beside the checkout (as in CI)."""
+
+
+@pytest.fixture(scope="session")
+def new_database_file(tmp_path_factory):
+    """``put(target, seed=True) -> target``: the SQLite file ``ScenarioStore.open`` makes for a new
+    database (migrated to the newest schema; seeded with the examples unless ``seed`` is false), put at
+    ``target``. Each kind is made once per worker by the store itself, closed, and copied after:
+    migrating and seeding a new file takes about 50 ms, a copy well under 1. The tests of making a
+    database open a new path themselves (tests/advisor/test_store.py, test_store_paths.py)."""
+    made: dict[bool, Path] = {}
+
+    def put(target: Path, seed: bool = True) -> Path:
+        if seed not in made:
+            from advisor.storage.store import ScenarioStore
+
+            path = tmp_path_factory.mktemp("new-database") / "new.sqlite"
+            ScenarioStore.open(path, seed=seed).close()
+            made[seed] = path
+        shutil.copyfile(made[seed], target)
+        return target
+
+    return put
 
 
 def pytest_addoption(parser):

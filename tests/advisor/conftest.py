@@ -6,14 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from advisor.storage.store import ScenarioStore
-
 
 @pytest.fixture
-def cli_database(monkeypatch, tmp_path) -> Path:
+def cli_database(monkeypatch, tmp_path, new_database_file) -> Path:
     """A seeded database of the examples, selected through ANNOTATION_ADVISOR_DB
     (the database a command line without ``--db`` opens)."""
-    path = tmp_path / "cli.sqlite"
-    ScenarioStore.open(path).close()
+    path = new_database_file(tmp_path / "cli.sqlite")
     monkeypatch.setenv("ANNOTATION_ADVISOR_DB", str(path))
     return path

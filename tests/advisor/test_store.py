@@ -40,6 +40,7 @@ from advisor.storage.store import ScenarioStore
 
 REPO = Path(__file__).resolve().parents[2]
 PG_URL_VARIABLE = "ANNOTATION_ADVISOR_TEST_PG_URL"
+SQLITE_PREFIX = "sqlite:///"
 EXAMPLE_FILES = sorted(examples_dir().glob("*.json"))
 
 
@@ -75,7 +76,9 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
 
 
 @pytest.fixture
-def store(database_url: str) -> Iterator[ScenarioStore]:
+def store(database_url: str, new_database_file) -> Iterator[ScenarioStore]:
+    if database_url.startswith(SQLITE_PREFIX):
+        new_database_file(Path(database_url.removeprefix(SQLITE_PREFIX)), seed=False)
     opened = ScenarioStore.open(database_url, seed=False)
     yield opened
     opened.close()
@@ -141,8 +144,9 @@ def test_the_examples_are_read_once_while_their_files_are_unchanged(tmp_path, mo
     schema._example_file.cache_clear()
 
 
-def test_seed_false_leaves_a_new_database_empty(store):
-    assert store.created_now and store.seeded == 0 and store.count() == 0 and store.tags() == []
+def test_seed_false_leaves_a_new_database_empty(database_url):
+    with ScenarioStore.open(database_url, seed=False) as store:
+        assert store.created_now and store.seeded == 0 and store.count() == 0 and store.tags() == []
 
 
 def test_orm_models_and_migrations_agree(store, database_url):

@@ -34,11 +34,9 @@ def folder_listing(folder: Path) -> dict[str, str]:
 
 
 @pytest.fixture
-def our_database(tmp_path: Path) -> Path:
+def our_database(tmp_path: Path, new_database_file) -> Path:
     """A database of ours at the newest schema, with the examples, closed."""
-    path = tmp_path / "ours.sqlite"
-    ScenarioStore.open(path).close()
-    return path
+    return new_database_file(tmp_path / "ours.sqlite")
 
 
 # ------------------------------------------------- files that are not ours

@@ -91,22 +91,23 @@ def _pool_drained(qapp):
 
 
 @pytest.fixture
-def store(isolated_app_paths):
+def store(isolated_app_paths, new_database_file):
     """A fresh store on the test's database, seeded with the examples."""
     from advisor.storage.store import ScenarioStore
 
+    new_database_file(isolated_app_paths / "scenarios.sqlite")
     opened = ScenarioStore.open(os.environ["ANNOTATION_ADVISOR_DB"])
     yield opened
     opened.close()
 
 
 @pytest.fixture
-def empty_store(tmp_path):
+def empty_store(tmp_path, new_database_file):
     """A store with no scenarios on its own database file (for widgets that
     create scenarios or pilots and count them)."""
     from advisor.storage.store import ScenarioStore
 
-    opened = ScenarioStore.open(tmp_path / "empty.sqlite", seed=False)
+    opened = ScenarioStore.open(new_database_file(tmp_path / "empty.sqlite", seed=False), seed=False)
     yield opened
     opened.close()
 

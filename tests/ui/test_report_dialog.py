@@ -14,18 +14,9 @@ from advisor.storage.store import ScenarioStore
 from ui.dialogs.report_dialog import ReportExportDialog, report_file_name
 
 
-@pytest.fixture(scope="module")
-def seeded_db(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("reports")
-    ScenarioStore.open(folder / "seeded.sqlite").close()
-    return folder / "seeded.sqlite"
-
-
 @pytest.fixture
-def store(seeded_db, tmp_path):
-    copy = tmp_path / "store.sqlite"
-    copy.write_bytes(seeded_db.read_bytes())
-    opened = ScenarioStore.open(copy, seed=False)
+def store(new_database_file, tmp_path):
+    opened = ScenarioStore.open(new_database_file(tmp_path / "store.sqlite"), seed=False)
     yield opened
     opened.close()
 
