@@ -39,8 +39,7 @@ def interval_text(low: float | None, high: float | None, low_open: bool, high_op
 
     ``number`` writes an end; ``at_least`` and ``at_most`` are the signs of a closed lower or upper
     end alone (the error messages here write ``>=``). ``advisor.scenario.fields.range_text`` writes
-    the window's field ranges the same way with ``≥`` and ``≤`` (a test keeps the two in step; it
-    does not call this function, so that the command line loads the numerics only when it computes).
+    the window's field ranges with this function, with ``≥`` and ``≤``.
     """
     if low is None and high is None:
         return ""

@@ -153,28 +153,25 @@ def _interval(path: str) -> _Interval:
 
 
 def range_text(path: str) -> str:
-    """The schema's range of a field as an interval (``""`` when unbounded)."""
-    # models.errors writes the same intervals into its messages, in ASCII; this module does not
-    # import it, so that the command line loads the numerics only for the commands that compute.
+    """The schema's range of a field as an interval (``""`` when unbounded), e.g. ``"(0, 1]"`` or ``"≥ 1"``."""
+    # models.errors writes the same intervals into its messages, with >= and <= where the window
+    # shows ≥ and ≤. Imported here, not at the top: the command line imports this module and loads
+    # the numerics only for the commands that compute, and only the window asks for ranges.
+    from models.errors import interval_text
+
     interval = _interval(path)
-    low, high = interval.low, interval.high
-    if low is None and high is None:
-        return ""
-    if high is None:
-        return f"{'>' if interval.low_open else '≥'} {_fmt(low)}"
-    if low is None:
-        return f"{'<' if interval.high_open else '≤'} {_fmt(high)}"
-    return f"{'(' if interval.low_open else '['}{_fmt(low)}, {_fmt(high)}{')' if interval.high_open else ']'}"
+    return interval_text(interval.low, interval.high, interval.low_open, interval.high_open,
+                         number=_fmt, at_least="≥", at_most="≤")
 
 
 def count_range_text(path: str) -> str:
     """The range of a field in bits read as the count it is the logarithm of: ``"(1, 2^10 000]"`` for
     log₂ M in (0, 10 000] (the form's "M" entry)."""
+    from models.errors import interval_text  # at the call, as in range_text
+
     interval = _interval(path)
-    low = "1" if interval.low == 0 else f"2^{_fmt(interval.low)}"
-    if interval.high is None:
-        return f"{'>' if interval.low_open else '≥'} {low}"
-    return f"{'(' if interval.low_open else '['}{low}, 2^{_fmt(interval.high)}{')' if interval.high_open else ']'}"
+    return interval_text(interval.low, interval.high, interval.low_open, interval.high_open,
+                         number=lambda bits: "1" if bits == 0 else f"2^{_fmt(bits)}", at_least="≥", at_most="≤")
 
 
 def bounds_of(path: str) -> tuple[float | None, float | None]:
