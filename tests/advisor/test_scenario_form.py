@@ -10,7 +10,6 @@ import pytest
 from pydantic import ValidationError
 
 from advisor.errors import ScenarioValidationError
-import advisor.scenario.fields as fields_module
 from advisor.scenario.fields import FIELDS, bounds_of, field_help, length_text, range_text
 from advisor.scenario.form_text import (
     field_label,
@@ -30,7 +29,6 @@ from advisor.scenario.schema import (
     example_scenarios,
     get_path,
 )
-from models.errors import interval_text
 
 
 # ------------------------------------------------------------ the field table
@@ -50,10 +48,34 @@ def test_range_text_and_bounds_agree(path):
     assert (text == "") == (low is None and high is None)
     if low is not None and high is not None:
         assert text[0] in "([" and text[-1] in ")]"
-    # The window's range is the interval models.errors writes into its messages, with ≥ and ≤.
-    interval = fields_module._interval(path)
-    assert text == interval_text(interval.low, interval.high, interval.low_open, interval.high_open,
-                                 number=fields_module._fmt, at_least="≥", at_most="≤")
+    # What the brackets and signs say of each end is what validation does with it, tried on the first
+    # example that has the field set (a scale's bounds and the rater types' rows are in none).
+    if not text:
+        return
+    concrete = path.replace("*", "0")
+    example = next((s for s in example_scenarios() if _set_in(s, concrete)), None)
+    if example is None:
+        pytest.skip(f"no example sets {concrete}")
+    closed_low = text[0] == "[" or text.startswith("≥")
+    closed_high = text[-1] == "]" or text.startswith("≤")
+    for end, closed in ((low, closed_low), (high, closed_high)):
+        if end is not None:
+            assert _accepts(example, concrete, end) == closed, (text, end)
+
+
+def _set_in(scenario, path: str) -> bool:
+    try:
+        return get_path(scenario, path) is not None
+    except (KeyError, IndexError, TypeError, AttributeError):
+        return False
+
+
+def _accepts(scenario, path: str, value) -> bool:
+    try:
+        scenario.with_changes({path: value})
+    except ScenarioValidationError:
+        return False
+    return True
 
 
 def test_length_text_follows_the_schema():
