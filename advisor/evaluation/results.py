@@ -103,6 +103,22 @@ class Curve:
     budget_limited: bool = False
     """True when :data:`advisor.evaluation.evaluate.CURVES_WORK_BUDGET` thinned the grid or capped the work at its points."""
 
+    @property
+    def swept(self) -> bool:
+        """Whether the curve has points beside the design's own: the work budget leaves a design whose
+        neighbours are too large to evaluate (a 101-level scale among 7-point questions) only its own."""
+        return len(self.x) > 1
+
+
+NOT_SWEPT_TEXT = {
+    "short": "not swept: this design only",
+    "long": ("Not swept: the designs beside this one are too large to evaluate within an evaluation's work budget "
+             "(their raters' answers have too many vote outcomes), so only this design's own floor, achievable "
+             "risk and ceiling are shown."),
+}
+"""What a risk plot says when its curve is only the design's own point (:attr:`Curve.swept` false): short
+inside the window's small plots, long in a report's caption and the plots' tooltips."""
+
 
 @dataclass(frozen=True)
 class LearningTerms:

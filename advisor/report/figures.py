@@ -27,12 +27,12 @@ from collections.abc import Callable, Sequence
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure as MplFigure
 from matplotlib.lines import Line2D
-from matplotlib.ticker import FixedLocator, FuncFormatter, NullFormatter, NullLocator
+from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator, NullFormatter, NullLocator
 
 from models.memo import RecentValues
 
 from advisor.evaluation.breakdown_scale import breakdown_scale, wide_answer
-from advisor.evaluation.results import Curve, Evaluation
+from advisor.evaluation.results import NOT_SWEPT_TEXT, Curve, Evaluation
 from advisor.report.model import Figure
 from advisor.units import LN2, amount_text, counted
 
@@ -250,12 +250,16 @@ def risk_curve_figure(curve: Curve, scenario_name: str) -> Figure:
     _style_axes(axes)
     x = list(curve.x)
     achievable = list(curve.achievable) if curve.achievable else list(curve.ceiling)
+    # A curve of the design's point alone (not swept) has no line: its values are markers.
+    marker = None if curve.swept else "o"
     axes.fill_between(x, curve.floor, achievable, color=SKY, alpha=0.18, linewidth=0,
                       label="interval (floor to achievable)")
-    axes.plot(x, achievable, color=GREEN, linewidth=2.0, label="achievable risk (this design)")
-    axes.plot(x, curve.floor, color=VERMILION, linewidth=2.0, label="floor, exact Fano (lower bound)")
-    axes.plot(x, curve.floor_paper, color=ORANGE, linewidth=1.4, linestyle="--", label="floor, paper form")
-    axes.plot(x, curve.ceiling, color=BLUE, linewidth=1.4, linestyle="-.", label="ceiling (PAC-Bayes, predicted R̂)")
+    axes.plot(x, achievable, color=GREEN, linewidth=2.0, marker=marker, label="achievable risk (this design)")
+    axes.plot(x, curve.floor, color=VERMILION, linewidth=2.0, marker=marker, label="floor, exact Fano (lower bound)")
+    axes.plot(x, curve.floor_paper, color=ORANGE, linewidth=1.4, linestyle="--", marker=marker and "x",
+              label="floor, paper form")
+    axes.plot(x, curve.ceiling, color=BLUE, linewidth=1.4, linestyle="-.", marker=marker and "s",
+              label="ceiling (PAC-Bayes, predicted R̂)")
     series = [curve.floor, curve.ceiling, achievable]
     if curve.learning_converse:
         axes.plot(x, curve.learning_achievable, color=PURPLE, linewidth=1.6, linestyle="--",
@@ -267,25 +271,36 @@ def risk_curve_figure(curve: Curve, scenario_name: str) -> Figure:
     axes.axhline(curve.target, color=BLACK, linewidth=1.2, linestyle=":", label=f"target risk {curve.target:g}")
     axes.axvline(curve.current, color=GREY, linewidth=1.0, linestyle="-.",
                  label=f"this design ({_format_x(curve.current, curve.name)})")
-    axes.set_xlim(min(x), max(x))
+    low, high = min(x), max(x)
+    if not curve.swept:
+        # One point: a range around it (half to twice on a log axis, one unit either side otherwise).
+        low, high = (low / 2.0, high * 2.0) if curve.log_x else (low - 1.0, high + 1.0)
+    axes.set_xlim(low, high)
     if curve.log_x:
-        _log_axis(axes, min(x), max(x))
+        _log_axis(axes, low, high)
+    elif curve.name == "raters":
+        axes.xaxis.set_major_locator(MaxNLocator(integer=True))
     axes.set_ylim(*_risk_axis_limits(*series, target=curve.target))
     axes.set_xlabel(AXIS_LABELS.get(curve.name, plain(curve.x_label)))
     axes.set_ylabel(RISK_LABEL)
     _legend_below(figure, 3)
     title = CURVE_TITLES.get(curve.name, f"Risk against {curve.x_label}")
     at_current = _value_at(curve, curve.current)
-    alt = (
-        f"Line chart for scenario {scenario_name}: risk against {curve.x_label} from "
-        f"{_format_x(x[0], curve.name)} to {_format_x(x[-1], curve.name)}. "
-        f"The exact floor goes from {curve.floor[0]:.3f} to {curve.floor[-1]:.3f}; the achievable risk from "
-        f"{achievable[0]:.3f} to {achievable[-1]:.3f}; the ceiling from "
-        f"{curve.ceiling[0]:.3f} to {curve.ceiling[-1]:.3f}; the target is {curve.target:g}. "
-        f"At this design ({_format_x(curve.current, curve.name)}) the floor is {at_current[0]:.3f}, "
-        f"the achievable risk {at_current[2]:.3f} and the ceiling {at_current[1]:.3f}."
-    )
+    at_design = (f"At this design ({_format_x(curve.current, curve.name)}) the floor is {at_current[0]:.3f}, "
+                 f"the achievable risk {at_current[2]:.3f} and the ceiling {at_current[1]:.3f}.")
     caption = CURVE_CAPTIONS.get(curve.name, "")
+    if curve.swept:
+        alt = (
+            f"Line chart for scenario {scenario_name}: risk against {curve.x_label} from "
+            f"{_format_x(x[0], curve.name)} to {_format_x(x[-1], curve.name)}. "
+            f"The exact floor goes from {curve.floor[0]:.3f} to {curve.floor[-1]:.3f}; the achievable risk from "
+            f"{achievable[0]:.3f} to {achievable[-1]:.3f}; the ceiling from "
+            f"{curve.ceiling[0]:.3f} to {curve.ceiling[-1]:.3f}; the target is {curve.target:g}. " + at_design
+        )
+    else:
+        alt = (f"Chart for scenario {scenario_name} with no curve against {curve.x_label}, only markers at this "
+               f"design; the target is {curve.target:g}. " + at_design)
+        caption = f"{caption} {NOT_SWEPT_TEXT['long']}".strip()
     return _finish(figure, title, caption, alt)
 
 

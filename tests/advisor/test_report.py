@@ -629,3 +629,24 @@ def test_no_pdf_page_ends_with_a_section_heading(small_report):
                     and not line.strip().startswith(("Annotation Advisor", "page "))]
             assert body and body[-1] != "Plots", lines
         assert [item.title for item in reader.outline if not isinstance(item, list)] == ["Filler", "Plots"]
+
+
+def test_a_curve_of_the_design_alone_is_drawn_as_markers_and_its_caption_says_why():
+    # A line of one point draws nothing: the report's plots over r and T of a design whose neighbours
+    # the work budget left out were empty, their x axis of width 0 ("from 3 to 3").
+    from PIL import Image
+
+    from advisor.evaluation.results import NOT_SWEPT_TEXT, Curve
+    from advisor.report import figures
+
+    alone = Curve(name="raters", x_label="raters per item r", x=(3.0,), floor=(0.05,), floor_paper=(0.04,),
+                  ceiling=(0.75,), capacity_nats=(6.0,), target=0.2, current=3.0, log_x=False, achievable=(0.48,))
+    figure = figures.risk_curve_figure.__wrapped__(alone, "one point")
+    assert NOT_SWEPT_TEXT["long"] in figure.caption
+    assert "only markers at this design" in figure.alt_text and "from 3 to 3" not in figure.alt_text
+    image = Image.open(io.BytesIO(figure.png)).convert("RGB")
+    width, height = image.size
+    green = tuple(int(figures.GREEN[i:i + 2], 16) for i in (1, 3, 5))
+    # The legend lies below the axes; above it only the achievable risk's marker is this green.
+    above_legend = sum(image.getpixel((x, y)) == green for x in range(width) for y in range(int(0.55 * height)))
+    assert above_legend > 20

@@ -6,9 +6,12 @@ from __future__ import annotations
 import dataclasses
 import math
 
+import pyqtgraph as pg
 import pytest
+from PySide6.QtWidgets import QApplication
 
 from advisor.evaluation.evaluate import evaluate
+from advisor.evaluation.results import Curve
 from advisor.scenario.schema import NUMBER_FREE_FIELDS, Scenario, example_scenarios
 from advisor.scenario.state import ScenarioState
 from ui.widgets.plots import RiskCurvePlotWidget
@@ -267,3 +270,47 @@ def test_the_comparison_overlays_fit_their_axes_too(qtbot, scenario):
                                                 lambda: plot.set_curves(["a", "b"], curves))
     wide_count, wide_label = _fitted_x_axis(qtbot, plot, (900, 400), lambda: None)
     assert 1 <= narrow_count < wide_count and wide_label == curves[0].x_label
+
+
+def _design_only_curve(name: str = "raters") -> Curve:
+    """A curve the work budget left with the design's own point (3 raters): floor 0.05, achievable
+    0.48, ceiling 0.75."""
+    return Curve(name=name, x_label="raters per item r", x=(3.0,), floor=(0.05,), floor_paper=(0.04,),
+                 ceiling=(0.75,), capacity_nats=(6.0,), target=0.2, current=3.0, log_x=False, achievable=(0.48,))
+
+
+def _pixels_of(widget, colour: str) -> int:
+    from PySide6.QtGui import QColor
+
+    image = widget.grab().toImage()
+    wanted = QColor(colour).rgb()
+    return sum(image.pixel(x, y) == wanted for x in range(image.width()) for y in range(image.height()))
+
+
+def test_a_curve_of_the_design_alone_shows_its_values_as_dots_and_says_why_there_is_no_line(show_widget):
+    # A 101-level slider beside 7-point questions left the curves over r and T with the design's point
+    # only: a line of one point draws nothing, and the two plots were empty without a word.
+    from advisor.evaluation.results import NOT_SWEPT_TEXT
+    from ui.widgets.plots import ACHIEVABLE_COLOUR
+
+    plot = show_widget(RiskCurvePlotWidget("raters"), size=(320, 260))
+    alone = _design_only_curve()
+    assert not alone.swept
+    plot.set_curve(alone)
+    QApplication.processEvents()
+    dots = [item for item in plot.getPlotItem().items if isinstance(item, pg.ScatterPlotItem) and item.isVisible()]
+    assert len(dots) == 1
+    xs, ys = dots[0].getData()
+    assert list(xs) == [3.0, 3.0, 3.0] and sorted(ys) == [0.05, 0.48, 0.75]
+    assert _pixels_of(plot, ACHIEVABLE_COLOUR) > 20  # the achievable risk's dot is drawn
+    assert NOT_SWEPT_TEXT["short"] in plot.getPlotItem().titleLabel.text
+    assert plot.toolTip() == NOT_SWEPT_TEXT["long"]
+    low, high = plot.getPlotItem().viewRange()[0]
+    assert low < 3.0 < high and high - low >= 1.5  # an axis with room around the point, not of width 0
+    # A swept curve again: no dots, no note.
+    swept = dataclasses.replace(alone, x=(2.0, 3.0, 4.0), floor=(0.1, 0.05, 0.03), floor_paper=(0.1, 0.04, 0.02),
+                                ceiling=(0.8, 0.75, 0.7), capacity_nats=(5.0, 6.0, 7.0), achievable=(0.5, 0.48, 0.46))
+    plot.set_curve(swept)
+    QApplication.processEvents()
+    assert not any(isinstance(item, pg.ScatterPlotItem) and item.isVisible() for item in plot.getPlotItem().items)
+    assert NOT_SWEPT_TEXT["short"] not in plot.getPlotItem().titleLabel.text and plot.toolTip() == ""

@@ -230,7 +230,8 @@ def _axis_range(curve: Curve, shown: tuple[float, float] | tuple[()] | None) -> 
         return ()
     low, high = _position(min(curve.x), curve.log_x), _position(max(curve.x), curve.log_x)
     if not curve.log_x:
-        return low, high
+        # A curve of one point (not swept) gets one unit either side, so its axis has ticks.
+        return (low, high) if high > low else (low - 1.0, high + 1.0)
     if shown and shown[0] <= low and high <= shown[1] and high - low >= LOG_AXIS_FILL * (shown[1] - shown[0]):
         return shown
     margin = LOG_AXIS_MARGIN * (high - low) if high > low else 0.5
@@ -345,6 +346,12 @@ class RiskCurvePlotWidget(FittedAxisPlotWidget):
         )
         plot.addItem(self._target)
         plot.addItem(self._current)
+        # A curve the work budget left with the design's point alone has no line to draw: its floor,
+        # achievable risk and ceiling are dots, and a note says why there is no curve.
+        self._design_points = pg.ScatterPlotItem(size=9, pen=None)
+        self._design_points.setZValue(5)
+        plot.addItem(self._design_points)
+        self._design_points.hide()
         plot.setYRange(0.0, 1.0, padding=0.02)
         plot.setLimits(yMin=-0.05, yMax=1.1)
         self.setMinimumSize(PLOT_MIN_WIDTH, PLOT_MIN_HEIGHT)
@@ -408,6 +415,7 @@ class RiskCurvePlotWidget(FittedAxisPlotWidget):
         _set_label_text(self._target.label, f"target ε = {curve.target:g}")
         self._current.setPos(_position(curve.current, curve.log_x))
         _set_label_text(self._current.label, f"now: {_describe(curve.current)}")
+        self._show_swept(curve, xs)
         if curve.x:
             low, high = axis_range
             if new_axis:
@@ -420,6 +428,26 @@ class RiskCurvePlotWidget(FittedAxisPlotWidget):
             if self._current.label.anchors != anchors:
                 self._current.label.anchors = anchors
                 self._current.label.updatePosition()
+
+
+    def _show_swept(self, curve: Curve, xs: list[float]) -> None:
+        """Dots and a note for a curve of the design's point alone; hidden for a swept curve."""
+        from advisor.evaluation.results import NOT_SWEPT_TEXT
+
+        alone = bool(curve.x) and not curve.swept
+        if alone:
+            achievable = (curve.achievable or curve.ceiling)[0]
+            self._design_points.setData(
+                x=[xs[0]] * 3, y=[curve.floor[0], achievable, curve.ceiling[0]],
+                brush=[pg.mkBrush(colour) for colour in (FLOOR_COLOUR, ACHIEVABLE_COLOUR, CEILING_COLOUR)])
+        if self._design_points.isVisible() != alone:
+            self._design_points.setVisible(alone)
+            # The note is a second line of the title (the plot is too small to write over the dots).
+            title = CURVE_TITLES.get(self.name, self.name)
+            if alone:
+                title += f"<br><span style='font-size:8pt; color:{CURRENT_COLOUR}'>{NOT_SWEPT_TEXT['short']}</span>"
+            self.getPlotItem().setTitle(title, size="11pt", color="#222222")
+            self.setToolTip(NOT_SWEPT_TEXT["long"] if alone else "")
 
 
 class CurveOverlayPlotWidget(FittedAxisPlotWidget):
