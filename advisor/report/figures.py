@@ -485,7 +485,9 @@ def comparison_curve_figure(name: str, curves: Sequence[tuple[str, Curve]]) -> F
     for index, (scenario_name, curve) in enumerate(curves):
         colour = SERIES_COLOURS[index % len(SERIES_COLOURS)]
         axes.plot(curve.x, curve.floor, color=colour, linewidth=2.0)
-        axes.plot(curve.x, curve.ceiling, color=colour, linewidth=1.4, linestyle="--")
+        # A curve of its design's point alone has no lines: its ceiling is a square (the floor has its dot).
+        axes.plot(curve.x, curve.ceiling, color=colour, linewidth=1.4, linestyle="--",
+                  marker=None if curve.swept else "s")
         axes.scatter([curve.current], [_value_at(curve, curve.current)[0]], color=colour, s=30, zorder=4)
         if len(targets) > 1:
             axes.axhline(curve.target, color=colour, linewidth=1.1, linestyle=":")
@@ -498,9 +500,13 @@ def comparison_curve_figure(name: str, curves: Sequence[tuple[str, Curve]]) -> F
         Line2D([], [], color=GREY if len(targets) > 1 else BLACK, linewidth=1.1, linestyle=":",
                label="target risk" + (f" {next(iter(targets)):g}" if len(targets) == 1 else " (scenario's colour)")),
     ])
-    if any(curve.log_x for _, curve in curves):
-        low = min(min(curve.x) for _, curve in curves)
-        high = max(max(curve.x) for _, curve in curves)
+    low = min(min(curve.x) for _, curve in curves)
+    high = max(max(curve.x) for _, curve in curves)
+    log_x = any(curve.log_x for _, curve in curves)
+    if high == low:  # every curve its design's point alone
+        low, high = (low / 2.0, high * 2.0) if log_x else (low - 1.0, high + 1.0)
+        axes.set_xlim(low, high)
+    if log_x:
         axes.set_xlim(low, high)
         _log_axis(axes, low, high)
     first = curves[0][1]
@@ -517,6 +523,11 @@ def comparison_curve_figure(name: str, curves: Sequence[tuple[str, Curve]]) -> F
     )
     caption = ("One colour per scenario: solid lines are floors, dashed lines ceilings, dotted lines targets; a dot "
                "marks each scenario's own design.")
+    alone = [scenario_name for scenario_name, curve in curves if not curve.swept]
+    if alone:
+        caption += (f" Not swept for {', '.join(repr(plain(n)) for n in alone)}: the designs beside "
+                    f"{'it are' if len(alone) == 1 else 'them are'} too large to evaluate within an evaluation's work "
+                    "budget, so only the design's own floor (dot) and ceiling (square) are shown.")
     return _finish(figure, title, caption, alt)
 
 

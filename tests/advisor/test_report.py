@@ -10,6 +10,7 @@ import json
 import math
 import shutil
 import subprocess
+from dataclasses import replace
 
 import pytest
 
@@ -650,3 +651,11 @@ def test_a_curve_of_the_design_alone_is_drawn_as_markers_and_its_caption_says_wh
     # The legend lies below the axes; above it only the achievable risk's marker is this green.
     above_legend = sum(image.getpixel((x, y)) == green for x in range(width) for y in range(int(0.55 * height)))
     assert above_legend > 20
+    # Compared with another design, its ceiling is a square in its colour and the caption names it.
+    swept = replace(alone, x=(2.0, 3.0, 4.0), floor=(0.1, 0.05, 0.03), floor_paper=(0.1, 0.04, 0.02),
+                    ceiling=(0.8, 0.75, 0.7), capacity_nats=(5.0, 6.0, 7.0), achievable=(0.5, 0.48, 0.46))
+    compared = figures.comparison_curve_figure.__wrapped__("raters", [("swept design", swept), ("slider", alone)])
+    assert "Not swept for 'slider'" in compared.caption and "'swept design'" not in compared.caption
+    image = Image.open(io.BytesIO(compared.png)).convert("RGB")
+    second = tuple(int(figures.SERIES_COLOURS[1][i:i + 2], 16) for i in (1, 3, 5))
+    assert sum(image.getpixel((x, y)) == second for x in range(image.width) for y in range(int(0.5 * image.height))) > 20

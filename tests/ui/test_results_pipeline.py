@@ -314,3 +314,16 @@ def test_a_curve_of_the_design_alone_shows_its_values_as_dots_and_says_why_there
     QApplication.processEvents()
     assert not any(isinstance(item, pg.ScatterPlotItem) and item.isVisible() for item in plot.getPlotItem().items)
     assert NOT_SWEPT_TEXT["short"] not in plot.getPlotItem().titleLabel.text and plot.toolTip() == ""
+
+
+def test_compare_draws_a_curve_of_the_design_alone_as_dots_in_its_scenarios_colour(show_widget):
+    from ui.widgets.plots import CurveOverlayPlotWidget, series_colour
+
+    plot = show_widget(CurveOverlayPlotWidget("raters"), size=(320, 260))
+    alone = _design_only_curve()
+    other = dataclasses.replace(alone, floor=(0.2,), achievable=(0.3,), ceiling=(0.9,))
+    plot.set_curves(["slider design", "another slider design"], [alone, other])
+    QApplication.processEvents()
+    assert _pixels_of(plot, series_colour(0)) > 20 and _pixels_of(plot, series_colour(1)) > 20
+    low, high = plot.getPlotItem().viewRange()[0]
+    assert low < 3.0 < high and high - low >= 1.5

@@ -518,8 +518,12 @@ class CurveOverlayPlotWidget(FittedAxisPlotWidget):
                 continue
             curve = curves[index]
             positions = [_position(x, log_x) for x in curve.x]
-            achievable.setData(positions, curve.achievable or curve.ceiling)
-            floor.setData(positions, curve.floor)
+            # A curve of its design's point alone (not swept) is a dot in its colour, not an empty line.
+            symbol = None if curve.swept else "o"
+            achievable.setData(positions, curve.achievable or curve.ceiling, symbol=symbol, symbolSize=8,
+                               symbolBrush=achievable.opts["pen"].color(), symbolPen=None)
+            floor.setData(positions, curve.floor, symbol=symbol and "t", symbolSize=8,
+                          symbolBrush=floor.opts["pen"].color(), symbolPen=None)
             if learned:
                 learning.setData(positions, curve.learning_estimate)
             xs.extend(curve.x)
@@ -527,6 +531,8 @@ class CurveOverlayPlotWidget(FittedAxisPlotWidget):
                         log_x)
         if xs:
             low, high = _position(min(xs), log_x), _position(max(xs), log_x)
+            if high == low:  # every curve its design's point alone
+                low, high = (low - 0.5, high + 0.5) if log_x else (low - 1.0, high + 1.0)
             plot.setXRange(low, high, padding=0.02)
 
 
