@@ -514,3 +514,54 @@ def test_a_finding_that_comes_and_goes_does_not_move_the_form(qtbot, show_widget
     QTest.keyClick(below, Qt.Key.Key_Tab)
     settle()
     assert below.mapTo(editor, below.rect().topLeft()).y() < shown_at.y() - 20
+
+
+def _with_mixed_formats():
+    """The chatbot rubric's Likert questions with a 0-100 slider and a comment box beside them."""
+    from advisor.scenario.schema import example_scenarios, scenario_from_dict
+
+    data = next(s for s in example_scenarios() if "Likert" in s.name).to_dict()
+    for question in data["questions"]:
+        question["time_share"] = None
+    data["questions"] += [{"name": "overall slider", "format": {"kind": "scale", "minimum": 0, "maximum": 100, "step": 1}},
+                          {"name": "comment", "format": {"kind": "free_text", "max_chars": 200}}]
+    return scenario_from_dict(data)
+
+
+def test_the_question_names_stay_in_view_while_the_table_scrolls_sideways_and_can_be_edited_there(
+        qtbot, show_widget):
+    # Questions of a Likert, a slider and a comment format use every column: at the editor's width
+    # the table scrolls sideways, and the names scrolled out of view with the rest.
+    from advisor.scenario.state import ScenarioState
+    from ui.widgets.tables import FrozenFirstColumn
+
+    state = ScenarioState(_with_mixed_formats(), stored_id=1, revision=1)
+    editor = show_widget(ScenarioEditorWidget(state), (520, 1000), activate=True)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is editor, timeout=5000)
+    view = editor.questions_table
+    bar = view.horizontalScrollBar()
+    assert bar.maximum() > 0
+    bar.setValue(bar.maximum())
+    QApplication.processEvents()
+    frozen = view.findChild(FrozenFirstColumn)
+    assert frozen is not None and frozen.isVisible()
+    row = 1
+    name = state.scenario.questions[row].name
+    centre = frozen.visualRect(frozen.model().index(row, 0)).center()
+    # What the mouse meets at the name's place is the kept column, showing that question's name.
+    assert QApplication.widgetAt(frozen.viewport().mapToGlobal(centre)) is frozen.viewport()
+    assert frozen.model().index(row, 0).data() == name
+    QTest.mouseClick(frozen.viewport(), Qt.MouseButton.LeftButton, pos=centre)
+    assert view.currentIndex().row() == row and view.hasFocus()
+    assert view.selectionModel().isRowSelected(row)
+    QTest.mouseDClick(frozen.viewport(), Qt.MouseButton.LeftButton, pos=centre)
+    qtbot.waitUntil(lambda: view.state() == view.State.EditingState, timeout=2000)
+    assert bar.value() == 0 and not frozen.isVisible()
+    qtbot.waitUntil(lambda: view.focusWidget() not in (None, view), timeout=2000)
+    cell_editor = view.focusWidget()
+    assert cell_editor.text() == name
+    cell_editor.selectAll()
+    QTest.keyClicks(cell_editor, "overall score")
+    QTest.keyClick(cell_editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: view.state() != view.State.EditingState, timeout=2000)  # a queued commit
+    assert state.scenario.questions[row].name == "overall score"

@@ -62,17 +62,30 @@ class FrozenFirstColumn(QTableView):
     ----------
     table
         The table; the view is its child.
+    editable
+        The table is edited in place (the design editor's): the column shows the table's selection,
+        a click selects the row in the table and gives it the keyboard, and a double-click scrolls
+        the table back to its first column and edits that cell there (with the table's own editor).
     """
 
-    def __init__(self, table: QTableView):
+    def __init__(self, table: QTableView, *, editable: bool = False):
         super().__init__(table)
         self._table = table
+        self._editable = editable
         self.setModel(table.model())
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        if editable:
+            self.setSelectionBehavior(table.selectionBehavior())
+            self.setSelectionMode(table.selectionMode())
+            self.setSelectionModel(table.selectionModel())
+        else:
+            self.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.verticalHeader().hide()
         self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        # Its header looks as the table's (a shared selection would otherwise set it in bold).
+        self.horizontalHeader().setHighlightSections(table.horizontalHeader().highlightSections())
+        self.horizontalHeader().setDefaultAlignment(table.horizontalHeader().defaultAlignment())
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setVerticalScrollMode(table.verticalScrollMode())
@@ -110,6 +123,24 @@ class FrozenFirstColumn(QTableView):
         if watched is self._table and event.type() == QEvent.Type.Resize:
             self._place()
         return False
+
+    def mousePressEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().mousePressEvent(event)
+        if self._editable:
+            index = self.indexAt(event.position().toPoint())
+            if index.isValid():
+                self._table.setCurrentIndex(index)
+            self._table.setFocus(Qt.FocusReason.MouseFocusReason)
+
+    def mouseDoubleClickEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        index = self.indexAt(event.position().toPoint())
+        if not self._editable or not index.isValid():
+            super().mouseDoubleClickEvent(event)
+            return
+        # The cell is edited where the table draws it: scrolled back, this column hides.
+        self._table.horizontalScrollBar().setValue(0)
+        self._table.setCurrentIndex(index)
+        self._table.edit(index)
 
     def _place(self) -> None:
         table = self._table

@@ -37,6 +37,7 @@ from advisor.scenario.formats import (
 )
 from advisor.scenario.schema import FORMAT_K_LIMITS, FORMAT_KINDS, MAX_FREE_TEXT_CHARS, ResponseFormat
 from ui.widgets.spin_boxes import CompactDoubleSpinBox, compact_number, guard_wheel
+from ui.widgets.tables import FrozenFirstColumn
 
 ERROR_COLOUR = "#c62828"
 """Colour of a refused value and of its message."""
@@ -418,6 +419,9 @@ class _RowsTableView(QTableView):
         self.setAlternatingRowColors(True)
         self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # A table wider than the form (questions of several formats) scrolls sideways: its names stay.
+        if model.columns and model.columns[0].kind in ("text", "label"):
+            self._frozen_names = FrozenFirstColumn(self, editable=True)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         header = self.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
