@@ -565,3 +565,42 @@ def test_the_question_names_stay_in_view_while_the_table_scrolls_sideways_and_ca
     QTest.keyClick(cell_editor, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: view.state() != view.State.EditingState, timeout=2000)  # a queued commit
     assert state.scenario.questions[row].name == "overall score"
+
+
+def test_the_wheel_over_a_wide_table_scrolls_the_form_and_shift_wheel_scrolls_the_table(show_widget):
+    # Scrolling down the form stopped at the questions table once it came under the pointer: the
+    # table took the turns and scrolled sideways to its end.
+    from advisor.scenario.state import ScenarioState
+    from tests.ui.conftest import turn_wheel
+
+    state = ScenarioState(_with_mixed_formats(), stored_id=1, revision=1)
+    editor = show_widget(ScenarioEditorWidget(state), (520, 600))
+    view = editor.questions_table
+    bar = view.horizontalScrollBar()
+    assert bar.maximum() > 0 and bar.value() == 0
+    centre = view.viewport().rect().center()
+    assert not turn_wheel(view, centre, Qt.KeyboardModifier.NoModifier)  # left to the form
+    assert bar.value() == 0
+    assert turn_wheel(view, centre, Qt.KeyboardModifier.ShiftModifier)
+    assert bar.value() > 0
+    # Over the table's own sideways scroll bar (where the form's scrolling got stuck), the turn
+    # scrolls the form.
+    form_bar = next(area for area in _scroll_areas_holding(view)).verticalScrollBar()
+    assert form_bar.maximum() > 0
+    form_bar.setValue(0)
+    sideways = bar.value()
+    on_bar = bar.rect().center()
+    turn = QWheelEvent(QPointF(on_bar), QPointF(bar.mapToGlobal(on_bar)), QPoint(0, 0), QPoint(0, -120),
+                       Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase, False)
+    QApplication.sendEvent(bar, turn)
+    assert bar.value() == sideways and form_bar.value() > 0
+
+
+def _scroll_areas_holding(widget):
+    from PySide6.QtWidgets import QAbstractScrollArea
+
+    parent = widget.parentWidget()
+    while parent is not None:
+        if isinstance(parent, QAbstractScrollArea):
+            yield parent
+        parent = parent.parentWidget()

@@ -234,21 +234,27 @@ class _WheelGuard(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
         if event.type() != QEvent.Type.Wheel or not isinstance(watched, QWidget) or watched.hasFocus():
             return False
-        area = watched.parentWidget()
-        while area is not None and not isinstance(area, QAbstractScrollArea):
-            area = area.parentWidget()
-        if area is None:
-            # Ignored and filtered: Qt offers a spontaneous event to the parents.
-            event.ignore()
-            return True
-        # Handed to the form's scroll bar directly: Qt does not propagate a
-        # wheel event that was sent rather than coming from the window system.
-        bar = area.verticalScrollBar()
-        if event.angleDelta().y() == 0 and area.horizontalScrollBar().isVisible():
-            bar = area.horizontalScrollBar()
-        QCoreApplication.sendEvent(bar, event)
-        event.accept()
+        hand_wheel_to_form(watched.parentWidget(), event)
         return True
+
+
+def hand_wheel_to_form(start: QWidget | None, event: QEvent) -> None:
+    """Give a wheel ``event`` to the scroll bar of the first scrolling area that holds ``start``
+    (itself included): the form's, for an input or a table inside it. Without one, the event is
+    ignored, and Qt offers a spontaneous event to the parents."""
+    area = start
+    while area is not None and not isinstance(area, QAbstractScrollArea):
+        area = area.parentWidget()
+    if area is None:
+        event.ignore()
+        return
+    # Handed to the form's scroll bar directly: Qt does not propagate a
+    # wheel event that was sent rather than coming from the window system.
+    bar = area.verticalScrollBar()
+    if event.angleDelta().y() == 0 and area.horizontalScrollBar().isVisible():
+        bar = area.horizontalScrollBar()
+    QCoreApplication.sendEvent(bar, event)
+    event.accept()
 
 
 _WHEEL_GUARD: _WheelGuard | None = None

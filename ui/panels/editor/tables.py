@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from html import escape
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt
+from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QObject, Qt
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -36,7 +36,7 @@ from advisor.scenario.formats import (
     uses_span,
 )
 from advisor.scenario.schema import FORMAT_K_LIMITS, FORMAT_KINDS, MAX_FREE_TEXT_CHARS, ResponseFormat
-from ui.widgets.spin_boxes import CompactDoubleSpinBox, compact_number, guard_wheel
+from ui.widgets.spin_boxes import CompactDoubleSpinBox, compact_number, guard_wheel, hand_wheel_to_form
 from ui.widgets.tables import FrozenFirstColumn
 
 ERROR_COLOUR = "#c62828"
@@ -46,6 +46,8 @@ REFUSED_TEXT_COLOUR = "#ffffff"
 selection's, so that the refusal shows whichever row is selected."""
 NAME_COLUMN_MIN_WIDTH = 80
 """Narrowest the name column gets when it gives its room to the number columns, pixels."""
+SIDEWAYS_PIXELS_PER_NOTCH = 60
+"""How far one notch of a sideways (or Shift +) wheel turn scrolls a table, pixels: about one column."""
 K_BOX_RANGE = (min(low for low, _ in FORMAT_K_LIMITS.values()), max(high for _, high in FORMAT_K_LIMITS.values()))
 """Range of a k cell's box: every format's k; the schema says why a k does not fit its format."""
 
@@ -419,6 +421,7 @@ class _RowsTableView(QTableView):
         self.setAlternatingRowColors(True)
         self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.horizontalScrollBar().installEventFilter(self)
         # A table wider than the form (questions of several formats) scrolls sideways: its names stay.
         if model.columns and model.columns[0].kind in ("text", "label"):
             self._frozen_names = FrozenFirstColumn(self, editable=True)
@@ -432,6 +435,33 @@ class _RowsTableView(QTableView):
         self.verticalHeader().setVisible(False)
         model.modelReset.connect(self._update_height)
         model.dataChanged.connect(lambda *_: self.resizeColumnsToContents())
+
+    def wheelEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        """The wheel scrolls the form, not the table: the table is as tall as its rows. A sideways
+        turn (a tilted wheel, a touchpad) or Shift + wheel scrolls the table sideways."""
+        if not self._turn_sideways(event):
+            event.ignore()
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt's name
+        # The table's own sideways scroll bar took every turn of the wheel that came while it was
+        # under the pointer and scrolled the table to its end: scrolling down the form stopped at
+        # each table wider than the form. A turn there scrolls the form as everywhere else.
+        if watched is self.horizontalScrollBar() and event.type() == QEvent.Type.Wheel:
+            if not self._turn_sideways(event):
+                hand_wheel_to_form(self.parentWidget(), event)
+            return True
+        return super().eventFilter(watched, event)
+
+    def _turn_sideways(self, event) -> bool:
+        """Scroll sideways for a sideways or Shift + wheel turn (then True)."""
+        delta = event.angleDelta()
+        sideways = abs(delta.x()) > abs(delta.y())
+        if not sideways and not event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+            return False
+        bar = self.horizontalScrollBar()
+        bar.setValue(bar.value() - round((delta.x() if sideways else delta.y()) / 120 * SIDEWAYS_PIXELS_PER_NOTCH))
+        event.accept()
+        return True
 
     def _update_height(self) -> None:
         self.resizeColumnsToContents()
