@@ -6,6 +6,7 @@ scalars are aligned by field, contexts and questions by name.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from typing import Any
@@ -17,17 +18,27 @@ from advisor.scenario.schema import Scenario
 
 MISSING = "—"
 """The text of a value a scenario does not have (a question it does not ask)."""
+THOUSANDS_FROM = 10_000
+"""From this size up a compared number is written with thousands separators (``50,000``)."""
 
 
 def value_text(value: Any) -> str:
-    """How a comparison shows one input value: six significant digits, lists joined, a model's fields
-    by the form's names (``share 0.900886, d′ × 1.12574; share 0.0991138, d′ × 0.25``)."""
+    """How a comparison shows one input value: six significant digits, thousands separated from
+    10,000 up (as the results' rows write counts and money), lists joined, a model's fields by the
+    form's names (``share 0.900886, d′ × 1.12574; share 0.0991138, d′ × 0.25``)."""
     if value is None:
         return MISSING
     if isinstance(value, bool):
         return "yes" if value else "no"
+    if isinstance(value, int):
+        return f"{value:,}" if abs(value) >= THOUSANDS_FROM else str(value)
     if isinstance(value, float):
-        return f"{value:,.6g}" if abs(value) >= 1e6 else f"{value:.6g}"
+        if not abs(value) >= THOUSANDS_FROM or not math.isfinite(value):
+            return f"{value:.6g}"
+        # Six significant digits in fixed notation ("2.5e+06" read as a formula): 2,500,000.
+        decimals = 5 - math.floor(math.log10(abs(value)))
+        text = f"{round(value, decimals):,.{max(decimals, 0)}f}"
+        return text.rstrip("0").rstrip(".") if "." in text else text
     if isinstance(value, BaseModel):
         # A difficulty class or a rater type: its fields by the form's names (its repr is the
         # model's source text).

@@ -264,3 +264,40 @@ def test_the_fields_column_stays_in_view_while_the_table_scrolls_sideways(qtbot,
     with qtbot.waitSignal(compare.comparison_ready, timeout=60_000):
         compare.set_checked([s.id for s in chosen[1:]])
     assert bar.value() == 0 and not frozen.isVisible()
+
+
+def test_a_long_summary_wraps_instead_of_widening_the_window(qtbot, show_widget, store, monkeypatch):
+    # "2 scenarios; 21 rows differ, and 28 rows of questions or contexts not in every scenario
+    # (highlighted)" on one line made the main window's least width 1,335 px, past a 1280 screen.
+    from PySide6.QtCore import QEvent
+    from PySide6.QtWidgets import QMessageBox
+
+    from ui.main_window import MainWindow
+
+    monkeypatch.setattr(QMessageBox, "question", lambda *args, **kwargs: QMessageBox.StandardButton.Discard)
+    window = show_widget(MainWindow(store, recover_drafts=False), (1280, 800))
+    compare = window.compare
+    window.tabs.setCurrentWidget(compare.parentWidget())
+    chosen = [s for s in store.list() if s.name.startswith(("Chest X-ray", "RLHF"))]
+    assert len(chosen) == 2
+    with qtbot.waitSignal(compare.comparison_ready, timeout=60_000):
+        compare.set_checked([s.id for s in chosen])
+    for _ in range(4):  # the layouts' posted requests climb one level a pass, up to the window
+        QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+        QApplication.processEvents()
+    status = compare._status
+    assert status.fontMetrics().horizontalAdvance(status.text()) > 600
+    assert window.minimumSizeHint().width() <= 1280 and window.width() == 1280
+
+
+@pytest.mark.parametrize("value, shown", [
+    (50_000, "50,000"), (5000, "5000"), (86_400.0, "86,400"), (2_500_000.3, "2,500,000"), (1_234_567.0, "1,234,570"),
+    (12_345.678, "12,345.7"), (-20_000.5, "-20,000.5"), (0.05, "0.05"), (True, "yes"), (None, "—"),
+])
+def test_compared_numbers_are_written_with_thousands_separators_and_no_exponents(value, shown):
+    # "Items m 50000" beside "Cost $45,000", and a budget of 2,500,000.3 written "2.5e+06".
+    from advisor.scenario.comparison import value_text
+
+    assert value_text(value) == shown
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        assert float(shown.replace(",", "")) == pytest.approx(value, rel=5e-6)  # six significant digits

@@ -43,7 +43,7 @@ from advisor.scenario.comparison import input_rows, partial_groups
 from advisor.scenario.schema import Scenario
 from advisor.storage.store import ScenarioStore
 from advisor.units import counted, money
-from ui.widgets.labels import SECONDARY_TEXT_COLOUR
+from ui.widgets.labels import SECONDARY_TEXT_COLOUR, WrappingLabel
 from ui.widgets.plots import CURVE_ORDER, CurveOverlayPlotWidget, overlay_legend_label, series_colour
 from ui.widgets.splitters import two_pane_splitter
 from ui.widgets.tables import FrozenFirstColumn
@@ -254,7 +254,9 @@ class CompareWidget(QWidget):
         buttons.addWidget(clear)
         left_layout.addLayout(buttons)
 
-        self._status = QLabel("Check two or more scenarios.")
+        # Wrapped: "2 scenarios; 21 rows differ, and 28 rows of questions or contexts not in every
+        # scenario (highlighted)" on one line made the window's least width 1,335 px.
+        self._status = WrappingLabel("Check two or more scenarios.")
         self._status.setStyleSheet(f"color: {SECONDARY_TEXT_COLOUR};")
         self._only_differences = QCheckBox("Only rows that differ")
         self._only_differences.toggled.connect(lambda _checked: self._update_table())
