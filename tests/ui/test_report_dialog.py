@@ -218,3 +218,35 @@ def test_enter_in_the_filter_goes_to_the_list_and_enter_in_the_path_exports(qtbo
         QTest.keyClick(dialog._path_edit, Qt.Key.Key_Return)
     assert not chooser_opened
     assert blocker.args[0].path == target and target.stat().st_size > 0
+
+
+def test_a_report_over_an_existing_file_is_written_only_when_the_user_says_replace(qtbot, store, tmp_path, monkeypatch):
+    # Export wrote over a file of the same name without a word.
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QMessageBox
+
+    monkeypatch.setattr("ui.dialogs.report_dialog.open_in_desktop", lambda path: None)
+    asked: list[str] = []
+    answers = [QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes]
+    monkeypatch.setattr(QMessageBox, "question", lambda parent, title, text, *rest: (asked.append(text), answers.pop(0))[1])
+    name = _names(store)[0]
+    dialog = ReportExportDialog(store, [name])
+    qtbot.addWidget(dialog)
+    dialog.set_format("md")
+    dialog.set_section("frontier", False)
+    target = tmp_path / "kept.md"
+    target.write_text("the user's own notes", encoding="utf-8")
+    dialog.set_output_path(target)
+    exported: list[object] = []
+    dialog.exported.connect(exported.append)
+    qtbot.mouseClick(dialog._export_button, Qt.MouseButton.LeftButton)
+    assert len(asked) == 1 and str(target) in asked[0]
+    assert target.read_text(encoding="utf-8") == "the user's own notes" and exported == []
+    assert "kept" in dialog._status_label.text() and dialog.output_path() == str(target)
+    info = _export(qtbot, dialog)  # asked again; this time the answer is Replace
+    assert len(asked) == 2 and info.path == target and target.read_text(encoding="utf-8").startswith("#")
+    # A name the save dialog returned was confirmed there: no second question.
+    monkeypatch.setattr("ui.dialogs.report_dialog.save_file_name", lambda *args: str(target))
+    qtbot.mouseClick(dialog._path_button, Qt.MouseButton.LeftButton)
+    _export(qtbot, dialog)
+    assert len(asked) == 2

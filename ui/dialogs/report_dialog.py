@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QProgressBar,
     QPushButton,
     QVBoxLayout,
@@ -113,6 +114,7 @@ class ReportExportDialog(QDialog):
         self._job: WorkerHandle | None = None
         self._last: ExportRecordInfo | None = None
         self._path_chosen = False
+        self._confirmed_path: Path | None = None  # a file the save dialog asked to replace
         self._folder = ""  # the folder of the last report written (_restore_choices)
 
         self._format_combo = QComboBox()
@@ -292,6 +294,10 @@ class ReportExportDialog(QDialog):
         if problem:
             self._show_status(problem, error=True)
             return
+        if not self._may_replace(path):
+            self._show_status(f"Not written: {Path(path).name} is kept. Choose another name to write the report.")
+            self._path_edit.setFocus()
+            return
         fmt = self.format()
         self._progress_bar.setVisible(True)
         self._progress_bar.setRange(0, 0)
@@ -301,6 +307,17 @@ class ReportExportDialog(QDialog):
         self._job = run_in_pool(job, on_result=self._on_job_result, on_error=self._on_job_error,
                                 on_progress=self._on_job_progress, on_cancelled=self._on_job_cancelled)
         self._update_controls()
+
+    def _may_replace(self, path: str) -> bool:
+        """Whether a report may be written at ``path``: yes where no file is, or where the save dialog
+        already asked about this file, else the user is asked (the default answer keeps the file)."""
+        target = Path(path).expanduser()
+        if not target.is_file() or self._confirmed_path == target:
+            return True
+        answer = QMessageBox.question(
+            self, "Replace the file?", f"{target} exists. Replace it with this report?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+        return answer == QMessageBox.StandardButton.Yes
 
     def cancel_export(self) -> None:
         """Stop a running export (the file is not written)."""
@@ -344,6 +361,9 @@ class ReportExportDialog(QDialog):
         if path:
             if not Path(path).suffix:
                 path += SUFFIXES[fmt]
+            else:
+                # The save dialog asked already whether to replace a file of that name.
+                self._confirmed_path = Path(path).expanduser()
             self.set_output_path(path)
 
     def _on_export_button_clicked(self) -> None:
