@@ -367,7 +367,7 @@ def _proposals(scenario: Scenario) -> list[_Proposal]:
                   {"target.log2_m": log2_m - 1.0})
         if log2_m > 1.0 else
         _Proposal("narrower-target", "A narrower target", None,
-                  f"the target has {log2_m:g} bits; one bit less leaves nothing to learn")
+                  f"the target has {log2_m:g} bit{'' if log2_m == 1 else 's'}; one bit less leaves nothing to learn")
     )
     return proposals
 

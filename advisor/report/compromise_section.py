@@ -66,7 +66,7 @@ def compromise_blocks(analysis: Analysis) -> list[Block]:
             caption=(f"Every split of {budget_text}: risks and errors in [0, 1], cost in {currency}. The model "
                      "columns are the value model's learning error with the items bought and the items it needs at "
                      "the target (empty: no finite number suffices)."),
-            formats=("d", ",d", MONEY_FORMAT, ".4f", ".4f", ".3g", ".3g", ".4f", ",d", ",d", ",d", "", ""),
+            formats=("d", ",d", MONEY_FORMAT, ".4f", ".4f", ".4f", ".4f", ".4f", ",d", ",d", ",d", "", ""),
             key="compromise",
         ),
     ]

@@ -90,6 +90,14 @@ def test_markdown_has_the_section_and_its_table(report, expected):
     assert "| raters per item | items bought |" in text
     best = expected.best_row
     assert f"| {best.raters} | {best.items:,} |" in text
+    # The value model's errors are risks like the other columns, to four decimals: "5.68e-288" said
+    # nothing a practitioner reads that "0.0000" does not.
+    table = text[text.index("| raters per item | items bought |"):]
+    rows = [line for line in table.splitlines()[2:] if line.startswith("|")][:len(expected.rows)]
+    for line, row in zip(rows, expected.rows):
+        cells = [cell.strip() for cell in line.strip("|").split("|")]
+        assert cells[5:7] == [f"{row.model_error['at_least']:.4f}", f"{row.model_error['at_most']:.4f}"]
+    assert any(row.model_error["at_most"] < 1e-4 for row in expected.rows)  # a tiny error is among them
 
 
 def test_json_carries_the_whole_analysis(report, expected):
