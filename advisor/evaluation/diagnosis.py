@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from advisor.evaluation.evaluate import starved_questions
 from advisor.evaluation.results import ContextResult, Evaluation
 from advisor.scenario.schema import Scenario
 from advisor.units import LN2, and_join, counted
@@ -213,16 +214,32 @@ def diagnose(scenario: Scenario, evaluation: Evaluation) -> Diagnosis:
             f"{LABELS_ALONE_ADVICE}: each item carries {capacity_bits:.2f} bits but {needed_bits:.2f} are needed, so "
             f"the risk stays at or above {evaluation.floor:.3f} (target {target:g}) however many items are labelled."
         )
-    else:
+    elif evaluation.achievable <= target:
         head = (
-            f"The interface carries enough information for the target: {capacity_bits:.2f} bits per item against "
-            f"{needed_bits:.2f} needed, floor {evaluation.floor:.3f} at most the target {target:g}."
+            f"The interface carries enough information for the target, and this design reaches it: "
+            f"{capacity_bits:.2f} bits per item against {needed_bits:.2f} needed, floor {evaluation.floor:.3f} and "
+            f"achievable risk {evaluation.achievable:.3f}, at most the target {target:g}."
         )
+    else:
+        # The capacity allows the target but the design does not reach it: saying only "carries enough
+        # information" beside an achievable risk of 0.996 read as a contradiction.
+        head = (
+            f"The interface's capacity allows the target ({capacity_bits:.2f} bits per item against "
+            f"{needed_bits:.2f} needed, floor {evaluation.floor:.3f} at most the target {target:g}), but this "
+            f"design does not reach it: its achievable risk is {evaluation.achievable:.3f} (label error "
+            f"{evaluation.label_error:.3f} per item)."
+        )
+        starved = starved_questions(scenario, evaluation.contexts)
+        if starved:
+            one = len(starved) == 1
+            head += (f" What keeps it from the target: the automatic time split gives "
+                     f"{and_join([repr(name) for name in starved])} no time, so {'its' if one else 'their'} answers "
+                     f"are guesses; fix {'its time share' if one else 'their time shares'} or give the item more time.")
     by_stage: dict[str, list[str]] = {}
     for context in contexts:
         by_stage.setdefault(context.binding_stage, []).append(repr(context.name))
     limits = "; ".join(f"{_stage_in_words(stage)} in {and_join(names)}" for stage, names in by_stage.items())
-    body = f" What limits it: {limits}."
+    body = f" What limits its capacity: {limits}."
     if cannot:
         body += " Spend on the interface (see the levers), not on more items."
     body += " " + evaluation.verdict_text

@@ -681,7 +681,7 @@ CARRIES_INFORMATION_NATS = 1e-12
 """A question's capacity above this carries information (one at chance computes to about 1e-16)."""
 
 
-def _starved_questions(scenario: Scenario, contexts: Sequence[ContextResult]) -> list[str]:
+def starved_questions(scenario: Scenario, contexts: Sequence[ContextResult]) -> list[str]:
     """The questions with an automatic time share that the split leaves without time while a
     question given time carries information (water-filling leaves a question whose first seconds
     buy less than the others' last at 0). Where no question carries any (the time goes to reading
@@ -1256,7 +1256,7 @@ def _evaluate(scenario: Scenario, *, curves: bool,
                 "binary, categorical and multi-select questions), so it does not fall with the extra raters; the "
                 "floor and the capacity count them."
             )
-    starved = _starved_questions(scenario, contexts)
+    starved = starved_questions(scenario, contexts)
     if starved:
         names = and_join([repr(name) for name in starved])
         one = len(starved) == 1

@@ -167,3 +167,41 @@ def test_counts_that_do_not_exist_are_said_in_words():
     assert f"{evaluation.items:,} items, at least the {needed.at_least:,} a " in evaluation.verdict_text
     assert "no number of items is sure to suffice" in evaluation.verdict_text
     assert f"needs at least {needed.at_least:,} items (Fano)" in text and "Gallager's bound never gets there" in text
+
+
+@pytest.mark.parametrize("target_risk, case", [(0.2, "cannot"), (0.4, "short"), (0.5, "reaches")])
+def test_the_headline_says_whether_the_design_reaches_the_target_as_its_numbers_do(target_risk, case):
+    # "The interface carries enough information for the target" stood beside an achievable risk of
+    # 0.996: it spoke of the floor only. The headline now says of the design what its numbers say
+    # (this design: floor 0.292, achievable 0.482).
+    scenario = scenario_with(log2_m=2.0, target_risk=target_risk)
+    evaluation = evaluate(scenario, curves=False)
+    verdict = diagnose(scenario, evaluation).verdict
+    found = ("cannot" if evaluation.floor > target_risk else
+             "reaches" if evaluation.achievable <= target_risk else "short")
+    assert found == case
+    if case == "cannot":
+        assert verdict.startswith(LABELS_ALONE_ADVICE)
+    elif case == "reaches":
+        assert "this design reaches it" in verdict and "does not reach" not in verdict
+    else:
+        assert "this design does not reach it" in verdict and f"{evaluation.achievable:.3f}" in verdict
+        assert "carries enough information" not in verdict
+
+
+def test_questions_the_time_split_starves_are_named_as_what_keeps_the_design_from_the_target():
+    # Label Studio's chat RLHF template (real config, ../shared/data/interfaces): its two comment
+    # boxes took all 30 s per item, its five rating questions were guesses (achievable 0.996), and
+    # the headline said the interface carries enough information and named the raters' pooling.
+    from advisor.importers import import_interface
+    from tests.conftest import SHARED
+
+    scenario = import_interface(SHARED / "data" / "interfaces" / "label-studio" / "chat_rlhf.xml").scenario
+    evaluation = evaluate(scenario, curves=False)
+    assert evaluation.floor <= evaluation.target_risk < evaluation.achievable
+    starved = [q.name for q in evaluation.contexts[0].questions if q.time_share == 0]
+    assert "rating" in starved
+    verdict = diagnose(scenario, evaluation).verdict
+    assert "this design does not reach it" in verdict and "carries enough information" not in verdict
+    assert "What keeps it from the target: the automatic time split gives 'rating'" in verdict
+    assert all(repr(name) in verdict for name in starved)
