@@ -464,11 +464,11 @@ def frontier_figure(costs: Sequence[float], floors: Sequence[float], achievable:
 
 @_remembered
 def comparison_curve_figure(name: str, curves: Sequence[tuple[str, Curve]]) -> Figure:
-    """The floor and ceiling of several scenarios against one variable.
+    """The achievable risk and the floor of several scenarios against one variable.
 
-    One colour per scenario; the line style says what a line is (solid
-    floor, dashed ceiling, dotted target), so the legend names each scenario
-    once and each style once instead of every combination.
+    One colour per scenario; the line style says what a line is (solid achievable risk, dashed
+    floor, dotted target), as in the window's Compare tab, so the legend names each scenario once
+    and each style once instead of every combination.
 
     Parameters
     ----------
@@ -484,10 +484,11 @@ def comparison_curve_figure(name: str, curves: Sequence[tuple[str, Curve]]) -> F
     handles: list[Line2D] = []
     for index, (scenario_name, curve) in enumerate(curves):
         colour = SERIES_COLOURS[index % len(SERIES_COLOURS)]
-        axes.plot(curve.x, curve.floor, color=colour, linewidth=2.0)
-        # A curve of its design's point alone has no lines: its ceiling is a square (the floor has its dot).
-        axes.plot(curve.x, curve.ceiling, color=colour, linewidth=1.4, linestyle="--",
-                  marker=None if curve.swept else "s")
+        achievable = curve.achievable or curve.ceiling
+        # A curve of its design's point alone has no lines: its achievable risk is a square (the floor
+        # has its dot).
+        axes.plot(curve.x, achievable, color=colour, linewidth=2.0, marker=None if curve.swept else "s")
+        axes.plot(curve.x, curve.floor, color=colour, linewidth=1.4, linestyle="--")
         axes.scatter([curve.current], [_value_at(curve, curve.current)[0]], color=colour, s=30, zorder=4)
         if len(targets) > 1:
             axes.axhline(curve.target, color=colour, linewidth=1.1, linestyle=":")
@@ -495,8 +496,8 @@ def comparison_curve_figure(name: str, curves: Sequence[tuple[str, Curve]]) -> F
     if len(targets) == 1:
         axes.axhline(next(iter(targets)), color=BLACK, linewidth=1.1, linestyle=":")
     handles.extend([
-        Line2D([], [], color=GREY, linewidth=2.0, label="floor"),
-        Line2D([], [], color=GREY, linewidth=1.4, linestyle="--", label="ceiling"),
+        Line2D([], [], color=GREY, linewidth=2.0, label="achievable risk"),
+        Line2D([], [], color=GREY, linewidth=1.4, linestyle="--", label="floor"),
         Line2D([], [], color=GREY if len(targets) > 1 else BLACK, linewidth=1.1, linestyle=":",
                label="target risk" + (f" {next(iter(targets)):g}" if len(targets) == 1 else " (scenario's colour)")),
     ])
@@ -512,22 +513,24 @@ def comparison_curve_figure(name: str, curves: Sequence[tuple[str, Curve]]) -> F
     first = curves[0][1]
     axes.set_xlabel(AXIS_LABELS.get(name, plain(first.x_label)))
     axes.set_ylabel(RISK_LABEL)
-    axes.set_ylim(*_risk_axis_limits(*(c.floor for _, c in curves), *(c.ceiling for _, c in curves),
+    axes.set_ylim(*_risk_axis_limits(*(c.floor for _, c in curves), *(c.achievable or c.ceiling for _, c in curves),
                                      target=max(targets)))
     figure.legend(handles=handles, loc="outside lower center", ncol=2, frameon=False, fontsize=LEGEND_SIZE)
     title = CURVE_TITLES.get(name, f"Risk against {first.x_label}") + ", all scenarios"
     alt = f"Line chart comparing {len(curves)} scenarios against {first.x_label}. " + " ".join(
-        f"{scenario_name}: floor {curve.floor[0]:.3f} to {curve.floor[-1]:.3f}, ceiling {curve.ceiling[0]:.3f} to "
-        f"{curve.ceiling[-1]:.3f}, target {curve.target:g}."
+        f"{scenario_name}: achievable risk {(curve.achievable or curve.ceiling)[0]:.3f} to "
+        f"{(curve.achievable or curve.ceiling)[-1]:.3f}, floor {curve.floor[0]:.3f} to {curve.floor[-1]:.3f}, "
+        f"target {curve.target:g}."
         for scenario_name, curve in curves
     )
-    caption = ("One colour per scenario: solid lines are floors, dashed lines ceilings, dotted lines targets; a dot "
-               "marks each scenario's own design.")
+    caption = ("One colour per scenario: solid lines are achievable risks (what the design attains), dashed lines "
+               "floors (no design of that capacity does better), dotted lines targets; a dot marks each scenario's "
+               "own design on its floor.")
     alone = [scenario_name for scenario_name, curve in curves if not curve.swept]
     if alone:
         caption += (f" Not swept for {', '.join(repr(plain(n)) for n in alone)}: the designs beside "
                     f"{'it are' if len(alone) == 1 else 'them are'} too large to evaluate within an evaluation's work "
-                    "budget, so only the design's own floor (dot) and ceiling (square) are shown.")
+                    "budget, so only the design's own floor (dot) and achievable risk (square) are shown.")
     return _finish(figure, title, caption, alt)
 
 
