@@ -656,6 +656,9 @@ def test_a_curve_of_the_design_alone_is_drawn_as_markers_and_its_caption_says_wh
                     ceiling=(0.8, 0.75, 0.7), capacity_nats=(5.0, 6.0, 7.0), achievable=(0.5, 0.48, 0.46))
     compared = figures.comparison_curve_figure.__wrapped__("raters", [("swept design", swept), ("slider", alone)])
     assert "Not swept for 'slider'" in compared.caption and "'swept design'" not in compared.caption
+    # As in the window's Compare tab: each scenario's achievable risk (solid) and floor (dashed).
+    assert "swept design: achievable risk 0.500 to 0.460, floor 0.100 to 0.030" in compared.alt_text
+    assert "solid lines are achievable risks" in compared.caption
     image = Image.open(io.BytesIO(compared.png)).convert("RGB")
     second = tuple(int(figures.SERIES_COLOURS[1][i:i + 2], 16) for i in (1, 3, 5))
     assert sum(image.getpixel((x, y)) == second for x in range(image.width) for y in range(int(0.5 * image.height))) > 20
