@@ -6,7 +6,8 @@ in the design with the keyboard (Ctrl+Z undoes it), a budget that buys no item r
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import QApplication
 
 from advisor.evaluation.evaluate import VERDICT_WORDS
@@ -151,3 +152,23 @@ def test_the_default_budget_buys_the_design_and_a_typed_max_raters_stays(qtbot, 
     window.state.update({"raters.per_item": scenario.raters.per_item + 5})
     assert panel._max_raters_spin.value() == 7
     window.state.replace(opened)  # nothing left unsaved for the window's close
+
+
+def test_money_fields_name_the_currency_and_the_wheel_leaves_unfocused_fields_alone(qtbot, window):
+    # "budget 55000.00" and "cost per item 0" named no currency; the wheel over the unfocused max
+    # raters or objective changed them while the user scrolled.
+    from PySide6.QtWidgets import QLabel
+
+    panel = window.compromise
+    currency = window.state.scenario.campaign.currency
+    labels = {label.buddy(): label.text() for label in panel.findChildren(QLabel) if label.buddy() is not None}
+    assert labels[panel._budget_edit] == f"budget ({currency})"
+    assert labels[panel._item_cost_edit] == f"cost per item ({currency})"
+    for field in (panel._max_raters_spin, panel._objective_combo):
+        assert not field.hasFocus()
+        before = field.value() if hasattr(field, "value") else field.currentIndex()
+        centre = field.rect().center()
+        wheel = QWheelEvent(QPointF(centre), QPointF(field.mapToGlobal(centre)), QPoint(0, 0), QPoint(0, -120),
+                            Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase, False)
+        QApplication.sendEvent(field, wheel)
+        assert (field.value() if hasattr(field, "value") else field.currentIndex()) == before

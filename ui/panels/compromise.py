@@ -55,6 +55,7 @@ from ui.core.workers import LatestJobRunner, WorkerHandle
 from ui.widgets.plots import ACHIEVABLE_COLOUR, FLOOR_COLOUR, LEARNING_COLOUR, TARGET_COLOUR, style_plot
 from ui.widgets.focus import tab_through
 from ui.widgets.job_progress import show_job_idle, show_job_progress
+from ui.widgets.spin_boxes import guard_wheel
 from ui.widgets.splitters import two_pane_splitter
 
 ITEMS_BRUSH = (21, 101, 192, 45)
@@ -273,12 +274,19 @@ class CompromiseWidget(QWidget):
         shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         shortcut.activated.connect(self.run)
 
+        # The wheel changes a number or a choice only while its field has the focus; otherwise it
+        # scrolls what holds the panel.
+        guard_wheel(self._max_raters_spin)
+        guard_wheel(self._objective_combo)
         controls = QGridLayout()
+        self._money_labels: list[tuple[QLabel, str]] = []
         for column, (text, widget) in enumerate((("budget", self._budget_edit), ("max raters", self._max_raters_spin),
                                                  ("cost per item", self._item_cost_edit),
                                                  ("best split minimises", self._objective_combo))):
             label = QLabel(text)
             label.setBuddy(widget)
+            if widget in (self._budget_edit, self._item_cost_edit):
+                self._money_labels.append((label, text))  # their currency follows the scenario's
             controls.addWidget(label, 0, column)
             controls.addWidget(widget, 1, column)
         buttons = QHBoxLayout()
@@ -378,6 +386,8 @@ class CompromiseWidget(QWidget):
             self._max_raters_spin.blockSignals(False)
         self._target_line.setPos(scenario.target.target_risk)
         self._target_line.label.setFormat(f"target ε = {scenario.target.target_risk:g}")
+        for label, text in self._money_labels:
+            label.setText(f"{text} ({scenario.campaign.currency})")
 
     def _show(self, result: CompromiseAnalysis) -> None:
         self._result = result
