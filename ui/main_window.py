@@ -639,6 +639,7 @@ class MainWindow(QMainWindow):
             self._results.updated.connect(widget.use_evaluation)
         elif index == COMPARE_TAB:
             widget = CompareWidget(self._store)
+            widget.set_edited(self._state.stored_id if self._state.dirty else None)
             state = getattr(self, "_compare_splitter_state", None)
             if isinstance(state, QByteArray) and not state.isEmpty():
                 widget.splitter.restoreState(state)
@@ -685,9 +686,16 @@ class MainWindow(QMainWindow):
 
     def _on_state_dirty_changed(self, _dirty: bool) -> None:
         self._update_title()
+        self._mark_edited_in_compare()
 
     def _on_state_identity_changed(self, _stored_id, _revision) -> None:
         self._update_title()
+        self._mark_edited_in_compare()
+
+    def _mark_edited_in_compare(self) -> None:
+        """Compare shows the library's revisions: the open scenario's column says so while it has edits."""
+        if COMPARE_TAB in self._tab_widgets:
+            self._tab_widgets[COMPARE_TAB].set_edited(self._state.stored_id if self._state.dirty else None)
 
     def _on_units_unit_changed(self, unit: str) -> None:
         action = self._actions["units"]

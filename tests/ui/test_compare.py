@@ -301,3 +301,32 @@ def test_compared_numbers_are_written_with_thousands_separators_and_no_exponents
     assert value_text(value) == shown
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         assert float(shown.replace(",", "")) == pytest.approx(value, rel=5e-6)  # six significant digits
+
+
+def test_the_open_scenario_with_unsaved_edits_is_marked_as_its_saved_revision(qtbot, show_widget, store, monkeypatch):
+    # Compare showed the library's copy of the open design (achievable 0.163) while the editor held
+    # edits (0.070), and nothing said which one it was.
+    from PySide6.QtWidgets import QMessageBox
+
+    from ui.main_window import MainWindow
+    from ui.panels.compare import SAVED_REVISION_NOTE
+
+    monkeypatch.setattr(QMessageBox, "question", lambda *args, **kwargs: QMessageBox.StandardButton.Discard)
+    window = show_widget(MainWindow(store, recover_drafts=False), (1400, 900))
+    open_id = window.state.stored_id
+    other = next(s.id for s in store.list() if s.id != open_id)
+    compare = window.compare
+    with qtbot.waitSignal(compare.comparison_ready, timeout=60_000):
+        compare.set_checked([open_id, other])
+
+    def header_of(stored_id: int) -> str:
+        column = 1 + [c.stored_id for c in compare.compared].index(stored_id)
+        return compare.table.horizontalHeaderItem(column).text()
+
+    assert SAVED_REVISION_NOTE not in header_of(open_id)
+    window.editor.field_widget("raters.per_item").setValue(window.state.scenario.raters.per_item + 1)
+    assert window.state.dirty
+    assert header_of(open_id).endswith(SAVED_REVISION_NOTE) and SAVED_REVISION_NOTE not in header_of(other)
+    window.action("save").trigger()
+    assert not window.state.dirty
+    qtbot.waitUntil(lambda: SAVED_REVISION_NOTE not in header_of(open_id), timeout=60_000)

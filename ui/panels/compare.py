@@ -104,6 +104,10 @@ def evaluate_compared(items: Sequence[tuple[int, str, Scenario]], known: Mapping
     return compared
 
 
+SAVED_REVISION_NOTE = "(saved revision)"
+"""Under the name of a compared scenario that is open with edits not saved."""
+
+
 def _header_text(name: str) -> str:
     short = textwrap.shorten(name, 84, placeholder="…")
     return "\n".join(textwrap.wrap(short, 28, break_on_hyphens=False))
@@ -164,6 +168,7 @@ class CompareWidget(QWidget):
         self._compared: list[ComparedScenario] = []
         self._differing_groups: list[str] = []  # the group of each row that differs, for the count
         self._columns: tuple[int, ...] = ()  # the stored ids of the table's value columns
+        self._edited_id: int | None = None  # the open scenario, while it has edits not saved
         # Each compared scenario keeps its colour while others come and go (by stored id).
         self._colour_of: dict[int, int] = {}
         self._runner = LatestJobRunner(evaluate_compared, self, debounce_ms=SELECTION_DELAY_MS)
@@ -342,6 +347,11 @@ class CompareWidget(QWidget):
             header = self._table.horizontalHeaderItem(column)
             header.setForeground(QBrush(QColor(series_colour(self._colour_of[item.stored_id]))))
             header.setToolTip(item.name)
+            if item.stored_id == self._edited_id:
+                # The library's copy: the open design's edits are not in it until they are saved.
+                header.setText(header.text() + "\n" + SAVED_REVISION_NOTE)
+                header.setToolTip(f"{item.name}\nThe saved revision: the open design has edits not saved yet, "
+                                  "which this column does not show.")
             font = header.font()
             font.setBold(True)
             header.setFont(font)
@@ -378,6 +388,14 @@ class CompareWidget(QWidget):
             self._table.horizontalScrollBar().setValue(0)
         self._frozen.refresh()
         self._legend.setText(overlay_legend_label([c.name for c in compared], self._colours()))
+
+    def set_edited(self, stored_id: int | None) -> None:
+        """Mark the column of ``stored_id`` (the open scenario while it has unsaved edits; None: no
+        such scenario) as the saved revision: Compare reads the library, not the editor."""
+        if stored_id != self._edited_id:
+            self._edited_id = stored_id
+            if self._compared:
+                self._update_table()
 
     def _fit_columns(self) -> None:
         """Each column as wide as its longest text within its limits (``FIELD_COLUMN_WIDTHS``,
