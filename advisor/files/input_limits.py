@@ -233,7 +233,12 @@ def load_json(text: str | bytes, *, source: str, limits: JsonLimits = SCENARIO_L
             parse_int=lambda written: parse_number(written, int),
         )
     except json.JSONDecodeError as error:
-        raise ImportFormatError(f"{prefix}not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}") from None
+        # A file of markup read as JSON (a Label Studio config given as an Argilla dataset) fails at its
+        # first character: say what it looks like rather than only where the JSON broke.
+        looks_like = " (it starts with '<': it looks like XML, e.g. a Label Studio config)" \
+            if text.lstrip().startswith("<") else ""
+        raise ImportFormatError(f"{prefix}not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}"
+                                f"{looks_like}") from None
     except RecursionError:  # the depth scan makes this unreachable; kept so no traceback can escape
         raise InputLimitError(f"{prefix}nested too deeply for {limits.what}") from None
     _check_values(data, prefix, limits)

@@ -101,3 +101,17 @@ def test_invalid_json_names_line_and_column(tmp_path):
     path.write_text('{\n  "questions": [\n    {"name": "q",}\n  ]\n}\n', encoding="utf-8")
     with pytest.raises(ImportFormatError, match=r"not valid JSON: .* at line 3, column 18"):
         import_interface(path)
+
+
+def test_a_label_studio_config_read_as_argilla_says_it_looks_like_xml():
+    # Forcing the Argilla format on Label Studio's chat template (real config) said only "not valid
+    # JSON: Expecting value at line 1, column 1".
+    from advisor.errors import ImportFormatError
+    from tests.conftest import SHARED
+
+    config = SHARED / "data" / "interfaces" / "label-studio" / "chat_rlhf.xml"
+    with pytest.raises(ImportFormatError, match=r"not valid JSON: .* it looks like XML, e\.g\. a Label Studio config"):
+        import_interface(config, format="argilla")
+    with pytest.raises(ImportFormatError) as plain:
+        import_interface('{"fields": [', format="argilla")
+    assert "XML" not in str(plain.value)
