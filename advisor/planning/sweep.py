@@ -656,6 +656,61 @@ def crossings(result: SweepResult, y: str, target: float | None = None) -> tuple
     return tuple(found)
 
 
+@dataclass(frozen=True)
+class Stretch:
+    """A run of neighbouring grid points on one side of a level.
+
+    Attributes
+    ----------
+    meets
+        True when every value of the run is at most the level (a risk ≤ ε meets it).
+    first, last
+        Grid indices of the run's first and last point (``first <= last``).
+    """
+
+    meets: bool
+    first: int
+    last: int
+
+
+def stretches(result: SweepResult, y: str, target: float | None = None) -> tuple[Stretch, ...]:
+    """The curve ``y`` cut where it passes ``target``: the runs of grid points on either side, in increasing x.
+
+    Which way the curve goes does not matter: a risk that rises with x (log₂ M, herding) gives a
+    meeting run first, one that falls (raters, time) a meeting run last, and a curve that crosses
+    more than once a run for each side it visits. A text that reads the runs off describes the
+    table whichever way the curve goes.
+
+    Parameters
+    ----------
+    result, y
+        A sweep and one of its columns.
+    target
+        The level in the column's unit (a risk in [0, 1]); default the sweep's target risk.
+
+    Returns
+    -------
+    tuple of Stretch
+        One stretch when the curve stays on one side over the whole grid; empty for a sweep
+        without points. A point without a value (no finite number of items) ends a run and
+        belongs to none.
+    """
+    level = result.target_risk if target is None else float(target)
+    found: list[Stretch] = []
+    previous: int | None = None
+    for index, value in enumerate(result.column(y)):
+        if value is None:
+            previous = None
+            continue
+        meets = value <= level
+        if previous is not None and found[-1].meets == meets:
+            found[-1] = Stretch(meets, found[-1].first, index)
+        else:
+            found.append(Stretch(meets, index, index))
+        previous = index
+    return tuple(found)
+
+
 def first_meeting(result: SweepResult, y: str, target: float | None = None) -> float | int | None:
     """The first grid value where ``y`` is at most ``target`` (default the target risk); None if none."""
     level = result.target_risk if target is None else float(target)

@@ -340,3 +340,58 @@ def test_compromise_picks_the_lowest_achievable_risk_within_the_budget():
     with pytest.raises(SweepRangeError, match="budget must be a number above 0"):
         compromise(scenario, -5.0)
 
+
+
+# ------------------------------------------------------------------ stretches
+def _brute_force_sides(result, column, level):
+    """Each grid point's side of ``level``, read off the table one row at a time."""
+    return [None if value is None else value <= level for value in result.column(column)]
+
+
+def _sides_of(runs, count):
+    sides = [None] * count
+    for run in runs:
+        for index in range(run.first, run.last + 1):
+            assert sides[index] is None, "stretches overlap"
+            sides[index] = run.meets
+    return sides
+
+
+CURVES = {
+    "rises": [0.0, 0.01, 0.05, 0.12, 0.2, 0.3],
+    "falls": [0.6, 0.4, 0.2, 0.1, 0.05, 0.01],
+    "dips_and_rises": [0.3, 0.08, 0.02, 0.09, 0.15, 0.4],
+    "rises_and_dips": [0.02, 0.2, 0.3, 0.05, 0.12, 0.03],
+    "touches_the_level": [0.2, 0.1, 0.2, 0.1, 0.1, 0.3],
+    "all_below": [0.0, 0.0, 0.01, 0.02, 0.03, 0.04],
+    "all_above": [0.5, 0.5, 0.6, 0.7, 0.8, 0.9],
+    "with_gaps": [0.05, None, 0.06, 0.2, None, 0.3],
+}
+
+
+@pytest.mark.parametrize("name", list(CURVES))
+def test_stretches_are_the_tables_sides_of_the_target_whichever_way_the_curve_goes(name):
+    """A rising risk (log₂ M) was described as a falling one: the floor at 0 read "> ε over the
+    whole range" and an achievable risk that met ε at the first point read "> ε from" it."""
+    from dataclasses import replace
+
+    base = sweep(load_scenario_file(XRAY), "seconds", 10.0, 60.0, points=6, y=["floor"])
+    result = replace(base, values={"floor": tuple(CURVES[name])}, target_risk=0.1)
+    runs = sweep_module.stretches(result, "floor")
+    assert _sides_of(runs, len(result.xs)) == _brute_force_sides(result, "floor", 0.1)
+    for before, after in zip(runs, runs[1:]):
+        assert before.last < after.first
+        # Neighbouring runs are on opposite sides unless a point without a value lies between.
+        assert before.meets != after.meets or any(
+            result.column("floor")[i] is None for i in range(before.last + 1, after.first))
+
+
+def test_stretches_of_a_risk_that_rises_with_target_complexity():
+    result = sweep(load_scenario_file(TREC), "log2_m", 1.0, 1.5, points=11, y=["floor", "achievable"])
+    for column in ("floor", "achievable"):
+        runs = sweep_module.stretches(result, column)
+        assert _sides_of(runs, len(result.xs)) == _brute_force_sides(result, column, result.target_risk)
+    floor = sweep_module.stretches(result, "floor")
+    assert [(run.meets, run.first, run.last) for run in floor] == [(True, 0, 10)]
+    achievable = sweep_module.stretches(result, "achievable")
+    assert achievable[0].meets and not achievable[-1].meets

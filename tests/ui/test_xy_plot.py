@@ -335,3 +335,74 @@ def test_with_every_output_ticked_each_plot_keeps_a_readable_height(qtbot, open_
     x_range = cost.getViewBox().viewRange()[0]
     assert turn_wheel(view, centre, Qt.KeyboardModifier.ControlModifier)
     assert cost.getViewBox().viewRange()[0] != x_range
+
+
+def _open_example(qtbot, window, store, name_start: str):
+    """Open the stored example whose name starts with ``name_start`` in the window."""
+    summary = next(s for s in store.list(order_by="name", descending=False) if s.name.startswith(name_start))
+    assert window.open_scenario(summary.id, ask=False)
+    qtbot.waitUntil(lambda: window.state.scenario.name == summary.name, timeout=5000)
+    return summary
+
+
+def _claimed_sides(text: str, result) -> list[bool | None]:
+    """What one curve's sentence says of each grid point: True for "≤ ε", False for "> ε"."""
+    import re
+
+    where = {cell_text(result.x, x): i for i, x in enumerate(result.xs)}
+    sides: list[bool | None] = [None] * len(result.xs)
+    for side, span in re.findall(r"(≤|>) ε (over the whole range|up to [^,(]+|from [^,(]+|at [^,(]+)", text):
+        span = span.strip()
+        if span == "over the whole range":
+            first, last = 0, len(result.xs) - 1
+        elif span.startswith("up to "):
+            first, last = 0, where[span[6:]]
+        elif span.startswith("at "):
+            first = last = where[span[3:]]
+        elif " to " in span:
+            low, high = span[5:].split(" to ")
+            first, last = where[low], where[high]
+        else:
+            first, last = where[span[5:]], len(result.xs) - 1
+        for i in range(first, last + 1):
+            assert sides[i] is None, f"{result.xs[i]} is claimed twice in {text!r}"
+            sides[i] = side == "≤"
+    return sides
+
+
+def _sentences(panel) -> dict[tuple[str, str], str]:
+    """The side text's sentence of each (scenario label, output)."""
+    import html as html_module
+
+    found = {}
+    for line in panel._crossings.text().split("<br>"):
+        label, _, rest = html_module.unescape(line).partition("</b>: ")
+        label = label.replace("<b>", "")
+        for part in rest.split("; "):
+            for column, name in (("floor", "risk floor "), ("achievable", "achievable risk "),
+                                 ("ceiling", "risk ceiling ")):
+                if part.startswith(name):
+                    found[(label, column)] = part[len(name):]
+    return found
+
+
+def test_the_side_text_says_what_the_table_shows_when_the_risk_rises_with_x(qtbot, window, store):
+    """Over log₂ M from 1 to 1.5 the risk rises: the text said "risk floor > ε over the whole range;
+    achievable risk > ε from 1", where the table shows the floor at 0–0.055 and the achievable risk
+    0.0158 at 1, both below ε = 0.1."""
+    panel = window.xy_plot
+    _open_example(qtbot, window, store, "Search relevance")
+    panel.set_checked([])
+    _choose_x(qtbot, panel, "log2_m")
+    type_over(qtbot, panel._start_edit, "1")
+    type_over(qtbot, panel._stop_edit, "1.5")
+    type_over(qtbot, panel._points_spin.lineEdit(), "11")
+    _run(qtbot, panel)
+    label, result = panel.results[0]
+    sentences = _sentences(panel)
+    assert sentences[(label, "floor")] == "≤ ε over the whole range"
+    assert sentences[(label, "achievable")].startswith("≤ ε up to 1, > ε from 1.05")
+    for column in ("floor", "achievable"):
+        brute_force = [value <= result.target_risk for value in result.column(column)]
+        assert _claimed_sides(sentences[(label, column)], result) == brute_force, column
+

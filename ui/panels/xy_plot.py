@@ -74,7 +74,7 @@ from advisor.planning.sweep import (
     Y_VARIABLES,
     SweepResult,
     changes_at,
-    crossings,
+    stretches,
     sweep_grid,
     sweep_variable,
     sweeps_to_csv,
@@ -168,15 +168,41 @@ ANALYSIS_STALE_TEXT = "For the design before the last edit (Compute again for th
 """Above an analysis whose design has changed since it was computed."""
 
 
-def _bracket(result, crossing) -> str:
-    """Where a crossing lies: between the grid values on either side of it. A straight line between
-    them (the crossing's ``x``) read 87.3 s for a floor that meets at 74.9 s on a curve that bends;
-    Solve for finds the value itself."""
-    other = crossing.index - 1 if crossing.direction == "falls" else crossing.index + 1
-    if not 0 <= other < len(result.xs):
+def stretches_text(result: SweepResult, column: str, level: float) -> str:
+    """Where the curve ``column`` of ``result`` lies against ``level``, in words: "≤ ε over the whole
+    range", or each run of points on one side, e.g. "≤ ε up to 1, > ε from 1.05 (crossed between 1 and
+    1.05; Solve for finds it)". Either direction and any number of crossings read true: the text
+    once assumed the risk falls along x and wrote "> ε from 1" where a rising risk last met ε.
+
+    A crossing between non-whole grid values is given as the interval of the grid values on either
+    side of it: a straight line between them read 87.3 s for a floor that meets at 74.9 s on a curve
+    that bends; Solve for finds the value itself."""
+    runs = stretches(result, column, level)
+    if not runs:
         return ""
-    low, high = sorted((result.xs[other], crossing.grid_value))
-    return f" (crossed between {cell_text(result.x, low)} and {cell_text(result.x, high)}; Solve for finds it)"
+
+    def x_text(index: int) -> str:
+        return cell_text(result.x, result.xs[index])
+
+    texts = []
+    for number, run in enumerate(runs):
+        side = "≤ ε" if run.meets else "> ε"
+        if len(runs) == 1:
+            texts.append(f"{side} over the whole range")
+            continue
+        if number == 0:
+            where = f"up to {x_text(run.last)}"
+        elif number == len(runs) - 1:
+            where = f"from {x_text(run.first)}"
+        elif run.first == run.last:
+            where = f"at {x_text(run.first)}"
+        else:
+            where = f"from {x_text(run.first)} to {x_text(run.last)}"
+        previous = runs[number - 1] if number else None
+        bracket = ("" if previous is None or result.integer
+                   else f" (crossed between {x_text(previous.last)} and {x_text(run.first)}; Solve for finds it)")
+        texts.append(f"{side} {where}{bracket}")
+    return ", ".join(texts)
 
 
 class XYPlotWidget(QWidget):
@@ -752,17 +778,9 @@ class XYPlotWidget(QWidget):
         for label, result in self._results:
             parts = []
             for column in result.columns:
-                if column not in RISK_OUTPUTS:
+                if column not in RISK_OUTPUTS or not result.xs:
                     continue
-                found = crossings(result, column, level)
-                name = Y_LABELS[column].split(" (")[0]
-                if found:
-                    texts = [f"{'≤' if c.direction == 'falls' else '>'} ε from {cell_text(result.x, c.grid_value)}"
-                             + ("" if result.integer else _bracket(result, c)) for c in found]
-                    parts.append(f"{name} {', '.join(texts)}")
-                elif result.xs:
-                    side = "≤" if (result.column(column)[0] or 1.0) <= level else ">"
-                    parts.append(f"{name} {side} ε over the whole range")
+                parts.append(f"{Y_LABELS[column].split(' (')[0]} {stretches_text(result, column, level)}")
             if parts:
                 lines.append(f"<b>{html.escape(textwrap.shorten(label, 60, placeholder='…'))}</b>: "
                              + html.escape("; ".join(parts)))
