@@ -310,30 +310,44 @@ class SweepResult:
         }
 
 
+CSV_SIGNIFICANT_DIGITS = 15
+"""Most significant digits of a number in a sweep's CSV: a double holds 15 to 17, so more write its
+binary noise (a cost of 55000.00000000001)."""
+
+
 def csv_header(results: Sequence[SweepResult]) -> list[str]:
-    """Columns of :func:`sweeps_to_csv`: ``scenario``, the x key, the outputs, ``verdict``."""
+    """Columns of :func:`sweeps_to_csv`: ``scenario``, the x key, the outputs, ``target_risk``, ``verdict``."""
     if not results:
         raise SweepRangeError("no sweep to write")
     first = results[0]
     for other in results[1:]:
         if other.x != first.x or other.columns != first.columns:
             raise SweepRangeError("sweeps written together must vary the same value and report the same outputs")
-    return ["scenario", first.x, *first.columns, "verdict"]
+    return ["scenario", first.x, *first.columns, "target_risk", "verdict"]
 
 
 def sweeps_to_csv(results: Sequence[SweepResult]) -> str:
     """The rows of one or more sweeps (same x and outputs) as CSV text.
 
-    Numbers are written in full precision (``repr``); an item count that no
-    finite number reaches is an empty cell.
+    Numbers are written to :data:`CSV_SIGNIFICANT_DIGITS` significant digits (all a double
+    holds, none of its noise); an item count that no finite number reaches is an empty cell.
+    Each row names the target risk ε its verdict is about (``target_risk``), and the verdict is
+    in the words the window shows (:data:`advisor.evaluation.evaluate.VERDICT_WORDS`).
     """
     header = csv_header(results)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(header)
+
+    def cell(value: Any) -> Any:
+        if value is None:
+            return ""
+        return f"{value:.{CSV_SIGNIFICANT_DIGITS}g}" if isinstance(value, float) else value
+
     for result in results:
         for row in result.rows():
-            writer.writerow(["" if row[name] is None else row[name] for name in header])
+            row = {**row, "target_risk": result.target_risk, "verdict": VERDICT_WORDS[row["verdict"]]}
+            writer.writerow([cell(row[name]) for name in header])
     return buffer.getvalue()
 
 
@@ -374,7 +388,8 @@ def _decimal(value: float) -> Decimal:
 
 
 def sweep_grid(x: str, start: float, stop: float, *, points: int | None = None, step: float | None = None,
-               log: bool = False, variable: SweepVariable | None = None) -> tuple[float | int, ...]:
+               log: bool = False, variable: SweepVariable | None = None,
+               end_names: tuple[str, str] = ("start", "stop")) -> tuple[float | int, ...]:
     """The values of a sweep: ``points`` evenly spaced (geometrically with ``log``), or every ``step``.
 
     Parameters
@@ -391,6 +406,8 @@ def sweep_grid(x: str, start: float, stop: float, *, points: int | None = None, 
         is the last ``start + n · step`` not above ``stop``.
     log
         Geometric spacing (needs ``start > 0`` and ``points``).
+    end_names
+        What the messages call ``start`` and ``stop`` (a form's labels, e.g. ``("from", "to")``).
 
     Returns
     -------
@@ -407,14 +424,16 @@ def sweep_grid(x: str, start: float, stop: float, *, points: int | None = None, 
     variable = variable or X_VARIABLES.get(x)
     if variable is None:
         raise SweepRangeError(f"x must be one of {', '.join(X_VARIABLES)}, got {x!r}")
-    for name, value in (("start", start), ("stop", stop)):
+    start_name, stop_name = end_names
+    for name, value in ((start_name, start), (stop_name, stop)):
         if not isinstance(value, (int, float)) or isinstance(value, bool) or not math.isfinite(value):
             raise SweepRangeError(f"{name} must be a finite number, got {value!r}")
         if variable.integer and float(value) != int(value):
             raise SweepRangeError(f"{name}: {variable.label} takes whole numbers, got {value!r}")
     if not start < stop:
-        raise SweepRangeError(f"start must be below stop, got start {start:g} and stop {stop:g}")
-    for name, value in (("start", start), ("stop", stop)):
+        raise SweepRangeError(f"{start_name} must be below {stop_name}, got {start_name} {start:g} and "
+                              f"{stop_name} {stop:g}")
+    for name, value in ((start_name, start), (stop_name, stop)):
         if not variable.allows(float(value)):
             raise SweepRangeError(f"{name}: {variable.label} must be {variable.range_text()}, got {value:g}")
     if (points is None) == (step is None):
@@ -424,7 +443,7 @@ def sweep_grid(x: str, start: float, stop: float, *, points: int | None = None, 
             raise SweepRangeError(f"points must be a whole number from 2 to {MAX_POINTS}, got {points!r}")
         if log:
             if start <= 0:
-                raise SweepRangeError(f"a log grid needs start > 0, got {start:g}")
+                raise SweepRangeError(f"a log grid needs {start_name} > 0, got {start:g}")
             ratio = math.log(stop / start)
             values = [start * math.exp(ratio * i / (points - 1)) for i in range(points)]
             values[0], values[-1] = float(start), float(stop)
@@ -458,22 +477,23 @@ def _changes(scenario: Scenario, variable: SweepVariable, value: float | int) ->
     return {"campaign.budget_cap": value, "campaign.items": items}
 
 
-def _check_budget(scenario: Scenario, grid: Sequence[float | int]) -> None:
+def _check_budget(scenario: Scenario, grid: Sequence[float | int], end_names: tuple[str, str]) -> None:
     per_item, _ = campaign_cost(scenario, items=1)
     currency = scenario.campaign.currency
     if per_item <= 0:
         raise SweepRangeError("x = 'budget': an item costs nothing at this design (wage 0), so a budget buys "
                               "no particular number of items; sweep items instead")
     if grid[0] < per_item:
-        raise SweepRangeError(f"start: a budget of {grid[0]:g} {currency} buys no item at this design "
+        raise SweepRangeError(f"{end_names[0]}: a budget of {grid[0]:g} {currency} buys no item at this design "
                               f"({per_item:.4g} {currency} per item); start at {per_item:.4g} or more")
     if grid[-1] / per_item > _field_range(Campaign, "items")[1]:
-        raise SweepRangeError(f"stop: a budget of {grid[-1]:g} {currency} buys more items than a campaign may have")
+        raise SweepRangeError(f"{end_names[1]}: a budget of {grid[-1]:g} {currency} buys more items than a campaign may have")
 
 
-def sweep_scenarios(scenario: Scenario, x: str, grid: Sequence[float | int], *,
-                    question_index: int | None = None) -> tuple[SweepVariable, tuple[Scenario, ...]]:
-    """The scenario at each grid value, every one validated (see :func:`sweep`).
+def sweep_scenarios(scenario: Scenario, x: str, grid: Sequence[float | int], *, question_index: int | None = None,
+                    end_names: tuple[str, str] = ("start", "stop")) -> tuple[SweepVariable, tuple[Scenario, ...]]:
+    """The scenario at each grid value, every one validated (see :func:`sweep`); ``end_names`` are
+    what the messages call the grid's first and last value (as for :func:`sweep_grid`).
 
     Raises
     ------
@@ -486,7 +506,7 @@ def sweep_scenarios(scenario: Scenario, x: str, grid: Sequence[float | int], *,
         if not variable.allows(float(value)):
             raise SweepRangeError(f"{variable.label} must be {variable.range_text()}, got {value:g}")
     if x == "budget":
-        _check_budget(scenario, grid)
+        _check_budget(scenario, grid, end_names)
     built = []
     for value in grid:
         try:

@@ -261,19 +261,41 @@ def test_progress_can_stop_a_sweep_and_cancel_stops_it_before_the_next_point():
 
 
 # ------------------------------------------------------------------------ CSV
-def test_csv_has_one_row_per_point_of_each_sweep_in_full_precision():
+def test_csv_has_one_row_per_point_of_each_sweep_its_target_and_the_verdict_in_words():
+    from advisor.evaluation.evaluate import VERDICT_WORDS
+
     scenario = load_scenario_file(XRAY)
     first = sweep(scenario, "raters", 1, 4, step=1)
-    second = sweep(scenario.with_changes({"name": "other", "raters.correlation": 0.4}), "raters", 1, 4, step=1)
+    second = sweep(scenario.with_changes({"name": "other", "raters.correlation": 0.4,
+                                          "target.target_risk": 0.2}), "raters", 1, 4, step=1)
     rows = list(csv.reader(io.StringIO(sweeps_to_csv([first, second]))))
     assert rows[0] == ["scenario", "raters", "floor", "achievable", "ceiling", "items_needed",
-                       "items_needed_at_least", "items_needed_at_most", "cost", "verdict"]
+                       "items_needed_at_least", "items_needed_at_most", "cost", "target_risk", "verdict"]
     assert len(rows) == 1 + 8 and {r[0] for r in rows[1:]} == {scenario.name, "other"}
-    for row, expected in zip(rows[1:], first.rows() + second.rows()):
-        assert int(row[1]) == expected["raters"] and float(row[2]) == expected["floor"]
-        assert float(row[8]) == expected["cost"] and row[9] == expected["verdict"]
+    for row, (result, expected) in zip(rows[1:], [(first, r) for r in first.rows()] + [(second, r) for r in second.rows()]):
+        assert int(row[1]) == expected["raters"]
+        assert float(row[2]) == pytest.approx(expected["floor"], rel=1e-14, abs=1e-300)
+        assert float(row[8]) == pytest.approx(expected["cost"], rel=1e-14)
+        # The verdict in the window's words, beside the target it is about.
+        assert float(row[9]) == result.target_risk and row[10] == VERDICT_WORDS[expected["verdict"]]
     with pytest.raises(SweepRangeError, match="same value"):
         sweeps_to_csv([first, sweep(scenario, "seconds", 10.0, 20.0, points=2)])
+
+
+def test_csv_numbers_have_no_float_noise():
+    """A cost was written 55000.00000000001."""
+    from dataclasses import replace
+
+    result = sweep(load_scenario_file(XRAY), "raters", 1, 3, step=1, y=["floor", "cost"])
+    noisy = replace(result, values={"floor": (1e-20, 0.1 + 0.2, 0.015789473684210527),
+                                    "cost": (55000.00000000001, 1234.5, 7)})
+    rows = list(csv.reader(io.StringIO(sweeps_to_csv([noisy]))))
+    assert [row[2] for row in rows[1:]] == ["1e-20", "0.3", "0.0157894736842105"]
+    assert [row[3] for row in rows[1:]] == ["55000", "1234.5", "7"]
+    for row in rows[1:]:
+        for text in row[1:4]:
+            digits = text.split("e")[0].replace(".", "").replace("-", "").lstrip("0")
+            assert len(digits) <= 15, text
 
 
 def test_changes_at_set_the_value_a_click_names():
