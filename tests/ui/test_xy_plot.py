@@ -112,12 +112,16 @@ def test_csv_png_and_svg_exports_hold_the_table(qtbot, window, tmp_path):
     panel.export_csv(str(tmp_path / "sweep.csv"))
     rows = list(csv.reader(io.StringIO((tmp_path / "sweep.csv").read_text(encoding="utf-8"))))
     table = _table(panel)
-    assert rows[0] == ["scenario", "raters", "floor", "achievable", "verdict"]
+    assert rows[0] == ["scenario", "raters", "floor", "achievable", "target_risk", "verdict"]
     assert len(rows) - 1 == len(table)
     model = panel.table.model()
+    target = panel.results[0][1].target_risk
+    assert model.headerData(4, Qt.Orientation.Horizontal) == f"verdict at ε = {target:g}"
     for r, (row, cells) in enumerate(zip(rows[1:], table)):
-        assert row[0] == cells[0] and int(row[1]) == cells[1] and row[4] == cells[4]
-        assert float(row[2]) == cells[2] and float(row[3]) == cells[3]
+        assert row[0] == cells[0] and int(row[1]) == cells[1] and float(row[4]) == target
+        # The CSV's verdict is in the words the table shows.
+        assert row[5] == model.index(r, 4).data() == cell_text("verdict", cells[4])
+        assert float(row[2]) == pytest.approx(cells[2], rel=1e-14) and float(row[3]) == pytest.approx(cells[3], rel=1e-14)
         assert model.index(r, 2).data() == cell_text("floor", float(row[2]))
     panel.export_png(str(tmp_path / "sweep.png"))
     data = (tmp_path / "sweep.png").read_bytes()
@@ -373,11 +377,13 @@ def _claimed_sides(text: str, result) -> list[bool | None]:
 def _sentences(panel) -> dict[tuple[str, str], str]:
     """The side text's sentence of each (scenario label, output)."""
     import html as html_module
+    import re
 
     found = {}
     for line in panel._crossings.text().split("<br>"):
         label, _, rest = html_module.unescape(line).partition("</b>: ")
         label = label.replace("<b>", "")
+        rest = re.sub(r"^\(its own target is [\d.]+\) ", "", rest)
         for part in rest.split("; "):
             for column, name in (("floor", "risk floor "), ("achievable", "achievable risk "),
                                  ("ceiling", "risk ceiling ")):
@@ -406,3 +412,145 @@ def test_the_side_text_says_what_the_table_shows_when_the_risk_rises_with_x(qtbo
         brute_force = [value <= result.target_risk for value in result.column(column)]
         assert _claimed_sides(sentences[(label, column)], result) == brute_force, column
 
+
+
+def test_the_side_text_is_the_table_for_curves_that_fall_or_cross_more_than_once(qtbot, window, store):
+    """Every sentence of the side text, read point by point, is the table's side of ε: raters (the
+    risk falls) and discriminability λ over a wide range, for the open design and two overlays."""
+    panel = window.xy_plot
+    others = [s.id for s in store.list(order_by="name", descending=False) if s.id != window.state.stored_id][:2]
+    panel.set_checked(others)
+    for x, start, stop, points in (("raters", "1", "12", "12"), ("lambda", "0.2", "6", "30")):
+        _choose_x(qtbot, panel, x)
+        type_over(qtbot, panel._start_edit, start)
+        type_over(qtbot, panel._stop_edit, stop)
+        type_over(qtbot, panel._points_spin.lineEdit(), points)
+        _run(qtbot, panel)
+        sentences = _sentences(panel)
+        for label, result in panel.results:
+            for column in ("floor", "achievable"):
+                brute_force = [value <= result.target_risk for value in result.column(column)]
+                assert _claimed_sides(sentences[(label, column)], result) == brute_force, (x, label, column)
+
+
+def test_verdicts_text_and_line_are_all_about_the_panels_target(qtbot, window, store):
+    """With overlays whose own targets are 0.05 (Chest X-ray) and 0.15 (RLHF) and the panel's ε = 0.1,
+    the text and the line were about 0.1 but the verdict column about each scenario's own target:
+    Chest X-ray at r = 1, 2 (achievable 0.0517) read "not ruled out, not guaranteed"."""
+    from advisor.evaluation.evaluate import evaluate
+
+    panel = window.xy_plot
+    overlays = [s for s in store.list(order_by="name", descending=False)
+                if s.name.startswith(("Chest X-ray", "RLHF"))]
+    assert len(overlays) == 2
+    panel.set_checked([s.id for s in overlays])
+    type_over(qtbot, panel._target_edit, "0.1")
+    _sweep_raters(qtbot, panel, "1", "6", "6")
+    model = panel.table.model()
+    verdict_column = model.columnCount() - 1
+    assert model.headerData(verdict_column, Qt.Orientation.Horizontal) == "verdict at ε = 0.1"
+    assert panel._targets["risk"].value() == 0.1
+    assert "target ε = 0.1" in panel._crossings.text()
+    own = {s.name: store.get(s.id).scenario for s in overlays}
+    row = 0
+    for label, result in panel.results:
+        assert result.target_risk == 0.1
+        for x in result.xs:
+            scenario = own.get(label, window.state.scenario)
+            expected = evaluate(scenario.with_changes({"target.target_risk": 0.1, "raters.per_item": x}),
+                                curves=False).verdict
+            assert model.index(row, verdict_column).data() == cell_text("verdict", expected), (label, x)
+            row += 1
+    for name, scenario in own.items():
+        assert f"(its own target is {scenario.target.target_risk:g})" in panel._crossings.text(), name
+
+
+def test_range_messages_use_the_fields_labels_and_a_refused_run_leaves_no_export(qtbot, window):
+    panel = window.xy_plot
+    _sweep_raters(qtbot, panel, "1", "6", "6")
+    assert panel._csv_button.isEnabled()
+    type_over(qtbot, panel._stop_edit, "0")
+    qtbot.keyClick(panel._stop_edit, Qt.Key.Key_Return)
+    assert "from must be below to, got from 1 and to 0" in panel._message.text()
+    assert "start" not in panel._message.text() and "stop" not in panel._message.text()
+    # The plot shown is the previous sweep's, said so, and cannot be exported as the fields' sweep.
+    assert panel._stale_note.isVisible() and "previous sweep" in panel._stale_note.text()
+    for button in (panel._csv_button, panel._png_button, panel._svg_button):
+        assert QApplication.widgetAt(button.mapToGlobal(button.rect().center())) is button
+        assert not button.isEnabled()
+    type_over(qtbot, panel._stop_edit, "6")
+    assert not panel._stale_note.isVisible() and panel._csv_button.isEnabled()
+
+
+def test_letters_in_from_and_a_target_out_of_range_are_refused_with_a_reason(qtbot, window):
+    panel = window.xy_plot
+    type_over(qtbot, panel._start_edit, "abc")
+    assert panel._message.text().startswith("from: only a number can be typed here")
+    type_over(qtbot, panel._target_edit, "5")
+    qtbot.keyClick(panel._target_edit, Qt.Key.Key_Tab)
+    assert panel._message.text() == "target ε must be above 0 and below 1, got 5"
+    assert panel.run() is None
+    assert panel._message.text() == "target ε must be above 0 and below 1, got 5"
+
+
+def test_the_target_label_stays_inside_the_plot_near_its_top(qtbot, window):
+    panel = window.xy_plot
+    type_over(qtbot, panel._target_edit, "0.5")
+    _choose_x(qtbot, panel, "seconds")
+    _run(qtbot, panel)
+    QApplication.processEvents()
+    view = panel.plot("risk").getViewBox()
+    line = panel._targets["risk"]
+    low, high = view.viewRange()[1]
+    assert line.value() == 0.5 and line.value() > (low + high) / 2  # the line is in the upper half
+    label = line.label.mapRectToScene(line.label.boundingRect())
+    assert view.sceneBoundingRect().contains(label), (label, view.sceneBoundingRect())
+
+
+def test_the_progress_bar_is_wide_enough_for_its_text(qtbot, window):
+    """During a long sweep the bar was 94 px wide and "691 / 1500 points" wrapped onto two cut lines."""
+    from PySide6.QtWidgets import QStyle, QStyleOptionProgressBar
+
+    panel = window.xy_plot
+    _choose_x(qtbot, panel, "seconds")
+    type_over(qtbot, panel._points_spin.lineEdit(), "1500")
+    with qtbot.waitSignal(panel.sweep_finished, timeout=120_000):
+        qtbot.keyClick(panel._run_button, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+        bar = panel._progress
+        QApplication.processEvents()
+        assert bar.isVisible()
+        assert QApplication.widgetAt(bar.mapToGlobal(bar.rect().center())) is bar
+        longest = f"{bar.maximum()} / {bar.maximum()} points"
+        option = QStyleOptionProgressBar()
+        bar.initStyleOption(option)
+        label = bar.style().subElementRect(QStyle.SubElement.SE_ProgressBarLabel, option, bar)
+        width = bar.fontMetrics().horizontalAdvance(longest)
+        assert width <= bar.contentsRect().width() and width <= label.width(), (width, label, bar.contentsRect())
+        panel.cancel()
+
+
+def test_dense_sweeps_are_drawn_without_point_markers(qtbot, window):
+    """At 500 points the dots merged into bands where solid and dashed lines looked alike."""
+    from ui.panels.xy_plot import MARKER_POINTS_MAX
+
+    panel = window.xy_plot
+    _sweep_raters(qtbot, panel, "1", "6", "6")
+    assert panel.curve(0, "floor").opts["symbol"] == "o"
+    _choose_x(qtbot, panel, "seconds")
+    type_over(qtbot, panel._points_spin.lineEdit(), str(MARKER_POINTS_MAX + 10))
+    _run(qtbot, panel)
+    assert len(panel.results[0][1].xs) > MARKER_POINTS_MAX
+    assert panel.curve(0, "floor").opts["symbol"] is None and panel.curve(0, "achievable").opts["symbol"] is None
+
+
+def test_the_running_message_counts_scenarios_and_points_in_words(qtbot, window, store):
+    panel = window.xy_plot
+    panel.set_checked([s.id for s in store.list(order_by="name", descending=False)
+                       if s.id != window.state.stored_id][:2])
+    _choose_x(qtbot, panel, "raters")
+    type_over(qtbot, panel._start_edit, "1")
+    type_over(qtbot, panel._stop_edit, "6")
+    type_over(qtbot, panel._points_spin.lineEdit(), "6")
+    with qtbot.waitSignal(panel.sweep_finished, timeout=120_000):
+        qtbot.keyClick(panel._run_button, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+        assert panel._message.text() == "Sweeping 3 scenarios over 6 points…"

@@ -55,7 +55,7 @@ from advisor.files.output_paths import write_output_atomically
 from advisor.scenario.schema import Scenario
 from advisor.scenario.state import ScenarioState
 from advisor.evaluation.evaluate import VERDICT_WORDS
-from advisor.units import amount_text
+from advisor.units import amount_text, counted
 from advisor.storage.store import ScenarioStore
 from advisor.planning.xy_plot import (
     DEFAULT_POINTS,
@@ -76,6 +76,7 @@ from advisor.planning.sweep import (
     changes_at,
     stretches,
     sweep_grid,
+    sweep_scenarios,
     sweep_variable,
     sweeps_to_csv,
 )
@@ -136,6 +137,17 @@ TABLE_MIN_HEIGHT_PX = 130
 """Least height the table keeps when the plots ask for the room, px: its header and three rows."""
 TABLE_NAME_CHARS = 26
 """Scenario names in the table are shortened to this (the tooltip and the CSV have them whole)."""
+MARKER_POINTS_MAX = 40
+"""Curves of at most this many points mark each point with a dot; denser ones are lines alone (at
+500 points the dots merged into bands that hid which line is solid and which dashed)."""
+END_NAMES = ("from", "to")
+"""What the range's fields are labelled, and so what their messages call them."""
+TARGET_RANGE_TEXT = "above 0 and below 1"
+"""The target risks a scenario accepts (its schema's range of ε)."""
+NUMBER_KEYS_TEXT = "digits, a decimal point, a minus sign, an exponent as in 1e3"
+"""What a number field takes, said when it refuses a key."""
+STALE_COLOUR = "#8d4a00"
+"""Colour of the note over a sweep the fields no longer describe."""
 STYLE_GLYPHS = {Qt.PenStyle.SolidLine: "━━", Qt.PenStyle.DashLine: "╌╌", Qt.PenStyle.DashDotLine: "━·",
                 Qt.PenStyle.DotLine: "┈┈"}
 
@@ -248,6 +260,11 @@ class XYPlotWidget(QWidget):
         self._analysis_for: Scenario | None = None
         self._analysis_message = ""
         self._log_x = False
+        # The fields a shown sweep was run with, and each scenario's own target by label; those of the
+        # sweep running until it is shown.
+        self._shown_settings: tuple | None = None
+        self._own_targets: dict[str, float] = {}
+        self._pending: tuple[tuple | None, dict[str, float]] = (None, {})
         self._items: dict[tuple[int, str], pg.PlotDataItem] = {}
         self._build()
         self._on_x_changed()
@@ -318,44 +335,67 @@ class XYPlotWidget(QWidget):
                                else Qt.CheckState.Unchecked)
 
     def request(self) -> SweepRequest:
-        """The sweep the fields describe (validated: raises AdvisorError with the field's message)."""
+        """The sweep the fields describe (validated: raises AdvisorError with the field's message).
+
+        Every scenario is swept at the panel's target ε, so that the verdicts, the side text and the
+        target line are all about one target (an overlay's own target is named in the side text)."""
+        return self._request_and_own_targets()[0]
+
+    def _request_and_own_targets(self) -> tuple[SweepRequest, dict[str, float]]:
+        """The request, and each scenario's own target risk by label."""
         x = self._x_combo.currentData()
         question = self._question_combo.currentIndex() if x == "k" else None
-        start, stop = self._number(self._start_edit, "from"), self._number(self._stop_edit, "to")
+        start, stop = self._number(self._start_edit, END_NAMES[0]), self._number(self._stop_edit, END_NAMES[1])
+        target = self._target_value()
         y = tuple(name for name, box in self._y_checks.items() if box.isChecked())
         log = self._log_check.isChecked()
         points = self._points_spin.value()
         design = self._state.scenario
-        # The grid is checked here, on the GUI thread, so a bad range is refused at once.
-        sweep_grid(x, start, stop, points=points, log=log, variable=sweep_variable(design, x, question))
+        # The grid and its ends are checked here, on the GUI thread, so a bad range is refused at
+        # once and in the fields' words (a budget that buys no item was refused by the worker as "start").
+        grid = sweep_grid(x, start, stop, points=points, log=log, variable=sweep_variable(design, x, question),
+                          end_names=END_NAMES)
+        sweep_scenarios(design, x, (grid[0], grid[-1]), question_index=question, end_names=END_NAMES)
         if not y:
             raise AdvisorError("choose at least one output to plot")
-        overlays = []
+        scenarios = [(f"{design.name} (open design)", design)]
         for stored_id in self.checked_ids():
             stored = self._store.get(stored_id)
-            overlays.append((stored.name, stored.scenario))
-        return SweepRequest(x, start, stop, points, log, y, question,
-                            ((f"{design.name} (open design)", design), *overlays))
+            scenarios.append((stored.name, stored.scenario))
+        own = {label: scenario.target.target_risk for label, scenario in scenarios}
+        at_target = tuple((label, scenario.with_changes({"target.target_risk": target})) for label, scenario in scenarios)
+        return SweepRequest(x, start, stop, points, log, y, question, at_target), own
 
     def run(self) -> WorkerHandle | None:
         """Start the sweep the fields describe; returns the job (None when the fields are refused)."""
         if self._sweep_runner.is_busy:
             return self._sweep_runner.running_job
         try:
-            request = self.request()
+            request, own_targets = self._request_and_own_targets()
         except (AdvisorError, ValueError) as error:
-            self._message.setText(str(error))
-            self._message.setStyleSheet("color: #b71c1c;")
+            self._refuse(str(error))
             return None
+        self._pending = (self._settings(), own_targets)
         self._message.setStyleSheet("color: #37474f;")
-        self._message.setText(f"Sweeping {len(request.scenarios)} scenario(s) over {request.points} points…")
-        self._progress.setRange(0, len(request.scenarios) * request.points)
+        self._message.setText(f"Sweeping {counted(len(request.scenarios), 'scenario')} over "
+                              f"{counted(request.points, 'point')}…")
+        total = len(request.scenarios) * request.points
+        self._progress.setRange(0, total)
         self._progress.setValue(0)
+        self._fit_progress_text(total)
         self._progress.show()
         self._run_button.setEnabled(False)
         self._cancel_button.setEnabled(True)
         self._sweep_runner.submit_now(request)
         return self._sweep_runner.running_job
+
+    def _fit_progress_text(self, total: int) -> None:
+        """Widen the progress bar to its longest text, "1500 / 1500 points" (at its ~94 px the text
+        wrapped onto two cut lines)."""
+        longest = self._progress.format().replace("%v", str(total)).replace("%m", str(total))
+        metrics = self._progress.fontMetrics()
+        # The style draws the text with a margin on either side: two average characters cover it.
+        self._progress.setMinimumWidth(metrics.horizontalAdvance(longest) + 4 * metrics.averageCharWidth())
 
     def cancel(self) -> None:
         """Stop the running sweep after its current point (the points done are shown)."""
@@ -432,9 +472,11 @@ class XYPlotWidget(QWidget):
             self._x_combo.setItemData(self._x_combo.count() - 1, X_TIPS[key], Qt.ItemDataRole.ToolTipRole)
         self._x_combo.setToolTip("What varies along the x axis; everything else is held at the open design's value")
         self._x_combo.currentIndexChanged.connect(self._on_x_changed)
+        self._x_combo.currentIndexChanged.connect(self._update_staleness)
         self._question_combo = QComboBox()
         self._question_combo.setToolTip("The question whose number of alternatives k varies (x = k only)")
         self._question_combo.currentIndexChanged.connect(self._on_question_changed)
+        self._question_combo.currentIndexChanged.connect(self._update_staleness)
         self._start_edit = QLineEdit()
         self._stop_edit = QLineEdit()
         for edit, end in ((self._start_edit, "first"), (self._stop_edit, "last")):
@@ -442,19 +484,29 @@ class XYPlotWidget(QWidget):
             edit.setToolTip(f"The {end} value of x (in x's unit; both ends are swept)")
             edit.setMaximumWidth(110)
             edit.returnPressed.connect(self.run)
+            edit.textChanged.connect(self._update_staleness)
         self._points_spin = QSpinBox()
         self._points_spin.setRange(2, MAX_POINTS)
         self._points_spin.setValue(DEFAULT_POINTS)
+        self._points_spin.valueChanged.connect(self._update_staleness)
         self._points_spin.setToolTip(f"How many values of x, evenly spaced (2 to {MAX_POINTS}); whole-number "
                                      "variables may get fewer when neighbours round to one value")
         self._log_check = QCheckBox("log spacing")
         self._log_check.setToolTip("Space the values geometrically and draw x on a log axis (needs from > 0)")
+        self._log_check.toggled.connect(self._update_staleness)
         self._target_edit = QLineEdit()
-        self._target_edit.setValidator(QDoubleValidator(0.0, 1.0, 6, self._target_edit))
-        self._target_edit.setToolTip("Target risk ε drawn as a horizontal line; the crossings are listed below "
-                                     "(default: the open design's target)")
+        # Any number is let in and a value out of range refused with a message: a validator with
+        # the range took "5" silently and left the line where it was.
+        self._target_edit.setValidator(QDoubleValidator(-1e15, 1e15, 6, self._target_edit))
+        self._target_edit.setToolTip(f"Target risk ε ({TARGET_RANGE_TEXT}) every scenario is judged against: the "
+                                     "verdicts, the line and the text below use it (default: the open design's "
+                                     "target; an overlay's own target is named beside it)")
         self._target_edit.setMaximumWidth(90)
-        self._target_edit.editingFinished.connect(self._update_target)
+        self._target_edit.editingFinished.connect(self._on_target_edited)
+        self._target_edit.textChanged.connect(self._update_staleness)
+        for edit, name in ((self._start_edit, END_NAMES[0]), (self._stop_edit, END_NAMES[1]),
+                           (self._target_edit, "target ε")):
+            edit.inputRejected.connect(functools.partial(self._on_input_rejected, name))
         self._y_checks: dict[str, QCheckBox] = {}
         y_row = QHBoxLayout()
         for name in Y_VARIABLES:
@@ -462,6 +514,7 @@ class XYPlotWidget(QWidget):
             box.setToolTip(f"Plot {Y_LABELS[name]}" + (" with the Fano and Gallager bounds beside it"
                                                          if name == "items_needed" else ""))
             box.setChecked(name in ("floor", "achievable"))
+            box.toggled.connect(self._update_staleness)
             y_row.addWidget(box)
             self._y_checks[name] = box
         y_row.addStretch(1)
@@ -518,6 +571,7 @@ class XYPlotWidget(QWidget):
         self._overlay_list = QListWidget()
         self._overlay_list.setToolTip("Saved scenarios to overlay (one colour each); Space checks the current one")
         self._overlay_list.setMaximumHeight(120)
+        self._overlay_list.itemChanged.connect(self._update_staleness)
         self._overlay_list.setMinimumWidth(300)
         overlay_box = QGroupBox("Overlay saved scenarios")
         QVBoxLayout(overlay_box).addWidget(self._overlay_list)
@@ -546,7 +600,9 @@ class XYPlotWidget(QWidget):
         target = pg.InfiniteLine(angle=0, movable=False,
                                  pen=pg.mkPen(TARGET_COLOUR, width=1.5, style=Qt.PenStyle.DashLine),
                                  label="target ε", labelOpts={"position": 0.05, "color": TARGET_COLOUR,
-                                                              "anchors": [(0, 1), (0, 1)]})
+                                                              # Above the line, below it in the view's
+                                                              # upper half (it was cut off at the top).
+                                                              "anchors": [(0, 0), (0, 1)]})
         self._plots["risk"].addItem(target)
         self._targets["risk"] = target
         self._cursor_level = pg.InfiniteLine(angle=0, movable=False, pen=pg.mkPen("#b0bec5", width=1))
@@ -595,6 +651,10 @@ class XYPlotWidget(QWidget):
 
         self._message = QLabel("Choose x and its range, then Run sweep (Ctrl+Return).")
         self._message.setWordWrap(True)
+        self._stale_note = QLabel("")
+        self._stale_note.setWordWrap(True)
+        self._stale_note.setStyleSheet(f"color: {STALE_COLOUR}; font-weight: 600;")
+        self._stale_note.hide()
 
         plot_side = QWidget()
         plot_layout = QVBoxLayout(plot_side)
@@ -626,10 +686,12 @@ class XYPlotWidget(QWidget):
         layout.addLayout(top)
         layout.addLayout(buttons)
         layout.addWidget(self._message)
+        layout.addWidget(self._stale_note)
         layout.addWidget(splitter, 1)
         tab_through(self.inputs())
         self._update_questions()
-        self._update_target_text()
+        self._design_target = self._state.scenario.target.target_risk
+        self._target_edit.setText(f"{self._design_target:g}")
 
     # ------------------------------------------------------------ refreshing
     def _update_questions(self) -> None:
@@ -643,22 +705,39 @@ class XYPlotWidget(QWidget):
         self._question_combo.blockSignals(False)
         self._question_combo.setEnabled(self._x_combo.currentData() == "k")
 
-    def _update_target_text(self) -> None:
-        self._target_edit.setText(f"{self._state.scenario.target.target_risk:g}")
-        self._update_target()
+    def _target_value(self) -> float:
+        """The typed target risk ε, in (0, 1); AdvisorError naming the field and its range otherwise."""
+        value = self._number(self._target_edit, "target ε")
+        if not 0 < value < 1:
+            raise AdvisorError(f"target ε must be {TARGET_RANGE_TEXT}, got {value:g}")
+        return float(value)
 
-    def _target(self) -> float:
-        try:
-            value = float(self._target_edit.text())
-        except ValueError:
-            return self._state.scenario.target.target_risk
-        return value if 0 < value < 1 else self._state.scenario.target.target_risk
-
-    def _update_target(self) -> None:
-        level = self._target()
+    def _show_target_line(self, level: float) -> None:
         self._targets["risk"].setPos(level)
         self._targets["risk"].label.setFormat(f"target ε = {level:g}")
-        self._update_crossings()
+
+    def _settings(self) -> tuple:
+        """The fields as typed: a sweep shown is of the settings it was run with."""
+        return (self._x_combo.currentData(), self._question_combo.currentIndex(), self._start_edit.text().strip(),
+                self._stop_edit.text().strip(), self._points_spin.value(), self._log_check.isChecked(),
+                tuple(name for name, box in self._y_checks.items() if box.isChecked()),
+                self._target_edit.text().strip(), tuple(self.checked_ids()))
+
+    def _update_staleness(self, *_args: Any) -> None:
+        """Mark the sweep shown as the previous one while the fields ask for another, and keep it
+        from being exported as if it were theirs (after a refused Run the old plot stayed, with
+        Export enabled)."""
+        stale = bool(self._results) and self._settings() != self._shown_settings
+        for button in (self._csv_button, self._png_button, self._svg_button):
+            button.setEnabled(bool(self._results) and not stale)
+        self._stale_note.setVisible(stale)
+        if stale:
+            first = self._results[0][1]
+            self._stale_note.setText(
+                f"Shown: the previous sweep ({first.x_label} from {cell_text(first.x, first.xs[0])} to "
+                f"{cell_text(first.x, first.xs[-1])}, {counted(len(first.xs), 'point')}, target ε = "
+                f"{first.target_risk:g}). Run sweep for the settings above; export waits for it."
+                if first.xs else "Shown: the previous sweep. Run sweep for the settings above; export waits for it.")
 
     def _fill_range(self) -> None:
         x = self._x_combo.currentData()
@@ -706,6 +785,7 @@ class XYPlotWidget(QWidget):
                                                        symbol="o", symbolSize=5, symbolBrush=pg.mkBrush(colour),
                                                        symbolPen=None)
                 item = self._items[key]
+                item.setSymbol("o" if len(result.xs) <= MARKER_POINTS_MAX else None)
                 plot = self._plots[group]
                 if item.getViewBox() is not plot.getViewBox():
                     if item.getViewBox() is not None:
@@ -723,11 +803,11 @@ class XYPlotWidget(QWidget):
             f"{html.escape(textwrap.shorten(label, LEGEND_CHARS, placeholder='…'))}"
             for i, (label, _) in enumerate(self._results))
         self._style_key.setText(f"{swatches}<br>{style_key(first.columns)}")
+        self._show_target_line(first.target_risk)
         self._give_plots_room(len(shown))
         self._update_table()
         self._update_crossings()
-        for button in (self._csv_button, self._png_button, self._svg_button):
-            button.setEnabled(True)
+        self._update_staleness()
 
     def _give_plots_room(self, plot_count: int) -> None:
         """Let each of ``plot_count`` plots keep :data:`PLOT_HEIGHT_PX`: the plots' pane takes what
@@ -751,7 +831,9 @@ class XYPlotWidget(QWidget):
         if not self._results:
             return
         first = self._results[0][1]
-        headers = ["scenario", first.x_label, *(Y_LABELS[c] for c in first.columns), "verdict"]
+        # Every scenario was swept at the panel's ε: the header says which target the verdicts are about.
+        headers = ["scenario", first.x_label, *(Y_LABELS[c] for c in first.columns),
+                   f"verdict at ε = {first.target_risk:g}"]
         keys = ["scenario", first.x, *first.columns, "verdict"]
         self._model.setHorizontalHeaderLabels(headers)
         for _, result in self._results:
@@ -773,16 +855,18 @@ class XYPlotWidget(QWidget):
         if not self._results:
             self._crossings.setText("")
             return
-        level = self._target()
-        lines = []
+        level = self._results[0][1].target_risk
+        lines = [f"Every scenario against target ε = {level:g}:"]
         for label, result in self._results:
             parts = []
             for column in result.columns:
                 if column not in RISK_OUTPUTS or not result.xs:
                     continue
                 parts.append(f"{Y_LABELS[column].split(' (')[0]} {stretches_text(result, column, level)}")
+            own = self._own_targets.get(label, level)
             if parts:
                 lines.append(f"<b>{html.escape(textwrap.shorten(label, 60, placeholder='…'))}</b>: "
+                             + ("" if own == level else f"(its own target is {own:g}) ")
                              + html.escape("; ".join(parts)))
         self._crossings.setText("<br>".join(lines))
 
@@ -795,6 +879,10 @@ class XYPlotWidget(QWidget):
         except ValueError:
             raise AdvisorError(f"{name}: enter a number, got {text!r}") from None
         return int(value) if value.is_integer() and abs(value) < 2**53 else value
+
+    def _refuse(self, text: str) -> None:
+        self._message.setStyleSheet("color: #b71c1c;")
+        self._message.setText(text)
 
     def _write(self, path: str, data: bytes | str) -> None:
         write_output_atomically(path, data, database_path=getattr(self._store, "database_path", None))
@@ -832,15 +920,28 @@ class XYPlotWidget(QWidget):
         self._update_questions()
         if self._analysis_message:
             self._show_analysis()
-        if not self._target_edit.hasFocus():
-            self._target_edit.setText(f"{scenario.target.target_risk:g}")
-            self._update_target()
+        # ε follows the design's target when that changes (another design opened, its target edited),
+        # not at every edit: an ε the user typed stays through a click on a point.
+        if scenario.target.target_risk != self._design_target:
+            self._design_target = scenario.target.target_risk
+            if not self._target_edit.hasFocus():
+                self._target_edit.setText(f"{self._design_target:g}")
+
+    def _on_input_rejected(self, name: str) -> None:
+        self._refuse(f"{name}: only a number can be typed here ({NUMBER_KEYS_TEXT})")
+
+    def _on_target_edited(self) -> None:
+        try:
+            self._target_value()
+        except AdvisorError as error:
+            self._refuse(str(error))
 
     def _on_sweep_runner_progress_changed(self, done: int, total: int) -> None:
         self._progress.setRange(0, total)
         self._progress.setValue(done)
 
     def _on_sweep_runner_result_ready(self, outcome: SweepOutcome) -> None:
+        self._shown_settings, self._own_targets = self._pending
         self._show(outcome.results)
         if outcome.cancelled:
             self._message.setStyleSheet("color: #37474f;")
