@@ -132,6 +132,10 @@ def test_csv_png_and_svg_exports_hold_the_table(qtbot, window, tmp_path):
     root = ElementTree.fromstring((tmp_path / "sweep.svg").read_bytes())
     assert root.tag.endswith("svg")
     assert len([e for e in root.iter() if e.tag.endswith(("path", "polyline"))]) > 5
+    # A title and a key naming each line (Qt writes a word or a run of words per text element).
+    words = "".join(e.text or "" for e in root.iter() if e.tag.endswith("text"))
+    assert panel.export_title() in words and "target ε = " in panel.export_title()
+    assert "— risk floor (Fano)" in words and "— achievable risk" in words
     # The app's output checks apply: never over the database.
     with pytest.raises(OSError, match="refusing to write there"):
         panel.export_csv(str(window.store.database_path))

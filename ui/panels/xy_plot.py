@@ -95,7 +95,11 @@ LIST_LIMIT = 10_000
 PICK_RADIUS_PX = 14
 """A click within this many pixels (in x) of a point of the open design's curve picks it."""
 EXPORT_WIDTH_PX = 1600
-"""Width of an exported PNG; the height follows the plots' aspect."""
+"""Width of an exported image, px."""
+EXPORT_PLOT_HEIGHT_PX = 420
+"""Height of each plot in an exported image, px (the title and the key come on top of it)."""
+EXPORT_TITLE_HEIGHT_PX = 40
+"""Room of an exported image's title, px."""
 X_TIPS = {
     "raters": "Raters per item r: whole numbers from 1 to 100.",
     "seconds": "Time per rater per item T, in seconds (above 0, at most 86 400).",
@@ -174,6 +178,22 @@ def cell_text(column: str, value: Any) -> str:
     if column == "cost":
         return amount_text(value)
     return f"{value:.6g}"
+
+
+def curve_item(index: int, column: str) -> pg.PlotDataItem:
+    """An empty curve of the ``index``-th sweep's ``column``: its colour says the scenario, its pen the output."""
+    colour = series_colour(index)
+    width, style = Y_STYLES[column]
+    return pg.PlotDataItem(pen=pg.mkPen(colour, width=width, style=style), symbol="o", symbolSize=5,
+                           symbolBrush=pg.mkBrush(colour), symbolPen=None)
+
+
+def show_curve(item: pg.PlotDataItem, result: SweepResult, column: str) -> None:
+    """Give ``item`` the points of ``result``'s ``column`` (those with a value), dotted only when sparse."""
+    item.setSymbol("o" if len(result.xs) <= MARKER_POINTS_MAX else None)
+    pairs = [(float(x), float(v)) for x, v in zip(result.xs, result.column(column)) if v is not None]
+    item.setData([p[0] for p in pairs], [p[1] for p in pairs])
+    item.setVisible(True)
 
 
 ANALYSIS_STALE_TEXT = "For the design before the last edit (Compute again for this one):"
@@ -441,11 +461,61 @@ class XYPlotWidget(QWidget):
         """Write the curve data (every row of the table) as CSV."""
         self._write(path, sweeps_to_csv([result for _, result in self._results]))
 
+    def export_title(self) -> str:
+        """The title of an exported image: what is plotted over what, at which target."""
+        first = self._results[0][1]
+        outputs = ", ".join(Y_LABELS[c] for c in first.columns if not c.startswith("items_needed_"))
+        return f"{outputs} over {first.x_label}, target ε = {first.target_risk:g}"
+
+    def _export_figure(self) -> pg.GraphicsLayoutWidget:
+        """The plots as they are exported: a title above, the plots at :data:`EXPORT_PLOT_HEIGHT_PX`
+        each, and a key below naming each line (scenario by colour, output by pen). The panel's own
+        plots have no key in them (the text under them says it), so an image of them alone had six
+        coloured lines and nothing to tell them apart."""
+        first = self._results[0][1]
+        figure = pg.GraphicsLayoutWidget()
+        figure.setBackground("w")
+        figure.ci.addLabel(html.escape(self.export_title()), row=0, col=0, size="13pt", color="#222222")
+        shown = [(group, y_label, columns) for group, y_label, columns in PLOT_GROUPS
+                 if any(c in first.columns for c in columns)]
+        legend = pg.LegendItem(colCount=2, labelTextColor="#222222", labelTextSize="10pt")
+        for row, (group, y_label, columns) in enumerate(shown, start=1):
+            plot = figure.ci.addPlot(row=row, col=0)
+            style_plot(plot, title="", x_label=first.x_label if row == len(shown) else "", y_label=y_label)
+            plot.setLogMode(x=self._log_x, y=False)
+            plot.getAxis("bottom").setTicks([log_ticks(min(first.xs), max(first.xs)), []] if self._log_x else None)
+            plot.setMinimumHeight(EXPORT_PLOT_HEIGHT_PX)
+            for index, (label, result) in enumerate(self._results):
+                for column in (c for c in result.columns if c in columns):
+                    item = curve_item(index, column)
+                    show_curve(item, result, column)
+                    plot.addItem(item)
+                    legend.addItem(item, html.escape(f"{textwrap.shorten(label, LEGEND_CHARS, placeholder='…')}"
+                                                     f" — {Y_LABELS[column]}"))
+            if group == "risk":
+                plot.addItem(pg.InfiniteLine(first.target_risk, angle=0, pen=self._targets["risk"].pen,
+                                             label=f"target ε = {first.target_risk:g}",
+                                             labelOpts={"position": 0.05, "color": TARGET_COLOUR,
+                                                        "anchors": [(0, 0), (0, 1)]}))
+        figure.ci.addItem(legend, row=len(shown) + 1, col=0)
+        height = (EXPORT_TITLE_HEIGHT_PX + EXPORT_PLOT_HEIGHT_PX * len(shown)
+                  + math.ceil(legend.sizeHint(Qt.SizeHint.PreferredSize).height()) + X_LABEL_HEIGHT_PX)
+        figure.resize(EXPORT_WIDTH_PX, height)
+        # Hidden, the view gets no resize event: its layout is given the size itself.
+        figure.ci.setGeometry(0, 0, EXPORT_WIDTH_PX, height)
+        figure.ci.layout.activate()
+        for item in figure.ci.items:
+            if isinstance(item, pg.PlotItem):
+                item.getViewBox().autoRange(padding=0.04)
+        return figure
+
     def export_png(self, path: str) -> None:
-        """Write the plots as a PNG image."""
-        exporter = ImageExporter(self._layout.ci)
+        """Write the plots, with a title and a key, as a PNG image :data:`EXPORT_WIDTH_PX` wide."""
+        figure = self._export_figure()
+        exporter = ImageExporter(figure.ci)
         exporter.parameters()["width"] = EXPORT_WIDTH_PX
         image = exporter.export(toBytes=True)
+        figure.deleteLater()
         data = QByteArray()
         buffer = QBuffer(data)
         buffer.open(QIODevice.OpenModeFlag.WriteOnly)
@@ -454,8 +524,11 @@ class XYPlotWidget(QWidget):
         self._write(path, bytes(data.data()))
 
     def export_svg(self, path: str) -> None:
-        """Write the plots as an SVG drawing."""
-        self._write(path, SVGExporter(self._layout.ci).export(toBytes=True))
+        """Write the plots, with a title and a key, as an SVG drawing."""
+        figure = self._export_figure()
+        data = SVGExporter(figure.ci).export(toBytes=True)
+        figure.deleteLater()
+        self._write(path, data)
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
         # Scenarios saved elsewhere in the window since the last look appear in the overlay list.
@@ -775,25 +848,18 @@ class XYPlotWidget(QWidget):
             if row:
                 plot.setXLink(self._plots[shown[0]])
         for index, (label, result) in enumerate(self._results):
-            colour = series_colour(index)
             for column in result.columns:
                 group = next(g for g, _, columns in PLOT_GROUPS if column in columns)
                 key = (index, column)
                 if key not in self._items:
-                    width, style = Y_STYLES[column]
-                    self._items[key] = pg.PlotDataItem(pen=pg.mkPen(colour, width=width, style=style),
-                                                       symbol="o", symbolSize=5, symbolBrush=pg.mkBrush(colour),
-                                                       symbolPen=None)
+                    self._items[key] = curve_item(index, column)
                 item = self._items[key]
-                item.setSymbol("o" if len(result.xs) <= MARKER_POINTS_MAX else None)
                 plot = self._plots[group]
                 if item.getViewBox() is not plot.getViewBox():
                     if item.getViewBox() is not None:
                         item.getViewBox().removeItem(item)
                     plot.addItem(item)
-                pairs = [(float(x), float(v)) for x, v in zip(result.xs, result.column(column)) if v is not None]
-                item.setData([p[0] for p in pairs], [p[1] for p in pairs])
-                item.setVisible(True)
+                show_curve(item, result, column)
         for group in shown:
             # The axes follow the data now (not at the next paint), and keep following it.
             self._plots[group].getViewBox().autoRange(padding=0.04)
