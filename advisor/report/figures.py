@@ -22,6 +22,7 @@ import hashlib
 import io
 import math
 import pickle
+import textwrap
 from collections.abc import Callable, Sequence
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -127,6 +128,15 @@ def _remembered(function: Callable[..., Figure]) -> Callable[..., Figure]:
 def plain(text: str) -> str:
     """User text safe for matplotlib: a ``$`` would otherwise start math mode."""
     return str(text).replace("$", r"\$")
+
+
+BAR_LABEL_WIDTH = 30
+"""Characters per line of a bar's name in the capacity chart (two lines at most)."""
+
+
+def wrapped(text: str, width: int, *, lines: int) -> str:
+    """``text`` on at most ``lines`` lines of ``width`` characters, the last cut with "…" if need be."""
+    return "\n".join(textwrap.wrap(" ".join(str(text).split()), width, max_lines=lines, placeholder=" …")) or ""
 
 
 def shorten(text: str, limit: int = 40) -> str:
@@ -370,7 +380,8 @@ def capacity_breakdown_figure(evaluation: Evaluation, raters: int, *, unit: str 
     if limits:
         axes.scatter([v for _, v in limits], [p for p, _ in limits], marker="|", s=420, color=BLACK,
                      linewidths=1.6, label="most the answer format can carry", zorder=3)
-    names = [shorten(f"{ctx} / {q.name}" if several_contexts else q.name) for ctx, q in groups]
+    # Two lines of a name before it is cut ("clear findings / abnormal finding prese…" lost its end).
+    names = [wrapped(f"{ctx} / {q.name}" if several_contexts else q.name, BAR_LABEL_WIDTH, lines=2) for ctx, q in groups]
     axes.set_yticks(positions, [plain(n) for n in names])
     axes.invert_yaxis()
     axes.grid(axis="y", visible=False)

@@ -662,3 +662,18 @@ def test_a_curve_of_the_design_alone_is_drawn_as_markers_and_its_caption_says_wh
     image = Image.open(io.BytesIO(compared.png)).convert("RGB")
     second = tuple(int(figures.SERIES_COLOURS[1][i:i + 2], 16) for i in (1, 3, 5))
     assert sum(image.getpixel((x, y)) == second for x in range(image.width) for y in range(int(0.5 * image.height))) > 20
+
+
+@pytest.mark.parametrize("name", ["clear findings / abnormal finding present", "tone", "x" * 70,
+                                  "a very long context name that goes on / and a question name that goes on and on"])
+def test_a_bar_name_in_the_capacity_chart_takes_two_lines_before_it_is_cut(name):
+    # "clear findings / abnormal finding prese…": one line of 40 characters cut a name of 41.
+    from advisor.report.figures import BAR_LABEL_WIDTH, wrapped
+
+    shown = wrapped(name, BAR_LABEL_WIDTH, lines=2)
+    lines = shown.split("\n")
+    assert 1 <= len(lines) <= 2 and all(len(line) <= BAR_LABEL_WIDTH for line in lines)
+    if len(name) <= BAR_LABEL_WIDTH or (len(name.split()) > 1 and len(name) <= 1.5 * BAR_LABEL_WIDTH):
+        assert " ".join(lines) == name  # whole
+    else:
+        assert shown.endswith("…") and name.startswith(lines[0])
