@@ -388,3 +388,65 @@ def test_a_long_tooltip_wraps_and_keeps_its_text(qtbot):
     document.setHtml(tip)
     assert document.toPlainText() == text
     assert wrapped_tooltip("") == ""
+
+
+# ---------------------------------------------------------------- the wheel and the keyboard
+def _shown(widget, qtbot, size=(1280, 800)):
+    """``widget`` on the screen at ``size`` (width, height in px), the active window (it takes clicks and keys)."""
+    widget.resize(*size)
+    widget.show()
+    qtbot.waitExposed(widget)
+    widget.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is widget, timeout=5000)
+    return widget
+
+
+def _wheel_notch(field, notches: int) -> None:
+    """``notches`` turns of the wheel over the centre of ``field`` (positive: away from the user)."""
+    from PySide6.QtCore import QPointF
+    from PySide6.QtGui import QWheelEvent
+
+    centre = field.rect().center()
+    event = QWheelEvent(QPointF(centre), QPointF(field.mapToGlobal(centre)), QPoint(0, 0), QPoint(0, 120 * notches),
+                        Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase, False)
+    QApplication.sendEvent(field, event)
+
+
+def _shown_value(field) -> str:
+    from PySide6.QtWidgets import QComboBox
+
+    return field.currentText() if isinstance(field, QComboBox) else field.text()
+
+
+def test_the_wheel_over_an_unfocused_field_of_the_tab_changes_nothing(widget, qtbot):
+    """Scrolling the page over "Solve for" switched it to "budget", and over the optimiser's boxes changed
+    its constraints. Every combo and spin box of the tab is walked, so a field added later is covered."""
+    from PySide6.QtWidgets import QAbstractSpinBox, QComboBox
+
+    _shown(widget, qtbot)
+    widget.optimizer_panel.run_button.setFocus()
+    fields = [field for kind in (QComboBox, QAbstractSpinBox) for field in widget.findChildren(kind)]
+    assert len(fields) >= 5  # "Solve for" and the optimiser's four constraints
+    for field in fields:
+        shown = _shown_value(field)
+        # Both ways: a box at its minimum ignores a turn down whether guarded or not.
+        _wheel_notch(field, 1)
+        _wheel_notch(field, -1)
+        _wheel_notch(field, -1)
+        assert _shown_value(field) == shown, field.toolTip()
+    assert widget.solve_panel.unknown == "raters"
+
+
+def test_the_wheel_over_solve_for_scrolls_the_page(widget, qtbot):
+    from PySide6.QtWidgets import QComboBox
+
+    _shown(widget, qtbot, size=(760, 420))
+    combo = widget.solve_panel.findChild(QComboBox)
+    area = next(parent for parent in _ancestors(combo) if isinstance(parent, QScrollArea))
+    area.ensureWidgetVisible(combo)
+    bar = area.verticalScrollBar()
+    bar.setValue(bar.value() // 2)
+    before = bar.value()
+    _wheel_notch(combo, -1)
+    assert bar.value() > before
+    assert widget.solve_panel.unknown == "raters"

@@ -40,6 +40,7 @@ from ui.core.workers import LatestJobRunner, dedicated_pool
 from ui.panels.recommendations.appearance import ERROR_STYLE
 from ui.widgets.job_progress import show_job_outcome, show_job_progress
 from ui.widgets.pareto import NOT_RUN_MESSAGE, ParetoPlotWidget
+from ui.widgets.spin_boxes import guard_wheel
 
 OPTIMIZER_POOL = ("optimizer", 1)
 """The optimiser's own thread pool (name, threads): it never waits behind the tab's other searches."""
@@ -126,6 +127,9 @@ class OptimizerWidget(QGroupBox):
         self._max_raters_spin.setRange(1, MAX_RATERS)
         self._max_raters_spin.setValue(DEFAULT_MAX_RATERS)
         self._max_raters_spin.setToolTip(f"Most raters per item the search considers (1 to {MAX_RATERS})")
+        # Scrolling the tab past the constraints must not change them under the pointer.
+        for spin in (self._budget_spin, self._deadline_spin, self._available_spin, self._max_raters_spin):
+            guard_wheel(spin)
         # One row per question, one box per format the optimiser may give it
         # (its own and the usual alternatives, advisor.planning.optimize.default_formats).
         self._format_checks: dict[tuple[str, str], QCheckBox] = {}

@@ -16,6 +16,7 @@ from advisor.scenario.schema import Scenario
 from advisor.units import money
 from ui.core.workers import LatestJobRunner, dedicated_pool
 from ui.panels.recommendations.appearance import ERROR_STYLE, GAIN_COLOUR, LOSS_COLOUR, MUTED_COLOUR
+from ui.widgets.spin_boxes import guard_wheel
 
 UNKNOWN_LABELS = {
     "raters": "raters per item",
@@ -97,6 +98,8 @@ class SolveForWidget(QGroupBox):
                                "the value the floor does not rule out (at least), and the value whose "
                                "evaluation meets the target (suffices)")
         self._combo.currentIndexChanged.connect(self._on_combo_current_index_changed)
+        # Scrolling the tab past the combo must not switch the unknown under the pointer.
+        guard_wheel(self._combo)
         self._value_label = QLabel("—")
         font = self._value_label.font()
         font.setPointSizeF(font.pointSizeF() * VALUE_FONT_SCALE)
