@@ -450,3 +450,36 @@ def test_the_wheel_over_solve_for_scrolls_the_page(widget, qtbot):
     _wheel_notch(combo, -1)
     assert bar.value() > before
     assert widget.solve_panel.unknown == "raters"
+
+
+def _click_cell(qtbot, table, row: int, column: int = 1) -> None:
+    """A left click on the middle of a cell of ``table``, where a user clicks it."""
+    point = table.visualRect(table.model().index(row, column)).center()
+    assert QApplication.widgetAt(table.viewport().mapToGlobal(point)) is table.viewport()
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=point)
+
+
+def test_tab_leaves_the_levers_table_after_a_click_on_a_lever(widget, qtbot):
+    """Tab moved the selection cell by cell: leaving the table took about 110 presses."""
+    _shown(widget, qtbot)
+    table = widget.levers_panel.table
+    _click_cell(qtbot, table, 2)
+    assert QApplication.focusWidget() is table and widget.levers_panel.selected_lever() is not None
+    QTest.keyClick(table, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is not table
+
+
+def test_tab_leaves_every_table_of_the_tab(widget, qtbot):
+    from PySide6.QtWidgets import QAbstractItemView
+
+    _shown(widget, qtbot)
+    tables = [view for view in widget.findChildren(QAbstractItemView) if view.isVisible()]
+    assert widget.levers_panel.table in tables and widget.allocation_panel.table in tables
+    for table in tables:
+        table.setFocus()
+        table.setCurrentIndex(table.model().index(0, 0))
+        QTest.keyClick(table, Qt.Key.Key_Tab)
+        assert QApplication.focusWidget() is not table, table.parentWidget().title()
+        table.setFocus()
+        QTest.keyClick(table, Qt.Key.Key_Down)
+        assert QApplication.focusWidget() is table and table.currentIndex().row() == 1

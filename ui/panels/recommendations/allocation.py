@@ -39,6 +39,8 @@ class TimeAllocationWidget(QGroupBox):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for column in (1, 2, 3):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        # Tab leaves the table (the arrows move within it), as everywhere in the tab.
+        self._table.setTabKeyNavigation(False)
         self._summary_label = QLabel()
         self._summary_label.setWordWrap(True)
         layout = QVBoxLayout(self)

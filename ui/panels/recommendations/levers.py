@@ -78,6 +78,8 @@ class LeversWidget(QGroupBox):
         # in view, the full title is in the tooltip and the line below.
         self._table.viewport().installEventFilter(self)
         self._table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        # Tab leaves the table (the arrows move within it): stepping cell by cell took a hundred presses.
+        self._table.setTabKeyNavigation(False)
         self._table.itemSelectionChanged.connect(self._on_table_selection_changed)
         self._table.itemDoubleClicked.connect(self._on_table_double_clicked)
         self._detail_label = QLabel("Select a lever to read what it does.")
