@@ -91,11 +91,63 @@ def test_apply_lever_creates_a_new_scenario_in_the_store(widget, empty_store, qt
     stored = empty_store.get(blocker.args[0])
     assert stored.name == f"Chatbot rubric — {levers[row].title}"[:200]
     assert stored.scenario.with_changes({"name": "x"}) == levers[row].scenario.with_changes({"name": "x"})
-    # Applying it again does not collide with the name just taken.
-    with qtbot.waitSignal(widget.scenario_created) as again:
-        widget.levers_panel.apply_button.click()
-    assert empty_store.get(again.args[0]).name.endswith("(2)")
-    assert empty_store.count() == 2
+
+
+def _click_button(qtbot, button) -> None:
+    """A left click on the middle of ``button``, which must be what lies there."""
+    centre = button.rect().center()
+    assert QApplication.widgetAt(button.mapToGlobal(centre)) is button
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton, pos=centre)
+
+
+def test_apply_stores_a_lever_once_until_another_is_selected(widget, empty_store, qtbot):
+    """Two clicks on "Apply" stored the lever twice ("… (2)"); the button now stays off for the lever it stored."""
+    _shown(widget, qtbot)
+    panel = widget.levers_panel
+    levers = widget.recommendations.levers
+    first, second = [i for i, lever in enumerate(levers) if lever.scenario is not None][:2]
+    _click_cell(qtbot, panel.table, first)
+    created = []
+    widget.scenario_created.connect(created.append)
+    _click_button(qtbot, panel.apply_button)
+    assert len(created) == 1 and not panel.apply_button.isEnabled()
+    qtbot.mouseClick(panel.apply_button, Qt.MouseButton.LeftButton)
+    # A double click on the row asks the tab too.
+    qtbot.mouseDClick(panel.table.viewport(), Qt.MouseButton.LeftButton,
+                      pos=panel.table.visualRect(panel.table.model().index(first, 1)).center())
+    assert len(created) == 1 and empty_store.count() == 1
+    assert widget.apply_selected_lever() is None
+    assert "Stored" in panel.status_label.text()
+    # Another lever: the button is on again, and the message about the stored one is gone.
+    _click_cell(qtbot, panel.table, second)
+    assert panel.apply_button.isEnabled() and "Stored" not in panel.status_label.text()
+    _click_button(qtbot, panel.apply_button)
+    assert len(created) == 2 and empty_store.get(created[1]).name.endswith(levers[second].title)
+
+
+def test_the_selected_lever_stays_selected_when_the_levers_are_ranked_again(widget, qtbot):
+    """After a recompute the selection kept its row number: another lever took the place (and the
+    explanation) of the one the user was reading."""
+    from dataclasses import replace
+
+    from ui.panels.recommendations.levers import NOTHING_SELECTED
+
+    _shown(widget, qtbot)
+    panel = widget.levers_panel
+    analysis = widget.recommendations
+    _click_cell(qtbot, panel.table, 2)
+    chosen = analysis.levers[2]
+    assert panel.selected_lever().key == chosen.key
+    reranked = tuple(reversed(analysis.levers))
+    panel.show_levers(replace(analysis, levers=reranked))
+    row = reranked.index(chosen)
+    assert row != 2
+    assert [index.row() for index in panel.table.selectionModel().selectedRows()] == [row]
+    assert panel.selected_lever() is chosen and panel.detail_label.text() == chosen.explanation
+    # Gone from the list: nothing is selected, and the explanation says so.
+    panel.show_levers(replace(analysis, levers=tuple(lever for lever in reranked if lever is not chosen)))
+    assert panel.selected_lever() is None and not panel.table.selectionModel().selectedRows()
+    assert panel.detail_label.text() == NOTHING_SELECTED and not panel.apply_button.isEnabled()
 
 
 def test_inapplicable_levers_cannot_be_applied(qtbot, empty_store):

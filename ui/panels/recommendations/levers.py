@@ -8,7 +8,7 @@ scenario" asks the tab to store the selected lever's scenario.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
@@ -26,6 +26,7 @@ from advisor.evaluation.evaluate import VERDICT_WORDS
 from advisor.planning.analysis import Analysis
 from advisor.planning.levers import PER_MONEY_SCALE, SAME_RISK, LeverResult, per_money_text
 from advisor.units import signed_amount_text, signed_count_text, signed_text
+from ui.core.focus import set_enabled_keeping_place
 from ui.core.settings import display_settings
 from ui.panels.recommendations.appearance import ERROR_STYLE, GAIN_COLOUR, LOSS_COLOUR, MUTED_COLOUR
 from ui.widgets.job_progress import show_job_progress
@@ -34,6 +35,8 @@ from ui.widgets.tables import read_only_table, table_item, wrapped_tooltip
 LEVER_COLUMNS = ("#", "Lever", "Δachievable", "Δfloor", "Δitems", "Δcost", "per money", "Explanation")
 LEVER_TITLE_WIDTH = (160, 360)
 """Narrowest and widest Lever column (px): the title gives way to the numbers."""
+NOTHING_SELECTED = "No lever selected: select one to read what it does."
+"""The explanation line while no lever is selected."""
 
 
 def effect_text(lever: LeverResult) -> str:
@@ -67,6 +70,12 @@ class LeversWidget(QGroupBox):
     def __init__(self, parent: QWidget | None = None):
         super().__init__("Levers, ranked", parent)
         self._analysis: Analysis | None = None
+        self._selected_key: str | None = None
+        """The selected lever's :attr:`~advisor.planning.levers.LeverResult.key`: a re-ranking keeps it selected."""
+        self._applied = False
+        """Whether the selected lever's scenario was stored since it was selected among the levers shown."""
+        self._summary = ""
+        """The status line's text when no "Apply" has anything to report: how many levers apply."""
         self._table = read_only_table(LEVER_COLUMNS)
         header = self._table.horizontalHeader()
         for column in range(len(LEVER_COLUMNS)):
@@ -82,7 +91,7 @@ class LeversWidget(QGroupBox):
         self._table.setTabKeyNavigation(False)
         self._table.itemSelectionChanged.connect(self._on_table_selection_changed)
         self._table.itemDoubleClicked.connect(self._on_table_double_clicked)
-        self._detail_label = QLabel("Select a lever to read what it does.")
+        self._detail_label = QLabel(NOTHING_SELECTED)
         self._detail_label.setWordWrap(True)
         self._detail_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self._detail_label.setMinimumHeight(36)
@@ -126,8 +135,10 @@ class LeversWidget(QGroupBox):
         return self._status_label
 
     def show_levers(self, analysis: Analysis) -> None:
-        """Show the ranked levers of ``analysis``, keeping the selected lever selected."""
+        """Show the ranked levers of ``analysis``, keeping the selected lever selected (wherever it ranks now)."""
         self._analysis = analysis
+        # Other levers: the one just stored may be applied again (to the new scenario it is another one).
+        self._applied = False
         self._progress.setVisible(False)
         self._update_table()
 
@@ -161,6 +172,18 @@ class LeversWidget(QGroupBox):
         """Select the lever in ``row`` of the ranked table."""
         self._table.selectRow(row)
 
+    def can_apply(self) -> bool:
+        """Whether "Apply" may store the selected lever's scenario: one is selected, it has a scenario,
+        and it was not stored since it was selected among the levers shown."""
+        lever = self.selected_lever()
+        return lever is not None and lever.scenario is not None and not self._applied
+
+    def mark_applied(self) -> None:
+        """The selected lever's scenario was stored: "Apply" is off until the selection or the levers change
+        (a second press stored a copy under "… (2)")."""
+        self._applied = True
+        set_enabled_keeping_place(self._apply_button, False)
+
     def width_needed(self) -> int:
         """Width (px) that shows every number column and 160 px of the lever's title."""
         header = self._table.horizontalHeader()
@@ -188,9 +211,12 @@ class LeversWidget(QGroupBox):
         per_money_header.setText(f"risk/1k {currency}")
         per_money_header.setToolTip(f"Achievable risk lowered per {PER_MONEY_SCALE:,} {currency} "
                                     "(levers that cost money only)")
-        selected = self.selected_lever()
         table = self._table
         QTimer.singleShot(0, self, self._fit_lever_column)
+        # Refilled quietly, then the same lever selected again by its key: the selection followed the
+        # row number, so a re-ranking silently put another lever (and its explanation) in its place.
+        blocker = QSignalBlocker(table)
+        table.clearSelection()
         table.setRowCount(len(levers))
         for row, lever in enumerate(levers):
             muted = None if lever.applicable else MUTED_COLOUR
@@ -216,16 +242,24 @@ class LeversWidget(QGroupBox):
             for column, item in enumerate(cells):
                 item.setData(Qt.ItemDataRole.UserRole, row)
                 table.setItem(row, column, item)
-        if selected is not None:
-            for row, lever in enumerate(levers):
-                if lever.key == selected.key:
-                    table.selectRow(row)
-                    break
+        row = next((row for row, lever in enumerate(levers) if lever.key == self._selected_key), None)
+        if row is None:
+            self._selected_key = None
+        else:
+            table.selectRow(row)
+        blocker.unblock()
         lever_column = LEVER_COLUMNS.index("Lever")
         table.horizontalHeader().resizeSection(lever_column, min(table.sizeHintForColumn(lever_column) + 12, 300))
-        self._on_table_selection_changed()
+        self._show_selection()
         applicable = sum(lever.applicable for lever in levers)
-        self.show_status(f"{applicable} of {len(levers)} levers apply to this scenario.")
+        self._summary = f"{applicable} of {len(levers)} levers apply to this scenario."
+        self.show_status(self._summary)
+
+    def _show_selection(self) -> None:
+        """The selected lever's explanation, and "Apply" on when it can store it."""
+        lever = self.selected_lever()
+        self._apply_button.setEnabled(self.can_apply())
+        self._detail_label.setText(NOTHING_SELECTED if lever is None else lever.explanation)
 
     def _fit_lever_column(self) -> None:
         header = self._table.horizontalHeader()
@@ -242,9 +276,13 @@ class LeversWidget(QGroupBox):
 
     def _on_table_selection_changed(self) -> None:
         lever = self.selected_lever()
-        self._apply_button.setEnabled(lever is not None and lever.scenario is not None)
-        if lever is not None:
-            self._detail_label.setText(lever.explanation)
+        key = None if lever is None else lever.key
+        if key != self._selected_key:
+            self._selected_key = key
+            self._applied = False
+            # "Stored … as a new scenario" was about the lever selected before.
+            self.show_status(self._summary)
+        self._show_selection()
 
     def _on_table_double_clicked(self, _item: QTableWidgetItem) -> None:
         self.apply_requested.emit()

@@ -224,13 +224,18 @@ class RecommendationsWidget(QWidget):
         self._levers.select_lever(row)
 
     def apply_selected_lever(self) -> int | None:
-        """Store the selected lever's scenario as a new scenario; returns its id."""
+        """Store the selected lever's scenario as a new scenario; returns its id (None when nothing is
+        stored: no lever with a scenario is selected, or it was stored since it was selected)."""
         lever = self._levers.selected_lever()
-        if lever is None or lever.scenario is None:
+        # Once per lever selected: a second press or a double click stored a copy under "… (2)".
+        if lever is None or lever.scenario is None or not self._levers.can_apply():
             return None
         base = self._recommendations.scenario.name if self._recommendations else lever.scenario.name
         named = lever.scenario.with_changes({"name": f"{base} — {lever.title}"[:MAX_NAME_LENGTH]})
-        return self._store_new(named, f"lever applied: {lever.title}"[:200], self._levers.show_status)
+        stored = self._store_new(named, f"lever applied: {lever.title}"[:200], self._levers.show_status)
+        if stored is not None:
+            self._levers.mark_applied()
+        return stored
 
     def set_solve_unknown(self, unknown: str) -> None:
         """Solve for ``unknown`` (one of :data:`advisor.planning.solve.UNKNOWNS`)."""
