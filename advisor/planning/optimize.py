@@ -1240,7 +1240,10 @@ def _conclude(search: _Search, blocks: list[_ScreenedBlock]) -> OptimizationResu
         frontier = [frontier[i] for i in keep]
 
     cheapest_allowed = None if allowed is None else checked[allowed].cost
-    message = _message(search, recommended_scenario, recommended_evaluation, cancelled, bool(rows))
+    # The cheapest design screened, whatever the budget and the deadline: what "no design satisfies the
+    # constraints" is short of.
+    cheapest = min((float(block.costs.min()) for block in feasible_blocks if block.costs.size), default=None)
+    message = _message(search, recommended_scenario, recommended_evaluation, cancelled, bool(rows), cheapest)
     return OptimizationResult(
         recommended=recommended_scenario,
         recommended_evaluation=recommended_evaluation,
@@ -1345,7 +1348,9 @@ def _least_time(search: _Search, design: Scenario, evaluation: Evaluation,
 
 
 def _message(search: _Search, design: Scenario | None, evaluation: Evaluation | None, cancelled: bool,
-             any_feasible: bool) -> str:
+             any_feasible: bool, cheapest_cost: float | None = None) -> str:
+    """The result in one sentence; ``cheapest_cost`` is the cost of the cheapest design screened (any
+    budget or deadline aside, in the scenario's currency), said when no design satisfies the constraints."""
     limits = search.limits
     currency = search.scenario.campaign.currency
     constraints = []
@@ -1370,7 +1375,8 @@ def _message(search: _Search, design: Scenario | None, evaluation: Evaluation | 
                 f"evaluated, before a design that meets the target {search.scenario.target.target_risk:g} was found "
                 f"({', '.join(constraints)}{notes}); the frontier shows the designs evaluated so far.")
     if not any_feasible:
-        return f"{prefix}No design satisfies the constraints ({', '.join(constraints)}{notes})."
+        cheapest = "" if cheapest_cost is None else f"; the cheapest design searched costs {money(cheapest_cost, currency)}"
+        return f"{prefix}No design satisfies the constraints ({', '.join(constraints)}{notes}){cheapest}."
     return (
         f"{prefix}No design meets the target {search.scenario.target.target_risk:g} within the constraints "
         f"({', '.join(constraints)}{notes}); the frontier shows the lowest floors and achievable risks they allow."
