@@ -94,7 +94,10 @@ def test_apply_lever_creates_a_new_scenario_in_the_store(widget, empty_store, qt
 
 
 def _click_button(qtbot, button) -> None:
-    """A left click on the middle of ``button``, which must be what lies there."""
+    """A left click on the middle of ``button`` (scrolled into view), which must be what lies there."""
+    area = next((parent for parent in _ancestors(button) if isinstance(parent, QScrollArea)), None)
+    if area is not None:
+        area.ensureWidgetVisible(button)
     centre = button.rect().center()
     assert QApplication.widgetAt(button.mapToGlobal(centre)) is button
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton, pos=centre)
@@ -535,3 +538,66 @@ def test_tab_leaves_every_table_of_the_tab(widget, qtbot):
         table.setFocus()
         QTest.keyClick(table, Qt.Key.Key_Down)
         assert QApplication.focusWidget() is table and table.currentIndex().row() == 1
+
+
+# ---------------------------------------------------------------- the optimiser's result
+def _run_optimiser(widget, qtbot):
+    """Click "Find the cheapest design" and wait for its result."""
+    with qtbot.waitSignal(widget.optimization_finished, timeout=120_000) as blocker:
+        _click_button(qtbot, widget.optimizer_panel.run_button)
+    return blocker.args[0]
+
+
+def test_the_optimisers_result_says_when_the_design_changed_after_the_search(widget, qtbot):
+    """After an edit the frontier and the recommendation stayed those of the former design, under "Done"."""
+    from ui.panels.recommendations.optimizer import STALE_TEXT
+
+    _shown(widget, qtbot)
+    panel = widget.optimizer_panel
+    _run_optimiser(widget, qtbot)
+    bar = panel.progress_bar
+    assert bar.text() == "Done" and not panel.stale_label.isVisible()
+    # A new name or notes leave the numbers searched as they were.
+    widget._state.set("name", "Renamed rubric")
+    widget._state.set("notes", "Checked on Monday")
+    assert bar.text() == "Done" and not panel.stale_label.isVisible()
+    widget._state.set("raters.per_item", 4)
+    assert panel.stale_label.isVisible() and panel.stale_label.text() == STALE_TEXT
+    assert bar.text() != "Done"
+    # Back to the numbers searched: the result is of the design again.
+    widget._state.set("raters.per_item", 3)
+    assert bar.text() == "Done" and not panel.stale_label.isVisible()
+    # A new search is of the design being edited.
+    widget._state.set("raters.per_item", 4)
+    _run_optimiser(widget, qtbot)
+    assert bar.text() == "Done" and not panel.stale_label.isVisible()
+
+
+def test_a_search_with_no_design_within_the_constraints_says_so_without_an_axis(widget, qtbot):
+    """With a budget cap below every design the message was red under a blue "Done", above an empty plot
+    with a "campaign cost" axis from 0.1 to 0.9."""
+    from ui.panels.recommendations.optimizer import NO_DESIGN_NOTE
+
+    _shown(widget, qtbot)
+    panel = widget.optimizer_panel
+    budget = panel.budget_spin
+    qtbot.mouseClick(budget.lineEdit(), Qt.MouseButton.LeftButton)
+    budget.lineEdit().selectAll()
+    qtbot.keyClicks(budget.lineEdit(), "10")
+    qtbot.keyClick(budget.lineEdit(), Qt.Key.Key_Return)
+    assert panel.constraints()["budget_cap"] == 10
+    result = _run_optimiser(widget, qtbot)
+    assert result.recommended is None and not result.frontier
+    assert "Done" not in panel.progress_bar.text() and "no design" in panel.progress_bar.text()
+    plot = panel.pareto.plot_item
+    assert not plot.getAxis("bottom").isVisible() and not plot.getAxis("left").isVisible()
+    assert panel.pareto._empty_text.toPlainText() == NO_DESIGN_NOTE
+    # The message says what the cheapest design costs (every design here costs at least $100).
+    assert "the cheapest design searched costs $100" in panel._status_label.text()
+    # A search that finds designs shows its axes again.
+    budget.setFocus()
+    budget.lineEdit().selectAll()
+    qtbot.keyClicks(budget.lineEdit(), "0")
+    qtbot.keyClick(budget.lineEdit(), Qt.Key.Key_Return)
+    _run_optimiser(widget, qtbot)
+    assert plot.getAxis("bottom").isVisible()

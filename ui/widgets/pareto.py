@@ -147,6 +147,9 @@ class ParetoPlotWidget(QWidget):
         self._empty_text.setText(message)
         self._empty_text.setPos(0.5, 0.5)
         self._empty_text.setVisible(bool(message))
+        # Axes of nothing ran 0.1 to 0.9 in "campaign cost": the message alone says what there is.
+        for name in ("left", "bottom"):
+            self._plot.hideAxis(name)
         # A legend of markers not drawn says nothing, and on a short plot it covers the message.
         self._legend.setVisible(False)
 
@@ -189,6 +192,8 @@ class ParetoPlotWidget(QWidget):
         if x.size == 0:
             self.clear("The optimiser found no design within the constraints.")
             return
+        for name in ("left", "bottom"):
+            self._plot.showAxis(name)
         all_x = np.concatenate([x, [current[0]] if current else []])
         positive = all_x[all_x > 0]
         log_x = positive.size > 0 and positive.size == all_x.size and positive.max() / positive.min() > LOG_X_RATIO

@@ -37,7 +37,7 @@ from advisor.units import counted, money
 from ui.core.bindings import connect_to_widget
 from ui.core.focus import set_enabled_keeping_place
 from ui.core.workers import LatestJobRunner, dedicated_pool
-from ui.panels.recommendations.appearance import ERROR_STYLE
+from ui.panels.recommendations.appearance import ERROR_STYLE, UNDECIDED_COLOUR
 from ui.widgets.job_progress import show_job_outcome, show_job_progress
 from ui.widgets.pareto import NOT_RUN_MESSAGE, ParetoPlotWidget
 from ui.widgets.spin_boxes import guard_wheel
@@ -61,6 +61,16 @@ def design_text(scenario: Scenario, evaluation: Evaluation | None) -> str:
 
 PROGRESS_FORMAT = "%v of at most %m designs and checks"
 """The optimiser's bar while it runs: designs screened, then exact checks, of the most there can be."""
+STALE_TEXT = "This result is for the design before your latest edits; run again."
+"""Said above the recommendation once the scenario's numbers differ from those searched."""
+STALE_OUTCOME = "Out of date"
+"""The progress bar's text then (it said "Done")."""
+NO_DESIGN_OUTCOME = "Finished: no design within the constraints"
+"""The bar's text after a search that found no design keeping to the budget, deadline and raters."""
+NONE_MEETS_OUTCOME = "Finished: no design meets the target"
+"""The bar's text after a search whose designs all miss the target."""
+NO_DESIGN_NOTE = "No design keeps to these constraints:\nsee the message below."
+"""The empty frontier's note after a search that found no design within the constraints."""
 
 
 class OptimizerWidget(QGroupBox):
@@ -92,6 +102,8 @@ class OptimizerWidget(QGroupBox):
         self._result: OptimizationResult | None = None
         self._searched: Scenario | None = None
         self._current: Evaluation | None = None
+        self._outcome = ""
+        """How the search shown ended, for the progress bar ("Done", …) while its result is current."""
         self._runner = LatestJobRunner(optimize, self, pool=dedicated_pool(*OPTIMIZER_POOL))
         self._runner.result_ready.connect(self._on_runner_result_ready)
         self._runner.failed.connect(self._on_runner_failed)
@@ -103,6 +115,8 @@ class OptimizerWidget(QGroupBox):
         # A result is of the scenario searched: another one opened takes it away (saving it would
         # store the other scenario's design under the new one's name).
         connect_to_widget(state.loaded, self._on_state_loaded, self)
+        # An edit of the numbers makes the result one of another design: it says so (a rename does not).
+        connect_to_widget(state.changed, self._on_state_changed, self)
 
     def _build(self) -> None:
         self._budget_spin = QDoubleSpinBox()
@@ -169,6 +183,10 @@ class OptimizerWidget(QGroupBox):
 
         self._pareto = ParetoPlotWidget()
         self._pareto.setMinimumHeight(220)
+        self._stale_label = QLabel(STALE_TEXT)
+        self._stale_label.setWordWrap(True)
+        self._stale_label.setStyleSheet(f"color: {UNDECIDED_COLOUR}; font-weight: bold")
+        self._stale_label.setVisible(False)
         self._status_label = QLabel()
         self._status_label.setWordWrap(True)
         self._status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -184,6 +202,7 @@ class OptimizerWidget(QGroupBox):
         layout.addLayout(form)
         layout.addLayout(run_row)
         layout.addWidget(self._pareto, 1)
+        layout.addWidget(self._stale_label)
         layout.addWidget(self._status_label)
         layout.addLayout(save_row)
 
@@ -212,6 +231,21 @@ class OptimizerWidget(QGroupBox):
     @property
     def progress_bar(self) -> QProgressBar:
         return self._progress
+
+    @property
+    def stale_label(self) -> QLabel:
+        """Shown while the result is of numbers other than the scenario's (:data:`STALE_TEXT`)."""
+        return self._stale_label
+
+    def is_stale(self) -> bool:
+        """Whether a result is shown and the scenario's numbers have changed since its search started."""
+        return (self._result is not None and self._searched is not None
+                and not self._state.scenario.same_numbers(self._searched))
+
+    @property
+    def budget_spin(self) -> QDoubleSpinBox:
+        """The budget cap, in the scenario's currency (0: no cap)."""
+        return self._budget_spin
 
     @property
     def max_raters_spin(self) -> QSpinBox:
@@ -247,6 +281,7 @@ class OptimizerWidget(QGroupBox):
             return
         self._result = None
         self._searched = self._state.scenario
+        self._stale_label.setVisible(False)
         self._save_button.setEnabled(False)
         self._pareto.clear("Searching…")
         self.show_status("Searching designs…")
@@ -344,19 +379,36 @@ class OptimizerWidget(QGroupBox):
         inserted = recommended_index if len(frontier) > len(result.frontier) else None
         if not frontier and result.cancelled:
             self._pareto.clear("Cancelled before any design on the frontier was evaluated.")
+        elif not frontier:
+            self._pareto.clear(NO_DESIGN_NOTE)
         else:
             self._pareto.set_frontier([p.cost for p in frontier], [p.floor for p in frontier],
                                       achievable=[p.achievable for p in frontier],
                                       target=scenario.target.target_risk, currency=scenario.campaign.currency,
                                       recommended=recommended_index, current=current, off_line=inserted)
-        show_job_outcome(self._progress, "Cancelled: partial result" if result.cancelled else "Done", delivered=True)
+        if result.cancelled:
+            self._outcome = "Cancelled: partial result"
+        elif result.recommended is None:
+            # Not "Done" beside a red "no design": the search finished without an answer.
+            self._outcome = NONE_MEETS_OUTCOME if frontier else NO_DESIGN_OUTCOME
+        else:
+            self._outcome = "Done"
+        show_job_outcome(self._progress, self._outcome, delivered=bool(frontier) or result.recommended is not None)
         prefix = "Cancelled; the best found so far: " if result.cancelled else ""
         if result.recommended is not None:
             self.show_status(f"{prefix}Recommended: {design_text(result.recommended, result.recommended_evaluation)}")
         else:
             self.show_status(f"{prefix}{result.message}", error=True)
         self._save_button.setEnabled(result.recommended is not None)
+        # Edited while it ran: the result is already one of the design before the edits.
+        self._show_staleness()
         self.optimization_finished.emit(result)
+
+    def _show_staleness(self) -> None:
+        stale = self.is_stale()
+        self._stale_label.setVisible(stale)
+        if self._result is not None:
+            self._progress.setFormat(STALE_OUTCOME if stale else self._outcome)
 
     # ------------------------------------------------------------ handlers
     def _on_run_button_clicked(self) -> None:
@@ -388,6 +440,9 @@ class OptimizerWidget(QGroupBox):
         self._pareto.clear("Cancelled.")
         self.show_status("Cancelled.")
 
+    def _on_state_changed(self, _scenario: Scenario) -> None:
+        self._show_staleness()
+
     def _on_state_loaded(self, scenario: Scenario) -> None:
         # The same numbers opened again (the open scenario reloaded after a deletion) keep the search.
         if self._searched is None or not scenario.same_numbers(self._searched):
@@ -398,6 +453,7 @@ class OptimizerWidget(QGroupBox):
         self._runner.discard()
         self._result = None
         self._searched = None
+        self._stale_label.setVisible(False)
         self._save_button.setEnabled(False)
         self._pareto.clear(NOT_RUN_MESSAGE)
         self.show_status("")
