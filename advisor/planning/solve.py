@@ -63,6 +63,32 @@ MAX_ITEMS = 10**12
 """Most items the items search considers (the scenario's limit)."""
 BEST_RISK_TOLERANCE = 1e-3
 """When unreachable, the best value is the smallest whose risk is within this of the best."""
+SECONDS_SIGNIFICANT_DIGITS = 4
+"""A time per item is written with this many significant digits (and at most the grid's decimals):
+"190.02 s" and "86,400.00 s" carried digits nobody acts on."""
+
+
+def seconds_text(seconds: float, rounding: str = "nearest") -> str:
+    """A time per item in words: "190.1 s per item", "86,400 s per item", "2.35 s per item".
+
+    Parameters
+    ----------
+    seconds
+        Time per item, s (≥ 0).
+    rounding
+        ``"up"`` for a time that suffices (any longer one does too), ``"down"`` for one the target
+        needs at least, so that the shorter text stays true; ``"nearest"`` for a time as set.
+        To :data:`SECONDS_SIGNIFICANT_DIGITS` significant digits, at most 2 decimals.
+    """
+    magnitude = math.floor(math.log10(seconds)) + 1 if seconds > 0 else 1
+    decimals = max(0, min(2, SECONDS_SIGNIFICANT_DIGITS - magnitude))
+    scaled = seconds * 10**decimals
+    # A grid value such as 108.53 is 10853.000000001 once scaled: not a step more.
+    whole = {"up": math.ceil(scaled - 1e-6), "down": math.floor(scaled + 1e-6)}.get(rounding, round(scaled))
+    text = f"{whole / 10**decimals:,.{decimals}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return f"{text} s per item"
 
 
 @dataclass(frozen=True)
@@ -164,11 +190,14 @@ def _thresholds(memo: _Memo, start: int, low: int, high: int) -> tuple[int | Non
 
 def _result(unknown: str, memo: _Memo, found: int | None, allowed: int | None, low: int, high: int,
             convert: Callable[[int], float | int], text: Callable[[float | int], str], noun: str,
-            step: float | int, why_high: str = "", why_low: str = "") -> SolveResult:
+            step: float | int, why_high: str = "", why_low: str = "",
+            at_least_text: Callable[[float | int], str] | None = None) -> SolveResult:
+    """The result of a search on a grid; ``text`` writes a value that suffices (rounding up, if at all),
+    ``at_least_text`` one the target needs at least (rounding down; ``text`` when None)."""
     target = memo.scenario.target.target_risk
     at_least = None if allowed is None else convert(allowed)
     floor_text = (f"the floor allows no value up to {text(convert(high))}" if allowed is None
-                  else f"at least {text(at_least)} (floor {memo.evaluation(allowed).floor:.4f} ≤ {target:g})"
+                  else f"at least {(at_least_text or text)(at_least)} (floor {memo.evaluation(allowed).floor:.4f} ≤ {target:g})"
                   + (why_low if allowed == low else ""))
     if found is not None:
         value = convert(found)
@@ -222,8 +251,8 @@ def _solve_seconds(scenario: Scenario) -> SolveResult:
     high = int(round(MAX_SECONDS / SECONDS_RESOLUTION))
     start = max(1, int(math.ceil(scenario.campaign.seconds_per_item / SECONDS_RESOLUTION - 1e-9)))
     found, allowed = _thresholds(memo, start, 1, high)
-    return _result("seconds", memo, found, allowed, 1, high, _seconds, lambda t: f"{t:,.2f} s per item",
-                   "time per item", SECONDS_RESOLUTION)
+    return _result("seconds", memo, found, allowed, 1, high, _seconds, lambda t: seconds_text(t, "up"),
+                   "time per item", SECONDS_RESOLUTION, at_least_text=lambda t: seconds_text(t, "down"))
 
 
 def _solve_items(scenario: Scenario) -> SolveResult:
