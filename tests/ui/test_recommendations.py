@@ -71,7 +71,7 @@ def test_levers_table_shows_the_ranked_levers(widget, scenario):
     column = LEVER_COLUMNS.index("Δachievable")
     assert float(table.item(0, column).text().replace("−", "-")) == pytest.approx(first.delta_achievable, abs=1e-4)
     per_money = LEVER_COLUMNS.index("per money")
-    assert table.horizontalHeaderItem(per_money).text() == "risk/1k USD"
+    assert table.horizontalHeaderItem(per_money).text() == "risk lowered\nper 1,000 USD"
     paid = next(i for i, lever in enumerate(expected) if lever.achievable_per_cost is not None and lever.gain > 1e-6)
     assert float(table.item(paid, per_money).text()) == pytest.approx(expected[paid].achievable_per_cost * 1000, rel=1e-2)
     free = next(i for i, lever in enumerate(expected) if lever.applicable and lever.gain > 1e-9 and lever.delta_cost == 0)
@@ -601,3 +601,35 @@ def test_a_search_with_no_design_within_the_constraints_says_so_without_an_axis(
     qtbot.keyClick(budget.lineEdit(), Qt.Key.Key_Return)
     _run_optimiser(widget, qtbot)
     assert plot.getAxis("bottom").isVisible()
+
+
+# ---------------------------------------------------------------- solve-for's wording
+def test_solve_for_writes_times_without_noise_digits_and_calls_no_value_best(qtbot, empty_store):
+    """"unreachable — best 190.02 s per item" named the least time within 0.001 of the lowest risk (0.1155;
+    0.1145 at 86,400 s) a best, and "best 786 items" the fewest items the floor allows, where the risk does
+    not depend on the items; times read "86,400.00 s" and "now 120.00 s"."""
+    import re
+
+    from advisor.scenario.schema import example_scenarios
+
+    relevance = next(s for s in example_scenarios() if s.name.startswith("Search relevance"))
+    made = RecommendationsWidget(ScenarioState(relevance), empty_store)
+    qtbot.addWidget(made)
+    qtbot.waitUntil(lambda: made.solve_result is not None, timeout=60_000)
+    panel = made.solve_panel
+    with qtbot.waitSignal(made.solve_ready, timeout=120_000):
+        made.set_solve_unknown("seconds")
+    result = made.solve_result
+    assert not result.reachable and result.best_value == pytest.approx(190.02)
+    shown = f"{panel.value_label.text()} {panel.message_label.text()} {panel.current_label.text()}"
+    assert "best" not in panel.value_label.text()
+    assert panel.value_label.text() == "unreachable — 190.1 s per item: risk 0.1155, near the lowest"
+    assert "no time per item up to 86,400 s per item" in shown and "at least 108.5 s per item" in shown
+    assert panel.current_label.text() == "now 120 s per item"
+    # Hundreds of seconds with two decimals (190.02, 108.53) was noise.
+    assert not re.search(r"\d{3}\.\d\d s", shown), shown
+    with qtbot.waitSignal(made.solve_ready, timeout=120_000):
+        made.set_solve_unknown("items")
+    assert not made.solve_result.reachable
+    assert panel.value_label.text() == f"unreachable — risk {made.solve_result.best_risk:.4f} whatever the items"
+

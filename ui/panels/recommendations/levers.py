@@ -202,13 +202,14 @@ class LeversWidget(QGroupBox):
         header = self._table.horizontalHeaderItem
         header(LEVER_COLUMNS.index("Δachievable")).setToolTip(
             "Change of the achievable risk (the error this design attains). Levers that cost nothing come first, by "
-            "this change; then paid ones, by the change per money (the risk/1k column); then those that change "
+            "this change; then paid ones, by the risk lowered per money (the column so named); then those that change "
             "nothing or raise the risk")
         header(LEVER_COLUMNS.index("Δitems")).setToolTip(
             "Change of the items the value model needs (the estimate); breaks ties")
         header(LEVER_COLUMNS.index("Δcost")).setText(f"Δcost {currency}")
         per_money_header = header(LEVER_COLUMNS.index("per money"))
-        per_money_header.setText(f"risk/1k {currency}")
+        # Spelled out on two lines: "risk/1k USD" did not say what per thousand.
+        per_money_header.setText(f"risk lowered\nper {PER_MONEY_SCALE:,} {currency}")
         per_money_header.setToolTip(f"Achievable risk lowered per {PER_MONEY_SCALE:,} {currency} "
                                     "(levers that cost money only)")
         table = self._table

@@ -11,7 +11,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QGroupBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from advisor.planning.solve import UNKNOWNS, SolveResult, solve
+from advisor.planning.solve import BEST_RISK_TOLERANCE, UNKNOWNS, SolveResult, seconds_text, solve
 from advisor.scenario.schema import Scenario
 from advisor.units import money
 from ui.core.workers import LatestJobRunner, dedicated_pool
@@ -33,19 +33,37 @@ VALUE_FONT_SCALE = 1.35
 """The answer is printed this much larger than the panel's text."""
 
 
-def solve_value_text(unknown: str, value: float | int | None, currency: str) -> str:
-    """A value of ``unknown`` (one of :data:`advisor.planning.solve.UNKNOWNS`) in words and units."""
+def solve_value_text(unknown: str, value: float | int | None, currency: str, rounding: str = "nearest") -> str:
+    """A value of ``unknown`` (one of :data:`advisor.planning.solve.UNKNOWNS`) in words and units.
+
+    ``rounding`` is :func:`advisor.planning.solve.seconds_text`'s, for a time per item: ``"up"`` for a
+    time that suffices, as the solve's message writes it.
+    """
     if value is None:
         return "—"
     if unknown == "raters":
         return f"{int(value)} rater{'s' if int(value) != 1 else ''} per item"
     if unknown == "seconds":
-        return f"{value:.2f} s per item"
+        return seconds_text(float(value), rounding)
     if unknown == "items":
         return f"{int(value):,} items"
     if unknown == "log2_m":
         return f"{value:.2f} bits"
     return money(float(value), currency)
+
+
+def unreachable_text(result: SolveResult, currency: str) -> str:
+    """The answer's short line when no value meets the target: what the value shown attains, not a "best".
+
+    The value is the least within :data:`advisor.planning.solve.BEST_RISK_TOLERANCE` of the lowest risk
+    the range allows (more buys less); for items, whose number does not change the achievable risk, the
+    fewest the floor allows."""
+    if result.unknown == "items":
+        return f"unreachable — risk {result.best_risk:.4f} whatever the items"
+    if result.best_value is None:
+        return "unreachable" if result.scenario is None else f"unreachable — risk {result.best_risk:.4f}"
+    value = solve_value_text(result.unknown, result.best_value, currency, "up")
+    return f"unreachable — {value}: risk {result.best_risk:.4f}, near the lowest"
 
 
 def current_value(scenario: Scenario, unknown: str) -> float | int | None:
@@ -195,13 +213,16 @@ class SolveForWidget(QGroupBox):
         # The value label stays short; the floor's threshold is in the message below it.
         if result.reachable:
             self._value_label.setStyleSheet(f"color: {GAIN_COLOUR}")
-            self._value_label.setText(solve_value_text(result.unknown, result.value, currency))
+            self._value_label.setText(solve_value_text(result.unknown, result.value, currency, "up"))
+            self._value_label.setToolTip("")
         else:
             self._value_label.setStyleSheet(f"color: {LOSS_COLOUR}")
-            best = solve_value_text(result.unknown, result.best_value, currency)
-            self._value_label.setText(
-                f"unreachable — best {best}, risk {result.best_risk:.4f}" if result.best_value is not None
-                else f"unreachable — best risk {result.best_risk:.4f}")
+            self._value_label.setText(unreachable_text(result, currency))
+            self._value_label.setToolTip(
+                "No number of items meets the target: the achievable risk does not depend on them (the line "
+                "below says the fewest the floor allows)" if result.unknown == "items" else
+                f"No value in the range meets the target. Shown: the least value whose achievable risk is within "
+                f"{BEST_RISK_TOLERANCE:g} of the lowest the range allows; more buys less than that")
         self._message_label.setStyleSheet("")
         self._message_label.setText(result.message)
 
