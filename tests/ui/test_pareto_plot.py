@@ -35,3 +35,12 @@ def test_the_target_label_is_not_under_the_star(show_widget, costs, recommended)
     label = pareto._target.label
     assert label.isVisible() and "target 0.2" in label.toPlainText()
     assert not label.sceneBoundingRect().intersects(_star_rect(pareto))
+
+
+def test_no_auto_range_button_is_drawn_in_the_corner(show_widget):
+    # pyqtgraph's "A" showed in the plot's corner whenever the pointer passed, and read as a label.
+    pareto = show_widget(ParetoPlotWidget(), size=(640, 420))
+    pareto.set_frontier([1_000.0, 2_000.0], [0.3, 0.2], achievable=[0.35, 0.25], target=0.2, currency="USD",
+                        recommended=1)
+    QApplication.processEvents()
+    assert pareto._plot.buttonsHidden and not pareto._plot.autoBtn.isVisible()

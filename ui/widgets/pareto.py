@@ -51,6 +51,8 @@ class ParetoPlotWidget(QWidget):
         super().__init__(parent)
         self._plot_widget = pg.PlotWidget(background="w")
         self._plot = self._plot_widget.getPlotItem()
+        # No auto-range "A" in the corner: the frontier sets its own ranges, and the letter read as a label.
+        self._plot.hideButtons()
         self._plot.showGrid(x=True, y=True, alpha=0.25)
         self._plot.setLabel("left", "risk")
         self._plot.setLabel("bottom", "campaign cost")
