@@ -15,7 +15,7 @@ squeezed to ``min_lines`` lines on a screen too small for everything.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QSize
+from PySide6.QtCore import QEvent, QObject, QSize
 from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
 
 
@@ -92,3 +92,29 @@ class WrappingLabel(QLabel):
         # A new width may need another number of lines: only then does the layout hear of it.
         if event.size().width() != event.oldSize().width() and self._height_at(event.size().width()) != self.height():
             self.updateGeometry()
+
+
+class _HeightAtWidthFloor(QObject):
+    """Keeps a widget at least as tall as its layout needs at the widget's width (see
+    :func:`keep_wrapped_text_in_view`)."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if event.type() in (QEvent.Type.Resize, QEvent.Type.LayoutRequest) and isinstance(watched, QWidget):
+            layout = watched.layout()
+            if layout is not None and layout.hasHeightForWidth():
+                needed = layout.totalMinimumHeightForWidth(watched.width())
+                if needed > 0 and needed != watched.minimumHeight():
+                    watched.setMinimumHeight(needed)
+        return False
+
+
+def keep_wrapped_text_in_view(widget: QWidget) -> None:
+    """Make ``widget`` (a group holding word-wrapped labels) ask for the height its wrapped text
+    needs at its width, so that a scrolling page grows rather than squeezing it.
+
+    A splitter and a scroll area size their children by minimum size alone, which Qt computes for
+    a wrapped label at a width of its own choosing; at a narrower width the text needs more lines
+    than it was given, and the layout laid the optimiser's message over its plot's axis title.
+    """
+    floor = _HeightAtWidthFloor(widget)
+    widget.installEventFilter(floor)

@@ -228,4 +228,6 @@ class ParetoPlotWidget(QWidget):
         all_y = np.concatenate([y, reached, [target], [current[1]] if current else []])
         top = float(min(1.0, max(all_y.max() * 1.1, target * 1.3)))
         self._plot.enableAutoRange(x=True)
-        self._plot.setYRange(0.0, max(top, 1e-3), padding=0.02)
+        # Room above the highest point for a whole marker (a design at risk 1 was cut in half).
+        top = max(top, 1e-3)
+        self._plot.setYRange(-0.02 * top, 1.07 * top, padding=0.0)

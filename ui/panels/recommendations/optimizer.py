@@ -39,6 +39,7 @@ from ui.core.focus import set_enabled_keeping_place
 from ui.core.workers import LatestJobRunner, dedicated_pool
 from ui.panels.recommendations.appearance import ERROR_STYLE, UNDECIDED_COLOUR
 from ui.widgets.job_progress import show_job_outcome, show_job_progress
+from ui.widgets.labels import WrappingLabel, keep_wrapped_text_in_view
 from ui.widgets.pareto import NOT_RUN_MESSAGE, ParetoPlotWidget
 from ui.widgets.spin_boxes import guard_wheel
 
@@ -183,12 +184,12 @@ class OptimizerWidget(QGroupBox):
 
         self._pareto = ParetoPlotWidget()
         self._pareto.setMinimumHeight(220)
-        self._stale_label = QLabel(STALE_TEXT)
-        self._stale_label.setWordWrap(True)
+        # Wrapping labels that report their height for their width: a plain word-wrapped QLabel got
+        # one line's height, and its other lines were drawn over the plot's axis title.
+        self._stale_label = WrappingLabel(STALE_TEXT)
         self._stale_label.setStyleSheet(f"color: {UNDECIDED_COLOUR}; font-weight: bold")
         self._stale_label.setVisible(False)
-        self._status_label = QLabel()
-        self._status_label.setWordWrap(True)
+        self._status_label = WrappingLabel()
         self._status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self._save_button = QPushButton("Save the recommended design")
         self._save_button.setToolTip("Store the recommended design as a new scenario")
@@ -199,6 +200,7 @@ class OptimizerWidget(QGroupBox):
         save_row.addWidget(self._save_button)
 
         layout = QVBoxLayout(self)
+        keep_wrapped_text_in_view(self)
         layout.addLayout(form)
         layout.addLayout(run_row)
         layout.addWidget(self._pareto, 1)
