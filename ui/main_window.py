@@ -901,14 +901,11 @@ class MainWindow(QMainWindow):
             dock.setWidget(XYPlotWidget(self._state, self._editor_stack, self._store, dock))
             self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
             # Floating, the panel gets room of its own; the window's shortcuts (Ctrl+Z) still reach it.
-            dock.setFloating(True)
             frame = self.frameGeometry()
-            screen = (self.screen() or QApplication.primaryScreen()).availableGeometry()
             # Up to 1020 px high (a 1080-px screen's height less a margin): there the controls, three
             # plots of readable height and the table fit without scrolling.
-            dock.resize(min(1200, screen.width() - 60, max(900, frame.width() - 80)),
-                        min(1020, screen.height() - 60, max(640, frame.height() - 60)))
-            dock.move(max(screen.x(), frame.x() + 40), max(screen.y(), frame.y() + 30))
+            self._float_on_screen(dock, (40, 30), (min(1200, max(900, frame.width() - 80)),
+                                                   min(1020, max(640, frame.height() - 60))))
             self._xy_plot_dock = dock
         return self._xy_plot_dock
 
@@ -927,13 +924,26 @@ class MainWindow(QMainWindow):
             # A chosen split is an edit of the open design, on the editor's undo stack.
             dock.setWidget(CompromiseWidget(self._state, self._editor_stack, dock))
             self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
-            dock.setFloating(True)
-            frame = self.frameGeometry()
-            screen = (self.screen() or QApplication.primaryScreen()).availableGeometry()
-            dock.resize(min(1100, screen.width() - 60), min(780, screen.height() - 60))
-            dock.move(max(screen.x(), frame.x() + 60), max(screen.y(), frame.y() + 40))
+            self._float_on_screen(dock, (60, 40), (1100, 780))
             self._compromise_dock = dock
         return self._compromise_dock
+
+    def _float_on_screen(self, dock: QDockWidget, offset: tuple[int, int], wanted: tuple[int, int]) -> None:
+        """Float ``dock`` ``offset`` (px) right of and below the window's top-left corner, ``wanted``
+        (width, height, px) in size or less: all of it, its title bar included, on the screen (the
+        compromise panel, 780 px high 40 px below a window at the top of a 800-px screen, ran past
+        its bottom)."""
+        dock.setFloating(True)
+        frame = self.frameGeometry()
+        screen = (self.screen() or QApplication.primaryScreen()).availableGeometry()
+        x = max(screen.x(), frame.x() + offset[0])
+        y = max(screen.y(), frame.y() + offset[1])
+        # The window manager's title bar is above the dock's own geometry; room is left for it.
+        title = self.style().pixelMetric(self.style().PixelMetric.PM_TitleBarHeight) + 8
+        width = max(200, min(wanted[0], screen.right() + 1 - x - 20))
+        height = max(200, min(wanted[1], screen.bottom() + 1 - y - title - 10))
+        dock.resize(width, height)
+        dock.move(x, y)
 
     def _on_compromise_triggered(self) -> None:
         dock = self._compromise_panel()

@@ -172,3 +172,21 @@ def test_money_fields_name_the_currency_and_the_wheel_leaves_unfocused_fields_al
                             Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase, False)
         QApplication.sendEvent(field, wheel)
         assert (field.value() if hasattr(field, "value") else field.currentIndex()) == before
+
+
+@pytest.mark.parametrize("key, attribute", [(Qt.Key.Key_5, "compromise"), (Qt.Key.Key_4, "xy_plot")])
+def test_a_floating_panel_opens_wholly_on_the_screen_below_a_low_window(qtbot, show_widget, store, key, attribute):
+    # 780 px high, 40 px below a window at the top of a 800-px screen, the compromise panel ran past
+    # the screen's bottom (its buttons out of reach).
+    from ui.main_window import MainWindow
+
+    window = show_widget(MainWindow(store, recover_drafts=False), (1280, 700))
+    window.move(0, 480)
+    qtbot.waitUntil(lambda: window.frameGeometry().y() >= 400, timeout=5000)
+    qtbot.keyClick(window, key, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: getattr(window, attribute).isVisible(), timeout=5000)
+    panel = getattr(window, attribute).window()
+    screen = window.screen().availableGeometry()
+    title = window.style().pixelMetric(window.style().PixelMetric.PM_TitleBarHeight)
+    assert screen.contains(panel.geometry()) and panel.geometry().bottom() + title <= screen.bottom()
+    assert panel.height() >= 200
