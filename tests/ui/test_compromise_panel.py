@@ -190,3 +190,28 @@ def test_a_floating_panel_opens_wholly_on_the_screen_below_a_low_window(qtbot, s
     title = window.style().pixelMetric(window.style().PixelMetric.PM_TitleBarHeight)
     assert screen.contains(panel.geometry()) and panel.geometry().bottom() + title <= screen.bottom()
     assert panel.height() >= 200
+
+
+def test_the_best_splits_label_is_not_struck_through_by_the_target_line(qtbot, window):
+    # The best split meets the target, so it lies just below the line; its label above the star
+    # had the dashed line through it.
+    import dataclasses
+
+    panel = window.compromise
+    type_over(qtbot, panel._budget_edit, "2500")
+    result = _run(qtbot, panel)
+    best = result.best_row
+    assert best is not None
+    view = panel._plot_widget.getPlotItem().getViewBox()
+    # A target line through the middle of where the label stood above the star, and one far above.
+    panel._show(result)
+    QApplication.processEvents()
+    star_y = view.mapViewToScene(QPointF(best.raters, best.achievable)).y()
+    through = view.mapSceneToView(QPointF(0.0, star_y - 0.9 * panel._best_label.boundingRect().height())).y()
+    for target in (through, min(0.99, best.achievable + 0.5)):
+        panel._show(dataclasses.replace(result, target_risk=target))
+        QApplication.processEvents()
+        line_y = view.mapViewToScene(QPointF(best.raters, target)).y()
+        label = panel._best_label.sceneBoundingRect()
+        assert not label.top() <= line_y <= label.bottom(), (target, label, line_y)
+        assert panel._best_label.isVisible()

@@ -103,6 +103,11 @@ def cell_value(row: CompromiseRow, key: str, best: bool) -> tuple[str, object]:
     return ("★ best" if best else ""), best
 
 
+BEST_LABEL_CLEARANCE = 0.12
+"""Share of the risk axis's height above the best split that its label takes: a target line nearer
+than this puts the label below the star."""
+
+
 class CompromiseWidget(QWidget):
     """The compromise panel (module docstring).
 
@@ -410,6 +415,12 @@ class CompromiseWidget(QWidget):
         if xs:
             plot.setXRange(min(xs) - 0.6, max(xs) + 0.6, padding=0)
             top = max([result.target_risk, *(row.achievable for row in rows), *(row.label_error for row in rows)])
+            if best is not None:
+                # Above the star unless the target's line runs there (the best split meets the target,
+                # so it sits just below the line, which struck its label through): then below it.
+                gap = result.target_risk - best.achievable
+                below = 0.0 <= gap < BEST_LABEL_CLEARANCE * top
+                self._best_label.setAnchor((0.5, -0.5) if below else (0.5, 1.4))
             plot.setYRange(0.0, min(1.02, top * 1.15 + 1e-3), padding=0)
             self._items_view.setYRange(0.0, max(row.items for row in rows) * 1.08, padding=0)
         self._update_items_view()
