@@ -660,3 +660,14 @@ def test_the_optimisers_message_is_never_laid_over_its_plot(show_widget, scenari
     assert message.geometry().top() >= plot.geometry().bottom()
     assert plot.height() >= plot.minimumHeight() and optimizer.height() >= optimizer.layout().minimumSize().height()
     assert page.verticalScrollBar().maximum() > 0  # the page scrolls instead
+
+
+def test_a_recommended_design_is_described_with_its_label_error_per_item(scenario):
+    # "Cost $44,122, floor 0.0357, achievable risk 0.0999, verdict: meets the target" left out that
+    # the design gets 0.535 of its items' labels wrong (0.274 now).
+    from ui.panels.recommendations.optimizer import design_text
+
+    evaluation = evaluate(scenario, curves=False)
+    text = design_text(scenario, evaluation)
+    assert f"label error per item {evaluation.label_error:.4f}" in text
+    assert f"achievable risk {evaluation.achievable:.4f}" in text

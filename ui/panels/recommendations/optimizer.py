@@ -50,13 +50,16 @@ QUESTION_NAME_CHARS = 28
 
 
 def design_text(scenario: Scenario, evaluation: Evaluation | None) -> str:
-    """A design in one sentence: raters, time, items, formats and (when given) what it attains."""
+    """A design in one sentence: raters, time, items, formats and (when given) what it attains, its
+    label error per item among it (a design that meets the target on the value model may still get
+    half of its items' labels wrong, and a practitioner reads both)."""
     formats = ", ".join(f"{q.name}: {q.format.label()}" for q in scenario.questions)
     text = (f"{counted(scenario.raters.per_item, 'rater')} × {scenario.campaign.seconds_per_item:.1f} s per item on "
             f"{scenario.campaign.items:,} items; {formats}")
     if evaluation is not None:
         text += (f". Cost {money(evaluation.cost, evaluation.currency)}, floor {evaluation.floor:.4f}, "
-                 f"achievable risk {evaluation.achievable:.4f}, verdict: {VERDICT_WORDS[evaluation.verdict]}.")
+                 f"achievable risk {evaluation.achievable:.4f}, label error per item {evaluation.label_error:.4f}, "
+                 f"verdict: {VERDICT_WORDS[evaluation.verdict]}.")
     return text
 
 
