@@ -714,8 +714,9 @@ def verdict_sentence(verdict: str, *, floor: float, achievable: float, target_ri
     """One sentence with the numbers behind a verdict. A count that does not exist (no number of
     items teaches the value model, or none is sure to suffice) is said in words, not as a number."""
     if verdict == "meets":
-        return (f"Meets the target: the achievable risk {achievable:.3f} ≤ {target_risk:g}, and {items:,} items "
-                f"are at least the {needed.at_most:,} a {model_bits:g}-bit value model needs at most.")
+        # ("… items are at least the 665 a model needs at most" read as a riddle.)
+        return (f"Meets the target: the achievable risk {achievable:.3f} ≤ {target_risk:g}, and the {items:,} items "
+                f"reach the {needed.at_most:,} that suffice for a {model_bits:g}-bit value model.")
     if verdict == "cannot":
         if floor > target_risk:
             # The floor is flat in the items: more of them (more labels of this design) cannot cross

@@ -205,3 +205,13 @@ def test_questions_the_time_split_starves_are_named_as_what_keeps_the_design_fro
     assert "this design does not reach it" in verdict and "carries enough information" not in verdict
     assert "What keeps it from the target: the automatic time split gives 'rating'" in verdict
     assert all(repr(name) in verdict for name in starved)
+
+
+def test_a_verdict_that_meets_says_the_items_reach_what_suffices():
+    from advisor.evaluation.evaluate import verdict_sentence
+    from models.learning import ItemsNeeded
+
+    text = verdict_sentence("meets", floor=0.01, achievable=0.05, target_risk=0.1, items=6_000,
+                            needed=ItemsNeeded(at_least=300, estimate=500, at_most=665), model_bits=1000.0)
+    assert text == ("Meets the target: the achievable risk 0.050 ≤ 0.1, and the 6,000 items reach the 665 that "
+                    "suffice for a 1000-bit value model.")
