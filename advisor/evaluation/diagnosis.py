@@ -214,11 +214,19 @@ def diagnose(scenario: Scenario, evaluation: Evaluation) -> Diagnosis:
             f"{LABELS_ALONE_ADVICE}: each item carries {capacity_bits:.2f} bits but {needed_bits:.2f} are needed, so "
             f"the risk stays at or above {evaluation.floor:.3f} (target {target:g}) however many items are labelled."
         )
-    elif evaluation.achievable <= target:
+    elif evaluation.verdict == "meets":
         head = (
             f"The interface carries enough information for the target, and this design reaches it: "
             f"{capacity_bits:.2f} bits per item against {needed_bits:.2f} needed, floor {evaluation.floor:.3f} and "
             f"achievable risk {evaluation.achievable:.3f}, at most the target {target:g}."
+        )
+    elif evaluation.achievable <= target:
+        # The risk per item is within the target; the items the value model needs decide the verdict.
+        head = (
+            f"The interface's capacity allows the target ({capacity_bits:.2f} bits per item against "
+            f"{needed_bits:.2f} needed, floor {evaluation.floor:.3f} at most the target {target:g}), and this "
+            f"design's achievable risk {evaluation.achievable:.3f} is within it, but its {evaluation.items:,} items "
+            f"are not sure to teach the value model enough."
         )
     else:
         # The capacity allows the target but the design does not reach it: saying only "carries enough

@@ -169,21 +169,26 @@ def test_counts_that_do_not_exist_are_said_in_words():
     assert f"needs at least {needed.at_least:,} items (Fano)" in text and "Gallager's bound never gets there" in text
 
 
-@pytest.mark.parametrize("target_risk, case", [(0.2, "cannot"), (0.4, "short"), (0.5, "reaches")])
-def test_the_headline_says_whether_the_design_reaches_the_target_as_its_numbers_do(target_risk, case):
+@pytest.mark.parametrize("target_risk, items, case", [(0.2, 3000, "cannot"), (0.4, 3000, "short"),
+                                                      (0.5, 3000, "reaches"), (0.5, 5, "too few items")])
+def test_the_headline_says_whether_the_design_reaches_the_target_as_its_numbers_do(target_risk, items, case):
     # "The interface carries enough information for the target" stood beside an achievable risk of
     # 0.996: it spoke of the floor only. The headline now says of the design what its numbers say
-    # (this design: floor 0.292, achievable 0.482).
-    scenario = scenario_with(log2_m=2.0, target_risk=target_risk)
+    # (this design: floor 0.292, achievable 0.482), the items the value model needs included.
+    scenario = scenario_with(log2_m=2.0, target_risk=target_risk).with_changes({"campaign.items": items})
     evaluation = evaluate(scenario, curves=False)
     verdict = diagnose(scenario, evaluation).verdict
     found = ("cannot" if evaluation.floor > target_risk else
-             "reaches" if evaluation.achievable <= target_risk else "short")
+             "reaches" if evaluation.verdict == "meets" else
+             "too few items" if evaluation.achievable <= target_risk else "short")
     assert found == case
     if case == "cannot":
         assert verdict.startswith(LABELS_ALONE_ADVICE)
     elif case == "reaches":
         assert "this design reaches it" in verdict and "does not reach" not in verdict
+    elif case == "too few items":
+        assert "this design reaches it" not in verdict and "are not sure to teach the value model enough" in verdict
+        assert evaluation.verdict_text in verdict
     else:
         assert "this design does not reach it" in verdict and f"{evaluation.achievable:.3f}" in verdict
         assert "carries enough information" not in verdict
