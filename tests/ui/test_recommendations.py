@@ -671,3 +671,19 @@ def test_a_recommended_design_is_described_with_its_label_error_per_item(scenari
     text = design_text(scenario, evaluation)
     assert f"label error per item {evaluation.label_error:.4f}" in text
     assert f"achievable risk {evaluation.achievable:.4f}" in text
+
+
+def test_unreachable_items_name_the_value_model_when_the_risk_per_item_is_within_the_target(scenario):
+    # "unreachable — risk 0.0400 whatever the items" beside a target of 0.1: the risk was within it,
+    # and what no number of items reaches is the value model's error.
+    from advisor.planning.solve import SolveResult
+    from ui.panels.recommendations.solve_for import unreachable_text
+
+    def result(risk: float) -> SolveResult:
+        return SolveResult(unknown="items", value=None, reachable=False, best_value=1, best_risk=risk,
+                           message="", scenario=scenario)
+
+    target = scenario.target.target_risk
+    assert unreachable_text(result(target / 2), "USD") == "unreachable — no number of items is sure to teach the value model"
+    assert unreachable_text(result(min(1.0, target + 0.05)), "USD") == (
+        f"unreachable — risk {min(1.0, target + 0.05):.4f} whatever the items")

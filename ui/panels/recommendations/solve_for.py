@@ -59,11 +59,20 @@ def unreachable_text(result: SolveResult, currency: str) -> str:
     the range allows (more buys less); for items, whose number does not change the achievable risk, the
     fewest the floor allows."""
     if result.unknown == "items":
+        if _risk_within_target(result):
+            # The risk per item meets the target: it is the value model no number of items teaches.
+            return "unreachable — no number of items is sure to teach the value model"
         return f"unreachable — risk {result.best_risk:.4f} whatever the items"
     if result.best_value is None:
         return "unreachable" if result.scenario is None else f"unreachable — risk {result.best_risk:.4f}"
     value = solve_value_text(result.unknown, result.best_value, currency, "up")
     return f"unreachable — {value}: risk {result.best_risk:.4f}, near the lowest"
+
+
+def _risk_within_target(result: SolveResult) -> bool:
+    """Whether an unreachable result's achievable risk is within its scenario's target (then what
+    misses it is the value model's learning, not the risk per item)."""
+    return result.scenario is not None and result.best_risk <= result.scenario.target.target_risk
 
 
 def current_value(scenario: Scenario, unknown: str) -> float | int | None:
@@ -219,6 +228,9 @@ class SolveForWidget(QGroupBox):
             self._value_label.setStyleSheet(f"color: {LOSS_COLOUR}")
             self._value_label.setText(unreachable_text(result, currency))
             self._value_label.setToolTip(
+                "No number of items meets the target: the achievable risk per item is within it, but no number "
+                "of items is sure to bring the value model's error there (Gallager's bound never gets there)"
+                if result.unknown == "items" and _risk_within_target(result) else
                 "No number of items meets the target: the achievable risk does not depend on them (the line "
                 "below says the fewest the floor allows)" if result.unknown == "items" else
                 f"No value in the range meets the target. Shown: the least value whose achievable risk is within "
