@@ -943,6 +943,11 @@ class MainWindow(QMainWindow):
         width = max(200, min(wanted[0], screen.right() + 1 - x - 20))
         height = max(200, min(wanted[1], screen.bottom() + 1 - y - title - 10))
         dock.resize(width, height)
+        # A window low or far right on the screen leaves less than the panel's least size (its size is
+        # now at least that): the panel moves up or left instead of running past the edge.
+        least = dock.minimumSizeHint()
+        x = max(screen.x(), min(x, screen.right() + 1 - max(width, least.width()) - 20))
+        y = max(screen.y(), min(y, screen.bottom() + 1 - max(height, least.height()) - title - 10))
         dock.move(x, y)
 
     def _on_compromise_triggered(self) -> None:

@@ -181,7 +181,10 @@ def _value_text(unknown: str, value: float) -> str:
     if unknown in ("raters", "items"):
         return f"{int(value):,}"
     if unknown == "seconds":
-        return f"{value:.2f} s"
+        from advisor.planning.solve import seconds_text  # loaded by the solve that gave the value
+
+        # As the message below it words the time: a time that suffices is rounded up, so it still does.
+        return seconds_text(value, "up").removesuffix(" per item")
     if unknown == "log2_m":
         return f"{value:.2f} bits"
     return amount_text(value)

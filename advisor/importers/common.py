@@ -44,17 +44,17 @@ that loses something (``approximation``), or config content that was skipped
 _SCENARIO_DEFAULTS: tuple[tuple[str, str], ...] = (
     ("target", "target (value complexity, separation, target risk)"),
     ("contexts", "contexts (one context, no reading time per item)"),
-    ("raters.per_item", "raters per item r"),
+    ("raters.per_item", "raters per item r (raters.per_item)"),
     ("raters.skill", "rater skill (discriminability, accrual rate, base time, correlation)"),
-    ("campaign.items", "items m"),
-    ("campaign.seconds_per_item", "time per item T"),
-    ("campaign.wage_per_hour", "wage per hour"),
-    ("campaign.platform_fee", "platform fee"),
+    ("campaign.items", "items m (campaign.items)"),
+    ("campaign.seconds_per_item", "time per item T (campaign.seconds_per_item)"),
+    ("campaign.wage_per_hour", "wage per hour (campaign.wage_per_hour)"),
+    ("campaign.platform_fee", "platform fee (campaign.platform_fee)"),
     ("bounds", "the bounds' settings (ceiling form, confidence, observed risk)"),
 )
 """The scenario's parts an importer may leave at their defaults, by path, with the form's words for
-them (a warning that listed "campaign.items; campaign.seconds_per_item" spoke the file format's
-language, not the window's)."""
+them and, for a single field, its path for ``annotation-advisor set`` (a warning that listed only
+"campaign.items; campaign.seconds_per_item" spoke the file format's language, not the window's)."""
 
 
 @dataclass(frozen=True)

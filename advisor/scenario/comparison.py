@@ -20,6 +20,9 @@ MISSING = "—"
 """The text of a value a scenario does not have (a question it does not ask)."""
 THOUSANDS_FROM = 10_000
 """From this size up a compared number is written with thousands separators (``50,000``)."""
+FIXED_BELOW = 1e15
+"""Below this size a large real number is written in fixed notation; above, a double's digits past the
+15th are noise (1e23 in fixed notation is 99,999,999,999,999,991,611,392), so it keeps its exponent."""
 
 
 def value_text(value: Any) -> str:
@@ -33,7 +36,7 @@ def value_text(value: Any) -> str:
     if isinstance(value, int):
         return f"{value:,}" if abs(value) >= THOUSANDS_FROM else str(value)
     if isinstance(value, float):
-        if not abs(value) >= THOUSANDS_FROM or not math.isfinite(value):
+        if not THOUSANDS_FROM <= abs(value) < FIXED_BELOW:  # small, huge, NaN or infinite
             return f"{value:.6g}"
         # Six significant digits in fixed notation ("2.5e+06" read as a formula): 2,500,000.
         decimals = 5 - math.floor(math.log10(abs(value)))

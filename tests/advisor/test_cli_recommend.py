@@ -94,6 +94,17 @@ def test_solve_unreachable_shows_the_best(capsys, db, tmp_path):
     status, out, _ = run(capsys, ["--db", db, "solve", str(path), "--for", "seconds"])
     assert status == 0
     assert "unreachable" in out and "best" in out and "Unreachable" in out
+    # The best time as the message words it: at most four significant digits, rounded up ("190.02 s"
+    # above "190.1 s per item").
+    # (The example itself: unreachable, its best 190.02 s per item.)
+    status, out, _ = run(capsys, ["--db", db, "solve", str(EXAMPLE), "--for", "seconds", "--json"])
+    best = json.loads(out)["best_value"]
+    assert best != round(best, 1)  # a time with more digits than are shown
+    status, out, _ = run(capsys, ["--db", db, "solve", str(EXAMPLE), "--for", "seconds"])
+    shown = next(line.split(None, 1)[1] for line in out.splitlines() if line.startswith("best"))
+    assert shown.endswith(" s") and f"{shown} per item" in out
+    number = float(shown.removesuffix(" s").replace(",", ""))
+    assert best <= number <= best * 1.001 + 0.01 and len(shown.removesuffix(" s").replace(",", "").replace(".", "").strip("0")) <= 4
 
 
 def test_optimize_json_and_save_as(capsys, db):

@@ -113,9 +113,9 @@ def test_default_assumptions_are_warned():
     assert ("Rating 'rating'", "default") in kinds
     assert ("raters.per_item", "default") in kinds
     summary = [w for w in result.warnings if w.subject == "scenario defaults"]
-    assert len(summary) == 1 and "time per item T" in summary[0].message
-    # In the form's words, not the file format's paths.
-    assert "campaign." not in summary[0].message and "raters." not in summary[0].message
+    # In the form's words, with the path `set` takes.
+    assert len(summary) == 1 and "time per item T (campaign.seconds_per_item)" in summary[0].message
+    assert "; campaign." not in summary[0].message
 
 
 def test_counts_from_example_task_data_are_warned():

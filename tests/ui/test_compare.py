@@ -293,13 +293,14 @@ def test_a_long_summary_wraps_instead_of_widening_the_window(qtbot, show_widget,
 @pytest.mark.parametrize("value, shown", [
     (50_000, "50,000"), (5000, "5000"), (86_400.0, "86,400"), (2_500_000.3, "2,500,000"), (1_234_567.0, "1,234,570"),
     (12_345.678, "12,345.7"), (-20_000.5, "-20,000.5"), (0.05, "0.05"), (True, "yes"), (None, "—"),
+    (123_456_789_012_345.0, "123,457,000,000,000"), (1e15, "1e+15"), (1e23, "1e+23"), (-1e300, "-1e+300"),
 ])
 def test_compared_numbers_are_written_with_thousands_separators_and_no_exponents(value, shown):
     # "Items m 50000" beside "Cost $45,000", and a budget of 2,500,000.3 written "2.5e+06".
     from advisor.scenario.comparison import value_text
 
     assert value_text(value) == shown
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
+    if isinstance(value, (int, float)) and not isinstance(value, bool):  # no digit made up past the 15th
         assert float(shown.replace(",", "")) == pytest.approx(value, rel=5e-6)  # six significant digits
 
 

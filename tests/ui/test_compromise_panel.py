@@ -174,15 +174,17 @@ def test_money_fields_name_the_currency_and_the_wheel_leaves_unfocused_fields_al
         assert (field.value() if hasattr(field, "value") else field.currentIndex()) == before
 
 
+@pytest.mark.parametrize("where", [(0, 480), (700, 1000)], ids=["low", "at the bottom right"])
 @pytest.mark.parametrize("key, attribute", [(Qt.Key.Key_5, "compromise"), (Qt.Key.Key_4, "xy_plot")])
-def test_a_floating_panel_opens_wholly_on_the_screen_below_a_low_window(qtbot, show_widget, store, key, attribute):
+def test_a_floating_panel_opens_wholly_on_the_screen_below_a_low_window(qtbot, show_widget, store, key, attribute,
+                                                                         where):
     # 780 px high, 40 px below a window at the top of a 800-px screen, the compromise panel ran past
     # the screen's bottom (its buttons out of reach).
     from ui.main_window import MainWindow
 
     window = show_widget(MainWindow(store, recover_drafts=False), (1280, 700))
-    window.move(0, 480)
-    qtbot.waitUntil(lambda: window.frameGeometry().y() >= 400, timeout=5000)
+    window.move(*where)
+    qtbot.waitUntil(lambda: window.frameGeometry().y() >= where[1] - 80, timeout=5000)
     qtbot.keyClick(window, key, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: getattr(window, attribute).isVisible(), timeout=5000)
     panel = getattr(window, attribute).window()
@@ -215,3 +217,12 @@ def test_the_best_splits_label_is_not_struck_through_by_the_target_line(qtbot, w
         label = panel._best_label.sceneBoundingRect()
         assert not label.top() <= line_y <= label.bottom(), (target, label, line_y)
         assert panel._best_label.isVisible()
+    # A best split at the axis's foot, just under the line: no room below the star, so beside it.
+    rows = list(result.rows)
+    rows[result.best] = dataclasses.replace(best, achievable=0.002)
+    panel._show(dataclasses.replace(result, rows=tuple(rows), target_risk=0.004))
+    QApplication.processEvents()
+    label = panel._best_label.sceneBoundingRect()
+    line_y = view.mapViewToScene(QPointF(best.raters, 0.004)).y()
+    assert not label.top() <= line_y <= label.bottom()
+    assert view.sceneBoundingRect().contains(label)

@@ -545,6 +545,9 @@ def test_the_question_names_stay_in_view_while_the_table_scrolls_sideways_and_ca
     QApplication.processEvents()
     frozen = view.findChild(FrozenFirstColumn)
     assert frozen is not None and frozen.isVisible()
+    # Its header looks as the table's: not in bold while a row is selected, centred.
+    assert frozen.horizontalHeader().highlightSections() == view.horizontalHeader().highlightSections() is False
+    assert frozen.horizontalHeader().defaultAlignment() == view.horizontalHeader().defaultAlignment()
     row = 1
     name = state.scenario.questions[row].name
     centre = frozen.visualRect(frozen.model().index(row, 0)).center()

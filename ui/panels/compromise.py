@@ -418,9 +418,14 @@ class CompromiseWidget(QWidget):
             if best is not None:
                 # Above the star unless the target's line runs there (the best split meets the target,
                 # so it sits just below the line, which struck its label through): then below it.
-                gap = result.target_risk - best.achievable
-                below = 0.0 <= gap < BEST_LABEL_CLEARANCE * top
-                self._best_label.setAnchor((0.5, -0.5) if below else (0.5, 1.4))
+                # Below it where there is room above the axis's foot; else above the line itself.
+                clearance = BEST_LABEL_CLEARANCE * top
+                near_line = 0.0 <= result.target_risk - best.achievable < clearance
+                if near_line and best.achievable < clearance:
+                    self._best_label.setPos(best.raters, result.target_risk)
+                    self._best_label.setAnchor((0.5, 1.2))
+                else:
+                    self._best_label.setAnchor((0.5, -0.5) if near_line else (0.5, 1.4))
             plot.setYRange(0.0, min(1.02, top * 1.15 + 1e-3), padding=0)
             self._items_view.setYRange(0.0, max(row.items for row in rows) * 1.08, padding=0)
         self._update_items_view()

@@ -422,9 +422,6 @@ class _RowsTableView(QTableView):
         self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.horizontalScrollBar().installEventFilter(self)
-        # A table wider than the form (questions of several formats) scrolls sideways: its names stay.
-        if model.columns and model.columns[0].kind in ("text", "label"):
-            self._frozen_names = FrozenFirstColumn(self, editable=True)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         header = self.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
@@ -435,6 +432,10 @@ class _RowsTableView(QTableView):
         self.verticalHeader().setVisible(False)
         model.modelReset.connect(self._update_height)
         model.dataChanged.connect(lambda *_: self.resizeColumnsToContents())
+        # A table wider than the form (questions of several formats) scrolls sideways: its names stay.
+        # Made last, so that it copies the header's settings made above.
+        if model.columns and model.columns[0].kind in ("text", "label"):
+            self._frozen_names = FrozenFirstColumn(self, editable=True)
 
     def wheelEvent(self, event) -> None:  # noqa: N802 - Qt's name
         """The wheel scrolls the form, not the table: the table is as tall as its rows. A sideways
