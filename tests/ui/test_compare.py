@@ -331,3 +331,20 @@ def test_the_open_scenario_with_unsaved_edits_is_marked_as_its_saved_revision(qt
     window.action("save").trigger()
     assert not window.state.dirty
     qtbot.waitUntil(lambda: SAVED_REVISION_NOTE not in header_of(open_id), timeout=60_000)
+
+
+def test_items_needed_that_do_not_exist_are_a_dash_not_an_approximate_one():
+    # Label Studio's chat template (real config): "94 · ≈— · —".
+    from advisor.evaluation.evaluate import evaluate
+    from advisor.importers import import_interface
+    from tests.conftest import SHARED
+    from ui.panels.compare import _items_text
+
+    scenario = import_interface(SHARED / "data" / "interfaces" / "label-studio" / "chat_rlhf.xml").scenario
+    evaluation = evaluate(scenario, curves=False)
+    needed = evaluation.items_needed
+    assert needed.at_least is not None and needed.at_most is None
+    text = _items_text(evaluation)
+    assert "≈—" not in text and text.startswith(f"{needed.at_least:,} · ") and text.endswith(" · —")
+    if needed.estimate is not None:
+        assert f"≈{needed.estimate:,}" in text

@@ -118,8 +118,9 @@ def _items_text(evaluation: Evaluation) -> str:
     if needed.at_least is None:
         return "none suffices"
     at_most = "—" if needed.at_most is None else f"{needed.at_most:,}"
-    estimate = "—" if needed.estimate is None else f"{needed.estimate:,}"
-    return f"{needed.at_least:,} · ≈{estimate} · {at_most}"
+    # "≈—" read as an approximate dash: a count that does not exist is the dash alone.
+    estimate = "—" if needed.estimate is None else f"≈{needed.estimate:,}"
+    return f"{needed.at_least:,} · {estimate} · {at_most}"
 
 
 def result_rows(evaluations: Sequence[Evaluation], unit: str) -> list[tuple[str, str, list[str]]]:
