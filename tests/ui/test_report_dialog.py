@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 
 from advisor.report import FORMATS
 from advisor.storage.store import ScenarioStore
@@ -250,3 +251,21 @@ def test_a_report_over_an_existing_file_is_written_only_when_the_user_says_repla
     qtbot.mouseClick(dialog._path_button, Qt.MouseButton.LeftButton)
     _export(qtbot, dialog)
     assert len(asked) == 2
+
+
+def test_names_that_differ_only_at_their_end_are_both_read_whole_in_the_list(qtbot, show_widget, store):
+    # Two names read "Search relevance, 4-point scale, 3 assessors — A…" in a list cut at its width.
+    base = store.get(store.list(order_by="name", descending=False)[0].id).scenario
+    long = base.name + " — a longer name that goes on past the list's width, variant "
+    for suffix in ("one", "two"):
+        store.create(base.with_changes({"name": long + suffix}))
+    dialog = show_widget(ReportExportDialog(store, []), (820, 600))
+    listing = dialog._scenario_list
+    assert listing.horizontalScrollBar().maximum() == 0
+    for suffix in ("one", "two"):
+        item = listing.findItems(long + suffix, Qt.MatchFlag.MatchExactly)[0]
+        rect = listing.visualItemRect(item)
+        assert rect.width() <= listing.viewport().width()
+        needed = listing.fontMetrics().boundingRect(rect.adjusted(24, 0, 0, 0), int(Qt.TextFlag.TextWordWrap), item.text())
+        assert rect.height() >= needed.height()  # tall enough for the wrapped name
+        assert long + suffix in item.toolTip()

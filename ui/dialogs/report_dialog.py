@@ -130,6 +130,10 @@ class ReportExportDialog(QDialog):
         self._filter_edit.installEventFilter(self)
         self._scenario_list = QListWidget()
         self._scenario_list.setToolTip("Tick one scenario for its report, or several to compare them")
+        # Long names wrap rather than scroll sideways: two names that differ only at their ends read
+        # the same in a list cut at its width.
+        self._scenario_list.setWordWrap(True)
+        self._scenario_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self._scenario_list.itemChanged.connect(self._on_scenario_list_item_changed)
         self._scenario_count_label = QLabel()
         scenarios_box = QGroupBox("Scenarios")
@@ -413,8 +417,7 @@ class ReportExportDialog(QDialog):
             item = QListWidgetItem(summary.name)
             item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsSelectable)
             item.setCheckState(Qt.CheckState.Checked if summary.name in preselected else Qt.CheckState.Unchecked)
-            if summary.tags:
-                item.setToolTip("Tags: " + ", ".join(summary.tags))
+            item.setToolTip(summary.name + ("\nTags: " + ", ".join(summary.tags) if summary.tags else ""))
             self._scenario_list.addItem(item)
         self._scenario_list.blockSignals(False)
         missing = sorted(preselected - {s.name for s in summaries})
