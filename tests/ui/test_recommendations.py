@@ -687,3 +687,23 @@ def test_unreachable_items_name_the_value_model_when_the_risk_per_item_is_within
     assert unreachable_text(result(target / 2), "USD") == "unreachable — no number of items is sure to teach the value model"
     assert unreachable_text(result(min(1.0, target + 0.05)), "USD") == (
         f"unreachable — risk {min(1.0, target + 0.05):.4f} whatever the items")
+
+
+def test_the_time_allocation_says_which_questions_it_leaves_without_time(show_widget):
+    # Label Studio's chat template (real config): water-filling gives the two comment boxes all the
+    # time and the five rating questions none, and the panel called that "already optimal" beside an
+    # achievable risk of 0.996.
+    from advisor.evaluation.allocation import optimal_time_allocation
+    from advisor.importers import import_interface
+    from tests.conftest import SHARED
+    from ui.panels.recommendations.allocation import TimeAllocationWidget
+
+    scenario = import_interface(SHARED / "data" / "interfaces" / "label-studio" / "chat_rlhf.xml").scenario
+    allocation = optimal_time_allocation(scenario)
+    idle = [name for name, share in allocation.shares.items() if share == 0.0]
+    assert "rating" in idle
+    panel = show_widget(TimeAllocationWidget(), (520, 400))
+    panel.show_allocation(allocation, scenario.campaign.seconds_per_item)
+    text = panel.summary_text()
+    assert "already optimal" not in text and "not the achievable risk" in text
+    assert all(repr(name) in text for name in idle)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QGroupBox, QHeaderView, QLabel, QTableWidget, QVBoxLayout, QWidget
 
 from advisor.evaluation.allocation import TimeAllocation
+from advisor.units import and_join
 from ui.core.settings import display_settings
 from ui.panels.recommendations.appearance import GAIN_COLOUR
 from ui.widgets.tables import read_only_table, table_item
@@ -87,7 +88,16 @@ class TimeAllocationWidget(QGroupBox):
             text = (f"Water-filled shares carry {capacity}, "
                     f"{units.format_info(allocation.gain_nats, 3)} more than the current split.")
         else:
-            text = f"The current split is already optimal to the grid's resolution ({capacity})."
+            text = f"The current split already carries the most, to the grid's resolution ({capacity})."
+        # Water-filling maximises the information per item, not the achievable risk: a question it
+        # leaves without time is answered by guesses, which "already optimal" beside an achievable
+        # risk of 0.996 did not say.
+        idle = [name for name, share in allocation.shares.items() if share == 0.0]
+        if idle and len(rows) > 1:
+            one = len(idle) == 1
+            text += (f" It maximises information per item, not the achievable risk, and leaves "
+                     f"{and_join([repr(name) for name in idle])} without time: {'its' if one else 'their'} "
+                     f"answers would be guesses.")
         self._summary_label.setText(text)
 
     # ------------------------------------------------------------ handlers
