@@ -78,13 +78,20 @@ def field_label(path: str) -> str:
         return last[:1].upper() + last[1:]
 
 
-def _row_label(path: str) -> str:
-    """A comparison row's label: the field's label and its unit (``Time per item T (s)``); the
-    values beside it are bare numbers."""
+MONEY_FIELDS = frozenset({"campaign.wage_per_hour", "campaign.budget_cap", "gold.authoring_cost"})
+"""The inputs in the scenario's currency: their row names it ("Wage (USD per hour)"), or each value
+does where the compared scenarios' currencies differ."""
+
+
+def _row_label(path: str, currency: str | None = None) -> str:
+    """A comparison row's label: the field's label and its unit (``Time per item T (s)``), a money
+    field's with ``currency``; the values beside it are bare numbers."""
     try:
         unit = field_help(path).unit
     except KeyError:
         unit = ""
+    if currency and path in MONEY_FIELDS:
+        unit = f"{currency} {unit}".strip()
     label = field_label(path)
     # A label that names its unit already ("Items m", "Bits/char") is not followed by it again.
     named = unit and unit.lower() in re.split(r"[^\w]+", label.lower())
@@ -126,12 +133,18 @@ def input_rows(scenarios: Sequence[Scenario]) -> list[tuple[str, str, list[str]]
         One row per field, one value (as text) per scenario.
     """
     rows: list[tuple[str, str, list[str]]] = [("Scenario", "Tags", [value_text(s.tags) for s in scenarios])]
+    currencies = {s.campaign.currency for s in scenarios}
+    currency = next(iter(currencies)) if len(currencies) == 1 else None  # one currency: said in the label
     for group, title in (("target", "Target"), ("raters", "Raters"), ("campaign", "Campaign"), ("bounds", "Bounds"),
                          ("overlap", "Overlap"), ("gold", "Gold")):
         keys = list(type(getattr(scenarios[0], group)).model_fields)
         for key in keys:
-            rows.append((title, _row_label(f"{group}.{key}"),
-                         [value_text(getattr(getattr(s, group), key)) for s in scenarios]))
+            path = f"{group}.{key}"
+            values = [value_text(getattr(getattr(s, group), key)) for s in scenarios]
+            if path in MONEY_FIELDS and currency is None:
+                values = [value if value == MISSING else f"{value} {s.campaign.currency}"
+                          for value, s in zip(values, scenarios)]
+            rows.append((title, _row_label(path, currency), values))
     for group, title in PARTS:
         names: list[str] = []
         for scenario in scenarios:

@@ -348,3 +348,15 @@ def test_items_needed_that_do_not_exist_are_a_dash_not_an_approximate_one():
     assert "≈—" not in text and text.startswith(f"{needed.at_least:,} · ") and text.endswith(" · —")
     if needed.estimate is not None:
         assert f"≈{needed.estimate:,}" in text
+
+
+def test_money_inputs_name_their_currency_in_the_row_or_beside_each_value(store):
+    # "Wage (per hour) 60" named no currency.
+    a = store.get(store.list()[0].id).scenario
+    same = {label: values for _, label, values in input_rows([a, a.with_changes({"campaign.wage_per_hour": 61.0})])}
+    currency = a.campaign.currency
+    assert same[f"Wage ({currency} per hour)"] == [f"{a.campaign.wage_per_hour:g}", "61"]
+    assert f"Authoring cost ({currency} per gold item)" in same and f"Budget cap ({currency})" in same
+    other = "EUR" if currency != "EUR" else "USD"
+    mixed = {label: values for _, label, values in input_rows([a, a.with_changes({"campaign.currency": other})])}
+    assert mixed["Wage (per hour)"] == [f"{a.campaign.wage_per_hour:g} {currency}", f"{a.campaign.wage_per_hour:g} {other}"]
