@@ -16,7 +16,7 @@ The values a sweep can vary (:data:`X_VARIABLES`)
 ``model_bits``  value-model complexity log₂ M_g, bits
 ``k``           alternatives of one question's format (whole numbers; the format's range)
 ``lambda``      rater discriminability λ (asymptotic d′)
-``rho``         herding ρ, the share of items whose raters copy one answer
+``rho``         rater correlation ρ, the share of items whose raters share one draw
 ``budget``      money: the items it buys at this design, ``m = ⌊B / cost per item⌋``,
                 with ``campaign.budget_cap = B`` (the optimiser's view of a budget is
                 :func:`compromise`)
@@ -165,7 +165,8 @@ X_VARIABLES: dict[str, SweepVariable] = {
         SweepVariable("k", "alternatives k of the question", "questions.{question}.format.k", True, 1, 50,
                       False, False),
         _variable("lambda", "rater discriminability λ (d′)", "raters.discriminability", Raters, "discriminability"),
-        _variable("rho", "herding ρ (share of items copied)", "raters.correlation", Raters, "correlation"),
+        _variable("rho", "rater correlation ρ (items whose raters share one draw)", "raters.correlation", Raters,
+              "correlation"),
         _variable("budget", "budget B (items bought at this design)", "campaign.budget_cap", Campaign, "budget_cap",
                   log_scale=True),
     )

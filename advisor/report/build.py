@@ -267,7 +267,7 @@ def inputs_blocks(analysis: Analysis) -> list[Block]:
     ))
     blocks.append(KeyValues((
         KeyValue("raters per item r", str(r.per_item)),
-        KeyValue("error correlation ρ", f"{r.correlation:g}"),
+        KeyValue("rater correlation ρ", f"{r.correlation:g}"),
         KeyValue("discriminability λ (d′ with unlimited time)", f"{r.discriminability:g}"),
         KeyValue("accrual rate β", f"{r.accrual_rate:g}", "1/s"),
         KeyValue("dead time δ₀", f"{r.base_time:g}", "s"),

@@ -203,7 +203,7 @@ BAD = [
     (dict(x="raters", start=1, stop=101, points=5), "got 101"),
     (dict(x="raters", start=1.5, stop=4, points=3), "takes whole numbers"),
     (dict(x="raters", start=1, stop=8, step=1.5), "the step must be whole"),
-    (dict(x="rho", start=0.0, stop=1.0, points=5), "herding ρ (share of items copied) must be a number at least 0 and below 1"),
+    (dict(x="rho", start=0.0, stop=1.0, points=5), "rater correlation ρ (items whose raters share one draw) must be a number at least 0 and below 1"),
     (dict(x="seconds", start=-1.0, stop=5.0, points=5), "above 0"),
     (dict(x="seconds", start=10.0, stop=5.0, points=5), "start must be below stop"),
     (dict(x="seconds", start=1.0, stop=500.0, step=0.01), "at most 2000"),
@@ -417,3 +417,23 @@ def test_stretches_of_a_risk_that_rises_with_target_complexity():
     assert [(run.meets, run.first, run.last) for run in floor] == [(True, 0, 10)]
     achievable = sweep_module.stretches(result, "achievable")
     assert achievable[0].meets and not achievable[-1].meets
+
+
+def test_rho_has_one_name_in_the_sweep_the_levers_and_the_report():
+    # It was "herding ρ" in the X–Y plot, "rater correlation ρ" among the levers and "error
+    # correlation ρ" in the report.
+    from advisor.planning.levers import rank_levers
+    from advisor.evaluation.evaluate import evaluate
+    from advisor.report import build_report
+    from advisor.report.model import KeyValues
+    from advisor.scenario.schema import example_scenarios
+
+    name = "rater correlation ρ"
+    assert X_VARIABLES["rho"].label.startswith(name)
+    scenario = next(s for s in example_scenarios() if s.raters.correlation > 0)
+    levers = rank_levers(scenario, evaluate(scenario, curves=False))
+    assert any(name in lever.title for lever in levers if lever.key == "diverse-pool")
+    report = build_report([scenario], sections=["inputs"], include_optimizer=False)
+    labels = [row.label for section in report.sections for block in section.blocks if isinstance(block, KeyValues)
+              for row in block.rows]
+    assert name in labels and not any("error correlation" in label or "herding" in label for label in labels)
