@@ -77,6 +77,9 @@ def test_typed_range_runs_a_sweep_whose_table_is_advisor_sweep(qtbot, window):
     assert result.xs == (2, 3, 4, 5, 6, 7)
     expected = sweep(window.state.scenario, "raters", 2, 7, points=6, y=["floor", "achievable"])
     assert result.values == expected.values and result.verdicts == expected.verdicts
+    # Every column in view, the verdict's words the widest ("not ruled out, not guaranteed" was cut).
+    QApplication.processEvents()
+    assert panel.table.horizontalScrollBar().maximum() == 0
     rows = _table(panel)
     assert len(rows) == 6
     for row, want in zip(rows, expected.rows()):

@@ -751,7 +751,9 @@ class XYPlotWidget(QWidget):
         notes_side_layout.addWidget(notes_scroll, 1)
         notes_side_layout.addLayout(analysis_row)
         notes_side_layout.addWidget(self._analysis_text)
-        below = two_pane_splitter(Qt.Orientation.Horizontal, self._table, notes_side, stretch=(3, 2), sizes=(680, 480))
+        # The table first: its five columns (the verdict's words the widest) were cut at 560 px of a
+        # 1,240-px panel; the notes wrap, and keep at least their least width.
+        below = two_pane_splitter(Qt.Orientation.Horizontal, self._table, notes_side, stretch=(2, 1), sizes=(770, 390))
         splitter = two_pane_splitter(Qt.Orientation.Vertical, plot_side, below, stretch=(3, 2), sizes=(360, 240))
         self._splitter = splitter
 
