@@ -675,20 +675,30 @@ def test_a_recommended_design_is_described_with_its_label_error_per_item(scenari
     assert f"achievable risk {evaluation.achievable:.4f}" in text
 
 
-def test_unreachable_items_name_the_value_model_when_the_risk_per_item_is_within_the_target(scenario):
-    # "unreachable — risk 0.0400 whatever the items" beside a target of 0.1: the risk was within it,
-    # and what no number of items reaches is the value model's error.
-    from advisor.planning.solve import SolveResult
+def test_unreachable_items_name_the_value_model_when_the_risk_per_item_is_within_the_target():
+    # "unreachable — risk 0.9961 whatever the items" beside a target of 0.999: the risk was within it,
+    # and what no number of items reaches is the value model's error. Both lines are checked on
+    # designs solved and evaluated here: Label Studio's chat template (real config) at target 0.999,
+    # and the search example, whose risk per item misses its target.
+    from advisor.importers import import_interface
+    from advisor.scenario.schema import example_scenarios
+    from tests.conftest import SHARED
     from ui.panels.recommendations.solve_for import unreachable_text
 
-    def result(risk: float) -> SolveResult:
-        return SolveResult(unknown="items", value=None, reachable=False, best_value=1, best_risk=risk,
-                           message="", scenario=scenario)
+    chat = import_interface(SHARED / "data" / "interfaces" / "label-studio" / "chat_rlhf.xml").scenario
+    chat = chat.with_changes({"target.target_risk": 0.999})
+    evaluation = evaluate(chat, curves=False)
+    assert evaluation.achievable <= 0.999 and evaluation.items_needed.at_most is None
+    result = solve(chat, "items")
+    assert not result.reachable
+    assert unreachable_text(result, "USD") == "unreachable — no number of items is sure to teach the value model"
+    search = next(s for s in example_scenarios() if "Search relevance" in s.name)
+    evaluation = evaluate(search, curves=False)
+    assert evaluation.achievable > search.target.target_risk
+    result = solve(search, "items")
+    assert not result.reachable
+    assert unreachable_text(result, "USD") == f"unreachable — risk {evaluation.achievable:.4f} whatever the items"
 
-    target = scenario.target.target_risk
-    assert unreachable_text(result(target / 2), "USD") == "unreachable — no number of items is sure to teach the value model"
-    assert unreachable_text(result(min(1.0, target + 0.05)), "USD") == (
-        f"unreachable — risk {min(1.0, target + 0.05):.4f} whatever the items")
 
 
 def test_the_time_allocation_says_which_questions_it_leaves_without_time(show_widget):
