@@ -637,27 +637,20 @@ def test_solve_for_writes_times_without_noise_digits_and_calls_no_value_best(qtb
 
 
 
-def test_the_optimisers_message_is_never_laid_over_its_plot(show_widget, scenario):
-    # In a scrolling page, a several-line message got one line's height and was drawn over the
-    # frontier plot's axis title ("campaign cost (USD)").
-    from PySide6.QtWidgets import QLabel
-
-    from ui.panels.recommendations.optimizer import OptimizerWidget
-    from ui.widgets.scrolling import vertical_scroll_area
-    from ui.widgets.splitters import two_pane_splitter
-
-    optimizer = OptimizerWidget(ScenarioState(scenario, stored_id=1, revision=1))
-    # As in the tab: beside the levers in a splitter, on a scrolling page (a splitter passes on
-    # its panes' least sizes, not the height their wrapped text needs at their width).
-    beside = two_pane_splitter(Qt.Orientation.Horizontal, QLabel("levers"), optimizer, stretch=(3, 2),
-                               sizes=(400, 480))
-    page = show_widget(vertical_scroll_area(beside), (900, 400))
+def test_the_optimisers_message_is_never_laid_over_its_plot(show_widget, widget):
+    # In the tab's scrolling page, beside the levers in a splitter (which passes on its panes' least
+    # sizes, not the height their wrapped text needs at their width), a several-line message got one
+    # line's height and was drawn over the frontier plot's axis title ("campaign cost (USD)").
+    show_widget(widget, (1400, 700))
+    assert not widget.stacked()  # beside the levers
+    optimizer = widget.optimizer_panel
     message = optimizer._status_label
-    message.setText("Recommended: 7 raters × 281.9 s per item on 10,000 items; " * 6)
-    for _ in range(4):  # the layouts' posted requests, up to the page
+    message.setText("Recommended: 7 raters × 281.9 s per item on 10,000 items; " * 8)
+    for _ in range(5):  # the layouts' posted requests, up to the page
         QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
         QApplication.processEvents()
     plot = optimizer.pareto
+    page = widget.layout().itemAt(0).widget()
     assert message.height() >= message.heightForWidth(message.width())
     assert message.geometry().top() >= plot.geometry().bottom()
     assert plot.height() >= plot.minimumHeight() and optimizer.height() >= optimizer.layout().minimumSize().height()

@@ -39,7 +39,7 @@ from ui.core.focus import set_enabled_keeping_place
 from ui.core.workers import LatestJobRunner, dedicated_pool
 from ui.panels.recommendations.appearance import ERROR_STYLE, UNDECIDED_COLOUR
 from ui.widgets.job_progress import show_job_outcome, show_job_progress
-from ui.widgets.labels import WrappingLabel, keep_wrapped_text_in_view
+from ui.widgets.labels import WrappingLabel
 from ui.widgets.pareto import NOT_RUN_MESSAGE, ParetoPlotWidget
 from ui.widgets.spin_boxes import guard_wheel
 
@@ -203,7 +203,6 @@ class OptimizerWidget(QGroupBox):
         save_row.addWidget(self._save_button)
 
         layout = QVBoxLayout(self)
-        keep_wrapped_text_in_view(self)
         layout.addLayout(form)
         layout.addLayout(run_row)
         layout.addWidget(self._pareto, 1)

@@ -37,6 +37,7 @@ from ui.panels.recommendations.diagnosis import DiagnosisWidget
 from ui.panels.recommendations.levers import LeversWidget
 from ui.panels.recommendations.optimizer import OptimizerWidget
 from ui.panels.recommendations.solve_for import SEARCH_POOL, SolveForWidget
+from ui.widgets.labels import keep_wrapped_text_in_view
 from ui.widgets.scrolling import vertical_scroll_area
 from ui.widgets.splitters import two_pane_splitter
 
@@ -152,6 +153,9 @@ class RecommendationsWidget(QWidget):
         left = two_pane_splitter(Qt.Orientation.Vertical, self._diagnosis, self._levers, stretch=(1, 3))
 
         right = QWidget()
+        # The searches' column asks for the height its wrapped texts need at its width (the splitter
+        # passes on its least height alone: the optimiser's message was laid over its plot).
+        keep_wrapped_text_in_view(right)
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.addWidget(self._solve)
