@@ -28,6 +28,7 @@ from advisor.storage import migrations
 from advisor.storage.db_models import Base
 from advisor.errors import DatabaseError, ScenarioNotFoundError, ScenarioValidationError, StaleRevisionError
 from advisor.files.locations import database_url as normalised_url
+from advisor.files.output_paths import sqlite_file_path
 from advisor.scenario.schema import (
     Scenario,
     examples_dir,
@@ -40,7 +41,6 @@ from advisor.storage.store import ScenarioStore
 
 REPO = Path(__file__).resolve().parents[2]
 PG_URL_VARIABLE = "ANNOTATION_ADVISOR_TEST_PG_URL"
-SQLITE_PREFIX = "sqlite:///"
 EXAMPLE_FILES = sorted(examples_dir().glob("*.json"))
 
 
@@ -77,8 +77,9 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
 
 @pytest.fixture
 def store(database_url: str, new_database_file) -> Iterator[ScenarioStore]:
-    if database_url.startswith(SQLITE_PREFIX):
-        new_database_file(Path(database_url.removeprefix(SQLITE_PREFIX)), seed=False)
+    path = sqlite_file_path(make_url(database_url))
+    if path is not None:
+        new_database_file(path, seed=False)
     opened = ScenarioStore.open(database_url, seed=False)
     yield opened
     opened.close()

@@ -352,6 +352,7 @@ class RiskCurvePlotWidget(FittedAxisPlotWidget):
         self._design_points.setZValue(5)
         plot.addItem(self._design_points)
         self._design_points.hide()
+        self._alone = False  # whether the curve shown is the design's point alone
         plot.setYRange(0.0, 1.0, padding=0.02)
         plot.setLimits(yMin=-0.05, yMax=1.1)
         self.setMinimumSize(PLOT_MIN_WIDTH, PLOT_MIN_HEIGHT)
@@ -432,15 +433,16 @@ class RiskCurvePlotWidget(FittedAxisPlotWidget):
 
     def _show_swept(self, curve: Curve, xs: list[float]) -> None:
         """Dots and a note for a curve of the design's point alone; hidden for a swept curve."""
-        from advisor.evaluation.results import NOT_SWEPT_TEXT
-
         alone = bool(curve.x) and not curve.swept
         if alone:
             achievable = (curve.achievable or curve.ceiling)[0]
             self._design_points.setData(
                 x=[xs[0]] * 3, y=[curve.floor[0], achievable, curve.ceiling[0]],
                 brush=[pg.mkBrush(colour) for colour in (FLOOR_COLOUR, ACHIEVABLE_COLOUR, CEILING_COLOUR)])
-        if self._design_points.isVisible() != alone:
+        if self._alone != alone:  # the title and tooltip only when the curve's kind changes
+            from advisor.evaluation.results import NOT_SWEPT_TEXT
+
+            self._alone = alone
             self._design_points.setVisible(alone)
             # The note is a second line of the title (the plot is too small to write over the dots).
             title = CURVE_TITLES.get(self.name, self.name)
