@@ -52,7 +52,7 @@ def _stage_meaning(stage: str, context: ContextResult, scenario: Scenario) -> st
         )
     if "aggreg" in lowered or "rater" in lowered or "panel" in lowered:
         return (
-            f"pooling the raters is the limit: {counted(r, 'rater')} with error correlation "
+            f"pooling the raters is the limit: {counted(r, 'rater')} with rater correlation "
             f"ρ = {scenario.raters.correlation:g} carry {panel_bits:.2f} bits per item together; more raters or a "
             "more diverse pool help"
         )

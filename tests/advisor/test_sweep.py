@@ -437,3 +437,9 @@ def test_rho_has_one_name_in_the_sweep_the_levers_and_the_report():
     labels = [row.label for section in report.sections for block in section.blocks if isinstance(block, KeyValues)
               for row in block.rows]
     assert name in labels and not any("error correlation" in label or "herding" in label for label in labels)
+    # And the diagnosis's reading of a rater-pooling limit.
+    from advisor.evaluation.diagnosis import diagnose
+
+    meanings = [c.meaning for c in diagnose(scenario, evaluate(scenario, curves=False)).contexts]
+    pooled = [m for m in meanings if "pooling the raters" in m]
+    assert pooled and all(f"{name} = " in m for m in pooled)
