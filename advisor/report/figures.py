@@ -34,6 +34,7 @@ from models.memo import RecentValues
 
 from advisor.evaluation.breakdown_scale import breakdown_scale, wide_answer
 from advisor.evaluation.results import NOT_SWEPT_TEXT, Curve, Evaluation
+from advisor.planning.frontier_lines import cut_at_gaps
 from advisor.report.model import Figure
 from advisor.units import LN2, amount_text, counted
 
@@ -433,8 +434,9 @@ def frontier_figure(costs: Sequence[float], floors: Sequence[float], achievable:
     if xs:
         axes.plot(xs, [floors[i] for i in order], color=VERMILION, marker="o", markersize=4, linewidth=1.6,
                   drawstyle="steps-post", label="floor of the best design at this cost")
-        axes.plot(xs, [achievable[i] for i in order], color=GREEN, marker="s", markersize=3, linewidth=1.2,
-                  linestyle="--", label="its achievable risk")
+        # Joined design to design, but not across a stretch of cost without designs (frontier_lines).
+        axes.plot(*cut_at_gaps(xs, [achievable[i] for i in order]), color=GREEN, marker="s", markersize=3,
+                  linewidth=1.2, linestyle="--", label="its achievable risk")
     axes.axhline(target, color=BLACK, linewidth=1.2, linestyle=":", label=f"target risk {target:g}")
     if current is not None:
         axes.scatter([current[0]], [current[1]], marker="D", s=50, color=GREY, zorder=4,

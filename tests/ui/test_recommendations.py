@@ -391,7 +391,9 @@ def test_the_frontier_lines_join_the_frontiers_designs_and_leave_a_dominated_rec
     costs, floors, achievable = [100.0, 238.456, 240.158, 300.0], [0.3, 0.0598, 0.0669, 0.01], [0.4, 0.09, 0.099, 0.05]
     plot.set_frontier(costs, floors, achievable=achievable, target=0.1, currency="USD", recommended=2, off_line=2)
     line_x, line_y = plot._line.getData()
-    assert list(line_x) == [100.0, 238.456, 300.0] and list(line_y) == [0.3, 0.0598, 0.01]
+    # The floor's step: each frontier design's floor held until the next one's cost.
+    assert list(line_x) == [100.0, 238.456, 238.456, 300.0, 300.0]
+    assert list(line_y) == [0.3, 0.3, 0.0598, 0.0598, 0.01]
     assert list(plot._achievable_line.getData()[1]) == [0.4, 0.09, 0.05]
     # Markers still show every design, and the star the recommended one.
     assert list(plot._points.getData()[0]) == costs
@@ -573,6 +575,23 @@ def test_the_optimisers_result_says_when_the_design_changed_after_the_search(wid
     widget._state.set("raters.per_item", 4)
     _run_optimiser(widget, qtbot)
     assert bar.text() == "Done" and not panel.stale_label.isVisible()
+
+
+def test_the_square_of_this_scenario_follows_an_edit_made_after_the_search(widget, qtbot):
+    """After an edit the frontier was marked out of date, but "this scenario" stayed at the design searched."""
+    _shown(widget, qtbot)
+    panel = widget.optimizer_panel
+    _run_optimiser(widget, qtbot)
+    searched = evaluate(widget._state.scenario)
+    assert panel.pareto.current_point == pytest.approx((searched.cost, searched.achievable))
+    widget._state.set("raters.per_item", 5)
+    qtbot.waitUntil(lambda: widget.recommendations.scenario == widget._state.scenario, timeout=60_000)
+    edited = evaluate(widget._state.scenario)
+    assert edited.cost != pytest.approx(searched.cost)
+    assert panel.stale_label.isVisible()
+    assert panel.pareto.current_point == pytest.approx((edited.cost, edited.achievable))
+    # The frontier and its target stay those of the search.
+    assert panel.pareto.costs.size > 0 and panel.pareto.plot_item.getViewBox().viewRange()[1][1] > 0
 
 
 def test_a_search_with_no_design_within_the_constraints_says_so_without_an_axis(widget, qtbot):

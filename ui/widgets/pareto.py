@@ -19,6 +19,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
+from advisor.planning.frontier_lines import cut_at_gaps, floor_steps
 from ui.widgets.plots import log_ticks, wheel_scrolls_the_page
 
 FRONTIER_COLOUR = "#c62828"
@@ -131,6 +132,12 @@ class ParetoPlotWidget(QWidget):
         return self._recommended_index
 
     @property
+    def current_point(self) -> tuple[float, float] | None:
+        """``(cost, risk)`` of the scenario's own square, or None when none is drawn."""
+        x, y = self._current.xData, self._current.yData  # as given: getData is log10 of x on a log axis
+        return (float(x[0]), float(y[0])) if x is not None and len(x) else None
+
+    @property
     def plot_item(self) -> pg.PlotItem:
         return self._plot
 
@@ -205,10 +212,16 @@ class ParetoPlotWidget(QWidget):
         self._plot.getAxis("bottom").setTicks(
             [log_ticks(float(positive.min()), float(positive.max())), []] if log_x else None)
         order = np.array([i for i in np.argsort(x) if i != off_line], dtype=int)
-        self._line.setData(x[order], y[order])
+        # The floor as the report draws it: each design's floor held until the next design's cost (the
+        # lowest floor within a budget); the achievable risks joined, but not across a stretch of cost
+        # without designs (frontier_lines).
+        self._line.setData(*floor_steps(x[order], y[order]))
         self._points.setData(x, y)
         shown = reached if reached.size else y
-        self._achievable_line.setData(x[order], reached[order]) if reached.size else self._achievable_line.setData([], [])
+        if reached.size:
+            self._achievable_line.setData(*cut_at_gaps(x[order], reached[order]), connect="finite")
+        else:
+            self._achievable_line.setData([], [])
         self._achievable_points.setData(x, reached) if reached.size else self._achievable_points.setData([], [])
         if recommended is not None:
             self._recommended.setData([x[recommended]], [shown[recommended]])

@@ -305,8 +305,12 @@ class OptimizerWidget(QGroupBox):
         self._status_label.setText(text)
 
     def set_current_evaluation(self, evaluation: Evaluation | None) -> None:
-        """The evaluation of the design being edited, marked on the frontier when it is of the scenario searched."""
+        """The evaluation of the design being edited: its square on the frontier shown, moved there when
+        it is of the scenario open (after an edit, the frontier is marked out of date and the square shows
+        where the edited design stands against it)."""
         self._current = evaluation
+        if self._result is not None and evaluation is not None and evaluation.scenario == self._state.scenario:
+            self._draw_frontier()
 
     def reset_constraints(self) -> None:
         """Fill the constraints from the scenario (after another scenario is opened)."""
@@ -371,12 +375,13 @@ class OptimizerWidget(QGroupBox):
                        *self._format_checks.values()):
             widget.setEnabled(not running)
 
-    def _show_result(self, result: OptimizationResult) -> None:
-        self._result = result
-        scenario = self._state.scenario
+    def _draw_frontier(self) -> None:
+        """The result's frontier, with the square of the open scenario's design when its evaluation is
+        at hand. The target and currency are those of the scenario searched."""
+        result, searched = self._result, self._searched
         frontier, recommended_index = frontier_with_recommended(result)
         current = None
-        if self._current is not None and self._current.scenario == scenario:
+        if self._current is not None and self._current.scenario == self._state.scenario:
             current = (self._current.cost, self._current.achievable)
         # The lines join the frontier's designs; a recommended design that is not one of them (refined
         # below the search's time grid, or dominated by a cheaper one) is its star and markers only.
@@ -388,8 +393,13 @@ class OptimizerWidget(QGroupBox):
         else:
             self._pareto.set_frontier([p.cost for p in frontier], [p.floor for p in frontier],
                                       achievable=[p.achievable for p in frontier],
-                                      target=scenario.target.target_risk, currency=scenario.campaign.currency,
+                                      target=searched.target.target_risk, currency=searched.campaign.currency,
                                       recommended=recommended_index, current=current, off_line=inserted)
+
+    def _show_result(self, result: OptimizationResult) -> None:
+        self._result = result
+        frontier, _ = frontier_with_recommended(result)
+        self._draw_frontier()
         if result.cancelled:
             self._outcome = "Cancelled: partial result"
         elif result.recommended is None:
