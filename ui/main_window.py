@@ -68,6 +68,24 @@ EDITOR_SHARE = 0.4
 (at 540 px the hints stood under the inputs and four examples' questions tables scrolled sideways,
 while all the width beyond went to the plots)."""
 DESIGN_TAB, RECOMMENDATIONS_TAB, COMPARE_TAB = 0, 1, 2
+FIRST_SIZE = (1560, 940)
+"""The window's size at its first start, px, on a screen with room for it and its frame."""
+FRAME_ROOM = (16, 48)
+"""Room left on the screen for the window manager's frame and title bar, px (width, height)."""
+
+
+def first_window_size(available_width: int, available_height: int) -> tuple[int, int, bool]:
+    """The window's size at its first start on a screen whose free area is ``available_width`` ×
+    ``available_height`` px (the desktop less panels), and whether to open maximised.
+
+    :data:`FIRST_SIZE` where it fits with :data:`FRAME_ROOM` to spare; else the free area less the frame's
+    room, maximised (on a 1280 × 800 screen the 1560 × 940 window ran past its right and bottom edges,
+    with the cards and the second column of plots out of sight)."""
+    width, height = FIRST_SIZE
+    room_width, room_height = available_width - FRAME_ROOM[0], available_height - FRAME_ROOM[1]
+    if width <= room_width and height <= room_height:
+        return width, height, False
+    return max(1, min(width, room_width)), max(1, min(height, room_height)), True
 # The recommendations tab and the dialogs of reports, interface configs,
 # pilots and the export protocol are imported when first opened: they load
 # scipy's optimisers, matplotlib, reportlab and the pilot statistics, which
@@ -481,7 +499,12 @@ class MainWindow(QMainWindow):
         if isinstance(geometry, QByteArray) and not geometry.isEmpty():
             self.restoreGeometry(geometry)
         else:
-            self.resize(1560, 940)
+            screen = (self.screen() or QApplication.primaryScreen()).availableGeometry()
+            width, height, maximised = first_window_size(screen.width(), screen.height())
+            self.resize(width, height)
+            if maximised:
+                # Shown maximised (show() keeps the state set before it); unmaximised, it keeps the size above.
+                self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
         state = settings.value("state")
         if isinstance(state, QByteArray) and not state.isEmpty():
             self.restoreState(state)

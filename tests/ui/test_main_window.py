@@ -647,3 +647,47 @@ def test_the_interface_import_names_the_tools_it_reads(window):
     names = {"label-studio": "Label Studio", "argilla": "Argilla", "sagemaker": "SageMaker"}
     assert set(names) == set(FORMATS)
     assert all(name in tip for name in names.values()) and "Prodigy" not in tip
+
+
+@pytest.mark.parametrize(("free", "expected"), [
+    ((1920, 1050), (1560, 940, False)),
+    ((1280, 770), (1264, 722, True)),      # a 1280 × 800 screen less a 30 px panel
+    ((1366, 728), (1350, 680, True)),      # a 1366 × 768 laptop less a 40 px panel
+    ((1600, 900), (1560, 852, True)),      # wide enough, too short for 940 and the title bar
+])
+def test_the_first_size_fits_the_free_area_of_the_screen(free, expected):
+    """On a 1280 × 800 screen the first start opened a 1560 × 940 window past its right and bottom edges."""
+    from ui.main_window import FRAME_ROOM, FIRST_SIZE, first_window_size
+
+    assert first_window_size(*free) == expected
+    width, height, _ = expected
+    assert width + FRAME_ROOM[0] <= free[0] and height + FRAME_ROOM[1] <= free[1]
+    assert (width, height) <= FIRST_SIZE
+
+
+def test_a_first_start_on_a_screen_smaller_than_the_window_opens_maximised_within_it(qtbot, store, answers,
+                                                                                        monkeypatch):
+    """Without a remembered geometry the window took 1560 × 940 whatever the screen: here the first size is
+    made larger than the test's screen, and the window must open maximised, inside the screen's free area."""
+    import ui.main_window as main_window
+
+    screen = QApplication.primaryScreen().availableGeometry()
+    monkeypatch.setattr(main_window, "FIRST_SIZE", (screen.width() + 300, screen.height() + 200))
+    window = MainWindow(store, recover_drafts=False)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    assert window.isMaximized()
+    assert screen.contains(window.geometry()), (window.geometry(), screen)
+    window.showNormal()
+    assert window.width() <= screen.width() and window.height() <= screen.height()
+
+
+def test_a_first_start_on_a_large_screen_keeps_the_first_size(qtbot, store, answers):
+    from ui.main_window import FIRST_SIZE
+
+    window = MainWindow(store, recover_drafts=False)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    assert not window.isMaximized() and (window.width(), window.height()) == FIRST_SIZE
