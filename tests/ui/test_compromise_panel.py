@@ -226,3 +226,28 @@ def test_the_best_splits_label_is_not_struck_through_by_the_target_line(qtbot, w
     line_y = view.mapViewToScene(QPointF(best.raters, 0.004)).y()
     assert not label.top() <= line_y <= label.bottom()
     assert view.sceneBoundingRect().contains(label)
+
+
+def test_before_a_run_the_plot_says_what_it_will_show_and_draws_no_empty_frame(qtbot, window):
+    """Before a run the plot was an empty frame: a legend of three curves not drawn, and an axis of "raters
+    per item" running 0.1 to 0.9. It says what a run draws instead, and the frame comes with the result."""
+    from ui.panels.compromise import NOT_RUN_PLOT_TEXT
+
+    panel = window.compromise
+    plot = panel.plot_widget.getPlotItem()
+    assert panel.plot_message == NOT_RUN_PLOT_TEXT
+    assert not any(plot.getAxis(name).isVisible() for name in ("left", "bottom", "right"))
+    assert not plot.legend.isVisible()
+    # The message is drawn in the plot's middle, inside the visible frame.
+    text = panel._empty_text
+    centre = panel.plot_widget.mapFromScene(text.sceneBoundingRect().center())
+    assert panel.plot_widget.rect().contains(centre)
+    assert abs(centre.x() - panel.plot_widget.width() / 2) < panel.plot_widget.width() / 10
+    type_over(qtbot, panel._budget_edit, "2500")
+    type_over(qtbot, panel._max_raters_spin.lineEdit(), "4")
+    _run(qtbot, panel)
+    assert panel.plot_message == ""
+    assert all(plot.getAxis(name).isVisible() for name in ("left", "bottom", "right")) and plot.legend.isVisible()
+    assert plot.getViewBox().viewRange()[0][1] >= 4
+    target = window.state.scenario.target.target_risk
+    assert panel._target_line.label.toPlainText() == f"target ε = {target:g}"

@@ -103,6 +103,10 @@ def cell_value(row: CompromiseRow, key: str, best: bool) -> tuple[str, object]:
     return ("★ best" if best else ""), best
 
 
+NOT_RUN_PLOT_TEXT = "Run to plot the achievable risk and the items bought\nfor every split of the budget."
+"""What the plot says before a run: without it, an empty frame with a legend of nothing and an axis of
+raters per item from 0.1 to 0.9."""
+
 BEST_LABEL_CLEARANCE = 0.12
 """Share of the risk axis's height above the best split that its label takes: a target line nearer
 than this puts the label below the star."""
@@ -305,7 +309,7 @@ class CompromiseWidget(QWidget):
         plot = self._plot_widget.getPlotItem()
         style_plot(plot, title="", x_label="raters per item r", y_label="risk")
         plot.hideButtons()
-        plot.addLegend(offset=(-10, 10), labelTextSize="9pt")
+        self._legend = plot.addLegend(offset=(-10, 10), labelTextSize="9pt")
         # The items bought get a view of their own on the right axis, following the plot's x.
         plot.showAxis("right")
         right = plot.getAxis("right")
@@ -341,6 +345,12 @@ class CompromiseWidget(QWidget):
         plot.addItem(self._target_line, ignoreBounds=True)
         self._best_label = pg.TextItem("", color=BEST_COLOUR, anchor=(0.5, 1.4))
         plot.addItem(self._best_label, ignoreBounds=True)
+        self._empty_text = pg.TextItem(NOT_RUN_PLOT_TEXT, color="#666666", anchor=(0.5, 0.5))
+        font = QFont()
+        font.setPointSizeF(10.5)
+        self._empty_text.setFont(font)
+        plot.addItem(self._empty_text, ignoreBounds=True)
+        self._show_plot_frame(False)
 
         self._model = QStandardItemModel(0, len(COLUMNS), self)
         self._model.setHorizontalHeaderLabels([header for _, header in COLUMNS])
@@ -394,8 +404,27 @@ class CompromiseWidget(QWidget):
         for label, text in self._money_labels:
             label.setText(f"{text} ({scenario.campaign.currency})")
 
+    def _show_plot_frame(self, shown: bool) -> None:
+        """The axes, legend and target line of a result, or, before any, :data:`NOT_RUN_PLOT_TEXT` alone."""
+        plot = self._plot_widget.getPlotItem()
+        for name in ("left", "bottom", "right"):
+            plot.showAxis(name) if shown else plot.hideAxis(name)
+        self._legend.setVisible(shown)
+        self._target_line.setVisible(shown)
+        self._empty_text.setVisible(not shown)
+        if not shown:
+            plot.setXRange(0.0, 1.0, padding=0)
+            plot.setYRange(0.0, 1.0, padding=0)
+            self._empty_text.setPos(0.5, 0.5)
+
+    @property
+    def plot_message(self) -> str:
+        """What the plot says in its middle: :data:`NOT_RUN_PLOT_TEXT` before a run, else empty."""
+        return self._empty_text.toPlainText() if self._empty_text.isVisible() else ""
+
     def _show(self, result: CompromiseAnalysis) -> None:
         self._result = result
+        self._show_plot_frame(True)
         rows = result.rows
         xs = [row.raters for row in rows]
         self._items["achievable"].setData(xs, [row.achievable for row in rows])
@@ -411,6 +440,8 @@ class CompromiseWidget(QWidget):
             self._best_label.setText(f"best: {best.raters} × {best.items:,}")
             self._best_label.setPos(best.raters, best.achievable)
         self._target_line.setPos(result.target_risk)
+        # Set again now that the line is shown: a hidden line's label keeps the text it last drew.
+        self._target_line.label.setFormat(f"target ε = {result.target_risk:g}")
         plot = self._plot_widget.getPlotItem()
         if xs:
             plot.setXRange(min(xs) - 0.6, max(xs) + 0.6, padding=0)
