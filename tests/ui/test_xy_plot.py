@@ -561,3 +561,19 @@ def test_the_running_message_counts_scenarios_and_points_in_words(qtbot, window,
     with qtbot.waitSignal(panel.sweep_finished, timeout=120_000):
         qtbot.keyClick(panel._run_button, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
         assert panel._message.text() == "Sweeping 3 scenarios over 6 points…"
+
+
+def test_before_a_sweep_the_plots_pane_says_what_it_will_show(qtbot, window):
+    """Before a sweep the plots' pane was an empty white rectangle; it says what a sweep draws there, and
+    the plots take its place."""
+    from ui.panels.xy_plot import NOT_RUN_PLOT_TEXT
+
+    panel = window.xy_plot
+    assert panel.plot_message == NOT_RUN_PLOT_TEXT
+    view = panel.layout_widget
+    label = view.ci.getItem(0, 0)
+    centre = view.mapFromScene(label.sceneBoundingRect().center())
+    assert view.rect().contains(centre) and label.isVisible()
+    _sweep_raters(qtbot, panel, points="3")
+    assert panel.plot_message == ""
+    assert view.ci.getItem(0, 0) is panel.plot("risk")

@@ -150,6 +150,8 @@ TARGET_RANGE_TEXT = "above 0 and below 1"
 """The target risks a scenario accepts (its schema's range of ε)."""
 NUMBER_KEYS_TEXT = "digits, a decimal point, a minus sign, an exponent as in 1e3"
 """What a number field takes, said when it refuses a key."""
+NOT_RUN_PLOT_TEXT = "Choose x, its range and the outputs above, then Run sweep: the outputs are plotted here against x."
+"""What the plots' pane says before a sweep (it was an empty white rectangle)."""
 STALE_COLOUR = "#8d4a00"
 """Colour of the note over a sweep the fields no longer describe."""
 STYLE_GLYPHS = {Qt.PenStyle.SolidLine: "━━", Qt.PenStyle.DashLine: "╌╌", Qt.PenStyle.DashDotLine: "━·",
@@ -764,11 +766,22 @@ class XYPlotWidget(QWidget):
         layout.addWidget(self._stale_note)
         layout.addWidget(splitter, 1)
         tab_through(self.inputs())
+        self._show_plot_message()
         self._update_questions()
         self._design_target = self._state.scenario.target.target_risk
         self._target_edit.setText(f"{self._design_target:g}")
 
     # ------------------------------------------------------------ refreshing
+    def _show_plot_message(self) -> None:
+        """:data:`NOT_RUN_PLOT_TEXT` in the middle of the plots' pane (cleared with the pane by a result)."""
+        self._layout.addLabel(NOT_RUN_PLOT_TEXT, row=0, col=0, color="#666666", size="10.5pt")
+
+    @property
+    def plot_message(self) -> str:
+        """What the plots' pane says in place of plots: :data:`NOT_RUN_PLOT_TEXT` before a sweep, else empty."""
+        item = self._layout.ci.getItem(0, 0)
+        return item.text if isinstance(item, pg.LabelItem) else ""
+
     def _update_questions(self) -> None:
         scenario = self._state.scenario
         index = max(0, self._question_combo.currentIndex())
@@ -834,6 +847,7 @@ class XYPlotWidget(QWidget):
             item.setData([], [])
         self._layout.clear()
         if not self._results:
+            self._show_plot_message()
             self._update_table()
             return
         first = self._results[0][1]
