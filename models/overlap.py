@@ -169,13 +169,14 @@ def adaptive_panel(
     threshold: float = 0.6,
     prior: object | None = None,
     max_outcomes: int = 200_000,
+    class_weights: object | None = None,
 ) -> AdaptivePanel:
     """The stopped-histogram channel of adaptive overlap, exactly (module docstring).
 
     Parameters
     ----------
-    kernel : array_like, shape (inputs, answers)
-        One rater's row-stochastic kernel.
+    kernel : array_like, shape (inputs, answers), or (classes, inputs, answers) with ``class_weights``
+        One rater's row-stochastic kernel; with ``class_weights``, one per class of items.
     start : int
         Raters every item gets, ``r₀`` >= 1.
     most : int
@@ -191,6 +192,12 @@ def adaptive_panel(
         The truth's law, for the posterior rule (uniform when None); ignored by the agreement rule.
     max_outcomes : int
         Most histograms over all sizes (:func:`adaptive_outcome_count`), >= 1.
+    class_weights : array_like of shape (classes,) or None
+        Share of the items in each class (>= 0, normalised here), for items of latent difficulty
+        (the method §9): within a class the raters are conditionally i.i.d. with that class's kernel,
+        and the class is independent of the truth and unseen, so ``P((n, c) | x)`` is the classes'
+        mixture ``Σ_h w_h P_h((n, c) | x)``. The rule stops on the same histograms in every class (the
+        posterior rule's posterior is the mixture's), so the mixture is taken level by level.
 
     Returns
     -------
@@ -201,7 +208,22 @@ def adaptive_panel(
     InvalidArgumentError
         For arguments out of range, or more histograms than ``max_outcomes``.
     """
-    matrix = as_kernel("kernel", kernel)
+    if class_weights is None:
+        matrices = [as_kernel("kernel", kernel)]
+        shares = [1.0]
+    else:
+        stack = np.asarray(kernel, dtype=float)
+        if stack.ndim != 3:
+            raise InvalidArgumentError(f"kernel must have shape (classes, inputs, answers) with class_weights, "
+                                       f"got shape {stack.shape}")
+        matrices = [as_kernel("kernel", matrix) for matrix in stack]
+        if len({one.shape for one in matrices}) != 1:
+            raise InvalidArgumentError(f"every class's kernel must have one shape, got {[m.shape for m in matrices]}")
+        given = np.array([check_real("class weight", w, low=0.0) for w in np.ravel(class_weights)])
+        if given.size != len(matrices) or given.sum() <= 0.0:
+            raise InvalidArgumentError(f"class_weights must give {len(matrices)} weights, not all 0, got {given.tolist()}")
+        shares = list(given / given.sum())
+    matrix = matrices[0]
     first = check_integer("start", start, low=1)
     last = check_integer("most", most, low=first)
     rho = check_real("correlation", correlation, low=0.0, high=1.0)
@@ -216,14 +238,20 @@ def adaptive_panel(
             f"an adaptive panel of {first} to {last} raters over {answers} answers has {total:,} vote histograms, "
             f"more than max_outcomes = {limit:,}"
         )
-    independent = _count_kernel(matrix, first, 0.0)
+    # Per class of items: the independent raters' and the herding branch's reach of each histogram.
     _, _, _, unanimous = _histogram_tables(first, answers)
-    herding = np.zeros_like(independent)
-    herding[:, unanimous] = matrix
+    independents, herdings = [], []
+    for one in matrices:
+        independents.append(_count_kernel(one, first, 0.0))
+        herding = np.zeros_like(independents[-1])
+        herding[:, unanimous] = one
+        herdings.append(herding)
     columns, lengths, histograms, stopping = [], [], [], []
     for n in range(first, last + 1):
         table = _compositions(n, answers)
-        reach = (1.0 - rho) * independent + rho * herding
+        # One class (shares [1.0]) is its reach itself: 1.0 · x and 0 + x are x exactly.
+        reach = sum(share * ((1.0 - rho) * independent + rho * herding)
+                    for share, independent, herding in zip(shares, independents, herdings))
         if n == last:
             stop = np.ones(table.shape[0], dtype=bool)
         elif rule == "agreement":
@@ -243,19 +271,22 @@ def adaptive_panel(
             break
         going = np.flatnonzero(~stop)
         next_table = _compositions(n + 1, answers)
-        grown = np.zeros((inputs, next_table.shape[0]))
+        targets = []
         for y in range(answers):
             # Every continuing histogram gains a vote for y with probability K[x, y].
             extended = table[going].copy()
             extended[:, y] += 1
-            target = composition_index(extended, n + 1)
-            np.add.at(grown.T, target, (independent[:, going] * matrix[:, y][:, None]).T)
+            targets.append(composition_index(extended, n + 1))
         next_unanimous = _histogram_tables(n + 1, answers)[3]
-        kept = np.zeros_like(grown)
         # The herding branch stays unanimous: it goes on only where its histogram did not stop.
         goes_on = ~stop[_histogram_tables(n, answers)[3]]
-        kept[:, next_unanimous[goes_on]] = herding[:, _histogram_tables(n, answers)[3][goes_on]]
-        independent, herding = grown, kept
+        for h, one in enumerate(matrices):
+            grown = np.zeros((inputs, next_table.shape[0]))
+            for y, target in enumerate(targets):
+                np.add.at(grown.T, target, (independents[h][:, going] * one[:, y][:, None]).T)
+            kept = np.zeros_like(grown)
+            kept[:, next_unanimous[goes_on]] = herdings[h][:, _histogram_tables(n, answers)[3][goes_on]]
+            independents[h], herdings[h] = grown, kept
     stacked = np.ascontiguousarray(np.concatenate(columns, axis=1))
     # The levels' probabilities sum to 1 up to rounding; renormalise as models.info.as_kernel does.
     stacked /= stacked.sum(axis=1, keepdims=True)

@@ -34,7 +34,9 @@ import models
 from models.channel import QuestionChannel, binding_stage, rater_kernel
 from models.decoding import Dimension, PanelDecoding, decode_kernel
 from models.overlap import adaptive_panel, length_law_panel
+from models.population_channel import RaterModel, class_kernels, population_kind, population_panel
 
+from advisor.evaluation.channel_inputs import rater_model
 from advisor.scenario.schema import Question, Scenario
 from advisor.units import counted
 
@@ -153,13 +155,33 @@ def _prior_of(question: Question) -> tuple[float, ...] | None:
 
 
 @lru_cache(maxsize=512)
-def _adaptive(kernel_bytes: bytes, shape: tuple[int, int], start: int, most: int, rho: float, rule: str,
-              threshold: float, prior: tuple[float, ...] | None) -> tuple[models.overlap.AdaptivePanel, models.Capacity]:
-    """The stopped channel of one kernel and its capacity (Blahut–Arimoto, 1e-9 nats)."""
+def _adaptive(kernel_bytes: bytes, shape: tuple[int, ...], start: int, most: int, rho: float, rule: str,
+              threshold: float, prior: tuple[float, ...] | None,
+              class_weights: tuple[float, ...] | None = None) -> tuple[models.overlap.AdaptivePanel, models.Capacity]:
+    """The stopped channel of one kernel (or of one kernel per class of items, ``shape`` (classes,
+    inputs, answers), with their ``class_weights``) and its capacity (Blahut–Arimoto, 1e-9 nats)."""
     kernel = np.frombuffer(kernel_bytes, dtype=float).reshape(shape)
     panel = adaptive_panel(kernel, start, most, correlation=rho, rule=rule, threshold=threshold, prior=prior,
-                           max_outcomes=PANEL_MAX_OUTCOMES)
+                           max_outcomes=PANEL_MAX_OUTCOMES, class_weights=class_weights)
     return panel, models.blahut_arimoto(panel.kernel)
+
+
+def _population(scenario: Scenario, question: Question, channel: QuestionChannel) -> tuple[RaterModel, np.ndarray, np.ndarray] | None:
+    """The question's raters as they are (:func:`~advisor.evaluation.channel_inputs.rater_model`) with its
+    class weights ``w`` (H,) and typed kernels ``G`` (H, k, T·k) at the channel's d′
+    (:func:`models.population_channel.class_kernels`), or None for the homogeneous, unbiased panel."""
+    model = rater_model(scenario, question)
+    if model is None:
+        return None
+    weights, typed = class_kernels(question.format.kind, question.format.k, channel.dprime, question.span,
+                                   question.slip_rate, model)
+    return model, weights, typed
+
+
+def _answer_kernels(typed: np.ndarray, types: int) -> np.ndarray:
+    """Each class's kernel of the answer alone, ``Σ_t v_t K_{h,t}`` (H, k, k), from typed kernels (H, k, T·k)."""
+    classes, answers, cells = typed.shape
+    return np.ascontiguousarray(typed.reshape(classes, answers, types, cells // types).sum(axis=2))
 
 
 @lru_cache(maxsize=512)
@@ -171,15 +193,46 @@ def _mixed_capacity(kernel_bytes: bytes, shape: tuple[int, int], law: tuple[tupl
     return models.blahut_arimoto(panel)
 
 
+@lru_cache(maxsize=512)
+def _population_mixed_capacity(kind: str, k: int | None, dprime: float, span: float, slip: float,
+                               law: tuple[tuple[int, float], ...], rho: float, model: RaterModel) -> models.Capacity:
+    """Blahut–Arimoto capacity of the known-state mixture ``P((n, c) | x) = P(N = n) P_n(c | x)`` of the
+    rater model's panels (:func:`models.population_channel.population_panel`: histograms over (rater type,
+    answer) cells, as the fixed panel's), of one decision for a multi-select."""
+    total = sum(p for _, p in law)
+    blocks = []
+    for n, p in law:
+        panel, used = population_panel(kind, k or 2, dprime, span, slip, n, rho, model, max_outcomes=PANEL_MAX_OUTCOMES)
+        if used != n:
+            raise ValueError(f"a panel of {n} raters does not fit {PANEL_MAX_OUTCOMES:,} histograms")
+        blocks.append((p / total) * panel)
+    return models.blahut_arimoto(np.ascontiguousarray(np.concatenate(blocks, axis=1)))
+
+
 def _watched(scenario: Scenario, channel: QuestionChannel, first: int,
              most: int) -> tuple[models.overlap.AdaptivePanel, models.Capacity, tuple[float, ...] | None]:
-    """The first question's stopped channel in one context (its fixed channel gives d′)."""
+    """The first question's stopped channel in one context (its fixed channel gives d′).
+
+    With raters as they are (the method §9) the items' difficulty classes are a mixture of stopped
+    panels (:func:`models.overlap.adaptive_panel` with ``class_weights``; response bias in each class's
+    kernel), and the rater types mix within each vote: the rule stops on the answers, and the stopped
+    histograms count answers, not (type, answer) cells, so each vote's kernel is ``Σ_t v_t K_{h,t}``.
+    Telling the types apart could only add information: this channel is a garbling of the same stopped
+    panel with (type, answer) cells, never more optimistic than it."""
     watched, overlap = scenario.questions[0], scenario.overlap
-    kernel = rater_kernel(watched.format.kind, watched.format.k, channel.dprime, span=watched.span,
-                          slip_rate=watched.slip_rate)
     prior = _prior_of(watched)
-    panel, capacity = _adaptive(kernel.tobytes(), kernel.shape, first, most, scenario.raters.correlation,
-                                overlap.stop_rule, overlap.stop_threshold, prior)
+    rho = scenario.raters.correlation
+    population = _population(scenario, watched, channel)
+    if population is None:
+        kernel = rater_kernel(watched.format.kind, watched.format.k, channel.dprime, span=watched.span,
+                              slip_rate=watched.slip_rate)
+        panel, capacity = _adaptive(kernel.tobytes(), kernel.shape, first, most, rho, overlap.stop_rule,
+                                    overlap.stop_threshold, prior)
+    else:
+        model, weights, typed = population
+        kernels = _answer_kernels(typed, model.n_types)
+        panel, capacity = _adaptive(kernels.tobytes(), kernels.shape, first, most, rho, overlap.stop_rule,
+                                    overlap.stop_threshold, prior, tuple(float(w) for w in weights))
     return panel, capacity, prior
 
 
@@ -331,7 +384,20 @@ def overlay(
             upper = float(np.max(_on_sizes(laws, first, sizes) @ uppers))
             exact = all(c.panel_exact for c in panels)
             limited = any(c.budget_limited for c in panels)
-            if kind not in _UNIFORM_OPTIMAL:
+            model = rater_model(scenario, question)
+            if model is not None:
+                # Raters as they are: a bias or a mixture of item classes or rater types leaves the
+                # uniform law no longer optimal for every panel, so Σ_n P(n) C_n is only an upper end.
+                _, answers, _, copies = population_kind(kind, question.format.k or 2)
+                if _mixture_outcomes(model.n_types * answers, law) <= PANEL_MAX_OUTCOMES:
+                    mixed_capacity = _population_mixed_capacity(kind, question.format.k, row[i].dprime, question.span,
+                                                                question.slip_rate, law, rho, model)
+                    value, exact = copies * mixed_capacity.nats, True
+                    if not adaptive:
+                        upper = min(upper, copies * (mixed_capacity.nats + mixed_capacity.gap))
+                else:
+                    value, exact = upper, False
+            elif kind not in _UNIFORM_OPTIMAL:
                 kernel = rater_kernel(kind, question.format.k, row[i].dprime, span=question.span,
                                       slip_rate=question.slip_rate)
                 if _mixture_outcomes(kernel.shape[1], law) <= PANEL_MAX_OUTCOMES:

@@ -219,3 +219,78 @@ def compositions_by_length(lengths: np.ndarray) -> list[int]:
     for n in sorted(set(int(v) for v in lengths)):
         first += [int(row[0]) for row in compositions(n, 2)]
     return first
+
+
+def _sequences_reference(kernels, weights, start, most, rho, rule, threshold, prior):
+    """``P((n, histogram) | x)`` of an adaptive panel over items of several classes, by walking every
+    sequence of votes: class h with weight w_h; within it each rater votes by K_h, or with probability ρ
+    all copy one draw. The rule is checked on each prefix's histogram from ``start`` votes on; the
+    posterior rule's posterior is the prefix's, over the classes' mixture."""
+    import itertools
+
+    kernels = np.asarray(kernels, dtype=float)
+    classes, inputs, answers = kernels.shape
+    law = np.full(inputs, 1.0 / inputs) if prior is None else np.asarray(prior, dtype=float)
+
+    def likelihood(sequence):
+        # P(sequence | x) for every x: the classes' mixture of independent and herding votes.
+        value = np.zeros(inputs)
+        for h in range(classes):
+            independent = np.prod([kernels[h][:, y] for y in sequence], axis=0)
+            herd = kernels[h][:, sequence[0]] if len(set(sequence)) == 1 else np.zeros(inputs)
+            value += weights[h] * ((1.0 - rho) * independent + rho * herd)
+        return value
+
+    def stops(sequence):
+        n = len(sequence)
+        if n == most:
+            return True
+        counts = np.bincount(sequence, minlength=answers)
+        if rule == "agreement":
+            return counts.max() >= (threshold - 1e-12) * n
+        joint = law * likelihood(sequence)
+        return joint.sum() == 0.0 or joint.max() / joint.sum() >= threshold - 1e-12
+
+    found: dict[tuple[int, tuple[int, ...]], np.ndarray] = {}
+    for n in range(start, most + 1):
+        for sequence in itertools.product(range(answers), repeat=n):
+            prefixes_go_on = all(not stops(sequence[:m]) for m in range(start, n))
+            if prefixes_go_on and stops(sequence):
+                key = (n, tuple(np.bincount(sequence, minlength=answers)))
+                found[key] = found.get(key, np.zeros(inputs)) + likelihood(sequence)
+    return found
+
+
+@pytest.mark.parametrize("rule, threshold", [("agreement", 0.7), ("posterior", 0.9)])
+@pytest.mark.parametrize("rho", [0.0, 0.3])
+def test_items_of_several_classes_are_the_mixture_of_their_stopped_panels(rule, threshold, rho):
+    """Items of latent difficulty: an easy class, and one whose raters answer at random. The panel is the
+    classes' mixture, with the rule applied to the same histograms in both (checked by walking every
+    sequence of votes); one class of weight 1 is the plain panel to the last bit."""
+    easy = symmetric(3, 0.85)
+    hard = np.full((3, 3), 1.0 / 3.0)
+    kernels = np.stack([easy, hard])
+    weights = np.array([0.6, 0.4])
+    prior = np.array([0.5, 0.3, 0.2])
+    panel = adaptive_panel(kernels, 2, 4, correlation=rho, rule=rule, threshold=threshold, prior=prior,
+                           class_weights=weights)
+    reference = _sequences_reference(kernels, weights, 2, 4, rho, rule, threshold, prior)
+    # Every stopped histogram the sequences reach is a column; the columns no sequence reaches hold 0.
+    columns = {(int(n), tuple(int(c) for c in histogram)): column
+               for column, (n, histogram) in enumerate(zip(panel.lengths, panel.histograms))}
+    assert set(reference) <= set(columns)
+    for key, column in columns.items():
+        assert panel.kernel[:, column] == pytest.approx(reference.get(key, np.zeros(3)), abs=1e-13), key
+    plain = adaptive_panel(easy, 2, 4, correlation=rho, rule=rule, threshold=threshold, prior=prior)
+    alone = adaptive_panel(easy[None], 2, 4, correlation=rho, rule=rule, threshold=threshold, prior=prior,
+                           class_weights=[1.0])
+    assert np.array_equal(plain.kernel, alone.kernel) and np.array_equal(plain.stopping, alone.stopping)
+    # Random answers on two fifths of the items: less information than the easy items alone.
+    assert mutual_information(prior, panel.kernel) < mutual_information(prior, plain.kernel)
+
+
+def test_class_weights_are_checked():
+    with pytest.raises(InvalidArgumentError, match="class_weights"):
+        adaptive_panel(np.stack([symmetric(2, 0.8)] * 2), 1, 3, class_weights=[0.5])
+    with pytest.raises(InvalidArgumentError, match="shape"):
+        adaptive_panel(symmetric(2, 0.8), 1, 3, class_weights=[1.0])
