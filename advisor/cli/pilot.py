@@ -79,6 +79,10 @@ def register(subparsers: Any) -> None:
     target = apply.add_mutually_exclusive_group()
     target.add_argument("--save-as", metavar="NAME", help="store the calibrated scenario in the database under NAME")
     target.add_argument("-o", "--output", metavar="FILE", help="write the calibrated scenario JSON to FILE")
+    apply.add_argument(
+        "--json", action="store_true",
+        help="print one JSON object: the calibrated scenario, the check of the calibrated model against the pilot "
+             "(information in nats) and its warnings as a list of strings")
 
     simulate = common.subcommand(commands, "simulate", "Write a simulated pilot CSV drawn from a scenario.", _run_simulate)
     simulate.add_argument("scenario", metavar="NAME_OR_PATH", help="scenario JSON file, or stored scenario name or id")
@@ -302,6 +306,7 @@ def _run_summary(args: argparse.Namespace) -> int:
 
 def _run_apply(args: argparse.Namespace) -> int:
     from advisor.pilot.calibration import calibration_summary_options
+    from advisor.pilot.model_check import check_calibration
     from advisor.pilot.summary import NO_POPULATION_NOTE
 
     loaded = _load(args, args.pilot)
@@ -319,22 +324,36 @@ def _run_apply(args: argparse.Namespace) -> int:
         )
     calibrated = pilots.apply_to_scenario(scenario, summary, question=question.name, source=loaded.source,
                                           model=args.model)
+    # The window's apply page shows the same check and the same sentences.
+    check = check_calibration(summary, calibrated, question=question.name, dataset=loaded.dataset)
     if args.model == "population" and summary.population is None:
         why = next((note.removeprefix(NO_POPULATION_NOTE) for note in summary.notes
                     if note.startswith(NO_POPULATION_NOTE)), "the pilot does not identify it")
         print(f"note: no rater population could be fitted ({why}); the symmetric model was applied",
               file=sys.stderr)
+    if not args.json:
+        # On standard error: standard output may be the calibrated scenario's JSON.
+        for warning in check.warnings:
+            print(f"warning: {warning}", file=sys.stderr)
+    data: dict[str, Any] = {}
     if args.save_as:
         calibrated = calibrated.with_changes({"name": args.save_as})
         stored = common.open_store(args).create(calibrated, summary=f"calibrated from pilot {loaded.source}")
-        print(f"saved calibrated scenario {stored.id} ({stored.name!r})")
-        _print_changes(scenario, calibrated)
+        data["saved"] = {"id": stored.id, "name": stored.name}
+        if not args.json:
+            print(f"saved calibrated scenario {stored.id} ({stored.name!r})")
+            _print_changes(scenario, calibrated)
     elif args.output:
         written = save_scenario_file(calibrated, args.output, database_path=database_file(getattr(args, "db", None)))
-        print(f"wrote calibrated scenario to {written}")
-        _print_changes(scenario, calibrated)
-    else:
+        data["output"] = str(written)
+        if not args.json:
+            print(f"wrote calibrated scenario to {written}")
+            _print_changes(scenario, calibrated)
+    elif not args.json:
         print(calibrated.to_json())
+    if args.json:
+        common.print_json({"scenario": calibrated.to_dict(), **data, "model_check": check.to_dict(),
+                           "warnings": list(check.warnings)})
     return 0
 
 

@@ -160,3 +160,29 @@ def test_apply_says_when_the_population_model_it_was_asked_for_could_not_be_fitt
     monkeypatch.undo()
     status, _, err = run(capsys, *db, "pilot", "apply", str(RTE), "--scenario", str(scenario_file), "--boot", "0")
     assert status == 0 and "symmetric model was applied" not in err
+
+
+def test_apply_prints_the_check_of_the_model_against_a_tiny_pilot(capsys, db, tmp_path):
+    """The toy pilot's 5 items on the example scenario: the warnings the window shows, on standard
+    error, and in ``--json`` as a list of strings."""
+    from advisor.pilot.model_check import check_calibration
+    from advisor.pilot.summary import summarize
+    from advisor.pilot.calibration import apply_to_scenario, calibration_summary_options
+
+    example = Path(__file__).resolve().parents[2] / "resources" / "scenarios" / "personal_attack_adaptive_overlap.json"
+    out_path = tmp_path / "calibrated.json"
+    status, out, err = run(capsys, *db, "pilot", "apply", str(TOY), "--scenario", str(example), "-o", str(out_path))
+    assert status == 0 and "wrote calibrated scenario" in out
+    assert ("warning: The calibrated model gives 0.447 bits per rater, above the 0.000–0.125 bits the pilot "
+            "measured (95 %)") in err
+    assert "warning: The pilot's 5 items are too few to trust" in err
+    status, out, err = run(capsys, *db, "pilot", "apply", str(TOY), "--scenario", str(example), "--json")
+    assert status == 0 and "warning:" not in err
+    data = json.loads(out)
+    scenario = load_scenario_file(example)
+    question = scenario.questions[0]
+    summary = summarize(read_pilot(TOY), rater_types="auto", n_boot=1000,
+                        **calibration_summary_options(scenario, question, pilot_names_contexts=False))
+    check = check_calibration(summary, apply_to_scenario(scenario, summary, source=str(TOY)))
+    assert data["warnings"] == list(check.warnings) and len(data["warnings"]) == 3
+    assert data["model_check"]["items"] == 5 and data["scenario"]["name"] == scenario.name
