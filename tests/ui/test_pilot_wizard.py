@@ -278,3 +278,55 @@ def test_the_wizard_calibrates_as_the_command_lines_pilot_apply(qtbot, empty_sto
     command_line = scenario_from_dict(json.loads(out.read_text(encoding="utf-8")))
     window = wizard.calibrated_scenario()
     assert window.raters == command_line.raters and window.questions == command_line.questions
+
+
+def test_the_apply_page_warns_when_the_calibrated_model_does_not_reproduce_a_tiny_pilot(qtbot, empty_store):
+    """The audit's case: the example "third rater on disagreement" calibrated from the 5-item toy
+    pilot, as the user ran it (1,000 resamples, rater types by AIC). The page said the model gives
+    0.447 bits per rater beside the 0.000–0.125 measured, and nothing more."""
+    import json
+
+    from advisor.pilot.model_check import check_calibration
+    from advisor.scenario.schema import scenario_from_dict
+
+    root = Path(__file__).resolve().parents[2]
+    example = scenario_from_dict(json.loads(
+        (root / "resources" / "scenarios" / "personal_attack_adaptive_overlap.json").read_text(encoding="utf-8")))
+    wizard = _open(qtbot, empty_store, example, path=PILOTS / "ipeirotis_adultcontent_toy.csv", resamples=1000,
+                   rater_types=None)
+    wizard.next()
+    _wait_idle(qtbot, wizard)
+    wizard.next()
+    _wait_idle(qtbot, wizard)
+    page = wizard.apply_page
+    assert page.isComplete()
+    text = page.model_warning_text()
+    assert "The calibrated model gives 0.447 bits per rater, above the 0.000–0.125 bits the pilot measured (95 %)" in text
+    assert "The pilot's 5 items are too few to trust" in text
+    # The same sentences as the core's check (and so as the command line's pilot apply).
+    check = check_calibration(wizard.summary, wizard.calibrated_scenario())
+    assert text == "\n".join(f"⚠ {warning}" for warning in check.warnings)
+    # Shown in the warning style, above the before → after table.
+    label = page._model_warning_label
+    assert "#b00020" in label.styleSheet()
+    layout = page.layout()
+    assert layout.indexOf(label) < layout.indexOf(page._effect_table)
+    # The model's number per rater and the one the pilot measures are told apart.
+    assert "a label of a rater of unknown type, what the pilot measures, 0.250 bits" in page.pilot_capacity_text()
+
+
+def test_the_apply_page_shows_no_model_warning_for_a_large_simulated_pilot(qtbot, empty_store, tmp_path):
+    from advisor.pilot.simulation import simulate_pilot
+
+    truth = Scenario(name="known raters", questions=(
+        Question(name="entails", format=ResponseFormat(kind="binary"), slip_rate=0.02),))
+    truth = truth.with_changes({"raters.discriminability": 1.6, "raters.correlation": 0.0})
+    path = tmp_path / "simulated.csv"
+    path.write_text(simulate_pilot(truth, items=3000, seed=5).to_csv_text(), encoding="utf-8")
+    wizard = _open(qtbot, empty_store, truth.with_changes({"raters.discriminability": 1.0}), path=path, resamples=200)
+    wizard.next()
+    _wait_idle(qtbot, wizard)
+    wizard.next()
+    _wait_idle(qtbot, wizard)
+    assert wizard.apply_page.isComplete()
+    assert wizard.apply_page.model_warning_text() == ""

@@ -13,8 +13,10 @@
    (:class:`ui.widgets.pilot_validation.PilotValidationWidget`).
 3. **Apply**: what the calibration changes in the scenario and what that does
    to capacity, floor and cost (before → after, evaluated on both), the model's
-   capacity of the question beside the pilot's measured one, and where the
-   numbers come from. The user picks one thing Finish does: store a calibrated
+   capacity of the question beside the pilot's measured one, warnings where the
+   calibrated model does not reproduce what the pilot measured or the pilot is
+   too small to trust (:func:`advisor.pilot.model_check.check_calibration`), and
+   where the numbers come from. The user picks one thing Finish does: store a calibrated
    copy as a new scenario (the default; the original is unchanged) or calibrate
    the open scenario in place (undoable); :meth:`PilotWizard.in_place` says
    which, :meth:`PilotWizard.calibrated_scenario` holds the result.
@@ -60,6 +62,7 @@ from advisor.errors import AdvisorError, ImportFormatError
 from advisor.evaluation.guardrails import pilot_class_warnings
 from advisor.pilot.calibration import apply_to_scenario, calibration_scale, calibration_summary_options
 from advisor.pilot.dataset import PilotDataset
+from advisor.pilot.model_check import ModelCheck, check_calibration
 from advisor.pilot.reading import MAX_ROWS
 from advisor.pilot.sources import read_pilot_file
 from advisor.pilot.summary import TIE_TEXT, PilotSummary, summarize
@@ -103,7 +106,8 @@ ERROR_STYLE = "color: #b00020"
 
 @dataclass(frozen=True)
 class Calibration:
-    """A calibrated scenario and the evaluations of the scenario before and after.
+    """A calibrated scenario, the evaluations of the scenario before and after, and the check of
+    the calibrated model against the pilot.
 
     ``before`` and ``after`` are :class:`advisor.evaluation.results.Evaluation` objects.
     """
@@ -111,14 +115,19 @@ class Calibration:
     scenario: Scenario
     before: Any
     after: Any
+    check: ModelCheck | None = None
 
 
-def calibrate_and_evaluate(scenario: Scenario, summary: PilotSummary, *, question: str, source: str) -> Calibration:
-    """Calibrate ``scenario`` from the pilot and evaluate it before and after (for a worker)."""
+def calibrate_and_evaluate(scenario: Scenario, summary: PilotSummary, *, question: str, source: str,
+                           unit: str = "bits", dataset: PilotDataset | None = None) -> Calibration:
+    """Calibrate ``scenario`` from the pilot, evaluate it before and after and check the calibrated
+    model against what the pilot measured, its warnings in ``unit`` (for a worker)."""
     from advisor.evaluation.evaluate import evaluate
 
     calibrated = apply_to_scenario(scenario, summary, question=question, source=source)
-    return Calibration(calibrated, evaluate(scenario, curves=False), evaluate(calibrated, curves=False))
+    after = evaluate(calibrated, curves=False)
+    check = check_calibration(summary, calibrated, question=question, dataset=dataset, evaluation=after, unit=unit)
+    return Calibration(calibrated, evaluate(scenario, curves=False), after, check)
 
 
 def question_single_rater_nats(evaluation: Any, question: str) -> float | None:
@@ -697,6 +706,10 @@ class _ApplyPage(QWizardPage):
         self._class_warning_label.setWordWrap(True)
         self._class_warning_label.setStyleSheet(ERROR_STYLE)
         self._class_warning_label.setVisible(False)
+        self._model_warning_label = QLabel()
+        self._model_warning_label.setWordWrap(True)
+        self._model_warning_label.setStyleSheet(ERROR_STYLE)
+        self._model_warning_label.setVisible(False)
         self._effect_table = _before_after_table("What the model gives")
         self._pilot_capacity_label = QLabel()
         self._pilot_capacity_label.setWordWrap(True)
@@ -723,6 +736,7 @@ class _ApplyPage(QWizardPage):
         layout.addWidget(self._in_place_radio)
         layout.addWidget(self._status_label)
         layout.addWidget(self._class_warning_label)
+        layout.addWidget(self._model_warning_label)
         layout.addWidget(self._changes_table)
         layout.addWidget(self._effect_table)
         layout.addWidget(self._pilot_capacity_label)
@@ -754,6 +768,10 @@ class _ApplyPage(QWizardPage):
     def class_warning_text(self) -> str:
         return self._class_warning_label.text() if not self._class_warning_label.isHidden() else ""
 
+    def model_warning_text(self) -> str:
+        """The warnings of the check of the calibrated model against the pilot, as shown ("" when none)."""
+        return self._model_warning_label.text() if not self._model_warning_label.isHidden() else ""
+
     def initializePage(self) -> None:  # noqa: N802 - Qt override
         self._wizard.set_calibrated(None)
         self._calibration = None
@@ -761,6 +779,8 @@ class _ApplyPage(QWizardPage):
         self._changes_table.setRowCount(0)
         self._effect_table.setRowCount(0)
         self._pilot_capacity_label.clear()
+        self._model_warning_label.clear()
+        self._model_warning_label.setVisible(False)
         self._provenance_text.clear()
         self._store_error_label.clear()
         loaded, summary = self._wizard.loaded, self._wizard.summary
@@ -783,7 +803,8 @@ class _ApplyPage(QWizardPage):
         self._class_warning_label.setVisible(bool(warnings))
         self._status_label.setStyleSheet("")
         self._status_label.setText(f"Calibrating question {question!r} and evaluating the scenario before and after…")
-        calibrate = partial(calibrate_and_evaluate, question=question, source=str(loaded.path))
+        calibrate = partial(calibrate_and_evaluate, question=question, source=str(loaded.path),
+                            unit=display_settings().unit, dataset=loaded.dataset)
         self._job = run_in_pool(calibrate, self._wizard.scenario, summary, on_result=self._on_job_result,
                                 on_error=self._on_job_error)
         self.completeChanged.emit()
@@ -810,6 +831,7 @@ class _ApplyPage(QWizardPage):
         self._wizard.set_calibrated(calibration.scenario)
         self._update_changes()
         self._update_effect()
+        self._update_model_warnings()
         self.completeChanged.emit()
 
     def _on_copy_radio_toggled(self, _checked: bool) -> None:
@@ -861,10 +883,24 @@ class _ApplyPage(QWizardPage):
         model = question_single_rater_nats(after, question)
         low, high = summary.capacity_ci
         model_text = "—" if model is None else f"{units.convert(model):.3f}"
+        check = calibration.check
+        pooled = ""
+        if check is not None and check.rater_types > 1:
+            # Different quantities: the model's rater comes with its type, the pilot's pooled label does not.
+            pooled = (f" (a label of a rater of unknown type, what the pilot measures, "
+                      f"{units.convert(check.model_pooled_nats):.3f} {units.unit})")
+        # A summary without resamples has no interval: none is shown.
+        interval = (f"{100 * summary.capacity_level:.0f} % interval {units.convert(low):.3f} to {units.convert(high):.3f}"
+                    if summary.bootstrap_resamples > 0 else "no interval: no bootstrap resamples")
         self._pilot_capacity_label.setText(
-            f"One rater on {question!r}: the calibrated model gives {model_text} {units.unit} per item; the pilot "
-            f"measured {units.convert(summary.capacity_nats):.3f} {units.unit} "
-            f"({100 * summary.capacity_level:.0f} % interval {units.convert(low):.3f} to {units.convert(high):.3f}).")
+            f"One rater on {question!r}: the calibrated model gives {model_text} {units.unit} per item{pooled}; the "
+            f"pilot measured {units.convert(summary.capacity_nats):.3f} {units.unit} ({interval}).")
+
+    def _update_model_warnings(self) -> None:
+        check = self._calibration.check if self._calibration is not None else None
+        warnings = list(check.warnings) if check is not None else []
+        self._model_warning_label.setText("\n".join(f"⚠ {warning}" for warning in warnings))
+        self._model_warning_label.setVisible(bool(warnings))
 
     def _show_error(self, message: str) -> None:
         self._status_label.setStyleSheet(ERROR_STYLE)
