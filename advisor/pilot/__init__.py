@@ -22,6 +22,8 @@ raters spent) tell what the interface really carries. The package, from the bott
 * :mod:`advisor.pilot.calibration`: :func:`apply_to_scenario`, a scenario's raters set from a
   summary, with provenance;
 * :mod:`advisor.pilot.simulation`: :func:`simulate_pilot`, a synthetic pilot drawn from a scenario.
+* :mod:`advisor.pilot.model_check`: :func:`~advisor.pilot.model_check.check_calibration`, the
+  calibrated model's one-rater information beside what the pilot measured, with warnings.
 
 The names below are re-exported so that ``from advisor.pilot import read_pilot`` keeps working;
 new code imports from the module that holds the name. They are loaded on first use (PEP 562), so
