@@ -55,6 +55,7 @@ import numpy as np
 
 from models import timing
 from models.capacity import blahut_arimoto
+from models.channel import question_dprime
 from models.population_channel import RaterModel, class_kernels
 
 from advisor.evaluation.channel_inputs import rater_model
@@ -191,15 +192,15 @@ def _model_at_pilot(scenario: Scenario, index: int, model: RaterModel | None,
     raters = scenario.raters
     kind, k = target.format.kind, target.format.k or 2
     share = question_share(scenario, index)
-    effort = timing.hick_hyman_effort(kind, k)
     seconds, shares = times if times is not None else (np.array([scenario.campaign.seconds_per_item]), np.array([1.0]))
     typed_sum: np.ndarray | None = None
     for weight, context in zip(scenario.context_weights, scenario.contexts):
-        reading = timing.reading_seconds(context.reading_words, raters.reading_wpm)
         for t, u in zip(seconds, shares):
-            effective = share * max(0.0, float(t) - reading) / effort
-            d = timing.dprime(effective, raters.discriminability * context.difficulty, raters.accrual_rate,
-                              raters.base_time)
+            # The evaluation's own steps from a time per item to d′ (the method §3).
+            judgment = timing.judgment_seconds(float(t), share, context.reading_words, raters.reading_wpm)
+            d = question_dprime(kind, k, seconds=judgment, discriminability=raters.discriminability,
+                                accrual_rate=raters.accrual_rate, base_time=raters.base_time,
+                                difficulty=context.difficulty)
             if model is None:
                 kernel = np.asarray(cascade_kernel(target, d))
             else:
