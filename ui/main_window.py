@@ -170,6 +170,7 @@ class MainWindow(QMainWindow):
         connect_to_widget(self._state.changed, self._on_state_changed, self)
         connect_to_widget(self._state.dirty_changed, self._on_state_dirty_changed, self)
         connect_to_widget(self._state.identity_changed, self._on_state_identity_changed, self)
+        self._editor.refused_value_shown.connect(self._on_editor_refused_value_shown)
         QApplication.instance().focusChanged.connect(self._on_app_focus_changed)
         self._units.unit_changed.connect(self._on_units_unit_changed)
         self._update_title()
@@ -259,13 +260,18 @@ class MainWindow(QMainWindow):
 
     def maybe_keep_changes(self) -> bool:
         """Ask whether to save unsaved changes. True means "go ahead" (they
-        were saved or discarded), False "stay" (cancelled, or the save failed)."""
+        were saved or discarded), False "stay" (cancelled, or the save failed).
+
+        A refused value the editor still shows (a red cell) is an unsaved change too: it is asked
+        about, and Save stays on it (see :meth:`save`)."""
         self._editor.commit_pending()
-        if not self._state.dirty or self._is_pristine_blank():
+        refused = self._editor.refused_value()
+        if not refused and (not self._state.dirty or self._is_pristine_blank()):
             return True
+        not_valid = f"\n\nNot valid, so not saved with the rest: {refused}" if refused else ""
         answer = QMessageBox.question(
             self, "Unsaved changes",
-            f"“{self._state.scenario.name}” has unsaved changes. Save them before going on?",
+            f"“{self._state.scenario.name}” has unsaved changes. Save them before going on?{not_valid}",
             QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
             QMessageBox.StandardButton.Save,
         )
@@ -277,8 +283,19 @@ class MainWindow(QMainWindow):
         return False
 
     def save(self) -> bool:
-        """Save the edits as a new revision. Returns True when they are stored."""
+        """Save the edits as a new revision. Returns True when they are stored.
+
+        Nothing is saved while the editor shows a value it refused: the save would store the
+        scenario's value in its place, unseen. The message names the field and its range, and the
+        value gets the keyboard."""
         self._editor.commit_pending()
+        refused = self._editor.refused_value()
+        if refused:
+            QMessageBox.warning(self, "Not saved",
+                                f"“{self._state.scenario.name}” is not saved: {refused.rstrip('.')}.\n\n"
+                                "Enter an allowed value there first; it is selected.")
+            self._editor.focus_refused_value()
+            return False
         if self._state.stored_id is None or self._state.revision is None:
             return self.save_as()
         try:
@@ -600,12 +617,14 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------ refreshing
     def _update_title(self) -> None:
+        # A refused value the editor shows is an edit not saved, as the scenario's own are.
+        unsaved = self._state.dirty or self._editor.shows_refused_value
         self.setWindowTitle(f"{self._state.scenario.name}[*] — {APP_NAME}")
-        self.setWindowModified(self._state.dirty)
+        self.setWindowModified(unsaved)
         if self._state.stored_id is None:
             text = "not stored yet"
         else:
-            text = f"revision {self._state.revision}" + (" + unsaved edits" if self._state.dirty else "")
+            text = f"revision {self._state.revision}" + (" + unsaved edits" if unsaved else "")
         self._revision_label.setText(text)
         self._unit_label.setText(f"information in {self._units.unit} (Ctrl+B)")
 
@@ -710,6 +729,9 @@ class MainWindow(QMainWindow):
     def _on_state_dirty_changed(self, _dirty: bool) -> None:
         self._update_title()
         self._mark_edited_in_compare()
+
+    def _on_editor_refused_value_shown(self, _shown: bool) -> None:
+        self._update_title()
 
     def _on_state_identity_changed(self, _stored_id, _revision) -> None:
         self._update_title()

@@ -691,3 +691,104 @@ def test_a_first_start_on_a_large_screen_keeps_the_first_size(qtbot, store, answ
     window.show()
     qtbot.waitExposed(window)
     assert not window.isMaximized() and (window.width(), window.height()) == FIRST_SIZE
+
+
+class Warnings:
+    """Stands in for QMessageBox.warning: records (title, text)."""
+
+    def __init__(self):
+        self.shown: list[tuple[str, str]] = []
+
+    def __call__(self, parent, title, text, *args, **kwargs):
+        self.shown.append((title, text))
+        return QMessageBox.StandardButton.Ok
+
+
+def _click_at(qtbot, widget, pos: QPoint) -> None:
+    """A left click at ``pos`` of ``widget``, which must be what the user sees there."""
+    assert QApplication.widgetAt(widget.mapToGlobal(pos)) is widget
+    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton, pos=pos)
+
+
+def _in_view(window, widget) -> None:
+    """Scroll the editor's form to ``widget``, as the user does before clicking it."""
+    from PySide6.QtWidgets import QScrollArea
+
+    window.editor.findChild(QScrollArea).ensureWidgetVisible(widget)
+
+
+def _type_in_cell(qtbot, view, row: int, column: int, text: str) -> None:
+    """Click a cell, type ``text`` over its value and press Return (real events)."""
+    from PySide6.QtWidgets import QAbstractItemView
+
+    index = view.model().index(row, column)
+    _click_at(qtbot, view.viewport(), view.visualRect(index).center())
+    # The first key opens the cell's editor, which takes the keyboard.
+    qtbot.keyClicks(view, text[0])
+    editor = QApplication.focusWidget()
+    assert editor is not view and view.isAncestorOf(editor)
+    qtbot.keyClicks(editor, text[1:])
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: view.state() != QAbstractItemView.State.EditingState, timeout=2000)
+
+
+def _library_row(library, stored_id: int):
+    model = library.table.model()
+    name = next(s.name for s in library._store.list() if s.id == stored_id)
+    return next(model.index(r, 0) for r in range(model.rowCount()) if model.index(r, 0).data() == name)
+
+
+def test_a_refused_cell_is_an_unsaved_edit_that_neither_save_nor_opening_another_drops(
+        qtbot, window, store, answers, monkeypatch):
+    warnings = Warnings()
+    monkeypatch.setattr(QMessageBox, "warning", warnings)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=5000)
+    stored_id, revision = window.state.stored_id, store.get(window.state.stored_id).revision
+    slip = window.state.scenario.questions[0].slip_rate
+    view = window.editor.questions_table
+    column = [spec.key for spec in view.model().columns].index("slip_rate")
+    _in_view(window, view)
+    _type_in_cell(qtbot, view, 0, column, "0.9")
+    assert view.model().index(0, column).data() == "0.9" and window.state.scenario.questions[0].slip_rate == slip
+    # The red 0.9 is an edit not saved: the title says so.
+    assert window.isWindowModified()
+
+    qtbot.keyClick(view, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    # Nothing stored; the message names the field and its range, and the cell has the keyboard.
+    assert store.get(stored_id).revision == revision
+    assert len(warnings.shown) == 1
+    assert "Slip rate" in warnings.shown[0][1] and "0.9" in warnings.shown[0][1] and "[0, 0.5)" in warnings.shown[0][1]
+    assert view.hasFocus() and view.currentIndex() == view.model().index(0, column)
+    assert view.model().index(0, column).data() == "0.9" and window.isWindowModified()
+
+    # Opening another scenario asks, as for any unsaved edit; Cancel stays on the red value.
+    other = next(s.id for s in store.list() if s.id != stored_id)
+    answers.answers = [QMessageBox.StandardButton.Cancel]
+    library = window.library
+    _click_at(qtbot, library.table.viewport(), library.table.visualRect(_library_row(library, other)).center())
+    assert len(answers.asked) == 1 and "unsaved changes" in answers.asked[0] and "Slip rate" in answers.asked[0]
+    assert window.state.stored_id == stored_id and view.model().index(0, column).data() == "0.9"
+    answers.answers = [QMessageBox.StandardButton.Discard]
+    _click_at(qtbot, library.table.viewport(), library.table.visualRect(_library_row(library, other)).center())
+    assert window.state.stored_id == other and not window.isWindowModified()
+
+
+def test_an_emptied_name_is_an_unsaved_edit_that_save_refuses_and_selects(qtbot, window, store, monkeypatch):
+    warnings = Warnings()
+    monkeypatch.setattr(QMessageBox, "warning", warnings)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=5000)
+    stored_id, revision = window.state.stored_id, store.get(window.state.stored_id).revision
+    name = window.editor.field_widget("name")
+    _in_view(window, name)
+    _click_at(qtbot, name, name.rect().center())
+    qtbot.keyClick(name, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(name, Qt.Key.Key_Delete)
+    qtbot.keyClick(name, Qt.Key.Key_Return)
+    assert window.editor.error_text("name") and window.isWindowModified()
+    window.editor.field_widget("tags").setFocus()
+    qtbot.keyClick(window.editor.field_widget("tags"), Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert store.get(stored_id).revision == revision and len(warnings.shown) == 1
+    assert "Name" in warnings.shown[0][1] and "empty" in warnings.shown[0][1]
+    assert name.hasFocus() and name.text() == "" and window.isWindowModified()

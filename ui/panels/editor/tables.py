@@ -149,6 +149,13 @@ class _RowsModel(QAbstractTableModel):
         """Whether the cell shows a value that was refused (in red, its reason as the tooltip)."""
         return (row, column) in self._rejected
 
+    def first_refused(self) -> tuple[int, int, str] | None:
+        """The top-left cell that shows a refused value: (row, column, the reason), or None."""
+        if not self._rejected:
+            return None
+        row, column = min(self._rejected)
+        return row, column, self._rejected[(row, column)][1]
+
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
         if orientation != Qt.Orientation.Horizontal:
             return str(section + 1) if role == Qt.ItemDataRole.DisplayRole else None
@@ -215,7 +222,9 @@ class _RowsModel(QAbstractTableModel):
         label = f"{self.help_of(column).label} of {getattr(self._rows[row], 'name', f'row {row + 1}')!r}"
         message = self._commit(changes, text=f"Edit {label}", merge_key=self.path(row, column))
         if message is None:
-            self._rejected.pop((row, column), None)
+            if self._rejected.pop((row, column), None) is not None:
+                # The value it refused before is gone, also when this one changed nothing.
+                self.dataChanged.emit(index, index)
             return True
         shown = "" if value is None else (compact_number(value, 6) if isinstance(value, float) else str(value))
         self._rejected[(row, column)] = (shown, message)

@@ -222,9 +222,13 @@ class ScenarioEditorWidget(QWidget):
     -------
     edit_rejected(str, str)
         An edit was invalid: (dotted path, message). Nothing was changed.
+    refused_value_shown(bool)
+        True when the form starts to show a refused value in place of the scenario's (a red cell,
+        an emptied name), False when it shows none again (see :meth:`refused_value`).
     """
 
     edit_rejected = Signal(str, str)
+    refused_value_shown = Signal(bool)
 
     def __init__(self, state: ScenarioState, undo_stack: QUndoStack | None = None, parent: QWidget | None = None):
         super().__init__(parent)
@@ -242,7 +246,11 @@ class ScenarioEditorWidget(QWidget):
         self._mixture_views: dict[str, QTableView] = {}
         self._units = display_settings()
         self._notes_timer = single_shot_timer(self, NOTES_COMMIT_MS, self._on_notes_timer_timeout)
+        self._shows_refused_value = False
         self._build()
+        for view in self._row_views().values():
+            view.model().dataChanged.connect(self._update_refused_value_shown)
+            view.model().modelReset.connect(self._update_refused_value_shown)
         for widget in self._all_inputs() + [self._contexts_view, self._questions_view, *self._mixture_views.values()]:
             widget.installEventFilter(self._key_filter)
             if isinstance(widget, QAbstractSpinBox):
@@ -293,6 +301,55 @@ class ScenarioEditorWidget(QWidget):
     def warning_text(self, path: str) -> str:
         """The design finding shown under a field or table, or ``""`` when there is none."""
         return _shown_text(self._warning_labels[path])
+
+    @property
+    def shows_refused_value(self) -> bool:
+        """True while a field or cell shows a value the scenario refused, in place of its own: an
+        edit that is not in the scenario, and that a save would lose (see :meth:`refused_value`)."""
+        return self._shows_refused_value
+
+    def refused_value(self) -> str:
+        """What is wrong with the first refused value the form shows, naming its field and the
+        allowed range; ``""`` when it shows none.
+
+        A number box shows the scenario's value again when it refuses one (only its message stays),
+        so a refused value shown is a table's red cell or the text of a name, tags, notes, currency
+        or target M field.
+        """
+        key = self._refused_key()
+        if key is None:
+            return ""
+        view = self._row_views().get(key)
+        if view is not None:
+            row, column, message = view.model().first_refused()
+            allowed = view.model().help_of(column).range_text
+        else:
+            message, allowed = self.error_text(key), field_help(key).range_text
+            label = field_help(key).label
+            if label not in message:
+                message = f"{label}: {message}"
+        return f"{message} (allowed: {allowed})" if allowed and allowed not in message else message
+
+    def focus_refused_value(self) -> None:
+        """Scroll to the first refused value the form shows and give it the keyboard: its cell is
+        made current (typing replaces it), a field's text is selected."""
+        key = self._refused_key()
+        if key is None:
+            return
+        view = self._row_views().get(key)
+        if view is not None:
+            row, column, _message = view.model().first_refused()
+            index = view.model().index(row, column)
+            view.setCurrentIndex(index)
+            view.scrollTo(index)
+            widget: QWidget = view
+        else:
+            widget = self._input_of(key)
+        self._scroll.ensureWidgetVisible(widget)
+        widget.setFocus(Qt.FocusReason.OtherFocusReason)
+        edit = widget.lineEdit() if isinstance(widget, QComboBox) and widget.isEditable() else widget
+        if isinstance(edit, QLineEdit):
+            edit.selectAll()
 
     def undo_or_redo_from_field(self, action: str) -> None:
         """Ctrl+Z (``"undo"``) or Ctrl+Shift+Z (``"redo"``) pressed in a field.
@@ -371,6 +428,7 @@ class ScenarioEditorWidget(QWidget):
     # ------------------------------------------------------------ building
     def _build(self) -> None:
         scroll = QScrollArea(self)
+        self._scroll = scroll
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         content = QWidget()
@@ -958,13 +1016,42 @@ class ScenarioEditorWidget(QWidget):
         label = self._error_labels.get(key)
         if label is None:
             return
+        toggled = label.isHidden() == bool(message)
         label.setText(message)
         label.setVisible(bool(message))
-        widget = self._fields.get(key)
-        if widget is not None:
-            target = self._fields.get(f"{key}:count") if key == "target.log2_m" and self._fields[
-                "target.log2_m:mode"].currentData() == "count" else self._fields.get(f"{key}:bits", widget)
-            _mark_invalid(target if key == "target.log2_m" else widget, bool(message))
+        if key in self._fields:
+            _mark_invalid(self._input_of(key), bool(message))
+        if toggled:
+            self._update_refused_value_shown()
+
+    def _input_of(self, path: str) -> QWidget:
+        """The widget a field's value is typed or chosen in (the target complexity's: in bits or as M)."""
+        if path == "target.log2_m":
+            counting = self._fields["target.log2_m:mode"].currentData() == "count"
+            return self._fields["target.log2_m:count" if counting else "target.log2_m:bits"]
+        return self._fields[path]
+
+    def _row_views(self) -> dict[str, QTableView]:
+        """The tables, by the key of their messages."""
+        return {"contexts": self._contexts_view, "questions": self._questions_view, **self._mixture_views}
+
+    def _refused_key(self) -> str | None:
+        """The key of the first field or table, in the form's order, that shows a refused value."""
+        views = self._row_views()
+        for key, label in self._error_labels.items():
+            if key in views:
+                if views[key].model().first_refused() is not None:
+                    return key
+            elif not label.isHidden() and not isinstance(self._input_of(key), QAbstractSpinBox):
+                # A number box put the scenario's value back; other inputs keep what was refused.
+                return key
+        return None
+
+    def _update_refused_value_shown(self, *_: Any) -> None:
+        shown = self._refused_key() is not None
+        if shown != self._shows_refused_value:
+            self._shows_refused_value = shown
+            self.refused_value_shown.emit(shown)
 
     def drop_typing(self, focus: QWidget | None, *, only_ask: bool = False) -> bool:
         """Put the scenario's value back into the focused field when it holds
