@@ -412,6 +412,7 @@ class MainWindow(QMainWindow):
         self._library.stored_changed.connect(self._on_library_stored_changed)
         self._library.scenario_deleted.connect(self._on_library_scenario_deleted)
         self._library.scenario_undeleted.connect(self._on_library_scenario_undeleted)
+        self._library.before_restore = self._keep_changes_before_restore
         self._library_dock = QDockWidget("Library", self)
         self._library_dock.setObjectName("library_dock")
         self._library_dock.setWidget(self._library)
@@ -804,6 +805,22 @@ class MainWindow(QMainWindow):
             self._load(stored)
             return
         self.statusBar().showMessage("The stored scenario changed; saving will ask how to combine the edits", 8000)
+
+    def _keep_changes_before_restore(self, stored_id: int) -> bool:
+        """Before the library restores a revision of the open scenario, ask about its unsaved edits
+        as opening another scenario does. Discarded, the editor goes back to the stored revision,
+        so that it follows the restored one as the newest (the edits stayed on top of the revision
+        before it, and the next save was taken for a change made elsewhere)."""
+        if stored_id != self._state.stored_id:
+            return True
+        if not self.maybe_keep_changes():
+            return False
+        if self._state.dirty or self._editor.shows_refused_value:
+            stored = self._stored_or_none(stored_id)
+            if stored is None:
+                return False
+            self._load(stored)
+        return True
 
     def _on_library_scenario_deleted(self, stored_id: int) -> None:
         self._refresh_compare()

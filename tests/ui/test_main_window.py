@@ -792,3 +792,66 @@ def test_an_emptied_name_is_an_unsaved_edit_that_save_refuses_and_selects(qtbot,
     assert store.get(stored_id).revision == revision and len(warnings.shown) == 1
     assert "Name" in warnings.shown[0][1] and "empty" in warnings.shown[0][1]
     assert name.hasFocus() and name.text() == "" and window.isWindowModified()
+
+
+def _type_in_field(qtbot, window, path: str, text: str) -> None:
+    """Click a field of the editor, type ``text`` over its value and press Return (real events)."""
+    box = window.editor.field_widget(path)
+    _in_view(window, box)
+    line = box.lineEdit()
+    _click_at(qtbot, line, line.rect().center())
+    qtbot.keyClick(line, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(line, text)
+    qtbot.keyClick(line, Qt.Key.Key_Return)
+
+
+def _restore_by_clicks(qtbot, window, revision: int) -> None:
+    """Pick ``revision`` in the library's history and click "Restore this revision"."""
+    from PySide6.QtWidgets import QPushButton
+
+    history = window.library.history_table
+    row = next(r for r in range(history.rowCount())
+               if history.item(r, 0).data(Qt.ItemDataRole.UserRole) == revision)
+    _click_at(qtbot, history.viewport(), history.visualItemRect(history.item(row, 1)).center())
+    button = next(b for b in window.library.findChildren(QPushButton) if b.text() == "Restore this revision")
+    assert button.isEnabled()
+    _click_at(qtbot, button, button.rect().center())
+
+
+@pytest.mark.parametrize("answer", ["discard", "save", "cancel"])
+def test_restoring_a_revision_with_unsaved_edits_asks_first_and_the_next_save_is_no_conflict(
+        qtbot, window, store, answers, monkeypatch, answer):
+    conflicts = []
+    monkeypatch.setattr(main_window_module, "ask_stale_resolution",
+                        lambda parent, error: conflicts.append(error) or "cancel")
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=5000)
+    stored_id = window.state.stored_id
+    first = store.get(stored_id)
+    _type_in_field(qtbot, window, "raters.per_item", str(first.scenario.raters.per_item + 1))
+    window.action("save").trigger()
+    assert store.get(stored_id).revision == first.revision + 1
+    _type_in_field(qtbot, window, "target.target_risk", "0.2")
+    assert window.state.dirty and window.state.scenario.target.target_risk == 0.2
+    answers.answers = [{"discard": QMessageBox.StandardButton.Discard, "save": QMessageBox.StandardButton.Save,
+                        "cancel": QMessageBox.StandardButton.Cancel}[answer]]
+    _restore_by_clicks(qtbot, window, first.revision)
+    assert len(answers.asked) == 1 and "unsaved changes" in answers.asked[0]
+    newest = store.get(stored_id)
+    if answer == "cancel":
+        assert newest.revision == first.revision + 1
+        assert window.state.dirty and window.state.scenario.target.target_risk == 0.2
+        return
+    # Saved first (one more revision) or dropped; then the restored revision is the newest, and the editor's.
+    assert newest.revision == first.revision + (3 if answer == "save" else 2)
+    assert newest.scenario == first.scenario
+    if answer == "save":
+        assert store.get_revision(stored_id, newest.revision - 1).target.target_risk == 0.2
+    assert window.state.revision == newest.revision and window.state.scenario == first.scenario
+    assert not window.state.dirty and not window.isWindowModified()
+    assert window.library.history_table.item(0, 0).text() == f"{newest.revision} (current)"
+    _type_in_field(qtbot, window, "target.target_risk", "0.3")
+    qtbot.keyClick(window.editor.field_widget("target.target_risk").lineEdit(), Qt.Key.Key_S,
+                   Qt.KeyboardModifier.ControlModifier)
+    assert not conflicts and store.get(stored_id).revision == newest.revision + 1
+    assert store.get(stored_id).scenario.target.target_risk == 0.3

@@ -248,6 +248,13 @@ class ScenarioLibraryWidget(QWidget):
         A stored scenario got a new revision here (rename, restore).
     scenario_deleted(int), scenario_undeleted(int)
         A scenario was deleted, or its deletion undone.
+
+    Attributes
+    ----------
+    before_restore
+        Called with the stored id before one of its revisions is restored; False cancels the
+        restore. The owner asks there about unsaved edits of that scenario, which a restore would
+        otherwise leave on top of a revision that is no longer the newest.
     """
 
     open_requested = Signal(int)
@@ -265,6 +272,7 @@ class ScenarioLibraryWidget(QWidget):
         # True while the widget itself moves the selection (filtering, refresh,
         # set_current): only the user's selections ask to open a scenario.
         self._syncing = False
+        self.before_restore: Callable[[int], bool] = lambda _stored_id: True
         self._build()
         self.refresh()
 
@@ -439,7 +447,7 @@ class ScenarioLibraryWidget(QWidget):
     def restore_revision(self, revision: int) -> bool:
         """Make an old revision of the scenario in the history its newest."""
         stored_id = self._history_id()
-        if stored_id is None:
+        if stored_id is None or not self.before_restore(stored_id):
             return False
         restored: list[StoredScenario] = []
         if not self._change_store("Restore failed", lambda: restored.append(self._store.restore(stored_id, revision))):
