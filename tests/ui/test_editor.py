@@ -609,3 +609,27 @@ def _scroll_areas_holding(widget):
         if isinstance(parent, QAbstractScrollArea):
             yield parent
         parent = parent.parentWidget()
+
+
+@pytest.mark.parametrize("group", ["contexts", "questions"])
+def test_a_row_added_by_its_button_takes_the_name_typed_next(qtbot, active_editor, state, group):
+    """After "Add context" typing went nowhere (the button kept the focus), and a Tab then led into
+    the questions table, where typing renamed a question."""
+    from PySide6.QtWidgets import QAbstractItemView, QScrollArea
+
+    editor = active_editor
+    noun = group[:-1]
+    before = [part.name for part in getattr(state.scenario, group)]
+    others = [part.name for part in getattr(state.scenario, "questions" if group == "contexts" else "contexts")]
+    add = next(button for button in editor.findChildren(QPushButton) if button.text() == f"Add {noun}")
+    editor.findChild(QScrollArea).ensureWidgetVisible(add)
+    assert QApplication.widgetAt(add.mapToGlobal(add.rect().center())) is add
+    qtbot.mouseClick(add, Qt.MouseButton.LeftButton)
+    view = editor.contexts_table if group == "contexts" else editor.questions_table
+    assert view.currentIndex() == view.model().index(len(before), 0)
+    QTest.keyClicks(QApplication.focusWidget(), "long documents")
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: view.state() != QAbstractItemView.State.EditingState, timeout=2000)
+    assert [part.name for part in getattr(state.scenario, group)] == before + ["long documents"]
+    assert [part.name for part in getattr(state.scenario, "questions" if group == "contexts" else "contexts")] == others
+    assert view.hasFocus()

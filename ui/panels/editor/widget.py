@@ -1166,7 +1166,13 @@ class ScenarioEditorWidget(QWidget):
         data = [part.model_dump(mode="json") for part in parts] + [new.model_dump(mode="json")]
         if self.commit({group: data}, text=f"Add {noun}", error_key=group) is None:
             view = self._contexts_view if group == "contexts" else self._questions_view
-            view.selectRow(len(data) - 1)
+            # The new row's name is what the user types next: its editor opens, the default name
+            # selected (the focus stayed on the button, and a Tab then typed into the next table).
+            name = view.model().index(len(data) - 1, 0)
+            view.horizontalScrollBar().setValue(0)
+            view.setCurrentIndex(name)
+            view.setFocus(Qt.FocusReason.OtherFocusReason)
+            view.edit(name)
 
     def _remove_part(self, group: str, view: QTableView) -> None:
         parts = list(getattr(self._state.scenario, group))
