@@ -267,3 +267,28 @@ def test_a_database_that_refuses_the_search_is_said_and_the_rows_are_still_filte
 def test_the_search_asks_the_store_for_ids_alone(store):
     for word in ("mt-bench", "RUBRIC", "radiology", "no such word"):
         assert store.ids_matching(word) == {s.id for s in store.list(search=word)}
+
+
+def test_the_count_says_how_many_of_the_scenarios_the_filters_show(qtbot, library):
+    """It said "12 scenarios" beside the one or two rows a search or a tag left."""
+    from PySide6.QtWidgets import QApplication, QComboBox
+
+    total = len(example_scenarios())
+    assert library._count.text() == f"{total} scenarios"
+    library.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is library, timeout=5000)
+    search = library.search_field
+    assert QApplication.widgetAt(search.mapToGlobal(search.rect().center())) is search
+    qtbot.mouseClick(search, Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(search, "rubric")
+    shown = len(library.visible_names())
+    assert 0 < shown < total and library._count.text() == f"{shown} of {total} scenarios"
+    qtbot.keyClick(search, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(search, Qt.Key.Key_Delete)
+    assert library._count.text() == f"{total} scenarios"
+    tag = library.findChild(QComboBox)
+    tag.setFocus()
+    qtbot.keyClick(tag, Qt.Key.Key_Down)
+    shown = len(library.visible_names())
+    assert tag.currentData() is not None and 0 < shown < total
+    assert library._count.text() == f"{shown} of {total} scenarios"

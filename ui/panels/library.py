@@ -653,8 +653,10 @@ class ScenarioLibraryWidget(QWidget):
                 failure = f"; the notes past their start were not searched: {error}"
                 break
         self._proxy.set_filter(text, self._tag.currentData(), {} if failure else self._found)
-        count = self._model.rowCount()
-        self._count.setText(f"{count} scenario{'s' if count != 1 else ''}{failure}")
+        count, shown = self._model.rowCount(), self._proxy.rowCount()
+        # Filtered, the count says how many of them the list shows (it said "12 scenarios" beside two rows).
+        of = f"{shown} of " if shown != count else ""
+        self._count.setText(f"{of}{count} scenario{'s' if count != 1 else ''}{failure}")
 
     def _update_history(self) -> None:
         # The history is of the open scenario when there is one (even if a
