@@ -633,3 +633,41 @@ def test_a_row_added_by_its_button_takes_the_name_typed_next(qtbot, active_edito
     assert [part.name for part in getattr(state.scenario, group)] == before + ["long documents"]
     assert [part.name for part in getattr(state.scenario, "questions" if group == "contexts" else "contexts")] == others
     assert view.hasFocus()
+
+
+def test_a_huge_refused_number_is_written_compactly_and_never_widens_the_form(qtbot, active_editor, state):
+    """1e300 typed into Target risk ε or a context's Weight was written with its 301 digits, in the
+    message and in the cell: the form widened, with a sideways scroll bar, its columns out of view."""
+    import re
+
+    from PySide6.QtWidgets import QAbstractItemView, QScrollArea
+
+    editor = active_editor
+    form = editor.findChild(QScrollArea)
+    risk = editor.field_widget("target.target_risk")
+    form.ensureWidgetVisible(risk)
+    line = risk.lineEdit()
+    assert QApplication.widgetAt(line.mapToGlobal(line.rect().center())) is line
+    qtbot.mouseClick(line, Qt.MouseButton.LeftButton)
+    QTest.keyClick(line, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    QTest.keyClicks(line, "1e300")
+    QTest.keyClick(line, Qt.Key.Key_Return)
+    message = editor.error_text("target.target_risk")
+    assert "1e+300" in message and not re.search(r"\d{16}", message)
+
+    view = editor.contexts_table
+    column = [spec.key for spec in view.model().columns].index("weight")
+    index = view.model().index(0, column)
+    form.ensureWidgetVisible(view)
+    centre = view.visualRect(index).center()
+    assert QApplication.widgetAt(view.viewport().mapToGlobal(centre)) is view.viewport()
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=centre)
+    QTest.keyClicks(view, "1")
+    QTest.keyClicks(QApplication.focusWidget(), "e300")
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: view.state() != QAbstractItemView.State.EditingState, timeout=2000)
+    assert index.data() == "1e+300" and state.scenario.contexts[0].weight != 1e300
+    assert "1e+300" in editor.error_text("contexts")
+    QApplication.processEvents()
+    assert form.widget().minimumSizeHint().width() <= form.viewport().width()
+    assert not form.horizontalScrollBar().isVisible()

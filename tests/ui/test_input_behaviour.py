@@ -368,3 +368,5 @@ def test_a_large_real_number_is_written_without_the_doubles_noise():
     assert compact_number(0.1 + 0.2, 10) == "0.3"
     assert compact_number(1 / 3, 10) == "0.3333333333"
     assert compact_number(123_456_789_012.5, 10) == "123456789012.5"
+    # Beyond the digits a double holds, scientific notation (a refused 1e300 was written with 301 digits).
+    assert compact_number(1e300, 6) == "1e+300" and compact_number(-2.5e20, 10) == "-2.5e+20"

@@ -33,10 +33,11 @@ its binary noise (2,500,000.3 with ten decimals is "2500000.2999999998")."""
 def compact_number(value: float, decimals: int) -> str:
     """``value`` rounded to ``decimals`` places, without trailing zeros.
 
-    Values of a million or more are written in scientific notation with up to
-    six significant digits, which stays readable in a narrow field.
+    Whole values of a million or more, and any value with more digits than a double holds, are
+    written in scientific notation with up to six significant digits, which stays readable in a
+    narrow field (a refused 1e300 was written with its 301 digits, and widened the form).
     """
-    if abs(value) >= 1e6 and decimals == 0:
+    if abs(value) >= 1e6 and decimals == 0 or abs(value) >= 10.0 ** SIGNIFICANT_DIGITS:
         text = f"{value:.6g}"
         return text if "e" in text else str(int(round(value)))
     if value:
