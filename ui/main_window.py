@@ -288,13 +288,7 @@ class MainWindow(QMainWindow):
         Nothing is saved while the editor shows a value it refused: the save would store the
         scenario's value in its place, unseen. The message names the field and its range, and the
         value gets the keyboard."""
-        self._editor.commit_pending()
-        refused = self._editor.refused_value()
-        if refused:
-            QMessageBox.warning(self, "Not saved",
-                                f"“{self._state.scenario.name}” is not saved: {refused.rstrip('.')}.\n\n"
-                                "Enter an allowed value there first; it is selected.")
-            self._editor.focus_refused_value()
+        if self._refused_value_blocks_saving():
             return False
         if self._state.stored_id is None or self._state.revision is None:
             return self.save_as()
@@ -320,8 +314,25 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Saved “{stored.name}” as revision {stored.revision}", 5000)
         return True
 
+    def _refused_value_blocks_saving(self) -> bool:
+        """Whether the editor shows a value it refused (after committing what is typed): then nothing is
+        saved, since the scenario's own value would be stored in its place, unseen. The message names the
+        field and its range, and the value gets the keyboard."""
+        self._editor.commit_pending()
+        refused = self._editor.refused_value()
+        if not refused:
+            return False
+        QMessageBox.warning(self, "Not saved",
+                            f"“{self._state.scenario.name}” is not saved: {refused.rstrip('.')}.\n\n"
+                            "Enter an allowed value there first; it is selected.")
+        self._editor.focus_refused_value()
+        return True
+
     def save_as(self, name: str | None = None) -> bool:
-        """Store the edits as a new scenario (asks for a name when not given)."""
+        """Store the edits as a new scenario (asks for a name when not given); nothing while the editor
+        shows a value it refused, as :meth:`save`."""
+        if self._refused_value_blocks_saving():
+            return False
         if name is None:
             name = ask_name(self, "Save as new scenario", "Name:", copy_name(self._state.scenario.name, " (copy)"))
             if name is None:

@@ -761,6 +761,13 @@ def test_a_refused_cell_is_an_unsaved_edit_that_neither_save_nor_opening_another
     assert "Slip rate" in warnings.shown[0][1] and "0.9" in warnings.shown[0][1] and "[0, 0.5)" in warnings.shown[0][1]
     assert view.hasFocus() and view.currentIndex() == view.model().index(0, column)
     assert view.model().index(0, column).data() == "0.9" and window.isWindowModified()
+    # Save as (Ctrl+Shift+S) stores no new scenario either, and says the same (a name, were it asked for,
+    # is given at once: the dialog would wait for a user).
+    monkeypatch.setattr("ui.main_window.ask_name", lambda *args, **kwargs: "Refused copy")
+    scenarios = len(store.list(limit=100))
+    qtbot.keyClick(view, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert len(store.list(limit=100)) == scenarios and len(warnings.shown) == 2
+    assert warnings.shown[1][1] == warnings.shown[0][1] and view.hasFocus()
 
     # Opening another scenario asks, as for any unsaved edit; Cancel stays on the red value.
     other = next(s.id for s in store.list() if s.id != stored_id)
