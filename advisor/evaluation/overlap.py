@@ -217,8 +217,9 @@ def _watched(scenario: Scenario, channel: QuestionChannel, first: int,
     panels (:func:`models.overlap.adaptive_panel` with ``class_weights``; response bias in each class's
     kernel), and the rater types mix within each vote: the rule stops on the answers, and the stopped
     histograms count answers, not (type, answer) cells, so each vote's kernel is ``Σ_t v_t K_{h,t}``.
-    Telling the types apart could only add information: this channel is a garbling of the same stopped
-    panel with (type, answer) cells, never more optimistic than it."""
+    Telling the types apart could only add information: with several types this channel is a garbling
+    of the design's own (its decoder is achievable, its capacity a lower end), and :func:`overlay` takes
+    the upper end from the fixed panel of ``most`` raters (the floor stays a floor)."""
     watched, overlap = scenario.questions[0], scenario.overlap
     prior = _prior_of(watched)
     rho = scenario.raters.correlation
@@ -357,7 +358,16 @@ def overlay(
             panel, capacity, prior = _watched(scenario, channel, first, most)
             law = tuple(sorted(panel.length_law(prior).items()))
             expected = panel.expected_raters(prior)
-            new_row.append(_with_panel(channel, expected, capacity.nats, capacity.nats + capacity.gap, True, False))
+            upper, exact = capacity.nats + capacity.gap, True
+            watched_model = rater_model(scenario, scenario.questions[0])
+            if watched_model is not None and watched_model.n_types > 1:
+                # The stopped channel counts answers, not (type, answer) cells: a garbling of the design's
+                # own channel, so its capacity is a lower end only (and the floor must not be computed
+                # from it). The stopped outcome is a function of the first r_max typed labels, so the
+                # fixed panel of r_max raters bounds the design's capacity from above.
+                upper = max(upper, channel_at(s, 0, most).panel_upper_nats)
+                exact = False
+            new_row.append(_with_panel(channel, expected, capacity.nats, upper, exact, False))
             decoding = decode_kernel(panel.kernel, 1, 0.0, prior, coding_terms=coding_terms)
             new_decodings.append(replace(decoding, raters_used=most))
             accuracies.append(decoding.label_accuracy)

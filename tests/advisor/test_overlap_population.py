@@ -3,6 +3,7 @@ response bias reach the adaptive and partial designs' channels, which used the h
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from models.capacity import blahut_arimoto
@@ -83,3 +84,62 @@ def test_partial_overlap_with_two_classes_of_items_is_the_known_state_mixture_of
                                                 span=question.span, slip_rate=question.slip_rate), law)[0]
                   for multiplier in (1.0, 0.0)]
         assert result.panel_nats == pytest.approx(blahut_arimoto(0.5 * blocks[0] + 0.5 * blocks[1]).nats, abs=1e-7)
+
+
+def _typed_stopped_capacity(weights, typed, types, start, most, rho, threshold):
+    """Capacity, nats, of an adaptive binary design's stopped channel with the raters' types told apart:
+    every sequence of (type, answer) labels walked, the agreement rule reading the answers alone."""
+    import itertools
+
+    from models.capacity import blahut_arimoto
+
+    answers = typed.shape[1]
+    cells = types * answers
+
+    def likelihood(sequence):
+        value = np.zeros(answers)
+        for h, w in enumerate(weights):
+            independent = np.prod([typed[h][:, c] for c in sequence], axis=0)
+            herd = typed[h][:, sequence[0]] if len(set(sequence)) == 1 else 0.0
+            value += w * ((1.0 - rho) * independent + rho * herd)
+        return value
+
+    def stops(sequence):
+        votes = np.bincount([c % answers for c in sequence], minlength=answers)
+        return len(sequence) == most or votes.max() >= (threshold - 1e-12) * len(sequence)
+
+    outcomes = {}
+    for n in range(start, most + 1):
+        for sequence in itertools.product(range(cells), repeat=n):
+            if stops(sequence) and not any(stops(sequence[:m]) for m in range(start, n)):
+                key = (n, tuple(np.bincount(sequence, minlength=cells)))
+                outcomes[key] = outcomes.get(key, 0.0) + likelihood(sequence)
+    return blahut_arimoto(np.array(list(outcomes.values())).T).nats
+
+
+def test_with_rater_types_the_adaptive_floor_stays_a_floor(attacks):
+    """Half the labels from raters four times as discriminating, half from raters who guess: the stopped
+    channel of answers alone (types not told apart) had 0.25 nats, and the floor computed from it, above the
+    target, said "cannot meet" of a design that always has the 2 raters of an "undecided" fixed design.
+    The design's own channel (types told apart, walked label by label here) lies between the lower and the
+    upper end shown, and the floor is at most the fixed 3-rater design's."""
+    from advisor.evaluation.channel_inputs import rater_model
+    from models.population_channel import class_kernels
+
+    types = [{"weight": 0.5, "dprime_multiplier": 4.0, "bias": 0.0}, {"weight": 0.5, "dprime_multiplier": 0.0, "bias": 0.0}]
+    pool = attacks.with_changes({"raters.rater_types": types})
+    evaluation = evaluate(pool)
+    question, overlap = pool.questions[0], pool.overlap
+    model = rater_model(pool, question)
+    most = max(overlap.max_raters, pool.raters.per_item)
+    for context in evaluation.contexts:
+        result = context.questions[0]
+        weights, typed = class_kernels("binary", 2, result.dprime, question.span, question.slip_rate, model)
+        truth = _typed_stopped_capacity(weights, typed, model.n_types, pool.raters.per_item, most,
+                                        pool.raters.correlation, overlap.stop_threshold)
+        assert result.panel_nats <= truth + 1e-7 <= result.panel_upper_nats + 2e-7
+        assert not result.panel_exact
+    fixed_most = evaluate(pool.with_changes({"overlap.mode": "fixed", "raters.per_item": most}))
+    assert evaluation.floor <= fixed_most.floor + 1e-12
+    fixed_first = evaluate(pool.with_changes({"overlap.mode": "fixed"}))
+    assert fixed_first.verdict != "cannot" and evaluation.verdict != "cannot"
