@@ -268,7 +268,9 @@ class MainWindow(QMainWindow):
         refused = self._editor.refused_value()
         if not refused and (not self._state.dirty or self._is_pristine_blank()):
             return True
-        not_valid = f"\n\nNot valid, so not saved with the rest: {refused}" if refused else ""
+        # Save stops at a refused value (see save): the question says so rather than promise the rest.
+        not_valid = (f"\n\nNot valid, so Save stops at it until an allowed value replaces it (Discard drops "
+                     f"it with the other edits): {refused}") if refused else ""
         answer = QMessageBox.question(
             self, "Unsaved changes",
             f"“{self._state.scenario.name}” has unsaved changes. Save them before going on?{not_valid}",

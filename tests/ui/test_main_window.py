@@ -775,6 +775,7 @@ def test_a_refused_cell_is_an_unsaved_edit_that_neither_save_nor_opening_another
     library = window.library
     _click_at(qtbot, library.table.viewport(), library.table.visualRect(_library_row(library, other)).center())
     assert len(answers.asked) == 1 and "unsaved changes" in answers.asked[0] and "Slip rate" in answers.asked[0]
+    assert "Save stops at it" in answers.asked[0]  # as it does: the question promises nothing else
     assert window.state.stored_id == stored_id and view.model().index(0, column).data() == "0.9"
     answers.answers = [QMessageBox.StandardButton.Discard]
     _click_at(qtbot, library.table.viewport(), library.table.visualRect(_library_row(library, other)).center())
@@ -862,3 +863,49 @@ def test_restoring_a_revision_with_unsaved_edits_asks_first_and_the_next_save_is
                    Qt.KeyboardModifier.ControlModifier)
     assert not conflicts and store.get(stored_id).revision == newest.revision + 1
     assert store.get(stored_id).scenario.target.target_risk == 0.3
+
+
+def test_a_refused_cell_stays_through_an_edit_elsewhere_and_save_still_refuses(qtbot, window, store, answers,
+                                                                               monkeypatch):
+    """After a refused 0.9 in a slip-rate cell, any valid edit elsewhere (here target ε) put the old 0.01
+    back in the cell unseen, and Ctrl+S stored it. The red value stays until an allowed one replaces it,
+    and a duplicate opened in its place (the same rows) does not inherit it."""
+    from PySide6.QtWidgets import QAbstractItemView
+
+    warnings = Warnings()
+    monkeypatch.setattr(QMessageBox, "warning", warnings)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=5000)
+    stored_id, revision = window.state.stored_id, store.get(window.state.stored_id).revision
+    view = window.editor.questions_table
+    column = [spec.key for spec in view.model().columns].index("slip_rate")
+    _in_view(window, view)
+    _type_in_cell(qtbot, view, 0, column, "0.9")
+    _type_in_field(qtbot, window, "target.target_risk", "0.2")
+    assert window.state.scenario.target.target_risk == 0.2
+    assert view.model().index(0, column).data() == "0.9" and view.model().refused(0, column)
+    assert window.isWindowModified() and "Slip rate" in window.editor.refused_value()
+    qtbot.keyClick(view, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert store.get(stored_id).revision == revision and len(warnings.shown) == 1
+    # An allowed value typed over it replaces it (the refusal gave the cell the keyboard).
+    assert view.hasFocus() and view.currentIndex() == view.model().index(0, column)
+    qtbot.keyClicks(view, "0")
+    editor = QApplication.focusWidget()
+    assert editor is not view and view.isAncestorOf(editor)
+    qtbot.keyClicks(editor, ".03")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: view.state() != QAbstractItemView.State.EditingState, timeout=2000)
+    assert not view.model().refused(0, column) and window.state.scenario.questions[0].slip_rate == 0.03
+    # Refused again, then another scenario with the same rows opened (Discard): its cells are its own.
+    _in_view(window, view)
+    qtbot.keyClicks(view, "0")
+    editor = QApplication.focusWidget()
+    qtbot.keyClicks(editor, ".9")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: view.state() != QAbstractItemView.State.EditingState, timeout=2000)
+    assert view.model().refused(0, column)
+    twin = store.create(store.get(stored_id).scenario.with_changes({"name": "Twin"}), summary="a twin")
+    answers.answers = [QMessageBox.StandardButton.Discard]
+    assert window.open_scenario(twin.id)
+    assert window.state.stored_id == twin.id and not view.model().refused(0, column)
+    assert not window.editor.refused_value() and not window.isWindowModified()

@@ -78,6 +78,17 @@ class _Column:
         return f"{help_.label}\n{hint}" if hint else help_.label
 
 
+
+def _cell_value(rows: tuple[Any, ...], columns: list[_Column], row: int, column: int) -> Any:
+    """The scenario's value in one cell of ``rows`` (a free-text question's "k" column is its characters)."""
+    part = rows[row]
+    value: Any = part
+    for name in columns[column].key.split("."):
+        value = getattr(value, name)
+    if columns[column].kind == "k" and part.format.kind == "free_text":
+        return part.format.max_chars
+    return value
+
 class _RowsModel(QAbstractTableModel):
     """Rows of one list of the scenario (contexts or questions).
 
@@ -102,11 +113,17 @@ class _RowsModel(QAbstractTableModel):
         return self._columns
 
     def set_rows(self, rows: tuple[Any, ...]) -> None:
-        if self._filled and rows == self._rows and not self._rejected:
-            # An edit elsewhere in the scenario: the cells show these rows already, and repainting
-            # and re-measuring every column would cost the edit a few milliseconds for nothing.
+        if self._filled and rows == self._rows:
+            # An edit elsewhere in the scenario: the cells show these rows already (a refused value
+            # stays, see below), and repainting and re-measuring every column would cost the edit a
+            # few milliseconds for nothing.
             return
-        self._rejected.clear()
+        # A refused value stays in its cell while the cell's own value is the one it was refused
+        # against: an edit elsewhere in the table must not take it away unseen (Save would then store
+        # the old value under the user's eyes). A new value there, or other rows, drop it.
+        same_rows = self._filled and len(rows) == len(self._rows)
+        self._rejected = {cell: refused for cell, refused in self._rejected.items()
+                          if same_rows and _cell_value(rows, self._columns, *cell) == self.raw_value(*cell)}
         if not self._filled or len(rows) != len(self._rows):
             self._filled = True
             self.beginResetModel()
@@ -134,16 +151,17 @@ class _RowsModel(QAbstractTableModel):
         return field_help(self.help_path(column))
 
     def raw_value(self, row: int, column: int) -> Any:
-        part = self._rows[row]
-        value: Any = part
-        for name in self._columns[column].key.split("."):
-            value = getattr(value, name)
-        if self._columns[column].kind == "k" and part.format.kind == "free_text":
-            return part.format.max_chars
-        return value
+        return _cell_value(self._rows, self._columns, row, column)
 
     def applies(self, row: int, column: int) -> bool:
         return self._columns[column].applies(self._rows[row])
+
+    def forget_refused(self) -> None:
+        """Drop the refused values shown (another scenario is opened: they were typed into this one)."""
+        if self._rejected:
+            self._rejected = {}
+            if self._rows:
+                self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, len(self._columns) - 1))
 
     def refused(self, row: int, column: int) -> bool:
         """Whether the cell shows a value that was refused (in red, its reason as the tooltip)."""

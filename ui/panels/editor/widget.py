@@ -255,6 +255,7 @@ class ScenarioEditorWidget(QWidget):
             widget.installEventFilter(self._key_filter)
             if isinstance(widget, QAbstractSpinBox):
                 widget.lineEdit().installEventFilter(self._key_filter)
+        connect_to_widget(state.loaded, self._on_state_loaded, self)
         connect_to_widget(state.changed, self._on_state_changed, self)
         # A Qt signal: the connection ends with this widget (a slot of a QObject).
         QApplication.instance().focusChanged.connect(self._on_application_focus_changed)
@@ -1110,6 +1111,12 @@ class ScenarioEditorWidget(QWidget):
             label.setVisible(bool(text))
 
     # ------------------------------------------------------------ handlers
+    def _on_state_loaded(self, _scenario: Scenario) -> None:
+        # Values refused in the scenario left behind are not this one's (a refused value otherwise
+        # stays in its cell through edits elsewhere, and a scenario with the same rows would show it).
+        for view in self._row_views().values():
+            view.model().forget_refused()
+
     def _on_state_changed(self, scenario: Scenario) -> None:
         self._update_widgets(scenario)
 
