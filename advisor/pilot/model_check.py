@@ -228,20 +228,25 @@ def _warnings(check: ModelCheck, unit: str) -> list[str]:
         low, high = check.interval
         measured = f"the {info_text(low, unit)}–{info(high)} the pilot measured ({level})"
         where = " at the pilot's own times per item" if check.at_pilot_times else ""
-        if not low - ZERO_NATS <= check.model_pilot_nats <= high + ZERO_NATS:
+        def inside(nats: float) -> bool:
+            return low - ZERO_NATS <= nats <= high + ZERO_NATS
+
+        # With several rater types the like-for-like number is the pooled one: a model whose pooled
+        # label lies inside the interval reproduces the pilot, and no warning is given (the window
+        # shows both numbers and says which the pilot measures).
+        pooled_inside = check.rater_types > 1 and inside(check.model_pooled_nats)
+        if not inside(check.model_pilot_nats) and not pooled_inside:
             side = "above" if check.model_pilot_nats > high else "below"
             text = f"The calibrated model gives {info(check.model_pilot_nats)} per rater{where}, {side} {measured}."
             if check.rater_types > 1 and abs(check.model_pooled_nats - check.model_pilot_nats) > ZERO_NATS:
-                inside = low - ZERO_NATS <= check.model_pooled_nats <= high + ZERO_NATS
                 text += (f" It counts on the aggregator knowing which of its {check.rater_types} rater types gave "
                          f"each label (as Dawid–Skene learns each rater); a label of a rater of unknown type, what "
-                         f"the pilot measures, carries {info(check.model_pooled_nats)}, "
-                         + ("inside that interval." if inside else
-                            "still outside it: the fitted raters do not reproduce the pilot."))
+                         f"the pilot measures, carries {info(check.model_pooled_nats)}, still outside it: the "
+                         f"fitted raters do not reproduce the pilot.")
             else:
                 text += " The fitted raters do not reproduce the pilot."
             out.append(text)
-        elif check.rater_types > 1 and not low - ZERO_NATS <= check.model_pooled_nats <= high + ZERO_NATS:
+        elif check.rater_types > 1 and not pooled_inside:
             out.append(f"A label of a rater of unknown type carries {info(check.model_pooled_nats)} in the calibrated "
                        f"model{where}, outside {measured}: the fitted raters do not reproduce the pilot.")
         if low <= ZERO_NATS:

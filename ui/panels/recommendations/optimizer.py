@@ -375,9 +375,10 @@ class OptimizerWidget(QGroupBox):
                        *self._format_checks.values()):
             widget.setEnabled(not running)
 
-    def _draw_frontier(self) -> None:
+    def _draw_frontier(self) -> list:
         """The result's frontier, with the square of the open scenario's design when its evaluation is
-        at hand. The target and currency are those of the scenario searched."""
+        at hand. The target and currency are those of the scenario searched. Returns the designs drawn
+        (:func:`frontier_with_recommended`)."""
         result, searched = self._result, self._searched
         frontier, recommended_index = frontier_with_recommended(result)
         current = None
@@ -395,11 +396,11 @@ class OptimizerWidget(QGroupBox):
                                       achievable=[p.achievable for p in frontier],
                                       target=searched.target.target_risk, currency=searched.campaign.currency,
                                       recommended=recommended_index, current=current, off_line=inserted)
+        return frontier
 
     def _show_result(self, result: OptimizationResult) -> None:
         self._result = result
-        frontier, _ = frontier_with_recommended(result)
-        self._draw_frontier()
+        frontier = self._draw_frontier()
         if result.cancelled:
             self._outcome = "Cancelled: partial result"
         elif result.recommended is None:
