@@ -309,10 +309,26 @@ def test_the_apply_page_warns_when_the_calibrated_model_does_not_reproduce_a_tin
     # Shown in the warning style, above the before → after table.
     label = page._model_warning_label
     assert "#b00020" in label.styleSheet()
-    layout = page.layout()
-    assert layout.indexOf(label) < layout.indexOf(page._effect_table)
+    assert _top_on_page(page, label) < _top_on_page(page, page._effect_table)
     # The model's number per rater and the one the pilot measures are told apart.
     assert "a label of a rater of unknown type, what the pilot measures, 0.250 bits" in page.pilot_capacity_text()
+    # At the size the wizard takes on a 1280 × 800 screen nothing lies over anything else: the three
+    # warnings' lines pushed the page past its height, and the pilot's line was drawn over the table's
+    # last row (the page scrolls instead).
+    wizard.resize(1152, 760)
+    wizard.show()
+    qtbot.waitExposed(wizard)
+    shown = [page._status_label, label, page._changes_table, page._effect_table, page._pilot_capacity_label,
+             page._provenance_text]
+    for upper, lower in zip(shown, shown[1:]):
+        assert _top_on_page(page, upper) + upper.height() <= _top_on_page(page, lower), (upper, lower)
+
+
+def _top_on_page(page, widget) -> int:
+    """The y of ``widget``'s top on ``page``'s contents, px (what scrolls with it included)."""
+    from PySide6.QtCore import QPoint
+
+    return widget.mapTo(page, QPoint(0, 0)).y()
 
 
 def test_the_apply_page_shows_no_model_warning_for_a_large_simulated_pilot(qtbot, empty_store, tmp_path):

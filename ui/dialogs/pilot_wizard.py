@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -49,6 +50,7 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QRadioButton,
+    QScrollArea,
     QSpinBox,
     QTabWidget,
     QTableWidget,
@@ -731,7 +733,11 @@ class _ApplyPage(QWizardPage):
         self._store_error_label.setStyleSheet(ERROR_STYLE)
         self._store_error_label.setWordWrap(True)
 
-        layout = QVBoxLayout(self)
+        # The page scrolls rather than squeeze: with the check's warnings on a 1280 × 800 screen its
+        # least height passed the wizard's, and Qt laid the pilot's line over the table's last row.
+        self._content = QWidget()
+        layout = QVBoxLayout(self._content)
+        layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self._copy_radio)
         layout.addWidget(self._in_place_radio)
         layout.addWidget(self._status_label)
@@ -744,6 +750,14 @@ class _ApplyPage(QWizardPage):
         layout.addWidget(self._provenance_text, 1)
         layout.addLayout(store_row)
         layout.addWidget(self._store_error_label)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(self._content)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
 
     # -------------------------------------------------------------- API
     @property
