@@ -909,3 +909,32 @@ def test_a_refused_cell_stays_through_an_edit_elsewhere_and_save_still_refuses(q
     assert window.open_scenario(twin.id)
     assert window.state.stored_id == twin.id and not view.model().refused(0, column)
     assert not window.editor.refused_value() and not window.isWindowModified()
+
+
+def test_a_refused_name_stays_through_an_edit_elsewhere_and_save_still_refuses(qtbot, window, store, monkeypatch):
+    """An emptied name was refused, then an edit of target ε put the old name back into the field unseen:
+    the typed text was gone. It stays, with its message, until an allowed name replaces it."""
+    warnings = Warnings()
+    monkeypatch.setattr(QMessageBox, "warning", warnings)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=5000)
+    stored_id, revision = window.state.stored_id, store.get(window.state.stored_id).revision
+    old_name = window.state.scenario.name
+    name = window.editor.field_widget("name")
+    _in_view(window, name)
+    _click_at(qtbot, name, name.rect().center())
+    qtbot.keyClick(name, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(name, Qt.Key.Key_Delete)
+    qtbot.keyClick(name, Qt.Key.Key_Return)
+    assert window.editor.error_text("name")
+    _type_in_field(qtbot, window, "target.target_risk", "0.2")
+    assert window.state.scenario.target.target_risk == 0.2 and window.state.scenario.name == old_name
+    assert name.text() == "" and window.editor.error_text("name") and window.isWindowModified()
+    qtbot.keyClick(window.editor.field_widget("tags"), Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert store.get(stored_id).revision == revision and len(warnings.shown) == 1 and name.hasFocus()
+    # An allowed name replaces it; the next edit elsewhere leaves the field as the scenario has it.
+    qtbot.keyClicks(name, "Renamed")
+    qtbot.keyClick(name, Qt.Key.Key_Return)
+    assert window.state.scenario.name == "Renamed" and not window.editor.error_text("name")
+    _type_in_field(qtbot, window, "target.target_risk", "0.15")
+    assert name.text() == "Renamed"

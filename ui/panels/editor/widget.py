@@ -247,6 +247,8 @@ class ScenarioEditorWidget(QWidget):
         self._units = display_settings()
         self._notes_timer = single_shot_timer(self, NOTES_COMMIT_MS, self._on_notes_timer_timeout)
         self._shows_refused_value = False
+        # The scenario the fields show (None until the first refresh, and again when another is opened).
+        self._shown_scenario: Scenario | None = None
         self._build()
         for view in self._row_views().values():
             view.model().dataChanged.connect(self._update_refused_value_shown)
@@ -962,14 +964,27 @@ class ScenarioEditorWidget(QWidget):
 
     # ------------------------------------------------------------ refreshing
     def _update_widgets(self, scenario: Scenario) -> None:
+        # A field showing text it refused (a name emptied, a currency mistyped) keeps it through an edit
+        # elsewhere while the scenario's own value there is unchanged, as a table's red cell does: the
+        # refresh would put the old value back unseen, and the typed text would be lost.
+        before, views = self._shown_scenario, self._row_views()
+        kept = {} if before is None else {
+            path: _input_text(self._input_of(path)) for path, label in self._error_labels.items()
+            if path not in views and not label.isHidden()
+            and not isinstance(self._input_of(path), QAbstractSpinBox)
+            and get_path(before, _value_path(path)) == get_path(scenario, _value_path(path))}
         blockers = [QSignalBlocker(widget) for widget in self._all_inputs()]
         try:
             for refresh in self._refreshers:
                 refresh(scenario)
+            for path, text in kept.items():
+                _set_input_text(self._input_of(path), text)
         finally:
             del blockers
+        self._shown_scenario = scenario
         for path in list(self._error_labels):
-            self._show_error(path, "")
+            if path not in kept:
+                self._show_error(path, "")
         self._update_warnings(scenario)
 
     def _all_inputs(self) -> list[QWidget]:
@@ -1116,6 +1131,7 @@ class ScenarioEditorWidget(QWidget):
         # stays in its cell through edits elsewhere, and a scenario with the same rows would show it).
         for view in self._row_views().values():
             view.model().forget_refused()
+        self._shown_scenario = None  # and a field's refused text is not kept into it
 
     def _on_state_changed(self, scenario: Scenario) -> None:
         self._update_widgets(scenario)
@@ -1194,6 +1210,29 @@ class ScenarioEditorWidget(QWidget):
 
 
 # ---------------------------------------------------------------- helpers
+def _value_path(path: str) -> str:
+    """The scenario path a field's value is read from (a field key may carry a ``:variant``)."""
+    return path.split(":", 1)[0]
+
+
+def _input_text(widget: QWidget) -> str:
+    """The text a line, editable combo or plain-text input shows."""
+    if isinstance(widget, QPlainTextEdit):
+        return widget.toPlainText()
+    if isinstance(widget, QComboBox):
+        return widget.currentText()
+    return widget.text()
+
+
+def _set_input_text(widget: QWidget, text: str) -> None:
+    if isinstance(widget, QPlainTextEdit):
+        widget.setPlainText(text)
+    elif isinstance(widget, QComboBox):
+        widget.setCurrentText(text)
+    else:
+        widget.setText(text)
+
+
 def _set_text(edit: QLineEdit, text: str) -> None:
     # Text the user is typing (focused, modified, not yet committed) is left
     # alone when another field's edit refreshes the form.
