@@ -782,18 +782,24 @@ def test_a_refused_cell_is_an_unsaved_edit_that_neither_save_nor_opening_another
     assert window.state.stored_id == other and not window.isWindowModified()
 
 
-def test_an_emptied_name_is_an_unsaved_edit_that_save_refuses_and_selects(qtbot, window, store, monkeypatch):
-    warnings = Warnings()
-    monkeypatch.setattr(QMessageBox, "warning", warnings)
-    window.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=5000)
-    stored_id, revision = window.state.stored_id, store.get(window.state.stored_id).revision
+def _empty_the_name(qtbot, window):
+    """Click the Name field, select all, delete and press Return (real events); the field."""
     name = window.editor.field_widget("name")
     _in_view(window, name)
     _click_at(qtbot, name, name.rect().center())
     qtbot.keyClick(name, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
     qtbot.keyClick(name, Qt.Key.Key_Delete)
     qtbot.keyClick(name, Qt.Key.Key_Return)
+    return name
+
+
+def test_an_emptied_name_is_an_unsaved_edit_that_save_refuses_and_selects(qtbot, window, store, monkeypatch):
+    warnings = Warnings()
+    monkeypatch.setattr(QMessageBox, "warning", warnings)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=5000)
+    stored_id, revision = window.state.stored_id, store.get(window.state.stored_id).revision
+    name = _empty_the_name(qtbot, window)
     assert window.editor.error_text("name") and window.isWindowModified()
     window.editor.field_widget("tags").setFocus()
     qtbot.keyClick(window.editor.field_widget("tags"), Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
@@ -920,12 +926,7 @@ def test_a_refused_name_stays_through_an_edit_elsewhere_and_save_still_refuses(q
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=5000)
     stored_id, revision = window.state.stored_id, store.get(window.state.stored_id).revision
     old_name = window.state.scenario.name
-    name = window.editor.field_widget("name")
-    _in_view(window, name)
-    _click_at(qtbot, name, name.rect().center())
-    qtbot.keyClick(name, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
-    qtbot.keyClick(name, Qt.Key.Key_Delete)
-    qtbot.keyClick(name, Qt.Key.Key_Return)
+    name = _empty_the_name(qtbot, window)
     assert window.editor.error_text("name")
     _type_in_field(qtbot, window, "target.target_risk", "0.2")
     assert window.state.scenario.target.target_risk == 0.2 and window.state.scenario.name == old_name
