@@ -180,6 +180,7 @@ def test_import_reports_bad_files(tmp_path, library, monkeypatch):
     monkeypatch.setattr(QMessageBox, "warning", lambda *args: shown.append(args[2]))
     assert library.import_files([bad]) == []
     assert shown and "broken.json" in shown[0] and "questions" in shown[0]
+    assert "interface config" not in shown[0]  # a scenario JSON gets no pointer to the interface import
 
 
 def test_history_lists_revisions_and_restores_one(library, store):
@@ -292,3 +293,19 @@ def test_the_count_says_how_many_of_the_scenarios_the_filters_show(qtbot, librar
     shown = len(library.visible_names())
     assert tag.currentData() is not None and 0 < shown < total
     assert library._count.text() == f"{shown} of {total} scenarios"
+
+
+def test_a_label_studio_config_given_to_import_points_to_the_interface_import(library, monkeypatch):
+    """Import… said only "not valid JSON … it looks like XML" of a real Label Studio config, without saying
+    where such a file is read; a broken scenario JSON gets no such pointer."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from tests.conftest import SHARED
+    from ui.panels.library import INTERFACE_CONFIG_HINT
+
+    config = SHARED / "data" / "interfaces" / "label-studio" / "chat_rlhf.xml"
+    shown = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *args: shown.append(args[2]))
+    assert library.import_files([config]) == []
+    assert "chat_rlhf.xml" in shown[0] and INTERFACE_CONFIG_HINT.strip() in shown[0]
+    assert "File › New scenario from interface config…" in shown[0]

@@ -382,7 +382,7 @@ class ScenarioLibraryWidget(QWidget):
             try:
                 scenario = load_scenario_file(path)
             except AdvisorError as error:
-                problems.append(str(error))
+                problems.append(str(error) + _interface_config_hint(path))
                 continue
             stored_id = self._create(scenario.with_changes({"name": self._unique_name(scenario.name)}),
                                      f"imported from {Path(path).name}", quiet=True, problems=problems)
@@ -833,6 +833,22 @@ class ScenarioLibraryWidget(QWidget):
     def _warn(self, title: str, error: Exception) -> None:
         QMessageBox.warning(self, title, str(error))
 
+
+
+INTERFACE_CONFIG_HINT = ("\n  It is markup, as a Label Studio labeling config is: File › New scenario from interface "
+                         "config… makes a scenario of one.")
+"""Said of a file Import… refused that starts with '<' (scenarios are JSON; interface configs have their own import)."""
+
+
+def _interface_config_hint(path: str | Path) -> str:
+    """:data:`INTERFACE_CONFIG_HINT` when the file's text starts with '<', else ``""`` (only its first
+    kilobytes are read: the first character decides)."""
+    try:
+        with open(path, "rb") as handle:
+            start = handle.read(4096)
+    except OSError:
+        return ""
+    return INTERFACE_CONFIG_HINT if start.decode("utf-8", "replace").lstrip("\ufeff \t\r\n").startswith("<") else ""
 
 if __name__ == "__main__":
     from ui.core.preview import preview_app, preview_store, run_preview
