@@ -137,3 +137,21 @@ def test_create_after_changing_the_path_shows_the_new_preview_first(qtbot, show_
     assert _table_rows(dialog) == [(q.name, q.format.label()) for q in expected.scenario.questions]
     qtbot.mouseClick(dialog._ok_button, Qt.MouseButton.LeftButton)
     assert dialog.scenario() == expected.scenario
+
+
+def test_tab_out_of_a_typed_path_previews_it(qtbot, show_widget):
+    """A typed path followed by Tab still said "No file chosen."; only Enter loaded it."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    dialog = show_widget(InterfaceImportDialog())
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog, timeout=5000)
+    edit = dialog._path_edit
+    qtbot.mouseClick(edit, Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(edit, str(LABEL_STUDIO / "chat_rlhf.xml"))
+    qtbot.keyClick(edit, Qt.Key.Key_Tab)
+    assert not edit.hasFocus() and dialog.preview_is_current()
+    expected = import_interface(LABEL_STUDIO / "chat_rlhf.xml")
+    assert _table_rows(dialog) == [(q.name, q.format.label()) for q in expected.scenario.questions]
+    assert dialog.scenario() is None and dialog.isVisible()

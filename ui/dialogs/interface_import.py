@@ -97,7 +97,7 @@ class InterfaceImportDialog(QDialog):
 
         self._path_edit = QLineEdit()
         self._path_edit.setPlaceholderText("Choose a Label Studio, Argilla or SageMaker config file…")
-        self._path_edit.setToolTip("The config file; press Enter after typing a path to preview it")
+        self._path_edit.setToolTip("The config file; press Enter or Tab after typing a path to preview it")
         # Enter on a new path previews it and goes no further (the dialog's
         # default button would otherwise create the scenario at once).
         self._path_edit.installEventFilter(self)
@@ -220,6 +220,12 @@ class InterfaceImportDialog(QDialog):
                 and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not self.preview_is_current()):
             self._update_preview()
             return True
+        if (watched is self._path_edit and event.type() == QEvent.Type.FocusOut
+                and event.reason() == Qt.FocusReason.TabFocusReason
+                and self._path_edit.text().strip() and not self.preview_is_current()):
+            # Tab out of a typed path previews it too (it said "No file chosen." until Enter); a click
+            # elsewhere (Browse…, Cancel) does not, so a half-typed path is not reported as an error.
+            self._update_preview()
         return super().eventFilter(watched, event)
 
     def _on_path_edit_text_edited(self, _text: str) -> None:
