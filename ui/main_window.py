@@ -290,10 +290,10 @@ class MainWindow(QMainWindow):
         Nothing is saved while the editor shows a value it refused: the save would store the
         scenario's value in its place, unseen. The message names the field and its range, and the
         value gets the keyboard."""
+        if self._state.stored_id is None or self._state.revision is None:
+            return self.save_as()  # which checks for a refused value itself
         if self._refused_value_blocks_saving():
             return False
-        if self._state.stored_id is None or self._state.revision is None:
-            return self.save_as()
         try:
             stored = self._store.save(self._state.scenario, stored_id=self._state.stored_id,
                                       base_revision=self._state.revision)

@@ -348,6 +348,8 @@ def overlay(
     marginals: list[tuple[float | None, ...]] = []
     items: list[float | None] = []
     summaries = []
+    # Each question's raters as they are: the same in every context.
+    question_models = [rater_model(scenario, question) for question in scenario.questions]
     for s, (context, row) in enumerate(zip(scenario.contexts, channels)):
         new_row: list[QuestionChannel] = []
         new_decodings: list[PanelDecoding | None] = []
@@ -359,8 +361,7 @@ def overlay(
             law = tuple(sorted(panel.length_law(prior).items()))
             expected = panel.expected_raters(prior)
             upper, exact = capacity.nats + capacity.gap, True
-            watched_model = rater_model(scenario, scenario.questions[0])
-            if watched_model is not None and watched_model.n_types > 1:
+            if question_models[0] is not None and question_models[0].n_types > 1:
                 # The stopped channel counts answers, not (type, answer) cells: a garbling of the design's
                 # own channel, so its capacity is a lower end only (and the floor must not be computed
                 # from it). The stopped outcome is a function of the first r_max typed labels, so the
@@ -394,7 +395,7 @@ def overlay(
             upper = float(np.max(_on_sizes(laws, first, sizes) @ uppers))
             exact = all(c.panel_exact for c in panels)
             limited = any(c.budget_limited for c in panels)
-            model = rater_model(scenario, question)
+            model = question_models[i]
             if model is not None:
                 # Raters as they are: a bias or a mixture of item classes or rater types leaves the
                 # uniform law no longer optimal for every panel, so Σ_n P(n) C_n is only an upper end.
