@@ -16,6 +16,17 @@ from advisor.scenario.schema import example_scenarios
 HALF_IMPOSSIBLE = [{"weight": 1.0, "multiplier": 1.0}, {"weight": 1.0, "multiplier": 0.0}]
 
 
+def _verdict_holds(evaluation) -> None:
+    """The verdict printed is true of the evaluated design (method §8.4): "cannot" only where the floor is
+    above the target or the items are fewer than any learner needs; "meets" only where the achievable
+    risk meets the target and the items suffice for the value model."""
+    needed, items, target = evaluation.items_needed, evaluation.items, evaluation.target_risk
+    cannot = evaluation.floor > target or needed.at_least is None or items < needed.at_least
+    meets = (not cannot and evaluation.achievable <= target and needed.at_most is not None
+             and items >= needed.at_most)
+    assert evaluation.verdict == ("cannot" if cannot else "meets" if meets else "undecided")
+
+
 @pytest.fixture(scope="module")
 def attacks():
     """The adaptive example: 2 raters, a third while the top answer's share is below 0.6 (binary)."""
@@ -42,6 +53,7 @@ def test_adaptive_overlap_sees_items_no_rater_can_judge(attacks):
         mixture = 0.5 * panels[0].kernel + 0.5 * panels[1].kernel
         assert result.panel_nats == pytest.approx(blahut_arimoto(mixture).nats, abs=1e-7)
     assert evaluation.capacity_nats < 0.5 * plain.capacity_nats
+    _verdict_holds(evaluation)
     # The verdict is of this design: a floor above the target cannot meet it.
     assert evaluation.verdict != "meets"
     assert (evaluation.floor > evaluation.target_risk) == (evaluation.verdict == "cannot")
@@ -57,6 +69,7 @@ def test_a_mixture_of_equal_classes_or_types_is_the_homogeneous_design(attacks):
         assert same.capacity_nats == pytest.approx(plain.capacity_nats, rel=1e-9)
         assert same.overlap.expected_raters == pytest.approx(plain.overlap.expected_raters, rel=1e-9)
         assert same.verdict == plain.verdict
+        _verdict_holds(same)
 
 
 def test_adaptive_overlap_sees_a_pool_with_poor_raters(attacks):
@@ -65,6 +78,7 @@ def test_adaptive_overlap_sees_a_pool_with_poor_raters(attacks):
                                                         {"weight": 2.0, "dprime_multiplier": 0.2, "bias": 0.0}]})
     plain, evaluation = evaluate(attacks), evaluate(pool)
     assert evaluation.capacity_nats < 0.8 * plain.capacity_nats
+    _verdict_holds(evaluation)
 
 
 def test_partial_overlap_with_two_classes_of_items_is_the_known_state_mixture_of_their_panels():
@@ -76,6 +90,7 @@ def test_partial_overlap_with_two_classes_of_items_is_the_known_state_mixture_of
     partial = base.with_changes({"overlap.mode": "partial", "overlap.extra_share": 0.25, "overlap.extra_raters": 4,
                                  "raters.difficulty_classes": HALF_IMPOSSIBLE, "raters.correlation": 0.0})
     evaluation = evaluate(partial)
+    _verdict_holds(evaluation)
     question = partial.questions[0]
     law = {partial.raters.per_item: 0.75, 4: 0.25}
     for context in evaluation.contexts:
@@ -143,3 +158,5 @@ def test_with_rater_types_the_adaptive_floor_stays_a_floor(attacks):
     assert evaluation.floor <= fixed_most.floor + 1e-12
     fixed_first = evaluate(pool.with_changes({"overlap.mode": "fixed"}))
     assert fixed_first.verdict != "cannot" and evaluation.verdict != "cannot"
+    for shown in (evaluation, fixed_most, fixed_first):
+        _verdict_holds(shown)

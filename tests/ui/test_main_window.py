@@ -659,10 +659,12 @@ def test_the_first_size_fits_the_free_area_of_the_screen(free, expected):
     """On a 1280 × 800 screen the first start opened a 1560 × 940 window past its right and bottom edges."""
     from ui.main_window import FRAME_ROOM, FIRST_SIZE, first_window_size
 
-    assert first_window_size(*free) == expected
-    width, height, _ = expected
+    width, height, maximised = first_window_size(*free)
+    assert (width, height, maximised) == expected
+    # The window and its frame fit the free area, and never exceed the first size.
     assert width + FRAME_ROOM[0] <= free[0] and height + FRAME_ROOM[1] <= free[1]
-    assert (width, height) <= FIRST_SIZE
+    assert width <= FIRST_SIZE[0] and height <= FIRST_SIZE[1]
+    assert maximised == ((width, height) != FIRST_SIZE)
 
 
 def test_a_first_start_on_a_screen_smaller_than_the_window_opens_maximised_within_it(qtbot, store, answers,
